@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace ClusterSim.Core.Engine;
+
+/// <summary>
+/// A 4-ary min-heap of pending events ordered by (time, priority, insertion sequence), the one total order
+/// for simultaneous events. Payloads live in slot arrays reused through a free list, so scheduling,
+/// firing and cancelling allocate nothing once the arrays have grown to the peak number of pending events.
+/// </summary>
+public sealed class EventQueue
+{
+    private const int Arity = 4;
+    private const int SequenceBits = 40;
+
+    /// <summary>Largest priority accepted; lower values fire first among events at the same time.</summary>
+    public const int MaxPriority = (1 << 22) - 1;
+
+    private HeapNode[] _heap;
+    private int _count;
+
+    private IEventHandler?[] _handlers;
+    private int[] _kinds;
+    private long[] _arguments;
+    private long[] _sequences;
+    private int[] _positions;
+    private int[] _freeSlots;
+    private int _freeCount;
+    private int _slotsUsed;
+    private long _nextSequence;
+
+    /// <summary>Creates a queue with room for <paramref name="initialCapacity"/> pending events before it grows.</summary>
+    public EventQueue(int initialCapacity = 64)
+    {
+        initialCapacity = Math.Max(4, initialCapacity);
+        _heap = new HeapNode[initialCapacity];
+        _handlers = new IEventHandler?[initialCapacity];
+        _kinds = new int[initialCapacity];
+        _arguments = new long[initialCapacity];
+        _sequences = new long[initialCapacity];
+        _positions = new int[initialCapacity];
+        _freeSlots = new int[initialCapacity];
+    }
+
+    /// <summary>Number of pending (scheduled, not fired, not cancelled) events.</summary>
+    public int Count => _count;
+
+    /// <summary>Time of the earliest pending event; <see cref="long.MaxValue"/> when empty.</summary>
+    public long PeekTime => _count == 0 ? long.MaxValue : _heap[0].Time;
+
+    /// <summary>Schedules an event and returns a handle that can cancel it.</summary>
+    public EventHandle Push(long time, int priority, IEventHandler handler, int kind, long argument)
+    {
+        if ((uint)priority > MaxPriority)
+        {
+            throw new ArgumentOutOfRangeException(nameof(priority), priority, $"priority must be in [0, {MaxPriority}]");
+        }
+
+        int slot = AcquireSlot();
+        long sequence = _nextSequence++;
+        _handlers[slot] = handler;
+        _kinds[slot] = kind;
+        _arguments[slot] = argument;
+        _sequences[slot] = sequence;
+
+        if (_count == _heap.Length)
+        {
+            Array.Resize(ref _heap, _heap.Length * 2);
+        }
+
+        var node = new HeapNode(time, ((long)priority << SequenceBits) | (sequence & ((1L << SequenceBits) - 1)), slot);
+        SiftUp(_count++, node);
+        return new EventHandle(slot, sequence);
+    }
+
+    /// <summary>Removes the earliest event; false when the queue is empty.</summary>
+    public bool TryPop(out SimEvent simEvent, out IEventHandler handler, out int priority, out long sequence)
+    {
+        if (_count == 0)
+        {
+            simEvent = default;
+            handler = null!;
+            priority = 0;
+            sequence = 0;
+            return false;
+        }
+
+        HeapNode top = _heap[0];
+        int slot = top.Slot;
+        simEvent = new SimEvent(top.Time, _kinds[slot], _arguments[slot]);
+        handler = _handlers[slot]!;
+        priority = (int)(top.Order >> SequenceBits);
+        sequence = _sequences[slot];
+        RemoveAt(0);
+        ReleaseSlot(slot);
+        return true;
+    }
+
+    /// <summary>Cancels a pending event; false when it already fired or was cancelled.</summary>
+    public bool Cancel(EventHandle handle)
+    {
+        int slot = handle.Slot;
+        if (slot < 0 || slot >= _slotsUsed || _positions[slot] < 0 || _sequences[slot] != handle.Sequence)
+        {
+            return false;
+        }
+
+        RemoveAt(_positions[slot]);
+        ReleaseSlot(slot);
+        return true;
+    }
+
+    /// <summary>True when the handle refers to an event that is still pending.</summary>
+    public bool IsPending(EventHandle handle) =>
+        handle.Slot >= 0 && handle.Slot < _slotsUsed && _positions[handle.Slot] >= 0 && _sequences[handle.Slot] == handle.Sequence;
+
+    private void RemoveAt(int index)
+    {
+        _positions[_heap[index].Slot] = -1;
+        int last = --_count;
+        if (index == last)
+        {
+            return;
+        }
+
+        HeapNode moved = _heap[last];
+        if (index > 0 && Less(moved, _heap[(index - 1) / Arity]))
+        {
+            SiftUp(index, moved);
+        }
+        else
+        {
+            SiftDown(index, moved);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Less(in HeapNode a, in HeapNode b) => a.Time < b.Time || (a.Time == b.Time && a.Order < b.Order);
+
+    private void SiftUp(int index, HeapNode node)
+    {
+        HeapNode[] heap = _heap;
+        while (index > 0)
+        {
+            int parent = (index - 1) / Arity;
+            if (!Less(node, heap[parent]))
+            {
+                break;
+            }
+
+            heap[index] = heap[parent];
+            _positions[heap[index].Slot] = index;
+            index = parent;
+        }
+
+        heap[index] = node;
+        _positions[node.Slot] = index;
+    }
+
+    private void SiftDown(int index, HeapNode node)
+    {
+        HeapNode[] heap = _heap;
+        int count = _count;
+        while (true)
+        {
+            int first = (index * Arity) + 1;
+            if (first >= count)
+            {
+                break;
+            }
+
+            int best = first;
+            int end = Math.Min(first + Arity, count);
+            for (int child = first + 1; child < end; child++)
+            {
+                if (Less(heap[child], heap[best]))
+                {
+                    best = child;
+                }
+            }
+
+            if (!Less(heap[best], node))
+            {
+                break;
+            }
+
+            heap[index] = heap[best];
+            _positions[heap[index].Slot] = index;
+            index = best;
+        }
+
+        heap[index] = node;
+        _positions[node.Slot] = index;
+    }
+
+    private int AcquireSlot()
+    {
+        if (_freeCount > 0)
+        {
+            return _freeSlots[--_freeCount];
+        }
+
+        if (_slotsUsed == _handlers.Length)
+        {
+            int size = _handlers.Length * 2;
+            Array.Resize(ref _handlers, size);
+            Array.Resize(ref _kinds, size);
+            Array.Resize(ref _arguments, size);
+            Array.Resize(ref _sequences, size);
+            Array.Resize(ref _positions, size);
+            Array.Resize(ref _freeSlots, size);
+        }
+
+        return _slotsUsed++;
+    }
+
+    private void ReleaseSlot(int slot)
+    {
+        Debug.Assert(_positions[slot] == -1, "a released slot must not be in the heap");
+        _handlers[slot] = null;
+        _freeSlots[_freeCount++] = slot;
+    }
+
+    private readonly record struct HeapNode(long Time, long Order, int Slot);
+}

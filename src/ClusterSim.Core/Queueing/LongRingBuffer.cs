@@ -1,0 +1,63 @@
+namespace ClusterSim.Core.Queueing;
+
+/// <summary>A growable FIFO of longs backed by one array; no allocation once grown.</summary>
+public sealed class LongRingBuffer
+{
+    private long[] _items;
+    private int _head;
+
+    /// <summary>Creates a buffer with the given initial capacity.</summary>
+    public LongRingBuffer(int capacity = 16) => _items = new long[Math.Max(4, capacity)];
+
+    /// <summary>Number of queued items.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Appends at the tail.</summary>
+    public void Enqueue(long item)
+    {
+        if (Count == _items.Length)
+        {
+            Grow();
+        }
+
+        _items[(_head + Count) % _items.Length] = item;
+        Count++;
+    }
+
+    /// <summary>Inserts at the head (used when a preempted request goes back to the front).</summary>
+    public void PushFront(long item)
+    {
+        if (Count == _items.Length)
+        {
+            Grow();
+        }
+
+        _head = (_head - 1 + _items.Length) % _items.Length;
+        _items[_head] = item;
+        Count++;
+    }
+
+    /// <summary>The head item without removing it.</summary>
+    public long Peek() => Count > 0 ? _items[_head] : throw new InvalidOperationException("the queue is empty");
+
+    /// <summary>Removes and returns the head item.</summary>
+    public long Dequeue()
+    {
+        long item = Peek();
+        _head = (_head + 1) % _items.Length;
+        Count--;
+        return item;
+    }
+
+    private void Grow()
+    {
+        var larger = new long[_items.Length * 2];
+        for (int i = 0; i < Count; i++)
+        {
+            larger[i] = _items[(_head + i) % _items.Length];
+        }
+
+        _items = larger;
+        _head = 0;
+    }
+}
