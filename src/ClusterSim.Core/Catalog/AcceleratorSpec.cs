@@ -1,0 +1,70 @@
+namespace ClusterSim.Core.Catalog;
+
+/// <summary>One accelerator model: dense peaks, memory, links, power and price, with the source of the figures.</summary>
+public sealed record AcceleratorSpec
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Vendor { get; init; }
+    public int Year { get; init; }
+    public required string Kind { get; init; }
+
+    /// <summary>Dense BF16 matrix peak, TFLOP/s.</summary>
+    public double Bf16Tflops { get; init; }
+
+    /// <summary>Dense FP8 peak, TFLOP/s; null when the chip has no FP8.</summary>
+    public double? Fp8Tflops { get; init; }
+
+    /// <summary>Dense INT8 peak, TOP/s.</summary>
+    public double? Int8Tops { get; init; }
+
+    /// <summary>Dense FP4 peak, TFLOP/s.</summary>
+    public double? Fp4Tflops { get; init; }
+
+    /// <summary>Device memory, GB (10^9 bytes).</summary>
+    public double MemoryGB { get; init; }
+
+    /// <summary>Device memory bandwidth, TB/s.</summary>
+    public double MemoryTBps { get; init; }
+
+    /// <summary>Scale-up (NVLink-class) bandwidth per accelerator, GB/s one way; null when there is none.</summary>
+    public double? ScaleUpGBps { get; init; }
+
+    /// <summary>Scale-out (network) bandwidth per accelerator, GB/s.</summary>
+    public double? ScaleOutGBps { get; init; }
+
+    /// <summary>Board power, W.</summary>
+    public double? TdpWatts { get; init; }
+
+    /// <summary>Default rental price, USD per accelerator-hour.</summary>
+    public double? PricePerHour { get; init; }
+    public double? PriceLow { get; init; }
+    public double? PriceHigh { get; init; }
+    public required string Source { get; init; }
+
+    /// <summary>Dense peak in FLOP/s for arithmetic in <paramref name="precision"/>; throws when the chip lacks that format.</summary>
+    public double PeakFlops(Precision precision)
+    {
+        double? tflops = precision switch
+        {
+            Precision.BF16 => Bf16Tflops,
+            Precision.FP8 => Fp8Tflops,
+            Precision.INT8 => Int8Tops,
+            Precision.INT4 => Fp4Tflops ?? Int8Tops ?? Fp8Tflops,
+            _ => null,
+        };
+
+        if (tflops is not > 0)
+        {
+            throw new ArgumentException($"accelerator '{Id}' has no {precision} peak in the catalog; choose another precision");
+        }
+
+        return tflops.Value * 1e12;
+    }
+
+    /// <summary>Memory in bytes.</summary>
+    public double MemoryBytes => MemoryGB * 1e9;
+
+    /// <summary>Memory bandwidth in bytes per second.</summary>
+    public double MemoryBytesPerSecond => MemoryTBps * 1e12;
+}

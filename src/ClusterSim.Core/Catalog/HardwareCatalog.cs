@@ -1,0 +1,66 @@
+namespace ClusterSim.Core.Catalog;
+
+/// <summary>Accelerators by id (case-insensitive), loaded from CSV with each row's source.</summary>
+public sealed class HardwareCatalog
+{
+    private readonly Dictionary<string, AcceleratorSpec> _items;
+
+    private HardwareCatalog(Dictionary<string, AcceleratorSpec> items) => _items = items;
+
+    /// <summary>All accelerators in id order.</summary>
+    public IReadOnlyList<AcceleratorSpec> All => _items.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+
+    /// <summary>Accelerator ids.</summary>
+    public IEnumerable<string> Ids => _items.Keys;
+
+    /// <summary>Looks an accelerator up; false when unknown.</summary>
+    public bool TryGet(string id, out AcceleratorSpec spec) => _items.TryGetValue(id, out spec!);
+
+    /// <summary>Looks an accelerator up; throws with a suggestion when unknown.</summary>
+    public AcceleratorSpec Get(string id) => TryGet(id, out var spec)
+        ? spec
+        : throw new KeyNotFoundException($"unknown hardware '{id}'{ClosestName.Hint(id, Ids)}");
+
+    /// <summary>An empty catalog.</summary>
+    public static HardwareCatalog Empty => new(new Dictionary<string, AcceleratorSpec>(StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>A catalog holding this one's rows, replaced or extended by the rows of <paramref name="table"/>.</summary>
+    public HardwareCatalog With(CsvTable table)
+    {
+        var items = new Dictionary<string, AcceleratorSpec>(_items, StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, cells) in table.Rows)
+        {
+            var row = new CsvRowReader(table, line, cells);
+            var spec = new AcceleratorSpec
+            {
+                Id = row.Text("id"),
+                Name = row.Text("name"),
+                Vendor = row.Text("vendor"),
+                Year = row.Integer("year", 0),
+                Kind = row.Text("kind"),
+                Bf16Tflops = row.Number("bf16_tflops", 0),
+                Fp8Tflops = row.OptionalNumber("fp8_tflops"),
+                Int8Tops = row.OptionalNumber("int8_tops"),
+                Fp4Tflops = row.OptionalNumber("fp4_tflops"),
+                MemoryGB = row.Number("hbm_gb"),
+                MemoryTBps = row.Number("hbm_tb_s"),
+                ScaleUpGBps = row.OptionalNumber("scale_up_gb_s"),
+                ScaleOutGBps = row.OptionalNumber("scale_out_gb_s"),
+                TdpWatts = row.OptionalNumber("tdp_w"),
+                PricePerHour = row.OptionalNumber("price_usd_per_hour"),
+                PriceLow = row.OptionalNumber("price_low"),
+                PriceHigh = row.OptionalNumber("price_high"),
+                Source = row.Text("source"),
+            };
+
+            if (spec.MemoryGB <= 0 || spec.MemoryTBps <= 0)
+            {
+                throw new CatalogException(table.Source, line, "hbm_gb", "memory size and bandwidth must be positive");
+            }
+
+            items[spec.Id] = spec;
+        }
+
+        return new HardwareCatalog(items);
+    }
+}

@@ -1,0 +1,78 @@
+namespace ClusterSim.Core.Catalog;
+
+/// <summary>Model shapes by id (case-insensitive), loaded from CSV with each row's source.</summary>
+public sealed class ModelCatalog
+{
+    private readonly Dictionary<string, ModelSpec> _items;
+
+    private ModelCatalog(Dictionary<string, ModelSpec> items) => _items = items;
+
+    /// <summary>All models in id order.</summary>
+    public IReadOnlyList<ModelSpec> All => _items.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+
+    /// <summary>Model ids.</summary>
+    public IEnumerable<string> Ids => _items.Keys;
+
+    /// <summary>Looks a model up; false when unknown.</summary>
+    public bool TryGet(string id, out ModelSpec spec) => _items.TryGetValue(id, out spec!);
+
+    /// <summary>Looks a model up; throws with a suggestion when unknown.</summary>
+    public ModelSpec Get(string id) => TryGet(id, out var spec)
+        ? spec
+        : throw new KeyNotFoundException($"unknown model '{id}'{ClosestName.Hint(id, Ids)}");
+
+    /// <summary>An empty catalog.</summary>
+    public static ModelCatalog Empty => new(new Dictionary<string, ModelSpec>(StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>A catalog holding this one's rows, replaced or extended by the rows of <paramref name="table"/>.</summary>
+    public ModelCatalog With(CsvTable table)
+    {
+        var items = new Dictionary<string, ModelSpec>(_items, StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, cells) in table.Rows)
+        {
+            var row = new CsvRowReader(table, line, cells);
+            var spec = new ModelSpec
+            {
+                Id = row.Text("id"),
+                Name = row.Text("name"),
+                Layers = row.Integer("layers", min: 1),
+                Hidden = row.Integer("hidden", min: 1),
+                Heads = row.Integer("heads", min: 1),
+                KvHeads = row.Integer("kv_heads", min: 1),
+                HeadDim = row.Integer("head_dim", min: 1),
+                Ffn = row.Integer("ffn", min: 1),
+                Vocab = row.Integer("vocab", min: 1),
+                GatedMlp = row.Flag("gated_mlp", true),
+                TiedEmbeddings = row.Flag("tied_embeddings"),
+                LearnedPositions = row.Integer("learned_positions", 0),
+                Experts = row.Integer("experts", 0),
+                TopK = row.Integer("top_k", 0),
+                SharedExperts = row.Integer("shared_experts", 0),
+                ExpertFfn = row.Integer("expert_ffn", 0),
+                DenseLayers = row.Integer("dense_layers", 0),
+                QLoraRank = row.Integer("q_lora_rank", 0),
+                KvLoraRank = row.Integer("kv_lora_rank", 0),
+                RopeHeadDim = row.Integer("rope_head_dim", 0),
+                VHeadDim = row.Integer("v_head_dim", 0),
+                MaxContext = row.Integer("max_context", 4096, 1),
+                PublishedTotalParameters = row.Number("published_total", 0),
+                PublishedActiveParameters = row.Number("published_active", 0),
+                Source = row.Text("source"),
+            };
+
+            if (spec.Heads % spec.KvHeads != 0)
+            {
+                throw new CatalogException(table.Source, row.Line, "kv_heads", $"{spec.KvHeads} does not divide heads {spec.Heads}");
+            }
+
+            if (spec.Experts > 0 && (spec.TopK < 1 || spec.TopK > spec.Experts || spec.ExpertFfn < 1))
+            {
+                throw new CatalogException(table.Source, row.Line, "top_k", "an MoE model needs 1 <= top_k <= experts and a positive expert_ffn");
+            }
+
+            items[spec.Id] = spec;
+        }
+
+        return new ModelCatalog(items);
+    }
+}

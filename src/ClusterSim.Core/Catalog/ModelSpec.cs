@@ -1,0 +1,115 @@
+namespace ClusterSim.Core.Catalog;
+
+/// <summary>
+/// One transformer's shape (dense or mixture-of-experts, GQA or MLA attention). Parameter counts are
+/// computed from the shape, not typed in; the published counts are kept to check them.
+/// </summary>
+public sealed record ModelSpec
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public int Layers { get; init; }
+    public int Hidden { get; init; }
+    public int Heads { get; init; }
+    public int KvHeads { get; init; }
+    public int HeadDim { get; init; }
+
+    /// <summary>Intermediate size of the dense MLP (and of dense layers in an MoE model).</summary>
+    public int Ffn { get; init; }
+    public int Vocab { get; init; }
+
+    /// <summary>SwiGLU-style MLP with three matrices (true) or a plain two-matrix MLP.</summary>
+    public bool GatedMlp { get; init; } = true;
+    public bool TiedEmbeddings { get; init; }
+
+    /// <summary>Learned absolute position embeddings (GPT-3), 0 for rotary.</summary>
+    public int LearnedPositions { get; init; }
+
+    /// <summary>Routed experts per MoE layer; 0 for a dense model.</summary>
+    public int Experts { get; init; }
+    public int TopK { get; init; }
+    public int SharedExperts { get; init; }
+    public int ExpertFfn { get; init; }
+
+    /// <summary>Leading layers with a dense MLP in an MoE model.</summary>
+    public int DenseLayers { get; init; }
+
+    /// <summary>Multi-head latent attention: query low-rank size (0 = full query projection).</summary>
+    public int QLoraRank { get; init; }
+
+    /// <summary>Multi-head latent attention: compressed KV size; 0 means grouped-query attention.</summary>
+    public int KvLoraRank { get; init; }
+    public int RopeHeadDim { get; init; }
+    public int VHeadDim { get; init; }
+    public int MaxContext { get; init; }
+    public double PublishedTotalParameters { get; init; }
+    public double PublishedActiveParameters { get; init; }
+    public required string Source { get; init; }
+
+    /// <summary>True for a mixture-of-experts model.</summary>
+    public bool IsMoE => Experts > 0;
+
+    /// <summary>True for multi-head latent attention.</summary>
+    public bool IsMla => KvLoraRank > 0;
+
+    private int ValueDim => IsMla ? VHeadDim : HeadDim;
+
+    /// <summary>Attention projection parameters of one layer.</summary>
+    public double AttentionParametersPerLayer
+    {
+        get
+        {
+            double d = Hidden;
+            if (!IsMla)
+            {
+                return (d * Heads * HeadDim) + (2 * d * KvHeads * HeadDim) + (Heads * HeadDim * d);
+            }
+
+            double qkDim = HeadDim + RopeHeadDim;
+            double query = QLoraRank > 0 ? (d * QLoraRank) + (QLoraRank * Heads * qkDim) : d * Heads * qkDim;
+            double kv = (d * (KvLoraRank + RopeHeadDim)) + (KvLoraRank * Heads * (HeadDim + VHeadDim));
+            return query + kv + (Heads * VHeadDim * d);
+        }
+    }
+
+    /// <summary>Parameters of one dense MLP.</summary>
+    public double DenseMlpParameters => (GatedMlp ? 3.0 : 2.0) * Hidden * Ffn;
+
+    /// <summary>Parameters of one expert.</summary>
+    public double ExpertParameters => (GatedMlp ? 3.0 : 2.0) * Hidden * ExpertFfn;
+
+    /// <summary>Layers whose MLP is a mixture of experts.</summary>
+    public int MoELayers => IsMoE ? Layers - DenseLayers : 0;
+
+    /// <summary>Input embedding plus output head (once when tied) plus learned positions.</summary>
+    public double EmbeddingParameters => ((TiedEmbeddings ? 1.0 : 2.0) * Vocab * Hidden) + ((double)LearnedPositions * Hidden);
+
+    /// <summary>All parameters, computed from the shape (norms and biases, under 0.1 %, are left out).</summary>
+    public double TotalParameters =>
+        (Layers * AttentionParametersPerLayer)
+        + ((Layers - MoELayers) * DenseMlpParameters)
+        + (MoELayers * (((Experts + SharedExperts) * ExpertParameters) + ((double)Hidden * Experts)))
+        + EmbeddingParameters;
+
+    /// <summary>Parameters one token passes through (top-k plus shared experts in MoE layers).</summary>
+    public double ActiveParameters =>
+        (Layers * AttentionParametersPerLayer)
+        + ((Layers - MoELayers) * DenseMlpParameters)
+        + (MoELayers * (((TopK + SharedExperts) * ExpertParameters) + ((double)Hidden * Experts)))
+        + EmbeddingParameters;
+
+    /// <summary>Parameters of all routed experts together (the part MoE routing decides whether to read).</summary>
+    public double RoutedExpertParameters => (double)MoELayers * Experts * ExpertParameters;
+
+    /// <summary>Matrix-multiply FLOPs of one token's forward pass, without attention scores (the input embedding is a lookup).</summary>
+    public double ForwardFlopsPerToken => 2 * (ActiveParameters - ((double)Vocab * Hidden * (TiedEmbeddings ? 0 : 1)) - ((double)LearnedPositions * Hidden));
+
+    /// <summary>Attention-score FLOPs of one token per token of context it attends to (QKᵀ and AV, all layers).</summary>
+    public double AttentionFlopsPerContextToken => 2.0 * Layers * Heads * (HeadDim + RopeHeadDim + ValueDim);
+
+    /// <summary>KV-cache elements one token stores over all layers.</summary>
+    public double KvElementsPerToken => (double)Layers * (IsMla ? KvLoraRank + RopeHeadDim : 2.0 * KvHeads * HeadDim);
+
+    /// <summary>KV-cache bytes one token stores at the given precision.</summary>
+    public double KvBytesPerToken(Precision precision) => KvElementsPerToken * precision.BytesPerElement();
+}

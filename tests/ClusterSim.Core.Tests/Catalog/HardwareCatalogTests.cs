@@ -1,0 +1,59 @@
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Core.Tests.Catalog;
+
+public class HardwareCatalogTests
+{
+    [Theory]
+    [InlineData("A100-40GB")]
+    [InlineData("A100-80GB")]
+    [InlineData("H100-SXM")]
+    [InlineData("H100-PCIe")]
+    [InlineData("H200")]
+    [InlineData("B200")]
+    [InlineData("MI300X")]
+    [InlineData("L4")]
+    [InlineData("L40S")]
+    [InlineData("TPU-v5e")]
+    [InlineData("Inferentia2")]
+    [InlineData("Gaudi3")]
+    [InlineData("Groq-LPU")]
+    public void Required_accelerators_are_shipped_with_a_source(string id)
+    {
+        AcceleratorSpec spec = SimCatalog.Default.Hardware.Get(id);
+        Assert.True(spec.Bf16Tflops > 0);
+        Assert.True(spec.MemoryGB > 0);
+        Assert.False(string.IsNullOrWhiteSpace(spec.Source));
+    }
+
+    [Fact]
+    public void H100_figures_are_the_dense_datasheet_values()
+    {
+        AcceleratorSpec h100 = SimCatalog.Default.Hardware.Get("h100-sxm");
+        Assert.Equal(989e12, h100.PeakFlops(Precision.BF16));
+        Assert.Equal(1979e12, h100.PeakFlops(Precision.FP8));
+        Assert.Equal(3.35e12, h100.MemoryBytesPerSecond);
+    }
+
+    [Fact]
+    public void A_precision_the_chip_lacks_is_a_clear_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SimCatalog.Default.Hardware.Get("A100-80GB").PeakFlops(Precision.FP8));
+        Assert.Contains("has no FP8 peak", error.Message);
+    }
+
+    [Fact]
+    public void Misspelt_hardware_gets_a_suggestion()
+    {
+        var error = Assert.Throws<KeyNotFoundException>(() => SimCatalog.Default.Hardware.Get("H10"));
+        Assert.Contains("unknown hardware 'H10'", error.Message);
+        Assert.Contains("did you mean", error.Message);
+    }
+
+    [Fact]
+    public void Unterminated_quote_is_reported_with_its_line()
+    {
+        var error = Assert.Throws<CatalogException>(() => CsvTable.Parse(new StringReader("id,name\nx,\"open\n"), "hw.csv"));
+        Assert.StartsWith("hw.csv:2", error.Message);
+    }
+}
