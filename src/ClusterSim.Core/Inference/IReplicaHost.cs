@@ -1,0 +1,8 @@
+namespace ClusterSim.Core.Inference;
+
+/// <summary>What a replica reports to the cluster that owns it.</summary>
+public interface IReplicaHost
+{
+    /// <summary>A request finished on a replica at <paramref name="now"/> (its id is released afterwards).</summary>
+    void OnCompleted(int requestId, long now);
+}

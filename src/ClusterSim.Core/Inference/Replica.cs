@@ -1,0 +1,451 @@
+using System.Diagnostics;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Performance;
+using ClusterSim.Core.Queueing;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>
+/// One model instance serving requests: FCFS admission into a running batch, a paged KV cache with
+/// preemption by recompute, and one event per iteration — or one event for a whole stretch of
+/// decode iterations in which the batch cannot change (macro-step), with the same outcome.
+/// </summary>
+public sealed class Replica : IEventHandler
+{
+    private const int IterationEnd = 1;
+
+    private readonly RequestTable _requests;
+    private readonly ServingMetrics _metrics;
+    private readonly IReplicaHost _host;
+    private readonly StepTimeModel _model;
+    private readonly SchedulerOptions _scheduler;
+    private readonly bool _macroStepping;
+    private readonly int _blockTokens;
+    private readonly RunningBatch _batch;
+    private readonly LongRingBuffer _waiting = new(256);
+    private long[] _macroDurations = new long[256];
+
+    private Simulator? _simulator;
+    private EventHandle _endEvent = EventHandle.None;
+    private bool _busy;
+    private long _iterationStart;
+    private bool _decodesRun;
+    private bool _computeBound;
+    private bool _pendingPrefill;
+    private int _macroIterations;
+
+    /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
+    public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true)
+    {
+        Id = id;
+        _model = model;
+        _scheduler = scheduler.Validated();
+        _requests = requests;
+        _metrics = metrics;
+        _host = host;
+        _macroStepping = macroStepping;
+        _blockTokens = model.Deployment.KvBlockTokens;
+        TotalBlocks = model.Deployment.KvBlocks;
+        FreeBlocks = TotalBlocks;
+        _batch = new RunningBatch(_scheduler.MaxSequences);
+    }
+
+    public int Id { get; }
+
+    /// <summary>The timing model (and through it the deployment) of this replica.</summary>
+    public StepTimeModel Model => _model;
+    public int TotalBlocks { get; }
+    public int FreeBlocks { get; private set; }
+    public int Running => _batch.Count;
+    public int Waiting => _waiting.Count;
+
+    /// <summary>Requests routed here and not finished.</summary>
+    public int Outstanding => _batch.Count + _waiting.Count;
+
+    /// <summary>Time spent running iterations, ns.</summary>
+    public long BusyNanos { get; private set; }
+
+    /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
+    public bool CanEverFit(int prompt, int output) => BlocksFor(prompt + output) <= TotalBlocks;
+
+    /// <summary>Accepts a routed request.</summary>
+    public void Enqueue(Simulator simulator, int requestId)
+    {
+        _simulator = simulator;
+        bool wasEmpty = _waiting.Count == 0;
+        _waiting.Enqueue(requestId);
+        if (!_busy)
+        {
+            BeginIteration(simulator.Now);
+        }
+        else if (_macroIterations > 0 && wasEmpty && _batch.Count < _scheduler.MaxSequences && _scheduler.Kind != SchedulerKind.Static)
+        {
+            ShortenMacroStep(simulator.Now);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnEvent(Simulator simulator, in SimEvent simEvent)
+    {
+        long now = simEvent.Time;
+        long duration = now - _iterationStart;
+        BusyNanos += duration;
+        _metrics.BusyNanos += duration;
+        if (_macroIterations > 0)
+        {
+            CommitMacroStep(now);
+        }
+        else
+        {
+            _metrics.Iterations++;
+            if (_computeBound)
+            {
+                _metrics.ComputeBoundNanos += duration;
+            }
+
+            ApplyIteration(now);
+        }
+
+        RetireFinished(now);
+        GrowKvOrPreempt();
+        BeginIteration(now);
+    }
+
+    private int BlocksFor(int tokens) => (tokens + _blockTokens - 1) / _blockTokens;
+
+    private void BeginIteration(long now)
+    {
+        Admit(now);
+        if (_batch.Count == 0)
+        {
+            _busy = false;
+            return;
+        }
+
+        _busy = true;
+        _iterationStart = now;
+        int prefillTokens = PlanPrefill();
+        if (prefillTokens == 0 && _macroStepping && TryStartMacroStep(now))
+        {
+            return;
+        }
+
+        _macroIterations = 0;
+        int newTokens = prefillTokens;
+        double attention = 0, kvRead = 0;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            int chunk = _batch.Chunk[i];
+            if (chunk > 0)
+            {
+                attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
+                kvRead += _batch.Prefilled[i];
+            }
+            else if (_decodesRun && _batch.IsDecoding(i))
+            {
+                newTokens++;
+                attention += _batch.Context(i);
+                kvRead += _batch.Context(i);
+            }
+        }
+
+        IterationCost cost = _model.Iteration(new BatchShape(newTokens, attention, kvRead));
+        _computeBound = cost.ComputeBound;
+        _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, cost.Nanos), this, IterationEnd, Id, priority: 1);
+    }
+
+    private void Admit(long now)
+    {
+        if (_scheduler.Kind == SchedulerKind.Static && _batch.Count > 0)
+        {
+            return;
+        }
+
+        while (_waiting.Count > 0 && _batch.Count < _scheduler.MaxSequences)
+        {
+            int id = (int)_waiting.Peek();
+            int delivered = _requests.Delivered(id);
+            int promptLength = _requests.Prompt(id) + delivered;
+            // Static batching reserves the whole sequence up front; the others allocate the prompt and grow.
+            int need = _scheduler.Kind == SchedulerKind.Static
+                ? BlocksFor(_requests.Prompt(id) + _requests.Output(id))
+                : BlocksFor(promptLength);
+            if (need > FreeBlocks)
+            {
+                break;
+            }
+
+            _waiting.Dequeue();
+            FreeBlocks -= need;
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now);
+        }
+    }
+
+    /// <summary>Chooses this iteration's prompt chunks; returns their total and sets whether decodes run.</summary>
+    private int PlanPrefill()
+    {
+        int decoding = 0;
+        bool anyPrefill = false;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            _batch.Chunk[i] = 0;
+            if (_batch.IsDecoding(i))
+            {
+                decoding++;
+            }
+            else
+            {
+                anyPrefill = true;
+            }
+        }
+
+        _pendingPrefill = anyPrefill;
+        if (!anyPrefill)
+        {
+            _decodesRun = true;
+            return 0;
+        }
+
+        bool chunked = _scheduler.Kind == SchedulerKind.ChunkedPrefill;
+        _decodesRun = chunked;
+        int budget = chunked ? Math.Max(0, _scheduler.MaxBatchedTokens - decoding) : _scheduler.MaxBatchedTokens;
+        bool limitTokens = _scheduler.Kind != SchedulerKind.Static;
+        int total = 0;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            if (_batch.IsDecoding(i))
+            {
+                continue;
+            }
+
+            int remaining = _batch.PromptLength[i] - _batch.Prefilled[i];
+            int chunk = chunked ? Math.Min(remaining, budget) : remaining;
+            if (limitTokens && !chunked && total > 0 && total + chunk > budget)
+            {
+                break;
+            }
+
+            if (chunk <= 0)
+            {
+                break;
+            }
+
+            _batch.Chunk[i] = chunk;
+            budget -= chunk;
+            total += chunk;
+        }
+
+        if (total == 0)
+        {
+            _decodesRun = true;
+        }
+
+        return total;
+    }
+
+    private bool TryStartMacroStep(long now)
+    {
+        int n = _batch.Count;
+        if (_pendingPrefill)
+        {
+            return false;
+        }
+
+        bool admissionBlocked = _scheduler.Kind == SchedulerKind.Static
+            || _waiting.Count == 0
+            || n >= _scheduler.MaxSequences
+            || BlocksFor(_requests.Prompt((int)_waiting.Peek()) + _requests.Delivered((int)_waiting.Peek())) > FreeBlocks;
+        if (!admissionBlocked)
+        {
+            return false;
+        }
+
+        // No sequence finishes before k iterations, and n·⌈k/b⌉ free blocks cover any KV growth, so the batch cannot change.
+        int k = _batch.MinRemaining();
+        if (_scheduler.Kind != SchedulerKind.Static)
+        {
+            k = (int)Math.Min(k, (long)_blockTokens * (FreeBlocks / n));
+        }
+
+        if (k < 2)
+        {
+            return false;
+        }
+
+        if (_macroDurations.Length < k)
+        {
+            _macroDurations = new long[Math.Max(k, _macroDurations.Length * 2)];
+        }
+
+        long contextSum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            contextSum += _batch.Context(i);
+        }
+
+        long total = 0;
+        for (int j = 0; j < k; j++)
+        {
+            IterationCost cost = _model.Iteration(BatchShape.Decode(n, contextSum + ((long)j * n)));
+            long d = Math.Max(1, cost.Nanos);
+            _macroDurations[j] = cost.ComputeBound ? -d : d;   // sign carries the bound, to avoid a second array
+            total += d;
+        }
+
+        _macroIterations = k;
+        _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, priority: 1);
+        return true;
+    }
+
+    private void ShortenMacroStep(long now)
+    {
+        long t = _iterationStart;
+        for (int j = 0; j < _macroIterations; j++)
+        {
+            t += Math.Abs(_macroDurations[j]);
+            if (t >= now)
+            {
+                if (j + 1 < _macroIterations)
+                {
+                    _simulator!.Cancel(_endEvent);
+                    _macroIterations = j + 1;
+                    _endEvent = _simulator.ScheduleAt(t, this, IterationEnd, Id, priority: 1);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private void CommitMacroStep(long now)
+    {
+        int k = _macroIterations;
+        int n = _batch.Count;
+        long firstEnd = _iterationStart + Math.Abs(_macroDurations[0]);
+        for (int i = 0; i < n; i++)
+        {
+            _metrics.RecordInterToken(firstEnd - _batch.LastToken[i], 1, firstEnd);
+            _batch.LastToken[i] = now;
+        }
+
+        long t = firstEnd;
+        for (int j = 0; j < k; j++)
+        {
+            long d = Math.Abs(_macroDurations[j]);
+            if (j > 0)
+            {
+                t += d;
+                _metrics.RecordInterToken(d, n, t);
+            }
+
+            if (_macroDurations[j] < 0)
+            {
+                _metrics.ComputeBoundNanos += d;
+            }
+        }
+
+        Debug.Assert(t == now, "a macro-step ends when its last iteration does");
+        _metrics.Iterations += k;
+        _batch.AdvanceAll(k);
+        _macroIterations = 0;
+    }
+
+    private void ApplyIteration(long now)
+    {
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            int chunk = _batch.Chunk[i];
+            if (chunk > 0)
+            {
+                _batch.Prefilled[i] += chunk;
+                _batch.Chunk[i] = 0;
+                if (_batch.IsDecoding(i))
+                {
+                    _batch.Generated[i]++;
+                    _requests.MarkFirstToken(_batch.Request[i], now);
+                    _batch.LastToken[i] = now;
+                }
+            }
+            else if (_decodesRun && _batch.IsDecoding(i))
+            {
+                _batch.Generated[i]++;
+                _metrics.RecordInterToken(now - _batch.LastToken[i], 1, now);
+                _batch.LastToken[i] = now;
+            }
+        }
+    }
+
+    private void RetireFinished(long now)
+    {
+        int write = 0;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            if (_batch.Generated[i] >= _batch.Target[i])
+            {
+                int id = _batch.Request[i];
+                FreeBlocks += _batch.Blocks[i];
+                _metrics.RecordCompletion(_requests, id, now);
+                _host.OnCompleted(id, now);
+                _requests.Release(id);
+            }
+            else
+            {
+                if (write != i)
+                {
+                    _batch.Move(i, write);
+                }
+
+                write++;
+            }
+        }
+
+        _batch.Count = write;
+        Debug.Assert(FreeBlocks >= 0 && FreeBlocks <= TotalBlocks, "KV blocks stay within capacity");
+    }
+
+    private void GrowKvOrPreempt()
+    {
+        if (_scheduler.Kind == SchedulerKind.Static)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            if (!_batch.IsDecoding(i))
+            {
+                continue;
+            }
+
+            int extra = BlocksFor(_batch.Context(i)) - _batch.Blocks[i];
+            while (extra > FreeBlocks && _batch.Count - 1 > i)
+            {
+                PreemptLast();
+            }
+
+            if (extra > FreeBlocks)
+            {
+                PreemptLast();   // i itself is now the last sequence
+                return;
+            }
+
+            if (extra > 0)
+            {
+                FreeBlocks -= extra;
+                _batch.Blocks[i] += extra;
+            }
+        }
+
+        Debug.Assert(FreeBlocks >= 0, "KV blocks never go negative");
+    }
+
+    private void PreemptLast()
+    {
+        int last = _batch.Count - 1;
+        FreeBlocks += _batch.Blocks[last];
+        _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
+        _waiting.PushFront(_batch.Request[last]);
+        _batch.Count = last;
+        _metrics.Preemptions++;
+    }
+}

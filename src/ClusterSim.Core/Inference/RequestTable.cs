@@ -1,0 +1,92 @@
+namespace ClusterSim.Core.Inference;
+
+/// <summary>
+/// Requests in flight, as parallel arrays indexed by a request id that is reused after completion, so a
+/// run of ten million requests needs no more memory than its peak number in flight.
+/// </summary>
+public sealed class RequestTable
+{
+    private long[] _arrival = new long[1024];
+    private long[] _firstToken = new long[1024];
+    private int[] _prompt = new int[1024];
+    private int[] _output = new int[1024];
+    private int[] _delivered = new int[1024];
+    private int[] _free = new int[1024];
+    private int _freeCount;
+    private int _used;
+
+    /// <summary>Requests currently in flight.</summary>
+    public int InFlight { get; private set; }
+
+    /// <summary>Arrival time, ns.</summary>
+    public long Arrival(int id) => _arrival[id];
+
+    /// <summary>Time of the first output token, ns; -1 before it.</summary>
+    public long FirstToken(int id) => _firstToken[id];
+
+    /// <summary>Prompt tokens.</summary>
+    public int Prompt(int id) => _prompt[id];
+
+    /// <summary>Output tokens the request will produce.</summary>
+    public int Output(int id) => _output[id];
+
+    /// <summary>Output tokens already delivered (kept across a preemption, which recomputes them).</summary>
+    public int Delivered(int id) => _delivered[id];
+
+    /// <summary>Registers a new request and returns its id.</summary>
+    public int Add(long arrival, int prompt, int output)
+    {
+        int id;
+        if (_freeCount > 0)
+        {
+            id = _free[--_freeCount];
+        }
+        else
+        {
+            if (_used == _arrival.Length)
+            {
+                Grow();
+            }
+
+            id = _used++;
+        }
+
+        _arrival[id] = arrival;
+        _firstToken[id] = -1;
+        _prompt[id] = prompt;
+        _output[id] = output;
+        _delivered[id] = 0;
+        InFlight++;
+        return id;
+    }
+
+    /// <summary>Records the first output token (once).</summary>
+    public void MarkFirstToken(int id, long now)
+    {
+        if (_firstToken[id] < 0)
+        {
+            _firstToken[id] = now;
+        }
+    }
+
+    /// <summary>Records how many output tokens were delivered before a preemption.</summary>
+    public void SetDelivered(int id, int tokens) => _delivered[id] = tokens;
+
+    /// <summary>Frees the id of a finished or dropped request.</summary>
+    public void Release(int id)
+    {
+        _free[_freeCount++] = id;
+        InFlight--;
+    }
+
+    private void Grow()
+    {
+        int size = _arrival.Length * 2;
+        Array.Resize(ref _arrival, size);
+        Array.Resize(ref _firstToken, size);
+        Array.Resize(ref _prompt, size);
+        Array.Resize(ref _output, size);
+        Array.Resize(ref _delivered, size);
+        Array.Resize(ref _free, size);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Numerics;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>
+/// A replica's running sequences as parallel arrays (structure of arrays), in admission order.
+/// Bulk updates over the whole batch use <see cref="Vector{T}"/>.
+/// </summary>
+internal sealed class RunningBatch
+{
+    public RunningBatch(int capacity)
+    {
+        Request = new int[capacity];
+        PromptLength = new int[capacity];
+        Prefilled = new int[capacity];
+        Generated = new int[capacity];
+        GeneratedAtAdmission = new int[capacity];
+        Target = new int[capacity];
+        Blocks = new int[capacity];
+        Chunk = new int[capacity];
+        Remaining = new int[capacity];
+        LastToken = new long[capacity];
+    }
+
+    public int Count;
+    public readonly int[] Request;
+
+    /// <summary>Tokens to prefill on admission: the prompt plus, after a preemption, the output to recompute.</summary>
+    public readonly int[] PromptLength;
+    public readonly int[] Prefilled;
+
+    /// <summary>Output tokens delivered so far (over the request's whole life).</summary>
+    public readonly int[] Generated;
+    public readonly int[] GeneratedAtAdmission;
+    public readonly int[] Target;
+    public readonly int[] Blocks;
+
+    /// <summary>Prompt tokens scheduled in the current iteration.</summary>
+    public readonly int[] Chunk;
+
+    /// <summary>Scratch: output tokens still to produce.</summary>
+    public readonly int[] Remaining;
+    public readonly long[] LastToken;
+
+    public bool IsDecoding(int i) => Prefilled[i] == PromptLength[i];
+
+    /// <summary>Tokens held in the KV cache.</summary>
+    public int Context(int i) => Prefilled[i] + Generated[i] - GeneratedAtAdmission[i];
+
+    /// <summary>Smallest number of output tokens any sequence still has to produce (vectorised).</summary>
+    public int MinRemaining()
+    {
+        int n = Count;
+        int i = 0;
+        int width = Vector<int>.Count;
+        var best = new Vector<int>(int.MaxValue);
+        for (; i <= n - width; i += width)
+        {
+            var remaining = new Vector<int>(Target, i) - new Vector<int>(Generated, i);
+            best = Vector.Min(best, remaining);
+        }
+
+        int min = int.MaxValue;
+        for (int lane = 0; lane < width; lane++)
+        {
+            min = Math.Min(min, best[lane]);
+        }
+
+        for (; i < n; i++)
+        {
+            min = Math.Min(min, Target[i] - Generated[i]);
+        }
+
+        return min;
+    }
+
+    /// <summary>Adds <paramref name="tokens"/> generated tokens to every sequence (vectorised).</summary>
+    public void AdvanceAll(int tokens)
+    {
+        int n = Count;
+        int i = 0;
+        int width = Vector<int>.Count;
+        var step = new Vector<int>(tokens);
+        for (; i <= n - width; i += width)
+        {
+            (new Vector<int>(Generated, i) + step).CopyTo(Generated, i);
+        }
+
+        for (; i < n; i++)
+        {
+            Generated[i] += tokens;
+        }
+    }
+
+    public void Append(int request, int promptLength, int generated, int target, int blocks, long now)
+    {
+        int i = Count++;
+        Request[i] = request;
+        PromptLength[i] = promptLength;
+        Prefilled[i] = 0;
+        Generated[i] = generated;
+        GeneratedAtAdmission[i] = generated;
+        Target[i] = target;
+        Blocks[i] = blocks;
+        Chunk[i] = 0;
+        LastToken[i] = now;
+    }
+
+    /// <summary>Moves sequence <paramref name="from"/> to slot <paramref name="to"/> (order-preserving compaction).</summary>
+    public void Move(int from, int to)
+    {
+        Request[to] = Request[from];
+        PromptLength[to] = PromptLength[from];
+        Prefilled[to] = Prefilled[from];
+        Generated[to] = Generated[from];
+        GeneratedAtAdmission[to] = GeneratedAtAdmission[from];
+        Target[to] = Target[from];
+        Blocks[to] = Blocks[from];
+        Chunk[to] = Chunk[from];
+        LastToken[to] = LastToken[from];
+    }
+}

@@ -1,0 +1,14 @@
+namespace ClusterSim.Core.Inference;
+
+/// <summary>How a replica forms batches.</summary>
+public enum SchedulerKind
+{
+    /// <summary>vLLM-style continuous batching: FCFS admission; an iteration runs whole prompts (prefill first) or decodes.</summary>
+    Continuous,
+
+    /// <summary>Sarathi-style chunked prefill: decodes plus prompt chunks share a per-iteration token budget.</summary>
+    ChunkedPrefill,
+
+    /// <summary>Static batching: a batch is admitted only when the previous one has fully finished.</summary>
+    Static,
+}

@@ -1,0 +1,25 @@
+namespace ClusterSim.Core.Inference;
+
+/// <summary>Batching limits of one replica.</summary>
+public sealed record SchedulerOptions
+{
+    /// <summary>Batching policy.</summary>
+    public SchedulerKind Kind { get; init; } = SchedulerKind.ChunkedPrefill;
+
+    /// <summary>Most sequences in a running batch (vLLM max_num_seqs).</summary>
+    public int MaxSequences { get; init; } = 256;
+
+    /// <summary>Most tokens processed in one iteration (vLLM max_num_batched_tokens; the chunk budget with chunked prefill).</summary>
+    public int MaxBatchedTokens { get; init; } = 8192;
+
+    /// <summary>Throws when a limit is not positive.</summary>
+    public SchedulerOptions Validated()
+    {
+        if (MaxSequences < 1 || MaxBatchedTokens < 1)
+        {
+            throw new ArgumentException($"max_sequences and max_batched_tokens must be positive (got {MaxSequences} and {MaxBatchedTokens})");
+        }
+
+        return this;
+    }
+}

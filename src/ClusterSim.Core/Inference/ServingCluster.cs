@@ -1,0 +1,191 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>Runs a <see cref="ServingScenario"/>: generates requests, routes them to replicas and collects the metrics.</summary>
+public sealed class ServingCluster : IEventHandler, IReplicaHost
+{
+    private const int ArrivalEvent = 0;
+    private const int SampleEvent = 1;
+    private const int ClosedLoopArrival = 2;
+
+    private readonly ServingScenario _scenario;
+    private readonly Simulator _simulator = new(1024);
+    private readonly RequestTable _requests = new();
+    private readonly List<Replica> _replicas = [];
+    private readonly Router _router;
+    private readonly RequestSource _source;
+    private readonly long _horizon;
+    private long _generated;
+    private long _firstArrival = -1;
+    private long _lastCompletion;
+    private bool _arrivalsOpen = true;
+
+    /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
+    public ServingCluster(ServingScenario scenario)
+    {
+        _scenario = scenario.Validated();
+        var streams = new RandomStreams(scenario.Seed);
+        _router = Router.Create(scenario.Router, streams.For("router"));
+        _source = scenario.Workload(streams);
+        _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
+        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds));
+        foreach (ReplicaGroup group in scenario.Replicas)
+        {
+            var model = new StepTimeModel(group.Deployment);
+            for (int i = 0; i < group.Count; i++)
+            {
+                _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping));
+            }
+        }
+    }
+
+    /// <summary>The metrics being collected.</summary>
+    public ServingMetrics Metrics { get; }
+
+    /// <summary>The replicas, in scenario order.</summary>
+    public IReadOnlyList<Replica> Replicas => _replicas;
+
+    /// <summary>The underlying simulator (for tracing).</summary>
+    public Simulator Simulator => _simulator;
+
+    /// <summary>Runs to completion: all generated requests finished or dropped.</summary>
+    public ServingResult Run()
+    {
+        for (int i = 0; i < _source.InitialRequests && _generated < _scenario.MaxRequests; i++)
+        {
+            _simulator.ScheduleAt(0, this, ClosedLoopArrival);
+            _generated++;
+        }
+
+        ScheduleNextOpenArrival();
+        _simulator.ScheduleAt(0, this, SampleEvent, priority: 2);
+        _simulator.Run();
+
+        long start = Math.Max(0, _firstArrival);
+        long end = Math.Max(_lastCompletion, start + 1);
+        Metrics.QueueLength.Close(end);
+        Metrics.KvOccupancy.Close(end);
+        Metrics.RunningSequences.Close(end);
+        int accelerators = _replicas.Sum(r => r.Model.Deployment.Accelerators);
+        double busy = _replicas.Sum(r => (double)r.BusyNanos);
+        return new ServingResult
+        {
+            Metrics = Metrics,
+            DurationSeconds = SimTime.ToSeconds(end - start),
+            InFlightAtEnd = _requests.InFlight,
+            Accelerators = accelerators,
+            EventsFired = _simulator.EventsFired,
+            Utilisation = busy / _replicas.Count / (end - start),
+            Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped + _requests.InFlight,
+        };
+    }
+
+    private long TotalCompleted { get; set; }
+
+    /// <inheritdoc />
+    public void OnEvent(Simulator simulator, in SimEvent simEvent)
+    {
+        switch (simEvent.Kind)
+        {
+            case ArrivalEvent:
+                Arrive(simulator);
+                ScheduleNextOpenArrival();
+                break;
+            case ClosedLoopArrival:
+                Arrive(simulator);
+                break;
+            default:
+                Sample(simulator);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(int requestId, long now)
+    {
+        TotalCompleted++;
+        _lastCompletion = now;
+        if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests && now + _source.ThinkNanos <= _horizon)
+        {
+            _generated++;
+            _simulator.ScheduleAt(now + _source.ThinkNanos, this, ClosedLoopArrival);
+        }
+    }
+
+    private void ScheduleNextOpenArrival()
+    {
+        if (_source.IsClosedLoop || _generated >= _scenario.MaxRequests)
+        {
+            _arrivalsOpen = !_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests;
+            return;
+        }
+
+        long gap = _source.NextGap(_simulator.Now);
+        if (gap == long.MaxValue || _simulator.Now + gap > _horizon)
+        {
+            _arrivalsOpen = false;
+            return;
+        }
+
+        _generated++;
+        _simulator.ScheduleAt(_simulator.Now + gap, this, ArrivalEvent);
+    }
+
+    private void Arrive(Simulator simulator)
+    {
+        long now = simulator.Now;
+        if (_firstArrival < 0)
+        {
+            _firstArrival = now;
+        }
+
+        var (prompt, output) = _source.NextLengths();
+        Metrics.Arrived++;
+        int id = _requests.Add(now, prompt, output);
+        Replica replica = _replicas[_router.Choose(_replicas)];
+        if (!replica.CanEverFit(prompt, output))
+        {
+            Metrics.Dropped++;
+            _requests.Release(id);
+            OnDropped(now);
+            return;
+        }
+
+        replica.Enqueue(simulator, id);
+    }
+
+    private void OnDropped(long now)
+    {
+        if (_source.IsClosedLoop && _generated < _scenario.MaxRequests)
+        {
+            _generated++;
+            _simulator.ScheduleAt(now + Math.Max(1, _source.ThinkNanos), this, ClosedLoopArrival);
+        }
+    }
+
+    private void Sample(Simulator simulator)
+    {
+        long now = simulator.Now;
+        int waiting = 0, running = 0;
+        long used = 0, total = 0;
+        foreach (Replica r in _replicas)
+        {
+            waiting += r.Waiting;
+            running += r.Running;
+            used += r.TotalBlocks - r.FreeBlocks;
+            total += r.TotalBlocks;
+        }
+
+        Metrics.QueueLength.Set(now, waiting);
+        Metrics.RunningSequences.Set(now, running);
+        Metrics.KvOccupancy.Set(now, used / (double)total);
+        if (_requests.InFlight > 0 || simulator.PendingCount > 0)
+        {
+            simulator.Schedule(SimTime.FromSeconds(_scenario.SeriesIntervalSeconds), this, SampleEvent, priority: 2);
+        }
+    }
+}

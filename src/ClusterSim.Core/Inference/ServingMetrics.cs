@@ -1,0 +1,77 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Metrics;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>Everything measured while serving: latency sketches, token and request counters, and sampled series.</summary>
+public sealed class ServingMetrics
+{
+    private readonly ServiceLevelObjective _slo;
+    private readonly long _warmupNanos;
+
+    /// <summary>Creates the collector; requests arriving before <paramref name="warmupNanos"/> are served but not measured.</summary>
+    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0)
+    {
+        _slo = slo;
+        _warmupNanos = warmupNanos;
+        QueueLength = new SampledSeries("queue_length", seriesIntervalNanos);
+        KvOccupancy = new SampledSeries("kv_occupancy", seriesIntervalNanos);
+        RunningSequences = new SampledSeries("running_sequences", seriesIntervalNanos);
+    }
+
+    public QuantileSketch Ttft { get; } = new();
+    public QuantileSketch Tpot { get; } = new();
+    public QuantileSketch InterToken { get; } = new();
+    public QuantileSketch EndToEnd { get; } = new();
+    public long Arrived { get; internal set; }
+    public long Completed { get; private set; }
+    public long Dropped { get; internal set; }
+    public long Preemptions { get; internal set; }
+    public long MeetingSlo { get; private set; }
+    public long PromptTokens { get; private set; }
+    public long OutputTokens { get; private set; }
+    public long Iterations { get; internal set; }
+    public long ComputeBoundNanos { get; internal set; }
+    public long BusyNanos { get; internal set; }
+    public SampledSeries QueueLength { get; }
+    public SampledSeries KvOccupancy { get; }
+    public SampledSeries RunningSequences { get; }
+
+    /// <summary>Records a finished request.</summary>
+    public void RecordCompletion(RequestTable requests, int id, long now)
+    {
+        long arrival = requests.Arrival(id);
+        if (arrival < _warmupNanos)
+        {
+            return;
+        }
+
+        Completed++;
+        int output = requests.Output(id);
+        PromptTokens += requests.Prompt(id);
+        OutputTokens += output;
+        double ttft = SimTime.ToSeconds(requests.FirstToken(id) - arrival);
+        double e2e = SimTime.ToSeconds(now - arrival);
+        double tpot = output > 1 ? SimTime.ToSeconds(now - requests.FirstToken(id)) / (output - 1) : 0;
+        Ttft.Add(ttft);
+        EndToEnd.Add(e2e);
+        if (output > 1)
+        {
+            Tpot.Add(tpot);
+        }
+
+        if (ttft <= _slo.TtftSeconds && tpot <= _slo.TpotSeconds)
+        {
+            MeetingSlo++;
+        }
+    }
+
+    /// <summary>Records <paramref name="count"/> inter-token gaps of the same length.</summary>
+    public void RecordInterToken(long gapNanos, long count, long now)
+    {
+        if (now >= _warmupNanos)
+        {
+            InterToken.Add(SimTime.ToSeconds(gapNanos), count);
+        }
+    }
+}

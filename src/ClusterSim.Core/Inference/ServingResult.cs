@@ -1,0 +1,66 @@
+using ClusterSim.Core.Metrics;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>What one serving run measured.</summary>
+public sealed record ServingResult
+{
+    public required ServingMetrics Metrics { get; init; }
+
+    /// <summary>Simulated seconds from the first arrival to the last completion.</summary>
+    public double DurationSeconds { get; init; }
+    public long InFlightAtEnd { get; init; }
+    public int Accelerators { get; init; }
+    public long EventsFired { get; init; }
+
+    /// <summary>Mean fraction of time replicas were running iterations.</summary>
+    public double Utilisation { get; init; }
+
+    public double OutputTokensPerSecond => Metrics.OutputTokens / DurationSeconds;
+    public double InputTokensPerSecond => Metrics.PromptTokens / DurationSeconds;
+    public double RequestsPerSecond => Metrics.Completed / DurationSeconds;
+
+    /// <summary>Requests per second that met the SLO.</summary>
+    public double GoodputPerSecond => Metrics.MeetingSlo / DurationSeconds;
+
+    /// <summary>Share of busy time in compute-bound iterations.</summary>
+    public double ComputeBoundShare => Metrics.BusyNanos == 0 ? 0 : Metrics.ComputeBoundNanos / (double)Metrics.BusyNanos;
+
+    /// <summary>Arrived = completed + dropped + in flight (measured over all requests, warm-up included).</summary>
+    public bool Conserved { get; init; }
+
+    /// <summary>Named scalar metrics in a stable order, for tables, CSV and JSON.</summary>
+    public IReadOnlyList<(string Name, double Value)> Scalars()
+    {
+        ServingMetrics m = Metrics;
+        return
+        [
+            ("requests_completed", m.Completed),
+            ("requests_dropped", m.Dropped),
+            ("preemptions", m.Preemptions),
+            ("duration_s", DurationSeconds),
+            ("throughput_output_tok_s", OutputTokensPerSecond),
+            ("throughput_input_tok_s", InputTokensPerSecond),
+            ("throughput_output_tok_s_per_accel", OutputTokensPerSecond / Accelerators),
+            ("requests_per_s", RequestsPerSecond),
+            ("goodput_req_s", GoodputPerSecond),
+            ("slo_attainment", m.Completed == 0 ? 0 : m.MeetingSlo / (double)m.Completed),
+            .. Latency("ttft", m.Ttft),
+            .. Latency("tpot", m.Tpot),
+            .. Latency("itl", m.InterToken),
+            .. Latency("e2e", m.EndToEnd),
+            ("utilisation", Utilisation),
+            ("compute_bound_share", ComputeBoundShare),
+            ("iterations", m.Iterations),
+            ("events", EventsFired),
+        ];
+    }
+
+    private static (string, double)[] Latency(string name, QuantileSketch sketch) =>
+    [
+        ($"{name}_mean_s", sketch.Mean),
+        ($"{name}_p50_s", sketch.Quantile(0.50)),
+        ($"{name}_p90_s", sketch.Quantile(0.90)),
+        ($"{name}_p99_s", sketch.Quantile(0.99)),
+    ];
+}

@@ -1,0 +1,59 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>A complete serving run: replicas, router, traffic, limits and the latency objective. Validated before it runs.</summary>
+public sealed record ServingScenario
+{
+    public required IReadOnlyList<ReplicaGroup> Replicas { get; init; }
+    public RouterKind Router { get; init; } = RouterKind.LeastOutstanding;
+
+    /// <summary>Builds the request source from the replication's random streams.</summary>
+    public required Func<RandomStreams, RequestSource> Workload { get; init; }
+
+    /// <summary>Stop generating requests after this many (open and closed sources).</summary>
+    public long MaxRequests { get; init; } = 10_000;
+
+    /// <summary>Stop generating requests after this much simulated time, seconds.</summary>
+    public double HorizonSeconds { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Requests arriving before this time are served but not measured, seconds.</summary>
+    public double WarmupSeconds { get; init; }
+    public ServiceLevelObjective Slo { get; init; } = new();
+
+    /// <summary>Spacing of the queue, KV and batch time series, seconds.</summary>
+    public double SeriesIntervalSeconds { get; init; } = 1;
+
+    /// <summary>Advance unchanged decode stretches in one event (exactly equivalent; off only for tests).</summary>
+    public bool MacroStepping { get; init; } = true;
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Checks limits; throws <see cref="ArgumentException"/> naming the bad field.</summary>
+    public ServingScenario Validated()
+    {
+        if (Replicas.Count == 0 || Replicas.Any(g => g.Count < 1))
+        {
+            throw new ArgumentException("a serving scenario needs at least one replica in every group");
+        }
+
+        if (MaxRequests < 1)
+        {
+            throw new ArgumentException($"max_requests must be at least 1, got {MaxRequests}");
+        }
+
+        if (!(HorizonSeconds > 0) || !(SeriesIntervalSeconds > 0) || WarmupSeconds < 0)
+        {
+            throw new ArgumentException("horizon and series interval must be positive and warm-up not negative");
+        }
+
+        foreach (ReplicaGroup group in Replicas)
+        {
+            group.Deployment.Validated();
+            group.Scheduler.Validated();
+        }
+
+        return this;
+    }
+}

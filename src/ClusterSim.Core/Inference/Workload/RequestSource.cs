@@ -1,0 +1,88 @@
+using ClusterSim.Core.Engine;
+
+namespace ClusterSim.Core.Inference.Workload;
+
+/// <summary>
+/// Produces the requests of a run in arrival order: an open arrival process with length distributions,
+/// a replayed trace, or a closed loop of fixed concurrency (new requests only as others finish).
+/// </summary>
+public abstract class RequestSource
+{
+    /// <summary>Requests present at time zero (closed loop) — 0 for open sources.</summary>
+    public virtual int InitialRequests => 0;
+
+    /// <summary>True when a completion releases the next request (closed loop).</summary>
+    public virtual bool IsClosedLoop => false;
+
+    /// <summary>Think time between a completion and the next request of a closed loop, ns.</summary>
+    public virtual long ThinkNanos => 0;
+
+    /// <summary>Gap from <paramref name="now"/> to the next open arrival; <see cref="long.MaxValue"/> when none follows.</summary>
+    public abstract long NextGap(long now);
+
+    /// <summary>Lengths of the request arriving now.</summary>
+    public abstract (int Prompt, int Output) NextLengths();
+
+    /// <summary>Open arrivals with independent prompt and output lengths.</summary>
+    public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams) =>
+        new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths"));
+
+    /// <summary>A closed loop of <paramref name="concurrency"/> users, each sending again <paramref name="thinkNanos"/> after a response.</summary>
+    public static RequestSource ClosedLoop(int concurrency, long thinkNanos, TokenLengths prompt, TokenLengths output, RandomStreams streams)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        return new ClosedSource(concurrency, thinkNanos, prompt, output, streams.For("prompt-lengths"), streams.For("output-lengths"));
+    }
+
+    /// <summary>Replays a trace (records sorted by offset).</summary>
+    public static RequestSource Trace(IReadOnlyList<TraceRecord> records, double timeScale = 1) => new TraceSource(records, timeScale);
+
+    private sealed class OpenSource(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStream gaps, RandomStream prompts, RandomStream outputs) : RequestSource
+    {
+        public override long NextGap(long now) => arrivals.NextGap(now, gaps);
+
+        public override (int Prompt, int Output) NextLengths() => (prompt.Sample(prompts), output.Sample(outputs));
+    }
+
+    private sealed class ClosedSource(int concurrency, long think, TokenLengths prompt, TokenLengths output, RandomStream prompts, RandomStream outputs) : RequestSource
+    {
+        public override int InitialRequests => concurrency;
+
+        public override bool IsClosedLoop => true;
+
+        public override long ThinkNanos => think;
+
+        public override long NextGap(long now) => long.MaxValue;
+
+        public override (int Prompt, int Output) NextLengths() => (prompt.Sample(prompts), output.Sample(outputs));
+    }
+
+    private sealed class TraceSource : RequestSource
+    {
+        private readonly TraceRecord[] _records;
+        private readonly double _scale;
+        private int _next;
+        private int _current = -1;
+
+        public TraceSource(IReadOnlyList<TraceRecord> records, double scale)
+        {
+            _records = records.OrderBy(r => r.OffsetNanos).ToArray();
+            _scale = scale > 0 ? scale : throw new ArgumentException("trace time scale must be positive");
+        }
+
+        public override long NextGap(long now)
+        {
+            if (_next >= _records.Length)
+            {
+                return long.MaxValue;
+            }
+
+            long at = (long)(_records[_next].OffsetNanos * _scale);
+            _current = _next++;
+            return Math.Max(0, at - now);
+        }
+
+        public override (int Prompt, int Output) NextLengths() =>
+            (Math.Max(1, _records[_current].PromptTokens), Math.Max(1, _records[_current].OutputTokens));
+    }
+}

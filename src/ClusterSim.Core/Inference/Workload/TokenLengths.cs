@@ -1,0 +1,90 @@
+using ClusterSim.Core.Engine;
+
+namespace ClusterSim.Core.Inference.Workload;
+
+/// <summary>A distribution of token counts (prompt or output), clamped to [1, <see cref="Max"/>].</summary>
+public abstract class TokenLengths
+{
+    /// <summary>Upper clamp of every draw.</summary>
+    public int Max { get; init; } = 1_000_000;
+
+    /// <summary>Draws one length.</summary>
+    public int Sample(RandomStream random) => (int)Math.Clamp(Math.Round(Draw(random)), 1, Max);
+
+    /// <summary>The expected length before clamping.</summary>
+    public abstract double Mean { get; }
+
+    /// <summary>Draws one unclamped value.</summary>
+    protected abstract double Draw(RandomStream random);
+
+    /// <summary>Every request has <paramref name="tokens"/> tokens.</summary>
+    public static TokenLengths Fixed(int tokens) => new FixedLengths(tokens);
+
+    /// <summary>Uniform on [min, max].</summary>
+    public static TokenLengths Uniform(int min, int max) => new UniformLengths(min, max);
+
+    /// <summary>Log-normal with the given mean and median (spread follows from their ratio).</summary>
+    public static TokenLengths LogNormalFromMeanMedian(double mean, double median, int max = 1_000_000)
+    {
+        if (median <= 0 || mean < median)
+        {
+            throw new ArgumentException($"a log-normal needs 0 < median <= mean (median {median}, mean {mean})");
+        }
+
+        return new LogNormalLengths(Math.Log(median), Math.Sqrt(2 * Math.Log(mean / median))) { Max = max };
+    }
+
+    /// <summary>Log-normal with the given mean and log-space standard deviation sigma.</summary>
+    public static TokenLengths LogNormalFromMeanSigma(double mean, double sigma, int max = 1_000_000)
+    {
+        if (mean <= 0 || sigma < 0)
+        {
+            throw new ArgumentException($"a log-normal needs mean > 0 and sigma >= 0 (mean {mean}, sigma {sigma})");
+        }
+
+        return new LogNormalLengths(Math.Log(mean) - (sigma * sigma / 2), sigma) { Max = max };
+    }
+
+    /// <summary>Resamples observed lengths (for example the lengths of a trace).</summary>
+    public static TokenLengths Empirical(IReadOnlyList<int> observed) => new EmpiricalLengths(observed);
+
+    private sealed class FixedLengths(int tokens) : TokenLengths
+    {
+        public override double Mean => tokens;
+
+        protected override double Draw(RandomStream random) => tokens;
+    }
+
+    private sealed class UniformLengths(int min, int max) : TokenLengths
+    {
+        public override double Mean => (min + max) / 2.0;
+
+        protected override double Draw(RandomStream random) => min + random.NextInt(max - min + 1);
+    }
+
+    private sealed class LogNormalLengths(double mu, double sigma) : TokenLengths
+    {
+        public override double Mean => Math.Exp(mu + (sigma * sigma / 2));
+
+        protected override double Draw(RandomStream random) => random.LogNormal(mu, sigma);
+    }
+
+    private sealed class EmpiricalLengths : TokenLengths
+    {
+        private readonly int[] _values;
+
+        public EmpiricalLengths(IReadOnlyList<int> observed)
+        {
+            if (observed.Count == 0)
+            {
+                throw new ArgumentException("an empirical distribution needs at least one observation");
+            }
+
+            _values = observed.ToArray();
+        }
+
+        public override double Mean => _values.Average();
+
+        protected override double Draw(RandomStream random) => _values[random.NextInt(_values.Length)];
+    }
+}

@@ -1,0 +1,113 @@
+namespace ClusterSim.Core.Metrics;
+
+/// <summary>
+/// A streaming quantile sketch with bounded relative error (log-spaced buckets, as in DDSketch): any
+/// reported quantile of positive values is within <see cref="RelativeError"/> of a true sample quantile.
+/// Fixed memory, no allocation per value, mergeable.
+/// </summary>
+public sealed class QuantileSketch
+{
+    private readonly double _gamma;
+    private readonly double _logGamma;
+    private readonly double _minValue;
+    private readonly long[] _counts;
+    private long _zeros;
+
+    /// <summary>Creates a sketch for values in [<paramref name="minValue"/>, <paramref name="maxValue"/>] (smaller values count as that minimum).</summary>
+    public QuantileSketch(double relativeError = 0.005, double minValue = 1e-6, double maxValue = 1e7)
+    {
+        if (relativeError is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(relativeError));
+        }
+
+        RelativeError = relativeError;
+        _gamma = (1 + relativeError) / (1 - relativeError);
+        _logGamma = Math.Log(_gamma);
+        _minValue = minValue;
+        _counts = new long[(int)Math.Ceiling(Math.Log(maxValue / minValue) / _logGamma) + 2];
+    }
+
+    /// <summary>The guaranteed relative accuracy of quantiles.</summary>
+    public double RelativeError { get; }
+
+    /// <summary>Values added.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Sum of values added (for the exact mean).</summary>
+    public double Sum { get; private set; }
+
+    /// <summary>Largest value added.</summary>
+    public double Max { get; private set; }
+
+    /// <summary>Exact mean of the values added.</summary>
+    public double Mean => Count == 0 ? double.NaN : Sum / Count;
+
+    /// <summary>Adds a value <paramref name="weight"/> times.</summary>
+    public void Add(double value, long weight = 1)
+    {
+        Count += weight;
+        Sum += value * weight;
+        if (value > Max)
+        {
+            Max = value;
+        }
+
+        if (value <= 0)
+        {
+            _zeros += weight;
+            return;
+        }
+
+        int index = value <= _minValue ? 0 : Math.Min(_counts.Length - 1, (int)Math.Ceiling(Math.Log(value / _minValue) / _logGamma));
+        _counts[index] += weight;
+    }
+
+    /// <summary>The <paramref name="q"/>-quantile (0..1); NaN when empty.</summary>
+    public double Quantile(double q)
+    {
+        if (Count == 0)
+        {
+            return double.NaN;
+        }
+
+        long rank = (long)Math.Floor(q * (Count - 1));
+        if (rank < _zeros)
+        {
+            return 0;
+        }
+
+        long seen = _zeros;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            seen += _counts[i];
+            if (seen > rank)
+            {
+                // The bucket covers (min·γ^(i-1), min·γ^i]; its midpoint in relative terms is within the error bound.
+                double upper = _minValue * Math.Pow(_gamma, i);
+                return Math.Min(Max, 2 * upper / (_gamma + 1));
+            }
+        }
+
+        return Max;
+    }
+
+    /// <summary>Adds another sketch of the same configuration into this one.</summary>
+    public void Merge(QuantileSketch other)
+    {
+        if (other._counts.Length != _counts.Length || other.RelativeError != RelativeError)
+        {
+            throw new ArgumentException("sketches must share their configuration to merge");
+        }
+
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] += other._counts[i];
+        }
+
+        _zeros += other._zeros;
+        Count += other.Count;
+        Sum += other.Sum;
+        Max = Math.Max(Max, other.Max);
+    }
+}

@@ -1,0 +1,86 @@
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Core.Performance;
+
+/// <summary>
+/// One model instance on TP × PP accelerators of one type, with its number formats and efficiency
+/// factors. Validated on creation: a model that does not fit is a clear error, not a silent result.
+/// </summary>
+public sealed record ServingDeployment
+{
+    /// <summary>Default fraction of memory kept free for activations, CUDA graphs and fragmentation.</summary>
+    public const double DefaultMemoryReserve = 0.10;
+
+    public required ModelSpec Model { get; init; }
+    public required AcceleratorSpec Accelerator { get; init; }
+    public int TensorParallel { get; init; } = 1;
+    public int PipelineParallel { get; init; } = 1;
+    public Precision Weights { get; init; } = Precision.BF16;
+    public Precision KvCache { get; init; } = Precision.BF16;
+    public EfficiencyFactors Efficiency { get; init; } = CalibratedEfficiency.Generic;
+    public double MemoryReserve { get; init; } = DefaultMemoryReserve;
+    public int KvBlockTokens { get; init; } = 16;
+
+    /// <summary>Accelerators one replica occupies.</summary>
+    public int Accelerators => TensorParallel * PipelineParallel;
+
+    /// <summary>Arithmetic precision: 4-bit weights are dequantised and multiplied in 8 bits where the chip has an 8-bit peak.</summary>
+    public Precision ComputePrecision => Weights switch
+    {
+        Precision.INT4 when Accelerator.Fp4Tflops is > 0 => Precision.INT4,
+        Precision.INT4 => Accelerator.Fp8Tflops is > 0 ? Precision.FP8 : Precision.BF16,
+        Precision.FP8 when Accelerator.Fp8Tflops is not > 0 => Precision.BF16,
+        _ => Weights,
+    };
+
+    /// <summary>Bytes of all weights.</summary>
+    public double WeightBytes => Model.TotalParameters * Weights.BytesPerElement();
+
+    /// <summary>Bytes available for the KV cache over the whole replica.</summary>
+    public double KvCapacityBytes => (Accelerator.MemoryBytes * (1 - MemoryReserve) * Accelerators) - WeightBytes;
+
+    /// <summary>KV bytes of one block of <see cref="KvBlockTokens"/> tokens.</summary>
+    public double KvBlockBytes => Model.KvBytesPerToken(KvCache) * KvBlockTokens;
+
+    /// <summary>KV cache blocks of the replica.</summary>
+    public int KvBlocks => (int)Math.Min(int.MaxValue, Math.Floor(KvCapacityBytes / KvBlockBytes));
+
+    /// <summary>Checks the plan; throws <see cref="ArgumentException"/> saying what is wrong and what would work.</summary>
+    public ServingDeployment Validated()
+    {
+        Efficiency.Validated();
+        if (TensorParallel < 1 || PipelineParallel < 1)
+        {
+            throw new ArgumentException($"tensor_parallel and pipeline_parallel must be at least 1 (got {TensorParallel} and {PipelineParallel})");
+        }
+
+        if (Model.Heads % TensorParallel != 0)
+        {
+            throw new ArgumentException($"tensor_parallel {TensorParallel} does not divide the {Model.Heads} attention heads of {Model.Id}");
+        }
+
+        if (Model.Layers < PipelineParallel)
+        {
+            throw new ArgumentException($"pipeline_parallel {PipelineParallel} exceeds the {Model.Layers} layers of {Model.Id}");
+        }
+
+        if (TensorParallel > 1 && Accelerator.ScaleUpGBps is not > 0)
+        {
+            throw new ArgumentException($"{Accelerator.Id} has no scale-up link in the catalog, so tensor_parallel must be 1");
+        }
+
+        _ = Accelerator.PeakFlops(ComputePrecision);
+        double perDevice = WeightBytes / Accelerators;
+        double usable = Accelerator.MemoryBytes * (1 - MemoryReserve);
+        if (perDevice >= usable || KvBlocks < Math.Ceiling(Model.MaxContext / (double)KvBlockTokens) / 64)
+        {
+            int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));
+            throw new ArgumentException(
+                $"{Model.Id} does not fit: {WeightBytes / 1e9:F0} GB of {Weights} weights on {Accelerators} x {Accelerator.Id} " +
+                $"({usable / 1e9:F0} GB usable each) leaves {Math.Max(0, KvCapacityBytes) / 1e9:F1} GB for the KV cache; " +
+                $"use at least {needed} accelerators (tensor_parallel x pipeline_parallel) or smaller weights");
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,142 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+public class ServingClusterTests
+{
+    [Theory]
+    [InlineData(SchedulerKind.Continuous)]
+    [InlineData(SchedulerKind.ChunkedPrefill)]
+    [InlineData(SchedulerKind.Static)]
+    public void Every_arrived_request_is_finished_dropped_or_in_flight(SchedulerKind kind)
+    {
+        ServingResult result = new ServingCluster(ServingScenarios.Poisson(20, 3000, kind)).Run();
+        Assert.True(result.Conserved);
+        Assert.Equal(0, result.InFlightAtEnd);
+        Assert.Equal(3000, result.Metrics.Completed + result.Metrics.Dropped);
+    }
+
+    [Theory]
+    [InlineData(SchedulerKind.Continuous, 30.0)]
+    [InlineData(SchedulerKind.ChunkedPrefill, 30.0)]
+    [InlineData(SchedulerKind.ChunkedPrefill, 60.0)]
+    [InlineData(SchedulerKind.Static, 10.0)]
+    public void Macro_steps_give_exactly_the_outcome_of_one_event_per_iteration(SchedulerKind kind, double rate)
+    {
+        ServingResult fast = new ServingCluster(ServingScenarios.Poisson(rate, 2000, kind, macro: true)).Run();
+        ServingResult slow = new ServingCluster(ServingScenarios.Poisson(rate, 2000, kind, macro: false)).Run();
+
+        Assert.Equal(slow.Metrics.Completed, fast.Metrics.Completed);
+        Assert.Equal(slow.Metrics.OutputTokens, fast.Metrics.OutputTokens);
+        Assert.Equal(slow.Metrics.Iterations, fast.Metrics.Iterations);
+        Assert.Equal(slow.Metrics.Preemptions, fast.Metrics.Preemptions);
+        Assert.Equal(slow.DurationSeconds, fast.DurationSeconds);
+        Assert.Equal(slow.Metrics.Ttft.Sum, fast.Metrics.Ttft.Sum);
+        Assert.Equal(slow.Metrics.EndToEnd.Sum, fast.Metrics.EndToEnd.Sum);
+        Assert.Equal(slow.Metrics.EndToEnd.Quantile(0.99), fast.Metrics.EndToEnd.Quantile(0.99));
+        Assert.Equal(slow.Metrics.InterToken.Count, fast.Metrics.InterToken.Count);
+        Assert.Equal(slow.Metrics.InterToken.Mean, fast.Metrics.InterToken.Mean, 9);
+        Assert.Equal(slow.Metrics.ComputeBoundNanos, fast.Metrics.ComputeBoundNanos);
+        Assert.True(fast.EventsFired < slow.EventsFired, $"macro-steps should save events ({fast.EventsFired} vs {slow.EventsFired})");
+    }
+
+    [Fact]
+    public void A_lone_request_takes_one_prefill_and_output_minus_one_decode_iterations()
+    {
+        var deployment = ServingScenarios.Llama8bOnH100;
+        var model = new StepTimeModel(deployment);
+        var scenario = new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions())],
+            Workload = s => RequestSource.ClosedLoop(1, 0, TokenLengths.Fixed(1000), TokenLengths.Fixed(200), s),
+            MaxRequests = 1,
+        };
+        ServingResult result = new ServingCluster(scenario).Run();
+
+        long prefill = model.Iteration(new BatchShape(1000, BatchShape.PrefillAttention(1000, 0), 0)).Nanos;
+        long decodes = 0;
+        for (int generated = 1; generated < 200; generated++)
+        {
+            decodes += model.DecodeNanos(1, 1000 + generated);
+        }
+
+        Assert.Equal(SimTime.ToSeconds(prefill), result.Metrics.Ttft.Sum, 12);
+        Assert.Equal(SimTime.ToSeconds(prefill + decodes), result.Metrics.EndToEnd.Sum, 12);
+        // Batch-1 decode of an 8B FP8 model is memory-bound: ~8 GB of weights over 3.35 TB/s x 0.78, plus overhead.
+        Assert.InRange(result.Metrics.Tpot.Mean, 0.0030, 0.0050);
+    }
+
+    [Fact]
+    public void Below_saturation_throughput_equals_the_offered_load()
+    {
+        ServingResult result = new ServingCluster(ServingScenarios.Poisson(10, 6000)).Run();
+        Assert.InRange(result.RequestsPerSecond, 10 * 0.96, 10 * 1.04);
+
+        // At a trickle the replica idles between requests: busy share ≈ rate x mean service time (about 1.2 s).
+        ServingResult trickle = new ServingCluster(ServingScenarios.Poisson(0.1, 400)).Run();
+        Assert.InRange(trickle.Utilisation, 0.05, 0.3);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_results_and_another_seed_differs()
+    {
+        double Run(long seed) => new ServingCluster(ServingScenarios.Poisson(25, 1500, seed: seed)).Run().Metrics.EndToEnd.Sum;
+        Assert.Equal(Run(5), Run(5));
+        Assert.NotEqual(Run(5), Run(6));
+    }
+
+    [Fact]
+    public void Burstier_arrivals_raise_tail_latency_at_the_same_mean_rate()
+    {
+        double P99(ArrivalProcess arrivals) => new ServingCluster(ServingScenarios.Poisson(40, 6000, arrivals: arrivals)).Run().Metrics.Ttft.Quantile(0.99);
+        Assert.True(P99(ArrivalProcess.Gamma(40, 4)) > 1.5 * P99(ArrivalProcess.Poisson(40)));
+    }
+
+    [Fact]
+    public void Static_batching_waits_longer_than_continuous_batching()
+    {
+        double MeanTtft(SchedulerKind kind) => new ServingCluster(ServingScenarios.Poisson(15, 2000, kind)).Run().Metrics.Ttft.Mean;
+        Assert.True(MeanTtft(SchedulerKind.Static) > 2 * MeanTtft(SchedulerKind.ChunkedPrefill));
+    }
+
+    [Fact]
+    public void A_small_kv_cache_preempts_by_recompute_and_still_finishes_everything()
+    {
+        var tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 };
+        ServingResult result = new ServingCluster(ServingScenarios.Poisson(60, 2000, deployment: tight)).Run();
+        Assert.True(result.Metrics.Preemptions > 0);
+        Assert.True(result.Conserved);
+        Assert.Equal(2000, result.Metrics.Completed + result.Metrics.Dropped);
+    }
+
+    [Fact]
+    public void A_model_that_does_not_fit_is_a_clear_error()
+    {
+        var deployment = ServingScenarios.Llama8bOnH100 with { Model = SimCatalog.Default.Models.Get("llama-3.1-405b") };
+        var error = Assert.Throws<ArgumentException>(() => deployment.Validated());
+        Assert.Contains("llama-3.1-405b does not fit", error.Message);
+        Assert.Contains("use at least", error.Message);
+    }
+
+    [Fact]
+    public void Trace_replay_serves_every_record_at_its_time()
+    {
+        TraceRecord[] trace = [new(0, 100, 10), new(SimTime.FromSeconds(1), 200, 20), new(SimTime.FromSeconds(2), 300, 30)];
+        var scenario = new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions())],
+            Workload = _ => RequestSource.Trace(trace),
+            MaxRequests = 100,
+        };
+        ServingResult result = new ServingCluster(scenario).Run();
+        Assert.Equal(3, result.Metrics.Completed);
+        Assert.Equal(600, result.Metrics.PromptTokens);
+        Assert.Equal(60, result.Metrics.OutputTokens);
+        Assert.InRange(result.DurationSeconds, 2.0, 2.5);
+    }
+}

@@ -1,0 +1,30 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+internal static class ServingScenarios
+{
+    public static ServingDeployment Llama8bOnH100 => new()
+    {
+        Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
+        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
+        Weights = Precision.FP8,
+        KvCache = Precision.FP8,
+        Efficiency = CalibratedEfficiency.Hopper,
+    };
+
+    public static ServingScenario Poisson(double rate, int requests, SchedulerKind kind = SchedulerKind.ChunkedPrefill, int replicas = 1,
+        RouterKind router = RouterKind.LeastOutstanding, bool macro = true, long seed = 1, ServingDeployment? deployment = null, ArrivalProcess? arrivals = null) => new()
+    {
+        Replicas = [new ReplicaGroup(deployment ?? Llama8bOnH100, new SchedulerOptions { Kind = kind, MaxSequences = 128, MaxBatchedTokens = 4096 }, replicas)],
+        Router = router,
+        Workload = s => RequestSource.Open(arrivals ?? ArrivalProcess.Poisson(rate), TokenLengths.LogNormalFromMeanMedian(512, 350, 4096), TokenLengths.LogNormalFromMeanMedian(256, 180, 2048), s),
+        MaxRequests = requests,
+        MacroStepping = macro,
+        Seed = seed,
+    };
+}

@@ -1,0 +1,38 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Performance;
+
+/// <summary>Runs the published benchmark set-ups through the whole simulator.</summary>
+internal static class ServingProbe
+{
+    public static ServingDeployment Deployment(string model, string hw, int tp, Precision precision = Precision.FP8) => new()
+    {
+        Model = SimCatalog.Default.Models.Get(model),
+        Accelerator = SimCatalog.Default.Hardware.Get(hw),
+        TensorParallel = tp,
+        Weights = precision,
+        KvCache = precision,
+        Efficiency = CalibratedEfficiency.For(hw),
+    };
+
+    /// <summary>Offline: every request queued at once, as trtllm-bench and MLPerf Offline do.</summary>
+    public static ServingResult Offline(ServingDeployment deployment, int replicas, int input, int output, int requests, int maxSequences = 2048, int maxTokens = 8192) =>
+        new ServingCluster(new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = maxTokens }, replicas)],
+            Workload = s => RequestSource.ClosedLoop(requests, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
+            MaxRequests = requests,
+        }).Run();
+
+    /// <summary>Closed loop of fixed concurrency, as the NIM benchmark does.</summary>
+    public static ServingResult Concurrency(ServingDeployment deployment, int concurrency, int input, int output, int requests) =>
+        new ServingCluster(new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 }, 1)],
+            Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
+            MaxRequests = requests,
+        }).Run();
+}
