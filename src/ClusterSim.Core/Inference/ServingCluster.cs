@@ -23,6 +23,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private long _firstArrival = -1;
     private long _lastCompletion;
     private bool _arrivalsOpen = true;
+    private long _lastGeneratedAt;
+    private long _completedWhenLastGenerated;
 
     /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
     public ServingCluster(ServingScenario scenario)
@@ -81,6 +83,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             EventsFired = _simulator.EventsFired,
             Utilisation = busy / _replicas.Count / (end - start),
             Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped + _requests.InFlight,
+            SustainedRequestsPerSecond = _lastGeneratedAt > start ? _completedWhenLastGenerated / SimTime.ToSeconds(_lastGeneratedAt - start) : double.NaN,
         };
     }
 
@@ -112,15 +115,22 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests && now + _source.ThinkNanos <= _horizon)
         {
             _generated++;
+            _lastGeneratedAt = now;
+            _completedWhenLastGenerated = TotalCompleted;
             _simulator.ScheduleAt(now + _source.ThinkNanos, this, ClosedLoopArrival);
         }
     }
 
     private void ScheduleNextOpenArrival()
     {
-        if (_source.IsClosedLoop || _generated >= _scenario.MaxRequests)
+        if (_source.IsClosedLoop)
         {
-            _arrivalsOpen = !_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests;
+            return;
+        }
+
+        if (_generated >= _scenario.MaxRequests)
+        {
+            _arrivalsOpen = false;
             return;
         }
 

@@ -26,6 +26,9 @@ public sealed record ServingResult
     /// <summary>Share of busy time in compute-bound iterations.</summary>
     public double ComputeBoundShare => Metrics.BusyNanos == 0 ? 0 : Metrics.ComputeBoundNanos / (double)Metrics.BusyNanos;
 
+    /// <summary>Closed loop: completions per second while the loop was still issuing requests (excludes the final drain); NaN otherwise.</summary>
+    public double SustainedRequestsPerSecond { get; init; }
+
     /// <summary>Arrived = completed + dropped + in flight (measured over all requests, warm-up included).</summary>
     public bool Conserved { get; init; }
 

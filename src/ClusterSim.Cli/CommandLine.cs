@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace ClusterSim.Cli;
+
+/// <summary>The `clustersim` command tree.</summary>
+internal static class CommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("ClusterSim: a discrete-event simulator of GPU clusters serving and training LLMs.");
+        root.Subcommands.Add(CatalogCommand.Build());
+        root.Subcommands.Add(ValidateCommand.Build());
+        root.Subcommands.Add(RunCommand.Build());
+        return root;
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Cli;
+
+/// <summary>`clustersim validate FILE`: every problem of an experiment file, without running it.</summary>
+internal static class ValidateCommand
+{
+    public static Command Build()
+    {
+        var file = new Argument<string>("experiment") { Description = "Experiment file (YAML)." };
+        var command = new Command("validate", "Check an experiment file and report every problem with file:line:column.") { file };
+        command.SetAction(result =>
+        {
+            string path = result.GetValue(file)!;
+            if (!ExperimentLoading.TryLoad(path, out Experiment? experiment))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            Console.WriteLine($"{path}: valid ({experiment!.Points.Count} point(s) x {experiment.Replications} replication(s))");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

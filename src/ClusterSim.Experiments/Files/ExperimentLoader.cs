@@ -1,0 +1,428 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Sweeps;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>Loads an experiment file, expands its sweep and validates every point before any work starts.</summary>
+public static class ExperimentLoader
+{
+    private static readonly Dictionary<string, SchedulerKind> Schedulers = new()
+    {
+        ["continuous"] = SchedulerKind.Continuous,
+        ["chunked-prefill"] = SchedulerKind.ChunkedPrefill,
+        ["static"] = SchedulerKind.Static,
+    };
+
+    private static readonly Dictionary<string, RouterKind> Routers = new()
+    {
+        ["round-robin"] = RouterKind.RoundRobin,
+        ["random"] = RouterKind.Random,
+        ["least-outstanding"] = RouterKind.LeastOutstanding,
+        ["power-of-two"] = RouterKind.PowerOfTwo,
+        ["kv-aware"] = RouterKind.KvAware,
+    };
+
+    private static readonly Dictionary<string, Precision> Precisions = new()
+    {
+        ["bf16"] = Precision.BF16,
+        ["fp8"] = Precision.FP8,
+        ["int8"] = Precision.INT8,
+        ["int4"] = Precision.INT4,
+    };
+
+    private static readonly Dictionary<string, string> ArrivalKinds = new[] { "poisson", "gamma", "constant", "diurnal", "closed-loop", "trace" }.ToDictionary(k => k);
+    private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
+
+    /// <summary>Loads and validates <paramref name="path"/>; throws <see cref="ExperimentException"/> listing every problem.</summary>
+    public static Experiment Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ExperimentException([new ExperimentProblem(path, 1, 1, "(file)", "file not found")]);
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Validates experiment text whose file name (for messages and relative paths) is <paramref name="file"/>.</summary>
+    public static Experiment Parse(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ExperimentException([new ExperimentProblem(file, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", $"malformed YAML: {e.InnerException?.Message ?? e.Message}")]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode)
+        {
+            throw new ExperimentException([new ExperimentProblem(file, 1, 1, "(root)", "expected a mapping with at least 'name', 'serving' and 'workload'")]);
+        }
+
+        var reader = new YamlReader(file);
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "serving", "workload", "slo", "outputs", "sweep");
+        string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
+        var sweep = ReadSweep(reader, root);
+        SimCatalog catalog = ReadCatalog(reader, root, file);
+        if (reader.Problems.Count > 0)
+        {
+            throw new ExperimentException(reader.Problems);
+        }
+
+        var points = new List<ExperimentPoint>();
+        var problems = new List<ExperimentProblem>();
+        var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Zip);
+        for (int i = 0; i < expanded.Count; i++)
+        {
+            var pointReader = new YamlReader(file);
+            var pointStream = new YamlStream();
+            pointStream.Load(new StringReader(text));
+            var pointRoot = (YamlMappingNode)pointStream.Documents[0].RootNode;
+            foreach (var (key, value) in expanded[i])
+            {
+                Override(pointRoot, key, value);
+            }
+
+            ExperimentPoint? point = BindPoint(pointReader, pointRoot, catalog, file, i, expanded[i]);
+            foreach (var problem in pointReader.Problems)
+            {
+                if (!problems.Contains(problem))
+                {
+                    problems.Add(expanded[i].Count > 0 && problem.Line == 0 ? problem with { Path = $"{problem.Path} (sweep point {i})" } : problem);
+                }
+            }
+
+            if (point is not null)
+            {
+                points.Add(point);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ExperimentException(problems);
+        }
+
+        return new Experiment
+        {
+            Name = name,
+            Description = reader.Text(root, "description", string.Empty) ?? string.Empty,
+            SourceFile = file,
+            Seed = (long)reader.Number(root, "seed", string.Empty, 1),
+            Replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000),
+            Points = points,
+            ResolvedText = Resolved(name, points[0], sweep.Parameters, sweep.Zip),
+        };
+    }
+
+    private static (List<KeyValuePair<string, IReadOnlyList<string>>> Parameters, bool Zip) ReadSweep(YamlReader reader, YamlMappingNode root)
+    {
+        var parameters = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "parameters");
+        string mode = reader.Text(sweep, "mode", "sweep", "grid") ?? "grid";
+        if (mode is not ("grid" or "zip"))
+        {
+            reader.Problem(YamlReader.Child(sweep, "mode"), "sweep.mode", $"unknown mode '{mode}'; expected grid or zip");
+        }
+
+        if (YamlReader.Child(sweep, "parameters") is YamlMappingNode parameterNode)
+        {
+            foreach (var (key, value) in parameterNode.Children)
+            {
+                string path = ((YamlScalarNode)key).Value ?? string.Empty;
+                if (value is YamlSequenceNode list && list.Children.Count > 0 && list.Children.All(c => c is YamlScalarNode))
+                {
+                    parameters.Add(KeyValuePair.Create(path, (IReadOnlyList<string>)list.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()));
+                }
+                else
+                {
+                    reader.Problem(value, $"sweep.parameters.{path}", "expected a non-empty list of values, e.g. [0.1, 0.5, 0.9]");
+                }
+            }
+        }
+
+        if (mode == "zip" && parameters.Select(p => p.Value.Count).Distinct().Count() > 1)
+        {
+            reader.Problem(sweep, "sweep.parameters", "a zip sweep needs lists of equal length");
+        }
+
+        return (parameters, mode == "zip");
+    }
+
+    private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file)
+    {
+        YamlMappingNode? node = reader.Mapping(YamlReader.Child(root, "catalog"), "catalog", "hardware", "models");
+        SimCatalog catalog = SimCatalog.Default;
+        string directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        foreach (string key in new[] { "hardware", "models" })
+        {
+            string? relative = reader.Text(node, key, "catalog");
+            if (relative is null)
+            {
+                continue;
+            }
+
+            string full = Path.Combine(directory, relative);
+            try
+            {
+                using var text = new StreamReader(full);
+                CsvTable table = CsvTable.Parse(text, relative);
+                catalog = key == "hardware" ? catalog with { Hardware = catalog.Hardware.With(table) } : catalog with { Models = catalog.Models.With(table) };
+            }
+            catch (IOException e)
+            {
+                reader.Problem(YamlReader.Child(node, key), $"catalog.{key}", $"cannot read '{relative}': {e.Message}");
+            }
+            catch (CatalogException e)
+            {
+                reader.Problem(YamlReader.Child(node, key), $"catalog.{key}", e.Message);
+            }
+        }
+
+        return catalog;
+    }
+
+    private static ExperimentPoint? BindPoint(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, int index, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency");
+        if (serving is null)
+        {
+            r.Problem(root, "serving", "is required (model, hardware, replicas, ...)");
+        }
+
+        string modelId = r.Text(serving, "model", "serving", required: true) ?? string.Empty;
+        string hardwareId = r.Text(serving, "hardware", "serving", required: true) ?? string.Empty;
+        ModelSpec? model = null;
+        AcceleratorSpec? chip = null;
+        if (modelId.Length > 0 && !catalog.Models.TryGet(modelId, out model))
+        {
+            r.Problem(YamlReader.Child(serving, "model"), "serving.model", $"unknown model '{modelId}'{ClosestName.Hint(modelId, catalog.Models.Ids)}");
+        }
+
+        if (hardwareId.Length > 0 && !catalog.Hardware.TryGet(hardwareId, out chip))
+        {
+            r.Problem(YamlReader.Child(serving, "hardware"), "serving.hardware", $"unknown hardware '{hardwareId}'{ClosestName.Hint(hardwareId, catalog.Hardware.Ids)}");
+        }
+
+        int replicas = r.Integer(serving, "replicas", "serving", 1, 1, 100_000);
+        YamlMappingNode? scheduler = r.Mapping(YamlReader.Child(serving, "scheduler"), "serving.scheduler", "kind", "max_sequences", "max_batched_tokens");
+        var schedulerOptions = new SchedulerOptions
+        {
+            Kind = r.Choice(scheduler, "kind", "serving.scheduler", SchedulerKind.ChunkedPrefill, Schedulers),
+            MaxSequences = r.Integer(scheduler, "max_sequences", "serving.scheduler", 256, 1, 1_000_000),
+            MaxBatchedTokens = r.Integer(scheduler, "max_batched_tokens", "serving.scheduler", 8192, 1, 10_000_000),
+        };
+        YamlMappingNode? eff = r.Mapping(YamlReader.Child(serving, "efficiency"), "serving.efficiency", "compute", "memory", "overhead_ms", "collective_latency_us");
+        EfficiencyFactors calibrated = CalibratedEfficiency.For(hardwareId);
+        var efficiency = new EfficiencyFactors
+        {
+            Compute = r.Number(eff, "compute", "serving.efficiency", calibrated.Compute, 0, 1, exclusiveMin: true),
+            Memory = r.Number(eff, "memory", "serving.efficiency", calibrated.Memory, 0, 1, exclusiveMin: true),
+            IterationOverheadSeconds = r.Number(eff, "overhead_ms", "serving.efficiency", calibrated.IterationOverheadSeconds * 1e3, 0) / 1e3,
+            CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", "serving.efficiency", calibrated.CollectiveLatencySeconds * 1e6, 0) / 1e6,
+        };
+
+        ServingDeployment? deployment = null;
+        if (model is not null && chip is not null)
+        {
+            deployment = new ServingDeployment
+            {
+                Model = model,
+                Accelerator = chip,
+                TensorParallel = r.Integer(serving, "tensor_parallel", "serving", 1, 1, 1024),
+                PipelineParallel = r.Integer(serving, "pipeline_parallel", "serving", 1, 1, 1024),
+                Weights = r.Choice(serving, "weights", "serving", Precision.BF16, Precisions),
+                KvCache = r.Choice(serving, "kv_cache", "serving", Precision.BF16, Precisions),
+                MemoryReserve = r.Number(serving, "memory_reserve", "serving", ServingDeployment.DefaultMemoryReserve, 0, 0.95),
+                Efficiency = efficiency,
+            };
+            try
+            {
+                deployment.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                r.Problem(serving, "serving", e.Message);
+                deployment = null;
+            }
+        }
+
+        RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
+
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "requests", "horizon_s", "warmup_s", "trace");
+        if (workload is null)
+        {
+            r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
+        }
+
+        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s");
+        string arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", "poisson", ArrivalKinds);
+        double? rate = YamlReader.Child(arrivalNode, "rate") is null ? null : r.Number(arrivalNode, "rate", "workload.arrival", 1, 0, exclusiveMin: true);
+        double? load = YamlReader.Child(arrivalNode, "load") is null ? null : r.Number(arrivalNode, "load", "workload.arrival", 0.5, 0, 10, exclusiveMin: true);
+        if (arrivalKind is not ("closed-loop" or "trace") && rate is null == load is null)
+        {
+            r.Problem(arrivalNode ?? (YamlNode?)workload, "workload.arrival", "give exactly one of 'rate' (requests/s) or 'load' (fraction of the saturation rate)");
+        }
+
+        var arrival = new ArrivalSpec(
+            arrivalKind,
+            rate,
+            load,
+            r.Number(arrivalNode, "cv", "workload.arrival", 1, 0, exclusiveMin: true),
+            r.Number(arrivalNode, "amplitude", "workload.arrival", 0.5, 0, 1),
+            r.Number(arrivalNode, "period_s", "workload.arrival", 86_400, 0, exclusiveMin: true),
+            r.Integer(arrivalNode, "concurrency", "workload.arrival", 16, 1, 10_000_000),
+            r.Number(arrivalNode, "think_s", "workload.arrival", 0, 0));
+
+        IReadOnlyList<TraceRecord>? trace = null;
+        YamlMappingNode? traceNode = r.Mapping(YamlReader.Child(workload, "trace"), "workload.trace", "file");
+        if (arrivalKind == "trace")
+        {
+            string? traceFile = r.Text(traceNode, "file", "workload.trace", required: true);
+            if (traceFile is not null)
+            {
+                string full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", traceFile);
+                try
+                {
+                    trace = TraceFile.Read(full);
+                }
+                catch (Exception e) when (e is IOException or CatalogException)
+                {
+                    r.Problem(YamlReader.Child(traceNode, "file"), "workload.trace.file", e.Message);
+                }
+            }
+        }
+
+        LengthSpec prompt = ReadLengths(r, workload, "prompt_tokens", 512);
+        LengthSpec output = ReadLengths(r, workload, "output_tokens", 256);
+        YamlMappingNode? slo = r.Mapping(YamlReader.Child(root, "slo"), "slo", "ttft_s", "tpot_s");
+        YamlMappingNode? outputs = r.Mapping(YamlReader.Child(root, "outputs"), "outputs", "series_interval_s");
+        long requests = (long)r.Number(workload, "requests", "workload", 10_000, 1, 1e9);
+
+        if (deployment is null)
+        {
+            return null;
+        }
+
+        return new ExperimentPoint
+        {
+            Index = index,
+            Parameters = parameters,
+            Replicas = [new ReplicaGroup(deployment, schedulerOptions, replicas)],
+            Router = router,
+            Arrival = arrival,
+            Prompt = prompt,
+            Output = output,
+            Trace = trace,
+            Requests = requests,
+            HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
+            WarmupSeconds = r.Number(workload, "warmup_s", "workload", 0, 0),
+            Slo = new ServiceLevelObjective(r.Number(slo, "ttft_s", "slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", "slo", 0.2, 0, exclusiveMin: true)),
+            SeriesIntervalSeconds = r.Number(outputs, "series_interval_s", "outputs", 10, 0, exclusiveMin: true),
+        };
+    }
+
+    private static LengthSpec ReadLengths(YamlReader r, YamlMappingNode? workload, string key, double defaultMean)
+    {
+        string path = $"workload.{key}";
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(workload, key), path, "kind", "mean", "median", "sigma", "min", "max");
+        string kind = r.Choice(node, "kind", path, node is null ? "fixed" : "lognormal", LengthKinds);
+        double mean = r.Number(node, "mean", path, defaultMean, 1);
+        double median = r.Number(node, "median", path, 0, 0);
+        if (kind == "lognormal" && median > mean)
+        {
+            r.Problem(YamlReader.Child(node, "median"), $"{path}.median", $"a log-normal's median ({median}) cannot exceed its mean ({mean})");
+        }
+
+        int min = r.Integer(node, "min", path, 1, 1);
+        int max = r.Integer(node, "max", path, kind == "uniform" ? (int)(2 * mean) : 1_000_000, 1);
+        if (max < min)
+        {
+            r.Problem(YamlReader.Child(node, "max"), $"{path}.max", $"max ({max}) is below min ({min})");
+        }
+
+        return new LengthSpec(kind, mean, median, r.Number(node, "sigma", path, 1, 0), min, max);
+    }
+
+    private static void Override(YamlMappingNode root, string path, string value)
+    {
+        string[] parts = path.Split('.');
+        YamlMappingNode current = root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (YamlReader.Child(current, parts[i]) is not YamlMappingNode next)
+            {
+                next = new YamlMappingNode();
+                current.Children[new YamlScalarNode(parts[i])] = next;
+            }
+
+            current = next;
+        }
+
+        if (YamlReader.Child(current, parts[^1]) is YamlScalarNode existing)
+        {
+            existing.Value = value;   // in place, so problems still point at the line in the file
+        }
+        else
+        {
+            current.Children[new YamlScalarNode(parts[^1])] = new YamlScalarNode(value);
+        }
+    }
+
+    private static string Resolved(string name, ExperimentPoint p, List<KeyValuePair<string, IReadOnlyList<string>>> sweep, bool zip)
+    {
+        ReplicaGroup g = p.Replicas[0];
+        ServingDeployment d = g.Deployment;
+        string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        string L(LengthSpec s) => $"{{ kind: {s.Kind}, mean: {F(s.Mean)}, median: {F(s.Median)}, sigma: {F(s.Sigma)}, min: {s.Min}, max: {s.Max} }}";
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
+        text.AppendLine("serving:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  model: {d.Model.Id}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {g.Count}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  pipeline_parallel: {d.PipelineParallel}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ compute: {F(d.Efficiency.Compute)}, memory: {F(d.Efficiency.Memory)}, overhead_ms: {F(d.Efficiency.IterationOverheadSeconds * 1e3)}, collective_latency_us: {F(d.Efficiency.CollectiveLatencySeconds * 1e6)} }}");
+        text.AppendLine("workload:");
+        ArrivalSpec a = p.Arrival;
+        string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";
+        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  requests: {p.Requests}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  horizon_s: {(double.IsPositiveInfinity(p.HorizonSeconds) ? ".inf" : F(p.HorizonSeconds))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)} }}");
+        if (sweep.Count > 0)
+        {
+            text.AppendLine("sweep:");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  mode: {(zip ? "zip" : "grid")}");
+            text.AppendLine("  parameters:");
+            foreach (var (key, values) in sweep)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {key}: [{string.Join(", ", values)}]");
+            }
+        }
+
+        return text.ToString();
+    }
+}

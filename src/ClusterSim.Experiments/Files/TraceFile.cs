@@ -1,0 +1,52 @@
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference.Workload;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>Reads a request trace in the column layout of the public Azure LLM inference traces: TIMESTAMP, ContextTokens, GeneratedTokens.</summary>
+public static class TraceFile
+{
+    /// <summary>Parses the trace; offsets are relative to its first timestamp.</summary>
+    public static IReadOnlyList<TraceRecord> Read(string path)
+    {
+        using var reader = new StreamReader(path);
+        CsvTable table = CsvTable.Parse(reader, path);
+        foreach (string column in new[] { "TIMESTAMP", "ContextTokens", "GeneratedTokens" })
+        {
+            if (!table.HasColumn(column))
+            {
+                throw new CatalogException(path, 1, column, "missing column; expected TIMESTAMP,ContextTokens,GeneratedTokens");
+            }
+        }
+
+        var rows = new List<(DateTime Time, int Prompt, int Output)>();
+        foreach (var (line, cells) in table.Rows)
+        {
+            string stamp = table.Cell(cells, "TIMESTAMP");
+            if (!DateTime.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime time))
+            {
+                throw new CatalogException(path, line, "TIMESTAMP", $"'{stamp}' is not a date and time");
+            }
+
+            rows.Add((time, ParseTokens(table, cells, "ContextTokens", path, line), ParseTokens(table, cells, "GeneratedTokens", path, line)));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new CatalogException(path, 1, null, "the trace has no requests");
+        }
+
+        DateTime start = rows.Min(r => r.Time);
+        return rows.Select(r => new TraceRecord(SimTime.FromSeconds((r.Time - start).TotalSeconds), r.Prompt, r.Output)).ToList();
+    }
+
+    private static int ParseTokens(CsvTable table, string[] cells, string column, string path, int line)
+    {
+        string text = table.Cell(cells, column);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 0
+            ? value
+            : throw new CatalogException(path, line, column, $"'{text}' is not a non-negative whole number");
+    }
+}

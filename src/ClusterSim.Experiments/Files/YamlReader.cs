@@ -1,0 +1,145 @@
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>
+/// Reads typed values out of a YAML tree while collecting problems with their positions, so that a file
+/// with several mistakes reports all of them at once.
+/// </summary>
+internal sealed class YamlReader(string file)
+{
+    private readonly List<ExperimentProblem> _problems = [];
+
+    public IReadOnlyList<ExperimentProblem> Problems => _problems;
+
+    public void Problem(YamlNode? node, string path, string message) =>
+        _problems.Add(new ExperimentProblem(file, node is null ? 1 : (int)node.Start.Line, node is null ? 1 : (int)node.Start.Column, path, message));
+
+    /// <summary>The mapping at <paramref name="path"/>, with unknown keys reported (with the closest known key).</summary>
+    public YamlMappingNode? Mapping(YamlNode? node, string path, params string[] knownKeys)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            Problem(node, path, "expected a mapping (key: value lines)");
+            return null;
+        }
+
+        foreach (var key in mapping.Children.Keys)
+        {
+            string name = ((YamlScalarNode)key).Value ?? string.Empty;
+            if (!knownKeys.Contains(name))
+            {
+                Problem(key, Join(path, name), $"unknown key '{name}'{ClosestName.Hint(name, knownKeys)}; expected one of: {string.Join(", ", knownKeys)}");
+            }
+        }
+
+        return mapping;
+    }
+
+    public static YamlNode? Child(YamlMappingNode? mapping, string key) =>
+        mapping is not null && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    public string? Text(YamlMappingNode? mapping, string key, string path, string? fallback = null, bool required = false)
+    {
+        YamlNode? node = Child(mapping, key);
+        if (node is null)
+        {
+            if (required)
+            {
+                Problem(mapping, Join(path, key), "is required");
+            }
+
+            return fallback;
+        }
+
+        if (node is YamlScalarNode scalar)
+        {
+            return scalar.Value;
+        }
+
+        Problem(node, Join(path, key), "expected a single value");
+        return fallback;
+    }
+
+    public double Number(YamlMappingNode? mapping, string key, string path, double fallback, double min = double.MinValue, double max = double.MaxValue, bool exclusiveMin = false)
+    {
+        YamlNode? node = Child(mapping, key);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        string? text = (node as YamlScalarNode)?.Value;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            Problem(node, Join(path, key), $"expected a number, got '{text}'");
+            return fallback;
+        }
+
+        if (value < min || (exclusiveMin && value <= min) || value > max)
+        {
+            string range = max == double.MaxValue ? $"{(exclusiveMin ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}" : $"in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]";
+            Problem(node, Join(path, key), $"{text} is out of range; expected a number {range}");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    public int Integer(YamlMappingNode? mapping, string key, string path, int fallback, int min = int.MinValue, int max = int.MaxValue)
+    {
+        double value = Number(mapping, key, path, fallback, min, max);
+        if (value != Math.Floor(value))
+        {
+            Problem(Child(mapping, key), Join(path, key), $"expected a whole number, got {value.ToString(CultureInfo.InvariantCulture)}");
+            return fallback;
+        }
+
+        return (int)value;
+    }
+
+    public bool Flag(YamlMappingNode? mapping, string key, string path, bool fallback)
+    {
+        string? text = Text(mapping, key, path);
+        return text switch
+        {
+            null => fallback,
+            "true" or "yes" => true,
+            "false" or "no" => false,
+            _ => Fail(),
+        };
+
+        bool Fail()
+        {
+            Problem(Child(mapping, key), Join(path, key), $"expected true or false, got '{text}'");
+            return fallback;
+        }
+    }
+
+    /// <summary>One of a fixed set of names (case-insensitive, '-' or '_' ignored), with a suggestion when misspelt.</summary>
+    public T Choice<T>(YamlMappingNode? mapping, string key, string path, T fallback, IReadOnlyDictionary<string, T> choices)
+    {
+        string? text = Text(mapping, key, path);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (choices.TryGetValue(text.ToLowerInvariant().Replace('_', '-'), out T? value))
+        {
+            return value;
+        }
+
+        Problem(Child(mapping, key), Join(path, key), $"unknown value '{text}'{ClosestName.Hint(text, choices.Keys)}; expected one of: {string.Join(", ", choices.Keys)}");
+        return fallback;
+    }
+
+    public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClusterSim.Core.Inference;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Results;
+
+/// <summary>
+/// Writes a run's results: summary.csv (one row per point, mean and 95 % interval per metric),
+/// points/point-NNN.json, series/point-NNN.csv (first replication), the resolved experiment and the version.
+/// Every byte depends only on the experiment and its seed.
+/// </summary>
+public static class ResultWriter
+{
+    /// <summary>ClusterSim's version, written beside every result.</summary>
+    public static string Version => typeof(ResultWriter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Writes everything under <paramref name="directory"/>.</summary>
+    public static void Write(string directory, Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        AtomicFile.WriteText(Path.Combine(directory, "experiment.resolved.yaml"), experiment.ResolvedText);
+        AtomicFile.WriteText(Path.Combine(directory, "version.txt"), $"clustersim {Version}\n");
+        foreach (PointResult result in results)
+        {
+            string id = $"point-{result.Point.Index:D3}";
+            AtomicFile.WriteText(Path.Combine(directory, "points", id + ".json"), PointJson(experiment, result));
+            AtomicFile.WriteText(Path.Combine(directory, "series", id + ".csv"), SeriesCsv(result.Replications[0]));
+        }
+
+        AtomicFile.WriteText(Path.Combine(directory, "summary.csv"), SummaryCsv(results));
+    }
+
+    /// <summary>summary.csv text.</summary>
+    public static string SummaryCsv(IReadOnlyList<PointResult> results)
+    {
+        var text = new StringBuilder();
+        var parameters = results[0].Point.Parameters.Select(p => p.Key).ToList();
+        var header = new List<string> { "point" };
+        header.AddRange(parameters);
+        header.AddRange(["arrival_rate", "saturation_rate", "replications"]);
+        foreach (MetricSummary m in results[0].Metrics)
+        {
+            header.Add(m.Name);
+            header.Add(m.Name + "_ci95");
+        }
+
+        text.AppendJoin(',', header).Append('\n');
+        foreach (PointResult r in results)
+        {
+            var row = new List<string> { r.Point.Index.ToString(CultureInfo.InvariantCulture) };
+            row.AddRange(r.Point.Parameters.Select(p => p.Value));
+            row.AddRange([Number(r.ArrivalRate), Number(r.SaturationRate), r.Replications.Count.ToString(CultureInfo.InvariantCulture)]);
+            foreach (MetricSummary m in r.Metrics)
+            {
+                row.Add(Number(m.Mean));
+                row.Add(Number(m.HalfWidth95));
+            }
+
+            text.AppendJoin(',', row).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The whole run summarised as one JSON document (for --json).</summary>
+    public static string SummaryJson(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("experiment", experiment.Name);
+            json.WriteString("version", Version);
+            json.WriteNumber("seed", experiment.Seed);
+            json.WriteNumber("replications", experiment.Replications);
+            json.WriteStartArray("points");
+            foreach (PointResult r in results)
+            {
+                WritePoint(json, r);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static string PointJson(Experiment experiment, PointResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("experiment", experiment.Name);
+            json.WritePropertyName("point");
+            WritePoint(json, result);
+            json.WriteStartArray("replications");
+            foreach (ServingResult rep in result.Replications)
+            {
+                json.WriteStartObject();
+                json.WriteBoolean("conserved", rep.Conserved);
+                foreach (var (name, value) in rep.Scalars())
+                {
+                    WriteNumber(json, name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WritePoint(Utf8JsonWriter json, PointResult r)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("index", r.Point.Index);
+        json.WriteStartObject("parameters");
+        foreach (var (key, value) in r.Point.Parameters)
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+        WriteNumber(json, "arrival_rate", r.ArrivalRate);
+        WriteNumber(json, "saturation_rate", r.SaturationRate);
+        json.WriteStartObject("metrics");
+        foreach (MetricSummary m in r.Metrics)
+        {
+            json.WriteStartObject(m.Name);
+            WriteNumber(json, "mean", m.Mean);
+            WriteNumber(json, "ci95", m.HalfWidth95);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static string SeriesCsv(ServingResult result)
+    {
+        ServingMetrics m = result.Metrics;
+        var text = new StringBuilder("time_s,queue_length,running_sequences,kv_occupancy\n");
+        int n = Math.Min(m.QueueLength.Values.Count, Math.Min(m.RunningSequences.Values.Count, m.KvOccupancy.Values.Count));
+        double interval = m.QueueLength.IntervalNanos / 1e9;
+        for (int i = 0; i < n; i++)
+        {
+            text.Append(Number(i * interval)).Append(',').Append(Number(m.QueueLength.Values[i])).Append(',')
+                .Append(Number(m.RunningSequences.Values[i])).Append(',').Append(Number(m.KvOccupancy.Values[i])).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static string Number(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+}

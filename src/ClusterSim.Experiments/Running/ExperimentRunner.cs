@@ -1,0 +1,67 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Running;
+
+/// <summary>
+/// Runs every (point, replication) of an experiment on up to <c>workers</c> cores. Each run has its own
+/// seeded streams, so results do not depend on the worker count or on scheduling order.
+/// </summary>
+public static class ExperimentRunner
+{
+    /// <summary>Runs the experiment; <paramref name="progress"/> receives the number of runs finished so far.</summary>
+    public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers, IProgress<int>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        var saturation = new double[experiment.Points.Count];
+        var rates = new double[experiment.Points.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
+        Parallel.For(0, experiment.Points.Count, options, i =>
+        {
+            ExperimentPoint p = experiment.Points[i];
+            bool needsSaturation = p.Arrival.Load is not null;
+            saturation[i] = needsSaturation ? SaturationFinder.Measure(p, experiment.Seed) : double.NaN;
+            rates[i] = p.Arrival.Rate ?? (needsSaturation ? p.Arrival.Load!.Value * saturation[i] : double.NaN);
+        });
+
+        int total = experiment.Points.Count * experiment.Replications;
+        var results = new ServingResult[total];
+        int done = 0;
+        Parallel.For(0, total, options, run =>
+        {
+            int pointIndex = run / experiment.Replications;
+            int replication = run % experiment.Replications;
+            results[run] = new ServingCluster(Scenario(experiment.Points[pointIndex], rates[pointIndex], RandomStreams.ForReplication(experiment.Seed, replication))).Run();
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+
+        return experiment.Points.Select((p, i) =>
+        {
+            var reps = results.Skip(i * experiment.Replications).Take(experiment.Replications).ToList();
+            var names = reps[0].Scalars().Select(s => s.Name).ToList();
+            var summaries = names.Select((name, k) => Statistics.Summarise(name, reps.Select(r => r.Scalars()[k].Value))).ToList();
+            return new PointResult(p, rates[i], saturation[i], reps, summaries);
+        }).ToList();
+    }
+
+    /// <summary>The serving scenario of one replication of a point at the given arrival rate.</summary>
+    public static ServingScenario Scenario(ExperimentPoint p, double rate, long seed) => new()
+    {
+        Replicas = p.Replicas,
+        Router = p.Router,
+        Workload = streams => p.Arrival.Kind switch
+        {
+            "closed-loop" => RequestSource.ClosedLoop(p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams),
+            "trace" => RequestSource.Trace(p.Trace!),
+            _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams),
+        },
+        MaxRequests = p.Requests,
+        HorizonSeconds = p.HorizonSeconds,
+        WarmupSeconds = p.WarmupSeconds,
+        Slo = p.Slo,
+        SeriesIntervalSeconds = p.SeriesIntervalSeconds,
+        Seed = seed,
+    };
+}
