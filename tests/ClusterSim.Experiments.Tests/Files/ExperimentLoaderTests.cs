@@ -1,0 +1,103 @@
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class ExperimentLoaderTests
+{
+    internal const string Valid = """
+        name: tiny
+        seed: 7
+        replications: 2
+        serving:
+          model: llama-3.1-8b
+          hardware: H100-SXM
+          weights: fp8
+          kv_cache: fp8
+          scheduler: { kind: chunked-prefill, max_sequences: 64 }
+        workload:
+          arrival: { kind: poisson, rate: 20 }
+          prompt_tokens: { kind: lognormal, mean: 300, median: 200, max: 2048 }
+          output_tokens: { kind: fixed, mean: 64 }
+          requests: 400
+        sweep:
+          parameters:
+            workload.arrival.rate: [10, 30]
+            serving.scheduler.kind: [continuous, static]
+        """;
+
+    private static ExperimentException Problems(string yaml) => Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "exp.yaml"));
+
+    [Fact]
+    public void A_valid_file_expands_its_grid_sweep_last_parameter_fastest()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.Equal(4, experiment.Points.Count);
+        Assert.Equal(2, experiment.Replications);
+        Assert.Equal("static", experiment.Points[1].Parameters[1].Value);
+        Assert.Equal(30, experiment.Points[2].Arrival.Rate);
+        Assert.Contains("max_batched_tokens: 8192", experiment.ResolvedText);
+    }
+
+    [Fact]
+    public void A_misspelt_key_is_reported_with_its_position_and_the_closest_name()
+    {
+        var error = Problems(Valid.Replace("kv_cache: fp8", "kv_cahce: fp8"));
+        ExperimentProblem problem = Assert.Single(error.Problems);
+        Assert.Equal((8, 3), (problem.Line, problem.Column));
+        Assert.Equal("serving.kv_cahce", problem.Path);
+        Assert.Contains("did you mean 'kv_cache'", problem.Message);
+    }
+
+    [Fact]
+    public void Unknown_hardware_suggests_the_catalog_id()
+    {
+        var error = Problems(Valid.Replace("hardware: H100-SXM", "hardware: H10"));
+        Assert.Contains(error.Problems, p => p.Path == "serving.hardware" && p.Message.Contains("unknown hardware 'H10'") && p.Message.Contains("did you mean"));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        string yaml = Valid.Replace("rate: 20", "rate: -5").Replace("max_sequences: 64", "max_sequences: many").Replace("median: 200", "median: 900");
+        var error = Problems(yaml.Replace("workload.arrival.rate: [10, 30]", "workload.arrival.cv: [2]"));
+        Assert.Contains(error.Problems, p => p.Path == "workload.arrival.rate" && p.Message.Contains("out of range"));
+        Assert.Contains(error.Problems, p => p.Path == "serving.scheduler.max_sequences" && p.Message.Contains("expected a number"));
+        Assert.Contains(error.Problems, p => p.Path == "workload.prompt_tokens.median");
+        Assert.True(error.Problems.All(p => p.Line > 0 && p.File == "exp.yaml"));
+    }
+
+    [Fact]
+    public void Malformed_yaml_is_a_positioned_syntax_error()
+    {
+        var error = Problems("name: x\nserving: [unclosed\n");
+        Assert.Equal("(syntax)", Assert.Single(error.Problems).Path);
+    }
+
+    [Fact]
+    public void A_model_that_does_not_fit_is_rejected_before_running()
+    {
+        var error = Problems(Valid.Replace("model: llama-3.1-8b", "model: llama-3.1-405b"));
+        Assert.Contains(error.Problems, p => p.Message.Contains("does not fit"));
+    }
+
+    [Fact]
+    public void Tensor_parallel_that_does_not_divide_the_heads_is_rejected()
+    {
+        var error = Problems(Valid.Replace("weights: fp8", "weights: fp8\n  tensor_parallel: 3"));
+        Assert.Contains(error.Problems, p => p.Message.Contains("does not divide the 32 attention heads"));
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_clear_error()
+    {
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Load("/no/such/experiment.yaml"));
+        Assert.Contains("file not found", error.Message);
+    }
+
+    [Fact]
+    public void Rate_and_load_are_mutually_exclusive()
+    {
+        var error = Problems(Valid.Replace("rate: 20", "rate: 20, load: 0.5"));
+        Assert.Contains(error.Problems, p => p.Message.Contains("exactly one of 'rate'"));
+    }
+}
