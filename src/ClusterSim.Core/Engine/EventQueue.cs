@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace ClusterSim.Core.Engine;
@@ -7,11 +6,16 @@ namespace ClusterSim.Core.Engine;
 /// A 4-ary min-heap of pending events ordered by (time, priority, insertion sequence), the one total order
 /// for simultaneous events. Payloads live in slot arrays reused through a free list, so scheduling,
 /// firing and cancelling allocate nothing once the arrays have grown to the peak number of pending events.
+/// Cancellation is lazy: a cancelled event stays in the heap, marked, and is discarded when it reaches the
+/// top, which keeps sift operations free of position bookkeeping (the hot path).
 /// </summary>
 public sealed class EventQueue
 {
     private const int Arity = 4;
     private const int SequenceBits = 40;
+    private const byte Free = 0;
+    private const byte Pending = 1;
+    private const byte Cancelled = 2;
 
     /// <summary>Largest priority accepted; lower values fire first among events at the same time.</summary>
     public const int MaxPriority = (1 << 22) - 1;
@@ -23,7 +27,8 @@ public sealed class EventQueue
     private int[] _kinds;
     private long[] _arguments;
     private long[] _sequences;
-    private int[] _positions;
+    private byte[] _states;
+    private int _cancelledInHeap;
     private int[] _freeSlots;
     private int _freeCount;
     private int _slotsUsed;
@@ -38,15 +43,22 @@ public sealed class EventQueue
         _kinds = new int[initialCapacity];
         _arguments = new long[initialCapacity];
         _sequences = new long[initialCapacity];
-        _positions = new int[initialCapacity];
+        _states = new byte[initialCapacity];
         _freeSlots = new int[initialCapacity];
     }
 
     /// <summary>Number of pending (scheduled, not fired, not cancelled) events.</summary>
-    public int Count => _count;
+    public int Count => _count - _cancelledInHeap;
 
     /// <summary>Time of the earliest pending event; <see cref="long.MaxValue"/> when empty.</summary>
-    public long PeekTime => _count == 0 ? long.MaxValue : _heap[0].Time;
+    public long PeekTime
+    {
+        get
+        {
+            DiscardCancelledTop();
+            return _count == 0 ? long.MaxValue : _heap[0].Time;
+        }
+    }
 
     /// <summary>Schedules an event and returns a handle that can cancel it.</summary>
     public EventHandle Push(long time, int priority, IEventHandler handler, int kind, long argument)
@@ -62,6 +74,7 @@ public sealed class EventQueue
         _kinds[slot] = kind;
         _arguments[slot] = argument;
         _sequences[slot] = sequence;
+        _states[slot] = Pending;
 
         if (_count == _heap.Length)
         {
@@ -76,6 +89,7 @@ public sealed class EventQueue
     /// <summary>Removes the earliest event; false when the queue is empty.</summary>
     public bool TryPop(out SimEvent simEvent, out IEventHandler handler, out int priority, out long sequence)
     {
+        DiscardCancelledTop();
         if (_count == 0)
         {
             simEvent = default;
@@ -91,7 +105,7 @@ public sealed class EventQueue
         handler = _handlers[slot]!;
         priority = (int)(top.Order >> SequenceBits);
         sequence = _sequences[slot];
-        RemoveAt(0);
+        RemoveTop();
         ReleaseSlot(slot);
         return true;
     }
@@ -99,38 +113,38 @@ public sealed class EventQueue
     /// <summary>Cancels a pending event; false when it already fired or was cancelled.</summary>
     public bool Cancel(EventHandle handle)
     {
-        int slot = handle.Slot;
-        if (slot < 0 || slot >= _slotsUsed || _positions[slot] < 0 || _sequences[slot] != handle.Sequence)
+        if (!IsPending(handle))
         {
             return false;
         }
 
-        RemoveAt(_positions[slot]);
-        ReleaseSlot(slot);
+        _states[handle.Slot] = Cancelled;
+        _handlers[handle.Slot] = null;
+        _cancelledInHeap++;
         return true;
     }
 
     /// <summary>True when the handle refers to an event that is still pending.</summary>
     public bool IsPending(EventHandle handle) =>
-        handle.Slot >= 0 && handle.Slot < _slotsUsed && _positions[handle.Slot] >= 0 && _sequences[handle.Slot] == handle.Sequence;
+        handle.Slot >= 0 && handle.Slot < _slotsUsed && _states[handle.Slot] == Pending && _sequences[handle.Slot] == handle.Sequence;
 
-    private void RemoveAt(int index)
+    private void DiscardCancelledTop()
     {
-        _positions[_heap[index].Slot] = -1;
-        int last = --_count;
-        if (index == last)
+        while (_count > 0 && _states[_heap[0].Slot] == Cancelled)
         {
-            return;
+            int slot = _heap[0].Slot;
+            RemoveTop();
+            _cancelledInHeap--;
+            ReleaseSlot(slot);
         }
+    }
 
-        HeapNode moved = _heap[last];
-        if (index > 0 && Less(moved, _heap[(index - 1) / Arity]))
+    private void RemoveTop()
+    {
+        int last = --_count;
+        if (last > 0)
         {
-            SiftUp(index, moved);
-        }
-        else
-        {
-            SiftDown(index, moved);
+            SiftDown(0, _heap[last]);
         }
     }
 
@@ -149,12 +163,10 @@ public sealed class EventQueue
             }
 
             heap[index] = heap[parent];
-            _positions[heap[index].Slot] = index;
             index = parent;
         }
 
         heap[index] = node;
-        _positions[node.Slot] = index;
     }
 
     private void SiftDown(int index, HeapNode node)
@@ -185,12 +197,10 @@ public sealed class EventQueue
             }
 
             heap[index] = heap[best];
-            _positions[heap[index].Slot] = index;
             index = best;
         }
 
         heap[index] = node;
-        _positions[node.Slot] = index;
     }
 
     private int AcquireSlot()
@@ -207,7 +217,7 @@ public sealed class EventQueue
             Array.Resize(ref _kinds, size);
             Array.Resize(ref _arguments, size);
             Array.Resize(ref _sequences, size);
-            Array.Resize(ref _positions, size);
+            Array.Resize(ref _states, size);
             Array.Resize(ref _freeSlots, size);
         }
 
@@ -216,7 +226,7 @@ public sealed class EventQueue
 
     private void ReleaseSlot(int slot)
     {
-        Debug.Assert(_positions[slot] == -1, "a released slot must not be in the heap");
+        _states[slot] = Free;
         _handlers[slot] = null;
         _freeSlots[_freeCount++] = slot;
     }
