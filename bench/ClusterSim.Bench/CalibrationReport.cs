@@ -1,0 +1,57 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Bench;
+
+/// <summary>Prints simulated versus published serving figures (the README's calibration table).</summary>
+internal static class CalibrationReport
+{
+    public static void Run()
+    {
+        Console.WriteLine("| role | set-up | metric | published | simulated | error |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|");
+        Offline("fit", "llama-3.1-8b", 1, 128, 128, 28312);
+        Offline("fit", "llama-3.1-8b", 1, 1000, 1000, 15220);
+        Offline("test", "llama-3.3-70b", 2, 1000, 1000, 4205);
+        Offline("test", "llama-3.3-70b", 2, 2048, 2048, 3082);
+        Offline("test", "llama-3.3-70b", 2, 5000, 500, 898);
+        foreach (var (c, tps, itl, ttft) in new[] { (1, 51.67, 18.58, 406.77), (5, 218.48, 21.83, 546.7), (25, 623.4, 38.75, 688.69) })
+        {
+            ServingResult r = Closed(Deployment("llama-3.3-70b", 2), c, 5000, 500, c * 6);
+            string setup = $"NIM Llama 3.3 70B, 2xH100 TP2 FP8, concurrency {c}, 5000/500";
+            Row("test", setup, "output tok/s", tps, r.OutputTokensPerSecond);
+            Row("test", setup, "mean ITL ms", itl, r.Metrics.InterToken.Mean * 1e3);
+            Row(c == 1 ? "test" : "test (known miss)", setup, "mean TTFT ms", ttft, r.Metrics.Ttft.Mean * 1e3);
+        }
+    }
+
+    private static void Offline(string role, string model, int tp, int input, int output, double published)
+    {
+        int requests = Math.Max(1000, 3_000_000 / (input + output));
+        ServingResult r = Closed(Deployment(model, tp), requests, input, output, requests, 2048);
+        Row(role, $"TRT-LLM {model}, {tp}xH100 TP{tp} FP8, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
+    }
+
+    private static void Row(string role, string setup, string metric, double published, double simulated) =>
+        Console.WriteLine($"| {role} | {setup} | {metric} | {published:0.##} | {simulated:0.##} | {(simulated - published) / published:+0.0%;-0.0%} |");
+
+    private static ServingDeployment Deployment(string model, int tp) => new()
+    {
+        Model = SimCatalog.Default.Models.Get(model),
+        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
+        TensorParallel = tp,
+        Weights = Precision.FP8,
+        KvCache = Precision.FP8,
+        Efficiency = CalibratedEfficiency.Hopper,
+    };
+
+    private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256) =>
+        new ServingCluster(new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(d, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = 8192 })],
+            Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
+            MaxRequests = requests,
+        }).Run();
+}
