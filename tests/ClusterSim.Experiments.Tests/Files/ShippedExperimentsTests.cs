@@ -1,0 +1,53 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class ShippedExperimentsTests
+{
+    private static string Experiments => Path.Combine(Root(), "experiments");
+
+    [Fact]
+    public void Every_shipped_experiment_validates()
+    {
+        var files = Directory.GetFiles(Experiments, "*.yaml");
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.NotEmpty(ExperimentLoader.Load(f).Points));
+    }
+
+    [Fact]
+    public void The_shipped_trace_replays_every_request()
+    {
+        Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, "serving-trace-replay.yaml"));
+        Assert.Equal(300, experiment.Points[0].Trace!.Count);
+        PointResult result = ExperimentRunner.Run(experiment with { Points = [experiment.Points[0]] }, 1)[0];
+        Assert.Equal(300, result.Metric("requests_completed").Mean);
+    }
+
+    [Fact]
+    public void A_bad_trace_row_names_its_line_and_column()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"trace-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(file, "TIMESTAMP,ContextTokens,GeneratedTokens\n2024-01-01 00:00:00,10,5\n2024-01-01 00:00:01,ten,5\n");
+        try
+        {
+            var error = Assert.Throws<ClusterSim.Core.Catalog.CatalogException>(() => TraceFile.Read(file));
+            Assert.Contains(":3: field 'ContextTokens'", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string Root()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "ClusterSim.slnx")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("repository root not found");
+    }
+}
