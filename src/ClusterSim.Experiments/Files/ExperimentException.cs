@@ -5,8 +5,13 @@ public sealed class ExperimentException : Exception
 {
     /// <summary>Creates the error from its problems.</summary>
     public ExperimentException(IReadOnlyList<ExperimentProblem> problems)
-        : base(string.Join(Environment.NewLine, problems)) => Problems = problems;
+        : this(problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column).ToList())
+    {
+    }
 
-    /// <summary>Every problem found.</summary>
+    private ExperimentException(List<ExperimentProblem> sorted)
+        : base(string.Join(Environment.NewLine, sorted)) => Problems = sorted;
+
+    /// <summary>Every problem found, in file order.</summary>
     public IReadOnlyList<ExperimentProblem> Problems { get; }
 }
