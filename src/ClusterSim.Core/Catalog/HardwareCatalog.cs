@@ -1,33 +1,20 @@
 namespace ClusterSim.Core.Catalog;
 
 /// <summary>Accelerators by id (case-insensitive), loaded from CSV with each row's source.</summary>
-public sealed class HardwareCatalog
+public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
 {
-    private readonly Dictionary<string, AcceleratorSpec> _items;
-
-    private HardwareCatalog(Dictionary<string, AcceleratorSpec> items) => _items = items;
-
-    /// <summary>All accelerators in id order.</summary>
-    public IReadOnlyList<AcceleratorSpec> All => _items.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
-
-    /// <summary>Accelerator ids.</summary>
-    public IEnumerable<string> Ids => _items.Keys;
-
-    /// <summary>Looks an accelerator up; false when unknown.</summary>
-    public bool TryGet(string id, out AcceleratorSpec spec) => _items.TryGetValue(id, out spec!);
-
-    /// <summary>Looks an accelerator up; throws with a suggestion when unknown.</summary>
-    public AcceleratorSpec Get(string id) => TryGet(id, out var spec)
-        ? spec
-        : throw new KeyNotFoundException($"unknown hardware '{id}'{ClosestName.Hint(id, Ids)}");
+    private HardwareCatalog(Dictionary<string, AcceleratorSpec> items)
+        : base(items, "hardware")
+    {
+    }
 
     /// <summary>An empty catalog.</summary>
-    public static HardwareCatalog Empty => new(new Dictionary<string, AcceleratorSpec>(StringComparer.OrdinalIgnoreCase));
+    public static HardwareCatalog Empty => new(NoItems());
 
     /// <summary>A catalog holding this one's rows, replaced or extended by the rows of <paramref name="table"/>.</summary>
     public HardwareCatalog With(CsvTable table)
     {
-        var items = new Dictionary<string, AcceleratorSpec>(_items, StringComparer.OrdinalIgnoreCase);
+        var items = CopyItems();
         foreach (var (line, cells) in table.Rows)
         {
             var row = new CsvRowReader(table, line, cells);

@@ -1,33 +1,20 @@
 namespace ClusterSim.Core.Catalog;
 
 /// <summary>Model shapes by id (case-insensitive), loaded from CSV with each row's source.</summary>
-public sealed class ModelCatalog
+public sealed class ModelCatalog : CatalogTable<ModelSpec>
 {
-    private readonly Dictionary<string, ModelSpec> _items;
-
-    private ModelCatalog(Dictionary<string, ModelSpec> items) => _items = items;
-
-    /// <summary>All models in id order.</summary>
-    public IReadOnlyList<ModelSpec> All => _items.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
-
-    /// <summary>Model ids.</summary>
-    public IEnumerable<string> Ids => _items.Keys;
-
-    /// <summary>Looks a model up; false when unknown.</summary>
-    public bool TryGet(string id, out ModelSpec spec) => _items.TryGetValue(id, out spec!);
-
-    /// <summary>Looks a model up; throws with a suggestion when unknown.</summary>
-    public ModelSpec Get(string id) => TryGet(id, out var spec)
-        ? spec
-        : throw new KeyNotFoundException($"unknown model '{id}'{ClosestName.Hint(id, Ids)}");
+    private ModelCatalog(Dictionary<string, ModelSpec> items)
+        : base(items, "model")
+    {
+    }
 
     /// <summary>An empty catalog.</summary>
-    public static ModelCatalog Empty => new(new Dictionary<string, ModelSpec>(StringComparer.OrdinalIgnoreCase));
+    public static ModelCatalog Empty => new(NoItems());
 
     /// <summary>A catalog holding this one's rows, replaced or extended by the rows of <paramref name="table"/>.</summary>
     public ModelCatalog With(CsvTable table)
     {
-        var items = new Dictionary<string, ModelSpec>(_items, StringComparer.OrdinalIgnoreCase);
+        var items = CopyItems();
         foreach (var (line, cells) in table.Rows)
         {
             var row = new CsvRowReader(table, line, cells);
