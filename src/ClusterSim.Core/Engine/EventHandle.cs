@@ -5,7 +5,4 @@ public readonly record struct EventHandle(int Slot, long Sequence)
 {
     /// <summary>A handle that refers to no event.</summary>
     public static EventHandle None => new(-1, -1);
-
-    /// <summary>True when this handle was returned by a schedule call.</summary>
-    public bool IsSome => Slot >= 0;
 }

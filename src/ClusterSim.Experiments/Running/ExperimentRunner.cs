@@ -15,16 +15,16 @@ public static class ExperimentRunner
     public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        var saturation = new double[experiment.Points.Count];
-        var rates = new double[experiment.Points.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
-        Parallel.For(0, experiment.Points.Count, options, i =>
-        {
-            ExperimentPoint p = experiment.Points[i];
-            bool needsSaturation = p.Arrival.Load is not null;
-            saturation[i] = needsSaturation ? SaturationFinder.Measure(p, experiment.Seed) : double.NaN;
-            rates[i] = p.Arrival.Rate ?? (needsSaturation ? p.Arrival.Load!.Value * saturation[i] : double.NaN);
-        });
+
+        // Points that differ only in their arrival rate share one saturation measurement (a load sweep measures once).
+        var saturationKeys = experiment.Points.Select(SaturationKey).ToArray();
+        var distinct = experiment.Points.Where(p => p.Arrival.Load is not null).DistinctBy(SaturationKey).ToList();
+        var measured = new double[distinct.Count];
+        Parallel.For(0, distinct.Count, options, i => measured[i] = SaturationFinder.Measure(distinct[i], experiment.Seed));
+        var saturationByKey = distinct.Select((p, i) => (SaturationKey(p), measured[i])).ToDictionary(x => x.Item1, x => x.Item2);
+        var saturation = saturationKeys.Select(k => saturationByKey.GetValueOrDefault(k, double.NaN)).ToArray();
+        var rates = experiment.Points.Select((p, i) => p.Arrival.Rate ?? (p.Arrival.Load is { } load ? load * saturation[i] : double.NaN)).ToArray();
 
         int total = experiment.Points.Count * experiment.Replications;
         var results = new ServingResult[total];
@@ -45,6 +45,9 @@ public static class ExperimentRunner
             return new PointResult(p, rates[i], saturation[i], reps, summaries);
         }).ToList();
     }
+
+    private static string SaturationKey(ExperimentPoint p) =>
+        $"{string.Join(";", p.Replicas)}|{p.Router}|{p.Prompt}|{p.Output}";
 
     /// <summary>The serving scenario of one replication of a point at the given arrival rate.</summary>
     public static ServingScenario Scenario(ExperimentPoint p, double rate, long seed) => new()

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ClusterSim.Experiments.Sweeps;
 
 /// <summary>Expands swept parameters into points: a grid (cartesian product, last parameter fastest) or a zip (i-th values together).</summary>
@@ -33,6 +31,4 @@ public static class SweepPlan
     /// <summary>A short label of a point, e.g. "load=0.5, scheduler=static".</summary>
     public static string Label(IReadOnlyList<KeyValuePair<string, string>> point) =>
         point.Count == 0 ? "base" : string.Join(", ", point.Select(p => $"{p.Key[(p.Key.LastIndexOf('.') + 1)..]}={p.Value}"));
-
-    internal static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
