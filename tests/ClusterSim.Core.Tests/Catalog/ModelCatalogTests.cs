@@ -5,7 +5,7 @@ namespace ClusterSim.Core.Tests.Catalog;
 public class ModelCatalogTests
 {
     public static TheoryData<string> ShippedModels() =>
-        new(["llama-2-7b", "llama-2-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "gpt-3-175b", "mixtral-8x7b", "mixtral-8x22b", "deepseek-v3"]);
+        new(["llama-2-7b", "llama-2-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "gpt-3-175b", "mixtral-8x7b", "mixtral-8x22b", "deepseek-v3", "llama-65b", "mt-nlg-530b", "megatron-1t"]);
 
     [Theory]
     [MemberData(nameof(ShippedModels))]

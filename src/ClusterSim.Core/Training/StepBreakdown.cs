@@ -1,0 +1,34 @@
+namespace ClusterSim.Core.Training;
+
+/// <summary>
+/// Where one optimizer step's time goes on the critical path, in seconds, and the FLOPs it does.
+/// Model FLOPs exclude recomputation (they define MFU); hardware FLOPs include it.
+/// </summary>
+public sealed record StepBreakdown
+{
+    public double ComputeSeconds { get; init; }
+    public double TensorParallelSeconds { get; init; }
+    public double PipelineBubbleSeconds { get; init; }
+    public double PipelineTransferSeconds { get; init; }
+    public double DataParallelSeconds { get; init; }
+    public double ExpertParallelSeconds { get; init; }
+    public double OverheadSeconds { get; init; }
+    public double ModelFlops { get; init; }
+    public double HardwareFlops { get; init; }
+    public double Tokens { get; init; }
+    public int Accelerators { get; init; }
+    public double PeakFlopsPerAccelerator { get; init; }
+
+    public double StepSeconds => ComputeSeconds + CommunicationSeconds + PipelineBubbleSeconds + OverheadSeconds;
+
+    /// <summary>Exposed communication: tensor-, pipeline-, data- and expert-parallel.</summary>
+    public double CommunicationSeconds => TensorParallelSeconds + PipelineTransferSeconds + DataParallelSeconds + ExpertParallelSeconds;
+
+    /// <summary>Model FLOPs utilisation of the step.</summary>
+    public double Mfu => ModelFlops / (Accelerators * PeakFlopsPerAccelerator * StepSeconds);
+
+    /// <summary>Achieved FLOP/s per accelerator counting recomputation (how Megatron-LM and MT-NLG report throughput).</summary>
+    public double HardwareFlopsPerAccelerator => HardwareFlops / (Accelerators * StepSeconds);
+
+    public double TokensPerSecondPerAccelerator => Tokens / (Accelerators * StepSeconds);
+}

@@ -1,0 +1,99 @@
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Core.Training;
+
+/// <summary>A training run to simulate: model, data, hardware, parallelism plan, failures and prices.</summary>
+public sealed record TrainingJob
+{
+    public required ModelSpec Model { get; init; }
+    public required AcceleratorSpec Accelerator { get; init; }
+    public required ParallelismPlan Plan { get; init; }
+
+    /// <summary>Tokens to train on.</summary>
+    public double Tokens { get; init; }
+
+    /// <summary>Tokens per optimizer step (global batch × sequence length).</summary>
+    public double GlobalBatchTokens { get; init; } = 4 * 1024 * 1024;
+    public int SequenceLength { get; init; } = 4096;
+
+    /// <summary>Arithmetic precision of the matrix multiplies (BF16 or FP8).</summary>
+    public Precision Precision { get; init; } = Precision.BF16;
+    public TrainingEfficiency Efficiency { get; init; } = new();
+    public FailureModel Failures { get; init; } = new();
+    public CheckpointPolicy Checkpoints { get; init; } = new();
+
+    /// <summary>USD per accelerator-hour; the catalog price when null.</summary>
+    public double? PricePerHour { get; init; }
+
+    /// <summary>Data-centre power usage effectiveness applied to accelerator power.</summary>
+    public double Pue { get; init; } = 1.1;
+
+    /// <summary>Average draw of a training accelerator as a fraction of its TDP.</summary>
+    public double PowerFraction { get; init; } = 0.8;
+
+    /// <summary>Sequences per optimizer step.</summary>
+    public long SequencesPerStep => (long)Math.Round(GlobalBatchTokens / SequenceLength);
+
+    /// <summary>Micro-batches each pipeline runs per step.</summary>
+    public long MicroBatches => SequencesPerStep / ((long)Plan.DataParallel * Plan.MicroBatchSize);
+
+    /// <summary>Optimizer steps to consume <see cref="Tokens"/>.</summary>
+    public long Steps => (long)Math.Ceiling(Tokens / (SequencesPerStep * (double)SequenceLength));
+
+    /// <summary>The price used for cost, USD per accelerator-hour.</summary>
+    public double EffectivePricePerHour => PricePerHour ?? Accelerator.PricePerHour ?? 0;
+
+    /// <summary>Checks the job's shape; throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
+    public TrainingJob Validated()
+    {
+        ParallelismPlan p = Plan;
+        if (Tokens <= 0 || GlobalBatchTokens <= 0 || SequenceLength <= 0)
+        {
+            throw new ArgumentException($"tokens, global_batch_tokens and sequence_length must be positive (got {Tokens}, {GlobalBatchTokens}, {SequenceLength})");
+        }
+
+        if (p.TensorParallel < 1 || p.PipelineParallel < 1 || p.DataParallel < 1 || p.ExpertParallel < 1 || p.MicroBatchSize < 1 || p.InterleavedChunks < 1)
+        {
+            throw new ArgumentException($"parallel degrees and micro_batch_size must be at least 1 ({p})");
+        }
+
+        if (p.ZeroStage is < 0 or > 3)
+        {
+            throw new ArgumentException($"zero_stage must be 0, 1, 2 or 3, got {p.ZeroStage}");
+        }
+
+        if (Model.Heads % p.TensorParallel != 0)
+        {
+            throw new ArgumentException($"tensor_parallel {p.TensorParallel} must divide the model's {Model.Heads} attention heads");
+        }
+
+        if (Model.Layers < p.PipelineParallel * p.Chunks)
+        {
+            throw new ArgumentException($"pipeline_parallel {p.PipelineParallel} × {p.Chunks} chunk(s) exceeds the model's {Model.Layers} layers");
+        }
+
+        if (p.DataParallel % p.ExpertParallel != 0 || (p.ExpertParallel > 1 && (!Model.IsMoE || Model.Experts % p.ExpertParallel != 0)))
+        {
+            throw new ArgumentException(Model.IsMoE
+                ? $"expert_parallel {p.ExpertParallel} must divide both data_parallel {p.DataParallel} and the model's {Model.Experts} experts"
+                : $"expert_parallel {p.ExpertParallel} needs a mixture-of-experts model; '{Model.Id}' is dense");
+        }
+
+        long perReplica = (long)p.DataParallel * p.MicroBatchSize;
+        if (SequencesPerStep < perReplica || SequencesPerStep % perReplica != 0)
+        {
+            throw new ArgumentException($"the global batch of {SequencesPerStep} sequences must be a multiple of data_parallel × micro_batch_size = {perReplica}");
+        }
+
+        if (Pue < 1 || PowerFraction is <= 0 or > 1)
+        {
+            throw new ArgumentException($"pue must be at least 1 and power_fraction in (0, 1] (got {Pue}, {PowerFraction})");
+        }
+
+        _ = Accelerator.PeakFlops(Precision);
+        Efficiency.Validated();
+        Failures.Validated();
+        Checkpoints.Validated();
+        return this;
+    }
+}

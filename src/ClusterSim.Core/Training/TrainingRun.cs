@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using ClusterSim.Core.Engine;
+
+namespace ClusterSim.Core.Training;
+
+/// <summary>
+/// Simulates a training job's wall time: stretches of steps advanced in one event up to the next checkpoint
+/// (or the end), Poisson failures that throw away the work since the last checkpoint and cost a restart,
+/// and planned interruptions that checkpoint first. Event count grows with checkpoints and failures, not steps.
+/// </summary>
+public sealed class TrainingRun : IEventHandler
+{
+    private const int CheckpointDue = 0, CheckpointWritten = 1, Failure = 2, RestartDone = 3, Planned = 4, Finished = 5;
+
+    /// <summary>Share of TDP an accelerator draws while it waits for a restart.</summary>
+    public const double IdlePowerFraction = 0.3;
+
+    private readonly TrainingJob _job;
+    private readonly Simulator _sim = new();
+    private readonly RandomStream _failures;
+    private readonly RandomStream _causes;
+    private readonly List<TrainingSegment> _segments = [];
+    private readonly long[] _causeCounts;
+    private readonly long _totalWork;
+    private readonly long _checkpointInterval;
+    private readonly long _checkpointWrite;
+    private readonly long _restart;
+    private readonly double _failureRate;
+    private readonly long _plannedPeriod;
+
+    private TrainingPhase _phase;
+    private long _segmentStart;
+    private long _work;
+    private long _savedWork;
+    private int _firstUnsavedSegment;
+    private bool _plannedPending;
+    private bool _finished;
+    private EventHandle _progressEvent;
+    private EventHandle _restartEvent;
+    private EventHandle _failureEvent;
+    private EventHandle _plannedEvent;
+    private long _failuresSeen;
+    private long _plannedSeen;
+    private long _checkpointsWritten;
+
+    /// <summary>Prepares a run of <paramref name="job"/> with randomness derived from <paramref name="seed"/>.</summary>
+    public TrainingRun(TrainingJob job, long seed)
+    {
+        _job = job.Validated();
+        Memory = TrainingMemory.Of(job).EnsureFits();
+        Step = TrainingStepModel.Step(job);
+        var streams = new RandomStreams(seed);
+        _failures = streams.For("training.failures");
+        _causes = streams.For("training.causes");
+        _causeCounts = new long[job.Failures.Causes.Count];
+        long stepNanos = SimTime.FromSeconds(Step.StepSeconds);
+        _totalWork = stepNanos * job.Steps;
+        _failureRate = job.Failures.JobFailureRatePerSecond(job.Plan.Accelerators);
+        double interval = job.Checkpoints.Interval(_failureRate > 0 ? 1 / _failureRate : double.PositiveInfinity);
+        _checkpointInterval = double.IsPositiveInfinity(interval) ? long.MaxValue : Math.Max(stepNanos, SimTime.FromSeconds(interval) / stepNanos * stepNanos);
+        _checkpointWrite = SimTime.FromSeconds(job.Checkpoints.WriteSeconds);
+        _restart = SimTime.FromSeconds(job.Failures.RestartSeconds);
+        _plannedPeriod = job.Failures.Enabled && job.Failures.PlannedPerDay > 0 ? SimTime.FromSeconds(86_400 / job.Failures.PlannedPerDay) : 0;
+    }
+
+    /// <summary>The step model's breakdown of one step.</summary>
+    public StepBreakdown Step { get; }
+
+    /// <summary>Per-accelerator memory of the plan (checked to fit).</summary>
+    public TrainingMemory Memory { get; }
+
+    /// <summary>Runs the job to its last token.</summary>
+    public TrainingResult Run()
+    {
+        if (_failureRate > 0)
+        {
+            _failureEvent = _sim.Schedule(SimTime.FromSeconds(_failures.Exponential(_failureRate)), this, Failure);
+        }
+
+        if (_plannedPeriod > 0)
+        {
+            _plannedEvent = _sim.Schedule(_plannedPeriod, this, Planned);
+        }
+
+        StartTraining();
+        _sim.Run();
+        Debug.Assert(_finished && _work == _totalWork, "the run ends with all its work done");
+        return TrainingResult.From(_job, Step, Memory, _segments, _causeCounts, _checkpointsWritten, _plannedSeen, SimTime.ToSeconds(_checkpointInterval == long.MaxValue ? 0 : _checkpointInterval), _sim.EventsFired);
+    }
+
+    /// <inheritdoc/>
+    public void OnEvent(Simulator simulator, in SimEvent e)
+    {
+        long now = simulator.Now;
+        switch (e.Kind)
+        {
+            case CheckpointDue:
+                Close(now);
+                _phase = TrainingPhase.Checkpoint;
+                _progressEvent = simulator.Schedule(_checkpointWrite, this, CheckpointWritten);
+                break;
+            case CheckpointWritten:
+                Close(now);
+                _checkpointsWritten++;
+                _savedWork = _work;
+                _firstUnsavedSegment = _segments.Count;
+                if (_plannedPending)
+                {
+                    _plannedPending = false;
+                    BeginRestart(now);
+                }
+                else
+                {
+                    StartTraining();
+                }
+
+                break;
+            case Finished:
+                Close(now);
+                _finished = true;
+                simulator.Cancel(_failureEvent);
+                simulator.Cancel(_plannedEvent);
+                break;
+            case Failure:
+                OnFailure(now);
+                break;
+            case Planned:
+                _plannedSeen++;
+                _plannedEvent = simulator.Schedule(_plannedPeriod, this, Planned);
+                if (_phase == TrainingPhase.Training)
+                {
+                    Close(now);
+                    simulator.Cancel(_progressEvent);
+                    _phase = TrainingPhase.Checkpoint;
+                    _progressEvent = simulator.Schedule(_checkpointWrite, this, CheckpointWritten);
+                }
+
+                _plannedPending = _phase == TrainingPhase.Checkpoint;
+                break;
+            case RestartDone:
+                Close(now);
+                StartTraining();
+                break;
+            default:
+                throw new UnreachableException($"unknown training event {e.Kind}");
+        }
+    }
+
+    private void OnFailure(long now)
+    {
+        _failuresSeen++;
+        _causeCounts[SampleCause()]++;
+        Close(now);
+        for (int i = _firstUnsavedSegment; i < _segments.Count; i++)
+        {
+            if (_segments[i].Phase is TrainingPhase.Training or TrainingPhase.Checkpoint)
+            {
+                _segments[i] = _segments[i] with { Phase = TrainingPhase.Lost };
+            }
+        }
+
+        _firstUnsavedSegment = _segments.Count;
+        _work = _savedWork;
+        _plannedPending = false;
+        _sim.Cancel(_progressEvent);
+        _sim.Cancel(_restartEvent);
+        BeginRestart(now);
+        _failureEvent = _sim.Schedule(Math.Max(1, SimTime.FromSeconds(_failures.Exponential(_failureRate))), this, Failure);
+    }
+
+    private void BeginRestart(long now)
+    {
+        _phase = TrainingPhase.Restart;
+        _segmentStart = now;
+        _restartEvent = _sim.Schedule(_restart, this, RestartDone);
+    }
+
+    private void StartTraining()
+    {
+        _phase = TrainingPhase.Training;
+        _segmentStart = _sim.Now;
+        long remaining = _totalWork - _work;
+        _progressEvent = remaining <= _checkpointInterval
+            ? _sim.Schedule(remaining, this, Finished)
+            : _sim.Schedule(_checkpointInterval, this, CheckpointDue);
+    }
+
+    /// <summary>Books the stretch since the current phase began.</summary>
+    private void Close(long now)
+    {
+        if (now > _segmentStart)
+        {
+            _segments.Add(new TrainingSegment(_segmentStart, now, _phase));
+            if (_phase == TrainingPhase.Training)
+            {
+                _work += now - _segmentStart;
+            }
+        }
+
+        _segmentStart = now;
+    }
+
+    private int SampleCause()
+    {
+        double u = _causes.NextDouble(), sum = 0;
+        var causes = _job.Failures.Causes;
+        for (int i = 0; i < causes.Count - 1; i++)
+        {
+            sum += causes[i].Share;
+            if (u < sum)
+            {
+                return i;
+            }
+        }
+
+        return causes.Count - 1;
+    }
+}

@@ -1,0 +1,101 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Training;
+
+/// <summary>
+/// Analytical time of one optimizer step under a parallelism plan. Compute is 6·N_active FLOPs per token plus
+/// attention (12·L·d·s, the convention of Megatron-LM and PaLM) plus recomputation, at peak × matmul efficiency.
+/// Communication is α–β collectives: tensor-parallel all-reduces on the scale-up link in the critical path,
+/// pipeline sends on the scale-out network (split across the tensor-parallel ranks' NICs), a 1F1B bubble
+/// of (p−1)/(v·m), data-parallel gradient reduction partly hidden behind the backward pass, and expert all-to-alls.
+/// </summary>
+public static class TrainingStepModel
+{
+    private const double ActivationBytes = 2;   // BF16 activations and gradients on the wire
+
+    /// <summary>The breakdown of one step of <paramref name="job"/> (validated first).</summary>
+    public static StepBreakdown Step(TrainingJob job)
+    {
+        job.Validated();
+        ModelSpec model = job.Model;
+        ParallelismPlan p = job.Plan;
+        AcceleratorSpec chip = job.Accelerator;
+        TrainingEfficiency eff = job.Efficiency;
+        int gpus = p.Accelerators;
+        double tokens = job.SequencesPerStep * (double)job.SequenceLength;
+        double m = job.MicroBatches;
+
+        double forwardPerToken = model.ForwardFlopsPerToken;
+        double attentionPerToken = model.AttentionFlopsPerContextToken * job.SequenceLength;
+        double modelFlopsPerToken = 3 * (forwardPerToken + attentionPerToken);
+        double recomputePerToken = p.Recompute switch
+        {
+            RecomputeKind.Full => forwardPerToken + attentionPerToken,
+            RecomputeKind.Selective => attentionPerToken,
+            _ => 0,
+        };
+        double modelFlops = modelFlopsPerToken * tokens;
+        double hardwareFlops = (modelFlopsPerToken + recomputePerToken) * tokens;
+        double peak = chip.PeakFlops(job.Precision);
+        double compute = hardwareFlops / (gpus * peak * eff.Matmul);
+
+        // Vendors quote NVLink-class bandwidth as the sum of both directions; a ring uses one direction per link.
+        double scaleUp = (chip.ScaleUpGBps ?? chip.ScaleOutGBps ?? 1) * 1e9 / 2 * eff.Link;
+        double scaleOut = (chip.ScaleOutGBps ?? chip.ScaleUpGBps ?? 1) * 1e9 * eff.Link;
+        double latency = eff.CollectiveLatencySeconds;
+
+        double microBatchActivations = p.MicroBatchSize * (double)job.SequenceLength * model.Hidden * ActivationBytes;
+        double layersPerStage = model.Layers / (double)p.PipelineParallel;
+        int allReducesPerLayer = p.Recompute == RecomputeKind.Full ? 6 : 4;   // two forward, two backward, two in the recomputed forward
+        double tensorParallel = m * layersPerStage * allReducesPerLayer
+            * Collective.AllReduce(CollectiveAlgorithm.Ring, microBatchActivations, p.TensorParallel, scaleUp, latency);
+
+        double bubble = (p.PipelineParallel - 1.0) / (p.Chunks * m) * (compute + tensorParallel);
+        double pipelineTransfer = p.PipelineParallel == 1 ? 0
+            : m * 2 * p.Chunks * ((microBatchActivations / p.TensorParallel / scaleOut) + latency);
+
+        double parameters = TrainingMemory.ParametersPerAccelerator(job);
+        double expertShare = model.IsMoE ? model.RoutedExpertParameters / model.TotalParameters : 0;
+        double dataParallel = GradientReduction(parameters * (1 - expertShare), p.DataParallel, p.ZeroStage, scaleOut, latency)
+            + GradientReduction(parameters * expertShare, p.DataParallel / p.ExpertParallel, p.ZeroStage, scaleOut, latency);
+        double backward = compute * 2 / (p.Recompute == RecomputeKind.Full ? 4 : 3);
+        double dataParallelExposed = Math.Max(0, dataParallel - (eff.DataParallelOverlap * backward));
+
+        double expertParallel = 0;
+        if (model.IsMoE && p.ExpertParallel > 1)
+        {
+            double tokensBytes = microBatchActivations / p.TensorParallel * model.TopK;
+            double link = p.TensorParallel * p.ExpertParallel > AcceleratorsPerNode ? scaleOut : scaleUp;
+            int allToAlls = p.Recompute == RecomputeKind.Full ? 6 : 4;
+            expertParallel = m * (model.MoELayers / (double)p.PipelineParallel) * allToAlls * Collective.AllToAll(tokensBytes, p.ExpertParallel, link, latency);
+        }
+
+        return new StepBreakdown
+        {
+            ComputeSeconds = compute,
+            TensorParallelSeconds = tensorParallel,
+            PipelineBubbleSeconds = bubble,
+            PipelineTransferSeconds = pipelineTransfer,
+            DataParallelSeconds = dataParallelExposed,
+            ExpertParallelSeconds = expertParallel,
+            OverheadSeconds = eff.StepOverheadSeconds,
+            ModelFlops = modelFlops,
+            HardwareFlops = hardwareFlops,
+            Tokens = tokens,
+            Accelerators = gpus,
+            PeakFlopsPerAccelerator = peak,
+        };
+    }
+
+    /// <summary>Accelerators that share a scale-up domain (an HGX/DGX node).</summary>
+    public const int AcceleratorsPerNode = 8;
+
+    /// <summary>BF16 gradients reduced over the data-parallel group; ZeRO-3 also gathers weights for forward and backward.</summary>
+    private static double GradientReduction(double parameters, int ranks, int zeroStage, double bytesPerSecond, double latency)
+    {
+        double bytes = parameters * ActivationBytes;
+        double seconds = Collective.AllReduce(CollectiveAlgorithm.Ring, bytes, ranks, bytesPerSecond, latency);
+        return zeroStage >= 3 ? seconds + (2 * Collective.AllGather(bytes, ranks, bytesPerSecond, latency)) : seconds;
+    }
+}

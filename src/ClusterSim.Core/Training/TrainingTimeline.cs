@@ -1,0 +1,67 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Metrics;
+
+namespace ClusterSim.Core.Training;
+
+/// <summary>
+/// Turns a run's segments into utilisation over time: per bucket, the share of accelerator time in compute,
+/// communication, pipeline bubble, checkpointing, restarts and work lost to failures (shares sum to 1).
+/// </summary>
+public static class TrainingTimeline
+{
+    /// <summary>At most <paramref name="maxPoints"/> buckets of whole hours.</summary>
+    public static SeriesTable Build(TrainingResult result, int maxPoints)
+    {
+        if (result.WallSeconds <= 0)
+        {
+            return SeriesTable.Empty;
+        }
+
+        double bucketHours = Math.Max(1, Math.Ceiling(result.WallSeconds / 3600 / maxPoints));
+        long bucket = SimTime.FromSeconds(bucketHours * 3600);
+        int n = (int)Math.Ceiling(SimTime.FromSeconds(result.WallSeconds) / (double)bucket);
+        string[] names = ["compute", "communication", "bubble", "checkpoint", "restart", "lost"];
+        var columns = names.Select(_ => new double[n]).ToArray();
+        StepBreakdown step = result.Step;
+        double[] trainingSplit =
+        [
+            step.ComputeSeconds / step.StepSeconds,
+            step.CommunicationSeconds / step.StepSeconds,
+            (step.PipelineBubbleSeconds + step.OverheadSeconds) / step.StepSeconds,
+        ];
+
+        foreach (TrainingSegment s in result.Segments)
+        {
+            for (long t = s.Start; t < s.End;)
+            {
+                int i = (int)(t / bucket);
+                long end = Math.Min(s.End, (i + 1) * bucket);
+                double share = (end - t) / (double)bucket;
+                switch (s.Phase)
+                {
+                    case TrainingPhase.Training:
+                        for (int k = 0; k < 3; k++)
+                        {
+                            columns[k][i] += share * trainingSplit[k];
+                        }
+
+                        break;
+                    case TrainingPhase.Checkpoint:
+                        columns[3][i] += share;
+                        break;
+                    case TrainingPhase.Restart:
+                        columns[4][i] += share;
+                        break;
+                    default:
+                        columns[5][i] += share;
+                        break;
+                }
+
+                t = end;
+            }
+        }
+
+        var time = Enumerable.Range(0, n).Select(i => i * bucketHours * 3600).ToArray();
+        return new SeriesTable(time, names.Select((name, k) => new SeriesColumn(name, "share", columns[k])).ToArray());
+    }
+}

@@ -1,0 +1,30 @@
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Tests.Training;
+
+/// <summary>What a published row reports, so the prediction can be read off the same way.</summary>
+public enum PublishedMetric
+{
+    /// <summary>Achieved TFLOP/s per GPU counting recomputation (Megatron-LM, MT-NLG).</summary>
+    HardwareTflopsPerGpu,
+
+    /// <summary>Model TFLOP/s per GPU (MFU × peak; Llama 3).</summary>
+    ModelTflopsPerGpu,
+
+    TokensPerSecondPerGpu,
+
+    /// <summary>GPU-hours of the whole run, failures included.</summary>
+    GpuHours,
+}
+
+/// <summary>One row of published training throughput with the plan used to predict it, and whether it was fitted or held out.</summary>
+public sealed record PublishedTrainingRun(string Name, TrainingJob Job, PublishedMetric Metric, double Published, bool Fitted, bool PlanPublished, string Source)
+{
+    /// <summary>Why the model misses this row, when it is a documented miss rather than a pass.</summary>
+    public string? KnownMiss { get; init; }
+
+    /// <summary>The band (predicted ÷ published) a documented miss is held to, so it cannot drift unnoticed.</summary>
+    public (double Low, double High) MissBand { get; init; }
+
+    public override string ToString() => Name;
+}
