@@ -1,0 +1,84 @@
+using ClusterSim.Core.Metrics;
+
+namespace ClusterSim.Core.Economics;
+
+/// <summary>A lifecycle's ledger and what it shows: training and inference bills over time and when they cross.</summary>
+public sealed record LifecycleResult : ISimulationResult
+{
+    public required LifecycleOptions Options { get; init; }
+    public required CostLedger Ledger { get; init; }
+
+    /// <summary>Day (since training started) the model begins serving.</summary>
+    public double LaunchDay { get; init; }
+    public required IReadOnlyList<double> ReplicasPerDay { get; init; }
+    public required IReadOnlyList<double> TokensPerDay { get; init; }
+    public double ServingAcceleratorHours { get; init; }
+    public double TokensServed { get; init; }
+
+    public double TrainingCostUsd => Ledger.TotalDollars(LedgerAccount.Training);
+    public double InferenceCostUsd => Ledger.TotalDollars(LedgerAccount.Inference) + Ledger.TotalDollars(LedgerAccount.Idle);
+
+    /// <summary>Day since training started on which cumulative inference spend reaches the training bill; null if it never does.</summary>
+    public double? CrossoverDay
+    {
+        get
+        {
+            double[] training = Ledger.Cumulative(LedgerAccount.Training);
+            double[] inference = Ledger.Cumulative(LedgerAccount.Inference, LedgerAccount.Idle);
+            double[] days = Enumerable.Range(1, Ledger.Buckets).Select(d => (double)d).ToArray();
+            return CrossoverDetector.Find(days, training, inference);
+        }
+    }
+
+    /// <summary>Every accelerator-hour is booked once: training hours plus provisioned serving hours equal the ledger's total.</summary>
+    public bool Conserved
+    {
+        get
+        {
+            double expected = Options.Training.AcceleratorHours + ServingAcceleratorHours;
+            return Math.Abs(Ledger.TotalHours() - expected) <= 1e-9 * expected;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<(string Name, double Value)> Scalars()
+    {
+        double firstDay = Ledger.Buckets > (int)LaunchDay + 1 ? CostPerMillionTokens((int)LaunchDay + 1) : double.NaN;
+        return
+        [
+            ("training_days", Options.Training.WallDays),
+            ("training_accelerator_hours", Options.Training.AcceleratorHours),
+            ("training_cost_usd", TrainingCostUsd),
+            ("training_mfu", Options.Training.RunMfu),
+            ("replica_tok_s_at_slo", Options.ReplicaTokensPerSecond),
+            ("inference_cost_usd", InferenceCostUsd),
+            ("inference_idle_share", Ledger.TotalHours(LedgerAccount.Idle) / ServingAcceleratorHours),
+            ("crossover_day", CrossoverDay ?? double.NaN),
+            ("crossover_days_after_launch", CrossoverDay is { } d ? d - LaunchDay : double.NaN),
+            ("fleet_accelerators_at_launch", ReplicasPerDay[Math.Min(ReplicasPerDay.Count - 1, (int)LaunchDay + 1)] * Options.AcceleratorsPerReplica),
+            ("fleet_accelerators_at_end", ReplicasPerDay[^1] * Options.AcceleratorsPerReplica),
+            ("cost_per_mtok_at_launch", firstDay),
+            ("cost_per_mtok_at_end", CostPerMillionTokens(Ledger.Buckets - 1)),
+            ("tokens_served", TokensServed),
+        ];
+    }
+
+    /// <summary>Serving USD per million output tokens on a day.</summary>
+    public double CostPerMillionTokens(int day) =>
+        TokensPerDay[day] <= 0 ? double.NaN : (Ledger.Dollars(day, LedgerAccount.Inference) + Ledger.Dollars(day, LedgerAccount.Idle)) / TokensPerDay[day] * 1e6;
+
+    /// <inheritdoc/>
+    public SeriesTable Series()
+    {
+        int n = Ledger.Buckets;
+        double[] time = Enumerable.Range(0, n).Select(d => (d + 1) * 86_400.0).ToArray();
+        return new SeriesTable(time,
+        [
+            new("training_cumulative_usd", "USD", Ledger.Cumulative(LedgerAccount.Training)),
+            new("inference_cumulative_usd", "USD", Ledger.Cumulative(LedgerAccount.Inference, LedgerAccount.Idle)),
+            new("fleet_accelerators", "accelerators", ReplicasPerDay.Select(r => r * Options.AcceleratorsPerReplica).ToArray()),
+            new("cost_per_mtok_usd", "USD", Enumerable.Range(0, n).Select(CostPerMillionTokens).ToArray()),
+            new("tokens_per_day", "tokens", TokensPerDay),
+        ]);
+    }
+}

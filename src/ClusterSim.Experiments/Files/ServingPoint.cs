@@ -1,0 +1,21 @@
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>The serving side of an experiment point: replicas, router, workload and SLO.</summary>
+public sealed record ServingPoint
+{
+    public required IReadOnlyList<ReplicaGroup> Replicas { get; init; }
+    public RouterKind Router { get; init; }
+    public required ArrivalSpec Arrival { get; init; }
+    public required LengthSpec Prompt { get; init; }
+    public required LengthSpec Output { get; init; }
+    public IReadOnlyList<TraceRecord>? Trace { get; init; }
+    public long Requests { get; init; }
+    public double HorizonSeconds { get; init; }
+    public double WarmupSeconds { get; init; }
+    public required ServiceLevelObjective Slo { get; init; }
+    public double SeriesIntervalSeconds { get; init; }
+}
