@@ -9,7 +9,32 @@ namespace ClusterSim.Cli;
 /// <summary>The per-point table printed after a run.</summary>
 internal static class SummaryTable
 {
-    private static readonly (string Metric, string Header, double Scale, string Format)[] Columns =
+    private static readonly (string Metric, string Header, double Scale, string Format)[] TrainingColumns =
+    [
+        ("wall_days", "days", 1, "0.0"),
+        ("accelerator_hours", "GPU-hours (M)", 1e-6, "0.00"),
+        ("mfu_step", "MFU step", 100, "0.0'%'"),
+        ("mfu_run", "MFU run", 100, "0.0'%'"),
+        ("effective_training_fraction", "effective", 100, "0.0'%'"),
+        ("failures", "failures", 1, "0"),
+        ("checkpoint_interval_s", "ckpt every s", 1, "0"),
+        ("energy_mwh", "energy MWh", 1, "0"),
+        ("cost_usd", "cost $M", 1e-6, "0.0"),
+    ];
+
+    private static readonly (string Metric, string Header, double Scale, string Format)[] LifecycleColumns =
+    [
+        ("training_days", "train days", 1, "0.0"),
+        ("training_cost_usd", "train $M", 1e-6, "0.0"),
+        ("replica_tok_s_at_slo", "tok/s/replica", 1, "0"),
+        ("fleet_accelerators_at_launch", "fleet@launch", 1, "0"),
+        ("fleet_accelerators_at_end", "fleet@end", 1, "0"),
+        ("cost_per_mtok_at_launch", "$/Mtok@launch", 1, "0.00"),
+        ("crossover_days_after_launch", "crossover days", 1, "0.0"),
+        ("inference_cost_usd", "inference $M", 1e-6, "0.0"),
+    ];
+
+    private static readonly (string Metric, string Header, double Scale, string Format)[] ServingColumns =
     [
         ("requests_per_s", "req/s", 1, "0.0"),
         ("throughput_output_tok_s", "out tok/s", 1, "0"),
@@ -25,17 +50,28 @@ internal static class SummaryTable
     public static void Print(Experiment experiment, IReadOnlyList<PointResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval");
+        var columns = results[0].Point.Lifecycle is not null ? LifecycleColumns : results[0].Point.Training is not null ? TrainingColumns : ServingColumns;
+        bool serving = columns == ServingColumns;
         table.AddColumn("point");
-        table.AddColumn("rate req/s");
-        foreach (var c in Columns)
+        if (serving)
+        {
+            table.AddColumn("rate req/s");
+        }
+
+        foreach (var c in columns)
         {
             table.AddColumn(new TableColumn(c.Header).RightAligned());
         }
 
         foreach (PointResult r in results)
         {
-            var cells = new List<string> { Markup.Escape(SweepPlan.Label(r.Point.Parameters)), Format(r.ArrivalRate, "0.0") };
-            foreach (var c in Columns)
+            var cells = new List<string> { Markup.Escape(SweepPlan.Label(r.Point.Parameters)) };
+            if (serving)
+            {
+                cells.Add(Format(r.ArrivalRate, "0.0"));
+            }
+
+            foreach (var c in columns)
             {
                 MetricSummary m = r.Metric(c.Metric);
                 string mean = Format(m.Mean * c.Scale, c.Format);

@@ -3,7 +3,7 @@ using ClusterSim.Core.Metrics;
 namespace ClusterSim.Core.Inference;
 
 /// <summary>What one serving run measured.</summary>
-public sealed record ServingResult
+public sealed record ServingResult : ISimulationResult
 {
     public required ServingMetrics Metrics { get; init; }
 
@@ -57,6 +57,21 @@ public sealed record ServingResult
             ("iterations", m.Iterations),
             ("events", EventsFired),
         ];
+    }
+
+    /// <inheritdoc/>
+    public SeriesTable Series()
+    {
+        ServingMetrics m = Metrics;
+        int n = Math.Min(m.QueueLength.Values.Count, Math.Min(m.RunningSequences.Values.Count, m.KvOccupancy.Values.Count));
+        double interval = m.QueueLength.IntervalNanos / 1e9;
+        return new SeriesTable(
+            Enumerable.Range(0, n).Select(i => i * interval).ToArray(),
+            [
+                new("queue_length", "requests", m.QueueLength.Values.Take(n).ToArray()),
+                new("running_sequences", "sequences", m.RunningSequences.Values.Take(n).ToArray()),
+                new("kv_occupancy", "share", m.KvOccupancy.Values.Take(n).ToArray()),
+            ]);
     }
 
     private static (string, double)[] Latency(string name, QuantileSketch sketch) =>

@@ -5,6 +5,7 @@ using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Routing;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Performance;
+using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Sweeps;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -67,12 +68,12 @@ public static class ExperimentLoader
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode)
         {
-            throw new ExperimentException([new ExperimentProblem(file, 1, 1, "(root)", "expected a mapping with at least 'name', 'serving' and 'workload'")]);
+            throw new ExperimentException([new ExperimentProblem(file, 1, 1, "(root)", "expected a mapping with 'name' and a 'serving' or 'training' section")]);
         }
 
         var reader = new YamlReader(file);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "serving", "workload", "slo", "outputs", "sweep");
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "slo", "lifecycle", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
         var sweep = ReadSweep(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
@@ -196,6 +197,37 @@ public static class ExperimentLoader
 
     private static ExperimentPoint? BindPoint(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, int index, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
+        bool hasServing = YamlReader.Child(root, "serving") is not null;
+        bool hasTraining = YamlReader.Child(root, "training") is not null;
+        if (!hasServing && !hasTraining)
+        {
+            r.Problem(root, "serving", "an experiment needs a 'serving' section, a 'training' section, or both with a 'lifecycle' section");
+            return null;
+        }
+
+        TrainingJob? training = TrainingSection.Read(r, root, catalog);
+        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null) : null;
+        LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator.PricePerHour);
+        YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");
+        if (lifecycleNode is not null && !(hasServing && hasTraining))
+        {
+            r.Problem(lifecycleNode, "lifecycle", "needs both a 'training' section (the run to pay for) and a 'serving' section (how the model is served)");
+        }
+        else if (lifecycleNode is null && hasServing && hasTraining)
+        {
+            r.Problem(root, "lifecycle", "an experiment with both 'training' and 'serving' needs a 'lifecycle' section (demand, horizon, prices)");
+        }
+
+        if ((hasServing && serving is null) || (hasTraining && training is null))
+        {
+            return null;
+        }
+
+        return new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Training = training, Lifecycle = lifecycle };
+    }
+
+    private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand)
+    {
         YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency");
         if (serving is null)
         {
@@ -271,7 +303,7 @@ public static class ExperimentLoader
         string arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", "poisson", ArrivalKinds);
         double? rate = YamlReader.Child(arrivalNode, "rate") is null ? null : r.Number(arrivalNode, "rate", "workload.arrival", 1, 0, exclusiveMin: true);
         double? load = YamlReader.Child(arrivalNode, "load") is null ? null : r.Number(arrivalNode, "load", "workload.arrival", 0.5, 0, 10, exclusiveMin: true);
-        if (arrivalKind is not ("closed-loop" or "trace") && rate is null == load is null)
+        if (!arrivalFromDemand && arrivalKind is not ("closed-loop" or "trace") && rate is null == load is null)
         {
             r.Problem(arrivalNode ?? (YamlNode?)workload, "workload.arrival", "give exactly one of 'rate' (requests/s) or 'load' (fraction of the saturation rate)");
         }
@@ -316,10 +348,8 @@ public static class ExperimentLoader
             return null;
         }
 
-        return new ExperimentPoint
+        return new ServingPoint
         {
-            Index = index,
-            Parameters = parameters,
             Replicas = [new ReplicaGroup(deployment, schedulerOptions, replicas)],
             Router = router,
             Arrival = arrival,
@@ -381,14 +411,46 @@ public static class ExperimentLoader
         }
     }
 
-    private static string Resolved(string name, ExperimentPoint p, List<KeyValuePair<string, IReadOnlyList<string>>> sweep, bool zip)
+    private static string Resolved(string name, ExperimentPoint point, List<KeyValuePair<string, IReadOnlyList<string>>> sweep, bool zip)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
+        if (point.Training is { } job)
+        {
+            text.Append(ResolvedSections.Training(job));
+        }
+
+        if (point.Serving is { } serving)
+        {
+            text.Append(ResolvedServing(serving));
+        }
+
+        if (point.Lifecycle is { } lifecycle)
+        {
+            text.Append(ResolvedSections.Lifecycle(lifecycle));
+        }
+
+        if (sweep.Count > 0)
+        {
+            text.AppendLine("sweep:");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  mode: {(zip ? "zip" : "grid")}");
+            text.AppendLine("  parameters:");
+            foreach (var (key, values) in sweep)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {key}: [{string.Join(", ", values)}]");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string ResolvedServing(ServingPoint p)
     {
         ReplicaGroup g = p.Replicas[0];
         ServingDeployment d = g.Deployment;
         string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         string L(LengthSpec s) => $"{{ kind: {s.Kind}, mean: {F(s.Mean)}, median: {F(s.Median)}, sigma: {F(s.Sigma)}, min: {s.Min}, max: {s.Max} }}";
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
         text.AppendLine("serving:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  model: {d.Model.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
@@ -412,17 +474,6 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)} }}");
-        if (sweep.Count > 0)
-        {
-            text.AppendLine("sweep:");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  mode: {(zip ? "zip" : "grid")}");
-            text.AppendLine("  parameters:");
-            foreach (var (key, values) in sweep)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"    {key}: [{string.Join(", ", values)}]");
-            }
-        }
-
         return text.ToString();
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ClusterSim.Core.Inference;
+using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
 
@@ -98,7 +98,7 @@ public static class ResultWriter
             json.WritePropertyName("point");
             WritePoint(json, result);
             json.WriteStartArray("replications");
-            foreach (ServingResult rep in result.Replications)
+            foreach (ISimulationResult rep in result.Replications)
             {
                 json.WriteStartObject();
                 json.WriteBoolean("conserved", rep.Conserved);
@@ -143,16 +143,26 @@ public static class ResultWriter
         json.WriteEndObject();
     }
 
-    private static string SeriesCsv(ServingResult result)
+    /// <summary>A run's time series as CSV: time_s then one column per quantity.</summary>
+    public static string SeriesCsv(ISimulationResult result)
     {
-        ServingMetrics m = result.Metrics;
-        var text = new StringBuilder("time_s,queue_length,running_sequences,kv_occupancy\n");
-        int n = Math.Min(m.QueueLength.Values.Count, Math.Min(m.RunningSequences.Values.Count, m.KvOccupancy.Values.Count));
-        double interval = m.QueueLength.IntervalNanos / 1e9;
-        for (int i = 0; i < n; i++)
+        SeriesTable table = result.Series();
+        var text = new StringBuilder("time_s");
+        foreach (SeriesColumn c in table.Columns)
         {
-            text.Append(Number(i * interval)).Append(',').Append(Number(m.QueueLength.Values[i])).Append(',')
-                .Append(Number(m.RunningSequences.Values[i])).Append(',').Append(Number(m.KvOccupancy.Values[i])).Append('\n');
+            text.Append(',').Append(c.Name);
+        }
+
+        text.Append('\n');
+        for (int i = 0; i < table.TimeSeconds.Count; i++)
+        {
+            text.Append(Number(table.TimeSeconds[i]));
+            foreach (SeriesColumn c in table.Columns)
+            {
+                text.Append(',').Append(Number(c.Values[i]));
+            }
+
+            text.Append('\n');
         }
 
         return text.ToString();

@@ -1,6 +1,8 @@
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Metrics;
+using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Experiments.Running;
@@ -16,24 +18,19 @@ public static class ExperimentRunner
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
-
-        // Points that differ only in their arrival rate share one saturation measurement (a load sweep measures once).
-        var saturationKeys = experiment.Points.Select(SaturationKey).ToArray();
-        var distinct = experiment.Points.Where(p => p.Arrival.Load is not null).DistinctBy(SaturationKey).ToList();
-        var measured = new double[distinct.Count];
-        Parallel.For(0, distinct.Count, options, i => measured[i] = SaturationFinder.Measure(distinct[i], experiment.Seed));
-        var saturationByKey = distinct.Select((p, i) => (SaturationKey(p), measured[i])).ToDictionary(x => x.Item1, x => x.Item2);
-        var saturation = saturationKeys.Select(k => saturationByKey.GetValueOrDefault(k, double.NaN)).ToArray();
-        var rates = experiment.Points.Select((p, i) => p.Arrival.Rate ?? (p.Arrival.Load is { } load ? load * saturation[i] : double.NaN)).ToArray();
+        double[] saturation = MeasureSaturation(experiment, options);
+        var rates = experiment.Points.Select((p, i) => p.Serving is { } s && p.Lifecycle is null
+            ? s.Arrival.Rate ?? (s.Arrival.Load is { } load ? load * saturation[i] : double.NaN)
+            : double.NaN).ToArray();
 
         int total = experiment.Points.Count * experiment.Replications;
-        var results = new ServingResult[total];
+        var results = new ISimulationResult[total];
         int done = 0;
         Parallel.For(0, total, options, run =>
         {
             int pointIndex = run / experiment.Replications;
-            int replication = run % experiment.Replications;
-            results[run] = new ServingCluster(Scenario(experiment.Points[pointIndex], rates[pointIndex], RandomStreams.ForReplication(experiment.Seed, replication))).Run();
+            long seed = RandomStreams.ForReplication(experiment.Seed, run % experiment.Replications);
+            results[run] = RunOne(experiment.Points[pointIndex], rates[pointIndex], seed);
             progress?.Report(Interlocked.Increment(ref done));
         });
 
@@ -46,11 +43,26 @@ public static class ExperimentRunner
         }).ToList();
     }
 
-    private static string SaturationKey(ExperimentPoint p) =>
+    private static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed) =>
+        point.Lifecycle is not null ? LifecycleRunner.Run(point, seed)
+        : point.Training is { } job ? new TrainingRun(job, seed).Run()
+        : new ServingCluster(Scenario(point.Serving!, rate, seed)).Run();
+
+    /// <summary>Saturation rate per point; points that differ only in their arrival rate share one measurement.</summary>
+    private static double[] MeasureSaturation(Experiment experiment, ParallelOptions options)
+    {
+        var loadPoints = experiment.Points.Where(p => p.Lifecycle is null && p.Serving?.Arrival.Load is not null).Select(p => p.Serving!).DistinctBy(SaturationKey).ToList();
+        var measured = new double[loadPoints.Count];
+        Parallel.For(0, loadPoints.Count, options, i => measured[i] = SaturationFinder.Measure(loadPoints[i], experiment.Seed));
+        var byKey = loadPoints.Select((p, i) => (SaturationKey(p), measured[i])).ToDictionary(x => x.Item1, x => x.Item2);
+        return experiment.Points.Select(p => p.Serving is { } s && p.Lifecycle is null ? byKey.GetValueOrDefault(SaturationKey(s), double.NaN) : double.NaN).ToArray();
+    }
+
+    private static string SaturationKey(ServingPoint p) =>
         $"{string.Join(";", p.Replicas)}|{p.Router}|{p.Prompt}|{p.Output}";
 
     /// <summary>The serving scenario of one replication of a point at the given arrival rate.</summary>
-    public static ServingScenario Scenario(ExperimentPoint p, double rate, long seed) => new()
+    public static ServingScenario Scenario(ServingPoint p, double rate, long seed) => new()
     {
         Replicas = p.Replicas,
         Router = p.Router,

@@ -11,7 +11,7 @@ namespace ClusterSim.Experiments.Running;
 public static class SaturationFinder
 {
     /// <summary>Completed requests per second with the queue never empty.</summary>
-    public static double Measure(ExperimentPoint point, long seed)
+    public static double Measure(ServingPoint point, long seed)
     {
         int replicas = point.Replicas.Sum(g => g.Count);
         int depth = point.Replicas.Max(g => g.Scheduler.MaxSequences) * 2 * replicas;

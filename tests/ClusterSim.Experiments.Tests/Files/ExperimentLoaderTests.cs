@@ -34,7 +34,7 @@ public class ExperimentLoaderTests
         Assert.Equal(4, experiment.Points.Count);
         Assert.Equal(2, experiment.Replications);
         Assert.Equal("static", experiment.Points[1].Parameters[1].Value);
-        Assert.Equal(30, experiment.Points[2].Arrival.Rate);
+        Assert.Equal(30, experiment.Points[2].Serving!.Arrival.Rate);
         Assert.Contains("max_batched_tokens: 8192", experiment.ResolvedText);
     }
 

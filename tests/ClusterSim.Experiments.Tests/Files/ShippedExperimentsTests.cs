@@ -19,9 +19,20 @@ public class ShippedExperimentsTests
     public void The_shipped_trace_replays_every_request()
     {
         Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, "serving-trace-replay.yaml"));
-        Assert.Equal(300, experiment.Points[0].Trace!.Count);
+        Assert.Equal(300, experiment.Points[0].Serving!.Trace!.Count);
         PointResult result = ExperimentRunner.Run(experiment with { Points = [experiment.Points[0]] }, 1)[0];
         Assert.Equal(300, result.Metric("requests_completed").Mean);
+    }
+
+    [Fact]
+    public void The_shipped_405B_training_run_lands_near_the_published_GPU_hours()
+    {
+        Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, "training-405b.yaml"));
+        PointResult result = ExperimentRunner.Run(experiment, 2)[0];
+        // Meta's model card: 30.84 M H100-hours for Llama 3.1 405B; the tolerance is 20 %.
+        Assert.InRange(result.Metric("accelerator_hours").Mean / 30.84e6, 0.8, 1.2);
+        Assert.InRange(result.Metric("effective_training_fraction").Mean, 0.85, 0.97);
+        Assert.All(result.Replications, r => Assert.True(r.Conserved));
     }
 
     [Fact]

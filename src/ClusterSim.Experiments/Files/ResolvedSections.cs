@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>YAML text of the training and lifecycle sections with every default explicit.</summary>
+internal static class ResolvedSections
+{
+    private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    public static string Training(TrainingJob j)
+    {
+        ParallelismPlan p = j.Plan;
+        var t = new StringBuilder();
+        t.AppendLine("training:");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  model: {j.Model.Id}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {j.Accelerator.Id}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  accelerators: {p.Accelerators}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {F(j.Tokens)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  global_batch_tokens: {F(j.GlobalBatchTokens)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  sequence_length: {j.SequenceLength}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  precision: {j.Precision.ToString().ToLowerInvariant()}");
+        string schedule = TrainingSection.Schedules.First(s => s.Value == p.Schedule).Key;
+        string recompute = TrainingSection.Recompute.First(s => s.Value == p.Recompute).Key;
+        t.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: {p.TensorParallel}, pipeline: {p.PipelineParallel}, data: {p.DataParallel}, expert: {p.ExpertParallel}, micro_batch: {p.MicroBatchSize}, schedule: {schedule}, chunks: {p.InterleavedChunks}, zero_stage: {p.ZeroStage}, recompute: {recompute} }}");
+        TrainingEfficiency e = j.Efficiency;
+        t.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ matmul: {F(e.Matmul)}, link: {F(e.Link)}, dp_overlap: {F(e.DataParallelOverlap)}, step_overhead_s: {F(e.StepOverheadSeconds)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)} }}");
+        FailureModel f = j.Failures;
+        t.AppendLine(CultureInfo.InvariantCulture, $"  failures: {{ enabled: {(f.Enabled ? "true" : "false")}, mtbf_hours: {F(f.MtbfHoursPerAccelerator)}, planned_per_day: {F(f.PlannedPerDay)}, restart_s: {F(f.RestartSeconds)} }}");
+        string interval = j.Checkpoints.IntervalSeconds is { } i ? F(i) : "null   # Young/Daly";
+        t.AppendLine(CultureInfo.InvariantCulture, $"  checkpoints: {{ write_s: {F(j.Checkpoints.WriteSeconds)}, interval_s: {interval} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  price_per_hour: {F(j.EffectivePricePerHour)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  pue: {F(j.Pue)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  power_fraction: {F(j.PowerFraction)}");
+        return t.ToString();
+    }
+
+    public static string Lifecycle(LifecycleSpec l)
+    {
+        var t = new StringBuilder();
+        t.AppendLine("lifecycle:");
+        if (l.LaunchDate is { } date)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"  launch_date: {date:yyyy-MM-dd}");
+        }
+
+        t.AppendLine(CultureInfo.InvariantCulture, $"  horizon_days: {F(l.ServingDays)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  demand: {{ output_tokens_per_day: {F(l.Demand.OutputTokensPerDayAtLaunch)}, monthly_growth: {F(l.Demand.MonthlyGrowth)}, diurnal_amplitude: {F(l.Demand.DiurnalAmplitude)} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  headroom: {F(l.Headroom)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  cold_start_s: {F(l.ColdStartSeconds)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  software_gain_per_year: {F(l.SoftwareGainPerYear)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  cell_replicas: {l.CellReplicas}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  price: {{ per_hour: {F(l.Cost.Rental.StartPerHour)}, yearly_change: {F(l.Cost.Rental.YearlyChange)}, floor: {F(l.Cost.Rental.FloorPerHour)} }}");
+        if (l.Cost.Capex is { } c)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"  capex: {{ purchase_usd: {F(c.PurchaseUsd)}, lifetime_years: {F(c.LifetimeYears)}, residual: {F(c.ResidualFraction)} }}");
+        }
+
+        t.AppendLine(CultureInfo.InvariantCulture, $"  energy: {{ usd_per_kwh: {F(l.Cost.Energy.UsdPerKwh)}, pue: {F(l.Cost.Energy.Pue)}, idle_fraction: {F(l.Cost.Energy.IdleFraction)} }}");
+        return t.ToString();
+    }
+}

@@ -1,0 +1,58 @@
+using ClusterSim.Core.Inference;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Running;
+
+/// <summary>
+/// Measures how many output tokens per second one replica serves while holding the SLO, by simulating a cell of
+/// replicas in full detail under Poisson arrivals and bisecting the load: the highest load at which at least
+/// <see cref="Attainment"/> of requests meet both the TTFT and the TPOT bound (goodput, as DistServe defines it).
+/// The fleet is then sized in replicas of this capacity.
+/// </summary>
+public static class CellCapacity
+{
+    private const int Bisections = 7;
+    private const double LowestLoad = 0.02;
+
+    /// <summary>Share of requests that must meet the SLO.</summary>
+    public const double Attainment = 0.95;
+
+    /// <summary>Output tokens per second per replica at the SLO, and the replicas' busy share there.</summary>
+    public static (double TokensPerSecond, double Utilisation) Measure(ServingPoint serving, int cellReplicas, long seed)
+    {
+        ReplicaGroup group = serving.Replicas[0] with { Count = cellReplicas };
+        ServingPoint cell = serving with { Replicas = [group], Arrival = serving.Arrival with { Kind = "poisson", Rate = null, Load = 1 } };
+        double saturation = SaturationFinder.Measure(cell, seed);
+        ServingResult? best = Attempt(cell, LowestLoad * saturation, seed);
+        if (best is null)
+        {
+            throw new ArgumentException(
+                $"serving: {group.Deployment.Model.Id} on {group.Deployment.Accelerator.Id} cannot serve {Attainment:P0} of requests within the SLO (TTFT ≤ {serving.Slo.TtftSeconds} s, TPOT ≤ {serving.Slo.TpotSeconds} s) even at {LowestLoad:P0} load; relax the SLO or use more parallelism");
+        }
+
+        double low = LowestLoad, high = 1.0;
+        for (int i = 0; i < Bisections; i++)
+        {
+            double mid = (low + high) / 2;
+            if (Attempt(cell, mid * saturation, seed) is { } result)
+            {
+                low = mid;
+                best = result;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return (best.OutputTokensPerSecond / cellReplicas, best.Utilisation);
+    }
+
+    private static ServingResult? Attempt(ServingPoint cell, double rate, long seed)
+    {
+        ServingResult result = new ServingCluster(ExperimentRunner.Scenario(cell, rate, seed)).Run();
+        ServingMetrics m = result.Metrics;
+        bool meets = m.Completed > 0 && m.MeetingSlo >= Attainment * m.Completed;
+        return meets ? result : null;
+    }
+}

@@ -1,0 +1,52 @@
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class TrainingSectionTests
+{
+    private const string Valid = """
+        name: t
+        training:
+          model: llama-3.1-8b
+          hardware: H100-SXM
+          tokens: 1e11
+          global_batch_tokens: 4194304
+          sequence_length: 8192
+          parallelism: { tensor: 8, data: 16 }
+        """;
+
+    [Fact]
+    public void A_training_only_experiment_loads_with_calibrated_defaults()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid, "t.yaml");
+        var job = experiment.Points[0].Training!;
+        Assert.Null(experiment.Points[0].Serving);
+        Assert.Equal(128, job.Plan.Accelerators);
+        Assert.Equal(0.84, job.Efficiency.Matmul);
+        Assert.Contains("parallelism: { tensor: 8, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plan_that_does_not_fit_is_reported_with_the_overflow()
+    {
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Valid.Replace("llama-3.1-8b", "llama-3.1-405b").Replace("zero", "x"), "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "training" && p.Message.Contains("over): weights", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Mismatched_accelerator_count_and_misspelt_keys_are_all_reported()
+    {
+        string yaml = Valid.Replace("tokens: 1e11", "tokens: 1e11\n  accelerators: 100\n  recompte: full");
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "training.accelerators" && p.Message.Contains("= 128", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Path == "training.recompte" && p.Line == 7);
+    }
+
+    [Fact]
+    public void Training_and_serving_together_need_a_lifecycle()
+    {
+        string yaml = Valid + "\nserving: { model: llama-3.1-8b, hardware: H100-SXM }\nworkload: { arrival: { rate: 1 } }\n";
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "lifecycle");
+    }
+}
