@@ -11,6 +11,7 @@ internal static class CommandLine
         root.Subcommands.Add(CatalogCommand.Build());
         root.Subcommands.Add(ValidateCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(ReportCommand.Build());
         return root;
     }
 }

@@ -5,6 +5,7 @@ using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
 using ClusterSim.Experiments.Sweeps;
+using ClusterSim.Reporting.Report;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -87,6 +88,7 @@ internal static class RunCommand
         }
 
         ResultWriter.Write(directory, experiment, results);
+        string report = HtmlReport.Write(directory, experiment, results);
         log.LogInformation("finished {Runs} runs in {Seconds:F1} s", total, clock.Elapsed.TotalSeconds);
         if (json)
         {
@@ -98,6 +100,7 @@ internal static class RunCommand
         }
 
         Console.Error.WriteLine($"results: {Path.GetFullPath(directory)}");
+        Console.Error.WriteLine($"report:  {Path.GetFullPath(report)}");
         return results.All(r => r.Replications.All(x => x.Conserved)) ? ExitCodes.Success : ExitCodes.RunFailed;
     }
 

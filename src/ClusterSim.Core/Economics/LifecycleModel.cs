@@ -23,6 +23,7 @@ public static class LifecycleModel
         int hours = (int)Math.Round(options.ServingDays * 24);
         var replicasPerDay = new double[days];
         var tokensPerDay = new double[days];
+        var hoursInDay = new int[days];
         double coldStartHours = options.ColdStartSeconds / 3600;
         int previous = 0;
         double provisionedHours = 0, servedTokens = 0;
@@ -42,11 +43,17 @@ public static class LifecycleModel
             CostModel cost = options.ServingCost;
             ledger.Book(bucket, LedgerAccount.Inference, accelHours * used, cost.Cost(day, accelHours * used, options.ServingTdpWatts, options.ReplicaUtilisationAtCapacity));
             ledger.Book(bucket, LedgerAccount.Idle, (accelHours * (1 - used)) + coldHours, cost.Cost(day, (accelHours * (1 - used)) + coldHours, options.ServingTdpWatts, 0));
-            replicasPerDay[bucket] += provisioned / 24.0;
+            replicasPerDay[bucket] += provisioned;
+            hoursInDay[bucket]++;
             tokensPerDay[bucket] += tokens;
             provisionedHours += accelHours + coldHours;
             servedTokens += tokens;
             previous = provisioned;
+        }
+
+        for (int d = 0; d < days; d++)
+        {
+            replicasPerDay[d] = hoursInDay[d] == 0 ? 0 : replicasPerDay[d] / hoursInDay[d];
         }
 
         return new LifecycleResult

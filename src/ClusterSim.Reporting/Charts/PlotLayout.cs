@@ -1,0 +1,74 @@
+namespace ClusterSim.Reporting.Charts;
+
+/// <summary>Where the plot area sits in the image and how data map onto it (shared by the renderer and its tests).</summary>
+public sealed record PlotLayout(double Left, double Top, double Right, double Bottom, double XMin, double XMax, double YMin, double YMax, bool XLog, bool YLog)
+{
+    public double[] XTicks { get; init; } = [];
+    public double[] YTicks { get; init; } = [];
+
+    public double PixelX(double x) => Left + ((Right - Left) * Fraction(x, XMin, XMax, XLog));
+    public double PixelY(double y) => Bottom - ((Bottom - Top) * Fraction(y, YMin, YMax, YLog));
+
+    private static double Fraction(double v, double min, double max, bool log) =>
+        log ? (Math.Log10(v) - Math.Log10(min)) / (Math.Log10(max) - Math.Log10(min)) : (v - min) / (max - min);
+
+    /// <summary>The layout of <paramref name="chart"/>: ranges from its data (stacked series summed), rounded to ticks.</summary>
+    public static PlotLayout For(Chart chart)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        foreach (ChartSeries s in chart.Series)
+        {
+            xs.AddRange(s.X);
+            ys.AddRange(s.Y);
+            ys.AddRange(s.Lower ?? []);
+            ys.AddRange(s.Upper ?? []);
+        }
+
+        ys.AddRange(StackedTops(chart.Series));
+        xs.AddRange(chart.Markers.Where(m => m.Vertical).Select(m => m.Value));
+        ys.AddRange(chart.Markers.Where(m => !m.Vertical).Select(m => m.Value));
+        bool zeroBased = !chart.Y.Log && chart.Series.Any(s => s.Kind is SeriesKind.Area or SeriesKind.StackedArea or SeriesKind.Bar);
+        if (zeroBased || (!chart.Y.Log && ys.Where(double.IsFinite).DefaultIfEmpty(0).Min() >= 0))
+        {
+            ys.Add(0);
+        }
+
+        (double xMin, double xMax, double[] xTicks) = Range(xs, chart.X);
+        (double yMin, double yMax, double[] yTicks) = Range(ys, chart.Y);
+        bool legend = chart.Series.Count > 1 || chart.Series.Any(s => s.Lower is not null);
+        double right = chart.Width - (legend ? 200 : 30);
+        return new PlotLayout(88, chart.Subtitle is null ? 56 : 76, right, chart.Height - 64, xMin, xMax, yMin, yMax, chart.X.Log, chart.Y.Log) { XTicks = xTicks, YTicks = yTicks };
+    }
+
+    /// <summary>The cumulative sums of the stacked-area series, in order.</summary>
+    public static List<double[]> StackedLevels(IReadOnlyList<ChartSeries> series)
+    {
+        var levels = new List<double[]>();
+        double[]? running = null;
+        foreach (ChartSeries s in series.Where(s => s.Kind == SeriesKind.StackedArea))
+        {
+            double[] next = s.Y.Select((y, i) => (running is null || i >= running.Length ? 0 : running[i]) + (double.IsFinite(y) ? y : 0)).ToArray();
+            levels.Add(next);
+            running = next;
+        }
+
+        return levels;
+    }
+
+    private static IEnumerable<double> StackedTops(IReadOnlyList<ChartSeries> series) => StackedLevels(series).LastOrDefault() ?? [];
+
+    private static (double, double, double[]) Range(List<double> values, Axis axis)
+    {
+        var finite = values.Where(v => double.IsFinite(v) && (!axis.Log || v > 0)).ToList();
+        double min = axis.Min ?? (finite.Count == 0 ? 0 : finite.Min());
+        double max = axis.Max ?? (finite.Count == 0 ? 1 : finite.Max());
+        if (axis.Log)
+        {
+            return Ticks.Log(Math.Max(min, 1e-12), Math.Max(max, min * 10));
+        }
+
+        var (lo, hi, ticks) = Ticks.Linear(min, max);
+        return (axis.Min ?? lo, axis.Max ?? hi, ticks.Where(t => t >= (axis.Min ?? lo) - 1e-9 && t <= (axis.Max ?? hi) + 1e-9).ToArray());
+    }
+}

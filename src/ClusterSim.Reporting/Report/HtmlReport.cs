@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Sweeps;
+using ClusterSim.Reporting.Charts;
+
+namespace ClusterSim.Reporting.Report;
+
+/// <summary>
+/// One self-contained report.html (inline CSS and SVG, no scripts, no network) with the summary table, every
+/// chart and the resolved experiment; each chart is also written as charts/&lt;id&gt;.svg.
+/// </summary>
+public static class HtmlReport
+{
+    /// <summary>Writes report.html and charts/*.svg under <paramref name="directory"/>; returns the report's path.</summary>
+    public static string Write(string directory, Experiment experiment, IReadOnlyList<PointResult> results, IChartRenderer? renderer = null)
+    {
+        renderer ??= new SvgChartRenderer();
+        var charts = ReportCharts.For(experiment, results);
+        var rendered = charts.Select(c => (Chart: c, Svg: renderer.Render(c))).ToList();
+        foreach (var (chart, svg) in rendered)
+        {
+            AtomicFile.WriteText(Path.Combine(directory, "charts", chart.Id + ".svg"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg);
+        }
+
+        string path = Path.Combine(directory, "report.html");
+        AtomicFile.WriteText(path, Html(experiment, results, rendered.Select(r => r.Svg).ToList()));
+        return path;
+    }
+
+    /// <summary>The report's HTML text.</summary>
+    public static string Html(Experiment experiment, IReadOnlyList<PointResult> results, IReadOnlyList<string> svgs)
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        html.Append(CultureInfo.InvariantCulture, $"<title>{E(experiment.Name)} — ClusterSim report</title>\n");
+        html.Append("""
+            <style>
+            body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 0 auto; max-width: 1000px; padding: 1rem; color: #222; line-height: 1.45; }
+            h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+            .meta { color: #666; font-size: .9rem; }
+            figure { margin: 1.2rem 0; } svg.chart { width: 100%; height: auto; display: block; border: 1px solid #eee; }
+            .table-wrap { overflow-x: auto; } table { border-collapse: collapse; font-size: .85rem; font-variant-numeric: tabular-nums; }
+            th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; } th:first-child, td:first-child { text-align: left; }
+            pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: .8rem; }
+            @media print { body { max-width: none; } figure { break-inside: avoid; } }
+            </style>
+
+            """);
+        html.Append("</head>\n<body>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{E(experiment.Name)}</h1>\n<p>{E(experiment.Description)}</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">ClusterSim {E(ResultWriter.Version)} · seed {experiment.Seed} · {results.Count} point(s) × {experiment.Replications} replication(s) · source {E(Path.GetFileName(experiment.SourceFile))}</p>\n");
+        html.Append("<h2>Charts</h2>\n");
+        foreach (string svg in svgs)
+        {
+            html.Append("<figure>\n").Append(svg).Append("</figure>\n");
+        }
+
+        html.Append("<h2>Summary</h2>\n<p class=\"meta\">Mean ± half-width of the 95 % Student-t interval over replications.</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th>");
+        foreach (PointResult r in results)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(SweepPlan.Label(r.Point.Parameters))}</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (MetricSummary m in results[0].Metrics)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(m.Name)}</td>");
+            foreach (PointResult r in results)
+            {
+                MetricSummary s = r.Metric(m.Name);
+                html.Append(CultureInfo.InvariantCulture, $"<td>{Number(s.Mean)}{(s.HalfWidth95 > 0 ? " ± " + Number(s.HalfWidth95) : string.Empty)}</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody></table></div>\n<h2>Resolved experiment</h2>\n<pre>").Append(E(experiment.ResolvedText)).Append("</pre>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static string Number(double v) => double.IsFinite(v) ? v.ToString(Math.Abs(v) >= 1000 ? "#,0" : "G4", CultureInfo.InvariantCulture) : "–";
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

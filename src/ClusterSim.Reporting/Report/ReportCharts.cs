@@ -1,0 +1,185 @@
+using System.Globalization;
+using ClusterSim.Core.Economics;
+using ClusterSim.Core.Metrics;
+using ClusterSim.Core.Training;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+using ClusterSim.Reporting.Charts;
+
+namespace ClusterSim.Reporting.Report;
+
+/// <summary>Chooses the charts an experiment's results support: cost crossover, utilisation, latency, sweeps.</summary>
+public static class ReportCharts
+{
+    /// <summary>Every chart the data allow, in reading order.</summary>
+    public static IReadOnlyList<Chart> For(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        var charts = new List<Chart>();
+        PointResult first = results[0];
+        if (first.Replications[0] is LifecycleResult lifecycle)
+        {
+            charts.AddRange(Lifecycle(first, lifecycle));
+        }
+
+        if (first.Replications[0] is TrainingResult training)
+        {
+            charts.Add(TrainingUtilisation(training));
+        }
+
+        if (first.Point.Serving is not null && first.Point.Lifecycle is null)
+        {
+            charts.AddRange(Serving(results));
+        }
+
+        charts.AddRange(Sweep(experiment, results));
+        return charts;
+    }
+
+    private static IEnumerable<Chart> Lifecycle(PointResult point, LifecycleResult result)
+    {
+        SeriesTable table = result.Series();
+        double[] days = table.TimeSeconds.Select(t => t / 86_400).ToArray();
+        DateOnly? launch = point.Point.Lifecycle!.LaunchDate;
+        DateOnly? origin = launch?.AddDays(-(int)Math.Round(result.LaunchDay));
+        Axis time = origin is null ? new Axis("days since training started", UnitKind.Days) : new Axis("date", UnitKind.Date) { DateOrigin = origin };
+        var markers = new List<Marker> { new(result.LaunchDay, "launch") };
+        MetricSummary crossover = point.Metric("crossover_days_after_launch");
+        string subtitle = "no crossover within the horizon";
+        if (result.CrossoverDay is { } day)
+        {
+            string when = origin is { } o ? o.AddDays((int)Math.Round(day)).ToString("d MMM yyyy", CultureInfo.InvariantCulture) : $"day {day:0}";
+            markers.Add(new Marker(day, $"inference overtakes training: {when}"));
+            subtitle = string.Create(CultureInfo.InvariantCulture, $"crossover {crossover.Mean:0.0} ± {crossover.HalfWidth95:0.0} days after launch (mean ± 95 % interval over {crossover.Samples} replications)");
+        }
+
+        yield return new Chart
+        {
+            Id = "cumulative-cost",
+            Title = "Cumulative cost: training vs inference",
+            Subtitle = subtitle,
+            X = time,
+            Y = new Axis("cumulative spend", UnitKind.Usd),
+            Series =
+            [
+                new ChartSeries("training", SeriesKind.Line, days, table.Column("training_cumulative_usd").Values),
+                new ChartSeries("inference (incl. idle)", SeriesKind.Line, days, table.Column("inference_cumulative_usd").Values),
+            ],
+            Markers = markers,
+        };
+
+        int launchIndex = Math.Min(days.Length - 1, (int)Math.Ceiling(result.LaunchDay));
+        double[] servingDays = days[launchIndex..];
+        yield return new Chart
+        {
+            Id = "fleet",
+            Title = "Serving fleet, autoscaled to hold the SLO",
+            Subtitle = "accelerators provisioned (daily mean), headroom and cold starts included",
+            X = time,
+            Y = new Axis("accelerators", UnitKind.Number),
+            Series = [new ChartSeries("fleet", SeriesKind.Area, servingDays, table.Column("fleet_accelerators").Values.Skip(launchIndex).ToArray())],
+        };
+        yield return new Chart
+        {
+            Id = "cost-per-token",
+            Title = "Serving cost per million output tokens",
+            Subtitle = "rent or amortised capital plus energy, over tokens served that day",
+            X = time,
+            Y = new Axis("USD per million output tokens", UnitKind.Usd),
+            Series = [new ChartSeries("cost per Mtok", SeriesKind.Line, servingDays, table.Column("cost_per_mtok_usd").Values.Skip(launchIndex).ToArray())],
+        };
+    }
+
+    private static Chart TrainingUtilisation(TrainingResult result)
+    {
+        SeriesTable table = result.Series();
+        double[] days = table.TimeSeconds.Select(t => t / 86_400).ToArray();
+        return new Chart
+        {
+            Id = "training-utilisation",
+            Title = $"Training {result.Job.Model.Name} on {result.Job.Plan.Accelerators:N0} × {result.Job.Accelerator.Name}",
+            Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time; {result.Failures} failures, effective training time {result.EffectiveTrainingFraction:P1}, MFU {result.RunMfu:P1}"),
+            X = new Axis("days", UnitKind.Days),
+            Y = new Axis("share of accelerator time", UnitKind.Percent) { Max = 1 },
+            Series = table.Columns.Select(c => new ChartSeries(c.Name, SeriesKind.StackedArea, days, c.Values)).ToArray(),
+        };
+    }
+
+    private static IEnumerable<Chart> Serving(IReadOnlyList<PointResult> results)
+    {
+        ServingPoint serving = results[0].Point.Serving!;
+        if (results.Count > 1)
+        {
+            double[] throughput = results.Select(r => r.Metric("throughput_output_tok_s").Mean).ToArray();
+            foreach (var (metric, title, slo) in new[] { ("ttft", "Time to first token vs throughput", serving.Slo.TtftSeconds), ("tpot", "Time per output token vs throughput", serving.Slo.TpotSeconds) })
+            {
+                yield return new Chart
+                {
+                    Id = $"{metric}-vs-throughput",
+                    Title = title,
+                    Subtitle = "each point is one sweep point; shaded: 95 % interval over replications",
+                    X = new Axis("output throughput", UnitKind.TokensPerSecond),
+                    Y = new Axis(metric.ToUpperInvariant(), UnitKind.Seconds) { Log = true },
+                    Series = new[] { "p50", "p90", "p99" }.Select(q => WithBand(new ChartSeries(q, SeriesKind.Line, throughput, []), results, $"{metric}_{q}_s")).ToArray(),
+                    Markers = [new Marker(slo, $"SLO {UnitFormat.Format(slo, UnitKind.Seconds)}", Vertical: false)],
+                };
+            }
+        }
+
+        SeriesTable series = results[0].Replications[0].Series();
+        if (series.TimeSeconds.Count > 1)
+        {
+            yield return new Chart
+            {
+                Id = "queue-over-time",
+                Title = "Queue and running batch over time",
+                Subtitle = $"first point ({results[0].Point.Parameters.Count switch { 0 => "base", _ => string.Join(", ", results[0].Point.Parameters.Select(p => $"{p.Key} = {p.Value}")) }}), first replication",
+                X = new Axis("simulated time", UnitKind.Seconds),
+                Y = new Axis("requests", UnitKind.Number),
+                Series =
+                [
+                    new ChartSeries("queued", SeriesKind.Step, series.TimeSeconds, series.Column("queue_length").Values),
+                    new ChartSeries("running", SeriesKind.Step, series.TimeSeconds, series.Column("running_sequences").Values),
+                ],
+            };
+        }
+    }
+
+    private static IEnumerable<Chart> Sweep(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        if (results.Count < 2 || results[0].Point.Parameters.Count != 1)
+        {
+            yield break;
+        }
+
+        string parameter = results[0].Point.Parameters[0].Key;
+        double[] x = results.Select(r => double.TryParse(r.Point.Parameters[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
+        bool numeric = x.All(double.IsFinite);
+        if (!numeric)
+        {
+            x = Enumerable.Range(0, results.Count).Select(i => (double)i).ToArray();
+        }
+
+        string metric = results[0].Point.Lifecycle is not null ? "cost_per_mtok_at_launch" : results[0].Point.Training is not null ? "wall_days" : "throughput_output_tok_s";
+        var series = WithBand(new ChartSeries(metric, numeric ? SeriesKind.Line : SeriesKind.Bar, x, []), results, metric);
+        yield return new Chart
+        {
+            Id = "sweep",
+            Title = $"{metric} against {parameter}",
+            Subtitle = numeric ? "mean over replications, shaded 95 % interval" : string.Join(" · ", results.Select((r, i) => $"{i}: {r.Point.Parameters[0].Value}")),
+            X = new Axis(parameter),
+            Y = new Axis(metric, metric.Contains("usd", StringComparison.Ordinal) || metric.Contains("cost", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
+            Series = [series],
+        };
+    }
+
+    private static ChartSeries WithBand(ChartSeries series, IReadOnlyList<PointResult> results, string metric)
+    {
+        var summaries = results.Select(r => r.Metric(metric)).ToArray();
+        return series with
+        {
+            Y = summaries.Select(m => m.Mean).ToArray(),
+            Lower = summaries.Select(m => m.Mean - m.HalfWidth95).ToArray(),
+            Upper = summaries.Select(m => m.Mean + m.HalfWidth95).ToArray(),
+        };
+    }
+}
