@@ -19,7 +19,8 @@ public static class TrainingTimeline
 
         double bucketHours = Math.Max(1, Math.Ceiling(result.WallSeconds / 3600 / maxPoints));
         long bucket = SimTime.FromSeconds(bucketHours * 3600);
-        int n = (int)Math.Ceiling(SimTime.FromSeconds(result.WallSeconds) / (double)bucket);
+        long wall = SimTime.FromSeconds(result.WallSeconds);
+        int n = (int)Math.Ceiling(wall / (double)bucket);
         string[] names = ["compute", "communication", "bubble", "checkpoint", "restart", "lost"];
         var columns = names.Select(_ => new double[n]).ToArray();
         StepBreakdown step = result.Step;
@@ -36,7 +37,8 @@ public static class TrainingTimeline
             {
                 int i = (int)(t / bucket);
                 long end = Math.Min(s.End, (i + 1) * bucket);
-                double share = (end - t) / (double)bucket;
+                long length = Math.Min(bucket, wall - (i * bucket));   // the last bucket may be partial
+                double share = (end - t) / (double)length;
                 switch (s.Phase)
                 {
                     case TrainingPhase.Training:

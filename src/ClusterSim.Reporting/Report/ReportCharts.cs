@@ -91,14 +91,15 @@ public static class ReportCharts
 
     private static Chart TrainingUtilisation(TrainingResult result)
     {
-        SeriesTable table = result.Series();
+        // About 160 buckets: coarse enough that a slide shows the trend, fine enough to see bad days.
+        SeriesTable table = TrainingTimeline.Build(result, 160);
         double[] days = table.TimeSeconds.Select(t => t / 86_400).ToArray();
         return new Chart
         {
             Id = "training-utilisation",
             Title = $"Training {result.Job.Model.Name} on {result.Job.Plan.Accelerators:N0} × {result.Job.Accelerator.Name}",
             Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time; {result.Failures} failures, effective training time {result.EffectiveTrainingFraction:P1}, MFU {result.RunMfu:P1}"),
-            X = new Axis("days", UnitKind.Days),
+            X = new Axis("days", UnitKind.Days) { Min = 0, Max = result.WallDays },
             Y = new Axis("share of accelerator time", UnitKind.Percent) { Max = 1 },
             Series = table.Columns.Select(c => new ChartSeries(c.Name, SeriesKind.StackedArea, days, c.Values)).ToArray(),
         };

@@ -33,7 +33,7 @@ public class TrainingRunTests
         Assert.Equal(job.Steps * result.Step.StepSeconds, result.PhaseSeconds(TrainingPhase.Training), result.WallSeconds * 1e-6);
 
         var series = result.Series();
-        for (int i = 0; i < series.TimeSeconds.Count - 1; i++)
+        for (int i = 0; i < series.TimeSeconds.Count; i++)
         {
             Assert.Equal(1.0, series.Columns.Sum(c => c.Values[i]), 1e-9);
         }
