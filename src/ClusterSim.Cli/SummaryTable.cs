@@ -34,6 +34,15 @@ internal static class SummaryTable
         ("inference_cost_usd", "inference $M", 1e-6, "0.0"),
     ];
 
+    private static readonly (string Metric, string Header, double Scale, string Format)[] FleetColumns =
+    [
+        ("replica_tok_s_at_slo", "tok/s/replica", 1, "0"),
+        ("fleet_accelerators_at_launch", "fleet", 1, "0"),
+        ("inference_idle_share", "idle", 100, "0'%'"),
+        ("cost_per_mtok_at_launch", "$/M out tok", 1, "0.000"),
+        ("inference_cost_usd", "serving $k", 1e-3, "0"),
+    ];
+
     private static readonly (string Metric, string Header, double Scale, string Format)[] ServingColumns =
     [
         ("requests_per_s", "req/s", 1, "0.0"),
@@ -50,7 +59,8 @@ internal static class SummaryTable
     public static void Print(Experiment experiment, IReadOnlyList<PointResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval");
-        var columns = results[0].Point.Lifecycle is not null ? LifecycleColumns : results[0].Point.Training is not null ? TrainingColumns : ServingColumns;
+        ExperimentPoint first = results[0].Point;
+        var columns = first.Lifecycle is not null ? (first.Training is null ? FleetColumns : LifecycleColumns) : first.Training is not null ? TrainingColumns : ServingColumns;
         bool serving = columns == ServingColumns;
         table.AddColumn("point");
         if (serving)
@@ -82,6 +92,11 @@ internal static class SummaryTable
         }
 
         AnsiConsole.Write(table);
+        if (columns == FleetColumns && results.Count > 1)
+        {
+            PointResult cheapest = results.MinBy(r => r.Metric("cost_per_mtok_at_launch").Mean)!;
+            AnsiConsole.MarkupLine($"cheapest: [bold]{Markup.Escape(SweepPlan.Label(cheapest.Point.Parameters))}[/] at ${Format(cheapest.Metric("cost_per_mtok_at_launch").Mean, "0.000")} per million output tokens");
+        }
     }
 
     private static string Format(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";

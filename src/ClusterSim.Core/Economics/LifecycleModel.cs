@@ -14,11 +14,14 @@ public static class LifecycleModel
     public static LifecycleResult Run(LifecycleOptions options)
     {
         options.Validated();
-        TrainingResult training = options.Training;
-        double launchDay = training.WallDays + options.LaunchDelayDays;
+        TrainingResult? training = options.Training;
+        double launchDay = (training?.WallDays ?? 0) + options.LaunchDelayDays;
         int days = (int)Math.Ceiling(launchDay + options.ServingDays);
         var ledger = new CostLedger(days, 1);
-        BookTraining(ledger, training, options.TrainingCost);
+        if (training is not null)
+        {
+            BookTraining(ledger, training, options.TrainingCost);
+        }
 
         int hours = (int)Math.Round(options.ServingDays * 24);
         var replicasPerDay = new double[days];

@@ -8,7 +8,8 @@ namespace ClusterSim.Core.Economics;
 /// </summary>
 public sealed record LifecycleOptions
 {
-    public required TrainingResult Training { get; init; }
+    /// <summary>The simulated training run; null to cost serving alone (a hardware comparison).</summary>
+    public TrainingResult? Training { get; init; }
 
     /// <summary>Output tokens per second one replica sustains while meeting the SLO (from the cell simulation).</summary>
     public required double ReplicaTokensPerSecond { get; init; }

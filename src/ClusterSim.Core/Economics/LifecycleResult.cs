@@ -35,7 +35,7 @@ public sealed record LifecycleResult : ISimulationResult
     {
         get
         {
-            double expected = Options.Training.AcceleratorHours + ServingAcceleratorHours;
+            double expected = (Options.Training?.AcceleratorHours ?? 0) + ServingAcceleratorHours;
             return Math.Abs(Ledger.TotalHours() - expected) <= 1e-9 * expected;
         }
     }
@@ -46,10 +46,10 @@ public sealed record LifecycleResult : ISimulationResult
         double firstDay = Ledger.Buckets > (int)LaunchDay + 1 ? CostPerMillionTokens((int)LaunchDay + 1) : double.NaN;
         return
         [
-            ("training_days", Options.Training.WallDays),
-            ("training_accelerator_hours", Options.Training.AcceleratorHours),
+            ("training_days", Options.Training?.WallDays ?? 0),
+            ("training_accelerator_hours", Options.Training?.AcceleratorHours ?? 0),
             ("training_cost_usd", TrainingCostUsd),
-            ("training_mfu", Options.Training.RunMfu),
+            ("training_mfu", Options.Training?.RunMfu ?? double.NaN),
             ("replica_tok_s_at_slo", Options.ReplicaTokensPerSecond),
             ("inference_cost_usd", InferenceCostUsd),
             ("inference_idle_share", Ledger.TotalHours(LedgerAccount.Idle) / ServingAcceleratorHours),

@@ -10,6 +10,9 @@ public sealed record Experiment
     public int Replications { get; init; }
     public required IReadOnlyList<ExperimentPoint> Points { get; init; }
 
+    /// <summary>True when the sweep pairs its lists (zip) rather than crossing them (grid).</summary>
+    public bool ZipSweep { get; init; }
+
     /// <summary>The experiment as resolved, every default explicit (YAML text of the first point's settings plus the sweep).</summary>
     public required string ResolvedText { get; init; }
 }

@@ -124,6 +124,7 @@ public static class ExperimentLoader
             Seed = (long)reader.Number(root, "seed", string.Empty, 1),
             Replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000),
             Points = points,
+            ZipSweep = sweep.Zip,
             ResolvedText = Resolved(name, points[0], sweep.Parameters, sweep.Zip),
         };
     }
@@ -209,9 +210,9 @@ public static class ExperimentLoader
         ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null) : null;
         LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator.PricePerHour);
         YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");
-        if (lifecycleNode is not null && !(hasServing && hasTraining))
+        if (lifecycleNode is not null && !hasServing)
         {
-            r.Problem(lifecycleNode, "lifecycle", "needs both a 'training' section (the run to pay for) and a 'serving' section (how the model is served)");
+            r.Problem(lifecycleNode, "lifecycle", "needs a 'serving' section (how the model is served) and, to compare with a training bill, a 'training' section");
         }
         else if (lifecycleNode is null && hasServing && hasTraining)
         {

@@ -12,13 +12,13 @@ public static class LifecycleRunner
     public static LifecycleResult Run(ExperimentPoint point, long seed)
     {
         LifecycleSpec spec = point.Lifecycle ?? throw new ArgumentException("the point has no lifecycle section");
-        TrainingJob job = point.Training!;
+        TrainingJob? job = point.Training;
         ServingPoint serving = point.Serving!;
-        TrainingResult training = new TrainingRun(job, seed).Run();
+        TrainingResult? training = job is null ? null : new TrainingRun(job, seed).Run();
         (double tokensPerSecond, double utilisation) = CellCapacity.Measure(serving, spec.CellReplicas, seed);
         ServingDeployment deployment = serving.Replicas[0].Deployment;
-        CostModel trainingCost = job.PricePerHour is { } price
-            ? spec.Cost with { Rental = new PriceCurve(price), Capex = null, Energy = spec.Cost.Energy with { Pue = job.Pue } }
+        CostModel trainingCost = job?.PricePerHour is { } price
+            ? spec.Cost with { Rental = new PriceCurve(price), Capex = null, Energy = spec.Cost.Energy with { Pue = job!.Pue } }
             : spec.Cost;
         return LifecycleModel.Run(new LifecycleOptions
         {

@@ -17,7 +17,7 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
     {
         var xs = new List<double>();
         var ys = new List<double>();
-        foreach (ChartSeries s in chart.Series)
+        foreach (ChartSeries s in chart.Series.Where(s => s.Kind != SeriesKind.Heatmap))
         {
             xs.AddRange(s.X);
             ys.AddRange(s.Y);
@@ -34,11 +34,13 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
             ys.Add(0);
         }
 
-        (double xMin, double xMax, double[] xTicks) = Range(xs, chart.X);
-        (double yMin, double yMax, double[] yTicks) = Range(ys, chart.Y);
-        bool legend = chart.Series.Count > 1 || chart.Series.Any(s => s.Lower is not null);
+        (double xMin, double xMax, double[] xTicks) = chart.X.Categories is { } xc ? Categorical(xc) : Range(xs, chart.X);
+        (double yMin, double yMax, double[] yTicks) = chart.Y.Categories is { } yc ? Categorical(yc) : Range(ys, chart.Y);
+        bool legend = chart.Series.Count > 1;
         double right = chart.Width - (legend ? 200 : 30);
-        return new PlotLayout(88, chart.Subtitle is null ? 56 : 76, right, chart.Height - 64, xMin, xMax, yMin, yMax, chart.X.Log, chart.Y.Log) { XTicks = xTicks, YTicks = yTicks };
+        // Categorical y labels (heatmap rows) are wider than numbers: make room for the longest.
+        double left = Math.Max(88, 16 + (7.5 * (chart.Y.Categories?.Max(c => c.Length) ?? 0)));
+        return new PlotLayout(left, chart.Subtitle is null ? 56 : 76, right, chart.Height - 64, xMin, xMax, yMin, yMax, chart.X.Log, chart.Y.Log) { XTicks = xTicks, YTicks = yTicks };
     }
 
     /// <summary>The cumulative sums of the stacked-area series, in order.</summary>
@@ -55,6 +57,9 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
 
         return levels;
     }
+
+    private static (double, double, double[]) Categorical(IReadOnlyList<string> categories) =>
+        (-0.5, categories.Count - 0.5, Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray());
 
     private static IEnumerable<double> StackedTops(IReadOnlyList<ChartSeries> series) => StackedLevels(series).LastOrDefault() ?? [];
 

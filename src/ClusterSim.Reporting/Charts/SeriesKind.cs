@@ -11,4 +11,7 @@ public enum SeriesKind
     StackedArea,
     Scatter,
     Bar,
+
+    /// <summary>Cells over two categorical axes; Y holds the values row by row (rows are the y categories).</summary>
+    Heatmap,
 }

@@ -47,14 +47,14 @@ public sealed class SvgChartRenderer : IChartRenderer
         {
             double y = l.PixelY(t);
             Line(svg, l.Left, y, l.Right, y, Grid, 1);
-            Text(svg, l.Left - 8, y + 5, UnitFormat.Format(t, chart.Y.Unit, chart.Y.DateOrigin), 13, "end", Muted);
+            Text(svg, l.Left - 8, y + 5, Label(chart.Y, t), 13, "end", Muted);
         }
 
         foreach (double t in l.XTicks)
         {
             double x = l.PixelX(t);
             Line(svg, x, l.Bottom, x, l.Bottom + 5, Muted, 1);
-            Text(svg, x, l.Bottom + 22, UnitFormat.Format(t, chart.X.Unit, chart.X.DateOrigin), 13, "middle", Muted);
+            Text(svg, x, l.Bottom + 22, Label(chart.X, t), 13, "middle", Muted);
         }
 
         Line(svg, l.Left, l.Bottom, l.Right, l.Bottom, Ink, 1.2);
@@ -64,12 +64,45 @@ public sealed class SvgChartRenderer : IChartRenderer
         svg.Append("</g>\n");
     }
 
+    private static string Label(Axis axis, double tick) =>
+        axis.Categories is { } names ? names[(int)Math.Round(tick)] : UnitFormat.Format(tick, axis.Unit, axis.DateOrigin);
+
+    private static void Heatmap(StringBuilder svg, ChartSeries s, PlotLayout l)
+    {
+        int columns = (int)Math.Round(l.XMax - l.XMin), rows = (int)Math.Round(l.YMax - l.YMin);
+        var finite = s.Y.Where(double.IsFinite).DefaultIfEmpty(0).ToList();
+        double lo = finite.Min(), hi = finite.Max();
+        double width = (l.Right - l.Left) / columns, height = (l.Bottom - l.Top) / rows;
+        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"series heatmap\" data-series=\"{Escape(s.Name)}\">");
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                double v = s.Y[(r * columns) + c];
+                double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+                double x = l.PixelX(c) - (width / 2), y = l.PixelY(r) - (height / 2);
+                svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(width)}\" height=\"{N(height)}\" fill=\"{Blend(t)}\" stroke=\"#fff\"/>");
+                Text(svg, x + (width / 2), y + (height / 2) + 5, double.IsFinite(v) ? UnitFormat.Si(v) : "–", 13, "middle", t > 0.55 ? "#fff" : Ink);
+            }
+        }
+
+        svg.Append("</g>\n");
+    }
+
+    /// <summary>A sequential light-to-dark blue scale (perceptually ordered, safe for colour-blind readers).</summary>
+    private static string Blend(double t)
+    {
+        (int R, int G, int B) light = (0xEF, 0xF3, 0xFF), dark = (0x08, 0x30, 0x6B);
+        int Mix(int a, int b) => (int)Math.Round(a + ((b - a) * Math.Clamp(t, 0, 1)));
+        return $"#{Mix(light.R, dark.R):X2}{Mix(light.G, dark.G):X2}{Mix(light.B, dark.B):X2}";
+    }
+
     private static void Bands(StringBuilder svg, Chart chart, PlotLayout l)
     {
         for (int i = 0; i < chart.Series.Count; i++)
         {
             ChartSeries s = chart.Series[i];
-            if (s.Lower is null || s.Upper is null)
+            if (s.Lower is null || s.Upper is null || s.Kind == SeriesKind.Bar)
             {
                 continue;
             }
@@ -105,6 +138,9 @@ public sealed class SvgChartRenderer : IChartRenderer
         switch (s.Kind)
         {
             case SeriesKind.StackedArea:
+                return;
+            case SeriesKind.Heatmap:
+                Heatmap(svg, s, l);
                 return;
             case SeriesKind.Scatter:
                 svg.Append(CultureInfo.InvariantCulture, $"<g class=\"series scatter\" data-series=\"{Escape(s.Name)}\" fill=\"{colour}\">");

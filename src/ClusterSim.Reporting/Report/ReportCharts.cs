@@ -16,7 +16,7 @@ public static class ReportCharts
     {
         var charts = new List<Chart>();
         PointResult first = results[0];
-        if (first.Replications[0] is LifecycleResult lifecycle)
+        if (first.Replications[0] is LifecycleResult { Options.Training: not null } lifecycle)
         {
             charts.AddRange(Lifecycle(first, lifecycle));
         }
@@ -147,31 +147,76 @@ public static class ReportCharts
 
     private static IEnumerable<Chart> Sweep(Experiment experiment, IReadOnlyList<PointResult> results)
     {
-        if (results.Count < 2 || results[0].Point.Parameters.Count != 1)
+        int parameters = results[0].Point.Parameters.Count;
+        if (results.Count < 2 || parameters == 0)
         {
             yield break;
         }
 
-        string parameter = results[0].Point.Parameters[0].Key;
-        double[] x = results.Select(r => double.TryParse(r.Point.Parameters[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
-        bool numeric = x.All(double.IsFinite);
-        if (!numeric)
+        ExperimentPoint first = results[0].Point;
+        string[] metrics = first.Lifecycle is not null
+            ? (first.Training is null ? ["cost_per_mtok_at_launch", "fleet_accelerators_at_launch"] : ["crossover_days_after_launch", "cost_per_mtok_at_launch"])
+            : first.Training is not null ? ["wall_days", "mfu_run"] : ["throughput_output_tok_s", "goodput_req_s"];
+        if (parameters == 2 && !experiment.ZipSweep)
         {
-            x = Enumerable.Range(0, results.Count).Select(i => (double)i).ToArray();
+            yield return Heatmap(results, metrics[0]);
+            yield break;
         }
 
-        string metric = results[0].Point.Lifecycle is not null ? "cost_per_mtok_at_launch" : results[0].Point.Training is not null ? "wall_days" : "throughput_output_tok_s";
-        var series = WithBand(new ChartSeries(metric, numeric ? SeriesKind.Line : SeriesKind.Bar, x, []), results, metric);
-        yield return new Chart
+        // One swept list (or zipped lists, labelled by the first): a line over numbers, bars over names.
+        string parameter = first.Parameters[0].Key;
+        string[] labels = results.Select(r => r.Point.Parameters[0].Value).ToArray();
+        double[] x = labels.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : double.NaN).ToArray();
+        bool numeric = x.All(double.IsFinite);
+        foreach (string metric in metrics)
         {
-            Id = "sweep",
-            Title = $"{metric} against {parameter}",
-            Subtitle = numeric ? "mean over replications, shaded 95 % interval" : string.Join(" · ", results.Select((r, i) => $"{i}: {r.Point.Parameters[0].Value}")),
-            X = new Axis(parameter),
-            Y = new Axis(metric, metric.Contains("usd", StringComparison.Ordinal) || metric.Contains("cost", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
-            Series = [series],
+            var series = WithBand(new ChartSeries(metric, numeric ? SeriesKind.Line : SeriesKind.Bar, numeric ? x : Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), []), results, metric);
+            yield return new Chart
+            {
+                Id = $"sweep-{metric.Replace('_', '-')}",
+                Title = $"{Readable(metric)} by {parameter}",
+                Subtitle = numeric ? "mean over replications, shaded 95 % interval" : "mean over replications",
+                X = numeric ? new Axis(parameter) : new Axis(parameter) { Categories = labels },
+                Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
+                Series = [series],
+            };
+        }
+    }
+
+    private static Chart Heatmap(IReadOnlyList<PointResult> results, string metric)
+    {
+        string rowKey = results[0].Point.Parameters[0].Key, columnKey = results[0].Point.Parameters[1].Key;
+        string[] rows = results.Select(r => r.Point.Parameters[0].Value).Distinct().ToArray();
+        string[] columns = results.Select(r => r.Point.Parameters[1].Value).Distinct().ToArray();
+        var values = new double[rows.Length * columns.Length];
+        foreach (PointResult r in results)
+        {
+            values[(Array.IndexOf(rows, r.Point.Parameters[0].Value) * columns.Length) + Array.IndexOf(columns, r.Point.Parameters[1].Value)] = r.Metric(metric).Mean;
+        }
+
+        return new Chart
+        {
+            Id = $"heatmap-{metric.Replace('_', '-')}",
+            Title = $"{Readable(metric)} over {rowKey} × {columnKey}",
+            Subtitle = "mean over replications; darker is higher",
+            X = new Axis(columnKey) { Categories = columns },
+            Y = new Axis(rowKey) { Categories = rows },
+            Series = [new ChartSeries(metric, SeriesKind.Heatmap, [], values)],
         };
     }
+
+    private static readonly Dictionary<string, string> Names = new()
+    {
+        ["throughput_output_tok_s"] = "output throughput (tok/s)",
+        ["goodput_req_s"] = "goodput (requests/s within the SLO)",
+        ["cost_per_mtok_at_launch"] = "cost per million output tokens",
+        ["fleet_accelerators_at_launch"] = "fleet size (accelerators)",
+        ["crossover_days_after_launch"] = "days from launch to crossover",
+        ["wall_days"] = "wall-clock days",
+        ["mfu_run"] = "MFU over the whole run",
+    };
+
+    private static string Readable(string metric) => Names.GetValueOrDefault(metric, metric.Replace('_', ' '));
 
     private static ChartSeries WithBand(ChartSeries series, IReadOnlyList<PointResult> results, string metric)
     {
