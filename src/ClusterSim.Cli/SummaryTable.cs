@@ -34,6 +34,17 @@ internal static class SummaryTable
         ("inference_cost_usd", "inference $M", 1e-6, "0.0"),
     ];
 
+    private static readonly (string Metric, string Header, double Scale, string Format)[] IndustryColumns =
+    [
+        ("training_cost_usd", "2024 run $M", 1e-6, "0.0"),
+        ("cost_per_mtok_at_launch", "2024 $/Mtok", 1, "0.00"),
+        ("training_usd_2024", "train 2024 $B", 1e-9, "0.00"),
+        ("inference_usd_2024", "infer 2024 $B", 1e-9, "0.00"),
+        ("training_usd_2026", "train 2026 $B", 1e-9, "0.00"),
+        ("inference_usd_2026", "infer 2026 $B", 1e-9, "0.00"),
+        ("industry_crossover_year", "crossover", 1, "0.0"),
+    ];
+
     private static readonly (string Metric, string Header, double Scale, string Format)[] FleetColumns =
     [
         ("replica_tok_s_at_slo", "tok/s/replica", 1, "0"),
@@ -60,7 +71,8 @@ internal static class SummaryTable
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval");
         ExperimentPoint first = results[0].Point;
-        var columns = first.Lifecycle is not null ? (first.Training is null ? FleetColumns : LifecycleColumns) : first.Training is not null ? TrainingColumns : ServingColumns;
+        var columns = first.Industry is not null && results[0].Metrics.Any(m => m.Name == "training_usd_2026") ? IndustryColumns
+            : first.Lifecycle is not null ? (first.Training is null ? FleetColumns : LifecycleColumns) : first.Training is not null ? TrainingColumns : ServingColumns;
         bool serving = columns == ServingColumns;
         table.AddColumn("point");
         if (serving)

@@ -73,7 +73,7 @@ public static class ExperimentLoader
 
         var reader = new YamlReader(file);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "slo", "lifecycle", "outputs", "sweep");
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "slo", "lifecycle", "industry", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
         var sweep = ReadSweep(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
@@ -219,12 +219,18 @@ public static class ExperimentLoader
             r.Problem(root, "lifecycle", "an experiment with both 'training' and 'serving' needs a 'lifecycle' section (demand, horizon, prices)");
         }
 
+        var industry = IndustrySection.Read(r, root);
+        if (industry is not null && (lifecycle is null || training is null))
+        {
+            r.Problem(YamlReader.Child(root, "industry"), "industry", "builds on a simulated lifecycle: add 'training', 'serving' and 'lifecycle' sections");
+        }
+
         if ((hasServing && serving is null) || (hasTraining && training is null))
         {
             return null;
         }
 
-        return new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Training = training, Lifecycle = lifecycle };
+        return new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Training = training, Lifecycle = lifecycle, Industry = industry };
     }
 
     private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand)

@@ -16,4 +16,7 @@ public sealed record ExperimentPoint
     public ServingPoint? Serving { get; init; }
     public TrainingJob? Training { get; init; }
     public LifecycleSpec? Lifecycle { get; init; }
+
+    /// <summary>Industry trends applied to the simulated lifecycle (base bills), or null.</summary>
+    public ClusterSim.Core.Economics.IndustryOptions? Industry { get; init; }
 }

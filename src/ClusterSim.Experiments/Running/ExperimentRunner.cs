@@ -1,3 +1,4 @@
+using ClusterSim.Core.Economics;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Workload;
@@ -44,9 +45,22 @@ public static class ExperimentRunner
     }
 
     private static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed) =>
-        point.Lifecycle is not null ? LifecycleRunner.Run(point, seed)
+        point.Industry is { } industry ? IndustryRun(point, industry, seed)
+        : point.Lifecycle is not null ? LifecycleRunner.Run(point, seed)
         : point.Training is { } job ? new TrainingRun(job, seed).Run()
         : new ServingCluster(Scenario(point.Serving!, rate, seed)).Run();
+
+    /// <summary>The industry view on a simulated lifecycle: its training bill and its cost per token set the base year.</summary>
+    private static IndustryResult IndustryRun(ExperimentPoint point, IndustryOptions industry, long seed)
+    {
+        LifecycleResult lifecycle = LifecycleRunner.Run(point, seed);
+        IndustryOptions options = industry with
+        {
+            BaseTrainingUsd = lifecycle.TrainingCostUsd,
+            BaseUsdPerMillionTokens = lifecycle.CostPerMillionTokens((int)Math.Min(lifecycle.Ledger.Buckets - 1, Math.Ceiling(lifecycle.LaunchDay))),
+        };
+        return new IndustryResult(lifecycle, options, IndustryModel.Run(options));
+    }
 
     /// <summary>Saturation rate per point; points that differ only in their arrival rate share one measurement.</summary>
     private static double[] MeasureSaturation(Experiment experiment, ParallelOptions options)

@@ -14,6 +14,7 @@ public static class UnitFormat
         UnitKind.Seconds => Seconds(value),
         UnitKind.Percent => (value * 100).ToString("0.#", Invariant) + " %",
         UnitKind.Days => Si(value) + " d",
+        UnitKind.Year => Math.Round(value).ToString("0", Invariant),
         UnitKind.Date => (origin ?? DateOnly.MinValue).AddDays((int)Math.Round(value)).ToString("MMM yyyy", Invariant),
         _ => Si(value),
     };

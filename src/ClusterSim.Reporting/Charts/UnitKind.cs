@@ -10,6 +10,9 @@ public enum UnitKind
     Percent,
     Days,
 
+    /// <summary>Calendar years, written in full (2024).</summary>
+    Year,
+
     /// <summary>Days after <see cref="Axis.DateOrigin"/>, labelled as calendar months.</summary>
     Date,
 }

@@ -16,7 +16,12 @@ public static class ReportCharts
     {
         var charts = new List<Chart>();
         PointResult first = results[0];
-        if (first.Replications[0] is LifecycleResult { Options.Training: not null } lifecycle)
+        if (first.Replications[0] is IndustryResult)
+        {
+            charts.AddRange(results.Select((r, i) => Industry(r, i)));
+        }
+
+        else if (first.Replications[0] is LifecycleResult { Options.Training: not null } lifecycle)
         {
             charts.AddRange(Lifecycle(first, lifecycle));
         }
@@ -89,6 +94,31 @@ public static class ReportCharts
         };
     }
 
+    private static Chart Industry(PointResult point, int index)
+    {
+        var first = (IndustryResult)point.Replications[0];
+        double[] years = first.Years.Years.Select(y => y + 0.5).ToArray();
+        double[] Mean(string prefix) => first.Years.Years.Select(y => point.Metric($"{prefix}_usd_{y}").Mean).ToArray();
+        MetricSummary crossover = point.Metric("industry_crossover_year");
+        string label = point.Point.Parameters.Count == 0 ? string.Empty : " (" + string.Join(", ", point.Point.Parameters.Select(p => $"{p.Key.Split('.')[^1]} = {p.Value}")) + ")";
+        return new Chart
+        {
+            Id = $"industry-{index}",
+            Title = "Annual spend: training vs inference" + label,
+            Subtitle = double.IsFinite(crossover.Mean)
+                ? string.Create(CultureInfo.InvariantCulture, $"inference overtakes training in {crossover.Mean:0.0} (± {crossover.HalfWidth95:0.0}); base year simulated, other years from published trends")
+                : "no crossover after training's lead within the range; base year simulated, other years from published trends",
+            X = new Axis("year", UnitKind.Year) { Min = first.Years.Years[0], Max = first.Years.Years[^1] + 1 },
+            Y = new Axis("spend per year", UnitKind.Usd) { Log = true },
+            Series =
+            [
+                new ChartSeries("training", SeriesKind.Line, years, Mean("training")),
+                new ChartSeries("inference", SeriesKind.Line, years, Mean("inference")),
+            ],
+            Markers = double.IsFinite(crossover.Mean) ? [new Marker(crossover.Mean, string.Create(CultureInfo.InvariantCulture, $"crossover {crossover.Mean:0.0}"))] : [],
+        };
+    }
+
     private static Chart TrainingUtilisation(TrainingResult result)
     {
         // About 160 buckets: coarse enough that a slide shows the trend, fine enough to see bad days.
@@ -154,7 +184,8 @@ public static class ReportCharts
         }
 
         ExperimentPoint first = results[0].Point;
-        string[] metrics = first.Lifecycle is not null
+        string[] metrics = first.Industry is not null ? ["industry_crossover_year"]
+            : first.Lifecycle is not null
             ? (first.Training is null ? ["cost_per_mtok_at_launch", "fleet_accelerators_at_launch"] : ["crossover_days_after_launch", "cost_per_mtok_at_launch"])
             : first.Training is not null ? ["wall_days", "mfu_run"] : ["throughput_output_tok_s", "goodput_req_s"];
         if (parameters == 2 && !experiment.ZipSweep)
@@ -214,6 +245,7 @@ public static class ReportCharts
         ["crossover_days_after_launch"] = "days from launch to crossover",
         ["wall_days"] = "wall-clock days",
         ["mfu_run"] = "MFU over the whole run",
+        ["industry_crossover_year"] = "year inference spend overtakes training",
     };
 
     private static string Readable(string metric) => Names.GetValueOrDefault(metric, metric.Replace('_', ' '));

@@ -1,0 +1,69 @@
+using System.Globalization;
+using ClusterSim.Core.Economics;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>Reads the <c>industry:</c> section; the base training bill and cost per token come from the point's simulated lifecycle at run time.</summary>
+internal static class IndustrySection
+{
+    public static IndustryOptions? Read(YamlReader r, YamlMappingNode root)
+    {
+        const string path = "industry";
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path,
+            "from_year", "to_year", "base_year", "training_growth_per_year", "training_multiplier", "hardware_cost_change_per_year", "software_gain_per_year", "output_tokens_per_day");
+        if (node is null)
+        {
+            return null;
+        }
+
+        var anchors = new List<(DateOnly, double)>();
+        if (YamlReader.Child(node, "output_tokens_per_day") is YamlMappingNode volumes)
+        {
+            foreach (var (key, value) in volumes.Children)
+            {
+                string date = ((YamlScalarNode)key).Value ?? string.Empty;
+                string? text = (value as YamlScalarNode)?.Value;
+                if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day))
+                {
+                    r.Problem(key, $"industry.output_tokens_per_day.{date}", "expected a date as yyyy-mm-dd");
+                }
+                else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens) || tokens <= 0)
+                {
+                    r.Problem(value, $"industry.output_tokens_per_day.{date}", $"expected a positive number of tokens per day, got '{text}'");
+                }
+                else
+                {
+                    anchors.Add((day, tokens));
+                }
+            }
+        }
+
+        if (anchors.Count < 2)
+        {
+            r.Problem(node, "industry.output_tokens_per_day", "give at least two dated volumes, e.g. { 2024-02-09: 133e9, 2025-06-30: 6.5e12 }");
+            return null;
+        }
+
+        int from = r.Integer(node, "from_year", path, 2020, 1950, 2100);
+        int to = r.Integer(node, "to_year", path, 2026, 1950, 2100);
+        if (to < from)
+        {
+            r.Problem(YamlReader.Child(node, "to_year"), "industry.to_year", $"{to} is before from_year {from}");
+        }
+
+        return new IndustryOptions
+        {
+            FromYear = from,
+            ToYear = to,
+            BaseYear = r.Integer(node, "base_year", path, 2024, 1950, 2100),
+            TrainingGrowthPerYear = r.Number(node, "training_growth_per_year", path, 2.4, 0, exclusiveMin: true),
+            ResearchMultiplier = r.Number(node, "training_multiplier", path, 1, 0, exclusiveMin: true),
+            HardwareCostChangePerYear = r.Number(node, "hardware_cost_change_per_year", path, -0.30, -0.99, 10),
+            SoftwareGainPerYear = r.Number(node, "software_gain_per_year", path, 0.44, -0.99, 10),
+            OutputTokensPerDay = new TokenVolumeCurve(anchors),
+            BaseTrainingUsd = 0,
+            BaseUsdPerMillionTokens = 0,
+        };
+    }
+}
