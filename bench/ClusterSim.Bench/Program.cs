@@ -1,12 +1,19 @@
 using BenchmarkDotNet.Running;
 using ClusterSim.Bench;
 
-// "scale [requests] [repeats]" runs the serving scale harness, "calibration" prints the calibration table; anything else goes to BenchmarkDotNet.
+// "scale [requests] [repeats]" runs the serving scale harness, "training-scale [repeats]" the 90-day training run,
+// "calibration" prints the serving calibration table; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "scale")
 {
     long requests = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
     ScaleHarness.Run(requests, repeats);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "training-scale")
+{
+    TrainingScaleHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 11);
     return;
 }
 
