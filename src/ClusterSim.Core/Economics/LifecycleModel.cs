@@ -65,6 +65,7 @@ public static class LifecycleModel
             Ledger = ledger,
             LaunchDay = launchDay,
             ReplicasPerDay = replicasPerDay,
+            ServingHoursPerDay = hoursInDay,
             TokensPerDay = tokensPerDay,
             ServingAcceleratorHours = provisionedHours,
             TokensServed = servedTokens,

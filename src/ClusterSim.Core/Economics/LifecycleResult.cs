@@ -12,6 +12,14 @@ public sealed record LifecycleResult : ISimulationResult
     public double LaunchDay { get; init; }
     public required IReadOnlyList<double> ReplicasPerDay { get; init; }
     public required IReadOnlyList<double> TokensPerDay { get; init; }
+
+    /// <summary>Hours of each day the model was serving (24 except on the launch day and the last day).</summary>
+    public required IReadOnlyList<int> ServingHoursPerDay { get; init; }
+
+    /// <summary>The first and the last day served in full.</summary>
+    private int FirstFullDay => Math.Max(0, Enumerable.Range(0, ServingHoursPerDay.Count).FirstOrDefault(d => ServingHoursPerDay[d] == 24, ServingHoursPerDay.Count - 1));
+
+    private int LastFullDay => Math.Max(0, Enumerable.Range(0, ServingHoursPerDay.Count).LastOrDefault(d => ServingHoursPerDay[d] == 24, ServingHoursPerDay.Count - 1));
     public double ServingAcceleratorHours { get; init; }
     public double TokensServed { get; init; }
 
@@ -43,7 +51,6 @@ public sealed record LifecycleResult : ISimulationResult
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, double Value)> Scalars()
     {
-        double firstDay = Ledger.Buckets > (int)LaunchDay + 1 ? CostPerMillionTokens((int)LaunchDay + 1) : double.NaN;
         return
         [
             ("training_days", Options.Training?.WallDays ?? 0),
@@ -55,10 +62,10 @@ public sealed record LifecycleResult : ISimulationResult
             ("inference_idle_share", Ledger.TotalHours(LedgerAccount.Idle) / ServingAcceleratorHours),
             ("crossover_day", CrossoverDay ?? double.NaN),
             ("crossover_days_after_launch", CrossoverDay is { } d ? d - LaunchDay : double.NaN),
-            ("fleet_accelerators_at_launch", ReplicasPerDay[Math.Min(ReplicasPerDay.Count - 1, (int)LaunchDay + 1)] * Options.AcceleratorsPerReplica),
-            ("fleet_accelerators_at_end", ReplicasPerDay[^1] * Options.AcceleratorsPerReplica),
-            ("cost_per_mtok_at_launch", firstDay),
-            ("cost_per_mtok_at_end", CostPerMillionTokens(Ledger.Buckets - 1)),
+            ("fleet_accelerators_at_launch", ReplicasPerDay[FirstFullDay] * Options.AcceleratorsPerReplica),
+            ("fleet_accelerators_at_end", ReplicasPerDay[LastFullDay] * Options.AcceleratorsPerReplica),
+            ("cost_per_mtok_at_launch", CostPerMillionTokens(FirstFullDay)),
+            ("cost_per_mtok_at_end", CostPerMillionTokens(LastFullDay)),
             ("tokens_served", TokensServed),
         ];
     }

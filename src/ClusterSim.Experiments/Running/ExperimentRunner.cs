@@ -57,7 +57,7 @@ public static class ExperimentRunner
         IndustryOptions options = industry with
         {
             BaseTrainingUsd = lifecycle.TrainingCostUsd,
-            BaseUsdPerMillionTokens = lifecycle.CostPerMillionTokens((int)Math.Min(lifecycle.Ledger.Buckets - 1, Math.Ceiling(lifecycle.LaunchDay))),
+            BaseUsdPerMillionTokens = lifecycle.Scalars().First(s => s.Name == "cost_per_mtok_at_launch").Value,
         };
         return new IndustryResult(lifecycle, options, IndustryModel.Run(options));
     }

@@ -72,8 +72,10 @@ public static class ReportCharts
             Markers = markers,
         };
 
-        int launchIndex = Math.Min(days.Length - 1, (int)Math.Ceiling(result.LaunchDay));
-        double[] servingDays = days[launchIndex..];
+        // Only whole days of serving: the launch day and the last day are partial and would show as dips.
+        int[] full = Enumerable.Range(0, days.Length).Where(d => result.ServingHoursPerDay[d] == 24).ToArray();
+        double[] servingDays = full.Select(d => days[d]).ToArray();
+        double[] Pick(string column) => full.Select(d => table.Column(column).Values[d]).ToArray();
         yield return new Chart
         {
             Id = "fleet",
@@ -81,7 +83,7 @@ public static class ReportCharts
             Subtitle = "accelerators provisioned (daily mean), headroom and cold starts included",
             X = time,
             Y = new Axis("accelerators", UnitKind.Number),
-            Series = [new ChartSeries("fleet", SeriesKind.Area, servingDays, table.Column("fleet_accelerators").Values.Skip(launchIndex).ToArray())],
+            Series = [new ChartSeries("fleet", SeriesKind.Area, servingDays, Pick("fleet_accelerators"))],
         };
         yield return new Chart
         {
@@ -90,7 +92,7 @@ public static class ReportCharts
             Subtitle = "rent or amortised capital plus energy, over tokens served that day",
             X = time,
             Y = new Axis("USD per million output tokens", UnitKind.Usd),
-            Series = [new ChartSeries("cost per Mtok", SeriesKind.Line, servingDays, table.Column("cost_per_mtok_usd").Values.Skip(launchIndex).ToArray())],
+            Series = [new ChartSeries("cost per Mtok", SeriesKind.Line, servingDays, Pick("cost_per_mtok_usd"))],
         };
     }
 
