@@ -200,7 +200,7 @@ public sealed class SvgChartRenderer : IChartRenderer
                 double x = l.PixelX(m.Value);
                 svg.Append(CultureInfo.InvariantCulture, $"<g class=\"marker\" data-value=\"{N(m.Value)}\">");
                 Line(svg, x, l.Top, x, l.Bottom, Ink, 1.5, dashed: true);
-                bool leftSide = x > (l.Left + l.Right) / 2;
+                bool leftSide = x + 6 + (8 * m.Label.Length) > l.Right;   // right of the line unless the label would run off the plot
                 // Successive labels step down so neighbouring markers do not overprint each other.
                 Text(svg, leftSide ? x - 6 : x + 6, l.Top + 16 + (22 * vertical++), m.Label, 14, leftSide ? "end" : "start", Ink, "600");
                 svg.Append("</g>\n");

@@ -72,6 +72,26 @@ public static class ReportCharts
             Markers = markers,
         };
 
+        if (result.CrossoverDay is { } cross)
+        {
+            // The same curves up to twice the crossover day, so the moment of crossing fills the chart.
+            int[] early = Enumerable.Range(0, days.Length).Where(d => days[d] <= 2 * cross).ToArray();
+            yield return new Chart
+            {
+                Id = "cumulative-cost-zoom",
+                Title = "Cumulative cost around the crossover",
+                Subtitle = string.Create(CultureInfo.InvariantCulture, $"training bill {UnitFormat.Format(result.TrainingCostUsd, UnitKind.Usd)} over {result.Options.Training!.WallDays:0} days; inference spend matches it {cross - result.LaunchDay:0} days after launch"),
+                X = time with { Min = 0, Max = days[early[^1]] },
+                Y = new Axis("cumulative spend", UnitKind.Usd),
+                Series =
+                [
+                    new ChartSeries("training", SeriesKind.Line, early.Select(d => days[d]).ToArray(), early.Select(d => table.Column("training_cumulative_usd").Values[d]).ToArray()),
+                    new ChartSeries("inference (incl. idle)", SeriesKind.Line, early.Select(d => days[d]).ToArray(), early.Select(d => table.Column("inference_cumulative_usd").Values[d]).ToArray()),
+                ],
+                Markers = markers,
+            };
+        }
+
         // Only whole days of serving: the launch day and the last day are partial and would show as dips.
         int[] full = Enumerable.Range(0, days.Length).Where(d => result.ServingHoursPerDay[d] == 24).ToArray();
         double[] servingDays = full.Select(d => days[d]).ToArray();
