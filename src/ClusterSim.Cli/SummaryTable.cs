@@ -45,6 +45,17 @@ internal static class SummaryTable
         ("industry_crossover_year", "crossover", 1, "0.0"),
     ];
 
+    private static readonly (string Metric, string Header, double Scale, string Format)[] TestTimeColumns =
+    [
+        ("tt_accuracy", "accuracy", 100, "0.0'%'"),
+        ("tt_samples_per_request", "samples", 1, "0.0"),
+        ("tt_output_tokens_per_request", "tokens/req", 1, "0"),
+        ("tt_accelerator_seconds_per_request", "GPU-s/req", 1, "0.000"),
+        ("tt_cost_per_1k_requests_usd", "$/1k req", 1, "0.000"),
+        ("tt_latency_p50_s", "p50 s", 1, "0.0"),
+        ("tt_latency_p99_s", "p99 s", 1, "0.0"),
+    ];
+
     private static readonly (string Metric, string Header, double Scale, string Format)[] FleetColumns =
     [
         ("replica_tok_s_at_slo", "tok/s/replica", 1, "0"),
@@ -72,6 +83,7 @@ internal static class SummaryTable
         var table = new Table().Border(TableBorder.Rounded).Title($"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval");
         ExperimentPoint first = results[0].Point;
         var columns = first.Industry is not null && results[0].Metrics.Any(m => m.Name == "training_usd_2026") ? IndustryColumns
+            : first.Serving?.TestTime is not null ? TestTimeColumns
             : first.Lifecycle is not null ? (first.Training is null ? FleetColumns : LifecycleColumns) : first.Training is not null ? TrainingColumns : ServingColumns;
         bool serving = columns == ServingColumns;
         table.AddColumn("point");

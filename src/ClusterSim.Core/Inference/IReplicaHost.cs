@@ -5,4 +5,7 @@ public interface IReplicaHost
 {
     /// <summary>A request finished on a replica at <paramref name="now"/> (its id is released afterwards).</summary>
     void OnCompleted(int requestId, long now);
+
+    /// <summary>A request in a test-time-compute group produced its first token (its prompt's KV now exists on <paramref name="replica"/>).</summary>
+    void OnFirstToken(Replica replica, int requestId, long now);
 }

@@ -33,6 +33,7 @@ public sealed class Replica : IEventHandler
     private bool _computeBound;
     private bool _pendingPrefill;
     private int _macroIterations;
+    private bool _pendingFirstToken;
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
     public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true)
@@ -66,7 +67,7 @@ public sealed class Replica : IEventHandler
     public long BusyNanos { get; private set; }
 
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
-    public bool CanEverFit(int prompt, int output) => BlocksFor(prompt + output) <= TotalBlocks;
+    public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) => BlocksFor(prompt + output - sharedPrefix) <= TotalBlocks;
 
     /// <summary>Accepts a routed request.</summary>
     public void Enqueue(Simulator simulator, int requestId)
@@ -165,11 +166,13 @@ public sealed class Replica : IEventHandler
         {
             int id = (int)_waiting.Peek();
             int delivered = _requests.Delivered(id);
+            int shared = _requests.SharedPrefix(id);
             int promptLength = _requests.Prompt(id) + delivered;
             // Static batching reserves the whole sequence up front; the others allocate the prompt and grow.
+            // A shared prefix is already in another sequence's blocks: it is neither prefilled nor allocated again.
             int need = _scheduler.Kind == SchedulerKind.Static
-                ? BlocksFor(_requests.Prompt(id) + _requests.Output(id))
-                : BlocksFor(promptLength);
+                ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
+                : BlocksFor(promptLength - shared);
             if (need > FreeBlocks)
             {
                 break;
@@ -177,7 +180,9 @@ public sealed class Replica : IEventHandler
 
             _waiting.Dequeue();
             FreeBlocks -= need;
-            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now);
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared);
+            // A sibling whose whole prompt is shared starts decoding at once; its first token is marked by a single iteration.
+            _pendingFirstToken |= shared >= promptLength && _requests.FirstToken(id) < 0;
         }
     }
 
@@ -246,7 +251,7 @@ public sealed class Replica : IEventHandler
     private bool TryStartMacroStep(long now)
     {
         int n = _batch.Count;
-        if (_pendingPrefill)
+        if (_pendingPrefill || _pendingFirstToken)
         {
             return false;
         }
@@ -254,7 +259,7 @@ public sealed class Replica : IEventHandler
         bool admissionBlocked = _scheduler.Kind == SchedulerKind.Static
             || _waiting.Count == 0
             || n >= _scheduler.MaxSequences
-            || BlocksFor(_requests.Prompt((int)_waiting.Peek()) + _requests.Delivered((int)_waiting.Peek())) > FreeBlocks;
+            || BlocksFor(_requests.Prompt((int)_waiting.Peek()) + _requests.Delivered((int)_waiting.Peek()) - _requests.SharedPrefix((int)_waiting.Peek())) > FreeBlocks;
         if (!admissionBlocked)
         {
             return false;
@@ -363,15 +368,32 @@ public sealed class Replica : IEventHandler
                 {
                     _batch.Generated[i]++;
                     _requests.MarkFirstToken(_batch.Request[i], now);
+                    if (_requests.Group(_batch.Request[i]) >= 0)
+                    {
+                        _host.OnFirstToken(this, _batch.Request[i], now);
+                    }
                     _batch.LastToken[i] = now;
                 }
             }
             else if (_decodesRun && _batch.IsDecoding(i))
             {
                 _batch.Generated[i]++;
-                _metrics.RecordInterToken(now - _batch.LastToken[i], 1, now);
+                if (_pendingFirstToken && _requests.FirstToken(_batch.Request[i]) < 0)
+                {
+                    _requests.MarkFirstToken(_batch.Request[i], now);
+                }
+                else
+                {
+                    _metrics.RecordInterToken(now - _batch.LastToken[i], 1, now);
+                }
+
                 _batch.LastToken[i] = now;
             }
+        }
+
+        if (_decodesRun)
+        {
+            _pendingFirstToken = false;   // every decoding sequence produced a token, so every first token is marked
         }
     }
 
@@ -417,7 +439,7 @@ public sealed class Replica : IEventHandler
                 continue;
             }
 
-            int extra = BlocksFor(_batch.Context(i)) - _batch.Blocks[i];
+            int extra = BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
             while (extra > FreeBlocks && _batch.Count - 1 > i)
             {
                 PreemptLast();

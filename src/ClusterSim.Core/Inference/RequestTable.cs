@@ -11,6 +11,8 @@ public sealed class RequestTable
     private int[] _prompt = new int[1024];
     private int[] _output = new int[1024];
     private int[] _delivered = new int[1024];
+    private int[] _shared = new int[1024];
+    private int[] _group = new int[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
     private int _used;
@@ -33,8 +35,14 @@ public sealed class RequestTable
     /// <summary>Output tokens already delivered (kept across a preemption, which recomputes them).</summary>
     public int Delivered(int id) => _delivered[id];
 
+    /// <summary>Prompt tokens whose KV another request already holds (a sampled sibling's shared prefix): neither prefilled nor allocated again.</summary>
+    public int SharedPrefix(int id) => _shared[id];
+
+    /// <summary>The test-time-compute group the request belongs to; -1 for a plain request.</summary>
+    public int Group(int id) => _group[id];
+
     /// <summary>Registers a new request and returns its id.</summary>
-    public int Add(long arrival, int prompt, int output)
+    public int Add(long arrival, int prompt, int output, int sharedPrefix = 0, int group = -1)
     {
         int id;
         if (_freeCount > 0)
@@ -56,6 +64,8 @@ public sealed class RequestTable
         _prompt[id] = prompt;
         _output[id] = output;
         _delivered[id] = 0;
+        _shared[id] = sharedPrefix;
+        _group[id] = group;
         InFlight++;
         return id;
     }
@@ -87,6 +97,8 @@ public sealed class RequestTable
         Array.Resize(ref _prompt, size);
         Array.Resize(ref _output, size);
         Array.Resize(ref _delivered, size);
+        Array.Resize(ref _shared, size);
+        Array.Resize(ref _group, size);
         Array.Resize(ref _free, size);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class RunningBatch
         GeneratedAtAdmission = new int[capacity];
         Target = new int[capacity];
         Blocks = new int[capacity];
+        Shared = new int[capacity];
         Chunk = new int[capacity];
         Remaining = new int[capacity];
         LastToken = new long[capacity];
@@ -34,6 +35,9 @@ internal sealed class RunningBatch
     public readonly int[] GeneratedAtAdmission;
     public readonly int[] Target;
     public readonly int[] Blocks;
+
+    /// <summary>Leading context tokens whose KV blocks belong to another sequence (a shared prompt prefix).</summary>
+    public readonly int[] Shared;
 
     /// <summary>Prompt tokens scheduled in the current iteration.</summary>
     public readonly int[] Chunk;
@@ -92,12 +96,13 @@ internal sealed class RunningBatch
         }
     }
 
-    public void Append(int request, int promptLength, int generated, int target, int blocks, long now)
+    public void Append(int request, int promptLength, int generated, int target, int blocks, long now, int shared = 0)
     {
         int i = Count++;
         Request[i] = request;
         PromptLength[i] = promptLength;
-        Prefilled[i] = 0;
+        Prefilled[i] = shared;
+        Shared[i] = shared;
         Generated[i] = generated;
         GeneratedAtAdmission[i] = generated;
         Target[i] = target;
@@ -115,6 +120,7 @@ internal sealed class RunningBatch
         Generated[to] = Generated[from];
         GeneratedAtAdmission[to] = GeneratedAtAdmission[from];
         Target[to] = Target[from];
+        Shared[to] = Shared[from];
         Blocks[to] = Blocks[from];
         Chunk[to] = Chunk[from];
         LastToken[to] = LastToken[from];

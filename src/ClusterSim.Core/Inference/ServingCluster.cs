@@ -1,5 +1,6 @@
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.TestTime;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Performance;
 
@@ -19,6 +20,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private readonly Router _router;
     private readonly RequestSource _source;
     private readonly long _horizon;
+    private readonly TestTimePlanner? _planner;
+    private readonly TestTimeGroups? _groups;
     private long _generated;
     private long _firstArrival = -1;
     private long _lastCompletion;
@@ -35,6 +38,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         _source = scenario.Workload(streams);
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
         Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds));
+        if (scenario.TestTime is { } testTime)
+        {
+            _planner = new TestTimePlanner(testTime, streams.For("test-time"));
+            _groups = new TestTimeGroups(new TestTimeMetrics(), SimTime.FromSeconds(scenario.WarmupSeconds));
+        }
         foreach (ReplicaGroup group in scenario.Replicas)
         {
             var model = new StepTimeModel(group.Deployment);
@@ -74,9 +82,13 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.RunningSequences.Close(end);
         int accelerators = _replicas.Sum(r => r.Model.Deployment.Accelerators);
         double busy = _replicas.Sum(r => (double)r.BusyNanos);
+        double acceleratorSeconds = _replicas.Sum(r => r.BusyNanos / 1e9 * r.Model.Deployment.Accelerators);
         return new ServingResult
         {
             Metrics = Metrics,
+            TestTime = _groups?.Metrics,
+            TestTimeOptions = _scenario.TestTime,
+            BusyAcceleratorSeconds = acceleratorSeconds,
             DurationSeconds = SimTime.ToSeconds(end - start),
             InFlightAtEnd = _requests.InFlight,
             Accelerators = accelerators,
@@ -111,6 +123,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     public void OnCompleted(int requestId, long now)
     {
         TotalCompleted++;
+        if (_requests.Group(requestId) is >= 0 and int group && !_groups!.SampleDone(group, now, served: true))
+        {
+            return;   // a closed loop's user waits for every sample of the answer
+        }
+
         _lastCompletion = now;
         if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests && now + _source.ThinkNanos <= _horizon)
         {
@@ -118,6 +135,28 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             _lastGeneratedAt = now;
             _completedWhenLastGenerated = TotalCompleted;
             _simulator.ScheduleAt(now + _source.ThinkNanos, this, ClosedLoopArrival);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnFirstToken(Replica replica, int requestId, long now)
+    {
+        int group = _requests.Group(requestId);
+        int siblings = _groups!.TakeSiblings(group);
+        int prompt = _groups.Prompt(group), output = _groups.Output(group);
+        for (int k = 0; k < siblings; k++)
+        {
+            Metrics.Arrived++;
+            int id = _requests.Add(_groups.Arrival(group), prompt, output, sharedPrefix: prompt, group: group);
+            if (!replica.CanEverFit(prompt, output, prompt))
+            {
+                Metrics.Dropped++;
+                _requests.Release(id);
+                _groups.SampleDone(group, now, served: false);
+                continue;
+            }
+
+            replica.Enqueue(_simulator, id);
         }
     }
 
@@ -155,12 +194,26 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
         var (prompt, output) = _source.NextLengths();
         Metrics.Arrived++;
-        int id = _requests.Add(now, prompt, output);
+        int group = -1;
+        if (_planner is not null)
+        {
+            // Thinking tokens are output the model generates before its answer; samples beyond the first join on its first token.
+            RequestPlan plan = _planner.Next();
+            output += plan.ThinkingTokens;
+            group = _groups!.Open(now, plan, prompt, output);
+        }
+
+        int id = _requests.Add(now, prompt, output, group: group);
         Replica replica = _replicas[_router.Choose(_replicas)];
         if (!replica.CanEverFit(prompt, output))
         {
             Metrics.Dropped++;
             _requests.Release(id);
+            if (group >= 0)
+            {
+                _groups!.DropAll(group);
+            }
+
             OnDropped(now);
             return;
         }

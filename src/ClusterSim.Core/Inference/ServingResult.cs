@@ -7,6 +7,13 @@ public sealed record ServingResult : ISimulationResult
 {
     public required ServingMetrics Metrics { get; init; }
 
+    /// <summary>Per-logical-request outcomes of a test-time-compute policy; null without one.</summary>
+    public TestTime.TestTimeMetrics? TestTime { get; init; }
+    public TestTime.TestTimeOptions? TestTimeOptions { get; init; }
+
+    /// <summary>Accelerator-seconds spent running iterations (busy time × accelerators per replica).</summary>
+    public double BusyAcceleratorSeconds { get; init; }
+
     /// <summary>Simulated seconds from the first arrival to the last completion.</summary>
     public double DurationSeconds { get; init; }
     public long InFlightAtEnd { get; init; }
@@ -56,6 +63,31 @@ public sealed record ServingResult : ISimulationResult
             ("compute_bound_share", ComputeBoundShare),
             ("iterations", m.Iterations),
             ("events", EventsFired),
+            .. TestTimeScalars(),
+        ];
+    }
+
+    private (string, double)[] TestTimeScalars()
+    {
+        if (TestTime is not { } t)
+        {
+            return [];
+        }
+
+        double perRequest = t.Completed == 0 ? double.NaN : 1.0 / t.Completed;
+        double acceleratorSeconds = BusyAcceleratorSeconds * perRequest;
+        return
+        [
+            ("tt_requests", t.Completed),
+            ("tt_accuracy", t.Accuracy),
+            ("tt_samples_per_request", t.Samples * perRequest),
+            ("tt_output_tokens_per_request", t.OutputTokens * perRequest),
+            ("tt_thinking_tokens_per_request", t.ThinkingTokens * perRequest),
+            ("tt_accelerator_seconds_per_request", acceleratorSeconds),
+            ("tt_cost_per_1k_requests_usd", acceleratorSeconds * 1000 * (TestTimeOptions?.PricePerHour ?? 0) / 3600),
+            ("tt_latency_p50_s", t.Latency.Quantile(0.50)),
+            ("tt_latency_p90_s", t.Latency.Quantile(0.90)),
+            ("tt_latency_p99_s", t.Latency.Quantile(0.99)),
         ];
     }
 

@@ -28,6 +28,9 @@ public sealed record ServingScenario
 
     /// <summary>Advance unchanged decode stretches in one event (exactly equivalent; off only for tests).</summary>
     public bool MacroStepping { get; init; } = true;
+
+    /// <summary>Test-time-compute policy applied to every request; null for plain single-pass serving.</summary>
+    public TestTime.TestTimeOptions? TestTime { get; init; }
     public long Seed { get; init; } = 1;
 
     /// <summary>Checks limits; throws <see cref="ArgumentException"/> naming the bad field.</summary>

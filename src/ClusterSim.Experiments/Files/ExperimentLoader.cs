@@ -73,7 +73,7 @@ public static class ExperimentLoader
 
         var reader = new YamlReader(file);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "slo", "lifecycle", "industry", "outputs", "sweep");
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
         var sweep = ReadSweep(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
@@ -355,8 +355,10 @@ public static class ExperimentLoader
             return null;
         }
 
+        var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour ?? 0);
         return new ServingPoint
         {
+            TestTime = testTime,
             Replicas = [new ReplicaGroup(deployment, schedulerOptions, replicas)],
             Router = router,
             Arrival = arrival,
@@ -371,9 +373,9 @@ public static class ExperimentLoader
         };
     }
 
-    private static LengthSpec ReadLengths(YamlReader r, YamlMappingNode? workload, string key, double defaultMean)
+    internal static LengthSpec ReadLengths(YamlReader r, YamlMappingNode? workload, string key, double defaultMean, string parent = "workload")
     {
-        string path = $"workload.{key}";
+        string path = $"{parent}.{key}";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(workload, key), path, "kind", "mean", "median", "sigma", "min", "max");
         string kind = r.Choice(node, "kind", path, node is null ? "fixed" : "lognormal", LengthKinds);
         double mean = r.Number(node, "mean", path, defaultMean, 1);
@@ -481,6 +483,11 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)} }}");
+        if (p.TestTime is { } tt)
+        {
+            text.Append(TestTimeSection.Resolved(tt));
+        }
+
         return text.ToString();
     }
 }

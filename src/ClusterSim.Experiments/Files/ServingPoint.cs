@@ -8,6 +8,9 @@ namespace ClusterSim.Experiments.Files;
 public sealed record ServingPoint
 {
     public required IReadOnlyList<ReplicaGroup> Replicas { get; init; }
+
+    /// <summary>Test-time-compute policy and quality model; null for single-pass serving.</summary>
+    public ClusterSim.Core.Inference.TestTime.TestTimeOptions? TestTime { get; init; }
     public RouterKind Router { get; init; }
     public required ArrivalSpec Arrival { get; init; }
     public required LengthSpec Prompt { get; init; }

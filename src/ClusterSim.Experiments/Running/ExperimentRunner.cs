@@ -91,6 +91,7 @@ public static class ExperimentRunner
         WarmupSeconds = p.WarmupSeconds,
         Slo = p.Slo,
         SeriesIntervalSeconds = p.SeriesIntervalSeconds,
+        TestTime = p.TestTime,
         Seed = seed,
     };
 }

@@ -31,7 +31,11 @@ public static class ReportCharts
             charts.Add(TrainingUtilisation(training));
         }
 
-        if (first.Point.Serving is not null && first.Point.Lifecycle is null)
+        if (first.Point.Serving?.TestTime is not null && results.Count > 1)
+        {
+            charts.AddRange(TestTime(results));
+        }
+        else if (first.Point.Serving is not null && first.Point.Lifecycle is null)
         {
             charts.AddRange(Serving(results));
         }
@@ -138,6 +142,41 @@ public static class ReportCharts
                 new ChartSeries("inference", SeriesKind.Line, years, Mean("inference")),
             ],
             Markers = double.IsFinite(crossover.Mean) ? [new Marker(crossover.Mean, string.Create(CultureInfo.InvariantCulture, $"crossover {crossover.Mean:0.0}"))] : [],
+        };
+    }
+
+    private static IEnumerable<Chart> TestTime(IReadOnlyList<PointResult> results)
+    {
+        string[] labels = results.Select(r => string.Join(", ", r.Point.Parameters.Select(p => p.Value))).ToArray();
+        double single = results[0].Metric("tt_accelerator_seconds_per_request").Mean;
+        var series = results.Select((r, i) => new ChartSeries(
+            $"{labels[i]} ({r.Metric("tt_accelerator_seconds_per_request").Mean / single:0.#}×)",
+            SeriesKind.Scatter,
+            [r.Metric("tt_cost_per_1k_requests_usd").Mean],
+            [r.Metric("tt_accuracy").Mean])).ToArray();
+        yield return new Chart
+        {
+            Id = "accuracy-vs-cost",
+            Title = "Accuracy against cost per request",
+            Subtitle = $"one point per policy, mean over replications; (n×) = accelerator time per request relative to {labels[0]}",
+            X = new Axis("cost per 1,000 requests", UnitKind.Usd) { Log = true },
+            Y = new Axis("expected accuracy", UnitKind.Percent) { Max = 1 },
+            Series = series,
+        };
+
+        double[] positions = Enumerable.Range(0, results.Count).Select(i => (double)i).ToArray();
+        yield return new Chart
+        {
+            Id = "test-time-latency",
+            Title = "Answer latency by policy",
+            Subtitle = "arrival to the last token of the last sample; mean over replications",
+            X = new Axis("policy") { Categories = labels },
+            Y = new Axis("latency", UnitKind.Seconds),
+            Series =
+            [
+                new ChartSeries("p50", SeriesKind.Bar, positions, results.Select(r => r.Metric("tt_latency_p50_s").Mean).ToArray()),
+                new ChartSeries("p99", SeriesKind.Bar, positions, results.Select(r => r.Metric("tt_latency_p99_s").Mean).ToArray()),
+            ],
         };
     }
 

@@ -36,6 +36,23 @@ public class ShippedExperimentsTests
     }
 
     [Fact]
+    public void Test_time_compute_reproduces_the_qualitative_claims()
+    {
+        Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, "test-time-compute.yaml"));
+        var results = ExperimentRunner.Run(experiment, 2).ToDictionary(r => r.Point.Parameters[0].Value);
+        double Cost(string policy) => results[policy].Metric("tt_accelerator_seconds_per_request").Mean;
+        double Accuracy(string policy) => results[policy].Metric("tt_accuracy").Mean;
+
+        // Long reasoning costs tens of single passes; adaptive keeps most of its gain for a fraction of its extra cost.
+        Assert.True(Cost("reasoning") > 30 * Cost("single"), $"reasoning costs {Cost("reasoning") / Cost("single"):0}x");
+        double kept = (Accuracy("adaptive") - Accuracy("single")) / (Accuracy("reasoning") - Accuracy("single"));
+        double spent = (Cost("adaptive") - Cost("single")) / (Cost("reasoning") - Cost("single"));
+        Assert.True(kept > 0.6 && spent < 0.5, $"adaptive keeps {kept:P0} of the gain for {spent:P0} of the extra cost");
+        Assert.True(Accuracy("best-of-n") > Accuracy("vote") && Accuracy("vote") > Accuracy("single"));
+        Assert.All(results.Values, r => Assert.All(r.Replications, x => Assert.True(x.Conserved)));
+    }
+
+    [Fact]
     public void A_bad_trace_row_names_its_line_and_column()
     {
         string file = Path.Combine(Path.GetTempPath(), $"trace-{Guid.NewGuid():N}.csv");
