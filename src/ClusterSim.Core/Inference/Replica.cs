@@ -34,10 +34,17 @@ public sealed class Replica : IEventHandler
     private bool _pendingPrefill;
     private int _macroIterations;
     private bool _pendingFirstToken;
+    private readonly Moe.ExpertRouter? _experts;
+    private long _routedIterations;
+    private Moe.RoutingOutcome _routing;
+    private long _denseNanos;
+    private Moe.RoutingOutcome[] _macroRouting = [];
+    private long[] _macroDense = [];
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
-    public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true)
+    public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null)
     {
+        _experts = experts;
         Id = id;
         _model = model;
         _scheduler = scheduler.Validated();
@@ -104,6 +111,12 @@ public sealed class Replica : IEventHandler
                 _metrics.ComputeBoundNanos += duration;
             }
 
+            if (_experts is not null)
+            {
+                _metrics.RecordRouting(_routing.Imbalance, _routing.RoutedTokens, _routing.DroppedTokens, duration, _denseNanos, now);
+                _routedIterations++;
+            }
+
             ApplyIteration(now);
         }
 
@@ -150,7 +163,19 @@ public sealed class Replica : IEventHandler
             }
         }
 
-        IterationCost cost = _model.Iteration(new BatchShape(newTokens, attention, kvRead));
+        var shape = new BatchShape(newTokens, attention, kvRead);
+        IterationCost cost;
+        if (_experts is null)
+        {
+            cost = _model.Iteration(shape);
+        }
+        else
+        {
+            _routing = _experts.Route(newTokens, _routedIterations);
+            _denseNanos = _model.DenseEquivalentNanos(shape);
+            cost = _model.Iteration(shape, _routing);
+        }
+
         _computeBound = cost.ComputeBound;
         _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, cost.Nanos), this, IterationEnd, Id, priority: 1);
     }
@@ -282,6 +307,12 @@ public sealed class Replica : IEventHandler
             _macroDurations = new long[Math.Max(k, _macroDurations.Length * 2)];
         }
 
+        if (_experts is not null && _macroRouting.Length < k)
+        {
+            _macroRouting = new Moe.RoutingOutcome[_macroDurations.Length];
+            _macroDense = new long[_macroDurations.Length];
+        }
+
         long contextSum = 0;
         for (int i = 0; i < n; i++)
         {
@@ -291,7 +322,20 @@ public sealed class Replica : IEventHandler
         long total = 0;
         for (int j = 0; j < k; j++)
         {
-            IterationCost cost = _model.Iteration(BatchShape.Decode(n, contextSum + ((long)j * n)));
+            BatchShape shape = BatchShape.Decode(n, contextSum + ((long)j * n));
+            IterationCost cost;
+            if (_experts is null)
+            {
+                cost = _model.Iteration(shape);
+            }
+            else
+            {
+                // Routing is keyed by iteration number, so these draws equal those of stepping one iteration at a time.
+                _macroRouting[j] = _experts.Route(n, _routedIterations + j);
+                _macroDense[j] = _model.DenseEquivalentNanos(shape);
+                cost = _model.Iteration(shape, _macroRouting[j]);
+            }
+
             long d = Math.Max(1, cost.Nanos);
             _macroDurations[j] = cost.ComputeBound ? -d : d;   // sign carries the bound, to avoid a second array
             total += d;
@@ -347,7 +391,15 @@ public sealed class Replica : IEventHandler
             {
                 _metrics.ComputeBoundNanos += d;
             }
+
+            if (_experts is not null)
+            {
+                Moe.RoutingOutcome r = _macroRouting[j];
+                _metrics.RecordRouting(r.Imbalance, r.RoutedTokens, r.DroppedTokens, d, _macroDense[j], t);
+            }
         }
+
+        _routedIterations += k;
 
         Debug.Assert(t == now, "a macro-step ends when its last iteration does");
         _metrics.Iterations += k;

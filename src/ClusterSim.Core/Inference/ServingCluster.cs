@@ -48,7 +48,10 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             var model = new StepTimeModel(group.Deployment);
             for (int i = 0; i < group.Count; i++)
             {
-                _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping));
+                Moe.ExpertRouter? experts = group.Deployment is { MoeRouting: { } routing, Model.IsMoE: true } d
+                    ? new Moe.ExpertRouter(d.Model.Experts, d.Model.TopK, model.ExpertParallel, routing, streams.For($"moe.{_replicas.Count}"))
+                    : null;
+                _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping, experts));
             }
         }
     }
@@ -80,6 +83,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.QueueLength.Close(end);
         Metrics.KvOccupancy.Close(end);
         Metrics.RunningSequences.Close(end);
+        Metrics.ExpertImbalanceSeries.Close(end);
         int accelerators = _replicas.Sum(r => r.Model.Deployment.Accelerators);
         double busy = _replicas.Sum(r => (double)r.BusyNanos);
         double acceleratorSeconds = _replicas.Sum(r => r.BusyNanos / 1e9 * r.Model.Deployment.Accelerators);

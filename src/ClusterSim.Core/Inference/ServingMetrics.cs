@@ -17,6 +17,30 @@ public sealed class ServingMetrics
         QueueLength = new SampledSeries("queue_length", seriesIntervalNanos);
         KvOccupancy = new SampledSeries("kv_occupancy", seriesIntervalNanos);
         RunningSequences = new SampledSeries("running_sequences", seriesIntervalNanos);
+        ExpertImbalanceSeries = new SampledSeries("expert_imbalance", seriesIntervalNanos);
+    }
+
+    /// <summary>Busiest accelerator's routed tokens over the mean, per MoE iteration.</summary>
+    public QuantileSketch ExpertImbalance { get; } = new();
+
+    /// <summary>Last iteration's imbalance, sampled on the series grid.</summary>
+    public SampledSeries ExpertImbalanceSeries { get; }
+    public long RoutedTokens { get; private set; }
+    public long DroppedTokens { get; private set; }
+
+    /// <summary>Iteration time of the MoE model and of a dense model with its active parameters, summed over routed iterations.</summary>
+    public long MoeNanos { get; private set; }
+    public long DenseEquivalentNanos { get; private set; }
+
+    /// <summary>Records one routed iteration.</summary>
+    public void RecordRouting(double imbalance, long routed, long dropped, long nanos, long denseNanos, long now)
+    {
+        ExpertImbalance.Add(imbalance);
+        ExpertImbalanceSeries.Set(now, imbalance);
+        RoutedTokens += routed;
+        DroppedTokens += dropped;
+        MoeNanos += nanos;
+        DenseEquivalentNanos += denseNanos;
     }
 
     public QuantileSketch Ttft { get; } = new();

@@ -64,6 +64,24 @@ public sealed record ServingResult : ISimulationResult
             ("iterations", m.Iterations),
             ("events", EventsFired),
             .. TestTimeScalars(),
+            .. MoeScalars(),
+        ];
+    }
+
+    private (string, double)[] MoeScalars()
+    {
+        ServingMetrics m = Metrics;
+        if (m.RoutedTokens == 0)
+        {
+            return [];
+        }
+
+        return
+        [
+            ("moe_imbalance_mean", m.ExpertImbalance.Mean),
+            ("moe_imbalance_p99", m.ExpertImbalance.Quantile(0.99)),
+            ("moe_dropped_token_rate", m.DroppedTokens / (double)m.RoutedTokens),
+            ("moe_time_vs_dense", m.MoeNanos / (double)Math.Max(1, m.DenseEquivalentNanos)),
         ];
     }
 
@@ -103,6 +121,7 @@ public sealed record ServingResult : ISimulationResult
                 new("queue_length", "requests", m.QueueLength.Values.Take(n).ToArray()),
                 new("running_sequences", "sequences", m.RunningSequences.Values.Take(n).ToArray()),
                 new("kv_occupancy", "share", m.KvOccupancy.Values.Take(n).ToArray()),
+                .. (m.RoutedTokens > 0 ? [new SeriesColumn("expert_imbalance", "ratio", m.ExpertImbalanceSeries.Values.Take(n).ToArray())] : Array.Empty<SeriesColumn>()),
             ]);
     }
 

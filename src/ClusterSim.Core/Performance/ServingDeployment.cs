@@ -17,6 +17,9 @@ public sealed record ServingDeployment
     public int PipelineParallel { get; init; } = 1;
     public Precision Weights { get; init; } = Precision.BF16;
     public Precision KvCache { get; init; } = Precision.BF16;
+    /// <summary>Expert routing and placement for a mixture-of-experts model; null uses the uniform expectation.</summary>
+    public Inference.Moe.MoeRoutingOptions? MoeRouting { get; init; }
+
     public EfficiencyFactors Efficiency { get; init; } = CalibratedEfficiency.Generic;
     public double MemoryReserve { get; init; } = DefaultMemoryReserve;
     public int KvBlockTokens { get; init; } = 16;
