@@ -87,8 +87,17 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
-        ResultWriter.Write(directory, experiment, results);
-        string report = HtmlReport.Write(directory, experiment, results);
+        string report;
+        try
+        {
+            ResultWriter.Write(directory, experiment, results);
+            report = HtmlReport.Write(directory, experiment, results);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write the results to {directory}: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
         log.LogInformation("finished {Runs} runs in {Seconds:F1} s", total, clock.Elapsed.TotalSeconds);
         if (json)
         {

@@ -114,6 +114,11 @@ public sealed record ServingResult : ISimulationResult
     {
         ServingMetrics m = Metrics;
         int n = Math.Min(m.QueueLength.Values.Count, Math.Min(m.RunningSequences.Values.Count, m.KvOccupancy.Values.Count));
+        if (m.RoutedTokens > 0)
+        {
+            n = Math.Min(n, m.ExpertImbalanceSeries.Values.Count);
+        }
+
         double interval = m.QueueLength.IntervalNanos / 1e9;
         return new SeriesTable(
             Enumerable.Range(0, n).Select(i => i * interval).ToArray(),

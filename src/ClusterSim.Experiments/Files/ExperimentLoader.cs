@@ -235,7 +235,7 @@ public static class ExperimentLoader
 
     private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand)
     {
-        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency");
+        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe");
         if (serving is null)
         {
             r.Problem(root, "serving", "is required (model, hardware, replicas, ...)");
@@ -286,6 +286,7 @@ public static class ExperimentLoader
                 KvCache = r.Choice(serving, "kv_cache", "serving", Precision.BF16, Precisions),
                 MemoryReserve = r.Number(serving, "memory_reserve", "serving", ServingDeployment.DefaultMemoryReserve, 0, 0.95),
                 Efficiency = efficiency,
+                MoeRouting = MoeSection.Read(r, serving, model),
             };
             try
             {
@@ -471,6 +472,11 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
+        if (d.MoeRouting is { } moe)
+        {
+            text.Append(MoeSection.Resolved(moe));
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ compute: {F(d.Efficiency.Compute)}, memory: {F(d.Efficiency.Memory)}, overhead_ms: {F(d.Efficiency.IterationOverheadSeconds * 1e3)}, collective_latency_us: {F(d.Efficiency.CollectiveLatencySeconds * 1e6)} }}");
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;

@@ -248,7 +248,9 @@ public static class ReportCharts
         string[] metrics = first.Industry is not null ? ["industry_crossover_year"]
             : first.Lifecycle is not null
             ? (first.Training is null ? ["cost_per_mtok_at_launch", "fleet_accelerators_at_launch"] : ["crossover_days_after_launch", "cost_per_mtok_at_launch"])
-            : first.Training is not null ? ["wall_days", "mfu_run"] : ["throughput_output_tok_s", "goodput_req_s"];
+            : first.Training is not null ? ["wall_days", "mfu_run"]
+            : results[0].Metrics.Any(m => m.Name == "moe_imbalance_mean") ? ["throughput_output_tok_s", "moe_imbalance_mean", "moe_time_vs_dense"]
+            : ["throughput_output_tok_s", "goodput_req_s"];
         if (parameters == 2 && !experiment.ZipSweep)
         {
             yield return Heatmap(results, metrics[0]);
@@ -307,6 +309,8 @@ public static class ReportCharts
         ["wall_days"] = "wall-clock days",
         ["mfu_run"] = "MFU over the whole run",
         ["industry_crossover_year"] = "year inference spend overtakes training",
+        ["moe_imbalance_mean"] = "expert load imbalance (busiest / mean accelerator)",
+        ["moe_time_vs_dense"] = "iteration time vs a dense model of the same active size",
     };
 
     private static string Readable(string metric) => Names.GetValueOrDefault(metric, metric.Replace('_', ' '));

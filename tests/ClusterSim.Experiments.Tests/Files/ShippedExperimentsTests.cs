@@ -53,6 +53,18 @@ public class ShippedExperimentsTests
     }
 
     [Fact]
+    public void Expert_skew_raises_imbalance_and_never_raises_capacity()
+    {
+        Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, "moe-skew.yaml"));
+        var results = ExperimentRunner.Run(experiment with { Replications = 1 }, 2);
+        for (int i = 1; i < results.Count; i++)
+        {
+            Assert.True(results[i].Metric("moe_imbalance_mean").Mean > results[i - 1].Metric("moe_imbalance_mean").Mean);
+            Assert.True(results[i].Metric("throughput_output_tok_s").Mean <= results[i - 1].Metric("throughput_output_tok_s").Mean * 1.01);
+        }
+    }
+
+    [Fact]
     public void A_bad_trace_row_names_its_line_and_column()
     {
         string file = Path.Combine(Path.GetTempPath(), $"trace-{Guid.NewGuid():N}.csv");

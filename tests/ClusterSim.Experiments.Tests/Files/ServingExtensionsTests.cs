@@ -1,0 +1,49 @@
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class ServingExtensionsTests
+{
+    private const string Base = """
+        name: x
+        serving:
+          model: mixtral-8x7b
+          hardware: H100-SXM
+          tensor_parallel: 2
+          weights: fp8
+          moe: { popularity: zipf, zipf_s: 1.2, capacity_factor: 1.25 }
+        workload:
+          arrival: { kind: poisson, rate: 2 }
+        """;
+
+    [Fact]
+    public void Moe_settings_load_and_appear_in_the_resolved_experiment()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Base, "x.yaml");
+        var routing = experiment.Points[0].Serving!.Replicas[0].Deployment.MoeRouting!;
+        Assert.Equal(1.2, routing.ZipfExponent);
+        Assert.Contains("moe: { popularity: zipf, zipf_s: 1.2", experiment.ResolvedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Moe_settings_on_a_dense_model_are_an_error()
+    {
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base.Replace("mixtral-8x7b", "llama-3.1-8b"), "x.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "serving.moe" && p.Message.Contains("dense model", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_reasoning_policy_without_thinking_tokens_is_an_error_with_its_position()
+    {
+        string yaml = Base + "\ntest_time: { policy: reasoning }\n";
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "x.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "test_time" && p.Message.Contains("thinking_tokens", StringComparison.Ordinal) && p.Line == 10);
+    }
+
+    [Fact]
+    public void A_misspelt_policy_suggests_the_right_one()
+    {
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base + "\ntest_time: { policy: best-of-m }\n", "x.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "test_time.policy" && p.Message.Contains("did you mean 'best-of-n'", StringComparison.Ordinal));
+    }
+}
