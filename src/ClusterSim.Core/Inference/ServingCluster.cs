@@ -84,6 +84,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.KvOccupancy.Close(end);
         Metrics.RunningSequences.Close(end);
         Metrics.ExpertImbalanceSeries.Close(end);
+        Metrics.CloseLatencyWindow(end);
+        foreach (var series in new[] { Metrics.TtftP50, Metrics.TtftP99, Metrics.TpotP50, Metrics.TpotP99 })
+        {
+            series.Close(end);
+        }
         int accelerators = _replicas.Sum(r => r.Model.Deployment.Accelerators);
         double busy = _replicas.Sum(r => (double)r.BusyNanos);
         double acceleratorSeconds = _replicas.Sum(r => r.BusyNanos / 1e9 * r.Model.Deployment.Accelerators);
@@ -250,6 +255,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.QueueLength.Set(now, waiting);
         Metrics.RunningSequences.Set(now, running);
         Metrics.KvOccupancy.Set(now, used / (double)total);
+        Metrics.CloseLatencyWindow(now);
         if (_requests.InFlight > 0 || simulator.PendingCount > 0)
         {
             simulator.Schedule(SimTime.FromSeconds(_scenario.SeriesIntervalSeconds), this, SampleEvent, priority: 2);

@@ -18,6 +18,31 @@ public sealed class ServingMetrics
         KvOccupancy = new SampledSeries("kv_occupancy", seriesIntervalNanos);
         RunningSequences = new SampledSeries("running_sequences", seriesIntervalNanos);
         ExpertImbalanceSeries = new SampledSeries("expert_imbalance", seriesIntervalNanos);
+        TtftP50 = new SampledSeries("ttft_p50_s", seriesIntervalNanos);
+        TtftP99 = new SampledSeries("ttft_p99_s", seriesIntervalNanos);
+        TpotP50 = new SampledSeries("tpot_p50_s", seriesIntervalNanos);
+        TpotP99 = new SampledSeries("tpot_p99_s", seriesIntervalNanos);
+    }
+
+    // Requests completed in the current series interval, summarised and cleared at each sample (2 % relative error).
+    private readonly QuantileSketch _windowTtft = new(0.02);
+    private readonly QuantileSketch _windowTpot = new(0.02);
+
+    /// <summary>TTFT and TPOT percentiles of the requests completed in each series interval (NaN for an interval without completions).</summary>
+    public SampledSeries TtftP50 { get; }
+    public SampledSeries TtftP99 { get; }
+    public SampledSeries TpotP50 { get; }
+    public SampledSeries TpotP99 { get; }
+
+    /// <summary>Publishes the current interval's latency percentiles and starts a new interval.</summary>
+    public void CloseLatencyWindow(long now)
+    {
+        TtftP50.Set(now, _windowTtft.Count == 0 ? double.NaN : _windowTtft.Quantile(0.50));
+        TtftP99.Set(now, _windowTtft.Count == 0 ? double.NaN : _windowTtft.Quantile(0.99));
+        TpotP50.Set(now, _windowTpot.Count == 0 ? double.NaN : _windowTpot.Quantile(0.50));
+        TpotP99.Set(now, _windowTpot.Count == 0 ? double.NaN : _windowTpot.Quantile(0.99));
+        _windowTtft.Clear();
+        _windowTpot.Clear();
     }
 
     /// <summary>Busiest accelerator's routed tokens over the mean, per MoE iteration.</summary>
@@ -78,10 +103,12 @@ public sealed class ServingMetrics
         double e2e = SimTime.ToSeconds(now - arrival);
         double tpot = output > 1 ? SimTime.ToSeconds(now - requests.FirstToken(id)) / (output - 1) : 0;
         Ttft.Add(ttft);
+        _windowTtft.Add(ttft);
         EndToEnd.Add(e2e);
         if (output > 1)
         {
             Tpot.Add(tpot);
+            _windowTpot.Add(tpot);
         }
 
         if (ttft <= _slo.TtftSeconds && tpot <= _slo.TpotSeconds)

@@ -113,7 +113,7 @@ public sealed record ServingResult : ISimulationResult
     public SeriesTable Series()
     {
         ServingMetrics m = Metrics;
-        int n = Math.Min(m.QueueLength.Values.Count, Math.Min(m.RunningSequences.Values.Count, m.KvOccupancy.Values.Count));
+        int n = new[] { m.QueueLength, m.RunningSequences, m.KvOccupancy, m.TtftP50, m.TtftP99, m.TpotP50, m.TpotP99 }.Min(s => s.Values.Count);
         if (m.RoutedTokens > 0)
         {
             n = Math.Min(n, m.ExpertImbalanceSeries.Values.Count);
@@ -126,6 +126,10 @@ public sealed record ServingResult : ISimulationResult
                 new("queue_length", "requests", m.QueueLength.Values.Take(n).ToArray()),
                 new("running_sequences", "sequences", m.RunningSequences.Values.Take(n).ToArray()),
                 new("kv_occupancy", "share", m.KvOccupancy.Values.Take(n).ToArray()),
+                new("ttft_p50_s", "s", m.TtftP50.Values.Take(n).ToArray()),
+                new("ttft_p99_s", "s", m.TtftP99.Values.Take(n).ToArray()),
+                new("tpot_p50_s", "s", m.TpotP50.Values.Take(n).ToArray()),
+                new("tpot_p99_s", "s", m.TpotP99.Values.Take(n).ToArray()),
                 .. (m.RoutedTokens > 0 ? [new SeriesColumn("expert_imbalance", "ratio", m.ExpertImbalanceSeries.Values.Take(n).ToArray())] : Array.Empty<SeriesColumn>()),
             ]);
     }

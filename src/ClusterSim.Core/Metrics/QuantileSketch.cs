@@ -93,6 +93,17 @@ public sealed class QuantileSketch
     }
 
     /// <summary>Adds another sketch of the same configuration into this one.</summary>
+    /// <summary>Forgets every value (for a sketch reused window after window).</summary>
+    public void Clear()
+    {
+        Array.Clear(_counts);
+        _zeros = 0;
+        Count = 0;
+        Sum = 0;
+        Max = 0;
+    }
+
+    /// <summary>Adds every value of <paramref name="other"/> (same configuration) to this sketch.</summary>
     public void Merge(QuantileSketch other)
     {
         if (other._counts.Length != _counts.Length || other.RelativeError != RelativeError)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterSim.Core.Economics;
+using ClusterSim.Core.Inference;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
@@ -217,14 +218,52 @@ public static class ReportCharts
             }
         }
 
-        SeriesTable series = results[0].Replications[0].Series();
+        // The busiest point that still meets the SLO for 90 % of requests shows the most about the system.
+        PointResult shown = results.LastOrDefault(r => r.Metric("slo_attainment").Mean >= 0.9) ?? results[0];
+        SeriesTable series = shown.Replications[0].Series();
+        string firstPoint = shown.Point.Parameters.Count == 0 ? "base" : string.Join(", ", shown.Point.Parameters.Select(p => $"{p.Key} = {p.Value}"));
+        if (series.TimeSeconds.Count > 2 && series.Columns.Any(c => c.Name == "ttft_p99_s"))
+        {
+            yield return new Chart
+            {
+                Id = "latency-over-time",
+                Title = "Latency percentiles over time",
+                Subtitle = $"requests completed in each interval; point {firstPoint}, first replication",
+                X = new Axis("simulated time", UnitKind.Seconds),
+                Y = new Axis("latency", UnitKind.Seconds) { Log = true },
+                Series = new[] { "ttft_p50_s", "ttft_p99_s", "tpot_p50_s", "tpot_p99_s" }
+                    .Select(c => new ChartSeries(c.Replace("_s", string.Empty, StringComparison.Ordinal).Replace('_', ' ').ToUpperInvariant().Replace(" P", " p", StringComparison.Ordinal), SeriesKind.Line, series.TimeSeconds, series.Column(c).Values))
+                    .ToArray(),
+                Markers = [new Marker(serving.Slo.TtftSeconds, "TTFT SLO", Vertical: false), new Marker(serving.Slo.TpotSeconds, "TPOT SLO", Vertical: false)],
+            };
+        }
+
+        if (shown.Replications[0] is ServingResult first)
+        {
+            double[] levels = [.. Enumerable.Range(1, 99).Select(i => i / 100.0), 0.995, 0.999];
+            yield return new Chart
+            {
+                Id = "latency-cdf",
+                Title = "Latency distributions",
+                Subtitle = $"cumulative share of requests; point {firstPoint}, first replication; quantiles from a 0.5 %-error sketch",
+                X = new Axis("latency", UnitKind.Seconds) { Log = true },
+                Y = new Axis("share of requests at or below", UnitKind.Percent) { Max = 1 },
+                Series =
+                [
+                    new ChartSeries("TTFT", SeriesKind.Line, levels.Select(first.Metrics.Ttft.Quantile).ToArray(), levels),
+                    new ChartSeries("TPOT", SeriesKind.Line, levels.Select(first.Metrics.Tpot.Quantile).ToArray(), levels),
+                    new ChartSeries("end to end", SeriesKind.Line, levels.Select(first.Metrics.EndToEnd.Quantile).ToArray(), levels),
+                ],
+            };
+        }
+
         if (series.TimeSeconds.Count > 1)
         {
             yield return new Chart
             {
                 Id = "queue-over-time",
                 Title = "Queue and running batch over time",
-                Subtitle = $"first point ({results[0].Point.Parameters.Count switch { 0 => "base", _ => string.Join(", ", results[0].Point.Parameters.Select(p => $"{p.Key} = {p.Value}")) }}), first replication",
+                Subtitle = $"point {firstPoint}, first replication",
                 X = new Axis("simulated time", UnitKind.Seconds),
                 Y = new Axis("requests", UnitKind.Number),
                 Series =
