@@ -13,6 +13,9 @@ public sealed record Experiment
     /// <summary>True when the sweep pairs its lists (zip) rather than crossing them (grid).</summary>
     public bool ZipSweep { get; init; }
 
+    /// <summary>True when the points were drawn (random or Latin hypercube) rather than enumerated.</summary>
+    public bool SampledSweep { get; init; }
+
     /// <summary>The experiment as resolved, every default explicit (YAML text of the first point's settings plus the sweep).</summary>
     public required string ResolvedText { get; init; }
 }

@@ -75,7 +75,7 @@ public static class ExperimentLoader
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
-        var sweep = ReadSweep(reader, root);
+        var sweep = SweepSection.Read(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
         if (reader.Problems.Count > 0)
         {
@@ -84,7 +84,8 @@ public static class ExperimentLoader
 
         var points = new List<ExperimentPoint>();
         var problems = new List<ExperimentProblem>();
-        var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Zip);
+        long seed = (long)reader.Number(root, "seed", string.Empty, 1);
+        var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
         for (int i = 0; i < expanded.Count; i++)
         {
             var pointReader = new YamlReader(file);
@@ -124,43 +125,10 @@ public static class ExperimentLoader
             Seed = (long)reader.Number(root, "seed", string.Empty, 1),
             Replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000),
             Points = points,
-            ZipSweep = sweep.Zip,
-            ResolvedText = Resolved(name, points[0], sweep.Parameters, sweep.Zip),
+            ZipSweep = sweep.Mode == SweepMode.Zip,
+            SampledSweep = sweep.Sampled,
+            ResolvedText = Resolved(name, points[0], sweep),
         };
-    }
-
-    private static (List<KeyValuePair<string, IReadOnlyList<string>>> Parameters, bool Zip) ReadSweep(YamlReader reader, YamlMappingNode root)
-    {
-        var parameters = new List<KeyValuePair<string, IReadOnlyList<string>>>();
-        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "parameters");
-        string mode = reader.Text(sweep, "mode", "sweep", "grid") ?? "grid";
-        if (mode is not ("grid" or "zip"))
-        {
-            reader.Problem(YamlReader.Child(sweep, "mode"), "sweep.mode", $"unknown mode '{mode}'; expected grid or zip");
-        }
-
-        if (YamlReader.Child(sweep, "parameters") is YamlMappingNode parameterNode)
-        {
-            foreach (var (key, value) in parameterNode.Children)
-            {
-                string path = ((YamlScalarNode)key).Value ?? string.Empty;
-                if (value is YamlSequenceNode list && list.Children.Count > 0 && list.Children.All(c => c is YamlScalarNode))
-                {
-                    parameters.Add(KeyValuePair.Create(path, (IReadOnlyList<string>)list.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()));
-                }
-                else
-                {
-                    reader.Problem(value, $"sweep.parameters.{path}", "expected a non-empty list of values, e.g. [0.1, 0.5, 0.9]");
-                }
-            }
-        }
-
-        if (mode == "zip" && parameters.Select(p => p.Value.Count).Distinct().Count() > 1)
-        {
-            reader.Problem(sweep, "sweep.parameters", "a zip sweep needs lists of equal length");
-        }
-
-        return (parameters, mode == "zip");
     }
 
     private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file)
@@ -421,7 +389,7 @@ public static class ExperimentLoader
         }
     }
 
-    private static string Resolved(string name, ExperimentPoint point, List<KeyValuePair<string, IReadOnlyList<string>>> sweep, bool zip)
+    private static string Resolved(string name, ExperimentPoint point, SweepSection sweep)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
@@ -440,17 +408,7 @@ public static class ExperimentLoader
             text.Append(ResolvedSections.Lifecycle(lifecycle));
         }
 
-        if (sweep.Count > 0)
-        {
-            text.AppendLine("sweep:");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  mode: {(zip ? "zip" : "grid")}");
-            text.AppendLine("  parameters:");
-            foreach (var (key, values) in sweep)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"    {key}: [{string.Join(", ", values)}]");
-            }
-        }
-
+        text.Append(sweep.Resolved());
         return text.ToString();
     }
 

@@ -1,8 +1,47 @@
 namespace ClusterSim.Experiments.Sweeps;
 
-/// <summary>Expands swept parameters into points: a grid (cartesian product, last parameter fastest) or a zip (i-th values together).</summary>
+/// <summary>
+/// Expands swept parameters into points: a grid (cartesian product, last parameter fastest), a zip (i-th values
+/// together), or a number of random or Latin-hypercube samples drawn from the experiment's seed.
+/// </summary>
 public static class SweepPlan
 {
+    /// <summary>The points of a sweep of any mode; sampled modes draw from <paramref name="seed"/>, so the same seed gives the same points.</summary>
+    public static IReadOnlyList<IReadOnlyList<KeyValuePair<string, string>>> Expand(IReadOnlyList<SweepParameter> parameters, SweepMode mode, int samples, long seed)
+    {
+        if (mode is SweepMode.Grid or SweepMode.Zip || parameters.Count == 0)
+        {
+            return Expand(parameters.Select(p => KeyValuePair.Create(p.Path, p.Values ?? [])).ToList(), mode == SweepMode.Zip);
+        }
+
+        var random = new ClusterSim.Core.Engine.RandomStreams(seed).For("sweep");
+        double[][] u = parameters.Select(_ => new double[samples]).ToArray();
+        for (int k = 0; k < parameters.Count; k++)
+        {
+            if (mode == SweepMode.Random)
+            {
+                for (int i = 0; i < samples; i++)
+                {
+                    u[k][i] = random.NextDouble();
+                }
+            }
+            else
+            {
+                // One draw in each of the n strata, the strata shuffled independently per parameter.
+                int[] strata = Enumerable.Range(0, samples).ToArray();
+                random.Source.Shuffle(strata);
+                for (int i = 0; i < samples; i++)
+                {
+                    u[k][i] = (strata[i] + random.NextDouble()) / samples;
+                }
+            }
+        }
+
+        return Enumerable.Range(0, samples)
+            .Select(i => (IReadOnlyList<KeyValuePair<string, string>>)parameters.Select((p, k) => KeyValuePair.Create(p.Path, p.At(u[k][i]))).ToList())
+            .ToList();
+    }
+
     /// <summary>The points as lists of (path, value) pairs; one empty point when nothing is swept.</summary>
     public static IReadOnlyList<IReadOnlyList<KeyValuePair<string, string>>> Expand(IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> parameters, bool zip)
     {

@@ -290,6 +290,30 @@ public static class ReportCharts
             : first.Training is not null ? ["wall_days", "mfu_run"]
             : results[0].Metrics.Any(m => m.Name == "moe_imbalance_mean") ? ["throughput_output_tok_s", "moe_imbalance_mean", "moe_time_vs_dense"]
             : ["throughput_output_tok_s", "goodput_req_s"];
+        if (experiment.SampledSweep)
+        {
+            // Drawn points: the metric against each numeric parameter, one dot per point.
+            for (int k = 0; k < parameters; k++)
+            {
+                double[] values = results.Select(r => double.TryParse(r.Point.Parameters[k].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
+                if (values.All(double.IsFinite))
+                {
+                    string key = first.Parameters[k].Key;
+                    yield return new Chart
+                    {
+                        Id = $"samples-{k}",
+                        Title = $"{Readable(metrics[0])} against {key}",
+                        Subtitle = $"{results.Count} sampled points, each the mean over replications; other parameters vary too",
+                        X = new Axis(key),
+                        Y = new Axis(Readable(metrics[0])),
+                        Series = [new ChartSeries(metrics[0], SeriesKind.Scatter, values, results.Select(r => r.Metric(metrics[0]).Mean).ToArray())],
+                    };
+                }
+            }
+
+            yield break;
+        }
+
         if (parameters == 2 && !experiment.ZipSweep)
         {
             yield return Heatmap(results, metrics[0]);

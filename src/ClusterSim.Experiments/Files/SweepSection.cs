@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Experiments.Sweeps;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>The <c>sweep:</c> section: a mode, the swept paths with their lists or ranges, and a sample count for sampled modes.</summary>
+internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<SweepParameter> Parameters)
+{
+    private static readonly Dictionary<string, SweepMode> Modes = new()
+    {
+        ["grid"] = SweepMode.Grid,
+        ["zip"] = SweepMode.Zip,
+        ["random"] = SweepMode.Random,
+        ["lhs"] = SweepMode.LatinHypercube,
+    };
+
+    public bool Sampled => Mode is SweepMode.Random or SweepMode.LatinHypercube;
+
+    public static SweepSection Read(YamlReader reader, YamlMappingNode root)
+    {
+        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "samples", "parameters");
+        SweepMode mode = reader.Choice(sweep, "mode", "sweep", SweepMode.Grid, Modes);
+        bool sampled = mode is SweepMode.Random or SweepMode.LatinHypercube;
+        int samples = reader.Integer(sweep, "samples", "sweep", sampled ? 10 : 0, 1, 100_000);
+        if (sampled && YamlReader.Child(sweep, "samples") is null)
+        {
+            reader.Problem(sweep, "sweep.samples", "a random or lhs sweep needs 'samples' (how many points to draw)");
+        }
+
+        var parameters = new List<SweepParameter>();
+        if (YamlReader.Child(sweep, "parameters") is YamlMappingNode parameterNode)
+        {
+            foreach (var (key, value) in parameterNode.Children)
+            {
+                string path = ((YamlScalarNode)key).Value ?? string.Empty;
+                string where = $"sweep.parameters.{path}";
+                if (value is YamlSequenceNode list && list.Children.Count > 0 && list.Children.All(c => c is YamlScalarNode))
+                {
+                    parameters.Add(new SweepParameter(path, list.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()));
+                }
+                else if (sampled && value is YamlMappingNode range)
+                {
+                    reader.Mapping(range, where, "min", "max", "log", "integer");
+                    double min = reader.Number(range, "min", where, 0), max = reader.Number(range, "max", where, 1);
+                    bool log = reader.Flag(range, "log", where, false);
+                    if (max < min || (log && min <= 0))
+                    {
+                        reader.Problem(range, where, log ? "a log range needs 0 < min ≤ max" : $"max ({max}) is below min ({min})");
+                    }
+
+                    parameters.Add(new SweepParameter(path, null, min, max, log, reader.Flag(range, "integer", where, false)));
+                }
+                else
+                {
+                    reader.Problem(value, where, sampled
+                        ? "expected a list of values, e.g. [fp8, bf16], or a range, e.g. { min: 0.1, max: 0.9 }"
+                        : "expected a non-empty list of values, e.g. [0.1, 0.5, 0.9] (ranges need mode: random or lhs)");
+                }
+            }
+        }
+
+        if (mode == SweepMode.Zip && parameters.Select(p => p.Values?.Count).Distinct().Count() > 1)
+        {
+            reader.Problem(sweep, "sweep.parameters", "a zip sweep needs lists of equal length");
+        }
+
+        return new SweepSection(mode, samples, parameters);
+    }
+
+    /// <summary>The section as YAML, for the resolved experiment.</summary>
+    public string Resolved()
+    {
+        if (Parameters.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var text = new StringBuilder("sweep:\n");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  mode: {Modes.First(m => m.Value == Mode).Key}");
+        if (Sampled)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  samples: {Samples}");
+        }
+
+        text.AppendLine("  parameters:");
+        foreach (SweepParameter p in Parameters)
+        {
+            string value = p.Values is { } values
+                ? $"[{string.Join(", ", values)}]"
+                : string.Create(CultureInfo.InvariantCulture, $"{{ min: {p.Min:G6}, max: {p.Max:G6}, log: {(p.Log ? "true" : "false")}, integer: {(p.Integer ? "true" : "false")} }}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {p.Path}: {value}");
+        }
+
+        return text.ToString();
+    }
+}
