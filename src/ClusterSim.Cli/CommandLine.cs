@@ -12,6 +12,7 @@ internal static class CommandLine
         root.Subcommands.Add(ValidateCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
+        root.Subcommands.Add(SchemaCommand.Build());
         return root;
     }
 }

@@ -54,7 +54,25 @@ public static class ExperimentLoader
     }
 
     /// <summary>Validates experiment text whose file name (for messages and relative paths) is <paramref name="file"/>.</summary>
-    public static Experiment Parse(string text, string file)
+    public static Experiment Parse(string text, string file) => Parse(text, file, null);
+
+    /// <summary>The JSON Schema of experiment files, recorded from the loader reading an example that uses every section.</summary>
+    public static string JsonSchema()
+    {
+        var recorder = new SchemaRecorder();
+        try
+        {
+            Parse(SchemaExample.Text, "schema-example.yaml", recorder);
+        }
+        catch (ExperimentException)
+        {
+            // The example exists to visit every field; whether it would run is beside the point.
+        }
+
+        return recorder.ToJsonSchema();
+    }
+
+    private static Experiment Parse(string text, string file, SchemaRecorder? recorder)
     {
         var stream = new YamlStream();
         try
@@ -71,7 +89,7 @@ public static class ExperimentLoader
             throw new ExperimentException([new ExperimentProblem(file, 1, 1, "(root)", "expected a mapping with 'name' and a 'serving' or 'training' section")]);
         }
 
-        var reader = new YamlReader(file);
+        var reader = new YamlReader(file, recorder);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
@@ -88,7 +106,7 @@ public static class ExperimentLoader
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
         for (int i = 0; i < expanded.Count; i++)
         {
-            var pointReader = new YamlReader(file);
+            var pointReader = new YamlReader(file, recorder);
             var pointStream = new YamlStream();
             pointStream.Load(new StringReader(text));
             var pointRoot = (YamlMappingNode)pointStream.Documents[0].RootNode;

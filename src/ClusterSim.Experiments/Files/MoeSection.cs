@@ -30,15 +30,21 @@ internal static class MoeSection
             return null;
         }
 
-        return new MoeRoutingOptions
+        var options = new MoeRoutingOptions
         {
             Popularity = r.Choice(node, "popularity", path, ExpertPopularity.Uniform, Popularities),
             ZipfExponent = r.Number(node, "zipf_s", path, 1, 0, 10),
             DirichletConcentration = r.Number(node, "dirichlet_alpha", path, 1, 0, exclusiveMin: true),
-            ExpertParallel = r.Integer(node, "expert_parallel", path, 0, 0, model.Experts),
+            ExpertParallel = r.Integer(node, "expert_parallel", path, 0, 0, 4096),
             CapacityFactor = r.Number(node, "capacity_factor", path, 0, 0, 100),
-            ReplicatedHotExperts = r.Integer(node, "replicated_hot", path, 0, 0, model.Experts),
+            ReplicatedHotExperts = r.Integer(node, "replicated_hot", path, 0, 0, 4096),
         };
+        if (options.ExpertParallel > model.Experts || options.ReplicatedHotExperts > model.Experts)
+        {
+            r.Problem(node, path, $"expert_parallel and replicated_hot cannot exceed the model's {model.Experts} experts");
+        }
+
+        return options;
     }
 
     public static string Resolved(MoeRoutingOptions o)

@@ -8,7 +8,7 @@ namespace ClusterSim.Experiments.Files;
 /// Reads typed values out of a YAML tree while collecting problems with their positions, so that a file
 /// with several mistakes reports all of them at once.
 /// </summary>
-internal sealed class YamlReader(string file)
+internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 {
     private readonly List<ExperimentProblem> _problems = [];
 
@@ -20,6 +20,7 @@ internal sealed class YamlReader(string file)
     /// <summary>The mapping at <paramref name="path"/>, with unknown keys reported (with the closest known key).</summary>
     public YamlMappingNode? Mapping(YamlNode? node, string path, params string[] knownKeys)
     {
+        recorder?.Mapping(path, knownKeys);
         if (node is null)
         {
             return null;
@@ -48,6 +49,7 @@ internal sealed class YamlReader(string file)
 
     public string? Text(YamlMappingNode? mapping, string key, string path, string? fallback = null, bool required = false)
     {
+        recorder?.Field(Join(path, key), fallback is null ? new() { ["type"] = "string" } : new() { ["type"] = "string", ["default"] = fallback });
         YamlNode? node = Child(mapping, key);
         if (node is null)
         {
@@ -70,6 +72,27 @@ internal sealed class YamlReader(string file)
 
     public double Number(YamlMappingNode? mapping, string key, string path, double fallback, double min = double.MinValue, double max = double.MaxValue, bool exclusiveMin = false)
     {
+        if (recorder is not null)
+        {
+            var schema = new System.Text.Json.Nodes.JsonObject { ["type"] = "number" };
+            if (double.IsFinite(fallback))
+            {
+                schema["default"] = fallback;
+            }
+
+            if (min > double.MinValue)
+            {
+                schema[exclusiveMin ? "exclusiveMinimum" : "minimum"] = min;
+            }
+
+            if (max < double.MaxValue)
+            {
+                schema["maximum"] = max;
+            }
+
+            recorder.Field(Join(path, key), schema);
+        }
+
         YamlNode? node = Child(mapping, key);
         if (node is null)
         {
@@ -95,6 +118,7 @@ internal sealed class YamlReader(string file)
 
     public int Integer(YamlMappingNode? mapping, string key, string path, int fallback, int min = int.MinValue, int max = int.MaxValue)
     {
+        recorder?.Field(Join(path, key), new() { ["type"] = "integer", ["default"] = fallback, ["minimum"] = min, ["maximum"] = max });
         double value = Number(mapping, key, path, fallback, min, max);
         if (value != Math.Floor(value))
         {
@@ -107,6 +131,7 @@ internal sealed class YamlReader(string file)
 
     public bool Flag(YamlMappingNode? mapping, string key, string path, bool fallback)
     {
+        recorder?.Field(Join(path, key), new() { ["type"] = "boolean", ["default"] = fallback });
         string? text = Text(mapping, key, path);
         return text switch
         {
@@ -126,6 +151,7 @@ internal sealed class YamlReader(string file)
     /// <summary>One of a fixed set of names (case-insensitive, '-' or '_' ignored), with a suggestion when misspelt.</summary>
     public T Choice<T>(YamlMappingNode? mapping, string key, string path, T fallback, IReadOnlyDictionary<string, T> choices)
     {
+        recorder?.Field(Join(path, key), new() { ["type"] = "string", ["enum"] = new System.Text.Json.Nodes.JsonArray(choices.Keys.Select(k => (System.Text.Json.Nodes.JsonNode?)k).ToArray()) });
         string? text = Text(mapping, key, path);
         if (text is null)
         {

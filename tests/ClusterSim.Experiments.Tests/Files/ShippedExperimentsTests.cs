@@ -80,7 +80,7 @@ public class ShippedExperimentsTests
         }
     }
 
-    private static string Root()
+    internal static string Root()
     {
         string? directory = AppContext.BaseDirectory;
         while (directory is not null && !File.Exists(Path.Combine(directory, "ClusterSim.slnx")))

@@ -1,0 +1,53 @@
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>An experiment that opens every section and sub-section, read once to record the schema.</summary>
+internal static class SchemaExample
+{
+    public const string Text = """
+        name: schema
+        description: every section
+        seed: 1
+        replications: 1
+        training:
+          model: llama-3.1-8b
+          hardware: H100-SXM
+          tokens: 1e9
+          parallelism: { tensor: 8 }
+          efficiency: { matmul: 0.5 }
+          failures: { enabled: true }
+          checkpoints: { write_s: 30, interval_s: 600 }
+          price_per_hour: 2
+        serving:
+          model: mixtral-8x7b
+          hardware: H100-SXM
+          tensor_parallel: 2
+          scheduler: { kind: continuous }
+          efficiency: { compute: 0.5 }
+          moe: { popularity: zipf }
+        workload:
+          arrival: { kind: trace, rate: 1 }
+          prompt_tokens: { kind: lognormal, mean: 100 }
+          output_tokens: { kind: lognormal, mean: 100 }
+          trace: { file: none.csv }
+        test_time:
+          policy: adaptive
+          thinking_tokens: { kind: lognormal, mean: 1000 }
+          difficulty: { alpha: 1 }
+          adaptive: { threshold: 0.5 }
+        slo: { ttft_s: 1 }
+        lifecycle:
+          launch_date: 2024-01-01
+          demand: { output_tokens_per_day: 1e9 }
+          price: { per_hour: 2 }
+          capex: { purchase_usd: 25000 }
+          energy: { usd_per_kwh: 0.1 }
+        industry:
+          output_tokens_per_day: { 2024-01-01: 1e9, 2025-01-01: 2e9 }
+        outputs: { series_interval_s: 10 }
+        sweep:
+          mode: lhs
+          samples: 2
+          parameters:
+            seed: { min: 1, max: 2 }
+        """;
+}
