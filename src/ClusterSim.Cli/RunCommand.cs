@@ -22,13 +22,14 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "Print the run's summary as JSON on standard output (for scripts)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors and where the results are." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every finished run." };
-        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose };
+        var trace = new Option<bool>("--trace") { Description = "Also write trace.json (Perfetto / chrome://tracing) of the first point's first replication: iterations and requests." };
+        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace };
         command.SetAction(result => Execute(
-            result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet), result.GetValue(verbose)));
+            result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet), result.GetValue(verbose), result.GetValue(trace)));
         return command;
     }
 
-    private static int Execute(string path, string? output, int workers, bool json, bool quiet, bool verbose)
+    private static int Execute(string path, string? output, int workers, bool json, bool quiet, bool verbose, bool trace)
     {
         if (workers < 1)
         {
@@ -92,6 +93,10 @@ internal static class RunCommand
         {
             ResultWriter.Write(directory, experiment, results);
             report = HtmlReport.Write(directory, experiment, results);
+            if (trace)
+            {
+                WriteTrace(directory, experiment, results[0]);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -111,6 +116,24 @@ internal static class RunCommand
         Console.Error.WriteLine($"results: {Path.GetFullPath(directory)}");
         Console.Error.WriteLine($"report:  {Path.GetFullPath(report)}");
         return results.All(r => r.Replications.All(x => x.Conserved)) ? ExitCodes.Success : ExitCodes.RunFailed;
+    }
+
+    /// <summary>Replays the first point's first replication with a recorder and writes its timeline.</summary>
+    private static void WriteTrace(string directory, Experiment experiment, PointResult first)
+    {
+        if (first.Point.Serving is not { } serving || first.Point.Lifecycle is not null)
+        {
+            Console.Error.WriteLine("trace: only serving experiments have a request timeline; none written");
+            return;
+        }
+
+        var recorder = new ClusterSim.Core.Inference.ServingTraceRecorder();
+        long seed = ClusterSim.Core.Engine.RandomStreams.ForReplication(experiment.Seed, 0);
+        new ClusterSim.Core.Inference.ServingCluster(ExperimentRunner.Scenario(serving, first.ArrivalRate, seed) with { Observer = recorder }).Run();
+        string file = Path.Combine(directory, "trace.json");
+        AtomicFile.WriteText(file, PerfettoTrace.Json(recorder));
+        Console.Error.WriteLine($"trace:   {Path.GetFullPath(file)} (open in ui.perfetto.dev)"
+            + (recorder.Truncated ? $"; cut at the first {recorder.Limit:N0} iterations and requests" : string.Empty));
     }
 
     private static IReadOnlyList<PointResult> RunWithProgressBar(Experiment experiment, int workers, int total, CancellationToken cancel)

@@ -35,6 +35,7 @@ public sealed class Replica : IEventHandler
     private int _macroIterations;
     private bool _pendingFirstToken;
     private readonly Moe.ExpertRouter? _experts;
+    private readonly IServingObserver? _observer;
     private long _routedIterations;
     private Moe.RoutingOutcome _routing;
     private long _denseNanos;
@@ -42,8 +43,9 @@ public sealed class Replica : IEventHandler
     private long[] _macroDense = [];
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
-    public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null)
+    public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null, IServingObserver? observer = null)
     {
+        _observer = observer;
         _experts = experts;
         Id = id;
         _model = model;
@@ -97,6 +99,7 @@ public sealed class Replica : IEventHandler
     {
         long now = simEvent.Time;
         long duration = now - _iterationStart;
+        _observer?.OnIterations(Id, _iterationStart, now, Math.Max(1, _macroIterations), _batch.Count);
         BusyNanos += duration;
         _metrics.BusyNanos += duration;
         if (_macroIterations > 0)
@@ -459,6 +462,7 @@ public sealed class Replica : IEventHandler
                 int id = _batch.Request[i];
                 FreeBlocks += _batch.Blocks[i];
                 _metrics.RecordCompletion(_requests, id, now);
+                _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
                 _host.OnCompleted(id, now);
                 _requests.Release(id);
             }

@@ -51,7 +51,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
                 Moe.ExpertRouter? experts = group.Deployment is { MoeRouting: { } routing, Model.IsMoE: true } d
                     ? new Moe.ExpertRouter(d.Model.Experts, d.Model.TopK, model.ExpertParallel, routing, streams.For($"moe.{_replicas.Count}"))
                     : null;
-                _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping, experts));
+                _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping, experts, scenario.Observer));
             }
         }
     }
