@@ -208,7 +208,7 @@ public sealed class Replica : IEventHandler
 
             _waiting.Dequeue();
             FreeBlocks -= need;
-            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared);
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared, shared + _requests.Transferred(id));
             // A sibling whose whole prompt is shared starts decoding at once; its first token is marked by a single iteration.
             _pendingFirstToken |= shared >= promptLength && _requests.FirstToken(id) < 0;
         }
@@ -461,7 +461,11 @@ public sealed class Replica : IEventHandler
             {
                 int id = _batch.Request[i];
                 FreeBlocks += _batch.Blocks[i];
-                _metrics.RecordCompletion(_requests, id, now);
+                if (_requests.Stage(id) != RequestStage.Prefill)
+                {
+                    _metrics.RecordCompletion(_requests, id, now);
+                }
+
                 _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
                 _host.OnCompleted(id, now);
                 _requests.Release(id);
@@ -522,6 +526,7 @@ public sealed class Replica : IEventHandler
         int last = _batch.Count - 1;
         FreeBlocks += _batch.Blocks[last];
         _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
+        _requests.ClearTransferred(_batch.Request[last]);
         _waiting.PushFront(_batch.Request[last]);
         _batch.Count = last;
         _metrics.Preemptions++;

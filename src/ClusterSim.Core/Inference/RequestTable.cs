@@ -13,6 +13,9 @@ public sealed class RequestTable
     private int[] _delivered = new int[1024];
     private int[] _shared = new int[1024];
     private int[] _group = new int[1024];
+    private int[] _transferred = new int[1024];
+    private byte[] _stage = new byte[1024];
+    private int[] _fullOutput = new int[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
     private int _used;
@@ -41,8 +44,17 @@ public sealed class RequestTable
     /// <summary>The test-time-compute group the request belongs to; -1 for a plain request.</summary>
     public int Group(int id) => _group[id];
 
+    /// <summary>Prompt tokens whose KV was computed elsewhere and copied in (disaggregated decode): allocated here, not recomputed.</summary>
+    public int Transferred(int id) => _transferred[id];
+
+    /// <summary>Output tokens of the whole request (for a prefill side, which itself produces only the first).</summary>
+    public int FullOutput(int id) => _fullOutput[id];
+
+    /// <summary>Which part of a disaggregated request this is.</summary>
+    public RequestStage Stage(int id) => (RequestStage)_stage[id];
+
     /// <summary>Registers a new request and returns its id.</summary>
-    public int Add(long arrival, int prompt, int output, int sharedPrefix = 0, int group = -1)
+    public int Add(long arrival, int prompt, int output, int sharedPrefix = 0, int group = -1, RequestStage stage = RequestStage.Whole, int transferred = 0, int fullOutput = 0)
     {
         int id;
         if (_freeCount > 0)
@@ -66,6 +78,9 @@ public sealed class RequestTable
         _delivered[id] = 0;
         _shared[id] = sharedPrefix;
         _group[id] = group;
+        _stage[id] = (byte)stage;
+        _transferred[id] = transferred;
+        _fullOutput[id] = fullOutput > 0 ? fullOutput : output;
         InFlight++;
         return id;
     }
@@ -78,6 +93,12 @@ public sealed class RequestTable
             _firstToken[id] = now;
         }
     }
+
+    /// <summary>A preempted decode-side request lost its copied KV with its blocks: recomputing it is now prefill work.</summary>
+    public void ClearTransferred(int id) => _transferred[id] = 0;
+
+    /// <summary>Carries the first token's time over from the prefill instance of a disaggregated request.</summary>
+    public void SetFirstToken(int id, long time) => _firstToken[id] = time;
 
     /// <summary>Records how many output tokens were delivered before a preemption.</summary>
     public void SetDelivered(int id, int tokens) => _delivered[id] = tokens;
@@ -99,6 +120,9 @@ public sealed class RequestTable
         Array.Resize(ref _delivered, size);
         Array.Resize(ref _shared, size);
         Array.Resize(ref _group, size);
+        Array.Resize(ref _transferred, size);
+        Array.Resize(ref _stage, size);
+        Array.Resize(ref _fullOutput, size);
         Array.Resize(ref _free, size);
     }
 }

@@ -96,12 +96,12 @@ internal sealed class RunningBatch
         }
     }
 
-    public void Append(int request, int promptLength, int generated, int target, int blocks, long now, int shared = 0)
+    public void Append(int request, int promptLength, int generated, int target, int blocks, long now, int shared = 0, int prefilled = 0)
     {
         int i = Count++;
         Request[i] = request;
         PromptLength[i] = promptLength;
-        Prefilled[i] = shared;
+        Prefilled[i] = Math.Min(promptLength, Math.Max(shared, prefilled));
         Shared[i] = shared;
         Generated[i] = generated;
         GeneratedAtAdmission[i] = generated;

@@ -12,12 +12,16 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private const int ArrivalEvent = 0;
     private const int SampleEvent = 1;
     private const int ClosedLoopArrival = 2;
+    private const int KvTransferDone = 3;
 
     private readonly ServingScenario _scenario;
     private readonly Simulator _simulator = new(1024);
     private readonly RequestTable _requests = new();
     private readonly List<Replica> _replicas = [];
     private readonly Router _router;
+    private readonly Router? _decodeRouter;
+    private readonly List<Replica> _prefillPool = [];
+    private readonly List<Replica> _decodePool = [];
     private readonly RequestSource _source;
     private readonly long _horizon;
     private readonly TestTimePlanner? _planner;
@@ -43,6 +47,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             _planner = new TestTimePlanner(testTime, streams.For("test-time"));
             _groups = new TestTimeGroups(new TestTimeMetrics(), SimTime.FromSeconds(scenario.WarmupSeconds));
         }
+
         foreach (ReplicaGroup group in scenario.Replicas)
         {
             var model = new StepTimeModel(group.Deployment);
@@ -53,6 +58,23 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
                     : null;
                 _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping, experts, scenario.Observer));
             }
+        }
+
+        if (scenario.Disaggregation is { } split)
+        {
+            split.Validated(_replicas.Count);
+            if (scenario.TestTime is not null)
+            {
+                throw new ArgumentException("test-time compute with prefill/decode disaggregation is not supported; use one or the other");
+            }
+
+            _prefillPool.AddRange(_replicas.Take(split.PrefillReplicas));
+            _decodePool.AddRange(_replicas.Skip(split.PrefillReplicas));
+            _decodeRouter = Router.Create(scenario.Router, streams.For("router.decode"));
+        }
+        else
+        {
+            _prefillPool.AddRange(_replicas);
         }
     }
 
@@ -122,6 +144,9 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             case ClosedLoopArrival:
                 Arrive(simulator);
                 break;
+            case KvTransferDone:
+                StartDecode(simulator, (int)simEvent.Argument);
+                break;
             default:
                 Sample(simulator);
                 break;
@@ -131,6 +156,12 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     /// <inheritdoc />
     public void OnCompleted(int requestId, long now)
     {
+        if (_requests.Stage(requestId) == RequestStage.Prefill)
+        {
+            HandOff(requestId, now);
+            return;
+        }
+
         TotalCompleted++;
         if (_requests.Group(requestId) is >= 0 and int group && !_groups!.SampleDone(group, now, served: true))
         {
@@ -167,6 +198,33 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
             replica.Enqueue(_simulator, id);
         }
+    }
+
+    /// <summary>The prefill side finished: the decode side is registered now and starts when its KV cache has crossed the link.</summary>
+    private void HandOff(int prefillId, long now)
+    {
+        int prompt = _requests.Prompt(prefillId);
+        int output = _requests.FullOutput(prefillId);
+        int id = _requests.Add(_requests.Arrival(prefillId), prompt, output, stage: RequestStage.Decode, transferred: prompt);
+        _requests.SetFirstToken(id, _requests.FirstToken(prefillId));
+        _requests.SetDelivered(id, 1);
+        ServingDeployment deployment = _decodePool[0].Model.Deployment;
+        double seconds = _scenario.Disaggregation!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
+        _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, KvTransferDone, id);
+    }
+
+    private void StartDecode(Simulator simulator, int id)
+    {
+        Replica replica = _decodePool[_decodeRouter!.Choose(_decodePool)];
+        if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
+        {
+            Metrics.Dropped++;
+            _requests.Release(id);
+            OnDropped(simulator.Now);
+            return;
+        }
+
+        replica.Enqueue(simulator, id);
     }
 
     private void ScheduleNextOpenArrival()
@@ -212,8 +270,12 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             group = _groups!.Open(now, plan, prompt, output);
         }
 
-        int id = _requests.Add(now, prompt, output, group: group);
-        Replica replica = _replicas[_router.Choose(_replicas)];
+        bool split = _decodeRouter is not null && output > 1;
+        // A disaggregated request's prefill side produces the first token only.
+        int id = split
+            ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
+            : _requests.Add(now, prompt, output, group: group);
+        Replica replica = _prefillPool[_router.Choose(_prefillPool)];
         if (!replica.CanEverFit(prompt, output))
         {
             Metrics.Dropped++;

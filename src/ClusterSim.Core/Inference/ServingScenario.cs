@@ -32,6 +32,9 @@ public sealed record ServingScenario
     /// <summary>Test-time-compute policy applied to every request; null for plain single-pass serving.</summary>
     public TestTime.TestTimeOptions? TestTime { get; init; }
 
+    /// <summary>Separate prefill and decode pools; null serves each request on one replica.</summary>
+    public Disaggregation? Disaggregation { get; init; }
+
     /// <summary>Sees every iteration and request (for a trace); null in normal runs.</summary>
     public IServingObserver? Observer { get; init; }
     public long Seed { get; init; } = 1;

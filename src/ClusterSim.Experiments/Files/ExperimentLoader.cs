@@ -221,7 +221,7 @@ public static class ExperimentLoader
 
     private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand)
     {
-        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe");
+        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe", "disaggregation");
         if (serving is null)
         {
             r.Problem(root, "serving", "is required (model, hardware, replicas, ...)");
@@ -343,9 +343,35 @@ public static class ExperimentLoader
         }
 
         var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour ?? 0);
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us");
+        Disaggregation? disaggregation = null;
+        if (split is not null)
+        {
+            // prefill_replicas: 0 serves colocated, so a sweep can compare against no disaggregation.
+            disaggregation = new Disaggregation(
+                r.Integer(split, "prefill_replicas", "serving.disaggregation", 1, 0, 100_000),
+                r.Number(split, "kv_link_gb_s", "serving.disaggregation", deployment.Accelerator.ScaleOutGBps ?? 50, 0, exclusiveMin: true),
+                r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6);
+            if (disaggregation.PrefillReplicas >= replicas)
+            {
+                r.Problem(YamlReader.Child(split, "prefill_replicas"), "serving.disaggregation.prefill_replicas", $"{disaggregation.PrefillReplicas} leaves no decode replica of the {replicas}; use fewer or raise serving.replicas");
+            }
+
+            if (testTime is not null)
+            {
+                r.Problem(split, "serving.disaggregation", "cannot be combined with test_time yet");
+            }
+
+            if (disaggregation.PrefillReplicas == 0)
+            {
+                disaggregation = null;
+            }
+        }
+
         return new ServingPoint
         {
             TestTime = testTime,
+            Disaggregation = disaggregation,
             Replicas = [new ReplicaGroup(deployment, schedulerOptions, replicas)],
             Router = router,
             Arrival = arrival,
@@ -451,6 +477,11 @@ public static class ExperimentLoader
         if (d.MoeRouting is { } moe)
         {
             text.Append(MoeSection.Resolved(moe));
+        }
+
+        if (p.Disaggregation is { } split)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)} }}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ compute: {F(d.Efficiency.Compute)}, memory: {F(d.Efficiency.Memory)}, overhead_ms: {F(d.Efficiency.IterationOverheadSeconds * 1e3)}, collective_latency_us: {F(d.Efficiency.CollectiveLatencySeconds * 1e6)} }}");

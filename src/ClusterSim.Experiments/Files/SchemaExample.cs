@@ -24,6 +24,7 @@ internal static class SchemaExample
           scheduler: { kind: continuous }
           efficiency: { compute: 0.5 }
           moe: { popularity: zipf }
+          disaggregation: { prefill_replicas: 1 }
         workload:
           arrival: { kind: trace, rate: 1 }
           prompt_tokens: { kind: lognormal, mean: 100 }

@@ -11,6 +11,9 @@ public sealed record ServingPoint
 
     /// <summary>Test-time-compute policy and quality model; null for single-pass serving.</summary>
     public ClusterSim.Core.Inference.TestTime.TestTimeOptions? TestTime { get; init; }
+
+    /// <summary>Separate prefill and decode pools, or null.</summary>
+    public Disaggregation? Disaggregation { get; init; }
     public RouterKind Router { get; init; }
     public required ArrivalSpec Arrival { get; init; }
     public required LengthSpec Prompt { get; init; }

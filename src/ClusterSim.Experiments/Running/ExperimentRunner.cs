@@ -73,7 +73,7 @@ public static class ExperimentRunner
     }
 
     private static string SaturationKey(ServingPoint p) =>
-        $"{string.Join(";", p.Replicas)}|{p.Router}|{p.Prompt}|{p.Output}";
+        $"{string.Join(";", p.Replicas)}|{p.Router}|{p.Prompt}|{p.Output}|{p.Disaggregation}|{p.TestTime}";
 
     /// <summary>The serving scenario of one replication of a point at the given arrival rate.</summary>
     public static ServingScenario Scenario(ServingPoint p, double rate, long seed) => new()
@@ -92,6 +92,7 @@ public static class ExperimentRunner
         Slo = p.Slo,
         SeriesIntervalSeconds = p.SeriesIntervalSeconds,
         TestTime = p.TestTime,
+        Disaggregation = p.Disaggregation,
         Seed = seed,
     };
 }

@@ -18,6 +18,7 @@ public static class SaturationFinder
         var scenario = new ServingScenario
         {
             Replicas = point.Replicas,
+            Disaggregation = point.Disaggregation,
             Router = point.Router,
             Workload = s => RequestSource.ClosedLoop(depth, 0, point.Prompt.Build(), point.Output.Build(), s),
             MaxRequests = Math.Max(8L * depth, 4000L * replicas),
