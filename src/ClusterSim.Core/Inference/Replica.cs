@@ -412,6 +412,8 @@ public sealed class Replica : IEventHandler
 
     private void ApplyIteration(long now)
     {
+        // Sequences that also decoded in the previous iteration share one gap (this iteration's length): one weighted sketch update.
+        int sameGap = 0;
         for (int i = 0; i < _batch.Count; i++)
         {
             int chunk = _batch.Chunk[i];
@@ -427,6 +429,7 @@ public sealed class Replica : IEventHandler
                     {
                         _host.OnFirstToken(this, _batch.Request[i], now);
                     }
+
                     _batch.LastToken[i] = now;
                 }
             }
@@ -437,6 +440,10 @@ public sealed class Replica : IEventHandler
                 {
                     _requests.MarkFirstToken(_batch.Request[i], now);
                 }
+                else if (_batch.LastToken[i] == _iterationStart)
+                {
+                    sameGap++;
+                }
                 else
                 {
                     _metrics.RecordInterToken(now - _batch.LastToken[i], 1, now);
@@ -444,6 +451,11 @@ public sealed class Replica : IEventHandler
 
                 _batch.LastToken[i] = now;
             }
+        }
+
+        if (sameGap > 0)
+        {
+            _metrics.RecordInterToken(now - _iterationStart, sameGap, now);
         }
 
         if (_decodesRun)
