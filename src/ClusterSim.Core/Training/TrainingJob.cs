@@ -19,6 +19,9 @@ public sealed record TrainingJob
     /// <summary>Arithmetic precision of the matrix multiplies (BF16 or FP8).</summary>
     public Precision Precision { get; init; } = Precision.BF16;
     public TrainingEfficiency Efficiency { get; init; } = new();
+
+    /// <summary>Expert popularity and placement for an MoE model; null assumes perfectly balanced experts.</summary>
+    public Inference.Moe.MoeRoutingOptions? ExpertRouting { get; init; }
     public FailureModel Failures { get; init; } = new();
     public CheckpointPolicy Checkpoints { get; init; } = new();
 

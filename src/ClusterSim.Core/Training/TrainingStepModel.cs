@@ -39,6 +39,13 @@ public static class TrainingStepModel
         double hardwareFlops = (modelFlopsPerToken + recomputePerToken) * tokens;
         double peak = chip.PeakFlops(job.Precision);
         double compute = hardwareFlops / (gpus * peak * eff.Matmul);
+        double imbalance = ExpertImbalance(job);
+        if (imbalance > 1)
+        {
+            // Each expert-parallel group waits for its busiest rank: the routed-expert share of the work stretches by the imbalance.
+            double routedShare = 2.0 * model.TopK * model.ExpertParameters * model.MoELayers / (forwardPerToken + attentionPerToken);
+            compute *= 1 + (routedShare * (imbalance - 1));
+        }
 
         // Vendors quote NVLink-class bandwidth as the sum of both directions; a ring uses one direction per link.
         double scaleUp = (chip.ScaleUpGBps ?? chip.ScaleOutGBps ?? 1) * 1e9 / 2 * eff.Link;
@@ -86,6 +93,24 @@ public static class TrainingStepModel
             Accelerators = gpus,
             PeakFlopsPerAccelerator = peak,
         };
+    }
+
+    /// <summary>
+    /// Mean busiest-over-mean expert load of one micro-batch's tokens over the expert-parallel ranks, sampled with the
+    /// same bulk router as serving (a fixed seed, so the step model stays deterministic); 1 without routing options.
+    /// </summary>
+    public static double ExpertImbalance(TrainingJob job)
+    {
+        ModelSpec model = job.Model;
+        int ep = job.Plan.ExpertParallel;
+        if (!model.IsMoE || ep <= 1 || job.ExpertRouting is not { } routing)
+        {
+            return 1;
+        }
+
+        var router = new Inference.Moe.ExpertRouter(model.Experts, model.TopK, ep, routing, new Engine.RandomStreams(0).For("training.moe"));
+        int tokens = job.Plan.MicroBatchSize * job.SequenceLength * ep / job.Plan.TensorParallel;
+        return Enumerable.Range(0, 32).Average(i => router.Route(tokens, i).Imbalance);
     }
 
     /// <summary>Accelerators that share a scale-up domain (an HGX/DGX node).</summary>

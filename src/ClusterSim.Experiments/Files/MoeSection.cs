@@ -15,9 +15,8 @@ internal static class MoeSection
         ["dirichlet"] = ExpertPopularity.Dirichlet,
     };
 
-    public static MoeRoutingOptions? Read(YamlReader r, YamlMappingNode? serving, ModelSpec model)
+    public static MoeRoutingOptions? Read(YamlReader r, YamlMappingNode? serving, ModelSpec model, string path = "serving.moe")
     {
-        const string path = "serving.moe";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(serving, "moe"), path, "popularity", "zipf_s", "dirichlet_alpha", "expert_parallel", "capacity_factor", "replicated_hot");
         if (node is null)
         {
@@ -49,8 +48,13 @@ internal static class MoeSection
 
     public static string Resolved(MoeRoutingOptions o)
     {
+        return "  moe: " + Inline(o) + "\n";
+    }
+
+    public static string Inline(MoeRoutingOptions o)
+    {
         string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
-        return $"  moe: {{ popularity: {Popularities.First(p => p.Value == o.Popularity).Key}, zipf_s: {F(o.ZipfExponent)}, dirichlet_alpha: {F(o.DirichletConcentration)}, " +
-            $"expert_parallel: {o.ExpertParallel}, capacity_factor: {F(o.CapacityFactor)}, replicated_hot: {o.ReplicatedHotExperts} }}\n";
+        return $"{{ popularity: {Popularities.First(p => p.Value == o.Popularity).Key}, zipf_s: {F(o.ZipfExponent)}, dirichlet_alpha: {F(o.DirichletConcentration)}, " +
+            $"expert_parallel: {o.ExpertParallel}, capacity_factor: {F(o.CapacityFactor)}, replicated_hot: {o.ReplicatedHotExperts} }}";
     }
 }

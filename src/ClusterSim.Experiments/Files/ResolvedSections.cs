@@ -30,6 +30,11 @@ internal static class ResolvedSections
         t.AppendLine(CultureInfo.InvariantCulture, $"  failures: {{ enabled: {(f.Enabled ? "true" : "false")}, mtbf_hours: {F(f.MtbfHoursPerAccelerator)}, planned_per_day: {F(f.PlannedPerDay)}, restart_s: {F(f.RestartSeconds)} }}");
         string interval = j.Checkpoints.IntervalSeconds is { } i ? F(i) : "null   # Young/Daly";
         t.AppendLine(CultureInfo.InvariantCulture, $"  checkpoints: {{ write_s: {F(j.Checkpoints.WriteSeconds)}, interval_s: {interval} }}");
+        if (j.ExpertRouting is { } moe)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"  moe: {MoeSection.Inline(moe)}");
+        }
+
         t.AppendLine(CultureInfo.InvariantCulture, $"  price_per_hour: {F(j.EffectivePricePerHour)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  pue: {F(j.Pue)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  power_fraction: {F(j.PowerFraction)}");

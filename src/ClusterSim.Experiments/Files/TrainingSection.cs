@@ -27,7 +27,7 @@ internal static class TrainingSection
     {
         const string path = "training";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path,
-            "model", "hardware", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction");
+            "model", "hardware", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe");
         if (node is null)
         {
             return null;
@@ -104,6 +104,7 @@ internal static class TrainingSection
             PricePerHour = price,
             Pue = r.Number(node, "pue", path, 1.1, 1, 3),
             PowerFraction = r.Number(node, "power_fraction", path, 0.8, 0, 1, exclusiveMin: true),
+            ExpertRouting = model is null ? null : MoeSection.Read(r, node, model, "training.moe"),
         };
         if (YamlReader.Child(node, "tokens") is null)
         {

@@ -1,0 +1,32 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference.Moe;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Tests.Training;
+
+public class MoeTrainingTests
+{
+    private static TrainingJob Mixtral(MoeRoutingOptions? routing) => new()
+    {
+        Model = SimCatalog.Default.Models.Get("mixtral-8x7b"),
+        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
+        Plan = new ParallelismPlan { TensorParallel = 2, PipelineParallel = 1, DataParallel = 64, ExpertParallel = 8, ZeroStage = 1, Recompute = RecomputeKind.Full },
+        Tokens = 1e11,
+        GlobalBatchTokens = 512 * 4096,
+        SequenceLength = 4096,
+        Efficiency = CalibratedTrainingEfficiency.Hopper,
+        ExpertRouting = routing,
+    };
+
+    [Fact]
+    public void Skewed_experts_stretch_the_step_and_balanced_ones_barely_do()
+    {
+        double ideal = TrainingStepModel.Step(Mixtral(null)).StepSeconds;
+        double uniform = TrainingStepModel.Step(Mixtral(new MoeRoutingOptions())).StepSeconds;
+        double skewed = TrainingStepModel.Step(Mixtral(new MoeRoutingOptions { Popularity = ExpertPopularity.Zipf, ZipfExponent = 1.5 })).StepSeconds;
+
+        Assert.InRange(uniform / ideal, 1.0, 1.03);   // 8k tokens over 8 experts: nearly even
+        Assert.True(skewed > uniform * 1.2, $"skewed {skewed:0.00} s vs uniform {uniform:0.00} s");
+        Assert.True(TrainingStepModel.Step(Mixtral(null)).ExpertParallelSeconds > 0, "expert parallelism pays its all-to-alls");
+    }
+}
