@@ -200,7 +200,8 @@ public static class ReportCharts
     private static IEnumerable<Chart> Serving(IReadOnlyList<PointResult> results)
     {
         ServingPoint serving = results[0].Point.Serving!;
-        if (results.Count > 1)
+        // Latency against throughput reads as a load curve only when the sweep varies the offered load.
+        if (results.Count > 1 && results[0].Point.Parameters.Any(p => p.Key.StartsWith("workload.arrival", StringComparison.Ordinal)))
         {
             double[] throughput = results.Select(r => r.Metric("throughput_output_tok_s").Mean).ToArray();
             foreach (var (metric, title, slo) in new[] { ("ttft", "Time to first token vs throughput", serving.Slo.TtftSeconds), ("tpot", "Time per output token vs throughput", serving.Slo.TpotSeconds) })
