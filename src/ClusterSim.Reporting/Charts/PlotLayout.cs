@@ -35,6 +35,10 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
         }
 
         (double xMin, double xMax, double[] xTicks) = chart.X.Categories is { } xc ? Categorical(xc) : Range(xs, chart.X);
+        if (chart.X.WholeTicks)
+        {
+            xTicks = xTicks.Where(t => t == Math.Round(t)).ToArray();
+        }
         (double yMin, double yMax, double[] yTicks) = chart.Y.Categories is { } yc ? Categorical(yc) : Range(ys, chart.Y);
         bool legend = chart.Series.Count > 1;
         double right = chart.Width - (legend ? 200 : 30);

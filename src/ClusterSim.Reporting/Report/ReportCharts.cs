@@ -332,9 +332,9 @@ public static class ReportCharts
             yield return new Chart
             {
                 Id = $"sweep-{metric.Replace('_', '-')}",
-                Title = $"{Readable(metric)} by {parameter}",
+                Title = $"{Readable(metric)} by {parameter[(parameter.LastIndexOf('.') + 1)..]}",
                 Subtitle = numeric ? "mean over replications, shaded 95 % interval" : "mean over replications",
-                X = numeric ? new Axis(parameter) : new Axis(parameter) { Categories = labels },
+                X = numeric ? new Axis(parameter) { WholeTicks = x.All(v => v == Math.Round(v)) } : new Axis(parameter) { Categories = labels },
                 Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
                 Series = [series],
             };
