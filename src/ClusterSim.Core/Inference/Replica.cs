@@ -34,6 +34,7 @@ public sealed class Replica : IEventHandler
     private bool _pendingPrefill;
     private int _macroIterations;
     private bool _pendingFirstToken;
+    private int _prefilling;   // sequences in the batch still prefilling, kept incrementally so an iteration need not count them
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
     private long _routedIterations;
@@ -209,6 +210,10 @@ public sealed class Replica : IEventHandler
             _waiting.Dequeue();
             FreeBlocks -= need;
             _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared, shared + _requests.Transferred(id));
+            if (!_batch.IsDecoding(_batch.Count - 1))
+            {
+                _prefilling++;
+            }
             // A sibling whose whole prompt is shared starts decoding at once; its first token is marked by a single iteration.
             _pendingFirstToken |= shared >= promptLength && _requests.FirstToken(id) < 0;
         }
@@ -217,21 +222,9 @@ public sealed class Replica : IEventHandler
     /// <summary>Chooses this iteration's prompt chunks; returns their total and sets whether decodes run.</summary>
     private int PlanPrefill()
     {
-        int decoding = 0;
-        bool anyPrefill = false;
-        for (int i = 0; i < _batch.Count; i++)
-        {
-            _batch.Chunk[i] = 0;
-            if (_batch.IsDecoding(i))
-            {
-                decoding++;
-            }
-            else
-            {
-                anyPrefill = true;
-            }
-        }
-
+        Debug.Assert(_prefilling == Enumerable.Range(0, _batch.Count).Count(i => !_batch.IsDecoding(i)), "the prefilling count matches the batch");
+        int decoding = _batch.Count - _prefilling;
+        bool anyPrefill = _prefilling > 0;
         _pendingPrefill = anyPrefill;
         if (!anyPrefill)
         {
@@ -423,6 +416,7 @@ public sealed class Replica : IEventHandler
                 _batch.Chunk[i] = 0;
                 if (_batch.IsDecoding(i))
                 {
+                    _prefilling--;
                     _batch.Generated[i]++;
                     _requests.MarkFirstToken(_batch.Request[i], now);
                     if (_requests.Group(_batch.Request[i]) >= 0)
@@ -472,6 +466,11 @@ public sealed class Replica : IEventHandler
             if (_batch.Generated[i] >= _batch.Target[i])
             {
                 int id = _batch.Request[i];
+                if (!_batch.IsDecoding(i))
+                {
+                    _prefilling--;
+                }
+
                 FreeBlocks += _batch.Blocks[i];
                 if (_requests.Stage(id) != RequestStage.Prefill)
                 {
@@ -511,7 +510,13 @@ public sealed class Replica : IEventHandler
                 continue;
             }
 
-            int extra = BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
+            int tokens = _batch.Context(i) - _batch.Shared[i];
+            if (tokens <= _batch.Blocks[i] * _blockTokens)
+            {
+                continue;   // still inside its last block: the common case, without a division
+            }
+
+            int extra = BlocksFor(tokens) - _batch.Blocks[i];
             while (extra > FreeBlocks && _batch.Count - 1 > i)
             {
                 PreemptLast();
@@ -536,6 +541,11 @@ public sealed class Replica : IEventHandler
     private void PreemptLast()
     {
         int last = _batch.Count - 1;
+        if (!_batch.IsDecoding(last))
+        {
+            _prefilling--;
+        }
+
         FreeBlocks += _batch.Blocks[last];
         _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
         _requests.ClearTransferred(_batch.Request[last]);
