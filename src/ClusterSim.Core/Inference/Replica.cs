@@ -151,7 +151,15 @@ public sealed class Replica : IEventHandler
         _macroIterations = 0;
         int newTokens = prefillTokens;
         double attention = 0, kvRead = 0;
-        for (int i = 0; i < _batch.Count; i++)
+        bool decodeOnly = _prefilling == 0;
+        if (decodeOnly)
+        {
+            // Decode only: every sequence reads its whole context once.
+            newTokens = _batch.Count;
+            attention = kvRead = _batch.ContextSum();
+        }
+
+        for (int i = 0; !decodeOnly && i < _batch.Count; i++)
         {
             int chunk = _batch.Chunk[i];
             if (chunk > 0)
@@ -309,11 +317,7 @@ public sealed class Replica : IEventHandler
             _macroDense = new long[_macroDurations.Length];
         }
 
-        long contextSum = 0;
-        for (int i = 0; i < n; i++)
-        {
-            contextSum += _batch.Context(i);
-        }
+        long contextSum = _batch.ContextSum();
 
         long total = 0;
         for (int j = 0; j < k; j++)

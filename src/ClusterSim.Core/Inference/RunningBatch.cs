@@ -78,6 +78,31 @@ internal sealed class RunningBatch
         return min;
     }
 
+    /// <summary>Sum of every sequence's context (KV tokens held), vectorised with 64-bit accumulation.</summary>
+    public long ContextSum()
+    {
+        int n = Count;
+        int i = 0;
+        int width = Vector<int>.Count;
+        var low = Vector<long>.Zero;
+        var high = Vector<long>.Zero;
+        for (; i <= n - width; i += width)
+        {
+            var context = new Vector<int>(Prefilled, i) + new Vector<int>(Generated, i) - new Vector<int>(GeneratedAtAdmission, i);
+            Vector.Widen(context, out Vector<long> a, out Vector<long> b);
+            low += a;
+            high += b;
+        }
+
+        long sum = Vector.Sum(low) + Vector.Sum(high);
+        for (; i < n; i++)
+        {
+            sum += Context(i);
+        }
+
+        return sum;
+    }
+
     /// <summary>Adds <paramref name="tokens"/> generated tokens to every sequence (vectorised).</summary>
     public void AdvanceAll(int tokens)
     {
