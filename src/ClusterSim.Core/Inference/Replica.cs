@@ -35,6 +35,7 @@ public sealed class Replica : IEventHandler
     private int _macroIterations;
     private bool _pendingFirstToken;
     private int _prefilling;   // sequences in the batch still prefilling, kept incrementally so an iteration need not count them
+    private bool _mayHaveFinished;   // set when a sequence may have reached its target, so retirement need not scan every iteration
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
     private long _routedIterations;
@@ -124,7 +125,11 @@ public sealed class Replica : IEventHandler
             ApplyIteration(now);
         }
 
-        RetireFinished(now);
+        if (_mayHaveFinished)
+        {
+            RetireFinished(now);
+        }
+
         GrowKvOrPreempt();
         BeginIteration(now);
     }
@@ -404,6 +409,7 @@ public sealed class Replica : IEventHandler
         Debug.Assert(t == now, "a macro-step ends when its last iteration does");
         _metrics.Iterations += k;
         _batch.AdvanceAll(k);
+        _mayHaveFinished = true;   // k was the smallest remaining count, so at least one sequence may be done
         _macroIterations = 0;
     }
 
@@ -421,7 +427,7 @@ public sealed class Replica : IEventHandler
                 if (_batch.IsDecoding(i))
                 {
                     _prefilling--;
-                    _batch.Generated[i]++;
+                    _mayHaveFinished |= ++_batch.Generated[i] >= _batch.Target[i];
                     _requests.MarkFirstToken(_batch.Request[i], now);
                     if (_requests.Group(_batch.Request[i]) >= 0)
                     {
@@ -433,7 +439,7 @@ public sealed class Replica : IEventHandler
             }
             else if (_decodesRun && _batch.IsDecoding(i))
             {
-                _batch.Generated[i]++;
+                _mayHaveFinished |= ++_batch.Generated[i] >= _batch.Target[i];
                 if (_pendingFirstToken && _requests.FirstToken(_batch.Request[i]) < 0)
                 {
                     _requests.MarkFirstToken(_batch.Request[i], now);
@@ -464,6 +470,7 @@ public sealed class Replica : IEventHandler
 
     private void RetireFinished(long now)
     {
+        _mayHaveFinished = false;
         int write = 0;
         for (int i = 0; i < _batch.Count; i++)
         {
