@@ -8,4 +8,7 @@ public interface IReplicaHost
 
     /// <summary>A request in a test-time-compute group produced its first token (its prompt's KV now exists on <paramref name="replica"/>).</summary>
     void OnFirstToken(Replica replica, int requestId, long now);
+
+    /// <summary>Time of the next scheduled arrival (long.MaxValue when none is known): a macro-step need not run past it.</summary>
+    long NextArrivalHint { get; }
 }

@@ -325,6 +325,7 @@ public sealed class Replica : IEventHandler
         long contextSum = _batch.ContextSum();
 
         long total = 0;
+        long horizon = _host.NextArrivalHint;
         for (int j = 0; j < k; j++)
         {
             BatchShape shape = BatchShape.Decode(n, contextSum + ((long)j * n));
@@ -344,6 +345,17 @@ public sealed class Replica : IEventHandler
             long d = Math.Max(1, cost.Nanos);
             _macroDurations[j] = cost.ComputeBound ? -d : d;   // sign carries the bound, to avoid a second array
             total += d;
+            if (now + total >= horizon)
+            {
+                // An arrival would cut the stretch here anyway; stopping now saves timing iterations that would be thrown away.
+                k = j + 1;
+                break;
+            }
+        }
+
+        if (k < 2)
+        {
+            return false;
         }
 
         _macroIterations = k;

@@ -32,6 +32,10 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private bool _arrivalsOpen = true;
     private long _lastGeneratedAt;
     private long _completedWhenLastGenerated;
+    private long _nextArrivalAt = long.MaxValue;
+
+    /// <inheritdoc />
+    public long NextArrivalHint => _nextArrivalAt;
 
     /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
     public ServingCluster(ServingScenario scenario)
@@ -138,6 +142,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         switch (simEvent.Kind)
         {
             case ArrivalEvent:
+                _nextArrivalAt = long.MaxValue;
                 Arrive(simulator);
                 ScheduleNextOpenArrival();
                 break;
@@ -248,7 +253,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         _generated++;
-        _simulator.ScheduleAt(_simulator.Now + gap, this, ArrivalEvent);
+        _nextArrivalAt = _simulator.Now + gap;
+        _simulator.ScheduleAt(_nextArrivalAt, this, ArrivalEvent);
     }
 
     private void Arrive(Simulator simulator)
