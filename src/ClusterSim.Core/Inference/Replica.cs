@@ -36,6 +36,8 @@ public sealed class Replica : IEventHandler
     private bool _pendingFirstToken;
     private int _prefilling;   // sequences in the batch still prefilling, kept incrementally so an iteration need not count them
     private bool _mayHaveFinished;   // set when a sequence may have reached its target, so retirement need not scan every iteration
+    private bool _decodeOnlyIteration;   // the iteration in flight has no prefill: every sequence decodes one token
+    private readonly int[] _finished;   // scratch: batch indices retired this iteration
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
     private long _routedIterations;
@@ -60,6 +62,7 @@ public sealed class Replica : IEventHandler
         TotalBlocks = model.Deployment.KvBlocks;
         FreeBlocks = TotalBlocks;
         _batch = new RunningBatch(_scheduler.MaxSequences);
+        _finished = new int[_scheduler.MaxSequences];
     }
 
     public int Id { get; }
@@ -157,6 +160,7 @@ public sealed class Replica : IEventHandler
         int newTokens = prefillTokens;
         double attention = 0, kvRead = 0;
         bool decodeOnly = _prefilling == 0;
+        _decodeOnlyIteration = decodeOnly;
         if (decodeOnly)
         {
             // Decode only: every sequence reads its whole context once.
@@ -388,11 +392,19 @@ public sealed class Replica : IEventHandler
         int k = _macroIterations;
         int n = _batch.Count;
         long firstEnd = _iterationStart + Math.Abs(_macroDurations[0]);
-        for (int i = 0; i < n; i++)
+        if (_batch.AllLastTokensAt(_iterationStart))
         {
-            _metrics.RecordInterToken(firstEnd - _batch.LastToken[i], 1, firstEnd);
-            _batch.LastToken[i] = now;
+            _metrics.RecordInterToken(firstEnd - _iterationStart, n, firstEnd);   // one shared gap: one weighted update
         }
+        else
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _metrics.RecordInterToken(firstEnd - _batch.LastToken[i], 1, firstEnd);
+            }
+        }
+
+        Array.Fill(_batch.LastToken, now, 0, n);
 
         long t = firstEnd;
         for (int j = 0; j < k; j++)
@@ -427,6 +439,17 @@ public sealed class Replica : IEventHandler
 
     private void ApplyIteration(long now)
     {
+        if (_decodeOnlyIteration && !_pendingFirstToken && _batch.AllLastTokensAt(_iterationStart))
+        {
+            // Every sequence decoded in the previous iteration too: one token each, one shared gap, all vectorised.
+            int n = _batch.Count;
+            _batch.AdvanceAll(1);
+            _mayHaveFinished |= _batch.MinRemaining() <= 0;
+            _metrics.RecordInterToken(now - _iterationStart, n, now);
+            Array.Fill(_batch.LastToken, now, 0, n);
+            return;
+        }
+
         // Sequences that also decoded in the previous iteration share one gap (this iteration's length): one weighted sketch update.
         int sameGap = 0;
         for (int i = 0; i < _batch.Count; i++)
@@ -483,39 +506,38 @@ public sealed class Replica : IEventHandler
     private void RetireFinished(long now)
     {
         _mayHaveFinished = false;
-        int write = 0;
+        int finished = 0;
         for (int i = 0; i < _batch.Count; i++)
         {
-            if (_batch.Generated[i] >= _batch.Target[i])
+            if (_batch.Generated[i] < _batch.Target[i])
             {
-                int id = _batch.Request[i];
-                if (!_batch.IsDecoding(i))
-                {
-                    _prefilling--;
-                }
-
-                FreeBlocks += _batch.Blocks[i];
-                if (_requests.Stage(id) != RequestStage.Prefill)
-                {
-                    _metrics.RecordCompletion(_requests, id, now);
-                }
-
-                _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
-                _host.OnCompleted(id, now);
-                _requests.Release(id);
+                continue;
             }
-            else
+
+            int id = _batch.Request[i];
+            if (!_batch.IsDecoding(i))
             {
-                if (write != i)
-                {
-                    _batch.Move(i, write);
-                }
-
-                write++;
+                _prefilling--;
             }
+
+            FreeBlocks += _batch.Blocks[i];
+            if (_requests.Stage(id) != RequestStage.Prefill)
+            {
+                _metrics.RecordCompletion(_requests, id, now);
+            }
+
+            _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
+            _host.OnCompleted(id, now);
+            _requests.Release(id);
+            _finished[finished++] = i;
         }
 
-        _batch.Count = write;
+        // Few sequences finish per iteration: remove them from the back, each a block move of the tail.
+        for (int f = finished - 1; f >= 0; f--)
+        {
+            _batch.RemoveAt(_finished[f]);
+        }
+
         Debug.Assert(FreeBlocks >= 0 && FreeBlocks <= TotalBlocks, "KV blocks stay within capacity");
     }
 
@@ -528,6 +550,13 @@ public sealed class Replica : IEventHandler
 
         for (int i = 0; i < _batch.Count; i++)
         {
+            // Most sequences are still inside their last block: skip whole vectors of them at once.
+            if (i % System.Numerics.Vector<int>.Count == 0 && !_batch.AnyNeedsBlockFrom(i, _blockTokens))
+            {
+                i += System.Numerics.Vector<int>.Count - 1;
+                continue;
+            }
+
             if (!_batch.IsDecoding(i))
             {
                 continue;

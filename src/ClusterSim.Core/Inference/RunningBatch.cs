@@ -78,6 +78,47 @@ internal sealed class RunningBatch
         return min;
     }
 
+    /// <summary>
+    /// Whether any of the <see cref="Vector{T}.Count"/> sequences from <paramref name="start"/> holds more tokens than its
+    /// blocks cover; true when fewer than a full vector remain (the caller then checks them one by one).
+    /// </summary>
+    public bool AnyNeedsBlockFrom(int start, int blockTokens)
+    {
+        if (start + Vector<int>.Count > Count)
+        {
+            return true;
+        }
+
+        var held = new Vector<int>(Prefilled, start) + new Vector<int>(Generated, start) - new Vector<int>(GeneratedAtAdmission, start) - new Vector<int>(Shared, start);
+        return Vector.GreaterThanAny(held, new Vector<int>(Blocks, start) * blockTokens);
+    }
+
+    /// <summary>True when every sequence's last token came at <paramref name="time"/> (vectorised).</summary>
+    public bool AllLastTokensAt(long time)
+    {
+        int n = Count;
+        int i = 0;
+        int width = Vector<long>.Count;
+        var target = new Vector<long>(time);
+        for (; i <= n - width; i += width)
+        {
+            if (!Vector.EqualsAll(new Vector<long>(LastToken, i), target))
+            {
+                return false;
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            if (LastToken[i] != time)
+            {
+                return false;
+            }
+        }
+
+        return n > 0;
+    }
+
     /// <summary>Sum of every sequence's context (KV tokens held), vectorised with 64-bit accumulation.</summary>
     public long ContextSum()
     {
@@ -134,6 +175,27 @@ internal sealed class RunningBatch
         Blocks[i] = blocks;
         Chunk[i] = 0;
         LastToken[i] = now;
+    }
+
+    /// <summary>Removes sequence <paramref name="index"/>, keeping the others in order (one block move per column).</summary>
+    public void RemoveAt(int index)
+    {
+        int tail = Count - index - 1;
+        if (tail > 0)
+        {
+            Array.Copy(Request, index + 1, Request, index, tail);
+            Array.Copy(PromptLength, index + 1, PromptLength, index, tail);
+            Array.Copy(Prefilled, index + 1, Prefilled, index, tail);
+            Array.Copy(Generated, index + 1, Generated, index, tail);
+            Array.Copy(GeneratedAtAdmission, index + 1, GeneratedAtAdmission, index, tail);
+            Array.Copy(Target, index + 1, Target, index, tail);
+            Array.Copy(Shared, index + 1, Shared, index, tail);
+            Array.Copy(Blocks, index + 1, Blocks, index, tail);
+            Array.Copy(Chunk, index + 1, Chunk, index, tail);
+            Array.Copy(LastToken, index + 1, LastToken, index, tail);
+        }
+
+        Count--;
     }
 
     /// <summary>Moves sequence <paramref name="from"/> to slot <paramref name="to"/> (order-preserving compaction).</summary>
