@@ -64,11 +64,14 @@ public sealed record LifecycleResult : ISimulationResult
             ("crossover_days_after_launch", CrossoverDay is { } d ? d - LaunchDay : double.NaN),
             ("fleet_accelerators_at_launch", ReplicasPerDay[FirstFullDay] * Options.AcceleratorsPerReplica),
             ("fleet_accelerators_at_end", ReplicasPerDay[LastFullDay] * Options.AcceleratorsPerReplica),
-            ("cost_per_mtok_at_launch", CostPerMillionTokens(FirstFullDay)),
+            ("cost_per_mtok_at_launch", CostPerMillionTokensAtLaunch),
             ("cost_per_mtok_at_end", CostPerMillionTokens(LastFullDay)),
             ("tokens_served", TokensServed),
         ];
     }
+
+    /// <summary>Serving USD per million output tokens on the first whole day of serving.</summary>
+    public double CostPerMillionTokensAtLaunch => CostPerMillionTokens(FirstFullDay);
 
     /// <summary>Serving USD per million output tokens on a day.</summary>
     public double CostPerMillionTokens(int day) =>

@@ -19,6 +19,9 @@ public sealed record StepBreakdown
     public int Accelerators { get; init; }
     public double PeakFlopsPerAccelerator { get; init; }
 
+    /// <summary>Busiest over mean expert-parallel rank load (1 for dense models or balanced experts).</summary>
+    public double ExpertImbalance { get; init; } = 1;
+
     public double StepSeconds => ComputeSeconds + CommunicationSeconds + PipelineBubbleSeconds + OverheadSeconds;
 
     /// <summary>Exposed communication: tensor-, pipeline-, data- and expert-parallel.</summary>

@@ -103,7 +103,7 @@ public sealed record TrainingResult : ISimulationResult
         ("checkpoint_interval_s", CheckpointIntervalSeconds),
         ("lost_hours", PhaseSeconds(TrainingPhase.Lost) / 3600),
         ("memory_gb_per_accel", Memory.TotalBytes / 1e9),
-        ("expert_imbalance", TrainingStepModel.ExpertImbalance(Job)),
+        ("expert_imbalance", Step.ExpertImbalance),
         ("events", EventsFired),
     ];
 

@@ -92,6 +92,7 @@ public static class TrainingStepModel
             Tokens = tokens,
             Accelerators = gpus,
             PeakFlopsPerAccelerator = peak,
+            ExpertImbalance = imbalance,
         };
     }
 
@@ -99,7 +100,7 @@ public static class TrainingStepModel
     /// Mean busiest-over-mean expert load of one micro-batch's tokens over the expert-parallel ranks, sampled with the
     /// same bulk router as serving (a fixed seed, so the step model stays deterministic); 1 without routing options.
     /// </summary>
-    public static double ExpertImbalance(TrainingJob job)
+    private static double ExpertImbalance(TrainingJob job)
     {
         ModelSpec model = job.Model;
         int ep = job.Plan.ExpertParallel;

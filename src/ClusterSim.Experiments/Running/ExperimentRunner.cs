@@ -38,8 +38,8 @@ public static class ExperimentRunner
         return experiment.Points.Select((p, i) =>
         {
             var reps = results.Skip(i * experiment.Replications).Take(experiment.Replications).ToList();
-            var names = reps[0].Scalars().Select(s => s.Name).ToList();
-            var summaries = names.Select((name, k) => Statistics.Summarise(name, reps.Select(r => r.Scalars()[k].Value))).ToList();
+            var scalars = reps.Select(r => r.Scalars()).ToList();   // once per replication: some results derive them from long histories
+            var summaries = scalars[0].Select((s, k) => Statistics.Summarise(s.Name, scalars.Select(r => r[k].Value))).ToList();
             return new PointResult(p, rates[i], saturation[i], reps, summaries);
         }).ToList();
     }
@@ -57,7 +57,7 @@ public static class ExperimentRunner
         IndustryOptions options = industry with
         {
             BaseTrainingUsd = lifecycle.TrainingCostUsd,
-            BaseUsdPerMillionTokens = lifecycle.Scalars().First(s => s.Name == "cost_per_mtok_at_launch").Value,
+            BaseUsdPerMillionTokens = lifecycle.CostPerMillionTokensAtLaunch,
         };
         return new IndustryResult(lifecycle, options, IndustryModel.Run(options));
     }
