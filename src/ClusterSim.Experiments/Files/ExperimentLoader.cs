@@ -9,6 +9,7 @@ using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Sweeps;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static ClusterSim.Experiments.Files.ResolvedSections;
 
 namespace ClusterSim.Experiments.Files;
 
@@ -460,7 +461,6 @@ public static class ExperimentLoader
     {
         ReplicaGroup g = p.Replicas[0];
         ServingDeployment d = g.Deployment;
-        string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         string L(LengthSpec s) => $"{{ kind: {s.Kind}, mean: {F(s.Mean)}, median: {F(s.Median)}, sigma: {F(s.Sigma)}, min: {s.Min}, max: {s.Max} }}";
         var text = new StringBuilder();
         text.AppendLine("serving:");

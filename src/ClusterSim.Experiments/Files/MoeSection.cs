@@ -2,6 +2,7 @@ using System.Globalization;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference.Moe;
 using YamlDotNet.RepresentationModel;
+using static ClusterSim.Experiments.Files.ResolvedSections;
 
 namespace ClusterSim.Experiments.Files;
 
@@ -53,7 +54,6 @@ internal static class MoeSection
 
     public static string Inline(MoeRoutingOptions o)
     {
-        string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         return $"{{ popularity: {Popularities.First(p => p.Value == o.Popularity).Key}, zipf_s: {F(o.ZipfExponent)}, dirichlet_alpha: {F(o.DirichletConcentration)}, " +
             $"expert_parallel: {o.ExpertParallel}, capacity_factor: {F(o.CapacityFactor)}, replicated_hot: {o.ReplicatedHotExperts} }}";
     }

@@ -7,7 +7,8 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>YAML text of the training and lifecycle sections with every default explicit.</summary>
 internal static class ResolvedSections
 {
-    private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>A number as the resolved experiment writes it: six significant digits, invariant culture.</summary>
+    public static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     public static string Training(TrainingJob j)
     {

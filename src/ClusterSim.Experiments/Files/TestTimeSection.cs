@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClusterSim.Core.Inference.TestTime;
 using YamlDotNet.RepresentationModel;
+using static ClusterSim.Experiments.Files.ResolvedSections;
 
 namespace ClusterSim.Experiments.Files;
 
@@ -56,7 +57,6 @@ internal static class TestTimeSection
 
     public static string Resolved(TestTimeOptions o)
     {
-        string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         var t = new StringBuilder("test_time:\n");
         t.AppendLine(CultureInfo.InvariantCulture, $"  policy: {Policies.First(p => p.Value == o.Policy).Key}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  samples: {o.Samples}");
