@@ -24,7 +24,7 @@ public partial class ArchitectureTests
     [Fact]
     public void Core_source_uses_no_banned_symbol()
     {
-        string core = Path.Combine(RepositoryRoot(), "src", "ClusterSim.Core");
+        string core = Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "src", "ClusterSim.Core");
         var offences = new List<string>();
         foreach (string file in Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")))
         {
@@ -37,17 +37,6 @@ public partial class ArchitectureTests
         }
 
         Assert.Empty(offences);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "ClusterSim.slnx")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("ClusterSim.slnx not found above the test binaries");
     }
 
     [GeneratedRegex(@"//.*$|///.*$")]

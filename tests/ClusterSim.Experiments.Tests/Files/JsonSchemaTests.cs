@@ -9,14 +9,14 @@ public class JsonSchemaTests
     private static readonly JsonElement Schema = JsonDocument.Parse(ExperimentLoader.JsonSchema()).RootElement;
 
     public static TheoryData<string> ShippedFiles() =>
-        new(Directory.GetFiles(Path.Combine(ShippedExperimentsTests.Root(), "experiments"), "*.yaml").Select(Path.GetFileName).Order()!);
+        new(Directory.GetFiles(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments"), "*.yaml").Select(Path.GetFileName).Order()!);
 
     [Theory]
     [MemberData(nameof(ShippedFiles))]
     public void Every_key_and_swept_path_of_a_shipped_experiment_is_in_the_schema(string file)
     {
         var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(ShippedExperimentsTests.Root(), "experiments", file))));
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments", file))));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         foreach (string path in Paths(root, string.Empty))
         {

@@ -5,7 +5,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 
 public class ShippedExperimentsTests
 {
-    private static string Experiments => Path.Combine(Root(), "experiments");
+    private static string Experiments => Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments");
 
     [Fact]
     public void Every_shipped_experiment_validates()
@@ -78,16 +78,5 @@ public class ShippedExperimentsTests
         {
             File.Delete(file);
         }
-    }
-
-    internal static string Root()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "ClusterSim.slnx")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -99,7 +99,7 @@ public class SvgChartRendererTests
         string golden = Path.Combine(AppContext.BaseDirectory, "Golden", "small-chart.svg");
         if (Environment.GetEnvironmentVariable("CLUSTERSIM_UPDATE_GOLDEN") == "1")
         {
-            string source = Path.Combine(RepositoryRoot.Path, "tests", "ClusterSim.Reporting.Tests", "Golden", "small-chart.svg");
+            string source = Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "tests", "ClusterSim.Reporting.Tests", "Golden", "small-chart.svg");
             File.WriteAllText(source, actual);
             return;
         }

@@ -7,14 +7,14 @@ namespace ClusterSim.Reporting.Tests.Report;
 /// <summary>Opens the reports of the shipped experiments in headless Chromium (Debian 'chromium', installed by .ci/run).</summary>
 public class HtmlReportBrowserTests
 {
-    public static TheoryData<string> Shipped() => new(Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "experiments"), "*.yaml").Select(Path.GetFileName).Order()!);
+    public static TheoryData<string> Shipped() => new(Directory.GetFiles(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments"), "*.yaml").Select(Path.GetFileName).Order()!);
 
     [Theory]
     [MemberData(nameof(Shipped))]
     public async Task Report_renders_every_chart_without_console_errors(string file)
     {
         Assert.True(PngExporter.FindChromium() is not null, "Chromium is required for this test: apt-get install chromium (the CI script does)");
-        Experiment full = ExperimentLoader.Load(Path.Combine(RepositoryRoot.Path, "experiments", file));
+        Experiment full = ExperimentLoader.Load(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments", file));
         // Enough of each experiment to draw every chart kind it has, kept small so the test stays quick.
         Experiment experiment = full with { Replications = Math.Min(full.Replications, 2), Points = full.Points.Take(3).ToList() };
         var results = ExperimentRunner.Run(experiment, 2);

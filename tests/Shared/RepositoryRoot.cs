@@ -1,4 +1,4 @@
-namespace ClusterSim.Reporting.Tests;
+namespace ClusterSim.Tests;
 
 /// <summary>The repository's root directory (the one holding ClusterSim.slnx), found from the test binaries.</summary>
 internal static class RepositoryRoot
