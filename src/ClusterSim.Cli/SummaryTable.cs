@@ -86,18 +86,14 @@ internal static class SummaryTable
             : first.Serving?.TestTime is not null ? TestTimeColumns
             : first.Lifecycle is not null ? (first.Training is null ? FleetColumns : LifecycleColumns) : first.Training is not null ? TrainingColumns : ServingColumns;
         bool serving = columns == ServingColumns;
-        table.AddColumn("point");
+        var headers = new List<string> { "point" };
         if (serving)
         {
-            table.AddColumn("rate req/s");
+            headers.Add("rate req/s");
         }
 
-        foreach (var c in columns)
-        {
-            table.AddColumn(new TableColumn(c.Header).RightAligned());
-        }
-
-        foreach (PointResult r in results)
+        headers.AddRange(columns.Select(c => c.Header));
+        var rows = results.Select(r =>
         {
             var cells = new List<string> { Markup.Escape(SweepPlan.Label(r.Point.Parameters)) };
             if (serving)
@@ -112,7 +108,31 @@ internal static class SummaryTable
                 cells.Add(m.HalfWidth95 > 0 ? $"{mean} ± {Format(m.HalfWidth95 * c.Scale, c.Format.Replace("'%'", string.Empty, StringComparison.Ordinal))}" : mean);
             }
 
-            table.AddRow(cells.ToArray());
+            return cells;
+        }).ToList();
+
+        if (rows.Count == 1)
+        {
+            // One point reads best as metric / value lines, whatever the terminal's width.
+            table.AddColumn("metric");
+            table.AddColumn(new TableColumn("value").RightAligned());
+            for (int k = 1; k < headers.Count; k++)
+            {
+                table.AddRow(Markup.Escape(headers[k]), rows[0][k]);
+            }
+        }
+        else
+        {
+            table.AddColumn(headers[0]);
+            foreach (string header in headers.Skip(1))
+            {
+                table.AddColumn(new TableColumn(header).RightAligned());
+            }
+
+            foreach (var cells in rows)
+            {
+                table.AddRow(cells.ToArray());
+            }
         }
 
         AnsiConsole.Write(table);

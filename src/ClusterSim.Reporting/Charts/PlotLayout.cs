@@ -41,7 +41,7 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
         }
         (double yMin, double yMax, double[] yTicks) = chart.Y.Categories is { } yc ? Categorical(yc) : Range(ys, chart.Y);
         bool legend = chart.Series.Count > 1;
-        double right = chart.Width - (legend ? 200 : 30);
+        double right = chart.Width - (legend ? 200 : 48);   // room for the last tick label when there is no legend
         // Categorical y labels (heatmap rows) are wider than numbers: make room for the longest.
         double left = Math.Max(88, 16 + (7.5 * (chart.Y.Categories?.Max(c => c.Length) ?? 0)));
         return new PlotLayout(left, chart.Subtitle is null ? 56 : 76, right, chart.Height - 64, xMin, xMax, yMin, yMax, chart.X.Log, chart.Y.Log) { XTicks = xTicks, YTicks = yTicks };
