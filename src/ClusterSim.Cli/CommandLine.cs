@@ -11,6 +11,7 @@ internal static class CommandLine
         root.Subcommands.Add(CatalogCommand.Build());
         root.Subcommands.Add(ValidateCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(MergeCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(SchemaCommand.Build());
         return root;

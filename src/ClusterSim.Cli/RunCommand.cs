@@ -23,56 +23,78 @@ internal static class RunCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors and where the results are." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every finished run." };
         var trace = new Option<bool>("--trace") { Description = "Also write trace.json (Perfetto / chrome://tracing) of the first point's first replication: iterations and requests." };
-        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace };
-        command.SetAction(result => Execute(
-            result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet), result.GetValue(verbose), result.GetValue(trace)));
+        var resume = new Option<bool>("--resume") { Description = "Finish an interrupted run: keep the points already in the results directory (--output, or the newest unfinished run of this experiment) and run the rest." };
+        var shard = new Option<string?>("--shard") { Description = "Run one share of the points: i/n (0-based), 'auto' (Slurm array job) or 'auto/n' (index from Slurm or a Kubernetes Indexed Job). Needs --output; combine shards with 'clustersim merge'." };
+        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard };
+        command.SetAction(result => Execute(new Request(
+            result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet),
+            result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard))));
         return command;
     }
 
-    private static int Execute(string path, string? output, int workers, bool json, bool quiet, bool verbose, bool trace)
-    {
-        if (workers < 1)
-        {
-            Console.Error.WriteLine($"error: --workers must be at least 1, got {workers}");
-            return ExitCodes.InvalidInput;
-        }
+    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard);
 
-        if (!ExperimentLoading.TryLoad(path, out Experiment? loaded))
+    private static int Execute(Request request)
+    {
+        if (!ExperimentLoading.TryLoad(request.Path, out Experiment? loaded))
         {
             return ExitCodes.InvalidInput;
         }
 
         Experiment experiment = loaded!;
-        string directory = output ?? Path.Combine("results", experiment.Name, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        RunOptions options;
+        try
+        {
+            Shard shard = request.Shard is null ? Shard.Whole : Shard.Parse(request.Shard, Environment.GetEnvironmentVariable);
+            options = new RunOptions { Workers = request.Workers, Shard = shard, Directory = ResultsDirectory(request, experiment, shard), Resume = request.Resume }.Validated();
+            if (options.Resume)
+            {
+                RunDirectory.CheckHolds(options.Directory!, experiment);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        string directory = options.Directory!;
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
-            e.Cancel = true;
-            cancel.Cancel();
+            // The first Ctrl-C stops cleanly; a second one ends the process at once.
+            e.Cancel = !cancel.IsCancellationRequested;
+            if (e.Cancel)
+            {
+                Console.Error.WriteLine("stopping: finishing the runs in progress and writing the points that are done (Ctrl-C again to abort)");
+                cancel.Cancel();
+            }
         };
 
         using ILoggerFactory logging = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(quiet || json ? LogLevel.Warning : verbose ? LogLevel.Debug : LogLevel.Information));
+            .SetMinimumLevel(request.Quiet || request.Json ? LogLevel.Warning : request.Verbose ? LogLevel.Debug : LogLevel.Information));
         ILogger log = logging.CreateLogger("clustersim");
-        int total = experiment.Points.Count * experiment.Replications;
-        log.LogInformation("{Experiment}: {Points} point(s) x {Replications} replication(s) on {Workers} worker(s)", experiment.Name, experiment.Points.Count, experiment.Replications, workers);
+        int owned = experiment.Points.Count(p => options.Shard.Owns(p.Index));
+        log.LogInformation("{Experiment}: {Points} point(s) x {Replications} replication(s) on {Workers} worker(s){Shard}", experiment.Name, owned, experiment.Replications, options.Workers,
+            options.Shard.IsWhole ? string.Empty : $", shard {options.Shard} of {experiment.Points.Count} points");
 
         IReadOnlyList<PointResult> results;
         var clock = Stopwatch.StartNew();
         try
         {
-            bool interactive = !quiet && !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+            bool interactive = !request.Quiet && !request.Json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             results = interactive
-                ? RunWithProgressBar(experiment, workers, total, cancel.Token)
-                : ExperimentRunner.Run(experiment, workers, new Progress<int>(done => log.LogDebug("{Done}/{Total} runs finished", done, total)), cancel.Token);
+                ? RunWithProgressBar(experiment, options, cancel.Token)
+                : ExperimentRunner.Run(experiment, options, new ProgressLog(log, clock), cancel.Token);
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled: no results were written");
+            Console.Error.WriteLine($"cancelled: finished points are in {Path.GetFullPath(directory)}");
+            Console.Error.WriteLine($"resume with: clustersim run {request.Path} --output {directory} --resume{(options.Shard.IsWhole ? string.Empty : $" --shard {request.Shard}")}");
             return ExitCodes.Cancelled;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
@@ -84,38 +106,54 @@ internal static class RunCommand
                 Console.Error.WriteLine($"error: {inner.Message}");
             }
 
-            Console.Error.WriteLine("no results were written");
+            Console.Error.WriteLine($"the run failed; points finished before the failure are in {Path.GetFullPath(directory)} (no summary was written)");
             return ExitCodes.RunFailed;
         }
 
-        string report;
+        log.LogInformation("finished {Runs} runs in {Seconds:F1} s", owned * experiment.Replications, clock.Elapsed.TotalSeconds);
+        if (!options.Shard.IsWhole)
+        {
+            Console.Error.WriteLine($"shard {options.Shard}: {results.Count} point(s) in {Path.GetFullPath(directory)}");
+            Console.Error.WriteLine($"when every shard is done: clustersim merge {request.Path} <shard directories> (one shared directory works too)");
+            return RunPublisher.Conserved(results) ? ExitCodes.Success : ExitCodes.RunFailed;
+        }
+
         try
         {
-            ResultWriter.Write(directory, experiment, results);
-            report = HtmlReport.Write(directory, experiment, results);
-            if (trace)
-            {
-                WriteTrace(directory, experiment, results[0]);
-            }
+            ResultWriter.WriteSummary(directory, results);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: cannot write the results to {directory}: {e.Message}");
             return ExitCodes.RunFailed;
         }
-        log.LogInformation("finished {Runs} runs in {Seconds:F1} s", total, clock.Elapsed.TotalSeconds);
-        if (json)
+
+        int code = RunPublisher.Publish(directory, experiment, results, request.Json, request.Quiet);
+        if (request.Trace)
         {
-            Console.Out.Write(ResultWriter.SummaryJson(experiment, results));
-        }
-        else if (!quiet)
-        {
-            SummaryTable.Print(experiment, results);
+            WriteTrace(directory, experiment, results[0]);
         }
 
-        Console.Error.WriteLine($"results: {Path.GetFullPath(directory)}");
-        Console.Error.WriteLine($"report:  {Path.GetFullPath(report)}");
-        return results.All(r => r.Replications.All(x => x.Conserved)) ? ExitCodes.Success : ExitCodes.RunFailed;
+        return code;
+    }
+
+    /// <summary>--output; with --resume and no --output, the newest unfinished run; otherwise a new run id.</summary>
+    private static string ResultsDirectory(Request request, Experiment experiment, Shard shard)
+    {
+        string root = Path.Combine("results", experiment.Name);
+        if (request.Output is { } output)
+        {
+            return output;
+        }
+
+        if (!shard.IsWhole)
+        {
+            throw new ArgumentException("--shard needs --output DIR: one directory all shards share, or one per shard, for 'clustersim merge' to combine");
+        }
+
+        return request.Resume
+            ? RunDirectory.LatestUnfinished(root) ?? throw new ArgumentException($"--resume: no unfinished run of {experiment.Name} under {root}; give the directory with --output")
+            : Path.Combine(root, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Replays the first point's first replication with a recorder and writes its timeline.</summary>
@@ -136,16 +174,20 @@ internal static class RunCommand
             + (recorder.Truncated ? $"; cut at the first {recorder.Limit:N0} iterations and requests" : string.Empty));
     }
 
-    private static IReadOnlyList<PointResult> RunWithProgressBar(Experiment experiment, int workers, int total, CancellationToken cancel)
+    private static IReadOnlyList<PointResult> RunWithProgressBar(Experiment experiment, RunOptions options, CancellationToken cancel)
     {
         IReadOnlyList<PointResult> results = [];
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                ProgressTask task = context.AddTask($"{experiment.Name} ({total} runs)", maxValue: total);
-                results = ExperimentRunner.Run(experiment, workers, new Progress<int>(done => task.Value = done), cancel);
-                task.Value = total;
+                ProgressTask task = context.AddTask($"{experiment.Name} (runs)", autoStart: true);
+                results = ExperimentRunner.Run(experiment, options, new Progress<RunProgress>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                }), cancel);
+                task.Value = task.MaxValue;
             });
         return results;
     }

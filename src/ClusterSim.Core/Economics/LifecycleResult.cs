@@ -60,6 +60,7 @@ public sealed record LifecycleResult : ISimulationResult
             ("replica_tok_s_at_slo", Options.ReplicaTokensPerSecond),
             ("inference_cost_usd", InferenceCostUsd),
             ("inference_idle_share", Ledger.TotalHours(LedgerAccount.Idle) / ServingAcceleratorHours),
+            ("launch_day", LaunchDay),
             ("crossover_day", CrossoverDay ?? double.NaN),
             ("crossover_days_after_launch", CrossoverDay is { } d ? d - LaunchDay : double.NaN),
             ("fleet_accelerators_at_launch", ReplicasPerDay[FirstFullDay] * Options.AcceleratorsPerReplica),
@@ -89,6 +90,7 @@ public sealed record LifecycleResult : ISimulationResult
             new("fleet_accelerators", "accelerators", ReplicasPerDay.Select(r => r * Options.AcceleratorsPerReplica).ToArray()),
             new("cost_per_mtok_usd", "USD", Enumerable.Range(0, n).Select(CostPerMillionTokens).ToArray()),
             new("tokens_per_day", "tokens", TokensPerDay),
+            new("serving_hours", "hours", ServingHoursPerDay.Select(h => (double)h).ToArray()),
         ]);
     }
 }

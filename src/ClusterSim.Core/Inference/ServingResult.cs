@@ -134,6 +134,18 @@ public sealed record ServingResult : ISimulationResult
             ]);
     }
 
+    /// <inheritdoc/>
+    public QuantileTable Quantiles()
+    {
+        IReadOnlyList<double> levels = QuantileTable.StandardLevels;
+        return new QuantileTable(levels,
+        [
+            new("ttft_s", "s", levels.Select(Metrics.Ttft.Quantile).ToArray()),
+            new("tpot_s", "s", levels.Select(Metrics.Tpot.Quantile).ToArray()),
+            new("e2e_s", "s", levels.Select(Metrics.EndToEnd.Quantile).ToArray()),
+        ]);
+    }
+
     private static (string, double)[] Latency(string name, QuantileSketch sketch) =>
     [
         ($"{name}_mean_s", sketch.Mean),

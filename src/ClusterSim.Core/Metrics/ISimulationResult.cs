@@ -9,6 +9,9 @@ public interface ISimulationResult
     /// <summary>Time series of the run (may be empty).</summary>
     SeriesTable Series();
 
+    /// <summary>Distributions of the run as quantile functions (may be empty).</summary>
+    QuantileTable Quantiles() => QuantileTable.Empty;
+
     /// <summary>True when the run's accounting invariants held (requests conserved, hours booked once).</summary>
     bool Conserved { get; }
 }

@@ -136,17 +136,18 @@ public static class ExperimentLoader
             throw new ExperimentException(problems);
         }
 
+        int replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000);
         return new Experiment
         {
             Name = name,
             Description = reader.Text(root, "description", string.Empty) ?? string.Empty,
             SourceFile = file,
-            Seed = (long)reader.Number(root, "seed", string.Empty, 1),
-            Replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000),
+            Seed = seed,
+            Replications = replications,
             Points = points,
             ZipSweep = sweep.Mode == SweepMode.Zip,
             SampledSweep = sweep.Sampled,
-            ResolvedText = Resolved(name, points[0], sweep),
+            ResolvedText = Resolved(name, seed, replications, points[0], sweep),
         };
     }
 
@@ -434,10 +435,12 @@ public static class ExperimentLoader
         }
     }
 
-    private static string Resolved(string name, ExperimentPoint point, SweepSection sweep)
+    private static string Resolved(string name, long seed, int replications, ExperimentPoint point, SweepSection sweep)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"replications: {replications}");
         if (point.Training is { } job)
         {
             text.Append(ResolvedSections.Training(job));

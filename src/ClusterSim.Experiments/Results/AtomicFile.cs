@@ -9,7 +9,8 @@ public static class AtomicFile
     public static void WriteText(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temporary = path + ".tmp";
+        // A name of its own: shards writing the same file into a shared directory must not share a temporary.
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temporary, text, new UTF8Encoding(false));
         File.Move(temporary, path, overwrite: true);
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
 
@@ -9,7 +8,7 @@ namespace ClusterSim.Experiments.Results;
 
 /// <summary>
 /// Writes a run's results: summary.csv (one row per point, mean and 95 % interval per metric),
-/// points/point-NNN.json, series/point-NNN.csv (first replication), the resolved experiment and the version.
+/// and each point's files (<see cref="PointFiles"/>), the resolved experiment and the version.
 /// Every byte depends only on the experiment and its seed.
 /// </summary>
 public static class ResultWriter
@@ -20,17 +19,28 @@ public static class ResultWriter
     /// <summary>Writes everything under <paramref name="directory"/>.</summary>
     public static void Write(string directory, Experiment experiment, IReadOnlyList<PointResult> results)
     {
-        AtomicFile.WriteText(Path.Combine(directory, "experiment.resolved.yaml"), experiment.ResolvedText);
-        AtomicFile.WriteText(Path.Combine(directory, "version.txt"), $"clustersim {Version}\n");
+        WriteRunFiles(directory, experiment);
         foreach (PointResult result in results)
         {
-            string id = $"point-{result.Point.Index:D3}";
-            AtomicFile.WriteText(Path.Combine(directory, "points", id + ".json"), PointJson(experiment, result));
-            AtomicFile.WriteText(Path.Combine(directory, "series", id + ".csv"), SeriesCsv(result.Replications[0]));
+            PointFiles.Write(directory, experiment, result);
         }
 
-        AtomicFile.WriteText(Path.Combine(directory, "summary.csv"), SummaryCsv(results));
+        WriteSummary(directory, results);
     }
+
+    /// <summary>Writes the files that identify a run: the resolved experiment and the version.</summary>
+    public static void WriteRunFiles(string directory, Experiment experiment)
+    {
+        AtomicFile.WriteText(ResolvedPath(directory), experiment.ResolvedText);
+        AtomicFile.WriteText(Path.Combine(directory, "version.txt"), $"clustersim {Version}\n");
+    }
+
+    /// <summary>Where a run's resolved experiment lives; resuming and merging check it.</summary>
+    public static string ResolvedPath(string directory) => Path.Combine(directory, "experiment.resolved.yaml");
+
+    /// <summary>Writes summary.csv, once every point is in.</summary>
+    public static void WriteSummary(string directory, IReadOnlyList<PointResult> results) =>
+        AtomicFile.WriteText(Path.Combine(directory, "summary.csv"), SummaryCsv(results));
 
     /// <summary>summary.csv text.</summary>
     public static string SummaryCsv(IReadOnlyList<PointResult> results)
@@ -88,36 +98,7 @@ public static class ResultWriter
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    private static string PointJson(Experiment experiment, PointResult result)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("experiment", experiment.Name);
-            json.WritePropertyName("point");
-            WritePoint(json, result);
-            json.WriteStartArray("replications");
-            foreach (ISimulationResult rep in result.Replications)
-            {
-                json.WriteStartObject();
-                json.WriteBoolean("conserved", rep.Conserved);
-                foreach (var (name, value) in rep.Scalars())
-                {
-                    WriteNumber(json, name, value);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
-
-    private static void WritePoint(Utf8JsonWriter json, PointResult r)
+    internal static void WritePoint(Utf8JsonWriter json, PointResult r)
     {
         json.WriteStartObject();
         json.WriteNumber("index", r.Point.Index);
@@ -143,32 +124,7 @@ public static class ResultWriter
         json.WriteEndObject();
     }
 
-    /// <summary>A run's time series as CSV: time_s then one column per quantity.</summary>
-    public static string SeriesCsv(ISimulationResult result)
-    {
-        SeriesTable table = result.Series();
-        var text = new StringBuilder("time_s");
-        foreach (SeriesColumn c in table.Columns)
-        {
-            text.Append(',').Append(c.Name);
-        }
-
-        text.Append('\n');
-        for (int i = 0; i < table.TimeSeconds.Count; i++)
-        {
-            text.Append(Number(table.TimeSeconds[i]));
-            foreach (SeriesColumn c in table.Columns)
-            {
-                text.Append(',').Append(Number(c.Values[i]));
-            }
-
-            text.Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, double value)
+    internal static void WriteNumber(Utf8JsonWriter json, string name, double value)
     {
         if (double.IsFinite(value))
         {
@@ -180,5 +136,5 @@ public static class ResultWriter
         }
     }
 
-    private static string Number(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+    private static string Number(double value) => InvariantNumber.Format(value);
 }

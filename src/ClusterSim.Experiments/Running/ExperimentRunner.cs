@@ -5,6 +5,7 @@ using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
 
 namespace ClusterSim.Experiments.Running;
 
@@ -14,37 +15,41 @@ namespace ClusterSim.Experiments.Running;
 /// </summary>
 public static class ExperimentRunner
 {
-    /// <summary>Runs the experiment; <paramref name="progress"/> receives the number of runs finished so far.</summary>
-    public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers, IProgress<int>? progress = null, CancellationToken cancel = default)
+    /// <summary>Runs every point in memory; <paramref name="progress"/> receives the number of runs finished so far.</summary>
+    public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers, IProgress<int>? progress = null, CancellationToken cancel = default) =>
+        Run(experiment, new RunOptions { Workers = workers }, progress is null ? null : new Progress<RunProgress>(p => progress.Report(p.Done)), cancel);
+
+    /// <summary>
+    /// Runs the points <paramref name="options"/> give this process (a shard, less those already finished when resuming)
+    /// and returns the results of every point it owns, in point order. With a directory, each point's files are written
+    /// as it finishes, so an interrupted run loses at most the points in progress.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled; points finished before are on disk.</exception>
+    /// <exception cref="AggregateException">A run failed; points finished before are on disk.</exception>
+    public static IReadOnlyList<PointResult> Run(Experiment experiment, RunOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancel = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
-        double[] saturation = MeasureSaturation(experiment, options);
-        var rates = experiment.Points.Select((p, i) => p.Serving is { } s && p.Lifecycle is null
-            ? s.Arrival.Rate ?? (s.Arrival.Load is { } load ? load * saturation[i] : double.NaN)
-            : double.NaN).ToArray();
-
-        int total = experiment.Points.Count * experiment.Replications;
-        var results = new ISimulationResult[total];
-        int done = 0;
-        Parallel.For(0, total, options, run =>
+        options.Validated();
+        var owned = experiment.Points.Where(p => options.Shard.Owns(p.Index)).ToList();
+        var finished = new SortedDictionary<int, PointResult>();
+        if (options.Resume)
         {
-            int pointIndex = run / experiment.Replications;
-            long seed = RandomStreams.ForReplication(experiment.Seed, run % experiment.Replications);
-            results[run] = RunOne(experiment.Points[pointIndex], rates[pointIndex], seed);
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            foreach (ExperimentPoint point in owned)
+            {
+                if (PointFiles.TryRead(options.Directory!, experiment, point) is { } stored)
+                {
+                    finished.Add(point.Index, stored);
+                }
+            }
+        }
 
-        return experiment.Points.Select((p, i) =>
-        {
-            var reps = results.Skip(i * experiment.Replications).Take(experiment.Replications).ToList();
-            var scalars = reps.Select(r => r.Scalars()).ToList();   // once per replication: some results derive them from long histories
-            var summaries = scalars[0].Select((s, k) => Statistics.Summarise(s.Name, scalars.Select(r => r[k].Value))).ToList();
-            return new PointResult(p, rates[i], saturation[i], reps, summaries);
-        }).ToList();
+        var pending = owned.Where(p => !finished.ContainsKey(p.Index)).ToList();
+        var pipeline = new RunPipeline(experiment, pending, options, progress, finished.Count * experiment.Replications, owned.Count * experiment.Replications);
+        pipeline.Run(MeasureRates(experiment, pending, options.Workers, cancel), result => finished.Add(result.Point.Index, result), cancel);
+        return finished.Values.ToList();
     }
 
-    private static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed) =>
+    /// <summary>One replication of a point, as its seed gives it.</summary>
+    internal static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed) =>
         point.Industry is { } industry ? IndustryRun(point, industry, seed)
         : point.Lifecycle is not null ? LifecycleRunner.Run(point, seed)
         : point.Training is { } job ? new TrainingRun(job, seed).Run()
@@ -62,14 +67,26 @@ public static class ExperimentRunner
         return new IndustryResult(lifecycle, options, IndustryModel.Run(options));
     }
 
-    /// <summary>Saturation rate per point; points that differ only in their arrival rate share one measurement.</summary>
-    private static double[] MeasureSaturation(Experiment experiment, ParallelOptions options)
+    /// <summary>
+    /// Arrival rate and saturation rate of each point (NaN where they do not apply). A load is a share of the measured
+    /// saturation rate; points that differ only in their arrival rate share one measurement.
+    /// </summary>
+    private static (double Rate, double Saturation)[] MeasureRates(Experiment experiment, IReadOnlyList<ExperimentPoint> points, int workers, CancellationToken cancel)
     {
-        var loadPoints = experiment.Points.Where(p => p.Lifecycle is null && p.Serving?.Arrival.Load is not null).Select(p => p.Serving!).DistinctBy(SaturationKey).ToList();
+        var loadPoints = points.Where(p => p.Lifecycle is null && p.Serving?.Arrival.Load is not null).Select(p => p.Serving!).DistinctBy(SaturationKey).ToList();
         var measured = new double[loadPoints.Count];
-        Parallel.For(0, loadPoints.Count, options, i => measured[i] = SaturationFinder.Measure(loadPoints[i], experiment.Seed));
+        Parallel.For(0, loadPoints.Count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel }, i => measured[i] = SaturationFinder.Measure(loadPoints[i], experiment.Seed));
         var byKey = loadPoints.Select((p, i) => (SaturationKey(p), measured[i])).ToDictionary(x => x.Item1, x => x.Item2);
-        return experiment.Points.Select(p => p.Serving is { } s && p.Lifecycle is null ? byKey.GetValueOrDefault(SaturationKey(s), double.NaN) : double.NaN).ToArray();
+        return points.Select(p =>
+        {
+            if (p.Serving is not { } s || p.Lifecycle is not null)
+            {
+                return (double.NaN, double.NaN);
+            }
+
+            double saturation = byKey.GetValueOrDefault(SaturationKey(s), double.NaN);
+            return (s.Arrival.Rate ?? (s.Arrival.Load is { } load ? load * saturation : double.NaN), saturation);
+        }).ToArray();
     }
 
     private static string SaturationKey(ServingPoint p) =>

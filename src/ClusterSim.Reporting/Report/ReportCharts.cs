@@ -1,6 +1,4 @@
 using System.Globalization;
-using ClusterSim.Core.Economics;
-using ClusterSim.Core.Inference;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
@@ -17,19 +15,19 @@ public static class ReportCharts
     {
         var charts = new List<Chart>();
         PointResult first = results[0];
-        if (first.Replications[0] is IndustryResult)
+        if (first.Point.Industry is not null)
         {
             charts.AddRange(results.Select((r, i) => Industry(r, i)));
         }
 
-        else if (first.Replications[0] is LifecycleResult { Options.Training: not null } lifecycle)
+        else if (first.Point.Lifecycle is not null && first.Point.Training is not null)
         {
-            charts.AddRange(Lifecycle(first, lifecycle));
+            charts.AddRange(Lifecycle(first));
         }
 
-        if (first.Replications[0] is TrainingResult training)
+        if (first.Point.Training is { } job && first.Point.Lifecycle is null)
         {
-            charts.Add(TrainingUtilisation(training));
+            charts.Add(TrainingUtilisation(job, first.Replications[0]));
         }
 
         if (first.Point.Serving?.TestTime is not null && results.Count > 1)
@@ -45,17 +43,20 @@ public static class ReportCharts
         return charts;
     }
 
-    private static IEnumerable<Chart> Lifecycle(PointResult point, LifecycleResult result)
+    private static IEnumerable<Chart> Lifecycle(PointResult point)
     {
+        RecordedResult result = point.Replications[0];
+        double launchDay = result.Scalar("launch_day");
+        double? crossoverDay = double.IsFinite(result.Scalar("crossover_day")) ? result.Scalar("crossover_day") : null;
         SeriesTable table = result.Series();
         double[] days = table.TimeSeconds.Select(t => t / 86_400).ToArray();
         DateOnly? launch = point.Point.Lifecycle!.LaunchDate;
-        DateOnly? origin = launch?.AddDays(-(int)Math.Round(result.LaunchDay));
+        DateOnly? origin = launch?.AddDays(-(int)Math.Round(launchDay));
         Axis time = origin is null ? new Axis("days since training started", UnitKind.Days) : new Axis("date", UnitKind.Date) { DateOrigin = origin };
-        var markers = new List<Marker> { new(result.LaunchDay, "launch") };
+        var markers = new List<Marker> { new(launchDay, "launch") };
         MetricSummary crossover = point.Metric("crossover_days_after_launch");
         string subtitle = "no crossover within the horizon";
-        if (result.CrossoverDay is { } day)
+        if (crossoverDay is { } day)
         {
             string when = origin is { } o ? o.AddDays((int)Math.Round(day)).ToString("d MMM yyyy", CultureInfo.InvariantCulture) : $"day {day:0}";
             markers.Add(new Marker(day, $"inference overtakes training: {when}"));
@@ -77,7 +78,7 @@ public static class ReportCharts
             Markers = markers,
         };
 
-        if (result.CrossoverDay is { } cross)
+        if (crossoverDay is { } cross)
         {
             // The same curves up to twice the crossover day, so the moment of crossing fills the chart.
             int[] early = Enumerable.Range(0, days.Length).Where(d => days[d] <= 2 * cross).ToArray();
@@ -85,7 +86,7 @@ public static class ReportCharts
             {
                 Id = "cumulative-cost-zoom",
                 Title = "Cumulative cost around the crossover",
-                Subtitle = string.Create(CultureInfo.InvariantCulture, $"training bill {UnitFormat.Format(result.TrainingCostUsd, UnitKind.Usd)} over {result.Options.Training!.WallDays:0} days; inference spend matches it {cross - result.LaunchDay:0} days after launch"),
+                Subtitle = string.Create(CultureInfo.InvariantCulture, $"training bill {UnitFormat.Format(result.Scalar("training_cost_usd"), UnitKind.Usd)} over {result.Scalar("training_days"):0} days; inference spend matches it {cross - launchDay:0} days after launch"),
                 X = time with { Min = 0, Max = days[early[^1]] },
                 Y = new Axis("cumulative spend", UnitKind.Usd),
                 Series =
@@ -98,7 +99,7 @@ public static class ReportCharts
         }
 
         // Only whole days of serving: the launch day and the last day are partial and would show as dips.
-        int[] full = Enumerable.Range(0, days.Length).Where(d => result.ServingHoursPerDay[d] == 24).ToArray();
+        int[] full = Enumerable.Range(0, days.Length).Where(d => table.Column("serving_hours").Values[d] == 24).ToArray();
         double[] servingDays = full.Select(d => days[d]).ToArray();
         double[] Pick(string column) => full.Select(d => table.Column(column).Values[d]).ToArray();
         yield return new Chart
@@ -123,9 +124,11 @@ public static class ReportCharts
 
     private static Chart Industry(PointResult point, int index)
     {
-        var first = (IndustryResult)point.Replications[0];
-        double[] years = first.Years.Years.Select(y => y + 0.5).ToArray();
-        double[] Mean(string prefix) => first.Years.Years.Select(y => point.Metric($"{prefix}_usd_{y}").Mean).ToArray();
+        const string Prefix = "training_usd_";
+        int[] calendar = point.Metrics.Where(m => m.Name.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(m => int.Parse(m.Name[Prefix.Length..], CultureInfo.InvariantCulture)).ToArray();
+        double[] years = calendar.Select(y => y + 0.5).ToArray();
+        double[] Mean(string prefix) => calendar.Select(y => point.Metric($"{prefix}_usd_{y}").Mean).ToArray();
         MetricSummary crossover = point.Metric("industry_crossover_year");
         string label = point.Point.Parameters.Count == 0 ? string.Empty : " (" + string.Join(", ", point.Point.Parameters.Select(p => $"{p.Key.Split('.')[^1]} = {p.Value}")) + ")";
         return new Chart
@@ -135,7 +138,7 @@ public static class ReportCharts
             Subtitle = double.IsFinite(crossover.Mean)
                 ? string.Create(CultureInfo.InvariantCulture, $"inference overtakes training in {crossover.Mean:0.0} (± {crossover.HalfWidth95:0.0}); base year simulated, other years from published trends")
                 : "no crossover after training's lead within the range; base year simulated, other years from published trends",
-            X = new Axis("year", UnitKind.Year) { Min = first.Years.Years[0], Max = first.Years.Years[^1] + 1 },
+            X = new Axis("year", UnitKind.Year) { Min = calendar[0], Max = calendar[^1] + 1 },
             Y = new Axis("spend per year", UnitKind.Usd) { Log = true },
             Series =
             [
@@ -181,17 +184,17 @@ public static class ReportCharts
         };
     }
 
-    private static Chart TrainingUtilisation(TrainingResult result)
+    private static Chart TrainingUtilisation(TrainingJob job, RecordedResult result)
     {
-        // About 160 buckets: coarse enough that a slide shows the trend, fine enough to see bad days.
-        SeriesTable table = TrainingTimeline.Build(result, 160);
+        // About 160 rows: coarse enough that a slide shows the trend, fine enough to see bad days.
+        SeriesTable table = result.Series().Coarsen(160);
         double[] days = table.TimeSeconds.Select(t => t / 86_400).ToArray();
         return new Chart
         {
             Id = "training-utilisation",
-            Title = $"Training {result.Job.Model.Name} on {result.Job.Plan.Accelerators:N0} × {result.Job.Accelerator.Name}",
-            Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time; {result.Failures} failures, effective training time {result.EffectiveTrainingFraction:P1}, MFU {result.RunMfu:P1}"),
-            X = new Axis("days", UnitKind.Days) { Min = 0, Max = result.WallDays },
+            Title = $"Training {job.Model.Name} on {job.Plan.Accelerators:N0} × {job.Accelerator.Name}",
+            Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time; {result.Scalar("failures"):0} failures, effective training time {result.Scalar("effective_training_fraction"):P1}, MFU {result.Scalar("mfu_run"):P1}"),
+            X = new Axis("days", UnitKind.Days) { Min = 0, Max = result.Scalar("wall_days") },
             Y = new Axis("share of accelerator time", UnitKind.Percent) { Max = 1 },
             Series = table.Columns.Select(c => new ChartSeries(c.Name, SeriesKind.StackedArea, days, c.Values)).ToArray(),
         };
@@ -239,9 +242,10 @@ public static class ReportCharts
             };
         }
 
-        if (shown.Replications[0] is ServingResult first)
+        QuantileTable quantiles = shown.Replications[0].Quantiles();
+        if (quantiles.Columns.Count > 0)
         {
-            double[] levels = [.. Enumerable.Range(1, 99).Select(i => i / 100.0), 0.995, 0.999];
+            IReadOnlyList<double> levels = quantiles.Levels;
             yield return new Chart
             {
                 Id = "latency-cdf",
@@ -251,9 +255,9 @@ public static class ReportCharts
                 Y = new Axis("share of requests at or below", UnitKind.Percent) { Max = 1 },
                 Series =
                 [
-                    new ChartSeries("TTFT", SeriesKind.Line, levels.Select(first.Metrics.Ttft.Quantile).ToArray(), levels),
-                    new ChartSeries("TPOT", SeriesKind.Line, levels.Select(first.Metrics.Tpot.Quantile).ToArray(), levels),
-                    new ChartSeries("end to end", SeriesKind.Line, levels.Select(first.Metrics.EndToEnd.Quantile).ToArray(), levels),
+                    new ChartSeries("TTFT", SeriesKind.Line, quantiles.Column("ttft_s").Values, levels),
+                    new ChartSeries("TPOT", SeriesKind.Line, quantiles.Column("tpot_s").Values, levels),
+                    new ChartSeries("end to end", SeriesKind.Line, quantiles.Column("e2e_s").Values, levels),
                 ],
             };
         }

@@ -1,4 +1,3 @@
-using ClusterSim.Core.Inference;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
@@ -26,7 +25,7 @@ public class ExperimentRunnerTests
         MetricSummary e2e = point.Metric("e2e_mean_s");
         Assert.Equal(4, e2e.Samples);
         Assert.True(e2e.HalfWidth95 > 0);
-        var values = point.Replications.Cast<ServingResult>().Select(r => r.Metrics.EndToEnd.Mean).ToList();
+        var values = point.Replications.Select(r => r.Scalar("e2e_mean_s")).ToList();
         Assert.Equal(values.Average(), e2e.Mean, 12);
     }
 

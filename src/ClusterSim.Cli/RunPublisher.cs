@@ -1,0 +1,50 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+using ClusterSim.Reporting.Report;
+
+namespace ClusterSim.Cli;
+
+/// <summary>What `run` and `merge` do once every point and summary.csv are in: the report and the console summary.</summary>
+internal static class RunPublisher
+{
+    /// <summary>Writes the report, prints the summary (table or JSON) and where the files are; returns the exit code.</summary>
+    public static int Publish(string directory, Experiment experiment, IReadOnlyList<PointResult> results, bool json, bool quiet)
+    {
+        string report;
+        try
+        {
+            report = HtmlReport.Write(directory, experiment, results);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write the results to {directory}: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
+
+        if (json)
+        {
+            Console.Out.Write(ResultWriter.SummaryJson(experiment, results));
+        }
+        else if (!quiet)
+        {
+            SummaryTable.Print(experiment, results);
+        }
+
+        Console.Error.WriteLine($"results: {Path.GetFullPath(directory)}");
+        Console.Error.WriteLine($"report:  {Path.GetFullPath(report)}");
+        return Conserved(results) ? ExitCodes.Success : ExitCodes.RunFailed;
+    }
+
+    /// <summary>True when every replication's invariants held; otherwise says which points broke them.</summary>
+    public static bool Conserved(IReadOnlyList<PointResult> results)
+    {
+        var broken = results.Where(r => r.Replications.Any(x => !x.Conserved)).Select(r => r.Point.Index).ToList();
+        if (broken.Count > 0)
+        {
+            Console.Error.WriteLine($"error: accounting invariants failed in point(s) {string.Join(", ", broken)} (see conserved in points/*.json)");
+        }
+
+        return broken.Count == 0;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClusterSim.Core.Metrics;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Results;
+
+/// <summary>
+/// A point's files in a results directory: points/point-NNN.json (every replication's scalars), series/point-NNN.csv
+/// and quantiles/point-NNN.csv (first replication). The JSON is written last, so its presence marks a finished point;
+/// reading the files back gives the same <see cref="PointResult"/> that wrote them.
+/// </summary>
+public static class PointFiles
+{
+    /// <summary>The point's JSON file, whose presence marks the point finished.</summary>
+    public static string JsonPath(string directory, int index) => Path.Combine(directory, "points", Id(index) + ".json");
+
+    /// <summary>Writes the point's files, the JSON last.</summary>
+    public static void Write(string directory, Experiment experiment, PointResult result)
+    {
+        string id = Id(result.Point.Index);
+        RecordedResult first = result.Replications[0];
+        AtomicFile.WriteText(Path.Combine(directory, "series", id + ".csv"), SeriesCsv(first.Series()));
+        QuantileTable quantiles = first.Quantiles();
+        if (quantiles.Columns.Count > 0)
+        {
+            AtomicFile.WriteText(Path.Combine(directory, "quantiles", id + ".csv"), Csv("level", quantiles.Levels, quantiles.Columns));
+        }
+
+        AtomicFile.WriteText(JsonPath(directory, result.Point.Index), Json(experiment, result));
+    }
+
+    /// <summary>The finished point's result, or null when its JSON is not there yet.</summary>
+    /// <exception cref="InvalidDataException">The files are there but do not hold this experiment's point.</exception>
+    public static PointResult? TryRead(string directory, Experiment experiment, ExperimentPoint point)
+    {
+        string path = JsonPath(directory, point.Index);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            JsonElement stored = json.RootElement.GetProperty("point");
+            var replications = json.RootElement.GetProperty("replications").EnumerateArray().ToList();
+            if (replications.Count != experiment.Replications)
+            {
+                throw new InvalidDataException($"{path}: holds {replications.Count} replication(s), the experiment asks for {experiment.Replications}");
+            }
+
+            string id = Id(point.Index);
+            var records = replications.Select((r, k) => new RecordedResult(
+                r.GetProperty("conserved").GetBoolean(),
+                r.EnumerateObject().Where(p => p.Name != "conserved").Select(p => (p.Name, Number(p.Value))).ToArray(),
+                k == 0 ? ReadSeries(Path.Combine(directory, "series", id + ".csv")) : SeriesTable.Empty,
+                k == 0 ? ReadQuantiles(Path.Combine(directory, "quantiles", id + ".csv")) : QuantileTable.Empty)).ToList();
+            return PointResult.Of(point, Number(stored.GetProperty("arrival_rate")), Number(stored.GetProperty("saturation_rate")), records);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a point file ClusterSim can read ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The point's JSON: its parameters, summaries and every replication's scalars.</summary>
+    public static string Json(Experiment experiment, PointResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("experiment", experiment.Name);
+            json.WritePropertyName("point");
+            ResultWriter.WritePoint(json, result);
+            json.WriteStartArray("replications");
+            foreach (RecordedResult rep in result.Replications)
+            {
+                json.WriteStartObject();
+                json.WriteBoolean("conserved", rep.Conserved);
+                foreach (var (name, value) in rep.Scalars())
+                {
+                    ResultWriter.WriteNumber(json, name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>A run's time series as CSV: time_s then one column per quantity.</summary>
+    public static string SeriesCsv(SeriesTable table) => Csv("time_s", table.TimeSeconds, table.Columns);
+
+    private static string Csv(string key, IReadOnlyList<double> keys, IReadOnlyList<SeriesColumn> columns)
+    {
+        var text = new StringBuilder(key);
+        foreach (SeriesColumn c in columns)
+        {
+            text.Append(',').Append(c.Name);
+        }
+
+        text.Append('\n');
+        for (int i = 0; i < keys.Count; i++)
+        {
+            text.Append(InvariantNumber.Format(keys[i]));
+            foreach (SeriesColumn c in columns)
+            {
+                text.Append(',').Append(InvariantNumber.Format(c.Values[i]));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static SeriesTable ReadSeries(string path)
+    {
+        var (keys, columns) = ReadCsv(path);
+        return new SeriesTable(keys, columns);
+    }
+
+    private static QuantileTable ReadQuantiles(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return QuantileTable.Empty;
+        }
+
+        var (keys, columns) = ReadCsv(path);
+        return new QuantileTable(keys, columns);
+    }
+
+    private static (double[] Keys, SeriesColumn[] Columns) ReadCsv(string path)
+    {
+        string[] lines = File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0)
+        {
+            throw new InvalidDataException($"{path}: empty; expected a header line");
+        }
+
+        string[] header = lines[0].Split(',');
+        var rows = lines.Skip(1).Select((line, i) =>
+        {
+            string[] cells = line.Split(',');
+            return cells.Length == header.Length ? cells.Select(InvariantNumber.Parse).ToArray()
+                : throw new InvalidDataException($"{path}:{i + 2}: {cells.Length} cells, the header has {header.Length}");
+        }).ToList();
+        double[] keys = rows.Select(r => r[0]).ToArray();
+        SeriesColumn[] columns = header.Skip(1).Select((name, k) => new SeriesColumn(name, string.Empty, rows.Select(r => r[k + 1]).ToArray())).ToArray();
+        return (keys, columns);
+    }
+
+    private static double Number(JsonElement value) => value.ValueKind == JsonValueKind.Null ? double.NaN : value.GetDouble();
+
+    private static string Id(int index) => "point-" + index.ToString("D3", CultureInfo.InvariantCulture);
+}

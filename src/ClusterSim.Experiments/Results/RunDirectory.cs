@@ -1,0 +1,39 @@
+namespace ClusterSim.Experiments.Results;
+
+/// <summary>What a results directory holds: which experiment wrote it, and whether that run finished.</summary>
+public static class RunDirectory
+{
+    /// <summary>True when every point is in and summary.csv has been written.</summary>
+    public static bool IsFinished(string directory) => File.Exists(Path.Combine(directory, "summary.csv"));
+
+    /// <summary>
+    /// The newest run directory under <paramref name="root"/> (results/&lt;experiment&gt;) that started but did not finish,
+    /// or null. Run ids are UTC timestamps, so the newest sorts last.
+    /// </summary>
+    public static string? LatestUnfinished(string root) =>
+        Directory.Exists(root)
+            ? Directory.GetDirectories(root).Order(StringComparer.Ordinal).LastOrDefault(d => File.Exists(ResultWriter.ResolvedPath(d)) && !IsFinished(d))
+            : null;
+
+    /// <summary>Checks that <paramref name="directory"/> holds results of exactly this experiment (same resolved text).</summary>
+    /// <exception cref="InvalidDataException">It does not; the message says what is wrong.</exception>
+    public static void CheckHolds(string directory, Files.Experiment experiment)
+    {
+        string resolved = ResultWriter.ResolvedPath(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new InvalidDataException($"{directory}: no such directory");
+        }
+
+        if (!File.Exists(resolved))
+        {
+            throw new InvalidDataException($"{directory}: not a ClusterSim results directory (no experiment.resolved.yaml)");
+        }
+
+        if (File.ReadAllText(resolved) != experiment.ResolvedText)
+        {
+            throw new InvalidDataException(
+                $"{directory}: holds results of another experiment, or of an earlier version of {Path.GetFileName(experiment.SourceFile)} (its experiment.resolved.yaml differs)");
+        }
+    }
+}

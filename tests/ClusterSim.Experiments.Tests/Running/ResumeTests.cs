@@ -1,0 +1,61 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Tests.Files;
+using ClusterSim.Experiments.Tests.Results;
+
+namespace ClusterSim.Experiments.Tests.Running;
+
+public class ResumeTests
+{
+    private static readonly Experiment Tiny = ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml");
+
+    /// <summary>Cancels the run once <paramref name="after"/> replications have finished; records every report.</summary>
+    private sealed class CancelAfter(int after, CancellationTokenSource cancel) : IProgress<RunProgress>
+    {
+        public List<RunProgress> Reports { get; } = [];
+
+        public void Report(RunProgress value)
+        {
+            Reports.Add(value);
+            if (value.Done >= after)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_run_keeps_finished_points_and_resumes_to_the_bytes_of_an_uninterrupted_one()
+    {
+        using var folder = new ResultsFolder();
+        ResultWriter.WriteSummary(folder["one"], ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["one"] }));
+
+        // One worker, stopped after three of eight replications: point 0 is complete; the run in flight when the
+        // stop came may still finish point 1, but no later one.
+        using var cancel = new CancellationTokenSource();
+        var stopper = new CancelAfter(3, cancel);
+        var options = new RunOptions { Workers = 1, Directory = folder["resumed"] };
+        Assert.ThrowsAny<OperationCanceledException>(() => ExperimentRunner.Run(Tiny, options, stopper, cancel.Token));
+        var kept = Directory.GetFiles(Path.Combine(folder["resumed"], "points")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.InRange(kept.Count, 1, 2);
+        Assert.Equal("point-000.json", kept[0]);
+        Assert.False(RunDirectory.IsFinished(folder["resumed"]));
+        Assert.Empty(Directory.GetFiles(folder["resumed"], "*.tmp", SearchOption.AllDirectories));
+
+        // Resuming reads the kept points back and runs only the replications of the others.
+        var progress = new CancelAfter(int.MaxValue, new CancellationTokenSource());
+        var results = ExperimentRunner.Run(Tiny, options with { Resume = true }, progress);
+        Assert.Equal(new RunProgress(2 * kept.Count, 8), progress.Reports[0]);
+        Assert.Equal(1 + 8 - (2 * kept.Count), progress.Reports.Count);
+        ResultWriter.WriteSummary(folder["resumed"], results);
+        Assert.Equal(ResultsFolder.Contents(folder["one"]), ResultsFolder.Contents(folder["resumed"]));
+    }
+
+    [Fact]
+    public void Resuming_needs_a_directory_and_workers_must_be_positive()
+    {
+        Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny, new RunOptions { Resume = true }));
+        Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny, new RunOptions { Workers = 0 }));
+    }
+}
