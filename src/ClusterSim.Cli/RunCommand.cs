@@ -47,7 +47,7 @@ internal static class RunCommand
         {
             Shard shard = request.Shard is null ? Shard.Whole : Shard.Parse(request.Shard, Environment.GetEnvironmentVariable);
             options = new RunOptions { Workers = request.Workers, Shard = shard, Directory = ResultsDirectory(request, experiment, shard), Resume = request.Resume }.Validated();
-            if (options.Resume)
+            if (options.Resume && !RunDirectory.IsEmpty(options.Directory!))
             {
                 RunDirectory.CheckHolds(options.Directory!, experiment);
             }

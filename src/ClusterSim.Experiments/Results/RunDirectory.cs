@@ -7,6 +7,13 @@ public static class RunDirectory
     public static bool IsFinished(string directory) => File.Exists(Path.Combine(directory, "summary.csv"));
 
     /// <summary>
+    /// True when nothing has been written to <paramref name="directory"/> yet (it may not exist): resuming it starts afresh,
+    /// which lets every task of an array job pass --resume, first start or restart alike.
+    /// </summary>
+    public static bool IsEmpty(string directory) =>
+        !Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any();
+
+    /// <summary>
     /// The newest run directory under <paramref name="root"/> (results/&lt;experiment&gt;) that started but did not finish,
     /// or null. Run ids are UTC timestamps, so the newest sorts last.
     /// </summary>
