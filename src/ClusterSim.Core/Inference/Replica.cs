@@ -61,7 +61,7 @@ public sealed class Replica : IEventHandler
         _blockTokens = model.Deployment.KvBlockTokens;
         TotalBlocks = model.Deployment.KvBlocks;
         FreeBlocks = TotalBlocks;
-        _batch = new RunningBatch(_scheduler.MaxSequences);
+        _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
         _finished = new int[_scheduler.MaxSequences];
     }
 
@@ -165,7 +165,7 @@ public sealed class Replica : IEventHandler
         {
             // Decode only: every sequence reads its whole context once.
             newTokens = _batch.Count;
-            attention = kvRead = _batch.ContextSum();
+            attention = kvRead = _batch.ContextSum;
         }
 
         for (int i = 0; !decodeOnly && i < _batch.Count; i++)
@@ -326,7 +326,7 @@ public sealed class Replica : IEventHandler
             _macroDense = new long[_macroDurations.Length];
         }
 
-        long contextSum = _batch.ContextSum();
+        long contextSum = _batch.ContextSum;
 
         long total = 0;
         long horizon = _host.NextArrivalHint;
@@ -432,7 +432,7 @@ public sealed class Replica : IEventHandler
 
         Debug.Assert(t == now, "a macro-step ends when its last iteration does");
         _metrics.Iterations += k;
-        _batch.AdvanceAll(k);
+        _ = _batch.AdvanceAll(k);
         _mayHaveFinished = true;   // k was the smallest remaining count, so at least one sequence may be done
         _macroIterations = 0;
     }
@@ -443,8 +443,7 @@ public sealed class Replica : IEventHandler
         {
             // Every sequence decoded in the previous iteration too: one token each, one shared gap, all vectorised.
             int n = _batch.Count;
-            _batch.AdvanceAll(1);
-            _mayHaveFinished |= _batch.MinRemaining() <= 0;
+            _mayHaveFinished |= _batch.AdvanceAll(1) <= 0;
             _metrics.RecordInterToken(now - _iterationStart, n, now);
             Array.Fill(_batch.LastToken, now, 0, n);
             return;
@@ -457,12 +456,12 @@ public sealed class Replica : IEventHandler
             int chunk = _batch.Chunk[i];
             if (chunk > 0)
             {
-                _batch.Prefilled[i] += chunk;
+                _batch.AddPrefill(i, chunk);
                 _batch.Chunk[i] = 0;
                 if (_batch.IsDecoding(i))
                 {
                     _prefilling--;
-                    _mayHaveFinished |= ++_batch.Generated[i] >= _batch.Target[i];
+                    _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
                     _requests.MarkFirstToken(_batch.Request[i], now);
                     if (_requests.Group(_batch.Request[i]) >= 0)
                     {
@@ -474,7 +473,7 @@ public sealed class Replica : IEventHandler
             }
             else if (_decodesRun && _batch.IsDecoding(i))
             {
-                _mayHaveFinished |= ++_batch.Generated[i] >= _batch.Target[i];
+                _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
                 if (_pendingFirstToken && _requests.FirstToken(_batch.Request[i]) < 0)
                 {
                     _requests.MarkFirstToken(_batch.Request[i], now);
@@ -548,42 +547,36 @@ public sealed class Replica : IEventHandler
             return;
         }
 
-        for (int i = 0; i < _batch.Count; i++)
+        // Most sequences are still inside their last block: a vector compare per 8 sequences finds the few that are not.
+        for (int start = 0; start < _batch.Count; start += System.Runtime.Intrinsics.Vector256<int>.Count)
         {
-            // Most sequences are still inside their last block: skip whole vectors of them at once.
-            if (i % System.Numerics.Vector<int>.Count == 0 && !_batch.AnyNeedsBlockFrom(i, _blockTokens))
+            for (uint mask = _batch.NeedsBlockMask(start); mask != 0; mask &= mask - 1)
             {
-                i += System.Numerics.Vector<int>.Count - 1;
-                continue;
-            }
+                int i = start + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                if (i >= _batch.Count)
+                {
+                    return;   // preemption removed the rest of this vector
+                }
 
-            if (!_batch.IsDecoding(i))
-            {
-                continue;
-            }
+                if (!_batch.IsDecoding(i))
+                {
+                    continue;
+                }
 
-            int tokens = _batch.Context(i) - _batch.Shared[i];
-            if (tokens <= _batch.Blocks[i] * _blockTokens)
-            {
-                continue;   // still inside its last block: the common case, without a division
-            }
+                int extra = BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
+                while (extra > FreeBlocks && _batch.Count - 1 > i)
+                {
+                    PreemptLast();
+                }
 
-            int extra = BlocksFor(tokens) - _batch.Blocks[i];
-            while (extra > FreeBlocks && _batch.Count - 1 > i)
-            {
-                PreemptLast();
-            }
+                if (extra > FreeBlocks)
+                {
+                    PreemptLast();   // i itself is now the last sequence
+                    return;
+                }
 
-            if (extra > FreeBlocks)
-            {
-                PreemptLast();   // i itself is now the last sequence
-                return;
-            }
-
-            if (extra > 0)
-            {
                 FreeBlocks -= extra;
-                _batch.Blocks[i] += extra;
+                _batch.AddBlocks(i, extra);
             }
         }
 
@@ -602,7 +595,7 @@ public sealed class Replica : IEventHandler
         _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
         _requests.ClearTransferred(_batch.Request[last]);
         _waiting.PushFront(_batch.Request[last]);
-        _batch.Count = last;
+        _batch.RemoveLast();
         _metrics.Preemptions++;
     }
 }

@@ -1,15 +1,25 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace ClusterSim.Core.Inference;
 
 /// <summary>
 /// A replica's running sequences as parallel arrays (structure of arrays), in admission order.
-/// Bulk updates over the whole batch use <see cref="Vector{T}"/>.
+/// Bulk updates over the whole batch use <see cref="Vector{T}"/>; the sum of contexts is kept as the batch changes,
+/// and each sequence carries the generated count at which it outgrows its KV blocks, so that the per-iteration checks
+/// read one or two columns.
 /// </summary>
 internal sealed class RunningBatch
 {
-    public RunningBatch(int capacity)
+    private readonly int _blockTokens;
+    private long _contextSum;
+
+    public RunningBatch(int capacity, int blockTokens)
     {
+        _blockTokens = blockTokens;
+        // Padded to whole vectors, so mask scans may read past the last sequence (lanes beyond Count are masked off).
+        capacity = ((capacity + Vector256<int>.Count - 1) / Vector256<int>.Count) * Vector256<int>.Count;
+        GrowAt = new int[capacity];
         Request = new int[capacity];
         PromptLength = new int[capacity];
         Prefilled = new int[capacity];
@@ -35,6 +45,12 @@ internal sealed class RunningBatch
     public readonly int[] GeneratedAtAdmission;
     public readonly int[] Target;
     public readonly int[] Blocks;
+
+    /// <summary>
+    /// The generated count beyond which the sequence holds more tokens than its blocks cover:
+    /// Blocks·b + Shared + GeneratedAtAdmission − Prefilled, so "needs a block" is Generated &gt; GrowAt.
+    /// </summary>
+    public readonly int[] GrowAt;
 
     /// <summary>Leading context tokens whose KV blocks belong to another sequence (a shared prompt prefix).</summary>
     public readonly int[] Shared;
@@ -79,18 +95,14 @@ internal sealed class RunningBatch
     }
 
     /// <summary>
-    /// Whether any of the <see cref="Vector{T}.Count"/> sequences from <paramref name="start"/> holds more tokens than its
-    /// blocks cover; true when fewer than a full vector remain (the caller then checks them one by one).
+    /// Bit j set when sequence <paramref name="start"/> + j (j below <see cref="Vector256{T}.Count"/>) holds more tokens than
+    /// its blocks cover; lanes at or beyond <see cref="Count"/> are clear.
     /// </summary>
-    public bool AnyNeedsBlockFrom(int start, int blockTokens)
+    public uint NeedsBlockMask(int start)
     {
-        if (start + Vector<int>.Count > Count)
-        {
-            return true;
-        }
-
-        var held = new Vector<int>(Prefilled, start) + new Vector<int>(Generated, start) - new Vector<int>(GeneratedAtAdmission, start) - new Vector<int>(Shared, start);
-        return Vector.GreaterThanAny(held, new Vector<int>(Blocks, start) * blockTokens);
+        uint mask = Vector256.GreaterThan(Vector256.Create(Generated, start), Vector256.Create(GrowAt, start)).AsUInt32().ExtractMostSignificantBits();
+        int live = Count - start;
+        return live >= Vector256<int>.Count ? mask : mask & ((1u << live) - 1);
     }
 
     /// <summary>True when every sequence's last token came at <paramref name="time"/> (vectorised).</summary>
@@ -119,47 +131,63 @@ internal sealed class RunningBatch
         return n > 0;
     }
 
-    /// <summary>Sum of every sequence's context (KV tokens held), vectorised with 64-bit accumulation.</summary>
-    public long ContextSum()
+    /// <summary>Sum of every sequence's context (KV tokens held), kept as the batch changes.</summary>
+    public long ContextSum => _contextSum;
+
+    /// <summary>Records that sequence <paramref name="i"/> prefilled <paramref name="tokens"/> more prompt tokens.</summary>
+    public void AddPrefill(int i, int tokens)
     {
-        int n = Count;
-        int i = 0;
-        int width = Vector<int>.Count;
-        var low = Vector<long>.Zero;
-        var high = Vector<long>.Zero;
-        for (; i <= n - width; i += width)
-        {
-            var context = new Vector<int>(Prefilled, i) + new Vector<int>(Generated, i) - new Vector<int>(GeneratedAtAdmission, i);
-            Vector.Widen(context, out Vector<long> a, out Vector<long> b);
-            low += a;
-            high += b;
-        }
-
-        long sum = Vector.Sum(low) + Vector.Sum(high);
-        for (; i < n; i++)
-        {
-            sum += Context(i);
-        }
-
-        return sum;
+        Prefilled[i] += tokens;
+        GrowAt[i] -= tokens;
+        _contextSum += tokens;
     }
 
-    /// <summary>Adds <paramref name="tokens"/> generated tokens to every sequence (vectorised).</summary>
-    public void AdvanceAll(int tokens)
+    /// <summary>One more output token for sequence <paramref name="i"/>; returns its generated count.</summary>
+    public int GenerateOne(int i)
+    {
+        _contextSum++;
+        return ++Generated[i];
+    }
+
+    /// <summary>Gives sequence <paramref name="i"/> <paramref name="blocks"/> more KV blocks.</summary>
+    public void AddBlocks(int i, int blocks)
+    {
+        Blocks[i] += blocks;
+        GrowAt[i] += blocks * _blockTokens;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="tokens"/> generated tokens to every sequence and returns the smallest number any still has to
+    /// produce (one vectorised pass).
+    /// </summary>
+    public int AdvanceAll(int tokens)
     {
         int n = Count;
         int i = 0;
         int width = Vector<int>.Count;
         var step = new Vector<int>(tokens);
+        var best = new Vector<int>(int.MaxValue);
         for (; i <= n - width; i += width)
         {
-            (new Vector<int>(Generated, i) + step).CopyTo(Generated, i);
+            var generated = new Vector<int>(Generated, i) + step;
+            generated.CopyTo(Generated, i);
+            best = Vector.Min(best, new Vector<int>(Target, i) - generated);
+        }
+
+        int min = int.MaxValue;
+        for (int lane = 0; lane < width; lane++)
+        {
+            min = Math.Min(min, best[lane]);
         }
 
         for (; i < n; i++)
         {
             Generated[i] += tokens;
+            min = Math.Min(min, Target[i] - Generated[i]);
         }
+
+        _contextSum += (long)tokens * n;
+        return min;
     }
 
     public void Append(int request, int promptLength, int generated, int target, int blocks, long now, int shared = 0, int prefilled = 0)
@@ -173,13 +201,23 @@ internal sealed class RunningBatch
         GeneratedAtAdmission[i] = generated;
         Target[i] = target;
         Blocks[i] = blocks;
+        GrowAt[i] = (blocks * _blockTokens) + shared + generated - Prefilled[i];
         Chunk[i] = 0;
         LastToken[i] = now;
+        _contextSum += Prefilled[i];
+    }
+
+    /// <summary>Removes the last sequence (a preemption).</summary>
+    public void RemoveLast()
+    {
+        _contextSum -= Context(Count - 1);
+        Count--;
     }
 
     /// <summary>Removes sequence <paramref name="index"/>, keeping the others in order (one block move per column).</summary>
     public void RemoveAt(int index)
     {
+        _contextSum -= Context(index);
         int tail = Count - index - 1;
         if (tail > 0)
         {
@@ -191,25 +229,11 @@ internal sealed class RunningBatch
             Array.Copy(Target, index + 1, Target, index, tail);
             Array.Copy(Shared, index + 1, Shared, index, tail);
             Array.Copy(Blocks, index + 1, Blocks, index, tail);
+            Array.Copy(GrowAt, index + 1, GrowAt, index, tail);
             Array.Copy(Chunk, index + 1, Chunk, index, tail);
             Array.Copy(LastToken, index + 1, LastToken, index, tail);
         }
 
         Count--;
-    }
-
-    /// <summary>Moves sequence <paramref name="from"/> to slot <paramref name="to"/> (order-preserving compaction).</summary>
-    public void Move(int from, int to)
-    {
-        Request[to] = Request[from];
-        PromptLength[to] = PromptLength[from];
-        Prefilled[to] = Prefilled[from];
-        Generated[to] = Generated[from];
-        GeneratedAtAdmission[to] = GeneratedAtAdmission[from];
-        Target[to] = Target[from];
-        Shared[to] = Shared[from];
-        Blocks[to] = Blocks[from];
-        Chunk[to] = Chunk[from];
-        LastToken[to] = LastToken[from];
     }
 }
