@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Performance;
 using ClusterSim.Core.Queueing;
@@ -168,19 +170,31 @@ public sealed class Replica : IEventHandler
             attention = kvRead = _batch.ContextSum;
         }
 
-        for (int i = 0; !decodeOnly && i < _batch.Count; i++)
+        if (!decodeOnly)
         {
-            int chunk = _batch.Chunk[i];
-            if (chunk > 0)
+            // Only prefilling sequences carry chunks; decoding ones (when they run) together read every context but the
+            // prefilling ones'. Contexts and prefill attention are whole or half numbers, so the sums are exact in any order.
+            long decodeContext = _batch.ContextSum;
+            for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
             {
-                attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
-                kvRead += _batch.Prefilled[i];
+                for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
+                {
+                    int i = start + BitOperations.TrailingZeroCount(mask);
+                    decodeContext -= _batch.Prefilled[i];
+                    int chunk = _batch.Chunk[i];
+                    if (chunk > 0)
+                    {
+                        attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
+                        kvRead += _batch.Prefilled[i];
+                    }
+                }
             }
-            else if (_decodesRun && _batch.IsDecoding(i))
+
+            if (_decodesRun)
             {
-                newTokens++;
-                attention += _batch.Context(i);
-                kvRead += _batch.Context(i);
+                newTokens += _batch.Count - _prefilling;
+                attention += decodeContext;
+                kvRead += decodeContext;
             }
         }
 
@@ -392,18 +406,7 @@ public sealed class Replica : IEventHandler
         int k = _macroIterations;
         int n = _batch.Count;
         long firstEnd = _iterationStart + Math.Abs(_macroDurations[0]);
-        if (_batch.AllLastTokensAt(_iterationStart))
-        {
-            _metrics.RecordInterToken(firstEnd - _iterationStart, n, firstEnd);   // one shared gap: one weighted update
-        }
-        else
-        {
-            for (int i = 0; i < n; i++)
-            {
-                _metrics.RecordInterToken(firstEnd - _batch.LastToken[i], 1, firstEnd);
-            }
-        }
-
+        RecordGapRuns(firstEnd, n);
         Array.Fill(_batch.LastToken, now, 0, n);
 
         long t = firstEnd;
@@ -439,66 +442,118 @@ public sealed class Replica : IEventHandler
 
     private void ApplyIteration(long now)
     {
-        if (_decodeOnlyIteration && !_pendingFirstToken && _batch.AllLastTokensAt(_iterationStart))
+        if (_decodeOnlyIteration && !_pendingFirstToken)
         {
-            // Every sequence decoded in the previous iteration too: one token each, one shared gap, all vectorised.
-            int n = _batch.Count;
+            // Every sequence decodes one token: advance them all in one vectorised pass and record the gaps in runs.
             _mayHaveFinished |= _batch.AdvanceAll(1) <= 0;
-            _metrics.RecordInterToken(now - _iterationStart, n, now);
-            Array.Fill(_batch.LastToken, now, 0, n);
+            RecordGapRuns(now, _batch.Count);
+            Array.Fill(_batch.LastToken, now, 0, _batch.Count);
             return;
         }
 
-        // Sequences that also decoded in the previous iteration share one gap (this iteration's length): one weighted sketch update.
-        int sameGap = 0;
-        for (int i = 0; i < _batch.Count; i++)
+        if (!_decodesRun)
         {
-            int chunk = _batch.Chunk[i];
-            if (chunk > 0)
+            // A prefill-only iteration (continuous or static batching): only sequences with a prompt chunk change.
+            for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
             {
-                _batch.AddPrefill(i, chunk);
-                _batch.Chunk[i] = 0;
-                if (_batch.IsDecoding(i))
+                for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
                 {
-                    _prefilling--;
-                    _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
-                    _requests.MarkFirstToken(_batch.Request[i], now);
-                    if (_requests.Group(_batch.Request[i]) >= 0)
+                    int i = start + BitOperations.TrailingZeroCount(mask);
+                    if (_batch.Chunk[i] > 0)
                     {
-                        _host.OnFirstToken(this, _batch.Request[i], now);
+                        FinishChunk(i, now);
                     }
-
-                    _batch.LastToken[i] = now;
                 }
             }
-            else if (_decodesRun && _batch.IsDecoding(i))
+
+            return;
+        }
+
+        // Runs of sequences with the same gap since their last token (all that decoded in the previous iteration, or all
+        // that waited out the same prefill iteration) are recorded as one weighted sketch update each.
+        long runGap = -1;
+        int runLength = 0;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            if (_batch.Chunk[i] > 0)
+            {
+                FinishChunk(i, now);
+            }
+            else if (_batch.IsDecoding(i))
             {
                 _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
                 if (_pendingFirstToken && _requests.FirstToken(_batch.Request[i]) < 0)
                 {
                     _requests.MarkFirstToken(_batch.Request[i], now);
                 }
-                else if (_batch.LastToken[i] == _iterationStart)
-                {
-                    sameGap++;
-                }
                 else
                 {
-                    _metrics.RecordInterToken(now - _batch.LastToken[i], 1, now);
+                    long gap = now - _batch.LastToken[i];
+                    if (gap != runGap)
+                    {
+                        if (runLength > 0)
+                        {
+                            _metrics.RecordInterToken(runGap, runLength, now);
+                        }
+
+                        runGap = gap;
+                        runLength = 0;
+                    }
+
+                    runLength++;
                 }
 
                 _batch.LastToken[i] = now;
             }
         }
 
-        if (sameGap > 0)
+        if (runLength > 0)
         {
-            _metrics.RecordInterToken(now - _iterationStart, sameGap, now);
+            _metrics.RecordInterToken(runGap, runLength, now);
         }
 
-        if (_decodesRun)
+        _pendingFirstToken = false;   // every decoding sequence produced a token, so every first token is marked
+    }
+
+    /// <summary>Sequence <paramref name="i"/> prefilled its chunk; when that ends its prompt, it emits its first token.</summary>
+    private void FinishChunk(int i, long now)
+    {
+        _batch.AddPrefill(i, _batch.Chunk[i]);
+        _batch.Chunk[i] = 0;
+        if (_batch.IsDecoding(i))
         {
-            _pendingFirstToken = false;   // every decoding sequence produced a token, so every first token is marked
+            _prefilling--;
+            _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
+            _requests.MarkFirstToken(_batch.Request[i], now);
+            if (_requests.Group(_batch.Request[i]) >= 0)
+            {
+                _host.OnFirstToken(this, _batch.Request[i], now);
+            }
+
+            _batch.LastToken[i] = now;
+        }
+    }
+
+    /// <summary>
+    /// Records the gap from each of the first <paramref name="n"/> sequences' last token to a token at <paramref name="at"/>,
+    /// consecutive equal gaps as one weighted update (all that decoded in the previous iteration share one, as do all
+    /// that waited out a prefill).
+    /// </summary>
+    private void RecordGapRuns(long at, int n)
+    {
+        long[] last = _batch.LastToken;
+        int i = 0;
+        while (i < n)
+        {
+            long from = last[i];
+            int run = i + 1;
+            while (run < n && last[run] == from)
+            {
+                run++;
+            }
+
+            _metrics.RecordInterToken(at - from, run - i, at);
+            i = run;
         }
     }
 
@@ -506,13 +561,17 @@ public sealed class Replica : IEventHandler
     {
         _mayHaveFinished = false;
         int finished = 0;
-        for (int i = 0; i < _batch.Count; i++)
+        for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
         {
-            if (_batch.Generated[i] < _batch.Target[i])
+            for (uint mask = _batch.FinishedMask(start); mask != 0; mask &= mask - 1)
             {
-                continue;
+                _finished[finished++] = start + BitOperations.TrailingZeroCount(mask);
             }
+        }
 
+        for (int f = 0; f < finished; f++)
+        {
+            int i = _finished[f];
             int id = _batch.Request[i];
             if (!_batch.IsDecoding(i))
             {
@@ -528,7 +587,6 @@ public sealed class Replica : IEventHandler
             _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
             _host.OnCompleted(id, now);
             _requests.Release(id);
-            _finished[finished++] = i;
         }
 
         // Few sequences finish per iteration: remove them from the back, each a block move of the tail.

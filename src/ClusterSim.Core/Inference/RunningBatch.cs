@@ -98,37 +98,21 @@ internal sealed class RunningBatch
     /// Bit j set when sequence <paramref name="start"/> + j (j below <see cref="Vector256{T}.Count"/>) holds more tokens than
     /// its blocks cover; lanes at or beyond <see cref="Count"/> are clear.
     /// </summary>
-    public uint NeedsBlockMask(int start)
+    public uint NeedsBlockMask(int start) =>
+        Live(start, Vector256.GreaterThan(Vector256.Create(Generated, start), Vector256.Create(GrowAt, start)).AsUInt32().ExtractMostSignificantBits());
+
+    /// <summary>Bit j set when sequence <paramref name="start"/> + j is still prefilling its prompt; lanes at or beyond <see cref="Count"/> are clear.</summary>
+    public uint PrefillingMask(int start) =>
+        Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits() ^ 0xFFu);
+
+    /// <summary>Bit j set when sequence <paramref name="start"/> + j has produced every token it should; lanes at or beyond <see cref="Count"/> are clear.</summary>
+    public uint FinishedMask(int start) =>
+        Live(start, Vector256.GreaterThanOrEqual(Vector256.Create(Generated, start), Vector256.Create(Target, start)).AsUInt32().ExtractMostSignificantBits());
+
+    private uint Live(int start, uint mask)
     {
-        uint mask = Vector256.GreaterThan(Vector256.Create(Generated, start), Vector256.Create(GrowAt, start)).AsUInt32().ExtractMostSignificantBits();
         int live = Count - start;
         return live >= Vector256<int>.Count ? mask : mask & ((1u << live) - 1);
-    }
-
-    /// <summary>True when every sequence's last token came at <paramref name="time"/> (vectorised).</summary>
-    public bool AllLastTokensAt(long time)
-    {
-        int n = Count;
-        int i = 0;
-        int width = Vector<long>.Count;
-        var target = new Vector<long>(time);
-        for (; i <= n - width; i += width)
-        {
-            if (!Vector.EqualsAll(new Vector<long>(LastToken, i), target))
-            {
-                return false;
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            if (LastToken[i] != time)
-            {
-                return false;
-            }
-        }
-
-        return n > 0;
     }
 
     /// <summary>Sum of every sequence's context (KV tokens held), kept as the batch changes.</summary>
