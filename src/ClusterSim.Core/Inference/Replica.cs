@@ -469,6 +469,30 @@ public sealed class Replica : IEventHandler
             return;
         }
 
+        if (!_pendingFirstToken)
+        {
+            // Prefill chunks alongside decodes (chunked prefill): decoding sequences advance in one vectorised pass, then
+            // the chunks are applied. Stamping the prefilling sequences too is harmless: nothing reads their last token
+            // before the chunk that ends their prompt sets it.
+            _mayHaveFinished |= _batch.AdvanceDecoding() <= 0;
+            RecordGapRuns(now, _batch.Count, decodingOnly: true);
+            Array.Fill(_batch.LastToken, now, 0, _batch.Count);
+            for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
+            {
+                for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
+                {
+                    int i = start + BitOperations.TrailingZeroCount(mask);
+                    if (_batch.Chunk[i] > 0)
+                    {
+                        FinishChunk(i, now);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        // First tokens still to mark (siblings sharing a whole prompt): one by one.
         // Runs of sequences with the same gap since their last token (all that decoded in the previous iteration, or all
         // that waited out the same prefill iteration) are recorded as one weighted sketch update each.
         long runGap = -1;
@@ -535,25 +559,39 @@ public sealed class Replica : IEventHandler
     }
 
     /// <summary>
-    /// Records the gap from each of the first <paramref name="n"/> sequences' last token to a token at <paramref name="at"/>,
-    /// consecutive equal gaps as one weighted update (all that decoded in the previous iteration share one, as do all
-    /// that waited out a prefill).
+    /// Records the gap from each of the first <paramref name="n"/> sequences' last token (decoding ones only, if asked) to a
+    /// token at <paramref name="at"/>, consecutive equal gaps as one weighted update (all that decoded in the previous
+    /// iteration share one, as do all that waited out a prefill).
     /// </summary>
-    private void RecordGapRuns(long at, int n)
+    private void RecordGapRuns(long at, int n, bool decodingOnly = false)
     {
         long[] last = _batch.LastToken;
-        int i = 0;
-        while (i < n)
+        long runFrom = -1;
+        int runLength = 0;
+        for (int i = 0; i < n; i++)
         {
-            long from = last[i];
-            int run = i + 1;
-            while (run < n && last[run] == from)
+            if (decodingOnly && !_batch.IsDecoding(i))
             {
-                run++;
+                continue;
             }
 
-            _metrics.RecordInterToken(at - from, run - i, at);
-            i = run;
+            if (last[i] != runFrom)
+            {
+                if (runLength > 0)
+                {
+                    _metrics.RecordInterToken(at - runFrom, runLength, at);
+                }
+
+                runFrom = last[i];
+                runLength = 0;
+            }
+
+            runLength++;
+        }
+
+        if (runLength > 0)
+        {
+            _metrics.RecordInterToken(at - runFrom, runLength, at);
         }
     }
 
@@ -605,7 +643,15 @@ public sealed class Replica : IEventHandler
             return;
         }
 
-        // Most sequences are still inside their last block: a vector compare per 8 sequences finds the few that are not.
+        // The common case: the few sequences that crossed into a new block take one each, and there are enough free.
+        int grown = _batch.TryGrowOneBlockEach(FreeBlocks);
+        if (grown >= 0)
+        {
+            FreeBlocks -= grown;
+            return;
+        }
+
+        // Otherwise one by one, in batch order, preempting from the back: a vector compare per 8 sequences finds them.
         for (int start = 0; start < _batch.Count; start += System.Runtime.Intrinsics.Vector256<int>.Count)
         {
             for (uint mask = _batch.NeedsBlockMask(start); mask != 0; mask &= mask - 1)

@@ -101,6 +101,76 @@ internal sealed class RunningBatch
     public uint NeedsBlockMask(int start) =>
         Live(start, Vector256.GreaterThan(Vector256.Create(Generated, start), Vector256.Create(GrowAt, start)).AsUInt32().ExtractMostSignificantBits());
 
+    /// <summary>
+    /// One more output token for every decoding sequence (prefilling ones are left alone); returns the smallest number
+    /// any decoding sequence still has to produce (one vectorised pass).
+    /// </summary>
+    public int AdvanceDecoding()
+    {
+        int n = Count;
+        int width = Vector256<int>.Count;
+        var best = Vector256.Create(int.MaxValue);
+        var advanced = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += width)
+        {
+            // Lanes past Count hold stale values; they are excluded from the minimum and their writes are never read.
+            Vector256<int> decoding = Vector256.Equals(Vector256.Create(Prefilled, i), Vector256.Create(PromptLength, i))
+                & Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            Vector256<int> generated = Vector256.Create(Generated, i) - decoding;   // decoding lanes are −1
+            generated.CopyTo(Generated, i);
+            advanced -= decoding;
+            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, Vector256.Create(Target, i) - generated), best);
+        }
+
+        _contextSum += Vector256.Sum(advanced);
+        int min = int.MaxValue;
+        for (int lane = 0; lane < width; lane++)
+        {
+            min = Math.Min(min, best[lane]);
+        }
+
+        return min;
+    }
+
+    /// <summary>
+    /// When every sequence that outgrew its blocks needs exactly one more and there are at least that many free, gives
+    /// each one block (vectorised) and returns how many were given; otherwise changes nothing and returns −1.
+    /// </summary>
+    public int TryGrowOneBlockEach(int freeBlocks)
+    {
+        int n = Count;
+        int width = Vector256<int>.Count;
+        var needing = Vector256<int>.Zero;
+        var blockTokens = Vector256.Create(_blockTokens);
+        for (int i = 0; i < n; i += width)
+        {
+            Vector256<int> live = Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            Vector256<int> excess = Vector256.Create(Generated, i) - Vector256.Create(GrowAt, i);
+            if (((Vector256.GreaterThan(excess, blockTokens) & live) != Vector256<int>.Zero))
+            {
+                return -1;   // a sequence needs more than one block (after a macro-step): the caller goes one by one
+            }
+
+            needing -= Vector256.GreaterThan(excess, Vector256<int>.Zero) & live;
+        }
+
+        int count = Vector256.Sum(needing);
+        if (count == 0 || count > freeBlocks)
+        {
+            return count == 0 ? 0 : -1;
+        }
+
+        for (int i = 0; i < n; i += width)
+        {
+            Vector256<int> grow = Vector256.GreaterThan(Vector256.Create(Generated, i) - Vector256.Create(GrowAt, i), Vector256<int>.Zero)
+                & Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            (Vector256.Create(Blocks, i) - grow).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) + (grow & blockTokens)).CopyTo(GrowAt, i);
+        }
+
+        return count;
+    }
+
     /// <summary>Bit j set when sequence <paramref name="start"/> + j is still prefilling its prompt; lanes at or beyond <see cref="Count"/> are clear.</summary>
     public uint PrefillingMask(int start) =>
         Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits() ^ 0xFFu);
