@@ -268,28 +268,25 @@ public sealed class Replica : IEventHandler
         int budget = chunked ? Math.Max(0, _scheduler.MaxBatchedTokens - decoding) : _scheduler.MaxBatchedTokens;
         bool limitTokens = _scheduler.Kind != SchedulerKind.Static;
         int total = 0;
-        for (int i = 0; i < _batch.Count; i++)
+        bool full = false;
+        for (int start = 0; !full && start < _batch.Count; start += Vector256<int>.Count)
         {
-            if (_batch.IsDecoding(i))
+            // Prompts are chunked in batch order until the token budget is spent.
+            for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
             {
-                continue;
-            }
+                int i = start + BitOperations.TrailingZeroCount(mask);
+                int remaining = _batch.PromptLength[i] - _batch.Prefilled[i];
+                int chunk = chunked ? Math.Min(remaining, budget) : remaining;
+                full = chunk <= 0 || (limitTokens && !chunked && total > 0 && total + chunk > budget);
+                if (full)
+                {
+                    break;
+                }
 
-            int remaining = _batch.PromptLength[i] - _batch.Prefilled[i];
-            int chunk = chunked ? Math.Min(remaining, budget) : remaining;
-            if (limitTokens && !chunked && total > 0 && total + chunk > budget)
-            {
-                break;
+                _batch.Chunk[i] = chunk;
+                budget -= chunk;
+                total += chunk;
             }
-
-            if (chunk <= 0)
-            {
-                break;
-            }
-
-            _batch.Chunk[i] = chunk;
-            budget -= chunk;
-            total += chunk;
         }
 
         if (total == 0)
