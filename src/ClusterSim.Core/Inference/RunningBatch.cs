@@ -182,7 +182,7 @@ internal sealed class RunningBatch
     private uint Live(int start, uint mask)
     {
         int live = Count - start;
-        return live >= Vector256<int>.Count ? mask : mask & ((1u << live) - 1);
+        return live >= Vector256<int>.Count ? mask : live <= 0 ? 0 : mask & ((1u << live) - 1);
     }
 
     /// <summary>Sum of every sequence's context (KV tokens held), kept as the batch changes.</summary>

@@ -1,0 +1,117 @@
+using ClusterSim.Core.Inference;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+/// <summary>The vectorised batch operations agree with their one-sequence-at-a-time definitions, on batches of every length.</summary>
+public class RunningBatchTests
+{
+    private const int BlockTokens = 16;
+
+    /// <summary>A batch of <paramref name="n"/> sequences, some still prefilling, each with the blocks its context needs (some one token short).</summary>
+    private static RunningBatch Batch(int n, int seed)
+    {
+        var random = new System.Random(seed);
+        var batch = new RunningBatch(64, BlockTokens);
+        for (int i = 0; i < n; i++)
+        {
+            int prompt = random.Next(1, 200);
+            int shared = random.Next(4) == 0 ? random.Next(0, prompt) : 0;
+            int delivered = random.Next(3) == 0 ? random.Next(0, 40) : 0;
+            int blocks = (prompt - shared + BlockTokens - 1) / BlockTokens;
+            batch.Append(i, prompt, delivered, delivered + random.Next(1, 300), blocks, now: 0, shared);
+            if (random.Next(3) > 0)
+            {
+                batch.AddPrefill(i, prompt - batch.Prefilled[i]);   // finished its prompt: decoding
+                for (int t = random.Next(0, 40); t > 0; t--)
+                {
+                    batch.GenerateOne(i);
+                    int need = (batch.Context(i) - shared + BlockTokens - 1) / BlockTokens - batch.Blocks[i];
+                    if (need > 0 && random.Next(5) > 0)
+                    {
+                        batch.AddBlocks(i, need);
+                    }
+                }
+            }
+        }
+
+        return batch;
+    }
+
+    private static bool NeedsBlock(RunningBatch b, int i) => b.Context(i) - b.Shared[i] > b.Blocks[i] * BlockTokens;
+
+    private static long ContextSum(RunningBatch b) => Enumerable.Range(0, b.Count).Sum(i => (long)b.Context(i));
+
+    public static TheoryData<int> Lengths() => new(0, 1, 7, 8, 9, 31, 64);
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Masks_select_exactly_the_sequences_their_definitions_do(int n)
+    {
+        RunningBatch batch = Batch(n, seed: n);
+        for (int start = 0; start < 64; start += 8)
+        {
+            for (int lane = 0; lane < 8; lane++)
+            {
+                int i = start + lane;
+                uint bit = 1u << lane;
+                Assert.Equal(i < n && !batch.IsDecoding(i), (batch.PrefillingMask(start) & bit) != 0);
+                Assert.Equal(i < n && batch.Generated[i] >= batch.Target[i], (batch.FinishedMask(start) & bit) != 0);
+                Assert.Equal(i < n && NeedsBlock(batch, i), (batch.NeedsBlockMask(start) & bit) != 0);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Advancing_decoders_leaves_prefilling_sequences_and_keeps_the_context_sum(int n)
+    {
+        RunningBatch batch = Batch(n, seed: 100 + n);
+        int[] before = batch.Generated[..n];
+        bool[] decoding = Enumerable.Range(0, n).Select(batch.IsDecoding).ToArray();
+
+        int min = batch.AdvanceDecoding();
+
+        Assert.Equal(Enumerable.Range(0, n).Select(i => before[i] + (decoding[i] ? 1 : 0)), batch.Generated[..n]);
+        int expected = Enumerable.Range(0, n).Where(i => decoding[i]).Select(i => batch.Target[i] - batch.Generated[i]).DefaultIfEmpty(int.MaxValue).Min();
+        Assert.Equal(expected, min);
+        Assert.Equal(ContextSum(batch), batch.ContextSum);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Growing_one_block_each_gives_every_sequence_the_blocks_it_needs_or_changes_nothing(int n)
+    {
+        RunningBatch batch = Batch(n, seed: 200 + n);
+        int needing = Enumerable.Range(0, n).Count(i => NeedsBlock(batch, i));
+        int[] blocks = batch.Blocks[..n];
+
+        Assert.Equal(needing == 0 ? 0 : -1, batch.TryGrowOneBlockEach(needing - 1));   // one block short: nothing happens
+        Assert.Equal(blocks, batch.Blocks[..n]);
+
+        Assert.Equal(needing, batch.TryGrowOneBlockEach(needing));
+        Assert.All(Enumerable.Range(0, n), i => Assert.False(NeedsBlock(batch, i)));
+        Assert.Equal(blocks.Sum() + needing, batch.Blocks[..n].Sum());
+    }
+
+    [Fact]
+    public void A_sequence_short_of_two_blocks_is_left_to_the_caller()
+    {
+        var batch = new RunningBatch(8, BlockTokens);
+        batch.Append(0, promptLength: 16, generated: 0, target: 100, blocks: 1, now: 0);
+        batch.AddPrefill(0, 16);
+        Assert.Equal(80, batch.AdvanceAll(20));   // 36 tokens in 1 block: two more needed (as after a macro-step)
+        Assert.Equal(-1, batch.TryGrowOneBlockEach(10));
+        Assert.Equal(1, batch.Blocks[0]);
+    }
+
+    [Fact]
+    public void Removing_sequences_keeps_the_context_sum()
+    {
+        RunningBatch batch = Batch(20, seed: 3);
+        batch.RemoveAt(5);
+        batch.RemoveLast();
+        batch.RemoveAt(0);
+        Assert.Equal(17, batch.Count);
+        Assert.Equal(ContextSum(batch), batch.ContextSum);
+    }
+}
