@@ -12,20 +12,35 @@ namespace ClusterSim.Bench;
 /// </summary>
 internal static class ScaleHarness
 {
-    public static void Run(long requests, int repeats)
-    {
-        var deployment = new ServingDeployment
+    /// <summary>The replica: Llama 3.1 8B in FP8 on one H100, chunked prefill, up to 256 sequences.</summary>
+    public static ReplicaGroup Group { get; } = new(
+        new ServingDeployment
         {
             Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
             Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
             Weights = Precision.FP8,
             KvCache = Precision.FP8,
             Efficiency = CalibratedEfficiency.Hopper,
-        };
-        var group = new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 });
-        TokenLengths Prompt() => TokenLengths.LogNormalFromMeanMedian(512, 350, 8192);
-        TokenLengths Output() => TokenLengths.LogNormalFromMeanMedian(256, 180, 4096);
+        },
+        new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 });
 
+    public static TokenLengths Prompt() => TokenLengths.LogNormalFromMeanMedian(512, 350, 8192);
+
+    public static TokenLengths Output() => TokenLengths.LogNormalFromMeanMedian(256, 180, 4096);
+
+    /// <summary>Poisson arrivals at <paramref name="rate"/> per second until <paramref name="requests"/> have arrived.</summary>
+    public static ServingScenario Open(double rate, long requests, int seed) => new()
+    {
+        Replicas = [Group],
+        Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), Prompt(), Output(), s),
+        MaxRequests = requests,
+        SeriesIntervalSeconds = 60,
+        Seed = seed,
+    };
+
+    public static void Run(long requests, int repeats)
+    {
+        ReplicaGroup group = Group;
         double saturation = new ServingCluster(new ServingScenario
         {
             Replicas = [group],
@@ -38,14 +53,7 @@ internal static class ScaleHarness
         var rates = new List<double>();
         for (int i = 0; i < repeats; i++)
         {
-            var scenario = new ServingScenario
-            {
-                Replicas = [group],
-                Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), Prompt(), Output(), s),
-                MaxRequests = requests,
-                SeriesIntervalSeconds = 60,
-                Seed = i + 1,
-            };
+            ServingScenario scenario = Open(rate, requests, i + 1);
             GC.Collect();
             var clock = Stopwatch.StartNew();
             ServingResult result = new ServingCluster(scenario).Run();
