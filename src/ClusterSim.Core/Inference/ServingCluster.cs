@@ -96,7 +96,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     {
         for (int i = 0; i < _source.InitialRequests && _generated < _scenario.MaxRequests; i++)
         {
-            _simulator.ScheduleAt(0, this, ClosedLoopArrival);
+            _simulator.ScheduleAt(_source.NextInitialArrival(), this, ClosedLoopArrival);
             _generated++;
         }
 
@@ -174,12 +174,16 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         _lastCompletion = now;
-        if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests && now + _source.ThinkNanos <= _horizon)
+        if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests)
         {
-            _generated++;
-            _lastGeneratedAt = now;
-            _completedWhenLastGenerated = TotalCompleted;
-            _simulator.ScheduleAt(now + _source.ThinkNanos, this, ClosedLoopArrival);
+            long next = now + _source.NextThinkNanos();
+            if (next <= _horizon)
+            {
+                _generated++;
+                _lastGeneratedAt = now;
+                _completedWhenLastGenerated = TotalCompleted;
+                _simulator.ScheduleAt(next, this, ClosedLoopArrival);
+            }
         }
     }
 
@@ -303,7 +307,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         if (_source.IsClosedLoop && _generated < _scenario.MaxRequests)
         {
             _generated++;
-            _simulator.ScheduleAt(now + Math.Max(1, _source.ThinkNanos), this, ClosedLoopArrival);
+            _simulator.ScheduleAt(now + Math.Max(1, _source.NextThinkNanos()), this, ClosedLoopArrival);
         }
     }
 

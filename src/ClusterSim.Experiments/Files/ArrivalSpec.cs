@@ -2,9 +2,18 @@ using ClusterSim.Core.Inference.Workload;
 
 namespace ClusterSim.Experiments.Files;
 
-/// <summary>An arrival process as written in an experiment file; <see cref="Load"/> (a fraction of saturation) resolves to a rate at run time.</summary>
+/// <summary>
+/// An arrival process as written in an experiment file; <see cref="Load"/> (a fraction of saturation) resolves to a rate at
+/// run time. Closed loops use <see cref="Concurrency"/>, the think time (fixed or exponential) and a ramp-up.
+/// </summary>
 public sealed record ArrivalSpec(string Kind, double? Rate, double? Load, double Cv, double Amplitude, double PeriodSeconds, int Concurrency, double ThinkSeconds)
 {
+    /// <summary>Closed loop: how think times are drawn.</summary>
+    public ThinkTime Think { get; init; } = ThinkTime.Fixed;
+
+    /// <summary>Closed loop: users start at uniform random times over this many seconds (0: all at once).</summary>
+    public double RampSeconds { get; init; }
+
     /// <summary>The process at the given rate.</summary>
     public ArrivalProcess Build(double rate) => Kind switch
     {

@@ -40,6 +40,7 @@ public static class ExperimentLoader
         ["int4"] = Precision.INT4,
     };
 
+    private static readonly Dictionary<string, ThinkTime> ThinkTimes = new() { ["fixed"] = ThinkTime.Fixed, ["exponential"] = ThinkTime.Exponential };
     private static readonly Dictionary<string, string> ArrivalKinds = new[] { "poisson", "gamma", "constant", "diurnal", "closed-loop", "trace" }.ToDictionary(k => k);
     private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
 
@@ -295,7 +296,7 @@ public static class ExperimentLoader
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
         }
 
-        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s");
+        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s", "think", "ramp_s");
         string arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", "poisson", ArrivalKinds);
         double? rate = YamlReader.Child(arrivalNode, "rate") is null ? null : r.Number(arrivalNode, "rate", "workload.arrival", 1, 0, exclusiveMin: true);
         double? load = YamlReader.Child(arrivalNode, "load") is null ? null : r.Number(arrivalNode, "load", "workload.arrival", 0.5, 0, 10, exclusiveMin: true);
@@ -312,7 +313,11 @@ public static class ExperimentLoader
             r.Number(arrivalNode, "amplitude", "workload.arrival", 0.5, 0, 1),
             r.Number(arrivalNode, "period_s", "workload.arrival", 86_400, 0, exclusiveMin: true),
             r.Integer(arrivalNode, "concurrency", "workload.arrival", 16, 1, 10_000_000),
-            r.Number(arrivalNode, "think_s", "workload.arrival", 0, 0));
+            r.Number(arrivalNode, "think_s", "workload.arrival", 0, 0))
+        {
+            Think = r.Choice(arrivalNode, "think", "workload.arrival", ThinkTime.Fixed, ThinkTimes),
+            RampSeconds = r.Number(arrivalNode, "ramp_s", "workload.arrival", 0, 0),
+        };
 
         IReadOnlyList<TraceRecord>? trace = null;
         YamlMappingNode? traceNode = r.Mapping(YamlReader.Child(workload, "trace"), "workload.trace", "file");
@@ -491,7 +496,7 @@ public static class ExperimentLoader
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;
         string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";
-        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  requests: {p.Requests}");

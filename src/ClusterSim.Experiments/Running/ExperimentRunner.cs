@@ -99,7 +99,8 @@ public static class ExperimentRunner
         Router = p.Router,
         Workload = streams => p.Arrival.Kind switch
         {
-            "closed-loop" => RequestSource.ClosedLoop(p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams),
+            "closed-loop" => RequestSource.ClosedLoop(
+                p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams, p.Arrival.Think, SimTime.FromSeconds(p.Arrival.RampSeconds)),
             "trace" => RequestSource.Trace(p.Trace!),
             _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams),
         },

@@ -27,12 +27,29 @@ internal static class ServingProbe
             MaxRequests = requests,
         }).Run();
 
-    /// <summary>Closed loop of fixed concurrency, as the NIM benchmark does.</summary>
-    public static ServingResult Concurrency(ServingDeployment deployment, int concurrency, int input, int output, int requests) =>
+    /// <summary>
+    /// Closed loop of fixed concurrency, as the NIM benchmark does; users start spread over <paramref name="rampSeconds"/>
+    /// (in a long benchmark they are not in lock-step, which fixed lengths and a common start would keep them in).
+    /// </summary>
+    public static ServingResult Concurrency(ServingDeployment deployment, int concurrency, int input, int output, int requests, double rampSeconds = 0, long seed = 1) =>
         new ServingCluster(new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 }, 1)],
-            Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
+            Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s, rampNanos: ClusterSim.Core.Engine.SimTime.FromSeconds(rampSeconds)),
             MaxRequests = requests,
+            Seed = seed,
         }).Run();
+
+    /// <summary>
+    /// The NIM benchmark's closed loop in its steady state, where users are not in lock-step: they start spread over one
+    /// request's duration at this load (one fixed-point step from the unloaded duration). Means over
+    /// <paramref name="seeds"/> seeds, since the arrangement of starts a seed draws persists with fixed lengths.
+    /// </summary>
+    public static (double TokensPerSecond, double ItlMs, double TtftMs) SteadyConcurrency(ServingDeployment deployment, int concurrency, int input, int output, int perUser, int seeds = 8)
+    {
+        double unloaded = Concurrency(deployment, 1, input, output, 2).Metrics.EndToEnd.Mean;
+        double loaded = Enumerable.Range(1, seeds).Average(seed => Concurrency(deployment, concurrency, input, output, concurrency * perUser, unloaded, seed).Metrics.EndToEnd.Mean);
+        var runs = Enumerable.Range(1, seeds).Select(seed => Concurrency(deployment, concurrency, input, output, concurrency * perUser, loaded, seed)).ToList();
+        return (runs.Average(r => r.OutputTokensPerSecond), runs.Average(r => r.Metrics.InterToken.Mean * 1e3), runs.Average(r => r.Metrics.Ttft.Mean * 1e3));
+    }
 }

@@ -26,6 +26,19 @@ public class ServingExtensionsTests
     }
 
     [Fact]
+    public void Closed_loops_take_exponential_think_times_and_a_ramp()
+    {
+        string yaml = Base.Replace("arrival: { kind: poisson, rate: 2 }", "arrival: { kind: closed-loop, concurrency: 8, think_s: 0.5, think: exponential, ramp_s: 9 }");
+        ArrivalSpec arrival = ExperimentLoader.Parse(yaml, "x.yaml").Points[0].Serving!.Arrival;
+        Assert.Equal(ClusterSim.Core.Inference.Workload.ThinkTime.Exponential, arrival.Think);
+        Assert.Equal(9, arrival.RampSeconds);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml.Replace("think: exponential", "think: exponentail").Replace("ramp_s: 9", "ramp_s: -1"), "x.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "workload.arrival.think" && p.Message.Contains("exponential", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Path == "workload.arrival.ramp_s");
+    }
+
+    [Fact]
     public void Moe_settings_on_a_dense_model_are_an_error()
     {
         var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base.Replace("mixtral-8x7b", "llama-3.1-8b"), "x.yaml"));

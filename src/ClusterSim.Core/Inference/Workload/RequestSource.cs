@@ -14,8 +14,11 @@ public abstract class RequestSource
     /// <summary>True when a completion releases the next request (closed loop).</summary>
     public virtual bool IsClosedLoop => false;
 
-    /// <summary>Think time between a completion and the next request of a closed loop, ns.</summary>
-    public virtual long ThinkNanos => 0;
+    /// <summary>Think time between a completion and the next request of a closed loop, ns (drawn anew each time).</summary>
+    public virtual long NextThinkNanos() => 0;
+
+    /// <summary>When the next of the <see cref="InitialRequests"/> is sent, ns (all at once unless the loop ramps up).</summary>
+    public virtual long NextInitialArrival() => 0;
 
     /// <summary>Gap from <paramref name="now"/> to the next open arrival; <see cref="long.MaxValue"/> when none follows.</summary>
     public abstract long NextGap(long now);
@@ -27,11 +30,19 @@ public abstract class RequestSource
     public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams) =>
         new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths"));
 
-    /// <summary>A closed loop of <paramref name="concurrency"/> users, each sending again <paramref name="thinkNanos"/> after a response.</summary>
-    public static RequestSource ClosedLoop(int concurrency, long thinkNanos, TokenLengths prompt, TokenLengths output, RandomStreams streams)
+    /// <summary>
+    /// A closed loop of <paramref name="concurrency"/> users, each sending again a think time after a response: exactly
+    /// <paramref name="thinkNanos"/>, or exponential with that mean (the classic closed queueing model, whose jitter keeps
+    /// users from staying in lock-step). With <paramref name="rampNanos"/> the users start at uniform random times in
+    /// [0, ramp) instead of all at once.
+    /// </summary>
+    public static RequestSource ClosedLoop(
+        int concurrency, long thinkNanos, TokenLengths prompt, TokenLengths output, RandomStreams streams, ThinkTime think = ThinkTime.Fixed, long rampNanos = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        return new ClosedSource(concurrency, thinkNanos, prompt, output, streams.For("prompt-lengths"), streams.For("output-lengths"));
+        ArgumentOutOfRangeException.ThrowIfNegative(thinkNanos);
+        ArgumentOutOfRangeException.ThrowIfNegative(rampNanos);
+        return new ClosedSource(concurrency, thinkNanos, think, rampNanos, prompt, output, streams);
     }
 
     /// <summary>Replays a trace (records sorted by offset).</summary>
@@ -44,17 +55,25 @@ public abstract class RequestSource
         public override (int Prompt, int Output) NextLengths() => (prompt.Sample(prompts), output.Sample(outputs));
     }
 
-    private sealed class ClosedSource(int concurrency, long think, TokenLengths prompt, TokenLengths output, RandomStream prompts, RandomStream outputs) : RequestSource
+    private sealed class ClosedSource(int concurrency, long think, ThinkTime kind, long ramp, TokenLengths prompt, TokenLengths output, RandomStreams streams) : RequestSource
     {
+        private readonly RandomStream _prompts = streams.For("prompt-lengths");
+        private readonly RandomStream _outputs = streams.For("output-lengths");
+        private readonly RandomStream _thinks = streams.For("think-times");
+        private readonly RandomStream _starts = streams.For("ramp-up");
+
         public override int InitialRequests => concurrency;
 
         public override bool IsClosedLoop => true;
 
-        public override long ThinkNanos => think;
+        public override long NextThinkNanos() =>
+            kind == ThinkTime.Exponential && think > 0 ? (long)Math.Round(_thinks.Exponential(1.0 / think)) : think;
+
+        public override long NextInitialArrival() => ramp > 0 ? (long)(_starts.NextDouble() * ramp) : 0;
 
         public override long NextGap(long now) => long.MaxValue;
 
-        public override (int Prompt, int Output) NextLengths() => (prompt.Sample(prompts), output.Sample(outputs));
+        public override (int Prompt, int Output) NextLengths() => (prompt.Sample(_prompts), output.Sample(_outputs));
     }
 
     private sealed class TraceSource : RequestSource
