@@ -451,18 +451,7 @@ public sealed class Replica : IEventHandler
         if (!_decodesRun)
         {
             // A prefill-only iteration (continuous or static batching): only sequences with a prompt chunk change.
-            for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
-            {
-                for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
-                {
-                    int i = start + BitOperations.TrailingZeroCount(mask);
-                    if (_batch.Chunk[i] > 0)
-                    {
-                        FinishChunk(i, now);
-                    }
-                }
-            }
-
+            FinishChunks(now);
             return;
         }
 
@@ -474,18 +463,7 @@ public sealed class Replica : IEventHandler
             _mayHaveFinished |= _batch.AdvanceDecoding() <= 0;
             RecordGapRuns(now, _batch.Count, decodingOnly: true);
             Array.Fill(_batch.LastToken, now, 0, _batch.Count);
-            for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
-            {
-                for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
-                {
-                    int i = start + BitOperations.TrailingZeroCount(mask);
-                    if (_batch.Chunk[i] > 0)
-                    {
-                        FinishChunk(i, now);
-                    }
-                }
-            }
-
+            FinishChunks(now);
             return;
         }
 
@@ -534,6 +512,22 @@ public sealed class Replica : IEventHandler
         }
 
         _pendingFirstToken = false;   // every decoding sequence produced a token, so every first token is marked
+    }
+
+    /// <summary>Applies every prompt chunk of the iteration (the prefilling sequences are found by vector masks).</summary>
+    private void FinishChunks(long now)
+    {
+        for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
+        {
+            for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
+            {
+                int i = start + BitOperations.TrailingZeroCount(mask);
+                if (_batch.Chunk[i] > 0)
+                {
+                    FinishChunk(i, now);
+                }
+            }
+        }
     }
 
     /// <summary>Sequence <paramref name="i"/> prefilled its chunk; when that ends its prompt, it emits its first token.</summary>
