@@ -19,7 +19,8 @@ public sealed class EventQueue
     /// <summary>Largest priority accepted; lower values fire first among events at the same time.</summary>
     public const int MaxPriority = (1 << 22) - 1;
 
-    private HeapNode[] _heap;
+    private long[] _times;   // heap order: times alone, so a level's four children are 32 contiguous bytes
+    private int[] _heapSlots;   // the slot of each heap entry, moved alongside its time
     private int _count;
 
     private Slot[] _slots;   // one struct per event, so firing one touches one cache line, not five arrays
@@ -33,7 +34,8 @@ public sealed class EventQueue
     public EventQueue(int initialCapacity = 64)
     {
         initialCapacity = Math.Max(4, initialCapacity);
-        _heap = new HeapNode[initialCapacity];
+        _times = new long[initialCapacity];
+        _heapSlots = new int[initialCapacity];
         _slots = new Slot[initialCapacity];
         _freeSlots = new int[initialCapacity];
     }
@@ -47,7 +49,7 @@ public sealed class EventQueue
         get
         {
             DiscardCancelledTop();
-            return _count == 0 ? long.MaxValue : _heap[0].Time;
+            return _count == 0 ? long.MaxValue : _times[0];
         }
     }
 
@@ -61,14 +63,15 @@ public sealed class EventQueue
 
         int slot = AcquireSlot();
         long sequence = _nextSequence++;
-        _slots[slot] = new Slot { Handler = handler, Kind = kind, Argument = argument, Sequence = sequence, State = Pending };
+        _slots[slot] = new Slot { Handler = handler, Kind = kind, Argument = argument, Sequence = sequence, Priority = priority, State = Pending };
 
-        if (_count == _heap.Length)
+        if (_count == _times.Length)
         {
-            Array.Resize(ref _heap, _heap.Length * 2);
+            Array.Resize(ref _times, _times.Length * 2);
+            Array.Resize(ref _heapSlots, _heapSlots.Length * 2);
         }
 
-        SiftUp(_count++, new HeapNode(time, slot, priority));
+        SiftUp(_count++, time, slot);
         return new EventHandle(slot, sequence);
     }
 
@@ -85,12 +88,12 @@ public sealed class EventQueue
             return false;
         }
 
-        HeapNode top = _heap[0];
-        int slot = top.Slot;
+        long time = _times[0];
+        int slot = _heapSlots[0];
         ref Slot payload = ref _slots[slot];
-        simEvent = new SimEvent(top.Time, payload.Kind, payload.Argument);
+        simEvent = new SimEvent(time, payload.Kind, payload.Argument);
         handler = payload.Handler!;
-        priority = top.Priority;
+        priority = payload.Priority;
         sequence = payload.Sequence;
         RemoveTop();
         ReleaseSlot(slot);
@@ -117,9 +120,9 @@ public sealed class EventQueue
 
     private void DiscardCancelledTop()
     {
-        while (_count > 0 && _slots[_heap[0].Slot].State == Cancelled)
+        while (_count > 0 && _slots[_heapSlots[0]].State == Cancelled)
         {
-            int slot = _heap[0].Slot;
+            int slot = _heapSlots[0];
             RemoveTop();
             _cancelledInHeap--;
             ReleaseSlot(slot);
@@ -131,36 +134,40 @@ public sealed class EventQueue
         int last = --_count;
         if (last > 0)
         {
-            SiftDown(0, _heap[last]);
+            SiftDown(0, _times[last], _heapSlots[last]);
         }
     }
 
-    /// <summary>Earlier time first, then lower priority, then earlier scheduling (the sequence, looked up only on ties).</summary>
+    /// <summary>Whether the event in slot <paramref name="a"/> at time <paramref name="ta"/> fires before the one in slot <paramref name="b"/>: earlier time first, then lower priority, then earlier scheduling (looked up only on equal times).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Less(in HeapNode a, in HeapNode b) =>
-        a.Time < b.Time || (a.Time == b.Time && (a.Priority < b.Priority || (a.Priority == b.Priority && _slots[a.Slot].Sequence < _slots[b.Slot].Sequence)));
+    private bool Before(long ta, int a, long tb, int b) =>
+        ta < tb || (ta == tb && (_slots[a].Priority < _slots[b].Priority || (_slots[a].Priority == _slots[b].Priority && _slots[a].Sequence < _slots[b].Sequence)));
 
-    private void SiftUp(int index, HeapNode node)
+    private void SiftUp(int index, long time, int slot)
     {
-        HeapNode[] heap = _heap;
+        long[] times = _times;
+        int[] slots = _heapSlots;
         while (index > 0)
         {
             int parent = (index - 1) / Arity;
-            if (!Less(node, heap[parent]))
+            if (!Before(time, slot, times[parent], slots[parent]))
             {
                 break;
             }
 
-            heap[index] = heap[parent];
+            times[index] = times[parent];
+            slots[index] = slots[parent];
             index = parent;
         }
 
-        heap[index] = node;
+        times[index] = time;
+        slots[index] = slot;
     }
 
-    private void SiftDown(int index, HeapNode node)
+    private void SiftDown(int index, long time, int slot)
     {
-        HeapNode[] heap = _heap;
+        long[] times = _times;
+        int[] slots = _heapSlots;
         int count = _count;
         while (true)
         {
@@ -174,22 +181,23 @@ public sealed class EventQueue
             int end = Math.Min(first + Arity, count);
             for (int child = first + 1; child < end; child++)
             {
-                if (Less(heap[child], heap[best]))
-                {
-                    best = child;
-                }
+                // Random times make this comparison unpredictable: a conditional move on the time, the full order only on a tie.
+                long t = times[child], bestTime = times[best];
+                best = t < bestTime || (t == bestTime && Before(t, slots[child], bestTime, slots[best])) ? child : best;
             }
 
-            if (!Less(heap[best], node))
+            if (!Before(times[best], slots[best], time, slot))
             {
                 break;
             }
 
-            heap[index] = heap[best];
+            times[index] = times[best];
+            slots[index] = slots[best];
             index = best;
         }
 
-        heap[index] = node;
+        times[index] = time;
+        slots[index] = slot;
     }
 
     private int AcquireSlot()
@@ -216,9 +224,6 @@ public sealed class EventQueue
         _freeSlots[_freeCount++] = slot;
     }
 
-    /// <summary>16 bytes, so a node's four children share one 64-byte cache line when aligned; the sequence stays in its slot.</summary>
-    private readonly record struct HeapNode(long Time, int Slot, int Priority);
-
     /// <summary>An event's payload and state.</summary>
     private struct Slot
     {
@@ -226,6 +231,7 @@ public sealed class EventQueue
         public long Argument;
         public long Sequence;
         public int Kind;
+        public int Priority;
         public byte State;
     }
 }
