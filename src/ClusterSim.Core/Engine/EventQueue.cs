@@ -4,7 +4,7 @@ namespace ClusterSim.Core.Engine;
 
 /// <summary>
 /// A 4-ary min-heap of pending events ordered by (time, priority, insertion sequence), the one total order
-/// for simultaneous events. Payloads live in slot arrays reused through a free list, so scheduling,
+/// for simultaneous events. Payloads live in slots reused through a free list, so scheduling,
 /// firing and cancelling allocate nothing once the arrays have grown to the peak number of pending events.
 /// Cancellation is lazy: a cancelled event stays in the heap, marked, and is discarded when it reaches the
 /// top, which keeps sift operations free of position bookkeeping (the hot path).
