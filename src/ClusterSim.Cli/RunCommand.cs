@@ -47,7 +47,9 @@ internal static class RunCommand
         {
             Shard shard = request.Shard is null ? Shard.Whole : Shard.Parse(request.Shard, Environment.GetEnvironmentVariable);
             options = new RunOptions { Workers = request.Workers, Shard = shard, Directory = ResultsDirectory(request, experiment, shard), Resume = request.Resume }.Validated();
-            if (options.Resume && !RunDirectory.IsEmpty(options.Directory!))
+            // Resuming, and writing over earlier results, both need the directory to hold this experiment (or nothing):
+            // mixing two experiments' points in one directory would make neither readable.
+            if (!RunDirectory.IsEmpty(options.Directory!) && (options.Resume || File.Exists(ResultWriter.ResolvedPath(options.Directory!))))
             {
                 RunDirectory.CheckHolds(options.Directory!, experiment);
             }

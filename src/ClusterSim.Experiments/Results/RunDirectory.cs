@@ -40,7 +40,7 @@ public static class RunDirectory
         if (File.ReadAllText(resolved) != experiment.ResolvedText)
         {
             throw new InvalidDataException(
-                $"{directory}: holds results of another experiment, or of an earlier version of {Path.GetFileName(experiment.SourceFile)} (its experiment.resolved.yaml differs)");
+                $"{directory}: holds results of another experiment, or of an earlier version of {Path.GetFileName(experiment.SourceFile)} (its experiment.resolved.yaml differs); choose another --output or delete it");
         }
     }
 }
