@@ -180,10 +180,10 @@ internal static class RunCommand
     {
         IReadOnlyList<PointResult> results = [];
         AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RunsColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                ProgressTask task = context.AddTask($"{experiment.Name} (runs)", autoStart: true);
+                ProgressTask task = context.AddTask(experiment.Name, autoStart: true);
                 results = ExperimentRunner.Run(experiment, options, new Progress<RunProgress>(p =>
                 {
                     task.MaxValue = p.Total;
