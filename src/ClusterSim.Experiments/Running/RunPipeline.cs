@@ -86,7 +86,7 @@ internal sealed class RunPipeline(
         Task all = Task.WhenAll(workers.Append(producer));
         _ = all.ContinueWith(_ => outcomes.Writer.Complete(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
-        var replications = new RecordedResult?[pending.Count][];
+        var replications = new RecordedResult[]?[pending.Count];   // a point's replications until all are in
         var arrived = new int[pending.Count];
         var ready = new PointResult?[pending.Count];
         int next = 0, done = alreadyDone;
@@ -94,13 +94,13 @@ internal sealed class RunPipeline(
         {
             await foreach (RunOutcome outcome in outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                RecordedResult?[] slot = replications[outcome.Slot] ??= new RecordedResult?[experiment.Replications];
+                RecordedResult[] slot = replications[outcome.Slot] ??= new RecordedResult[experiment.Replications];
                 slot[outcome.Replication] = outcome.Result;
                 progress?.Report(new RunProgress(++done, total));
                 if (++arrived[outcome.Slot] == experiment.Replications)
                 {
-                    ready[outcome.Slot] = PointResult.Of(pending[outcome.Slot], rates[outcome.Slot].Rate, rates[outcome.Slot].Saturation, slot!);
-                    replications[outcome.Slot] = null!;
+                    ready[outcome.Slot] = PointResult.Of(pending[outcome.Slot], rates[outcome.Slot].Rate, rates[outcome.Slot].Saturation, slot);
+                    replications[outcome.Slot] = null;
                 }
 
                 for (; next < pending.Count && ready[next] is { } point; next++)
