@@ -47,12 +47,6 @@ internal static class RunCommand
         {
             Shard shard = request.Shard is null ? Shard.Whole : Shard.Parse(request.Shard, Environment.GetEnvironmentVariable);
             options = new RunOptions { Workers = request.Workers, Shard = shard, Directory = ResultsDirectory(request, experiment, shard), Resume = request.Resume }.Validated();
-            // Resuming, and writing over earlier results, both need the directory to hold this experiment (or nothing):
-            // mixing two experiments' points in one directory would make neither readable.
-            if (!RunDirectory.IsEmpty(options.Directory!) && (options.Resume || File.Exists(ResultWriter.ResolvedPath(options.Directory!))))
-            {
-                RunDirectory.CheckHolds(options.Directory!, experiment);
-            }
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {

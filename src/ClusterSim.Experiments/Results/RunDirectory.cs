@@ -22,6 +22,20 @@ public static class RunDirectory
             ? Directory.GetDirectories(root).Order(StringComparer.Ordinal).LastOrDefault(d => File.Exists(ResultWriter.ResolvedPath(d)) && !IsFinished(d))
             : null;
 
+    /// <summary>
+    /// Checks that a run of <paramref name="experiment"/> may write into <paramref name="directory"/>: resuming, or writing
+    /// over earlier results, needs it to hold this experiment or nothing, since two experiments' points in one directory
+    /// would make neither readable.
+    /// </summary>
+    /// <exception cref="InvalidDataException">It holds something else; the message says what and the way out.</exception>
+    public static void CheckUsable(string directory, Files.Experiment experiment, bool resume)
+    {
+        if (!IsEmpty(directory) && (resume || File.Exists(ResultWriter.ResolvedPath(directory))))
+        {
+            CheckHolds(directory, experiment);
+        }
+    }
+
     /// <summary>Checks that <paramref name="directory"/> holds results of exactly this experiment (same resolved text).</summary>
     /// <exception cref="InvalidDataException">It does not; the message says what is wrong.</exception>
     public static void CheckHolds(string directory, Files.Experiment experiment)

@@ -24,11 +24,17 @@ public static class ExperimentRunner
     /// and returns the results of every point it owns, in point order. With a directory, each point's files are written
     /// as it finishes, so an interrupted run loses at most the points in progress.
     /// </summary>
+    /// <exception cref="InvalidDataException">The directory holds another experiment's results.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; points finished before are on disk.</exception>
     /// <exception cref="AggregateException">A run failed; points finished before are on disk.</exception>
     public static IReadOnlyList<PointResult> Run(Experiment experiment, RunOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancel = default)
     {
         options.Validated();
+        if (options.Directory is { } directory)
+        {
+            RunDirectory.CheckUsable(directory, experiment, options.Resume);
+        }
+
         var owned = experiment.Points.Where(p => options.Shard.Owns(p.Index)).ToList();
         var finished = new SortedDictionary<int, PointResult>();
         if (options.Resume)

@@ -59,6 +59,24 @@ public class ResumeTests
     }
 
     [Fact]
+    public void A_directory_of_another_experiment_is_neither_resumed_nor_written_over()
+    {
+        using var folder = new ResultsFolder();
+        Experiment other = ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml");
+        ExperimentRunner.Run(other, new RunOptions { Workers = 2, Directory = folder["a"] });
+        string before = File.ReadAllText(Path.Combine(folder["a"], "points", "point-000.json"));
+
+        foreach (bool resume in new[] { true, false })
+        {
+            var error = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["a"], Resume = resume }));
+            Assert.Contains("holds results of another experiment", error.Message);
+        }
+
+        Assert.Equal(before, File.ReadAllText(Path.Combine(folder["a"], "points", "point-000.json")));
+        Assert.NotEmpty(ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["empty"], Resume = true }));   // nothing there yet: it starts
+    }
+
+    [Fact]
     public void Resuming_needs_a_directory_and_workers_must_be_positive()
     {
         Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny, new RunOptions { Resume = true }));
