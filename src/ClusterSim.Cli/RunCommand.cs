@@ -95,6 +95,11 @@ internal static class RunCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write the results to {directory}: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
         catch (AggregateException e)
         {
             foreach (Exception inner in e.Flatten().InnerExceptions.DistinctBy(x => x.Message))

@@ -109,6 +109,13 @@ internal sealed class RunPipeline(
                 }
             }
         }
+        catch
+        {
+            // The writer failed (a full disk, a directory taken away): stop the workers rather than leave them blocked.
+            stop.Cancel();
+            outcomes.Writer.TryComplete();
+            throw;
+        }
         finally
         {
             // Stopped early: the points that did finish, out of order, so that --resume finds them.

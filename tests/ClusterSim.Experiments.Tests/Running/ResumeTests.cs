@@ -77,6 +77,20 @@ public class ResumeTests
     }
 
     [Fact]
+    public async Task A_point_that_cannot_be_written_fails_the_run_with_the_io_error()
+    {
+        using var folder = new ResultsFolder();
+        Directory.CreateDirectory(folder["a"]);
+        await File.WriteAllTextAsync(Path.Combine(folder["a"], "points"), "a file where the points directory should be");
+
+        Task<IReadOnlyList<PointResult>> run = Task.Run(() => ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["a"] }));
+        Task first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+
+        Assert.Same(run, first);
+        await Assert.ThrowsAnyAsync<IOException>(() => run);
+    }
+
+    [Fact]
     public void Resuming_needs_a_directory_and_workers_must_be_positive()
     {
         Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny, new RunOptions { Resume = true }));
