@@ -10,6 +10,6 @@ internal sealed class RunsColumn : ProgressColumn
     public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
     {
         string rate = task.Speed is { } speed ? string.Create(CultureInfo.InvariantCulture, $", {speed:0.0#}/s") : string.Empty;
-        return new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:0}/{task.MaxValue:0} runs{rate}"), new Style(Color.Grey));
+        return new Text(string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(task.Value):0}/{task.MaxValue:0} runs{rate}"), new Style(Color.Grey));
     }
 }

@@ -24,6 +24,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private readonly List<Replica> _decodePool = [];
     private readonly RequestSource _source;
     private readonly long _horizon;
+    private long _nextProgressArrivals;
+    private long _nextProgressTime;
     private readonly TestTimePlanner? _planner;
     private readonly TestTimeGroups? _groups;
     private long _generated;
@@ -261,6 +263,16 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         _simulator.ScheduleAt(_nextArrivalAt, this, ArrivalEvent);
     }
 
+    /// <summary>Reports the share done and sets the next 1 % marks, in arrivals and in simulated time.</summary>
+    private void ReportProgress(long now)
+    {
+        double byRequests = Metrics.Arrived / (double)_scenario.MaxRequests;
+        double byTime = _horizon == long.MaxValue ? 0 : now / (double)_horizon;
+        _scenario.Progress!.Report(Math.Min(1, Math.Max(byRequests, byTime)));
+        _nextProgressArrivals = Metrics.Arrived + Math.Max(1, _scenario.MaxRequests / 100);
+        _nextProgressTime = _horizon == long.MaxValue ? long.MaxValue : now + Math.Max(1, _horizon / 100);
+    }
+
     private void Arrive(Simulator simulator)
     {
         long now = simulator.Now;
@@ -271,6 +283,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
         var (prompt, output) = _source.NextLengths();
         Metrics.Arrived++;
+        if (_scenario.Progress is not null && (Metrics.Arrived >= _nextProgressArrivals || now >= _nextProgressTime))
+        {
+            ReportProgress(now);
+        }
+
         int group = -1;
         if (_planner is not null)
         {

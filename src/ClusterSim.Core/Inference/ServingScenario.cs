@@ -35,6 +35,12 @@ public sealed record ServingScenario
     /// <summary>Separate prefill and decode pools; null serves each request on one replica.</summary>
     public Disaggregation? Disaggregation { get; init; }
 
+    /// <summary>
+    /// Receives the share of the run done (arrivals against the request limit, or simulated time against the horizon,
+    /// whichever is further), about every 1 %; null when nobody watches.
+    /// </summary>
+    public IProgress<double>? Progress { get; init; }
+
     /// <summary>Sees every iteration and request (for a trace); null in normal runs.</summary>
     public IServingObserver? Observer { get; init; }
     public long Seed { get; init; } = 1;

@@ -17,7 +17,7 @@ public static class ExperimentRunner
 {
     /// <summary>Runs every point in memory; <paramref name="progress"/> receives the number of runs finished so far.</summary>
     public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers, IProgress<int>? progress = null, CancellationToken cancel = default) =>
-        Run(experiment, new RunOptions { Workers = workers }, progress is null ? null : new Progress<RunProgress>(p => progress.Report(p.Done)), cancel);
+        Run(experiment, new RunOptions { Workers = workers }, progress is null ? null : new Progress<RunProgress>(p => progress.Report(p.Finished)), cancel);
 
     /// <summary>
     /// Runs the points <paramref name="options"/> give this process (a shard, less those already finished when resuming)
@@ -54,12 +54,12 @@ public static class ExperimentRunner
         return finished.Values.ToList();
     }
 
-    /// <summary>One replication of a point, as its seed gives it.</summary>
-    internal static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed) =>
+    /// <summary>One replication of a point, as its seed gives it; serving runs report their share done to <paramref name="share"/>.</summary>
+    internal static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed, IProgress<double>? share = null) =>
         point.Industry is { } industry ? IndustryRun(point, industry, seed)
         : point.Lifecycle is not null ? LifecycleRunner.Run(point, seed)
         : point.Training is { } job ? new TrainingRun(job, seed).Run()
-        : new ServingCluster(Scenario(point.Serving!, rate, seed)).Run();
+        : new ServingCluster(Scenario(point.Serving!, rate, seed) with { Progress = share }).Run();
 
     /// <summary>The industry view on a simulated lifecycle: its training bill and its cost per token set the base year.</summary>
     private static IndustryResult IndustryRun(ExperimentPoint point, IndustryOptions industry, long seed)

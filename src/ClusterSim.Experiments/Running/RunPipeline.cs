@@ -22,10 +22,12 @@ internal sealed class RunPipeline(
 
     private readonly record struct RunOutcome(int Slot, int Replication, RecordedResult Result);
 
+    private readonly ProgressTracker _progress = new(progress, options.Workers, alreadyDone, total);
+
     /// <summary>Runs the pending points; <paramref name="finished"/> receives each point's result, in point order.</summary>
     public void Run((double Rate, double Saturation)[] rates, Action<PointResult> finished, CancellationToken cancel)
     {
-        progress?.Report(new RunProgress(alreadyDone, total));
+        _progress.Report();
         if (pending.Count == 0)
         {
             return;
@@ -64,14 +66,16 @@ internal sealed class RunPipeline(
             }
         }, CancellationToken.None);
 
-        Task[] workers = Enumerable.Range(0, options.Workers).Select(_ => Task.Run(async () =>
+        Task[] workers = Enumerable.Range(0, options.Workers).Select(worker => Task.Run(async () =>
         {
+            IProgress<double>? share = _progress.ShareOf(worker);
             try
             {
                 await foreach (RunTask task in work.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
                     long seed = RandomStreams.ForReplication(experiment.Seed, task.Replication);
-                    var result = ExperimentRunner.RunOne(pending[task.Slot], rates[task.Slot].Rate, seed);
+                    var result = ExperimentRunner.RunOne(pending[task.Slot], rates[task.Slot].Rate, seed, share);
+                    _progress.RunFinished(worker);
                     // No token here: the writer drains every outcome, so a finished run is never thrown away.
                     await outcomes.Writer.WriteAsync(new RunOutcome(task.Slot, task.Replication, RecordedResult.Of(result, keepDetail: task.Replication == 0))).ConfigureAwait(false);
                 }
@@ -89,14 +93,13 @@ internal sealed class RunPipeline(
         var replications = new RecordedResult[]?[pending.Count];   // a point's replications until all are in
         var arrived = new int[pending.Count];
         var ready = new PointResult?[pending.Count];
-        int next = 0, done = alreadyDone;
+        int next = 0;
         try
         {
             await foreach (RunOutcome outcome in outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 RecordedResult[] slot = replications[outcome.Slot] ??= new RecordedResult[experiment.Replications];
                 slot[outcome.Replication] = outcome.Result;
-                progress?.Report(new RunProgress(++done, total));
                 if (++arrived[outcome.Slot] == experiment.Replications)
                 {
                     ready[outcome.Slot] = PointResult.Of(pending[outcome.Slot], rates[outcome.Slot].Rate, rates[outcome.Slot].Saturation, slot);

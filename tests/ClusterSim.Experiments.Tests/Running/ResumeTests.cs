@@ -24,7 +24,7 @@ public class ResumeTests
         public void Report(RunProgress value)
         {
             Reports.Add(value);
-            if (value.Done >= after)
+            if (value.Finished >= after)
             {
                 cancel.Cancel();
             }
@@ -53,7 +53,8 @@ public class ResumeTests
         var progress = new CancelAfter(int.MaxValue, new CancellationTokenSource());
         var results = ExperimentRunner.Run(Tiny, options with { Resume = true }, progress);
         Assert.Equal(new RunProgress(2 * kept.Count, 24), progress.Reports[0]);
-        Assert.Equal(1 + 24 - (2 * kept.Count), progress.Reports.Count);
+        Assert.Equal(Enumerable.Range(2 * kept.Count, 1 + 24 - (2 * kept.Count)), progress.Reports.Select(r => r.Finished).Distinct());
+        Assert.True(progress.Reports.Zip(progress.Reports.Skip(1)).All(p => p.Second.Done >= p.First.Finished), "progress never goes back past a finished run");
         ResultWriter.WriteSummary(folder["resumed"], results);
         Assert.Equal(ResultsFolder.Contents(folder["one"]), ResultsFolder.Contents(folder["resumed"]));
     }
