@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.Intrinsics;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Performance;
 using ClusterSim.Core.Queueing;
@@ -169,24 +167,19 @@ public sealed class Replica : IEventHandler
             newTokens = _batch.Count;
             attention = kvRead = _batch.ContextSum;
         }
-
-        if (!decodeOnly)
+        else
         {
             // Only prefilling sequences carry chunks; decoding ones (when they run) together read every context but the
             // prefilling ones'. Contexts and prefill attention are whole or half numbers, so the sums are exact in any order.
             long decodeContext = _batch.ContextSum;
-            for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
+            foreach (int i in _batch.Selected(Selection.Prefilling))
             {
-                for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
+                decodeContext -= _batch.Prefilled[i];
+                int chunk = _batch.Chunk[i];
+                if (chunk > 0)
                 {
-                    int i = start + BitOperations.TrailingZeroCount(mask);
-                    decodeContext -= _batch.Prefilled[i];
-                    int chunk = _batch.Chunk[i];
-                    if (chunk > 0)
-                    {
-                        attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
-                        kvRead += _batch.Prefilled[i];
-                    }
+                    attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
+                    kvRead += _batch.Prefilled[i];
                 }
             }
 
@@ -268,25 +261,19 @@ public sealed class Replica : IEventHandler
         int budget = chunked ? Math.Max(0, _scheduler.MaxBatchedTokens - decoding) : _scheduler.MaxBatchedTokens;
         bool limitTokens = _scheduler.Kind != SchedulerKind.Static;
         int total = 0;
-        bool full = false;
-        for (int start = 0; !full && start < _batch.Count; start += Vector256<int>.Count)
+        foreach (int i in _batch.Selected(Selection.Prefilling))
         {
             // Prompts are chunked in batch order until the token budget is spent.
-            for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
+            int remaining = _batch.PromptLength[i] - _batch.Prefilled[i];
+            int chunk = chunked ? Math.Min(remaining, budget) : remaining;
+            if (chunk <= 0 || (limitTokens && !chunked && total > 0 && total + chunk > budget))
             {
-                int i = start + BitOperations.TrailingZeroCount(mask);
-                int remaining = _batch.PromptLength[i] - _batch.Prefilled[i];
-                int chunk = chunked ? Math.Min(remaining, budget) : remaining;
-                full = chunk <= 0 || (limitTokens && !chunked && total > 0 && total + chunk > budget);
-                if (full)
-                {
-                    break;
-                }
-
-                _batch.Chunk[i] = chunk;
-                budget -= chunk;
-                total += chunk;
+                break;
             }
+
+            _batch.Chunk[i] = chunk;
+            budget -= chunk;
+            total += chunk;
         }
 
         if (total == 0)
@@ -517,15 +504,11 @@ public sealed class Replica : IEventHandler
     /// <summary>Applies every prompt chunk of the iteration (the prefilling sequences are found by vector masks).</summary>
     private void FinishChunks(long now)
     {
-        for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
+        foreach (int i in _batch.Selected(Selection.Prefilling))
         {
-            for (uint mask = _batch.PrefillingMask(start); mask != 0; mask &= mask - 1)
+            if (_batch.Chunk[i] > 0)
             {
-                int i = start + BitOperations.TrailingZeroCount(mask);
-                if (_batch.Chunk[i] > 0)
-                {
-                    FinishChunk(i, now);
-                }
+                FinishChunk(i, now);
             }
         }
     }
@@ -590,17 +573,8 @@ public sealed class Replica : IEventHandler
     {
         _mayHaveFinished = false;
         int finished = 0;
-        for (int start = 0; start < _batch.Count; start += Vector256<int>.Count)
+        foreach (int i in _batch.Selected(Selection.Finished))
         {
-            for (uint mask = _batch.FinishedMask(start); mask != 0; mask &= mask - 1)
-            {
-                _finished[finished++] = start + BitOperations.TrailingZeroCount(mask);
-            }
-        }
-
-        for (int f = 0; f < finished; f++)
-        {
-            int i = _finished[f];
             int id = _batch.Request[i];
             if (!_batch.IsDecoding(i))
             {
@@ -616,6 +590,7 @@ public sealed class Replica : IEventHandler
             _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
             _host.OnCompleted(id, now);
             _requests.Release(id);
+            _finished[finished++] = i;
         }
 
         // Few sequences finish per iteration: remove them from the back, each a block move of the tail.
@@ -643,36 +618,32 @@ public sealed class Replica : IEventHandler
         }
 
         // Otherwise one by one, in batch order, preempting from the back: a vector compare per 8 sequences finds them.
-        for (int start = 0; start < _batch.Count; start += System.Runtime.Intrinsics.Vector256<int>.Count)
+        foreach (int i in _batch.Selected(Selection.NeedsBlock))
         {
-            for (uint mask = _batch.NeedsBlockMask(start); mask != 0; mask &= mask - 1)
+            if (i >= _batch.Count)
             {
-                int i = start + System.Numerics.BitOperations.TrailingZeroCount(mask);
-                if (i >= _batch.Count)
-                {
-                    return;   // preemption removed the rest of this vector
-                }
-
-                if (!_batch.IsDecoding(i))
-                {
-                    continue;
-                }
-
-                int extra = BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
-                while (extra > FreeBlocks && _batch.Count - 1 > i)
-                {
-                    PreemptLast();
-                }
-
-                if (extra > FreeBlocks)
-                {
-                    PreemptLast();   // i itself is now the last sequence
-                    return;
-                }
-
-                FreeBlocks -= extra;
-                _batch.AddBlocks(i, extra);
+                return;   // preemption removed the rest of this vector
             }
+
+            if (!_batch.IsDecoding(i))
+            {
+                continue;
+            }
+
+            int extra = BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
+            while (extra > FreeBlocks && _batch.Count - 1 > i)
+            {
+                PreemptLast();
+            }
+
+            if (extra > FreeBlocks)
+            {
+                PreemptLast();   // i itself is now the last sequence
+                return;
+            }
+
+            FreeBlocks -= extra;
+            _batch.AddBlocks(i, extra);
         }
 
         Debug.Assert(FreeBlocks >= 0, "KV blocks never go negative");

@@ -171,6 +171,49 @@ internal sealed class RunningBatch
         return count;
     }
 
+    /// <summary>
+    /// The indices of the sequences in <paramref name="selection"/>, ascending, found a vector of 8 at a time; for
+    /// <c>foreach</c>, without allocating. Each vector's mask is read when the walk reaches it, against the current
+    /// <see cref="Count"/>; a caller that removes sequences while walking must check the index against Count.
+    /// </summary>
+    public SelectedIndices Selected(Selection selection) => new(this, selection);
+
+    private uint Mask(Selection selection, int start) => selection switch
+    {
+        Selection.Prefilling => PrefillingMask(start),
+        Selection.Finished => FinishedMask(start),
+        _ => NeedsBlockMask(start),
+    };
+
+    /// <summary>A walk over the sequences of one <see cref="Selection"/>; its own enumerator.</summary>
+    public ref struct SelectedIndices(RunningBatch batch, Selection selection)
+    {
+        private int _start = -Vector256<int>.Count;
+        private uint _mask;
+
+        public int Current { get; private set; }
+
+        public readonly SelectedIndices GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (_mask == 0)
+            {
+                _start += Vector256<int>.Count;
+                if (_start >= batch.Count)
+                {
+                    return false;
+                }
+
+                _mask = batch.Mask(selection, _start);
+            }
+
+            Current = _start + System.Numerics.BitOperations.TrailingZeroCount(_mask);
+            _mask &= _mask - 1;
+            return true;
+        }
+    }
+
     /// <summary>Bit j set when sequence <paramref name="start"/> + j is still prefilling its prompt; lanes at or beyond <see cref="Count"/> are clear.</summary>
     public uint PrefillingMask(int start) =>
         Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits() ^ 0xFFu);

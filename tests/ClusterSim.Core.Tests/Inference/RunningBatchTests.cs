@@ -63,6 +63,27 @@ public class RunningBatchTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void Walks_visit_exactly_the_selected_sequences_in_order(int n)
+    {
+        RunningBatch batch = Batch(n, seed: 50 + n);
+        static List<int> Walk(RunningBatch.SelectedIndices walk)
+        {
+            var indices = new List<int>();
+            foreach (int i in walk)
+            {
+                indices.Add(i);
+            }
+
+            return indices;
+        }
+
+        Assert.Equal(Enumerable.Range(0, n).Where(i => !batch.IsDecoding(i)), Walk(batch.Selected(Selection.Prefilling)));
+        Assert.Equal(Enumerable.Range(0, n).Where(i => batch.Generated[i] >= batch.Target[i]), Walk(batch.Selected(Selection.Finished)));
+        Assert.Equal(Enumerable.Range(0, n).Where(i => NeedsBlock(batch, i)), Walk(batch.Selected(Selection.NeedsBlock)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void Advancing_decoders_leaves_prefilling_sequences_and_keeps_the_context_sum(int n)
     {
         RunningBatch batch = Batch(n, seed: 100 + n);
