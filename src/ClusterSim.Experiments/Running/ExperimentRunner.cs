@@ -15,9 +15,8 @@ namespace ClusterSim.Experiments.Running;
 /// </summary>
 public static class ExperimentRunner
 {
-    /// <summary>Runs every point in memory; <paramref name="progress"/> receives the number of runs finished so far.</summary>
-    public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers, IProgress<int>? progress = null, CancellationToken cancel = default) =>
-        Run(experiment, new RunOptions { Workers = workers }, progress is null ? null : new Progress<RunProgress>(p => progress.Report(p.Finished)), cancel);
+    /// <summary>Runs every point in memory on <paramref name="workers"/> cores.</summary>
+    public static IReadOnlyList<PointResult> Run(Experiment experiment, int workers) => Run(experiment, new RunOptions { Workers = workers });
 
     /// <summary>
     /// Runs the points <paramref name="options"/> give this process (a shard, less those already finished when resuming)
