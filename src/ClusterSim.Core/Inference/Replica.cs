@@ -426,15 +426,6 @@ public sealed class Replica : IEventHandler
 
     private void ApplyIteration(long now)
     {
-        if (_decodeOnlyIteration && !_pendingFirstToken)
-        {
-            // Every sequence decodes one token: advance them all in one vectorised pass and record the gaps in runs.
-            _mayHaveFinished |= _batch.AdvanceAll(1) <= 0;
-            RecordGapRuns(now, _batch.Count);
-            Array.Fill(_batch.LastToken, now, 0, _batch.Count);
-            return;
-        }
-
         if (!_decodesRun)
         {
             // A prefill-only iteration (continuous or static batching): only sequences with a prompt chunk change.
@@ -442,63 +433,39 @@ public sealed class Replica : IEventHandler
             return;
         }
 
-        if (!_pendingFirstToken)
+        // Decodes, alongside any prompt chunks (chunked prefill): decoding sequences advance in one vectorised pass and
+        // their gaps are recorded in runs, then the chunks are applied. Stamping the prefilling sequences too is
+        // harmless: nothing reads their last token before the chunk that ends their prompt sets it.
+        bool allDecode = _decodeOnlyIteration;
+        _mayHaveFinished |= (allDecode ? _batch.AdvanceAll(1) : _batch.AdvanceDecoding()) <= 0;
+        RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
+        if (_pendingFirstToken)
         {
-            // Prefill chunks alongside decodes (chunked prefill): decoding sequences advance in one vectorised pass, then
-            // the chunks are applied. Stamping the prefilling sequences too is harmless: nothing reads their last token
-            // before the chunk that ends their prompt sets it.
-            _mayHaveFinished |= _batch.AdvanceDecoding() <= 0;
-            RecordGapRuns(now, _batch.Count, decodingOnly: true);
-            Array.Fill(_batch.LastToken, now, 0, _batch.Count);
-            FinishChunks(now);
-            return;
+            MarkPendingFirstTokens(now);
         }
 
-        // First tokens still to mark (siblings sharing a whole prompt): one by one.
-        // Runs of sequences with the same gap since their last token (all that decoded in the previous iteration, or all
-        // that waited out the same prefill iteration) are recorded as one weighted sketch update each.
-        long runGap = -1;
-        int runLength = 0;
+        Array.Fill(_batch.LastToken, now, 0, _batch.Count);
+        if (!allDecode)
+        {
+            FinishChunks(now);
+        }
+    }
+
+    /// <summary>
+    /// Siblings whose whole prompt was shared started decoding without a prefill: the token they just produced is their
+    /// first. Every decoding sequence has now produced one, so none is left pending.
+    /// </summary>
+    private void MarkPendingFirstTokens(long now)
+    {
         for (int i = 0; i < _batch.Count; i++)
         {
-            if (_batch.Chunk[i] > 0)
+            if (_batch.IsDecoding(i))
             {
-                FinishChunk(i, now);
-            }
-            else if (_batch.IsDecoding(i))
-            {
-                _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
-                if (_pendingFirstToken && _requests.FirstToken(_batch.Request[i]) < 0)
-                {
-                    _requests.MarkFirstToken(_batch.Request[i], now);
-                }
-                else
-                {
-                    long gap = now - _batch.LastToken[i];
-                    if (gap != runGap)
-                    {
-                        if (runLength > 0)
-                        {
-                            _metrics.RecordInterToken(runGap, runLength, now);
-                        }
-
-                        runGap = gap;
-                        runLength = 0;
-                    }
-
-                    runLength++;
-                }
-
-                _batch.LastToken[i] = now;
+                _requests.MarkFirstToken(_batch.Request[i], now);
             }
         }
 
-        if (runLength > 0)
-        {
-            _metrics.RecordInterToken(runGap, runLength, now);
-        }
-
-        _pendingFirstToken = false;   // every decoding sequence produced a token, so every first token is marked
+        _pendingFirstToken = false;
     }
 
     /// <summary>Applies every prompt chunk of the iteration (the prefilling sequences are found by vector masks).</summary>
@@ -540,11 +507,12 @@ public sealed class Replica : IEventHandler
     private void RecordGapRuns(long at, int n, bool decodingOnly = false)
     {
         long[] last = _batch.LastToken;
+        bool skipFirstTokens = _pendingFirstToken;   // a first token has no gap before it
         long runFrom = -1;
         int runLength = 0;
         for (int i = 0; i < n; i++)
         {
-            if (decodingOnly && !_batch.IsDecoding(i))
+            if ((decodingOnly && !_batch.IsDecoding(i)) || (skipFirstTokens && _requests.FirstToken(_batch.Request[i]) < 0))
             {
                 continue;
             }
