@@ -20,11 +20,11 @@ internal static class CalibrationReport
         Offline("test", "llama-3.3-70b", 2, 5000, 500, 898);
         foreach (var (c, tps, itl, ttft) in new[] { (1, 51.67, 18.58, 406.77), (5, 218.48, 21.83, 546.7), (25, 623.4, 38.75, 688.69) })
         {
-            var (tokensPerSecond, itlMs, ttftMs) = SteadyClosedLoop(Deployment("llama-3.3-70b", 2), c, 5000, 500, perUser: 6, seeds: 8);
+            var runs = SteadyClosedLoop.Runs((users, ramp, seed) => Closed(Deployment("llama-3.3-70b", 2), users, 5000, 500, users * 6, rampSeconds: ramp, seed: seed), c, seeds: 8);
             string setup = $"NIM Llama 3.3 70B, 2xH100 TP2 FP8, concurrency {c}, 5000/500";
-            Row("test", setup, "output tok/s", tps, tokensPerSecond);
-            Row("test", setup, "mean ITL ms", itl, itlMs);
-            Row("test", setup, "mean TTFT ms", ttft, ttftMs);
+            Row("test", setup, "output tok/s", tps, runs.Average(r => r.OutputTokensPerSecond));
+            Row("test", setup, "mean ITL ms", itl, runs.Average(r => r.Metrics.InterToken.Mean * 1e3));
+            Row("test", setup, "mean TTFT ms", ttft, runs.Average(r => r.Metrics.Ttft.Mean * 1e3));
         }
     }
 
@@ -56,16 +56,4 @@ internal static class CalibrationReport
             MaxRequests = requests,
             Seed = seed,
         }).Run();
-
-    /// <summary>
-    /// A closed loop in its steady state, users not in lock-step: they start spread over one request's duration at this
-    /// load (one fixed-point step from the unloaded duration); means over seeds, whose arrangements of starts persist.
-    /// </summary>
-    private static (double TokensPerSecond, double ItlMs, double TtftMs) SteadyClosedLoop(ServingDeployment d, int concurrency, int input, int output, int perUser, int seeds)
-    {
-        double unloaded = Closed(d, 1, input, output, 2).Metrics.EndToEnd.Mean;
-        double loaded = Enumerable.Range(1, seeds).Average(seed => Closed(d, concurrency, input, output, concurrency * perUser, rampSeconds: unloaded, seed: seed).Metrics.EndToEnd.Mean);
-        var runs = Enumerable.Range(1, seeds).Select(seed => Closed(d, concurrency, input, output, concurrency * perUser, rampSeconds: loaded, seed: seed)).ToList();
-        return (runs.Average(r => r.OutputTokensPerSecond), runs.Average(r => r.Metrics.InterToken.Mean * 1e3), runs.Average(r => r.Metrics.Ttft.Mean * 1e3));
-    }
 }

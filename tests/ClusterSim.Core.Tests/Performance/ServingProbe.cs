@@ -39,17 +39,4 @@ internal static class ServingProbe
             MaxRequests = requests,
             Seed = seed,
         }).Run();
-
-    /// <summary>
-    /// The NIM benchmark's closed loop in its steady state, where users are not in lock-step: they start spread over one
-    /// request's duration at this load (one fixed-point step from the unloaded duration). Means over
-    /// <paramref name="seeds"/> seeds, since the arrangement of starts a seed draws persists with fixed lengths.
-    /// </summary>
-    public static (double TokensPerSecond, double ItlMs, double TtftMs) SteadyConcurrency(ServingDeployment deployment, int concurrency, int input, int output, int perUser, int seeds = 8)
-    {
-        double unloaded = Concurrency(deployment, 1, input, output, 2).Metrics.EndToEnd.Mean;
-        double loaded = Enumerable.Range(1, seeds).Average(seed => Concurrency(deployment, concurrency, input, output, concurrency * perUser, unloaded, seed).Metrics.EndToEnd.Mean);
-        var runs = Enumerable.Range(1, seeds).Select(seed => Concurrency(deployment, concurrency, input, output, concurrency * perUser, loaded, seed)).ToList();
-        return (runs.Average(r => r.OutputTokensPerSecond), runs.Average(r => r.Metrics.InterToken.Mean * 1e3), runs.Average(r => r.Metrics.Ttft.Mean * 1e3));
-    }
 }
