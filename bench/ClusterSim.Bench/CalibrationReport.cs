@@ -38,15 +38,14 @@ internal static class CalibrationReport
     private static void Row(string role, string setup, string metric, double published, double simulated) =>
         Console.WriteLine($"| {role} | {setup} | {metric} | {published:0.##} | {simulated:0.##} | {(simulated - published) / published:+0.0%;-0.0%} |");
 
-    private static ServingDeployment Deployment(string model, int tp) => new()
+    private static ServingDeployment Deployment(string model, int tp) => SimCatalog.Default.Calibrations.Apply(new()
     {
         Model = SimCatalog.Default.Models.Get(model),
         Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
         TensorParallel = tp,
         Weights = Precision.FP8,
         KvCache = Precision.FP8,
-        Efficiency = CalibratedEfficiency.Hopper,
-    };
+    });
 
     private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256, double rampSeconds = 0, long seed = 1) =>
         new ServingCluster(new ServingScenario

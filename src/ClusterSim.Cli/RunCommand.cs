@@ -71,6 +71,11 @@ internal static class RunCommand
             .AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(request.Quiet || request.Json ? LogLevel.Warning : request.Verbose ? LogLevel.Debug : LogLevel.Information));
         ILogger log = logging.CreateLogger("clustersim");
+        foreach (string warning in experiment.Warnings)
+        {
+            log.LogWarning("{Warning}", warning["warning: ".Length..]);
+        }
+
         int owned = experiment.Points.Count(p => options.Shard.Owns(p.Index));
         log.LogInformation("{Experiment}: {Points} point(s) x {Replications} replication(s) on {Workers} worker(s){Shard}", experiment.Name, owned, experiment.Replications, options.Workers,
             options.Shard.IsWhole ? string.Empty : $", shard {options.Shard} of {experiment.Points.Count} points");

@@ -21,8 +21,20 @@ public sealed record AcceleratorSpec
     /// <summary>Dense FP4 peak, TFLOP/s.</summary>
     public double? Fp4Tflops { get; init; }
 
-    /// <summary>Device memory, GB (10^9 bytes).</summary>
+    /// <summary>Device memory as marketed, GB.</summary>
     public double MemoryGB { get; init; }
+
+    /// <summary>
+    /// Device memory the runtime sees, GiB (2^30 bytes): what nvidia-smi or rocm-smi reports, which is what a serving
+    /// engine's memory fraction applies to. An "80 GB" H100 exposes 79.65 GiB, an "80 GB" A100 80 GiB, an L40S 45 GiB.
+    /// </summary>
+    public double MemoryGiB { get; init; }
+
+    /// <summary>The serving calibration this accelerator uses (a key of the calibration catalog); empty when uncalibrated.</summary>
+    public string Calibration { get; init; } = string.Empty;
+
+    /// <summary>Other names for this accelerator (MLPerf system names, short forms such as "H100").</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 
     /// <summary>Device memory bandwidth, TB/s.</summary>
     public double MemoryTBps { get; init; }
@@ -63,7 +75,7 @@ public sealed record AcceleratorSpec
     }
 
     /// <summary>Memory in bytes.</summary>
-    public double MemoryBytes => MemoryGB * 1e9;
+    public double MemoryBytes => MemoryGiB * 1073741824.0;
 
     /// <summary>Memory bandwidth in bytes per second.</summary>
     public double MemoryBytesPerSecond => MemoryTBps * 1e12;

@@ -5,12 +5,21 @@ public abstract class CatalogTable<T>
     where T : class
 {
     private readonly Dictionary<string, T> _items;
+    private readonly Dictionary<string, T> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly string _noun;
 
-    private protected CatalogTable(Dictionary<string, T> items, string noun)
+    private protected CatalogTable(Dictionary<string, T> items, string noun, Func<T, IReadOnlyList<string>> aliasesOf)
     {
         _items = items;
         _noun = noun;
+        foreach (T item in items.Values)
+        {
+            foreach (string alias in aliasesOf(item))
+            {
+                _aliases[alias] = item;
+                _aliases[AfterOwner(alias)] = item;
+            }
+        }
     }
 
     /// <summary>All rows in id order.</summary>
@@ -22,10 +31,20 @@ public abstract class CatalogTable<T>
     /// <summary>Looks a row up; false when unknown.</summary>
     public bool TryGet(string id, out T spec) => _items.TryGetValue(id, out spec!);
 
+    /// <summary>
+    /// Looks a row up by id or by one of its aliases (a Hugging Face id such as <c>meta-llama/Llama-2-7b-hf</c>, or a
+    /// vendor's system name), with or without the owner before the slash; false when nothing matches.
+    /// </summary>
+    public bool TryResolve(string name, out T spec) =>
+        _items.TryGetValue(name, out spec!) || _aliases.TryGetValue(name, out spec!)
+        || _items.TryGetValue(AfterOwner(name), out spec!) || _aliases.TryGetValue(AfterOwner(name), out spec!);
+
     /// <summary>Looks a row up; throws with a suggestion when unknown.</summary>
     public T Get(string id) => TryGet(id, out T spec)
         ? spec
         : throw new KeyNotFoundException($"unknown {_noun} '{id}'{ClosestName.Hint(id, Ids)}");
+
+    private static string AfterOwner(string name) => name[(name.LastIndexOf('/') + 1)..];
 
     /// <summary>A copy of the rows for building an extended catalog.</summary>
     private protected Dictionary<string, T> CopyItems() => new(_items, StringComparer.OrdinalIgnoreCase);

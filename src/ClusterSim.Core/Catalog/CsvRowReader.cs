@@ -56,6 +56,10 @@ internal readonly struct CsvRowReader(CsvTable table, int line, string[] cells)
         return (int)number;
     }
 
+    /// <summary>A semicolon-separated list cell as its trimmed, non-empty items.</summary>
+    public static IReadOnlyList<string> List(string cell) =>
+        cell.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public bool Flag(string column, bool fallback = false)
     {
         string value = table.Cell(cells, column);

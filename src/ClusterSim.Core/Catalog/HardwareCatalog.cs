@@ -4,7 +4,7 @@ namespace ClusterSim.Core.Catalog;
 public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
 {
     private HardwareCatalog(Dictionary<string, AcceleratorSpec> items)
-        : base(items, "hardware")
+        : base(items, "hardware", spec => spec.Aliases)
     {
     }
 
@@ -30,6 +30,8 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 Int8Tops = row.OptionalNumber("int8_tops"),
                 Fp4Tflops = row.OptionalNumber("fp4_tflops"),
                 MemoryGB = row.Number("hbm_gb"),
+                MemoryGiB = row.Number("memory_gib"),
+                Calibration = row.Text("calibration", required: false),
                 MemoryTBps = row.Number("hbm_tb_s"),
                 ScaleUpGBps = row.OptionalNumber("scale_up_gb_s"),
                 ScaleOutGBps = row.OptionalNumber("scale_out_gb_s"),
@@ -37,10 +39,11 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 PricePerHour = row.OptionalNumber("price_usd_per_hour"),
                 PriceLow = row.OptionalNumber("price_low"),
                 PriceHigh = row.OptionalNumber("price_high"),
+                Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
                 Source = row.Text("source"),
             };
 
-            if (spec.MemoryGB <= 0 || spec.MemoryTBps <= 0)
+            if (spec.MemoryGB <= 0 || spec.MemoryGiB <= 0 || spec.MemoryTBps <= 0)
             {
                 throw new CatalogException(table.Source, line, "hbm_gb", "memory size and bandwidth must be positive");
             }

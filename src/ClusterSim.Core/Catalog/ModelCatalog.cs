@@ -4,7 +4,7 @@ namespace ClusterSim.Core.Catalog;
 public sealed class ModelCatalog : CatalogTable<ModelSpec>
 {
     private ModelCatalog(Dictionary<string, ModelSpec> items)
-        : base(items, "model")
+        : base(items, "model", spec => spec.Aliases)
     {
     }
 
@@ -44,6 +44,7 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 MaxContext = row.Integer("max_context", 4096, 1),
                 PublishedTotalParameters = row.Number("published_total", 0),
                 PublishedActiveParameters = row.Number("published_active", 0),
+                Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
                 Source = row.Text("source"),
             };
 

@@ -46,6 +46,9 @@ public sealed record ModelSpec
     public double PublishedActiveParameters { get; init; }
     public required string Source { get; init; }
 
+    /// <summary>Other names for this model (Hugging Face ids), so measured runs and traces can name it as they do.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
     /// <summary>True for a mixture-of-experts model.</summary>
     public bool IsMoE => Experts > 0;
 

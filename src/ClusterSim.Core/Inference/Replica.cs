@@ -158,13 +158,14 @@ public sealed class Replica : IEventHandler
 
         _macroIterations = 0;
         int newTokens = prefillTokens;
+        int sequences = 0;
         double attention = 0, kvRead = 0;
         bool decodeOnly = _prefilling == 0;
         _decodeOnlyIteration = decodeOnly;
         if (decodeOnly)
         {
             // Decode only: every sequence reads its whole context once.
-            newTokens = _batch.Count;
+            newTokens = sequences = _batch.Count;
             attention = kvRead = _batch.ContextSum;
         }
         else
@@ -180,18 +181,20 @@ public sealed class Replica : IEventHandler
                 {
                     attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
                     kvRead += _batch.Prefilled[i];
+                    sequences++;
                 }
             }
 
             if (_decodesRun)
             {
                 newTokens += _batch.Count - _prefilling;
+                sequences += _batch.Count - _prefilling;
                 attention += decodeContext;
                 kvRead += decodeContext;
             }
         }
 
-        var shape = new BatchShape(newTokens, attention, kvRead);
+        var shape = new BatchShape(newTokens, attention, kvRead, sequences);
         IterationCost cost;
         if (_experts is null)
         {

@@ -13,6 +13,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private const int SampleEvent = 1;
     private const int ClosedLoopArrival = 2;
     private const int KvTransferDone = 3;
+    private const int DispatchEvent = 4;
 
     private readonly ServingScenario _scenario;
     private readonly Simulator _simulator = new(1024);
@@ -36,8 +37,10 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private long _completedWhenLastGenerated;
     private long _nextArrivalAt = long.MaxValue;
 
+    private readonly long _frontEndNanos;
+
     /// <inheritdoc />
-    public long NextArrivalHint => _nextArrivalAt;
+    public long NextArrivalHint => _nextArrivalAt == long.MaxValue ? long.MaxValue : _nextArrivalAt + _frontEndNanos;
 
     /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
     public ServingCluster(ServingScenario scenario)
@@ -66,6 +69,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             }
         }
 
+        // The front end (HTTP, tokenising) is shared by the replicas; its latency delays every request before routing.
+        _frontEndNanos = _replicas[0].Model.RequestOverheadNanos;
         if (scenario.Disaggregation is { } split)
         {
             split.Validated(_replicas.Count);
@@ -153,6 +158,9 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
                 break;
             case KvTransferDone:
                 StartDecode(simulator, (int)simEvent.Argument);
+                break;
+            case DispatchEvent:
+                Dispatch(simulator, (int)simEvent.Argument);
                 break;
             default:
                 Sample(simulator);
@@ -302,6 +310,20 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         int id = split
             ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
             : _requests.Add(now, prompt, output, group: group);
+        if (_frontEndNanos > 0)
+        {
+            simulator.Schedule(_frontEndNanos, this, DispatchEvent, id);
+            return;
+        }
+
+        Dispatch(simulator, id);
+    }
+
+    /// <summary>The engine receives a request: routed to a replica, or dropped when no replica could ever hold it.</summary>
+    private void Dispatch(Simulator simulator, int id)
+    {
+        long now = simulator.Now;
+        int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
         Replica replica = _prefillPool[_router.Choose(_prefillPool)];
         if (!replica.CanEverFit(prompt, output))
         {

@@ -1,13 +1,14 @@
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
-/// What one iteration of a replica processes: new tokens (prefill chunks plus one per decoding sequence),
-/// the attention work (sum over new tokens of the context each attends to) and the KV tokens read.
+/// What one iteration of a replica processes: new tokens (prefill chunks plus one per decoding sequence), the attention
+/// work (sum over new tokens of the context each attends to), the KV tokens read, and the sequences in the step (each
+/// computes logits for one token and costs the engine bookkeeping).
 /// </summary>
-public readonly record struct BatchShape(int NewTokens, double AttentionContext, double KvTokensRead)
+public readonly record struct BatchShape(int NewTokens, double AttentionContext, double KvTokensRead, int Sequences)
 {
     /// <summary>A decode-only batch of <paramref name="sequences"/> sequences whose contexts sum to <paramref name="contextSum"/>.</summary>
-    public static BatchShape Decode(int sequences, double contextSum) => new(sequences, contextSum, contextSum);
+    public static BatchShape Decode(int sequences, double contextSum) => new(sequences, contextSum, contextSum, sequences);
 
     /// <summary>Attention work of a prefill chunk of <paramref name="chunk"/> tokens after <paramref name="prior"/> already-cached tokens (causal).</summary>
     public static double PrefillAttention(int chunk, int prior) => (chunk * (double)prior) + (chunk * (chunk + 1.0) / 2.0);

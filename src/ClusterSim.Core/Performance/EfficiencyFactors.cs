@@ -1,35 +1,60 @@
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
-/// How far real kernels fall short of the roofline: fractions of peak compute and memory bandwidth,
-/// a fixed cost per iteration (scheduling, kernel launches, sampling) and the start-up latency of one
-/// collective. Calibrated values are defaults; an experiment can override each.
+/// How far real kernels and a real engine fall short of the roofline, one named term each: GEMMs (by batch size),
+/// weight streaming, attention, KV reads, tensor-parallel collectives, the engine's CPU work per step and per
+/// sequence, and the front end's latency per request. Values come from the calibration catalog; an experiment can
+/// override each.
 /// </summary>
 public sealed record EfficiencyFactors
 {
-    /// <summary>Fraction of dense peak that matrix multiplies reach.</summary>
+    /// <summary>Fraction of the dense peak that large matrix multiplies reach.</summary>
     public double Compute { get; init; } = 0.5;
 
-    /// <summary>Fraction of memory bandwidth that weight and KV reads reach.</summary>
+    /// <summary>
+    /// Tokens at which a GEMM reaches half of <see cref="Compute"/>: small-M GEMMs waste most of each tile and wait on
+    /// launches, so a GEMM over M tokens costs as much arithmetic as one over M + this many at full efficiency.
+    /// </summary>
+    public double GemmHalfTokens { get; init; } = 64;
+
+    /// <summary>Fraction of memory bandwidth that weight reads reach.</summary>
     public double Memory { get; init; } = 0.7;
 
-    /// <summary>Fixed time per iteration, seconds.</summary>
+    /// <summary>Fraction of the BF16 peak that attention math (QKᵀ and AV, FlashAttention-style) reaches.</summary>
+    public double Attention { get; init; } = 0.4;
+
+    /// <summary>Fraction of memory bandwidth that paged KV-cache reads in attention reach.</summary>
+    public double KvRead { get; init; } = 0.6;
+
+    /// <summary>Fraction of the scale-up link's bandwidth that collectives reach.</summary>
+    public double Link { get; init; } = 0.7;
+
+    /// <summary>Latency of one tensor-parallel all-reduce (kernel launch and synchronisation), seconds.</summary>
+    public double CollectiveLatencySeconds { get; init; } = 15e-6;
+
+    /// <summary>CPU time of one engine step that the GPU waits for (scheduling, input preparation, launches), seconds.</summary>
     public double IterationOverheadSeconds { get; init; } = 0.002;
 
-    /// <summary>Start-up latency of one collective step on the scale-up link, seconds.</summary>
-    public double CollectiveLatencySeconds { get; init; } = 5e-6;
+    /// <summary>CPU time per sequence in a step (sampling, bookkeeping, detokenising its token), seconds.</summary>
+    public double SequenceOverheadSeconds { get; init; }
+
+    /// <summary>Front-end latency of one request before the engine sees it (HTTP, tokenising, queue hand-off), seconds.</summary>
+    public double RequestOverheadSeconds { get; init; }
 
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public EfficiencyFactors Validated()
     {
-        if (Compute is <= 0 or > 1 || Memory is <= 0 or > 1)
+        foreach (var (name, value) in new[] { ("compute", Compute), ("memory", Memory), ("attention", Attention), ("kv_read", KvRead), ("link", Link) })
         {
-            throw new ArgumentException($"efficiency factors must be in (0, 1]: compute {Compute}, memory {Memory}");
+            if (value is <= 0 or > 1 || double.IsNaN(value))
+            {
+                throw new ArgumentException($"efficiency {name} must be in (0, 1], got {value}");
+            }
         }
 
-        if (IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0)
+        if (GemmHalfTokens < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0)
         {
-            throw new ArgumentException("overheads must not be negative");
+            throw new ArgumentException("overheads and gemm_half_tokens must not be negative");
         }
 
         return this;

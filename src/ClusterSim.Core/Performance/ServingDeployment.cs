@@ -20,8 +20,22 @@ public sealed record ServingDeployment
     /// <summary>Expert routing and placement for a mixture-of-experts model; null uses the uniform expectation.</summary>
     public Inference.Moe.MoeRoutingOptions? MoeRouting { get; init; }
 
-    public EfficiencyFactors Efficiency { get; init; } = CalibratedEfficiency.Generic;
+    public EfficiencyFactors Efficiency { get; init; } = new();
+
+    /// <summary>The calibration the efficiency factors came from ("hopper-vllm/bf16"), for the results; empty when set by hand.</summary>
+    public string CalibrationName { get; init; } = string.Empty;
+
+    /// <summary>Fraction of device memory the engine leaves alone (1 − vLLM's gpu_memory_utilization).</summary>
     public double MemoryReserve { get; init; } = DefaultMemoryReserve;
+
+    /// <summary>
+    /// Bytes per accelerator the runtime takes from the engine's share before the KV cache: CUDA context, communication
+    /// buffers and the activation peak of the engine's profiling pass.
+    /// </summary>
+    public double RuntimeBytesPerAccelerator { get; init; } = DefaultRuntimeBytes;
+
+    /// <summary>Default runtime reserve per accelerator: 1 GiB.</summary>
+    public const double DefaultRuntimeBytes = 1073741824.0;
     public int KvBlockTokens { get; init; } = 16;
 
     /// <summary>Accelerators one replica occupies.</summary>
@@ -40,7 +54,7 @@ public sealed record ServingDeployment
     public double WeightBytes => Model.TotalParameters * Weights.BytesPerElement();
 
     /// <summary>Bytes available for the KV cache over the whole replica.</summary>
-    public double KvCapacityBytes => (Accelerator.MemoryBytes * (1 - MemoryReserve) * Accelerators) - WeightBytes;
+    public double KvCapacityBytes => (((Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator) * Accelerators) - WeightBytes;
 
     /// <summary>KV bytes of one block of <see cref="KvBlockTokens"/> tokens.</summary>
     public double KvBlockBytes => Model.KvBytesPerToken(KvCache) * KvBlockTokens;
@@ -74,7 +88,7 @@ public sealed record ServingDeployment
 
         _ = Accelerator.PeakFlops(ComputePrecision);
         double perDevice = WeightBytes / Accelerators;
-        double usable = Accelerator.MemoryBytes * (1 - MemoryReserve);
+        double usable = (Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator;
         if (perDevice >= usable || KvBlocks < Math.Ceiling(Model.MaxContext / (double)KvBlockTokens) / 64)
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));

@@ -4,26 +4,37 @@ using ClusterSim.Core.Catalog;
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
-/// Roofline time of one serving iteration: max(compute, memory traffic) over the replica's accelerators,
-/// plus tensor- and pipeline-parallel communication, plus a fixed overhead. Constants are folded at
+/// Time of one serving iteration as a sum of named terms, each its own roofline over the replica's tensor-parallel
+/// accelerators: dense GEMMs (efficiency falling for small token counts), routed-expert grouped GEMMs (tokens per
+/// expert), attention (FLOP-bound in prefill, KV-read-bound in decode), tensor- and pipeline-parallel collectives
+/// (latency + bytes over the link), and the engine's CPU time per step and per sequence. Constants are folded at
 /// construction so that one evaluation is a handful of multiplications.
 /// </summary>
 public sealed class StepTimeModel
 {
-    private readonly double _flopsPerToken;
-    private readonly double _flopsPerAttention;
-    private readonly double _secondsPerFlop;
-    private readonly double _secondsPerByte;
+    private const double ActivationBytes = 2;   // activations stay in BF16 between layers
+
+    private readonly double _bodyFlopsPerToken;
+    private readonly double _headFlopsPerSequence;
+    private readonly double _gemmHalfTokens;
+    private readonly double _secondsPerGemmFlop;
+    private readonly double _secondsPerWeightByte;
     private readonly double _denseWeightBytes;
-    private readonly double _expertBytesPerLayer;
+    private readonly double _activeWeightBytes;
     private readonly int _moeLayers;
     private readonly int _experts;
+    private readonly int _topK;
     private readonly double _topKFraction;
+    private readonly double _expertFlops;
+    private readonly double _expertBytesPerLayer;
+    private readonly double _attentionFlopsPerContextToken;
+    private readonly double _secondsPerAttentionFlop;
     private readonly double _kvBytesPerToken;
-    private readonly double _commSecondsPerToken;
-    private readonly double _fixedSeconds;
-    private readonly double _expertFlopsPerToken;
-    private readonly double _activeWeightBytes;
+    private readonly double _secondsPerKvByte;
+    private readonly double _collectiveFixedSeconds;
+    private readonly double _collectiveSecondsPerToken;
+    private readonly double _stepSeconds;
+    private readonly double _sequenceSeconds;
     private readonly double _allToAllSecondsPerToken;
     private readonly double _allToAllFixedSeconds;
 
@@ -35,69 +46,113 @@ public sealed class StepTimeModel
         AcceleratorSpec chip = deployment.Accelerator;
         EfficiencyFactors eff = deployment.Efficiency;
         int tp = deployment.TensorParallel, pp = deployment.PipelineParallel;
-
-        _flopsPerToken = model.ForwardFlopsPerToken;
-        _flopsPerAttention = model.AttentionFlopsPerContextToken;
-        // Pipeline stages run one after another within an iteration, so only tensor parallelism divides the work.
-        _secondsPerFlop = 1.0 / (chip.PeakFlops(deployment.ComputePrecision) * eff.Compute * tp);
-        _secondsPerByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
         double bytes = deployment.Weights.BytesPerElement();
+
+        // Pipeline stages run one after another within an iteration, so only tensor parallelism divides the work.
+        _secondsPerGemmFlop = 1.0 / (chip.PeakFlops(deployment.ComputePrecision) * eff.Compute * tp);
+        _secondsPerWeightByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
+        _gemmHalfTokens = eff.GemmHalfTokens;
+
+        double head = (double)model.Vocab * model.Hidden;
+        double inputTable = (model.TiedEmbeddings ? 0 : head) + ((double)model.LearnedPositions * model.Hidden);
         _moeLayers = model.MoELayers;
         _experts = model.Experts;
+        _topK = model.TopK;
         _topKFraction = model.IsMoE ? model.TopK / (double)model.Experts : 0;
+        double routedActive = (double)_moeLayers * model.TopK * model.ExpertParameters;
+        _bodyFlopsPerToken = 2 * (model.ActiveParameters - model.EmbeddingParameters - routedActive);
+        _headFlopsPerSequence = 2 * head;
+        _expertFlops = 2 * model.ExpertParameters * _moeLayers;
         _expertBytesPerLayer = model.ExpertParameters * bytes;
-        _denseWeightBytes = (model.TotalParameters - model.RoutedExpertParameters) * bytes;
-        _kvBytesPerToken = model.KvBytesPerToken(deployment.KvCache);
+        // The input embedding is a lookup of a few rows, not a read of the table.
+        _denseWeightBytes = (model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes;
+        _activeWeightBytes = (model.ActiveParameters - inputTable) * bytes;
 
-        const double activationBytes = 2;   // activations stay in BF16 between layers
-        double linkBytesPerSecond = (chip.ScaleUpGBps ?? chip.ScaleOutGBps ?? 1) * 1e9;
-        double ringFactor = tp > 1 ? 2.0 * (tp - 1) / tp : 0;
-        // Two all-reduces per layer (after attention and after the MLP) over the tensor-parallel group.
-        _commSecondsPerToken = (2.0 * model.Layers * ringFactor * model.Hidden * activationBytes / linkBytesPerSecond)
-            + ((pp - 1) * model.Hidden * activationBytes / linkBytesPerSecond);
-        double collectiveLatency = tp > 1 ? 2.0 * model.Layers * 2 * (tp - 1) * eff.CollectiveLatencySeconds : 0;
-        _fixedSeconds = eff.IterationOverheadSeconds + collectiveLatency + ((pp - 1) * eff.CollectiveLatencySeconds);
-        _expertFlopsPerToken = 2.0 * model.TopK * model.ExpertParameters * model.MoELayers;
-        _activeWeightBytes = (model.ActiveParameters - (model.IsMoE ? model.Hidden * (double)model.Experts * model.MoELayers : 0)) * bytes;
+        _attentionFlopsPerContextToken = model.AttentionFlopsPerContextToken;
+        _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.Attention * tp);
+        _kvBytesPerToken = model.KvBytesPerToken(deployment.KvCache);
+        _secondsPerKvByte = 1.0 / (chip.MemoryBytesPerSecond * eff.KvRead * tp);
+
+        double linkBytesPerSecond = LinkBytesPerSecond(deployment) * eff.Link;
+        double hiddenBytes = model.Hidden * ActivationBytes;
+        if (tp > 1)
+        {
+            // Two all-reduces per layer (after attention and after the MLP), each a latency plus a ring's 2(n−1)/n of the data.
+            int allReduces = 2 * model.Layers;
+            _collectiveFixedSeconds = allReduces * eff.CollectiveLatencySeconds;
+            _collectiveSecondsPerToken = allReduces * (2.0 * (tp - 1) / tp) * hiddenBytes / linkBytesPerSecond;
+        }
+
+        if (pp > 1)
+        {
+            _collectiveFixedSeconds += (pp - 1) * eff.CollectiveLatencySeconds;
+            _collectiveSecondsPerToken += (pp - 1) * hiddenBytes / linkBytesPerSecond;
+        }
+
+        _stepSeconds = eff.IterationOverheadSeconds;
+        _sequenceSeconds = eff.SequenceOverheadSeconds;
         int ep = ExpertParallel;
         if (model.IsMoE && ep > 1)
         {
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts.
-            double perToken = model.TopK * model.Hidden * activationBytes;
-            _allToAllSecondsPerToken = 2.0 * model.MoELayers * ((ep - 1.0) / ep) * perToken / ep / linkBytesPerSecond;
-            _allToAllFixedSeconds = 2.0 * model.MoELayers * (ep - 1) * eff.CollectiveLatencySeconds;
+            double perToken = model.TopK * hiddenBytes;
+            _allToAllSecondsPerToken = 2.0 * _moeLayers * ((ep - 1.0) / ep) * perToken / ep / linkBytesPerSecond;
+            _allToAllFixedSeconds = 2.0 * _moeLayers * eff.CollectiveLatencySeconds;
         }
     }
 
     /// <summary>The deployment this model times.</summary>
     public ServingDeployment Deployment { get; }
 
+    /// <summary>Front-end latency each request spends before the engine sees it, ns.</summary>
+    public long RequestOverheadNanos => (long)Math.Round(Deployment.Efficiency.RequestOverheadSeconds * 1e9);
+
     /// <summary>Accelerators a replica's experts are spread over (the tensor-parallel group unless set).</summary>
     public int ExpertParallel => Deployment.MoeRouting is { ExpertParallel: > 0 } r ? r.ExpertParallel : Deployment.TensorParallel;
 
+    /// <summary>The scale-up link's bandwidth per accelerator, bytes/s; only a single accelerator may lack one.</summary>
+    private static double LinkBytesPerSecond(ServingDeployment deployment) =>
+        deployment.Accelerator.ScaleUpGBps is > 0 and double gbps ? gbps * 1e9
+        : deployment.Accelerators == 1 ? double.PositiveInfinity
+        : throw new ArgumentException($"{deployment.Accelerator.Id} has no scale-up bandwidth in the catalog, so it cannot run tensor or pipeline parallelism");
+
+    /// <summary>The iteration's time split into its named terms, under the uniform expectation of expert routing.</summary>
+    public IterationTerms Terms(in BatchShape shape)
+    {
+        double touched = _experts == 0 ? 0 : ExpectedExpertsTouched(shape.NewTokens);
+        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _gemmHalfTokens)) * _secondsPerGemmFlop;
+        double expertMemory = _moeLayers * _expertBytesPerLayer * touched * _secondsPerWeightByte;
+        return Compose(shape, expertCompute, expertMemory, 0);
+    }
+
     /// <summary>
-    /// The cost of one iteration with sampled routing: the busiest accelerator sets the expert compute (imbalance × its
-    /// fair share), the accelerator with the most distinct experts to read sets the expert weight traffic, and the
+    /// The iteration's terms with sampled routing: the busiest accelerator sets the expert compute (imbalance × its fair
+    /// share), the accelerator with the most distinct experts to read sets the expert weight traffic, and the
     /// dispatch/combine all-to-alls are added.
     /// </summary>
-    public IterationCost Iteration(in BatchShape shape, in Inference.Moe.RoutingOutcome routing)
+    public IterationTerms Terms(in BatchShape shape, in Inference.Moe.RoutingOutcome routing)
     {
         if (shape.NewTokens == 0 || _moeLayers == 0 || routing.IsNone)
         {
-            return Iteration(shape);
+            return Terms(shape);
         }
 
-        double flops = (_flopsPerToken * shape.NewTokens) + (_flopsPerAttention * shape.AttentionContext)
-            + (_expertFlopsPerToken * shape.NewTokens * (routing.Imbalance - 1));
-        double compute = flops * _secondsPerFlop;
         int tp = Deployment.TensorParallel;
-        // Per-accelerator expert bytes over per-accelerator bandwidth; _secondsPerByte already divides by tp.
-        double expertBytes = _moeLayers * _expertBytesPerLayer * routing.MaxExpertsTouchedPerAccelerator * tp;
-        double memory = ((_denseWeightBytes + (_kvBytesPerToken * shape.KvTokensRead)) * _secondsPerByte) + (expertBytes * _secondsPerByte);
-        double seconds = Math.Max(compute, memory) + (_commSecondsPerToken * shape.NewTokens) + _fixedSeconds
-            + (_allToAllSecondsPerToken * shape.NewTokens) + _allToAllFixedSeconds;
-        return new IterationCost((long)Math.Ceiling(seconds * 1e9), compute >= memory);
+        double perAccelerator = routing.MaxExpertsTouchedPerAccelerator * (double)tp;
+        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK * routing.Imbalance) + (perAccelerator * _gemmHalfTokens)) * _secondsPerGemmFlop;
+        // Per-accelerator expert bytes over per-accelerator bandwidth; _secondsPerWeightByte already divides by tp.
+        double expertMemory = _moeLayers * _expertBytesPerLayer * perAccelerator * _secondsPerWeightByte;
+        double allToAll = (_allToAllSecondsPerToken * shape.NewTokens) + _allToAllFixedSeconds;
+        return Compose(shape, expertCompute, expertMemory, allToAll);
     }
+
+    /// <summary>The cost of one iteration of the given shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public IterationCost Iteration(in BatchShape shape) => shape.NewTokens == 0 ? default : Terms(shape).Cost;
+
+    /// <summary>The cost of one iteration with sampled expert routing.</summary>
+    public IterationCost Iteration(in BatchShape shape, in Inference.Moe.RoutingOutcome routing) =>
+        shape.NewTokens == 0 ? default : Terms(shape, routing).Cost;
 
     /// <summary>The same iteration for a dense model with this model's active parameters (all weights read every time).</summary>
     public long DenseEquivalentNanos(in BatchShape shape)
@@ -107,31 +162,39 @@ public sealed class StepTimeModel
             return 0;
         }
 
-        double compute = ((_flopsPerToken * shape.NewTokens) + (_flopsPerAttention * shape.AttentionContext)) * _secondsPerFlop;
-        double memory = (_activeWeightBytes + (_kvBytesPerToken * shape.KvTokensRead)) * _secondsPerByte;
-        return (long)Math.Ceiling((Math.Max(compute, memory) + (_commSecondsPerToken * shape.NewTokens) + _fixedSeconds) * 1e9);
+        double gemmCompute = ((_bodyFlopsPerToken + (_expertFlops * _topK)) * (shape.NewTokens + _gemmHalfTokens)
+            + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
+        double gemm = Math.Max(gemmCompute, _activeWeightBytes * _secondsPerWeightByte);
+        double seconds = gemm + Attention(shape) + Collectives(shape) + Overhead(shape);
+        return (long)Math.Ceiling(seconds * 1e9);
     }
 
     /// <summary>Expected number of distinct routed experts a layer's <paramref name="tokens"/> tokens touch under uniform top-k routing.</summary>
     public double ExpectedExpertsTouched(int tokens) => _experts == 0 ? 0 : _experts * (1 - Math.Pow(1 - _topKFraction, tokens));
 
-    /// <summary>The cost of one iteration of the given shape.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public IterationCost Iteration(in BatchShape shape)
-    {
-        if (shape.NewTokens == 0)
-        {
-            return new IterationCost(0, false);
-        }
-
-        double compute = ((_flopsPerToken * shape.NewTokens) + (_flopsPerAttention * shape.AttentionContext)) * _secondsPerFlop;
-        double weightBytes = _moeLayers == 0 ? _denseWeightBytes : _denseWeightBytes + (_moeLayers * _expertBytesPerLayer * ExpectedExpertsTouched(shape.NewTokens));
-        double memory = (weightBytes + (_kvBytesPerToken * shape.KvTokensRead)) * _secondsPerByte;
-        double seconds = Math.Max(compute, memory) + (_commSecondsPerToken * shape.NewTokens) + _fixedSeconds;
-        return new IterationCost((long)Math.Ceiling(seconds * 1e9), compute >= memory);
-    }
-
     /// <summary>Duration of a decode-only iteration in nanoseconds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long DecodeNanos(int sequences, double contextSum) => Iteration(BatchShape.Decode(sequences, contextSum)).Nanos;
+
+    private IterationTerms Compose(in BatchShape shape, double expertCompute, double expertMemory, double allToAll)
+    {
+        // A GEMM over M tokens costs the arithmetic of M + M½ at full efficiency (tile waste and launch latency).
+        double gemmCompute = ((_bodyFlopsPerToken * (shape.NewTokens + _gemmHalfTokens))
+            + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
+        double gemmMemory = _denseWeightBytes * _secondsPerWeightByte;
+        return new IterationTerms(
+            DenseGemm: Math.Max(gemmCompute, gemmMemory),
+            ExpertGemm: Math.Max(expertCompute, expertMemory),
+            Attention: Attention(shape),
+            Collectives: Collectives(shape) + allToAll,
+            Overhead: Overhead(shape),
+            ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory);
+    }
+
+    private double Attention(in BatchShape shape) =>
+        Math.Max(_attentionFlopsPerContextToken * shape.AttentionContext * _secondsPerAttentionFlop, _kvBytesPerToken * shape.KvTokensRead * _secondsPerKvByte);
+
+    private double Collectives(in BatchShape shape) => _collectiveFixedSeconds + (_collectiveSecondsPerToken * shape.NewTokens);
+
+    private double Overhead(in BatchShape shape) => _stepSeconds + (_sequenceSeconds * shape.Sequences);
 }

@@ -10,6 +10,15 @@ public sealed record Experiment
     public int Replications { get; init; }
     public required IReadOnlyList<ExperimentPoint> Points { get; init; }
 
+    /// <summary>
+    /// The step-time calibration each accelerator used ("H100-SXM FP8: hopper-vllm/fp8"), and a line starting "warning:"
+    /// for each accelerator that fell back to the generic, unfitted factors.
+    /// </summary>
+    public IReadOnlyList<string> Calibrations { get; init; } = [];
+
+    /// <summary>The lines of <see cref="Calibrations"/> that are warnings.</summary>
+    public IEnumerable<string> Warnings => Calibrations.Where(c => c.StartsWith("warning:", StringComparison.Ordinal));
+
     /// <summary>True when the sweep pairs its lists (zip) rather than crossing them (grid).</summary>
     public bool ZipSweep { get; init; }
 

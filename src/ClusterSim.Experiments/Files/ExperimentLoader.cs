@@ -104,6 +104,7 @@ public static class ExperimentLoader
 
         var points = new List<ExperimentPoint>();
         var problems = new List<ExperimentProblem>();
+        var calibrations = new SortedSet<string>(StringComparer.Ordinal);
         long seed = (long)reader.Number(root, "seed", string.Empty, 1);
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
         for (int i = 0; i < expanded.Count; i++)
@@ -117,7 +118,7 @@ public static class ExperimentLoader
                 Override(pointRoot, key, value);
             }
 
-            ExperimentPoint? point = BindPoint(pointReader, pointRoot, catalog, file, i, expanded[i]);
+            ExperimentPoint? point = BindPoint(pointReader, pointRoot, catalog, file, i, expanded[i], calibrations);
             foreach (var problem in pointReader.Problems)
             {
                 if (!problems.Contains(problem))
@@ -146,6 +147,7 @@ public static class ExperimentLoader
             Seed = seed,
             Replications = replications,
             Points = points,
+            Calibrations = calibrations.ToList(),
             ZipSweep = sweep.Mode == SweepMode.Zip,
             SampledSweep = sweep.Sampled,
             ResolvedText = Resolved(name, seed, replications, points[0], sweep),
@@ -154,10 +156,10 @@ public static class ExperimentLoader
 
     private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file)
     {
-        YamlMappingNode? node = reader.Mapping(YamlReader.Child(root, "catalog"), "catalog", "hardware", "models");
+        YamlMappingNode? node = reader.Mapping(YamlReader.Child(root, "catalog"), "catalog", "hardware", "models", "calibration");
         SimCatalog catalog = SimCatalog.Default;
         string directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
-        foreach (string key in new[] { "hardware", "models" })
+        foreach (string key in new[] { "hardware", "models", "calibration" })
         {
             string? relative = reader.Text(node, key, "catalog");
             if (relative is null)
@@ -170,7 +172,12 @@ public static class ExperimentLoader
             {
                 using var text = new StreamReader(full);
                 CsvTable table = CsvTable.Parse(text, relative);
-                catalog = key == "hardware" ? catalog with { Hardware = catalog.Hardware.With(table) } : catalog with { Models = catalog.Models.With(table) };
+                catalog = key switch
+                {
+                    "hardware" => catalog with { Hardware = catalog.Hardware.With(table) },
+                    "models" => catalog with { Models = catalog.Models.With(table) },
+                    _ => catalog with { Calibrations = catalog.Calibrations.With(table) },
+                };
             }
             catch (IOException e)
             {
@@ -185,7 +192,8 @@ public static class ExperimentLoader
         return catalog;
     }
 
-    private static ExperimentPoint? BindPoint(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, int index, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    private static ExperimentPoint? BindPoint(
+        YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, int index, IReadOnlyList<KeyValuePair<string, string>> parameters, SortedSet<string> calibrations)
     {
         bool hasServing = YamlReader.Child(root, "serving") is not null;
         bool hasTraining = YamlReader.Child(root, "training") is not null;
@@ -196,7 +204,7 @@ public static class ExperimentLoader
         }
 
         TrainingJob? training = TrainingSection.Read(r, root, catalog);
-        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null) : null;
+        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null, calibrations) : null;
         LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator.PricePerHour);
         YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");
         if (lifecycleNode is not null && !hasServing)
@@ -222,7 +230,7 @@ public static class ExperimentLoader
         return new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Training = training, Lifecycle = lifecycle, Industry = industry };
     }
 
-    private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand)
+    private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand, SortedSet<string> calibrations)
     {
         YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe", "disaggregation");
         if (serving is null)
@@ -252,16 +260,6 @@ public static class ExperimentLoader
             MaxSequences = r.Integer(scheduler, "max_sequences", "serving.scheduler", 256, 1, 1_000_000),
             MaxBatchedTokens = r.Integer(scheduler, "max_batched_tokens", "serving.scheduler", 8192, 1, 10_000_000),
         };
-        YamlMappingNode? eff = r.Mapping(YamlReader.Child(serving, "efficiency"), "serving.efficiency", "compute", "memory", "overhead_ms", "collective_latency_us");
-        EfficiencyFactors calibrated = CalibratedEfficiency.For(hardwareId);
-        var efficiency = new EfficiencyFactors
-        {
-            Compute = r.Number(eff, "compute", "serving.efficiency", calibrated.Compute, 0, 1, exclusiveMin: true),
-            Memory = r.Number(eff, "memory", "serving.efficiency", calibrated.Memory, 0, 1, exclusiveMin: true),
-            IterationOverheadSeconds = r.Number(eff, "overhead_ms", "serving.efficiency", calibrated.IterationOverheadSeconds * 1e3, 0) / 1e3,
-            CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", "serving.efficiency", calibrated.CollectiveLatencySeconds * 1e6, 0) / 1e6,
-        };
-
         ServingDeployment? deployment = null;
         if (model is not null && chip is not null)
         {
@@ -274,11 +272,13 @@ public static class ExperimentLoader
                 Weights = r.Choice(serving, "weights", "serving", Precision.BF16, Precisions),
                 KvCache = r.Choice(serving, "kv_cache", "serving", Precision.BF16, Precisions),
                 MemoryReserve = r.Number(serving, "memory_reserve", "serving", ServingDeployment.DefaultMemoryReserve, 0, 0.95),
-                Efficiency = efficiency,
                 MoeRouting = MoeSection.Read(r, serving, model),
             };
             try
             {
+                (deployment, string? warning) = EfficiencySection.Apply(r, serving!, deployment, catalog.Calibrations);
+                calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
+
                 deployment.Validated();
             }
             catch (ArgumentException e)

@@ -33,6 +33,10 @@ public static class ResultWriter
     {
         AtomicFile.WriteText(ResolvedPath(directory), experiment.ResolvedText);
         AtomicFile.WriteText(Path.Combine(directory, "version.txt"), $"clustersim {Version}\n");
+        if (experiment.Calibrations.Count > 0)
+        {
+            AtomicFile.WriteText(Path.Combine(directory, "calibration.txt"), string.Concat(experiment.Calibrations.Select(c => c + "\n")));
+        }
     }
 
     /// <summary>Where a run's resolved experiment lives; resuming and merging check it.</summary>

@@ -58,7 +58,7 @@ public class ServingClusterTests
         };
         ServingResult result = new ServingCluster(scenario).Run();
 
-        long prefill = model.Iteration(new BatchShape(1000, BatchShape.PrefillAttention(1000, 0), 0)).Nanos;
+        long prefill = model.Iteration(new BatchShape(1000, BatchShape.PrefillAttention(1000, 0), 0, 1)).Nanos;
         long decodes = 0;
         for (int generated = 1; generated < 200; generated++)
         {

@@ -8,15 +8,14 @@ namespace ClusterSim.Core.Tests.Performance;
 /// <summary>Runs the published benchmark set-ups through the whole simulator.</summary>
 internal static class ServingProbe
 {
-    public static ServingDeployment Deployment(string model, string hw, int tp, Precision precision = Precision.FP8) => new()
+    public static ServingDeployment Deployment(string model, string hw, int tp, Precision precision = Precision.FP8) => SimCatalog.Default.Calibrations.Apply(new()
     {
         Model = SimCatalog.Default.Models.Get(model),
         Accelerator = SimCatalog.Default.Hardware.Get(hw),
         TensorParallel = tp,
         Weights = precision,
         KvCache = precision,
-        Efficiency = CalibratedEfficiency.For(hw),
-    };
+    });
 
     /// <summary>Offline: every request queued at once, as trtllm-bench and MLPerf Offline do.</summary>
     public static ServingResult Offline(ServingDeployment deployment, int replicas, int input, int output, int requests, int maxSequences = 2048, int maxTokens = 8192) =>

@@ -8,16 +8,15 @@ namespace ClusterSim.Core.Tests.Inference.Moe;
 
 public class MoeServingTests
 {
-    private static ServingDeployment Deployment(string model, string chip, int tp, MoeRoutingOptions routing) => new()
+    private static ServingDeployment Deployment(string model, string chip, int tp, MoeRoutingOptions routing) => SimCatalog.Default.Calibrations.Apply(new()
     {
         Model = SimCatalog.Default.Models.Get(model),
         Accelerator = SimCatalog.Default.Hardware.Get(chip),
         TensorParallel = tp,
         Weights = Precision.FP8,
         KvCache = Precision.FP8,
-        Efficiency = CalibratedEfficiency.For(chip),
         MoeRouting = routing,
-    };
+    });
 
     private static ServingResult Run(ServingDeployment deployment, double rate, int requests, bool macro = true) =>
         new ServingCluster(new ServingScenario
@@ -76,7 +75,7 @@ public class MoeServingTests
             var routing = new MoeRoutingOptions { Popularity = ExpertPopularity.Zipf, ZipfExponent = s };
             var model = new StepTimeModel(Deployment("deepseek-v3", "H200", 8, routing));
             var router = new ExpertRouter(256, 8, model.ExpertParallel, routing, new ClusterSim.Core.Engine.RandomStreams(2).For("moe"));
-            BatchShape prefill = new(4096, 4096.0 * 2048, 0);
+            BatchShape prefill = new(4096, 4096.0 * 2048, 0, 1);
             double nanos = Enumerable.Range(0, 50).Average(i => model.Iteration(prefill, router.Route(4096, i)).Nanos);
             Assert.True(nanos >= previous * 0.99, $"zipf {s}: {nanos} ns after {previous} ns");
             previous = nanos;

@@ -1,0 +1,113 @@
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Catalog;
+
+/// <summary>
+/// Step-time calibrations by (id, precision), loaded from CSV with the rows each was fitted on. An accelerator names
+/// its calibration in the hardware catalog; <see cref="For"/> finds the row for a deployment or says why none applies.
+/// </summary>
+public sealed class CalibrationCatalog
+{
+    private readonly Dictionary<(string Id, Precision Precision), ServingCalibration> _rows;
+
+    private CalibrationCatalog(Dictionary<(string, Precision), ServingCalibration> rows) => _rows = rows;
+
+    /// <summary>An empty catalog.</summary>
+    public static CalibrationCatalog Empty => new(new(new KeyComparer()));
+
+    /// <summary>All rows, by id then precision.</summary>
+    public IReadOnlyList<ServingCalibration> All => _rows.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ThenBy(c => c.Precision).ToList();
+
+    /// <summary>A catalog holding this one's rows, replaced or extended by the rows of <paramref name="table"/>.</summary>
+    public CalibrationCatalog With(CsvTable table)
+    {
+        var rows = new Dictionary<(string, Precision), ServingCalibration>(_rows, new KeyComparer());
+        foreach (var (line, cells) in table.Rows)
+        {
+            var row = new CsvRowReader(table, line, cells);
+            string precisionText = row.Text("precision");
+            if (!Enum.TryParse(precisionText, ignoreCase: true, out Precision precision) || !Enum.IsDefined(precision))
+            {
+                throw new CatalogException(table.Source, line, "precision", $"'{precisionText}' is not one of bf16, fp8, int8, int4");
+            }
+
+            var factors = new EfficiencyFactors
+            {
+                Compute = row.Number("gemm_efficiency"),
+                GemmHalfTokens = row.Number("gemm_half_tokens"),
+                Memory = row.Number("memory_efficiency"),
+                Attention = row.Number("attention_efficiency"),
+                KvRead = row.Number("kv_read_efficiency"),
+                Link = row.Number("link_efficiency"),
+                CollectiveLatencySeconds = row.Number("allreduce_latency_us") / 1e6,
+                IterationOverheadSeconds = row.Number("step_overhead_ms") / 1e3,
+                SequenceOverheadSeconds = row.Number("sequence_overhead_us") / 1e6,
+                RequestOverheadSeconds = row.Number("request_overhead_ms") / 1e3,
+            };
+            try
+            {
+                factors.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                throw new CatalogException(table.Source, line, "gemm_efficiency", e.Message);
+            }
+
+            var calibration = new ServingCalibration
+            {
+                Id = row.Text("id"),
+                Precision = precision,
+                Factors = factors,
+                FittedOn = row.Text("fitted_on", required: false),
+                Source = row.Text("source"),
+            };
+            rows[(calibration.Id, precision)] = calibration;
+        }
+
+        return new CalibrationCatalog(rows);
+    }
+
+    /// <summary>The calibration row with this id and precision; false when there is none.</summary>
+    public bool TryGet(string id, Precision precision, out ServingCalibration calibration) =>
+        _rows.TryGetValue((id, precision), out calibration!);
+
+    /// <summary>
+    /// The calibration for <paramref name="accelerator"/> computing in <paramref name="precision"/>, and a warning when it
+    /// is not a fit for that accelerator and precision (the generic row is used then). 4-bit and 8-bit integer weights use
+    /// the row of the precision they are multiplied in.
+    /// </summary>
+    public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision)
+    {
+        if (accelerator.Calibration.Length > 0 && TryGet(accelerator.Calibration, precision, out ServingCalibration fitted))
+        {
+            return (fitted, null);
+        }
+
+        if (!TryGet(ServingCalibration.GenericId, precision, out ServingCalibration generic)
+            && !TryGet(ServingCalibration.GenericId, Precision.BF16, out generic))
+        {
+            throw new KeyNotFoundException($"the calibration catalog has no '{ServingCalibration.GenericId}' row for {precision} or bf16");
+        }
+
+        string why = accelerator.Calibration.Length == 0
+            ? $"{accelerator.Id} names no calibration in the hardware catalog"
+            : $"calibration '{accelerator.Calibration}' has no {precision.ToString().ToLowerInvariant()} row";
+        return (generic, $"uncalibrated: {why}, so its step times use the generic factors ({generic.Source}); calibrate with `clustersim calibrate` to trust them");
+    }
+
+    /// <summary>The deployment with the factors of its calibration (<see cref="For"/>); the warning, if any, is dropped.</summary>
+    public ServingDeployment Apply(ServingDeployment deployment)
+    {
+        ServingCalibration calibration = For(deployment.Accelerator, deployment.ComputePrecision).Calibration;
+        return deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<(string Id, Precision Precision)>
+    {
+        public bool Equals((string Id, Precision Precision) x, (string Id, Precision Precision) y) =>
+            x.Precision == y.Precision && string.Equals(x.Id, y.Id, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string Id, Precision Precision) key) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.Id), key.Precision);
+    }
+}

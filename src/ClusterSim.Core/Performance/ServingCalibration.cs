@@ -1,0 +1,28 @@
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Core.Performance;
+
+/// <summary>
+/// The step-time model's parameters for one accelerator family and arithmetic precision, with the measured rows they
+/// were fitted on and where those came from. <see cref="IsFitted"/> is false for the generic row, used (with a warning)
+/// where nothing was measured.
+/// </summary>
+public sealed record ServingCalibration
+{
+    /// <summary>Id of the generic, unfitted calibration.</summary>
+    public const string GenericId = "generic";
+
+    public required string Id { get; init; }
+    public required Precision Precision { get; init; }
+    public required EfficiencyFactors Factors { get; init; }
+
+    /// <summary>The measured rows the factors were fitted on (empty for the generic row).</summary>
+    public string FittedOn { get; init; } = string.Empty;
+    public required string Source { get; init; }
+
+    /// <summary>True when the factors were fitted on measurements of this accelerator family.</summary>
+    public bool IsFitted => !string.Equals(Id, GenericId, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"hopper-vllm/bf16": the row's key as results and warnings name it.</summary>
+    public string Name => $"{Id}/{Precision.ToString().ToLowerInvariant()}";
+}
