@@ -14,6 +14,7 @@ internal static class CommandLine
         root.Subcommands.Add(MergeCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(SchemaCommand.Build());
+        root.Subcommands.Add(ReplayCommand.Build());
         return root;
     }
 }

@@ -309,7 +309,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         // A disaggregated request's prefill side produces the first token only.
         int id = split
             ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
-            : _requests.Add(now, prompt, output, group: group);
+            : _requests.Add(now, prompt, output, sharedPrefix: Math.Min(_source.CachedPrefix, prompt - 1), group: group);
         if (_frontEndNanos > 0)
         {
             simulator.Schedule(_frontEndNanos, this, DispatchEvent, id);

@@ -26,6 +26,27 @@ public abstract class RequestSource
     /// <summary>Lengths of the request arriving now.</summary>
     public abstract (int Prompt, int Output) NextLengths();
 
+    /// <summary>
+    /// Leading prompt tokens of the request just drawn whose KV the replica's prefix cache already holds (a shared system
+    /// prompt): neither prefilled nor allocated again. 0 unless the workload says so.
+    /// </summary>
+    public virtual int CachedPrefix => 0;
+
+    /// <summary>
+    /// A load generator's staged schedule (inference-perf, guidellm): evenly spaced requests at each stage's rate, one
+    /// stage after another; prompts carry <paramref name="cachedPrefix"/> tokens of a shared system prompt.
+    /// </summary>
+    public static RequestSource Staged(IReadOnlyList<LoadStage> stages, TokenLengths prompt, TokenLengths output, int cachedPrefix, RandomStreams streams)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cachedPrefix);
+        if (stages.Count == 0)
+        {
+            throw new ArgumentException("a staged load needs at least one stage");
+        }
+
+        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, cachedPrefix, streams.For("prompt-lengths"), streams.For("output-lengths"));
+    }
+
     /// <summary>Open arrivals with independent prompt and output lengths.</summary>
     public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams) =>
         new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths"));
@@ -74,6 +95,43 @@ public abstract class RequestSource
         public override long NextGap(long now) => long.MaxValue;
 
         public override (int Prompt, int Output) NextLengths() => (prompt.Sample(_prompts), output.Sample(_outputs));
+    }
+
+    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, int cached, RandomStream prompts, RandomStream outputs) : RequestSource
+    {
+        private int _stage;
+        private long _stageStart;
+        private long _sent;
+
+        public override int CachedPrefix => cached;
+
+        public override long NextGap(long now)
+        {
+            while (_stage < stages.Length)
+            {
+                // The k-th request of a stage leaves at start + k/rate, computed from the start so gaps do not drift.
+                LoadStage stage = stages[_stage];
+                long at = _stageStart + SimTime.FromSeconds(_sent / stage.RatePerSecond);
+                long end = _stageStart + SimTime.FromSeconds(stage.DurationSeconds);
+                if (at < end)
+                {
+                    _sent++;
+                    return Math.Max(0, at - now);
+                }
+
+                _stage++;
+                _stageStart = end;
+                _sent = 0;
+            }
+
+            return long.MaxValue;
+        }
+
+        public override (int Prompt, int Output) NextLengths()
+        {
+            int p = prompt.Sample(prompts);
+            return (Math.Max(p, cached + 1), output.Sample(outputs));
+        }
     }
 
     private sealed class TraceSource : RequestSource

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Replay;
+
+namespace ClusterSim.Cli;
+
+/// <summary>`clustersim replay MEASURED.csv`: simulate every measured run and compare the means.</summary>
+internal static class ReplayCommand
+{
+    public static Command Build()
+    {
+        var file = new Argument<string>("measured") { Description = "Measured runs (CSV in the layout of vllm-measured-calibration.csv)." };
+        var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
+        var output = new Option<string?>("--output", "-o") { Description = "Also write the table to this Markdown file." };
+        var command = new Command("replay", "Simulate every measured run that gives its rate and lengths; print measured against simulated TTFT, ITL and E2E and the median errors.")
+        {
+            file, calibration, output,
+        };
+        command.SetAction(result =>
+        {
+            if (!CatalogFiles.TryRead(result.GetValue(file)!, result.GetValue(calibration), out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            string table = ReplayTable.Markdown(ReplayReport.Run(runs!, catalog!));
+            Console.Write(table);
+            if (result.GetValue(output) is string path)
+            {
+                File.WriteAllText(path, table);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,59 @@
+namespace ClusterSim.Experiments.Replay;
+
+/// <summary>
+/// One measured serving run or one load stage of it (a row of a measured-runs CSV, the layout of
+/// <c>vllm-measured-calibration.csv</c>): the configuration, the offered load, and the measured latency means.
+/// Latencies are milliseconds; a null field was not published.
+/// </summary>
+public sealed record MeasuredRun
+{
+    /// <summary>Line of the row in its file.</summary>
+    public int Line { get; init; }
+    public required string Experiment { get; init; }
+
+    /// <summary>"all" for the whole run, else the 0-based load stage.</summary>
+    public required string Stage { get; init; }
+    public string Set { get; init; } = string.Empty;
+    public string Workload { get; init; } = string.Empty;
+    public required string Model { get; init; }
+    public required string Gpu { get; init; }
+    public int TensorParallel { get; init; } = 1;
+    public int DataParallel { get; init; } = 1;
+
+    /// <summary>Weight format as the engine was told ("FP16", "FP8"); empty when unstated (FP16 then).</summary>
+    public string DType { get; init; } = string.Empty;
+    public int? MaxSequences { get; init; }
+    public int? MaxBatchedTokens { get; init; }
+    public double? GpuMemoryUtilization { get; init; }
+    public bool CpuKvOffload { get; init; }
+
+    /// <summary>Constant request rate of this stage, req/s; null when unpublished.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>The whole run's stage schedule ("5 rps x 600 s; 10 rps x 600 s"); empty when unpublished.</summary>
+    public string StageSchedule { get; init; } = string.Empty;
+    public double? DurationSeconds { get; init; }
+    public int? FailedRequests { get; init; }
+    public double? InputTokens { get; init; }
+
+    /// <summary>How the prompts were built (names the shared system prompt's length).</summary>
+    public string InputDistribution { get; init; } = string.Empty;
+    public double? OutputTokens { get; init; }
+    public double? TtftMs { get; init; }
+    public double? ItlMs { get; init; }
+    public double? E2eMs { get; init; }
+    public double? ThroughputTokensPerSecond { get; init; }
+
+    /// <summary>Other simulators' absolute % error on mean E2E for this row, by simulator name.</summary>
+    public IReadOnlyDictionary<string, double> PeerErrors { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The workload profile the row most likely used, when its own parameters were not published.</summary>
+    public string LikelyProfile { get; init; } = string.Empty;
+    public string Notes { get; init; } = string.Empty;
+
+    /// <summary>True for the row summarising a whole run rather than one load stage.</summary>
+    public bool IsWholeRun => Stage.Equals("all", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"tv-60/1": experiment and stage.</summary>
+    public string Name => $"{Experiment}/{Stage}";
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Experiments.Replay;
+
+/// <summary>
+/// Reads a measured-runs CSV (the layout of <c>vllm-measured-calibration.csv</c>). A bad cell is an error naming the file,
+/// line and column; columns a file does not have are read as unpublished.
+/// </summary>
+public static class MeasuredRunFile
+{
+    private static readonly string[] Required = ["exp_id", "stage", "model", "gpu"];
+
+    /// <summary>Reads every row of <paramref name="path"/>.</summary>
+    public static IReadOnlyList<MeasuredRun> Read(string path)
+    {
+        using var reader = new StreamReader(path);
+        return Parse(reader, Path.GetFileName(path));
+    }
+
+    /// <summary>Parses CSV text; <paramref name="source"/> names it in errors.</summary>
+    public static IReadOnlyList<MeasuredRun> Parse(TextReader text, string source)
+    {
+        CsvTable table = CsvTable.Parse(text, source);
+        foreach (string column in Required)
+        {
+            if (!table.HasColumn(column))
+            {
+                throw new CatalogException(source, 1, column, $"the header has no '{column}' column; a measured-runs file needs {string.Join(", ", Required)}");
+            }
+        }
+
+        var runs = new List<MeasuredRun>();
+        foreach (var (line, cells) in table.Rows)
+        {
+            var row = new Row(table, line, cells);
+            var peers = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (string column in table.Header)
+            {
+                if (column.EndsWith("_e2e_mean_ape_pct", StringComparison.Ordinal) && row.Number(column) is double error)
+                {
+                    peers[column[..^"_e2e_mean_ape_pct".Length]] = error;
+                }
+            }
+
+            runs.Add(new MeasuredRun
+            {
+                Line = line,
+                Experiment = row.Text("exp_id", required: true),
+                Stage = row.Text("stage", required: true),
+                Set = row.Text("set"),
+                Workload = row.Text("workload"),
+                Model = row.Text("model", required: true),
+                Gpu = row.Text("gpu", required: true),
+                TensorParallel = (int)(row.Number("tp", min: 1) ?? 1),
+                DataParallel = (int)(row.Number("dp", min: 1) ?? 1),
+                DType = row.Text("dtype"),
+                MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
+                MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
+                GpuMemoryUtilization = row.Number("gpu_mem_util", min: 0.05, max: 1),
+                CpuKvOffload = row.Flag("cpu_kv_offload"),
+                Rate = row.Number("rate_rps_or_concurrency", min: 0),
+                StageSchedule = row.Text("stage_schedule"),
+                DurationSeconds = row.Number("duration_s", min: 0),
+                FailedRequests = (int?)row.Number("n_failed", min: 0),
+                InputTokens = row.Number("input_len_mean", min: 1),
+                InputDistribution = row.Text("input_len_dist"),
+                OutputTokens = row.Number("output_len_mean", min: 1),
+                TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
+                ItlMs = row.Number("measured_itl_mean_ms", min: 0),
+                E2eMs = row.Number("measured_e2e_mean_ms", min: 0),
+                ThroughputTokensPerSecond = row.Number("measured_throughput_tok_s", min: 0),
+                PeerErrors = peers,
+                LikelyProfile = row.Text("likely_profile_unverified"),
+                Notes = row.Text("notes"),
+            });
+        }
+
+        return runs;
+    }
+
+    private readonly struct Row(CsvTable table, int line, string[] cells)
+    {
+        public string Text(string column, bool required = false)
+        {
+            string value = table.Cell(cells, column);
+            return required && value.Length == 0 ? throw new CatalogException(table.Source, line, column, "is required but empty") : value;
+        }
+
+        public double? Number(string column, double min = double.MinValue, double max = double.MaxValue)
+        {
+            string value = table.Cell(cells, column);
+            if (value.Length == 0)
+            {
+                return null;
+            }
+
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
+            {
+                throw new CatalogException(table.Source, line, column, $"'{value}' is not a number");
+            }
+
+            return number < min || number > max
+                ? throw new CatalogException(table.Source, line, column, $"{value} is outside [{min}, {max}]")
+                : number;
+        }
+
+        public bool Flag(string column) => table.Cell(cells, column).ToLowerInvariant() switch
+        {
+            "" or "false" or "no" or "0" => false,
+            "true" or "yes" or "1" => true,
+            string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not true or false"),
+        };
+    }
+}

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Experiments.Replay;
+
+/// <summary>
+/// One measured experiment made simulable: its deployment, scheduler limits and staged load, with the measured rows
+/// (whole run and stages) it is compared against and every assumption made where the row was silent.
+/// </summary>
+public sealed partial record ReplayCase
+{
+    /// <summary>Template tokens a chat prompt adds to the configured system prompt and question (575 measured for 547 configured).</summary>
+    private const int ChatTemplateTokens = 28;
+
+    public required string Experiment { get; init; }
+    public required IReadOnlyList<MeasuredRun> Rows { get; init; }
+    public required ServingDeployment Deployment { get; init; }
+    public required SchedulerOptions Scheduler { get; init; }
+    public int Replicas { get; init; } = 1;
+    public required IReadOnlyList<LoadStage> Stages { get; init; }
+    public required int PromptTokens { get; init; }
+    public required int OutputTokens { get; init; }
+
+    /// <summary>Shared system-prompt tokens a prefix cache holds after the first request (whole 16-token blocks).</summary>
+    public int CachedPrefixTokens { get; init; }
+
+    /// <summary>What was not in the measured rows and was assumed (empty when every input was measured).</summary>
+    public IReadOnlyList<string> Assumptions { get; init; } = [];
+
+    /// <summary>A warning when the accelerator's calibration is not a fit for it.</summary>
+    public string? CalibrationWarning { get; init; }
+
+    /// <summary>The calibration row the deployment's factors came from.</summary>
+    public required ServingCalibration Calibration { get; init; }
+
+    /// <summary>True when the run's rate, lengths and durations were all published.</summary>
+    public bool FullyMeasured => Assumptions.Count == 0;
+
+    /// <summary>
+    /// Groups rows by experiment and builds a case for each; an experiment that cannot be simulated (unknown model or
+    /// accelerator, no rate and no known profile) is returned with the reason instead.
+    /// </summary>
+    public static (IReadOnlyList<ReplayCase> Cases, IReadOnlyList<(string Experiment, string Reason)> Skipped) Build(IReadOnlyList<MeasuredRun> runs, SimCatalog catalog)
+    {
+        var cases = new List<ReplayCase>();
+        var skipped = new List<(string, string)>();
+        foreach (var group in runs.GroupBy(r => r.Experiment, StringComparer.Ordinal))
+        {
+            try
+            {
+                cases.Add(From(group.ToList(), catalog));
+            }
+            catch (ArgumentException e)
+            {
+                skipped.Add((group.Key, e.Message));
+            }
+        }
+
+        return (cases, skipped);
+    }
+
+    private static ReplayCase From(IReadOnlyList<MeasuredRun> rows, SimCatalog catalog)
+    {
+        MeasuredRun first = rows.FirstOrDefault(r => r.IsWholeRun) ?? rows[0];
+        if (!catalog.Models.TryResolve(first.Model, out ModelSpec model))
+        {
+            throw new ArgumentException($"model '{first.Model}' is not in the catalog (add it with catalog: {{ models: FILE }})");
+        }
+
+        if (!catalog.Hardware.TryResolve(first.Gpu, out AcceleratorSpec chip))
+        {
+            throw new ArgumentException($"accelerator '{first.Gpu}' is not in the catalog");
+        }
+
+        var assumptions = new List<string>();
+        Precision weights = first.DType.ToUpperInvariant() switch
+        {
+            "FP8" => Precision.FP8,
+            "INT8" or "W8A8" => Precision.INT8,
+            "INT4" or "W4A16" or "AWQ" or "GPTQ" => Precision.INT4,
+            "FP16" or "BF16" => Precision.BF16,
+            "" => Assume(assumptions, Precision.BF16, "weights in 16-bit (dtype not published)"),
+            string other => throw new ArgumentException($"dtype '{other}' is not one of FP16, BF16, FP8, INT8, INT4"),
+        };
+
+        var deployment = new ServingDeployment
+        {
+            Model = model,
+            Accelerator = chip,
+            TensorParallel = first.TensorParallel,
+            Weights = weights,
+            KvCache = Precision.BF16,
+            MemoryReserve = 1 - (first.GpuMemoryUtilization ?? 0.9),
+        };
+        var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision);
+        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
+
+        // vLLM's defaults for the OpenAI server (engine/arg_utils.py): larger on ≥ 70 GiB GPUs other than the A100.
+        bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+        var scheduler = new SchedulerOptions
+        {
+            Kind = SchedulerKind.ChunkedPrefill,
+            MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
+            MaxBatchedTokens = first.MaxBatchedTokens ?? (large ? 8192 : 2048),
+        };
+
+        Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
+        IReadOnlyList<LoadStage> stages = ScheduleOf(rows, first, profile, assumptions);
+        int prompt = first.InputTokens is double input
+            ? (int)Math.Round(input)
+            : profile is { } p ? Assume(assumptions, p.SystemTokens + p.QuestionTokens + ChatTemplateTokens, $"prompt of {p.SystemTokens} + {p.QuestionTokens} tokens plus a {ChatTemplateTokens}-token chat template (input length not published)")
+            : throw new ArgumentException("the input length was not published and no workload profile is known");
+        int output = first.OutputTokens is double o ? (int)Math.Round(o) : throw new ArgumentException("the output length was not published");
+        int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
+        if (first.CpuKvOffload)
+        {
+            assumptions.Add("CPU KV offload is not modelled");
+        }
+
+        return new ReplayCase
+        {
+            Experiment = first.Experiment,
+            Rows = rows,
+            Deployment = deployment,
+            Scheduler = scheduler,
+            Replicas = first.DataParallel,
+            Stages = stages,
+            PromptTokens = prompt,
+            OutputTokens = output,
+            CachedPrefixTokens = system / deployment.KvBlockTokens * deployment.KvBlockTokens,
+            Assumptions = assumptions,
+            Calibration = calibration,
+            CalibrationWarning = warning,
+        };
+    }
+
+    private static IReadOnlyList<LoadStage> ScheduleOf(IReadOnlyList<MeasuredRun> rows, MeasuredRun whole, Profile? profile, List<string> assumptions)
+    {
+        var parsed = ParseSchedule(whole.StageSchedule);
+        if (parsed.Count > 0)
+        {
+            return parsed;
+        }
+
+        var staged = rows.Where(r => !r.IsWholeRun && r.Rate is > 0).OrderBy(r => r.Stage, StringComparer.Ordinal).ToList();
+        if (staged.Count > 0 && staged.All(r => r.DurationSeconds is > 0))
+        {
+            return staged.Select(r => new LoadStage(r.Rate!.Value, r.DurationSeconds!.Value)).ToList();
+        }
+
+        if (whole.Rate is > 0 and double rate)
+        {
+            double seconds = whole.DurationSeconds ?? Assume(assumptions, 600.0, "a 600 s run (duration not published)");
+            return [new LoadStage(rate, seconds)];
+        }
+
+        if (profile is { } p)
+        {
+            assumptions.Add($"the {p.Name} profile's schedule ({string.Join("; ", p.Stages.Select(s => $"{s.RatePerSecond:0.##} rps x {s.DurationSeconds:0} s"))}; rate not published)");
+            return p.Stages;
+        }
+
+        throw new ArgumentException("the request rate was not published and no workload profile is known");
+    }
+
+    /// <summary>Parses "5 rps x 600 s; 10 rps x 600 s".</summary>
+    public static IReadOnlyList<LoadStage> ParseSchedule(string text)
+    {
+        var stages = new List<LoadStage>();
+        foreach (Match m in ScheduleStage().Matches(text))
+        {
+            stages.Add(new LoadStage(
+                double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+        }
+
+        return stages;
+    }
+
+    private static int? SystemPromptTokens(MeasuredRun row)
+    {
+        Match m = SystemPrompt().Match(row.InputDistribution);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static T Assume<T>(List<string> assumptions, T value, string what)
+    {
+        assumptions.Add(what);
+        return value;
+    }
+
+    [GeneratedRegex(@"([0-9.]+)\s*rps\s*x\s*([0-9.]+)\s*s")]
+    private static partial Regex ScheduleStage();
+
+    [GeneratedRegex(@"system prompt\s+([0-9]+)")]
+    private static partial Regex SystemPrompt();
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace ClusterSim.Experiments.Replay;
+
+/// <summary>Formats a <see cref="ReplayReport"/>: a Markdown table of measured against simulated means, then the medians.</summary>
+public static class ReplayTable
+{
+    /// <summary>The table and its summary as Markdown text.</summary>
+    public static string Markdown(ReplayReport report)
+    {
+        var text = new StringBuilder();
+        string[] peers = report.Outcomes.SelectMany(o => o.Row.PeerErrors.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
+        text.Append("| run | model | accelerator | TP | calibration | TTFT ms measured / simulated | ITL ms | E2E ms | E2E error |");
+        text.Append(string.Concat(peers.Select(p => $" {p} |")));
+        text.AppendLine(" note |");
+        text.Append("|---|---|---|---:|---|---:|---:|---:|---:|").Append(string.Concat(peers.Select(_ => "---:|"))).AppendLine("---|");
+        foreach (ReplayOutcome o in report.Outcomes)
+        {
+            string note = o.KnownMiss ?? (o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions));
+            if (!o.Scored && o.KnownMiss is null)
+            {
+                note = "whole run (stages scored)" + (note.Length > 0 ? "; " + note : string.Empty);
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"| {o.Row.Name} | {o.Case.Deployment.Model.Id} | {o.Case.Deployment.Accelerator.Id} | {o.Case.Deployment.TensorParallel} | {o.Case.Calibration.Name} ");
+            text.Append(CultureInfo.InvariantCulture, $"| {Pair(o.Row.TtftMs, o.Simulated.TtftMs)} | {Pair(o.Row.ItlMs, o.Simulated.ItlMs)} | {Pair(o.Row.E2eMs, o.Simulated.E2eMs)} | {Percent(o.E2eError)} |");
+            text.Append(string.Concat(peers.Select(p => o.Row.PeerErrors.TryGetValue(p, out double e) ? string.Create(CultureInfo.InvariantCulture, $" {e:0.#} % |") : " |")));
+            text.AppendLine(CultureInfo.InvariantCulture, $" {note} |");
+        }
+
+        text.AppendLine();
+        foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"median |error| over {rows.Count} {label}: E2E {Percent(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Percent(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Percent(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
+        }
+
+        foreach (string peer in peers)
+        {
+            double[] errors = report.Scored.Where(o => o.Row.PeerErrors.ContainsKey(peer)).Select(o => o.Row.PeerErrors[peer]).Order().ToArray();
+            var ours = report.Scored.Where(o => o.Row.PeerErrors.ContainsKey(peer)).ToList();
+            if (errors.Length > 0)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"on the {errors.Length} scored rows {peer} reports: its median E2E error {Median(errors):0.#} %, ours {Percent(ReplayReport.MedianAbsolute(ours, o => o.E2eError))}");
+            }
+        }
+
+        foreach (var (experiment, reason) in report.Skipped)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"skipped {experiment}: {reason}");
+        }
+
+        foreach (string warning in report.Outcomes.Select(o => o.Case.CalibrationWarning).OfType<string>().Distinct())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"warning: {warning}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Pair(double? measured, double simulated) =>
+        measured is double m ? string.Create(CultureInfo.InvariantCulture, $"{m:0.#} / {simulated:0.#}") : string.Create(CultureInfo.InvariantCulture, $"- / {simulated:0.#}");
+
+    private static string Percent(double error) => double.IsFinite(error) ? string.Create(CultureInfo.InvariantCulture, $"{error * 100:+0.0;-0.0} %") : "-";
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
