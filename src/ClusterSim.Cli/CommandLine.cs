@@ -15,6 +15,7 @@ internal static class CommandLine
         root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(SchemaCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
+        root.Subcommands.Add(CalibrateCommand.Build());
         return root;
     }
 }

@@ -78,7 +78,9 @@ public sealed class CalibrationCatalog
     /// </summary>
     public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision)
     {
-        if (accelerator.Calibration.Length > 0 && TryGet(accelerator.Calibration, precision, out ServingCalibration fitted))
+        // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
+        string id = accelerator.Calibration.Length > 0 ? accelerator.Calibration : accelerator.Id;
+        if (TryGet(id, precision, out ServingCalibration fitted))
         {
             return (fitted, null);
         }

@@ -39,6 +39,9 @@ public sealed record MeasuredRun
     /// <summary>How the prompts were built (names the shared system prompt's length).</summary>
     public string InputDistribution { get; init; } = string.Empty;
     public double? OutputTokens { get; init; }
+
+    /// <summary>Where the output count comes from ("measured (inference-perf)", or derived from the means).</summary>
+    public string OutputSource { get; init; } = string.Empty;
     public double? TtftMs { get; init; }
     public double? ItlMs { get; init; }
     public double? E2eMs { get; init; }

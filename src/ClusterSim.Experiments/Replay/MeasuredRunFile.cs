@@ -66,6 +66,7 @@ public static class MeasuredRunFile
                 InputTokens = row.Number("input_len_mean", min: 1),
                 InputDistribution = row.Text("input_len_dist"),
                 OutputTokens = row.Number("output_len_mean", min: 1),
+                OutputSource = row.Text("output_len_source"),
                 TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
                 ItlMs = row.Number("measured_itl_mean_ms", min: 0),
                 E2eMs = row.Number("measured_e2e_mean_ms", min: 0),

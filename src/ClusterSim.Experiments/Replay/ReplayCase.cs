@@ -25,8 +25,14 @@ public sealed partial record ReplayCase
     public required int PromptTokens { get; init; }
     public required int OutputTokens { get; init; }
 
-    /// <summary>Shared system-prompt tokens a prefix cache holds after the first request (whole 16-token blocks).</summary>
-    public int CachedPrefixTokens { get; init; }
+    /// <summary>
+    /// The output count the measurement divides by when it derives ITL ((E2E − TTFT) / (output − 1)); differs from
+    /// <see cref="OutputTokens"/> when the load generator under-counted what the server generated.
+    /// </summary>
+    public required int ScoredOutputTokens { get; init; }
+
+    /// <summary>How the prompts reuse the prefix cache (shared system prompts, repeated prompts).</summary>
+    public PromptReuse Reuse { get; init; }
 
     /// <summary>What was not in the measured rows and was assumed (empty when every input was measured).</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = [];
@@ -114,8 +120,17 @@ public sealed partial record ReplayCase
             ? (int)Math.Round(input)
             : profile is { } p ? Assume(assumptions, p.SystemTokens + p.QuestionTokens + ChatTemplateTokens, $"prompt of {p.SystemTokens} + {p.QuestionTokens} tokens plus a {ChatTemplateTokens}-token chat template (input length not published)")
             : throw new ArgumentException("the input length was not published and no workload profile is known");
-        int output = first.OutputTokens is double o ? (int)Math.Round(o) : throw new ArgumentException("the output length was not published");
+        int scoredOutput = first.OutputTokens is double o ? (int)Math.Round(o) : throw new ArgumentException("the output length was not published");
+        int output = scoredOutput;
+        if (profile is { } configured && first.OutputSource.StartsWith("measured", StringComparison.OrdinalIgnoreCase) && scoredOutput < 0.9 * configured.OutputTokens)
+        {
+            // With ignore_eos the server generates exactly the configured count; a lower count is the client's tokenizer.
+            output = Assume(assumptions, configured.OutputTokens, $"{configured.OutputTokens} output tokens generated as configured ({scoredOutput} counted by the client)");
+        }
+
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
+        int distinct = DistinctPrompts(first) ?? (profile is { } known ? known.SystemPrompts * known.UsersPerPrompt : int.MaxValue);
+        int block = deployment.KvBlockTokens;
         if (first.CpuKvOffload)
         {
             assumptions.Add("CPU KV offload is not modelled");
@@ -131,7 +146,9 @@ public sealed partial record ReplayCase
             Stages = stages,
             PromptTokens = prompt,
             OutputTokens = output,
-            CachedPrefixTokens = system / deployment.KvBlockTokens * deployment.KvBlockTokens,
+            ScoredOutputTokens = scoredOutput,
+            // vLLM caches whole blocks and always recomputes the prompt's last token.
+            Reuse = new PromptReuse(distinct, system / block * block, (prompt - 1) / block * block),
             Assumptions = assumptions,
             Calibration = calibration,
             CalibrationWarning = warning,
@@ -187,6 +204,12 @@ public sealed partial record ReplayCase
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
+    private static int? DistinctPrompts(MeasuredRun row)
+    {
+        Match m = PromptSet().Match(row.InputDistribution);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : null;
+    }
+
     private static T Assume<T>(List<string> assumptions, T value, string what)
     {
         assumptions.Add(what);
@@ -195,6 +218,9 @@ public sealed partial record ReplayCase
 
     [GeneratedRegex(@"([0-9.]+)\s*rps\s*x\s*([0-9.]+)\s*s")]
     private static partial Regex ScheduleStage();
+
+    [GeneratedRegex(@"([0-9]+)\s*system prompts\s*x\s*([0-9]+)\s*users?")]
+    private static partial Regex PromptSet();
 
     [GeneratedRegex(@"system prompt\s+([0-9]+)")]
     private static partial Regex SystemPrompt();

@@ -25,12 +25,12 @@ public static class ReplayRunner
             ends[i] = SimTime.FromSeconds(elapsed);
         }
 
-        var observer = new StageObserver(ends);
+        var observer = new StageObserver(ends, replay.ScoredOutputTokens);
         long requests = (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1;
         var scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],
-            Workload = streams => RequestSource.Staged(stages, TokenLengths.Fixed(replay.PromptTokens), TokenLengths.Fixed(replay.OutputTokens), replay.CachedPrefixTokens, streams),
+            Workload = streams => RequestSource.Staged(stages, TokenLengths.Fixed(replay.PromptTokens), TokenLengths.Fixed(replay.OutputTokens), replay.Reuse, streams),
             MaxRequests = requests,
             Observer = observer,
             Seed = seed,

@@ -33,7 +33,7 @@ public static class ReplayTable
         foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"median |error| over {rows.Count} {label}: E2E {Percent(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Percent(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Percent(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
+                $"median |error| over {rows.Count} {label}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
         }
 
         foreach (string peer in peers)
@@ -43,7 +43,7 @@ public static class ReplayTable
             if (errors.Length > 0)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"on the {errors.Length} scored rows {peer} reports: its median E2E error {Median(errors):0.#} %, ours {Percent(ReplayReport.MedianAbsolute(ours, o => o.E2eError))}");
+                    $"on the {errors.Length} scored rows {peer} reports: its median E2E error {Median(errors):0.#} %, ours {Magnitude(ReplayReport.MedianAbsolute(ours, o => o.E2eError))}");
             }
         }
 
@@ -62,6 +62,8 @@ public static class ReplayTable
 
     private static string Pair(double? measured, double simulated) =>
         measured is double m ? string.Create(CultureInfo.InvariantCulture, $"{m:0.#} / {simulated:0.#}") : string.Create(CultureInfo.InvariantCulture, $"- / {simulated:0.#}");
+
+    private static string Magnitude(double error) => double.IsFinite(error) ? string.Create(CultureInfo.InvariantCulture, $"{error * 100:0.0} %") : "-";
 
     private static string Percent(double error) => double.IsFinite(error) ? string.Create(CultureInfo.InvariantCulture, $"{error * 100:+0.0;-0.0} %") : "-";
 

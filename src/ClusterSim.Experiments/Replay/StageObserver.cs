@@ -3,7 +3,7 @@ using ClusterSim.Core.Inference;
 namespace ClusterSim.Experiments.Replay;
 
 /// <summary>Sums each finished request's latencies into the load stage it arrived in (no per-request storage).</summary>
-internal sealed class StageObserver(long[] stageEnds) : IServingObserver
+internal sealed class StageObserver(long[] stageEnds, int scoredOutput) : IServingObserver
 {
     private readonly double[] _ttft = new double[stageEnds.Length];
     private readonly double[] _e2e = new double[stageEnds.Length];
@@ -30,7 +30,7 @@ internal sealed class StageObserver(long[] stageEnds) : IServingObserver
 
     /// <summary>
     /// Means over stages <paramref name="from"/> to <paramref name="to"/> inclusive. ITL is scored as the measurements
-    /// define it: (mean E2E − mean TTFT) / (mean output − 1).
+    /// define it: (mean E2E − mean TTFT) / (output − 1), with the output count the measurement used.
     /// </summary>
     public SimulatedStage Summary(int from, int to, double seconds)
     {
@@ -49,8 +49,7 @@ internal sealed class StageObserver(long[] stageEnds) : IServingObserver
             return new SimulatedStage(double.NaN, double.NaN, double.NaN, 0, 0);
         }
 
-        double meanOutput = output / n;
-        double itl = meanOutput > 1 ? ((e2e - ttft) / n) / (meanOutput - 1) : double.NaN;
+        double itl = scoredOutput > 1 ? ((e2e - ttft) / n) / (scoredOutput - 1) : double.NaN;
         return new SimulatedStage(ttft / n, itl, e2e / n, output / seconds, n);
     }
 }

@@ -34,17 +34,17 @@ public abstract class RequestSource
 
     /// <summary>
     /// A load generator's staged schedule (inference-perf, guidellm): evenly spaced requests at each stage's rate, one
-    /// stage after another; prompts carry <paramref name="cachedPrefix"/> tokens of a shared system prompt.
+    /// stage after another, drawn from a fixed set of prompts. The first <see cref="PromptReuse.DistinctPrompts"/>
+    /// requests find only the shared system prompt cached; later ones repeat a prompt whose blocks the cache holds.
     /// </summary>
-    public static RequestSource Staged(IReadOnlyList<LoadStage> stages, TokenLengths prompt, TokenLengths output, int cachedPrefix, RandomStreams streams)
+    public static RequestSource Staged(IReadOnlyList<LoadStage> stages, TokenLengths prompt, TokenLengths output, PromptReuse reuse, RandomStreams streams)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(cachedPrefix);
         if (stages.Count == 0)
         {
             throw new ArgumentException("a staged load needs at least one stage");
         }
 
-        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, cachedPrefix, streams.For("prompt-lengths"), streams.For("output-lengths"));
+        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, reuse, streams.For("prompt-lengths"), streams.For("output-lengths"));
     }
 
     /// <summary>Open arrivals with independent prompt and output lengths.</summary>
@@ -97,13 +97,15 @@ public abstract class RequestSource
         public override (int Prompt, int Output) NextLengths() => (prompt.Sample(_prompts), output.Sample(_outputs));
     }
 
-    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, int cached, RandomStream prompts, RandomStream outputs) : RequestSource
+    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, PromptReuse reuse, RandomStream prompts, RandomStream outputs) : RequestSource
     {
         private int _stage;
         private long _stageStart;
         private long _sent;
+        private long _drawn;
+        private int _cached;
 
-        public override int CachedPrefix => cached;
+        public override int CachedPrefix => _cached;
 
         public override long NextGap(long now)
         {
@@ -130,7 +132,8 @@ public abstract class RequestSource
         public override (int Prompt, int Output) NextLengths()
         {
             int p = prompt.Sample(prompts);
-            return (Math.Max(p, cached + 1), output.Sample(outputs));
+            _cached = Math.Min(p - 1, _drawn++ < reuse.DistinctPrompts ? reuse.FirstCached : reuse.RepeatCached);
+            return (p, output.Sample(outputs));
         }
     }
 

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Calibration;
+using ClusterSim.Experiments.Replay;
+
+namespace ClusterSim.Cli;
+
+/// <summary>`clustersim calibrate MEASURED.csv -o calibration.csv`: fit the step-time factors to a user's own measured runs.</summary>
+internal static class CalibrateCommand
+{
+    public static Command Build()
+    {
+        var file = new Argument<string>("measured") { Description = "Measured runs (CSV in the layout of vllm-measured-calibration.csv)." };
+        var output = new Option<string>("--output", "-o") { Description = "Calibration CSV to write (use it with catalog: { calibration: FILE }).", Required = true };
+        var hardware = new Option<string?>("--hardware") { Description = "Only the runs on this accelerator (an id or alias from the hardware catalog)." };
+        var parameters = new Option<string>("--parameters") { Description = "Factors to fit, comma-separated.", DefaultValueFactory = _ => Calibrator.DefaultParameters };
+        var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "Also refit without each experiment in turn and report its held-out errors (slower)." };
+        var evaluations = new Option<int>("--max-evaluations") { Description = "Simulations per fit at most.", DefaultValueFactory = _ => 300 };
+        var command = new Command("calibrate", "Fit the step-time model's factors to measured serving runs, print the fit and its errors, and write a calibration CSV.")
+        {
+            file, output, hardware, parameters, leaveOneOut, evaluations,
+        };
+        command.SetAction(result =>
+        {
+            string measured = result.GetValue(file)!;
+            if (!CatalogFiles.TryRead(measured, null, out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            IReadOnlyList<FitParameter> fitted;
+            try
+            {
+                fitted = FitParameter.Parse(result.GetValue(parameters)!);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: --parameters: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+
+            var (cases, skipped) = ReplayCase.Build(runs, catalog);
+            if (result.GetValue(hardware) is string chip)
+            {
+                if (!catalog.Hardware.TryResolve(chip, out AcceleratorSpec spec))
+                {
+                    Console.Error.WriteLine($"error: --hardware: unknown accelerator '{chip}'{ClosestName.Hint(chip, catalog.Hardware.Ids)}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                cases = cases.Where(c => c.Deployment.Accelerator.Id == spec.Id).ToList();
+            }
+
+            foreach (var (experiment, reason) in skipped)
+            {
+                Console.WriteLine($"skipped {experiment}: {reason}");
+            }
+
+            var rows = new List<ServingCalibration>();
+            foreach (var group in cases.GroupBy(c => (Id: CalibrationId(c), c.Deployment.ComputePrecision)))
+            {
+                var members = group.ToList();
+                Console.WriteLine($"fitting {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
+                CalibrationFit fit = Calibrator.Fit(members, members[0].Calibration.Factors, fitted, maxEvaluations: result.GetValue(evaluations));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}"));
+                foreach (FitParameter p in FitParameter.All)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Name,-22} {p.Get(fit.Factors),10:0.####}{(fitted.Contains(p) ? "  (fitted)" : string.Empty)}"));
+                }
+
+                rows.Add(new ServingCalibration
+                {
+                    Id = group.Key.Id,
+                    Precision = group.Key.ComputePrecision,
+                    Factors = fit.Factors,
+                    FittedOn = string.Join(' ', ReplayReport.Run(members, [], _ => fit.Factors, 1).Scored.Select(o => o.Row.Name)),
+                    Source = $"clustersim calibrate {Path.GetFileName(measured)}",
+                });
+
+                var fittedCases = members.Select(c => c with { Deployment = c.Deployment with { Efficiency = fit.Factors } }).ToList();
+                ReplayReport inSample = ReplayReport.Run(fittedCases, []);
+                Console.WriteLine();
+                Console.Write(ReplayTable.Markdown(inSample));
+                if (result.GetValue(leaveOneOut) && members.Count > 2)
+                {
+                    PrintLeaveOneOut(members, fit, fitted, result.GetValue(evaluations));
+                }
+            }
+
+            File.WriteAllText(result.GetValue(output)!, CalibrationCsv.Write(rows));
+            Console.WriteLine($"wrote {result.GetValue(output)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string CalibrationId(ReplayCase c) =>
+        c.Deployment.Accelerator.Calibration.Length > 0 ? c.Deployment.Accelerator.Calibration : c.Deployment.Accelerator.Id;
+
+    /// <summary>Refits without each experiment (from the full fit, with a quarter of the budget) and replays it with the factors it did not see.</summary>
+    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, CalibrationFit full, IReadOnlyList<FitParameter> fitted, int evaluations)
+    {
+        var outcomes = new List<ReplayOutcome>();
+        foreach (ReplayCase held in members)
+        {
+            var others = members.Where(c => c != held).ToList();
+            CalibrationFit fit = Calibrator.Fit(others, full.Factors, fitted, maxEvaluations: Math.Max(40, evaluations / 4));
+            outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = fit.Factors } }], []).Outcomes);
+        }
+
+        var report = new ReplayReport(outcomes, []);
+        Console.WriteLine();
+        Console.WriteLine("leave-one-experiment-out (each experiment predicted by factors fitted without it):");
+        Console.Write(ReplayTable.Markdown(report));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Experiments.Calibration;
+
+/// <summary>Writes calibration rows in the layout of the shipped <c>calibration.csv</c>, which experiments read via <c>catalog: { calibration: FILE }</c>.</summary>
+public static class CalibrationCsv
+{
+    /// <summary>The header of a calibration file.</summary>
+    public const string Header = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source";
+
+    /// <summary>The CSV text of <paramref name="rows"/>.</summary>
+    public static string Write(IEnumerable<ServingCalibration> rows)
+    {
+        var text = new StringBuilder().AppendLine(Header);
+        foreach (ServingCalibration c in rows)
+        {
+            EfficiencyFactors f = c.Factors;
+            text.AppendLine(string.Join(',',
+                c.Id, c.Precision.ToString().ToLowerInvariant(),
+                N(f.Compute), N(f.GemmHalfTokens), N(f.Memory), N(f.Attention), N(f.KvRead), N(f.Link),
+                N(f.CollectiveLatencySeconds * 1e6), N(f.IterationOverheadSeconds * 1e3), N(f.SequenceOverheadSeconds * 1e6), N(f.RequestOverheadSeconds * 1e3),
+                Quote(c.FittedOn), Quote(c.Source)));
+        }
+
+        return text.ToString();
+    }
+
+    private static string N(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Quote(string text) => text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal)
+        ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+        : text;
+}

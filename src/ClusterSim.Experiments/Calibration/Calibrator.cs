@@ -1,0 +1,92 @@
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Replay;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace ClusterSim.Experiments.Calibration;
+
+/// <summary>
+/// Fits step-time factors to measured runs by replaying them through the whole simulator (queueing, batching and KV
+/// included) and minimising the mean squared log error of mean TTFT, ITL and E2E over the scored rows, with
+/// Nelder–Mead (MathNet.Numerics) in transformed coordinates so every trial is a valid set of factors.
+/// </summary>
+public static class Calibrator
+{
+    /// <summary>The factors fitted by default: the ones the serving runs pin down.</summary>
+    public const string DefaultParameters =
+        "gemm_efficiency,memory_efficiency,kv_read_efficiency,link_efficiency,step_overhead_ms,sequence_overhead_us,request_overhead_ms";
+
+    /// <summary>Fits <paramref name="parameters"/> starting from <paramref name="start"/>, holding the other factors.</summary>
+    public static CalibrationFit Fit(
+        IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
+        double maxStageSeconds = 120, int maxEvaluations = 400, double tolerance = 1e-4)
+    {
+        if (cases.Count == 0)
+        {
+            throw new ArgumentException("there are no measured runs to fit");
+        }
+
+        int evaluations = 0;
+        Vector<double>? best = null;
+        double bestLoss = double.PositiveInfinity;
+        EfficiencyFactors Factors(Vector<double> x)
+        {
+            EfficiencyFactors f = start;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                f = parameters[i].Set(f, parameters[i].FromFree(x[i]));
+            }
+
+            return f;
+        }
+
+        double Objective(Vector<double> x)
+        {
+            evaluations++;
+            double loss = Loss(cases, Factors(x), maxStageSeconds);
+            if (loss < bestLoss)
+            {
+                bestLoss = loss;
+                best = x.Clone();
+            }
+
+            return loss;
+        }
+
+        var initial = Vector<double>.Build.Dense(parameters.Select(p => p.ToFree(p.Get(start))).ToArray());
+        var steps = Vector<double>.Build.Dense(parameters.Count, 0.3);
+        var optimizer = new NelderMeadSimplex(tolerance, maxEvaluations);
+        try
+        {
+            optimizer.FindMinimum(ObjectiveFunction.Value(Objective), initial, steps);
+        }
+        catch (MaximumIterationsException)
+        {
+            // The budget ran out before the simplex shrank: the best point seen is the answer.
+        }
+
+        return new CalibrationFit(Factors(best ?? initial), bestLoss, evaluations, parameters);
+    }
+
+    /// <summary>Mean over scored rows and their measured metrics of (ln(simulated / measured))².</summary>
+    public static double Loss(IReadOnlyList<ReplayCase> cases, EfficiencyFactors factors, double maxStageSeconds)
+    {
+        ReplayReport report = ReplayReport.Run(cases, [], _ => factors, maxStageSeconds);
+        double sum = 0;
+        int n = 0;
+        foreach (ReplayOutcome o in report.Scored)
+        {
+            foreach (double error in new[] { o.TtftError, o.ItlError, o.E2eError })
+            {
+                if (double.IsFinite(error))
+                {
+                    double log = Math.Log(Math.Clamp(1 + error, 1e-3, 1e3));
+                    sum += log * log;
+                    n++;
+                }
+            }
+        }
+
+        return n == 0 ? double.PositiveInfinity : sum / n;
+    }
+}

@@ -1,0 +1,46 @@
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Experiments.Calibration;
+
+/// <summary>
+/// One step-time factor the calibrator may move: how to read and set it, and its range (a fraction in (0, 1] or a
+/// positive quantity), which the optimiser sees through a transform so that every trial value is valid.
+/// </summary>
+public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> Get, Func<EfficiencyFactors, double, EfficiencyFactors> Set, bool IsFraction)
+{
+    /// <summary>Every factor the calibrator knows, by the name the calibration CSV and the command line use.</summary>
+    public static IReadOnlyList<FitParameter> All { get; } =
+    [
+        new("gemm_efficiency", f => f.Compute, (f, v) => f with { Compute = v }, true),
+        new("gemm_half_tokens", f => f.GemmHalfTokens, (f, v) => f with { GemmHalfTokens = v }, false),
+        new("memory_efficiency", f => f.Memory, (f, v) => f with { Memory = v }, true),
+        new("attention_efficiency", f => f.Attention, (f, v) => f with { Attention = v }, true),
+        new("kv_read_efficiency", f => f.KvRead, (f, v) => f with { KvRead = v }, true),
+        new("link_efficiency", f => f.Link, (f, v) => f with { Link = v }, true),
+        new("allreduce_latency_us", f => f.CollectiveLatencySeconds * 1e6, (f, v) => f with { CollectiveLatencySeconds = v / 1e6 }, false),
+        new("step_overhead_ms", f => f.IterationOverheadSeconds * 1e3, (f, v) => f with { IterationOverheadSeconds = v / 1e3 }, false),
+        new("sequence_overhead_us", f => f.SequenceOverheadSeconds * 1e6, (f, v) => f with { SequenceOverheadSeconds = v / 1e6 }, false),
+        new("request_overhead_ms", f => f.RequestOverheadSeconds * 1e3, (f, v) => f with { RequestOverheadSeconds = v / 1e3 }, false),
+    ];
+
+    /// <summary>The parameters named in a comma-separated list; throws naming an unknown one.</summary>
+    public static IReadOnlyList<FitParameter> Parse(string names) =>
+        names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => All.FirstOrDefault(p => p.Name == n) ?? throw new ArgumentException($"unknown parameter '{n}'; known: {string.Join(", ", All.Select(p => p.Name))}"))
+            .ToList();
+
+    /// <summary>The optimiser's unconstrained coordinate for a value (logit for a fraction, log for a positive quantity).</summary>
+    public double ToFree(double value)
+    {
+        if (IsFraction)
+        {
+            double p = Math.Clamp(value, 1e-4, 1 - 1e-4);
+            return Math.Log(p / (1 - p));
+        }
+
+        return Math.Log(Math.Max(value, 1e-6));
+    }
+
+    /// <summary>The value of an unconstrained coordinate.</summary>
+    public double FromFree(double free) => IsFraction ? 1 / (1 + Math.Exp(-free)) : Math.Exp(free);
+}
