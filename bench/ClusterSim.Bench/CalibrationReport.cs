@@ -38,14 +38,25 @@ internal static class CalibrationReport
     private static void Row(string role, string setup, string metric, double published, double simulated) =>
         Console.WriteLine($"| {role} | {setup} | {metric} | {published:0.##} | {simulated:0.##} | {(simulated - published) / published:+0.0%;-0.0%} |");
 
-    private static ServingDeployment Deployment(string model, int tp) => SimCatalog.Default.Calibrations.Apply(new()
+    private static ServingDeployment Deployment(string model, int tp)
     {
-        Model = SimCatalog.Default.Models.Get(model),
-        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
-        TensorParallel = tp,
-        Weights = Precision.FP8,
-        KvCache = Precision.FP8,
-    });
+        // The published rows ran TensorRT-LLM (NIM is built on it): its calibration, not vLLM's.
+        if (!SimCatalog.Default.Calibrations.TryGet("hopper-trtllm", Precision.FP8, out ServingCalibration calibration))
+        {
+            throw new InvalidOperationException("the calibration catalog has no hopper-trtllm/fp8 row");
+        }
+
+        return new()
+        {
+            Model = SimCatalog.Default.Models.Get(model),
+            Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
+            TensorParallel = tp,
+            Weights = Precision.FP8,
+            KvCache = Precision.FP8,
+            Efficiency = calibration.Factors,
+            CalibrationName = calibration.Name,
+        };
+    }
 
     private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256, double rampSeconds = 0, long seed = 1) =>
         new ServingCluster(new ServingScenario

@@ -57,5 +57,5 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
         return this;
     }
 
-    private static string Gb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.0} GB");
+    private static string Gb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1073741824.0:0.0} GiB");
 }

@@ -8,14 +8,21 @@ namespace ClusterSim.Core.Tests.Performance;
 /// <summary>Runs the published benchmark set-ups through the whole simulator.</summary>
 internal static class ServingProbe
 {
-    public static ServingDeployment Deployment(string model, string hw, int tp, Precision precision = Precision.FP8) => SimCatalog.Default.Calibrations.Apply(new()
+    /// <summary>A TensorRT-LLM deployment: the published rows ran TensorRT-LLM (or NIM, built on it), so they use its calibration.</summary>
+    public static ServingDeployment Deployment(string model, string hw, int tp, Precision precision = Precision.FP8)
     {
-        Model = SimCatalog.Default.Models.Get(model),
-        Accelerator = SimCatalog.Default.Hardware.Get(hw),
-        TensorParallel = tp,
-        Weights = precision,
-        KvCache = precision,
-    });
+        Assert.True(SimCatalog.Default.Calibrations.TryGet("hopper-trtllm", precision, out ServingCalibration calibration));
+        return new()
+        {
+            Model = SimCatalog.Default.Models.Get(model),
+            Accelerator = SimCatalog.Default.Hardware.Get(hw),
+            TensorParallel = tp,
+            Weights = precision,
+            KvCache = precision,
+            Efficiency = calibration.Factors,
+            CalibrationName = calibration.Name,
+        };
+    }
 
     /// <summary>Offline: every request queued at once, as trtllm-bench and MLPerf Offline do.</summary>
     public static ServingResult Offline(ServingDeployment deployment, int replicas, int input, int output, int requests, int maxSequences = 2048, int maxTokens = 8192) =>

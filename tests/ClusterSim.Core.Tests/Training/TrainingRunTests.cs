@@ -98,7 +98,7 @@ public class TrainingRunTests
             SequenceLength = 8192,
         };
         var e = Assert.Throws<ArgumentException>(() => new TrainingRun(job, 1));
-        Assert.Contains("per accelerator but it has 80.0 GB", e.Message, StringComparison.Ordinal);
+        Assert.Contains("per accelerator but it has 79.7 GiB", e.Message, StringComparison.Ordinal);
         Assert.Contains("optimizer states", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,68 @@
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Calibration;
+using ClusterSim.Experiments.Replay;
+
+namespace ClusterSim.Experiments.Tests.Calibration;
+
+/// <summary>
+/// Round trip: measurements made by the simulator with known factors are fitted from a wrong start, and the fit recovers
+/// the factors; its CSV reads back into the catalog.
+/// </summary>
+public class CalibratorTests
+{
+    private static readonly EfficiencyFactors Truth = SimCatalog.Default.Calibrations.All.First(c => c.Name == "hopper-vllm/bf16").Factors
+        with { Memory = 0.66, IterationOverheadSeconds = 0.003, RequestOverheadSeconds = 0.012 };
+
+    /// <summary>Measured rows of two small runs (Llama 3.1 8B on one H100, Yi 34B on two: weights per accelerator differ 2x, so memory and step overhead separate), their means simulated with <see cref="Truth"/>.</summary>
+    private static IReadOnlyList<ReplayCase> SyntheticCases()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,dtype,max_num_seqs,max_num_batched_tokens,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,stage_schedule\n";
+        string text = header
+            + "a,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,FP16,128,2048,,60,700,200,4 rps x 30 s; 12 rps x 30 s\n"
+            + "b,all,01-ai/Yi-34B,H100,2,FP16,128,2048,,60,1500,120,2 rps x 30 s; 5 rps x 30 s\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "synthetic.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        return cases.Select(c =>
+        {
+            var rows = ReplayRunner.Run(c, Truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList();
+            return c with { Rows = rows };
+        }).ToList();
+    }
+
+    [Fact]
+    public void A_fit_on_simulated_measurements_recovers_the_factors()
+    {
+        IReadOnlyList<ReplayCase> cases = SyntheticCases();
+        var start = Truth with { Memory = 0.85, IterationOverheadSeconds = 0.001, RequestOverheadSeconds = 0.03 };
+        CalibrationFit fit = Calibrator.Fit(cases, start, FitParameter.Parse("memory_efficiency,step_overhead_ms,request_overhead_ms"), maxEvaluations: 250, tolerance: 1e-7);
+
+        Assert.InRange(fit.Factors.Memory, 0.66 * 0.97, 0.66 * 1.03);
+        Assert.InRange(fit.Factors.IterationOverheadSeconds, 0.003 * 0.85, 0.003 * 1.15);
+        Assert.InRange(fit.Factors.RequestOverheadSeconds, 0.012 * 0.95, 0.012 * 1.05);
+        Assert.True(fit.Objective < 1e-4, $"objective {fit.Objective}");
+        Assert.True(Calibrator.Loss(cases, start, double.PositiveInfinity) > 100 * fit.Objective);
+    }
+
+    [Fact]
+    public void A_written_calibration_reads_back_into_the_catalog()
+    {
+        var row = new ServingCalibration { Id = "my-h100", Precision = Precision.BF16, Factors = Truth, FittedOn = "a/all b/all", Source = "clustersim calibrate synthetic.csv" };
+        string csv = CalibrationCsv.Write([row]);
+        CalibrationCatalog catalog = SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(csv), "calibration.csv"));
+
+        Assert.True(catalog.TryGet("my-h100", Precision.BF16, out ServingCalibration back));
+        Assert.Equal(0.66, back.Factors.Memory, 4);
+        Assert.Equal(0.003, back.Factors.IterationOverheadSeconds, 6);
+        Assert.Equal("a/all b/all", back.FittedOn);
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{Truth.Compute:0.####}"), string.Create(CultureInfo.InvariantCulture, $"{back.Factors.Compute:0.####}"));
+    }
+
+    [Fact]
+    public void An_unknown_parameter_is_named()
+    {
+        var e = Assert.Throws<ArgumentException>(() => FitParameter.Parse("memory_efficiency,warp_speed"));
+        Assert.Contains("warp_speed", e.Message, StringComparison.Ordinal);
+    }
+}

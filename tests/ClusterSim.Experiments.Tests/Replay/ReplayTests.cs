@@ -1,0 +1,87 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Replay;
+using ClusterSim.Tests;
+
+namespace ClusterSim.Experiments.Tests.Replay;
+
+/// <summary>
+/// The measured vLLM runs (data/measured/vllm-measured-calibration.csv) replayed with the shipped calibration. The H100
+/// factors were fitted on these rows, so these are in-sample bands; the README gives the leave-one-out figures.
+/// </summary>
+public class ReplayTests
+{
+    /// <summary>Rows no serving model can match, with the reason (beyond the overloaded runs, which are found by their failures).</summary>
+    private static readonly Dictionary<string, string> KnownMisses = new()
+    {
+        ["tv-17/0"] = "general-lite: the reduced profile's rate and lengths were not published; the general profile is assumed",
+        ["tv-17/1"] = "general-lite: as stage 0",
+        ["tv-67/all"] = "Llama-2-7B's client under-counts outputs; this row's count is derived from that inflated ITL",
+    };
+
+    private static readonly ReplayReport Report = ReplayReport.Run(
+        MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "measured", "vllm-measured-calibration.csv")), SimCatalog.Default);
+
+    [Fact]
+    public void Every_experiment_is_simulated()
+    {
+        Assert.Empty(Report.Skipped);
+        Assert.Equal(42, Report.Outcomes.Count);
+        Assert.All(Report.Outcomes, o => Assert.True(o.Simulated.Requests > 0, o.Row.Name));
+    }
+
+    [Fact]
+    public void Every_scored_row_is_within_30_percent_on_mean_E2E_or_a_named_miss()
+    {
+        foreach (ReplayOutcome o in Report.Scored.Where(o => !KnownMisses.ContainsKey(o.Row.Name)))
+        {
+            Assert.True(Math.Abs(o.E2eError) <= 0.30, $"{o.Row.Name}: E2E simulated {o.Simulated.E2eMs:F0} ms, measured {o.Row.E2eMs:F0} ms ({o.E2eError:P1})");
+        }
+    }
+
+    [Fact]
+    public void Median_errors_meet_the_targets()
+    {
+        var scored = Report.Scored.ToList();
+        Assert.True(scored.Count >= 25);
+        Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.E2eError), 0, 0.10);
+        Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.TtftError), 0, 0.20);
+        Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.ItlError), 0, 0.10);
+    }
+
+    [Fact]
+    public void Overloaded_runs_are_known_misses_and_not_scored()
+    {
+        ReplayOutcome overloaded = Report.Outcomes.Single(o => o.Row.Experiment == "trn-20260217-170634-llama-2-7b");
+        Assert.False(overloaded.Scored);
+        Assert.Contains("4068 requests failed", overloaded.KnownMiss, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_prefix_cache_holds_repeated_prompts_in_whole_blocks()
+    {
+        ReplayCase codegen = Report.Outcomes.First(o => o.Row.Experiment == "tv-20260217-155451-llama-2-7b").Case;
+        // 11 system prompts x 4 users; a 100-token system prompt is 96 tokens in 16-token blocks; 592 prompt tokens: 576 cached.
+        Assert.Equal(44, codegen.Reuse.DistinctPrompts);
+        Assert.Equal(96, codegen.Reuse.FirstCached);
+        Assert.Equal(576, codegen.Reuse.RepeatCached);
+        Assert.Equal([new(5, 600), new(10, 600)], codegen.Stages);
+    }
+
+    [Fact]
+    public void A_bad_cell_names_file_line_and_column()
+    {
+        const string text = "exp_id,stage,model,gpu,tp\nx,all,meta-llama/Llama-2-7b-hf,H100,two\n";
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'tp': 'two' is not a number", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_model_is_skipped_with_the_reason()
+    {
+        const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean\nx,all,acme/Nonexistent-9B,H100,1,2,60,500,100\n";
+        var report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        var (experiment, reason) = Assert.Single(report.Skipped);
+        Assert.Equal("x", experiment);
+        Assert.Contains("acme/Nonexistent-9B", reason, StringComparison.Ordinal);
+    }
+}
