@@ -15,12 +15,13 @@ internal static class CalibrateCommand
         var file = new Argument<string>("measured") { Description = "Measured runs (CSV in the layout of vllm-measured-calibration.csv)." };
         var output = new Option<string>("--output", "-o") { Description = "Calibration CSV to write (use it with catalog: { calibration: FILE }).", Required = true };
         var hardware = new Option<string?>("--hardware") { Description = "Only the runs on this accelerator (an id or alias from the hardware catalog)." };
+        var precision = new Option<string?>("--precision") { Description = "Only the runs computing in this precision (bf16, fp8, int8, int4)." };
         var parameters = new Option<string>("--parameters") { Description = "Factors to fit, comma-separated.", DefaultValueFactory = _ => Calibrator.DefaultParameters };
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "Also refit without each experiment in turn and report its held-out errors (slower)." };
         var evaluations = new Option<int>("--max-evaluations") { Description = "Simulations per fit at most.", DefaultValueFactory = _ => 300 };
         var command = new Command("calibrate", "Fit the step-time model's factors to measured serving runs, print the fit and its errors, and write a calibration CSV.")
         {
-            file, output, hardware, parameters, leaveOneOut, evaluations,
+            file, output, hardware, precision, parameters, leaveOneOut, evaluations,
         };
         command.SetAction(result =>
         {
@@ -51,6 +52,17 @@ internal static class CalibrateCommand
                 }
 
                 cases = cases.Where(c => c.Deployment.Accelerator.Id == spec.Id).ToList();
+            }
+
+            if (result.GetValue(precision) is string format)
+            {
+                if (!Enum.TryParse(format, ignoreCase: true, out Precision wanted) || !Enum.IsDefined(wanted))
+                {
+                    Console.Error.WriteLine($"error: --precision: '{format}' is not one of bf16, fp8, int8, int4");
+                    return ExitCodes.InvalidInput;
+                }
+
+                cases = cases.Where(c => c.Deployment.ComputePrecision == wanted).ToList();
             }
 
             foreach (var (experiment, reason) in skipped)

@@ -34,8 +34,11 @@ public sealed partial record ReplayCase
     /// <summary>How the prompts reuse the prefix cache (shared system prompts, repeated prompts).</summary>
     public PromptReuse Reuse { get; init; }
 
-    /// <summary>What was not in the measured rows and was assumed (empty when every input was measured).</summary>
+    /// <summary>Load inputs (rate, schedule, lengths, duration) that were not published and were assumed; empty when all were.</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = [];
+
+    /// <summary>Smaller gaps filled in (an unstated dtype, a client's output under-count), which do not change the offered load.</summary>
+    public IReadOnlyList<string> Corrections { get; init; } = [];
 
     /// <summary>A warning when the accelerator's calibration is not a fit for it.</summary>
     public string? CalibrationWarning { get; init; }
@@ -43,7 +46,7 @@ public sealed partial record ReplayCase
     /// <summary>The calibration row the deployment's factors came from.</summary>
     public required ServingCalibration Calibration { get; init; }
 
-    /// <summary>True when the run's rate, lengths and durations were all published.</summary>
+    /// <summary>True when the run's rate, lengths and durations were all published (<see cref="Assumptions"/> is empty).</summary>
     public bool FullyMeasured => Assumptions.Count == 0;
 
     /// <summary>
@@ -83,13 +86,14 @@ public sealed partial record ReplayCase
         }
 
         var assumptions = new List<string>();
+        var corrections = new List<string>();
         Precision weights = first.DType.ToUpperInvariant() switch
         {
             "FP8" => Precision.FP8,
             "INT8" or "W8A8" => Precision.INT8,
             "INT4" or "W4A16" or "AWQ" or "GPTQ" => Precision.INT4,
             "FP16" or "BF16" => Precision.BF16,
-            "" => Assume(assumptions, Precision.BF16, "weights in 16-bit (dtype not published)"),
+            "" => Assume(corrections, Precision.BF16, "weights in 16-bit (dtype not published)"),
             string other => throw new ArgumentException($"dtype '{other}' is not one of FP16, BF16, FP8, INT8, INT4"),
         };
 
@@ -125,7 +129,7 @@ public sealed partial record ReplayCase
         if (profile is { } configured && first.OutputSource.StartsWith("measured", StringComparison.OrdinalIgnoreCase) && scoredOutput < 0.9 * configured.OutputTokens)
         {
             // With ignore_eos the server generates exactly the configured count; a lower count is the client's tokenizer.
-            output = Assume(assumptions, configured.OutputTokens, $"{configured.OutputTokens} output tokens generated as configured ({scoredOutput} counted by the client)");
+            output = Assume(corrections, configured.OutputTokens, $"{configured.OutputTokens} output tokens generated as configured ({scoredOutput} counted by the client)");
         }
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
@@ -133,7 +137,7 @@ public sealed partial record ReplayCase
         int block = deployment.KvBlockTokens;
         if (first.CpuKvOffload)
         {
-            assumptions.Add("CPU KV offload is not modelled");
+            corrections.Add("CPU KV offload is not modelled");
         }
 
         return new ReplayCase
@@ -150,6 +154,7 @@ public sealed partial record ReplayCase
             // vLLM caches whole blocks and always recomputes the prompt's last token.
             Reuse = new PromptReuse(distinct, system / block * block, (prompt - 1) / block * block),
             Assumptions = assumptions,
+            Corrections = corrections,
             Calibration = calibration,
             CalibrationWarning = warning,
         };

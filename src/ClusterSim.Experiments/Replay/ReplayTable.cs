@@ -17,7 +17,11 @@ public static class ReplayTable
         text.Append("|---|---|---|---:|---|---:|---:|---:|---:|").Append(string.Concat(peers.Select(_ => "---:|"))).AppendLine("---|");
         foreach (ReplayOutcome o in report.Outcomes)
         {
-            string note = o.KnownMiss ?? (o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions));
+            string note = o.KnownMiss ?? string.Join("; ", new[]
+            {
+                o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions),
+                o.Case.Corrections.Count == 0 ? string.Empty : "filled in: " + string.Join("; ", o.Case.Corrections),
+            }.Where(n => n.Length > 0));
             if (!o.Scored && o.KnownMiss is null)
             {
                 note = "whole run (stages scored)" + (note.Length > 0 ? "; " + note : string.Empty);
