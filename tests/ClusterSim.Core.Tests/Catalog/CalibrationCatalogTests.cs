@@ -1,0 +1,78 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Catalog;
+
+public class CalibrationCatalogTests
+{
+    private static readonly SimCatalog Catalog = SimCatalog.Default;
+
+    [Fact]
+    public void An_H100_uses_its_fitted_calibration_without_a_warning()
+    {
+        var (calibration, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16);
+        Assert.Null(warning);
+        Assert.Equal("hopper-vllm/bf16", calibration.Name);
+        Assert.True(calibration.IsFitted);
+        Assert.NotEmpty(calibration.FittedOn);
+    }
+
+    [Fact]
+    public void An_uncalibrated_accelerator_gets_the_generic_row_and_a_warning_naming_it()
+    {
+        var (calibration, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("MI300X"), Precision.FP8);
+        Assert.False(calibration.IsFitted);
+        Assert.Equal("generic/fp8", calibration.Name);
+        Assert.Contains("uncalibrated: MI300X", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_calibration_fitted_under_an_accelerator_id_applies_to_it()
+    {
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+            + "L40S,bf16,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,a/0,mine\n";
+        CalibrationCatalog mine = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv"));
+        var (calibration, warning) = mine.For(Catalog.Hardware.Get("L40S"), Precision.BF16);
+        Assert.Null(warning);
+        Assert.Equal(30e-6, calibration.Factors.CollectiveLatencySeconds, 12);
+    }
+
+    [Fact]
+    public void A_bad_calibration_cell_is_located()
+    {
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+            + "x,fp9,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,,mine\n";
+        var e = Assert.Throws<CatalogException>(() => Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv")));
+        Assert.Equal("cal.csv:2: field 'precision': 'fp9' is not one of bf16, fp8, int8, int4", e.Message);
+    }
+
+    [Theory]
+    [InlineData("meta-llama/Llama-2-7b-hf", "llama-2-7b")]
+    [InlineData("Llama-2-7b-hf", "llama-2-7b")]
+    [InlineData("RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic", "llama-4-scout")]
+    [InlineData("Qwen/Qwen3-30B-A3B", "qwen3-30b-a3b")]
+    [InlineData("mixtral-8x7b", "mixtral-8x7b")]
+    public void Models_resolve_by_id_or_Hugging_Face_name(string name, string id)
+    {
+        Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
+        Assert.Equal(id, spec.Id);
+    }
+
+    [Theory]
+    [InlineData("H100", "H100-SXM")]
+    [InlineData("A100-80GB", "A100-80GB")]
+    [InlineData("A100", "A100-80GB")]
+    [InlineData("H200-SXM-141GB", "H200")]
+    public void Accelerators_resolve_by_id_or_alias(string name, string id)
+    {
+        Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
+        Assert.Equal(id, spec.Id);
+    }
+
+    [Fact]
+    public void Memory_is_what_the_device_exposes_in_GiB()
+    {
+        Assert.InRange(Catalog.Hardware.Get("H100-SXM").MemoryBytes, 81_559.0 * 1024 * 1024 * 0.9999, 81_559.0 * 1024 * 1024 * 1.0001);
+        Assert.Equal(80.0 * 1024 * 1024 * 1024, Catalog.Hardware.Get("A100-80GB").MemoryBytes, 0);
+    }
+}

@@ -1,0 +1,103 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Performance;
+
+/// <summary>Each term of the step-time model on its own, against its closed form.</summary>
+public class StepTimeModelTests
+{
+    private static readonly EfficiencyFactors Factors = new()
+    {
+        Compute = 0.7, GemmHalfTokens = 64, Memory = 0.8, Attention = 0.5, KvRead = 0.6, Link = 0.5,
+        CollectiveLatencySeconds = 10e-6, IterationOverheadSeconds = 1e-3, SequenceOverheadSeconds = 5e-6, RequestOverheadSeconds = 0.02,
+    };
+
+    private static StepTimeModel Model(string model, int tp, Precision weights = Precision.BF16) => new(new ServingDeployment
+    {
+        Model = SimCatalog.Default.Models.Get(model),
+        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
+        TensorParallel = tp,
+        Weights = weights,
+        KvCache = Precision.BF16,
+        Efficiency = Factors,
+    });
+
+    private static readonly AcceleratorSpec H100 = SimCatalog.Default.Hardware.Get("H100-SXM");
+
+    [Fact]
+    public void Batch_one_decode_streams_the_weights_once()
+    {
+        StepTimeModel m = Model("llama-3.1-8b", 1);
+        ModelSpec spec = m.Deployment.Model;
+        double weights = (spec.TotalParameters - ((double)spec.Vocab * spec.Hidden)) * 2;   // the input table is a lookup
+        IterationTerms t = m.Terms(BatchShape.Decode(1, 100));
+        Assert.Equal(weights / (H100.MemoryBytesPerSecond * 0.8), t.DenseGemm, 9);
+        Assert.False(t.ComputeBound);
+    }
+
+    [Fact]
+    public void A_large_prefill_pays_its_FLOPs_plus_the_tile_waste()
+    {
+        StepTimeModel m = Model("llama-3.1-8b", 1);
+        ModelSpec spec = m.Deployment.Model;
+        double head = (double)spec.Vocab * spec.Hidden;
+        double body = spec.ActiveParameters - spec.EmbeddingParameters;
+        IterationTerms t = m.Terms(new BatchShape(8192, BatchShape.PrefillAttention(8192, 0), 0, 1));
+        double expected = ((2 * body * (8192 + 64)) + (2 * head * (1 + 64))) / (H100.PeakFlops(Precision.BF16) * 0.7);
+        Assert.Equal(expected, t.DenseGemm, 9);
+        Assert.True(t.ComputeBound);
+    }
+
+    [Fact]
+    public void Decode_attention_is_bound_by_KV_reads_and_prefill_attention_by_FLOPs()
+    {
+        StepTimeModel m = Model("llama-2-7b", 1);
+        ModelSpec spec = m.Deployment.Model;
+        IterationTerms decode = m.Terms(BatchShape.Decode(64, 64 * 2000.0));
+        Assert.Equal(spec.KvBytesPerToken(Precision.BF16) * 64 * 2000 / (H100.MemoryBytesPerSecond * 0.6), decode.Attention, 9);
+
+        double work = BatchShape.PrefillAttention(8000, 0);
+        IterationTerms prefill = m.Terms(new BatchShape(8000, work, 0, 1));
+        Assert.Equal(spec.AttentionFlopsPerContextToken * work / (H100.PeakFlops(Precision.BF16) * 0.5), prefill.Attention, 9);
+    }
+
+    [Fact]
+    public void Tensor_parallel_pays_two_all_reduces_per_layer_and_one_GPU_none()
+    {
+        Assert.Equal(0, Model("llama-3.1-70b", 1, Precision.FP8).Terms(BatchShape.Decode(8, 8000)).Collectives);
+
+        StepTimeModel m = Model("llama-3.1-70b", 4);
+        ModelSpec spec = m.Deployment.Model;
+        IterationTerms t = m.Terms(new BatchShape(1000, BatchShape.PrefillAttention(1000, 0), 0, 1));
+        double perToken = 2.0 * spec.Layers * (2.0 * 3 / 4) * spec.Hidden * 2 / (H100.ScaleUpGBps!.Value * 1e9 * 0.5);
+        Assert.Equal((2.0 * spec.Layers * 10e-6) + (perToken * 1000), t.Collectives, 12);
+    }
+
+    [Fact]
+    public void Overhead_is_per_step_and_per_sequence()
+    {
+        IterationTerms t = Model("llama-3.1-8b", 1).Terms(BatchShape.Decode(100, 100 * 500.0));
+        Assert.Equal(1e-3 + (100 * 5e-6), t.Overhead, 12);
+        Assert.Equal(20_000_000, Model("llama-3.1-8b", 1).RequestOverheadNanos);
+    }
+
+    [Fact]
+    public void A_mixture_of_experts_prefill_is_slower_than_a_dense_model_of_its_active_size()
+    {
+        // Each touched expert's GEMM sees only its share of the tokens, and all touched experts' weights are read.
+        StepTimeModel m = Model("mixtral-8x7b", 2);
+        var prefill = new BatchShape(2048, BatchShape.PrefillAttention(2048, 0), 0, 1);
+        Assert.True(m.Iteration(prefill).Nanos > m.DenseEquivalentNanos(prefill));
+        Assert.True(m.Terms(prefill).ExpertGemm > 0);
+        Assert.Equal(8, m.ExpectedExpertsTouched(2048), 6);
+    }
+
+    [Fact]
+    public void The_terms_add_up_to_the_iteration()
+    {
+        StepTimeModel m = Model("llama-3.1-70b", 4);
+        var shape = new BatchShape(600, 600 * 1500.0, 600 * 1500.0, 40);
+        IterationTerms t = m.Terms(shape);
+        Assert.Equal((long)Math.Ceiling((t.DenseGemm + t.ExpertGemm + t.Attention + t.Collectives + t.Overhead) * 1e9), m.Iteration(shape).Nanos);
+    }
+}
