@@ -38,6 +38,7 @@ public static class ExperimentLoader
         ["fp8"] = Precision.FP8,
         ["int8"] = Precision.INT8,
         ["int4"] = Precision.INT4,
+        ["fp4"] = Precision.INT4,
     };
 
     private static readonly Dictionary<string, ThinkTime> ThinkTimes = new() { ["fixed"] = ThinkTime.Fixed, ["exponential"] = ThinkTime.Exponential };
