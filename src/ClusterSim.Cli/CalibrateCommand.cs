@@ -12,7 +12,7 @@ internal static class CalibrateCommand
 {
     public static Command Build()
     {
-        var file = new Argument<string>("measured") { Description = "Measured runs (CSV in the layout of vllm-measured-calibration.csv)." };
+        var inputs = new MeasuredInputs();
         var output = new Option<string>("--output", "-o") { Description = "Calibration CSV to write (use it with catalog: { calibration: FILE }).", Required = true };
         var hardware = new Option<string?>("--hardware") { Description = "Only the runs on this accelerator (an id or alias from the hardware catalog)." };
         var precision = new Option<string?>("--precision") { Description = "Only the runs computing in this precision (bf16, fp8, int8, int4)." };
@@ -21,12 +21,12 @@ internal static class CalibrateCommand
         var evaluations = new Option<int>("--max-evaluations") { Description = "Simulations per fit at most.", DefaultValueFactory = _ => 300 };
         var command = new Command("calibrate", "Fit the step-time model's factors to measured serving runs, print the fit and its errors, and write a calibration CSV.")
         {
-            file, output, hardware, precision, parameters, leaveOneOut, evaluations,
+            output, hardware, precision, parameters, leaveOneOut, evaluations,
         };
+        inputs.AddTo(command);
         command.SetAction(result =>
         {
-            string measured = result.GetValue(file)!;
-            if (!CatalogFiles.TryRead(measured, null, out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
+            if (!inputs.TryRead(result, null, out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
             {
                 return ExitCodes.InvalidInput;
             }
@@ -88,7 +88,7 @@ internal static class CalibrateCommand
                     Precision = group.Key.ComputePrecision,
                     Factors = fit.Factors,
                     FittedOn = string.Join(' ', ReplayReport.Run(members, [], _ => fit.Factors, 1).Scored.Select(o => o.Row.Name)),
-                    Source = $"clustersim calibrate {Path.GetFileName(measured)}",
+                    Source = $"clustersim calibrate {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}",
                 });
 
                 var fittedCases = members.Select(c => c with { Deployment = c.Deployment with { Efficiency = fit.Factors } }).ToList();

@@ -9,21 +9,22 @@ internal static class ReplayCommand
 {
     public static Command Build()
     {
-        var file = new Argument<string>("measured") { Description = "Measured runs (CSV in the layout of vllm-measured-calibration.csv)." };
+        var inputs = new MeasuredInputs();
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
         var output = new Option<string?>("--output", "-o") { Description = "Also write the table to this Markdown file." };
         var command = new Command("replay", "Simulate every measured run that gives its rate and lengths; print measured against simulated TTFT, ITL and E2E and the median errors.")
         {
-            file, calibration, output,
+            calibration, output,
         };
+        inputs.AddTo(command);
         command.SetAction(result =>
         {
-            if (!CatalogFiles.TryRead(result.GetValue(file)!, result.GetValue(calibration), out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
+            if (!inputs.TryRead(result, result.GetValue(calibration), out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
             {
                 return ExitCodes.InvalidInput;
             }
 
-            string table = ReplayTable.Markdown(ReplayReport.Run(runs!, catalog!));
+            string table = ReplayTable.Markdown(ReplayReport.Run(runs, catalog));
             Console.Write(table);
             if (result.GetValue(output) is string path)
             {

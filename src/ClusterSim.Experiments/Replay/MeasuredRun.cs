@@ -27,8 +27,20 @@ public sealed record MeasuredRun
     public double? GpuMemoryUtilization { get; init; }
     public bool CpuKvOffload { get; init; }
 
-    /// <summary>Constant request rate of this stage, req/s; null when unpublished.</summary>
+    /// <summary>
+    /// How requests were sent: "constant" (evenly spaced, inference-perf), "poisson", "gamma" (vLLM benchmark_serving with
+    /// a burstiness), "concurrency" (a closed loop of <see cref="Rate"/> users) or "offline" (all at once); empty is constant.
+    /// </summary>
+    public string Arrival { get; init; } = string.Empty;
+
+    /// <summary>Gamma shape of the inter-arrival times (vLLM's burstiness: 1 is Poisson); null when not stated.</summary>
+    public double? Burstiness { get; init; }
+
+    /// <summary>Request rate of this stage (req/s), or the concurrency of a closed loop; null when unpublished.</summary>
     public double? Rate { get; init; }
+
+    /// <summary>Requests sent; null when unpublished.</summary>
+    public int? Requests { get; init; }
 
     /// <summary>The whole run's stage schedule ("5 rps x 600 s; 10 rps x 600 s"); empty when unpublished.</summary>
     public string StageSchedule { get; init; } = string.Empty;

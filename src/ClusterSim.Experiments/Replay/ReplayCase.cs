@@ -22,6 +22,18 @@ public sealed partial record ReplayCase
     public required SchedulerOptions Scheduler { get; init; }
     public int Replicas { get; init; } = 1;
     public required IReadOnlyList<LoadStage> Stages { get; init; }
+
+    /// <summary>How requests are sent; <see cref="Stages"/> gives the rate (and concurrency for a closed loop) and duration.</summary>
+    public ReplayArrival Arrival { get; init; } = ReplayArrival.Staged;
+
+    /// <summary>Gamma shape of the gaps for <see cref="ReplayArrival.Gamma"/> (1: Poisson).</summary>
+    public double Burstiness { get; init; } = 1;
+
+    /// <summary>Users of a closed loop, or requests of an offline run.</summary>
+    public int Concurrency { get; init; }
+
+    /// <summary>Requests to send when the arrival is not staged.</summary>
+    public long Requests { get; init; }
     public required int PromptTokens { get; init; }
     public required int OutputTokens { get; init; }
 
@@ -119,7 +131,8 @@ public sealed partial record ReplayCase
         };
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
-        IReadOnlyList<LoadStage> stages = ScheduleOf(rows, first, profile, assumptions);
+        var (arrival, requests, concurrency) = ArrivalOf(first);
+        IReadOnlyList<LoadStage> stages = arrival == ReplayArrival.Staged ? ScheduleOf(rows, first, profile, assumptions) : [new LoadStage(first.Rate is > 0 and double r && double.IsFinite(r) ? r : 1, first.DurationSeconds ?? 1)];
         int prompt = first.InputTokens is double input
             ? (int)Math.Round(input)
             : profile is { } p ? Assume(assumptions, p.SystemTokens + p.QuestionTokens + ChatTemplateTokens, $"prompt of {p.SystemTokens} + {p.QuestionTokens} tokens plus a {ChatTemplateTokens}-token chat template (input length not published)")
@@ -148,6 +161,10 @@ public sealed partial record ReplayCase
             Scheduler = scheduler,
             Replicas = first.DataParallel,
             Stages = stages,
+            Arrival = arrival,
+            Burstiness = first.Burstiness ?? 1,
+            Requests = requests,
+            Concurrency = concurrency,
             PromptTokens = prompt,
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,
@@ -187,6 +204,25 @@ public sealed partial record ReplayCase
         }
 
         throw new ArgumentException("the request rate was not published and no workload profile is known");
+    }
+
+    private static (ReplayArrival Arrival, long Requests, int Concurrency) ArrivalOf(MeasuredRun run)
+    {
+        string kind = run.Arrival.ToLowerInvariant();
+        if (kind is "" or "constant")
+        {
+            return (ReplayArrival.Staged, 0, 0);
+        }
+
+        long requests = run.Requests is > 0 and int n ? n
+            : throw new ArgumentException($"a {kind} run needs its request count (n_requests)");
+        return kind switch
+        {
+            "poisson" or "gamma" when run.Rate is > 0 and double rate && double.IsFinite(rate) => (ReplayArrival.Gamma, requests, 0),
+            "poisson" or "gamma" or "offline" => (ReplayArrival.AllAtOnce, requests, (int)Math.Min(requests, int.MaxValue)),
+            "concurrency" when run.Rate is >= 1 and double users => (ReplayArrival.ClosedLoop, requests, (int)users),
+            _ => throw new ArgumentException($"arrival '{run.Arrival}' is not one of constant, poisson, gamma, concurrency, offline (or lacks its rate)"),
+        };
     }
 
     /// <summary>Parses "5 rps x 600 s; 10 rps x 600 s".</summary>

@@ -25,22 +25,37 @@ public static class ReplayRunner
             ends[i] = SimTime.FromSeconds(elapsed);
         }
 
+        bool staged = replay.Arrival == ReplayArrival.Staged;
+        if (!staged)
+        {
+            ends = [long.MaxValue];
+        }
+
         var observer = new StageObserver(ends, replay.ScoredOutputTokens);
-        long requests = (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1;
+        TokenLengths prompt = TokenLengths.Fixed(replay.PromptTokens), output = TokenLengths.Fixed(replay.OutputTokens);
         var scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],
-            Workload = streams => RequestSource.Staged(stages, TokenLengths.Fixed(replay.PromptTokens), TokenLengths.Fixed(replay.OutputTokens), replay.Reuse, streams),
-            MaxRequests = requests,
+            Workload = streams => replay.Arrival switch
+            {
+                ReplayArrival.Staged => RequestSource.Staged(stages, prompt, output, replay.Reuse, streams),
+                ReplayArrival.Gamma => RequestSource.Open(ArrivalProcess.Gamma(stages[0].RatePerSecond, 1 / Math.Sqrt(replay.Burstiness)), prompt, output, streams),
+                _ => RequestSource.ClosedLoop(replay.Concurrency, 0, prompt, output, streams),
+            },
+            MaxRequests = staged ? (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1 : replay.Requests,
             Observer = observer,
             Seed = seed,
         };
-        new ServingCluster(scenario).Run();
+        ServingResult result = new ServingCluster(scenario).Run();
+        if (!staged)
+        {
+            elapsed = result.DurationSeconds;
+        }
 
         var results = new List<(MeasuredRun, SimulatedStage)>();
         foreach (MeasuredRun row in replay.Rows)
         {
-            if (row.IsWholeRun || !int.TryParse(row.Stage, out int stage) || stage < 0 || stage >= stages.Length)
+            if (!staged || row.IsWholeRun || !int.TryParse(row.Stage, out int stage) || stage < 0 || stage >= stages.Length)
             {
                 results.Add((row, observer.Summary(0, stages.Length - 1, elapsed)));
             }

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Replay;
+
+namespace ClusterSim.Cli;
+
+/// <summary>
+/// The measured-runs arguments `replay` and `calibrate` share: CSV files (the layout of vllm-measured-calibration.csv)
+/// or vLLM benchmark result JSON files, with the server set-up a JSON result does not record.
+/// </summary>
+internal sealed class MeasuredInputs
+{
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv) or vLLM benchmark result JSON files.", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
+    private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _dp = new("--dp") { Description = "For JSON results: data-parallel replicas.", DefaultValueFactory = _ => 1 };
+    private readonly Option<string> _dtype = new("--dtype") { Description = "For JSON results: weight format (FP16, BF16, FP8, INT8, INT4).", DefaultValueFactory = _ => "BF16" };
+    private readonly Option<int?> _maxSeqs = new("--max-num-seqs") { Description = "For JSON results: vLLM's max_num_seqs (its default when omitted)." };
+    private readonly Option<int?> _maxTokens = new("--max-num-batched-tokens") { Description = "For JSON results: vLLM's max_num_batched_tokens (its default when omitted)." };
+    private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
+
+    /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(_files);
+        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Reads every file (and <paramref name="calibration"/>, when given); prints a located error and returns false on bad input.</summary>
+    public bool TryRead(ParseResult result, string? calibration, [NotNullWhen(true)] out IReadOnlyList<MeasuredRun>? runs, [NotNullWhen(true)] out SimCatalog? catalog)
+    {
+        runs = null;
+        catalog = null;
+        var setup = new ServingSetup
+        {
+            Gpu = result.GetValue(_gpu),
+            TensorParallel = result.GetValue(_tp),
+            DataParallel = result.GetValue(_dp),
+            DType = result.GetValue(_dtype)!,
+            MaxSequences = result.GetValue(_maxSeqs),
+            MaxBatchedTokens = result.GetValue(_maxTokens),
+            GpuMemoryUtilization = result.GetValue(_memory),
+        };
+        try
+        {
+            var all = new List<MeasuredRun>();
+            foreach (string file in result.GetValue(_files)!)
+            {
+                if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                {
+                    all.Add(BenchmarkServingFile.Read(file, setup));
+                }
+                else
+                {
+                    all.AddRange(MeasuredRunFile.Read(file));
+                }
+            }
+
+            catalog = SimCatalog.Default;
+            if (calibration is not null)
+            {
+                using var text = new StreamReader(calibration);
+                catalog = catalog with { Calibrations = catalog.Calibrations.With(CsvTable.Parse(text, Path.GetFileName(calibration))) };
+            }
+
+            runs = all;
+            return true;
+        }
+        catch (CatalogException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot read {e.Message}");
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,16 @@
+namespace ClusterSim.Experiments.Replay;
+
+/// <summary>
+/// What a benchmark result file does not record about the server it measured: the accelerator, parallelism, weight
+/// format and engine limits (given on the command line as vLLM was launched).
+/// </summary>
+public sealed record ServingSetup
+{
+    public string? Gpu { get; init; }
+    public int TensorParallel { get; init; } = 1;
+    public int DataParallel { get; init; } = 1;
+    public string DType { get; init; } = string.Empty;
+    public int? MaxSequences { get; init; }
+    public int? MaxBatchedTokens { get; init; }
+    public double? GpuMemoryUtilization { get; init; }
+}

@@ -1,0 +1,70 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Replay;
+
+namespace ClusterSim.Experiments.Tests.Replay;
+
+public class BenchmarkServingFileTests
+{
+    private const string Poisson = """
+        {"model_id": "meta-llama/Llama-3.1-8B-Instruct", "num_prompts": 400, "request_rate": 4.0, "burstiness": 1.0,
+         "max_concurrency": null, "duration": 101.0, "completed": 400, "total_input_tokens": 409600, "total_output_tokens": 51200,
+         "output_throughput": 506.9, "mean_ttft_ms": 45.0, "mean_tpot_ms": 8.0, "mean_itl_ms": 7.9, "mean_e2el_ms": 1060.0}
+        """;
+
+    private static readonly ServingSetup H100 = new() { Gpu = "H100", TensorParallel = 1, DType = "BF16" };
+
+    [Fact]
+    public void A_rate_limited_result_becomes_a_Poisson_run_with_its_means()
+    {
+        MeasuredRun run = BenchmarkServingFile.Parse(Poisson, "bench.json", H100);
+        Assert.Equal("poisson", run.Arrival);
+        Assert.Equal(4.0, run.Rate);
+        Assert.Equal(400, run.Requests);
+        Assert.Equal(1024, run.InputTokens);
+        Assert.Equal(128, run.OutputTokens);
+        Assert.Equal(8.0, run.ItlMs);
+        Assert.Equal(1060, run.E2eMs);
+    }
+
+    [Fact]
+    public void Concurrency_and_offline_results_become_closed_loops()
+    {
+        string capped = Poisson.Replace("\"request_rate\": 4.0", "\"request_rate\": \"inf\"", StringComparison.Ordinal).Replace("\"max_concurrency\": null", "\"max_concurrency\": 16", StringComparison.Ordinal);
+        MeasuredRun run = BenchmarkServingFile.Parse(capped, "bench.json", H100);
+        Assert.Equal("concurrency", run.Arrival);
+        Assert.Equal(16, run.Rate);
+
+        var (cases, skipped) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.Equal(ReplayArrival.ClosedLoop, cases[0].Arrival);
+        Assert.Equal(16, cases[0].Concurrency);
+
+        string offline = capped.Replace("\"max_concurrency\": 16", "\"max_concurrency\": null", StringComparison.Ordinal);
+        Assert.Equal("offline", BenchmarkServingFile.Parse(offline, "bench.json", H100).Arrival);
+    }
+
+    [Fact]
+    public void A_replayed_Poisson_run_serves_every_request()
+    {
+        var (cases, _) = ReplayCase.Build([BenchmarkServingFile.Parse(Poisson, "bench.json", H100)], SimCatalog.Default);
+        var (_, simulated) = Assert.Single(ReplayRunner.Run(cases[0]));
+        Assert.Equal(400, simulated.Requests);
+        // Memory-bound decode of 16 GB of BF16 weights on an H100: a handful of milliseconds per token.
+        Assert.InRange(simulated.ItlMs, 5, 12);
+    }
+
+    [Fact]
+    public void Without_the_accelerator_the_error_says_what_to_give()
+    {
+        var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(Poisson, "bench.json", new ServingSetup()));
+        Assert.Contains("--gpu", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_field_of_the_wrong_type_is_named()
+    {
+        string bad = Poisson.Replace("\"mean_ttft_ms\": 45.0", "\"mean_ttft_ms\": \"fast\"", StringComparison.Ordinal);
+        var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(bad, "bench.json", H100));
+        Assert.Equal("bench.json:1: field 'mean_ttft_ms': expected a number, got \"fast\"", e.Message);
+    }
+}
