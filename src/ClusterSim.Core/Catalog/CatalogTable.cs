@@ -6,6 +6,7 @@ public abstract class CatalogTable<T>
 {
     private readonly Dictionary<string, T> _items;
     private readonly Dictionary<string, T> _aliases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, T> _stems = new(StringComparer.Ordinal);
     private readonly string _noun;
 
     private protected CatalogTable(Dictionary<string, T> items, string noun, Func<T, IReadOnlyList<string>> aliasesOf)
@@ -18,7 +19,13 @@ public abstract class CatalogTable<T>
             {
                 _aliases[alias] = item;
                 _aliases[AfterOwner(alias)] = item;
+                _stems.TryAdd(Stem(alias), item);
             }
+        }
+
+        foreach (var (id, item) in items)
+        {
+            _stems.TryAdd(Stem(id), item);
         }
     }
 
@@ -37,7 +44,8 @@ public abstract class CatalogTable<T>
     /// </summary>
     public bool TryResolve(string name, out T spec) =>
         _items.TryGetValue(name, out spec!) || _aliases.TryGetValue(name, out spec!)
-        || _items.TryGetValue(AfterOwner(name), out spec!) || _aliases.TryGetValue(AfterOwner(name), out spec!);
+        || _items.TryGetValue(AfterOwner(name), out spec!) || _aliases.TryGetValue(AfterOwner(name), out spec!)
+        || _stems.TryGetValue(Stem(name), out spec!);
 
     /// <summary>Looks a row up; throws with a suggestion when unknown.</summary>
     public T Get(string id) => TryGet(id, out T spec)
@@ -45,6 +53,20 @@ public abstract class CatalogTable<T>
         : throw new KeyNotFoundException($"unknown {_noun} '{id}'{ClosestName.Hint(id, Ids)}");
 
     private static string AfterOwner(string name) => name[(name.LastIndexOf('/') + 1)..];
+
+    /// <summary>Name tokens that say how a checkpoint was tuned or quantised, not which network it is.</summary>
+    private static readonly HashSet<string> Qualifiers = new(StringComparer.Ordinal)
+    {
+        "instruct", "chat", "hf", "base", "it", "fp8", "dynamic", "fp16", "bf16", "int8", "int4", "w8a8", "w4a16", "w8a16",
+        "awq", "gptq", "quantized", "marlin", "nvfp4", "mxfp4", "fp4",
+    };
+
+    /// <summary>
+    /// A name reduced to what identifies the network: after the owner, lower case, without tuning or quantisation
+    /// qualifiers ("RedHatAI/Qwen3-14B-FP8-dynamic" and "Qwen/Qwen3-14B" share "qwen3-14b").
+    /// </summary>
+    private static string Stem(string name) =>
+        string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Split('-', StringSplitOptions.RemoveEmptyEntries).Where(t => !Qualifiers.Contains(t)));
 
     /// <summary>A copy of the rows for building an extended catalog.</summary>
     private protected Dictionary<string, T> CopyItems() => new(_items, StringComparer.OrdinalIgnoreCase);

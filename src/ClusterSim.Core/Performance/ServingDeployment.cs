@@ -34,6 +34,9 @@ public sealed record ServingDeployment
     /// </summary>
     public double RuntimeBytesPerAccelerator { get; init; } = DefaultRuntimeBytes;
 
+    /// <summary>KV room a deployment must have for one sequence (or the model's whole context, if shorter), tokens.</summary>
+    public const int MinimumSequenceTokens = 4096;
+
     /// <summary>Default runtime reserve per accelerator: 1 GiB.</summary>
     public const double DefaultRuntimeBytes = 1073741824.0;
     public int KvBlockTokens { get; init; } = 16;
@@ -89,7 +92,8 @@ public sealed record ServingDeployment
         _ = Accelerator.PeakFlops(ComputePrecision);
         double perDevice = WeightBytes / Accelerators;
         double usable = (Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator;
-        if (perDevice >= usable || KvBlocks < Math.Ceiling(Model.MaxContext / (double)KvBlockTokens) / 64)
+        // An engine refuses to start without room for one sequence; we ask for one of min(context, 4096) tokens.
+        if (perDevice >= usable || KvBlocks < Math.Ceiling(Math.Min(Model.MaxContext, MinimumSequenceTokens) / (double)KvBlockTokens))
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));
             throw new ArgumentException(

@@ -52,7 +52,10 @@ public class CalibrationCatalogTests
     [InlineData("RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic", "llama-4-scout")]
     [InlineData("Qwen/Qwen3-30B-A3B", "qwen3-30b-a3b")]
     [InlineData("mixtral-8x7b", "mixtral-8x7b")]
-    public void Models_resolve_by_id_or_Hugging_Face_name(string name, string id)
+    [InlineData("RedHatAI/Mixtral-8x7B-Instruct-v0.1-FP8", "mixtral-8x7b")]
+    [InlineData("Qwen/Qwen3-14B-FP8", "qwen3-14b")]
+    [InlineData("someone/Llama-3.1-70B-Instruct-AWQ", "llama-3.1-70b")]
+    public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
         Assert.Equal(id, spec.Id);
@@ -63,6 +66,7 @@ public class CalibrationCatalogTests
     [InlineData("A100-80GB", "A100-80GB")]
     [InlineData("A100", "A100-80GB")]
     [InlineData("H200-SXM-141GB", "H200")]
+    [InlineData("H100-PCIe", "H100-PCIe")]
     public void Accelerators_resolve_by_id_or_alias(string name, string id)
     {
         Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
