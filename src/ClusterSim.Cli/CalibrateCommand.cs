@@ -75,7 +75,14 @@ internal static class CalibrateCommand
             {
                 var members = group.ToList();
                 Console.WriteLine($"fitting {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
-                CalibrationFit fit = Calibrator.Fit(members, members[0].Calibration.Factors, fitted, maxEvaluations: result.GetValue(evaluations));
+                // Unfitted factors keep the catalog's values; fitted ones start from the neutral point, so the fit is reproducible.
+                EfficiencyFactors start = members[0].Calibration.Factors;
+                foreach (FitParameter p in fitted)
+                {
+                    start = p.Set(start, p.Get(Calibrator.NeutralStart));
+                }
+
+                CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}"));
                 foreach (FitParameter p in FitParameter.All)
                 {
@@ -87,7 +94,7 @@ internal static class CalibrateCommand
                     Id = group.Key.Id,
                     Precision = group.Key.ComputePrecision,
                     Factors = fit.Factors,
-                    FittedOn = string.Join(' ', ReplayReport.Run(members, [], _ => fit.Factors, 1).Scored.Select(o => o.Row.Name)),
+                    FittedOn = string.Join(' ', ReplayReport.Run(members, [], _ => fit.Factors, 1).Scored.Where(o => !o.Saturated).Select(o => o.Row.Name)),
                     Source = $"clustersim calibrate {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}",
                 });
 
@@ -97,7 +104,7 @@ internal static class CalibrateCommand
                 Console.Write(ReplayTable.Markdown(inSample));
                 if (result.GetValue(leaveOneOut) && members.Count > 2)
                 {
-                    PrintLeaveOneOut(members, fit, fitted, result.GetValue(evaluations));
+                    PrintLeaveOneOut(members, start, fitted, result.GetValue(evaluations));
                 }
             }
 
@@ -111,14 +118,16 @@ internal static class CalibrateCommand
     private static string CalibrationId(ReplayCase c) =>
         c.Deployment.Accelerator.Calibration.Length > 0 ? c.Deployment.Accelerator.Calibration : c.Deployment.Accelerator.Id;
 
-    /// <summary>Refits without each experiment (from the full fit, with a quarter of the budget) and replays it with the factors it did not see.</summary>
-    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, CalibrationFit full, IReadOnlyList<FitParameter> fitted, int evaluations)
+    /// <summary>Refits without each experiment (from the same start and budget as the full fit) and replays it with factors that never saw it.</summary>
+    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations)
     {
         var outcomes = new List<ReplayOutcome>();
         foreach (ReplayCase held in members)
         {
             var others = members.Where(c => c != held).ToList();
-            CalibrationFit fit = Calibrator.Fit(others, full.Factors, fitted, maxEvaluations: Math.Max(40, evaluations / 4));
+            CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fitted.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));
             outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = fit.Factors } }], []).Outcomes);
         }
 

@@ -218,9 +218,18 @@ public sealed class Replica : IEventHandler
             return;
         }
 
+        long timeout = _host.ClientTimeoutNanos;
         while (_waiting.Count > 0 && _batch.Count < _scheduler.MaxSequences)
         {
             int id = (int)_waiting.Peek();
+            if (timeout != long.MaxValue && now - _requests.Arrival(id) > timeout)
+            {
+                // Its client has given up: the server drops it when it comes to the head of the queue.
+                _waiting.Dequeue();
+                _host.OnExpired(id, now);
+                continue;
+            }
+
             int delivered = _requests.Delivered(id);
             int shared = _requests.SharedPrefix(id);
             int promptLength = _requests.Prompt(id) + delivered;

@@ -40,6 +40,9 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private readonly long _frontEndNanos;
 
     /// <inheritdoc />
+    public long ClientTimeoutNanos { get; }
+
+    /// <inheritdoc />
     public long NextArrivalHint => _nextArrivalAt == long.MaxValue ? long.MaxValue : _nextArrivalAt + _frontEndNanos;
 
     /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
@@ -50,7 +53,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         _router = Router.Create(scenario.Router, streams.For("router"));
         _source = scenario.Workload(streams);
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
-        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds));
+        ClientTimeoutNanos = double.IsPositiveInfinity(scenario.ClientTimeoutSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.ClientTimeoutSeconds);
+        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos);
         if (scenario.TestTime is { } testTime)
         {
             _planner = new TestTimePlanner(testTime, streams.For("test-time"));
@@ -217,6 +221,21 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
             replica.Enqueue(_simulator, id);
         }
+    }
+
+    /// <inheritdoc />
+    public void OnExpired(int requestId, long now)
+    {
+        Metrics.Dropped++;
+        Metrics.TimedOut++;
+        int group = _requests.Group(requestId);
+        _requests.Release(requestId);
+        if (group >= 0)
+        {
+            _groups!.SampleDone(group, now, served: false);
+        }
+
+        OnDropped(now);
     }
 
     /// <summary>The prefill side finished: the decode side is registered now and starts when its KV cache has crossed the link.</summary>

@@ -8,12 +8,17 @@ public sealed class ServingMetrics
 {
     private readonly ServiceLevelObjective _slo;
     private readonly long _warmupNanos;
+    private readonly long _timeoutNanos;
 
-    /// <summary>Creates the collector; requests arriving before <paramref name="warmupNanos"/> are served but not measured.</summary>
-    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0)
+    /// <summary>
+    /// Creates the collector; requests arriving before <paramref name="warmupNanos"/> are served but not measured, and
+    /// those finishing more than <paramref name="timeoutNanos"/> after arriving count as timed out, not served.
+    /// </summary>
+    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0, long timeoutNanos = long.MaxValue)
     {
         _slo = slo;
         _warmupNanos = warmupNanos;
+        _timeoutNanos = timeoutNanos;
         QueueLength = new SampledSeries("queue_length", seriesIntervalNanos);
         KvOccupancy = new SampledSeries("kv_occupancy", seriesIntervalNanos);
         RunningSequences = new SampledSeries("running_sequences", seriesIntervalNanos);
@@ -75,6 +80,9 @@ public sealed class ServingMetrics
     public long Arrived { get; internal set; }
     public long Completed { get; private set; }
     public long Dropped { get; internal set; }
+
+    /// <summary>Requests whose client gave up (dropped from a queue, or finished too late to count as served).</summary>
+    public long TimedOut { get; internal set; }
     public long Preemptions { get; internal set; }
     public long MeetingSlo { get; private set; }
     public long PromptTokens { get; private set; }
@@ -92,6 +100,12 @@ public sealed class ServingMetrics
         long arrival = requests.Arrival(id);
         if (arrival < _warmupNanos)
         {
+            return;
+        }
+
+        if (now - arrival > _timeoutNanos)
+        {
+            TimedOut++;
             return;
         }
 

@@ -19,6 +19,12 @@ public sealed record ServingScenario
     /// <summary>Stop generating requests after this much simulated time, seconds.</summary>
     public double HorizonSeconds { get; init; } = double.PositiveInfinity;
 
+    /// <summary>
+    /// How long a client waits for its whole answer, seconds: a request still queued past it is dropped, and one that
+    /// finishes later counts as timed out rather than served (load generators such as inference-perf do this).
+    /// </summary>
+    public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
+
     /// <summary>Requests arriving before this time are served but not measured, seconds.</summary>
     public double WarmupSeconds { get; init; }
     public ServiceLevelObjective Slo { get; init; } = new();
@@ -56,6 +62,11 @@ public sealed record ServingScenario
         if (MaxRequests < 1)
         {
             throw new ArgumentException($"max_requests must be at least 1, got {MaxRequests}");
+        }
+
+        if (!(ClientTimeoutSeconds > 0))
+        {
+            throw new ArgumentException($"client timeout must be positive, got {ClientTimeoutSeconds}");
         }
 
         if (!(HorizonSeconds > 0) || !(SeriesIntervalSeconds > 0) || WarmupSeconds < 0)

@@ -16,6 +16,16 @@ public static class Calibrator
     public const string DefaultParameters =
         "gemm_efficiency,memory_efficiency,kv_read_efficiency,link_efficiency,step_overhead_ms,sequence_overhead_us,request_overhead_ms";
 
+    /// <summary>
+    /// Where a fit starts when it should owe nothing to an earlier fit (leave-one-out, a new accelerator): mid-range
+    /// efficiencies and overheads of the right order, not fitted values.
+    /// </summary>
+    public static EfficiencyFactors NeutralStart { get; } = new()
+    {
+        Compute = 0.5, Memory = 0.7, Attention = 0.45, KvRead = 0.7, Link = 0.5, GemmHalfTokens = 64,
+        CollectiveLatencySeconds = 12e-6, IterationOverheadSeconds = 2e-3, SequenceOverheadSeconds = 5e-6, RequestOverheadSeconds = 0.01,
+    };
+
     /// <summary>Fits <paramref name="parameters"/> starting from <paramref name="start"/>, holding the other factors.</summary>
     public static CalibrationFit Fit(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
@@ -53,28 +63,37 @@ public static class Calibrator
             return loss;
         }
 
+        // Three passes, each restarting the simplex at the best point so far with smaller steps: a simplex that has
+        // collapsed along one direction early gets its other directions back.
         var initial = Vector<double>.Build.Dense(parameters.Select(p => p.ToFree(p.Get(start))).ToArray());
-        var steps = Vector<double>.Build.Dense(parameters.Count, 0.3);
-        var optimizer = new NelderMeadSimplex(tolerance, maxEvaluations);
-        try
+        foreach (var (step, share) in new[] { (0.5, 0.6), (0.15, 0.25), (0.05, 0.15) })
         {
-            optimizer.FindMinimum(ObjectiveFunction.Value(Objective), initial, steps);
-        }
-        catch (MaximumIterationsException)
-        {
-            // The budget ran out before the simplex shrank: the best point seen is the answer.
+            Vector<double> from = best ?? initial;
+            var steps = Vector<double>.Build.Dense(parameters.Count, step);
+            try
+            {
+                new NelderMeadSimplex(tolerance, Math.Max(10, (int)(maxEvaluations * share))).FindMinimum(ObjectiveFunction.Value(Objective), from, steps);
+            }
+            catch (MaximumIterationsException)
+            {
+                // This pass's budget ran out before the simplex shrank: the best point seen carries on.
+            }
         }
 
         return new CalibrationFit(Factors(best ?? initial), bestLoss, evaluations, parameters);
     }
 
-    /// <summary>Mean over scored rows and their measured metrics of (ln(simulated / measured))².</summary>
+    /// <summary>
+    /// Mean over scored, unsaturated rows and their measured metrics of (ln(simulated / measured))². Saturated rows are left
+    /// out: shortened stages (<paramref name="maxStageSeconds"/>) would cut their backlog short, and their latency measures
+    /// the overload's length more than the step time.
+    /// </summary>
     public static double Loss(IReadOnlyList<ReplayCase> cases, EfficiencyFactors factors, double maxStageSeconds)
     {
         ReplayReport report = ReplayReport.Run(cases, [], _ => factors, maxStageSeconds);
         double sum = 0;
         int n = 0;
-        foreach (ReplayOutcome o in report.Scored)
+        foreach (ReplayOutcome o in report.Scored.Where(o => !o.Saturated))
         {
             foreach (double error in new[] { o.TtftError, o.ItlError, o.E2eError })
             {

@@ -52,6 +52,12 @@ public sealed partial record ReplayCase
     /// <summary>Smaller gaps filled in (an unstated dtype, a client's output under-count), which do not change the offered load.</summary>
     public IReadOnlyList<string> Corrections { get; init; } = [];
 
+    /// <summary>
+    /// The load generator's request timeout, seconds: 300, inferred from the overloaded runs, whose p99 E2E lies at
+    /// 290–298 s in all three (the survivors of a 300 s client timeout).
+    /// </summary>
+    public double ClientTimeoutSeconds { get; init; } = 300;
+
     /// <summary>A warning when the accelerator's calibration is not a fit for it.</summary>
     public string? CalibrationWarning { get; init; }
 

@@ -9,18 +9,16 @@ public sealed record ReplayOutcome(ReplayCase Case, MeasuredRun Row, SimulatedSt
     public double ThroughputError => Error(Simulated.OutputTokensPerSecond, Row.ThroughputTokensPerSecond);
 
     /// <summary>
-    /// Why this row cannot be matched by any serving model, or null: an overloaded run whose failed requests left only the
-    /// survivors in the measured latencies.
+    /// True when queueing dominated the measurement (mean TTFT over a second, or clients timing out): its latencies
+    /// depend on how long the overload lasted more than on step times, so fits leave it out (replays still score it).
     /// </summary>
-    public string? KnownMiss => Row.FailedRequests is > 0 and int failed
-        ? $"overloaded: {failed} requests failed, so the measured latencies cover the survivors only"
-        : null;
+    public bool Saturated => Row.TtftMs > 1000 || Row.FailedRequests > 0;
 
     /// <summary>
     /// True for the rows the headline errors are taken over: each load stage of a staged run, or the whole run when it
-    /// had one stage, and never a known miss.
+    /// had one stage.
     /// </summary>
-    public bool Scored => KnownMiss is null && (Row.IsWholeRun ? Case.Stages.Count == 1 || !Case.Rows.Any(r => !r.IsWholeRun) : true);
+    public bool Scored => !Row.IsWholeRun || Case.Stages.Count == 1 || !Case.Rows.Any(r => !r.IsWholeRun);
 
     private static double Error(double simulated, double? measured) =>
         measured is > 0 and double m && double.IsFinite(simulated) ? (simulated / m) - 1 : double.NaN;

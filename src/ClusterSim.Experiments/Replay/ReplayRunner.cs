@@ -31,7 +31,7 @@ public static class ReplayRunner
             ends = [long.MaxValue];
         }
 
-        var observer = new StageObserver(ends, replay.ScoredOutputTokens);
+        var observer = new StageObserver(ends, replay.ScoredOutputTokens, SimTime.FromSeconds(replay.ClientTimeoutSeconds));
         TokenLengths prompt = TokenLengths.Fixed(replay.PromptTokens), output = TokenLengths.Fixed(replay.OutputTokens);
         var scenario = new ServingScenario
         {
@@ -44,6 +44,7 @@ public static class ReplayRunner
             },
             MaxRequests = staged ? (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1 : replay.Requests,
             Observer = observer,
+            ClientTimeoutSeconds = replay.ClientTimeoutSeconds,
             Seed = seed,
         };
         ServingResult result = new ServingCluster(scenario).Run();
@@ -57,7 +58,7 @@ public static class ReplayRunner
         {
             if (!staged || row.IsWholeRun || !int.TryParse(row.Stage, out int stage) || stage < 0 || stage >= stages.Length)
             {
-                results.Add((row, observer.Summary(0, stages.Length - 1, elapsed)));
+                results.Add((row, observer.Summary(0, stages.Length - 1, elapsed) with { TimedOut = result.Metrics.TimedOut }));
             }
             else
             {

@@ -17,12 +17,15 @@ public static class ReplayTable
         text.Append("|---|---|---|---:|---|---:|---:|---:|---:|").Append(string.Concat(peers.Select(_ => "---:|"))).AppendLine("---|");
         foreach (ReplayOutcome o in report.Outcomes)
         {
-            string note = o.KnownMiss ?? string.Join("; ", new[]
+            string note = string.Join("; ", new[]
             {
+                o.Row.FailedRequests is > 0 || o.Simulated.TimedOut > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"client timeouts: {o.Row.FailedRequests ?? 0} measured, {o.Simulated.TimedOut} simulated; latencies of the survivors")
+                    : string.Empty,
                 o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions),
                 o.Case.Corrections.Count == 0 ? string.Empty : "filled in: " + string.Join("; ", o.Case.Corrections),
             }.Where(n => n.Length > 0));
-            if (!o.Scored && o.KnownMiss is null)
+            if (!o.Scored)
             {
                 note = "whole run (stages scored)" + (note.Length > 0 ? "; " + note : string.Empty);
             }

@@ -1,4 +1,5 @@
 namespace ClusterSim.Experiments.Replay;
 
 /// <summary>Simulated means over the requests that arrived in one load stage (or the whole run), milliseconds.</summary>
-public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double E2eMs, double OutputTokensPerSecond, long Requests);
+/// <remarks><see cref="TimedOut"/> counts requests whose client gave up (whole-run figures only; 0 for a stage).</remarks>
+public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double E2eMs, double OutputTokensPerSecond, long Requests, long TimedOut = 0);

@@ -3,7 +3,8 @@ using ClusterSim.Core.Inference;
 namespace ClusterSim.Experiments.Replay;
 
 /// <summary>Sums each finished request's latencies into the load stage it arrived in (no per-request storage).</summary>
-internal sealed class StageObserver(long[] stageEnds, int scoredOutput) : IServingObserver
+/// <remarks>A request finishing more than <paramref name="timeoutNanos"/> after it arrived was abandoned by its client: not counted.</remarks>
+internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long timeoutNanos) : IServingObserver
 {
     private readonly double[] _ttft = new double[stageEnds.Length];
     private readonly double[] _e2e = new double[stageEnds.Length];
@@ -16,6 +17,11 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput) : IServi
 
     public void OnRequest(int replica, long arrival, long firstToken, long end, int prompt, int output)
     {
+        if (end - arrival > timeoutNanos)
+        {
+            return;
+        }
+
         int stage = 0;
         while (stage < stageEnds.Length - 1 && arrival >= stageEnds[stage])
         {
