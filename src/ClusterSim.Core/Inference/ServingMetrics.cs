@@ -81,6 +81,9 @@ public sealed class ServingMetrics
     public long Completed { get; private set; }
     public long Dropped { get; internal set; }
 
+    /// <summary>True when clients give up after a timeout (the run reports <see cref="TimedOut"/>).</summary>
+    public bool HasClientTimeout => _timeoutNanos != long.MaxValue;
+
     /// <summary>Requests whose client gave up (dropped from a queue, or finished too late to count as served).</summary>
     public long TimedOut { get; internal set; }
     public long Preemptions { get; internal set; }

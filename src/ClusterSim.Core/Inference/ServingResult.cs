@@ -47,6 +47,7 @@ public sealed record ServingResult : ISimulationResult
         [
             ("requests_completed", m.Completed),
             ("requests_dropped", m.Dropped),
+            .. (m.HasClientTimeout ? [("requests_timed_out", (double)m.TimedOut)] : Array.Empty<(string, double)>()),
             ("preemptions", m.Preemptions),
             ("duration_s", DurationSeconds),
             ("throughput_output_tok_s", OutputTokensPerSecond),

@@ -291,7 +291,7 @@ public static class ExperimentLoader
 
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
-        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "requests", "horizon_s", "warmup_s", "trace");
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
         if (workload is null)
         {
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
@@ -389,6 +389,7 @@ public static class ExperimentLoader
             Requests = requests,
             HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
             WarmupSeconds = r.Number(workload, "warmup_s", "workload", 0, 0),
+            ClientTimeoutSeconds = r.Number(workload, "timeout_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
             Slo = new ServiceLevelObjective(r.Number(slo, "ttft_s", "slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", "slo", 0.2, 0, exclusiveMin: true)),
             SeriesIntervalSeconds = r.Number(outputs, "series_interval_s", "outputs", 10, 0, exclusiveMin: true),
         };
@@ -493,7 +494,9 @@ public static class ExperimentLoader
             text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)} }}");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ compute: {F(d.Efficiency.Compute)}, memory: {F(d.Efficiency.Memory)}, overhead_ms: {F(d.Efficiency.IterationOverheadSeconds * 1e3)}, collective_latency_us: {F(d.Efficiency.CollectiveLatencySeconds * 1e6)} }}");
+        EfficiencyFactors e = d.Efficiency;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"  efficiency: {{ compute: {F(e.Compute)}, gemm_half_tokens: {F(e.GemmHalfTokens)}, memory: {F(e.Memory)}, attention: {F(e.Attention)}, kv_read: {F(e.KvRead)}, link: {F(e.Link)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)}, overhead_ms: {F(e.IterationOverheadSeconds * 1e3)}, sequence_overhead_us: {F(e.SequenceOverheadSeconds * 1e6)}, request_overhead_ms: {F(e.RequestOverheadSeconds * 1e3)} }}   # {d.CalibrationName}");
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;
         string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";
@@ -503,6 +506,7 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  requests: {p.Requests}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  horizon_s: {(double.IsPositiveInfinity(p.HorizonSeconds) ? ".inf" : F(p.HorizonSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  timeout_s: {(double.IsPositiveInfinity(p.ClientTimeoutSeconds) ? ".inf" : F(p.ClientTimeoutSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)} }}");
         if (p.TestTime is { } tt)

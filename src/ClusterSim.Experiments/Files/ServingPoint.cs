@@ -22,6 +22,9 @@ public sealed record ServingPoint
     public long Requests { get; init; }
     public double HorizonSeconds { get; init; }
     public double WarmupSeconds { get; init; }
+
+    /// <summary>How long a client waits for its answer before giving up, seconds (infinite: forever).</summary>
+    public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
     public required ServiceLevelObjective Slo { get; init; }
     public double SeriesIntervalSeconds { get; init; }
 }

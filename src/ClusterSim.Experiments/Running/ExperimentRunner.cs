@@ -112,6 +112,7 @@ public static class ExperimentRunner
         MaxRequests = p.Requests,
         HorizonSeconds = p.HorizonSeconds,
         WarmupSeconds = p.WarmupSeconds,
+        ClientTimeoutSeconds = p.ClientTimeoutSeconds,
         Slo = p.Slo,
         SeriesIntervalSeconds = p.SeriesIntervalSeconds,
         TestTime = p.TestTime,

@@ -75,6 +75,24 @@ public class ServingClusterTests
     }
 
     [Fact]
+    public void Clients_that_time_out_leave_the_queue_and_late_answers_do_not_count()
+    {
+        // Twice the replica's capacity for 60 s, clients giving up after 20 s.
+        ServingScenario scenario = ServingScenarios.Poisson(120, 7200) with { ClientTimeoutSeconds = 20 };
+        ServingResult result = new ServingCluster(scenario).Run();
+
+        Assert.True(result.Conserved);
+        Assert.True(result.Metrics.TimedOut > 1000, $"{result.Metrics.TimedOut} timed out");
+        Assert.True(result.Metrics.EndToEnd.Max <= 20, $"a counted answer took {result.Metrics.EndToEnd.Max} s");
+        Assert.InRange(result.Metrics.Completed + result.Metrics.Dropped, 3000, 7200);
+        Assert.Contains(result.Scalars(), s => s.Name == "requests_timed_out" && s.Value == result.Metrics.TimedOut);
+
+        ServingResult patient = new ServingCluster(ServingScenarios.Poisson(120, 7200)).Run();
+        Assert.Equal(0, patient.Metrics.TimedOut);
+        Assert.DoesNotContain(patient.Scalars(), s => s.Name == "requests_timed_out");
+    }
+
+    [Fact]
     public void Below_saturation_throughput_equals_the_offered_load()
     {
         ServingResult result = new ServingCluster(ServingScenarios.Poisson(10, 6000)).Run();
