@@ -29,7 +29,6 @@ internal sealed class RunningBatch
         Blocks = new int[capacity];
         Shared = new int[capacity];
         Chunk = new int[capacity];
-        Remaining = new int[capacity];
         LastToken = new long[capacity];
     }
 
@@ -58,8 +57,6 @@ internal sealed class RunningBatch
     /// <summary>Prompt tokens scheduled in the current iteration.</summary>
     public readonly int[] Chunk;
 
-    /// <summary>Scratch: output tokens still to produce.</summary>
-    public readonly int[] Remaining;
     public readonly long[] LastToken;
 
     public bool IsDecoding(int i) => Prefilled[i] == PromptLength[i];

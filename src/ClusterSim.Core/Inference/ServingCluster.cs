@@ -136,6 +136,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             TestTimeOptions = _scenario.TestTime,
             BusyAcceleratorSeconds = acceleratorSeconds,
             DurationSeconds = SimTime.ToSeconds(end - start),
+            MeasuredSeconds = SimTime.ToSeconds(end - Math.Min(end - 1, Math.Max(start, SimTime.FromSeconds(_scenario.WarmupSeconds)))),
             InFlightAtEnd = _requests.InFlight,
             Accelerators = accelerators,
             EventsFired = _simulator.EventsFired,

@@ -23,12 +23,18 @@ public sealed record ServingResult : ISimulationResult
     /// <summary>Mean fraction of time replicas were running iterations.</summary>
     public double Utilisation { get; init; }
 
-    public double OutputTokensPerSecond => Metrics.OutputTokens / DurationSeconds;
-    public double InputTokensPerSecond => Metrics.PromptTokens / DurationSeconds;
-    public double RequestsPerSecond => Metrics.Completed / DurationSeconds;
+    /// <summary>
+    /// Simulated seconds over which the measured requests were served: from the end of the warm-up (or the first
+    /// arrival) to the last completion. Rates divide by it, so warm-up requests leave both numerator and denominator.
+    /// </summary>
+    public double MeasuredSeconds { get; init; }
+
+    public double OutputTokensPerSecond => Metrics.OutputTokens / MeasuredSeconds;
+    public double InputTokensPerSecond => Metrics.PromptTokens / MeasuredSeconds;
+    public double RequestsPerSecond => Metrics.Completed / MeasuredSeconds;
 
     /// <summary>Requests per second that met the SLO.</summary>
-    public double GoodputPerSecond => Metrics.MeetingSlo / DurationSeconds;
+    public double GoodputPerSecond => Metrics.MeetingSlo / MeasuredSeconds;
 
     /// <summary>Share of busy time in compute-bound iterations.</summary>
     public double ComputeBoundShare => Metrics.BusyNanos == 0 ? 0 : Metrics.ComputeBoundNanos / (double)Metrics.BusyNanos;

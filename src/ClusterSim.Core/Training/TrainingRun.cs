@@ -39,7 +39,6 @@ public sealed class TrainingRun : IEventHandler
     private EventHandle _restartEvent;
     private EventHandle _failureEvent;
     private EventHandle _plannedEvent;
-    private long _failuresSeen;
     private long _plannedSeen;
     private long _checkpointsWritten;
 
@@ -148,7 +147,6 @@ public sealed class TrainingRun : IEventHandler
 
     private void OnFailure(long now)
     {
-        _failuresSeen++;
         _causeCounts[SampleCause()]++;
         Close(now);
         for (int i = _firstUnsavedSegment; i < _segments.Count; i++)

@@ -154,7 +154,7 @@ public static class ReportCharts
         string[] labels = results.Select(r => string.Join(", ", r.Point.Parameters.Select(p => p.Value))).ToArray();
         double single = results[0].Metric("tt_accelerator_seconds_per_request").Mean;
         var series = results.Select((r, i) => new ChartSeries(
-            $"{labels[i]} ({r.Metric("tt_accelerator_seconds_per_request").Mean / single:0.#}×)",
+            string.Create(CultureInfo.InvariantCulture, $"{labels[i]} ({r.Metric("tt_accelerator_seconds_per_request").Mean / single:0.#}×)"),
             SeriesKind.Scatter,
             [r.Metric("tt_cost_per_1k_requests_usd").Mean],
             [r.Metric("tt_accuracy").Mean])).ToArray();
@@ -192,7 +192,7 @@ public static class ReportCharts
         return new Chart
         {
             Id = "training-utilisation",
-            Title = $"Training {job.Model.Name} on {job.Plan.Accelerators:N0} × {job.Accelerator.Name}",
+            Title = string.Create(CultureInfo.InvariantCulture, $"Training {job.Model.Name} on {job.Plan.Accelerators:N0} × {job.Accelerator.Name}"),
             Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time; {result.Scalar("failures"):0} failures, effective training time {result.Scalar("effective_training_fraction"):P1}, MFU {result.Scalar("mfu_run"):P1}"),
             X = new Axis("days", UnitKind.Days) { Min = 0, Max = result.Scalar("wall_days") },
             Y = new Axis("share of accelerator time", UnitKind.Percent) { Max = 1 },

@@ -27,7 +27,10 @@ public class TestTimeServingTests
         Assert.Equal(4.0 * 300, t.Samples);
         Assert.Equal(4.0 * 100 * 300, t.OutputTokens);
         Assert.Equal(1200, result.Metrics.Completed);
-        Assert.True(result.Metrics.Ttft.Quantile(0.0) >= 0, "every sample's first token comes after its arrival");
+        // Every sample's first token comes after its request's front-end latency (the sketch is within 2 % of the minimum).
+        double frontEnd = ServingScenarios.Llama8bOnH100.Efficiency.RequestOverheadSeconds;
+        Assert.True(frontEnd > 0);
+        Assert.True(result.Metrics.Ttft.Quantile(0.0) >= frontEnd * 0.98, $"a first token {result.Metrics.Ttft.Quantile(0.0)} s after arrival");
     }
 
     [Fact]
