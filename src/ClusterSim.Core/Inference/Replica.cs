@@ -38,6 +38,7 @@ public sealed class Replica : IEventHandler
     private bool _mayHaveFinished;   // set when a sequence may have reached its target, so retirement need not scan every iteration
     private bool _decodeOnlyIteration;   // the iteration in flight has no prefill: every sequence decodes one token
     private readonly int[] _finished;   // scratch: batch indices retired this iteration
+    private readonly PrefixCache? _cache;
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
     private long _routedIterations;
@@ -62,6 +63,7 @@ public sealed class Replica : IEventHandler
         TotalBlocks = model.Deployment.KvBlocks;
         FreeBlocks = TotalBlocks;
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
+        _cache = _scheduler.PrefixCaching ? new PrefixCache() : null;
         _finished = new int[_scheduler.MaxSequences];
     }
 
@@ -76,6 +78,9 @@ public sealed class Replica : IEventHandler
 
     /// <summary>Requests routed here and not finished.</summary>
     public int Outstanding => _batch.Count + _waiting.Count;
+
+    /// <summary>The replica's prefix cache; null when prefix caching is off.</summary>
+    public PrefixCache? Cache => _cache;
 
     /// <summary>Time spent running iterations, ns.</summary>
     public long BusyNanos { get; private set; }
@@ -231,20 +236,23 @@ public sealed class Replica : IEventHandler
             }
 
             int delivered = _requests.Delivered(id);
-            int shared = _requests.SharedPrefix(id);
             int promptLength = _requests.Prompt(id) + delivered;
-            // Static batching reserves the whole sequence up front; the others allocate the prompt and grow.
-            // A shared prefix is already in another sequence's blocks: it is neither prefilled nor allocated again.
-            int need = _scheduler.Kind == SchedulerKind.Static
-                ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
-                : BlocksFor(promptLength - shared);
+            int need = AdmissionNeed(id, out int shared, out int hit, out int pin);
             if (need > FreeBlocks)
             {
                 break;
             }
 
             _waiting.Dequeue();
+            if (_cache is not null)
+            {
+                PinHit(id, hit);
+                _metrics.RecordPrefixLookup(_requests.Prompt(id), hit * _blockTokens);
+            }
+
             FreeBlocks -= need;
+            need -= pin;   // the sequence's own blocks; the pinned ones are the cache's
+            EvictToFit();
             _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared, shared + _requests.Transferred(id));
             if (!_batch.IsDecoding(_batch.Count - 1))
             {
@@ -252,6 +260,108 @@ public sealed class Replica : IEventHandler
             }
             // A sibling whose whole prompt is shared starts decoding at once; its first token is marked by a single iteration.
             _pendingFirstToken |= shared >= promptLength && _requests.FirstToken(id) < 0;
+        }
+    }
+
+    /// <summary>
+    /// Blocks admitting request <paramref name="id"/> takes from the free ones: its own blocks plus the cached blocks it
+    /// pins that nobody was using. <paramref name="shared"/> is the prompt tokens it neither prefills nor allocates (a
+    /// sampled sibling's shared prompt, or the <paramref name="hit"/> blocks found in the prefix cache).
+    /// </summary>
+    private int AdmissionNeed(int id, out int shared, out int hit, out int pin)
+    {
+        shared = _requests.SharedPrefix(id);
+        hit = pin = 0;
+        if (_cache is not null && shared == 0)
+        {
+            // The longest run of leading blocks already cached; the prompt's last token is always computed.
+            Workload.PromptIdentity identity = _requests.Identity(id);
+            int most = (_requests.Prompt(id) - 1) / _blockTokens;
+            while (hit < most)
+            {
+                long key = identity.BlockKey(hit, (hit + 1) * _blockTokens);
+                if (key == long.MinValue || !_cache.Contains(key))
+                {
+                    break;
+                }
+
+                pin += _cache.IsEvictable(key) ? 1 : 0;
+                hit++;
+            }
+
+            shared = hit * _blockTokens;
+        }
+
+        // Static batching reserves the whole sequence up front; the others allocate the prompt and grow.
+        int own = _scheduler.Kind == SchedulerKind.Static
+            ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
+            : BlocksFor(_requests.Prompt(id) + _requests.Delivered(id) - shared);
+        return own + pin;
+    }
+
+    /// <summary>The admitted request starts using the first <paramref name="hit"/> cached blocks of its prompt.</summary>
+    private void PinHit(int id, int hit)
+    {
+        Workload.PromptIdentity identity = _requests.Identity(id);
+        for (int b = 0; b < hit; b++)
+        {
+            _cache!.Pin(identity.BlockKey(b, (b + 1) * _blockTokens));
+        }
+
+        _requests.SetCacheBlocks(id, hit, 0);
+    }
+
+    /// <summary>
+    /// A sequence finished its prompt: its full prompt blocks after the hit enter the cache (while nobody else cached
+    /// them first), so later prompts with the same start can use them — even while this one still runs.
+    /// </summary>
+    private void CacheComputedPrompt(int id)
+    {
+        Workload.PromptIdentity identity = _requests.Identity(id);
+        int hit = _requests.CacheHitBlocks(id);
+        int full = _requests.Prompt(id) / _blockTokens;
+        int owned = 0;
+        for (int b = hit; b < full; b++)
+        {
+            long key = identity.BlockKey(b, (b + 1) * _blockTokens);
+            if (key == long.MinValue || !_cache!.TryAdd(key))
+            {
+                break;
+            }
+
+            owned++;
+        }
+
+        _requests.SetCacheBlocks(id, hit, owned);
+    }
+
+    /// <summary>
+    /// A sequence leaves (finished or preempted): it stops using its cached blocks. A hit block nobody uses any more is
+    /// free again (evictable); a block it entered that others still use stays allocated, now the cache's.
+    /// </summary>
+    private void ReleaseCached(int id)
+    {
+        Workload.PromptIdentity identity = _requests.Identity(id);
+        int hit = _requests.CacheHitBlocks(id), owned = _requests.CacheOwnedBlocks(id);
+        for (int b = 0; b < hit; b++)
+        {
+            FreeBlocks += _cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 1 : 0;
+        }
+
+        for (int b = hit; b < hit + owned; b++)
+        {
+            FreeBlocks -= _cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 0 : 1;
+        }
+
+        _requests.SetCacheBlocks(id, 0, 0);
+    }
+
+    /// <summary>Evictable cached blocks are free space; when the truly free ones run out, the oldest are forgotten.</summary>
+    private void EvictToFit()
+    {
+        if (_cache is not null && _cache.Evictable > FreeBlocks)
+        {
+            _cache.Evict(_cache.Evictable - FreeBlocks);
         }
     }
 
@@ -307,7 +417,7 @@ public sealed class Replica : IEventHandler
         bool admissionBlocked = _scheduler.Kind == SchedulerKind.Static
             || _waiting.Count == 0
             || n >= _scheduler.MaxSequences
-            || BlocksFor(_requests.Prompt((int)_waiting.Peek()) + _requests.Delivered((int)_waiting.Peek()) - _requests.SharedPrefix((int)_waiting.Peek())) > FreeBlocks;
+            || AdmissionNeed((int)_waiting.Peek(), out _, out _, out _) > FreeBlocks;
         if (!admissionBlocked)
         {
             return false;
@@ -500,6 +610,11 @@ public sealed class Replica : IEventHandler
         if (_batch.IsDecoding(i))
         {
             _prefilling--;
+            if (_cache is not null)
+            {
+                CacheComputedPrompt(_batch.Request[i]);
+            }
+
             _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
             _requests.MarkFirstToken(_batch.Request[i], now);
             if (_requests.Group(_batch.Request[i]) >= 0)
@@ -561,6 +676,11 @@ public sealed class Replica : IEventHandler
                 _prefilling--;
             }
 
+            if (_cache is not null)
+            {
+                ReleaseCached(id);
+            }
+
             FreeBlocks += _batch.Blocks[i];
             if (_requests.Stage(id) != RequestStage.Prefill)
             {
@@ -579,6 +699,7 @@ public sealed class Replica : IEventHandler
             _batch.RemoveAt(_finished[f]);
         }
 
+        EvictToFit();
         Debug.Assert(FreeBlocks >= 0 && FreeBlocks <= TotalBlocks, "KV blocks stay within capacity");
     }
 
@@ -594,6 +715,7 @@ public sealed class Replica : IEventHandler
         if (grown >= 0)
         {
             FreeBlocks -= grown;
+            EvictToFit();
             return;
         }
 
@@ -626,6 +748,7 @@ public sealed class Replica : IEventHandler
             _batch.AddBlocks(i, extra);
         }
 
+        EvictToFit();
         Debug.Assert(FreeBlocks >= 0, "KV blocks never go negative");
     }
 
@@ -637,7 +760,13 @@ public sealed class Replica : IEventHandler
             _prefilling--;
         }
 
+        if (_cache is not null)
+        {
+            ReleaseCached(_batch.Request[last]);
+        }
+
         FreeBlocks += _batch.Blocks[last];
+        EvictToFit();
         _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
         _requests.ClearTransferred(_batch.Request[last]);
         _waiting.PushFront(_batch.Request[last]);

@@ -16,6 +16,9 @@ public sealed class RequestTable
     private int[] _transferred = new int[1024];
     private byte[] _stage = new byte[1024];
     private int[] _fullOutput = new int[1024];
+    private Workload.PromptIdentity[] _identity = new Workload.PromptIdentity[1024];
+    private int[] _cacheHit = new int[1024];
+    private int[] _cacheOwned = new int[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
     private int _used;
@@ -50,6 +53,25 @@ public sealed class RequestTable
     /// <summary>Output tokens of the whole request (for a prefill side, which itself produces only the first).</summary>
     public int FullOutput(int id) => _fullOutput[id];
 
+    /// <summary>What the request's prompt shares with others, for a prefix cache.</summary>
+    public Workload.PromptIdentity Identity(int id) => _identity[id];
+
+    /// <summary>Sets what the request's prompt shares with others.</summary>
+    public void SetIdentity(int id, Workload.PromptIdentity identity) => _identity[id] = identity;
+
+    /// <summary>Leading prompt blocks the request found in its replica's prefix cache and holds pinned while it runs.</summary>
+    public int CacheHitBlocks(int id) => _cacheHit[id];
+
+    /// <summary>Prompt blocks after the hit that this request computed and entered into the prefix cache.</summary>
+    public int CacheOwnedBlocks(int id) => _cacheOwned[id];
+
+    /// <summary>Records the request's prefix-cache blocks (hit and entered), or clears them with zeros.</summary>
+    public void SetCacheBlocks(int id, int hit, int owned)
+    {
+        _cacheHit[id] = hit;
+        _cacheOwned[id] = owned;
+    }
+
     /// <summary>Which part of a disaggregated request this is.</summary>
     public RequestStage Stage(int id) => (RequestStage)_stage[id];
 
@@ -81,6 +103,9 @@ public sealed class RequestTable
         _stage[id] = (byte)stage;
         _transferred[id] = transferred;
         _fullOutput[id] = fullOutput > 0 ? fullOutput : output;
+        _identity[id] = Workload.PromptIdentity.Unique;
+        _cacheHit[id] = 0;
+        _cacheOwned[id] = 0;
         InFlight++;
         return id;
     }
@@ -123,6 +148,9 @@ public sealed class RequestTable
         Array.Resize(ref _transferred, size);
         Array.Resize(ref _stage, size);
         Array.Resize(ref _fullOutput, size);
+        Array.Resize(ref _identity, size);
+        Array.Resize(ref _cacheHit, size);
+        Array.Resize(ref _cacheOwned, size);
         Array.Resize(ref _free, size);
     }
 }

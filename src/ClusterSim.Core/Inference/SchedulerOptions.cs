@@ -12,6 +12,12 @@ public sealed record SchedulerOptions
     /// <summary>Most tokens processed in one iteration (vLLM max_num_batched_tokens; the chunk budget with chunked prefill).</summary>
     public int MaxBatchedTokens { get; init; } = 8192;
 
+    /// <summary>
+    /// Keep computed prompt blocks in a prefix cache and let later prompts with the same start reuse them (vLLM's
+    /// automatic prefix caching, on by default there; off here unless asked, so a plain run is unchanged).
+    /// </summary>
+    public bool PrefixCaching { get; init; }
+
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()
     {

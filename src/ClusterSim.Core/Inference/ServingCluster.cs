@@ -73,6 +73,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             }
         }
 
+        Metrics.HasPrefixCache = scenario.Replicas.Any(g => g.Scheduler.PrefixCaching);
+
         // The front end (HTTP, tokenising) is shared by the replicas; its latency delays every request before routing.
         _frontEndNanos = _replicas[0].Model.RequestOverheadNanos;
         if (scenario.Disaggregation is { } split)
@@ -329,7 +331,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         // A disaggregated request's prefill side produces the first token only.
         int id = split
             ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
-            : _requests.Add(now, prompt, output, sharedPrefix: Math.Min(_source.CachedPrefix, prompt - 1), group: group);
+            : _requests.Add(now, prompt, output, group: group);
+        _requests.SetIdentity(id, _source.Identity);
         if (_frontEndNanos > 0)
         {
             simulator.Schedule(_frontEndNanos, this, DispatchEvent, id);

@@ -81,6 +81,22 @@ public sealed class ServingMetrics
     public long Completed { get; private set; }
     public long Dropped { get; internal set; }
 
+    /// <summary>True when replicas keep a prefix cache (the run reports its hit rate).</summary>
+    public bool HasPrefixCache { get; internal set; }
+
+    /// <summary>Prompt tokens of requests admitted with prefix caching on (re-admissions after a preemption included).</summary>
+    public long PrefixLookupTokens { get; private set; }
+
+    /// <summary>Of <see cref="PrefixLookupTokens"/>, those found in the prefix cache: neither prefilled nor allocated.</summary>
+    public long PrefixHitTokens { get; private set; }
+
+    /// <summary>Records one admission's prefix-cache lookup.</summary>
+    public void RecordPrefixLookup(int promptTokens, int hitTokens)
+    {
+        PrefixLookupTokens += promptTokens;
+        PrefixHitTokens += hitTokens;
+    }
+
     /// <summary>True when clients give up after a timeout (the run reports <see cref="TimedOut"/>).</summary>
     public bool HasClientTimeout => _timeoutNanos != long.MaxValue;
 

@@ -43,8 +43,8 @@ public sealed partial record ReplayCase
     /// </summary>
     public required int ScoredOutputTokens { get; init; }
 
-    /// <summary>How the prompts reuse the prefix cache (shared system prompts, repeated prompts).</summary>
-    public PromptReuse Reuse { get; init; }
+    /// <summary>The load generator's prompt set (system prompts × users), which the replicas' prefix caches see repeat.</summary>
+    public PromptSet Prompts { get; init; }
 
     /// <summary>Load inputs (rate, schedule, lengths, duration) that were not published and were assumed; empty when all were.</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = [];
@@ -132,6 +132,7 @@ public sealed partial record ReplayCase
         var scheduler = new SchedulerOptions
         {
             Kind = SchedulerKind.ChunkedPrefill,
+            PrefixCaching = true,   // on by default in vLLM
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
             MaxBatchedTokens = first.MaxBatchedTokens ?? (large ? 8192 : 2048),
         };
@@ -152,8 +153,7 @@ public sealed partial record ReplayCase
         }
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
-        int distinct = DistinctPrompts(first) ?? (profile is { } known ? known.SystemPrompts * known.UsersPerPrompt : int.MaxValue);
-        int block = deployment.KvBlockTokens;
+        var (systemPrompts, users) = PromptCounts(first) ?? (profile is { } known ? (known.SystemPrompts, known.UsersPerPrompt) : (0, 0));
         if (first.CpuKvOffload)
         {
             corrections.Add("CPU KV offload is not modelled");
@@ -174,8 +174,7 @@ public sealed partial record ReplayCase
             PromptTokens = prompt,
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,
-            // vLLM caches whole blocks and always recomputes the prompt's last token.
-            Reuse = new PromptReuse(distinct, system / block * block, (prompt - 1) / block * block),
+            Prompts = new PromptSet(systemPrompts, users, system),
             Assumptions = assumptions,
             Corrections = corrections,
             Calibration = calibration,
@@ -251,10 +250,10 @@ public sealed partial record ReplayCase
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
-    private static int? DistinctPrompts(MeasuredRun row)
+    private static (int SystemPrompts, int Users)? PromptCounts(MeasuredRun row)
     {
-        Match m = PromptSet().Match(row.InputDistribution);
-        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : null;
+        Match m = PromptSetText().Match(row.InputDistribution);
+        return m.Success ? (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
     }
 
     private static T Assume<T>(List<string> assumptions, T value, string what)
@@ -267,7 +266,7 @@ public sealed partial record ReplayCase
     private static partial Regex ScheduleStage();
 
     [GeneratedRegex(@"([0-9]+)\s*system prompts\s*x\s*([0-9]+)\s*users?")]
-    private static partial Regex PromptSet();
+    private static partial Regex PromptSetText();
 
     [GeneratedRegex(@"system prompt\s+([0-9]+)")]
     private static partial Regex SystemPrompt();

@@ -38,7 +38,7 @@ public static class ReplayRunner
             Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],
             Workload = streams => replay.Arrival switch
             {
-                ReplayArrival.Staged => RequestSource.Staged(stages, prompt, output, replay.Reuse, streams),
+                ReplayArrival.Staged => RequestSource.Staged(stages, prompt, output, replay.Prompts, streams),
                 ReplayArrival.Gamma => RequestSource.Open(ArrivalProcess.Gamma(stages[0].RatePerSecond, 1 / Math.Sqrt(replay.Burstiness)), prompt, output, streams),
                 _ => RequestSource.ClosedLoop(replay.Concurrency, 0, prompt, output, streams),
             },

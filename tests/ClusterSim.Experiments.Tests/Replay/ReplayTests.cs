@@ -1,4 +1,5 @@
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Experiments.Replay;
 using ClusterSim.Tests;
 
@@ -62,14 +63,12 @@ public class ReplayTests
     }
 
     [Fact]
-    public void The_prefix_cache_holds_repeated_prompts_in_whole_blocks()
+    public void The_load_generators_prompt_set_is_replayed_with_vLLMs_prefix_cache()
     {
-        ReplayCase codegen = Report.Outcomes.First(o => o.Row.Experiment == "tv-20260217-155451-llama-2-7b").Case;
-        // 11 system prompts x 4 users; a 100-token system prompt is 96 tokens in 16-token blocks; 592 prompt tokens: 576 cached.
-        Assert.Equal(44, codegen.Reuse.DistinctPrompts);
-        Assert.Equal(96, codegen.Reuse.FirstCached);
-        Assert.Equal(576, codegen.Reuse.RepeatCached);
-        Assert.Equal([new(5, 600), new(10, 600)], codegen.Stages);
+        ReplayOutcome codegen = Report.Outcomes.First(o => o.Row.Name == "tv-20260217-155451-llama-2-7b/all");
+        Assert.Equal(new PromptSet(11, 4, 100), codegen.Case.Prompts);
+        Assert.True(codegen.Case.Scheduler.PrefixCaching);
+        Assert.Equal([new(5, 600), new(10, 600)], codegen.Case.Stages);
     }
 
     [Fact]

@@ -26,25 +26,21 @@ public abstract class RequestSource
     /// <summary>Lengths of the request arriving now.</summary>
     public abstract (int Prompt, int Output) NextLengths();
 
-    /// <summary>
-    /// Leading prompt tokens of the request just drawn whose KV the replica's prefix cache already holds (a shared system
-    /// prompt): neither prefilled nor allocated again. 0 unless the workload says so.
-    /// </summary>
-    public virtual int CachedPrefix => 0;
+    /// <summary>What the prompt just drawn shares with others (for a prefix cache); unique unless the workload says so.</summary>
+    public virtual PromptIdentity Identity => PromptIdentity.Unique;
 
     /// <summary>
     /// A load generator's staged schedule (inference-perf, guidellm): evenly spaced requests at each stage's rate, one
-    /// stage after another, drawn from a fixed set of prompts. The first <see cref="PromptReuse.DistinctPrompts"/>
-    /// requests find only the shared system prompt cached; later ones repeat a prompt whose blocks the cache holds.
+    /// stage after another, sending the prompts of <paramref name="prompts"/> in turn.
     /// </summary>
-    public static RequestSource Staged(IReadOnlyList<LoadStage> stages, TokenLengths prompt, TokenLengths output, PromptReuse reuse, RandomStreams streams)
+    public static RequestSource Staged(IReadOnlyList<LoadStage> stages, TokenLengths prompt, TokenLengths output, PromptSet prompts, RandomStreams streams)
     {
         if (stages.Count == 0)
         {
             throw new ArgumentException("a staged load needs at least one stage");
         }
 
-        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, reuse, streams.For("prompt-lengths"), streams.For("output-lengths"));
+        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, prompts, streams.For("prompt-lengths"), streams.For("output-lengths"));
     }
 
     /// <summary>Open arrivals with independent prompt and output lengths.</summary>
@@ -97,15 +93,15 @@ public abstract class RequestSource
         public override (int Prompt, int Output) NextLengths() => (prompt.Sample(_prompts), output.Sample(_outputs));
     }
 
-    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, PromptReuse reuse, RandomStream prompts, RandomStream outputs) : RequestSource
+    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, PromptSet set, RandomStream prompts, RandomStream outputs) : RequestSource
     {
         private int _stage;
         private long _stageStart;
         private long _sent;
         private long _drawn;
-        private int _cached;
+        private PromptIdentity _identity = PromptIdentity.Unique;
 
-        public override int CachedPrefix => _cached;
+        public override PromptIdentity Identity => _identity;
 
         public override long NextGap(long now)
         {
@@ -131,9 +127,8 @@ public abstract class RequestSource
 
         public override (int Prompt, int Output) NextLengths()
         {
-            int p = prompt.Sample(prompts);
-            _cached = Math.Min(p - 1, _drawn++ < reuse.DistinctPrompts ? reuse.FirstCached : reuse.RepeatCached);
-            return (p, output.Sample(outputs));
+            _identity = set.For(_drawn++);
+            return (prompt.Sample(prompts), output.Sample(outputs));
         }
     }
 

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>
+/// A replica's prefix cache (vLLM's automatic prefix caching): KV blocks identified by what they hold, reference-counted
+/// by the sequences using them, and kept after their last user leaves until the space is needed, least recently used
+/// first. It only tracks identities and counts; the replica's block accounting decides when to evict.
+/// </summary>
+public sealed class PrefixCache
+{
+    private const int None = -1;
+
+    private readonly Dictionary<long, int> _slots = new();
+    private long[] _key = new long[256];
+    private int[] _references = new int[256];
+    private int[] _previous = new int[256];
+    private int[] _next = new int[256];
+    private int[] _freeSlots = new int[256];
+    private int _freeCount;
+    private int _used;
+    private int _oldest = None;
+    private int _newest = None;
+
+    /// <summary>Cached blocks no running sequence uses: free space that still holds a prefix.</summary>
+    public int Evictable { get; private set; }
+
+    /// <summary>Blocks in the cache, used or not.</summary>
+    public int Count => _slots.Count;
+
+    /// <summary>True when the block is cached.</summary>
+    public bool Contains(long key) => _slots.ContainsKey(key);
+
+    /// <summary>True when the block is cached and no sequence uses it (pinning it takes a free block).</summary>
+    public bool IsEvictable(long key) => _slots.TryGetValue(key, out int slot) && _references[slot] == 0;
+
+    /// <summary>A sequence starts using a cached block.</summary>
+    public void Pin(long key)
+    {
+        int slot = _slots[key];
+        if (_references[slot]++ == 0)
+        {
+            Unlink(slot);
+            Evictable--;
+        }
+    }
+
+    /// <summary>A sequence computed a block nobody cached: it enters the cache used by that sequence. False when already cached.</summary>
+    public bool TryAdd(long key)
+    {
+        if (_slots.ContainsKey(key))
+        {
+            return false;
+        }
+
+        int slot = NewSlot();
+        _key[slot] = key;
+        _references[slot] = 1;
+        _slots.Add(key, slot);
+        return true;
+    }
+
+    /// <summary>A sequence stops using a block; true when no sequence uses it any more (it became evictable).</summary>
+    public bool Unpin(long key)
+    {
+        int slot = _slots[key];
+        Debug.Assert(_references[slot] > 0, "a block is unpinned only by a sequence that pinned it");
+        if (--_references[slot] > 0)
+        {
+            return false;
+        }
+
+        Append(slot);
+        Evictable++;
+        return true;
+    }
+
+    /// <summary>Forgets the <paramref name="count"/> least recently used evictable blocks (their space is being reused).</summary>
+    public void Evict(int count)
+    {
+        Debug.Assert(count <= Evictable, "only evictable blocks are evicted");
+        for (int i = 0; i < count; i++)
+        {
+            int slot = _oldest;
+            Unlink(slot);
+            _slots.Remove(_key[slot]);
+            _freeSlots[_freeCount++] = slot;
+            Evictable--;
+        }
+    }
+
+    private int NewSlot()
+    {
+        if (_freeCount > 0)
+        {
+            return _freeSlots[--_freeCount];
+        }
+
+        if (_used == _key.Length)
+        {
+            int size = _key.Length * 2;
+            Array.Resize(ref _key, size);
+            Array.Resize(ref _references, size);
+            Array.Resize(ref _previous, size);
+            Array.Resize(ref _next, size);
+            Array.Resize(ref _freeSlots, size);
+        }
+
+        return _used++;
+    }
+
+    private void Append(int slot)
+    {
+        _previous[slot] = _newest;
+        _next[slot] = None;
+        if (_newest != None)
+        {
+            _next[_newest] = slot;
+        }
+        else
+        {
+            _oldest = slot;
+        }
+
+        _newest = slot;
+    }
+
+    private void Unlink(int slot)
+    {
+        int previous = _previous[slot], next = _next[slot];
+        if (previous != None)
+        {
+            _next[previous] = next;
+        }
+        else
+        {
+            _oldest = next;
+        }
+
+        if (next != None)
+        {
+            _previous[next] = previous;
+        }
+        else
+        {
+            _newest = previous;
+        }
+    }
+}
