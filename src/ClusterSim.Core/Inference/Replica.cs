@@ -424,10 +424,12 @@ public sealed class Replica : IEventHandler
         }
 
         // No sequence finishes before k iterations, and n·⌈k/b⌉ free blocks cover any KV growth, so the batch cannot change.
+        // Only truly free blocks count: growth into evictable cached ones would evict them one iteration at a time, in
+        // an order against the completions at the stretch's end that one event could not reproduce.
         int k = _batch.MinRemaining();
         if (_scheduler.Kind != SchedulerKind.Static)
         {
-            k = (int)Math.Min(k, (long)_blockTokens * (FreeBlocks / n));
+            k = (int)Math.Min(k, (long)_blockTokens * ((FreeBlocks - (_cache?.Evictable ?? 0)) / n));
         }
 
         if (k < 2)

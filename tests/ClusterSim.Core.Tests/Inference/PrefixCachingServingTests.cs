@@ -1,0 +1,92 @@
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+/// <summary>Prefix caching through whole serving runs: the savings it must give, and the invariants it must keep.</summary>
+public class PrefixCachingServingTests
+{
+    private static ServingScenario Staged(PromptSet prompts, double rate, double seconds, int prompt, int output, bool caching, ServingDeployment? deployment = null, bool macro = true) => new()
+    {
+        Replicas = [new ReplicaGroup(deployment ?? ServingScenarios.Llama8bOnH100, new SchedulerOptions { MaxSequences = 256, MaxBatchedTokens = 2048, PrefixCaching = caching })],
+        Workload = s => RequestSource.Staged([new LoadStage(rate, seconds)], TokenLengths.Fixed(prompt), TokenLengths.Fixed(output), prompts, s),
+        MaxRequests = (long)(rate * seconds) + 1,
+        MacroStepping = macro,
+    };
+
+    [Fact]
+    public void One_repeated_prompt_is_prefilled_once_and_found_in_whole_blocks_after()
+    {
+        // 2 req/s of the same 1,000-token prompt: every request after the first finds 62 full blocks (992 tokens) cached.
+        var cluster = new ServingCluster(Staged(new PromptSet(1, 1, 0), 2, 60, 1000, 50, caching: true));
+        ServingResult result = cluster.Run();
+        long n = result.Metrics.Completed;
+        Assert.Equal(120, n);
+        Assert.Equal(n * 1000, result.Metrics.PrefixLookupTokens);
+        Assert.Equal((n - 1) * 992, result.Metrics.PrefixHitTokens);
+        Assert.Contains(result.Scalars(), s => s.Name == "prefix_hit_rate" && Math.Abs(s.Value - ((n - 1) * 992.0 / (n * 1000))) < 1e-12);
+
+        ServingResult uncached = new ServingCluster(Staged(new PromptSet(1, 1, 0), 2, 60, 1000, 50, caching: false)).Run();
+        Assert.True(result.Metrics.Ttft.Mean < 0.8 * uncached.Metrics.Ttft.Mean, $"TTFT {result.Metrics.Ttft.Mean} s cached, {uncached.Metrics.Ttft.Mean} s not");
+    }
+
+    [Fact]
+    public void A_shared_system_prompt_is_found_by_every_user_of_its_group_and_a_repeated_prompt_whole()
+    {
+        // 3 system prompts of 200 tokens x 10 users, sent in turn: the first of each group finds nothing, the other users of
+        // the first round find the system prompt (12 blocks, 192 tokens), and every later request its whole prompt (49 blocks).
+        ServingResult result = new ServingCluster(Staged(new PromptSet(3, 10, 200), 4, 30, 800, 20, caching: true)).Run();
+        Assert.Equal(120, result.Metrics.Completed);
+        Assert.Equal((27 * 192) + (90 * 784), result.Metrics.PrefixHitTokens);
+    }
+
+    [Fact]
+    public void Macro_steps_equal_single_iterations_under_KV_pressure_without_caching()
+    {
+        ServingDeployment tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.85 };
+        ServingResult a = new ServingCluster(Staged(PromptSet.None, 30, 40, 1500, 200, caching: false, tight)).Run();
+        ServingResult b = new ServingCluster(Staged(PromptSet.None, 30, 40, 1500, 200, caching: false, tight, macro: false)).Run();
+        Assert.True(a.Metrics.Preemptions > 0);
+        Assert.Equal(b.Metrics.Preemptions, a.Metrics.Preemptions);
+        Assert.Equal(b.Metrics.EndToEnd.Sum, a.Metrics.EndToEnd.Sum);
+    }
+
+    [Fact]
+    public void Unique_prompts_with_caching_on_give_the_results_of_caching_off()
+    {
+        ServingResult on = new ServingCluster(Staged(PromptSet.None, 20, 30, 700, 150, caching: true)).Run();
+        ServingResult off = new ServingCluster(Staged(PromptSet.None, 20, 30, 700, 150, caching: false)).Run();
+        Assert.Equal(0, on.Metrics.PrefixHitTokens);
+        Assert.Equal(off.Metrics.Ttft.Sum, on.Metrics.Ttft.Sum);
+        Assert.Equal(off.Metrics.EndToEnd.Sum, on.Metrics.EndToEnd.Sum);
+        Assert.Equal(off.Metrics.Iterations, on.Metrics.Iterations);
+    }
+
+    [Fact]
+    public void Under_KV_pressure_the_cache_evicts_and_macro_steps_still_equal_single_iterations()
+    {
+        // A small KV cache (85 % of memory reserved) and 400 distinct 1,500-token prompts: the cache cannot hold them all.
+        ServingDeployment tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.85 };
+        var prompts = new PromptSet(8, 50, 300);
+        var fast = new ServingCluster(Staged(prompts, 30, 40, 1500, 200, caching: true, tight));
+        ServingResult a = fast.Run();
+        ServingResult b = new ServingCluster(Staged(prompts, 30, 40, 1500, 200, caching: true, tight, macro: false)).Run();
+
+        Assert.True(a.Conserved);
+        Assert.Equal(b.Metrics.Completed, a.Metrics.Completed);
+        Assert.Equal(b.Metrics.PrefixHitTokens, a.Metrics.PrefixHitTokens);
+        Assert.Equal(b.Metrics.Preemptions, a.Metrics.Preemptions);
+        Assert.Equal(b.Metrics.Ttft.Sum, a.Metrics.Ttft.Sum);
+        Assert.Equal(b.Metrics.EndToEnd.Sum, a.Metrics.EndToEnd.Sum);
+        Assert.True(a.EventsFired < b.EventsFired);
+
+        // The cache did fill and evict (hits well below the system-prompt share of every request after the first few)...
+        Replica replica = fast.Replicas[0];
+        Assert.True(a.Metrics.PrefixHitTokens > 0);
+        Assert.True(replica.Cache!.Count * tight.KvBlockTokens < 400 * 1500, "the cache could not keep every prompt");
+        // ...and when all is done, no block is pinned and every block is free (cached or empty).
+        Assert.Equal(replica.Cache.Count, replica.Cache.Evictable);
+        Assert.Equal(replica.TotalBlocks, replica.FreeBlocks);
+    }
+}
