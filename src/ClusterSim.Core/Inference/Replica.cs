@@ -10,7 +10,7 @@ namespace ClusterSim.Core.Inference;
 /// preemption by recompute, and one event per iteration — or one event for a whole stretch of
 /// decode iterations in which the batch cannot change (macro-step), with the same outcome.
 /// </summary>
-public sealed class Replica : IEventHandler
+public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 {
     private const int IterationEnd = 1;
 
@@ -81,6 +81,22 @@ public sealed class Replica : IEventHandler
 
     /// <summary>The replica's prefix cache; null when prefix caching is off.</summary>
     public PrefixCache? Cache => _cache;
+
+    /// <inheritdoc />
+    public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens)
+    {
+        int hit = 0;
+        if (_cache is not null)
+        {
+            int most = (promptTokens - 1) / _blockTokens;
+            while (hit < most && _cache.Contains(prompt.BlockKey(hit, (hit + 1) * _blockTokens)))
+            {
+                hit++;
+            }
+        }
+
+        return hit;
+    }
 
     /// <summary>Time spent running iterations, ns.</summary>
     public long BusyNanos { get; private set; }

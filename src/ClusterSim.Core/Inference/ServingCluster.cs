@@ -256,7 +256,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
     private void StartDecode(Simulator simulator, int id)
     {
-        Replica replica = _decodePool[_decodeRouter!.Choose(_decodePool)];
+        Replica replica = _decodePool[_decodeRouter!.Choose(_decodePool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
         if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
         {
             Metrics.Dropped++;
@@ -347,7 +347,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     {
         long now = simulator.Now;
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
-        Replica replica = _prefillPool[_router.Choose(_prefillPool)];
+        Replica replica = _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
         if (!replica.CanEverFit(prompt, output))
         {
             Metrics.Dropped++;

@@ -30,6 +30,7 @@ public static class ExperimentLoader
         ["least-outstanding"] = RouterKind.LeastOutstanding,
         ["power-of-two"] = RouterKind.PowerOfTwo,
         ["kv-aware"] = RouterKind.KvAware,
+        ["prefix-affinity"] = RouterKind.PrefixAffinity,
     };
 
     private static readonly Dictionary<string, Precision> Precisions = new()
@@ -254,12 +255,13 @@ public static class ExperimentLoader
         }
 
         int replicas = r.Integer(serving, "replicas", "serving", 1, 1, 100_000);
-        YamlMappingNode? scheduler = r.Mapping(YamlReader.Child(serving, "scheduler"), "serving.scheduler", "kind", "max_sequences", "max_batched_tokens");
+        YamlMappingNode? scheduler = r.Mapping(YamlReader.Child(serving, "scheduler"), "serving.scheduler", "kind", "max_sequences", "max_batched_tokens", "prefix_caching");
         var schedulerOptions = new SchedulerOptions
         {
             Kind = r.Choice(scheduler, "kind", "serving.scheduler", SchedulerKind.ChunkedPrefill, Schedulers),
             MaxSequences = r.Integer(scheduler, "max_sequences", "serving.scheduler", 256, 1, 1_000_000),
             MaxBatchedTokens = r.Integer(scheduler, "max_batched_tokens", "serving.scheduler", 8192, 1, 10_000_000),
+            PrefixCaching = r.Flag(scheduler, "prefix_caching", "serving.scheduler", false),
         };
         ServingDeployment? deployment = null;
         if (model is not null && chip is not null)
@@ -291,7 +293,7 @@ public static class ExperimentLoader
 
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
-        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
         if (workload is null)
         {
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
@@ -319,6 +321,14 @@ public static class ExperimentLoader
             Think = r.Choice(arrivalNode, "think", "workload.arrival", ThinkTime.Fixed, ThinkTimes),
             RampSeconds = r.Number(arrivalNode, "ramp_s", "workload.arrival", 0, 0),
         };
+
+        YamlMappingNode? promptsNode = r.Mapping(YamlReader.Child(workload, "prompts"), "workload.prompts", "system_prompts", "users_per_prompt", "system_tokens");
+        PromptSet prompts = promptsNode is null
+            ? PromptSet.None
+            : new PromptSet(
+                r.Integer(promptsNode, "system_prompts", "workload.prompts", 1, 1, 10_000_000),
+                r.Integer(promptsNode, "users_per_prompt", "workload.prompts", 1, 1, 10_000_000),
+                r.Integer(promptsNode, "system_tokens", "workload.prompts", 0, 0, 10_000_000));
 
         IReadOnlyList<TraceRecord>? trace = null;
         YamlMappingNode? traceNode = r.Mapping(YamlReader.Child(workload, "trace"), "workload.trace", "file");
@@ -385,6 +395,7 @@ public static class ExperimentLoader
             Arrival = arrival,
             Prompt = prompt,
             Output = output,
+            Prompts = prompts,
             Trace = trace,
             Requests = requests,
             HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
@@ -482,7 +493,7 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
         if (d.MoeRouting is { } moe)
         {
@@ -503,6 +514,10 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
+        if (p.Prompts.Distinct > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {p.Prompts.SystemPrompts}, users_per_prompt: {p.Prompts.UsersPerPrompt}, system_tokens: {p.Prompts.SystemTokens} }}");
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"  requests: {p.Requests}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  horizon_s: {(double.IsPositiveInfinity(p.HorizonSeconds) ? ".inf" : F(p.HorizonSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");

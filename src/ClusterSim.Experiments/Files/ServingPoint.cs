@@ -18,6 +18,9 @@ public sealed record ServingPoint
     public required ArrivalSpec Arrival { get; init; }
     public required LengthSpec Prompt { get; init; }
     public required LengthSpec Output { get; init; }
+
+    /// <summary>The prompt set requests cycle through (shared system prompts, repeated prompts); none when every prompt is unique.</summary>
+    public ClusterSim.Core.Inference.Workload.PromptSet Prompts { get; init; }
     public IReadOnlyList<TraceRecord>? Trace { get; init; }
     public long Requests { get; init; }
     public double HorizonSeconds { get; init; }

@@ -54,10 +54,18 @@ public static class ResultWriter
         var header = new List<string> { "point" };
         header.AddRange(parameters);
         header.AddRange(["arrival_rate", "saturation_rate", "replications"]);
-        foreach (MetricSummary m in results[0].Metrics)
+        // Points may report different metrics (a sweep that turns the prefix cache on adds its hit rate): the columns are
+        // every name in order of first appearance, and a point without a metric leaves its cells empty.
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (MetricSummary m in results.SelectMany(r => r.Metrics))
         {
-            header.Add(m.Name);
-            header.Add(m.Name + "_ci95");
+            if (seen.Add(m.Name))
+            {
+                names.Add(m.Name);
+                header.Add(m.Name);
+                header.Add(m.Name + "_ci95");
+            }
         }
 
         text.AppendJoin(',', header).Append('\n');
@@ -66,10 +74,12 @@ public static class ResultWriter
             var row = new List<string> { r.Point.Index.ToString(CultureInfo.InvariantCulture) };
             row.AddRange(r.Point.Parameters.Select(p => p.Value));
             row.AddRange([Number(r.ArrivalRate), Number(r.SaturationRate), r.Replications.Count.ToString(CultureInfo.InvariantCulture)]);
-            foreach (MetricSummary m in r.Metrics)
+            var byName = r.Metrics.ToDictionary(m => m.Name, StringComparer.Ordinal);
+            foreach (string name in names)
             {
-                row.Add(Number(m.Mean));
-                row.Add(Number(m.HalfWidth95));
+                bool has = byName.TryGetValue(name, out MetricSummary m);
+                row.Add(has ? Number(m.Mean) : string.Empty);
+                row.Add(has ? Number(m.HalfWidth95) : string.Empty);
             }
 
             text.AppendJoin(',', row).Append('\n');

@@ -105,9 +105,9 @@ public static class ExperimentRunner
         Workload = streams => p.Arrival.Kind switch
         {
             "closed-loop" => RequestSource.ClosedLoop(
-                p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams, p.Arrival.Think, SimTime.FromSeconds(p.Arrival.RampSeconds)),
+                p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams, p.Arrival.Think, SimTime.FromSeconds(p.Arrival.RampSeconds), p.Prompts),
             "trace" => RequestSource.Trace(p.Trace!),
-            _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams),
+            _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams, p.Prompts),
         },
         MaxRequests = p.Requests,
         HorizonSeconds = p.HorizonSeconds,

@@ -1,4 +1,5 @@
 using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Routing;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Performance;
 
@@ -32,13 +33,31 @@ public class PrefixCachingServingTests
     }
 
     [Fact]
-    public void A_shared_system_prompt_is_found_by_every_user_of_its_group_and_a_repeated_prompt_whole()
+    public void A_shared_system_prompt_is_found_by_every_later_user()
     {
-        // 3 system prompts of 200 tokens x 10 users, sent in turn: the first of each group finds nothing, the other users of
-        // the first round find the system prompt (12 blocks, 192 tokens), and every later request its whole prompt (49 blocks).
-        ServingResult result = new ServingCluster(Staged(new PromptSet(3, 10, 200), 4, 30, 800, 20, caching: true)).Run();
+        // One 200-token system prompt and ten million users (no question repeats in 120 draws): after the first request,
+        // every request finds the system prompt's 12 full blocks (192 tokens) and nothing more.
+        ServingResult result = new ServingCluster(Staged(new PromptSet(1, 10_000_000, 200), 4, 30, 800, 20, caching: true)).Run();
         Assert.Equal(120, result.Metrics.Completed);
-        Assert.Equal((27 * 192) + (90 * 784), result.Metrics.PrefixHitTokens);
+        Assert.Equal(119 * 192, result.Metrics.PrefixHitTokens);
+    }
+
+    [Fact]
+    public void Prefix_affinity_routing_keeps_each_prompt_on_the_replica_that_cached_it()
+    {
+        // 4 replicas, 400 distinct 1,500-token prompts: more than one replica's cache holds, about what four hold together.
+        ServingDeployment small = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.75 };
+        ServingScenario Scenario(RouterKind router) => Staged(new PromptSet(8, 50, 300), 40, 120, 1500, 100, caching: true, small) with
+        {
+            Replicas = [new ReplicaGroup(small, new SchedulerOptions { MaxSequences = 256, MaxBatchedTokens = 2048, PrefixCaching = true }, 4)],
+            Router = router,
+        };
+
+        ServingResult roundRobin = new ServingCluster(Scenario(RouterKind.RoundRobin)).Run();
+        ServingResult affinity = new ServingCluster(Scenario(RouterKind.PrefixAffinity)).Run();
+        double Rate(ServingResult r) => r.Metrics.PrefixHitTokens / (double)r.Metrics.PrefixLookupTokens;
+        Assert.True(Rate(affinity) > Rate(roundRobin) + 0.1, $"hit rate {Rate(affinity):P1} with affinity, {Rate(roundRobin):P1} round robin");
+        Assert.True(affinity.Metrics.Ttft.Mean < roundRobin.Metrics.Ttft.Mean);
     }
 
     [Fact]

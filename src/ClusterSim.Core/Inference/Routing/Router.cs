@@ -5,8 +5,8 @@ namespace ClusterSim.Core.Inference.Routing;
 /// <summary>Picks the replica that serves a new request.</summary>
 public abstract class Router
 {
-    /// <summary>Index into <paramref name="replicas"/> of the chosen replica.</summary>
-    public abstract int Choose(IReadOnlyList<Replica> replicas);
+    /// <summary>Index into <paramref name="replicas"/> of the replica that serves <paramref name="request"/>.</summary>
+    public abstract int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request);
 
     /// <summary>Creates the router of the given kind; <paramref name="random"/> feeds the randomised ones.</summary>
     public static Router Create(RouterKind kind, RandomStream random) => kind switch
@@ -16,6 +16,7 @@ public abstract class Router
         RouterKind.LeastOutstanding => new LeastOutstandingRouter(),
         RouterKind.PowerOfTwo => new PowerOfTwoRouter(random),
         RouterKind.KvAware => new KvAwareRouter(),
+        RouterKind.PrefixAffinity => new PrefixAffinityRouter(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown router"),
     };
 
@@ -23,7 +24,7 @@ public abstract class Router
     {
         private int _next;
 
-        public override int Choose(IReadOnlyList<Replica> replicas)
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
         {
             int choice = _next % replicas.Count;
             _next = choice + 1;
@@ -33,12 +34,12 @@ public abstract class Router
 
     private sealed class RandomRouter(RandomStream random) : Router
     {
-        public override int Choose(IReadOnlyList<Replica> replicas) => random.NextInt(replicas.Count);
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request) => random.NextInt(replicas.Count);
     }
 
     private sealed class LeastOutstandingRouter : Router
     {
-        public override int Choose(IReadOnlyList<Replica> replicas)
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
         {
             int best = 0;
             for (int i = 1; i < replicas.Count; i++)
@@ -55,7 +56,7 @@ public abstract class Router
 
     private sealed class PowerOfTwoRouter(RandomStream random) : Router
     {
-        public override int Choose(IReadOnlyList<Replica> replicas)
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
         {
             if (replicas.Count == 1)
             {
@@ -73,9 +74,38 @@ public abstract class Router
         }
     }
 
+    /// <summary>
+    /// The replica whose prefix cache holds the longest start of the prompt (llm-d's and SGLang's cache-aware routing),
+    /// unless it is overloaded — more than twice the least-loaded replica's outstanding requests, plus four — when the
+    /// least-loaded one serves instead. Ties go to the less loaded.
+    /// </summary>
+    private sealed class PrefixAffinityRouter : Router
+    {
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
+        {
+            int best = 0, bestCached = -1, idle = 0;
+            for (int i = 0; i < replicas.Count; i++)
+            {
+                int cached = replicas[i].CachedPrefixBlocks(request.Prompt, request.PromptTokens);
+                if (cached > bestCached || (cached == bestCached && replicas[i].Outstanding < replicas[best].Outstanding))
+                {
+                    best = i;
+                    bestCached = cached;
+                }
+
+                if (replicas[i].Outstanding < replicas[idle].Outstanding)
+                {
+                    idle = i;
+                }
+            }
+
+            return replicas[best].Outstanding > (2 * replicas[idle].Outstanding) + 4 ? idle : best;
+        }
+    }
+
     private sealed class KvAwareRouter : Router
     {
-        public override int Choose(IReadOnlyList<Replica> replicas)
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
         {
             int best = 0;
             for (int i = 1; i < replicas.Count; i++)

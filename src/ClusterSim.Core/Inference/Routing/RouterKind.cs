@@ -17,4 +17,7 @@ public enum RouterKind
 
     /// <summary>The replica with the most free KV cache (ties: fewest waiting).</summary>
     KvAware,
+
+    /// <summary>The replica holding the longest cached start of the prompt, unless overloaded (then the least loaded).</summary>
+    PrefixAffinity,
 }

@@ -27,11 +27,23 @@ public abstract class RequestSource
     public abstract (int Prompt, int Output) NextLengths();
 
     /// <summary>What the prompt just drawn shares with others (for a prefix cache); unique unless the workload says so.</summary>
-    public virtual PromptIdentity Identity => PromptIdentity.Unique;
+    public PromptIdentity Identity => _identity;
+
+    /// <summary>The prompt set requests draw from (none: every prompt unique).</summary>
+    private protected PromptSet Prompts { get; init; }
+
+    /// <summary>Draws which prompt of <see cref="Prompts"/> each request sends.</summary>
+    private protected RandomStream? PromptChoice { get; init; }
+
+    private PromptIdentity _identity = PromptIdentity.Unique;
+
+    /// <summary>Draws the next request's prompt from <see cref="Prompts"/>; called once per request.</summary>
+    private protected void NextPrompt() =>
+        _identity = Prompts.Distinct > 0 ? Prompts.For(PromptChoice!.NextInt(Prompts.Distinct)) : PromptIdentity.Unique;
 
     /// <summary>
     /// A load generator's staged schedule (inference-perf, guidellm): evenly spaced requests at each stage's rate, one
-    /// stage after another, sending the prompts of <paramref name="prompts"/> in turn.
+    /// stage after another, each sending a prompt drawn from <paramref name="prompts"/>.
     /// </summary>
     public static RequestSource Staged(IReadOnlyList<LoadStage> stages, TokenLengths prompt, TokenLengths output, PromptSet prompts, RandomStreams streams)
     {
@@ -40,12 +52,12 @@ public abstract class RequestSource
             throw new ArgumentException("a staged load needs at least one stage");
         }
 
-        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, prompts, streams.For("prompt-lengths"), streams.For("output-lengths"));
+        return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, streams.For("prompt-lengths"), streams.For("output-lengths")) { Prompts = prompts, PromptChoice = streams.For("prompt-choice") };
     }
 
-    /// <summary>Open arrivals with independent prompt and output lengths.</summary>
-    public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams) =>
-        new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths"));
+    /// <summary>Open arrivals with independent prompt and output lengths, each sending a prompt drawn from <paramref name="prompts"/> (none: unique prompts).</summary>
+    public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams, PromptSet prompts = default) =>
+        new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths")) { Prompts = prompts, PromptChoice = streams.For("prompt-choice") };
 
     /// <summary>
     /// A closed loop of <paramref name="concurrency"/> users, each sending again a think time after a response: exactly
@@ -54,12 +66,12 @@ public abstract class RequestSource
     /// [0, ramp) instead of all at once.
     /// </summary>
     public static RequestSource ClosedLoop(
-        int concurrency, long thinkNanos, TokenLengths prompt, TokenLengths output, RandomStreams streams, ThinkTime think = ThinkTime.Fixed, long rampNanos = 0)
+        int concurrency, long thinkNanos, TokenLengths prompt, TokenLengths output, RandomStreams streams, ThinkTime think = ThinkTime.Fixed, long rampNanos = 0, PromptSet prompts = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(thinkNanos);
         ArgumentOutOfRangeException.ThrowIfNegative(rampNanos);
-        return new ClosedSource(concurrency, thinkNanos, think, rampNanos, prompt, output, streams);
+        return new ClosedSource(concurrency, thinkNanos, think, rampNanos, prompt, output, streams) { Prompts = prompts, PromptChoice = streams.For("prompt-choice") };
     }
 
     /// <summary>Replays a trace (records sorted by offset).</summary>
@@ -69,7 +81,11 @@ public abstract class RequestSource
     {
         public override long NextGap(long now) => arrivals.NextGap(now, gaps);
 
-        public override (int Prompt, int Output) NextLengths() => (prompt.Sample(prompts), output.Sample(outputs));
+        public override (int Prompt, int Output) NextLengths()
+        {
+            NextPrompt();
+            return (prompt.Sample(prompts), output.Sample(outputs));
+        }
     }
 
     private sealed class ClosedSource(int concurrency, long think, ThinkTime kind, long ramp, TokenLengths prompt, TokenLengths output, RandomStreams streams) : RequestSource
@@ -90,18 +106,18 @@ public abstract class RequestSource
 
         public override long NextGap(long now) => long.MaxValue;
 
-        public override (int Prompt, int Output) NextLengths() => (prompt.Sample(_prompts), output.Sample(_outputs));
+        public override (int Prompt, int Output) NextLengths()
+        {
+            NextPrompt();
+            return (prompt.Sample(_prompts), output.Sample(_outputs));
+        }
     }
 
-    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, PromptSet set, RandomStream prompts, RandomStream outputs) : RequestSource
+    private sealed class StagedSource(LoadStage[] stages, TokenLengths prompt, TokenLengths output, RandomStream prompts, RandomStream outputs) : RequestSource
     {
         private int _stage;
         private long _stageStart;
         private long _sent;
-        private long _drawn;
-        private PromptIdentity _identity = PromptIdentity.Unique;
-
-        public override PromptIdentity Identity => _identity;
 
         public override long NextGap(long now)
         {
@@ -127,7 +143,7 @@ public abstract class RequestSource
 
         public override (int Prompt, int Output) NextLengths()
         {
-            _identity = set.For(_drawn++);
+            NextPrompt();
             return (prompt.Sample(prompts), output.Sample(outputs));
         }
     }
