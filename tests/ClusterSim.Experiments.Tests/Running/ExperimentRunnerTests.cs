@@ -18,6 +18,25 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public void A_metric_only_some_points_report_gets_its_column_and_empty_cells_elsewhere()
+    {
+        // Turning the prefix cache on adds prefix_hit_rate: the summary joins metrics by name, not by position.
+        string yaml = ExperimentLoaderTests.Valid
+            .Replace("requests: 400", "requests: 400\n  prompts: { system_prompts: 2, users_per_prompt: 3, system_tokens: 64 }", StringComparison.Ordinal)
+            .Replace("serving.scheduler.kind: [continuous, static]", "serving.scheduler.prefix_caching: [false, true]", StringComparison.Ordinal);
+        string csv = ResultWriter.SummaryCsv(ExperimentRunner.Run(ExperimentLoader.Parse(yaml, "exp.yaml"), workers: 2));
+        string[] lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] header = lines[0].Split(',');
+        int hit = Array.IndexOf(header, "prefix_hit_rate");
+        int e2e = Array.IndexOf(header, "e2e_mean_s");
+        Assert.True(hit > 0);
+        Assert.All(lines.Skip(1), line => Assert.Equal(header.Length, line.Split(',').Length));
+        Assert.Equal(string.Empty, lines[1].Split(',')[hit]);                 // cache off
+        Assert.True(double.Parse(lines[2].Split(',')[hit], System.Globalization.CultureInfo.InvariantCulture) > 0.2);   // cache on
+        Assert.NotEqual(string.Empty, lines[1].Split(',')[e2e]);
+    }
+
+    [Fact]
     public void Replications_give_an_interval_that_covers_their_spread()
     {
         Experiment experiment = ExperimentLoader.Parse(ExperimentLoaderTests.Valid.Replace("replications: 2", "replications: 4"), "exp.yaml");
