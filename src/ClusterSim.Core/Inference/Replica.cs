@@ -355,10 +355,27 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     /// A sequence leaves (finished or preempted): it stops using its cached blocks. A hit block nobody uses any more is
     /// free again (evictable); a block it entered that others still use stays allocated, now the cache's.
     /// </summary>
-    private void ReleaseCached(int id)
+    private void ReleaseCached(int id, bool finished)
     {
         Workload.PromptIdentity identity = _requests.Identity(id);
         int hit = _requests.CacheHitBlocks(id), owned = _requests.CacheOwnedBlocks(id);
+        if (finished && identity.Conversation)
+        {
+            // A conversation's next prompt starts with this whole turn: its answer's full blocks stay cached (unused,
+            // so free space that holds them), after the prompt blocks already entered.
+            int full = (_requests.Prompt(id) + _requests.Output(id)) / _blockTokens;
+            for (int b = hit + owned; b < full; b++)
+            {
+                long key = identity.BlockKey(b, (b + 1) * _blockTokens);
+                if (!_cache!.TryAdd(key))
+                {
+                    break;
+                }
+
+                _cache.Unpin(key);
+            }
+        }
+
         for (int b = 0; b < hit; b++)
         {
             FreeBlocks += _cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 1 : 0;
@@ -696,7 +713,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             if (_cache is not null)
             {
-                ReleaseCached(id);
+                ReleaseCached(id, finished: true);
             }
 
             FreeBlocks += _batch.Blocks[i];
@@ -780,7 +797,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
         if (_cache is not null)
         {
-            ReleaseCached(_batch.Request[last]);
+            ReleaseCached(_batch.Request[last], finished: false);
         }
 
         FreeBlocks += _batch.Blocks[last];

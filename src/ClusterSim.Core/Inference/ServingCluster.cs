@@ -14,6 +14,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private const int ClosedLoopArrival = 2;
     private const int KvTransferDone = 3;
     private const int DispatchEvent = 4;
+    private const int NextTurnEvent = 5;
 
     private readonly ServingScenario _scenario;
     private readonly Simulator _simulator = new(1024);
@@ -38,6 +39,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private long _nextArrivalAt = long.MaxValue;
 
     private readonly long _frontEndNanos;
+    private readonly ConversationTable? _conversations;
+    private readonly RandomStream? _followUps;
 
     /// <inheritdoc />
     public long ClientTimeoutNanos { get; }
@@ -77,6 +80,18 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
         // The front end (HTTP, tokenising) is shared by the replicas; its latency delays every request before routing.
         _frontEndNanos = _replicas[0].Model.RequestOverheadNanos;
+        if (scenario.Conversations is { } conversations)
+        {
+            conversations.Validated();
+            if (scenario.TestTime is not null || scenario.Disaggregation is not null || _source.IsClosedLoop)
+            {
+                throw new ArgumentException("conversations need open arrivals and cannot be combined with test-time compute or disaggregation");
+            }
+
+            _conversations = new ConversationTable();
+            _followUps = streams.For("follow-ups");
+        }
+
         if (scenario.Disaggregation is { } split)
         {
             split.Validated(_replicas.Count);
@@ -169,6 +184,9 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             case DispatchEvent:
                 Dispatch(simulator, (int)simEvent.Argument);
                 break;
+            case NextTurnEvent:
+                NextTurn(simulator, (int)simEvent.Argument);
+                break;
             default:
                 Sample(simulator);
                 break;
@@ -188,6 +206,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         if (_requests.Group(requestId) is >= 0 and int group && !_groups!.SampleDone(group, now, served: true))
         {
             return;   // a closed loop's user waits for every sample of the answer
+        }
+
+        if (_conversations is not null)
+        {
+            ContinueConversation(requestId, now);
         }
 
         _lastCompletion = now;
@@ -231,6 +254,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     {
         Metrics.Dropped++;
         Metrics.TimedOut++;
+        EndConversation(requestId);
         int group = _requests.Group(requestId);
         _requests.Release(requestId);
         if (group >= 0)
@@ -239,6 +263,15 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         OnDropped(now);
+    }
+
+    /// <summary>A lost turn ends its conversation: its user does not ask again.</summary>
+    private void EndConversation(int requestId)
+    {
+        if (_conversations is not null && _requests.Identity(requestId) is { Conversation: true } identity)
+        {
+            _conversations.Close((int)identity.PromptKey);
+        }
     }
 
     /// <summary>The prefill side finished: the decode side is registered now and starts when its KV cache has crossed the link.</summary>
@@ -332,7 +365,19 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         int id = split
             ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
             : _requests.Add(now, prompt, output, group: group);
-        _requests.SetIdentity(id, _source.Identity);
+        PromptIdentity identity = _source.Identity;
+        if (_conversations is not null)
+        {
+            identity = _conversations.Identity(_conversations.Start(_scenario.Conversations!.Turns, identity, output));
+        }
+
+        _requests.SetIdentity(id, identity);
+        Submit(simulator, id);
+    }
+
+    /// <summary>A request leaves the client: the engine sees it after the front end's latency.</summary>
+    private void Submit(Simulator simulator, int id)
+    {
         if (_frontEndNanos > 0)
         {
             simulator.Schedule(_frontEndNanos, this, DispatchEvent, id);
@@ -340,6 +385,31 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         Dispatch(simulator, id);
+    }
+
+    /// <summary>A conversation's turn was answered: the user asks again after thinking, with the whole conversation as prompt.</summary>
+    private void ContinueConversation(int requestId, long now)
+    {
+        PromptIdentity identity = _requests.Identity(requestId);
+        int s = (int)identity.PromptKey;
+        if (_conversations!.TurnsLeft(s) <= 0)
+        {
+            _conversations.Close(s);
+            return;
+        }
+
+        int prompt = _requests.Prompt(requestId) + _requests.Output(requestId) + _scenario.Conversations!.FollowUp.Sample(_followUps!);
+        _conversations.Advance(s, prompt);
+        _simulator.ScheduleAt(now + SimTime.FromSeconds(_scenario.Conversations.ThinkSeconds), this, NextTurnEvent, s);
+    }
+
+    private void NextTurn(Simulator simulator, int s)
+    {
+        var (prompt, answer) = _conversations!.Next(s);
+        Metrics.Arrived++;
+        int id = _requests.Add(simulator.Now, prompt, answer);
+        _requests.SetIdentity(id, _conversations.Identity(s));
+        Submit(simulator, id);
     }
 
     /// <summary>The engine receives a request: routed to a replica, or dropped when no replica could ever hold it.</summary>
@@ -351,6 +421,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         if (!replica.CanEverFit(prompt, output))
         {
             Metrics.Dropped++;
+            EndConversation(id);
             _requests.Release(id);
             if (group >= 0)
             {

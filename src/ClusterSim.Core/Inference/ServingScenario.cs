@@ -38,6 +38,9 @@ public sealed record ServingScenario
     /// <summary>Test-time-compute policy applied to every request; null for plain single-pass serving.</summary>
     public TestTime.TestTimeOptions? TestTime { get; init; }
 
+    /// <summary>Multi-turn conversations opened by each arrival; null for single requests.</summary>
+    public Workload.ConversationOptions? Conversations { get; init; }
+
     /// <summary>Separate prefill and decode pools; null serves each request on one replica.</summary>
     public Disaggregation? Disaggregation { get; init; }
 

@@ -293,7 +293,7 @@ public static class ExperimentLoader
 
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
-        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "conversation", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
         if (workload is null)
         {
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
@@ -329,6 +329,18 @@ public static class ExperimentLoader
                 r.Integer(promptsNode, "system_prompts", "workload.prompts", 1, 1, 10_000_000),
                 r.Integer(promptsNode, "users_per_prompt", "workload.prompts", 1, 1, 10_000_000),
                 r.Integer(promptsNode, "system_tokens", "workload.prompts", 0, 0, 10_000_000));
+
+        YamlMappingNode? conversationNode = r.Mapping(YamlReader.Child(workload, "conversation"), "workload.conversation", "turns", "think_s", "follow_up_tokens");
+        ConversationSpec? conversation = conversationNode is null
+            ? null
+            : new ConversationSpec(
+                r.Integer(conversationNode, "turns", "workload.conversation", 4, 1, 10_000),
+                r.Number(conversationNode, "think_s", "workload.conversation", 10, 0, 1e9),
+                ReadLengths(r, conversationNode, "follow_up_tokens", 100, "workload.conversation"));
+        if (conversation is not null && arrivalKind is "closed-loop" or "trace")
+        {
+            r.Problem(conversationNode, "workload.conversation", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind}'");
+        }
 
         IReadOnlyList<TraceRecord>? trace = null;
         YamlMappingNode? traceNode = r.Mapping(YamlReader.Child(workload, "trace"), "workload.trace", "file");
@@ -396,6 +408,7 @@ public static class ExperimentLoader
             Prompt = prompt,
             Output = output,
             Prompts = prompts,
+            Conversation = conversation,
             Trace = trace,
             Requests = requests,
             HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
@@ -514,6 +527,11 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
+        if (p.Conversation is { } c)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  conversation: {{ turns: {c.Turns}, think_s: {F(c.ThinkSeconds)}, follow_up_tokens: {L(c.FollowUp)} }}");
+        }
+
         if (p.Prompts.Distinct > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {p.Prompts.SystemPrompts}, users_per_prompt: {p.Prompts.UsersPerPrompt}, system_tokens: {p.Prompts.SystemTokens} }}");

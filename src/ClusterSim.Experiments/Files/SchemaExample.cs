@@ -29,6 +29,8 @@ internal static class SchemaExample
           arrival: { kind: trace, rate: 1 }
           prompt_tokens: { kind: lognormal, mean: 100 }
           output_tokens: { kind: lognormal, mean: 100 }
+          prompts: { system_prompts: 2 }
+          conversation: { turns: 2, follow_up_tokens: { kind: lognormal, mean: 100 } }
           trace: { file: none.csv }
         test_time:
           policy: adaptive

@@ -21,6 +21,9 @@ public sealed record ServingPoint
 
     /// <summary>The prompt set requests cycle through (shared system prompts, repeated prompts); none when every prompt is unique.</summary>
     public ClusterSim.Core.Inference.Workload.PromptSet Prompts { get; init; }
+
+    /// <summary>Multi-turn conversations opened by each arrival; null for single requests.</summary>
+    public ConversationSpec? Conversation { get; init; }
     public IReadOnlyList<TraceRecord>? Trace { get; init; }
     public long Requests { get; init; }
     public double HorizonSeconds { get; init; }

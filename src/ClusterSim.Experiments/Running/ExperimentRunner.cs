@@ -113,6 +113,7 @@ public static class ExperimentRunner
         HorizonSeconds = p.HorizonSeconds,
         WarmupSeconds = p.WarmupSeconds,
         ClientTimeoutSeconds = p.ClientTimeoutSeconds,
+        Conversations = p.Conversation?.Build(),
         Slo = p.Slo,
         SeriesIntervalSeconds = p.SeriesIntervalSeconds,
         TestTime = p.TestTime,

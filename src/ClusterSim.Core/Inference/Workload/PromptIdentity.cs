@@ -6,6 +6,15 @@ namespace ClusterSim.Core.Inference.Workload;
 /// </summary>
 public readonly record struct PromptIdentity(long Group, int GroupTokens, long PromptKey)
 {
+    /// <summary>
+    /// True for a conversation's turn: its context — earlier prompts and answers included — is keyed by
+    /// <see cref="Session"/>, and its answer's blocks enter the cache too, for the next turn.
+    /// </summary>
+    public bool Conversation { get; init; }
+
+    /// <summary>The conversation's serial number (unique over the run), for <see cref="Conversation"/> turns.</summary>
+    public long Session { get; init; }
+
     /// <summary>A prompt that shares nothing.</summary>
     public static PromptIdentity Unique => new(-1, 0, -1);
 
@@ -15,6 +24,11 @@ public readonly record struct PromptIdentity(long Group, int GroupTokens, long P
         if (Group >= 0 && end <= GroupTokens)
         {
             return Mix(0x5157_1A7E_0000_0001L, Group, block);
+        }
+
+        if (Conversation)
+        {
+            return Mix(0x3C6E_F372_0000_0003L, Session, block);
         }
 
         return PromptKey >= 0 ? Mix(0x7E2A_91C3_0000_0002L, PromptKey, block) : long.MinValue;

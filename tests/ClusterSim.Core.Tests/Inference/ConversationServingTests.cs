@@ -1,0 +1,47 @@
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+/// <summary>Multi-turn conversations: each turn's prompt is the conversation so far, and the prefix cache holds it.</summary>
+public class ConversationServingTests
+{
+    private static ServingScenario Chat(bool caching, int conversations = 40, double rate = 0.5) => new()
+    {
+        Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions { MaxSequences = 256, MaxBatchedTokens = 2048, PrefixCaching = caching })],
+        Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), TokenLengths.Fixed(1000), TokenLengths.Fixed(100), s),
+        MaxRequests = conversations,
+        Conversations = new ConversationOptions { Turns = 3, ThinkSeconds = 5, FollowUp = TokenLengths.Fixed(50) },
+    };
+
+    [Fact]
+    public void Each_turn_finds_the_whole_previous_turn_in_the_cache()
+    {
+        // Prompts of 1,000, 1,150 and 1,300 tokens; turn 2 finds the 1,100 tokens of turn 1 (68 full blocks, 1,088 tokens),
+        // turn 3 the 1,250 of turn 2 (78 blocks, 1,248 tokens).
+        ServingResult result = new ServingCluster(Chat(caching: true)).Run();
+        Assert.True(result.Conserved);
+        Assert.Equal(120, result.Metrics.Arrived);
+        Assert.Equal(120, result.Metrics.Completed);
+        Assert.Equal(40 * (1000 + 1150 + 1300), result.Metrics.PrefixLookupTokens);
+        Assert.Equal(40 * (1088 + 1248), result.Metrics.PrefixHitTokens);
+        Assert.Equal(40 * (100 * 3), result.Metrics.OutputTokens);
+    }
+
+    [Fact]
+    public void Without_the_cache_every_turn_prefills_the_whole_conversation()
+    {
+        ServingResult cached = new ServingCluster(Chat(caching: true)).Run();
+        ServingResult uncached = new ServingCluster(Chat(caching: false)).Run();
+        Assert.Equal(uncached.Metrics.PromptTokens, cached.Metrics.PromptTokens);
+        Assert.True(cached.Metrics.Ttft.Mean < 0.7 * uncached.Metrics.Ttft.Mean, $"TTFT {cached.Metrics.Ttft.Mean} s cached, {uncached.Metrics.Ttft.Mean} s not");
+    }
+
+    [Fact]
+    public void Conversations_cannot_be_combined_with_a_closed_loop()
+    {
+        ServingScenario closed = Chat(caching: true) with { Workload = s => RequestSource.ClosedLoop(4, 0, TokenLengths.Fixed(100), TokenLengths.Fixed(10), s) };
+        var e = Assert.Throws<ArgumentException>(() => new ServingCluster(closed));
+        Assert.Contains("open arrivals", e.Message, StringComparison.Ordinal);
+    }
+}
