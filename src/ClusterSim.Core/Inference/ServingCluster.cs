@@ -15,6 +15,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private const int KvTransferDone = 3;
     private const int DispatchEvent = 4;
     private const int NextTurnEvent = 5;
+    private const int CachedAnswerEvent = 6;
 
     private readonly ServingScenario _scenario;
     private readonly Simulator _simulator = new(1024);
@@ -40,6 +41,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
     private readonly long _frontEndNanos;
     private readonly ConversationTable? _conversations;
+    private readonly ResponseCache? _answers;
+    private readonly long _lookupNanos;
     private readonly RandomStream? _followUps;
 
     /// <inheritdoc />
@@ -80,6 +83,19 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
         // The front end (HTTP, tokenising) is shared by the replicas; its latency delays every request before routing.
         _frontEndNanos = _replicas[0].Model.RequestOverheadNanos;
+        if (scenario.ResponseCache is { Entries: > 0 } answers)
+        {
+            answers.Validated();
+            if (_source.IsClosedLoop)
+            {
+                throw new ArgumentException("a response cache needs open arrivals (a closed loop's users wait on the engine)");
+            }
+
+            _answers = new ResponseCache(answers.Entries, SimTime.FromSeconds(answers.TtlSeconds));
+            _lookupNanos = Math.Max(1, SimTime.FromSeconds(answers.LookupSeconds));
+            Metrics.HasResponseCache = true;
+        }
+
         if (scenario.Conversations is { } conversations)
         {
             conversations.Validated();
@@ -187,6 +203,9 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             case NextTurnEvent:
                 NextTurn(simulator, (int)simEvent.Argument);
                 break;
+            case CachedAnswerEvent:
+                AnswerFromCache(simulator.Now, (int)simEvent.Argument);
+                break;
             default:
                 Sample(simulator);
                 break;
@@ -211,6 +230,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         if (_conversations is not null)
         {
             ContinueConversation(requestId, now);
+        }
+
+        if (_answers is not null && ResponseKey(requestId) is >= 0 and long key)
+        {
+            _answers.Store(key, now);
         }
 
         _lastCompletion = now;
@@ -372,7 +396,34 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         _requests.SetIdentity(id, identity);
+        if (_answers is not null && ResponseKey(id) is >= 0 and long key)
+        {
+            Metrics.ResponseCacheLookups++;
+            if (_answers.TryHit(key, now))
+            {
+                // A repeated query answered by the front end: a lookup, not an inference.
+                simulator.Schedule(_lookupNanos, this, CachedAnswerEvent, id);
+                return;
+            }
+        }
+
         Submit(simulator, id);
+    }
+
+    /// <summary>The key a request's answer is cached under: its prompt's, when equal prompts are equal questions; −1 otherwise.</summary>
+    private long ResponseKey(int id) =>
+        _requests.Identity(id) is { Conversation: false, PromptKey: >= 0 } identity && _requests.Group(id) < 0 && _requests.Stage(id) == RequestStage.Whole
+            ? identity.PromptKey
+            : -1;
+
+    private void AnswerFromCache(long now, int id)
+    {
+        Metrics.ResponseCacheHits++;
+        _requests.MarkFirstToken(id, now);
+        Metrics.RecordCompletion(_requests, id, now);
+        TotalCompleted++;
+        _lastCompletion = now;
+        _requests.Release(id);
     }
 
     /// <summary>A request leaves the client: the engine sees it after the front end's latency.</summary>

@@ -97,6 +97,15 @@ public sealed class ServingMetrics
         PrefixHitTokens += hitTokens;
     }
 
+    /// <summary>True when a front-end response cache answers repeated queries.</summary>
+    public bool HasResponseCache { get; internal set; }
+
+    /// <summary>Requests looked up in the response cache.</summary>
+    public long ResponseCacheLookups { get; internal set; }
+
+    /// <summary>Requests the response cache answered (no inference).</summary>
+    public long ResponseCacheHits { get; internal set; }
+
     /// <summary>True when clients give up after a timeout (the run reports <see cref="TimedOut"/>).</summary>
     public bool HasClientTimeout => _timeoutNanos != long.MaxValue;
 

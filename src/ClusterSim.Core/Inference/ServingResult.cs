@@ -55,6 +55,7 @@ public sealed record ServingResult : ISimulationResult
             ("requests_dropped", m.Dropped),
             .. (m.HasClientTimeout ? [("requests_timed_out", (double)m.TimedOut)] : Array.Empty<(string, double)>()),
             ("preemptions", m.Preemptions),
+            .. (m.HasResponseCache ? [("response_cache_hit_rate", m.ResponseCacheLookups == 0 ? 0 : m.ResponseCacheHits / (double)m.ResponseCacheLookups)] : Array.Empty<(string, double)>()),
             .. (m.HasPrefixCache ? [("prefix_hit_rate", m.PrefixLookupTokens == 0 ? 0 : m.PrefixHitTokens / (double)m.PrefixLookupTokens)] : Array.Empty<(string, double)>()),
             ("duration_s", DurationSeconds),
             ("throughput_output_tok_s", OutputTokensPerSecond),

@@ -38,6 +38,9 @@ public sealed record ServingScenario
     /// <summary>Test-time-compute policy applied to every request; null for plain single-pass serving.</summary>
     public TestTime.TestTimeOptions? TestTime { get; init; }
 
+    /// <summary>A front-end cache of answers to repeated queries; null for none.</summary>
+    public ResponseCacheOptions? ResponseCache { get; init; }
+
     /// <summary>Multi-turn conversations opened by each arrival; null for single requests.</summary>
     public Workload.ConversationOptions? Conversations { get; init; }
 

@@ -234,7 +234,7 @@ public static class ExperimentLoader
 
     private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand, SortedSet<string> calibrations)
     {
-        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe", "disaggregation");
+        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe", "disaggregation", "response_cache");
         if (serving is null)
         {
             r.Problem(root, "serving", "is required (model, hardware, replicas, ...)");
@@ -293,7 +293,7 @@ public static class ExperimentLoader
 
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
-        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "conversation", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "queries", "conversation", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
         if (workload is null)
         {
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
@@ -329,6 +329,29 @@ public static class ExperimentLoader
                 r.Integer(promptsNode, "system_prompts", "workload.prompts", 1, 1, 10_000_000),
                 r.Integer(promptsNode, "users_per_prompt", "workload.prompts", 1, 1, 10_000_000),
                 r.Integer(promptsNode, "system_tokens", "workload.prompts", 0, 0, 10_000_000));
+
+        YamlMappingNode? queriesNode = r.Mapping(YamlReader.Child(workload, "queries"), "workload.queries", "catalog", "zipf");
+        QuerySpec? queries = queriesNode is null
+            ? null
+            : new QuerySpec(r.Integer(queriesNode, "catalog", "workload.queries", 10_000, 1, 100_000_000), r.Number(queriesNode, "zipf", "workload.queries", 1, 0, 10));
+        if (queries is not null && promptsNode is not null)
+        {
+            r.Problem(queriesNode, "workload.queries", "give 'prompts' (shared system prompts) or 'queries' (repeated questions), not both");
+        }
+
+        YamlMappingNode? answersNode = r.Mapping(YamlReader.Child(serving, "response_cache"), "serving.response_cache", "entries", "ttl_s", "lookup_ms");
+        ResponseCacheOptions? responseCache = answersNode is null
+            ? null
+            : new ResponseCacheOptions
+            {
+                Entries = r.Integer(answersNode, "entries", "serving.response_cache", 10_000, 0, 100_000_000),
+                TtlSeconds = r.Number(answersNode, "ttl_s", "serving.response_cache", 3600, 0, exclusiveMin: true),
+                LookupSeconds = r.Number(answersNode, "lookup_ms", "serving.response_cache", 5, 0, 60_000) / 1e3,
+            };
+        if (responseCache is not null && arrivalKind is "closed-loop" or "trace")
+        {
+            r.Problem(answersNode, "serving.response_cache", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind}'");
+        }
 
         YamlMappingNode? conversationNode = r.Mapping(YamlReader.Child(workload, "conversation"), "workload.conversation", "turns", "think_s", "follow_up_tokens");
         ConversationSpec? conversation = conversationNode is null
@@ -409,6 +432,8 @@ public static class ExperimentLoader
             Output = output,
             Prompts = prompts,
             Conversation = conversation,
+            Queries = queries,
+            ResponseCache = responseCache,
             Trace = trace,
             Requests = requests,
             HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
@@ -508,6 +533,10 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
+        if (p.ResponseCache is { } rc)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  response_cache: {{ entries: {rc.Entries}, ttl_s: {F(rc.TtlSeconds)}, lookup_ms: {F(rc.LookupSeconds * 1e3)} }}");
+        }
         if (d.MoeRouting is { } moe)
         {
             text.Append(MoeSection.Resolved(moe));
@@ -527,6 +556,11 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
+        if (p.Queries is { } q)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  queries: {{ catalog: {q.Catalog}, zipf: {F(q.Zipf)} }}");
+        }
+
         if (p.Conversation is { } c)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  conversation: {{ turns: {c.Turns}, think_s: {F(c.ThinkSeconds)}, follow_up_tokens: {L(c.FollowUp)} }}");

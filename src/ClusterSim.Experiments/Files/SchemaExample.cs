@@ -25,11 +25,13 @@ internal static class SchemaExample
           efficiency: { compute: 0.5 }
           moe: { popularity: zipf }
           disaggregation: { prefill_replicas: 1 }
+          response_cache: { entries: 10 }
         workload:
           arrival: { kind: trace, rate: 1 }
           prompt_tokens: { kind: lognormal, mean: 100 }
           output_tokens: { kind: lognormal, mean: 100 }
           prompts: { system_prompts: 2 }
+          queries: { catalog: 10 }
           conversation: { turns: 2, follow_up_tokens: { kind: lognormal, mean: 100 } }
           trace: { file: none.csv }
         test_time:

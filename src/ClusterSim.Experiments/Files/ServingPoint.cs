@@ -22,6 +22,12 @@ public sealed record ServingPoint
     /// <summary>The prompt set requests cycle through (shared system prompts, repeated prompts); none when every prompt is unique.</summary>
     public ClusterSim.Core.Inference.Workload.PromptSet Prompts { get; init; }
 
+    /// <summary>Repeated queries by popularity; null when prompts are unique or come from <see cref="Prompts"/>.</summary>
+    public QuerySpec? Queries { get; init; }
+
+    /// <summary>The front-end cache of answers to repeated queries; null for none.</summary>
+    public ResponseCacheOptions? ResponseCache { get; init; }
+
     /// <summary>Multi-turn conversations opened by each arrival; null for single requests.</summary>
     public ConversationSpec? Conversation { get; init; }
     public IReadOnlyList<TraceRecord>? Trace { get; init; }

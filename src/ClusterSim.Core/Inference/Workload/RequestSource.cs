@@ -32,6 +32,9 @@ public abstract class RequestSource
     /// <summary>The prompt set requests draw from (none: every prompt unique).</summary>
     private protected PromptSet Prompts { get; init; }
 
+    /// <summary>Repeated queries each request draws from (by popularity); null when prompts come from <see cref="Prompts"/> or are unique.</summary>
+    private protected QueryPopularity? Queries { get; init; }
+
     /// <summary>Draws which prompt of <see cref="Prompts"/> each request sends.</summary>
     private protected RandomStream? PromptChoice { get; init; }
 
@@ -39,7 +42,9 @@ public abstract class RequestSource
 
     /// <summary>Draws the next request's prompt from <see cref="Prompts"/>; called once per request.</summary>
     private protected void NextPrompt() =>
-        _identity = Prompts.Distinct > 0 ? Prompts.For(PromptChoice!.NextInt(Prompts.Distinct)) : PromptIdentity.Unique;
+        _identity = Queries is not null ? new PromptIdentity(-1, 0, Queries.Sample(PromptChoice!))
+            : Prompts.Distinct > 0 ? Prompts.For(PromptChoice!.NextInt(Prompts.Distinct))
+            : PromptIdentity.Unique;
 
     /// <summary>
     /// A load generator's staged schedule (inference-perf, guidellm): evenly spaced requests at each stage's rate, one
@@ -55,9 +60,12 @@ public abstract class RequestSource
         return new StagedSource(stages.Select(s => s.Validated()).ToArray(), prompt, output, streams.For("prompt-lengths"), streams.For("output-lengths")) { Prompts = prompts, PromptChoice = streams.For("prompt-choice") };
     }
 
-    /// <summary>Open arrivals with independent prompt and output lengths, each sending a prompt drawn from <paramref name="prompts"/> (none: unique prompts).</summary>
-    public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams, PromptSet prompts = default) =>
-        new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths")) { Prompts = prompts, PromptChoice = streams.For("prompt-choice") };
+    /// <summary>
+    /// Open arrivals with independent prompt and output lengths, each sending a prompt drawn from <paramref name="prompts"/>
+    /// or a query drawn by popularity from <paramref name="queries"/> (neither: unique prompts).
+    /// </summary>
+    public static RequestSource Open(ArrivalProcess arrivals, TokenLengths prompt, TokenLengths output, RandomStreams streams, PromptSet prompts = default, QueryPopularity? queries = null) =>
+        new OpenSource(arrivals, prompt, output, streams.For("arrivals"), streams.For("prompt-lengths"), streams.For("output-lengths")) { Prompts = prompts, Queries = queries, PromptChoice = streams.For("prompt-choice") };
 
     /// <summary>
     /// A closed loop of <paramref name="concurrency"/> users, each sending again a think time after a response: exactly
