@@ -27,7 +27,7 @@ public abstract class RequestSource
     public abstract (int Prompt, int Output) NextLengths();
 
     /// <summary>What the prompt just drawn shares with others (for a prefix cache); unique unless the workload says so.</summary>
-    public PromptIdentity Identity => _identity;
+    public PromptIdentity Identity { get; private protected set; } = PromptIdentity.Unique;
 
     /// <summary>The prompt set requests draw from (none: every prompt unique).</summary>
     private protected PromptSet Prompts { get; init; }
@@ -38,11 +38,9 @@ public abstract class RequestSource
     /// <summary>Draws which prompt of <see cref="Prompts"/> each request sends.</summary>
     private protected RandomStream? PromptChoice { get; init; }
 
-    private PromptIdentity _identity = PromptIdentity.Unique;
-
     /// <summary>Draws the next request's prompt from <see cref="Prompts"/>; called once per request.</summary>
     private protected void NextPrompt() =>
-        _identity = Queries is not null ? new PromptIdentity(-1, 0, Queries.Sample(PromptChoice!))
+        Identity = Queries is not null ? new PromptIdentity(-1, 0, Queries.Sample(PromptChoice!))
             : Prompts.Distinct > 0 ? Prompts.For(PromptChoice!.NextInt(Prompts.Distinct))
             : PromptIdentity.Unique;
 
@@ -181,7 +179,10 @@ public abstract class RequestSource
             return Math.Max(0, at - now);
         }
 
-        public override (int Prompt, int Output) NextLengths() =>
-            (Math.Max(1, _records[_current].PromptTokens), Math.Max(1, _records[_current].OutputTokens));
+        public override (int Prompt, int Output) NextLengths()
+        {
+            Identity = _records[_current].Identity;
+            return (Math.Max(1, _records[_current].PromptTokens), Math.Max(1, _records[_current].OutputTokens));
+        }
     }
 }

@@ -1,4 +1,11 @@
 namespace ClusterSim.Core.Inference.Workload;
 
-/// <summary>One request of a replayed trace: arrival offset from the trace start, prompt and output tokens.</summary>
-public readonly record struct TraceRecord(long OffsetNanos, int PromptTokens, int OutputTokens);
+/// <summary>
+/// One request of a replayed trace: arrival offset from the trace start, prompt and output tokens, and what its prompt
+/// shares with others (unique unless the trace says so).
+/// </summary>
+public readonly record struct TraceRecord(long OffsetNanos, int PromptTokens, int OutputTokens)
+{
+    /// <summary>What the prompt shares with other requests of the trace, for a prefix or response cache.</summary>
+    public PromptIdentity Identity { get; init; } = PromptIdentity.Unique;
+}
