@@ -45,6 +45,9 @@ public sealed record AcceleratorSpec
     /// <summary>Scale-out (network) bandwidth per accelerator, GB/s.</summary>
     public double? ScaleOutGBps { get; init; }
 
+    /// <summary>Link to host memory (PCIe, or NVLink-C2C) per accelerator, GB/s one way; null when unknown.</summary>
+    public double? HostLinkGBps { get; init; }
+
     /// <summary>Board power, W.</summary>
     public double? TdpWatts { get; init; }
 

@@ -35,6 +35,7 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 MemoryTBps = row.Number("hbm_tb_s"),
                 ScaleUpGBps = row.OptionalNumber("scale_up_gb_s"),
                 ScaleOutGBps = row.OptionalNumber("scale_out_gb_s"),
+                HostLinkGBps = row.OptionalNumber("host_link_gb_s"),
                 TdpWatts = row.OptionalNumber("tdp_w"),
                 PricePerHour = row.OptionalNumber("price_usd_per_hour"),
                 PriceLow = row.OptionalNumber("price_low"),

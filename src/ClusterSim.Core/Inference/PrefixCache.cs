@@ -7,7 +7,7 @@ namespace ClusterSim.Core.Inference;
 /// by the sequences using them, and kept after their last user leaves until the space is needed, least recently used
 /// first. It only tracks identities and counts; the replica's block accounting decides when to evict.
 /// </summary>
-public sealed class PrefixCache
+public sealed class PrefixCache(HostKvTier? host = null)
 {
     private const int None = -1;
 
@@ -21,6 +21,9 @@ public sealed class PrefixCache
     private int _used;
     private int _oldest = None;
     private int _newest = None;
+
+    /// <summary>Where evicted blocks go instead of being forgotten; null without KV offload.</summary>
+    public HostKvTier? Host => host;
 
     /// <summary>Cached blocks no running sequence uses: free space that still holds a prefix.</summary>
     public int Evictable { get; private set; }
@@ -84,6 +87,7 @@ public sealed class PrefixCache
             int slot = _oldest;
             Unlink(slot);
             _slots.Remove(_key[slot]);
+            host?.Offload(_key[slot]);
             _freeSlots[_freeCount++] = slot;
             Evictable--;
         }

@@ -39,6 +39,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool _decodeOnlyIteration;   // the iteration in flight has no prefill: every sequence decodes one token
     private readonly int[] _finished;   // scratch: batch indices retired this iteration
     private readonly PrefixCache? _cache;
+    private double _pendingLoadSeconds;   // host-to-device KV copies the next iteration waits for
+    private readonly double _hostSecondsPerBlock;
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
     private long _routedIterations;
@@ -63,7 +65,13 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         TotalBlocks = model.Deployment.KvBlocks;
         FreeBlocks = TotalBlocks;
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
-        _cache = _scheduler.PrefixCaching ? new PrefixCache() : null;
+        _cache = _scheduler.PrefixCaching ? new PrefixCache(HostTier(model.Deployment, _scheduler)) : null;
+        if (_cache?.Host is not null)
+        {
+            // Each accelerator copies its share of a block over its own host link.
+            ServingDeployment d = model.Deployment;
+            _hostSecondsPerBlock = d.KvBlockBytes / (d.Accelerator.HostLinkGBps!.Value * 1e9 * d.Accelerators);
+        }
         _finished = new int[_scheduler.MaxSequences];
     }
 
@@ -78,6 +86,22 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     /// <summary>Requests routed here and not finished.</summary>
     public int Outstanding => _batch.Count + _waiting.Count;
+
+    /// <summary>The host tier for <paramref name="scheduler"/>'s KV offload, sized in this deployment's blocks; null without offload.</summary>
+    private static HostKvTier? HostTier(ServingDeployment deployment, SchedulerOptions scheduler)
+    {
+        if (scheduler.HostKvBytes <= 0)
+        {
+            return null;
+        }
+
+        if (deployment.Accelerator.HostLinkGBps is not > 0)
+        {
+            throw new ArgumentException($"{deployment.Accelerator.Id} has no host link bandwidth in the catalog (host_link_gb_s), which KV offload needs");
+        }
+
+        return new HostKvTier((int)Math.Min(int.MaxValue, scheduler.HostKvBytes / deployment.KvBlockBytes));
+    }
 
     /// <summary>The replica's prefix cache; null when prefix caching is off.</summary>
     public PrefixCache? Cache => _cache;
@@ -229,7 +253,14 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         _computeBound = cost.ComputeBound;
-        _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, cost.Nanos), this, IterationEnd, Id, priority: 1);
+        long nanos = cost.Nanos;
+        if (_pendingLoadSeconds > 0)
+        {
+            nanos += (long)Math.Ceiling(_pendingLoadSeconds * 1e9);
+            _pendingLoadSeconds = 0;
+        }
+
+        _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, nanos), this, IterationEnd, Id, priority: 1);
     }
 
     private void Admit(long now)
@@ -253,7 +284,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             int delivered = _requests.Delivered(id);
             int promptLength = _requests.Prompt(id) + delivered;
-            int need = AdmissionNeed(id, out int shared, out int hit, out int pin);
+            int need = AdmissionNeed(id, out int shared, out int hit, out int pin, out int loaded);
             if (need > FreeBlocks)
             {
                 break;
@@ -263,13 +294,15 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             if (_cache is not null)
             {
                 PinHit(id, hit);
-                _metrics.RecordPrefixLookup(_requests.Prompt(id), hit * _blockTokens);
+                _metrics.RecordPrefixLookup(_requests.Prompt(id), (hit + loaded) * _blockTokens, loaded * _blockTokens);
+                // Blocks found in host memory are copied back over the TP group's host links before the step can use them.
+                _pendingLoadSeconds += loaded * _hostSecondsPerBlock;
             }
 
             FreeBlocks -= need;
             need -= pin;   // the sequence's own blocks; the pinned ones are the cache's
             EvictToFit();
-            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared, shared + _requests.Transferred(id));
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared, shared + (loaded * _blockTokens) + _requests.Transferred(id));
             if (!_batch.IsDecoding(_batch.Count - 1))
             {
                 _prefilling++;
@@ -282,12 +315,13 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     /// <summary>
     /// Blocks admitting request <paramref name="id"/> takes from the free ones: its own blocks plus the cached blocks it
     /// pins that nobody was using. <paramref name="shared"/> is the prompt tokens it neither prefills nor allocates (a
-    /// sampled sibling's shared prompt, or the <paramref name="hit"/> blocks found in the prefix cache).
+    /// sampled sibling's shared prompt, or the <paramref name="hit"/> blocks found in the prefix cache); the
+    /// <paramref name="loaded"/> blocks after them are in host memory: allocated and copied back, not recomputed.
     /// </summary>
-    private int AdmissionNeed(int id, out int shared, out int hit, out int pin)
+    private int AdmissionNeed(int id, out int shared, out int hit, out int pin, out int loaded)
     {
         shared = _requests.SharedPrefix(id);
-        hit = pin = 0;
+        hit = pin = loaded = 0;
         if (_cache is not null && shared == 0)
         {
             // The longest run of leading blocks already cached; the prompt's last token is always computed.
@@ -306,6 +340,13 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             }
 
             shared = hit * _blockTokens;
+            if (_cache.Host is { } host)
+            {
+                while (hit + loaded < most && host.Contains(identity.BlockKey(hit + loaded, (hit + loaded + 1) * _blockTokens)))
+                {
+                    loaded++;
+                }
+            }
         }
 
         // Static batching reserves the whole sequence up front; the others allocate the prompt and grow.
@@ -450,7 +491,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         bool admissionBlocked = _scheduler.Kind == SchedulerKind.Static
             || _waiting.Count == 0
             || n >= _scheduler.MaxSequences
-            || AdmissionNeed((int)_waiting.Peek(), out _, out _, out _) > FreeBlocks;
+            || AdmissionNeed((int)_waiting.Peek(), out _, out _, out _, out _) > FreeBlocks;
         if (!admissionBlocked)
         {
             return false;

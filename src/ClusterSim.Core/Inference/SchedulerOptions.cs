@@ -18,12 +18,23 @@ public sealed record SchedulerOptions
     /// </summary>
     public bool PrefixCaching { get; init; }
 
+    /// <summary>
+    /// Host memory per replica that keeps KV blocks evicted from the prefix cache (vLLM's CPU KV offloading), bytes; a
+    /// later prompt finds them there and copies them back over the host link instead of recomputing. 0: off.
+    /// </summary>
+    public double HostKvBytes { get; init; }
+
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()
     {
         if (MaxSequences < 1 || MaxBatchedTokens < 1)
         {
             throw new ArgumentException($"max_sequences and max_batched_tokens must be positive (got {MaxSequences} and {MaxBatchedTokens})");
+        }
+
+        if (HostKvBytes < 0 || (HostKvBytes > 0 && !PrefixCaching))
+        {
+            throw new ArgumentException("KV offload keeps blocks the prefix cache evicts: it needs prefix_caching on and a non-negative size");
         }
 
         return this;

@@ -80,6 +80,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         Metrics.HasPrefixCache = scenario.Replicas.Any(g => g.Scheduler.PrefixCaching);
+        Metrics.HasKvOffload = scenario.Replicas.Any(g => g.Scheduler.HostKvBytes > 0);
 
         // The front end (HTTP, tokenising) is shared by the replicas; its latency delays every request before routing.
         _frontEndNanos = _replicas[0].Model.RequestOverheadNanos;

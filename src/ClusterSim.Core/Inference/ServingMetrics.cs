@@ -81,6 +81,9 @@ public sealed class ServingMetrics
     public long Completed { get; private set; }
     public long Dropped { get; internal set; }
 
+    /// <summary>True when evicted prefix blocks go to host memory (the run reports how many prompt tokens came back from there).</summary>
+    public bool HasKvOffload { get; internal set; }
+
     /// <summary>True when replicas keep a prefix cache (the run reports its hit rate).</summary>
     public bool HasPrefixCache { get; internal set; }
 
@@ -90,11 +93,15 @@ public sealed class ServingMetrics
     /// <summary>Of <see cref="PrefixLookupTokens"/>, those found in the prefix cache: neither prefilled nor allocated.</summary>
     public long PrefixHitTokens { get; private set; }
 
-    /// <summary>Records one admission's prefix-cache lookup.</summary>
-    public void RecordPrefixLookup(int promptTokens, int hitTokens)
+    /// <summary>Of <see cref="PrefixHitTokens"/>, those found in host memory (KV offload) and copied back.</summary>
+    public long PrefixLoadedTokens { get; private set; }
+
+    /// <summary>Records one admission's prefix-cache lookup (<paramref name="hitTokens"/> includes <paramref name="loadedTokens"/>).</summary>
+    public void RecordPrefixLookup(int promptTokens, int hitTokens, int loadedTokens = 0)
     {
         PrefixLookupTokens += promptTokens;
         PrefixHitTokens += hitTokens;
+        PrefixLoadedTokens += loadedTokens;
     }
 
     /// <summary>True when a front-end response cache answers repeated queries.</summary>

@@ -255,14 +255,25 @@ public static class ExperimentLoader
         }
 
         int replicas = r.Integer(serving, "replicas", "serving", 1, 1, 100_000);
-        YamlMappingNode? scheduler = r.Mapping(YamlReader.Child(serving, "scheduler"), "serving.scheduler", "kind", "max_sequences", "max_batched_tokens", "prefix_caching");
+        YamlMappingNode? scheduler = r.Mapping(YamlReader.Child(serving, "scheduler"), "serving.scheduler", "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib");
         var schedulerOptions = new SchedulerOptions
         {
             Kind = r.Choice(scheduler, "kind", "serving.scheduler", SchedulerKind.ChunkedPrefill, Schedulers),
             MaxSequences = r.Integer(scheduler, "max_sequences", "serving.scheduler", 256, 1, 1_000_000),
             MaxBatchedTokens = r.Integer(scheduler, "max_batched_tokens", "serving.scheduler", 8192, 1, 10_000_000),
             PrefixCaching = r.Flag(scheduler, "prefix_caching", "serving.scheduler", false),
+            HostKvBytes = r.Number(scheduler, "kv_offload_gib", "serving.scheduler", 0, 0, 1e6) * 1073741824.0,
         };
+        if (schedulerOptions.HostKvBytes > 0 && !schedulerOptions.PrefixCaching)
+        {
+            r.Problem(YamlReader.Child(scheduler, "kv_offload_gib"), "serving.scheduler.kv_offload_gib", "keeps the blocks the prefix cache evicts: set prefix_caching: true");
+        }
+
+        if (schedulerOptions.HostKvBytes > 0 && chip is { HostLinkGBps: not > 0 })
+        {
+            r.Problem(YamlReader.Child(scheduler, "kv_offload_gib"), "serving.scheduler.kv_offload_gib", $"{chip.Id} has no host link bandwidth in the catalog (host_link_gb_s); give it in a hardware CSV");
+        }
+
         ServingDeployment? deployment = null;
         if (model is not null && chip is not null)
         {
@@ -531,7 +542,7 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")}, kv_offload_gib: {F(g.Scheduler.HostKvBytes / 1073741824.0)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
         if (p.ResponseCache is { } rc)
         {

@@ -108,4 +108,37 @@ public class PrefixCachingServingTests
         Assert.Equal(replica.Cache.Count, replica.Cache.Evictable);
         Assert.Equal(replica.TotalBlocks, replica.FreeBlocks);
     }
+
+    [Fact]
+    public void Host_memory_keeps_what_the_device_evicts_and_serves_it_back_over_the_host_link()
+    {
+        // The KV-pressure scenario above, with 64 GiB of host memory for evicted blocks.
+        ServingDeployment tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.85 };
+        var prompts = new PromptSet(8, 50, 300);
+        ServingScenario Offload(double gib, bool macro = true)
+        {
+            ServingScenario s = Staged(prompts, 30, 40, 1500, 200, caching: true, tight, macro);
+            return s with { Replicas = [new ReplicaGroup(tight, s.Replicas[0].Scheduler with { HostKvBytes = gib * 1073741824.0 })] };
+        }
+
+        ServingResult device = new ServingCluster(Offload(0)).Run();
+        ServingResult host = new ServingCluster(Offload(64)).Run();
+        ServingResult single = new ServingCluster(Offload(64, macro: false)).Run();
+
+        Assert.Equal(0, device.Metrics.PrefixLoadedTokens);
+        Assert.True(host.Metrics.PrefixLoadedTokens > 0);
+        Assert.True(host.Metrics.PrefixHitTokens > device.Metrics.PrefixHitTokens + host.Metrics.PrefixLoadedTokens / 2);
+        Assert.True(host.Metrics.Ttft.Mean < device.Metrics.Ttft.Mean, $"TTFT {host.Metrics.Ttft.Mean} s with offload, {device.Metrics.Ttft.Mean} s without");
+        Assert.Contains(host.Scalars(), s => s.Name == "prefix_host_hit_rate" && s.Value > 0);
+        Assert.Equal(single.Metrics.PrefixLoadedTokens, host.Metrics.PrefixLoadedTokens);
+        Assert.Equal(single.Metrics.EndToEnd.Sum, host.Metrics.EndToEnd.Sum);
+    }
+
+    [Fact]
+    public void Offload_without_a_prefix_cache_is_refused()
+    {
+        var options = new SchedulerOptions { HostKvBytes = 1e9 };
+        var e = Assert.Throws<ArgumentException>(() => options.Validated());
+        Assert.Contains("prefix_caching", e.Message, StringComparison.Ordinal);
+    }
 }
