@@ -294,6 +294,8 @@ public static class ReportCharts
             ? (first.Training is null ? ["cost_per_mtok_at_launch", "fleet_accelerators_at_launch"] : ["crossover_days_after_launch", "cost_per_mtok_at_launch"])
             : first.Training is not null ? ["wall_days", "mfu_run"]
             : results[0].Metrics.Any(m => m.Name == "moe_imbalance_mean") ? ["throughput_output_tok_s", "moe_imbalance_mean", "moe_time_vs_dense"]
+            // At one offered rate every point serves the same throughput: what differs is latency.
+            : results.All(r => r.ArrivalRate == results[0].ArrivalRate) && results[0].ArrivalRate > 0 ? ["ttft_mean_s", "e2e_mean_s"]
             : ["throughput_output_tok_s", "goodput_req_s"];
         if (experiment.SampledSweep)
         {
@@ -379,6 +381,8 @@ public static class ReportCharts
         ["industry_crossover_year"] = "year inference spend overtakes training",
         ["moe_imbalance_mean"] = "expert load imbalance (busiest / mean accelerator)",
         ["moe_time_vs_dense"] = "iteration time vs a dense model of the same active size",
+        ["ttft_mean_s"] = "mean time to first token (s)",
+        ["e2e_mean_s"] = "mean end-to-end latency (s)",
     };
 
     private static string Readable(string metric) => Names.GetValueOrDefault(metric, metric.Replace('_', ' '));
