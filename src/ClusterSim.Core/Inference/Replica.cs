@@ -38,9 +38,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool _mayHaveFinished;   // set when a sequence may have reached its target, so retirement need not scan every iteration
     private bool _decodeOnlyIteration;   // the iteration in flight has no prefill: every sequence decodes one token
     private readonly int[] _finished;   // scratch: batch indices retired this iteration
-    private readonly PrefixCache? _cache;
+    private readonly KvBlockPool _kv;
     private double _pendingLoadSeconds;   // host-to-device KV copies the next iteration waits for
-    private readonly double _hostSecondsPerBlock;
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
     private long _routedIterations;
@@ -62,16 +61,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _host = host;
         _macroStepping = macroStepping;
         _blockTokens = model.Deployment.KvBlockTokens;
-        TotalBlocks = model.Deployment.KvBlocks;
-        FreeBlocks = TotalBlocks;
+        _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
-        _cache = _scheduler.PrefixCaching ? new PrefixCache(HostTier(model.Deployment, _scheduler)) : null;
-        if (_cache?.Host is not null)
-        {
-            // Each accelerator copies its share of a block over its own host link.
-            ServingDeployment d = model.Deployment;
-            _hostSecondsPerBlock = d.KvBlockBytes / (d.Accelerator.HostLinkGBps!.Value * 1e9 * d.Accelerators);
-        }
         _finished = new int[_scheduler.MaxSequences];
     }
 
@@ -79,54 +70,28 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     /// <summary>The timing model (and through it the deployment) of this replica.</summary>
     public StepTimeModel Model => _model;
-    public int TotalBlocks { get; }
-    public int FreeBlocks { get; private set; }
+    /// <inheritdoc />
+    public int TotalBlocks => _kv.Total;
+
+    /// <inheritdoc />
+    public int FreeBlocks => _kv.Free;
     public int Running => _batch.Count;
     public int Waiting => _waiting.Count;
 
     /// <summary>Requests routed here and not finished.</summary>
     public int Outstanding => _batch.Count + _waiting.Count;
 
-    /// <summary>The host tier for <paramref name="scheduler"/>'s KV offload, sized in this deployment's blocks; null without offload.</summary>
-    private static HostKvTier? HostTier(ServingDeployment deployment, SchedulerOptions scheduler)
-    {
-        if (scheduler.HostKvBytes <= 0)
-        {
-            return null;
-        }
-
-        if (deployment.Accelerator.HostLinkGBps is not > 0)
-        {
-            throw new ArgumentException($"{deployment.Accelerator.Id} has no host link bandwidth in the catalog (host_link_gb_s), which KV offload needs");
-        }
-
-        return new HostKvTier((int)Math.Min(int.MaxValue, scheduler.HostKvBytes / deployment.KvBlockBytes));
-    }
-
     /// <summary>The replica's prefix cache; null when prefix caching is off.</summary>
-    public PrefixCache? Cache => _cache;
+    public PrefixCache? Cache => _kv.Cache;
 
     /// <inheritdoc />
-    public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens)
-    {
-        int hit = 0;
-        if (_cache is not null)
-        {
-            int most = (promptTokens - 1) / _blockTokens;
-            while (hit < most && _cache.Contains(prompt.BlockKey(hit, (hit + 1) * _blockTokens)))
-            {
-                hit++;
-            }
-        }
-
-        return hit;
-    }
+    public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens) => _kv.CachedPrefixBlocks(prompt, promptTokens);
 
     /// <summary>Time spent running iterations, ns.</summary>
     public long BusyNanos { get; private set; }
 
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
-    public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) => BlocksFor(prompt + output - sharedPrefix) <= TotalBlocks;
+    public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) => _kv.BlocksFor(prompt + output - sharedPrefix) <= TotalBlocks;
 
     /// <summary>Accepts a routed request.</summary>
     public void Enqueue(Simulator simulator, int requestId)
@@ -182,7 +147,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         BeginIteration(now);
     }
 
-    private int BlocksFor(int tokens) => (tokens + _blockTokens - 1) / _blockTokens;
 
     private void BeginIteration(long now)
     {
@@ -284,158 +248,29 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             int delivered = _requests.Delivered(id);
             int promptLength = _requests.Prompt(id) + delivered;
-            int need = AdmissionNeed(id, out int shared, out int hit, out int pin, out int loaded);
-            if (need > FreeBlocks)
+            KvAdmission plan = _kv.Plan(id, _scheduler.Kind);
+            if (plan.Need > FreeBlocks)
             {
                 break;
             }
 
             _waiting.Dequeue();
-            if (_cache is not null)
+            // Blocks found in host memory are copied back before the step can use them.
+            _pendingLoadSeconds += _kv.Admit(id, plan);
+            if (_kv.Cache is not null)
             {
-                PinHit(id, hit);
-                _metrics.RecordPrefixLookup(_requests.Prompt(id), (hit + loaded) * _blockTokens, loaded * _blockTokens);
-                // Blocks found in host memory are copied back over the TP group's host links before the step can use them.
-                _pendingLoadSeconds += loaded * _hostSecondsPerBlock;
+                _metrics.RecordPrefixLookup(_requests.Prompt(id), (plan.Hit + plan.Loaded) * _blockTokens, plan.Loaded * _blockTokens);
             }
 
-            FreeBlocks -= need;
-            need -= pin;   // the sequence's own blocks; the pinned ones are the cache's
-            EvictToFit();
-            _batch.Append(id, promptLength, delivered, _requests.Output(id), need, now, shared, shared + (loaded * _blockTokens) + _requests.Transferred(id));
+            int shared = plan.Shared;
+            // The sequence's own blocks: the pinned ones are the cache's.
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), plan.Need - plan.Pin, now, shared, shared + (plan.Loaded * _blockTokens) + _requests.Transferred(id));
             if (!_batch.IsDecoding(_batch.Count - 1))
             {
                 _prefilling++;
             }
             // A sibling whose whole prompt is shared starts decoding at once; its first token is marked by a single iteration.
             _pendingFirstToken |= shared >= promptLength && _requests.FirstToken(id) < 0;
-        }
-    }
-
-    /// <summary>
-    /// Blocks admitting request <paramref name="id"/> takes from the free ones: its own blocks plus the cached blocks it
-    /// pins that nobody was using. <paramref name="shared"/> is the prompt tokens it neither prefills nor allocates (a
-    /// sampled sibling's shared prompt, or the <paramref name="hit"/> blocks found in the prefix cache); the
-    /// <paramref name="loaded"/> blocks after them are in host memory: allocated and copied back, not recomputed.
-    /// </summary>
-    private int AdmissionNeed(int id, out int shared, out int hit, out int pin, out int loaded)
-    {
-        shared = _requests.SharedPrefix(id);
-        hit = pin = loaded = 0;
-        if (_cache is not null && shared == 0)
-        {
-            // The longest run of leading blocks already cached; the prompt's last token is always computed.
-            Workload.PromptIdentity identity = _requests.Identity(id);
-            int most = (_requests.Prompt(id) - 1) / _blockTokens;
-            while (hit < most)
-            {
-                long key = identity.BlockKey(hit, (hit + 1) * _blockTokens);
-                if (key == long.MinValue || !_cache.Contains(key))
-                {
-                    break;
-                }
-
-                pin += _cache.IsEvictable(key) ? 1 : 0;
-                hit++;
-            }
-
-            shared = hit * _blockTokens;
-            if (_cache.Host is { } host)
-            {
-                while (hit + loaded < most && host.Contains(identity.BlockKey(hit + loaded, (hit + loaded + 1) * _blockTokens)))
-                {
-                    loaded++;
-                }
-            }
-        }
-
-        // Static batching reserves the whole sequence up front; the others allocate the prompt and grow.
-        int own = _scheduler.Kind == SchedulerKind.Static
-            ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
-            : BlocksFor(_requests.Prompt(id) + _requests.Delivered(id) - shared);
-        return own + pin;
-    }
-
-    /// <summary>The admitted request starts using the first <paramref name="hit"/> cached blocks of its prompt.</summary>
-    private void PinHit(int id, int hit)
-    {
-        Workload.PromptIdentity identity = _requests.Identity(id);
-        for (int b = 0; b < hit; b++)
-        {
-            _cache!.Pin(identity.BlockKey(b, (b + 1) * _blockTokens));
-        }
-
-        _requests.SetCacheBlocks(id, hit, 0);
-    }
-
-    /// <summary>
-    /// A sequence finished its prompt: its full prompt blocks after the hit enter the cache (while nobody else cached
-    /// them first), so later prompts with the same start can use them — even while this one still runs.
-    /// </summary>
-    private void CacheComputedPrompt(int id)
-    {
-        Workload.PromptIdentity identity = _requests.Identity(id);
-        int hit = _requests.CacheHitBlocks(id);
-        int full = _requests.Prompt(id) / _blockTokens;
-        int owned = 0;
-        for (int b = hit; b < full; b++)
-        {
-            long key = identity.BlockKey(b, (b + 1) * _blockTokens);
-            if (key == long.MinValue || !_cache!.TryAdd(key))
-            {
-                break;
-            }
-
-            owned++;
-        }
-
-        _requests.SetCacheBlocks(id, hit, owned);
-    }
-
-    /// <summary>
-    /// A sequence leaves (finished or preempted): it stops using its cached blocks. A hit block nobody uses any more is
-    /// free again (evictable); a block it entered that others still use stays allocated, now the cache's.
-    /// </summary>
-    private void ReleaseCached(int id, bool finished)
-    {
-        Workload.PromptIdentity identity = _requests.Identity(id);
-        int hit = _requests.CacheHitBlocks(id), owned = _requests.CacheOwnedBlocks(id);
-        if (finished && identity.Conversation)
-        {
-            // A conversation's next prompt starts with this whole turn: its answer's full blocks stay cached (unused,
-            // so free space that holds them), after the prompt blocks already entered.
-            int full = (_requests.Prompt(id) + _requests.Output(id)) / _blockTokens;
-            for (int b = hit + owned; b < full; b++)
-            {
-                long key = identity.BlockKey(b, (b + 1) * _blockTokens);
-                if (!_cache!.TryAdd(key))
-                {
-                    break;
-                }
-
-                _cache.Unpin(key);
-            }
-        }
-
-        for (int b = 0; b < hit; b++)
-        {
-            FreeBlocks += _cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 1 : 0;
-        }
-
-        for (int b = hit; b < hit + owned; b++)
-        {
-            FreeBlocks -= _cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 0 : 1;
-        }
-
-        _requests.SetCacheBlocks(id, 0, 0);
-    }
-
-    /// <summary>Evictable cached blocks are free space; when the truly free ones run out, the oldest are forgotten.</summary>
-    private void EvictToFit()
-    {
-        if (_cache is not null && _cache.Evictable > FreeBlocks)
-        {
-            _cache.Evict(_cache.Evictable - FreeBlocks);
         }
     }
 
@@ -491,7 +326,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         bool admissionBlocked = _scheduler.Kind == SchedulerKind.Static
             || _waiting.Count == 0
             || n >= _scheduler.MaxSequences
-            || AdmissionNeed((int)_waiting.Peek(), out _, out _, out _, out _) > FreeBlocks;
+            || _kv.Plan((int)_waiting.Peek(), _scheduler.Kind).Need > FreeBlocks;
         if (!admissionBlocked)
         {
             return false;
@@ -503,7 +338,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         int k = _batch.MinRemaining();
         if (_scheduler.Kind != SchedulerKind.Static)
         {
-            k = (int)Math.Min(k, (long)_blockTokens * ((FreeBlocks - (_cache?.Evictable ?? 0)) / n));
+            k = (int)Math.Min(k, (long)_blockTokens * (_kv.TrulyFree / n));
         }
 
         if (k < 2)
@@ -686,10 +521,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         if (_batch.IsDecoding(i))
         {
             _prefilling--;
-            if (_cache is not null)
-            {
-                CacheComputedPrompt(_batch.Request[i]);
-            }
+            _kv.PromptComputed(_batch.Request[i]);
 
             _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
             _requests.MarkFirstToken(_batch.Request[i], now);
@@ -752,12 +584,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 _prefilling--;
             }
 
-            if (_cache is not null)
-            {
-                ReleaseCached(id, finished: true);
-            }
-
-            FreeBlocks += _batch.Blocks[i];
+            _kv.Release(id, _batch.Blocks[i], finished: true);
             if (_requests.Stage(id) != RequestStage.Prefill)
             {
                 _metrics.RecordCompletion(_requests, id, now);
@@ -775,7 +602,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _batch.RemoveAt(_finished[f]);
         }
 
-        EvictToFit();
         Debug.Assert(FreeBlocks >= 0 && FreeBlocks <= TotalBlocks, "KV blocks stay within capacity");
     }
 
@@ -790,8 +616,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         int grown = _batch.TryGrowOneBlockEach(FreeBlocks);
         if (grown >= 0)
         {
-            FreeBlocks -= grown;
-            EvictToFit();
+            _kv.Take(grown);
             return;
         }
 
@@ -808,7 +633,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 continue;
             }
 
-            int extra = BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
+            int extra = _kv.BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
             while (extra > FreeBlocks && _batch.Count - 1 > i)
             {
                 PreemptLast();
@@ -820,12 +645,9 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 return;
             }
 
-            FreeBlocks -= extra;
+            _kv.Take(extra);
             _batch.AddBlocks(i, extra);
         }
-
-        EvictToFit();
-        Debug.Assert(FreeBlocks >= 0, "KV blocks never go negative");
     }
 
     private void PreemptLast()
@@ -836,13 +658,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _prefilling--;
         }
 
-        if (_cache is not null)
-        {
-            ReleaseCached(_batch.Request[last], finished: false);
-        }
-
-        FreeBlocks += _batch.Blocks[last];
-        EvictToFit();
+        _kv.Release(_batch.Request[last], _batch.Blocks[last], finished: false);
         _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
         _requests.ClearTransferred(_batch.Request[last]);
         _waiting.PushFront(_batch.Request[last]);

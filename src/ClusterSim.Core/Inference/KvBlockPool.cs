@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Inference;
+
+/// <summary>
+/// A replica's paged KV cache: blocks free and in use, and — with prefix caching — the cached blocks sequences share
+/// (reference-counted; unused ones count as free space until an allocation needs them) and the host tier evicted ones go
+/// to. It does the block accounting for admission, growth and release; the replica decides when.
+/// </summary>
+public sealed class KvBlockPool
+{
+    private readonly RequestTable _requests;
+    private readonly int _blockTokens;
+    private readonly double _hostSecondsPerBlock;
+
+    /// <summary>Builds the pool for a deployment and its scheduler's caching options.</summary>
+    public KvBlockPool(ServingDeployment deployment, SchedulerOptions scheduler, RequestTable requests)
+    {
+        _requests = requests;
+        _blockTokens = deployment.KvBlockTokens;
+        Total = deployment.KvBlocks;
+        Free = Total;
+        if (scheduler.PrefixCaching)
+        {
+            HostKvTier? host = HostTier(deployment, scheduler);
+            Cache = new PrefixCache(host);
+            if (host is not null)
+            {
+                // Each accelerator copies its share of a block over its own host link.
+                _hostSecondsPerBlock = deployment.KvBlockBytes / (deployment.Accelerator.HostLinkGBps!.Value * 1e9 * deployment.Accelerators);
+            }
+        }
+    }
+
+    /// <summary>Blocks in all.</summary>
+    public int Total { get; }
+
+    /// <summary>Blocks no sequence uses (cached-but-unused ones included: they can be evicted).</summary>
+    public int Free { get; private set; }
+
+    /// <summary>Free blocks that hold nothing worth keeping.</summary>
+    public int TrulyFree => Free - (Cache?.Evictable ?? 0);
+
+    /// <summary>The prefix cache; null when prefix caching is off.</summary>
+    public PrefixCache? Cache { get; }
+
+    /// <summary>Blocks that <paramref name="tokens"/> tokens occupy.</summary>
+    public int BlocksFor(int tokens) => (tokens + _blockTokens - 1) / _blockTokens;
+
+    /// <summary>
+    /// What admitting request <paramref name="id"/> would take: its own blocks (the whole sequence under static
+    /// batching), plus cached blocks it would pin; a sampled sibling's shared prompt or the cached leading blocks are
+    /// neither prefilled nor allocated, and blocks found next in host memory are allocated and copied back.
+    /// </summary>
+    public KvAdmission Plan(int id, SchedulerKind kind)
+    {
+        int shared = _requests.SharedPrefix(id);
+        int hit = 0, pin = 0, loaded = 0;
+        if (Cache is not null && shared == 0)
+        {
+            // The longest run of leading blocks already cached; the prompt's last token is always computed.
+            Workload.PromptIdentity identity = _requests.Identity(id);
+            int most = (_requests.Prompt(id) - 1) / _blockTokens;
+            while (hit < most)
+            {
+                long key = identity.BlockKey(hit, (hit + 1) * _blockTokens);
+                if (key == long.MinValue || !Cache.Contains(key))
+                {
+                    break;
+                }
+
+                pin += Cache.IsEvictable(key) ? 1 : 0;
+                hit++;
+            }
+
+            shared = hit * _blockTokens;
+            if (Cache.Host is { } host)
+            {
+                while (hit + loaded < most && host.Contains(identity.BlockKey(hit + loaded, (hit + loaded + 1) * _blockTokens)))
+                {
+                    loaded++;
+                }
+            }
+        }
+
+        int own = kind == SchedulerKind.Static
+            ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
+            : BlocksFor(_requests.Prompt(id) + _requests.Delivered(id) - shared);
+        return new KvAdmission(own + pin, shared, hit, pin, loaded);
+    }
+
+    /// <summary>Admits request <paramref name="id"/> as planned: pins its hit, takes its blocks; returns the seconds its host blocks take to copy back.</summary>
+    public double Admit(int id, in KvAdmission plan)
+    {
+        if (Cache is not null)
+        {
+            Workload.PromptIdentity identity = _requests.Identity(id);
+            for (int b = 0; b < plan.Hit; b++)
+            {
+                Cache.Pin(identity.BlockKey(b, (b + 1) * _blockTokens));
+            }
+
+            _requests.SetCacheBlocks(id, plan.Hit, 0);
+        }
+
+        Take(plan.Need);
+        return plan.Loaded * _hostSecondsPerBlock;
+    }
+
+    /// <summary>Allocates <paramref name="blocks"/> blocks (evicting unused cached ones if the truly free run out).</summary>
+    public void Take(int blocks)
+    {
+        Free -= blocks;
+        EvictToFit();
+        Debug.Assert(Free >= 0, "KV blocks never go negative");
+    }
+
+    /// <summary>
+    /// A sequence finished its prompt: its full prompt blocks after the hit enter the cache (while nobody else cached
+    /// them first), so later prompts with the same start can use them — even while this one still runs.
+    /// </summary>
+    public void PromptComputed(int id)
+    {
+        if (Cache is null)
+        {
+            return;
+        }
+
+        Workload.PromptIdentity identity = _requests.Identity(id);
+        int hit = _requests.CacheHitBlocks(id);
+        int full = _requests.Prompt(id) / _blockTokens;
+        int owned = 0;
+        for (int b = hit; b < full; b++)
+        {
+            long key = identity.BlockKey(b, (b + 1) * _blockTokens);
+            if (key == long.MinValue || !Cache.TryAdd(key))
+            {
+                break;
+            }
+
+            owned++;
+        }
+
+        _requests.SetCacheBlocks(id, hit, owned);
+    }
+
+    /// <summary>
+    /// A sequence holding <paramref name="ownBlocks"/> blocks leaves (finished or preempted). It stops using its cached
+    /// blocks: a hit block nobody uses any more is free again (evictable); a block it entered that others still use
+    /// stays allocated, now the cache's. A finished conversation turn leaves its answer's blocks cached for the next.
+    /// </summary>
+    public void Release(int id, int ownBlocks, bool finished)
+    {
+        if (Cache is not null)
+        {
+            ReleaseCached(id, finished);
+        }
+
+        Free += ownBlocks;
+        EvictToFit();
+        Debug.Assert(Free >= 0 && Free <= Total, "KV blocks stay within capacity");
+    }
+
+    /// <summary>Leading blocks of a prompt this pool's cache holds (0 without a cache).</summary>
+    public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens)
+    {
+        int hit = 0;
+        if (Cache is not null)
+        {
+            int most = (promptTokens - 1) / _blockTokens;
+            while (hit < most && Cache.Contains(prompt.BlockKey(hit, (hit + 1) * _blockTokens)))
+            {
+                hit++;
+            }
+        }
+
+        return hit;
+    }
+
+    private void ReleaseCached(int id, bool finished)
+    {
+        Workload.PromptIdentity identity = _requests.Identity(id);
+        int hit = _requests.CacheHitBlocks(id), owned = _requests.CacheOwnedBlocks(id);
+        if (finished && identity.Conversation)
+        {
+            // The next turn's prompt starts with this whole turn: its answer's full blocks stay cached (unused, so
+            // free space that holds them), after the prompt blocks already entered.
+            int full = (_requests.Prompt(id) + _requests.Output(id)) / _blockTokens;
+            for (int b = hit + owned; b < full; b++)
+            {
+                long key = identity.BlockKey(b, (b + 1) * _blockTokens);
+                if (!Cache!.TryAdd(key))
+                {
+                    break;
+                }
+
+                Cache.Unpin(key);
+            }
+        }
+
+        for (int b = 0; b < hit; b++)
+        {
+            Free += Cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 1 : 0;
+        }
+
+        for (int b = hit; b < hit + owned; b++)
+        {
+            Free -= Cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 0 : 1;
+        }
+
+        _requests.SetCacheBlocks(id, 0, 0);
+    }
+
+    /// <summary>Evictable cached blocks are free space; when the truly free ones run out, the oldest are forgotten.</summary>
+    private void EvictToFit()
+    {
+        if (Cache is not null && Cache.Evictable > Free)
+        {
+            Cache.Evict(Cache.Evictable - Free);
+        }
+    }
+
+    /// <summary>The host tier for the scheduler's KV offload, sized in this deployment's blocks; null without offload.</summary>
+    private static HostKvTier? HostTier(ServingDeployment deployment, SchedulerOptions scheduler)
+    {
+        if (scheduler.HostKvBytes <= 0)
+        {
+            return null;
+        }
+
+        if (deployment.Accelerator.HostLinkGBps is not > 0)
+        {
+            throw new ArgumentException($"{deployment.Accelerator.Id} has no host link bandwidth in the catalog (host_link_gb_s), which KV offload needs");
+        }
+
+        return new HostKvTier((int)Math.Min(int.MaxValue, scheduler.HostKvBytes / deployment.KvBlockBytes));
+    }
+}
