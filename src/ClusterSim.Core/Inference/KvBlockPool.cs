@@ -49,11 +49,11 @@ public sealed class KvBlockPool
     public int BlocksFor(int tokens) => (tokens + _blockTokens - 1) / _blockTokens;
 
     /// <summary>
-    /// What admitting request <paramref name="id"/> would take: its own blocks (the whole sequence under static
-    /// batching), plus cached blocks it would pin; a sampled sibling's shared prompt or the cached leading blocks are
+    /// What admitting request <paramref name="id"/> would take: its own blocks (the whole sequence when
+    /// <paramref name="reserveWhole"/>, as static batching does), plus cached blocks it would pin; a sampled sibling's shared prompt or the cached leading blocks are
     /// neither prefilled nor allocated, and blocks found next in host memory are allocated and copied back.
     /// </summary>
-    public KvAdmission Plan(int id, SchedulerKind kind)
+    public KvAdmission Plan(int id, bool reserveWhole)
     {
         int shared = _requests.SharedPrefix(id);
         int hit = 0, pin = 0, loaded = 0;
@@ -84,7 +84,7 @@ public sealed class KvBlockPool
             }
         }
 
-        int own = kind == SchedulerKind.Static
+        int own = reserveWhole
             ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
             : BlocksFor(_requests.Prompt(id) + _requests.Delivered(id) - shared);
         return new KvAdmission(own + pin, shared, hit, pin, loaded);

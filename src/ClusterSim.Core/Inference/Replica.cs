@@ -39,6 +39,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool _decodeOnlyIteration;   // the iteration in flight has no prefill: every sequence decodes one token
     private readonly int[] _finished;   // scratch: batch indices retired this iteration
     private readonly KvBlockPool _kv;
+    private readonly Scheduling.BatchScheduler _batching;
     private double _pendingLoadSeconds;   // host-to-device KV copies the next iteration waits for
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
@@ -62,6 +63,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _macroStepping = macroStepping;
         _blockTokens = model.Deployment.KvBlockTokens;
         _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
+        _batching = Scheduling.BatchScheduler.Create(_scheduler);
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
         _finished = new int[_scheduler.MaxSequences];
     }
@@ -103,7 +105,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         {
             BeginIteration(simulator.Now);
         }
-        else if (_macroIterations > 0 && wasEmpty && _batch.Count < _scheduler.MaxSequences && _scheduler.Kind != SchedulerKind.Static)
+        else if (_macroIterations > 0 && wasEmpty && _batch.Count < _scheduler.MaxSequences && _batching.JoinsRunningBatch)
         {
             ShortenMacroStep(simulator.Now);
         }
@@ -229,7 +231,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     private void Admit(long now)
     {
-        if (_scheduler.Kind == SchedulerKind.Static && _batch.Count > 0)
+        if (!_batching.JoinsRunningBatch && _batch.Count > 0)
         {
             return;
         }
@@ -248,7 +250,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             int delivered = _requests.Delivered(id);
             int promptLength = _requests.Prompt(id) + delivered;
-            KvAdmission plan = _kv.Plan(id, _scheduler.Kind);
+            KvAdmission plan = _kv.Plan(id, reserveWhole: !_batching.GrowsKv);
             if (plan.Need > FreeBlocks)
             {
                 break;
@@ -278,41 +280,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private int PlanPrefill()
     {
         Debug.Assert(_prefilling == Enumerable.Range(0, _batch.Count).Count(i => !_batch.IsDecoding(i)), "the prefilling count matches the batch");
-        int decoding = _batch.Count - _prefilling;
-        bool anyPrefill = _prefilling > 0;
-        _pendingPrefill = anyPrefill;
-        if (!anyPrefill)
-        {
-            _decodesRun = true;
-            return 0;
-        }
-
-        bool chunked = _scheduler.Kind == SchedulerKind.ChunkedPrefill;
-        _decodesRun = chunked;
-        int budget = chunked ? Math.Max(0, _scheduler.MaxBatchedTokens - decoding) : _scheduler.MaxBatchedTokens;
-        bool limitTokens = _scheduler.Kind != SchedulerKind.Static;
-        int total = 0;
-        foreach (int i in _batch.Selected(Selection.Prefilling))
-        {
-            // Prompts are chunked in batch order until the token budget is spent.
-            int remaining = _batch.PromptLength[i] - _batch.Prefilled[i];
-            int chunk = chunked ? Math.Min(remaining, budget) : remaining;
-            if (chunk <= 0 || (limitTokens && !chunked && total > 0 && total + chunk > budget))
-            {
-                break;
-            }
-
-            _batch.Chunk[i] = chunk;
-            budget -= chunk;
-            total += chunk;
-        }
-
-        if (total == 0)
-        {
-            _decodesRun = true;
-        }
-
-        return total;
+        _pendingPrefill = _prefilling > 0;
+        return _batching.PlanPrefill(_batch, _prefilling, out _decodesRun);
     }
 
     private bool TryStartMacroStep(long now)
@@ -323,10 +292,10 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             return false;
         }
 
-        bool admissionBlocked = _scheduler.Kind == SchedulerKind.Static
+        bool admissionBlocked = !_batching.JoinsRunningBatch
             || _waiting.Count == 0
             || n >= _scheduler.MaxSequences
-            || _kv.Plan((int)_waiting.Peek(), _scheduler.Kind).Need > FreeBlocks;
+            || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > FreeBlocks;
         if (!admissionBlocked)
         {
             return false;
@@ -336,7 +305,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         // Only truly free blocks count: growth into evictable cached ones would evict them one iteration at a time, in
         // an order against the completions at the stretch's end that one event could not reproduce.
         int k = _batch.MinRemaining();
-        if (_scheduler.Kind != SchedulerKind.Static)
+        if (_batching.GrowsKv)
         {
             k = (int)Math.Min(k, (long)_blockTokens * (_kv.TrulyFree / n));
         }
@@ -607,7 +576,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     private void GrowKvOrPreempt()
     {
-        if (_scheduler.Kind == SchedulerKind.Static)
+        if (!_batching.GrowsKv)
         {
             return;
         }

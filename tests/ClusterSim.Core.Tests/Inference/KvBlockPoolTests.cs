@@ -16,7 +16,7 @@ public class KvBlockPoolTests
     {
         var (pool, requests) = Pool(caching: false);
         int id = requests.Add(0, 1000, 100);
-        KvAdmission plan = pool.Plan(id, SchedulerKind.ChunkedPrefill);
+        KvAdmission plan = pool.Plan(id, reserveWhole: false);
         Assert.Equal(63, plan.Need);   // ⌈1000 / 16⌉
         Assert.Equal(0, plan.Shared);
         pool.Admit(id, plan);
@@ -32,12 +32,12 @@ public class KvBlockPoolTests
         var identity = new PromptIdentity(-1, 0, 7);
         int first = requests.Add(0, 1000, 100);
         requests.SetIdentity(first, identity);
-        pool.Admit(first, pool.Plan(first, SchedulerKind.ChunkedPrefill));
+        pool.Admit(first, pool.Plan(first, reserveWhole: false));
         pool.PromptComputed(first);                      // 62 full blocks enter the cache, still the first's
 
         int second = requests.Add(0, 1000, 100);
         requests.SetIdentity(second, identity);
-        KvAdmission plan = pool.Plan(second, SchedulerKind.ChunkedPrefill);
+        KvAdmission plan = pool.Plan(second, reserveWhole: false);
         Assert.Equal(62, plan.Hit);                      // all but the block holding the last token
         Assert.Equal(0, plan.Pin);                       // in use by the first, so pinning takes nothing
         Assert.Equal(1, plan.Need);
