@@ -226,7 +226,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _pendingLoadSeconds = 0;
         }
 
-        _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, nanos), this, IterationEnd, Id, priority: 1);
+        _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, nanos), this, IterationEnd, Id, EventPriority.IterationEnd);
     }
 
     private void Admit(long now)
@@ -363,7 +363,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         _macroIterations = k;
-        _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, priority: 1);
+        _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, EventPriority.IterationEnd);
         return true;
     }
 
@@ -379,7 +379,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 {
                     _simulator!.Cancel(_endEvent);
                     _macroIterations = j + 1;
-                    _endEvent = _simulator.ScheduleAt(t, this, IterationEnd, Id, priority: 1);
+                    _endEvent = _simulator.ScheduleAt(t, this, IterationEnd, Id, EventPriority.IterationEnd);
                 }
 
                 return;

@@ -146,7 +146,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         }
 
         ScheduleNextOpenArrival();
-        _simulator.ScheduleAt(0, this, SampleEvent, priority: 2);
+        _simulator.ScheduleAt(0, this, SampleEvent, priority: EventPriority.Sample);
         _simulator.Run();
 
         long start = Math.Max(0, _firstArrival);
@@ -515,7 +515,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.CloseLatencyWindow(now);
         if (_requests.InFlight > 0 || simulator.PendingCount > 0)
         {
-            simulator.Schedule(SimTime.FromSeconds(_scenario.SeriesIntervalSeconds), this, SampleEvent, priority: 2);
+            simulator.Schedule(SimTime.FromSeconds(_scenario.SeriesIntervalSeconds), this, SampleEvent, priority: EventPriority.Sample);
         }
     }
 }
