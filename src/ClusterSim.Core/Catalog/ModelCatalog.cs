@@ -45,6 +45,12 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 PublishedTotalParameters = row.Number("published_total", 0),
                 PublishedActiveParameters = row.Number("published_active", 0),
                 Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
+                NativePrecision = row.Text("native_precision", required: false) switch
+                {
+                    "" => null,
+                    string text when Enum.TryParse(text, ignoreCase: true, out Precision p) && Enum.IsDefined(p) => p,
+                    string text => throw new CatalogException(table.Source, row.Line, "native_precision", $"'{text}' is not one of bf16, fp8, int8, int4"),
+                },
                 Source = row.Text("source"),
             };
 

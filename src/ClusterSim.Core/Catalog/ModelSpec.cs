@@ -46,6 +46,9 @@ public sealed record ModelSpec
     public double PublishedActiveParameters { get; init; }
     public required string Source { get; init; }
 
+    /// <summary>The weight format the model was released in (FP8 for DeepSeek-V3, 4-bit for gpt-oss); null for 16-bit.</summary>
+    public Precision? NativePrecision { get; init; }
+
     /// <summary>Other names for this model (Hugging Face ids), so measured runs and traces can name it as they do.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 

@@ -88,4 +88,14 @@ public class ReplayTests
         Assert.Equal("x", experiment);
         Assert.Contains("acme/Nonexistent-9B", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_model_released_in_four_bits_replays_in_four_bits_when_the_dtype_is_unpublished()
+    {
+        const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean\nx,all,openai/gpt-oss-120b,H100,1,2,60,500,100\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.Equal(ClusterSim.Core.Catalog.Precision.INT4, cases[0].Deployment.Weights);
+        Assert.Contains(cases[0].Corrections, c => c.Contains("as the model was released", StringComparison.Ordinal));
+    }
 }
