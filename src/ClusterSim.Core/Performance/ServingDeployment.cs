@@ -18,7 +18,7 @@ public sealed record ServingDeployment
     public Precision Weights { get; init; } = Precision.BF16;
     public Precision KvCache { get; init; } = Precision.BF16;
     /// <summary>Expert routing and placement for a mixture-of-experts model; null uses the uniform expectation.</summary>
-    public Inference.Moe.MoeRoutingOptions? MoeRouting { get; init; }
+    public Moe.MoeRoutingOptions? MoeRouting { get; init; }
 
     public EfficiencyFactors Efficiency { get; init; } = new();
 

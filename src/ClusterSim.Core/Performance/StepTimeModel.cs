@@ -130,7 +130,7 @@ public sealed class StepTimeModel
     /// share), the accelerator with the most distinct experts to read sets the expert weight traffic, and the
     /// dispatch/combine all-to-alls are added.
     /// </summary>
-    public IterationTerms Terms(in BatchShape shape, in Inference.Moe.RoutingOutcome routing)
+    public IterationTerms Terms(in BatchShape shape, in Moe.RoutingOutcome routing)
     {
         if (shape.NewTokens == 0 || _moeLayers == 0 || routing.IsNone)
         {
@@ -151,7 +151,7 @@ public sealed class StepTimeModel
     public IterationCost Iteration(in BatchShape shape) => shape.NewTokens == 0 ? default : Terms(shape).Cost;
 
     /// <summary>The cost of one iteration with sampled expert routing.</summary>
-    public IterationCost Iteration(in BatchShape shape, in Inference.Moe.RoutingOutcome routing) =>
+    public IterationCost Iteration(in BatchShape shape, in Moe.RoutingOutcome routing) =>
         shape.NewTokens == 0 ? default : Terms(shape, routing).Cost;
 
     /// <summary>The same iteration for a dense model with this model's active parameters (all weights read every time).</summary>

@@ -21,7 +21,7 @@ public sealed record TrainingJob
     public TrainingEfficiency Efficiency { get; init; } = new();
 
     /// <summary>Expert popularity and placement for an MoE model; null assumes perfectly balanced experts.</summary>
-    public Inference.Moe.MoeRoutingOptions? ExpertRouting { get; init; }
+    public Moe.MoeRoutingOptions? ExpertRouting { get; init; }
     public FailureModel Failures { get; init; } = new();
     public CheckpointPolicy Checkpoints { get; init; } = new();
 

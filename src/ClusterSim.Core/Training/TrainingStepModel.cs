@@ -109,7 +109,7 @@ public static class TrainingStepModel
             return 1;
         }
 
-        var router = new Inference.Moe.ExpertRouter(model.Experts, model.TopK, ep, routing, new Engine.RandomStreams(0).For("training.moe"));
+        var router = new Moe.ExpertRouter(model.Experts, model.TopK, ep, routing, new Engine.RandomStreams(0).For("training.moe"));
         int tokens = job.Plan.MicroBatchSize * job.SequenceLength * ep / job.Plan.TensorParallel;
         return Enumerable.Range(0, 32).Average(i => router.Route(tokens, i).Imbalance);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ClusterSim.Core.Catalog;
-using ClusterSim.Core.Inference.Moe;
+using ClusterSim.Core.Moe;
 using YamlDotNet.RepresentationModel;
 using static ClusterSim.Experiments.Files.ResolvedSections;
 

@@ -1,5 +1,5 @@
 using ClusterSim.Core.Catalog;
-using ClusterSim.Core.Inference.Moe;
+using ClusterSim.Core.Moe;
 using ClusterSim.Core.Training;
 
 namespace ClusterSim.Core.Tests.Training;

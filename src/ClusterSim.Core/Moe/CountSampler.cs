@@ -1,4 +1,4 @@
-namespace ClusterSim.Core.Inference.Moe;
+namespace ClusterSim.Core.Moe;
 
 /// <summary>
 /// Counter-based random numbers (SplitMix64 of seed and a counter): the draws of iteration i do not depend on how

@@ -1,6 +1,6 @@
 using ClusterSim.Core.Engine;
 
-namespace ClusterSim.Core.Inference.Moe;
+namespace ClusterSim.Core.Moe;
 
 /// <summary>
 /// Routes an iteration's tokens to experts in bulk: k·T expert choices split over the experts by a multinomial

@@ -1,4 +1,4 @@
-namespace ClusterSim.Core.Inference.Moe;
+namespace ClusterSim.Core.Moe;
 
 /// <summary>How a mixture-of-experts replica routes tokens and places experts on its accelerators.</summary>
 public sealed record MoeRoutingOptions

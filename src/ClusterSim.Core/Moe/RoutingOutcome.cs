@@ -1,4 +1,4 @@
-namespace ClusterSim.Core.Inference.Moe;
+namespace ClusterSim.Core.Moe;
 
 /// <summary>
 /// One iteration's routing: the busiest accelerator's routed tokens over the mean (imbalance ≥ 1), the most distinct

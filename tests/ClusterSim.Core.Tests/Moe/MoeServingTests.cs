@@ -1,10 +1,10 @@
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
-using ClusterSim.Core.Inference.Moe;
+using ClusterSim.Core.Moe;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Performance;
 
-namespace ClusterSim.Core.Tests.Inference.Moe;
+namespace ClusterSim.Core.Tests.Moe;
 
 public class MoeServingTests
 {

@@ -1,4 +1,4 @@
-namespace ClusterSim.Core.Inference.Moe;
+namespace ClusterSim.Core.Moe;
 
 /// <summary>How unevenly tokens prefer experts.</summary>
 public enum ExpertPopularity

@@ -1,7 +1,7 @@
 using ClusterSim.Core.Engine;
-using ClusterSim.Core.Inference.Moe;
+using ClusterSim.Core.Moe;
 
-namespace ClusterSim.Core.Tests.Inference.Moe;
+namespace ClusterSim.Core.Tests.Moe;
 
 public class ExpertRouterTests
 {
