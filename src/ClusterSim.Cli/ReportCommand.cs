@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClusterSim.Cli.Browser;
 using ClusterSim.Reporting.Report;
 
 namespace ClusterSim.Cli;

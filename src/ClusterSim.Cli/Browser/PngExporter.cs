@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace ClusterSim.Reporting.Report;
+namespace ClusterSim.Cli.Browser;
 
 /// <summary>
 /// Opens a report in headless Chromium through Playwright, records console errors and every chart's rendered

@@ -1,8 +1,9 @@
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
+using ClusterSim.Cli.Browser;
 using ClusterSim.Reporting.Report;
 
-namespace ClusterSim.Reporting.Tests.Report;
+namespace ClusterSim.Cli.Tests.Browser;
 
 /// <summary>Opens the reports of the shipped experiments in headless Chromium (Debian 'chromium', installed by .ci/run).</summary>
 public class HtmlReportBrowserTests
