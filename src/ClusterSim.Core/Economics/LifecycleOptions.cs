@@ -34,7 +34,7 @@ public sealed record LifecycleOptions
     /// <summary>Yearly gain in tokens per second per replica from software (MLPerf: 1.44× in a year on the same H100s).</summary>
     public double SoftwareGainPerYear { get; init; }
 
-    /// <summary>Days between serving launch and the start of training (0: serving starts when training ends).</summary>
+    /// <summary>Days from the end of training to the serving launch (0: serving starts when training ends).</summary>
     public double LaunchDelayDays { get; init; }
 
     /// <summary>Throws when a field is out of range.</summary>

@@ -46,7 +46,11 @@ public sealed class Simulator
     /// <summary>True when the event behind <paramref name="handle"/> has neither fired nor been cancelled.</summary>
     public bool IsPending(EventHandle handle) => _queue.IsPending(handle);
 
-    /// <summary>Fires events in order until the queue is empty or the next event is later than <paramref name="until"/>; the clock then reads <paramref name="until"/> (or the last event time when the queue ran dry first).</summary>
+    /// <summary>
+    /// Fires events in order until the queue is empty or the next event is later than <paramref name="until"/>. With a
+    /// finite <paramref name="until"/> the clock then reads it, whether or not the queue ran dry first; without one it
+    /// reads the last event's time.
+    /// </summary>
     public void Run(long until = long.MaxValue)
     {
         while (_queue.PeekTime <= until && Step())
