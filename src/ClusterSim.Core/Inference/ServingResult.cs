@@ -42,7 +42,7 @@ public sealed record ServingResult : ISimulationResult
     /// <summary>Closed loop: completions per second while the loop was still issuing requests (excludes the final drain); NaN otherwise.</summary>
     public double SustainedRequestsPerSecond { get; init; }
 
-    /// <summary>Arrived = completed + dropped + in flight (measured over all requests, warm-up included).</summary>
+    /// <summary>Arrived = completed + dropped, with nothing left in flight once every event has run (over all requests, warm-up included).</summary>
     public bool Conserved { get; init; }
 
     /// <summary>Named scalar metrics in a stable order, for tables, CSV and JSON.</summary>
