@@ -10,8 +10,8 @@ namespace ClusterSim.Bench;
 [MemoryDiagnoser]
 public class ServingRunBenchmark
 {
-    /// <summary>80 % of the saturation rate the scale harness measures for this replica (61.1 requests/s).</summary>
-    private const double Rate = 48.9;
+    /// <summary>80 % of the saturation rate the scale harness measures for this replica (46.1 requests/s with the vLLM-fitted calibration).</summary>
+    private const double Rate = 36.9;
 
     [Params(20_000, 200_000)]
     public int Requests { get; set; }
