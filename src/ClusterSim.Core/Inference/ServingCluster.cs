@@ -49,7 +49,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     public long ClientTimeoutNanos { get; }
 
     /// <inheritdoc />
-    public long NextArrivalHint => _nextArrivalAt == long.MaxValue ? long.MaxValue : _nextArrivalAt + _frontEndNanos;
+    public long NextArrivalHint => _nextArrivalAt;
 
     /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
     public ServingCluster(ServingScenario scenario)
@@ -145,7 +145,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             _generated++;
         }
 
-        ScheduleNextOpenArrival();
+        ScheduleNextOpenArrival(0);
         _simulator.ScheduleAt(0, this, SampleEvent, priority: EventPriority.Sample);
         _simulator.Run();
 
@@ -189,12 +189,17 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         switch (simEvent.Kind)
         {
             case ArrivalEvent:
+            {
+                // Open arrivals fire when the engine sees them, the front end's latency after the client sent them.
+                long sent = simulator.Now - _frontEndNanos;
                 _nextArrivalAt = long.MaxValue;
-                Arrive(simulator);
-                ScheduleNextOpenArrival();
+                Arrive(simulator, sent, throughFrontEnd: true);
+                ScheduleNextOpenArrival(sent);
                 break;
+            }
+
             case ClosedLoopArrival:
-                Arrive(simulator);
+                Arrive(simulator, simulator.Now, throughFrontEnd: false);
                 break;
             case KvTransferDone:
                 StartDecode(simulator, (int)simEvent.Argument);
@@ -327,7 +332,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         replica.Enqueue(simulator, id);
     }
 
-    private void ScheduleNextOpenArrival()
+    /// <summary>Draws the next open arrival after the client's time <paramref name="clientNow"/>; its event fires when the engine sees it.</summary>
+    private void ScheduleNextOpenArrival(long clientNow)
     {
         if (_source.IsClosedLoop)
         {
@@ -340,15 +346,15 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             return;
         }
 
-        long gap = _source.NextGap(_simulator.Now);
-        if (gap == long.MaxValue || _simulator.Now + gap > _horizon)
+        long gap = _source.NextGap(clientNow);
+        if (gap == long.MaxValue || clientNow + gap > _horizon)
         {
             _arrivalsOpen = false;
             return;
         }
 
         _generated++;
-        _nextArrivalAt = _simulator.Now + gap;
+        _nextArrivalAt = clientNow + gap + _frontEndNanos;
         _simulator.ScheduleAt(_nextArrivalAt, this, ArrivalEvent);
     }
 
@@ -362,9 +368,12 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         _nextProgressTime = _horizon == long.MaxValue ? long.MaxValue : now + Math.Max(1, _horizon / 100);
     }
 
-    private void Arrive(Simulator simulator)
+    /// <summary>
+    /// A request sent by its client at <paramref name="now"/>; <paramref name="throughFrontEnd"/> when the engine sees it
+    /// already (open arrivals fire after the front end's latency), else it still has the front end ahead.
+    /// </summary>
+    private void Arrive(Simulator simulator, long now, bool throughFrontEnd)
     {
-        long now = simulator.Now;
         if (_firstArrival < 0)
         {
             _firstArrival = now;
@@ -401,7 +410,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         if (_answers is not null && ResponseKey(id) is >= 0 and long key)
         {
             Metrics.ResponseCacheLookups++;
-            if (_answers.TryHit(key, now))
+            if (_answers.TryHit(key, simulator.Now))
             {
                 // A repeated query answered by the front end: a lookup, not an inference.
                 simulator.Schedule(_lookupNanos, this, CachedAnswerEvent, id);
@@ -409,7 +418,14 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             }
         }
 
-        Submit(simulator, id);
+        if (throughFrontEnd)
+        {
+            Dispatch(simulator, id);
+        }
+        else
+        {
+            Submit(simulator, id);
+        }
     }
 
     /// <summary>The key a request's answer is cached under: its prompt's, when equal prompts are equal questions; −1 otherwise.</summary>
