@@ -10,11 +10,11 @@ public class HtmlReportBrowserTests
 {
     public static TheoryData<string> Shipped() => new(Directory.GetFiles(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments"), "*.yaml").Select(Path.GetFileName).Order()!);
 
-    [Theory]
+    [ChromiumTheory]
     [MemberData(nameof(Shipped))]
     public async Task Report_renders_every_chart_without_console_errors(string file)
     {
-        Assert.True(PngExporter.FindChromium() is not null, "Chromium is required for this test: apt-get install chromium (the CI script does)");
+        Assert.True(PngExporter.FindChromium() is not null, "Chromium is required for this test: apt-get install chromium (.ci/run does)");
         Experiment full = ExperimentLoader.Load(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments", file));
         // Enough of each experiment to draw every chart kind it has, kept small so the test stays quick.
         Experiment experiment = full with { Replications = Math.Min(full.Replications, 2), Points = full.Points.Take(3).ToList() };
