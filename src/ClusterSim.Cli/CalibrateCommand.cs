@@ -94,7 +94,7 @@ internal static class CalibrateCommand
                     Id = group.Key.Id,
                     Precision = group.Key.ComputePrecision,
                     Factors = fit.Factors,
-                    FittedOn = string.Join(' ', ReplayReport.Run(members, [], _ => fit.Factors, 1).Scored.Where(o => !o.Saturated).Select(o => o.Row.Name)),
+                    FittedOn = string.Join(' ', members.SelectMany(c => c.FitRows).Select(r => r.Name)),
                     Source = $"clustersim calibrate {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}",
                 });
 

@@ -12,6 +12,7 @@ internal sealed class ConversationTable
     private int[] _free = new int[256];
     private int _freeCount;
     private int _used;
+    private long _serial;   // conversations started so far: each one's cache keys, unique though its slot is reused
 
     /// <summary>Conversations open now.</summary>
     public int Open { get; private set; }
@@ -41,13 +42,11 @@ internal sealed class ConversationTable
 
         _turnsLeft[s] = turns - 1;
         _answer[s] = answer;
-        // The conversation is its own prompt: every block past the shared system prompt is keyed by the session.
+        // Every block past the shared system prompt is keyed by the session; the prompt key holds this table's slot.
         _identity[s] = first with { PromptKey = s, Conversation = true, Session = _serial++ };
         Open++;
         return s;
     }
-
-    private long _serial;
 
     /// <summary>The identity every turn of conversation <paramref name="s"/> shares.</summary>
     public PromptIdentity Identity(int s) => _identity[s];

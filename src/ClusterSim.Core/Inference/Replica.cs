@@ -149,7 +149,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         BeginIteration(now);
     }
 
-
     private void BeginIteration(long now)
     {
         Admit(now);
@@ -491,7 +490,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         {
             _prefilling--;
             _kv.PromptComputed(_batch.Request[i]);
-
             _mayHaveFinished |= _batch.GenerateOne(i) >= _batch.Target[i];
             _requests.MarkFirstToken(_batch.Request[i], now);
             if (_requests.Group(_batch.Request[i]) >= 0)

@@ -176,7 +176,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             EventsFired = _simulator.EventsFired,
             Utilisation = busy / _replicas.Count / (end - start),
             // The run drains every event, so a request still in flight at the end is stuck (in a queue nothing will serve).
-            Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped + _requests.InFlight && _requests.InFlight == 0,
+            Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped && _requests.InFlight == 0,
             SustainedRequestsPerSecond = _lastGeneratedAt > start ? _completedWhenLastGenerated / SimTime.ToSeconds(_lastGeneratedAt - start) : double.NaN,
         };
     }

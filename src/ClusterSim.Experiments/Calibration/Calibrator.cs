@@ -93,7 +93,7 @@ public static class Calibrator
         ReplayReport report = ReplayReport.Run(cases, [], _ => factors, maxStageSeconds);
         double sum = 0;
         int n = 0;
-        foreach (ReplayOutcome o in report.Scored.Where(o => !o.Saturated))
+        foreach (ReplayOutcome o in report.Outcomes.Where(o => o.Case.FitRows.Contains(o.Row)))
         {
             foreach (double error in new[] { o.TtftError, o.ItlError, o.E2eError })
             {

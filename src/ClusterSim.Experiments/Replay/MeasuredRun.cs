@@ -66,6 +66,12 @@ public sealed record MeasuredRun
     public string LikelyProfile { get; init; } = string.Empty;
     public string Notes { get; init; } = string.Empty;
 
+    /// <summary>
+    /// True when queueing dominated the measurement (mean TTFT over a second, or clients timing out): its latencies
+    /// depend on how long the overload lasted more than on step times, so fits leave it out (replays still score it).
+    /// </summary>
+    public bool Saturated => TtftMs > 1000 || FailedRequests > 0;
+
     /// <summary>True for the row summarising a whole run rather than one load stage.</summary>
     public bool IsWholeRun => Stage.Equals("all", StringComparison.OrdinalIgnoreCase);
 

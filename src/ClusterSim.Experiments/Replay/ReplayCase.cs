@@ -64,6 +64,15 @@ public sealed partial record ReplayCase
     /// <summary>The calibration row the deployment's factors came from.</summary>
     public required ServingCalibration Calibration { get; init; }
 
+    /// <summary>
+    /// True for the rows the headline errors are taken over: each load stage of a staged run, or the whole run when it
+    /// had one stage.
+    /// </summary>
+    public bool Scores(MeasuredRun row) => !row.IsWholeRun || Stages.Count == 1 || !Rows.Any(r => !r.IsWholeRun);
+
+    /// <summary>The rows a fit matches: the scored ones whose latency measures step times, not an overload's length.</summary>
+    public IEnumerable<MeasuredRun> FitRows => Rows.Where(r => Scores(r) && !r.Saturated);
+
     /// <summary>True when the run's rate, lengths and durations were all published (<see cref="Assumptions"/> is empty).</summary>
     public bool FullyMeasured => Assumptions.Count == 0;
 

@@ -8,17 +8,8 @@ public sealed record ReplayOutcome(ReplayCase Case, MeasuredRun Row, SimulatedSt
     public double E2eError => Error(Simulated.E2eMs, Row.E2eMs);
     public double ThroughputError => Error(Simulated.OutputTokensPerSecond, Row.ThroughputTokensPerSecond);
 
-    /// <summary>
-    /// True when queueing dominated the measurement (mean TTFT over a second, or clients timing out): its latencies
-    /// depend on how long the overload lasted more than on step times, so fits leave it out (replays still score it).
-    /// </summary>
-    public bool Saturated => Row.TtftMs > 1000 || Row.FailedRequests > 0;
-
-    /// <summary>
-    /// True for the rows the headline errors are taken over: each load stage of a staged run, or the whole run when it
-    /// had one stage.
-    /// </summary>
-    public bool Scored => !Row.IsWholeRun || Case.Stages.Count == 1 || !Case.Rows.Any(r => !r.IsWholeRun);
+    /// <summary>True for the rows the headline errors are taken over (see <see cref="ReplayCase.Scores"/>).</summary>
+    public bool Scored => Case.Scores(Row);
 
     private static double Error(double simulated, double? measured) =>
         measured is > 0 and double m && double.IsFinite(simulated) ? (simulated / m) - 1 : double.NaN;

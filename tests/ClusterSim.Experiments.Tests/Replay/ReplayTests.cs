@@ -57,7 +57,8 @@ public class ReplayTests
         // Llama-2-7B at 4 req/s of 1,081 + 1,448 tokens: 4,068 of 4,800 requests timed out after 300 s; the survivors waited 107 s.
         ReplayOutcome overloaded = Report.Outcomes.Single(o => o.Row.Experiment == "trn-20260217-170634-llama-2-7b");
         Assert.True(overloaded.Scored);
-        Assert.True(overloaded.Saturated);
+        Assert.True(overloaded.Row.Saturated);
+        Assert.DoesNotContain(overloaded.Row, overloaded.Case.FitRows);
         Assert.InRange(overloaded.Simulated.TimedOut, 4068 * 0.8, 4068 * 1.2);
         Assert.InRange(overloaded.E2eError, -0.15, 0.15);
     }

@@ -3,6 +3,8 @@ namespace ClusterSim.Core.Inference.Workload;
 /// <summary>
 /// What a prompt shares with others, for a prefix cache: its first <see cref="GroupTokens"/> tokens are the group's
 /// shared prefix (a system prompt), and prompts with equal <see cref="PromptKey"/> are the same text. −1 means unique.
+/// For a <see cref="Conversation"/> turn the blocks are keyed by <see cref="Session"/>, and <see cref="PromptKey"/> is the
+/// conversation's slot in the serving cluster's table.
 /// </summary>
 public readonly record struct PromptIdentity(long Group, int GroupTokens, long PromptKey)
 {
