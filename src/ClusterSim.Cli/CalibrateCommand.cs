@@ -70,8 +70,14 @@ internal static class CalibrateCommand
                 Console.WriteLine($"skipped {experiment}: {reason}");
             }
 
+            if (cases.Count == 0)
+            {
+                Console.Error.WriteLine("error: no measured run can be simulated with these filters (see the skipped runs above)");
+                return ExitCodes.InvalidInput;
+            }
+
             var rows = new List<ServingCalibration>();
-            foreach (var group in cases.GroupBy(c => (Id: CalibrationId(c), c.Deployment.ComputePrecision)))
+            foreach (var group in cases.GroupBy(c => (Id: c.Deployment.Accelerator.CalibrationId, c.Deployment.ComputePrecision)))
             {
                 var members = group.ToList();
                 Console.WriteLine($"fitting {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
@@ -108,15 +114,21 @@ internal static class CalibrateCommand
                 }
             }
 
-            File.WriteAllText(result.GetValue(output)!, CalibrationCsv.Write(rows));
+            try
+            {
+                File.WriteAllText(result.GetValue(output)!, CalibrationCsv.Write(rows));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: cannot write {result.GetValue(output)}: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
+
             Console.WriteLine($"wrote {result.GetValue(output)}");
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private static string CalibrationId(ReplayCase c) =>
-        c.Deployment.Accelerator.Calibration.Length > 0 ? c.Deployment.Accelerator.Calibration : c.Deployment.Accelerator.Id;
 
     /// <summary>Refits without each experiment (from the same start and budget as the full fit) and replays it with factors that never saw it.</summary>
     private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations)

@@ -28,7 +28,15 @@ internal static class ReplayCommand
             Console.Write(table);
             if (result.GetValue(output) is string path)
             {
-                File.WriteAllText(path, table);
+                try
+                {
+                    File.WriteAllText(path, table);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"error: cannot write {path}: {e.Message}");
+                    return ExitCodes.RunFailed;
+                }
             }
 
             return ExitCodes.Success;

@@ -33,6 +33,9 @@ public sealed record AcceleratorSpec
     /// <summary>The serving calibration this accelerator uses (a key of the calibration catalog); empty when uncalibrated.</summary>
     public string Calibration { get; init; } = string.Empty;
 
+    /// <summary>The calibration id rows for this accelerator are looked up (and fitted) under: its named one, else its own id.</summary>
+    public string CalibrationId => Calibration.Length > 0 ? Calibration : Id;
+
     /// <summary>Other names for this accelerator (MLPerf system names, short forms such as "H100").</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 

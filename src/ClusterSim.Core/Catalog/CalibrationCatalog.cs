@@ -79,8 +79,7 @@ public sealed class CalibrationCatalog
     public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision)
     {
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
-        string id = accelerator.Calibration.Length > 0 ? accelerator.Calibration : accelerator.Id;
-        if (TryGet(id, precision, out ServingCalibration fitted))
+        if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
             return (fitted, null);
         }
