@@ -1,5 +1,13 @@
 using System.CommandLine;
 using ClusterSim.Cli;
+using Spectre.Console;
+
+if (Console.IsOutputRedirected)
+{
+    // A file or a pipe gets plain text: no colour codes, and tables as wide as they need rather than 80 columns.
+    AnsiConsole.Profile.Capabilities.Ansi = false;
+    AnsiConsole.Profile.Width = 240;
+}
 
 try
 {
