@@ -1,3 +1,4 @@
+using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Experiments.Calibration;
@@ -26,7 +27,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
     /// <summary>The parameters named in a comma-separated list; throws naming an unknown one.</summary>
     public static IReadOnlyList<FitParameter> Parse(string names) =>
         names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(n => All.FirstOrDefault(p => p.Name == n) ?? throw new ArgumentException($"unknown parameter '{n}'; known: {string.Join(", ", All.Select(p => p.Name))}"))
+            .Select(n => All.FirstOrDefault(p => p.Name == n) ?? throw new ArgumentException($"unknown parameter '{n}'{ClosestName.Hint(n, All.Select(p => p.Name))}; known: {string.Join(", ", All.Select(p => p.Name))}"))
             .ToList();
 
     /// <summary>The optimiser's unconstrained coordinate for a value (logit for a fraction, log for a positive quantity).</summary>

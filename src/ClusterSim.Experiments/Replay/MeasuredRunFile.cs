@@ -104,9 +104,15 @@ public static class MeasuredRunFile
                 throw new CatalogException(table.Source, line, column, $"'{value}' is not a number");
             }
 
-            return number < min || number > max
-                ? throw new CatalogException(table.Source, line, column, $"{value} is outside [{min}, {max}]")
-                : number;
+            if (number < min || number > max)
+            {
+                string range = max == double.MaxValue
+                    ? string.Create(CultureInfo.InvariantCulture, $"at least {min}")
+                    : string.Create(CultureInfo.InvariantCulture, $"between {min} and {max}");
+                throw new CatalogException(table.Source, line, column, $"{value} is out of range; expected a number {range}");
+            }
+
+            return number;
         }
 
         public bool Flag(string column) => table.Cell(cells, column).ToLowerInvariant() switch
