@@ -8,6 +8,7 @@ using ClusterSim.Experiments.Sweeps;
 using ClusterSim.Reporting.Report;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Cli;
 
@@ -165,7 +166,7 @@ internal static class RunCommand
     /// <summary>Replays the first point's first replication with a recorder and writes its timeline.</summary>
     private static void WriteTrace(string directory, Experiment experiment, PointResult first)
     {
-        if (first.Point.Serving is not { } serving || first.Point.Lifecycle is not null)
+        if (!first.Point.Study.HasRequestTimeline || first.Point.Serving is not { } serving)
         {
             Console.Error.WriteLine("trace: only serving experiments have a request timeline; none written");
             return;
@@ -173,7 +174,7 @@ internal static class RunCommand
 
         var recorder = new ClusterSim.Core.Inference.ServingTraceRecorder();
         long seed = ClusterSim.Core.Engine.RandomStreams.ForReplication(experiment.Seed, 0);
-        new ClusterSim.Core.Inference.ServingCluster(ExperimentRunner.Scenario(serving, first.ArrivalRate, seed) with { Observer = recorder }).Run();
+        new ClusterSim.Core.Inference.ServingCluster(ServingStudy.Scenario(serving, first.ArrivalRate, seed) with { Observer = recorder }).Run();
         string file = Path.Combine(directory, "trace.json");
         AtomicFile.WriteText(file, PerfettoTrace.Json(recorder));
         Console.Error.WriteLine($"trace:   {Path.GetFullPath(file)} (open in ui.perfetto.dev)"

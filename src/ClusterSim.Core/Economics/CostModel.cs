@@ -16,6 +16,10 @@ public sealed record CostModel
     public double Cost(double days, double acceleratorHours, double tdpWatts, double utilisation) =>
         (HourlyRate(days) * acceleratorHours) + (Energy.Kwh(tdpWatts, acceleratorHours, utilisation) * Energy.UsdPerKwh);
 
+    /// <summary>USD for <paramref name="acceleratorHours"/> drawing <paramref name="drawFraction"/> of TDP, capital or rent plus energy.</summary>
+    public double CostAtDraw(double days, double acceleratorHours, double tdpWatts, double drawFraction) =>
+        (HourlyRate(days) * acceleratorHours) + (Energy.KwhAtDraw(tdpWatts, acceleratorHours, drawFraction) * Energy.UsdPerKwh);
+
     /// <summary>Throws when a part is out of range.</summary>
     public CostModel Validated()
     {

@@ -88,14 +88,15 @@ public static class LifecycleModel
         double tdp = training.Job.Accelerator.TdpWatts ?? 0;
         foreach (TrainingSegment s in training.Segments)
         {
-            double utilisation = s.Phase == TrainingPhase.Restart ? 0 : training.Job.PowerFraction;
+            // The same draw as the run's own energy figure: the job's power fraction while it works, idle while it restarts.
+            double draw = s.Phase == TrainingPhase.Restart ? cost.Energy.IdleFraction : training.Job.PowerFraction;
             for (long t = s.Start; t < s.End;)
             {
                 long dayEnd = ((t / (86_400 * SimTime.NanosPerSecond)) + 1) * 86_400 * SimTime.NanosPerSecond;
                 long end = Math.Min(s.End, dayEnd);
                 double hours = accelerators * SimTime.ToSeconds(end - t) / 3600;
                 double day = SimTime.ToSeconds(t) / 86_400;
-                ledger.Book(Math.Min(ledger.Buckets - 1, (int)day), LedgerAccount.Training, hours, cost.Cost(day, hours, tdp, utilisation));
+                ledger.Book(Math.Min(ledger.Buckets - 1, (int)day), LedgerAccount.Training, hours, cost.CostAtDraw(day, hours, tdp, draw));
                 t = end;
             }
         }

@@ -1,5 +1,6 @@
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Metrics;
+using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Core.Training;
 
@@ -34,15 +35,18 @@ public sealed record TrainingResult : ISimulationResult
 
     public double CostUsd => AcceleratorHours * Job.EffectivePricePerHour;
 
-    /// <summary>Facility energy: accelerator power (training draw, idle draw while restarting) × PUE.</summary>
+    /// <summary>
+    /// Facility energy by <see cref="AcceleratorPower"/>, as the lifecycle books it: the job's power fraction of TDP while
+    /// it works, the idle draw while it restarts, times the job's PUE.
+    /// </summary>
     public double EnergyKwh
     {
         get
         {
             double tdp = Job.Accelerator.TdpWatts ?? 0;
-            double busy = WallSeconds - PhaseSeconds(TrainingPhase.Restart);
-            double wattSeconds = Job.Plan.Accelerators * tdp * ((busy * Job.PowerFraction) + (PhaseSeconds(TrainingPhase.Restart) * TrainingRun.IdlePowerFraction));
-            return wattSeconds * Job.Pue / 3.6e6;
+            double restartHours = Job.Plan.Accelerators * PhaseSeconds(TrainingPhase.Restart) / 3600;
+            return AcceleratorPower.Kwh(tdp, AcceleratorHours - restartHours, Job.PowerFraction, Job.Pue)
+                + AcceleratorPower.Kwh(tdp, restartHours, AcceleratorPower.IdleFraction, Job.Pue);
         }
     }
 

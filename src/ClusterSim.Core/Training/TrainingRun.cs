@@ -12,9 +12,6 @@ public sealed class TrainingRun : IEventHandler
 {
     private const int CheckpointDue = 0, CheckpointWritten = 1, Failure = 2, RestartDone = 3, Planned = 4, Finished = 5;
 
-    /// <summary>Share of TDP an accelerator draws while it waits for a restart.</summary>
-    public const double IdlePowerFraction = 0.3;
-
     private readonly TrainingJob _job;
     private readonly Simulator _sim = new();
     private readonly RandomStream _failures;

@@ -1,4 +1,5 @@
 using ClusterSim.Core.Training;
+using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Experiments.Files;
 
@@ -19,4 +20,7 @@ public sealed record ExperimentPoint
 
     /// <summary>Industry trends applied to the simulated lifecycle (base bills), or null.</summary>
     public ClusterSim.Core.Economics.IndustryOptions? Industry { get; init; }
+
+    /// <summary>What this point runs, as its sections decide.</summary>
+    public Study Study => Study.Of(this);
 }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Results;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Results;
 

@@ -1,5 +1,4 @@
 using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Results;
 

@@ -1,5 +1,6 @@
 using ClusterSim.Core.Inference;
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Experiments.Running;
 
@@ -18,6 +19,7 @@ public static class CellCapacity
     public const double Attainment = 0.95;
 
     /// <summary>Output tokens per second per replica at the SLO, and the replicas' busy share there.</summary>
+    /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
     public static (double TokensPerSecond, double Utilisation) Measure(ServingPoint serving, int cellReplicas, long seed)
     {
         ReplicaGroup group = serving.Replicas[0] with { Count = cellReplicas };
@@ -26,7 +28,7 @@ public static class CellCapacity
         ServingResult? best = Attempt(cell, LowestLoad * saturation, seed);
         if (best is null)
         {
-            throw new ArgumentException(
+            throw new UnmeetableSloException(
                 $"serving: {group.Deployment.Model.Id} on {group.Deployment.Accelerator.Id} cannot serve {Attainment:P0} of requests within the SLO (TTFT ≤ {serving.Slo.TtftSeconds} s, TPOT ≤ {serving.Slo.TpotSeconds} s) even at {LowestLoad:P0} load; relax the SLO or use more parallelism");
         }
 
@@ -50,7 +52,7 @@ public static class CellCapacity
 
     private static ServingResult? Attempt(ServingPoint cell, double rate, long seed)
     {
-        ServingResult result = new ServingCluster(ExperimentRunner.Scenario(cell, rate, seed)).Run();
+        ServingResult result = new ServingCluster(ServingStudy.Scenario(cell, rate, seed)).Run();
         ServingMetrics m = result.Metrics;
         bool meets = m.Completed > 0 && m.MeetingSlo >= Attainment * m.Completed;
         return meets ? result : null;

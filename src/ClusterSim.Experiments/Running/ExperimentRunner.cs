@@ -6,6 +6,7 @@ using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Experiments.Running;
 
@@ -54,23 +55,7 @@ public static class ExperimentRunner
     }
 
     /// <summary>One replication of a point, as its seed gives it; serving runs report their share done to <paramref name="share"/>.</summary>
-    internal static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed, IProgress<double>? share = null) =>
-        point.Industry is { } industry ? IndustryRun(point, industry, seed)
-        : point.Lifecycle is not null ? LifecycleRunner.Run(point, seed)
-        : point.Training is { } job ? new TrainingRun(job, seed).Run()
-        : new ServingCluster(Scenario(point.Serving!, rate, seed) with { Progress = share }).Run();
-
-    /// <summary>The industry view on a simulated lifecycle: its training bill and its cost per token set the base year.</summary>
-    private static IndustryResult IndustryRun(ExperimentPoint point, IndustryOptions industry, long seed)
-    {
-        LifecycleResult lifecycle = LifecycleRunner.Run(point, seed);
-        IndustryOptions options = industry with
-        {
-            BaseTrainingUsd = lifecycle.TrainingCostUsd,
-            BaseUsdPerMillionTokens = lifecycle.CostPerMillionTokensAtLaunch,
-        };
-        return new IndustryResult(lifecycle, options, IndustryModel.Run(options));
-    }
+    internal static ISimulationResult RunOne(ExperimentPoint point, double rate, long seed, IProgress<double>? share = null) => point.Study.Run(point, rate, seed, share);
 
     /// <summary>
     /// Arrival rate and saturation rate of each point (NaN where they do not apply). A load is a share of the measured
@@ -78,13 +63,13 @@ public static class ExperimentRunner
     /// </summary>
     private static (double Rate, double Saturation)[] MeasureRates(Experiment experiment, IReadOnlyList<ExperimentPoint> points, int workers, CancellationToken cancel)
     {
-        var loadPoints = points.Where(p => p.Lifecycle is null && p.Serving?.Arrival.Load is not null).Select(p => p.Serving!).DistinctBy(SaturationKey).ToList();
+        var loadPoints = points.Where(p => p.Study.MeasuresSaturation(p)).Select(p => p.Serving!).DistinctBy(SaturationKey).ToList();
         var measured = new double[loadPoints.Count];
         Parallel.For(0, loadPoints.Count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel }, i => measured[i] = SaturationFinder.Measure(loadPoints[i], experiment.Seed));
         var byKey = loadPoints.Select((p, i) => (SaturationKey(p), measured[i])).ToDictionary(x => x.Item1, x => x.Item2);
         return points.Select(p =>
         {
-            if (p.Serving is not { } s || p.Lifecycle is not null)
+            if (p.Study.Kind != StudyKind.Serving || p.Serving is not { } s)
             {
                 return (double.NaN, double.NaN);
             }
@@ -96,29 +81,4 @@ public static class ExperimentRunner
 
     private static string SaturationKey(ServingPoint p) =>
         $"{string.Join(";", p.Replicas)}|{p.Router}|{p.Prompt}|{p.Output}|{p.Disaggregation}|{p.TestTime}";
-
-    /// <summary>The serving scenario of one replication of a point at the given arrival rate.</summary>
-    public static ServingScenario Scenario(ServingPoint p, double rate, long seed) => new()
-    {
-        Replicas = p.Replicas,
-        Router = p.Router,
-        Workload = streams => p.Arrival.Kind switch
-        {
-            "closed-loop" => RequestSource.ClosedLoop(
-                p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams, p.Arrival.Think, SimTime.FromSeconds(p.Arrival.RampSeconds), p.Prompts),
-            "trace" => RequestSource.Trace(p.Trace!),
-            _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams, p.Prompts, p.Queries?.Build()),
-        },
-        MaxRequests = p.Requests,
-        HorizonSeconds = p.HorizonSeconds,
-        WarmupSeconds = p.WarmupSeconds,
-        ClientTimeoutSeconds = p.ClientTimeoutSeconds,
-        Conversations = p.Conversation?.Build(),
-        ResponseCache = p.ResponseCache,
-        Slo = p.Slo,
-        SeriesIntervalSeconds = p.SeriesIntervalSeconds,
-        TestTime = p.TestTime,
-        Disaggregation = p.Disaggregation,
-        Seed = seed,
-    };
 }

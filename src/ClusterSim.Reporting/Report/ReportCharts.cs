@@ -2,6 +2,8 @@ using System.Globalization;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Studies;
 using ClusterSim.Experiments.Running;
 using ClusterSim.Reporting.Charts;
 
@@ -15,28 +17,26 @@ public static class ReportCharts
     {
         var charts = new List<Chart>();
         PointResult first = results[0];
-        if (first.Point.Industry is not null)
+        switch (first.Point.Study.Kind)
         {
-            charts.AddRange(results.Select((r, i) => Industry(r, i)));
-        }
-
-        else if (first.Point.Lifecycle is not null && first.Point.Training is not null)
-        {
-            charts.AddRange(Lifecycle(first));
-        }
-
-        if (first.Point.Training is { } job && first.Point.Lifecycle is null)
-        {
-            charts.Add(TrainingUtilisation(job, first.Replications[0]));
-        }
-
-        if (first.Point.Serving?.TestTime is not null && results.Count > 1)
-        {
-            charts.AddRange(TestTime(results));
-        }
-        else if (first.Point.Serving is not null && first.Point.Lifecycle is null)
-        {
-            charts.AddRange(Serving(results));
+            case StudyKind.Industry:
+                charts.AddRange(results.Select((r, i) => Industry(r, i)));
+                break;
+            case StudyKind.Lifecycle:
+                charts.AddRange(Lifecycle(first));
+                break;
+            case StudyKind.Training:
+                charts.Add(TrainingUtilisation(first.Point.Training!, first.Replications[0]));
+                break;
+            case StudyKind.Serving when ServingStudy.UsesTestTime(results) && results.Count > 1:
+                charts.AddRange(TestTime(results));
+                break;
+            case StudyKind.Serving:
+                charts.AddRange(Serving(results));
+                break;
+            case StudyKind.Fleet:
+                // A fleet's life reads from its summary and its sweep.
+                break;
         }
 
         charts.AddRange(Sweep(experiment, results));
@@ -289,14 +289,7 @@ public static class ReportCharts
         }
 
         ExperimentPoint first = results[0].Point;
-        string[] metrics = first.Industry is not null ? ["industry_crossover_year"]
-            : first.Lifecycle is not null
-            ? (first.Training is null ? ["cost_per_mtok_at_launch", "fleet_accelerators_at_launch"] : ["crossover_days_after_launch", "cost_per_mtok_at_launch"])
-            : first.Training is not null ? ["wall_days", "mfu_run"]
-            : results[0].Metrics.Any(m => m.Name == "moe_imbalance_mean") ? ["throughput_output_tok_s", "moe_imbalance_mean", "moe_time_vs_dense"]
-            // At one offered rate every point serves the same throughput: what differs is latency.
-            : results.All(r => r.ArrivalRate == results[0].ArrivalRate) && results[0].ArrivalRate > 0 ? ["ttft_mean_s", "e2e_mean_s"]
-            : ["throughput_output_tok_s", "goodput_req_s"];
+        IReadOnlyList<string> metrics = first.Study.SweepMetrics(results);
         if (experiment.SampledSweep)
         {
             // Drawn points: the metric against each numeric parameter, one dot per point.

@@ -37,6 +37,18 @@ public class LifecycleModelTests
     }
 
     [Fact]
+    public void The_training_bill_books_the_same_energy_as_the_run_reports()
+    {
+        const double UsdPerKwh = 0.1;
+        var cost = new CostModel { Rental = new PriceCurve(2), Energy = new EnergyModel(UsdPerKwh: UsdPerKwh, Pue: Training.Job.Pue) };
+        LifecycleResult result = LifecycleModel.Run(Flat(10) with { TrainingCost = cost });
+
+        Assert.True(Training.EnergyKwh > 0);
+        double expected = (Training.AcceleratorHours * 2) + (Training.EnergyKwh * UsdPerKwh);
+        Assert.Equal(expected, result.TrainingCostUsd, 1e-9 * expected);
+    }
+
+    [Fact]
     public void Headroom_and_diurnal_swing_are_booked_as_idle()
     {
         LifecycleResult result = LifecycleModel.Run(Flat(10) with { Headroom = 0.2, Demand = new DemandCurve(10 * 1000 * 86_400, 0, 0.5), ColdStartSeconds = 900 });

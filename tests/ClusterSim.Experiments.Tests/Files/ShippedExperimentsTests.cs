@@ -1,4 +1,5 @@
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Tests.Files;

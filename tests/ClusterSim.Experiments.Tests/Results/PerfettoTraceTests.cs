@@ -4,6 +4,7 @@ using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
 using ClusterSim.Experiments.Tests.Files;
+using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Experiments.Tests.Results;
 
@@ -14,7 +15,7 @@ public class PerfettoTraceTests
     {
         Experiment experiment = ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml");
         var recorder = new ServingTraceRecorder();
-        ServingResult result = new ServingCluster(ExperimentRunner.Scenario(experiment.Points[0].Serving!, 10, 1) with { Observer = recorder }).Run();
+        ServingResult result = new ServingCluster(ServingStudy.Scenario(experiment.Points[0].Serving!, 10, 1) with { Observer = recorder }).Run();
 
         Assert.Equal(result.Metrics.Completed, recorder.Requests.Count);
         Assert.Equal(result.Metrics.Iterations, recorder.Iterations.Sum(i => (long)i.Iterations));

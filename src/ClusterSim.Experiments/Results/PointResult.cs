@@ -1,6 +1,6 @@
 using ClusterSim.Experiments.Files;
 
-namespace ClusterSim.Experiments.Running;
+namespace ClusterSim.Experiments.Results;
 
 /// <summary>The outcome of one sweep point: its replications and their summary.</summary>
 public sealed record PointResult(ExperimentPoint Point, double ArrivalRate, double SaturationRate, IReadOnlyList<RecordedResult> Replications, IReadOnlyList<MetricSummary> Metrics)

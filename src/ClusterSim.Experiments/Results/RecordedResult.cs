@@ -1,6 +1,6 @@
 using ClusterSim.Core.Metrics;
 
-namespace ClusterSim.Experiments.Running;
+namespace ClusterSim.Experiments.Results;
 
 /// <summary>
 /// A replication as it is written to and read back from a results directory: its scalars, its invariant check,

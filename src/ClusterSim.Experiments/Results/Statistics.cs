@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace ClusterSim.Experiments.Running;
+namespace ClusterSim.Experiments.Results;
 
 /// <summary>Means and confidence intervals over replications.</summary>
 public static class Statistics

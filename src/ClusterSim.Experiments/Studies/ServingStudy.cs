@@ -1,0 +1,96 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Metrics;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+
+namespace ClusterSim.Experiments.Studies;
+
+/// <summary>Requests served by a fleet of replicas, one event per batch iteration; with a test-time policy, accuracy against cost.</summary>
+public sealed class ServingStudy : Study
+{
+    public static readonly ServingStudy Instance = new();
+
+    private static readonly MetricColumn[] Latency =
+    [
+        new("requests_per_s", "req/s", 1, "0.0"),
+        new("throughput_output_tok_s", "out tok/s", 1, "0"),
+        new("ttft_p50_s", "TTFT p50 ms", 1e3, "0"),
+        new("ttft_p99_s", "TTFT p99 ms", 1e3, "0"),
+        new("tpot_p50_s", "TPOT p50 ms", 1e3, "0.0"),
+        new("tpot_p99_s", "TPOT p99 ms", 1e3, "0.0"),
+        new("e2e_p50_s", "E2E p50 s", 1, "0.00"),
+        new("e2e_p99_s", "E2E p99 s", 1, "0.00"),
+        new("slo_attainment", "SLO met", 100, "0.0'%'"),
+    ];
+
+    private static readonly MetricColumn[] TestTime =
+    [
+        new("tt_accuracy", "accuracy", 100, "0.0'%'"),
+        new("tt_samples_per_request", "samples", 1, "0.0"),
+        new("tt_output_tokens_per_request", "tokens/req", 1, "0"),
+        new("tt_accelerator_seconds_per_request", "GPU-s/req", 1, "0.000"),
+        new("tt_cost_per_1k_requests_usd", "$/1k req", 1, "0.000"),
+        new("tt_latency_p50_s", "p50 s", 1, "0.0"),
+        new("tt_latency_p99_s", "p99 s", 1, "0.0"),
+    ];
+
+    private ServingStudy()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override StudyKind Kind => StudyKind.Serving;
+
+    /// <inheritdoc/>
+    public override bool HasRequestTimeline => true;
+
+    /// <inheritdoc/>
+    public override bool MeasuresSaturation(ExperimentPoint point) => point.Serving!.Arrival.Load is not null;
+
+    /// <inheritdoc/>
+    public override bool ShowsArrivalRate(IReadOnlyList<PointResult> results) => !UsesTestTime(results);
+
+    /// <inheritdoc/>
+    public override ISimulationResult Run(ExperimentPoint point, double rate, long seed, IProgress<double>? share) =>
+        new ServingCluster(Scenario(point.Serving!, rate, seed) with { Progress = share }).Run();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results) => UsesTestTime(results) ? TestTime : Latency;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results) =>
+        results[0].Metrics.Any(m => m.Name == "moe_imbalance_mean") ? ["throughput_output_tok_s", "moe_imbalance_mean", "moe_time_vs_dense"]
+        // At one offered rate every point serves the same throughput: what differs is latency.
+        : results.All(r => r.ArrivalRate == results[0].ArrivalRate) && results[0].ArrivalRate > 0 ? ["ttft_mean_s", "e2e_mean_s"]
+        : ["throughput_output_tok_s", "goodput_req_s"];
+
+    /// <summary>Whether these points compare test-time policies.</summary>
+    public static bool UsesTestTime(IReadOnlyList<PointResult> results) => results[0].Point.Serving!.TestTime is not null;
+
+    /// <summary>The serving scenario of one replication of a point at the given arrival rate.</summary>
+    public static ServingScenario Scenario(ServingPoint p, double rate, long seed) => new()
+    {
+        Replicas = p.Replicas,
+        Router = p.Router,
+        Workload = streams => p.Arrival.Kind switch
+        {
+            "closed-loop" => RequestSource.ClosedLoop(
+                p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams, p.Arrival.Think, SimTime.FromSeconds(p.Arrival.RampSeconds), p.Prompts),
+            "trace" => RequestSource.Trace(p.Trace!),
+            _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams, p.Prompts, p.Queries?.Build()),
+        },
+        MaxRequests = p.Requests,
+        HorizonSeconds = p.HorizonSeconds,
+        WarmupSeconds = p.WarmupSeconds,
+        ClientTimeoutSeconds = p.ClientTimeoutSeconds,
+        Conversations = p.Conversation?.Build(),
+        ResponseCache = p.ResponseCache,
+        Slo = p.Slo,
+        SeriesIntervalSeconds = p.SeriesIntervalSeconds,
+        TestTime = p.TestTime,
+        Disaggregation = p.Disaggregation,
+        Seed = seed,
+    };
+}
