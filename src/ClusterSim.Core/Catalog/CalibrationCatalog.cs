@@ -108,7 +108,10 @@ public sealed class CalibrationCatalog
         public bool Equals((string Id, Precision Precision) x, (string Id, Precision Precision) y) =>
             x.Precision == y.Precision && string.Equals(x.Id, y.Id, StringComparison.OrdinalIgnoreCase);
 
+        // A lookup's bucket hash, never iterated in hash order nor written out: a per-process value changes no result.
+#pragma warning disable RS0030
         public int GetHashCode((string Id, Precision Precision) key) =>
             HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.Id), key.Precision);
+#pragma warning restore RS0030
     }
 }

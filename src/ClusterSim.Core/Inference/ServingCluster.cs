@@ -224,7 +224,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     {
         if (_requests.Stage(requestId) == RequestStage.Prefill)
         {
-            HandOff(requestId, now);
+            HandOff(requestId);
             return;
         }
 
@@ -306,7 +306,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     }
 
     /// <summary>The prefill side finished: the decode side is registered now and starts when its KV cache has crossed the link.</summary>
-    private void HandOff(int prefillId, long now)
+    private void HandOff(int prefillId)
     {
         int prompt = _requests.Prompt(prefillId);
         int output = _requests.FullOutput(prefillId);
