@@ -3,8 +3,8 @@ using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
-using ClusterSim.Experiments.Studies;
 using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Studies;
 using ClusterSim.Reporting.Charts;
 
 namespace ClusterSim.Reporting.Report;
@@ -362,23 +362,7 @@ public static class ReportCharts
         };
     }
 
-    private static readonly Dictionary<string, string> Names = new()
-    {
-        ["throughput_output_tok_s"] = "output throughput (tok/s)",
-        ["goodput_req_s"] = "goodput (requests/s within the SLO)",
-        ["cost_per_mtok_at_launch"] = "cost per million output tokens",
-        ["fleet_accelerators_at_launch"] = "fleet size (accelerators)",
-        ["crossover_days_after_launch"] = "days from launch to crossover",
-        ["wall_days"] = "wall-clock days",
-        ["mfu_run"] = "MFU over the whole run",
-        ["industry_crossover_year"] = "year inference spend overtakes training",
-        ["moe_imbalance_mean"] = "expert load imbalance (busiest / mean accelerator)",
-        ["moe_time_vs_dense"] = "iteration time vs a dense model of the same active size",
-        ["ttft_mean_s"] = "mean time to first token (s)",
-        ["e2e_mean_s"] = "mean end-to-end latency (s)",
-    };
-
-    private static string Readable(string metric) => Names.GetValueOrDefault(metric, metric.Replace('_', ' '));
+    private static string Readable(string metric) => MetricCatalog.Readable(metric);
 
     private static ChartSeries WithBand(ChartSeries series, IReadOnlyList<PointResult> results, string metric)
     {
