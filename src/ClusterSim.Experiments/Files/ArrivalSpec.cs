@@ -6,7 +6,7 @@ namespace ClusterSim.Experiments.Files;
 /// An arrival process as written in an experiment file; <see cref="Load"/> (a fraction of saturation) resolves to a rate at
 /// run time. Closed loops use <see cref="Concurrency"/>, the think time (fixed or exponential) and a ramp-up.
 /// </summary>
-public sealed record ArrivalSpec(string Kind, double? Rate, double? Load, double Cv, double Amplitude, double PeriodSeconds, int Concurrency, double ThinkSeconds)
+public sealed record ArrivalSpec(ArrivalKind Kind, double? Rate, double? Load, double Cv, double Amplitude, double PeriodSeconds, int Concurrency, double ThinkSeconds)
 {
     /// <summary>Closed loop: how think times are drawn.</summary>
     public ThinkTime Think { get; init; } = ThinkTime.Fixed;
@@ -17,10 +17,10 @@ public sealed record ArrivalSpec(string Kind, double? Rate, double? Load, double
     /// <summary>The process at the given rate.</summary>
     public ArrivalProcess Build(double rate) => Kind switch
     {
-        "poisson" => ArrivalProcess.Poisson(rate),
-        "gamma" => ArrivalProcess.Gamma(rate, Cv),
-        "constant" => ArrivalProcess.Constant(rate),
-        "diurnal" => ArrivalProcess.Diurnal(rate, Amplitude, PeriodSeconds),
-        _ => throw new InvalidOperationException($"arrival kind {Kind} has no open process"),
+        ArrivalKind.Poisson => ArrivalProcess.Poisson(rate),
+        ArrivalKind.Gamma => ArrivalProcess.Gamma(rate, Cv),
+        ArrivalKind.Constant => ArrivalProcess.Constant(rate),
+        ArrivalKind.Diurnal => ArrivalProcess.Diurnal(rate, Amplitude, PeriodSeconds),
+        _ => throw new InvalidOperationException($"arrival kind {Kind.Name()} has no open process"),
     };
 }

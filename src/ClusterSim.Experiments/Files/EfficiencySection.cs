@@ -10,28 +10,26 @@ namespace ClusterSim.Experiments.Files;
 /// </summary>
 internal static class EfficiencySection
 {
-    private const string Path = "serving.efficiency";
-
     /// <summary>The deployment with its calibrated (and overridden) factors, and the warning for an uncalibrated one.</summary>
-    public static (ServingDeployment Deployment, string? Warning) Apply(YamlReader r, YamlMappingNode serving, ServingDeployment deployment, CalibrationCatalog calibrations)
+    public static (ServingDeployment Deployment, string? Warning) Apply(YamlReader r, YamlMappingNode serving, ServingDeployment deployment, CalibrationCatalog calibrations, string path = "serving.efficiency")
     {
         YamlMappingNode? eff = r.Mapping(
-            YamlReader.Child(serving, "efficiency"), Path,
+            YamlReader.Child(serving, "efficiency"), path,
             "compute", "gemm_half_tokens", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
         {
-            Compute = r.Number(eff, "compute", Path, c.Compute, 0, 1, exclusiveMin: true),
-            GemmHalfTokens = r.Number(eff, "gemm_half_tokens", Path, c.GemmHalfTokens, 0),
-            Memory = r.Number(eff, "memory", Path, c.Memory, 0, 1, exclusiveMin: true),
-            Attention = r.Number(eff, "attention", Path, c.Attention, 0, 1, exclusiveMin: true),
-            KvRead = r.Number(eff, "kv_read", Path, c.KvRead, 0, 1, exclusiveMin: true),
-            Link = r.Number(eff, "link", Path, c.Link, 0, 1, exclusiveMin: true),
-            CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", Path, c.CollectiveLatencySeconds * 1e6, 0) / 1e6,
-            IterationOverheadSeconds = r.Number(eff, "overhead_ms", Path, c.IterationOverheadSeconds * 1e3, 0) / 1e3,
-            SequenceOverheadSeconds = r.Number(eff, "sequence_overhead_us", Path, c.SequenceOverheadSeconds * 1e6, 0) / 1e6,
-            RequestOverheadSeconds = r.Number(eff, "request_overhead_ms", Path, c.RequestOverheadSeconds * 1e3, 0) / 1e3,
+            Compute = r.Number(eff, "compute", path, c.Compute, 0, 1, exclusiveMin: true),
+            GemmHalfTokens = r.Number(eff, "gemm_half_tokens", path, c.GemmHalfTokens, 0),
+            Memory = r.Number(eff, "memory", path, c.Memory, 0, 1, exclusiveMin: true),
+            Attention = r.Number(eff, "attention", path, c.Attention, 0, 1, exclusiveMin: true),
+            KvRead = r.Number(eff, "kv_read", path, c.KvRead, 0, 1, exclusiveMin: true),
+            Link = r.Number(eff, "link", path, c.Link, 0, 1, exclusiveMin: true),
+            CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", path, c.CollectiveLatencySeconds * 1e6, 0) / 1e6,
+            IterationOverheadSeconds = r.Number(eff, "overhead_ms", path, c.IterationOverheadSeconds * 1e3, 0) / 1e3,
+            SequenceOverheadSeconds = r.Number(eff, "sequence_overhead_us", path, c.SequenceOverheadSeconds * 1e6, 0) / 1e6,
+            RequestOverheadSeconds = r.Number(eff, "request_overhead_ms", path, c.RequestOverheadSeconds * 1e3, 0) / 1e3,
         };
         string name = factors == c ? calibration.Name : $"{calibration.Name} (overridden)";
         return (deployment with { Efficiency = factors, CalibrationName = name }, warning);

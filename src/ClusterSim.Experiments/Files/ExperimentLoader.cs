@@ -16,13 +16,6 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>Loads an experiment file, expands its sweep and validates every point before any work starts.</summary>
 public static class ExperimentLoader
 {
-    private static readonly Dictionary<string, SchedulerKind> Schedulers = new()
-    {
-        ["continuous"] = SchedulerKind.Continuous,
-        ["chunked-prefill"] = SchedulerKind.ChunkedPrefill,
-        ["static"] = SchedulerKind.Static,
-    };
-
     private static readonly Dictionary<string, RouterKind> Routers = new()
     {
         ["round-robin"] = RouterKind.RoundRobin,
@@ -33,17 +26,7 @@ public static class ExperimentLoader
         ["prefix-affinity"] = RouterKind.PrefixAffinity,
     };
 
-    private static readonly Dictionary<string, Precision> Precisions = new()
-    {
-        ["bf16"] = Precision.BF16,
-        ["fp8"] = Precision.FP8,
-        ["int8"] = Precision.INT8,
-        ["int4"] = Precision.INT4,
-        ["fp4"] = Precision.INT4,
-    };
-
     private static readonly Dictionary<string, ThinkTime> ThinkTimes = new() { ["fixed"] = ThinkTime.Fixed, ["exponential"] = ThinkTime.Exponential };
-    private static readonly Dictionary<string, string> ArrivalKinds = new[] { "poisson", "gamma", "constant", "diurnal", "closed-loop", "trace" }.ToDictionary(k => k);
     private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
 
     /// <summary>Loads and validates <paramref name="path"/>; throws <see cref="ExperimentException"/> listing every problem.</summary>
@@ -234,74 +217,14 @@ public static class ExperimentLoader
 
     private static ServingPoint? BindServing(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand, SortedSet<string> calibrations)
     {
-        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", "model", "hardware", "replicas", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "router", "efficiency", "moe", "disaggregation", "response_cache");
+        YamlMappingNode? serving = r.Mapping(YamlReader.Child(root, "serving"), "serving", [.. DeploymentSection.Keys, "replicas", "router", "disaggregation", "response_cache"]);
         if (serving is null)
         {
             r.Problem(root, "serving", "is required (model, hardware, replicas, ...)");
         }
 
-        string modelId = r.Text(serving, "model", "serving", required: true) ?? string.Empty;
-        string hardwareId = r.Text(serving, "hardware", "serving", required: true) ?? string.Empty;
-        ModelSpec? model = null;
-        AcceleratorSpec? chip = null;
-        if (modelId.Length > 0 && !catalog.Models.TryGet(modelId, out model))
-        {
-            r.Problem(YamlReader.Child(serving, "model"), "serving.model", $"unknown model '{modelId}'{ClosestName.Hint(modelId, catalog.Models.Ids)}");
-        }
-
-        if (hardwareId.Length > 0 && !catalog.Hardware.TryGet(hardwareId, out chip))
-        {
-            r.Problem(YamlReader.Child(serving, "hardware"), "serving.hardware", $"unknown hardware '{hardwareId}'{ClosestName.Hint(hardwareId, catalog.Hardware.Ids)}");
-        }
-
+        (ServingDeployment? deployment, SchedulerOptions schedulerOptions) = DeploymentSection.Read(r, serving, "serving", catalog, calibrations);
         int replicas = r.Integer(serving, "replicas", "serving", 1, 1, 100_000);
-        YamlMappingNode? scheduler = r.Mapping(YamlReader.Child(serving, "scheduler"), "serving.scheduler", "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib");
-        var schedulerOptions = new SchedulerOptions
-        {
-            Kind = r.Choice(scheduler, "kind", "serving.scheduler", SchedulerKind.ChunkedPrefill, Schedulers),
-            MaxSequences = r.Integer(scheduler, "max_sequences", "serving.scheduler", 256, 1, 1_000_000),
-            MaxBatchedTokens = r.Integer(scheduler, "max_batched_tokens", "serving.scheduler", 8192, 1, 10_000_000),
-            PrefixCaching = r.Flag(scheduler, "prefix_caching", "serving.scheduler", false),
-            HostKvBytes = r.Number(scheduler, "kv_offload_gib", "serving.scheduler", 0, 0, 1e6) * 1073741824.0,
-        };
-        if (schedulerOptions.HostKvBytes > 0 && !schedulerOptions.PrefixCaching)
-        {
-            r.Problem(YamlReader.Child(scheduler, "kv_offload_gib"), "serving.scheduler.kv_offload_gib", "keeps the blocks the prefix cache evicts: set prefix_caching: true");
-        }
-
-        if (schedulerOptions.HostKvBytes > 0 && chip is { HostLinkGBps: not > 0 })
-        {
-            r.Problem(YamlReader.Child(scheduler, "kv_offload_gib"), "serving.scheduler.kv_offload_gib", $"{chip.Id} has no host link bandwidth in the catalog (host_link_gb_s); give it in a hardware CSV");
-        }
-
-        ServingDeployment? deployment = null;
-        if (model is not null && chip is not null)
-        {
-            deployment = new ServingDeployment
-            {
-                Model = model,
-                Accelerator = chip,
-                TensorParallel = r.Integer(serving, "tensor_parallel", "serving", 1, 1, 1024),
-                PipelineParallel = r.Integer(serving, "pipeline_parallel", "serving", 1, 1, 1024),
-                Weights = r.Choice(serving, "weights", "serving", Precision.BF16, Precisions),
-                KvCache = r.Choice(serving, "kv_cache", "serving", Precision.BF16, Precisions),
-                MemoryReserve = r.Number(serving, "memory_reserve", "serving", ServingDeployment.DefaultMemoryReserve, 0, 0.95),
-                MoeRouting = MoeSection.Read(r, serving, model),
-            };
-            try
-            {
-                (deployment, string? warning) = EfficiencySection.Apply(r, serving!, deployment, catalog.Calibrations);
-                calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
-
-                deployment.Validated();
-            }
-            catch (ArgumentException e)
-            {
-                r.Problem(serving, "serving", e.Message);
-                deployment = null;
-            }
-        }
-
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
         YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "queries", "conversation", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
@@ -311,10 +234,10 @@ public static class ExperimentLoader
         }
 
         YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s", "think", "ramp_s");
-        string arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", "poisson", ArrivalKinds);
+        ArrivalKind arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", ArrivalKind.Poisson, ArrivalKinds.ByName);
         double? rate = YamlReader.Child(arrivalNode, "rate") is null ? null : r.Number(arrivalNode, "rate", "workload.arrival", 1, 0, exclusiveMin: true);
         double? load = YamlReader.Child(arrivalNode, "load") is null ? null : r.Number(arrivalNode, "load", "workload.arrival", 0.5, 0, 10, exclusiveMin: true);
-        if (!arrivalFromDemand && arrivalKind is not ("closed-loop" or "trace") && rate is null == load is null)
+        if (!arrivalFromDemand && arrivalKind.IsOpen() && rate is null == load is null)
         {
             r.Problem(arrivalNode ?? (YamlNode?)workload, "workload.arrival", "give exactly one of 'rate' (requests/s) or 'load' (fraction of the saturation rate)");
         }
@@ -359,9 +282,9 @@ public static class ExperimentLoader
                 TtlSeconds = r.Number(answersNode, "ttl_s", "serving.response_cache", 3600, 0, exclusiveMin: true),
                 LookupSeconds = r.Number(answersNode, "lookup_ms", "serving.response_cache", 5, 0, 60_000) / 1e3,
             };
-        if (responseCache is not null && arrivalKind is "closed-loop" or "trace")
+        if (responseCache is not null && !arrivalKind.IsOpen())
         {
-            r.Problem(answersNode, "serving.response_cache", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind}'");
+            r.Problem(answersNode, "serving.response_cache", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind.Name()}'");
         }
 
         YamlMappingNode? conversationNode = r.Mapping(YamlReader.Child(workload, "conversation"), "workload.conversation", "turns", "think_s", "follow_up_tokens");
@@ -371,14 +294,14 @@ public static class ExperimentLoader
                 r.Integer(conversationNode, "turns", "workload.conversation", 4, 1, 10_000),
                 r.Number(conversationNode, "think_s", "workload.conversation", 10, 0, 1e9),
                 ReadLengths(r, conversationNode, "follow_up_tokens", 100, "workload.conversation"));
-        if (conversation is not null && arrivalKind is "closed-loop" or "trace")
+        if (conversation is not null && !arrivalKind.IsOpen())
         {
-            r.Problem(conversationNode, "workload.conversation", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind}'");
+            r.Problem(conversationNode, "workload.conversation", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind.Name()}'");
         }
 
         IReadOnlyList<TraceRecord>? trace = null;
         YamlMappingNode? traceNode = r.Mapping(YamlReader.Child(workload, "trace"), "workload.trace", "file");
-        if (arrivalKind == "trace")
+        if (arrivalKind == ArrivalKind.Trace)
         {
             string? traceFile = r.Text(traceNode, "file", "workload.trace", required: true);
             if (traceFile is not null)
@@ -542,7 +465,7 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")}, kv_offload_gib: {F(g.Scheduler.HostKvBytes / 1073741824.0)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {DeploymentSection.Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")}, kv_offload_gib: {F(g.Scheduler.HostKvBytes / 1073741824.0)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
         if (p.ResponseCache is { } rc)
         {
@@ -564,7 +487,7 @@ public static class ExperimentLoader
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;
         string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";
-        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
         if (p.Queries is { } q)

@@ -23,7 +23,7 @@ public static class CellCapacity
     public static (double TokensPerSecond, double Utilisation) Measure(ServingPoint serving, int cellReplicas, long seed)
     {
         ReplicaGroup group = serving.Replicas[0] with { Count = cellReplicas };
-        ServingPoint cell = serving with { Replicas = [group], Arrival = serving.Arrival with { Kind = "poisson", Rate = null, Load = 1 } };
+        ServingPoint cell = serving with { Replicas = [group], Arrival = serving.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 } };
         double saturation = SaturationFinder.Measure(cell, seed);
         ServingResult? best = Attempt(cell, LowestLoad * saturation, seed);
         if (best is null)

@@ -76,9 +76,9 @@ public sealed class ServingStudy : Study
         Router = p.Router,
         Workload = streams => p.Arrival.Kind switch
         {
-            "closed-loop" => RequestSource.ClosedLoop(
+            ArrivalKind.ClosedLoop => RequestSource.ClosedLoop(
                 p.Arrival.Concurrency, SimTime.FromSeconds(p.Arrival.ThinkSeconds), p.Prompt.Build(), p.Output.Build(), streams, p.Arrival.Think, SimTime.FromSeconds(p.Arrival.RampSeconds), p.Prompts),
-            "trace" => RequestSource.Trace(p.Trace!),
+            ArrivalKind.Trace => RequestSource.Trace(p.Trace!),
             _ => RequestSource.Open(p.Arrival.Build(rate), p.Prompt.Build(), p.Output.Build(), streams, p.Prompts, p.Queries?.Build()),
         },
         MaxRequests = p.Requests,

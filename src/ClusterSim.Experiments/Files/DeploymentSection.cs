@@ -1,0 +1,110 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Performance;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>
+/// Binds one replica's shape wherever it is written (<c>serving:</c>, or a deployment of a <c>cluster:</c>): model,
+/// hardware, parallelism, precisions, memory reserve, its batch scheduler, MoE placement and calibrated efficiency.
+/// </summary>
+internal static class DeploymentSection
+{
+    /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe"];
+
+    /// <summary>Batch schedulers by the names an experiment file uses.</summary>
+    public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
+    {
+        ["continuous"] = SchedulerKind.Continuous,
+        ["chunked-prefill"] = SchedulerKind.ChunkedPrefill,
+        ["static"] = SchedulerKind.Static,
+    };
+
+    /// <summary>Weight and KV-cache precisions by the names an experiment file uses (FP4 weights run as 4-bit).</summary>
+    public static readonly Dictionary<string, Precision> Precisions = new()
+    {
+        ["bf16"] = Precision.BF16,
+        ["fp8"] = Precision.FP8,
+        ["int8"] = Precision.INT8,
+        ["int4"] = Precision.INT4,
+        ["fp4"] = Precision.INT4,
+    };
+
+    /// <summary>
+    /// The deployment at <paramref name="path"/> (null when a reference or a value is wrong; the reader holds the problem)
+    /// and its scheduler. Each accelerator's calibration, or the warning for an uncalibrated one, goes to <paramref name="calibrations"/>.
+    /// </summary>
+    public static (ServingDeployment? Deployment, SchedulerOptions Scheduler) Read(
+        YamlReader r, YamlMappingNode? node, string path, SimCatalog catalog, SortedSet<string> calibrations)
+    {
+        string modelId = r.Text(node, "model", path, required: true) ?? string.Empty;
+        string hardwareId = r.Text(node, "hardware", path, required: true) ?? string.Empty;
+        ModelSpec? model = null;
+        AcceleratorSpec? chip = null;
+        if (modelId.Length > 0 && !catalog.Models.TryGet(modelId, out model))
+        {
+            r.Problem(YamlReader.Child(node, "model"), $"{path}.model", $"unknown model '{modelId}'{ClosestName.Hint(modelId, catalog.Models.Ids)}");
+        }
+
+        if (hardwareId.Length > 0 && !catalog.Hardware.TryGet(hardwareId, out chip))
+        {
+            r.Problem(YamlReader.Child(node, "hardware"), $"{path}.hardware", $"unknown hardware '{hardwareId}'{ClosestName.Hint(hardwareId, catalog.Hardware.Ids)}");
+        }
+
+        SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip);
+        if (model is null || chip is null)
+        {
+            return (null, scheduler);
+        }
+
+        var deployment = new ServingDeployment
+        {
+            Model = model,
+            Accelerator = chip,
+            TensorParallel = r.Integer(node, "tensor_parallel", path, 1, 1, 1024),
+            PipelineParallel = r.Integer(node, "pipeline_parallel", path, 1, 1, 1024),
+            Weights = r.Choice(node, "weights", path, Precision.BF16, Precisions),
+            KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
+            MemoryReserve = r.Number(node, "memory_reserve", path, ServingDeployment.DefaultMemoryReserve, 0, 0.95),
+            MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
+        };
+        try
+        {
+            (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");
+            calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
+            return (deployment.Validated(), scheduler);
+        }
+        catch (ArgumentException e)
+        {
+            r.Problem(node, path, e.Message);
+            return (null, scheduler);
+        }
+    }
+
+    private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip)
+    {
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib");
+        var defaults = new SchedulerOptions();
+        var options = new SchedulerOptions
+        {
+            Kind = r.Choice(node, "kind", path, defaults.Kind, Schedulers),
+            MaxSequences = r.Integer(node, "max_sequences", path, defaults.MaxSequences, 1, 1_000_000),
+            MaxBatchedTokens = r.Integer(node, "max_batched_tokens", path, defaults.MaxBatchedTokens, 1, 10_000_000),
+            PrefixCaching = r.Flag(node, "prefix_caching", path, defaults.PrefixCaching),
+            HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
+        };
+        if (options.HostKvBytes > 0 && !options.PrefixCaching)
+        {
+            r.Problem(YamlReader.Child(node, "kv_offload_gib"), $"{path}.kv_offload_gib", "keeps the blocks the prefix cache evicts: set prefix_caching: true");
+        }
+
+        if (options.HostKvBytes > 0 && chip is { HostLinkGBps: not > 0 })
+        {
+            r.Problem(YamlReader.Child(node, "kv_offload_gib"), $"{path}.kv_offload_gib", $"{chip.Id} has no host link bandwidth in the catalog (host_link_gb_s); give it in a hardware CSV");
+        }
+
+        return options;
+    }
+}
