@@ -22,23 +22,30 @@ internal static class TrainingSection
 
     public static readonly Dictionary<string, Precision> Precisions = new() { ["bf16"] = Precision.BF16, ["fp8"] = Precision.FP8 };
 
+    /// <summary>The keys a job reads besides <c>hardware</c>; a caller adds its own and validates the mapping with all of them.</summary>
+    public static readonly string[] JobKeys =
+        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
+
     /// <summary>The job, or null when the section is absent or has problems (reported to <paramref name="r"/>).</summary>
     public static TrainingJob? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog)
     {
         const string path = "training";
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path,
-            "model", "hardware", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe");
-        if (node is null)
-        {
-            return null;
-        }
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path, [.. JobKeys, "hardware"]);
+        return node is null ? null : ReadJob(r, node, path, catalog, chip: null);
+    }
 
-        ModelSpec? model = Lookup(r, node, "model", id => catalog.Models.TryGet(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
-        AcceleratorSpec? chip = Lookup(r, node, "hardware", id => catalog.Hardware.TryGet(id, out AcceleratorSpec a) ? a : null, catalog.Hardware.Ids);
+    /// <summary>
+    /// The job written at <paramref name="path"/>, on <paramref name="chip"/> when the caller names the hardware (a cluster's
+    /// pool) or on the node's own <c>hardware</c>; null when it has problems (reported to <paramref name="r"/>).
+    /// </summary>
+    public static TrainingJob? ReadJob(YamlReader r, YamlMappingNode node, string path, SimCatalog catalog, AcceleratorSpec? chip)
+    {
+        ModelSpec? model = Lookup(r, node, "model", path, id => catalog.Models.TryGet(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
+        chip ??= Lookup(r, node, "hardware", path, id => catalog.Hardware.TryGet(id, out AcceleratorSpec a) ? a : null, catalog.Hardware.Ids);
 
-        YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), "training.parallelism",
+        string pp = $"{path}.parallelism";
+        YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,
             "tensor", "pipeline", "data", "expert", "micro_batch", "schedule", "chunks", "zero_stage", "recompute");
-        const string pp = "training.parallelism";
         var plan = new ParallelismPlan
         {
             TensorParallel = r.Integer(par, "tensor", pp, 1, 1, 1024),
@@ -54,13 +61,13 @@ internal static class TrainingSection
         int accelerators = r.Integer(node, "accelerators", path, plan.Accelerators, 1, 10_000_000);
         if (accelerators != plan.Accelerators)
         {
-            r.Problem(YamlReader.Child(node, "accelerators"), "training.accelerators",
+            r.Problem(YamlReader.Child(node, "accelerators"), $"{path}.accelerators",
                 $"{accelerators} accelerators do not match the plan's tensor × pipeline × data = {plan.Accelerators}");
         }
 
         TrainingEfficiency calibrated = CalibratedTrainingEfficiency.For(chip?.Id ?? string.Empty);
-        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), "training.efficiency", "matmul", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
-        const string ep = "training.efficiency";
+        string ep = $"{path}.efficiency";
+        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
         var efficiency = new TrainingEfficiency
         {
             Matmul = r.Number(eff, "matmul", ep, calibrated.Matmul, 0, 1, exclusiveMin: true),
@@ -71,8 +78,8 @@ internal static class TrainingSection
         };
 
         var defaults = new FailureModel();
-        YamlMappingNode? fail = r.Mapping(YamlReader.Child(node, "failures"), "training.failures", "enabled", "mtbf_hours", "planned_per_day", "restart_s");
-        const string fp = "training.failures";
+        string fp = $"{path}.failures";
+        YamlMappingNode? fail = r.Mapping(YamlReader.Child(node, "failures"), fp, "enabled", "mtbf_hours", "planned_per_day", "restart_s");
         var failures = new FailureModel
         {
             Enabled = r.Flag(fail, "enabled", fp, true),
@@ -81,11 +88,12 @@ internal static class TrainingSection
             RestartSeconds = r.Number(fail, "restart_s", fp, defaults.RestartSeconds, 0),
         };
 
-        YamlMappingNode? ckpt = r.Mapping(YamlReader.Child(node, "checkpoints"), "training.checkpoints", "write_s", "interval_s");
+        string cp = $"{path}.checkpoints";
+        YamlMappingNode? ckpt = r.Mapping(YamlReader.Child(node, "checkpoints"), cp, "write_s", "interval_s");
         var checkpoints = new CheckpointPolicy
         {
-            WriteSeconds = r.Number(ckpt, "write_s", "training.checkpoints", new CheckpointPolicy().WriteSeconds, 0),
-            IntervalSeconds = YamlReader.Child(ckpt, "interval_s") is null ? null : r.Number(ckpt, "interval_s", "training.checkpoints", 3600, 0, exclusiveMin: true),
+            WriteSeconds = r.Number(ckpt, "write_s", cp, new CheckpointPolicy().WriteSeconds, 0),
+            IntervalSeconds = YamlReader.Child(ckpt, "interval_s") is null ? null : r.Number(ckpt, "interval_s", cp, 3600, 0, exclusiveMin: true),
         };
 
         double? price = YamlReader.Child(node, "price_per_hour") is null ? null : r.Number(node, "price_per_hour", path, 0, 0);
@@ -104,11 +112,11 @@ internal static class TrainingSection
             PricePerHour = price,
             Pue = r.Number(node, "pue", path, 1.1, 1, 3),
             PowerFraction = r.Number(node, "power_fraction", path, 0.8, 0, 1, exclusiveMin: true),
-            ExpertRouting = model is null ? null : MoeSection.Read(r, node, model, "training.moe"),
+            ExpertRouting = model is null ? null : MoeSection.Read(r, node, model, $"{path}.moe"),
         };
         if (YamlReader.Child(node, "tokens") is null)
         {
-            r.Problem(node, "training.tokens", "is required (tokens to train on, e.g. 15.6e12)");
+            r.Problem(node, $"{path}.tokens", "is required (tokens to train on, e.g. 15.6e12)");
         }
 
         if (model is null || chip is null || r.Problems.Count > 0)
@@ -123,19 +131,19 @@ internal static class TrainingSection
         }
         catch (ArgumentException e)
         {
-            r.Problem(node, "training", e.Message);
+            r.Problem(node, path, e.Message);
             return null;
         }
     }
 
-    private static T? Lookup<T>(YamlReader r, YamlMappingNode node, string key, Func<string, T?> find, IEnumerable<string> ids)
+    private static T? Lookup<T>(YamlReader r, YamlMappingNode node, string key, string path, Func<string, T?> find, IEnumerable<string> ids)
         where T : class
     {
-        string id = r.Text(node, key, "training", required: true) ?? string.Empty;
+        string id = r.Text(node, key, path, required: true) ?? string.Empty;
         T? value = id.Length == 0 ? null : find(id);
         if (id.Length > 0 && value is null)
         {
-            r.Problem(YamlReader.Child(node, key), $"training.{key}", $"unknown {key} '{id}'{ClosestName.Hint(id, ids)}");
+            r.Problem(YamlReader.Child(node, key), $"{path}.{key}", $"unknown {key} '{id}'{ClosestName.Hint(id, ids)}");
         }
 
         return value;

@@ -1,0 +1,248 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Metrics;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>
+/// The cluster's accounts: who holds which accelerators (read from the workloads' own state, never kept twice),
+/// accelerator-hours, energy and dollars per workload and per pool's idle capacity, integrated between events, and the
+/// time series sampled at each decision.
+/// </summary>
+internal sealed class ClusterBooks
+{
+    private readonly ClusterOptions _options;
+    private readonly JobState[] _jobs;
+    private readonly DeploymentState[] _deployments;
+    private readonly double[] _workloadHours;
+    private readonly double[] _workloadUsd;
+    private readonly double[] _workloadKwh;
+    private readonly double[] _idleHours;
+    private readonly double[] _idleUsd;
+    private readonly double[] _idleKwh;
+    private readonly List<double> _times = [];
+    private readonly List<double>[] _columns;
+    private readonly string[] _columnNames;
+    private readonly string[] _columnUnits;
+    private long _last;
+    private long _origin;
+    private bool _overbooked;
+
+    public ClusterBooks(ClusterOptions options, JobState[] jobs, DeploymentState[] deployments)
+    {
+        _options = options;
+        _jobs = jobs;
+        _deployments = deployments;
+        int workloads = jobs.Length + deployments.Length;
+        _workloadHours = new double[workloads];
+        _workloadUsd = new double[workloads];
+        _workloadKwh = new double[workloads];
+        _idleHours = new double[options.Pools.Count];
+        _idleUsd = new double[options.Pools.Count];
+        _idleKwh = new double[options.Pools.Count];
+
+        var names = new List<(string Name, string Unit)>();
+        for (int pool = 0; pool < options.Pools.Count; pool++)
+        {
+            string prefix = $"pool.{options.Pools[pool].Name}.";
+            names.AddRange(jobs.Where(j => j.Pool == pool).Select(j => (prefix + j.Spec.Name, "accelerators")));
+            names.AddRange(deployments.Where(d => d.Pools.Contains(pool)).Select(d => (prefix + d.Spec.Name, "accelerators")));
+            names.Add((prefix + "idle", "accelerators"));
+        }
+
+        names.AddRange(deployments.Select(d => ($"slo.{d.Spec.Name}", "share")));
+        names.AddRange(jobs.Select(j => ($"progress.{j.Spec.Name}", "share")));
+        _columnNames = [.. names.Select(n => n.Name)];
+        _columnUnits = [.. names.Select(n => n.Unit)];
+        _columns = [.. names.Select(_ => new List<double>())];
+    }
+
+    /// <summary>Starts the books at <paramref name="start"/>, the cluster's time zero.</summary>
+    public void Open(long start) => _last = _origin = start;
+
+    /// <summary>Accelerators of <paramref name="pool"/> no workload holds.</summary>
+    public int Free(int pool) => _options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool);
+
+    public int TrainingHeld(int pool)
+    {
+        int held = 0;
+        foreach (JobState job in _jobs)
+        {
+            held += job.Pool == pool ? job.Held : 0;
+        }
+
+        return held;
+    }
+
+    public int ServingHeld(int pool)
+    {
+        int held = 0;
+        foreach (DeploymentState dep in _deployments)
+        {
+            for (int p = 0; p < dep.Pools.Length; p++)
+            {
+                held += dep.Pools[p] == pool ? dep.Accelerators(p) : 0;
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>Books everything from the last event to <paramref name="now"/>: the state did not change in between.</summary>
+    public void Advance(long now)
+    {
+        double seconds = SimTime.ToSeconds(now - _last);
+        if (seconds <= 0)
+        {
+            return;
+        }
+
+        double hours = seconds / 3600;
+        EnergyModelView energy = new(_options.Energy);
+        for (int j = 0; j < _jobs.Length; j++)
+        {
+            JobState job = _jobs[j];
+            if (job.Held == 0)
+            {
+                continue;
+            }
+
+            AcceleratorPool pool = _options.Pools[job.Pool];
+            double draw = job.Phase == JobPhase.Running ? job.Spec.Job.PowerFraction : _options.Energy.IdleFraction;
+            Book(j, pool, job.Held * hours, energy.KwhAtDraw(pool, job.Held * hours, draw));
+        }
+
+        double middle = SimTime.ToSeconds(((_last + now) / 2) - _origin);
+        for (int d = 0; d < _deployments.Length; d++)
+        {
+            DeploymentState dep = _deployments[d];
+            double demand = dep.DemandAt(middle);
+            double capacity = dep.Capacity;
+            double served = Math.Min(demand, capacity);
+            dep.DemandTokens += demand * seconds;
+            dep.ServedTokens += served * seconds;
+            dep.IntervalDemand += demand * seconds;
+            dep.IntervalServed += served * seconds;
+            for (int p = 0; p < dep.Pools.Length; p++)
+            {
+                DeploymentPlacement placement = dep.Spec.Placements[p];
+                AcceleratorPool pool = _options.Pools[dep.Pools[p]];
+                double readyHours = dep.Ready[p] * placement.AcceleratorsPerReplica * hours;
+                double loadingHours = dep.LoadingCount(p) * placement.AcceleratorsPerReplica * hours;
+                double busy = capacity > 0 ? served / capacity * placement.ReplicaUtilisation : 0;
+                dep.ReplicaSeconds += dep.Replicas(p) * seconds;
+                Book(_jobs.Length + d, pool, readyHours + loadingHours, energy.Kwh(pool, readyHours, busy) + energy.Kwh(pool, loadingHours, 0));
+            }
+        }
+
+        for (int pool = 0; pool < _options.Pools.Count; pool++)
+        {
+            AcceleratorPool spec = _options.Pools[pool];
+            int free = Free(pool);
+            _overbooked |= free < 0;
+            double idleHours = free * hours;
+            double kwh = energy.KwhAtDraw(spec, idleHours, _options.Energy.IdleFraction);
+            _idleHours[pool] += idleHours;
+            _idleKwh[pool] += kwh;
+            _idleUsd[pool] += (idleHours * spec.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
+        }
+
+        foreach (DeploymentState dep in _deployments)
+        {
+            int held = Enumerable.Range(0, dep.Pools.Length).Sum(dep.Accelerators);
+            dep.PeakAccelerators = Math.Max(dep.PeakAccelerators, held);
+        }
+
+        _last = now;
+    }
+
+    /// <summary>Adds a row of the time series: who holds what after the decisions at <paramref name="now"/>, each deployment's share of demand served since the last row, each job's progress.</summary>
+    public void Record(long now, bool final)
+    {
+        double time = SimTime.ToSeconds(now - _origin);
+        if (final && _times.Count > 0 && _times[^1] >= time)
+        {
+            return;
+        }
+
+        _times.Add(time);
+        int c = 0;
+        for (int pool = 0; pool < _options.Pools.Count; pool++)
+        {
+            foreach (JobState job in _jobs.Where(j => j.Pool == pool))
+            {
+                _columns[c++].Add(job.Held);
+            }
+
+            foreach (DeploymentState dep in _deployments.Where(d => d.Pools.Contains(pool)))
+            {
+                _columns[c++].Add(Enumerable.Range(0, dep.Pools.Length).Where(p => dep.Pools[p] == pool).Sum(dep.Accelerators));
+            }
+
+            _columns[c++].Add(Free(pool));
+        }
+
+        foreach (DeploymentState dep in _deployments)
+        {
+            _columns[c++].Add(dep.IntervalDemand > 0 ? dep.IntervalServed / dep.IntervalDemand : 1);
+            dep.IntervalDemand = dep.IntervalServed = 0;
+        }
+
+        foreach (JobState job in _jobs)
+        {
+            _columns[c++].Add(job.Progress(now) / job.TotalTokens);
+        }
+    }
+
+    public ClusterResult Result(long events) => new()
+    {
+        Options = _options,
+        Jobs = [.. _jobs.Select((j, i) => JobOutcome(j, i))],
+        Deployments = [.. _deployments.Select((d, i) => DeploymentOutcome(d, _jobs.Length + i))],
+        IdleHours = _idleHours,
+        IdleUsd = _idleUsd,
+        IdleKwh = _idleKwh,
+        Overbooked = _overbooked,
+        Series = new SeriesTable([.. _times], [.. _columns.Select((values, i) => new SeriesColumn(_columnNames[i], _columnUnits[i], [.. values]))]),
+        EventsFired = events,
+    };
+
+    private ClusterJobOutcome JobOutcome(JobState job, int w) => new(
+        job.Spec.Name,
+        job.Spec.Pool,
+        job.FinishedAt is { } end ? SimTime.ToSeconds(end - _origin) - job.Spec.SubmitSeconds : double.NaN,
+        job.Progress(_last) / job.TotalTokens,
+        SimTime.ToSeconds(job.QueuedNanosAt(_last)),
+        job.Preemptions,
+        job.Resizes,
+        job.LostTokens * job.AcceleratorHoursPerToken,
+        SimTime.ToSeconds(job.RestartingNanos),
+        _workloadHours[w],
+        _workloadUsd[w],
+        _workloadKwh[w]);
+
+    private ClusterDeploymentOutcome DeploymentOutcome(DeploymentState dep, int w) => new(
+        dep.Spec.Name,
+        dep.DemandTokens,
+        dep.ServedTokens,
+        dep.ReplicaSeconds / Math.Max(1e-9, SimTime.ToSeconds(_last - _origin)),
+        dep.PeakAccelerators,
+        _workloadHours[w],
+        _workloadUsd[w],
+        _workloadKwh[w]);
+
+    private void Book(int workload, AcceleratorPool pool, double hours, double kwh)
+    {
+        _workloadHours[workload] += hours;
+        _workloadKwh[workload] += kwh;
+        _workloadUsd[workload] += (hours * pool.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
+    }
+
+    /// <summary>The energy model applied to a pool's accelerators.</summary>
+    private readonly struct EnergyModelView(Economics.EnergyModel model)
+    {
+        public double Kwh(AcceleratorPool pool, double hours, double utilisation) => model.Kwh(pool.Accelerator.TdpWatts ?? 0, hours, utilisation);
+
+        public double KwhAtDraw(AcceleratorPool pool, double hours, double draw) => model.KwhAtDraw(pool.Accelerator.TdpWatts ?? 0, hours, draw);
+    }
+}

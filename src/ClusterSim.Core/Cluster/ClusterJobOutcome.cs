@@ -1,0 +1,20 @@
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>
+/// How a training job fared on the shared cluster: days from submission to its last token (NaN if unfinished), share
+/// done, hours queued, preemptions and resizes, accelerator-hours of work lost to preemption, hours restarting, and
+/// what it held and cost.
+/// </summary>
+public sealed record ClusterJobOutcome(
+    string Name,
+    string Pool,
+    double Seconds,
+    double Progress,
+    double QueuedSeconds,
+    int Preemptions,
+    int Resizes,
+    double LostAcceleratorHours,
+    double RestartSeconds,
+    double AcceleratorHours,
+    double CostUsd,
+    double Kwh);

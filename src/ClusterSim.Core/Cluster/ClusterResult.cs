@@ -1,0 +1,96 @@
+using System.Globalization;
+using ClusterSim.Core.Metrics;
+
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>The books of a shared-cluster run: every workload's outcome, each pool's idle capacity, and the time series.</summary>
+public sealed record ClusterResult : ISimulationResult
+{
+    public required ClusterOptions Options { get; init; }
+    public required IReadOnlyList<ClusterJobOutcome> Jobs { get; init; }
+    public required IReadOnlyList<ClusterDeploymentOutcome> Deployments { get; init; }
+
+    /// <summary>Accelerator-hours, USD and kWh of capacity nobody held, per pool.</summary>
+    public required IReadOnlyList<double> IdleHours { get; init; }
+    public required IReadOnlyList<double> IdleUsd { get; init; }
+    public required IReadOnlyList<double> IdleKwh { get; init; }
+
+    /// <summary>True if at any moment workloads held more accelerators than a pool has (a scheduler bug).</summary>
+    public required bool Overbooked { get; init; }
+    public required SeriesTable Series { get; init; }
+    public long EventsFired { get; init; }
+
+    /// <summary>Accelerator-hours the pools offer over the horizon.</summary>
+    public double CapacityHours => Options.Pools.Sum(p => p.Count) * Options.HorizonSeconds / 3600;
+
+    public double TrainingHours => Jobs.Sum(j => j.AcceleratorHours);
+    public double ServingHours => Deployments.Sum(d => d.AcceleratorHours);
+
+    /// <summary>Every accelerator-hour is booked to exactly one workload or to idle, and no pool was ever overbooked.</summary>
+    public bool Conserved => !Overbooked && Math.Abs(TrainingHours + ServingHours + IdleHours.Sum() - CapacityHours) <= 1e-9 * CapacityHours;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<(string Name, double Value)> Scalars()
+    {
+        double trainingUsd = Jobs.Sum(j => j.CostUsd), servingUsd = Deployments.Sum(d => d.CostUsd), idleUsd = IdleUsd.Sum();
+        var scalars = new List<(string, double)>
+        {
+            ("cluster_utilisation", 1 - (IdleHours.Sum() / CapacityHours)),
+            ("training_share", TrainingHours / CapacityHours),
+            ("serving_share", ServingHours / CapacityHours),
+            ("idle_share", IdleHours.Sum() / CapacityHours),
+            ("cost_usd", trainingUsd + servingUsd + idleUsd),
+            ("training_cost_usd", trainingUsd),
+            ("serving_cost_usd", servingUsd),
+            ("idle_cost_usd", idleUsd),
+            ("energy_mwh", (Jobs.Sum(j => j.Kwh) + Deployments.Sum(d => d.Kwh) + IdleKwh.Sum()) / 1000),
+            ("jobs_finished", Jobs.Count(j => double.IsFinite(j.Seconds))),
+            ("preemptions", Jobs.Sum(j => j.Preemptions)),
+            ("lost_accelerator_hours", Jobs.Sum(j => j.LostAcceleratorHours)),
+            ("slo_attainment", Deployments.Sum(d => d.DemandTokens) > 0 ? Deployments.Sum(d => d.ServedTokens) / Deployments.Sum(d => d.DemandTokens) : 1),
+            ("events", EventsFired),
+        };
+        for (int p = 0; p < Options.Pools.Count; p++)
+        {
+            double hours = Options.Pools[p].Count * Options.HorizonSeconds / 3600;
+            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", 1 - (IdleHours[p] / hours)));
+        }
+
+        foreach (ClusterJobOutcome j in Jobs)
+        {
+            string k = $"job.{j.Name}.";
+            scalars.Add((k + "days", j.Seconds / 86_400));
+            scalars.Add((k + "progress", j.Progress));
+            scalars.Add((k + "queued_hours", j.QueuedSeconds / 3600));
+            scalars.Add((k + "preemptions", j.Preemptions));
+            scalars.Add((k + "resizes", j.Resizes));
+            scalars.Add((k + "lost_accelerator_hours", j.LostAcceleratorHours));
+            scalars.Add((k + "restart_hours", j.RestartSeconds / 3600));
+            scalars.Add((k + "cost_usd", j.CostUsd));
+        }
+
+        foreach (ClusterDeploymentOutcome d in Deployments)
+        {
+            string k = $"deployment.{d.Name}.";
+            scalars.Add((k + "slo_attainment", d.SloAttainment));
+            scalars.Add((k + "replicas_mean", d.MeanReplicas));
+            scalars.Add((k + "accelerators_peak", d.PeakAccelerators));
+            scalars.Add((k + "cost_per_mtok", d.CostPerMillionTokens));
+            scalars.Add((k + "cost_usd", d.CostUsd));
+        }
+
+        return scalars;
+    }
+
+    /// <inheritdoc/>
+    SeriesTable ISimulationResult.Series() => Series;
+
+    /// <summary>The outcome of the named job.</summary>
+    public ClusterJobOutcome Job(string name) => Jobs.First(j => j.Name == name);
+
+    /// <summary>The outcome of the named deployment.</summary>
+    public ClusterDeploymentOutcome Deployment(string name) => Deployments.First(d => d.Name == name);
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"cluster of {Options.Pools.Sum(p => p.Count)} accelerators, {Jobs.Count} jobs, {Deployments.Count} deployments");
+}

@@ -1,0 +1,280 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Performance;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>
+/// One shared cluster on one clock: training jobs arrive, queue for their gang, run, checkpoint, are preempted or
+/// resized and finish; serving deployments scale with their demand, cheapest placement first, each new replica held
+/// through its cold start. Every <see cref="ClusterOptions.IntervalSeconds"/> the autoscaler and the cluster scheduler
+/// decide; between decisions the books (accelerator-hours per workload, tokens demanded and served, energy) integrate
+/// the state exactly, so hours are conserved whatever the interval.
+/// </summary>
+public sealed class ClusterRun : IEventHandler
+{
+    private const int Tick = 0, Submit = 1, RestartDone = 2, Finish = 3, ReplicaReady = 4;
+
+    private readonly ClusterOptions _options;
+    private readonly Simulator _simulator;
+    private readonly JobState[] _jobs;
+    private readonly DeploymentState[] _deployments;
+    private readonly ClusterBooks _books;
+    private readonly long _horizon;
+    private readonly long _interval;
+    private long _start;
+
+    /// <summary>Prepares a run of <paramref name="options"/> on <paramref name="simulator"/>, the clock it shares with anything else scheduled there.</summary>
+    public ClusterRun(ClusterOptions options, Simulator simulator)
+    {
+        _options = options.Validated();
+        _simulator = simulator;
+        var poolIndex = options.Pools.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        _jobs = [.. options.Jobs.Select(j => new JobState(j, poolIndex[j.Pool], TrainingStepModel.Step(j.Job)))];
+        _deployments = [.. options.Deployments.Select(d => new DeploymentState(
+            d,
+            [.. d.Placements.Select(p => poolIndex[p.Pool])],
+            [.. d.Placements.Select(p => options.Pools[poolIndex[p.Pool]].PricePerHour)]))];
+        _books = new ClusterBooks(options, _jobs, _deployments);
+        _horizon = SimTime.FromSeconds(options.HorizonSeconds);
+        _interval = SimTime.FromSeconds(options.IntervalSeconds);
+    }
+
+    /// <summary>Runs to the horizon and returns the books.</summary>
+    public ClusterResult Run()
+    {
+        long start = _start = _simulator.Now;
+        _books.Open(start);
+        for (int j = 0; j < _jobs.Length; j++)
+        {
+            _simulator.ScheduleAt(start + SimTime.FromSeconds(_jobs[j].Spec.SubmitSeconds), this, Submit, j);
+        }
+
+        // Decisions come after submissions and completions at the same instant, so they see them.
+        _simulator.ScheduleAt(start, this, Tick, priority: EventPriority.IterationEnd);
+        _simulator.Run(start + _horizon);
+        _books.Advance(start + _horizon);
+        _books.Record(start + _horizon, final: true);
+        return _books.Result(_simulator.EventsFired);
+    }
+
+    /// <inheritdoc/>
+    public void OnEvent(Simulator simulator, in SimEvent e)
+    {
+        long now = e.Time;
+        _books.Advance(now);
+        switch (e.Kind)
+        {
+            case Tick:
+                ScaleServing(now);
+                StartTraining(now);
+                if (_options.Policy == ClusterPolicy.Harvest)
+                {
+                    GrowElastic(now);
+                }
+
+                _books.Record(now, final: false);
+                if (now + _interval < _start + _horizon)
+                {
+                    simulator.Schedule(_interval, this, Tick, priority: EventPriority.IterationEnd);
+                }
+
+                break;
+            case Submit:
+                _jobs[e.Argument].Submit(now);
+                StartTraining(now);
+                break;
+            case RestartDone:
+                JobState restarted = _jobs[e.Argument];
+                restarted.Run(now);
+                ScheduleFinish((int)e.Argument, restarted);
+                break;
+            case Finish:
+                _jobs[e.Argument].Finish(now);
+                StartTraining(now);
+                break;
+            case ReplicaReady:
+                // One cold start per deployment, so batches become ready in the order they were asked for.
+                int d = (int)(e.Argument >> 32), p = (int)(e.Argument & 0xFFFF_FFFF);
+                DeploymentState deployment = _deployments[d];
+                deployment.Ready[p] += deployment.Loading[p][0].Count;
+                deployment.Loading[p].RemoveAt(0);
+                break;
+        }
+    }
+
+    /// <summary>Sizes every launched deployment for the coming interval's peak, cheapest placement first, reclaiming training capacity where the policy allows.</summary>
+    private void ScaleServing(long now)
+    {
+        double seconds = SimTime.ToSeconds(now - _start);
+        for (int d = 0; d < _deployments.Length; d++)
+        {
+            DeploymentState dep = _deployments[d];
+            double peak = Math.Max(dep.DemandAt(seconds), dep.DemandAt(seconds + _options.IntervalSeconds));
+            double remaining = peak / (1 - dep.Spec.Headroom);
+            int floor = peak > 0 || seconds >= dep.Spec.LaunchSeconds ? dep.Spec.MinReplicas : 0;
+            foreach (int p in dep.Order)
+            {
+                DeploymentPlacement placement = dep.Spec.Placements[p];
+                int want = Math.Max(floor, (int)Math.Ceiling(Math.Max(0, remaining) / placement.ReplicaTokensPerSecond));
+                floor = 0;
+                int have = dep.Replicas(p);
+                if (want < have)
+                {
+                    Release(dep, p, have - want);
+                }
+                else if (want > have)
+                {
+                    Acquire(now, d, p, want - have);
+                }
+
+                remaining -= dep.Replicas(p) * placement.ReplicaTokensPerSecond;
+            }
+        }
+    }
+
+    private void Acquire(long now, int d, int p, int replicas)
+    {
+        DeploymentState dep = _deployments[d];
+        int pool = dep.Pools[p];
+        int size = dep.Spec.Placements[p].AcceleratorsPerReplica;
+        if (ServingFree(pool) < replicas * size && _options.Policy != ClusterPolicy.Static)
+        {
+            Reclaim(now, pool, (replicas * size) - ServingFree(pool));
+        }
+
+        int granted = Math.Min(replicas, ServingFree(pool) / size);
+        if (granted <= 0)
+        {
+            return;
+        }
+
+        long key = ((long)d << 32) | (uint)p;
+        EventHandle handle = _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(dep.Spec.ColdStartSeconds)), this, ReplicaReady, key);
+        dep.Loading[p].Add((handle, granted));
+    }
+
+    /// <summary>Lets replicas go, those still loading first.</summary>
+    private void Release(DeploymentState dep, int p, int replicas)
+    {
+        int left = replicas;
+        for (int i = dep.Loading[p].Count - 1; i >= 0 && left > 0; i--)
+        {
+            (EventHandle handle, int count) = dep.Loading[p][i];
+            int drop = Math.Min(left, count);
+            if (drop == count)
+            {
+                _simulator.Cancel(handle);
+                dep.Loading[p].RemoveAt(i);
+            }
+            else
+            {
+                dep.Loading[p][i] = (handle, count - drop);
+            }
+
+            left -= drop;
+        }
+
+        dep.Ready[p] -= Math.Min(left, dep.Ready[p]);
+    }
+
+    /// <summary>Frees <paramref name="needed"/> accelerators of a pool for serving: shrinks harvested extras, then preempts preemptible jobs, lowest priority and latest first.</summary>
+    private void Reclaim(long now, int pool, int needed)
+    {
+        var victims = Enumerable.Range(0, _jobs.Length)
+            .Where(j => _jobs[j].Pool == pool && _jobs[j].Active)
+            .OrderBy(j => _jobs[j].Spec.Priority).ThenByDescending(j => _jobs[j].Spec.SubmitSeconds).ThenByDescending(j => j)
+            .ToList();
+        int freed = 0;
+        foreach (int j in victims)
+        {
+            JobState job = _jobs[j];
+            int extra = job.Held - job.Spec.Gang;
+            if (freed >= needed || extra <= 0)
+            {
+                continue;
+            }
+
+            int shrink = Math.Min(extra, (int)Math.Ceiling((needed - freed) / (double)job.Spec.ReplicaSize) * job.Spec.ReplicaSize);
+            Cancel(job);
+            job.Resize(now, job.Held - shrink);
+            freed += shrink;
+            _jobs[j].Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);
+        }
+
+        foreach (int j in victims)
+        {
+            JobState job = _jobs[j];
+            if (freed >= needed || !job.Spec.Preemptible || !job.Active)
+            {
+                continue;
+            }
+
+            Cancel(job);
+            freed += job.Held;
+            job.Preempt(now);
+        }
+    }
+
+    /// <summary>Starts queued jobs whose gang fits, highest priority and earliest first; a job that does not fit lets smaller ones behind it start.</summary>
+    private void StartTraining(long now)
+    {
+        foreach (int j in Enumerable.Range(0, _jobs.Length).Where(j => _jobs[j].Phase == JobPhase.Queued)
+            .OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => _jobs[j].Spec.SubmitSeconds).ThenBy(j => j))
+        {
+            JobState job = _jobs[j];
+            if (job.Spec.Gang > TrainingFree(job.Pool))
+            {
+                continue;
+            }
+
+            job.Start(now, job.Spec.Gang);
+            if (job.Phase == JobPhase.Restarting)
+            {
+                job.Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);
+            }
+            else
+            {
+                ScheduleFinish(j, job);
+            }
+        }
+    }
+
+    /// <summary>Harvesting: elastic jobs grow, in whole data-parallel replicas, into what serving and queued jobs leave idle.</summary>
+    private void GrowElastic(long now)
+    {
+        foreach (int j in Enumerable.Range(0, _jobs.Length).Where(j => _jobs[j].Active && _jobs[j].Spec.ElasticMaxAccelerators > _jobs[j].Held)
+            .OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => j))
+        {
+            JobState job = _jobs[j];
+            int unit = job.Spec.ReplicaSize;
+            int grow = Math.Min(job.Spec.ElasticMaxAccelerators - job.Held, TrainingFree(job.Pool) / unit * unit);
+            if (grow <= 0)
+            {
+                continue;
+            }
+
+            Cancel(job);
+            job.Resize(now, job.Held + grow);
+            job.Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);
+        }
+    }
+
+    private void ScheduleFinish(int j, JobState job) => job.Pending = _simulator.ScheduleAt(job.FinishTime, this, Finish, j);
+
+    private void Cancel(JobState job)
+    {
+        if (_simulator.IsPending(job.Pending))
+        {
+            _simulator.Cancel(job.Pending);
+        }
+    }
+
+    private int ServingFree(int pool) => _options.Policy == ClusterPolicy.Static
+        ? Math.Min(_books.Free(pool), _options.Pools[pool].ServingReserve - _books.ServingHeld(pool))
+        : _books.Free(pool);
+
+    private int TrainingFree(int pool) => _options.Policy == ClusterPolicy.Static
+        ? Math.Min(_books.Free(pool), _options.Pools[pool].Count - _options.Pools[pool].ServingReserve - _books.TrainingHeld(pool))
+        : _books.Free(pool);
+}

@@ -1,0 +1,16 @@
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>
+/// One replica shape of a serving deployment on one pool, with the capacity a measured cell of such replicas holds at
+/// the deployment's SLO (output tokens per second per replica) and its busy share there.
+/// </summary>
+public sealed record DeploymentPlacement(string Pool, int AcceleratorsPerReplica, double ReplicaTokensPerSecond, double ReplicaUtilisation)
+{
+    /// <summary>What the placement's calibration is called, for the results.</summary>
+    public string Calibration { get; init; } = string.Empty;
+
+    /// <summary>Throws naming the first field out of range.</summary>
+    public DeploymentPlacement Validated() =>
+        AcceleratorsPerReplica >= 1 && ReplicaTokensPerSecond > 0 && ReplicaUtilisation is >= 0 and <= 1 ? this
+        : throw new ArgumentException($"placement on {Pool}: accelerators per replica ≥ 1, tokens per second > 0 and utilisation in [0, 1] expected (got {AcceleratorsPerReplica}, {ReplicaTokensPerSecond}, {ReplicaUtilisation})");
+}

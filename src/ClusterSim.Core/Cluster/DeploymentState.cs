@@ -1,0 +1,55 @@
+using ClusterSim.Core.Engine;
+
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>A serving deployment's replicas on a shared cluster, per placement: those serving and those still loading.</summary>
+internal sealed class DeploymentState
+{
+    public DeploymentState(ClusterDeployment spec, int[] pools, double[] pricePerHour)
+    {
+        Spec = spec;
+        Pools = pools;
+        Ready = new int[pools.Length];
+        Loading = new List<(EventHandle Handle, int Count)>[pools.Length];
+        for (int p = 0; p < pools.Length; p++)
+        {
+            Loading[p] = [];
+        }
+
+        // Cheapest per token first: replicas go there before anywhere dearer.
+        Order = [.. Enumerable.Range(0, pools.Length).OrderBy(p => pricePerHour[p] * spec.Placements[p].AcceleratorsPerReplica / spec.Placements[p].ReplicaTokensPerSecond).ThenBy(p => p)];
+    }
+
+    public ClusterDeployment Spec { get; }
+
+    /// <summary>Pool index of each placement.</summary>
+    public int[] Pools { get; }
+
+    /// <summary>Placement indices, cheapest per token first.</summary>
+    public int[] Order { get; }
+
+    /// <summary>Serving replicas per placement.</summary>
+    public int[] Ready { get; }
+
+    /// <summary>Replicas per placement still in their cold start, by the event that makes them ready.</summary>
+    public List<(EventHandle Handle, int Count)>[] Loading { get; }
+
+    public double DemandTokens { get; set; }
+    public double ServedTokens { get; set; }
+    public double IntervalDemand { get; set; }
+    public double IntervalServed { get; set; }
+    public double ReplicaSeconds { get; set; }
+    public int PeakAccelerators { get; set; }
+
+    public int LoadingCount(int placement) => Loading[placement].Sum(l => l.Count);
+
+    public int Replicas(int placement) => Ready[placement] + LoadingCount(placement);
+
+    public int Accelerators(int placement) => Replicas(placement) * Spec.Placements[placement].AcceleratorsPerReplica;
+
+    /// <summary>Output tokens per second the serving replicas hold at the SLO.</summary>
+    public double Capacity => Enumerable.Range(0, Ready.Length).Sum(p => Ready[p] * Spec.Placements[p].ReplicaTokensPerSecond);
+
+    /// <summary>Demand, output tokens per second, at <paramref name="seconds"/> after the cluster starts (0 before launch).</summary>
+    public double DemandAt(double seconds) => seconds < Spec.LaunchSeconds ? 0 : Spec.Demand.TokensPerSecond((seconds - Spec.LaunchSeconds) / 86_400);
+}

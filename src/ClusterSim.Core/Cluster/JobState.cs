@@ -1,0 +1,156 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Cluster;
+
+/// <summary>
+/// A training job's progress on a shared cluster. While it runs, tokens accrue at its accelerators' rate less the time
+/// spent writing checkpoints (every <c>I</c> seconds of work, a write of <c>W</c>); a preemption keeps what the last
+/// checkpoint holds and loses the rest; a resize checkpoints first and loses nothing; either pays a restart.
+/// </summary>
+internal sealed class JobState
+{
+    private readonly double _tokensPerAcceleratorSecond;
+    private readonly double _cycleSeconds;
+    private readonly double _workShare;
+    private long _segmentStart;
+    private double _segmentTokens;
+    private long _queuedSince;
+
+    public JobState(ClusterTrainingJob spec, int pool, StepBreakdown step)
+    {
+        Spec = spec;
+        Pool = pool;
+        TotalTokens = spec.Job.Tokens;
+        _tokensPerAcceleratorSecond = step.TokensPerSecondPerAccelerator;
+        double failureRate = spec.Job.Failures.JobFailureRatePerSecond(spec.Gang);
+        double interval = spec.Job.Checkpoints.Interval(failureRate > 0 ? 1 / failureRate : double.PositiveInfinity);
+        double write = spec.Job.Checkpoints.WriteSeconds;
+        _cycleSeconds = double.IsFinite(interval) ? interval + write : double.PositiveInfinity;
+        _workShare = double.IsFinite(interval) ? interval / (interval + write) : 1;
+        CheckpointIntervalSeconds = interval;
+        RestartNanos = SimTime.FromSeconds(spec.Job.Failures.RestartSeconds);
+    }
+
+    public ClusterTrainingJob Spec { get; }
+    public int Pool { get; }
+    public double TotalTokens { get; }
+    public double CheckpointIntervalSeconds { get; }
+    public long RestartNanos { get; }
+    public JobPhase Phase { get; private set; } = JobPhase.Waiting;
+    public int Held { get; private set; }
+    public bool StartedBefore { get; private set; }
+    public EventHandle Pending { get; set; }
+
+    public long QueuedNanos { get; private set; }
+
+    /// <summary>Time spent queued up to <paramref name="now"/>, the wait in progress included.</summary>
+    public long QueuedNanosAt(long now) => QueuedNanos + (Phase == JobPhase.Queued ? now - _queuedSince : 0);
+    public long RestartingNanos { get; private set; }
+    public int Preemptions { get; private set; }
+    public int Resizes { get; private set; }
+    public double LostTokens { get; private set; }
+    public long? FinishedAt { get; private set; }
+
+    /// <summary>Tokens per second while running, checkpoint writes included.</summary>
+    public double Rate => Held * _tokensPerAcceleratorSecond * _workShare;
+
+    /// <summary>Accelerator-hours held to train one token, checkpoint writes included: what a lost token costs to redo.</summary>
+    public double AcceleratorHoursPerToken => 1 / (_tokensPerAcceleratorSecond * _workShare * 3600);
+
+    public bool Active => Phase is JobPhase.Running or JobPhase.Restarting;
+
+    /// <summary>Tokens trained by <paramref name="now"/>.</summary>
+    public double Progress(long now) => Phase == JobPhase.Running ? Math.Min(TotalTokens, _segmentTokens + (Rate * SimTime.ToSeconds(now - _segmentStart))) : _segmentTokens;
+
+    /// <summary>Tokens safe in the last checkpoint at <paramref name="now"/>.</summary>
+    public double Saved(long now)
+    {
+        if (Phase != JobPhase.Running || double.IsPositiveInfinity(_cycleSeconds))
+        {
+            return _segmentTokens;
+        }
+
+        double cycles = Math.Floor(SimTime.ToSeconds(now - _segmentStart) / _cycleSeconds);
+        return Math.Min(TotalTokens, _segmentTokens + (Rate * cycles * _cycleSeconds));
+    }
+
+    /// <summary>When, running as now, it reaches its last token.</summary>
+    public long FinishTime => _segmentStart + Math.Max(1, SimTime.FromSeconds((TotalTokens - _segmentTokens) / Rate));
+
+    public void Submit(long now)
+    {
+        Phase = JobPhase.Queued;
+        _queuedSince = now;
+    }
+
+    /// <summary>Takes <paramref name="accelerators"/>; a job that ran before restarts from its checkpoint first.</summary>
+    public void Start(long now, int accelerators)
+    {
+        QueuedNanos += now - _queuedSince;
+        Held = accelerators;
+        if (StartedBefore)
+        {
+            Phase = JobPhase.Restarting;
+            _segmentStart = now;
+        }
+        else
+        {
+            StartedBefore = true;
+            Run(now);
+        }
+    }
+
+    /// <summary>The restart is over: training resumes.</summary>
+    public void Run(long now)
+    {
+        if (Phase == JobPhase.Restarting)
+        {
+            RestartingNanos += now - _segmentStart;
+        }
+
+        Phase = JobPhase.Running;
+        _segmentStart = now;
+    }
+
+    /// <summary>Gives its accelerators back, keeping what its last checkpoint holds.</summary>
+    public void Preempt(long now)
+    {
+        Stop(now, keep: Saved(now));
+        Phase = JobPhase.Queued;
+        Held = 0;
+        _queuedSince = now;
+        Preemptions++;
+    }
+
+    /// <summary>Checkpoints, changes to <paramref name="accelerators"/> and restarts: no work is lost.</summary>
+    public void Resize(long now, int accelerators)
+    {
+        Stop(now, keep: Progress(now));
+        Phase = JobPhase.Restarting;
+        _segmentStart = now;
+        Held = accelerators;
+        Resizes++;
+    }
+
+    public void Finish(long now)
+    {
+        _segmentTokens = TotalTokens;
+        Phase = JobPhase.Done;
+        Held = 0;
+        FinishedAt = now;
+    }
+
+    private void Stop(long now, double keep)
+    {
+        if (Phase == JobPhase.Running)
+        {
+            LostTokens += Progress(now) - keep;
+            _segmentTokens = keep;
+        }
+        else if (Phase == JobPhase.Restarting)
+        {
+            RestartingNanos += now - _segmentStart;
+        }
+    }
+}

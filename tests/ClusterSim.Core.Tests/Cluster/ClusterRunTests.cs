@@ -1,0 +1,189 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Economics;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Tests.Training;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Tests.Cluster;
+
+public class ClusterRunTests
+{
+    private static readonly AcceleratorSpec H100 = SimCatalog.Default.Hardware.Get("H100-SXM");
+    private static readonly CheckpointPolicy Hourly = new() { IntervalSeconds = 3600, WriteSeconds = 60 };
+    private static readonly FailureModel NoFailures = new() { Enabled = false, RestartSeconds = 600 };
+
+    private static AcceleratorPool Pool(int count, int reserve = 0) => new() { Name = "h100", Accelerator = H100, Count = count, PricePerHour = 2, ServingReserve = reserve };
+
+    /// <summary>Llama 3.1 8B at TP 8: <paramref name="dp"/> replicas of 8 accelerators.</summary>
+    private static ClusterTrainingJob Job(string name, int dp, double tokens, double submit = 0, int priority = 0, bool preemptible = true, int elastic = 0) => new()
+    {
+        Name = name,
+        Job = TrainingJobs.Llama8B(dp: dp, tokens: tokens, failures: NoFailures, checkpoints: Hourly),
+        Pool = "h100",
+        SubmitSeconds = submit,
+        Priority = priority,
+        Preemptible = preemptible,
+        ElasticMaxAccelerators = elastic,
+    };
+
+    /// <summary>A deployment whose demand needs <paramref name="replicasAtPeak"/> one-accelerator replicas at its daily peak (no headroom).</summary>
+    private static ClusterDeployment Chat(double replicasAtPeak, double amplitude, double launch = 0) => new()
+    {
+        Name = "chat",
+        Placements = [new DeploymentPlacement("h100", 1, 1000, 0.8)],
+        Demand = new DemandCurve(replicasAtPeak * 1000 * 86_400 / (1 + amplitude), 0, amplitude),
+        Headroom = 0,
+        ColdStartSeconds = 300,
+        LaunchSeconds = launch,
+    };
+
+    private static ClusterResult Run(ClusterOptions options) => new ClusterRun(options, new Simulator()).Run();
+
+    [Fact]
+    public void A_cluster_holding_one_training_job_reproduces_the_single_run()
+    {
+        ClusterTrainingJob job = Job("pretrain", dp: 16, tokens: 2e10);
+        TrainingResult alone = new TrainingRun(job.Job, seed: 1).Run();
+        ClusterResult cluster = Run(new ClusterOptions { Pools = [Pool(job.Gang)], Jobs = [job], HorizonSeconds = 2 * alone.WallSeconds });
+
+        // The single run books each checkpoint write as a pause; the cluster spreads the same writes over the work.
+        Assert.Equal(alone.WallSeconds, cluster.Job("pretrain").Seconds, alone.WallSeconds * 0.002);
+        Assert.Equal(1, cluster.Job("pretrain").Progress, 9);
+        Assert.Equal(alone.AcceleratorHours, cluster.Job("pretrain").AcceleratorHours, alone.AcceleratorHours * 0.002);
+        Assert.True(cluster.Conserved);
+    }
+
+    [Fact]
+    public void A_cluster_holding_one_deployment_sizes_it_as_the_lifecycle_does()
+    {
+        // Flat demand of 7.5 replicas' worth with 20 % headroom: ceil(7.5 / 0.8) = 10 replicas, as LifecycleModel sizes it.
+        ClusterDeployment chat = Chat(7.5, 0) with { Headroom = 0.2, ColdStartSeconds = 0 };
+        ClusterResult cluster = Run(new ClusterOptions { Pools = [Pool(64)], Deployments = [chat], HorizonSeconds = 86_400 });
+        int lifecycleReplicas = (int)Math.Ceiling(7.5 * 1000 / (1000 * (1 - 0.2)));
+
+        Assert.Equal(lifecycleReplicas, cluster.Deployment("chat").PeakAccelerators);
+        Assert.Equal(lifecycleReplicas, cluster.Deployment("chat").MeanReplicas, 6);
+        Assert.Equal(1, cluster.Deployment("chat").SloAttainment, 9);
+        Assert.Equal(lifecycleReplicas * 24.0, cluster.Deployment("chat").AcceleratorHours, 1e-6);
+        Assert.True(cluster.Conserved);
+    }
+
+    [Fact]
+    public void Accelerator_hours_are_conserved_across_workloads_and_idle_under_every_policy()
+    {
+        foreach (ClusterPolicy policy in Enum.GetValues<ClusterPolicy>())
+        {
+            ClusterResult result = Run(new ClusterOptions
+            {
+                Pools = [Pool(96, reserve: 40)],
+                Jobs = [Job("big", dp: 4, tokens: 5e10, elastic: 80), Job("tune", dp: 1, tokens: 2e9, submit: 7200, priority: 1)],
+                Deployments = [Chat(36, 0.6)],
+                Policy = policy,
+                HorizonSeconds = 3 * 86_400,
+            });
+            Assert.True(result.Conserved, $"{policy}: {result.TrainingHours} + {result.ServingHours} + {result.IdleHours.Sum()} vs {result.CapacityHours}");
+            Assert.All(result.Series.Columns.Where(c => c.Name.StartsWith("pool.", StringComparison.Ordinal)), c => Assert.All(c.Values, v => Assert.InRange(v, 0, 96)));
+        }
+    }
+
+    [Fact]
+    public void A_serving_peak_preempts_training_which_resumes_from_its_last_checkpoint()
+    {
+        // 64 accelerators: the job takes all 64 until serving launches 5.5 h in and needs 16 of them; the autoscaler
+        // provisions for the coming 300 s interval, so it preempts at 5.5 h - 300 s.
+        ClusterTrainingJob job = Job("pretrain", dp: 8, tokens: 1e11);
+        ClusterResult shared = Run(new ClusterOptions
+        {
+            Pools = [Pool(64)],
+            Jobs = [job],
+            Deployments = [Chat(16, 0, launch: 5.5 * 3600) with { ColdStartSeconds = 0 }],
+            Policy = ClusterPolicy.Shared,
+            HorizonSeconds = 40 * 86_400,
+        });
+        ClusterJobOutcome outcome = shared.Job("pretrain");
+
+        Assert.Equal(1, outcome.Preemptions);
+        // Checkpoints every 3,660 s of running (3,600 of work + a 60 s write): five were written by then, the last at
+        // 5.083 h, so the 64 accelerators' time since then is lost.
+        double lostHours = 64 * (5.5 - (300 / 3600.0) - (5 * 3660 / 3600.0));
+        Assert.Equal(lostHours, outcome.LostAcceleratorHours, 1e-6);
+        Assert.Equal(1, shared.Deployment("chat").SloAttainment, 9);
+        // Serving never shrinks below 16, so the 64-wide gang never fits again.
+        Assert.True(double.IsNaN(outcome.Seconds));
+        Assert.True(shared.Conserved);
+    }
+
+    [Fact]
+    public void A_preempted_job_restarts_when_capacity_returns_and_pays_the_restart_and_the_lost_work()
+    {
+        ClusterTrainingJob job = Job("pretrain", dp: 4, tokens: 3e10);
+        var options = new ClusterOptions { Pools = [Pool(64)], Jobs = [job], HorizonSeconds = 30 * 86_400, Policy = ClusterPolicy.Shared };
+        ClusterResult alone = Run(options);
+
+        // Diurnal serving that peaks at 40 replicas: the job (32) cannot hold its gang through the peak.
+        ClusterResult shared = Run(options with { Deployments = [Chat(40, 0.9)] });
+        ClusterJobOutcome a = alone.Job("pretrain"), s = shared.Job("pretrain");
+
+        Assert.True(s.Preemptions >= 1);
+        Assert.True(s.Seconds > a.Seconds + s.QueuedSeconds, $"shared {s.Seconds} s vs alone {a.Seconds} s + queued {s.QueuedSeconds} s");
+        Assert.Equal(s.Preemptions * NoFailures.RestartSeconds, s.RestartSeconds, 1e-6);
+        // Work done once plus work redone equals what the held hours bought, less restarts.
+        double worked = s.AcceleratorHours - (32 * s.RestartSeconds / 3600);
+        Assert.Equal(a.AcceleratorHours + s.LostAcceleratorHours, worked, 1e-6 * worked);
+        Assert.True(shared.Conserved);
+    }
+
+    [Fact]
+    public void A_static_partition_never_preempts_and_serving_misses_what_its_partition_cannot_hold()
+    {
+        ClusterResult result = Run(new ClusterOptions
+        {
+            Pools = [Pool(64, reserve: 16)],
+            Jobs = [Job("pretrain", dp: 4, tokens: 3e10)],
+            Deployments = [Chat(30, 0.9)],
+            Policy = ClusterPolicy.Static,
+            HorizonSeconds = 10 * 86_400,
+        });
+
+        Assert.Equal(0, result.Job("pretrain").Preemptions);
+        Assert.InRange(result.Deployment("chat").SloAttainment, 0.5, 0.99);
+        Assert.True(result.Deployment("chat").PeakAccelerators <= 16);
+        Assert.True(result.Conserved);
+    }
+
+    [Fact]
+    public void Harvesting_grows_an_elastic_job_into_the_serving_trough_and_finishes_it_sooner()
+    {
+        var options = new ClusterOptions
+        {
+            Pools = [Pool(64)],
+            Jobs = [Job("pretrain", dp: 2, tokens: 3e10, elastic: 48)],
+            Deployments = [Chat(40, 0.9)],
+            Policy = ClusterPolicy.Shared,
+            HorizonSeconds = 30 * 86_400,
+        };
+        ClusterResult shared = Run(options);
+        ClusterResult harvest = Run(options with { Policy = ClusterPolicy.Harvest });
+
+        Assert.True(harvest.Job("pretrain").Resizes > 0);
+        Assert.Equal(0, harvest.Job("pretrain").LostAcceleratorHours, 9);
+        Assert.True(harvest.Job("pretrain").Seconds < shared.Job("pretrain").Seconds, $"harvest {harvest.Job("pretrain").Seconds} vs shared {shared.Job("pretrain").Seconds}");
+        Assert.True(harvest.IdleHours.Sum() < shared.IdleHours.Sum());
+        Assert.True(harvest.Deployment("chat").SloAttainment > 0.99);
+        Assert.True(harvest.Conserved);
+    }
+
+    [Fact]
+    public void A_job_planned_on_other_hardware_than_its_pool_is_refused_by_name()
+    {
+        var options = new ClusterOptions
+        {
+            Pools = [Pool(64) with { Accelerator = SimCatalog.Default.Hardware.Get("A100-80GB") }],
+            Jobs = [Job("pretrain", dp: 1, tokens: 1e9)],
+            HorizonSeconds = 86_400,
+        };
+        var e = Assert.Throws<ArgumentException>(() => new ClusterRun(options, new Simulator()));
+        Assert.Contains("job pretrain: planned on H100-SXM but pool h100 holds A100-80GB", e.Message, StringComparison.Ordinal);
+    }
+}
