@@ -45,13 +45,13 @@ internal sealed class ClusterBooks
         for (int pool = 0; pool < options.Pools.Count; pool++)
         {
             string prefix = $"pool.{options.Pools[pool].Name}.";
-            names.AddRange(jobs.Where(j => j.Pool == pool).Select(j => (prefix + j.Spec.Name, "accelerators")));
+            names.AddRange(StreamsIn(pool).Select(stream => (prefix + stream, "accelerators")));
             names.AddRange(deployments.Where(d => d.Pools.Contains(pool)).Select(d => (prefix + d.Spec.Name, "accelerators")));
             names.Add((prefix + "idle", "accelerators"));
         }
 
         names.AddRange(deployments.Select(d => ($"slo.{d.Spec.Name}", "share")));
-        names.AddRange(jobs.Select(j => ($"progress.{j.Spec.Name}", "share")));
+        names.AddRange(jobs.Where(j => j.Spec.Stream == j.Spec.Name).Select(j => ($"progress.{j.Spec.Name}", "share")));
         _columnNames = [.. names.Select(n => n.Name)];
         _columnUnits = [.. names.Select(n => n.Unit)];
         _columns = [.. names.Select(_ => new List<double>())];
@@ -169,9 +169,9 @@ internal sealed class ClusterBooks
         int c = 0;
         for (int pool = 0; pool < _options.Pools.Count; pool++)
         {
-            foreach (JobState job in _jobs.Where(j => j.Pool == pool))
+            foreach (string stream in StreamsIn(pool))
             {
-                _columns[c++].Add(job.Held);
+                _columns[c++].Add(_jobs.Where(j => j.Pool == pool && j.Spec.Stream == stream).Sum(j => j.Held));
             }
 
             foreach (DeploymentState dep in _deployments.Where(d => d.Pools.Contains(pool)))
@@ -188,7 +188,7 @@ internal sealed class ClusterBooks
             dep.IntervalDemand = dep.IntervalServed = 0;
         }
 
-        foreach (JobState job in _jobs)
+        foreach (JobState job in _jobs.Where(j => j.Spec.Stream == j.Spec.Name))
         {
             _columns[c++].Add(job.Progress(now) / job.TotalTokens);
         }
@@ -209,6 +209,7 @@ internal sealed class ClusterBooks
 
     private ClusterJobOutcome JobOutcome(JobState job, int w) => new(
         job.Spec.Name,
+        job.Spec.Stream,
         job.Spec.Pool,
         job.FinishedAt is { } end ? SimTime.ToSeconds(end - _origin) - job.Spec.SubmitSeconds : double.NaN,
         job.Progress(_last) / job.TotalTokens,
@@ -230,6 +231,9 @@ internal sealed class ClusterBooks
         _workloadHours[w],
         _workloadUsd[w],
         _workloadKwh[w]);
+
+    /// <summary>The job streams placed on a pool, in the order their first job is listed.</summary>
+    private IEnumerable<string> StreamsIn(int pool) => _jobs.Where(j => j.Pool == pool).Select(j => j.Spec.Stream).Distinct(StringComparer.Ordinal);
 
     private void Book(int workload, AcceleratorPool pool, double hours, double kwh)
     {

@@ -7,6 +7,7 @@ namespace ClusterSim.Core.Cluster;
 /// </summary>
 public sealed record ClusterJobOutcome(
     string Name,
+    string Stream,
     string Pool,
     double Seconds,
     double Progress,

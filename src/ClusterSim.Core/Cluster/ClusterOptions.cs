@@ -16,15 +16,22 @@ public sealed record ClusterOptions
     /// <summary>Seconds between autoscaling and scheduling decisions (and rows of the time series).</summary>
     public double IntervalSeconds { get; init; } = 300;
 
+    /// <summary>
+    /// Under <see cref="ClusterPolicy.Harvest"/>: how far ahead serving's demand is read before an elastic job grows
+    /// into idle capacity, and how long a job runs undisturbed before it may grow again, seconds.
+    /// </summary>
+    public double HarvestLookaheadSeconds { get; init; } = 3 * 3600;
+
     /// <summary>Price and facility overhead of energy.</summary>
     public EnergyModel Energy { get; init; } = new();
 
     /// <summary>Throws naming the first inconsistency: duplicate names, unknown pools, hardware that does not match its pool, gangs larger than their pool.</summary>
     public ClusterOptions Validated()
     {
-        if (Pools.Count == 0 || HorizonSeconds <= 0 || IntervalSeconds <= 0 || IntervalSeconds > HorizonSeconds)
+        if (Pools.Count == 0 || HorizonSeconds <= 0 || IntervalSeconds <= 0 || IntervalSeconds > HorizonSeconds || HarvestLookaheadSeconds < 0)
         {
-            throw new ArgumentException($"cluster: at least one pool, a positive horizon and an interval within it expected (got {Pools.Count} pools, {HorizonSeconds} s, {IntervalSeconds} s)");
+            throw new ArgumentException(
+                $"cluster: at least one pool, a positive horizon, an interval within it and a non-negative harvest look-ahead expected (got {Pools.Count} pools, {HorizonSeconds} s, {IntervalSeconds} s, {HarvestLookaheadSeconds} s)");
         }
 
         Energy.Validated();

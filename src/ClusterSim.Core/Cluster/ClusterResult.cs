@@ -35,7 +35,7 @@ public sealed record ClusterResult : ISimulationResult
         double trainingUsd = Jobs.Sum(j => j.CostUsd), servingUsd = Deployments.Sum(d => d.CostUsd), idleUsd = IdleUsd.Sum();
         var scalars = new List<(string, double)>
         {
-            ("cluster_utilisation", 1 - (IdleHours.Sum() / CapacityHours)),
+            ("cluster_utilisation", Math.Max(0, 1 - (IdleHours.Sum() / CapacityHours))),
             ("training_share", TrainingHours / CapacityHours),
             ("serving_share", ServingHours / CapacityHours),
             ("idle_share", IdleHours.Sum() / CapacityHours),
@@ -45,7 +45,7 @@ public sealed record ClusterResult : ISimulationResult
             ("idle_cost_usd", idleUsd),
             ("energy_mwh", (Jobs.Sum(j => j.Kwh) + Deployments.Sum(d => d.Kwh) + IdleKwh.Sum()) / 1000),
             ("jobs_finished", Jobs.Count(j => double.IsFinite(j.Seconds))),
-            ("preemptions", Jobs.Sum(j => j.Preemptions)),
+            ("job_preemptions", Jobs.Sum(j => j.Preemptions)),
             ("lost_accelerator_hours", Jobs.Sum(j => j.LostAcceleratorHours)),
             ("slo_attainment", Deployments.Sum(d => d.DemandTokens) > 0 ? Deployments.Sum(d => d.ServedTokens) / Deployments.Sum(d => d.DemandTokens) : 1),
             ("events", EventsFired),
@@ -53,20 +53,23 @@ public sealed record ClusterResult : ISimulationResult
         for (int p = 0; p < Options.Pools.Count; p++)
         {
             double hours = Options.Pools[p].Count * Options.HorizonSeconds / 3600;
-            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", 1 - (IdleHours[p] / hours)));
+            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", Math.Max(0, 1 - (IdleHours[p] / hours))));
         }
 
-        foreach (ClusterJobOutcome j in Jobs)
+        // One set per stream of jobs: days, progress and queueing are means over its jobs; counts, hours and dollars are sums.
+        foreach (var stream in Jobs.GroupBy(j => j.Stream, StringComparer.Ordinal))
         {
-            string k = $"job.{j.Name}.";
-            scalars.Add((k + "days", j.Seconds / 86_400));
-            scalars.Add((k + "progress", j.Progress));
-            scalars.Add((k + "queued_hours", j.QueuedSeconds / 3600));
-            scalars.Add((k + "preemptions", j.Preemptions));
-            scalars.Add((k + "resizes", j.Resizes));
-            scalars.Add((k + "lost_accelerator_hours", j.LostAcceleratorHours));
-            scalars.Add((k + "restart_hours", j.RestartSeconds / 3600));
-            scalars.Add((k + "cost_usd", j.CostUsd));
+            string k = $"job.{stream.Key}.";
+            var finished = stream.Where(j => double.IsFinite(j.Seconds)).ToList();
+            scalars.Add((k + "finished", finished.Count));
+            scalars.Add((k + "days", finished.Count == 0 ? double.NaN : finished.Average(j => j.Seconds) / 86_400));
+            scalars.Add((k + "progress", stream.Average(j => j.Progress)));
+            scalars.Add((k + "queued_hours", stream.Average(j => j.QueuedSeconds) / 3600));
+            scalars.Add((k + "preemptions", stream.Sum(j => j.Preemptions)));
+            scalars.Add((k + "resizes", stream.Sum(j => j.Resizes)));
+            scalars.Add((k + "lost_accelerator_hours", stream.Sum(j => j.LostAcceleratorHours)));
+            scalars.Add((k + "restart_hours", stream.Sum(j => j.RestartSeconds) / 3600));
+            scalars.Add((k + "cost_usd", stream.Sum(j => j.CostUsd)));
         }
 
         foreach (ClusterDeploymentOutcome d in Deployments)

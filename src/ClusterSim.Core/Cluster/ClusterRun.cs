@@ -103,42 +103,77 @@ public sealed class ClusterRun : IEventHandler
         }
     }
 
-    /// <summary>Sizes every launched deployment for the coming interval's peak, cheapest placement first, reclaiming training capacity where the policy allows.</summary>
+    /// <summary>
+    /// Sizes every launched deployment for the coming interval's peak. A surplus is let go from the dearest placement
+    /// first; a shortfall is met from idle accelerators, cheapest placement per token first, and only then (where the
+    /// policy allows) from training, so serving does not preempt a job while another pool sits idle.
+    /// </summary>
     private void ScaleServing(long now)
     {
         double seconds = SimTime.ToSeconds(now - _start);
         for (int d = 0; d < _deployments.Length; d++)
         {
             DeploymentState dep = _deployments[d];
-            double peak = Math.Max(dep.DemandAt(seconds), dep.DemandAt(seconds + _options.IntervalSeconds));
-            double remaining = peak / (1 - dep.Spec.Headroom);
-            int floor = peak > 0 || seconds >= dep.Spec.LaunchSeconds ? dep.Spec.MinReplicas : 0;
-            foreach (int p in dep.Order)
+            if (seconds + _options.IntervalSeconds < dep.Spec.LaunchSeconds)
             {
-                DeploymentPlacement placement = dep.Spec.Placements[p];
-                int want = Math.Max(floor, (int)Math.Ceiling(Math.Max(0, remaining) / placement.ReplicaTokensPerSecond));
-                floor = 0;
-                int have = dep.Replicas(p);
-                if (want < have)
+                continue;
+            }
+
+            double peak = Math.Max(dep.DemandAt(seconds), dep.DemandAt(seconds + _options.IntervalSeconds));
+            double floor = dep.Spec.MinReplicas * dep.Spec.Placements[dep.Order[0]].ReplicaTokensPerSecond;
+            double need = Math.Max(floor, peak / (1 - dep.Spec.Headroom));
+            double held = Held(dep);
+            if (held > need)
+            {
+                foreach (int p in dep.Order.Reverse())
                 {
-                    Release(dep, p, have - want);
-                }
-                else if (want > have)
-                {
-                    Acquire(now, d, p, want - have);
+                    double per = dep.Spec.Placements[p].ReplicaTokensPerSecond;
+                    int surplus = Math.Min(dep.Replicas(p), (int)Math.Floor((held - need) / per));
+                    if (surplus > 0)
+                    {
+                        Release(dep, p, surplus);
+                        held -= surplus * per;
+                    }
                 }
 
-                remaining -= dep.Replicas(p) * placement.ReplicaTokensPerSecond;
+                continue;
+            }
+
+            foreach (bool reclaim in _options.Policy == ClusterPolicy.Static ? [false] : new[] { false, true })
+            {
+                foreach (int p in dep.Order)
+                {
+                    double shortfall = need - Held(dep);
+                    if (shortfall <= 0)
+                    {
+                        break;
+                    }
+
+                    Acquire(now, d, p, (int)Math.Ceiling(shortfall / dep.Spec.Placements[p].ReplicaTokensPerSecond), reclaim);
+                }
             }
         }
     }
 
-    private void Acquire(long now, int d, int p, int replicas)
+    /// <summary>Output tokens per second a deployment's replicas hold at the SLO once loaded.</summary>
+    private static double Held(DeploymentState dep)
+    {
+        double held = 0;
+        for (int p = 0; p < dep.Pools.Length; p++)
+        {
+            held += dep.Replicas(p) * dep.Spec.Placements[p].ReplicaTokensPerSecond;
+        }
+
+        return held;
+    }
+
+    /// <summary>Starts up to <paramref name="replicas"/> replicas, taking accelerators from training first when <paramref name="reclaim"/> is set.</summary>
+    private void Acquire(long now, int d, int p, int replicas, bool reclaim)
     {
         DeploymentState dep = _deployments[d];
         int pool = dep.Pools[p];
         int size = dep.Spec.Placements[p].AcceleratorsPerReplica;
-        if (ServingFree(pool) < replicas * size && _options.Policy != ClusterPolicy.Static)
+        if (reclaim && ServingFree(pool) < replicas * size)
         {
             Reclaim(now, pool, (replicas * size) - ServingFree(pool));
         }
@@ -178,9 +213,14 @@ public sealed class ClusterRun : IEventHandler
         dep.Ready[p] -= Math.Min(left, dep.Ready[p]);
     }
 
-    /// <summary>Frees <paramref name="needed"/> accelerators of a pool for serving: shrinks harvested extras, then preempts preemptible jobs, lowest priority and latest first.</summary>
+    /// <summary>
+    /// Frees <paramref name="needed"/> accelerators of a pool for serving: shrinks harvested extras (by what serving will
+    /// want over the harvest look-ahead, so one shrink serves a whole ramp), then preempts preemptible jobs, lowest
+    /// priority and latest first.
+    /// </summary>
     private void Reclaim(long now, int pool, int needed)
     {
+        int shrinkTo = _options.Policy == ClusterPolicy.Harvest ? Math.Max(needed, ServingNeedAhead(pool, now) - ServingFree(pool)) : needed;
         var victims = Enumerable.Range(0, _jobs.Length)
             .Where(j => _jobs[j].Pool == pool && _jobs[j].Active)
             .OrderBy(j => _jobs[j].Spec.Priority).ThenByDescending(j => _jobs[j].Spec.SubmitSeconds).ThenByDescending(j => j)
@@ -190,12 +230,12 @@ public sealed class ClusterRun : IEventHandler
         {
             JobState job = _jobs[j];
             int extra = job.Held - job.Spec.Gang;
-            if (freed >= needed || extra <= 0)
+            if (freed >= shrinkTo || extra <= 0)
             {
                 continue;
             }
 
-            int shrink = Math.Min(extra, (int)Math.Ceiling((needed - freed) / (double)job.Spec.ReplicaSize) * job.Spec.ReplicaSize);
+            int shrink = Math.Min(extra, (int)Math.Ceiling((shrinkTo - freed) / (double)job.Spec.ReplicaSize) * job.Spec.ReplicaSize);
             Cancel(job);
             job.Resize(now, job.Held - shrink);
             freed += shrink;
@@ -240,15 +280,22 @@ public sealed class ClusterRun : IEventHandler
         }
     }
 
-    /// <summary>Harvesting: elastic jobs grow, in whole data-parallel replicas, into what serving and queued jobs leave idle.</summary>
+    /// <summary>
+    /// Harvesting: elastic jobs grow, in whole data-parallel replicas, into what serving and queued jobs leave idle and
+    /// serving's own forecast says will stay idle over <see cref="ClusterOptions.HarvestLookaheadSeconds"/>. A job grows
+    /// only after it has run undisturbed for that long, so a diurnal swing costs it a few resizes a day, not one a tick.
+    /// </summary>
     private void GrowElastic(long now)
     {
-        foreach (int j in Enumerable.Range(0, _jobs.Length).Where(j => _jobs[j].Active && _jobs[j].Spec.ElasticMaxAccelerators > _jobs[j].Held)
+        long dwell = SimTime.FromSeconds(_options.HarvestLookaheadSeconds);
+        foreach (int j in Enumerable.Range(0, _jobs.Length)
+            .Where(j => _jobs[j].Phase == JobPhase.Running && _jobs[j].Spec.ElasticMaxAccelerators > _jobs[j].Held && now - _jobs[j].RunningSince >= dwell)
             .OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => j))
         {
             JobState job = _jobs[j];
             int unit = job.Spec.ReplicaSize;
-            int grow = Math.Min(job.Spec.ElasticMaxAccelerators - job.Held, TrainingFree(job.Pool) / unit * unit);
+            int spare = TrainingFree(job.Pool) - ServingNeedAhead(job.Pool, now);
+            int grow = Math.Min(job.Spec.ElasticMaxAccelerators - job.Held, Math.Max(0, spare) / unit * unit);
             if (grow <= 0)
             {
                 continue;
@@ -258,6 +305,37 @@ public sealed class ClusterRun : IEventHandler
             job.Resize(now, job.Held + grow);
             job.Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);
         }
+    }
+
+    /// <summary>
+    /// The most accelerators of <paramref name="pool"/> serving will want beyond what it holds, over the harvest
+    /// look-ahead: each deployment's shortfall against its coming peaks, as if all of it landed on this pool.
+    /// </summary>
+    private int ServingNeedAhead(int pool, long now)
+    {
+        double start = SimTime.ToSeconds(now - _start);
+        int most = 0;
+        for (double s = start; s <= start + _options.HarvestLookaheadSeconds; s += _options.IntervalSeconds)
+        {
+            int need = 0;
+            foreach (DeploymentState dep in _deployments)
+            {
+                int p = Array.IndexOf(dep.Pools, pool);
+                if (p < 0)
+                {
+                    continue;
+                }
+
+                double held = Enumerable.Range(0, dep.Pools.Length).Sum(q => dep.Replicas(q) * dep.Spec.Placements[q].ReplicaTokensPerSecond);
+                double shortfall = (Math.Max(dep.DemandAt(s), dep.DemandAt(s + _options.IntervalSeconds)) / (1 - dep.Spec.Headroom)) - held;
+                DeploymentPlacement placement = dep.Spec.Placements[p];
+                need += shortfall > 0 ? (int)Math.Ceiling(shortfall / placement.ReplicaTokensPerSecond) * placement.AcceleratorsPerReplica : 0;
+            }
+
+            most = Math.Max(most, need);
+        }
+
+        return most;
     }
 
     private void ScheduleFinish(int j, JobState job) => job.Pending = _simulator.ScheduleAt(job.FinishTime, this, Finish, j);

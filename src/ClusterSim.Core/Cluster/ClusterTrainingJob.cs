@@ -10,6 +10,9 @@ public sealed record ClusterTrainingJob
     /// <summary>The job as a single run would train it; its plan's accelerators are the gang it needs at once.</summary>
     public required TrainingJob Job { get; init; }
 
+    /// <summary>The stream of like jobs it belongs to (a daily fine-tune, say); results summarise a stream. Its own name when alone.</summary>
+    public string Stream { get => field ?? Name; init; }
+
     /// <summary>The pool it runs in (its hardware).</summary>
     public required string Pool { get; init; }
 

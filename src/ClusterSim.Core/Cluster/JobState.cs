@@ -42,6 +42,9 @@ internal sealed class JobState
     public bool StartedBefore { get; private set; }
     public EventHandle Pending { get; set; }
 
+    /// <summary>When the job last began running (after a start, a restart or a resize).</summary>
+    public long RunningSince => _segmentStart;
+
     public long QueuedNanos { get; private set; }
 
     /// <summary>Time spent queued up to <paramref name="now"/>, the wait in progress included.</summary>

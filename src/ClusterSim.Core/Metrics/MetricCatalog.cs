@@ -88,7 +88,44 @@ public static class MetricCatalog
 
         // Industry
         new("industry_crossover_year", "year inference spend overtakes training", "year"),
+
+        // Shared cluster
+        new("cluster_utilisation", "share of the cluster's accelerator-hours held by a workload", "share"),
+        new("training_share", "share of accelerator-hours held by training", "share"),
+        new("serving_share", "share of accelerator-hours held by serving", "share"),
+        new("idle_share", "share of accelerator-hours idle", "share"),
+        new("serving_cost_usd", "serving bill", "USD"),
+        new("idle_cost_usd", "cost of idle accelerators", "USD"),
+        new("jobs_finished", "training jobs finished", "jobs"),
+        new("job_preemptions", "training jobs preempted by serving", "preemptions"),
+        new("lost_accelerator_hours", "accelerator-hours of training lost to preemption", "hours"),
     ];
+
+    /// <summary>Per-workload keys of a shared cluster: <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>.</summary>
+    private static readonly Dictionary<string, Dictionary<string, (string Readable, string Unit)>> Workloads = new(StringComparer.Ordinal)
+    {
+        ["pool"] = new(StringComparer.Ordinal) { ["utilisation"] = ("share of the pool's accelerator-hours held", "share") },
+        ["job"] = new(StringComparer.Ordinal)
+        {
+            ["finished"] = ("jobs finished", "jobs"),
+            ["days"] = ("days from submission to the last token (mean over finished jobs)", "days"),
+            ["progress"] = ("share of tokens trained (mean over jobs)", "share"),
+            ["queued_hours"] = ("hours queued for a gang (mean over jobs)", "hours"),
+            ["preemptions"] = ("preemptions", "preemptions"),
+            ["resizes"] = ("elastic resizes", "resizes"),
+            ["lost_accelerator_hours"] = ("accelerator-hours lost to preemption", "hours"),
+            ["restart_hours"] = ("hours spent restarting", "hours"),
+            ["cost_usd"] = ("cost", "USD"),
+        },
+        ["deployment"] = new(StringComparer.Ordinal)
+        {
+            ["slo_attainment"] = ("share of demand served within the SLO", "share"),
+            ["replicas_mean"] = ("mean replicas", "replicas"),
+            ["accelerators_peak"] = ("peak accelerators", "accelerators"),
+            ["cost_per_mtok"] = ("cost per million output tokens", "USD"),
+            ["cost_usd"] = ("cost", "USD"),
+        },
+    };
 
     private static readonly string[] LatencyFamilies = ["ttft", "tpot", "itl", "e2e"];
     private static readonly Dictionary<string, MetricInfo> ByKey = Fixed.ToDictionary(m => m.Key, StringComparer.Ordinal);
@@ -102,6 +139,12 @@ public static class MetricCatalog
         if (ByKey.TryGetValue(key, out MetricInfo? info))
         {
             return info;
+        }
+
+        int firstDot = key.IndexOf('.', StringComparison.Ordinal), lastDot = key.LastIndexOf('.');
+        if (firstDot > 0 && lastDot > firstDot + 1 && Workloads.TryGetValue(key[..firstDot], out var stats) && stats.TryGetValue(key[(lastDot + 1)..], out var stat))
+        {
+            return new MetricInfo(key, $"{key[(firstDot + 1)..lastDot]}: {stat.Readable}", stat.Unit);
         }
 
         string[] parts = key.Split('_');

@@ -36,19 +36,19 @@ internal static class DeploymentSection
     /// The deployment at <paramref name="path"/> (null when a reference or a value is wrong; the reader holds the problem)
     /// and its scheduler. Each accelerator's calibration, or the warning for an uncalibrated one, goes to <paramref name="calibrations"/>.
     /// </summary>
+    /// <remarks>A cluster's placement names its hardware by its pool (<paramref name="chip"/>) and may inherit its deployment's model.</remarks>
     public static (ServingDeployment? Deployment, SchedulerOptions Scheduler) Read(
-        YamlReader r, YamlMappingNode? node, string path, SimCatalog catalog, SortedSet<string> calibrations)
+        YamlReader r, YamlMappingNode? node, string path, SimCatalog catalog, SortedSet<string> calibrations, AcceleratorSpec? chip = null, string? defaultModel = null)
     {
-        string modelId = r.Text(node, "model", path, required: true) ?? string.Empty;
-        string hardwareId = r.Text(node, "hardware", path, required: true) ?? string.Empty;
+        string modelId = r.Text(node, "model", path, fallback: defaultModel, required: defaultModel is null) ?? defaultModel ?? string.Empty;
+        string hardwareId = chip is null ? r.Text(node, "hardware", path, required: true) ?? string.Empty : chip.Id;
         ModelSpec? model = null;
-        AcceleratorSpec? chip = null;
         if (modelId.Length > 0 && !catalog.Models.TryGet(modelId, out model))
         {
             r.Problem(YamlReader.Child(node, "model"), $"{path}.model", $"unknown model '{modelId}'{ClosestName.Hint(modelId, catalog.Models.Ids)}");
         }
 
-        if (hardwareId.Length > 0 && !catalog.Hardware.TryGet(hardwareId, out chip))
+        if (chip is null && hardwareId.Length > 0 && !catalog.Hardware.TryGet(hardwareId, out chip))
         {
             r.Problem(YamlReader.Child(node, "hardware"), $"{path}.hardware", $"unknown hardware '{hardwareId}'{ClosestName.Hint(hardwareId, catalog.Hardware.Ids)}");
         }

@@ -47,13 +47,16 @@ public static class ExperimentLoader
     public static string JsonSchema()
     {
         var recorder = new SchemaRecorder();
-        try
+        foreach (string example in new[] { SchemaExample.Text, SchemaExample.ClusterText })
         {
-            Parse(SchemaExample.Text, "schema-example.yaml", recorder);
-        }
-        catch (ExperimentException)
-        {
-            // The example exists to visit every field; whether it would run is beside the point.
+            try
+            {
+                Parse(example, "schema-example.yaml", recorder);
+            }
+            catch (ExperimentException)
+            {
+                // The examples exist to visit every field; whether they would run is beside the point.
+            }
         }
 
         return recorder.ToJsonSchema();
@@ -78,7 +81,7 @@ public static class ExperimentLoader
 
         var reader = new YamlReader(file, recorder);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "outputs", "sweep");
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "cluster", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
         var sweep = SweepSection.Read(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
@@ -182,9 +185,20 @@ public static class ExperimentLoader
     {
         bool hasServing = YamlReader.Child(root, "serving") is not null;
         bool hasTraining = YamlReader.Child(root, "training") is not null;
+        if (YamlReader.Child(root, "cluster") is { } clusterNode)
+        {
+            foreach (string other in new[] { "serving", "training", "workload", "lifecycle", "industry", "test_time" }.Where(k => YamlReader.Child(root, k) is not null))
+            {
+                r.Problem(YamlReader.Child(root, other), other, "a 'cluster' experiment places its training jobs and deployments inside 'cluster'; move this section there");
+            }
+
+            ClusterSpec? cluster = ClusterSection.Read(r, root, catalog, calibrations);
+            return cluster is null || r.Problems.Count > 0 ? null : new ExperimentPoint { Index = index, Parameters = parameters, Cluster = cluster };
+        }
+
         if (!hasServing && !hasTraining)
         {
-            r.Problem(root, "serving", "an experiment needs a 'serving' section, a 'training' section, or both with a 'lifecycle' section");
+            r.Problem(root, "serving", "an experiment needs a 'serving' section, a 'training' section, both with a 'lifecycle' section, or a 'cluster' section");
             return null;
         }
 
@@ -444,6 +458,11 @@ public static class ExperimentLoader
         if (point.Lifecycle is { } lifecycle)
         {
             text.Append(ResolvedSections.Lifecycle(lifecycle));
+        }
+
+        if (point.Cluster is { } cluster)
+        {
+            text.Append(ClusterSection.Resolved(cluster));
         }
 
         text.Append(sweep.Resolved());

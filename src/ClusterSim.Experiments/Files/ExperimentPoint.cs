@@ -5,7 +5,7 @@ namespace ClusterSim.Experiments.Files;
 
 /// <summary>
 /// One point of an experiment's sweep, fully resolved: everything needed to run its replications. A point
-/// serves, trains, or (with a lifecycle) trains and then serves.
+/// serves, trains, (with a lifecycle) trains and then serves, or runs a shared cluster of both.
 /// </summary>
 public sealed record ExperimentPoint
 {
@@ -20,6 +20,9 @@ public sealed record ExperimentPoint
 
     /// <summary>Industry trends applied to the simulated lifecycle (base bills), or null.</summary>
     public ClusterSim.Core.Economics.IndustryOptions? Industry { get; init; }
+
+    /// <summary>A shared cluster of pools, training jobs and serving deployments, or null.</summary>
+    public ClusterSpec? Cluster { get; init; }
 
     /// <summary>What this point runs, as its sections decide.</summary>
     public Study Study => Study.Of(this);

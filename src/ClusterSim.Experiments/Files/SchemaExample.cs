@@ -55,4 +55,33 @@ internal static class SchemaExample
           parameters:
             seed: { min: 1, max: 2 }
         """;
+
+    /// <summary>A shared cluster, which stands alone (its jobs and deployments replace the other sections).</summary>
+    public const string ClusterText = """
+        name: schema-cluster
+        cluster:
+          policy: harvest
+          energy: { usd_per_kwh: 0.1 }
+          pools:
+            gpus: { hardware: H100-SXM, count: 64 }
+          training:
+            job:
+              pool: gpus
+              model: llama-3.1-8b
+              tokens: 1e9
+              parallelism: { tensor: 8 }
+              efficiency: { matmul: 0.5 }
+              failures: { enabled: false }
+              checkpoints: { write_s: 30, interval_s: 600 }
+              repeat: { count: 2 }
+          deployments:
+            chat:
+              model: llama-3.1-8b
+              demand: { output_tokens_per_day: 1e9 }
+              slo: { ttft_s: 1 }
+              prompt_tokens: { kind: lognormal, mean: 100 }
+              output_tokens: { kind: lognormal, mean: 100 }
+              placements:
+                gpus: { tensor_parallel: 1, scheduler: { kind: continuous }, efficiency: { compute: 0.5 }, moe: { popularity: zipf } }
+        """;
 }

@@ -12,8 +12,12 @@ internal sealed class SchemaRecorder
     private readonly SortedDictionary<string, JsonObject> _fields = new(StringComparer.Ordinal);
     private readonly HashSet<string> _mappings = [];
 
+    /// <summary>Maps of entries the user names (pools, jobs, deployments, placements): their entries share one schema, written as <c>*</c>.</summary>
+    private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements"];
+
     public void Mapping(string path, IEnumerable<string> keys)
     {
+        path = Normalise(path);
         _mappings.Add(path);
         foreach (string key in keys)
         {
@@ -27,6 +31,7 @@ internal sealed class SchemaRecorder
 
     public void Field(string path, JsonObject schema)
     {
+        path = Normalise(path);
         if (!_fields.TryGetValue(path, out JsonObject? existing) || existing.Count == 0)
         {
             _fields[path] = schema;
@@ -72,6 +77,21 @@ internal sealed class SchemaRecorder
     /// <summary>Maps whose keys the user chooses (swept paths, dated volumes) accept any key.</summary>
     private static bool FreeForm(string path) => path is "sweep.parameters" or "industry.output_tokens_per_day";
 
+    /// <summary>The path with each user-chosen entry name replaced by <c>*</c>.</summary>
+    private static string Normalise(string path)
+    {
+        string[] parts = path.Split('.');
+        for (int i = 1; i < parts.Length; i++)
+        {
+            if (NamedEntries.Contains(string.Join('.', parts[..i])))
+            {
+                parts[i] = "*";
+            }
+        }
+
+        return string.Join('.', parts);
+    }
+
     private static JsonObject Node(JsonObject root, string path)
     {
         JsonObject current = root;
@@ -82,6 +102,14 @@ internal sealed class SchemaRecorder
 
         foreach (string part in path.Split('.'))
         {
+            if (part == "*")
+            {
+                // Every entry of a named map has this schema.
+                current["type"] = "object";
+                current = current["additionalProperties"] as JsonObject ?? (JsonObject)(current["additionalProperties"] = new JsonObject());
+                continue;
+            }
+
             var properties = (JsonObject)(current["properties"] ??= new JsonObject());
             current = (JsonObject)(properties[part] ??= new JsonObject());
         }

@@ -17,4 +17,7 @@ public enum StudyKind
 
     /// <summary>A simulated lifecycle as the base year of industry-wide spend trends.</summary>
     Industry,
+
+    /// <summary>Training jobs and serving deployments sharing the pools of one cluster.</summary>
+    Cluster,
 }

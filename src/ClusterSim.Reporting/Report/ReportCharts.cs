@@ -34,6 +34,9 @@ public static class ReportCharts
             case StudyKind.Serving:
                 charts.AddRange(Serving(results));
                 break;
+            case StudyKind.Cluster:
+                charts.AddRange(ClusterCharts.For(results));
+                break;
             case StudyKind.Fleet:
                 // A fleet's life reads from its summary and its sweep.
                 break;

@@ -77,7 +77,14 @@ public class JsonSchemaTests
         JsonElement current = Schema;
         foreach (string part in path.Split('.'))
         {
-            if (!current.TryGetProperty("properties", out JsonElement properties) || !properties.TryGetProperty(part, out current))
+            if (current.TryGetProperty("properties", out JsonElement properties) && properties.TryGetProperty(part, out JsonElement named))
+            {
+                current = named;
+                continue;
+            }
+
+            // A map of user-named entries (cluster pools, jobs, deployments) gives every entry one schema.
+            if (!current.TryGetProperty("additionalProperties", out current) || current.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }

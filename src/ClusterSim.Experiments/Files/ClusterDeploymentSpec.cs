@@ -1,0 +1,20 @@
+using ClusterSim.Core.Economics;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>A serving deployment of a <c>cluster:</c> section: its demand and scaling, and a measurable cell per pool it may use.</summary>
+public sealed record ClusterDeploymentSpec
+{
+    public required string Name { get; init; }
+    public required DemandCurve Demand { get; init; }
+    public double LaunchSeconds { get; init; }
+    public double Headroom { get; init; }
+    public double ColdStartSeconds { get; init; }
+    public int MinReplicas { get; init; }
+
+    /// <summary>Replicas in the cell simulated to measure one replica's capacity at the SLO.</summary>
+    public int CellReplicas { get; init; }
+
+    /// <summary>Per pool, the serving point whose cell is measured (its replica shape, workload and SLO).</summary>
+    public required IReadOnlyList<(string Pool, ServingPoint Cell)> Placements { get; init; }
+}

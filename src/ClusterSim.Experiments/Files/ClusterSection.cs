@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Economics;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Performance;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>
+/// Binds <c>cluster:</c>: pools by name, training jobs by name (a <c>repeat</c> makes a stream of them), and serving
+/// deployments by name with one replica shape per pool they may use. Jobs bind as the <c>training:</c> section does,
+/// replica shapes as <c>serving:</c> does, so a cluster holds exactly what a single-workload experiment would.
+/// </summary>
+internal static class ClusterSection
+{
+    private const string Path = "cluster";
+
+    private static readonly Dictionary<string, ClusterPolicy> Policies = new()
+    {
+        ["static"] = ClusterPolicy.Static,
+        ["shared"] = ClusterPolicy.Shared,
+        ["harvest"] = ClusterPolicy.Harvest,
+    };
+
+    public static ClusterSpec? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, SortedSet<string> calibrations)
+    {
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(root, Path), Path, "policy", "days", "interval_s", "harvest_lookahead_h", "energy", "pools", "training", "deployments");
+        if (node is null)
+        {
+            return null;
+        }
+
+        YamlMappingNode? energy = r.Mapping(YamlReader.Child(node, "energy"), "cluster.energy", "usd_per_kwh", "pue", "idle_fraction");
+        var defaults = new EnergyModel();
+        double days = r.Number(node, "days", Path, 30, 0, 36_500, exclusiveMin: true);
+        var pools = ReadPools(r, node, catalog);
+        var byName = pools.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var jobs = ReadJobs(r, node, catalog, byName);
+        var deployments = ReadDeployments(r, node, catalog, byName, calibrations);
+        if (pools.Count == 0)
+        {
+            r.Problem(node, "cluster.pools", "is required: at least one pool (name: { hardware, count, price_per_hour })");
+        }
+
+        if (jobs.Count == 0 && deployments.Count == 0)
+        {
+            r.Problem(node, Path, "place at least one workload: a job under 'training' or a deployment under 'deployments'");
+        }
+
+        return new ClusterSpec
+        {
+            Policy = r.Choice(node, "policy", Path, ClusterPolicy.Shared, Policies),
+            HorizonSeconds = days * 86_400,
+            IntervalSeconds = r.Number(node, "interval_s", Path, 300, 1, 86_400),
+            HarvestLookaheadSeconds = r.Number(node, "harvest_lookahead_h", Path, 3, 0, 24 * 365) * 3600,
+            Energy = new EnergyModel(
+                r.Number(energy, "usd_per_kwh", "cluster.energy", defaults.UsdPerKwh, 0),
+                r.Number(energy, "pue", "cluster.energy", defaults.Pue, 1, 3),
+                r.Number(energy, "idle_fraction", "cluster.energy", defaults.IdleFraction, 0, 1)),
+            Pools = pools,
+            Jobs = jobs,
+            Deployments = deployments,
+        };
+    }
+
+    private static List<AcceleratorPool> ReadPools(YamlReader r, YamlMappingNode cluster, SimCatalog catalog)
+    {
+        var pools = new List<AcceleratorPool>();
+        foreach ((string name, YamlNode value) in Entries(r, cluster, "pools"))
+        {
+            string path = $"cluster.pools.{name}";
+            YamlMappingNode? node = r.Mapping(value, path, "hardware", "count", "node_size", "price_per_hour", "serving_reserve");
+            string id = r.Text(node, "hardware", path, required: true) ?? string.Empty;
+            if (id.Length == 0)
+            {
+                continue;
+            }
+
+            if (!catalog.Hardware.TryGet(id, out AcceleratorSpec chip))
+            {
+                r.Problem(YamlReader.Child(node, "hardware"), $"{path}.hardware", $"unknown hardware '{id}'{ClosestName.Hint(id, catalog.Hardware.Ids)}");
+                continue;
+            }
+
+            if (YamlReader.Child(node, "price_per_hour") is null && chip.PricePerHour is null)
+            {
+                r.Problem(node, $"{path}.price_per_hour", $"{chip.Id} has no price in the catalog; give price_per_hour (USD per accelerator-hour, rent or amortised purchase)");
+            }
+
+            int count = r.Integer(node, "count", path, 0, 0, 10_000_000);
+            if (YamlReader.Child(node, "count") is null)
+            {
+                r.Problem(node, $"{path}.count", "is required (accelerators in the pool)");
+            }
+
+            pools.Add(new AcceleratorPool
+            {
+                Name = name,
+                Accelerator = chip,
+                Count = count,
+                NodeSize = r.Integer(node, "node_size", path, 8, 1, 1024),
+                PricePerHour = r.Number(node, "price_per_hour", path, chip.PricePerHour ?? 0, 0),
+                ServingReserve = r.Integer(node, "serving_reserve", path, 0, 0, 10_000_000),
+            });
+            if (pools[^1].ServingReserve > count)
+            {
+                r.Problem(YamlReader.Child(node, "serving_reserve"), $"{path}.serving_reserve", $"{pools[^1].ServingReserve} exceeds the pool's {count} accelerators");
+            }
+        }
+
+        return pools;
+    }
+
+    private static List<ClusterTrainingJob> ReadJobs(YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools)
+    {
+        var jobs = new List<ClusterTrainingJob>();
+        foreach ((string name, YamlNode value) in Entries(r, cluster, "training"))
+        {
+            string path = $"cluster.training.{name}";
+            YamlMappingNode? node = r.Mapping(value, path, [.. TrainingSection.JobKeys, "pool", "submit_h", "priority", "preemptible", "elastic_max", "repeat"]);
+            if (node is null || PoolOf(r, node, path, pools) is not { } pool)
+            {
+                continue;
+            }
+
+            if (TrainingSection.ReadJob(r, node, path, catalog, pool.Accelerator) is not { } job)
+            {
+                continue;
+            }
+
+            YamlMappingNode? repeat = r.Mapping(YamlReader.Child(node, "repeat"), $"{path}.repeat", "count", "every_h");
+            int copies = r.Integer(repeat, "count", $"{path}.repeat", 1, 1, 100_000);
+            double every = r.Number(repeat, "every_h", $"{path}.repeat", 24, 0, exclusiveMin: true) * 3600;
+            var template = new ClusterTrainingJob
+            {
+                Name = name,
+                Job = job,
+                Pool = pool.Name,
+                SubmitSeconds = r.Number(node, "submit_h", path, 0, 0) * 3600,
+                Priority = r.Integer(node, "priority", path, 0, -1000, 1000),
+                Preemptible = r.Flag(node, "preemptible", path, true),
+                ElasticMaxAccelerators = r.Integer(node, "elastic_max", path, 0, 0, 10_000_000),
+            };
+            try
+            {
+                template.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                r.Problem(node, path, e.Message);
+                continue;
+            }
+
+            jobs.AddRange(repeat is null
+                ? [template]
+                : Enumerable.Range(0, copies).Select(i => template with { Name = $"{name}-{i + 1}", Stream = name, SubmitSeconds = template.SubmitSeconds + (i * every) }));
+        }
+
+        return jobs;
+    }
+
+    private static List<ClusterDeploymentSpec> ReadDeployments(
+        YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools, SortedSet<string> calibrations)
+    {
+        var deployments = new List<ClusterDeploymentSpec>();
+        foreach ((string name, YamlNode value) in Entries(r, cluster, "deployments"))
+        {
+            string path = $"cluster.deployments.{name}";
+            YamlMappingNode? node = r.Mapping(value, path,
+                "model", "demand", "launch_h", "headroom", "cold_start_s", "min_replicas", "cell_replicas", "cell_requests", "slo", "prompt_tokens", "output_tokens", "placements");
+            if (node is null)
+            {
+                continue;
+            }
+
+            YamlMappingNode? demand = r.Mapping(YamlReader.Child(node, "demand"), $"{path}.demand", "output_tokens_per_day", "monthly_growth", "diurnal_amplitude");
+            if (demand is null)
+            {
+                r.Problem(node, $"{path}.demand", "is required (output_tokens_per_day, monthly_growth, diurnal_amplitude)");
+            }
+
+            YamlMappingNode? slo = r.Mapping(YamlReader.Child(node, "slo"), $"{path}.slo", "ttft_s", "tpot_s");
+            var objective = new ServiceLevelObjective(r.Number(slo, "ttft_s", $"{path}.slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", $"{path}.slo", 0.2, 0, exclusiveMin: true));
+            LengthSpec prompt = ExperimentLoader.ReadLengths(r, node, "prompt_tokens", 512, path);
+            LengthSpec output = ExperimentLoader.ReadLengths(r, node, "output_tokens", 256, path);
+            long requests = r.Integer(node, "cell_requests", path, 2000, 100, 10_000_000);
+            string? model = r.Text(node, "model", path);
+
+            var placements = new List<(string, ServingPoint)>();
+            foreach ((string poolName, YamlNode shape) in Entries(r, node, "placements", path))
+            {
+                string placementPath = $"{path}.placements.{poolName}";
+                YamlMappingNode? shapeNode = r.Mapping(shape, placementPath, DeploymentSection.Keys.Where(k => k != "hardware").ToArray());
+                if (!pools.TryGetValue(poolName, out AcceleratorPool? pool))
+                {
+                    r.Problem(shape, placementPath, $"no pool named '{poolName}'{ClosestName.Hint(poolName, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
+                    continue;
+                }
+
+                (ServingDeployment? deployment, SchedulerOptions scheduler) = DeploymentSection.Read(r, shapeNode, placementPath, catalog, calibrations, pool.Accelerator, model);
+                if (deployment is null)
+                {
+                    continue;
+                }
+
+                if (deployment.TensorParallel * deployment.PipelineParallel > pool.NodeSize)
+                {
+                    r.Problem(shapeNode, placementPath, $"a replica of {deployment.TensorParallel * deployment.PipelineParallel} accelerators does not fit a node of {pool.NodeSize}");
+                }
+
+                placements.Add((poolName, new ServingPoint
+                {
+                    Replicas = [new ReplicaGroup(deployment, scheduler, 1)],
+                    Arrival = new ArrivalSpec(ArrivalKind.Poisson, null, 1, 1, 0, 86_400, 1, 0),
+                    Prompt = prompt,
+                    Output = output,
+                    Requests = requests,
+                    HorizonSeconds = double.PositiveInfinity,
+                    Slo = objective,
+                    SeriesIntervalSeconds = 10,
+                }));
+            }
+
+            if (placements.Count == 0 && YamlReader.Child(node, "placements") is null)
+            {
+                r.Problem(node, $"{path}.placements", "is required: one replica shape per pool the deployment may use (pool: { model, tensor_parallel, weights, ... })");
+            }
+
+            deployments.Add(new ClusterDeploymentSpec
+            {
+                Name = name,
+                Demand = new DemandCurve(
+                    r.Number(demand, "output_tokens_per_day", $"{path}.demand", 1e9, 0, exclusiveMin: true),
+                    r.Number(demand, "monthly_growth", $"{path}.demand", 0, -0.99, 100),
+                    r.Number(demand, "diurnal_amplitude", $"{path}.demand", 0, 0, 0.99)),
+                LaunchSeconds = r.Number(node, "launch_h", path, 0, 0) * 3600,
+                Headroom = r.Number(node, "headroom", path, 0.2, 0, 0.95),
+                ColdStartSeconds = r.Number(node, "cold_start_s", path, 600, 0),
+                MinReplicas = r.Integer(node, "min_replicas", path, 1, 0, 1_000_000),
+                CellReplicas = r.Integer(node, "cell_replicas", path, 2, 1, 64),
+                Placements = placements,
+            });
+        }
+
+        return deployments;
+    }
+
+    /// <summary>The section as YAML with every default explicit; a <c>repeat</c> is written out as its jobs.</summary>
+    public static string Resolved(ClusterSpec c)
+    {
+        var t = new StringBuilder();
+        string F(double v) => ResolvedSections.F(v);
+        t.AppendLine("cluster:");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  policy: {Policies.First(p => p.Value == c.Policy).Key}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  days: {F(c.HorizonSeconds / 86_400)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  interval_s: {F(c.IntervalSeconds)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  harvest_lookahead_h: {F(c.HarvestLookaheadSeconds / 3600)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  energy: {{ usd_per_kwh: {F(c.Energy.UsdPerKwh)}, pue: {F(c.Energy.Pue)}, idle_fraction: {F(c.Energy.IdleFraction)} }}");
+        t.AppendLine("  pools:");
+        foreach (AcceleratorPool p in c.Pools)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"    {p.Name}: {{ hardware: {p.Accelerator.Id}, count: {p.Count}, node_size: {p.NodeSize}, price_per_hour: {F(p.PricePerHour)}, serving_reserve: {p.ServingReserve} }}");
+        }
+
+        t.AppendLine("  training:");
+        foreach (ClusterTrainingJob j in c.Jobs)
+        {
+            var plan = j.Job.Plan;
+            t.AppendLine(CultureInfo.InvariantCulture,
+                $"    {j.Name}: {{ pool: {j.Pool}, model: {j.Job.Model.Id}, accelerators: {j.Gang}, parallelism: {{ tensor: {plan.TensorParallel}, pipeline: {plan.PipelineParallel}, data: {plan.DataParallel} }}, tokens: {F(j.Job.Tokens)}, submit_h: {F(j.SubmitSeconds / 3600)}, priority: {j.Priority}, preemptible: {(j.Preemptible ? "true" : "false")}, elastic_max: {j.ElasticMaxAccelerators}, checkpoints: {{ write_s: {F(j.Job.Checkpoints.WriteSeconds)}, interval_s: {(j.Job.Checkpoints.IntervalSeconds is { } i ? F(i) : "null")} }}, restart_s: {F(j.Job.Failures.RestartSeconds)} }}");
+        }
+
+        t.AppendLine("  deployments:");
+        foreach (ClusterDeploymentSpec d in c.Deployments)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"    {d.Name}:");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F(d.Demand.OutputTokensPerDayAtLaunch)}, monthly_growth: {F(d.Demand.MonthlyGrowth)}, diurnal_amplitude: {F(d.Demand.DiurnalAmplitude)} }}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      launch_h: {F(d.LaunchSeconds / 3600)}, headroom: {F(d.Headroom)}, cold_start_s: {F(d.ColdStartSeconds)}, min_replicas: {d.MinReplicas}, cell_replicas: {d.CellReplicas}");
+            foreach ((string pool, ServingPoint cell) in d.Placements)
+            {
+                var dep = cell.Replicas[0].Deployment;
+                t.AppendLine(CultureInfo.InvariantCulture,
+                    $"      placement {pool}: {{ model: {dep.Model.Id}, tensor_parallel: {dep.TensorParallel}, pipeline_parallel: {dep.PipelineParallel}, weights: {dep.Weights.ToString().ToLowerInvariant()}, kv_cache: {dep.KvCache.ToString().ToLowerInvariant()}, calibration: {dep.CalibrationName}, slo: {{ ttft_s: {F(cell.Slo.TtftSeconds)}, tpot_s: {F(cell.Slo.TpotSeconds)} }}, cell_requests: {cell.Requests} }}");
+            }
+        }
+
+        return t.ToString();
+    }
+
+    private static AcceleratorPool? PoolOf(YamlReader r, YamlMappingNode node, string path, Dictionary<string, AcceleratorPool> pools)
+    {
+        string? name = r.Text(node, "pool", path, required: true);
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (!pools.TryGetValue(name, out AcceleratorPool? pool))
+        {
+            r.Problem(YamlReader.Child(node, "pool"), $"{path}.pool", $"no pool named '{name}'{ClosestName.Hint(name, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
+        }
+
+        return pool;
+    }
+
+    /// <summary>The named entries of a mapping of mappings (pools, jobs, deployments, placements), in file order.</summary>
+    private static IEnumerable<(string Name, YamlNode Value)> Entries(YamlReader r, YamlMappingNode parent, string key, string parentPath = Path)
+    {
+        YamlNode? node = YamlReader.Child(parent, key);
+        if (node is null)
+        {
+            yield break;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            r.Problem(node, $"{parentPath}.{key}", "expected a mapping of names to entries (name: { ... })");
+            yield break;
+        }
+
+        foreach (var (name, value) in mapping.Children)
+        {
+            yield return (((YamlScalarNode)name).Value ?? string.Empty, value);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Metrics;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Studies;
+
+/// <summary>
+/// Training jobs and serving deployments on one cluster: each placement's replica capacity at its SLO is measured by
+/// simulating a cell request by request (as the lifecycle does), then the cluster runs on one clock.
+/// </summary>
+public sealed class ClusterStudy : Study
+{
+    public static readonly ClusterStudy Instance = new();
+
+    private static readonly MetricColumn[] Columns =
+    [
+        new("cluster_utilisation", "busy", 100, "0.0'%'"),
+        new("training_share", "training", 100, "0.0'%'"),
+        new("serving_share", "serving", 100, "0.0'%'"),
+        new("slo_attainment", "SLO met", 100, "0.00'%'"),
+        new("jobs_finished", "jobs done", 1, "0"),
+        new("job_preemptions", "preemptions", 1, "0"),
+        new("lost_accelerator_hours", "lost GPU-h", 1, "0"),
+        new("cost_usd", "cost $M", 1e-6, "0.00"),
+    ];
+
+    private ClusterStudy()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override StudyKind Kind => StudyKind.Cluster;
+
+    /// <inheritdoc/>
+    public override ISimulationResult Run(ExperimentPoint point, double rate, long seed, IProgress<double>? share) =>
+        new ClusterRun(Options(point.Cluster!, seed), new Simulator()).Run();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results)
+    {
+        // The first job's and first deployment's own figures follow the cluster's.
+        var columns = new List<MetricColumn>(Columns);
+        ClusterSpec spec = results[0].Point.Cluster!;
+        if (spec.Jobs.Count > 0)
+        {
+            columns.Add(new($"job.{spec.Jobs[0].Stream}.days", $"{spec.Jobs[0].Stream} days", 1, "0.0"));
+        }
+
+        foreach (ClusterDeploymentSpec d in spec.Deployments)
+        {
+            columns.Add(new($"deployment.{d.Name}.cost_per_mtok", $"{d.Name} $/Mtok", 1, "0.000"));
+        }
+
+        return columns;
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results)
+    {
+        ClusterSpec spec = results[0].Point.Cluster!;
+        return spec.Jobs.Count == 0
+            ? [.. spec.Deployments.Select(d => $"deployment.{d.Name}.cost_per_mtok"), "slo_attainment"]
+            : ["cluster_utilisation", "slo_attainment", $"job.{spec.Jobs[0].Stream}.days", "lost_accelerator_hours"];
+    }
+
+    /// <summary>The cluster of <paramref name="spec"/>, each placement's capacity measured on a cell seeded by <paramref name="seed"/>.</summary>
+    public static ClusterOptions Options(ClusterSpec spec, long seed) => new()
+    {
+        Pools = spec.Pools,
+        Jobs = spec.Jobs,
+        Deployments = [.. spec.Deployments.Select(d => new ClusterDeployment
+        {
+            Name = d.Name,
+            Demand = d.Demand,
+            LaunchSeconds = d.LaunchSeconds,
+            Headroom = d.Headroom,
+            ColdStartSeconds = d.ColdStartSeconds,
+            MinReplicas = d.MinReplicas,
+            Placements = [.. d.Placements.Select(p => Measure(p.Pool, p.Cell, d.CellReplicas, seed))],
+        })],
+        Policy = spec.Policy,
+        HorizonSeconds = spec.HorizonSeconds,
+        IntervalSeconds = spec.IntervalSeconds,
+        HarvestLookaheadSeconds = spec.HarvestLookaheadSeconds,
+        Energy = spec.Energy,
+    };
+
+    private static DeploymentPlacement Measure(string pool, ServingPoint cell, int cellReplicas, long seed)
+    {
+        (double tokensPerSecond, double utilisation) = CellCapacity.Measure(cell, cellReplicas, seed);
+        var deployment = cell.Replicas[0].Deployment;
+        return new DeploymentPlacement(pool, deployment.TensorParallel * deployment.PipelineParallel, tokensPerSecond, utilisation)
+        {
+            Calibration = deployment.CalibrationName,
+        };
+    }
+}
