@@ -66,10 +66,10 @@ internal static class SummaryTable
         }
 
         AnsiConsole.Write(table);
-        if (study.Kind == StudyKind.Fleet && results.Count > 1)
+        if (study.CheapestBy(results) is { } cost && results.Count > 1)
         {
-            PointResult cheapest = results.MinBy(r => r.Metric("cost_per_mtok_at_launch").Mean)!;
-            AnsiConsole.MarkupLine($"cheapest: [bold]{Markup.Escape(SweepPlan.Label(cheapest.Point.Parameters))}[/] at ${Format(cheapest.Metric("cost_per_mtok_at_launch").Mean, "0.000")} per million output tokens");
+            PointResult cheapest = results.Where(r => double.IsFinite(r.Metric(cost).Mean)).MinBy(r => r.Metric(cost).Mean) ?? results[0];
+            AnsiConsole.MarkupLine($"cheapest: [bold]{Markup.Escape(SweepPlan.Label(cheapest.Point.Parameters))}[/] at ${Format(cheapest.Metric(cost).Mean, "0.000")} per million output tokens");
         }
     }
 

@@ -7,6 +7,7 @@ public sealed record AcceleratorPool
 {
     public required string Name { get; init; }
     public required AcceleratorSpec Accelerator { get; init; }
+    /// <summary>Accelerators in the pool (0: the pool is absent, so a sweep can compare fleets without it).</summary>
     public required int Count { get; init; }
 
     /// <summary>Accelerators per node (the scale-up domain a serving replica must fit in).</summary>
@@ -21,10 +22,10 @@ public sealed record AcceleratorPool
     /// <summary>Throws naming the first field out of range.</summary>
     public AcceleratorPool Validated()
     {
-        if (Count < 1 || NodeSize < 1 || PricePerHour < 0 || ServingReserve < 0 || ServingReserve > Count)
+        if (Count < 0 || NodeSize < 1 || PricePerHour < 0 || ServingReserve < 0 || ServingReserve > Count)
         {
             throw new ArgumentException(
-                $"pool {Name}: count ≥ 1, node_size ≥ 1, price_per_hour ≥ 0 and serving_reserve in [0, count] expected (got {Count}, {NodeSize}, {PricePerHour}, {ServingReserve})");
+                $"pool {Name}: count ≥ 0, node_size ≥ 1, price_per_hour ≥ 0 and serving_reserve in [0, count] expected (got {Count}, {NodeSize}, {PricePerHour}, {ServingReserve})");
         }
 
         if (Accelerator.TdpWatts is null)

@@ -47,13 +47,14 @@ public sealed record ClusterResult : ISimulationResult
             ("jobs_finished", Jobs.Count(j => double.IsFinite(j.Seconds))),
             ("job_preemptions", Jobs.Sum(j => j.Preemptions)),
             ("lost_accelerator_hours", Jobs.Sum(j => j.LostAcceleratorHours)),
+            ("cost_per_mtok", Deployments.Sum(d => d.ServedTokens) > 0 ? (trainingUsd + servingUsd + idleUsd) / Deployments.Sum(d => d.ServedTokens) * 1e6 : double.NaN),
             ("slo_attainment", Deployments.Sum(d => d.DemandTokens) > 0 ? Deployments.Sum(d => d.ServedTokens) / Deployments.Sum(d => d.DemandTokens) : 1),
             ("events", EventsFired),
         };
         for (int p = 0; p < Options.Pools.Count; p++)
         {
             double hours = Options.Pools[p].Count * Options.HorizonSeconds / 3600;
-            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", Math.Max(0, 1 - (IdleHours[p] / hours))));
+            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", hours > 0 ? Math.Max(0, 1 - (IdleHours[p] / hours)) : double.NaN));
         }
 
         // One set per stream of jobs: days, progress and queueing are means over its jobs; counts, hours and dollars are sums.

@@ -97,6 +97,7 @@ public static class MetricCatalog
         new("serving_cost_usd", "serving bill", "USD"),
         new("idle_cost_usd", "cost of idle accelerators", "USD"),
         new("jobs_finished", "training jobs finished", "jobs"),
+        new("cost_per_mtok", "whole cluster's cost (idle included) per million output tokens served", "USD"),
         new("job_preemptions", "training jobs preempted by serving", "preemptions"),
         new("lost_accelerator_hours", "accelerator-hours of training lost to preemption", "hours"),
     ];

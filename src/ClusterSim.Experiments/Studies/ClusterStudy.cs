@@ -15,7 +15,7 @@ public sealed class ClusterStudy : Study
 {
     public static readonly ClusterStudy Instance = new();
 
-    private static readonly MetricColumn[] Columns =
+    private static readonly MetricColumn[] Shared =
     [
         new("cluster_utilisation", "busy", 100, "0.0'%'"),
         new("training_share", "training", 100, "0.0'%'"),
@@ -25,6 +25,14 @@ public sealed class ClusterStudy : Study
         new("job_preemptions", "preemptions", 1, "0"),
         new("lost_accelerator_hours", "lost GPU-h", 1, "0"),
         new("cost_usd", "cost $M", 1e-6, "0.00"),
+    ];
+
+    private static readonly MetricColumn[] ServingOnly =
+    [
+        new("cluster_utilisation", "busy", 100, "0.0'%'"),
+        new("slo_attainment", "SLO met", 100, "0.00'%'"),
+        new("cost_usd", "cost $k", 1e-3, "0.0"),
+        new("cost_per_mtok", "owned $/Mtok", 1, "0.000"),
     ];
 
     private ClusterStudy()
@@ -42,8 +50,8 @@ public sealed class ClusterStudy : Study
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results)
     {
         // The first job's and first deployment's own figures follow the cluster's.
-        var columns = new List<MetricColumn>(Columns);
         ClusterSpec spec = results[0].Point.Cluster!;
+        var columns = new List<MetricColumn>(spec.Jobs.Count == 0 ? ServingOnly : Shared);
         if (spec.Jobs.Count > 0)
         {
             columns.Add(new($"job.{spec.Jobs[0].Stream}.days", $"{spec.Jobs[0].Stream} days", 1, "0.0"));
@@ -51,11 +59,14 @@ public sealed class ClusterStudy : Study
 
         foreach (ClusterDeploymentSpec d in spec.Deployments)
         {
-            columns.Add(new($"deployment.{d.Name}.cost_per_mtok", $"{d.Name} $/Mtok", 1, "0.000"));
+            columns.Add(new($"deployment.{d.Name}.cost_per_mtok", spec.Jobs.Count == 0 ? $"{d.Name} rented $/Mtok" : $"{d.Name} $/Mtok", 1, "0.000"));
         }
 
         return columns;
     }
+
+    /// <inheritdoc/>
+    public override string? CheapestBy(IReadOnlyList<PointResult> results) => results[0].Point.Cluster!.Jobs.Count == 0 ? "cost_per_mtok" : null;
 
     /// <inheritdoc/>
     public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results)

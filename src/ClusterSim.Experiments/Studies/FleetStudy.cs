@@ -32,5 +32,8 @@ public sealed class FleetStudy : Study
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results) => Columns;
 
     /// <inheritdoc/>
+    public override string? CheapestBy(IReadOnlyList<PointResult> results) => "cost_per_mtok_at_launch";
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results) => ["cost_per_mtok_at_launch", "fleet_accelerators_at_launch"];
 }

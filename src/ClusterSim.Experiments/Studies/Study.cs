@@ -29,6 +29,9 @@ public abstract class Study
     /// <summary>The metrics a summary table shows for these results, in order.</summary>
     public abstract IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results);
 
+    /// <summary>The cost per token by which a summary names the cheapest point, or null where cost is not the question.</summary>
+    public virtual string? CheapestBy(IReadOnlyList<PointResult> results) => null;
+
     /// <summary>The metrics a sweep over these results plots against its parameters.</summary>
     public abstract IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results);
 

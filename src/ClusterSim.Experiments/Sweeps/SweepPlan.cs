@@ -69,5 +69,21 @@ public static class SweepPlan
 
     /// <summary>A short label of a point, e.g. "load=0.5, scheduler=static".</summary>
     public static string Label(IReadOnlyList<KeyValuePair<string, string>> point) =>
-        point.Count == 0 ? "base" : string.Join(", ", point.Select(p => $"{p.Key[(p.Key.LastIndexOf('.') + 1)..]}={p.Value}"));
+        point.Count == 0 ? "base" : string.Join(", ", point.Select(p => $"{ShortName(p.Key, point)}={p.Value}"));
+
+    /// <summary>The last segment of a swept path, or as many trailing segments as it takes to tell it from the point's other paths.</summary>
+    private static string ShortName(string path, IReadOnlyList<KeyValuePair<string, string>> point)
+    {
+        string[] parts = path.Split('.');
+        for (int take = 1; take < parts.Length; take++)
+        {
+            string suffix = string.Join('.', parts[^take..]);
+            if (point.Count(p => p.Key == path || p.Key.EndsWith("." + suffix, StringComparison.Ordinal)) == 1)
+            {
+                return suffix;
+            }
+        }
+
+        return path;
+    }
 }
