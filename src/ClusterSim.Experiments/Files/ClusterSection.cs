@@ -40,6 +40,17 @@ internal static class ClusterSection
         var byName = pools.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var jobs = ReadJobs(r, node, catalog, byName);
         var deployments = ReadDeployments(r, node, catalog, byName, calibrations);
+        ClusterPolicy policy = r.Choice(node, "policy", Path, ClusterPolicy.Shared, Policies);
+        foreach (ClusterTrainingJob job in jobs.DistinctBy(j => j.Stream))
+        {
+            AcceleratorPool pool = byName[job.Pool];
+            int limit = policy == ClusterPolicy.Static ? pool.Count - pool.ServingReserve : pool.Count;
+            if (job.Gang > limit)
+            {
+                YamlNode? at = YamlReader.Child(YamlReader.Child(node, "training") as YamlMappingNode, job.Stream);
+                r.Problem(at, $"cluster.training.{job.Stream}", $"needs {job.Gang} accelerators at once but pool {pool.Name} has {limit} for training{(policy == ClusterPolicy.Static ? " (count less serving_reserve, under policy: static)" : string.Empty)}");
+            }
+        }
         if (pools.Count == 0)
         {
             r.Problem(node, "cluster.pools", "is required: at least one pool (name: { hardware, count, price_per_hour })");
@@ -52,7 +63,7 @@ internal static class ClusterSection
 
         return new ClusterSpec
         {
-            Policy = r.Choice(node, "policy", Path, ClusterPolicy.Shared, Policies),
+            Policy = policy,
             HorizonSeconds = days * 86_400,
             IntervalSeconds = r.Number(node, "interval_s", Path, 300, 1, 86_400),
             HarvestLookaheadSeconds = r.Number(node, "harvest_lookahead_h", Path, 3, 0, 24 * 365) * 3600,

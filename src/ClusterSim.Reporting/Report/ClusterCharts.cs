@@ -22,7 +22,8 @@ internal static class ClusterCharts
             string suffix = results.Count == 1 ? string.Empty : $"-{point.Point.Index}";
             var axis = new Axis("days", UnitKind.Days) { Min = 0, Max = spec.HorizonSeconds / 86_400 };
 
-            foreach (AcceleratorPool pool in spec.Pools)
+            // A pool of none (a fleet a sweep leaves out) has nothing to draw.
+            foreach (AcceleratorPool pool in spec.Pools.Where(p => p.Count > 0))
             {
                 string prefix = $"pool.{pool.Name}.";
                 var columns = table.Columns.Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();

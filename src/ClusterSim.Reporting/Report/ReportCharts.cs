@@ -5,6 +5,7 @@ using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
 using ClusterSim.Experiments.Studies;
+using ClusterSim.Experiments.Sweeps;
 using ClusterSim.Reporting.Charts;
 
 namespace ClusterSim.Reporting.Report;
@@ -323,18 +324,28 @@ public static class ReportCharts
             yield break;
         }
 
-        // One swept list (or zipped lists, labelled by the first): a line over numbers, bars over names.
+        // One swept list (or zipped lists, labelled by the first): a line over numbers, bars over names. Zipped lists
+        // whose first does not rise steadily (fleets of mixed pools, say) are named points, labelled in full.
         string parameter = first.Parameters[0].Key;
         string[] labels = results.Select(r => r.Point.Parameters[0].Value).ToArray();
         double[] x = labels.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : double.NaN).ToArray();
         bool numeric = x.All(double.IsFinite);
+        string by = parameter[(parameter.LastIndexOf('.') + 1)..];
+        if (parameters > 1 && !(numeric && x.Zip(x.Skip(1)).All(p => p.Second > p.First)))
+        {
+            numeric = false;
+            labels = [.. results.Select(r => string.Join(" / ", r.Point.Parameters.Select(p => p.Value)))];
+            by = "sweep point";
+            parameter = SweepPlan.Label([.. first.Parameters.Select(p => new KeyValuePair<string, string>(p.Key, string.Empty))]).Replace("=", string.Empty, StringComparison.Ordinal).Replace(", ", " / ", StringComparison.Ordinal);
+        }
+
         foreach (string metric in metrics)
         {
             var series = WithBand(new ChartSeries(metric, numeric ? SeriesKind.Line : SeriesKind.Bar, numeric ? x : Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), []), results, metric);
             yield return new Chart
             {
                 Id = $"sweep-{metric.Replace('_', '-')}",
-                Title = $"{Readable(metric)} by {parameter[(parameter.LastIndexOf('.') + 1)..]}",
+                Title = $"{Readable(metric)} by {by}",
                 Subtitle = numeric ? "mean over replications, shaded 95 % interval" : "mean over replications",
                 X = numeric ? new Axis(parameter) { WholeTicks = x.All(v => v == Math.Round(v)) } : new Axis(parameter) { Categories = labels },
                 Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),

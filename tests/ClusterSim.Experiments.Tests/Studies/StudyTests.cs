@@ -16,6 +16,8 @@ public class StudyTests
     [InlineData("crossover-405b.yaml", StudyKind.Lifecycle)]
     [InlineData("hardware-mix.yaml", StudyKind.Fleet)]
     [InlineData("industry-2020-2026.yaml", StudyKind.Industry)]
+    [InlineData("shared-cluster.yaml", StudyKind.Cluster)]
+    [InlineData("hardware-mix-cluster.yaml", StudyKind.Cluster)]
     public void A_point_runs_the_study_its_sections_name(string file, StudyKind kind)
     {
         Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, file));

@@ -1,0 +1,116 @@
+using ClusterSim.Core.Cluster;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Studies;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class ClusterSectionTests
+{
+    internal const string Valid = """
+        name: tiny-cluster
+        cluster:
+          policy: harvest
+          days: 2
+          pools:
+            gpus: { hardware: H100-SXM, count: 64, serving_reserve: 16 }
+            cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }
+          training:
+            pretrain:
+              pool: gpus
+              model: llama-3.1-8b
+              tokens: 2e10
+              global_batch_tokens: 8388608
+              sequence_length: 8192
+              parallelism: { tensor: 8, data: 4 }
+              checkpoints: { write_s: 30, interval_s: 1800 }
+              failures: { enabled: false, restart_s: 300 }
+              elastic_max: 48
+            tune:
+              pool: gpus
+              model: llama-3.1-8b
+              tokens: 1e9
+              global_batch_tokens: 1048576
+              sequence_length: 8192
+              parallelism: { tensor: 8, data: 1 }
+              priority: 1
+              submit_h: 2
+              repeat: { count: 3, every_h: 12 }
+          deployments:
+            chat:
+              model: llama-3.1-8b
+              demand: { output_tokens_per_day: 2e9, diurnal_amplitude: 0.5 }
+              slo: { ttft_s: 2, tpot_s: 0.1 }
+              cell_requests: 400
+              placements:
+                gpus: { weights: fp8, kv_cache: fp8 }
+                cheap: { weights: fp8, kv_cache: fp8 }
+        """;
+
+    private static ExperimentException Problems(string yaml) => Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "cluster.yaml"));
+
+    [Fact]
+    public void A_cluster_binds_pools_jobs_streams_and_placements_with_their_calibrations_named()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid, "cluster.yaml");
+        ClusterSpec spec = experiment.Points[0].Cluster!;
+
+        Assert.Equal(StudyKind.Cluster, experiment.Points[0].Study.Kind);
+        Assert.Equal(ClusterPolicy.Harvest, spec.Policy);
+        Assert.Equal(2 * 86_400, spec.HorizonSeconds);
+        Assert.Equal(["gpus", "cheap"], spec.Pools.Select(p => p.Name));
+        Assert.Equal(2.35, spec.Pools[0].PricePerHour);          // the catalog's H100 price
+        Assert.Equal(["pretrain", "tune-1", "tune-2", "tune-3"], spec.Jobs.Select(j => j.Name));
+        Assert.All(spec.Jobs.Skip(1), j => Assert.Equal("tune", j.Stream));
+        Assert.Equal([2 * 3600.0, 14 * 3600.0, 26 * 3600.0], spec.Jobs.Skip(1).Select(j => j.SubmitSeconds));
+        Assert.Equal("H100-SXM", spec.Jobs[0].Job.Accelerator.Id);
+        Assert.Equal(["gpus", "cheap"], spec.Deployments[0].Placements.Select(p => p.Pool));
+        Assert.Equal("L40S", spec.Deployments[0].Placements[1].Cell.Replicas[0].Deployment.Accelerator.Id);
+        Assert.Contains(experiment.Calibrations, c => c.StartsWith("warning: L40S", StringComparison.Ordinal));
+        Assert.Contains("  policy: harvest", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains("tune-3: { pool: gpus", experiment.ResolvedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_small_cluster_runs_and_conserves_its_hours()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid, "cluster.yaml");
+        var result = (ClusterResult)experiment.Points[0].Study.Run(experiment.Points[0], double.NaN, seed: 3, share: null);
+
+        Assert.True(result.Conserved);
+        Assert.Equal(4, result.Jobs.Count(j => double.IsFinite(j.Seconds)));
+        Assert.InRange(result.Deployment("chat").SloAttainment, 0.99, 1);
+        Assert.Contains(result.Scalars(), s => s.Name == "job.tune.finished" && s.Value == 3);
+    }
+
+    [Fact]
+    public void Wrong_references_and_a_missing_price_are_reported_with_their_lines()
+    {
+        string yaml = Valid
+            .Replace("cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }", "cheap: { hardware: L40S, count: 16 }", StringComparison.Ordinal)
+            .Replace("      pool: gpus\n      model: llama-3.1-8b\n      tokens: 2e10", "      pool: gpu\n      model: llama-3.1-8b\n      tokens: 2e10", StringComparison.Ordinal)
+            .Replace("        cheap: { weights: fp8, kv_cache: fp8 }", "        cheep: { weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal);
+        ExperimentException e = Problems(yaml);
+
+        Assert.Contains(e.Problems, p => p.Path == "cluster.pools.cheap.price_per_hour" && p.Message.Contains("L40S has no price", StringComparison.Ordinal) && p.Line == 7);
+        Assert.Contains(e.Problems, p => p.Path == "cluster.training.pretrain.pool" && p.Message.Contains("no pool named 'gpu' — did you mean 'gpus'?", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Path == "cluster.deployments.chat.placements.cheep" && p.Message.Contains("no pool named 'cheep'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_cluster_stands_alone_and_a_gang_larger_than_training_can_have_is_refused()
+    {
+        ExperimentException mixed = Problems(Valid + "\nserving: { model: llama-3.1-8b, hardware: H100-SXM }\n");
+        Assert.Contains(mixed.Problems, p => p.Path == "serving" && p.Message.Contains("inside 'cluster'", StringComparison.Ordinal));
+
+        ExperimentException big = Problems(Valid.Replace("policy: harvest", "policy: static", StringComparison.Ordinal).Replace("data: 4 }", "data: 8 }", StringComparison.Ordinal).Replace("elastic_max: 48", "elastic_max: 64", StringComparison.Ordinal));
+        Assert.Contains(big.Problems, p => p.Message.Contains("needs 64 accelerators at once but pool gpus has 48 for training", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_sweep_reaches_into_named_pools()
+    {
+        string yaml = Valid + "\nsweep:\n  parameters:\n    cluster.pools.gpus.count: [64, 128]\n";
+        Experiment experiment = ExperimentLoader.Parse(yaml, "cluster.yaml");
+        Assert.Equal([64, 128], experiment.Points.Select(p => p.Cluster!.Pools[0].Count));
+    }
+}
