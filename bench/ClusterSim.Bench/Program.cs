@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using ClusterSim.Bench;
 
 // "scale [requests] [repeats]" runs the serving scale harness, "training-scale [repeats]" the 90-day training run,
+// "cluster-scale [repeats]" the 30-day, 10,240-accelerator shared cluster,
 // "calibration" prints the serving calibration table; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "scale")
 {
@@ -14,6 +15,12 @@ if (args.Length > 0 && args[0] == "scale")
 if (args.Length > 0 && args[0] == "training-scale")
 {
     TrainingScaleHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 11);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "cluster-scale")
+{
+    ClusterScaleHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
     return;
 }
 

@@ -24,6 +24,8 @@ internal sealed class ClusterBooks
     private readonly List<double>[] _columns;
     private readonly string[] _columnNames;
     private readonly string[] _columnUnits;
+    private readonly (string Stream, int[] Jobs)[][] _streamsByPool;
+    private readonly int[][] _deploymentsByPool;
     private long _last;
     private long _origin;
     private bool _overbooked;
@@ -41,6 +43,8 @@ internal sealed class ClusterBooks
         _idleUsd = new double[options.Pools.Count];
         _idleKwh = new double[options.Pools.Count];
 
+        _streamsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => StreamsIn(pool).Select(stream => (stream, Enumerable.Range(0, jobs.Length).Where(j => jobs[j].Pool == pool && jobs[j].Spec.Stream == stream).ToArray())).ToArray())];
+        _deploymentsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => Enumerable.Range(0, deployments.Length).Where(d => deployments[d].Pools.Contains(pool)).ToArray())];
         var names = new List<(string Name, string Unit)>();
         for (int pool = 0; pool < options.Pools.Count; pool++)
         {
@@ -149,8 +153,7 @@ internal sealed class ClusterBooks
 
         foreach (DeploymentState dep in _deployments)
         {
-            int held = Enumerable.Range(0, dep.Pools.Length).Sum(dep.Accelerators);
-            dep.PeakAccelerators = Math.Max(dep.PeakAccelerators, held);
+            dep.PeakAccelerators = Math.Max(dep.PeakAccelerators, dep.AllAccelerators);
         }
 
         _last = now;
@@ -169,14 +172,27 @@ internal sealed class ClusterBooks
         int c = 0;
         for (int pool = 0; pool < _options.Pools.Count; pool++)
         {
-            foreach (string stream in StreamsIn(pool))
+            foreach ((_, int[] members) in _streamsByPool[pool])
             {
-                _columns[c++].Add(_jobs.Where(j => j.Pool == pool && j.Spec.Stream == stream).Sum(j => j.Held));
+                int held = 0;
+                foreach (int j in members)
+                {
+                    held += _jobs[j].Held;
+                }
+
+                _columns[c++].Add(held);
             }
 
-            foreach (DeploymentState dep in _deployments.Where(d => d.Pools.Contains(pool)))
+            foreach (int d in _deploymentsByPool[pool])
             {
-                _columns[c++].Add(Enumerable.Range(0, dep.Pools.Length).Where(p => dep.Pools[p] == pool).Sum(dep.Accelerators));
+                DeploymentState dep = _deployments[d];
+                int held = 0;
+                for (int p = 0; p < dep.Pools.Length; p++)
+                {
+                    held += dep.Pools[p] == pool ? dep.Accelerators(p) : 0;
+                }
+
+                _columns[c++].Add(held);
             }
 
             _columns[c++].Add(Free(pool));
@@ -188,9 +204,12 @@ internal sealed class ClusterBooks
             dep.IntervalDemand = dep.IntervalServed = 0;
         }
 
-        foreach (JobState job in _jobs.Where(j => j.Spec.Stream == j.Spec.Name))
+        foreach (JobState job in _jobs)
         {
-            _columns[c++].Add(job.Progress(now) / job.TotalTokens);
+            if (job.Spec.Stream == job.Spec.Name)
+            {
+                _columns[c++].Add(job.Progress(now) / job.TotalTokens);
+            }
         }
     }
 

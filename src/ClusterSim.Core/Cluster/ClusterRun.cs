@@ -22,6 +22,8 @@ public sealed class ClusterRun : IEventHandler
     private readonly ClusterBooks _books;
     private readonly long _horizon;
     private readonly long _interval;
+    private readonly int[] _byPrecedence;
+    private readonly int[] _byVictimOrder;
     private long _start;
 
     /// <summary>Prepares a run of <paramref name="options"/> on <paramref name="simulator"/>, the clock it shares with anything else scheduled there.</summary>
@@ -36,6 +38,10 @@ public sealed class ClusterRun : IEventHandler
             [.. d.Placements.Select(p => poolIndex[p.Pool])],
             [.. d.Placements.Select(p => options.Pools[poolIndex[p.Pool]].PricePerHour)]))];
         _books = new ClusterBooks(options, _jobs, _deployments);
+
+        // Orders fixed for the run, so decisions allocate nothing: who starts (and grows) first, who is taken from first.
+        _byPrecedence = [.. Enumerable.Range(0, _jobs.Length).OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => _jobs[j].Spec.SubmitSeconds).ThenBy(j => j)];
+        _byVictimOrder = [.. Enumerable.Range(0, _jobs.Length).OrderBy(j => _jobs[j].Spec.Priority).ThenByDescending(j => _jobs[j].Spec.SubmitSeconds).ThenByDescending(j => j)];
         _horizon = SimTime.FromSeconds(options.HorizonSeconds);
         _interval = SimTime.FromSeconds(options.IntervalSeconds);
     }
@@ -125,8 +131,9 @@ public sealed class ClusterRun : IEventHandler
             double held = Held(dep);
             if (held > need)
             {
-                foreach (int p in dep.Order.Reverse())
+                for (int k = dep.Order.Length - 1; k >= 0; k--)
                 {
+                    int p = dep.Order[k];
                     double per = dep.Spec.Placements[p].ReplicaTokensPerSecond;
                     int surplus = Math.Min(dep.Replicas(p), (int)Math.Floor((held - need) / per));
                     if (surplus > 0)
@@ -139,8 +146,9 @@ public sealed class ClusterRun : IEventHandler
                 continue;
             }
 
-            foreach (bool reclaim in _options.Policy == ClusterPolicy.Static ? [false] : new[] { false, true })
+            for (int pass = 0; pass < (_options.Policy == ClusterPolicy.Static ? 1 : 2); pass++)
             {
+                bool reclaim = pass == 1;
                 foreach (int p in dep.Order)
                 {
                     double shortfall = need - Held(dep);
@@ -221,16 +229,12 @@ public sealed class ClusterRun : IEventHandler
     private void Reclaim(long now, int pool, int needed)
     {
         int shrinkTo = _options.Policy == ClusterPolicy.Harvest ? Math.Max(needed, ServingNeedAhead(pool, now) - ServingFree(pool)) : needed;
-        var victims = Enumerable.Range(0, _jobs.Length)
-            .Where(j => _jobs[j].Pool == pool && _jobs[j].Active)
-            .OrderBy(j => _jobs[j].Spec.Priority).ThenByDescending(j => _jobs[j].Spec.SubmitSeconds).ThenByDescending(j => j)
-            .ToList();
         int freed = 0;
-        foreach (int j in victims)
+        foreach (int j in _byVictimOrder)
         {
             JobState job = _jobs[j];
             int extra = job.Held - job.Spec.Gang;
-            if (freed >= shrinkTo || extra <= 0)
+            if (job.Pool != pool || !job.Active || freed >= shrinkTo || extra <= 0)
             {
                 continue;
             }
@@ -242,10 +246,10 @@ public sealed class ClusterRun : IEventHandler
             _jobs[j].Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);
         }
 
-        foreach (int j in victims)
+        foreach (int j in _byVictimOrder)
         {
             JobState job = _jobs[j];
-            if (freed >= needed || !job.Spec.Preemptible || !job.Active)
+            if (job.Pool != pool || freed >= needed || !job.Spec.Preemptible || !job.Active)
             {
                 continue;
             }
@@ -259,11 +263,10 @@ public sealed class ClusterRun : IEventHandler
     /// <summary>Starts queued jobs whose gang fits, highest priority and earliest first; a job that does not fit lets smaller ones behind it start.</summary>
     private void StartTraining(long now)
     {
-        foreach (int j in Enumerable.Range(0, _jobs.Length).Where(j => _jobs[j].Phase == JobPhase.Queued)
-            .OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => _jobs[j].Spec.SubmitSeconds).ThenBy(j => j))
+        foreach (int j in _byPrecedence)
         {
             JobState job = _jobs[j];
-            if (job.Spec.Gang > TrainingFree(job.Pool))
+            if (job.Phase != JobPhase.Queued || job.Spec.Gang > TrainingFree(job.Pool))
             {
                 continue;
             }
@@ -288,11 +291,14 @@ public sealed class ClusterRun : IEventHandler
     private void GrowElastic(long now)
     {
         long dwell = SimTime.FromSeconds(_options.HarvestLookaheadSeconds);
-        foreach (int j in Enumerable.Range(0, _jobs.Length)
-            .Where(j => _jobs[j].Phase == JobPhase.Running && _jobs[j].Spec.ElasticMaxAccelerators > _jobs[j].Held && now - _jobs[j].RunningSince >= dwell)
-            .OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => j))
+        foreach (int j in _byPrecedence)
         {
             JobState job = _jobs[j];
+            if (job.Phase != JobPhase.Running || job.Spec.ElasticMaxAccelerators <= job.Held || now - job.RunningSince < dwell)
+            {
+                continue;
+            }
+
             int unit = job.Spec.ReplicaSize;
             int spare = TrainingFree(job.Pool) - ServingNeedAhead(job.Pool, now);
             int grow = Math.Min(job.Spec.ElasticMaxAccelerators - job.Held, Math.Max(0, spare) / unit * unit);
@@ -326,7 +332,7 @@ public sealed class ClusterRun : IEventHandler
                     continue;
                 }
 
-                double held = Enumerable.Range(0, dep.Pools.Length).Sum(q => dep.Replicas(q) * dep.Spec.Placements[q].ReplicaTokensPerSecond);
+                double held = Held(dep);
                 double shortfall = (Math.Max(dep.DemandAt(s), dep.DemandAt(s + _options.IntervalSeconds)) / (1 - dep.Spec.Headroom)) - held;
                 DeploymentPlacement placement = dep.Spec.Placements[p];
                 need += shortfall > 0 ? (int)Math.Ceiling(shortfall / placement.ReplicaTokensPerSecond) * placement.AcceleratorsPerReplica : 0;

@@ -41,14 +41,50 @@ internal sealed class DeploymentState
     public double ReplicaSeconds { get; set; }
     public int PeakAccelerators { get; set; }
 
-    public int LoadingCount(int placement) => Loading[placement].Sum(l => l.Count);
+    public int LoadingCount(int placement)
+    {
+        int count = 0;
+        foreach ((_, int n) in Loading[placement])
+        {
+            count += n;
+        }
+
+        return count;
+    }
 
     public int Replicas(int placement) => Ready[placement] + LoadingCount(placement);
 
     public int Accelerators(int placement) => Replicas(placement) * Spec.Placements[placement].AcceleratorsPerReplica;
 
     /// <summary>Output tokens per second the serving replicas hold at the SLO.</summary>
-    public double Capacity => Enumerable.Range(0, Ready.Length).Sum(p => Ready[p] * Spec.Placements[p].ReplicaTokensPerSecond);
+    public double Capacity
+    {
+        get
+        {
+            double capacity = 0;
+            for (int p = 0; p < Ready.Length; p++)
+            {
+                capacity += Ready[p] * Spec.Placements[p].ReplicaTokensPerSecond;
+            }
+
+            return capacity;
+        }
+    }
+
+    /// <summary>Accelerators held on every placement, loading or serving.</summary>
+    public int AllAccelerators
+    {
+        get
+        {
+            int held = 0;
+            for (int p = 0; p < Pools.Length; p++)
+            {
+                held += Accelerators(p);
+            }
+
+            return held;
+        }
+    }
 
     /// <summary>Demand, output tokens per second, at <paramref name="seconds"/> after the cluster starts (0 before launch).</summary>
     public double DemandAt(double seconds) => seconds < Spec.LaunchSeconds ? 0 : Spec.Demand.TokensPerSecond((seconds - Spec.LaunchSeconds) / 86_400);
