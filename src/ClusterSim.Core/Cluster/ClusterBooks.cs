@@ -235,6 +235,7 @@ internal sealed class ClusterBooks
         SimTime.ToSeconds(job.QueuedNanosAt(_last)),
         job.Preemptions,
         job.Resizes,
+        job.Failures,
         job.LostTokens * job.AcceleratorHoursPerToken,
         SimTime.ToSeconds(job.RestartingNanos),
         _workloadHours[w],

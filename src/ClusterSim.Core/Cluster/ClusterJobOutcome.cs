@@ -2,7 +2,7 @@ namespace ClusterSim.Core.Cluster;
 
 /// <summary>
 /// How a training job fared on the shared cluster: days from submission to its last token (NaN if unfinished), share
-/// done, hours queued, preemptions and resizes, accelerator-hours of work lost to preemption, hours restarting, and
+/// done, hours queued, preemptions, resizes and failures, accelerator-hours of work lost to preemption and failure, hours restarting, and
 /// what it held and cost.
 /// </summary>
 public sealed record ClusterJobOutcome(
@@ -14,6 +14,7 @@ public sealed record ClusterJobOutcome(
     double QueuedSeconds,
     int Preemptions,
     int Resizes,
+    int Failures,
     double LostAcceleratorHours,
     double RestartSeconds,
     double AcceleratorHours,

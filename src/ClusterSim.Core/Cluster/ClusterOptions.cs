@@ -22,6 +22,9 @@ public sealed record ClusterOptions
     /// </summary>
     public double HarvestLookaheadSeconds { get; init; } = 3 * 3600;
 
+    /// <summary>Seed of the random streams (one per job, for its failures).</summary>
+    public long Seed { get; init; } = 1;
+
     /// <summary>Price and facility overhead of energy.</summary>
     public EnergyModel Energy { get; init; } = new();
 

@@ -46,6 +46,7 @@ public sealed record ClusterResult : ISimulationResult
             ("energy_mwh", (Jobs.Sum(j => j.Kwh) + Deployments.Sum(d => d.Kwh) + IdleKwh.Sum()) / 1000),
             ("jobs_finished", Jobs.Count(j => double.IsFinite(j.Seconds))),
             ("job_preemptions", Jobs.Sum(j => j.Preemptions)),
+            ("job_failures", Jobs.Sum(j => j.Failures)),
             ("lost_accelerator_hours", Jobs.Sum(j => j.LostAcceleratorHours)),
             ("cost_per_mtok", Deployments.Sum(d => d.ServedTokens) > 0 ? (trainingUsd + servingUsd + idleUsd) / Deployments.Sum(d => d.ServedTokens) * 1e6 : double.NaN),
             ("slo_attainment", Deployments.Sum(d => d.DemandTokens) > 0 ? Deployments.Sum(d => d.ServedTokens) / Deployments.Sum(d => d.DemandTokens) : 1),
@@ -68,6 +69,7 @@ public sealed record ClusterResult : ISimulationResult
             scalars.Add((k + "queued_hours", stream.Average(j => j.QueuedSeconds) / 3600));
             scalars.Add((k + "preemptions", stream.Sum(j => j.Preemptions)));
             scalars.Add((k + "resizes", stream.Sum(j => j.Resizes)));
+            scalars.Add((k + "failures", stream.Sum(j => j.Failures)));
             scalars.Add((k + "lost_accelerator_hours", stream.Sum(j => j.LostAcceleratorHours)));
             scalars.Add((k + "restart_hours", stream.Sum(j => j.RestartSeconds) / 3600));
             scalars.Add((k + "cost_usd", stream.Sum(j => j.CostUsd)));

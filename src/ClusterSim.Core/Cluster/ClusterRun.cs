@@ -13,7 +13,7 @@ namespace ClusterSim.Core.Cluster;
 /// </summary>
 public sealed class ClusterRun : IEventHandler
 {
-    private const int Tick = 0, Submit = 1, RestartDone = 2, Finish = 3, ReplicaReady = 4;
+    private const int Tick = 0, Submit = 1, RestartDone = 2, Finish = 3, ReplicaReady = 4, Failure = 5;
 
     private readonly ClusterOptions _options;
     private readonly Simulator _simulator;
@@ -32,7 +32,8 @@ public sealed class ClusterRun : IEventHandler
         _options = options.Validated();
         _simulator = simulator;
         var poolIndex = options.Pools.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        _jobs = [.. options.Jobs.Select(j => new JobState(j, poolIndex[j.Pool], TrainingStepModel.Step(j.Job)))];
+        var streams = new RandomStreams(options.Seed);
+        _jobs = [.. options.Jobs.Select(j => new JobState(j, poolIndex[j.Pool], TrainingStepModel.Step(j.Job), streams.For($"cluster.failures.{j.Name}")))];
         _deployments = [.. options.Deployments.Select(d => new DeploymentState(
             d,
             [.. d.Placements.Select(p => poolIndex[p.Pool])],
@@ -93,9 +94,16 @@ public sealed class ClusterRun : IEventHandler
             case RestartDone:
                 JobState restarted = _jobs[e.Argument];
                 restarted.Run(now);
-                ScheduleFinish((int)e.Argument, restarted);
+                Resume((int)e.Argument, restarted);
+                break;
+            case Failure:
+                JobState failed = _jobs[e.Argument];
+                Cancel(failed);
+                failed.Fail(now);
+                failed.Pending = simulator.Schedule(Math.Max(1, failed.RestartNanos), this, RestartDone, e.Argument);
                 break;
             case Finish:
+                Cancel(_jobs[e.Argument]);
                 _jobs[e.Argument].Finish(now);
                 StartTraining(now);
                 break;
@@ -278,7 +286,7 @@ public sealed class ClusterRun : IEventHandler
             }
             else
             {
-                ScheduleFinish(j, job);
+                Resume(j, job);
             }
         }
     }
@@ -344,13 +352,31 @@ public sealed class ClusterRun : IEventHandler
         return most;
     }
 
-    private void ScheduleFinish(int j, JobState job) => job.Pending = _simulator.ScheduleAt(job.FinishTime, this, Finish, j);
+    /// <summary>A job has just begun running: when it will finish, and (memoryless, so drawn afresh) when it will next fail.</summary>
+    private void Resume(int j, JobState job)
+    {
+        job.Pending = _simulator.ScheduleAt(job.FinishTime, this, Finish, j);
+        if (job.FailureRatePerAcceleratorSecond > 0)
+        {
+            double seconds = job.FailureStream.Exponential(job.FailureRatePerAcceleratorSecond * job.Held);
+            if (seconds < _options.HorizonSeconds)
+            {
+                job.Failure = _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, Failure, j);
+            }
+        }
+    }
 
+    /// <summary>Whatever the job was waiting for (its finish, its restart, its next failure) no longer applies.</summary>
     private void Cancel(JobState job)
     {
         if (_simulator.IsPending(job.Pending))
         {
             _simulator.Cancel(job.Pending);
+        }
+
+        if (_simulator.IsPending(job.Failure))
+        {
+            _simulator.Cancel(job.Failure);
         }
     }
 

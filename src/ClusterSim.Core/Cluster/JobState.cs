@@ -17,8 +17,10 @@ internal sealed class JobState
     private double _segmentTokens;
     private long _queuedSince;
 
-    public JobState(ClusterTrainingJob spec, int pool, StepBreakdown step)
+    public JobState(ClusterTrainingJob spec, int pool, StepBreakdown step, RandomStream failures)
     {
+        FailureStream = failures;
+        FailureRatePerAcceleratorSecond = spec.Job.Failures.JobFailureRatePerSecond(1);
         Spec = spec;
         Pool = pool;
         TotalTokens = spec.Job.Tokens;
@@ -41,6 +43,17 @@ internal sealed class JobState
     public int Held { get; private set; }
     public bool StartedBefore { get; private set; }
     public EventHandle Pending { get; set; }
+
+    /// <summary>The job's next failure while it runs.</summary>
+    public EventHandle Failure { get; set; }
+
+    /// <summary>Where its failure times come from (its own stream, so other jobs cannot shift them).</summary>
+    public RandomStream FailureStream { get; }
+
+    /// <summary>Failures per accelerator-second from the job's failure model (0 when failures are off).</summary>
+    public double FailureRatePerAcceleratorSecond { get; }
+
+    public int Failures { get; private set; }
 
     /// <summary>When the job last began running (after a start, a restart or a resize).</summary>
     public long RunningSince => _segmentStart;
@@ -134,6 +147,15 @@ internal sealed class JobState
         _segmentStart = now;
         Held = accelerators;
         Resizes++;
+    }
+
+    /// <summary>An accelerator failed: the job keeps its accelerators, loses what its last checkpoint lacks and restarts.</summary>
+    public void Fail(long now)
+    {
+        Stop(now, keep: Saved(now));
+        Phase = JobPhase.Restarting;
+        _segmentStart = now;
+        Failures++;
     }
 
     public void Finish(long now)

@@ -99,7 +99,8 @@ public static class MetricCatalog
         new("jobs_finished", "training jobs finished", "jobs"),
         new("cost_per_mtok", "whole cluster's cost (idle included) per million output tokens served", "USD"),
         new("job_preemptions", "training jobs preempted by serving", "preemptions"),
-        new("lost_accelerator_hours", "accelerator-hours of training lost to preemption", "hours"),
+        new("job_failures", "training job failures (restarts from the last checkpoint)", "failures"),
+        new("lost_accelerator_hours", "accelerator-hours of training lost to preemption and failure", "hours"),
     ];
 
     /// <summary>Per-workload keys of a shared cluster: <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>.</summary>
@@ -114,7 +115,8 @@ public static class MetricCatalog
             ["queued_hours"] = ("hours queued for a gang (mean over jobs)", "hours"),
             ["preemptions"] = ("preemptions", "preemptions"),
             ["resizes"] = ("elastic resizes", "resizes"),
-            ["lost_accelerator_hours"] = ("accelerator-hours lost to preemption", "hours"),
+            ["failures"] = ("failures", "failures"),
+            ["lost_accelerator_hours"] = ("accelerator-hours lost to preemption and failure", "hours"),
             ["restart_hours"] = ("hours spent restarting", "hours"),
             ["cost_usd"] = ("cost", "USD"),
         },

@@ -97,6 +97,7 @@ public sealed class ClusterStudy : Study
         IntervalSeconds = spec.IntervalSeconds,
         HarvestLookaheadSeconds = spec.HarvestLookaheadSeconds,
         Energy = spec.Energy,
+        Seed = seed,
     };
 
     private static DeploymentPlacement Measure(string pool, ServingPoint cell, int cellReplicas, long seed)

@@ -55,6 +55,24 @@ public class ClusterRunTests
     }
 
     [Fact]
+    public void With_failures_a_lone_job_takes_as_long_on_average_as_the_single_run_with_failures()
+    {
+        // Job MTBF of 500 / 128 h ≈ 3.9 h: a few failures per run, each losing the work since the last Young/Daly checkpoint.
+        var failures = new FailureModel { Enabled = true, MtbfHoursPerAccelerator = 500, PlannedPerDay = 0, RestartSeconds = 600 };
+        TrainingJob job = TrainingJobs.Llama8B(dp: 16, tokens: 2e10, failures: failures);
+        var cluster = new ClusterTrainingJob { Name = "pretrain", Job = job, Pool = "h100" };
+        var seeds = Enumerable.Range(1, 40).ToList();
+        var alone = seeds.Select(s => new TrainingRun(job, s).Run()).ToList();
+        var shared = seeds.Select(s => Run(new ClusterOptions { Pools = [Pool(128)], Jobs = [cluster], HorizonSeconds = 10 * 86_400, Seed = s })).ToList();
+
+        double aloneDays = alone.Average(r => r.WallDays), clusterDays = shared.Average(r => r.Job("pretrain").Seconds / 86_400);
+        Assert.InRange(shared.Average(r => r.Job("pretrain").Failures), 0.7 * alone.Average(r => r.Failures), 1.3 * alone.Average(r => r.Failures));
+        Assert.InRange(clusterDays / aloneDays, 0.97, 1.03);
+        Assert.All(shared, r => Assert.True(r.Conserved));
+        Assert.NotEqual(shared[0].Job("pretrain").Seconds, shared[1].Job("pretrain").Seconds);
+    }
+
+    [Fact]
     public void A_cluster_holding_one_deployment_sizes_it_as_the_lifecycle_does()
     {
         // Flat demand of 7.5 replicas' worth with 20 % headroom: ceil(7.5 / 0.8) = 10 replicas, as LifecycleModel sizes it.
