@@ -23,7 +23,7 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "Print the run's summary as JSON on standard output (for scripts)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors and where the results are." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every finished run." };
-        var trace = new Option<bool>("--trace") { Description = "Also write trace.json (Perfetto / chrome://tracing) of the first point's first replication: iterations and requests." };
+        var trace = new Option<bool>("--trace") { Description = "Also write trace.json (Perfetto / chrome://tracing) of the first point's first replication: iterations and requests of a serving run, placements of a cluster." };
         var resume = new Option<bool>("--resume") { Description = "Finish an interrupted run: keep the points already in the results directory (--output, or the newest unfinished run of this experiment) and run the rest." };
         var shard = new Option<string?>("--shard") { Description = "Run one share of the points: i/n (0-based), 'auto' (Slurm array job) or 'auto/n' (index from Slurm or a Kubernetes Indexed Job). Needs --output; combine shards with 'clustersim merge'." };
         var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard };
@@ -166,19 +166,16 @@ internal static class RunCommand
     /// <summary>Replays the first point's first replication with a recorder and writes its timeline.</summary>
     private static void WriteTrace(string directory, Experiment experiment, PointResult first)
     {
-        if (!first.Point.Study.HasRequestTimeline || first.Point.Serving is not { } serving)
+        long seed = ClusterSim.Core.Engine.RandomStreams.ForReplication(experiment.Seed, 0);
+        if (first.Point.Study.Timeline(first.Point, first.ArrivalRate, seed) is not { } timeline)
         {
-            Console.Error.WriteLine("trace: only serving experiments have a request timeline; none written");
+            Console.Error.WriteLine($"trace: {first.Point.Study.Kind.ToString().ToLowerInvariant()} experiments have no timeline; none written (serving and cluster experiments do)");
             return;
         }
 
-        var recorder = new ClusterSim.Core.Inference.ServingTraceRecorder();
-        long seed = ClusterSim.Core.Engine.RandomStreams.ForReplication(experiment.Seed, 0);
-        new ClusterSim.Core.Inference.ServingCluster(ServingStudy.Scenario(serving, first.ArrivalRate, seed) with { Observer = recorder }).Run();
         string file = Path.Combine(directory, "trace.json");
-        AtomicFile.WriteText(file, PerfettoTrace.Json(recorder));
-        Console.Error.WriteLine($"trace:   {Path.GetFullPath(file)} (open in ui.perfetto.dev)"
-            + (recorder.Truncated ? $"; cut at the first {recorder.Limit:N0} iterations and requests" : string.Empty));
+        AtomicFile.WriteText(file, timeline.Json);
+        Console.Error.WriteLine($"trace:   {Path.GetFullPath(file)} (open in ui.perfetto.dev)" + (timeline.Note is { } note ? $"; {note}" : string.Empty));
     }
 
     private static IReadOnlyList<PointResult> RunWithProgressBar(Experiment experiment, RunOptions options, CancellationToken cancel)

@@ -24,11 +24,16 @@ public sealed class ClusterRun : IEventHandler
     private readonly long _interval;
     private readonly int[] _byPrecedence;
     private readonly int[] _byVictimOrder;
+    private readonly IClusterObserver? _observer;
+    private readonly JobPhase[] _seenPhase;
+    private readonly int[] _seenHeld;
     private long _start;
 
     /// <summary>Prepares a run of <paramref name="options"/> on <paramref name="simulator"/>, the clock it shares with anything else scheduled there.</summary>
-    public ClusterRun(ClusterOptions options, Simulator simulator)
+    /// <remarks>An <paramref name="observer"/> sees every placement change (for a timeline) and changes nothing.</remarks>
+    public ClusterRun(ClusterOptions options, Simulator simulator, IClusterObserver? observer = null)
     {
+        _observer = observer;
         _options = options.Validated();
         _simulator = simulator;
         var poolIndex = options.Pools.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
@@ -39,6 +44,9 @@ public sealed class ClusterRun : IEventHandler
             [.. d.Placements.Select(p => poolIndex[p.Pool])],
             [.. d.Placements.Select(p => options.Pools[poolIndex[p.Pool]].PricePerHour)]))];
         _books = new ClusterBooks(options, _jobs, _deployments);
+
+        _seenPhase = new JobPhase[_jobs.Length];
+        _seenHeld = new int[_jobs.Length];
 
         // Orders fixed for the run, so decisions allocate nothing: who starts (and grows) first, who is taken from first.
         _byPrecedence = [.. Enumerable.Range(0, _jobs.Length).OrderByDescending(j => _jobs[j].Spec.Priority).ThenBy(j => _jobs[j].Spec.SubmitSeconds).ThenBy(j => j)];
@@ -114,6 +122,34 @@ public sealed class ClusterRun : IEventHandler
                 deployment.Ready[p] += deployment.Loading[p][0].Count;
                 deployment.Loading[p].RemoveAt(0);
                 break;
+        }
+
+        if (_observer is not null)
+        {
+            Report(now);
+        }
+    }
+
+    /// <summary>Tells the observer what changed with this event.</summary>
+    private void Report(long now)
+    {
+        long time = now - _start;
+        for (int j = 0; j < _jobs.Length; j++)
+        {
+            if (_jobs[j].Phase != _seenPhase[j] || _jobs[j].Held != _seenHeld[j])
+            {
+                _seenPhase[j] = _jobs[j].Phase;
+                _seenHeld[j] = _jobs[j].Held;
+                _observer!.JobChanged(time, j, _jobs[j].Phase, _jobs[j].Held);
+            }
+        }
+
+        for (int d = 0; d < _deployments.Length; d++)
+        {
+            for (int p = 0; p < _deployments[d].Pools.Length; p++)
+            {
+                _observer!.DeploymentChanged(time, d, _deployments[d].Pools[p], _deployments[d].Accelerators(p));
+            }
         }
     }
 

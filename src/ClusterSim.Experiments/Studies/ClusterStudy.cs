@@ -47,6 +47,14 @@ public sealed class ClusterStudy : Study
         new ClusterRun(Options(point.Cluster!, seed), new Simulator()).Run();
 
     /// <inheritdoc/>
+    public override Timeline? Timeline(ExperimentPoint point, double rate, long seed)
+    {
+        var recorder = new ClusterTraceRecorder();
+        new ClusterRun(Options(point.Cluster!, seed), new Simulator(), recorder).Run();
+        return new Timeline(ClusterPerfettoTrace.Json(recorder, point.Cluster!), null);
+    }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results)
     {
         // The first job's and first deployment's own figures follow the cluster's.

@@ -44,7 +44,12 @@ public sealed class ServingStudy : Study
     public override StudyKind Kind => StudyKind.Serving;
 
     /// <inheritdoc/>
-    public override bool HasRequestTimeline => true;
+    public override Timeline? Timeline(ExperimentPoint point, double rate, long seed)
+    {
+        var recorder = new ServingTraceRecorder();
+        new ServingCluster(Scenario(point.Serving!, rate, seed) with { Observer = recorder }).Run();
+        return new Timeline(PerfettoTrace.Json(recorder), recorder.Truncated ? $"cut at the first {recorder.Limit:N0} iterations and requests" : null);
+    }
 
     /// <inheritdoc/>
     public override bool MeasuresSaturation(ExperimentPoint point) => point.Serving!.Arrival.Load is not null;

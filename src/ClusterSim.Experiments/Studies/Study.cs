@@ -17,8 +17,11 @@ public abstract class Study
     /// <summary>Whether the point's arrival rate is a share of a measured saturation rate (serving with a <c>load</c>).</summary>
     public virtual bool MeasuresSaturation(ExperimentPoint point) => false;
 
-    /// <summary>Whether one replication can be replayed with a request-level recorder (for a Perfetto timeline).</summary>
-    public virtual bool HasRequestTimeline => false;
+    /// <summary>
+    /// Replays one replication of <paramref name="point"/> with a recorder and returns its timeline (requests and
+    /// iterations for serving, placements for a cluster), or null where the study has none.
+    /// </summary>
+    public virtual Timeline? Timeline(ExperimentPoint point, double rate, long seed) => null;
 
     /// <summary>Whether a summary shows each point's offered arrival rate.</summary>
     public virtual bool ShowsArrivalRate(IReadOnlyList<PointResult> results) => false;
