@@ -1,0 +1,57 @@
+using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Inference;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Studies;
+
+namespace ClusterSim.Experiments.Tests.Studies;
+
+/// <summary>The cluster's capacity-level serving against request-by-request serving of the same fleet, where both apply.</summary>
+public class ClusterStudyTests
+{
+    private const string Flat = """
+        name: flat
+        cluster:
+          days: 1
+          pools:
+            gpus: { hardware: H100-SXM, count: 64 }
+          deployments:
+            chat:
+              model: llama-3.1-8b
+              demand: { output_tokens_per_day: 4e9, monthly_growth: 0, diurnal_amplitude: 0 }
+              headroom: 0.2
+              cold_start_s: 0
+              slo: { ttft_s: 1.0, tpot_s: 0.05 }
+              prompt_tokens: { kind: lognormal, mean: 1024, median: 512, max: 8192 }
+              output_tokens: { kind: fixed, mean: 256 }
+              cell_requests: 2000
+              placements:
+                gpus: { weights: fp8, kv_cache: fp8 }
+        """;
+
+    [Fact]
+    public void The_fleet_a_cluster_sizes_for_a_flat_demand_meets_the_slo_request_by_request_within_a_replica_of_the_smallest_that_does()
+    {
+        ExperimentPoint point = ExperimentLoader.Parse(Flat, "flat.yaml").Points[0];
+        var cluster = (ClusterResult)point.Study.Run(point, double.NaN, seed: 5, share: null);
+        int replicas = (int)Math.Round(cluster.Deployment("chat").MeanReplicas);
+        Assert.InRange(replicas, 2, 40);
+
+        // The same demand as Poisson requests of 256 output tokens, served by that fleet request by request.
+        ServingPoint cell = point.Cluster!.Deployments[0].Placements[0].Cell;
+        double rate = 4e9 / 86_400 / 256;
+        double Attainment(int count) => new ServingCluster(ServingStudy.Scenario(
+            cell with { Replicas = [cell.Replicas[0] with { Count = count }], Arrival = cell.Arrival with { Load = null }, Requests = 6000 },
+            rate,
+            seed: 5)).Run().Metrics is var m ? m.MeetingSlo / (double)m.Completed : double.NaN;
+
+        Assert.True(Attainment(replicas) >= 0.95, $"{replicas} replicas at {rate:F1} req/s: {Attainment(replicas):P1} within the SLO");
+
+        // The smallest fleet that holds the SLO request by request, against the capacity model's fleet without headroom:
+        // a two-replica cell's capacity is conservative for a larger fleet (it pools bursts better), but by at most 25 %.
+        double perReplica = cluster.Options.Deployments[0].Placements[0].ReplicaTokensPerSecond;
+        int capacityFleet = (int)Math.Ceiling(4e9 / 86_400 / perReplica);
+        int smallest = Enumerable.Range(1, replicas).First(n => Attainment(n) >= 0.95);
+        Assert.InRange(smallest, (int)Math.Floor(0.75 * capacityFleet), capacityFleet);
+        Assert.True(Attainment(smallest - 1) < 0.9, $"{smallest - 1} replicas: {Attainment(smallest - 1):P1}");
+    }
+}
