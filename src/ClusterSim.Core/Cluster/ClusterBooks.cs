@@ -200,7 +200,19 @@ internal sealed class ClusterBooks
 
         foreach (DeploymentState dep in _deployments)
         {
-            _columns[c++].Add(dep.IntervalDemand > 0 ? dep.IntervalServed / dep.IntervalDemand : 1);
+            if (dep.Serving is { } fleet)
+            {
+                // Request level: the share of requests finished (or dropped) since the last row that met the SLO.
+                var counts = (fleet.Metrics.Completed, fleet.Metrics.Dropped, fleet.Metrics.MeetingSlo);
+                long finished = counts.Completed + counts.Dropped - dep.LastCounts.Completed - dep.LastCounts.Dropped;
+                _columns[c++].Add(finished > 0 ? (counts.MeetingSlo - dep.LastCounts.MeetingSlo) / (double)finished : 1);
+                dep.LastCounts = counts;
+            }
+            else
+            {
+                _columns[c++].Add(dep.IntervalDemand > 0 ? dep.IntervalServed / dep.IntervalDemand : 1);
+            }
+
             dep.IntervalDemand = dep.IntervalServed = 0;
         }
 
@@ -245,12 +257,17 @@ internal sealed class ClusterBooks
     private ClusterDeploymentOutcome DeploymentOutcome(DeploymentState dep, int w) => new(
         dep.Spec.Name,
         dep.DemandTokens,
-        dep.ServedTokens,
+        dep.Serving?.Metrics.OutputTokens ?? dep.ServedTokens,
         dep.ReplicaSeconds / Math.Max(1e-9, SimTime.ToSeconds(_last - _origin)),
         dep.PeakAccelerators,
         _workloadHours[w],
         _workloadUsd[w],
-        _workloadKwh[w]);
+        _workloadKwh[w])
+    {
+        Requests = dep.Serving is { Metrics: var m } fleet
+            ? new RequestCounts(m.Arrived, m.Completed, m.Dropped, m.MeetingSlo, fleet.InFlight)
+            : null,
+    };
 
     /// <summary>The job streams placed on a pool, in the order their first job is listed.</summary>
     private IEnumerable<string> StreamsIn(int pool) => _jobs.Where(j => j.Pool == pool).Select(j => j.Spec.Stream).Distinct(StringComparer.Ordinal);

@@ -25,6 +25,14 @@ public sealed record ClusterDeployment
     /// <summary>Replicas kept even when demand would need fewer.</summary>
     public int MinReplicas { get; init; } = 1;
 
+    /// <summary>
+    /// When set, the deployment is served request by request on the cluster's clock: an elastic serving scenario whose
+    /// groups are the placements' replica shapes, in placement order, and whose arrivals follow the demand. The
+    /// autoscaler still sizes it from the placements' measured capacity; its replicas then serve real requests, and its
+    /// SLO attainment is the share of requests that meet the SLO. Null: capacity-level (demand beyond capacity misses).
+    /// </summary>
+    public Inference.ServingScenario? Requests { get; init; }
+
     /// <summary>Throws naming the first field out of range.</summary>
     public ClusterDeployment Validated()
     {
@@ -40,6 +48,11 @@ public sealed record ClusterDeployment
         }
 
         Demand.Validated();
+        if (Requests is { } requests && (!requests.Elastic || requests.Replicas.Count != Placements.Count))
+        {
+            throw new ArgumentException($"deployment {Name}: a request-level deployment needs an elastic scenario with one replica shape per placement");
+        }
+
         return this;
     }
 }

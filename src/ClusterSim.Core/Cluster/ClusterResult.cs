@@ -26,8 +26,11 @@ public sealed record ClusterResult : ISimulationResult
     public double TrainingHours => Jobs.Sum(j => j.AcceleratorHours);
     public double ServingHours => Deployments.Sum(d => d.AcceleratorHours);
 
-    /// <summary>Every accelerator-hour is booked to exactly one workload or to idle, and no pool was ever overbooked.</summary>
-    public bool Conserved => !Overbooked && Math.Abs(TrainingHours + ServingHours + IdleHours.Sum() - CapacityHours) <= 1e-9 * CapacityHours;
+    /// <summary>Every accelerator-hour is booked to exactly one workload or to idle, no pool was ever overbooked, and every request-level deployment accounts for each request.</summary>
+    public bool Conserved =>
+        !Overbooked
+        && Math.Abs(TrainingHours + ServingHours + IdleHours.Sum() - CapacityHours) <= 1e-9 * CapacityHours
+        && Deployments.All(d => d.Requests is not { Conserved: false });
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, double Value)> Scalars()
@@ -49,7 +52,7 @@ public sealed record ClusterResult : ISimulationResult
             ("job_failures", Jobs.Sum(j => j.Failures)),
             ("lost_accelerator_hours", Jobs.Sum(j => j.LostAcceleratorHours)),
             ("cost_per_mtok", Deployments.Sum(d => d.ServedTokens) > 0 ? (trainingUsd + servingUsd + idleUsd) / Deployments.Sum(d => d.ServedTokens) * 1e6 : double.NaN),
-            ("slo_attainment", Deployments.Sum(d => d.DemandTokens) > 0 ? Deployments.Sum(d => d.ServedTokens) / Deployments.Sum(d => d.DemandTokens) : 1),
+            ("slo_attainment", Deployments.Sum(d => d.DemandTokens) > 0 ? Deployments.Sum(d => d.DemandTokens * d.SloAttainment) / Deployments.Sum(d => d.DemandTokens) : 1),
             ("events", EventsFired),
         };
         for (int p = 0; p < Options.Pools.Count; p++)
@@ -83,6 +86,11 @@ public sealed record ClusterResult : ISimulationResult
             scalars.Add((k + "accelerators_peak", d.PeakAccelerators));
             scalars.Add((k + "cost_per_mtok", d.CostPerMillionTokens));
             scalars.Add((k + "cost_usd", d.CostUsd));
+            if (d.Requests is { } r)
+            {
+                scalars.Add((k + "requests_completed", r.Completed));
+                scalars.Add((k + "requests_dropped", r.Dropped));
+            }
         }
 
         return scalars;

@@ -42,7 +42,10 @@ public sealed class ClusterRun : IEventHandler
         _deployments = [.. options.Deployments.Select(d => new DeploymentState(
             d,
             [.. d.Placements.Select(p => poolIndex[p.Pool])],
-            [.. d.Placements.Select(p => options.Pools[poolIndex[p.Pool]].PricePerHour)]))];
+            [.. d.Placements.Select(p => options.Pools[poolIndex[p.Pool]].PricePerHour)])
+        {
+            Serving = d.Requests is { } requests ? new Inference.ServingCluster(requests, simulator) : null,
+        })];
         _books = new ClusterBooks(options, _jobs, _deployments);
 
         _seenPhase = new JobPhase[_jobs.Length];
@@ -60,6 +63,11 @@ public sealed class ClusterRun : IEventHandler
     {
         long start = _start = _simulator.Now;
         _books.Open(start);
+        foreach (DeploymentState dep in _deployments)
+        {
+            dep.Serving?.Start();
+        }
+
         for (int j = 0; j < _jobs.Length; j++)
         {
             _simulator.ScheduleAt(start + SimTime.FromSeconds(_jobs[j].Spec.SubmitSeconds), this, Submit, j);
@@ -81,6 +89,7 @@ public sealed class ClusterRun : IEventHandler
         switch (e.Kind)
         {
             case Tick:
+                ReturnDrained();
                 ScaleServing(now);
                 StartTraining(now);
                 if (_options.Policy == ClusterPolicy.Harvest)
@@ -119,8 +128,14 @@ public sealed class ClusterRun : IEventHandler
                 // One cold start per deployment, so batches become ready in the order they were asked for.
                 int d = (int)(e.Argument >> 32), p = (int)(e.Argument & 0xFFFF_FFFF);
                 DeploymentState deployment = _deployments[d];
-                deployment.Ready[p] += deployment.Loading[p][0].Count;
+                int loaded = deployment.Loading[p][0].Count;
+                deployment.Ready[p] += loaded;
                 deployment.Loading[p].RemoveAt(0);
+                for (int k = 0; k < loaded && deployment.Serving is { } fleet; k++)
+                {
+                    deployment.Active[p].Add(fleet.AddReplica(p));
+                }
+
                 break;
         }
 
@@ -262,7 +277,28 @@ public sealed class ClusterRun : IEventHandler
             left -= drop;
         }
 
-        dep.Ready[p] -= Math.Min(left, dep.Ready[p]);
+        int stopping = Math.Min(left, dep.Ready[p]);
+        dep.Ready[p] -= stopping;
+        for (int k = 0; k < stopping && dep.Serving is { } fleet; k++)
+        {
+            // A request-level replica stops taking requests and holds its accelerators until it has finished its own.
+            int index = dep.Active[p][^1];
+            dep.Active[p].RemoveAt(dep.Active[p].Count - 1);
+            fleet.Drain(index);
+            dep.Draining.Add((index, p));
+        }
+    }
+
+    /// <summary>Request level: drained replicas with nothing left to serve give their accelerators back.</summary>
+    private void ReturnDrained()
+    {
+        foreach (DeploymentState dep in _deployments)
+        {
+            if (dep.Serving is { } fleet)
+            {
+                dep.Draining.RemoveAll(d => fleet.Outstanding(d.Index) == 0);
+            }
+        }
     }
 
     /// <summary>

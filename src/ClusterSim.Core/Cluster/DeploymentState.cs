@@ -16,11 +16,25 @@ internal sealed class DeploymentState
             Loading[p] = [];
         }
 
+        Active = [.. Enumerable.Range(0, pools.Length).Select(_ => new List<int>())];
+
         // Cheapest per token first: replicas go there before anywhere dearer.
         Order = [.. Enumerable.Range(0, pools.Length).OrderBy(p => pricePerHour[p] * spec.Placements[p].AcceleratorsPerReplica / spec.Placements[p].ReplicaTokensPerSecond).ThenBy(p => p)];
     }
 
     public ClusterDeployment Spec { get; }
+
+    /// <summary>The request-level fleet on the cluster's clock, or null when the deployment is served at the capacity level.</summary>
+    public Inference.ServingCluster? Serving { get; init; }
+
+    /// <summary>Request level: each placement's serving replicas by their index in <see cref="Serving"/>.</summary>
+    public List<int>[] Active { get; private init; } = [];
+
+    /// <summary>Request level: replicas finishing what they hold before their accelerators go back, with their placement.</summary>
+    public List<(int Index, int Placement)> Draining { get; } = [];
+
+    /// <summary>Request level: the serving metrics' counters at the last row of the time series (completed, dropped, within the SLO).</summary>
+    public (long Completed, long Dropped, long MeetingSlo) LastCounts { get; set; }
 
     /// <summary>Pool index of each placement.</summary>
     public int[] Pools { get; }
@@ -54,7 +68,19 @@ internal sealed class DeploymentState
 
     public int Replicas(int placement) => Ready[placement] + LoadingCount(placement);
 
-    public int Accelerators(int placement) => Replicas(placement) * Spec.Placements[placement].AcceleratorsPerReplica;
+    public int Accelerators(int placement) => (Replicas(placement) + DrainingCount(placement)) * Spec.Placements[placement].AcceleratorsPerReplica;
+
+    /// <summary>Request level: replicas of a placement still draining.</summary>
+    public int DrainingCount(int placement)
+    {
+        int count = 0;
+        foreach ((_, int p) in Draining)
+        {
+            count += p == placement ? 1 : 0;
+        }
+
+        return count;
+    }
 
     /// <summary>Output tokens per second the serving replicas hold at the SLO.</summary>
     public double Capacity

@@ -18,7 +18,10 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private const int CachedAnswerEvent = 6;
 
     private readonly ServingScenario _scenario;
-    private readonly Simulator _simulator = new(1024);
+    private readonly Simulator _simulator;
+    private readonly StepTimeModel[] _groupModels;
+    private readonly RandomStreams _streams;
+    private readonly Queue<int> _parked = new();
     private readonly RequestTable _requests = new();
     private readonly List<Replica> _replicas = [];
     private readonly Router _router;
@@ -51,11 +54,20 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     /// <inheritdoc />
     public long NextArrivalHint => _nextArrivalAt;
 
-    /// <summary>Builds the cluster for one replication of a validated scenario.</summary>
-    public ServingCluster(ServingScenario scenario)
+    /// <summary>
+    /// Builds the cluster for one replication of a validated scenario, on its own clock or on <paramref name="simulator"/>
+    /// (shared with other workloads; it must not have started).
+    /// </summary>
+    public ServingCluster(ServingScenario scenario, Simulator? simulator = null)
     {
         _scenario = scenario.Validated();
-        var streams = new RandomStreams(scenario.Seed);
+        if (simulator is { Now: not 0 })
+        {
+            throw new ArgumentException($"a serving cluster starts at time 0 of its simulator; this one is at {SimTime.ToSeconds(simulator.Now)} s");
+        }
+
+        _simulator = simulator ?? new Simulator(1024);
+        var streams = _streams = new RandomStreams(scenario.Seed);
         _router = Router.Create(scenario.Router, streams.For("router"));
         _source = scenario.Workload(streams);
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
@@ -67,15 +79,12 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
             _groups = new TestTimeGroups(new TestTimeMetrics(), SimTime.FromSeconds(scenario.WarmupSeconds));
         }
 
-        foreach (ReplicaGroup group in scenario.Replicas)
+        _groupModels = [.. scenario.Replicas.Select(g => new StepTimeModel(g.Deployment))];
+        for (int g = 0; g < scenario.Replicas.Count; g++)
         {
-            var model = new StepTimeModel(group.Deployment);
-            for (int i = 0; i < group.Count; i++)
+            for (int i = 0; i < scenario.Replicas[g].Count; i++)
             {
-                Moe.ExpertRouter? experts = group.Deployment is { MoeRouting: { } routing, Model.IsMoE: true } d
-                    ? new Moe.ExpertRouter(d.Model.Experts, d.Model.TopK, model.ExpertParallel, routing, streams.For($"moe.{_replicas.Count}"))
-                    : null;
-                _replicas.Add(new Replica(_replicas.Count, model, group.Scheduler, _requests, Metrics, this, scenario.MacroStepping, experts, scenario.Observer));
+                _replicas.Add(NewReplica(g));
             }
         }
 
@@ -83,7 +92,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.HasKvOffload = scenario.Replicas.Any(g => g.Scheduler.HostKvBytes > 0);
 
         // The front end (HTTP, tokenising) is shared by the replicas; its latency delays every request before routing.
-        _frontEndNanos = _replicas[0].Model.RequestOverheadNanos;
+        _frontEndNanos = _groupModels[0].RequestOverheadNanos;
         if (scenario.ResponseCache is { Entries: > 0 } answers)
         {
             answers.Validated();
@@ -139,6 +148,14 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     /// <summary>Runs to completion: all generated requests finished or dropped.</summary>
     public ServingResult Run()
     {
+        Start();
+        _simulator.Run();
+        return Finish();
+    }
+
+    /// <summary>Schedules the first arrivals and samples; whoever owns the simulator then runs it.</summary>
+    public void Start()
+    {
         for (int i = 0; i < _source.InitialRequests && _generated < _scenario.MaxRequests; i++)
         {
             _simulator.ScheduleAt(_source.NextInitialArrival(), this, ClosedLoopArrival);
@@ -147,8 +164,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
         ScheduleNextOpenArrival(0);
         _simulator.ScheduleAt(0, this, SampleEvent, priority: EventPriority.Sample);
-        _simulator.Run();
+    }
 
+    /// <summary>The result so far (after <see cref="Run"/>, of the whole run; on a shared clock, requests may still be in flight).</summary>
+    public ServingResult Finish()
+    {
         long start = Math.Max(0, _firstArrival);
         long end = Math.Max(_lastCompletion, start + 1);
         Metrics.QueueLength.Close(end);
@@ -182,6 +202,44 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     }
 
     private long TotalCompleted { get; set; }
+
+    /// <summary>Requests arrived and neither finished nor dropped yet.</summary>
+    public long InFlight => _requests.InFlight;
+
+    /// <summary>Adds a replica of group <paramref name="group"/>'s shape (an elastic fleet's autoscaler calls this) and returns its index; requests waiting for a replica go to it.</summary>
+    public int AddReplica(int group)
+    {
+        if (!_scenario.Elastic)
+        {
+            throw new InvalidOperationException("replicas are added only to an elastic fleet (ServingScenario.Elastic)");
+        }
+
+        Replica replica = NewReplica(group);
+        _replicas.Add(replica);
+        _prefillPool.Add(replica);
+        while (_parked.Count > 0)
+        {
+            Dispatch(_simulator, _parked.Dequeue());
+        }
+
+        return _replicas.Count - 1;
+    }
+
+    /// <summary>Routes no new request to replica <paramref name="index"/>; it finishes what it holds (<see cref="Outstanding"/> falls to 0).</summary>
+    public void Drain(int index) => _prefillPool.Remove(_replicas[index]);
+
+    /// <summary>Requests replica <paramref name="index"/> still holds, waiting or running.</summary>
+    public int Outstanding(int index) => _replicas[index].Outstanding;
+
+    private Replica NewReplica(int group)
+    {
+        ReplicaGroup shape = _scenario.Replicas[group];
+        StepTimeModel model = _groupModels[group];
+        Moe.ExpertRouter? experts = shape.Deployment is { MoeRouting: { } routing, Model.IsMoE: true } d
+            ? new Moe.ExpertRouter(d.Model.Experts, d.Model.TopK, model.ExpertParallel, routing, _streams.For($"moe.{_replicas.Count}"))
+            : null;
+        return new Replica(_replicas.Count, model, shape.Scheduler, _requests, Metrics, this, _scenario.MacroStepping, experts, _scenario.Observer);
+    }
 
     /// <inheritdoc />
     public void OnEvent(Simulator simulator, in SimEvent simEvent)
@@ -485,6 +543,13 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     private void Dispatch(Simulator simulator, int id)
     {
         long now = simulator.Now;
+        if (_prefillPool.Count == 0)
+        {
+            // An elastic fleet with no replica serving: the request waits at the front end for the next one.
+            _parked.Enqueue(id);
+            return;
+        }
+
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
         Replica replica = _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
         if (!replica.CanEverFit(prompt, output))
@@ -528,7 +593,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
         Metrics.QueueLength.Set(now, waiting);
         Metrics.RunningSequences.Set(now, running);
-        Metrics.KvOccupancy.Set(now, used / (double)total);
+        Metrics.KvOccupancy.Set(now, total == 0 ? 0 : used / (double)total);
         Metrics.CloseLatencyWindow(now);
         if (_requests.InFlight > 0 || simulator.PendingCount > 0)
         {

@@ -8,6 +8,12 @@ namespace ClusterSim.Core.Inference;
 public sealed record ServingScenario
 {
     public required IReadOnlyList<ReplicaGroup> Replicas { get; init; }
+
+    /// <summary>
+    /// Whether an owner (a shared cluster's autoscaler) adds and drains replicas while it runs: groups are then the
+    /// shapes it may add and may start empty, and requests that find no replica wait at the front end.
+    /// </summary>
+    public bool Elastic { get; init; }
     public RouterKind Router { get; init; } = RouterKind.LeastOutstanding;
 
     /// <summary>Builds the request source from the replication's random streams.</summary>
@@ -60,9 +66,14 @@ public sealed record ServingScenario
     /// <summary>Checks limits; throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public ServingScenario Validated()
     {
-        if (Replicas.Count == 0 || Replicas.Any(g => g.Count < 1))
+        if (Replicas.Count == 0 || Replicas.Any(g => g.Count < (Elastic ? 0 : 1)))
         {
-            throw new ArgumentException("a serving scenario needs at least one replica in every group");
+            throw new ArgumentException(Elastic ? "an elastic serving scenario needs a replica shape per group" : "a serving scenario needs at least one replica in every group");
+        }
+
+        if (Elastic && (Disaggregation is not null || TestTime is not null || Conversations is not null))
+        {
+            throw new ArgumentException("an elastic fleet serves colocated, without test-time compute or conversations");
         }
 
         if (MaxRequests < 1)

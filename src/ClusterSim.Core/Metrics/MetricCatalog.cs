@@ -127,6 +127,8 @@ public static class MetricCatalog
             ["accelerators_peak"] = ("peak accelerators", "accelerators"),
             ["cost_per_mtok"] = ("cost per million output tokens", "USD"),
             ["cost_usd"] = ("cost", "USD"),
+            ["requests_completed"] = ("requests completed (request level)", "requests"),
+            ["requests_dropped"] = ("requests dropped (request level)", "requests"),
         },
     };
 

@@ -12,6 +12,12 @@ public sealed record ClusterDeploymentSpec
     public double ColdStartSeconds { get; init; }
     public int MinReplicas { get; init; }
 
+    /// <summary>Served request by request on the cluster's clock (<c>fidelity: requests</c>) rather than at the capacity level.</summary>
+    public bool RequestLevel { get; init; }
+
+    /// <summary>Request level: how requests are routed among the fleet's replicas, of whatever hardware.</summary>
+    public ClusterSim.Core.Inference.Routing.RouterKind Router { get; init; } = ClusterSim.Core.Inference.Routing.RouterKind.LeastOutstanding;
+
     /// <summary>Replicas in the cell simulated to measure one replica's capacity at the SLO.</summary>
     public int CellReplicas { get; init; }
 

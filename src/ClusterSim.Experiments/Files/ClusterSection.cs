@@ -18,6 +18,8 @@ internal static class ClusterSection
 {
     private const string Path = "cluster";
 
+    private static readonly Dictionary<string, bool> Fidelities = new() { ["capacity"] = false, ["requests"] = true };
+
     private static readonly Dictionary<string, ClusterPolicy> Policies = new()
     {
         ["static"] = ClusterPolicy.Static,
@@ -181,7 +183,7 @@ internal static class ClusterSection
         {
             string path = $"cluster.deployments.{name}";
             YamlMappingNode? node = r.Mapping(value, path,
-                "model", "demand", "launch_h", "headroom", "cold_start_s", "min_replicas", "cell_replicas", "cell_requests", "slo", "prompt_tokens", "output_tokens", "placements");
+                "model", "demand", "launch_h", "headroom", "cold_start_s", "min_replicas", "cell_replicas", "cell_requests", "slo", "prompt_tokens", "output_tokens", "fidelity", "router", "placements");
             if (node is null)
             {
                 continue;
@@ -252,6 +254,8 @@ internal static class ClusterSection
                 ColdStartSeconds = r.Number(node, "cold_start_s", path, 600, 0),
                 MinReplicas = r.Integer(node, "min_replicas", path, 1, 0, 1_000_000),
                 CellReplicas = r.Integer(node, "cell_replicas", path, 2, 1, 64),
+                RequestLevel = r.Choice(node, "fidelity", path, false, Fidelities),
+                Router = r.Choice(node, "router", path, ClusterSim.Core.Inference.Routing.RouterKind.LeastOutstanding, ExperimentLoader.RouterNames),
                 Placements = placements,
             });
         }
@@ -290,6 +294,7 @@ internal static class ClusterSection
             t.AppendLine(CultureInfo.InvariantCulture, $"    {d.Name}:");
             t.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F(d.Demand.OutputTokensPerDayAtLaunch)}, monthly_growth: {F(d.Demand.MonthlyGrowth)}, diurnal_amplitude: {F(d.Demand.DiurnalAmplitude)} }}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      launch_h: {F(d.LaunchSeconds / 3600)}, headroom: {F(d.Headroom)}, cold_start_s: {F(d.ColdStartSeconds)}, min_replicas: {d.MinReplicas}, cell_replicas: {d.CellReplicas}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      fidelity: {(d.RequestLevel ? "requests" : "capacity")}, router: {ExperimentLoader.RouterNames.First(x => x.Value == d.Router).Key}");
             foreach ((string pool, ServingPoint cell) in d.Placements)
             {
                 var dep = cell.Replicas[0].Deployment;

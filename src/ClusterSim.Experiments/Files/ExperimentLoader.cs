@@ -16,6 +16,9 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>Loads an experiment file, expands its sweep and validates every point before any work starts.</summary>
 public static class ExperimentLoader
 {
+    /// <summary>Routers by the names an experiment file uses.</summary>
+    internal static IReadOnlyDictionary<string, RouterKind> RouterNames => Routers;
+
     private static readonly Dictionary<string, RouterKind> Routers = new()
     {
         ["round-robin"] = RouterKind.RoundRobin,

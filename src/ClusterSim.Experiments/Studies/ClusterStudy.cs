@@ -1,5 +1,7 @@
 using ClusterSim.Core.Cluster;
 using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
@@ -90,8 +92,9 @@ public sealed class ClusterStudy : Study
     {
         Pools = spec.Pools,
         Jobs = spec.Jobs,
-        Deployments = [.. spec.Deployments.Select(d => new ClusterDeployment
+        Deployments = [.. spec.Deployments.Select((d, i) => new ClusterDeployment
         {
+            Requests = d.RequestLevel ? Requests(spec, d, RandomStreams.ForReplication(seed, 1000 + i)) : null,
             Name = d.Name,
             Demand = d.Demand,
             LaunchSeconds = d.LaunchSeconds,
@@ -107,6 +110,34 @@ public sealed class ClusterStudy : Study
         Energy = spec.Energy,
         Seed = seed,
     };
+
+    /// <summary>
+    /// A request-level deployment's fleet: its placements' replica shapes (added and drained by the cluster's
+    /// autoscaler), and Poisson arrivals whose rate follows the demand curve (output tokens per second over the mean
+    /// output length) from launch to the horizon.
+    /// </summary>
+    private static ServingScenario Requests(ClusterSpec spec, ClusterDeploymentSpec d, long seed)
+    {
+        ServingPoint cell = d.Placements[0].Cell;
+        TokenLengths output = cell.Output.Build();
+        double horizonDays = spec.HorizonSeconds / 86_400;
+        double launchDays = d.LaunchSeconds / 86_400;
+        double peak = Math.Max(d.Demand.TokensPerDay(0), d.Demand.TokensPerDay(Math.Max(0, horizonDays - launchDays))) * (1 + d.Demand.DiurnalAmplitude) / 86_400 / output.Mean;
+        double mean = d.Demand.TokensBetween(0, Math.Max(1e-9, horizonDays - launchDays)) / Math.Max(1e-9, horizonDays - launchDays) / 86_400 / output.Mean;
+        double Rate(double seconds) => seconds < d.LaunchSeconds ? 0 : d.Demand.TokensPerSecond((seconds - d.LaunchSeconds) / 86_400) / output.Mean;
+        return new ServingScenario
+        {
+            Replicas = [.. d.Placements.Select(p => p.Cell.Replicas[0] with { Count = 0 })],
+            Elastic = true,
+            Router = d.Router,
+            Workload = streams => RequestSource.Open(ArrivalProcess.Varying(Rate, peak, mean, d.LaunchSeconds), cell.Prompt.Build(), output, streams),
+            MaxRequests = long.MaxValue,
+            HorizonSeconds = spec.HorizonSeconds,
+            Slo = cell.Slo,
+            SeriesIntervalSeconds = spec.IntervalSeconds,
+            Seed = seed,
+        };
+    }
 
     private static DeploymentPlacement Measure(string pool, ServingPoint cell, int cellReplicas, long seed)
     {

@@ -54,4 +54,44 @@ public class ClusterStudyTests
         Assert.InRange(smallest, (int)Math.Floor(0.75 * capacityFleet), capacityFleet);
         Assert.True(Attainment(smallest - 1) < 0.9, $"{smallest - 1} replicas: {Attainment(smallest - 1):P1}");
     }
+
+    [Fact]
+    public void Served_request_by_request_on_the_clusters_clock_a_diurnal_fleet_holds_the_slo_the_capacity_model_promised()
+    {
+        // Eighteen hours of a demand swinging through its 14:00 peak, beside a 32-accelerator training job on a pool of 33
+        // that serving preempts when its second replica is due; at both fidelities.
+        string yaml = Flat
+            .Replace("days: 1", "days: 0.75\n  interval_s: 300", StringComparison.Ordinal)
+            .Replace("count: 64", "count: 33", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 4e9, monthly_growth: 0, diurnal_amplitude: 0", "output_tokens_per_day: 5e8, monthly_growth: 0, diurnal_amplitude: 0.6", StringComparison.Ordinal)
+            .Replace("  deployments:", """
+              training:
+                tune:
+                  pool: gpus
+                  model: llama-3.1-8b
+                  tokens: 5e10
+                  global_batch_tokens: 4194304
+                  sequence_length: 8192
+                  parallelism: { tensor: 8, data: 4 }
+                  failures: { enabled: false }
+                  checkpoints: { interval_s: 1800 }
+              deployments:
+            """, StringComparison.Ordinal)
+            .Replace("      cell_requests: 2000", "      cell_requests: 2000\n      fidelity: requests", StringComparison.Ordinal);
+        ExperimentPoint requests = ExperimentLoader.Parse(yaml, "diurnal.yaml").Points[0];
+        ExperimentPoint capacity = ExperimentLoader.Parse(yaml.Replace("fidelity: requests", "fidelity: capacity", StringComparison.Ordinal), "diurnal.yaml").Points[0];
+        var byRequest = (ClusterResult)requests.Study.Run(requests, double.NaN, seed: 5, share: null);
+        var byCapacity = (ClusterResult)capacity.Study.Run(capacity, double.NaN, seed: 5, share: null);
+
+        RequestCounts counts = byRequest.Deployment("chat").Requests!;
+        Assert.True(counts.Completed > 20_000, $"{counts.Completed} requests");
+        Assert.True(counts.Conserved, $"{counts}");
+        Assert.True(byRequest.Conserved, $"hours {byRequest.TrainingHours} + {byRequest.ServingHours} + {byRequest.IdleHours.Sum()} vs {byRequest.CapacityHours}, overbooked {byRequest.Overbooked}");
+        Assert.Null(byCapacity.Deployment("chat").Requests);
+        Assert.InRange(byRequest.Deployment("chat").SloAttainment, 0.95, 1);
+        Assert.InRange(byRequest.Deployment("chat").SloAttainment, byCapacity.Deployment("chat").SloAttainment - 0.05, 1);
+        // The autoscaler sizes both from the same measured capacity; draining replicas hold theirs a little longer.
+        Assert.InRange(byRequest.Deployment("chat").AcceleratorHours, byCapacity.Deployment("chat").AcceleratorHours, byCapacity.Deployment("chat").AcceleratorHours * 1.05);
+        Assert.True(byRequest.Job("tune").Preemptions > 0, $"{byRequest.Job("tune")}");
+    }
 }

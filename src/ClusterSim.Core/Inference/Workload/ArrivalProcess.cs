@@ -31,6 +31,14 @@ public abstract class ArrivalProcess
         return new DiurnalArrivals(Positive(meanRatePerSecond, "rate"), amplitude, Positive(periodSeconds, "period"), peakSeconds);
     }
 
+    /// <summary>
+    /// A Poisson process whose rate follows <paramref name="ratePerSecondAt"/> (seconds → requests per second, never above
+    /// <paramref name="maxRatePerSecond"/>), by thinning; nothing arrives before <paramref name="startSeconds"/>. A served
+    /// demand curve that grows and swings by the day arrives this way.
+    /// </summary>
+    public static ArrivalProcess Varying(Func<double, double> ratePerSecondAt, double maxRatePerSecond, double meanRatePerSecond, double startSeconds = 0) =>
+        new VaryingArrivals(ratePerSecondAt, Positive(maxRatePerSecond, "maximum rate"), Positive(meanRatePerSecond, "mean rate"), Math.Max(0, startSeconds));
+
     private static double Positive(double value, string name) =>
         value > 0 && double.IsFinite(value) ? value : throw new ArgumentException($"{name} must be positive, got {value}");
 
@@ -77,6 +85,25 @@ public abstract class ArrivalProcess
                 if (random.NextDouble() * _max <= RateAt(t))
                 {
                     return Math.Max(1, SimTime.FromSeconds(t - start));
+                }
+            }
+        }
+    }
+
+    private sealed class VaryingArrivals(Func<double, double> rateAt, double max, double mean, double start) : ArrivalProcess
+    {
+        public override double MeanRate => mean;
+
+        public override long NextGap(long now, RandomStream random)
+        {
+            double from = SimTime.ToSeconds(now);
+            double t = Math.Max(from, start);
+            while (true)
+            {
+                t += random.Exponential(max);
+                if (random.NextDouble() * max <= rateAt(t))
+                {
+                    return Math.Max(1, SimTime.FromSeconds(t - from));
                 }
             }
         }
