@@ -13,7 +13,8 @@ public sealed class TrainingRun : IEventHandler
     private const int CheckpointDue = 0, CheckpointWritten = 1, Failure = 2, RestartDone = 3, Planned = 4, Finished = 5;
 
     private readonly TrainingJob _job;
-    private readonly Simulator _sim = new();
+    private readonly Simulator _sim;
+    private long _eventsHandled;
     private readonly RandomStream _failures;
     private readonly RandomStream _causes;
     private readonly List<TrainingSegment> _segments = [];
@@ -39,9 +40,18 @@ public sealed class TrainingRun : IEventHandler
     private long _plannedSeen;
     private long _checkpointsWritten;
 
-    /// <summary>Prepares a run of <paramref name="job"/> with randomness derived from <paramref name="seed"/>.</summary>
-    public TrainingRun(TrainingJob job, long seed)
+    /// <summary>
+    /// Prepares a run of <paramref name="job"/> with randomness derived from <paramref name="seed"/>, on its own clock or
+    /// on <paramref name="simulator"/> (shared with other workloads; it must not have started).
+    /// </summary>
+    public TrainingRun(TrainingJob job, long seed, Simulator? simulator = null)
     {
+        if (simulator is { Now: not 0 })
+        {
+            throw new ArgumentException($"a training run starts at time 0 of its simulator; this one is at {SimTime.ToSeconds(simulator.Now)} s");
+        }
+
+        _sim = simulator ?? new Simulator();
         _job = job.Validated();
         Memory = TrainingMemory.Of(job).EnsureFits();
         Step = TrainingStepModel.Step(job);
@@ -68,6 +78,14 @@ public sealed class TrainingRun : IEventHandler
     /// <summary>Runs the job to its last token.</summary>
     public TrainingResult Run()
     {
+        Start();
+        _sim.Run();
+        return Finish();
+    }
+
+    /// <summary>Schedules the first failure, interruption and step; whoever owns the simulator then runs it.</summary>
+    public void Start()
+    {
         if (_failureRate > 0)
         {
             _failureEvent = _sim.Schedule(SimTime.FromSeconds(_failures.Exponential(_failureRate)), this, Failure);
@@ -79,14 +97,25 @@ public sealed class TrainingRun : IEventHandler
         }
 
         StartTraining();
-        _sim.Run();
-        Debug.Assert(_finished && _work == _totalWork, "the run ends with all its work done");
-        return TrainingResult.From(_job, Step, Memory, _segments, _causeCounts, _checkpointsWritten, _plannedSeen, SimTime.ToSeconds(_checkpointInterval == long.MaxValue ? 0 : _checkpointInterval), _sim.EventsFired);
+    }
+
+    /// <summary>The finished run's result.</summary>
+    /// <exception cref="InvalidOperationException">The run has not reached its last token (its simulator stopped early).</exception>
+    public TrainingResult Finish()
+    {
+        if (!_finished)
+        {
+            throw new InvalidOperationException("the training run has not finished: run its simulator until it does");
+        }
+
+        Debug.Assert(_work == _totalWork, "the run ends with all its work done");
+        return TrainingResult.From(_job, Step, Memory, _segments, _causeCounts, _checkpointsWritten, _plannedSeen, SimTime.ToSeconds(_checkpointInterval == long.MaxValue ? 0 : _checkpointInterval), _eventsHandled);
     }
 
     /// <inheritdoc/>
     public void OnEvent(Simulator simulator, in SimEvent e)
     {
+        _eventsHandled++;
         long now = simulator.Now;
         switch (e.Kind)
         {
