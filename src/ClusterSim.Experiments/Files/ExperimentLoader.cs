@@ -347,8 +347,9 @@ public static class ExperimentLoader
         }
 
         var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour ?? 0);
-        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us");
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode");
         Disaggregation? disaggregation = null;
+        IReadOnlyList<ReplicaGroup> groups = [new ReplicaGroup(deployment, schedulerOptions, replicas)];
         if (split is not null)
         {
             // prefill_replicas: 0 serves colocated, so a sweep can compare against no disaggregation.
@@ -370,13 +371,18 @@ public static class ExperimentLoader
             {
                 disaggregation = null;
             }
+            else if (DecodeGroup(r, split, deployment, schedulerOptions, replicas - disaggregation.PrefillReplicas, catalog, calibrations) is { } decode)
+            {
+                // The decode pool on its own hardware: the first prefill_replicas replicas prefill, the rest decode.
+                groups = [new ReplicaGroup(deployment, schedulerOptions, disaggregation.PrefillReplicas), decode];
+            }
         }
 
         return new ServingPoint
         {
             TestTime = testTime,
             Disaggregation = disaggregation,
-            Replicas = [new ReplicaGroup(deployment, schedulerOptions, replicas)],
+            Replicas = groups,
             Router = router,
             Arrival = arrival,
             Prompt = prompt,
@@ -393,6 +399,36 @@ public static class ExperimentLoader
             Slo = new ServiceLevelObjective(r.Number(slo, "ttft_s", "slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", "slo", 0.2, 0, exclusiveMin: true)),
             SeriesIntervalSeconds = r.Number(outputs, "series_interval_s", "outputs", 10, 0, exclusiveMin: true),
         };
+    }
+
+    /// <summary>
+    /// <c>serving.disaggregation.decode</c>: the decode pool's replica shape when it differs from the prefill pool's (other
+    /// hardware, parallelism or precision; the same model, whose KV cache crosses the link), or null to decode on the same.
+    /// </summary>
+    private static ReplicaGroup? DecodeGroup(
+        YamlReader r, YamlMappingNode split, ServingDeployment prefill, SchedulerOptions scheduler, int count, SimCatalog catalog, SortedSet<string> calibrations)
+    {
+        const string path = "serving.disaggregation.decode";
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(split, "decode"), path, DeploymentSection.Keys);
+        if (node is null || count < 1)
+        {
+            return null;
+        }
+
+        AcceleratorSpec? chip = YamlReader.Child(node, "hardware") is null ? prefill.Accelerator : null;
+        (ServingDeployment? decode, SchedulerOptions decodeScheduler) = DeploymentSection.Read(r, node, path, catalog, calibrations, chip, prefill.Model.Id);
+        if (decode is null)
+        {
+            return null;
+        }
+
+        if (decode.Model.Id != prefill.Model.Id)
+        {
+            r.Problem(YamlReader.Child(node, "model"), $"{path}.model", $"decodes the prefill pool's KV cache, so it serves the same model ({prefill.Model.Id}), not {decode.Model.Id}");
+            return null;
+        }
+
+        return new ReplicaGroup(decode, YamlReader.Child(node, "scheduler") is null ? scheduler : decodeScheduler, count);
     }
 
     internal static LengthSpec ReadLengths(YamlReader r, YamlMappingNode? workload, string key, double defaultMean, string parent = "workload")
@@ -481,7 +517,7 @@ public static class ExperimentLoader
         text.AppendLine("serving:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  model: {d.Model.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {g.Count}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {p.Replicas.Sum(x => x.Count)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  pipeline_parallel: {d.PipelineParallel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
@@ -501,6 +537,10 @@ public static class ExperimentLoader
         if (p.Disaggregation is { } split)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)} }}");
+            if (p.Replicas.Count > 1 && p.Replicas[1].Deployment is var dd)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  # decode pool: {p.Replicas[1].Count} × {{ hardware: {dd.Accelerator.Id}, tensor_parallel: {dd.TensorParallel}, weights: {dd.Weights.ToString().ToLowerInvariant()}, kv_cache: {dd.KvCache.ToString().ToLowerInvariant()}, calibration: {dd.CalibrationName} }}");
+            }
         }
 
         EfficiencyFactors e = d.Efficiency;

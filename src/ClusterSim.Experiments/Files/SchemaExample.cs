@@ -24,7 +24,8 @@ internal static class SchemaExample
           scheduler: { kind: continuous, prefix_caching: true, kv_offload_gib: 1 }
           efficiency: { compute: 0.5 }
           moe: { popularity: zipf }
-          disaggregation: { prefill_replicas: 1 }
+          replicas: 2
+          disaggregation: { prefill_replicas: 1, decode: { hardware: H200 } }
           response_cache: { entries: 10 }
         workload:
           arrival: { kind: trace, rate: 1 }

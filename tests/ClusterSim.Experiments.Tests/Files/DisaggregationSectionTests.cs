@@ -1,0 +1,37 @@
+using ClusterSim.Core.Inference;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Studies;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class DisaggregationSectionTests
+{
+    private static string Yaml(string decode) => ExperimentLoaderTests.Valid
+        .Replace("  scheduler: { kind: chunked-prefill, max_sequences: 64 }", $"  scheduler: {{ kind: chunked-prefill, max_sequences: 64 }}\n  replicas: 4\n  disaggregation: {{ prefill_replicas: 1{decode} }}", StringComparison.Ordinal)
+        .Replace("    serving.scheduler.kind: [continuous, static]\n", string.Empty, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_decode_pool_on_other_hardware_is_a_second_replica_group_after_the_prefill_pool()
+    {
+        ExperimentPoint point = ExperimentLoader.Parse(Yaml(", decode: { hardware: H200, tensor_parallel: 2 }"), "pd.yaml").Points[0];
+        IReadOnlyList<ReplicaGroup> groups = point.Serving!.Replicas;
+
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(("H100-SXM", 1, 1), (groups[0].Deployment.Accelerator.Id, groups[0].Count, groups[0].Deployment.TensorParallel));
+        Assert.Equal(("H200", 3, 2), (groups[1].Deployment.Accelerator.Id, groups[1].Count, groups[1].Deployment.TensorParallel));
+        Assert.Equal("llama-3.1-8b", groups[1].Deployment.Model.Id);
+
+        var result = (ServingResult)point.Study.Run(point, 10, seed: 2, share: null);
+        Assert.True(result.Conserved);
+        Assert.Equal(1 + (3 * 2), result.Accelerators);
+    }
+
+    [Fact]
+    public void Without_a_decode_shape_both_pools_share_the_serving_hardware_and_another_model_is_refused()
+    {
+        Assert.Single(ExperimentLoader.Parse(Yaml(string.Empty), "pd.yaml").Points[0].Serving!.Replicas);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml(", decode: { model: llama-3.1-70b, hardware: H200, tensor_parallel: 2 }"), "pd.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "serving.disaggregation.decode.model" && p.Message.Contains("same model (llama-3.1-8b)", StringComparison.Ordinal));
+    }
+}
