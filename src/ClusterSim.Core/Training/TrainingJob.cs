@@ -43,8 +43,8 @@ public sealed record TrainingJob
     /// <summary>Optimizer steps to consume <see cref="Tokens"/>.</summary>
     public long Steps => (long)Math.Ceiling(Tokens / (SequencesPerStep * (double)SequenceLength));
 
-    /// <summary>The price used for cost, USD per accelerator-hour.</summary>
-    public double EffectivePricePerHour => PricePerHour ?? Accelerator.PricePerHour ?? 0;
+    /// <summary>The price used for cost, USD per accelerator-hour; NaN (so the cost reads as unknown, not $0) when neither the job nor the catalog names one.</summary>
+    public double EffectivePricePerHour => PricePerHour ?? Accelerator.PricePerHour ?? double.NaN;
 
     /// <summary>Checks the job's shape; throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public TrainingJob Validated()

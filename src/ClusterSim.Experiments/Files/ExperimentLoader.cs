@@ -207,7 +207,7 @@ public static class ExperimentLoader
 
         TrainingJob? training = TrainingSection.Read(r, root, catalog);
         ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null, calibrations) : null;
-        LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator.PricePerHour);
+        LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator);
         YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");
         if (lifecycleNode is not null && !hasServing)
         {
@@ -346,7 +346,7 @@ public static class ExperimentLoader
             return null;
         }
 
-        var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour ?? 0);
+        var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour, deployment.Accelerator.Id);
         YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode");
         Disaggregation? disaggregation = null;
         IReadOnlyList<ReplicaGroup> groups = [new ReplicaGroup(deployment, schedulerOptions, replicas)];

@@ -7,8 +7,13 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>Reads the <c>lifecycle:</c> section.</summary>
 internal static class LifecycleSection
 {
-    public static LifecycleSpec? Read(YamlReader r, YamlMappingNode root, double? defaultPrice)
+    /// <remarks>
+    /// The serving hardware's catalog price is the default rent; without one (and without <c>price.per_hour</c> or
+    /// <c>capex</c>) the section is refused, since a $0 fleet would win every comparison.
+    /// </remarks>
+    public static LifecycleSpec? Read(YamlReader r, YamlMappingNode root, ClusterSim.Core.Catalog.AcceleratorSpec? hardware)
     {
+        double? defaultPrice = hardware?.PricePerHour;
         const string path = "lifecycle";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path,
             "launch_date", "horizon_days", "demand", "headroom", "cold_start_s", "software_gain_per_year", "price", "capex", "energy", "cell_replicas");
@@ -26,6 +31,11 @@ internal static class LifecycleSection
         YamlMappingNode? price = r.Mapping(YamlReader.Child(node, "price"), "lifecycle.price", "per_hour", "yearly_change", "floor");
         YamlMappingNode? capex = r.Mapping(YamlReader.Child(node, "capex"), "lifecycle.capex", "purchase_usd", "lifetime_years", "residual");
         YamlMappingNode? energy = r.Mapping(YamlReader.Child(node, "energy"), "lifecycle.energy", "usd_per_kwh", "pue", "idle_fraction");
+        if (hardware is { PricePerHour: null } && YamlReader.Child(price, "per_hour") is null && capex is null)
+        {
+            r.Problem(price ?? (YamlNode)node, "lifecycle.price.per_hour", $"{hardware.Id} has no price in the catalog; give lifecycle.price.per_hour (USD per accelerator-hour) or lifecycle.capex");
+        }
+
         DateOnly? launch = null;
         string? dateText = r.Text(node, "launch_date", path);
         if (dateText is not null)

@@ -20,7 +20,8 @@ internal static class TestTimeSection
 
     private static readonly Dictionary<string, TestTimePolicy> Expensive = Policies.Where(p => p.Value is not (TestTimePolicy.Single or TestTimePolicy.Adaptive)).ToDictionary();
 
-    public static TestTimeOptions? Read(YamlReader r, YamlMappingNode root, double defaultPrice)
+    /// <remarks>Without a catalog price for the serving hardware (<paramref name="catalogPrice"/> null) <c>price_per_hour</c> is required: a cost of $0 would be a silent wrong answer.</remarks>
+    public static TestTimeOptions? Read(YamlReader r, YamlMappingNode root, double? catalogPrice, string hardware)
     {
         const string path = "test_time";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path, "policy", "samples", "thinking_tokens", "thinking_scale", "difficulty", "adaptive", "price_per_hour");
@@ -42,8 +43,13 @@ internal static class TestTimeSection
             DifficultyBeta = r.Number(difficulty, "beta", "test_time.difficulty", 2, 0, exclusiveMin: true),
             AdaptiveThreshold = r.Number(adaptive, "threshold", "test_time.adaptive", 0.6, 0, 1),
             AdaptivePolicy = r.Choice(adaptive, "policy", "test_time.adaptive", TestTimePolicy.Reasoning, Expensive),
-            PricePerHour = r.Number(node, "price_per_hour", path, defaultPrice, 0),
+            PricePerHour = r.Number(node, "price_per_hour", path, catalogPrice ?? 0, 0),
         };
+        if (catalogPrice is null && YamlReader.Child(node, "price_per_hour") is null)
+        {
+            r.Problem(node, "test_time.price_per_hour", $"{hardware} has no price in the catalog; give price_per_hour (USD per accelerator-hour) for the cost per request");
+        }
+
         try
         {
             return options.Validated();

@@ -40,6 +40,7 @@ internal static class TrainingSection
     /// </summary>
     public static TrainingJob? ReadJob(YamlReader r, YamlMappingNode node, string path, SimCatalog catalog, AcceleratorSpec? chip)
     {
+        bool onPool = chip is not null;
         ModelSpec? model = Lookup(r, node, "model", path, id => catalog.Models.TryGet(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
         chip ??= Lookup(r, node, "hardware", path, id => catalog.Hardware.TryGet(id, out AcceleratorSpec a) ? a : null, catalog.Hardware.Ids);
 
@@ -97,6 +98,12 @@ internal static class TrainingSection
         };
 
         double? price = YamlReader.Child(node, "price_per_hour") is null ? null : r.Number(node, "price_per_hour", path, 0, 0);
+        if (!onPool && price is null && chip is { PricePerHour: null })
+        {
+            // A cluster's job is paid for by its pool; a run of its own needs a price, or its cost would read $0.
+            r.Problem(node, $"{path}.price_per_hour", $"{chip.Id} has no price in the catalog; give price_per_hour (USD per accelerator-hour)");
+        }
+
         var job = new TrainingJob
         {
             Model = model!,
