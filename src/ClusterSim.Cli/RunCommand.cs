@@ -4,11 +4,12 @@ using System.Globalization;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Studies;
 using ClusterSim.Experiments.Sweeps;
 using ClusterSim.Reporting.Report;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Cli;
 
@@ -68,9 +69,14 @@ internal static class RunCommand
             }
         };
 
-        using ILoggerFactory logging = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(request.Quiet || request.Json ? LogLevel.Warning : request.Verbose ? LogLevel.Debug : LogLevel.Information));
+        using ILoggerFactory logging = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true)
+                .SetMinimumLevel(request.Quiet || request.Json ? LogLevel.Warning : request.Verbose ? LogLevel.Debug : LogLevel.Information);
+
+            // Logs go to standard error, so standard output carries the results alone (the summary, or --json).
+            b.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
         ILogger log = logging.CreateLogger("clustersim");
         foreach (string warning in experiment.Warnings)
         {

@@ -66,6 +66,11 @@ internal static class SummaryTable
         }
 
         AnsiConsole.Write(table);
+        foreach (string finding in study.Findings(results))
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(finding));
+        }
+
         if (study.CheapestBy(results) is { } cost && results.Count > 1)
         {
             PointResult cheapest = results.Where(r => double.IsFinite(r.Metric(cost).Mean)).MinBy(r => r.Metric(cost).Mean) ?? results[0];

@@ -39,6 +39,26 @@ public sealed class LifecycleStudy : Study
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results) => Columns;
 
     /// <inheritdoc/>
+    public override IEnumerable<string> Findings(IReadOnlyList<PointResult> results)
+    {
+        foreach (PointResult r in results)
+        {
+            MetricSummary days = r.Metric("crossover_days_after_launch");
+            string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({Sweeps.SweepPlan.Label(r.Point.Parameters)})";
+            if (!double.IsFinite(days.Mean))
+            {
+                yield return $"inference does not overtake training within the horizon{where}";
+                continue;
+            }
+
+            string date = r.Point.Lifecycle!.LaunchDate is { } launch
+                ? ": " + launch.AddDays((int)Math.Round(days.Mean)).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)
+                : string.Empty;
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"inference overtakes training {days.Mean:0.0} ± {days.HalfWidth95:0.0} days after launch{date}{where}");
+        }
+    }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results) => ["crossover_days_after_launch", "cost_per_mtok_at_launch"];
 
     /// <summary>Runs the lifecycle of <paramref name="point"/> (its training run, if any, then its serving life) with randomness from <paramref name="seed"/>.</summary>

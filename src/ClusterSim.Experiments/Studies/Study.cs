@@ -32,6 +32,9 @@ public abstract class Study
     /// <summary>The metrics a summary table shows for these results, in order.</summary>
     public abstract IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results);
 
+    /// <summary>Sentences a summary prints under its table: the answer in words (a crossover date, say).</summary>
+    public virtual IEnumerable<string> Findings(IReadOnlyList<PointResult> results) => [];
+
     /// <summary>The cost per token by which a summary names the cheapest point, or null where cost is not the question.</summary>
     public virtual string? CheapestBy(IReadOnlyList<PointResult> results) => null;
 

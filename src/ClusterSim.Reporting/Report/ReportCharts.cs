@@ -90,7 +90,10 @@ public static class ReportCharts
             {
                 Id = "cumulative-cost-zoom",
                 Title = "Cumulative cost around the crossover",
-                Subtitle = string.Create(CultureInfo.InvariantCulture, $"training bill {UnitFormat.Format(result.Scalar("training_cost_usd"), UnitKind.Usd)} over {result.Scalar("training_days"):0} days; inference spend matches it {cross - launchDay:0} days after launch"),
+                // The figures are the means the summary table shows; the curves are the first replication's.
+                Subtitle = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"training bill {UnitFormat.Format(point.Metric("training_cost_usd").Mean, UnitKind.Usd)} over {point.Metric("training_days").Mean:0.0} days; inference spend matches it {crossover.Mean:0.0} days after launch (means over {crossover.Samples} replications; curves: the first)"),
                 X = time with { Min = 0, Max = days[early[^1]] },
                 Y = new Axis("cumulative spend", UnitKind.Usd),
                 Series =
@@ -197,7 +200,7 @@ public static class ReportCharts
         {
             Id = "training-utilisation",
             Title = string.Create(CultureInfo.InvariantCulture, $"Training {job.Model.Name} on {job.Plan.Accelerators:N0} × {job.Accelerator.Name}"),
-            Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time; {result.Scalar("failures"):0} failures, effective training time {result.Scalar("effective_training_fraction"):P1}, MFU {result.Scalar("mfu_run"):P1}"),
+            Subtitle = string.Create(CultureInfo.InvariantCulture, $"share of accelerator time, first replication; {result.Scalar("failures"):0} failures, effective training time {result.Scalar("effective_training_fraction"):P1}, MFU {result.Scalar("mfu_run"):P1}"),
             X = new Axis("days", UnitKind.Days) { Min = 0, Max = result.Scalar("wall_days") },
             Y = new Axis("share of accelerator time", UnitKind.Percent) { Max = 1 },
             Series = table.Columns.Select(c => new ChartSeries(c.Name, SeriesKind.StackedArea, days, c.Values)).ToArray(),
@@ -293,7 +296,14 @@ public static class ReportCharts
         }
 
         ExperimentPoint first = results[0].Point;
-        IReadOnlyList<string> metrics = first.Study.SweepMetrics(results);
+        // A metric finite at fewer than two points draws an empty frame (a crossover year that only one point reaches):
+        // its value is in the table and the point's own chart instead.
+        IReadOnlyList<string> metrics = [.. first.Study.SweepMetrics(results).Where(m => results.Count(r => double.IsFinite(r.Metric(m).Mean)) >= 2)];
+        if (metrics.Count == 0)
+        {
+            yield break;
+        }
+
         if (experiment.SampledSweep)
         {
             // Drawn points: the metric against each numeric parameter, one dot per point.

@@ -2,9 +2,8 @@ using System.Text.Json;
 using ClusterSim.Core.Inference;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
-using ClusterSim.Experiments.Running;
-using ClusterSim.Experiments.Tests.Files;
 using ClusterSim.Experiments.Studies;
+using ClusterSim.Experiments.Tests.Files;
 
 namespace ClusterSim.Experiments.Tests.Results;
 
