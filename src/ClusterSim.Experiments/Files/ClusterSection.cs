@@ -339,7 +339,13 @@ internal static class ClusterSection
 
         foreach (var (name, value) in mapping.Children)
         {
-            yield return (((YamlScalarNode)name).Value ?? string.Empty, value);
+            if (name is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                r.Problem(name, $"{parentPath}.{key}", "each entry needs a plain name (name: { ... })");
+                continue;
+            }
+
+            yield return (text, value);
         }
     }
 }

@@ -35,9 +35,9 @@ public static class ExperimentLoader
     /// <summary>Loads and validates <paramref name="path"/>; throws <see cref="ExperimentException"/> listing every problem.</summary>
     public static Experiment Load(string path)
     {
-        if (!File.Exists(path))
+        if (InputFile.Problem(path) is { } problem)
         {
-            throw new ExperimentException([new ExperimentProblem(path, 1, 1, "(file)", "file not found")]);
+            throw new ExperimentException([new ExperimentProblem(path, 1, 1, "(file)", problem.StartsWith(path, StringComparison.Ordinal) ? problem[path.Length..].TrimStart(':', ' ') : problem)]);
         }
 
         return Parse(File.ReadAllText(path), path);
@@ -65,8 +65,19 @@ public static class ExperimentLoader
         return recorder.ToJsonSchema();
     }
 
+    /// <summary>Deepest nesting of flow collections or indentation levels an experiment may have (YAML parsers recurse).</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>Largest experiment text, characters.</summary>
+    private const int MaxLength = 4 * 1024 * 1024;
+
     private static Experiment Parse(string text, string file, SchemaRecorder? recorder)
     {
+        if (Depth(text) is { } deep)
+        {
+            throw new ExperimentException([new ExperimentProblem(file, deep.Line, deep.Column, "(syntax)", deep.Message)]);
+        }
+
         var stream = new YamlStream();
         try
         {
@@ -75,6 +86,11 @@ public static class ExperimentLoader
         catch (YamlException e)
         {
             throw new ExperimentException([new ExperimentProblem(file, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", $"malformed YAML: {e.InnerException?.Message ?? e.Message}")]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner and node loader give up on some malformed text without a position (found by the mutation test).
+            throw new ExperimentException([new ExperimentProblem(file, 1, 1, "(syntax)", $"malformed YAML the parser could not place: {e.Message}")]);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode)
@@ -86,6 +102,12 @@ public static class ExperimentLoader
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "cluster", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
+        if (name.IndexOfAny(['/', '\\', '\n', '\r', '\0']) >= 0 || name is "." or ".." || name.Trim().Length == 0)
+        {
+            // The name is the results folder under results/: it must not lead anywhere else.
+            reader.Problem(YamlReader.Child(root, "name"), "name", $"'{name.ReplaceLineEndings(" ")}' cannot name a results folder; use letters, digits, '-', '_' or '.' without slashes");
+        }
+
         var sweep = SweepSection.Read(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
         if (reader.Problems.Count > 0)
@@ -145,6 +167,73 @@ public static class ExperimentLoader
         };
     }
 
+    /// <summary>A size or nesting beyond what an experiment needs, located, before a recursive parser meets it; null when within.</summary>
+    private static (int Line, int Column, string Message)? Depth(string text)
+    {
+        if (text.Length > MaxLength)
+        {
+            return (1, 1, $"the file is {text.Length / 1048576.0:F1} M characters; experiment files are limited to {MaxLength / 1048576} M");
+        }
+
+        int depth = 0, line = 1, column = 0;
+        char quote = '\0';
+        bool comment = false, lineStart = true;
+        int indent = 0;
+        foreach (char c in text)
+        {
+            column++;
+            if (c == '\n')
+            {
+                (line, column, comment, lineStart, indent) = (line + 1, 0, false, true, 0);
+                continue;
+            }
+
+            if (lineStart && c == ' ')
+            {
+                if (++indent > 2 * MaxDepth)
+                {
+                    return (line, column, $"indented more than {2 * MaxDepth} spaces; experiments nest at most {MaxDepth} levels");
+                }
+
+                continue;
+            }
+
+            lineStart = false;
+            if (comment)
+            {
+                continue;
+            }
+
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '#':
+                    comment = true;
+                    break;
+                case '{' or '[':
+                    if (++depth > MaxDepth)
+                    {
+                        return (line, column, $"nested more than {MaxDepth} levels deep");
+                    }
+
+                    break;
+                case '}' or ']':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
     private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file)
     {
         YamlMappingNode? node = reader.Mapping(YamlReader.Child(root, "catalog"), "catalog", "hardware", "models", "calibration");
@@ -161,6 +250,11 @@ public static class ExperimentLoader
             string full = Path.Combine(directory, relative);
             try
             {
+                if (InputFile.Problem(full) is { } problem)
+                {
+                    throw new IOException(problem);
+                }
+
                 using var text = new StreamReader(full);
                 CsvTable table = CsvTable.Parse(text, relative);
                 catalog = key switch
@@ -170,7 +264,7 @@ public static class ExperimentLoader
                     _ => catalog with { Calibrations = catalog.Calibrations.With(table) },
                 };
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 reader.Problem(YamlReader.Child(node, key), $"catalog.{key}", $"cannot read '{relative}': {e.Message}");
             }
@@ -328,7 +422,7 @@ public static class ExperimentLoader
                 {
                     trace = TraceFile.Read(full);
                 }
-                catch (Exception e) when (e is IOException or CatalogException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CatalogException)
                 {
                     r.Problem(YamlReader.Child(traceNode, "file"), "workload.trace.file", e.Message);
                 }

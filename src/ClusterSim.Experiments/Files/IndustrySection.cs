@@ -22,7 +22,7 @@ internal static class IndustrySection
         {
             foreach (var (key, value) in volumes.Children)
             {
-                string date = ((YamlScalarNode)key).Value ?? string.Empty;
+                string date = (key as YamlScalarNode)?.Value ?? string.Empty;
                 string? text = (value as YamlScalarNode)?.Value;
                 if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day))
                 {

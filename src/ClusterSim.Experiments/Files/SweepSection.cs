@@ -34,7 +34,13 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
         {
             foreach (var (key, value) in parameterNode.Children)
             {
-                string path = ((YamlScalarNode)key).Value ?? string.Empty;
+                if (key is not YamlScalarNode scalarKey)
+                {
+                    reader.Problem(key, "sweep.parameters", "a swept path must be a plain name, not a list or a mapping");
+                    continue;
+                }
+
+                string path = scalarKey.Value ?? string.Empty;
                 string where = $"sweep.parameters.{path}";
                 if (value is YamlSequenceNode list && list.Children.Count > 0 && list.Children.All(c => c is YamlScalarNode))
                 {

@@ -37,7 +37,7 @@ internal static class TestTimeSection
         {
             Policy = r.Choice(node, "policy", path, TestTimePolicy.Single, Policies),
             Samples = r.Integer(node, "samples", path, 8, 1, 1024),
-            ThinkingTokens = thinking?.Build(),
+            ThinkingTokens = BuildOrNull(thinking),
             ThinkingScale = r.Number(node, "thinking_scale", path, 4000, 0, exclusiveMin: true),
             DifficultyAlpha = r.Number(difficulty, "alpha", "test_time.difficulty", 2, 0, exclusiveMin: true),
             DifficultyBeta = r.Number(difficulty, "beta", "test_time.difficulty", 2, 0, exclusiveMin: true),
@@ -76,5 +76,18 @@ internal static class TestTimeSection
         t.AppendLine(CultureInfo.InvariantCulture, $"  adaptive: {{ threshold: {F(o.AdaptiveThreshold)}, policy: {Policies.First(p => p.Value == o.AdaptivePolicy).Key} }}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  price_per_hour: {F(o.PricePerHour)}");
         return t.ToString();
+    }
+
+    /// <summary>The distribution, or null when its parameters are wrong (ReadLengths has already said where).</summary>
+    private static ClusterSim.Core.Inference.Workload.TokenLengths? BuildOrNull(LengthSpec? spec)
+    {
+        try
+        {
+            return spec?.Build();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 }

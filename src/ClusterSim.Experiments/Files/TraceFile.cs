@@ -15,6 +15,11 @@ public static class TraceFile
     /// <summary>Parses the trace; offsets are relative to its first timestamp.</summary>
     public static IReadOnlyList<TraceRecord> Read(string path)
     {
+        if (InputFile.Problem(path) is { } problem)
+        {
+            throw new IOException(problem);
+        }
+
         using var reader = new StreamReader(path);
         CsvTable table = CsvTable.Parse(reader, path);
         foreach (string column in new[] { "TIMESTAMP", "ContextTokens", "GeneratedTokens" })

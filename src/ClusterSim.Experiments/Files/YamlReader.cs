@@ -34,7 +34,13 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 
         foreach (var key in mapping.Children.Keys)
         {
-            string name = ((YamlScalarNode)key).Value ?? string.Empty;
+            if (key is not YamlScalarNode scalarKey)
+            {
+                Problem(key, path.Length == 0 ? "(root)" : path, "a key must be a plain name, not a list or a mapping");
+                continue;
+            }
+
+            string name = scalarKey.Value ?? string.Empty;
             if (!knownKeys.Contains(name))
             {
                 Problem(key, Join(path, name), $"unknown key '{name}'{ClosestName.Hint(name, knownKeys)}; expected one of: {string.Join(", ", knownKeys)}");
@@ -63,6 +69,17 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 
         if (node is YamlScalarNode scalar)
         {
+            if (string.IsNullOrEmpty(scalar.Value))
+            {
+                // `key:` with nothing after it: a required value is missing; an optional one takes its default.
+                if (required)
+                {
+                    Problem(node, Join(path, key), "is empty; expected a value");
+                }
+
+                return fallback;
+            }
+
             return scalar.Value;
         }
 

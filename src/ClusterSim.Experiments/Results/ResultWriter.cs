@@ -67,11 +67,11 @@ public static class ResultWriter
             }
         }
 
-        text.AppendJoin(',', header).Append('\n');
+        text.AppendJoin(',', header.Select(Field)).Append('\n');
         foreach (PointResult r in results)
         {
             var row = new List<string> { r.Point.Index.ToString(CultureInfo.InvariantCulture) };
-            row.AddRange(r.Point.Parameters.Select(p => p.Value));
+            row.AddRange(r.Point.Parameters.Select(p => Field(p.Value)));
             row.AddRange([Number(r.ArrivalRate), Number(r.SaturationRate), r.Replications.Count.ToString(CultureInfo.InvariantCulture)]);
             var byName = r.Metrics.ToDictionary(m => m.Name, StringComparer.Ordinal);
             foreach (string name in names)
@@ -150,4 +150,8 @@ public static class ResultWriter
     }
 
     private static string Number(double value) => InvariantNumber.Format(value);
+
+    /// <summary>A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break.</summary>
+    internal static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }
