@@ -68,6 +68,9 @@ public static class ExperimentLoader
     /// <summary>Deepest nesting of flow collections or indentation levels an experiment may have (YAML parsers recurse).</summary>
     private const int MaxDepth = 64;
 
+    /// <summary>Most points a sweep may have.</summary>
+    private const int MaxPoints = 10_000;
+
     /// <summary>Largest experiment text, characters.</summary>
     private const int MaxLength = 4 * 1024 * 1024;
 
@@ -119,19 +122,39 @@ public static class ExperimentLoader
         var problems = new List<ExperimentProblem>();
         var calibrations = new SortedSet<string>(StringComparer.Ordinal);
         long seed = (long)reader.Number(root, "seed", string.Empty, 1);
+        long count = SweepPlan.Count(sweep.Parameters, sweep.Mode, sweep.Samples);
+        if (count > MaxPoints)
+        {
+            // Counted, not listed: a grid of ten lists of ten would be ten billion points.
+            throw new ExperimentException([new ExperimentProblem(file, (int)(YamlReader.Child(root, "sweep")?.Start.Line ?? 1), (int)(YamlReader.Child(root, "sweep")?.Start.Column ?? 1), "sweep",
+                string.Create(CultureInfo.InvariantCulture, $"{(count == long.MaxValue ? "more than 9e18" : count.ToString("N0", CultureInfo.InvariantCulture))} points; an experiment runs at most {MaxPoints:N0} (split the sweep, or draw from it with mode: random or lhs)"))]);
+        }
+
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
         for (int i = 0; i < expanded.Count; i++)
         {
+            // Each point sets its values on the one parsed tree and takes them back after binding: parsing once keeps a
+            // sweep of many points linear in its size, and problems still point at the lines of the file.
             var pointReader = new YamlReader(file, recorder);
-            var pointStream = new YamlStream();
-            pointStream.Load(new StringReader(text));
-            var pointRoot = (YamlMappingNode)pointStream.Documents[0].RootNode;
+            var undo = new List<Action>();
             foreach (var (key, value) in expanded[i])
             {
-                Override(pointRoot, key, value);
+                Override(root, key, value, undo);
             }
 
-            ExperimentPoint? point = BindPoint(pointReader, pointRoot, catalog, file, i, expanded[i], calibrations);
+            ExperimentPoint? point;
+            try
+            {
+                point = BindPoint(pointReader, root, catalog, file, i, expanded[i], calibrations);
+            }
+            finally
+            {
+                for (int u = undo.Count - 1; u >= 0; u--)
+                {
+                    undo[u]();
+                }
+            }
+
             foreach (var problem in pointReader.Problems)
             {
                 if (!problems.Contains(problem))
@@ -547,7 +570,8 @@ public static class ExperimentLoader
         return new LengthSpec(kind, mean, median, r.Number(node, "sigma", path, 1, 0), min, max);
     }
 
-    private static void Override(YamlMappingNode root, string path, string value)
+    /// <summary>Sets <paramref name="path"/> to <paramref name="value"/> in the tree and adds to <paramref name="undo"/> what puts it back.</summary>
+    private static void Override(YamlMappingNode root, string path, string value, List<Action> undo)
     {
         string[] parts = path.Split('.');
         YamlMappingNode current = root;
@@ -556,7 +580,7 @@ public static class ExperimentLoader
             if (YamlReader.Child(current, parts[i]) is not YamlMappingNode next)
             {
                 next = new YamlMappingNode();
-                current.Children[new YamlScalarNode(parts[i])] = next;
+                Replace(current, parts[i], next, undo);
             }
 
             current = next;
@@ -564,12 +588,22 @@ public static class ExperimentLoader
 
         if (YamlReader.Child(current, parts[^1]) is YamlScalarNode existing)
         {
+            string? before = existing.Value;
             existing.Value = value;   // in place, so problems still point at the line in the file
+            undo.Add(() => existing.Value = before);
         }
         else
         {
-            current.Children[new YamlScalarNode(parts[^1])] = new YamlScalarNode(value);
+            Replace(current, parts[^1], new YamlScalarNode(value), undo);
         }
+    }
+
+    private static void Replace(YamlMappingNode parent, string key, YamlNode node, List<Action> undo)
+    {
+        var name = new YamlScalarNode(key);
+        YamlNode? before = YamlReader.Child(parent, key);
+        parent.Children[name] = node;
+        undo.Add(before is null ? () => parent.Children.Remove(name) : () => parent.Children[name] = before);
     }
 
     private static string Resolved(string name, long seed, int replications, ExperimentPoint point, SweepSection sweep)

@@ -13,6 +13,10 @@ public static class RunDirectory
     public static bool IsEmpty(string directory) =>
         !Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any();
 
+    /// <summary>Whether every file under <paramref name="directory"/> is an unfinished temporary of <see cref="AtomicFile"/> (so empty folders count too).</summary>
+    public static bool HoldsOnlyLeftovers(string directory) =>
+        Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).All(f => f.EndsWith(".tmp", StringComparison.Ordinal));
+
     /// <summary>
     /// The newest run directory under <paramref name="root"/> (results/&lt;experiment&gt;) that started but did not finish,
     /// or null. Run ids are UTC timestamps, so the newest sorts last.
@@ -30,7 +34,9 @@ public static class RunDirectory
     /// <exception cref="InvalidDataException">It holds something else; the message says what and the way out.</exception>
     public static void CheckUsable(string directory, Files.Experiment experiment, bool resume)
     {
-        if (!IsEmpty(directory) && (resume || File.Exists(ResultWriter.ResolvedPath(directory))))
+        // A run killed before its first file landed leaves only half-written temporaries and empty folders: nothing to
+        // keep, so resuming it starts afresh rather than refusing (an array task restarted early must not fail).
+        if (!IsEmpty(directory) && !HoldsOnlyLeftovers(directory) && (resume || File.Exists(ResultWriter.ResolvedPath(directory))))
         {
             CheckHolds(directory, experiment);
         }

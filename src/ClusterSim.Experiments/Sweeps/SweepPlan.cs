@@ -6,6 +6,34 @@ namespace ClusterSim.Experiments.Sweeps;
 /// </summary>
 public static class SweepPlan
 {
+    /// <summary>How many points a sweep has, computed without listing them (saturating at <see cref="long.MaxValue"/>).</summary>
+    public static long Count(IReadOnlyList<SweepParameter> parameters, SweepMode mode, int samples)
+    {
+        if (parameters.Count == 0)
+        {
+            return 1;
+        }
+
+        if (mode is SweepMode.Random or SweepMode.LatinHypercube)
+        {
+            return samples;
+        }
+
+        if (mode == SweepMode.Zip)
+        {
+            return parameters[0].Values?.Count ?? 0;
+        }
+
+        long count = 1;
+        foreach (SweepParameter p in parameters)
+        {
+            long n = p.Values?.Count ?? 0;
+            count = n != 0 && count > long.MaxValue / n ? long.MaxValue : count * n;
+        }
+
+        return count;
+    }
+
     /// <summary>The points of a sweep of any mode; sampled modes draw from <paramref name="seed"/>, so the same seed gives the same points.</summary>
     public static IReadOnlyList<IReadOnlyList<KeyValuePair<string, string>>> Expand(IReadOnlyList<SweepParameter> parameters, SweepMode mode, int samples, long seed)
     {

@@ -21,6 +21,10 @@ public class HostileInputTests
         { "name: ../../elsewhere\n" + Serving, "name", "cannot name a results folder" },
         { "name: /tmp/abs\n" + Serving, "name", "cannot name a results folder" },
         { "name: x\ncatalog: { hardware: . }\n" + Serving, "catalog.hardware", "is a directory" },
+        {
+            "name: x\n" + Serving + "sweep:\n  parameters:\n" + string.Concat(Enumerable.Range(0, 10).Select(i => $"    workload.arrival.rate{i}: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n")),
+            "sweep", "10,000,000,000 points; an experiment runs at most 10,000"
+        },
         { "name: x\n" + Serving.Replace("requests: 10 }", "requests: 10, trace: { file: . } }", StringComparison.Ordinal).Replace("rate: 1", "kind: trace", StringComparison.Ordinal), "workload.trace.file", "is a directory" },
     };
 

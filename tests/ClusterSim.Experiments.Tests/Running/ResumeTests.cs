@@ -92,6 +92,18 @@ public class ResumeTests
     }
 
     [Fact]
+    public void A_run_killed_before_its_first_file_landed_resumes_from_scratch()
+    {
+        using var folder = new ResultsFolder();
+        Directory.CreateDirectory(Path.Combine(folder["early"], "points"));
+        File.WriteAllText(Path.Combine(folder["early"], "experiment.resolved.yaml.0123abcd.tmp"), "name: half-writ");
+
+        var results = ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["early"], Resume = true });
+        Assert.Equal(Tiny.Points.Count, results.Count);
+        Assert.True(File.Exists(ResultWriter.ResolvedPath(folder["early"])));
+    }
+
+    [Fact]
     public void Resuming_needs_a_directory_and_workers_must_be_positive()
     {
         Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny, new RunOptions { Resume = true }));
