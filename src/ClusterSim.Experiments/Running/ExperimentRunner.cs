@@ -41,7 +41,7 @@ public static class ExperimentRunner
         {
             foreach (ExperimentPoint point in owned)
             {
-                if (PointFiles.TryRead(options.Directory!, experiment, point) is { } stored)
+                if (Stored(options.Directory!, experiment, point) is { } stored)
                 {
                     finished.Add(point.Index, stored);
                 }
@@ -52,6 +52,19 @@ public static class ExperimentRunner
         var pipeline = new RunPipeline(experiment, pending, options, progress, finished.Count * experiment.Replications, owned.Count * experiment.Replications);
         pipeline.Run(MeasureRates(experiment, pending, options.Workers, cancel), result => finished.Add(result.Point.Index, result), cancel);
         return finished.Values.ToList();
+    }
+
+    /// <summary>A point a resumed run already finished, or null when it must run: never written, or truncated or corrupted (never trusted).</summary>
+    private static PointResult? Stored(string directory, Experiment experiment, ExperimentPoint point)
+    {
+        try
+        {
+            return PointFiles.TryRead(directory, experiment, point);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>One replication of a point, as its seed gives it; serving runs report their share done to <paramref name="share"/>.</summary>

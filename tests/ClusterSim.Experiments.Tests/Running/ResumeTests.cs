@@ -92,6 +92,24 @@ public class ResumeTests
     }
 
     [Fact]
+    public void A_truncated_point_file_is_recomputed_not_trusted()
+    {
+        using var folder = new ResultsFolder();
+        ResultWriter.WriteSummary(folder["one"], ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["one"] }));
+        ResultWriter.WriteSummary(folder["cut"], ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["cut"] }));
+        string point = Path.Combine(folder["cut"], "points", "point-003.json");
+        File.WriteAllText(point, File.ReadAllText(point)[..40]);   // a disk that filled up mid-write, say
+        File.Delete(Path.Combine(folder["cut"], "summary.csv"));
+
+        var progress = new CancelAfter(int.MaxValue, new CancellationTokenSource());
+        var results = ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["cut"], Resume = true }, progress);
+        ResultWriter.WriteSummary(folder["cut"], results);
+
+        Assert.Equal(new RunProgress(22, 24), progress.Reports[0]);   // only the damaged point's two replications run again
+        Assert.Equal(ResultsFolder.Contents(folder["one"]), ResultsFolder.Contents(folder["cut"]));
+    }
+
+    [Fact]
     public void A_run_killed_before_its_first_file_landed_resumes_from_scratch()
     {
         using var folder = new ResultsFolder();
