@@ -180,7 +180,7 @@ internal static class RunCommand
         }
 
         string file = Path.Combine(directory, "trace.json");
-        AtomicFile.WriteText(file, timeline.Json);
+        AtomicFile.Write(file, timeline.Write);
         Console.Error.WriteLine($"trace:   {Path.GetFullPath(file)} (open in ui.perfetto.dev)" + (timeline.Note is { } note ? $"; {note}" : string.Empty));
     }
 

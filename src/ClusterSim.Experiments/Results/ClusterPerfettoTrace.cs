@@ -16,10 +16,17 @@ public static class ClusterPerfettoTrace
     /// <summary>The trace as JSON text.</summary>
     public static string Json(ClusterTraceRecorder trace, ClusterSpec spec)
     {
+        using var buffer = new MemoryStream();
+        Write(buffer, trace, spec);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Writes the trace as JSON into <paramref name="stream"/>, as it goes.</summary>
+    public static void Write(Stream stream, ClusterTraceRecorder trace, ClusterSpec spec)
+    {
         var poolIndex = spec.Pools.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         long horizon = (long)(spec.HorizonSeconds * 1e9);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
             json.WriteString("displayTimeUnit", "ms");
@@ -79,7 +86,7 @@ public static class ClusterPerfettoTrace
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        stream.Write("\n"u8);
     }
 
     private static void Metadata(Utf8JsonWriter json, int pid, int? tid, string name, string value)

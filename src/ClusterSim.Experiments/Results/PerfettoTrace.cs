@@ -15,7 +15,14 @@ public static class PerfettoTrace
     public static string Json(ServingTraceRecorder trace)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        Write(buffer, trace);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Writes the trace as JSON into <paramref name="stream"/>, as it goes.</summary>
+    public static void Write(Stream stream, ServingTraceRecorder trace)
+    {
+        using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
             json.WriteString("displayTimeUnit", "ms");
@@ -53,7 +60,7 @@ public static class PerfettoTrace
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        stream.Write("\n"u8);
     }
 
     private static void Metadata(Utf8JsonWriter json, int pid, string name, string value)

@@ -53,7 +53,7 @@ public sealed class ClusterStudy : Study
     {
         var recorder = new ClusterTraceRecorder();
         new ClusterRun(Options(point.Cluster!, seed), new Simulator(), recorder).Run();
-        return new Timeline(ClusterPerfettoTrace.Json(recorder, point.Cluster!), null);
+        return new Timeline(stream => ClusterPerfettoTrace.Write(stream, recorder, point.Cluster!), null);
     }
 
     /// <inheritdoc/>

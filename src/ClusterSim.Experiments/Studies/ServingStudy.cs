@@ -48,7 +48,7 @@ public sealed class ServingStudy : Study
     {
         var recorder = new ServingTraceRecorder();
         new ServingCluster(Scenario(point.Serving!, rate, seed) with { Observer = recorder }).Run();
-        return new Timeline(PerfettoTrace.Json(recorder), recorder.Truncated ? $"cut at the first {recorder.Limit:N0} iterations and requests" : null);
+        return new Timeline(stream => PerfettoTrace.Write(stream, recorder), recorder.Truncated ? $"cut at the first {recorder.Limit:N0} iterations and requests" : null);
     }
 
     /// <inheritdoc/>

@@ -13,7 +13,7 @@ public class ClusterPerfettoTraceTests
         Experiment experiment = ExperimentLoader.Parse(ClusterSectionTests.Valid, "cluster.yaml");
         ExperimentPoint point = experiment.Points[0];
         Timeline timeline = point.Study.Timeline(point, double.NaN, seed: 3)!;
-        JsonElement[] events = [.. JsonDocument.Parse(timeline.Json).RootElement.GetProperty("traceEvents").EnumerateArray()];
+        JsonElement[] events = [.. JsonDocument.Parse(timeline.Json()).RootElement.GetProperty("traceEvents").EnumerateArray()];
 
         Assert.Equal(2, events.Count(e => e.GetProperty("name").GetString() == "process_name"));
         var pretrain = events.Where(e => e.GetProperty("ph").GetString() == "X" && e.GetProperty("tid").GetInt32() == 1).ToList();
