@@ -213,17 +213,29 @@ public static class ReportCharts
         // Latency against throughput reads as a load curve only when the sweep varies the offered load.
         if (results.Count > 1 && results[0].Point.Parameters.Any(p => p.Key.StartsWith("workload.arrival", StringComparison.Ordinal)))
         {
-            double[] throughput = results.Select(r => r.Metric("throughput_output_tok_s").Mean).ToArray();
+            // One load curve per value of the other swept parameters (a scheduler, say): never a line joining them.
+            var curves = results
+                .GroupBy(r => string.Join(", ", r.Point.Parameters.Where(p => !p.Key.StartsWith("workload.arrival", StringComparison.Ordinal)).Select(p => p.Value)))
+                .ToList();
+            string[] levels = curves.Count == 1 ? ["p50", "p90", "p99"] : ["p50", "p99"];
             foreach (var (metric, title, slo) in new[] { ("ttft", "Time to first token vs throughput", serving.Slo.TtftSeconds), ("tpot", "Time per output token vs throughput", serving.Slo.TpotSeconds) })
             {
                 yield return new Chart
                 {
                     Id = $"{metric}-vs-throughput",
                     Title = title,
-                    Subtitle = "each point is one sweep point; shaded: 95 % interval over replications",
+                    Subtitle = curves.Count == 1
+                        ? "each point is one sweep point; shaded: 95 % interval over replications"
+                        : "one curve per configuration, each point a load; shaded: 95 % interval over replications",
                     X = new Axis("output throughput", UnitKind.TokensPerSecond),
                     Y = new Axis(metric.ToUpperInvariant(), UnitKind.Seconds) { Log = true },
-                    Series = new[] { "p50", "p90", "p99" }.Select(q => WithBand(new ChartSeries(q, SeriesKind.Line, throughput, []), results, $"{metric}_{q}_s")).ToArray(),
+                    Series = [.. curves.SelectMany(curve =>
+                    {
+                        var points = curve.OrderBy(r => r.Metric("throughput_output_tok_s").Mean).ToList();
+                        double[] throughput = [.. points.Select(r => r.Metric("throughput_output_tok_s").Mean)];
+                        string prefix = curves.Count == 1 ? string.Empty : $"{curve.Key} ";
+                        return levels.Select(q => WithBand(new ChartSeries(prefix + q, SeriesKind.Line, throughput, []), points, $"{metric}_{q}_s"));
+                    })],
                     Markers = [new Marker(slo, $"SLO {UnitFormat.Format(slo, UnitKind.Seconds)}", Vertical: false)],
                 };
             }
