@@ -74,6 +74,12 @@ internal static class DeploymentSection
         {
             (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");
             calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
+            if (deployment.ComputePrecision != deployment.Weights)
+            {
+                // Not silent: the run computes at another precision than the file asked for.
+                calibrations.Add($"warning: {chip.Id}: {deployment.Weights} weights are computed in {deployment.ComputePrecision} ({chip.Id} has no {deployment.Weights} units); they stay {deployment.Weights} in memory");
+            }
+
             return (deployment.Validated(), scheduler);
         }
         catch (ArgumentException e)
