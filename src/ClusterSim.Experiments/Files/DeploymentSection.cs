@@ -74,6 +74,11 @@ internal static class DeploymentSection
         {
             (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");
             calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
+            if (chip.TdpWatts is null)
+            {
+                calibrations.Add($"warning: {chip.Id}: no TDP in the catalog (tdp_w), so its energy is booked as 0 kWh; give it in a hardware CSV");
+            }
+
             if (deployment.ComputePrecision != deployment.Weights)
             {
                 // Not silent: the run computes at another precision than the file asked for.

@@ -323,6 +323,11 @@ public static class ExperimentLoader
         }
 
         TrainingJob? training = TrainingSection.Read(r, root, catalog);
+        if (training is { Accelerator.TdpWatts: null })
+        {
+            calibrations.Add($"warning: {training.Accelerator.Id}: no TDP in the catalog (tdp_w), so the run's energy is booked as 0 kWh; give it in a hardware CSV");
+        }
+
         ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null, calibrations) : null;
         LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator);
         YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");

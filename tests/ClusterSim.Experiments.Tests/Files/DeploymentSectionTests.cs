@@ -15,4 +15,11 @@ public class DeploymentSectionTests
         Experiment h100 = ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml");
         Assert.DoesNotContain(h100.Calibrations, c => c.Contains("are computed in", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Hardware_without_a_tdp_is_named_in_a_warning_since_its_energy_reads_zero()
+    {
+        Experiment inf2 = ExperimentLoader.Parse(ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: Inferentia2", StringComparison.Ordinal), "exp.yaml");
+        Assert.Contains(inf2.Calibrations, c => c.StartsWith("warning: Inferentia2: no TDP in the catalog", StringComparison.Ordinal));
+    }
 }
