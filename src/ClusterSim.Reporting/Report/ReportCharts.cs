@@ -63,7 +63,7 @@ public static class ReportCharts
         if (crossoverDay is { } day)
         {
             string when = origin is { } o ? o.AddDays((int)Math.Round(day)).ToString("d MMM yyyy", CultureInfo.InvariantCulture) : $"day {day:0}";
-            markers.Add(new Marker(day, $"inference overtakes training: {when}"));
+            markers.Add(new Marker(day, crossover.Samples > 1 ? $"replication 1 crosses: {when}" : $"inference overtakes training: {when}"));
             subtitle = string.Create(CultureInfo.InvariantCulture, $"crossover {crossover.Mean:0.0} ± {crossover.HalfWidth95:0.0} days after launch (mean ± 95 % interval over {crossover.Samples} replications)");
         }
 
@@ -93,7 +93,7 @@ public static class ReportCharts
                 // The figures are the means the summary table shows; the curves are the first replication's.
                 Subtitle = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"training bill {UnitFormat.Format(point.Metric("training_cost_usd").Mean, UnitKind.Usd)} over {point.Metric("training_days").Mean:0.0} days; inference spend matches it {crossover.Mean:0.0} days after launch (means over {crossover.Samples} replications; curves: the first)"),
+                    $"training {UnitFormat.Format(point.Metric("training_cost_usd").Mean, UnitKind.Usd)} over {point.Metric("training_days").Mean:0.0} days; crossover {crossover.Mean:0.0} days after launch (means of {crossover.Samples}; curves: replication 1)"),
                 X = time with { Min = 0, Max = days[early[^1]] },
                 Y = new Axis("cumulative spend", UnitKind.Usd),
                 Series =
