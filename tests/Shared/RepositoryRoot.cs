@@ -1,6 +1,6 @@
 namespace ClusterSim.Tests;
 
-/// <summary>The repository's root directory (the one holding ClusterSim.slnx), found from the test binaries.</summary>
+/// <summary>The repository's root directory (the one holding ClusterSim.sln), found from the test binaries.</summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
@@ -8,7 +8,7 @@ internal static class RepositoryRoot
     private static string Find()
     {
         string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory, "ClusterSim.slnx")))
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory, "ClusterSim.sln")))
         {
             directory = System.IO.Path.GetDirectoryName(directory);
         }
