@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Cli;
@@ -5,11 +6,18 @@ namespace ClusterSim.Cli;
 /// <summary>Loads an experiment and prints its problems to standard error, one per line.</summary>
 internal static class ExperimentLoading
 {
-    public static bool TryLoad(string path, out Experiment? experiment)
+    /// <summary>The option that raises the sweep-size limit, shared by the commands that load an experiment.</summary>
+    public static Option<int> MaxPointsOption() => new("--max-points")
+    {
+        Description = $"Refuse sweeps of more points than this (default {ExperimentLoader.DefaultMaxPoints:N0}).",
+        DefaultValueFactory = _ => ExperimentLoader.DefaultMaxPoints,
+    };
+
+    public static bool TryLoad(string path, out Experiment? experiment, int maxPoints = ExperimentLoader.DefaultMaxPoints)
     {
         try
         {
-            experiment = ExperimentLoader.Load(path);
+            experiment = ExperimentLoader.Load(path, Math.Max(1, maxPoints));
             return true;
         }
         catch (ExperimentException e)

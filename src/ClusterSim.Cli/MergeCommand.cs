@@ -15,14 +15,15 @@ internal static class MergeCommand
         var output = new Option<string?>("--output", "-o") { Description = "Where the merged results go (default: the directory itself when there is one, else results/<experiment>/<run-id>-merged)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors and where the results are." };
-        var command = new Command("merge", "Merge the results of sharded runs ('run --shard') into one set of results and a report.") { file, directories, output, json, quiet };
-        command.SetAction(result => Execute(result.GetValue(file)!, result.GetValue(directories)!, result.GetValue(output), result.GetValue(json), result.GetValue(quiet)));
+        var maxPoints = ExperimentLoading.MaxPointsOption();
+        var command = new Command("merge", "Merge the results of sharded runs ('run --shard') into one set of results and a report.") { file, directories, output, json, quiet, maxPoints };
+        command.SetAction(result => Execute(result.GetValue(file)!, result.GetValue(directories)!, result.GetValue(output), result.GetValue(json), result.GetValue(quiet), result.GetValue(maxPoints)));
         return command;
     }
 
-    private static int Execute(string path, string[] directories, string? output, bool json, bool quiet)
+    private static int Execute(string path, string[] directories, string? output, bool json, bool quiet, int maxPoints)
     {
-        if (!ExperimentLoading.TryLoad(path, out Experiment? loaded))
+        if (!ExperimentLoading.TryLoad(path, out Experiment? loaded, maxPoints))
         {
             return ExitCodes.InvalidInput;
         }

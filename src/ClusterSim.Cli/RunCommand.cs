@@ -27,18 +27,19 @@ internal static class RunCommand
         var trace = new Option<bool>("--trace") { Description = "Also write trace.json (Perfetto / chrome://tracing) of the first point's first replication: iterations and requests of a serving run, placements of a cluster." };
         var resume = new Option<bool>("--resume") { Description = "Finish an interrupted run: keep the points already in the results directory (--output, or the newest unfinished run of this experiment) and run the rest." };
         var shard = new Option<string?>("--shard") { Description = "Run one share of the points: i/n (0-based), 'auto' (Slurm array job) or 'auto/n' (index from Slurm or a Kubernetes Indexed Job). Needs --output; combine shards with 'clustersim merge'." };
-        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard };
+        var maxPoints = ExperimentLoading.MaxPointsOption();
+        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints };
         command.SetAction(result => Execute(new Request(
             result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet),
-            result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard))));
+            result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard), result.GetValue(maxPoints))));
         return command;
     }
 
-    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard);
+    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints);
 
     private static int Execute(Request request)
     {
-        if (!ExperimentLoading.TryLoad(request.Path, out Experiment? loaded))
+        if (!ExperimentLoading.TryLoad(request.Path, out Experiment? loaded, request.MaxPoints))
         {
             return ExitCodes.InvalidInput;
         }

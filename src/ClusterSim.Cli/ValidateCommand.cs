@@ -9,11 +9,12 @@ internal static class ValidateCommand
     public static Command Build()
     {
         var file = new Argument<string>("experiment") { Description = "Experiment file (YAML)." };
-        var command = new Command("validate", "Check an experiment file and report every problem with file:line:column.") { file };
+        var maxPoints = ExperimentLoading.MaxPointsOption();
+        var command = new Command("validate", "Check an experiment file and report every problem with file:line:column.") { file, maxPoints };
         command.SetAction(result =>
         {
             string path = result.GetValue(file)!;
-            if (!ExperimentLoading.TryLoad(path, out Experiment? experiment))
+            if (!ExperimentLoading.TryLoad(path, out Experiment? experiment, result.GetValue(maxPoints)))
             {
                 return ExitCodes.InvalidInput;
             }

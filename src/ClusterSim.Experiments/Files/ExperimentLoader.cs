@@ -33,18 +33,19 @@ public static class ExperimentLoader
     private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
 
     /// <summary>Loads and validates <paramref name="path"/>; throws <see cref="ExperimentException"/> listing every problem.</summary>
-    public static Experiment Load(string path)
+    /// <remarks>A sweep of more than <paramref name="maxPoints"/> points is refused (counted before any is listed).</remarks>
+    public static Experiment Load(string path, int maxPoints = DefaultMaxPoints)
     {
         if (InputFile.Problem(path) is { } problem)
         {
             throw new ExperimentException([new ExperimentProblem(path, 1, 1, "(file)", problem.StartsWith(path, StringComparison.Ordinal) ? problem[path.Length..].TrimStart(':', ' ') : problem)]);
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, null, maxPoints);
     }
 
     /// <summary>Validates experiment text whose file name (for messages and relative paths) is <paramref name="file"/>.</summary>
-    public static Experiment Parse(string text, string file) => Parse(text, file, null);
+    public static Experiment Parse(string text, string file, int maxPoints = DefaultMaxPoints) => Parse(text, file, null, maxPoints);
 
     /// <summary>The JSON Schema of experiment files, recorded from the loader reading an example that uses every section.</summary>
     public static string JsonSchema()
@@ -54,7 +55,7 @@ public static class ExperimentLoader
         {
             try
             {
-                Parse(example, "schema-example.yaml", recorder);
+                Parse(example, "schema-example.yaml", recorder, DefaultMaxPoints);
             }
             catch (ExperimentException)
             {
@@ -68,13 +69,13 @@ public static class ExperimentLoader
     /// <summary>Deepest nesting of flow collections or indentation levels an experiment may have (YAML parsers recurse).</summary>
     private const int MaxDepth = 64;
 
-    /// <summary>Most points a sweep may have.</summary>
-    private const int MaxPoints = 10_000;
+    /// <summary>Most points a sweep may have unless the caller (`--max-points`) raises it.</summary>
+    public const int DefaultMaxPoints = 10_000;
 
     /// <summary>Largest experiment text, characters.</summary>
     private const int MaxLength = 4 * 1024 * 1024;
 
-    private static Experiment Parse(string text, string file, SchemaRecorder? recorder)
+    private static Experiment Parse(string text, string file, SchemaRecorder? recorder, int maxPoints)
     {
         if (Depth(text) is { } deep)
         {
@@ -123,11 +124,11 @@ public static class ExperimentLoader
         var calibrations = new SortedSet<string>(StringComparer.Ordinal);
         long seed = (long)reader.Number(root, "seed", string.Empty, 1);
         long count = SweepPlan.Count(sweep.Parameters, sweep.Mode, sweep.Samples);
-        if (count > MaxPoints)
+        if (count > maxPoints)
         {
             // Counted, not listed: a grid of ten lists of ten would be ten billion points.
             throw new ExperimentException([new ExperimentProblem(file, (int)(YamlReader.Child(root, "sweep")?.Start.Line ?? 1), (int)(YamlReader.Child(root, "sweep")?.Start.Column ?? 1), "sweep",
-                string.Create(CultureInfo.InvariantCulture, $"{(count == long.MaxValue ? "more than 9e18" : count.ToString("N0", CultureInfo.InvariantCulture))} points; an experiment runs at most {MaxPoints:N0} (split the sweep, or draw from it with mode: random or lhs)"))]);
+                string.Create(CultureInfo.InvariantCulture, $"{(count == long.MaxValue ? "more than 9e18" : count.ToString("N0", CultureInfo.InvariantCulture))} points; an experiment runs at most {maxPoints:N0} (raise it with --max-points, split the sweep, or draw from it with mode: random or lhs)"))]);
         }
 
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);

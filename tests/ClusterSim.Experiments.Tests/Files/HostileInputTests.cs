@@ -36,6 +36,15 @@ public class HostileInputTests
         Assert.Contains(e.Problems, p => p.Path == path && p.Message.Contains(message, StringComparison.Ordinal) && p.Line >= 1);
     }
 
+    [Fact]
+    public void The_sweep_limit_can_be_raised_by_the_caller()
+    {
+        string yaml = "name: x\n" + Serving + "sweep:\n  parameters:\n    workload.arrival.rate: [" + string.Join(", ", Enumerable.Range(1, 12)) + "]\n";
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "big.yaml", maxPoints: 10));
+        Assert.Contains("12 points; an experiment runs at most 10 (raise it with --max-points", Assert.Single(e.Problems).Message, StringComparison.Ordinal);
+        Assert.Equal(12, ExperimentLoader.Parse(yaml, "big.yaml", maxPoints: 12).Points.Count);
+    }
+
     [UnixFact]
     public void A_device_as_a_catalog_is_refused_before_it_is_read()
     {
