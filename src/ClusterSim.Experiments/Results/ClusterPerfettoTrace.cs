@@ -33,13 +33,13 @@ public static class ClusterPerfettoTrace
             json.WriteStartArray("traceEvents");
             for (int p = 0; p < spec.Pools.Count; p++)
             {
-                Metadata(json, p, null, "process_name", string.Create(CultureInfo.InvariantCulture, $"pool {spec.Pools[p].Name} ({spec.Pools[p].Count:N0} × {spec.Pools[p].Accelerator.Id})"));
+                PerfettoTrace.Metadata(json, p, "process_name", string.Create(CultureInfo.InvariantCulture, $"pool {spec.Pools[p].Name} ({spec.Pools[p].Count:N0} × {spec.Pools[p].Accelerator.Id})"));
             }
 
             for (int j = 0; j < spec.Jobs.Count; j++)
             {
                 int pid = poolIndex[spec.Jobs[j].Pool];
-                Metadata(json, pid, j + 1, "thread_name", $"job {spec.Jobs[j].Name}");
+                PerfettoTrace.Metadata(json, pid, "thread_name", $"job {spec.Jobs[j].Name}", tid: j + 1);
                 var changes = trace.Jobs.Where(c => c.Job == j).ToList();
                 for (int k = 0; k < changes.Count; k++)
                 {
@@ -87,22 +87,5 @@ public static class ClusterPerfettoTrace
         }
 
         stream.Write("\n"u8);
-    }
-
-    private static void Metadata(Utf8JsonWriter json, int pid, int? tid, string name, string value)
-    {
-        json.WriteStartObject();
-        json.WriteString("name", name);
-        json.WriteString("ph", "M");
-        json.WriteNumber("pid", pid);
-        if (tid is { } t)
-        {
-            json.WriteNumber("tid", t);
-        }
-
-        json.WriteStartObject("args");
-        json.WriteString("name", value);
-        json.WriteEndObject();
-        json.WriteEndObject();
     }
 }

@@ -63,12 +63,18 @@ public static class PerfettoTrace
         stream.Write("\n"u8);
     }
 
-    private static void Metadata(Utf8JsonWriter json, int pid, string name, string value)
+    /// <summary>A metadata event naming a process (<c>process_name</c>) or, with <paramref name="tid"/>, a thread (<c>thread_name</c>).</summary>
+    internal static void Metadata(Utf8JsonWriter json, int pid, string name, string value, int? tid = null)
     {
         json.WriteStartObject();
         json.WriteString("name", name);
         json.WriteString("ph", "M");
         json.WriteNumber("pid", pid);
+        if (tid is { } t)
+        {
+            json.WriteNumber("tid", t);
+        }
+
         json.WriteStartObject("args");
         json.WriteString("name", value);
         json.WriteEndObject();
