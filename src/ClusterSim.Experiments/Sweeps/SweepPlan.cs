@@ -99,6 +99,9 @@ public static class SweepPlan
     public static string Label(IReadOnlyList<KeyValuePair<string, string>> point) =>
         point.Count == 0 ? "base" : string.Join(", ", point.Select(p => $"{ShortName(p.Key, point)}={p.Value}"));
 
+    /// <summary>The point's swept paths, each as short as it can be while telling it from the others.</summary>
+    public static IEnumerable<string> ShortNames(IReadOnlyList<KeyValuePair<string, string>> point) => point.Select(p => ShortName(p.Key, point));
+
     /// <summary>The last segment of a swept path, or as many trailing segments as it takes to tell it from the point's other paths.</summary>
     private static string ShortName(string path, IReadOnlyList<KeyValuePair<string, string>> point)
     {

@@ -358,7 +358,7 @@ public static class ReportCharts
             numeric = false;
             labels = [.. results.Select(r => string.Join(" / ", r.Point.Parameters.Select(p => p.Value)))];
             by = "sweep point";
-            parameter = SweepPlan.Label([.. first.Parameters.Select(p => new KeyValuePair<string, string>(p.Key, string.Empty))]).Replace("=", string.Empty, StringComparison.Ordinal).Replace(", ", " / ", StringComparison.Ordinal);
+            parameter = string.Join(" / ", SweepPlan.ShortNames(first.Parameters));
         }
 
         foreach (string metric in metrics)
