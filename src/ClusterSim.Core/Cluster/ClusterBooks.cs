@@ -1,3 +1,4 @@
+using ClusterSim.Core.Economics;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Performance;
@@ -102,7 +103,7 @@ internal sealed class ClusterBooks
         }
 
         double hours = seconds / 3600;
-        EnergyModelView energy = new(_options.Energy);
+        EnergyModel energy = _options.Energy;
         for (int j = 0; j < _jobs.Length; j++)
         {
             JobState job = _jobs[j];
@@ -113,7 +114,7 @@ internal sealed class ClusterBooks
 
             AcceleratorPool pool = _options.Pools[job.Pool];
             double draw = job.Phase == JobPhase.Running ? job.Spec.Job.PowerFraction : _options.Energy.IdleFraction;
-            Book(j, pool, job.Held * hours, energy.KwhAtDraw(pool, job.Held * hours, draw));
+            Book(j, pool, job.Held * hours, energy.KwhAtDraw(Tdp(pool), job.Held * hours, draw));
         }
 
         double middle = SimTime.ToSeconds(((_last + now) / 2) - _origin);
@@ -135,7 +136,7 @@ internal sealed class ClusterBooks
                 double loadingHours = dep.LoadingCount(p) * placement.AcceleratorsPerReplica * hours;
                 double busy = capacity > 0 ? served / capacity * placement.ReplicaUtilisation : 0;
                 dep.ReplicaSeconds += dep.Replicas(p) * seconds;
-                Book(_jobs.Length + d, pool, readyHours + loadingHours, energy.Kwh(pool, readyHours, busy) + energy.Kwh(pool, loadingHours, 0));
+                Book(_jobs.Length + d, pool, readyHours + loadingHours, energy.Kwh(Tdp(pool), readyHours, busy) + energy.Kwh(Tdp(pool), loadingHours, 0));
             }
         }
 
@@ -145,7 +146,7 @@ internal sealed class ClusterBooks
             int free = Free(pool);
             _overbooked |= free < 0;
             double idleHours = free * hours;
-            double kwh = energy.KwhAtDraw(spec, idleHours, _options.Energy.IdleFraction);
+            double kwh = energy.KwhAtDraw(Tdp(spec), idleHours, energy.IdleFraction);
             _idleHours[pool] += idleHours;
             _idleKwh[pool] += kwh;
             _idleUsd[pool] += (idleHours * spec.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
@@ -279,11 +280,6 @@ internal sealed class ClusterBooks
         _workloadUsd[workload] += (hours * pool.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
     }
 
-    /// <summary>The energy model applied to a pool's accelerators.</summary>
-    private readonly struct EnergyModelView(Economics.EnergyModel model)
-    {
-        public double Kwh(AcceleratorPool pool, double hours, double utilisation) => model.Kwh(pool.Accelerator.TdpWatts ?? 0, hours, utilisation);
-
-        public double KwhAtDraw(AcceleratorPool pool, double hours, double draw) => model.KwhAtDraw(pool.Accelerator.TdpWatts ?? 0, hours, draw);
-    }
+    /// <summary>The pool's accelerator TDP (a pool without one is refused when the options are validated).</summary>
+    private static double Tdp(AcceleratorPool pool) => pool.Accelerator.TdpWatts!.Value;
 }
