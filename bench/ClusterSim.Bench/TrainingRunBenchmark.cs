@@ -20,7 +20,7 @@ public class TrainingRunBenchmark
         Tokens = 17.5e12,
         GlobalBatchTokens = 2048 * 8192,
         SequenceLength = 8192,
-        Efficiency = CalibratedTrainingEfficiency.Hopper,
+        Efficiency = TrainingCalibrations.For(SimCatalog.Default.Hardware.Get("H100-SXM"), Precision.BF16).Efficiency,
     };
 
     private int _seed;

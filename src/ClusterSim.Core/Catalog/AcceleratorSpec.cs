@@ -45,6 +45,9 @@ public sealed record AcceleratorSpec
     /// <summary>Scale-up (NVLink-class) bandwidth per accelerator, GB/s one way; null when there is none.</summary>
     public double? ScaleUpGBps { get; init; }
 
+    /// <summary>Accelerators that share the scale-up link (8 on an HGX board, 72 in an NVL72 rack, a TPU pod); null when unknown.</summary>
+    public int? ScaleUpDomain { get; init; }
+
     /// <summary>Scale-out (network) bandwidth per accelerator, GB/s.</summary>
     public double? ScaleOutGBps { get; init; }
 

@@ -35,6 +35,7 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 MemoryTBps = row.Number("hbm_tb_s"),
                 ScaleUpGBps = row.OptionalNumber("scale_up_gb_s"),
                 ScaleOutGBps = row.OptionalNumber("scale_out_gb_s"),
+                ScaleUpDomain = row.OptionalNumber("scale_up_domain") is double domain ? (int)domain : null,
                 HostLinkGBps = row.OptionalNumber("host_link_gb_s"),
                 TdpWatts = row.OptionalNumber("tdp_w"),
                 PricePerHour = row.OptionalNumber("price_usd_per_hour"),
@@ -47,6 +48,11 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
             if (spec.MemoryGB <= 0 || spec.MemoryGiB <= 0 || spec.MemoryTBps <= 0)
             {
                 throw new CatalogException(table.Source, line, "hbm_gb", "memory size and bandwidth must be positive");
+            }
+
+            if (spec.ScaleUpDomain is { } d && (d < 1 || d != row.OptionalNumber("scale_up_domain")))
+            {
+                throw new CatalogException(table.Source, line, "scale_up_domain", "a whole number of accelerators, at least 1");
             }
 
             items[spec.Id] = spec;

@@ -21,6 +21,21 @@ public sealed record ParallelismPlan
     public int ZeroStage { get; init; } = 1;
     public RecomputeKind Recompute { get; init; } = RecomputeKind.Selective;
 
+    /// <summary>
+    /// ZeRO-3 shards over groups of this many data-parallel ranks and replicates across groups (HSDP, MiCS); 0 shards
+    /// over the whole data-parallel group.
+    /// </summary>
+    public int ZeroShardGroup { get; init; }
+
+    /// <summary>Ranks one ZeRO-3 shard is spread over, out of a group of <paramref name="ranks"/>.</summary>
+    public int ShardGroup(int ranks) => ZeroShardGroup > 0 ? Math.Min(ZeroShardGroup, ranks) : ranks;
+
+    /// <summary>
+    /// Whether layer norms and dropout are split over the tensor-parallel ranks along the sequence (Korthikanti et al.
+    /// 2022); without it each rank repeats them on the whole sequence and holds their activations.
+    /// </summary>
+    public bool SequenceParallel { get; init; } = true;
+
     /// <summary>Accelerators the plan occupies.</summary>
     public int Accelerators => TensorParallel * PipelineParallel * DataParallel;
 

@@ -7,6 +7,8 @@ namespace ClusterSim.Core.Training;
 public sealed record StepBreakdown
 {
     public double ComputeSeconds { get; init; }
+    /// <summary>Element-wise and softmax work bound by memory bandwidth (norms, activations, dropout, residual adds).</summary>
+    public double MemoryBoundSeconds { get; init; }
     public double TensorParallelSeconds { get; init; }
     public double PipelineBubbleSeconds { get; init; }
     public double PipelineTransferSeconds { get; init; }
@@ -22,7 +24,7 @@ public sealed record StepBreakdown
     /// <summary>Busiest over mean expert-parallel rank load (1 for dense models or balanced experts).</summary>
     public double ExpertImbalance { get; init; } = 1;
 
-    public double StepSeconds => ComputeSeconds + CommunicationSeconds + PipelineBubbleSeconds + OverheadSeconds;
+    public double StepSeconds => ComputeSeconds + MemoryBoundSeconds + CommunicationSeconds + PipelineBubbleSeconds + OverheadSeconds;
 
     /// <summary>Exposed communication: tensor-, pipeline-, data- and expert-parallel.</summary>
     public double CommunicationSeconds => TensorParallelSeconds + PipelineTransferSeconds + DataParallelSeconds + ExpertParallelSeconds;

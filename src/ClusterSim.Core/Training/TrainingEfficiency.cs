@@ -10,6 +10,12 @@ public sealed record TrainingEfficiency
     /// <summary>Fraction of dense peak reached by the step's matrix multiplies.</summary>
     public double Matmul { get; init; } = 0.6;
 
+    /// <summary>
+    /// Fraction of HBM bandwidth element-wise kernels reach; the default is the serving calibration's fitted
+    /// memory efficiency (hopper-vllm, BF16), not fitted on training rows.
+    /// </summary>
+    public double Memory { get; init; } = 0.7661;
+
     /// <summary>Fraction of nominal link bandwidth that collectives reach.</summary>
     public double Link { get; init; } = 0.8;
 
@@ -25,9 +31,9 @@ public sealed record TrainingEfficiency
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public TrainingEfficiency Validated()
     {
-        if (Matmul is <= 0 or > 1 || Link is <= 0 or > 1 || DataParallelOverlap is < 0 or > 1)
+        if (Matmul is <= 0 or > 1 || Memory is <= 0 or > 1 || Link is <= 0 or > 1 || DataParallelOverlap is < 0 or > 1)
         {
-            throw new ArgumentException($"training efficiency factors must be fractions: matmul {Matmul}, link {Link}, dp_overlap {DataParallelOverlap}");
+            throw new ArgumentException($"training efficiency factors must be fractions: matmul {Matmul}, memory {Memory}, link {Link}, dp_overlap {DataParallelOverlap}");
         }
 
         if (StepOverheadSeconds < 0 || CollectiveLatencySeconds < 0)

@@ -18,6 +18,9 @@ public sealed record TrainingJob
 
     /// <summary>Arithmetic precision of the matrix multiplies (BF16 or FP8).</summary>
     public Precision Precision { get; init; } = Precision.BF16;
+
+    /// <summary>Fused (FlashAttention-style) or materialised attention scores.</summary>
+    public AttentionKernel Attention { get; init; } = AttentionKernel.Fused;
     public TrainingEfficiency Efficiency { get; init; } = new();
 
     /// <summary>Expert popularity and placement for an MoE model; null assumes perfectly balanced experts.</summary>
@@ -45,6 +48,10 @@ public sealed record TrainingJob
 
     /// <summary>The price used for cost, USD per accelerator-hour; NaN (so the cost reads as unknown, not $0) when neither the job nor the catalog names one.</summary>
     public double EffectivePricePerHour => PricePerHour ?? Accelerator.PricePerHour ?? double.NaN;
+
+    /// <summary>Accelerators sharing the scale-up link, from the catalog; collectives inside it use the scale-up bandwidth.</summary>
+    public int ScaleUpDomain => Accelerator.ScaleUpDomain
+        ?? throw new ArgumentException($"hardware '{Accelerator.Id}' has no scale_up_domain in the catalog; training places its collectives by it: add it to the hardware row");
 
     /// <summary>Checks the job's shape; throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public TrainingJob Validated()
@@ -86,6 +93,22 @@ public sealed record TrainingJob
         if (SequencesPerStep < perReplica || SequencesPerStep % perReplica != 0)
         {
             throw new ArgumentException($"the global batch of {SequencesPerStep} sequences must be a multiple of data_parallel × micro_batch_size = {perReplica}");
+        }
+
+        int domain = ScaleUpDomain;
+        if (p.Accelerators > 1 && domain > 1 && Accelerator.ScaleUpGBps is not > 0)
+        {
+            throw new ArgumentException($"hardware '{Accelerator.Id}' has no scale_up_gb_s in the catalog; a plan over {p.Accelerators} accelerators needs the scale-up bandwidth: add it to the hardware row");
+        }
+
+        if (p.Accelerators > domain && Accelerator.ScaleOutGBps is not > 0)
+        {
+            throw new ArgumentException($"hardware '{Accelerator.Id}' has no scale_out_gb_s in the catalog; a plan over {p.Accelerators} accelerators spans more than one scale-up domain of {domain}: add it to the hardware row");
+        }
+
+        if (p.ZeroShardGroup < 0 || (p.ZeroShardGroup > 0 && (p.DataParallel % p.ZeroShardGroup != 0 || p.ZeroStage < 3)))
+        {
+            throw new ArgumentException($"zero_shard_group {p.ZeroShardGroup} must divide data_parallel {p.DataParallel} and needs zero_stage 3 (0 shards over the whole group)");
         }
 
         if (Pue < 1 || PowerFraction is <= 0 or > 1)

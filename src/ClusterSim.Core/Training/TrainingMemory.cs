@@ -5,7 +5,7 @@ namespace ClusterSim.Core.Training;
 /// <summary>
 /// Bytes one accelerator holds during a step: BF16 weights and gradients plus FP32 master weights and Adam
 /// moments (16 bytes per parameter, Rajbhandari et al. 2020) sharded by the ZeRO stage, and the activations
-/// of the micro-batches in flight on the first pipeline stage (Korthikanti et al. 2022, with sequence parallelism).
+/// of the micro-batches in flight on the first pipeline stage (Korthikanti et al. 2022).
 /// </summary>
 public sealed record TrainingMemory(double WeightBytes, double GradientBytes, double OptimizerBytes, double ActivationBytes, double CapacityBytes)
 {
@@ -17,22 +17,36 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
     {
         ParallelismPlan p = job.Plan;
         double parameters = ParametersPerAccelerator(job);
-        int dp = p.DataParallel;
+        int dp = p.ShardGroup(p.DataParallel);
         double weights = 2 * parameters / (p.ZeroStage >= 3 ? dp : 1);
         double gradients = 2 * parameters / (p.ZeroStage >= 2 ? dp : 1);
         double optimizer = 12 * parameters / (p.ZeroStage >= 1 ? dp : 1);
 
-        double s = job.SequenceLength, b = p.MicroBatchSize, h = job.Model.Hidden, t = p.TensorParallel;
-        double perLayer = job.Plan.Recompute switch
+        (double linear, double scores) = ActivationBytesPerTokenLayer(job);
+        double tokens = job.SequenceLength * (double)p.MicroBatchSize;
+        double perLayer = tokens * p.Recompute switch
         {
-            RecomputeKind.Full => 2 * s * b * h / t,
-            RecomputeKind.Selective => 34 * s * b * h / t,
-            _ => (s * b * h / t) * (34 + (5.0 * job.Model.Heads * s / h)),
+            RecomputeKind.Full => 2.0 * job.Model.Hidden / p.TensorParallel,
+            RecomputeKind.Selective => linear,
+            _ => linear + scores,
         };
         double layersPerStage = job.Model.Layers / (double)p.PipelineParallel;
         // Under 1F1B the first stage holds up to p micro-batches; interleaving adds (p−1)/(p·v) of that again.
         double inFlight = Math.Min(job.MicroBatches, p.PipelineParallel) * (p.Chunks > 1 ? 1 + ((p.PipelineParallel - 1.0) / (p.PipelineParallel * p.Chunks)) : 1);
         return new TrainingMemory(weights, gradients, optimizer, perLayer * layersPerStage * inFlight, job.Accelerator.MemoryBytes);
+    }
+
+    /// <summary>
+    /// Bytes of activations one token produces in one layer on one accelerator (Korthikanti et al. 2022, BF16): the
+    /// linear part (34·h split over the tensor-parallel ranks with sequence parallelism; 10·h of norms and dropout
+    /// repeated on every rank without it) and the attention-score part (5·a·s over the ranks; none with a fused kernel).
+    /// </summary>
+    public static (double Linear, double Scores) ActivationBytesPerTokenLayer(TrainingJob job)
+    {
+        double h = job.Model.Hidden, t = job.Plan.TensorParallel;
+        double linear = job.Plan.SequenceParallel || t == 1 ? 34 * h / t : (10 * h) + (24 * h / t);
+        double scores = job.Attention == AttentionKernel.Materialized ? 5.0 * job.Model.Heads * job.SequenceLength / t : 0;
+        return (linear, scores);
     }
 
     /// <summary>Parameters one accelerator owns before ZeRO sharding: dense parts split by TP×PP, experts also by EP.</summary>

@@ -47,9 +47,24 @@ public static class TrainingStepModel
             compute *= 1 + (routedShare * (imbalance - 1));
         }
 
-        // Vendors quote NVLink-class bandwidth as the sum of both directions; a ring uses one direction per link.
-        double scaleUp = (chip.ScaleUpGBps ?? chip.ScaleOutGBps ?? 1) * 1e9 / 2 * eff.Link;
-        double scaleOut = (chip.ScaleOutGBps ?? chip.ScaleUpGBps ?? 1) * 1e9 * eff.Link;
+        // Element-wise work (norms, activations, dropout, residuals, softmax) is bound by memory bandwidth: each
+        // activation byte is written and read in the forward pass (2) and read, with its gradient written and read, in
+        // the backward pass (3); a recomputed byte is produced again (2 more).
+        (double linear, double scores) = TrainingMemory.ActivationBytesPerTokenLayer(job);
+        double recomputed = p.Recompute switch
+        {
+            RecomputeKind.Full => linear + scores,
+            RecomputeKind.Selective => scores,
+            _ => 0,
+        };
+        double tokensPerStage = m * p.MicroBatchSize * (double)job.SequenceLength;
+        double memoryBound = tokensPerStage * (model.Layers / (double)p.PipelineParallel)
+            * ((5 * (linear + scores)) + (2 * recomputed)) / (chip.MemoryTBps * 1e12 * eff.Memory);
+
+        // Vendors quote NVLink-class bandwidth as the sum of both directions; a ring uses one direction per link. A link
+        // the catalog lacks is refused by validation wherever the plan needs it, so infinity is never read.
+        double scaleUp = chip.ScaleUpGBps is double up ? up * 1e9 / 2 * eff.Link : double.PositiveInfinity;
+        double scaleOut = chip.ScaleOutGBps is double net ? net * 1e9 * eff.Link : double.PositiveInfinity;
         double latency = eff.CollectiveLatencySeconds;
 
         double microBatchActivations = p.MicroBatchSize * (double)job.SequenceLength * model.Hidden * ActivationBytes;
@@ -58,22 +73,47 @@ public static class TrainingStepModel
         double tensorParallel = m * layersPerStage * allReducesPerLayer
             * Collective.AllReduce(CollectiveAlgorithm.Ring, microBatchActivations, p.TensorParallel, scaleUp, latency);
 
-        double bubble = (p.PipelineParallel - 1.0) / (p.Chunks * m) * (compute + tensorParallel);
+        double bubble = (p.PipelineParallel - 1.0) / (p.Chunks * m) * (compute + memoryBound + tensorParallel);
         double pipelineTransfer = p.PipelineParallel == 1 ? 0
             : m * 2 * p.Chunks * ((microBatchActivations / p.TensorParallel / scaleOut) + latency);
 
+        // Data-parallel ranks that share a scale-up domain pool its network links (hierarchical collectives).
+        int domain = job.ScaleUpDomain;
+        int dataParallelPerDomain = Math.Clamp(domain / p.TensorParallel, 1, p.DataParallel);
+        double DataParallelLink(int ranks) => ranks <= dataParallelPerDomain ? scaleUp : Math.Min(scaleUp, dataParallelPerDomain * scaleOut);
+
         double parameters = TrainingMemory.ParametersPerAccelerator(job);
         double expertShare = model.IsMoE ? model.RoutedExpertParameters / model.TotalParameters : 0;
-        double dataParallel = GradientReduction(parameters * (1 - expertShare), p.DataParallel, p.ZeroStage, scaleOut, latency)
-            + GradientReduction(parameters * expertShare, p.DataParallel / p.ExpertParallel, p.ZeroStage, scaleOut, latency);
-        double backward = compute * 2 / (p.Recompute == RecomputeKind.Full ? 4 : 3);
-        double dataParallelExposed = Math.Max(0, dataParallel - (eff.DataParallelOverlap * backward));
+        double forward = compute / (p.Recompute == RecomputeKind.Full ? 4 : 3);
+        double backward = 2 * forward;
+        (double gatherForward, double backwardTraffic) = Sharding(parameters * (1 - expertShare), p.DataParallel);
+        (double expertGather, double expertBackward) = Sharding(parameters * expertShare, p.DataParallel / p.ExpertParallel);
+        double dataParallelExposed = Math.Max(0, gatherForward + expertGather - (eff.DataParallelOverlap * forward))
+            + Math.Max(0, backwardTraffic + expertBackward - (eff.DataParallelOverlap * backward));
+
+        // BF16 weights and gradients over the data-parallel group: an all-reduce of gradients (ZeRO 0-2: reduce-scatter and
+        // all-gather, the same bytes); ZeRO-3 gathers weights before the forward and the backward pass and reduce-scatters
+        // gradients inside its shard group, then all-reduces the shard over the group's replicas (HSDP / MiCS).
+        (double Forward, double Backward) Sharding(double parameterCount, int ranks)
+        {
+            double bytes = parameterCount * ActivationBytes;
+            if (p.ZeroStage < 3)
+            {
+                return (0, Collective.AllReduce(CollectiveAlgorithm.Ring, bytes, ranks, DataParallelLink(ranks), latency));
+            }
+
+            int group = Math.Min(p.ShardGroup(ranks), ranks);
+            int replicas = ranks / group;
+            double gather = Collective.AllGather(bytes, group, DataParallelLink(group), latency);
+            double replicaReduce = Collective.AllReduce(CollectiveAlgorithm.Ring, bytes / group, replicas, Math.Min(scaleUp, scaleOut), latency);
+            return (gather, (2 * gather) + replicaReduce);
+        }
 
         double expertParallel = 0;
         if (model.IsMoE && p.ExpertParallel > 1)
         {
             double tokensBytes = microBatchActivations / p.TensorParallel * model.TopK;
-            double link = p.TensorParallel * p.ExpertParallel > AcceleratorsPerNode ? scaleOut : scaleUp;
+            double link = p.TensorParallel * p.ExpertParallel > domain ? scaleOut : scaleUp;
             int allToAlls = p.Recompute == RecomputeKind.Full ? 6 : 4;
             expertParallel = m * (model.MoELayers / (double)p.PipelineParallel) * allToAlls * Collective.AllToAll(tokensBytes, p.ExpertParallel, link, latency);
         }
@@ -81,6 +121,7 @@ public static class TrainingStepModel
         return new StepBreakdown
         {
             ComputeSeconds = compute,
+            MemoryBoundSeconds = memoryBound,
             TensorParallelSeconds = tensorParallel,
             PipelineBubbleSeconds = bubble,
             PipelineTransferSeconds = pipelineTransfer,
@@ -112,16 +153,5 @@ public static class TrainingStepModel
         var router = new Moe.ExpertRouter(model.Experts, model.TopK, ep, routing, new Engine.RandomStreams(0).For("training.moe"));
         int tokens = job.Plan.MicroBatchSize * job.SequenceLength * ep / job.Plan.TensorParallel;
         return Enumerable.Range(0, 32).Average(i => router.Route(tokens, i).Imbalance);
-    }
-
-    /// <summary>Accelerators that share a scale-up domain (an HGX/DGX node).</summary>
-    public const int AcceleratorsPerNode = 8;
-
-    /// <summary>BF16 gradients reduced over the data-parallel group; ZeRO-3 also gathers weights for forward and backward.</summary>
-    private static double GradientReduction(double parameters, int ranks, int zeroStage, double bytesPerSecond, double latency)
-    {
-        double bytes = parameters * ActivationBytes;
-        double seconds = Collective.AllReduce(CollectiveAlgorithm.Ring, bytes, ranks, bytesPerSecond, latency);
-        return zeroStage >= 3 ? seconds + (2 * Collective.AllGather(bytes, ranks, bytesPerSecond, latency)) : seconds;
     }
 }

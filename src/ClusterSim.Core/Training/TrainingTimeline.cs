@@ -26,7 +26,7 @@ public static class TrainingTimeline
         StepBreakdown step = result.Step;
         double[] trainingSplit =
         [
-            step.ComputeSeconds / step.StepSeconds,
+            (step.ComputeSeconds + step.MemoryBoundSeconds) / step.StepSeconds,
             step.CommunicationSeconds / step.StepSeconds,
             (step.PipelineBubbleSeconds + step.OverheadSeconds) / step.StepSeconds,
         ];

@@ -40,7 +40,7 @@ internal static class ClusterSection
         double days = r.Number(node, "days", Path, 30, 0, 36_500, exclusiveMin: true);
         var pools = ReadPools(r, node, catalog);
         var byName = pools.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var jobs = ReadJobs(r, node, catalog, byName);
+        var jobs = ReadJobs(r, node, catalog, byName, calibrations);
         var deployments = ReadDeployments(r, node, catalog, byName, calibrations);
         ClusterPolicy policy = r.Choice(node, "policy", Path, ClusterPolicy.Shared, Policies);
         foreach (ClusterTrainingJob job in jobs.DistinctBy(j => j.Stream))
@@ -127,7 +127,7 @@ internal static class ClusterSection
         return pools;
     }
 
-    private static List<ClusterTrainingJob> ReadJobs(YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools)
+    private static List<ClusterTrainingJob> ReadJobs(YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools, SortedSet<string> calibrations)
     {
         var jobs = new List<ClusterTrainingJob>();
         foreach ((string name, YamlNode value) in Entries(r, cluster, "training"))
@@ -139,7 +139,7 @@ internal static class ClusterSection
                 continue;
             }
 
-            if (TrainingSection.ReadJob(r, node, path, catalog, pool.Accelerator) is not { } job)
+            if (TrainingSection.ReadJob(r, node, path, catalog, pool.Accelerator, calibrations) is not { } job)
             {
                 continue;
             }

@@ -323,7 +323,7 @@ public static class ExperimentLoader
             return null;
         }
 
-        TrainingJob? training = TrainingSection.Read(r, root, catalog);
+        TrainingJob? training = TrainingSection.Read(r, root, catalog, calibrations);
         if (training is { Accelerator.TdpWatts: null })
         {
             calibrations.Add($"warning: {training.Accelerator.Id}: no TDP in the catalog (tdp_w), so the run's energy is booked as 0 kWh; give it in a hardware CSV");

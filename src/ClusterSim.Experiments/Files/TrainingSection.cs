@@ -27,18 +27,18 @@ internal static class TrainingSection
         ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
 
     /// <summary>The job, or null when the section is absent or has problems (reported to <paramref name="r"/>).</summary>
-    public static TrainingJob? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog)
+    public static TrainingJob? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, ISet<string> calibrations)
     {
         const string path = "training";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path, [.. JobKeys, "hardware"]);
-        return node is null ? null : ReadJob(r, node, path, catalog, chip: null);
+        return node is null ? null : ReadJob(r, node, path, catalog, chip: null, calibrations);
     }
 
     /// <summary>
     /// The job written at <paramref name="path"/>, on <paramref name="chip"/> when the caller names the hardware (a cluster's
     /// pool) or on the node's own <c>hardware</c>; null when it has problems (reported to <paramref name="r"/>).
     /// </summary>
-    public static TrainingJob? ReadJob(YamlReader r, YamlMappingNode node, string path, SimCatalog catalog, AcceleratorSpec? chip)
+    public static TrainingJob? ReadJob(YamlReader r, YamlMappingNode node, string path, SimCatalog catalog, AcceleratorSpec? chip, ISet<string> calibrations)
     {
         bool onPool = chip is not null;
         ModelSpec? model = Lookup(r, node, "model", path, id => catalog.Models.TryGet(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
@@ -66,12 +66,22 @@ internal static class TrainingSection
                 $"{accelerators} accelerators do not match the plan's tensor × pipeline × data = {plan.Accelerators}");
         }
 
-        TrainingEfficiency calibrated = CalibratedTrainingEfficiency.For(chip?.Id ?? string.Empty);
+        Precision precision = r.Choice(node, "precision", path, Precision.BF16, Precisions);
+        (TrainingEfficiency calibrated, string description, string? warning) = chip is null
+            ? (new TrainingEfficiency(), string.Empty, null)
+            : TrainingCalibrations.For(chip, precision);
         string ep = $"{path}.efficiency";
-        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
+        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "memory", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
+        if (chip is not null)
+        {
+            calibrations.Add(YamlReader.Child(eff, "matmul") is not null ? $"{chip.Id} training: matmul efficiency set by the experiment ({path}.efficiency)"
+                : warning is null ? description : $"warning: {warning}");
+        }
+
         var efficiency = new TrainingEfficiency
         {
             Matmul = r.Number(eff, "matmul", ep, calibrated.Matmul, 0, 1, exclusiveMin: true),
+            Memory = r.Number(eff, "memory", ep, calibrated.Memory, 0, 1, exclusiveMin: true),
             Link = r.Number(eff, "link", ep, calibrated.Link, 0, 1, exclusiveMin: true),
             DataParallelOverlap = r.Number(eff, "dp_overlap", ep, calibrated.DataParallelOverlap, 0, 1),
             StepOverheadSeconds = r.Number(eff, "step_overhead_s", ep, calibrated.StepOverheadSeconds, 0),
@@ -112,7 +122,7 @@ internal static class TrainingSection
             Tokens = r.Number(node, "tokens", path, 0, 0, exclusiveMin: true),
             GlobalBatchTokens = r.Number(node, "global_batch_tokens", path, 4 * 1024 * 1024, 1),
             SequenceLength = r.Integer(node, "sequence_length", path, 4096, 1, 10_000_000),
-            Precision = r.Choice(node, "precision", path, Precision.BF16, Precisions),
+            Precision = precision,
             Efficiency = efficiency,
             Failures = failures,
             Checkpoints = checkpoints,

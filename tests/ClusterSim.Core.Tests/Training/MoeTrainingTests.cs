@@ -14,7 +14,7 @@ public class MoeTrainingTests
         Tokens = 1e11,
         GlobalBatchTokens = 512 * 4096,
         SequenceLength = 4096,
-        Efficiency = CalibratedTrainingEfficiency.Hopper,
+        Efficiency = TrainingCalibrations.For(SimCatalog.Default.Hardware.Get("H100-SXM"), Precision.BF16).Efficiency,
         ExpertRouting = routing,
     };
 

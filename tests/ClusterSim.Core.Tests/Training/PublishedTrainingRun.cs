@@ -15,11 +15,20 @@ public enum PublishedMetric
 
     /// <summary>GPU-hours of the whole run, failures included.</summary>
     GpuHours,
+
+    /// <summary>Wall-clock days of the whole run, failures and restarts included.</summary>
+    WallDays,
+
+    /// <summary>Energy drawn by the accelerators alone (no PUE), MWh.</summary>
+    GpuEnergyMwh,
 }
 
 /// <summary>One row of published training throughput with the plan used to predict it, and whether it was fitted or held out.</summary>
 public sealed record PublishedTrainingRun(string Name, TrainingJob Job, PublishedMetric Metric, double Published, bool Fitted, bool PlanPublished, string Source)
 {
+    /// <summary>The row of data/published/training-runs-public.csv this comes from (null: a figure from a paper the file does not list).</summary>
+    public string? CsvRow { get; init; }
+
     /// <summary>Why the model misses this row, when it is a documented miss rather than a pass.</summary>
     public string? KnownMiss { get; init; }
 

@@ -5,14 +5,14 @@ namespace ClusterSim.Core.Tests.Training;
 
 public class PublishedTrainingRunsTests(ITestOutputHelper output)
 {
-    /// <summary>The issue's tolerance on throughput and GPU-hours.</summary>
-    private const double Tolerance = 0.20;
+    /// <summary>The band every test row must fall in (issue 17): ±25 % on throughput, hours, days or energy.</summary>
+    private const double Tolerance = 0.25;
 
     public static TheoryData<string> Rows() => new(PublishedTrainingRuns.All.Select(r => r.Name));
 
     [Theory]
     [MemberData(nameof(Rows))]
-    public void Prediction_is_within_twenty_percent_of_the_published_figure(string name)
+    public void Prediction_is_within_its_band_of_the_published_figure(string name)
     {
         PublishedTrainingRun row = PublishedTrainingRuns.All.Single(r => r.Name == name);
         double predicted = Predict(row);
@@ -39,15 +39,63 @@ public class PublishedTrainingRunsTests(ITestOutputHelper output)
             output.WriteLine($"| {row.Name} | {row.Job.Plan}{(row.PlanPublished ? string.Empty : " (assumed)")} | {row.Metric} | {row.Published:G4} | {predicted:G4} | {predicted / row.Published:0.00} | {(row.Fitted ? "fit" : row.KnownMiss is null ? "test" : "test (known miss)")} |");
         }
 
+        output.WriteLine(string.Empty);
+        output.WriteLine("| run | step s | compute | memory-bound | TP | PP bubble | PP send | DP exposed | EP |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (PublishedTrainingRun row in PublishedTrainingRuns.All)
+        {
+            StepBreakdown b = TrainingStepModel.Step(row.Job);
+            string Share(double seconds) => $"{seconds / b.StepSeconds:P0}";
+            output.WriteLine($"| {row.Name} | {b.StepSeconds:G3} | {Share(b.ComputeSeconds)} | {Share(b.MemoryBoundSeconds)} | {Share(b.TensorParallelSeconds)} | {Share(b.PipelineBubbleSeconds)} | {Share(b.PipelineTransferSeconds)} | {Share(b.DataParallelSeconds)} | {Share(b.ExpertParallelSeconds)} |");
+        }
+
         Assert.Contains(PublishedTrainingRuns.All, r => r.Fitted);
         Assert.Contains(PublishedTrainingRuns.All, r => !r.Fitted);
     }
 
+    [Fact]
+    public void Training_calibration_reproduces_its_fit()
+    {
+        // Each fitted row's matmul efficiency, found by bisection on that row alone, is the one the shipped calibration holds.
+        foreach (PublishedTrainingRun row in PublishedTrainingRuns.All.Where(r => r.Fitted))
+        {
+            double low = 0.2, high = 1;
+            for (int i = 0; i < 40; i++)
+            {
+                double mid = (low + high) / 2;
+                var trial = row with { Job = row.Job with { Efficiency = row.Job.Efficiency with { Matmul = mid } } };
+                (low, high) = Predict(trial) < row.Published ? (mid, high) : (low, mid);
+            }
+
+            double shipped = TrainingCalibrations.For(row.Job.Accelerator, row.Job.Precision).Efficiency.Matmul;
+            output.WriteLine($"{row.Name}: fitted matmul {low:0.0000}, shipped {shipped}");
+            Assert.Equal(low, shipped, 0.001);
+        }
+    }
+
+    [Fact]
+    public void Every_row_of_the_public_file_is_simulated_or_set_aside_with_a_reason()
+    {
+        string file = Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "data", "published", "training-runs-public.csv");
+        var names = Core.Catalog.CsvTable.Parse(new StreamReader(file), file).Rows
+            .Select(row => row.Cells[0]).ToList();
+        var covered = PublishedTrainingRuns.All.Select(r => r.CsvRow).Concat(PublishedTrainingRuns.SetAside.Select(s => s.CsvRow)).ToHashSet();
+        Assert.Equal([], names.Where(n => !covered.Contains(n)));
+        Assert.Equal([], covered.Where(c => c is not null && !names.Contains(c)));
+        Assert.All(PublishedTrainingRuns.SetAside, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
+    }
+
     internal static double Predict(PublishedTrainingRun row)
     {
-        if (row.Metric == PublishedMetric.GpuHours)
+        if (row.Metric is PublishedMetric.GpuHours or PublishedMetric.WallDays or PublishedMetric.GpuEnergyMwh)
         {
-            return new TrainingRun(row.Job, seed: 7).Run().AcceleratorHours;
+            TrainingResult run = new TrainingRun(row.Job, seed: 7).Run();
+            return row.Metric switch
+            {
+                PublishedMetric.GpuHours => run.AcceleratorHours,
+                PublishedMetric.WallDays => run.WallDays,
+                _ => run.EnergyKwh / row.Job.Pue / 1000,
+            };
         }
 
         StepBreakdown step = TrainingStepModel.Step(row.Job);

@@ -127,10 +127,10 @@ public class TrainingRunTests
         TrainingJob job = TrainingJobs.Llama8B() with { Plan = new ParallelismPlan { TensorParallel = 8, PipelineParallel = 4, DataParallel = 4 } };
         StepBreakdown step = TrainingStepModel.Step(job);
         double m = job.MicroBatches;
-        Assert.Equal(3 / m, step.PipelineBubbleSeconds / (step.ComputeSeconds + step.TensorParallelSeconds), 1e-9);
+        Assert.Equal(3 / m, step.PipelineBubbleSeconds / (step.ComputeSeconds + step.MemoryBoundSeconds + step.TensorParallelSeconds), 1e-9);
 
         TrainingJob interleaved = job with { Plan = job.Plan with { Schedule = PipelineSchedule.Interleaved, InterleavedChunks = 2 } };
         StepBreakdown step2 = TrainingStepModel.Step(interleaved);
-        Assert.Equal(3 / (2 * m), step2.PipelineBubbleSeconds / (step2.ComputeSeconds + step2.TensorParallelSeconds), 1e-9);
+        Assert.Equal(3 / (2 * m), step2.PipelineBubbleSeconds / (step2.ComputeSeconds + step2.MemoryBoundSeconds + step2.TensorParallelSeconds), 1e-9);
     }
 }

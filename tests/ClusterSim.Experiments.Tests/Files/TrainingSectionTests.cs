@@ -1,3 +1,4 @@
+using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Experiments.Tests.Files;
@@ -22,8 +23,27 @@ public class TrainingSectionTests
         var job = experiment.Points[0].Training!;
         Assert.Null(experiment.Points[0].Serving);
         Assert.Equal(128, job.Plan.Accelerators);
-        Assert.Equal(0.84, job.Efficiency.Matmul);
+        Assert.Equal(TrainingCalibrations.All.Single(c => c.Id == "hopper-megatron").Efficiency.Matmul, job.Efficiency.Matmul);
+        Assert.Contains(experiment.Calibrations, c => c.Contains("hopper-megatron (fitted on Llama 3.1 405B", StringComparison.Ordinal));
         Assert.Contains("parallelism: { tensor: 8, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hardware_without_a_training_fit_is_run_with_a_written_warning()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "MI300X"), "t.yaml");
+        Assert.Contains(experiment.Warnings, w => w.Contains("MI300X: no training calibration", StringComparison.Ordinal));
+
+        Experiment fp8 = ExperimentLoader.Parse(Valid.Replace("tokens: 1e11", "tokens: 1e11\n  precision: fp8"), "t.yaml");
+        Assert.Contains(fp8.Warnings, w => w.Contains("H100-SXM: no training calibration at fp8", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_link_the_plan_needs_and_the_catalog_lacks_is_an_error()
+    {
+        // TPU v4's catalog row has no ICI bandwidth: a plan over more than one chip cannot be timed without it.
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Valid.Replace("H100-SXM", "TPU-v4").Replace("tensor: 8", "tensor: 1"), "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Message.Contains("TPU-v4' has no scale_up_gb_s", StringComparison.Ordinal));
     }
 
     [Fact]
