@@ -58,7 +58,8 @@ public sealed record ModelSpec
     /// <summary>True for multi-head latent attention.</summary>
     public bool IsMla => KvLoraRank > 0;
 
-    private int ValueDim => IsMla ? VHeadDim : HeadDim;
+    /// <summary>Width of one head's value vector.</summary>
+    public int ValueDim => IsMla ? VHeadDim : HeadDim;
 
     /// <summary>Attention projection parameters of one layer.</summary>
     public double AttentionParametersPerLayer

@@ -4,6 +4,9 @@ namespace ClusterSim.Core.Training;
 public sealed record ParallelismPlan
 {
     public int TensorParallel { get; init; } = 1;
+
+    /// <summary>Ranks one sequence is split over (context parallelism, ring attention); K and V pass around the ring.</summary>
+    public int ContextParallel { get; init; } = 1;
     public int PipelineParallel { get; init; } = 1;
     public int DataParallel { get; init; } = 1;
 
@@ -36,11 +39,29 @@ public sealed record ParallelismPlan
     /// </summary>
     public bool SequenceParallel { get; init; } = true;
 
+    /// <summary>
+    /// Fraction of the expert all-to-all hidden behind another micro-batch's compute (0: all in the critical path;
+    /// DualPipe-style schedules and dispatch/combine overlap approach 1), never more than the compute there is to hide it.
+    /// </summary>
+    public double ExpertOverlap { get; init; }
+
     /// <summary>Accelerators the plan occupies.</summary>
-    public int Accelerators => TensorParallel * PipelineParallel * DataParallel;
+    public int Accelerators => TensorParallel * ContextParallel * PipelineParallel * DataParallel;
+
+    /// <summary>Ranks that hold the same weights and reduce gradients together: data × context parallel.</summary>
+    public int GradientRanks => DataParallel * ContextParallel;
 
     /// <summary>Chunks per stage that the schedule actually uses.</summary>
     public int Chunks => Schedule == PipelineSchedule.Interleaved ? InterleavedChunks : 1;
 
-    public override string ToString() => $"TP {TensorParallel} × PP {PipelineParallel} × DP {DataParallel}" + (ExpertParallel > 1 ? $" (EP {ExpertParallel})" : string.Empty);
+    /// <summary>Pipeline bubble as a fraction of the step's work with <paramref name="microBatches"/> micro-batches.</summary>
+    public double BubbleFraction(double microBatches) => Schedule switch
+    {
+        PipelineSchedule.ZeroBubble => (PipelineParallel - 1.0) / (3 * microBatches),
+        PipelineSchedule.DualPipe => Math.Max(0, (PipelineParallel / 2.0) - 1) / (3 * microBatches),
+        _ => (PipelineParallel - 1.0) / (Chunks * microBatches),
+    };
+
+    public override string ToString() =>
+        $"TP {TensorParallel}{(ContextParallel > 1 ? $" × CP {ContextParallel}" : string.Empty)} × PP {PipelineParallel} × DP {DataParallel}" + (ExpertParallel > 1 ? $" (EP {ExpertParallel})" : string.Empty);
 }

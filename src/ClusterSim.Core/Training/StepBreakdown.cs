@@ -14,6 +14,9 @@ public sealed record StepBreakdown
     public double PipelineTransferSeconds { get; init; }
     public double DataParallelSeconds { get; init; }
     public double ExpertParallelSeconds { get; init; }
+
+    /// <summary>Ring-attention K/V exchange not hidden behind attention compute.</summary>
+    public double ContextParallelSeconds { get; init; }
     public double OverheadSeconds { get; init; }
     public double ModelFlops { get; init; }
     public double HardwareFlops { get; init; }
@@ -26,8 +29,8 @@ public sealed record StepBreakdown
 
     public double StepSeconds => ComputeSeconds + MemoryBoundSeconds + CommunicationSeconds + PipelineBubbleSeconds + OverheadSeconds;
 
-    /// <summary>Exposed communication: tensor-, pipeline-, data- and expert-parallel.</summary>
-    public double CommunicationSeconds => TensorParallelSeconds + PipelineTransferSeconds + DataParallelSeconds + ExpertParallelSeconds;
+    /// <summary>Exposed communication: tensor-, pipeline-, data-, expert- and context-parallel.</summary>
+    public double CommunicationSeconds => TensorParallelSeconds + PipelineTransferSeconds + DataParallelSeconds + ExpertParallelSeconds + ContextParallelSeconds;
 
     /// <summary>Model FLOPs utilisation of the step.</summary>
     public double Mfu => ModelFlops / (Accelerators * PeakFlopsPerAccelerator * StepSeconds);

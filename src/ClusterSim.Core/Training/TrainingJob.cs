@@ -19,6 +19,9 @@ public sealed record TrainingJob
     /// <summary>Arithmetic precision of the matrix multiplies (BF16 or FP8).</summary>
     public Precision Precision { get; init; } = Precision.BF16;
 
+    /// <summary>Multi-token-prediction modules (DeepSeek-V3): each adds one transformer block, a 2h×h projection and the output head.</summary>
+    public int MultiTokenPredictionDepth { get; init; }
+
     /// <summary>Fused (FlashAttention-style) or materialised attention scores.</summary>
     public AttentionKernel Attention { get; init; } = AttentionKernel.Fused;
     public TrainingEfficiency Efficiency { get; init; } = new();
@@ -60,6 +63,21 @@ public sealed record TrainingJob
         if (Tokens <= 0 || GlobalBatchTokens <= 0 || SequenceLength <= 0)
         {
             throw new ArgumentException($"tokens, global_batch_tokens and sequence_length must be positive (got {Tokens}, {GlobalBatchTokens}, {SequenceLength})");
+        }
+
+        if (p.ContextParallel < 1 || SequenceLength % p.ContextParallel != 0)
+        {
+            throw new ArgumentException($"context_parallel {p.ContextParallel} must be at least 1 and divide sequence_length {SequenceLength}");
+        }
+
+        if (p.ExpertOverlap is < 0 or > 1 || MultiTokenPredictionDepth is < 0 or > 8)
+        {
+            throw new ArgumentException($"expert_overlap must be a fraction (got {p.ExpertOverlap}) and mtp_depth 0-8 (got {MultiTokenPredictionDepth})");
+        }
+
+        if (p.Schedule == PipelineSchedule.DualPipe && p.PipelineParallel % 2 != 0)
+        {
+            throw new ArgumentException($"the dualpipe schedule feeds micro-batches from both ends and needs an even pipeline_parallel, got {p.PipelineParallel}");
         }
 
         if (p.TensorParallel < 1 || p.PipelineParallel < 1 || p.DataParallel < 1 || p.ExpertParallel < 1 || p.MicroBatchSize < 1 || p.InterleavedChunks < 1)
@@ -114,6 +132,11 @@ public sealed record TrainingJob
         if (Pue < 1 || PowerFraction is <= 0 or > 1)
         {
             throw new ArgumentException($"pue must be at least 1 and power_fraction in (0, 1] (got {Pue}, {PowerFraction})");
+        }
+
+        if (Precision == Precision.INT4 && Accelerator.Fp4Tflops is not > 0)
+        {
+            throw new ArgumentException($"hardware '{Accelerator.Id}' has no FP4 units (fp4_tflops) for 4-bit training; choose bf16 or fp8");
         }
 
         _ = Accelerator.PeakFlops(Precision);

@@ -17,13 +17,14 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
     {
         ParallelismPlan p = job.Plan;
         double parameters = ParametersPerAccelerator(job);
-        int dp = p.ShardGroup(p.DataParallel);
-        double weights = 2 * parameters / (p.ZeroStage >= 3 ? dp : 1);
-        double gradients = 2 * parameters / (p.ZeroStage >= 2 ? dp : 1);
-        double optimizer = 12 * parameters / (p.ZeroStage >= 1 ? dp : 1);
+        int dp = p.ShardGroup(p.GradientRanks);
+        double copies = p.Schedule == PipelineSchedule.DualPipe ? 2 : 1;   // DualPipe keeps two copies of each stage's parameters
+        double weights = copies * 2 * parameters / (p.ZeroStage >= 3 ? dp : 1);
+        double gradients = copies * 2 * parameters / (p.ZeroStage >= 2 ? dp : 1);
+        double optimizer = copies * 12 * parameters / (p.ZeroStage >= 1 ? dp : 1);
 
         (double linear, double scores) = ActivationBytesPerTokenLayer(job);
-        double tokens = job.SequenceLength * (double)p.MicroBatchSize;
+        double tokens = job.SequenceLength * (double)p.MicroBatchSize / p.ContextParallel;
         double perLayer = tokens * p.Recompute switch
         {
             RecomputeKind.Full => 2.0 * job.Model.Hidden / p.TensorParallel,
@@ -32,7 +33,8 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
         };
         double layersPerStage = job.Model.Layers / (double)p.PipelineParallel;
         // Under 1F1B the first stage holds up to p micro-batches; interleaving adds (p−1)/(p·v) of that again.
-        double inFlight = Math.Min(job.MicroBatches, p.PipelineParallel) * (p.Chunks > 1 ? 1 + ((p.PipelineParallel - 1.0) / (p.PipelineParallel * p.Chunks)) : 1);
+        double inFlight = p.Schedule == PipelineSchedule.DualPipe ? Math.Min(job.MicroBatches, p.PipelineParallel + 1)
+            : Math.Min(job.MicroBatches, p.PipelineParallel) * (p.Chunks > 1 ? 1 + ((p.PipelineParallel - 1.0) / (p.PipelineParallel * p.Chunks)) : 1);
         return new TrainingMemory(weights, gradients, optimizer, perLayer * layersPerStage * inFlight, job.Accelerator.MemoryBytes);
     }
 

@@ -26,8 +26,13 @@ public static class TrainingStepModel
         double tokens = job.SequencesPerStep * (double)job.SequenceLength;
         double m = job.MicroBatches;
 
-        double forwardPerToken = model.ForwardFlopsPerToken;
-        double attentionPerToken = model.AttentionFlopsPerContextToken * job.SequenceLength;
+        // Multi-token-prediction modules each add a block (one layer's matmuls and attention), a 2h×h projection and the head.
+        double head = 2.0 * model.Vocab * model.Hidden;
+        double layerForward = (model.ForwardFlopsPerToken - head) / model.Layers;
+        double layerAttention = model.AttentionFlopsPerContextToken * job.SequenceLength / model.Layers;
+        int mtp = job.MultiTokenPredictionDepth;
+        double forwardPerToken = model.ForwardFlopsPerToken + (mtp * (layerForward + (4.0 * model.Hidden * model.Hidden) + head));
+        double attentionPerToken = layerAttention * (model.Layers + mtp);
         double modelFlopsPerToken = 3 * (forwardPerToken + attentionPerToken);
         double recomputePerToken = p.Recompute switch
         {
@@ -38,7 +43,13 @@ public static class TrainingStepModel
         double modelFlops = modelFlopsPerToken * tokens;
         double hardwareFlops = (modelFlopsPerToken + recomputePerToken) * tokens;
         double peak = chip.PeakFlops(job.Precision);
-        double compute = hardwareFlops / (gpus * peak * eff.Matmul);
+
+        // Below BF16, the linear layers run at the low-precision peak; attention scores and the output head (and the
+        // MTP heads) stay in BF16, as in DeepSeek-V3's FP8 recipe and Transformer Engine.
+        double bf16Share = job.Precision == Precision.BF16 ? 1
+            : (attentionPerToken + ((1 + mtp) * head)) / (forwardPerToken + attentionPerToken);
+        double compute = hardwareFlops * ((1 - bf16Share) / peak + (bf16Share / chip.PeakFlops(Precision.BF16))) / (gpus * eff.Matmul);
+        double attentionCompute = compute * attentionPerToken / (forwardPerToken + attentionPerToken);
         double imbalance = ExpertImbalance(job);
         if (imbalance > 1)
         {
@@ -57,7 +68,7 @@ public static class TrainingStepModel
             RecomputeKind.Selective => scores,
             _ => 0,
         };
-        double tokensPerStage = m * p.MicroBatchSize * (double)job.SequenceLength;
+        double tokensPerStage = m * p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel;
         double memoryBound = tokensPerStage * (model.Layers / (double)p.PipelineParallel)
             * ((5 * (linear + scores)) + (2 * recomputed)) / (chip.MemoryTBps * 1e12 * eff.Memory);
 
@@ -67,27 +78,38 @@ public static class TrainingStepModel
         double scaleOut = chip.ScaleOutGBps is double net ? net * 1e9 * eff.Link : double.PositiveInfinity;
         double latency = eff.CollectiveLatencySeconds;
 
-        double microBatchActivations = p.MicroBatchSize * (double)job.SequenceLength * model.Hidden * ActivationBytes;
+        double microBatchActivations = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel * model.Hidden * ActivationBytes;
         double layersPerStage = model.Layers / (double)p.PipelineParallel;
         int allReducesPerLayer = p.Recompute == RecomputeKind.Full ? 6 : 4;   // two forward, two backward, two in the recomputed forward
         double tensorParallel = m * layersPerStage * allReducesPerLayer
             * Collective.AllReduce(CollectiveAlgorithm.Ring, microBatchActivations, p.TensorParallel, scaleUp, latency);
 
-        double bubble = (p.PipelineParallel - 1.0) / (p.Chunks * m) * (compute + memoryBound + tensorParallel);
+        // Ring attention: each context-parallel rank passes its K and V blocks around the ring in the forward pass, and
+        // K, V and their gradients in the backward pass, behind the attention compute of the blocks it already holds.
+        double contextParallel = 0;
+        if (p.ContextParallel > 1)
+        {
+            double kvBytes = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel * KvWidth(model) * ActivationBytes / p.TensorParallel;
+            double ring = p.TensorParallel * p.ContextParallel > job.ScaleUpDomain ? scaleOut : scaleUp;
+            double perLayer = 3 * (p.ContextParallel - 1) * ((kvBytes / ring) + latency);
+            contextParallel = Math.Max(0, (m * layersPerStage * perLayer) - attentionCompute);
+        }
+
+        double bubble = p.BubbleFraction(m) * (compute + memoryBound + tensorParallel);
         double pipelineTransfer = p.PipelineParallel == 1 ? 0
             : m * 2 * p.Chunks * ((microBatchActivations / p.TensorParallel / scaleOut) + latency);
 
         // Data-parallel ranks that share a scale-up domain pool its network links (hierarchical collectives).
         int domain = job.ScaleUpDomain;
-        int dataParallelPerDomain = Math.Clamp(domain / p.TensorParallel, 1, p.DataParallel);
+        int dataParallelPerDomain = Math.Clamp(domain / p.TensorParallel, 1, p.GradientRanks);
         double DataParallelLink(int ranks) => ranks <= dataParallelPerDomain ? scaleUp : Math.Min(scaleUp, dataParallelPerDomain * scaleOut);
 
         double parameters = TrainingMemory.ParametersPerAccelerator(job);
         double expertShare = model.IsMoE ? model.RoutedExpertParameters / model.TotalParameters : 0;
         double forward = compute / (p.Recompute == RecomputeKind.Full ? 4 : 3);
         double backward = 2 * forward;
-        (double gatherForward, double backwardTraffic) = Sharding(parameters * (1 - expertShare), p.DataParallel);
-        (double expertGather, double expertBackward) = Sharding(parameters * expertShare, p.DataParallel / p.ExpertParallel);
+        (double gatherForward, double backwardTraffic) = Sharding(parameters * (1 - expertShare), p.GradientRanks);
+        (double expertGather, double expertBackward) = Sharding(parameters * expertShare, p.GradientRanks / p.ExpertParallel);
         double dataParallelExposed = Math.Max(0, gatherForward + expertGather - (eff.DataParallelOverlap * forward))
             + Math.Max(0, backwardTraffic + expertBackward - (eff.DataParallelOverlap * backward));
 
@@ -115,7 +137,8 @@ public static class TrainingStepModel
             double tokensBytes = microBatchActivations / p.TensorParallel * model.TopK;
             double link = p.TensorParallel * p.ExpertParallel > domain ? scaleOut : scaleUp;
             int allToAlls = p.Recompute == RecomputeKind.Full ? 6 : 4;
-            expertParallel = m * (model.MoELayers / (double)p.PipelineParallel) * allToAlls * Collective.AllToAll(tokensBytes, p.ExpertParallel, link, latency);
+            double allToAll = m * (model.MoELayers / (double)p.PipelineParallel) * allToAlls * Collective.AllToAll(tokensBytes, p.ExpertParallel, link, latency);
+            expertParallel = Math.Max(allToAll * (1 - p.ExpertOverlap), allToAll - (compute + memoryBound));
         }
 
         return new StepBreakdown
@@ -127,6 +150,7 @@ public static class TrainingStepModel
             PipelineTransferSeconds = pipelineTransfer,
             DataParallelSeconds = dataParallelExposed,
             ExpertParallelSeconds = expertParallel,
+            ContextParallelSeconds = contextParallel,
             OverheadSeconds = eff.StepOverheadSeconds,
             ModelFlops = modelFlops,
             HardwareFlops = hardwareFlops,
@@ -136,6 +160,11 @@ public static class TrainingStepModel
             ExpertImbalance = imbalance,
         };
     }
+
+    /// <summary>Elements of K and V per token and layer that ring attention passes (MLA passes its decompressed keys and values).</summary>
+    private static double KvWidth(ModelSpec model) => model.IsMla
+        ? model.Heads * (double)(model.HeadDim + model.RopeHeadDim + model.ValueDim)
+        : 2.0 * model.KvHeads * model.HeadDim;
 
     /// <summary>
     /// Mean busiest-over-mean expert load of one micro-batch's tokens over the expert-parallel ranks, sampled with the

@@ -21,12 +21,14 @@ internal static class ResolvedSections
         t.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {F(j.Tokens)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  global_batch_tokens: {F(j.GlobalBatchTokens)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  sequence_length: {j.SequenceLength}");
-        t.AppendLine(CultureInfo.InvariantCulture, $"  precision: {j.Precision.ToString().ToLowerInvariant()}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  precision: {TrainingSection.Precisions.First(s => s.Value == j.Precision).Key}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  attention: {TrainingSection.AttentionKernels.First(s => s.Value == j.Attention).Key}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  mtp_depth: {j.MultiTokenPredictionDepth}");
         string schedule = TrainingSection.Schedules.First(s => s.Value == p.Schedule).Key;
         string recompute = TrainingSection.Recompute.First(s => s.Value == p.Recompute).Key;
-        t.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: {p.TensorParallel}, pipeline: {p.PipelineParallel}, data: {p.DataParallel}, expert: {p.ExpertParallel}, micro_batch: {p.MicroBatchSize}, schedule: {schedule}, chunks: {p.InterleavedChunks}, zero_stage: {p.ZeroStage}, recompute: {recompute} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: {p.TensorParallel}, context: {p.ContextParallel}, pipeline: {p.PipelineParallel}, data: {p.DataParallel}, expert: {p.ExpertParallel}, expert_overlap: {F(p.ExpertOverlap)}, micro_batch: {p.MicroBatchSize}, schedule: {schedule}, chunks: {p.InterleavedChunks}, zero_stage: {p.ZeroStage}, zero_shard_group: {p.ZeroShardGroup}, recompute: {recompute}, sequence_parallel: {(p.SequenceParallel ? "true" : "false")} }}");
         TrainingEfficiency e = j.Efficiency;
-        t.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ matmul: {F(e.Matmul)}, link: {F(e.Link)}, dp_overlap: {F(e.DataParallelOverlap)}, step_overhead_s: {F(e.StepOverheadSeconds)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ matmul: {F(e.Matmul)}, memory: {F(e.Memory)}, link: {F(e.Link)}, dp_overlap: {F(e.DataParallelOverlap)}, step_overhead_s: {F(e.StepOverheadSeconds)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)} }}");
         FailureModel f = j.Failures;
         t.AppendLine(CultureInfo.InvariantCulture, $"  failures: {{ enabled: {(f.Enabled ? "true" : "false")}, mtbf_hours: {F(f.MtbfHoursPerAccelerator)}, planned_per_day: {F(f.PlannedPerDay)}, restart_s: {F(f.RestartSeconds)} }}");
         string interval = j.Checkpoints.IntervalSeconds is { } i ? F(i) : "null   # Young/Daly";

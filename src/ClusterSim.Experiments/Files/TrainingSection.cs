@@ -18,13 +18,18 @@ internal static class TrainingSection
     {
         ["1f1b"] = PipelineSchedule.OneForwardOneBackward,
         ["interleaved"] = PipelineSchedule.Interleaved,
+        ["zero_bubble"] = PipelineSchedule.ZeroBubble,
+        ["dualpipe"] = PipelineSchedule.DualPipe,
     };
 
-    public static readonly Dictionary<string, Precision> Precisions = new() { ["bf16"] = Precision.BF16, ["fp8"] = Precision.FP8 };
+    public static readonly Dictionary<string, AttentionKernel> AttentionKernels = new() { ["fused"] = AttentionKernel.Fused, ["materialized"] = AttentionKernel.Materialized };
+
+    /// <summary>Training precisions of the linear layers; fp4 (NVFP4/MXFP4 on Blackwell) runs at the catalog's fp4_tflops.</summary>
+    public static readonly Dictionary<string, Precision> Precisions = new() { ["bf16"] = Precision.BF16, ["fp8"] = Precision.FP8, ["fp4"] = Precision.INT4 };
 
     /// <summary>The keys a job reads besides <c>hardware</c>; a caller adds its own and validates the mapping with all of them.</summary>
     public static readonly string[] JobKeys =
-        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
+        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "attention", "mtp_depth", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
 
     /// <summary>The job, or null when the section is absent or has problems (reported to <paramref name="r"/>).</summary>
     public static TrainingJob? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, ISet<string> calibrations)
@@ -46,10 +51,15 @@ internal static class TrainingSection
 
         string pp = $"{path}.parallelism";
         YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,
-            "tensor", "pipeline", "data", "expert", "micro_batch", "schedule", "chunks", "zero_stage", "recompute");
+            "tensor", "context", "pipeline", "data", "expert", "expert_overlap", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
+            "recompute", "sequence_parallel");
         var plan = new ParallelismPlan
         {
             TensorParallel = r.Integer(par, "tensor", pp, 1, 1, 1024),
+            ContextParallel = r.Integer(par, "context", pp, 1, 1, 1024),
+            ExpertOverlap = r.Number(par, "expert_overlap", pp, 0, 0, 1),
+            ZeroShardGroup = r.Integer(par, "zero_shard_group", pp, 0, 0, 1_000_000),
+            SequenceParallel = r.Flag(par, "sequence_parallel", pp, true),
             PipelineParallel = r.Integer(par, "pipeline", pp, 1, 1, 1024),
             DataParallel = r.Integer(par, "data", pp, 1, 1, 1_000_000),
             ExpertParallel = r.Integer(par, "expert", pp, 1, 1, 4096),
@@ -63,7 +73,7 @@ internal static class TrainingSection
         if (accelerators != plan.Accelerators)
         {
             r.Problem(YamlReader.Child(node, "accelerators"), $"{path}.accelerators",
-                $"{accelerators} accelerators do not match the plan's tensor × pipeline × data = {plan.Accelerators}");
+                $"{accelerators} accelerators do not match the plan's tensor × context × pipeline × data = {plan.Accelerators}");
         }
 
         Precision precision = r.Choice(node, "precision", path, Precision.BF16, Precisions);
@@ -123,6 +133,8 @@ internal static class TrainingSection
             GlobalBatchTokens = r.Number(node, "global_batch_tokens", path, 4 * 1024 * 1024, 1),
             SequenceLength = r.Integer(node, "sequence_length", path, 4096, 1, 10_000_000),
             Precision = precision,
+            Attention = r.Choice(node, "attention", path, AttentionKernel.Fused, AttentionKernels),
+            MultiTokenPredictionDepth = r.Integer(node, "mtp_depth", path, 0, 0, 8),
             Efficiency = efficiency,
             Failures = failures,
             Checkpoints = checkpoints,

@@ -25,7 +25,7 @@ public class TrainingSectionTests
         Assert.Equal(128, job.Plan.Accelerators);
         Assert.Equal(TrainingCalibrations.All.Single(c => c.Id == "hopper-megatron").Efficiency.Matmul, job.Efficiency.Matmul);
         Assert.Contains(experiment.Calibrations, c => c.Contains("hopper-megatron (fitted on Llama 3.1 405B", StringComparison.Ordinal));
-        Assert.Contains("parallelism: { tensor: 8, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains("parallelism: { tensor: 8, context: 1, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
     }
 
     [Fact]
