@@ -45,6 +45,9 @@ public sealed record ParallelismPlan
     /// </summary>
     public double ExpertOverlap { get; init; }
 
+    /// <summary>Node-limited routing: a token's expert copies reach at most this many scale-up domains (DeepSeek-V3: 4); 0 = unlimited.</summary>
+    public int ExpertNodeLimit { get; init; }
+
     /// <summary>Accelerators the plan occupies.</summary>
     public int Accelerators => TensorParallel * ContextParallel * PipelineParallel * DataParallel;
 

@@ -131,13 +131,24 @@ public static class TrainingStepModel
             return (gather, (2 * gather) + replicaReduce);
         }
 
+        // Expert all-to-all: each token is dispatched to the ranks of its top-k experts and combined back, forward and
+        // backward (and once more when the forward is recomputed). Copies to ranks outside the scale-up domain cross
+        // the network; node-limited routing (DeepSeek-V3: at most M nodes per token, forwarded inside the node over
+        // the scale-up link) caps them at M. Dispatch travels at the linear layers' precision, combine in BF16.
         double expertParallel = 0;
         if (model.IsMoE && p.ExpertParallel > 1)
         {
-            double tokensBytes = microBatchActivations / p.TensorParallel * model.TopK;
-            double link = p.TensorParallel * p.ExpertParallel > domain ? scaleOut : scaleUp;
-            int allToAlls = p.Recompute == RecomputeKind.Full ? 6 : 4;
-            double allToAll = m * (model.MoELayers / (double)p.PipelineParallel) * allToAlls * Collective.AllToAll(tokensBytes, p.ExpertParallel, link, latency);
+            double microBatchTokens = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel / p.TensorParallel;
+            int epDomains = Math.Max(1, p.TensorParallel * p.ExpertParallel / domain);
+            double remoteShare = 1 - (1.0 / epDomains);
+            double copies = model.TopK;
+            double networkCopies = p.ExpertNodeLimit > 0 ? Math.Min(copies, p.ExpertNodeLimit) * remoteShare : copies * remoteShare;
+            double localCopies = copies * (1 - remoteShare) * (p.ExpertParallel - 1.0) / p.ExpertParallel;
+            double dispatch = job.Precision == Precision.BF16 ? ActivationBytes : 1;
+            int passes = p.Recompute == RecomputeKind.Full ? 3 : 2;   // forward, backward, and the recomputed forward
+            double bytesPerCopy = microBatchTokens * model.Hidden * (dispatch + ActivationBytes) * passes;
+            double perLayer = (networkCopies * bytesPerCopy / scaleOut) + (localCopies * bytesPerCopy / scaleUp) + (4 * (p.ExpertParallel - 1) * latency);
+            double allToAll = m * (model.MoELayers / (double)p.PipelineParallel) * perLayer;
             expertParallel = Math.Max(allToAll * (1 - p.ExpertOverlap), allToAll - (compute + memoryBound));
         }
 

@@ -26,7 +26,7 @@ internal static class ResolvedSections
         t.AppendLine(CultureInfo.InvariantCulture, $"  mtp_depth: {j.MultiTokenPredictionDepth}");
         string schedule = TrainingSection.Schedules.First(s => s.Value == p.Schedule).Key;
         string recompute = TrainingSection.Recompute.First(s => s.Value == p.Recompute).Key;
-        t.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: {p.TensorParallel}, context: {p.ContextParallel}, pipeline: {p.PipelineParallel}, data: {p.DataParallel}, expert: {p.ExpertParallel}, expert_overlap: {F(p.ExpertOverlap)}, micro_batch: {p.MicroBatchSize}, schedule: {schedule}, chunks: {p.InterleavedChunks}, zero_stage: {p.ZeroStage}, zero_shard_group: {p.ZeroShardGroup}, recompute: {recompute}, sequence_parallel: {(p.SequenceParallel ? "true" : "false")} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: {p.TensorParallel}, context: {p.ContextParallel}, pipeline: {p.PipelineParallel}, data: {p.DataParallel}, expert: {p.ExpertParallel}, expert_overlap: {F(p.ExpertOverlap)}, expert_node_limit: {p.ExpertNodeLimit}, micro_batch: {p.MicroBatchSize}, schedule: {schedule}, chunks: {p.InterleavedChunks}, zero_stage: {p.ZeroStage}, zero_shard_group: {p.ZeroShardGroup}, recompute: {recompute}, sequence_parallel: {(p.SequenceParallel ? "true" : "false")} }}");
         TrainingEfficiency e = j.Efficiency;
         t.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ matmul: {F(e.Matmul)}, memory: {F(e.Memory)}, link: {F(e.Link)}, dp_overlap: {F(e.DataParallelOverlap)}, step_overhead_s: {F(e.StepOverheadSeconds)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)} }}");
         FailureModel f = j.Failures;

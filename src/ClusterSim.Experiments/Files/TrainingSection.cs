@@ -51,13 +51,14 @@ internal static class TrainingSection
 
         string pp = $"{path}.parallelism";
         YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,
-            "tensor", "context", "pipeline", "data", "expert", "expert_overlap", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
+            "tensor", "context", "pipeline", "data", "expert", "expert_overlap", "expert_node_limit", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
             "recompute", "sequence_parallel");
         var plan = new ParallelismPlan
         {
             TensorParallel = r.Integer(par, "tensor", pp, 1, 1, 1024),
             ContextParallel = r.Integer(par, "context", pp, 1, 1, 1024),
             ExpertOverlap = r.Number(par, "expert_overlap", pp, 0, 0, 1),
+            ExpertNodeLimit = r.Integer(par, "expert_node_limit", pp, 0, 0, 4096),
             ZeroShardGroup = r.Integer(par, "zero_shard_group", pp, 0, 0, 1_000_000),
             SequenceParallel = r.Flag(par, "sequence_parallel", pp, true),
             PipelineParallel = r.Integer(par, "pipeline", pp, 1, 1, 1024),

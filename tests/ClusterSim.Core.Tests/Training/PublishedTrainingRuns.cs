@@ -59,6 +59,10 @@ public static class PublishedTrainingRuns
             Job("llama-3.1-405b", "H100-SXM", 8, 16, 128, batchSequences: 2048, sequence: 8192, tokens: 1.56e13, recompute: RecomputeKind.Full, chunks: 4, failures: true),
             PublishedMetric.GpuHours, 30_840_000, Fitted: false, PlanPublished: true,
             "Meta Llama 3.1 model card (30.84M H100-hours); same plan as the fitted row, so this checks the failure and checkpoint overheads"),
+        new("DeepSeek-V3, 14.8T tokens on 2,048 H800",
+            DeepSeekV3(),
+            PublishedMetric.GpuHours, 2_664_000, Fitted: true, PlanPublished: true,
+            "DeepSeek-AI 2024, DeepSeek-V3 Technical Report: Table 1 (2,664K H800-hours of pre-training for 14.8T tokens) and Sec 3.2 (PP 16, EP 64 over 8 nodes, ZeRO-1, DualPipe, FP8, node-limited routing to 4 nodes, one MTP module, batch ramped to 15,360 × 4,096); the FP8 matmul efficiency of Hopper is fitted on this row"),
         new("Llama 3.1 70B, 15T tokens on H100",
             Job("llama-3.1-70b", "H100-SXM", 8, 4, 128, batchSequences: 2048, sequence: 8192, tokens: 1.5e13, recompute: RecomputeKind.Full, chunks: 4, failures: true),
             PublishedMetric.GpuHours, 7_000_000, Fitted: false, PlanPublished: false,
@@ -113,6 +117,19 @@ public static class PublishedTrainingRuns
         ("GPT-4 (third-party estimate)", "a third-party estimate of an undisclosed MoE architecture; an order-of-magnitude check at most"),
         ("MLPerf Training v3.0 GPT-3 175B benchmark", "the tokens and global batch of each submission are not in the results tables"),
     ];
+
+    /// <summary>DeepSeek-V3's pre-training as its report states it; recomputing norms and up-projections is taken as selective.</summary>
+    private static TrainingJob DeepSeekV3()
+    {
+        TrainingJob job = Job("deepseek-v3", "H800", 1, 16, 128, batchSequences: 15360, sequence: 4096, tokens: 1.48e13, recompute: RecomputeKind.Selective, failures: true);
+        return job with
+        {
+            Precision = Precision.FP8,
+            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8).Efficiency,
+            MultiTokenPredictionDepth = 1,
+            Plan = job.Plan with { ExpertParallel = 64, ExpertNodeLimit = 4, ExpertOverlap = 1, Schedule = PipelineSchedule.DualPipe },
+        };
+    }
 
     private static PublishedTrainingRun MegatronFamily(string size, string model, int tp, int pp, int dp, long batch, double tflops) =>
         new($"Megatron-LM {size} on {tp * pp * dp:N0} A100", Megatron(model, tp, pp, dp, batch), PublishedMetric.HardwareTflopsPerGpu, tflops,

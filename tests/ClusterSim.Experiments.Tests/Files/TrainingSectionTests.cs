@@ -23,7 +23,7 @@ public class TrainingSectionTests
         var job = experiment.Points[0].Training!;
         Assert.Null(experiment.Points[0].Serving);
         Assert.Equal(128, job.Plan.Accelerators);
-        Assert.Equal(TrainingCalibrations.All.Single(c => c.Id == "hopper-megatron").Efficiency.Matmul, job.Efficiency.Matmul);
+        Assert.Equal(TrainingCalibrations.All.Single(c => c.Id == "hopper-megatron" && c.Precision == Core.Catalog.Precision.BF16).Efficiency.Matmul, job.Efficiency.Matmul);
         Assert.Contains(experiment.Calibrations, c => c.Contains("hopper-megatron (fitted on Llama 3.1 405B", StringComparison.Ordinal));
         Assert.Contains("parallelism: { tensor: 8, context: 1, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
     }
@@ -34,8 +34,8 @@ public class TrainingSectionTests
         Experiment experiment = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "MI300X"), "t.yaml");
         Assert.Contains(experiment.Warnings, w => w.Contains("MI300X: no training calibration", StringComparison.Ordinal));
 
-        Experiment fp8 = ExperimentLoader.Parse(Valid.Replace("tokens: 1e11", "tokens: 1e11\n  precision: fp8"), "t.yaml");
-        Assert.Contains(fp8.Warnings, w => w.Contains("H100-SXM: no training calibration at fp8", StringComparison.Ordinal));
+        Experiment fp8 = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "B200").Replace("tokens: 1e11", "tokens: 1e11\n  precision: fp8"), "t.yaml");
+        Assert.Contains(fp8.Warnings, w => w.Contains("B200: no training calibration", StringComparison.Ordinal));
     }
 
     [Fact]
