@@ -16,6 +16,8 @@ public sealed class TrainingStudy : Study
         new("accelerator_hours", "GPU-hours (M)", 1e-6, "0.00"),
         new("mfu_step", "MFU step", 100, "0.0'%'"),
         new("mfu_run", "MFU run", 100, "0.0'%'"),
+        new("step_s", "step s", 1, "0.00"),
+        new("step_communication_s", "exposed comm. s", 1, "0.00"),
         new("effective_training_fraction", "effective", 100, "0.0'%'"),
         new("failures", "failures", 1, "0"),
         new("checkpoint_interval_s", "ckpt every s", 1, "0"),
@@ -37,5 +39,5 @@ public sealed class TrainingStudy : Study
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results) => Columns;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results) => ["wall_days", "mfu_run"];
+    public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results) => ["wall_days", "mfu_run", "step_s", "step_communication_s"];
 }
