@@ -84,7 +84,6 @@ public static class LifecycleModel
 
     private static void BookTraining(CostLedger ledger, TrainingResult training, CostModel cost)
     {
-        int accelerators = training.Job.Plan.Accelerators;
         double tdp = training.Job.Accelerator.TdpWatts ?? 0;
         foreach (TrainingSegment s in training.Segments)
         {
@@ -94,7 +93,7 @@ public static class LifecycleModel
             {
                 long dayEnd = ((t / (86_400 * SimTime.NanosPerSecond)) + 1) * 86_400 * SimTime.NanosPerSecond;
                 long end = Math.Min(s.End, dayEnd);
-                double hours = accelerators * SimTime.ToSeconds(end - t) / 3600;
+                double hours = s.Accelerators * SimTime.ToSeconds(end - t) / 3600;
                 double day = SimTime.ToSeconds(t) / 86_400;
                 ledger.Book(Math.Min(ledger.Buckets - 1, (int)day), LedgerAccount.Training, hours, cost.CostAtDraw(day, hours, tdp, draw));
                 t = end;

@@ -19,6 +19,19 @@ public sealed record TrainingJob
     /// <summary>Arithmetic precision of the matrix multiplies (BF16 or FP8).</summary>
     public Precision Precision { get; init; } = Precision.BF16;
 
+    /// <summary>Stages with their own tokens, batch, sequence length or data-parallel degree; empty for a run of one shape.</summary>
+    public IReadOnlyList<TrainingStage> Stages { get; init; } = [];
+
+    /// <summary>The job of each stage (the job itself when it has none).</summary>
+    public IReadOnlyList<TrainingJob> StageJobs() => Stages.Count == 0 ? [this] : Stages.Select(s => this with
+    {
+        Stages = [],
+        Tokens = s.Tokens,
+        GlobalBatchTokens = s.GlobalBatchTokens ?? GlobalBatchTokens,
+        SequenceLength = s.SequenceLength ?? SequenceLength,
+        Plan = Plan with { DataParallel = s.DataParallel ?? Plan.DataParallel, ContextParallel = s.ContextParallel ?? Plan.ContextParallel },
+    }).ToList();
+
     /// <summary>Multi-token-prediction modules (DeepSeek-V3): each adds one transformer block, a 2h×h projection and the output head.</summary>
     public int MultiTokenPredictionDepth { get; init; }
 
@@ -59,6 +72,21 @@ public sealed record TrainingJob
     /// <summary>Checks the job's shape; throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public TrainingJob Validated()
     {
+        if (Stages.Count > 0)
+        {
+            for (int i = 0; i < Stages.Count; i++)
+            {
+                try
+                {
+                    StageJobs()[i].Validated();
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"stage {i + 1}: {e.Message}", e);
+                }
+            }
+        }
+
         ParallelismPlan p = Plan;
         if (Tokens <= 0 || GlobalBatchTokens <= 0 || SequenceLength <= 0)
         {

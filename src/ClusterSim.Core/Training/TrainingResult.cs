@@ -21,7 +21,14 @@ public sealed record TrainingResult : ISimulationResult
 
     public double WallSeconds { get; init; }
     public double WallDays => WallSeconds / 86_400;
-    public double AcceleratorHours => Job.Plan.Accelerators * WallSeconds / 3600;
+
+    /// <summary>The step of each stage, in order (one for a run of one shape); <see cref="Step"/> is the stage with the most tokens.</summary>
+    public IReadOnlyList<StepBreakdown> StageSteps { get; init; } = [];
+
+    /// <summary>Model FLOPs of the whole run, every stage's steps counted.</summary>
+    public double ModelFlops { get; init; }
+
+    public double AcceleratorHours => Segments.Sum(s => s.AcceleratorHours);
     public long Failures => FailuresByCause.Sum();
 
     /// <summary>Seconds booked to a phase.</summary>
@@ -31,7 +38,7 @@ public sealed record TrainingResult : ISimulationResult
     public double EffectiveTrainingFraction => PhaseSeconds(TrainingPhase.Training) / WallSeconds;
 
     /// <summary>Model FLOPs of the whole run over what the accelerators could have done in its wall time.</summary>
-    public double RunMfu => Step.ModelFlops * Job.Steps / (Job.Plan.Accelerators * Step.PeakFlopsPerAccelerator * WallSeconds);
+    public double RunMfu => ModelFlops / (AcceleratorHours * 3600 * Step.PeakFlopsPerAccelerator);
 
     public double CostUsd => AcceleratorHours * Job.EffectivePricePerHour;
 
@@ -44,7 +51,7 @@ public sealed record TrainingResult : ISimulationResult
         get
         {
             double tdp = Job.Accelerator.TdpWatts ?? 0;
-            double restartHours = Job.Plan.Accelerators * PhaseSeconds(TrainingPhase.Restart) / 3600;
+            double restartHours = Segments.Where(s => s.Phase == TrainingPhase.Restart).Sum(s => s.AcceleratorHours);
             return AcceleratorPower.Kwh(tdp, AcceleratorHours - restartHours, Job.PowerFraction, Job.Pue)
                 + AcceleratorPower.Kwh(tdp, restartHours, AcceleratorPower.IdleFraction, Job.Pue);
         }
@@ -70,10 +77,45 @@ public sealed record TrainingResult : ISimulationResult
         }
     }
 
+    /// <summary>The stages' results laid end to end as one run of <paramref name="job"/>.</summary>
+    internal static TrainingResult Concatenate(TrainingJob job, IReadOnlyList<TrainingResult> stages)
+    {
+        var segments = new List<TrainingSegment>();
+        long offset = 0;
+        for (int i = 0; i < stages.Count; i++)
+        {
+            foreach (TrainingSegment s in stages[i].Segments)
+            {
+                segments.Add(new TrainingSegment(s.Start + offset, s.End + offset, s.Phase, s.Accelerators, i));
+            }
+
+            offset += stages[i].Segments.Count == 0 ? 0 : stages[i].Segments[^1].End;
+        }
+
+        TrainingResult main = stages.MaxBy(r => r.Job.Tokens)!;
+        return new TrainingResult
+        {
+            Job = job,
+            Step = main.Step,
+            StageSteps = stages.Select(r => r.Step).ToList(),
+            ModelFlops = stages.Sum(r => r.ModelFlops),
+            Memory = stages.MaxBy(r => r.Memory.TotalBytes / r.Memory.CapacityBytes)!.Memory,
+            Segments = segments,
+            FailuresByCause = Enumerable.Range(0, main.FailuresByCause.Count).Select(c => stages.Sum(r => r.FailuresByCause[c])).ToList(),
+            Checkpoints = stages.Sum(r => r.Checkpoints),
+            PlannedInterruptions = stages.Sum(r => r.PlannedInterruptions),
+            CheckpointIntervalSeconds = main.CheckpointIntervalSeconds,
+            EventsFired = stages.Sum(r => r.EventsFired),
+            WallSeconds = SimTime.ToSeconds(offset),
+        };
+    }
+
     internal static TrainingResult From(TrainingJob job, StepBreakdown step, TrainingMemory memory, IReadOnlyList<TrainingSegment> segments, long[] causes, long checkpoints, long planned, double interval, long events) => new()
     {
         Job = job,
         Step = step,
+        StageSteps = [step],
+        ModelFlops = step.ModelFlops * job.Steps,
         Memory = memory,
         Segments = segments,
         FailuresByCause = causes,
@@ -103,7 +145,7 @@ public sealed record TrainingResult : ISimulationResult
         ("step_data_parallel_s", Step.DataParallelSeconds),
         ("step_expert_parallel_s", Step.ExpertParallelSeconds),
         ("step_bubble_s", Step.PipelineBubbleSeconds),
-        ("steps", Job.Steps),
+        ("steps", Job.StageJobs().Sum(j => j.Steps)),
         ("effective_training_fraction", EffectiveTrainingFraction),
         ("failures", Failures),
         ("planned_interruptions", PlannedInterruptions),

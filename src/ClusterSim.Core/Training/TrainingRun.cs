@@ -69,6 +69,22 @@ public sealed class TrainingRun : IEventHandler
         _plannedPeriod = job.Failures.Enabled && job.Failures.PlannedPerDay > 0 ? SimTime.FromSeconds(86_400 / job.Failures.PlannedPerDay) : 0;
     }
 
+    /// <summary>
+    /// Runs <paramref name="job"/> to its last token, stage by stage when it has stages: each stage on its own clock and
+    /// random streams (derived from <paramref name="seed"/> and the stage), the stages' timelines laid end to end.
+    /// </summary>
+    public static TrainingResult RunStages(TrainingJob job, long seed)
+    {
+        IReadOnlyList<TrainingJob> stages = job.StageJobs();
+        if (job.Stages.Count == 0)
+        {
+            return new TrainingRun(job, seed).Run();
+        }
+
+        var results = stages.Select((stage, i) => new TrainingRun(stage, unchecked((seed * 1_000_003) + i + 1)).Run()).ToList();
+        return TrainingResult.Concatenate(job, results);
+    }
+
     /// <summary>The step model's breakdown of one step.</summary>
     public StepBreakdown Step { get; }
 
@@ -214,7 +230,7 @@ public sealed class TrainingRun : IEventHandler
     {
         if (now > _segmentStart)
         {
-            _segments.Add(new TrainingSegment(_segmentStart, now, _phase));
+            _segments.Add(new TrainingSegment(_segmentStart, now, _phase, _job.Plan.Accelerators));
             if (_phase == TrainingPhase.Training)
             {
                 _work += now - _segmentStart;

@@ -23,13 +23,12 @@ public static class TrainingTimeline
         int n = (int)Math.Ceiling(wall / (double)bucket);
         string[] names = ["compute", "communication", "bubble", "checkpoint", "restart", "lost"];
         var columns = names.Select(_ => new double[n]).ToArray();
-        StepBreakdown step = result.Step;
-        double[] trainingSplit =
-        [
+        double[][] splits = result.StageSteps.Select(step => new[]
+        {
             (step.ComputeSeconds + step.MemoryBoundSeconds) / step.StepSeconds,
             step.CommunicationSeconds / step.StepSeconds,
             (step.PipelineBubbleSeconds + step.OverheadSeconds) / step.StepSeconds,
-        ];
+        }).ToArray();
 
         foreach (TrainingSegment s in result.Segments)
         {
@@ -44,7 +43,7 @@ public static class TrainingTimeline
                     case TrainingPhase.Training:
                         for (int k = 0; k < 3; k++)
                         {
-                            columns[k][i] += share * trainingSplit[k];
+                            columns[k][i] += share * splits[s.Stage][k];
                         }
 
                         break;

@@ -21,6 +21,15 @@ internal static class ResolvedSections
         t.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {F(j.Tokens)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  global_batch_tokens: {F(j.GlobalBatchTokens)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  sequence_length: {j.SequenceLength}");
+        if (j.Stages.Count > 0)
+        {
+            t.AppendLine("  stages:");
+            foreach (TrainingJob s in j.StageJobs())
+            {
+                t.AppendLine(CultureInfo.InvariantCulture, $"    - {{ tokens: {F(s.Tokens)}, global_batch_tokens: {F(s.GlobalBatchTokens)}, sequence_length: {s.SequenceLength}, data: {s.Plan.DataParallel}, context: {s.Plan.ContextParallel} }}");
+            }
+        }
+
         t.AppendLine(CultureInfo.InvariantCulture, $"  precision: {TrainingSection.Precisions.First(s => s.Value == j.Precision).Key}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  attention: {TrainingSection.AttentionKernels.First(s => s.Value == j.Attention).Key}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  mtp_depth: {j.MultiTokenPredictionDepth}");

@@ -29,7 +29,7 @@ internal static class TrainingSection
 
     /// <summary>The keys a job reads besides <c>hardware</c>; a caller adds its own and validates the mapping with all of them.</summary>
     public static readonly string[] JobKeys =
-        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "attention", "mtp_depth", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
+        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "attention", "mtp_depth", "stages", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
 
     /// <summary>The job, or null when the section is absent or has problems (reported to <paramref name="r"/>).</summary>
     public static TrainingJob? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, ISet<string> calibrations)
@@ -37,6 +37,49 @@ internal static class TrainingSection
         const string path = "training";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, path), path, [.. JobKeys, "hardware"]);
         return node is null ? null : ReadJob(r, node, path, catalog, chip: null, calibrations);
+    }
+
+    /// <summary>The stages listed under <c>stages:</c> (a batch-size ramp, a long-context extension, a change of scale).</summary>
+    private static List<TrainingStage> ReadStages(YamlReader r, YamlMappingNode node, string path)
+    {
+        var stages = new List<TrainingStage>();
+        YamlNode? list = YamlReader.Child(node, "stages");
+        if (list is null)
+        {
+            return stages;
+        }
+
+        if (list is not YamlSequenceNode sequence || sequence.Children.Count == 0)
+        {
+            r.Problem(list, $"{path}.stages", "expected a list of stages, each { tokens, global_batch_tokens, sequence_length, data, context }");
+            return stages;
+        }
+
+        for (int i = 0; i < sequence.Children.Count; i++)
+        {
+            string sp = $"{path}.stages[{i + 1}]";
+            YamlMappingNode? stage = r.Mapping(sequence.Children[i], sp, "tokens", "global_batch_tokens", "sequence_length", "data", "context");
+            if (stage is null)
+            {
+                continue;
+            }
+
+            if (YamlReader.Child(stage, "tokens") is null)
+            {
+                r.Problem(stage, $"{sp}.tokens", "is required (tokens trained in this stage)");
+            }
+
+            stages.Add(new TrainingStage
+            {
+                Tokens = r.Number(stage, "tokens", sp, 1, 0, exclusiveMin: true),
+                GlobalBatchTokens = YamlReader.Child(stage, "global_batch_tokens") is null ? null : r.Number(stage, "global_batch_tokens", sp, 1, 1),
+                SequenceLength = YamlReader.Child(stage, "sequence_length") is null ? null : r.Integer(stage, "sequence_length", sp, 1, 1, 10_000_000),
+                DataParallel = YamlReader.Child(stage, "data") is null ? null : r.Integer(stage, "data", sp, 1, 1, 1_000_000),
+                ContextParallel = YamlReader.Child(stage, "context") is null ? null : r.Integer(stage, "context", sp, 1, 1, 1024),
+            });
+        }
+
+        return stages;
     }
 
     /// <summary>
@@ -144,9 +187,24 @@ internal static class TrainingSection
             PowerFraction = r.Number(node, "power_fraction", path, 0.8, 0, 1, exclusiveMin: true),
             ExpertRouting = model is null ? null : MoeSection.Read(r, node, model, $"{path}.moe"),
         };
-        if (YamlReader.Child(node, "tokens") is null)
+        IReadOnlyList<TrainingStage> stages = ReadStages(r, node, path);
+        if (stages.Count > 0)
         {
-            r.Problem(node, $"{path}.tokens", "is required (tokens to train on, e.g. 15.6e12)");
+            double total = stages.Sum(s => s.Tokens);
+            if (YamlReader.Child(node, "tokens") is { } tokens && Math.Abs(job.Tokens - total) > 1e-9 * total)
+            {
+                r.Problem(tokens, $"{path}.tokens", $"{job.Tokens:G6} tokens do not match the stages' sum of {total:G6}; give one or the other");
+            }
+
+            job = job with { Stages = stages, Tokens = total };
+            if (onPool)
+            {
+                r.Problem(YamlReader.Child(node, "stages"), $"{path}.stages", "a cluster job runs one shape; stages are for a training section of its own");
+            }
+        }
+        else if (YamlReader.Child(node, "tokens") is null)
+        {
+            r.Problem(node, $"{path}.tokens", "is required (tokens to train on, e.g. 15.6e12), or stages with their tokens");
         }
 
         if (model is null || chip is null || r.Problems.Count > 0)

@@ -67,7 +67,7 @@ public sealed class LifecycleStudy : Study
         LifecycleSpec spec = point.Lifecycle ?? throw new ArgumentException("the point has no lifecycle section");
         TrainingJob? job = point.Training;
         ServingPoint serving = point.Serving!;
-        TrainingResult? training = job is null ? null : new TrainingRun(job, seed).Run();
+        TrainingResult? training = job is null ? null : TrainingRun.RunStages(job, seed);
         (double tokensPerSecond, double utilisation) = CellCapacity.Measure(serving, spec.CellReplicas, seed);
         ServingDeployment deployment = serving.Replicas[0].Deployment;
         // The training bill uses the job's own price (when it names one) and always its PUE, so its energy is the run's own figure.

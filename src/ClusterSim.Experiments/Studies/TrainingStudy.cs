@@ -33,7 +33,7 @@ public sealed class TrainingStudy : Study
     public override StudyKind Kind => StudyKind.Training;
 
     /// <inheritdoc/>
-    public override ISimulationResult Run(ExperimentPoint point, double rate, long seed, IProgress<double>? share) => new TrainingRun(point.Training!, seed).Run();
+    public override ISimulationResult Run(ExperimentPoint point, double rate, long seed, IProgress<double>? share) => TrainingRun.RunStages(point.Training!, seed);
 
     /// <inheritdoc/>
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results) => Columns;

@@ -29,6 +29,20 @@ public class TrainingSectionTests
     }
 
     [Fact]
+    public void Stages_set_the_tokens_and_a_mismatch_is_located()
+    {
+        string staged = Valid.Replace("tokens: 1e11", "stages:\n    - { tokens: 2e10, global_batch_tokens: 2097152 }\n    - { tokens: 8e10 }");
+        TrainingJob job = ExperimentLoader.Parse(staged, "t.yaml").Points[0].Training!;
+        Assert.Equal(1e11, job.Tokens);
+        Assert.Equal(2097152, job.StageJobs()[0].GlobalBatchTokens);
+        Assert.Equal(4194304, job.StageJobs()[1].GlobalBatchTokens);
+
+        string both = staged.Replace("stages:", "tokens: 5e10\n  stages:");
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(both, "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "training.tokens" && p.Message.Contains("do not match the stages", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Hardware_without_a_training_fit_is_run_with_a_written_warning()
     {
         Experiment experiment = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "MI300X"), "t.yaml");
