@@ -55,9 +55,9 @@ public class TrainingSectionTests
     [Fact]
     public void A_link_the_plan_needs_and_the_catalog_lacks_is_an_error()
     {
-        // TPU v4's catalog row has no ICI bandwidth: a plan over more than one chip cannot be timed without it.
-        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Valid.Replace("H100-SXM", "TPU-v4").Replace("tensor: 8", "tensor: 1"), "t.yaml"));
-        Assert.Contains(e.Problems, p => p.Message.Contains("TPU-v4' has no scale_up_gb_s", StringComparison.Ordinal));
+        // TPU v6e has no scale-out figure: a plan over more than its 256-chip pod cannot be timed without one.
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Valid.Replace("H100-SXM", "TPU-v6e").Replace("tensor: 8, data: 16", "tensor: 1, data: 512"), "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Message.Contains("TPU-v6e' has no scale_out_gb_s", StringComparison.Ordinal));
     }
 
     [Fact]
