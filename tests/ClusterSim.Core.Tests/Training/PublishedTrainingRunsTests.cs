@@ -59,22 +59,53 @@ public class PublishedTrainingRunsTests(ITestOutputHelper output)
         // Each fitted row's matmul efficiency, found by bisection on that row alone, is the one the shipped calibration holds.
         foreach (PublishedTrainingRun row in PublishedTrainingRuns.All.Where(r => r.Fitted))
         {
-            double low = 0.2, high = 1;
-            for (int i = 0; i < 40; i++)
-            {
-                double mid = (low + high) / 2;
-                var trial = row with { Job = row.Job with { Efficiency = row.Job.Efficiency with { Matmul = mid } } };
-                // Throughput rises with matmul efficiency; hours, days and energy fall.
-                bool tooSlow = row.Metric is PublishedMetric.GpuHours or PublishedMetric.WallDays or PublishedMetric.GpuEnergyMwh
-                    ? Predict(trial) > row.Published
-                    : Predict(trial) < row.Published;
-                (low, high) = tooSlow ? (mid, high) : (low, mid);
-            }
-
+            double low = FitMatmul(row);
             double shipped = TrainingCalibrations.For(row.Job.Accelerator, row.Job.Precision).Efficiency.Matmul;
             output.WriteLine($"{row.Name}: fitted matmul {low:0.0000}, shipped {shipped}");
             Assert.Equal(low, shipped, 0.001);
         }
+    }
+
+    [Fact]
+    public void Any_A100_row_taken_as_the_fit_predicts_the_others()
+    {
+        // Fit the A100 matmul efficiency on each held-out A100 throughput row in turn and score the rest: the choice of
+        // fit row must not matter much if the other terms carry the physics.
+        var rows = PublishedTrainingRuns.All
+            .Where(r => r.Job.Accelerator.Id.StartsWith("A100", StringComparison.Ordinal) && r.KnownMiss is null && r.Metric == PublishedMetric.HardwareTflopsPerGpu)
+            .ToList();
+        var medians = new List<double>();
+        foreach (PublishedTrainingRun fit in rows)
+        {
+            double matmul = FitMatmul(fit);
+            var errors = rows.Where(r => r != fit)
+                .Select(r => Math.Abs((Predict(r with { Job = r.Job with { Efficiency = r.Job.Efficiency with { Matmul = matmul } } }) / r.Published) - 1))
+                .Order().ToList();
+            double median = errors[errors.Count / 2];
+            medians.Add(median);
+            output.WriteLine($"fit on {fit.Name}: matmul {matmul:0.000}, median |error| on the other {errors.Count} rows {median:P1}, worst {errors[^1]:P1}");
+        }
+
+        // Measured: 1.5-3.9 % for eight of the nine choices; fitting on 18.4B (TP 8 at hidden 6,144, where the
+        // tensor-parallel all-reduce is a quarter of the step) gives 12.6 %.
+        Assert.All(medians, m => Assert.True(m < 0.15, $"median error {m:P1}"));
+        Assert.True(medians.Order().ElementAt(medians.Count / 2) < 0.05);
+    }
+
+    private static double FitMatmul(PublishedTrainingRun row)
+    {
+        double low = 0.2, high = 1;
+        for (int i = 0; i < 40; i++)
+        {
+            double mid = (low + high) / 2;
+            var trial = row with { Job = row.Job with { Efficiency = row.Job.Efficiency with { Matmul = mid } } };
+            bool tooSlow = row.Metric is PublishedMetric.GpuHours or PublishedMetric.WallDays or PublishedMetric.GpuEnergyMwh
+                ? Predict(trial) > row.Published
+                : Predict(trial) < row.Published;
+            (low, high) = tooSlow ? (mid, high) : (low, mid);
+        }
+
+        return low;
     }
 
     [Fact]
