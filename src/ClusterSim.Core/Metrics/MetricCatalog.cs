@@ -107,7 +107,7 @@ public static class MetricCatalog
         new("lost_accelerator_hours", "accelerator-hours of training lost to preemption and failure", "hours"),
     ];
 
-    /// <summary>Per-workload keys of a shared cluster: <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>.</summary>
+    /// <summary>Per-workload keys: a shared cluster's <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>; a comparison's <c>choice.NAME.*</c>.</summary>
     private static readonly Dictionary<string, Dictionary<string, (string Readable, string Unit)>> Workloads = new(StringComparer.Ordinal)
     {
         ["pool"] = new(StringComparer.Ordinal) { ["utilisation"] = ("share of the pool's accelerator-hours held", "share") },
@@ -123,6 +123,17 @@ public static class MetricCatalog
             ["lost_accelerator_hours"] = ("accelerator-hours lost to preemption and failure", "hours"),
             ["restart_hours"] = ("hours spent restarting", "hours"),
             ["cost_usd"] = ("cost", "USD"),
+        },
+        ["choice"] = new(StringComparer.Ordinal)
+        {
+            ["cost_per_mtok"] = ("cost per million output tokens answered", "USD"),
+            ["quality"] = ("accuracy delivered", "share"),
+            ["upfront_usd"] = ("up-front cost (teacher tokens, training, fixed)", "USD"),
+            ["payback_days"] = ("days of serving to repay the up-front cost", "days"),
+            ["serving_usd_per_day"] = ("serving cost per day", "USD"),
+            ["total_usd"] = ("up-front plus serving cost over the horizon", "USD"),
+            ["replica_tok_s"] = ("output tokens/s per replica at the SLO", "tokens/s"),
+            ["training_days"] = ("days of its own training run", "days"),
         },
         ["deployment"] = new(StringComparer.Ordinal)
         {

@@ -104,7 +104,7 @@ public static class ExperimentLoader
 
         var reader = new YamlReader(file, recorder);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "cluster", "outputs", "sweep");
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "cluster", "choices", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
         if (name.IndexOfAny(['/', '\\', '\n', '\r', '\0']) >= 0 || name is "." or ".." || name.Trim().Length == 0)
         {
@@ -329,7 +329,24 @@ public static class ExperimentLoader
             calibrations.Add($"warning: {training.Accelerator.Id}: no TDP in the catalog (tdp_w), so the run's energy is booked as 0 kWh; give it in a hardware CSV");
         }
 
-        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null, calibrations) : null;
+        bool hasChoices = YamlReader.Child(root, "choices") is not null;
+        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null || hasChoices, calibrations) : null;
+        if (hasChoices)
+        {
+            foreach (string other in new[] { "training", "lifecycle", "industry", "test_time" }.Where(k => YamlReader.Child(root, k) is not null))
+            {
+                r.Problem(YamlReader.Child(root, other), other, "a 'choices' comparison serves the 'serving' section's traffic; a candidate's own training goes under choices.candidates.NAME.training");
+            }
+
+            if (!hasServing)
+            {
+                r.Problem(root, "serving", "a 'choices' comparison needs a 'serving' section: the baseline deployment, with 'workload' and 'slo'");
+            }
+
+            ChoicesSpec? choices = ChoicesSection.Read(r, root, serving, catalog, calibrations);
+            return choices is null || serving is null || r.Problems.Count > 0 ? null : new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Choices = choices };
+        }
+
         LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator);
         YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");
         if (lifecycleNode is not null && !hasServing)

@@ -24,6 +24,9 @@ public sealed record ExperimentPoint
     /// <summary>A shared cluster of pools, training jobs and serving deployments, or null.</summary>
     public ClusterSpec? Cluster { get; init; }
 
+    /// <summary>Alternatives for the service in <see cref="Serving"/>, compared at its traffic, or null.</summary>
+    public ChoicesSpec? Choices { get; init; }
+
     /// <summary>What this point runs, as its sections decide.</summary>
     public Study Study => Study.Of(this);
 }

@@ -13,7 +13,7 @@ internal sealed class SchemaRecorder
     private readonly HashSet<string> _mappings = [];
 
     /// <summary>Maps of entries the user names (pools, jobs, deployments, placements): their entries share one schema, written as <c>*</c>.</summary>
-    private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements"];
+    private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements", "choices.candidates"];
 
     public void Mapping(string path, IEnumerable<string> keys)
     {

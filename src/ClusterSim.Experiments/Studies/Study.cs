@@ -44,6 +44,7 @@ public abstract class Study
     /// <summary>The study a point runs, decided by the sections it has.</summary>
     public static Study Of(ExperimentPoint point) =>
         point.Cluster is not null ? ClusterStudy.Instance
+        : point.Choices is not null ? ChoicesStudy.Instance
         : point.Industry is not null ? IndustryStudy.Instance
         : point.Lifecycle is not null ? (point.Training is null ? FleetStudy.Instance : LifecycleStudy.Instance)
         : point.Training is not null ? TrainingStudy.Instance

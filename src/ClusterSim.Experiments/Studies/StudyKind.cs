@@ -20,4 +20,7 @@ public enum StudyKind
 
     /// <summary>Training jobs and serving deployments sharing the pools of one cluster.</summary>
     Cluster,
+
+    /// <summary>Alternatives for one service (distilled, quantised, fine-tuned, cascaded) at the same traffic and SLO.</summary>
+    Choices,
 }
