@@ -51,7 +51,7 @@ public static class ExperimentLoader
     public static string JsonSchema()
     {
         var recorder = new SchemaRecorder();
-        foreach (string example in new[] { SchemaExample.Text, SchemaExample.ClusterText })
+        foreach (string example in new[] { SchemaExample.Text, SchemaExample.ClusterText, SchemaExample.ChoicesText })
         {
             try
             {

@@ -57,6 +57,29 @@ internal static class SchemaExample
             seed: { min: 1, max: 2 }
         """;
 
+    /// <summary>A comparison of alternatives for one service, which replaces training and lifecycle.</summary>
+    public const string ChoicesText = """
+        name: schema-choices
+        serving: { model: llama-3.1-8b, hardware: H100-SXM }
+        workload: { prompt_tokens: { kind: fixed, mean: 100 }, output_tokens: { kind: fixed, mean: 100 } }
+        slo: { ttft_s: 1 }
+        choices:
+          baseline: { name: base, quality: 0.7, price_per_hour: 2 }
+          demand: { output_tokens_per_day: 1e9 }
+          horizon_days: 365
+          headroom: 0.2
+          cell_replicas: 2
+          candidates:
+            other:
+              serving: { model: llama-3.1-8b, hardware: H100-SXM }
+              price_per_hour: 2
+              quality: 0.6
+              upfront_usd: 0
+              distillation: { teacher_tokens: 1e9 }
+              cascade: { share: 0.5, quality: 0.6 }
+              training: { model: llama-3.1-8b, hardware: H100-SXM, tokens: 1e9 }
+        """;
+
     /// <summary>A shared cluster, which stands alone (its jobs and deployments replace the other sections).</summary>
     public const string ClusterText = """
         name: schema-cluster
