@@ -25,7 +25,7 @@ internal static class SummaryTable
         headers.AddRange(columns.Select(c => c.Header));
         var rows = results.Select(r =>
         {
-            var cells = new List<string> { Markup.Escape(SweepPlan.Label(r.Point.Parameters)) };
+            var cells = new List<string> { Markup.Escape(r.Point.Label) };
             if (serving)
             {
                 cells.Add(Format(r.ArrivalRate, "0.0"));
@@ -74,7 +74,7 @@ internal static class SummaryTable
         if (study.CheapestBy(results) is { } cost && results.Count > 1)
         {
             PointResult cheapest = results.Where(r => double.IsFinite(r.Metric(cost).Mean)).MinBy(r => r.Metric(cost).Mean) ?? results[0];
-            AnsiConsole.MarkupLine($"cheapest: [bold]{Markup.Escape(SweepPlan.Label(cheapest.Point.Parameters))}[/] at ${Format(cheapest.Metric(cost).Mean, "0.000")} per million output tokens");
+            AnsiConsole.MarkupLine($"cheapest: [bold]{Markup.Escape(cheapest.Point.Label)}[/] at ${Format(cheapest.Metric(cost).Mean, "0.000")} per million output tokens");
         }
     }
 

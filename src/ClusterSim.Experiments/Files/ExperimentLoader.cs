@@ -166,7 +166,7 @@ public static class ExperimentLoader
 
             if (point is not null)
             {
-                points.Add(point);
+                points.Add(sweep.Labels is { } labels ? point with { Name = labels[i] } : point);
             }
         }
 

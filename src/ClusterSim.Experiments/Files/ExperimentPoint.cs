@@ -14,6 +14,12 @@ public sealed record ExperimentPoint
     /// <summary>Swept parameter values of this point (path → value), in sweep order.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; }
 
+    /// <summary>The point's name from the sweep's <c>labels</c>, or null.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>How tables, charts and findings name the point: its label, or its swept values.</summary>
+    public string Label => Name ?? Sweeps.SweepPlan.Label(Parameters);
+
     public ServingPoint? Serving { get; init; }
     public TrainingJob? Training { get; init; }
     public LifecycleSpec? Lifecycle { get; init; }

@@ -8,6 +8,9 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>The <c>sweep:</c> section: a mode, the swept paths with their lists or ranges, and a sample count for sampled modes.</summary>
 internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<SweepParameter> Parameters)
 {
+    /// <summary>A human name for each point of a zip sweep (<c>labels:</c>), or null to name points by their values.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
     private static readonly Dictionary<string, SweepMode> Modes = new()
     {
         ["grid"] = SweepMode.Grid,
@@ -20,7 +23,7 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
 
     public static SweepSection Read(YamlReader reader, YamlMappingNode root)
     {
-        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "samples", "parameters");
+        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "samples", "parameters", "labels");
         SweepMode mode = reader.Choice(sweep, "mode", "sweep", SweepMode.Grid, Modes);
         bool sampled = mode is SweepMode.Random or SweepMode.LatinHypercube;
         int samples = reader.Integer(sweep, "samples", "sweep", sampled ? 10 : 0, 1, 100_000);
@@ -72,7 +75,25 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
             reader.Problem(sweep, "sweep.parameters", "a zip sweep needs lists of equal length");
         }
 
-        return new SweepSection(mode, samples, parameters);
+        List<string>? labels = null;
+        if (YamlReader.Child(sweep, "labels") is { } labelNode)
+        {
+            int points = parameters.Count == 0 ? 0 : parameters[0].Values?.Count ?? 0;
+            if (mode != SweepMode.Zip || labelNode is not YamlSequenceNode names || names.Children.Count != points || !names.Children.All(c => c is YamlScalarNode))
+            {
+                reader.Problem(labelNode, "sweep.labels", $"expected a list of {points} names, one per point of a zip sweep (mode: zip)");
+            }
+            else
+            {
+                labels = [.. names.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty)];
+                if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Count || labels.Any(string.IsNullOrWhiteSpace))
+                {
+                    reader.Problem(labelNode, "sweep.labels", "each point needs its own non-empty name");
+                }
+            }
+        }
+
+        return new SweepSection(mode, samples, parameters) { Labels = labels };
     }
 
     /// <summary>The section as YAML, for the resolved experiment.</summary>
@@ -97,6 +118,11 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
                 ? $"[{string.Join(", ", values)}]"
                 : string.Create(CultureInfo.InvariantCulture, $"{{ min: {p.Min:G6}, max: {p.Max:G6}, log: {(p.Log ? "true" : "false")}, integer: {(p.Integer ? "true" : "false")} }}");
             text.AppendLine(CultureInfo.InvariantCulture, $"    {p.Path}: {value}");
+        }
+
+        if (Labels is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  labels: [{string.Join(", ", Labels)}]");
         }
 
         return text.ToString();

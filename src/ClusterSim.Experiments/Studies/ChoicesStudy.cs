@@ -94,7 +94,7 @@ public sealed class ChoicesStudy : Study
     {
         foreach (PointResult r in results)
         {
-            string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({Sweeps.SweepPlan.Label(r.Point.Parameters)})";
+            string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({r.Point.Label})";
             string[] names = [.. Names([r])];
             double baseCost = r.Metric($"choice.{names[0]}.cost_per_mtok").Mean;
             double baseQuality = r.Metric($"choice.{names[0]}.quality").Mean;

@@ -44,7 +44,7 @@ public sealed class LifecycleStudy : Study
         foreach (PointResult r in results)
         {
             MetricSummary days = r.Metric("crossover_days_after_launch");
-            string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({Sweeps.SweepPlan.Label(r.Point.Parameters)})";
+            string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({r.Point.Label})";
             if (!double.IsFinite(days.Mean))
             {
                 yield return $"inference does not overtake training within the horizon{where}";

@@ -62,7 +62,7 @@ public static class HtmlReport
         html.Append("<h2>Summary</h2>\n<p class=\"meta\">Mean ± half-width of the 95 % Student-t interval over replications.</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th>");
         foreach (PointResult r in results)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<th>{E(SweepPlan.Label(r.Point.Parameters))}</th>");
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(r.Point.Label)}</th>");
         }
 
         html.Append("</tr></thead>\n<tbody>\n");

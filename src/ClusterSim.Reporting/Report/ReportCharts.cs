@@ -356,9 +356,9 @@ public static class ReportCharts
         if (parameters > 1 && !(numeric && x.Zip(x.Skip(1)).All(p => p.Second > p.First)))
         {
             numeric = false;
-            labels = [.. results.Select(r => string.Join(" / ", r.Point.Parameters.Select(p => p.Value)))];
+            labels = [.. results.Select(r => r.Point.Name ?? string.Join(" / ", r.Point.Parameters.Select(p => p.Value)))];
             by = "sweep point";
-            parameter = string.Join(" / ", SweepPlan.ShortNames(first.Parameters));
+            parameter = first.Name is null ? string.Join(" / ", SweepPlan.ShortNames(first.Parameters)) : "configuration";
         }
 
         foreach (string metric in metrics)
