@@ -22,6 +22,14 @@ public static class CellCapacity
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
     public static (double TokensPerSecond, double Utilisation) Measure(ServingPoint serving, int cellReplicas, long seed)
     {
+        (double tokens, double utilisation, _) = MeasureRun(serving, cellReplicas, seed);
+        return (tokens, utilisation);
+    }
+
+    /// <summary>As <see cref="Measure"/>, with the cell's run at that load (its latency distributions, say).</summary>
+    /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
+    public static (double TokensPerSecond, double Utilisation, ServingResult Run) MeasureRun(ServingPoint serving, int cellReplicas, long seed)
+    {
         ReplicaGroup group = serving.Replicas[0] with { Count = cellReplicas };
         ServingPoint cell = serving with { Replicas = [group], Arrival = serving.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 } };
         double saturation = SaturationFinder.Measure(cell, seed);
@@ -47,7 +55,7 @@ public static class CellCapacity
             }
         }
 
-        return (best.OutputTokensPerSecond / cellReplicas, best.Utilisation);
+        return (best.OutputTokensPerSecond / cellReplicas, best.Utilisation, best);
     }
 
     private static ServingResult? Attempt(ServingPoint cell, double rate, long seed)
