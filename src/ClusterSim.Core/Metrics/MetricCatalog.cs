@@ -104,6 +104,7 @@ public static class MetricCatalog
         new("cost_per_mtok", "whole cluster's cost (idle included) per million output tokens served", "USD"),
         new("job_preemptions", "training jobs preempted by serving", "preemptions"),
         new("job_failures", "training job failures (restarts from the last checkpoint)", "failures"),
+        new("cloud_fleet_accelerators", "cloud accelerators for the whole user population", "accelerators"),
         new("lost_accelerator_hours", "accelerator-hours of training lost to preemption and failure", "hours"),
     ];
 
@@ -134,6 +135,15 @@ public static class MetricCatalog
             ["total_usd"] = ("up-front plus serving cost over the horizon", "USD"),
             ["replica_tok_s"] = ("output tokens/s per replica at the SLO", "tokens/s"),
             ["training_days"] = ("days of its own training run", "days"),
+        },
+        ["mode"] = new(StringComparer.Ordinal)
+        {
+            ["ttft_p50_s"] = ("median time to first token (network included)", "s"),
+            ["ttft_p95_s"] = ("95th-percentile time to first token (network included)", "s"),
+            ["tokens_per_s"] = ("median streaming rate a user sees", "tokens/s"),
+            ["usd_per_user_month"] = ("cost per user per month", "USD"),
+            ["lost_share"] = ("share of requests unanswered (offline)", "share"),
+            ["quality"] = ("accuracy delivered", "share"),
         },
         ["deployment"] = new(StringComparer.Ordinal)
         {

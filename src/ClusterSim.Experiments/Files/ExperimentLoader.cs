@@ -51,7 +51,7 @@ public static class ExperimentLoader
     public static string JsonSchema()
     {
         var recorder = new SchemaRecorder();
-        foreach (string example in new[] { SchemaExample.Text, SchemaExample.ClusterText, SchemaExample.ChoicesText })
+        foreach (string example in new[] { SchemaExample.Text, SchemaExample.ClusterText, SchemaExample.ChoicesText, SchemaExample.EdgeText })
         {
             try
             {
@@ -104,7 +104,7 @@ public static class ExperimentLoader
 
         var reader = new YamlReader(file, recorder);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "cluster", "choices", "outputs", "sweep");
+        reader.Mapping(root, string.Empty, "name", "description", "seed", "replications", "catalog", "training", "serving", "workload", "test_time", "slo", "lifecycle", "industry", "cluster", "choices", "edge", "outputs", "sweep");
         string name = reader.Text(root, "name", string.Empty, required: true) ?? "experiment";
         if (name.IndexOfAny(['/', '\\', '\n', '\r', '\0']) >= 0 || name is "." or ".." || name.Trim().Length == 0)
         {
@@ -330,7 +330,24 @@ public static class ExperimentLoader
         }
 
         bool hasChoices = YamlReader.Child(root, "choices") is not null;
-        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null || hasChoices, calibrations) : null;
+        bool hasEdge = YamlReader.Child(root, "edge") is not null;
+        ServingPoint? serving = hasServing ? BindServing(r, root, catalog, file, arrivalFromDemand: YamlReader.Child(root, "lifecycle") is not null || hasChoices || hasEdge, calibrations) : null;
+        if (hasEdge)
+        {
+            foreach (string other in new[] { "training", "lifecycle", "industry", "test_time", "choices" }.Where(k => YamlReader.Child(root, k) is not null))
+            {
+                r.Problem(YamlReader.Child(root, other), other, "an 'edge' comparison sets its cloud side in 'serving' (with 'workload' and 'slo'); this section does not combine with it");
+            }
+
+            if (!hasServing)
+            {
+                r.Problem(root, "serving", "an 'edge' comparison needs a 'serving' section: the cloud deployment, with 'workload' and 'slo'");
+            }
+
+            EdgeSpec? edge = EdgeSection.Read(r, root, serving, catalog, calibrations);
+            return edge is null || serving is null || r.Problems.Count > 0 ? null : new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Edge = edge };
+        }
+
         if (hasChoices)
         {
             foreach (string other in new[] { "training", "lifecycle", "industry", "test_time" }.Where(k => YamlReader.Child(root, k) is not null))

@@ -33,6 +33,9 @@ public sealed record ExperimentPoint
     /// <summary>Alternatives for the service in <see cref="Serving"/>, compared at its traffic, or null.</summary>
     public ChoicesSpec? Choices { get; init; }
 
+    /// <summary>The assistant on its users' devices against the cloud of <see cref="Serving"/>, or null.</summary>
+    public EdgeSpec? Edge { get; init; }
+
     /// <summary>What this point runs, as its sections decide.</summary>
     public Study Study => Study.Of(this);
 }

@@ -80,6 +80,30 @@ internal static class SchemaExample
               training: { model: llama-3.1-8b, hardware: H100-SXM, tokens: 1e9 }
         """;
 
+    /// <summary>An assistant on devices against the cloud.</summary>
+    public const string EdgeText = """
+        name: schema-edge
+        serving: { model: llama-3.1-8b, hardware: H100-SXM }
+        workload: { prompt_tokens: { kind: fixed, mean: 100 }, output_tokens: { kind: fixed, mean: 100 } }
+        slo: { ttft_s: 1 }
+        edge:
+          device: { model: llama-3.2-1b, hardware: iPhone-16-Pro, weights: int4 }
+          device_quality: 0.5
+          cloud_quality: 0.7
+          users: 1000
+          requests_per_user_per_day: 10
+          device_price_usd: 999
+          device_life_years: 3
+          device_share: 0.1
+          usd_per_kwh: 0.15
+          cloud_price_per_hour: 2
+          headroom: 0.2
+          cell_replicas: 2
+          offline_share: 0.05
+          network: { rtt_ms: 80, uplink_mbps: 10 }
+          hybrid: { on_device_share: 0.5, on_device_quality: 0.6 }
+        """;
+
     /// <summary>A shared cluster, which stands alone (its jobs and deployments replace the other sections).</summary>
     public const string ClusterText = """
         name: schema-cluster

@@ -45,6 +45,7 @@ public abstract class Study
     public static Study Of(ExperimentPoint point) =>
         point.Cluster is not null ? ClusterStudy.Instance
         : point.Choices is not null ? ChoicesStudy.Instance
+        : point.Edge is not null ? EdgeStudy.Instance
         : point.Industry is not null ? IndustryStudy.Instance
         : point.Lifecycle is not null ? (point.Training is null ? FleetStudy.Instance : LifecycleStudy.Instance)
         : point.Training is not null ? TrainingStudy.Instance

@@ -23,4 +23,7 @@ public enum StudyKind
 
     /// <summary>Alternatives for one service (distilled, quantised, fine-tuned, cascaded) at the same traffic and SLO.</summary>
     Choices,
+
+    /// <summary>An assistant on its users' devices against the cloud, and a hybrid of the two.</summary>
+    Edge,
 }
