@@ -127,7 +127,7 @@ public static class MetricCatalog
         },
         ["choice"] = new(StringComparer.Ordinal)
         {
-            ["cost_per_mtok"] = ("cost per million output tokens answered", "USD"),
+            ["cost_per_mtok"] = ("cost per million output tokens", "USD"),
             ["quality"] = ("accuracy delivered", "share"),
             ["upfront_usd"] = ("up-front cost (teacher tokens, training, fixed)", "USD"),
             ["payback_days"] = ("days of serving to repay the up-front cost", "days"),
@@ -138,8 +138,8 @@ public static class MetricCatalog
         },
         ["mode"] = new(StringComparer.Ordinal)
         {
-            ["ttft_p50_s"] = ("median time to first token (network included)", "s"),
-            ["ttft_p95_s"] = ("95th-percentile time to first token (network included)", "s"),
+            ["ttft_p50_s"] = ("median TTFT (network included)", "s"),
+            ["ttft_p95_s"] = ("95th-percentile TTFT (network included)", "s"),
             ["tokens_per_s"] = ("median streaming rate a user sees", "tokens/s"),
             ["usd_per_user_month"] = ("cost per user per month", "USD"),
             ["lost_share"] = ("share of requests unanswered (offline)", "share"),

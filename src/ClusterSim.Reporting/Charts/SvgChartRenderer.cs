@@ -30,7 +30,7 @@ public sealed class SvgChartRenderer : IChartRenderer
         StackedAreas(svg, chart, layout);
         for (int i = 0; i < chart.Series.Count; i++)
         {
-            SeriesShape(svg, chart.Series[i], i, chart.Series.Count, layout);
+            SeriesShape(svg, chart.Series[i], i, chart.Series.Count, layout, chart.Y);
         }
 
         svg.Append("</g>\n");
@@ -131,7 +131,7 @@ public sealed class SvgChartRenderer : IChartRenderer
         }
     }
 
-    private static void SeriesShape(StringBuilder svg, ChartSeries s, int index, int count, PlotLayout l)
+    private static void SeriesShape(StringBuilder svg, ChartSeries s, int index, int count, PlotLayout l, Axis y)
     {
         string colour = Palette.At(index);
         var points = Points(s.X, s.Y, l).ToList();
@@ -162,6 +162,7 @@ public sealed class SvgChartRenderer : IChartRenderer
                 }
 
                 svg.Append("</g>\n");
+                BarLabels(svg, s, index, count, slot, l, y);
                 return;
         }
 
@@ -232,6 +233,31 @@ public sealed class SvgChartRenderer : IChartRenderer
         }
 
         svg.Append("</g>\n");
+    }
+
+    /// <summary>Each bar's 95 % interval as a whisker, and its value written above it.</summary>
+    private static void BarLabels(StringBuilder svg, ChartSeries s, int index, int count, double slot, PlotLayout l, Axis y)
+    {
+        for (int i = 0; i < Math.Min(s.X.Count, s.Y.Count); i++)
+        {
+            if (!double.IsFinite(s.X[i]) || !double.IsFinite(s.Y[i]) || (l.YLog && s.Y[i] <= 0))
+            {
+                continue;
+            }
+
+            double centre = l.PixelX(s.X[i]) - (slot * count / 2) + (slot * index) + (slot * 0.46);
+            double top = l.PixelY(s.Y[i]);
+            if (s.Lower is { } lower && s.Upper is { } upper && double.IsFinite(lower[i]) && double.IsFinite(upper[i]) && upper[i] > lower[i] && (!l.YLog || lower[i] > 0))
+            {
+                double high = l.PixelY(upper[i]), low = l.PixelY(lower[i]);
+                Line(svg, centre, high, centre, low, Ink, 1.2);
+                Line(svg, centre - 5, high, centre + 5, high, Ink, 1.2);
+                Line(svg, centre - 5, low, centre + 5, low, Ink, 1.2);
+                top = Math.Min(top, high);
+            }
+
+            Text(svg, centre, top - 6, UnitFormat.Format(s.Y[i], y.Unit, y.DateOrigin), 12, "middle", Ink);
+        }
     }
 
     private static IEnumerable<(double X, double Y)> Points(IReadOnlyList<double> xs, IReadOnlyList<double> ys, PlotLayout l)

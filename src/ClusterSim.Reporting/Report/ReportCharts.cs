@@ -41,6 +41,12 @@ public static class ReportCharts
             case StudyKind.Fleet:
                 // A fleet's life reads from its summary and its sweep.
                 break;
+            case StudyKind.Choices:
+                charts.AddRange(Comparison(first, "choice", [.. first.Point.Choices!.Candidates.Select(c => c.Name)], ["cost_per_mtok", "quality"], "candidate"));
+                break;
+            case StudyKind.Edge:
+                charts.AddRange(results.SelectMany(r => Comparison(r, "mode", ["cloud", "edge", "hybrid"], ["usd_per_user_month", "ttft_p95_s", "lost_share"], "serving mode")));
+                break;
         }
 
         charts.AddRange(Sweep(experiment, results));
@@ -372,6 +378,34 @@ public static class ReportCharts
                 X = numeric ? new Axis(parameter) { WholeTicks = x.All(v => v == Math.Round(v)) } : new Axis(parameter) { Categories = labels },
                 Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
                 Series = [series],
+            };
+        }
+    }
+
+    /// <summary>One bar per option (candidate, serving mode) for each statistic, with 95 % whiskers and values written on.</summary>
+    private static IEnumerable<Chart> Comparison(PointResult point, string family, IReadOnlyList<string> options, IReadOnlyList<string> statistics, string what)
+    {
+        string where = point.Point.Parameters.Count == 0 ? string.Empty : $" ({point.Point.Label})";
+        foreach (string statistic in statistics)
+        {
+            var summaries = options.Select(o => point.Metric($"{family}.{o}.{statistic}")).ToArray();
+            string readable = Readable($"{family}.x.{statistic}");
+            readable = readable[(readable.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+            yield return new Chart
+            {
+                Id = $"{family}-{statistic.Replace('_', '-')}-{point.Point.Index}",
+                Title = $"{char.ToUpperInvariant(readable[0])}{readable[1..]} by {what}",
+                Subtitle = $"{(where.Length == 0 ? string.Empty : where.Trim(' ', '(', ')') + ": ")}mean over {point.Replications.Count} replication(s), 95 % interval",
+                X = new Axis(what) { Categories = [.. options] },
+                Y = new Axis(readable, statistic.Contains("usd", StringComparison.Ordinal) || statistic.Contains("cost", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
+                Series =
+                [
+                    new ChartSeries(statistic, SeriesKind.Bar, [.. Enumerable.Range(0, options.Count).Select(i => (double)i)], [.. summaries.Select(m => m.Mean)])
+                    {
+                        Lower = [.. summaries.Select(m => m.Mean - m.HalfWidth95)],
+                        Upper = [.. summaries.Select(m => m.Mean + m.HalfWidth95)],
+                    },
+                ],
             };
         }
     }

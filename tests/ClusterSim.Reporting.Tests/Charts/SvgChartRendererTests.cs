@@ -36,6 +36,28 @@ public class SvgChartRendererTests
     }
 
     [Fact]
+    public void Bars_carry_their_value_and_a_whisker_for_their_interval()
+    {
+        var chart = new Chart
+        {
+            Id = "bars",
+            Title = "cost",
+            X = new Axis("option") { Categories = ["a", "b", "c"] },
+            Y = new Axis("cost", UnitKind.Usd),
+            Series = [new ChartSeries("cost", SeriesKind.Bar, [0, 1, 2], [10.2, 0.18, 4.27]) { Lower = [8.4, 0.18, 3.5], Upper = [12.0, 0.18, 5.0] }],
+        };
+        XDocument doc = XDocument.Parse(new SvgChartRenderer().Render(chart));
+        var texts = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
+        Assert.Contains("$10.2", texts);
+        Assert.Contains("$0.18", texts);
+        Assert.Contains("$4.27", texts);
+
+        // Two bars have an interval (a stem and two caps each); the bar whose interval is a point has none.
+        XDocument plain = XDocument.Parse(new SvgChartRenderer().Render(chart with { Series = [chart.Series[0] with { Lower = null, Upper = null }] }));
+        Assert.Equal(6, doc.Descendants(Svg + "line").Count() - plain.Descendants(Svg + "line").Count());
+    }
+
+    [Fact]
     public void Plotted_points_map_back_to_the_data()
     {
         Chart chart = Small();
