@@ -72,7 +72,7 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         _source = scenario.Workload(streams);
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
         ClientTimeoutNanos = double.IsPositiveInfinity(scenario.ClientTimeoutSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.ClientTimeoutSeconds);
-        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos);
+        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints);
         if (scenario.TestTime is { } testTime)
         {
             _planner = new TestTimePlanner(testTime, streams.For("test-time"));
@@ -597,7 +597,8 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
         Metrics.CloseLatencyWindow(now);
         if (_requests.InFlight > 0 || simulator.PendingCount > 0)
         {
-            simulator.Schedule(SimTime.FromSeconds(_scenario.SeriesIntervalSeconds), this, SampleEvent, priority: EventPriority.Sample);
+            // The series' own interval: a bounded series doubles it when full, and sampling slows with it.
+            simulator.Schedule(Metrics.QueueLength.IntervalNanos, this, SampleEvent, priority: EventPriority.Sample);
         }
     }
 }

@@ -14,19 +14,19 @@ public sealed class ServingMetrics
     /// Creates the collector; requests arriving before <paramref name="warmupNanos"/> are served but not measured, and
     /// those finishing more than <paramref name="timeoutNanos"/> after arriving count as timed out, not served.
     /// </summary>
-    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0, long timeoutNanos = long.MaxValue)
+    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0, long timeoutNanos = long.MaxValue, int seriesMaxPoints = 0)
     {
         _slo = slo;
         _warmupNanos = warmupNanos;
         _timeoutNanos = timeoutNanos;
-        QueueLength = new SampledSeries("queue_length", seriesIntervalNanos);
-        KvOccupancy = new SampledSeries("kv_occupancy", seriesIntervalNanos);
-        RunningSequences = new SampledSeries("running_sequences", seriesIntervalNanos);
-        ExpertImbalanceSeries = new SampledSeries("expert_imbalance", seriesIntervalNanos);
-        TtftP50 = new SampledSeries("ttft_p50_s", seriesIntervalNanos);
-        TtftP99 = new SampledSeries("ttft_p99_s", seriesIntervalNanos);
-        TpotP50 = new SampledSeries("tpot_p50_s", seriesIntervalNanos);
-        TpotP99 = new SampledSeries("tpot_p99_s", seriesIntervalNanos);
+        QueueLength = new SampledSeries("queue_length", seriesIntervalNanos, seriesMaxPoints);
+        KvOccupancy = new SampledSeries("kv_occupancy", seriesIntervalNanos, seriesMaxPoints);
+        RunningSequences = new SampledSeries("running_sequences", seriesIntervalNanos, seriesMaxPoints);
+        ExpertImbalanceSeries = new SampledSeries("expert_imbalance", seriesIntervalNanos, seriesMaxPoints);
+        TtftP50 = new SampledSeries("ttft_p50_s", seriesIntervalNanos, seriesMaxPoints);
+        TtftP99 = new SampledSeries("ttft_p99_s", seriesIntervalNanos, seriesMaxPoints);
+        TpotP50 = new SampledSeries("tpot_p50_s", seriesIntervalNanos, seriesMaxPoints);
+        TpotP99 = new SampledSeries("tpot_p99_s", seriesIntervalNanos, seriesMaxPoints);
     }
 
     // Requests completed in the current series interval, summarised and cleared at each sample (2 % relative error).

@@ -38,6 +38,9 @@ public sealed record ServingScenario
     /// <summary>Spacing of the queue, KV and batch time series, seconds.</summary>
     public double SeriesIntervalSeconds { get; init; } = 1;
 
+    /// <summary>Most points a time series keeps (it doubles its interval when full); 0 keeps every interval.</summary>
+    public int SeriesMaxPoints { get; init; }
+
     /// <summary>Advance unchanged decode stretches in one event (exactly equivalent; off only for tests).</summary>
     public bool MacroStepping { get; init; } = true;
 

@@ -66,6 +66,9 @@ public static class ExperimentLoader
         return recorder.ToJsonSchema();
     }
 
+    /// <summary>Points a serving time series keeps by default, whatever the run's length (its interval doubles when full).</summary>
+    public const int DefaultSeriesPoints = 4096;
+
     /// <summary>Deepest nesting of flow collections or indentation levels an experiment may have (YAML parsers recurse).</summary>
     private const int MaxDepth = 64;
 
@@ -495,7 +498,7 @@ public static class ExperimentLoader
         LengthSpec prompt = ReadLengths(r, workload, "prompt_tokens", 512);
         LengthSpec output = ReadLengths(r, workload, "output_tokens", 256);
         YamlMappingNode? slo = r.Mapping(YamlReader.Child(root, "slo"), "slo", "ttft_s", "tpot_s");
-        YamlMappingNode? outputs = r.Mapping(YamlReader.Child(root, "outputs"), "outputs", "series_interval_s");
+        YamlMappingNode? outputs = r.Mapping(YamlReader.Child(root, "outputs"), "outputs", "series_interval_s", "series_max_points");
         long requests = (long)r.Number(workload, "requests", "workload", 10_000, 1, 1e9);
 
         if (deployment is null)
@@ -555,6 +558,9 @@ public static class ExperimentLoader
             ClientTimeoutSeconds = r.Number(workload, "timeout_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
             Slo = new ServiceLevelObjective(r.Number(slo, "ttft_s", "slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", "slo", 0.2, 0, exclusiveMin: true)),
             SeriesIntervalSeconds = r.Number(outputs, "series_interval_s", "outputs", 10, 0, exclusiveMin: true),
+
+            // A chosen interval is kept at full resolution; the default 10 s doubles as needed to stay within 4,096 points.
+            SeriesMaxPoints = r.Integer(outputs, "series_max_points", "outputs", YamlReader.Child(outputs, "series_interval_s") is null ? DefaultSeriesPoints : 0, 0, 100_000_000),
         };
     }
 
@@ -739,7 +745,7 @@ public static class ExperimentLoader
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  timeout_s: {(double.IsPositiveInfinity(p.ClientTimeoutSeconds) ? ".inf" : F(p.ClientTimeoutSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)}, series_max_points: {p.SeriesMaxPoints} }}");
         if (p.TestTime is { } tt)
         {
             text.Append(TestTimeSection.Resolved(tt));

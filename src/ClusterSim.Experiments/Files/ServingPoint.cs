@@ -39,4 +39,7 @@ public sealed record ServingPoint
     public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
     public required ServiceLevelObjective Slo { get; init; }
     public double SeriesIntervalSeconds { get; init; }
+
+    /// <summary>Most points a time series keeps (0: every interval).</summary>
+    public int SeriesMaxPoints { get; init; }
 }

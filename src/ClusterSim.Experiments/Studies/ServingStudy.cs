@@ -94,6 +94,7 @@ public sealed class ServingStudy : Study
         ResponseCache = p.ResponseCache,
         Slo = p.Slo,
         SeriesIntervalSeconds = p.SeriesIntervalSeconds,
+        SeriesMaxPoints = p.SeriesMaxPoints,
         TestTime = p.TestTime,
         Disaggregation = p.Disaggregation,
         Seed = seed,
