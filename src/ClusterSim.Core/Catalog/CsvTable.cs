@@ -12,7 +12,15 @@ public sealed class CsvTable
         Source = source;
         Header = header;
         Rows = rows;
-        _columns = header.Select((h, i) => (h, i)).ToDictionary(p => p.h.Trim(), p => p.i, StringComparer.OrdinalIgnoreCase);
+        _columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < header.Length; i++)
+        {
+            string name = header[i].Trim();
+            if (name.Length > 0 && !_columns.TryAdd(name, i))
+            {
+                throw new CatalogException(source, 1, name, $"the header names column '{name}' twice (columns {_columns[name] + 1} and {i + 1})");
+            }
+        }
     }
 
     /// <summary>Where the text came from (a file name or resource), for messages.</summary>
