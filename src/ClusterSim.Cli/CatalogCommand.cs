@@ -11,10 +11,12 @@ internal static class CatalogCommand
     public static Command Build()
     {
         var command = new Command("catalog", "Show the shipped hardware or model catalog.");
-        var hardware = new Command("hardware", "Accelerators: dense peaks, memory, links, power and default price.");
-        hardware.SetAction(_ => ShowHardware());
-        var models = new Command("models", "Models: shape and parameter counts (computed and published).");
-        models.SetAction(_ => ShowModels());
+        var hardwareFormat = CommandLine.FormatOption("the catalog");
+        var modelsFormat = CommandLine.FormatOption("the catalog");
+        var hardware = new Command("hardware", "Accelerators: dense peaks, memory, links, power and default price.") { hardwareFormat };
+        hardware.SetAction(r => ShowHardware(PlainTable.Formats[r.GetValue(hardwareFormat)!]));
+        var models = new Command("models", "Models: shape and parameter counts (computed and published).") { modelsFormat };
+        models.SetAction(r => ShowModels(PlainTable.Formats[r.GetValue(modelsFormat)!]));
         command.Subcommands.Add(hardware);
         command.Subcommands.Add(models);
         return command;
@@ -25,35 +27,39 @@ internal static class CatalogCommand
 
     private static string N(double? value, string format = "0.##") => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 
-    private static int ShowHardware()
+    private static int ShowHardware(OutputFormat format) => Show(format, "Hardware catalog (dense peaks)",
+        ["id", "vendor", "kind", "BF16 TF", "FP8 TF", "INT8 TOPS", "mem GB", "mem TB/s", "scale-up GB/s", "scale-up domain", "TDP W", "$/h", "source"],
+        [.. SimCatalog.Default.Hardware.All.Select(a => (IReadOnlyList<string>)
+        [
+            a.Id, a.Vendor, a.Kind, N(a.Bf16Tflops), N(a.Fp8Tflops), N(a.Int8Tops), N(a.MemoryGB), N(a.MemoryTBps, "0.###"), N(a.ScaleUpGBps),
+            N(a.ScaleUpDomain), N(a.TdpWatts), N(a.PricePerHour, "0.00"), a.Source,
+        ])]);
+
+    private static int ShowModels(OutputFormat format) => Show(format, "Model catalog",
+        ["id", "layers", "hidden", "heads/kv", "experts (top-k)", "total B", "active B", "published B", "KV KiB/token (BF16)", "source"],
+        [.. SimCatalog.Default.Models.All.Select(m => (IReadOnlyList<string>)
+        [
+            m.Id, N(m.Layers), N(m.Hidden), $"{m.Heads}/{m.KvHeads}", m.IsMoE ? $"{m.Experts}+{m.SharedExperts} ({m.TopK})" : "-",
+            N(m.TotalParameters / 1e9, "0.0"), N(m.ActiveParameters / 1e9, "0.0"), N(m.PublishedTotalParameters / 1e9, "0.0"), N(m.KvBytesPerToken(Precision.BF16) / 1024, "0.0"), m.Source,
+        ])]);
+
+    private static int Show(OutputFormat format, string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("Hardware catalog (dense peaks)");
-        foreach (string column in new[] { "id", "vendor", "BF16 TF", "FP8 TF", "INT8 TOPS", "mem GB", "mem TB/s", "scale-up GB/s", "TDP W", "$/h", "source" })
+        if (format != OutputFormat.Table)
+        {
+            PlainTable.Write(Console.Out, format, headers, rows);
+            return ExitCodes.Success;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
+        foreach (string column in headers)
         {
             table.AddColumn(column);
         }
 
-        foreach (AcceleratorSpec a in SimCatalog.Default.Hardware.All)
+        foreach (IReadOnlyList<string> row in rows)
         {
-            Row(table, a.Id, a.Vendor, N(a.Bf16Tflops), N(a.Fp8Tflops), N(a.Int8Tops), N(a.MemoryGB), N(a.MemoryTBps, "0.###"), N(a.ScaleUpGBps), N(a.TdpWatts), N(a.PricePerHour, "0.00"), a.Source);
-        }
-
-        AnsiConsole.Write(table);
-        return ExitCodes.Success;
-    }
-
-    private static int ShowModels()
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title("Model catalog");
-        foreach (string column in new[] { "id", "layers", "hidden", "heads/kv", "experts (top-k)", "total B", "active B", "published B", "KV KiB/token (BF16)", "source" })
-        {
-            table.AddColumn(column);
-        }
-
-        foreach (ModelSpec m in SimCatalog.Default.Models.All)
-        {
-            Row(table, m.Id, N(m.Layers), N(m.Hidden), $"{m.Heads}/{m.KvHeads}", m.IsMoE ? $"{m.Experts}+{m.SharedExperts} ({m.TopK})" : "-",
-                N(m.TotalParameters / 1e9, "0.0"), N(m.ActiveParameters / 1e9, "0.0"), N(m.PublishedTotalParameters / 1e9, "0.0"), N(m.KvBytesPerToken(Precision.BF16) / 1024, "0.0"), m.Source);
+            Row(table, [.. row]);
         }
 
         AnsiConsole.Write(table);

@@ -18,4 +18,16 @@ internal static class CommandLine
         root.Subcommands.Add(CalibrateCommand.Build());
         return root;
     }
+
+    /// <summary>The <c>--format</c> option of a command that prints <paramref name="what"/> as a table.</summary>
+    public static Option<string> FormatOption(string what)
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = $"How to print {what}: table (boxed, for a terminal), csv, tsv, json or markdown (full width, never wrapped).",
+            DefaultValueFactory = _ => "table",
+        };
+        option.AcceptOnlyFromAmong([.. PlainTable.Formats.Keys]);
+        return option;
+    }
 }

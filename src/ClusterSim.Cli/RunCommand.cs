@@ -28,14 +28,16 @@ internal static class RunCommand
         var resume = new Option<bool>("--resume") { Description = "Finish an interrupted run: keep the points already in the results directory (--output, or the newest unfinished run of this experiment) and run the rest." };
         var shard = new Option<string?>("--shard") { Description = "Run one share of the points: i/n (0-based), 'auto' (Slurm array job) or 'auto/n' (index from Slurm or a Kubernetes Indexed Job). Needs --output; combine shards with 'clustersim merge'." };
         var maxPoints = ExperimentLoading.MaxPointsOption();
-        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints };
+        var format = CommandLine.FormatOption("the summary");
+        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints, format };
         command.SetAction(result => Execute(new Request(
             result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet),
-            result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard), result.GetValue(maxPoints))));
+            result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard), result.GetValue(maxPoints),
+            PlainTable.Formats[result.GetValue(format)!])));
         return command;
     }
 
-    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints);
+    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format);
 
     private static int Execute(Request request)
     {
@@ -92,7 +94,7 @@ internal static class RunCommand
         var clock = Stopwatch.StartNew();
         try
         {
-            bool interactive = !request.Quiet && !request.Json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+            bool interactive = !request.Quiet && !request.Json && request.Format == OutputFormat.Table && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             results = interactive
                 ? RunWithProgressBar(experiment, options, cancel.Token)
                 : ExperimentRunner.Run(experiment, options, new ProgressLog(log, clock), cancel.Token);
@@ -142,7 +144,7 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
-        int code = RunPublisher.Publish(directory, experiment, results, request.Json, request.Quiet);
+        int code = RunPublisher.Publish(directory, experiment, results, request.Json, request.Quiet, request.Format);
         if (request.Trace)
         {
             WriteTrace(directory, experiment, results[0]);

@@ -9,7 +9,7 @@ namespace ClusterSim.Cli;
 internal static class RunPublisher
 {
     /// <summary>Writes the report, prints the summary (table or JSON) and where the files are; returns the exit code.</summary>
-    public static int Publish(string directory, Experiment experiment, IReadOnlyList<PointResult> results, bool json, bool quiet)
+    public static int Publish(string directory, Experiment experiment, IReadOnlyList<PointResult> results, bool json, bool quiet, OutputFormat format = OutputFormat.Table)
     {
         string report;
         try
@@ -28,7 +28,7 @@ internal static class RunPublisher
         }
         else if (!quiet)
         {
-            SummaryTable.Print(experiment, results);
+            SummaryTable.Print(experiment, results, format);
         }
 
         Console.Error.WriteLine($"results: {Path.GetFullPath(directory)}");

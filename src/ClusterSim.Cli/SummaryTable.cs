@@ -10,7 +10,7 @@ namespace ClusterSim.Cli;
 /// <summary>The per-point table printed after a run.</summary>
 internal static class SummaryTable
 {
-    public static void Print(Experiment experiment, IReadOnlyList<PointResult> results)
+    public static void Print(Experiment experiment, IReadOnlyList<PointResult> results, OutputFormat format = OutputFormat.Table)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval");
         Study study = results[0].Point.Study;
@@ -25,7 +25,7 @@ internal static class SummaryTable
         headers.AddRange(columns.Select(c => c.Header));
         var rows = results.Select(r =>
         {
-            var cells = new List<string> { Markup.Escape(r.Point.Label) };
+            var cells = new List<string> { r.Point.Label };
             if (serving)
             {
                 cells.Add(Format(r.ArrivalRate, "0.0"));
@@ -41,6 +41,21 @@ internal static class SummaryTable
             return cells;
         }).ToList();
 
+        if (format != OutputFormat.Table)
+        {
+            // Plain output for scripts and documents: the full table, one row per point; findings follow a Markdown table
+            // and go to standard error after CSV, TSV or JSON, which must stay parseable.
+            PlainTable.Write(Console.Out, format, headers, rows);
+            TextWriter notes = format == OutputFormat.Markdown ? Console.Out : Console.Error;
+            foreach (string finding in study.Findings(results))
+            {
+                notes.WriteLine(format == OutputFormat.Markdown ? $"\n{finding}" : finding);
+            }
+
+            return;
+        }
+
+        rows = [.. rows.Select(cells => (List<string>)[Markup.Escape(cells[0]), .. cells.Skip(1)])];
         if (rows.Count == 1)
         {
             // One point reads best as metric / value lines, whatever the terminal's width.

@@ -152,6 +152,6 @@ public static class ResultWriter
     private static string Number(double value) => InvariantNumber.Format(value);
 
     /// <summary>A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break.</summary>
-    internal static string Field(string value) =>
+    public static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }
