@@ -36,6 +36,30 @@ public sealed record ExperimentPoint
     /// <summary>The assistant on its users' devices against the cloud of <see cref="Serving"/>, or null.</summary>
     public EdgeSpec? Edge { get; init; }
 
+    /// <summary>
+    /// What a point actually ran on, for summary.csv beside its metrics: the hardware, the precision requested and the
+    /// one computed in (FP8 asked of an A100 runs in BF16), the calibration used and the price per accelerator-hour
+    /// (empty where none applies).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> Describe()
+    {
+        static string Lower(Core.Catalog.Precision p) => p.ToString().ToLowerInvariant();
+        static string Price(double? usd) => usd is double v && double.IsFinite(v) ? v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        if (Serving is { } serving && Cluster is null)
+        {
+            Core.Performance.ServingDeployment d = serving.Replicas[0].Deployment;
+            double? price = Lifecycle?.Cost.HourlyRate(0) ?? d.Accelerator.PricePerHour;
+            return [("hardware", d.Accelerator.Id), ("weights", Lower(d.Weights)), ("compute_precision", Lower(d.ComputePrecision)), ("calibration", d.CalibrationName), ("price_per_hour", Price(price))];
+        }
+
+        if (Training is { } job)
+        {
+            return [("hardware", job.Accelerator.Id), ("weights", Lower(job.Precision)), ("compute_precision", Lower(job.Precision)), ("calibration", string.Empty), ("price_per_hour", Price(job.EffectivePricePerHour))];
+        }
+
+        return [];
+    }
+
     /// <summary>What this point runs, as its sections decide.</summary>
     public Study Study => Study.Of(this);
 }

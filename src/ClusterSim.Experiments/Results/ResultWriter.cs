@@ -53,6 +53,8 @@ public static class ResultWriter
         var header = new List<string> { "point" };
         header.AddRange(parameters);
         header.AddRange(["arrival_rate", "saturation_rate", "replications"]);
+        var described = results.SelectMany(r => r.Point.Describe().Select(d => d.Name)).Distinct(StringComparer.Ordinal).ToList();
+        header.AddRange(described);
         // Points may report different metrics (a sweep that turns the prefix cache on adds its hit rate): the columns are
         // every name in order of first appearance, and a point without a metric leaves its cells empty.
         var names = new List<string>();
@@ -73,6 +75,8 @@ public static class ResultWriter
             var row = new List<string> { r.Point.Index.ToString(CultureInfo.InvariantCulture) };
             row.AddRange(r.Point.Parameters.Select(p => Field(p.Value)));
             row.AddRange([Number(r.ArrivalRate), Number(r.SaturationRate), r.Replications.Count.ToString(CultureInfo.InvariantCulture)]);
+            var description = r.Point.Describe().ToDictionary(d => d.Name, d => d.Value, StringComparer.Ordinal);
+            row.AddRange(described.Select(name => Field(description.GetValueOrDefault(name, string.Empty))));
             var byName = r.Metrics.ToDictionary(m => m.Name, StringComparer.Ordinal);
             foreach (string name in names)
             {
