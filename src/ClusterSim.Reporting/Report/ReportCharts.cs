@@ -142,23 +142,36 @@ public static class ReportCharts
             .Select(m => int.Parse(m.Name[Prefix.Length..], CultureInfo.InvariantCulture)).ToArray();
         double[] years = calendar.Select(y => y + 0.5).ToArray();
         double[] Mean(string prefix) => calendar.Select(y => point.Metric($"{prefix}_usd_{y}").Mean).ToArray();
-        MetricSummary crossover = point.Metric("industry_crossover_year");
         string label = point.Point.Parameters.Count == 0 ? string.Empty : " (" + string.Join(", ", point.Point.Parameters.Select(p => $"{p.Key.Split('.')[^1]} = {p.Value}")) + ")";
+        double[] training = Mean("training"), inference = Mean("inference");
+
+        // Every crossing of the mean curves, either way (a lab's training can fall behind its inference and pull ahead again).
+        var crossings = new List<Marker>();
+        for (int i = 1; i < years.Length; i++)
+        {
+            double before = inference[i - 1] - training[i - 1], after = inference[i] - training[i];
+            if (double.IsFinite(before) && double.IsFinite(after) && Math.Sign(before) != Math.Sign(after) && after != 0)
+            {
+                double at = years[i - 1] + ((years[i] - years[i - 1]) * before / (before - after));
+                crossings.Add(new Marker(at, string.Create(CultureInfo.InvariantCulture, $"{(after > 0 ? "inference ahead" : "training ahead")} {at:0.0}")));
+            }
+        }
+
         return new Chart
         {
             Id = $"industry-{index}",
             Title = "Annual spend: training vs inference" + label,
-            Subtitle = double.IsFinite(crossover.Mean)
-                ? string.Create(CultureInfo.InvariantCulture, $"inference overtakes training in {crossover.Mean:0.0} (± {crossover.HalfWidth95:0.0}); base year simulated, other years from published trends")
-                : "no crossover after training's lead within the range; base year simulated, other years from published trends",
+            Subtitle = crossings.Count > 0
+                ? $"{string.Join("; ", crossings.Select(c => c.Label))} (means; base year simulated)"
+                : "the curves do not cross within the range (base year simulated, other years from trends)",
             X = new Axis("year", UnitKind.Year) { Min = calendar[0], Max = calendar[^1] + 1 },
             Y = new Axis("spend per year", UnitKind.Usd) { Log = true },
             Series =
             [
-                new ChartSeries("training", SeriesKind.Line, years, Mean("training")),
-                new ChartSeries("inference", SeriesKind.Line, years, Mean("inference")),
+                new ChartSeries("training", SeriesKind.Line, years, training),
+                new ChartSeries("inference", SeriesKind.Line, years, inference),
             ],
-            Markers = double.IsFinite(crossover.Mean) ? [new Marker(crossover.Mean, string.Create(CultureInfo.InvariantCulture, $"crossover {crossover.Mean:0.0}"))] : [],
+            Markers = crossings,
         };
     }
 
