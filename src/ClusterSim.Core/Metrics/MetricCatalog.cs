@@ -130,7 +130,7 @@ public static class MetricCatalog
             ["cost_per_mtok"] = ("cost per million output tokens", "USD"),
             ["quality"] = ("accuracy delivered", "share"),
             ["upfront_usd"] = ("up-front cost (teacher tokens, training, fixed)", "USD"),
-            ["payback_days"] = ("days of serving to repay the up-front cost", "days"),
+            ["payback_days"] = ("days to repay the up-front cost", "days"),
             ["serving_usd_per_day"] = ("serving cost per day", "USD"),
             ["total_usd"] = ("up-front plus serving cost over the horizon", "USD"),
             ["replica_tok_s"] = ("output tokens/s per replica at the SLO", "tokens/s"),

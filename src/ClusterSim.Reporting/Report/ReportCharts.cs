@@ -388,7 +388,8 @@ public static class ReportCharts
                 Id = $"sweep-{metric.Replace('_', '-')}",
                 Title = $"{Readable(metric)} by {by}",
                 Subtitle = numeric ? "mean over replications, shaded 95 % interval" : "mean over replications",
-                X = numeric ? new Axis(parameter) { WholeTicks = x.All(v => v == Math.Round(v)) } : new Axis(parameter) { Categories = labels },
+                // Values spanning two decades or more (a demand from 1e8 to 1.3e11 tokens a day) read on a log axis.
+                X = numeric ? new Axis(parameter) { WholeTicks = x.All(v => v == Math.Round(v)), Log = x.Min() > 0 && x.Max() >= 100 * x.Min() } : new Axis(parameter) { Categories = labels },
                 Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
                 Series = [series],
             };
