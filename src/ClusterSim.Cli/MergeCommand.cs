@@ -16,12 +16,15 @@ internal static class MergeCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors and where the results are." };
         var maxPoints = ExperimentLoading.MaxPointsOption();
-        var command = new Command("merge", "Merge the results of sharded runs ('run --shard') into one set of results and a report.") { file, directories, output, json, quiet, maxPoints };
-        command.SetAction(result => Execute(result.GetValue(file)!, result.GetValue(directories)!, result.GetValue(output), result.GetValue(json), result.GetValue(quiet), result.GetValue(maxPoints)));
+        var format = CommandLine.FormatOption("the summary");
+        var command = new Command("merge", "Merge the results of sharded runs ('run --shard') into one set of results and a report.") { file, directories, output, json, quiet, maxPoints, format };
+        command.SetAction(result => Execute(
+            result.GetValue(file)!, result.GetValue(directories)!, result.GetValue(output), result.GetValue(json), result.GetValue(quiet), result.GetValue(maxPoints),
+            PlainTable.Formats[result.GetValue(format)!]));
         return command;
     }
 
-    private static int Execute(string path, string[] directories, string? output, bool json, bool quiet, int maxPoints)
+    private static int Execute(string path, string[] directories, string? output, bool json, bool quiet, int maxPoints, OutputFormat format)
     {
         if (!ExperimentLoading.TryLoad(path, out Experiment? loaded, maxPoints))
         {
@@ -53,6 +56,6 @@ internal static class MergeCommand
             Console.Error.WriteLine($"merged {results.Count} point(s) from {directories.Length} director{(directories.Length == 1 ? "y" : "ies")}");
         }
 
-        return RunPublisher.Publish(target, experiment, results, json, quiet);
+        return RunPublisher.Publish(target, experiment, results, json, quiet, format);
     }
 }
