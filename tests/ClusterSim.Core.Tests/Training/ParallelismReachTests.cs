@@ -96,6 +96,20 @@ public class ParallelismReachTests
         Assert.Equal(expected, with.ModelFlops - without.ModelFlops, expected * 1e-9);
     }
 
+    [Fact]
+    public void An_expert_group_inside_an_NVL72_domain_stays_on_NVLink_where_an_HGX_board_sends_it_over_the_network()
+    {
+        // The same links per GPU (1,800 GB/s NVLink, 50 GB/s network), different scale-up domains from the catalog: 72 (GB200 NVL72) against 8 (HGX B200).
+        TrainingJob Job(string chip) => MoeJob(overlap: 0) with
+        {
+            Accelerator = SimCatalog.Default.Hardware.Get(chip),
+            Plan = new ParallelismPlan { PipelineParallel = 16, DataParallel = 128, ExpertParallel = 64, Schedule = PipelineSchedule.DualPipe },
+        };
+        StepBreakdown nvl72 = TrainingStepModel.Step(Job("GB200")), hgx = TrainingStepModel.Step(Job("B200"));
+        Assert.Equal(72, SimCatalog.Default.Hardware.Get("GB200").ScaleUpDomain);
+        Assert.True(nvl72.ExpertParallelSeconds < hgx.ExpertParallelSeconds / 5, $"NVL72 {nvl72.ExpertParallelSeconds:0.00} s against HGX {hgx.ExpertParallelSeconds:0.00} s");
+    }
+
     private static TrainingJob MoeJob(double overlap) => new()
     {
         Model = SimCatalog.Default.Models.Get("deepseek-v3"),
