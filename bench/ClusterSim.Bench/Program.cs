@@ -3,7 +3,7 @@ using ClusterSim.Bench;
 
 // "scale [requests] [repeats]" runs the serving scale harness, "training-scale [repeats]" the 90-day training run,
 // "cluster-scale [repeats]" the 30-day, 10,240-accelerator shared cluster, "vidur-scale [requests] [repeats]" Vidur's
-// own Llama-2-70B scenario,
+// own Llama-2-70B scenario, "experiments [dir] [repeats]" every shipped serving experiment in process,
 // "calibration" prints the serving calibration table; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "scale")
 {
@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == "vidur-scale")
     long requests = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
     int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
     VidurScaleHarness.Run(requests, repeats);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "experiments")
+{
+    ExperimentScaleHarness.Run(args.Length > 1 ? args[1] : "experiments", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
     return;
 }
 
