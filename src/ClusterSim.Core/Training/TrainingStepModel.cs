@@ -5,10 +5,12 @@ namespace ClusterSim.Core.Training;
 
 /// <summary>
 /// Analytical time of one optimizer step under a parallelism plan. Compute is 6·N_active FLOPs per token plus
-/// attention (12·L·d·s, the convention of Megatron-LM and PaLM) plus recomputation, at peak × matmul efficiency.
-/// Communication is α–β collectives: tensor-parallel all-reduces on the scale-up link in the critical path,
-/// pipeline sends on the scale-out network (split across the tensor-parallel ranks' NICs), a 1F1B bubble
-/// of (p−1)/(v·m), data-parallel gradient reduction partly hidden behind the backward pass, and expert all-to-alls.
+/// attention (12·L·d·s, the convention of Megatron-LM and PaLM) plus recomputation, at peak × matmul efficiency (the
+/// linear layers at the FP8/FP4 peak when asked); element-wise work moves the activation bytes at HBM bandwidth.
+/// Communication is α–β collectives placed by the catalog's scale-up domain: tensor-parallel all-reduces on the
+/// scale-up link in the critical path, ring-attention K/V exchange behind attention, pipeline sends on the network,
+/// the bubble of the pipeline schedule, data-parallel traffic by ZeRO stage partly hidden behind compute, and expert
+/// all-to-alls by destination with a stated overlap.
 /// </summary>
 public static class TrainingStepModel
 {
