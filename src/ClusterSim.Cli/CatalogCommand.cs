@@ -5,20 +5,24 @@ using Spectre.Console;
 
 namespace ClusterSim.Cli;
 
-/// <summary>`clustersim catalog hardware|models`: the shipped catalogs as tables.</summary>
+/// <summary>`clustersim catalog hardware|models|calibrations`: the shipped catalogs as tables.</summary>
 internal static class CatalogCommand
 {
     public static Command Build()
     {
-        var command = new Command("catalog", "Show the shipped hardware or model catalog.");
+        var command = new Command("catalog", "Show the shipped hardware, model or calibration catalog.");
         var hardwareFormat = CommandLine.FormatOption("the catalog");
         var modelsFormat = CommandLine.FormatOption("the catalog");
         var hardware = new Command("hardware", "Accelerators: dense peaks, memory, links, power and default price.") { hardwareFormat };
         hardware.SetAction(r => ShowHardware(PlainTable.Formats[r.GetValue(hardwareFormat)!]));
         var models = new Command("models", "Models: shape and parameter counts (computed and published).") { modelsFormat };
         models.SetAction(r => ShowModels(PlainTable.Formats[r.GetValue(modelsFormat)!]));
+        var calibrationsFormat = CommandLine.FormatOption("the catalog");
+        var calibrations = new Command("calibrations", "Step-time (serving) and training efficiency calibrations: factors, the runs they were fitted on, sources.") { calibrationsFormat };
+        calibrations.SetAction(r => ShowCalibrations(PlainTable.Formats[r.GetValue(calibrationsFormat)!]));
         command.Subcommands.Add(hardware);
         command.Subcommands.Add(models);
+        command.Subcommands.Add(calibrations);
         return command;
     }
 
@@ -42,6 +46,21 @@ internal static class CatalogCommand
             m.Id, N(m.Layers), N(m.Hidden), $"{m.Heads}/{m.KvHeads}", m.IsMoE ? $"{m.Experts}+{m.SharedExperts} ({m.TopK})" : "-",
             N(m.TotalParameters / 1e9, "0.0"), N(m.ActiveParameters / 1e9, "0.0"), N(m.PublishedTotalParameters / 1e9, "0.0"), N(m.KvBytesPerToken(Precision.BF16) / 1024, "0.0"), m.Source,
         ])]);
+
+    private static int ShowCalibrations(OutputFormat format) => Show(format, "Calibrations (serving step time and training efficiency)",
+        ["id", "use", "precision", "compute / matmul", "memory", "link", "fitted on", "source"],
+        [
+            .. SimCatalog.Default.Calibrations.All.Select(c => (IReadOnlyList<string>)
+            [
+                c.Id, "serving", c.Precision.ToString().ToLowerInvariant(), N(c.Factors.Compute, "0.###"), N(c.Factors.Memory, "0.###"), N(c.Factors.Link, "0.###"),
+                c.FittedOn.Length == 0 ? "-" : c.FittedOn, c.Source,
+            ]),
+            .. Core.Training.TrainingCalibrations.All.Select(c => (IReadOnlyList<string>)
+            [
+                c.Id, "training", c.Precision.ToString().ToLowerInvariant(), N(c.Efficiency.Matmul, "0.####"), N(c.Efficiency.Memory, "0.####"), N(c.Efficiency.Link, "0.###"),
+                c.FittedOn, c.Source,
+            ]),
+        ]);
 
     private static int Show(OutputFormat format, string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {

@@ -1,0 +1,44 @@
+namespace ClusterSim.Cli.Tests;
+
+/// <summary>Runs commands in process with standard output captured, so alone.</summary>
+[CollectionDefinition("console", DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+[Collection("console")]
+public class CatalogCommandTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        TextWriter original = Console.Out;
+        using var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Console.SetOut(captured);
+        try
+        {
+            int code = CommandLine.Build().Parse(args).Invoke();
+            return (code, captured.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+    }
+
+    [Fact]
+    public void Calibrations_list_serving_and_training_rows_with_what_they_were_fitted_on()
+    {
+        (int code, string csv) = Run("catalog", "calibrations", "--format", "csv");
+        Assert.Equal(0, code);
+        string[] lines = csv.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("id,use,precision,compute / matmul,memory,link,fitted on,source", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("hopper-megatron,training,fp8,0.3425,", StringComparison.Ordinal) && l.Contains("DeepSeek-V3", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("edge-mlc,serving,bf16,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_model_is_found_by_grep_in_plain_output()
+    {
+        (int code, string csv) = Run("catalog", "models", "--format", "csv");
+        Assert.Equal(0, code);
+        Assert.Contains(csv.Split('\n'), l => l.StartsWith("mixtral-8x7b,", StringComparison.Ordinal));
+    }
+}
