@@ -41,16 +41,14 @@ internal static class ChoicesSection
             });
         }
 
-        YamlMappingNode? list = r.Mapping(YamlReader.Child(node, "candidates"), $"{Path}.candidates",
-            [.. (YamlReader.Child(node, "candidates") as YamlMappingNode)?.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty) ?? []]);
-        if (list is null || list.Children.Count == 0)
+        var entries = r.NamedEntries(node, "candidates", Path).ToList();
+        if (entries.Count == 0)
         {
             r.Problem(node, $"{Path}.candidates", "name at least one candidate: { serving, quality, ... }");
         }
 
-        foreach ((YamlNode key, YamlNode value) in list?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        foreach ((string name, YamlNode value) in entries)
         {
-            string name = (key as YamlScalarNode)?.Value ?? string.Empty;
             string cp = $"{Path}.candidates.{name}";
             YamlMappingNode? c = r.Mapping(value, cp, "serving", "price_per_hour", "quality", "distillation", "training", "upfront_usd", "cascade");
             if (c is null)
@@ -60,7 +58,7 @@ internal static class ChoicesSection
 
             if (candidates.Any(x => x.Name == name))
             {
-                r.Problem(key, cp, $"'{name}' is already the name of the baseline or another candidate");
+                r.Problem(value, cp, $"'{name}' is already the name of the baseline or another candidate");
             }
 
             YamlMappingNode? serving = r.Mapping(YamlReader.Child(c, "serving"), $"{cp}.serving", [.. DeploymentSection.Keys]);

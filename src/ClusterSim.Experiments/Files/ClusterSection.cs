@@ -82,7 +82,7 @@ internal static class ClusterSection
     private static List<AcceleratorPool> ReadPools(YamlReader r, YamlMappingNode cluster, SimCatalog catalog)
     {
         var pools = new List<AcceleratorPool>();
-        foreach ((string name, YamlNode value) in Entries(r, cluster, "pools"))
+        foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "pools", Path))
         {
             string path = $"cluster.pools.{name}";
             YamlMappingNode? node = r.Mapping(value, path, "hardware", "count", "node_size", "price_per_hour", "serving_reserve");
@@ -130,7 +130,7 @@ internal static class ClusterSection
     private static List<ClusterTrainingJob> ReadJobs(YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools, SortedSet<string> calibrations)
     {
         var jobs = new List<ClusterTrainingJob>();
-        foreach ((string name, YamlNode value) in Entries(r, cluster, "training"))
+        foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "training", Path))
         {
             string path = $"cluster.training.{name}";
             YamlMappingNode? node = r.Mapping(value, path, [.. TrainingSection.JobKeys, "pool", "submit_h", "priority", "preemptible", "elastic_max", "repeat"]);
@@ -179,7 +179,7 @@ internal static class ClusterSection
         YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools, SortedSet<string> calibrations)
     {
         var deployments = new List<ClusterDeploymentSpec>();
-        foreach ((string name, YamlNode value) in Entries(r, cluster, "deployments"))
+        foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "deployments", Path))
         {
             string path = $"cluster.deployments.{name}";
             YamlMappingNode? node = r.Mapping(value, path,
@@ -203,7 +203,7 @@ internal static class ClusterSection
             string? model = r.Text(node, "model", path);
 
             var placements = new List<(string, ServingPoint)>();
-            foreach ((string poolName, YamlNode shape) in Entries(r, node, "placements", path))
+            foreach ((string poolName, YamlNode shape) in r.NamedEntries(node, "placements", path))
             {
                 string placementPath = $"{path}.placements.{poolName}";
                 YamlMappingNode? shapeNode = r.Mapping(shape, placementPath, DeploymentSection.Keys.Where(k => k != "hardware").ToArray());
@@ -322,30 +322,4 @@ internal static class ClusterSection
         return pool;
     }
 
-    /// <summary>The named entries of a mapping of mappings (pools, jobs, deployments, placements), in file order.</summary>
-    private static IEnumerable<(string Name, YamlNode Value)> Entries(YamlReader r, YamlMappingNode parent, string key, string parentPath = Path)
-    {
-        YamlNode? node = YamlReader.Child(parent, key);
-        if (node is null)
-        {
-            yield break;
-        }
-
-        if (node is not YamlMappingNode mapping)
-        {
-            r.Problem(node, $"{parentPath}.{key}", "expected a mapping of names to entries (name: { ... })");
-            yield break;
-        }
-
-        foreach (var (name, value) in mapping.Children)
-        {
-            if (name is not YamlScalarNode { Value: { Length: > 0 } text })
-            {
-                r.Problem(name, $"{parentPath}.{key}", "each entry needs a plain name (name: { ... })");
-                continue;
-            }
-
-            yield return (text, value);
-        }
-    }
 }

@@ -50,6 +50,36 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
         return mapping;
     }
 
+    /// <summary>
+    /// The entries of the mapping under <paramref name="key"/> that the user names (pools, jobs, candidates): each name
+    /// with its node; a value that is not a mapping, or a name that is not plain text, is a problem.
+    /// </summary>
+    public IEnumerable<(string Name, YamlNode Value)> NamedEntries(YamlMappingNode parent, string key, string parentPath)
+    {
+        YamlNode? node = Child(parent, key);
+        if (node is null)
+        {
+            yield break;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            Problem(node, $"{parentPath}.{key}", "expected a mapping of names to entries (name: { ... })");
+            yield break;
+        }
+
+        foreach (var (name, value) in mapping.Children)
+        {
+            if (name is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                Problem(name, $"{parentPath}.{key}", "each entry needs a plain name (name: { ... })");
+                continue;
+            }
+
+            yield return (text, value);
+        }
+    }
+
     public static YamlNode? Child(YamlMappingNode? mapping, string key) =>
         mapping is not null && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
