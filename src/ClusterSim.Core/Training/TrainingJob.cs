@@ -72,18 +72,16 @@ public sealed record TrainingJob
     /// <summary>Checks the job's shape; throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public TrainingJob Validated()
     {
-        if (Stages.Count > 0)
+        IReadOnlyList<TrainingJob> stages = Stages.Count > 0 ? StageJobs() : [];
+        for (int i = 0; i < stages.Count; i++)
         {
-            for (int i = 0; i < Stages.Count; i++)
+            try
             {
-                try
-                {
-                    StageJobs()[i].Validated();
-                }
-                catch (ArgumentException e)
-                {
-                    throw new ArgumentException($"stage {i + 1}: {e.Message}", e);
-                }
+                stages[i].Validated();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"stage {i + 1}: {e.Message}", e);
             }
         }
 

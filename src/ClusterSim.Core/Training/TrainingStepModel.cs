@@ -70,8 +70,9 @@ public static class TrainingStepModel
             RecomputeKind.Selective => scores,
             _ => 0,
         };
-        double tokensPerStage = m * p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel;
-        double memoryBound = tokensPerStage * (model.Layers / (double)p.PipelineParallel)
+        double microBatchTokens = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel;   // per context-parallel rank
+        double layersPerStage = model.Layers / (double)p.PipelineParallel;
+        double memoryBound = m * microBatchTokens * layersPerStage
             * ((5 * (linear + scores)) + (2 * recomputed)) / (chip.MemoryTBps * 1e12 * eff.Memory);
 
         // Vendors quote NVLink-class bandwidth as the sum of both directions; a ring uses one direction per link. A link
@@ -80,8 +81,7 @@ public static class TrainingStepModel
         double scaleOut = chip.ScaleOutGBps is double net ? net * 1e9 * eff.Link : double.PositiveInfinity;
         double latency = eff.CollectiveLatencySeconds;
 
-        double microBatchActivations = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel * model.Hidden * ActivationBytes;
-        double layersPerStage = model.Layers / (double)p.PipelineParallel;
+        double microBatchActivations = microBatchTokens * model.Hidden * ActivationBytes;
         int allReducesPerLayer = p.Recompute == RecomputeKind.Full ? 6 : 4;   // two forward, two backward, two in the recomputed forward
         double tensorParallel = m * layersPerStage * allReducesPerLayer
             * Collective.AllReduce(CollectiveAlgorithm.Ring, microBatchActivations, p.TensorParallel, scaleUp, latency);
@@ -91,7 +91,7 @@ public static class TrainingStepModel
         double contextParallel = 0;
         if (p.ContextParallel > 1)
         {
-            double kvBytes = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel * KvWidth(model) * ActivationBytes / p.TensorParallel;
+            double kvBytes = microBatchTokens * KvWidth(model) * ActivationBytes / p.TensorParallel;
             double ring = p.TensorParallel * p.ContextParallel > job.ScaleUpDomain ? scaleOut : scaleUp;
             double perLayer = 3 * (p.ContextParallel - 1) * ((kvBytes / ring) + latency);
             contextParallel = Math.Max(0, (m * layersPerStage * perLayer) - attentionCompute);
@@ -126,7 +126,7 @@ public static class TrainingStepModel
                 return (0, Collective.AllReduce(CollectiveAlgorithm.Ring, bytes, ranks, DataParallelLink(ranks), latency));
             }
 
-            int group = Math.Min(p.ShardGroup(ranks), ranks);
+            int group = p.ShardGroup(ranks);
             int replicas = ranks / group;
             double gather = Collective.AllGather(bytes, group, DataParallelLink(group), latency);
             double replicaReduce = Collective.AllReduce(CollectiveAlgorithm.Ring, bytes / group, replicas, Math.Min(scaleUp, scaleOut), latency);
@@ -140,7 +140,6 @@ public static class TrainingStepModel
         double expertParallel = 0;
         if (model.IsMoE && p.ExpertParallel > 1)
         {
-            double microBatchTokens = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel / p.TensorParallel;
             int epDomains = Math.Max(1, p.TensorParallel * p.ExpertParallel / domain);
             double remoteShare = 1 - (1.0 / epDomains);
             double copies = model.TopK;
@@ -148,7 +147,7 @@ public static class TrainingStepModel
             double localCopies = copies * (1 - remoteShare) * (p.ExpertParallel - 1.0) / p.ExpertParallel;
             double dispatch = job.Precision == Precision.BF16 ? ActivationBytes : 1;
             int passes = p.Recompute == RecomputeKind.Full ? 3 : 2;   // forward, backward, and the recomputed forward
-            double bytesPerCopy = microBatchTokens * model.Hidden * (dispatch + ActivationBytes) * passes;
+            double bytesPerCopy = microBatchTokens / p.TensorParallel * model.Hidden * (dispatch + ActivationBytes) * passes;
             double perLayer = (networkCopies * bytesPerCopy / scaleOut) + (localCopies * bytesPerCopy / scaleUp) + (4 * (p.ExpertParallel - 1) * latency);
             double allToAll = m * (model.MoELayers / (double)p.PipelineParallel) * perLayer;
             expertParallel = Math.Max(allToAll * (1 - p.ExpertOverlap), allToAll - (compute + memoryBound));
