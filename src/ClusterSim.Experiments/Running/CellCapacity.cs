@@ -58,6 +58,13 @@ public static class CellCapacity
         return (best.OutputTokensPerSecond / cellReplicas, best.Utilisation, best);
     }
 
+    /// <summary>
+    /// USD per output token of replicas that each serve <paramref name="tokensPerSecond"/> at the SLO, run at
+    /// 1 − <paramref name="headroom"/> of it, on <paramref name="accelerators"/> accelerators at <paramref name="pricePerHour"/> each.
+    /// </summary>
+    public static double UsdPerToken(double pricePerHour, int accelerators, double tokensPerSecond, double headroom) =>
+        pricePerHour * accelerators / (tokensPerSecond * (1 - headroom) * 3600);
+
     private static ServingResult? Attempt(ServingPoint cell, double rate, long seed)
     {
         ServingResult result = new ServingCluster(ServingStudy.Scenario(cell, rate, seed)).Run();

@@ -41,8 +41,7 @@ public sealed class ChoicesStudy : Study
             share?.Report(capacities.Count / (double)spec.Candidates.Count);
         }
 
-        double OwnCost(int i) => spec.Candidates[i].PricePerHour * spec.Candidates[i].Deployment.Accelerators * 1e6
-            / (capacities[i] * (1 - spec.Headroom) * 3600);
+        double OwnCost(int i) => 1e6 * CellCapacity.UsdPerToken(spec.Candidates[i].PricePerHour, spec.Candidates[i].Deployment.Accelerators, capacities[i], spec.Headroom);
         double baseCost = OwnCost(0);
         double baseDaily = spec.OutputTokensPerDay / 1e6 * baseCost;
         ChoiceCandidate baseline = spec.Baseline;

@@ -43,7 +43,7 @@ public sealed class EdgeStudy : Study
         ServingPoint cloud = point.Serving!;
         (double replicaTokens, _, ServingResult cell) = CellCapacity.MeasureRun(cloud, edge.CellReplicas, seed);
         ServingDeployment cloudShape = cloud.Replicas[0].Deployment;
-        double cloudUsdPerToken = edge.CloudPricePerHour * cloudShape.Accelerators / (replicaTokens * (1 - edge.Headroom) * 3600);
+        double cloudUsdPerToken = CellCapacity.UsdPerToken(edge.CloudPricePerHour, cloudShape.Accelerators, replicaTokens, edge.Headroom);
 
         TokenLengths prompts = cloud.Prompt.Build(), outputs = cloud.Output.Build();
         double requestsPerMonth = edge.RequestsPerUserPerDay * DaysPerMonth;
