@@ -280,6 +280,25 @@ internal sealed class ClusterBooks
         _workloadUsd[workload] += (hours * pool.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
     }
 
+    /// <summary>
+    /// Checks the books as far as they are kept: no pool lends more accelerators than it has, every accelerator-hour
+    /// since the start is booked to exactly one workload or to idle, and no account is negative or not finite.
+    /// Throws <see cref="InvalidOperationException"/> on the first broken invariant.
+    /// </summary>
+    public void AssertInvariants()
+    {
+        double hours = SimTime.ToSeconds(_last - _origin) / 3600, capacity = 0;
+        for (int pool = 0; pool < _options.Pools.Count; pool++)
+        {
+            Invariant.Check(Free(pool) >= 0, $"pool {_options.Pools[pool].Name} lends {_options.Pools[pool].Count - Free(pool)} of {_options.Pools[pool].Count} accelerators");
+            capacity += _options.Pools[pool].Count * hours;
+        }
+
+        double booked = _workloadHours.Sum() + _idleHours.Sum();
+        Invariant.Check(Math.Abs(booked - capacity) <= 1e-9 * Math.Max(1, capacity), $"{booked} accelerator-hours booked of {capacity} elapsed");
+        Invariant.Check(_workloadUsd.Concat(_idleUsd).Concat(_workloadKwh).All(v => double.IsFinite(v) && v >= 0), "an account is negative or not finite");
+    }
+
     /// <summary>The pool's accelerator TDP (a pool without one is refused when the options are validated).</summary>
     private static double Tdp(AcceleratorPool pool) => pool.Accelerator.TdpWatts!.Value;
 }

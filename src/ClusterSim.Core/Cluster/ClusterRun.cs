@@ -82,6 +82,16 @@ public sealed class ClusterRun : IEventHandler
     }
 
     /// <inheritdoc/>
+    /// <summary>Checks the cluster's books and every simulated serving fleet's (see <see cref="ClusterBooks.AssertInvariants"/>); throws on the first broken invariant.</summary>
+    public void AssertInvariants()
+    {
+        _books.AssertInvariants();
+        foreach (DeploymentState dep in _deployments)
+        {
+            dep.Serving?.AssertInvariants();
+        }
+    }
+
     public void OnEvent(Simulator simulator, in SimEvent e)
     {
         long now = e.Time;

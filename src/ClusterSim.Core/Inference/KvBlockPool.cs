@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterSim.Core.Engine;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Core.Inference;
@@ -160,6 +161,26 @@ public sealed class KvBlockPool
         Free += ownBlocks;
         EvictToFit();
         Debug.Assert(Free >= 0 && Free <= Total, "KV blocks stay within capacity");
+    }
+
+    /// <summary>
+    /// Checks the block books against the blocks the running sequences own: without a cache every used block is a
+    /// sequence's; with one, the used blocks lie between the sequences' own and those plus the cache's pinned ones, and
+    /// evictable cached blocks are free space. Throws <see cref="InvalidOperationException"/> on the first broken one.
+    /// </summary>
+    public void AssertInvariants(long ownBlocks)
+    {
+        Invariant.Check(Free >= 0 && Free <= Total, $"{Free} of {Total} KV blocks free");
+        long used = Total - Free;
+        if (Cache is null)
+        {
+            Invariant.Check(used == ownBlocks, $"{used} KV blocks in use, but the running sequences own {ownBlocks}");
+            return;
+        }
+
+        int pinned = Cache.Count - Cache.Evictable;
+        Invariant.Check(Cache.Evictable >= 0 && Cache.Evictable <= Free, $"{Cache.Evictable} evictable cached blocks with {Free} free");
+        Invariant.Check(used >= ownBlocks && used <= ownBlocks + pinned, $"{used} KV blocks in use; the sequences own {ownBlocks} and the cache pins {pinned}");
     }
 
     /// <summary>Leading blocks of a prompt this pool's cache holds (0 without a cache).</summary>

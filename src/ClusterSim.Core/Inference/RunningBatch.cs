@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using ClusterSim.Core.Engine;
 
 namespace ClusterSim.Core.Inference;
 
@@ -299,6 +300,29 @@ internal sealed class RunningBatch
         Chunk[i] = 0;
         LastToken[i] = now;
         _contextSum += Prefilled[i];
+    }
+
+    /// <summary>
+    /// Checks the batch's books: every sequence's counters in range, its grow mark as documented, its blocks covering
+    /// what it holds, the kept context sum, and no request twice. Throws on the first broken one.
+    /// </summary>
+    public void AssertInvariants(int maxSequences)
+    {
+        Invariant.Check(Count >= 0 && Count <= maxSequences, $"the batch holds {Count} sequences; its limit is {maxSequences}");
+        long context = 0;
+        var seen = new HashSet<int>();
+        for (int i = 0; i < Count; i++)
+        {
+            Invariant.Check(seen.Add(Request[i]), $"request {Request[i]} is in the batch twice");
+            Invariant.Check(Prefilled[i] >= 0 && Prefilled[i] <= PromptLength[i], $"sequence {i} prefilled {Prefilled[i]} of {PromptLength[i]} tokens");
+            Invariant.Check(GeneratedAtAdmission[i] <= Generated[i] && Generated[i] <= Target[i], $"sequence {i} generated {Generated[i]} (admitted at {GeneratedAtAdmission[i]}, target {Target[i]})");
+            Invariant.Check(Blocks[i] >= 0, $"sequence {i} holds {Blocks[i]} blocks");
+            Invariant.Check(GrowAt[i] == (Blocks[i] * _blockTokens) + Shared[i] + GeneratedAtAdmission[i] - Prefilled[i], $"sequence {i}'s grow mark {GrowAt[i]} disagrees with its blocks");
+            Invariant.Check(Generated[i] <= GrowAt[i], $"sequence {i} holds {Context(i)} tokens in {Blocks[i]} blocks of {_blockTokens} (+{Shared[i]} shared)");
+            context += Context(i);
+        }
+
+        Invariant.Check(context == _contextSum, $"the kept context sum {_contextSum} differs from the batch's {context}");
     }
 
     /// <summary>Removes the last sequence (a preemption).</summary>

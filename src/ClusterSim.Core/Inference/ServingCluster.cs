@@ -203,6 +203,25 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
 
     private long TotalCompleted { get; set; }
 
+    /// <summary>
+    /// Checks the books between events: the request table, every replica's batch, queue and KV blocks, and that the
+    /// requests the replicas hold are no more than those in flight. Throws <see cref="InvalidOperationException"/> on the
+    /// first broken invariant (tests run it after every event of small scenarios).
+    /// </summary>
+    public void AssertInvariants()
+    {
+        _requests.AssertInvariants();
+        long held = 0;
+        foreach (Replica replica in _replicas)
+        {
+            replica.AssertInvariants();
+            held += replica.Outstanding;
+        }
+
+        Invariant.Check(held <= _requests.InFlight, $"the replicas hold {held} requests; {_requests.InFlight} are in flight");
+        Invariant.Check(Metrics.Arrived >= TotalCompleted + Metrics.Dropped, $"{TotalCompleted} completed and {Metrics.Dropped} dropped of {Metrics.Arrived} arrived");
+    }
+
     /// <summary>Requests arrived and neither finished nor dropped yet.</summary>
     public long InFlight => _requests.InFlight;
 

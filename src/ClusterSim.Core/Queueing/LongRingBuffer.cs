@@ -40,6 +40,9 @@ public sealed class LongRingBuffer
     /// <summary>The head item without removing it.</summary>
     public long Peek() => Count > 0 ? _items[_head] : throw new InvalidOperationException("the queue is empty");
 
+    /// <summary>The item <paramref name="index"/> places behind the head.</summary>
+    public long At(int index) => (uint)index < (uint)Count ? _items[(_head + index) % _items.Length] : throw new ArgumentOutOfRangeException(nameof(index));
+
     /// <summary>Removes and returns the head item.</summary>
     public long Dequeue()
     {

@@ -2,6 +2,7 @@ using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Cluster;
 using ClusterSim.Core.Economics;
 using ClusterSim.Core.Engine;
+using ClusterSim.Core.Tests.Engine;
 using ClusterSim.Core.Tests.Training;
 using ClusterSim.Core.Training;
 
@@ -92,14 +93,23 @@ public class ClusterRunTests
     {
         foreach (ClusterPolicy policy in Enum.GetValues<ClusterPolicy>())
         {
-            ClusterResult result = Run(new ClusterOptions
-            {
-                Pools = [Pool(96, reserve: 40)],
-                Jobs = [Job("big", dp: 4, tokens: 5e10, elastic: 80), Job("tune", dp: 1, tokens: 2e9, submit: 7200, priority: 1)],
-                Deployments = [Chat(36, 0.6)],
-                Policy = policy,
-                HorizonSeconds = 3 * 86_400,
-            });
+            // The books are checked after every event, not only at the end.
+            var simulator = new Simulator();
+            var run = new ClusterRun(
+                new ClusterOptions
+                {
+                    Pools = [Pool(96, reserve: 40)],
+                    Jobs = [Job("big", dp: 4, tokens: 5e10, elastic: 80), Job("tune", dp: 1, tokens: 2e9, submit: 7200, priority: 1)],
+                    Deployments = [Chat(36, 0.6)],
+                    Policy = policy,
+                    HorizonSeconds = 3 * 86_400,
+                },
+                simulator);
+            var checks = new CheckEveryEvent(run.AssertInvariants);
+            simulator.Trace = checks;
+            ClusterResult result = run.Run();
+            run.AssertInvariants();
+            Assert.True(checks.Count > 100, $"{policy}: only {checks.Count} events checked");
             Assert.True(result.Conserved, $"{policy}: {result.TrainingHours} + {result.ServingHours} + {result.IdleHours.Sum()} vs {result.CapacityHours}");
             Assert.All(result.Series.Columns.Where(c => c.Name.StartsWith("pool.", StringComparison.Ordinal)), c => Assert.All(c.Values, v => Assert.InRange(v, 0, 96)));
         }

@@ -1,0 +1,72 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.TestTime;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Tests.Engine;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+/// <summary>The request table, running batches, KV pools and queues keep their books after every event of small scenarios.</summary>
+public class ServingInvariantTests
+{
+    private static ServingScenario Pressed(SchedulerKind kind, bool caching, bool macro, long hostKvBytes = 0)
+    {
+        ServingScenario s = ServingScenarios.Poisson(45, 500, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 });
+        return s with
+        {
+            Replicas = [new ReplicaGroup(s.Replicas[0].Deployment, s.Replicas[0].Scheduler with { PrefixCaching = caching, HostKvBytes = hostKvBytes })],
+            Workload = streams => RequestSource.Open(ArrivalProcess.Poisson(45), TokenLengths.LogNormalFromMeanMedian(512, 350, 4096),
+                TokenLengths.LogNormalFromMeanMedian(256, 180, 2048), streams, new PromptSet(4, 20, 200)),
+        };
+    }
+
+    public static TheoryData<string> Scenarios() => new(Cases.Keys);
+
+    private static readonly Dictionary<string, Func<ServingScenario>> Cases = new()
+    {
+        ["continuous, preempting"] = () => Pressed(SchedulerKind.Continuous, caching: false, macro: true),
+        ["chunked prefill, preempting, one event per iteration"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: false, macro: false),
+        ["static batching"] = () => Pressed(SchedulerKind.Static, caching: false, macro: true),
+        ["prefix caching, preempting"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true),
+        ["prefix caching with a host tier"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true, hostKvBytes: 20_000_000_000),
+        ["three replicas, round robin"] = () => ServingScenarios.Poisson(60, 600, replicas: 3, router: Core.Inference.Routing.RouterKind.RoundRobin),
+        ["prefill/decode disaggregation"] = () => ServingScenarios.Poisson(20, 400, replicas: 4) with { Disaggregation = new Disaggregation(2, 50) },
+        ["best-of-4"] = () => ServingScenarios.Poisson(5, 200) with { TestTime = new TestTimeOptions { Policy = TestTimePolicy.BestOfN, Samples = 4 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void The_books_hold_after_every_event(string name)
+    {
+        ServingCluster? cluster = null;
+        var check = new CheckEveryEvent(() => cluster!.AssertInvariants());
+        var simulator = new Simulator { Trace = check };
+        cluster = new ServingCluster(Cases[name](), simulator);
+        ServingResult result = cluster.Run();
+        cluster.AssertInvariants();
+
+        Assert.True(result.Conserved, name);
+        Assert.Equal(result.EventsFired, check.Count);
+        Assert.True(check.Count > 1000, $"{name}: only {check.Count} events checked");
+    }
+
+    [Fact]
+    public void A_broken_book_is_caught()
+    {
+        var batch = new RunningBatch(8, 16);
+        batch.Append(request: 3, promptLength: 100, generated: 0, target: 10, blocks: 7, now: 0);
+        batch.AssertInvariants(8);
+        batch.Generated[0] = 11;   // more tokens than its target
+        Assert.Contains("generated 11", Assert.Throws<InvalidOperationException>(() => batch.AssertInvariants(8)).Message, StringComparison.Ordinal);
+
+        var requests = new RequestTable();
+        int id = requests.Add(arrival: 100, prompt: 10, output: 5);
+        requests.SetFirstToken(id, 50);   // before it arrived
+        Assert.Contains("precedes its arrival", Assert.Throws<InvalidOperationException>(requests.AssertInvariants).Message, StringComparison.Ordinal);
+        requests.SetFirstToken(id, 150);
+        requests.AssertInvariants();
+        requests.Release(id);
+        requests.AssertInvariants();
+        Assert.False(requests.IsLive(id));
+    }
+}
