@@ -4,13 +4,14 @@ using ClusterSim.Bench;
 // "scale [requests] [repeats]" runs the serving scale harness, "training-scale [repeats]" the 90-day training run,
 // "cluster-scale [repeats]" the 30-day, 10,240-accelerator shared cluster, "vidur-scale [requests] [repeats]" Vidur's
 // own Llama-2-70B scenario, "experiments [dir] [repeats]" every shipped serving experiment in process,
-// "calibration" prints the serving calibration table; anything else goes to BenchmarkDotNet.
+// "calibration" prints the serving calibration table, "fuzz [mutations]" the long fuzz run, "faults [kills]" the kill -9 and
+// resume harness; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "scale")
 {
     long requests = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
     ScaleHarness.Run(requests, repeats);
-    return;
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "vidur-scale")
@@ -18,31 +19,43 @@ if (args.Length > 0 && args[0] == "vidur-scale")
     long requests = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
     int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
     VidurScaleHarness.Run(requests, repeats);
-    return;
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "experiments")
 {
     ExperimentScaleHarness.Run(args.Length > 1 ? args[1] : "experiments", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
-    return;
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "training-scale")
 {
     TrainingScaleHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 11);
-    return;
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "cluster-scale")
 {
     ClusterScaleHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
-    return;
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "fuzz")
+{
+    int mutations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+    return FuzzHarness.Run("experiments", Path.Combine("tests", "ClusterSim.Experiments.Tests", "Files", "FuzzSeeds"), mutations);
+}
+
+if (args.Length > 0 && args[0] == "faults")
+{
+    return FaultHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
 }
 
 if (args.Length > 0 && args[0] == "calibration")
 {
     CalibrationReport.Run();
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(HoldModelBenchmark).Assembly).Run(args);
+return 0;

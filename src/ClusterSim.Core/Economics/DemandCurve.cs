@@ -3,7 +3,8 @@ namespace ClusterSim.Core.Economics;
 /// <summary>Output tokens a served model is asked for: a launch level, compound monthly growth, a diurnal swing.</summary>
 public sealed record DemandCurve(double OutputTokensPerDayAtLaunch, double MonthlyGrowth = 0, double DiurnalAmplitude = 0)
 {
-    private const double DaysPerMonth = 365.25 / 12;
+    /// <summary>Days in an average month, the unit of the growth rate.</summary>
+    public const double DaysPerMonth = 365.25 / 12;
 
     /// <summary>Mean daily demand <paramref name="days"/> after launch, output tokens per day.</summary>
     public double TokensPerDay(double days) => OutputTokensPerDayAtLaunch * Math.Pow(1 + MonthlyGrowth, days / DaysPerMonth);
@@ -21,6 +22,13 @@ public sealed record DemandCurve(double OutputTokensPerDayAtLaunch, double Month
         }
 
         double k = Math.Log(1 + MonthlyGrowth) / DaysPerMonth;
+        double x = k * (toDays - fromDays);
+        if (Math.Abs(x) < 1e-6)
+        {
+            // Growth too slow for the difference of exponentials to keep its digits (k may even round to 0): its series.
+            return OutputTokensPerDayAtLaunch * Math.Exp(k * fromDays) * (toDays - fromDays) * (1 + (x / 2) + (x * x / 6));
+        }
+
         return OutputTokensPerDayAtLaunch / k * (Math.Exp(k * toDays) - Math.Exp(k * fromDays));
     }
 

@@ -38,7 +38,9 @@ public sealed class Simulator
 
     /// <summary>Schedules an event <paramref name="delay"/> nanoseconds from now.</summary>
     public EventHandle Schedule(long delay, IEventHandler handler, int kind = 0, long argument = 0, int priority = 0) =>
-        ScheduleAt(Now + delay, handler, kind, argument, priority);
+        delay <= long.MaxValue - Now
+            ? ScheduleAt(Now + delay, handler, kind, argument, priority)
+            : throw new InvalidOperationException($"an event {SimTime.ToSeconds(delay):G3} s from now falls past the end of simulated time (about 292 years)");
 
     /// <summary>Cancels a pending event; false when it already fired or was cancelled.</summary>
     public bool Cancel(EventHandle handle) => _queue.Cancel(handle);

@@ -104,7 +104,7 @@ public sealed class TrainingRun : IEventHandler
     {
         if (_failureRate > 0)
         {
-            _failureEvent = _sim.Schedule(SimTime.FromSeconds(_failures.Exponential(_failureRate)), this, Failure);
+            _failureEvent = _sim.Schedule(NextFailureDelay(), this, Failure);
         }
 
         if (_plannedPeriod > 0)
@@ -205,7 +205,50 @@ public sealed class TrainingRun : IEventHandler
         _sim.Cancel(_progressEvent);
         _sim.Cancel(_restartEvent);
         BeginRestart(now);
-        _failureEvent = _sim.Schedule(Math.Max(1, SimTime.FromSeconds(_failures.Exponential(_failureRate))), this, Failure);
+        _failureEvent = _sim.Schedule(NextFailureDelay(), this, Failure);
+    }
+
+    /// <summary>
+    /// Time to the next failure, at least one tick; a draw past any run this simulator can finish (a failure rate near zero)
+    /// is kept at <see cref="MaxSimulatedSeconds"/>, where it never fires.
+    /// </summary>
+    private long NextFailureDelay() => Math.Max(1, SimTime.FromSeconds(Math.Min(_failures.Exponential(_failureRate), MaxSimulatedSeconds)));
+
+    /// <summary>The longest run simulated (100 years), well inside the clock's 292 years of nanoseconds.</summary>
+    public const double MaxSimulatedSeconds = 100 * 365.25 * 86_400;
+
+    /// <summary>
+    /// Why <paramref name="job"/> cannot finish within <see cref="MaxSimulatedSeconds"/>, or null when it can: its steps and
+    /// checkpoint writes alone, or with failures the expected time of checkpointed segments that each restart on a failure,
+    /// (1/λ + restart)·(e^{λ(interval + write)} − 1) per segment. Loaders refuse such a job instead of running it into the
+    /// clock's end or an endless loop of restarts.
+    /// </summary>
+    public static string? WhyUnfinishable(TrainingJob job)
+    {
+        double step = TrainingStepModel.Step(job).StepSeconds;
+        double work = step * job.Steps;
+        double rate = job.Failures.JobFailureRatePerSecond(job.Plan.Accelerators);
+        double interval = Math.Max(step, job.Checkpoints.Interval(rate > 0 ? 1 / rate : double.PositiveInfinity));
+        double write = job.Checkpoints.WriteSeconds;
+        double segments = double.IsPositiveInfinity(interval) ? 1 : Math.Max(1, work / interval);
+        double clean = work + (double.IsPositiveInfinity(interval) ? 0 : Math.Floor(work / interval) * write);
+        const double Years = 365.25 * 86_400;
+        if (!(clean <= MaxSimulatedSeconds))
+        {
+            return $"{job.Steps:N0} steps of {step:G3} s and their checkpoint writes take {clean / Years:G3} years of simulated time; a run is at most {MaxSimulatedSeconds / Years:N0} years";
+        }
+
+        if (rate > 0)
+        {
+            double segment = Math.Min(interval, work) + write;
+            double expected = segments * ((1 / rate) + job.Failures.RestartSeconds) * (Math.Exp(rate * segment) - 1);
+            if (!(expected <= MaxSimulatedSeconds))
+            {
+                return $"with a failure every {1 / rate:G3} s and {job.Failures.RestartSeconds:G3} s to restart, checkpointed segments of {segment:G3} s would take {expected / Years:G3} years on average to get through; a run is at most {MaxSimulatedSeconds / Years:N0} years";
+            }
+        }
+
+        return null;
     }
 
     private void BeginRestart(long now)

@@ -63,11 +63,17 @@ internal static class ClusterSection
             r.Problem(node, Path, "place at least one workload: a job under 'training' or a deployment under 'deployments'");
         }
 
+        double interval = r.Number(node, "interval_s", Path, 300, 1, 86_400);
+        if (days * 86_400 < interval)
+        {
+            r.Problem(YamlReader.Child(node, "days") ?? node, $"{Path}.days", $"{days * 86_400:G3} s is shorter than one decision interval ({interval:G3} s, interval_s)");
+        }
+
         return new ClusterSpec
         {
             Policy = policy,
             HorizonSeconds = days * 86_400,
-            IntervalSeconds = r.Number(node, "interval_s", Path, 300, 1, 86_400),
+            IntervalSeconds = interval,
             HarvestLookaheadSeconds = r.Number(node, "harvest_lookahead_h", Path, 3, 0, 24 * 365) * 3600,
             Energy = new EnergyModel(
                 r.Number(energy, "usd_per_kwh", "cluster.energy", defaults.UsdPerKwh, 0),

@@ -215,6 +215,12 @@ internal static class TrainingSection
         try
         {
             TrainingMemory.Of(job.Validated()).EnsureFits();
+            if (TrainingRun.WhyUnfinishable(job) is { } why)
+            {
+                r.Problem(YamlReader.Child(node, "tokens") ?? node, $"{path}.tokens", why);
+                return null;
+            }
+
             return job;
         }
         catch (ArgumentException e)

@@ -119,6 +119,7 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 
     public double Number(YamlMappingNode? mapping, string key, string path, double fallback, double min = double.MinValue, double max = double.MaxValue, bool exclusiveMin = false)
     {
+        max = Math.Min(max, LongestDuration(key));
         if (recorder is not null)
         {
             var schema = new System.Text.Json.Nodes.JsonObject { ["type"] = "number" };
@@ -153,6 +154,12 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
             return fallback;
         }
 
+        if (Math.Abs(value) > LargestMagnitude)
+        {
+            Problem(node, Join(path, key), $"{text} is too large; numbers in an experiment are at most 1e18 in magnitude");
+            return fallback;
+        }
+
         if (value < min || (exclusiveMin && value <= min) || value > max)
         {
             string range = max == double.MaxValue ? $"{(exclusiveMin ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}" : $"in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]";
@@ -161,6 +168,28 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
         }
 
         return value;
+    }
+
+    /// <summary>The largest magnitude any number in an experiment may have, so products of a few of them (a price by hours by accelerators) stay finite.</summary>
+    public const double LargestMagnitude = 1e18;
+
+    /// <summary>
+    /// The largest value a duration key may take, by its unit suffix: 100 years (the longest run simulated, well inside the
+    /// clock's 292 years of nanoseconds), so no duration, however it is combined, runs the clock past its end. Other keys: no limit.
+    /// </summary>
+    public static double LongestDuration(string key)
+    {
+        const double Seconds = 100 * 365.25 * 86_400;
+        return key switch
+        {
+            _ when key.EndsWith("_gb_s", StringComparison.Ordinal) || key == "zipf_s" => double.MaxValue,   // a bandwidth, an exponent
+            _ when key.EndsWith("_us", StringComparison.Ordinal) => Seconds * 1e6,
+            _ when key.EndsWith("_ms", StringComparison.Ordinal) => Seconds * 1e3,
+            _ when key.EndsWith("_s", StringComparison.Ordinal) => Seconds,
+            _ when key.EndsWith("_h", StringComparison.Ordinal) => Seconds / 3600,
+            _ when key == "days" || key.EndsWith("_days", StringComparison.Ordinal) => Seconds / 86_400,
+            _ => double.MaxValue,
+        };
     }
 
     public int Integer(YamlMappingNode? mapping, string key, string path, int fallback, int min = int.MinValue, int max = int.MaxValue)

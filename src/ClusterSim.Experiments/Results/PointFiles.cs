@@ -9,7 +9,8 @@ namespace ClusterSim.Experiments.Results;
 /// <summary>
 /// A point's files in a results directory: points/point-NNN.json (every replication's scalars), series/point-NNN.csv
 /// and quantiles/point-NNN.csv (first replication). The JSON is written last, so its presence marks a finished point;
-/// reading the files back gives the same <see cref="PointResult"/> that wrote them.
+/// it carries the SHA-256 of the two CSVs and of itself, so a truncated or altered file is detected, never trusted.
+/// Reading the files back gives the same <see cref="PointResult"/> that wrote them.
 /// </summary>
 public static class PointFiles
 {
@@ -21,14 +22,16 @@ public static class PointFiles
     {
         string id = Id(result.Point.Index);
         RecordedResult first = result.Replications[0];
-        AtomicFile.WriteText(Path.Combine(directory, "series", id + ".csv"), SeriesCsv(first.Series()));
+        string series = SeriesCsv(first.Series());
+        AtomicFile.WriteText(Path.Combine(directory, "series", id + ".csv"), series);
         QuantileTable quantiles = first.Quantiles();
-        if (quantiles.Columns.Count > 0)
+        string? quantileCsv = quantiles.Columns.Count > 0 ? Csv("level", quantiles.Levels, quantiles.Columns) : null;
+        if (quantileCsv is not null)
         {
-            AtomicFile.WriteText(Path.Combine(directory, "quantiles", id + ".csv"), Csv("level", quantiles.Levels, quantiles.Columns));
+            AtomicFile.WriteText(Path.Combine(directory, "quantiles", id + ".csv"), quantileCsv);
         }
 
-        AtomicFile.WriteText(JsonPath(directory, result.Point.Index), Json(experiment, result));
+        AtomicFile.WriteText(JsonPath(directory, result.Point.Index), Json(experiment, result, Sha256(series), quantileCsv is null ? null : Sha256(quantileCsv)));
     }
 
     /// <summary>The finished point's result, or null when its JSON is not there yet.</summary>
@@ -43,7 +46,13 @@ public static class PointFiles
 
         try
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            string text = File.ReadAllText(path);
+            PointChecksum.Verify(text, path);
+            using var json = JsonDocument.Parse(text);
+            JsonElement files = json.RootElement.GetProperty("files");
+            string id = Id(point.Index);
+            VerifyFile(Path.Combine(directory, "series", id + ".csv"), files.GetProperty("series"));
+            VerifyFile(Path.Combine(directory, "quantiles", id + ".csv"), files.GetProperty("quantiles"));
             JsonElement stored = json.RootElement.GetProperty("point");
             var replications = json.RootElement.GetProperty("replications").EnumerateArray().ToList();
             if (replications.Count != experiment.Replications)
@@ -51,7 +60,6 @@ public static class PointFiles
                 throw new InvalidDataException($"{path}: holds {replications.Count} replication(s), the experiment asks for {experiment.Replications}");
             }
 
-            string id = Id(point.Index);
             var records = replications.Select((r, k) => new RecordedResult(
                 r.GetProperty("conserved").GetBoolean(),
                 r.EnumerateObject().Where(p => p.Name != "conserved").Select(p => (p.Name, Number(p.Value))).ToArray(),
@@ -65,8 +73,8 @@ public static class PointFiles
         }
     }
 
-    /// <summary>The point's JSON: its parameters, summaries and every replication's scalars.</summary>
-    public static string Json(Experiment experiment, PointResult result)
+    /// <summary>The point's JSON: its parameters, summaries, every replication's scalars, its CSVs' SHA-256 and its own.</summary>
+    public static string Json(Experiment experiment, PointResult result, string seriesSha256, string? quantilesSha256)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -89,11 +97,41 @@ public static class PointFiles
             }
 
             json.WriteEndArray();
+            json.WriteStartObject("files");
+            json.WriteString("series", seriesSha256);
+            if (quantilesSha256 is null)
+            {
+                json.WriteNull("quantiles");
+            }
+            else
+            {
+                json.WriteString("quantiles", quantilesSha256);
+            }
+
+            json.WriteEndObject();
+            PointChecksum.WritePlaceholder(json);
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        return PointChecksum.Seal(Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
     }
+
+    /// <summary>Checks a CSV beside the JSON against the digest the JSON recorded (null: the file must not be there).</summary>
+    private static void VerifyFile(string path, JsonElement expected)
+    {
+        if (expected.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        string actual = File.Exists(path) ? Sha256(File.ReadAllText(path)) : "missing";
+        if (!string.Equals(actual, expected.GetString(), StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{path}: {(actual == "missing" ? "missing" : "changed since its point file was written")}");
+        }
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>A run's time series as CSV: time_s then one column per quantity.</summary>
     public static string SeriesCsv(SeriesTable table) => Csv("time_s", table.TimeSeconds, table.Columns);

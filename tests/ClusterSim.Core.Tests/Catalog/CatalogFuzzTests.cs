@@ -12,20 +12,13 @@ public class CatalogFuzzTests
     [MemberData(nameof(Catalogs))]
     public void Mutated_catalog_rows_are_read_or_refused_with_their_line(string name)
     {
-        // Deleted, duplicated and swapped characters at seeded places; any exception other than CatalogException is a bug.
+        // The shared corpus generator's damage at seeded places; any exception other than CatalogException is a bug.
         string text = SimCatalog.ShippedText(name);
         RandomStream random = new RandomStreams(2027).For(name);
-        const string Alphabet = ",\"\n-e.0x ;";
         int refused = 0, read = 0;
         for (int k = 0; k < 600; k++)
         {
-            int at = random.NextInt(text.Length);
-            string mutated = (k % 3) switch
-            {
-                0 => text.Remove(at, Math.Min(1 + random.NextInt(12), text.Length - at)),
-                1 => text.Insert(at, text.Substring(at, Math.Min(1 + random.NextInt(30), text.Length - at))),
-                _ => string.Concat(text.AsSpan(0, at), Alphabet[random.NextInt(Alphabet.Length)].ToString(), text.AsSpan(at + 1)),
-            };
+            string mutated = ClusterSim.Tests.TextMutator.Mutate(text, k, random);
             try
             {
                 CsvTable table = CsvTable.Parse(new StringReader(mutated), $"catalog/{name}");

@@ -26,7 +26,21 @@ public class HostileInputTests
             "sweep", "10,000,000,000 points; an experiment runs at most 10,000"
         },
         { "name: x\n" + Serving.Replace("requests: 10 }", "requests: 10, trace: { file: . } }", StringComparison.Ordinal).Replace("rate: 1", "kind: trace", StringComparison.Ordinal), "workload.trace.file", "is a directory" },
+
+        // Found by the run fuzz (RunFuzzTests, bench fuzz): accepted once, then broke or hung inside the run.
+        { Training.Replace("write_s: 20", "write_s: 2147483648", StringComparison.Ordinal), "training.tokens", "years of simulated time" },
+        { Training.Replace("mtbf_hours: 50000", "mtbf_hours: 1e-7", StringComparison.Ordinal), "training.tokens", "years on average" },
+        { Training.Replace("price_per_hour: 2", "price_per_hour: 1e308", StringComparison.Ordinal), "training.price_per_hour", "at most 1e18 in magnitude" },
+        { Training.Replace("restart_s: 300", "restart_s: 9223372036854775808", StringComparison.Ordinal), "training.failures.restart_s", "at most 1e18 in magnitude" },
+        { Training.Replace("restart_s: 300", "restart_s: 9e9", StringComparison.Ordinal), "training.failures.restart_s", "out of range" },
+        {
+            "name: x\ncluster:\n  days: 1e-7\n  pools: { h100: { hardware: H100-SXM, count: 8 } }\n  training: { t: { pool: h100, model: llama-3.1-8b, tokens: 1e9, parallelism: { tensor: 8 } } }\n",
+            "cluster.days", "shorter than one decision interval"
+        },
     };
+
+    private const string Training = "name: t\ntraining: { model: llama-3.1-8b, hardware: H100-SXM, accelerators: 64, tokens: 2e10, global_batch_tokens: 2097152, sequence_length: 8192, "
+        + "parallelism: { tensor: 8, data: 8 }, checkpoints: { write_s: 20, interval_s: 1800 }, failures: { mtbf_hours: 50000, restart_s: 300 }, price_per_hour: 2 }\n";
 
     [Theory]
     [MemberData(nameof(Reproducers))]
@@ -55,24 +69,16 @@ public class HostileInputTests
     [Fact]
     public void Seeded_mutations_of_every_shipped_experiment_end_as_results_or_located_problems()
     {
-        // Deletions, duplications and character swaps at seeded places; any other exception is a bug.
+        // The shared corpus generator's damage at seeded places; any exception other than ExperimentException is a bug.
         var random = new RandomStreams(2026).For("fuzz");
         string[] files = Directory.GetFiles(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments"), "*.yaml");
-        const string Alphabet = "{}[]:,-#'\"\n 0.e";
         int problems = 0, valid = 0;
         foreach (string file in files.Order(StringComparer.Ordinal))
         {
             string text = File.ReadAllText(file);
             for (int k = 0; k < 100; k++)
             {
-                char[] chars = text.ToCharArray();
-                int at = random.NextInt(chars.Length);
-                string mutated = (k % 3) switch
-                {
-                    0 => text.Remove(at, Math.Min(1 + random.NextInt(8), text.Length - at)),
-                    1 => text.Insert(at, text.Substring(at, Math.Min(1 + random.NextInt(20), text.Length - at))),
-                    _ => new string(chars.Select((c, i) => i == at ? Alphabet[random.NextInt(Alphabet.Length)] : c).ToArray()),
-                };
+                string mutated = ClusterSim.Tests.TextMutator.Mutate(text, k, random);
                 try
                 {
                     ExperimentLoader.Parse(mutated, file);
@@ -86,6 +92,46 @@ public class HostileInputTests
         }
 
         Assert.True(problems > 0 && valid > 0, $"{problems} refused, {valid} accepted");
+    }
+
+    [Fact]
+    public void Hostile_swept_values_read_back_exactly_through_an_independent_csv_reader()
+    {
+        // File names with a comma, quotes, a newline and non-ASCII, swept as trace files; summary.csv must give each back.
+        string folder = Path.Combine(Path.GetTempPath(), $"clustersim-hostile-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string[] names = ["a,b.csv", "say \"hi\".csv", "two\nlines.csv", "naïve ✓ 'q'.csv"];
+            string[] files = names.Select(n => Path.Combine(folder, n)).ToArray();
+            foreach (string file in files)
+            {
+                File.WriteAllText(file, "TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-10 00:00:00.000,60,5\n2024-05-10 00:00:01.000,70,5\n");
+            }
+
+            string list = string.Join(", ", names.Select(n => "\"" + n.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\""));
+            string yaml = "name: hostile\nserving: { model: llama-3.1-8b, hardware: H100-SXM }\nworkload: { arrival: { kind: trace }, trace: { file: x.csv } }\n"
+                + "sweep: { parameters: { workload.trace.file: [" + list + "] } }\n";
+            Experiment experiment = ExperimentLoader.Parse(yaml, Path.Combine(folder, "hostile.yaml"));
+            string csv = ResultWriter.SummaryCsv(ClusterSim.Experiments.Running.ExperimentRunner.Run(experiment, new ClusterSim.Experiments.Running.RunOptions { Workers = 1 }));
+
+            using var parser = new Microsoft.VisualBasic.FileIO.TextFieldParser(new StringReader(csv)) { HasFieldsEnclosedInQuotes = true, TrimWhiteSpace = false };
+            parser.SetDelimiters(",");
+            string[] header = parser.ReadFields()!;
+            int column = Array.IndexOf(header, "workload.trace.file");
+            var rows = new List<string[]>();
+            while (!parser.EndOfData)
+            {
+                rows.Add(parser.ReadFields()!);
+            }
+
+            Assert.All(rows, r => Assert.Equal(header.Length, r.Length));
+            Assert.Equal(names, rows.Select(r => r[column]));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -109,6 +109,29 @@ public class ResumeTests
         Assert.Equal(ResultsFolder.Contents(folder["one"]), ResultsFolder.Contents(folder["cut"]));
     }
 
+    [Theory]
+    [InlineData("points/point-002.json")]
+    [InlineData("series/point-002.csv")]
+    [InlineData("quantiles/point-002.csv")]
+    public void An_altered_point_file_that_still_parses_is_recomputed_not_trusted(string file)
+    {
+        using var folder = new ResultsFolder();
+        ResultWriter.WriteSummary(folder["one"], ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["one"] }));
+        ResultWriter.WriteSummary(folder["edited"], ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["edited"] }));
+        string path = Path.Combine(folder["edited"], file);
+        string text = File.ReadAllText(path);
+        int digit = text.IndexOfAny("123456789".ToCharArray(), text.IndexOf('\n', StringComparison.Ordinal) + 1);
+        File.WriteAllText(path, text[..digit] + (text[digit] == '9' ? '8' : '9') + text[(digit + 1)..]);   // one digit, still a number
+        File.Delete(Path.Combine(folder["edited"], "summary.csv"));
+
+        var progress = new CancelAfter(int.MaxValue, new CancellationTokenSource());
+        var results = ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["edited"], Resume = true }, progress);
+        ResultWriter.WriteSummary(folder["edited"], results);
+
+        Assert.Equal(new RunProgress(22, 24), progress.Reports[0]);
+        Assert.Equal(ResultsFolder.Contents(folder["one"]), ResultsFolder.Contents(folder["edited"]));
+    }
+
     [Fact]
     public void A_run_killed_before_its_first_file_landed_resumes_from_scratch()
     {

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Engine;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+using ClusterSim.Tests;
+
+namespace ClusterSim.Bench;
+
+/// <summary>
+/// The long fuzz run (the tests run a short one): a given number of seeded mutations of every shipped experiment
+/// given to the loader, of every shipped catalog given to the catalog reader, and of every fuzz seed given to the loader and,
+/// when accepted, run. Any exception other than a located problem (or an SLO no load meets) is printed with its input;
+/// the slowest refusal and the slowest accepted run are reported.
+/// </summary>
+internal static class FuzzHarness
+{
+    public static int Run(string experiments, string seeds, int mutations)
+    {
+        int bugs = 0;
+        var slowestRefusal = (Ms: 0.0, What: string.Empty);
+        var slowestRun = (Ms: 0.0, What: string.Empty);
+        int refused = 0, accepted = 0, ran = 0;
+        var random = new RandomStreams(4242);
+
+        void Report(string what, string input, Exception e)
+        {
+            bugs++;
+            Console.WriteLine($"BUG {what}: {e.GetType().Name}: {e.Message}\n{input}\n---");
+        }
+
+        foreach (string file in Directory.GetFiles(experiments, "*.yaml").Concat(Directory.GetFiles(seeds, "*.yaml")).Order(StringComparer.Ordinal))
+        {
+            bool runIt = file.StartsWith(seeds, StringComparison.Ordinal);
+            string text = File.ReadAllText(file);
+            RandomStream stream = random.For(file);
+            for (int k = 0; k < mutations; k++)
+            {
+                string mutated = TextMutator.Mutate(text, k, stream);
+                string what = $"{Path.GetFileName(file)} mutation {k}";
+                var clock = Stopwatch.StartNew();
+                Experiment experiment;
+                try
+                {
+                    experiment = ExperimentLoader.Parse(mutated, file);
+                    accepted++;
+                }
+                catch (ExperimentException)
+                {
+                    refused++;
+                    if (clock.Elapsed.TotalMilliseconds > slowestRefusal.Ms)
+                    {
+                        slowestRefusal = (clock.Elapsed.TotalMilliseconds, what);
+                    }
+
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    Report(what, mutated, e);
+                    continue;
+                }
+
+                if (!runIt)
+                {
+                    continue;
+                }
+
+                clock.Restart();
+                try
+                {
+                    ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 });
+                    ran++;
+                }
+                catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is UnmeetableSloException))
+                {
+                    ran++;
+                }
+                catch (Exception e)
+                {
+                    Report(what + " (run)", mutated, e);
+                }
+
+                if (clock.Elapsed.TotalMilliseconds > slowestRun.Ms)
+                {
+                    slowestRun = (clock.Elapsed.TotalMilliseconds, what);
+                }
+            }
+        }
+
+        int catalogs = 0;
+        foreach (string name in new[] { "hardware.csv", "models.csv", "calibration.csv" })
+        {
+            string text = SimCatalog.ShippedText(name);
+            RandomStream stream = random.For(name);
+            for (int k = 0; k < mutations; k++)
+            {
+                string mutated = TextMutator.Mutate(text, k, stream);
+                try
+                {
+                    CsvTable table = CsvTable.Parse(new StringReader(mutated), name);
+                    _ = name switch
+                    {
+                        "hardware.csv" => (object)HardwareCatalog.Empty.With(table),
+                        "models.csv" => ModelCatalog.Empty.With(table),
+                        _ => CalibrationCatalog.Empty.With(table),
+                    };
+                }
+                catch (CatalogException)
+                {
+                }
+                catch (Exception e)
+                {
+                    Report($"{name} mutation {k}", mutated, e);
+                }
+
+                catalogs++;
+            }
+        }
+
+        Console.WriteLine($"experiments: {refused} refused, {accepted} accepted, {ran} run; catalogs: {catalogs} read or refused; {bugs} bug(s)");
+        Console.WriteLine($"slowest refusal {slowestRefusal.Ms:F0} ms ({slowestRefusal.What}); slowest accepted run {slowestRun.Ms:F0} ms ({slowestRun.What})");
+        return bugs == 0 ? 0 : 1;
+    }
+}
