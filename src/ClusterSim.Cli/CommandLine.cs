@@ -30,4 +30,7 @@ internal static class CommandLine
         option.AcceptOnlyFromAmong([.. PlainTable.Formats.Keys]);
         return option;
     }
+
+    /// <summary>The <c>--png</c> option of a command that writes a report.</summary>
+    public static Option<bool> PngOption() => new("--png") { Description = "Also write every chart as charts/<id>.png at twice its size, for slides (drawn by ScottPlot; no browser needed)." };
 }

@@ -17,14 +17,15 @@ internal static class MergeCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors and where the results are." };
         var maxPoints = ExperimentLoading.MaxPointsOption();
         var format = CommandLine.FormatOption("the summary");
-        var command = new Command("merge", "Merge the results of sharded runs ('run --shard') into one set of results and a report.") { file, directories, output, json, quiet, maxPoints, format };
+        var png = CommandLine.PngOption();
+        var command = new Command("merge", "Merge the results of sharded runs ('run --shard') into one set of results and a report.") { file, directories, output, json, quiet, maxPoints, format, png };
         command.SetAction(result => Execute(
             result.GetValue(file)!, result.GetValue(directories)!, result.GetValue(output), result.GetValue(json), result.GetValue(quiet), result.GetValue(maxPoints),
-            PlainTable.Formats[result.GetValue(format)!]));
+            PlainTable.Formats[result.GetValue(format)!], result.GetValue(png)));
         return command;
     }
 
-    private static int Execute(string path, string[] directories, string? output, bool json, bool quiet, int maxPoints, OutputFormat format)
+    private static int Execute(string path, string[] directories, string? output, bool json, bool quiet, int maxPoints, OutputFormat format, bool png)
     {
         if (!ExperimentLoading.TryLoad(path, out Experiment? loaded, maxPoints))
         {
@@ -56,6 +57,6 @@ internal static class MergeCommand
             Console.Error.WriteLine($"merged {results.Count} point(s) from {directories.Length} director{(directories.Length == 1 ? "y" : "ies")}");
         }
 
-        return RunPublisher.Publish(target, experiment, results, json, quiet, format);
+        return RunPublisher.Publish(target, experiment, results, json, quiet, format, png);
     }
 }

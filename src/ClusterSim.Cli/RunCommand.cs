@@ -29,15 +29,16 @@ internal static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "Run one share of the points: i/n (0-based), 'auto' (Slurm array job) or 'auto/n' (index from Slurm or a Kubernetes Indexed Job). Needs --output; combine shards with 'clustersim merge'." };
         var maxPoints = ExperimentLoading.MaxPointsOption();
         var format = CommandLine.FormatOption("the summary");
-        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints, format };
+        var png = CommandLine.PngOption();
+        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints, format, png };
         command.SetAction(result => Execute(new Request(
             result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet),
             result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard), result.GetValue(maxPoints),
-            PlainTable.Formats[result.GetValue(format)!])));
+            PlainTable.Formats[result.GetValue(format)!], result.GetValue(png))));
         return command;
     }
 
-    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format);
+    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format, bool Png);
 
     private static int Execute(Request request)
     {
@@ -144,7 +145,7 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
-        int code = RunPublisher.Publish(directory, experiment, results, request.Json, request.Quiet, request.Format);
+        int code = RunPublisher.Publish(directory, experiment, results, request.Json, request.Quiet, request.Format, request.Png);
         if (request.Trace)
         {
             WriteTrace(directory, experiment, results[0]);

@@ -9,12 +9,12 @@ namespace ClusterSim.Cli;
 internal static class RunPublisher
 {
     /// <summary>Writes the report, prints the summary (table or JSON) and where the files are; returns the exit code.</summary>
-    public static int Publish(string directory, Experiment experiment, IReadOnlyList<PointResult> results, bool json, bool quiet, OutputFormat format = OutputFormat.Table)
+    public static int Publish(string directory, Experiment experiment, IReadOnlyList<PointResult> results, bool json, bool quiet, OutputFormat format = OutputFormat.Table, bool png = false)
     {
         string report;
         try
         {
-            report = HtmlReport.Write(directory, experiment, results);
+            report = HtmlReport.Write(directory, experiment, results, png: png);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

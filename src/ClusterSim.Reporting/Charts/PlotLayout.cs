@@ -26,6 +26,10 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
         }
 
         ys.AddRange(StackedTops(chart.Series));
+        if (!chart.Y.Log && chart.Series.Any(s => s.Kind == SeriesKind.Bar) && ys.Where(double.IsFinite).DefaultIfEmpty(0).Max() is > 0 and var top)
+        {
+            ys.Add(top * 1.1);   // room above the tallest bar or whisker for its value label
+        }
         xs.AddRange(chart.Markers.Where(m => m.Vertical).Select(m => m.Value));
         ys.AddRange(chart.Markers.Where(m => !m.Vertical).Select(m => m.Value));
         bool zeroBased = !chart.Y.Log && chart.Series.Any(s => s.Kind is SeriesKind.Area or SeriesKind.StackedArea or SeriesKind.Bar);
@@ -75,6 +79,16 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
         if (axis.Log)
         {
             return Ticks.Log(Math.Max(min, 1e-12), Math.Max(max, min * 10));
+        }
+
+        if (axis.Unit == UnitKind.Date && axis.DateOrigin is { } origin && axis.Min is null && axis.Max is null)
+        {
+            return Ticks.Dates(min, max, origin);
+        }
+
+        if (axis.Unit == UnitKind.Seconds && max - min >= 120 && axis.Min is null && axis.Max is null)
+        {
+            return Ticks.Durations(min, max);
         }
 
         var (lo, hi, ticks) = Ticks.Linear(min, max);

@@ -11,19 +11,25 @@ namespace ClusterSim.Reporting.Report;
 
 /// <summary>
 /// One self-contained report.html (inline CSS and SVG, no scripts, no network) with the summary table, every
-/// chart and the resolved experiment; each chart is also written as charts/&lt;id&gt;.svg.
+/// chart and the resolved experiment; each chart is also written as charts/&lt;id&gt;.svg, and on request as
+/// charts/&lt;id&gt;.png at twice its size (ScottPlot draws both; no browser is needed).
 /// </summary>
 public static class HtmlReport
 {
-    /// <summary>Writes report.html and charts/*.svg under <paramref name="directory"/>; returns the report's path.</summary>
-    public static string Write(string directory, Experiment experiment, IReadOnlyList<PointResult> results, IChartRenderer? renderer = null)
+    /// <summary>Writes report.html and charts/*.svg (and charts/*.png with <paramref name="png"/>) under <paramref name="directory"/>; returns the report's path.</summary>
+    public static string Write(string directory, Experiment experiment, IReadOnlyList<PointResult> results, IChartRenderer? renderer = null, bool png = false)
     {
-        renderer ??= new SvgChartRenderer();
+        renderer ??= new ScottPlotChartRenderer();
         var charts = ReportCharts.For(experiment, results);
         var rendered = charts.Select(c => (Chart: c, Svg: renderer.Render(c))).ToList();
         foreach (var (chart, svg) in rendered)
         {
             AtomicFile.WriteText(Path.Combine(directory, "charts", chart.Id + ".svg"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg);
+            if (png)
+            {
+                byte[] image = ScottPlotChartRenderer.Png(chart);
+                AtomicFile.Write(Path.Combine(directory, "charts", chart.Id + ".png"), stream => stream.Write(image));
+            }
         }
 
         string path = Path.Combine(directory, "report.html");

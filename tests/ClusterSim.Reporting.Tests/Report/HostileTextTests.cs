@@ -29,7 +29,7 @@ public class HostileTextTests
 
         Experiment experiment = ExperimentLoader.Parse(yaml.Replace($", \"{Script}\"]", ", lognormal]", StringComparison.Ordinal), "hostile.yaml");
         var results = ExperimentRunner.Run(experiment, 2);
-        var svgs = ReportCharts.For(experiment, results).Select(c => new SvgChartRenderer().Render(c)).ToList();
+        var svgs = ReportCharts.For(experiment, results).Select(c => new ScottPlotChartRenderer().Render(c)).ToList();
         string html = HtmlReport.Html(experiment, results, svgs);
 
         Assert.DoesNotContain(Script, html, StringComparison.Ordinal);

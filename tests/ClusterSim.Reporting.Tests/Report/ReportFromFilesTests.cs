@@ -40,7 +40,7 @@ public class ReportFromFilesTests
 
     private static string Html(Experiment experiment, IReadOnlyList<PointResult> results)
     {
-        var renderer = new ClusterSim.Reporting.Charts.SvgChartRenderer();
+        var renderer = new ClusterSim.Reporting.Charts.ScottPlotChartRenderer();
         return HtmlReport.Html(experiment, results, ReportCharts.For(experiment, results).Select(renderer.Render).ToList());
     }
 }

@@ -1,0 +1,341 @@
+using System.Globalization;
+using System.Security;
+using System.Text.RegularExpressions;
+using ScottPlot;
+
+namespace ClusterSim.Reporting.Charts;
+
+/// <summary>
+/// Renders charts through ScottPlot: SVG for the report (inline) and charts/*.svg, PNG at any scale for slides. The
+/// ranges and ticks are <see cref="PlotLayout"/>'s (round steps, month starts on date axes, decades on log axes, the axis
+/// ending at the data); ScottPlot draws. A log axis plots log10 of its values and labels its decades with the values.
+/// The same chart always gives the same bytes: ScottPlot's process-wide clip-path counter is renumbered per chart.
+/// </summary>
+public sealed partial class ScottPlotChartRenderer : IChartRenderer
+{
+    private static readonly Color Ink = Color.FromHex("#222222"), Muted = Color.FromHex("#666666"), Target = Color.FromHex("#B00020");
+
+    /// <summary>The first sans-serif family this machine has (ScottPlot's own guess can land on a serif face).</summary>
+    private static readonly string Sans = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }.FirstOrDefault(name => string.Equals(Fonts.GetTypeface(name, bold: false, italic: false)?.FamilyName, name, StringComparison.Ordinal)) ?? Fonts.Default;
+
+    static ScottPlotChartRenderer() => Fonts.Default = Sans;
+
+    /// <inheritdoc/>
+    public string Render(Chart chart)
+    {
+        string svg;
+        lock (Gate)
+        {
+            svg = Build(chart).GetSvgXml(chart.Width, chart.Height);
+        }
+
+        return Standalone(chart, svg);
+    }
+
+    /// <summary>The chart as a PNG of <paramref name="scale"/> times its size (2: sharp on a slide or a high-density screen).</summary>
+    public static byte[] Png(Chart chart, double scale = 2)
+    {
+        lock (Gate)
+        {
+            Plot plot = Build(chart);
+            plot.ScaleFactor = scale;
+            return plot.GetImageBytes((int)Math.Round(chart.Width * scale), (int)Math.Round(chart.Height * scale), ImageFormat.Png);
+        }
+    }
+
+    /// <summary>ScottPlot's SVG canvas numbers clip paths from one process-wide counter: charts render one at a time so each gets its own run.</summary>
+    private static readonly Lock Gate = new();
+
+    /// <summary>The ScottPlot plot for <paramref name="chart"/> (tests read its plottables and pixel mapping).</summary>
+    internal static Plot Build(Chart chart)
+    {
+        PlotLayout layout = PlotLayout.For(chart);
+        var plot = new Plot();
+        plot.Font.Set(Sans);
+        plot.Axes.Title.Label.Text = chart.Subtitle is null ? chart.Title : chart.Title + "\n" + chart.Subtitle;
+        plot.Axes.Title.Label.FontSize = 18;
+        plot.Axes.Title.Label.ForeColor = Ink;
+        plot.XLabel(chart.X.Label, 14);
+        plot.YLabel(chart.Y.Label, 14);
+        plot.Grid.MajorLineColor = Color.FromHex("#e3e3e3");
+
+        Func<double, double> fx = Scale(chart.X), fy = Scale(chart.Y);
+        plot.Axes.SetLimits(fx(layout.XMin), fx(layout.XMax), fy(layout.YMin), fy(layout.YMax));
+        plot.Axes.Bottom.TickGenerator = Ticks(layout.XTicks, chart.X, fx);
+        plot.Axes.Left.TickGenerator = Ticks(layout.YTicks, chart.Y, fy);
+        foreach (IAxis axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
+        {
+            axis.TickLabelStyle.FontSize = 13;
+            axis.TickLabelStyle.ForeColor = Muted;
+        }
+
+        Bands(plot, chart, fx, fy);
+        StackedAreas(plot, chart, fx, fy);
+        int bars = chart.Series.Count(s => s.Kind == SeriesKind.Bar), bar = 0;
+        for (int i = 0; i < chart.Series.Count; i++)
+        {
+            ChartSeries s = chart.Series[i];
+            Color colour = Color.FromHex(Palette.At(i));
+            switch (s.Kind)
+            {
+                case SeriesKind.StackedArea:
+                    break;
+                case SeriesKind.Heatmap:
+                    Heatmap(plot, s, layout);
+                    break;
+                case SeriesKind.Bar:
+                    Bars(plot, s, colour, bar++, bars, layout, chart.Y, fx, fy);
+                    break;
+                default:
+                    Line(plot, s, colour, layout, fx, fy);
+                    break;
+            }
+        }
+
+        Markers(plot, chart, layout, fx, fy);
+        if (chart.Series.Count > 1 && chart.Series.Any(s => s.Kind != SeriesKind.Heatmap))
+        {
+            plot.ShowLegend(Edge.Right);
+        }
+        else
+        {
+            plot.HideLegend();
+        }
+
+        return plot;
+    }
+
+    private static Func<double, double> Scale(Axis axis) => axis.Log ? Math.Log10 : v => v;
+
+    private static ScottPlot.TickGenerators.NumericManual Ticks(double[] ticks, Axis axis, Func<double, double> scale) =>
+        new(ticks.Select(scale).ToArray(), ticks.Select(t => axis.Categories is { } names ? names[(int)Math.Round(t)] : UnitFormat.Format(t, axis.Unit, axis.DateOrigin)).ToArray());
+
+    /// <summary>The finite points of a series that the axes can show (positive on a log axis), scaled.</summary>
+    private static (double[] X, double[] Y) Finite(IReadOnlyList<double> xs, IReadOnlyList<double> ys, Func<double, double> fx, Func<double, double> fy)
+    {
+        var x = new List<double>();
+        var y = new List<double>();
+        for (int i = 0; i < Math.Min(xs.Count, ys.Count); i++)
+        {
+            double a = fx(xs[i]), b = fy(ys[i]);
+            if (double.IsFinite(a) && double.IsFinite(b))
+            {
+                x.Add(a);
+                y.Add(b);
+            }
+        }
+
+        return (x.ToArray(), y.ToArray());
+    }
+
+    private static void Line(Plot plot, ChartSeries s, Color colour, PlotLayout layout, Func<double, double> fx, Func<double, double> fy)
+    {
+        (double[] x, double[] y) = Finite(s.X, s.Y, fx, fy);
+        if (x.Length == 0)
+        {
+            return;
+        }
+
+        var scatter = plot.Add.Scatter(x, y, colour);
+        scatter.LegendText = s.Name;
+        scatter.LineWidth = s.Kind == SeriesKind.Scatter ? 0 : 2.5f;
+        scatter.MarkerSize = s.Kind == SeriesKind.Scatter ? 9 : 0;
+        if (s.Kind == SeriesKind.Step)
+        {
+            scatter.ConnectStyle = ConnectStyle.StepHorizontal;
+        }
+
+        if (s.Kind == SeriesKind.Area)
+        {
+            scatter.FillY = true;
+            scatter.FillYValue = fy(layout.YLog ? layout.YMin : Math.Max(layout.YMin, 0));
+            scatter.FillYColor = colour.WithAlpha(0.25);
+        }
+    }
+
+    /// <summary>A shaded band between each line series' lower and upper bounds (its 95 % interval).</summary>
+    private static void Bands(Plot plot, Chart chart, Func<double, double> fx, Func<double, double> fy)
+    {
+        for (int i = 0; i < chart.Series.Count; i++)
+        {
+            ChartSeries s = chart.Series[i];
+            if (s.Lower is not { } lower || s.Upper is not { } upper || s.Kind is SeriesKind.Bar or SeriesKind.Heatmap)
+            {
+                continue;
+            }
+
+            var points = new List<(double X, double Low, double High)>();
+            for (int k = 0; k < Math.Min(s.X.Count, Math.Min(lower.Count, upper.Count)); k++)
+            {
+                double x = fx(s.X[k]), lo = fy(lower[k]), hi = fy(upper[k]);
+                if (double.IsFinite(x) && double.IsFinite(lo) && double.IsFinite(hi))
+                {
+                    points.Add((x, lo, hi));
+                }
+            }
+
+            if (points.Count > 1)
+            {
+                var band = plot.Add.FillY(points);
+                band.FillColor = Color.FromHex(Palette.At(i)).WithAlpha(0.18);
+                band.LineWidth = 0;
+            }
+        }
+    }
+
+    private static void StackedAreas(Plot plot, Chart chart, Func<double, double> fx, Func<double, double> fy)
+    {
+        var levels = PlotLayout.StackedLevels(chart.Series);
+        var stacked = chart.Series.Select((s, i) => (s, i)).Where(p => p.s.Kind == SeriesKind.StackedArea).ToList();
+        for (int k = 0; k < stacked.Count; k++)
+        {
+            (ChartSeries s, int index) = stacked[k];
+            double[] top = levels[k];
+            double[] bottom = k == 0 ? new double[top.Length] : levels[k - 1];
+            var points = s.X.Select((x, i) => (fx(x), fy(bottom[i]), fy(top[i]))).Where(p => double.IsFinite(p.Item1) && double.IsFinite(p.Item2) && double.IsFinite(p.Item3)).ToList();
+            if (points.Count == 0)
+            {
+                continue;
+            }
+
+            var area = plot.Add.FillY(points);
+            area.FillColor = Color.FromHex(Palette.At(index)).WithAlpha(0.85);
+            area.LineWidth = 0;
+            area.LegendText = s.Name;
+        }
+    }
+
+    /// <summary>Bars side by side within each category, each with its 95 % whisker and its value written above.</summary>
+    private static void Bars(Plot plot, ChartSeries s, Color colour, int index, int count, PlotLayout layout, Axis y, Func<double, double> fx, Func<double, double> fy)
+    {
+        double slot = (layout.XMax - layout.XMin) / Math.Max(1, s.X.Count) * 0.8 / count;
+        double baseline = fy(layout.YLog ? layout.YMin : Math.Max(layout.YMin, 0));
+        var list = new List<Bar>();
+        for (int i = 0; i < Math.Min(s.X.Count, s.Y.Count); i++)
+        {
+            double value = fy(s.Y[i]), x = fx(s.X[i]);
+            if (!double.IsFinite(value) || !double.IsFinite(x))
+            {
+                continue;
+            }
+
+            double centre = x - (slot * count / 2) + (slot * (index + 0.5));
+            list.Add(new Bar { Position = centre, Value = value, ValueBase = baseline, Size = slot * 0.92, FillColor = colour, LineWidth = 0 });
+            double top = value;
+            if (s.Lower is { } lower && s.Upper is { } upper && fy(lower[i]) is var lo && fy(upper[i]) is var hi && double.IsFinite(lo) && double.IsFinite(hi) && hi > lo)
+            {
+                var whisker = plot.Add.ErrorBar([centre], [value], [0.0]);
+                whisker.YErrorNegative = [value - lo];
+                whisker.YErrorPositive = [hi - value];
+                whisker.Color = Ink;
+                whisker.LineWidth = 1.2f;
+                whisker.CapSize = 10;
+                top = Math.Max(top, hi);
+            }
+
+            var label = plot.Add.Text(UnitFormat.Format(s.Y[i], y.Unit, y.DateOrigin), centre, top);
+            label.LabelFontSize = 12;
+            label.LabelFontColor = Ink;
+            label.LabelAlignment = Alignment.LowerCenter;
+            label.OffsetY = -4;
+        }
+
+        var bars = plot.Add.Bars(list);
+        bars.LegendText = s.Name;
+    }
+
+    /// <summary>Cells over two categorical axes, light to dark blue (higher is darker), each with its value written in it.</summary>
+    private static void Heatmap(Plot plot, ChartSeries s, PlotLayout layout)
+    {
+        int columns = (int)Math.Round(layout.XMax - layout.XMin), rows = (int)Math.Round(layout.YMax - layout.YMin);
+        var finite = s.Y.Where(double.IsFinite).DefaultIfEmpty(0).ToList();
+        double lo = finite.Min(), hi = finite.Max();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                double v = s.Y[(r * columns) + c];
+                double t = !double.IsFinite(v) ? double.NaN : hi > lo ? (v - lo) / (hi - lo) : 0.5;
+                var cell = plot.Add.Rectangle(c - 0.5, c + 0.5, r - 0.5, r + 0.5);
+                cell.FillColor = double.IsNaN(t) ? Colors.White : Blend(t);
+                cell.LineColor = Colors.White;
+                cell.LineWidth = 1;
+                var label = plot.Add.Text(double.IsFinite(v) ? UnitFormat.Si(v) : "–", c, r);
+                label.LabelFontSize = 13;
+                label.LabelFontColor = t > 0.55 ? Colors.White : Ink;
+                label.LabelAlignment = Alignment.MiddleCenter;
+            }
+        }
+    }
+
+    /// <summary>A sequential light-to-dark blue scale (perceptually ordered, safe for colour-blind readers).</summary>
+    private static Color Blend(double t)
+    {
+        static byte Mix(int a, int b, double t) => (byte)Math.Round(a + ((b - a) * Math.Clamp(t, 0, 1)));
+        return new Color(Mix(0xEF, 0x08, t), Mix(0xF3, 0x30, t), Mix(0xFF, 0x6B, t));
+    }
+
+    private static void Markers(Plot plot, Chart chart, PlotLayout layout, Func<double, double> fx, Func<double, double> fy)
+    {
+        int vertical = 0;
+        foreach (Marker m in chart.Markers)
+        {
+            if (m.Vertical)
+            {
+                double x = fx(m.Value);
+                plot.Add.VerticalLine(x, 1.5f, Ink, LinePattern.Dashed);
+                // Right of the line unless the label would run off the plot; successive labels step down.
+                bool leftSide = (layout.PixelX(m.Value) + 6 + (8 * m.Label.Length)) > layout.Right;
+                var label = plot.Add.Text(m.Label, x, fy(layout.YMax));
+                label.LabelFontSize = 14;
+                label.LabelBold = true;
+                label.LabelFontColor = Ink;
+                label.LabelAlignment = leftSide ? Alignment.UpperRight : Alignment.UpperLeft;
+                label.OffsetX = leftSide ? -6 : 6;
+                label.OffsetY = 6 + (22 * vertical++);
+            }
+            else
+            {
+                double y = fy(m.Value);
+                plot.Add.HorizontalLine(y, 1.5f, Target, LinePattern.Dashed);
+                var label = plot.Add.Text(m.Label, fx(layout.XMax), y);
+                label.LabelFontSize = 13;
+                label.LabelBold = true;
+                label.LabelFontColor = Target;
+                label.LabelAlignment = Alignment.LowerRight;
+                label.OffsetX = -4;
+                label.OffsetY = -4;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The SVG as one element to inline in HTML: no XML declaration; the chart's id, class and accessible title on the root;
+    /// clip paths renamed after the chart, so ids are unique in a report and the same on every run.
+    /// </summary>
+    private static string Standalone(Chart chart, string svg)
+    {
+        string id = SecurityElement.Escape(chart.Id) ?? string.Empty;
+        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        svg = svg[start..];
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        svg = ClipId().Replace(svg, m =>
+        {
+            if (!names.TryGetValue(m.Value, out string? name))
+            {
+                name = $"{id}-clip-{names.Count + 1}";
+                names.Add(m.Value, name);
+            }
+
+            return name;
+        });
+        int close = svg.IndexOf('>', StringComparison.Ordinal);
+        string root = string.Create(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-{id}\" class=\"chart\" viewBox=\"0 0 {chart.Width} {chart.Height}\" width=\"{chart.Width}\" height=\"{chart.Height}\" role=\"img\" aria-labelledby=\"chart-{id}-title\">");
+        string title = $"\n<title id=\"chart-{id}-title\">{SecurityElement.Escape(chart.Title)}</title>";
+        return root + title + svg[(close + 1)..].TrimEnd() + "\n";
+    }
+
+    [GeneratedRegex(@"\bcl_[0-9a-fA-F]+\b")]
+    private static partial Regex ClipId();
+}
