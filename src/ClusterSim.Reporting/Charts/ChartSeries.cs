@@ -5,4 +5,10 @@ public sealed record ChartSeries(string Name, SeriesKind Kind, IReadOnlyList<dou
 {
     public IReadOnlyList<double>? Lower { get; init; }
     public IReadOnlyList<double>? Upper { get; init; }
+
+    /// <summary>The index of the winning point (a bar drawn in its own colour and labelled best), or null when none wins.</summary>
+    public int? Best { get; init; }
+
+    /// <summary>True when the winner's 95 % interval overlaps the runner-up's: it is labelled a tie, not a win.</summary>
+    public bool BestTied { get; init; }
 }

@@ -13,6 +13,9 @@ namespace ClusterSim.Reporting.Charts;
 /// </summary>
 public sealed partial class ScottPlotChartRenderer : IChartRenderer
 {
+    /// <summary>The winning bar's colour: Okabe–Ito vermillion, apart from the blue of the others for every common colour vision.</summary>
+    private static readonly Color Winner = Color.FromHex("#D55E00");
+
     private static readonly Color Ink = Color.FromHex("#222222"), Muted = Color.FromHex("#666666"), Target = Color.FromHex("#B00020");
 
     /// <summary>The first sans-serif family this machine has (ScottPlot's own guess can land on a serif face).</summary>
@@ -220,7 +223,8 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
             }
 
             double centre = x - (slot * count / 2) + (slot * (index + 0.5));
-            list.Add(new Bar { Position = centre, Value = value, ValueBase = baseline, Size = slot * 0.92, FillColor = colour, LineWidth = 0 });
+            bool best = s.Best == i;
+            list.Add(new Bar { Position = centre, Value = value, ValueBase = baseline, Size = slot * 0.92, FillColor = best ? Winner : colour, LineWidth = 0 });
             double top = value;
             if (s.Lower is { } lower && s.Upper is { } upper && fy(lower[i]) is var lo && fy(upper[i]) is var hi && double.IsFinite(lo) && double.IsFinite(hi) && hi > lo)
             {
@@ -233,7 +237,8 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
                 top = Math.Max(top, hi);
             }
 
-            var label = plot.Add.Text(UnitFormat.Format(s.Y[i], y.Unit, y.DateOrigin), centre, top);
+            var label = plot.Add.Text((best ? (s.BestTied ? "tied best: " : "best: ") : string.Empty) + UnitFormat.Format(s.Y[i], y.Unit, y.DateOrigin), centre, top);
+            label.LabelBold = best;
             label.LabelFontSize = 12;
             label.LabelFontColor = Ink;
             label.LabelAlignment = Alignment.LowerCenter;

@@ -142,7 +142,7 @@ public static class ReportCharts
             .Select(m => int.Parse(m.Name[Prefix.Length..], CultureInfo.InvariantCulture)).ToArray();
         double[] years = calendar.Select(y => y + 0.5).ToArray();
         double[] Mean(string prefix) => calendar.Select(y => point.Metric($"{prefix}_usd_{y}").Mean).ToArray();
-        string label = point.Point.Parameters.Count == 0 ? string.Empty : " (" + string.Join(", ", point.Point.Parameters.Select(p => $"{p.Key.Split('.')[^1]} = {p.Value}")) + ")";
+        string label = point.Point.Parameters.Count == 0 ? string.Empty : " (" + string.Join(", ", point.Point.Parameters.Select(p => $"{Human(p.Key)} = {p.Value}")) + ")";
         double[] training = Mean("training"), inference = Mean("inference");
 
         // Every crossing of the mean curves, either way (a lab's training can fall behind its inference and pull ahead again).
@@ -263,7 +263,7 @@ public static class ReportCharts
         // The busiest point that still meets the SLO for 90 % of requests shows the most about the system.
         PointResult shown = results.LastOrDefault(r => r.Metric("slo_attainment").Mean >= 0.9) ?? results[0];
         SeriesTable series = shown.Replications[0].Series();
-        string firstPoint = shown.Point.Parameters.Count == 0 ? "base" : string.Join(", ", shown.Point.Parameters.Select(p => $"{p.Key} = {p.Value}"));
+        string firstPoint = shown.Point.Parameters.Count == 0 ? "base" : string.Join(", ", shown.Point.Parameters.Select(p => $"{Human(p.Key)} = {p.Value}"));
         if (series.TimeSeconds.Count > 2 && series.Columns.Any(c => c.Name == "ttft_p99_s"))
         {
             yield return new Chart
@@ -347,9 +347,9 @@ public static class ReportCharts
                     yield return new Chart
                     {
                         Id = $"samples-{k}",
-                        Title = $"{Readable(metrics[0])} against {key}",
+                        Title = $"{Readable(metrics[0])} against {Human(key)}",
                         Subtitle = $"{results.Count} sampled points, each the mean over replications; other parameters vary too",
-                        X = new Axis(key),
+                        X = new Axis(Human(key)),
                         Y = new Axis(Readable(metrics[0])),
                         Series = [new ChartSeries(metrics[0], SeriesKind.Scatter, values, results.Select(r => r.Metric(metrics[0]).Mean).ToArray())],
                     };
@@ -383,13 +383,19 @@ public static class ReportCharts
         foreach (string metric in metrics)
         {
             var series = WithBand(new ChartSeries(metric, numeric ? SeriesKind.Line : SeriesKind.Bar, numeric ? x : Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), []), results, metric);
+            string[] categories = labels;
+            if (!numeric)
+            {
+                (categories, series) = BestFirst(labels, series, MetricDirection.Better(metric));
+            }
+
             yield return new Chart
             {
                 Id = $"sweep-{metric.Replace('_', '-')}",
                 Title = $"{Readable(metric)} by {by}",
-                Subtitle = numeric ? "mean over replications, shaded 95 % interval" : "mean over replications",
+                Subtitle = numeric ? "mean over replications, shaded 95 % interval" : $"mean over replications, 95 % interval{(series.Best is null ? string.Empty : "; sorted best first")}",
                 // Values spanning two decades or more (a demand from 1e8 to 1.3e11 tokens a day) read on a log axis.
-                X = numeric ? new Axis(parameter) { WholeTicks = x.All(v => v == Math.Round(v)), Log = x.Min() > 0 && x.Max() >= 100 * x.Min() } : new Axis(parameter) { Categories = labels },
+                X = numeric ? new Axis(Human(parameter)) { WholeTicks = x.All(v => v == Math.Round(v)), Log = x.Min() > 0 && x.Max() >= 100 * x.Min() } : new Axis(Human(parameter)) { Categories = categories },
                 Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
                 Series = [series],
             };
@@ -405,21 +411,20 @@ public static class ReportCharts
             var summaries = options.Select(o => point.Metric($"{family}.{o}.{statistic}")).ToArray();
             string readable = Readable($"{family}.x.{statistic}");
             readable = readable[(readable.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+            var bars = new ChartSeries(statistic, SeriesKind.Bar, [.. Enumerable.Range(0, options.Count).Select(i => (double)i)], [.. summaries.Select(m => m.Mean)])
+            {
+                Lower = [.. summaries.Select(m => m.Mean - m.HalfWidth95)],
+                Upper = [.. summaries.Select(m => m.Mean + m.HalfWidth95)],
+            };
+            (string[] categories, bars) = BestFirst([.. options], bars, MetricDirection.Better(statistic));
             yield return new Chart
             {
                 Id = $"{family}-{statistic.Replace('_', '-')}-{point.Point.Index}",
                 Title = $"{char.ToUpperInvariant(readable[0])}{readable[1..]} by {what}",
-                Subtitle = $"{(where.Length == 0 ? string.Empty : where.Trim(' ', '(', ')') + ": ")}mean over {point.Replications.Count} replication(s), 95 % interval",
-                X = new Axis(what) { Categories = [.. options] },
+                Subtitle = $"{(where.Length == 0 ? string.Empty : where.Trim(' ', '(', ')') + ": ")}mean over {point.Replications.Count} replication(s), 95 % interval{(bars.Best is null ? string.Empty : "; sorted best first")}",
+                X = new Axis(what) { Categories = categories },
                 Y = new Axis(readable, statistic.Contains("usd", StringComparison.Ordinal) || statistic.Contains("cost", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
-                Series =
-                [
-                    new ChartSeries(statistic, SeriesKind.Bar, [.. Enumerable.Range(0, options.Count).Select(i => (double)i)], [.. summaries.Select(m => m.Mean)])
-                    {
-                        Lower = [.. summaries.Select(m => m.Mean - m.HalfWidth95)],
-                        Upper = [.. summaries.Select(m => m.Mean + m.HalfWidth95)],
-                    },
-                ],
+                Series = [bars],
             };
         }
     }
@@ -438,15 +443,51 @@ public static class ReportCharts
         return new Chart
         {
             Id = $"heatmap-{metric.Replace('_', '-')}",
-            Title = $"{Readable(metric)} over {rowKey} × {columnKey}",
+            Title = $"{Readable(metric)} over {Human(rowKey)} × {Human(columnKey)}",
             Subtitle = "mean over replications; darker is higher",
-            X = new Axis(columnKey) { Categories = columns },
-            Y = new Axis(rowKey) { Categories = rows },
+            X = new Axis(Human(columnKey)) { Categories = columns },
+            Y = new Axis(Human(rowKey)) { Categories = rows },
             Series = [new ChartSeries(metric, SeriesKind.Heatmap, [], values)],
         };
     }
 
     private static string Readable(string metric) => MetricCatalog.Readable(metric);
+
+    /// <summary>
+    /// Categorical bars reordered best first when the metric says which way is better (<see cref="MetricDirection"/>),
+    /// the winner marked; points without a value go last. Otherwise the order and the series as they were.
+    /// </summary>
+    internal static (string[] Labels, ChartSeries Series) BestFirst(string[] labels, ChartSeries series, int better)
+    {
+        if (better == 0 || series.Y.Count != labels.Length || !series.Y.Any(double.IsFinite))
+        {
+            return (labels, series);
+        }
+
+        int[] order = [.. Enumerable.Range(0, labels.Length).OrderBy(i => double.IsFinite(series.Y[i]) ? 0 : 1).ThenBy(i => better * -series.Y[i]).ThenBy(i => i)];
+        static IReadOnlyList<double>? Pick(IReadOnlyList<double>? values, int[] order) => values is null ? null : [.. order.Select(i => values[i])];
+        // Tied when the runner-up's interval reaches the winner's: the data do not separate them.
+        bool tied = order.Length > 1 && series.Lower is { } lower && series.Upper is { } upper && double.IsFinite(series.Y[order[1]])
+            && (better < 0 ? lower[order[1]] <= upper[order[0]] : upper[order[1]] >= lower[order[0]]);
+        return ([.. order.Select(i => labels[i])], series with
+        {
+            X = [.. Enumerable.Range(0, order.Length).Select(i => (double)i)],
+            Y = Pick(series.Y, order)!,
+            Lower = Pick(series.Lower, order),
+            Upper = Pick(series.Upper, order),
+            Best = 0,
+            BestTied = tied,
+        });
+    }
+
+    /// <summary>A swept path as a person would name it: its last part, or its last two when the last alone says little ("arrival load").</summary>
+    internal static string Human(string path)
+    {
+        string[] parts = path.Split('.');
+        string last = parts[^1].Replace('_', ' ');
+        string[] vague = ["kind", "load", "rate", "count", "policy", "mode", "share", "size", "s", "h"];
+        return parts.Length > 1 && vague.Contains(parts[^1]) ? parts[^2].Replace('_', ' ') + " " + last : last;
+    }
 
     private static ChartSeries WithBand(ChartSeries series, IReadOnlyList<PointResult> results, string metric)
     {

@@ -1,0 +1,57 @@
+using ClusterSim.Reporting.Charts;
+using ClusterSim.Reporting.Report;
+
+namespace ClusterSim.Reporting.Tests.Report;
+
+public class ReportChartsTests
+{
+    private static ChartSeries Costs(double[] means, double halfWidth) => new("cost", SeriesKind.Bar, [0, 1, 2, 3], means)
+    {
+        Lower = [.. means.Select(m => m - halfWidth)],
+        Upper = [.. means.Select(m => m + halfWidth)],
+    };
+
+    [Fact]
+    public void Categorical_bars_sort_best_first_and_mark_the_winner()
+    {
+        (string[] labels, ChartSeries series) = ReportCharts.BestFirst(["a", "b", "c", "d"], Costs([0.3, double.NaN, 0.1, 0.2], 0.01), better: -1);
+        Assert.Equal(["c", "d", "a", "b"], labels);
+        Assert.Equal([0.1, 0.2, 0.3], series.Y.Take(3));
+        Assert.Equal([0.09, 0.19, 0.29], series.Lower!.Take(3), (x, y) => Math.Abs(x - y) < 1e-12);
+        Assert.Equal(0, series.Best);
+        Assert.False(series.BestTied);
+
+        (labels, series) = ReportCharts.BestFirst(["a", "b", "c", "d"], Costs([0.3, 0.5, 0.1, 0.2], 0.01), better: 1);
+        Assert.Equal(["b", "a", "d", "c"], labels);
+    }
+
+    [Fact]
+    public void A_winner_inside_the_runner_up_interval_is_a_tie_and_an_unknown_direction_has_no_winner()
+    {
+        (_, ChartSeries tied) = ReportCharts.BestFirst(["a", "b", "c", "d"], Costs([0.084, 0.086, 0.15, 0.2], 0.005), better: -1);
+        Assert.True(tied.BestTied);
+
+        (string[] labels, ChartSeries none) = ReportCharts.BestFirst(["a", "b", "c", "d"], Costs([3, 1, 2, 4], 0.1), better: 0);
+        Assert.Equal(["a", "b", "c", "d"], labels);
+        Assert.Null(none.Best);
+    }
+
+    [Theory]
+    [InlineData("cost_per_mtok_at_launch", -1)]
+    [InlineData("choice.distilled-8b.payback_days", -1)]
+    [InlineData("ttft_p99_s", -1)]
+    [InlineData("throughput_output_tok_s", 1)]
+    [InlineData("choice.int4-70b.quality", 1)]
+    [InlineData("slo_attainment", 1)]
+    [InlineData("fleet_accelerators_at_launch", 0)]
+    public void A_metric_name_says_which_way_is_better(string metric, int better) =>
+        Assert.Equal(better, MetricDirection.Better(metric));
+
+    [Theory]
+    [InlineData("serving.hardware", "hardware")]
+    [InlineData("workload.arrival.load", "arrival load")]
+    [InlineData("serving.scheduler.kind", "scheduler kind")]
+    [InlineData("cluster.pools.h100.count", "h100 count")]
+    [InlineData("lifecycle.demand.output_tokens_per_day", "output tokens per day")]
+    public void Swept_paths_read_as_names(string path, string human) => Assert.Equal(human, ReportCharts.Human(path));
+}
