@@ -71,7 +71,72 @@ internal sealed class SchemaRecorder
             }
         }
 
+        Describe(root, string.Empty);
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    /// <summary>Gives every field under <paramref name="node"/> its description, first in its property order.</summary>
+    private static void Describe(JsonObject node, string path)
+    {
+        if (path.Length > 0 && node.ContainsKey("type") && !node.ContainsKey("description") && Description(path) is { } about)
+        {
+            var entries = node.ToList();
+            node.Clear();
+            node["description"] = about;
+            foreach (var (key, value) in entries)
+            {
+                node[key] = value;
+            }
+        }
+
+        if (node["properties"] is JsonObject properties)
+        {
+            foreach (var (key, value) in properties.ToList())
+            {
+                if (value is JsonObject child)
+                {
+                    Describe(child, path.Length == 0 ? key : $"{path}.{key}");
+                }
+            }
+        }
+
+        if (node["additionalProperties"] is JsonObject entry)
+        {
+            Describe(entry, path + ".*");
+        }
+    }
+
+    /// <summary>What each field means (Files/Data/field-descriptions.tsv), by "parent.name" or by name.</summary>
+    private static readonly Dictionary<string, string> Descriptions = ReadDescriptions();
+
+    /// <summary>The description of the field at <paramref name="path"/>: its parent and name if listed, else its name; null if neither is.</summary>
+    internal static string? Description(string path)
+    {
+        string[] parts = path.Split('.').Where(p => p != "*").ToArray();
+        string name = parts[^1];
+        return parts.Length > 1 && Descriptions.TryGetValue($"{parts[^2]}.{name}", out string? specific) ? specific
+            : Descriptions.GetValueOrDefault(name);
+    }
+
+    private static Dictionary<string, string> ReadDescriptions()
+    {
+        using Stream stream = typeof(SchemaRecorder).Assembly.GetManifestResourceStream("ClusterSim.Experiments.Files.Data.field-descriptions.tsv")
+            ?? throw new InvalidOperationException("the field descriptions are not embedded in the assembly");
+        using var reader = new StreamReader(stream);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            if (line.StartsWith('#') || line.StartsWith("key\t", StringComparison.Ordinal) || line.Length == 0)
+            {
+                continue;
+            }
+
+            string[] cells = line.Split('\t');
+            map.Add(cells[0], cells[1]);
+        }
+
+        return map;
     }
 
     /// <summary>Maps whose keys the user chooses (swept paths, dated volumes) accept any key.</summary>

@@ -35,6 +35,35 @@ public class JsonSchemaTests
         Assert.False(Schema.GetProperty("properties").GetProperty("serving").GetProperty("additionalProperties").GetBoolean());
     }
 
+    [Fact]
+    public void Every_field_has_a_description_type_and_the_entries_of_named_maps_too()
+    {
+        var undescribed = new List<string>();
+        void Walk(JsonElement node, string path)
+        {
+            if (node.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            if (path.Length > 0 && node.TryGetProperty("type", out _) && !node.TryGetProperty("description", out _))
+            {
+                undescribed.Add(path);
+            }
+
+            foreach (JsonProperty p in node.EnumerateObject())
+            {
+                Walk(p.Value, p.Name is "properties" or "additionalProperties" or "items" ? path + (p.Name == "additionalProperties" ? ".*" : string.Empty) : $"{path}.{p.Name}");
+            }
+        }
+
+        Walk(Schema, string.Empty);
+        Assert.True(undescribed.Count == 0, "no description: " + string.Join(", ", undescribed));
+        Assert.Equal("seconds a checkpoint write stalls training", Find("training.checkpoints.write_s")!.Value.GetProperty("description").GetString());
+        Assert.Contains("scheduling decisions", Find("cluster.interval_s")!.Value.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("between checkpoints", Find("training.checkpoints.interval_s")!.Value.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string> Paths(YamlMappingNode node, string prefix)
     {
         foreach (var (key, value) in node.Children)
