@@ -117,20 +117,24 @@ public static class ExperimentLoader
 
         var sweep = SweepSection.Read(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
-        if (reader.Problems.Count > 0)
+        int replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000);
+        long seed = (long)reader.Number(root, "seed", string.Empty, 1);
+        if (reader.Problems.Any(p => p.Path.StartsWith("catalog", StringComparison.Ordinal)))
         {
+            // Without the user's catalog every id it defines would read as unknown: its own problems come first.
             throw new ExperimentException(reader.Problems);
         }
 
+        // Every other problem is reported in one pass: the file's own and each sweep point's, together.
+        var problems = new List<ExperimentProblem>(reader.Problems);
         var points = new List<ExperimentPoint>();
-        var problems = new List<ExperimentProblem>();
         var calibrations = new SortedSet<string>(StringComparer.Ordinal);
-        long seed = (long)reader.Number(root, "seed", string.Empty, 1);
+        YamlMappingNode? sweptKeys = YamlReader.Child(YamlReader.Child(root, "sweep") as YamlMappingNode, "parameters") as YamlMappingNode;
         long count = SweepPlan.Count(sweep.Parameters, sweep.Mode, sweep.Samples);
         if (count > maxPoints)
         {
             // Counted, not listed: a grid of ten lists of ten would be ten billion points.
-            throw new ExperimentException([new ExperimentProblem(file, (int)(YamlReader.Child(root, "sweep")?.Start.Line ?? 1), (int)(YamlReader.Child(root, "sweep")?.Start.Column ?? 1), "sweep",
+            throw new ExperimentException([.. problems, new ExperimentProblem(file, (int)(YamlReader.Child(root, "sweep")?.Start.Line ?? 1), (int)(YamlReader.Child(root, "sweep")?.Start.Column ?? 1), "sweep",
                 string.Create(CultureInfo.InvariantCulture, $"{(count == long.MaxValue ? "more than 9e18" : count.ToString("N0", CultureInfo.InvariantCulture))} points; an experiment runs at most {maxPoints:N0} (raise it with --max-points, split the sweep, or draw from it with mode: random or lhs)"))]);
         }
 
@@ -159,8 +163,9 @@ public static class ExperimentLoader
                 }
             }
 
-            foreach (var problem in pointReader.Problems)
+            foreach (var found in pointReader.Problems)
             {
+                ExperimentProblem problem = AtSweptKey(found, expanded[i], sweptKeys);
                 if (!problems.Contains(problem))
                 {
                     problems.Add(expanded[i].Count > 0 && problem.Line == 0 ? problem with { Path = $"{problem.Path} (sweep point {i})" } : problem);
@@ -178,7 +183,6 @@ public static class ExperimentLoader
             throw new ExperimentException(problems);
         }
 
-        int replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000);
         return new Experiment
         {
             Name = name,
@@ -614,6 +618,29 @@ public static class ExperimentLoader
         }
 
         return new LengthSpec(kind, mean, median, r.Number(node, "sigma", path, 1, 0), min, max);
+    }
+
+    /// <summary>
+    /// A problem found in a node a swept value created (a swept path naming no real field, say), moved to the line of
+    /// the swept key in <c>sweep.parameters</c>: created nodes have no place in the file of their own.
+    /// </summary>
+    private static ExperimentProblem AtSweptKey(ExperimentProblem problem, IReadOnlyList<KeyValuePair<string, string>> values, YamlMappingNode? sweptKeys)
+    {
+        if (problem.Line > 1 || problem.Column > 1 || sweptKeys is null)
+        {
+            return problem;
+        }
+
+        foreach (var (key, _) in values)
+        {
+            if (key == problem.Path || key.StartsWith(problem.Path + ".", StringComparison.Ordinal))
+            {
+                YamlNode? node = sweptKeys.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == key);
+                return node is null ? problem : problem with { Line = (int)node.Start.Line, Column = (int)node.Start.Column, Path = $"sweep.parameters.{key}" };
+            }
+        }
+
+        return problem;
     }
 
     /// <summary>Sets <paramref name="path"/> to <paramref name="value"/> in the tree and adds to <paramref name="undo"/> what puts it back.</summary>

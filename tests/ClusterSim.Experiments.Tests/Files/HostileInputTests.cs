@@ -51,6 +51,25 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Every_problem_is_reported_in_one_pass_and_a_swept_typo_at_its_own_line()
+    {
+        const string Yaml = """
+            name: x
+            replications: 0
+            serving: { model: llama-3.1-8b, hardware: H100-SXMM, tensor_paralel: 2 }
+            workload: { arrival: { rate: -1 }, requests: 10 }
+            sweep:
+              parameters:
+                workload.arival.rate: [1, 2]
+            """;
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml, "one-pass.yaml"));
+        Assert.Equal(
+            [(2, "replications"), (3, "serving.hardware"), (3, "serving.tensor_paralel"), (4, "workload.arrival.rate"), (7, "sweep.parameters.workload.arival.rate")],
+            e.Problems.Select(p => (p.Line, p.Path)));
+        Assert.Contains("did you mean 'arrival'", e.Problems[^1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_sweep_limit_can_be_raised_by_the_caller()
     {
         string yaml = "name: x\n" + Serving + "sweep:\n  parameters:\n    workload.arrival.rate: [" + string.Join(", ", Enumerable.Range(1, 12)) + "]\n";
