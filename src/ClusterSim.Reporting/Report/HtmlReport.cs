@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
@@ -50,7 +51,8 @@ public static class HtmlReport
             .meta { color: #666; font-size: .9rem; }
             figure { margin: 1.2rem 0; } svg.chart { width: 100%; height: auto; display: block; border: 1px solid #eee; }
             .table-wrap { overflow-x: auto; } table { border-collapse: collapse; font-size: .85rem; font-variant-numeric: tabular-nums; }
-            th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; } th:first-child, td:first-child { text-align: left; }
+            th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: right; vertical-align: top; } th:first-child, td:first-child { text-align: left; min-width: 12rem; }
+            td code { color: #888; font-size: .75rem; } .ci { display: inline-block; color: #666; white-space: nowrap; } .table-wrap + .table-wrap { margin-top: 1.2rem; }
             pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: .8rem; }
             @media print { body { max-width: none; } figure { break-inside: avoid; } }
             </style>
@@ -65,7 +67,23 @@ public static class HtmlReport
             html.Append("<figure>\n").Append(svg).Append("</figure>\n");
         }
 
-        html.Append("<h2>Summary</h2>\n<p class=\"meta\">Mean ± half-width of the 95 % Student-t interval over replications.</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th>");
+        html.Append("<h2>Summary</h2>\n<p class=\"meta\">Mean ± half-width of the 95 % Student-t interval over replications.</p>\n");
+        // Wide sweeps wrap into tables of a few points each, so no point sits off-screen.
+        foreach (PointResult[] chunk in results.Chunk(PointsPerTable))
+        {
+            SummaryTable(html, chunk);
+        }
+
+        html.Append("<h2>Resolved experiment</h2>\n<pre>").Append(E(experiment.ResolvedText)).Append("</pre>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>Points side by side in one summary table; more go to the next table.</summary>
+    private const int PointsPerTable = 5;
+
+    private static void SummaryTable(StringBuilder html, IReadOnlyList<PointResult> results)
+    {
+        html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th>");
         foreach (PointResult r in results)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th>{E(r.Point.Label)}</th>");
@@ -74,21 +92,50 @@ public static class HtmlReport
         html.Append("</tr></thead>\n<tbody>\n");
         foreach (MetricSummary m in results[0].Metrics)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(m.Name)}</td>");
+            // A person's name for the metric and its unit, with the key summary.csv uses beneath it.
+            MetricInfo? info = MetricCatalog.Find(m.Name);
+            string unit = info is { Unit: { Length: > 0 } u } && !info.Readable.Contains($"({u})", StringComparison.Ordinal) ? $" ({u})" : string.Empty;
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(MetricCatalog.Readable(m.Name) + unit)}<br><code>{E(m.Name)}</code></td>");
             foreach (PointResult r in results)
             {
                 MetricSummary s = r.Metric(m.Name);
-                html.Append(CultureInfo.InvariantCulture, $"<td>{Number(s.Mean)}{(s.HalfWidth95 > 0 ? " ± " + Number(s.HalfWidth95) : string.Empty)}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<td>{Cell(s.Mean, s.HalfWidth95)}</td>");
             }
 
             html.Append("</tr>\n");
         }
 
-        html.Append("</tbody></table></div>\n<h2>Resolved experiment</h2>\n<pre>").Append(E(experiment.ResolvedText)).Append("</pre>\n</body>\n</html>\n");
-        return html.ToString();
+        html.Append("</tbody></table></div>\n");
     }
 
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString(Math.Abs(v) >= 1000 ? "#,0" : "G4", CultureInfo.InvariantCulture) : "–";
+    /// <summary>A mean and its 95 % half-width in plain decimals (never an exponent), the half-width to the mean's last digit.</summary>
+    internal static string Cell(double mean, double halfWidth)
+    {
+        if (!double.IsFinite(mean))
+        {
+            return "–";
+        }
+
+        int decimals = Decimals(mean);
+        string text = Plain(mean, decimals);
+        if (!(halfWidth > 0) || !double.IsFinite(halfWidth))
+        {
+            return text;
+        }
+
+        double step = Math.Pow(10, -decimals);
+        return $"{text} <span class=\"ci\">± {(halfWidth < step / 2 ? "&lt;" + Plain(step, decimals) : Plain(halfWidth, decimals))}</span>";
+    }
+
+    /// <summary>Decimals that keep four significant digits of <paramref name="v"/> (none at 1,000 and above, at most 12).</summary>
+    private static int Decimals(double v)
+    {
+        double a = Math.Abs(v);
+        return a == 0 || a >= 1000 ? 0 : Math.Clamp(3 - (int)Math.Floor(Math.Log10(a)), 0, 12);
+    }
+
+    private static string Plain(double v, int decimals) =>
+        v.ToString(decimals == 0 ? "#,0" : "#,0." + new string('#', decimals), CultureInfo.InvariantCulture);
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

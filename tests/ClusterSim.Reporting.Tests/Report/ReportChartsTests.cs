@@ -54,4 +54,14 @@ public class ReportChartsTests
     [InlineData("cluster.pools.h100.count", "h100 count")]
     [InlineData("lifecycle.demand.output_tokens_per_day", "output tokens per day")]
     public void Swept_paths_read_as_names(string path, string human) => Assert.Equal(human, ReportCharts.Human(path));
+
+    [Theory]
+    [InlineData(0.2833, 6.622e-05, "0.2833 <span class=\"ci\">± 0.0001</span>")]
+    [InlineData(0.2833, 1e-06, "0.2833 <span class=\"ci\">± &lt;0.0001</span>")]
+    [InlineData(1.712e-06, 0, "0.000001712")]
+    [InlineData(75_600_000, 1_234_567.8, "75,600,000 <span class=\"ci\">± 1,234,568</span>")]
+    [InlineData(42.8, 5.46, "42.8 <span class=\"ci\">± 5.46</span>")]
+    [InlineData(double.NaN, 0, "–")]
+    public void Table_cells_read_in_plain_decimals(double mean, double halfWidth, string expected) =>
+        Assert.Equal(expected, HtmlReport.Cell(mean, halfWidth));
 }
