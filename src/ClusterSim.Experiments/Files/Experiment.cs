@@ -25,6 +25,9 @@ public sealed record Experiment
     /// <summary>True when the points were drawn (random or Latin hypercube) rather than enumerated.</summary>
     public bool SampledSweep { get; init; }
 
+    /// <summary>Swept paths drawn on a log scale (<c>log: true</c> ranges): their charts use log axes too.</summary>
+    public IReadOnlyList<string> LogParameters { get; init; } = [];
+
     /// <summary>The experiment as resolved, every default explicit (YAML text of the first point's settings plus the sweep).</summary>
     public required string ResolvedText { get; init; }
 }

@@ -194,6 +194,7 @@ public static class ExperimentLoader
             Calibrations = calibrations.ToList(),
             ZipSweep = sweep.Mode == SweepMode.Zip,
             SampledSweep = sweep.Sampled,
+            LogParameters = [.. sweep.Parameters.Where(p => p.Log).Select(p => p.Path)],
             ResolvedText = Resolved(name, seed, replications, points[0], sweep),
         };
     }

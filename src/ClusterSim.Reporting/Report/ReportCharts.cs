@@ -349,7 +349,7 @@ public static class ReportCharts
                         Id = $"samples-{k}",
                         Title = $"{Readable(metrics[0])} against {Human(key)}",
                         Subtitle = $"{results.Count} sampled points, each the mean over replications; other parameters vary too",
-                        X = new Axis(Human(key)),
+                        X = new Axis(Human(key)) { Log = experiment.LogParameters.Contains(key) && values.All(v => v > 0) },
                         Y = new Axis(Readable(metrics[0])),
                         Series = [new ChartSeries(metrics[0], SeriesKind.Scatter, values, results.Select(r => r.Metric(metrics[0]).Mean).ToArray())],
                     };

@@ -1,3 +1,5 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
 using ClusterSim.Reporting.Charts;
 using ClusterSim.Reporting.Report;
 
@@ -64,4 +66,25 @@ public class ReportChartsTests
     [InlineData(double.NaN, 0, "–")]
     public void Table_cells_read_in_plain_decimals(double mean, double halfWidth, string expected) =>
         Assert.Equal(expected, HtmlReport.Cell(mean, halfWidth));
+
+    [Fact]
+    public void A_range_swept_on_a_log_scale_is_drawn_on_a_log_axis()
+    {
+        const string Yaml = """
+            name: log-sweep
+            serving: { model: llama-3.1-8b, hardware: H100-SXM }
+            workload: { arrival: { rate: 1 }, requests: 20 }
+            sweep:
+              mode: random
+              samples: 4
+              parameters:
+                workload.arrival.rate: { min: 0.1, max: 100, log: true }
+                serving.scheduler.max_sequences: { min: 16, max: 256, integer: true }
+            """;
+        Experiment experiment = ExperimentLoader.Parse(Yaml, "log-sweep.yaml");
+        var charts = ReportCharts.For(experiment, ExperimentRunner.Run(experiment, 2)).ToList();
+        Assert.True(charts.Single(c => c.Id == "samples-0").X.Log);
+        Assert.False(charts.Single(c => c.Id == "samples-1").X.Log);
+        Assert.Equal("arrival rate", charts.Single(c => c.Id == "samples-0").X.Label);
+    }
 }
