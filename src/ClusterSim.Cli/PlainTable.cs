@@ -35,8 +35,20 @@ internal static class PlainTable
 
                 break;
             case OutputFormat.Json:
-                var objects = rows.Select(r => headers.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i < r.Count ? r[p.i] : string.Empty)).ToList();
-                output.WriteLine(JsonSerializer.Serialize(objects, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                // Built as JSON nodes, not serialised by reflection, so a Native AOT build writes it too.
+                var objects = new System.Text.Json.Nodes.JsonArray();
+                foreach (IReadOnlyList<string> r in rows)
+                {
+                    var item = new System.Text.Json.Nodes.JsonObject();
+                    for (int i = 0; i < headers.Count; i++)
+                    {
+                        item[headers[i]] = i < r.Count ? r[i] : string.Empty;
+                    }
+
+                    objects.Add((System.Text.Json.Nodes.JsonNode)item);
+                }
+
+                output.WriteLine(objects.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 break;
             case OutputFormat.Markdown:
                 string Cell(string c) => c.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");

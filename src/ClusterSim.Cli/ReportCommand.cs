@@ -1,5 +1,7 @@
 using System.CommandLine;
+#if !NO_BROWSER
 using ClusterSim.Cli.Browser;
+#endif
 using ClusterSim.Reporting.Report;
 
 namespace ClusterSim.Cli;
@@ -31,6 +33,10 @@ internal static class ReportCommand
             return ExitCodes.Success;
         }
 
+#if NO_BROWSER
+        Console.Error.WriteLine("error: this build of clustersim was published without the browser driver (Native AOT); use a JIT or ReadyToRun build for 'report --png', or 'run --png' for chart PNGs");
+        return ExitCodes.RunFailed;
+#else
         try
         {
             BrowserCheck check = PngExporter.ExportAsync(report).GetAwaiter().GetResult();
@@ -51,5 +57,6 @@ internal static class ReportCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.RunFailed;
         }
+#endif
     }
 }
