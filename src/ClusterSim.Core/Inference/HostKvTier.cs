@@ -17,6 +17,13 @@ public sealed class HostKvTier(int capacityBlocks)
     /// <summary>True when the tier holds the block.</summary>
     public bool Contains(long key) => _blocks.TryGetValue(key, out _);
 
+    /// <summary>Counts every change to which blocks the tier holds.</summary>
+    public long Version { get; private set; }
+
     /// <summary>Keeps a block evicted from the device (it becomes the most recent; the oldest goes when full).</summary>
-    public void Offload(long key) => _blocks.Put(key, true);
+    public void Offload(long key)
+    {
+        _blocks.Put(key, true);
+        Version++;
+    }
 }

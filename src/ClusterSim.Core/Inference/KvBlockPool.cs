@@ -56,6 +56,30 @@ public sealed class KvBlockPool
     /// </summary>
     public KvAdmission Plan(int id, bool reserveWhole)
     {
+        if (Cache is null)
+        {
+            return Walk(id, reserveWhole);
+        }
+
+        // A request kept at the head of the queue is planned again every iteration; while neither it nor the cache's
+        // contents changed, the walk over its prompt's blocks would find the same, so the last plan stands.
+        var key = new PlanKey(id, _requests.Identity(id), _requests.Prompt(id), _requests.Delivered(id), _requests.Output(id), _requests.SharedPrefix(id), reserveWhole, Cache.Version, Cache.Host?.Version ?? 0);
+        if (key != _plannedFor)
+        {
+            _plan = Walk(id, reserveWhole);
+            _plannedFor = key;
+        }
+
+        return _plan;
+    }
+
+    private readonly record struct PlanKey(int Id, Workload.PromptIdentity Identity, int Prompt, int Delivered, int Output, int Shared, bool Whole, long CacheVersion, long HostVersion);
+
+    private PlanKey _plannedFor = new(-1, default, 0, 0, 0, 0, false, -1, -1);
+    private KvAdmission _plan;
+
+    private KvAdmission Walk(int id, bool reserveWhole)
+    {
         int shared = _requests.SharedPrefix(id);
         int hit = 0, pin = 0, loaded = 0;
         if (Cache is not null && shared == 0)
@@ -66,12 +90,12 @@ public sealed class KvBlockPool
             while (hit < most)
             {
                 long key = identity.BlockKey(hit, (hit + 1) * _blockTokens);
-                if (key == long.MinValue || !Cache.Contains(key))
+                if (key == long.MinValue || !Cache.TryFind(key, out bool evictable))
                 {
                     break;
                 }
 
-                pin += Cache.IsEvictable(key) ? 1 : 0;
+                pin += evictable ? 1 : 0;
                 hit++;
             }
 

@@ -1,42 +1,56 @@
+using System.Runtime.InteropServices;
+
 namespace ClusterSim.Core.Inference;
 
 /// <summary>
-/// Values by key, at most <see cref="Capacity"/> of them, the least recently put or touched dropped first. Nodes are
-/// reused once the table is full, so a warm table allocates nothing.
+/// A bounded map from 64-bit keys to values that drops its least recently put entry when full. Entries live in slots
+/// of parallel arrays linked in recency order, found through one hash lookup per operation; nothing is allocated per
+/// entry once the arrays have grown.
 /// </summary>
 internal sealed class LruTable<TValue>(int capacity)
 {
-    private readonly Dictionary<long, LinkedListNode<(long Key, TValue Value)>> _nodes = new(Math.Min(capacity, 1 << 16));
-    private readonly LinkedList<(long Key, TValue Value)> _recency = new();
+    private const int None = -1;
+
+    private readonly Dictionary<long, int> _slots = new(Math.Min(capacity, 1 << 16));
+    private long[] _key = new long[Math.Clamp(capacity, 1, 256)];
+    private TValue[] _value = new TValue[Math.Clamp(capacity, 1, 256)];
+    private int[] _previous = new int[Math.Clamp(capacity, 1, 256)];
+    private int[] _next = new int[Math.Clamp(capacity, 1, 256)];
+    private int _used;
+    private int _free = None;   // slots freed by Remove, chained through _next
+    private int _oldest = None;
+    private int _newest = None;
 
     /// <summary>Entries kept at most; 0 keeps nothing.</summary>
     public int Capacity { get; } = capacity;
 
     /// <summary>Entries kept now.</summary>
-    public int Count => _nodes.Count;
+    public int Count => _slots.Count;
 
     /// <summary>The value kept under <paramref name="key"/>, without changing its recency.</summary>
     public bool TryGetValue(long key, out TValue value)
     {
-        bool found = _nodes.TryGetValue(key, out var node);
-        value = found ? node!.Value.Value : default!;
+        bool found = _slots.TryGetValue(key, out int slot);
+        value = found ? _value[slot] : default!;
         return found;
     }
 
     /// <summary>Makes <paramref name="key"/> the most recent entry.</summary>
     public void Touch(long key)
     {
-        var node = _nodes[key];
-        _recency.Remove(node);
-        _recency.AddLast(node);
+        int slot = _slots[key];
+        Unlink(slot);
+        Append(slot);
     }
 
     /// <summary>Forgets <paramref name="key"/>.</summary>
     public void Remove(long key)
     {
-        if (_nodes.Remove(key, out var node))
+        if (_slots.Remove(key, out int slot))
         {
-            _recency.Remove(node);
+            Unlink(slot);
+            _next[slot] = _free;
+            _free = slot;
         }
     }
 
@@ -48,23 +62,87 @@ internal sealed class LruTable<TValue>(int capacity)
             return;
         }
 
-        if (_nodes.TryGetValue(key, out var node))
+        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out bool exists);
+        if (exists)
         {
-            _recency.Remove(node);
+            Unlink(slot);
         }
-        else if (_nodes.Count == Capacity)
+        else if (_slots.Count > Capacity)
         {
-            node = _recency.First!;
-            _recency.RemoveFirst();
-            _nodes.Remove(node.Value.Key);
+            // Full before this key came: the oldest entry's slot is reused for it.
+            int oldest = _oldest;
+            Unlink(oldest);
+            _slots.Remove(_key[oldest]);
+            slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slots, key);
+            slot = oldest;
         }
         else
         {
-            node = new LinkedListNode<(long, TValue)>((key, value));
+            slot = NewSlot();
         }
 
-        node.Value = (key, value);
-        _recency.AddLast(node);
-        _nodes[key] = node;
+        int s = slot;
+        _key[s] = key;
+        _value[s] = value;
+        Append(s);
+    }
+
+    private int NewSlot()
+    {
+        if (_free != None)
+        {
+            int reused = _free;
+            _free = _next[reused];
+            return reused;
+        }
+
+        if (_used == _key.Length)
+        {
+            int size = (int)Math.Min((long)_key.Length * 2, Math.Max(Capacity, 1));
+            Array.Resize(ref _key, size);
+            Array.Resize(ref _value, size);
+            Array.Resize(ref _previous, size);
+            Array.Resize(ref _next, size);
+        }
+
+        return _used++;
+    }
+
+    private void Append(int slot)
+    {
+        _previous[slot] = _newest;
+        _next[slot] = None;
+        if (_newest != None)
+        {
+            _next[_newest] = slot;
+        }
+        else
+        {
+            _oldest = slot;
+        }
+
+        _newest = slot;
+    }
+
+    private void Unlink(int slot)
+    {
+        int previous = _previous[slot], next = _next[slot];
+        if (previous != None)
+        {
+            _next[previous] = next;
+        }
+        else
+        {
+            _oldest = next;
+        }
+
+        if (next != None)
+        {
+            _previous[next] = previous;
+        }
+        else
+        {
+            _newest = previous;
+        }
     }
 }

@@ -28,6 +28,9 @@ public sealed class PrefixCache(HostKvTier? host = null)
     /// <summary>Cached blocks no running sequence uses: free space that still holds a prefix.</summary>
     public int Evictable { get; private set; }
 
+    /// <summary>Counts every change to which blocks are cached or evictable, so an admission plan can tell it is still current.</summary>
+    public long Version { get; private set; }
+
     /// <summary>Blocks in the cache, used or not.</summary>
     public int Count => _slots.Count;
 
@@ -37,12 +40,21 @@ public sealed class PrefixCache(HostKvTier? host = null)
     /// <summary>True when the block is cached and no sequence uses it (pinning it takes a free block).</summary>
     public bool IsEvictable(long key) => _slots.TryGetValue(key, out int slot) && _references[slot] == 0;
 
+    /// <summary>True when the block is cached, and then whether it is evictable: <see cref="Contains"/> and <see cref="IsEvictable"/> in one lookup.</summary>
+    public bool TryFind(long key, out bool evictable)
+    {
+        bool found = _slots.TryGetValue(key, out int slot);
+        evictable = found && _references[slot] == 0;
+        return found;
+    }
+
     /// <summary>A sequence starts using a cached block.</summary>
     public void Pin(long key)
     {
         int slot = _slots[key];
         if (_references[slot]++ == 0)
         {
+            Version++;
             Unlink(slot);
             Evictable--;
         }
@@ -51,15 +63,17 @@ public sealed class PrefixCache(HostKvTier? host = null)
     /// <summary>A sequence computed a block nobody cached: it enters the cache used by that sequence. False when already cached.</summary>
     public bool TryAdd(long key)
     {
-        if (_slots.ContainsKey(key))
+        ref int entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out bool exists);
+        if (exists)
         {
             return false;
         }
 
         int slot = NewSlot();
+        entry = slot;
         _key[slot] = key;
         _references[slot] = 1;
-        _slots.Add(key, slot);
+        Version++;
         return true;
     }
 
@@ -75,6 +89,7 @@ public sealed class PrefixCache(HostKvTier? host = null)
 
         Append(slot);
         Evictable++;
+        Version++;
         return true;
     }
 
@@ -90,6 +105,7 @@ public sealed class PrefixCache(HostKvTier? host = null)
             host?.Offload(_key[slot]);
             _freeSlots[_freeCount++] = slot;
             Evictable--;
+            Version++;
         }
     }
 
