@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ClusterSim.Core.Inference;
 
 /// <summary>
@@ -11,7 +9,7 @@ internal sealed class LruTable<TValue>(int capacity)
 {
     private const int None = -1;
 
-    private readonly Dictionary<long, int> _slots = new(Math.Min(capacity, 1 << 16));
+    private readonly BlockIndex _slots = new(Math.Min(capacity, 1 << 16));
     private long[] _key = new long[Math.Clamp(capacity, 1, 256)];
     private TValue[] _value = new TValue[Math.Clamp(capacity, 1, 256)];
     private int[] _previous = new int[Math.Clamp(capacity, 1, 256)];
@@ -62,7 +60,7 @@ internal sealed class LruTable<TValue>(int capacity)
             return;
         }
 
-        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out bool exists);
+        ref int slot = ref _slots.GetValueRefOrAddDefault(key, out bool exists);
         if (exists)
         {
             Unlink(slot);
@@ -73,7 +71,7 @@ internal sealed class LruTable<TValue>(int capacity)
             int oldest = _oldest;
             Unlink(oldest);
             _slots.Remove(_key[oldest]);
-            slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slots, key);
+            slot = ref _slots.GetValueRefOrAddDefault(key, out _);   // removing may have moved this key's place
             slot = oldest;
         }
         else

@@ -11,7 +11,7 @@ public sealed class PrefixCache(HostKvTier? host = null)
 {
     private const int None = -1;
 
-    private readonly Dictionary<long, int> _slots = new();
+    private readonly BlockIndex _slots = new(256);
     private long[] _key = new long[256];
     private int[] _references = new int[256];
     private int[] _previous = new int[256];
@@ -63,7 +63,7 @@ public sealed class PrefixCache(HostKvTier? host = null)
     /// <summary>A sequence computed a block nobody cached: it enters the cache used by that sequence. False when already cached.</summary>
     public bool TryAdd(long key)
     {
-        ref int entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out bool exists);
+        ref int entry = ref _slots.GetValueRefOrAddDefault(key, out bool exists);
         if (exists)
         {
             return false;

@@ -1,0 +1,44 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+public class BlockIndexTests
+{
+    [Theory]
+    [InlineData(40, false)]      // few keys: long probe runs wrap round the table and deletions shift them back
+    [InlineData(5_000, false)]
+    [InlineData(5_000, true)]    // keys that differ only in their high bits
+    public void Random_operations_agree_with_a_dictionary(int range, bool highBits)
+    {
+        var index = new BlockIndex(4);
+        var reference = new Dictionary<long, int>();
+        RandomStream random = new RandomStreams(5).For("index");
+        for (int step = 0; step < 100_000; step++)
+        {
+            long key = random.NextInt(range) - (range / 2);
+            key = highBits ? key << 40 : key;
+            switch (random.NextInt(3))
+            {
+                case 0:
+                    index.GetValueRefOrAddDefault(key, out bool exists) = step;
+                    Assert.Equal(reference.ContainsKey(key), exists);
+                    reference[key] = step;
+                    break;
+                case 1:
+                    Assert.Equal(reference.Remove(key, out int expected), index.Remove(key, out int removed));
+                    Assert.Equal(expected, removed);
+                    break;
+                default:
+                    Assert.Equal(reference.TryGetValue(key, out int value), index.TryGetValue(key, out int found));
+                    Assert.Equal(value, found);
+                    break;
+            }
+
+            Assert.Equal(reference.Count, index.Count);
+        }
+
+        Assert.All(reference, pair => Assert.Equal(pair.Value, index[pair.Key]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.GetValueRefOrAddDefault(long.MinValue, out _));
+    }
+}
