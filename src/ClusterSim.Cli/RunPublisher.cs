@@ -22,6 +22,11 @@ internal static class RunPublisher
             return ExitCodes.RunFailed;
         }
 
+        if (!ClusterSim.Reporting.Charts.ScottPlotChartRenderer.CanDrawText)
+        {
+            Console.Error.WriteLine("warning: " + ClusterSim.Reporting.Charts.ScottPlotChartRenderer.NoFontWarning);
+        }
+
         if (json)
         {
             Console.Out.Write(ResultWriter.SummaryJson(experiment, results));

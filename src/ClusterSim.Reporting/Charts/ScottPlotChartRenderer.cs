@@ -23,6 +23,15 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
 
     static ScottPlotChartRenderer() => Fonts.Default = Sans;
 
+    /// <summary>
+    /// False on a machine with no font installed: the charts still draw, but without a word or a number on them.
+    /// The report says so and the command warns; installing a font (apt-get install fonts-dejavu-core) fixes it.
+    /// </summary>
+    public static bool CanDrawText { get; } = Fonts.GetTypeface(Sans, bold: false, italic: false) is { GlyphCount: > 0 };
+
+    /// <summary>The warning for a machine without fonts (see <see cref="CanDrawText"/>).</summary>
+    public const string NoFontWarning = "no font is installed, so the charts carry no text (axes, labels, titles); install one (e.g. apt-get install fonts-dejavu-core) and run again";
+
     /// <inheritdoc/>
     public string Render(Chart chart)
     {

@@ -34,12 +34,12 @@ public static class HtmlReport
         }
 
         string path = Path.Combine(directory, "report.html");
-        AtomicFile.WriteText(path, Html(experiment, results, rendered.Select(r => r.Svg).ToList()));
+        AtomicFile.WriteText(path, Html(experiment, results, rendered.Select(r => r.Svg).ToList(), ScottPlotChartRenderer.CanDrawText));
         return path;
     }
 
     /// <summary>The report's HTML text.</summary>
-    public static string Html(Experiment experiment, IReadOnlyList<PointResult> results, IReadOnlyList<string> svgs)
+    public static string Html(Experiment experiment, IReadOnlyList<PointResult> results, IReadOnlyList<string> svgs, bool chartsHaveText = true)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -48,7 +48,7 @@ public static class HtmlReport
             <style>
             body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 0 auto; max-width: 1000px; padding: 1rem; color: #222; line-height: 1.45; }
             h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
-            .meta { color: #666; font-size: .9rem; }
+            .meta { color: #666; font-size: .9rem; } .warning { background: #fff4e5; border-left: 4px solid #D55E00; padding: .5rem .8rem; }
             figure { margin: 1.2rem 0; } svg.chart { width: 100%; height: auto; display: block; border: 1px solid #eee; }
             .table-wrap { overflow-x: auto; } table { border-collapse: collapse; font-size: .85rem; font-variant-numeric: tabular-nums; }
             th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: right; vertical-align: top; } th:first-child, td:first-child { text-align: left; min-width: 12rem; }
@@ -62,6 +62,11 @@ public static class HtmlReport
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(experiment.Name)}</h1>\n<p>{E(experiment.Description)}</p>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">ClusterSim {E(ResultWriter.Version)} · seed {experiment.Seed} · {results.Count} point(s) × {experiment.Replications} replication(s) · source {E(Path.GetFileName(experiment.SourceFile))}</p>\n");
         html.Append("<h2>Charts</h2>\n");
+        if (!chartsHaveText)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\"><strong>Warning:</strong> {E(ScottPlotChartRenderer.NoFontWarning)}.</p>\n");
+        }
+
         foreach (string svg in svgs)
         {
             html.Append("<figure>\n").Append(svg).Append("</figure>\n");

@@ -34,7 +34,7 @@ public class ScottPlotChartRendererTests
         Series = [new ChartSeries("cost", SeriesKind.Bar, [0, 1, 2], [10.2, 0.18, 4.27]) { Lower = [8.4, 0.18, 3.5], Upper = [12.0, 0.18, 5.0] }],
     };
 
-    [Fact]
+    [FontFact]
     public void Output_is_one_well_formed_svg_element_with_escaped_text_and_ids_of_its_own()
     {
         string svg = new ScottPlotChartRenderer().Render(Small());
@@ -70,7 +70,7 @@ public class ScottPlotChartRendererTests
         Assert.Equal((1280, 800), (image.Width, image.Height));
     }
 
-    [Fact]
+    [FontFact]
     public void Bars_carry_their_value_and_a_whisker_for_their_interval()
     {
         XDocument doc = XDocument.Parse(new ScottPlotChartRenderer().Render(Bars()));

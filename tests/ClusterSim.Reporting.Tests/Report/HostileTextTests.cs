@@ -33,6 +33,8 @@ public class HostileTextTests
         string html = HtmlReport.Html(experiment, results, svgs);
 
         Assert.DoesNotContain(Script, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("no font is installed", html, StringComparison.Ordinal);
+        Assert.Contains("no font is installed", HtmlReport.Html(experiment, results, svgs, chartsHaveText: false), StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
     }
 }
