@@ -73,6 +73,13 @@ public sealed class KvBlockPool
         return _plan;
     }
 
+    /// <summary>Checks that the plan kept for <paramref name="id"/> is what a fresh walk over the cache finds now.</summary>
+    public void AssertPlanCurrent(int id, bool reserveWhole)
+    {
+        KvAdmission kept = Plan(id, reserveWhole), fresh = Walk(id, reserveWhole);
+        Invariant.Check(kept == fresh, $"the admission plan kept for request {id} ({kept}) differs from a fresh walk ({fresh})");
+    }
+
     private readonly record struct PlanKey(int Id, Workload.PromptIdentity Identity, int Prompt, int Delivered, int Output, int Shared, bool Whole, long CacheVersion, long HostVersion);
 
     private PlanKey _plannedFor = new(-1, default, 0, 0, 0, 0, false, -1, -1);

@@ -109,6 +109,11 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         _kv.AssertInvariants(own);
+        if (_waiting.Count > 0)
+        {
+            _kv.AssertPlanCurrent((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv);
+        }
+
         Invariant.Check(prefilling == _prefilling, $"replica {Id} counts {_prefilling} prefilling sequences; its batch has {prefilling}");
         for (int k = 0; k < _waiting.Count; k++)
         {
