@@ -5,8 +5,8 @@ namespace ClusterSim.Bench;
 /// <summary>
 /// Kill -9 at random moments, then resume: runs the published CLI (build it first: dotnet build src/ClusterSim.Cli -c
 /// Release) on a sweep once without interruption, then <c>kills</c> times kills a run at a seeded random moment, resumes
-/// it with --resume and compares every file with the uninterrupted run's, byte for byte. Stray temporaries a kill left
-/// behind are counted, not compared.
+/// it with --resume and compares every file with the uninterrupted run's, byte for byte; a temporary the kill left
+/// half-written must be gone after the resume.
 /// </summary>
 internal static class FaultHarness
 {
@@ -47,7 +47,7 @@ internal static class FaultHarness
             int pointsAtKill = Directory.Exists(Path.Combine(directory, "points")) ? Directory.GetFiles(Path.Combine(directory, "points"), "*.json").Length : 0;
             int resumed = Cli(directory, resume: true).WaitForExitAndCode();
             Dictionary<string, byte[]> actual = Files(directory, out int temporaries);
-            bool same = resumed == 0 && actual.Count == expected.Count && actual.All(f => expected.TryGetValue(f.Key, out byte[]? e) && e.AsSpan().SequenceEqual(f.Value));
+            bool same = resumed == 0 && temporaries == 0 && actual.Count == expected.Count && actual.All(f => expected.TryGetValue(f.Key, out byte[]? e) && e.AsSpan().SequenceEqual(f.Value));
             identical += same ? 1 : 0;
             Console.WriteLine($"kill {i + 1,2} at {at,5:F2} s{(killed ? string.Empty : " (had finished)")}: {pointsAtKill} point file(s) on disk; resume exit {resumed}; {(same ? "byte-identical" : "DIFFERENT")}{(temporaries > 0 ? $", {temporaries} stray temporary file(s)" : string.Empty)}");
         }

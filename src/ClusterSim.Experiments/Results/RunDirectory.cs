@@ -18,6 +18,33 @@ public static class RunDirectory
         Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).All(f => f.EndsWith(".tmp", StringComparison.Ordinal));
 
     /// <summary>
+    /// Deletes the half-written temporaries of <see cref="AtomicFile"/> a killed run left under <paramref name="directory"/>
+    /// (name.&lt;32 hex digits&gt;.tmp); returns how many. Only for a run that owns the directory alone: a shard sharing it
+    /// may be writing one of them right now.
+    /// </summary>
+    public static int RemoveLeftovers(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(directory, "*.tmp", SearchOption.AllDirectories))
+        {
+            string name = Path.GetFileNameWithoutExtension(file);
+            string tag = Path.GetExtension(name).TrimStart('.');
+            if (tag.Length == 32 && tag.All(char.IsAsciiHexDigitLower))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>
     /// The newest run directory under <paramref name="root"/> (results/&lt;experiment&gt;) that started but did not finish,
     /// or null. Run ids are UTC timestamps, so the newest sorts last.
     /// </summary>

@@ -39,6 +39,12 @@ public static class ExperimentRunner
         var finished = new SortedDictionary<int, PointResult>();
         if (options.Resume)
         {
+            if (options.Shard.IsWhole)
+            {
+                // A whole run owns its directory: what a kill left half-written is swept away (shards may share one, so not theirs).
+                RunDirectory.RemoveLeftovers(options.Directory!);
+            }
+
             foreach (ExperimentPoint point in owned)
             {
                 if (Stored(options.Directory!, experiment, point) is { } stored)

@@ -139,9 +139,16 @@ public class ResumeTests
         Directory.CreateDirectory(Path.Combine(folder["early"], "points"));
         File.WriteAllText(Path.Combine(folder["early"], "experiment.resolved.yaml.0123abcd.tmp"), "name: half-writ");
 
+        string leftover = Path.Combine(folder["early"], "points", "point-001.json.0123456789abcdef0123456789abcdef.tmp");
+        File.WriteAllText(leftover, "{ \"experi");
+        string mine = Path.Combine(folder["early"], "notes.tmp");
+        File.WriteAllText(mine, "not ClusterSim's");
+
         var results = ExperimentRunner.Run(Tiny, new RunOptions { Workers = 2, Directory = folder["early"], Resume = true });
         Assert.Equal(Tiny.Points.Count, results.Count);
         Assert.True(File.Exists(ResultWriter.ResolvedPath(folder["early"])));
+        Assert.False(File.Exists(leftover), "a whole run's resume sweeps away what a kill left half-written");
+        Assert.True(File.Exists(mine), "a file that is not one of ClusterSim's temporaries stays");
     }
 
     [Fact]
