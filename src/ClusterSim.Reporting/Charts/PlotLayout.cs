@@ -81,14 +81,16 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
             return Ticks.Log(Math.Max(min, 1e-12), Math.Max(max, min * 10));
         }
 
-        if (axis.Unit == UnitKind.Date && axis.DateOrigin is { } origin && axis.Min is null && axis.Max is null)
+        if (axis.Unit == UnitKind.Date && axis.DateOrigin is { } origin)
         {
             return Ticks.Dates(min, max, origin);
         }
 
-        if (axis.Unit == UnitKind.Seconds && max - min >= 120 && axis.Min is null && axis.Max is null)
+        if (axis.Unit == UnitKind.Seconds && max - min >= 120)
         {
-            return Ticks.Durations(min, max);
+            var (from, to, steps) = Ticks.Durations(min, max);
+            from = axis.Min ?? from;
+            return (from, to, steps.Where(t => t >= from - 1e-9).ToArray());
         }
 
         var (lo, hi, ticks) = Ticks.Linear(min, max);

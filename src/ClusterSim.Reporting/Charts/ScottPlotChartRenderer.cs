@@ -64,7 +64,8 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
         PlotLayout layout = PlotLayout.For(chart);
         var plot = new Plot();
         plot.Font.Set(Sans);
-        plot.Axes.Title.Label.Text = chart.Subtitle is null ? chart.Title : chart.Title + "\n" + chart.Subtitle;
+        // A subtitle wider than the chart wraps onto a second line (at "; " where it can) rather than run off both sides.
+        plot.Axes.Title.Label.Text = chart.Subtitle is null ? chart.Title : chart.Title + "\n" + Wrap(chart.Subtitle, chart.Width / 10);
         plot.Axes.Title.Label.FontSize = 18;
         plot.Axes.Title.Label.ForeColor = Ink;
         plot.XLabel(chart.X.Label, 14);
@@ -115,6 +116,28 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
         }
 
         return plot;
+    }
+
+    /// <summary><paramref name="text"/> in lines of at most about <paramref name="width"/> characters, broken after "; " or else at a space.</summary>
+    internal static string Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        string rest = text;
+        while (rest.Length > width)
+        {
+            int at = rest.LastIndexOf("; ", width, StringComparison.Ordinal);
+            at = at > width / 3 ? at + 1 : rest.LastIndexOf(' ', width);
+            if (at <= 0)
+            {
+                break;
+            }
+
+            lines.Add(rest[..at].TrimEnd());
+            rest = rest[(at + 1)..].TrimStart();
+        }
+
+        lines.Add(rest);
+        return string.Join("\n", lines);
     }
 
     private static Func<double, double> Scale(Axis axis) => axis.Log ? Math.Log10 : v => v;

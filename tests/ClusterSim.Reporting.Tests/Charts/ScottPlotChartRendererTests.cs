@@ -166,6 +166,27 @@ public class ScottPlotChartRendererTests
         Assert.Equal([0, 60, 120, 180], durations);
     }
 
+    [Fact]
+    public void Long_subtitles_wrap_after_a_semicolon_or_a_space()
+    {
+        Assert.Equal("training $74.8M over 79.3 days;\ncrossover 42.8 days after launch", ScottPlotChartRenderer.Wrap("training $74.8M over 79.3 days; crossover 42.8 days after launch", 40));
+        Assert.Equal("short", ScottPlotChartRenderer.Wrap("short", 40));
+        Assert.All(ScottPlotChartRenderer.Wrap(string.Join(' ', Enumerable.Repeat("word", 40)), 30).Split('\n'), line => Assert.InRange(line.Length, 1, 30));
+
+        // A date axis with a fixed range still ticks on month starts.
+        var chart = new Chart
+        {
+            Id = "zoom",
+            Title = "zoom",
+            X = new Axis("date", UnitKind.Date) { DateOrigin = new DateOnly(2024, 5, 1), Min = 0, Max = 220 },
+            Y = new Axis("y"),
+            Series = [new ChartSeries("s", SeriesKind.Line, [0, 220], [1, 2])],
+        };
+        PlotLayout layout = PlotLayout.For(chart);
+        Assert.Equal((0.0, 220.0), (layout.XMin, layout.XMax));
+        Assert.All(layout.XTicks, t => Assert.Equal(1, new DateOnly(2024, 5, 1).AddDays((int)t).Day));
+    }
+
     [Theory]
     [InlineData(1_234_567, UnitKind.Usd, "$1.23M")]
     [InlineData(3_400, UnitKind.TokensPerSecond, "3.4k tok/s")]
