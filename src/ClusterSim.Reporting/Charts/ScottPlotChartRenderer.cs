@@ -171,6 +171,12 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
             return;
         }
 
+        if (s.Kind != SeriesKind.Scatter && IsAscending(x))
+        {
+            // More points than pixel columns add nothing a reader can see: keep each column's first, extremes and last.
+            (x, y) = PixelDecimation.Reduce(x, y, (int)Math.Ceiling(layout.Right - layout.Left));
+        }
+
         var scatter = plot.Add.Scatter(x, y, colour);
         scatter.LegendText = s.Name;
         scatter.LineWidth = s.Kind == SeriesKind.Scatter ? 0 : 2.5f;
@@ -186,6 +192,19 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
             scatter.FillYValue = fy(layout.YLog ? layout.YMin : Math.Max(layout.YMin, 0));
             scatter.FillYColor = colour.WithAlpha(0.25);
         }
+    }
+
+    private static bool IsAscending(double[] x)
+    {
+        for (int i = 1; i < x.Length; i++)
+        {
+            if (x[i] < x[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A shaded band between each line series' lower and upper bounds (its 95 % interval).</summary>
