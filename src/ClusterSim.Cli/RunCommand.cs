@@ -73,14 +73,8 @@ internal static class RunCommand
             }
         };
 
-        using ILoggerFactory logging = LoggerFactory.Create(b =>
-        {
-            b.AddSimpleConsole(o => o.SingleLine = true)
-                .SetMinimumLevel(request.Quiet || request.Json ? LogLevel.Warning : request.Verbose ? LogLevel.Debug : LogLevel.Information);
-
-            // Logs go to standard error, so standard output carries the results alone (the summary, or --json).
-            b.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
+        // Logs go to standard error, so standard output carries the results alone (the summary, or --json).
+        using ILoggerFactory logging = StandardErrorLoggerProvider.Factory(request.Quiet || request.Json ? LogLevel.Warning : request.Verbose ? LogLevel.Debug : LogLevel.Information);
         ILogger log = logging.CreateLogger("clustersim");
         foreach (string warning in experiment.Warnings)
         {
