@@ -12,7 +12,9 @@ internal static class SummaryTable
 {
     public static void Print(Experiment experiment, IReadOnlyList<PointResult> results, OutputFormat format = OutputFormat.Table)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval");
+        // The caption is a line of its own: as a table title it would wrap to the width of a narrow table.
+        string caption = $"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval";
+        var table = new Table().Border(TableBorder.Rounded);
         Study study = results[0].Point.Study;
         IReadOnlyList<MetricColumn> columns = study.SummaryColumns(results);
         bool serving = study.ShowsArrivalRate(results);
@@ -80,6 +82,7 @@ internal static class SummaryTable
             }
         }
 
+        AnsiConsole.WriteLine(caption);
         AnsiConsole.Write(table);
         foreach (string finding in study.Findings(results))
         {
