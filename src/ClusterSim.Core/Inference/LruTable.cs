@@ -7,17 +7,13 @@ namespace ClusterSim.Core.Inference;
 /// </summary>
 internal sealed class LruTable<TValue>(int capacity)
 {
-    private const int None = -1;
-
     private readonly BlockIndex _slots = new(Math.Min(capacity, 1 << 16));
     private long[] _key = new long[Math.Clamp(capacity, 1, 256)];
     private TValue[] _value = new TValue[Math.Clamp(capacity, 1, 256)];
-    private int[] _previous = new int[Math.Clamp(capacity, 1, 256)];
-    private int[] _next = new int[Math.Clamp(capacity, 1, 256)];
+    private readonly RecencyList _recency = new(Math.Clamp(capacity, 1, 256));
+    private int[] _freeSlots = new int[Math.Clamp(capacity, 1, 256)];   // slots freed by Remove
+    private int _freeCount;
     private int _used;
-    private int _free = None;   // slots freed by Remove, chained through _next
-    private int _oldest = None;
-    private int _newest = None;
 
     /// <summary>Entries kept at most; 0 keeps nothing.</summary>
     public int Capacity { get; } = capacity;
@@ -37,8 +33,8 @@ internal sealed class LruTable<TValue>(int capacity)
     public void Touch(long key)
     {
         int slot = _slots[key];
-        Unlink(slot);
-        Append(slot);
+        _recency.Unlink(slot);
+        _recency.Append(slot);
     }
 
     /// <summary>Forgets <paramref name="key"/>.</summary>
@@ -46,9 +42,8 @@ internal sealed class LruTable<TValue>(int capacity)
     {
         if (_slots.Remove(key, out int slot))
         {
-            Unlink(slot);
-            _next[slot] = _free;
-            _free = slot;
+            _recency.Unlink(slot);
+            _freeSlots[_freeCount++] = slot;
         }
     }
 
@@ -63,13 +58,13 @@ internal sealed class LruTable<TValue>(int capacity)
         ref int slot = ref _slots.GetValueRefOrAddDefault(key, out bool exists);
         if (exists)
         {
-            Unlink(slot);
+            _recency.Unlink(slot);
         }
         else if (_slots.Count > Capacity)
         {
             // Full before this key came: the oldest entry's slot is reused for it.
-            int oldest = _oldest;
-            Unlink(oldest);
+            int oldest = _recency.Oldest;
+            _recency.Unlink(oldest);
             _slots.Remove(_key[oldest]);
             slot = ref _slots.GetValueRefOrAddDefault(key, out _);   // removing may have moved this key's place
             slot = oldest;
@@ -82,16 +77,14 @@ internal sealed class LruTable<TValue>(int capacity)
         int s = slot;
         _key[s] = key;
         _value[s] = value;
-        Append(s);
+        _recency.Append(s);
     }
 
     private int NewSlot()
     {
-        if (_free != None)
+        if (_freeCount > 0)
         {
-            int reused = _free;
-            _free = _next[reused];
-            return reused;
+            return _freeSlots[--_freeCount];
         }
 
         if (_used == _key.Length)
@@ -99,48 +92,10 @@ internal sealed class LruTable<TValue>(int capacity)
             int size = (int)Math.Min((long)_key.Length * 2, Math.Max(Capacity, 1));
             Array.Resize(ref _key, size);
             Array.Resize(ref _value, size);
-            Array.Resize(ref _previous, size);
-            Array.Resize(ref _next, size);
+            Array.Resize(ref _freeSlots, size);
+            _recency.Grow(size);
         }
 
         return _used++;
-    }
-
-    private void Append(int slot)
-    {
-        _previous[slot] = _newest;
-        _next[slot] = None;
-        if (_newest != None)
-        {
-            _next[_newest] = slot;
-        }
-        else
-        {
-            _oldest = slot;
-        }
-
-        _newest = slot;
-    }
-
-    private void Unlink(int slot)
-    {
-        int previous = _previous[slot], next = _next[slot];
-        if (previous != None)
-        {
-            _next[previous] = next;
-        }
-        else
-        {
-            _oldest = next;
-        }
-
-        if (next != None)
-        {
-            _previous[next] = previous;
-        }
-        else
-        {
-            _newest = previous;
-        }
     }
 }

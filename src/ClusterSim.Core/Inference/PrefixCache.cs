@@ -9,18 +9,13 @@ namespace ClusterSim.Core.Inference;
 /// </summary>
 public sealed class PrefixCache(HostKvTier? host = null)
 {
-    private const int None = -1;
-
     private readonly BlockIndex _slots = new(256);
     private long[] _key = new long[256];
     private int[] _references = new int[256];
-    private int[] _previous = new int[256];
-    private int[] _next = new int[256];
+    private readonly RecencyList _recency = new(256);
     private int[] _freeSlots = new int[256];
     private int _freeCount;
     private int _used;
-    private int _oldest = None;
-    private int _newest = None;
 
     /// <summary>Where evicted blocks go instead of being forgotten; null without KV offload.</summary>
     public HostKvTier? Host => host;
@@ -55,7 +50,7 @@ public sealed class PrefixCache(HostKvTier? host = null)
         if (_references[slot]++ == 0)
         {
             Version++;
-            Unlink(slot);
+            _recency.Unlink(slot);
             Evictable--;
         }
     }
@@ -87,7 +82,7 @@ public sealed class PrefixCache(HostKvTier? host = null)
             return false;
         }
 
-        Append(slot);
+        _recency.Append(slot);
         Evictable++;
         Version++;
         return true;
@@ -99,8 +94,8 @@ public sealed class PrefixCache(HostKvTier? host = null)
         Debug.Assert(count <= Evictable, "only evictable blocks are evicted");
         for (int i = 0; i < count; i++)
         {
-            int slot = _oldest;
-            Unlink(slot);
+            int slot = _recency.Oldest;
+            _recency.Unlink(slot);
             _slots.Remove(_key[slot]);
             host?.Offload(_key[slot]);
             _freeSlots[_freeCount++] = slot;
@@ -121,49 +116,10 @@ public sealed class PrefixCache(HostKvTier? host = null)
             int size = _key.Length * 2;
             Array.Resize(ref _key, size);
             Array.Resize(ref _references, size);
-            Array.Resize(ref _previous, size);
-            Array.Resize(ref _next, size);
+            _recency.Grow(size);
             Array.Resize(ref _freeSlots, size);
         }
 
         return _used++;
-    }
-
-    private void Append(int slot)
-    {
-        _previous[slot] = _newest;
-        _next[slot] = None;
-        if (_newest != None)
-        {
-            _next[_newest] = slot;
-        }
-        else
-        {
-            _oldest = slot;
-        }
-
-        _newest = slot;
-    }
-
-    private void Unlink(int slot)
-    {
-        int previous = _previous[slot], next = _next[slot];
-        if (previous != None)
-        {
-            _next[previous] = next;
-        }
-        else
-        {
-            _oldest = next;
-        }
-
-        if (next != None)
-        {
-            _previous[next] = previous;
-        }
-        else
-        {
-            _newest = previous;
-        }
     }
 }

@@ -96,7 +96,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     /// Checks the replica's books between events: the running batch, its KV blocks, the prefilling count, and that every
     /// request running or waiting here is in flight and in one place only. Throws <see cref="InvalidOperationException"/>.
     /// </summary>
-    public void AssertInvariants()
+    /// <param name="live">Which request ids are in flight (from <see cref="RequestTable.AssertInvariants"/>).</param>
+    public void AssertInvariants(bool[] live)
     {
         _batch.AssertInvariants(_scheduler.MaxSequences);
         long own = 0;
@@ -105,7 +106,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         {
             own += _batch.Blocks[i];
             prefilling += _batch.IsDecoding(i) ? 0 : 1;
-            Invariant.Check(_requests.IsLive(_batch.Request[i]), $"replica {Id} runs request {_batch.Request[i]}, which is not in flight");
+            Invariant.Check(IsIn(live, _batch.Request[i]), $"replica {Id} runs request {_batch.Request[i]}, which is not in flight");
         }
 
         _kv.AssertInvariants(own);
@@ -118,10 +119,12 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         for (int k = 0; k < _waiting.Count; k++)
         {
             int id = (int)_waiting.At(k);
-            Invariant.Check(_requests.IsLive(id), $"replica {Id} queues request {id}, which is not in flight");
+            Invariant.Check(IsIn(live, id), $"replica {Id} queues request {id}, which is not in flight");
             Invariant.Check(_batch.Count == 0 || Array.IndexOf(_batch.Request, id, 0, _batch.Count) < 0, $"request {id} is both queued and running on replica {Id}");
         }
     }
+
+    private static bool IsIn(bool[] live, int id) => (uint)id < (uint)live.Length && live[id];
 
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
     public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) => _kv.BlocksFor(prompt + output - sharedPrefix) <= TotalBlocks;

@@ -22,7 +22,6 @@ public sealed class RequestTable
     private int[] _cacheHit = new int[1024];
     private int[] _cacheOwned = new int[1024];
     private int[] _free = new int[1024];
-    private bool[] _live = new bool[1024];
     private int _freeCount;
     private int _used;
 
@@ -109,7 +108,6 @@ public sealed class RequestTable
         _identity[id] = Workload.PromptIdentity.Unique;
         _cacheHit[id] = 0;
         _cacheOwned[id] = 0;
-        _live[id] = true;
         InFlight++;
         return id;
     }
@@ -136,41 +134,39 @@ public sealed class RequestTable
     public void Release(int id)
     {
         _free[_freeCount++] = id;
-        _live[id] = false;
         InFlight--;
     }
 
-    /// <summary>True when <paramref name="id"/> is a request in flight (not a free id).</summary>
-    public bool IsLive(int id) => id >= 0 && id < _used && _live[id];
-
     /// <summary>
     /// Checks the table's books: the in-flight count, no id free twice, and every live request's times and token
-    /// counts in order. Throws <see cref="InvalidOperationException"/> on the first broken one.
+    /// counts in order; returns which ids are in flight (derived from the free ids, so the hot path keeps no flag for
+    /// it). Throws <see cref="InvalidOperationException"/> on the first broken one.
     /// </summary>
-    public void AssertInvariants()
+    public bool[] AssertInvariants()
     {
         Invariant.Check(InFlight == _used - _freeCount, $"{InFlight} requests in flight, but {_used} ids used and {_freeCount} free");
+        var live = new bool[_used];
+        Array.Fill(live, true);
         for (int k = 0; k < _freeCount; k++)
         {
-            Invariant.Check(!_live[_free[k]], $"id {_free[k]} is free and in flight");
+            Invariant.Check(live[_free[k]], $"id {_free[k]} is free twice");
+            live[_free[k]] = false;
         }
 
-        int live = 0;
         for (int id = 0; id < _used; id++)
         {
-            if (!_live[id])
+            if (!live[id])
             {
                 continue;
             }
 
-            live++;
             Invariant.Check(_arrival[id] >= 0 && _prompt[id] > 0 && _output[id] > 0, $"request {id}: arrival {_arrival[id]}, prompt {_prompt[id]}, output {_output[id]}");
             Invariant.Check(_firstToken[id] < 0 || _firstToken[id] >= _arrival[id], $"request {id}'s first token ({_firstToken[id]}) precedes its arrival ({_arrival[id]})");
             Invariant.Check(_delivered[id] >= 0 && _delivered[id] <= _fullOutput[id], $"request {id} delivered {_delivered[id]} of {_fullOutput[id]} tokens");
             Invariant.Check(_shared[id] >= 0 && _shared[id] <= _prompt[id] + _output[id], $"request {id} shares {_shared[id]} tokens of {_prompt[id]}");
         }
 
-        Invariant.Check(live == InFlight, $"{live} ids live, {InFlight} requests in flight");
+        return live;
     }
 
     private void Grow()
@@ -190,6 +186,5 @@ public sealed class RequestTable
         Array.Resize(ref _cacheHit, size);
         Array.Resize(ref _cacheOwned, size);
         Array.Resize(ref _free, size);
-        Array.Resize(ref _live, size);
     }
 }

@@ -210,11 +210,11 @@ public sealed class ServingCluster : IEventHandler, IReplicaHost
     /// </summary>
     public void AssertInvariants()
     {
-        _requests.AssertInvariants();
+        bool[] live = _requests.AssertInvariants();
         long held = 0;
         foreach (Replica replica in _replicas)
         {
-            replica.AssertInvariants();
+            replica.AssertInvariants(live);
             held += replica.Outstanding;
         }
 
