@@ -75,8 +75,35 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     /// <inheritdoc />
     public int TotalBlocks => _kv.Total;
 
-    /// <inheritdoc />
-    public int FreeBlocks => _kv.Free;
+    /// <summary>
+    /// Free KV blocks as of the simulator's clock: within a macro-step, as many as stepping one iteration at a time would
+    /// have left by now (the sequences' growth in the iterations already over), so routers and samples see the same.
+    /// </summary>
+    public int FreeBlocks => _macroIterations == 0 ? _kv.Free : _kv.Free - MacroGrowthBy(_simulator!.Now);
+
+    /// <summary>Blocks the batch has grown into in the iterations of the macro-step in flight that end by <paramref name="now"/>.</summary>
+    private int MacroGrowthBy(long now)
+    {
+        int done = 0;
+        long t = _iterationStart;
+        while (done < _macroIterations && (t += Math.Abs(_macroDurations[done])) <= now)
+        {
+            done++;
+        }
+
+        if (done == 0 || !_batching.GrowsKv)
+        {
+            return 0;
+        }
+
+        int grown = 0;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            grown += Math.Max(0, _kv.BlocksFor(_batch.Context(i) + done - _batch.Shared[i]) - _batch.Blocks[i]);
+        }
+
+        return grown;
+    }
     public int Running => _batch.Count;
     public int Waiting => _waiting.Count;
 
@@ -284,7 +311,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             int delivered = _requests.Delivered(id);
             int promptLength = _requests.Prompt(id) + delivered;
             KvAdmission plan = _kv.Plan(id, reserveWhole: !_batching.GrowsKv);
-            if (plan.Need > FreeBlocks)
+            if (plan.Need > _kv.Free)
             {
                 break;
             }
@@ -328,7 +355,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         bool admissionBlocked = !_batching.JoinsRunningBatch
             || _waiting.Count == 0
             || n >= _scheduler.MaxSequences
-            || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > FreeBlocks;
+            || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > _kv.Free;
         if (!admissionBlocked)
         {
             return false;
@@ -360,35 +387,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         long contextSum = _batch.ContextSum;
-
-        long total = 0;
         long horizon = _host.NextArrivalHint;
-        for (int j = 0; j < k; j++)
-        {
-            BatchShape shape = BatchShape.Decode(n, contextSum + ((long)j * n));
-            IterationCost cost;
-            if (_experts is null)
-            {
-                cost = _model.Iteration(shape);
-            }
-            else
-            {
-                // Routing is keyed by iteration number, so these draws equal those of stepping one iteration at a time.
-                _macroRouting[j] = _experts.Route(n, _routedIterations + j);
-                _macroDense[j] = _model.DenseEquivalentNanos(shape);
-                cost = _model.Iteration(shape, _macroRouting[j]);
-            }
-
-            long d = Math.Max(1, cost.Nanos);
-            _macroDurations[j] = cost.ComputeBound ? -d : d;   // sign carries the bound, to avoid a second array
-            total += d;
-            if (now + total >= horizon)
-            {
-                // An arrival would cut the stretch here anyway; stopping now saves timing iterations that would be thrown away.
-                k = j + 1;
-                break;
-            }
-        }
+        long total = _experts is null ? TimeDecodeRun(now, contextSum, horizon, ref k) : TimeRoutedDecodeRun(now, contextSum, horizon, ref k);
 
         if (k < 2)
         {
@@ -398,6 +398,56 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _macroIterations = k;
         _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, EventPriority.IterationEnd);
         return true;
+    }
+
+    /// <summary>
+    /// Times up to <paramref name="k"/> decode iterations of the unchanged batch into <c>_macroDurations</c> (the sign
+    /// carries whether compute bound them, to avoid a second array); stops at the first to end at or past
+    /// <paramref name="horizon"/>, since an arrival would cut the stretch there anyway. Returns their total, ns.
+    /// </summary>
+    private long TimeDecodeRun(long now, long contextSum, long horizon, ref int k)
+    {
+        int n = _batch.Count;
+        DecodeRun run = _model.DecodeRun(n);
+        long sign = run.ComputeBound ? -1 : 1;
+        long total = 0;
+        for (int j = 0; j < k; j++)
+        {
+            long d = Math.Max(1, run.Nanos(contextSum + ((long)j * n)));
+            _macroDurations[j] = sign * d;
+            total += d;
+            if (now + total >= horizon)
+            {
+                k = j + 1;
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>As <see cref="TimeDecodeRun"/>, with a routing draw per iteration (keyed by iteration number, so the draws equal those of stepping one at a time).</summary>
+    private long TimeRoutedDecodeRun(long now, long contextSum, long horizon, ref int k)
+    {
+        int n = _batch.Count;
+        long total = 0;
+        for (int j = 0; j < k; j++)
+        {
+            BatchShape shape = BatchShape.Decode(n, contextSum + ((long)j * n));
+            _macroRouting[j] = _experts!.Route(n, _routedIterations + j);
+            _macroDense[j] = _model.DenseEquivalentNanos(shape);
+            IterationCost cost = _model.Iteration(shape, _macroRouting[j]);
+            long d = Math.Max(1, cost.Nanos);
+            _macroDurations[j] = cost.ComputeBound ? -d : d;
+            total += d;
+            if (now + total >= horizon)
+            {
+                k = j + 1;
+                break;
+            }
+        }
+
+        return total;
     }
 
     private void ShortenMacroStep(long now)
@@ -603,7 +653,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _batch.RemoveAt(_finished[f]);
         }
 
-        Debug.Assert(FreeBlocks >= 0 && FreeBlocks <= TotalBlocks, "KV blocks stay within capacity");
+        Debug.Assert(_kv.Free >= 0 && _kv.Free <= TotalBlocks, "KV blocks stay within capacity");
     }
 
     private void GrowKvOrPreempt()
@@ -614,7 +664,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         // The common case: the few sequences that crossed into a new block take one each, and there are enough free.
-        int grown = _batch.TryGrowOneBlockEach(FreeBlocks);
+        int grown = _batch.TryGrowOneBlockEach(_kv.Free);
         if (grown >= 0)
         {
             _kv.Take(grown);
@@ -635,12 +685,12 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             }
 
             int extra = _kv.BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
-            while (extra > FreeBlocks && _batch.Count - 1 > i)
+            while (extra > _kv.Free && _batch.Count - 1 > i)
             {
                 PreemptLast();
             }
 
-            if (extra > FreeBlocks)
+            if (extra > _kv.Free)
             {
                 PreemptLast();   // i itself is now the last sequence
                 return;

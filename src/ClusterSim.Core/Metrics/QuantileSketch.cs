@@ -12,6 +12,9 @@ public sealed class QuantileSketch
     private readonly double _minValue;
     private readonly long[] _counts;
     private long _zeros;
+    private readonly (double[] Lower, double[] Upper) _interiors;
+    private int _memoIndex;
+    private double _memoLower = double.PositiveInfinity, _memoUpper = double.NegativeInfinity;   // the last bucket's safe interior (empty at first)
 
     /// <summary>Creates a sketch for values in [<paramref name="minValue"/>, <paramref name="maxValue"/>] (smaller values count as that minimum).</summary>
     public QuantileSketch(double relativeError = 0.005, double minValue = 1e-6, double maxValue = 1e7)
@@ -26,6 +29,7 @@ public sealed class QuantileSketch
         _logGamma = Math.Log(_gamma);
         _minValue = minValue;
         _counts = new long[(int)Math.Ceiling(Math.Log(maxValue / minValue) / _logGamma) + 2];
+        _interiors = Interiors(minValue, _logGamma, _counts.Length);
     }
 
     /// <summary>The guaranteed relative accuracy of quantiles.</summary>
@@ -59,9 +63,52 @@ public sealed class QuantileSketch
             return;
         }
 
+        if (value > _memoLower && value < _memoUpper)
+        {
+            _counts[_memoIndex] += weight;
+            return;
+        }
+
         int index = value <= _minValue ? 0 : Math.Min(_counts.Length - 1, (int)Math.Ceiling(Math.Log(value / _minValue) / _logGamma));
         _counts[index] += weight;
+        Remember(index);
     }
+
+    /// <summary>Keeps bucket <paramref name="index"/>'s safe interior (see <see cref="Interiors"/>), so a run of close values skips the logarithm.</summary>
+    private void Remember(int index)
+    {
+        if (index <= 0 || index >= _counts.Length - 1)
+        {
+            return;
+        }
+
+        _memoIndex = index;
+        _memoLower = _interiors.Lower[index];
+        _memoUpper = _interiors.Upper[index];
+    }
+
+    /// <summary>
+    /// Each bucket's interior, shrunk by a part in 10⁹ at each end: any value strictly inside lands in that bucket by the
+    /// logarithm too (its rounding error is some 10⁻¹³ of a bucket), so the counts are the same with or without the memo.
+    /// One table per configuration, shared by every sketch of it.
+    /// </summary>
+    private static (double[] Lower, double[] Upper) Interiors(double minValue, double logGamma, int buckets) =>
+        InteriorTables.GetOrAdd((minValue, logGamma, buckets), static key =>
+        {
+            (double min, double log, int n) = key;
+            var lower = new double[n];
+            var upper = new double[n];
+            for (int i = 1; i < n; i++)
+            {
+                lower[i] = min * Math.Exp((i - 1) * log) * (1 + MemoMargin);
+                upper[i] = min * Math.Exp(i * log) * (1 - MemoMargin);
+            }
+
+            return (lower, upper);
+        });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double, int), (double[] Lower, double[] Upper)> InteriorTables = new();
+    private const double MemoMargin = 1e-9;
 
     /// <summary>The <paramref name="q"/>-quantile (0..1); NaN when empty.</summary>
     public double Quantile(double q)

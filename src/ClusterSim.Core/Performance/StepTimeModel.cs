@@ -172,6 +172,20 @@ public sealed class StepTimeModel
     /// <summary>Expected number of distinct routed experts a layer's <paramref name="tokens"/> tokens touch under uniform top-k routing.</summary>
     public double ExpectedExpertsTouched(int tokens) => _experts == 0 ? 0 : _experts * (1 - Math.Pow(1 - _topKFraction, tokens));
 
+    /// <summary>
+    /// Decode-only iterations of <paramref name="sequences"/> sequences (no sampled routing): the terms that do not depend
+    /// on the context are evaluated once, for a stretch of iterations whose batch does not change.
+    /// </summary>
+    public DecodeRun DecodeRun(int sequences)
+    {
+        if (sequences <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sequences), sequences, "a decode stretch has at least one sequence");
+        }
+
+        return new DecodeRun(this, Terms(BatchShape.Decode(sequences, 0)));
+    }
+
     /// <summary>Duration of a decode-only iteration in nanoseconds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long DecodeNanos(int sequences, double contextSum) => Iteration(BatchShape.Decode(sequences, contextSum)).Nanos;
@@ -191,8 +205,12 @@ public sealed class StepTimeModel
             ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory);
     }
 
-    private double Attention(in BatchShape shape) =>
-        Math.Max(_attentionFlopsPerContextToken * shape.AttentionContext * _secondsPerAttentionFlop, _kvBytesPerToken * shape.KvTokensRead * _secondsPerKvByte);
+    private double Attention(in BatchShape shape) => AttentionSeconds(shape.AttentionContext, shape.KvTokensRead);
+
+    /// <summary>Attention's roofline: its FLOPs over the context, or reading the KV cache, whichever takes longer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double AttentionSeconds(double attentionContext, double kvTokensRead) =>
+        Math.Max(_attentionFlopsPerContextToken * attentionContext * _secondsPerAttentionFlop, _kvBytesPerToken * kvTokensRead * _secondsPerKvByte);
 
     private double Collectives(in BatchShape shape) => _collectiveFixedSeconds + (_collectiveSecondsPerToken * shape.NewTokens);
 

@@ -1,3 +1,4 @@
+using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
@@ -43,6 +44,38 @@ public class ServingClusterTests
         Assert.Equal(slow.Metrics.InterToken.Mean, fast.Metrics.InterToken.Mean, 9);
         Assert.Equal(slow.Metrics.ComputeBoundNanos, fast.Metrics.ComputeBoundNanos);
         Assert.True(fast.EventsFired < slow.EventsFired, $"macro-steps should save events ({fast.EventsFired} vs {slow.EventsFired})");
+        AssertSameSeries(slow, fast);
+    }
+
+    [Theory]
+    [InlineData(RouterKind.KvAware)]
+    [InlineData(RouterKind.PowerOfTwo)]
+    public void Routers_that_read_free_KV_see_within_a_macro_step_what_stepping_would_show(RouterKind router)
+    {
+        // Three replicas under load: arrivals land while other replicas are in the middle of a macro-step, and a router
+        // reading their free blocks must see the growth of the iterations already over, as it would stepping.
+        ServingResult fast = new ServingCluster(ServingScenarios.Poisson(75, 3000, SchedulerKind.ChunkedPrefill, replicas: 3, router: router, macro: true)).Run();
+        ServingResult slow = new ServingCluster(ServingScenarios.Poisson(75, 3000, SchedulerKind.ChunkedPrefill, replicas: 3, router: router, macro: false)).Run();
+        Assert.Equal(slow.Metrics.Iterations, fast.Metrics.Iterations);
+        Assert.Equal(slow.Metrics.Ttft.Sum, fast.Metrics.Ttft.Sum);
+        Assert.Equal(slow.Metrics.EndToEnd.Sum, fast.Metrics.EndToEnd.Sum);
+        Assert.True(fast.EventsFired < slow.EventsFired);
+        AssertSameSeries(slow, fast);
+    }
+
+    /// <summary>Every sampled series (queue, running sequences, KV occupancy sampled inside a macro-step, latency windows) to the last bit.</summary>
+    internal static void AssertSameSeries(ServingResult expected, ServingResult actual)
+    {
+        SeriesTable a = expected.Series(), b = actual.Series();
+        Assert.Equal(a.TimeSeconds, b.TimeSeconds);
+        foreach (SeriesColumn column in a.Columns)
+        {
+            IReadOnlyList<double> other = b.Column(column.Name).Values;
+            for (int i = 0; i < column.Values.Count; i++)
+            {
+                Assert.True(column.Values[i].Equals(other[i]), $"{column.Name} at {a.TimeSeconds[i]} s: {column.Values[i]} stepping one iteration at a time, {other[i]} with macro-steps");
+            }
+        }
     }
 
     [Fact]

@@ -38,4 +38,48 @@ public class QuantileSketchTests
         Assert.Equal(0.050, a.Sum, 12);
         Assert.InRange(a.Quantile(1.0), 0.0199, 0.0201);
     }
+
+    [Fact]
+    public void Runs_of_close_values_land_in_the_buckets_the_logarithm_gives()
+    {
+        // Sorted, close values mostly take the remembered bucket; shuffled ones mostly do not. Values at every bucket
+        // edge (and one step either side) are where a remembered interior that were too wide would put a value wrong.
+        var sketch = new QuantileSketch();
+        double gamma = (1 + sketch.RelativeError) / (1 - sketch.RelativeError);
+        var values = new List<double>();
+        for (int i = 1; i < 600; i++)
+        {
+            double edge = 1e-6 * Math.Pow(gamma, i);
+            values.AddRange([edge, Math.BitDecrement(edge), Math.BitIncrement(edge), edge * (1 + 2e-9), edge * (1 - 2e-9)]);
+        }
+
+        var random = new Random(7);
+        for (int i = 0; i < 20_000; i++)
+        {
+            values.Add(0.05 + (i * 1e-7) + (random.NextDouble() * 1e-8));
+        }
+
+        double[] sorted = [.. values.Order()];
+        double[] shuffled = [.. values];
+        random.Shuffle(shuffled);
+        var a = new QuantileSketch();
+        var b = new QuantileSketch();
+        foreach (double v in sorted)
+        {
+            a.Add(v);
+        }
+
+        foreach (double v in shuffled)
+        {
+            // One value at a time in a fresh sketch: nothing remembered, the logarithm alone.
+            var lone = new QuantileSketch();
+            lone.Add(v);
+            b.Merge(lone);
+        }
+
+        for (int k = 0; k <= 1000; k++)
+        {
+            Assert.Equal(b.Quantile(k / 1000.0), a.Quantile(k / 1000.0));
+        }
+    }
 }

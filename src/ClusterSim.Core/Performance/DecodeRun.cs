@@ -1,0 +1,33 @@
+namespace ClusterSim.Core.Performance;
+
+/// <summary>
+/// The iterations of a decode stretch of a fixed batch: every term but attention is the same in each, so they are
+/// evaluated once, and each iteration adds only its attention over the grown context. The sum is taken in the order
+/// <see cref="IterationTerms.Total"/> takes it, so every duration equals <see cref="StepTimeModel.Iteration(in BatchShape)"/>
+/// of the same decode shape to the last bit.
+/// </summary>
+public readonly struct DecodeRun
+{
+    private readonly StepTimeModel _model;
+    private readonly double _denseGemm, _expertGemm, _collectives, _overhead;
+
+    internal DecodeRun(StepTimeModel model, in IterationTerms fixedTerms)
+    {
+        _model = model;
+        _denseGemm = fixedTerms.DenseGemm;
+        _expertGemm = fixedTerms.ExpertGemm;
+        _collectives = fixedTerms.Collectives;
+        _overhead = fixedTerms.Overhead;
+        ComputeBound = fixedTerms.ComputeBound;
+    }
+
+    /// <summary>Whether compute bounds every iteration of the stretch (the GEMMs decide it, and they do not change).</summary>
+    public bool ComputeBound { get; }
+
+    /// <summary>Duration, ns, of the iteration in which the batch's contexts sum to <paramref name="contextSum"/>.</summary>
+    public long Nanos(double contextSum)
+    {
+        double total = _denseGemm + _expertGemm + _model.AttentionSeconds(contextSum, contextSum) + _collectives + _overhead;
+        return (long)Math.Ceiling(total * 1e9);
+    }
+}
