@@ -48,6 +48,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private long _denseNanos;
     private Moe.RoutingOutcome[] _macroRouting = [];
     private long[] _macroDense = [];
+    private PrefillStretch _stretch = PrefillStretch.None;   // when the macro-step in flight also finishes a prompt
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
     public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null, IServingObserver? observer = null)
@@ -99,7 +100,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         int grown = 0;
         for (int i = 0; i < _batch.Count; i++)
         {
-            grown += Math.Max(0, _kv.BlocksFor(_batch.Context(i) + done - _batch.Shared[i]) - _batch.Blocks[i]);
+            int context = i == _stretch.Index ? _batch.Context(i) + _stretch.GrownBy(done) : _batch.Context(i) + done;
+            grown += Math.Max(0, _kv.BlocksFor(context - _batch.Shared[i]) - _batch.Blocks[i]);
         }
 
         return grown;
@@ -182,7 +184,14 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _metrics.BusyNanos += duration;
         if (_macroIterations > 0)
         {
-            CommitMacroStep(now);
+            if (_stretch.Index >= 0)
+            {
+                CommitPrefillStretch(now);
+            }
+            else
+            {
+                CommitMacroStep(now);
+            }
         }
         else
         {
@@ -222,7 +231,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _busy = true;
         _iterationStart = now;
         int prefillTokens = PlanPrefill();
-        if (prefillTokens == 0 && _macroStepping && TryStartMacroStep(now))
+        if (_macroStepping && (prefillTokens == 0 ? TryStartMacroStep(now) : TryStartPrefillStretch(now, prefillTokens)))
         {
             return;
         }
@@ -352,11 +361,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             return false;
         }
 
-        bool admissionBlocked = !_batching.JoinsRunningBatch
-            || _waiting.Count == 0
-            || n >= _scheduler.MaxSequences
-            || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > _kv.Free;
-        if (!admissionBlocked)
+        if (!AdmissionBlocked())
         {
             return false;
         }
@@ -448,6 +453,172 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         return total;
+    }
+
+    /// <summary>No waiting request can join the batch until it changes (none waits, the batch is full, or the head's KV does not fit).</summary>
+    private bool AdmissionBlocked() => !_batching.JoinsRunningBatch
+        || _waiting.Count == 0
+        || _batch.Count >= _scheduler.MaxSequences
+        || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > _kv.Free;
+
+    /// <summary>
+    /// Chunked prefill of one prompt beside running decodes, then the decodes that follow, as one event: every iteration
+    /// gives the prompt the budget the decodes leave (the last chunk takes what remains), so while no request can join,
+    /// none finishes and the blocks already free cover the growth, each iteration's shape is known in advance.
+    /// Prefix caching, host KV loads, sampled routing and sibling groups (whose first token the host acts on) keep to one
+    /// event per iteration.
+    /// </summary>
+    private bool TryStartPrefillStretch(long now, int firstChunk)
+    {
+        int n = _batch.Count;
+        if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _prefilling != 1 || _experts is not null || _kv.Cache is not null
+            || _pendingFirstToken || _pendingLoadSeconds > 0 || !AdmissionBlocked())
+        {
+            return false;
+        }
+
+        int p = -1;
+        foreach (int i in _batch.Selected(Selection.Prefilling))
+        {
+            p = i;
+            break;
+        }
+
+        int decoders = n - 1;
+        int budget = _scheduler.MaxBatchedTokens - decoders;
+        int prompt = _batch.PromptLength[p] - _batch.Prefilled[p];
+        if (budget <= 0 || firstChunk != Math.Min(prompt, budget) || _requests.Group(_batch.Request[p]) >= 0)
+        {
+            return false;
+        }
+
+        // No sequence finishes before the last iteration (the prompt's own first token counts among its outputs), and
+        // n·⌈k/b⌉ free blocks cover any growth.
+        int k = (int)Math.Min(_batch.MinRemaining(), (long)_blockTokens * (_kv.Free / n));
+        if (k < 2)
+        {
+            return false;
+        }
+
+        if (_macroDurations.Length < k)
+        {
+            _macroDurations = new long[Math.Max(k, _macroDurations.Length * 2)];
+        }
+
+        var stretch = new PrefillStretch(p, budget, prompt, (prompt + budget - 1) / budget);
+        long horizon = _host.NextArrivalHint;
+        long contextSum = _batch.ContextSum;
+        int prefilled = _batch.Prefilled[p];
+        DecodeRun tail = default;
+        long total = 0;
+        for (int j = 0; j < k; j++)
+        {
+            long d;
+            if (j < stretch.Iterations)
+            {
+                // The shape BeginIteration forms: the chunk's attention over the prompt so far, then every decoder's context.
+                int chunk = stretch.Chunk(j);
+                long decodeContext = contextSum - prefilled;
+                double attention = 0, kvRead = 0;
+                attention += BatchShape.PrefillAttention(chunk, prefilled);
+                kvRead += prefilled;
+                attention += decodeContext;
+                kvRead += decodeContext;
+                IterationCost cost = _model.Iteration(new BatchShape(chunk + decoders, attention, kvRead, decoders + 1));
+                d = Math.Max(1, cost.Nanos);
+                _macroDurations[j] = cost.ComputeBound ? -d : d;
+                prefilled += chunk;
+                contextSum += chunk + decoders + (j == stretch.Iterations - 1 ? 1 : 0);   // the prompt's first token ends its last chunk
+            }
+            else
+            {
+                if (j == stretch.Iterations)
+                {
+                    tail = _model.DecodeRun(n);
+                }
+
+                d = Math.Max(1, tail.Nanos(contextSum));
+                _macroDurations[j] = tail.ComputeBound ? -d : d;
+                contextSum += n;
+            }
+
+            total += d;
+            if (now + total >= horizon)
+            {
+                k = j + 1;
+                break;
+            }
+        }
+
+        if (k < 2)
+        {
+            return false;
+        }
+
+        _stretch = stretch;
+        _macroIterations = k;
+        _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, EventPriority.IterationEnd);
+        return true;
+    }
+
+    /// <summary>Applies a prefill stretch's iterations as stepping them one at a time would have.</summary>
+    private void CommitPrefillStretch(long now)
+    {
+        PrefillStretch stretch = _stretch;
+        int k = _macroIterations;
+        int n = _batch.Count;
+        int p = stretch.Index;
+        int decoders = n - 1;
+        long t = _iterationStart + Math.Abs(_macroDurations[0]);
+        RecordGapRuns(t, n, decodingOnly: true);   // the prompt is still prefilling in the first iteration
+        long firstToken = stretch.Iterations == 1 ? t : -1;
+        for (int j = 0; j < k; j++)
+        {
+            long d = Math.Abs(_macroDurations[j]);
+            if (j > 0)
+            {
+                t += d;
+                int tokens = j < stretch.Iterations ? decoders : n;
+                if (tokens > 0)
+                {
+                    _metrics.RecordInterToken(d, tokens, t);
+                }
+
+                if (j == stretch.Iterations - 1)
+                {
+                    firstToken = t;
+                }
+            }
+
+            if (_macroDurations[j] < 0)
+            {
+                _metrics.ComputeBoundNanos += d;
+            }
+        }
+
+        Debug.Assert(t == now, "a prefill stretch ends when its last iteration does");
+        int prefillIterations = Math.Min(k, stretch.Iterations);
+        _batch.AdvanceDecoding(prefillIterations);
+        _batch.AddPrefill(p, stretch.PrefilledBy(prefillIterations));
+        _batch.Chunk[p] = 0;
+        if (k >= stretch.Iterations)
+        {
+            int id = _batch.Request[p];
+            _prefilling--;
+            _kv.PromptComputed(id);
+            _batch.GenerateOne(p);
+            _requests.MarkFirstToken(id, firstToken);
+            if (k > stretch.Iterations)
+            {
+                _batch.AdvanceAll(k - stretch.Iterations);
+            }
+        }
+
+        Array.Fill(_batch.LastToken, now, 0, n);
+        _metrics.Iterations += k;
+        _mayHaveFinished = true;   // the smallest remaining count bounded k, so a sequence may be done
+        _macroIterations = 0;
+        _stretch = PrefillStretch.None;
     }
 
     private void ShortenMacroStep(long now)

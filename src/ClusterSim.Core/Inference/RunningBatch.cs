@@ -130,6 +130,19 @@ internal sealed class RunningBatch
         return min;
     }
 
+    /// <summary><paramref name="tokens"/> more output tokens for every decoding sequence (prefilling ones are left alone).</summary>
+    public void AdvanceDecoding(int tokens)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (IsDecoding(i))
+            {
+                Generated[i] += tokens;
+                _contextSum += tokens;
+            }
+        }
+    }
+
     /// <summary>
     /// When every sequence that outgrew its blocks needs exactly one more and there are at least that many free, gives
     /// each one block (vectorised) and returns how many were given; otherwise changes nothing and returns −1.

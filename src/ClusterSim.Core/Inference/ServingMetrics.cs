@@ -171,7 +171,7 @@ public sealed class ServingMetrics
     {
         if (now >= _warmupNanos)
         {
-            InterToken.Add(SimTime.ToSeconds(gapNanos), count);
+            InterToken.AddNanos(gapNanos, count);
         }
     }
 }

@@ -13,6 +13,8 @@ public sealed class QuantileSketch
     private readonly long[] _counts;
     private long _zeros;
     private readonly (double[] Lower, double[] Upper) _interiors;
+    private Int128 _nanosSum;   // of the values added as whole nanoseconds
+    private long _nanosWeight;
     private int _memoIndex;
     private double _memoLower = double.PositiveInfinity, _memoUpper = double.NegativeInfinity;   // the last bucket's safe interior (empty at first)
 
@@ -45,7 +47,20 @@ public sealed class QuantileSketch
     public double Max { get; private set; }
 
     /// <summary>Exact mean of the values added.</summary>
-    public double Mean => Count == 0 ? double.NaN : Sum / Count;
+    /// <remarks>
+    /// When every value came as whole nanoseconds (<see cref="AddNanos"/>) their sum is kept exactly, so the mean does not
+    /// depend on the order the values came in (a macro-step records its iterations' gaps when it ends, interleaved
+    /// differently with other replicas' than stepping one iteration at a time).
+    /// </remarks>
+    public double Mean => Count == 0 ? double.NaN : _nanosWeight == Count ? (double)_nanosSum / 1e9 / Count : Sum / Count;
+
+    /// <summary>Adds a duration of <paramref name="nanos"/> ns (recorded in seconds) <paramref name="weight"/> times, its sum kept exactly.</summary>
+    public void AddNanos(long nanos, long weight = 1)
+    {
+        _nanosSum += (Int128)nanos * weight;
+        _nanosWeight += weight;
+        Add(Engine.SimTime.ToSeconds(nanos), weight);
+    }
 
     /// <summary>Adds a value <paramref name="weight"/> times.</summary>
     public void Add(double value, long weight = 1)
@@ -145,6 +160,8 @@ public sealed class QuantileSketch
     {
         Array.Clear(_counts);
         _zeros = 0;
+        _nanosSum = 0;
+        _nanosWeight = 0;
         Count = 0;
         Sum = 0;
         Max = 0;
@@ -164,6 +181,8 @@ public sealed class QuantileSketch
         }
 
         _zeros += other._zeros;
+        _nanosSum += other._nanosSum;
+        _nanosWeight += other._nanosWeight;
         Count += other.Count;
         Sum += other.Sum;
         Max = Math.Max(Max, other.Max);

@@ -82,4 +82,36 @@ public class QuantileSketchTests
             Assert.Equal(b.Quantile(k / 1000.0), a.Quantile(k / 1000.0));
         }
     }
+
+    [Fact]
+    public void A_mean_of_whole_nanoseconds_does_not_depend_on_the_order_they_came_in()
+    {
+        var random = new Random(3);
+        var gaps = Enumerable.Range(0, 5000).Select(_ => ((long)random.Next(1, 1_000_000_000), (long)random.Next(1, 200))).ToArray();
+        var forward = new QuantileSketch();
+        var backward = new QuantileSketch();
+        var asSeconds = new QuantileSketch();
+        foreach ((long nanos, long weight) in gaps)
+        {
+            forward.AddNanos(nanos, weight);
+            asSeconds.Add(nanos / 1e9, weight);
+        }
+
+        foreach ((long nanos, long weight) in gaps.Reverse())
+        {
+            backward.AddNanos(nanos, weight);
+        }
+
+        Int128 total = 0;
+        foreach ((long nanos, long weight) in gaps)
+        {
+            total += (Int128)nanos * weight;
+        }
+
+        double exact = (double)total / 1e9 / gaps.Sum(g => g.Item2);
+        Assert.Equal(exact, forward.Mean);
+        Assert.Equal(forward.Mean, backward.Mean);
+        Assert.Equal(asSeconds.Mean, forward.Mean, 12);   // the same mean as a sum of doubles, to rounding
+        Assert.Equal(asSeconds.Quantile(0.9), forward.Quantile(0.9));
+    }
 }
