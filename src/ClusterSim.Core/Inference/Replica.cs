@@ -569,35 +569,40 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         int n = _batch.Count;
         int p = stretch.Index;
         int decoders = n - 1;
-        long t = _iterationStart + Math.Abs(_macroDurations[0]);
-        RecordGapRuns(t, n, decodingOnly: true);   // the prompt is still prefilling in the first iteration
-        long firstToken = stretch.Iterations == 1 ? t : -1;
-        for (int j = 0; j < k; j++)
+        long firstEnd = _iterationStart + Math.Abs(_macroDurations[0]);
+        RecordGapRuns(firstEnd, n, decodingOnly: true);   // the prompt is still prefilling in the first iteration
+        ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
+        int prefillIterations = Math.Min(k, stretch.Iterations);
+        // Beside the prompt's chunks only the decoders produce tokens; once it has its first, every sequence does.
+        long t = firstEnd, firstToken = stretch.Iterations == 1 ? firstEnd : -1;
+        for (int j = 1; j < k; j++)
         {
-            long d = Math.Abs(_macroDurations[j]);
-            if (j > 0)
+            t += Math.Abs(durations[j]);
+            if (j == stretch.Iterations - 1)
             {
-                t += d;
-                int tokens = j < stretch.Iterations ? decoders : n;
-                if (tokens > 0)
-                {
-                    _metrics.RecordInterToken(d, tokens, t);
-                }
-
-                if (j == stretch.Iterations - 1)
-                {
-                    firstToken = t;
-                }
-            }
-
-            if (_macroDurations[j] < 0)
-            {
-                _metrics.ComputeBoundNanos += d;
+                firstToken = t;
             }
         }
 
+        if (decoders > 0 && prefillIterations > 1)
+        {
+            _metrics.RecordInterTokenRun(durations[1..prefillIterations], decoders, firstEnd);
+        }
+
+        if (k > prefillIterations)
+        {
+            int from = Math.Max(1, prefillIterations);
+            long start = firstEnd;
+            foreach (long d in durations[1..from])
+            {
+                start += Math.Abs(d);
+            }
+
+            _metrics.RecordInterTokenRun(durations[from..], n, start);
+        }
+
+        _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
         Debug.Assert(t == now, "a prefill stretch ends when its last iteration does");
-        int prefillIterations = Math.Min(k, stretch.Iterations);
         _batch.AdvanceDecoding(prefillIterations);
         _batch.AddPrefill(p, stretch.PrefilledBy(prefillIterations));
         _batch.Chunk[p] = 0;
@@ -649,25 +654,23 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         RecordGapRuns(firstEnd, n);
         Array.Fill(_batch.LastToken, now, 0, n);
 
-        long t = firstEnd;
-        for (int j = 0; j < k; j++)
+        ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
+        _metrics.RecordInterTokenRun(durations[1..], n, firstEnd);
+        _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
+        long t = _iterationStart;
+        foreach (long signed in durations)
         {
-            long d = Math.Abs(_macroDurations[j]);
-            if (j > 0)
-            {
-                t += d;
-                _metrics.RecordInterToken(d, n, t);
-            }
+            t += Math.Abs(signed);
+        }
 
-            if (_macroDurations[j] < 0)
+        if (_experts is not null)
+        {
+            long end = _iterationStart;
+            for (int j = 0; j < k; j++)
             {
-                _metrics.ComputeBoundNanos += d;
-            }
-
-            if (_experts is not null)
-            {
+                end += Math.Abs(_macroDurations[j]);
                 Moe.RoutingOutcome r = _macroRouting[j];
-                _metrics.RecordRouting(r.Imbalance, r.RoutedTokens, r.DroppedTokens, d, _macroDense[j], t);
+                _metrics.RecordRouting(r.Imbalance, r.RoutedTokens, r.DroppedTokens, Math.Abs(_macroDurations[j]), _macroDense[j], end);
             }
         }
 
@@ -678,6 +681,18 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _ = _batch.AdvanceAll(k);
         _mayHaveFinished = true;   // k was the smallest remaining count, so at least one sequence may be done
         _macroIterations = 0;
+    }
+
+    /// <summary>The time of the iterations compute bound (their durations carry a minus sign), ns.</summary>
+    private static long ComputeBoundNanos(ReadOnlySpan<long> signedDurations)
+    {
+        long bound = 0;
+        foreach (long d in signedDurations)
+        {
+            bound += d < 0 ? -d : 0;
+        }
+
+        return bound;
     }
 
     private void ApplyIteration(long now)

@@ -174,4 +174,19 @@ public sealed class ServingMetrics
             InterToken.AddNanos(gapNanos, count);
         }
     }
+
+    /// <summary>
+    /// Records the gaps of consecutive iterations, <paramref name="count"/> tokens each: iteration j lasted
+    /// |<paramref name="durations"/>[j]| ns (the sign is the caller's) and the run starts at <paramref name="start"/>.
+    /// </summary>
+    public void RecordInterTokenRun(ReadOnlySpan<long> durations, long count, long start)
+    {
+        // Gaps that end before the warm-up is over are left out, as one at a time would leave them.
+        int skip = 0;
+        for (long t = start; skip < durations.Length && (t += Math.Abs(durations[skip])) < _warmupNanos; skip++)
+        {
+        }
+
+        InterToken.AddNanosRun(durations[skip..], count);
+    }
 }

@@ -125,6 +125,54 @@ public sealed class QuantileSketch
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double, int), (double[] Lower, double[] Upper)> InteriorTables = new();
     private const double MemoMargin = 1e-9;
 
+    /// <summary>
+    /// <see cref="AddNanos"/> for each of <paramref name="nanos"/> (their absolute values) in turn, the same outcome to the
+    /// last bit; a stretch of values in one bucket costs a comparison each (the bucket's counts and the maximum are settled
+    /// once per stretch).
+    /// </summary>
+    public void AddNanosRun(ReadOnlySpan<long> nanos, long weight)
+    {
+        int i = 0;
+        while (i < nanos.Length)
+        {
+            long first = Math.Abs(nanos[i]);
+            AddNanos(first, weight);   // settles (and remembers) this value's bucket
+            if (_memoIndex == 0 || !(SimTimeSeconds(first) > _memoLower && SimTimeSeconds(first) < _memoUpper))
+            {
+                i++;
+                continue;
+            }
+
+            // The values that follow in the same bucket: counts, sums and the maximum, each value as AddNanos takes it.
+            long largest = first, inRun = 0;
+            double sum = Sum;
+            Int128 exact = _nanosSum;
+            for (i++; i < nanos.Length; i++)
+            {
+                long d = Math.Abs(nanos[i]);
+                double value = SimTimeSeconds(d);
+                if (!(value > _memoLower && value < _memoUpper))
+                {
+                    break;
+                }
+
+                sum += value * weight;
+                exact += (Int128)d * weight;
+                largest = Math.Max(largest, d);
+                inRun++;
+            }
+
+            Sum = sum;
+            _nanosSum = exact;
+            _nanosWeight += inRun * weight;
+            Count += inRun * weight;
+            _counts[_memoIndex] += inRun * weight;
+            Max = Math.Max(Max, SimTimeSeconds(largest));
+        }
+    }
+
+    private static double SimTimeSeconds(long nanos) => Engine.SimTime.ToSeconds(nanos);
+
     /// <summary>The <paramref name="q"/>-quantile (0..1); NaN when empty.</summary>
     public double Quantile(double q)
     {

@@ -114,4 +114,37 @@ public class QuantileSketchTests
         Assert.Equal(asSeconds.Mean, forward.Mean, 12);   // the same mean as a sum of doubles, to rounding
         Assert.Equal(asSeconds.Quantile(0.9), forward.Quantile(0.9));
     }
+
+    [Fact]
+    public void A_run_of_durations_counts_as_each_added_in_turn()
+    {
+        // Slowly growing durations (a decode stretch) crossing bucket edges, a jump, and signs the caller uses for itself.
+        var random = new Random(11);
+        var nanos = new List<long>();
+        long d = 40_000_000;
+        for (int i = 0; i < 3000; i++)
+        {
+            d += random.Next(0, 4000);
+            nanos.Add(i % 7 == 0 ? -d : d);
+        }
+
+        nanos.AddRange([5, -900_000_000, 41_000_000]);
+        var run = new QuantileSketch();
+        var oneByOne = new QuantileSketch();
+        run.Add(0.5);   // a value added the other way first: the double sum is then the one reported
+        oneByOne.Add(0.5);
+        run.AddNanosRun(nanos.ToArray(), 9);
+        foreach (long n in nanos)
+        {
+            oneByOne.AddNanos(Math.Abs(n), 9);
+        }
+
+        Assert.Equal(oneByOne.Count, run.Count);
+        Assert.Equal(oneByOne.Sum, run.Sum);
+        Assert.Equal(oneByOne.Max, run.Max);
+        for (int k = 0; k <= 200; k++)
+        {
+            Assert.Equal(oneByOne.Quantile(k / 200.0), run.Quantile(k / 200.0));
+        }
+    }
 }
