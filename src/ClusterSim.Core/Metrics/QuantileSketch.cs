@@ -14,7 +14,7 @@ public sealed class QuantileSketch
     private long _zeros;
     private readonly (double[] Lower, double[] Upper) _interiors;
     private Int128 _nanosSum;   // of the values added as whole nanoseconds
-    private long _nanosWeight;
+    private double _valueSum;   // of the others
     private int _memoIndex;
     private double _memoLower = double.PositiveInfinity, _memoUpper = double.NegativeInfinity;   // the last bucket's safe interior (empty at first)
 
@@ -40,33 +40,80 @@ public sealed class QuantileSketch
     /// <summary>Values added.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Sum of values added (for the exact mean).</summary>
-    public double Sum { get; private set; }
+    /// <summary>Sum of values added: those added as whole nanoseconds summed exactly, then the others'.</summary>
+    /// <remarks>
+    /// Durations added as whole nanoseconds (<see cref="AddNanos"/>) are summed exactly, so their sum and mean do not
+    /// depend on the order they came in (a macro-step records its iterations' gaps when it ends, interleaved otherwise
+    /// with other replicas' than stepping one iteration at a time would).
+    /// </remarks>
+    public double Sum => (double)_nanosSum / 1e9 + _valueSum;
 
     /// <summary>Largest value added.</summary>
     public double Max { get; private set; }
 
-    /// <summary>Exact mean of the values added.</summary>
-    /// <remarks>
-    /// When every value came as whole nanoseconds (<see cref="AddNanos"/>) their sum is kept exactly, so the mean does not
-    /// depend on the order the values came in (a macro-step records its iterations' gaps when it ends, interleaved
-    /// differently with other replicas' than stepping one iteration at a time).
-    /// </remarks>
-    public double Mean => Count == 0 ? double.NaN : _nanosWeight == Count ? (double)_nanosSum / 1e9 / Count : Sum / Count;
+    /// <summary>Mean of the values added.</summary>
+    public double Mean => Count == 0 ? double.NaN : Sum / Count;
 
     /// <summary>Adds a duration of <paramref name="nanos"/> ns (recorded in seconds) <paramref name="weight"/> times, its sum kept exactly.</summary>
     public void AddNanos(long nanos, long weight = 1)
     {
         _nanosSum += (Int128)nanos * weight;
-        _nanosWeight += weight;
-        Add(Engine.SimTime.ToSeconds(nanos), weight);
+        Tally(Engine.SimTime.ToSeconds(nanos), weight);
     }
 
     /// <summary>Adds a value <paramref name="weight"/> times.</summary>
     public void Add(double value, long weight = 1)
     {
+        _valueSum += value * weight;
+        Tally(value, weight);
+    }
+
+    /// <summary>
+    /// <see cref="AddNanos"/> for each of <paramref name="nanos"/> (their absolute values) in turn, the same outcome to the
+    /// last bit; a stretch of values in one bucket costs an integer comparison each (the bucket's count, the sum and the
+    /// maximum are settled once per stretch).
+    /// </summary>
+    public void AddNanosRun(ReadOnlySpan<long> nanos, long weight)
+    {
+        int i = 0;
+        while (i < nanos.Length)
+        {
+            long first = Math.Abs(nanos[i++]);
+            AddNanos(first, weight);   // settles (and remembers) this value's bucket
+            double seconds = Engine.SimTime.ToSeconds(first);
+            if (!(seconds > _memoLower && seconds < _memoUpper))
+            {
+                continue;   // an edge bucket, never remembered
+            }
+
+            // Whole nanoseconds safely inside the remembered interior (a nanosecond in from where it is in seconds).
+            long low = (long)Math.Ceiling(_memoLower * 1e9) + 1, high = (long)Math.Floor(_memoUpper * 1e9) - 1;
+            long largest = first, total = 0;
+            int from = i;
+            for (; i < nanos.Length; i++)
+            {
+                long d = Math.Abs(nanos[i]);
+                if (d < low || d > high)
+                {
+                    break;
+                }
+
+                total += d;   // at most the stretch's own length, so no overflow
+                largest = Math.Max(largest, d);
+            }
+
+            long added = (long)(i - from) * weight;
+            _nanosSum += (Int128)total * weight;
+            Count += added;
+            _counts[_memoIndex] += added;
+            Max = Math.Max(Max, Engine.SimTime.ToSeconds(largest));
+        }
+    }
+
+    /// <summary>Counts a value into its bucket (the sums are the callers').</summary>
+    private void Tally(double value, long weight)
+    {
         Count += weight;
-        Sum += value * weight;
         if (value > Max)
         {
             Max = value;
@@ -125,53 +172,6 @@ public sealed class QuantileSketch
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double, int), (double[] Lower, double[] Upper)> InteriorTables = new();
     private const double MemoMargin = 1e-9;
 
-    /// <summary>
-    /// <see cref="AddNanos"/> for each of <paramref name="nanos"/> (their absolute values) in turn, the same outcome to the
-    /// last bit; a stretch of values in one bucket costs a comparison each (the bucket's counts and the maximum are settled
-    /// once per stretch).
-    /// </summary>
-    public void AddNanosRun(ReadOnlySpan<long> nanos, long weight)
-    {
-        int i = 0;
-        while (i < nanos.Length)
-        {
-            long first = Math.Abs(nanos[i]);
-            AddNanos(first, weight);   // settles (and remembers) this value's bucket
-            if (_memoIndex == 0 || !(SimTimeSeconds(first) > _memoLower && SimTimeSeconds(first) < _memoUpper))
-            {
-                i++;
-                continue;
-            }
-
-            // The values that follow in the same bucket: counts, sums and the maximum, each value as AddNanos takes it.
-            long largest = first, inRun = 0;
-            double sum = Sum;
-            Int128 exact = _nanosSum;
-            for (i++; i < nanos.Length; i++)
-            {
-                long d = Math.Abs(nanos[i]);
-                double value = SimTimeSeconds(d);
-                if (!(value > _memoLower && value < _memoUpper))
-                {
-                    break;
-                }
-
-                sum += value * weight;
-                exact += (Int128)d * weight;
-                largest = Math.Max(largest, d);
-                inRun++;
-            }
-
-            Sum = sum;
-            _nanosSum = exact;
-            _nanosWeight += inRun * weight;
-            Count += inRun * weight;
-            _counts[_memoIndex] += inRun * weight;
-            Max = Math.Max(Max, SimTimeSeconds(largest));
-        }
-    }
-
-    private static double SimTimeSeconds(long nanos) => Engine.SimTime.ToSeconds(nanos);
 
     /// <summary>The <paramref name="q"/>-quantile (0..1); NaN when empty.</summary>
     public double Quantile(double q)
@@ -209,9 +209,8 @@ public sealed class QuantileSketch
         Array.Clear(_counts);
         _zeros = 0;
         _nanosSum = 0;
-        _nanosWeight = 0;
+        _valueSum = 0;
         Count = 0;
-        Sum = 0;
         Max = 0;
     }
 
@@ -230,9 +229,8 @@ public sealed class QuantileSketch
 
         _zeros += other._zeros;
         _nanosSum += other._nanosSum;
-        _nanosWeight += other._nanosWeight;
+        _valueSum += other._valueSum;
         Count += other.Count;
-        Sum += other.Sum;
         Max = Math.Max(Max, other.Max);
     }
 }
