@@ -40,6 +40,18 @@ internal static class RunCommand
 
     private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format, bool Png);
 
+    private static void WarmUpCharts()
+    {
+        try
+        {
+            ClusterSim.Reporting.Charts.ScottPlotChartRenderer.WarmUp();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only a head start: the report draws its charts (and reports any failure) either way.
+        }
+    }
+
     private static int Execute(Request request)
     {
         if (!ExperimentLoading.TryLoad(request.Path, out Experiment? loaded, request.MaxPoints))
@@ -84,6 +96,12 @@ internal static class RunCommand
         int owned = experiment.Points.Count(p => options.Shard.Owns(p.Index));
         log.LogInformation("{Experiment}: {Points} point(s) x {Replications} replication(s) on {Workers} worker(s){Shard}", experiment.Name, owned, experiment.Replications, options.Workers,
             options.Shard.IsWhole ? string.Empty : $", shard {options.Shard} of {experiment.Points.Count} points");
+
+        if (options.Shard.IsWhole)
+        {
+            // The report's charts need fonts and SkiaSharp loaded: that happens on another core while the runs simulate.
+            _ = Task.Run(WarmUpCharts);
+        }
 
         IReadOnlyList<PointResult> results;
         var clock = Stopwatch.StartNew();

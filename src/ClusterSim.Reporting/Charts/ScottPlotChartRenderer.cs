@@ -1,3 +1,5 @@
+using System.Text;
+using SkiaSharp;
 using System.Globalization;
 using System.Security;
 using System.Text.RegularExpressions;
@@ -33,30 +35,50 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
     public const string NoFontWarning = "no font is installed, so the charts carry no text (axes, labels, titles); install one (e.g. apt-get install fonts-dejavu-core) and run again";
 
     /// <inheritdoc/>
-    public string Render(Chart chart)
+    /// <remarks>Thread-safe: charts may be drawn in parallel (each has its own plot; clip-path ids are renamed per chart).</remarks>
+    public string Render(Chart chart) => Standalone(chart, SvgXml(Build(chart), chart.Width, chart.Height));
+
+    /// <summary>
+    /// The plot as SVG text. ScottPlot's own GetSvgXml settles the layout (tick labels, margins) with a raster render it
+    /// throws away, which for a long series costs several times the SVG itself; a canvas that draws nothing settles it
+    /// the same (layout measures text with the font, not the canvas), and the SVG is then drawn as GetSvgXml draws it.
+    /// </summary>
+    private static string SvgXml(Plot plot, int width, int height)
     {
-        string svg;
-        lock (Gate)
+        using (var layout = new SKNoDrawCanvas(width, height))
         {
-            svg = Build(chart).GetSvgXml(chart.Width, chart.Height);
+            plot.Render(layout, width, height);
         }
 
-        return Standalone(chart, svg);
+        using var stream = new MemoryStream();
+        using (SKCanvas canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
+        {
+            bool clear = plot.RenderManager.ClearCanvasBeforeEachRender;
+            plot.RenderManager.ClearCanvasBeforeEachRender = false;
+            plot.Render(canvas, width, height);
+            plot.RenderManager.ClearCanvasBeforeEachRender = clear;
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// Loads what drawing needs (the font, SkiaSharp's native library, ScottPlot's statics) by drawing a small chart and
+    /// discarding it; a run calls this on another core while it simulates, so the report does not wait for it.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var chart = new Chart { Id = "warm-up", Title = "warm-up", X = new Axis("x"), Y = new Axis("y"), Series = [new ChartSeries("s", SeriesKind.Line, [0.0, 1.0], [0.0, 1.0])] };
+        _ = new ScottPlotChartRenderer().Render(chart);
     }
 
     /// <summary>The chart as a PNG of <paramref name="scale"/> times its size (2: sharp on a slide or a high-density screen).</summary>
     public static byte[] Png(Chart chart, double scale = 2)
     {
-        lock (Gate)
-        {
-            Plot plot = Build(chart);
-            plot.ScaleFactor = scale;
-            return plot.GetImageBytes((int)Math.Round(chart.Width * scale), (int)Math.Round(chart.Height * scale), ImageFormat.Png);
-        }
+        Plot plot = Build(chart);
+        plot.ScaleFactor = scale;
+        return plot.GetImageBytes((int)Math.Round(chart.Width * scale), (int)Math.Round(chart.Height * scale), ImageFormat.Png);
     }
-
-    /// <summary>ScottPlot's SVG canvas numbers clip paths from one process-wide counter: charts render one at a time so each gets its own run.</summary>
-    private static readonly Lock Gate = new();
 
     /// <summary>The ScottPlot plot for <paramref name="chart"/> (tests read its plottables and pixel mapping).</summary>
     internal static Plot Build(Chart chart)

@@ -63,6 +63,26 @@ public class ScottPlotChartRendererTests
     }
 
     [Fact]
+    public void Charts_drawn_at_once_on_many_threads_give_the_bytes_of_one_at_a_time()
+    {
+        // Reports draw their charts in parallel: clip-path ids (a process-wide counter in ScottPlot's SVG canvas) are
+        // renamed per chart, and nothing else may depend on what another thread draws meanwhile.
+        var renderer = new ScottPlotChartRenderer();
+        Chart[] charts = [.. Enumerable.Range(0, 24).Select(i => i % 2 == 0 ? Small() with { Id = $"small-{i}" } : Bars() with { Id = $"bars-{i}" })];
+        string[] alone = [.. charts.Select(renderer.Render)];
+        for (int round = 0; round < 3; round++)
+        {
+            string[] together = new string[charts.Length];
+            Parallel.For(0, charts.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => together[i] = renderer.Render(charts[i]));
+            Assert.Equal(alone, together);
+        }
+
+        byte[][] pngs = [.. charts.Take(4).AsParallel().AsOrdered().Select(c => ScottPlotChartRenderer.Png(c))];
+        Assert.Equal(ScottPlotChartRenderer.Png(charts[0]), pngs[0]);
+        Assert.Equal(ScottPlotChartRenderer.Png(charts[3]), pngs[3]);
+    }
+
+    [Fact]
     public void A_png_is_twice_the_chart_size()
     {
         byte[] png = ScottPlotChartRenderer.Png(Small());
