@@ -30,15 +30,16 @@ internal static class RunCommand
         var maxPoints = ExperimentLoading.MaxPointsOption();
         var format = CommandLine.FormatOption("the summary");
         var png = CommandLine.PngOption();
-        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints, format, png };
+        var timings = new Option<bool>("--timings") { Description = "Print how long loading, simulating, writing the summary and drawing the report took (standard error)." };
+        var command = new Command("run", "Run an experiment and write CSV/JSON results.") { file, output, workers, json, quiet, verbose, trace, resume, shard, maxPoints, format, png, timings };
         command.SetAction(result => Execute(new Request(
             result.GetValue(file)!, result.GetValue(output), result.GetValue(workers), result.GetValue(json), result.GetValue(quiet),
             result.GetValue(verbose), result.GetValue(trace), result.GetValue(resume), result.GetValue(shard), result.GetValue(maxPoints),
-            PlainTable.Formats[result.GetValue(format)!], result.GetValue(png))));
+            PlainTable.Formats[result.GetValue(format)!], result.GetValue(png), result.GetValue(timings))));
         return command;
     }
 
-    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format, bool Png);
+    private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format, bool Png, bool Timings);
 
     private static void WarmUpCharts()
     {
@@ -54,10 +55,24 @@ internal static class RunCommand
 
     private static int Execute(Request request)
     {
+        PhaseTimer? timer = request.Timings ? new PhaseTimer() : null;
+        int code = Execute(request, timer);
+        if (timer is not null)
+        {
+            Console.Error.WriteLine(timer.Summary());
+        }
+
+        return code;
+    }
+
+    private static int Execute(Request request, PhaseTimer? timer)
+    {
         if (!ExperimentLoading.TryLoad(request.Path, out Experiment? loaded, request.MaxPoints))
         {
             return ExitCodes.InvalidInput;
         }
+
+        timer?.Mark("load");
 
         Experiment experiment = loaded!;
         RunOptions options;
@@ -139,6 +154,7 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
+        timer?.Mark("simulate and write points");
         log.LogInformation("finished {Runs} runs in {Seconds:F1} s", owned * experiment.Replications, clock.Elapsed.TotalSeconds);
         if (!options.Shard.IsWhole)
         {
@@ -157,7 +173,9 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
+        timer?.Mark("summary");
         int code = RunPublisher.Publish(directory, experiment, results, request.Json, request.Quiet, request.Format, request.Png);
+        timer?.Mark("report");
         if (request.Trace)
         {
             WriteTrace(directory, experiment, results[0]);
