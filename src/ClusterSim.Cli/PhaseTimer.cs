@@ -21,11 +21,10 @@ internal sealed class PhaseTimer
         _last = now;
     }
 
-    /// <summary>The phases and their total, e.g. "timings: load 4 ms, simulate 41 ms, report 38 ms; 83 ms in all (the process started 12 ms earlier)".</summary>
+    /// <summary>The phases and their total, e.g. "timings: load 4 ms, simulate 41 ms, report 38 ms; 83 ms in all" (the process's own start-up before the command is not counted).</summary>
     public string Summary()
     {
-        double startUp = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds - _clock.Elapsed.TotalMilliseconds;
         string phases = string.Join(", ", _phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Milliseconds:F0} ms")));
-        return string.Create(CultureInfo.InvariantCulture, $"timings: {phases}; {_clock.Elapsed.TotalMilliseconds:F0} ms in all, after {Math.Max(0, startUp):F0} ms of process start-up");
+        return string.Create(CultureInfo.InvariantCulture, $"timings: {phases}; {_clock.Elapsed.TotalMilliseconds:F0} ms in all");
     }
 }

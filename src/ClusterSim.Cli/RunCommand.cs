@@ -41,15 +41,19 @@ internal static class RunCommand
 
     private sealed record Request(string Path, string? Output, int Workers, bool Json, bool Quiet, bool Verbose, bool Trace, bool Resume, string? Shard, int MaxPoints, OutputFormat Format, bool Png, bool Timings);
 
-    private static void WarmUpCharts()
+    private static void WarmUp(bool charts)
     {
         try
         {
-            ClusterSim.Reporting.Charts.ScottPlotChartRenderer.WarmUp();
+            _ = System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty);
+            if (charts)
+            {
+                ClusterSim.Reporting.Charts.ScottPlotChartRenderer.WarmUp();
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Only a head start: the report draws its charts (and reports any failure) either way.
+            // Only a head start: the digests and charts are made (and any failure reported) when they are needed either way.
         }
     }
 
@@ -112,11 +116,10 @@ internal static class RunCommand
         log.LogInformation("{Experiment}: {Points} point(s) x {Replications} replication(s) on {Workers} worker(s){Shard}", experiment.Name, owned, experiment.Replications, options.Workers,
             options.Shard.IsWhole ? string.Empty : $", shard {options.Shard} of {experiment.Points.Count} points");
 
-        if (options.Shard.IsWhole)
-        {
-            // The report's charts need fonts and SkiaSharp loaded: that happens on another core while the runs simulate.
-            _ = Task.Run(WarmUpCharts);
-        }
+        // What writing needs is loaded on another core while the runs simulate: OpenSSL for the point files' digests, and
+        // for the report's charts the fonts and SkiaSharp.
+        bool charts = options.Shard.IsWhole;
+        _ = Task.Run(() => WarmUp(charts));
 
         IReadOnlyList<PointResult> results;
         var clock = Stopwatch.StartNew();

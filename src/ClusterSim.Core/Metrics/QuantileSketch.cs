@@ -15,6 +15,7 @@ public sealed class QuantileSketch
     private readonly (double[] Lower, double[] Upper) _interiors;
     private Int128 _nanosSum;   // of the values added as whole nanoseconds
     private double _valueSum;   // of the others
+    private int _lowest = int.MaxValue, _highest = -1;   // buckets outside [lowest, highest] are zero
     private int _memoIndex;
     private double _memoLower = double.PositiveInfinity, _memoUpper = double.NegativeInfinity;   // the last bucket's safe interior (empty at first)
 
@@ -133,7 +134,15 @@ public sealed class QuantileSketch
 
         int index = value <= _minValue ? 0 : Math.Min(_counts.Length - 1, (int)Math.Ceiling(Math.Log(value / _minValue) / _logGamma));
         _counts[index] += weight;
+        Touch(index, index);
         Remember(index);
+    }
+
+    /// <summary>Widens the range of buckets that may hold counts (quantiles scan it, a clear zeroes it).</summary>
+    private void Touch(int low, int high)
+    {
+        _lowest = Math.Min(_lowest, low);
+        _highest = Math.Max(_highest, high);
     }
 
     /// <summary>Keeps bucket <paramref name="index"/>'s safe interior (see <see cref="Interiors"/>), so a run of close values skips the logarithm.</summary>
@@ -188,7 +197,7 @@ public sealed class QuantileSketch
         }
 
         long seen = _zeros;
-        for (int i = 0; i < _counts.Length; i++)
+        for (int i = _lowest; i <= _highest; i++)
         {
             seen += _counts[i];
             if (seen > rank)
@@ -202,11 +211,18 @@ public sealed class QuantileSketch
         return Max;
     }
 
-    /// <summary>Adds another sketch of the same configuration into this one.</summary>
-    /// <summary>Forgets every value (for a sketch reused window after window).</summary>
+    /// <summary>Forgets every value (for a sketch reused window after window): only the buckets ever counted into are cleared.</summary>
     public void Clear()
     {
-        Array.Clear(_counts);
+        if (_highest >= _lowest)
+        {
+            Array.Clear(_counts, _lowest, _highest - _lowest + 1);
+        }
+
+        _lowest = int.MaxValue;
+        _highest = -1;
+        _memoLower = double.PositiveInfinity;   // a remembered bucket is one counted into: forget it with the counts
+        _memoUpper = double.NegativeInfinity;
         _zeros = 0;
         _nanosSum = 0;
         _valueSum = 0;
@@ -222,10 +238,12 @@ public sealed class QuantileSketch
             throw new ArgumentException("sketches must share their configuration to merge");
         }
 
-        for (int i = 0; i < _counts.Length; i++)
+        for (int i = other._lowest; i <= other._highest; i++)
         {
             _counts[i] += other._counts[i];
         }
+
+        Touch(other._lowest, other._highest);
 
         _zeros += other._zeros;
         _nanosSum += other._nanosSum;

@@ -12,6 +12,9 @@ public static class AtomicFile
         stream.Write(bytes);
     });
 
+    /// <summary>Writes <paramref name="bytes"/> as the file's whole content.</summary>
+    public static void Write(string path, ReadOnlyMemory<byte> bytes) => Write(path, stream => stream.Write(bytes.Span));
+
     /// <summary>Writes whatever <paramref name="write"/> puts into the stream (a large trace goes to disk as it is made, not through a string).</summary>
     public static void Write(string path, Action<Stream> write)
     {

@@ -147,4 +147,36 @@ public class QuantileSketchTests
             Assert.Equal(oneByOne.Quantile(k / 200.0), run.Quantile(k / 200.0));
         }
     }
+
+    [Fact]
+    public void A_cleared_sketch_answers_as_a_fresh_one()
+    {
+        // Windows reuse one sketch: a clear zeroes only the buckets counted into, and quantiles scan only those.
+        var reused = new QuantileSketch(0.02);
+        var random = new Random(5);
+        for (int window = 0; window < 50; window++)
+        {
+            var fresh = new QuantileSketch(0.02);
+            var other = new QuantileSketch(0.02);
+            // Windows far apart on the scale (below the minimum too), or one after another in the same buckets.
+            double scale = window % 3 == 0 ? 0.05 : Math.Pow(10, random.Next(-7, 7));
+            for (int i = 0; i < 200; i++)
+            {
+                double v = scale * (window % 3 == 0 ? 1 + (i * 1e-5) : random.NextDouble());
+                reused.Add(v);
+                fresh.Add(v);
+            }
+
+            other.Add(scale * 3);
+            reused.Merge(other);
+            fresh.Merge(other);
+            foreach (double q in new[] { 0, 0.01, 0.5, 0.99, 1 })
+            {
+                Assert.Equal(fresh.Quantile(q), reused.Quantile(q));
+            }
+
+            reused.Clear();
+            Assert.True(double.IsNaN(reused.Quantile(0.5)));
+        }
+    }
 }
