@@ -45,10 +45,17 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
     /// </summary>
     private static string SvgXml(Plot plot, int width, int height)
     {
+        // The settling render need not draw the data either (the axes' limits are ours, not the data's).
+        List<IRenderAction> actions = plot.RenderManager.RenderActions;
+        int plottables = actions.FindIndex(a => a is ScottPlot.Rendering.RenderActions.RenderPlottables);
+        IRenderAction drawData = actions[plottables];
+        actions.RemoveAt(plottables);
         using (var layout = new SKNoDrawCanvas(width, height))
         {
             plot.Render(layout, width, height);
         }
+
+        actions.Insert(plottables, drawData);
 
         using var stream = new MemoryStream();
         using (SKCanvas canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
@@ -391,7 +398,7 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
     /// The SVG as one element to inline in HTML: no XML declaration; the chart's id, class and accessible title on the root;
     /// clip paths renamed after the chart, so ids are unique in a report and the same on every run.
     /// </summary>
-    private static string Standalone(Chart chart, string svg)
+    internal static string Standalone(Chart chart, string svg)
     {
         string id = SecurityElement.Escape(chart.Id) ?? string.Empty;
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);

@@ -83,6 +83,35 @@ public class ScottPlotChartRendererTests
     }
 
     [Fact]
+    public void The_svg_is_the_one_ScottPlot_draws_itself()
+    {
+        // Render skips GetSvgXml's raster layout pass and settles the layout without drawing the data: the bytes must be
+        // GetSvgXml's. Lines with bands and markers, bars, stacked areas, a log axis, a step series, a long line.
+        double[] x = [.. Enumerable.Range(0, 3000).Select(i => i * 10.0)];
+        Chart[] charts =
+        [
+            Small(),
+            Bars(),
+            Small() with { Id = "log", Y = new Axis("latency", UnitKind.Seconds) { Log = true } },
+            new Chart
+            {
+                Id = "stack", Title = "stack", X = new Axis("t"), Y = new Axis("share", UnitKind.Percent),
+                Series = [new ChartSeries("a", SeriesKind.StackedArea, [0, 1], [0.25, 0.5]), new ChartSeries("b", SeriesKind.StackedArea, [0, 1], [0.75, 0.5])],
+            },
+            new Chart
+            {
+                Id = "long", Title = "long", Subtitle = "a step and a line", X = new Axis("time", UnitKind.Seconds), Y = new Axis("queue"),
+                Series = [new ChartSeries("queue", SeriesKind.Step, x, [.. x.Select(v => Math.Floor(v / 700) % 9)]), new ChartSeries("running", SeriesKind.Line, x, [.. x.Select(v => 5 + Math.Sin(v / 300))])],
+            },
+        ];
+        foreach (Chart chart in charts)
+        {
+            string own = ScottPlotChartRenderer.Standalone(chart, ScottPlotChartRenderer.Build(chart).GetSvgXml(chart.Width, chart.Height));
+            Assert.Equal(own, new ScottPlotChartRenderer().Render(chart));
+        }
+    }
+
+    [Fact]
     public void A_png_is_twice_the_chart_size()
     {
         byte[] png = ScottPlotChartRenderer.Png(Small());
