@@ -574,15 +574,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
         int prefillIterations = Math.Min(k, stretch.Iterations);
         // Beside the prompt's chunks only the decoders produce tokens; once it has its first, every sequence does.
-        long t = firstEnd, firstToken = stretch.Iterations == 1 ? firstEnd : -1;
-        for (int j = 1; j < k; j++)
-        {
-            t += Math.Abs(durations[j]);
-            if (j == stretch.Iterations - 1)
-            {
-                firstToken = t;
-            }
-        }
+        long prefillEnd = EndOf(durations[..prefillIterations]);   // the prompt's first token, when it finished in the stretch
 
         if (decoders > 0 && prefillIterations > 1)
         {
@@ -591,18 +583,11 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
         if (k > prefillIterations)
         {
-            int from = Math.Max(1, prefillIterations);
-            long start = firstEnd;
-            foreach (long d in durations[1..from])
-            {
-                start += Math.Abs(d);
-            }
-
-            _metrics.RecordInterTokenRun(durations[from..], n, start);
+            _metrics.RecordInterTokenRun(durations[prefillIterations..], n, prefillEnd);
         }
 
         _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
-        Debug.Assert(t == now, "a prefill stretch ends when its last iteration does");
+        Debug.Assert(EndOf(durations) == now, "a prefill stretch ends when its last iteration does");
         _batch.AdvanceDecoding(prefillIterations);
         _batch.AddPrefill(p, stretch.PrefilledBy(prefillIterations));
         _batch.Chunk[p] = 0;
@@ -612,7 +597,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _prefilling--;
             _kv.PromptComputed(id);
             _batch.GenerateOne(p);
-            _requests.MarkFirstToken(id, firstToken);
+            _requests.MarkFirstToken(id, prefillEnd);
             if (k > stretch.Iterations)
             {
                 _batch.AdvanceAll(k - stretch.Iterations);
@@ -657,12 +642,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
         _metrics.RecordInterTokenRun(durations[1..], n, firstEnd);
         _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
-        long t = _iterationStart;
-        foreach (long signed in durations)
-        {
-            t += Math.Abs(signed);
-        }
-
         if (_experts is not null)
         {
             long end = _iterationStart;
@@ -676,11 +655,23 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
         _routedIterations += k;
 
-        Debug.Assert(t == now, "a macro-step ends when its last iteration does");
+        Debug.Assert(EndOf(durations) == now, "a macro-step ends when its last iteration does");
         _metrics.Iterations += k;
         _ = _batch.AdvanceAll(k);
         _mayHaveFinished = true;   // k was the smallest remaining count, so at least one sequence may be done
         _macroIterations = 0;
+    }
+
+    /// <summary>When the leading iterations of the macro-step in flight whose (signed) durations are given end, ns.</summary>
+    private long EndOf(ReadOnlySpan<long> signedDurations)
+    {
+        long t = _iterationStart;
+        foreach (long d in signedDurations)
+        {
+            t += Math.Abs(d);
+        }
+
+        return t;
     }
 
     /// <summary>The time of the iterations compute bound (their durations carry a minus sign), ns.</summary>
