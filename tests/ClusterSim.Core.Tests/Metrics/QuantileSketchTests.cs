@@ -179,4 +179,35 @@ public class QuantileSketchTests
             Assert.True(double.IsNaN(reused.Quantile(0.5)));
         }
     }
+
+    [Theory]
+    [InlineData(0.005, 1e-6, 1e7)]
+    [InlineData(0.02, 1e-6, 1e7)]
+    [InlineData(0.01, 1e-3, 1e9)]
+    public void Buckets_are_those_of_the_logarithm(double relativeError, double min, double max)
+    {
+        // The definition: ⌈ln(v/min)/ln γ⌉, clamped; the sketch finds it without the logarithm for all but edge values.
+        var sketch = new QuantileSketch(relativeError, min, max);
+        double gamma = (1 + relativeError) / (1 - relativeError), logGamma = Math.Log(gamma);
+        int last = (int)Math.Ceiling(Math.Log(max / min) / logGamma) + 1;
+        int Defined(double v) => v <= min ? 0 : Math.Min(last, (int)Math.Ceiling(Math.Log(v / min) / logGamma));
+        var random = new Random(17);
+        for (int i = 0; i < 300_000; i++)
+        {
+            double v = min * Math.Exp(random.NextDouble() * Math.Log(max / min) * 1.1);   // past the top too
+            Assert.Equal(Defined(v), sketch.BucketOf(v));
+        }
+
+        for (int k = 1; k < last; k++)
+        {
+            double edge = min * Math.Pow(gamma, k);
+            foreach (double v in new[] { edge, Math.BitDecrement(edge), Math.BitIncrement(edge), edge * (1 + 1e-12), edge * (1 - 1e-12) })
+            {
+                Assert.Equal(Defined(v), sketch.BucketOf(v));
+            }
+        }
+
+        Assert.Equal(0, sketch.BucketOf(min));
+        Assert.Equal(0, sketch.BucketOf(min / 2));
+    }
 }
