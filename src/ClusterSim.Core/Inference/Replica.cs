@@ -769,6 +769,18 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     /// </summary>
     private void RecordGapRuns(long at, int n, bool decodingOnly = false)
     {
+        if (n == _batch.Count && !_pendingFirstToken && _batch.LastTokensAllEqual())
+        {
+            // One run: every sequence (every decoding one, if asked) waited from the same token.
+            int tokens = decodingOnly ? n - _prefilling : n;
+            if (tokens > 0)
+            {
+                _metrics.RecordInterToken(at - _batch.LastToken[0], tokens, at);
+            }
+
+            return;
+        }
+
         long[] last = _batch.LastToken;
         bool skipFirstTokens = _pendingFirstToken;   // a first token has no gap before it
         long runFrom = -1;

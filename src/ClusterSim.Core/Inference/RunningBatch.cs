@@ -130,6 +130,37 @@ internal sealed class RunningBatch
         return min;
     }
 
+    /// <summary>True when every sequence's last token came at the same time (the common case: they all took the previous step).</summary>
+    public bool LastTokensAllEqual()
+    {
+        int n = Count;
+        if (n == 0)
+        {
+            return true;
+        }
+
+        long first = LastToken[0];
+        int i = 0;
+        var same = Vector256.Create(first);
+        for (; i <= n - Vector256<long>.Count; i += Vector256<long>.Count)
+        {
+            if (!Vector256.EqualsAll(Vector256.Create(LastToken, i), same))
+            {
+                return false;
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            if (LastToken[i] != first)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary><paramref name="tokens"/> more output tokens for every decoding sequence (prefilling ones are left alone).</summary>
     public void AdvanceDecoding(int tokens)
     {
