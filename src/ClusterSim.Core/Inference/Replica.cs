@@ -356,7 +356,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool TryStartMacroStep(long now)
     {
         int n = _batch.Count;
-        if (_pendingPrefill || _pendingFirstToken)
+        if (_pendingPrefill || _pendingFirstToken || ArrivalWithinOneIteration(now))
         {
             return false;
         }
@@ -455,6 +455,12 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         return total;
     }
 
+    /// <summary>
+    /// The next arrival comes before any iteration started now could end: a stretch would be cut to one iteration, so it
+    /// is not worth timing (the stretch stops at the first iteration that ends at or past the arrival).
+    /// </summary>
+    private bool ArrivalWithinOneIteration(long now) => _host.NextArrivalHint - now <= _model.IterationFloorNanos;
+
     /// <summary>No waiting request can join the batch until it changes (none waits, the batch is full, or the head's KV does not fit).</summary>
     private bool AdmissionBlocked() => !_batching.JoinsRunningBatch
         || _waiting.Count == 0
@@ -472,7 +478,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     {
         int n = _batch.Count;
         if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _prefilling != 1 || _experts is not null || _kv.Cache is not null
-            || _pendingFirstToken || _pendingLoadSeconds > 0 || !AdmissionBlocked())
+            || _pendingFirstToken || _pendingLoadSeconds > 0 || ArrivalWithinOneIteration(now) || !AdmissionBlocked())
         {
             return false;
         }

@@ -99,7 +99,15 @@ public sealed class StepTimeModel
             _allToAllSecondsPerToken = 2.0 * _moeLayers * ((ep - 1.0) / ep) * perToken / ep / linkBytesPerSecond;
             _allToAllFixedSeconds = 2.0 * _moeLayers * eff.CollectiveLatencySeconds;
         }
+
+        // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms
+        // only add. A part in 10¹² below covers the sums' different rounding.
+        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _collectiveFixedSeconds + _stepSeconds;
+        IterationFloorNanos = Math.Max(1, (long)Math.Floor(floor * 1e9 * (1 - 1e-12)));
     }
+
+    /// <summary>No iteration of any shape is shorter than this, ns (a macro-step that cannot fit two iterations before the next arrival is not worth timing).</summary>
+    public long IterationFloorNanos { get; }
 
     /// <summary>The deployment this model times.</summary>
     public ServingDeployment Deployment { get; }

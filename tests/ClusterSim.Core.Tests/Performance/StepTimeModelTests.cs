@@ -100,4 +100,28 @@ public class StepTimeModelTests
         IterationTerms t = m.Terms(shape);
         Assert.Equal((long)Math.Ceiling((t.DenseGemm + t.ExpertGemm + t.Attention + t.Collectives + t.Overhead) * 1e9), m.Iteration(shape).Nanos);
     }
+
+    [Theory]
+    [InlineData("llama-3.1-8b", 1)]
+    [InlineData("llama-2-70b", 2)]
+    [InlineData("mixtral-8x7b", 2)]
+    public void No_iteration_is_shorter_than_the_floor(string model, int tp)
+    {
+        // Macro-steps skip timing when the next arrival comes within the floor; it must bound every shape from below.
+        StepTimeModel m = Model(model, tp);
+        Assert.True(m.IterationFloorNanos > 0);
+        var random = new Random(9);
+        long shortest = long.MaxValue;
+        for (int i = 0; i < 20_000; i++)
+        {
+            int sequences = random.Next(1, 256);
+            int prefill = random.Next(0, 3) == 0 ? random.Next(1, 8192) : 0;
+            double context = random.NextDouble() * sequences * 4096;
+            var shape = new BatchShape(sequences + prefill, context + BatchShape.PrefillAttention(prefill, 0), context, sequences);
+            shortest = Math.Min(shortest, m.Iteration(shape).Nanos);
+        }
+
+        shortest = Math.Min(shortest, m.DecodeNanos(1, 0));
+        Assert.InRange(m.IterationFloorNanos, shortest * 0.25, shortest);   // a bound, and not a vacuous one (MoE: the dense part only)
+    }
 }
