@@ -13,24 +13,7 @@ namespace ClusterSim.Bench;
 /// </summary>
 internal static class VidurScaleHarness
 {
-    public static ServingScenario Scenario(long requests, int seed) => new()
-    {
-        Replicas =
-        [
-            new ReplicaGroup(
-                SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-                {
-                    Model = SimCatalog.Default.Models.Get("llama-2-70b"),
-                    Accelerator = SimCatalog.Default.Hardware.Get("A100-80GB"),
-                    TensorParallel = 2,
-                }),
-                new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 128, MaxBatchedTokens = 512 }),
-        ],
-        Workload = s => RequestSource.Open(ArrivalProcess.Poisson(0.3), TokenLengths.Fixed(2048), TokenLengths.Fixed(512), s),
-        MaxRequests = requests,
-        SeriesIntervalSeconds = 60,
-        Seed = seed,
-    };
+    public static ServingScenario Scenario(long requests, int seed) => ClusterSim.Tests.VidurScenario.Poisson(0.3, requests, seed: seed);
 
     public static void Run(long requests, int repeats)
     {

@@ -27,26 +27,7 @@ internal static class ServingScenarios
         Seed = seed,
     };
 
-    /// <summary>
-    /// Vidur's scenario (Llama-2-70B on two A100-80GB, 512-token chunks, 2,048-token prompts): each prompt takes four
-    /// chunked-prefill iterations beside the running decodes, so prefill stretches cover most iterations.
-    /// </summary>
-    public static ServingScenario LongPromptsChunked(double rate, int requests, bool macro = true, int prompt = 2048, int output = 512) => new()
-    {
-        Replicas =
-        [
-            new ReplicaGroup(
-                SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-                {
-                    Model = SimCatalog.Default.Models.Get("llama-2-70b"),
-                    Accelerator = SimCatalog.Default.Hardware.Get("A100-80GB"),
-                    TensorParallel = 2,
-                }),
-                new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 128, MaxBatchedTokens = 512 }),
-        ],
-        Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), TokenLengths.Fixed(prompt), TokenLengths.Fixed(output), s),
-        MaxRequests = requests,
-        SeriesIntervalSeconds = 10,
-        MacroStepping = macro,
-    };
+    /// <summary>Vidur's scenario (<see cref="ClusterSim.Tests.VidurScenario"/>) with 10-second series: prefill stretches cover most iterations.</summary>
+    public static ServingScenario LongPromptsChunked(double rate, int requests, bool macro = true, int prompt = 2048, int output = 512) =>
+        ClusterSim.Tests.VidurScenario.Poisson(rate, requests, prompt, output, macro, seriesIntervalSeconds: 10);
 }
