@@ -14,8 +14,18 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 
     public IReadOnlyList<ExperimentProblem> Problems => _problems;
 
-    public void Problem(YamlNode? node, string path, string message) =>
+    public void Problem(YamlNode? node, string path, string message)
+    {
+        if (message.StartsWith("is required", StringComparison.Ordinal) && _misspelt.Contains(path))
+        {
+            return;   // already said: the unknown key beside it was reported as its likely misspelling
+        }
+
         _problems.Add(new ExperimentProblem(file, node is null ? 1 : (int)node.Start.Line, node is null ? 1 : (int)node.Start.Column, path, message));
+    }
+
+    /// <summary>Known keys an unknown key was suggested for: their absence is that key's misspelling, not a second problem.</summary>
+    private readonly HashSet<string> _misspelt = new(StringComparer.Ordinal);
 
     /// <summary>The mapping at <paramref name="path"/>, with unknown keys reported (with the closest known key).</summary>
     public YamlMappingNode? Mapping(YamlNode? node, string path, params string[] knownKeys)
@@ -44,6 +54,10 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
             if (!knownKeys.Contains(name))
             {
                 Problem(key, Join(path, name), $"unknown key '{name}'{ClosestName.Hint(name, knownKeys)}; expected one of: {string.Join(", ", knownKeys)}");
+                if (ClosestName.Find(name, knownKeys) is { } meant && !mapping.Children.ContainsKey(new YamlScalarNode(meant)))
+                {
+                    _misspelt.Add(Join(path, meant));
+                }
             }
         }
 

@@ -49,6 +49,20 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_misspelt_required_key_is_one_problem_not_two()
+    {
+        // 'hardwre' is reported with its likely meaning; 'hardware is required' would say the same thing again.
+        var error = Problems(Valid.Replace("hardware: H100-SXM", "hardwre: H100-SXM"));
+        ExperimentProblem problem = Assert.Single(error.Problems);
+        Assert.Equal("serving.hardwre", problem.Path);
+        Assert.Contains("did you mean 'hardware'", problem.Message);
+
+        // Without a near miss, the missing key is still reported as missing.
+        var missing = Problems(Valid.Replace("hardware: H100-SXM", "colour: blue"));
+        Assert.Contains(missing.Problems, p => p.Path == "serving.hardware" && p.Message == "is required");
+    }
+
+    [Fact]
     public void Unknown_hardware_suggests_the_catalog_id()
     {
         var error = Problems(Valid.Replace("hardware: H100-SXM", "hardware: H10"));
