@@ -392,7 +392,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         long contextSum = _batch.ContextSum;
-        long horizon = _host.NextArrivalHint;
+        long horizon = Horizon();
         long total = _experts is null ? TimeDecodeRun(now, contextSum, horizon, ref k) : TimeRoutedDecodeRun(now, contextSum, horizon, ref k);
 
         if (k < 2)
@@ -456,10 +456,28 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     }
 
     /// <summary>
-    /// The next arrival comes before any iteration started now could end: a stretch would be cut to one iteration, so it
-    /// is not worth timing (the stretch stops at the first iteration that ends at or past the arrival).
+    /// The next arrival (or queue-head expiry) comes before any iteration started now could end: a stretch would be cut to
+    /// one iteration, so it is not worth timing.
     /// </summary>
-    private bool ArrivalWithinOneIteration(long now) => _host.NextArrivalHint - now <= _model.IterationFloorNanos;
+    private bool ArrivalWithinOneIteration(long now) => Horizon() - now <= _model.IterationFloorNanos;
+
+    /// <summary>
+    /// When the batch may next change from outside: the next arrival, or — when clients give up — the first instant the
+    /// request at the head of the queue has waited past its client's patience (stepping drops it at the first iteration
+    /// that starts after that, and may then admit the one behind it). A macro-step stops at the first iteration that
+    /// ends at or past it.
+    /// </summary>
+    private long Horizon()
+    {
+        long horizon = _host.NextArrivalHint;
+        long timeout = _host.ClientTimeoutNanos;
+        if (timeout != long.MaxValue && _waiting.Count > 0)
+        {
+            horizon = Math.Min(horizon, _requests.Arrival((int)_waiting.Peek()) + timeout + 1);
+        }
+
+        return horizon;
+    }
 
     /// <summary>No waiting request can join the batch until it changes (none waits, the batch is full, or the head's KV does not fit).</summary>
     private bool AdmissionBlocked() => !_batching.JoinsRunningBatch
@@ -512,7 +530,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         var stretch = new PrefillStretch(p, budget, prompt, (prompt + budget - 1) / budget);
-        long horizon = _host.NextArrivalHint;
+        long horizon = Horizon();
         long contextSum = _batch.ContextSum;
         int prefilled = _batch.Prefilled[p];
         DecodeRun tail = default;

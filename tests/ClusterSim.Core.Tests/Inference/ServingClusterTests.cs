@@ -91,6 +91,29 @@ public class ServingClusterTests
         Assert.True(fast.EventsFired * saving < slow.EventsFired, $"stretches should save events ({fast.EventsFired} vs {slow.EventsFired})");
     }
 
+    [Theory]
+    [InlineData(SchedulerKind.ChunkedPrefill, 5.0)]
+    [InlineData(SchedulerKind.Continuous, 20.0)]
+    public void Clients_give_up_at_the_same_instants_with_macro_steps(SchedulerKind kind, double timeout)
+    {
+        // Overloaded and short of KV: the queue's head waits behind a full cache while the batch decodes in stretches.
+        // Stepping drops it at the first iteration that starts after its client gave up, and may admit the next; a
+        // stretch must stop there too.
+        ServingDeployment tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.85 };
+        ServingScenario Scenario(bool macro) => ServingScenarios.Poisson(60, 2000, kind, macro: macro, deployment: tight) with { ClientTimeoutSeconds = timeout };
+        ServingResult fast = new ServingCluster(Scenario(true)).Run();
+        ServingResult slow = new ServingCluster(Scenario(false)).Run();
+
+        Assert.True(slow.Metrics.Dropped > 100, $"only {slow.Metrics.Dropped} clients gave up");
+        Assert.Equal(slow.Metrics.Dropped, fast.Metrics.Dropped);
+        Assert.Equal(slow.Metrics.Completed, fast.Metrics.Completed);
+        Assert.Equal(slow.Metrics.Iterations, fast.Metrics.Iterations);
+        Assert.Equal(slow.Metrics.EndToEnd.Sum, fast.Metrics.EndToEnd.Sum);
+        Assert.Equal(slow.Metrics.InterToken.Mean, fast.Metrics.InterToken.Mean);
+        Assert.True(fast.EventsFired < slow.EventsFired);
+        AssertSameSeries(slow, fast);
+    }
+
     /// <summary>Every sampled series (queue, running sequences, KV occupancy sampled inside a macro-step, latency windows) to the last bit.</summary>
     internal static void AssertSameSeries(ServingResult expected, ServingResult actual)
     {
