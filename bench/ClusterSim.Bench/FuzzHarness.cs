@@ -26,7 +26,7 @@ internal static class FuzzHarness
         void Report(string what, string input, Exception e)
         {
             bugs++;
-            Console.WriteLine($"BUG {what}: {e.GetType().Name}: {e.Message}\n{input}\n---");
+            Console.WriteLine($"BUG {what}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}\n{input}\n---");
         }
 
         foreach (string file in Directory.GetFiles(experiments, "*.yaml").Concat(Directory.GetFiles(seeds, "*.yaml")).Order(StringComparer.Ordinal))

@@ -138,6 +138,11 @@ public static class ExperimentLoader
                 string.Create(CultureInfo.InvariantCulture, $"{(count == long.MaxValue ? "more than 9e18" : count.ToString("N0", CultureInfo.InvariantCulture))} points; an experiment runs at most {maxPoints:N0} (raise it with --max-points, split the sweep, or draw from it with mode: random or lhs)"))]);
         }
 
+        if (sweep.Mode == SweepMode.Zip && sweep.Parameters.Select(p => p.Values?.Count).Distinct().Count() > 1)
+        {
+            throw new ExperimentException(problems);   // the lists of unequal length are among them: there are no points to check
+        }
+
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
         for (int i = 0; i < expanded.Count; i++)
         {

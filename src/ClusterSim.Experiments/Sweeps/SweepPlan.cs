@@ -81,6 +81,11 @@ public static class SweepPlan
         if (zip)
         {
             int n = parameters[0].Value.Count;
+            if (parameters.Any(p => p.Value.Count != n))
+            {
+                throw new ArgumentException("a zip sweep needs lists of equal length", nameof(parameters));
+            }
+
             return Enumerable.Range(0, n)
                 .Select(i => (IReadOnlyList<KeyValuePair<string, string>>)parameters.Select(p => KeyValuePair.Create(p.Key, p.Value[i])).ToList())
                 .ToList();

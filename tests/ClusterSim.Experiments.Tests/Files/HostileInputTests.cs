@@ -33,6 +33,9 @@ public class HostileInputTests
         { Training.Replace("price_per_hour: 2", "price_per_hour: 1e308", StringComparison.Ordinal), "training.price_per_hour", "at most 1e18 in magnitude" },
         { Training.Replace("restart_s: 300", "restart_s: 9223372036854775808", StringComparison.Ordinal), "training.failures.restart_s", "at most 1e18 in magnitude" },
         { Training.Replace("restart_s: 300", "restart_s: 9e9", StringComparison.Ordinal), "training.failures.restart_s", "out of range" },
+        // Found by the bench's long fuzz (33 of 75,000 mutations): a stray quote turned a zip list's two items into one,
+        // and checking each sweep point indexed past the shorter list.
+        { "name: x\n" + Serving + "sweep:\n  mode: zip\n  parameters:\n    workload.arrival.rate: [1, 2, 3]\n    workload.requests: [5\" 6, 7]\n", "sweep.parameters", "a zip sweep needs lists of equal length" },
         {
             "name: x\ncluster:\n  days: 1e-7\n  pools: { h100: { hardware: H100-SXM, count: 8 } }\n  training: { t: { pool: h100, model: llama-3.1-8b, tokens: 1e9, parallelism: { tensor: 8 } } }\n",
             "cluster.days", "shorter than one decision interval"
