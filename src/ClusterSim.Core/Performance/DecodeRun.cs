@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
@@ -29,5 +31,21 @@ public readonly struct DecodeRun
     {
         double total = _denseGemm + _expertGemm + _model.AttentionSeconds(contextSum, contextSum) + _collectives + _overhead;
         return (long)Math.Ceiling(total * 1e9);
+    }
+
+    /// <summary>
+    /// <see cref="Nanos"/> of four consecutive iterations, whose contexts sum to <paramref name="contextSum"/> and then
+    /// <paramref name="step"/> more each, in one vector pass: every lane takes the same operations in the same order, so
+    /// the same bits.
+    /// </summary>
+    public Vector256<long> Nanos4(long contextSum, long step)
+    {
+        (double flopsPerToken, double secondsPerFlop, double bytesPerToken, double secondsPerByte) = _model.AttentionConstants;
+        Vector256<double> context = Vector256.ConvertToDouble(Vector256.Create(contextSum) + (Vector256.Create(0L, 1L, 2L, 3L) * step));
+        Vector256<double> attention = Vector256.Max(
+            Vector256.Create(flopsPerToken) * context * Vector256.Create(secondsPerFlop),
+            Vector256.Create(bytesPerToken) * context * Vector256.Create(secondsPerByte));
+        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + attention + Vector256.Create(_collectives) + Vector256.Create(_overhead);
+        return Vector256.ConvertToInt64(Vector256.Ceiling(total * Vector256.Create(1e9)));
     }
 }

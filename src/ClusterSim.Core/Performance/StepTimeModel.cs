@@ -215,6 +215,10 @@ public sealed class StepTimeModel
 
     private double Attention(in BatchShape shape) => AttentionSeconds(shape.AttentionContext, shape.KvTokensRead);
 
+    /// <summary>Attention's constants, for a vector pass over several contexts (<see cref="DecodeRun.Nanos4"/>): FLOPs and bytes per context token, seconds per FLOP and per byte.</summary>
+    internal (double FlopsPerToken, double SecondsPerFlop, double BytesPerToken, double SecondsPerByte) AttentionConstants =>
+        (_attentionFlopsPerContextToken, _secondsPerAttentionFlop, _kvBytesPerToken, _secondsPerKvByte);
+
     /// <summary>Attention's roofline: its FLOPs over the context, or reading the KV cache, whichever takes longer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal double AttentionSeconds(double attentionContext, double kvTokensRead) =>

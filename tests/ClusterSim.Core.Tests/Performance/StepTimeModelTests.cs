@@ -124,4 +124,29 @@ public class StepTimeModelTests
         shortest = Math.Min(shortest, m.DecodeNanos(1, 0));
         Assert.InRange(m.IterationFloorNanos, shortest * 0.25, shortest);   // a bound, and not a vacuous one (MoE: the dense part only)
     }
+
+    [Theory]
+    [InlineData("llama-3.1-8b", 1)]
+    [InlineData("llama-2-70b", 2)]
+    [InlineData("mixtral-8x7b", 2)]
+    public void A_decode_run_times_each_iteration_as_the_full_model_does_one_or_four_at_a_time(string model, int tp)
+    {
+        StepTimeModel m = Model(model, tp);
+        var random = new Random(21);
+        for (int i = 0; i < 5_000; i++)
+        {
+            int sequences = random.Next(1, 256);
+            long context = random.NextInt64(0, 1L << 40);   // far past any real batch, where doubles start to round
+            DecodeRun run = m.DecodeRun(sequences);
+            System.Runtime.Intrinsics.Vector256<long> four = run.Nanos4(context, sequences);
+            for (int lane = 0; lane < 4; lane++)
+            {
+                long expected = m.Iteration(BatchShape.Decode(sequences, context + (lane * (long)sequences))).Nanos;
+                Assert.Equal(expected, run.Nanos(context + (lane * (long)sequences)));
+                Assert.Equal(expected, four[lane]);
+            }
+
+            Assert.Equal(m.Iteration(BatchShape.Decode(sequences, context)).ComputeBound, run.ComputeBound);
+        }
+    }
 }
