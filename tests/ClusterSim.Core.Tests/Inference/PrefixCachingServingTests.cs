@@ -69,7 +69,7 @@ public class PrefixCachingServingTests
         Assert.True(a.Metrics.Preemptions > 0);
         Assert.Equal(b.Metrics.Preemptions, a.Metrics.Preemptions);
         Assert.Equal(b.Metrics.EndToEnd.Sum, a.Metrics.EndToEnd.Sum);
-        ServingClusterTests.AssertSameSeries(b, a);
+        ServingClusterTests.AssertSameOutcome(b, a);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class PrefixCachingServingTests
         Assert.Equal(b.Metrics.Ttft.Sum, a.Metrics.Ttft.Sum);
         Assert.Equal(b.Metrics.EndToEnd.Sum, a.Metrics.EndToEnd.Sum);
         Assert.True(a.EventsFired < b.EventsFired);
-        ServingClusterTests.AssertSameSeries(b, a);
+        ServingClusterTests.AssertSameOutcome(b, a);
 
         // The cache did fill and evict (hits well below the system-prompt share of every request after the first few)...
         Replica replica = fast.Replicas[0];
@@ -134,7 +134,7 @@ public class PrefixCachingServingTests
         Assert.Contains(host.Scalars(), s => s.Name == "prefix_host_hit_rate" && s.Value > 0);
         Assert.Equal(single.Metrics.PrefixLoadedTokens, host.Metrics.PrefixLoadedTokens);
         Assert.Equal(single.Metrics.EndToEnd.Sum, host.Metrics.EndToEnd.Sum);
-        ServingClusterTests.AssertSameSeries(single, host);
+        ServingClusterTests.AssertSameOutcome(single, host);
     }
 
     [Fact]
