@@ -7,7 +7,6 @@ using ClusterSim.Experiments.Running;
 using ClusterSim.Experiments.Studies;
 using ClusterSim.Experiments.Sweeps;
 using ClusterSim.Reporting.Report;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 

@@ -357,7 +357,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool TryStartMacroStep(long now)
     {
         int n = _batch.Count;
-        if (_pendingPrefill || _pendingFirstToken || ArrivalWithinOneIteration(now))
+        long horizon = Horizon();
+        if (_pendingPrefill || _pendingFirstToken || WithinOneIteration(horizon, now))
         {
             return false;
         }
@@ -393,7 +394,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         long contextSum = _batch.ContextSum;
-        long horizon = Horizon();
         long total = _experts is null ? TimeDecodeRun(now, contextSum, horizon, ref k) : TimeRoutedDecodeRun(now, contextSum, horizon, ref k);
 
         if (k < 2)
@@ -462,10 +462,10 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     }
 
     /// <summary>
-    /// The next arrival (or queue-head expiry) comes before any iteration started now could end: a stretch would be cut to
-    /// one iteration, so it is not worth timing.
+    /// The <paramref name="horizon"/> comes before any iteration started now could end: a stretch would be cut to one
+    /// iteration, so it is not worth timing.
     /// </summary>
-    private bool ArrivalWithinOneIteration(long now) => Horizon() - now <= _model.IterationFloorNanos;
+    private bool WithinOneIteration(long horizon, long now) => horizon - now <= _model.IterationFloorNanos;
 
     /// <summary>
     /// When the batch may next change from outside: the next arrival, or — when clients give up — the first instant the
@@ -501,8 +501,9 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool TryStartPrefillStretch(long now, int firstChunk)
     {
         int n = _batch.Count;
+        long horizon = Horizon();
         if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _prefilling != 1 || _experts is not null || _kv.Cache is not null
-            || _pendingFirstToken || _pendingLoadSeconds > 0 || ArrivalWithinOneIteration(now) || !AdmissionBlocked())
+            || _pendingFirstToken || _pendingLoadSeconds > 0 || WithinOneIteration(horizon, now) || !AdmissionBlocked())
         {
             return false;
         }
@@ -536,7 +537,6 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         var stretch = new PrefillStretch(p, budget, prompt, (prompt + budget - 1) / budget);
-        long horizon = Horizon();
         long contextSum = _batch.ContextSum;
         int prefilled = _batch.Prefilled[p];
         long total = 0;
@@ -668,9 +668,10 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             long end = _iterationStart;
             for (int j = 0; j < k; j++)
             {
-                end += Math.Abs(_macroDurations[j]);
+                long d = Math.Abs(_macroDurations[j]);
+                end += d;
                 Moe.RoutingOutcome r = _macroRouting[j];
-                _metrics.RecordRouting(r.Imbalance, r.RoutedTokens, r.DroppedTokens, Math.Abs(_macroDurations[j]), _macroDense[j], end);
+                _metrics.RecordRouting(r.Imbalance, r.RoutedTokens, r.DroppedTokens, d, _macroDense[j], end);
             }
         }
 

@@ -223,7 +223,6 @@ public sealed class QuantileSketch
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double, int), (double[] Lower, double[] Upper)> InteriorTables = new();
     private const double MemoMargin = 1e-9;
 
-
     /// <summary>The <paramref name="q"/>-quantile (0..1); NaN when empty.</summary>
     public double Quantile(double q)
     {

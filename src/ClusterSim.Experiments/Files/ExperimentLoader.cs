@@ -138,7 +138,7 @@ public static class ExperimentLoader
                 string.Create(CultureInfo.InvariantCulture, $"{(count == long.MaxValue ? "more than 9e18" : count.ToString("N0", CultureInfo.InvariantCulture))} points; an experiment runs at most {maxPoints:N0} (raise it with --max-points, split the sweep, or draw from it with mode: random or lhs)"))]);
         }
 
-        if (sweep.Mode == SweepMode.Zip && sweep.Parameters.Select(p => p.Values?.Count).Distinct().Count() > 1)
+        if (sweep.ZipListsDiffer())
         {
             throw new ExperimentException(problems);   // the lists of unequal length are among them: there are no points to check
         }

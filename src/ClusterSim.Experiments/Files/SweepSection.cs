@@ -70,7 +70,7 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
             }
         }
 
-        if (mode == SweepMode.Zip && parameters.Select(p => p.Values?.Count).Distinct().Count() > 1)
+        if (ZipListsDiffer(mode, parameters))
         {
             reader.Problem(sweep, "sweep.parameters", "a zip sweep needs lists of equal length");
         }
@@ -95,6 +95,12 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
 
         return new SweepSection(mode, samples, parameters) { Labels = labels };
     }
+
+    /// <summary>A zip sweep whose lists differ in length: reported while parsing, and it has no points to expand.</summary>
+    public bool ZipListsDiffer() => ZipListsDiffer(Mode, Parameters);
+
+    private static bool ZipListsDiffer(SweepMode mode, IReadOnlyList<SweepParameter> parameters) =>
+        mode == SweepMode.Zip && parameters.Select(p => p.Values?.Count).Distinct().Count() > 1;
 
     /// <summary>The section as YAML, for the resolved experiment.</summary>
     public string Resolved()
