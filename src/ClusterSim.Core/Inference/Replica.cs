@@ -858,11 +858,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _finished[finished++] = i;
         }
 
-        // Few sequences finish per iteration: remove them from the back, each a block move of the tail.
-        for (int f = finished - 1; f >= 0; f--)
-        {
-            _batch.RemoveAt(_finished[f]);
-        }
+        _batch.RemoveAll(_finished.AsSpan(0, finished));
 
         Debug.Assert(_kv.Free >= 0 && _kv.Free <= TotalBlocks, "KV blocks stay within capacity");
     }

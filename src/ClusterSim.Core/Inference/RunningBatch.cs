@@ -376,26 +376,47 @@ internal sealed class RunningBatch
         Count--;
     }
 
-    /// <summary>Removes sequence <paramref name="index"/>, keeping the others in order (one block move per column).</summary>
-    public void RemoveAt(int index)
+    /// <summary>
+    /// Removes the sequences at <paramref name="indices"/> (ascending), keeping the others in order: each column's
+    /// survivors move once, in the gaps' few block moves.
+    /// </summary>
+    public void RemoveAll(ReadOnlySpan<int> indices)
     {
-        _contextSum -= Context(index);
-        int tail = Count - index - 1;
-        if (tail > 0)
+        if (indices.IsEmpty)
         {
-            Array.Copy(Request, index + 1, Request, index, tail);
-            Array.Copy(PromptLength, index + 1, PromptLength, index, tail);
-            Array.Copy(Prefilled, index + 1, Prefilled, index, tail);
-            Array.Copy(Generated, index + 1, Generated, index, tail);
-            Array.Copy(GeneratedAtAdmission, index + 1, GeneratedAtAdmission, index, tail);
-            Array.Copy(Target, index + 1, Target, index, tail);
-            Array.Copy(Shared, index + 1, Shared, index, tail);
-            Array.Copy(Blocks, index + 1, Blocks, index, tail);
-            Array.Copy(GrowAt, index + 1, GrowAt, index, tail);
-            Array.Copy(Chunk, index + 1, Chunk, index, tail);
-            Array.Copy(LastToken, index + 1, LastToken, index, tail);
+            return;
         }
 
-        Count--;
+        foreach (int index in indices)
+        {
+            _contextSum -= Context(index);
+        }
+
+        int count = Count;
+        Close(Request, indices, count);
+        Close(PromptLength, indices, count);
+        Close(Prefilled, indices, count);
+        Close(Generated, indices, count);
+        Close(GeneratedAtAdmission, indices, count);
+        Close(Target, indices, count);
+        Close(Shared, indices, count);
+        Close(Blocks, indices, count);
+        Close(GrowAt, indices, count);
+        Close(Chunk, indices, count);
+        Close(LastToken, indices, count);
+        Count = count - indices.Length;
+    }
+
+    /// <summary>Closes the gaps <paramref name="removed"/> (ascending) leave in the first <paramref name="count"/> entries of a column.</summary>
+    private static void Close<T>(T[] column, ReadOnlySpan<int> removed, int count)
+    {
+        int write = removed[0];
+        for (int r = 0; r < removed.Length; r++)
+        {
+            int from = removed[r] + 1;
+            int to = r + 1 < removed.Length ? removed[r + 1] : count;
+            column.AsSpan(from, to - from).CopyTo(column.AsSpan(write));
+            write += to - from;
+        }
     }
 }

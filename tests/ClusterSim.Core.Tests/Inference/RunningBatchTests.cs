@@ -129,10 +129,38 @@ public class RunningBatchTests
     public void Removing_sequences_keeps_the_context_sum()
     {
         RunningBatch batch = Batch(20, seed: 3);
-        batch.RemoveAt(5);
+        batch.RemoveAll([5]);
         batch.RemoveLast();
-        batch.RemoveAt(0);
+        batch.RemoveAll([0]);
         Assert.Equal(17, batch.Count);
+        Assert.Equal(ContextSum(batch), batch.ContextSum);
+    }
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 0 })]
+    [InlineData(new[] { 19 })]
+    [InlineData(new[] { 0, 1, 2 })]
+    [InlineData(new[] { 3, 7, 8, 19 })]
+    [InlineData(new[] { 0, 5, 10, 15, 18, 19 })]
+    public void Removing_several_sequences_keeps_the_rest_in_order(int[] removed)
+    {
+        RunningBatch batch = Batch(20, seed: 5);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch.LastToken[i] = 1_000 + (7 * i);
+        }
+
+        int[] requestsBefore = batch.Request[..batch.Count];
+        long[] lastTokensBefore = batch.LastToken[..batch.Count];
+        int[] targetsBefore = batch.Target[..batch.Count];
+        batch.RemoveAll(removed);
+
+        int[] kept = [.. Enumerable.Range(0, 20).Where(i => !removed.Contains(i))];
+        Assert.Equal(kept.Length, batch.Count);
+        Assert.Equal(kept.Select(i => requestsBefore[i]), batch.Request[..batch.Count]);
+        Assert.Equal(kept.Select(i => lastTokensBefore[i]), batch.LastToken[..batch.Count]);
+        Assert.Equal(kept.Select(i => targetsBefore[i]), batch.Target[..batch.Count]);
         Assert.Equal(ContextSum(batch), batch.ContextSum);
     }
 }
