@@ -49,7 +49,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private long _denseNanos;
     private Moe.RoutingOutcome[] _macroRouting = [];
     private long[] _macroDense = [];
-    private PrefillStretch _stretch = PrefillStretch.None;   // when the macro-step in flight also finishes a prompt
+    private readonly PrefillStretch _stretch;   // its prompts, when the macro-step in flight also prefills
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
     public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null, IServingObserver? observer = null)
@@ -68,6 +68,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _batching = Scheduling.BatchScheduler.Create(_scheduler);
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
         _finished = new int[_scheduler.MaxSequences];
+        _stretch = new PrefillStretch(_scheduler.MaxSequences, _scheduler.MaxBatchedTokens);
     }
 
     public int Id { get; }
@@ -99,9 +100,11 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         int grown = 0;
+        int q = 0;   // the stretch's next prompt (its batch indices ascend)
         for (int i = 0; i < _batch.Count; i++)
         {
-            int context = i == _stretch.Index ? _batch.Context(i) + _stretch.GrownBy(done) : _batch.Context(i) + done;
+            bool prompt = q < _stretch.Count && _stretch.Index(q) == i;
+            int context = _batch.Context(i) + (prompt ? _stretch.GrownBy(q++, done) : done);
             grown += Math.Max(0, _kv.BlocksFor(context - _batch.Shared[i]) - _batch.Blocks[i]);
         }
 
@@ -185,7 +188,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _metrics.BusyNanos += duration;
         if (_macroIterations > 0)
         {
-            if (_stretch.Index >= 0)
+            if (_stretch.Count > 0)
             {
                 CommitPrefillStretch(now);
             }
@@ -492,43 +495,39 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > _kv.Free;
 
     /// <summary>
-    /// Chunked prefill of one prompt beside running decodes, then the decodes that follow, as one event: every iteration
-    /// gives the prompt the budget the decodes leave (the last chunk takes what remains), so while no request can join,
-    /// none finishes and the blocks already free cover the growth, each iteration's shape is known in advance.
+    /// Chunked prefill of the waiting prompts beside running decodes, then the decodes that follow, as one event: every
+    /// iteration the prompts share the budget the decodes leave (<see cref="PrefillStretch"/>), so while no request can
+    /// join, none finishes and the blocks already free cover the growth, each iteration's shape is known in advance.
     /// Prefix caching, host KV loads, sampled routing and sibling groups (whose first token the host acts on) keep to one
     /// event per iteration.
     /// </summary>
-    private bool TryStartPrefillStretch(long now, int firstChunk)
+    private bool TryStartPrefillStretch(long now, int firstChunks)
     {
         int n = _batch.Count;
         long horizon = Horizon();
-        if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _prefilling != 1 || _experts is not null || _kv.Cache is not null
-            || _pendingFirstToken || _pendingLoadSeconds > 0 || WithinOneIteration(horizon, now) || !AdmissionBlocked())
+        if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _experts is not null || _kv.Cache is not null || _pendingFirstToken
+            || _pendingLoadSeconds > 0 || _scheduler.MaxBatchedTokens <= n - 1 || WithinOneIteration(horizon, now) || !AdmissionBlocked())
         {
-            return false;
+            return false;   // (with at most MaxBatchedTokens − n + 1 of budget left to prompts, one always gets a chunk)
         }
 
-        int p = -1;
-        foreach (int i in _batch.Selected(Selection.Prefilling))
-        {
-            p = i;
-            break;
-        }
-
-        int decoders = n - 1;
-        int budget = _scheduler.MaxBatchedTokens - decoders;
-        int prompt = _batch.PromptLength[p] - _batch.Prefilled[p];
-        if (budget <= 0 || firstChunk != Math.Min(prompt, budget) || _requests.Group(_batch.Request[p]) >= 0)
-        {
-            return false;
-        }
-
-        // No sequence finishes before the last iteration (the prompt's own first token counts among its outputs), and
-        // n·⌈k/b⌉ free blocks cover any growth.
+        // No sequence finishes before the last iteration (a prompt's own first token counts among its outputs), and
+        // n·⌈k/b⌉ free blocks cover any growth (the prompts' own blocks were taken on admission).
         int k = (int)Math.Min(_batch.MinRemaining(), (long)_blockTokens * (_kv.Free / n));
         if (k < 2)
         {
             return false;
+        }
+
+        PrefillStretch stretch = _stretch;
+        stretch.Begin(_batch);
+        for (int q = 0; q < stretch.Count; q++)
+        {
+            if (_requests.Group(_batch.Request[stretch.Index(q)]) >= 0)
+            {
+                stretch.Clear();
+                return false;
+            }
         }
 
         if (_macroDurations.Length < k)
@@ -536,26 +535,42 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _macroDurations = new long[Math.Max(k, _macroDurations.Length * 2)];
         }
 
-        var stretch = new PrefillStretch(p, budget, prompt, (prompt + budget - 1) / budget);
         long contextSum = _batch.ContextSum;
-        int prefilled = _batch.Prefilled[p];
         long total = 0;
+        int j = 0;
         bool cut = false;
-        for (int j = 0; j < Math.Min(k, stretch.Iterations); j++)
+        for (; j < k && stretch.Prefilling > 0; j++)
         {
-            // The shape BeginIteration forms: the chunk's attention over the prompt so far, then every decoder's context.
-            int chunk = stretch.Chunk(j);
-            long decodeContext = contextSum - prefilled;
+            // The shape BeginIteration forms: each chunk's attention over its prompt so far, then every decoder's context.
+            int decoders = stretch.Decoders;
+            int chunks = stretch.Plan();
+            Debug.Assert(j > 0 || chunks == firstChunks, "the first iteration's chunks are those the scheduler planned");
+            long decodeContext = contextSum;
             double attention = 0, kvRead = 0;
-            attention += BatchShape.PrefillAttention(chunk, prefilled);
-            kvRead += prefilled;
+            int sequences = decoders;
+            for (int q = 0; q < stretch.Count; q++)
+            {
+                if (stretch.FirstTokenAt(q) != int.MaxValue)
+                {
+                    continue;   // decoding since its first token
+                }
+
+                int prefilled = stretch.Prefilled(q);
+                decodeContext -= prefilled;
+                if (stretch.Chunk(q) > 0)
+                {
+                    attention += BatchShape.PrefillAttention(stretch.Chunk(q), prefilled);
+                    kvRead += prefilled;
+                    sequences++;
+                }
+            }
+
             attention += decodeContext;
             kvRead += decodeContext;
-            IterationCost cost = _model.Iteration(new BatchShape(chunk + decoders, attention, kvRead, decoders + 1));
+            IterationCost cost = _model.Iteration(new BatchShape(chunks + decoders, attention, kvRead, sequences));
             long d = Math.Max(1, cost.Nanos);
             _macroDurations[j] = cost.ComputeBound ? -d : d;
-            prefilled += chunk;
-            contextSum += chunk + decoders + (j == stretch.Iterations - 1 ? 1 : 0);   // the prompt's first token ends its last chunk
+            contextSum += chunks + decoders + stretch.Complete(j);   // each prompt's first token ends its last chunk
             total += d;
             if (now + total >= horizon)
             {
@@ -565,18 +580,18 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             }
         }
 
-        if (!cut && k > stretch.Iterations)
+        if (!cut && k > j)
         {
-            // Then everyone decodes, the prompt's sequence too.
-            total = TimeDecodeRun(now, contextSum, horizon, ref k, from: stretch.Iterations, total);
+            // Then everyone decodes, the prompts' sequences too.
+            total = TimeDecodeRun(now, contextSum, horizon, ref k, from: j, total);
         }
 
         if (k < 2)
         {
+            stretch.Clear();
             return false;
         }
 
-        _stretch = stretch;
         _macroIterations = k;
         _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, EventPriority.IterationEnd);
         return true;
@@ -588,48 +603,64 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         PrefillStretch stretch = _stretch;
         int k = _macroIterations;
         int n = _batch.Count;
-        int p = stretch.Index;
-        int decoders = n - 1;
         long firstEnd = _iterationStart + Math.Abs(_macroDurations[0]);
-        RecordGapRuns(firstEnd, n, decodingOnly: true);   // the prompt is still prefilling in the first iteration
+        RecordGapRuns(firstEnd, n, decodingOnly: true);   // the prompts are still prefilling in the first iteration
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
-        int prefillIterations = Math.Min(k, stretch.Iterations);
-        // Beside the prompt's chunks only the decoders produce tokens; once it has its first, every sequence does.
-        long prefillEnd = EndOf(durations[..prefillIterations]);   // the prompt's first token, when it finished in the stretch
 
-        if (decoders > 0 && prefillIterations > 1)
+        // An iteration's gaps: one per sequence that had a token before it, the decoders' and each prompt's after its first.
+        int weight = n - stretch.Count;
+        int from = 1;
+        for (int q = 0; q < stretch.Count && stretch.FirstTokenAt(q) < k - 1; q++)
         {
-            _metrics.RecordInterTokenRun(durations[1..prefillIterations], decoders, firstEnd);
+            int to = stretch.FirstTokenAt(q) + 1;
+            if (to > from)
+            {
+                RecordGaps(durations, from, to, weight);
+                from = to;
+            }
+
+            weight++;
         }
 
-        if (k > prefillIterations)
-        {
-            _metrics.RecordInterTokenRun(durations[prefillIterations..], n, prefillEnd);
-        }
-
+        RecordGaps(durations, from, k, weight);
         _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
         Debug.Assert(EndOf(durations) == now, "a prefill stretch ends when its last iteration does");
-        _batch.AdvanceDecoding(prefillIterations);
-        _batch.AddPrefill(p, stretch.PrefilledBy(prefillIterations));
-        _batch.Chunk[p] = 0;
-        if (k >= stretch.Iterations)
+
+        _batch.AdvanceDecoding(k);   // the sequences that decoded from the start
+        for (int q = 0; q < stretch.Count; q++)
         {
+            int p = stretch.Index(q);
+            _batch.Chunk[p] = 0;
+            int f = stretch.FirstTokenAt(q);
+            if (f >= k)
+            {
+                _batch.AddPrefill(p, stretch.GrownBy(q, k));
+                continue;
+            }
+
             int id = _batch.Request[p];
+            _batch.AddPrefill(p, stretch.LeftAtStart(q));
             _prefilling--;
             _kv.PromptComputed(id);
             _batch.GenerateOne(p);
-            _requests.MarkFirstToken(id, prefillEnd);
-            if (k > stretch.Iterations)
-            {
-                _batch.AdvanceAll(k - stretch.Iterations);
-            }
+            _requests.MarkFirstToken(id, EndOf(durations[..(f + 1)]));
+            _batch.Generate(p, k - 1 - f);
         }
 
         Array.Fill(_batch.LastToken, now, 0, n);
         _metrics.Iterations += k;
         _mayHaveFinished = true;   // the smallest remaining count bounded k, so a sequence may be done
         _macroIterations = 0;
-        _stretch = PrefillStretch.None;
+        stretch.Clear();
+    }
+
+    /// <summary>Records iterations <paramref name="from"/> to <paramref name="to"/> − 1's gaps, <paramref name="weight"/> tokens each.</summary>
+    private void RecordGaps(ReadOnlySpan<long> durations, int from, int to, int weight)
+    {
+        if (weight > 0 && to > from)
+        {
+            _metrics.RecordInterTokenRun(durations[from..to], weight, EndOf(durations[..from]));
+        }
     }
 
     private void ShortenMacroStep(long now)

@@ -288,6 +288,13 @@ internal sealed class RunningBatch
         return ++Generated[i];
     }
 
+    /// <summary><paramref name="tokens"/> more output tokens for sequence <paramref name="i"/>.</summary>
+    public void Generate(int i, int tokens)
+    {
+        Generated[i] += tokens;
+        _contextSum += tokens;
+    }
+
     /// <summary>Gives sequence <paramref name="i"/> <paramref name="blocks"/> more KV blocks.</summary>
     public void AddBlocks(int i, int blocks)
     {

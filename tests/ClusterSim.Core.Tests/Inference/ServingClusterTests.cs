@@ -64,6 +64,19 @@ public class ServingClusterTests
     }
 
     [Theory]
+    [InlineData(4.0, 1, RouterKind.LeastOutstanding)]    // prompts queue behind prompts and share the budget
+    [InlineData(12.0, 1, RouterKind.LeastOutstanding)]   // near saturation: stretches cut short, KV tight
+    [InlineData(20.0, 3, RouterKind.KvAware)]            // routers read free blocks inside stretches of several prompts
+    public void Stretches_of_several_prompts_give_exactly_the_outcome_of_one_event_per_iteration(double rate, int replicas, RouterKind router)
+    {
+        ServingResult fast = new ServingCluster(ServingScenarios.MixedPromptsChunked(rate, 1500, macro: true, replicas, router)).Run();
+        ServingResult slow = new ServingCluster(ServingScenarios.MixedPromptsChunked(rate, 1500, macro: false, replicas, router)).Run();
+
+        AssertSameOutcome(slow, fast);
+        Assert.True(fast.EventsFired * 1.3 < slow.EventsFired, $"stretches should save events ({fast.EventsFired} vs {slow.EventsFired})");
+    }
+
+    [Theory]
     [InlineData(SchedulerKind.ChunkedPrefill, 5.0)]
     [InlineData(SchedulerKind.Continuous, 20.0)]
     public void Clients_give_up_at_the_same_instants_with_macro_steps(SchedulerKind kind, double timeout)

@@ -27,6 +27,21 @@ internal static class ServingScenarios
         Seed = seed,
     };
 
+    /// <summary>
+    /// Prompts of mixed lengths (log-normal, mean 1,500) under a 512-token chunked-prefill budget: prompts often queue
+    /// behind prompts and share an iteration's budget, so prefill stretches carry several at once.
+    /// </summary>
+    public static ServingScenario MixedPromptsChunked(double rate, int requests, bool macro, int replicas = 1, RouterKind router = RouterKind.LeastOutstanding) => new()
+    {
+        Replicas = [new ReplicaGroup(Llama8bOnH100, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 64, MaxBatchedTokens = 512 }, replicas)],
+        Router = router,
+        Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), TokenLengths.LogNormalFromMeanMedian(1500, 900, 8192), TokenLengths.LogNormalFromMeanMedian(200, 120, 2048), s),
+        MaxRequests = requests,
+        MacroStepping = macro,
+        SeriesIntervalSeconds = 5,
+        Seed = 7,
+    };
+
     /// <summary>Vidur's scenario (<see cref="ClusterSim.Tests.VidurScenario"/>) with 10-second series: prefill stretches cover most iterations.</summary>
     public static ServingScenario LongPromptsChunked(double rate, int requests, bool macro = true, int prompt = 2048, int output = 512) =>
         ClusterSim.Tests.VidurScenario.Poisson(rate, requests, prompt, output, macro, seriesIntervalSeconds: 10);
