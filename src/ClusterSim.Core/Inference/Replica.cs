@@ -615,14 +615,15 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             int to = stretch.FirstTokenAt(q) + 1;
             if (to > from)
             {
-                RecordGaps(durations, from, to, weight);
+                RecordGaps(durations, from, to, weight, rising: false);
                 from = to;
             }
 
             weight++;
         }
 
-        RecordGaps(durations, from, k, weight);
+        // After the last prompt's first token only decodes run, their contexts growing: the durations never decrease.
+        RecordGaps(durations, from, k, weight, rising: from > stretch.FirstTokenAt(stretch.Count - 1));
         _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
         Debug.Assert(EndOf(durations) == now, "a prefill stretch ends when its last iteration does");
 
@@ -654,12 +655,12 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         stretch.Clear();
     }
 
-    /// <summary>Records iterations <paramref name="from"/> to <paramref name="to"/> − 1's gaps, <paramref name="weight"/> tokens each.</summary>
-    private void RecordGaps(ReadOnlySpan<long> durations, int from, int to, int weight)
+    /// <summary>Records iterations <paramref name="from"/> to <paramref name="to"/> − 1's gaps, <paramref name="weight"/> tokens each (<paramref name="rising"/>: their durations never decrease).</summary>
+    private void RecordGaps(ReadOnlySpan<long> durations, int from, int to, int weight, bool rising)
     {
         if (weight > 0 && to > from)
         {
-            _metrics.RecordInterTokenRun(durations[from..to], weight, EndOf(durations[..from]));
+            _metrics.RecordInterTokenRun(durations[from..to], weight, EndOf(durations[..from]), rising);
         }
     }
 
@@ -692,7 +693,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         Array.Fill(_batch.LastToken, now, 0, n);
 
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
-        _metrics.RecordInterTokenRun(durations[1..], n, firstEnd);
+        _metrics.RecordInterTokenRun(durations[1..], n, firstEnd, rising: _experts is null);   // sampled routing varies the durations
         _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
         if (_experts is not null)
         {

@@ -177,9 +177,10 @@ public sealed class ServingMetrics
 
     /// <summary>
     /// Records the gaps of consecutive iterations, <paramref name="count"/> tokens each: iteration j lasted
-    /// |<paramref name="durations"/>[j]| ns (the sign is the caller's) and the run starts at <paramref name="start"/>.
+    /// |<paramref name="durations"/>[j]| ns (the sign is the caller's) and the run starts at <paramref name="start"/>;
+    /// <paramref name="rising"/> when the durations never decrease (a decode stretch's), which is cheaper to record.
     /// </summary>
-    public void RecordInterTokenRun(ReadOnlySpan<long> durations, long count, long start)
+    public void RecordInterTokenRun(ReadOnlySpan<long> durations, long count, long start, bool rising = false)
     {
         // Gaps that end before the warm-up is over are left out, as one at a time would leave them.
         int skip = 0;
@@ -187,6 +188,13 @@ public sealed class ServingMetrics
         {
         }
 
-        InterToken.AddNanosRun(durations[skip..], count);
+        if (rising)
+        {
+            InterToken.AddNanosRising(durations[skip..], count);
+        }
+        else
+        {
+            InterToken.AddNanosRun(durations[skip..], count);
+        }
     }
 }

@@ -148,6 +148,52 @@ public class QuantileSketchTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 40_000_000, 4_000)]      // a decode stretch: slow growth, long runs in one bucket
+    [InlineData(2, 40_000_000, 400_000)]    // fast growth: a bucket or two per value
+    [InlineData(3, 200, 3)]                 // below the sketch's minimum (1 µs) and across it
+    [InlineData(4, 9_000_000, 0)]           // one value repeated
+    public void A_rising_run_counts_as_each_added_in_turn(int seed, long start, int growth)
+    {
+        var random = new Random(seed);
+        var nanos = new List<long>();
+        long d = start;
+        for (int i = 0; i < 3000; i++)
+        {
+            d += random.Next(0, growth + 1);
+            nanos.Add(i % 5 == 0 ? -d : d);   // the sign is the caller's
+        }
+
+        // Then values at and a nanosecond either side of the next two bucket edges (min·γᵏ, γ = 1.005/0.995), in order.
+        double gamma = 1.005 / 0.995;
+        int bucket = (int)Math.Ceiling(Math.Log(Math.Max(d, 1_000) / 1_000.0) / Math.Log(gamma));
+        foreach (int k in new[] { bucket + 1, bucket + 2 })
+        {
+            long edge = (long)Math.Round(1_000 * Math.Pow(gamma, k));
+            nanos.AddRange([edge - 1, edge, edge, edge + 1]);
+        }
+        for (int length = 0; length <= nanos.Count; length += length < 40 ? 1 : 397)
+        {
+            var rising = new QuantileSketch();
+            var oneByOne = new QuantileSketch();
+            rising.Add(0.5);
+            oneByOne.Add(0.5);
+            rising.AddNanosRising(nanos.Take(length).ToArray(), 7);
+            foreach (long n in nanos.Take(length))
+            {
+                oneByOne.AddNanos(Math.Abs(n), 7);
+            }
+
+            Assert.Equal(oneByOne.Count, rising.Count);
+            Assert.Equal(oneByOne.Sum, rising.Sum);
+            Assert.Equal(oneByOne.Max, rising.Max);
+            for (int k = 0; k <= 200; k++)
+            {
+                Assert.Equal(oneByOne.Quantile(k / 200.0), rising.Quantile(k / 200.0));
+            }
+        }
+    }
+
     [Fact]
     public void A_cleared_sketch_answers_as_a_fresh_one()
     {
