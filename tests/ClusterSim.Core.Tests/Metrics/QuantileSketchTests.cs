@@ -129,23 +129,7 @@ public class QuantileSketchTests
         }
 
         nanos.AddRange([5, -900_000_000, 41_000_000]);
-        var run = new QuantileSketch();
-        var oneByOne = new QuantileSketch();
-        run.Add(0.5);   // a value added the other way first: the double sum is then the one reported
-        oneByOne.Add(0.5);
-        run.AddNanosRun(nanos.ToArray(), 9);
-        foreach (long n in nanos)
-        {
-            oneByOne.AddNanos(Math.Abs(n), 9);
-        }
-
-        Assert.Equal(oneByOne.Count, run.Count);
-        Assert.Equal(oneByOne.Sum, run.Sum);
-        Assert.Equal(oneByOne.Max, run.Max);
-        for (int k = 0; k <= 200; k++)
-        {
-            Assert.Equal(oneByOne.Quantile(k / 200.0), run.Quantile(k / 200.0));
-        }
+        AssertCountsAsEachInTurn(nanos, (sketch, values) => sketch.AddNanosRun(values, 9), weight: 9);
     }
 
     [Theory]
@@ -172,25 +156,32 @@ public class QuantileSketchTests
             long edge = (long)Math.Round(1_000 * Math.Pow(gamma, k));
             nanos.AddRange([edge - 1, edge, edge, edge + 1]);
         }
+
         for (int length = 0; length <= nanos.Count; length += length < 40 ? 1 : 397)
         {
-            var rising = new QuantileSketch();
-            var oneByOne = new QuantileSketch();
-            rising.Add(0.5);
-            oneByOne.Add(0.5);
-            rising.AddNanosRising(nanos.Take(length).ToArray(), 7);
-            foreach (long n in nanos.Take(length))
-            {
-                oneByOne.AddNanos(Math.Abs(n), 7);
-            }
+            AssertCountsAsEachInTurn(nanos.Take(length).ToList(), (sketch, values) => sketch.AddNanosRising(values, 7), weight: 7);
+        }
+    }
 
-            Assert.Equal(oneByOne.Count, rising.Count);
-            Assert.Equal(oneByOne.Sum, rising.Sum);
-            Assert.Equal(oneByOne.Max, rising.Max);
-            for (int k = 0; k <= 200; k++)
-            {
-                Assert.Equal(oneByOne.Quantile(k / 200.0), rising.Quantile(k / 200.0));
-            }
+    /// <summary>Adding <paramref name="nanos"/> with <paramref name="add"/> leaves the sketch as adding each absolute value in turn would, to the last bit.</summary>
+    private static void AssertCountsAsEachInTurn(List<long> nanos, Action<QuantileSketch, long[]> add, long weight)
+    {
+        var together = new QuantileSketch();
+        var oneByOne = new QuantileSketch();
+        together.Add(0.5);   // a value added the other way first: the double sum is then the one reported
+        oneByOne.Add(0.5);
+        add(together, [.. nanos]);
+        foreach (long n in nanos)
+        {
+            oneByOne.AddNanos(Math.Abs(n), weight);
+        }
+
+        Assert.Equal(oneByOne.Count, together.Count);
+        Assert.Equal(oneByOne.Sum, together.Sum);
+        Assert.Equal(oneByOne.Max, together.Max);
+        for (int k = 0; k <= 200; k++)
+        {
+            Assert.Equal(oneByOne.Quantile(k / 200.0), together.Quantile(k / 200.0));
         }
     }
 
