@@ -28,6 +28,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     private Simulator? _simulator;
     private EventHandle _endEvent = EventHandle.None;
+    private long _macroEnd;   // when the macro-step in flight ends
     private bool _busy;
     private long _iterationStart;
     private bool _decodesRun;
@@ -405,7 +406,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         _macroIterations = k;
-        _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, EventPriority.IterationEnd);
+        _macroEnd = now + total;
+        _endEvent = _simulator!.ScheduleAt(_macroEnd, this, IterationEnd, Id, EventPriority.IterationEnd);
         return true;
     }
 
@@ -593,7 +595,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         _macroIterations = k;
-        _endEvent = _simulator!.ScheduleAt(now + total, this, IterationEnd, Id, EventPriority.IterationEnd);
+        _macroEnd = now + total;
+        _endEvent = _simulator!.ScheduleAt(_macroEnd, this, IterationEnd, Id, EventPriority.IterationEnd);
         return true;
     }
 
@@ -666,6 +669,11 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     private void ShortenMacroStep(long now)
     {
+        if (_macroEnd - Math.Abs(_macroDurations[_macroIterations - 1]) < now)
+        {
+            return;   // the last iteration is the one in flight (the stretch was planned up to this arrival)
+        }
+
         long t = _iterationStart;
         for (int j = 0; j < _macroIterations; j++)
         {
@@ -676,6 +684,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 {
                     _simulator!.Cancel(_endEvent);
                     _macroIterations = j + 1;
+                    _macroEnd = t;
                     _endEvent = _simulator.ScheduleAt(t, this, IterationEnd, Id, EventPriority.IterationEnd);
                 }
 
