@@ -911,8 +911,9 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             return;
         }
 
-        // The common case: the few sequences that crossed into a new block take one each, and there are enough free.
-        int grown = _batch.TryGrowOneBlockEach(_kv.Free);
+        // The common case: there are enough free blocks for every sequence that outgrew its own (by one block after an
+        // iteration, by several after a macro-step).
+        int grown = _batch.TryGrowEach(_kv.Free);
         if (grown >= 0)
         {
             _kv.Take(grown);

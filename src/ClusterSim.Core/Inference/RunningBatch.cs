@@ -13,11 +13,13 @@ namespace ClusterSim.Core.Inference;
 internal sealed class RunningBatch
 {
     private readonly int _blockTokens;
+    private readonly int _blockShift;   // log₂ of the block size when it is a power of two, else −1
     private long _contextSum;
 
     public RunningBatch(int capacity, int blockTokens)
     {
         _blockTokens = blockTokens;
+        _blockShift = BitOperations.IsPow2(blockTokens) ? BitOperations.Log2((uint)blockTokens) : -1;
         // Padded to whole vectors, so mask scans may read past the last sequence (lanes beyond Count are masked off).
         capacity = ((capacity + Vector256<int>.Count - 1) / Vector256<int>.Count) * Vector256<int>.Count;
         GrowAt = new int[capacity];
@@ -175,43 +177,51 @@ internal sealed class RunningBatch
     }
 
     /// <summary>
-    /// When every sequence that outgrew its blocks needs exactly one more and there are at least that many free, gives
-    /// each one block (vectorised) and returns how many were given; otherwise changes nothing and returns −1.
+    /// When the free blocks cover what every sequence that outgrew its blocks needs, gives each what it needs (vectorised)
+    /// and returns how many were given; otherwise changes nothing and returns −1. A sequence short of several blocks (after
+    /// a macro-step) needs ⌈excess / b⌉, a shift when b is a power of two; with another block size a shortfall of more than
+    /// one block is left to the caller (−1).
     /// </summary>
-    public int TryGrowOneBlockEach(int freeBlocks)
+    public int TryGrowEach(int freeBlocks)
     {
         int n = Count;
-        int width = Vector256<int>.Count;
-        var needing = Vector256<int>.Zero;
-        var blockTokens = Vector256.Create(_blockTokens);
-        for (int i = 0; i < n; i += width)
+        var needed = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> live = Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
-            Vector256<int> excess = Vector256.Create(Generated, i) - Vector256.Create(GrowAt, i);
-            if (((Vector256.GreaterThan(excess, blockTokens) & live) != Vector256<int>.Zero))
+            Vector256<int> excess = Excess(i);
+            if (_blockShift < 0 && Vector256.GreaterThanAny(excess, Vector256.Create(_blockTokens)))
             {
-                return -1;   // a sequence needs more than one block (after a macro-step): the caller goes one by one
+                return -1;
             }
 
-            needing -= Vector256.GreaterThan(excess, Vector256<int>.Zero) & live;
+            needed += BlocksNeeded(excess);
         }
 
-        int count = Vector256.Sum(needing);
+        int count = Vector256.Sum(needed);
         if (count == 0 || count > freeBlocks)
         {
             return count == 0 ? 0 : -1;
         }
 
-        for (int i = 0; i < n; i += width)
+        for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> grow = Vector256.GreaterThan(Vector256.Create(Generated, i) - Vector256.Create(GrowAt, i), Vector256<int>.Zero)
-                & Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
-            (Vector256.Create(Blocks, i) - grow).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) + (grow & blockTokens)).CopyTo(GrowAt, i);
+            Vector256<int> need = BlocksNeeded(Excess(i));
+            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
         }
 
         return count;
     }
+
+    /// <summary>Tokens beyond what their blocks cover, for the sequences from <paramref name="start"/> (0 where none, and past <see cref="Count"/>).</summary>
+    private Vector256<int> Excess(int start) =>
+        Vector256.Max(Vector256.Create(Generated, start) - Vector256.Create(GrowAt, start), Vector256<int>.Zero)
+        & Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(Count));
+
+    /// <summary>⌈excess / b⌉ per lane (with a block size that is not a power of two, 1 where any: larger shortfalls were refused).</summary>
+    private Vector256<int> BlocksNeeded(Vector256<int> excess) => _blockShift >= 0
+        ? Vector256.ShiftRightArithmetic(excess + Vector256.Create(_blockTokens - 1), _blockShift)
+        : Vector256.GreaterThan(excess, Vector256<int>.Zero) & Vector256<int>.One;
 
     /// <summary>
     /// The indices of the sequences in <paramref name="selection"/>, ascending, found a vector of 8 at a time; for

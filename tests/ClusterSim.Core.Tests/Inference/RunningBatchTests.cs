@@ -8,16 +8,16 @@ public class RunningBatchTests
     private const int BlockTokens = 16;
 
     /// <summary>A batch of <paramref name="n"/> sequences, some still prefilling, each with the blocks its context needs (some one token short).</summary>
-    private static RunningBatch Batch(int n, int seed)
+    private static RunningBatch Batch(int n, int seed, int blockTokens = BlockTokens)
     {
         var random = new System.Random(seed);
-        var batch = new RunningBatch(64, BlockTokens);
+        var batch = new RunningBatch(64, blockTokens);
         for (int i = 0; i < n; i++)
         {
             int prompt = random.Next(1, 200);
             int shared = random.Next(4) == 0 ? random.Next(0, prompt) : 0;
             int delivered = random.Next(3) == 0 ? random.Next(0, 40) : 0;
-            int blocks = (prompt - shared + BlockTokens - 1) / BlockTokens;
+            int blocks = (prompt - shared + blockTokens - 1) / blockTokens;
             batch.Append(i, prompt, delivered, delivered + random.Next(1, 300), blocks, now: 0, shared);
             if (random.Next(3) > 0)
             {
@@ -25,7 +25,7 @@ public class RunningBatchTests
                 for (int t = random.Next(0, 40); t > 0; t--)
                 {
                     batch.GenerateOne(i);
-                    int need = (batch.Context(i) - shared + BlockTokens - 1) / BlockTokens - batch.Blocks[i];
+                    int need = (batch.Context(i) - shared + blockTokens - 1) / blockTokens - batch.Blocks[i];
                     if (need > 0 && random.Next(5) > 0)
                     {
                         batch.AddBlocks(i, need);
@@ -100,30 +100,49 @@ public class RunningBatchTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void Growing_one_block_each_gives_every_sequence_the_blocks_it_needs_or_changes_nothing(int n)
+    public void Growing_each_gives_every_sequence_the_blocks_it_needs_or_changes_nothing(int n)
     {
-        RunningBatch batch = Batch(n, seed: 200 + n);
-        int needing = Enumerable.Range(0, n).Count(i => NeedsBlock(batch, i));
-        int[] blocks = batch.Blocks[..n];
+        foreach (int blockTokens in new[] { BlockTokens, 12 })
+        {
+            foreach (int advance in new[] { 0, 1, 7, 40 })   // after an iteration, or a macro-step of several blocks' tokens
+            {
+                RunningBatch batch = Batch(n, seed: 200 + n, blockTokens);
+                batch.AdvanceDecoding(advance);
+                int[] need = [.. Enumerable.Range(0, n).Select(i => BlocksNeeded(batch, i, blockTokens))];
+                int[] blocks = batch.Blocks[..n];
+                if (blockTokens != BlockTokens && need.Any(b => b > 1))
+                {
+                    Assert.Equal(-1, batch.TryGrowEach(int.MaxValue));   // left to the caller
+                    Assert.Equal(blocks, batch.Blocks[..n]);
+                    continue;
+                }
 
-        Assert.Equal(needing == 0 ? 0 : -1, batch.TryGrowOneBlockEach(needing - 1));   // one block short: nothing happens
-        Assert.Equal(blocks, batch.Blocks[..n]);
+                Assert.Equal(need.Sum() == 0 ? 0 : -1, batch.TryGrowEach(need.Sum() - 1));   // one block short: nothing happens
+                Assert.Equal(blocks, batch.Blocks[..n]);
 
-        Assert.Equal(needing, batch.TryGrowOneBlockEach(needing));
-        Assert.All(Enumerable.Range(0, n), i => Assert.False(NeedsBlock(batch, i)));
-        Assert.Equal(blocks.Sum() + needing, batch.Blocks[..n].Sum());
+                Assert.Equal(need.Sum(), batch.TryGrowEach(need.Sum()));
+                Assert.Equal(blocks.Zip(need, (b, extra) => b + extra), batch.Blocks[..n]);
+                Assert.All(Enumerable.Range(0, n), i => Assert.Equal(0, BlocksNeeded(batch, i, blockTokens)));
+            }
+        }
     }
 
     [Fact]
-    public void A_sequence_short_of_two_blocks_is_left_to_the_caller()
+    public void A_sequence_short_of_two_blocks_gets_both()
     {
         var batch = new RunningBatch(8, BlockTokens);
         batch.Append(0, promptLength: 16, generated: 0, target: 100, blocks: 1, now: 0);
         batch.AddPrefill(0, 16);
         Assert.Equal(80, batch.AdvanceAll(20));   // 36 tokens in 1 block: two more needed (as after a macro-step)
-        Assert.Equal(-1, batch.TryGrowOneBlockEach(10));
-        Assert.Equal(1, batch.Blocks[0]);
+        Assert.Equal(-1, batch.TryGrowEach(1));
+        Assert.Equal(2, batch.TryGrowEach(10));
+        Assert.Equal(3, batch.Blocks[0]);
+        Assert.Equal(0, BlocksNeeded(batch, 0, BlockTokens));
     }
+
+    /// <summary>The blocks sequence <paramref name="i"/> lacks for its context (beyond a shared prefix), by the definition.</summary>
+    private static int BlocksNeeded(RunningBatch batch, int i, int blockTokens) =>
+        Math.Max(0, ((batch.Context(i) - batch.Shared[i] + blockTokens - 1) / blockTokens) - batch.Blocks[i]);
 
     [Fact]
     public void Removing_sequences_keeps_the_context_sum()
