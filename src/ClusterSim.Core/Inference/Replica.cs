@@ -425,10 +425,18 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         for (int j = from; j < k; j += 4)
         {
             // Four iterations timed at once; the stretch still stops at the first to reach the horizon.
-            Vector256<long> four = run.Nanos4(contextSum + ((long)(j - from) * n), n);
+            Vector256<long> four = Vector256.Max(run.Nanos4(contextSum + ((long)(j - from) * n), n), Vector256<long>.One);
+            long sum = Vector256.Sum(four);
+            if (j + 4 <= k && now + total + sum < horizon)
+            {
+                (four * sign).CopyTo(_macroDurations, j);   // all four end before the horizon
+                total += sum;
+                continue;
+            }
+
             for (int lane = 0; lane < 4 && j + lane < k; lane++)
             {
-                long d = Math.Max(1, four[lane]);
+                long d = four[lane];
                 _macroDurations[j + lane] = sign * d;
                 total += d;
                 if (now + total >= horizon)
