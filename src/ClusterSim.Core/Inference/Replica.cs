@@ -635,7 +635,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
         // After the last prompt's first token only decodes run, their contexts growing: the durations never decrease.
         RecordGaps(durations, from, k, weight, rising: from > stretch.FirstTokenAt(stretch.Count - 1));
-        _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
+        _metrics.ComputeBoundNanos += SignedNanos.SumOfNegatives(durations);
         Debug.Assert(EndOf(durations) == now, "a prefill stretch ends when its last iteration does");
 
         _batch.AdvanceDecoding(k);   // the sequences that decoded from the start
@@ -711,7 +711,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
         _metrics.RecordInterTokenRun(durations[1..], n, firstEnd, rising: _experts is null);   // sampled routing varies the durations
-        _metrics.ComputeBoundNanos += ComputeBoundNanos(durations);
+        _metrics.ComputeBoundNanos += SignedNanos.SumOfNegatives(durations);
         if (_experts is not null)
         {
             long end = _iterationStart;
@@ -734,28 +734,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     }
 
     /// <summary>When the leading iterations of the macro-step in flight whose (signed) durations are given end, ns.</summary>
-    private long EndOf(ReadOnlySpan<long> signedDurations)
-    {
-        long t = _iterationStart;
-        foreach (long d in signedDurations)
-        {
-            t += Math.Abs(d);
-        }
-
-        return t;
-    }
-
-    /// <summary>The time of the iterations compute bound (their durations carry a minus sign), ns.</summary>
-    private static long ComputeBoundNanos(ReadOnlySpan<long> signedDurations)
-    {
-        long bound = 0;
-        foreach (long d in signedDurations)
-        {
-            bound += d < 0 ? -d : 0;
-        }
-
-        return bound;
-    }
+    private long EndOf(ReadOnlySpan<long> signedDurations) => _iterationStart + SignedNanos.SumOfAbsolutes(signedDurations);
 
     private void ApplyIteration(long now)
     {

@@ -125,7 +125,7 @@ public sealed class QuantileSketch
     public void AddNanosRising(ReadOnlySpan<long> nanos, long weight)
     {
         Debug.Assert(IsRising(nanos), "values never decrease");
-        _nanosSum += (Int128)SumOfAbsolutes(nanos) * weight;
+        _nanosSum += (Int128)Engine.SignedNanos.SumOfAbsolutes(nanos) * weight;
         int i = 0;
         while (i < nanos.Length)
         {
@@ -177,24 +177,6 @@ public sealed class QuantileSketch
         }
 
         return low;
-    }
-
-    private static long SumOfAbsolutes(ReadOnlySpan<long> values)
-    {
-        int i = 0;
-        var sum = Vector256<long>.Zero;
-        for (; i <= values.Length - Vector256<long>.Count; i += Vector256<long>.Count)
-        {
-            sum += Vector256.Abs(Vector256.Create(values[i..]));
-        }
-
-        long total = Vector256.Sum(sum);
-        for (; i < values.Length; i++)
-        {
-            total += Math.Abs(values[i]);
-        }
-
-        return total;
     }
 
     private static bool IsRising(ReadOnlySpan<long> values)
