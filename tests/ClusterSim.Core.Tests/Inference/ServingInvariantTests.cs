@@ -27,6 +27,7 @@ public class ServingInvariantTests
         ["continuous, preempting"] = () => Pressed(SchedulerKind.Continuous, caching: false, macro: true),
         ["chunked prefill, preempting, one event per iteration"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: false, macro: false),
         ["long prompts in chunked-prefill stretches"] = () => ServingScenarios.LongPromptsChunked(0.8, 300),
+        ["several prompts per prefill stretch, kv-aware over three replicas"] = () => ServingScenarios.MixedPromptsChunked(20, 600, macro: true, replicas: 3, Core.Inference.Routing.RouterKind.KvAware),
         ["static batching"] = () => Pressed(SchedulerKind.Static, caching: false, macro: true),
         ["prefix caching, preempting"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true),
         ["prefix caching with a host tier"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true, hostKvBytes: 20_000_000_000),
