@@ -728,8 +728,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
         Debug.Assert(EndOf(durations) == now, "a macro-step ends when its last iteration does");
         _metrics.Iterations += k;
-        _ = _batch.AdvanceAll(k);
-        _mayHaveFinished = true;   // k was the smallest remaining count, so at least one sequence may be done
+        _mayHaveFinished = _batch.AdvanceAll(k) <= 0;   // when k was the smallest remaining count (not cut short by an arrival)
         _macroIterations = 0;
     }
 
