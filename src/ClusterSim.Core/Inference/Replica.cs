@@ -242,44 +242,25 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         _macroIterations = 0;
-        int newTokens = prefillTokens;
-        int sequences = 0;
-        double attention = 0, kvRead = 0;
         bool decodeOnly = _prefilling == 0;
         _decodeOnlyIteration = decodeOnly;
+        BatchShape shape;
         if (decodeOnly)
         {
-            // Decode only: every sequence reads its whole context once.
-            newTokens = sequences = _batch.Count;
-            attention = kvRead = _batch.ContextSum;
+            shape = BatchShape.Decode(_batch.Count, _batch.ContextSum);   // every sequence reads its whole context once
         }
         else
         {
-            // Only prefilling sequences carry chunks; decoding ones (when they run) together read every context but the
-            // prefilling ones'. Contexts and prefill attention are whole or half numbers, so the sums are exact in any order.
-            long decodeContext = _batch.ContextSum;
+            var chunked = new ChunkedShape(_batch.ContextSum);
             foreach (int i in _batch.Selected(Selection.Prefilling))
             {
-                decodeContext -= _batch.Prefilled[i];
-                int chunk = _batch.Chunk[i];
-                if (chunk > 0)
-                {
-                    attention += BatchShape.PrefillAttention(chunk, _batch.Prefilled[i]);
-                    kvRead += _batch.Prefilled[i];
-                    sequences++;
-                }
+                chunked.AddPrompt(_batch.Chunk[i], _batch.Prefilled[i]);
             }
 
-            if (_decodesRun)
-            {
-                newTokens += _batch.Count - _prefilling;
-                sequences += _batch.Count - _prefilling;
-                attention += decodeContext;
-                kvRead += decodeContext;
-            }
+            Debug.Assert(chunked.ChunksOnly().NewTokens == prefillTokens, "the chunks are those the scheduler planned");
+            shape = _decodesRun ? chunked.WithDecodes(_batch.Count - _prefilling) : chunked.ChunksOnly();
         }
 
-        var shape = new BatchShape(newTokens, attention, kvRead, sequences);
         IterationCost cost;
         if (_experts is null)
         {
@@ -287,7 +268,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
         else
         {
-            _routing = _experts.Route(newTokens, _routedIterations);
+            _routing = _experts.Route(shape.NewTokens, _routedIterations);
             _denseNanos = _model.DenseEquivalentNanos(shape);
             cost = _model.Iteration(shape, _routing);
         }
@@ -551,33 +532,20 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         bool cut = false;
         for (; j < k && stretch.Prefilling > 0; j++)
         {
-            // The shape BeginIteration forms: each chunk's attention over its prompt so far, then every decoder's context.
+            // The shape BeginIteration forms, from the prompts still prefilling (the others decode since their first token).
             int decoders = stretch.Decoders;
             int chunks = stretch.Plan();
             Debug.Assert(j > 0 || chunks == firstChunks, "the first iteration's chunks are those the scheduler planned");
-            long decodeContext = contextSum;
-            double attention = 0, kvRead = 0;
-            int sequences = decoders;
+            var chunked = new ChunkedShape(contextSum);
             for (int q = 0; q < stretch.Count; q++)
             {
-                if (stretch.FirstTokenAt(q) != int.MaxValue)
+                if (stretch.FirstTokenAt(q) == int.MaxValue)
                 {
-                    continue;   // decoding since its first token
-                }
-
-                int prefilled = stretch.Prefilled(q);
-                decodeContext -= prefilled;
-                if (stretch.Chunk(q) > 0)
-                {
-                    attention += BatchShape.PrefillAttention(stretch.Chunk(q), prefilled);
-                    kvRead += prefilled;
-                    sequences++;
+                    chunked.AddPrompt(stretch.Chunk(q), stretch.Prefilled(q));
                 }
             }
 
-            attention += decodeContext;
-            kvRead += decodeContext;
-            IterationCost cost = _model.Iteration(new BatchShape(chunks + decoders, attention, kvRead, sequences));
+            IterationCost cost = _model.Iteration(chunked.WithDecodes(decoders));
             long d = Math.Max(1, cost.Nanos);
             _macroDurations[j] = cost.ComputeBound ? -d : d;
             contextSum += chunks + decoders + stretch.Complete(j);   // each prompt's first token ends its last chunk
@@ -710,7 +678,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         Array.Fill(_batch.LastToken, now, 0, n);
 
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
-        _metrics.RecordInterTokenRun(durations[1..], n, firstEnd, rising: _experts is null);   // sampled routing varies the durations
+        RecordGaps(durations, 1, k, n, rising: _experts is null);   // sampled routing varies the durations
         _metrics.ComputeBoundNanos += SignedNanos.SumOfNegatives(durations);
         if (_experts is not null)
         {
