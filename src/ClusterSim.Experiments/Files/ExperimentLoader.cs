@@ -148,7 +148,7 @@ public static class ExperimentLoader
         {
             // Each point sets its values on the one parsed tree and takes them back after binding: parsing once keeps a
             // sweep of many points linear in its size, and problems still point at the lines of the file.
-            var pointReader = new YamlReader(file, recorder);
+            var pointReader = new YamlReader(file, recorder, within: reader);
             var undo = new List<Action>();
             foreach (var (key, value) in expanded[i])
             {
@@ -332,7 +332,12 @@ public static class ExperimentLoader
 
         if (!hasServing && !hasTraining)
         {
-            r.Problem(root, "serving", "an experiment needs a 'serving' section, a 'training' section, both with a 'lifecycle' section, or a 'cluster' section");
+            if (!r.WasMisspelt("serving") && !r.WasMisspelt("training") && !r.WasMisspelt("cluster"))
+            {
+                // (a misspelt section name was reported already: that is the one problem)
+                r.Problem(root, "serving", "an experiment needs a 'serving' section, a 'training' section, both with a 'lifecycle' section, or a 'cluster' section");
+            }
+
             return null;
         }
 

@@ -6,9 +6,10 @@ namespace ClusterSim.Experiments.Files;
 
 /// <summary>
 /// Reads typed values out of a YAML tree while collecting problems with their positions, so that a file
-/// with several mistakes reports all of them at once.
+/// with several mistakes reports all of them at once. A sweep point's reader is made <paramref name="within"/> the
+/// file's, so a key misspelt in the file explains what the point then misses.
 /// </summary>
-internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
+internal sealed class YamlReader(string file, SchemaRecorder? recorder = null, YamlReader? within = null)
 {
     private readonly List<ExperimentProblem> _problems = [];
 
@@ -16,7 +17,7 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 
     public void Problem(YamlNode? node, string path, string message)
     {
-        if (message.StartsWith("is required", StringComparison.Ordinal) && _misspelt.Contains(path))
+        if (message.StartsWith("is required", StringComparison.Ordinal) && WasMisspelt(path))
         {
             return;   // already said: the unknown key beside it was reported as its likely misspelling
         }
@@ -26,6 +27,24 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null)
 
     /// <summary>Known keys an unknown key was suggested for: their absence is that key's misspelling, not a second problem.</summary>
     private readonly HashSet<string> _misspelt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when the known key at <paramref name="path"/>, or a section above it, is missing because an unknown key beside
+    /// it was reported as its misspelling (a sweep over <c>serving.x</c> with <c>serving</c> misspelt leaves a section
+    /// holding x alone, whose other keys are then absent for the same reason).
+    /// </summary>
+    public bool WasMisspelt(string path)
+    {
+        for (int end = path.Length; end > 0; end = path.LastIndexOf('.', end - 1))
+        {
+            if (_misspelt.Contains(path[..end]))
+            {
+                return true;
+            }
+        }
+
+        return within?.WasMisspelt(path) ?? false;   // a sweep point's reader knows the file's misspellings
+    }
 
     /// <summary>The mapping at <paramref name="path"/>, with unknown keys reported (with the closest known key).</summary>
     public YamlMappingNode? Mapping(YamlNode? node, string path, params string[] knownKeys)

@@ -63,6 +63,22 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_misspelt_section_is_one_problem_not_two()
+    {
+        // 'servng' is reported with its likely meaning; "an experiment needs a 'serving' section" would say it again.
+        var error = Problems(Valid.Replace("serving:", "servng:"));
+        ExperimentProblem problem = Assert.Single(error.Problems);
+        Assert.Equal("servng", problem.Path);
+        Assert.Contains("did you mean 'serving'", problem.Message);
+
+        // Without a near miss, what is missing is still reported (the sweep over serving.scheduler.kind leaves a section
+        // holding that key alone, so its required keys are what is missing).
+        var missing = Problems(Valid.Replace("serving:", "deployment:"));
+        Assert.Contains(missing.Problems, p => p.Path == "deployment" && p.Message.StartsWith("unknown key", StringComparison.Ordinal));
+        Assert.Contains(missing.Problems, p => p.Path.StartsWith("serving.model", StringComparison.Ordinal) && p.Message == "is required");
+    }
+
+    [Fact]
     public void Unknown_hardware_suggests_the_catalog_id()
     {
         var error = Problems(Valid.Replace("hardware: H100-SXM", "hardware: H10"));
