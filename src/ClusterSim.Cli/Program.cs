@@ -13,6 +13,11 @@ try
 {
     return CommandLine.Build().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
+catch (Exception e) when (NativeLibraries.MissingIn(e) is { } missing)
+{
+    Console.Error.WriteLine($"error: {NativeLibraries.Advice(missing)}");
+    return ExitCodes.RunFailed;
+}
 catch (Exception e) when (Environment.GetEnvironmentVariable("CLUSTERSIM_DEBUG") != "1")
 {
     // A bug, not bad input: say so plainly, without a stack trace (set CLUSTERSIM_DEBUG=1 to see it).

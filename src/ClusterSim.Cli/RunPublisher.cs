@@ -21,6 +21,12 @@ internal static class RunPublisher
             Console.Error.WriteLine($"error: cannot write the results to {directory}: {e.Message}");
             return ExitCodes.RunFailed;
         }
+        catch (Exception e) when (NativeLibraries.MissingIn(e) is { } missing)
+        {
+            Console.Error.WriteLine($"error: {NativeLibraries.Advice(missing)}");
+            Console.Error.WriteLine($"the results and summary are in {Path.GetFullPath(directory)}; no report was written");
+            return ExitCodes.RunFailed;
+        }
 
         if (!ClusterSim.Reporting.Charts.ScottPlotChartRenderer.CanDrawText)
         {
