@@ -402,7 +402,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     {
         int n = _batch.Count;
         DecodeRun run = _model.DecodeRun(n);
-        long sign = run.ComputeBound ? -1 : 1;
+        bool negate = run.ComputeBound;
+        long sign = negate ? -1 : 1;
         for (int j = from; j < k; j += 4)
         {
             // Four iterations timed at once; the stretch still stops at the first to reach the horizon.
@@ -410,7 +411,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             long sum = Vector256.Sum(four);
             if (j + 4 <= k && now + total + sum < horizon)
             {
-                (four * sign).CopyTo(_macroDurations, j);   // all four end before the horizon
+                (negate ? -four : four).CopyTo(_macroDurations, j);   // all four end before the horizon
                 total += sum;
                 continue;
             }
