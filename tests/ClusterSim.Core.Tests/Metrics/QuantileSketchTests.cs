@@ -116,6 +116,17 @@ public class QuantileSketchTests
     }
 
     [Fact]
+    public void Nanosecond_sums_stay_exact_past_a_64_bit_product()
+    {
+        // 4·10¹⁸ ns a thousand times over: the product needs 72 bits, and a run adds it as one weighted sum.
+        var sketch = new QuantileSketch();
+        sketch.AddNanos(4_000_000_000_000_000_000, 1000);
+        sketch.AddNanosRun([4_000_000_000_000_000_000, 4_000_000_000_000_000_001], 1000);
+        Assert.Equal((double)((Int128)12_000_000_000_000_000_001 * 1000) / 1e9, sketch.Sum);
+        Assert.Equal(3000, sketch.Count);
+    }
+
+    [Fact]
     public void A_run_of_durations_counts_as_each_added_in_turn()
     {
         // Slowly growing durations (a decode stretch) crossing bucket edges, a jump, and signs the caller uses for itself.
