@@ -7,12 +7,13 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal static class NativeLibraries
 {
-    /// <summary>The missing native library's exception in <paramref name="e"/>'s chain of causes; null when none is.</summary>
+    /// <summary>The exception for a missing SkiaSharp library in <paramref name="e"/>'s chain of causes; null when none is (another library's is a different problem).</summary>
     public static DllNotFoundException? MissingIn(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
         {
-            if (x is DllNotFoundException missing)
+            if (x is DllNotFoundException missing
+                && (missing.Message.Contains("SkiaSharp", StringComparison.Ordinal) || missing.Message.Contains("HarfBuzzSharp", StringComparison.Ordinal)))
             {
                 return missing;
             }

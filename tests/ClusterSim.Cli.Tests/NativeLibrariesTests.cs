@@ -10,6 +10,8 @@ public class NativeLibrariesTests
 
         Assert.Same(missing, NativeLibraries.MissingIn(wrapped));
         Assert.Null(NativeLibraries.MissingIn(new TypeInitializationException("X", new InvalidOperationException("a bug"))));
+        Assert.Null(NativeLibraries.MissingIn(new DllNotFoundException("Unable to load shared library 'libSystem.Security.Cryptography.Native.OpenSsl'")));
+        Assert.NotNull(NativeLibraries.MissingIn(new DllNotFoundException("Unable to load shared library 'libHarfBuzzSharp' or one of its dependencies.")));
     }
 
     [Fact]
