@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ClusterSim.Core.Engine;
 
@@ -426,14 +428,43 @@ internal sealed class RunningBatch
 
     /// <summary>Closes the gaps <paramref name="removed"/> (ascending) leave in the first <paramref name="count"/> entries of a column.</summary>
     private static void Close<T>(T[] column, ReadOnlySpan<int> removed, int count)
+        where T : struct
     {
         int write = removed[0];
         for (int r = 0; r < removed.Length; r++)
         {
             int from = removed[r] + 1;
             int to = r + 1 < removed.Length ? removed[r + 1] : count;
-            column.AsSpan(from, to - from).CopyTo(column.AsSpan(write));
+            MoveDown(column.AsSpan(write, count - write), from - write, to - from);
             write += to - from;
+        }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="length"/> entries of <paramref name="span"/> from <paramref name="offset"/> to its start, in
+    /// ascending order: a load never reads what an earlier store wrote, since every store lands below the loads still to
+    /// come. (Span's own copy hands overlapping moves to the C library through a native call, which a batch's short
+    /// moves paid for per column.)
+    /// </summary>
+    private static void MoveDown<T>(Span<T> span, int offset, int length)
+        where T : struct
+    {
+        if (offset + length > span.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length));
+        }
+
+        ref T start = ref MemoryMarshal.GetReference(span);
+        ref T source = ref Unsafe.Add(ref start, offset);
+        nuint i = 0;
+        for (; (int)i <= length - Vector256<T>.Count; i += (nuint)Vector256<T>.Count)
+        {
+            Vector256.LoadUnsafe(ref source, i).StoreUnsafe(ref start, i);
+        }
+
+        for (; (int)i < length; i++)
+        {
+            Unsafe.Add(ref start, i) = Unsafe.Add(ref source, i);
         }
     }
 }

@@ -11,7 +11,7 @@ public class RunningBatchTests
     private static RunningBatch Batch(int n, int seed, int blockTokens = BlockTokens)
     {
         var random = new System.Random(seed);
-        var batch = new RunningBatch(64, blockTokens);
+        var batch = new RunningBatch(Math.Max(64, n), blockTokens);
         for (int i = 0; i < n; i++)
         {
             int prompt = random.Next(1, 200);
@@ -152,6 +152,40 @@ public class RunningBatchTests
         batch.RemoveLast();
         batch.RemoveAll([0]);
         Assert.Equal(17, batch.Count);
+        Assert.Equal(ContextSum(batch), batch.ContextSum);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(9)]
+    [InlineData(40)]
+    public void Removing_from_a_large_batch_moves_every_column_as_the_definition_does(int removals)
+    {
+        // Gaps of every size between vector-wide moves and single entries, in a batch of many vectors.
+        var random = new Random(removals);
+        RunningBatch batch = Batch(200, seed: 8);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch.LastToken[i] = random.NextInt64(0, long.MaxValue);
+            batch.Chunk[i] = random.Next();
+        }
+
+        int[] removed = [.. Enumerable.Range(0, 200).OrderBy(_ => random.Next()).Take(removals).Order()];
+        int[] kept = [.. Enumerable.Range(0, 200).Where(i => Array.BinarySearch(removed, i) < 0)];
+        int[][] intColumns = [batch.Request, batch.PromptLength, batch.Prefilled, batch.Generated, batch.GeneratedAtAdmission, batch.Target, batch.Shared, batch.Blocks, batch.GrowAt, batch.Chunk];
+        int[][] intBefore = [.. intColumns.Select(c => c[..200])];
+        long[] lastBefore = batch.LastToken[..200];
+
+        batch.RemoveAll(removed);
+
+        Assert.Equal(kept.Length, batch.Count);
+        for (int c = 0; c < intColumns.Length; c++)
+        {
+            Assert.Equal(kept.Select(i => intBefore[c][i]), intColumns[c][..batch.Count]);
+        }
+
+        Assert.Equal(kept.Select(i => lastBefore[i]), batch.LastToken[..batch.Count]);
         Assert.Equal(ContextSum(batch), batch.ContextSum);
     }
 
