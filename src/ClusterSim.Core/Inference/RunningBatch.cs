@@ -1,6 +1,5 @@
+using System.Diagnostics;
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ClusterSim.Core.Engine;
 
@@ -396,8 +395,8 @@ internal sealed class RunningBatch
     }
 
     /// <summary>
-    /// Removes the sequences at <paramref name="indices"/> (ascending), keeping the others in order: each column's
-    /// survivors move once, in the gaps' few block moves.
+    /// Removes the sequences at <paramref name="indices"/> (ascending), keeping the others in order: the survivors
+    /// between two gaps move down once, every column in the same pass.
     /// </summary>
     public void RemoveAll(ReadOnlySpan<int> indices)
     {
@@ -412,59 +411,59 @@ internal sealed class RunningBatch
         }
 
         int count = Count;
-        Close(Request, indices, count);
-        Close(PromptLength, indices, count);
-        Close(Prefilled, indices, count);
-        Close(Generated, indices, count);
-        Close(GeneratedAtAdmission, indices, count);
-        Close(Target, indices, count);
-        Close(Shared, indices, count);
-        Close(Blocks, indices, count);
-        Close(GrowAt, indices, count);
-        Close(Chunk, indices, count);
-        Close(LastToken, indices, count);
+        int write = indices[0];
+        for (int r = 0; r < indices.Length; r++)
+        {
+            int from = indices[r] + 1;
+            int to = r + 1 < indices.Length ? indices[r + 1] : count;
+            MoveDown(from, write, to - from);
+            write += to - from;
+        }
+
         Count = count - indices.Length;
     }
 
-    /// <summary>Closes the gaps <paramref name="removed"/> (ascending) leave in the first <paramref name="count"/> entries of a column.</summary>
-    private static void Close<T>(T[] column, ReadOnlySpan<int> removed, int count)
-        where T : struct
-    {
-        int write = removed[0];
-        for (int r = 0; r < removed.Length; r++)
-        {
-            int from = removed[r] + 1;
-            int to = r + 1 < removed.Length ? removed[r + 1] : count;
-            MoveDown(column.AsSpan(write, count - write), from - write, to - from);
-            write += to - from;
-        }
-    }
-
     /// <summary>
-    /// Moves <paramref name="length"/> entries of <paramref name="span"/> from <paramref name="offset"/> to its start, in
-    /// ascending order: a load never reads what an earlier store wrote, since every store lands below the loads still to
-    /// come. (Span's own copy hands overlapping moves to the C library through a native call, which a batch's short
-    /// moves paid for per column.)
+    /// Moves entries <paramref name="from"/> to <paramref name="from"/> + <paramref name="length"/> − 1 of every column
+    /// down to <paramref name="to"/> (below <paramref name="from"/>), in ascending order: a load never reads what an
+    /// earlier store wrote, since every store lands below the loads still to come. (Span's own copy hands overlapping
+    /// moves to the C library through a native call, which a batch's short moves paid for per column.)
     /// </summary>
-    private static void MoveDown<T>(Span<T> span, int offset, int length)
-        where T : struct
+    private void MoveDown(int from, int to, int length)
     {
-        if (offset + length > span.Length)
+        Debug.Assert(to < from && from + length <= Count, "a move down within the batch");
+        int i = 0;
+        for (; i <= length - Vector256<int>.Count; i += Vector256<int>.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(length));
+            int source = from + i, target = to + i;
+            Vector256.Create(Request, source).CopyTo(Request, target);
+            Vector256.Create(PromptLength, source).CopyTo(PromptLength, target);
+            Vector256.Create(Prefilled, source).CopyTo(Prefilled, target);
+            Vector256.Create(Generated, source).CopyTo(Generated, target);
+            Vector256.Create(GeneratedAtAdmission, source).CopyTo(GeneratedAtAdmission, target);
+            Vector256.Create(Target, source).CopyTo(Target, target);
+            Vector256.Create(Shared, source).CopyTo(Shared, target);
+            Vector256.Create(Blocks, source).CopyTo(Blocks, target);
+            Vector256.Create(GrowAt, source).CopyTo(GrowAt, target);
+            Vector256.Create(Chunk, source).CopyTo(Chunk, target);
+            Vector256.Create(LastToken, source).CopyTo(LastToken, target);
+            Vector256.Create(LastToken, source + Vector256<long>.Count).CopyTo(LastToken, target + Vector256<long>.Count);
         }
 
-        ref T start = ref MemoryMarshal.GetReference(span);
-        ref T source = ref Unsafe.Add(ref start, offset);
-        nuint i = 0;
-        for (; (int)i <= length - Vector256<T>.Count; i += (nuint)Vector256<T>.Count)
+        for (; i < length; i++)
         {
-            Vector256.LoadUnsafe(ref source, i).StoreUnsafe(ref start, i);
-        }
-
-        for (; (int)i < length; i++)
-        {
-            Unsafe.Add(ref start, i) = Unsafe.Add(ref source, i);
+            int source = from + i, target = to + i;
+            Request[target] = Request[source];
+            PromptLength[target] = PromptLength[source];
+            Prefilled[target] = Prefilled[source];
+            Generated[target] = Generated[source];
+            GeneratedAtAdmission[target] = GeneratedAtAdmission[source];
+            Target[target] = Target[source];
+            Shared[target] = Shared[source];
+            Blocks[target] = Blocks[source];
+            GrowAt[target] = GrowAt[source];
+            Chunk[target] = Chunk[source];
+            LastToken[target] = LastToken[source];
         }
     }
 }
