@@ -98,8 +98,11 @@ public class RunningBatchTests
         Assert.Equal(ContextSum(batch), batch.ContextSum);
     }
 
+    /// <summary>Batch lengths for growth: those above, and past the 512 sequences whose vectors a 64-bit mask tracks.</summary>
+    public static TheoryData<int> GrowthLengths() => new(0, 1, 7, 8, 9, 31, 64, 200, 600);
+
     [Theory]
-    [MemberData(nameof(Lengths))]
+    [MemberData(nameof(GrowthLengths))]
     public void Growing_each_gives_every_sequence_the_blocks_it_needs_or_changes_nothing(int n)
     {
         foreach (int blockTokens in new[] { BlockTokens, 12 })
