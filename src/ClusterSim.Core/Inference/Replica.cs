@@ -799,6 +799,13 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             return;
         }
 
+        if (decodingOnly && n == _batch.Count && !_pendingFirstToken && _batch.DecodingLastTokensEqual(out long from))
+        {
+            // One run too: the decoding sequences share a token, and only the prompts still prefilling differ.
+            _metrics.RecordInterToken(at - from, n - _prefilling, at);
+            return;
+        }
+
         long[] last = _batch.LastToken;
         bool skipFirstTokens = _pendingFirstToken;   // a first token has no gap before it
         long runFrom = -1;

@@ -68,31 +68,57 @@ internal sealed class RunningBatch
     /// <summary>Tokens held in the KV cache.</summary>
     public int Context(int i) => Prefilled[i] + Generated[i] - GeneratedAtAdmission[i];
 
-    /// <summary>Smallest number of output tokens any sequence still has to produce (vectorised).</summary>
+    /// <summary>Smallest number of output tokens any sequence still has to produce (int.MaxValue for none): one vector pass, the last vector's lanes past <see cref="Count"/> masked off.</summary>
     public int MinRemaining()
     {
         int n = Count;
-        int i = 0;
-        int width = Vector<int>.Count;
-        var best = new Vector<int>(int.MaxValue);
-        for (; i <= n - width; i += width)
+        var best = Vector256.Create(int.MaxValue);
+        for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            var remaining = new Vector<int>(Target, i) - new Vector<int>(Generated, i);
-            best = Vector.Min(best, remaining);
+            Vector256<int> remaining = Vector256.Create(Target, i) - Vector256.Create(Generated, i);
+            Vector256<int> live = Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            best = Vector256.Min(best, Vector256.ConditionalSelect(live, remaining, Vector256.Create(int.MaxValue)));
         }
 
-        int min = int.MaxValue;
-        for (int lane = 0; lane < width; lane++)
+        Vector128<int> half = Vector128.Min(best.GetLower(), best.GetUpper());
+        half = Vector128.Min(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+        half = Vector128.Min(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+        return half.ToScalar();
+    }
+
+    /// <summary>
+    /// True when every decoding sequence waited from the same token, <paramref name="from"/> (false when none decodes
+    /// or two differ): a vector compare per 8 sequences, prefilling ones masked off.
+    /// </summary>
+    public bool DecodingLastTokensEqual(out long from)
+    {
+        int n = Count;
+        from = 0;
+        bool found = false;
+        for (int start = 0; start < n; start += Vector256<int>.Count)
         {
-            min = Math.Min(min, best[lane]);
+            uint decoding = PrefillingMask(start) ^ Live(start, 0xFFu);
+            if (decoding == 0)
+            {
+                continue;
+            }
+
+            if (!found)
+            {
+                from = LastToken[start + BitOperations.TrailingZeroCount(decoding)];
+                found = true;
+            }
+
+            var same = Vector256.Create(from);
+            uint equal = Vector256.Equals(Vector256.Create(LastToken, start), same).ExtractMostSignificantBits()
+                | (Vector256.Equals(Vector256.Create(LastToken, start + Vector256<long>.Count), same).ExtractMostSignificantBits() << Vector256<long>.Count);
+            if ((decoding & ~equal) != 0)
+            {
+                return false;
+            }
         }
 
-        for (; i < n; i++)
-        {
-            min = Math.Min(min, Target[i] - Generated[i]);
-        }
-
-        return min;
+        return found;
     }
 
     /// <summary>

@@ -98,6 +98,47 @@ public class RunningBatchTests
         Assert.Equal(ContextSum(batch), batch.ContextSum);
     }
 
+    [Theory]
+    [MemberData(nameof(GrowthLengths))]
+    public void The_smallest_remaining_count_is_the_definitions_whatever_lies_past_the_batch(int n)
+    {
+        RunningBatch batch = Batch(n, seed: 300 + n);
+        int expected = Enumerable.Range(0, n).Select(i => batch.Target[i] - batch.Generated[i]).DefaultIfEmpty(int.MaxValue).Min();
+        Assert.Equal(expected, batch.MinRemaining());   // the lanes past the last sequence hold zeros
+
+        if (n > 1)
+        {
+            batch.RemoveLast();   // and now a stale sequence
+            Assert.Equal(Enumerable.Range(0, n - 1).Select(i => batch.Target[i] - batch.Generated[i]).Min(), batch.MinRemaining());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GrowthLengths))]
+    public void Decoding_sequences_share_a_last_token_exactly_when_the_definition_says(int n)
+    {
+        RunningBatch batch = Batch(n, seed: 400 + n);
+        int[] decoding = [.. Enumerable.Range(0, n).Where(batch.IsDecoding)];
+        for (int i = 0; i < n; i++)
+        {
+            batch.LastToken[i] = batch.IsDecoding(i) ? 5_000 : 1_000 + i;   // the prompts' differ from everyone's
+        }
+
+        Assert.Equal(decoding.Length > 0, batch.DecodingLastTokensEqual(out long from));
+        if (decoding.Length == 0)
+        {
+            return;
+        }
+
+        Assert.Equal(5_000, from);
+        foreach (int odd in new[] { decoding[0], decoding[^1], decoding[decoding.Length / 2] })
+        {
+            batch.LastToken[odd] = 4_999;
+            Assert.Equal(decoding.Length == 1, batch.DecodingLastTokensEqual(out _));   // one decoder alone still agrees with itself
+            batch.LastToken[odd] = 5_000;
+        }
+    }
+
     /// <summary>Batch lengths for growth: those above, and past the 512 sequences whose vectors a 64-bit mask tracks.</summary>
     public static TheoryData<int> GrowthLengths() => new(0, 1, 7, 8, 9, 31, 64, 200, 600);
 
