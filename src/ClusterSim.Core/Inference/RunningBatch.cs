@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ClusterSim.Core.Engine;
 
@@ -457,39 +458,54 @@ internal sealed class RunningBatch
     /// </summary>
     private void MoveDown(int from, int to, int length)
     {
-        Debug.Assert(to < from && from + length <= Count, "a move down within the batch");
+        if (to < 0 || to >= from || from + length > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "a move down within the batch");
+        }
+
+        nuint source = (uint)from, target = (uint)to;
         int i = 0;
         for (; i <= length - Vector256<int>.Count; i += Vector256<int>.Count)
         {
-            int source = from + i, target = to + i;
-            Vector256.Create(Request, source).CopyTo(Request, target);
-            Vector256.Create(PromptLength, source).CopyTo(PromptLength, target);
-            Vector256.Create(Prefilled, source).CopyTo(Prefilled, target);
-            Vector256.Create(Generated, source).CopyTo(Generated, target);
-            Vector256.Create(GeneratedAtAdmission, source).CopyTo(GeneratedAtAdmission, target);
-            Vector256.Create(Target, source).CopyTo(Target, target);
-            Vector256.Create(Shared, source).CopyTo(Shared, target);
-            Vector256.Create(Blocks, source).CopyTo(Blocks, target);
-            Vector256.Create(GrowAt, source).CopyTo(GrowAt, target);
-            Vector256.Create(Chunk, source).CopyTo(Chunk, target);
-            Vector256.Create(LastToken, source).CopyTo(LastToken, target);
-            Vector256.Create(LastToken, source + Vector256<long>.Count).CopyTo(LastToken, target + Vector256<long>.Count);
+            // In bounds: source + 8 ≤ from + length ≤ Count, and the target is below the source.
+            Move8(Request, source, target);
+            Move8(PromptLength, source, target);
+            Move8(Prefilled, source, target);
+            Move8(Generated, source, target);
+            Move8(GeneratedAtAdmission, source, target);
+            Move8(Target, source, target);
+            Move8(Shared, source, target);
+            Move8(Blocks, source, target);
+            Move8(GrowAt, source, target);
+            Move8(Chunk, source, target);
+            ref long last = ref MemoryMarshal.GetArrayDataReference(LastToken);
+            Vector256.LoadUnsafe(ref last, source).StoreUnsafe(ref last, target);
+            Vector256.LoadUnsafe(ref last, source + (uint)Vector256<long>.Count).StoreUnsafe(ref last, target + (uint)Vector256<long>.Count);
+            source += (uint)Vector256<int>.Count;
+            target += (uint)Vector256<int>.Count;
         }
 
         for (; i < length; i++)
         {
-            int source = from + i, target = to + i;
-            Request[target] = Request[source];
-            PromptLength[target] = PromptLength[source];
-            Prefilled[target] = Prefilled[source];
-            Generated[target] = Generated[source];
-            GeneratedAtAdmission[target] = GeneratedAtAdmission[source];
-            Target[target] = Target[source];
-            Shared[target] = Shared[source];
-            Blocks[target] = Blocks[source];
-            GrowAt[target] = GrowAt[source];
-            Chunk[target] = Chunk[source];
-            LastToken[target] = LastToken[source];
+            int s = from + i, t = to + i;
+            Request[t] = Request[s];
+            PromptLength[t] = PromptLength[s];
+            Prefilled[t] = Prefilled[s];
+            Generated[t] = Generated[s];
+            GeneratedAtAdmission[t] = GeneratedAtAdmission[s];
+            Target[t] = Target[s];
+            Shared[t] = Shared[s];
+            Blocks[t] = Blocks[s];
+            GrowAt[t] = GrowAt[s];
+            Chunk[t] = Chunk[s];
+            LastToken[t] = LastToken[s];
         }
+    }
+
+    /// <summary>Moves the 8 entries of <paramref name="column"/> from <paramref name="source"/> to <paramref name="target"/> (the caller checked both ranges).</summary>
+    private static void Move8(int[] column, nuint source, nuint target)
+    {
+        ref int start = ref MemoryMarshal.GetArrayDataReference(column);
+        Vector256.LoadUnsafe(ref start, source).StoreUnsafe(ref start, target);
     }
 }
