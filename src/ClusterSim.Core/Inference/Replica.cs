@@ -628,7 +628,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             _batch.Generate(p, k - 1 - f);
         }
 
-        Array.Fill(_batch.LastToken, now, 0, n);
+        _batch.StampAll(now);
         _metrics.Iterations += k;
         _mayHaveFinished = true;   // the smallest remaining count bounded k, so a sequence may be done
         _macroIterations = 0;
@@ -676,7 +676,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         int n = _batch.Count;
         long firstEnd = _iterationStart + Math.Abs(_macroDurations[0]);
         RecordGapRuns(firstEnd, n);
-        Array.Fill(_batch.LastToken, now, 0, n);
+        _batch.StampAll(now);
 
         ReadOnlySpan<long> durations = _macroDurations.AsSpan(0, k);
         RecordGaps(durations, 1, k, n, rising: _experts is null);   // sampled routing varies the durations
@@ -724,7 +724,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             MarkPendingFirstTokens(now);
         }
 
-        Array.Fill(_batch.LastToken, now, 0, _batch.Count);
+        _batch.StampAll(now);
         if (!allDecode)
         {
             FinishChunks(now);
@@ -776,7 +776,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 _host.OnFirstToken(this, _batch.Request[i], now);
             }
 
-            _batch.LastToken[i] = now;
+            _batch.Stamp(i, now);
         }
     }
 

@@ -62,7 +62,39 @@ internal sealed class RunningBatch
     /// <summary>Prompt tokens scheduled in the current iteration.</summary>
     public readonly int[] Chunk;
 
+    /// <summary>When each sequence last emitted a token (its admission, before its first); write it through <see cref="Stamp"/> and <see cref="StampAll"/>.</summary>
     public readonly long[] LastToken;
+
+    private bool _lastTokensEqual = true;   // every LastToken in the batch equals _sharedLastToken (so checking costs no pass)
+    private long _sharedLastToken;
+
+    /// <summary>Sequence <paramref name="i"/> emitted a token at <paramref name="now"/>.</summary>
+    public void Stamp(int i, long now)
+    {
+        LastToken[i] = now;
+        NoteLastToken(now);
+    }
+
+    /// <summary>Every sequence emitted a token at <paramref name="now"/> (an iteration in which all took a step).</summary>
+    public void StampAll(long now)
+    {
+        Array.Fill(LastToken, now, 0, Count);
+        _lastTokensEqual = true;
+        _sharedLastToken = now;
+    }
+
+    private void NoteLastToken(long now)
+    {
+        if (Count == 1)
+        {
+            _lastTokensEqual = true;
+            _sharedLastToken = now;
+        }
+        else if (now != _sharedLastToken)
+        {
+            _lastTokensEqual = false;
+        }
+    }
 
     public bool IsDecoding(int i) => Prefilled[i] == PromptLength[i];
 
@@ -164,9 +196,9 @@ internal sealed class RunningBatch
     public bool LastTokensAllEqual()
     {
         int n = Count;
-        if (n == 0)
+        if (n == 0 || _lastTokensEqual)
         {
-            return true;
+            return true;   // known without a pass: the last writes were one stamp for all, or stamps at the same time
         }
 
         long first = LastToken[0];
@@ -188,6 +220,8 @@ internal sealed class RunningBatch
             }
         }
 
+        _lastTokensEqual = true;
+        _sharedLastToken = first;
         return true;
     }
 
@@ -388,6 +422,7 @@ internal sealed class RunningBatch
         GrowAt[i] = (blocks * _blockTokens) + shared + generated - Prefilled[i];
         Chunk[i] = 0;
         LastToken[i] = now;
+        NoteLastToken(now);
         _contextSum += Prefilled[i];
     }
 
@@ -412,6 +447,7 @@ internal sealed class RunningBatch
         }
 
         Invariant.Check(context == _contextSum, $"the kept context sum {_contextSum} differs from the batch's {context}");
+        Invariant.Check(!_lastTokensEqual || LastToken.AsSpan(0, Count).IndexOfAnyExcept(_sharedLastToken) < 0, "the batch counts its last tokens equal, and they are not");
     }
 
     /// <summary>Removes the last sequence (a preemption).</summary>

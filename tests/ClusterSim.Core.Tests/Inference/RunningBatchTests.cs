@@ -121,7 +121,7 @@ public class RunningBatchTests
         int[] decoding = [.. Enumerable.Range(0, n).Where(batch.IsDecoding)];
         for (int i = 0; i < n; i++)
         {
-            batch.LastToken[i] = batch.IsDecoding(i) ? 5_000 : 1_000 + i;   // the prompts' differ from everyone's
+            batch.Stamp(i, batch.IsDecoding(i) ? 5_000 : 1_000 + i);   // the prompts' differ from everyone's
         }
 
         Assert.Equal(decoding.Length > 0, batch.DecodingLastTokensEqual(out long from));
@@ -133,9 +133,44 @@ public class RunningBatchTests
         Assert.Equal(5_000, from);
         foreach (int odd in new[] { decoding[0], decoding[^1], decoding[decoding.Length / 2] })
         {
-            batch.LastToken[odd] = 4_999;
+            batch.Stamp(odd, 4_999);
             Assert.Equal(decoding.Length == 1, batch.DecodingLastTokensEqual(out _));   // one decoder alone still agrees with itself
-            batch.LastToken[odd] = 5_000;
+            batch.Stamp(odd, 5_000);
+        }
+    }
+
+    [Fact]
+    public void Whether_all_last_tokens_are_equal_follows_every_stamp_admission_and_removal()
+    {
+        // The answer is kept between calls; it must still be the definition's after any sequence of writes.
+        var random = new Random(17);
+        var batch = new RunningBatch(64, BlockTokens);
+        int next = 0;
+        for (int step = 0; step < 20_000; step++)
+        {
+            long time = random.Next(3);   // few distinct times, so equal and unequal batches both come up
+            switch (random.Next(6))
+            {
+                case 0 or 1 when batch.Count < 64:
+                    batch.Append(next++, promptLength: 10, generated: 0, target: 50, blocks: 1, now: time);
+                    break;
+                case 2 when batch.Count > 0:
+                    batch.Stamp(random.Next(batch.Count), time);
+                    break;
+                case 3:
+                    batch.StampAll(time);
+                    break;
+                case 4 when batch.Count > 0:
+                    batch.RemoveAll([.. Enumerable.Range(0, batch.Count).Where(_ => random.Next(4) == 0)]);
+                    break;
+                case 5 when batch.Count > 0:
+                    batch.RemoveLast();
+                    break;
+            }
+
+            bool expected = batch.Count == 0 || batch.LastToken.AsSpan(0, batch.Count).IndexOfAnyExcept(batch.LastToken[0]) < 0;
+            Assert.Equal(expected, batch.LastTokensAllEqual());
+            batch.AssertInvariants(64);
         }
     }
 
@@ -211,7 +246,7 @@ public class RunningBatchTests
         RunningBatch batch = Batch(200, seed: 8);
         for (int i = 0; i < batch.Count; i++)
         {
-            batch.LastToken[i] = random.NextInt64(0, long.MaxValue);
+            batch.Stamp(i, random.NextInt64(0, long.MaxValue));
             batch.Chunk[i] = random.Next();
         }
 
@@ -245,7 +280,7 @@ public class RunningBatchTests
         RunningBatch batch = Batch(20, seed: 5);
         for (int i = 0; i < batch.Count; i++)
         {
-            batch.LastToken[i] = 1_000 + (7 * i);
+            batch.Stamp(i, 1_000 + (7 * i));
         }
 
         int[] requestsBefore = batch.Request[..batch.Count];
