@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -113,7 +112,13 @@ internal sealed class RunningBatch
             best = Vector256.Min(best, Vector256.ConditionalSelect(live, remaining, Vector256.Create(int.MaxValue)));
         }
 
-        Vector128<int> half = Vector128.Min(best.GetLower(), best.GetUpper());
+        return SmallestLane(best);
+    }
+
+    /// <summary>The smallest of <paramref name="lanes"/>' eight values, by halving shuffles.</summary>
+    private static int SmallestLane(Vector256<int> lanes)
+    {
+        Vector128<int> half = Vector128.Min(lanes.GetLower(), lanes.GetUpper());
         half = Vector128.Min(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
         half = Vector128.Min(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
         return half.ToScalar();
@@ -183,13 +188,7 @@ internal sealed class RunningBatch
         }
 
         _contextSum += Vector256.Sum(advanced);
-        int min = int.MaxValue;
-        for (int lane = 0; lane < width; lane++)
-        {
-            min = Math.Min(min, best[lane]);
-        }
-
-        return min;
+        return SmallestLane(best);
     }
 
     /// <summary>True when every sequence's last token came at the same time (the common case: they all took the previous step).</summary>
@@ -381,31 +380,18 @@ internal sealed class RunningBatch
     public int AdvanceAll(int tokens)
     {
         int n = Count;
-        int i = 0;
-        int width = Vector<int>.Count;
-        var step = new Vector<int>(tokens);
-        var best = new Vector<int>(int.MaxValue);
-        for (; i <= n - width; i += width)
+        var best = Vector256.Create(int.MaxValue);
+        for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            var generated = new Vector<int>(Generated, i) + step;
+            // Lanes past Count keep their stale values and stay out of the minimum.
+            Vector256<int> live = Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            Vector256<int> generated = Vector256.Create(Generated, i) + (Vector256.Create(tokens) & live);
             generated.CopyTo(Generated, i);
-            best = Vector.Min(best, new Vector<int>(Target, i) - generated);
-        }
-
-        int min = int.MaxValue;
-        for (int lane = 0; lane < width; lane++)
-        {
-            min = Math.Min(min, best[lane]);
-        }
-
-        for (; i < n; i++)
-        {
-            Generated[i] += tokens;
-            min = Math.Min(min, Target[i] - Generated[i]);
+            best = Vector256.Min(best, Vector256.ConditionalSelect(live, Vector256.Create(Target, i) - generated, Vector256.Create(int.MaxValue)));
         }
 
         _contextSum += (long)tokens * n;
-        return min;
+        return SmallestLane(best);
     }
 
     public void Append(int request, int promptLength, int generated, int target, int blocks, long now, int shared = 0, int prefilled = 0)

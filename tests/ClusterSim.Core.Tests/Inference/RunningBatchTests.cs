@@ -83,6 +83,27 @@ public class RunningBatchTests
     }
 
     [Theory]
+    [MemberData(nameof(GrowthLengths))]
+    public void Advancing_everyone_by_several_tokens_returns_the_smallest_remaining_count_and_leaves_the_rest_alone(int n)
+    {
+        RunningBatch batch = Batch(n, seed: 500 + n);
+        int capacity = batch.Generated.Length;
+        int[] before = batch.Generated[..capacity];
+        for (int i = n; i < capacity; i++)
+        {
+            batch.Generated[i] = -7;   // stale lanes past the batch: untouched, and not in the minimum
+            batch.Target[i] = -9;
+        }
+
+        int min = batch.AdvanceAll(3);
+
+        Assert.Equal(Enumerable.Range(0, n).Select(i => before[i] + 3), batch.Generated[..n]);
+        Assert.All(batch.Generated[n..], g => Assert.Equal(-7, g));
+        Assert.Equal(Enumerable.Range(0, n).Select(i => batch.Target[i] - batch.Generated[i]).DefaultIfEmpty(int.MaxValue).Min(), min);
+        Assert.Equal(ContextSum(batch), batch.ContextSum);
+    }
+
+    [Theory]
     [MemberData(nameof(Lengths))]
     public void Advancing_decoders_leaves_prefilling_sequences_and_keeps_the_context_sum(int n)
     {
