@@ -402,8 +402,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     {
         int n = _batch.Count;
         DecodeRun run = _model.DecodeRun(n);
-        bool negate = run.ComputeBound;
-        long sign = negate ? -1 : 1;
+        bool negate = run.ComputeBound;   // compute-bound durations are stored negative
         for (int j = from; j < k; j += 4)
         {
             // Four iterations timed at once; the stretch still stops at the first to reach the horizon.
@@ -419,7 +418,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             for (int lane = 0; lane < 4 && j + lane < k; lane++)
             {
                 long d = four[lane];
-                _macroDurations[j + lane] = sign * d;
+                _macroDurations[j + lane] = negate ? -d : d;
                 total += d;
                 if (now + total >= horizon)
                 {
@@ -787,23 +786,26 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     /// </summary>
     private void RecordGapRuns(long at, int n, bool decodingOnly = false)
     {
-        if (n == _batch.Count && !_pendingFirstToken && _batch.LastTokensAllEqual())
+        if (n == _batch.Count && !_pendingFirstToken)
         {
-            // One run: every sequence (every decoding one, if asked) waited from the same token.
-            int tokens = decodingOnly ? n - _prefilling : n;
-            if (tokens > 0)
+            if (_batch.LastTokensAllEqual())
             {
-                _metrics.RecordInterToken(at - _batch.LastToken[0], tokens, at);
+                // One run: every sequence (every decoding one, if asked) waited from the same token.
+                int tokens = decodingOnly ? n - _prefilling : n;
+                if (tokens > 0)
+                {
+                    _metrics.RecordInterToken(at - _batch.LastToken[0], tokens, at);
+                }
+
+                return;
             }
 
-            return;
-        }
-
-        if (decodingOnly && n == _batch.Count && !_pendingFirstToken && _batch.DecodingLastTokensEqual(out long from))
-        {
-            // One run too: the decoding sequences share a token, and only the prompts still prefilling differ.
-            _metrics.RecordInterToken(at - from, n - _prefilling, at);
-            return;
+            if (decodingOnly && _batch.DecodingLastTokensEqual(out long from))
+            {
+                // One run too: the decoding sequences share a token, and only the prompts still prefilling differ.
+                _metrics.RecordInterToken(at - from, n - _prefilling, at);
+                return;
+            }
         }
 
         long[] last = _batch.LastToken;

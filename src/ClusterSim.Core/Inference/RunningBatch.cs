@@ -108,7 +108,7 @@ internal sealed class RunningBatch
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
             Vector256<int> remaining = Vector256.Create(Target, i) - Vector256.Create(Generated, i);
-            Vector256<int> live = Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            Vector256<int> live = LiveLanes(i);
             best = Vector256.Min(best, Vector256.ConditionalSelect(live, remaining, Vector256.Create(int.MaxValue)));
         }
 
@@ -135,7 +135,7 @@ internal sealed class RunningBatch
         bool found = false;
         for (int start = 0; start < n; start += Vector256<int>.Count)
         {
-            uint decoding = PrefillingMask(start) ^ Live(start, 0xFFu);
+            uint decoding = Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits());
             if (decoding == 0)
             {
                 continue;
@@ -180,7 +180,7 @@ internal sealed class RunningBatch
         {
             // Lanes past Count hold stale values; they are excluded from the minimum and their writes are never read.
             Vector256<int> decoding = Vector256.Equals(Vector256.Create(Prefilled, i), Vector256.Create(PromptLength, i))
-                & Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+                & LiveLanes(i);
             Vector256<int> generated = Vector256.Create(Generated, i) - decoding;   // decoding lanes are −1
             generated.CopyTo(Generated, i);
             advanced -= decoding;
@@ -277,7 +277,7 @@ internal sealed class RunningBatch
     /// <summary>Tokens beyond what their blocks cover, for the sequences from <paramref name="start"/> (0 where none, and past <see cref="Count"/>).</summary>
     private Vector256<int> Excess(int start) =>
         Vector256.Max(Vector256.Create(Generated, start) - Vector256.Create(GrowAt, start), Vector256<int>.Zero)
-        & Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(Count));
+        & LiveLanes(start);
 
     /// <summary>⌈excess / b⌉ per lane (with a block size that is not a power of two, 1 where any: larger shortfalls were refused).</summary>
     private Vector256<int> BlocksNeeded(Vector256<int> excess) => _blockShift >= 0
@@ -335,6 +335,9 @@ internal sealed class RunningBatch
     public uint FinishedMask(int start) =>
         Live(start, Vector256.GreaterThanOrEqual(Vector256.Create(Generated, start), Vector256.Create(Target, start)).AsUInt32().ExtractMostSignificantBits());
 
+    /// <summary>All ones in the lanes of the vector from <paramref name="start"/> that hold a sequence (below <see cref="Count"/>).</summary>
+    private Vector256<int> LiveLanes(int start) => Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(Count));
+
     private uint Live(int start, uint mask)
     {
         int live = Count - start;
@@ -384,7 +387,7 @@ internal sealed class RunningBatch
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
             // Lanes past Count keep their stale values and stay out of the minimum.
-            Vector256<int> live = Vector256.LessThan(Vector256.Create(i) + Vector256<int>.Indices, Vector256.Create(n));
+            Vector256<int> live = LiveLanes(i);
             Vector256<int> generated = Vector256.Create(Generated, i) + (Vector256.Create(tokens) & live);
             generated.CopyTo(Generated, i);
             best = Vector256.Min(best, Vector256.ConditionalSelect(live, Vector256.Create(Target, i) - generated, Vector256.Create(int.MaxValue)));
