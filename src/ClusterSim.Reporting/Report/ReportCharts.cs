@@ -115,11 +115,14 @@ public static class ReportCharts
         int[] full = Enumerable.Range(0, days.Length).Where(d => table.Column("serving_hours").Values[d] == 24).ToArray();
         double[] servingDays = full.Select(d => days[d]).ToArray();
         double[] Pick(string column) => full.Select(d => table.Column(column).Values[d]).ToArray();
+
+        // Only the first replication's series is kept; say so where the summary beside the chart gives means.
+        string curves = point.Replications.Count > 1 ? $"; replication 1 of {point.Replications.Count} (the summary's figures are means)" : string.Empty;
         yield return new Chart
         {
             Id = "fleet",
             Title = "Serving fleet, autoscaled to hold the SLO",
-            Subtitle = "accelerators provisioned (daily mean), headroom and cold starts included",
+            Subtitle = $"accelerators provisioned (daily mean), headroom and cold starts included{curves}",
             X = time,
             Y = new Axis("accelerators", UnitKind.Number),
             Series = [new ChartSeries("fleet", SeriesKind.Area, servingDays, Pick("fleet_accelerators"))],
@@ -128,7 +131,7 @@ public static class ReportCharts
         {
             Id = "cost-per-token",
             Title = "Serving cost per million output tokens",
-            Subtitle = "rent or amortised capital plus energy, over tokens served that day",
+            Subtitle = $"rent or amortised capital plus energy, over tokens served that day{curves}",
             X = time,
             Y = new Axis("USD per million output tokens", UnitKind.Usd),
             Series = [new ChartSeries("cost per Mtok", SeriesKind.Line, servingDays, Pick("cost_per_mtok_usd"))],

@@ -87,4 +87,37 @@ public class ReportChartsTests
         Assert.False(charts.Single(c => c.Id == "samples-1").X.Log);
         Assert.Equal("arrival rate", charts.Single(c => c.Id == "samples-0").X.Label);
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Lifecycle_curves_of_one_replication_say_so_beside_a_summary_of_means(int replications)
+    {
+        string yaml = $$"""
+            name: small-crossover
+            replications: {{replications}}
+            training:
+              model: llama-3.1-8b
+              hardware: H100-SXM
+              accelerators: 256
+              tokens: 1e11
+              global_batch_tokens: 4194304
+              sequence_length: 8192
+              parallelism: { tensor: 1, pipeline: 1, data: 256 }
+              price_per_hour: 2.35
+            serving: { model: llama-3.1-8b, hardware: H100-SXM }
+            workload: { requests: 300 }
+            slo: { ttft_s: 2.0, tpot_s: 0.1 }
+            lifecycle:
+              horizon_days: 30
+              demand: { output_tokens_per_day: 1e9 }
+              price: { per_hour: 2.35 }
+            """;
+        Experiment experiment = ExperimentLoader.Parse(yaml, "small-crossover.yaml");
+        var charts = ReportCharts.For(experiment, ExperimentRunner.Run(experiment, 2)).ToList();
+        foreach (string id in new[] { "fleet", "cost-per-token" })
+        {
+            string subtitle = charts.Single(c => c.Id == id).Subtitle!;
+            Assert.Equal(replications > 1, subtitle.Contains($"replication 1 of {replications}", StringComparison.Ordinal));
+        }
+    }
 }
