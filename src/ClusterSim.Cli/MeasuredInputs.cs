@@ -45,11 +45,13 @@ internal sealed class MeasuredInputs
             MaxBatchedTokens = result.GetValue(_maxTokens),
             GpuMemoryUtilization = result.GetValue(_memory),
         };
+        string reading = string.Empty;
         try
         {
             var all = new List<MeasuredRun>();
             foreach (string file in result.GetValue(_files)!)
             {
+                reading = file;
                 if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
                 {
                     all.Add(BenchmarkServingFile.Read(file, setup));
@@ -63,6 +65,7 @@ internal sealed class MeasuredInputs
             catalog = SimCatalog.Default;
             if (calibration is not null)
             {
+                reading = calibration;
                 using var text = new StreamReader(calibration);
                 catalog = catalog with { Calibrations = catalog.Calibrations.With(CsvTable.Parse(text, Path.GetFileName(calibration))) };
             }
@@ -74,9 +77,13 @@ internal sealed class MeasuredInputs
         {
             Console.Error.WriteLine($"error: {e.Message}");
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine($"error: {reading}: file not found");
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: cannot read {e.Message}");
+            Console.Error.WriteLine($"error: cannot read {reading}: {e.Message}");
         }
 
         return false;
