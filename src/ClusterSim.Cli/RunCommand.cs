@@ -91,6 +91,13 @@ internal static class RunCommand
         }
 
         string directory = options.Directory!;
+        if (File.Exists(directory))
+        {
+            // Said before the runs, not after them when the first point is written.
+            Console.Error.WriteLine($"error: --output {directory} is a file; expected a directory (new, or one to resume into)");
+            return ExitCodes.InvalidInput;
+        }
+
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
