@@ -9,18 +9,8 @@ public class CatalogCommandTests
 {
     private static (int Code, string Output) Run(params string[] args)
     {
-        TextWriter original = Console.Out;
-        using var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        Console.SetOut(captured);
-        try
-        {
-            int code = CommandLine.Build().Parse(args).Invoke();
-            return (code, captured.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        (int code, string output, _) = CommandRunner.Run(args);
+        return (code, output);
     }
 
     [Fact]

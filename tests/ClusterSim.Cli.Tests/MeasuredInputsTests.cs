@@ -3,22 +3,6 @@ namespace ClusterSim.Cli.Tests;
 [Collection("console")]
 public class MeasuredInputsTests
 {
-    private static (int Code, string Error) Run(params string[] args)
-    {
-        TextWriter original = Console.Error;
-        using var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        Console.SetError(captured);
-        try
-        {
-            int code = CommandLine.Build().Parse(args).Invoke();
-            return (code, captured.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
-
     [Theory]
     [InlineData("replay")]
     [InlineData("calibrate")]
@@ -26,7 +10,7 @@ public class MeasuredInputsTests
     {
         string missing = Path.Combine(Path.GetTempPath(), $"clustersim-missing-{Guid.NewGuid():N}.csv");
         string[] args = command == "calibrate" ? [command, missing, "-o", missing + ".out.csv"] : [command, missing];
-        (int code, string error) = Run(args);
+        (int code, _, string error) = CommandRunner.Run(args);
         Assert.Equal(2, code);
         Assert.Equal($"error: {missing}: file not found", error.Trim());
         Assert.False(File.Exists(missing + ".out.csv"));
@@ -35,10 +19,10 @@ public class MeasuredInputsTests
     [Fact]
     public void A_missing_calibration_file_is_named_too()
     {
-        string measured = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "data", "measured", "vllm-measured-calibration.csv"));
+        string measured = CommandRunner.RepositoryFile("data", "measured", "vllm-measured-calibration.csv");
         Assert.True(File.Exists(measured), measured);
         string missing = Path.Combine(Path.GetTempPath(), $"clustersim-missing-{Guid.NewGuid():N}.csv");
-        (int code, string error) = Run("replay", measured, "--calibration", missing);
+        (int code, _, string error) = CommandRunner.Run("replay", measured, "--calibration", missing);
         Assert.Equal(2, code);
         Assert.Equal($"error: {missing}: file not found", error.Trim());
     }
