@@ -42,6 +42,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly int[] _finished;   // scratch: batch indices retired this iteration
     private readonly KvBlockPool _kv;
     private readonly Scheduling.BatchScheduler _batching;
+    private readonly bool _growsKv;   // blocks are taken as sequences decode (else reserved for the whole sequence at admission)
     private double _pendingLoadSeconds;   // host-to-device KV copies the next iteration waits for
     private readonly Moe.ExpertRouter? _experts;
     private readonly IServingObserver? _observer;
@@ -67,6 +68,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _blockTokens = model.Deployment.KvBlockTokens;
         _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
         _batching = Scheduling.BatchScheduler.Create(_scheduler);
+        _growsKv = _batching.GrowsKv && _scheduler.KvAdmission == KvAdmissionPolicy.Grow;
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
         _finished = new int[_scheduler.MaxSequences];
         _stretch = new PrefillStretch(_scheduler.MaxSequences, _scheduler.MaxBatchedTokens);
@@ -95,7 +97,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             done++;
         }
 
-        if (done == 0 || !_batching.GrowsKv)
+        if (done == 0 || !_growsKv)
         {
             return 0;
         }
@@ -146,7 +148,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _kv.AssertInvariants(own);
         if (_waiting.Count > 0)
         {
-            _kv.AssertPlanCurrent((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv);
+            _kv.AssertPlanCurrent((int)_waiting.Peek(), reserveWhole: !_growsKv);
         }
 
         Invariant.Check(prefilling == _prefilling, $"replica {Id} counts {_prefilling} prefilling sequences; its batch has {prefilling}");
@@ -305,7 +307,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             int delivered = _requests.Delivered(id);
             int promptLength = _requests.Prompt(id) + delivered;
-            KvAdmission plan = _kv.Plan(id, reserveWhole: !_batching.GrowsKv);
+            KvAdmission plan = _kv.Plan(id, reserveWhole: !_growsKv);
             if (plan.Need > _kv.Free)
             {
                 break;
@@ -357,7 +359,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         // Only truly free blocks count: growth into evictable cached ones would evict them one iteration at a time, in
         // an order against the completions at the stretch's end that one event could not reproduce.
         int k = _batch.MinRemaining();
-        if (_batching.GrowsKv)
+        if (_growsKv)
         {
             k = (int)Math.Min(k, (long)_blockTokens * (_kv.TrulyFree / n));
         }
@@ -483,7 +485,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private bool AdmissionBlocked() => !_batching.JoinsRunningBatch
         || _waiting.Count == 0
         || _batch.Count >= _scheduler.MaxSequences
-        || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_batching.GrowsKv).Need > _kv.Free;
+        || _kv.Plan((int)_waiting.Peek(), reserveWhole: !_growsKv).Need > _kv.Free;
 
     /// <summary>
     /// Chunked prefill of the waiting prompts beside running decodes, then the decodes that follow, as one event: every
@@ -870,7 +872,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
     private void GrowKvOrPreempt()
     {
-        if (!_batching.GrowsKv)
+        if (!_growsKv)
         {
             return;
         }

@@ -24,6 +24,12 @@ public sealed record SchedulerOptions
     /// </summary>
     public double HostKvBytes { get; init; }
 
+    /// <summary>
+    /// Whether a sequence's KV blocks grow as it decodes (vLLM, with preemption) or are reserved for its whole output at
+    /// admission (TensorRT-LLM's default). Static batching always reserves.
+    /// </summary>
+    public KvAdmissionPolicy KvAdmission { get; init; } = KvAdmissionPolicy.Grow;
+
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()
     {
@@ -35,6 +41,11 @@ public sealed record SchedulerOptions
         if (HostKvBytes < 0 || (HostKvBytes > 0 && !PrefixCaching))
         {
             throw new ArgumentException("KV offload keeps blocks the prefix cache evicts: it needs prefix_caching on and a non-negative size");
+        }
+
+        if (!Enum.IsDefined(KvAdmission))
+        {
+            throw new ArgumentException($"unknown KV admission policy {KvAdmission}");
         }
 
         return this;

@@ -22,6 +22,13 @@ internal static class DeploymentSection
         ["static"] = SchedulerKind.Static,
     };
 
+    /// <summary>KV admission policies by the names an experiment file uses.</summary>
+    public static readonly Dictionary<string, KvAdmissionPolicy> KvAdmissions = new()
+    {
+        ["grow"] = KvAdmissionPolicy.Grow,
+        ["reserve"] = KvAdmissionPolicy.Reserve,
+    };
+
     /// <summary>Weight and KV-cache precisions by the names an experiment file uses (FP4 weights run as 4-bit).</summary>
     public static readonly Dictionary<string, Precision> Precisions = new()
     {
@@ -96,7 +103,7 @@ internal static class DeploymentSection
 
     private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip)
     {
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib");
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission");
         var defaults = new SchedulerOptions();
         var options = new SchedulerOptions
         {
@@ -105,6 +112,7 @@ internal static class DeploymentSection
             MaxBatchedTokens = r.Integer(node, "max_batched_tokens", path, defaults.MaxBatchedTokens, 1, 10_000_000),
             PrefixCaching = r.Flag(node, "prefix_caching", path, defaults.PrefixCaching),
             HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
+            KvAdmission = r.Choice(node, "kv_admission", path, defaults.KvAdmission, KvAdmissions),
         };
         if (options.HostKvBytes > 0 && !options.PrefixCaching)
         {

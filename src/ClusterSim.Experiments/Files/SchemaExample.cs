@@ -21,7 +21,7 @@ internal static class SchemaExample
           model: mixtral-8x7b
           hardware: H100-SXM
           tensor_parallel: 2
-          scheduler: { kind: continuous, prefix_caching: true, kv_offload_gib: 1 }
+          scheduler: { kind: continuous, prefix_caching: true, kv_offload_gib: 1, kv_admission: reserve }
           efficiency: { compute: 0.5 }
           moe: { popularity: zipf }
           replicas: 2

@@ -9,12 +9,12 @@ namespace ClusterSim.Core.Tests.Inference;
 /// <summary>The request table, running batches, KV pools and queues keep their books after every event of small scenarios.</summary>
 public class ServingInvariantTests
 {
-    private static ServingScenario Pressed(SchedulerKind kind, bool caching, bool macro, long hostKvBytes = 0)
+    private static ServingScenario Pressed(SchedulerKind kind, bool caching, bool macro, long hostKvBytes = 0, KvAdmissionPolicy admission = KvAdmissionPolicy.Grow)
     {
         ServingScenario s = ServingScenarios.Poisson(45, 500, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 });
         return s with
         {
-            Replicas = [new ReplicaGroup(s.Replicas[0].Deployment, s.Replicas[0].Scheduler with { PrefixCaching = caching, HostKvBytes = hostKvBytes })],
+            Replicas = [new ReplicaGroup(s.Replicas[0].Deployment, s.Replicas[0].Scheduler with { PrefixCaching = caching, HostKvBytes = hostKvBytes, KvAdmission = admission })],
             Workload = streams => RequestSource.Open(ArrivalProcess.Poisson(45), TokenLengths.LogNormalFromMeanMedian(512, 350, 4096),
                 TokenLengths.LogNormalFromMeanMedian(256, 180, 2048), streams, new PromptSet(4, 20, 200)),
         };
@@ -29,6 +29,8 @@ public class ServingInvariantTests
         ["long prompts in chunked-prefill stretches"] = () => ServingScenarios.LongPromptsChunked(0.8, 300),
         ["several prompts per prefill stretch, kv-aware over three replicas"] = () => ServingScenarios.MixedPromptsChunked(20, 600, macro: true, replicas: 3, Core.Inference.Routing.RouterKind.KvAware),
         ["static batching"] = () => Pressed(SchedulerKind.Static, caching: false, macro: true),
+        ["chunked prefill reserving whole sequences"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: false, macro: true, admission: KvAdmissionPolicy.Reserve),
+        ["prefix caching, reserving whole sequences"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true, admission: KvAdmissionPolicy.Reserve),
         ["prefix caching, preempting"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true),
         ["prefix caching with a host tier"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true, hostKvBytes: 20_000_000_000),
         ["three replicas, round robin"] = () => ServingScenarios.Poisson(60, 600, replicas: 3, router: Core.Inference.Routing.RouterKind.RoundRobin),

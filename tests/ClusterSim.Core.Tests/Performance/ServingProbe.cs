@@ -24,11 +24,15 @@ internal static class ServingProbe
         };
     }
 
+    /// <summary>TensorRT-LLM's scheduler: chunked prefill, KV reserved for each whole sequence at admission (its default GUARANTEED_NO_EVICT).</summary>
+    public static SchedulerOptions TrtLlm(int maxSequences, int maxTokens = 8192) =>
+        new() { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = maxTokens, KvAdmission = KvAdmissionPolicy.Reserve };
+
     /// <summary>Offline: every request queued at once, as trtllm-bench and MLPerf Offline do.</summary>
     public static ServingResult Offline(ServingDeployment deployment, int replicas, int input, int output, int requests, int maxSequences = 2048, int maxTokens = 8192) =>
         new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = maxTokens }, replicas)],
+            Replicas = [new ReplicaGroup(deployment, TrtLlm(maxSequences, maxTokens), replicas)],
             Workload = s => RequestSource.ClosedLoop(requests, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
             MaxRequests = requests,
         }).Run();
@@ -40,7 +44,7 @@ internal static class ServingProbe
     public static ServingResult Concurrency(ServingDeployment deployment, int concurrency, int input, int output, int requests, double rampSeconds = 0, long seed = 1) =>
         new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 }, 1)],
+            Replicas = [new ReplicaGroup(deployment, TrtLlm(256), 1)],
             Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s, rampNanos: ClusterSim.Core.Engine.SimTime.FromSeconds(rampSeconds)),
             MaxRequests = requests,
             Seed = seed,

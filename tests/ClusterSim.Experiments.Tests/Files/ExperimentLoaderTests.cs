@@ -39,6 +39,23 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void The_KV_admission_policy_is_read_written_out_and_checked()
+    {
+        Experiment grow = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.Equal(Core.Inference.KvAdmissionPolicy.Grow, grow.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
+        Assert.Contains("kv_admission: grow", grow.ResolvedText);
+
+        Experiment reserve = ExperimentLoader.Parse(Valid.Replace("max_sequences: 64 }", "max_sequences: 64, kv_admission: reserve }"), "exp.yaml");
+        Assert.Equal(Core.Inference.KvAdmissionPolicy.Reserve, reserve.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
+        Assert.Contains("kv_admission: reserve", reserve.ResolvedText);
+
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("max_sequences: 64 }", "max_sequences: 64, kv_admission: evict }")).Problems);
+        Assert.Equal("serving.scheduler.kv_admission", problem.Path);
+        Assert.Contains("grow", problem.Message);
+        Assert.Contains("reserve", problem.Message);
+    }
+
+    [Fact]
     public void A_misspelt_key_is_reported_with_its_position_and_the_closest_name()
     {
         var error = Problems(Valid.Replace("kv_cache: fp8", "kv_cahce: fp8"));
