@@ -20,10 +20,26 @@ public class CalibrationCatalogTests
     [Fact]
     public void An_uncalibrated_accelerator_gets_the_generic_row_and_a_warning_naming_it()
     {
-        var (calibration, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("MI300X"), Precision.FP8);
+        var (calibration, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("B200"), Precision.FP8);
         Assert.False(calibration.IsFitted);
         Assert.Equal("generic/fp8", calibration.Name);
-        Assert.Contains("uncalibrated: MI300X", warning, StringComparison.Ordinal);
+        Assert.Contains("uncalibrated: B200", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MI300X_and_MI325X_run_on_the_row_fitted_on_AMD_results_in_FP8_and_warn_in_BF16()
+    {
+        foreach (string chip in new[] { "MI300X", "MI325X" })
+        {
+            var (fp8, none) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.FP8);
+            Assert.Equal("cdna3-vllm/fp8", fp8.Name);
+            Assert.True(fp8.IsFitted);
+            Assert.Null(none);
+
+            var (bf16, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.BF16);
+            Assert.Equal("generic/bf16", bf16.Name);
+            Assert.Contains("calibration 'cdna3-vllm' has no bf16 row", warning, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Performance;
@@ -5,7 +6,8 @@ using ClusterSim.Core.Performance;
 namespace ClusterSim.Core.Tests.Performance;
 
 /// <summary>
-/// The H100 efficiency factors were fitted on the two rows marked "fit"; every other row is held out.
+/// The H100 efficiency factors were fitted on the two rows marked "fit"; every other row is held out. The MI300X rows
+/// (AMD's vLLM 0.10.2 results, data/published/mi300x-vllm-amd.csv) test cdna3-vllm/fp8 on the rows it was not fitted on.
 /// Published figures: ../shared/data/inference-results-public.csv (TensorRT-LLM perf overview, NIM benchmark).
 /// Tolerances: ±25 % on throughput, ±30 % on TTFT and TPOT and on throughput ratios between accelerators (MLPerf rows,
 /// whose input lengths are assumed). The deployments schedule as TensorRT-LLM does: KV reserved for each whole sequence.
@@ -55,6 +57,38 @@ public class CalibrationTests
 
         AssertWithin(published / 24524.9, Throughput(hardware, tp) / Throughput("H100-SXM", 2), ThroughputTolerance + 0.05, $"{hardware} / H100 throughput");
     }
+
+    /// <summary>vLLM on eight MI300X with the catalog's cdna3-vllm calibration, offline (no HTTP front end).</summary>
+    private static ServingResult Mi300x(string model, int prompts, int input, int output)
+    {
+        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+        {
+            Model = SimCatalog.Default.Models.Get(model),
+            Accelerator = SimCatalog.Default.Hardware.Get("MI300X"),
+            TensorParallel = 8,
+            Weights = Precision.FP8,
+            KvCache = Precision.FP8,
+        });
+        Assert.Equal("cdna3-vllm/fp8", d.CalibrationName);
+        return new ServingCluster(new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(d with { Efficiency = d.Efficiency with { RequestOverheadSeconds = 0 } }, new SchedulerOptions { MaxSequences = Math.Max(prompts, 256) })],
+            Workload = s => RequestSource.ClosedLoop(prompts, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
+            MaxRequests = prompts,
+        }).Run();
+    }
+
+    [Theory]   // (the 70B held-out rows, minutes each in a Debug build, are in `bench … calibration`)
+    [InlineData("llama-3.1-405b", 128, 4096, 1500, 3176.3)]
+    [InlineData("llama-3.1-405b", 2048, 2048, 500, 2153.7)]
+    public void AMD_vLLM_offline_throughput_on_MI300X_held_out(string model, int input, int output, int prompts, double published) =>
+        AssertWithin(published, Mi300x(model, prompts, input, output).OutputTokensPerSecond, ThroughputTolerance, "output tok/s");
+
+    [Theory]
+    [InlineData(2, 17.934)]
+    [InlineData(4, 18.487)]
+    public void AMD_vLLM_batch_latency_on_MI300X_held_out(int batch, double seconds) =>
+        AssertWithin(seconds, Mi300x("llama-3.1-70b", batch, 128, 2048).Metrics.EndToEnd.Mean, LatencyTolerance, "batch latency s");
 
     private static void AssertWithin(double published, double simulated, double tolerance, string what)
     {
