@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
@@ -55,6 +56,29 @@ internal static class CalibrationReport
             {
                 Row("test", $"MLPerf v4.1 Llama 2 70B Offline, 8x{hardware} against 8xH100, {input}/290", "throughput ratio", published, simulated[(hardware, input)] / simulated[("H100-SXM", input)]);
             }
+        }
+
+        // The rest of the TensorRT-LLM overview's tables (data/published/trtllm-perf-overview.csv): every sequence-length
+        // pair for Llama 3.1 8B on H100 and H200 and Llama 3.3 70B on H100 (TP 2), H200 (TP 1) and B200 (TP 1, FP4), held out
+        // except the two rows above marked fit. Median absolute error per set-up after the rows.
+        var errors = new Dictionary<string, List<double>>();
+        foreach (string[] f in File.ReadLines(Path.Combine("data", "published", "trtllm-perf-overview.csv")).Skip(1).Select(l => l.Split(',')))
+        {
+            (string model, string hardware, int tp, Precision weights) = (f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "fp4" ? Precision.INT4 : Precision.FP8);
+            (int input, int output, int requests, double published) = (int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture), double.Parse(f[7], CultureInfo.InvariantCulture));
+            ServingResult r = Closed(Deployment(model, tp, hardware) with { Weights = weights }, requests, input, output, requests, 2048);
+            string setup = $"TRT-LLM {model}, {hardware} TP{tp} {f[3].ToUpperInvariant()}";
+            Row(f[8], $"{setup}, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
+            if (f[8] == "test")
+            {
+                (errors.TryGetValue(setup, out List<double>? list) ? list : errors[setup] = []).Add(Math.Abs((r.OutputTokensPerSecond - published) / published));
+            }
+        }
+
+        foreach ((string setup, List<double> list) in errors)
+        {
+            list.Sort();
+            Console.WriteLine($"| median of held-out rows | {setup} | abs error | | | {list[list.Count / 2]:0.0%} ({list.Count} rows) |");
         }
 
         // AMD's published vLLM 0.10.2 results on eight MI300X (data/published/mi300x-vllm-amd.csv): cdna3-vllm/fp8 was
