@@ -76,8 +76,13 @@ public sealed class CalibrationCatalog
     /// is not a fit for that accelerator and precision (the generic row is used then). 4-bit and 8-bit integer weights use
     /// the row of the precision they are multiplied in.
     /// </summary>
-    public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision)
+    public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision, Performance.ServingEngine engine = Performance.ServingEngine.Vllm)
     {
+        if (engine == Performance.ServingEngine.TensorRtLlm)
+        {
+            return ForTensorRtLlm(accelerator, precision);
+        }
+
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
         if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
@@ -96,10 +101,33 @@ public sealed class CalibrationCatalog
         return (generic, $"uncalibrated: {why}, so its step times use the generic factors ({generic.Source}); calibrate with `clustersim calibrate` to trust them");
     }
 
+    /// <summary>
+    /// TensorRT-LLM's row of the accelerator's calibration family (<c>hopper-vllm</c> → <c>hopper-trtllm</c>), or one fitted
+    /// under the accelerator's id with a <c>-trtllm</c> suffix; otherwise the generic row and a warning naming what is missing.
+    /// </summary>
+    private (ServingCalibration Calibration, string? Warning) ForTensorRtLlm(AcceleratorSpec accelerator, Precision precision)
+    {
+        const string Suffix = "-trtllm";
+        string family = accelerator.Calibration.EndsWith("-vllm", StringComparison.OrdinalIgnoreCase) ? accelerator.Calibration[..^"-vllm".Length] : accelerator.Calibration;
+        string id = (family.Length > 0 ? family : accelerator.Id) + Suffix;
+        if (TryGet(id, precision, out ServingCalibration fitted))
+        {
+            return (fitted, null);
+        }
+
+        if (!TryGet(ServingCalibration.GenericId, precision, out ServingCalibration generic)
+            && !TryGet(ServingCalibration.GenericId, Precision.BF16, out generic))
+        {
+            throw new KeyNotFoundException($"the calibration catalog has no '{ServingCalibration.GenericId}' row for {precision} or bf16");
+        }
+
+        return (generic, $"uncalibrated: no TensorRT-LLM calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use the generic factors ({generic.Source}), vLLM's overheads included; calibrate with `clustersim calibrate` to trust them");
+    }
+
     /// <summary>The deployment with the factors of its calibration (<see cref="For"/>); the warning, if any, is dropped.</summary>
     public ServingDeployment Apply(ServingDeployment deployment)
     {
-        ServingCalibration calibration = For(deployment.Accelerator, deployment.ComputePrecision).Calibration;
+        ServingCalibration calibration = For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine).Calibration;
         return deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
     }
 

@@ -25,6 +25,9 @@ public sealed record ServingDeployment
     /// <summary>The calibration the efficiency factors came from ("hopper-vllm/bf16"), for the results; empty when set by hand.</summary>
     public string CalibrationName { get; init; } = string.Empty;
 
+    /// <summary>The serving engine, which chose the calibration (<see cref="ServingEngine"/>).</summary>
+    public ServingEngine Engine { get; init; } = ServingEngine.Vllm;
+
     /// <summary>Fraction of device memory the engine leaves alone (1 − vLLM's gpu_memory_utilization).</summary>
     public double MemoryReserve { get; init; } = DefaultMemoryReserve;
 

@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine"];
 
     /// <summary>Batch schedulers by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
@@ -20,6 +20,13 @@ internal static class DeploymentSection
         ["continuous"] = SchedulerKind.Continuous,
         ["chunked-prefill"] = SchedulerKind.ChunkedPrefill,
         ["static"] = SchedulerKind.Static,
+    };
+
+    /// <summary>Serving engines by the names an experiment file uses.</summary>
+    public static readonly Dictionary<string, ServingEngine> Engines = new()
+    {
+        ["vllm"] = ServingEngine.Vllm,
+        ["tensorrt-llm"] = ServingEngine.TensorRtLlm,
     };
 
     /// <summary>KV admission policies by the names an experiment file uses.</summary>
@@ -60,7 +67,8 @@ internal static class DeploymentSection
             r.Problem(YamlReader.Child(node, "hardware"), $"{path}.hardware", $"unknown hardware '{hardwareId}'{ClosestName.Hint(hardwareId, catalog.Hardware.Ids)}");
         }
 
-        SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip);
+        ServingEngine engine = r.Choice(node, "engine", path, ServingEngine.Vllm, Engines);
+        SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);
         if (model is null || chip is null)
         {
             return (null, scheduler);
@@ -76,6 +84,7 @@ internal static class DeploymentSection
             KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
             MemoryReserve = r.Number(node, "memory_reserve", path, ServingDeployment.DefaultMemoryReserve, 0, 0.95),
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
+            Engine = engine,
         };
         try
         {
@@ -101,7 +110,7 @@ internal static class DeploymentSection
         }
     }
 
-    private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip)
+    private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip, ServingEngine engine)
     {
         YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission");
         var defaults = new SchedulerOptions();
@@ -112,7 +121,8 @@ internal static class DeploymentSection
             MaxBatchedTokens = r.Integer(node, "max_batched_tokens", path, defaults.MaxBatchedTokens, 1, 10_000_000),
             PrefixCaching = r.Flag(node, "prefix_caching", path, defaults.PrefixCaching),
             HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
-            KvAdmission = r.Choice(node, "kv_admission", path, defaults.KvAdmission, KvAdmissions),
+            // Each engine's own default: vLLM grows and preempts, TensorRT-LLM reserves (GUARANTEED_NO_EVICT).
+            KvAdmission = r.Choice(node, "kv_admission", path, engine == ServingEngine.TensorRtLlm ? KvAdmissionPolicy.Reserve : defaults.KvAdmission, KvAdmissions),
         };
         if (options.HostKvBytes > 0 && !options.PrefixCaching)
         {

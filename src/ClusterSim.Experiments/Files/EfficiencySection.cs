@@ -16,7 +16,7 @@ internal static class EfficiencySection
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
             "compute", "gemm_half_tokens", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms");
-        var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision);
+        var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
         {

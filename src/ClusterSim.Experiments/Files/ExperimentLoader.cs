@@ -729,6 +729,7 @@ public static class ExperimentLoader
         text.AppendLine("serving:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  model: {d.Model.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  engine: {DeploymentSection.Engines.First(e => e.Value == d.Engine).Key}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {p.Replicas.Sum(x => x.Count)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  pipeline_parallel: {d.PipelineParallel}");

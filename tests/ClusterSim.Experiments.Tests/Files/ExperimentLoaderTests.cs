@@ -56,6 +56,31 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void The_engine_picks_the_calibration_family_and_the_KV_admission_default()
+    {
+        Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.Equal("hopper-vllm/fp8", vllm.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Contains("engine: vllm", vllm.ResolvedText);
+
+        Experiment trt = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm"), "exp.yaml");
+        Core.Inference.ReplicaGroup group = trt.Points[0].Serving!.Replicas[0];
+        Assert.Equal("hopper-trtllm/fp8", group.Deployment.CalibrationName);
+        Assert.Equal(Core.Inference.KvAdmissionPolicy.Reserve, group.Scheduler.KvAdmission);
+        Assert.Contains("engine: tensorrt-llm", trt.ResolvedText);
+        Assert.DoesNotContain(trt.Warnings, w => w.Contains("H100-SXM", StringComparison.Ordinal));
+
+        // An explicit policy wins over the engine's default; an accelerator without a TensorRT-LLM row warns and says which.
+        Experiment grow = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm").Replace("max_sequences: 64 }", "max_sequences: 64, kv_admission: grow }"), "exp.yaml");
+        Assert.Equal(Core.Inference.KvAdmissionPolicy.Grow, grow.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
+        Experiment amd = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: tensorrt-llm"), "exp.yaml");
+        Assert.Contains(amd.Warnings, w => w.Contains("no TensorRT-LLM calibration 'cdna3-trtllm'", StringComparison.Ordinal));
+
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang")).Problems);
+        Assert.Equal("serving.engine", problem.Path);
+        Assert.Contains("tensorrt-llm", problem.Message);
+    }
+
+    [Fact]
     public void A_misspelt_key_is_reported_with_its_position_and_the_closest_name()
     {
         var error = Problems(Valid.Replace("kv_cache: fp8", "kv_cahce: fp8"));
