@@ -66,8 +66,9 @@ internal static class CalibrationReport
         {
             (string model, string hardware, int tp, Precision weights) = (f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "fp4" ? Precision.INT4 : Precision.FP8);
             (int input, int output, int requests, double published) = (int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture), double.Parse(f[7], CultureInfo.InvariantCulture));
-            ServingResult r = Closed(Deployment(model, tp, hardware) with { Weights = weights }, requests, input, output, requests, 2048);
-            string setup = $"TRT-LLM {model}, {hardware} TP{tp} {f[3].ToUpperInvariant()}";
+            ServingDeployment deployment = TensorRtLlm(model, hardware, tp, weights);
+            ServingResult r = Closed(deployment, requests, input, output, requests, 2048);
+            string setup = $"TRT-LLM {model}, {hardware} TP{tp} {f[3].ToUpperInvariant()} ({deployment.CalibrationName})";
             Row(f[8], $"{setup}, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
             if (f[8] == "test")
             {
@@ -131,6 +132,18 @@ internal static class CalibrationReport
             CalibrationName = calibration.Name,
         };
     }
+
+    /// <summary>A TensorRT-LLM deployment: the calibration of the accelerator's family for that engine (hopper-trtllm, blackwell-trtllm).</summary>
+    private static ServingDeployment TensorRtLlm(string model, string hardware, int tp, Precision weights) =>
+        SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+        {
+            Model = SimCatalog.Default.Models.Get(model),
+            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
+            TensorParallel = tp,
+            Weights = weights,
+            KvCache = Precision.FP8,
+            Engine = ServingEngine.TensorRtLlm,
+        });
 
     /// <summary>A vLLM deployment with its accelerator's catalog calibration, offline (no HTTP front end).</summary>
     private static ServingDeployment Vllm(string model, string hardware, int tp)

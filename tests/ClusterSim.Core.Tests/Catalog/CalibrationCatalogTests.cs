@@ -20,10 +20,30 @@ public class CalibrationCatalogTests
     [Fact]
     public void An_uncalibrated_accelerator_gets_the_generic_row_and_a_warning_naming_it()
     {
-        var (calibration, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("B200"), Precision.FP8);
+        var (calibration, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("L40S"), Precision.FP8);
         Assert.False(calibration.IsFitted);
         Assert.Equal("generic/fp8", calibration.Name);
-        Assert.Contains("uncalibrated: B200", warning, StringComparison.Ordinal);
+        Assert.Contains("uncalibrated: L40S", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_engine_picks_the_family_row_and_a_missing_one_is_named()
+    {
+        foreach (string chip in new[] { "B200", "GB200" })
+        {
+            var (fp4, none) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.INT4, ServingEngine.TensorRtLlm);
+            Assert.Equal("blackwell-trtllm/int4", fp4.Name);
+            Assert.Null(none);
+
+            var (vllm, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.FP8);
+            Assert.Equal("generic/fp8", vllm.Name);
+            Assert.Contains("calibration 'blackwell-vllm' has no fp8 row", warning, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("hopper-trtllm/fp8", Catalog.Calibrations.For(Catalog.Hardware.Get("H200"), Precision.FP8, ServingEngine.TensorRtLlm).Calibration.Name);
+        var (fallback, missing) = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.TensorRtLlm);
+        Assert.Equal("generic/bf16", fallback.Name);
+        Assert.Contains("no TensorRT-LLM calibration 'hopper-trtllm' for bf16", missing, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,6 +90,23 @@ public class CalibrationTests
     public void AMD_vLLM_batch_latency_on_MI300X_held_out(int batch, double seconds) =>
         AssertWithin(seconds, Mi300x("llama-3.1-70b", batch, 128, 2048).Metrics.EndToEnd.Mean, LatencyTolerance, "batch latency s");
 
+    [Theory]   // TensorRT-LLM overview, Llama 3.3 70B FP4 at TP 1: blackwell-trtllm was fitted on B200's 128/2048 and 2048/128 rows
+    [InlineData("B200", 1000, 2000, 1500, 6271)]
+    [InlineData("GB200", 1000, 1000, 3000, 7326)]
+    public void TensorRT_LLM_FP4_throughput_on_Blackwell_held_out(string hardware, int input, int output, int requests, double published)
+    {
+        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+        {
+            Model = SimCatalog.Default.Models.Get("llama-3.3-70b"),
+            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
+            Weights = Precision.INT4,
+            KvCache = Precision.FP8,
+            Engine = ServingEngine.TensorRtLlm,
+        });
+        Assert.Equal("blackwell-trtllm/int4", d.CalibrationName);
+        AssertWithin(published, ServingProbe.Offline(d, 1, input, output, requests).OutputTokensPerSecond, ThroughputTolerance, "output tok/s");
+    }
+
     private static void AssertWithin(double published, double simulated, double tolerance, string what)
     {
         double error = (simulated - published) / published;
