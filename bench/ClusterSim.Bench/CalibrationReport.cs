@@ -21,7 +21,7 @@ internal static class CalibrationReport
         Offline("test", "llama-3.3-70b", 2, 5000, 500, 898);
         foreach (var (c, tps, itl, ttft) in new[] { (1, 51.67, 18.58, 406.77), (5, 218.48, 21.83, 546.7), (25, 623.4, 38.75, 688.69) })
         {
-            var runs = SteadyClosedLoop.Runs((users, ramp, seed) => Closed(Deployment("llama-3.3-70b", 2), users, 5000, 500, users * 6, rampSeconds: ramp, seed: seed), c, seeds: 8);
+            var runs = SteadyClosedLoop.Runs((users, ramp, seed) => Closed(Catalogued("llama-3.3-70b", "H100-SXM", 2), users, 5000, 500, users * 6, rampSeconds: ramp, seed: seed), c, seeds: 8);
             string setup = $"NIM Llama 3.3 70B, 2xH100 TP2 FP8, concurrency {c}, 5000/500";
             Row("test", setup, "output tok/s", tps, runs.Average(r => r.OutputTokensPerSecond));
             Row("test", setup, "mean ITL ms", itl, runs.Average(r => r.Metrics.InterToken.Mean * 1e3));
@@ -38,7 +38,7 @@ internal static class CalibrationReport
         {
             foreach (int input in new[] { 200, 300, 600 })
             {
-                simulated[(hardware, input)] = Closed(Deployment("llama-2-70b", tp, hardware), 8192, input, 290, 8192, 2048, replicas: 8 / tp).OutputTokensPerSecond;
+                simulated[(hardware, input)] = Closed(WithHopperTrtLlm(Catalogued("llama-2-70b", hardware, tp)), 8192, input, 290, 8192, 2048, replicas: 8 / tp).OutputTokensPerSecond;
             }
         }
 
@@ -66,7 +66,7 @@ internal static class CalibrationReport
         {
             (string model, string hardware, int tp, Precision weights) = (f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "fp4" ? Precision.INT4 : Precision.FP8);
             (int input, int output, int requests, double published) = (int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture), double.Parse(f[7], CultureInfo.InvariantCulture));
-            ServingDeployment deployment = TensorRtLlm(model, hardware, tp, weights);
+            ServingDeployment deployment = Catalogued(model, hardware, tp, weights);
             ServingResult r = Closed(deployment, requests, input, output, requests, 2048);
             string setup = $"TRT-LLM {model}, {hardware} TP{tp} {f[3].ToUpperInvariant()} ({deployment.CalibrationName})";
             Row(f[8], $"{setup}, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
@@ -92,13 +92,13 @@ internal static class CalibrationReport
             ("test", "llama-3.1-405b", 500, 2000, 2000, 2992.0), ("test", "llama-3.1-405b", 2048, 2048, 500, 2153.7),
         })
         {
-            ServingResult r = Closed(Vllm(model, "MI300X", 8), prompts, input, output, prompts, prompts, kv: KvAdmissionPolicy.Grow);
+            ServingResult r = Closed(Catalogued(model, "MI300X", 8, engine: ServingEngine.Vllm), prompts, input, output, prompts, prompts, kv: KvAdmissionPolicy.Grow);
             Row(role, $"vLLM 0.10.2 {model}, 8xMI300X TP8 FP8, offline {input}/{output}, {prompts} prompts", "output tok/s", published, r.OutputTokensPerSecond);
         }
 
         foreach (var (role, batch, published) in new[] { ("fit", 1, 15.882), ("test", 2, 17.934), ("test", 4, 18.487) })
         {
-            ServingResult r = Closed(Vllm("llama-3.1-70b", "MI300X", 8), batch, 128, 2048, batch, 256, kv: KvAdmissionPolicy.Grow);
+            ServingResult r = Closed(Catalogued("llama-3.1-70b", "MI300X", 8, engine: ServingEngine.Vllm), batch, 128, 2048, batch, 256, kv: KvAdmissionPolicy.Grow);
             Row(role, $"vLLM 0.10.2 llama-3.1-70b, 8xMI300X TP8 FP8, batch {batch}, 128/2048", "batch latency s", published, r.Metrics.EndToEnd.Mean);
         }
     }
@@ -106,57 +106,40 @@ internal static class CalibrationReport
     private static void Offline(string role, string model, int tp, int input, int output, double published)
     {
         int requests = Math.Max(1000, 3_000_000 / (input + output));
-        ServingResult r = Closed(Deployment(model, tp), requests, input, output, requests, 2048);
+        ServingResult r = Closed(Catalogued(model, "H100-SXM", tp), requests, input, output, requests, 2048);
         Row(role, $"TRT-LLM {model}, {tp}xH100 TP{tp} FP8, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
     }
 
     private static void Row(string role, string setup, string metric, double published, double simulated) =>
         Console.WriteLine($"| {role} | {setup} | {metric} | {published:0.###} | {simulated:0.###} | {(simulated - published) / published:+0.0%;-0.0%} |");
 
-    private static ServingDeployment Deployment(string model, int tp, string hardware = "H100-SXM")
-    {
-        // The published rows ran TensorRT-LLM (NIM is built on it): its calibration, not vLLM's.
-        if (!SimCatalog.Default.Calibrations.TryGet("hopper-trtllm", Precision.FP8, out ServingCalibration calibration))
-        {
-            throw new InvalidOperationException("the calibration catalog has no hopper-trtllm/fp8 row");
-        }
-
-        return new()
-        {
-            Model = SimCatalog.Default.Models.Get(model),
-            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
-            TensorParallel = tp,
-            Weights = Precision.FP8,
-            KvCache = Precision.FP8,
-            Efficiency = calibration.Factors,
-            CalibrationName = calibration.Name,
-        };
-    }
-
-    /// <summary>A TensorRT-LLM deployment: the calibration of the accelerator's family for that engine (hopper-trtllm, blackwell-trtllm).</summary>
-    private static ServingDeployment TensorRtLlm(string model, string hardware, int tp, Precision weights) =>
-        SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get(model),
-            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
-            TensorParallel = tp,
-            Weights = weights,
-            KvCache = Precision.FP8,
-            Engine = ServingEngine.TensorRtLlm,
-        });
-
-    /// <summary>A vLLM deployment with its accelerator's catalog calibration, offline (no HTTP front end).</summary>
-    private static ServingDeployment Vllm(string model, string hardware, int tp)
+    /// <summary>
+    /// A deployment with the catalog's calibration for its accelerator, weights and engine, with no HTTP front end (every row
+    /// here is an offline or in-process benchmark). FP8 KV cache throughout, as all the published set-ups used.
+    /// </summary>
+    private static ServingDeployment Catalogued(string model, string hardware, int tp, Precision weights = Precision.FP8, ServingEngine engine = ServingEngine.TensorRtLlm)
     {
         ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
         {
             Model = SimCatalog.Default.Models.Get(model),
             Accelerator = SimCatalog.Default.Hardware.Get(hardware),
             TensorParallel = tp,
-            Weights = Precision.FP8,
+            Weights = weights,
             KvCache = Precision.FP8,
+            Engine = engine,
         });
         return d with { Efficiency = d.Efficiency with { RequestOverheadSeconds = 0 } };
+    }
+
+    /// <summary>A TensorRT-LLM deployment on a chip without a TensorRT-LLM row of its own (L40S): Hopper's factors carried over.</summary>
+    private static ServingDeployment WithHopperTrtLlm(ServingDeployment d)
+    {
+        if (!SimCatalog.Default.Calibrations.TryGet("hopper-trtllm", Precision.FP8, out ServingCalibration calibration))
+        {
+            throw new InvalidOperationException("the calibration catalog has no hopper-trtllm/fp8 row");
+        }
+
+        return d with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
     }
 
     private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256, double rampSeconds = 0, long seed = 1, int replicas = 1, KvAdmissionPolicy kv = KvAdmissionPolicy.Reserve) =>

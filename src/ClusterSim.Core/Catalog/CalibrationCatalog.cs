@@ -89,12 +89,7 @@ public sealed class CalibrationCatalog
             return (fitted, null);
         }
 
-        if (!TryGet(ServingCalibration.GenericId, precision, out ServingCalibration generic)
-            && !TryGet(ServingCalibration.GenericId, Precision.BF16, out generic))
-        {
-            throw new KeyNotFoundException($"the calibration catalog has no '{ServingCalibration.GenericId}' row for {precision} or bf16");
-        }
-
+        ServingCalibration generic = Generic(precision);
         string why = accelerator.Calibration.Length == 0
             ? $"{accelerator.Id} names no calibration in the hardware catalog"
             : $"calibration '{accelerator.Calibration}' has no {precision.ToString().ToLowerInvariant()} row";
@@ -115,14 +110,15 @@ public sealed class CalibrationCatalog
             return (fitted, null);
         }
 
-        if (!TryGet(ServingCalibration.GenericId, precision, out ServingCalibration generic)
-            && !TryGet(ServingCalibration.GenericId, Precision.BF16, out generic))
-        {
-            throw new KeyNotFoundException($"the calibration catalog has no '{ServingCalibration.GenericId}' row for {precision} or bf16");
-        }
-
+        ServingCalibration generic = Generic(precision);
         return (generic, $"uncalibrated: no TensorRT-LLM calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use the generic factors ({generic.Source}), vLLM's overheads included; calibrate with `clustersim calibrate` to trust them");
     }
+
+    /// <summary>The unfitted row an accelerator without a calibration of its own falls back to (BF16's when the precision has none).</summary>
+    private ServingCalibration Generic(Precision precision) =>
+        TryGet(ServingCalibration.GenericId, precision, out ServingCalibration generic) || TryGet(ServingCalibration.GenericId, Precision.BF16, out generic)
+            ? generic
+            : throw new KeyNotFoundException($"the calibration catalog has no '{ServingCalibration.GenericId}' row for {precision} or bf16");
 
     /// <summary>The deployment with the factors of its calibration (<see cref="For"/>); the warning, if any, is dropped.</summary>
     public ServingDeployment Apply(ServingDeployment deployment)

@@ -61,18 +61,11 @@ public class CalibrationTests
     /// <summary>vLLM on eight MI300X with the catalog's cdna3-vllm calibration, offline (no HTTP front end).</summary>
     private static ServingResult Mi300x(string model, int prompts, int input, int output)
     {
-        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get(model),
-            Accelerator = SimCatalog.Default.Hardware.Get("MI300X"),
-            TensorParallel = 8,
-            Weights = Precision.FP8,
-            KvCache = Precision.FP8,
-        });
+        ServingDeployment d = ServingProbe.Catalogued(model, "MI300X", 8, Precision.FP8, ServingEngine.Vllm);
         Assert.Equal("cdna3-vllm/fp8", d.CalibrationName);
         return new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(d with { Efficiency = d.Efficiency with { RequestOverheadSeconds = 0 } }, new SchedulerOptions { MaxSequences = Math.Max(prompts, 256) })],
+            Replicas = [new ReplicaGroup(d, new SchedulerOptions { MaxSequences = Math.Max(prompts, 256) })],
             Workload = s => RequestSource.ClosedLoop(prompts, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
             MaxRequests = prompts,
         }).Run();
@@ -95,14 +88,7 @@ public class CalibrationTests
     [InlineData("GB200", 1000, 1000, 3000, 7326)]
     public void TensorRT_LLM_FP4_throughput_on_Blackwell_held_out(string hardware, int input, int output, int requests, double published)
     {
-        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get("llama-3.3-70b"),
-            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
-            Weights = Precision.INT4,
-            KvCache = Precision.FP8,
-            Engine = ServingEngine.TensorRtLlm,
-        });
+        ServingDeployment d = ServingProbe.Catalogued("llama-3.3-70b", hardware, 1, Precision.INT4, ServingEngine.TensorRtLlm);
         Assert.Equal("blackwell-trtllm/int4", d.CalibrationName);
         AssertWithin(published, ServingProbe.Offline(d, 1, input, output, requests).OutputTokensPerSecond, ThroughputTolerance, "output tok/s");
     }

@@ -24,6 +24,21 @@ internal static class ServingProbe
         };
     }
 
+    /// <summary>A deployment with the catalog's calibration for its accelerator, precision and engine, and no HTTP front end (offline benchmarks).</summary>
+    public static ServingDeployment Catalogued(string model, string hw, int tp, Precision weights, ServingEngine engine)
+    {
+        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+        {
+            Model = SimCatalog.Default.Models.Get(model),
+            Accelerator = SimCatalog.Default.Hardware.Get(hw),
+            TensorParallel = tp,
+            Weights = weights,
+            KvCache = Precision.FP8,
+            Engine = engine,
+        });
+        return d with { Efficiency = d.Efficiency with { RequestOverheadSeconds = 0 } };
+    }
+
     /// <summary>TensorRT-LLM's scheduler: chunked prefill, KV reserved for each whole sequence at admission (its default GUARANTEED_NO_EVICT).</summary>
     public static SchedulerOptions TrtLlm(int maxSequences, int maxTokens = 8192) =>
         new() { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = maxTokens, KvAdmission = KvAdmissionPolicy.Reserve };
