@@ -101,6 +101,19 @@ internal static class CalibrationReport
             ServingResult r = Closed(Catalogued("llama-3.1-70b", "MI300X", 8, engine: ServingEngine.Vllm), batch, 128, 2048, batch, 256, kv: KvAdmissionPolicy.Grow);
             Row(role, $"vLLM 0.10.2 llama-3.1-70b, 8xMI300X TP8 FP8, batch {batch}, 128/2048", "batch latency s", published, r.Metrics.EndToEnd.Mean);
         }
+
+        // A published vLLM sweep on one A100 40GB (data/published/a100-vllm-public.csv), held out: ampere-vllm/bf16 takes its
+        // GEMM efficiency from operator profiles and everything else from H100. `vllm serve`, so the front end stays in.
+        ServingDeployment a100 = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+        {
+            Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
+            Accelerator = SimCatalog.Default.Hardware.Get("A100-40GB"),
+            Weights = Precision.BF16,
+            KvCache = Precision.BF16,
+        });
+        ServingResult one = Closed(a100, 1, 1024, 128, 20, kv: KvAdmissionPolicy.Grow), eight = Closed(a100, 8, 1024, 128, 160, kv: KvAdmissionPolicy.Grow);
+        Row("test", "vLLM llama-3.1-8b, 1xA100 40GB BF16, 1 user, 1024/128", "decode tok/s", 75, 1 / one.Metrics.Tpot.Mean);
+        Row("test", "vLLM llama-3.1-8b, 1xA100 40GB BF16, 8 users against 1, 1024/128", "throughput ratio", 6.6, eight.OutputTokensPerSecond / one.OutputTokensPerSecond);
     }
 
     private static void Offline(string role, string model, int tp, int input, int output, double published)

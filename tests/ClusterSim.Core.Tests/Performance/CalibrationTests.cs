@@ -93,6 +93,17 @@ public class CalibrationTests
         AssertWithin(published, ServingProbe.Offline(d, 1, input, output, requests).OutputTokensPerSecond, ThroughputTolerance, "output tok/s");
     }
 
+    [Fact]
+    public void A100_vLLM_single_stream_decode_and_batching_gain_held_out()
+    {
+        // data/published/a100-vllm-public.csv: Llama 3.1 8B BF16 on one A100 40GB under vLLM, 1,024 tokens in and 128 out,
+        // closed loops of 1 and 8 users. Both published figures are approximate ("about 75 tokens/sec", "a 6.6x gain").
+        ServingResult one = ServingProbe.VllmConcurrency("llama-3.1-8b", "A100-40GB", Precision.BF16, 1, 1024, 128, 20);
+        ServingResult eight = ServingProbe.VllmConcurrency("llama-3.1-8b", "A100-40GB", Precision.BF16, 8, 1024, 128, 160);
+        AssertWithin(75, 1 / one.Metrics.Tpot.Mean, 0.10, "decode tok/s of one sequence");
+        AssertWithin(6.6, eight.OutputTokensPerSecond / one.OutputTokensPerSecond, 0.15, "output throughput, 8 users over 1");
+    }
+
     private static void AssertWithin(double published, double simulated, double tolerance, string what)
     {
         double error = (simulated - published) / published;

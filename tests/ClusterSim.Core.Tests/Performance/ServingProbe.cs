@@ -64,4 +64,28 @@ internal static class ServingProbe
             MaxRequests = requests,
             Seed = seed,
         }).Run();
+
+    /// <summary>
+    /// vLLM as `vllm serve` runs it: the catalog's calibration for the accelerator (front end included), chunked prefill,
+    /// KV blocks taken as sequences grow; a closed loop of fixed lengths, as `vllm bench serve --max-concurrency` drives it.
+    /// </summary>
+    public static ServingResult VllmConcurrency(string model, string hw, Precision weights, int concurrency, int input, int output, int requests) =>
+        new ServingCluster(new ServingScenario
+        {
+            Replicas =
+            [
+                new ReplicaGroup(
+                    SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+                    {
+                        Model = SimCatalog.Default.Models.Get(model),
+                        Accelerator = SimCatalog.Default.Hardware.Get(hw),
+                        Weights = weights,
+                        KvCache = weights,
+                    }),
+                    new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 },
+                    1),
+            ],
+            Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
+            MaxRequests = requests,
+        }).Run();
 }
