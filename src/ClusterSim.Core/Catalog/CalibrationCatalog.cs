@@ -35,6 +35,7 @@ public sealed class CalibrationCatalog
             {
                 Compute = row.Number("gemm_efficiency"),
                 GemmHalfTokens = row.Number("gemm_half_tokens"),
+                GemmKernelSeconds = (row.OptionalNumber("gemm_kernel_us") ?? 0) / 1e6,
                 Memory = row.Number("memory_efficiency"),
                 Attention = row.Number("attention_efficiency"),
                 KvRead = row.Number("kv_read_efficiency"),

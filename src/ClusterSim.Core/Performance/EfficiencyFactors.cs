@@ -17,6 +17,14 @@ public sealed record EfficiencyFactors
     /// </summary>
     public double GemmHalfTokens { get; init; } = 64;
 
+    /// <summary>
+    /// Time every GEMM kernel takes whatever its size (launch, ramp-up and tail), seconds: a layer's four projections (an
+    /// MoE layer's router and two grouped expert GEMMs too) and the LM head pay it once each per iteration, after their
+    /// roofline. It is what keeps small matrices (a small model
+    /// split over many accelerators) from reaching the bandwidth large ones do.
+    /// </summary>
+    public double GemmKernelSeconds { get; init; }
+
     /// <summary>Fraction of memory bandwidth that weight reads reach.</summary>
     public double Memory { get; init; } = 0.7;
 
@@ -52,9 +60,9 @@ public sealed record EfficiencyFactors
             }
         }
 
-        if (GemmHalfTokens < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0)
+        if (GemmHalfTokens < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0)
         {
-            throw new ArgumentException("overheads and gemm_half_tokens must not be negative");
+            throw new ArgumentException("overheads, gemm_half_tokens and gemm_kernel_us must not be negative");
         }
 
         return this;

@@ -17,6 +17,7 @@ public sealed class StepTimeModel
     private readonly double _bodyFlopsPerToken;
     private readonly double _headFlopsPerSequence;
     private readonly double _gemmHalfTokens;
+    private readonly double _gemmKernelsSeconds;
     private readonly double _secondsPerGemmFlop;
     private readonly double _secondsPerWeightByte;
     private readonly double _denseWeightBytes;
@@ -52,6 +53,10 @@ public sealed class StepTimeModel
         _secondsPerGemmFlop = 1.0 / (chip.PeakFlops(deployment.ComputePrecision) * eff.Compute * tp);
         _secondsPerWeightByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
         _gemmHalfTokens = eff.GemmHalfTokens;
+        // Four projections a layer (QKV, output, gate-and-up, down), three more an MoE layer (router, grouped gate-and-up,
+        // grouped down) and the LM head; pipeline stages run in turn, and tensor parallelism splits each kernel without
+        // removing one.
+        _gemmKernelsSeconds = ((4.0 * model.Layers) + (3.0 * model.MoELayers) + (model.Vocab > 0 ? 1 : 0)) * eff.GemmKernelSeconds;
 
         double head = (double)model.Vocab * model.Hidden;
         double inputTable = (model.TiedEmbeddings ? 0 : head) + ((double)model.LearnedPositions * model.Hidden);
@@ -102,7 +107,7 @@ public sealed class StepTimeModel
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms
         // only add. A part in 10¹² below covers the sums' different rounding.
-        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _collectiveFixedSeconds + _stepSeconds;
+        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _gemmKernelsSeconds + _collectiveFixedSeconds + _stepSeconds;
         IterationFloorNanos = Math.Max(1, (long)Math.Floor(floor * 1e9 * (1 - 1e-12)));
     }
 
@@ -172,7 +177,7 @@ public sealed class StepTimeModel
 
         double gemmCompute = ((_bodyFlopsPerToken + (_expertFlops * _topK)) * (shape.NewTokens + _gemmHalfTokens)
             + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
-        double gemm = Math.Max(gemmCompute, _activeWeightBytes * _secondsPerWeightByte);
+        double gemm = Math.Max(gemmCompute, _activeWeightBytes * _secondsPerWeightByte) + _gemmKernelsSeconds;
         double seconds = gemm + Attention(shape) + Collectives(shape) + Overhead(shape);
         return (long)Math.Ceiling(seconds * 1e9);
     }
@@ -205,7 +210,7 @@ public sealed class StepTimeModel
             + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
         double gemmMemory = _denseWeightBytes * _secondsPerWeightByte;
         return new IterationTerms(
-            DenseGemm: Math.Max(gemmCompute, gemmMemory),
+            DenseGemm: Math.Max(gemmCompute, gemmMemory) + _gemmKernelsSeconds,
             ExpertGemm: Math.Max(expertCompute, expertMemory),
             Attention: Attention(shape),
             Collectives: Collectives(shape) + allToAll,

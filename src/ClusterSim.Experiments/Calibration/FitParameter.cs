@@ -14,6 +14,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
     [
         new("gemm_efficiency", f => f.Compute, (f, v) => f with { Compute = v }, true),
         new("gemm_half_tokens", f => f.GemmHalfTokens, (f, v) => f with { GemmHalfTokens = v }, false),
+        new("gemm_kernel_us", f => f.GemmKernelSeconds * 1e6, (f, v) => f with { GemmKernelSeconds = v / 1e6 }, false),
         new("memory_efficiency", f => f.Memory, (f, v) => f with { Memory = v }, true),
         new("attention_efficiency", f => f.Attention, (f, v) => f with { Attention = v }, true),
         new("kv_read_efficiency", f => f.KvRead, (f, v) => f with { KvRead = v }, true),

@@ -15,13 +15,14 @@ internal static class EfficiencySection
     {
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
-            "compute", "gemm_half_tokens", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms");
+            "compute", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
         {
             Compute = r.Number(eff, "compute", path, c.Compute, 0, 1, exclusiveMin: true),
             GemmHalfTokens = r.Number(eff, "gemm_half_tokens", path, c.GemmHalfTokens, 0),
+            GemmKernelSeconds = r.Number(eff, "gemm_kernel_us", path, c.GemmKernelSeconds * 1e6, 0) / 1e6,
             Memory = r.Number(eff, "memory", path, c.Memory, 0, 1, exclusiveMin: true),
             Attention = r.Number(eff, "attention", path, c.Attention, 0, 1, exclusiveMin: true),
             KvRead = r.Number(eff, "kv_read", path, c.KvRead, 0, 1, exclusiveMin: true),

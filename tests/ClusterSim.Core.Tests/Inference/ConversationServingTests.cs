@@ -34,7 +34,11 @@ public class ConversationServingTests
         ServingResult cached = new ServingCluster(Chat(caching: true)).Run();
         ServingResult uncached = new ServingCluster(Chat(caching: false)).Run();
         Assert.Equal(uncached.Metrics.PromptTokens, cached.Metrics.PromptTokens);
-        Assert.True(cached.Metrics.Ttft.Mean < 0.7 * uncached.Metrics.Ttft.Mean, $"TTFT {cached.Metrics.Ttft.Mean} s cached, {uncached.Metrics.Ttft.Mean} s not");
+        // The front end's latency is the same either way; of the rest, turns 2 and 3 (two thirds of the requests) prefill
+        // a tenth of their prompt when the cache holds the conversation.
+        double frontEnd = ServingScenarios.Llama8bOnH100.Efficiency.RequestOverheadSeconds;
+        double cachedEngine = cached.Metrics.Ttft.Mean - frontEnd, uncachedEngine = uncached.Metrics.Ttft.Mean - frontEnd;
+        Assert.True(cachedEngine < 0.6 * uncachedEngine, $"TTFT in the engine {cachedEngine} s cached, {uncachedEngine} s not");
     }
 
     [Fact]

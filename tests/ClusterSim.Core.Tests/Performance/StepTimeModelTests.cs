@@ -48,6 +48,29 @@ public class StepTimeModelTests
         Assert.True(t.ComputeBound);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Every_GEMM_kernel_pays_the_kernel_floor_whatever_the_tensor_parallel_size(int tp)
+    {
+        // Llama 3.1 8B: 32 layers of four projections and the LM head, 129 kernels; splitting them over accelerators
+        // shrinks each one but leaves the count, so the floor is the same at TP 1 and TP 4.
+        EfficiencyFactors withFloor = Factors with { GemmKernelSeconds = 5e-6 };
+        StepTimeModel without = Model("llama-3.1-8b", tp);
+        var with = new StepTimeModel(without.Deployment with { Efficiency = withFloor });
+        foreach (BatchShape shape in new[] { BatchShape.Decode(1, 100), new BatchShape(8192, BatchShape.PrefillAttention(8192, 0), 0, 1) })
+        {
+            IterationTerms a = without.Terms(shape), b = with.Terms(shape);
+            Assert.Equal(129 * 5e-6, b.DenseGemm - a.DenseGemm, 12);
+            Assert.Equal(a.Attention + a.Collectives + a.Overhead, b.Attention + b.Collectives + b.Overhead, 12);
+            Assert.Equal(a.ComputeBound, b.ComputeBound);
+        }
+
+        // No iteration is shorter than the floor the event loop relies on, and the kernel floor is part of it.
+        Assert.Equal(129 * 5e-6 * 1e9, with.IterationFloorNanos - without.IterationFloorNanos, 1.0);
+        Assert.True(with.Iteration(BatchShape.Decode(1, 1)).Nanos >= with.IterationFloorNanos);
+    }
+
     [Fact]
     public void Decode_attention_is_bound_by_KV_reads_and_prefill_attention_by_FLOPs()
     {
