@@ -56,6 +56,22 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void The_GEMM_kernel_floor_comes_from_the_calibration_and_can_be_overridden()
+    {
+        Experiment catalogued = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.Equal(4e-6, catalogued.Points[0].Serving!.Replicas[0].Deployment.Efficiency.GemmKernelSeconds, 12);
+        Assert.Contains("gemm_kernel_us: 4", catalogued.ResolvedText);
+
+        string overridden = Valid.Replace("kv_cache: fp8\n", "kv_cache: fp8\n  efficiency: { gemm_kernel_us: 7.5 }\n");
+        Core.Performance.ServingDeployment d = ExperimentLoader.Parse(overridden, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment;
+        Assert.Equal(7.5e-6, d.Efficiency.GemmKernelSeconds, 12);
+        Assert.Equal("hopper-vllm/fp8 (overridden)", d.CalibrationName);
+
+        ExperimentProblem problem = Assert.Single(Problems(overridden.Replace("7.5", "-1")).Problems);
+        Assert.Equal("serving.efficiency.gemm_kernel_us", problem.Path);
+    }
+
+    [Fact]
     public void The_engine_picks_the_calibration_family_and_the_KV_admission_default()
     {
         Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");
