@@ -48,15 +48,31 @@ public class CalibratorTests
     [Fact]
     public void A_written_calibration_reads_back_into_the_catalog()
     {
-        var row = new ServingCalibration { Id = "my-h100", Precision = Precision.BF16, Factors = Truth, FittedOn = "a/all b/all", Source = "clustersim calibrate synthetic.csv" };
+        var row = new ServingCalibration { Id = "my-h100", Precision = Precision.BF16, Factors = Truth with { GemmKernelSeconds = 3.5e-6 }, FittedOn = "a/all b/all", Source = "clustersim calibrate synthetic.csv" };
         string csv = CalibrationCsv.Write([row]);
         CalibrationCatalog catalog = SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(csv), "calibration.csv"));
 
         Assert.True(catalog.TryGet("my-h100", Precision.BF16, out ServingCalibration back));
         Assert.Equal(0.66, back.Factors.Memory, 4);
         Assert.Equal(0.003, back.Factors.IterationOverheadSeconds, 6);
+        Assert.Equal(3.5e-6, back.Factors.GemmKernelSeconds, 12);
         Assert.Equal("a/all b/all", back.FittedOn);
         Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{Truth.Compute:0.####}"), string.Create(CultureInfo.InvariantCulture, $"{back.Factors.Compute:0.####}"));
+    }
+
+    [Fact]
+    public void A_calibration_written_before_the_kernel_floor_existed_reads_with_none()
+    {
+        string csv = CalibrationCsv.Write([new ServingCalibration { Id = "old-h100", Precision = Precision.BF16, Factors = Truth, FittedOn = "", Source = "an older clustersim" }]);
+        string[] lines = csv.Split('\n');
+        int column = Array.IndexOf(lines[0].Split(','), "gemm_kernel_us");
+        Assert.True(column > 0);
+        string withoutColumn = string.Join('\n', lines.Select(l => l.Length == 0 ? l : string.Join(',', l.Split(',').Where((_, i) => i != column))));
+
+        CalibrationCatalog catalog = SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(withoutColumn), "calibration.csv"));
+        Assert.True(catalog.TryGet("old-h100", Precision.BF16, out ServingCalibration back));
+        Assert.Equal(0, back.Factors.GemmKernelSeconds);
+        Assert.Equal(Truth.Memory, back.Factors.Memory, 4);
     }
 
     [Fact]
