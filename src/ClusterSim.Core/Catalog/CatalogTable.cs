@@ -58,15 +58,24 @@ public abstract class CatalogTable<T>
     private static readonly HashSet<string> Qualifiers = new(StringComparer.Ordinal)
     {
         "instruct", "chat", "hf", "base", "it", "fp8", "dynamic", "fp16", "bf16", "int8", "int4", "w8a8", "w4a16", "w8a16",
-        "awq", "gptq", "quantized", "marlin", "nvfp4", "mxfp4", "fp4",
+        "awq", "gptq", "quantized", "marlin", "nvfp4", "mxfp4", "fp4", "meta",
     };
 
+    /// <summary>A revision or release-date token ("v0.3", "2503"): a later checkpoint of the same network.</summary>
+    private static bool IsRevision(string token) =>
+        (token.Length >= 2 && token[0] == 'v' && char.IsAsciiDigit(token[1]) && token.AsSpan(1).IndexOfAnyExcept(VersionCharacters) < 0)
+        || (token.Length == 4 && token.AsSpan().IndexOfAnyExcept(Digits) < 0);
+
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+    private static readonly System.Buffers.SearchValues<char> VersionCharacters = System.Buffers.SearchValues.Create("0123456789.");
+
     /// <summary>
-    /// A name reduced to what identifies the network: after the owner, lower case, without tuning or quantisation
-    /// qualifiers ("RedHatAI/Qwen3-14B-FP8-dynamic" and "Qwen/Qwen3-14B" share "qwen3-14b").
+    /// A name reduced to what identifies the network: after the owner, lower case, without tuning, quantisation, vendor
+    /// or revision qualifiers ("RedHatAI/Qwen3-14B-FP8-dynamic" and "Qwen/Qwen3-14B" share "qwen3-14b",
+    /// "Meta-Llama-3.1-8B-Instruct" and "llama-3.1-8b" share "llama-3.1-8b", "Mistral-7B-Instruct-v0.3" is "mistral-7b").
     /// </summary>
     private static string Stem(string name) =>
-        string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Split('-', StringSplitOptions.RemoveEmptyEntries).Where(t => !Qualifiers.Contains(t)));
+        string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Split('-', StringSplitOptions.RemoveEmptyEntries).Where(t => !Qualifiers.Contains(t) && !IsRevision(t)));
 
     /// <summary>A copy of the rows for building an extended catalog.</summary>
     private protected Dictionary<string, T> CopyItems() => new(_items, StringComparer.OrdinalIgnoreCase);

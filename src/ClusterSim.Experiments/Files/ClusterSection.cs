@@ -98,7 +98,7 @@ internal static class ClusterSection
                 continue;
             }
 
-            if (!catalog.Hardware.TryGet(id, out AcceleratorSpec chip))
+            if (!catalog.Hardware.TryResolve(id, out AcceleratorSpec chip))
             {
                 r.Problem(YamlReader.Child(node, "hardware"), $"{path}.hardware", $"unknown hardware '{id}'{ClosestName.Hint(id, catalog.Hardware.Ids)}");
                 continue;

@@ -57,12 +57,12 @@ internal static class DeploymentSection
         string modelId = r.Text(node, "model", path, fallback: defaultModel, required: defaultModel is null) ?? defaultModel ?? string.Empty;
         string hardwareId = chip is null ? r.Text(node, "hardware", path, required: true) ?? string.Empty : chip.Id;
         ModelSpec? model = null;
-        if (modelId.Length > 0 && !catalog.Models.TryGet(modelId, out model))
+        if (modelId.Length > 0 && !catalog.Models.TryResolve(modelId, out model))
         {
             r.Problem(YamlReader.Child(node, "model"), $"{path}.model", $"unknown model '{modelId}'{ClosestName.Hint(modelId, catalog.Models.Ids)}");
         }
 
-        if (chip is null && hardwareId.Length > 0 && !catalog.Hardware.TryGet(hardwareId, out chip))
+        if (chip is null && hardwareId.Length > 0 && !catalog.Hardware.TryResolve(hardwareId, out chip))
         {
             r.Problem(YamlReader.Child(node, "hardware"), $"{path}.hardware", $"unknown hardware '{hardwareId}'{ClosestName.Hint(hardwareId, catalog.Hardware.Ids)}");
         }

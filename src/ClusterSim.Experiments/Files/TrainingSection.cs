@@ -89,8 +89,8 @@ internal static class TrainingSection
     public static TrainingJob? ReadJob(YamlReader r, YamlMappingNode node, string path, SimCatalog catalog, AcceleratorSpec? chip, ISet<string> calibrations)
     {
         bool onPool = chip is not null;
-        ModelSpec? model = Lookup(r, node, "model", path, id => catalog.Models.TryGet(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
-        chip ??= Lookup(r, node, "hardware", path, id => catalog.Hardware.TryGet(id, out AcceleratorSpec a) ? a : null, catalog.Hardware.Ids);
+        ModelSpec? model = Lookup(r, node, "model", path, id => catalog.Models.TryResolve(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
+        chip ??= Lookup(r, node, "hardware", path, id => catalog.Hardware.TryResolve(id, out AcceleratorSpec a) ? a : null, catalog.Hardware.Ids);
 
         string pp = $"{path}.parallelism";
         YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,

@@ -91,11 +91,22 @@ public class CalibrationCatalogTests
     [InlineData("RedHatAI/Mixtral-8x7B-Instruct-v0.1-FP8", "mixtral-8x7b")]
     [InlineData("Qwen/Qwen3-14B-FP8", "qwen3-14b")]
     [InlineData("someone/Llama-3.1-70B-Instruct-AWQ", "llama-3.1-70b")]
+    [InlineData("RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8", "llama-3.1-8b")]
+    [InlineData("mistralai/Mistral-7B-Instruct-v0.3", "mistral-7b")]
+    [InlineData("Qwen/Qwen3-30B-A3B-Instruct-2507", "qwen3-30b-a3b")]
     public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
         Assert.Equal(id, spec.Id);
     }
+
+    [Theory]
+    [InlineData("llama-3")]          // which one?
+    [InlineData("Qwen/Qwen3-31B")]   // no such size
+    [InlineData("llama-3.1-8b-v2x")] // not a revision token
+    [InlineData("2024")]             // nothing left once the date is dropped
+    public void Names_that_do_not_identify_one_network_do_not_resolve(string name) =>
+        Assert.False(Catalog.Models.TryResolve(name, out _));
 
     [Theory]
     [InlineData("H100", "H100-SXM")]

@@ -56,6 +56,22 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void Models_and_hardware_may_be_named_as_their_makers_name_them()
+    {
+        string yaml = Valid.Replace("model: llama-3.1-8b", "model: meta-llama/Meta-Llama-3.1-8B-Instruct").Replace("hardware: H100-SXM", "hardware: H100");
+        Experiment experiment = ExperimentLoader.Parse(yaml, "exp.yaml");
+        Core.Performance.ServingDeployment d = experiment.Points[0].Serving!.Replicas[0].Deployment;
+        Assert.Equal("llama-3.1-8b", d.Model.Id);
+        Assert.Equal("H100-SXM", d.Accelerator.Id);
+        Assert.Contains("model: llama-3.1-8b", experiment.ResolvedText);
+        Assert.Contains("hardware: H100-SXM", experiment.ResolvedText);
+
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("model: llama-3.1-8b", "model: meta-llama/Llama-3.1-9B")).Problems);
+        Assert.Equal("serving.model", problem.Path);
+        Assert.Contains("unknown model 'meta-llama/Llama-3.1-9B'", problem.Message);
+    }
+
+    [Fact]
     public void The_GEMM_kernel_floor_comes_from_the_calibration_and_can_be_overridden()
     {
         Experiment catalogued = ExperimentLoader.Parse(Valid, "exp.yaml");
