@@ -94,6 +94,10 @@ public class CalibrationCatalogTests
     [InlineData("RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8", "llama-3.1-8b")]
     [InlineData("mistralai/Mistral-7B-Instruct-v0.3", "mistral-7b")]
     [InlineData("Qwen/Qwen3-30B-A3B-Instruct-2507", "qwen3-30b-a3b")]
+    [InlineData("deepseek-ai/DeepSeek-R1-Distill-Llama-70B", "llama-3.3-70b")]
+    [InlineData("RedHatAI/Llama-4-Maverick-17B-128E-Instruct-FP8", "llama-4-maverick")]
+    [InlineData("ibm-granite/granite-3.3-8b-instruct", "granite-3.1-8b")]
+    [InlineData("Qwen/QwQ-32B", "qwen2.5-32b")]
     public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
