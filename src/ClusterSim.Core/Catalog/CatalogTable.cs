@@ -59,6 +59,8 @@ public abstract class CatalogTable<T>
     {
         "instruct", "chat", "hf", "base", "it", "fp8", "dynamic", "fp16", "bf16", "int8", "int4", "w8a8", "w4a16", "w8a16",
         "awq", "gptq", "quantized", "marlin", "nvfp4", "mxfp4", "fp4", "meta",
+        // Accelerators as drivers name them ("NVIDIA H100 80GB HBM3", "AMD Instinct MI300X"): vendor and memory type.
+        "nvidia", "amd", "instinct", "tesla", "hbm2", "hbm2e", "hbm3", "hbm3e", "gddr6",
     };
 
     /// <summary>A revision or release-date token ("v0.3", "2503"): a later checkpoint of the same network.</summary>
@@ -72,10 +74,13 @@ public abstract class CatalogTable<T>
     /// <summary>
     /// A name reduced to what identifies the network: after the owner, lower case, without tuning, quantisation, vendor
     /// or revision qualifiers ("RedHatAI/Qwen3-14B-FP8-dynamic" and "Qwen/Qwen3-14B" share "qwen3-14b",
-    /// "Meta-Llama-3.1-8B-Instruct" and "llama-3.1-8b" share "llama-3.1-8b", "Mistral-7B-Instruct-v0.3" is "mistral-7b").
+    /// "Meta-Llama-3.1-8B-Instruct" and "llama-3.1-8b" share "llama-3.1-8b", "Mistral-7B-Instruct-v0.3" is "mistral-7b";
+    /// "NVIDIA A100-SXM4-80GB" is "a100-sxm-80gb", as is the alias "A100-SXM-80GB").
     /// </summary>
     private static string Stem(string name) =>
-        string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Split('-', StringSplitOptions.RemoveEmptyEntries).Where(t => !Qualifiers.Contains(t) && !IsRevision(t)));
+        string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Replace(' ', '-').Split('-', StringSplitOptions.RemoveEmptyEntries)
+            .Where(t => !Qualifiers.Contains(t) && !IsRevision(t))
+            .Select(t => t.Length == 4 && t.StartsWith("sxm", StringComparison.Ordinal) && char.IsAsciiDigit(t[3]) ? "sxm" : t));   // SXM4, SXM5: the form factor
 
     /// <summary>A copy of the rows for building an extended catalog.</summary>
     private protected Dictionary<string, T> CopyItems() => new(_items, StringComparer.OrdinalIgnoreCase);

@@ -113,11 +113,23 @@ public class CalibrationCatalogTests
         Assert.False(Catalog.Models.TryResolve(name, out _));
 
     [Theory]
+    [InlineData("NVIDIA A100 80GB PCIe")]   // another card (PCIe, 300 W), not in the catalog
+    [InlineData("NVIDIA H100 NVL")]
+    [InlineData("A10")]
+    public void Accelerators_not_in_the_catalog_do_not_resolve_to_a_neighbour(string name) =>
+        Assert.False(Catalog.Hardware.TryResolve(name, out _));
+
+    [Theory]
     [InlineData("H100", "H100-SXM")]
     [InlineData("A100-80GB", "A100-80GB")]
     [InlineData("A100", "A100-80GB")]
     [InlineData("H200-SXM-141GB", "H200")]
     [InlineData("H100-PCIe", "H100-PCIe")]
+    [InlineData("NVIDIA A100-SXM4-80GB", "A100-80GB")]
+    [InlineData("NVIDIA A100-SXM4-40GB", "A100-40GB")]
+    [InlineData("NVIDIA H100 80GB HBM3", "H100-SXM")]
+    [InlineData("NVIDIA L40S", "L40S")]
+    [InlineData("AMD Instinct MI300X", "MI300X")]
     public void Accelerators_resolve_by_id_or_alias(string name, string id)
     {
         Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
