@@ -20,8 +20,8 @@ public sealed record EfficiencyFactors
     /// <summary>
     /// Time every GEMM kernel takes whatever its size (launch, ramp-up and tail), seconds: a layer's four projections (an
     /// MoE layer's router and two grouped expert GEMMs too) and the LM head pay it once each per iteration, after their
-    /// roofline. It is what keeps small matrices (a small model
-    /// split over many accelerators) from reaching the bandwidth large ones do.
+    /// roofline. It is what keeps small matrices (a small model split over many accelerators) from reaching the bandwidth
+    /// large ones do.
     /// </summary>
     public double GemmKernelSeconds { get; init; }
 

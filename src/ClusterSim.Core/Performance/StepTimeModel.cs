@@ -17,7 +17,8 @@ public sealed class StepTimeModel
     private readonly double _bodyFlopsPerToken;
     private readonly double _headFlopsPerSequence;
     private readonly double _gemmHalfTokens;
-    private readonly double _gemmKernelsSeconds;
+    private readonly double _denseKernelsSeconds;
+    private readonly double _expertKernelsSeconds;
     private readonly double _secondsPerGemmFlop;
     private readonly double _secondsPerWeightByte;
     private readonly double _denseWeightBytes;
@@ -53,10 +54,11 @@ public sealed class StepTimeModel
         _secondsPerGemmFlop = 1.0 / (chip.PeakFlops(deployment.ComputePrecision) * eff.Compute * tp);
         _secondsPerWeightByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
         _gemmHalfTokens = eff.GemmHalfTokens;
-        // Four projections a layer (QKV, output, gate-and-up, down), three more an MoE layer (router, grouped gate-and-up,
-        // grouped down) and the LM head; pipeline stages run in turn, and tensor parallelism splits each kernel without
-        // removing one.
-        _gemmKernelsSeconds = ((4.0 * model.Layers) + (3.0 * model.MoELayers) + (model.Vocab > 0 ? 1 : 0)) * eff.GemmKernelSeconds;
+        // Kernel floors: four projections a layer (QKV, output, gate-and-up, down) and the LM head, three more an MoE layer
+        // (router, grouped gate-and-up, grouped down); pipeline stages run in turn, and tensor parallelism splits each
+        // kernel without removing one.
+        _denseKernelsSeconds = ((4.0 * model.Layers) + (model.Vocab > 0 ? 1 : 0)) * eff.GemmKernelSeconds;
+        _expertKernelsSeconds = 3.0 * model.MoELayers * eff.GemmKernelSeconds;
 
         double head = (double)model.Vocab * model.Hidden;
         double inputTable = (model.TiedEmbeddings ? 0 : head) + ((double)model.LearnedPositions * model.Hidden);
@@ -107,7 +109,7 @@ public sealed class StepTimeModel
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms
         // only add. A part in 10¹² below covers the sums' different rounding.
-        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _gemmKernelsSeconds + _collectiveFixedSeconds + _stepSeconds;
+        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds + _collectiveFixedSeconds + _stepSeconds;
         IterationFloorNanos = Math.Max(1, (long)Math.Floor(floor * 1e9 * (1 - 1e-12)));
     }
 
@@ -177,7 +179,7 @@ public sealed class StepTimeModel
 
         double gemmCompute = ((_bodyFlopsPerToken + (_expertFlops * _topK)) * (shape.NewTokens + _gemmHalfTokens)
             + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
-        double gemm = Math.Max(gemmCompute, _activeWeightBytes * _secondsPerWeightByte) + _gemmKernelsSeconds;
+        double gemm = Math.Max(gemmCompute, _activeWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds;
         double seconds = gemm + Attention(shape) + Collectives(shape) + Overhead(shape);
         return (long)Math.Ceiling(seconds * 1e9);
     }
@@ -210,8 +212,8 @@ public sealed class StepTimeModel
             + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
         double gemmMemory = _denseWeightBytes * _secondsPerWeightByte;
         return new IterationTerms(
-            DenseGemm: Math.Max(gemmCompute, gemmMemory) + _gemmKernelsSeconds,
-            ExpertGemm: Math.Max(expertCompute, expertMemory),
+            DenseGemm: Math.Max(gemmCompute, gemmMemory) + _denseKernelsSeconds,
+            ExpertGemm: Math.Max(expertCompute, expertMemory) + _expertKernelsSeconds,
             Attention: Attention(shape),
             Collectives: Collectives(shape) + allToAll,
             Overhead: Overhead(shape),

@@ -72,6 +72,18 @@ public class StepTimeModelTests
     }
 
     [Fact]
+    public void An_MoE_layer_pays_the_floor_for_its_router_and_two_grouped_expert_GEMMs_too()
+    {
+        // Mixtral 8x7B: 32 layers, all MoE; 4 x 32 + 1 dense kernels and 3 x 32 expert kernels.
+        StepTimeModel without = Model("mixtral-8x7b", 2, Precision.FP8);
+        var with = new StepTimeModel(without.Deployment with { Efficiency = Factors with { GemmKernelSeconds = 5e-6 } });
+        BatchShape shape = BatchShape.Decode(16, 16 * 1000.0);
+        IterationTerms a = without.Terms(shape), b = with.Terms(shape);
+        Assert.Equal(129 * 5e-6, b.DenseGemm - a.DenseGemm, 12);
+        Assert.Equal(96 * 5e-6, b.ExpertGemm - a.ExpertGemm, 12);
+    }
+
+    [Fact]
     public void Decode_attention_is_bound_by_KV_reads_and_prefill_attention_by_FLOPs()
     {
         StepTimeModel m = Model("llama-2-7b", 1);
