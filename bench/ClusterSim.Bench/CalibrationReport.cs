@@ -104,16 +104,27 @@ internal static class CalibrationReport
 
         // A published vLLM sweep on one A100 40GB (data/published/a100-vllm-public.csv), held out: ampere-vllm/bf16 takes its
         // GEMM efficiency from operator profiles and everything else from H100. `vllm serve`, so the front end stays in.
-        ServingDeployment a100 = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
+        static ServingDeployment Vllm8b(string hardware) => SimCatalog.Default.Calibrations.Apply(new ServingDeployment
         {
             Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
-            Accelerator = SimCatalog.Default.Hardware.Get("A100-40GB"),
+            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
             Weights = Precision.BF16,
             KvCache = Precision.BF16,
         });
+
+        ServingDeployment a100 = Vllm8b("A100-40GB");
         ServingResult one = Closed(a100, 1, 1024, 128, 20, kv: KvAdmissionPolicy.Grow), eight = Closed(a100, 8, 1024, 128, 160, kv: KvAdmissionPolicy.Grow);
         Row("test", "vLLM llama-3.1-8b, 1xA100 40GB BF16, 1 user, 1024/128", "decode tok/s", 75, 1 / one.Metrics.Tpot.Mean);
         Row("test", "vLLM llama-3.1-8b, 1xA100 40GB BF16, 8 users against 1, 1024/128", "throughput ratio", 6.6, eight.OutputTokensPerSecond / one.OutputTokensPerSecond);
+
+        // A published vLLM 0.21 sweep on one H100 (data/published/h100-vllm-public.csv), held out; its lengths are not
+        // published (200/200 assumed: decode at one to four users barely depends on them).
+        ServingDeployment h100 = Vllm8b("H100-SXM");
+        foreach (var (users, tpot) in new[] { (1, 6.48), (4, 6.59) })
+        {
+            ServingResult r = Closed(h100, users, 200, 200, users * 20, kv: KvAdmissionPolicy.Grow);
+            Row("test", $"vLLM 0.21 llama-3.1-8b, 1xH100 BF16, {users} user(s), 200/200 (assumed)", "TPOT p50 ms", tpot, r.Metrics.Tpot.Quantile(0.5) * 1e3);
+        }
     }
 
     private static void Offline(string role, string model, int tp, int input, int output, double published)
