@@ -104,22 +104,14 @@ internal static class CalibrationReport
 
         // A published vLLM sweep on one A100 40GB (data/published/a100-vllm-public.csv), held out: ampere-vllm/bf16 takes its
         // GEMM efficiency from operator profiles and everything else from H100. `vllm serve`, so the front end stays in.
-        static ServingDeployment Vllm8b(string hardware) => SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
-            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
-            Weights = Precision.BF16,
-            KvCache = Precision.BF16,
-        });
-
-        ServingDeployment a100 = Vllm8b("A100-40GB");
+        ServingDeployment a100 = SimCatalog.Default.Deployment("llama-3.1-8b", "A100-40GB");
         ServingResult one = Closed(a100, 1, 1024, 128, 20, kv: KvAdmissionPolicy.Grow), eight = Closed(a100, 8, 1024, 128, 160, kv: KvAdmissionPolicy.Grow);
         Row("test", "vLLM llama-3.1-8b, 1xA100 40GB BF16, 1 user, 1024/128", "decode tok/s", 75, 1 / one.Metrics.Tpot.Mean);
         Row("test", "vLLM llama-3.1-8b, 1xA100 40GB BF16, 8 users against 1, 1024/128", "throughput ratio", 6.6, eight.OutputTokensPerSecond / one.OutputTokensPerSecond);
 
         // A published vLLM 0.21 sweep on one H100 (data/published/h100-vllm-public.csv), held out; its lengths are not
         // published (200/200 assumed: decode at one to four users barely depends on them).
-        ServingDeployment h100 = Vllm8b("H100-SXM");
+        ServingDeployment h100 = SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM");
         foreach (var (users, tpot) in new[] { (1, 6.48), (4, 6.59) })
         {
             ServingResult r = Closed(h100, users, 200, 200, users * 20, kv: KvAdmissionPolicy.Grow);
@@ -143,15 +135,7 @@ internal static class CalibrationReport
     /// </summary>
     private static ServingDeployment Catalogued(string model, string hardware, int tp, Precision weights = Precision.FP8, ServingEngine engine = ServingEngine.TensorRtLlm)
     {
-        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get(model),
-            Accelerator = SimCatalog.Default.Hardware.Get(hardware),
-            TensorParallel = tp,
-            Weights = weights,
-            KvCache = Precision.FP8,
-            Engine = engine,
-        });
+        ServingDeployment d = SimCatalog.Default.Deployment(model, hardware, tp, weights, Precision.FP8, engine);
         return d with { Efficiency = d.Efficiency with { RequestOverheadSeconds = 0 } };
     }
 

@@ -20,12 +20,7 @@ public class DecodeRunBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _model = new StepTimeModel(SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get("llama-2-70b"),
-            Accelerator = SimCatalog.Default.Hardware.Get("A100-80GB"),
-            TensorParallel = 2,
-        }));
+        _model = new StepTimeModel(SimCatalog.Default.Deployment("llama-2-70b", "A100-80GB", tensorParallel: 2));
         _run = _model.DecodeRun(Sequences);
     }
 

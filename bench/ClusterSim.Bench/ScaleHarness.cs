@@ -14,13 +14,7 @@ internal static class ScaleHarness
 {
     /// <summary>The replica: Llama 3.1 8B in FP8 on one H100, chunked prefill, up to 256 sequences.</summary>
     public static ReplicaGroup Group { get; } = new(
-        SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
-            Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
-            Weights = Precision.FP8,
-            KvCache = Precision.FP8,
-        }),
+        SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM", weights: Precision.FP8),
         new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 });
 
     public static TokenLengths Prompt() => TokenLengths.LogNormalFromMeanMedian(512, 350, 8192);

@@ -17,12 +17,7 @@ internal static class VidurScenario
         Replicas =
         [
             new ReplicaGroup(
-                SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-                {
-                    Model = SimCatalog.Default.Models.Get("llama-2-70b"),
-                    Accelerator = SimCatalog.Default.Hardware.Get("A100-80GB"),
-                    TensorParallel = 2,
-                }),
+                SimCatalog.Default.Deployment("llama-2-70b", "A100-80GB", tensorParallel: 2),
                 new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 128, MaxBatchedTokens = 512 }),
         ],
         Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), TokenLengths.Fixed(prompt), TokenLengths.Fixed(output), s),

@@ -14,6 +14,23 @@ public sealed record SimCatalog(HardwareCatalog Hardware, ModelCatalog Models, C
     /// <summary>The catalog shipped with ClusterSim.</summary>
     public static SimCatalog Default => Shipped.Value;
 
+    /// <summary>
+    /// A deployment of a catalog model (by id, alias or Hugging Face name) on catalog hardware, with the calibration this
+    /// catalog holds for its accelerator, compute precision and engine. The KV cache is kept in the weights' precision
+    /// unless <paramref name="kvCache"/> says otherwise.
+    /// </summary>
+    public Performance.ServingDeployment Deployment(
+        string model, string hardware, int tensorParallel = 1, Precision weights = Precision.BF16, Precision? kvCache = null,
+        Performance.ServingEngine engine = Performance.ServingEngine.Vllm) => Calibrations.Apply(new Performance.ServingDeployment
+        {
+            Model = Models.TryResolve(model, out ModelSpec m) ? m : Models.Get(model),
+            Accelerator = Hardware.TryResolve(hardware, out AcceleratorSpec a) ? a : Hardware.Get(hardware),
+            TensorParallel = tensorParallel,
+            Weights = weights,
+            KvCache = kvCache ?? weights,
+            Engine = engine,
+        });
+
     /// <summary>The shipped CSV text of one catalog ("hardware.csv", "models.csv" or "calibration.csv").</summary>
     public static string ShippedText(string name)
     {

@@ -8,13 +8,7 @@ namespace ClusterSim.Core.Tests.Inference;
 
 internal static class ServingScenarios
 {
-    public static ServingDeployment Llama8bOnH100 => SimCatalog.Default.Calibrations.Apply(new()
-    {
-        Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
-        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
-        Weights = Precision.FP8,
-        KvCache = Precision.FP8,
-    });
+    public static ServingDeployment Llama8bOnH100 => SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM", weights: Precision.FP8);
 
     public static ServingScenario Poisson(double rate, int requests, SchedulerKind kind = SchedulerKind.ChunkedPrefill, int replicas = 1,
         RouterKind router = RouterKind.LeastOutstanding, bool macro = true, long seed = 1, ServingDeployment? deployment = null, ArrivalProcess? arrivals = null) => new()

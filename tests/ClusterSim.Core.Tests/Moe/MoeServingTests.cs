@@ -8,15 +8,8 @@ namespace ClusterSim.Core.Tests.Moe;
 
 public class MoeServingTests
 {
-    private static ServingDeployment Deployment(string model, string chip, int tp, MoeRoutingOptions routing) => SimCatalog.Default.Calibrations.Apply(new()
-    {
-        Model = SimCatalog.Default.Models.Get(model),
-        Accelerator = SimCatalog.Default.Hardware.Get(chip),
-        TensorParallel = tp,
-        Weights = Precision.FP8,
-        KvCache = Precision.FP8,
-        MoeRouting = routing,
-    });
+    private static ServingDeployment Deployment(string model, string chip, int tp, MoeRoutingOptions routing) =>
+        SimCatalog.Default.Deployment(model, chip, tp, Precision.FP8) with { MoeRouting = routing };
 
     private static ServingResult Run(ServingDeployment deployment, double rate, int requests, bool macro = true) =>
         new ServingCluster(new ServingScenario

@@ -27,15 +27,7 @@ internal static class ServingProbe
     /// <summary>A deployment with the catalog's calibration for its accelerator, precision and engine, and no HTTP front end (offline benchmarks).</summary>
     public static ServingDeployment Catalogued(string model, string hw, int tp, Precision weights, ServingEngine engine)
     {
-        ServingDeployment d = SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-        {
-            Model = SimCatalog.Default.Models.Get(model),
-            Accelerator = SimCatalog.Default.Hardware.Get(hw),
-            TensorParallel = tp,
-            Weights = weights,
-            KvCache = Precision.FP8,
-            Engine = engine,
-        });
+        ServingDeployment d = SimCatalog.Default.Deployment(model, hw, tp, weights, Precision.FP8, engine);
         return d with { Efficiency = d.Efficiency with { RequestOverheadSeconds = 0 } };
     }
 
@@ -75,13 +67,7 @@ internal static class ServingProbe
             Replicas =
             [
                 new ReplicaGroup(
-                    SimCatalog.Default.Calibrations.Apply(new ServingDeployment
-                    {
-                        Model = SimCatalog.Default.Models.Get(model),
-                        Accelerator = SimCatalog.Default.Hardware.Get(hw),
-                        Weights = weights,
-                        KvCache = weights,
-                    }),
+                    SimCatalog.Default.Deployment(model, hw, weights: weights),
                     new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 },
                     1),
             ],

@@ -36,11 +36,7 @@ public class TraceFileTests
             // Replayed with a prefix cache: the repeat finds 37 blocks (592 tokens), the third the shared 12 (192 tokens).
             var result = new ServingCluster(new ServingScenario
             {
-                Replicas = [new ReplicaGroup(SimCatalog.Default.Calibrations.Apply(new ClusterSim.Core.Performance.ServingDeployment
-                {
-                    Model = SimCatalog.Default.Models.Get("llama-3.1-8b"),
-                    Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
-                }), new SchedulerOptions { PrefixCaching = true })],
+                Replicas = [new ReplicaGroup(SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM"), new SchedulerOptions { PrefixCaching = true })],
                 Workload = _ => RequestSource.Trace(trace),
                 MaxRequests = 4,
             }).Run();
