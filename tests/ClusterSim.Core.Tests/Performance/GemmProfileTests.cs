@@ -118,13 +118,8 @@ public class GemmProfileTests
             KvCache = Precision.BF16,
         });
 
-        /// <summary>Bytes of the layer's four projection matrices one accelerator holds (BF16).</summary>
-        public double WeightBytesPerAccelerator()
-        {
-            int headDim = Hidden / Heads;
-            double parameters = ((double)Hidden * (Heads + (2 * KvHeads)) * headDim) + ((double)Hidden * Hidden) + ((double)Hidden * Ffn * (Gated ? 3 : 2));
-            return 2 * parameters / TensorParallel;
-        }
+        /// <summary>Bytes of the layer's four projection matrices one accelerator holds (BF16; the one-layer model has no vocabulary).</summary>
+        public double WeightBytesPerAccelerator() => 2 * Deployment().Model.TotalParameters / TensorParallel;
 
         /// <summary>The model's dense-GEMM term for a prefill of <see cref="Tokens"/> tokens, ms.</summary>
         public double PredictedMs() =>
