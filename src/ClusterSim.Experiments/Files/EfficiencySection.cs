@@ -22,7 +22,7 @@ internal static class EfficiencySection
         {
             Compute = r.Number(eff, "compute", path, c.Compute, 0, 1, exclusiveMin: true),
             GemmHalfTokens = r.Number(eff, "gemm_half_tokens", path, c.GemmHalfTokens, 0),
-            GemmKernelSeconds = r.Number(eff, "gemm_kernel_us", path, c.GemmKernelSeconds * 1e6, 0) / 1e6,
+            GemmKernelSeconds = r.Number(eff, "gemm_kernel_us", path, c.GemmKernelSeconds * 1e6, 0, 10_000) / 1e6,   // a kernel is microseconds, not milliseconds
             Memory = r.Number(eff, "memory", path, c.Memory, 0, 1, exclusiveMin: true),
             Attention = r.Number(eff, "attention", path, c.Attention, 0, 1, exclusiveMin: true),
             KvRead = r.Number(eff, "kv_read", path, c.KvRead, 0, 1, exclusiveMin: true),

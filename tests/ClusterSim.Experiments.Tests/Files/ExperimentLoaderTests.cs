@@ -85,6 +85,7 @@ public class ExperimentLoaderTests
 
         ExperimentProblem problem = Assert.Single(Problems(overridden.Replace("7.5", "-1")).Problems);
         Assert.Equal("serving.efficiency.gemm_kernel_us", problem.Path);
+        Assert.Contains("[0, 10000]", Assert.Single(Problems(overridden.Replace("7.5", "20000")).Problems).Message);
     }
 
     [Fact]
