@@ -84,6 +84,11 @@ public sealed class CalibrationCatalog
             return ForTensorRtLlm(accelerator, precision);
         }
 
+        if (engine == Performance.ServingEngine.Sglang)
+        {
+            return ForSglang(accelerator, precision);
+        }
+
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
         if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
@@ -98,14 +103,37 @@ public sealed class CalibrationCatalog
     }
 
     /// <summary>
+    /// SGLang's row of the accelerator's calibration family (<c>hopper-vllm</c> → <c>hopper-sglang</c>) or one fitted under
+    /// the accelerator's id with a <c>-sglang</c> suffix; otherwise vLLM's row for it, with a warning that says so (and
+    /// vLLM's own warning, when that row is the generic one too).
+    /// </summary>
+    private (ServingCalibration Calibration, string? Warning) ForSglang(AcceleratorSpec accelerator, Precision precision)
+    {
+        string id = EngineRowId(accelerator, "-sglang");
+        if (TryGet(id, precision, out ServingCalibration fitted))
+        {
+            return (fitted, null);
+        }
+
+        var (vllm, warning) = For(accelerator, precision);
+        string borrowed = $"no SGLang calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use vLLM's ({vllm.Name}: the same kinds of kernels, but vLLM's per-step overhead, which SGLang's overlapped scheduler likely undercuts); fit one with `clustersim calibrate` on SGLang runs to trust them";
+        return (vllm, warning is null ? $"uncalibrated: {borrowed}" : $"{warning}; and {borrowed}");
+    }
+
+    /// <summary>The id of an engine's row in the accelerator's calibration family: the family without its <c>-vllm</c> suffix (or the accelerator's id), then <paramref name="suffix"/>.</summary>
+    private static string EngineRowId(AcceleratorSpec accelerator, string suffix)
+    {
+        string family = accelerator.Calibration.EndsWith("-vllm", StringComparison.OrdinalIgnoreCase) ? accelerator.Calibration[..^"-vllm".Length] : accelerator.Calibration;
+        return (family.Length > 0 ? family : accelerator.Id) + suffix;
+    }
+
+    /// <summary>
     /// TensorRT-LLM's row of the accelerator's calibration family (<c>hopper-vllm</c> → <c>hopper-trtllm</c>), or one fitted
     /// under the accelerator's id with a <c>-trtllm</c> suffix; otherwise the generic row and a warning naming what is missing.
     /// </summary>
     private (ServingCalibration Calibration, string? Warning) ForTensorRtLlm(AcceleratorSpec accelerator, Precision precision)
     {
-        const string Suffix = "-trtllm";
-        string family = accelerator.Calibration.EndsWith("-vllm", StringComparison.OrdinalIgnoreCase) ? accelerator.Calibration[..^"-vllm".Length] : accelerator.Calibration;
-        string id = (family.Length > 0 ? family : accelerator.Id) + Suffix;
+        string id = EngineRowId(accelerator, "-trtllm");
         if (TryGet(id, precision, out ServingCalibration fitted))
         {
             return (fitted, null);

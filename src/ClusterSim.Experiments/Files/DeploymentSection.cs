@@ -27,6 +27,7 @@ internal static class DeploymentSection
     {
         ["vllm"] = ServingEngine.Vllm,
         ["tensorrt-llm"] = ServingEngine.TensorRtLlm,
+        ["sglang"] = ServingEngine.Sglang,
     };
 
     /// <summary>KV admission policies by the names an experiment file uses.</summary>

@@ -47,6 +47,29 @@ public class CalibrationCatalogTests
     }
 
     [Fact]
+    public void SGLang_borrows_vLLMs_row_with_a_warning_until_its_own_row_is_fitted()
+    {
+        var (borrowed, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.Sglang);
+        Assert.Equal("hopper-vllm/bf16", borrowed.Name);
+        Assert.StartsWith("uncalibrated: no SGLang calibration 'hopper-sglang' for bf16", warning, StringComparison.Ordinal);
+        Assert.Contains("hopper-vllm/bf16", warning, StringComparison.Ordinal);
+
+        // Where vLLM's row is itself the generic one, both warnings are kept.
+        var (generic, both) = Catalog.Calibrations.For(Catalog.Hardware.Get("L40S"), Precision.FP8, ServingEngine.Sglang);
+        Assert.Equal("generic/fp8", generic.Name);
+        Assert.StartsWith("uncalibrated: L40S", both, StringComparison.Ordinal);
+        Assert.Contains("no SGLang calibration 'L40S-sglang'", both, StringComparison.Ordinal);
+
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+            + "hopper-sglang,bf16,0.7,64,0.8,0.45,0.85,0.5,12,0.4,2,15,a/0,mine\n";
+        CalibrationCatalog mine = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv"));
+        var (own, none) = mine.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.Sglang);
+        Assert.Null(none);
+        Assert.Equal("hopper-sglang/bf16", own.Name);
+        Assert.Equal(0.4e-3, own.Factors.IterationOverheadSeconds, 12);
+    }
+
+    [Fact]
     public void MI300X_and_MI325X_run_on_the_row_fitted_on_AMD_results_in_FP8_and_warn_in_BF16()
     {
         foreach (string chip in new[] { "MI300X", "MI325X" })

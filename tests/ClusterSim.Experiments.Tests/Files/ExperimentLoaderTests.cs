@@ -108,9 +108,16 @@ public class ExperimentLoaderTests
         Experiment amd = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: tensorrt-llm"), "exp.yaml");
         Assert.Contains(amd.Warnings, w => w.Contains("no TensorRT-LLM calibration 'cdna3-trtllm'", StringComparison.Ordinal));
 
-        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang")).Problems);
+        // SGLang runs on vLLM's row until one of its own is fitted, and the warning says so; it grows its KV as vLLM does.
+        Experiment sglang = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang"), "exp.yaml");
+        Assert.Equal("hopper-vllm/fp8", sglang.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Equal(Core.Inference.KvAdmissionPolicy.Grow, sglang.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
+        Assert.Contains("engine: sglang", sglang.ResolvedText);
+        Assert.Contains(sglang.Warnings, w => w.Contains("no SGLang calibration 'hopper-sglang'", StringComparison.Ordinal));
+
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tgi")).Problems);
         Assert.Equal("serving.engine", problem.Path);
-        Assert.Contains("tensorrt-llm", problem.Message);
+        Assert.Contains("vllm, tensorrt-llm, sglang", problem.Message);
     }
 
     [Fact]
