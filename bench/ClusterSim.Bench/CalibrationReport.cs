@@ -102,6 +102,14 @@ internal static class CalibrationReport
             Row(role, $"vLLM 0.10.2 llama-3.1-70b, 8xMI300X TP8 FP8, batch {batch}, 128/2048", "batch latency s", published, r.Metrics.EndToEnd.Mean);
         }
 
+        // Oracle's batch sweep of Llama 3.1 405B FP8 on eight MI300X (data/published/mi300x-vllm-amd.csv), an older vLLM than
+        // AMD's rows: cross-checks of how the step time grows with the batch, not tests. Every prompt of a batch starts at once.
+        foreach (var (batch, published) in new[] { (1, 3.530), (2, 3.583), (4, 3.734), (8, 3.974), (16, 4.375), (32, 5.130), (64, 6.919), (128, 10.340), (256, 17.750) })
+        {
+            ServingResult r = Closed(Catalogued("llama-3.1-405b", "MI300X", 8, engine: ServingEngine.Vllm), batch, 128, 128, batch, 256, kv: KvAdmissionPolicy.Grow);
+            Row("cross-check", $"vLLM (2024) llama-3.1-405b, 8xMI300X TP8 FP8, batch {batch}, 128/128", "batch latency s", published, r.Metrics.EndToEnd.Mean);
+        }
+
         // A published vLLM sweep on one A100 40GB (data/published/a100-vllm-public.csv), held out: ampere-vllm/bf16 takes its
         // GEMM efficiency from operator profiles and everything else from H100. `vllm serve`, so the front end stays in.
         ServingDeployment a100 = SimCatalog.Default.Deployment("llama-3.1-8b", "A100-40GB");
