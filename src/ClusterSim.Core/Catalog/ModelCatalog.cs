@@ -42,6 +42,8 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 RopeHeadDim = row.Integer("rope_head_dim", 0),
                 VHeadDim = row.Integer("v_head_dim", 0),
                 MaxContext = row.Integer("max_context", 4096, 1),
+                SlidingWindow = row.Integer("sliding_window", 0),
+                FullAttentionLayers = row.Integer("full_attention_layers", 0),
                 PublishedTotalParameters = row.Number("published_total", 0),
                 PublishedActiveParameters = row.Number("published_active", 0),
                 Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
@@ -57,6 +59,11 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
             if (spec.Heads % spec.KvHeads != 0)
             {
                 throw new CatalogException(table.Source, row.Line, "kv_heads", $"{spec.KvHeads} does not divide heads {spec.Heads}");
+            }
+
+            if (spec.SlidingWindow > 0 && spec.FullAttentionLayers >= spec.Layers)
+            {
+                throw new CatalogException(table.Source, row.Line, "full_attention_layers", $"{spec.FullAttentionLayers} leaves none of the {spec.Layers} layers to the {spec.SlidingWindow}-token sliding window; give fewer, or sliding_window 0");
             }
 
             if (spec.Experts > 0 && (spec.TopK < 1 || spec.TopK > spec.Experts || spec.ExpertFfn < 1))

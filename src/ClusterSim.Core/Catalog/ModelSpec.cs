@@ -42,6 +42,15 @@ public sealed record ModelSpec
     public int RopeHeadDim { get; init; }
     public int VHeadDim { get; init; }
     public int MaxContext { get; init; }
+
+    /// <summary>The window, in tokens, that the local (sliding-window) layers attend over; 0 when every layer attends the whole context.</summary>
+    public int SlidingWindow { get; init; }
+
+    /// <summary>Layers that attend the whole context when the others use <see cref="SlidingWindow"/> (Gemma's global layers); all of them otherwise.</summary>
+    public int FullAttentionLayers { get; init; }
+
+    /// <summary>Layers attending over <see cref="SlidingWindow"/> only.</summary>
+    public int SlidingWindowLayers => SlidingWindow > 0 ? Layers - FullAttentionLayers : 0;
     public double PublishedTotalParameters { get; init; }
     public double PublishedActiveParameters { get; init; }
     public required string Source { get; init; }

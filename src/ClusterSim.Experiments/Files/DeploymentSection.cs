@@ -96,6 +96,12 @@ internal static class DeploymentSection
                 calibrations.Add($"warning: {chip.Id}: no TDP in the catalog (tdp_w), so its energy is booked as 0 kWh; give it in a hardware CSV");
             }
 
+            if (model.SlidingWindowLayers > 0)
+            {
+                // Not silent: the step time and the KV pool give every layer the whole context.
+                calibrations.Add($"warning: {model.Id}: {model.SlidingWindowLayers} of its {model.Layers} layers attend over a {model.SlidingWindow}-token window, but every layer is timed and given KV as if it attended the whole context, so past {model.SlidingWindow} tokens its attention time and KV memory are over-counted");
+            }
+
             if (deployment.ComputePrecision != deployment.Weights)
             {
                 // Not silent: the run computes at another precision than the file asked for.

@@ -76,4 +76,20 @@ public class ModelCatalogTests
         var notNumber = CsvTable.Parse(new StringReader(header + "tiny,Tiny,two,64,4,2,16,256,1000,test\n"), "mine.csv");
         Assert.Contains("field 'layers': 'two' is not a number", Assert.Throws<CatalogException>(() => ModelCatalog.Empty.With(notNumber)).Message);
     }
+
+    [Fact]
+    public void Sliding_window_layers_are_read_and_a_window_without_local_layers_is_refused()
+    {
+        ModelSpec gemma = SimCatalog.Default.Models.Get("gemma-3-27b");
+        Assert.Equal(1024, gemma.SlidingWindow);
+        Assert.Equal(52, gemma.SlidingWindowLayers);
+        Assert.Equal(0, SimCatalog.Default.Models.Get("llama-3.1-8b").SlidingWindowLayers);
+        Assert.Equal(12, SimCatalog.Default.Models.Get("gpt-oss-20b").SlidingWindowLayers);
+
+        string header = "id,name,layers,hidden,heads,kv_heads,head_dim,ffn,vocab,sliding_window,full_attention_layers,source\n";
+        var bad = CsvTable.Parse(new StringReader(header + "tiny,Tiny,2,64,4,2,16,256,1000,512,2,test\n"), "mine.csv");
+        Assert.Equal(
+            "mine.csv:2: field 'full_attention_layers': 2 leaves none of the 2 layers to the 512-token sliding window; give fewer, or sliding_window 0",
+            Assert.Throws<CatalogException>(() => ModelCatalog.Empty.With(bad)).Message);
+    }
 }

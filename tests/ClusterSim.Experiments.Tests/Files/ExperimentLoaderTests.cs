@@ -121,6 +121,17 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_model_with_sliding_window_layers_warns_that_they_are_given_the_whole_context()
+    {
+        Experiment gemma = ExperimentLoader.Parse(Valid.Replace("model: llama-3.1-8b", "model: google/gemma-3-27b-it"), "exp.yaml");
+        Assert.Equal("gemma-3-27b", gemma.Points[0].Serving!.Replicas[0].Deployment.Model.Id);
+        Assert.Contains(gemma.Warnings, w => w.Contains("gemma-3-27b: 52 of its 62 layers attend over a 1024-token window", StringComparison.Ordinal));
+
+        Experiment llama = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.DoesNotContain(llama.Warnings, w => w.Contains("token window", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_misspelt_key_is_reported_with_its_position_and_the_closest_name()
     {
         var error = Problems(Valid.Replace("kv_cache: fp8", "kv_cahce: fp8"));
