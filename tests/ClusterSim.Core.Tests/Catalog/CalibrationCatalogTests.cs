@@ -153,6 +153,9 @@ public class CalibrationCatalogTests
     [InlineData("NVIDIA H100 80GB HBM3", "H100-SXM")]
     [InlineData("NVIDIA L40S", "L40S")]
     [InlineData("AMD Instinct MI300X", "MI300X")]
+    [InlineData("Trillium", "TPU-v6e")]
+    [InlineData("v5litepod", "TPU-v5e")]
+    [InlineData("Intel Gaudi 3", "Gaudi3")]
     public void Accelerators_resolve_by_id_or_alias(string name, string id)
     {
         Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
