@@ -64,6 +64,12 @@ public static class HtmlReport
         html.Append("</head>\n<body>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(experiment.Name)}</h1>\n<p>{E(experiment.Description)}</p>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">ClusterSim {E(ResultWriter.Version)} · seed {experiment.Seed} · {results.Count} point(s) × {experiment.Replications} replication(s) · source {E(Path.GetFileName(experiment.SourceFile))}</p>\n");
+        foreach (string warning in experiment.Warnings)
+        {
+            // What the run could not take from data (an uncalibrated accelerator, a missing TDP, a layer type not modelled).
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\"><strong>Warning:</strong> {E(warning["warning:".Length..].Trim())}</p>\n");
+        }
+
         html.Append("<h2>Charts</h2>\n");
         if (!chartsHaveText)
         {
