@@ -3,7 +3,7 @@ using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Cli;
 
-/// <summary>`clustersim validate FILE`: every problem of an experiment file, without running it.</summary>
+/// <summary>`clustersim validate FILE`: every problem of an experiment file, without running it, and the warnings a run would give.</summary>
 internal static class ValidateCommand
 {
     public static Command Build()
@@ -20,6 +20,12 @@ internal static class ValidateCommand
             }
 
             Console.WriteLine($"{path}: valid ({experiment!.Points.Count} point(s) x {experiment.Replications} replication(s))");
+            foreach (string warning in experiment.Warnings)
+            {
+                // Valid, but what a run would not take from data is said now, as `run` says it.
+                Console.Error.WriteLine($"warn: {warning["warning:".Length..].Trim()}");
+            }
+
             return ExitCodes.Success;
         });
         return command;
