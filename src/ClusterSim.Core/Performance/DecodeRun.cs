@@ -12,10 +12,12 @@ public readonly struct DecodeRun
 {
     private readonly StepTimeModel _model;
     private readonly double _denseGemm, _expertGemm, _collectives, _overhead;
+    private readonly int _sequences;
 
-    internal DecodeRun(StepTimeModel model, in IterationTerms fixedTerms)
+    internal DecodeRun(StepTimeModel model, in IterationTerms fixedTerms, int sequences)
     {
         _model = model;
+        _sequences = sequences;
         _denseGemm = fixedTerms.DenseGemm;
         _expertGemm = fixedTerms.ExpertGemm;
         _collectives = fixedTerms.Collectives;
@@ -29,7 +31,8 @@ public readonly struct DecodeRun
     /// <summary>Duration, ns, of the iteration in which the batch's contexts sum to <paramref name="contextSum"/>.</summary>
     public long Nanos(double contextSum)
     {
-        double total = _denseGemm + _expertGemm + _model.AttentionSeconds(contextSum, contextSum) + _collectives + _overhead;
+        double seen = _model.Windowed(contextSum, _sequences);   // each sequence's new token attends its context, which it reads
+        double total = _denseGemm + _expertGemm + _model.AttentionSeconds(seen, seen) + _collectives + _overhead;
         return (long)Math.Ceiling(total * 1e9);
     }
 
@@ -47,6 +50,13 @@ public readonly struct DecodeRun
         Vector256<double> context = contextSum >= 0 && step >= 0 && last < ExactInteger
             ? Vector256.Create((double)contextSum) + (Vector256.Create(0.0, 1.0, 2.0, 3.0) * step)
             : Vector256.ConvertToDouble(Vector256.Create(contextSum) + (Vector256.Create(0L, 1L, 2L, 3L) * step));
+        (double windowShare, double fullShare, double window) = _model.WindowConstants;
+        if (windowShare != 0)
+        {
+            // As StepTimeModel.Windowed, lane by lane, in the same order.
+            context = (Vector256.Create(fullShare) * context) + (Vector256.Create(windowShare) * Vector256.Min(context, Vector256.Create(_sequences * window)));
+        }
+
         Vector256<double> attention = Vector256.Max(
             Vector256.Create(flopsPerToken) * context * Vector256.Create(secondsPerFlop),
             Vector256.Create(bytesPerToken) * context * Vector256.Create(secondsPerByte));

@@ -33,6 +33,9 @@ public sealed class StepTimeModel
     private readonly double _secondsPerAttentionFlop;
     private readonly double _kvBytesPerToken;
     private readonly double _secondsPerKvByte;
+    private readonly double _fullAttentionShare;   // of the layers; the rest attend over the sliding window
+    private readonly double _windowShare;
+    private readonly double _window;
     private readonly double _collectiveFixedSeconds;
     private readonly double _collectiveSecondsPerToken;
     private readonly double _stepSeconds;
@@ -79,6 +82,9 @@ public sealed class StepTimeModel
         _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.Attention * tp);
         _kvBytesPerToken = model.KvBytesPerToken(deployment.KvCache);
         _secondsPerKvByte = 1.0 / (chip.MemoryBytesPerSecond * eff.KvRead * tp);
+        _windowShare = model.SlidingWindowLayers / (double)model.Layers;
+        _fullAttentionShare = 1 - _windowShare;
+        _window = model.SlidingWindow;
 
         double linkBytesPerSecond = LinkBytesPerSecond(deployment) * eff.Link;
         double hiddenBytes = model.Hidden * ActivationBytes;
@@ -198,7 +204,7 @@ public sealed class StepTimeModel
             throw new ArgumentOutOfRangeException(nameof(sequences), sequences, "a decode stretch has at least one sequence");
         }
 
-        return new DecodeRun(this, Terms(BatchShape.Decode(sequences, 0)));
+        return new DecodeRun(this, Terms(BatchShape.Decode(sequences, 0)), sequences);
     }
 
     /// <summary>Duration of a decode-only iteration in nanoseconds.</summary>
@@ -220,7 +226,21 @@ public sealed class StepTimeModel
             ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory);
     }
 
-    private double Attention(in BatchShape shape) => AttentionSeconds(shape.AttentionContext, shape.KvTokensRead);
+    private double Attention(in BatchShape shape) =>
+        AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences));
+
+    /// <summary>
+    /// Context tokens summed over <paramref name="readers"/> (new tokens attending, or sequences reading their KV) as every
+    /// layer sees them on average: the full-attention layers see them all, the sliding-window ones at most the window
+    /// each. The window's share is capped at <paramref name="readers"/> × window, a bound on the sum of each reader's
+    /// min(context, window) that equals it when every context is past the window or none is, and never undercounts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double Windowed(double context, double readers) =>
+        _windowShare == 0 ? context : (_fullAttentionShare * context) + (_windowShare * Math.Min(context, readers * _window));
+
+    /// <summary>The sliding-window layers' share of the layers, the rest's, and the window (tokens), for a vector pass (<see cref="DecodeRun.Nanos4"/>).</summary>
+    internal (double WindowShare, double FullShare, double Window) WindowConstants => (_windowShare, _fullAttentionShare, _window);
 
     /// <summary>Attention's constants, for a vector pass over several contexts (<see cref="DecodeRun.Nanos4"/>): FLOPs and bytes per context token, seconds per FLOP and per byte.</summary>
     internal (double FlopsPerToken, double SecondsPerFlop, double BytesPerToken, double SecondsPerByte) AttentionConstants =>

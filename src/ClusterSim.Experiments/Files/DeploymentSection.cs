@@ -98,8 +98,8 @@ internal static class DeploymentSection
 
             if (model.SlidingWindowLayers > 0)
             {
-                // Not silent: the step time and the KV pool give every layer the whole context.
-                calibrations.Add($"warning: {model.Id}: {model.SlidingWindowLayers} of its {model.Layers} layers attend over a {model.SlidingWindow}-token window, but every layer is timed and given KV as if it attended the whole context, so past {model.SlidingWindow} tokens its attention time and KV memory are over-counted");
+                // Not silent: the step time caps those layers' attention at the window, but the KV pool holds every layer's whole context.
+                calibrations.Add($"warning: {model.Id}: {model.SlidingWindowLayers} of its {model.Layers} layers attend over a {model.SlidingWindow}-token window; their attention is timed over at most the window, but their KV cache is held for the whole context, so past {model.SlidingWindow} tokens its KV memory is over-counted (fewer sequences fit than on an engine that frees blocks outside the window)");
             }
 
             if (deployment.ComputePrecision != deployment.Weights)

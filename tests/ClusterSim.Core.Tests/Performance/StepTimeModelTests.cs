@@ -164,6 +164,8 @@ public class StepTimeModelTests
     [InlineData("llama-3.1-8b", 1)]
     [InlineData("llama-2-70b", 2)]
     [InlineData("mixtral-8x7b", 2)]
+    [InlineData("gemma-3-27b", 2)]   // sliding-window layers
+    [InlineData("gpt-oss-20b", 1)]   // and an MoE with them
     public void A_decode_run_times_each_iteration_as_the_full_model_does_one_or_four_at_a_time(string model, int tp)
     {
         StepTimeModel m = Model(model, tp);
@@ -185,5 +187,30 @@ public class StepTimeModelTests
 
             Assert.Equal(m.Iteration(BatchShape.Decode(sequences, context)).ComputeBound, run.ComputeBound);
         }
+    }
+
+    [Fact]
+    public void Sliding_window_layers_read_at_most_their_window()
+    {
+        // Gemma 3 27B: 52 of 62 layers attend over 1,024 tokens. The same network with every layer global is the reference.
+        ModelSpec gemma = SimCatalog.Default.Models.Get("gemma-3-27b");
+        StepTimeModel windowed = Model("gemma-3-27b", 1);
+        StepTimeModel global = new(windowed.Deployment with { Model = gemma with { SlidingWindow = 0, FullAttentionLayers = 0 } });
+
+        // Within the window every layer reads the whole context: the same time to the bit.
+        BatchShape within = BatchShape.Decode(16, 16 * 900);
+        Assert.Equal(global.Terms(within).Attention, windowed.Terms(within).Attention);
+
+        // Past it, the local layers read 1,024 tokens a sequence: 10/62 of the full read plus 52/62 of 1,024 a sequence.
+        BatchShape past = BatchShape.Decode(16, 16 * 8192);
+        double full = global.Terms(past).Attention;
+        Assert.Equal(full * ((10.0 / 62) + (52.0 / 62 * 1024 / 8192)), windowed.Terms(past).Attention, full * 1e-12);
+
+        // A prompt chunk: its tokens attend at most the window in the local layers too, and the bound never undercounts.
+        var prefill = new BatchShape(NewTokens: 4096, AttentionContext: BatchShape.PrefillAttention(4096, 0), KvTokensRead: 0, Sequences: 1);
+        double globalPrefill = global.Terms(prefill).Attention, windowedPrefill = windowed.Terms(prefill).Attention;
+        double exactLocal = Enumerable.Range(1, 4096).Sum(p => (double)Math.Min(p, 1024)) / BatchShape.PrefillAttention(4096, 0);
+        Assert.InRange(windowedPrefill, globalPrefill * ((10.0 / 62) + (52.0 / 62 * exactLocal)) * (1 - 1e-12), globalPrefill);
+        Assert.True(windowedPrefill < globalPrefill * 0.9, $"{windowedPrefill} against {globalPrefill}");
     }
 }
