@@ -40,10 +40,11 @@ internal static class CatalogCommand
         ])]);
 
     private static int ShowModels(OutputFormat format) => Show(format, "Model catalog",
-        ["id", "layers", "hidden", "heads/kv", "experts (top-k)", "total B", "active B", "published B", "KV KiB/token (BF16)", "source"],
+        ["id", "layers", "hidden", "heads/kv", "experts (top-k)", "sliding window (layers)", "total B", "active B", "published B", "KV KiB/token (BF16)", "source"],
         [.. SimCatalog.Default.Models.All.Select(m => (IReadOnlyList<string>)
         [
             m.Id, N(m.Layers), N(m.Hidden), $"{m.Heads}/{m.KvHeads}", m.IsMoE ? $"{m.Experts}+{m.SharedExperts} ({m.TopK})" : "-",
+            m.SlidingWindowLayers > 0 ? $"{m.SlidingWindow} ({m.SlidingWindowLayers})" : "-",
             N(m.TotalParameters / 1e9, "0.0"), N(m.ActiveParameters / 1e9, "0.0"), N(m.PublishedTotalParameters / 1e9, "0.0"), N(m.KvBytesPerToken(Precision.BF16) / 1024, "0.0"), m.Source,
         ])]);
 

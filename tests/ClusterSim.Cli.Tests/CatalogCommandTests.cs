@@ -31,6 +31,7 @@ public class CatalogCommandTests
     {
         (int code, string csv) = Run("catalog", "models", "--format", "csv");
         Assert.Equal(0, code);
-        Assert.Contains(csv.Split('\n'), l => l.StartsWith("mixtral-8x7b,", StringComparison.Ordinal));
+        Assert.Contains(csv.Split('\n'), l => l.StartsWith("mixtral-8x7b,32,4096,32/8,8+0 (2),-,", StringComparison.Ordinal));
+        Assert.Contains(csv.Split('\n'), l => l.StartsWith("gemma-3-27b,62,5376,32/16,-,1024 (52),", StringComparison.Ordinal));
     }
 }
