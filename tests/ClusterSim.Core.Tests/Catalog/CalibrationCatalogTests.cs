@@ -46,6 +46,16 @@ public class CalibrationCatalogTests
         Assert.Contains("no TensorRT-LLM calibration 'hopper-trtllm' for bf16", missing, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("A100-80GB-PCIe", "ampere-vllm/bf16")]
+    [InlineData("H100-NVL", "hopper-vllm/bf16")]
+    public void PCIe_cards_run_on_their_silicons_calibration(string id, string calibration)
+    {
+        var (row, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(id), Precision.BF16);
+        Assert.Null(warning);
+        Assert.Equal(calibration, row.Name);
+    }
+
     [Fact]
     public void SGLang_borrows_vLLMs_row_with_a_warning_until_its_own_row_is_fitted()
     {
@@ -136,8 +146,8 @@ public class CalibrationCatalogTests
         Assert.False(Catalog.Models.TryResolve(name, out _));
 
     [Theory]
-    [InlineData("NVIDIA A100 80GB PCIe")]   // another card (PCIe, 300 W), not in the catalog
-    [InlineData("NVIDIA H100 NVL")]
+    [InlineData("NVIDIA A100 40GB PCIe")]   // another card (PCIe, 250 W), not in the catalog
+    [InlineData("NVIDIA H200 NVL")]
     [InlineData("A10")]
     public void Accelerators_not_in_the_catalog_do_not_resolve_to_a_neighbour(string name) =>
         Assert.False(Catalog.Hardware.TryResolve(name, out _));
@@ -156,6 +166,9 @@ public class CalibrationCatalogTests
     [InlineData("Trillium", "TPU-v6e")]
     [InlineData("v5litepod", "TPU-v5e")]
     [InlineData("Intel Gaudi 3", "Gaudi3")]
+    [InlineData("NVIDIA A100 80GB PCIe", "A100-80GB-PCIe")]
+    [InlineData("NVIDIA H100 NVL", "H100-NVL")]
+    [InlineData("A100 80GB", "A100-80GB")]   // the PCIe card's names do not take the SXM card's
     public void Accelerators_resolve_by_id_or_alias(string name, string id)
     {
         Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
