@@ -27,6 +27,9 @@ internal struct ChunkedShape(long contextSum)
         }
     }
 
+    /// <summary>The contexts of the sequences that are not prefilling, summed.</summary>
+    public readonly long DecodeContext => _decodeContext;
+
     /// <summary>The iteration with <paramref name="decoders"/> decoding sequences taking a step beside the chunks.</summary>
     public readonly BatchShape WithDecodes(int decoders) =>
         new(_tokens + decoders, _attention + _decodeContext, _kvRead + _decodeContext, _chunks + decoders);

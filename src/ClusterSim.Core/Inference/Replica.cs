@@ -52,6 +52,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private Moe.RoutingOutcome[] _macroRouting = [];
     private long[] _macroDense = [];
     private readonly PrefillStretch _stretch;   // its prompts, when the macro-step in flight also prefills
+    private long _decodeSteps;   // iterations in which sequences decoded (speculative decoding's schedule counts them)
+    private int _emit = 1;   // tokens each decoding sequence emits in the iteration in flight (more than one when speculating)
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
     public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null, IServingObserver? observer = null)
@@ -64,7 +66,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _requests = requests;
         _metrics = metrics;
         _host = host;
-        _macroStepping = macroStepping;
+        // Speculative decoding steps one iteration at a time: its tokens per step follow a schedule the stretches do not model.
+        _macroStepping = macroStepping && model.Speculative is null;
         _blockTokens = model.Deployment.KvBlockTokens;
         _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
         _batching = Scheduling.BatchScheduler.Create(_scheduler);
@@ -247,9 +250,11 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         bool decodeOnly = _prefilling == 0;
         _decodeOnlyIteration = decodeOnly;
         BatchShape shape;
+        long decodeContext;
         if (decodeOnly)
         {
             shape = BatchShape.Decode(_batch.Count, _batch.ContextSum);   // every sequence reads its whole context once
+            decodeContext = _batch.ContextSum;
         }
         else
         {
@@ -261,6 +266,13 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             Debug.Assert(chunked.ChunksOnly().NewTokens == prefillTokens, "the chunks are those the scheduler planned");
             shape = _decodesRun ? chunked.WithDecodes(_batch.Count - _prefilling) : chunked.ChunksOnly();
+            decodeContext = chunked.DecodeContext;
+        }
+
+        if (_model.Speculative is { } speculative && _decodesRun)
+        {
+            shape = _model.Speculate(shape, _batch.Count - _prefilling, decodeContext);
+            _emit = speculative.TokensAt(_decodeSteps);
         }
 
         IterationCost cost;
@@ -718,8 +730,23 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         // their gaps are recorded in runs, then the chunks are applied. Stamping the prefilling sequences too is
         // harmless: nothing reads their last token before the chunk that ends their prompt sets it.
         bool allDecode = _decodeOnlyIteration;
-        _mayHaveFinished |= (allDecode ? _batch.AdvanceAll(1) : _batch.AdvanceDecoding()) <= 0;
-        RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
+        if (_model.Speculative is null)
+        {
+            _mayHaveFinished |= (allDecode ? _batch.AdvanceAll(1) : _batch.AdvanceDecoding()) <= 0;
+            RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
+        }
+        else
+        {
+            // Each decoding sequence's tokens of the step arrive together: one gap since its last token, then none.
+            int decoders = _batch.Count - _prefilling;
+            _mayHaveFinished |= _batch.AdvanceDecodingToTargets(_emit, out int advanced) <= 0;
+            _decodeSteps++;
+            RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
+            if (advanced > decoders)
+            {
+                _metrics.RecordInterToken(0, advanced - decoders, now);
+            }
+        }
         if (_pendingFirstToken)
         {
             MarkPendingFirstTokens(now);

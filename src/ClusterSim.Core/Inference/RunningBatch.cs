@@ -191,6 +191,32 @@ internal sealed class RunningBatch
         return SmallestLane(best);
     }
 
+    /// <summary>
+    /// Up to <paramref name="tokens"/> more output tokens for every decoding sequence, none past its target (speculative
+    /// decoding's step); <paramref name="advanced"/> is how many were added in all. Returns the smallest number any
+    /// decoding sequence still has to produce.
+    /// </summary>
+    public int AdvanceDecodingToTargets(int tokens, out int advanced)
+    {
+        int n = Count;
+        var best = Vector256.Create(int.MaxValue);
+        var added = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> decoding = Vector256.Equals(Vector256.Create(Prefilled, i), Vector256.Create(PromptLength, i)) & LiveLanes(i);
+            Vector256<int> generated = Vector256.Create(Generated, i);
+            Vector256<int> step = Vector256.Max(Vector256.Min(Vector256.Create(tokens), Vector256.Create(Target, i) - generated), Vector256<int>.Zero) & decoding;
+            generated += step;
+            generated.CopyTo(Generated, i);
+            added += step;
+            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, Vector256.Create(Target, i) - generated), best);
+        }
+
+        advanced = Vector256.Sum(added);
+        _contextSum += advanced;
+        return SmallestLane(best);
+    }
+
     /// <summary>True when every sequence's last token came at the same time (the common case: they all took the previous step).</summary>
     public bool LastTokensAllEqual()
     {

@@ -7,6 +7,12 @@ namespace ClusterSim.Core.Performance;
 /// </summary>
 public readonly record struct BatchShape(int NewTokens, double AttentionContext, double KvTokensRead, int Sequences)
 {
+    /// <summary>Positions the LM head computes logits for; 0 means one a sequence (speculative decoding verifies more).</summary>
+    public int LogitTokens { get; init; }
+
+    /// <summary>Time the speculative drafter takes within the step, seconds (0 without speculative decoding).</summary>
+    public double DraftSeconds { get; init; }
+
     /// <summary>A decode-only batch of <paramref name="sequences"/> sequences whose contexts sum to <paramref name="contextSum"/>.</summary>
     public static BatchShape Decode(int sequences, double contextSum) => new(sequences, contextSum, contextSum, sequences);
 

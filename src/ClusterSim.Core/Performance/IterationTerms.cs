@@ -5,10 +5,10 @@ namespace ClusterSim.Core.Performance;
 /// another, so the terms add; within a term, compute and memory traffic overlap (its own roofline).
 /// </summary>
 public readonly record struct IterationTerms(
-    double DenseGemm, double ExpertGemm, double Attention, double Collectives, double Overhead, bool ComputeBound)
+    double DenseGemm, double ExpertGemm, double Attention, double Collectives, double Overhead, bool ComputeBound, double Draft = 0)
 {
-    /// <summary>The whole iteration, seconds.</summary>
-    public double Total => DenseGemm + ExpertGemm + Attention + Collectives + Overhead;
+    /// <summary>The whole iteration, seconds (a speculative drafter's time last, so without one the sum is the same to the bit).</summary>
+    public double Total => DenseGemm + ExpertGemm + Attention + Collectives + Overhead + Draft;
 
     /// <summary>The whole iteration rounded up to nanoseconds.</summary>
     public IterationCost Cost => new((long)Math.Ceiling(Total * 1e9), ComputeBound);

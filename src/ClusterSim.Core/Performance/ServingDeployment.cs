@@ -22,6 +22,9 @@ public sealed record ServingDeployment
 
     public EfficiencyFactors Efficiency { get; init; } = new();
 
+    /// <summary>Speculative decoding; null for one token per sequence per decode step.</summary>
+    public SpeculativeDecoding? Speculative { get; init; }
+
     /// <summary>The calibration the efficiency factors came from ("hopper-vllm/bf16"), for the results; empty when set by hand.</summary>
     public string CalibrationName { get; init; } = string.Empty;
 
@@ -57,7 +60,18 @@ public sealed record ServingDeployment
     };
 
     /// <summary>Bytes of all weights.</summary>
-    public double WeightBytes => Model.TotalParameters * Weights.BytesPerElement();
+    public double WeightBytes => (Model.TotalParameters + DraftParameters) * Weights.BytesPerElement();
+
+    /// <summary>
+    /// Parameters the drafter adds beside the target: a draft model's own, or a draft head's one transformer layer (it
+    /// shares the target's embedding and LM head); its KV cache is not counted.
+    /// </summary>
+    public double DraftParameters => Speculative switch
+    {
+        { Method: SpeculativeMethod.Draft, DraftModel: { } draft } => draft.TotalParameters,
+        { Method: SpeculativeMethod.Eagle } => Model.AttentionParametersPerLayer + Model.DenseMlpParameters,
+        _ => 0,
+    };
 
     /// <summary>Bytes available for the KV cache over the whole replica.</summary>
     public double KvCapacityBytes => (((Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator) * Accelerators) - WeightBytes;
@@ -72,6 +86,7 @@ public sealed record ServingDeployment
     public ServingDeployment Validated()
     {
         Efficiency.Validated();
+        Speculative?.Validated();
         if (TensorParallel < 1 || PipelineParallel < 1)
         {
             throw new ArgumentException($"tensor_parallel and pipeline_parallel must be at least 1 (got {TensorParallel} and {PipelineParallel})");

@@ -36,6 +36,8 @@ public sealed class StepTimeModel
     private readonly double _fullAttentionShare;   // of the layers; the rest attend over the sliding window
     private readonly double _windowShare;
     private readonly double _window;
+    private readonly SpeculativeDecoding? _speculative;
+    private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
     private readonly double _collectiveFixedSeconds;
     private readonly double _collectiveSecondsPerToken;
     private readonly double _stepSeconds;
@@ -85,6 +87,18 @@ public sealed class StepTimeModel
         _windowShare = model.SlidingWindowLayers / (double)model.Layers;
         _fullAttentionShare = 1 - _windowShare;
         _window = model.SlidingWindow;
+        _speculative = deployment.Speculative;
+        _drafter = _speculative switch
+        {
+            { Method: SpeculativeMethod.Draft, DraftModel: { } draft } => Drafter(deployment, draft),
+            // A draft head is one transformer layer of the target's shape feeding the target's LM head.
+            { Method: SpeculativeMethod.Eagle } => Drafter(deployment, model with
+            {
+                Layers = 1, DenseLayers = 0, Experts = 0, TopK = 0, SharedExperts = 0, ExpertFfn = 0, SlidingWindow = 0, FullAttentionLayers = 0,
+                Ffn = model.Ffn > 0 ? model.Ffn : model.ExpertFfn,
+            }),
+            _ => null,
+        };
 
         double linkBytesPerSecond = LinkBytesPerSecond(deployment) * eff.Link;
         double hiddenBytes = model.Hidden * ActivationBytes;
@@ -124,6 +138,43 @@ public sealed class StepTimeModel
 
     /// <summary>The deployment this model times.</summary>
     public ServingDeployment Deployment { get; }
+
+    /// <summary>The drafter runs on the target's accelerators with its calibration, as a part of the target's step (no overheads of its own).</summary>
+    private static StepTimeModel Drafter(ServingDeployment target, ModelSpec drafter) =>
+        new(target with { Model = drafter, Speculative = null, MemoryReserve = 0, RuntimeBytesPerAccelerator = 0 });
+
+    /// <summary>Speculative decoding of the deployment; null when off.</summary>
+    public SpeculativeDecoding? Speculative => _speculative;
+
+    /// <summary>
+    /// The iteration <paramref name="shape"/> with speculative decoding for its <paramref name="decoders"/> decoding
+    /// sequences, whose contexts sum to <paramref name="decodeContext"/>: each verifies k drafted tokens beside its own
+    /// (k more new tokens and logits, attending its context and the drafts before them), and the drafter runs k times
+    /// over those sequences first. Unchanged without speculative decoding or decoders.
+    /// </summary>
+    public BatchShape Speculate(in BatchShape shape, int decoders, double decodeContext)
+    {
+        if (_speculative is null || decoders == 0)
+        {
+            return shape;
+        }
+
+        int k = _speculative.Tokens;
+        double draft = 0;
+        if (_drafter is not null)
+        {
+            IterationTerms step = _drafter.Terms(BatchShape.Decode(decoders, decodeContext));
+            draft = k * (step.DenseGemm + step.ExpertGemm + step.Attention + step.Collectives);
+        }
+
+        return shape with
+        {
+            NewTokens = shape.NewTokens + (decoders * k),
+            AttentionContext = shape.AttentionContext + (k * decodeContext) + (decoders * (k * (k + 1) / 2.0)),
+            LogitTokens = shape.Sequences + (decoders * k),
+            DraftSeconds = draft,
+        };
+    }
 
     /// <summary>Front-end latency each request spends before the engine sees it, ns.</summary>
     public long RequestOverheadNanos => (long)Math.Round(Deployment.Efficiency.RequestOverheadSeconds * 1e9);
@@ -214,8 +265,9 @@ public sealed class StepTimeModel
     private IterationTerms Compose(in BatchShape shape, double expertCompute, double expertMemory, double allToAll)
     {
         // A GEMM over M tokens costs the arithmetic of M + M½ at full efficiency (tile waste and launch latency).
+        int logits = shape.LogitTokens > 0 ? shape.LogitTokens : shape.Sequences;
         double gemmCompute = ((_bodyFlopsPerToken * (shape.NewTokens + _gemmHalfTokens))
-            + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
+            + (_headFlopsPerSequence * (logits + _gemmHalfTokens))) * _secondsPerGemmFlop;
         double gemmMemory = _denseWeightBytes * _secondsPerWeightByte;
         return new IterationTerms(
             DenseGemm: Math.Max(gemmCompute, gemmMemory) + _denseKernelsSeconds,
@@ -223,7 +275,8 @@ public sealed class StepTimeModel
             Attention: Attention(shape),
             Collectives: Collectives(shape) + allToAll,
             Overhead: Overhead(shape),
-            ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory);
+            ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory,
+            Draft: shape.DraftSeconds);
     }
 
     private double Attention(in BatchShape shape) =>

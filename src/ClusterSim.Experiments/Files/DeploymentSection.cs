@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "speculative"];
 
     /// <summary>Batch schedulers by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
@@ -86,6 +86,7 @@ internal static class DeploymentSection
             MemoryReserve = r.Number(node, "memory_reserve", path, ServingDeployment.DefaultMemoryReserve, 0, 0.95),
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
             Engine = engine,
+            Speculative = SpeculativeSection.Read(r, node, catalog, $"{path}.speculative"),
         };
         try
         {

@@ -742,6 +742,11 @@ public static class ExperimentLoader
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  response_cache: {{ entries: {rc.Entries}, ttl_s: {F(rc.TtlSeconds)}, lookup_ms: {F(rc.LookupSeconds * 1e3)} }}");
         }
+        if (d.Speculative is { } speculative)
+        {
+            text.Append(SpeculativeSection.Resolved(speculative));
+        }
+
         if (d.MoeRouting is { } moe)
         {
             text.Append(MoeSection.Resolved(moe));

@@ -121,6 +121,27 @@ public class RunningBatchTests
 
     [Theory]
     [MemberData(nameof(GrowthLengths))]
+    public void A_speculative_step_advances_each_decoding_sequence_up_to_its_target(int n)
+    {
+        foreach (int tokens in new[] { 1, 3, 16 })
+        {
+            RunningBatch batch = Batch(n, seed: 400 + n);
+            int[] before = batch.Generated[..n];
+            bool[] decoding = Enumerable.Range(0, n).Select(batch.IsDecoding).ToArray();
+
+            int min = batch.AdvanceDecodingToTargets(tokens, out int advanced);
+
+            int[] expected = [.. Enumerable.Range(0, n).Select(i => decoding[i] ? Math.Min(before[i] + tokens, Math.Max(before[i], batch.Target[i])) : before[i])];
+            Assert.Equal(expected, batch.Generated[..n]);
+            Assert.Equal(expected.Sum() - before.Sum(), advanced);
+            int remaining = Enumerable.Range(0, n).Where(i => decoding[i]).Select(i => batch.Target[i] - batch.Generated[i]).DefaultIfEmpty(int.MaxValue).Min();
+            Assert.Equal(remaining, min);
+            Assert.Equal(ContextSum(batch), batch.ContextSum);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GrowthLengths))]
     public void The_smallest_remaining_count_is_the_definitions_whatever_lies_past_the_batch(int n)
     {
         RunningBatch batch = Batch(n, seed: 300 + n);

@@ -2,6 +2,7 @@ using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.TestTime;
 using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
 using ClusterSim.Core.Tests.Engine;
 
 namespace ClusterSim.Core.Tests.Inference;
@@ -35,6 +36,10 @@ public class ServingInvariantTests
         ["prefix caching with a host tier"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true, hostKvBytes: 20_000_000_000),
         ["three replicas, round robin"] = () => ServingScenarios.Poisson(60, 600, replicas: 3, router: Core.Inference.Routing.RouterKind.RoundRobin),
         ["prefill/decode disaggregation"] = () => ServingScenarios.Poisson(20, 400, replicas: 4) with { Disaggregation = new Disaggregation(2, 50) },
+        ["speculative decoding (draft head, 3 tokens)"] = () => ServingScenarios.Poisson(40, 600, deployment: ServingScenarios.Llama8bOnH100 with
+        {
+            Speculative = new SpeculativeDecoding { Method = SpeculativeMethod.Eagle, Tokens = 3, Acceptance = 0.7 },
+        }),
         ["best-of-4"] = () => ServingScenarios.Poisson(5, 200) with { TestTime = new TestTimeOptions { Policy = TestTimePolicy.BestOfN, Samples = 4 } },
     };
 

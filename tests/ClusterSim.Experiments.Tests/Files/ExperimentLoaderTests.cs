@@ -121,6 +121,24 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void Speculative_decoding_is_read_resolved_and_its_mistakes_located()
+    {
+        static string With(string speculative) => Valid.Replace("kv_cache: fp8", $"kv_cache: fp8\n  speculative: {speculative}");
+
+        Experiment draft = ExperimentLoader.Parse(With("{ method: draft, tokens: 4, acceptance: 0.6, draft_model: meta-llama/Llama-3.2-1B }"), "exp.yaml");
+        Core.Performance.SpeculativeDecoding spec = draft.Points[0].Serving!.Replicas[0].Deployment.Speculative!;
+        Assert.Equal((Core.Performance.SpeculativeMethod.Draft, 4, 0.6, "llama-3.2-1b"), (spec.Method, spec.Tokens, spec.Acceptance, spec.DraftModel!.Id));
+        Assert.Contains("speculative: { method: draft, tokens: 4, acceptance: 0.6, draft_model: llama-3.2-1b }", draft.ResolvedText);
+        Assert.Null(ExperimentLoader.Parse(Valid, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment.Speculative);
+
+        Assert.Contains("serving.speculative.acceptance: required", Assert.Single(Problems(With("{ method: eagle, tokens: 3 }")).Problems).ToString());
+        Assert.Contains("required with method 'draft'", Assert.Single(Problems(With("{ method: draft, acceptance: 0.5 }")).Problems).Message);
+        Assert.Contains("only method 'draft' takes a draft model", Assert.Single(Problems(With("{ method: ngram, acceptance: 0.5, draft_model: llama-3.2-1b }")).Problems).Message);
+        Assert.Equal("serving.speculative.tokens", Assert.Single(Problems(With("{ method: eagle, tokens: 20, acceptance: 0.5 }")).Problems).Path);
+        Assert.Contains("eagle", Assert.Single(Problems(With("{ method: medusa, acceptance: 0.5 }")).Problems).Message);
+    }
+
+    [Fact]
     public void A_model_with_sliding_window_layers_warns_that_they_are_given_the_whole_context()
     {
         Experiment gemma = ExperimentLoader.Parse(Valid.Replace("model: llama-3.1-8b", "model: google/gemma-3-27b-it"), "exp.yaml");

@@ -1,0 +1,65 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using YamlDotNet.RepresentationModel;
+using static ClusterSim.Experiments.Files.ResolvedSections;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>Reads <c>speculative:</c> of a deployment: how drafts are made, how many a step, and how often one is accepted.</summary>
+internal static class SpeculativeSection
+{
+    /// <summary>Drafting methods by the names an experiment file uses (MTP modules draft as a head does).</summary>
+    public static readonly Dictionary<string, SpeculativeMethod> Methods = new()
+    {
+        ["draft"] = SpeculativeMethod.Draft,
+        ["eagle"] = SpeculativeMethod.Eagle,
+        ["mtp"] = SpeculativeMethod.Eagle,
+        ["ngram"] = SpeculativeMethod.Ngram,
+    };
+
+    public static SpeculativeDecoding? Read(YamlReader r, YamlMappingNode? deployment, SimCatalog catalog, string path)
+    {
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(deployment, "speculative"), path, "method", "tokens", "acceptance", "draft_model");
+        if (node is null)
+        {
+            return null;
+        }
+
+        SpeculativeMethod method = r.Choice(node, "method", path, SpeculativeMethod.Eagle, Methods);
+        int tokens = r.Integer(node, "tokens", path, 3, 1, SpeculativeDecoding.MaxTokens);
+        double acceptance = r.Number(node, "acceptance", path, double.NaN, 0, 1);
+        if (double.IsNaN(acceptance))
+        {
+            r.Problem(node, $"{path}.acceptance", "required: the probability a drafted token is accepted (0 to 1), which depends on the drafter, the model and the data; measure it or take it from the drafter's paper");
+            return null;
+        }
+
+        string? draftName = r.Text(node, "draft_model", path, required: false);
+        ModelSpec? draft = null;
+        if (method == SpeculativeMethod.Draft)
+        {
+            if (string.IsNullOrEmpty(draftName))
+            {
+                r.Problem(node, $"{path}.draft_model", "required with method 'draft': the model that drafts (e.g. llama-3.2-1b)");
+                return null;
+            }
+
+            if (!catalog.Models.TryResolve(draftName, out draft))
+            {
+                r.Problem(YamlReader.Child(node, "draft_model"), $"{path}.draft_model", $"unknown model '{draftName}'{ClosestName.Hint(draftName, catalog.Models.Ids)}");
+                return null;
+            }
+        }
+        else if (!string.IsNullOrEmpty(draftName))
+        {
+            r.Problem(YamlReader.Child(node, "draft_model"), $"{path}.draft_model", $"only method 'draft' takes a draft model; '{Methods.First(m => m.Value == method).Key}' drafts without one");
+            return null;
+        }
+
+        return new SpeculativeDecoding { Method = method, Tokens = tokens, Acceptance = acceptance, DraftModel = draft };
+    }
+
+    public static string Resolved(SpeculativeDecoding s) =>
+        $"  speculative: {{ method: {Methods.First(m => m.Value == s.Method).Key}, tokens: {s.Tokens}, acceptance: {F(s.Acceptance)}" +
+        (s.DraftModel is { } draft ? $", draft_model: {draft.Id} }}\n" : " }\n");
+}

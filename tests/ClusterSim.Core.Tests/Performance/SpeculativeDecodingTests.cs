@@ -1,0 +1,101 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Performance;
+
+public class SpeculativeDecodingTests
+{
+    private static SpeculativeDecoding Spec(SpeculativeMethod method, int k, double alpha, string? draft = null) => new()
+    {
+        Method = method, Tokens = k, Acceptance = alpha, DraftModel = draft is null ? null : SimCatalog.Default.Models.Get(draft),
+    };
+
+    private static ServingDeployment Llama8b(SpeculativeDecoding? spec) =>
+        SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM") with { Speculative = spec };
+
+    [Theory]
+    [InlineData(0.0, 3, 1.0)]
+    [InlineData(0.5, 3, 1.875)]   // 1 + ½ + ¼ + ⅛
+    [InlineData(0.8, 4, 3.3616)]  // (1 − 0.8⁵) / 0.2
+    [InlineData(1.0, 5, 6.0)]
+    public void A_step_yields_the_expected_accepted_run_plus_one(double alpha, int k, double tau)
+    {
+        SpeculativeDecoding spec = Spec(SpeculativeMethod.Ngram, k, alpha);
+        Assert.Equal(tau, spec.TokensPerStep, 12);
+
+        // The schedule emits the expectation exactly: after J steps, ⌊J·τ⌋ tokens, each step between ⌊τ⌋ and ⌈τ⌉.
+        long total = 0;
+        for (long j = 0; j < 10_000; j++)
+        {
+            int t = spec.TokensAt(j);
+            Assert.InRange(t, (int)Math.Floor(tau), (int)Math.Ceiling(tau));
+            total += t;
+        }
+
+        Assert.Equal((long)Math.Floor(10_000 * tau), total);
+    }
+
+    [Fact]
+    public void Bad_options_name_the_field()
+    {
+        Assert.Contains("tokens must be in [1, 15]", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Ngram, 16, 0.5).Validated()).Message, StringComparison.Ordinal);
+        Assert.Contains("acceptance must be in [0, 1]", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Ngram, 3, 1.5).Validated()).Message, StringComparison.Ordinal);
+        Assert.Contains("needs a draft_model", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Draft, 3, 0.5).Validated()).Message, StringComparison.Ordinal);
+        Assert.Contains("takes no draft_model", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Eagle, 3, 0.5, "llama-3.2-1b").Validated()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verification_adds_k_tokens_and_logits_per_decoder_and_the_drafter_runs_k_times()
+    {
+        BatchShape plain = BatchShape.Decode(32, 32 * 1000.0);
+        Assert.Equal(plain, new StepTimeModel(Llama8b(null)).Speculate(plain, 32, 32 * 1000.0));
+
+        BatchShape lookup = new StepTimeModel(Llama8b(Spec(SpeculativeMethod.Ngram, 3, 0.7))).Speculate(plain, 32, 32 * 1000.0);
+        Assert.Equal(32 * 4, lookup.NewTokens);
+        Assert.Equal(32 * 4, lookup.LogitTokens);
+        Assert.Equal((32 * 1000.0 * 4) + (32 * 6), lookup.AttentionContext);   // positions 1000…1003 after each context
+        Assert.Equal(plain.KvTokensRead, lookup.KvTokensRead);
+        Assert.Equal(0, lookup.DraftSeconds);
+
+        // A draft model's k decode steps, without the engine's overheads; a draft head's are one layer's and the LM head's.
+        var withDraft = new StepTimeModel(Llama8b(Spec(SpeculativeMethod.Draft, 3, 0.7, "llama-3.2-1b")));
+        IterationTerms small = new StepTimeModel(SimCatalog.Default.Deployment("llama-3.2-1b", "H100-SXM")).Terms(plain);
+        Assert.Equal(3 * (small.DenseGemm + small.ExpertGemm + small.Attention + small.Collectives), withDraft.Speculate(plain, 32, 32 * 1000.0).DraftSeconds, 12);
+
+        double head = new StepTimeModel(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.7))).Speculate(plain, 32, 32 * 1000.0).DraftSeconds;
+        IterationTerms target = new StepTimeModel(Llama8b(null)).Terms(plain);
+        Assert.InRange(head, 3 * target.DenseGemm / 32, 3 * (target.DenseGemm + target.Attention) / 4);
+    }
+
+    [Fact]
+    public void The_drafter_weights_count_against_KV_memory()
+    {
+        Assert.True(Llama8b(Spec(SpeculativeMethod.Draft, 3, 0.7, "llama-3.2-1b")).KvBlocks < Llama8b(null).KvBlocks);
+        Assert.Equal(Llama8b(null).KvBlocks, Llama8b(Spec(SpeculativeMethod.Ngram, 3, 0.7)).KvBlocks);
+    }
+
+    private static ServingResult OneUser(ServingDeployment deployment) => new ServingCluster(new ServingScenario
+    {
+        Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 8, MaxBatchedTokens = 8192 })],
+        Workload = s => RequestSource.ClosedLoop(1, 0, TokenLengths.Fixed(500), TokenLengths.Fixed(1001), s),
+        MaxRequests = 4,
+    }).Run();
+
+    [Fact]
+    public void One_user_decodes_a_step_per_tau_tokens()
+    {
+        // One sequence, 1,000 tokens after its first: the time per output token is the speculative step's over τ.
+        var spec = Spec(SpeculativeMethod.Eagle, 3, 0.8);
+        var model = new StepTimeModel(Llama8b(spec));
+        double step = model.Iteration(model.Speculate(BatchShape.Decode(1, 1000), 1, 1000)).Nanos / 1e9;
+        double tpot = OneUser(Llama8b(spec)).Metrics.Tpot.Mean;
+        Assert.Equal(step / spec.TokensPerStep, tpot, step / spec.TokensPerStep * 0.03);   // contexts grow 500 → 1,500 around the 1,000 used
+
+        // Nothing accepted: every step yields one token and costs more than a plain one.
+        double plain = OneUser(Llama8b(null)).Metrics.Tpot.Mean;
+        Assert.True(OneUser(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.0))).Metrics.Tpot.Mean > plain);
+        Assert.True(tpot < plain / 2, $"{tpot} against {plain}");
+    }
+}
