@@ -305,7 +305,7 @@ internal static class ClusterSection
             {
                 var dep = cell.Replicas[0].Deployment;
                 t.AppendLine(CultureInfo.InvariantCulture,
-                    $"      placement {pool}: {{ model: {dep.Model.Id}, tensor_parallel: {dep.TensorParallel}, pipeline_parallel: {dep.PipelineParallel}, weights: {dep.Weights.ToString().ToLowerInvariant()}, kv_cache: {dep.KvCache.ToString().ToLowerInvariant()}, calibration: {dep.CalibrationName}, slo: {{ ttft_s: {F(cell.Slo.TtftSeconds)}, tpot_s: {F(cell.Slo.TpotSeconds)} }}, cell_requests: {cell.Requests} }}");
+                    $"      placement {pool}: {{ model: {dep.Model.Id}, tensor_parallel: {dep.TensorParallel}, pipeline_parallel: {dep.PipelineParallel}, weights: {dep.Weights.ToString().ToLowerInvariant()}, kv_cache: {dep.KvCache.ToString().ToLowerInvariant()}, calibration: {dep.CalibrationName}, slo: {{ ttft_s: {F(cell.Slo.TtftSeconds)}, tpot_s: {F(cell.Slo.TpotSeconds)} }}, cell_requests: {cell.Requests}{(dep.Speculative is { } spec ? ", speculative: " + SpeculativeSection.Inline(spec) : string.Empty)} }}");
             }
         }
 

@@ -59,7 +59,9 @@ internal static class SpeculativeSection
         return new SpeculativeDecoding { Method = method, Tokens = tokens, Acceptance = acceptance, DraftModel = draft };
     }
 
-    public static string Resolved(SpeculativeDecoding s) =>
-        $"  speculative: {{ method: {Methods.First(m => m.Value == s.Method).Key}, tokens: {s.Tokens}, acceptance: {F(s.Acceptance)}" +
-        (s.DraftModel is { } draft ? $", draft_model: {draft.Id} }}\n" : " }\n");
+    public static string Resolved(SpeculativeDecoding s) => $"  speculative: {Inline(s)}\n";
+
+    public static string Inline(SpeculativeDecoding s) =>
+        $"{{ method: {Methods.First(m => m.Value == s.Method).Key}, tokens: {s.Tokens}, acceptance: {F(s.Acceptance)}" +
+        (s.DraftModel is { } draft ? $", draft_model: {draft.Id} }}" : " }");
 }
