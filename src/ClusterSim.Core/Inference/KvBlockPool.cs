@@ -14,11 +14,15 @@ public sealed class KvBlockPool
     private readonly RequestTable _requests;
     private readonly int _blockTokens;
     private readonly double _hostSecondsPerBlock;
+    private readonly ServingDeployment _deployment;
+    private readonly bool _windowed;
 
     /// <summary>Builds the pool for a deployment and its scheduler's caching options.</summary>
     public KvBlockPool(ServingDeployment deployment, SchedulerOptions scheduler, RequestTable requests)
     {
         _requests = requests;
+        _deployment = deployment;
+        _windowed = deployment.Model.SlidingWindowLayers > 0;
         _blockTokens = deployment.KvBlockTokens;
         Total = deployment.KvBlocks;
         Free = Total;
@@ -45,6 +49,9 @@ public sealed class KvBlockPool
 
     /// <summary>The prefix cache; null when prefix caching is off.</summary>
     public PrefixCache? Cache { get; }
+
+    /// <summary>Blocks request <paramref name="id"/>'s sliding-window layers hold while it runs (0 without such layers).</summary>
+    public int WindowBlocks(int id) => _windowed ? _deployment.WindowBlocks(_requests.Prompt(id) + _requests.Output(id)) : 0;
 
     /// <summary>Blocks that <paramref name="tokens"/> tokens occupy.</summary>
     public int BlocksFor(int tokens) => (tokens + _blockTokens - 1) / _blockTokens;
@@ -119,7 +126,8 @@ public sealed class KvBlockPool
         int own = reserveWhole
             ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
             : BlocksFor(_requests.Prompt(id) + _requests.Delivered(id) - shared);
-        return new KvAdmission(own + pin, shared, hit, pin, loaded);
+        int window = WindowBlocks(id);
+        return new KvAdmission(own + pin + window, shared, hit, pin, loaded, window);
     }
 
     /// <summary>Admits request <paramref name="id"/> as planned: pins its hit, takes its blocks; returns the seconds its host blocks take to copy back.</summary>
@@ -189,7 +197,7 @@ public sealed class KvBlockPool
             ReleaseCached(id, finished);
         }
 
-        Free += ownBlocks;
+        Free += ownBlocks + WindowBlocks(id);
         EvictToFit();
         Debug.Assert(Free >= 0 && Free <= Total, "KV blocks stay within capacity");
     }

@@ -143,7 +143,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         int prefilling = 0;
         for (int i = 0; i < _batch.Count; i++)
         {
-            own += _batch.Blocks[i];
+            own += _batch.Blocks[i] + _kv.WindowBlocks(_batch.Request[i]);
             prefilling += _batch.IsDecoding(i) ? 0 : 1;
             Invariant.Check(IsIn(live, _batch.Request[i]), $"replica {Id} runs request {_batch.Request[i]}, which is not in flight");
         }
@@ -166,7 +166,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private static bool IsIn(bool[] live, int id) => (uint)id < (uint)live.Length && live[id];
 
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
-    public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) => _kv.BlocksFor(prompt + output - sharedPrefix) <= TotalBlocks;
+    public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) =>
+        _kv.BlocksFor(prompt + output - sharedPrefix) + _model.Deployment.WindowBlocks(prompt + output) <= TotalBlocks;
 
     /// <summary>Accepts a routed request.</summary>
     public void Enqueue(Simulator simulator, int requestId)
@@ -335,7 +336,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
 
             int shared = plan.Shared;
             // The sequence's own blocks: the pinned ones are the cache's.
-            _batch.Append(id, promptLength, delivered, _requests.Output(id), plan.Need - plan.Pin, now, shared, shared + (plan.Loaded * _blockTokens) + _requests.Transferred(id));
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), plan.Need - plan.Pin - plan.Window, now, shared, shared + (plan.Loaded * _blockTokens) + _requests.Transferred(id));
             if (!_batch.IsDecoding(_batch.Count - 1))
             {
                 _prefilling++;

@@ -76,8 +76,29 @@ public sealed record ServingDeployment
     /// <summary>Bytes available for the KV cache over the whole replica.</summary>
     public double KvCapacityBytes => (((Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator) * Accelerators) - WeightBytes;
 
-    /// <summary>KV bytes of one block of <see cref="KvBlockTokens"/> tokens.</summary>
-    public double KvBlockBytes => Model.KvBytesPerToken(KvCache) * KvBlockTokens;
+    /// <summary>
+    /// KV bytes of one block of <see cref="KvBlockTokens"/> tokens: of every layer, or — for a model with sliding-window
+    /// layers — of its full-attention layers only, whose KV grows with the context (see <see cref="WindowBlocks"/>).
+    /// </summary>
+    public double KvBlockBytes => Model.SlidingWindowLayers > 0
+        ? Model.KvBytesPerToken(KvCache) * (Model.FullAttentionLayers / (double)Model.Layers) * KvBlockTokens
+        : Model.KvBytesPerToken(KvCache) * KvBlockTokens;
+
+    /// <summary>
+    /// Blocks (of <see cref="KvBlockBytes"/>) that hold the sliding-window layers' KV of a sequence of
+    /// <paramref name="tokens"/> tokens in all: the last min(tokens, window) of them, as engines that free blocks outside
+    /// the window keep (taken whole at admission); 0 for a model without such layers.
+    /// </summary>
+    public int WindowBlocks(int tokens)
+    {
+        if (Model.SlidingWindowLayers == 0)
+        {
+            return 0;
+        }
+
+        double bytes = Math.Min(tokens, Model.SlidingWindow) * Model.KvBytesPerToken(KvCache) * (Model.SlidingWindowLayers / (double)Model.Layers);
+        return (int)Math.Ceiling(bytes / KvBlockBytes);
+    }
 
     /// <summary>KV cache blocks of the replica.</summary>
     public int KvBlocks => (int)Math.Min(int.MaxValue, Math.Floor(KvCapacityBytes / KvBlockBytes));
@@ -111,7 +132,8 @@ public sealed record ServingDeployment
         double perDevice = WeightBytes / Accelerators;
         double usable = (Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator;
         // An engine refuses to start without room for one sequence; we ask for one of min(context, 4096) tokens.
-        if (perDevice >= usable || KvBlocks < Math.Ceiling(Math.Min(Model.MaxContext, MinimumSequenceTokens) / (double)KvBlockTokens))
+        int oneSequence = Math.Min(Model.MaxContext, MinimumSequenceTokens);
+        if (perDevice >= usable || KvBlocks < Math.Ceiling(oneSequence / (double)KvBlockTokens) + WindowBlocks(oneSequence))
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));
             throw new ArgumentException(

@@ -99,8 +99,8 @@ internal static class DeploymentSection
 
             if (model.SlidingWindowLayers > 0)
             {
-                // Not silent: the step time caps those layers' attention at the window, but the KV pool holds every layer's whole context.
-                calibrations.Add($"warning: {model.Id}: {model.SlidingWindowLayers} of its {model.Layers} layers attend over a {model.SlidingWindow}-token window; their attention is timed over at most the window, but their KV cache is held for the whole context, so past {model.SlidingWindow} tokens its KV memory is over-counted (fewer sequences fit than on an engine that frees blocks outside the window)");
+                // Not silent: how those layers are approximated.
+                calibrations.Add($"warning: {model.Id}: {model.SlidingWindowLayers} of its {model.Layers} layers attend over a {model.SlidingWindow}-token window; their attention is bounded by min(summed contexts, sequences x window) and their KV by min(prompt + output, window) tokens a sequence, held from admission (an engine that grows them block by block fits a few more short sequences)");
             }
 
             if (deployment.ComputePrecision != deployment.Weights)

@@ -1,3 +1,4 @@
+using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.TestTime;
@@ -40,6 +41,7 @@ public class ServingInvariantTests
         {
             Speculative = new SpeculativeDecoding { Method = SpeculativeMethod.Eagle, Tokens = 3, Acceptance = 0.7 },
         }),
+        ["sliding-window KV blocks (Gemma 3 27B)"] = () => ServingScenarios.Poisson(6, 500, deployment: SimCatalog.Default.Deployment("gemma-3-27b", "H100-SXM", weights: Precision.FP8)),
         ["best-of-4"] = () => ServingScenarios.Poisson(5, 200) with { TestTime = new TestTimeOptions { Policy = TestTimePolicy.BestOfN, Samples = 4 } },
     };
 
