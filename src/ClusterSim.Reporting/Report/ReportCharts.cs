@@ -236,8 +236,10 @@ public static class ReportCharts
         if (results.Count > 1 && results[0].Point.Parameters.Any(p => p.Key.StartsWith("workload.arrival", StringComparison.Ordinal)))
         {
             // One load curve per value of the other swept parameters (a scheduler, say): never a line joining them.
+            // A name ("chunked-prefill") labels its curve by itself; a number says what it is ("acceptance 0.6").
             var curves = results
-                .GroupBy(r => string.Join(", ", r.Point.Parameters.Where(p => !p.Key.StartsWith("workload.arrival", StringComparison.Ordinal)).Select(p => p.Value)))
+                .GroupBy(r => string.Join(", ", r.Point.Parameters.Where(p => !p.Key.StartsWith("workload.arrival", StringComparison.Ordinal))
+                    .Select(p => double.TryParse(p.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? $"{Human(p.Key)} {p.Value}" : p.Value)))
                 .ToList();
             string[] levels = curves.Count == 1 ? ["p50", "p90", "p99"] : ["p50", "p99"];
             foreach (var (metric, title, slo) in new[] { ("ttft", "Time to first token vs throughput", serving.Slo.TtftSeconds), ("tpot", "Time per output token vs throughput", serving.Slo.TpotSeconds) })

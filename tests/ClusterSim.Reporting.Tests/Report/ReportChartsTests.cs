@@ -120,4 +120,23 @@ public class ReportChartsTests
             Assert.Equal(replications > 1, subtitle.Contains($"replication 1 of {replications}", StringComparison.Ordinal));
         }
     }
+
+    [Theory]
+    [InlineData("serving.speculative.acceptance: [0.4, 0.8]", "acceptance 0.4 p50")]   // a number says what it is
+    [InlineData("serving.scheduler.kind: [continuous, static]", "continuous p50")]      // a name says it by itself
+    public void Load_curves_are_labelled_by_what_else_was_swept(string sweep, string first)
+    {
+        string yaml = $$"""
+            name: curves
+            serving: { model: llama-3.1-8b, hardware: H100-SXM, weights: fp8, kv_cache: fp8, speculative: { method: ngram, tokens: 2, acceptance: 0.5 } }
+            workload: { arrival: { rate: 2 }, prompt_tokens: { kind: fixed, mean: 200 }, output_tokens: { kind: fixed, mean: 50 }, requests: 60 }
+            sweep:
+              parameters:
+                {{sweep}}
+                workload.arrival.rate: [2, 8]
+            """;
+        Experiment experiment = ExperimentLoader.Parse(yaml, "curves.yaml");
+        Chart tpot = ReportCharts.For(experiment, ExperimentRunner.Run(experiment, 2)).Single(c => c.Id == "tpot-vs-throughput");
+        Assert.Equal(first, tpot.Series[0].Name);
+    }
 }
