@@ -54,6 +54,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly PrefillStretch _stretch;   // its prompts, when the macro-step in flight also prefills
     private long _decodeSteps;   // iterations in which sequences decoded (speculative decoding's schedule counts them)
     private int _emit = 1;   // tokens each decoding sequence emits in the iteration in flight (more than one when speculating)
+    private bool _speculating;   // the iteration in flight verifies drafts
 
     /// <summary>Creates a replica; <paramref name="macroStepping"/> false forces one event per iteration (for equivalence tests).</summary>
     public Replica(int id, StepTimeModel model, SchedulerOptions scheduler, RequestTable requests, ServingMetrics metrics, IReplicaHost host, bool macroStepping = true, Moe.ExpertRouter? experts = null, IServingObserver? observer = null)
@@ -270,10 +271,12 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             decodeContext = chunked.DecodeContext;
         }
 
-        if (_model.Speculative is { } speculative && _decodesRun)
+        _emit = 1;
+        if (_model.Speculative is { } speculative && _decodesRun && speculative.SpeculatesWith(_batch.Count - _prefilling))
         {
             shape = _model.Speculate(shape, _batch.Count - _prefilling, decodeContext);
             _emit = speculative.TokensAt(_decodeSteps);
+            _speculating = true;
         }
 
         IterationCost cost;
@@ -741,7 +744,12 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             // Each decoding sequence's tokens of the step arrive together: one gap since its last token, then none.
             int decoders = _batch.Count - _prefilling;
             _mayHaveFinished |= _batch.AdvanceDecodingToTargets(_emit, out int advanced) <= 0;
-            _decodeSteps++;
+            if (_speculating)
+            {
+                _decodeSteps++;   // the schedule counts the steps that speculated
+                _speculating = false;
+            }
+
             RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
             if (advanced > decoders)
             {

@@ -26,6 +26,15 @@ public sealed record SpeculativeDecoding
     /// <summary>The drafting model, for <see cref="SpeculativeMethod.Draft"/> only.</summary>
     public ModelSpec? DraftModel { get; init; }
 
+    /// <summary>
+    /// A step with more decoding sequences than this does not speculate (it decodes one token each, as without
+    /// speculative decoding), since a large batch is compute-bound and verifying drafts only costs; 0 never stops.
+    /// </summary>
+    public int DisableAboveBatch { get; init; }
+
+    /// <summary>Whether a step with <paramref name="decoders"/> decoding sequences speculates.</summary>
+    public bool SpeculatesWith(int decoders) => decoders > 0 && (DisableAboveBatch == 0 || decoders <= DisableAboveBatch);
+
     /// <summary>Expected tokens a step yields per sequence, τ = 1 + α + … + α^k.</summary>
     public double TokensPerStep => Acceptance >= 1 ? Tokens + 1 : (1 - Math.Pow(Acceptance, Tokens + 1)) / (1 - Acceptance);
 
@@ -42,6 +51,11 @@ public sealed record SpeculativeDecoding
         if (Tokens is < 1 or > MaxTokens)
         {
             throw new ArgumentException($"speculative tokens must be in [1, {MaxTokens}] (got {Tokens})");
+        }
+
+        if (DisableAboveBatch < 0)
+        {
+            throw new ArgumentException($"speculative disable_above_batch must be at least 0 (got {DisableAboveBatch})");
         }
 
         if (Acceptance is < 0 or > 1 || double.IsNaN(Acceptance))

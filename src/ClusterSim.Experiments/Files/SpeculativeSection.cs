@@ -19,7 +19,7 @@ internal static class SpeculativeSection
 
     public static SpeculativeDecoding? Read(YamlReader r, YamlMappingNode? deployment, SimCatalog catalog, string path)
     {
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(deployment, "speculative"), path, "method", "tokens", "acceptance", "draft_model");
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(deployment, "speculative"), path, "method", "tokens", "acceptance", "draft_model", "disable_above_batch");
         if (node is null)
         {
             return null;
@@ -56,12 +56,13 @@ internal static class SpeculativeSection
             return null;
         }
 
-        return new SpeculativeDecoding { Method = method, Tokens = tokens, Acceptance = acceptance, DraftModel = draft };
+        int disable = r.Integer(node, "disable_above_batch", path, 0, 0, 1_000_000);
+        return new SpeculativeDecoding { Method = method, Tokens = tokens, Acceptance = acceptance, DraftModel = draft, DisableAboveBatch = disable };
     }
 
     public static string Resolved(SpeculativeDecoding s) => $"  speculative: {Inline(s)}\n";
 
     public static string Inline(SpeculativeDecoding s) =>
-        $"{{ method: {Methods.First(m => m.Value == s.Method).Key}, tokens: {s.Tokens}, acceptance: {F(s.Acceptance)}" +
+        $"{{ method: {Methods.First(m => m.Value == s.Method).Key}, tokens: {s.Tokens}, acceptance: {F(s.Acceptance)}, disable_above_batch: {s.DisableAboveBatch}" +
         (s.DraftModel is { } draft ? $", draft_model: {draft.Id} }}" : " }");
 }

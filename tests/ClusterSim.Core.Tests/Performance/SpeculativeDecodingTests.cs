@@ -98,4 +98,26 @@ public class SpeculativeDecodingTests
         Assert.True(OneUser(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.0))).Metrics.Tpot.Mean > plain);
         Assert.True(tpot < plain / 2, $"{tpot} against {plain}");
     }
+
+    private static ServingResult Users(ServingDeployment deployment, int users) => new ServingCluster(new ServingScenario
+    {
+        Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 64, MaxBatchedTokens = 8192 })],
+        Workload = s => RequestSource.ClosedLoop(users, 0, TokenLengths.Fixed(500), TokenLengths.Fixed(301), s),
+        MaxRequests = users * 10,
+    }).Run();
+
+    [Fact]
+    public void Above_its_batch_limit_a_replica_decodes_as_without_speculation()
+    {
+        var capped = Spec(SpeculativeMethod.Eagle, 3, 0.8) with { DisableAboveBatch = 4 };
+        double plain = Users(Llama8b(null), 16).Metrics.Tpot.Mean;
+        double always = Users(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.8)), 16).Metrics.Tpot.Mean;
+        double limited = Users(Llama8b(capped), 16).Metrics.Tpot.Mean;
+        Assert.True(always < plain * 0.6, $"{always} against {plain}");
+        Assert.Equal(plain, limited, plain * 0.02);   // sixteen users: only the last few steps of the run speculate
+
+        // One user is under the limit: it speculates as before.
+        Assert.Equal(OneUser(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.8))).Metrics.Tpot.Mean, OneUser(Llama8b(capped)).Metrics.Tpot.Mean);
+        Assert.Contains("disable_above_batch must be at least 0", Assert.Throws<ArgumentException>(() => (capped with { DisableAboveBatch = -1 }).Validated()).Message, StringComparison.Ordinal);
+    }
 }

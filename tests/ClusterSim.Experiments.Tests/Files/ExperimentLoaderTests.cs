@@ -128,7 +128,7 @@ public class ExperimentLoaderTests
         Experiment draft = ExperimentLoader.Parse(With("{ method: draft, tokens: 4, acceptance: 0.6, draft_model: meta-llama/Llama-3.2-1B }"), "exp.yaml");
         Core.Performance.SpeculativeDecoding spec = draft.Points[0].Serving!.Replicas[0].Deployment.Speculative!;
         Assert.Equal((Core.Performance.SpeculativeMethod.Draft, 4, 0.6, "llama-3.2-1b"), (spec.Method, spec.Tokens, spec.Acceptance, spec.DraftModel!.Id));
-        Assert.Contains("speculative: { method: draft, tokens: 4, acceptance: 0.6, draft_model: llama-3.2-1b }", draft.ResolvedText);
+        Assert.Contains("speculative: { method: draft, tokens: 4, acceptance: 0.6, disable_above_batch: 0, draft_model: llama-3.2-1b }", draft.ResolvedText);
         Assert.Null(ExperimentLoader.Parse(Valid, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment.Speculative);
 
         Assert.Contains("serving.speculative.acceptance: required", Assert.Single(Problems(With("{ method: eagle, tokens: 3 }")).Problems).ToString());
