@@ -108,6 +108,11 @@ public sealed record ServingDeployment
     {
         Efficiency.Validated();
         Speculative?.Validated();
+        if (Speculative?.DraftModel is { } draft && draft.Vocab != Model.Vocab)
+        {
+            // Drafted tokens are the target's tokens: the two must share a tokenizer.
+            throw new ArgumentException($"draft model {draft.Id} has a vocabulary of {draft.Vocab} tokens and {Model.Id} one of {Model.Vocab}; a draft model must share the target's tokenizer");
+        }
         if (TensorParallel < 1 || PipelineParallel < 1)
         {
             throw new ArgumentException($"tensor_parallel and pipeline_parallel must be at least 1 (got {TensorParallel} and {PipelineParallel})");

@@ -24,6 +24,7 @@ internal static class SchemaExample
           scheduler: { kind: continuous, prefix_caching: true, kv_offload_gib: 1, kv_admission: reserve }
           efficiency: { compute: 0.5 }
           moe: { popularity: zipf }
+          speculative: { method: draft, tokens: 3, acceptance: 0.7, draft_model: llama-2-7b, disable_above_batch: 8 }
           replicas: 2
           disaggregation: { prefill_replicas: 1, decode: { hardware: H200 } }
           response_cache: { entries: 10 }

@@ -44,6 +44,7 @@ public class SpeculativeDecodingTests
         Assert.Contains("acceptance must be in [0, 1]", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Ngram, 3, 1.5).Validated()).Message, StringComparison.Ordinal);
         Assert.Contains("needs a draft_model", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Draft, 3, 0.5).Validated()).Message, StringComparison.Ordinal);
         Assert.Contains("takes no draft_model", Assert.Throws<ArgumentException>(() => Spec(SpeculativeMethod.Eagle, 3, 0.5, "llama-3.2-1b").Validated()).Message, StringComparison.Ordinal);
+        Assert.Contains("must share the target's tokenizer", Assert.Throws<ArgumentException>(() => Llama8b(Spec(SpeculativeMethod.Draft, 3, 0.5, "qwen3-0.6b")).Validated()).Message, StringComparison.Ordinal);
     }
 
     [Fact]
