@@ -115,7 +115,7 @@ internal static class RunCommand
         ILogger log = logging.CreateLogger("clustersim");
         foreach (string warning in experiment.Warnings)
         {
-            log.LogWarning("{Warning}", warning["warning: ".Length..]);
+            log.LogWarning("{Warning}", warning);
         }
 
         int owned = experiment.Points.Count(p => options.Shard.Owns(p.Index));

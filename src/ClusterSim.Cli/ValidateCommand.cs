@@ -23,7 +23,7 @@ internal static class ValidateCommand
             foreach (string warning in experiment.Warnings)
             {
                 // Valid, but what a run would not take from data is said now, as `run` says it.
-                Console.Error.WriteLine($"warn: {warning["warning:".Length..].Trim()}");
+                Console.Error.WriteLine($"warn: {warning}");
             }
 
             return ExitCodes.Success;

@@ -51,6 +51,9 @@ public sealed record ModelSpec
 
     /// <summary>Layers attending over <see cref="SlidingWindow"/> only.</summary>
     public int SlidingWindowLayers => SlidingWindow > 0 ? Layers - FullAttentionLayers : 0;
+
+    /// <summary>The share of the layers that attend over <see cref="SlidingWindow"/> only (0 when every layer attends the whole context).</summary>
+    public double SlidingWindowShare => SlidingWindowLayers / (double)Layers;
     public double PublishedTotalParameters { get; init; }
     public double PublishedActiveParameters { get; init; }
     public required string Source { get; init; }

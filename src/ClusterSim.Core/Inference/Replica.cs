@@ -734,27 +734,27 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         // their gaps are recorded in runs, then the chunks are applied. Stamping the prefilling sequences too is
         // harmless: nothing reads their last token before the chunk that ends their prompt sets it.
         bool allDecode = _decodeOnlyIteration;
+        int sameInstant = 0;   // tokens beyond each decoder's first of the step: they arrive with it, no gap before them
         if (_model.Speculative is null)
         {
             _mayHaveFinished |= (allDecode ? _batch.AdvanceAll(1) : _batch.AdvanceDecoding()) <= 0;
-            RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
         }
         else
         {
-            // Each decoding sequence's tokens of the step arrive together: one gap since its last token, then none.
             int decoders = _batch.Count - _prefilling;
             _mayHaveFinished |= _batch.AdvanceDecodingToTargets(_emit, out int advanced) <= 0;
+            sameInstant = advanced - decoders;
             if (_speculating)
             {
                 _decodeSteps++;   // the schedule counts the steps that speculated
                 _speculating = false;
             }
+        }
 
-            RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
-            if (advanced > decoders)
-            {
-                _metrics.RecordInterToken(0, advanced - decoders, now);
-            }
+        RecordGapRuns(now, _batch.Count, decodingOnly: !allDecode);
+        if (sameInstant > 0)
+        {
+            _metrics.RecordInterToken(0, sameInstant, now);
         }
         if (_pendingFirstToken)
         {

@@ -69,7 +69,7 @@ public sealed record ServingDeployment
     public double DraftParameters => Speculative switch
     {
         { Method: SpeculativeMethod.Draft, DraftModel: { } draft } => draft.TotalParameters,
-        { Method: SpeculativeMethod.Eagle } => Model.AttentionParametersPerLayer + Model.DenseMlpParameters,
+        { Method: SpeculativeMethod.Eagle } => SpeculativeDecoding.DraftHead(Model).TotalParameters - Model.EmbeddingParameters,
         _ => 0,
     };
 
@@ -80,9 +80,7 @@ public sealed record ServingDeployment
     /// KV bytes of one block of <see cref="KvBlockTokens"/> tokens: of every layer, or — for a model with sliding-window
     /// layers — of its full-attention layers only, whose KV grows with the context (see <see cref="WindowBlocks"/>).
     /// </summary>
-    public double KvBlockBytes => Model.SlidingWindowLayers > 0
-        ? Model.KvBytesPerToken(KvCache) * (Model.FullAttentionLayers / (double)Model.Layers) * KvBlockTokens
-        : Model.KvBytesPerToken(KvCache) * KvBlockTokens;
+    public double KvBlockBytes => Model.KvBytesPerToken(KvCache) * KvBlockTokens * (1 - Model.SlidingWindowShare);
 
     /// <summary>
     /// Blocks (of <see cref="KvBlockBytes"/>) that hold the sliding-window layers' KV of a sequence of
@@ -96,7 +94,7 @@ public sealed record ServingDeployment
             return 0;
         }
 
-        double bytes = Math.Min(tokens, Model.SlidingWindow) * Model.KvBytesPerToken(KvCache) * (Model.SlidingWindowLayers / (double)Model.Layers);
+        double bytes = Math.Min(tokens, Model.SlidingWindow) * Model.KvBytesPerToken(KvCache) * Model.SlidingWindowShare;
         return (int)Math.Ceiling(bytes / KvBlockBytes);
     }
 

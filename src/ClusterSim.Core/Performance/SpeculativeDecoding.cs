@@ -32,6 +32,13 @@ public sealed record SpeculativeDecoding
     /// </summary>
     public int DisableAboveBatch { get; init; }
 
+    /// <summary>A draft head (EAGLE, MTP) for <paramref name="target"/>: one dense transformer layer of its shape, feeding its LM head.</summary>
+    public static ModelSpec DraftHead(ModelSpec target) => target with
+    {
+        Layers = 1, DenseLayers = 0, Experts = 0, TopK = 0, SharedExperts = 0, ExpertFfn = 0, SlidingWindow = 0, FullAttentionLayers = 0,
+        Ffn = target.Ffn > 0 ? target.Ffn : target.ExpertFfn,
+    };
+
     /// <summary>Whether a step with <paramref name="decoders"/> decoding sequences speculates.</summary>
     public bool SpeculatesWith(int decoders) => decoders > 0 && (DisableAboveBatch == 0 || decoders <= DisableAboveBatch);
 

@@ -84,19 +84,14 @@ public sealed class StepTimeModel
         _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.Attention * tp);
         _kvBytesPerToken = model.KvBytesPerToken(deployment.KvCache);
         _secondsPerKvByte = 1.0 / (chip.MemoryBytesPerSecond * eff.KvRead * tp);
-        _windowShare = model.SlidingWindowLayers / (double)model.Layers;
+        _windowShare = model.SlidingWindowShare;
         _fullAttentionShare = 1 - _windowShare;
         _window = model.SlidingWindow;
         _speculative = deployment.Speculative;
         _drafter = _speculative switch
         {
             { Method: SpeculativeMethod.Draft, DraftModel: { } draft } => Drafter(deployment, draft),
-            // A draft head is one transformer layer of the target's shape feeding the target's LM head.
-            { Method: SpeculativeMethod.Eagle } => Drafter(deployment, model with
-            {
-                Layers = 1, DenseLayers = 0, Experts = 0, TopK = 0, SharedExperts = 0, ExpertFfn = 0, SlidingWindow = 0, FullAttentionLayers = 0,
-                Ffn = model.Ffn > 0 ? model.Ffn : model.ExpertFfn,
-            }),
+            { Method: SpeculativeMethod.Eagle } => Drafter(deployment, SpeculativeDecoding.DraftHead(model)),
             _ => null,
         };
 

@@ -16,8 +16,12 @@ public sealed record Experiment
     /// </summary>
     public IReadOnlyList<string> Calibrations { get; init; } = [];
 
-    /// <summary>The lines of <see cref="Calibrations"/> that are warnings.</summary>
-    public IEnumerable<string> Warnings => Calibrations.Where(c => c.StartsWith("warning:", StringComparison.Ordinal));
+    /// <summary>The warnings among <see cref="Calibrations"/>, without their "warning:" prefix (as the console, validate and the report say them).</summary>
+    public IEnumerable<string> Warnings => Calibrations
+        .Where(c => c.StartsWith(WarningPrefix, StringComparison.Ordinal))
+        .Select(c => c[WarningPrefix.Length..].Trim());
+
+    private const string WarningPrefix = "warning:";
 
     /// <summary>True when the sweep pairs its lists (zip) rather than crossing them (grid).</summary>
     public bool ZipSweep { get; init; }

@@ -67,7 +67,7 @@ public static class HtmlReport
         foreach (string warning in experiment.Warnings)
         {
             // What the run could not take from data (an uncalibrated accelerator, a missing TDP, a layer type not modelled).
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\"><strong>Warning:</strong> {E(warning["warning:".Length..].Trim())}</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\"><strong>Warning:</strong> {E(warning)}</p>\n");
         }
 
         html.Append("<h2>Charts</h2>\n");
