@@ -86,7 +86,7 @@ internal static class DeploymentSection
             MemoryReserve = r.Number(node, "memory_reserve", path, ServingDeployment.DefaultMemoryReserve, 0, 0.95),
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
             Engine = engine,
-            Speculative = SpeculativeSection.Read(r, node, catalog, $"{path}.speculative"),
+            Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
         };
         try
         {

@@ -17,7 +17,7 @@ internal static class SpeculativeSection
         ["ngram"] = SpeculativeMethod.Ngram,
     };
 
-    public static SpeculativeDecoding? Read(YamlReader r, YamlMappingNode? deployment, SimCatalog catalog, string path)
+    public static SpeculativeDecoding? Read(YamlReader r, YamlMappingNode? deployment, ModelSpec target, SimCatalog catalog, string path)
     {
         YamlMappingNode? node = r.Mapping(YamlReader.Child(deployment, "speculative"), path, "method", "tokens", "acceptance", "draft_model", "disable_above_batch");
         if (node is null)
@@ -47,6 +47,12 @@ internal static class SpeculativeSection
             if (!catalog.Models.TryResolve(draftName, out draft))
             {
                 r.Problem(YamlReader.Child(node, "draft_model"), $"{path}.draft_model", $"unknown model '{draftName}'{ClosestName.Hint(draftName, catalog.Models.Ids)}");
+                return null;
+            }
+
+            if (draft.Vocab != target.Vocab)
+            {
+                r.Problem(YamlReader.Child(node, "draft_model"), $"{path}.draft_model", $"{draft.Id} has a vocabulary of {draft.Vocab} tokens and {target.Id} one of {target.Vocab}; a draft model must share the target's tokenizer");
                 return null;
             }
         }

@@ -136,6 +136,9 @@ public class ExperimentLoaderTests
         Assert.Contains("only method 'draft' takes a draft model", Assert.Single(Problems(With("{ method: ngram, acceptance: 0.5, draft_model: llama-3.2-1b }")).Problems).Message);
         Assert.Equal("serving.speculative.tokens", Assert.Single(Problems(With("{ method: eagle, tokens: 20, acceptance: 0.5 }")).Problems).Path);
         Assert.Contains("eagle", Assert.Single(Problems(With("{ method: medusa, acceptance: 0.5 }")).Problems).Message);
+        ExperimentProblem tokenizer = Assert.Single(Problems(With("{ method: draft, acceptance: 0.5, draft_model: qwen3-0.6b }")).Problems);
+        Assert.Equal("serving.speculative.draft_model", tokenizer.Path);
+        Assert.Contains("must share the target's tokenizer", tokenizer.Message);
     }
 
     [Fact]
