@@ -12,6 +12,11 @@ public sealed class CalibrationCatalog
 
     private CalibrationCatalog(Dictionary<(string, Precision), ServingCalibration> rows) => _rows = rows;
 
+    /// <summary>The column holding α, the latency of one step of a collective (µs).</summary>
+    public const string LatencyColumn = "allreduce_step_latency_us";
+
+    private const string FormerLatencyColumn = "allreduce_latency_us";
+
     /// <summary>An empty catalog.</summary>
     public static CalibrationCatalog Empty => new(new(new KeyComparer()));
 
@@ -21,6 +26,13 @@ public sealed class CalibrationCatalog
     /// <summary>A catalog holding this one's rows, replaced or extended by the rows of <paramref name="table"/>.</summary>
     public CalibrationCatalog With(CsvTable table)
     {
+        if (table.HasColumn(FormerLatencyColumn))
+        {
+            throw new CatalogException(table.Source, 1, FormerLatencyColumn,
+                $"is the latency of a whole all-reduce, which calibrations no longer take; give '{LatencyColumn}', the latency of one ring step " +
+                "(an all-reduce over n GPUs takes 2(n−1) of them): the former value divided by 2(n−1) for the tensor-parallel size it was fitted at");
+        }
+
         var rows = new Dictionary<(string, Precision), ServingCalibration>(_rows, new KeyComparer());
         foreach (var (line, cells) in table.Rows)
         {
@@ -40,7 +52,7 @@ public sealed class CalibrationCatalog
                 Attention = row.Number("attention_efficiency"),
                 KvRead = row.Number("kv_read_efficiency"),
                 Link = row.Number("link_efficiency"),
-                CollectiveLatencySeconds = row.Number("allreduce_latency_us") / 1e6,
+                CollectiveLatencySeconds = row.Number(LatencyColumn) / 1e6,
                 IterationOverheadSeconds = row.Number("step_overhead_ms") / 1e3,
                 SequenceOverheadSeconds = row.Number("sequence_overhead_us") / 1e6,
                 RequestOverheadSeconds = row.Number("request_overhead_ms") / 1e3,

@@ -37,8 +37,11 @@ public sealed record EfficiencyFactors
     /// <summary>Fraction of the scale-up link's bandwidth that collectives reach.</summary>
     public double Link { get; init; } = 0.7;
 
-    /// <summary>Latency of one tensor-parallel all-reduce (kernel launch and synchronisation), seconds.</summary>
-    public double CollectiveLatencySeconds { get; init; } = 15e-6;
+    /// <summary>
+    /// Latency of one step of a collective (α in the α–β model), seconds: a tensor-parallel all-reduce over n GPUs takes
+    /// 2(n−1) of them, an all-to-all n−1, a pipeline hand-off one.
+    /// </summary>
+    public double CollectiveLatencySeconds { get; init; } = 2e-6;
 
     /// <summary>CPU time of one engine step that the GPU waits for (scheduling, input preparation, launches), seconds.</summary>
     public double IterationOverheadSeconds { get; init; } = 0.002;

@@ -99,9 +99,10 @@ public sealed class StepTimeModel
         double hiddenBytes = model.Hidden * ActivationBytes;
         if (tp > 1)
         {
-            // Two all-reduces per layer (after attention and after the MLP), each a latency plus a ring's 2(n−1)/n of the data.
+            // Two all-reduces per layer (after attention and after the MLP), each a ring's 2(n−1) steps of latency and
+            // 2(n−1)/n of the data (the α–β model of Collective.AllReduce).
             int allReduces = 2 * model.Layers;
-            _collectiveFixedSeconds = allReduces * eff.CollectiveLatencySeconds;
+            _collectiveFixedSeconds = allReduces * 2.0 * (tp - 1) * eff.CollectiveLatencySeconds;
             _collectiveSecondsPerToken = allReduces * (2.0 * (tp - 1) / tp) * hiddenBytes / linkBytesPerSecond;
         }
 
@@ -119,7 +120,7 @@ public sealed class StepTimeModel
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts.
             double perToken = model.TopK * hiddenBytes;
             _allToAllSecondsPerToken = 2.0 * _moeLayers * ((ep - 1.0) / ep) * perToken / ep / linkBytesPerSecond;
-            _allToAllFixedSeconds = 2.0 * _moeLayers * eff.CollectiveLatencySeconds;
+            _allToAllFixedSeconds = 2.0 * _moeLayers * (ep - 1) * eff.CollectiveLatencySeconds;
         }
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms

@@ -8,7 +8,7 @@ namespace ClusterSim.Experiments.Calibration;
 public static class CalibrationCsv
 {
     /// <summary>The header of a calibration file.</summary>
-    public const string Header = "id,precision,gemm_efficiency,gemm_half_tokens,gemm_kernel_us,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source";
+    public const string Header = "id,precision,gemm_efficiency,gemm_half_tokens,gemm_kernel_us,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source";
 
     /// <summary>The CSV text of <paramref name="rows"/>.</summary>
     public static string Write(IEnumerable<ServingCalibration> rows)

@@ -23,7 +23,7 @@ public static class Calibrator
     public static EfficiencyFactors NeutralStart { get; } = new()
     {
         Compute = 0.5, Memory = 0.7, Attention = 0.45, KvRead = 0.7, Link = 0.5, GemmHalfTokens = 64, GemmKernelSeconds = 3e-6,
-        CollectiveLatencySeconds = 12e-6, IterationOverheadSeconds = 2e-3, SequenceOverheadSeconds = 5e-6, RequestOverheadSeconds = 0.01,
+        CollectiveLatencySeconds = 2e-6, IterationOverheadSeconds = 2e-3, SequenceOverheadSeconds = 5e-6, RequestOverheadSeconds = 0.01,
     };
 
     /// <summary>Fits <paramref name="parameters"/> starting from <paramref name="start"/>, holding the other factors.</summary>

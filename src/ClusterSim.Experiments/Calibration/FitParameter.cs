@@ -19,7 +19,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         new("attention_efficiency", f => f.Attention, (f, v) => f with { Attention = v }, true),
         new("kv_read_efficiency", f => f.KvRead, (f, v) => f with { KvRead = v }, true),
         new("link_efficiency", f => f.Link, (f, v) => f with { Link = v }, true),
-        new("allreduce_latency_us", f => f.CollectiveLatencySeconds * 1e6, (f, v) => f with { CollectiveLatencySeconds = v / 1e6 }, false),
+        new(CalibrationCatalog.LatencyColumn, f => f.CollectiveLatencySeconds * 1e6, (f, v) => f with { CollectiveLatencySeconds = v / 1e6 }, false),
         new("step_overhead_ms", f => f.IterationOverheadSeconds * 1e3, (f, v) => f with { IterationOverheadSeconds = v / 1e3 }, false),
         new("sequence_overhead_us", f => f.SequenceOverheadSeconds * 1e6, (f, v) => f with { SequenceOverheadSeconds = v / 1e6 }, false),
         new("request_overhead_ms", f => f.RequestOverheadSeconds * 1e3, (f, v) => f with { RequestOverheadSeconds = v / 1e3 }, false),

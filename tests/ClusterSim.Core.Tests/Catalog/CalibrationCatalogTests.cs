@@ -70,7 +70,7 @@ public class CalibrationCatalogTests
         Assert.StartsWith("uncalibrated: L40S", both, StringComparison.Ordinal);
         Assert.Contains("no SGLang calibration 'L40S-sglang'", both, StringComparison.Ordinal);
 
-        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
             + "hopper-sglang,bf16,0.7,64,0.8,0.45,0.85,0.5,12,0.4,2,15,a/0,mine\n";
         CalibrationCatalog mine = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv"));
         var (own, none) = mine.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.Sglang);
@@ -98,7 +98,7 @@ public class CalibrationCatalogTests
     [Fact]
     public void A_calibration_fitted_under_an_accelerator_id_applies_to_it()
     {
-        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
             + "L40S,bf16,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,a/0,mine\n";
         CalibrationCatalog mine = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv"));
         var (calibration, warning) = mine.For(Catalog.Hardware.Get("L40S"), Precision.BF16);
@@ -109,10 +109,22 @@ public class CalibrationCatalogTests
     [Fact]
     public void A_bad_calibration_cell_is_located()
     {
-        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
             + "x,fp9,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,,mine\n";
         var e = Assert.Throws<CatalogException>(() => Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv")));
         Assert.Equal("cal.csv:2: field 'precision': 'fp9' is not one of bf16, fp8, int8, int4", e.Message);
+    }
+
+    [Fact]
+    public void A_calibration_with_a_whole_all_reduce_latency_is_refused_with_the_conversion()
+    {
+        // The former column held the latency of a whole all-reduce; read as one ring step it would be charged 2(n−1) times.
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+            + "L40S,bf16,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,a/0,mine\n";
+        var e = Assert.Throws<CatalogException>(() => Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "old.csv")));
+        Assert.StartsWith("old.csv:1: field 'allreduce_latency_us': ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'allreduce_step_latency_us'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("divided by 2(n−1)", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -97,7 +97,7 @@ public class StepTimeModelTests
     }
 
     [Fact]
-    public void Tensor_parallel_pays_two_all_reduces_per_layer_and_one_GPU_none()
+    public void Tensor_parallel_pays_two_ring_all_reduces_per_layer_and_one_GPU_none()
     {
         Assert.Equal(0, Model("llama-3.1-70b", 1, Precision.FP8).Terms(BatchShape.Decode(8, 8000)).Collectives);
 
@@ -105,7 +105,23 @@ public class StepTimeModelTests
         ModelSpec spec = m.Deployment.Model;
         IterationTerms t = m.Terms(new BatchShape(1000, BatchShape.PrefillAttention(1000, 0), 0, 1));
         double perToken = 2.0 * spec.Layers * (2.0 * 3 / 4) * spec.Hidden * 2 / (H100.ScaleUpGBps!.Value * 1e9 * 0.5);
-        Assert.Equal((2.0 * spec.Layers * 10e-6) + (perToken * 1000), t.Collectives, 12);
+        Assert.Equal((2.0 * spec.Layers * 2 * 3 * 10e-6) + (perToken * 1000), t.Collectives, 12);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void An_all_reduce_waits_out_two_latency_steps_per_peer(int tp)
+    {
+        // A ring all-reduce over n GPUs takes 2(n−1) steps of latency (Collective.AllReduce); a one-token step sends
+        // almost nothing, so its collectives are that latency for each of the 2 all-reduces a layer.
+        StepTimeModel m = Model("llama-3.1-70b", tp);
+        ModelSpec spec = m.Deployment.Model;
+        double oneToken = m.Terms(BatchShape.Decode(1, 100)).Collectives;
+        double data = 2.0 * spec.Layers * (2.0 * (tp - 1) / tp) * spec.Hidden * 2 / (H100.ScaleUpGBps!.Value * 1e9 * 0.5);
+        Assert.Equal(2.0 * spec.Layers * Collective.AllReduce(CollectiveAlgorithm.Ring, 0, tp, 1, 10e-6), oneToken - data, 12);
+        Assert.Equal(2.0 * spec.Layers * 2 * (tp - 1) * 10e-6, oneToken - data, 12);
     }
 
     [Fact]
