@@ -114,16 +114,7 @@ public sealed partial record ReplayCase
 
         var assumptions = new List<string>();
         var corrections = new List<string>();
-        Precision weights = first.DType.ToUpperInvariant() switch
-        {
-            "FP8" => Precision.FP8,
-            "INT8" or "W8A8" => Precision.INT8,
-            "INT4" or "W4A16" or "AWQ" or "GPTQ" or "FP4" or "MXFP4" or "NVFP4" => Precision.INT4,
-            "FP16" or "BF16" => Precision.BF16,
-            "" when model.NativePrecision is { } native => Assume(corrections, native, $"weights in {native.ToString().ToLowerInvariant()}, as the model was released (dtype not published)"),
-            "" => Assume(corrections, Precision.BF16, "weights in 16-bit (dtype not published)"),
-            string other => throw new ArgumentException($"dtype '{other}' is not one of FP16, BF16, FP8, INT8, INT4, FP4"),
-        };
+        Precision weights = WeightFormat.Of(first.DType, first.Model, model, corrections);
 
         var deployment = new ServingDeployment
         {

@@ -143,6 +143,14 @@ public class CalibrationCatalogTests
     [InlineData("RedHatAI/Llama-4-Maverick-17B-128E-Instruct-FP8", "llama-4-maverick")]
     [InlineData("ibm-granite/granite-3.3-8b-instruct", "granite-3.1-8b")]
     [InlineData("Qwen/QwQ-32B", "qwen2.5-32b")]
+    [InlineData("meta-llama/Meta-Llama-3-8B-Instruct", "llama-3.1-8b")]
+    [InlineData("meta-llama/Meta-Llama-3-70B-Instruct", "llama-3.1-70b")]
+    [InlineData("lmsys/vicuna-13b-v1.5", "llama-2-13b")]
+    [InlineData("Qwen/Qwen2.5-0.5B-Instruct", "qwen2.5-0.5b")]
+    [InlineData("Qwen/Qwen2.5-1.5B-Instruct", "qwen2.5-1.5b")]
+    [InlineData("Qwen/Qwen2.5-3B-Instruct", "qwen2.5-3b")]
+    [InlineData("microsoft/Phi-3-mini-4k-instruct", "phi-3-mini")]
+    [InlineData("microsoft/Phi-3-medium-128k-instruct", "phi-3-medium")]
     public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
@@ -174,6 +182,8 @@ public class CalibrationCatalogTests
     [InlineData("NVIDIA A100-SXM4-40GB", "A100-40GB")]
     [InlineData("NVIDIA H100 80GB HBM3", "H100-SXM")]
     [InlineData("NVIDIA L40S", "L40S")]
+    [InlineData("NVIDIA L40", "L40")]
+    [InlineData("L40S-48GB", "L40S")]
     [InlineData("AMD Instinct MI300X", "MI300X")]
     [InlineData("Trillium", "TPU-v6e")]
     [InlineData("v5litepod", "TPU-v5e")]
