@@ -27,6 +27,15 @@ public sealed record MeasuredRun
     public double? GpuMemoryUtilization { get; init; }
     public bool CpuKvOffload { get; init; }
 
+    /// <summary>vLLM's <c>enable_prefix_caching</c>; null when unstated (vLLM's default: on).</summary>
+    public bool? PrefixCaching { get; init; }
+
+    /// <summary>vLLM's <c>enable_chunked_prefill</c>; null when unstated (vLLM's default: on).</summary>
+    public bool? ChunkedPrefill { get; init; }
+
+    /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>
+    public string KvCacheDType { get; init; } = string.Empty;
+
     /// <summary>
     /// How requests were sent: "constant" (evenly spaced, inference-perf), "poisson", "gamma" (vLLM benchmark_serving with
     /// a burstiness), "concurrency" (a closed loop of <see cref="Rate"/> users) or "offline" (all at once); empty is constant.

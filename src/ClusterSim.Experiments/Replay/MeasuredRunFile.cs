@@ -59,6 +59,9 @@ public static class MeasuredRunFile
                 MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
                 GpuMemoryUtilization = row.Number("gpu_mem_util", min: 0.05, max: 1),
                 CpuKvOffload = row.Flag("cpu_kv_offload"),
+                PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
+                ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
+                KvCacheDType = row.Text("kv_cache_dtype"),
                 Arrival = row.Text("arrival"),
                 Burstiness = row.Number("burstiness", min: 0),
                 Rate = row.Number("rate_rps_or_concurrency", min: 0),
@@ -115,9 +118,13 @@ public static class MeasuredRunFile
             return number;
         }
 
-        public bool Flag(string column) => table.Cell(cells, column).ToLowerInvariant() switch
+        public bool Flag(string column) => OptionalFlag(column) ?? false;
+
+        /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>
+        public bool? OptionalFlag(string column) => table.Cell(cells, column).ToLowerInvariant() switch
         {
-            "" or "false" or "no" or "0" => false,
+            "" => null,
+            "false" or "no" or "0" => false,
             "true" or "yes" or "1" => true,
             string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not true or false"),
         };

@@ -122,7 +122,7 @@ public sealed partial record ReplayCase
             Accelerator = chip,
             TensorParallel = first.TensorParallel,
             Weights = weights,
-            KvCache = Precision.BF16,
+            KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - (first.GpuMemoryUtilization ?? 0.9),
         };
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision);
@@ -132,8 +132,8 @@ public sealed partial record ReplayCase
         bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
         var scheduler = new SchedulerOptions
         {
-            Kind = SchedulerKind.ChunkedPrefill,
-            PrefixCaching = true,   // on by default in vLLM
+            Kind = first.ChunkedPrefill ?? true ? SchedulerKind.ChunkedPrefill : SchedulerKind.Continuous,   // both on by default in vLLM
+            PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
             MaxBatchedTokens = first.MaxBatchedTokens ?? (large ? 8192 : 2048),
         };
@@ -256,6 +256,14 @@ public sealed partial record ReplayCase
         Match m = PromptSetText().Match(row.InputDistribution);
         return m.Success ? (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
     }
+
+    /// <summary>vLLM's <c>kv_cache_dtype</c>: auto keeps the 16-bit activations' type, the fp8 variants store 8 bits.</summary>
+    private static Precision KvCacheFormat(string dtype) => dtype.Trim().ToLowerInvariant() switch
+    {
+        "" or "auto" or "bfloat16" or "float16" or "half" => Precision.BF16,
+        "fp8" or "fp8_e4m3" or "fp8_e5m2" => Precision.FP8,
+        string other => throw new ArgumentException($"kv_cache_dtype '{other}' is not one of auto, fp8, fp8_e4m3, fp8_e5m2"),
+    };
 
     private static T Assume<T>(List<string> assumptions, T value, string what)
     {
