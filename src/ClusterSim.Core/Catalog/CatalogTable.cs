@@ -63,6 +63,10 @@ public abstract class CatalogTable<T>
         "nvidia", "amd", "instinct", "tesla", "hbm2", "hbm2e", "hbm3", "hbm3e", "gddr6",
     };
 
+    /// <summary>A qualifier, or qualifiers joined by dots as quantised checkpoints name them ("quantized.w4a16").</summary>
+    private static bool IsQualifier(string token) =>
+        Qualifiers.Contains(token) || (token.Contains('.') && token.Split('.').All(Qualifiers.Contains));
+
     /// <summary>A revision or release-date token ("v0.3", "2503"): a later checkpoint of the same network.</summary>
     private static bool IsRevision(string token) =>
         (token.Length >= 2 && token[0] == 'v' && char.IsAsciiDigit(token[1]) && token.AsSpan(1).IndexOfAnyExcept(VersionCharacters) < 0)
@@ -79,7 +83,7 @@ public abstract class CatalogTable<T>
     /// </summary>
     private static string Stem(string name) =>
         string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Replace(' ', '-').Split('-', StringSplitOptions.RemoveEmptyEntries)
-            .Where(t => !Qualifiers.Contains(t) && !IsRevision(t))
+            .Where(t => !IsQualifier(t) && !IsRevision(t))
             .Select(t => t.Length == 4 && t.StartsWith("sxm", StringComparison.Ordinal) && char.IsAsciiDigit(t[3]) ? "sxm" : t));   // SXM4, SXM5: the form factor
 
     /// <summary>A copy of the rows for building an extended catalog.</summary>
