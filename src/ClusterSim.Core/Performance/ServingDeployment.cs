@@ -50,11 +50,15 @@ public sealed record ServingDeployment
     /// <summary>Accelerators one replica occupies.</summary>
     public int Accelerators => TensorParallel * PipelineParallel;
 
-    /// <summary>Arithmetic precision: 4-bit weights are dequantised and multiplied in 8 bits where the chip has an 8-bit peak.</summary>
+    /// <summary>
+    /// Arithmetic precision: 4-bit weights multiply in 4 bits on a chip with a 4-bit peak (Blackwell's FP4); elsewhere
+    /// they are dequantised and multiplied in 16 bits, as vLLM's W4A16 kernels (Marlin, Machete; AWQ, GPTQ and w4a16
+    /// checkpoints) do on Hopper and Ampere.
+    /// </summary>
     public Precision ComputePrecision => Weights switch
     {
         Precision.INT4 when Accelerator.Fp4Tflops is > 0 => Precision.INT4,
-        Precision.INT4 => Accelerator.Fp8Tflops is > 0 ? Precision.FP8 : Precision.BF16,
+        Precision.INT4 => Precision.BF16,
         Precision.FP8 when Accelerator.Fp8Tflops is not > 0 => Precision.BF16,
         _ => Weights,
     };
