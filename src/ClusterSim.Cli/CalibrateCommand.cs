@@ -19,9 +19,10 @@ internal static class CalibrateCommand
         var parameters = new Option<string>("--parameters") { Description = "Factors to fit, comma-separated.", DefaultValueFactory = _ => Calibrator.DefaultParameters };
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "Also refit without each experiment in turn and report its held-out errors (slower)." };
         var evaluations = new Option<int>("--max-evaluations") { Description = "Simulations per fit at most.", DefaultValueFactory = _ => 300 };
+        var starts = new Option<int>("--starts") { Description = "Search from this many starting points and keep the best fit (each costs a fit's simulations).", DefaultValueFactory = _ => 1 };
         var command = new Command("calibrate", "Fit the step-time model's factors to measured serving runs, print the fit and its errors, and write a calibration CSV.")
         {
-            output, hardware, precision, parameters, leaveOneOut, evaluations,
+            output, hardware, precision, parameters, leaveOneOut, evaluations, starts,
         };
         inputs.AddTo(command);
         command.SetAction(result =>
@@ -39,6 +40,12 @@ internal static class CalibrateCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"error: --parameters: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+
+            if (result.GetValue(starts) < 1 || result.GetValue(evaluations) < 1)
+            {
+                Console.Error.WriteLine($"error: --starts and --max-evaluations must be at least 1, got {result.GetValue(starts)} and {result.GetValue(evaluations)}");
                 return ExitCodes.InvalidInput;
             }
 
@@ -88,7 +95,7 @@ internal static class CalibrateCommand
                     start = p.Set(start, p.Get(Calibrator.NeutralStart));
                 }
 
-                CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations));
+                CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations), starts: result.GetValue(starts));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}"));
                 foreach (FitParameter p in FitParameter.All)
                 {
@@ -110,7 +117,7 @@ internal static class CalibrateCommand
                 Console.Write(ReplayTable.Markdown(inSample));
                 if (result.GetValue(leaveOneOut) && members.Count > 2)
                 {
-                    PrintLeaveOneOut(members, start, fitted, result.GetValue(evaluations));
+                    PrintLeaveOneOut(members, start, fitted, result.GetValue(evaluations), result.GetValue(starts));
                 }
             }
 
@@ -131,13 +138,13 @@ internal static class CalibrateCommand
     }
 
     /// <summary>Refits without each experiment (from the same start and budget as the full fit) and replays it with factors that never saw it.</summary>
-    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations)
+    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations, int starts)
     {
         var outcomes = new List<ReplayOutcome>();
         foreach (ReplayCase held in members)
         {
             var others = members.Where(c => c != held).ToList();
-            CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations);
+            CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations, starts: starts);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fitted.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));
             outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = fit.Factors } }], []).Outcomes);

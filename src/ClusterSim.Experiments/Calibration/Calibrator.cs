@@ -26,10 +26,58 @@ public static class Calibrator
         CollectiveLatencySeconds = 2e-6, IterationOverheadSeconds = 2e-3, SequenceOverheadSeconds = 5e-6, RequestOverheadSeconds = 0.01,
     };
 
-    /// <summary>Fits <paramref name="parameters"/> starting from <paramref name="start"/>, holding the other factors.</summary>
+    /// <summary>
+    /// Fits <paramref name="parameters"/> starting from <paramref name="start"/>, holding the other factors. With
+    /// <paramref name="starts"/> above one the search also starts from points around <paramref name="start"/> (each free
+    /// coordinate moved by ±<see cref="StartSpread"/>, alternating in sign from parameter to parameter and from start to
+    /// start) and keeps the best: a replayed objective has flat ridges and ledges where one simplex stalls.
+    /// </summary>
     public static CalibrationFit Fit(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
-        double maxStageSeconds = 120, int maxEvaluations = 400, double tolerance = 1e-4)
+        double maxStageSeconds = 120, int maxEvaluations = 400, double tolerance = 1e-4, int starts = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(starts, 1);
+        CalibrationFit? best = null;
+        int evaluations = 0;
+        for (int s = 0; s < starts; s++)
+        {
+            CalibrationFit fit = FitFrom(cases, Shifted(start, parameters, s), parameters, maxStageSeconds, maxEvaluations, tolerance);
+            evaluations += fit.Evaluations;
+            if (best is null || fit.Objective < best.Objective)
+            {
+                best = fit;
+            }
+        }
+
+        return best! with { Evaluations = evaluations };
+    }
+
+    /// <summary>How far, in the optimiser's free coordinates (logit or log), the extra starts sit from the first.</summary>
+    public const double StartSpread = 0.7;
+
+    /// <summary>The <paramref name="index"/>-th start: the given one, then each fitted coordinate moved by ±<see cref="StartSpread"/>.</summary>
+    private static EfficiencyFactors Shifted(EfficiencyFactors start, IReadOnlyList<FitParameter> parameters, int index)
+    {
+        if (index == 0)
+        {
+            return start;
+        }
+
+        EfficiencyFactors shifted = start;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            FitParameter p = parameters[i];
+            double sign = ((i + index) % 2 == 0) ? 1 : -1;
+            double spread = StartSpread * ((index + 1) / 2);
+            shifted = p.Set(shifted, p.FromFree(p.ToFree(p.Get(start)) + (sign * spread)));
+        }
+
+        return shifted;
+    }
+
+    private static CalibrationFit FitFrom(
+        IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
+        double maxStageSeconds, int maxEvaluations, double tolerance)
     {
         if (cases.Count == 0)
         {

@@ -46,6 +46,21 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void Several_starts_keep_the_best_fit_and_count_every_simulation()
+    {
+        IReadOnlyList<ReplayCase> cases = SyntheticCases();
+        var start = Truth with { Memory = 0.85, IterationOverheadSeconds = 0.001 };
+        IReadOnlyList<FitParameter> fitted = FitParameter.Parse("memory_efficiency,step_overhead_ms");
+        CalibrationFit one = Calibrator.Fit(cases, start, fitted, maxEvaluations: 40);
+        CalibrationFit three = Calibrator.Fit(cases, start, fitted, maxEvaluations: 40, starts: 3);
+
+        Assert.True(three.Objective <= one.Objective, $"{three.Objective} > {one.Objective}");
+        Assert.True(three.Evaluations > 2 * one.Evaluations, $"{three.Evaluations} simulations for three starts, {one.Evaluations} for one");
+        Assert.Equal(three.Objective, Calibrator.Loss(cases, three.Factors, 120), 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Calibrator.Fit(cases, start, fitted, starts: 0));
+    }
+
+    [Fact]
     public void A_written_calibration_reads_back_into_the_catalog()
     {
         var row = new ServingCalibration { Id = "my-h100", Precision = Precision.BF16, Factors = Truth with { GemmKernelSeconds = 3.5e-6 }, FittedOn = "a/all b/all", Source = "clustersim calibrate synthetic.csv" };
