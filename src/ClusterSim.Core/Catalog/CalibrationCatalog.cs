@@ -104,7 +104,7 @@ public sealed class CalibrationCatalog
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
         if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
-            return (fitted, null);
+            return (fitted, fitted.IsFitted ? null : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {fitted.Name}, which no measured run of that precision fitted ({fitted.Source}); calibrate with `clustersim calibrate` to trust it");
         }
 
         ServingCalibration generic = Generic(precision);

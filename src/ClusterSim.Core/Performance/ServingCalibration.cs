@@ -20,8 +20,11 @@ public sealed record ServingCalibration
     public string FittedOn { get; init; } = string.Empty;
     public required string Source { get; init; }
 
-    /// <summary>True when the factors were fitted on measurements of this accelerator family.</summary>
-    public bool IsFitted => !string.Equals(Id, GenericId, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// True when the factors were fitted on measurements of this accelerator family: not the generic row, and naming the
+    /// rows it was fitted on (a family's row for a precision nothing measured carries its other rows' factors, unfitted).
+    /// </summary>
+    public bool IsFitted => !string.Equals(Id, GenericId, StringComparison.OrdinalIgnoreCase) && FittedOn.Length > 0;
 
     /// <summary>"hopper-vllm/bf16": the row's key as results and warnings name it.</summary>
     public string Name => $"{Id}/{Precision.ToString().ToLowerInvariant()}";

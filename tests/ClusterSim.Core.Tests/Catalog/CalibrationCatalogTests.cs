@@ -89,9 +89,13 @@ public class CalibrationCatalogTests
             Assert.True(fp8.IsFitted);
             Assert.Null(none);
 
+            // BF16 keeps the family's format-independent factors (vLLM-on-ROCm's overheads, HBM fractions), unfitted: it warns.
             var (bf16, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.BF16);
-            Assert.Equal("generic/bf16", bf16.Name);
-            Assert.Contains("calibration 'cdna3-vllm' has no bf16 row", warning, StringComparison.Ordinal);
+            Assert.Equal("cdna3-vllm/bf16", bf16.Name);
+            Assert.False(bf16.IsFitted);
+            Assert.StartsWith($"partly calibrated: {chip} in bf16 uses cdna3-vllm/bf16, which no measured run of that precision fitted", warning, StringComparison.Ordinal);
+            Assert.Equal(fp8.Factors.SequenceOverheadSeconds, bf16.Factors.SequenceOverheadSeconds);
+            Assert.Equal(fp8.Factors.Memory, bf16.Factors.Memory);
         }
     }
 
