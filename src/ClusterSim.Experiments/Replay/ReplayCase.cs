@@ -132,7 +132,7 @@ public sealed partial record ReplayCase
         bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
         var scheduler = new SchedulerOptions
         {
-            Kind = first.ChunkedPrefill ?? true ? SchedulerKind.ChunkedPrefill : SchedulerKind.Continuous,   // both on by default in vLLM
+            Kind = (first.ChunkedPrefill ?? true) ? SchedulerKind.ChunkedPrefill : SchedulerKind.Continuous,   // both on by default in vLLM
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
             MaxBatchedTokens = first.MaxBatchedTokens ?? (large ? 8192 : 2048),
