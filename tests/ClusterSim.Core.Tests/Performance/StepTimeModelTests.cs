@@ -31,8 +31,27 @@ public class StepTimeModelTests
         ModelSpec spec = m.Deployment.Model;
         double weights = (spec.TotalParameters - ((double)spec.Vocab * spec.Hidden)) * 2;   // the input table is a lookup
         IterationTerms t = m.Terms(BatchShape.Decode(1, 100));
-        Assert.Equal(weights / (H100.MemoryBytesPerSecond * 0.8), t.DenseGemm, 9);
+        double streaming = weights / (H100.MemoryBytesPerSecond * 0.8);
+        Assert.InRange(t.DenseGemm, streaming, streaming * 1.01);   // one token's arithmetic (with the tile waste's 64) adds 0.5 % (the cube blend)
         Assert.False(t.ComputeBound);
+    }
+
+    [Fact]
+    public void Arithmetic_and_weight_streaming_overlap_imperfectly_near_the_ridge()
+    {
+        // (c³ + m³)^⅓: the larger alone when the other is small, 2^⅓ of either when they are equal.
+        Assert.Equal(1.0, StepTimeModel.Overlapped(1.0, 0), 12);
+        Assert.Equal(Math.Cbrt(2), StepTimeModel.Overlapped(1.0, 1.0), 12);
+        Assert.Equal(Math.Cbrt(9), StepTimeModel.Overlapped(2.0, 1.0), 12);
+        Assert.InRange(StepTimeModel.Overlapped(1.0, 0.5), 1.04, 1.0401);
+
+        // A decode batch near the ridge is slower than max(compute, streaming); batch one and a long prefill are not.
+        StepTimeModel m = Model("llama-3.1-8b", 1);
+        foreach (int batch in new[] { 128, 256 })
+        {
+            double plain = m.Terms(BatchShape.Decode(batch, 0)).DenseGemm;
+            Assert.True(plain > 1.05 * m.Terms(BatchShape.Decode(1, 0)).DenseGemm, $"batch {batch}");
+        }
     }
 
     [Fact]
@@ -44,7 +63,7 @@ public class StepTimeModelTests
         double body = spec.ActiveParameters - spec.EmbeddingParameters;
         IterationTerms t = m.Terms(new BatchShape(8192, BatchShape.PrefillAttention(8192, 0), 0, 1));
         double expected = ((2 * body * (8192 + 64)) + (2 * head * (1 + 64))) / (H100.PeakFlops(Precision.BF16) * 0.7);
-        Assert.Equal(expected, t.DenseGemm, 9);
+        Assert.InRange(t.DenseGemm, expected, expected * 1.001);   // streaming is a few per cent of the arithmetic here
         Assert.True(t.ComputeBound);
     }
 
