@@ -5,8 +5,8 @@ namespace ClusterSim.Core.Performance;
 
 /// <summary>
 /// Time of one serving iteration as a sum of named terms, each its own roofline over the replica's tensor-parallel
-/// accelerators: dense GEMMs (efficiency falling for small token counts), routed-expert grouped GEMMs (tokens per
-/// expert), attention (FLOP-bound in prefill, KV-read-bound in decode), tensor- and pipeline-parallel collectives
+/// accelerators: dense GEMMs (efficiency falling for small token counts; arithmetic and weight streaming overlapping
+/// imperfectly near the ridge), routed-expert grouped GEMMs (tokens per expert), attention (FLOP-bound in prefill, KV-read-bound in decode), tensor- and pipeline-parallel collectives
 /// (latency + bytes over the link), and the engine's CPU time per step and per sequence. Constants are folded at
 /// construction so that one evaluation is a handful of multiplications.
 /// </summary>
