@@ -99,11 +99,11 @@ public sealed class StepTimeModel
         double hiddenBytes = model.Hidden * ActivationBytes;
         if (tp > 1)
         {
-            // Two all-reduces per layer (after attention and after the MLP), each a ring's 2(n−1) steps of latency and
-            // 2(n−1)/n of the data (the α–β model of Collective.AllReduce).
+            // Two ring all-reduces per layer (after attention and after the MLP), split into their latency and their
+            // bytes per token of the batch.
             int allReduces = 2 * model.Layers;
-            _collectiveFixedSeconds = allReduces * 2.0 * (tp - 1) * eff.CollectiveLatencySeconds;
-            _collectiveSecondsPerToken = allReduces * (2.0 * (tp - 1) / tp) * hiddenBytes / linkBytesPerSecond;
+            _collectiveFixedSeconds = allReduces * Collective.AllReduce(CollectiveAlgorithm.Ring, 0, tp, linkBytesPerSecond, eff.CollectiveLatencySeconds);
+            _collectiveSecondsPerToken = allReduces * Collective.AllReduce(CollectiveAlgorithm.Ring, hiddenBytes, tp, linkBytesPerSecond, 0);
         }
 
         if (pp > 1)
@@ -119,8 +119,8 @@ public sealed class StepTimeModel
         {
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts.
             double perToken = model.TopK * hiddenBytes;
-            _allToAllSecondsPerToken = 2.0 * _moeLayers * ((ep - 1.0) / ep) * perToken / ep / linkBytesPerSecond;
-            _allToAllFixedSeconds = 2.0 * _moeLayers * (ep - 1) * eff.CollectiveLatencySeconds;
+            _allToAllSecondsPerToken = 2.0 * _moeLayers * Collective.AllToAll(perToken / ep, ep, linkBytesPerSecond, 0);
+            _allToAllFixedSeconds = 2.0 * _moeLayers * Collective.AllToAll(0, ep, linkBytesPerSecond, eff.CollectiveLatencySeconds);
         }
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms
@@ -282,7 +282,7 @@ public sealed class StepTimeModel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Overlapped(double compute, double memory) =>
-        Math.Cbrt((compute * compute * compute) + (memory * memory * memory));
+        compute == 0 ? memory : Math.Cbrt((compute * compute * compute) + (memory * memory * memory));   // a dense model's expert term costs no root
 
     private double Attention(in BatchShape shape) =>
         AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences));
