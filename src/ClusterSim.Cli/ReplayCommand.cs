@@ -24,8 +24,15 @@ internal static class ReplayCommand
                 return ExitCodes.InvalidInput;
             }
 
-            string table = ReplayTable.Markdown(ReplayReport.Run(runs, catalog));
+            ReplayReport report = ReplayReport.Run(runs, catalog);
+            string table = ReplayTable.Markdown(report);
             Console.Write(table);
+            if (report.Outcomes.Count == 0)
+            {
+                Console.Error.WriteLine("error: no measured run could be simulated; the reasons are listed under 'skipped'");
+                return ExitCodes.InvalidInput;
+            }
+
             if (result.GetValue(output) is string path)
             {
                 try

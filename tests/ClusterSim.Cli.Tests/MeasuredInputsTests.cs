@@ -26,4 +26,23 @@ public class MeasuredInputsTests
         Assert.Equal(2, code);
         Assert.Equal($"error: {missing}: file not found", error.Trim());
     }
+
+    [Fact]
+    public void A_replay_that_can_simulate_no_run_says_why_and_fails()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"clustersim-bad-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(file, "exp_id,stage,model,gpu,tp,dtype,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean\n"
+            + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,float32,2,60,500,100\n");
+        try
+        {
+            (int code, string output, string error) = CommandRunner.Run("replay", file);
+            Assert.Equal(2, code);
+            Assert.Contains("skipped x: dtype 'float32' is not one of", output, StringComparison.Ordinal);
+            Assert.Contains("no measured run could be simulated", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
