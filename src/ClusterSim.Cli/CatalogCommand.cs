@@ -63,7 +63,7 @@ internal static class CatalogCommand
             ]),
         ]);
 
-    private static int Show(OutputFormat format, string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    internal static int Show(OutputFormat format, string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {
         if (format != OutputFormat.Table)
         {

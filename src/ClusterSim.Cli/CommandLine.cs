@@ -16,6 +16,7 @@ internal static class CommandLine
         root.Subcommands.Add(SchemaCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
         root.Subcommands.Add(CalibrateCommand.Build());
+        root.Subcommands.Add(StepCommand.Build());
         return root;
     }
 

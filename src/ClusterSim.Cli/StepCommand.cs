@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Steps;
+
+namespace ClusterSim.Cli;
+
+/// <summary>
+/// `clustersim step MODEL HARDWARE`: one iteration's time split into the step-time model's named terms (GEMMs, attention,
+/// collectives, engine overhead) for a list of batch shapes, with the calibration behind the factors.
+/// </summary>
+internal static class StepCommand
+{
+    public static Command Build()
+    {
+        var model = new Argument<string>("model") { Description = "A catalog model: id, alias or Hugging Face name (`clustersim catalog models`)." };
+        var hardware = new Argument<string>("hardware") { Description = "A catalog accelerator: id or alias (`clustersim catalog hardware`)." };
+        var tp = new Option<int>("--tp") { Description = "Tensor-parallel size.", DefaultValueFactory = _ => 1 };
+        var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
+        var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
+        var engine = new Option<string>("--engine") { Description = "Serving engine whose calibration applies: vllm, tensorrt-llm or sglang.", DefaultValueFactory = _ => "vllm" };
+        var prompt = new Option<string>("--prompt") { Description = "Prompt-chunk sizes in tokens, comma-separated (0: decodes alone); each row pairs one with a decoder count.", DefaultValueFactory = _ => "0" };
+        var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
+        var context = new Option<int>("--context") { Description = "Each decoding sequence's context, tokens.", DefaultValueFactory = _ => 1024 };
+        var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
+        var format = CommandLine.FormatOption("the breakdown");
+        var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead.")
+        {
+            model, hardware, tp, weights, kv, engine, prompt, decode, context, calibration, format,
+        };
+        command.SetAction(r =>
+        {
+            var query = new StepTimeQuery
+            {
+                Model = r.GetValue(model)!,
+                Hardware = r.GetValue(hardware)!,
+                TensorParallel = r.GetValue(tp),
+                Weights = r.GetValue(weights)!,
+                KvCache = r.GetValue(kv),
+                Engine = r.GetValue(engine)!,
+                PromptTokens = r.GetValue(prompt)!,
+                Decoders = r.GetValue(decode)!,
+                Context = r.GetValue(context),
+            };
+            return Show(query, r.GetValue(calibration), PlainTable.Formats[r.GetValue(format)!]);
+        });
+        return command;
+    }
+
+    private static int Show(StepTimeQuery query, string? calibrationFile, OutputFormat format)
+    {
+        StepTimeBreakdown breakdown;
+        try
+        {
+            SimCatalog catalog = SimCatalog.Default;
+            if (calibrationFile is not null)
+            {
+                using var text = new StreamReader(calibrationFile);
+                catalog = catalog with { Calibrations = catalog.Calibrations.With(CsvTable.Parse(text, Path.GetFileName(calibrationFile))) };
+            }
+
+            breakdown = query.Run(catalog);
+        }
+        catch (Exception e) when (e is ArgumentException or CatalogException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        Console.Error.WriteLine(breakdown.Describe());
+        if (breakdown.CalibrationWarning is string warning)
+        {
+            Console.Error.WriteLine($"warning: {warning}");
+        }
+
+        return CatalogCommand.Show(format, "One iteration's time by term (ms)",
+            ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "total ms", "bound", "tokens/s"],
+            [.. breakdown.Rows.Select(row => (IReadOnlyList<string>)
+            [
+                N(row.Shape.PromptTokens), N(row.Shape.Decoders), N(row.Shape.Context),
+                Ms(row.Terms.DenseGemm), Ms(row.Terms.ExpertGemm), Ms(row.Terms.Attention), Ms(row.Terms.Collectives), Ms(row.Terms.Overhead),
+                Ms(row.Terms.Total), row.Terms.ComputeBound ? "compute" : "memory", row.TokensPerSecond.ToString("0", CultureInfo.InvariantCulture),
+            ])]);
+    }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Ms(double seconds) => (seconds * 1e3).ToString("0.000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,40 @@
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Experiments.Steps;
+
+/// <summary>
+/// What the <c>step</c> command reports: the deployment it timed, the calibration behind the factors (and the warning when
+/// that calibration was not fitted for this accelerator and precision), and one row per shape.
+/// </summary>
+public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? CalibrationWarning, IReadOnlyList<StepTimeRow> Rows)
+{
+    /// <summary>One line naming the deployment and the calibration its factors come from.</summary>
+    public string Describe()
+    {
+        ServingDeployment d = Deployment;
+        string engine = Files.DeploymentSection.Engines.First(e => e.Value == d.Engine).Key;
+        return $"{d.Model.Id} on {d.TensorParallel} x {d.Accelerator.Id}, {Name(d.Weights)} weights, {Name(d.KvCache)} KV cache, {engine}: calibration {d.CalibrationName}";
+    }
+
+    private static string Name(Core.Catalog.Precision precision) => precision.ToString().ToLowerInvariant();
+
+    /// <summary>Times every combination of <paramref name="promptTokens"/> and <paramref name="decoders"/> (prompts outer), each decoder at <paramref name="context"/> tokens.</summary>
+    public static StepTimeBreakdown Of(ServingDeployment deployment, string? warning, IReadOnlyList<int> promptTokens, IReadOnlyList<int> decoders, int context)
+    {
+        var model = new StepTimeModel(deployment);
+        var rows = new List<StepTimeRow>();
+        foreach (int prompt in promptTokens)
+        {
+            foreach (int decoding in decoders)
+            {
+                var shape = new StepShape(prompt, decoding, context);
+                if (shape.NewTokens > 0)
+                {
+                    rows.Add(new StepTimeRow(shape, model.Terms(shape.Batch)));
+                }
+            }
+        }
+
+        return new StepTimeBreakdown(deployment, warning, rows);
+    }
+}

@@ -1,0 +1,94 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Steps;
+
+/// <summary>
+/// What to time, by the names a user types: a catalog model and accelerator, the parallelism and formats, the engine, and
+/// the shapes (lists of prompt-chunk sizes and decoder counts, one context length). <see cref="Run"/> checks every field and
+/// says which one is wrong and what it accepts.
+/// </summary>
+public sealed record StepTimeQuery
+{
+    public required string Model { get; init; }
+    public required string Hardware { get; init; }
+    public int TensorParallel { get; init; } = 1;
+    public string Weights { get; init; } = "bf16";
+
+    /// <summary>The KV cache's format; the weights' when null.</summary>
+    public string? KvCache { get; init; }
+
+    public string Engine { get; init; } = "vllm";
+
+    /// <summary>Comma-separated prompt-chunk sizes, tokens (0: decodes alone).</summary>
+    public string PromptTokens { get; init; } = "0";
+
+    /// <summary>Comma-separated counts of decoding sequences (0: the prompt chunk alone).</summary>
+    public string Decoders { get; init; } = "1,8,32,128,256";
+
+    /// <summary>Each decoding sequence's context, tokens.</summary>
+    public int Context { get; init; } = 1024;
+
+    /// <summary>The breakdown; <see cref="ArgumentException"/> naming the field and what it accepts when one is wrong.</summary>
+    public StepTimeBreakdown Run(SimCatalog catalog)
+    {
+        if (!catalog.Models.TryResolve(Model, out ModelSpec model))
+        {
+            throw new ArgumentException($"model: unknown model '{Model}'{ClosestName.Hint(Model, catalog.Models.Ids)}");
+        }
+
+        if (!catalog.Hardware.TryResolve(Hardware, out AcceleratorSpec accelerator))
+        {
+            throw new ArgumentException($"hardware: unknown accelerator '{Hardware}'{ClosestName.Hint(Hardware, catalog.Hardware.Ids)}");
+        }
+
+        Precision weights = Choice("--weights", Weights, DeploymentSection.Precisions);
+        Precision kv = KvCache is null ? weights : Choice("--kv-cache", KvCache, DeploymentSection.Precisions);
+        ServingEngine engine = Choice("--engine", Engine, DeploymentSection.Engines);
+        int[] prompts = Counts("--prompt", PromptTokens);
+        int[] decoders = Counts("--decode", Decoders);
+        if (Context < 1)
+        {
+            throw new ArgumentException($"--context: expected a whole number of tokens ≥ 1, got {Context}");
+        }
+
+        if (prompts.All(p => p == 0) && decoders.All(d => d == 0))
+        {
+            throw new ArgumentException("--prompt and --decode are all 0: give at least one prompt chunk or one decoding sequence");
+        }
+
+        var deployment = new ServingDeployment
+        {
+            Model = model,
+            Accelerator = accelerator,
+            TensorParallel = TensorParallel,
+            Weights = weights,
+            KvCache = kv,
+            Engine = engine,
+        };
+        (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
+        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
+        return StepTimeBreakdown.Of(deployment, warning, prompts, decoders, Context);
+    }
+
+    private static T Choice<T>(string option, string value, IReadOnlyDictionary<string, T> choices) =>
+        choices.TryGetValue(value.Trim().ToLowerInvariant(), out T? chosen)
+            ? chosen
+            : throw new ArgumentException($"{option}: expected one of {string.Join(", ", choices.Keys)}, got '{value}'");
+
+    private static int[] Counts(string option, string list)
+    {
+        string[] parts = list.Split(',', StringSplitOptions.TrimEntries);
+        var counts = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out counts[i]) || counts[i] > 1_000_000)
+            {
+                throw new ArgumentException($"{option}: expected comma-separated whole numbers from 0 to 1,000,000, got '{parts[i]}' in '{list}'");
+            }
+        }
+
+        return counts;
+    }
+}

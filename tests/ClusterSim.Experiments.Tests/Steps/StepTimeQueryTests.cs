@@ -1,0 +1,97 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Steps;
+
+namespace ClusterSim.Experiments.Tests.Steps;
+
+/// <summary>
+/// The <c>step</c> command's breakdown: every row is the step-time model's own iteration for the shape a replica would
+/// form, its terms add to its total, the physics reads right (decode streams weights, a long prompt computes), and every
+/// bad field is named with what it accepts.
+/// </summary>
+public class StepTimeQueryTests
+{
+    private static StepTimeBreakdown Run(StepTimeQuery query) => query.Run(SimCatalog.Default);
+
+    [Fact]
+    public void Decode_rows_are_the_replicas_own_decode_iterations_and_their_terms_add_up()
+    {
+        StepTimeBreakdown breakdown = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "H100", Decoders = "1,8,64,256", Context = 900 });
+        var model = new StepTimeModel(breakdown.Deployment);
+
+        Assert.Equal([1, 8, 64, 256], breakdown.Rows.Select(r => r.Shape.Decoders));
+        foreach (StepTimeRow row in breakdown.Rows)
+        {
+            int n = row.Shape.Decoders;
+            Assert.Equal(model.DecodeNanos(n, n * 900.0), row.Terms.Cost.Nanos);
+            IterationTerms t = row.Terms;
+            Assert.Equal(t.Total, t.DenseGemm + t.ExpertGemm + t.Attention + t.Collectives + t.Overhead + t.Draft, 15);
+        }
+    }
+
+    [Fact]
+    public void A_prompt_chunk_attends_causally_over_itself_beside_the_decoders_contexts()
+    {
+        var shape = new StepShape(PromptTokens: 512, Decoders: 10, Context: 2000);
+        BatchShape batch = shape.Batch;
+        Assert.Equal(522, batch.NewTokens);
+        Assert.Equal((512 * 513 / 2.0) + 20_000, batch.AttentionContext);
+        Assert.Equal(20_000, batch.KvTokensRead);
+        Assert.Equal(11, batch.Sequences);
+    }
+
+    [Fact]
+    public void Decode_streams_weights_and_a_long_prompt_computes()
+    {
+        StepTimeBreakdown breakdown = Run(new StepTimeQuery { Model = "llama-3.1-70b", Hardware = "H100-SXM", TensorParallel = 4, PromptTokens = "0,2048", Decoders = "0,1,64" });
+        StepTimeRow decodeOne = breakdown.Rows.Single(r => r.Shape is { PromptTokens: 0, Decoders: 1 });
+        StepTimeRow decodeMany = breakdown.Rows.Single(r => r.Shape is { PromptTokens: 0, Decoders: 64 });
+        StepTimeRow prefill = breakdown.Rows.Single(r => r.Shape is { PromptTokens: 2048, Decoders: 0 });
+
+        Assert.DoesNotContain(breakdown.Rows, r => r.Shape.NewTokens == 0);   // 0 and 0 is no iteration
+        Assert.Equal(5, breakdown.Rows.Count);
+        Assert.False(decodeOne.Terms.ComputeBound);
+        Assert.True(prefill.Terms.ComputeBound);
+
+        // One decoder reads all 141 GB of BF16 weights over four H100s: at least 141e9 / (4 · 3.35e12) s ≈ 10.5 ms.
+        Assert.InRange(decodeOne.Terms.DenseGemm, 141e9 / (4 * 3.35e12), 2 * 141e9 / (4 * 3.35e12));
+
+        // Batching decoders shares the weights: 64 at once cost far less than 64 times one, so tokens/s rises.
+        Assert.True(decodeMany.Terms.Total < 2 * decodeOne.Terms.Total);
+        Assert.True(decodeMany.TokensPerSecond > 30 * decodeOne.TokensPerSecond);
+
+        // A 2,048-token prompt needs 2·70.6e9·2048 FLOP over four 989-TFLOPS GPUs: ≥ 73 ms at full peak.
+        Assert.True(prefill.Terms.DenseGemm >= 2 * 70.6e9 * 2048 / (4 * 989e12));
+        Assert.True(prefill.Terms.Collectives > 0);
+    }
+
+    [Fact]
+    public void The_calibration_behind_the_factors_is_named_and_an_uncalibrated_chip_warns()
+    {
+        StepTimeBreakdown h100 = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "H100" });
+        Assert.Null(h100.CalibrationWarning);
+        Assert.Equal("llama-3.1-8b on 1 x H100-SXM, bf16 weights, bf16 KV cache, vllm: calibration hopper-vllm/bf16", h100.Describe());
+
+        StepTimeBreakdown l40s = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "L40S", Weights = "fp8", KvCache = "bf16" });
+        Assert.StartsWith("uncalibrated: L40S", l40s.CalibrationWarning);
+        Assert.Equal(Precision.FP8, l40s.Deployment.Weights);
+        Assert.Equal(Precision.BF16, l40s.Deployment.KvCache);
+
+        StepTimeBreakdown trt = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "H100", Weights = "fp8", Engine = "tensorrt-llm" });
+        Assert.Equal("hopper-trtllm/fp8", trt.Deployment.CalibrationName);
+    }
+
+    [Theory]
+    [InlineData("llama-3.1-8", "H100", 1, "bf16", "1", "model: unknown model 'llama-3.1-8'")]
+    [InlineData("llama-3.1-8b", "H10", 1, "bf16", "1", "hardware: unknown accelerator 'H10' — did you mean 'H100-SXM'?")]
+    [InlineData("llama-3.1-8b", "H100", 1, "fp16x", "1", "--weights: expected one of bf16, fp8, int8, int4, fp4, got 'fp16x'")]
+    [InlineData("llama-3.1-8b", "H100", 1, "bf16", "1,-2", "--decode: expected comma-separated whole numbers from 0 to 1,000,000, got '-2' in '1,-2'")]
+    [InlineData("llama-3.1-8b", "H100", 3, "bf16", "1", "tensor_parallel 3 does not divide the 32 attention heads of llama-3.1-8b")]
+    [InlineData("llama-3.1-8b", "H100", 1, "bf16", "0", "--prompt and --decode are all 0")]
+    public void A_bad_field_is_named_with_what_it_accepts(string model, string hardware, int tp, string weights, string decoders, string expected)
+    {
+        var query = new StepTimeQuery { Model = model, Hardware = hardware, TensorParallel = tp, Weights = weights, Decoders = decoders };
+        ArgumentException error = Assert.Throws<ArgumentException>(() => Run(query));
+        Assert.StartsWith(expected, error.Message);
+    }
+}
