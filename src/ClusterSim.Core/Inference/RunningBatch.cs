@@ -34,7 +34,10 @@ internal sealed class RunningBatch
         Shared = new int[capacity];
         Chunk = new int[capacity];
         LastToken = new long[capacity];
+        _given = new int[capacity];
     }
+
+    private readonly int[] _given;   // blocks the last TryGrowEach gave each sequence, to take back on a shortfall
 
     public int Count;
     public readonly int[] Request;
@@ -265,18 +268,55 @@ internal sealed class RunningBatch
 
     /// <summary>
     /// When the free blocks cover what every sequence that outgrew its blocks needs, gives each what it needs (vectorised)
-    /// and returns how many were given; otherwise changes nothing and returns −1. A sequence short of several blocks (after
+    /// and returns how many were given; otherwise changes nothing and returns −1 (with a power-of-two block size in one pass
+    /// that gives as it counts, and a second that takes back on the rare shortfall). A sequence short of several blocks (after
     /// a macro-step) needs ⌈excess / b⌉, a shift when b is a power of two; with another block size a shortfall of more than
     /// one block is left to the caller (−1).
     /// </summary>
     public int TryGrowEach(int freeBlocks)
+    {
+        if (_blockShift < 0)
+        {
+            return TryGrowEachCounted(freeBlocks);
+        }
+
+        // One pass gives every sequence what it needs and remembers it; in the rare shortfall a second pass takes it back.
+        int n = Count;
+        var needed = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> need = BlocksNeeded(Excess(i));
+            needed += need;
+            need.CopyTo(_given, i);
+            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
+        }
+
+        int count = Vector256.Sum(needed);
+        if (count == 0 || count <= freeBlocks)
+        {
+            return count;
+        }
+
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> given = Vector256.Create(_given, i);
+            (Vector256.Create(Blocks, i) - given).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) - (given * _blockTokens)).CopyTo(GrowAt, i);
+        }
+
+        return -1;
+    }
+
+    /// <summary><see cref="TryGrowEach"/> for a block size that is not a power of two: counts first, then gives.</summary>
+    private int TryGrowEachCounted(int freeBlocks)
     {
         int n = Count;
         var needed = Vector256<int>.Zero;
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
             Vector256<int> excess = Excess(i);
-            if (_blockShift < 0 && Vector256.GreaterThanAny(excess, Vector256.Create(_blockTokens)))
+            if (Vector256.GreaterThanAny(excess, Vector256.Create(_blockTokens)))
             {
                 return -1;
             }
