@@ -24,6 +24,8 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly int _blockTokens;
     private readonly RunningBatch _batch;
     private readonly LongRingBuffer _waiting = new(256);
+    private readonly LongRingBuffer _queuedAt = new(256);   // when each waiting request joined the queue (a preempted one: long.MinValue)
+    private readonly bool _asyncScheduling;   // the engine forms step n + 1 while step n runs (see SchedulerOptions.AsyncScheduling)
     private long[] _macroDurations = new long[256];
 
     private Simulator? _simulator;
@@ -73,6 +75,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
         _batching = Scheduling.BatchScheduler.Create(_scheduler);
         _growsKv = _batching.GrowsKv && _scheduler.KvAdmission == KvAdmissionPolicy.Grow;
+        _asyncScheduling = _scheduler.AsyncScheduling && _batching.JoinsRunningBatch;
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
         _finished = new int[_scheduler.MaxSequences];
         _stretch = new PrefillStretch(_scheduler.MaxSequences, _scheduler.MaxBatchedTokens);
@@ -176,9 +179,10 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _simulator = simulator;
         bool wasEmpty = _waiting.Count == 0;
         _waiting.Enqueue(requestId);
+        _queuedAt.Enqueue(simulator.Now);
         if (!_busy)
         {
-            BeginIteration(simulator.Now);
+            BeginIteration(simulator.Now, lateAfter: long.MaxValue);   // an idle engine schedules at once
         }
         else if (_macroIterations > 0 && wasEmpty && _batch.Count < _scheduler.MaxSequences && _batching.JoinsRunningBatch)
         {
@@ -191,6 +195,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     {
         long now = simEvent.Time;
         long duration = now - _iterationStart;
+        long lastStepStart = _macroIterations > 0 ? now - Math.Abs(_macroDurations[_macroIterations - 1]) : _iterationStart;
         _observer?.OnIterations(Id, _iterationStart, now, Math.Max(1, _macroIterations), _batch.Count);
         BusyNanos += duration;
         _metrics.BusyNanos += duration;
@@ -228,12 +233,17 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         GrowKvOrPreempt();
-        BeginIteration(now);
+        BeginIteration(now, _asyncScheduling ? lastStepStart : long.MaxValue);
     }
 
-    private void BeginIteration(long now)
+    /// <summary>
+    /// Admits what may join and starts the next iteration (or a stretch of them); requests queued after
+    /// <paramref name="lateAfter"/> wait for the one after (with async scheduling, the step that just ended was running
+    /// when the engine formed this one).
+    /// </summary>
+    private void BeginIteration(long now, long lateAfter)
     {
-        Admit(now);
+        Admit(now, lateAfter);
         if (_batch.Count == 0)
         {
             _busy = false;
@@ -302,11 +312,17 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _endEvent = _simulator!.ScheduleAt(now + Math.Max(1, nanos), this, IterationEnd, Id, EventPriority.IterationEnd);
     }
 
-    private void Admit(long now)
+    private void Admit(long now, long lateAfter)
     {
         if (!_batching.JoinsRunningBatch && _batch.Count > 0)
         {
             return;
+        }
+
+        // An engine left with nothing to run forms its next step from everything waiting, late or not.
+        if (_batch.Count == 0)
+        {
+            lateAfter = long.MaxValue;
         }
 
         long timeout = _host.ClientTimeoutNanos;
@@ -317,8 +333,14 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             {
                 // Its client has given up: the server drops it when it comes to the head of the queue.
                 _waiting.Dequeue();
+                _queuedAt.Dequeue();
                 _host.OnExpired(id, now);
                 continue;
+            }
+
+            if (_queuedAt.Peek() > lateAfter)
+            {
+                break;   // it came while the step that just ended ran: the step now starting was formed without it
             }
 
             int delivered = _requests.Delivered(id);
@@ -330,6 +352,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
             }
 
             _waiting.Dequeue();
+            _queuedAt.Dequeue();
             // Blocks found in host memory are copied back before the step can use them.
             _pendingLoadSeconds += _kv.Admit(id, plan);
             if (_kv.Cache is not null)
@@ -964,6 +987,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
         _requests.ClearTransferred(_batch.Request[last]);
         _waiting.PushFront(_batch.Request[last]);
+        _queuedAt.PushFront(long.MinValue);   // it was running: the next step may take it back
         _batch.RemoveLast();
         _metrics.Preemptions++;
     }

@@ -30,6 +30,13 @@ public sealed record SchedulerOptions
     /// </summary>
     public KvAdmissionPolicy KvAdmission { get; init; } = KvAdmissionPolicy.Grow;
 
+    /// <summary>
+    /// The engine forms step n + 1 while step n runs (vLLM's async scheduling, on by default since late 2025; SGLang's
+    /// overlap scheduler): a request that arrives while a step runs joins the step after the next one, unless the engine
+    /// has nothing else to run. Off: it joins the next step.
+    /// </summary>
+    public bool AsyncScheduling { get; init; }
+
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()
     {

@@ -61,6 +61,7 @@ public static class MeasuredRunFile
                 CpuKvOffload = row.Flag("cpu_kv_offload"),
                 PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
                 ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
+                AsyncScheduling = row.OptionalFlag("async_scheduling"),
                 KvCacheDType = row.Text("kv_cache_dtype"),
                 Arrival = row.Text("arrival"),
                 Burstiness = row.Number("burstiness", min: 0),

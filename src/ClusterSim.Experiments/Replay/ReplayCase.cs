@@ -136,6 +136,7 @@ public sealed partial record ReplayCase
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
             MaxBatchedTokens = first.MaxBatchedTokens ?? (large ? 8192 : 2048),
+            AsyncScheduling = first.AsyncScheduling ?? true,
         };
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);

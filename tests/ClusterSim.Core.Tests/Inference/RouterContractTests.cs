@@ -24,7 +24,10 @@ public class RouterContractTests
     [InlineData(RouterKind.PowerOfTwo)]
     public void Load_aware_routers_beat_random_on_tail_latency(RouterKind router)
     {
-        double P99(RouterKind kind) => new ServingCluster(ServingScenarios.Poisson(110, 8000, replicas: 4, router: kind)).Run().Metrics.EndToEnd.Quantile(0.99);
-        Assert.True(P99(router) < P99(RouterKind.Random));
+        // Routing decides how long a request queues before its first token; the end-to-end tail is set by the longest
+        // outputs (2,048 tokens here) whatever the router.
+        double P99(RouterKind kind) => new ServingCluster(ServingScenarios.Poisson(110, 8000, replicas: 4, router: kind)).Run().Metrics.Ttft.Quantile(0.99);
+        double mine = P99(router), random = P99(RouterKind.Random);
+        Assert.True(mine < 0.95 * random, $"{router}: TTFT p99 {mine} s against random's {random} s");
     }
 }

@@ -39,4 +39,10 @@ internal static class ServingScenarios
     /// <summary>Vidur's scenario (<see cref="ClusterSim.Tests.VidurScenario"/>) with 10-second series: prefill stretches cover most iterations.</summary>
     public static ServingScenario LongPromptsChunked(double rate, int requests, bool macro = true, int prompt = 2048, int output = 512) =>
         ClusterSim.Tests.VidurScenario.Poisson(rate, requests, prompt, output, macro, seriesIntervalSeconds: 10);
+
+    /// <summary><paramref name="scenario"/> with every replica forming its next step while one runs (vLLM's async scheduling).</summary>
+    public static ServingScenario AsyncScheduled(ServingScenario scenario) => scenario with
+    {
+        Replicas = [.. scenario.Replicas.Select(g => g with { Scheduler = g.Scheduler with { AsyncScheduling = true } })],
+    };
 }

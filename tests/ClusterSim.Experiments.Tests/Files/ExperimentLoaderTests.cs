@@ -56,6 +56,24 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void Async_scheduling_follows_the_engine_unless_the_file_says_otherwise()
+    {
+        Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.True(vllm.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
+        Assert.Contains("async_scheduling: true", vllm.ResolvedText);
+
+        Experiment off = ExperimentLoader.Parse(Valid.Replace("max_sequences: 64 }", "max_sequences: 64, async_scheduling: false }"), "exp.yaml");
+        Assert.False(off.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
+        Assert.Contains("async_scheduling: false", off.ResolvedText);
+
+        Experiment trtllm = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm"), "exp.yaml");
+        Assert.False(trtllm.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
+
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("max_sequences: 64 }", "max_sequences: 64, async_scheduling: sometimes }")).Problems);
+        Assert.Equal("serving.scheduler.async_scheduling", problem.Path);
+    }
+
+    [Fact]
     public void Models_and_hardware_may_be_named_as_their_makers_name_them()
     {
         string yaml = Valid.Replace("model: llama-3.1-8b", "model: meta-llama/Meta-Llama-3.1-8B-Instruct").Replace("hardware: H100-SXM", "hardware: H100");

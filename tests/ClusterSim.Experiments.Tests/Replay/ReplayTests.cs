@@ -102,21 +102,23 @@ public class ReplayTests
     [Fact]
     public void vLLM_engine_switches_in_optional_columns_reach_the_replica()
     {
-        const string header = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching,enable_chunked_prefill,kv_cache_dtype\n";
+        const string header = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching,enable_chunked_prefill,kv_cache_dtype,async_scheduling\n";
         const string text = header
-            + "default,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,,,\n"
-            + "switched,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,false,false,fp8\n";
+            + "default,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,,,,\n"
+            + "switched,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,false,false,fp8,false\n";
         var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
         Assert.Empty(skipped);
         ReplayCase standard = cases.Single(c => c.Experiment == "default");
         Assert.True(standard.Scheduler.PrefixCaching);
         Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.ChunkedPrefill, standard.Scheduler.Kind);
         Assert.Equal(ClusterSim.Core.Catalog.Precision.BF16, standard.Deployment.KvCache);
+        Assert.True(standard.Scheduler.AsyncScheduling);   // vLLM's default since late 2025, which the shipped calibration was fitted under
 
         ReplayCase switched = cases.Single(c => c.Experiment == "switched");
         Assert.False(switched.Scheduler.PrefixCaching);
         Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.Continuous, switched.Scheduler.Kind);
         Assert.Equal(ClusterSim.Core.Catalog.Precision.FP8, switched.Deployment.KvCache);
+        Assert.False(switched.Scheduler.AsyncScheduling);
     }
 
     [Fact]
