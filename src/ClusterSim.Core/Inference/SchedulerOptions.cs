@@ -31,7 +31,7 @@ public sealed record SchedulerOptions
     public KvAdmissionPolicy KvAdmission { get; init; } = KvAdmissionPolicy.Grow;
 
     /// <summary>
-    /// The engine forms step n + 1 while step n runs (vLLM's async scheduling, on by default since late 2025; SGLang's
+    /// The engine forms step n + 1 while step n runs (vLLM's async scheduling, on by default since vllm-project/vllm#27614, its Q4 2025 roadmap item; SGLang's
     /// overlap scheduler): a request that arrives while a step runs joins the step after the next one, unless the engine
     /// has nothing else to run. Off: it joins the next step.
     /// </summary>

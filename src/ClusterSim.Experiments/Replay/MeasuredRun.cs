@@ -33,7 +33,7 @@ public sealed record MeasuredRun
     /// <summary>vLLM's <c>enable_chunked_prefill</c>; null when unstated (vLLM's default: on).</summary>
     public bool? ChunkedPrefill { get; init; }
 
-    /// <summary>vLLM's <c>async_scheduling</c>; null when unstated (vLLM's default since late 2025: on).</summary>
+    /// <summary>vLLM's <c>async_scheduling</c>; null when unstated (vLLM's default since vllm-project/vllm#27614: on).</summary>
     public bool? AsyncScheduling { get; init; }
 
     /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>

@@ -112,7 +112,7 @@ public class ReplayTests
         Assert.True(standard.Scheduler.PrefixCaching);
         Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.ChunkedPrefill, standard.Scheduler.Kind);
         Assert.Equal(ClusterSim.Core.Catalog.Precision.BF16, standard.Deployment.KvCache);
-        Assert.True(standard.Scheduler.AsyncScheduling);   // vLLM's default since late 2025, which the shipped calibration was fitted under
+        Assert.True(standard.Scheduler.AsyncScheduling);   // vLLM's default since vllm-project/vllm#27614, which the shipped calibration was fitted under
 
         ReplayCase switched = cases.Single(c => c.Experiment == "switched");
         Assert.False(switched.Scheduler.PrefixCaching);
