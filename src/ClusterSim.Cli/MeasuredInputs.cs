@@ -66,8 +66,7 @@ internal sealed class MeasuredInputs
             if (calibration is not null)
             {
                 reading = calibration;
-                using var text = new StreamReader(calibration);
-                catalog = catalog with { Calibrations = catalog.Calibrations.With(CsvTable.Parse(text, Path.GetFileName(calibration))) };
+                catalog = catalog.WithCalibrationFile(calibration);
             }
 
             runs = all;

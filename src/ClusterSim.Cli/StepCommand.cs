@@ -52,18 +52,17 @@ internal static class StepCommand
         StepTimeBreakdown breakdown;
         try
         {
-            SimCatalog catalog = SimCatalog.Default;
-            if (calibrationFile is not null)
-            {
-                using var text = new StreamReader(calibrationFile);
-                catalog = catalog with { Calibrations = catalog.Calibrations.With(CsvTable.Parse(text, Path.GetFileName(calibrationFile))) };
-            }
-
+            SimCatalog catalog = calibrationFile is null ? SimCatalog.Default : SimCatalog.Default.WithCalibrationFile(calibrationFile);
             breakdown = query.Run(catalog);
         }
-        catch (Exception e) when (e is ArgumentException or CatalogException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or CatalogException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: --calibration {calibrationFile}: {e.Message}");
             return ExitCodes.InvalidInput;
         }
 

@@ -28,4 +28,31 @@ public class StepCommandTests
         Assert.Equal(string.Empty, output);
         Assert.Equal("error: --weights: expected one of bf16, fp8, int8, int4, fp4, got 'fp12'", error.Trim());
     }
+
+    [Fact]
+    public void A_calibration_file_replaces_the_rows_it_names_and_a_missing_one_is_named()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"step-calibration-{Guid.NewGuid():N}.csv");
+        string shipped = ClusterSim.Core.Catalog.SimCatalog.ShippedText("calibration.csv");
+        string header = shipped[..shipped.IndexOf('\n', StringComparison.Ordinal)];
+        // The hopper-vllm/bf16 row with twice the per-step overhead (2.4138 ms): only the overhead column moves.
+        string row = shipped.Split('\n').Single(l => l.StartsWith("hopper-vllm,bf16,", StringComparison.Ordinal)).Replace(",1.2069,", ",2.4138,", StringComparison.Ordinal);
+        File.WriteAllText(file, header + "\n" + row + "\n");
+        try
+        {
+            (int code, string output, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "1", "--format", "csv", "--calibration", file);
+            (_, string shippedOutput, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "1", "--format", "csv");
+            Assert.Equal(0, code);
+            double Overhead(string csv) => double.Parse(csv.ReplaceLineEndings("\n").Split('\n')[1].Split(',')[7], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(Overhead(shippedOutput) + 1.207, Overhead(output), 3);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        (int missing, _, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--calibration", "/no/such/calibration.csv");
+        Assert.Equal(2, missing);
+        Assert.StartsWith("error: --calibration /no/such/calibration.csv: ", error, StringComparison.Ordinal);
+    }
 }

@@ -31,6 +31,13 @@ public sealed record SimCatalog(HardwareCatalog Hardware, ModelCatalog Models, C
             Engine = engine,
         });
 
+    /// <summary>This catalog with the calibration rows of the CSV file at <paramref name="path"/> (from `clustersim calibrate`) in place of the rows they name.</summary>
+    public SimCatalog WithCalibrationFile(string path)
+    {
+        using var text = new StreamReader(path);
+        return this with { Calibrations = Calibrations.With(CsvTable.Parse(text, Path.GetFileName(path))) };
+    }
+
     /// <summary>The shipped CSV text of one catalog ("hardware.csv", "models.csv" or "calibration.csv").</summary>
     public static string ShippedText(string name)
     {
