@@ -69,6 +69,12 @@ public sealed record MeasuredRun
     public double? TtftMs { get; init; }
     public double? ItlMs { get; init; }
     public double? E2eMs { get; init; }
+
+    /// <summary>Measured tails (90th and 99th percentiles over the stage's requests), ms; null when unpublished.</summary>
+    public double? TtftP90Ms { get; init; }
+    public double? TtftP99Ms { get; init; }
+    public double? E2eP90Ms { get; init; }
+    public double? E2eP99Ms { get; init; }
     public double? ThroughputTokensPerSecond { get; init; }
 
     /// <summary>Other simulators' absolute % error on mean E2E for this row, by simulator name.</summary>

@@ -7,6 +7,10 @@ public sealed record ReplayOutcome(ReplayCase Case, MeasuredRun Row, SimulatedSt
     public double ItlError => Error(Simulated.ItlMs, Row.ItlMs);
     public double E2eError => Error(Simulated.E2eMs, Row.E2eMs);
     public double ThroughputError => Error(Simulated.OutputTokensPerSecond, Row.ThroughputTokensPerSecond);
+    public double TtftP90Error => Error(Simulated.TtftP90Ms, Row.TtftP90Ms);
+    public double TtftP99Error => Error(Simulated.TtftP99Ms, Row.TtftP99Ms);
+    public double E2eP90Error => Error(Simulated.E2eP90Ms, Row.E2eP90Ms);
+    public double E2eP99Error => Error(Simulated.E2eP99Ms, Row.E2eP99Ms);
 
     /// <summary>True for the rows the headline errors are taken over (see <see cref="ReplayCase.Scores"/>).</summary>
     public bool Scored => Case.Scores(Row);

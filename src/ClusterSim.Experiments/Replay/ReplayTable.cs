@@ -43,6 +43,13 @@ public static class ReplayTable
                 $"median |error| over {rows.Count} {label}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
         }
 
+        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error)).ToList();
+        if (tails.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}");
+        }
+
         foreach (string peer in peers)
         {
             double[] errors = report.Scored.Where(o => o.Row.PeerErrors.ContainsKey(peer)).Select(o => o.Row.PeerErrors[peer]).Order().ToArray();

@@ -2,4 +2,11 @@ namespace ClusterSim.Experiments.Replay;
 
 /// <summary>Simulated means over the requests that arrived in one load stage (or the whole run), milliseconds.</summary>
 /// <remarks><see cref="TimedOut"/> counts requests whose client gave up (whole-run figures only; 0 for a stage).</remarks>
-public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double E2eMs, double OutputTokensPerSecond, long Requests, long TimedOut = 0);
+public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double E2eMs, double OutputTokensPerSecond, long Requests, long TimedOut = 0)
+{
+    /// <summary>Tails over the same requests (within the sketches' 0.5 % relative error), ms; NaN without requests.</summary>
+    public double TtftP90Ms { get; init; } = double.NaN;
+    public double TtftP99Ms { get; init; } = double.NaN;
+    public double E2eP90Ms { get; init; } = double.NaN;
+    public double E2eP99Ms { get; init; } = double.NaN;
+}

@@ -1,8 +1,9 @@
 using ClusterSim.Core.Inference;
+using ClusterSim.Core.Metrics;
 
 namespace ClusterSim.Experiments.Replay;
 
-/// <summary>Sums each finished request's latencies into the load stage it arrived in (no per-request storage).</summary>
+/// <summary>Sums each finished request's latencies into the load stage it arrived in, and sketches their tails (no per-request storage).</summary>
 /// <remarks>A request finishing more than <paramref name="timeoutNanos"/> after it arrived was abandoned by its client: not counted.</remarks>
 internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long timeoutNanos) : IServingObserver
 {
@@ -10,6 +11,8 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
     private readonly double[] _e2e = new double[stageEnds.Length];
     private readonly double[] _output = new double[stageEnds.Length];
     private readonly long[] _count = new long[stageEnds.Length];
+    private readonly QuantileSketch[] _ttftTail = [.. stageEnds.Select(_ => new QuantileSketch())];
+    private readonly QuantileSketch[] _e2eTail = [.. stageEnds.Select(_ => new QuantileSketch())];
 
     public void OnIterations(int replica, long start, long end, int iterations, int sequences)
     {
@@ -30,6 +33,8 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
 
         _ttft[stage] += (firstToken - arrival) / 1e6;
         _e2e[stage] += (end - arrival) / 1e6;
+        _ttftTail[stage].AddNanos(firstToken - arrival);
+        _e2eTail[stage].AddNanos(end - arrival);
         _output[stage] += output;
         _count[stage]++;
     }
@@ -56,6 +61,20 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
         }
 
         double itl = scoredOutput > 1 ? ((e2e - ttft) / n) / (scoredOutput - 1) : double.NaN;
-        return new SimulatedStage(ttft / n, itl, e2e / n, output / seconds, n);
+        var ttftTail = new QuantileSketch();
+        var e2eTail = new QuantileSketch();
+        for (int s = from; s <= to; s++)
+        {
+            ttftTail.Merge(_ttftTail[s]);
+            e2eTail.Merge(_e2eTail[s]);
+        }
+
+        return new SimulatedStage(ttft / n, itl, e2e / n, output / seconds, n)
+        {
+            TtftP90Ms = ttftTail.Quantile(0.90) * 1e3,
+            TtftP99Ms = ttftTail.Quantile(0.99) * 1e3,
+            E2eP90Ms = e2eTail.Quantile(0.90) * 1e3,
+            E2eP99Ms = e2eTail.Quantile(0.99) * 1e3,
+        };
     }
 }

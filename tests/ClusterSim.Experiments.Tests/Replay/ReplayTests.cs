@@ -46,8 +46,24 @@ public class ReplayTests
         var scored = Report.Scored.ToList();
         Assert.True(scored.Count >= 25);
         Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.E2eError), 0, 0.10);
-        Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.TtftError), 0, 0.20);
+        Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.TtftError), 0, 0.15);
         Assert.InRange(ReplayReport.MedianAbsolute(scored, o => o.ItlError), 0, 0.10);
+    }
+
+    [Fact]
+    public void Tails_are_scored_where_the_runs_publish_them()
+    {
+        var tails = Report.Scored.Where(o => double.IsFinite(o.E2eP90Error) && double.IsFinite(o.TtftP99Error)).ToList();
+        Assert.True(tails.Count >= 25);
+
+        // End-to-end tails follow the output lengths and the decode rate: nearly as close as the means.
+        Assert.InRange(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error), 0, 0.10);
+        Assert.InRange(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error), 0, 0.15);
+        Assert.InRange(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error), 0, 0.15);
+
+        // The measured TTFT p99 at light load is two to three times its mean, a tail the model has no cause for: it comes
+        // out short on most rows (the README says so).
+        Assert.True(tails.Count(o => o.TtftP99Error < 0) > tails.Count * 2 / 3, "TTFT p99 is expected to come out short on most rows");
     }
 
     [Fact]
