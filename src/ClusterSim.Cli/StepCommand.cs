@@ -67,6 +67,7 @@ internal static class StepCommand
         }
 
         Console.Error.WriteLine(breakdown.Describe());
+        Console.Error.WriteLine(breakdown.DescribeMemory(query.Context));
         if (breakdown.CalibrationWarning is string warning)
         {
             Console.Error.WriteLine($"warning: {warning}");

@@ -16,6 +16,18 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
         return $"{d.Model.Id} on {d.TensorParallel} x {d.Accelerator.Id}, {Name(d.Weights)} weights, {Name(d.KvCache)} KV cache, {engine}: calibration {d.CalibrationName}";
     }
 
+    /// <summary>
+    /// One line on memory: the weights per accelerator and the KV cache the rest holds, in tokens and in sequences of the
+    /// decoders' context (vLLM's default 90 % of memory; sliding-window layers are not counted).
+    /// </summary>
+    public string DescribeMemory(int context)
+    {
+        ServingDeployment d = Deployment;
+        long tokens = (long)d.KvBlocks * d.KvBlockTokens;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"memory: {d.WeightBytes / d.Accelerators / 1e9:F1} GB of weights per accelerator; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of {d.KvBlockTokens}), {tokens / Math.Max(1, context):N0} sequences of {context:N0} tokens");
+    }
+
     private static string Name(Core.Catalog.Precision precision) => precision.ToString().ToLowerInvariant();
 
     /// <summary>Times every combination of <paramref name="promptTokens"/> and <paramref name="decoders"/> (prompts outer), each decoder at <paramref name="context"/> tokens.</summary>

@@ -81,6 +81,20 @@ public class StepTimeQueryTests
         Assert.Equal("hopper-trtllm/fp8", trt.Deployment.CalibrationName);
     }
 
+    [Fact]
+    public void Memory_says_what_the_weights_leave_for_the_KV_cache()
+    {
+        // Llama 3.1 8B in BF16 on one H100: 79.65 GiB exposed, 10 % reserved, 1 GiB runtime, 16.1 GB of weights; 128 KiB
+        // of KV a token (32 layers x 8 KV heads x 128 x 2 x 2 bytes).
+        StepTimeBreakdown breakdown = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "H100" });
+        ServingDeployment d = breakdown.Deployment;
+        double expectedTokens = ((79.65 * 0.9 - 1) * 1073741824.0 - d.WeightBytes) / (32 * 8 * 128 * 2 * 2);
+        long tokens = (long)d.KvBlocks * 16;
+        Assert.InRange(tokens, expectedTokens - 16, expectedTokens);
+        Assert.Equal($"memory: 16.1 GB of weights per accelerator; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of 16), {tokens / 2000:N0} sequences of 2,000 tokens",
+            breakdown.DescribeMemory(2000));
+    }
+
     [Theory]
     [InlineData("llama-3.1-8", "H100", 1, "bf16", "1", "model: unknown model 'llama-3.1-8'")]
     [InlineData("llama-3.1-8b", "H10", 1, "bf16", "1", "hardware: unknown accelerator 'H10' — did you mean 'H100-SXM'?")]
