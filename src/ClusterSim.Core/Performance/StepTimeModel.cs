@@ -45,6 +45,13 @@ public sealed class StepTimeModel
     private readonly double _allToAllSecondsPerToken;
     private readonly double _allToAllFixedSeconds;
 
+    // The dense GEMM term by (new tokens, logit rows): a pure function of the two, remembered in a small direct-mapped
+    // table because consecutive iterations repeat shapes and its cube root is the costliest arithmetic of a step. A
+    // model belongs to one run, which one thread simulates, so the table needs no locking.
+    private const int DenseMemoSize = 256;
+    private readonly long[] _denseMemoKeys = new long[DenseMemoSize];
+    private readonly double[] _denseMemoValues = new double[DenseMemoSize];
+
     /// <summary>Builds the model for a validated deployment.</summary>
     public StepTimeModel(ServingDeployment deployment)
     {
@@ -266,13 +273,30 @@ public sealed class StepTimeModel
             + (_headFlopsPerSequence * (logits + _gemmHalfTokens))) * _secondsPerGemmFlop;
         double gemmMemory = _denseWeightBytes * _secondsPerWeightByte;
         return new IterationTerms(
-            DenseGemm: Overlapped(gemmCompute, gemmMemory) + _denseKernelsSeconds,
+            DenseGemm: DenseGemm(shape.NewTokens, logits, gemmCompute, gemmMemory),
             ExpertGemm: Overlapped(expertCompute, expertMemory) + _expertKernelsSeconds,
             Attention: Attention(shape),
             Collectives: Collectives(shape) + allToAll,
             Overhead: Overhead(shape),
             ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory,
             Draft: shape.DraftSeconds);
+    }
+
+    /// <summary>The dense GEMMs' time for <paramref name="tokens"/> new tokens and <paramref name="logits"/> logit rows, whose arithmetic and weight streaming are given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double DenseGemm(int tokens, int logits, double compute, double memory)
+    {
+        long key = ((long)tokens << 32) | (uint)logits;
+        int slot = (int)((uint)((tokens * 0x9E3779B1) ^ logits) % DenseMemoSize);
+        if (_denseMemoKeys[slot] == key + 1)   // stored plus one, so the zeroed table holds no key
+        {
+            return _denseMemoValues[slot];
+        }
+
+        double seconds = Overlapped(compute, memory) + _denseKernelsSeconds;
+        _denseMemoKeys[slot] = key + 1;
+        _denseMemoValues[slot] = seconds;
+        return seconds;
     }
 
     /// <summary>

@@ -266,4 +266,24 @@ public class StepTimeModelTests
         double whole = global.KvBlocks / Math.Ceiling(8448 / 16.0);
         Assert.InRange(windowed / whole, 3.7, 3.9);
     }
+
+    [Fact]
+    public void Remembered_GEMM_terms_are_the_ones_computed_fresh_whatever_shapes_came_between()
+    {
+        // The dense GEMM term is kept by shape in a small table: two thousand random shapes (many sharing table slots)
+        // timed in turn on one model, then each again, give every term of a fresh model's first computation to the bit.
+        ServingDeployment llama = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", tensorParallel: 4);
+        var shared = new StepTimeModel(llama);
+        var random = new Random(5);
+        var shapes = Enumerable.Range(0, 2000)
+            .Select(_ => new BatchShape(random.Next(1, 9000), random.Next(0, 2_000_000), random.Next(0, 2_000_000), random.Next(1, 300)))
+            .ToList();
+
+        // And pairs with the same tokens whose sequence counts differ by the table's size: the same slot, another term.
+        shapes.AddRange(Enumerable.Range(1, 50).SelectMany(t => new[] { new BatchShape(400 + t, 1e5, 1e5, t), new BatchShape(400 + t, 1e5, 1e5, t + 256) }));
+        foreach (BatchShape shape in shapes.Concat(shapes.AsEnumerable().Reverse()))
+        {
+            Assert.Equal(new StepTimeModel(llama).Terms(shape), shared.Terms(shape));
+        }
+    }
 }
