@@ -131,7 +131,8 @@ internal static class DeploymentSection
             HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
             // Each engine's own default: vLLM grows and preempts, TensorRT-LLM reserves (GUARANTEED_NO_EVICT).
             KvAdmission = r.Choice(node, "kv_admission", path, engine == ServingEngine.TensorRtLlm ? KvAdmissionPolicy.Reserve : defaults.KvAdmission, KvAdmissions),
-            // vLLM (on by default since vllm-project/vllm#27614, its Q4 2025 roadmap item) and SGLang (its overlap scheduler) form the next step while one runs.
+            // vLLM (since vllm-project/vllm#27614) and SGLang (its overlap scheduler) form the next step while one runs. So does
+            // TensorRT-LLM's PyTorch backend, but its NIM rows' TTFT moves away from the measurements with it: off by default.
             AsyncScheduling = r.Flag(node, "async_scheduling", path, engine != ServingEngine.TensorRtLlm),
         };
         if (options.HostKvBytes > 0 && !options.PrefixCaching)
