@@ -135,6 +135,12 @@ public sealed record ServingDeployment
             throw new ArgumentException($"{Accelerator.Id} has no scale-up link in the catalog, so tensor_parallel must be 1");
         }
 
+        if (Accelerator.ScaleUpDomain is int domain && TensorParallel > domain)
+        {
+            // Its all-reduces would cross the scale-out network, which the step-time model does not time for serving.
+            throw new ArgumentException($"tensor_parallel {TensorParallel} spans more than {Accelerator.Id}'s scale-up domain of {domain}; keep tensor_parallel ≤ {domain} and add pipeline_parallel to use more accelerators");
+        }
+
         _ = Accelerator.PeakFlops(ComputePrecision);
         double perDevice = WeightBytes / Accelerators;
         double usable = (Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator;

@@ -34,4 +34,22 @@ public class ServingDeploymentTests
     [InlineData("A100-80GB", Precision.BF16)]   // no FP8 peak: dequantised
     public void Eight_bit_weights_multiply_in_eight_bits_where_the_chip_has_them(string hardware, Precision expected) =>
         Assert.Equal(expected, Deployment(hardware, Precision.FP8).ComputePrecision);
+
+    [Theory]
+    [InlineData("H100-SXM", 8, true)]     // one HGX node
+    [InlineData("H100-SXM", 16, false)]   // two nodes: the all-reduces would cross the scale-out network
+    [InlineData("L40S", 8, true)]
+    [InlineData("GB200", 64, true)]       // an NVL72 rack is one scale-up domain
+    public void Tensor_parallelism_stays_within_the_scale_up_domain(string hardware, int tp, bool valid)
+    {
+        ServingDeployment d = SimCatalog.Default.Deployment("llama-3.1-70b", hardware, tensorParallel: tp, weights: Precision.FP8);
+        if (valid)
+        {
+            d.Validated();
+            return;
+        }
+
+        ArgumentException e = Assert.Throws<ArgumentException>(() => d.Validated());
+        Assert.Equal($"tensor_parallel {tp} spans more than {hardware}'s scale-up domain of 8; keep tensor_parallel ≤ 8 and add pipeline_parallel to use more accelerators", e.Message);
+    }
 }
