@@ -188,6 +188,7 @@ public static class ExperimentLoader
             throw new ExperimentException(problems);
         }
 
+        WarnOfUnusedBaseValues(root, catalog, file, sweep.Parameters.Select(p => p.Path).ToHashSet(StringComparer.Ordinal), calibrations);
         return new Experiment
         {
             Name = name,
@@ -312,6 +313,26 @@ public static class ExperimentLoader
         }
 
         return catalog;
+    }
+
+    /// <summary>
+    /// A value the sweep replaces on every point is never used, so its own problems stop no run; they are still worth
+    /// saying (a typo there would mislead a reader of the file), as warnings at their line.
+    /// </summary>
+    private static void WarnOfUnusedBaseValues(YamlMappingNode root, SimCatalog catalog, string file, HashSet<string> swept, SortedSet<string> warnings)
+    {
+        if (swept.Count == 0)
+        {
+            return;
+        }
+
+        var baseReader = new YamlReader(file, null);
+        var ignored = new SortedSet<string>(StringComparer.Ordinal);
+        BindPoint(baseReader, root, catalog, file, 0, [], ignored);
+        foreach (ExperimentProblem problem in baseReader.Problems.Where(p => swept.Contains(p.Path)))
+        {
+            warnings.Add($"warning: {problem.File}:{problem.Line}:{problem.Column}: {problem.Path}: {problem.Message}; the sweep sets it on every point, so this value is never used");
+        }
     }
 
     private static ExperimentPoint? BindPoint(

@@ -56,6 +56,20 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_bad_value_the_sweep_replaces_everywhere_is_a_warning_at_its_line()
+    {
+        // The base rate is never used (the sweep sets 10 and 30), so the file runs, but its problem is still said.
+        Experiment experiment = ExperimentLoader.Parse(Valid.Replace("rate: 20 }", "rate: -2 }"), "exp.yaml");
+        Assert.Equal(4, experiment.Points.Count);
+        Assert.Contains("warning: exp.yaml:11:35: workload.arrival.rate: -2 is out of range; expected a number > 0; the sweep sets it on every point, so this value is never used", experiment.Calibrations);
+
+        // A good base value, or one the sweep does not replace, gives no such warning (the latter is an error, as ever).
+        Assert.DoesNotContain(ExperimentLoader.Parse(Valid, "exp.yaml").Calibrations, c => c.Contains("never used", StringComparison.Ordinal));
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("requests: 400", "requests: -4")).Problems);
+        Assert.Equal("workload.requests", problem.Path);
+    }
+
+    [Fact]
     public void Async_scheduling_follows_the_engine_unless_the_file_says_otherwise()
     {
         Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");
