@@ -159,6 +159,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         Invariant.Check(prefilling == _prefilling, $"replica {Id} counts {_prefilling} prefilling sequences; its batch has {prefilling}");
+        Invariant.Check(_queuedAt.Count == _waiting.Count, $"replica {Id} keeps {_queuedAt.Count} queueing times for {_waiting.Count} waiting requests");
         for (int k = 0; k < _waiting.Count; k++)
         {
             int id = (int)_waiting.At(k);
