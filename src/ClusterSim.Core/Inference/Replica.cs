@@ -196,7 +196,9 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
     {
         long now = simEvent.Time;
         long duration = now - _iterationStart;
-        long lastStepStart = _macroIterations > 0 ? now - Math.Abs(_macroDurations[_macroIterations - 1]) : _iterationStart;
+        // With async scheduling the step about to start was formed when the last one began: requests queued after that wait.
+        long lateAfter = !_asyncScheduling ? long.MaxValue
+            : _macroIterations > 0 ? now - Math.Abs(_macroDurations[_macroIterations - 1]) : _iterationStart;
         _observer?.OnIterations(Id, _iterationStart, now, Math.Max(1, _macroIterations), _batch.Count);
         BusyNanos += duration;
         _metrics.BusyNanos += duration;
@@ -234,7 +236,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
         }
 
         GrowKvOrPreempt();
-        BeginIteration(now, _asyncScheduling ? lastStepStart : long.MaxValue);
+        BeginIteration(now, lateAfter);
     }
 
     /// <summary>
@@ -339,7 +341,7 @@ public sealed class Replica : IEventHandler, Routing.IReplicaLoad
                 continue;
             }
 
-            if (_queuedAt.Peek() > lateAfter)
+            if (lateAfter != long.MaxValue && _queuedAt.Peek() > lateAfter)
             {
                 break;   // it came while the step that just ended ran: the step now starting was formed without it
             }
