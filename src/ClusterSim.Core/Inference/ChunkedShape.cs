@@ -8,7 +8,7 @@ namespace ClusterSim.Core.Inference;
 /// iteration and planning a prefill stretch ahead both form their shapes here. Contexts and prefill attention are whole
 /// or half numbers, so the sums are exact in any order.
 /// </summary>
-internal struct ChunkedShape(long contextSum)
+public struct ChunkedShape(long contextSum)
 {
     private long _decodeContext = contextSum;
     private double _attention, _kvRead;

@@ -1,3 +1,4 @@
+using ClusterSim.Core.Inference;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Experiments.Steps;
@@ -8,15 +9,16 @@ namespace ClusterSim.Experiments.Steps;
 /// </summary>
 public readonly record struct StepShape(int PromptTokens, int Decoders, int Context)
 {
-    /// <summary>
-    /// The batch the step-time model times, formed as a replica forms it: the chunk attends causally over itself, each
-    /// decoder reads and attends over its whole context, and every sequence in the step computes one token's logits.
-    /// </summary>
-    public BatchShape Batch => new(
-        PromptTokens + Decoders,
-        BatchShape.PrefillAttention(PromptTokens, 0) + ((double)Decoders * Context),
-        (double)Decoders * Context,
-        (PromptTokens > 0 ? 1 : 0) + Decoders);
+    /// <summary>The batch the step-time model times, formed by <see cref="ChunkedShape"/> as a replica forms its iterations.</summary>
+    public BatchShape Batch
+    {
+        get
+        {
+            var shape = new ChunkedShape((long)Decoders * Context);
+            shape.AddPrompt(PromptTokens, prefilled: 0);
+            return shape.WithDecodes(Decoders);
+        }
+    }
 
     /// <summary>Tokens the step produces or consumes: the chunk's and one per decoder.</summary>
     public int NewTokens => PromptTokens + Decoders;
