@@ -203,8 +203,8 @@ internal static class ClusterSection
 
             YamlMappingNode? slo = r.Mapping(YamlReader.Child(node, "slo"), $"{path}.slo", "ttft_s", "tpot_s");
             var objective = new ServiceLevelObjective(r.Number(slo, "ttft_s", $"{path}.slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", $"{path}.slo", 0.2, 0, exclusiveMin: true));
-            LengthSpec prompt = ExperimentLoader.ReadLengths(r, node, "prompt_tokens", 512, path);
-            LengthSpec output = ExperimentLoader.ReadLengths(r, node, "output_tokens", 256, path);
+            LengthSpec prompt = ServingSection.ReadLengths(r, node, "prompt_tokens", 512, path);
+            LengthSpec output = ServingSection.ReadLengths(r, node, "output_tokens", 256, path);
             long requests = r.Integer(node, "cell_requests", path, 2000, 100, 10_000_000);
             string? model = r.Text(node, "model", path);
 

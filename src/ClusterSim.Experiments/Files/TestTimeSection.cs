@@ -32,7 +32,7 @@ internal static class TestTimeSection
 
         YamlMappingNode? difficulty = r.Mapping(YamlReader.Child(node, "difficulty"), "test_time.difficulty", "alpha", "beta");
         YamlMappingNode? adaptive = r.Mapping(YamlReader.Child(node, "adaptive"), "test_time.adaptive", "threshold", "policy");
-        LengthSpec? thinking = YamlReader.Child(node, "thinking_tokens") is null ? null : ExperimentLoader.ReadLengths(r, node, "thinking_tokens", 4000, "test_time");
+        LengthSpec? thinking = YamlReader.Child(node, "thinking_tokens") is null ? null : ServingSection.ReadLengths(r, node, "thinking_tokens", 4000, "test_time");
         var options = new TestTimeOptions
         {
             Policy = r.Choice(node, "policy", path, TestTimePolicy.Single, Policies),
