@@ -36,6 +36,7 @@ public static class ReplayTable
             text.AppendLine(CultureInfo.InvariantCulture, $" {note} |");
         }
 
+        AppendTails(text, report);
         text.AppendLine();
         foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
         {
@@ -72,6 +73,29 @@ public static class ReplayTable
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A second table, of the rows that publish percentiles: TTFT and E2E p90 and p99, measured against simulated, with the
+    /// errors (a capacity plan is usually bound by a tail, not by a mean).
+    /// </summary>
+    private static void AppendTails(StringBuilder text, ReplayReport report)
+    {
+        var rows = report.Outcomes.Where(o => o.Row.TtftP90Ms is not null || o.Row.TtftP99Ms is not null || o.Row.E2eP90Ms is not null || o.Row.E2eP99Ms is not null).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine("| run | TTFT p90 ms measured / simulated | error | TTFT p99 ms | error | E2E p90 ms | error | E2E p99 ms | error |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (ReplayOutcome o in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {o.Row.Name} ");
+            text.Append(CultureInfo.InvariantCulture, $"| {Pair(o.Row.TtftP90Ms, o.Simulated.TtftP90Ms)} | {Percent(o.TtftP90Error)} | {Pair(o.Row.TtftP99Ms, o.Simulated.TtftP99Ms)} | {Percent(o.TtftP99Error)} ");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {Pair(o.Row.E2eP90Ms, o.Simulated.E2eP90Ms)} | {Percent(o.E2eP90Error)} | {Pair(o.Row.E2eP99Ms, o.Simulated.E2eP99Ms)} | {Percent(o.E2eP99Error)} |");
+        }
     }
 
     private static string Pair(double? measured, double simulated) =>

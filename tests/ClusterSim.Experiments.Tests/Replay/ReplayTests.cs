@@ -67,6 +67,30 @@ public class ReplayTests
     }
 
     [Fact]
+    public void The_table_lists_each_rows_tails_beside_its_measured_ones()
+    {
+        string[] lines = ReplayTable.Markdown(Report).Split('\n');
+        int header = Array.FindIndex(lines, l => l.StartsWith("| run | TTFT p90 ms", StringComparison.Ordinal));
+        Assert.True(header > 0, "a tails table follows the means");
+
+        // One line per row that publishes a percentile, in the order of the means table, each with its four pairs and errors.
+        var published = Report.Outcomes.Where(o => o.Row.TtftP90Ms is not null || o.Row.TtftP99Ms is not null || o.Row.E2eP90Ms is not null || o.Row.E2eP99Ms is not null).ToList();
+        Assert.True(published.Count >= 30);
+        for (int i = 0; i < published.Count; i++)
+        {
+            string line = lines[header + 2 + i];
+            Assert.StartsWith($"| {published[i].Row.Name} |", line, StringComparison.Ordinal);
+            Assert.Equal(10, line.Count(c => c == '|'));
+        }
+
+        // A row's p99 pair reads measured / simulated and its error is theirs.
+        ReplayOutcome sample = published.First(o => o.Row.TtftP99Ms is > 0 && double.IsFinite(o.Simulated.TtftP99Ms));
+        string sampleLine = lines[header + 2 + published.IndexOf(sample)];
+        string expected = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| {sample.Row.TtftP99Ms:0.#} / {sample.Simulated.TtftP99Ms:0.#} | {sample.TtftP99Error * 100:+0.0;-0.0} % |");
+        Assert.Contains(expected, sampleLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_overloaded_run_is_matched_through_the_clients_timeout()
     {
         // Llama-2-7B at 4 req/s of 1,081 + 1,448 tokens: 4,068 of 4,800 requests timed out after 300 s; the survivors waited 107 s.
