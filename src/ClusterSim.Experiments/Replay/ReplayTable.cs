@@ -99,7 +99,7 @@ public static class ReplayTable
     }
 
     private static string Pair(double? measured, double simulated) =>
-        measured is double m ? string.Create(CultureInfo.InvariantCulture, $"{m:0.#} / {simulated:0.#}") : string.Create(CultureInfo.InvariantCulture, $"- / {simulated:0.#}");
+        string.Create(CultureInfo.InvariantCulture, $"{(measured is double m ? m.ToString("0.#", CultureInfo.InvariantCulture) : "-")} / {(double.IsFinite(simulated) ? simulated.ToString("0.#", CultureInfo.InvariantCulture) : "-")}");
 
     private static string Magnitude(double error) => double.IsFinite(error) ? string.Create(CultureInfo.InvariantCulture, $"{error * 100:0.0} %") : "-";
 
