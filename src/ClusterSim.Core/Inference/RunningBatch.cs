@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ClusterSim.Core.Engine;
 
@@ -11,7 +10,7 @@ namespace ClusterSim.Core.Inference;
 /// and each sequence carries the generated count at which it outgrows its KV blocks, so that the per-iteration checks
 /// read one or two columns.
 /// </summary>
-internal sealed class RunningBatch
+internal sealed partial class RunningBatch
 {
     private readonly int _blockTokens;
     private readonly int _blockShift;   // log₂ of the block size when it is a power of two, else −1
@@ -163,13 +162,6 @@ internal sealed class RunningBatch
     }
 
     /// <summary>
-    /// Bit j set when sequence <paramref name="start"/> + j (j below <see cref="Vector256{T}.Count"/>) holds more tokens than
-    /// its blocks cover; lanes at or beyond <see cref="Count"/> are clear.
-    /// </summary>
-    public uint NeedsBlockMask(int start) =>
-        Live(start, Vector256.GreaterThan(Vector256.Create(Generated, start), Vector256.Create(GrowAt, start)).AsUInt32().ExtractMostSignificantBits());
-
-    /// <summary>
     /// One more output token for every decoding sequence (prefilling ones are left alone); returns the smallest number
     /// any decoding sequence still has to produce (one vectorised pass).
     /// </summary>
@@ -266,104 +258,6 @@ internal sealed class RunningBatch
         }
     }
 
-    /// <summary>
-    /// When the free blocks cover what every sequence that outgrew its blocks needs, gives each what it needs (vectorised)
-    /// and returns how many were given; otherwise changes nothing and returns −1 (with a power-of-two block size in one pass
-    /// that gives as it counts, and a second that takes back on the rare shortfall). A sequence short of several blocks (after
-    /// a macro-step) needs ⌈excess / b⌉, a shift when b is a power of two; with another block size a shortfall of more than
-    /// one block is left to the caller (−1).
-    /// </summary>
-    public int TryGrowEach(int freeBlocks)
-    {
-        if (_blockShift < 0)
-        {
-            return TryGrowEachCounted(freeBlocks);
-        }
-
-        // One pass gives every sequence what it needs and remembers it; in the rare shortfall a second pass takes it back.
-        int n = Count;
-        var needed = Vector256<int>.Zero;
-        for (int i = 0; i < n; i += Vector256<int>.Count)
-        {
-            Vector256<int> need = BlocksNeeded(Excess(i));
-            needed += need;
-            need.CopyTo(_given, i);
-            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
-        }
-
-        int count = Vector256.Sum(needed);
-        if (count == 0 || count <= freeBlocks)
-        {
-            return count;
-        }
-
-        for (int i = 0; i < n; i += Vector256<int>.Count)
-        {
-            Vector256<int> given = Vector256.Create(_given, i);
-            (Vector256.Create(Blocks, i) - given).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) - (given * _blockTokens)).CopyTo(GrowAt, i);
-        }
-
-        return -1;
-    }
-
-    /// <summary><see cref="TryGrowEach"/> for a block size that is not a power of two: counts first, then gives.</summary>
-    private int TryGrowEachCounted(int freeBlocks)
-    {
-        int n = Count;
-        var needed = Vector256<int>.Zero;
-        for (int i = 0; i < n; i += Vector256<int>.Count)
-        {
-            Vector256<int> excess = Excess(i);
-            if (Vector256.GreaterThanAny(excess, Vector256.Create(_blockTokens)))
-            {
-                return -1;
-            }
-
-            needed += BlocksNeeded(excess);
-        }
-
-        int count = Vector256.Sum(needed);
-        if (count == 0 || count > freeBlocks)
-        {
-            return count == 0 ? 0 : -1;
-        }
-
-        for (int i = 0; i < n; i += Vector256<int>.Count)
-        {
-            Vector256<int> need = BlocksNeeded(Excess(i));
-            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
-        }
-
-        return count;
-    }
-
-    /// <summary>Tokens beyond what their blocks cover, for the sequences from <paramref name="start"/> (0 where none, and past <see cref="Count"/>).</summary>
-    private Vector256<int> Excess(int start) =>
-        Vector256.Max(Vector256.Create(Generated, start) - Vector256.Create(GrowAt, start), Vector256<int>.Zero)
-        & LiveLanes(start);
-
-    /// <summary>⌈excess / b⌉ per lane (with a block size that is not a power of two, 1 where any: larger shortfalls were refused).</summary>
-    private Vector256<int> BlocksNeeded(Vector256<int> excess) => _blockShift >= 0
-        ? Vector256.ShiftRightArithmetic(excess + Vector256.Create(_blockTokens - 1), _blockShift)
-        : Vector256.GreaterThan(excess, Vector256<int>.Zero) & Vector256<int>.One;
-
-    /// <summary>
-    /// The indices of the sequences in <paramref name="selection"/>, ascending, found a vector of 8 at a time; for
-    /// <c>foreach</c>, without allocating. Each vector's mask is read when the walk reaches it, against the current
-    /// <see cref="Count"/>; a caller that removes sequences while walking must check the index against Count.
-    /// </summary>
-    public SelectedIndices Selected(Selection selection) => new(this, selection);
-
-    private uint Mask(Selection selection, int start) => selection switch
-    {
-        Selection.Prefilling => PrefillingMask(start),
-        Selection.Finished => FinishedMask(start),
-        _ => NeedsBlockMask(start),
-    };
-
     /// <summary>A walk over the sequences of one <see cref="Selection"/>; its own enumerator.</summary>
     public ref struct SelectedIndices(RunningBatch batch, Selection selection)
     {
@@ -391,23 +285,6 @@ internal sealed class RunningBatch
             _mask &= _mask - 1;
             return true;
         }
-    }
-
-    /// <summary>Bit j set when sequence <paramref name="start"/> + j is still prefilling its prompt; lanes at or beyond <see cref="Count"/> are clear.</summary>
-    public uint PrefillingMask(int start) =>
-        Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits() ^ 0xFFu);
-
-    /// <summary>Bit j set when sequence <paramref name="start"/> + j has produced every token it should; lanes at or beyond <see cref="Count"/> are clear.</summary>
-    public uint FinishedMask(int start) =>
-        Live(start, Vector256.GreaterThanOrEqual(Vector256.Create(Generated, start), Vector256.Create(Target, start)).AsUInt32().ExtractMostSignificantBits());
-
-    /// <summary>All ones in the lanes of the vector from <paramref name="start"/> that hold a sequence (below <see cref="Count"/>).</summary>
-    private Vector256<int> LiveLanes(int start) => Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(Count));
-
-    private uint Live(int start, uint mask)
-    {
-        int live = Count - start;
-        return live >= Vector256<int>.Count ? mask : live <= 0 ? 0 : mask & ((1u << live) - 1);
     }
 
     /// <summary>Sum of every sequence's context (KV tokens held), kept as the batch changes.</summary>
@@ -503,100 +380,5 @@ internal sealed class RunningBatch
 
         Invariant.Check(context == _contextSum, $"the kept context sum {_contextSum} differs from the batch's {context}");
         Invariant.Check(!_lastTokensEqual || LastToken.AsSpan(0, Count).IndexOfAnyExcept(_sharedLastToken) < 0, "the batch counts its last tokens equal, and they are not");
-    }
-
-    /// <summary>Removes the last sequence (a preemption).</summary>
-    public void RemoveLast()
-    {
-        _contextSum -= Context(Count - 1);
-        Count--;
-    }
-
-    /// <summary>
-    /// Removes the sequences at <paramref name="indices"/> (ascending), keeping the others in order: the survivors
-    /// between two gaps move down once, every column in the same pass.
-    /// </summary>
-    public void RemoveAll(ReadOnlySpan<int> indices)
-    {
-        if (indices.IsEmpty)
-        {
-            return;
-        }
-
-        foreach (int index in indices)
-        {
-            _contextSum -= Context(index);
-        }
-
-        int count = Count;
-        int write = indices[0];
-        for (int r = 0; r < indices.Length; r++)
-        {
-            int from = indices[r] + 1;
-            int to = r + 1 < indices.Length ? indices[r + 1] : count;
-            MoveDown(from, write, to - from);
-            write += to - from;
-        }
-
-        Count = count - indices.Length;
-    }
-
-    /// <summary>
-    /// Moves entries <paramref name="from"/> to <paramref name="from"/> + <paramref name="length"/> − 1 of every column
-    /// down to <paramref name="to"/> (below <paramref name="from"/>), in ascending order: a load never reads what an
-    /// earlier store wrote, since every store lands below the loads still to come. (Span's own copy hands overlapping
-    /// moves to the C library through a native call, which a batch's short moves paid for per column.)
-    /// </summary>
-    private void MoveDown(int from, int to, int length)
-    {
-        if (to < 0 || to >= from || from + length > Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(length), "a move down within the batch");
-        }
-
-        nuint source = (uint)from, target = (uint)to;
-        int i = 0;
-        for (; i <= length - Vector256<int>.Count; i += Vector256<int>.Count)
-        {
-            // In bounds: source + 8 ≤ from + length ≤ Count, and the target is below the source.
-            Move8(Request, source, target);
-            Move8(PromptLength, source, target);
-            Move8(Prefilled, source, target);
-            Move8(Generated, source, target);
-            Move8(GeneratedAtAdmission, source, target);
-            Move8(Target, source, target);
-            Move8(Shared, source, target);
-            Move8(Blocks, source, target);
-            Move8(GrowAt, source, target);
-            Move8(Chunk, source, target);
-            ref long last = ref MemoryMarshal.GetArrayDataReference(LastToken);
-            Vector256.LoadUnsafe(ref last, source).StoreUnsafe(ref last, target);
-            Vector256.LoadUnsafe(ref last, source + (uint)Vector256<long>.Count).StoreUnsafe(ref last, target + (uint)Vector256<long>.Count);
-            source += (uint)Vector256<int>.Count;
-            target += (uint)Vector256<int>.Count;
-        }
-
-        for (; i < length; i++)
-        {
-            int s = from + i, t = to + i;
-            Request[t] = Request[s];
-            PromptLength[t] = PromptLength[s];
-            Prefilled[t] = Prefilled[s];
-            Generated[t] = Generated[s];
-            GeneratedAtAdmission[t] = GeneratedAtAdmission[s];
-            Target[t] = Target[s];
-            Shared[t] = Shared[s];
-            Blocks[t] = Blocks[s];
-            GrowAt[t] = GrowAt[s];
-            Chunk[t] = Chunk[s];
-            LastToken[t] = LastToken[s];
-        }
-    }
-
-    /// <summary>Moves the 8 entries of <paramref name="column"/> from <paramref name="source"/> to <paramref name="target"/> (the caller checked both ranges).</summary>
-    private static void Move8(int[] column, nuint source, nuint target)
-    {
-        ref int start = ref MemoryMarshal.GetArrayDataReference(column);
-        Vector256.LoadUnsafe(ref start, source).StoreUnsafe(ref start, target);
     }
 }

@@ -1,0 +1,91 @@
+using System.Runtime.Intrinsics;
+
+namespace ClusterSim.Core.Inference;
+
+// KV growth: every sequence that outgrew its blocks gets them in one vector pass, or none does (the caller then grows one by one and may preempt).
+internal sealed partial class RunningBatch
+{
+    /// <summary>
+    /// When the free blocks cover what every sequence that outgrew its blocks needs, gives each what it needs (vectorised)
+    /// and returns how many were given; otherwise changes nothing and returns −1 (with a power-of-two block size in one pass
+    /// that gives as it counts, and a second that takes back on the rare shortfall). A sequence short of several blocks (after
+    /// a macro-step) needs ⌈excess / b⌉, a shift when b is a power of two; with another block size a shortfall of more than
+    /// one block is left to the caller (−1).
+    /// </summary>
+    public int TryGrowEach(int freeBlocks)
+    {
+        if (_blockShift < 0)
+        {
+            return TryGrowEachCounted(freeBlocks);
+        }
+
+        // One pass gives every sequence what it needs and remembers it; in the rare shortfall a second pass takes it back.
+        int n = Count;
+        var needed = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> need = BlocksNeeded(Excess(i));
+            needed += need;
+            need.CopyTo(_given, i);
+            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
+        }
+
+        int count = Vector256.Sum(needed);
+        if (count == 0 || count <= freeBlocks)
+        {
+            return count;
+        }
+
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> given = Vector256.Create(_given, i);
+            (Vector256.Create(Blocks, i) - given).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) - (given * _blockTokens)).CopyTo(GrowAt, i);
+        }
+
+        return -1;
+    }
+
+    /// <summary><see cref="TryGrowEach"/> for a block size that is not a power of two: counts first, then gives.</summary>
+    private int TryGrowEachCounted(int freeBlocks)
+    {
+        int n = Count;
+        var needed = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> excess = Excess(i);
+            if (Vector256.GreaterThanAny(excess, Vector256.Create(_blockTokens)))
+            {
+                return -1;
+            }
+
+            needed += BlocksNeeded(excess);
+        }
+
+        int count = Vector256.Sum(needed);
+        if (count == 0 || count > freeBlocks)
+        {
+            return count == 0 ? 0 : -1;
+        }
+
+        for (int i = 0; i < n; i += Vector256<int>.Count)
+        {
+            Vector256<int> need = BlocksNeeded(Excess(i));
+            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
+            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
+        }
+
+        return count;
+    }
+
+    /// <summary>Tokens beyond what their blocks cover, for the sequences from <paramref name="start"/> (0 where none, and past <see cref="Count"/>).</summary>
+    private Vector256<int> Excess(int start) =>
+        Vector256.Max(Vector256.Create(Generated, start) - Vector256.Create(GrowAt, start), Vector256<int>.Zero)
+        & LiveLanes(start);
+
+    /// <summary>⌈excess / b⌉ per lane (with a block size that is not a power of two, 1 where any: larger shortfalls were refused).</summary>
+    private Vector256<int> BlocksNeeded(Vector256<int> excess) => _blockShift >= 0
+        ? Vector256.ShiftRightArithmetic(excess + Vector256.Create(_blockTokens - 1), _blockShift)
+        : Vector256.GreaterThan(excess, Vector256<int>.Zero) & Vector256<int>.One;
+}

@@ -1,0 +1,189 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.TestTime;
+using ClusterSim.Core.Inference.Workload;
+
+namespace ClusterSim.Core.Inference;
+
+// Arrivals: open and closed-loop sources, the response cache, conversations' next turns, and dispatch to a replica through the router.
+public sealed partial class ServingCluster
+{
+    /// <summary>Draws the next open arrival after the client's time <paramref name="clientNow"/>; its event fires when the engine sees it.</summary>
+    private void ScheduleNextOpenArrival(long clientNow)
+    {
+        if (_source.IsClosedLoop)
+        {
+            return;
+        }
+
+        if (_generated >= _scenario.MaxRequests)
+        {
+            _arrivalsOpen = false;
+            return;
+        }
+
+        long gap = _source.NextGap(clientNow);
+        if (gap == long.MaxValue || clientNow + gap > _horizon)
+        {
+            _arrivalsOpen = false;
+            return;
+        }
+
+        _generated++;
+        _nextArrivalAt = clientNow + gap + _frontEndNanos;
+        _simulator.ScheduleAt(_nextArrivalAt, this, ArrivalEvent);
+    }
+
+    /// <summary>Reports the share done and sets the next 1 % marks, in arrivals and in simulated time.</summary>
+    private void ReportProgress(long now)
+    {
+        double byRequests = Metrics.Arrived / (double)_scenario.MaxRequests;
+        double byTime = _horizon == long.MaxValue ? 0 : now / (double)_horizon;
+        _scenario.Progress!.Report(Math.Min(1, Math.Max(byRequests, byTime)));
+        _nextProgressArrivals = Metrics.Arrived + Math.Max(1, _scenario.MaxRequests / 100);
+        _nextProgressTime = _horizon == long.MaxValue ? long.MaxValue : now + Math.Max(1, _horizon / 100);
+    }
+
+    /// <summary>
+    /// A request sent by its client at <paramref name="now"/>; <paramref name="throughFrontEnd"/> when the engine sees it
+    /// already (open arrivals fire after the front end's latency), else it still has the front end ahead.
+    /// </summary>
+    private void Arrive(Simulator simulator, long now, bool throughFrontEnd)
+    {
+        if (_firstArrival < 0)
+        {
+            _firstArrival = now;
+        }
+
+        var (prompt, output) = _source.NextLengths();
+        Metrics.Arrived++;
+        if (_scenario.Progress is not null && (Metrics.Arrived >= _nextProgressArrivals || now >= _nextProgressTime))
+        {
+            ReportProgress(now);
+        }
+
+        int group = -1;
+        if (_planner is not null)
+        {
+            // Thinking tokens are output the model generates before its answer; samples beyond the first join on its first token.
+            RequestPlan plan = _planner.Next();
+            output += plan.ThinkingTokens;
+            group = _groups!.Open(now, plan, prompt, output);
+        }
+
+        bool split = _decodeRouter is not null && output > 1;
+        // A disaggregated request's prefill side produces the first token only.
+        int id = split
+            ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
+            : _requests.Add(now, prompt, output, group: group);
+        PromptIdentity identity = _source.Identity;
+        if (_conversations is not null)
+        {
+            identity = _conversations.Identity(_conversations.Start(_scenario.Conversations!.Turns, identity, output));
+        }
+
+        _requests.SetIdentity(id, identity);
+        if (_answers is not null && ResponseKey(id) is >= 0 and long key)
+        {
+            Metrics.ResponseCacheLookups++;
+            if (_answers.TryHit(key, simulator.Now))
+            {
+                // A repeated query answered by the front end: a lookup, not an inference.
+                simulator.Schedule(_lookupNanos, this, CachedAnswerEvent, id);
+                return;
+            }
+        }
+
+        if (throughFrontEnd)
+        {
+            Dispatch(simulator, id);
+        }
+        else
+        {
+            Submit(simulator, id);
+        }
+    }
+
+    /// <summary>The key a request's answer is cached under: its prompt's, when equal prompts are equal questions; −1 otherwise.</summary>
+    private long ResponseKey(int id) =>
+        _requests.Identity(id) is { Conversation: false, PromptKey: >= 0 } identity && _requests.Group(id) < 0 && _requests.Stage(id) == RequestStage.Whole
+            ? identity.PromptKey
+            : -1;
+
+    private void AnswerFromCache(long now, int id)
+    {
+        Metrics.ResponseCacheHits++;
+        _requests.MarkFirstToken(id, now);
+        Metrics.RecordCompletion(_requests, id, now);
+        TotalCompleted++;
+        _lastCompletion = now;
+        _requests.Release(id);
+    }
+
+    /// <summary>A request leaves the client: the engine sees it after the front end's latency.</summary>
+    private void Submit(Simulator simulator, int id)
+    {
+        if (_frontEndNanos > 0)
+        {
+            simulator.Schedule(_frontEndNanos, this, DispatchEvent, id);
+            return;
+        }
+
+        Dispatch(simulator, id);
+    }
+
+    /// <summary>A conversation's turn was answered: the user asks again after thinking, with the whole conversation as prompt.</summary>
+    private void ContinueConversation(int requestId, long now)
+    {
+        PromptIdentity identity = _requests.Identity(requestId);
+        int s = (int)identity.PromptKey;
+        if (_conversations!.TurnsLeft(s) <= 0)
+        {
+            _conversations.Close(s);
+            return;
+        }
+
+        int prompt = _requests.Prompt(requestId) + _requests.Output(requestId) + _scenario.Conversations!.FollowUp.Sample(_followUps!);
+        _conversations.Advance(s, prompt);
+        _simulator.ScheduleAt(now + SimTime.FromSeconds(_scenario.Conversations.ThinkSeconds), this, NextTurnEvent, s);
+    }
+
+    private void NextTurn(Simulator simulator, int s)
+    {
+        var (prompt, answer) = _conversations!.Next(s);
+        Metrics.Arrived++;
+        int id = _requests.Add(simulator.Now, prompt, answer);
+        _requests.SetIdentity(id, _conversations.Identity(s));
+        Submit(simulator, id);
+    }
+
+    /// <summary>The engine receives a request: routed to a replica, or dropped when no replica could ever hold it.</summary>
+    private void Dispatch(Simulator simulator, int id)
+    {
+        long now = simulator.Now;
+        if (_prefillPool.Count == 0)
+        {
+            // An elastic fleet with no replica serving: the request waits at the front end for the next one.
+            _parked.Enqueue(id);
+            return;
+        }
+
+        int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
+        Replica replica = _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
+        if (!replica.CanEverFit(prompt, output))
+        {
+            Metrics.Dropped++;
+            EndConversation(id);
+            _requests.Release(id);
+            if (group >= 0)
+            {
+                _groups!.DropAll(group);
+            }
+
+            OnDropped(now);
+            return;
+        }
+
+        replica.Enqueue(simulator, id);
+    }
+}

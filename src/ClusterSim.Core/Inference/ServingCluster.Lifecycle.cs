@@ -1,0 +1,131 @@
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Inference;
+
+// A request's milestones as its replica reports them: first token, completion, expiry, drop, and the prefill-to-decode hand-off of a disaggregated pair.
+public sealed partial class ServingCluster
+{
+    /// <inheritdoc />
+    public void OnCompleted(int requestId, long now)
+    {
+        if (_requests.Stage(requestId) == RequestStage.Prefill)
+        {
+            HandOff(requestId);
+            return;
+        }
+
+        TotalCompleted++;
+        if (_requests.Group(requestId) is >= 0 and int group && !_groups!.SampleDone(group, now, served: true))
+        {
+            return;   // a closed loop's user waits for every sample of the answer
+        }
+
+        if (_conversations is not null)
+        {
+            ContinueConversation(requestId, now);
+        }
+
+        if (_answers is not null && ResponseKey(requestId) is >= 0 and long key)
+        {
+            _answers.Store(key, now);
+        }
+
+        _lastCompletion = now;
+        if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests)
+        {
+            long next = now + _source.NextThinkNanos();
+            if (next <= _horizon)
+            {
+                _generated++;
+                _lastGeneratedAt = now;
+                _completedWhenLastGenerated = TotalCompleted;
+                _simulator.ScheduleAt(next, this, ClosedLoopArrival);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnFirstToken(Replica replica, int requestId, long now)
+    {
+        int group = _requests.Group(requestId);
+        int siblings = _groups!.TakeSiblings(group);
+        int prompt = _groups.Prompt(group), output = _groups.Output(group);
+        for (int k = 0; k < siblings; k++)
+        {
+            Metrics.Arrived++;
+            int id = _requests.Add(_groups.Arrival(group), prompt, output, sharedPrefix: prompt, group: group);
+            if (!replica.CanEverFit(prompt, output, prompt))
+            {
+                Metrics.Dropped++;
+                _requests.Release(id);
+                _groups.SampleDone(group, now, served: false);
+                continue;
+            }
+
+            replica.Enqueue(_simulator, id);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnExpired(int requestId, long now)
+    {
+        Metrics.Dropped++;
+        Metrics.TimedOut++;
+        EndConversation(requestId);
+        int group = _requests.Group(requestId);
+        _requests.Release(requestId);
+        if (group >= 0)
+        {
+            _groups!.SampleDone(group, now, served: false);
+        }
+
+        OnDropped(now);
+    }
+
+    /// <summary>A lost turn ends its conversation: its user does not ask again.</summary>
+    private void EndConversation(int requestId)
+    {
+        if (_conversations is not null && _requests.Identity(requestId) is { Conversation: true } identity)
+        {
+            _conversations.Close((int)identity.PromptKey);
+        }
+    }
+
+    /// <summary>The prefill side finished: the decode side is registered now and starts when its KV cache has crossed the link.</summary>
+    private void HandOff(int prefillId)
+    {
+        int prompt = _requests.Prompt(prefillId);
+        int output = _requests.FullOutput(prefillId);
+        int id = _requests.Add(_requests.Arrival(prefillId), prompt, output, stage: RequestStage.Decode, transferred: prompt);
+        _requests.SetFirstToken(id, _requests.FirstToken(prefillId));
+        _requests.SetDelivered(id, 1);
+        ServingDeployment deployment = _decodePool[0].Model.Deployment;
+        double seconds = _scenario.Disaggregation!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
+        _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, KvTransferDone, id);
+    }
+
+    private void StartDecode(Simulator simulator, int id)
+    {
+        Replica replica = _decodePool[_decodeRouter!.Choose(_decodePool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
+        {
+            Metrics.Dropped++;
+            _requests.Release(id);
+            OnDropped(simulator.Now);
+            return;
+        }
+
+        replica.Enqueue(simulator, id);
+    }
+
+    private void OnDropped(long now)
+    {
+        if (_source.IsClosedLoop && _generated < _scenario.MaxRequests)
+        {
+            _generated++;
+            _simulator.ScheduleAt(now + Math.Max(1, _source.NextThinkNanos()), this, ClosedLoopArrival);
+        }
+    }
+}
