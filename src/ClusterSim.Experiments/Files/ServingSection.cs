@@ -275,6 +275,7 @@ internal static class ServingSection
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  response_cache: {{ entries: {rc.Entries}, ttl_s: {F(rc.TtlSeconds)}, lookup_ms: {F(rc.LookupSeconds * 1e3)} }}");
         }
+
         if (d.Speculative is { } speculative)
         {
             text.Append(SpeculativeSection.Resolved(speculative));
@@ -317,6 +318,7 @@ internal static class ServingSection
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {p.Prompts.SystemPrompts}, users_per_prompt: {p.Prompts.UsersPerPrompt}, system_tokens: {p.Prompts.SystemTokens} }}");
         }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  requests: {p.Requests}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  horizon_s: {(double.IsPositiveInfinity(p.HorizonSeconds) ? ".inf" : F(p.HorizonSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
