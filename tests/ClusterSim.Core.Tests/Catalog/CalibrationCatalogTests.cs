@@ -46,6 +46,19 @@ public class CalibrationCatalogTests
         Assert.Contains("no TensorRT-LLM calibration 'hopper-trtllm' for bf16", missing, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TensorRT_LLM_on_Hopper_streams_memory_at_the_fractions_the_measured_vLLM_runs_gave()
+    {
+        // Weight streaming and KV reading are properties of the HBM and of decode kernels of the same kind, fitted on measured
+        // runs in hopper-vllm/bf16; hopper-trtllm/fp8's two fit rows cannot separate them, so it carries them. A refit of
+        // either row that moves them apart fails here, as a reminder to refit the other.
+        Assert.True(Catalog.Calibrations.TryGet("hopper-vllm", Precision.BF16, out ServingCalibration vllm));
+        Assert.True(Catalog.Calibrations.TryGet("hopper-trtllm", Precision.FP8, out ServingCalibration trt));
+        Assert.Equal(vllm.Factors.Memory, trt.Factors.Memory);
+        Assert.Equal(vllm.Factors.KvRead, trt.Factors.KvRead);
+        Assert.NotEqual(vllm.Factors.Compute, trt.Factors.Compute);   // its own: the FP8 GEMMs, fitted on its rows
+    }
+
     [Theory]
     [InlineData("A100-80GB-PCIe", "ampere-vllm/bf16")]
     [InlineData("H100-NVL", "hopper-vllm/bf16")]
