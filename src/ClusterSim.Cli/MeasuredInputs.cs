@@ -19,12 +19,13 @@ internal sealed class MeasuredInputs
     private readonly Option<int?> _maxSeqs = new("--max-num-seqs") { Description = "For JSON results: vLLM's max_num_seqs (its default when omitted)." };
     private readonly Option<int?> _maxTokens = new("--max-num-batched-tokens") { Description = "For JSON results: vLLM's max_num_batched_tokens (its default when omitted)." };
     private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
+    private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory })
+        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload })
         {
             command.Options.Add(option);
         }
@@ -35,6 +36,12 @@ internal sealed class MeasuredInputs
     {
         runs = null;
         catalog = null;
+        if (result.GetValue(_offload) is < 0 and double negative)
+        {
+            Console.Error.WriteLine($"error: --kv-offloading-size is a size in GiB, at least 0; got {negative.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return false;
+        }
+
         var setup = new ServingSetup
         {
             Gpu = result.GetValue(_gpu),
@@ -44,6 +51,7 @@ internal sealed class MeasuredInputs
             MaxSequences = result.GetValue(_maxSeqs),
             MaxBatchedTokens = result.GetValue(_maxTokens),
             GpuMemoryUtilization = result.GetValue(_memory),
+            CpuKvOffloadGib = result.GetValue(_offload) is > 0 and double gib ? gib : null,
         };
         string reading = string.Empty;
         try

@@ -28,6 +28,16 @@ public class MeasuredInputsTests
     }
 
     [Fact]
+    public void A_negative_offloading_size_is_refused_before_anything_is_read()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "measured", "vllm-measured-calibration.csv");
+        (int code, string output, string error) = CommandRunner.Run("replay", measured, "--kv-offloading-size", "-4");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --kv-offloading-size is a size in GiB, at least 0; got -4", error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Fact]
     public void A_replay_that_can_simulate_no_run_says_why_and_fails()
     {
         string file = Path.Combine(Path.GetTempPath(), $"clustersim-bad-{Guid.NewGuid():N}.csv");

@@ -64,6 +64,7 @@ public static class BenchmarkServingFile
             MaxSequences = setup.MaxSequences,
             MaxBatchedTokens = setup.MaxBatchedTokens,
             GpuMemoryUtilization = setup.GpuMemoryUtilization,
+            CpuKvOffloadGib = setup.CpuKvOffloadGib,
             Arrival = arrival,
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,

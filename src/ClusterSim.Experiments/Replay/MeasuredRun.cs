@@ -25,7 +25,11 @@ public sealed record MeasuredRun
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
     public double? GpuMemoryUtilization { get; init; }
-    public bool CpuKvOffload { get; init; }
+    /// <summary>
+    /// vLLM's CPU KV offloading: null when off or unstated; else the host memory it was given, GiB (0 when the row only
+    /// says it was on, without a size).
+    /// </summary>
+    public double? CpuKvOffloadGib { get; init; }
 
     /// <summary>vLLM's <c>enable_prefix_caching</c>; null when unstated (vLLM's default: on).</summary>
     public bool? PrefixCaching { get; init; }

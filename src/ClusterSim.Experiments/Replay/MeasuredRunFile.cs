@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ClusterSim.Core.Catalog;
 
 namespace ClusterSim.Experiments.Replay;
@@ -7,7 +8,7 @@ namespace ClusterSim.Experiments.Replay;
 /// Reads a measured-runs CSV (the layout of <c>vllm-measured-calibration.csv</c>). A bad cell is an error naming the file,
 /// line and column; columns a file does not have are read as unpublished.
 /// </summary>
-public static class MeasuredRunFile
+public static partial class MeasuredRunFile
 {
     private static readonly string[] Required = ["exp_id", "stage", "model", "gpu"];
 
@@ -58,7 +59,7 @@ public static class MeasuredRunFile
                 MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
                 MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
                 GpuMemoryUtilization = row.Number("gpu_mem_util", min: 0.05, max: 1),
-                CpuKvOffload = row.Flag("cpu_kv_offload"),
+                CpuKvOffloadGib = row.OffloadGib("cpu_kv_offload"),
                 PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
                 ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
                 AsyncScheduling = row.OptionalFlag("async_scheduling"),
@@ -90,6 +91,10 @@ public static class MeasuredRunFile
 
         return runs;
     }
+
+    /// <summary>A size's unit, GiB written any of the usual ways.</summary>
+    [GeneratedRegex(@"\s*(gib|gb|g)$", RegexOptions.IgnoreCase)]
+    private static partial Regex SizeUnit();
 
     private readonly struct Row(CsvTable table, int line, string[] cells)
     {
@@ -124,6 +129,27 @@ public static class MeasuredRunFile
         }
 
         public bool Flag(string column) => OptionalFlag(column) ?? false;
+
+        /// <summary>
+        /// A host-memory size in GiB ("64", "64GB", "64 GiB"), or a flag: true, yes or 1 for on without a size (0); false, no,
+        /// 0, none or empty for off (null).
+        /// </summary>
+        public double? OffloadGib(string column)
+        {
+            string value = table.Cell(cells, column).Trim();
+            switch (value.ToLowerInvariant())
+            {
+                case "" or "false" or "no" or "0" or "none":
+                    return null;
+                case "true" or "yes" or "1":
+                    return 0;
+            }
+
+            string number = SizeUnit().Replace(value, string.Empty);
+            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double gib) && double.IsFinite(gib) && gib >= 0
+                ? (gib > 0 ? gib : null)
+                : throw new CatalogException(table.Source, line, column, $"'{value}' is neither true, false nor a size in GiB");
+        }
 
         /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>
         public bool? OptionalFlag(string column) => table.Cell(cells, column).ToLowerInvariant() switch

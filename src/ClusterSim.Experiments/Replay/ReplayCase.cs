@@ -156,9 +156,9 @@ public sealed partial record ReplayCase
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
         var (systemPrompts, users) = PromptCounts(first) ?? (profile is { } known ? (known.SystemPrompts, known.UsersPerPrompt) : (0, 0));
-        if (first.CpuKvOffload)
+        if (first.CpuKvOffloadGib is double offloadGib)
         {
-            corrections.Add("CPU KV offload is not modelled");
+            scheduler = WithCpuKvOffload(scheduler, chip, offloadGib, assumptions, corrections);
         }
 
         return new ReplayCase
@@ -182,6 +182,32 @@ public sealed partial record ReplayCase
             Calibration = calibration,
             CalibrationWarning = warning,
         };
+    }
+
+    /// <summary>Host memory assumed for CPU KV offloading when a row says it was on without a size, GiB.</summary>
+    internal const double AssumedCpuKvOffloadGib = 64;
+
+    /// <summary>
+    /// vLLM's CPU KV offloading as the replica's host tier: prefix blocks the GPU cache lets go are kept in host memory and
+    /// copied back over the host link on a hit, instead of being prefilled again. It works through the prefix cache, so
+    /// with prefix caching off it is left out (and the run says so).
+    /// </summary>
+    private static SchedulerOptions WithCpuKvOffload(SchedulerOptions scheduler, AcceleratorSpec chip, double gib, List<string> assumptions, List<string> corrections)
+    {
+        if (!scheduler.PrefixCaching)
+        {
+            corrections.Add("CPU KV offload left out: it keeps the blocks the prefix cache evicts, and prefix caching is off");
+            return scheduler;
+        }
+
+        if (chip.HostLinkGBps is not > 0)
+        {
+            corrections.Add($"CPU KV offload left out: {chip.Id} has no host link bandwidth in the catalog");
+            return scheduler;
+        }
+
+        double size = gib > 0 ? gib : Assume(assumptions, AssumedCpuKvOffloadGib, $"CPU KV offload of {AssumedCpuKvOffloadGib:0} GiB (on, size not published)");
+        return scheduler with { HostKvBytes = size * 1073741824.0 };
     }
 
     private static IReadOnlyList<LoadStage> ScheduleOf(IReadOnlyList<MeasuredRun> rows, MeasuredRun whole, Profile? profile, List<string> assumptions)

@@ -13,4 +13,7 @@ public sealed record ServingSetup
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
     public double? GpuMemoryUtilization { get; init; }
+
+    /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
+    public double? CpuKvOffloadGib { get; init; }
 }

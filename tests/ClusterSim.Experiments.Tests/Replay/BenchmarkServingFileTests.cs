@@ -44,6 +44,18 @@ public class BenchmarkServingFileTests
     }
 
     [Fact]
+    public void The_offloading_size_given_for_a_result_reaches_the_replicas_host_tier()
+    {
+        MeasuredRun run = BenchmarkServingFile.Parse(Poisson, "bench.json", H100 with { CpuKvOffloadGib = 40 });
+        Assert.Equal(40, run.CpuKvOffloadGib);
+        var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Equal(40 * 1073741824.0, cases[0].Scheduler.HostKvBytes);
+
+        var (without, _) = ReplayCase.Build([BenchmarkServingFile.Parse(Poisson, "bench.json", H100)], SimCatalog.Default);
+        Assert.Equal(0, without[0].Scheduler.HostKvBytes);
+    }
+
+    [Fact]
     public void A_replayed_Poisson_run_serves_every_request()
     {
         var (cases, _) = ReplayCase.Build([BenchmarkServingFile.Parse(Poisson, "bench.json", H100)], SimCatalog.Default);

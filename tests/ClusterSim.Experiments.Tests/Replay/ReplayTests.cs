@@ -161,11 +161,62 @@ public class ReplayTests
         Assert.False(switched.Scheduler.AsyncScheduling);
     }
 
+    [Theory]
+    [InlineData("", 0.0, false)]
+    [InlineData("false", 0.0, false)]
+    [InlineData("true", ReplayCase.AssumedCpuKvOffloadGib, true)]
+    [InlineData("16", 16.0, false)]
+    [InlineData("16GB", 16.0, false)]
+    [InlineData("24 GiB", 24.0, false)]
+    public void CPU_KV_offload_becomes_the_replicas_host_tier(string cell, double gib, bool assumed)
+    {
+        string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,cpu_kv_offload\n"
+            + $"x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,{cell}\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.Equal(gib * 1073741824.0, cases[0].Scheduler.HostKvBytes);
+        Assert.Equal(assumed, cases[0].Assumptions.Any(a => a.Contains("CPU KV offload", StringComparison.Ordinal)));
+        Assert.DoesNotContain(cases[0].Corrections, c => c.Contains("CPU KV offload", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CPU_KV_offload_without_the_prefix_cache_is_left_out_and_said_so()
+    {
+        const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,cpu_kv_offload,enable_prefix_caching\n"
+            + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,true,false\n";
+        var (cases, _) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        Assert.Equal(0, cases[0].Scheduler.HostKvBytes);
+        Assert.Contains(cases[0].Corrections, c => c.Contains("CPU KV offload left out", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CPU_KV_offload_serves_evicted_prefixes_from_host_memory()
+    {
+        // Four hundred distinct 1,100-token prompts against a GPU cache of about 60,000 tokens: without offload nearly every
+        // repeat prefills again; with host memory for all of them, every repeat copies its blocks back over PCIe instead
+        // (the first sending of each prompt, a sixth of the requests, prefills either way).
+        const string header = "exp_id,stage,model,gpu,tp,gpu_mem_util,rate_rps_or_concurrency,duration_s,input_len_mean,input_len_dist,output_len_mean,cpu_kv_offload\n";
+        const string row = ",all,meta-llama/Llama-3.1-8B-Instruct,H100,1,0.3,8,600,1100,shared_prefix synthetic: system prompt 100 + question 1000 tok; 20 system prompts x 20 users,32,";
+        string text = header + "off" + row + "false\n" + "on" + row + "256\n";
+        var report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        ReplayOutcome off = report.Outcomes.Single(o => o.Row.Experiment == "off");
+        ReplayOutcome on = report.Outcomes.Single(o => o.Row.Experiment == "on");
+        Assert.True(on.Simulated.TtftMs < 0.8 * off.Simulated.TtftMs, $"TTFT {on.Simulated.TtftMs:F1} ms with offload, {off.Simulated.TtftMs:F1} ms without");
+    }
+
     [Fact]
     public void A_bad_switch_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";
         var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
         Assert.Equal("runs.csv:2: field 'enable_prefix_caching': 'maybe' is not true or false", e.Message);
+    }
+
+    [Fact]
+    public void A_bad_offload_size_is_located()
+    {
+        const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,cpu_kv_offload\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,lots\n";
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'cpu_kv_offload': 'lots' is neither true, false nor a size in GiB", e.Message);
     }
 }
