@@ -22,6 +22,7 @@ internal static class ServingSection
         ["power-of-two"] = RouterKind.PowerOfTwo,
         ["kv-aware"] = RouterKind.KvAware,
         ["prefix-affinity"] = RouterKind.PrefixAffinity,
+        ["vllm-dp"] = RouterKind.VllmDataParallel,
     };
 
     private static readonly Dictionary<string, ThinkTime> ThinkTimes = new() { ["fixed"] = ThinkTime.Fixed, ["exponential"] = ThinkTime.Exponential };

@@ -36,6 +36,7 @@ public static class ReplayRunner
         var scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],
+            Router = Core.Inference.Routing.RouterKind.VllmDataParallel,   // data-parallel engines share requests as vLLM's balancer does
             Workload = streams => replay.Arrival switch
             {
                 ReplayArrival.Staged => RequestSource.Staged(stages, prompt, output, replay.Prompts, streams),

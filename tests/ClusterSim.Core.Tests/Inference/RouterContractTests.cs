@@ -30,4 +30,26 @@ public class RouterContractTests
         double mine = P99(router), random = P99(RouterKind.Random);
         Assert.True(mine < 0.95 * random, $"{router}: TTFT p99 {mine} s against random's {random} s");
     }
+
+    [Fact]
+    public void vLLMs_data_parallel_balancer_counts_a_queued_request_four_times_a_running_one()
+    {
+        // Replica 0: 2 waiting and nothing running (score 8); replica 1: 5 running and none waiting (score 5). Fewest
+        // outstanding picks replica 0; vLLM's balancer picks replica 1. On a tie the first replica wins.
+        IReplicaLoad[] replicas = [new Load(Waiting: 2, Running: 0), new Load(Waiting: 0, Running: 5)];
+        var request = new RouteRequest(default, 100);
+        Assert.Equal(1, Router.Create(RouterKind.VllmDataParallel, new ClusterSim.Core.Engine.RandomStream(1)).Choose(replicas, request));
+        Assert.Equal(0, Router.Create(RouterKind.LeastOutstanding, new ClusterSim.Core.Engine.RandomStream(1)).Choose(replicas, request));
+
+        IReplicaLoad[] tied = [new Load(Waiting: 1, Running: 0), new Load(Waiting: 0, Running: 4)];
+        Assert.Equal(0, Router.Create(RouterKind.VllmDataParallel, new ClusterSim.Core.Engine.RandomStream(1)).Choose(tied, request));
+    }
+
+    private sealed record Load(int Waiting, int Running) : IReplicaLoad
+    {
+        public int Outstanding => Waiting + Running;
+        public int FreeBlocks => 100;
+        public int TotalBlocks => 100;
+        public int CachedPrefixBlocks(in Core.Inference.Workload.PromptIdentity prompt, int promptTokens) => 0;
+    }
 }

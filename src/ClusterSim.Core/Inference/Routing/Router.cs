@@ -17,6 +17,7 @@ public abstract class Router
         RouterKind.PowerOfTwo => new PowerOfTwoRouter(random),
         RouterKind.KvAware => new KvAwareRouter(),
         RouterKind.PrefixAffinity => new PrefixAffinityRouter(),
+        RouterKind.VllmDataParallel => new VllmDataParallelRouter(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown router"),
     };
 
@@ -47,6 +48,27 @@ public abstract class Router
                 if (replicas[i].Outstanding < replicas[best].Outstanding)
                 {
                     best = i;
+                }
+            }
+
+            return best;
+        }
+    }
+
+    private sealed class VllmDataParallelRouter : Router
+    {
+        public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
+        {
+            int best = 0;
+            long bestScore = long.MaxValue;
+            for (int i = 0; i < replicas.Count; i++)
+            {
+                int waiting = replicas[i].Waiting;
+                long score = (4L * waiting) + (replicas[i].Outstanding - waiting);
+                if (score < bestScore)
+                {
+                    best = i;
+                    bestScore = score;
                 }
             }
 

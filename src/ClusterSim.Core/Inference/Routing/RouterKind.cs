@@ -20,4 +20,10 @@ public enum RouterKind
 
     /// <summary>The replica holding the longest cached start of the prompt, unless overloaded (then the least loaded).</summary>
     PrefixAffinity,
+
+    /// <summary>
+    /// The replica with the lowest 4 × waiting + running: vLLM's data-parallel balancer (a queued request counts four
+    /// times a running one; ties go to the first).
+    /// </summary>
+    VllmDataParallel,
 }
