@@ -11,4 +11,10 @@ public enum SchedulerKind
 
     /// <summary>Static batching: a batch is admitted only when the previous one has fully finished.</summary>
     Static,
+
+    /// <summary>
+    /// vLLM V1 with chunked prefill off: decodes plus whole prompts, each only when it fits the token budget the decodes
+    /// leave (a prompt that does not fit lets the ones behind it go first).
+    /// </summary>
+    WholePrompts,
 }

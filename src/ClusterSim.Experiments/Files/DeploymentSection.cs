@@ -20,6 +20,7 @@ internal static class DeploymentSection
         ["continuous"] = SchedulerKind.Continuous,
         ["chunked-prefill"] = SchedulerKind.ChunkedPrefill,
         ["static"] = SchedulerKind.Static,
+        ["whole-prompts"] = SchedulerKind.WholePrompts,
     };
 
     /// <summary>Serving engines by the names an experiment file uses.</summary>

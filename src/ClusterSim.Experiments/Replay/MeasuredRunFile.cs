@@ -58,6 +58,7 @@ public static partial class MeasuredRunFile
                 DType = row.Text("dtype"),
                 MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
                 MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
+                MaxModelLength = (int?)row.Number("max_model_len", min: 1),
                 GpuMemoryUtilization = row.Number("gpu_mem_util", min: 0.05, max: 1),
                 CpuKvOffloadGib = row.OffloadGib("cpu_kv_offload"),
                 PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),

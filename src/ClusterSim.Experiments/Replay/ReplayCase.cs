@@ -130,12 +130,21 @@ public sealed partial record ReplayCase
 
         // vLLM's defaults for the OpenAI server (engine/arg_utils.py): larger on ≥ 70 GiB GPUs other than the A100.
         bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+        // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
+        // accepts; vLLM refuses one below max_model_len, and its default is at least that.
+        bool chunked = first.ChunkedPrefill ?? true;
+        int budget = first.MaxBatchedTokens ?? (large ? 8192 : 2048);
+        if (!chunked && first.MaxBatchedTokens is null)
+        {
+            budget = Math.Max(budget, first.MaxModelLength ?? model.MaxContext);
+        }
+
         var scheduler = new SchedulerOptions
         {
-            Kind = (first.ChunkedPrefill ?? true) ? SchedulerKind.ChunkedPrefill : SchedulerKind.Continuous,   // both on by default in vLLM
+            Kind = chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,   // chunked prefill is on by default in vLLM
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
-            MaxBatchedTokens = first.MaxBatchedTokens ?? (large ? 8192 : 2048),
+            MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? true,
         };
 

@@ -17,6 +17,7 @@ public class AsyncSchedulingTests
     [InlineData(SchedulerKind.ChunkedPrefill, 30.0)]
     [InlineData(SchedulerKind.ChunkedPrefill, 60.0)]
     [InlineData(SchedulerKind.Continuous, 30.0)]
+    [InlineData(SchedulerKind.WholePrompts, 30.0)]
     public void Macro_steps_give_exactly_the_outcome_of_one_event_per_iteration(SchedulerKind kind, double rate)
     {
         ServingResult fast = Run(ServingScenarios.AsyncScheduled(ServingScenarios.Poisson(rate, 2000, kind, macro: true)));

@@ -14,6 +14,7 @@ public class ServingClusterTests
     [InlineData(SchedulerKind.Continuous)]
     [InlineData(SchedulerKind.ChunkedPrefill)]
     [InlineData(SchedulerKind.Static)]
+    [InlineData(SchedulerKind.WholePrompts)]
     public void Every_arrived_request_is_finished_dropped_or_in_flight(SchedulerKind kind)
     {
         ServingResult result = new ServingCluster(ServingScenarios.Poisson(20, 3000, kind)).Run();
@@ -27,6 +28,7 @@ public class ServingClusterTests
     [InlineData(SchedulerKind.ChunkedPrefill, 30.0)]
     [InlineData(SchedulerKind.ChunkedPrefill, 60.0)]
     [InlineData(SchedulerKind.Static, 10.0)]
+    [InlineData(SchedulerKind.WholePrompts, 30.0)]
     public void Macro_steps_give_exactly_the_outcome_of_one_event_per_iteration(SchedulerKind kind, double rate)
     {
         ServingResult fast = new ServingCluster(ServingScenarios.Poisson(rate, 2000, kind, macro: true)).Run();

@@ -31,6 +31,7 @@ public class ServingInvariantTests
         ["long prompts in chunked-prefill stretches"] = () => ServingScenarios.LongPromptsChunked(0.8, 300),
         ["several prompts per prefill stretch, kv-aware over three replicas"] = () => ServingScenarios.MixedPromptsChunked(20, 600, macro: true, replicas: 3, Core.Inference.Routing.RouterKind.KvAware),
         ["static batching"] = () => Pressed(SchedulerKind.Static, caching: false, macro: true),
+        ["whole prompts beside decodes, preempting"] = () => Pressed(SchedulerKind.WholePrompts, caching: false, macro: true),
         ["chunked prefill reserving whole sequences"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: false, macro: true, admission: KvAdmissionPolicy.Reserve),
         ["prefix caching, reserving whole sequences"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true, admission: KvAdmissionPolicy.Reserve),
         ["prefix caching, preempting"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true),

@@ -156,7 +156,8 @@ public class ReplayTests
 
         ReplayCase switched = cases.Single(c => c.Experiment == "switched");
         Assert.False(switched.Scheduler.PrefixCaching);
-        Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.Continuous, switched.Scheduler.Kind);
+        Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.WholePrompts, switched.Scheduler.Kind);   // vLLM V1: whole prompts beside the decodes
+        Assert.Equal(131072, switched.Scheduler.MaxBatchedTokens);   // at least max_model_len, here the model's own 131,072
         Assert.Equal(ClusterSim.Core.Catalog.Precision.FP8, switched.Deployment.KvCache);
         Assert.False(switched.Scheduler.AsyncScheduling);
     }
@@ -202,6 +203,19 @@ public class ReplayTests
         ReplayOutcome off = report.Outcomes.Single(o => o.Row.Experiment == "off");
         ReplayOutcome on = report.Outcomes.Single(o => o.Row.Experiment == "on");
         Assert.True(on.Simulated.TtftMs < 0.8 * off.Simulated.TtftMs, $"TTFT {on.Simulated.TtftMs:F1} ms with offload, {off.Simulated.TtftMs:F1} ms without");
+    }
+
+    [Theory]
+    [InlineData("H100", "", 8192)]     // vLLM's default for large GPUs already holds a 4,096-token sequence
+    [InlineData("L40S", "", 4096)]     // its 2,048 for the others does not: at least max_model_len
+    [InlineData("L40S", "3000", 3000)] // a published budget is kept
+    public void With_chunked_prefill_off_the_budget_holds_the_longest_sequence(string gpu, string budget, int expected)
+    {
+        string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_chunked_prefill,max_model_len,max_num_batched_tokens\n"
+            + $"x,all,meta-llama/Llama-3.1-8B-Instruct,{gpu},1,2,60,500,100,false,4096,{budget}\n";
+        var (cases, _) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.WholePrompts, cases[0].Scheduler.Kind);
+        Assert.Equal(expected, cases[0].Scheduler.MaxBatchedTokens);
     }
 
     [Fact]

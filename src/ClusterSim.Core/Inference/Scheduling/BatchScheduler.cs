@@ -30,6 +30,7 @@ internal abstract class BatchScheduler
         SchedulerKind.Continuous => new ContinuousBatching(options),
         SchedulerKind.ChunkedPrefill => new ChunkedPrefillBatching(options),
         SchedulerKind.Static => new StaticBatching(options),
+        SchedulerKind.WholePrompts => new WholePromptBatching(options),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown scheduler"),
     };
 
