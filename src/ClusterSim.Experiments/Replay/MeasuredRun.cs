@@ -28,6 +28,7 @@ public sealed record MeasuredRun
     /// <summary>vLLM's <c>max_model_len</c>; null when unstated (the model's own context length).</summary>
     public int? MaxModelLength { get; init; }
     public double? GpuMemoryUtilization { get; init; }
+
     /// <summary>
     /// vLLM's CPU KV offloading: null when off or unstated; else the host memory it was given, GiB (0 when the row only
     /// says it was on, without a size).

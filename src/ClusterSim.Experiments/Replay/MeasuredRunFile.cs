@@ -129,8 +129,6 @@ public static partial class MeasuredRunFile
             return number;
         }
 
-        public bool Flag(string column) => OptionalFlag(column) ?? false;
-
         /// <summary>
         /// A host-memory size in GiB ("64", "64GB", "64 GiB"), or a flag: true, yes or 1 for on without a size (0); false, no,
         /// 0, none or empty for off (null).
