@@ -66,7 +66,13 @@ internal sealed class MeasuredInputs
                 }
                 else
                 {
-                    all.AddRange(MeasuredRunFile.Read(file));
+                    // A bad row costs only itself: it is named and left out, and the rest are replayed.
+                    var skipped = new List<CatalogException>();
+                    all.AddRange(MeasuredRunFile.Read(file, skipped));
+                    foreach (CatalogException row in skipped)
+                    {
+                        Console.Error.WriteLine($"warning: row left out: {row.Message}");
+                    }
                 }
             }
 

@@ -38,6 +38,27 @@ public class MeasuredInputsTests
     }
 
     [Fact]
+    public void A_bad_row_is_named_and_left_out_and_the_rest_are_replayed()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"clustersim-rows-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(file, "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean\n"
+            + "good,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100\n"
+            + "bad,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,fast,60,500,100\n");
+        try
+        {
+            (int code, string output, string error) = CommandRunner.Run("replay", file);
+            Assert.Equal(0, code);
+            Assert.Contains("| good/all |", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("| bad/all |", output, StringComparison.Ordinal);
+            Assert.Contains($"warning: row left out: {Path.GetFileName(file)}:3: field 'rate_rps_or_concurrency': 'fast' is not a number", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void A_replay_that_can_simulate_no_run_says_why_and_fails()
     {
         string file = Path.Combine(Path.GetTempPath(), $"clustersim-bad-{Guid.NewGuid():N}.csv");

@@ -12,15 +12,20 @@ public static partial class MeasuredRunFile
 {
     private static readonly string[] Required = ["exp_id", "stage", "model", "gpu"];
 
-    /// <summary>Reads every row of <paramref name="path"/>.</summary>
-    public static IReadOnlyList<MeasuredRun> Read(string path)
+    /// <summary>Reads every row of <paramref name="path"/> (see <see cref="Parse"/> for <paramref name="skippedRows"/>).</summary>
+    public static IReadOnlyList<MeasuredRun> Read(string path, ICollection<CatalogException>? skippedRows = null)
     {
         using var reader = new StreamReader(path);
-        return Parse(reader, Path.GetFileName(path));
+        return Parse(reader, Path.GetFileName(path), skippedRows);
     }
 
-    /// <summary>Parses CSV text; <paramref name="source"/> names it in errors.</summary>
-    public static IReadOnlyList<MeasuredRun> Parse(TextReader text, string source)
+    /// <summary>
+    /// Parses CSV text; <paramref name="source"/> names it in errors. A bad cell throws, naming the file, line and column;
+    /// given <paramref name="skippedRows"/>, its row is left out and the error kept there instead, so one bad row does not
+    /// cost the others (a bad header still throws). A numeric cell reading <c>n/a</c>, <c>na</c>, <c>nan</c>, <c>none</c>,
+    /// <c>null</c> or <c>-</c> is unpublished, as an empty one.
+    /// </summary>
+    public static IReadOnlyList<MeasuredRun> Parse(TextReader text, string source, ICollection<CatalogException>? skippedRows = null)
     {
         CsvTable table = CsvTable.Parse(text, source);
         foreach (string column in Required)
@@ -34,68 +39,83 @@ public static partial class MeasuredRunFile
         var runs = new List<MeasuredRun>();
         foreach (var (line, cells) in table.Rows)
         {
-            var row = new Row(table, line, cells);
-            var peers = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (string column in table.Header)
+            try
             {
-                if (column.EndsWith("_e2e_mean_ape_pct", StringComparison.Ordinal) && row.Number(column) is double error)
-                {
-                    peers[column[..^"_e2e_mean_ape_pct".Length]] = error;
-                }
+                runs.Add(RunOf(table, line, cells));
             }
-
-            runs.Add(new MeasuredRun
+            catch (CatalogException e) when (skippedRows is not null)
             {
-                Line = line,
-                Experiment = row.Text("exp_id", required: true),
-                Stage = row.Text("stage", required: true),
-                Set = row.Text("set"),
-                Workload = row.Text("workload"),
-                Model = row.Text("model", required: true),
-                Gpu = row.Text("gpu", required: true),
-                TensorParallel = (int)(row.Number("tp", min: 1) ?? 1),
-                DataParallel = (int)(row.Number("dp", min: 1) ?? 1),
-                DType = row.Text("dtype"),
-                MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
-                MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
-                MaxModelLength = (int?)row.Number("max_model_len", min: 1),
-                GpuMemoryUtilization = row.Number("gpu_mem_util", min: 0.05, max: 1),
-                CpuKvOffloadGib = row.OffloadGib("cpu_kv_offload"),
-                PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
-                ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
-                AsyncScheduling = row.OptionalFlag("async_scheduling"),
-                KvCacheDType = row.Text("kv_cache_dtype"),
-                Arrival = row.Text("arrival"),
-                Burstiness = row.Number("burstiness", min: 0),
-                Rate = row.Number("rate_rps_or_concurrency", min: 0),
-                Requests = (int?)row.Number("n_requests", min: 0),
-                StageSchedule = row.Text("stage_schedule"),
-                DurationSeconds = row.Number("duration_s", min: 0),
-                FailedRequests = (int?)row.Number("n_failed", min: 0),
-                InputTokens = row.Number("input_len_mean", min: 1),
-                InputDistribution = row.Text("input_len_dist"),
-                OutputTokens = row.Number("output_len_mean", min: 1),
-                OutputSource = row.Text("output_len_source"),
-                TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
-                ItlMs = row.Number("measured_itl_mean_ms", min: 0),
-                E2eMs = row.Number("measured_e2e_mean_ms", min: 0),
-                TtftP90Ms = row.Number("measured_ttft_p90_ms", min: 0),
-                TtftP99Ms = row.Number("measured_ttft_p99_ms", min: 0),
-                E2eP90Ms = row.Number("measured_e2e_p90_ms", min: 0),
-                E2eP99Ms = row.Number("measured_e2e_p99_ms", min: 0),
-                ThroughputTokensPerSecond = row.Number("measured_throughput_tok_s", min: 0),
-                PeerErrors = peers,
-                LikelyProfile = row.Text("likely_profile_unverified"),
-                Notes = row.Text("notes"),
-            });
+                skippedRows.Add(e);
+            }
         }
 
         return runs;
     }
 
+    private static MeasuredRun RunOf(CsvTable table, int line, string[] cells)
+    {
+        var row = new Row(table, line, cells);
+        var peers = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string column in table.Header)
+        {
+            if (column.EndsWith("_e2e_mean_ape_pct", StringComparison.Ordinal) && row.Number(column) is double error)
+            {
+                peers[column[..^"_e2e_mean_ape_pct".Length]] = error;
+            }
+        }
+
+        return new MeasuredRun
+        {
+            Line = line,
+            Experiment = row.Text("exp_id", required: true),
+            Stage = row.Text("stage", required: true),
+            Set = row.Text("set"),
+            Workload = row.Text("workload"),
+            Model = row.Text("model", required: true),
+            Gpu = row.Text("gpu", required: true),
+            TensorParallel = (int)(row.Number("tp", min: 1) ?? 1),
+            DataParallel = (int)(row.Number("dp", min: 1) ?? 1),
+            DType = row.Text("dtype"),
+            MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
+            MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
+            MaxModelLength = (int?)row.Number("max_model_len", min: 1),
+            GpuMemoryUtilization = row.Number("gpu_mem_util", min: 0.05, max: 1),
+            CpuKvOffloadGib = row.OffloadGib("cpu_kv_offload"),
+            PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
+            ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
+            AsyncScheduling = row.OptionalFlag("async_scheduling"),
+            KvCacheDType = row.Text("kv_cache_dtype"),
+            Arrival = row.Text("arrival"),
+            Burstiness = row.Number("burstiness", min: 0),
+            Rate = row.Number("rate_rps_or_concurrency", min: 0),
+            Requests = (int?)row.Number("n_requests", min: 0),
+            StageSchedule = row.Text("stage_schedule"),
+            DurationSeconds = row.Number("duration_s", min: 0),
+            FailedRequests = (int?)row.Number("n_failed", min: 0),
+            InputTokens = row.Number("input_len_mean", min: 1),
+            InputDistribution = row.Text("input_len_dist"),
+            OutputTokens = row.Number("output_len_mean", min: 1),
+            OutputSource = row.Text("output_len_source"),
+            TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
+            ItlMs = row.Number("measured_itl_mean_ms", min: 0),
+            E2eMs = row.Number("measured_e2e_mean_ms", min: 0),
+            TtftP90Ms = row.Number("measured_ttft_p90_ms", min: 0),
+            TtftP99Ms = row.Number("measured_ttft_p99_ms", min: 0),
+            E2eP90Ms = row.Number("measured_e2e_p90_ms", min: 0),
+            E2eP99Ms = row.Number("measured_e2e_p99_ms", min: 0),
+            ThroughputTokensPerSecond = row.Number("measured_throughput_tok_s", min: 0),
+            PeerErrors = peers,
+            LikelyProfile = row.Text("likely_profile_unverified"),
+            Notes = row.Text("notes"),
+        };
+    }
+
     /// <summary>A size's unit, GiB written any of the usual ways.</summary>
     [GeneratedRegex(@"\s*(gib|gb|g)$", RegexOptions.IgnoreCase)]
     private static partial Regex SizeUnit();
+
+    /// <summary>What a numeric cell may say for "not published".</summary>
+    private static readonly HashSet<string> Unpublished = new(StringComparer.OrdinalIgnoreCase) { "n/a", "na", "nan", "none", "null", "-" };
 
     private readonly struct Row(CsvTable table, int line, string[] cells)
     {
@@ -107,8 +127,8 @@ public static partial class MeasuredRunFile
 
         public double? Number(string column, double min = double.MinValue, double max = double.MaxValue)
         {
-            string value = table.Cell(cells, column);
-            if (value.Length == 0)
+            string value = table.Cell(cells, column).Trim();
+            if (value.Length == 0 || Unpublished.Contains(value))
             {
                 return null;
             }

@@ -227,6 +227,37 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Given_a_list_a_bad_row_is_left_out_with_its_location_and_the_others_are_read()
+    {
+        const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean\n"
+            + "good,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100\n"
+            + "bad,all,meta-llama/Llama-3.1-8B-Instruct,H100,two,2,60,500,100\n"
+            + "also-good,all,meta-llama/Llama-3.1-8B-Instruct,H100,2,2,60,500,100\n";
+        var skipped = new List<CatalogException>();
+        IReadOnlyList<MeasuredRun> runs = MeasuredRunFile.Parse(new StringReader(text), "runs.csv", skipped);
+        Assert.Equal(["good", "also-good"], runs.Select(r => r.Experiment));
+        CatalogException problem = Assert.Single(skipped);
+        Assert.Equal("runs.csv:3: field 'tp': 'two' is not a number", problem.Message);
+
+        // Without the list the same file is refused whole, as before.
+        Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+    }
+
+    [Theory]
+    [InlineData("n/a")]
+    [InlineData("NaN")]
+    [InlineData("-")]
+    [InlineData("null")]
+    public void A_numeric_cell_that_says_unpublished_reads_as_unpublished(string cell)
+    {
+        string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,measured_ttft_p99_ms,blis_roofline_e2e_mean_ape_pct\n"
+            + $"x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,{cell},{cell}\n";
+        MeasuredRun run = Assert.Single(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.Null(run.TtftP99Ms);
+        Assert.Empty(run.PeerErrors);
+    }
+
+    [Fact]
     public void A_bad_offload_size_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,cpu_kv_offload\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,lots\n";
