@@ -125,6 +125,18 @@ internal static class CalibrationReport
             ServingResult r = Closed(h100, users, 200, 200, users * 20, kv: KvAdmissionPolicy.Grow);
             Row("test", $"vLLM 0.21 llama-3.1-8b, 1xH100 BF16, {users} user(s), 200/200 (assumed)", "TPOT p50 ms", tpot, r.Metrics.Tpot.Quantile(0.5) * 1e3);
         }
+
+        // A published vLLM 0.23 sweep on one L4 (data/published/l4-vllm-public.csv), held out: L4 has no calibration of its
+        // own and runs on H100's fractions of its peaks and H100 servers' engine and front-end overheads.
+        ServingDeployment l4 = SimCatalog.Default.Deployment("qwen2.5-0.5b", "L4");
+        foreach (var (users, itl, ttft, tokens) in new[] { (1, 5.1, 27.0, 168.0), (2, 5.2, 37.8, 367.0), (4, 5.3, 50.1, 698.0), (8, 5.5, 60.9, 1312.0), (16, 6.0, 103.8, 2277.0), (32, 7.1, 135.3, 3773.0) })
+        {
+            ServingResult r = Closed(l4, users, 256, 128, users * 40, kv: KvAdmissionPolicy.Grow);
+            string setup = $"vLLM 0.23 qwen2.5-0.5b, 1xL4 BF16, {users} user(s), 256/128";
+            Row("test", setup, "ITL p50 ms", itl, r.Metrics.Tpot.Quantile(0.5) * 1e3);
+            Row("test", setup, "TTFT p50 ms", ttft, r.Metrics.Ttft.Quantile(0.5) * 1e3);
+            Row("test", setup, "output tok/s", tokens, r.OutputTokensPerSecond);
+        }
     }
 
     private static void Offline(string role, string model, int tp, int input, int output, double published)

@@ -129,6 +129,24 @@ public class CalibrationTests
         AssertWithin(tpotMs, r.Metrics.Tpot.Quantile(0.5) * 1e3, 0.15, "TPOT p50 ms");
     }
 
+    [Theory]
+    [InlineData(1, 5.1, 27.0)]
+    [InlineData(2, 5.2, 37.8)]
+    [InlineData(4, 5.3, 50.1)]
+    [InlineData(8, 5.5, 60.9)]
+    public void L4_vLLM_decode_transfers_from_Hopper_and_the_hosts_front_end_does_not(int users, double itlMs, double ttftMs)
+    {
+        // data/published/l4-vllm-public.csv: Qwen2.5 0.5B in BF16 on one L4 (Ada, GDDR6, PCIe) under vLLM 0.23, 256 in and
+        // 128 out, closed loops of 1 to 32 users; L4 has no calibration of its own and runs on H100's fractions. Up to eight
+        // users the inter-token gap is weight streaming plus the engine's step, and it transfers (within 10 %). TTFT does
+        // not: the front end fitted on H100 servers' hosts (8.5 ms) is a fraction of what this 4-vCPU VM's takes, so every
+        // TTFT comes out 40-70 % short (the README says so; a user sets request_overhead_ms for their host).
+        ServingResult r = ServingProbe.VllmConcurrency("qwen2.5-0.5b", "L4", Precision.BF16, users, 256, 128, users * 40, asyncScheduling: true);
+        AssertWithin(itlMs, r.Metrics.Tpot.Quantile(0.5) * 1e3, 0.10, "ITL p50 ms");
+        double ttft = r.Metrics.Ttft.Quantile(0.5) * 1e3;
+        Assert.InRange(ttft, 0.3 * ttftMs, 0.7 * ttftMs);
+    }
+
     private static void AssertWithin(double published, double simulated, double tolerance, string what)
     {
         double error = (simulated - published) / published;

@@ -61,14 +61,14 @@ internal static class ServingProbe
     /// vLLM as `vllm serve` runs it: the catalog's calibration for the accelerator (front end included), chunked prefill,
     /// KV blocks taken as sequences grow; a closed loop of fixed lengths, as `vllm bench serve --max-concurrency` drives it.
     /// </summary>
-    public static ServingResult VllmConcurrency(string model, string hw, Precision weights, int concurrency, int input, int output, int requests) =>
+    public static ServingResult VllmConcurrency(string model, string hw, Precision weights, int concurrency, int input, int output, int requests, bool asyncScheduling = false) =>
         new ServingCluster(new ServingScenario
         {
             Replicas =
             [
                 new ReplicaGroup(
                     SimCatalog.Default.Deployment(model, hw, weights: weights),
-                    new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 },
+                    new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192, AsyncScheduling = asyncScheduling },
                     1),
             ],
             Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s),
