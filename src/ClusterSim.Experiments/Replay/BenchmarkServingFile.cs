@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Replay;
 /// <summary>
 /// Reads the result JSON of vLLM's serving benchmark (<c>vllm bench serve --save-result</c>, formerly
 /// <c>benchmark_serving.py</c>) as one measured run: its traffic (rate, burstiness, concurrency), the mean lengths it
-/// sent and received, and its mean TTFT, TPOT and E2E. The server's set-up comes from <see cref="ServingSetup"/>.
+/// sent and received, its mean TTFT, TPOT and E2E, and the TTFT and E2E p90 and p99 it reports. The server's set-up comes from <see cref="ServingSetup"/>.
 /// </summary>
 public static class BenchmarkServingFile
 {
@@ -76,6 +76,11 @@ public static class BenchmarkServingFile
             TtftMs = ttft,
             ItlMs = tpot,
             E2eMs = e2e,
+            // Percentiles where the benchmark was asked for them (--metric-percentiles; 99 by default, E2E only when listed).
+            TtftP90Ms = Optional(root, "p90_ttft_ms", source),
+            TtftP99Ms = Optional(root, "p99_ttft_ms", source),
+            E2eP90Ms = Optional(root, "p90_e2el_ms", source),
+            E2eP99Ms = Optional(root, "p99_e2el_ms", source),
             ThroughputTokensPerSecond = Optional(root, "output_throughput", source),
             Notes = root.TryGetProperty("mean_e2el_ms", out _) ? string.Empty : "E2E derived as mean TTFT + mean TPOT x (output - 1)",
         };

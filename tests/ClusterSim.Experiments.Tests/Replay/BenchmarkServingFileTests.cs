@@ -24,6 +24,23 @@ public class BenchmarkServingFileTests
         Assert.Equal(128, run.OutputTokens);
         Assert.Equal(8.0, run.ItlMs);
         Assert.Equal(1060, run.E2eMs);
+        Assert.Null(run.TtftP99Ms);   // percentiles only where the benchmark reported them
+    }
+
+    [Fact]
+    public void The_percentiles_a_result_reports_are_read_as_its_tails()
+    {
+        string withTails = Poisson.Replace("\"mean_e2el_ms\": 1060.0}", "\"mean_e2el_ms\": 1060.0, \"p99_ttft_ms\": 91.5, \"p90_ttft_ms\": 60.0, \"p99_e2el_ms\": 1210.0}", StringComparison.Ordinal);
+        MeasuredRun run = BenchmarkServingFile.Parse(withTails, "bench.json", H100);
+        Assert.Equal(91.5, run.TtftP99Ms);
+        Assert.Equal(60.0, run.TtftP90Ms);
+        Assert.Equal(1210.0, run.E2eP99Ms);
+        Assert.Null(run.E2eP90Ms);
+
+        var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
+        var (_, simulated) = Assert.Single(ReplayRunner.Run(cases[0]));
+        var outcome = new ReplayOutcome(cases[0], run, simulated);
+        Assert.True(double.IsFinite(outcome.TtftP99Error) && double.IsFinite(outcome.E2eP99Error));
     }
 
     [Fact]
