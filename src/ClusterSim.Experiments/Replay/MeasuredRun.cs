@@ -44,6 +44,9 @@ public sealed record MeasuredRun
     /// <summary>vLLM's <c>async_scheduling</c>; null when unstated (vLLM's default since vllm-project/vllm#27614: on).</summary>
     public bool? AsyncScheduling { get; init; }
 
+    /// <summary>The serving engine ("vllm", "sglang", "tensorrt-llm"); empty when unstated (vLLM).</summary>
+    public string Engine { get; init; } = string.Empty;
+
     /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>
     public string KvCacheDType { get; init; } = string.Empty;
 

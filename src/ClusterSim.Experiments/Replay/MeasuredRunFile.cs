@@ -85,6 +85,7 @@ public static partial class MeasuredRunFile
             ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
             AsyncScheduling = row.OptionalFlag("async_scheduling"),
             KvCacheDType = row.Text("kv_cache_dtype"),
+            Engine = row.Text("engine"),
             Arrival = row.Text("arrival"),
             Burstiness = row.Number("burstiness", min: 0),
             Rate = row.Number("rate_rps_or_concurrency", min: 0),

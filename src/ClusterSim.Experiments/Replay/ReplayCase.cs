@@ -115,6 +115,10 @@ public sealed partial record ReplayCase
         var assumptions = new List<string>();
         var corrections = new List<string>();
         Precision weights = WeightFormat.Of(first.DType, first.Model, model, corrections);
+        string engineName = first.Engine.Trim().ToLowerInvariant();
+        ServingEngine engine = engineName.Length == 0 ? ServingEngine.Vllm
+            : Files.DeploymentSection.Engines.TryGetValue(engineName, out ServingEngine named) ? named
+            : throw new ArgumentException($"engine '{first.Engine}' is not one of {string.Join(", ", Files.DeploymentSection.Engines.Keys)}");
 
         var deployment = new ServingDeployment
         {
@@ -124,14 +128,20 @@ public sealed partial record ReplayCase
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - (first.GpuMemoryUtilization ?? 0.9),
+            Engine = engine,
         };
-        var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision);
+        var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine);
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
 
         // vLLM's defaults for the OpenAI server (engine/arg_utils.py): larger on ≥ 70 GiB GPUs other than the A100.
         bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
         // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
         // accepts; vLLM refuses one below max_model_len, and its default is at least that.
+        if (engine != ServingEngine.Vllm && (first.MaxSequences is null || first.MaxBatchedTokens is null))
+        {
+            assumptions.Add($"vLLM's default batch limits for {engineName} (its own defaults are not modelled)");
+        }
+
         bool chunked = first.ChunkedPrefill ?? true;
         int budget = first.MaxBatchedTokens ?? (large ? 8192 : 2048);
         if (!chunked && first.MaxBatchedTokens is null)
@@ -145,7 +155,9 @@ public sealed partial record ReplayCase
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
             MaxBatchedTokens = budget,
-            AsyncScheduling = first.AsyncScheduling ?? true,
+            AsyncScheduling = first.AsyncScheduling ?? engine != ServingEngine.TensorRtLlm,
+            // TensorRT-LLM reserves each whole sequence at admission by default (GUARANTEED_NO_EVICT), as experiment files do.
+            KvAdmission = engine == ServingEngine.TensorRtLlm ? KvAdmissionPolicy.Reserve : KvAdmissionPolicy.Grow,
         };
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);

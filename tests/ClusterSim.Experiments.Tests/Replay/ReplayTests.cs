@@ -219,6 +219,33 @@ public class ReplayTests
     }
 
     [Fact]
+    public void An_engine_column_picks_the_engines_calibration_and_scheduling_defaults()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,dtype,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,engine,max_num_seqs,max_num_batched_tokens\n";
+        const string text = header
+            + "trt,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,FP8,2,60,500,100,tensorrt-llm,256,8192\n"
+            + "sgl,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,BF16,2,60,500,100,SGLang,,\n"
+            + "odd,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,BF16,2,60,500,100,lmdeploy,,\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+
+        ReplayCase trt = cases.Single(c => c.Experiment == "trt");
+        Assert.Equal("hopper-trtllm/fp8", trt.Calibration.Name);
+        Assert.Equal(ClusterSim.Core.Inference.KvAdmissionPolicy.Reserve, trt.Scheduler.KvAdmission);
+        Assert.False(trt.Scheduler.AsyncScheduling);
+        Assert.True(trt.FullyMeasured);
+
+        ReplayCase sgl = cases.Single(c => c.Experiment == "sgl");
+        Assert.Equal("hopper-vllm/bf16", sgl.Calibration.Name);   // SGLang borrows vLLM's row, and says so
+        Assert.Contains("SGLang", sgl.CalibrationWarning, StringComparison.Ordinal);
+        Assert.True(sgl.Scheduler.AsyncScheduling);
+        Assert.Contains(sgl.Assumptions, a => a.Contains("vLLM's default batch limits for sglang", StringComparison.Ordinal));
+
+        var (experiment, reason) = Assert.Single(skipped);
+        Assert.Equal("odd", experiment);
+        Assert.Contains("engine 'lmdeploy' is not one of vllm, tensorrt-llm, sglang", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_switch_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";
