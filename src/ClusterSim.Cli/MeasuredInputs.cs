@@ -20,12 +20,13 @@ internal sealed class MeasuredInputs
     private readonly Option<int?> _maxTokens = new("--max-num-batched-tokens") { Description = "For JSON results: vLLM's max_num_batched_tokens (its default when omitted)." };
     private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
     private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
+    private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload })
+        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine })
         {
             command.Options.Add(option);
         }
@@ -52,6 +53,7 @@ internal sealed class MeasuredInputs
             MaxBatchedTokens = result.GetValue(_maxTokens),
             GpuMemoryUtilization = result.GetValue(_memory),
             CpuKvOffloadGib = result.GetValue(_offload) is > 0 and double gib ? gib : null,
+            Engine = result.GetValue(_engine) ?? string.Empty,
         };
         string reading = string.Empty;
         try

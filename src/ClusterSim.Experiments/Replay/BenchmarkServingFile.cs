@@ -65,6 +65,7 @@ public static class BenchmarkServingFile
             MaxBatchedTokens = setup.MaxBatchedTokens,
             GpuMemoryUtilization = setup.GpuMemoryUtilization,
             CpuKvOffloadGib = setup.CpuKvOffloadGib,
+            Engine = setup.Engine,
             Arrival = arrival,
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,

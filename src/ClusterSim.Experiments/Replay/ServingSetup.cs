@@ -14,6 +14,9 @@ public sealed record ServingSetup
     public int? MaxBatchedTokens { get; init; }
     public double? GpuMemoryUtilization { get; init; }
 
+    /// <summary>The serving engine ("vllm", "sglang", "tensorrt-llm"); empty for vLLM.</summary>
+    public string Engine { get; init; } = string.Empty;
+
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 }

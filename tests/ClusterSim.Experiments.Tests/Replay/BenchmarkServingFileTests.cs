@@ -28,6 +28,14 @@ public class BenchmarkServingFileTests
     }
 
     [Fact]
+    public void The_engine_given_for_a_result_picks_its_calibration()
+    {
+        MeasuredRun run = BenchmarkServingFile.Parse(Poisson, "bench.json", H100 with { Engine = "sglang" });
+        var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Contains("SGLang", cases[0].CalibrationWarning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_percentiles_a_result_reports_are_read_as_its_tails()
     {
         string withTails = Poisson.Replace("\"mean_e2el_ms\": 1060.0}", "\"mean_e2el_ms\": 1060.0, \"p99_ttft_ms\": 91.5, \"p90_ttft_ms\": 60.0, \"p99_e2el_ms\": 1210.0}", StringComparison.Ordinal);
