@@ -173,7 +173,7 @@ internal static class CalibrationReport
     private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256, double rampSeconds = 0, long seed = 1, int replicas = 1, KvAdmissionPolicy kv = KvAdmissionPolicy.Reserve) =>
         new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(d, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = 8192, KvAdmission = kv, AsyncScheduling = d.Engine != ServingEngine.TensorRtLlm }, replicas)],
+            Replicas = [new ReplicaGroup(d, SchedulerOptions.For(d.Engine) with { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = 8192, KvAdmission = kv }, replicas)],
             Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s, rampNanos: SimTime.FromSeconds(rampSeconds)),
             MaxRequests = requests,
             Seed = seed,

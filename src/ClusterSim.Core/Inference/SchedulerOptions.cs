@@ -37,6 +37,16 @@ public sealed record SchedulerOptions
     /// </summary>
     public bool AsyncScheduling { get; init; }
 
+    /// <summary>
+    /// The scheduling each engine runs by default: vLLM and SGLang grow KV blocks as sequences decode and form the next
+    /// step while one runs; TensorRT-LLM reserves each whole sequence at admission (GUARANTEED_NO_EVICT) and, here, forms
+    /// steps one after another (its PyTorch backend overlaps too, but its NIM rows' TTFT moves away from the measurements
+    /// with it). Every other limit is this record's default.
+    /// </summary>
+    public static SchedulerOptions For(Performance.ServingEngine engine) => engine == Performance.ServingEngine.TensorRtLlm
+        ? new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false }
+        : new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true };
+
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()
     {

@@ -122,7 +122,7 @@ internal static class DeploymentSection
     private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip, ServingEngine engine)
     {
         YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling");
-        var defaults = new SchedulerOptions();
+        SchedulerOptions defaults = SchedulerOptions.For(engine);
         var options = new SchedulerOptions
         {
             Kind = r.Choice(node, "kind", path, defaults.Kind, Schedulers),
@@ -130,11 +130,8 @@ internal static class DeploymentSection
             MaxBatchedTokens = r.Integer(node, "max_batched_tokens", path, defaults.MaxBatchedTokens, 1, 10_000_000),
             PrefixCaching = r.Flag(node, "prefix_caching", path, defaults.PrefixCaching),
             HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
-            // Each engine's own default: vLLM grows and preempts, TensorRT-LLM reserves (GUARANTEED_NO_EVICT).
-            KvAdmission = r.Choice(node, "kv_admission", path, engine == ServingEngine.TensorRtLlm ? KvAdmissionPolicy.Reserve : defaults.KvAdmission, KvAdmissions),
-            // vLLM (since vllm-project/vllm#27614) and SGLang (its overlap scheduler) form the next step while one runs. So does
-            // TensorRT-LLM's PyTorch backend, but its NIM rows' TTFT moves away from the measurements with it: off by default.
-            AsyncScheduling = r.Flag(node, "async_scheduling", path, engine != ServingEngine.TensorRtLlm),
+            KvAdmission = r.Choice(node, "kv_admission", path, defaults.KvAdmission, KvAdmissions),
+            AsyncScheduling = r.Flag(node, "async_scheduling", path, defaults.AsyncScheduling),
         };
         if (options.HostKvBytes > 0 && !options.PrefixCaching)
         {

@@ -135,13 +135,13 @@ public sealed partial record ReplayCase
 
         // vLLM's defaults for the OpenAI server (engine/arg_utils.py): larger on ≥ 70 GiB GPUs other than the A100.
         bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
-        // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
-        // accepts; vLLM refuses one below max_model_len, and its default is at least that.
         if (engine != ServingEngine.Vllm && (first.MaxSequences is null || first.MaxBatchedTokens is null))
         {
             assumptions.Add($"vLLM's default batch limits for {engineName} (its own defaults are not modelled)");
         }
 
+        // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
+        // accepts; vLLM refuses one below max_model_len, and its default is at least that.
         bool chunked = first.ChunkedPrefill ?? true;
         int budget = first.MaxBatchedTokens ?? (large ? 8192 : 2048);
         if (!chunked && first.MaxBatchedTokens is null)
@@ -149,15 +149,14 @@ public sealed partial record ReplayCase
             budget = Math.Max(budget, first.MaxModelLength ?? model.MaxContext);
         }
 
-        var scheduler = new SchedulerOptions
+        SchedulerOptions defaults = SchedulerOptions.For(engine);
+        var scheduler = defaults with
         {
             Kind = chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,   // chunked prefill is on by default in vLLM
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
             MaxBatchedTokens = budget,
-            AsyncScheduling = first.AsyncScheduling ?? engine != ServingEngine.TensorRtLlm,
-            // TensorRT-LLM reserves each whole sequence at admission by default (GUARANTEED_NO_EVICT), as experiment files do.
-            KvAdmission = engine == ServingEngine.TensorRtLlm ? KvAdmissionPolicy.Reserve : KvAdmissionPolicy.Grow,
+            AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
         };
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
