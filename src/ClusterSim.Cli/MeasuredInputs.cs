@@ -78,6 +78,12 @@ internal sealed class MeasuredInputs
                 }
             }
 
+            if (all.Count == 0)
+            {
+                Console.Error.WriteLine("error: no row of the measured files could be read (the rows left out are named above)");
+                return false;
+            }
+
             catalog = SimCatalog.Default;
             if (calibration is not null)
             {

@@ -59,6 +59,26 @@ public class MeasuredInputsTests
     }
 
     [Fact]
+    public void A_file_whose_every_row_is_left_out_fails_before_any_table()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"clustersim-unreadable-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(file, "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean\n"
+            + "bad,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,fast,60,500,100\n");
+        try
+        {
+            (int code, string output, string error) = CommandRunner.Run("replay", file);
+            Assert.Equal(2, code);
+            Assert.Empty(output);
+            Assert.Contains("warning: row left out:", error, StringComparison.Ordinal);
+            Assert.Contains("error: no row of the measured files could be read", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void A_replay_that_can_simulate_no_run_says_why_and_fails()
     {
         string file = Path.Combine(Path.GetTempPath(), $"clustersim-bad-{Guid.NewGuid():N}.csv");
