@@ -69,6 +69,9 @@ public sealed record MeasuredRun
     public string StageSchedule { get; init; } = string.Empty;
     public double? DurationSeconds { get; init; }
     public int? FailedRequests { get; init; }
+
+    /// <summary>The load generator's request timeout, seconds (<c>client_timeout_s</c>); null when unstated (the generator's own).</summary>
+    public double? ClientTimeoutSeconds { get; init; }
     public double? InputTokens { get; init; }
 
     /// <summary>How the prompts were built (names the shared system prompt's length).</summary>

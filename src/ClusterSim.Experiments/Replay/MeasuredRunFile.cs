@@ -93,6 +93,7 @@ public static partial class MeasuredRunFile
             StageSchedule = row.Text("stage_schedule"),
             DurationSeconds = row.Number("duration_s", min: 0),
             FailedRequests = (int?)row.Number("n_failed", min: 0),
+            ClientTimeoutSeconds = row.Number("client_timeout_s", min: 1),
             InputTokens = row.Number("input_len_mean", min: 1),
             InputDistribution = row.Text("input_len_dist"),
             OutputTokens = row.Number("output_len_mean", min: 1),

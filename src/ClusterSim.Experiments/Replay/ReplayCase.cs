@@ -53,10 +53,23 @@ public sealed partial record ReplayCase
     public IReadOnlyList<string> Corrections { get; init; } = [];
 
     /// <summary>
-    /// The load generator's request timeout, seconds: 300, inferred from the overloaded runs, whose p99 E2E lies at
-    /// 290–298 s in all three (the survivors of a 300 s client timeout).
+    /// The load generator's request timeout, seconds: the row's <c>client_timeout_s</c> when given; else
+    /// <see cref="InferencePerfTimeoutSeconds"/> for runs at a constant rate or a stage schedule (inference-perf) and
+    /// <see cref="VllmBenchTimeoutSeconds"/> for Poisson, gamma, closed-loop and all-at-once runs (vLLM's bench).
     /// </summary>
-    public double ClientTimeoutSeconds { get; init; } = 300;
+    public double ClientTimeoutSeconds { get; init; } = InferencePerfTimeoutSeconds;
+
+    /// <summary>
+    /// inference-perf's request timeout, seconds: inferred from the overloaded runs of the measured calibration set, whose
+    /// p99 E2E lies at 290–298 s in all three (the survivors of a 300 s client timeout).
+    /// </summary>
+    internal const double InferencePerfTimeoutSeconds = 300;
+
+    /// <summary>
+    /// <c>vllm bench serve</c>'s request timeout, seconds: its HTTP client's total timeout of six hours
+    /// (<c>AIOHTTP_TIMEOUT</c> in vLLM's benchmark request functions), so under an all-at-once load no request is abandoned.
+    /// </summary>
+    internal const double VllmBenchTimeoutSeconds = 6 * 3600;
 
     /// <summary>A warning when the accelerator's calibration is not a fit for it.</summary>
     public string? CalibrationWarning { get; init; }
@@ -158,6 +171,14 @@ public sealed partial record ReplayCase
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
         };
+        if (engine == ServingEngine.Vllm)
+        {
+            // vLLM's start-up profile at these batch limits decides what is left for the KV cache.
+            deployment = (deployment with
+            {
+                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens),
+            }).Validated();
+        }
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
         var (arrival, requests, concurrency) = ArrivalOf(first);
@@ -172,6 +193,17 @@ public sealed partial record ReplayCase
         {
             // With ignore_eos the server generates exactly the configured count; a lower count is the client's tokenizer.
             output = Assume(corrections, configured.OutputTokens, $"{configured.OutputTokens} output tokens generated as configured ({scoredOutput} counted by the client)");
+        }
+
+        long cacheTokens = (long)deployment.KvBlocks * deployment.KvBlockTokens;
+        if (model.SlidingWindowLayers == 0 && prompt + (long)output > cacheTokens)
+        {
+            // vLLM refuses to start when its KV cache cannot hold one sequence of max_model_len tokens.
+            string why = engine == ServingEngine.Vllm
+                ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
+                : string.Empty;
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"a sequence of {prompt} + {output} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
         }
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
@@ -190,6 +222,8 @@ public sealed partial record ReplayCase
             Replicas = first.DataParallel,
             Stages = stages,
             Arrival = arrival,
+            ClientTimeoutSeconds = first.ClientTimeoutSeconds
+                ?? (arrival == ReplayArrival.Staged ? InferencePerfTimeoutSeconds : VllmBenchTimeoutSeconds),
             Burstiness = first.Burstiness ?? 1,
             Requests = requests,
             Concurrency = concurrency,

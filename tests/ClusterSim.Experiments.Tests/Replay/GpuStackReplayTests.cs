@@ -1,0 +1,70 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Replay;
+using ClusterSim.Tests;
+
+namespace ClusterSim.Experiments.Tests.Replay;
+
+/// <summary>
+/// GPUStack's all-at-once vLLM 0.11 runs of Qwen3-14B and Qwen3-32B on one A100 or H100
+/// (data/published/gpustack-vllm-runs.csv), held out: nothing is fitted on them.
+/// </summary>
+public class GpuStackReplayTests
+{
+    private static readonly IReadOnlyList<MeasuredRun> Runs =
+        MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "gpustack-vllm-runs.csv"));
+
+    private static readonly ReplayReport Report = ReplayReport.Run(Runs, SimCatalog.Default);
+
+    [Fact]
+    public void All_at_once_runs_keep_vLLM_benchs_six_hour_client_timeout()
+    {
+        var (cases, _) = ReplayCase.Build(Runs, SimCatalog.Default);
+
+        Assert.All(cases, c => Assert.Equal(6 * 3600, c.ClientTimeoutSeconds));
+        Assert.All(Report.Outcomes, o => Assert.Equal(0, o.Simulated.TimedOut));
+    }
+
+    [Fact]
+    public void A_timeout_column_overrides_the_load_generators_own()
+    {
+        MeasuredRun row = Runs[0] with { ClientTimeoutSeconds = 120 };
+        var (cases, _) = ReplayCase.Build([row], SimCatalog.Default);
+
+        Assert.Equal(120, Assert.Single(cases).ClientTimeoutSeconds);
+    }
+
+    /// <summary>
+    /// Qwen3-32B leaves one H100 4.9 GiB of KV cache under vLLM's start-up profile at its H100 limits: fewer tokens than
+    /// one 32,000-token prompt, so that run is skipped with the reason rather than simulated without completions.
+    /// </summary>
+    [Fact]
+    public void A_sequence_longer_than_the_KV_cache_is_skipped_with_the_reason()
+    {
+        var (experiment, reason) = Assert.Single(Report.Skipped);
+
+        Assert.Equal("gs-q32-h100-32k", experiment);
+        Assert.Contains("does not fit the KV cache", reason);
+        Assert.Contains("vLLM's start-up profile", reason);
+    }
+
+    /// <summary>
+    /// Qwen3-32B on one A100 is bound by its KV cache (a few sequences at a time, each step streaming the weights): the
+    /// regime the memory profile and the weight-streaming fraction decide. TTFT (the queue a 500-request burst waits in)
+    /// and ITL within 12 %. The 32,000-token run's TTFT too; its ITL is 31 % short (one long sequence decoding beside the
+    /// next prompt's chunks), as the README says.
+    /// </summary>
+    [Theory]
+    [InlineData("gs-q32-a100-4k", true)]
+    [InlineData("gs-q32-a100-2k", true)]
+    [InlineData("gs-q32-a100-32k", false)]
+    public void KV_bound_A100_runs_are_within_12_percent(string experiment, bool itl)
+    {
+        ReplayOutcome o = Report.Outcomes.Single(x => x.Row.Experiment == experiment);
+
+        Assert.InRange(o.TtftError, -0.12, 0.12);
+        if (itl)
+        {
+            Assert.InRange(o.ItlError, -0.12, 0.12);
+        }
+    }
+}
