@@ -87,6 +87,12 @@ internal static class CalibrateCommand
             foreach (var group in cases.GroupBy(c => (Id: c.Deployment.Accelerator.CalibrationId, c.Deployment.ComputePrecision)))
             {
                 var members = group.ToList();
+                if (!members.Any(c => c.FitRows.Any()))
+                {
+                    Console.Error.WriteLine($"error: {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}: {Calibrator.NothingToFit}");
+                    return ExitCodes.InvalidInput;
+                }
+
                 Console.WriteLine($"fitting {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
                 // Unfitted factors keep the catalog's values; fitted ones start from the neutral point, so the fit is reproducible.
                 EfficiencyFactors start = members[0].Calibration.Factors;

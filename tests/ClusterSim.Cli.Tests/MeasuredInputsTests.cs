@@ -16,6 +16,23 @@ public class MeasuredInputsTests
         Assert.False(File.Exists(missing + ".out.csv"));
     }
 
+    /// <summary>
+    /// GPUStack's all-at-once runs are all saturated (mean TTFT of minutes): none measures step times, so a fit on them
+    /// would have no objective. The command says so and writes nothing.
+    /// </summary>
+    [Fact]
+    public void Calibrating_on_saturated_runs_only_is_refused_with_the_reason()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "gpustack-vllm-runs.csv");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-cal-{Guid.NewGuid():N}.csv");
+
+        (int code, _, string error) = CommandRunner.Run(["calibrate", measured, "-o", output, "--parameters", "gemm_efficiency"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("no row can be fitted: every scored row is saturated", error);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void A_missing_calibration_file_is_named_too()
     {

@@ -75,6 +75,10 @@ public static class Calibrator
         return shifted;
     }
 
+    /// <summary>Why runs whose every scored row is saturated cannot be fitted.</summary>
+    public const string NothingToFit =
+        "no row can be fitted: every scored row is saturated (mean TTFT over 1 s, or failed requests), so its latency measures the length of the overload, not step times; compare such runs with `clustersim replay`";
+
     private static CalibrationFit FitFrom(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
         double maxStageSeconds, int maxEvaluations, double tolerance)
@@ -82,6 +86,11 @@ public static class Calibrator
         if (cases.Count == 0)
         {
             throw new ArgumentException("there are no measured runs to fit");
+        }
+
+        if (!cases.Any(c => c.FitRows.Any()))
+        {
+            throw new ArgumentException(NothingToFit);
         }
 
         int evaluations = 0;
