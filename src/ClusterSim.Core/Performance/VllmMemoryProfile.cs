@@ -31,6 +31,13 @@ public static class VllmMemoryProfile
     private const double Gib = 1073741824.0;
 
     /// <summary>
+    /// vLLM's batch limits for its OpenAI server when none are given (engine/arg_utils.py): 1,024 sequences and 8,192
+    /// tokens on accelerators of at least 70 GiB other than the A100, else 256 and 2,048.
+    /// </summary>
+    public static (int MaxSequences, int MaxBatchedTokens) ServerDefaults(AcceleratorSpec accelerator) =>
+        accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase) ? (1024, 8192) : (256, 2048);
+
+    /// <summary>
     /// Bytes per accelerator vLLM takes from its memory share before the KV cache, for <paramref name="model"/> split over
     /// <paramref name="tensorParallel"/> accelerators with the batch limits <paramref name="maxSequences"/> and
     /// <paramref name="maxBatchedTokens"/>.

@@ -89,6 +89,15 @@ internal static class DeploymentSection
             Engine = engine,
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
         };
+        if (engine == ServingEngine.Vllm)
+        {
+            // vLLM sizes its KV cache from what its start-up profile at these batch limits leaves.
+            deployment = deployment with
+            {
+                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens),
+            };
+        }
+
         try
         {
             (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");

@@ -146,8 +146,7 @@ public sealed partial record ReplayCase
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine);
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
 
-        // vLLM's defaults for the OpenAI server (engine/arg_utils.py): larger on ≥ 70 GiB GPUs other than the A100.
-        bool large = chip.MemoryGiB >= 70 && !chip.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+        var (defaultSequences, defaultBudget) = VllmMemoryProfile.ServerDefaults(chip);
         if (engine != ServingEngine.Vllm && (first.MaxSequences is null || first.MaxBatchedTokens is null))
         {
             assumptions.Add($"vLLM's default batch limits for {engineName} (its own defaults are not modelled)");
@@ -156,7 +155,7 @@ public sealed partial record ReplayCase
         // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
         // accepts; vLLM refuses one below max_model_len, and its default is at least that.
         bool chunked = first.ChunkedPrefill ?? true;
-        int budget = first.MaxBatchedTokens ?? (large ? 8192 : 2048);
+        int budget = first.MaxBatchedTokens ?? defaultBudget;
         if (!chunked && first.MaxBatchedTokens is null)
         {
             budget = Math.Max(budget, first.MaxModelLength ?? model.MaxContext);
@@ -167,7 +166,7 @@ public sealed partial record ReplayCase
         {
             Kind = chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,   // chunked prefill is on by default in vLLM
             PrefixCaching = first.PrefixCaching ?? true,
-            MaxSequences = first.MaxSequences ?? (large ? 1024 : 256),
+            MaxSequences = first.MaxSequences ?? defaultSequences,
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
         };

@@ -68,8 +68,15 @@ public sealed record StepTimeQuery
             Engine = engine,
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
-        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
-        return StepTimeBreakdown.Of(deployment, warning, prompts, decoders, Context);
+        deployment = deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
+        if (engine == ServingEngine.Vllm)
+        {
+            // The KV cache vLLM's start-up profile leaves at its server's default batch limits for this accelerator.
+            var (sequences, tokens) = VllmMemoryProfile.ServerDefaults(accelerator);
+            deployment = deployment with { RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, TensorParallel, sequences, tokens) };
+        }
+
+        return StepTimeBreakdown.Of(deployment.Validated(), warning, prompts, decoders, Context);
     }
 
     private static T Choice<T>(string option, string value, IReadOnlyDictionary<string, T> choices) =>
