@@ -46,6 +46,7 @@ public sealed class CalibrationCatalog
             var factors = new EfficiencyFactors
             {
                 Compute = row.Number("gemm_efficiency"),
+                ExpertHalfWidth = row.OptionalNumber("expert_half_width") ?? 0,
                 GemmHalfTokens = row.Number("gemm_half_tokens"),
                 GemmKernelSeconds = (row.OptionalNumber("gemm_kernel_us") ?? 0) / 1e6,
                 Memory = row.Number("memory_efficiency"),

@@ -25,6 +25,15 @@ public sealed record EfficiencyFactors
     /// </summary>
     public double GemmKernelSeconds { get; init; }
 
+    /// <summary>
+    /// Per-accelerator expert width (intermediate size) at which a mixture-of-experts layer's grouped expert GEMMs reach
+    /// half of <see cref="Compute"/>: they reach w / (w + this) of it for a width w. Tensor parallelism slices every expert
+    /// (vLLM's default), so an expert's down projection sums over only w = intermediate / TP products a tile, and its
+    /// tiles spend more of their time loading and storing than multiplying. 0 for a calibration fitted without MoE runs
+    /// (or one whose compute factor already includes their losses): the experts then run as dense GEMMs.
+    /// </summary>
+    public double ExpertHalfWidth { get; init; }
+
     /// <summary>Fraction of memory bandwidth that weight reads reach.</summary>
     public double Memory { get; init; } = 0.7;
 
@@ -63,9 +72,9 @@ public sealed record EfficiencyFactors
             }
         }
 
-        if (GemmHalfTokens < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0)
+        if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0)
         {
-            throw new ArgumentException("overheads, gemm_half_tokens and gemm_kernel_us must not be negative");
+            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_width and gemm_kernel_us must not be negative");
         }
 
         return this;

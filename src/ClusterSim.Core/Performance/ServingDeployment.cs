@@ -81,10 +81,24 @@ public sealed record ServingDeployment
     public double KvCapacityBytes => (((Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator) * Accelerators) - WeightBytes;
 
     /// <summary>
+    /// How many copies of each token's KV the replica stores and reads. Tensor parallelism splits the KV heads over the
+    /// accelerators, but each accelerator holds at least one head: with more accelerators than KV heads every head is
+    /// stored (and read) TP / heads times. Multi-head latent attention keeps one latent vector a token that is not split
+    /// by heads, so every accelerator of the group stores it whole: TP copies (vLLM, SGLang and TensorRT-LLM alike,
+    /// without data-parallel attention).
+    /// </summary>
+    public double KvReplication => Model.IsMla ? TensorParallel
+        : Model.KvHeads > 0 && TensorParallel > Model.KvHeads ? (double)TensorParallel / Model.KvHeads
+        : 1;
+
+    /// <summary>KV bytes a token takes over the whole replica, copies included (<see cref="KvReplication"/>).</summary>
+    public double KvBytesPerToken => Model.KvBytesPerToken(KvCache) * KvReplication;
+
+    /// <summary>
     /// KV bytes of one block of <see cref="KvBlockTokens"/> tokens: of every layer, or — for a model with sliding-window
     /// layers — of its full-attention layers only, whose KV grows with the context (see <see cref="WindowBlocks"/>).
     /// </summary>
-    public double KvBlockBytes => Model.KvBytesPerToken(KvCache) * KvBlockTokens * (1 - Model.SlidingWindowShare);
+    public double KvBlockBytes => KvBytesPerToken * KvBlockTokens * (1 - Model.SlidingWindowShare);
 
     /// <summary>
     /// Blocks (of <see cref="KvBlockBytes"/>) that hold the sliding-window layers' KV of a sequence of
@@ -98,7 +112,7 @@ public sealed record ServingDeployment
             return 0;
         }
 
-        double bytes = Math.Min(tokens, Model.SlidingWindow) * Model.KvBytesPerToken(KvCache) * Model.SlidingWindowShare;
+        double bytes = Math.Min(tokens, Model.SlidingWindow) * KvBytesPerToken * Model.SlidingWindowShare;
         return (int)Math.Ceiling(bytes / KvBlockBytes);
     }
 

@@ -20,6 +20,7 @@ public sealed class StepTimeModel
     private readonly double _denseKernelsSeconds;
     private readonly double _expertKernelsSeconds;
     private readonly double _secondsPerGemmFlop;
+    private readonly double _secondsPerExpertGemmFlop;
     private readonly double _secondsPerWeightByte;
     private readonly double _denseWeightBytes;
     private readonly double _activeWeightBytes;
@@ -64,6 +65,11 @@ public sealed class StepTimeModel
 
         // Pipeline stages run one after another within an iteration, so only tensor parallelism divides the work.
         _secondsPerGemmFlop = 1.0 / (chip.PeakFlops(deployment.ComputePrecision) * eff.Compute * tp);
+        // Grouped expert GEMMs over each accelerator's slice of the experts (whole experts under expert parallelism).
+        double expertWidth = deployment.MoeRouting is { ExpertParallel: > 0 } ? model.ExpertFfn : (double)model.ExpertFfn / tp;
+        _secondsPerExpertGemmFlop = eff.ExpertHalfWidth > 0 && expertWidth > 0
+            ? _secondsPerGemmFlop * (expertWidth + eff.ExpertHalfWidth) / expertWidth
+            : _secondsPerGemmFlop;
         _secondsPerWeightByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
         _gemmHalfTokens = eff.GemmHalfTokens;
         // Kernel floors: four projections a layer (QKV, output, gate-and-up, down) and the LM head, three more an MoE layer
@@ -89,7 +95,7 @@ public sealed class StepTimeModel
 
         _attentionFlopsPerContextToken = model.AttentionFlopsPerContextToken;
         _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.Attention * tp);
-        _kvBytesPerToken = model.KvBytesPerToken(deployment.KvCache);
+        _kvBytesPerToken = deployment.KvBytesPerToken;   // copies included: each accelerator reads the heads it holds
         _secondsPerKvByte = 1.0 / (chip.MemoryBytesPerSecond * eff.KvRead * tp);
         _windowShare = model.SlidingWindowShare;
         _fullAttentionShare = 1 - _windowShare;
@@ -195,7 +201,7 @@ public sealed class StepTimeModel
     public IterationTerms Terms(in BatchShape shape)
     {
         double touched = _experts == 0 ? 0 : ExpectedExpertsTouched(shape.NewTokens);
-        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _gemmHalfTokens)) * _secondsPerGemmFlop;
+        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _gemmHalfTokens)) * _secondsPerExpertGemmFlop;
         double expertMemory = _moeLayers * _expertBytesPerLayer * touched * _secondsPerWeightByte;
         return Compose(shape, expertCompute, expertMemory, 0);
     }
@@ -214,7 +220,7 @@ public sealed class StepTimeModel
 
         int tp = Deployment.TensorParallel;
         double perAccelerator = routing.MaxExpertsTouchedPerAccelerator * (double)tp;
-        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK * routing.Imbalance) + (perAccelerator * _gemmHalfTokens)) * _secondsPerGemmFlop;
+        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK * routing.Imbalance) + (perAccelerator * _gemmHalfTokens)) * _secondsPerExpertGemmFlop;
         // Per-accelerator expert bytes over per-accelerator bandwidth; _secondsPerWeightByte already divides by tp.
         double expertMemory = _moeLayers * _expertBytesPerLayer * perAccelerator * _secondsPerWeightByte;
         double allToAll = (_allToAllSecondsPerToken * shape.NewTokens) + _allToAllFixedSeconds;

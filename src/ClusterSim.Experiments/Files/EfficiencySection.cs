@@ -15,12 +15,13 @@ internal static class EfficiencySection
     {
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
-            "compute", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms");
+            "compute", "expert_half_width", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
         {
             Compute = r.Number(eff, "compute", path, c.Compute, 0, 1, exclusiveMin: true),
+            ExpertHalfWidth = r.Number(eff, "expert_half_width", path, c.ExpertHalfWidth, 0),
             GemmHalfTokens = r.Number(eff, "gemm_half_tokens", path, c.GemmHalfTokens, 0),
             GemmKernelSeconds = r.Number(eff, "gemm_kernel_us", path, c.GemmKernelSeconds * 1e6, 0, 10_000) / 1e6,   // a kernel is microseconds, not milliseconds
             Memory = r.Number(eff, "memory", path, c.Memory, 0, 1, exclusiveMin: true),
