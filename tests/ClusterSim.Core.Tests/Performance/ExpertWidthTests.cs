@@ -51,12 +51,23 @@ public class ExpertWidthTests
     }
 
     [Theory]
-    [InlineData("hopper-vllm")]
-    [InlineData("ampere-vllm")]
-    [InlineData("generic")]
-    public void The_16_bit_vLLM_rows_carry_the_half_width_fitted_on_Qwen3_235B(string id)
+    [InlineData("hopper-vllm", Precision.BF16)]
+    [InlineData("hopper-vllm", Precision.FP8)]
+    [InlineData("ampere-vllm", Precision.BF16)]
+    [InlineData("generic", Precision.BF16)]
+    [InlineData("generic", Precision.FP8)]
+    public void The_vLLM_rows_carry_the_half_width_fitted_on_Qwen3_235B(string id, Precision precision)
     {
-        Assert.True(SimCatalog.Default.Calibrations.TryGet(id, Precision.BF16, out ServingCalibration c));
+        Assert.True(SimCatalog.Default.Calibrations.TryGet(id, precision, out ServingCalibration c));
         Assert.Equal(500, c.Factors.ExpertHalfWidth);
+    }
+
+    [Theory]
+    [InlineData("hopper-trtllm", Precision.FP8)]
+    [InlineData("cdna3-vllm", Precision.FP8)]
+    public void Rows_that_saw_no_MoE_run_run_experts_as_dense_GEMMs(string id, Precision precision)
+    {
+        Assert.True(SimCatalog.Default.Calibrations.TryGet(id, precision, out ServingCalibration c));
+        Assert.Equal(0, c.Factors.ExpertHalfWidth);
     }
 }
