@@ -50,7 +50,7 @@ public class GpuStackReplayTests
     /// <summary>
     /// Qwen3-32B on one A100 is bound by its KV cache (a few sequences at a time, each step streaming the weights): the
     /// regime the memory profile and the weight-streaming fraction decide. TTFT (the queue a 500-request burst waits in)
-    /// and ITL within 12 %. The 32,000-token run's TTFT too; its ITL is 31 % short (one long sequence decoding beside the
+    /// and ITL within 12 %. The 32,000-token run's TTFT too; its ITL is 34 % short (one long sequence decoding beside the
     /// next prompt's chunks), as the README says.
     /// </summary>
     [Theory]
