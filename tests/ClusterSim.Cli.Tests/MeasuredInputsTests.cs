@@ -17,13 +17,16 @@ public class MeasuredInputsTests
     }
 
     /// <summary>
-    /// GPUStack's all-at-once runs are all saturated (mean TTFT of minutes): none measures step times, so a fit on them
-    /// would have no objective. The command says so and writes nothing.
+    /// A run offered more than the server could take (a constant rate, a mean TTFT of seconds) measures the length of its
+    /// overload, not step times, so a fit on it alone would have no objective. The command says so and writes nothing.
     /// </summary>
     [Fact]
     public void Calibrating_on_saturated_runs_only_is_refused_with_the_reason()
     {
-        string measured = CommandRunner.RepositoryFile("data", "published", "gpustack-vllm-runs.csv");
+        string measured = Path.Combine(Path.GetTempPath(), $"clustersim-overloaded-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(measured,
+            "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,measured_ttft_mean_ms,measured_itl_mean_ms,measured_e2e_mean_ms\n" +
+            "overloaded,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,constant,200,60,2000,200,45000,40,53000\n");
         string output = Path.Combine(Path.GetTempPath(), $"clustersim-cal-{Guid.NewGuid():N}.csv");
 
         (int code, _, string error) = CommandRunner.Run(["calibrate", measured, "-o", output, "--parameters", "gemm_efficiency"]);

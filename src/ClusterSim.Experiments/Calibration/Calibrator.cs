@@ -77,7 +77,7 @@ public static class Calibrator
 
     /// <summary>Why runs whose every scored row is saturated cannot be fitted.</summary>
     public const string NothingToFit =
-        "no row can be fitted: every scored row is saturated (mean TTFT over 1 s, or failed requests), so its latency measures the length of the overload, not step times; compare such runs with `clustersim replay`";
+        "no row can be fitted: every scored row is saturated (mean TTFT over 1 s at a rate or load the server could not keep up with, or failed requests), so its latency measures the length of the overload, not step times; compare such runs with `clustersim replay`";
 
     private static CalibrationFit FitFrom(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,

@@ -83,8 +83,12 @@ public sealed partial record ReplayCase
     /// </summary>
     public bool Scores(MeasuredRun row) => !row.IsWholeRun || Stages.Count == 1 || !Rows.Any(r => !r.IsWholeRun);
 
-    /// <summary>The rows a fit matches: the scored ones whose latency measures step times, not an overload's length.</summary>
-    public IEnumerable<MeasuredRun> FitRows => Rows.Where(r => Scores(r) && !r.Saturated);
+    /// <summary>
+    /// The rows a fit matches: the scored ones whose latency measures step times, not an overload's length. An all-at-once
+    /// run is saturated by design, but its whole queue drains at the rate the steps set (nothing arrives later and no
+    /// stage is cut short), so its rows count unless requests failed.
+    /// </summary>
+    public IEnumerable<MeasuredRun> FitRows => Rows.Where(r => Scores(r) && (!r.Saturated || (Arrival == ReplayArrival.AllAtOnce && r.FailedRequests is not > 0)));
 
     /// <summary>True when the run's rate, lengths and durations were all published (<see cref="Assumptions"/> is empty).</summary>
     public bool FullyMeasured => Assumptions.Count == 0;
