@@ -21,12 +21,13 @@ internal sealed class MeasuredInputs
     private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
     private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
+    private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile (the newest measured when omitted)." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine })
+        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion })
         {
             command.Options.Add(option);
         }
@@ -54,6 +55,7 @@ internal sealed class MeasuredInputs
             GpuMemoryUtilization = result.GetValue(_memory),
             CpuKvOffloadGib = result.GetValue(_offload) is > 0 and double gib ? gib : null,
             Engine = result.GetValue(_engine) ?? string.Empty,
+            EngineVersion = result.GetValue(_engineVersion) ?? string.Empty,
         };
         string reading = string.Empty;
         try

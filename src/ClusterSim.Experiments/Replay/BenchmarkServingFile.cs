@@ -66,6 +66,7 @@ public static class BenchmarkServingFile
             GpuMemoryUtilization = setup.GpuMemoryUtilization,
             CpuKvOffloadGib = setup.CpuKvOffloadGib,
             Engine = setup.Engine,
+            EngineVersion = setup.EngineVersion,
             Arrival = arrival,
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,

@@ -47,6 +47,9 @@ public sealed record MeasuredRun
     /// <summary>The serving engine ("vllm", "sglang", "tensorrt-llm"); empty when unstated (vLLM).</summary>
     public string Engine { get; init; } = string.Empty;
 
+    /// <summary>The engine's release (<c>engine_version</c>, "0.11.0"); empty when unstated.</summary>
+    public string EngineVersion { get; init; } = string.Empty;
+
     /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>
     public string KvCacheDType { get; init; } = string.Empty;
 

@@ -86,6 +86,7 @@ public static partial class MeasuredRunFile
             AsyncScheduling = row.OptionalFlag("async_scheduling"),
             KvCacheDType = row.Text("kv_cache_dtype"),
             Engine = row.Text("engine"),
+            EngineVersion = row.Text("engine_version"),
             Arrival = row.Text("arrival"),
             Burstiness = row.Number("burstiness", min: 0),
             Rate = row.Number("rate_rps_or_concurrency", min: 0),

@@ -174,12 +174,13 @@ public sealed partial record ReplayCase
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
         };
+        VllmMemoryGeneration generation = VllmMemoryProfile.ForVersion(first.EngineVersion);
         if (engine == ServingEngine.Vllm)
         {
-            // vLLM's start-up profile at these batch limits decides what is left for the KV cache.
+            // vLLM's start-up profile at these batch limits, as the row's release takes it, decides what is left for the KV cache.
             deployment = (deployment with
             {
-                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens),
+                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens, generation),
             }).Validated();
         }
 
@@ -203,7 +204,7 @@ public sealed partial record ReplayCase
         {
             // vLLM refuses to start when its KV cache cannot hold one sequence of max_model_len tokens.
             string why = engine == ServingEngine.Vllm
-                ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
+                ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile ({generation.Name}) takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
                 : string.Empty;
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"a sequence of {prompt} + {output} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));

@@ -17,6 +17,9 @@ public sealed record ServingSetup
     /// <summary>The serving engine ("vllm", "sglang", "tensorrt-llm"); empty for vLLM.</summary>
     public string Engine { get; init; } = string.Empty;
 
+    /// <summary>The engine's release ("0.11.0"); empty when unstated (the newest measured memory profile then).</summary>
+    public string EngineVersion { get; init; } = string.Empty;
+
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 }
