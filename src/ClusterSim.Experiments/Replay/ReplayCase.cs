@@ -174,7 +174,8 @@ public sealed partial record ReplayCase
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
         };
-        VllmMemoryGeneration generation = VllmMemoryProfile.ForVersion(first.EngineVersion);
+        // The release names vLLM's memory profile; other engines' releases are not read.
+        VllmMemoryGeneration generation = engine == ServingEngine.Vllm ? VllmMemoryProfile.ForVersion(first.EngineVersion) : VllmMemoryProfile.Current;
         if (engine == ServingEngine.Vllm)
         {
             // vLLM's start-up profile at these batch limits, as the row's release takes it, decides what is left for the KV cache.
