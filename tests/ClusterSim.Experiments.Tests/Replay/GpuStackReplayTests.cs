@@ -131,4 +131,16 @@ public class GpuStackReplayTests
 
         Assert.InRange(fit.Factors.ExpertHalfWidth, 520 * 0.95, 520 * 1.05);
     }
+
+    [Fact]
+    public void An_unreadable_vLLM_release_skips_the_run_with_the_reason()
+    {
+        MeasuredRun row = Runs.First(r => r.Experiment == "gs-q32-a100-4k");
+        var (cases, skipped) = ReplayCase.Build([row with { EngineVersion = "latest" }, row with { Experiment = "trt", Engine = "tensorrt-llm", EngineVersion = "trt-1" }], SimCatalog.Default);
+
+        var (experiment, reason) = Assert.Single(skipped);
+        Assert.Equal("gs-q32-a100-4k", experiment);
+        Assert.Contains("engine version 'latest'", reason);
+        Assert.Equal("trt", Assert.Single(cases).Experiment);   // another engine's release is not read
+    }
 }
