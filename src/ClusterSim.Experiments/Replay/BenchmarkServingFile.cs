@@ -71,6 +71,7 @@ public static class BenchmarkServingFile
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,
             Requests = (int)completed,
+            FailedRequests = Optional(root, "failed", source) is double failed ? (int)failed : null,
             DurationSeconds = Optional(root, "duration", source),
             InputTokens = input,
             OutputTokens = output,

@@ -28,6 +28,18 @@ public class BenchmarkServingFileTests
     }
 
     [Fact]
+    public void Failed_requests_and_the_release_are_carried_over()
+    {
+        string failing = Poisson.Replace("\"completed\": 400,", "\"completed\": 396, \"failed\": 4,", StringComparison.Ordinal);
+        MeasuredRun run = BenchmarkServingFile.Parse(failing, "bench.json", H100 with { EngineVersion = "0.11.0" });
+
+        Assert.Equal(4, run.FailedRequests);
+        Assert.True(run.Saturated);   // failures mark an overloaded run, which a fit leaves out
+        Assert.Equal("0.11.0", run.EngineVersion);
+        Assert.Null(BenchmarkServingFile.Parse(Poisson, "bench.json", H100).FailedRequests);
+    }
+
+    [Fact]
     public void The_engine_given_for_a_result_picks_its_calibration()
     {
         MeasuredRun run = BenchmarkServingFile.Parse(Poisson, "bench.json", H100 with { Engine = "sglang" });
