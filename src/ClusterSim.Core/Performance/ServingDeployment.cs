@@ -31,6 +31,9 @@ public sealed record ServingDeployment
     /// <summary>The serving engine, which chose the calibration (<see cref="ServingEngine"/>).</summary>
     public ServingEngine Engine { get; init; } = ServingEngine.Vllm;
 
+    /// <summary>The engine's release as given ("0.11.0"), which picks vLLM's start-up memory profile; empty when not given.</summary>
+    public string EngineVersion { get; init; } = string.Empty;
+
     /// <summary>Fraction of device memory the engine leaves alone (1 − vLLM's gpu_memory_utilization).</summary>
     public double MemoryReserve { get; init; } = DefaultMemoryReserve;
 

@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "speculative"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative"];
 
     /// <summary>Batch schedulers by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
@@ -70,6 +70,17 @@ internal static class DeploymentSection
         }
 
         ServingEngine engine = r.Choice(node, "engine", path, ServingEngine.Vllm, Engines);
+        string engineVersion = r.Text(node, "engine_version", path) ?? string.Empty;
+        VllmMemoryGeneration generation = VllmMemoryProfile.Current;
+        try
+        {
+            generation = VllmMemoryProfile.ForVersion(engineVersion);
+        }
+        catch (ArgumentException e)
+        {
+            r.Problem(YamlReader.Child(node, "engine_version"), $"{path}.engine_version", e.Message);
+        }
+
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);
         if (model is null || chip is null)
         {
@@ -87,6 +98,7 @@ internal static class DeploymentSection
             MemoryReserve = r.Number(node, "memory_reserve", path, ServingDeployment.DefaultMemoryReserve, 0, 0.95),
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
             Engine = engine,
+            EngineVersion = engineVersion,
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
         };
         if (engine == ServingEngine.Vllm)
@@ -94,7 +106,7 @@ internal static class DeploymentSection
             // vLLM sizes its KV cache from what its start-up profile at these batch limits leaves.
             deployment = deployment with
             {
-                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens),
+                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens, generation),
             };
         }
 

@@ -264,6 +264,11 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  model: {d.Model.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  engine: {DeploymentSection.Engines.First(e => e.Value == d.Engine).Key}");
+        if (d.EngineVersion.Length > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: \"{d.EngineVersion}\"");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {p.Replicas.Sum(x => x.Count)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  pipeline_parallel: {d.PipelineParallel}");

@@ -1,4 +1,5 @@
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
 using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Experiments.Tests.Files;
@@ -21,5 +22,28 @@ public class DeploymentSectionTests
     {
         Experiment inf2 = ExperimentLoader.Parse(ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: Inferentia2", StringComparison.Ordinal), "exp.yaml");
         Assert.Contains(inf2.Calibrations, c => c.StartsWith("warning: Inferentia2: no TDP in the catalog", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_vLLM_release_picks_the_memory_profile_that_sizes_the_KV_cache()
+    {
+        ServingDeployment Deployment(string yaml) => ExperimentLoader.Parse(yaml, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment;
+        // At vLLM's H100 limit of 1,024 sequences the sampler sets the peak (at 64 the forward pass would).
+        string many = ExperimentLoaderTests.Valid.Replace("max_sequences: 64", "max_sequences: 1024", StringComparison.Ordinal);
+        ServingDeployment newest = Deployment(many);
+        ServingDeployment january = Deployment(many.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.11.0\"", StringComparison.Ordinal));
+
+        Assert.Equal("0.11.0", january.EngineVersion);
+        Assert.True(january.RuntimeBytesPerAccelerator > newest.RuntimeBytesPerAccelerator);   // 38.9 against 14.53 bytes a logit
+        Assert.True(january.KvBlocks < newest.KvBlocks);
+    }
+
+    [Fact]
+    public void A_release_that_is_not_a_version_is_a_located_problem()
+    {
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: latest", StringComparison.Ordinal), "exp.yaml"));
+
+        Assert.Contains("serving.engine_version", e.Message);
+        Assert.Contains("'latest' is not a release number", e.Message);
     }
 }
