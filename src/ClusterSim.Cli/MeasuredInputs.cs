@@ -21,13 +21,14 @@ internal sealed class MeasuredInputs
     private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
     private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
+    private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
     private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile (the newest measured when omitted)." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion })
+        foreach (Option option in new Option[] { _experiments, _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion })
         {
             command.Options.Add(option);
         }
@@ -42,6 +43,20 @@ internal sealed class MeasuredInputs
         {
             Console.Error.WriteLine($"error: --kv-offloading-size is a size in GiB, at least 0; got {negative.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             return false;
+        }
+
+        ExperimentFilter? filter = null;
+        if (result.GetValue(_experiments) is { } patterns)
+        {
+            try
+            {
+                filter = ExperimentFilter.Parse(patterns);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: --experiments: {e.Message}");
+                return false;
+            }
         }
 
         var setup = new ServingSetup
@@ -84,6 +99,17 @@ internal sealed class MeasuredInputs
             {
                 Console.Error.WriteLine("error: no row of the measured files could be read (the rows left out are named above)");
                 return false;
+            }
+
+            if (filter is not null)
+            {
+                int read = all.Count;
+                all.RemoveAll(r => !filter.Keeps(r.Experiment));
+                if (all.Count == 0)
+                {
+                    Console.Error.WriteLine($"error: --experiments {filter.Text} matches none of the {read} rows read");
+                    return false;
+                }
             }
 
             catalog = SimCatalog.Default;

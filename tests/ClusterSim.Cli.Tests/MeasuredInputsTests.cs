@@ -37,6 +37,33 @@ public class MeasuredInputsTests
     }
 
     [Fact]
+    public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "gpustack-vllm-runs.csv");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-cal-{Guid.NewGuid():N}.csv");
+
+        (int code, _, string error) = CommandRunner.Run(["calibrate", measured, "--experiments", "no-such-*", "-o", output]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--experiments no-such-* matches none of the", error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void An_experiments_filter_replays_only_the_runs_it_names()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "gpustack-vllm-runs.csv");
+
+        (int code, string output, _) = CommandRunner.Run(["replay", measured, "--experiments", "gs-q32-a100-2k,gs-q32-a100-4k"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("gs-q32-a100-2k/all", output);
+        Assert.Contains("gs-q32-a100-4k/all", output);
+        Assert.DoesNotContain("gs-q14-", output);
+        Assert.Contains("over 2 all scored rows", output);
+    }
+
+    [Fact]
     public void A_missing_calibration_file_is_named_too()
     {
         string measured = CommandRunner.RepositoryFile("data", "measured", "vllm-measured-calibration.csv");
