@@ -80,6 +80,19 @@ public sealed record ServingDeployment
         _ => 0,
     };
 
+    /// <summary>
+    /// This deployment with the memory its engine takes before the KV cache at the batch limits
+    /// <paramref name="maxSequences"/> and <paramref name="maxBatchedTokens"/>: for vLLM, the start-up profile of the
+    /// release in <see cref="EngineVersion"/> (<see cref="VllmMemoryProfile"/>); other engines keep
+    /// <see cref="RuntimeBytesPerAccelerator"/>. Throws when the release is not a version.
+    /// </summary>
+    public ServingDeployment WithEngineRuntime(int maxSequences, int maxBatchedTokens) => Engine == ServingEngine.Vllm
+        ? this with
+        {
+            RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(Model, TensorParallel, maxSequences, maxBatchedTokens, VllmMemoryProfile.ForVersion(EngineVersion)),
+        }
+        : this;
+
     /// <summary>Bytes available for the KV cache over the whole replica.</summary>
     public double KvCapacityBytes => (((Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator) * Accelerators) - WeightBytes;
 

@@ -71,14 +71,14 @@ internal static class DeploymentSection
 
         ServingEngine engine = r.Choice(node, "engine", path, ServingEngine.Vllm, Engines);
         string engineVersion = r.Text(node, "engine_version", path) ?? string.Empty;
-        VllmMemoryGeneration generation = VllmMemoryProfile.Current;
         try
         {
-            generation = VllmMemoryProfile.ForVersion(engineVersion);
+            _ = VllmMemoryProfile.ForVersion(engineVersion);
         }
         catch (ArgumentException e)
         {
             r.Problem(YamlReader.Child(node, "engine_version"), $"{path}.engine_version", e.Message);
+            engineVersion = string.Empty;   // reported; the rest of the file is still checked
         }
 
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);
@@ -100,15 +100,7 @@ internal static class DeploymentSection
             Engine = engine,
             EngineVersion = engineVersion,
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
-        };
-        if (engine == ServingEngine.Vllm)
-        {
-            // vLLM sizes its KV cache from what its start-up profile at these batch limits leaves.
-            deployment = deployment with
-            {
-                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens, generation),
-            };
-        }
+        }.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens);
 
         try
         {

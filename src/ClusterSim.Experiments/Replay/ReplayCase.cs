@@ -146,6 +146,7 @@ public sealed partial record ReplayCase
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - (first.GpuMemoryUtilization ?? 0.9),
             Engine = engine,
+            EngineVersion = first.EngineVersion,
         };
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine);
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
@@ -174,16 +175,8 @@ public sealed partial record ReplayCase
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
         };
-        // The release names vLLM's memory profile; other engines' releases are not read.
-        VllmMemoryGeneration generation = engine == ServingEngine.Vllm ? VllmMemoryProfile.ForVersion(first.EngineVersion) : VllmMemoryProfile.Current;
-        if (engine == ServingEngine.Vllm)
-        {
-            // vLLM's start-up profile at these batch limits, as the row's release takes it, decides what is left for the KV cache.
-            deployment = (deployment with
-            {
-                RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, deployment.TensorParallel, scheduler.MaxSequences, scheduler.MaxBatchedTokens, generation),
-            }).Validated();
-        }
+        // What the engine's start-up takes at these batch limits (for vLLM, as the row's release does) decides the KV cache.
+        deployment = deployment.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens).Validated();
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
         var (arrival, requests, concurrency) = ArrivalOf(first);
@@ -205,7 +198,7 @@ public sealed partial record ReplayCase
         {
             // vLLM refuses to start when its KV cache cannot hold one sequence of max_model_len tokens.
             string why = engine == ServingEngine.Vllm
-                ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile ({generation.Name}) takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
+                ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile ({VllmMemoryProfile.ForVersion(deployment.EngineVersion).Name}) takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
                 : string.Empty;
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"a sequence of {prompt} + {output} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));

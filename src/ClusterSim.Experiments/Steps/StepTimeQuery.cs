@@ -68,14 +68,9 @@ public sealed record StepTimeQuery
             Engine = engine,
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
-        deployment = deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
-        if (engine == ServingEngine.Vllm)
-        {
-            // The KV cache vLLM's start-up profile leaves at its server's default batch limits for this accelerator.
-            var (sequences, tokens) = VllmMemoryProfile.ServerDefaults(accelerator);
-            deployment = deployment with { RuntimeBytesPerAccelerator = VllmMemoryProfile.RuntimeBytes(model, TensorParallel, sequences, tokens) };
-        }
-
+        // The KV cache the engine leaves at its server's default batch limits for this accelerator.
+        var (sequences, tokens) = VllmMemoryProfile.ServerDefaults(accelerator);
+        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).WithEngineRuntime(sequences, tokens);
         return StepTimeBreakdown.Of(deployment.Validated(), warning, prompts, decoders, Context);
     }
 
