@@ -150,6 +150,13 @@ internal static class CalibrateCommand
         foreach (ReplayCase held in members)
         {
             var others = members.Where(c => c != held).ToList();
+            if (!others.Any(c => c.FitRows.Any()))
+            {
+                // Only overloaded runs are left: there is nothing to fit without this one, so it cannot be held out.
+                Console.WriteLine($"  without {held.Experiment}: not fitted (the others are all overloaded runs), so it is not held out");
+                continue;
+            }
+
             CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations, starts: starts);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fitted.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));

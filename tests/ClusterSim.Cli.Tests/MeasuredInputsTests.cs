@@ -36,6 +36,29 @@ public class MeasuredInputsTests
         Assert.False(File.Exists(output));
     }
 
+    /// <summary>
+    /// Leave-one-out over one run that measures step times and two overloaded ones: without the first nothing is left to
+    /// fit, so that fold is named and skipped (it used to end in an internal error) and the calibration is written.
+    /// </summary>
+    [Fact]
+    public void A_fold_with_only_overloaded_runs_left_is_skipped_by_name()
+    {
+        string measured = Path.Combine(Path.GetTempPath(), $"clustersim-loo-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(measured,
+            "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,measured_ttft_mean_ms,measured_itl_mean_ms,measured_e2e_mean_ms\n" +
+            "good,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,constant,2,60,500,100,30,7,750\n" +
+            "over1,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,constant,200,60,2000,200,45000,40,53000\n" +
+            "over2,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,constant,150,60,2000,200,40000,40,48000\n");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-loo-{Guid.NewGuid():N}.out.csv");
+
+        (int code, string stdout, string error) = CommandRunner.Run(["calibrate", measured, "-o", output, "--parameters", "memory_efficiency", "--leave-one-out", "--max-evaluations", "40"]);
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("internal error", error);
+        Assert.Contains("without good: not fitted (the others are all overloaded runs)", stdout);
+        Assert.True(File.Exists(output));
+    }
+
     [Fact]
     public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
     {
