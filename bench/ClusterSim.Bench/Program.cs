@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using ClusterSim.Bench;
 
-// "scale [requests] [repeats]" runs the serving scale harness, "training-scale [repeats]" the 90-day training run,
+// "scale [requests] [repeats] [load]" runs the serving scale harness (load: the share of saturation offered, 0.8), "training-scale [repeats]" the 90-day training run,
 // "cluster-scale [repeats]" the 30-day, 10,240-accelerator shared cluster, "vidur-scale [requests] [repeats]" Vidur's
 // own Llama-2-70B scenario, "experiments [dir] [repeats]" every shipped serving experiment in process,
 // "calibration" prints the serving calibration table, "fuzz [mutations]" the long fuzz run, "faults [kills]" the kill -9 and
@@ -10,7 +10,14 @@ if (args.Length > 0 && args[0] == "scale")
 {
     long requests = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
-    ScaleHarness.Run(requests, repeats);
+    double load = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0.8;
+    if (!(load > 0 && load < 1))
+    {
+        Console.Error.WriteLine($"scale: load must be a share of saturation between 0 and 1 (exclusive), not {args[3]}");
+        return 2;
+    }
+
+    ScaleHarness.Run(requests, repeats, load);
     return 0;
 }
 

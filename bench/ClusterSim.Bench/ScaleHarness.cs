@@ -7,8 +7,8 @@ using ClusterSim.Core.Performance;
 namespace ClusterSim.Bench;
 
 /// <summary>
-/// Serving at scale: Llama 3.1 8B (FP8) on one H100 at 80 % of its measured saturation rate, log-normal
-/// lengths (mean 512 in, 256 out). Prints simulated requests per wall-clock second and peak memory.
+/// Serving at scale: Llama 3.1 8B (FP8) on one H100 at 80 % of its measured saturation rate (or another share), log-normal
+/// lengths (mean 512 in, 256 out). Prints simulated requests per wall-clock second, events and iterations per request, and peak memory.
 /// </summary>
 internal static class ScaleHarness
 {
@@ -31,7 +31,7 @@ internal static class ScaleHarness
         Seed = seed,
     };
 
-    public static void Run(long requests, int repeats)
+    public static void Run(long requests, int repeats, double load = 0.8)
     {
         ReplicaGroup group = Group;
         double saturation = new ServingCluster(new ServingScenario
@@ -40,7 +40,7 @@ internal static class ScaleHarness
             Workload = s => RequestSource.ClosedLoop(512, 0, Prompt(), Output(), s),
             MaxRequests = 20_000,
         }).Run().SustainedRequestsPerSecond;
-        double rate = 0.8 * saturation;
+        double rate = load * saturation;
         Console.WriteLine($"saturation {saturation:F1} req/s; offered {rate:F1} req/s; {requests:N0} requests");
 
         var rates = new List<double>();
@@ -55,7 +55,7 @@ internal static class ScaleHarness
             rates.Add(perSecond);
             Console.WriteLine(
                 $"run {i + 1}: {clock.Elapsed.TotalSeconds:F2} s wall, {perSecond / 1e6:F2} M requests/s, {result.EventsFired / clock.Elapsed.TotalSeconds / 1e6:F2} M events/s, " +
-                $"{result.Metrics.Iterations / (double)result.EventsFired:F1} iterations/event, simulated {result.DurationSeconds / 3600:F1} h, TTFT p99 {result.Metrics.Ttft.Quantile(0.99) * 1e3:F0} ms, conserved {result.Conserved}");
+                $"{result.EventsFired / (double)result.Metrics.Completed:F2} events and {result.Metrics.Iterations / (double)result.Metrics.Completed:F2} iterations per request, simulated {result.DurationSeconds / 3600:F1} h, TTFT p99 {result.Metrics.Ttft.Quantile(0.99) * 1e3:F0} ms, conserved {result.Conserved}");
         }
 
         rates.Sort();

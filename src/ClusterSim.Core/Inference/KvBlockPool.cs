@@ -157,6 +157,19 @@ public sealed class KvBlockPool
     }
 
     /// <summary>
+    /// Evicts now what taking <paramref name="pending"/> more blocks will evict (the least recently used cached blocks
+    /// that space needs), without taking them: a view of the cache as of a moment inside a macro-step whose growth is
+    /// committed later. Taking the blocks then evicts only the rest, so the same blocks go in the same order.
+    /// </summary>
+    public void EvictAhead(int pending)
+    {
+        if (Cache is not null && Cache.Evictable > Free - pending)
+        {
+            Cache.Evict(Cache.Evictable - Math.Max(0, Free - pending));
+        }
+    }
+
+    /// <summary>
     /// A sequence finished its prompt: its full prompt blocks after the hit enter the cache (while nobody else cached
     /// them first), so later prompts with the same start can use them — even while this one still runs.
     /// </summary>

@@ -23,12 +23,13 @@ public sealed partial class Replica
         }
 
         // No sequence finishes before k iterations, and n·⌈k/b⌉ free blocks cover any KV growth, so the batch cannot change.
-        // Only truly free blocks count: growth into evictable cached ones would evict them one iteration at a time, in
-        // an order against the completions at the stretch's end that one event could not reproduce.
+        // Free blocks include evictable cached ones: growing into them evicts the least recently used, and nothing else
+        // touches the cache until the stretch ends, so the commit evicts what stepping would have (see CommitMacroStep
+        // for the order against the last iteration's completions, and CachedPrefixBlocks for a router looking meanwhile).
         int k = _batch.MinRemaining();
         if (_growsKv)
         {
-            k = (int)Math.Min(k, (long)_blockTokens * (_kv.TrulyFree / n));
+            k = (int)Math.Min(k, (long)_blockTokens * (_kv.Free / n));
         }
 
         if (k < 2)
@@ -201,6 +202,15 @@ public sealed partial class Replica
 
         Debug.Assert(EndOf(durations) == now, "a macro-step ends when its last iteration does");
         _metrics.Iterations += k;
+        if (_kv.Cache is not null && k > 1)
+        {
+            // Stepping grows the batch after each iteration, so the blocks of the first k − 1 are taken (and cached blocks
+            // evicted for them) before the last iteration's finished sequences release theirs; only then the last's.
+            _batch.AdvanceAll(k - 1);
+            GrowKvOrPreempt();
+            k = 1;
+        }
+
         _mayHaveFinished = _batch.AdvanceAll(k) <= 0;   // when k was the smallest remaining count (not cut short by an arrival)
         _macroIterations = 0;
     }

@@ -128,8 +128,19 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     /// <summary>The replica's prefix cache; null when prefix caching is off.</summary>
     public PrefixCache? Cache => _kv.Cache;
 
-    /// <inheritdoc />
-    public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens) => _kv.CachedPrefixBlocks(prompt, promptTokens);
+    /// <summary>
+    /// Leading blocks of a prompt this replica's cache holds as of the simulator's clock: within a macro-step, the cached
+    /// blocks the batch's growth by now has evicted are evicted first, as stepping one iteration at a time would have.
+    /// </summary>
+    public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens)
+    {
+        if (_macroIterations > 0 && _kv.Cache is not null)
+        {
+            _kv.EvictAhead(MacroGrowthBy(_simulator!.Now));
+        }
+
+        return _kv.CachedPrefixBlocks(prompt, promptTokens);
+    }
 
     /// <summary>Time spent running iterations, ns.</summary>
     public long BusyNanos { get; private set; }

@@ -50,4 +50,45 @@ public class KvBlockPoolTests
         Assert.Equal(62, pool.Cache!.Evictable);
         Assert.Equal(pool.Total - 62, pool.TrulyFree);
     }
+
+    [Fact]
+    public void Evicting_ahead_of_growth_then_taking_it_evicts_what_taking_it_in_steps_does()
+    {
+        // Two pools each holding one finished prompt's 62 evictable blocks and 5 truly free ones; 20 blocks of growth
+        // evict the 15 least recently used. A macro-step's view at 12 blocks in (EvictAhead, Free untouched), then its
+        // commit, must leave the cache as taking 12 and then 8 does.
+        KvBlockPool Warm(out PromptIdentity identity)
+        {
+            var (pool, requests) = Pool(caching: true);
+            identity = new PromptIdentity(-1, 0, 7);
+            int id = requests.Add(0, 1000, 100);
+            requests.SetIdentity(id, identity);
+            pool.Admit(id, pool.Plan(id, reserveWhole: false));
+            pool.PromptComputed(id);
+            pool.Release(id, 1, finished: true);
+            pool.Take(pool.TrulyFree - 5);
+            return pool;
+        }
+
+        KvBlockPool stepped = Warm(out PromptIdentity identity), ahead = Warm(out _);
+        stepped.Take(12);
+        stepped.Take(8);
+
+        int free = ahead.Free;
+        ahead.EvictAhead(12);
+        Assert.Equal(free, ahead.Free);
+        Assert.Equal(62 - 7, ahead.Cache!.Evictable);
+        ahead.EvictAhead(12);                            // a second look at the same moment evicts nothing more
+        Assert.Equal(62 - 7, ahead.Cache.Evictable);
+        ahead.Take(20);
+
+        Assert.Equal(stepped.Free, ahead.Free);
+        Assert.Equal(62 - 15, ahead.Cache.Evictable);
+        for (int b = 0; b < 62; b++)
+        {
+            long key = identity.BlockKey(b, (b + 1) * 16);
+            Assert.Equal(b >= 15, ahead.Cache.Contains(key));
+            Assert.Equal(stepped.Cache!.Contains(key), ahead.Cache.Contains(key));
+        }
+    }
 }

@@ -137,6 +137,40 @@ public class PrefixCachingServingTests
         ServingClusterTests.AssertSameOutcome(single, host);
     }
 
+    [Theory]
+    [InlineData(RouterKind.PrefixAffinity, 0)]
+    [InlineData(RouterKind.PrefixAffinity, 64)]
+    [InlineData(RouterKind.KvAware, 64)]
+    [InlineData(RouterKind.RoundRobin, 0)]
+    public void Conversations_on_warm_caches_give_the_same_results_with_macro_steps(RouterKind router, double hostGib)
+    {
+        // kv-offload.yaml in small: three-turn conversations over 20 shared system prompts on three replicas whose KV
+        // cache is squeezed, so the cache fills, evicts (to host memory, with offload) and is consulted by the router while
+        // other replicas are inside a stretch.
+        ServingDeployment tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.8 };
+        ServingScenario Chat(bool macro) => new()
+        {
+            Replicas = [new ReplicaGroup(tight, new SchedulerOptions { MaxSequences = 256, MaxBatchedTokens = 8192, PrefixCaching = true, HostKvBytes = hostGib * 1073741824.0 }, 3)],
+            Workload = s => RequestSource.Open(ArrivalProcess.Poisson(9), TokenLengths.Fixed(1500), TokenLengths.Fixed(200), s, new PromptSet(20, 50, 1000)),
+            MaxRequests = 600,
+            Conversations = new ConversationOptions { Turns = 3, ThinkSeconds = 10, FollowUp = TokenLengths.Fixed(100) },
+            Router = router,
+            SeriesIntervalSeconds = 5,
+            MacroStepping = macro,
+        };
+
+        ServingResult single = new ServingCluster(Chat(macro: false)).Run();
+        ServingResult macro = new ServingCluster(Chat(macro: true)).Run();
+
+        Assert.True(macro.Conserved);
+        Assert.True(single.Metrics.PrefixHitTokens > 0);
+        Assert.Equal(single.Metrics.PrefixHitTokens, macro.Metrics.PrefixHitTokens);
+        Assert.Equal(single.Metrics.PrefixLoadedTokens, macro.Metrics.PrefixLoadedTokens);
+        Assert.Equal(single.Metrics.Ttft.Sum, macro.Metrics.Ttft.Sum);
+        Assert.Equal(single.Metrics.EndToEnd.Sum, macro.Metrics.EndToEnd.Sum);
+        ServingClusterTests.AssertSameOutcome(single, macro);
+    }
+
     [Fact]
     public void Offload_without_a_prefix_cache_is_refused()
     {
