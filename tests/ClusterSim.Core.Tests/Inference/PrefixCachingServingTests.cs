@@ -171,6 +171,51 @@ public class PrefixCachingServingTests
         ServingClusterTests.AssertSameOutcome(single, macro);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Random_warm_cache_deployments_give_the_same_results_with_macro_steps(int seed)
+    {
+        // Drawn per seed: replicas, router, how squeezed the KV cache is, host offload, the shared prompt set, lengths,
+        // conversations or single requests, and the rate. Each pair of runs must agree to the last bit.
+        var draw = new Random(seed);
+        int replicas = draw.Next(1, 4);
+        RouterKind[] routers = [RouterKind.PrefixAffinity, RouterKind.KvAware, RouterKind.RoundRobin, RouterKind.LeastOutstanding, RouterKind.PowerOfTwo];
+        RouterKind router = routers[draw.Next(routers.Length)];
+        double reserve = 0.74 + (0.1 * draw.NextDouble());
+        double hostGib = draw.Next(2) == 0 ? 0 : 16;
+        var prompts = new PromptSet(draw.Next(2, 30), draw.Next(5, 60), draw.Next(1, 8) * 200);
+        int prompt = prompts.SystemTokens + draw.Next(100, 1500), output = draw.Next(20, 400);
+        bool chat = draw.Next(2) == 0;
+        double rate = replicas * (chat ? 2 + (6 * draw.NextDouble()) : 6 + (20 * draw.NextDouble()));
+        ServingDeployment tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = reserve };
+        ServingScenario Run(bool macro) => new()
+        {
+            Replicas = [new ReplicaGroup(tight, new SchedulerOptions { MaxSequences = 256, MaxBatchedTokens = 4096, PrefixCaching = true, HostKvBytes = hostGib * 1073741824.0 }, replicas)],
+            Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), TokenLengths.Fixed(prompt), TokenLengths.LogNormalFromMeanMedian(output, output * 0.7, output * 4), s, prompts),
+            MaxRequests = chat ? 150 : 400,
+            Conversations = chat ? new ConversationOptions { Turns = 3, ThinkSeconds = 5, FollowUp = TokenLengths.Fixed(80) } : null,
+            Router = router,
+            SeriesIntervalSeconds = 5,
+            MacroStepping = macro,
+            Seed = seed,
+        };
+
+        string setup = $"{replicas} × {router}, reserve {reserve:F2}, host {hostGib} GiB, {prompts}, prompt {prompt}, output {output}, chat {chat}, rate {rate:F1}";
+        ServingResult single = new ServingCluster(Run(macro: false)).Run();
+        ServingResult macro = new ServingCluster(Run(macro: true)).Run();
+        Assert.True(macro.Conserved, setup);
+        Assert.True(single.Metrics.PrefixHitTokens > 0, setup);
+        Assert.True(macro.EventsFired < single.EventsFired, setup);
+        Assert.Equal(single.Metrics.PrefixHitTokens, macro.Metrics.PrefixHitTokens);
+        Assert.Equal(single.Metrics.Ttft.Sum, macro.Metrics.Ttft.Sum);
+        ServingClusterTests.AssertSameOutcome(single, macro);
+    }
+
     [Fact]
     public void Offload_without_a_prefix_cache_is_refused()
     {
