@@ -11,7 +11,7 @@ namespace ClusterSim.Bench;
 /// Wall-clock time of a 30-day run of a 10,240-accelerator shared cluster (8,192 H100 + 2,048 L40S) holding a 70B
 /// pretraining job, 240 fine-tuning jobs and four diurnal serving deployments under harvesting, as a median over
 /// repeats (issue 16's target: under a minute). Replica capacities are given, not measured, so this times the cluster
-/// engine itself; `farm-bench` on `clustersim run experiments/shared-cluster.yaml` times the whole command.
+/// engine itself; `bench/time-whole.sh -- clustersim run experiments/shared-cluster.yaml` times the whole command.
 /// </summary>
 internal static class ClusterScaleHarness
 {
