@@ -286,13 +286,7 @@ public sealed class KvBlockPool
     }
 
     /// <summary>Evictable cached blocks are free space; when the truly free ones run out, the oldest are forgotten.</summary>
-    private void EvictToFit()
-    {
-        if (Cache is not null && Cache.Evictable > Free)
-        {
-            Cache.Evict(Cache.Evictable - Free);
-        }
-    }
+    private void EvictToFit() => EvictAhead(0);
 
     /// <summary>The host tier for the scheduler's KV offload, sized in this deployment's blocks; null without offload.</summary>
     private static HostKvTier? HostTier(ServingDeployment deployment, SchedulerOptions scheduler)

@@ -134,7 +134,10 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     /// </summary>
     public int CachedPrefixBlocks(in Workload.PromptIdentity prompt, int promptTokens)
     {
-        if (_macroIterations > 0 && _kv.Cache is not null)
+        // Each sequence grows by at most ⌈k/b⌉ blocks in k iterations: while the truly free blocks cover that for the whole
+        // batch, the stretch evicts nothing and its growth need not be counted.
+        if (_macroIterations > 0 && _kv.Cache is not null
+            && _kv.TrulyFree < (long)_batch.Count * ((_macroIterations + _blockTokens - 1) / _blockTokens))
         {
             _kv.EvictAhead(MacroGrowthBy(_simulator!.Now));
         }
