@@ -6,7 +6,7 @@ namespace ClusterSim.Core.Inference;
 /// </summary>
 public sealed class HostKvTier(int capacityBlocks)
 {
-    private readonly LruTable<bool> _blocks = new(capacityBlocks);
+    private readonly RecencyRing _blocks = new(capacityBlocks);
 
     /// <summary>Blocks the tier can hold.</summary>
     public int Capacity => _blocks.Capacity;
@@ -15,7 +15,7 @@ public sealed class HostKvTier(int capacityBlocks)
     public int Count => _blocks.Count;
 
     /// <summary>True when the tier holds the block.</summary>
-    public bool Contains(long key) => _blocks.TryGetValue(key, out _);
+    public bool Contains(long key) => _blocks.Contains(key);
 
     /// <summary>Counts every change to which blocks the tier holds.</summary>
     public long Version { get; private set; }
@@ -23,7 +23,14 @@ public sealed class HostKvTier(int capacityBlocks)
     /// <summary>Keeps a block evicted from the device (it becomes the most recent; the oldest goes when full).</summary>
     public void Offload(long key)
     {
-        _blocks.Put(key, true);
+        _blocks.Put(key);
         Version++;
+    }
+
+    /// <summary><see cref="Offload"/> for each of <paramref name="keys"/> in turn (a run of evictions), their table places loaded together first.</summary>
+    public void OffloadAll(ReadOnlySpan<long> keys)
+    {
+        _blocks.PutAll(keys);
+        Version += keys.Length;
     }
 }
