@@ -12,11 +12,9 @@ public sealed class PrefixCache(HostKvTier? host = null)
     private readonly BlockIndex _slots = new(256);
     private long[] _key = new long[256];
     private int[] _references = new int[256];
-    private readonly EvictionQueue _recency = new(256);
+    private readonly RecencyList _recency = new(256);
     private int[] _freeSlots = new int[256];
     private int _freeCount;
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0052", Justification = "Written so the JIT keeps the preloading loads; never read.")]
-    private long _preloaded;
     private long[] _evicted = new long[host is null ? 0 : 256];   // the keys of the run being evicted, for the host tier
     private int _used;
 
@@ -100,14 +98,10 @@ public sealed class PrefixCache(HostKvTier? host = null)
             _evicted = new long[Math.Max(count, _evicted.Length * 2)];
         }
 
-        if (count > 1)
-        {
-            Preload(count);
-        }
-
         for (int i = 0; i < count; i++)
         {
-            int slot = _recency.PopOldest();
+            int slot = _recency.Oldest;
+            _recency.Unlink(slot);
             _slots.Remove(_key[slot]);
             if (host is not null)
             {
@@ -121,24 +115,6 @@ public sealed class PrefixCache(HostKvTier? host = null)
 
         // The host tier takes the run at once, in the same order, so it can load its table's places together.
         host?.OffloadAll(_evicted.AsSpan(0, count));
-    }
-
-    /// <summary>
-    /// Reads what evicting the next <paramref name="count"/> blocks will touch — each slot's stamp and key, and the index
-    /// place a probe for the key starts at — before anything changes: independent loads, so the processor fetches them together and
-    /// the evictions then find them in its cache. (Stale entries among them make a few loads useless; nothing depends on them.)
-    /// </summary>
-    private void Preload(int count)
-    {
-        long read = 0;
-        int ahead = Math.Min(count, _recency.Entries);
-        for (int i = 0; i < ahead; i++)
-        {
-            int slot = _recency.SlotAt(i, out int stamp);
-            read ^= _slots.LoadHome(_key[slot]) ^ stamp;
-        }
-
-        _preloaded = read;
     }
 
     private int NewSlot()
