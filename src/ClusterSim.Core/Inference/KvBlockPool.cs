@@ -14,6 +14,8 @@ public sealed class KvBlockPool
     private readonly RequestTable _requests;
     private readonly int _blockTokens;
     private readonly double _hostSecondsPerBlock;
+    private int[]?[] _heldSlots = new int[]?[256];   // per request id: the cache slots it pinned and added, in block order
+    private readonly Stack<int[]> _spareSlotLists = new();
     private readonly ServingDeployment _deployment;
     private readonly bool _windowed;
 
@@ -136,9 +138,10 @@ public sealed class KvBlockPool
         if (Cache is not null)
         {
             Workload.PromptIdentity identity = _requests.Identity(id);
+            int[] held = HoldSlots(id, _requests.Prompt(id) / _blockTokens);
             for (int b = 0; b < plan.Hit; b++)
             {
-                Cache.Pin(identity.BlockKey(b, (b + 1) * _blockTokens));
+                held[b] = Cache.Pin(identity.BlockKey(b, (b + 1) * _blockTokens));
             }
 
             _requests.SetCacheBlocks(id, plan.Hit, 0);
@@ -184,10 +187,11 @@ public sealed class KvBlockPool
         int hit = _requests.CacheHitBlocks(id);
         int full = _requests.Prompt(id) / _blockTokens;
         int owned = 0;
+        int[] held = HeldSlots(id) ?? HoldSlots(id, full);
         for (int b = hit; b < full; b++)
         {
             long key = identity.BlockKey(b, (b + 1) * _blockTokens);
-            if (key == long.MinValue || !Cache.TryAdd(key))
+            if (key == long.MinValue || !Cache.TryAdd(key, out held[b]))
             {
                 break;
             }
@@ -263,27 +267,59 @@ public sealed class KvBlockPool
             for (int b = hit + owned; b < full; b++)
             {
                 long key = identity.BlockKey(b, (b + 1) * _blockTokens);
-                if (!Cache!.TryAdd(key))
+                if (!Cache!.TryAdd(key, out int slot))
                 {
                     break;
                 }
 
-                Cache.Unpin(key);
+                Cache.UnpinAt(slot);
             }
         }
 
+        // Unpinned by the slots pinning and adding gave, not looked up again.
+        int[]? held = HeldSlots(id);
         for (int b = 0; b < hit; b++)
         {
-            Free += Cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 1 : 0;
+            Free += Cache!.UnpinAt(held![b]) ? 1 : 0;
         }
 
         for (int b = hit; b < hit + owned; b++)
         {
-            Free -= Cache!.Unpin(identity.BlockKey(b, (b + 1) * _blockTokens)) ? 0 : 1;
+            Free -= Cache!.UnpinAt(held![b]) ? 0 : 1;
         }
 
         _requests.SetCacheBlocks(id, 0, 0);
+        if (held is not null)
+        {
+            _spareSlotLists.Push(held);
+            _heldSlots[id] = null;
+        }
     }
+
+    /// <summary>
+    /// A list for the cache slots request <paramref name="id"/> will pin and add (up to <paramref name="blocks"/>), kept
+    /// until its release: a spare one when long enough, so lists are allocated only while the longest prompt grows.
+    /// </summary>
+    private int[] HoldSlots(int id, int blocks)
+    {
+        if (id >= _heldSlots.Length)
+        {
+            Array.Resize(ref _heldSlots, Math.Max(id + 1, _heldSlots.Length * 2));
+        }
+
+        Debug.Assert(_heldSlots[id] is null, "a request is admitted again only after its release");
+        int[] list = _spareSlotLists.Count > 0 ? _spareSlotLists.Pop() : new int[64];
+        if (list.Length < blocks)
+        {
+            list = new int[Math.Max(blocks, list.Length * 2)];
+        }
+
+        _heldSlots[id] = list;
+        return list;
+    }
+
+    /// <summary>The slot list request <paramref name="id"/> holds, or null when it holds none.</summary>
+    private int[]? HeldSlots(int id) => id < _heldSlots.Length ? _heldSlots[id] : null;
 
     /// <summary>Evictable cached blocks are free space; when the truly free ones run out, the oldest are forgotten.</summary>
     private void EvictToFit() => EvictAhead(0);

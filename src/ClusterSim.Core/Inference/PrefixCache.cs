@@ -44,8 +44,8 @@ public sealed class PrefixCache(HostKvTier? host = null)
         return found;
     }
 
-    /// <summary>A sequence starts using a cached block.</summary>
-    public void Pin(long key)
+    /// <summary>A sequence starts using a cached block; returns the block's slot, which stays its own while pinned (see <see cref="UnpinAt"/>).</summary>
+    public int Pin(long key)
     {
         int slot = _slots[key];
         if (_references[slot]++ == 0)
@@ -54,18 +54,24 @@ public sealed class PrefixCache(HostKvTier? host = null)
             _recency.Unlink(slot);
             Evictable--;
         }
+
+        return slot;
     }
 
     /// <summary>A sequence computed a block nobody cached: it enters the cache used by that sequence. False when already cached.</summary>
-    public bool TryAdd(long key)
+    public bool TryAdd(long key) => TryAdd(key, out _);
+
+    /// <summary><see cref="TryAdd(long)"/>, giving the new block's slot (see <see cref="UnpinAt"/>).</summary>
+    public bool TryAdd(long key, out int slot)
     {
         ref int entry = ref _slots.GetValueRefOrAddDefault(key, out bool exists);
         if (exists)
         {
+            slot = -1;
             return false;
         }
 
-        int slot = NewSlot();
+        slot = NewSlot();
         entry = slot;
         _key[slot] = key;
         _references[slot] = 1;
@@ -74,9 +80,14 @@ public sealed class PrefixCache(HostKvTier? host = null)
     }
 
     /// <summary>A sequence stops using a block; true when no sequence uses it any more (it became evictable).</summary>
-    public bool Unpin(long key)
+    public bool Unpin(long key) => UnpinAt(_slots[key]);
+
+    /// <summary>
+    /// <see cref="Unpin"/> by the slot <see cref="Pin"/> or <see cref="TryAdd(long, out int)"/> gave: a pinned block
+    /// cannot be evicted, so its slot is still its own, and the index lookup (a miss, for a request admitted long ago) is saved.
+    /// </summary>
+    public bool UnpinAt(int slot)
     {
-        int slot = _slots[key];
         Debug.Assert(_references[slot] > 0, "a block is unpinned only by a sequence that pinned it");
         if (--_references[slot] > 0)
         {

@@ -21,6 +21,31 @@ public class PrefixCacheTests
     }
 
     [Fact]
+    public void A_pinned_blocks_slot_stays_its_own_through_evictions_and_unpins_it_as_its_key_would()
+    {
+        // Block 1 is added (slot kept), released, pinned again (slot kept); blocks 2 and 3 come and go around it, with
+        // evictions that reuse their slots. Unpinning 1 by its slot then frees block 1, not whatever else moved.
+        var cache = new PrefixCache();
+        Assert.True(cache.TryAdd(1, out int added));
+        Assert.True(cache.UnpinAt(added));
+        int pinned = cache.Pin(1);
+        Assert.Equal(added, pinned);
+        cache.TryAdd(2, out int second);
+        cache.UnpinAt(second);
+        cache.Evict(1);                     // 2, the only evictable block, goes; its slot is free for 3
+        Assert.True(cache.TryAdd(3, out int third));
+        Assert.Equal(second, third);
+        Assert.False(cache.TryAdd(1, out int none));
+        Assert.Equal(-1, none);
+        Assert.True(cache.UnpinAt(pinned));
+        Assert.True(cache.IsEvictable(1));
+        Assert.False(cache.IsEvictable(3));
+        cache.Evict(1);
+        Assert.False(cache.Contains(1));
+        Assert.True(cache.Contains(3));
+    }
+
+    [Fact]
     public void Eviction_forgets_the_least_recently_released_first()
     {
         var cache = new PrefixCache();
