@@ -47,6 +47,7 @@ public sealed class CalibrationCatalog
             {
                 Compute = row.Number("gemm_efficiency"),
                 ExpertHalfWidth = row.OptionalNumber("expert_half_width") ?? 0,
+                DequantExpert = row.OptionalNumber("expert_dequant_efficiency") ?? 1,
                 GemmHalfTokens = row.Number("gemm_half_tokens"),
                 GemmKernelSeconds = (row.OptionalNumber("gemm_kernel_us") ?? 0) / 1e6,
                 Memory = row.Number("memory_efficiency"),

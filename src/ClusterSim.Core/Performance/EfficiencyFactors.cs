@@ -34,6 +34,17 @@ public sealed record EfficiencyFactors
     /// </summary>
     public double ExpertHalfWidth { get; init; }
 
+    /// <summary>
+    /// Fraction of the expert GEMMs' efficiency that a mixture-of-experts layer reaches when its expert weights are stored
+    /// narrower than the arithmetic and widened inside the grouped kernels — 4-bit experts on a chip without a 4-bit
+    /// peak, 8-bit ones without an 8-bit peak (vLLM's fused-MoE Marlin and Triton MXFP4 kernels). They spend issue slots
+    /// on the conversion and, on Hopper, do not use its asynchronous warpgroup matrix instructions, so where the
+    /// arithmetic decides (prefill) they fall well short of 16-bit grouped GEMMs; where weight streaming decides (decode)
+    /// the narrower bytes still win. Dense GEMMs of widened weights (Machete on Hopper) are not measured here and run at
+    /// the 16-bit efficiency. 1 where not measured.
+    /// </summary>
+    public double DequantExpert { get; init; } = 1;
+
     /// <summary>Fraction of memory bandwidth that weight reads reach.</summary>
     public double Memory { get; init; } = 0.7;
 
@@ -64,7 +75,7 @@ public sealed record EfficiencyFactors
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public EfficiencyFactors Validated()
     {
-        foreach (var (name, value) in new[] { ("compute", Compute), ("memory", Memory), ("attention", Attention), ("kv_read", KvRead), ("link", Link) })
+        foreach (var (name, value) in new[] { ("compute", Compute), ("dequant_expert", DequantExpert), ("memory", Memory), ("attention", Attention), ("kv_read", KvRead), ("link", Link) })
         {
             if (value is <= 0 or > 1 || double.IsNaN(value))
             {

@@ -70,6 +70,11 @@ public sealed class StepTimeModel
         _secondsPerExpertGemmFlop = eff.ExpertHalfWidth > 0 && expertWidth > 0
             ? _secondsPerGemmFlop * (expertWidth + eff.ExpertHalfWidth) / expertWidth
             : _secondsPerGemmFlop;
+        // Expert weights stored narrower than the arithmetic are widened inside the grouped kernels (EfficiencyFactors.DequantExpert).
+        if (deployment.Weights != deployment.ComputePrecision)
+        {
+            _secondsPerExpertGemmFlop /= eff.DequantExpert;
+        }
         _secondsPerWeightByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
         _gemmHalfTokens = eff.GemmHalfTokens;
         // Kernel floors: four projections a layer (QKV, output, gate-and-up, down) and the LM head, three more an MoE layer

@@ -13,6 +13,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
     public static IReadOnlyList<FitParameter> All { get; } =
     [
         new("gemm_efficiency", f => f.Compute, (f, v) => f with { Compute = v }, true),
+        new("expert_dequant_efficiency", f => f.DequantExpert, (f, v) => f with { DequantExpert = v }, true),
         new("expert_half_width", f => f.ExpertHalfWidth, (f, v) => f with { ExpertHalfWidth = v }, false),
         new("gemm_half_tokens", f => f.GemmHalfTokens, (f, v) => f with { GemmHalfTokens = v }, false),
         new("gemm_kernel_us", f => f.GemmKernelSeconds * 1e6, (f, v) => f with { GemmKernelSeconds = v / 1e6 }, false),

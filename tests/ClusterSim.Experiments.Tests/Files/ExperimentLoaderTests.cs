@@ -185,6 +185,31 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void Widened_MoE_experts_without_a_measured_factor_warn_and_an_override_or_a_fitted_row_does_not()
+    {
+        static string GptOss(string hardware, string efficiency = "") =>
+            Valid.Replace("model: llama-3.1-8b", "model: gpt-oss-20b").Replace("hardware: H100-SXM", $"hardware: {hardware}")
+                .Replace("weights: fp8", "weights: int4").Replace("kv_cache: fp8", "kv_cache: bf16" + efficiency);
+
+        // MI300X has no 4-bit peak and its vLLM row no measured factor: the experts are timed at the 16-bit efficiency, said.
+        Experiment amd = ExperimentLoader.Parse(GptOss("MI300X"), "exp.yaml");
+        Assert.Contains(amd.Warnings, w => w.Contains("gpt-oss-20b's int4 experts are widened to bf16", StringComparison.Ordinal) && w.Contains("no measured expert_dequant_efficiency", StringComparison.Ordinal));
+        Assert.Contains("dequant_expert: 1", amd.ResolvedText);
+
+        // The H100's row carries the fitted factor; an explicit override silences the warning on MI300X.
+        Experiment hopper = ExperimentLoader.Parse(GptOss("H100-SXM"), "exp.yaml");
+        Assert.DoesNotContain(hopper.Warnings, w => w.Contains("expert_dequant_efficiency", StringComparison.Ordinal));
+        Assert.Contains("dequant_expert: 0.311", hopper.ResolvedText);
+        Experiment overridden = ExperimentLoader.Parse(GptOss("MI300X", "\n  efficiency: { dequant_expert: 0.5 }"), "exp.yaml");
+        Assert.DoesNotContain(overridden.Warnings, w => w.Contains("expert_dequant_efficiency", StringComparison.Ordinal));
+
+        // A dense model's widened weights are not experts: no warning, no echo.
+        Experiment dense = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: MI300X").Replace("weights: fp8", "weights: int4").Replace("kv_cache: fp8", "kv_cache: bf16"), "exp.yaml");
+        Assert.DoesNotContain(dense.Warnings, w => w.Contains("expert_dequant_efficiency", StringComparison.Ordinal));
+        Assert.DoesNotContain("dequant_expert", dense.ResolvedText);
+    }
+
+    [Fact]
     public void A_misspelt_key_is_reported_with_its_position_and_the_closest_name()
     {
         var error = Problems(Valid.Replace("kv_cache: fp8", "kv_cahce: fp8"));

@@ -99,8 +99,9 @@ public class GpuStackReplayTests
     }
 
     /// <summary>
-    /// Held out for the expert half width: the same model in FP8 at TP 4 (384-wide slices; FP8 multiplied in 16 bits on
-    /// the A100). With the width term the median TTFT error is 18 %; running the experts as dense GEMMs it was 41 %.
+    /// Held out for the expert half width, and on the A100 for the expert-dequantising factor: the same model in FP8 at TP 4
+    /// (384-wide slices; FP8 widened to 16 bits in the A100's kernels). With both terms the median TTFT error is 12 %
+    /// (−25 to +20 % each); with the width term alone it was 18 % (the A100 runs −9 to −31 %), with neither 41 %.
     /// </summary>
     [Fact]
     public void FP8_MoE_runs_at_TP_4_are_within_25_percent_in_the_median()
@@ -108,8 +109,31 @@ public class GpuStackReplayTests
         var rows = Report.Outcomes.Where(o => o.Row.Experiment.StartsWith("gs-q235fp8-", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(6, rows.Count);
-        Assert.InRange(ReplayReport.MedianAbsolute(rows, o => o.TtftError), 0, 0.25);
-        Assert.All(rows, o => Assert.InRange(o.TtftError, -0.40, 0.10));
+        Assert.InRange(ReplayReport.MedianAbsolute(rows, o => o.TtftError), 0, 0.15);
+        Assert.All(rows, o => Assert.InRange(o.TtftError, -0.30, 0.25));
+    }
+
+    /// <summary>
+    /// The expert-dequantising factor, fitted on gpt-oss-20b's 2,000- and 4,000-token runs alone (MXFP4 experts widened to
+    /// 16 bits inside the grouped GEMMs: 0.311 of the 16-bit expert GEMMs' efficiency on the H100, 0.581 on the A100). The calibrator gives the shipped
+    /// values back within 3 %, and the held-out 32,000-token H100 run (attention a larger share) lands within 15 %, where
+    /// timing the widened GEMMs as 16-bit ones put it 48 % short.
+    /// </summary>
+    [Theory]
+    [InlineData("h100", 0.311)]
+    [InlineData("a100", 0.581)]
+    public void The_calibrator_reproduces_the_shipped_expert_dequantising_factor(string accelerator, double shipped)
+    {
+        var runs = Runs.Where(r => r.Experiment is var id && (id == $"gs-goss20-{accelerator}-2k" || id == $"gs-goss20-{accelerator}-4k")).ToList();
+        var (cases, _) = ReplayCase.Build(runs, SimCatalog.Default);
+        FitParameter dequant = FitParameter.Parse("expert_dequant_efficiency").Single();
+
+        Assert.Equal(2, cases.Count);
+        CalibrationFit fit = Calibrator.Fit(cases, cases[0].Calibration.Factors with { DequantExpert = 1 }, [dequant]);
+
+        Assert.InRange(fit.Factors.DequantExpert, shipped * 0.97, shipped * 1.03);
+        var heldOut = Report.Outcomes.Single(o => o.Row.Experiment == "gs-goss20-h100-32k");
+        Assert.InRange(heldOut.TtftError, -0.15, 0.15);
     }
 
     /// <summary>
