@@ -25,7 +25,10 @@ public static class UnitFormat
         double a = Math.Abs(value);
         (double scale, string suffix) = a >= 1e12 ? (1e12, "T") : a >= 1e9 ? (1e9, "B") : a >= 1e6 ? (1e6, "M") : a >= 1e3 ? (1e3, "k") : (1, string.Empty);
         double v = value / scale;
-        string digits = Math.Abs(v) >= 100 || v == Math.Round(v) ? v.ToString("0", Invariant) : Math.Abs(v) >= 10 ? v.ToString("0.#", Invariant) : v.ToString("0.##", Invariant);
+        string digits = Math.Abs(v) >= 100 || v == Math.Round(v) ? v.ToString("0", Invariant)
+            : Math.Abs(v) >= 10 ? v.ToString("0.#", Invariant)
+            : Math.Abs(v) >= 1 ? v.ToString("0.##", Invariant)
+            : v.ToString("0." + new string('#', Math.Min(9, 2 - (int)Math.Floor(Math.Log10(Math.Abs(v))))), Invariant);   // 0.0412, not 0.04
         return digits + suffix;
     }
 

@@ -242,6 +242,11 @@ public class ScottPlotChartRendererTests
     [InlineData(0.25, UnitKind.Seconds, "250 ms")]
     [InlineData(0.42, UnitKind.Percent, "42 %")]
     [InlineData(75_600_000, UnitKind.Usd, "$75.6M")]
+    [InlineData(0.0412, UnitKind.Number, "0.0412")]       // three significant digits below one too, so close cells differ
+    [InlineData(0.0438, UnitKind.Number, "0.0438")]
+    [InlineData(0.5, UnitKind.Number, "0.5")]
+    [InlineData(0.000_123_4, UnitKind.Number, "0.000123")]
+    [InlineData(-0.25, UnitKind.Number, "-0.25")]
     public void Units_read_like_a_person_would_write_them(double value, UnitKind unit, string expected) =>
         Assert.Equal(expected, UnitFormat.Format(value, unit));
 
