@@ -35,13 +35,6 @@ internal static class EfficiencySection
             RequestOverheadSeconds = r.Number(eff, "request_overhead_ms", path, c.RequestOverheadSeconds * 1e3, 0) / 1e3,
         };
         string name = factors == c ? calibration.Name : $"{calibration.Name} (overridden)";
-        if (deployment.Model.IsMoE && deployment.Weights != deployment.ComputePrecision && factors.DequantExpert == 1 && YamlReader.Child(eff, "dequant_expert") is null)
-        {
-            // Widened expert weights timed as if they were 16-bit ones: optimistic wherever the arithmetic decides.
-            string dequant = $"{deployment.Model.Id}'s {deployment.Weights.ToString().ToLowerInvariant()} experts are widened to {deployment.ComputePrecision.ToString().ToLowerInvariant()} inside the grouped GEMMs on {deployment.Accelerator.Id}, and calibration {calibration.Name} has no measured expert_dequant_efficiency, so those GEMMs are timed at the 16-bit efficiency; prefill-heavy runs of gpt-oss measured 1.6× (A100) to 2.8× (H100) slower than that. Set serving.efficiency.dequant_expert to silence this";
-            warning = warning is null ? dequant : $"{warning}; {dequant}";
-        }
-
         return (deployment with { Efficiency = factors, CalibrationName = name }, warning);
     }
 }
