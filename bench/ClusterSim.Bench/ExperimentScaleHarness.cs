@@ -7,7 +7,9 @@ namespace ClusterSim.Bench;
 
 /// <summary>
 /// Every shipped experiment that serves requests (serving, fleet, lifecycle, choices, edge), run in process on one
-/// worker: the first run warms the JIT, then the median wall time of the rest — the simulation alone, no files or report.
+/// worker: the first run warms the JIT, then the median wall time of the rest — the simulation alone, no files or report —
+/// with the events a run fires (over every point and replication that reports them) and the wall time per event, which
+/// tells an experiment with many cheap events from one whose events are dear (a prefix cache's block bookkeeping).
 /// </summary>
 internal static class ExperimentScaleHarness
 {
@@ -15,7 +17,7 @@ internal static class ExperimentScaleHarness
 
     public static void Run(string directory, int repeats)
     {
-        Console.WriteLine($"{"experiment",-28} {"study",-10} {"points x reps",14} {"median ms",10} {"min ms",8} {"max ms",8}");
+        Console.WriteLine($"{"experiment",-28} {"study",-10} {"points x reps",14} {"median ms",10} {"min ms",8} {"max ms",8} {"events",11} {"ns/event",9}");
         foreach (string file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
         {
             Experiment experiment = ExperimentLoader.Load(file);
@@ -25,7 +27,9 @@ internal static class ExperimentScaleHarness
                 continue;
             }
 
-            _ = ExperimentRunner.Run(experiment, workers: 1);
+            double events = ExperimentRunner.Run(experiment, workers: 1)
+                .SelectMany(point => point.Replications)
+                .Sum(replication => replication.Scalars().FirstOrDefault(scalar => scalar.Name == "events").Value);
             var times = new List<double>();
             for (int i = 0; i < repeats; i++)
             {
@@ -35,7 +39,7 @@ internal static class ExperimentScaleHarness
             }
 
             times.Sort();
-            Console.WriteLine($"{Path.GetFileName(file),-28} {kind,-10} {$"{experiment.Points.Count} x {experiment.Replications}",14} {times[times.Count / 2],10:F0} {times[0],8:F0} {times[^1],8:F0}");
+            Console.WriteLine($"{Path.GetFileName(file),-28} {kind,-10} {$"{experiment.Points.Count} x {experiment.Replications}",14} {times[times.Count / 2],10:F0} {times[0],8:F0} {times[^1],8:F0} {events,11:N0} {(events > 0 ? $"{times[times.Count / 2] * 1e6 / events:F0}" : "-"),9}");
         }
     }
 }
