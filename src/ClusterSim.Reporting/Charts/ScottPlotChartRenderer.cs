@@ -360,6 +360,23 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
         return new Color(Mix(0xEF, 0x08, t), Mix(0xF3, 0x30, t), Mix(0xFF, 0x6B, t));
     }
 
+    /// <summary>
+    /// True when a horizontal marker's label, written just above its line at the plot's right end, would sit on a curve
+    /// that leaves the same place at the left end free (a latency curve rising through its target near the right edge).
+    /// </summary>
+    internal static bool HorizontalLabelOnLeft(Chart chart, PlotLayout layout, Marker marker)
+    {
+        double width = 8 + (7.5 * marker.Label.Length), lineY = layout.PixelY(marker.Value);
+        bool Crossed(double fromX, double toX) => chart.Series.Any(s => s.Kind != SeriesKind.Heatmap && Enumerable.Range(0, Math.Max(0, Math.Min(s.X.Count, s.Y.Count) - 1)).Any(i =>
+        {
+            double x0 = layout.PixelX(s.X[i]), x1 = layout.PixelX(s.X[i + 1]), y0 = layout.PixelY(s.Y[i]), y1 = layout.PixelY(s.Y[i + 1]);
+            return double.IsFinite(y0) && double.IsFinite(y1) && Math.Max(x0, x1) >= fromX && Math.Min(x0, x1) <= toX
+                && Math.Max(y0, y1) >= lineY - 24 && Math.Min(y0, y1) <= lineY + 4;   // the label's box above the line, and a little below
+        }));
+
+        return Crossed(layout.Right - width, layout.Right) && !Crossed(layout.Left, layout.Left + width);
+    }
+
     private static void Markers(Plot plot, Chart chart, PlotLayout layout, Func<double, double> fx, Func<double, double> fy)
     {
         int vertical = 0;
@@ -383,12 +400,14 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
             {
                 double y = fy(m.Value);
                 plot.Add.HorizontalLine(y, 1.5f, Target, LinePattern.Dashed);
-                var label = plot.Add.Text(m.Label, fx(layout.XMax), y);
+                // At the right end, unless a curve runs through the label there and not at the left end.
+                bool leftEnd = HorizontalLabelOnLeft(chart, layout, m);
+                var label = plot.Add.Text(m.Label, fx(leftEnd ? layout.XMin : layout.XMax), y);
                 label.LabelFontSize = 13;
                 label.LabelBold = true;
                 label.LabelFontColor = Target;
-                label.LabelAlignment = Alignment.LowerRight;
-                label.OffsetX = -4;
+                label.LabelAlignment = leftEnd ? Alignment.LowerLeft : Alignment.LowerRight;
+                label.OffsetX = leftEnd ? 4 : -4;
                 label.OffsetY = -4;
             }
         }

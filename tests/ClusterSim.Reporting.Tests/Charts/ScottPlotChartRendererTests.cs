@@ -236,6 +236,31 @@ public class ScottPlotChartRendererTests
         Assert.All(layout.XTicks, t => Assert.Equal(1, new DateOnly(2024, 5, 1).AddDays((int)t).Day));
     }
 
+    [Fact]
+    public void A_target_lines_label_moves_to_the_left_end_when_a_curve_rises_through_it_at_the_right()
+    {
+        // TTFT against throughput: flat far below the 0.5 s target, then up through it at the right edge.
+        static Chart With(double[] y) => new()
+        {
+            Id = "ttft",
+            Title = "ttft",
+            X = new Axis("throughput"),
+            Y = new Axis("ttft", UnitKind.Seconds) { Log = true },
+            Series = [new ChartSeries("p99", SeriesKind.Line, [1_000, 4_000, 8_000, 11_000, 12_500, 13_000], y)],
+            Markers = [new Marker(0.5, "SLO 500 ms", Vertical: false)],
+        };
+
+        Chart rising = With([0.06, 0.07, 0.09, 0.13, 0.45, 0.6]);
+        Assert.True(ScottPlotChartRenderer.HorizontalLabelOnLeft(rising, PlotLayout.For(rising), rising.Markers[0]));
+
+        Chart flat = With([0.06, 0.07, 0.09, 0.1, 0.11, 0.12]);
+        Assert.False(ScottPlotChartRenderer.HorizontalLabelOnLeft(flat, PlotLayout.For(flat), flat.Markers[0]));
+
+        // Crowded at both ends: it stays at the right, where it always was.
+        Chart both = With([0.52, 0.07, 0.09, 0.1, 0.45, 0.6]);
+        Assert.False(ScottPlotChartRenderer.HorizontalLabelOnLeft(both, PlotLayout.For(both), both.Markers[0]));
+    }
+
     [Theory]
     [InlineData(1_234_567, UnitKind.Usd, "$1.23M")]
     [InlineData(3_400, UnitKind.TokensPerSecond, "3.4k tok/s")]
