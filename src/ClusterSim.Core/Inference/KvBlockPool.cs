@@ -187,7 +187,7 @@ public sealed class KvBlockPool
         int hit = _requests.CacheHitBlocks(id);
         int full = _requests.Prompt(id) / _blockTokens;
         int owned = 0;
-        int[] held = HeldSlots(id) ?? HoldSlots(id, full);
+        int[] held = _heldSlots[id]!;   // every running sequence was admitted through Admit, which gave it a list
         for (int b = hit; b < full; b++)
         {
             long key = identity.BlockKey(b, (b + 1) * _blockTokens);
@@ -277,23 +277,20 @@ public sealed class KvBlockPool
         }
 
         // Unpinned by the slots pinning and adding gave, not looked up again.
-        int[]? held = HeldSlots(id);
+        int[] held = _heldSlots[id]!;
         for (int b = 0; b < hit; b++)
         {
-            Free += Cache!.UnpinAt(held![b]) ? 1 : 0;
+            Free += Cache!.UnpinAt(held[b]) ? 1 : 0;
         }
 
         for (int b = hit; b < hit + owned; b++)
         {
-            Free -= Cache!.UnpinAt(held![b]) ? 0 : 1;
+            Free -= Cache!.UnpinAt(held[b]) ? 0 : 1;
         }
 
         _requests.SetCacheBlocks(id, 0, 0);
-        if (held is not null)
-        {
-            _spareSlotLists.Push(held);
-            _heldSlots[id] = null;
-        }
+        _spareSlotLists.Push(held);
+        _heldSlots[id] = null;
     }
 
     /// <summary>
@@ -317,9 +314,6 @@ public sealed class KvBlockPool
         _heldSlots[id] = list;
         return list;
     }
-
-    /// <summary>The slot list request <paramref name="id"/> holds, or null when it holds none.</summary>
-    private int[]? HeldSlots(int id) => id < _heldSlots.Length ? _heldSlots[id] : null;
 
     /// <summary>Evictable cached blocks are free space; when the truly free ones run out, the oldest are forgotten.</summary>
     private void EvictToFit() => EvictAhead(0);

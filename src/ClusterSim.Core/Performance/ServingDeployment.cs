@@ -66,6 +66,12 @@ public sealed record ServingDeployment
         _ => Weights,
     };
 
+    /// <summary>
+    /// True when a mixture-of-experts model's experts are stored narrower than the arithmetic and widened inside the
+    /// grouped GEMMs, which then run at <see cref="EfficiencyFactors.DequantExpert"/> of their efficiency.
+    /// </summary>
+    public bool WidensExperts => Model.IsMoE && Weights != ComputePrecision;
+
     /// <summary>Bytes of all weights.</summary>
     public double WeightBytes => (Model.TotalParameters + DraftParameters) * Weights.BytesPerElement();
 

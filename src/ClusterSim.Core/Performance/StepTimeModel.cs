@@ -71,7 +71,7 @@ public sealed class StepTimeModel
             ? _secondsPerGemmFlop * (expertWidth + eff.ExpertHalfWidth) / expertWidth
             : _secondsPerGemmFlop;
         // Expert weights stored narrower than the arithmetic are widened inside the grouped kernels (EfficiencyFactors.DequantExpert).
-        if (deployment.Weights != deployment.ComputePrecision)
+        if (deployment.WidensExperts)
         {
             _secondsPerExpertGemmFlop /= eff.DequantExpert;
         }

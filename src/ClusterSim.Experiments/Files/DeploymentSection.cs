@@ -121,7 +121,7 @@ internal static class DeploymentSection
             {
                 // Not silent: the run computes at another precision than the file asked for.
                 calibrations.Add($"warning: {chip.Id}: {deployment.Weights} weights are computed in {deployment.ComputePrecision} ({chip.Id} has no {deployment.Weights} units); they stay {deployment.Weights} in memory");
-                if (model.IsMoE && deployment.Efficiency.DequantExpert == 1 && YamlReader.Child(YamlReader.Child(node, "efficiency") as YamlMappingNode, "dequant_expert") is null)
+                if (deployment.WidensExperts && deployment.Efficiency.DequantExpert == 1 && YamlReader.Child(YamlReader.Child(node, "efficiency") as YamlMappingNode, "dequant_expert") is null)
                 {
                     // Not silent: widened experts timed as if they were 16-bit ones, optimistic wherever the arithmetic decides.
                     calibrations.Add($"warning: {chip.Id}: {model.Id}'s {deployment.Weights.ToString().ToLowerInvariant()} experts are widened to {deployment.ComputePrecision.ToString().ToLowerInvariant()} inside the grouped GEMMs, and calibration {deployment.CalibrationName} has no measured expert_dequant_efficiency, so those GEMMs are timed at the 16-bit efficiency; prefill-heavy runs of gpt-oss measured 1.6x (A100) to 2.8x (H100) slower than that. Set {path}.efficiency.dequant_expert to silence this");
