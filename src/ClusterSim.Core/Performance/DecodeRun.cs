@@ -11,7 +11,7 @@ namespace ClusterSim.Core.Performance;
 public readonly struct DecodeRun
 {
     private readonly StepTimeModel _model;
-    private readonly double _denseGemm, _expertGemm, _collectives, _overhead;
+    private readonly double _denseGemm, _expertGemm, _collectives, _overhead, _sampler;
     private readonly int _sequences;
 
     internal DecodeRun(StepTimeModel model, in IterationTerms fixedTerms, int sequences)
@@ -22,6 +22,7 @@ public readonly struct DecodeRun
         _expertGemm = fixedTerms.ExpertGemm;
         _collectives = fixedTerms.Collectives;
         _overhead = fixedTerms.Overhead;
+        _sampler = fixedTerms.Sampler;
         ComputeBound = fixedTerms.ComputeBound;
     }
 
@@ -32,7 +33,7 @@ public readonly struct DecodeRun
     public long Nanos(double contextSum)
     {
         double seen = _model.Windowed(contextSum, _sequences);   // each sequence's new token attends its context, which it reads
-        double total = _denseGemm + _expertGemm + _model.AttentionSeconds(seen, seen) + _collectives + _overhead;
+        double total = _denseGemm + _expertGemm + _model.AttentionSeconds(seen, seen) + _collectives + _overhead + _sampler;
         return (long)Math.Ceiling(total * 1e9);
     }
 
@@ -60,7 +61,7 @@ public readonly struct DecodeRun
         Vector256<double> attention = Vector256.Max(
             Vector256.Create(flopsPerToken) * context * Vector256.Create(secondsPerFlop),
             Vector256.Create(bytesPerToken) * context * Vector256.Create(secondsPerByte));
-        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + attention + Vector256.Create(_collectives) + Vector256.Create(_overhead);
+        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + attention + Vector256.Create(_collectives) + Vector256.Create(_overhead) + Vector256.Create(_sampler);
         Vector256<double> nanos = Vector256.Ceiling(total * Vector256.Create(1e9));
         if (Vector256.GreaterThanOrEqualAll(nanos, Vector256<double>.Zero) && Vector256.LessThanAll(nanos, Vector256.Create(Shift)))
         {

@@ -72,6 +72,15 @@ public sealed record EfficiencyFactors
     /// <summary>Front-end latency of one request before the engine sees it (HTTP, tokenising, queue hand-off), seconds.</summary>
     public double RequestOverheadSeconds { get; init; }
 
+    /// <summary>
+    /// Bytes the engine's sampler moves per sequence and vocabulary entry when requests filter by top-p or top-k
+    /// (<see cref="SamplingMode.Filtered"/>): vLLM's PyTorch path sorts every sequence's logits over the whole vocabulary
+    /// (a radix sort's passes over keys and indices, the softmax, cumulative sum and scatter around it), so each step
+    /// pays sequences × vocabulary × this over the accelerator's memory bandwidth (at <see cref="Memory"/> of it). The
+    /// cost falls on every tensor-parallel rank alike, which samples the gathered logits in full. 0 where not measured.
+    /// </summary>
+    public double SamplerBytesPerEntry { get; init; }
+
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public EfficiencyFactors Validated()
     {
@@ -83,9 +92,9 @@ public sealed record EfficiencyFactors
             }
         }
 
-        if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0)
+        if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerBytesPerEntry < 0 || double.IsNaN(SamplerBytesPerEntry))
         {
-            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_width and gemm_kernel_us must not be negative");
+            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_width, gemm_kernel_us and sampler_bytes_per_entry must not be negative");
         }
 
         return this;

@@ -22,6 +22,9 @@ public sealed record ServingDeployment
 
     public EfficiencyFactors Efficiency { get; init; } = new();
 
+    /// <summary>How requests pick their tokens (<see cref="SamplingMode"/>); filtering costs the sampler a pass over the vocabulary.</summary>
+    public SamplingMode Sampling { get; init; } = SamplingMode.Random;
+
     /// <summary>Speculative decoding; null for one token per sequence per decode step.</summary>
     public SpeculativeDecoding? Speculative { get; init; }
 

@@ -7,7 +7,8 @@ namespace ClusterSim.Core.Performance;
 /// Time of one serving iteration as a sum of named terms, each its own roofline over the replica's tensor-parallel
 /// accelerators: dense GEMMs (efficiency falling for small token counts; arithmetic and weight streaming overlapping
 /// imperfectly near the ridge), routed-expert grouped GEMMs (tokens per expert), attention (FLOP-bound in prefill, KV-read-bound in decode), tensor- and pipeline-parallel collectives
-/// (latency + bytes over the link), and the engine's CPU time per step and per sequence. Constants are folded at
+/// (latency + bytes over the link), the engine's CPU time per step and per sequence, and the sampler's ranking of the
+/// vocabulary when requests filter by top-p or top-k. Constants are folded at
 /// construction so that one evaluation is a handful of multiplications.
 /// </summary>
 public sealed class StepTimeModel
@@ -43,6 +44,7 @@ public sealed class StepTimeModel
     private readonly double _collectiveSecondsPerToken;
     private readonly double _stepSeconds;
     private readonly double _sequenceSeconds;
+    private readonly double _samplerSecondsPerRow;   // ranking the vocabulary for one logit row (filtered sampling only)
     private readonly double _allToAllSecondsPerToken;
     private readonly double _allToAllFixedSeconds;
 
@@ -132,6 +134,10 @@ public sealed class StepTimeModel
 
         _stepSeconds = eff.IterationOverheadSeconds;
         _sequenceSeconds = eff.SequenceOverheadSeconds;
+        // Every rank samples the gathered logits in full, so tensor parallelism does not divide the sampler's work.
+        _samplerSecondsPerRow = deployment.Sampling == SamplingMode.Filtered
+            ? (double)model.Vocab * eff.SamplerBytesPerEntry / (chip.MemoryBytesPerSecond * eff.Memory)
+            : 0;
         int ep = ExpertParallel;
         if (model.IsMoE && ep > 1)
         {
@@ -251,7 +257,7 @@ public sealed class StepTimeModel
         double gemmCompute = ((_bodyFlopsPerToken + (_expertFlops * _topK)) * (shape.NewTokens + _gemmHalfTokens)
             + (_headFlopsPerSequence * (shape.Sequences + _gemmHalfTokens))) * _secondsPerGemmFlop;
         double gemm = Overlapped(gemmCompute, _activeWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds;
-        double seconds = gemm + Attention(shape) + Collectives(shape) + Overhead(shape);
+        double seconds = gemm + Attention(shape) + Collectives(shape) + Overhead(shape) + Sampler(shape);
         return (long)Math.Ceiling(seconds * 1e9);
     }
 
@@ -290,7 +296,8 @@ public sealed class StepTimeModel
             Collectives: Collectives(shape) + allToAll,
             Overhead: Overhead(shape),
             ComputeBound: gemmCompute + expertCompute >= gemmMemory + expertMemory,
-            Draft: shape.DraftSeconds);
+            Draft: shape.DraftSeconds,
+            Sampler: Sampler(shape));
     }
 
     /// <summary>The dense GEMMs' time for <paramref name="tokens"/> new tokens and <paramref name="logits"/> logit rows, whose arithmetic and weight streaming are given.</summary>
@@ -347,4 +354,7 @@ public sealed class StepTimeModel
     private double Collectives(in BatchShape shape) => _collectiveFixedSeconds + (_collectiveSecondsPerToken * shape.NewTokens);
 
     private double Overhead(in BatchShape shape) => _stepSeconds + (_sequenceSeconds * shape.Sequences);
+
+    /// <summary>The sampler ranking the vocabulary for each logit row (<see cref="SamplingMode.Filtered"/>; 0 otherwise).</summary>
+    private double Sampler(in BatchShape shape) => _samplerSecondsPerRow * (shape.LogitTokens > 0 ? shape.LogitTokens : shape.Sequences);
 }

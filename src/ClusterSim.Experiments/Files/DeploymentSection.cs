@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling"];
 
     /// <summary>Batch schedulers by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
@@ -29,6 +29,24 @@ internal static class DeploymentSection
         ["vllm"] = ServingEngine.Vllm,
         ["tensorrt-llm"] = ServingEngine.TensorRtLlm,
         ["sglang"] = ServingEngine.Sglang,
+    };
+
+    /// <summary>How requests sample, by the names an experiment file uses; <c>model-default</c> reads the checkpoint's (<see cref="SamplingDefaults"/>).</summary>
+    public static readonly Dictionary<string, SamplingMode?> Samplings = new()
+    {
+        ["temperature"] = SamplingMode.Random,
+        ["greedy"] = SamplingMode.Greedy,
+        ["top-p"] = SamplingMode.Filtered,
+        ["top-k"] = SamplingMode.Filtered,
+        ["model-default"] = null,
+    };
+
+    /// <summary>The name an experiment file uses for <paramref name="mode"/>.</summary>
+    public static string SamplingName(SamplingMode mode) => mode switch
+    {
+        SamplingMode.Greedy => "greedy",
+        SamplingMode.Filtered => "top-p",
+        _ => "temperature",
     };
 
     /// <summary>KV admission policies by the names an experiment file uses.</summary>
@@ -81,6 +99,14 @@ internal static class DeploymentSection
             engineVersion = string.Empty;   // reported; the rest of the file is still checked
         }
 
+        SamplingMode? asked = r.Choice(node, "sampling", path, SamplingMode.Random, Samplings);
+        SamplingMode sampling = asked ?? SamplingMode.Random;
+        if (asked is null && !SamplingDefaults.TryGet(modelId, out sampling, out _, out _))
+        {
+            // Not silent: the file asked for the checkpoint's own sampling, which is not recorded.
+            calibrations.Add($"warning: {modelId}: {path}.sampling is model-default, and no generation_config.json of '{modelId}' is recorded (a Hugging Face checkpoint name is looked up: {string.Join(", ", SamplingDefaults.Checkpoints.Order(StringComparer.Ordinal))}); its requests sample at a temperature without top-p or top-k, which costs the sampler nothing. Set {path}.sampling to top-p, top-k, greedy or temperature");
+        }
+
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);
         if (model is null || chip is null)
         {
@@ -100,12 +126,19 @@ internal static class DeploymentSection
             Engine = engine,
             EngineVersion = engineVersion,
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
+            Sampling = sampling,
         }.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens);
 
         try
         {
             (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");
             calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
+            if (deployment.Sampling == SamplingMode.Filtered && deployment.Efficiency.SamplerBytesPerEntry == 0)
+            {
+                // Not silent: filtered sampling timed as free on a calibration that never measured it.
+                calibrations.Add($"warning: {chip.Id}: requests filter by top-p or top-k, and calibration {deployment.CalibrationName} has no measured sampler cost (sampler_bytes_per_entry), so ranking {model.Id}'s {model.Vocab:N0}-token vocabulary costs nothing; set {path}.efficiency.sampler_bytes_per_entry");
+            }
+
             if (chip.TdpWatts is null)
             {
                 calibrations.Add($"warning: {chip.Id}: no TDP in the catalog (tdp_w), so its energy is booked as 0 kWh; give it in a hardware CSV");

@@ -67,6 +67,7 @@ public static class BenchmarkServingFile
             CpuKvOffloadGib = setup.CpuKvOffloadGib,
             Engine = setup.Engine,
             EngineVersion = setup.EngineVersion,
+            Sampling = "greedy",   // vLLM's benchmark client sends temperature 0 unless told otherwise
             Arrival = arrival,
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,

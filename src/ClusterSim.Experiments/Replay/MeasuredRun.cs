@@ -50,6 +50,12 @@ public sealed record MeasuredRun
     /// <summary>The engine's release (<c>engine_version</c>, "0.11.0"); empty when unstated.</summary>
     public string EngineVersion { get; init; } = string.Empty;
 
+    /// <summary>
+    /// How the client's requests sample (<c>sampling</c>: greedy, temperature, top-p, top-k or model-default); empty when
+    /// unstated: then the server's default for a request that sets none, the checkpoint's generation_config.json on vLLM.
+    /// </summary>
+    public string Sampling { get; init; } = string.Empty;
+
     /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>
     public string KvCacheDType { get; init; } = string.Empty;
 

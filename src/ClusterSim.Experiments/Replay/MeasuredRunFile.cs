@@ -87,6 +87,7 @@ public static partial class MeasuredRunFile
             KvCacheDType = row.Text("kv_cache_dtype"),
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),
+            Sampling = row.Text("sampling"),
             Arrival = row.Text("arrival"),
             Burstiness = row.Number("burstiness", min: 0),
             Rate = row.Number("rate_rps_or_concurrency", min: 0),

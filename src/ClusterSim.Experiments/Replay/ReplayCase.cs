@@ -141,6 +141,7 @@ public sealed partial record ReplayCase
         {
             Model = model,
             Accelerator = chip,
+            Sampling = SamplingOf(first, engine, corrections),
             TensorParallel = first.TensorParallel,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
@@ -234,6 +235,50 @@ public sealed partial record ReplayCase
             Calibration = calibration,
             CalibrationWarning = warning,
         };
+    }
+
+    /// <summary>
+    /// How the run's requests sampled: as the row says, else as the server treats a request that sets no sampling
+    /// parameters — vLLM from 0.8 on applies the checkpoint's generation_config.json (<see cref="SamplingDefaults"/>),
+    /// earlier releases and other engines sample at temperature 1 without a filter. Filled-in choices are noted.
+    /// </summary>
+    private static SamplingMode SamplingOf(MeasuredRun row, ServingEngine engine, List<string> corrections)
+    {
+        string asked = row.Sampling.Trim().ToLowerInvariant();
+        if (asked.Length > 0 && asked != "model-default")
+        {
+            return Files.DeploymentSection.Samplings.TryGetValue(asked, out SamplingMode? mode) && mode is { } named ? named
+                : throw new ArgumentException($"sampling '{row.Sampling}' is not one of {string.Join(", ", Files.DeploymentSection.Samplings.Keys)}");
+        }
+
+        if (engine != ServingEngine.Vllm || !AppliesGenerationConfig(row.EngineVersion))
+        {
+            return SamplingMode.Random;
+        }
+
+        if (!SamplingDefaults.TryGet(row.Model, out SamplingMode fromModel, out string settings, out _))
+        {
+            corrections.Add($"sampling: no generation_config.json of {row.Model} recorded, so its requests sample without top-p or top-k");
+            return SamplingMode.Random;
+        }
+
+        if (fromModel == SamplingMode.Filtered)
+        {
+            corrections.Add($"sampling: {settings}, the checkpoint's generation_config.json (the client sets none)");
+        }
+
+        return fromModel;
+    }
+
+    /// <summary>vLLM applies a checkpoint's generation_config.json by default from 0.8 (vllm-project/vllm#12622); an unstated release is taken as a current one.</summary>
+    private static bool AppliesGenerationConfig(string version)
+    {
+        string text = version.Trim().TrimStart('v', 'V');
+        string[] parts = text.Split('.');
+        return text.Length == 0 || parts.Length < 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
+            || !int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out int minor)
+            || major > 0 || minor >= 8;
     }
 
     /// <summary>Host memory assumed for CPU KV offloading when a row says it was on without a size, GiB.</summary>

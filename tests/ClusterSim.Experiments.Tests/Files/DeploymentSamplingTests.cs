@@ -1,0 +1,71 @@
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+/// <summary>
+/// <c>serving.sampling</c>: how requests pick their tokens, echoed in the resolved experiment; top-p costs vLLM's sampler
+/// its sort, model-default reads the checkpoint's generation_config.json, and neither a missing default nor an
+/// unmeasured sampler passes silently.
+/// </summary>
+public class DeploymentSamplingTests
+{
+    private static string With(string sampling, string model = "llama-3.1-8b", string hardware = "H100-SXM") =>
+        ExperimentLoaderTests.Valid.Replace("model: llama-3.1-8b", $"model: {model}").Replace("hardware: H100-SXM", $"hardware: {hardware}")
+            .Replace("kv_cache: fp8", "kv_cache: fp8" + (sampling.Length > 0 ? $"\n  sampling: {sampling}" : string.Empty));
+
+    private static ServingDeployment Deployment(Experiment e) => e.Points[0].Serving!.Replicas[0].Deployment;
+
+    [Fact]
+    public void Requests_sample_at_a_temperature_unless_told_otherwise()
+    {
+        Experiment e = ExperimentLoader.Parse(With(string.Empty), "exp.yaml");
+
+        Assert.Equal(SamplingMode.Random, Deployment(e).Sampling);
+        Assert.Contains("  sampling: temperature", e.ResolvedText);
+        Assert.DoesNotContain("sampler_bytes_per_entry", e.ResolvedText);
+    }
+
+    [Theory]
+    [InlineData("top-p", SamplingMode.Filtered)]
+    [InlineData("top-k", SamplingMode.Filtered)]
+    [InlineData("greedy", SamplingMode.Greedy)]
+    public void A_named_sampling_is_taken_and_top_p_shows_its_sampler_factor(string name, SamplingMode mode)
+    {
+        Experiment e = ExperimentLoader.Parse(With(name), "exp.yaml");
+
+        Assert.Equal(mode, Deployment(e).Sampling);
+        Assert.Equal(mode == SamplingMode.Filtered, e.ResolvedText.Contains("sampler_bytes_per_entry: 534.5", StringComparison.Ordinal));
+        Assert.DoesNotContain(e.Warnings, w => w.Contains("sampl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Model_default_reads_the_checkpoints_generation_config_and_warns_when_none_is_recorded()
+    {
+        Experiment instruct = ExperimentLoader.Parse(With("model-default", "meta-llama/Llama-3.1-8B-Instruct"), "exp.yaml");
+        Assert.Equal(SamplingMode.Filtered, Deployment(instruct).Sampling);
+        Assert.DoesNotContain(instruct.Warnings, w => w.Contains("model-default", StringComparison.Ordinal));
+
+        Experiment architecture = ExperimentLoader.Parse(With("model-default"), "exp.yaml");
+        Assert.Equal(SamplingMode.Random, Deployment(architecture).Sampling);
+        Assert.Contains(architecture.Warnings, w => w.Contains("serving.sampling is model-default, and no generation_config.json of 'llama-3.1-8b' is recorded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Top_p_on_a_calibration_that_never_measured_the_sampler_warns()
+    {
+        // The TensorRT-LLM row has no sampler factor: filtered sampling there costs nothing, said.
+        Experiment e = ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p\n  engine: tensorrt-llm"), "exp.yaml");
+
+        Assert.Contains(e.Warnings, w => w.Contains("requests filter by top-p or top-k, and calibration hopper-trtllm/fp8 has no measured sampler cost", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_sampling_is_an_error_with_its_position_and_the_choices()
+    {
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With("nucleus"), "exp.yaml"));
+
+        Assert.Contains("serving.sampling", error.Message);
+        Assert.Contains("top-p", error.Message);
+    }
+}

@@ -1,0 +1,121 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Calibration;
+using ClusterSim.Experiments.Replay;
+using ClusterSim.Tests;
+
+namespace ClusterSim.Experiments.Tests.Replay;
+
+/// <summary>
+/// BLIS's other vLLM runs on H100 (and one on A100), none of them in the calibration set: Mixtral 8x7B and 8x22B,
+/// Qwen3-14B, Llama 3.1 8B under six server settings, and the Llama 2 70B and CodeLlama 34B workloads the set lacks
+/// (data/published/blis-heldout-runs.csv). Only the sampler's bytes an entry was fitted on any of them, on the Llama 3.1
+/// 8B rows; every other factor is the calibration set's. Bounds sit a little outside today's errors, so a change that
+/// moves them shows.
+/// </summary>
+public class BlisHeldOutReplayTests
+{
+    private static readonly IReadOnlyList<MeasuredRun> Runs =
+        MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "blis-heldout-runs.csv"));
+
+    private static readonly ReplayReport Report = ReplayReport.Run(Runs, SimCatalog.Default);
+
+    private static IEnumerable<ReplayOutcome> Scored(Func<ReplayOutcome, bool> which) => Report.Scored.Where(which);
+
+    private static bool Saturated(ReplayOutcome o) => o.Row.TtftMs > 1000;
+
+    [Fact]
+    public void Every_run_replays()
+    {
+        Assert.Equal(78, Runs.Count);
+        Assert.Empty(Report.Skipped);
+    }
+
+    /// <summary>
+    /// Over the scored rows that are not overloaded (mean TTFT under a second): median E2E 1.8 %, ITL 1.9 % (before the
+    /// sampler term 4.6 % and 4.6 %).
+    /// </summary>
+    [Fact]
+    public void Unsaturated_runs_are_within_3_percent_in_the_median()
+    {
+        var rows = Scored(o => !Saturated(o)).ToList();
+
+        Assert.InRange(rows.Count, 45, 55);
+        Assert.InRange(ReplayReport.MedianAbsolute(rows, o => o.E2eError), 0, 0.03);
+        Assert.InRange(ReplayReport.MedianAbsolute(rows, o => o.ItlError), 0, 0.03);
+        Assert.InRange(ReplayReport.MedianAbsolute(rows, o => o.TtftError), 0, 0.09);
+    }
+
+    /// <summary>Mixtral 8x7B at TP 2 and 4, DP 2, budgets of 2,048 and 8,192 tokens, 95 % of memory: every stage within 10 % E2E.</summary>
+    [Fact]
+    public void Mixtral_on_H100_is_within_10_percent_at_every_setting()
+    {
+        var rows = Scored(o => o.Case.Deployment.Model.Id == "mixtral-8x7b" && o.Case.Deployment.Accelerator.Id == "H100-SXM" && !Saturated(o)).ToList();
+
+        Assert.InRange(rows.Count, 15, 25);
+        Assert.All(rows, o => Assert.InRange(o.E2eError, -0.10, 0.10));
+    }
+
+    /// <summary>
+    /// Qwen3-14B was not used to fit anything: its checkpoint's top-k 20 and top-p 0.95 over a 151,936-token vocabulary
+    /// make the sampler's sort about a fifth of its decode step at 20 requests a second. Without the term these stages were
+    /// 2–14 % short; with it every one is within 8 %.
+    /// </summary>
+    [Fact]
+    public void Qwen3_14B_held_out_from_the_sampler_fit_is_within_8_percent()
+    {
+        var rows = Scored(o => o.Case.Deployment.Model.Id == "qwen3-14b").ToList();
+
+        Assert.Equal(5, rows.Count);
+        Assert.All(rows, o => Assert.Equal(SamplingMode.Filtered, o.Case.Deployment.Sampling));
+        Assert.All(rows, o => Assert.InRange(o.E2eError, -0.08, 0.08));
+    }
+
+    /// <summary>
+    /// The load generator (inference-perf) sends no sampling parameters, so vLLM applies each checkpoint's
+    /// generation_config.json: Llama 3.1 8B Instruct and Qwen3-14B filter; the Mixtral base checkpoint sets none.
+    /// </summary>
+    [Theory]
+    [InlineData("s2r-16-llama-3-1-8b-tp1-general-1", SamplingMode.Filtered)]
+    [InlineData("s2r-13-qwen3-14b-tp1-general-1", SamplingMode.Filtered)]
+    [InlineData("ho-20260218-130541-mixtral-8x7b-v0", SamplingMode.Random)]
+    public void Each_run_samples_as_its_checkpoint_asks(string experiment, SamplingMode mode)
+    {
+        ReplayCase c = Report.Outcomes.First(o => o.Row.Experiment == experiment).Case;
+
+        Assert.Equal(mode, c.Deployment.Sampling);
+        Assert.Equal(mode == SamplingMode.Filtered, c.Corrections.Any(n => n.StartsWith("sampling:", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// The calibrator gives the shipped factor (534.5 bytes an entry) back within 5 % from its neutral start on the Llama
+    /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 (README).
+    /// </summary>
+    [Fact]
+    public void The_calibrator_reproduces_the_shipped_sampler_factor()
+    {
+        var runs = Runs.Where(r => r.Experiment.StartsWith("s2r-", StringComparison.Ordinal) && r.Model == "meta-llama/Llama-3.1-8B-Instruct" && r.Workload != "reasoning").ToList();
+        var (cases, _) = ReplayCase.Build(runs, SimCatalog.Default);
+        FitParameter sampler = FitParameter.Parse("sampler_bytes_per_entry").Single();
+
+        Assert.Equal(8, cases.Count);
+        CalibrationFit fit = Calibrator.Fit(cases, cases[0].Calibration.Factors with { SamplerBytesPerEntry = Calibrator.NeutralStart.SamplerBytesPerEntry }, [sampler]);
+
+        Assert.InRange(fit.Factors.SamplerBytesPerEntry, 534.5 * 0.95, 534.5 * 1.05);
+    }
+
+    /// <summary>
+    /// The named misses, held where the README puts them: Mixtral with a 1,024-token budget collapsed on the bench (TTFT 41 s
+    /// at 8 requests a second; its lighter rerun did not) and is simulated as a healthy server; the A100 Mixtral run is
+    /// overloaded in both, and the bench's queue grew faster.
+    /// </summary>
+    [Theory]
+    [InlineData("s2r-27-mixtral-8x7b-tp2-general-2", "0", -0.99, -0.85)]
+    [InlineData("s2r-42-mixtral-8x7b-tp2-general-2", "1", -0.30, -0.05)]
+    public void Named_misses_stay_where_the_README_puts_them(string experiment, string stage, double low, double high)
+    {
+        ReplayOutcome o = Report.Outcomes.Single(x => x.Row.Experiment == experiment && x.Row.Stage == stage);
+
+        Assert.InRange(o.E2eError, low, high);
+    }
+}
