@@ -19,14 +19,15 @@ internal static class StepCommand
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
         var engine = new Option<string>("--engine") { Description = "Serving engine whose calibration applies: vllm, tensorrt-llm or sglang.", DefaultValueFactory = _ => "vllm" };
+        var sampling = new Option<string>("--sampling") { Description = "How requests sample: temperature, greedy, top-p, top-k (vLLM's sampler sorts the vocabulary) or model-default (the Hugging Face checkpoint's generation_config.json).", DefaultValueFactory = _ => "temperature" };
         var prompt = new Option<string>("--prompt") { Description = "Prompt-chunk sizes in tokens, comma-separated (0: decodes alone); each row pairs one with a decoder count.", DefaultValueFactory = _ => "0" };
         var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
         var context = new Option<int>("--context") { Description = "Each decoding sequence's context, tokens.", DefaultValueFactory = _ => 1024 };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
         var format = CommandLine.FormatOption("the breakdown");
-        var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead.")
+        var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead, the sampler.")
         {
-            model, hardware, tp, weights, kv, engine, prompt, decode, context, calibration, format,
+            model, hardware, tp, weights, kv, engine, sampling, prompt, decode, context, calibration, format,
         };
         command.SetAction(r =>
         {
@@ -38,6 +39,7 @@ internal static class StepCommand
                 Weights = r.GetValue(weights)!,
                 KvCache = r.GetValue(kv),
                 Engine = r.GetValue(engine)!,
+                Sampling = r.GetValue(sampling)!,
                 PromptTokens = r.GetValue(prompt)!,
                 Decoders = r.GetValue(decode)!,
                 Context = r.GetValue(context),
@@ -74,11 +76,11 @@ internal static class StepCommand
         }
 
         return CatalogCommand.Show(format, "One iteration's time by term (ms)",
-            ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "total ms", "bound", "tokens/s"],
+            ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", "total ms", "bound", "tokens/s"],
             [.. breakdown.Rows.Select(row => (IReadOnlyList<string>)
             [
                 N(row.Shape.PromptTokens), N(row.Shape.Decoders), N(row.Shape.Context),
-                Ms(row.Terms.DenseGemm), Ms(row.Terms.ExpertGemm), Ms(row.Terms.Attention), Ms(row.Terms.Collectives), Ms(row.Terms.Overhead),
+                Ms(row.Terms.DenseGemm), Ms(row.Terms.ExpertGemm), Ms(row.Terms.Attention), Ms(row.Terms.Collectives), Ms(row.Terms.Overhead), Ms(row.Terms.Sampler),
                 Ms(row.Terms.Total), row.Terms.ComputeBound ? "compute" : "memory", row.TokensPerSecond.ToString("0", CultureInfo.InvariantCulture),
             ])]);
     }

@@ -10,13 +10,37 @@ public class StepCommandTests
 
         Assert.Equal(0, code);
         string[] lines = output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        Assert.Equal("prompt tokens,decoders,context,dense GEMM,expert GEMM,attention,collectives,overhead,total ms,bound,tokens/s", lines[0]);
+        Assert.Equal("prompt tokens,decoders,context,dense GEMM,expert GEMM,attention,collectives,overhead,sampler,total ms,bound,tokens/s", lines[0]);
         Assert.Equal(5, lines.Length);
         Assert.StartsWith("0,1,1024,", lines[1], StringComparison.Ordinal);
         Assert.EndsWith(",memory," + lines[1].Split(',')[^1], lines[1], StringComparison.Ordinal);
         Assert.StartsWith("512,64,1024,", lines[4], StringComparison.Ordinal);
         Assert.Contains("calibration hopper-vllm/bf16", error, StringComparison.Ordinal);
         Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Top_p_sampling_shows_the_samplers_sort_and_model_default_reads_the_checkpoint()
+    {
+        (int code, string output, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "64", "--sampling", "top-p", "--format", "csv");
+        (_, string instruct, _) = CommandRunner.Run("step", "meta-llama/Llama-3.1-8B-Instruct", "H100", "--decode", "64", "--sampling", "model-default", "--format", "csv");
+        (_, string plain, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "64", "--format", "csv");
+
+        Assert.Equal(0, code);
+        string[] row = output.ReplaceLineEndings("\n").Split('\n')[1].Split(',');
+        Assert.InRange(double.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture), 1.0, 2.0);   // 64 sorts of 128,256 logits: some 1.5 ms
+        Assert.Equal(output, instruct);
+        Assert.Equal("0.000", plain.ReplaceLineEndings("\n").Split('\n')[1].Split(',')[8]);
+    }
+
+    [Fact]
+    public void Model_default_sampling_of_an_unrecorded_checkpoint_exits_2_naming_the_recorded_ones()
+    {
+        (int code, _, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--sampling", "model-default");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--sampling: model-default needs a checkpoint", error, StringComparison.Ordinal);
+        Assert.Contains("meta-llama/Llama-3.1-8B-Instruct", error, StringComparison.Ordinal);
     }
 
     [Fact]

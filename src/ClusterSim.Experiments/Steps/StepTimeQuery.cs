@@ -21,6 +21,9 @@ public sealed record StepTimeQuery
 
     public string Engine { get; init; } = "vllm";
 
+    /// <summary>How requests sample (temperature, greedy, top-p, top-k or model-default: the named checkpoint's).</summary>
+    public string Sampling { get; init; } = "temperature";
+
     /// <summary>Comma-separated prompt-chunk sizes, tokens (0: decodes alone).</summary>
     public string PromptTokens { get; init; } = "0";
 
@@ -46,6 +49,9 @@ public sealed record StepTimeQuery
         Precision weights = Choice("--weights", Weights, DeploymentSection.Precisions);
         Precision kv = KvCache is null ? weights : Choice("--kv-cache", KvCache, DeploymentSection.Precisions);
         ServingEngine engine = Choice("--engine", Engine, DeploymentSection.Engines);
+        SamplingMode sampling = Choice("--sampling", Sampling, DeploymentSection.Samplings) is { } named ? named
+            : SamplingDefaults.TryGet(Model, out SamplingMode fromModel, out _, out _) ? fromModel
+            : throw new ArgumentException($"--sampling: model-default needs a checkpoint whose generation_config.json is recorded ({string.Join(", ", SamplingDefaults.Checkpoints.Order(StringComparer.Ordinal))}); '{Model}' is not one: give temperature, greedy, top-p or top-k");
         int[] prompts = Counts("--prompt", PromptTokens);
         int[] decoders = Counts("--decode", Decoders);
         if (Context < 1)
@@ -66,6 +72,7 @@ public sealed record StepTimeQuery
             Weights = weights,
             KvCache = kv,
             Engine = engine,
+            Sampling = sampling,
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
         // The KV cache the engine leaves at its server's default batch limits for this accelerator.
