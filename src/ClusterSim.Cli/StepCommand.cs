@@ -19,7 +19,7 @@ internal static class StepCommand
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
         var engine = new Option<string>("--engine") { Description = "Serving engine whose calibration applies: vllm, tensorrt-llm or sglang.", DefaultValueFactory = _ => "vllm" };
-        var sampling = new Option<string>("--sampling") { Description = "How requests sample: temperature, greedy, top-p, top-k (vLLM's sampler sorts the vocabulary) or model-default (the Hugging Face checkpoint's generation_config.json).", DefaultValueFactory = _ => "temperature" };
+        var sampling = new Option<string>("--sampling") { Description = "How requests sample: temperature, greedy, top-p, top-k (vLLM's sampler ranks the whole vocabulary) or model-default (the Hugging Face checkpoint's generation_config.json).", DefaultValueFactory = _ => "temperature" };
         var prompt = new Option<string>("--prompt") { Description = "Prompt-chunk sizes in tokens, comma-separated (0: decodes alone); each row pairs one with a decoder count.", DefaultValueFactory = _ => "0" };
         var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
         var context = new Option<int>("--context") { Description = "Each decoding sequence's context, tokens.", DefaultValueFactory = _ => 1024 };

@@ -74,8 +74,9 @@ public sealed record EfficiencyFactors
 
     /// <summary>
     /// Bytes the engine's sampler moves per sequence and vocabulary entry when requests filter by top-p or top-k
-    /// (<see cref="SamplingMode.Filtered"/>): vLLM's PyTorch path sorts every sequence's logits over the whole vocabulary
-    /// (a radix sort's passes over keys and indices, the softmax, cumulative sum and scatter around it), so each step
+    /// (<see cref="SamplingMode.Filtered"/>): vLLM's default paths rank every sequence's logits over the whole vocabulary
+    /// (PyTorch's sorts them: a radix sort's passes over keys and indices, the softmax, cumulative sum and scatter around
+    /// it; from late 2025 a Triton kernel; FlashInfer's sort-free kernel only since vllm-project/vllm#40376), so each step
     /// pays sequences × vocabulary × this over the accelerator's memory bandwidth (at <see cref="Memory"/> of it). The
     /// cost falls on every tensor-parallel rank alike, which samples the gathered logits in full. 0 where not measured.
     /// </summary>
