@@ -87,6 +87,21 @@ public class BlisHeldOutReplayTests
         Assert.Equal(mode == SamplingMode.Filtered, c.Corrections.Any(n => n.StartsWith("sampling:", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void A_sampling_column_overrides_the_checkpoints_and_a_wrong_one_skips_the_run_with_the_choices()
+    {
+        MeasuredRun row = Runs.First(r => r.Experiment == "s2r-16-llama-3-1-8b-tp1-general-1" && r.IsWholeRun);
+        var (cases, skipped) = ReplayCase.Build(
+            [row with { Sampling = "greedy" }, row with { Experiment = "wrong", Sampling = "nucleus" }, row with { Experiment = "old", EngineVersion = "0.7.3" }],
+            SimCatalog.Default);
+
+        Assert.Equal(SamplingMode.Greedy, cases.Single(c => c.Experiment == row.Experiment).Deployment.Sampling);
+        Assert.Equal(SamplingMode.Random, cases.Single(c => c.Experiment == "old").Deployment.Sampling);   // before 0.8 vLLM ignored the checkpoint's
+        var (experiment, reason) = Assert.Single(skipped);
+        Assert.Equal("wrong", experiment);
+        Assert.Contains("sampling 'nucleus' is not one of temperature, greedy, top-p, top-k, model-default", reason);
+    }
+
     /// <summary>
     /// The calibrator gives the shipped factor (534.5 bytes an entry) back within 5 % from its neutral start on the Llama
     /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 (README).
