@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace ClusterSim.Cli;
 
-/// <summary>`clustersim catalog hardware|models|calibrations`: the shipped catalogs as tables.</summary>
+/// <summary>`clustersim catalog hardware|models|calibrations|sampling`: the shipped catalogs as tables.</summary>
 internal static class CatalogCommand
 {
     public static Command Build()
@@ -23,6 +23,10 @@ internal static class CatalogCommand
         command.Subcommands.Add(hardware);
         command.Subcommands.Add(models);
         command.Subcommands.Add(calibrations);
+        var samplingFormat = CommandLine.FormatOption("the catalog");
+        var sampling = new Command("sampling", "Checkpoints' default sampling (their generation_config.json), which vLLM applies to requests that set none.") { samplingFormat };
+        sampling.SetAction(r => ShowSampling(PlainTable.Formats[r.GetValue(samplingFormat)!]));
+        command.Subcommands.Add(sampling);
         return command;
     }
 
@@ -62,6 +66,14 @@ internal static class CatalogCommand
                 c.FittedOn, c.Source,
             ]),
         ]);
+
+    private static int ShowSampling(OutputFormat format) => Show(format, "Default sampling by checkpoint (generation_config.json)",
+        ["checkpoint", "model", "sampling", "settings", "source"],
+        [.. SamplingDefaults.All.Select(d => (IReadOnlyList<string>)
+        [
+            d.Checkpoint, SimCatalog.Default.Models.TryResolve(d.Checkpoint, out ModelSpec m) ? m.Id : "-",
+            d.Mode switch { Core.Performance.SamplingMode.Filtered => "top-p/top-k", Core.Performance.SamplingMode.Greedy => "greedy", _ => "temperature" }, d.Settings, d.Source,
+        ])]);
 
     internal static int Show(OutputFormat format, string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {

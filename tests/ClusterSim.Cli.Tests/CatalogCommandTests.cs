@@ -29,6 +29,17 @@ public class CatalogCommandTests
     }
 
     [Fact]
+    public void Sampling_lists_each_checkpoints_default_with_its_model_and_source()
+    {
+        (int code, string csv) = Run("catalog", "sampling", "--format", "csv");
+        Assert.Equal(0, code);
+        string[] lines = csv.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("checkpoint,model,sampling,settings,source", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("meta-llama/Llama-3.1-8B-Instruct,llama-3.1-8b,top-p/top-k,\"temperature 0.6, top_p 0.9\",", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("mistralai/Mixtral-8x7B-v0.1,mixtral-8x7b,temperature,no sampling parameters,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_model_is_found_by_grep_in_plain_output()
     {
         (int code, string csv) = Run("catalog", "models", "--format", "csv");

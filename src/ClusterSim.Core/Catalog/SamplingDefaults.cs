@@ -29,6 +29,10 @@ public static class SamplingDefaults
     /// <summary>Every checkpoint with a recorded default.</summary>
     public static IReadOnlyCollection<string> Checkpoints => Shipped.Value.Keys;
 
+    /// <summary>Every recorded default, by checkpoint.</summary>
+    public static IEnumerable<(string Checkpoint, SamplingMode Mode, string Settings, string Source)> All =>
+        Shipped.Value.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => (e.Key, e.Value.Mode, e.Value.Settings, e.Value.Source));
+
     private static Dictionary<string, (SamplingMode, string, string)> Load()
     {
         CsvTable table = CsvTable.Parse(new StringReader(SimCatalog.ShippedText("sampling-defaults.csv")), "catalog/sampling-defaults.csv");
