@@ -51,6 +51,18 @@ public static class ReplayTable
                 $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}");
         }
 
+        var groups = report.Scored.GroupBy(o => (Model: o.Case.Deployment.Model.Id, Accelerator: o.Case.Deployment.Accelerator.Id)).ToList();
+        if (groups.Count > 1)
+        {
+            // Which model and accelerator a median hides: one line each, the most rows first.
+            foreach (var g in groups.OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Accelerator, StringComparer.Ordinal))
+            {
+                var rows = g.ToList();
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
+            }
+        }
+
         foreach (string peer in peers)
         {
             double[] errors = report.Scored.Where(o => o.Row.PeerErrors.ContainsKey(peer)).Select(o => o.Row.PeerErrors[peer]).Order().ToArray();

@@ -67,6 +67,21 @@ public class ReplayTests
     }
 
     [Fact]
+    public void The_summary_breaks_the_medians_down_by_model_and_accelerator()
+    {
+        string[] lines = ReplayTable.Markdown(Report).Split('\n');
+        var groups = Report.Scored.GroupBy(o => (o.Case.Deployment.Model.Id, o.Case.Deployment.Accelerator.Id)).ToList();
+        string[] breakdown = lines.Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains(" scored row", StringComparison.Ordinal)).ToArray();
+
+        Assert.Equal(groups.Count, breakdown.Length);
+        Assert.Equal(Report.Scored.Count(), groups.Sum(g => g.Count()));
+        var largest = groups.OrderByDescending(g => g.Count()).First();
+        var rows = largest.ToList();
+        Assert.StartsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"  {largest.Key.Item1} on {largest.Key.Item2}, {rows.Count} scored rows: E2E {ReplayReport.MedianAbsolute(rows, o => o.E2eError) * 100:0.0} %"), breakdown[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_table_lists_each_rows_tails_beside_its_measured_ones()
     {
         string[] lines = ReplayTable.Markdown(Report).Split('\n');
