@@ -40,7 +40,7 @@ public class StepCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains("--sampling: model-default needs a checkpoint", error, StringComparison.Ordinal);
-        Assert.Contains("meta-llama/Llama-3.1-8B-Instruct", error, StringComparison.Ordinal);
+        Assert.Contains("clustersim catalog sampling", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,9 +26,6 @@ public static class SamplingDefaults
         return false;
     }
 
-    /// <summary>Every checkpoint with a recorded default.</summary>
-    public static IReadOnlyCollection<string> Checkpoints => Shipped.Value.Keys;
-
     /// <summary>Every recorded default, by checkpoint.</summary>
     public static IEnumerable<(string Checkpoint, SamplingMode Mode, string Settings, string Source)> All =>
         Shipped.Value.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => (e.Key, e.Value.Mode, e.Value.Settings, e.Value.Source));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClusterSim.Core.Catalog;
 
 namespace ClusterSim.Core.Performance;
@@ -49,20 +48,17 @@ public static class VllmMemoryProfile
     /// </summary>
     public static VllmMemoryGeneration ForVersion(string? version)
     {
-        string text = (version ?? string.Empty).Trim().TrimStart('v', 'V');
-        if (text.Length == 0)
+        if (string.IsNullOrWhiteSpace(version))
         {
             return Current;
         }
 
-        string[] parts = text.Split('.');
-        if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
-            || !int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out int minor))
+        if (!VllmRelease.TryParse(version, out VllmRelease release))
         {
             throw new ArgumentException($"engine version '{version}' is not a release number such as 0.11.0 or v0.19");
         }
 
-        return major == 0 && minor < 15 ? January2026 : V019;
+        return release.AtLeast(0, 15) ? V019 : January2026;
     }
 
     /// <summary>

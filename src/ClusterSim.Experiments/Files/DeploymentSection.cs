@@ -104,7 +104,7 @@ internal static class DeploymentSection
         if (asked is null && !SamplingDefaults.TryGet(modelId, out sampling, out _, out _))
         {
             // Not silent: the file asked for the checkpoint's own sampling, which is not recorded.
-            calibrations.Add($"warning: {modelId}: {path}.sampling is model-default, and no generation_config.json of '{modelId}' is recorded (a Hugging Face checkpoint name is looked up: {string.Join(", ", SamplingDefaults.Checkpoints.Order(StringComparer.Ordinal))}); its requests sample at a temperature without top-p or top-k, which costs the sampler nothing. Set {path}.sampling to top-p, top-k, greedy or temperature");
+            calibrations.Add($"warning: {modelId}: {path}.sampling is model-default, and no generation_config.json of '{modelId}' is recorded (a Hugging Face checkpoint name is looked up; `clustersim catalog sampling` lists the recorded ones); its requests sample at a temperature without top-p or top-k, which costs the sampler nothing. Set {path}.sampling to top-p, top-k, greedy or temperature");
         }
 
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);

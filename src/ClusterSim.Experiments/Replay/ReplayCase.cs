@@ -271,15 +271,8 @@ public sealed partial record ReplayCase
     }
 
     /// <summary>vLLM applies a checkpoint's generation_config.json by default from 0.8 (vllm-project/vllm#12622); an unstated release is taken as a current one.</summary>
-    private static bool AppliesGenerationConfig(string version)
-    {
-        string text = version.Trim().TrimStart('v', 'V');
-        string[] parts = text.Split('.');
-        return text.Length == 0 || parts.Length < 2
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
-            || !int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out int minor)
-            || major > 0 || minor >= 8;
-    }
+    private static bool AppliesGenerationConfig(string version) =>
+        !VllmRelease.TryParse(version, out VllmRelease release) || release.AtLeast(0, 8);
 
     /// <summary>Host memory assumed for CPU KV offloading when a row says it was on without a size, GiB.</summary>
     internal const double AssumedCpuKvOffloadGib = 64;

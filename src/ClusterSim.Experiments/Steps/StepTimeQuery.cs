@@ -51,7 +51,7 @@ public sealed record StepTimeQuery
         ServingEngine engine = Choice("--engine", Engine, DeploymentSection.Engines);
         SamplingMode sampling = Choice("--sampling", Sampling, DeploymentSection.Samplings) is { } named ? named
             : SamplingDefaults.TryGet(Model, out SamplingMode fromModel, out _, out _) ? fromModel
-            : throw new ArgumentException($"--sampling: model-default needs a checkpoint whose generation_config.json is recorded ({string.Join(", ", SamplingDefaults.Checkpoints.Order(StringComparer.Ordinal))}); '{Model}' is not one: give temperature, greedy, top-p or top-k");
+            : throw new ArgumentException($"--sampling: model-default needs a checkpoint whose generation_config.json is recorded (`clustersim catalog sampling` lists them); '{Model}' is not one: give temperature, greedy, top-p or top-k");
         int[] prompts = Counts("--prompt", PromptTokens);
         int[] decoders = Counts("--decode", Decoders);
         if (Context < 1)

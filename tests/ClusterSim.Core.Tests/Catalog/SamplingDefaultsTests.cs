@@ -28,6 +28,6 @@ public class SamplingDefaultsTests
     [Fact]
     public void Every_recorded_checkpoint_is_a_catalog_model()
     {
-        Assert.All(SamplingDefaults.Checkpoints, c => Assert.True(SimCatalog.Default.Models.TryResolve(c, out _), c));
+        Assert.All(SamplingDefaults.All, d => Assert.True(SimCatalog.Default.Models.TryResolve(d.Checkpoint, out _), d.Checkpoint));
     }
 }
