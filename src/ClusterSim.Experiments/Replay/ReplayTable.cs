@@ -44,13 +44,6 @@ public static class ReplayTable
                 $"median |error| over {rows.Count} {label}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
         }
 
-        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error)).ToList();
-        if (tails.Count > 0)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}");
-        }
-
         var groups = report.Scored.GroupBy(o => (Model: o.Case.Deployment.Model.Id, Accelerator: o.Case.Deployment.Accelerator.Id)).ToList();
         if (groups.Count > 1)
         {
@@ -61,6 +54,13 @@ public static class ReplayTable
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
             }
+        }
+
+        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error)).ToList();
+        if (tails.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}");
         }
 
         foreach (string peer in peers)
