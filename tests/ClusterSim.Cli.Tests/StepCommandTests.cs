@@ -34,6 +34,23 @@ public class StepCommandTests
     }
 
     [Fact]
+    public void The_sampler_kernel_option_and_sglang_take_the_sort_free_share_and_a_wrong_kernel_exits_2()
+    {
+        static double Sampler(string output) => double.Parse(output.ReplaceLineEndings("\n").Split('\n')[1].Split(',')[8], System.Globalization.CultureInfo.InvariantCulture);
+        (_, string ranking, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--format", "csv");
+        (int code, string flashinfer, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--sampler-kernel", "flashinfer", "--format", "csv");
+        (_, string sglang, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--engine", "sglang", "--format", "csv");
+        (int wrong, string table, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--sampler-kernel", "bitonic");
+
+        Assert.Equal(0, code);
+        Assert.Equal(Sampler(ranking) * Core.Performance.SamplerKernels.SortFreeShare, Sampler(flashinfer), 2);
+        Assert.Equal(Sampler(flashinfer), Sampler(sglang));
+        Assert.Equal(2, wrong);
+        Assert.Empty(table);
+        Assert.Contains("--sampler-kernel: expected one of ranking, flashinfer, got 'bitonic'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_default_sampling_of_an_unrecorded_checkpoint_exits_2_naming_the_recorded_ones()
     {
         (int code, _, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--sampling", "model-default");

@@ -25,6 +25,9 @@ public sealed record ServingDeployment
     /// <summary>How requests pick their tokens (<see cref="SamplingMode"/>); filtering costs the sampler a pass over the vocabulary.</summary>
     public SamplingMode Sampling { get; init; } = SamplingMode.Random;
 
+    /// <summary>How the engine filters when requests ask it to (<see cref="SamplerKernel"/>); irrelevant unless <see cref="Sampling"/> filters.</summary>
+    public SamplerKernel SamplerKernel { get; init; } = SamplerKernel.Ranking;
+
     /// <summary>Speculative decoding; null for one token per sequence per decode step.</summary>
     public SpeculativeDecoding? Speculative { get; init; }
 

@@ -21,6 +21,9 @@ public readonly record struct VllmRelease(int Major, int Minor)
         return true;
     }
 
+    /// <summary>"major.minor", as release notes name it.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Major}.{Minor}");
+
     /// <summary>True when this release is <paramref name="major"/>.<paramref name="minor"/> or later.</summary>
     public bool AtLeast(int major, int minor) => Major > major || (Major == major && Minor >= minor);
 }

@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel"];
 
     /// <summary>Batch schedulers by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
@@ -40,6 +40,16 @@ internal static class DeploymentSection
         ["top-k"] = SamplingMode.Filtered,
         ["model-default"] = null,
     };
+
+    /// <summary>Sampler kernels by the names an experiment file uses (<c>ranking</c>: vLLM's sort or Triton path; <c>flashinfer</c>: sort-free).</summary>
+    public static readonly Dictionary<string, SamplerKernel> SamplerKernelNames = new()
+    {
+        ["ranking"] = SamplerKernel.Ranking,
+        ["flashinfer"] = SamplerKernel.SortFree,
+    };
+
+    /// <summary>The name an experiment file uses for <paramref name="kernel"/>.</summary>
+    public static string SamplerKernelName(SamplerKernel kernel) => kernel == SamplerKernel.SortFree ? "flashinfer" : "ranking";
 
     /// <summary>The name an experiment file uses for <paramref name="mode"/>.</summary>
     public static string SamplingName(SamplingMode mode) => mode switch
@@ -107,6 +117,13 @@ internal static class DeploymentSection
             calibrations.Add($"warning: {modelId}: {path}.sampling is model-default, and no generation_config.json of '{modelId}' is recorded (a Hugging Face checkpoint name is looked up; `clustersim catalog sampling` lists the recorded ones); its requests sample at a temperature without top-p or top-k, which costs the sampler nothing. Set {path}.sampling to top-p, top-k, greedy or temperature");
         }
 
+        SamplerKernel kernel = r.Choice(node, "sampler_kernel", path, SamplerKernels.DefaultFor(engine, engineVersion, out bool guessedKernel), SamplerKernelNames);
+        if (guessedKernel && sampling == SamplingMode.Filtered && YamlReader.Child(node, "sampler_kernel") is null)
+        {
+            // Not silent: the filter's cost depends on the release, which the file does not give.
+            calibrations.Add($"warning: {modelId}: requests filter by top-p or top-k and {path}.engine_version is not given, so vLLM's sampler ranks the vocabulary as releases before {SamplerKernels.FirstSortFreeVllm} do; from {SamplerKernels.FirstSortFreeVllm} on it samples with FlashInfer's sort-free kernel, about {SamplerKernels.SortFreeShare:0.##} of that cost. Set {path}.engine_version, or {path}.sampler_kernel to ranking or flashinfer");
+        }
+
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);
         if (model is null || chip is null)
         {
@@ -127,6 +144,7 @@ internal static class DeploymentSection
             EngineVersion = engineVersion,
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
             Sampling = sampling,
+            SamplerKernel = kernel,
         }.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens);
 
         try

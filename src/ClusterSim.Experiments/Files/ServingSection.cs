@@ -265,6 +265,11 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  engine: {DeploymentSection.Engines.First(e => e.Value == d.Engine).Key}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  sampling: {DeploymentSection.SamplingName(d.Sampling)}");
+        if (d.Sampling == SamplingMode.Filtered)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  sampler_kernel: {DeploymentSection.SamplerKernelName(d.SamplerKernel)}");
+        }
+
         if (d.EngineVersion.Length > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: \"{d.EngineVersion}\"");

@@ -56,6 +56,12 @@ public sealed record MeasuredRun
     /// </summary>
     public string Sampling { get; init; } = string.Empty;
 
+    /// <summary>
+    /// How the server filtered (<c>sampler_kernel</c>: ranking or flashinfer); empty when unstated: then the engine
+    /// release's default (<see cref="Core.Performance.SamplerKernels.DefaultFor"/>).
+    /// </summary>
+    public string SamplerKernel { get; init; } = string.Empty;
+
     /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>
     public string KvCacheDType { get; init; } = string.Empty;
 

@@ -88,6 +88,7 @@ public static partial class MeasuredRunFile
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),
             Sampling = row.Text("sampling"),
+            SamplerKernel = row.Text("sampler_kernel"),
             Arrival = row.Text("arrival"),
             Burstiness = row.Number("burstiness", min: 0),
             Rate = row.Number("rate_rps_or_concurrency", min: 0),

@@ -137,11 +137,13 @@ public sealed partial record ReplayCase
             : Files.DeploymentSection.Engines.TryGetValue(engineName, out ServingEngine named) ? named
             : throw new ArgumentException($"engine '{first.Engine}' is not one of {string.Join(", ", Files.DeploymentSection.Engines.Keys)}");
 
+        SamplingMode sampling = SamplingOf(first, engine, corrections);
         var deployment = new ServingDeployment
         {
             Model = model,
             Accelerator = chip,
-            Sampling = SamplingOf(first, engine, corrections),
+            Sampling = sampling,
+            SamplerKernel = SamplerKernelOf(first, engine, sampling, corrections),
             TensorParallel = first.TensorParallel,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
@@ -268,6 +270,28 @@ public sealed partial record ReplayCase
         }
 
         return fromModel;
+    }
+
+    /// <summary>
+    /// How the server filtered, when the requests filter: as the row says, else the engine release's default (FlashInfer's
+    /// sort-free kernel on SGLang and on vLLM from 0.22); a vLLM row that names no release ranks, and says so.
+    /// </summary>
+    private static SamplerKernel SamplerKernelOf(MeasuredRun row, ServingEngine engine, SamplingMode sampling, List<string> corrections)
+    {
+        string asked = row.SamplerKernel.Trim().ToLowerInvariant();
+        if (asked.Length > 0)
+        {
+            return Files.DeploymentSection.SamplerKernelNames.TryGetValue(asked, out SamplerKernel named) ? named
+                : throw new ArgumentException($"sampler_kernel '{row.SamplerKernel}' is not one of {string.Join(", ", Files.DeploymentSection.SamplerKernelNames.Keys)}");
+        }
+
+        SamplerKernel kernel = SamplerKernels.DefaultFor(engine, row.EngineVersion, out bool guessed);
+        if (sampling == SamplingMode.Filtered && guessed)
+        {
+            corrections.Add($"sampler: no vLLM release given, so the filter ranks the vocabulary as releases before {SamplerKernels.FirstSortFreeVllm} do (not FlashInfer's sort-free kernel)");
+        }
+
+        return kernel;
     }
 
     /// <summary>vLLM applies a checkpoint's generation_config.json by default from 0.8 (vllm-project/vllm#12622); an unstated release is taken as a current one.</summary>

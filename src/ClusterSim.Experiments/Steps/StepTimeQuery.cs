@@ -24,6 +24,9 @@ public sealed record StepTimeQuery
     /// <summary>How requests sample (temperature, greedy, top-p, top-k or model-default: the named checkpoint's).</summary>
     public string Sampling { get; init; } = "temperature";
 
+    /// <summary>How the engine filters (ranking or flashinfer); the engine's default when null (SGLang: flashinfer; vLLM: ranking, its releases before 0.22).</summary>
+    public string? SamplerKernel { get; init; }
+
     /// <summary>Comma-separated prompt-chunk sizes, tokens (0: decodes alone).</summary>
     public string PromptTokens { get; init; } = "0";
 
@@ -52,6 +55,8 @@ public sealed record StepTimeQuery
         SamplingMode sampling = Choice("--sampling", Sampling, DeploymentSection.Samplings) is { } named ? named
             : SamplingDefaults.TryGet(Model, out SamplingMode fromModel, out _, out _) ? fromModel
             : throw new ArgumentException($"--sampling: model-default needs a checkpoint whose generation_config.json is recorded (`clustersim catalog sampling` lists them); '{Model}' is not one: give temperature, greedy, top-p or top-k");
+        SamplerKernel kernel = SamplerKernel is null ? SamplerKernels.DefaultFor(engine, string.Empty, out _)
+            : Choice("--sampler-kernel", SamplerKernel, DeploymentSection.SamplerKernelNames);
         int[] prompts = Counts("--prompt", PromptTokens);
         int[] decoders = Counts("--decode", Decoders);
         if (Context < 1)
@@ -73,6 +78,7 @@ public sealed record StepTimeQuery
             KvCache = kv,
             Engine = engine,
             Sampling = sampling,
+            SamplerKernel = kernel,
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
         // The KV cache the engine leaves at its server's default batch limits for this accelerator.

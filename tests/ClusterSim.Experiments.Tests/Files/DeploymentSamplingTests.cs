@@ -32,7 +32,7 @@ public class DeploymentSamplingTests
     [InlineData("greedy", SamplingMode.Greedy)]
     public void A_named_sampling_is_taken_and_top_p_shows_its_sampler_factor(string name, SamplingMode mode)
     {
-        Experiment e = ExperimentLoader.Parse(With(name), "exp.yaml");
+        Experiment e = ExperimentLoader.Parse(With(name).Replace("kv_cache: fp8", "kv_cache: fp8\n  engine_version: \"0.15.1\""), "exp.yaml");
 
         Assert.Equal(mode, Deployment(e).Sampling);
         Assert.Equal(mode == SamplingMode.Filtered, e.ResolvedText.Contains("sampler_bytes_per_entry: 534.5", StringComparison.Ordinal));
@@ -58,6 +58,61 @@ public class DeploymentSamplingTests
         Experiment e = ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p\n  engine: tensorrt-llm"), "exp.yaml");
 
         Assert.Contains(e.Warnings, w => w.Contains("requests filter by top-p or top-k, and calibration hopper-trtllm/fp8 has no measured sampler cost", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("0.15.1", "vllm", SamplerKernel.Ranking)]
+    [InlineData("0.21.0", "vllm", SamplerKernel.Ranking)]
+    [InlineData("0.22.1", "vllm", SamplerKernel.SortFree)]
+    [InlineData("v0.32.0", "vllm", SamplerKernel.SortFree)]
+    [InlineData("", "sglang", SamplerKernel.SortFree)]
+    public void The_engine_release_picks_the_sampler_kernel_and_the_resolved_file_names_it(string version, string engine, SamplerKernel expected)
+    {
+        string extra = $"\n  engine: {engine}" + (version.Length > 0 ? $"\n  engine_version: \"{version}\"" : string.Empty);
+        Experiment e = ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p" + extra), "exp.yaml");
+
+        Assert.Equal(expected, Deployment(e).SamplerKernel);
+        Assert.Contains($"  sampler_kernel: {DeploymentSection.SamplerKernelName(expected)}", e.ResolvedText);
+        Assert.DoesNotContain(e.Warnings, w => w.Contains("engine_version is not given", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Top_p_on_vllm_without_a_release_ranks_and_says_so_unless_the_kernel_is_named()
+    {
+        Experiment unstated = ExperimentLoader.Parse(With("top-p"), "exp.yaml");
+        Assert.Equal(SamplerKernel.Ranking, Deployment(unstated).SamplerKernel);
+        Assert.Contains(unstated.Warnings, w => w.Contains("serving.engine_version is not given, so vLLM's sampler ranks the vocabulary as releases before 0.22 do", StringComparison.Ordinal));
+
+        Experiment named = ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p\n  sampler_kernel: flashinfer"), "exp.yaml");
+        Assert.Equal(SamplerKernel.SortFree, Deployment(named).SamplerKernel);
+        Assert.DoesNotContain(named.Warnings, w => w.Contains("engine_version is not given", StringComparison.Ordinal));
+
+        // Without a filter the kernel never runs, so a missing release is not worth a word.
+        Experiment temperature = ExperimentLoader.Parse(With("temperature"), "exp.yaml");
+        Assert.DoesNotContain(temperature.Warnings, w => w.Contains("engine_version is not given", StringComparison.Ordinal));
+        Assert.DoesNotContain("sampler_kernel", temperature.ResolvedText);
+    }
+
+    [Fact]
+    public void The_sort_free_kernel_shortens_a_filtered_run()
+    {
+        // The same filtered traffic served by a release that ranks and by one that does not: the sort-free one is faster.
+        string Run(string version) => With("top-p").Replace("  sampling: top-p", $"  sampling: top-p\n  engine_version: \"{version}\"");
+        var ranking = new ClusterSim.Core.Performance.StepTimeModel(Deployment(ExperimentLoader.Parse(Run("0.15.1"), "exp.yaml")));
+        var sortFree = new ClusterSim.Core.Performance.StepTimeModel(Deployment(ExperimentLoader.Parse(Run("0.22.0"), "exp.yaml")));
+        BatchShape decode = BatchShape.Decode(64, 64 * 1024);
+
+        Assert.Equal(ranking.Terms(decode).Sampler * SamplerKernels.SortFreeShare, sortFree.Terms(decode).Sampler, 12);
+        Assert.True(sortFree.Iteration(decode).Nanos < ranking.Iteration(decode).Nanos);
+    }
+
+    [Fact]
+    public void An_unknown_sampler_kernel_is_an_error_with_its_position_and_the_choices()
+    {
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p\n  sampler_kernel: bitonic"), "exp.yaml"));
+
+        Assert.Contains("serving.sampler_kernel", error.Message);
+        Assert.Contains("flashinfer", error.Message);
     }
 
     [Fact]

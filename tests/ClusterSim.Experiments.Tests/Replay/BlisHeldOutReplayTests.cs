@@ -103,6 +103,31 @@ public class BlisHeldOutReplayTests
     }
 
     /// <summary>
+    /// The release in a row picks how the server filtered: these runs used vLLM 0.15.1, which ranks the vocabulary; the
+    /// same run on 0.22 (FlashInfer's sort-free kernel by default again) or with the kernel named comes out faster; a
+    /// wrong kernel name skips the run with the choices.
+    /// </summary>
+    [Fact]
+    public void The_engine_release_or_a_sampler_kernel_column_picks_how_the_server_filtered()
+    {
+        MeasuredRun row = Runs.First(r => r.Experiment == "s2r-16-llama-3-1-8b-tp1-general-1" && r.IsWholeRun);
+        var (cases, skipped) = ReplayCase.Build(
+            [row, row with { Experiment = "new", EngineVersion = "0.22.1" }, row with { Experiment = "named", SamplerKernel = "flashinfer" },
+             row with { Experiment = "wrong", SamplerKernel = "bitonic" }],
+            SimCatalog.Default);
+
+        ReplayCase Case(string experiment) => cases.Single(c => c.Experiment == experiment);
+        Assert.Equal(SamplerKernel.Ranking, Case(row.Experiment).Deployment.SamplerKernel);
+        Assert.Equal(SamplerKernel.SortFree, Case("new").Deployment.SamplerKernel);
+        Assert.Equal(SamplerKernel.SortFree, Case("named").Deployment.SamplerKernel);
+        var decode = BatchShape.Decode(100, 100 * 800);
+        Assert.True(new StepTimeModel(Case("new").Deployment).Iteration(decode).Nanos < new StepTimeModel(Case(row.Experiment).Deployment).Iteration(decode).Nanos);
+        var (experiment, reason) = Assert.Single(skipped);
+        Assert.Equal("wrong", experiment);
+        Assert.Contains("sampler_kernel 'bitonic' is not one of ranking, flashinfer", reason);
+    }
+
+    /// <summary>
     /// The calibrator gives the shipped factor (534.5 bytes an entry) back within 5 % from its neutral start on the Llama
     /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 (README).
     /// </summary>
