@@ -173,6 +173,18 @@ public class CalibrationCatalogTests
     [InlineData("Qwen/Qwen2.5-3B-Instruct", "qwen2.5-3b")]
     [InlineData("microsoft/Phi-3-mini-4k-instruct", "phi-3-mini")]
     [InlineData("microsoft/Phi-3-medium-128k-instruct", "phi-3-medium")]
+    [InlineData("Qwen/Qwen3-Coder-30B-A3B-Instruct", "qwen3-30b-a3b")]
+    [InlineData("Qwen/Qwen2-7B-Instruct", "qwen2.5-7b")]
+    [InlineData("Qwen/Qwen2-72B-Instruct-AWQ", "qwen2.5-72b")]
+    [InlineData("01-ai/Yi-1.5-34B-Chat", "yi-34b")]
+    [InlineData("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", "deepseek-r1-distill-qwen-1.5b")]   // untied embeddings: not Qwen2.5-1.5B
+    [InlineData("codellama/CodeLlama-70b-Instruct-hf", "codellama-70b")]
+    [InlineData("mistralai/Mistral-Large-Instruct-2411", "mistral-large-123b")]
+    [InlineData("google/gemma-7b-it", "gemma-7b")]
+    [InlineData("facebook/opt-125m", "opt-125m")]
+    [InlineData("TinyLlama/TinyLlama-1.1B-Chat-v1.0", "tinyllama-1.1b")]
+    [InlineData("deepseek-ai/DeepSeek-V2-Lite-Chat", "deepseek-v2-lite")]
+    [InlineData("moonshotai/Kimi-K2-Instruct", "kimi-k2")]
     public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
