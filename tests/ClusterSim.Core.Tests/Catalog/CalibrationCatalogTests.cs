@@ -229,6 +229,7 @@ public class CalibrationCatalogTests
     [InlineData("Tesla T4", "T4")]
     [InlineData("Tesla V100-SXM2-32GB", "V100-SXM2-32GB")]
     [InlineData("AMD Instinct MI355X", "MI355X")]
+    [InlineData("NVIDIA GH200 480GB", "GH200")]
     public void Accelerators_resolve_by_id_or_alias(string name, string id)
     {
         Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
