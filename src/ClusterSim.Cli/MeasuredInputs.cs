@@ -7,12 +7,13 @@ namespace ClusterSim.Cli;
 
 /// <summary>
 /// The measured-runs arguments `replay` and `calibrate` share: CSV files (the layout of vllm-measured-calibration.csv)
-/// or vLLM benchmark result JSON files, with the server set-up a JSON result does not record.
+/// or vLLM and SGLang benchmark result JSON files, with the server set-up a JSON result does not record.
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv) or vLLM benchmark result JSON files.", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), or vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
+    private readonly Option<string?> _model = new("--model") { Description = "For JSON results: the model served (SGLang's results do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _dp = new("--dp") { Description = "For JSON results: data-parallel replicas.", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _dtype = new("--dtype") { Description = "For JSON results: weight format (FP16, BF16, FP8, INT8, INT4).", DefaultValueFactory = _ => "BF16" };
@@ -28,7 +29,7 @@ internal sealed class MeasuredInputs
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion })
         {
             command.Options.Add(option);
         }
@@ -62,6 +63,7 @@ internal sealed class MeasuredInputs
         var setup = new ServingSetup
         {
             Gpu = result.GetValue(_gpu),
+            Model = result.GetValue(_model),
             TensorParallel = result.GetValue(_tp),
             DataParallel = result.GetValue(_dp),
             DType = result.GetValue(_dtype)!,
@@ -79,9 +81,9 @@ internal sealed class MeasuredInputs
             foreach (string file in result.GetValue(_files)!)
             {
                 reading = file;
-                if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 {
-                    all.Add(BenchmarkServingFile.Read(file, setup));
+                    all.AddRange(BenchmarkServingFile.Read(file, setup));
                 }
                 else
                 {

@@ -59,6 +59,26 @@ public class MeasuredInputsTests
         Assert.True(File.Exists(output));
     }
 
+    /// <summary>SGLang's benchmark appends one result a line; replay reads each as a run, given the model and the accelerator it does not record.</summary>
+    [Fact]
+    public void SGLang_results_one_a_line_replay_with_the_model_given()
+    {
+        string results = Path.Combine(Path.GetTempPath(), $"clustersim-sglang-{Guid.NewGuid():N}.jsonl");
+        const string Line = """{"backend": "sglang", "request_rate": RATE, "max_concurrency": null, "duration": 60.0, "completed": 240, "total_input_tokens": 122880, "total_output_tokens": 30720, "mean_e2e_latency_ms": 1000.0, "mean_ttft_ms": 30.0, "mean_tpot_ms": 7.6}""";
+        File.WriteAllText(results, Line.Replace("RATE", "2.0", StringComparison.Ordinal) + "\n" + Line.Replace("RATE", "4.0", StringComparison.Ordinal) + "\n");
+        string stem = Path.GetFileNameWithoutExtension(results);
+
+        (int code, string output, _) = CommandRunner.Run(["replay", results, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct"]);
+        (int without, _, string missing) = CommandRunner.Run(["replay", results, "--gpu", "H100"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains($"{stem}#1/all", output, StringComparison.Ordinal);
+        Assert.Contains($"{stem}#2/all", output, StringComparison.Ordinal);
+        Assert.Contains("no SGLang calibration 'hopper-sglang'", output, StringComparison.Ordinal);   // vLLM's calibration borrowed, said
+        Assert.Equal(2, without);
+        Assert.Contains($"{Path.GetFileName(results)}:1: field 'model_id': an SGLang benchmark result does not record the model: give it (--model)", missing, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
     {

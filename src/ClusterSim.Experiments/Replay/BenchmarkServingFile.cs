@@ -1,60 +1,117 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ClusterSim.Core.Catalog;
 
 namespace ClusterSim.Experiments.Replay;
 
 /// <summary>
-/// Reads the result JSON of vLLM's serving benchmark (<c>vllm bench serve --save-result</c>, formerly
-/// <c>benchmark_serving.py</c>) as one measured run: its traffic (rate, burstiness, concurrency), the mean lengths it
-/// sent and received, its mean TTFT, TPOT and E2E, and the TTFT and E2E p90 and p99 it reports. The server's set-up comes from <see cref="ServingSetup"/>.
+/// Reads the result JSON of a serving benchmark as measured runs: vLLM's (<c>vllm bench serve --save-result</c>, formerly
+/// <c>benchmark_serving.py</c>) and SGLang's (<c>python -m sglang.bench_serving --output-file</c>), one result per file or
+/// one per line (SGLang appends a line a run, as vLLM does with <c>--append-result</c>). Each gives its traffic (rate,
+/// burstiness, concurrency), the mean lengths it sent and received, its mean TTFT, TPOT and E2E, and the TTFT and E2E
+/// tails it reports. The server's set-up comes from <see cref="ServingSetup"/>.
 /// </summary>
-public static class BenchmarkServingFile
+public static partial class BenchmarkServingFile
 {
-    /// <summary>Reads <paramref name="path"/>; a missing or malformed field is an error naming the file and the field.</summary>
-    public static MeasuredRun Read(string path, ServingSetup setup) => Parse(File.ReadAllText(path), Path.GetFileName(path), setup);
+    /// <summary>Reads <paramref name="path"/>; a missing or malformed field is an error naming the file, the line and the field.</summary>
+    public static IReadOnlyList<MeasuredRun> Read(string path, ServingSetup setup) => ParseAll(File.ReadAllText(path), Path.GetFileName(path), setup);
 
-    /// <summary>Parses result JSON text; <paramref name="source"/> names it in errors.</summary>
-    public static MeasuredRun Parse(string json, string source, ServingSetup setup)
+    /// <summary>
+    /// Parses a file's text: one JSON object, or JSON Lines (one object a line). A file of several results names each run
+    /// after its line (<c>name#3</c>).
+    /// </summary>
+    public static IReadOnlyList<MeasuredRun> ParseAll(string text, string source, ServingSetup setup)
     {
-        JsonElement root;
+        string cleaned = NonStandardNumbers().Replace(text, "null");
+        if (cleaned.AsSpan().Trim().IndexOfAny('\r', '\n') < 0)
+        {
+            return [Parse(Document(cleaned, source, 1), source, 1, Path.GetFileNameWithoutExtension(source), setup)];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(cleaned);
+            return [Parse(document.RootElement.Clone(), source, 1, Path.GetFileNameWithoutExtension(source), setup)];
+        }
+        catch (JsonException)
+        {
+            // Not one object over several lines: JSON Lines, one object a line.
+        }
+
+        var runs = new List<MeasuredRun>();
+        string[] lines = cleaned.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0)
+            {
+                continue;
+            }
+
+            runs.Add(Parse(Document(lines[i], source, i + 1), source, i + 1, $"{Path.GetFileNameWithoutExtension(source)}#{i + 1}", setup));
+        }
+
+        return runs.Count > 0 ? runs : throw new CatalogException(source, 1, null, "no benchmark result in the file");
+    }
+
+    /// <summary>Parses one result's JSON text; <paramref name="source"/> names it in errors.</summary>
+    public static MeasuredRun Parse(string json, string source, ServingSetup setup) =>
+        Parse(Document(NonStandardNumbers().Replace(json, "null"), source, 1), source, 1, Path.GetFileNameWithoutExtension(source), setup);
+
+    /// <summary>
+    /// Python's json module writes infinite and undefined floats as bare Infinity and NaN (SGLang's request rate when it
+    /// sends everything at once): not JSON, so they are read as null, as if not reported.
+    /// </summary>
+    [GeneratedRegex(@"(?<=[:\[,]\s*)-?(?:Infinity|NaN)(?=\s*[,}\]])")]
+    private static partial Regex NonStandardNumbers();
+
+    private static JsonElement Document(string json, string source, int line)
+    {
         try
         {
             using var document = JsonDocument.Parse(json);
-            root = document.RootElement.Clone();
+            return document.RootElement.Clone();
         }
         catch (JsonException e)
         {
-            throw new CatalogException(source, (int)(e.LineNumber ?? 0) + 1, null, $"not valid JSON: {e.Message}");
+            throw new CatalogException(source, line + (int)(e.LineNumber ?? 0), null, $"not valid JSON: {e.Message}");
         }
+    }
 
+    private static MeasuredRun Parse(JsonElement root, string source, int line, string experiment, ServingSetup setup)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new CatalogException(source, 1, null, "expected a JSON object (a benchmark result)");
+            throw new CatalogException(source, line, null, "expected a JSON object (a benchmark result)");
         }
 
-        string gpu = setup.Gpu ?? throw new CatalogException(source, 1, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");
-        string model = Text(root, "model_id", source);
-        double completed = Number(root, "completed", source);
+        // SGLang's client names the mean end-to-end latency differently and does not record the model.
+        bool sglang = root.TryGetProperty("mean_e2e_latency_ms", out _);
+        string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");
+        string model = setup.Model ?? (sglang && !root.TryGetProperty("model_id", out _)
+            ? throw new CatalogException(source, line, "model_id", "an SGLang benchmark result does not record the model: give it (--model)")
+            : Text(root, "model_id", source, line));
+        double completed = Number(root, "completed", source, line);
         if (completed < 1)
         {
-            throw new CatalogException(source, 1, "completed", "no request completed");
+            throw new CatalogException(source, line, "completed", "no request completed");
         }
 
-        double input = Number(root, "total_input_tokens", source) / completed;
-        double output = Number(root, "total_output_tokens", source) / completed;
-        double ttft = Number(root, "mean_ttft_ms", source);
-        double tpot = Number(root, "mean_tpot_ms", source);
-        double e2e = Optional(root, "mean_e2el_ms", source) ?? (ttft + (tpot * Math.Max(0, output - 1)));
+        double input = Number(root, "total_input_tokens", source, line) / completed;
+        double output = Number(root, "total_output_tokens", source, line) / completed;
+        double ttft = Number(root, "mean_ttft_ms", source, line);
+        double tpot = Number(root, "mean_tpot_ms", source, line);
+        double? measuredE2e = Optional(root, sglang ? "mean_e2e_latency_ms" : "mean_e2el_ms", source, line);
+        double e2e = measuredE2e ?? (ttft + (tpot * Math.Max(0, output - 1)));
         double? rate = root.TryGetProperty("request_rate", out JsonElement r) && r.ValueKind == JsonValueKind.Number ? r.GetDouble() : null;
-        double? concurrency = Optional(root, "max_concurrency", source);
-        double burstiness = Optional(root, "burstiness", source) ?? 1;
+        double? concurrency = Optional(root, "max_concurrency", source, line);
+        double burstiness = Optional(root, "burstiness", source, line) ?? 1;
         string arrival = rate is > 0 ? (burstiness == 1 ? "poisson" : "gamma") : concurrency is >= 1 ? "concurrency" : "offline";
 
         return new MeasuredRun
         {
-            Line = 1,
-            Experiment = Path.GetFileNameWithoutExtension(source),
+            Line = line,
+            Experiment = experiment,
             Stage = "all",
             Model = model,
             Gpu = gpu,
@@ -65,40 +122,51 @@ public static class BenchmarkServingFile
             MaxBatchedTokens = setup.MaxBatchedTokens,
             GpuMemoryUtilization = setup.GpuMemoryUtilization,
             CpuKvOffloadGib = setup.CpuKvOffloadGib,
-            Engine = setup.Engine,
+            Engine = setup.Engine.Length > 0 || !sglang ? setup.Engine : EngineOf(root, source, line),
             EngineVersion = setup.EngineVersion,
-            Sampling = "greedy",   // vLLM's benchmark client sends temperature 0 unless told otherwise
+            Sampling = "greedy",   // both clients send temperature 0 unless told otherwise
             Arrival = arrival,
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,
             Requests = (int)completed,
-            FailedRequests = Optional(root, "failed", source) is double failed ? (int)failed : null,
-            DurationSeconds = Optional(root, "duration", source),
+            FailedRequests = Optional(root, "failed", source, line) is double failed ? (int)failed : null,
+            DurationSeconds = Optional(root, "duration", source, line),
             InputTokens = input,
             OutputTokens = output,
-            OutputSource = "measured (vLLM benchmark)",
+            OutputSource = sglang ? "measured (SGLang benchmark)" : "measured (vLLM benchmark)",
             TtftMs = ttft,
             ItlMs = tpot,
             E2eMs = e2e,
-            // Percentiles where the benchmark was asked for them (--metric-percentiles; 99 by default, E2E only when listed).
-            TtftP90Ms = Optional(root, "p90_ttft_ms", source),
-            TtftP99Ms = Optional(root, "p99_ttft_ms", source),
-            E2eP90Ms = Optional(root, "p90_e2el_ms", source),
-            E2eP99Ms = Optional(root, "p99_e2el_ms", source),
-            ThroughputTokensPerSecond = Optional(root, "output_throughput", source),
-            Notes = root.TryGetProperty("mean_e2el_ms", out _) ? string.Empty : "E2E derived as mean TTFT + mean TPOT x (output - 1)",
+            // Percentiles where the benchmark was asked for them (vLLM: --metric-percentiles, 99 by default, E2E only when
+            // listed; SGLang: TTFT and E2E p99, TTFT p90 in newer releases).
+            TtftP90Ms = Optional(root, "p90_ttft_ms", source, line),
+            TtftP99Ms = Optional(root, "p99_ttft_ms", source, line),
+            E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line),
+            E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line),
+            ThroughputTokensPerSecond = Optional(root, "output_throughput", source, line),
+            Notes = measuredE2e is null ? "E2E derived as mean TTFT + mean TPOT x (output - 1)" : string.Empty,
         };
     }
 
-    private static string Text(JsonElement root, string name, string source) =>
+    /// <summary>The engine an SGLang result's <c>backend</c> names (its client also benchmarks other servers); vLLM's when it names none.</summary>
+    private static string EngineOf(JsonElement root, string source, int line)
+    {
+        string backend = root.TryGetProperty("backend", out JsonElement b) && b.ValueKind == JsonValueKind.String ? b.GetString()!.ToLowerInvariant() : "sglang";
+        return backend.StartsWith("sglang", StringComparison.Ordinal) ? "sglang"
+            : backend.StartsWith("vllm", StringComparison.Ordinal) ? "vllm"
+            : backend.StartsWith("trt", StringComparison.Ordinal) || backend.StartsWith("tensorrt", StringComparison.Ordinal) ? "tensorrt-llm"
+            : throw new CatalogException(source, line, "backend", $"'{backend}' is not an engine ClusterSim models (sglang, vllm, trt): give it (--engine)");
+    }
+
+    private static string Text(JsonElement root, string name, string source, int line) =>
         root.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s
             ? s
-            : throw new CatalogException(source, 1, name, "is required: expected a string");
+            : throw new CatalogException(source, line, name, "is required: expected a string");
 
-    private static double Number(JsonElement root, string name, string source) =>
-        Optional(root, name, source) ?? throw new CatalogException(source, 1, name, "is required: expected a number");
+    private static double Number(JsonElement root, string name, string source, int line) =>
+        Optional(root, name, source, line) ?? throw new CatalogException(source, line, name, "is required: expected a number");
 
-    private static double? Optional(JsonElement root, string name, string source)
+    private static double? Optional(JsonElement root, string name, string source, int line)
     {
         if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
         {
@@ -110,6 +178,6 @@ public static class BenchmarkServingFile
             return e.GetDouble();
         }
 
-        throw new CatalogException(source, 1, name, string.Create(CultureInfo.InvariantCulture, $"expected a number, got {e.GetRawText()}"));
+        throw new CatalogException(source, line, name, string.Create(CultureInfo.InvariantCulture, $"expected a number, got {e.GetRawText()}"));
     }
 }

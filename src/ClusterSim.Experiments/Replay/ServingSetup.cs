@@ -7,6 +7,9 @@ namespace ClusterSim.Experiments.Replay;
 public sealed record ServingSetup
 {
     public string? Gpu { get; init; }
+
+    /// <summary>The model served (a catalog id or Hugging Face name); SGLang's results do not record it. Overrides vLLM's <c>model_id</c> when given.</summary>
+    public string? Model { get; init; }
     public int TensorParallel { get; init; } = 1;
     public int DataParallel { get; init; } = 1;
     public string DType { get; init; } = string.Empty;

@@ -102,6 +102,65 @@ public class BenchmarkServingFileTests
         Assert.InRange(simulated.ItlMs, 5, 12);
     }
 
+    /// <summary>One line of SGLang's <c>bench_serving --output-file</c>: its own name for the mean E2E, no model, and a request rate Python writes as a bare Infinity when the client sends everything at once.</summary>
+    private const string SglangLine =
+        """{"backend": "sglang", "dataset_name": "random", "request_rate": 8.0, "max_concurrency": null, "random_input_len": 1024, "random_output_len": 128, "duration": 51.2, "completed": 400, "total_input_tokens": 409600, "total_output_tokens": 51200, "output_throughput": 1000.0, "mean_e2e_latency_ms": 1020.0, "p99_e2e_latency_ms": 1300.0, "mean_ttft_ms": 40.0, "p99_ttft_ms": 90.0, "mean_tpot_ms": 7.7, "mean_itl_ms": 7.7, "concurrency": 8.1}""";
+
+    [Fact]
+    public void An_SGLang_result_reads_its_own_field_names_and_runs_on_SGLang()
+    {
+        MeasuredRun run = BenchmarkServingFile.Parse(SglangLine, "sglang.jsonl", H100 with { Model = "meta-llama/Llama-3.1-8B-Instruct" });
+
+        Assert.Equal("sglang", run.Engine);   // from the result's backend
+        Assert.Equal("meta-llama/Llama-3.1-8B-Instruct", run.Model);
+        Assert.Equal(1020, run.E2eMs);
+        Assert.Equal(1300, run.E2eP99Ms);
+        Assert.Equal(90, run.TtftP99Ms);
+        Assert.Equal(("poisson", 8.0), (run.Arrival, run.Rate));
+        Assert.Equal("greedy", run.Sampling);   // SGLang's client sends temperature 0
+        Assert.Equal("measured (SGLang benchmark)", run.OutputSource);
+
+        var (cases, skipped) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.Equal(Core.Performance.ServingEngine.Sglang, cases[0].Deployment.Engine);
+    }
+
+    [Fact]
+    public void An_SGLang_result_needs_the_model_and_a_backend_it_can_name()
+    {
+        var noModel = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(SglangLine, "sglang.jsonl", H100));
+        Assert.Contains("does not record the model: give it (--model)", noModel.Message, StringComparison.Ordinal);
+
+        string lmdeploy = SglangLine.Replace("\"backend\": \"sglang\"", "\"backend\": \"lmdeploy\"", StringComparison.Ordinal);
+        var unknown = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(lmdeploy, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }));
+        Assert.Contains("field 'backend': 'lmdeploy' is not an engine ClusterSim models", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal("vllm", BenchmarkServingFile.Parse(lmdeploy, "sglang.jsonl", H100 with { Model = "llama-3.1-8b", Engine = "vllm" }).Engine);
+    }
+
+    [Fact]
+    public void A_file_of_results_one_a_line_gives_a_run_a_line_named_after_it()
+    {
+        string offline = SglangLine.Replace("\"request_rate\": 8.0", "\"request_rate\": Infinity", StringComparison.Ordinal)
+            .Replace("\"max_concurrency\": null", "\"max_concurrency\": 32", StringComparison.Ordinal);
+        IReadOnlyList<MeasuredRun> runs = BenchmarkServingFile.ParseAll(SglangLine + "\n\n" + offline + "\n", "sweep.jsonl", H100 with { Model = "llama-3.1-8b" });
+
+        Assert.Equal(["sweep#1", "sweep#3"], runs.Select(r => r.Experiment));
+        Assert.Equal([1, 3], runs.Select(r => r.Line));
+        Assert.Equal(("concurrency", 32.0), (runs[1].Arrival, runs[1].Rate));   // Infinity read as no rate
+        Assert.Single(BenchmarkServingFile.ParseAll(Poisson, "bench.json", H100));   // one object, even over several lines
+    }
+
+    [Fact]
+    public void A_bad_line_of_a_results_file_is_named_by_its_line()
+    {
+        string text = SglangLine + "\n" + SglangLine.Replace("\"mean_ttft_ms\": 40.0", "\"mean_ttft_ms\": \"fast\"", StringComparison.Ordinal);
+        var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.ParseAll(text, "sweep.jsonl", H100 with { Model = "llama-3.1-8b" }));
+        Assert.Equal("sweep.jsonl:2: field 'mean_ttft_ms': expected a number, got \"fast\"", e.Message);
+
+        var broken = Assert.Throws<CatalogException>(() => BenchmarkServingFile.ParseAll(SglangLine + "\n{\"completed\": ", "sweep.jsonl", H100 with { Model = "llama-3.1-8b" }));
+        Assert.StartsWith("sweep.jsonl:2: not valid JSON", broken.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Without_the_accelerator_the_error_says_what_to_give()
     {
