@@ -31,7 +31,7 @@ public sealed record SchedulerOptions
     public KvAdmissionPolicy KvAdmission { get; init; } = KvAdmissionPolicy.Grow;
 
     /// <summary>
-    /// The engine forms step n + 1 while step n runs (vLLM's async scheduling, on by default since vllm-project/vllm#27614, its Q4 2025 roadmap item; SGLang's
+    /// The engine forms step n + 1 while step n runs (vLLM's async scheduling, on by default from 0.14, vllm-project/vllm#27614; SGLang's
     /// overlap scheduler): a request that arrives while a step runs joins the step after the next one, unless the engine
     /// has nothing else to run. Off: it joins the next step.
     /// </summary>
@@ -41,11 +41,20 @@ public sealed record SchedulerOptions
     /// The scheduling each engine runs by default: vLLM and SGLang grow KV blocks as sequences decode and form the next
     /// step while one runs; TensorRT-LLM reserves each whole sequence at admission (GUARANTEED_NO_EVICT) and, here, forms
     /// steps one after another (its PyTorch backend overlaps too, but its NIM rows' TTFT moves away from the measurements
-    /// with it). Every other limit is this record's default.
+    /// with it). vLLM releases before 0.14 (17 January 2026) scheduled synchronously unless started with
+    /// <c>--async-scheduling</c>; an unstated <paramref name="engineVersion"/> is taken as a current release. Every other
+    /// limit is this record's default.
     /// </summary>
-    public static SchedulerOptions For(Performance.ServingEngine engine) => engine == Performance.ServingEngine.TensorRtLlm
-        ? new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false }
-        : new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true };
+    public static SchedulerOptions For(Performance.ServingEngine engine, string engineVersion = "") => engine switch
+    {
+        Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false },
+        Performance.ServingEngine.Vllm when Performance.VllmRelease.TryParse(engineVersion, out Performance.VllmRelease release) && !release.AtLeast(FirstAsyncVllm.Major, FirstAsyncVllm.Minor)
+            => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = false },
+        _ => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
+    };
+
+    /// <summary>The first vLLM release that schedules asynchronously by default (vllm-project/vllm#27614, in v0.14.0).</summary>
+    public static readonly Performance.VllmRelease FirstAsyncVllm = new(0, 14);
 
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()

@@ -124,7 +124,7 @@ internal static class DeploymentSection
             calibrations.Add($"warning: {modelId}: requests filter by top-p or top-k and {path}.engine_version is not given, so vLLM's sampler ranks the vocabulary as releases before {SamplerKernels.FirstSortFreeVllm} do; from {SamplerKernels.FirstSortFreeVllm} on it samples with FlashInfer's sort-free kernel, about {SamplerKernels.SortFreeShare:0.##} of that cost. Set {path}.engine_version, or {path}.sampler_kernel to ranking or flashinfer");
         }
 
-        SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine);
+        SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine, engineVersion);
         if (model is null || chip is null)
         {
             return (null, scheduler);
@@ -188,10 +188,10 @@ internal static class DeploymentSection
         }
     }
 
-    private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip, ServingEngine engine)
+    private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip, ServingEngine engine, string engineVersion)
     {
         YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling");
-        SchedulerOptions defaults = SchedulerOptions.For(engine);
+        SchedulerOptions defaults = SchedulerOptions.For(engine, engineVersion);
         var options = new SchedulerOptions
         {
             Kind = r.Choice(node, "kind", path, defaults.Kind, Schedulers),

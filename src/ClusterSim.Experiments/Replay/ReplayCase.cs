@@ -169,7 +169,7 @@ public sealed partial record ReplayCase
             budget = Math.Max(budget, first.MaxModelLength ?? model.MaxContext);
         }
 
-        SchedulerOptions defaults = SchedulerOptions.For(engine);
+        SchedulerOptions defaults = SchedulerOptions.For(engine, first.EngineVersion);
         var scheduler = defaults with
         {
             Kind = chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,   // chunked prefill is on by default in vLLM

@@ -16,4 +16,18 @@ public class SchedulerOptionsTests
         Assert.Equal(async, options.AsyncScheduling);
         Assert.Equal(new SchedulerOptions() with { KvAdmission = admission, AsyncScheduling = async }, options);
     }
+
+    /// <summary>vLLM scheduled one step after another by default until 0.14 turned async scheduling on (vllm-project/vllm#27614); an unstated release is a current one.</summary>
+    [Theory]
+    [InlineData("0.10.2", false)]
+    [InlineData("0.11.0", false)]
+    [InlineData("v0.13.0", false)]
+    [InlineData("0.14.0", true)]
+    [InlineData("0.15.1", true)]
+    [InlineData("", true)]
+    public void Vllm_schedules_asynchronously_by_default_from_0_14(string version, bool async)
+    {
+        Assert.Equal(async, SchedulerOptions.For(ServingEngine.Vllm, version).AsyncScheduling);
+        Assert.True(SchedulerOptions.For(ServingEngine.Sglang, version).AsyncScheduling);   // SGLang's releases do not count as vLLM's
+    }
 }

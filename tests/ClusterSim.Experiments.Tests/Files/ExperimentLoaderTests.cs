@@ -83,6 +83,13 @@ public class ExperimentLoaderTests
         Experiment trtllm = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm"), "exp.yaml");
         Assert.False(trtllm.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
 
+        // vLLM before 0.14 scheduled one step after another unless told; the release given picks the default.
+        Experiment older = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.11.0\""), "exp.yaml");
+        Assert.False(older.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
+        Assert.Contains("async_scheduling: false", older.ResolvedText);
+        Experiment olderOn = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.11.0\"").Replace("max_sequences: 64 }", "max_sequences: 64, async_scheduling: true }"), "exp.yaml");
+        Assert.True(olderOn.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
+
         ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("max_sequences: 64 }", "max_sequences: 64, async_scheduling: sometimes }")).Problems);
         Assert.Equal("serving.scheduler.async_scheduling", problem.Path);
     }
