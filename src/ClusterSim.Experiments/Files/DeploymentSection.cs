@@ -130,15 +130,21 @@ internal static class DeploymentSection
             return (null, scheduler);
         }
 
+        int tensorParallel = r.Integer(node, "tensor_parallel", path, 1, 1, 1024);
+        int pipelineParallel = r.Integer(node, "pipeline_parallel", path, 1, 1, 1024);
+        // SGLang keeps back what its memory settings reserve for activations and CUDA graphs (SglangServerDefaults).
+        double defaultReserve = engine == ServingEngine.Sglang
+            ? 1 - SglangServerDefaults.MemoryFractionStatic(chip, tensorParallel, pipelineParallel, scheduler.MaxBatchedTokens)
+            : ServingDeployment.DefaultMemoryReserve;
         var deployment = new ServingDeployment
         {
             Model = model,
             Accelerator = chip,
-            TensorParallel = r.Integer(node, "tensor_parallel", path, 1, 1, 1024),
-            PipelineParallel = r.Integer(node, "pipeline_parallel", path, 1, 1, 1024),
+            TensorParallel = tensorParallel,
+            PipelineParallel = pipelineParallel,
             Weights = r.Choice(node, "weights", path, Precision.BF16, Precisions),
             KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
-            MemoryReserve = r.Number(node, "memory_reserve", path, ServingDeployment.DefaultMemoryReserve, 0, 0.95),
+            MemoryReserve = r.Number(node, "memory_reserve", path, defaultReserve, 0, 0.95),
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
             Engine = engine,
             EngineVersion = engineVersion,

@@ -138,6 +138,10 @@ public sealed partial record ReplayCase
             : throw new ArgumentException($"engine '{first.Engine}' is not one of {string.Join(", ", Files.DeploymentSection.Engines.Keys)}");
 
         SamplingMode sampling = SamplingOf(first, engine, corrections);
+        bool sglang = engine == ServingEngine.Sglang;
+        int sglangChunk = first.MaxBatchedTokens ?? SglangServerDefaults.ChunkedPrefillTokens(chip);
+        double memoryShare = first.GpuMemoryUtilization
+            ?? (sglang ? SglangServerDefaults.MemoryFractionStatic(chip, first.TensorParallel, 1, sglangChunk) : 0.9);
         var deployment = new ServingDeployment
         {
             Model = model,
@@ -147,7 +151,7 @@ public sealed partial record ReplayCase
             TensorParallel = first.TensorParallel,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
-            MemoryReserve = 1 - (first.GpuMemoryUtilization ?? 0.9),
+            MemoryReserve = 1 - memoryShare,
             Engine = engine,
             EngineVersion = first.EngineVersion,
         };
@@ -155,7 +159,18 @@ public sealed partial record ReplayCase
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
 
         var (defaultSequences, defaultBudget) = VllmMemoryProfile.ServerDefaults(chip);
-        if (engine != ServingEngine.Vllm && (first.MaxSequences is null || first.MaxBatchedTokens is null))
+        if (sglang)
+        {
+            // SGLang sizes its limits from the GPU's memory and its KV pool (SglangServerDefaults); the row's own win.
+            defaultBudget = sglangChunk;
+            defaultSequences = SglangServerDefaults.MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, first.MaxModelLength ?? model.MaxContext);
+            if (first.MaxSequences is null || first.MaxBatchedTokens is null || first.GpuMemoryUtilization is null)
+            {
+                corrections.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"SGLang's defaults on {chip.Id}: chunked prefill {defaultBudget:N0} tokens, mem_fraction_static {memoryShare:0.###}, up to {defaultSequences:N0} running requests"));
+            }
+        }
+        else if (engine != ServingEngine.Vllm && (first.MaxSequences is null || first.MaxBatchedTokens is null))
         {
             assumptions.Add($"vLLM's default batch limits for {engineName} (its own defaults are not modelled)");
         }

@@ -153,6 +153,10 @@ public class ExperimentLoaderTests
         Assert.Equal(Core.Inference.KvAdmissionPolicy.Grow, sglang.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
         Assert.Contains("engine: sglang", sglang.ResolvedText);
         Assert.Contains(sglang.Warnings, w => w.Contains("no SGLang calibration 'hopper-sglang'", StringComparison.Ordinal));
+        // Its memory reserve is what its own settings keep back on an H100 at an 8,192-token budget (0.835 for weights and KV).
+        Assert.Equal(0.165, sglang.Points[0].Serving!.Replicas[0].Deployment.MemoryReserve, 9);
+        Experiment reserved = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang\n  memory_reserve: 0.12"), "exp.yaml");
+        Assert.Equal(0.12, reserved.Points[0].Serving!.Replicas[0].Deployment.MemoryReserve);
 
         ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tgi")).Problems);
         Assert.Equal("serving.engine", problem.Path);

@@ -123,6 +123,17 @@ public class BenchmarkServingFileTests
         var (cases, skipped) = ReplayCase.Build([run], SimCatalog.Default);
         Assert.Empty(skipped);
         Assert.Equal(Core.Performance.ServingEngine.Sglang, cases[0].Deployment.Engine);
+
+        // SGLang's own limits on an H100 where the launch left them unset: an 8,192-token chunk, 0.835 of memory for weights
+        // and KV, the request pool's 2,048 running requests; said in the row's note. Limits given on the command line win.
+        Assert.Equal((8192, 2048), (cases[0].Scheduler.MaxBatchedTokens, cases[0].Scheduler.MaxSequences));
+        Assert.Equal(0.165, cases[0].Deployment.MemoryReserve, 9);
+        Assert.Contains(cases[0].Corrections, c => c.Contains("SGLang's defaults on H100-SXM: chunked prefill 8,192 tokens, mem_fraction_static 0.835, up to 2,048 running requests", StringComparison.Ordinal));
+        MeasuredRun given = BenchmarkServingFile.Parse(SglangLine, "sglang.jsonl", H100 with { Model = "llama-3.1-8b", MaxSequences = 256, MaxBatchedTokens = 4096, GpuMemoryUtilization = 0.9 });
+        var (launched, _) = ReplayCase.Build([given], SimCatalog.Default);
+        Assert.Equal((4096, 256), (launched[0].Scheduler.MaxBatchedTokens, launched[0].Scheduler.MaxSequences));
+        Assert.Equal(0.1, launched[0].Deployment.MemoryReserve, 9);
+        Assert.DoesNotContain(launched[0].Corrections, c => c.Contains("SGLang's defaults", StringComparison.Ordinal));
     }
 
     [Fact]

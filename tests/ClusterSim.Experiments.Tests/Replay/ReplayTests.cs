@@ -253,7 +253,8 @@ public class ReplayTests
         Assert.Equal("hopper-vllm/bf16", sgl.Calibration.Name);   // SGLang borrows vLLM's row, and says so
         Assert.Contains("SGLang", sgl.CalibrationWarning, StringComparison.Ordinal);
         Assert.True(sgl.Scheduler.AsyncScheduling);
-        Assert.Contains(sgl.Assumptions, a => a.Contains("vLLM's default batch limits for sglang", StringComparison.Ordinal));
+        Assert.Equal((8192, 2048), (sgl.Scheduler.MaxBatchedTokens, sgl.Scheduler.MaxSequences));   // SGLang's own defaults on an H100
+        Assert.Contains(sgl.Corrections, c => c.StartsWith("SGLang's defaults on H100-SXM", StringComparison.Ordinal));
 
         var (experiment, reason) = Assert.Single(skipped);
         Assert.Equal("odd", experiment);
