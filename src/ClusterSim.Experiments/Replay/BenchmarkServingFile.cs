@@ -24,6 +24,11 @@ public static partial class BenchmarkServingFile
     public static IReadOnlyList<MeasuredRun> ParseAll(string text, string source, ServingSetup setup)
     {
         string cleaned = NonStandardNumbers().Replace(text, "null");
+        if (cleaned.AsSpan().Trim().IsEmpty)
+        {
+            throw new CatalogException(source, 1, null, "the file is empty: expected a benchmark result (a JSON object, or one a line)");
+        }
+
         if (cleaned.AsSpan().Trim().IndexOfAny('\r', '\n') < 0)
         {
             return [Parse(Document(cleaned, source, 1), source, 1, Path.GetFileNameWithoutExtension(source), setup)];
@@ -51,7 +56,7 @@ public static partial class BenchmarkServingFile
             runs.Add(Parse(Document(lines[i], source, i + 1), source, i + 1, $"{Path.GetFileNameWithoutExtension(source)}#{i + 1}", setup));
         }
 
-        return runs.Count > 0 ? runs : throw new CatalogException(source, 1, null, "no benchmark result in the file");
+        return runs;
     }
 
     /// <summary>Parses one result's JSON text; <paramref name="source"/> names it in errors.</summary>

@@ -170,6 +170,9 @@ public class BenchmarkServingFileTests
 
         var broken = Assert.Throws<CatalogException>(() => BenchmarkServingFile.ParseAll(SglangLine + "\n{\"completed\": ", "sweep.jsonl", H100 with { Model = "llama-3.1-8b" }));
         Assert.StartsWith("sweep.jsonl:2: not valid JSON", broken.Message, StringComparison.Ordinal);
+
+        var empty = Assert.Throws<CatalogException>(() => BenchmarkServingFile.ParseAll("\n \n", "sweep.jsonl", H100));
+        Assert.Equal("sweep.jsonl:1: the file is empty: expected a benchmark result (a JSON object, or one a line)", empty.Message);
     }
 
     [Fact]
