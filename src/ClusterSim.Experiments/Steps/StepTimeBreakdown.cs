@@ -25,7 +25,7 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
         ServingDeployment d = Deployment;
         long tokens = (long)d.KvBlocks * d.KvBlockTokens;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"memory: {d.WeightBytes / d.Accelerators / 1e9:F1} GB of weights and {d.RuntimeBytesPerAccelerator / 1073741824.0:F2} GiB of runtime per accelerator{(d.Engine == ServingEngine.Vllm ? " (vLLM's start-up profile at its default batch limits)" : string.Empty)}; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of {d.KvBlockTokens}), {tokens / Math.Max(1, context):N0} sequences of {context:N0} tokens");
+            $"memory: {d.WeightBytes / d.Accelerators / 1e9:F1} GB of weights and {d.RuntimeBytesPerAccelerator / 1073741824.0:F2} GiB of runtime per accelerator{(d.Engine == ServingEngine.Vllm ? " (vLLM's start-up profile at its default batch limits)" : d.Engine == ServingEngine.Sglang ? $" (SGLang keeps {d.MemoryReserve:P1} of memory back for activations and CUDA graphs)" : string.Empty)}; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of {d.KvBlockTokens}), {tokens / Math.Max(1, context):N0} sequences of {context:N0} tokens");
     }
 
     private static string Name(Core.Catalog.Precision precision) => precision.ToString().ToLowerInvariant();

@@ -79,6 +79,10 @@ public sealed record StepTimeQuery
             Engine = engine,
             Sampling = sampling,
             SamplerKernel = kernel,
+            // SGLang keeps back what its own memory settings reserve (SglangServerDefaults); vLLM 1 − its 0.9.
+            MemoryReserve = engine == ServingEngine.Sglang
+                ? 1 - SglangServerDefaults.MemoryFractionStatic(accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator))
+                : ServingDeployment.DefaultMemoryReserve,
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
         // The KV cache the engine leaves at its server's default batch limits for this accelerator.
