@@ -51,6 +51,17 @@ public class StepCommandTests
     }
 
     [Fact]
+    public void SGLang_sizes_its_KV_cache_with_its_own_memory_reserve()
+    {
+        (int code, _, string sglang) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--engine", "sglang", "--decode", "1", "--format", "csv");
+        (_, _, string vllm) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "1", "--format", "csv");
+
+        Assert.Equal(0, code);
+        Assert.Contains("SGLang keeps 16.5 % of memory back for activations and CUDA graphs", sglang, StringComparison.Ordinal);
+        Assert.Contains("vLLM's start-up profile", vllm, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_default_sampling_of_an_unrecorded_checkpoint_exits_2_naming_the_recorded_ones()
     {
         (int code, _, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--sampling", "model-default");
