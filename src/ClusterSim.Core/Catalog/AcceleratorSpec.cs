@@ -21,6 +21,12 @@ public sealed record AcceleratorSpec
     /// <summary>Dense FP4 peak, TFLOP/s.</summary>
     public double? Fp4Tflops { get; init; }
 
+    /// <summary>
+    /// Streaming multiprocessors × boost clock, GHz (<c>sm_ghz</c>): the clock work bound by the SMs' own passes rather than
+    /// by tensor cores or memory runs at (the sampler's ranking); null where the catalog has no figure.
+    /// </summary>
+    public double? SmGhz { get; init; }
+
     /// <summary>Device memory as marketed, GB.</summary>
     public double MemoryGB { get; init; }
 

@@ -58,7 +58,7 @@ public sealed class CalibrationCatalog
                 IterationOverheadSeconds = row.Number("step_overhead_ms") / 1e3,
                 SequenceOverheadSeconds = row.Number("sequence_overhead_us") / 1e6,
                 RequestOverheadSeconds = row.Number("request_overhead_ms") / 1e3,
-                SamplerBytesPerEntry = row.OptionalNumber("sampler_bytes_per_entry") ?? 0,
+                SamplerCyclesPerEntry = row.OptionalNumber("sampler_sm_cycles_per_entry") ?? 0,
             };
             try
             {

@@ -29,6 +29,7 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 Fp8Tflops = row.OptionalNumber("fp8_tflops"),
                 Int8Tops = row.OptionalNumber("int8_tops"),
                 Fp4Tflops = row.OptionalNumber("fp4_tflops"),
+                SmGhz = row.OptionalNumber("sm_ghz"),
                 MemoryGB = row.Number("hbm_gb"),
                 MemoryGiB = row.Number("memory_gib"),
                 Calibration = row.Text("calibration", required: false),

@@ -73,14 +73,16 @@ public sealed record EfficiencyFactors
     public double RequestOverheadSeconds { get; init; }
 
     /// <summary>
-    /// Bytes the engine's sampler moves per sequence and vocabulary entry when requests filter by top-p or top-k
-    /// (<see cref="SamplingMode.Filtered"/>): vLLM's default paths rank every sequence's logits over the whole vocabulary
-    /// (PyTorch's sorts them: a radix sort's passes over keys and indices, the softmax, cumulative sum and scatter around
-    /// it; from late 2025 a Triton kernel; FlashInfer's sort-free kernel only since vllm-project/vllm#40376), so each step
-    /// pays sequences × vocabulary × this over the accelerator's memory bandwidth (at <see cref="Memory"/> of it). The
-    /// cost falls on every tensor-parallel rank alike, which samples the gathered logits in full. 0 where not measured.
+    /// SM clock cycles the engine's sampler spends per sequence and vocabulary entry when requests filter by top-p or
+    /// top-k (<see cref="SamplingMode.Filtered"/>): vLLM's default paths rank every sequence's logits over the whole
+    /// vocabulary (PyTorch's sort, a Triton kernel from late 2025; FlashInfer's sort-free kernel since
+    /// vllm-project/vllm#40376, <see cref="SamplerKernel"/>), so each step pays sequences × vocabulary × this over the
+    /// accelerator's SMs × clock (<see cref="Catalog.AcceleratorSpec.SmGhz"/>). The ranking is bound by the SMs' passes,
+    /// not by memory: it reads half a megabyte a row in some 20 µs, and #40376's B200 takes 0.76 of the H100's time for
+    /// 2.4 times its bandwidth. The cost falls on every tensor-parallel rank alike, which samples the gathered logits in
+    /// full. 0 where not measured.
     /// </summary>
-    public double SamplerBytesPerEntry { get; init; }
+    public double SamplerCyclesPerEntry { get; init; }
 
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public EfficiencyFactors Validated()
@@ -93,9 +95,9 @@ public sealed record EfficiencyFactors
             }
         }
 
-        if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerBytesPerEntry < 0 || double.IsNaN(SamplerBytesPerEntry))
+        if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
         {
-            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_width, gemm_kernel_us and sampler_bytes_per_entry must not be negative");
+            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
         }
 
         return this;

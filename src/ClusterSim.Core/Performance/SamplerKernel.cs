@@ -3,7 +3,7 @@ namespace ClusterSim.Core.Performance;
 /// <summary>
 /// How the engine filters by top-p or top-k, which sets what <see cref="SamplingMode.Filtered"/> costs a step. vLLM's
 /// default path ranks every logit of every sequence (a PyTorch sort, a Triton kernel from late 2025); FlashInfer's kernel
-/// samples by rejection without sorting. The calibrated <see cref="EfficiencyFactors.SamplerBytesPerEntry"/> is the
+/// samples by rejection without sorting. The calibrated <see cref="EfficiencyFactors.SamplerCyclesPerEntry"/> is the
 /// ranking path's; the sort-free kernel costs <see cref="SamplerKernels.SortFreeShare"/> of it.
 /// </summary>
 public enum SamplerKernel

@@ -11,6 +11,16 @@ public static class SamplerKernels
     /// </summary>
     public const double SortFreeShare = 0.228;
 
+    /// <summary>
+    /// SMs × boost clock of the H100 SXM (132 × 1.98 GHz), where the sampler's cycles an entry were fitted; an accelerator
+    /// whose catalog row gives no SM figure (AMD, TPU and other non-NVIDIA parts) is taken to sample as fast, and
+    /// experiment files and replays that filter on one say so.
+    /// </summary>
+    public const double ReferenceSmGhz = 132 * 1.98;
+
+    /// <summary>The SMs × clock the sampler runs on: the accelerator's own, else the reference H100's.</summary>
+    public static double SmGhzOf(Catalog.AcceleratorSpec chip) => chip.SmGhz ?? ReferenceSmGhz;
+
     /// <summary>The first vLLM release known to sample with FlashInfer by default again.</summary>
     public static readonly VllmRelease FirstSortFreeVllm = new(0, 22);
 

@@ -4,7 +4,7 @@ namespace ClusterSim.Core.Performance;
 /// How the engine picks each sequence's next token, which decides what its sampler costs. Greedy decoding takes the
 /// arg-max and sampling at a temperature draws from the whole distribution, both a pass or two over the logits; top-p or
 /// top-k filtering first ranks the whole vocabulary of every sequence, which vLLM's default sampler paths do over every
-/// logit (a sort in PyTorch's, a Triton kernel later; <see cref="EfficiencyFactors.SamplerBytesPerEntry"/>).
+/// logit (a sort in PyTorch's, a Triton kernel later; <see cref="EfficiencyFactors.SamplerCyclesPerEntry"/>).
 /// </summary>
 public enum SamplingMode
 {

@@ -136,7 +136,7 @@ public sealed class StepTimeModel
         _sequenceSeconds = eff.SequenceOverheadSeconds;
         // Every rank samples the gathered logits in full, so tensor parallelism does not divide the sampler's work.
         _samplerSecondsPerRow = deployment.Sampling == SamplingMode.Filtered
-            ? (double)model.Vocab * eff.SamplerBytesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (chip.MemoryBytesPerSecond * eff.Memory)
+            ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9)
             : 0;
         int ep = ExpertParallel;
         if (model.IsMoE && ep > 1)

@@ -24,7 +24,7 @@ public static class Calibrator
     {
         Compute = 0.5, ExpertHalfWidth = 256, Memory = 0.7, Attention = 0.45, KvRead = 0.7, Link = 0.5, GemmHalfTokens = 64, GemmKernelSeconds = 3e-6,
         CollectiveLatencySeconds = 2e-6, IterationOverheadSeconds = 2e-3, SequenceOverheadSeconds = 5e-6, RequestOverheadSeconds = 0.01,
-        SamplerBytesPerEntry = 256,   // a radix sort's passes over 4-byte keys and 8-byte indices, and the passes around it
+        SamplerCyclesPerEntry = 24,   // a few radix passes over keys and indices, a dozen SM cycles each, and the passes around them
     };
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         new("step_overhead_ms", f => f.IterationOverheadSeconds * 1e3, (f, v) => f with { IterationOverheadSeconds = v / 1e3 }, false),
         new("sequence_overhead_us", f => f.SequenceOverheadSeconds * 1e6, (f, v) => f with { SequenceOverheadSeconds = v / 1e6 }, false),
         new("request_overhead_ms", f => f.RequestOverheadSeconds * 1e3, (f, v) => f with { RequestOverheadSeconds = v / 1e3 }, false),
-        new("sampler_bytes_per_entry", f => f.SamplerBytesPerEntry, (f, v) => f with { SamplerBytesPerEntry = v }, false),
+        new("sampler_sm_cycles_per_entry", f => f.SamplerCyclesPerEntry, (f, v) => f with { SamplerCyclesPerEntry = v }, false),
     ];
 
     /// <summary>The parameters named in a comma-separated list; throws naming an unknown one.</summary>

@@ -157,10 +157,15 @@ internal static class DeploymentSection
         {
             (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");
             calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
-            if (deployment.Sampling == SamplingMode.Filtered && deployment.Efficiency.SamplerBytesPerEntry == 0)
+            if (deployment.Sampling == SamplingMode.Filtered && deployment.Efficiency.SamplerCyclesPerEntry == 0)
             {
                 // Not silent: filtered sampling timed as free on a calibration that never measured it.
-                calibrations.Add($"warning: {chip.Id}: requests filter by top-p or top-k, and calibration {deployment.CalibrationName} has no measured sampler cost (sampler_bytes_per_entry), so ranking {model.Id}'s {model.Vocab:N0}-token vocabulary costs nothing; set {path}.efficiency.sampler_bytes_per_entry");
+                calibrations.Add($"warning: {chip.Id}: requests filter by top-p or top-k, and calibration {deployment.CalibrationName} has no measured sampler cost (sampler_sm_cycles_per_entry), so ranking {model.Id}'s {model.Vocab:N0}-token vocabulary costs nothing; set {path}.efficiency.sampler_sm_cycles_per_entry");
+            }
+            else if (deployment.Sampling == SamplingMode.Filtered && chip.SmGhz is null)
+            {
+                // Not silent: the sampler's speed on a part whose SMs the catalog does not give.
+                calibrations.Add($"warning: {chip.Id}: requests filter by top-p or top-k, and the catalog gives no SM figure (sm_ghz) for {chip.Id}, so its sampler is taken to run as fast as an H100's; give sm_ghz in a hardware CSV");
             }
 
             if (chip.TdpWatts is null)

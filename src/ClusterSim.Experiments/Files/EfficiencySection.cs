@@ -15,7 +15,7 @@ internal static class EfficiencySection
     {
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
-            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_bytes_per_entry");
+            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
@@ -33,7 +33,7 @@ internal static class EfficiencySection
             IterationOverheadSeconds = r.Number(eff, "overhead_ms", path, c.IterationOverheadSeconds * 1e3, 0) / 1e3,
             SequenceOverheadSeconds = r.Number(eff, "sequence_overhead_us", path, c.SequenceOverheadSeconds * 1e6, 0) / 1e6,
             RequestOverheadSeconds = r.Number(eff, "request_overhead_ms", path, c.RequestOverheadSeconds * 1e3, 0) / 1e3,
-            SamplerBytesPerEntry = r.Number(eff, "sampler_bytes_per_entry", path, c.SamplerBytesPerEntry, 0, 100_000),
+            SamplerCyclesPerEntry = r.Number(eff, "sampler_sm_cycles_per_entry", path, c.SamplerCyclesPerEntry, 0, 10_000),
         };
         string name = factors == c ? calibration.Name : $"{calibration.Name} (overridden)";
         return (deployment with { Efficiency = factors, CalibrationName = name }, warning);

@@ -309,7 +309,7 @@ internal static class ServingSection
 
         EfficiencyFactors e = d.Efficiency;
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"  efficiency: {{ compute: {F(e.Compute)}, expert_half_width: {F(e.ExpertHalfWidth)}, gemm_half_tokens: {F(e.GemmHalfTokens)}, gemm_kernel_us: {F(e.GemmKernelSeconds * 1e6)}, memory: {F(e.Memory)}, attention: {F(e.Attention)}, kv_read: {F(e.KvRead)}, link: {F(e.Link)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)}, overhead_ms: {F(e.IterationOverheadSeconds * 1e3)}, sequence_overhead_us: {F(e.SequenceOverheadSeconds * 1e6)}, request_overhead_ms: {F(e.RequestOverheadSeconds * 1e3)}{(d.WidensExperts ? $", dequant_expert: {F(e.DequantExpert)}" : "")}{(d.Sampling == SamplingMode.Filtered ? $", sampler_bytes_per_entry: {F(e.SamplerBytesPerEntry)}" : "")} }}   # {d.CalibrationName}");
+            $"  efficiency: {{ compute: {F(e.Compute)}, expert_half_width: {F(e.ExpertHalfWidth)}, gemm_half_tokens: {F(e.GemmHalfTokens)}, gemm_kernel_us: {F(e.GemmKernelSeconds * 1e6)}, memory: {F(e.Memory)}, attention: {F(e.Attention)}, kv_read: {F(e.KvRead)}, link: {F(e.Link)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)}, overhead_ms: {F(e.IterationOverheadSeconds * 1e3)}, sequence_overhead_us: {F(e.SequenceOverheadSeconds * 1e6)}, request_overhead_ms: {F(e.RequestOverheadSeconds * 1e3)}{(d.WidensExperts ? $", dequant_expert: {F(e.DequantExpert)}" : "")}{(d.Sampling == SamplingMode.Filtered ? $", sampler_sm_cycles_per_entry: {F(e.SamplerCyclesPerEntry)}" : "")} }}   # {d.CalibrationName}");
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;
         string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";

@@ -23,7 +23,7 @@ public class DeploymentSamplingTests
 
         Assert.Equal(SamplingMode.Random, Deployment(e).Sampling);
         Assert.Contains("  sampling: temperature", e.ResolvedText);
-        Assert.DoesNotContain("sampler_bytes_per_entry", e.ResolvedText);
+        Assert.DoesNotContain("sampler_sm_cycles_per_entry", e.ResolvedText);
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public class DeploymentSamplingTests
         Experiment e = ExperimentLoader.Parse(With(name).Replace("kv_cache: fp8", "kv_cache: fp8\n  engine_version: \"0.15.1\""), "exp.yaml");
 
         Assert.Equal(mode, Deployment(e).Sampling);
-        Assert.Equal(mode == SamplingMode.Filtered, e.ResolvedText.Contains("sampler_bytes_per_entry: 534.5", StringComparison.Ordinal));
+        Assert.Equal(mode == SamplingMode.Filtered, e.ResolvedText.Contains("sampler_sm_cycles_per_entry: 48.3", StringComparison.Ordinal));
         Assert.DoesNotContain(e.Warnings, w => w.Contains("sampl", StringComparison.Ordinal));
     }
 

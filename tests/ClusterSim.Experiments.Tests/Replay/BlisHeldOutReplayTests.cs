@@ -128,20 +128,20 @@ public class BlisHeldOutReplayTests
     }
 
     /// <summary>
-    /// The calibrator gives the shipped factor (534.5 bytes an entry) back within 5 % from its neutral start on the Llama
-    /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 (README).
+    /// The calibrator gives the shipped factor (48.3 SM cycles an entry, fitted as 534.5 bytes) back within 5 % from its neutral start on the Llama
+    /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 bytes, 34.7 and 48.8 cycles (README).
     /// </summary>
     [Fact]
     public void The_calibrator_reproduces_the_shipped_sampler_factor()
     {
         var runs = Runs.Where(r => r.Experiment.StartsWith("s2r-", StringComparison.Ordinal) && r.Model == "meta-llama/Llama-3.1-8B-Instruct" && r.Workload != "reasoning").ToList();
         var (cases, _) = ReplayCase.Build(runs, SimCatalog.Default);
-        FitParameter sampler = FitParameter.Parse("sampler_bytes_per_entry").Single();
+        FitParameter sampler = FitParameter.Parse("sampler_sm_cycles_per_entry").Single();
 
         Assert.Equal(8, cases.Count);
-        CalibrationFit fit = Calibrator.Fit(cases, cases[0].Calibration.Factors with { SamplerBytesPerEntry = Calibrator.NeutralStart.SamplerBytesPerEntry }, [sampler]);
+        CalibrationFit fit = Calibrator.Fit(cases, cases[0].Calibration.Factors with { SamplerCyclesPerEntry = Calibrator.NeutralStart.SamplerCyclesPerEntry }, [sampler]);
 
-        Assert.InRange(fit.Factors.SamplerBytesPerEntry, 534.5 * 0.95, 534.5 * 1.05);
+        Assert.InRange(fit.Factors.SamplerCyclesPerEntry, 48.3 * 0.95, 48.3 * 1.05);
     }
 
     /// <summary>
