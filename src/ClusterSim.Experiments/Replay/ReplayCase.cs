@@ -157,6 +157,10 @@ public sealed partial record ReplayCase
         };
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine);
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
+        if (sampling == SamplingMode.Filtered && chip.SmGhz is null && calibration.Factors.SamplerCyclesPerEntry > 0)
+        {
+            assumptions.Add($"the sampler as fast as an H100's (no SM figure for {chip.Id} in the catalog)");
+        }
 
         var (defaultSequences, defaultBudget) = VllmMemoryProfile.ServerDefaults(chip);
         if (sglang)

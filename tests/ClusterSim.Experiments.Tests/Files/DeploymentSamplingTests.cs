@@ -107,6 +107,17 @@ public class DeploymentSamplingTests
     }
 
     [Fact]
+    public void Top_p_on_an_accelerator_without_an_SM_figure_samples_as_an_H100_and_says_so()
+    {
+        string file = With("top-p", hardware: "MI300X").Replace("  sampling: top-p", "  sampling: top-p\n  engine_version: \"0.15.1\"");
+        Experiment amd = ExperimentLoader.Parse(file, "exp.yaml");
+        Experiment h100 = ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p\n  engine_version: \"0.15.1\""), "exp.yaml");
+
+        Assert.Contains(amd.Warnings, w => w.Contains("the catalog gives no SM figure (sm_ghz) for MI300X, so its sampler is taken to run as fast as an H100's", StringComparison.Ordinal));
+        Assert.DoesNotContain(h100.Warnings, w => w.Contains("SM figure", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_unknown_sampler_kernel_is_an_error_with_its_position_and_the_choices()
     {
         var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With("top-p").Replace("  sampling: top-p", "  sampling: top-p\n  sampler_kernel: bitonic"), "exp.yaml"));

@@ -113,7 +113,7 @@ public class BlisHeldOutReplayTests
         MeasuredRun row = Runs.First(r => r.Experiment == "s2r-16-llama-3-1-8b-tp1-general-1" && r.IsWholeRun);
         var (cases, skipped) = ReplayCase.Build(
             [row, row with { Experiment = "new", EngineVersion = "0.22.1" }, row with { Experiment = "named", SamplerKernel = "flashinfer" },
-             row with { Experiment = "wrong", SamplerKernel = "bitonic" }],
+             row with { Experiment = "wrong", SamplerKernel = "bitonic" }, row with { Experiment = "amd", Gpu = "MI300X" }],
             SimCatalog.Default);
 
         ReplayCase Case(string experiment) => cases.Single(c => c.Experiment == experiment);
@@ -125,6 +125,9 @@ public class BlisHeldOutReplayTests
         var (experiment, reason) = Assert.Single(skipped);
         Assert.Equal("wrong", experiment);
         Assert.Contains("sampler_kernel 'bitonic' is not one of ranking, flashinfer", reason);
+        // No SM figure for an AMD part: its sampler is taken as fast as an H100's, and the row says so.
+        Assert.Contains(Case("amd").Assumptions, a => a.Contains("the sampler as fast as an H100's (no SM figure for MI300X", StringComparison.Ordinal));
+        Assert.DoesNotContain(Case(row.Experiment).Assumptions, a => a.Contains("SM figure", StringComparison.Ordinal));
     }
 
     /// <summary>
