@@ -20,6 +20,7 @@ internal static class StepCommand
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
         var engine = new Option<string>("--engine") { Description = "Serving engine whose calibration applies: vllm, tensorrt-llm or sglang.", DefaultValueFactory = _ => "vllm" };
         var sampling = new Option<string>("--sampling") { Description = "How requests sample: temperature, greedy, top-p, top-k (vLLM's sampler ranks the whole vocabulary) or model-default (the Hugging Face checkpoint's generation_config.json).", DefaultValueFactory = _ => "temperature" };
+        var version = new Option<string?>("--engine-version") { Description = "The engine's release (0.11.0): for vLLM it picks the start-up memory profile that sizes the KV cache and, from 0.22, FlashInfer's sort-free sampler." };
         var kernel = new Option<string?>("--sampler-kernel") { Description = "How the engine filters by top-p or top-k: ranking (vLLM's sort or Triton path, its default before 0.22) or flashinfer (sort-free: SGLang, vLLM from 0.22). The engine's default when omitted (vLLM: ranking)." };
         var prompt = new Option<string>("--prompt") { Description = "Prompt-chunk sizes in tokens, comma-separated (0: decodes alone); each row pairs one with a decoder count.", DefaultValueFactory = _ => "0" };
         var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
@@ -28,7 +29,7 @@ internal static class StepCommand
         var format = CommandLine.FormatOption("the breakdown");
         var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead, the sampler.")
         {
-            model, hardware, tp, weights, kv, engine, sampling, kernel, prompt, decode, context, calibration, format,
+            model, hardware, tp, weights, kv, engine, version, sampling, kernel, prompt, decode, context, calibration, format,
         };
         command.SetAction(r =>
         {
@@ -40,6 +41,7 @@ internal static class StepCommand
                 Weights = r.GetValue(weights)!,
                 KvCache = r.GetValue(kv),
                 Engine = r.GetValue(engine)!,
+                EngineVersion = r.GetValue(version) ?? string.Empty,
                 Sampling = r.GetValue(sampling)!,
                 SamplerKernel = r.GetValue(kernel),
                 PromptTokens = r.GetValue(prompt)!,

@@ -40,11 +40,16 @@ public class StepCommandTests
         (_, string ranking, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--format", "csv");
         (int code, string flashinfer, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--sampler-kernel", "flashinfer", "--format", "csv");
         (_, string sglang, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--engine", "sglang", "--format", "csv");
+        (_, string release, _) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "128", "--sampling", "top-p", "--engine-version", "0.22.1", "--format", "csv");
         (int wrong, string table, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--sampler-kernel", "bitonic");
+        (int badRelease, _, string releaseError) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--engine-version", "banana");
 
         Assert.Equal(0, code);
         Assert.Equal(Sampler(ranking) * Core.Performance.SamplerKernels.SortFreeShare, Sampler(flashinfer), 2);
         Assert.Equal(Sampler(flashinfer), Sampler(sglang));
+        Assert.Equal(Sampler(flashinfer), Sampler(release));   // vLLM 0.22 samples with FlashInfer by default
+        Assert.Equal(2, badRelease);
+        Assert.Contains("--engine-version: expected a release number", releaseError, StringComparison.Ordinal);
         Assert.Equal(2, wrong);
         Assert.Empty(table);
         Assert.Contains("--sampler-kernel: expected one of ranking, flashinfer, got 'bitonic'", error, StringComparison.Ordinal);

@@ -21,6 +21,9 @@ public sealed record StepTimeQuery
 
     public string Engine { get; init; } = "vllm";
 
+    /// <summary>The engine's release ("0.11.0"); it picks vLLM's start-up memory profile and its sampler kernel. Empty: a current release's profile, the ranking sampler.</summary>
+    public string EngineVersion { get; init; } = string.Empty;
+
     /// <summary>How requests sample (temperature, greedy, top-p, top-k or model-default: the named checkpoint's).</summary>
     public string Sampling { get; init; } = "temperature";
 
@@ -55,7 +58,12 @@ public sealed record StepTimeQuery
         SamplingMode sampling = Choice("--sampling", Sampling, DeploymentSection.Samplings) is { } named ? named
             : SamplingDefaults.TryGet(Model, out SamplingMode fromModel, out _, out _) ? fromModel
             : throw new ArgumentException($"--sampling: model-default needs a checkpoint whose generation_config.json is recorded (`clustersim catalog sampling` lists them); '{Model}' is not one: give temperature, greedy, top-p or top-k");
-        SamplerKernel kernel = SamplerKernel is null ? SamplerKernels.DefaultFor(engine, string.Empty, out _)
+        if (EngineVersion.Length > 0 && !VllmRelease.TryParse(EngineVersion, out _))
+        {
+            throw new ArgumentException($"--engine-version: expected a release number such as 0.11.0 or v0.19, got '{EngineVersion}'");
+        }
+
+        SamplerKernel kernel = SamplerKernel is null ? SamplerKernels.DefaultFor(engine, EngineVersion, out _)
             : Choice("--sampler-kernel", SamplerKernel, DeploymentSection.SamplerKernelNames);
         int[] prompts = Counts("--prompt", PromptTokens);
         int[] decoders = Counts("--decode", Decoders);
@@ -77,6 +85,7 @@ public sealed record StepTimeQuery
             Weights = weights,
             KvCache = kv,
             Engine = engine,
+            EngineVersion = EngineVersion,
             Sampling = sampling,
             SamplerKernel = kernel,
             // SGLang keeps back what its own memory settings reserve (SglangServerDefaults); vLLM 1 − its 0.9.
