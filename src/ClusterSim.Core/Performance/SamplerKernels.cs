@@ -55,7 +55,7 @@ public static class SamplerKernels
             return SamplerKernel.Ranking;
         }
 
-        return release.AtLeast(FirstSortFreeVllm.Major, FirstSortFreeVllm.Minor) ? SamplerKernel.SortFree : SamplerKernel.Ranking;
+        return release.AtLeast(FirstSortFreeVllm) ? SamplerKernel.SortFree : SamplerKernel.Ranking;
     }
 
     /// <summary>The share of the ranking path's cost <paramref name="kernel"/> takes.</summary>

@@ -40,6 +40,14 @@ public sealed record ServingDeployment
     /// <summary>The engine's release as given ("0.11.0"), which picks vLLM's start-up memory profile; empty when not given.</summary>
     public string EngineVersion { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The share of memory <paramref name="engine"/> leaves alone when its launch does not say: vLLM's 1 − 0.9 (and the
+    /// TensorRT-LLM rows'), SGLang's 1 − the mem_fraction_static it derives from the GPU, the parallelism and the budget
+    /// (<see cref="SglangServerDefaults.MemoryFractionStatic"/>).
+    /// </summary>
+    public static double EngineMemoryReserve(ServingEngine engine, AcceleratorSpec chip, int tensorParallel, int pipelineParallel, int maxBatchedTokens) =>
+        engine == ServingEngine.Sglang ? 1 - SglangServerDefaults.MemoryFractionStatic(chip, tensorParallel, pipelineParallel, maxBatchedTokens) : DefaultMemoryReserve;
+
     /// <summary>Fraction of device memory the engine leaves alone (1 − vLLM's gpu_memory_utilization).</summary>
     public double MemoryReserve { get; init; } = DefaultMemoryReserve;
 

@@ -26,4 +26,7 @@ public readonly record struct VllmRelease(int Major, int Minor)
 
     /// <summary>True when this release is <paramref name="major"/>.<paramref name="minor"/> or later.</summary>
     public bool AtLeast(int major, int minor) => Major > major || (Major == major && Minor >= minor);
+
+    /// <summary>True when this release is <paramref name="other"/> or later.</summary>
+    public bool AtLeast(VllmRelease other) => AtLeast(other.Major, other.Minor);
 }

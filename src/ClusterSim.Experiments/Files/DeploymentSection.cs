@@ -132,10 +132,7 @@ internal static class DeploymentSection
 
         int tensorParallel = r.Integer(node, "tensor_parallel", path, 1, 1, 1024);
         int pipelineParallel = r.Integer(node, "pipeline_parallel", path, 1, 1, 1024);
-        // SGLang keeps back what its memory settings reserve for activations and CUDA graphs (SglangServerDefaults).
-        double defaultReserve = engine == ServingEngine.Sglang
-            ? 1 - SglangServerDefaults.MemoryFractionStatic(chip, tensorParallel, pipelineParallel, scheduler.MaxBatchedTokens)
-            : ServingDeployment.DefaultMemoryReserve;
+        double defaultReserve = ServingDeployment.EngineMemoryReserve(engine, chip, tensorParallel, pipelineParallel, scheduler.MaxBatchedTokens);
         var deployment = new ServingDeployment
         {
             Model = model,

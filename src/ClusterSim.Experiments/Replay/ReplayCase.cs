@@ -140,8 +140,7 @@ public sealed partial record ReplayCase
         SamplingMode sampling = SamplingOf(first, engine, corrections);
         bool sglang = engine == ServingEngine.Sglang;
         int sglangChunk = first.MaxBatchedTokens ?? SglangServerDefaults.ChunkedPrefillTokens(chip);
-        double memoryShare = first.GpuMemoryUtilization
-            ?? (sglang ? SglangServerDefaults.MemoryFractionStatic(chip, first.TensorParallel, 1, sglangChunk) : 0.9);
+        double memoryShare = first.GpuMemoryUtilization ?? 1 - ServingDeployment.EngineMemoryReserve(engine, chip, first.TensorParallel, 1, sglangChunk);
         var deployment = new ServingDeployment
         {
             Model = model,

@@ -88,10 +88,7 @@ public sealed record StepTimeQuery
             EngineVersion = EngineVersion,
             Sampling = sampling,
             SamplerKernel = kernel,
-            // SGLang keeps back what its own memory settings reserve (SglangServerDefaults); vLLM 1 − its 0.9.
-            MemoryReserve = engine == ServingEngine.Sglang
-                ? 1 - SglangServerDefaults.MemoryFractionStatic(accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator))
-                : ServingDeployment.DefaultMemoryReserve,
+            MemoryReserve = ServingDeployment.EngineMemoryReserve(engine, accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator)),
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
         // The KV cache the engine leaves at its server's default batch limits for this accelerator.
