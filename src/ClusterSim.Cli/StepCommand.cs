@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
 using ClusterSim.Experiments.Steps;
 
 namespace ClusterSim.Cli;
@@ -77,6 +78,17 @@ internal static class StepCommand
         if (breakdown.CalibrationWarning is string warning)
         {
             Console.Error.WriteLine($"warning: {warning}");
+        }
+
+        ServingDeployment d = breakdown.Deployment;
+        if (d.Sampling == SamplingMode.Filtered && query.SamplerKernel is null)
+        {
+            _ = SamplerKernels.DefaultFor(d.Engine, d.EngineVersion, out bool guessed);
+            if (guessed)
+            {
+                // Not silent: the filter's cost depends on the release, which was not given.
+                Console.Error.WriteLine($"note: no --engine-version, so vLLM's sampler ranks the vocabulary as releases before {SamplerKernels.FirstSortFreeVllm} do; from {SamplerKernels.FirstSortFreeVllm} on it samples with FlashInfer's sort-free kernel (--engine-version or --sampler-kernel)");
+            }
         }
 
         return CatalogCommand.Show(format, "One iteration's time by term (ms)",
