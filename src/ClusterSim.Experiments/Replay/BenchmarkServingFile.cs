@@ -112,6 +112,12 @@ public static partial class BenchmarkServingFile
         double? concurrency = Optional(root, "max_concurrency", source, line);
         double burstiness = Optional(root, "burstiness", source, line) ?? 1;
         string arrival = rate is > 0 ? (burstiness == 1 ? "poisson" : "gamma") : concurrency is >= 1 ? "concurrency" : "offline";
+        var (inputLengths, outputLengths) = RequestLengths(root, source, line);
+        string notes = measuredE2e is null ? "E2E derived as mean TTFT + mean TPOT x (output - 1)" : string.Empty;
+        if (inputLengths is not null)
+        {
+            notes = (notes.Length > 0 ? notes + "; " : string.Empty) + string.Create(CultureInfo.InvariantCulture, $"each of the {inputLengths.Count} requests replayed with its own prompt and output length (input_lens, output_lens)");
+        }
 
         return new MeasuredRun
         {
@@ -138,6 +144,8 @@ public static partial class BenchmarkServingFile
             DurationSeconds = Optional(root, "duration", source, line),
             InputTokens = input,
             OutputTokens = output,
+            InputLengths = inputLengths,
+            OutputLengths = outputLengths,
             OutputSource = sglang ? "measured (SGLang benchmark)" : "measured (vLLM benchmark)",
             TtftMs = ttft,
             ItlMs = tpot,
@@ -149,9 +157,81 @@ public static partial class BenchmarkServingFile
             E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line),
             E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line),
             ThroughputTokensPerSecond = Optional(root, "output_throughput", source, line),
-            Notes = measuredE2e is null ? "E2E derived as mean TTFT + mean TPOT x (output - 1)" : string.Empty,
+            Notes = notes,
         };
     }
+
+    /// <summary>
+    /// The lengths of each request in the order sent, where the result lists them (vLLM's <c>--save-detailed</c>, its older
+    /// <c>benchmark_serving.py</c> always; SGLang's <c>--output-details</c>): <c>input_lens</c> and <c>output_lens</c>, less
+    /// the requests its <c>errors</c> list as failed. Null when the result gives only totals.
+    /// </summary>
+    private static (IReadOnlyList<int>? Input, IReadOnlyList<int>? Output) RequestLengths(JsonElement root, string source, int line)
+    {
+        int[]? input = Lengths(root, "input_lens", source, line);
+        int[]? output = Lengths(root, "output_lens", source, line);
+        if (input is null || output is null)
+        {
+            return (null, null);
+        }
+
+        if (input.Length != output.Length)
+        {
+            throw new CatalogException(source, line, "output_lens", $"lists {output.Length} requests where input_lens lists {input.Length}: expected one length each");
+        }
+
+        bool[] failed = new bool[input.Length];
+        if (root.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() == input.Length)
+        {
+            int i = 0;
+            foreach (JsonElement error in errors.EnumerateArray())
+            {
+                failed[i++] = error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 };
+            }
+        }
+
+        var keptInput = new List<int>(input.Length);
+        var keptOutput = new List<int>(input.Length);
+        for (int i = 0; i < input.Length; i++)
+        {
+            if (!failed[i])
+            {
+                keptInput.Add(input[i]);
+                keptOutput.Add(output[i]);
+            }
+        }
+
+        return keptInput.Count == 0 ? (null, null) : (keptInput, keptOutput);
+    }
+
+    private static int[]? Lengths(JsonElement root, string name, string source, int line)
+    {
+        if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0)
+        {
+            throw new CatalogException(source, line, name, $"expected a list of token counts, one a request, got {Abbreviated(e.GetRawText())}");
+        }
+
+        var lengths = new int[e.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in e.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int tokens) || tokens < 0)
+            {
+                throw new CatalogException(source, line, name, $"item {i + 1}: expected a whole number of tokens >= 0, got {Abbreviated(item.GetRawText())}");
+            }
+
+            lengths[i++] = tokens;
+        }
+
+        return lengths;
+    }
+
+    private static string Abbreviated(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
 
     /// <summary>The engine an SGLang result's <c>backend</c> names (its client also benchmarks other servers); vLLM's when it names none.</summary>
     private static string EngineOf(JsonElement root, string source, int line)

@@ -93,6 +93,15 @@ public sealed record MeasuredRun
     public string InputDistribution { get; init; } = string.Empty;
     public double? OutputTokens { get; init; }
 
+    /// <summary>
+    /// Each request's prompt and output length in the order the client sent them (a benchmark result's <c>input_lens</c>
+    /// and <c>output_lens</c>, failed requests left out); null when only the means were published.
+    /// </summary>
+    public IReadOnlyList<int>? InputLengths { get; init; }
+
+    /// <summary>The output lengths paired with <see cref="InputLengths"/>; null with it.</summary>
+    public IReadOnlyList<int>? OutputLengths { get; init; }
+
     /// <summary>Where the output count comes from ("measured (inference-perf)", or derived from the means).</summary>
     public string OutputSource { get; init; } = string.Empty;
     public double? TtftMs { get; init; }

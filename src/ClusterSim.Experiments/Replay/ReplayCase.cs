@@ -38,6 +38,24 @@ public sealed partial record ReplayCase
     public required int OutputTokens { get; init; }
 
     /// <summary>
+    /// Each request's prompt and output length in sending order when the measurement recorded them (then
+    /// <see cref="PromptTokens"/> and <see cref="OutputTokens"/> are their means and ITL is scored per request); null
+    /// when every request is replayed at the means.
+    /// </summary>
+    public IReadOnlyList<int>? PromptLengths { get; init; }
+
+    /// <summary>Output lengths paired with <see cref="PromptLengths"/>; null with it.</summary>
+    public IReadOnlyList<int>? OutputLengths { get; init; }
+
+    /// <summary>What the replay sent when it used the recorded lengths ("each request's own lengths: …"); null when it used the means.</summary>
+    public string? LengthsNote => PromptLengths is { } prompts && OutputLengths is { } outputs
+        ? string.Create(CultureInfo.InvariantCulture, $"each request's own lengths: {prompts.Count} requests, prompts {prompts.Min()}–{prompts.Max()} and outputs {outputs.Min()}–{outputs.Max()} tokens")
+        : null;
+
+    /// <summary>True when the run's output throughput is an outcome of its step times (all at once or a closed loop), not the offered load.</summary>
+    public bool ThroughputIsOutcome => Arrival is ReplayArrival.AllAtOnce or ReplayArrival.ClosedLoop;
+
+    /// <summary>
     /// The output count the measurement divides by when it derives ITL ((E2E − TTFT) / (output − 1)); differs from
     /// <see cref="OutputTokens"/> when the load generator under-counted what the server generated.
     /// </summary>
@@ -215,14 +233,17 @@ public sealed partial record ReplayCase
         }
 
         long cacheTokens = (long)deployment.KvBlocks * deployment.KvBlockTokens;
-        if (model.SlidingWindowLayers == 0 && prompt + (long)output > cacheTokens)
+        long longest = first.InputLengths is { } ins && first.OutputLengths is { } outs
+            ? ins.Zip(outs, (i, o) => (long)Math.Max(i, 1) + Math.Max(o, 1)).Max()
+            : prompt + (long)output;
+        if (model.SlidingWindowLayers == 0 && longest > cacheTokens)
         {
             // vLLM refuses to start when its KV cache cannot hold one sequence of max_model_len tokens.
             string why = engine == ServingEngine.Vllm
                 ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile ({VllmMemoryProfile.ForVersion(deployment.EngineVersion).Name}) takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
                 : string.Empty;
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"a sequence of {prompt} + {output} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
+                $"a sequence of {(first.InputLengths is null ? $"{prompt} + {output}" : $"{longest}")} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
         }
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
@@ -249,6 +270,8 @@ public sealed partial record ReplayCase
             PromptTokens = prompt,
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,
+            PromptLengths = first.InputLengths,
+            OutputLengths = first.InputLengths is null ? null : first.OutputLengths,
             Prompts = new PromptSet(systemPrompts, users, system),
             Assumptions = assumptions,
             Corrections = corrections,

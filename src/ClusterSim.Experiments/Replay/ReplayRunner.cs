@@ -31,8 +31,10 @@ public static class ReplayRunner
             ends = [long.MaxValue];
         }
 
-        var observer = new StageObserver(ends, replay.ScoredOutputTokens, SimTime.FromSeconds(replay.ClientTimeoutSeconds));
-        TokenLengths prompt = TokenLengths.Fixed(replay.PromptTokens), output = TokenLengths.Fixed(replay.OutputTokens);
+        bool perRequest = replay.PromptLengths is not null && replay.OutputLengths is not null;
+        var observer = new StageObserver(ends, replay.ScoredOutputTokens, SimTime.FromSeconds(replay.ClientTimeoutSeconds), perRequest);
+        TokenLengths prompt = perRequest ? TokenLengths.Sequence(replay.PromptLengths!) : TokenLengths.Fixed(replay.PromptTokens);
+        TokenLengths output = perRequest ? TokenLengths.Sequence(replay.OutputLengths!) : TokenLengths.Fixed(replay.OutputTokens);
         var scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],

@@ -22,6 +22,7 @@ public static class ReplayTable
                 o.Row.FailedRequests is > 0 || o.Simulated.TimedOut > 0
                     ? string.Create(CultureInfo.InvariantCulture, $"client timeouts: {o.Row.FailedRequests ?? 0} measured, {o.Simulated.TimedOut} simulated; latencies of the survivors")
                     : string.Empty,
+                o.Case.LengthsNote ?? string.Empty,
                 o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions),
                 o.Case.Corrections.Count == 0 ? string.Empty : "filled in: " + string.Join("; ", o.Case.Corrections),
             }.Where(n => n.Length > 0));
@@ -37,6 +38,7 @@ public static class ReplayTable
         }
 
         AppendTails(text, report);
+        AppendThroughput(text, report);
         text.AppendLine();
         foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
         {
@@ -54,6 +56,13 @@ public static class ReplayTable
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
             }
+        }
+
+        var throughputs = report.Scored.Where(o => o.Case.ThroughputIsOutcome && double.IsFinite(o.ThroughputError)).ToList();
+        if (throughputs.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"median |error| of output throughput over the {throughputs.Count} scored all-at-once and closed-loop rows that publish it: {Magnitude(ReplayReport.MedianAbsolute(throughputs, o => o.ThroughputError))}");
         }
 
         var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error)).ToList();
@@ -107,6 +116,27 @@ public static class ReplayTable
             text.Append(CultureInfo.InvariantCulture, $"| {o.Row.Name} ");
             text.Append(CultureInfo.InvariantCulture, $"| {Pair(o.Row.TtftP90Ms, o.Simulated.TtftP90Ms)} | {Percent(o.TtftP90Error)} | {Pair(o.Row.TtftP99Ms, o.Simulated.TtftP99Ms)} | {Percent(o.TtftP99Error)} ");
             text.AppendLine(CultureInfo.InvariantCulture, $"| {Pair(o.Row.E2eP90Ms, o.Simulated.E2eP90Ms)} | {Percent(o.E2eP90Error)} | {Pair(o.Row.E2eP99Ms, o.Simulated.E2eP99Ms)} | {Percent(o.E2eP99Error)} |");
+        }
+    }
+
+    /// <summary>
+    /// A third table, of the all-at-once and closed-loop rows that publish their output throughput: there it is what the
+    /// server achieved, not the rate the client offered (a benchmark's headline figure, and a run's length).
+    /// </summary>
+    private static void AppendThroughput(StringBuilder text, ReplayReport report)
+    {
+        var rows = report.Outcomes.Where(o => o.Case.ThroughputIsOutcome && o.Row.ThroughputTokensPerSecond is not null).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine("| run | output tok/s measured / simulated | error |");
+        text.AppendLine("|---|---:|---:|");
+        foreach (ReplayOutcome o in rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {o.Row.Name} | {Pair(o.Row.ThroughputTokensPerSecond, o.Simulated.OutputTokensPerSecond)} | {Percent(o.ThroughputError)} |");
         }
     }
 

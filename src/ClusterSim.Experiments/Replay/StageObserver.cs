@@ -4,9 +4,15 @@ using ClusterSim.Core.Metrics;
 namespace ClusterSim.Experiments.Replay;
 
 /// <summary>Sums each finished request's latencies into the load stage it arrived in, and sketches their tails (no per-request storage).</summary>
-/// <remarks>A request finishing more than <paramref name="timeoutNanos"/> after it arrived was abandoned by its client: not counted.</remarks>
-internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long timeoutNanos) : IServingObserver
+/// <remarks>
+/// A request finishing more than <paramref name="timeoutNanos"/> after it arrived was abandoned by its client: not counted.
+/// With <paramref name="perRequestTpot"/> (requests of recorded, differing lengths) ITL is scored as the benchmark clients
+/// compute TPOT: the mean over requests of more than one output token of (E2E − TTFT) / (output − 1).
+/// </remarks>
+internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long timeoutNanos, bool perRequestTpot = false) : IServingObserver
 {
+    private readonly double[] _tpot = new double[stageEnds.Length];
+    private readonly long[] _tpotCount = new long[stageEnds.Length];
     private readonly double[] _ttft = new double[stageEnds.Length];
     private readonly double[] _e2e = new double[stageEnds.Length];
     private readonly double[] _output = new double[stageEnds.Length];
@@ -37,22 +43,30 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
         _e2eTail[stage].AddNanos(end - arrival);
         _output[stage] += output;
         _count[stage]++;
+        if (output > 1)
+        {
+            _tpot[stage] += (end - firstToken) / 1e6 / (output - 1);
+            _tpotCount[stage]++;
+        }
     }
 
     /// <summary>
     /// Means over stages <paramref name="from"/> to <paramref name="to"/> inclusive. ITL is scored as the measurements
-    /// define it: (mean E2E − mean TTFT) / (output − 1), with the output count the measurement used.
+    /// define it: (mean E2E − mean TTFT) / (output − 1), with the output count the measurement used, or per request when
+    /// the requests' own lengths were recorded.
     /// </summary>
     public SimulatedStage Summary(int from, int to, double seconds)
     {
-        double ttft = 0, e2e = 0, output = 0;
-        long n = 0;
+        double ttft = 0, e2e = 0, output = 0, tpot = 0;
+        long n = 0, tpotCount = 0;
         for (int s = from; s <= to; s++)
         {
             ttft += _ttft[s];
             e2e += _e2e[s];
             output += _output[s];
             n += _count[s];
+            tpot += _tpot[s];
+            tpotCount += _tpotCount[s];
         }
 
         if (n == 0)
@@ -60,7 +74,8 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
             return new SimulatedStage(double.NaN, double.NaN, double.NaN, 0, 0);
         }
 
-        double itl = scoredOutput > 1 ? ((e2e - ttft) / n) / (scoredOutput - 1) : double.NaN;
+        double itl = perRequestTpot ? (tpotCount > 0 ? tpot / tpotCount : double.NaN)
+            : scoredOutput > 1 ? ((e2e - ttft) / n) / (scoredOutput - 1) : double.NaN;
         var ttftTail = new QuantileSketch();
         var e2eTail = new QuantileSketch();
         for (int s = from; s <= to; s++)

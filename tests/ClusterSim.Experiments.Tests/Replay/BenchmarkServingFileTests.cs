@@ -189,4 +189,64 @@ public class BenchmarkServingFileTests
         var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(bad, "bench.json", H100));
         Assert.Equal("bench.json:1: field 'mean_ttft_ms': expected a number, got \"fast\"", e.Message);
     }
+
+    /// <summary>
+    /// A detailed result of ten requests sent at once (vLLM's <c>--save-detailed</c>, SGLang's <c>--output-details</c>):
+    /// nine short answers and one of 1,000 tokens, whose mean (109 tokens) hides that the run lasts as long as the long one.
+    /// </summary>
+    private const string Detailed = """
+        {"model_id": "meta-llama/Llama-3.1-8B-Instruct", "num_prompts": 11, "request_rate": "inf", "max_concurrency": null,
+         "duration": 6.0, "completed": 10, "failed": 1, "total_input_tokens": 5000, "total_output_tokens": 1090,
+         "mean_ttft_ms": 30.0, "mean_tpot_ms": 6.0, "mean_e2el_ms": 700.0,
+         "input_lens": [500, 500, 500, 500, 500, 500, 500, 500, 500, 900, 500],
+         "output_lens": [10, 10, 10, 10, 10, 10, 10, 10, 10, 0, 1000],
+         "errors": ["", "", "", "", "", "", "", "", "", "Bad Request", ""]}
+        """;
+
+    [Fact]
+    public void Each_request_of_a_detailed_result_keeps_its_own_lengths_less_the_failed()
+    {
+        MeasuredRun run = BenchmarkServingFile.Parse(Detailed, "detailed.json", H100);
+
+        Assert.Equal([500, 500, 500, 500, 500, 500, 500, 500, 500, 500], run.InputLengths);
+        Assert.Equal([10, 10, 10, 10, 10, 10, 10, 10, 10, 1000], run.OutputLengths);
+        Assert.Contains("each of the 10 requests replayed with its own prompt and output length", run.Notes, StringComparison.Ordinal);
+        Assert.Null(BenchmarkServingFile.Parse(Poisson, "bench.json", H100).InputLengths);   // totals only: the means
+    }
+
+    [Fact]
+    public void A_run_of_recorded_lengths_lasts_as_long_as_its_longest_request()
+    {
+        MeasuredRun detailed = BenchmarkServingFile.Parse(Detailed, "detailed.json", H100);
+        MeasuredRun means = detailed with { InputLengths = null, OutputLengths = null };
+
+        SimulatedStage Replay(MeasuredRun run)
+        {
+            var (cases, skipped) = ReplayCase.Build([run], SimCatalog.Default);
+            Assert.Empty(skipped);
+            return Assert.Single(ReplayRunner.Run(cases[0])).Simulated;
+        }
+
+        SimulatedStage own = Replay(detailed), averaged = Replay(means);
+        Assert.Equal(10, own.Requests);
+        // The mean latency barely moves (it is linear in the tokens each request waits for); the run's length does.
+        Assert.InRange(own.E2eMs / averaged.E2eMs, 0.85, 1.15);
+        // Ten requests of 109 tokens finish together in ~109 steps; with the recorded lengths one request runs ~1,000
+        // steps, mostly alone: the same tokens take several times as long.
+        Assert.InRange(averaged.OutputTokensPerSecond / own.OutputTokensPerSecond, 5, 12);
+        // Each request's gap is a decode step of an 8B model on an H100 whichever way it is scored.
+        Assert.InRange(own.ItlMs, 4, 10);
+    }
+
+    [Fact]
+    public void Length_lists_that_do_not_pair_up_or_hold_no_counts_are_named()
+    {
+        string shortList = Detailed.Replace("\"output_lens\": [10, ", "\"output_lens\": [", StringComparison.Ordinal);
+        var unpaired = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(shortList, "detailed.json", H100));
+        Assert.Equal("detailed.json:1: field 'output_lens': lists 10 requests where input_lens lists 11: expected one length each", unpaired.Message);
+
+        string negative = Detailed.Replace("\"input_lens\": [500, 500,", "\"input_lens\": [500, -3,", StringComparison.Ordinal);
+        var bad = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(negative, "detailed.json", H100));
+        Assert.Equal("detailed.json:1: field 'input_lens': item 2: expected a whole number of tokens >= 0, got -3", bad.Message);
+    }
 }

@@ -43,4 +43,28 @@ public class StageObserverTests
         Assert.Equal(0, empty.Requests);
         Assert.True(double.IsNaN(empty.TtftP90Ms));
     }
+
+    [Fact]
+    public void Requests_of_recorded_lengths_score_ITL_per_request_as_the_benchmark_clients_do()
+    {
+        // vLLM's and SGLang's clients average each request's (E2E − TTFT) / (output − 1) over requests of more than one
+        // token: 10 ms over 1 gap and 20 ms over 10 gaps give (10 + 2) / 2 = 6 ms, where the means would give
+        // (30 / 3) / (scored − 1). A one-token request counts in TTFT and E2E but has no gap.
+        const long ms = 1_000_000;
+        var observer = new StageObserver([long.MaxValue], scoredOutput: 5, timeoutNanos: long.MaxValue, perRequestTpot: true);
+        observer.OnRequest(0, 0, 40 * ms, 50 * ms, 100, 2);
+        observer.OnRequest(0, 0, 40 * ms, 60 * ms, 100, 11);
+        observer.OnRequest(0, 0, 40 * ms, 40 * ms, 100, 1);
+
+        SimulatedStage stage = observer.Summary(0, 0, 1);
+        Assert.Equal(6.0, stage.ItlMs, 12);
+        Assert.Equal(40.0, stage.TtftMs, 12);
+        Assert.Equal(50.0, stage.E2eMs, 12);
+
+        var byMeans = new StageObserver([long.MaxValue], scoredOutput: 5, timeoutNanos: long.MaxValue);
+        byMeans.OnRequest(0, 0, 40 * ms, 50 * ms, 100, 2);
+        byMeans.OnRequest(0, 0, 40 * ms, 60 * ms, 100, 11);
+        byMeans.OnRequest(0, 0, 40 * ms, 40 * ms, 100, 1);
+        Assert.Equal(2.5, byMeans.Summary(0, 0, 1).ItlMs, 12);   // (50 − 40) / (5 − 1)
+    }
 }

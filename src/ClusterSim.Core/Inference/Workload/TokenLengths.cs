@@ -48,6 +48,12 @@ public abstract class TokenLengths
     /// <summary>Resamples observed lengths (for example the lengths of a trace).</summary>
     public static TokenLengths Empirical(IReadOnlyList<int> observed) => new EmpiricalLengths(observed);
 
+    /// <summary>
+    /// Replays recorded lengths in their order, one a draw, starting over after the last: the lengths a benchmark client
+    /// sent, request by request (no randomness).
+    /// </summary>
+    public static TokenLengths Sequence(IReadOnlyList<int> recorded) => new SequenceLengths(recorded);
+
     private sealed class FixedLengths(int tokens) : TokenLengths
     {
         public override double Mean => tokens;
@@ -86,5 +92,30 @@ public abstract class TokenLengths
         public override double Mean => _values.Average();
 
         protected override double Draw(RandomStream random) => _values[random.NextInt(_values.Length)];
+    }
+
+    private sealed class SequenceLengths : TokenLengths
+    {
+        private readonly int[] _values;
+        private int _next;
+
+        public SequenceLengths(IReadOnlyList<int> recorded)
+        {
+            if (recorded.Count == 0)
+            {
+                throw new ArgumentException("a recorded sequence of lengths needs at least one length");
+            }
+
+            _values = recorded.ToArray();
+        }
+
+        public override double Mean => _values.Average();
+
+        protected override double Draw(RandomStream random)
+        {
+            int value = _values[_next];
+            _next = _next + 1 == _values.Length ? 0 : _next + 1;
+            return value;
+        }
     }
 }
