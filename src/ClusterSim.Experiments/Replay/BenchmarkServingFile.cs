@@ -107,13 +107,16 @@ public static partial class BenchmarkServingFile
         double ttft = Number(root, "mean_ttft_ms", source, line);
         double tpot = Number(root, "mean_tpot_ms", source, line);
         double? measuredE2e = Optional(root, sglang ? "mean_e2e_latency_ms" : "mean_e2el_ms", source, line);
-        double e2e = measuredE2e ?? (ttft + (tpot * Math.Max(0, output - 1)));
+        RequestLatencies? latencies = LatenciesOf(root, source, line);
+        double e2e = measuredE2e ?? latencies?.E2eMs.Average() ?? (ttft + (tpot * Math.Max(0, output - 1)));
         double? rate = root.TryGetProperty("request_rate", out JsonElement r) && r.ValueKind == JsonValueKind.Number ? r.GetDouble() : null;
         double? concurrency = Optional(root, "max_concurrency", source, line);
         double burstiness = Optional(root, "burstiness", source, line) ?? 1;
         string arrival = rate is > 0 ? (burstiness == 1 ? "poisson" : "gamma") : concurrency is >= 1 ? "concurrency" : "offline";
         var (inputLengths, outputLengths) = RequestLengths(root, source, line);
-        string notes = measuredE2e is null ? "E2E derived as mean TTFT + mean TPOT x (output - 1)" : string.Empty;
+        string notes = measuredE2e is not null ? string.Empty
+            : latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)"
+            : "E2E derived as mean TTFT + mean TPOT x (output - 1)";
         if (inputLengths is not null)
         {
             notes = (notes.Length > 0 ? notes + "; " : string.Empty) + string.Create(CultureInfo.InvariantCulture, $"each of the {inputLengths.Count} requests replayed with its own prompt and output length (input_lens, output_lens)");
@@ -152,10 +155,11 @@ public static partial class BenchmarkServingFile
             E2eMs = e2e,
             // Percentiles where the benchmark was asked for them (vLLM: --metric-percentiles, 99 by default, E2E only when
             // listed; SGLang: TTFT and E2E p99, TTFT p90 in newer releases).
-            TtftP90Ms = Optional(root, "p90_ttft_ms", source, line),
-            TtftP99Ms = Optional(root, "p99_ttft_ms", source, line),
-            E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line),
-            E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line),
+            // Or, where the result lists each request's latencies, as the clients compute them (numpy's linear percentile).
+            TtftP90Ms = Optional(root, "p90_ttft_ms", source, line) ?? latencies?.Ttft(90),
+            TtftP99Ms = Optional(root, "p99_ttft_ms", source, line) ?? latencies?.Ttft(99),
+            E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line) ?? latencies?.E2e(90),
+            E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line) ?? latencies?.E2e(99),
             ThroughputTokensPerSecond = Optional(root, "output_throughput", source, line),
             Notes = notes,
         };
@@ -180,16 +184,7 @@ public static partial class BenchmarkServingFile
             throw new CatalogException(source, line, "output_lens", $"lists {output.Length} requests where input_lens lists {input.Length}: expected one length each");
         }
 
-        bool[] failed = new bool[input.Length];
-        if (root.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() == input.Length)
-        {
-            int i = 0;
-            foreach (JsonElement error in errors.EnumerateArray())
-            {
-                failed[i++] = error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 };
-            }
-        }
-
+        bool[] failed = Failed(root, input.Length);
         var keptInput = new List<int>(input.Length);
         var keptOutput = new List<int>(input.Length);
         for (int i = 0; i < input.Length; i++)
@@ -202,6 +197,90 @@ public static partial class BenchmarkServingFile
         }
 
         return keptInput.Count == 0 ? (null, null) : (keptInput, keptOutput);
+    }
+
+    /// <summary>Which of <paramref name="count"/> requests the result's <c>errors</c> list as failed (none when it lists no errors).</summary>
+    private static bool[] Failed(JsonElement root, int count)
+    {
+        bool[] failed = new bool[count];
+        if (root.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() == count)
+        {
+            int i = 0;
+            foreach (JsonElement error in errors.EnumerateArray())
+            {
+                failed[i++] = error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 };
+            }
+        }
+
+        return failed;
+    }
+
+    /// <summary>Each successful request's TTFT and end-to-end latency, ms, in sending order.</summary>
+    private sealed record RequestLatencies(double[] TtftMs, double[] E2eMs)
+    {
+        public double Ttft(double percent) => Percentile(TtftMs, percent);
+
+        public double E2e(double percent) => Percentile(E2eMs, percent);
+
+        /// <summary>The <paramref name="percent"/>-th percentile as numpy computes it (linear between the two nearest ranks).</summary>
+        private static double Percentile(double[] values, double percent)
+        {
+            double[] sorted = [.. values.Order()];
+            double rank = percent / 100 * (sorted.Length - 1);
+            int below = (int)Math.Floor(rank);
+            int above = Math.Min(below + 1, sorted.Length - 1);
+            return sorted[below] + ((rank - below) * (sorted[above] - sorted[below]));
+        }
+    }
+
+    /// <summary>
+    /// Each request's latencies where the result lists them (<c>ttfts</c> in seconds and <c>itls</c>, each request's gaps
+    /// between tokens in seconds): its end-to-end latency is its TTFT plus its gaps. Null when either list is missing.
+    /// </summary>
+    private static RequestLatencies? LatenciesOf(JsonElement root, string source, int line)
+    {
+        if (!root.TryGetProperty("ttfts", out JsonElement ttfts) || ttfts.ValueKind != JsonValueKind.Array
+            || !root.TryGetProperty("itls", out JsonElement itls) || itls.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        int count = ttfts.GetArrayLength();
+        if (itls.GetArrayLength() != count)
+        {
+            throw new CatalogException(source, line, "itls", $"lists {itls.GetArrayLength()} requests where ttfts lists {count}: expected one list of gaps each");
+        }
+
+        bool[] failed = Failed(root, count);
+        var ttft = new List<double>(count);
+        var e2e = new List<double>(count);
+        int i = 0;
+        foreach ((JsonElement first, JsonElement gaps) in ttfts.EnumerateArray().Zip(itls.EnumerateArray()))
+        {
+            if (!failed[i])
+            {
+                double seconds = first.ValueKind == JsonValueKind.Number ? first.GetDouble()
+                    : throw new CatalogException(source, line, "ttfts", $"item {i + 1}: expected seconds, got {Abbreviated(first.GetRawText())}");
+                double total = seconds;
+                if (gaps.ValueKind != JsonValueKind.Array)
+                {
+                    throw new CatalogException(source, line, "itls", $"item {i + 1}: expected a list of gaps in seconds, got {Abbreviated(gaps.GetRawText())}");
+                }
+
+                foreach (JsonElement gap in gaps.EnumerateArray())
+                {
+                    total += gap.ValueKind == JsonValueKind.Number ? gap.GetDouble()
+                        : throw new CatalogException(source, line, "itls", $"item {i + 1}: expected gaps in seconds, got {Abbreviated(gap.GetRawText())}");
+                }
+
+                ttft.Add(seconds * 1e3);
+                e2e.Add(total * 1e3);
+            }
+
+            i++;
+        }
+
+        return ttft.Count == 0 ? null : new RequestLatencies([.. ttft], [.. e2e]);
     }
 
     private static int[]? Lengths(JsonElement root, string name, string source, int line)

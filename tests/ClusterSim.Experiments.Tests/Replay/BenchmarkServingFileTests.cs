@@ -249,4 +249,28 @@ public class BenchmarkServingFileTests
         var bad = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(negative, "detailed.json", H100));
         Assert.Equal("detailed.json:1: field 'input_lens': item 2: expected a whole number of tokens >= 0, got -3", bad.Message);
     }
+
+    [Fact]
+    public void A_result_without_mean_E2E_takes_it_and_the_tails_from_each_requests_latencies()
+    {
+        // Three requests (the second failed): TTFT 0.1 and 0.3 s, gaps summing to 0.5 and 1.0 s. E2E 0.6 and 1.3 s, their
+        // mean 950 ms; numpy's p90 of {100, 300} ms is 100 + 0.9 × 200 = 280 ms.
+        const string json = """
+            {"model_id": "meta-llama/Llama-3.1-8B-Instruct", "request_rate": "inf", "completed": 2, "total_input_tokens": 200,
+             "total_output_tokens": 8, "mean_ttft_ms": 200.0, "mean_tpot_ms": 300.0, "p99_ttft_ms": 299.0,
+             "input_lens": [100, 50, 100], "output_lens": [3, 0, 5], "errors": ["", "timeout", ""],
+             "ttfts": [0.1, 0.0, 0.3], "itls": [[0.25, 0.25], [], [0.25, 0.25, 0.25, 0.25]]}
+            """;
+        MeasuredRun run = BenchmarkServingFile.Parse(json, "detailed.json", H100);
+
+        Assert.Equal(950, run.E2eMs!.Value, 9);
+        Assert.Equal(280, run.TtftP90Ms!.Value, 9);
+        Assert.Equal(299.0, run.TtftP99Ms);   // a percentile the result reports wins
+        Assert.Equal(600 + (0.9 * 700), run.E2eP90Ms!.Value, 9);
+        Assert.StartsWith("E2E from each request's TTFT and token gaps", run.Notes, StringComparison.Ordinal);
+
+        string unpaired = json.Replace("[[0.25, 0.25], [], ", "[[0.25, 0.25], ", StringComparison.Ordinal);
+        var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(unpaired, "detailed.json", H100));
+        Assert.Equal("detailed.json:1: field 'itls': lists 2 requests where ttfts lists 3: expected one list of gaps each", e.Message);
+    }
 }
