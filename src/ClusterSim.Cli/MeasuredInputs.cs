@@ -11,9 +11,9 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), or vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), or the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
-    private readonly Option<string?> _model = new("--model") { Description = "For JSON results: the model served (SGLang's results do not record it; overrides vLLM's model_id)." };
+    private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _dp = new("--dp") { Description = "For JSON results: data-parallel replicas.", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _dtype = new("--dtype") { Description = "For JSON results: weight format (FP16, BF16, FP8, INT8, INT4).", DefaultValueFactory = _ => "BF16" };
@@ -84,6 +84,10 @@ internal sealed class MeasuredInputs
                 if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 {
                     all.AddRange(BenchmarkServingFile.Read(file, setup));
+                }
+                else if (File.ReadAllText(file) is { } text && BenchmarkServingLog.Holds(text))
+                {
+                    all.AddRange(BenchmarkServingLog.Parse(text, Path.GetFileName(file), setup));
                 }
                 else
                 {

@@ -79,6 +79,33 @@ public class MeasuredInputsTests
         Assert.Contains($"{Path.GetFileName(results)}:1: field 'model_id': an SGLang benchmark result does not record the model: give it (--model)", missing, StringComparison.Ordinal);
     }
 
+    /// <summary>The summary a benchmark prints, pasted into a text file, replays as its JSON result would; the model is given.</summary>
+    [Fact]
+    public void A_printed_benchmark_summary_replays_given_the_model_and_the_accelerator()
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"clustersim-bench-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(log, """
+            Traffic request rate: 4.0
+            Maximum request concurrency: None
+            ============ Serving Benchmark Result ============
+            Successful requests:                     400
+            Benchmark duration (s):                  101.00
+            Total input tokens:                      409600
+            Total generated tokens:                  51200
+            Mean TTFT (ms):                          45.00
+            Mean TPOT (ms):                          8.00
+            ==================================================
+            """);
+
+        (int code, string output, _) = CommandRunner.Run(["replay", log, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct"]);
+        (int without, _, string missing) = CommandRunner.Run(["replay", log, "--gpu", "H100"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}/all | llama-3.1-8b | H100-SXM |", output, StringComparison.Ordinal);
+        Assert.Equal(2, without);
+        Assert.Contains($"{Path.GetFileName(log)}:3: a printed benchmark result does not name the model: give it (--model)", missing, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
     {

@@ -83,7 +83,7 @@ public static partial class BenchmarkServingFile
         }
     }
 
-    private static MeasuredRun Parse(JsonElement root, string source, int line, string experiment, ServingSetup setup)
+    internal static MeasuredRun Parse(JsonElement root, string source, int line, string experiment, ServingSetup setup)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -117,6 +117,13 @@ public static partial class BenchmarkServingFile
         string notes = measuredE2e is not null ? string.Empty
             : latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)"
             : "E2E derived as mean TTFT + mean TPOT x (output - 1)";
+        var (inputRange, outputRange) = inputLengths is null && sglang ? SglangRandomRanges(root, input, output, source, line) : (null, null);
+        if (inputRange is { } promptRange && outputRange is { } answerRange)
+        {
+            notes = (notes.Length > 0 ? notes + "; " : string.Empty) + string.Create(CultureInfo.InvariantCulture,
+                $"lengths drawn as SGLang's random dataset draws them: prompts uniform on {promptRange.Min}–{promptRange.Max}, outputs on {answerRange.Min}–{answerRange.Max} tokens");
+        }
+
         if (inputLengths is not null)
         {
             notes = (notes.Length > 0 ? notes + "; " : string.Empty) + string.Create(CultureInfo.InvariantCulture, $"each of the {inputLengths.Count} requests replayed with its own prompt and output length (input_lens, output_lens)");
@@ -149,6 +156,8 @@ public static partial class BenchmarkServingFile
             OutputTokens = output,
             InputLengths = inputLengths,
             OutputLengths = outputLengths,
+            InputLengthRange = inputRange,
+            OutputLengthRange = outputRange,
             OutputSource = sglang ? "measured (SGLang benchmark)" : "measured (vLLM benchmark)",
             TtftMs = ttft,
             ItlMs = tpot,
@@ -197,6 +206,30 @@ public static partial class BenchmarkServingFile
         }
 
         return keptInput.Count == 0 ? (null, null) : (keptInput, keptOutput);
+    }
+
+    /// <summary>
+    /// SGLang's random dataset draws each prompt length uniformly from [max(⌊L·r⌋, 1), L] and each output length from
+    /// [⌊L·r⌋, L] (its <c>sample_random_requests</c>), L the <c>random_input_len</c> or <c>random_output_len</c> and r the
+    /// <c>random_range_ratio</c>. Null unless the result names that dataset and all three, and unless the means it
+    /// measured agree with those ranges within a tenth (a chat template or special tokens can shift the prompts).
+    /// </summary>
+    private static ((int Min, int Max)? Input, (int Min, int Max)? Output) SglangRandomRanges(JsonElement root, double input, double output, string source, int line)
+    {
+        string dataset = root.TryGetProperty("dataset_name", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : string.Empty;
+        if (dataset is not ("random" or "random-ids")
+            || Optional(root, "random_input_len", source, line) is not double inputLen
+            || Optional(root, "random_output_len", source, line) is not double outputLen
+            || Optional(root, "random_range_ratio", source, line) is not double ratio
+            || ratio is < 0 or >= 1)
+        {
+            return (null, null);
+        }
+
+        (int Min, int Max) inputRange = (Math.Max((int)Math.Floor(inputLen * ratio), 1), (int)inputLen);
+        (int Min, int Max) outputRange = (Math.Max((int)Math.Floor(outputLen * ratio), 1), (int)outputLen);
+        static bool Agrees(double measured, (int Min, int Max) range) => Math.Abs(measured - ((range.Min + range.Max) / 2.0)) <= 0.1 * ((range.Min + range.Max) / 2.0);
+        return Agrees(input, inputRange) && Agrees(output, outputRange) ? (inputRange, outputRange) : (null, null);
     }
 
     /// <summary>Which of <paramref name="count"/> requests the result's <c>errors</c> list as failed (none when it lists no errors).</summary>

@@ -102,6 +102,15 @@ public sealed record MeasuredRun
     /// <summary>The output lengths paired with <see cref="InputLengths"/>; null with it.</summary>
     public IReadOnlyList<int>? OutputLengths { get; init; }
 
+    /// <summary>
+    /// The range each request's prompt length was drawn from, uniformly, when the client drew them so (SGLang's random
+    /// dataset with its <c>random_range_ratio</c>) and did not record them one by one; null otherwise.
+    /// </summary>
+    public (int Min, int Max)? InputLengthRange { get; init; }
+
+    /// <summary>The range each output length was drawn from, with <see cref="InputLengthRange"/>; null with it.</summary>
+    public (int Min, int Max)? OutputLengthRange { get; init; }
+
     /// <summary>Where the output count comes from ("measured (inference-perf)", or derived from the means).</summary>
     public string OutputSource { get; init; } = string.Empty;
     public double? TtftMs { get; init; }

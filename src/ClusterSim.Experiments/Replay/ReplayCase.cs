@@ -47,10 +47,21 @@ public sealed partial record ReplayCase
     /// <summary>Output lengths paired with <see cref="PromptLengths"/>; null with it.</summary>
     public IReadOnlyList<int>? OutputLengths { get; init; }
 
+    /// <summary>
+    /// The uniform ranges prompt and output lengths are drawn from when the client drew them so and did not record them
+    /// (<see cref="MeasuredRun.InputLengthRange"/>); null when requests are sent at the means or their recorded lengths.
+    /// </summary>
+    public (int Min, int Max)? PromptRange { get; init; }
+
+    /// <summary>Output lengths' range, with <see cref="PromptRange"/>; null with it.</summary>
+    public (int Min, int Max)? OutputRange { get; init; }
+
     /// <summary>What the replay sent when it used the recorded lengths ("each request's own lengths: …"); null when it used the means.</summary>
     public string? LengthsNote => PromptLengths is { } prompts && OutputLengths is { } outputs
         ? string.Create(CultureInfo.InvariantCulture, $"each request's own lengths: {prompts.Count} requests, prompts {prompts.Min()}–{prompts.Max()} and outputs {outputs.Min()}–{outputs.Max()} tokens")
-        : null;
+        : PromptRange is { } prompt && OutputRange is { } output
+            ? string.Create(CultureInfo.InvariantCulture, $"lengths drawn as the client drew them: prompts uniform on {prompt.Min}–{prompt.Max}, outputs on {output.Min}–{output.Max} tokens")
+            : null;
 
     /// <summary>True when the run's output throughput is an outcome of its step times (all at once or a closed loop), not the offered load.</summary>
     public bool ThroughputIsOutcome => Arrival is ReplayArrival.AllAtOnce or ReplayArrival.ClosedLoop;
@@ -235,6 +246,7 @@ public sealed partial record ReplayCase
         long cacheTokens = (long)deployment.KvBlocks * deployment.KvBlockTokens;
         long longest = first.InputLengths is { } ins && first.OutputLengths is { } outs
             ? ins.Zip(outs, (i, o) => (long)Math.Max(i, 1) + Math.Max(o, 1)).Max()
+            : first.InputLengthRange is { } inRange && first.OutputLengthRange is { } outRange ? (long)inRange.Max + outRange.Max
             : prompt + (long)output;
         if (model.SlidingWindowLayers == 0 && longest > cacheTokens)
         {
@@ -243,7 +255,7 @@ public sealed partial record ReplayCase
                 ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile ({VllmMemoryProfile.ForVersion(deployment.EngineVersion).Name}) takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
                 : string.Empty;
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"a sequence of {(first.InputLengths is null ? $"{prompt} + {output}" : $"{longest}")} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
+                $"a sequence of {(first.InputLengths is null && first.InputLengthRange is null ? $"{prompt} + {output}" : $"{longest}")} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
         }
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
@@ -272,6 +284,8 @@ public sealed partial record ReplayCase
             ScoredOutputTokens = scoredOutput,
             PromptLengths = first.InputLengths,
             OutputLengths = first.InputLengths is null ? null : first.OutputLengths,
+            PromptRange = first.InputLengths is null && first.OutputLengthRange is not null ? first.InputLengthRange : null,
+            OutputRange = first.InputLengths is null && first.InputLengthRange is not null ? first.OutputLengthRange : null,
             Prompts = new PromptSet(systemPrompts, users, system),
             Assumptions = assumptions,
             Corrections = corrections,

@@ -273,4 +273,26 @@ public class BenchmarkServingFileTests
         var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(unpaired, "detailed.json", H100));
         Assert.Equal("detailed.json:1: field 'itls': lists 2 requests where ttfts lists 3: expected one list of gaps each", e.Message);
     }
+
+    [Fact]
+    public void An_SGLang_random_dataset_result_draws_lengths_from_the_ranges_its_client_drew_them_from()
+    {
+        // random_range_ratio 0.5: prompts uniform on 512–1024 (mean 768), outputs on 64–128 (mean 96), as measured.
+        string ranged = SglangLine
+            .Replace("\"random_output_len\": 128,", "\"random_output_len\": 128, \"random_range_ratio\": 0.5,", StringComparison.Ordinal)
+            .Replace("\"total_input_tokens\": 409600, \"total_output_tokens\": 51200", "\"total_input_tokens\": 307200, \"total_output_tokens\": 38400", StringComparison.Ordinal);
+        MeasuredRun run = BenchmarkServingFile.Parse(ranged, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" });
+
+        Assert.Equal((512, 1024), run.InputLengthRange);
+        Assert.Equal((64, 128), run.OutputLengthRange);
+        var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Equal("lengths drawn as the client drew them: prompts uniform on 512–1024, outputs on 64–128 tokens", cases[0].LengthsNote);
+        var (_, simulated) = Assert.Single(ReplayRunner.Run(cases[0]));
+        Assert.Equal(400, simulated.Requests);
+
+        // Without the ratio, or with means the ranges do not explain (a chat template added to every prompt), the means.
+        Assert.Null(BenchmarkServingFile.Parse(SglangLine, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }).InputLengthRange);
+        string templated = ranged.Replace("\"total_input_tokens\": 307200", "\"total_input_tokens\": 400000", StringComparison.Ordinal);
+        Assert.Null(BenchmarkServingFile.Parse(templated, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }).InputLengthRange);
+    }
 }
