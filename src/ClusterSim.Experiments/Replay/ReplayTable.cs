@@ -100,43 +100,38 @@ public static class ReplayTable
     /// A second table, of the rows that publish percentiles: TTFT and E2E p90 and p99, measured against simulated, with the
     /// errors (a capacity plan is usually bound by a tail, not by a mean).
     /// </summary>
-    private static void AppendTails(StringBuilder text, ReplayReport report)
-    {
-        var rows = report.Outcomes.Where(o => o.Row.TtftP90Ms is not null || o.Row.TtftP99Ms is not null || o.Row.E2eP90Ms is not null || o.Row.E2eP99Ms is not null).ToList();
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        text.AppendLine();
-        text.AppendLine("| run | TTFT p90 ms measured / simulated | error | TTFT p99 ms | error | E2E p90 ms | error | E2E p99 ms | error |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (ReplayOutcome o in rows)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"| {o.Row.Name} ");
-            text.Append(CultureInfo.InvariantCulture, $"| {Pair(o.Row.TtftP90Ms, o.Simulated.TtftP90Ms)} | {Percent(o.TtftP90Error)} | {Pair(o.Row.TtftP99Ms, o.Simulated.TtftP99Ms)} | {Percent(o.TtftP99Error)} ");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {Pair(o.Row.E2eP90Ms, o.Simulated.E2eP90Ms)} | {Percent(o.E2eP90Error)} | {Pair(o.Row.E2eP99Ms, o.Simulated.E2eP99Ms)} | {Percent(o.E2eP99Error)} |");
-        }
-    }
+    private static void AppendTails(StringBuilder text, ReplayReport report) => AppendTable(
+        text,
+        report.Outcomes.Where(o => o.Row.TtftP90Ms is not null || o.Row.TtftP99Ms is not null || o.Row.E2eP90Ms is not null || o.Row.E2eP99Ms is not null),
+        "TTFT p90 ms measured / simulated | error | TTFT p99 ms | error | E2E p90 ms | error | E2E p99 ms | error",
+        o => $"{Pair(o.Row.TtftP90Ms, o.Simulated.TtftP90Ms)} | {Percent(o.TtftP90Error)} | {Pair(o.Row.TtftP99Ms, o.Simulated.TtftP99Ms)} | {Percent(o.TtftP99Error)} "
+            + $"| {Pair(o.Row.E2eP90Ms, o.Simulated.E2eP90Ms)} | {Percent(o.E2eP90Error)} | {Pair(o.Row.E2eP99Ms, o.Simulated.E2eP99Ms)} | {Percent(o.E2eP99Error)}");
 
     /// <summary>
     /// A third table, of the all-at-once and closed-loop rows that publish their output throughput: there it is what the
     /// server achieved, not the rate the client offered (a benchmark's headline figure, and a run's length).
     /// </summary>
-    private static void AppendThroughput(StringBuilder text, ReplayReport report)
+    private static void AppendThroughput(StringBuilder text, ReplayReport report) => AppendTable(
+        text,
+        report.Outcomes.Where(o => o.Case.ThroughputIsOutcome && o.Row.ThroughputTokensPerSecond is not null),
+        "output tok/s measured / simulated | error",
+        o => $"{Pair(o.Row.ThroughputTokensPerSecond, o.Simulated.OutputTokensPerSecond)} | {Percent(o.ThroughputError)}");
+
+    /// <summary>A table of <paramref name="rows"/> (none: no table) under the run's name and <paramref name="columns"/>, one right-aligned column each.</summary>
+    private static void AppendTable(StringBuilder text, IEnumerable<ReplayOutcome> rows, string columns, Func<ReplayOutcome, string> cells)
     {
-        var rows = report.Outcomes.Where(o => o.Case.ThroughputIsOutcome && o.Row.ThroughputTokensPerSecond is not null).ToList();
-        if (rows.Count == 0)
+        var list = rows.ToList();
+        if (list.Count == 0)
         {
             return;
         }
 
         text.AppendLine();
-        text.AppendLine("| run | output tok/s measured / simulated | error |");
-        text.AppendLine("|---|---:|---:|");
-        foreach (ReplayOutcome o in rows)
+        text.AppendLine(CultureInfo.InvariantCulture, $"| run | {columns} |");
+        text.Append("|---|").AppendLine(string.Concat(Enumerable.Repeat("---:|", columns.Split('|').Length)));
+        foreach (ReplayOutcome o in list)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {o.Row.Name} | {Pair(o.Row.ThroughputTokensPerSecond, o.Simulated.OutputTokensPerSecond)} | {Percent(o.ThroughputError)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {o.Row.Name} | {cells(o)} |");
         }
     }
 
