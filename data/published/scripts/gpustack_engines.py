@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Rebuilds data/published/gpustack-engine-runs.csv from GPUStack's performance lab (SGLang and TensorRT-LLM runs).
+
+    git clone https://github.com/gpustack/gpustack && git -C gpustack checkout 47277d79
+    python3 data/published/scripts/gpustack_engines.py gpustack > data/published/gpustack-engine-runs.csv
+
+Each page named below ends with "Other Benchmark Cases": the optimized configuration, served by the engine its serving
+script names, under the same random workloads as the vLLM baselines of gpustack-vllm-runs.csv (vllm bench serve
+--backend openai-chat --dataset-name random --request-rate inf: every request at once, fixed lengths). Each printed
+block becomes a row: requests, duration, the token totals (their means), TTFT mean, median and p99, the mean TPOT (the
+ITL column, per request as the replay scores it) and the output throughput.
+"""
+import csv
+import re
+import subprocess
+import sys
+
+COMMIT = "47277d79"
+# page -> (engine, release, model as served, accelerator, weights, max_model_len)
+PAGES = {
+    "qwen3-14b/h100": ("sglang", "0.5.5.post1", "Qwen/Qwen3-14B-FP8", "H100-SXM", "FP8", ""),
+    "qwen3-32b/h100": ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B-FP8", "H100-SXM", "FP8", "40960"),
+    "qwen3-14b/a100": ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-14B", "A100-80GB", "BF16", "40960"),
+    "qwen3-32b/a100": ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B", "A100-80GB", "BF16", "40960"),
+}
+WORKLOADS = {"32K": (32000, 100), "4K": (4000, 200), "2K": (2000, 100), "128": (128, 4)}
+LABELS = {
+    "Successful requests": "n", "Benchmark duration (s)": "duration", "Total input tokens": "input",
+    "Total generated tokens": "output", "Output token throughput (tok/s)": "throughput", "Mean TTFT (ms)": "ttft",
+    "Median TTFT (ms)": "ttft_p50", "P99 TTFT (ms)": "ttft_p99", "Mean TPOT (ms)": "tpot",
+}
+COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "sampling", "engine", "engine_version",
+           "max_model_len", "arrival", "n_requests", "duration_s", "input_len_mean", "output_len_mean", "output_len_source",
+           "measured_ttft_mean_ms", "measured_ttft_p50_ms", "measured_ttft_p99_ms", "measured_itl_mean_ms",
+           "measured_throughput_tok_s", "source", "notes"]
+
+
+def blocks(text):
+    """The printed blocks after 'Optimized benchmark results', each with the workload its comment line names."""
+    tail = text[text.index("Optimized benchmark results"):]
+    for m in re.finditer(r"# random (\S+) input\s*\n\s*=+ Serving Benchmark Result =+\n(.*?)\n\s*=+\n", tail, re.S):
+        fields = {}
+        for line in m.group(2).splitlines():
+            label, _, value = line.strip().partition(":")
+            if label in LABELS:
+                fields[LABELS[label]] = value.strip()
+        yield m.group(1), fields
+
+
+def main(repo):
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(COLUMNS)
+    for page, (engine, release, model, gpu, dtype, max_len) in PAGES.items():
+        text = subprocess.run(["git", "-C", repo, "show", f"{COMMIT}:docs/performance-lab/{page}.md"], check=True, capture_output=True, text=True).stdout
+        serving = re.search(r"Optimized serving script\"\n\s*```bash\n\s*(.+)\n", text).group(1).strip()
+        family, chip = page.split("/")
+        for label, f in blocks(text):
+            prompt, answer = WORKLOADS[label]
+            n = int(f["n"])
+            out.writerow([
+                f"gs-{engine.split('-')[0]}-{family.replace('qwen3-', 'q')}-{chip}-{label.lower()}", "heldout", "all",
+                f"random {prompt}/{answer}", model, gpu, 1, dtype, "greedy", engine, release, max_len, "offline", n,
+                f["duration"], round(int(f["input"]) / n, 2), round(int(f["output"]) / n, 2),
+                "measured (total generated / requests)", f["ttft"], f["ttft_p50"], f["ttft_p99"], f["tpot"], f["throughput"],
+                f"GPUStack performance lab, github.com/gpustack/gpustack docs/performance-lab/{page}.md (commit {COMMIT}), 'Other Benchmark Cases', optimized",
+                f"{serving} ({engine} {release}) on one {gpu}; vllm bench serve --backend openai-chat --dataset-name random "
+                "--request-rate inf (all at once; 6 h client timeout); lengths and throughput from the printed totals; the ITL "
+                "column is the printed mean TPOT; held out (nothing is fitted on these rows)",
+            ])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "gpustack")
