@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Rebuilds data/published/gpustack-engine-runs.csv from GPUStack's performance lab (SGLang and TensorRT-LLM runs).
+"""Rebuilds data/published/gpustack-engine-runs.csv from GPUStack's performance lab (the runs gpustack-vllm-runs.csv lacks).
 
     git clone https://github.com/gpustack/gpustack && git -C gpustack checkout 47277d79
     python3 data/published/scripts/gpustack_engines.py gpustack > data/published/gpustack-engine-runs.csv
 
-Each page named below ends with "Other Benchmark Cases": the optimized configuration, served by the engine its serving
-script names, under the same random workloads as the vLLM baselines of gpustack-vllm-runs.csv (vllm bench serve
---backend openai-chat --dataset-name random --request-rate inf: every request at once, fixed lengths). Each printed
-block becomes a row: requests, duration, the token totals (their means), TTFT mean, median and p99, the mean TPOT (the
+Each page named below ends with "Other Benchmark Cases": a configuration (the baseline, vLLM without options, or the
+optimized one, served by the engine its serving script names) under the lab's random workloads (vllm bench serve
+--backend openai-chat --dataset-name random --request-rate inf: every request at once, fixed lengths). The Qwen3
+baselines are in gpustack-vllm-runs.csv already; GLM-4.6's are taken here. Each printed block becomes a row: requests, duration, the token totals (their means), TTFT mean, median and p99, the mean TPOT (the
 ITL column, per request as the replay scores it) and the output throughput.
 """
 import csv
@@ -16,12 +16,14 @@ import subprocess
 import sys
 
 COMMIT = "47277d79"
-# page -> (engine, release, model as served, accelerator, weights, max_model_len)
+# (page, configuration) -> (engine, release, model as served, accelerator, weights, tensor parallel, max_model_len)
 PAGES = {
-    "qwen3-14b/h100": ("sglang", "0.5.5.post1", "Qwen/Qwen3-14B-FP8", "H100-SXM", "FP8", ""),
-    "qwen3-32b/h100": ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B-FP8", "H100-SXM", "FP8", "40960"),
-    "qwen3-14b/a100": ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-14B", "A100-80GB", "BF16", "40960"),
-    "qwen3-32b/a100": ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B", "A100-80GB", "BF16", "40960"),
+    ("qwen3-14b/h100", "Optimized"): ("sglang", "0.5.5.post1", "Qwen/Qwen3-14B-FP8", "H100-SXM", "FP8", 1, ""),
+    ("qwen3-32b/h100", "Optimized"): ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B-FP8", "H100-SXM", "FP8", 1, "40960"),
+    ("qwen3-14b/a100", "Optimized"): ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-14B", "A100-80GB", "BF16", 1, "40960"),
+    ("qwen3-32b/a100", "Optimized"): ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B", "A100-80GB", "BF16", 1, "40960"),
+    ("glm-4.x/h200", "Baseline"): ("vllm", "0.11.0", "zai-org/GLM-4.6", "H200", "BF16", 8, ""),
+    ("glm-4.x/h200", "Optimized"): ("sglang", "0.5.3", "zai-org/GLM-4.6-FP8", "H200", "FP8", 4, ""),
 }
 WORKLOADS = {"32K": (32000, 100), "4K": (4000, 200), "2K": (2000, 100), "128": (128, 4)}
 LABELS = {
@@ -35,9 +37,10 @@ COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", 
            "measured_throughput_tok_s", "source", "notes"]
 
 
-def blocks(text):
-    """The printed blocks after 'Optimized benchmark results', each with the workload its comment line names."""
-    tail = text[text.index("Optimized benchmark results"):]
+def blocks(text, configuration):
+    """The printed blocks of a configuration's benchmark results, each with the random workload its comment line names."""
+    tail = text[text.index(f"{configuration} benchmark results"):]
+    tail = tail[:tail.find("??? info", 1)] if tail.find("??? info", 1) > 0 else tail
     for m in re.finditer(r"# random (\S+) input\s*\n\s*=+ Serving Benchmark Result =+\n(.*?)\n\s*=+\n", tail, re.S):
         fields = {}
         for line in m.group(2).splitlines():
@@ -50,20 +53,20 @@ def blocks(text):
 def main(repo):
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(COLUMNS)
-    for page, (engine, release, model, gpu, dtype, max_len) in PAGES.items():
+    for (page, configuration), (engine, release, model, gpu, dtype, tp, max_len) in PAGES.items():
         text = subprocess.run(["git", "-C", repo, "show", f"{COMMIT}:docs/performance-lab/{page}.md"], check=True, capture_output=True, text=True).stdout
-        serving = re.search(r"Optimized serving script\"\n\s*```bash\n\s*(.+)\n", text).group(1).strip()
+        serving = re.search(configuration + r" serving script\"\n\s*```bash\n\s*(.+?)\s*\\?\n", text).group(1).strip()
         family, chip = page.split("/")
-        for label, f in blocks(text):
+        for label, f in blocks(text, configuration):
             prompt, answer = WORKLOADS[label]
             n = int(f["n"])
             out.writerow([
-                f"gs-{engine.split('-')[0]}-{family.replace('qwen3-', 'q')}-{chip}-{label.lower()}", "heldout", "all",
-                f"random {prompt}/{answer}", model, gpu, 1, dtype, "greedy", engine, release, max_len, "offline", n,
+                f"gs-{engine.split('-')[0]}-{family.replace('qwen3-', 'q').replace('glm-4.x', 'glm46')}-{chip}-{label.lower()}", "heldout", "all",
+                f"random {prompt}/{answer}", model, gpu, tp, dtype, "greedy", engine, release, max_len, "offline", n,
                 f["duration"], round(int(f["input"]) / n, 2), round(int(f["output"]) / n, 2),
                 "measured (total generated / requests)", f["ttft"], f["ttft_p50"], f["ttft_p99"], f["tpot"], f["throughput"],
-                f"GPUStack performance lab, github.com/gpustack/gpustack docs/performance-lab/{page}.md (commit {COMMIT}), 'Other Benchmark Cases', optimized",
-                f"{serving} ({engine} {release}) on one {gpu}; vllm bench serve --backend openai-chat --dataset-name random "
+                f"GPUStack performance lab, github.com/gpustack/gpustack docs/performance-lab/{page}.md (commit {COMMIT}), 'Other Benchmark Cases', {configuration.lower()}",
+                f"{serving} ({engine} {release}) on {'one' if tp == 1 else tp} {gpu}; vllm bench serve --backend openai-chat --dataset-name random "
                 "--request-rate inf (all at once; 6 h client timeout); lengths and throughput from the printed totals; the ITL "
                 "column is the printed mean TPOT; held out (nothing is fitted on these rows)",
             ])
