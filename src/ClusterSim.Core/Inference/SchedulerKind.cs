@@ -17,4 +17,10 @@ public enum SchedulerKind
     /// leave (a prompt that does not fit lets the ones behind it go first).
     /// </summary>
     WholePrompts,
+
+    /// <summary>
+    /// SGLang's default: prompts first, in chunks filling the chunked-prefill budget; the running sequences decode only
+    /// in iterations no prompt waits for (prefill and decode never share an iteration).
+    /// </summary>
+    PrefillFirst,
 }

@@ -48,6 +48,7 @@ public sealed record SchedulerOptions
     public static SchedulerOptions For(Performance.ServingEngine engine, string engineVersion = "") => engine switch
     {
         Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false },
+        Performance.ServingEngine.Sglang => new SchedulerOptions { Kind = SchedulerKind.PrefillFirst, KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
         Performance.ServingEngine.Vllm when Performance.VllmRelease.TryParse(engineVersion, out Performance.VllmRelease release) && !release.AtLeast(FirstAsyncVllm)
             => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = false },
         _ => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },

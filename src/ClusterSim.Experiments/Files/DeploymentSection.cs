@@ -21,6 +21,7 @@ internal static class DeploymentSection
         ["chunked-prefill"] = SchedulerKind.ChunkedPrefill,
         ["static"] = SchedulerKind.Static,
         ["whole-prompts"] = SchedulerKind.WholePrompts,
+        ["prefill-first"] = SchedulerKind.PrefillFirst,
     };
 
     /// <summary>Serving engines by the names an experiment file uses.</summary>

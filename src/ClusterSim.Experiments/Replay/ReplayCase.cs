@@ -219,7 +219,8 @@ public sealed partial record ReplayCase
         SchedulerOptions defaults = SchedulerOptions.For(engine, first.EngineVersion);
         var scheduler = defaults with
         {
-            Kind = chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,   // chunked prefill is on by default in vLLM
+            // Chunked prefill is on by default in both engines; SGLang runs prompts first and never mixes them with decodes.
+            Kind = sglang ? (chunked ? SchedulerKind.PrefillFirst : SchedulerKind.Continuous) : chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? defaultSequences,
             MaxBatchedTokens = budget,

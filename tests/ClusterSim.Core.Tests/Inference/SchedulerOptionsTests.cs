@@ -6,15 +6,16 @@ namespace ClusterSim.Core.Tests.Inference;
 public class SchedulerOptionsTests
 {
     [Theory]
-    [InlineData(ServingEngine.Vllm, KvAdmissionPolicy.Grow, true)]
-    [InlineData(ServingEngine.Sglang, KvAdmissionPolicy.Grow, true)]
-    [InlineData(ServingEngine.TensorRtLlm, KvAdmissionPolicy.Reserve, false)]
-    public void Each_engine_schedules_as_it_does_by_default_and_keeps_the_other_limits(ServingEngine engine, KvAdmissionPolicy admission, bool async)
+    [InlineData(ServingEngine.Vllm, SchedulerKind.ChunkedPrefill, KvAdmissionPolicy.Grow, true)]
+    [InlineData(ServingEngine.Sglang, SchedulerKind.PrefillFirst, KvAdmissionPolicy.Grow, true)]
+    [InlineData(ServingEngine.TensorRtLlm, SchedulerKind.ChunkedPrefill, KvAdmissionPolicy.Reserve, false)]
+    public void Each_engine_schedules_as_it_does_by_default_and_keeps_the_other_limits(ServingEngine engine, SchedulerKind kind, KvAdmissionPolicy admission, bool async)
     {
         SchedulerOptions options = SchedulerOptions.For(engine);
+        Assert.Equal(kind, options.Kind);
         Assert.Equal(admission, options.KvAdmission);
         Assert.Equal(async, options.AsyncScheduling);
-        Assert.Equal(new SchedulerOptions() with { KvAdmission = admission, AsyncScheduling = async }, options);
+        Assert.Equal(new SchedulerOptions() with { Kind = kind, KvAdmission = admission, AsyncScheduling = async }, options);
     }
 
     /// <summary>vLLM scheduled one step after another by default until 0.14 turned async scheduling on (vllm-project/vllm#27614); an unstated release is a current one.</summary>

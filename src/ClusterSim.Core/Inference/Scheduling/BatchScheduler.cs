@@ -31,6 +31,7 @@ internal abstract class BatchScheduler
         SchedulerKind.ChunkedPrefill => new ChunkedPrefillBatching(options),
         SchedulerKind.Static => new StaticBatching(options),
         SchedulerKind.WholePrompts => new WholePromptBatching(options),
+        SchedulerKind.PrefillFirst => new PrefillFirstBatching(options),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown scheduler"),
     };
 

@@ -8,7 +8,9 @@ public class BatchSchedulerContractTests
     public static TheoryData<SchedulerKind, bool> Kinds() => new()
     {
         { SchedulerKind.Continuous, false }, { SchedulerKind.ChunkedPrefill, false }, { SchedulerKind.Static, false }, { SchedulerKind.WholePrompts, false },
+        { SchedulerKind.PrefillFirst, false },
         { SchedulerKind.Continuous, true }, { SchedulerKind.ChunkedPrefill, true }, { SchedulerKind.Static, true }, { SchedulerKind.WholePrompts, true },
+        { SchedulerKind.PrefillFirst, true },
     };
 
     /// <summary>Near saturation on a small KV cache (so preemption happens), with or without prefix caching.</summary>
