@@ -11,6 +11,7 @@ internal sealed class SchemaRecorder
 {
     private readonly SortedDictionary<string, JsonObject> _fields = new(StringComparer.Ordinal);
     private readonly HashSet<string> _mappings = [];
+    private readonly HashSet<string> _numbersToo = [];
 
     /// <summary>Maps of entries the user names (pools, jobs, deployments, placements): their entries share one schema, written as <c>*</c>.</summary>
     private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements", "choices.candidates"];
@@ -28,6 +29,9 @@ internal sealed class SchemaRecorder
             }
         }
     }
+
+    /// <summary>The mapping at <paramref name="path"/> may also be written as a plain number (a length as a fixed count).</summary>
+    public void AlsoNumber(string path) => _numbersToo.Add(Normalise(path));
 
     public void Field(string path, JsonObject schema)
     {
@@ -52,7 +56,7 @@ internal sealed class SchemaRecorder
         foreach (string path in _mappings.Where(p => p.Length == 0).Concat(_mappings.Where(p => p.Length > 0).Order(StringComparer.Ordinal)))
         {
             JsonObject node = Node(root, path);
-            node["type"] = "object";
+            node["type"] = _numbersToo.Contains(path) ? new JsonArray("object", "number") : "object";
             node["additionalProperties"] = FreeForm(path);
             node["properties"] ??= new JsonObject();
         }

@@ -230,10 +230,20 @@ internal static class ServingSection
         return new ReplicaGroup(decode, YamlReader.Child(node, "scheduler") is null ? scheduler : decodeScheduler, count);
     }
 
-    /// <summary>A length distribution (<c>fixed</c>, <c>uniform</c> or <c>lognormal</c>) at <paramref name="key"/> of <paramref name="workload"/>; absent, a fixed <paramref name="defaultMean"/>.</summary>
+    /// <summary>
+    /// A length distribution (<c>fixed</c>, <c>uniform</c> or <c>lognormal</c>) at <paramref name="key"/> of
+    /// <paramref name="workload"/>, or a plain number of tokens (fixed); absent, a fixed <paramref name="defaultMean"/>.
+    /// </summary>
     public static LengthSpec ReadLengths(YamlReader r, YamlMappingNode? workload, string key, double defaultMean, string parent = "workload")
     {
         string path = $"{parent}.{key}";
+        r.AlsoNumber(path);
+        if (YamlReader.Child(workload, key) is YamlScalarNode)
+        {
+            // prompt_tokens: 1024 is every request's length, as { kind: fixed, mean: 1024 } is.
+            return new LengthSpec("fixed", r.Number(workload, key, parent, defaultMean, 1), 0, 1, 1, 1_000_000);
+        }
+
         YamlMappingNode? node = r.Mapping(YamlReader.Child(workload, key), path, "kind", "mean", "median", "sigma", "min", "max");
         string kind = r.Choice(node, "kind", path, node is null ? "fixed" : "lognormal", LengthKinds);
         double mean = r.Number(node, "mean", path, defaultMean, 1);

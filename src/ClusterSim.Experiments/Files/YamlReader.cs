@@ -46,6 +46,9 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null, Y
         return within?.WasMisspelt(path) ?? false;   // a sweep point's reader knows the file's misspellings
     }
 
+    /// <summary>Records, for the schema, that the mapping at <paramref name="path"/> may also be a plain number.</summary>
+    public void AlsoNumber(string path) => recorder?.AlsoNumber(path);
+
     /// <summary>The mapping at <paramref name="path"/>, with unknown keys reported (with the closest known key).</summary>
     public YamlMappingNode? Mapping(YamlNode? node, string path, params string[] knownKeys)
     {

@@ -279,6 +279,20 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_length_may_be_a_plain_number_of_tokens()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid.Replace("prompt_tokens: { kind: lognormal, mean: 300, median: 200, max: 2048 }", "prompt_tokens: 1024"), "exp.yaml");
+        LengthSpec prompt = experiment.Points[0].Serving!.Prompt;
+        Assert.Equal(("fixed", 1024.0), (prompt.Kind, prompt.Mean));
+        Assert.Contains("prompt_tokens: { kind: fixed, mean: 1024,", experiment.ResolvedText);
+
+        var zero = Problems(Valid.Replace("output_tokens: { kind: fixed, mean: 64 }", "output_tokens: 0"));
+        Assert.Contains(zero.Problems, p => p.Path == "workload.output_tokens" && p.Message.Contains("out of range"));
+        var word = Problems(Valid.Replace("output_tokens: { kind: fixed, mean: 64 }", "output_tokens: many"));
+        Assert.Contains(word.Problems, p => p.Path == "workload.output_tokens" && p.Message.Contains("expected a number, got 'many'"));
+    }
+
+    [Fact]
     public void Malformed_yaml_is_a_positioned_syntax_error()
     {
         var error = Problems("name: x\nserving: [unclosed\n");
