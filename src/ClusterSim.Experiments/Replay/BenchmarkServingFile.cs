@@ -149,6 +149,7 @@ public static partial class BenchmarkServingFile
             Arrival = arrival,
             Burstiness = burstiness,
             Rate = arrival == "concurrency" ? concurrency : rate,
+            ConcurrencyCap = rate is > 0 ? concurrency : null,
             Requests = (int)completed,
             FailedRequests = Optional(root, "failed", source, line) is double failed ? (int)failed : null,
             DurationSeconds = Optional(root, "duration", source, line),

@@ -77,6 +77,12 @@ public sealed record MeasuredRun
     /// <summary>Request rate of this stage (req/s), or the concurrency of a closed loop; null when unpublished.</summary>
     public double? Rate { get; init; }
 
+    /// <summary>
+    /// The client's cap on requests in flight when it also paced them at <see cref="Rate"/> (vLLM's and SGLang's
+    /// <c>max_concurrency</c> beside a request rate); null when there was none or the run was a closed loop.
+    /// </summary>
+    public double? ConcurrencyCap { get; init; }
+
     /// <summary>Requests sent; null when unpublished.</summary>
     public int? Requests { get; init; }
 

@@ -231,6 +231,12 @@ public sealed partial record ReplayCase
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
         var (arrival, requests, concurrency) = ArrivalOf(first);
+        if (arrival == ReplayArrival.Gamma && first.ConcurrencyCap is double cap)
+        {
+            // The clients hold a paced request back while the cap is reached; the replay's arrivals are not capped.
+            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"arrivals at {first.Rate:0.###} req/s not held back by the client's cap of {cap:0} in flight (not modelled: right while fewer are in flight)"));
+        }
+
         IReadOnlyList<LoadStage> stages = arrival == ReplayArrival.Staged ? ScheduleOf(rows, first, profile, assumptions) : [new LoadStage(first.Rate is > 0 and double r && double.IsFinite(r) ? r : 1, first.DurationSeconds ?? 1)];
         int prompt = first.InputTokens is double input
             ? (int)Math.Round(input)

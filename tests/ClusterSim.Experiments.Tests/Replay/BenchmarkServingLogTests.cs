@@ -154,4 +154,28 @@ public class BenchmarkServingLogTests
         var (_, simulated) = Assert.Single(ReplayRunner.Run(cases[1]));
         Assert.Equal(400, simulated.Requests);
     }
+
+    [Fact]
+    public void A_rate_with_a_concurrency_cap_is_replayed_uncapped_and_says_so()
+    {
+        const string capped = """
+            ============ Serving Benchmark Result ============
+            Backend:                                 sglang-oai-chat
+            Traffic request rate:                    20.0
+            Max request concurrency:                 20
+            Successful requests:                     100
+            Benchmark duration (s):                  10.00
+            Total input tokens:                      50000
+            Total generated tokens:                  25000
+            Mean TTFT (ms):                          40.00
+            Mean TPOT (ms):                          8.00
+            ==================================================
+            """;
+        MeasuredRun run = Assert.Single(BenchmarkServingLog.Parse(capped, "capped.txt", H100));
+        Assert.Equal(("poisson", 20.0, 20.0), (run.Arrival, run.Rate, run.ConcurrencyCap));
+
+        var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Contains(cases[0].Assumptions, a => a.Contains("not held back by the client's cap of 20 in flight", StringComparison.Ordinal));
+        Assert.Null(BenchmarkServingLog.Parse(VllmSweep, "sweep.log", H100)[1].ConcurrencyCap);   // None printed: no cap
+    }
 }
