@@ -31,7 +31,51 @@ public sealed partial class ServingCluster
 
         _generated++;
         _nextArrivalAt = clientNow + gap + _frontEndNanos;
+        if (_clientCap > 0)
+        {
+            // A capped client decides at the send time whether a slot is free, so the event fires then, not at the engine.
+            _simulator.ScheduleAt(clientNow + gap, this, ClientSendEvent);
+            return;
+        }
+
         _simulator.ScheduleAt(_nextArrivalAt, this, ArrivalEvent);
+    }
+
+    /// <summary>A capped client's request falls due: sent now if fewer than the cap are in flight, else held for the next slot.</summary>
+    private void SendOrHold(Simulator simulator)
+    {
+        long now = simulator.Now;
+        _nextArrivalAt = long.MaxValue;
+        if (_clientInFlight < _clientCap)
+        {
+            _clientInFlight++;
+            Arrive(simulator, now, throughFrontEnd: false);
+        }
+        else
+        {
+            _heldSends++;
+        }
+
+        ScheduleNextOpenArrival(now);
+    }
+
+    /// <summary>A capped client's request has ended (answered, dropped or given up): a held one takes its slot at once.</summary>
+    private void ReleaseClientSlot(long now)
+    {
+        if (_clientCap == 0)
+        {
+            return;
+        }
+
+        if (_heldSends > 0)
+        {
+            _heldSends--;
+            _simulator.ScheduleAt(now, this, ClosedLoopArrival);   // sent as a closed loop's next request is: through the front end
+        }
+        else
+        {
+            _clientInFlight--;
+        }
     }
 
     /// <summary>Reports the share done and sets the next 1 % marks, in arrivals and in simulated time.</summary>

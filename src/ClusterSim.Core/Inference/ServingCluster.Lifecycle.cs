@@ -33,6 +33,7 @@ public sealed partial class ServingCluster
         }
 
         _lastCompletion = now;
+        ReleaseClientSlot(now);
         if (_source.IsClosedLoop && _arrivalsOpen && _generated < _scenario.MaxRequests)
         {
             long next = now + _source.NextThinkNanos();
@@ -122,6 +123,7 @@ public sealed partial class ServingCluster
 
     private void OnDropped(long now)
     {
+        ReleaseClientSlot(now);
         if (_source.IsClosedLoop && _generated < _scenario.MaxRequests)
         {
             _generated++;

@@ -16,6 +16,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private const int DispatchEvent = 4;
     private const int NextTurnEvent = 5;
     private const int CachedAnswerEvent = 6;
+    private const int ClientSendEvent = 7;
 
     private readonly ServingScenario _scenario;
     private readonly Simulator _simulator;
@@ -38,6 +39,11 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private long _firstArrival = -1;
     private long _lastCompletion;
     private bool _arrivalsOpen = true;
+
+    /// <summary>The client's cap on requests in flight (0: none), how many it has in flight, and how many wait for a slot.</summary>
+    private readonly int _clientCap;
+    private int _clientInFlight;
+    private int _heldSends;
     private long _lastGeneratedAt;
     private long _completedWhenLastGenerated;
     private long _nextArrivalAt = long.MaxValue;
@@ -70,6 +76,11 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         var streams = _streams = new RandomStreams(scenario.Seed);
         _router = Router.Create(scenario.Router, streams.For("router"));
         _source = scenario.Workload(streams);
+        _clientCap = scenario.ClientConcurrencyCap;
+        if (_clientCap > 0 && _source.IsClosedLoop)
+        {
+            throw new ArgumentException("a client concurrency cap paces open arrivals; a closed loop has its own concurrency");
+        }
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
         ClientTimeoutNanos = double.IsPositiveInfinity(scenario.ClientTimeoutSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.ClientTimeoutSeconds);
         Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints);
@@ -277,6 +288,9 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
             case ClosedLoopArrival:
                 Arrive(simulator, simulator.Now, throughFrontEnd: false);
+                break;
+            case ClientSendEvent:
+                SendOrHold(simulator);
                 break;
             case KvTransferDone:
                 StartDecode(simulator, (int)simEvent.Argument);

@@ -31,6 +31,13 @@ public sealed record ServingScenario
     /// </summary>
     public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
 
+    /// <summary>
+    /// The most requests an open-arrival client keeps in flight (vLLM's and SGLang's benchmark clients with both a request
+    /// rate and <c>--max-concurrency</c>): a request due while that many are unanswered is sent when one finishes, and
+    /// its latencies count from then. 0: no cap.
+    /// </summary>
+    public int ClientConcurrencyCap { get; init; }
+
     /// <summary>Requests arriving before this time are served but not measured, seconds.</summary>
     public double WarmupSeconds { get; init; }
     public ServiceLevelObjective Slo { get; init; } = new();
@@ -77,6 +84,11 @@ public sealed record ServingScenario
         if (Elastic && (Disaggregation is not null || TestTime is not null || Conversations is not null))
         {
             throw new ArgumentException("an elastic fleet serves colocated, without test-time compute or conversations");
+        }
+
+        if (ClientConcurrencyCap < 0 || (ClientConcurrencyCap > 0 && (TestTime is not null || Conversations is not null || Disaggregation is not null || ResponseCache is not null || Elastic)))
+        {
+            throw new ArgumentException("a client concurrency cap must be positive, and applies to plain single-pass serving (no test-time compute, conversations, disaggregation, response cache or elastic fleet)");
         }
 
         if (MaxRequests < 1)

@@ -32,6 +32,9 @@ public sealed partial record ReplayCase
     /// <summary>Users of a closed loop, or requests of an offline run.</summary>
     public int Concurrency { get; init; }
 
+    /// <summary>The most requests a paced client keeps in flight (its <c>max_concurrency</c> beside a rate); 0: no cap.</summary>
+    public int ClientConcurrencyCap { get; init; }
+
     /// <summary>Requests to send when the arrival is not staged.</summary>
     public long Requests { get; init; }
     public required int PromptTokens { get; init; }
@@ -231,11 +234,6 @@ public sealed partial record ReplayCase
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
         var (arrival, requests, concurrency) = ArrivalOf(first);
-        if (arrival == ReplayArrival.Gamma && first.ConcurrencyCap is double cap)
-        {
-            // The clients hold a paced request back while the cap is reached; the replay's arrivals are not capped.
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"arrivals at {first.Rate:0.###} req/s not held back by the client's cap of {cap:0} in flight (not modelled: right while fewer are in flight)"));
-        }
 
         IReadOnlyList<LoadStage> stages = arrival == ReplayArrival.Staged ? ScheduleOf(rows, first, profile, assumptions) : [new LoadStage(first.Rate is > 0 and double r && double.IsFinite(r) ? r : 1, first.DurationSeconds ?? 1)];
         int prompt = first.InputTokens is double input
@@ -286,6 +284,7 @@ public sealed partial record ReplayCase
             Burstiness = first.Burstiness ?? 1,
             Requests = requests,
             Concurrency = concurrency,
+            ClientConcurrencyCap = arrival == ReplayArrival.Gamma && first.ConcurrencyCap is >= 1 and double cap ? (int)Math.Min(cap, int.MaxValue) : 0,
             PromptTokens = prompt,
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,

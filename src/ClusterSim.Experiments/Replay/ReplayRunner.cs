@@ -55,6 +55,7 @@ public static class ReplayRunner
             MaxRequests = staged ? (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1 : replay.Requests,
             Observer = observer,
             ClientTimeoutSeconds = replay.ClientTimeoutSeconds,
+            ClientConcurrencyCap = replay.ClientConcurrencyCap,
             Seed = seed,
         };
         ServingResult result = new ServingCluster(scenario).Run();

@@ -156,7 +156,7 @@ public class BenchmarkServingLogTests
     }
 
     [Fact]
-    public void A_rate_with_a_concurrency_cap_is_replayed_uncapped_and_says_so()
+    public void A_rate_with_a_concurrency_cap_is_replayed_with_the_clients_cap()
     {
         const string capped = """
             ============ Serving Benchmark Result ============
@@ -175,7 +175,8 @@ public class BenchmarkServingLogTests
         Assert.Equal(("poisson", 20.0, 20.0), (run.Arrival, run.Rate, run.ConcurrencyCap));
 
         var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
-        Assert.Contains(cases[0].Assumptions, a => a.Contains("not held back by the client's cap of 20 in flight", StringComparison.Ordinal));
+        Assert.Equal(20, cases[0].ClientConcurrencyCap);
+        Assert.Equal(100, Assert.Single(ReplayRunner.Run(cases[0])).Simulated.Requests);
         Assert.Null(BenchmarkServingLog.Parse(VllmSweep, "sweep.log", H100)[1].ConcurrencyCap);   // None printed: no cap
     }
 }
