@@ -14,6 +14,9 @@ public sealed record ArrivalSpec(ArrivalKind Kind, double? Rate, double? Load, d
     /// <summary>Closed loop: users start at uniform random times over this many seconds (0: all at once).</summary>
     public double RampSeconds { get; init; }
 
+    /// <summary>Open arrivals: the most requests the client keeps in flight (a due request waits for a slot); 0: no cap.</summary>
+    public int MaxInFlight { get; init; }
+
     /// <summary>The process at the given rate.</summary>
     public ArrivalProcess Build(double rate) => Kind switch
     {

@@ -47,7 +47,7 @@ internal static class ServingSection
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
         }
 
-        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s", "think", "ramp_s");
+        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s", "think", "ramp_s", "max_in_flight");
         ArrivalKind arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", ArrivalKind.Poisson, ArrivalKinds.ByName);
         double? rate = YamlReader.Child(arrivalNode, "rate") is null ? null : r.Number(arrivalNode, "rate", "workload.arrival", 1, 0, exclusiveMin: true);
         double? load = YamlReader.Child(arrivalNode, "load") is null ? null : r.Number(arrivalNode, "load", "workload.arrival", 0.5, 0, 10, exclusiveMin: true);
@@ -68,7 +68,12 @@ internal static class ServingSection
         {
             Think = r.Choice(arrivalNode, "think", "workload.arrival", ThinkTime.Fixed, ThinkTimes),
             RampSeconds = r.Number(arrivalNode, "ramp_s", "workload.arrival", 0, 0),
+            MaxInFlight = r.Integer(arrivalNode, "max_in_flight", "workload.arrival", 0, 0, 10_000_000),
         };
+        if (arrival.MaxInFlight > 0 && !arrivalKind.IsOpen())
+        {
+            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", $"caps a paced client's requests in flight: it needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind.Name()}'");
+        }
 
         YamlMappingNode? promptsNode = r.Mapping(YamlReader.Child(workload, "prompts"), "workload.prompts", "system_prompts", "users_per_prompt", "system_tokens");
         PromptSet prompts = promptsNode is null
@@ -108,6 +113,11 @@ internal static class ServingSection
                 r.Integer(conversationNode, "turns", "workload.conversation", 4, 1, 10_000),
                 r.Number(conversationNode, "think_s", "workload.conversation", 10, 0, 1e9),
                 ReadLengths(r, conversationNode, "follow_up_tokens", 100, "workload.conversation"));
+        if (arrival.MaxInFlight > 0 && conversation is not null)
+        {
+            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "cannot be combined with workload.conversation");
+        }
+
         if (conversation is not null && !arrivalKind.IsOpen())
         {
             r.Problem(conversationNode, "workload.conversation", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind.Name()}'");
@@ -173,6 +183,11 @@ internal static class ServingSection
                 // The decode pool on its own hardware: the first prefill_replicas replicas prefill, the rest decode.
                 groups = [new ReplicaGroup(deployment, schedulerOptions, disaggregation.PrefillReplicas), decode];
             }
+        }
+
+        if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null))
+        {
+            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "applies to plain serving: it cannot be combined with test_time, serving.disaggregation or serving.response_cache");
         }
 
         return new ServingPoint
@@ -323,7 +338,7 @@ internal static class ServingSection
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;
         string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";
-        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)}{(a.MaxInFlight > 0 ? $", max_in_flight: {a.MaxInFlight}" : string.Empty)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
         if (p.Queries is { } q)

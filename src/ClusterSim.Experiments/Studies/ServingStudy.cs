@@ -90,6 +90,7 @@ public sealed class ServingStudy : Study
         HorizonSeconds = p.HorizonSeconds,
         WarmupSeconds = p.WarmupSeconds,
         ClientTimeoutSeconds = p.ClientTimeoutSeconds,
+        ClientConcurrencyCap = p.Arrival.Kind.IsOpen() ? p.Arrival.MaxInFlight : 0,
         Conversations = p.Conversation?.Build(),
         ResponseCache = p.ResponseCache,
         Slo = p.Slo,

@@ -293,6 +293,18 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_paced_client_may_cap_its_requests_in_flight()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Valid.Replace("arrival: { kind: poisson, rate: 20 }", "arrival: { kind: poisson, rate: 20, max_in_flight: 8 }"), "exp.yaml");
+        Assert.Equal(8, experiment.Points[0].Serving!.Arrival.MaxInFlight);
+        Assert.Contains("max_in_flight: 8 }", experiment.ResolvedText);
+        Assert.DoesNotContain("max_in_flight", ExperimentLoader.Parse(Valid, "exp.yaml").ResolvedText);   // echoed only when set
+
+        var closed = Problems(Valid.Replace("arrival: { kind: poisson, rate: 20 }", "arrival: { kind: closed-loop, concurrency: 4, max_in_flight: 8 }"));
+        Assert.Contains(closed.Problems, p => p.Path == "workload.arrival.max_in_flight" && p.Message.Contains("needs open arrivals"));
+    }
+
+    [Fact]
     public void Malformed_yaml_is_a_positioned_syntax_error()
     {
         var error = Problems("name: x\nserving: [unclosed\n");
