@@ -7,7 +7,10 @@
 Each page named below ends with "Other Benchmark Cases": a configuration (the baseline, vLLM without options, or the
 optimized one, served by the engine its serving script names) under the lab's random workloads (vllm bench serve
 --backend openai-chat --dataset-name random --request-rate inf: every request at once, fixed lengths). The Qwen3
-baselines are in gpustack-vllm-runs.csv already; GLM-4.6's are taken here. Each printed block becomes a row: requests, duration, the token totals (their means), TTFT mean, median and p99, the mean TPOT (the
+baselines are in gpustack-vllm-runs.csv already; GLM-4.6's and GLM-4.5-Air's are taken here (GLM-4.5-Air's optimized
+runs are not: SGLang ran its experts expert-parallel, --ep-size 4, which a measured-runs row cannot state; nor is its
+H100 baseline: that page's printed blocks repeat the A100 page's to the digit, 498.76 s for 32,000-token prompts, where
+its own summary table gives 20,732.85 tokens/s, some 155 s). Each printed block becomes a row: requests, duration, the token totals (their means), TTFT mean, median and p99, the mean TPOT (the
 ITL column, per request as the replay scores it) and the output throughput.
 """
 import csv
@@ -23,6 +26,7 @@ PAGES = {
     ("qwen3-14b/a100", "Optimized"): ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-14B", "A100-80GB", "BF16", 1, "40960"),
     ("qwen3-32b/a100", "Optimized"): ("tensorrt-llm", "1.2.0rc1", "Qwen/Qwen3-32B", "A100-80GB", "BF16", 1, "40960"),
     ("glm-4.x/h200", "Baseline"): ("vllm", "0.11.0", "zai-org/GLM-4.6", "H200", "BF16", 8, ""),
+    ("glm-4.5-air/a100", "Baseline"): ("vllm", "0.11.0", "zai-org/GLM-4.5-Air", "A100-80GB", "BF16", 4, ""),
     ("glm-4.x/h200", "Optimized"): ("sglang", "0.5.3", "zai-org/GLM-4.6-FP8", "H200", "FP8", 4, ""),
 }
 WORKLOADS = {"32K": (32000, 100), "4K": (4000, 200), "2K": (2000, 100), "128": (128, 4)}
@@ -61,7 +65,7 @@ def main(repo):
             prompt, answer = WORKLOADS[label]
             n = int(f["n"])
             out.writerow([
-                f"gs-{engine.split('-')[0]}-{family.replace('qwen3-', 'q').replace('glm-4.x', 'glm46')}-{chip}-{label.lower()}", "heldout", "all",
+                f"gs-{engine.split('-')[0]}-{family.replace('qwen3-', 'q').replace('glm-4.x', 'glm46').replace('glm-4.5-air', 'glm45air')}-{chip}-{label.lower()}", "heldout", "all",
                 f"random {prompt}/{answer}", model, gpu, tp, dtype, "greedy", engine, release, max_len, "offline", n,
                 f["duration"], round(int(f["input"]) / n, 2), round(int(f["output"]) / n, 2),
                 "measured (total generated / requests)", f["ttft"], f["ttft_p50"], f["ttft_p99"], f["tpot"], f["throughput"],

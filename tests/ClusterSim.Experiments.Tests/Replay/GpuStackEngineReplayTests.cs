@@ -24,7 +24,7 @@ public class GpuStackEngineReplayTests
     public void Every_run_replays_on_the_engine_it_names()
     {
         Assert.Empty(Engines.Skipped);
-        Assert.Equal(24, Engines.Outcomes.Count);
+        Assert.Equal(28, Engines.Outcomes.Count);
         Assert.All(Engines.Outcomes.Where(o => o.Row.Experiment.StartsWith("gs-sglang", StringComparison.Ordinal)), o => Assert.Equal(ServingEngine.Sglang, o.Case.Deployment.Engine));
         Assert.All(Engines.Outcomes.Where(o => o.Row.Experiment.StartsWith("gs-tensorrt", StringComparison.Ordinal)), o => Assert.Equal(ServingEngine.TensorRtLlm, o.Case.Deployment.Engine));
     }
