@@ -27,11 +27,11 @@ internal abstract class BatchScheduler
     /// <summary>The scheduler of <paramref name="options"/>'s kind.</summary>
     public static BatchScheduler Create(SchedulerOptions options) => options.Validated().Kind switch
     {
-        SchedulerKind.Continuous => new ContinuousBatching(options),
+        SchedulerKind.Continuous => new ContinuousBatching(options, chunked: false),
         SchedulerKind.ChunkedPrefill => new ChunkedPrefillBatching(options),
         SchedulerKind.Static => new StaticBatching(options),
         SchedulerKind.WholePrompts => new WholePromptBatching(options),
-        SchedulerKind.PrefillFirst => new PrefillFirstBatching(options),
+        SchedulerKind.PrefillFirst => new ContinuousBatching(options, chunked: true),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown scheduler"),
     };
 

@@ -1,10 +1,12 @@
 namespace ClusterSim.Core.Inference.Scheduling;
 
 /// <summary>
-/// Continuous batching (Orca, vLLM before chunked prefill): requests join between iterations; an iteration either
-/// prefills whole prompts, as many as fit the token budget, or decodes every sequence.
+/// Prompts first: requests join between iterations, and an iteration prefills waiting prompts, as many as fit the token
+/// budget, or decodes every sequence, never both. Whole prompts is continuous batching as Orca and vLLM before chunked
+/// prefill ran it; <paramref name="chunked"/> cuts them to fill the budget, as SGLang's default scheduler does (its
+/// chunked prefill without <c>--enable-mixed-chunk</c>).
 /// </summary>
-internal sealed class ContinuousBatching(SchedulerOptions options) : BatchScheduler(options)
+internal sealed class ContinuousBatching(SchedulerOptions options, bool chunked) : BatchScheduler(options)
 {
     public override bool JoinsRunningBatch => true;
 
@@ -18,7 +20,7 @@ internal sealed class ContinuousBatching(SchedulerOptions options) : BatchSchedu
             return 0;
         }
 
-        int total = Fill(batch, Options.MaxBatchedTokens, chunked: false, limited: true);
+        int total = Fill(batch, Options.MaxBatchedTokens, chunked, limited: true);
         decodesRun = total == 0;
         return total;
     }

@@ -6,26 +6,7 @@ namespace ClusterSim.Core.Tests.Inference.Scheduling;
 /// <summary>vLLM V1 with chunked prefill off: decodes first, then whole prompts while they fit what the decodes leave.</summary>
 public class WholePromptBatchingTests
 {
-    private const int BlockTokens = 16;
-
-    /// <summary>A batch of <paramref name="decoders"/> decoding sequences, then waiting prompts of the given lengths, in that order.</summary>
-    private static RunningBatch Batch(int decoders, params int[] prompts)
-    {
-        var batch = new RunningBatch(64, BlockTokens);
-        for (int i = 0; i < decoders; i++)
-        {
-            batch.Append(i, 100, generated: 0, target: 1000, blocks: 7, now: 0);
-            batch.AddPrefill(i, 100);
-            batch.GenerateOne(i);
-        }
-
-        foreach (int prompt in prompts)
-        {
-            batch.Append(batch.Count, prompt, generated: 0, target: 1000, blocks: (prompt + BlockTokens - 1) / BlockTokens, now: 0);
-        }
-
-        return batch;
-    }
+    private static RunningBatch Batch(int decoders, params int[] prompts) => SchedulingBatches.Of(decoders, prompts);
 
     private static BatchScheduler Scheduler(int budget) =>
         BatchScheduler.Create(new SchedulerOptions { Kind = SchedulerKind.WholePrompts, MaxSequences = 64, MaxBatchedTokens = budget });
