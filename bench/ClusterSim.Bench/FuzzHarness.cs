@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Engine;
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Replay;
 using ClusterSim.Experiments.Running;
 using ClusterSim.Tests;
 
@@ -118,8 +119,69 @@ internal static class FuzzHarness
             }
         }
 
-        Console.WriteLine($"experiments: {refused} refused, {accepted} accepted, {ran} run; catalogs: {catalogs} read or refused; {bugs} bug(s)");
+        // Measured runs as users hand them to replay: a results JSON with each request's lengths, a printed summary and a
+        // measured-runs CSV. Each is read and made a replay case, or refused with a located error.
+        int measured = 0;
+        var setup = new ServingSetup { Gpu = "H100", Model = "meta-llama/Llama-3.1-8B-Instruct" };
+        string root = Path.GetDirectoryName(Path.GetFullPath(experiments))!;
+        var inputs = new (string Name, string Text, Func<string, IReadOnlyList<MeasuredRun>> Read)[]
+        {
+            ("lambda.json", File.ReadAllText(Path.Combine(root, "data", "published", "lambda-vllm", "h100-sxm-mistral-7b-v0.3-tp1.json")), t => BenchmarkServingFile.ParseAll(t, "lambda.json", setup)),
+            ("printout.txt", PrintedSummary, t => BenchmarkServingLog.Parse(t, "printout.txt", setup)),
+            ("engines.csv", File.ReadAllText(Path.Combine(root, "data", "published", "gpustack-engine-runs.csv")), t => MeasuredRunFile.Parse(new StringReader(t), "engines.csv")),
+        };
+        foreach (var (name, text, read) in inputs)
+        {
+            RandomStream stream = random.For(name);
+            for (int k = 0; k < mutations; k++)
+            {
+                string mutated = TextMutator.Mutate(text, k, stream);
+                try
+                {
+                    _ = ReplayCase.Build(read(mutated), SimCatalog.Default);
+                }
+                catch (CatalogException)
+                {
+                }
+                catch (Exception e)
+                {
+                    Report($"{name} mutation {k}", mutated, e);
+                }
+
+                measured++;
+            }
+        }
+
+        Console.WriteLine($"experiments: {refused} refused, {accepted} accepted, {ran} run; catalogs: {catalogs} read or refused; measured runs: {measured} read or refused; {bugs} bug(s)");
         Console.WriteLine($"slowest refusal {slowestRefusal.Ms:F0} ms ({slowestRefusal.What}); slowest accepted run {slowestRun.Ms:F0} ms ({slowestRun.What})");
         return bugs == 0 ? 0 : 1;
     }
+
+    /// <summary>A sweep's log as vLLM prints it, two blocks, the fuzz seed of the printed-summary reader.</summary>
+    private const string PrintedSummary = """
+        Traffic request rate: inf
+        Burstiness factor: 1.0 (Poisson process)
+        Maximum request concurrency: 32
+        ============ Serving Benchmark Result ============
+        Successful requests:                     320
+        Benchmark duration (s):                  150.87
+        Total input tokens:                      327680
+        Total generated tokens:                  40960
+        Output token throughput (tok/s):         271.49
+        Mean TTFT (ms):                          279.56
+        P99 TTFT (ms):                           999.46
+        Mean TPOT (ms):                          14.14
+        Mean ITL (ms):                           14.14
+        ==================================================
+        Traffic request rate: 4.0
+        ============ Serving Benchmark Result ============
+        Successful requests:                     400
+        Benchmark duration (s):                  101.00
+        Total input tokens:                      409600
+        Total generated tokens:                  51200
+        Mean TTFT (ms):                          45.00
+        Mean TPOT (ms):                          8.00
+        Mean E2EL (ms):                          1060.00
+        ==================================================
+        """;
 }
