@@ -151,7 +151,7 @@ public static class BenchmarkServingLog
             {
                 fields[field] = null;   // everything at once, or no concurrency limit
             }
-            else if (double.TryParse(first.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+            else if (double.TryParse(first.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number))
             {
                 fields[field] = number;
             }

@@ -140,6 +140,10 @@ public class BenchmarkServingLogTests
         var missing = Assert.Throws<CatalogException>(() => BenchmarkServingLog.Parse(noTpot, "sweep.log", H100));
         Assert.Equal("sweep.log:6: the result block has no 'Mean TPOT (ms):' line (expected the benchmark's full summary)", missing.Message);
 
+        string overflowing = VllmSweep.Replace("Mean TTFT (ms):                          279.56", "Mean TTFT (ms):                          1e400", StringComparison.Ordinal);
+        var huge = Assert.Throws<CatalogException>(() => BenchmarkServingLog.Parse(overflowing, "sweep.log", H100));
+        Assert.Equal("sweep.log:15: field 'mean_ttft_ms': 'Mean TTFT (ms)': expected a number, got '1e400'", huge.Message);   // beyond a double: found by fuzzing
+
         var none = Assert.Throws<CatalogException>(() => BenchmarkServingLog.Parse("Throughput: 3.2 requests/s\n", "other.log", H100));
         Assert.Contains("no printed benchmark result", none.Message, StringComparison.Ordinal);
         Assert.False(BenchmarkServingLog.Holds("exp_id,stage,model,gpu\n"));
