@@ -107,26 +107,29 @@ public static partial class BenchmarkServingFile
         double ttft = Number(root, "mean_ttft_ms", source, line);
         double tpot = Number(root, "mean_tpot_ms", source, line);
         double? measuredE2e = Optional(root, sglang ? "mean_e2e_latency_ms" : "mean_e2el_ms", source, line);
-        RequestLatencies? latencies = LatenciesOf(root, source, line);
+        RequestLatencies? latencies = BenchmarkRequests.Latencies(root, source, line);
         double e2e = measuredE2e ?? latencies?.E2eMs.Average() ?? (ttft + (tpot * Math.Max(0, output - 1)));
         double? rate = root.TryGetProperty("request_rate", out JsonElement r) && r.ValueKind == JsonValueKind.Number ? r.GetDouble() : null;
         double? concurrency = Optional(root, "max_concurrency", source, line);
         double burstiness = Optional(root, "burstiness", source, line) ?? 1;
         string arrival = rate is > 0 ? (burstiness == 1 ? "poisson" : "gamma") : concurrency is >= 1 ? "concurrency" : "offline";
-        var (inputLengths, outputLengths) = RequestLengths(root, source, line);
-        string notes = measuredE2e is not null ? string.Empty
-            : latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)"
-            : "E2E derived as mean TTFT + mean TPOT x (output - 1)";
+        var (inputLengths, outputLengths) = BenchmarkRequests.Lengths(root, source, line);
+        var notes = new List<string>();
+        if (measuredE2e is null)
+        {
+            notes.Add(latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)" : "E2E derived as mean TTFT + mean TPOT x (output - 1)");
+        }
+
         var (inputRange, outputRange) = inputLengths is null && sglang ? SglangRandomRanges(root, input, output, source, line) : (null, null);
         if (inputRange is { } promptRange && outputRange is { } answerRange)
         {
-            notes = (notes.Length > 0 ? notes + "; " : string.Empty) + string.Create(CultureInfo.InvariantCulture,
-                $"lengths drawn as SGLang's random dataset draws them: prompts uniform on {promptRange.Min}–{promptRange.Max}, outputs on {answerRange.Min}–{answerRange.Max} tokens");
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"lengths drawn as SGLang's random dataset draws them: prompts uniform on {promptRange.Min}–{promptRange.Max}, outputs on {answerRange.Min}–{answerRange.Max} tokens"));
         }
 
         if (inputLengths is not null)
         {
-            notes = (notes.Length > 0 ? notes + "; " : string.Empty) + string.Create(CultureInfo.InvariantCulture, $"each of the {inputLengths.Count} requests replayed with its own prompt and output length (input_lens, output_lens)");
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"each of the {inputLengths.Count} requests replayed with its own prompt and output length (input_lens, output_lens)"));
         }
 
         return new MeasuredRun
@@ -171,42 +174,8 @@ public static partial class BenchmarkServingFile
             E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line) ?? latencies?.E2e(90),
             E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line) ?? latencies?.E2e(99),
             ThroughputTokensPerSecond = Optional(root, "output_throughput", source, line),
-            Notes = notes,
+            Notes = string.Join("; ", notes),
         };
-    }
-
-    /// <summary>
-    /// The lengths of each request in the order sent, where the result lists them (vLLM's <c>--save-detailed</c>, its older
-    /// <c>benchmark_serving.py</c> always; SGLang's <c>--output-details</c>): <c>input_lens</c> and <c>output_lens</c>, less
-    /// the requests its <c>errors</c> list as failed. Null when the result gives only totals.
-    /// </summary>
-    private static (IReadOnlyList<int>? Input, IReadOnlyList<int>? Output) RequestLengths(JsonElement root, string source, int line)
-    {
-        int[]? input = Lengths(root, "input_lens", source, line);
-        int[]? output = Lengths(root, "output_lens", source, line);
-        if (input is null || output is null)
-        {
-            return (null, null);
-        }
-
-        if (input.Length != output.Length)
-        {
-            throw new CatalogException(source, line, "output_lens", $"lists {output.Length} requests where input_lens lists {input.Length}: expected one length each");
-        }
-
-        bool[] failed = Failed(root, input.Length);
-        var keptInput = new List<int>(input.Length);
-        var keptOutput = new List<int>(input.Length);
-        for (int i = 0; i < input.Length; i++)
-        {
-            if (!failed[i])
-            {
-                keptInput.Add(input[i]);
-                keptOutput.Add(output[i]);
-            }
-        }
-
-        return keptInput.Count == 0 ? (null, null) : (keptInput, keptOutput);
     }
 
     /// <summary>
@@ -232,119 +201,6 @@ public static partial class BenchmarkServingFile
         static bool Agrees(double measured, (int Min, int Max) range) => Math.Abs(measured - ((range.Min + range.Max) / 2.0)) <= 0.1 * ((range.Min + range.Max) / 2.0);
         return Agrees(input, inputRange) && Agrees(output, outputRange) ? (inputRange, outputRange) : (null, null);
     }
-
-    /// <summary>Which of <paramref name="count"/> requests the result's <c>errors</c> list as failed (none when it lists no errors).</summary>
-    private static bool[] Failed(JsonElement root, int count)
-    {
-        bool[] failed = new bool[count];
-        if (root.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() == count)
-        {
-            int i = 0;
-            foreach (JsonElement error in errors.EnumerateArray())
-            {
-                failed[i++] = error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 };
-            }
-        }
-
-        return failed;
-    }
-
-    /// <summary>Each successful request's TTFT and end-to-end latency, ms, in sending order.</summary>
-    private sealed record RequestLatencies(double[] TtftMs, double[] E2eMs)
-    {
-        public double Ttft(double percent) => Percentile(TtftMs, percent);
-
-        public double E2e(double percent) => Percentile(E2eMs, percent);
-
-        /// <summary>The <paramref name="percent"/>-th percentile as numpy computes it (linear between the two nearest ranks).</summary>
-        private static double Percentile(double[] values, double percent)
-        {
-            double[] sorted = [.. values.Order()];
-            double rank = percent / 100 * (sorted.Length - 1);
-            int below = (int)Math.Floor(rank);
-            int above = Math.Min(below + 1, sorted.Length - 1);
-            return sorted[below] + ((rank - below) * (sorted[above] - sorted[below]));
-        }
-    }
-
-    /// <summary>
-    /// Each request's latencies where the result lists them (<c>ttfts</c> in seconds and <c>itls</c>, each request's gaps
-    /// between tokens in seconds): its end-to-end latency is its TTFT plus its gaps. Null when either list is missing.
-    /// </summary>
-    private static RequestLatencies? LatenciesOf(JsonElement root, string source, int line)
-    {
-        if (!root.TryGetProperty("ttfts", out JsonElement ttfts) || ttfts.ValueKind != JsonValueKind.Array
-            || !root.TryGetProperty("itls", out JsonElement itls) || itls.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        int count = ttfts.GetArrayLength();
-        if (itls.GetArrayLength() != count)
-        {
-            throw new CatalogException(source, line, "itls", $"lists {itls.GetArrayLength()} requests where ttfts lists {count}: expected one list of gaps each");
-        }
-
-        bool[] failed = Failed(root, count);
-        var ttft = new List<double>(count);
-        var e2e = new List<double>(count);
-        int i = 0;
-        foreach ((JsonElement first, JsonElement gaps) in ttfts.EnumerateArray().Zip(itls.EnumerateArray()))
-        {
-            if (!failed[i])
-            {
-                double seconds = first.ValueKind == JsonValueKind.Number ? first.GetDouble()
-                    : throw new CatalogException(source, line, "ttfts", $"item {i + 1}: expected seconds, got {Abbreviated(first.GetRawText())}");
-                double total = seconds;
-                if (gaps.ValueKind != JsonValueKind.Array)
-                {
-                    throw new CatalogException(source, line, "itls", $"item {i + 1}: expected a list of gaps in seconds, got {Abbreviated(gaps.GetRawText())}");
-                }
-
-                foreach (JsonElement gap in gaps.EnumerateArray())
-                {
-                    total += gap.ValueKind == JsonValueKind.Number ? gap.GetDouble()
-                        : throw new CatalogException(source, line, "itls", $"item {i + 1}: expected gaps in seconds, got {Abbreviated(gap.GetRawText())}");
-                }
-
-                ttft.Add(seconds * 1e3);
-                e2e.Add(total * 1e3);
-            }
-
-            i++;
-        }
-
-        return ttft.Count == 0 ? null : new RequestLatencies([.. ttft], [.. e2e]);
-    }
-
-    private static int[]? Lengths(JsonElement root, string name, string source, int line)
-    {
-        if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0)
-        {
-            throw new CatalogException(source, line, name, $"expected a list of token counts, one a request, got {Abbreviated(e.GetRawText())}");
-        }
-
-        var lengths = new int[e.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement item in e.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int tokens) || tokens < 0)
-            {
-                throw new CatalogException(source, line, name, $"item {i + 1}: expected a whole number of tokens >= 0, got {Abbreviated(item.GetRawText())}");
-            }
-
-            lengths[i++] = tokens;
-        }
-
-        return lengths;
-    }
-
-    private static string Abbreviated(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
 
     /// <summary>The engine an SGLang result's <c>backend</c> names (its client also benchmarks other servers); vLLM's when it names none.</summary>
     private static string EngineOf(JsonElement root, string source, int line)
