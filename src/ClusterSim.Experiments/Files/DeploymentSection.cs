@@ -150,6 +150,11 @@ internal static class DeploymentSection
             Sampling = sampling,
             SamplerKernel = kernel,
         }.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens);
+        if (engine == ServingEngine.Sglang && YamlReader.Child(YamlReader.Child(node, "scheduler") as YamlMappingNode, "max_sequences") is null)
+        {
+            // SGLang caps running requests by its request pool and its KV pool, as replay fills an unset limit.
+            scheduler = scheduler with { MaxSequences = SglangServerDefaults.MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, model.MaxContext) };
+        }
 
         try
         {
@@ -197,10 +202,18 @@ internal static class DeploymentSection
         }
     }
 
+    private static readonly string[] SchedulerKeys = ["kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling"];
+
     private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip, ServingEngine engine, string engineVersion)
     {
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, "kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling");
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(parent, "scheduler"), path, SchedulerKeys);
         SchedulerOptions defaults = SchedulerOptions.For(engine, engineVersion);
+        if (engine == ServingEngine.Sglang && chip is not null)
+        {
+            // SGLang sizes its prefill chunk from the GPU's memory (its running-request cap from the KV pool: below).
+            defaults = defaults with { MaxBatchedTokens = SglangServerDefaults.ChunkedPrefillTokens(chip) };
+        }
+
         var options = new SchedulerOptions
         {
             Kind = r.Choice(node, "kind", path, defaults.Kind, Schedulers),

@@ -164,6 +164,36 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void An_SGLang_deployment_takes_SGLangs_own_scheduling_and_limits_where_the_file_sets_none()
+    {
+        const string bare = """
+            name: bare
+            serving:
+              model: llama-3.1-8b
+              hardware: H100-SXM
+            workload:
+              arrival: { kind: poisson, rate: 20 }
+              prompt_tokens: 512
+              output_tokens: 64
+              requests: 100
+            """;
+        Experiment sglang = ExperimentLoader.Parse(bare.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang"), "exp.yaml");
+        Core.Inference.SchedulerOptions scheduler = sglang.Points[0].Serving!.Replicas[0].Scheduler;
+        Core.Performance.ServingDeployment deployment = sglang.Points[0].Serving!.Replicas[0].Deployment;
+
+        Assert.Equal(Core.Inference.SchedulerKind.PrefillFirst, scheduler.Kind);
+        Assert.Equal(8192, scheduler.MaxBatchedTokens);   // its chunked_prefill_size on an 80 GB card
+        Assert.Equal(Core.Performance.SglangServerDefaults.MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, deployment.Model.MaxContext), scheduler.MaxSequences);
+        Assert.Contains("kind: prefill-first", sglang.ResolvedText);
+
+        Experiment l4 = ExperimentLoader.Parse(bare.Replace("hardware: H100-SXM", "hardware: L4\n  engine: sglang").Replace("model: llama-3.1-8b", "model: qwen2.5-0.5b"), "exp.yaml");
+        Assert.Equal(2048, l4.Points[0].Serving!.Replicas[0].Scheduler.MaxBatchedTokens);   // under 35 GiB
+
+        Experiment vllm = ExperimentLoader.Parse(bare, "exp.yaml");
+        Assert.Equal((Core.Inference.SchedulerKind.ChunkedPrefill, 256, 8192), (vllm.Points[0].Serving!.Replicas[0].Scheduler.Kind, vllm.Points[0].Serving!.Replicas[0].Scheduler.MaxSequences, vllm.Points[0].Serving!.Replicas[0].Scheduler.MaxBatchedTokens));
+    }
+
+    [Fact]
     public void Speculative_decoding_is_read_resolved_and_its_mistakes_located()
     {
         static string With(string speculative) => Valid.Replace("kv_cache: fp8", $"kv_cache: fp8\n  speculative: {speculative}");
