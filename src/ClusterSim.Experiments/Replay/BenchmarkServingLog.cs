@@ -56,6 +56,9 @@ public static class BenchmarkServingLog
         ("Mean TPOT (ms)", "mean_tpot_ms"),
     ];
 
+    /// <summary>How the benchmarks print a setting they were not given.</summary>
+    private static readonly HashSet<string> Unset = new(StringComparer.OrdinalIgnoreCase) { "None", "not set", "null", "n/a", "-" };
+
     /// <summary>True when <paramref name="text"/> holds at least one printed result block.</summary>
     public static bool Holds(string text) => text.Contains(Banner, StringComparison.Ordinal);
 
@@ -147,9 +150,13 @@ public static class BenchmarkServingLog
             {
                 fields[field] = first;
             }
-            else if (first.Equals("inf", StringComparison.OrdinalIgnoreCase) || first.Equals("none", StringComparison.OrdinalIgnoreCase))
+            else if (Unset.Contains(value) || first.Equals("inf", StringComparison.OrdinalIgnoreCase))
             {
-                fields[field] = null;   // everything at once, or no concurrency limit
+                fields[field] = null;   // everything at once, or no concurrency limit ("None" in vLLM's print, "not set" in SGLang's)
+            }
+            else if (field == "request_rate" && first.Equals("trace", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CatalogException(source, i + 1, field, "the run sent requests at a trace's timestamps, which a printout does not carry: replay the trace in an experiment file (workload.arrival.kind: trace)");
             }
             else if (double.TryParse(first.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number))
             {

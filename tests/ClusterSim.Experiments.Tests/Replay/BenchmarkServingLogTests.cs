@@ -118,7 +118,7 @@ public class BenchmarkServingLogTests
             Mean ITL (ms):                           7.70
             ==================================================
             """;
-        MeasuredRun run = Assert.Single(BenchmarkServingLog.Parse(sglang.Replace("not set", "None", StringComparison.Ordinal), "sglang.txt", H100));
+        MeasuredRun run = Assert.Single(BenchmarkServingLog.Parse(sglang, "sglang.txt", H100));   // "not set": no cap
 
         Assert.Equal("sglang", run.Engine);
         Assert.Equal("poisson", run.Arrival);
@@ -126,8 +126,11 @@ public class BenchmarkServingLogTests
         Assert.Equal(1300, run.E2eP99Ms);
         Assert.Equal("sglang", run.Experiment);
 
-        var e = Assert.Throws<CatalogException>(() => BenchmarkServingLog.Parse(sglang, "sglang.txt", H100));
-        Assert.Equal("sglang.txt:4: field 'max_concurrency': 'Max request concurrency': expected a number, got 'not set'", e.Message);
+        Assert.Null(run.ConcurrencyCap);
+        var e = Assert.Throws<CatalogException>(() => BenchmarkServingLog.Parse(sglang.Replace("not set", "many", StringComparison.Ordinal), "sglang.txt", H100));
+        Assert.Equal("sglang.txt:4: field 'max_concurrency': 'Max request concurrency': expected a number, got 'many'", e.Message);
+        var trace = Assert.Throws<CatalogException>(() => BenchmarkServingLog.Parse(sglang.Replace("8.0", "trace", StringComparison.Ordinal), "sglang.txt", H100));
+        Assert.Contains("a trace's timestamps", trace.Message, StringComparison.Ordinal);
     }
 
     [Fact]
