@@ -59,4 +59,8 @@ public static class SglangServerDefaults
         long pool = Math.Clamp(kvTokens * 512 / Math.Max(1, contextLength), 2048, 4096);
         return (int)Math.Max(1, Math.Min(kvTokens / 2, pool));
     }
+
+    /// <summary>The running-request cap of <paramref name="deployment"/>'s KV pool at a context of <paramref name="contextLength"/> tokens.</summary>
+    public static int MaxRunningRequests(ServingDeployment deployment, int contextLength) =>
+        MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, contextLength);
 }

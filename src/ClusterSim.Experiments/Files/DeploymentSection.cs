@@ -153,7 +153,7 @@ internal static class DeploymentSection
         if (engine == ServingEngine.Sglang && YamlReader.Child(YamlReader.Child(node, "scheduler") as YamlMappingNode, "max_sequences") is null)
         {
             // SGLang caps running requests by its request pool and its KV pool, as replay fills an unset limit.
-            scheduler = scheduler with { MaxSequences = SglangServerDefaults.MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, model.MaxContext) };
+            scheduler = scheduler with { MaxSequences = SglangServerDefaults.MaxRunningRequests(deployment, model.MaxContext) };
         }
 
         try

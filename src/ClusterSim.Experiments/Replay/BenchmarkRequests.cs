@@ -11,13 +11,13 @@ namespace ClusterSim.Experiments.Replay;
 internal static class BenchmarkRequests
 {
     /// <summary>Each request's prompt and output length (<c>input_lens</c>, <c>output_lens</c>); null when the result gives only totals.</summary>
-    public static (IReadOnlyList<int>? Input, IReadOnlyList<int>? Output) Lengths(JsonElement root, string source, int line)
+    public static RequestLengths.Recorded? Lengths(JsonElement root, string source, int line)
     {
         int[]? input = Counts(root, "input_lens", source, line);
         int[]? output = Counts(root, "output_lens", source, line);
         if (input is null || output is null)
         {
-            return (null, null);
+            return null;
         }
 
         if (input.Length != output.Length)
@@ -37,7 +37,7 @@ internal static class BenchmarkRequests
             }
         }
 
-        return keptInput.Count == 0 ? (null, null) : (keptInput, keptOutput);
+        return keptInput.Count == 0 ? null : new RequestLengths.Recorded(keptInput, keptOutput);
     }
 
     /// <summary>Which of <paramref name="count"/> requests the result's <c>errors</c> list as failed (none when it lists no errors).</summary>

@@ -113,24 +113,11 @@ public static partial class BenchmarkServingFile
         double? concurrency = Optional(root, "max_concurrency", source, line);
         double burstiness = Optional(root, "burstiness", source, line) ?? 1;
         string arrival = rate is > 0 ? (burstiness == 1 ? "poisson" : "gamma") : concurrency is >= 1 ? "concurrency" : "offline";
-        var (inputLengths, outputLengths) = BenchmarkRequests.Lengths(root, source, line);
-        var notes = new List<string>();
-        if (measuredE2e is null)
-        {
-            notes.Add(latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)" : "E2E derived as mean TTFT + mean TPOT x (output - 1)");
-        }
-
-        var (inputRange, outputRange) = inputLengths is null && sglang ? SglangRandomRanges(root, input, output, source, line) : (null, null);
-        if (inputRange is { } promptRange && outputRange is { } answerRange)
-        {
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"lengths drawn as SGLang's random dataset draws them: prompts uniform on {promptRange.Min}–{promptRange.Max}, outputs on {answerRange.Min}–{answerRange.Max} tokens"));
-        }
-
-        if (inputLengths is not null)
-        {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"each of the {inputLengths.Count} requests replayed with its own prompt and output length (input_lens, output_lens)"));
-        }
+        // Each request's lengths where the result lists them; else, for SGLang's random dataset, the ranges its client drew from.
+        RequestLengths? lengths = (RequestLengths?)BenchmarkRequests.Lengths(root, source, line) ?? (sglang ? SglangRandomRanges(root, input, output, source, line) : null);
+        string notes = measuredE2e is not null ? string.Empty
+            : latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)"
+            : "E2E derived as mean TTFT + mean TPOT x (output - 1)";
 
         return new MeasuredRun
         {
@@ -158,10 +145,7 @@ public static partial class BenchmarkServingFile
             DurationSeconds = Optional(root, "duration", source, line),
             InputTokens = input,
             OutputTokens = output,
-            InputLengths = inputLengths,
-            OutputLengths = outputLengths,
-            InputLengthRange = inputRange,
-            OutputLengthRange = outputRange,
+            Lengths = lengths,
             OutputSource = sglang ? "measured (SGLang benchmark)" : "measured (vLLM benchmark)",
             TtftMs = ttft,
             ItlMs = tpot,
@@ -174,7 +158,7 @@ public static partial class BenchmarkServingFile
             E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line) ?? latencies?.E2e(90),
             E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line) ?? latencies?.E2e(99),
             ThroughputTokensPerSecond = Optional(root, "output_throughput", source, line),
-            Notes = string.Join("; ", notes),
+            Notes = notes,
         };
     }
 
@@ -184,7 +168,7 @@ public static partial class BenchmarkServingFile
     /// <c>random_range_ratio</c>. Null unless the result names that dataset and all three, and unless the means it
     /// measured agree with those ranges within a tenth (a chat template or special tokens can shift the prompts).
     /// </summary>
-    private static ((int Min, int Max)? Input, (int Min, int Max)? Output) SglangRandomRanges(JsonElement root, double input, double output, string source, int line)
+    private static RequestLengths.Uniform? SglangRandomRanges(JsonElement root, double input, double output, string source, int line)
     {
         string dataset = root.TryGetProperty("dataset_name", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : string.Empty;
         if (dataset is not ("random" or "random-ids")
@@ -193,13 +177,13 @@ public static partial class BenchmarkServingFile
             || Optional(root, "random_range_ratio", source, line) is not double ratio
             || ratio is < 0 or >= 1)
         {
-            return (null, null);
+            return null;
         }
 
         (int Min, int Max) inputRange = (Math.Max((int)Math.Floor(inputLen * ratio), 1), (int)inputLen);
         (int Min, int Max) outputRange = (Math.Max((int)Math.Floor(outputLen * ratio), 1), (int)outputLen);
         static bool Agrees(double measured, (int Min, int Max) range) => Math.Abs(measured - ((range.Min + range.Max) / 2.0)) <= 0.1 * ((range.Min + range.Max) / 2.0);
-        return Agrees(input, inputRange) && Agrees(output, outputRange) ? (inputRange, outputRange) : (null, null);
+        return Agrees(input, inputRange) && Agrees(output, outputRange) ? new RequestLengths.Uniform(inputRange, outputRange) : null;
     }
 
     /// <summary>The engine an SGLang result's <c>backend</c> names (its client also benchmarks other servers); vLLM's when it names none.</summary>

@@ -99,23 +99,8 @@ public sealed record MeasuredRun
     public string InputDistribution { get; init; } = string.Empty;
     public double? OutputTokens { get; init; }
 
-    /// <summary>
-    /// Each request's prompt and output length in the order the client sent them (a benchmark result's <c>input_lens</c>
-    /// and <c>output_lens</c>, failed requests left out); null when only the means were published.
-    /// </summary>
-    public IReadOnlyList<int>? InputLengths { get; init; }
-
-    /// <summary>The output lengths paired with <see cref="InputLengths"/>; null with it.</summary>
-    public IReadOnlyList<int>? OutputLengths { get; init; }
-
-    /// <summary>
-    /// The range each request's prompt length was drawn from, uniformly, when the client drew them so (SGLang's random
-    /// dataset with its <c>random_range_ratio</c>) and did not record them one by one; null otherwise.
-    /// </summary>
-    public (int Min, int Max)? InputLengthRange { get; init; }
-
-    /// <summary>The range each output length was drawn from, with <see cref="InputLengthRange"/>; null with it.</summary>
-    public (int Min, int Max)? OutputLengthRange { get; init; }
+    /// <summary>How the requests were sized when the run says more than the means (each request's lengths, or the ranges its client drew them from); null when only the means were published.</summary>
+    public RequestLengths? Lengths { get; init; }
 
     /// <summary>Where the output count comes from ("measured (inference-perf)", or derived from the means).</summary>
     public string OutputSource { get; init; } = string.Empty;

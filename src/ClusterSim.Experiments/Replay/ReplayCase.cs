@@ -41,30 +41,11 @@ public sealed partial record ReplayCase
     public required int OutputTokens { get; init; }
 
     /// <summary>
-    /// Each request's prompt and output length in sending order when the measurement recorded them (then
+    /// How requests are sized when the measurement says more than the means (<see cref="MeasuredRun.Lengths"/>: then
     /// <see cref="PromptTokens"/> and <see cref="OutputTokens"/> are their means and ITL is scored per request); null
     /// when every request is replayed at the means.
     /// </summary>
-    public IReadOnlyList<int>? PromptLengths { get; init; }
-
-    /// <summary>Output lengths paired with <see cref="PromptLengths"/>; null with it.</summary>
-    public IReadOnlyList<int>? OutputLengths { get; init; }
-
-    /// <summary>
-    /// The uniform ranges prompt and output lengths are drawn from when the client drew them so and did not record them
-    /// (<see cref="MeasuredRun.InputLengthRange"/>); null when requests are sent at the means or their recorded lengths.
-    /// </summary>
-    public (int Min, int Max)? PromptRange { get; init; }
-
-    /// <summary>Output lengths' range, with <see cref="PromptRange"/>; null with it.</summary>
-    public (int Min, int Max)? OutputRange { get; init; }
-
-    /// <summary>What the replay sent when it used the recorded lengths ("each request's own lengths: …"); null when it used the means.</summary>
-    public string? LengthsNote => PromptLengths is { } prompts && OutputLengths is { } outputs
-        ? string.Create(CultureInfo.InvariantCulture, $"each request's own lengths: {prompts.Count} requests, prompts {prompts.Min()}–{prompts.Max()} and outputs {outputs.Min()}–{outputs.Max()} tokens")
-        : PromptRange is { } prompt && OutputRange is { } output
-            ? string.Create(CultureInfo.InvariantCulture, $"lengths drawn as the client drew them: prompts uniform on {prompt.Min}–{prompt.Max}, outputs on {output.Min}–{output.Max} tokens")
-            : null;
+    public RequestLengths? Lengths { get; init; }
 
     /// <summary>True when the run's output throughput is an outcome of its step times (all at once or a closed loop), not the offered load.</summary>
     public bool ThroughputIsOutcome => Arrival is ReplayArrival.AllAtOnce or ReplayArrival.ClosedLoop;
@@ -198,7 +179,7 @@ public sealed partial record ReplayCase
         {
             // SGLang sizes its limits from the GPU's memory and its KV pool (SglangServerDefaults); the row's own win.
             defaultBudget = sglangChunk;
-            defaultSequences = SglangServerDefaults.MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, first.MaxModelLength ?? model.MaxContext);
+            defaultSequences = SglangServerDefaults.MaxRunningRequests(deployment, first.MaxModelLength ?? model.MaxContext);
             if (first.MaxSequences is null || first.MaxBatchedTokens is null || first.GpuMemoryUtilization is null)
             {
                 corrections.Add(string.Create(CultureInfo.InvariantCulture,
@@ -222,8 +203,8 @@ public sealed partial record ReplayCase
         SchedulerOptions defaults = SchedulerOptions.For(engine, first.EngineVersion);
         var scheduler = defaults with
         {
-            // Chunked prefill is on by default in both engines; SGLang runs prompts first and never mixes them with decodes.
-            Kind = sglang ? (chunked ? SchedulerKind.PrefillFirst : SchedulerKind.Continuous) : chunked ? SchedulerKind.ChunkedPrefill : SchedulerKind.WholePrompts,
+            // Chunked prefill is on by default (the engine's own way); off, SGLang prefills whole prompts first, vLLM V1 beside the decodes.
+            Kind = chunked ? defaults.Kind : sglang ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
             PrefixCaching = first.PrefixCaching ?? true,
             MaxSequences = first.MaxSequences ?? defaultSequences,
             MaxBatchedTokens = budget,
@@ -249,10 +230,7 @@ public sealed partial record ReplayCase
         }
 
         long cacheTokens = (long)deployment.KvBlocks * deployment.KvBlockTokens;
-        long longest = first.InputLengths is { } ins && first.OutputLengths is { } outs
-            ? ins.Zip(outs, (i, o) => (long)Math.Max(i, 1) + Math.Max(o, 1)).Max()
-            : first.InputLengthRange is { } inRange && first.OutputLengthRange is { } outRange ? (long)inRange.Max + outRange.Max
-            : prompt + (long)output;
+        long longest = first.Lengths?.Longest ?? prompt + (long)output;
         if (model.SlidingWindowLayers == 0 && longest > cacheTokens)
         {
             // vLLM refuses to start when its KV cache cannot hold one sequence of max_model_len tokens.
@@ -260,7 +238,7 @@ public sealed partial record ReplayCase
                 ? string.Create(CultureInfo.InvariantCulture, $" after vLLM's start-up profile ({VllmMemoryProfile.ForVersion(deployment.EngineVersion).Name}) takes {deployment.RuntimeBytesPerAccelerator / 1073741824.0:0.00} GiB an accelerator at {scheduler.MaxSequences} sequences and {scheduler.MaxBatchedTokens} tokens")
                 : string.Empty;
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"a sequence of {(first.InputLengths is null && first.InputLengthRange is null ? $"{prompt} + {output}" : $"{longest}")} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
+                $"a sequence of {(first.Lengths is null ? $"{prompt} + {output}" : $"{longest}")} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
         }
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
@@ -288,10 +266,7 @@ public sealed partial record ReplayCase
             PromptTokens = prompt,
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,
-            PromptLengths = first.InputLengths,
-            OutputLengths = first.InputLengths is null ? null : first.OutputLengths,
-            PromptRange = first.InputLengths is null && first.OutputLengthRange is not null ? first.InputLengthRange : null,
-            OutputRange = first.InputLengths is null && first.InputLengthRange is not null ? first.OutputLengthRange : null,
+            Lengths = first.Lengths,
             Prompts = new PromptSet(systemPrompts, users, system),
             Assumptions = assumptions,
             Corrections = corrections,

@@ -9,15 +9,6 @@ namespace ClusterSim.Experiments.Replay;
 public static class ReplayRunner
 {
     /// <summary>
-    /// How the case's requests are sized: each with its recorded lengths, drawn from the client's ranges, or all at the
-    /// means; <c>Varied</c> when lengths differ between requests (ITL is then scored per request).
-    /// </summary>
-    private static (TokenLengths Prompt, TokenLengths Output, bool Varied) LengthsOf(ReplayCase replay) =>
-        replay.PromptLengths is { } prompts && replay.OutputLengths is { } outputs ? (TokenLengths.Sequence(prompts), TokenLengths.Sequence(outputs), true)
-        : replay.PromptRange is { } promptRange && replay.OutputRange is { } outputRange ? (TokenLengths.Uniform(promptRange.Min, promptRange.Max), TokenLengths.Uniform(outputRange.Min, outputRange.Max), true)
-        : (TokenLengths.Fixed(replay.PromptTokens), TokenLengths.Fixed(replay.OutputTokens), false);
-
-    /// <summary>
     /// Runs the case (with <paramref name="factors"/> in place of its calibration when given) and returns the simulated
     /// figures for each measured row, in row order. <paramref name="maxStageSeconds"/> shortens long stages (for
     /// fitting: a stage's steady state is reached in seconds, so a shorter one changes the means little and costs less).
@@ -40,8 +31,8 @@ public static class ReplayRunner
             ends = [long.MaxValue];
         }
 
-        var (prompt, output, varied) = LengthsOf(replay);
-        var observer = new StageObserver(ends, replay.ScoredOutputTokens, SimTime.FromSeconds(replay.ClientTimeoutSeconds), perRequestTpot: varied);
+        var (prompt, output) = replay.Lengths?.Build() ?? (TokenLengths.Fixed(replay.PromptTokens), TokenLengths.Fixed(replay.OutputTokens));
+        var observer = new StageObserver(ends, replay.ScoredOutputTokens, SimTime.FromSeconds(replay.ClientTimeoutSeconds), perRequestTpot: replay.Lengths is not null);
         var scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],

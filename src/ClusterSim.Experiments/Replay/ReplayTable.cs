@@ -22,7 +22,7 @@ public static class ReplayTable
                 o.Row.FailedRequests is > 0 || o.Simulated.TimedOut > 0
                     ? string.Create(CultureInfo.InvariantCulture, $"client timeouts: {o.Row.FailedRequests ?? 0} measured, {o.Simulated.TimedOut} simulated; latencies of the survivors")
                     : string.Empty,
-                o.Case.LengthsNote ?? string.Empty,
+                o.Case.Lengths?.Note ?? string.Empty,
                 o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions),
                 o.Case.Corrections.Count == 0 ? string.Empty : "filled in: " + string.Join("; ", o.Case.Corrections),
             }.Where(n => n.Length > 0));

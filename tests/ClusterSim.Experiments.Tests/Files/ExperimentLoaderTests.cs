@@ -183,7 +183,7 @@ public class ExperimentLoaderTests
 
         Assert.Equal(Core.Inference.SchedulerKind.PrefillFirst, scheduler.Kind);
         Assert.Equal(8192, scheduler.MaxBatchedTokens);   // its chunked_prefill_size on an 80 GB card
-        Assert.Equal(Core.Performance.SglangServerDefaults.MaxRunningRequests((long)deployment.KvBlocks * deployment.KvBlockTokens, deployment.Model.MaxContext), scheduler.MaxSequences);
+        Assert.Equal(Core.Performance.SglangServerDefaults.MaxRunningRequests(deployment, deployment.Model.MaxContext), scheduler.MaxSequences);
         Assert.Contains("kind: prefill-first", sglang.ResolvedText);
 
         Experiment l4 = ExperimentLoader.Parse(bare.Replace("hardware: H100-SXM", "hardware: L4\n  engine: sglang").Replace("model: llama-3.1-8b", "model: qwen2.5-0.5b"), "exp.yaml");

@@ -208,17 +208,18 @@ public class BenchmarkServingFileTests
     {
         MeasuredRun run = BenchmarkServingFile.Parse(Detailed, "detailed.json", H100);
 
-        Assert.Equal([500, 500, 500, 500, 500, 500, 500, 500, 500, 500], run.InputLengths);
-        Assert.Equal([10, 10, 10, 10, 10, 10, 10, 10, 10, 1000], run.OutputLengths);
-        Assert.Contains("each of the 10 requests replayed with its own prompt and output length", run.Notes, StringComparison.Ordinal);
-        Assert.Null(BenchmarkServingFile.Parse(Poisson, "bench.json", H100).InputLengths);   // totals only: the means
+        var recorded = Assert.IsType<RequestLengths.Recorded>(run.Lengths);
+        Assert.Equal([500, 500, 500, 500, 500, 500, 500, 500, 500, 500], recorded.Prompts);
+        Assert.Equal([10, 10, 10, 10, 10, 10, 10, 10, 10, 1000], recorded.Outputs);
+        Assert.Equal("each request's own lengths: 10 requests, prompts 500–500 and outputs 10–1000 tokens", run.Lengths.Note);
+        Assert.Null(BenchmarkServingFile.Parse(Poisson, "bench.json", H100).Lengths);   // totals only: the means
     }
 
     [Fact]
     public void A_run_of_recorded_lengths_lasts_as_long_as_its_longest_request()
     {
         MeasuredRun detailed = BenchmarkServingFile.Parse(Detailed, "detailed.json", H100);
-        MeasuredRun means = detailed with { InputLengths = null, OutputLengths = null };
+        MeasuredRun means = detailed with { Lengths = null };
 
         SimulatedStage Replay(MeasuredRun run)
         {
@@ -267,7 +268,7 @@ public class BenchmarkServingFileTests
         Assert.Equal(280, run.TtftP90Ms!.Value, 9);
         Assert.Equal(299.0, run.TtftP99Ms);   // a percentile the result reports wins
         Assert.Equal(600 + (0.9 * 700), run.E2eP90Ms!.Value, 9);
-        Assert.StartsWith("E2E from each request's TTFT and token gaps", run.Notes, StringComparison.Ordinal);
+        Assert.Equal("E2E from each request's TTFT and token gaps (ttfts, itls)", run.Notes);
 
         string unpaired = json.Replace("[[0.25, 0.25], [], ", "[[0.25, 0.25], ", StringComparison.Ordinal);
         var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(unpaired, "detailed.json", H100));
@@ -283,16 +284,15 @@ public class BenchmarkServingFileTests
             .Replace("\"total_input_tokens\": 409600, \"total_output_tokens\": 51200", "\"total_input_tokens\": 307200, \"total_output_tokens\": 38400", StringComparison.Ordinal);
         MeasuredRun run = BenchmarkServingFile.Parse(ranged, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" });
 
-        Assert.Equal((512, 1024), run.InputLengthRange);
-        Assert.Equal((64, 128), run.OutputLengthRange);
+        Assert.Equal(new RequestLengths.Uniform((512, 1024), (64, 128)), run.Lengths);
         var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
-        Assert.Equal("lengths drawn as the client drew them: prompts uniform on 512–1024, outputs on 64–128 tokens", cases[0].LengthsNote);
+        Assert.Equal("lengths drawn as the client drew them: prompts uniform on 512–1024, outputs on 64–128 tokens", cases[0].Lengths?.Note);
         var (_, simulated) = Assert.Single(ReplayRunner.Run(cases[0]));
         Assert.Equal(400, simulated.Requests);
 
         // Without the ratio, or with means the ranges do not explain (a chat template added to every prompt), the means.
-        Assert.Null(BenchmarkServingFile.Parse(SglangLine, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }).InputLengthRange);
+        Assert.Null(BenchmarkServingFile.Parse(SglangLine, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }).Lengths);
         string templated = ranged.Replace("\"total_input_tokens\": 307200", "\"total_input_tokens\": 400000", StringComparison.Ordinal);
-        Assert.Null(BenchmarkServingFile.Parse(templated, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }).InputLengthRange);
+        Assert.Null(BenchmarkServingFile.Parse(templated, "sglang.jsonl", H100 with { Model = "llama-3.1-8b" }).Lengths);
     }
 }
