@@ -127,7 +127,7 @@ internal static class FuzzHarness
         var inputs = new (string Name, string Text, Func<string, IReadOnlyList<MeasuredRun>> Read)[]
         {
             ("lambda.json", File.ReadAllText(Path.Combine(root, "data", "published", "lambda-vllm", "h100-sxm-mistral-7b-v0.3-tp1.json")), t => BenchmarkServingFile.ParseAll(t, "lambda.json", setup)),
-            ("printout.txt", PrintedSummary, t => BenchmarkServingLog.Parse(t, "printout.txt", setup)),
+            ("printout.txt", PrintedSummaries.VllmSweep, t => BenchmarkServingLog.Parse(t, "printout.txt", setup)),
             ("engines.csv", File.ReadAllText(Path.Combine(root, "data", "published", "gpustack-engine-runs.csv")), t => MeasuredRunFile.Parse(new StringReader(t), "engines.csv")),
         };
         foreach (var (name, text, read) in inputs)
@@ -156,32 +156,4 @@ internal static class FuzzHarness
         Console.WriteLine($"slowest refusal {slowestRefusal.Ms:F0} ms ({slowestRefusal.What}); slowest accepted run {slowestRun.Ms:F0} ms ({slowestRun.What})");
         return bugs == 0 ? 0 : 1;
     }
-
-    /// <summary>A sweep's log as vLLM prints it, two blocks, the fuzz seed of the printed-summary reader.</summary>
-    private const string PrintedSummary = """
-        Traffic request rate: inf
-        Burstiness factor: 1.0 (Poisson process)
-        Maximum request concurrency: 32
-        ============ Serving Benchmark Result ============
-        Successful requests:                     320
-        Benchmark duration (s):                  150.87
-        Total input tokens:                      327680
-        Total generated tokens:                  40960
-        Output token throughput (tok/s):         271.49
-        Mean TTFT (ms):                          279.56
-        P99 TTFT (ms):                           999.46
-        Mean TPOT (ms):                          14.14
-        Mean ITL (ms):                           14.14
-        ==================================================
-        Traffic request rate: 4.0
-        ============ Serving Benchmark Result ============
-        Successful requests:                     400
-        Benchmark duration (s):                  101.00
-        Total input tokens:                      409600
-        Total generated tokens:                  51200
-        Mean TTFT (ms):                          45.00
-        Mean TPOT (ms):                          8.00
-        Mean E2EL (ms):                          1060.00
-        ==================================================
-        """;
 }

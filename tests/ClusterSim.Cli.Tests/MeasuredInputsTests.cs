@@ -1,3 +1,5 @@
+using ClusterSim.Tests;
+
 namespace ClusterSim.Cli.Tests;
 
 [Collection("console")]
@@ -84,26 +86,16 @@ public class MeasuredInputsTests
     public void A_printed_benchmark_summary_replays_given_the_model_and_the_accelerator()
     {
         string log = Path.Combine(Path.GetTempPath(), $"clustersim-bench-{Guid.NewGuid():N}.txt");
-        File.WriteAllText(log, """
-            Traffic request rate: 4.0
-            Maximum request concurrency: None
-            ============ Serving Benchmark Result ============
-            Successful requests:                     400
-            Benchmark duration (s):                  101.00
-            Total input tokens:                      409600
-            Total generated tokens:                  51200
-            Mean TTFT (ms):                          45.00
-            Mean TPOT (ms):                          8.00
-            ==================================================
-            """);
+        File.WriteAllText(log, PrintedSummaries.VllmSweep);
 
         (int code, string output, _) = CommandRunner.Run(["replay", log, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct"]);
         (int without, _, string missing) = CommandRunner.Run(["replay", log, "--gpu", "H100"]);
 
         Assert.Equal(0, code);
-        Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}/all | llama-3.1-8b | H100-SXM |", output, StringComparison.Ordinal);
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}#6/all | llama-3.1-8b | H100-SXM |", output, StringComparison.Ordinal);   // a run a printed block
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}#30/all | llama-3.1-8b | H100-SXM |", output, StringComparison.Ordinal);
         Assert.Equal(2, without);
-        Assert.Contains($"{Path.GetFileName(log)}:3: a printed benchmark result does not name the model: give it (--model)", missing, StringComparison.Ordinal);
+        Assert.Contains($"{Path.GetFileName(log)}:6: a printed benchmark result does not name the model: give it (--model)", missing, StringComparison.Ordinal);
     }
 
     [Fact]

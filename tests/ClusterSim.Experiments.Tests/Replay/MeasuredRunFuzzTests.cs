@@ -13,22 +13,6 @@ public class MeasuredRunFuzzTests
 {
     private static readonly ServingSetup H100 = new() { Gpu = "H100", Model = "meta-llama/Llama-3.1-8B-Instruct" };
 
-    private const string Printout = """
-        Traffic request rate: 4.0
-        Maximum request concurrency: 16
-        ============ Serving Benchmark Result ============
-        Successful requests:                     400
-        Benchmark duration (s):                  101.00
-        Total input tokens:                      409,600
-        Total generated tokens:                  51200
-        Output token throughput (tok/s):         506.93
-        Mean TTFT (ms):                          45.00
-        P99 TTFT (ms):                           91.50
-        Mean TPOT (ms):                          8.00
-        Mean E2EL (ms):                          1060.00
-        ==================================================
-        """;
-
     public static TheoryData<string> Inputs() => new() { "lambda.json", "printout.txt", "engines.csv" };
 
     [Theory]
@@ -39,7 +23,7 @@ public class MeasuredRunFuzzTests
         (string text, Func<string, IReadOnlyList<MeasuredRun>> parse) = name switch
         {
             "lambda.json" => (File.ReadAllText(Path.Combine(published, "lambda-vllm", "a100-80gb-mistral-7b-v0.3-tp1.json")), t => BenchmarkServingFile.ParseAll(t, name, H100 with { Gpu = "A100-80GB" })),
-            "printout.txt" => (Printout, t => BenchmarkServingLog.Parse(t, name, H100)),
+            "printout.txt" => (PrintedSummaries.VllmSweep, t => BenchmarkServingLog.Parse(t, name, H100)),
             _ => (File.ReadAllText(Path.Combine(published, "gpustack-engine-runs.csv")), (Func<string, IReadOnlyList<MeasuredRun>>)(t => MeasuredRunFile.Parse(new StringReader(t), name))),
         };
         RandomStream random = new RandomStreams(2028).For(name);
