@@ -85,7 +85,7 @@ internal sealed class MeasuredInputs
                 {
                     all.AddRange(BenchmarkServingFile.Read(file, setup));
                 }
-                else if (File.ReadAllText(file) is { } text && BenchmarkServingLog.Holds(text))
+                else if (File.ReadAllText(file) is var text && BenchmarkServingLog.Holds(text))
                 {
                     all.AddRange(BenchmarkServingLog.Parse(text, Path.GetFileName(file), setup));
                 }
@@ -93,7 +93,7 @@ internal sealed class MeasuredInputs
                 {
                     // A bad row costs only itself: it is named and left out, and the rest are replayed.
                     var skipped = new List<CatalogException>();
-                    all.AddRange(MeasuredRunFile.Read(file, skipped));
+                    all.AddRange(MeasuredRunFile.Parse(new StringReader(text), Path.GetFileName(file), skipped));
                     foreach (CatalogException row in skipped)
                     {
                         Console.Error.WriteLine($"warning: row left out: {row.Message}");

@@ -113,11 +113,6 @@ internal static class ServingSection
                 r.Integer(conversationNode, "turns", "workload.conversation", 4, 1, 10_000),
                 r.Number(conversationNode, "think_s", "workload.conversation", 10, 0, 1e9),
                 ReadLengths(r, conversationNode, "follow_up_tokens", 100, "workload.conversation"));
-        if (arrival.MaxInFlight > 0 && conversation is not null)
-        {
-            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "cannot be combined with workload.conversation");
-        }
-
         if (conversation is not null && !arrivalKind.IsOpen())
         {
             r.Problem(conversationNode, "workload.conversation", $"needs open arrivals (poisson, gamma, constant or diurnal), not '{arrivalKind.Name()}'");
@@ -185,9 +180,9 @@ internal static class ServingSection
             }
         }
 
-        if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null))
+        if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null || conversation is not null))
         {
-            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "applies to plain serving: it cannot be combined with test_time, serving.disaggregation or serving.response_cache");
+            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "applies to plain serving: it cannot be combined with test_time, serving.disaggregation, serving.response_cache or workload.conversation");
         }
 
         return new ServingPoint
