@@ -62,9 +62,6 @@ public static class BenchmarkServingLog
     /// <summary>True when <paramref name="text"/> holds at least one printed result block.</summary>
     public static bool Holds(string text) => text.Contains(Banner, StringComparison.Ordinal);
 
-    /// <summary>Reads every result block of <paramref name="path"/>.</summary>
-    public static IReadOnlyList<MeasuredRun> Read(string path, ServingSetup setup) => Parse(File.ReadAllText(path), Path.GetFileName(path), setup);
-
     /// <summary>
     /// Parses a printout's text; <paramref name="source"/> names it in errors. A text of several blocks (a sweep's log)
     /// names each run after the line its block opens on (<c>name#12</c>).
@@ -108,9 +105,8 @@ public static class BenchmarkServingLog
                 }
             }
 
-            fields["model_id"] = setup.Model;
-            using JsonDocument document = JsonDocument.Parse(fields.ToJsonString());
-            runs.Add(BenchmarkServingFile.Parse(document.RootElement, source, start + 1, banners.Count == 1 ? name : $"{name}#{start + 1}", setup));
+            // The model comes from the setup (checked above), as for any result that does not name it.
+            runs.Add(BenchmarkServingFile.Parse(JsonSerializer.SerializeToElement(fields), source, start + 1, banners.Count == 1 ? name : $"{name}#{start + 1}", setup));
             previousEnd = end;
         }
 
