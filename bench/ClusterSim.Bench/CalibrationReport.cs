@@ -59,15 +59,18 @@ internal static class CalibrationReport
         }
 
         // The rest of the TensorRT-LLM overview's tables (data/published/trtllm-perf-overview.csv): every sequence-length
-        // pair for Llama 3.1 8B on H100 and H200 and Llama 3.3 70B on H100 (TP 2), H200 (TP 1) and B200 (TP 1, FP4), held out
-        // except the two rows above marked fit. Median absolute error per set-up after the rows.
+        // pair for Llama 3.1 8B on H100 and H200, Llama 3.3 70B on H100 (TP 2), H200 (TP 1), B200 and GB200 (TP 1, FP4), and
+        // Llama 3.1 405B on H100 and H200 (TP 8) and B200 and GB200 (TP 4, FP4), held out except the rows marked fit. Each
+        // runs with the batch limits trtllm-bench derives from its lengths (the overview's commands set none). Median
+        // absolute error per set-up after the rows.
         var errors = new Dictionary<string, List<double>>();
         foreach (string[] f in File.ReadLines(Path.Combine("data", "published", "trtllm-perf-overview.csv")).Skip(1).Select(l => l.Split(',')))
         {
             (string model, string hardware, int tp, Precision weights) = (f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "fp4" ? Precision.INT4 : Precision.FP8);
             (int input, int output, int requests, double published) = (int.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture), double.Parse(f[7], CultureInfo.InvariantCulture));
             ServingDeployment deployment = Catalogued(model, hardware, tp, weights);
-            ServingResult r = Closed(deployment, requests, input, output, requests, 2048);
+            (int maxBatch, int maxTokens) = TrtllmBenchLimits.For(deployment, input, output);
+            ServingResult r = Closed(deployment, requests, input, output, requests, maxBatch, maxBatchedTokens: maxTokens);
             string setup = $"TRT-LLM {model}, {hardware} TP{tp} {f[3].ToUpperInvariant()} ({deployment.CalibrationName})";
             Row(f[8], $"{setup}, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
             if (f[8] == "test")
@@ -142,7 +145,9 @@ internal static class CalibrationReport
     private static void Offline(string role, string model, int tp, int input, int output, double published)
     {
         int requests = Math.Max(1000, 3_000_000 / (input + output));
-        ServingResult r = Closed(Catalogued(model, "H100-SXM", tp), requests, input, output, requests, 2048);
+        ServingDeployment deployment = Catalogued(model, "H100-SXM", tp);
+        (int maxBatch, int maxTokens) = TrtllmBenchLimits.For(deployment, input, output);
+        ServingResult r = Closed(deployment, requests, input, output, requests, maxBatch, maxBatchedTokens: maxTokens);
         Row(role, $"TRT-LLM {model}, {tp}xH100 TP{tp} FP8, offline {input}/{output}", "output tok/s", published, r.OutputTokensPerSecond);
     }
 
@@ -170,10 +175,10 @@ internal static class CalibrationReport
         return d with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
     }
 
-    private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256, double rampSeconds = 0, long seed = 1, int replicas = 1, KvAdmissionPolicy kv = KvAdmissionPolicy.Reserve) =>
+    private static ServingResult Closed(ServingDeployment d, int concurrency, int input, int output, int requests, int maxSequences = 256, double rampSeconds = 0, long seed = 1, int replicas = 1, KvAdmissionPolicy kv = KvAdmissionPolicy.Reserve, int maxBatchedTokens = 8192) =>
         new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(d, SchedulerOptions.For(d.Engine) with { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = 8192, KvAdmission = kv }, replicas)],
+            Replicas = [new ReplicaGroup(d, SchedulerOptions.For(d.Engine) with { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = maxSequences, MaxBatchedTokens = maxBatchedTokens, KvAdmission = kv }, replicas)],
             Workload = s => RequestSource.ClosedLoop(concurrency, 0, TokenLengths.Fixed(input), TokenLengths.Fixed(output), s, rampNanos: SimTime.FromSeconds(rampSeconds)),
             MaxRequests = requests,
             Seed = seed,
