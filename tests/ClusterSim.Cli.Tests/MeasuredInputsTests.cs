@@ -98,6 +98,23 @@ public class MeasuredInputsTests
         Assert.Contains($"{Path.GetFileName(log)}:6: a printed benchmark result does not name the model: give it (--model)", missing, StringComparison.Ordinal);
     }
 
+    /// <summary>trtllm-bench's report names the server, so it replays without options, on TensorRT-LLM with the run's limits.</summary>
+    [Fact]
+    public void A_trtllm_bench_report_replays_with_no_options()
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"clustersim-trtllm-{Guid.NewGuid():N}.log");
+        File.WriteAllText(log, PrintedSummaries.TrtllmBenchThroughput);
+
+        (int code, string output, _) = CommandRunner.Run(["replay", log]);
+        (int refused, string skipped, _) = CommandRunner.Run(["replay", log, "--gpu", "no-such-gpu"]);   // the command line wins
+
+        Assert.Equal(0, code);
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}/all | llama-3.1-8b | H100-SXM | 1 | hopper-trtllm/fp8 |", output, StringComparison.Ordinal);
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}/all | 15220 / ", output, StringComparison.Ordinal);   // the throughput table
+        Assert.Equal(2, refused);
+        Assert.Contains("accelerator 'no-such-gpu' is not in the catalog", skipped, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
     {

@@ -1,6 +1,9 @@
 namespace ClusterSim.Tests;
 
-/// <summary>Benchmark summaries as vLLM prints them, shared by the reader's tests, the replay command's test and the fuzz runs.</summary>
+/// <summary>
+/// Benchmark summaries as vLLM and trtllm-bench print them, shared by the readers' tests, the replay command's tests and
+/// the fuzz runs. Laid out as the tools print them; the figures are made up for the tests except where a constant says.
+/// </summary>
 internal static class PrintedSummaries
 {
     /// <summary>A sweep's log as vLLM prints it: the traffic lines before each block, one pasted behind comment marks.</summary>
@@ -46,5 +49,106 @@ internal static class PrintedSummaries
         # Mean ITL (ms):                           7.90
         # Mean E2EL (ms):                          1060.00
         # ==================================================
+        """;
+
+    /// <summary>
+    /// A <c>trtllm-bench throughput --streaming</c> report laid out as tensorrt_llm/bench/dataclasses/reporting.py prints it:
+    /// Llama 3.1 8B in FP8 on one H100, 3,000 requests of 1,000 + 1,000 tokens, with the limits its heuristic gives that
+    /// dataset (640 sequences, 2,048 tokens). The output throughput is the published one for that set-up (TensorRT-LLM's
+    /// performance overview, data/published/trtllm-perf-overview.csv); the other figures are made up, consistent with it.
+    /// </summary>
+    public const string TrtllmBenchThroughput = """
+        [TensorRT-LLM][INFO] Engine version 1.2.0rc1 found in the config file, assuming engine(s) built by new builder API.
+
+
+        ===========================================================
+        = PYTORCH BACKEND
+        ===========================================================
+        Model:			nvidia/Llama-3.1-8B-Instruct-FP8
+        Model Path:		None
+        TensorRT LLM Version:	1.2.0rc1
+        Dtype:			bfloat16
+        KV Cache Dtype:		FP8
+        Quantization:		FP8
+
+        ===========================================================
+        = MACHINE DETAILS 
+        ===========================================================
+        NVIDIA H100 80GB HBM3, memory 79.19 GB, 2.62 GHz
+
+        ===========================================================
+        = REQUEST DETAILS 
+        ===========================================================
+        Number of requests:             3000
+        Number of concurrent requests:  1523.0155
+        Average Input Length (tokens):  1000.0000
+        Average Output Length (tokens): 1000.0000
+        ===========================================================
+        = WORLD + RUNTIME INFORMATION 
+        ===========================================================
+        TP Size:                1
+        PP Size:                1
+        EP Size:                None
+        Max Runtime Batch Size: 640
+        Max Runtime Tokens:     2048
+        Scheduling Policy:      GUARANTEED_NO_EVICT
+        KV Memory Percentage:   90.00%
+        Issue Rate (req/sec):   1.2381E+04
+
+        ===========================================================
+        = PERFORMANCE OVERVIEW 
+        ===========================================================
+        Request Throughput (req/sec):                     15.2200
+        Total Output Throughput (tokens/sec):             15220.0000
+        Total Token Throughput (tokens/sec):              30440.0000
+        Total Latency (ms):                               197109.0670
+        Average request latency (ms):                     100112.4211
+        Per User Output Throughput [w/ ctx] (tps/user):   10.5530
+        Per GPU Output Throughput (tps/gpu):              15220.0000
+        Average time-to-first-token [TTFT] (ms):          58830.1195
+        Average time-per-output-token [TPOT] (ms):        41.3231
+        Per User Output Speed (tps/user):                 24.2178
+
+        -- Per-Request Time-per-Output-Token [TPOT] Breakdown (ms)
+
+        [TPOT] MINIMUM: 38.1090
+        [TPOT] MAXIMUM: 44.9123
+        [TPOT] AVERAGE: 41.3231
+        [TPOT] P50    : 41.2002
+        [TPOT] P90    : 43.7781
+        [TPOT] P95    : 44.1033
+        [TPOT] P99    : 44.8001
+
+        -- Per-Request Time-to-First-Token [TTFT] Breakdown (ms) 
+
+        [TTFT] MINIMUM: 412.0021
+        [TTFT] MAXIMUM: 155310.4410
+        [TTFT] AVERAGE: 58830.1195
+        [TTFT] P50    : 57011.3212
+        [TTFT] P90    : 139870.2219
+        [TTFT] P95    : 147002.1180
+        [TTFT] P99    : 153990.0017
+
+        -- Per-Request Generation Throughput [GTPS] Breakdown (tps/user)
+
+        [GTPS] MINIMUM: 22.2656
+        [GTPS] MAXIMUM: 26.2405
+        [GTPS] AVERAGE: 24.2178
+        [GTPS] P50    : 24.2717
+        [GTPS] P90    : 25.6010
+        [GTPS] P95    : 25.8121
+        [GTPS] P99    : 26.1203
+
+        -- Request Latency Breakdown (ms) -----------------------
+
+        [Latency] P50    : 98870.1102
+        [Latency] P90    : 181200.3301
+        [Latency] P95    : 188811.2020
+        [Latency] P99    : 195010.7711
+        [Latency] MINIMUM: 41530.4401
+        [Latency] MAXIMUM: 197001.1133
+        [Latency] AVERAGE: 100112.4211
+
+        ===========================================================
         """;
 }

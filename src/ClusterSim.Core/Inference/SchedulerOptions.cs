@@ -43,16 +43,24 @@ public sealed record SchedulerOptions
     /// steps one after another (its PyTorch backend overlaps too, but its NIM rows' TTFT moves away from the measurements
     /// with it). vLLM releases before 0.14 (17 January 2026) scheduled synchronously unless started with
     /// <c>--async-scheduling</c>; an unstated <paramref name="engineVersion"/> is taken as a current release. Every other
-    /// limit is this record's default.
+    /// limit is this record's default, but TensorRT-LLM's: its LLM API (and <c>trtllm-serve</c>) runs up to 2,048 sequences
+    /// (<c>max_batch_size</c>) and 8,192 tokens a step (<c>max_num_tokens</c>) unless told otherwise
+    /// (tensorrt_llm/llmapi/llm_args.py).
     /// </summary>
     public static SchedulerOptions For(Performance.ServingEngine engine, string engineVersion = "") => engine switch
     {
-        Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false },
+        Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false, MaxSequences = TensorRtLlmMaxBatchSize, MaxBatchedTokens = TensorRtLlmMaxNumTokens },
         Performance.ServingEngine.Sglang => new SchedulerOptions { Kind = SchedulerKind.PrefillFirst, KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
         Performance.ServingEngine.Vllm when Performance.VllmRelease.TryParse(engineVersion, out Performance.VllmRelease release) && !release.AtLeast(FirstAsyncVllm)
             => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = false },
         _ => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
     };
+
+    /// <summary>TensorRT-LLM's default <c>max_batch_size</c>: sequences in a step.</summary>
+    public const int TensorRtLlmMaxBatchSize = 2048;
+
+    /// <summary>TensorRT-LLM's default <c>max_num_tokens</c>: tokens in a step.</summary>
+    public const int TensorRtLlmMaxNumTokens = 8192;
 
     /// <summary>The first vLLM release that schedules asynchronously by default (vllm-project/vllm#27614, in v0.14.0).</summary>
     public static readonly Performance.VllmRelease FirstAsyncVllm = new(0, 14);

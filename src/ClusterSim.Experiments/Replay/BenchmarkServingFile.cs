@@ -90,6 +90,12 @@ public static partial class BenchmarkServingFile
             throw new CatalogException(source, line, null, "expected a JSON object (a benchmark result)");
         }
 
+        if (TrtllmBenchReport.Holds(root))
+        {
+            // trtllm-bench's --report_json: it records the server as well as the measurements.
+            return TrtllmBenchReport.Parse(root, source, setup) with { Line = line, Experiment = experiment };
+        }
+
         // SGLang's client names the mean end-to-end latency differently and does not record the model.
         bool sglang = root.TryGetProperty("mean_e2e_latency_ms", out _);
         string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");

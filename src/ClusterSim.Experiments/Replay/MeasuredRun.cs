@@ -62,6 +62,12 @@ public sealed record MeasuredRun
     /// </summary>
     public string SamplerKernel { get; init; } = string.Empty;
 
+    /// <summary>
+    /// How the server admitted requests against its KV cache (TensorRT-LLM's scheduling policy: GUARANTEED_NO_EVICT
+    /// reserves each whole sequence, MAX_UTILIZATION grows and preempts); null when unstated (the engine's default).
+    /// </summary>
+    public Core.Inference.KvAdmissionPolicy? KvAdmission { get; init; }
+
     /// <summary>vLLM's <c>kv_cache_dtype</c> ("auto", "fp8", "fp8_e4m3", "fp8_e5m2"); empty when unstated (auto).</summary>
     public string KvCacheDType { get; init; } = string.Empty;
 

@@ -186,9 +186,15 @@ public sealed partial record ReplayCase
                     $"SGLang's defaults on {chip.Id}: chunked prefill {defaultBudget:N0} tokens, mem_fraction_static {memoryShare:0.###}, up to {defaultSequences:N0} running requests"));
             }
         }
-        else if (engine != ServingEngine.Vllm && (first.MaxSequences is null || first.MaxBatchedTokens is null))
+        else if (engine == ServingEngine.TensorRtLlm)
         {
-            assumptions.Add($"vLLM's default batch limits for {engineName} (its own defaults are not modelled)");
+            // TensorRT-LLM's LLM API limits (SchedulerOptions.For); the row's own win.
+            (defaultSequences, defaultBudget) = (SchedulerOptions.TensorRtLlmMaxBatchSize, SchedulerOptions.TensorRtLlmMaxNumTokens);
+            if (first.MaxSequences is null || first.MaxBatchedTokens is null)
+            {
+                corrections.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"TensorRT-LLM's defaults: max_batch_size {first.MaxSequences ?? defaultSequences:N0}, max_num_tokens {first.MaxBatchedTokens ?? defaultBudget:N0}"));
+            }
         }
 
         // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
@@ -209,6 +215,7 @@ public sealed partial record ReplayCase
             MaxSequences = first.MaxSequences ?? defaultSequences,
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
+            KvAdmission = first.KvAdmission ?? defaults.KvAdmission,
         };
         // What the engine's start-up takes at these batch limits (for vLLM, as the row's release does) decides the KV cache.
         deployment = deployment.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens).Validated();

@@ -6,16 +6,17 @@ namespace ClusterSim.Core.Tests.Inference;
 public class SchedulerOptionsTests
 {
     [Theory]
-    [InlineData(ServingEngine.Vllm, SchedulerKind.ChunkedPrefill, KvAdmissionPolicy.Grow, true)]
-    [InlineData(ServingEngine.Sglang, SchedulerKind.PrefillFirst, KvAdmissionPolicy.Grow, true)]
-    [InlineData(ServingEngine.TensorRtLlm, SchedulerKind.ChunkedPrefill, KvAdmissionPolicy.Reserve, false)]
-    public void Each_engine_schedules_as_it_does_by_default_and_keeps_the_other_limits(ServingEngine engine, SchedulerKind kind, KvAdmissionPolicy admission, bool async)
+    [InlineData(ServingEngine.Vllm, SchedulerKind.ChunkedPrefill, KvAdmissionPolicy.Grow, true, 256)]
+    [InlineData(ServingEngine.Sglang, SchedulerKind.PrefillFirst, KvAdmissionPolicy.Grow, true, 256)]
+    [InlineData(ServingEngine.TensorRtLlm, SchedulerKind.ChunkedPrefill, KvAdmissionPolicy.Reserve, false, 2048)]   // its LLM API's max_batch_size
+    public void Each_engine_schedules_as_it_does_by_default_and_keeps_the_other_limits(ServingEngine engine, SchedulerKind kind, KvAdmissionPolicy admission, bool async, int sequences)
     {
         SchedulerOptions options = SchedulerOptions.For(engine);
         Assert.Equal(kind, options.Kind);
         Assert.Equal(admission, options.KvAdmission);
         Assert.Equal(async, options.AsyncScheduling);
-        Assert.Equal(new SchedulerOptions() with { Kind = kind, KvAdmission = admission, AsyncScheduling = async }, options);
+        Assert.Equal(new SchedulerOptions() with { Kind = kind, KvAdmission = admission, AsyncScheduling = async, MaxSequences = sequences }, options);
+        Assert.Equal(8192, options.MaxBatchedTokens);   // vLLM's budget, and TensorRT-LLM's max_num_tokens
     }
 
     /// <summary>vLLM scheduled one step after another by default until 0.14 turned async scheduling on (vllm-project/vllm#27614); an unstated release is a current one.</summary>
