@@ -11,7 +11,7 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), or trtllm-bench's report (printed, or its --report_json), which records the server too.", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
     private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };

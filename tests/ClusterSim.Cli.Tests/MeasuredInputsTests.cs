@@ -115,6 +115,20 @@ public class MeasuredInputsTests
         Assert.Contains("accelerator 'no-such-gpu' is not in the catalog", skipped, StringComparison.Ordinal);
     }
 
+    /// <summary>An AIPerf export names the model and, with GPU telemetry, the GPU: it replays with no options.</summary>
+    [Fact]
+    public void An_aiperf_export_replays_as_its_closed_loop()
+    {
+        string export = Path.Combine(Path.GetTempPath(), $"clustersim-aiperf-{Guid.NewGuid():N}.json");
+        File.WriteAllText(export, PrintedSummaries.AiperfExport);
+
+        (int code, string output, _) = CommandRunner.Run(["replay", export]);
+
+        Assert.Equal(0, code);
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(export)}/all | llama-3.1-8b | H100-SXM | 1 | hopper-vllm/bf16 | 62.4 / ", output, StringComparison.Ordinal);
+        Assert.Contains($"| {Path.GetFileNameWithoutExtension(export)}/all | 1716.8 / ", output, StringComparison.Ordinal);   // a closed loop's throughput is scored
+    }
+
     [Fact]
     public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
     {

@@ -1,8 +1,9 @@
 namespace ClusterSim.Tests;
 
 /// <summary>
-/// Benchmark summaries as vLLM and trtllm-bench print them, shared by the readers' tests, the replay command's tests and
-/// the fuzz runs. Laid out as the tools print them; the figures are made up for the tests except where a constant says.
+/// Benchmark results as vLLM and trtllm-bench print them and AIPerf exports them, shared by the readers' tests, the replay
+/// command's tests and the fuzz runs. Laid out as the tools write them; the figures are made up for the tests except where
+/// a constant says.
 /// </summary>
 internal static class PrintedSummaries
 {
@@ -150,5 +151,42 @@ internal static class PrintedSummaries
         [Latency] AVERAGE: 100112.4211
 
         ===========================================================
+        """;
+
+    /// <summary>
+    /// An AIPerf aggregate export (<c>profile_export_aiperf.json</c>) laid out as its documentation shows: a closed loop of
+    /// 16 users streaming 1,024-token prompts and 128-token answers from Llama 3.1 8B on one H100, GPU telemetry on. The
+    /// figures are made up.
+    /// </summary>
+    public const string AiperfExport = """
+        {
+          "request_throughput": { "unit": "requests/sec", "avg": 13.4123 },
+          "request_latency": { "unit": "ms", "avg": 1192.61, "p50": 1188.2, "p90": 1240.37, "p99": 1302.55, "min": 1101.9, "max": 1320.4, "std": 31.2 },
+          "time_to_first_token": { "unit": "ms", "avg": 62.41, "p50": 55.1, "p90": 91.02, "p99": 120.48, "min": 31.7, "max": 131.9, "std": 19.8 },
+          "inter_token_latency": { "unit": "ms", "avg": 8.899, "p50": 8.87, "p90": 9.21, "p99": 9.64, "min": 8.41, "max": 9.8, "std": 0.22 },
+          "output_token_throughput": { "unit": "tokens/sec", "avg": 1716.77 },
+          "output_token_throughput_per_user": { "unit": "tokens/sec/user", "avg": 112.37 },
+          "input_sequence_length": { "unit": "tokens", "avg": 1024.0, "p50": 1024.0, "min": 1024.0, "max": 1024.0 },
+          "output_sequence_length": { "unit": "tokens", "avg": 128.0, "p50": 128.0, "min": 128.0, "max": 128.0 },
+          "benchmark_duration": { "unit": "sec", "avg": 23.8587 },
+          "request_count": { "unit": "requests", "avg": 320.0 },
+          "total_isl": { "unit": "tokens", "avg": 327680.0 },
+          "total_osl": { "unit": "tokens", "avg": 40960.0 },
+          "was_cancelled": false,
+          "error_summary": [],
+          "error_request_count": null,
+          "telemetry_data": {
+            "endpoints": {
+              "localhost:9400": {
+                "gpus": { "gpu_0": { "gpu_index": 0, "gpu_name": "NVIDIA H100 80GB HBM3", "metrics": {} } }
+              }
+            }
+          },
+          "input_config": {
+            "endpoint": { "model_names": ["meta-llama/Llama-3.1-8B-Instruct"], "type": "chat", "streaming": true, "url": "localhost:8000" },
+            "input": { "prompt": { "input_tokens": { "mean": 1024 }, "output_tokens": { "mean": 128 } } },
+            "loadgen": { "concurrency": 16, "request_count": 320 }
+          }
+        }
         """;
 }

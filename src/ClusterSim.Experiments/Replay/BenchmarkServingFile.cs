@@ -10,7 +10,8 @@ namespace ClusterSim.Experiments.Replay;
 /// <c>benchmark_serving.py</c>) and SGLang's (<c>python -m sglang.bench_serving --output-file</c>), one result per file or
 /// one per line (SGLang appends a line a run, as vLLM does with <c>--append-result</c>). Each gives its traffic (rate,
 /// burstiness, concurrency), the mean lengths it sent and received, its mean TTFT, TPOT and E2E, and the TTFT and E2E
-/// tails it reports. The server's set-up comes from <see cref="ServingSetup"/>.
+/// tails it reports. The server's set-up comes from <see cref="ServingSetup"/>. A file that is trtllm-bench's report
+/// (<see cref="TrtllmBenchReport"/>) or AIPerf's or GenAI-Perf's export (<see cref="AiperfExport"/>) is read as such.
 /// </summary>
 public static partial class BenchmarkServingFile
 {
@@ -94,6 +95,12 @@ public static partial class BenchmarkServingFile
         {
             // trtllm-bench's --report_json: it records the server as well as the measurements.
             return TrtllmBenchReport.Parse(root, source, setup) with { Line = line, Experiment = experiment };
+        }
+
+        if (AiperfExport.Holds(root))
+        {
+            // AIPerf's or GenAI-Perf's aggregate export (NIM and Dynamo benchmarks).
+            return AiperfExport.Parse(root, source, line, experiment, setup);
         }
 
         // SGLang's client names the mean end-to-end latency differently and does not record the model.
