@@ -45,6 +45,13 @@ public sealed record ParallelismPlan
     /// </summary>
     public double ExpertOverlap { get; init; }
 
+    /// <summary>
+    /// The activations kept for the backward pass live in host memory (MaxText's remat policies that offload to the host,
+    /// NVIDIA's activation offloading): the accelerator holds one layer's at a time, the copies run beside the compute and
+    /// are taken as hidden behind it (their time is not modelled).
+    /// </summary>
+    public bool OffloadActivations { get; init; }
+
     /// <summary>Node-limited routing: a token's expert copies reach at most this many scale-up domains (DeepSeek-V3: 4); 0 = unlimited.</summary>
     public int ExpertNodeLimit { get; init; }
 

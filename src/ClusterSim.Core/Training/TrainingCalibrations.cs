@@ -44,6 +44,7 @@ public static class TrainingCalibrations
             var efficiency = new TrainingEfficiency
             {
                 Matmul = row.Number("matmul_efficiency"),
+                ExpertMatmul = row.OptionalNumber("expert_matmul_efficiency") ?? 1,
                 Memory = row.Number("memory_efficiency"),
                 Link = row.Number("link_efficiency"),
                 DataParallelOverlap = row.Number("dp_overlap"),

@@ -11,6 +11,12 @@ public sealed record TrainingEfficiency
     public double Matmul { get; init; } = 0.6;
 
     /// <summary>
+    /// Fraction of the dense matmul rate the routed experts of an MoE layer reach, their grouped GEMMs together with the
+    /// tokens' permutation to and from them and the router; 1 (the default) times them as dense matmuls.
+    /// </summary>
+    public double ExpertMatmul { get; init; } = 1;
+
+    /// <summary>
     /// Fraction of HBM bandwidth element-wise kernels reach; the default is the serving calibration's fitted
     /// memory efficiency (hopper-vllm, BF16), not fitted on training rows.
     /// </summary>
@@ -31,9 +37,9 @@ public sealed record TrainingEfficiency
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public TrainingEfficiency Validated()
     {
-        if (Matmul is <= 0 or > 1 || Memory is <= 0 or > 1 || Link is <= 0 or > 1 || DataParallelOverlap is < 0 or > 1)
+        if (Matmul is <= 0 or > 1 || ExpertMatmul is <= 0 or > 1 || Memory is <= 0 or > 1 || Link is <= 0 or > 1 || DataParallelOverlap is < 0 or > 1)
         {
-            throw new ArgumentException($"training efficiency factors must be fractions: matmul {Matmul}, memory {Memory}, link {Link}, dp_overlap {DataParallelOverlap}");
+            throw new ArgumentException($"training efficiency factors must be fractions: matmul {Matmul}, expert_matmul {ExpertMatmul}, memory {Memory}, link {Link}, dp_overlap {DataParallelOverlap}");
         }
 
         if (StepOverheadSeconds < 0 || CollectiveLatencySeconds < 0)

@@ -5,7 +5,8 @@ namespace ClusterSim.Core.Training;
 /// <summary>
 /// Bytes one accelerator holds during a step: BF16 weights and gradients plus FP32 master weights and Adam
 /// moments (16 bytes per parameter, Rajbhandari et al. 2020) sharded by the ZeRO stage, and the activations
-/// of the micro-batches in flight on the first pipeline stage (Korthikanti et al. 2022).
+/// of the micro-batches in flight on the first pipeline stage (Korthikanti et al. 2022), or one layer's when they are
+/// offloaded to the host (<see cref="ParallelismPlan.OffloadActivations"/>).
 /// </summary>
 public sealed record TrainingMemory(double WeightBytes, double GradientBytes, double OptimizerBytes, double ActivationBytes, double CapacityBytes)
 {
@@ -35,7 +36,9 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
         // Under 1F1B the first stage holds up to p micro-batches; interleaving adds (p−1)/(p·v) of that again.
         double inFlight = p.Schedule == PipelineSchedule.DualPipe ? Math.Min(job.MicroBatches, p.PipelineParallel + 1)
             : Math.Min(job.MicroBatches, p.PipelineParallel) * (p.Chunks > 1 ? 1 + ((p.PipelineParallel - 1.0) / (p.PipelineParallel * p.Chunks)) : 1);
-        return new TrainingMemory(weights, gradients, optimizer, perLayer * layersPerStage * inFlight, job.Accelerator.MemoryBytes);
+        // Offloaded to the host, they occupy the accelerator one layer of one micro-batch at a time (the layer being computed).
+        double activations = p.OffloadActivations ? perLayer : perLayer * layersPerStage * inFlight;
+        return new TrainingMemory(weights, gradients, optimizer, activations, job.Accelerator.MemoryBytes);
     }
 
     /// <summary>
@@ -67,7 +70,7 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
             throw new ArgumentException(
                 $"the plan needs {Gb(TotalBytes)} per accelerator but it has {Gb(CapacityBytes)} ({Gb(TotalBytes - CapacityBytes)} over): " +
                 $"weights {Gb(WeightBytes)}, gradients {Gb(GradientBytes)}, optimizer states {Gb(OptimizerBytes)}, activations {Gb(ActivationBytes)}; " +
-                "raise tensor/pipeline parallelism or the ZeRO stage, or recompute activations");
+                "raise tensor/pipeline parallelism or the ZeRO stage, recompute activations, or offload them to the host (activation_offload)");
         }
 
         return this;

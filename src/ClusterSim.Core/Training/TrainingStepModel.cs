@@ -53,11 +53,17 @@ public static class TrainingStepModel
         double compute = hardwareFlops * ((1 - bf16Share) / peak + (bf16Share / chip.PeakFlops(Precision.BF16))) / (gpus * eff.Matmul);
         double attentionCompute = compute * attentionPerToken / (forwardPerToken + attentionPerToken);
         double imbalance = ExpertImbalance(job);
+        double routedShare = model.IsMoE ? 2.0 * model.TopK * model.ExpertParameters * model.MoELayers / (forwardPerToken + attentionPerToken) : 0;
         if (imbalance > 1)
         {
             // Each expert-parallel group waits for its busiest rank: the routed-expert share of the work stretches by the imbalance.
-            double routedShare = 2.0 * model.TopK * model.ExpertParameters * model.MoELayers / (forwardPerToken + attentionPerToken);
             compute *= 1 + (routedShare * (imbalance - 1));
+        }
+
+        if (eff.ExpertMatmul < 1)
+        {
+            // The routed experts' grouped GEMMs (with the permutation around them) run at a fraction of the dense rate.
+            compute *= 1 + (routedShare * ((1 / eff.ExpertMatmul) - 1));
         }
 
         // Element-wise work (norms, activations, dropout, residuals, softmax) is bound by memory bandwidth: each

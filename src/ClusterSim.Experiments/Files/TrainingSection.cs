@@ -95,7 +95,7 @@ internal static class TrainingSection
         string pp = $"{path}.parallelism";
         YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,
             "tensor", "context", "pipeline", "data", "expert", "expert_overlap", "expert_node_limit", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
-            "recompute", "sequence_parallel");
+            "recompute", "sequence_parallel", "activation_offload");
         var plan = new ParallelismPlan
         {
             TensorParallel = r.Integer(par, "tensor", pp, 1, 1, 1024),
@@ -104,6 +104,7 @@ internal static class TrainingSection
             ExpertNodeLimit = r.Integer(par, "expert_node_limit", pp, 0, 0, 4096),
             ZeroShardGroup = r.Integer(par, "zero_shard_group", pp, 0, 0, 1_000_000),
             SequenceParallel = r.Flag(par, "sequence_parallel", pp, true),
+            OffloadActivations = r.Flag(par, "activation_offload", pp, false),
             PipelineParallel = r.Integer(par, "pipeline", pp, 1, 1, 1024),
             DataParallel = r.Integer(par, "data", pp, 1, 1, 1_000_000),
             ExpertParallel = r.Integer(par, "expert", pp, 1, 1, 4096),
@@ -125,7 +126,7 @@ internal static class TrainingSection
             ? (new TrainingEfficiency(), string.Empty, null)
             : TrainingCalibrations.For(chip, precision);
         string ep = $"{path}.efficiency";
-        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "memory", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
+        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "expert_matmul", "memory", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
         if (chip is not null)
         {
             calibrations.Add(YamlReader.Child(eff, "matmul") is not null ? $"{chip.Id} training: matmul efficiency set by the experiment ({path}.efficiency)"
@@ -135,6 +136,7 @@ internal static class TrainingSection
         var efficiency = new TrainingEfficiency
         {
             Matmul = r.Number(eff, "matmul", ep, calibrated.Matmul, 0, 1, exclusiveMin: true),
+            ExpertMatmul = r.Number(eff, "expert_matmul", ep, calibrated.ExpertMatmul, 0, 1, exclusiveMin: true),
             Memory = r.Number(eff, "memory", ep, calibrated.Memory, 0, 1, exclusiveMin: true),
             Link = r.Number(eff, "link", ep, calibrated.Link, 0, 1, exclusiveMin: true),
             DataParallelOverlap = r.Number(eff, "dp_overlap", ep, calibrated.DataParallelOverlap, 0, 1),

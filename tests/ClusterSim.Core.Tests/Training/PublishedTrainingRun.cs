@@ -29,6 +29,9 @@ public sealed record PublishedTrainingRun(string Name, TrainingJob Job, Publishe
     /// <summary>The row of data/published/training-runs-public.csv this comes from (null: a figure from a paper the file does not list).</summary>
     public string? CsvRow { get; init; }
 
+    /// <summary>True when the row fits the routed experts' matmul efficiency (the dense one fitted elsewhere), not the dense one.</summary>
+    public bool FitsExpertMatmul { get; init; }
+
     /// <summary>Why the model misses this row, when it is a documented miss rather than a pass.</summary>
     public string? KnownMiss { get; init; }
 
