@@ -29,4 +29,23 @@ public class MoeTrainingTests
         Assert.True(skewed > uniform * 1.2, $"skewed {skewed:0.00} s vs uniform {uniform:0.00} s");
         Assert.True(TrainingStepModel.Step(Mixtral(null)).ExpertParallelSeconds > 0, "expert parallelism pays its all-to-alls");
     }
+
+    [Fact]
+    public void Slower_routed_experts_stretch_only_their_share_of_the_compute()
+    {
+        TrainingJob job = Mixtral(null);
+        StepBreakdown dense = TrainingStepModel.Step(job);
+        StepBreakdown half = TrainingStepModel.Step(job with { Efficiency = job.Efficiency with { ExpertMatmul = 0.5 } });
+
+        // Top-2 of 8 experts of 14,336 over 32 layers: their matmuls are most of Mixtral's forward work, but not all of it.
+        ModelSpec m = job.Model;
+        double forward = m.ForwardFlopsPerToken + (m.AttentionFlopsPerContextToken * job.SequenceLength);
+        double routed = 2.0 * m.TopK * m.ExpertParameters * m.MoELayers / forward;
+        Assert.InRange(routed, 0.5, 0.95);
+        Assert.Equal(1 + routed, half.ComputeSeconds / dense.ComputeSeconds, 6);   // the routed share takes twice as long
+
+        // A dense model has no routed experts: the factor changes nothing.
+        TrainingJob llama = job with { Model = SimCatalog.Default.Models.Get("llama-3.1-8b"), Plan = job.Plan with { ExpertParallel = 1 } };
+        Assert.Equal(TrainingStepModel.Step(llama).StepSeconds, TrainingStepModel.Step(llama with { Efficiency = llama.Efficiency with { ExpertMatmul = 0.5 } }).StepSeconds);
+    }
 }

@@ -29,6 +29,30 @@ public class TrainingSectionTests
     }
 
     [Fact]
+    public void A_TPU_slice_takes_its_MaxText_calibration_offloads_activations_and_echoes_what_it_set()
+    {
+        string tpu = Valid.Replace("llama-3.1-8b", "mixtral-8x7b").Replace("H100-SXM", "TPU-v6e").Replace("sequence_length: 8192", "sequence_length: 4096").Replace("global_batch_tokens: 4194304", "global_batch_tokens: 12582912")
+            .Replace("parallelism: { tensor: 8, data: 16 }", "parallelism: { data: 256, zero_stage: 3, micro_batch: 12, recompute: full, activation_offload: true }");
+        Experiment experiment = ExperimentLoader.Parse(tpu, "t.yaml");
+        TrainingJob job = experiment.Points[0].Training!;
+        Assert.True(job.Plan.OffloadActivations);
+        Assert.Equal((0.7622, 0.6366), (job.Efficiency.Matmul, job.Efficiency.ExpertMatmul));
+        Assert.Contains(experiment.Calibrations, c => c.Contains("trillium-maxtext", StringComparison.Ordinal));
+        Assert.Contains("activation_offload: true }", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains("expert_matmul: 0.6366 }", experiment.ResolvedText, StringComparison.Ordinal);
+
+        // Unset, it is off and not echoed (so files without it resolve as before).
+        Experiment kept = ExperimentLoader.Parse(tpu.Replace(", activation_offload: true", string.Empty), "t.yaml");
+        Assert.False(kept.Points[0].Training!.Plan.OffloadActivations);
+        Assert.DoesNotContain("activation_offload", kept.ResolvedText, StringComparison.Ordinal);
+
+        // The experts' factor can be set, and is refused outside (0, 1].
+        Assert.Equal(0.5, ExperimentLoader.Parse(tpu.Replace("sequence_length: 4096", "sequence_length: 4096\n  efficiency: { expert_matmul: 0.5 }"), "t.yaml").Points[0].Training!.Efficiency.ExpertMatmul);
+        var bad = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(tpu.Replace("sequence_length: 4096", "sequence_length: 4096\n  efficiency: { expert_matmul: 1.5 }"), "t.yaml"));
+        Assert.Contains(bad.Problems, p => p.Path == "training.efficiency.expert_matmul");
+    }
+
+    [Fact]
     public void Stages_set_the_tokens_and_a_mismatch_is_located()
     {
         string staged = Valid.Replace("tokens: 1e11", "stages:\n    - { tokens: 2e10, global_batch_tokens: 2097152 }\n    - { tokens: 8e10 }");
