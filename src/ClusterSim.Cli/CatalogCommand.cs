@@ -53,7 +53,7 @@ internal static class CatalogCommand
         ])]);
 
     private static int ShowCalibrations(OutputFormat format) => Show(format, "Calibrations (serving step time and training efficiency)",
-        ["id", "use", "precision", "compute / matmul", "kernel us", "expert W½", "widened experts", "memory", "sampler cycles/entry", "link", "fitted on", "source"],
+        ["id", "use", "precision", "compute / matmul", "kernel us", "expert W½", "expert share", "memory", "sampler cycles/entry", "link", "fitted on", "source"],
         [
             .. SimCatalog.Default.Calibrations.All.Select(c => (IReadOnlyList<string>)
             [
@@ -62,7 +62,7 @@ internal static class CatalogCommand
             ]),
             .. Core.Training.TrainingCalibrations.All.Select(c => (IReadOnlyList<string>)
             [
-                c.Id, "training", c.Precision.ToString().ToLowerInvariant(), N(c.Efficiency.Matmul, "0.####"), "-", "-", "-", N(c.Efficiency.Memory, "0.####"), "-", N(c.Efficiency.Link, "0.###"),
+                c.Id, "training", c.Precision.ToString().ToLowerInvariant(), N(c.Efficiency.Matmul, "0.####"), "-", "-", c.Efficiency.ExpertMatmul < 1 ? N(c.Efficiency.ExpertMatmul, "0.####") : "-", N(c.Efficiency.Memory, "0.####"), "-", N(c.Efficiency.Link, "0.###"),
                 c.FittedOn, c.Source,
             ]),
         ]);
