@@ -76,22 +76,8 @@ public static class AiperfExport
                 _ => throw new CatalogException(source, line, "request_rate_mode", $"'{mode}' is not an arrival pattern ClusterSim replays (constant, poisson, gamma, concurrency_burst)"),
             };
 
-        return new MeasuredRun
+        return setup.Run(line, experiment, model, gpu) with
         {
-            Line = line,
-            Experiment = experiment,
-            Stage = "all",
-            Model = model,
-            Gpu = gpu,
-            TensorParallel = setup.TensorParallel,
-            DataParallel = setup.DataParallel,
-            DType = setup.DType,
-            MaxSequences = setup.MaxSequences,
-            MaxBatchedTokens = setup.MaxBatchedTokens,
-            GpuMemoryUtilization = setup.GpuMemoryUtilization,
-            CpuKvOffloadGib = setup.CpuKvOffloadGib,
-            Engine = setup.Engine,
-            EngineVersion = setup.EngineVersion,
             Arrival = arrival,
             Burstiness = arrival == "gamma" ? smoothness ?? 1 : arrival == "poisson" ? 1 : null,
             Rate = arrival == "concurrency" ? concurrency ?? 1 : rate,

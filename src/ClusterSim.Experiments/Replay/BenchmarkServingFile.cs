@@ -132,22 +132,9 @@ public static partial class BenchmarkServingFile
             : latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)"
             : "E2E derived as mean TTFT + mean TPOT x (output - 1)";
 
-        return new MeasuredRun
+        return setup.Run(line, experiment, model, gpu) with
         {
-            Line = line,
-            Experiment = experiment,
-            Stage = "all",
-            Model = model,
-            Gpu = gpu,
-            TensorParallel = setup.TensorParallel,
-            DataParallel = setup.DataParallel,
-            DType = setup.DType,
-            MaxSequences = setup.MaxSequences,
-            MaxBatchedTokens = setup.MaxBatchedTokens,
-            GpuMemoryUtilization = setup.GpuMemoryUtilization,
-            CpuKvOffloadGib = setup.CpuKvOffloadGib,
             Engine = setup.Engine.Length > 0 || !sglang ? setup.Engine : EngineOf(root, source, line),
-            EngineVersion = setup.EngineVersion,
             Sampling = "greedy",   // both clients send temperature 0 unless told otherwise
             Arrival = arrival,
             Burstiness = burstiness,

@@ -25,4 +25,26 @@ public sealed record ServingSetup
 
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
+
+    /// <summary>
+    /// A whole-run row of <paramref name="model"/> on <paramref name="gpu"/> with this server's set-up filled in; the caller
+    /// adds what its result measured.
+    /// </summary>
+    public MeasuredRun Run(int line, string experiment, string model, string gpu) => new()
+    {
+        Line = line,
+        Experiment = experiment,
+        Stage = "all",
+        Model = model,
+        Gpu = gpu,
+        TensorParallel = TensorParallel,
+        DataParallel = DataParallel,
+        DType = DType,
+        MaxSequences = MaxSequences,
+        MaxBatchedTokens = MaxBatchedTokens,
+        GpuMemoryUtilization = GpuMemoryUtilization,
+        CpuKvOffloadGib = CpuKvOffloadGib,
+        Engine = Engine,
+        EngineVersion = EngineVersion,
+    };
 }
