@@ -84,7 +84,8 @@ internal static class CalibrateCommand
             }
 
             var rows = new List<ServingCalibration>();
-            foreach (var group in cases.GroupBy(c => (Id: c.Deployment.Accelerator.CalibrationId, c.Deployment.ComputePrecision)))
+            // Each engine's runs are fitted apart and written under the row that engine looks up (hopper-trtllm for TensorRT-LLM's).
+            foreach (var group in cases.GroupBy(c => (Id: CalibrationCatalog.RowId(c.Deployment.Accelerator, c.Deployment.Engine), c.Deployment.ComputePrecision)))
             {
                 var members = group.ToList();
                 if (!members.Any(c => c.FitRows.Any()))

@@ -61,6 +61,27 @@ public class MeasuredInputsTests
         Assert.True(File.Exists(output));
     }
 
+    /// <summary>
+    /// A fit of TensorRT-LLM runs is written under TensorRT-LLM's row (hopper-trtllm), so a replay with the file uses it; it
+    /// was written under vLLM's (hopper-vllm), which TensorRT-LLM deployments never look up.
+    /// </summary>
+    [Fact]
+    public void A_TensorRT_LLM_fit_is_written_under_the_row_TensorRT_LLM_reads()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "nim-genai-perf-runs.csv");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-nim-{Guid.NewGuid():N}.csv");
+        const string Runs = "nim-llama3-8b-h100-tp1-fp16-200-200-c1,nim-llama3-8b-h100-tp1-fp16-200-200-c50";
+
+        (int code, string stdout, _) = CommandRunner.Run(["calibrate", measured, "--experiments", Runs, "--parameters", "step_overhead_ms", "--max-evaluations", "30", "-o", output]);
+        (int replayed, string table, _) = CommandRunner.Run(["replay", measured, "--experiments", Runs, "--calibration", output]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("fitting hopper-trtllm/bf16 on 2 experiment(s)", stdout, StringComparison.Ordinal);
+        Assert.StartsWith("hopper-trtllm,bf16,", File.ReadAllLines(output)[1], StringComparison.Ordinal);
+        Assert.Equal(0, replayed);
+        Assert.Contains("| nim-llama3-8b-h100-tp1-fp16-200-200-c1/all | llama-3.1-8b | H100-SXM | 1 | hopper-trtllm/bf16 |", table, StringComparison.Ordinal);
+    }
+
     /// <summary>SGLang's benchmark appends one result a line; replay reads each as a run, given the model and the accelerator it does not record.</summary>
     [Fact]
     public void SGLang_results_one_a_line_replay_with_the_model_given()

@@ -135,6 +135,18 @@ public sealed class CalibrationCatalog
         return (vllm, warning is null ? $"uncalibrated: {borrowed}" : $"{warning}; and {borrowed}");
     }
 
+    /// <summary>
+    /// The id of the row <paramref name="engine"/> looks up first for <paramref name="accelerator"/>, and under which a fit of
+    /// that engine's runs is written (<c>clustersim calibrate</c>): vLLM's is the accelerator's calibration id
+    /// (<c>hopper-vllm</c>), SGLang's and TensorRT-LLM's that family's engine row (<c>hopper-sglang</c>, <c>hopper-trtllm</c>).
+    /// </summary>
+    public static string RowId(AcceleratorSpec accelerator, Performance.ServingEngine engine) => engine switch
+    {
+        Performance.ServingEngine.TensorRtLlm => EngineRowId(accelerator, "-trtllm"),
+        Performance.ServingEngine.Sglang => EngineRowId(accelerator, "-sglang"),
+        _ => accelerator.CalibrationId,
+    };
+
     /// <summary>The id of an engine's row in the accelerator's calibration family: the family without its <c>-vllm</c> suffix (or the accelerator's id), then <paramref name="suffix"/>.</summary>
     private static string EngineRowId(AcceleratorSpec accelerator, string suffix)
     {
