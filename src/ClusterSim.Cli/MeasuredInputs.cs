@@ -89,6 +89,10 @@ internal sealed class MeasuredInputs
                 {
                     all.Add(TrtllmBenchReport.Parse(text, Path.GetFileName(file), setup));
                 }
+                else if (text.StartsWith("Metric,", StringComparison.Ordinal))
+                {
+                    throw new CatalogException(Path.GetFileName(file), 1, null, "this is AIPerf's (or GenAI-Perf's) CSV export, which leaves out the client's configuration: replay its JSON export (profile_export_aiperf.json, written beside it)");
+                }
                 else if (BenchmarkServingLog.Holds(text))
                 {
                     all.AddRange(BenchmarkServingLog.Parse(text, Path.GetFileName(file), setup));

@@ -151,6 +151,19 @@ public class MeasuredInputsTests
     }
 
     [Fact]
+    public void AIPerfs_CSV_export_is_refused_pointing_at_its_JSON()
+    {
+        string export = Path.Combine(Path.GetTempPath(), $"clustersim-aiperf-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(export, "Metric,avg,min,max,p50,p90,p99\nRequest Latency (ms),6550.36,4996.25,9383.37,5799.90,8594.21,9381.63\n");
+
+        (int code, _, string error) = CommandRunner.Run(["replay", export]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{Path.GetFileName(export)}:1: this is AIPerf's (or GenAI-Perf's) CSV export", error, StringComparison.Ordinal);
+        Assert.Contains("profile_export_aiperf.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_experiments_filter_that_keeps_nothing_is_an_error_and_writes_nothing()
     {
         string measured = CommandRunner.RepositoryFile("data", "published", "gpustack-vllm-runs.csv");
