@@ -20,14 +20,15 @@ internal static class CalibrateCommand
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "Also refit without each experiment in turn and report its held-out errors (slower)." };
         var evaluations = new Option<int>("--max-evaluations") { Description = "Simulations per fit at most.", DefaultValueFactory = _ => 300 };
         var starts = new Option<int>("--starts") { Description = "Search from this many starting points and keep the best fit (each costs a fit's simulations).", DefaultValueFactory = _ => 1 };
+        var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from an earlier `clustersim calibrate`) whose rows give the factors this fit leaves alone: fit in stages, e.g. a serving stack's overheads on one GPU, then its collectives on two." };
         var command = new Command("calibrate", "Fit the step-time model's factors to measured serving runs, print the fit and its errors, and write a calibration CSV.")
         {
-            output, hardware, precision, parameters, leaveOneOut, evaluations, starts,
+            output, hardware, precision, parameters, leaveOneOut, evaluations, starts, calibration,
         };
         inputs.AddTo(command);
         command.SetAction(result =>
         {
-            if (!inputs.TryRead(result, null, out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
+            if (!inputs.TryRead(result, result.GetValue(calibration), out IReadOnlyList<MeasuredRun>? runs, out SimCatalog? catalog))
             {
                 return ExitCodes.InvalidInput;
             }

@@ -82,6 +82,25 @@ public class MeasuredInputsTests
         Assert.Contains("| nim-llama3-8b-h100-tp1-fp16-200-200-c1/all | llama-3.1-8b | H100-SXM | 1 | hopper-trtllm/bf16 |", table, StringComparison.Ordinal);
     }
 
+    /// <summary>A second fit started from the first's file keeps what it does not fit: a calibration in stages.</summary>
+    [Fact]
+    public void A_fit_in_stages_keeps_the_earlier_stages_factors()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "nim-genai-perf-runs.csv");
+        string first = Path.Combine(Path.GetTempPath(), $"clustersim-stage1-{Guid.NewGuid():N}.csv");
+        string second = Path.Combine(Path.GetTempPath(), $"clustersim-stage2-{Guid.NewGuid():N}.csv");
+
+        (int one, _, _) = CommandRunner.Run(["calibrate", measured, "--experiments", "nim-llama3-8b-h100-tp1-fp16-200-200-c1,nim-llama3-8b-h100-tp1-fp16-200-200-c50", "--parameters", "step_overhead_ms", "--max-evaluations", "30", "-o", first]);
+        (int two, _, _) = CommandRunner.Run(["calibrate", measured, "--calibration", first, "--experiments", "nim-llama3-8b-h100-tp2-fp16-200-200-c1,nim-llama3-8b-h100-tp2-fp16-200-200-c50", "--parameters", "allreduce_step_latency_us", "--max-evaluations", "30", "-o", second]);
+
+        Assert.Equal((0, 0), (one, two));
+        static string[] Row(string file) => File.ReadAllLines(file)[1].Split(',');
+        int step = Array.IndexOf(File.ReadAllLines(first)[0].Split(','), "step_overhead_ms");
+        int allReduce = Array.IndexOf(File.ReadAllLines(first)[0].Split(','), "allreduce_step_latency_us");
+        Assert.Equal(Row(first)[step], Row(second)[step]);                 // the first stage's fit, kept
+        Assert.NotEqual(Row(first)[allReduce], Row(second)[allReduce]);    // the second stage's own
+    }
+
     /// <summary>SGLang's benchmark appends one result a line; replay reads each as a run, given the model and the accelerator it does not record.</summary>
     [Fact]
     public void SGLang_results_one_a_line_replay_with_the_model_given()
