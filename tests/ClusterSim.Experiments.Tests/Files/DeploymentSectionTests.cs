@@ -25,6 +25,17 @@ public class DeploymentSectionTests
     }
 
     [Fact]
+    public void A_TensorRT_LLM_release_older_than_its_calibration_is_named_in_a_warning()
+    {
+        string trt = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm", StringComparison.Ordinal);
+        Experiment old = ExperimentLoader.Parse(trt.Replace("engine: tensorrt-llm", "engine: tensorrt-llm\n  engine_version: \"0.9.0\"", StringComparison.Ordinal), "exp.yaml");
+        Experiment current = ExperimentLoader.Parse(trt, "exp.yaml");
+
+        Assert.Contains(old.Calibrations, c => c.StartsWith("warning: H100-SXM: TensorRT-LLM 0.9.0 predates the 1.x release hopper-trtllm/fp8", StringComparison.Ordinal));
+        Assert.DoesNotContain(current.Calibrations, c => c.Contains("predates", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_vLLM_release_picks_the_memory_profile_that_sizes_the_KV_cache()
     {
         ServingDeployment Deployment(string yaml) => ExperimentLoader.Parse(yaml, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment;

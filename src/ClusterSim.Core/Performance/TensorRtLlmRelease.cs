@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace ClusterSim.Core.Performance;
+
+/// <summary>
+/// The TensorRT-LLM release a deployment names, against the one its shipped calibration was fitted on: <c>hopper-trtllm</c>
+/// and <c>blackwell-trtllm</c> come from the performance overview of a 1.x release (2025), and TensorRT-LLM 0.9.0's measured
+/// static batches (data/published/trtllm-0.9-static-runs.csv) decoded 10–46 % slower on Hopper in FP8 than those factors
+/// give. A release before 1.0 on those rows is therefore said, not silently timed as the newer software.
+/// </summary>
+public static class TensorRtLlmRelease
+{
+    /// <summary>
+    /// A warning when <paramref name="engineVersion"/> is a TensorRT-LLM release before 1.0 and <paramref name="calibrationName"/>
+    /// is a shipped row fitted on a 1.x release; null otherwise (no release given, a 1.x release, or another calibration).
+    /// </summary>
+    public static string? OlderThanCalibration(string engineVersion, string calibrationName)
+    {
+        string text = engineVersion.Trim().TrimStart('v', 'V');
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        bool shipped = calibrationName.StartsWith("hopper-trtllm/", StringComparison.Ordinal) || calibrationName.StartsWith("blackwell-trtllm/", StringComparison.Ordinal);
+        if (!shipped || dot <= 0 || !int.TryParse(text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out int major) || major >= 1)
+        {
+            return null;
+        }
+
+        return $"TensorRT-LLM {engineVersion.Trim()} predates the 1.x release {calibrationName} was fitted on (its 2025 performance overview): "
+            + "on TensorRT-LLM 0.9.0's measured static batches Hopper in FP8 decoded 10-46 % slower than these factors give; "
+            + "fit the release in use with `clustersim calibrate`";
+    }
+}

@@ -1,0 +1,26 @@
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Performance;
+
+/// <summary>A TensorRT-LLM release older than the one its shipped calibration was fitted on is said, never timed silently.</summary>
+public class TensorRtLlmReleaseTests
+{
+    [Theory]
+    [InlineData("0.9.0", "hopper-trtllm/fp8", true)]
+    [InlineData("v0.12.0", "blackwell-trtllm/int4", true)]
+    [InlineData("1.2.0rc1", "hopper-trtllm/fp8", false)]    // the 1.x release the rows were fitted on
+    [InlineData("", "hopper-trtllm/fp8", false)]            // no release given: taken as current
+    [InlineData("0.9.0", "generic/bf16", false)]            // not a row fitted on 1.x (the generic row warns on its own)
+    [InlineData("0.9.0", "my-trtllm/fp8", false)]           // a user's own fit
+    [InlineData("nightly", "hopper-trtllm/fp8", false)]     // not a version
+    public void Only_a_release_before_1_0_on_a_shipped_row_is_warned(string version, string calibration, bool warned)
+    {
+        string? warning = TensorRtLlmRelease.OlderThanCalibration(version, calibration);
+        Assert.Equal(warned, warning is not null);
+        if (warned)
+        {
+            Assert.Contains(calibration, warning, StringComparison.Ordinal);
+            Assert.Contains("clustersim calibrate", warning, StringComparison.Ordinal);
+        }
+    }
+}
