@@ -90,13 +90,14 @@ public sealed class CalibrationCatalog
     /// <summary>
     /// The calibration for <paramref name="accelerator"/> computing in <paramref name="precision"/>, and a warning when it
     /// is not a fit for that accelerator and precision (the generic row is used then). 4-bit and 8-bit integer weights use
-    /// the row of the precision they are multiplied in.
+    /// the row of the precision they are multiplied in. A TensorRT-LLM <paramref name="engineVersion"/> older than the release
+    /// its row was fitted on is warned too (<see cref="Performance.TensorRtLlmRelease"/>).
     /// </summary>
-    public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision, Performance.ServingEngine engine = Performance.ServingEngine.Vllm)
+    public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision, Performance.ServingEngine engine = Performance.ServingEngine.Vllm, string engineVersion = "")
     {
         if (engine == Performance.ServingEngine.TensorRtLlm)
         {
-            return ForTensorRtLlm(accelerator, precision);
+            return ForTensorRtLlm(accelerator, precision, engineVersion);
         }
 
         if (engine == Performance.ServingEngine.Sglang)
@@ -158,12 +159,12 @@ public sealed class CalibrationCatalog
     /// TensorRT-LLM's row of the accelerator's calibration family (<c>hopper-vllm</c> → <c>hopper-trtllm</c>), or one fitted
     /// under the accelerator's id with a <c>-trtllm</c> suffix; otherwise the generic row and a warning naming what is missing.
     /// </summary>
-    private (ServingCalibration Calibration, string? Warning) ForTensorRtLlm(AcceleratorSpec accelerator, Precision precision)
+    private (ServingCalibration Calibration, string? Warning) ForTensorRtLlm(AcceleratorSpec accelerator, Precision precision, string engineVersion)
     {
         string id = EngineRowId(accelerator, "-trtllm");
         if (TryGet(id, precision, out ServingCalibration fitted))
         {
-            return (fitted, null);
+            return (fitted, Performance.TensorRtLlmRelease.OlderThanCalibration(engineVersion, fitted));
         }
 
         ServingCalibration generic = Generic(precision);

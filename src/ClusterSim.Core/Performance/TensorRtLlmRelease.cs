@@ -10,15 +10,22 @@ namespace ClusterSim.Core.Performance;
 /// </summary>
 public static class TensorRtLlmRelease
 {
+    /// <summary>How the source of a row `clustersim calibrate` wrote begins.</summary>
+    public const string UserFitSource = "clustersim calibrate";
+
     /// <summary>
-    /// A warning when <paramref name="engineVersion"/> is a TensorRT-LLM release before 1.0 and <paramref name="calibrationName"/>
-    /// is a shipped row fitted on a 1.x release; null otherwise (no release given, a 1.x release, or another calibration).
+    /// A warning when <paramref name="engineVersion"/> is a TensorRT-LLM release before 1.0 and <paramref name="calibration"/>
+    /// is a shipped row fitted on a 1.x release; null otherwise (no release given, a 1.x release, another calibration, or a
+    /// user's own fit of the row, which `clustersim calibrate` writes and which fits the release in use).
     /// </summary>
-    public static string? OlderThanCalibration(string engineVersion, string calibrationName)
+    public static string? OlderThanCalibration(string engineVersion, ServingCalibration calibration)
     {
+        ArgumentNullException.ThrowIfNull(calibration);
+        string calibrationName = calibration.Name;
         string text = engineVersion.Trim().TrimStart('v', 'V');
         int dot = text.IndexOf('.', StringComparison.Ordinal);
-        bool shipped = calibrationName.StartsWith("hopper-trtllm/", StringComparison.Ordinal) || calibrationName.StartsWith("blackwell-trtllm/", StringComparison.Ordinal);
+        bool shipped = (calibrationName.StartsWith("hopper-trtllm/", StringComparison.Ordinal) || calibrationName.StartsWith("blackwell-trtllm/", StringComparison.Ordinal))
+            && !calibration.Source.StartsWith(UserFitSource, StringComparison.Ordinal);
         if (!shipped || dot <= 0 || !int.TryParse(text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out int major) || major >= 1)
         {
             return null;

@@ -160,10 +160,6 @@ internal static class DeploymentSection
         {
             (deployment, string? warning) = EfficiencySection.Apply(r, node!, deployment, catalog.Calibrations, $"{path}.efficiency");
             calibrations.Add(warning is null ? $"{chip.Id} {deployment.ComputePrecision}: {deployment.CalibrationName}" : $"warning: {chip.Id}: {warning}");
-            if (engine == ServingEngine.TensorRtLlm && TensorRtLlmRelease.OlderThanCalibration(engineVersion, deployment.CalibrationName) is { } older)
-            {
-                calibrations.Add($"warning: {chip.Id}: {older}");
-            }
 
             if (deployment.Sampling == SamplingMode.Filtered && deployment.Efficiency.SamplerCyclesPerEntry == 0)
             {

@@ -16,7 +16,7 @@ internal static class EfficiencySection
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
             "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
-        var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine);
+        var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine, deployment.EngineVersion);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
         {

@@ -167,11 +167,7 @@ public sealed partial record ReplayCase
             Engine = engine,
             EngineVersion = first.EngineVersion,
         };
-        var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine);
-        if (engine == ServingEngine.TensorRtLlm && TensorRtLlmRelease.OlderThanCalibration(first.EngineVersion, calibration.Name) is { } older)
-        {
-            warning = warning is null ? older : $"{warning}; {older}";
-        }
+        var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine, first.EngineVersion);
 
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
         if (sampling == SamplingMode.Filtered && chip.SmGhz is null && calibration.Factors.SamplerCyclesPerEntry > 0)

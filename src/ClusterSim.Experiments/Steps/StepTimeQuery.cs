@@ -90,7 +90,7 @@ public sealed record StepTimeQuery
             SamplerKernel = kernel,
             MemoryReserve = ServingDeployment.EngineMemoryReserve(engine, accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator)),
         };
-        (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine);
+        (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine, EngineVersion);
         // The KV cache the engine leaves at its server's default batch limits for this accelerator.
         var (sequences, tokens) = VllmMemoryProfile.ServerDefaults(accelerator);
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).WithEngineRuntime(sequences, tokens);

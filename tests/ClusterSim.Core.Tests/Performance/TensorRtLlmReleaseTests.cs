@@ -1,3 +1,4 @@
+using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Core.Tests.Performance;
@@ -15,12 +16,21 @@ public class TensorRtLlmReleaseTests
     [InlineData("nightly", "hopper-trtllm/fp8", false)]     // not a version
     public void Only_a_release_before_1_0_on_a_shipped_row_is_warned(string version, string calibration, bool warned)
     {
-        string? warning = TensorRtLlmRelease.OlderThanCalibration(version, calibration);
+        string[] parts = calibration.Split('/');
+        var row = new ServingCalibration { Id = parts[0], Precision = Enum.Parse<Precision>(parts[1], ignoreCase: true), Factors = new EfficiencyFactors(), Source = "the shipped catalog" };
+        string? warning = TensorRtLlmRelease.OlderThanCalibration(version, row);
         Assert.Equal(warned, warning is not null);
         if (warned)
         {
             Assert.Contains(calibration, warning, StringComparison.Ordinal);
             Assert.Contains("clustersim calibrate", warning, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_users_own_fit_of_the_row_is_the_release_in_use()
+    {
+        var own = new ServingCalibration { Id = "hopper-trtllm", Precision = Precision.FP8, Factors = new EfficiencyFactors(), Source = "clustersim calibrate nim-a nim-b" };
+        Assert.Null(TensorRtLlmRelease.OlderThanCalibration("0.9.0", own));
     }
 }
