@@ -170,23 +170,17 @@ public static class AiperfExport
         return Number(m, statistic, source, line, $"{metric}.{statistic}");
     }
 
-    private static double? Number(JsonElement section, string name, string source, int line, string? field = null)
-    {
-        if (section.ValueKind != JsonValueKind.Object || !section.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
+    /// <summary>A number that cannot be negative (a count, a rate, a latency), or null when unpublished.</summary>
+    private static double? Number(JsonElement section, string name, string source, int line, string? field = null) =>
+        JsonFields.Number(section, name, source, line, field) switch
         {
-            return null;
-        }
+            < 0 and double v => throw new CatalogException(source, line, field ?? name, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
+            var value => value,
+        };
 
-        return e.ValueKind == JsonValueKind.Number && double.IsFinite(e.GetDouble()) && e.GetDouble() >= 0
-            ? e.GetDouble()
-            : throw new CatalogException(source, line, field ?? name, $"expected a number, at least 0, got {e.GetRawText()}");
-    }
+    private static JsonElement Section(JsonElement parent, string name) => JsonFields.Section(parent, name);
 
-    private static JsonElement Section(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.Object ? e : default;
-
-    private static string? Text(JsonElement section, string name) =>
-        section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+    private static string? Text(JsonElement section, string name) => JsonFields.Text(section, name);
 
     private static bool? Flag(JsonElement section, string name) =>
         section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out JsonElement e) && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null;

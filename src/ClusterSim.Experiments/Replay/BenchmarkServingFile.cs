@@ -204,18 +204,5 @@ public static partial class BenchmarkServingFile
     private static double Number(JsonElement root, string name, string source, int line) =>
         Optional(root, name, source, line) ?? throw new CatalogException(source, line, name, "is required: expected a number");
 
-    private static double? Optional(JsonElement root, string name, string source, int line)
-    {
-        if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (e.ValueKind == JsonValueKind.Number && double.IsFinite(e.GetDouble()))
-        {
-            return e.GetDouble();
-        }
-
-        throw new CatalogException(source, line, name, string.Create(CultureInfo.InvariantCulture, $"expected a number, got {e.GetRawText()}"));
-    }
+    private static double? Optional(JsonElement root, string name, string source, int line) => JsonFields.Number(root, name, source, line);
 }

@@ -134,10 +134,10 @@ public static class TrtllmBenchReport
 
     private static MeasuredRun Parse(JsonElement root, string source, ServingSetup setup, Func<string, int> lineOf)
     {
-        JsonElement engine = Object(root, "engine");
-        JsonElement world = Object(root, "world_info");
-        JsonElement requests = Object(root, "request_info");
-        JsonElement performance = Object(root, "performance");
+        JsonElement engine = JsonFields.Section(root, "engine");
+        JsonElement world = JsonFields.Section(root, "world_info");
+        JsonElement requests = JsonFields.Section(root, "request_info");
+        JsonElement performance = JsonFields.Section(root, "performance");
         JsonElement? streaming = root.TryGetProperty("streaming_metrics", out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : null;
         double Required(JsonElement section, string field) =>
             Optional(section, field, source, lineOf(field)) ?? throw new CatalogException(source, lineOf(field), field, "is required: expected a number (the report's full summary)");
@@ -226,15 +226,6 @@ public static class TrtllmBenchReport
             ? v.GetDouble()
             : null;
 
-    /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>], or null when absent.</summary>
-    private static int? Integer(JsonElement section, string name, int min, int max, string source, int line) =>
-        Optional(section, name, source, line) switch
-        {
-            null => null,
-            double v when v >= min && v <= max && v == Math.Floor(v) => (int)v,
-            double v => throw new CatalogException(source, line, name, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min:N0} to {max:N0}, got {v}")),
-        };
-
     /// <summary>The KV memory share the run was given (a fraction in the JSON form), or null when the report says None.</summary>
     private static double? KvShare(JsonElement world, string source, int line) =>
         Optional(world, "kv_cache_percentage", source, line) switch
@@ -244,24 +235,13 @@ public static class TrtllmBenchReport
             double v => throw new CatalogException(source, line, "kv_cache_percentage", string.Create(CultureInfo.InvariantCulture, $"expected a share of memory above 0 and at most 1, got {v}")),
         };
 
-    private static JsonElement Object(JsonElement root, string name) =>
-        root.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.Object ? e : default;
-
+    /// <summary>A field as text, or null when unpublished or printed as Python's None.</summary>
     private static string? Text(JsonElement section, string name) =>
-        section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String
-        && e.GetString()!.Trim() is { Length: > 0 } t && !t.Equals("None", StringComparison.OrdinalIgnoreCase) ? t : null;
+        JsonFields.Text(section, name) is { } text && !text.Equals("None", StringComparison.OrdinalIgnoreCase) ? text : null;
 
-    private static double? Optional(JsonElement section, string name, string source, int line)
-    {
-        if (section.ValueKind != JsonValueKind.Object || !section.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
+    private static double? Optional(JsonElement section, string name, string source, int line) => JsonFields.Number(section, name, source, line);
 
-        return e.ValueKind == JsonValueKind.Number && double.IsFinite(e.GetDouble())
-            ? e.GetDouble()
-            : throw new CatalogException(source, line, name, $"expected a number, got {e.GetRawText()}");
-    }
+    private static int? Integer(JsonElement section, string name, int min, int max, string source, int line) => JsonFields.Integer(section, name, min, max, source, line);
 
     private static JsonObject Section(JsonObject parent, string name)
     {
