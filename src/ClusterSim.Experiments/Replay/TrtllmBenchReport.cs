@@ -154,12 +154,12 @@ public static class TrtllmBenchReport
 
         int count = Integer(requests, "num_requests", 1, 100_000_000, source, lineOf("num_requests"))
             ?? throw new CatalogException(source, lineOf("num_requests"), "num_requests", "is required: expected a number (the report's full summary)");
-        double input = Required(requests, "avg_input_length"), output = Required(requests, "avg_output_length");
-        if (input is < 1 or > 10_000_000 || output is < 1 or > 10_000_000)
+        double MeanLength(string field) => Required(requests, field) switch
         {
-            throw new CatalogException(source, lineOf(input is < 1 or > 10_000_000 ? "avg_input_length" : "avg_output_length"), input is < 1 or > 10_000_000 ? "avg_input_length" : "avg_output_length",
-                string.Create(CultureInfo.InvariantCulture, $"expected a mean length of 1 to 10,000,000 tokens, got {(input is < 1 or > 10_000_000 ? input : output)}"));
-        }
+            >= 1 and <= 10_000_000 and var v => v,
+            var v => throw new CatalogException(source, lineOf(field), field, string.Create(CultureInfo.InvariantCulture, $"expected a mean length of 1 to 10,000,000 tokens, got {v}")),
+        };
+        double input = MeanLength("avg_input_length"), output = MeanLength("avg_output_length");
 
         string policy = Text(world, "scheduling_policy") ?? string.Empty;
         KvAdmissionPolicy? admission = policy.Contains("MAX_UTILIZATION", StringComparison.OrdinalIgnoreCase) ? KvAdmissionPolicy.Grow
@@ -169,15 +169,9 @@ public static class TrtllmBenchReport
 
         double? ttft = streaming is { } st ? Optional(st, "avg_ttft_ms", source, lineOf("avg_ttft_ms")) : null;
         double? tpot = streaming is { } sp ? Optional(sp, "avg_tpot_ms", source, lineOf("avg_tpot_ms")) : null;
-        return new MeasuredRun
+        return setup.Run(lineOf("num_requests"), Path.GetFileNameWithoutExtension(source), model, gpu) with
         {
-            Line = lineOf("num_requests"),
-            Experiment = Path.GetFileNameWithoutExtension(source),
-            Stage = "all",
-            Model = model,
-            Gpu = gpu,
             TensorParallel = tp,
-            DataParallel = setup.DataParallel,
             DType = setup.DType.Length > 0 && setup.DType != "BF16" ? setup.DType : WeightsOf(Text(engine, "quantization"), Text(engine, "dtype")),
             KvCacheDType = (Text(engine, "kv_cache_dtype") ?? string.Empty).Contains("FP8", StringComparison.OrdinalIgnoreCase) ? "fp8" : string.Empty,
             MaxSequences = setup.MaxSequences ?? Integer(world, "max_batch_size", 1, 1_000_000, source, lineOf("max_batch_size")),
