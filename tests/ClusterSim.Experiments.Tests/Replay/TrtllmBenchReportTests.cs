@@ -96,6 +96,8 @@ public class TrtllmBenchReportTests
     [InlineData("KV Memory Percentage:   90.00%", "KV Memory Percentage:   190.00%", "KV Memory Percentage", "percentage")]
     [InlineData("Max Runtime Batch Size: 640", "Max Runtime Batch Size: 6.5", "max_batch_size", "whole number")]
     [InlineData("Average Output Length (tokens): 1000.0000", "Average Output Length (tokens): many", "Average Output Length (tokens)", "expected a number")]
+    [InlineData("Average Input Length (tokens):  1000.0000", "Average Input Length (tokens):  0.5000", "avg_input_length", "mean length of 1 to 10,000,000")]
+    [InlineData("Average Output Length (tokens): 1000.0000", "Average Output Length (tokens): 20000000", "avg_output_length", "mean length of 1 to 10,000,000")]
     public void A_damaged_report_is_refused_at_its_line(string line, string replacement, string field, string message)
     {
         string text = Printed.Replace(line, replacement, StringComparison.Ordinal);
