@@ -49,7 +49,7 @@ public sealed record SchedulerOptions
     /// </summary>
     public static SchedulerOptions For(Performance.ServingEngine engine, string engineVersion = "") => engine switch
     {
-        Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false, MaxSequences = TensorRtLlmMaxBatchSize, MaxBatchedTokens = TensorRtLlmMaxNumTokens },
+        Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false, MaxSequences = TensorRtLlmMaxBatchSize, MaxBatchedTokens = TensorRtLlmMaxNumTokensFor(engineVersion) },
         Performance.ServingEngine.Sglang => new SchedulerOptions { Kind = SchedulerKind.PrefillFirst, KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
         Performance.ServingEngine.Vllm when Performance.VllmRelease.TryParse(engineVersion, out Performance.VllmRelease release) && !release.AtLeast(FirstAsyncVllm)
             => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = false },
@@ -61,6 +61,22 @@ public sealed record SchedulerOptions
 
     /// <summary>TensorRT-LLM's default <c>max_num_tokens</c>: tokens in a step.</summary>
     public const int TensorRtLlmMaxNumTokens = 8192;
+
+    /// <summary>
+    /// The longest sequence a pre-0.11 engine's default token budget is taken to multiply: its budget, max_batch_size ×
+    /// max_seq_len, holds every prompt the batch and the KV cache admit (131,072 tokens: the longest context in the model
+    /// catalog), so no budget of its own limits a context step.
+    /// </summary>
+    public const int TensorRtLlmLegacySequenceTokens = 131_072;
+
+    /// <summary>
+    /// TensorRT-LLM's default <c>max_num_tokens</c> for <paramref name="engineVersion"/>: 8,192 from 0.11 on (and when no
+    /// release is given); before it, max_batch_size × max_seq_len (<see cref="Performance.TensorRtLlmRelease.FirstTokenBudget"/>).
+    /// </summary>
+    public static int TensorRtLlmMaxNumTokensFor(string engineVersion) =>
+        Performance.TensorRtLlmRelease.Before(engineVersion, Performance.TensorRtLlmRelease.FirstTokenBudget)
+            ? TensorRtLlmMaxBatchSize * TensorRtLlmLegacySequenceTokens
+            : TensorRtLlmMaxNumTokens;
 
     /// <summary>The first vLLM release that schedules asynchronously by default (vllm-project/vllm#27614, in v0.14.0).</summary>
     public static readonly Performance.VllmRelease FirstAsyncVllm = new(0, 14);

@@ -14,6 +14,28 @@ public static class TensorRtLlmRelease
     public const string UserFitSource = "clustersim calibrate";
 
     /// <summary>
+    /// The first release whose engines take at most 8,192 tokens a step by default: before it `trtllm-build` left
+    /// <c>max_num_tokens</c> unset and sized it max_batch_size × max_seq_len (tensorrt_llm/_common.py, check_max_num_tokens),
+    /// so a context step held every prompt waiting for it; its performance guide: "set to 8192 by default starting from v0.11".
+    /// </summary>
+    public static readonly (int Major, int Minor) FirstTokenBudget = (0, 11);
+
+    /// <summary>True when <paramref name="engineVersion"/> names a release (major.minor, an optional leading v) before <paramref name="release"/>.</summary>
+    public static bool Before(string engineVersion, (int Major, int Minor) release)
+    {
+        ArgumentNullException.ThrowIfNull(engineVersion);
+        string[] parts = engineVersion.Trim().TrimStart('v', 'V').Split('.');
+        if (parts.Length < 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
+            || !int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out int minor))
+        {
+            return false;
+        }
+
+        return major < release.Major || (major == release.Major && minor < release.Minor);
+    }
+
+    /// <summary>
     /// A warning when <paramref name="engineVersion"/> is a TensorRT-LLM release before 1.0 and <paramref name="calibration"/>
     /// is a shipped row fitted on a 1.x release; null otherwise (no release given, a 1.x release, another calibration, or a
     /// user's own fit of the row, which `clustersim calibrate` writes and which fits the release in use).

@@ -190,11 +190,11 @@ public sealed partial record ReplayCase
         else if (engine == ServingEngine.TensorRtLlm)
         {
             // TensorRT-LLM's LLM API limits (SchedulerOptions.For); the row's own win.
-            (defaultSequences, defaultBudget) = (SchedulerOptions.TensorRtLlmMaxBatchSize, SchedulerOptions.TensorRtLlmMaxNumTokens);
+            (defaultSequences, defaultBudget) = (SchedulerOptions.TensorRtLlmMaxBatchSize, SchedulerOptions.TensorRtLlmMaxNumTokensFor(first.EngineVersion));
             if (first.MaxSequences is null || first.MaxBatchedTokens is null)
             {
                 corrections.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"TensorRT-LLM's defaults: max_batch_size {first.MaxSequences ?? defaultSequences:N0}, max_num_tokens {first.MaxBatchedTokens ?? defaultBudget:N0}"));
+                    $"TensorRT-LLM's defaults: max_batch_size {first.MaxSequences ?? defaultSequences:N0}, max_num_tokens {(first.MaxBatchedTokens is null && defaultBudget != SchedulerOptions.TensorRtLlmMaxNumTokens ? $"unset (release {first.EngineVersion.Trim()}: max_batch_size x max_seq_len)" : (first.MaxBatchedTokens ?? defaultBudget).ToString("N0", CultureInfo.InvariantCulture))}"));
             }
         }
 

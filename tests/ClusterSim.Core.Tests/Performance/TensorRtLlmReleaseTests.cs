@@ -1,3 +1,4 @@
+using ClusterSim.Core.Inference;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Performance;
 
@@ -32,5 +33,24 @@ public class TensorRtLlmReleaseTests
     {
         var own = new ServingCalibration { Id = "hopper-trtllm", Precision = Precision.FP8, Factors = new EfficiencyFactors(), Source = "clustersim calibrate nim-a nim-b" };
         Assert.Null(TensorRtLlmRelease.OlderThanCalibration("0.9.0", own));
+    }
+
+    [Theory]
+    [InlineData("0.9.0", true)]
+    [InlineData("v0.10.0", true)]
+    [InlineData("0.10", true)]
+    [InlineData("0.11.0", false)]
+    [InlineData("0.12.0.dev2024", false)]
+    [InlineData("1.0.0rc3", false)]
+    [InlineData("", false)]
+    [InlineData("latest", false)]
+    public void Engines_before_0_11_have_no_token_budget_of_their_own(string version, bool legacy)
+    {
+        // trtllm-build left max_num_tokens unset before 0.11 (max_batch_size x max_seq_len); from 0.11 it is 8,192.
+        Assert.Equal(legacy, TensorRtLlmRelease.Before(version, TensorRtLlmRelease.FirstTokenBudget));
+        SchedulerOptions options = SchedulerOptions.For(ServingEngine.TensorRtLlm, version);
+        Assert.Equal(legacy ? 2048L * 131_072 : 8192, options.MaxBatchedTokens);
+        Assert.Equal(2048, options.MaxSequences);
+        Assert.Equal(options, options.Validated());
     }
 }

@@ -1,3 +1,4 @@
+using ClusterSim.Core.Inference;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Performance;
 using ClusterSim.Experiments.Calibration;
@@ -60,5 +61,44 @@ public class NimReplayTests
             Assert.True(E2eError(calibrated) < after, $"{group}: calibrated {E2eError(calibrated):P1}");
             Assert.True(ThroughputError(calibrated) < ThroughputError(outOfTheBox) * 0.75, $"{group}: throughput {ThroughputError(calibrated):P1} against {ThroughputError(outOfTheBox):P1}");
         }
+    }
+
+    [Fact]
+    public void A_release_before_0_11_prefills_each_wave_of_prompts_in_one_step()
+    {
+        // Under load 2,000-token prompts wait 1.8-3.2x what an 8,192-token budget gives (446 against 250 ms at 10 users):
+        // each closed-loop wave's prompts went into one context step, as a pre-0.11 engine's unset max_num_tokens allows.
+        // The export names no release, so the shipped replay keeps 1.x's 8,192; named as 0.10.0, TTFT comes out closer in
+        // every one of these runs.
+        static bool Waves(MeasuredRun r) =>
+            r.Experiment.StartsWith("nim-llama3-8b-h100-tp1-fp16-2000-", StringComparison.Ordinal) && r.Experiment.Split('-')[^1] is "c10" or "c25" or "c50";
+        List<MeasuredRun> rows = Runs.Where(Waves).ToList();
+        Assert.Equal(6, rows.Count);
+        var (current, _) = ReplayCase.Build(rows, SimCatalog.Default);
+        var (legacy, skipped) = ReplayCase.Build(rows.Select(r => r with { EngineVersion = "0.10.0" }).ToList(), SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.All(legacy, c => Assert.Equal(SchedulerOptions.TensorRtLlmMaxNumTokensFor("0.10.0"), c.Scheduler.MaxBatchedTokens));
+
+        IReadOnlyList<ReplayOutcome> before = ReplayReport.Run(current, []).Outcomes, after = ReplayReport.Run(legacy, []).Outcomes;
+        for (int i = 0; i < before.Count; i++)
+        {
+            Assert.True(Math.Abs(after[i].TtftError) < Math.Abs(before[i].TtftError), $"{rows[i].Experiment}: TTFT error {after[i].TtftError:P1} against {before[i].TtftError:P1}");
+        }
+
+        // Measured on 2 December 2026 (out of the box): median |TTFT error| 63 % with the 8,192-token budget, 15 % with none
+        // (the gaps between tokens move the other way, 17 -> 30 %: 50 users' 100,000 prompt tokens in one step overshoot).
+        Assert.True(ReplayReport.MedianAbsolute(after, o => o.TtftError) < 0.5 * ReplayReport.MedianAbsolute(before, o => o.TtftError));
+    }
+
+    [Fact]
+    public void No_budget_overshoots_fifty_users_of_7000_token_prompts()
+    {
+        // 50 waiting 7,000-token prompts are 350,000 tokens: with no budget at all they share one step and wait far longer
+        // than measured (1,848 ms), so NIM's engines were built with a budget of their own (the 787 runs fit 32,768 best
+        // of those tried; README). The release default is what trtllm-build did, not what NIM shipped.
+        MeasuredRun row = Runs.Single(r => r.Experiment == "nim-llama3-8b-h100-tp1-fp16-7000-1000-c50") with { EngineVersion = "0.10.0" };
+        var (cases, _) = ReplayCase.Build([row], SimCatalog.Default);
+        ReplayOutcome outcome = Assert.Single(ReplayReport.Run(cases, []).Outcomes);
+        Assert.True(outcome.TtftError > 1.0, $"TTFT error {outcome.TtftError:P1}");
     }
 }
