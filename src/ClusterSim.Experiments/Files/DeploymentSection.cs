@@ -219,7 +219,7 @@ internal static class DeploymentSection
         {
             Kind = r.Choice(node, "kind", path, defaults.Kind, Schedulers),
             MaxSequences = r.Integer(node, "max_sequences", path, defaults.MaxSequences, 1, 1_000_000),
-            MaxBatchedTokens = r.Integer(node, "max_batched_tokens", path, defaults.MaxBatchedTokens, 1, 10_000_000),
+            MaxBatchedTokens = r.Integer(node, "max_batched_tokens", path, defaults.MaxBatchedTokens, 1, int.MaxValue),   // a pre-0.11 TensorRT-LLM default is 2,048 x 131,072
             PrefixCaching = r.Flag(node, "prefix_caching", path, defaults.PrefixCaching),
             HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
             KvAdmission = r.Choice(node, "kv_admission", path, defaults.KvAdmission, KvAdmissions),

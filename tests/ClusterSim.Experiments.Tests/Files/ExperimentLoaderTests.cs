@@ -83,6 +83,17 @@ public class ExperimentLoaderTests
         Experiment trtllm = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm"), "exp.yaml");
         Assert.False(trtllm.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
 
+        // TensorRT-LLM before 0.11 had no token budget of its own (max_batch_size x max_seq_len), from 0.11 8,192; the
+        // resolved file says which, and reads back to the same scheduler.
+        foreach (var (release, budget) in new[] { ("0.10.0", 2048 * 131_072), ("0.11.0", 8192) })
+        {
+            Experiment old = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", $"hardware: H100-SXM\n  engine: tensorrt-llm\n  engine_version: \"{release}\""), "exp.yaml");
+            Assert.Equal(budget, old.Points[0].Serving!.Replicas[0].Scheduler.MaxBatchedTokens);
+            Assert.Contains($"max_batched_tokens: {budget}", old.ResolvedText, StringComparison.Ordinal);
+            Experiment written = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm").Replace("max_sequences: 64 }", $"max_sequences: 64, max_batched_tokens: {budget} }}"), "exp.yaml");
+            Assert.Equal(budget, written.Points[0].Serving!.Replicas[0].Scheduler.MaxBatchedTokens);
+        }
+
         // vLLM before 0.14 scheduled one step after another unless told; the release given picks the default.
         Experiment older = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.11.0\""), "exp.yaml");
         Assert.False(older.Points[0].Serving!.Replicas[0].Scheduler.AsyncScheduling);
