@@ -95,6 +95,12 @@ internal static class CalibrateCommand
                     return ExitCodes.InvalidInput;
                 }
 
+                if (!members.Any(c => c.FitRows.Any(Calibrator.Measured)))
+                {
+                    Console.Error.WriteLine($"error: {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}: {Calibrator.NoMetric}");
+                    return ExitCodes.InvalidInput;
+                }
+
                 Console.WriteLine($"fitting {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
                 // Unfitted factors keep the catalog's values; fitted ones start from the neutral point, so the fit is reproducible.
                 EfficiencyFactors start = members[0].Calibration.Factors;

@@ -82,6 +82,29 @@ public class MeasuredInputsTests
         Assert.Contains("| nim-llama3-8b-h100-tp1-fp16-200-200-c1/all | llama-3.1-8b | H100-SXM | 1 | hopper-trtllm/bf16 |", table, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// trtllm-bench's overview publishes output throughput alone: calibrate fits on it (it fitted nothing and printed the
+    /// start as fitted before), and a file with no metric at all is refused with the reason, not fitted.
+    /// </summary>
+    [Fact]
+    public void Throughput_only_runs_are_fitted_and_metric_less_ones_refused()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "trtllm-0.12-overview-runs.csv");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-trt012-{Guid.NewGuid():N}.csv");
+        (int code, string stdout, _) = CommandRunner.Run(["calibrate", measured, "--experiments", "trt012-*-h100-tp1-fp16-2048-128", "--parameters", "gemm_efficiency", "--max-evaluations", "60", "-o", output]);
+        Assert.Equal(0, code);
+        string fitted = stdout.Split('\n').Single(l => l.TrimStart().StartsWith("gemm_efficiency", StringComparison.Ordinal));
+        double gemm = double.Parse(fitted.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(gemm, 0.52, 0.62);   // 0.573 with the full budget (2 December 2026); the generic row's 0.736 is the start
+
+        string bare = Path.Combine(Path.GetTempPath(), $"clustersim-bare-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(bare, "exp_id,stage,model,gpu,tp,dtype,engine,arrival,n_requests,input_len_mean,output_len_mean\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,FP16,tensorrt-llm,offline,100,512,128\n");
+        (int refused, _, string stderr) = CommandRunner.Run(["calibrate", bare, "--parameters", "gemm_efficiency", "-o", output + ".bare"]);
+        Assert.Equal(2, refused);
+        Assert.Contains("publish neither a mean TTFT, ITL or end-to-end latency nor an output throughput", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output + ".bare"));
+    }
+
     /// <summary>A second fit started from the first's file keeps what it does not fit: a calibration in stages.</summary>
     [Fact]
     public void A_fit_in_stages_keeps_the_earlier_stages_factors()

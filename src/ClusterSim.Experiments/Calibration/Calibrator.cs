@@ -80,6 +80,17 @@ public static class Calibrator
     public const string NothingToFit =
         "no row can be fitted: every scored row is saturated (mean TTFT over 1 s at a rate or load the server could not keep up with, or failed requests), so its latency measures the length of the overload, not step times; compare such runs with `clustersim replay`";
 
+    /// <summary>Why runs whose fittable rows publish neither a latency nor an output throughput cannot be fitted.</summary>
+    public const string NoMetric =
+        "no row can be fitted: the rows left to fit publish neither a mean TTFT, ITL or end-to-end latency nor an output throughput";
+
+    /// <summary>True when <paramref name="row"/> publishes a metric the objective scores (a mean latency, or its output throughput).</summary>
+    public static bool Measured(MeasuredRun row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.TtftMs is > 0 || row.ItlMs is > 0 || row.E2eMs is > 0 || row.ThroughputTokensPerSecond is > 0;
+    }
+
     private static CalibrationFit FitFrom(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
         double maxStageSeconds, int maxEvaluations, double tolerance)
@@ -92,6 +103,11 @@ public static class Calibrator
         if (!cases.Any(c => c.FitRows.Any()))
         {
             throw new ArgumentException(NothingToFit);
+        }
+
+        if (!cases.Any(c => c.FitRows.Any(Measured)))
+        {
+            throw new ArgumentException(NoMetric);
         }
 
         int evaluations = 0;
@@ -142,9 +158,11 @@ public static class Calibrator
     }
 
     /// <summary>
-    /// Mean over scored, unsaturated rows and their measured metrics of (ln(simulated / measured))². Saturated rows are left
-    /// out: shortened stages (<paramref name="maxStageSeconds"/>) would cut their backlog short, and their latency measures
-    /// the overload's length more than the step time.
+    /// Mean over scored, unsaturated rows and their measured metrics of (ln(simulated / measured))²: a row's mean TTFT, ITL
+    /// and end-to-end latency, or its output throughput when it publishes none of them (offline benchmarks such as
+    /// trtllm-bench's overview publish only that). Saturated rows are left out: shortened stages
+    /// (<paramref name="maxStageSeconds"/>) would cut their backlog short, and their latency measures the overload's length
+    /// more than the step time.
     /// </summary>
     public static double Loss(IReadOnlyList<ReplayCase> cases, EfficiencyFactors factors, double maxStageSeconds)
     {
@@ -153,17 +171,28 @@ public static class Calibrator
         int n = 0;
         foreach (ReplayOutcome o in report.Outcomes.Where(o => o.Case.FitRows.Contains(o.Row)))
         {
+            int before = n;
             foreach (double error in new[] { o.TtftError, o.ItlError, o.E2eError })
             {
-                if (double.IsFinite(error))
-                {
-                    double log = Math.Log(Math.Clamp(1 + error, 1e-3, 1e3));
-                    sum += log * log;
-                    n++;
-                }
+                Add(error);
+            }
+
+            if (n == before)
+            {
+                Add(o.ThroughputError);
             }
         }
 
         return n == 0 ? double.PositiveInfinity : sum / n;
+
+        void Add(double error)
+        {
+            if (double.IsFinite(error))
+            {
+                double log = Math.Log(Math.Clamp(1 + error, 1e-3, 1e3));
+                sum += log * log;
+                n++;
+            }
+        }
     }
 }

@@ -48,6 +48,31 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void Offline_rows_that_publish_only_their_throughput_are_fitted_on_it()
+    {
+        // An offline benchmark (every request at once) published as output tokens a second alone, as trtllm-bench's
+        // overview is: measured here by the simulator with a GEMM efficiency of 0.55, fitted from 0.8.
+        const string text = "exp_id,stage,model,gpu,tp,dtype,engine,arrival,n_requests,max_num_seqs,max_num_batched_tokens,input_len_mean,output_len_mean\n"
+            + "p,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,FP16,tensorrt-llm,offline,400,256,8192,2048,128\n"
+            + "q,all,mistralai/Mistral-7B-v0.1,H100,1,FP16,tensorrt-llm,offline,400,256,8192,2048,64\n";
+        var (built, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "offline.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        EfficiencyFactors truth = built[0].Calibration.Factors with { Compute = 0.55 };
+        var cases = built.Select(c => c with { Rows = ReplayRunner.Run(c, truth).Select(r => r.Row with { ThroughputTokensPerSecond = r.Simulated.OutputTokensPerSecond }).ToList() }).ToList();
+        Assert.All(cases.SelectMany(c => c.Rows), r => Assert.Null(r.TtftMs));
+
+        EfficiencyFactors start = truth with { Compute = 0.8 };
+        Assert.True(double.IsFinite(Calibrator.Loss(cases, start, double.PositiveInfinity)));
+        CalibrationFit fit = Calibrator.Fit(cases, start, FitParameter.Parse("gemm_efficiency"), maxEvaluations: 120, tolerance: 1e-8);
+        Assert.InRange(fit.Factors.Compute, 0.55 * 0.98, 0.55 * 1.02);
+
+        // Rows with neither a latency nor a throughput leave nothing to fit, and say so rather than return the start.
+        var bare = cases.Select(c => c with { Rows = c.Rows.Select(r => r with { ThroughputTokensPerSecond = null }).ToList() }).ToList();
+        var error = Assert.Throws<ArgumentException>(() => Calibrator.Fit(bare, start, FitParameter.Parse("gemm_efficiency"), maxEvaluations: 20));
+        Assert.Equal(Calibrator.NoMetric, error.Message);
+    }
+
+    [Fact]
     public void Several_starts_keep_the_best_fit_and_count_every_simulation()
     {
         IReadOnlyList<ReplayCase> cases = SyntheticCases();
