@@ -16,7 +16,9 @@ guaranteed-no-evict scheduler. trtllm-bench's throughput is output tokens a seco
 output tokens = 23,406 tokens/s). The build takes max_batch_size and max_num_tokens from benchmark_config.yml by model,
 TP and sequence length (the overview's sample, Llama-2-7b at TP 1: 4,096 and 8,192, matches the file); a model and TP the
 file does not list get no limits here, and the replay says what it filled in. GPT-J 6B and Falcon 180B (not in the model
-catalog) and the GH200 120GB column (its memory is not in the hardware catalog) are left out and counted on stderr.
+catalog) and the GH200 120GB column (its memory is not in the hardware catalog) are left out and counted on stderr. The
+three H100 and three A100 FP16 2,048/128 rows are marked fit: hopper-trtllm/bf16's and ampere-trtllm/bf16's GEMM
+efficiencies were fitted on them.
 """
 
 import csv
@@ -31,6 +33,9 @@ MODELS = {"LLaMA v2 7B": ("meta-llama/Llama-2-7b-hf", "llama2-7b"), "LLaMA v3 8B
           "LLaMA v3 70B": ("meta-llama/Meta-Llama-3-70B", "llama3-70b"), "LLaMA v2 70B": ("meta-llama/Llama-2-70b-hf", "llama2-70b")}
 GPUS = {"H200 141GB HBM3": ("H200", "h200"), "H100 80GB HBM3": ("H100-SXM", "h100"), "A100-SXM4-80GB": ("A100-80GB", "a100"),
         "L40S": ("L40S", "l40s")}
+# hopper-trtllm/bf16's and ampere-trtllm/bf16's GEMM efficiencies are fitted on these (prefill-bound) rows; every other row
+# is held out.
+FIT = {f"trt012-{model}-{chip}-tp1-fp16-2048-128" for model in ("llama2-7b", "llama3-8b", "mistral-7b") for chip in ("h100", "a100")}
 COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine",
            "engine_version", "arrival", "n_requests", "max_num_seqs", "max_num_batched_tokens", "gpu_mem_util",
            "input_len_mean", "output_len_mean", "output_len_source", "measured_throughput_tok_s", "source", "notes"]
@@ -106,8 +111,8 @@ def main(overview, config):
             name = f"trt012-{short}-{chip}-tp{tp}-{'fp8' if fp8 else 'fp16'}-{isl}-{osl}"
             note = (f"TensorRT-LLM 0.12.0, {tp} x {gpu}, {precision}, {isl}/{osl}, {n} requests at once; "
                     + (f"engine limits {batch}/{budget} (benchmark_config.yml)" if batch else "engine limits not in benchmark_config.yml")
-                    + "; held out")
-            out.writerow([name, "heldout", "all", f"offline {isl}/{osl}", model, catalog_gpu, tp, "FP8" if fp8 else "FP16",
+                    + (f"; fit ({'hopper' if chip == 'h100' else 'ampere'}-trtllm/bf16's GEMM efficiency)" if name in FIT else "; held out"))
+            out.writerow([name, "fit" if name in FIT else "heldout", "all", f"offline {isl}/{osl}", model, catalog_gpu, tp, "FP8" if fp8 else "FP16",
                           "fp8" if fp8 else "", "greedy", "tensorrt-llm", "0.12.0", "offline", n, batch or "", budget or "",
                           "0.99", isl, osl, "configured (fixed lengths)", value, SOURCE, note])
     for what, count in sorted(left.items()):

@@ -140,7 +140,17 @@ public static class ReplayTable
 
     private static string Magnitude(double error) => double.IsFinite(error) ? string.Create(CultureInfo.InvariantCulture, $"{error * 100:0.0} %") : "-";
 
-    private static string Percent(double error) => double.IsFinite(error) ? string.Create(CultureInfo.InvariantCulture, $"{error * 100:+0.0;-0.0} %") : "-";
+    /// <summary>A signed error in percent to one decimal; one that rounds to zero is "0.0 %" (a format with a negative section printed "-+0.0 %" for it).</summary>
+    internal static string Percent(double error)
+    {
+        if (!double.IsFinite(error))
+        {
+            return "-";
+        }
+
+        string magnitude = Math.Abs(error * 100).ToString("0.0", CultureInfo.InvariantCulture);
+        return magnitude == "0.0" ? "0.0 %" : $"{(error < 0 ? '-' : '+')}{magnitude} %";
+    }
 
     private static double Median(double[] sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;

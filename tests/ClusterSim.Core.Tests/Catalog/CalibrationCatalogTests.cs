@@ -41,9 +41,18 @@ public class CalibrationCatalogTests
         }
 
         Assert.Equal("hopper-trtllm/fp8", Catalog.Calibrations.For(Catalog.Hardware.Get("H200"), Precision.FP8, ServingEngine.TensorRtLlm).Calibration.Name);
-        var (fallback, missing) = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.TensorRtLlm);
+        // 16-bit TensorRT-LLM on Hopper and Ampere has rows of its own (fitted on 0.12.0's overview); on Blackwell it falls
+        // back, and says so.
+        foreach (var (chip, row) in new[] { ("H100-SXM", "hopper-trtllm/bf16"), ("A100-80GB", "ampere-trtllm/bf16") })
+        {
+            var (sixteen, fitted) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.BF16, ServingEngine.TensorRtLlm);
+            Assert.Equal(row, sixteen.Name);
+            Assert.Null(fitted);
+        }
+
+        var (fallback, missing) = Catalog.Calibrations.For(Catalog.Hardware.Get("B200"), Precision.BF16, ServingEngine.TensorRtLlm);
         Assert.Equal("generic/bf16", fallback.Name);
-        Assert.Contains("no TensorRT-LLM calibration 'hopper-trtllm' for bf16", missing, StringComparison.Ordinal);
+        Assert.Contains("no TensorRT-LLM calibration 'blackwell-trtllm' for bf16", missing, StringComparison.Ordinal);
     }
 
     [Fact]

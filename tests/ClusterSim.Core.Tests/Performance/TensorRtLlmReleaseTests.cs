@@ -13,6 +13,7 @@ public class TensorRtLlmReleaseTests
     [InlineData("1.2.0rc1", "hopper-trtllm/fp8", false)]    // the 1.x release the rows were fitted on
     [InlineData("", "hopper-trtllm/fp8", false)]            // no release given: taken as current
     [InlineData("0.9.0", "generic/bf16", false)]            // not a row fitted on 1.x (the generic row warns on its own)
+    [InlineData("0.9.0", "hopper-trtllm/bf16", false)]      // fitted on 0.12.0's overview, not on 1.x
     [InlineData("0.9.0", "my-trtllm/fp8", false)]           // a user's own fit
     [InlineData("nightly", "hopper-trtllm/fp8", false)]     // not a version
     public void Only_a_release_before_1_0_on_a_shipped_row_is_warned(string version, string calibration, bool warned)
