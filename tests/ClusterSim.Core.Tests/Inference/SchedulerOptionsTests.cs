@@ -32,4 +32,19 @@ public class SchedulerOptionsTests
         Assert.Equal(async, SchedulerOptions.For(ServingEngine.Vllm, version).AsyncScheduling);
         Assert.True(SchedulerOptions.For(ServingEngine.Sglang, version).AsyncScheduling);   // SGLang's releases do not count as vLLM's
     }
+
+    /// <summary>trtllm-build left max_num_tokens unset before 0.11 (max_batch_size x max_seq_len); from 0.11 it is 8,192.</summary>
+    [Theory]
+    [InlineData("0.9.0", 2048 * 131_072)]
+    [InlineData("0.10.0", 2048 * 131_072)]
+    [InlineData("0.11.0", 8192)]
+    [InlineData("1.0.0", 8192)]
+    [InlineData("", 8192)]
+    public void TensorRT_LLM_before_0_11_has_no_token_budget_of_its_own(string version, int budget)
+    {
+        SchedulerOptions options = SchedulerOptions.For(ServingEngine.TensorRtLlm, version);
+        Assert.Equal(budget, options.MaxBatchedTokens);
+        Assert.Equal(2048, options.MaxSequences);
+        Assert.Equal(options, options.Validated());
+    }
 }
