@@ -58,6 +58,45 @@ internal static class PrintedSummaries
     /// dataset (640 sequences, 2,048 tokens). The output throughput is the published one for that set-up (TensorRT-LLM's
     /// performance overview, data/published/trtllm-perf-overview.csv); the other figures are made up, consistent with it.
     /// </summary>
+    /// <summary>
+    /// trtllm-bench's report as the 2024 releases (0.12, 0.13) printed it: the layout of the sample in TensorRT-LLM 0.12.0's
+    /// performance overview (docs/source/performance/perf-overview.md), with its figures.
+    /// </summary>
+    public const string TrtllmBench2024 = """
+        ===========================================================
+        = ENGINE DETAILS
+        ===========================================================
+        Model:                  meta-llama/Llama-2-7b-hf
+        Engine Directory:       /tmp/meta-llama/Llama-2-7b-hf/tp_1_pp_1
+        TensorRT-LLM Version:   0.12.0
+        Dtype:                  float16
+        KV Cache Dtype:         FP8
+        Quantization:           FP8
+        Max Input Length:       2048
+        Max Sequence Length:    4098
+
+        ===========================================================
+        = WORLD + RUNTIME INFORMATION
+        ===========================================================
+        TP Size:                1
+        PP Size:                1
+        Max Runtime Batch Size: 4096
+        Max Runtime Tokens:     8192
+        Scheduling Policy:      Guaranteed No Evict
+        KV Memory Percentage:   99.0%
+        Issue Rate (req/sec):   3.680275266452667e+18
+        ===========================================================
+        = STATISTICS
+        ===========================================================
+        Number of requests:             3000
+        Average Input Length (tokens):  128.0
+        Average Output Length (tokens): 128.0
+        Token Throughput (tokens/sec):  23405.927228471104
+        Request Throughput (req/sec):   182.8588064724305
+        Total Latency (seconds):        16.406100739
+        ===========================================================
+        """;
+
     public const string TrtllmBenchThroughput = """
         [TensorRT-LLM][INFO] Engine version 1.2.0rc1 found in the config file, assuming engine(s) built by new builder API.
 

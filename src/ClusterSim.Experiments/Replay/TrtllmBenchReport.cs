@@ -15,11 +15,17 @@ namespace ClusterSim.Experiments.Replay;
 /// and TPOT with their percentiles. The printed form is read line by line into the JSON form's fields, so both are
 /// interpreted alike. <c>trtllm-bench throughput</c> issues every request at once unless told <c>--concurrency</c>, which
 /// the report does not record: a run is replayed as all at once (<see cref="ServingSetup"/> cannot say otherwise yet).
+/// The 2024 releases (0.12, 0.13) printed a shorter report — engine details, world information, and "= STATISTICS" with
+/// "Token Throughput (tokens/sec)" (output tokens a second: its own sample, 182.86 requests/s of 128 output tokens, is
+/// 23,406), "Total Latency (seconds)" and no mean request latency or GPU name — which is read too.
 /// </summary>
 public static class TrtllmBenchReport
 {
     /// <summary>The header of the printed report's performance section.</summary>
     public const string Banner = "= PERFORMANCE OVERVIEW";
+
+    /// <summary>The header of the performance section of the 2024 releases' report (0.12, 0.13).</summary>
+    public const string StatisticsBanner = "= STATISTICS";
 
     /// <summary>Printed labels and the report JSON's sections and fields they carry.</summary>
     private static readonly Dictionary<string, (string Section, string Field)> Labels = new(StringComparer.OrdinalIgnoreCase)
@@ -42,6 +48,8 @@ public static class TrtllmBenchReport
         ["Average Output Length (tokens)"] = ("request_info", "avg_output_length"),
         ["Total Output Throughput (tokens/sec)"] = ("performance", "system_output_throughput_tok_s"),
         ["Total Latency (ms)"] = ("performance", "total_latency_ms"),
+        ["Token Throughput (tokens/sec)"] = ("performance", "system_output_throughput_tok_s"),   // 2024's report: output tokens
+        ["Total Latency (seconds)"] = ("performance", "total_latency_s"),
         ["Average request latency (ms)"] = ("performance", "avg_request_latency_ms"),
         ["Average time-to-first-token [TTFT] (ms)"] = ("streaming_metrics", "avg_ttft_ms"),
         ["Average time-per-output-token [TPOT] (ms)"] = ("streaming_metrics", "avg_tpot_ms"),
@@ -59,7 +67,8 @@ public static class TrtllmBenchReport
     private static readonly HashSet<string> TextFields = new(StringComparer.Ordinal) { "model", "version", "dtype", "kv_cache_dtype", "quantization", "scheduling_policy" };
 
     /// <summary>True when <paramref name="text"/> is a printed trtllm-bench report.</summary>
-    public static bool Holds(string text) => text.Contains(Banner, StringComparison.Ordinal) && text.Contains("= WORLD + RUNTIME INFORMATION", StringComparison.Ordinal);
+    public static bool Holds(string text) =>
+        (text.Contains(Banner, StringComparison.Ordinal) || text.Contains(StatisticsBanner, StringComparison.Ordinal)) && text.Contains("= WORLD + RUNTIME INFORMATION", StringComparison.Ordinal);
 
     /// <summary>True when <paramref name="root"/> is a trtllm-bench report JSON (<c>--report_json</c>).</summary>
     public static bool Holds(JsonElement root) =>
@@ -124,7 +133,7 @@ public static class TrtllmBenchReport
                 : Number(value, label, source, i + 1);
         }
 
-        int first = Array.FindIndex(lines, l => l.Contains(Banner, StringComparison.Ordinal)) + 1;
+        int first = Array.FindIndex(lines, l => l.Contains(Banner, StringComparison.Ordinal) || l.Contains(StatisticsBanner, StringComparison.Ordinal)) + 1;
         using JsonDocument document = JsonDocument.Parse(root.ToJsonString());
         return Parse(document.RootElement, source, setup, field => lineOf.TryGetValue(field, out int at) ? at : first);
     }
@@ -161,12 +170,14 @@ public static class TrtllmBenchReport
         };
         double input = MeanLength("avg_input_length"), output = MeanLength("avg_output_length");
 
-        string policy = Text(world, "scheduling_policy") ?? string.Empty;
+        // 1.x prints the enum's name (GUARANTEED_NO_EVICT), 2024's releases its words ("Guaranteed No Evict").
+        string policy = (Text(world, "scheduling_policy") ?? string.Empty).Trim().Replace(' ', '_');
         KvAdmissionPolicy? admission = policy.Contains("MAX_UTILIZATION", StringComparison.OrdinalIgnoreCase) ? KvAdmissionPolicy.Grow
             : policy.Contains("GUARANTEED_NO_EVICT", StringComparison.OrdinalIgnoreCase) ? KvAdmissionPolicy.Reserve
             : policy.Length == 0 || policy.Equals("None", StringComparison.OrdinalIgnoreCase) ? null
             : throw new CatalogException(source, lineOf("scheduling_policy"), "scheduling_policy", $"'{policy}' is not a policy ClusterSim models (GUARANTEED_NO_EVICT, MAX_UTILIZATION)");
 
+        bool legacy = !performance.TryGetProperty("avg_request_latency_ms", out _) && performance.TryGetProperty("total_latency_s", out _);
         double? ttft = streaming is { } st ? Optional(st, "avg_ttft_ms", source, lineOf("avg_ttft_ms")) : null;
         double? tpot = streaming is { } sp ? Optional(sp, "avg_tpot_ms", source, lineOf("avg_tpot_ms")) : null;
         return setup.Run(lineOf("num_requests"), Path.GetFileNameWithoutExtension(source), model, gpu) with
@@ -183,19 +194,22 @@ public static class TrtllmBenchReport
             Sampling = "greedy",   // trtllm-bench's requests set no sampling: TensorRT-LLM decodes greedily
             Arrival = "offline",
             Requests = count,
-            DurationSeconds = Optional(performance, "total_latency_ms", source, lineOf("total_latency_ms")) / 1e3,
+            DurationSeconds = Optional(performance, "total_latency_ms", source, lineOf("total_latency_ms")) / 1e3
+                ?? Optional(performance, "total_latency_s", source, lineOf("total_latency_s")),
             InputTokens = input,
             OutputTokens = output,
             OutputSource = "measured (trtllm-bench)",
             TtftMs = ttft,
             ItlMs = tpot,
-            E2eMs = Required(performance, "avg_request_latency_ms"),
+            // 2024's report prints no mean request latency: its runs are scored on their throughput alone.
+            E2eMs = legacy ? Optional(performance, "avg_request_latency_ms", source, lineOf("avg_request_latency_ms")) : Required(performance, "avg_request_latency_ms"),
             TtftP90Ms = Percentile(streaming, "ttft_percentiles", "p90"),
             TtftP99Ms = Percentile(streaming, "ttft_percentiles", "p99"),
             E2eP90Ms = Percentile(performance, "request_latency_percentiles_ms", "p90"),
             E2eP99Ms = Percentile(performance, "request_latency_percentiles_ms", "p99"),
             ThroughputTokensPerSecond = Required(performance, "system_output_throughput_tok_s"),
-            Notes = streaming is null ? "trtllm-bench report without streaming: no TTFT or TPOT" : "trtllm-bench report",
+            Notes = legacy ? "trtllm-bench report of a 2024 release: output throughput alone"
+                : streaming is null ? "trtllm-bench report without streaming: no TTFT or TPOT" : "trtllm-bench report",
         };
     }
 

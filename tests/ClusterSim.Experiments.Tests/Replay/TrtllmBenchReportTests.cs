@@ -117,4 +117,35 @@ public class TrtllmBenchReportTests
         CatalogException e = Assert.Throws<CatalogException>(() => Read(Printed.Replace("nvidia/Llama-3.1-8B-Instruct-FP8", "None", StringComparison.Ordinal)));
         Assert.Contains("--model", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_2024_release_report_is_read_and_scored_on_its_throughput()
+    {
+        string text = PrintedSummaries.TrtllmBench2024;
+        Assert.True(TrtllmBenchReport.Holds(text));
+        // It names no GPU: asked for, as the newer report without machine details is.
+        Assert.Contains("--gpu", Assert.Throws<CatalogException>(() => Read(text)).Message, StringComparison.Ordinal);
+
+        MeasuredRun run = Read(text, new ServingSetup { Gpu = "H100" });
+        Assert.Equal(("meta-llama/Llama-2-7b-hf", 1, "FP8", "fp8", "0.12.0"), (run.Model, run.TensorParallel, run.DType, run.KvCacheDType, run.EngineVersion));
+        Assert.Equal((4096, 8192, 0.99, KvAdmissionPolicy.Reserve), (run.MaxSequences, run.MaxBatchedTokens, run.GpuMemoryUtilization!.Value, run.KvAdmission));
+        Assert.Equal((3000, 128.0, 128.0), (run.Requests, run.InputTokens, run.OutputTokens));
+        Assert.Equal(16.406100739, run.DurationSeconds!.Value, 9);
+        Assert.Equal(23405.927228471104, run.ThroughputTokensPerSecond);
+        Assert.Null(run.E2eMs);   // it prints no mean request latency
+        Assert.Null(run.TtftMs);
+
+        var (cases, skipped) = ReplayCase.Build([run], SimCatalog.Default);
+        Assert.Empty(skipped);
+        ReplayOutcome outcome = Assert.Single(ReplayReport.Run(cases, []).Outcomes);
+        Assert.True(double.IsFinite(outcome.ThroughputError) && Math.Abs(outcome.ThroughputError) < 0.2, $"throughput error {outcome.ThroughputError:P1}");
+    }
+
+    [Fact]
+    public void A_newer_report_without_its_mean_request_latency_is_still_refused()
+    {
+        string text = Printed.Replace("Average request latency (ms):", "Unprinted:", StringComparison.Ordinal);
+        Assert.Contains("avg_request_latency_ms", Assert.Throws<CatalogException>(() => Read(text)).Message, StringComparison.Ordinal);
+    }
 }
+
