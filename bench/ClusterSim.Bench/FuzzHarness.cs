@@ -120,7 +120,7 @@ internal static class FuzzHarness
         }
 
         // Measured runs as users hand them to replay: a results JSON with each request's lengths, a printed summary, a
-        // measured-runs CSV, trtllm-bench's report and an AIPerf export. Each is read and made a replay case, or refused with a located error.
+        // measured-runs CSV, trtllm-bench's report (1.x's and 2024's) and an AIPerf export. Each is read and made a replay case, or refused with a located error.
         int measured = 0;
         var setup = new ServingSetup { Gpu = "H100", Model = "meta-llama/Llama-3.1-8B-Instruct" };
         string root = Path.GetDirectoryName(Path.GetFullPath(experiments))!;
@@ -129,6 +129,7 @@ internal static class FuzzHarness
             ("lambda.json", File.ReadAllText(Path.Combine(root, "data", "published", "lambda-vllm", "h100-sxm-mistral-7b-v0.3-tp1.json")), t => BenchmarkServingFile.ParseAll(t, "lambda.json", setup)),
             ("printout.txt", PrintedSummaries.VllmSweep, t => BenchmarkServingLog.Parse(t, "printout.txt", setup)),
             ("trtllm-bench.log", PrintedSummaries.TrtllmBenchThroughput, t => [TrtllmBenchReport.Parse(t, "trtllm-bench.log", new ServingSetup())]),
+            ("trtllm-bench-2024.log", PrintedSummaries.TrtllmBench2024, t => [TrtllmBenchReport.Parse(t, "trtllm-bench-2024.log", new ServingSetup { Gpu = "H100" })]),
             ("aiperf.json", PrintedSummaries.AiperfExport, t => BenchmarkServingFile.ParseAll(t, "aiperf.json", new ServingSetup())),
             ("engines.csv", File.ReadAllText(Path.Combine(root, "data", "published", "gpustack-engine-runs.csv")), t => MeasuredRunFile.Parse(new StringReader(t), "engines.csv")),
         };

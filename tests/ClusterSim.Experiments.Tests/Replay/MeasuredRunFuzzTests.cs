@@ -7,14 +7,14 @@ namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
 /// Seeded mutations of what users hand to replay (a detailed results JSON, a printed summary, a measured-runs CSV, a
-/// trtllm-bench report, an AIPerf export): each ends as replay cases (or runs skipped with their reason) or as a
+/// trtllm-bench report of 1.x or of 2024, an AIPerf export): each ends as replay cases (or runs skipped with their reason) or as a
 /// <see cref="CatalogException"/> naming the file.
 /// </summary>
 public class MeasuredRunFuzzTests
 {
     private static readonly ServingSetup H100 = new() { Gpu = "H100", Model = "meta-llama/Llama-3.1-8B-Instruct" };
 
-    public static TheoryData<string> Inputs() => new() { "lambda.json", "printout.txt", "engines.csv", "trtllm-bench.log", "aiperf.json" };
+    public static TheoryData<string> Inputs() => new() { "lambda.json", "printout.txt", "engines.csv", "trtllm-bench.log", "trtllm-bench-2024.log", "aiperf.json" };
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -26,6 +26,7 @@ public class MeasuredRunFuzzTests
             "lambda.json" => (File.ReadAllText(Path.Combine(published, "lambda-vllm", "a100-80gb-mistral-7b-v0.3-tp1.json")), t => BenchmarkServingFile.ParseAll(t, name, H100 with { Gpu = "A100-80GB" })),
             "printout.txt" => (PrintedSummaries.VllmSweep, t => BenchmarkServingLog.Parse(t, name, H100)),
             "trtllm-bench.log" => (PrintedSummaries.TrtllmBenchThroughput, t => [TrtllmBenchReport.Parse(t, name, new ServingSetup())]),
+            "trtllm-bench-2024.log" => (PrintedSummaries.TrtllmBench2024, t => [TrtllmBenchReport.Parse(t, name, new ServingSetup { Gpu = "H100" })]),
             "aiperf.json" => (PrintedSummaries.AiperfExport, t => BenchmarkServingFile.ParseAll(t, name, new ServingSetup())),
             _ => (File.ReadAllText(Path.Combine(published, "gpustack-engine-runs.csv")), (Func<string, IReadOnlyList<MeasuredRun>>)(t => MeasuredRunFile.Parse(new StringReader(t), name))),
         };
