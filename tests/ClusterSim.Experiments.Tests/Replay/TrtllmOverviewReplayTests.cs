@@ -62,6 +62,15 @@ public class TrtllmOverviewReplayTests
         Assert.True(signed > 0.1, $"TP > 1 median signed error {signed:P1}");
     }
 
+    [Fact]
+    public void The_printed_groups_give_their_throughput_where_no_latency_is_published()
+    {
+        string table = ReplayTable.Markdown(Report);
+        Assert.Contains("median |error| of output throughput over the 239 scored", table, StringComparison.Ordinal);
+        string l40s = table.Split('\n').Single(l => l.StartsWith("  llama-2-7b on L40S, 5 scored rows:", StringComparison.Ordinal));
+        Assert.Contains("E2E -, TTFT -, ITL -, output throughput ", l40s, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(-0.0002, "0.0 %")]     // printed "-+0.0 %" (Mistral 7B on H100 in FP16 at 128/128 came out 0.02 % short)
     [InlineData(0.0002, "0.0 %")]
