@@ -162,7 +162,17 @@ public sealed class CalibrationCatalog
     private (ServingCalibration Calibration, string? Warning) ForTensorRtLlm(AcceleratorSpec accelerator, Precision precision, string engineVersion)
     {
         string id = EngineRowId(accelerator, "-trtllm");
-        if (TryGet(id, precision, out ServingCalibration fitted))
+        bool found = TryGet(id, precision, out ServingCalibration fitted);
+        // A release series fitted on its own runs (hopper-trtllm@0.x) serves that series' releases, unless the row it would
+        // stand in for is the user's own fit, which fits the release in use.
+        if (Performance.TensorRtLlmRelease.Series(engineVersion) is { } series
+            && !(found && fitted.Source.StartsWith(Performance.TensorRtLlmRelease.UserFitSource, StringComparison.Ordinal))
+            && TryGet(id + series, precision, out ServingCalibration older))
+        {
+            return (older, null);
+        }
+
+        if (found)
         {
             return (fitted, Performance.TensorRtLlmRelease.OlderThanCalibration(engineVersion, fitted));
         }
@@ -180,7 +190,7 @@ public sealed class CalibrationCatalog
     /// <summary>The deployment with the factors of its calibration (<see cref="For"/>); the warning, if any, is dropped.</summary>
     public ServingDeployment Apply(ServingDeployment deployment)
     {
-        ServingCalibration calibration = For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine).Calibration;
+        ServingCalibration calibration = For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine, deployment.EngineVersion).Calibration;
         return deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name };
     }
 

@@ -20,6 +20,20 @@ public static class TensorRtLlmRelease
     /// </summary>
     public static readonly (int Major, int Minor) FirstTokenBudget = (0, 11);
 
+    /// <summary>
+    /// The suffix of the calibration rows fitted on the release series <paramref name="engineVersion"/> belongs to
+    /// ("@0.x" for 0.9.0), or null when it names no release. A row <c>hopper-trtllm@0.x</c> serves every 0.x release.
+    /// </summary>
+    public static string? Series(string engineVersion)
+    {
+        ArgumentNullException.ThrowIfNull(engineVersion);
+        string text = engineVersion.Trim().TrimStart('v', 'V');
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && int.TryParse(text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
+            ? string.Create(CultureInfo.InvariantCulture, $"@{major}.x")
+            : null;
+    }
+
     /// <summary>True when <paramref name="engineVersion"/> names a release (major.minor, an optional leading v) before <paramref name="release"/>.</summary>
     public static bool Before(string engineVersion, (int Major, int Minor) release)
     {

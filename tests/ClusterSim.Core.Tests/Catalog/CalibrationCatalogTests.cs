@@ -251,4 +251,26 @@ public class CalibrationCatalogTests
         Assert.InRange(Catalog.Hardware.Get("H100-SXM").MemoryBytes, 81_559.0 * 1024 * 1024 * 0.9999, 81_559.0 * 1024 * 1024 * 1.0001);
         Assert.Equal(80.0 * 1024 * 1024 * 1024, Catalog.Hardware.Get("A100-80GB").MemoryBytes, 0);
     }
+
+    [Fact]
+    public void A_TensorRT_LLM_release_takes_the_row_fitted_on_its_series_unless_the_user_fitted_the_row_it_stands_for()
+    {
+        AcceleratorSpec h100 = Catalog.Hardware.Get("H100-SXM");
+        var (older, warning) = Catalog.Calibrations.For(h100, Precision.FP8, ServingEngine.TensorRtLlm, "0.9.0");
+        Assert.Equal("hopper-trtllm@0.x/fp8", older.Name);
+        Assert.Null(warning);
+        Assert.Equal(1.89e-3, older.Factors.IterationOverheadSeconds, 9);   // the 0.x runtime's step; 1.x's row keeps 1.0 ms
+        Assert.Equal("hopper-trtllm/fp8", Catalog.Calibrations.For(h100, Precision.FP8, ServingEngine.TensorRtLlm, "1.2.0").Calibration.Name);
+        Assert.Equal("hopper-trtllm/fp8", Catalog.Calibrations.For(h100, Precision.FP8, ServingEngine.TensorRtLlm).Calibration.Name);
+        Assert.Equal("hopper-trtllm/bf16", Catalog.Calibrations.For(h100, Precision.BF16, ServingEngine.TensorRtLlm, "0.9.0").Calibration.Name);   // no 0.x row: the 0.12-fitted one
+
+        // A user's own fit of hopper-trtllm/fp8 fits the release in use and wins over the shipped series row.
+        const string mine = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
+            + "hopper-trtllm,fp8,0.5,64,0.8,0.45,0.8,0.5,6,3.0,1,0,my-run/all,clustersim calibrate my-run\n";
+        CalibrationCatalog withMine = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(mine), "cal.csv"));
+        var (own, none) = withMine.For(h100, Precision.FP8, ServingEngine.TensorRtLlm, "0.9.0");
+        Assert.Equal(("hopper-trtllm/fp8", 3.0e-3), (own.Name, own.Factors.IterationOverheadSeconds));
+        Assert.Null(none);
+    }
 }
+

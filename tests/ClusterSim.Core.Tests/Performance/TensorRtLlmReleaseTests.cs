@@ -46,4 +46,13 @@ public class TensorRtLlmReleaseTests
     [InlineData("latest", false)]
     public void A_release_is_before_another_by_major_then_minor(string version, bool before) =>
         Assert.Equal(before, TensorRtLlmRelease.Before(version, TensorRtLlmRelease.FirstTokenBudget));
+
+    [Theory]
+    [InlineData("0.9.0", "@0.x")]
+    [InlineData("v0.12.0", "@0.x")]
+    [InlineData("1.2.0rc1", "@1.x")]
+    [InlineData("", null)]
+    [InlineData("nightly", null)]
+    public void A_release_names_its_series(string version, string? series) => Assert.Equal(series, TensorRtLlmRelease.Series(version));
 }
+

@@ -25,14 +25,22 @@ public class DeploymentSectionTests
     }
 
     [Fact]
-    public void A_TensorRT_LLM_release_older_than_its_calibration_is_named_in_a_warning()
+    public void A_TensorRT_LLM_release_older_than_its_calibration_takes_its_series_row_or_is_named_in_a_warning()
     {
         string trt = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm", StringComparison.Ordinal);
-        Experiment old = ExperimentLoader.Parse(trt.Replace("engine: tensorrt-llm", "engine: tensorrt-llm\n  engine_version: \"0.9.0\"", StringComparison.Ordinal), "exp.yaml");
+        string Older(string yaml) => yaml.Replace("engine: tensorrt-llm", "engine: tensorrt-llm\n  engine_version: \"0.9.0\"", StringComparison.Ordinal);
+        Experiment old = ExperimentLoader.Parse(Older(trt), "exp.yaml");
         Experiment current = ExperimentLoader.Parse(trt, "exp.yaml");
 
-        Assert.Contains(old.Calibrations, c => c.StartsWith("warning: H100-SXM: TensorRT-LLM 0.9.0 predates the 1.x release hopper-trtllm/fp8", StringComparison.Ordinal));
+        // Hopper in FP8 has a row fitted on TensorRT-LLM 0.9.0's runs: a 0.x release takes it, and nothing is warned.
+        Assert.Equal("hopper-trtllm@0.x/fp8", old.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Equal("hopper-trtllm/fp8", current.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.DoesNotContain(old.Calibrations, c => c.Contains("predates", StringComparison.Ordinal));
         Assert.DoesNotContain(current.Calibrations, c => c.Contains("predates", StringComparison.Ordinal));
+
+        // Blackwell in FP4 has only its 1.x row: a 0.x release is named in a warning.
+        Experiment blackwell = ExperimentLoader.Parse(Older(trt).Replace("hardware: H100-SXM", "hardware: B200", StringComparison.Ordinal).Replace("weights: fp8", "weights: fp4", StringComparison.Ordinal), "exp.yaml");
+        Assert.Contains(blackwell.Calibrations, c => c.StartsWith("warning: B200: TensorRT-LLM 0.9.0 predates the 1.x release blackwell-trtllm/int4", StringComparison.Ordinal));
     }
 
     [Fact]
