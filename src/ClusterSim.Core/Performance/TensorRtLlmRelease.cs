@@ -6,7 +6,8 @@ namespace ClusterSim.Core.Performance;
 /// The TensorRT-LLM release a deployment names, against the one its shipped calibration was fitted on: <c>hopper-trtllm</c>
 /// (FP8) and <c>blackwell-trtllm</c> come from the performance overview of a 1.x release (2025), and TensorRT-LLM 0.9.0's measured
 /// static batches (data/published/trtllm-0.9-static-runs.csv) decoded 10–46 % slower on Hopper in FP8 than those factors
-/// give. A release before 1.0 on those rows is therefore said, not silently timed as the newer software.
+/// give. A release before 1.0 takes the row fitted on its series where the catalog has one (<c>hopper-trtllm@0.x</c>, with the
+/// 0.x runtime's step cost; <see cref="Series"/>); on a row without one it is said, not silently timed as the newer software.
 /// </summary>
 public static class TensorRtLlmRelease
 {
