@@ -51,7 +51,7 @@ public sealed record SchedulerOptions
     {
         Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false, MaxSequences = TensorRtLlmMaxBatchSize, MaxBatchedTokens = TensorRtLlmMaxNumTokensFor(engineVersion) },
         Performance.ServingEngine.Sglang => new SchedulerOptions { Kind = SchedulerKind.PrefillFirst, KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
-        Performance.ServingEngine.Vllm when Performance.VllmRelease.TryParse(engineVersion, out Performance.VllmRelease release) && !release.AtLeast(FirstAsyncVllm)
+        Performance.ServingEngine.Vllm when Performance.EngineRelease.TryParse(engineVersion, out Performance.EngineRelease release) && !release.AtLeast(FirstAsyncVllm)
             => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = false },
         _ => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
     };
@@ -79,7 +79,7 @@ public sealed record SchedulerOptions
             : TensorRtLlmMaxNumTokens;
 
     /// <summary>The first vLLM release that schedules asynchronously by default (vllm-project/vllm#27614, in v0.14.0).</summary>
-    public static readonly Performance.VllmRelease FirstAsyncVllm = new(0, 14);
+    public static readonly Performance.EngineRelease FirstAsyncVllm = new(0, 14);
 
     /// <summary>Throws when a limit is not positive.</summary>
     public SchedulerOptions Validated()

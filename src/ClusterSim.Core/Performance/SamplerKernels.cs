@@ -22,7 +22,7 @@ public static class SamplerKernels
     public static double SmGhzOf(Catalog.AcceleratorSpec chip) => chip.SmGhz ?? ReferenceSmGhz;
 
     /// <summary>The first vLLM release known to sample with FlashInfer by default again.</summary>
-    public static readonly VllmRelease FirstSortFreeVllm = new(0, 22);
+    public static readonly EngineRelease FirstSortFreeVllm = new(0, 22);
 
     /// <summary>
     /// The kernel <paramref name="engine"/> at <paramref name="version"/> runs when nothing says otherwise, and whether that
@@ -49,7 +49,7 @@ public static class SamplerKernels
             return SamplerKernel.Ranking;
         }
 
-        if (!VllmRelease.TryParse(version, out VllmRelease release))
+        if (!EngineRelease.TryParse(version, out EngineRelease release))
         {
             guessed = true;
             return SamplerKernel.Ranking;

@@ -19,36 +19,18 @@ public static class TensorRtLlmRelease
     /// <c>max_num_tokens</c> unset and sized it max_batch_size × max_seq_len (tensorrt_llm/_common.py, check_max_num_tokens),
     /// so a context step held every prompt waiting for it; its performance guide: "set to 8192 by default starting from v0.11".
     /// </summary>
-    public static readonly (int Major, int Minor) FirstTokenBudget = (0, 11);
+    public static readonly EngineRelease FirstTokenBudget = new(0, 11);
 
     /// <summary>
     /// The suffix of the calibration rows fitted on the release series <paramref name="engineVersion"/> belongs to
     /// ("@0.x" for 0.9.0), or null when it names no release. A row <c>hopper-trtllm@0.x</c> serves every 0.x release.
     /// </summary>
-    public static string? Series(string engineVersion)
-    {
-        ArgumentNullException.ThrowIfNull(engineVersion);
-        string text = engineVersion.Trim().TrimStart('v', 'V');
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
-        return dot > 0 && int.TryParse(text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
-            ? string.Create(CultureInfo.InvariantCulture, $"@{major}.x")
-            : null;
-    }
+    public static string? Series(string engineVersion) =>
+        EngineRelease.TryParse(engineVersion, out EngineRelease release) ? string.Create(CultureInfo.InvariantCulture, $"@{release.Major}.x") : null;
 
-    /// <summary>True when <paramref name="engineVersion"/> names a release (major.minor, an optional leading v) before <paramref name="release"/>.</summary>
-    public static bool Before(string engineVersion, (int Major, int Minor) release)
-    {
-        ArgumentNullException.ThrowIfNull(engineVersion);
-        string[] parts = engineVersion.Trim().TrimStart('v', 'V').Split('.');
-        if (parts.Length < 2
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
-            || !int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out int minor))
-        {
-            return false;
-        }
-
-        return major < release.Major || (major == release.Major && minor < release.Minor);
-    }
+    /// <summary>True when <paramref name="engineVersion"/> names a release before <paramref name="release"/> (false when it names none).</summary>
+    public static bool Before(string engineVersion, EngineRelease release) =>
+        EngineRelease.TryParse(engineVersion, out EngineRelease named) && !named.AtLeast(release);
 
     /// <summary>
     /// A warning when <paramref name="engineVersion"/> is a TensorRT-LLM release before 1.0 and <paramref name="calibration"/>
@@ -59,12 +41,10 @@ public static class TensorRtLlmRelease
     {
         ArgumentNullException.ThrowIfNull(calibration);
         string calibrationName = calibration.Name;
-        string text = engineVersion.Trim().TrimStart('v', 'V');
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
         // hopper-trtllm/bf16 was fitted on the 0.12.0 overview itself, so only the rows fitted on 1.x warn.
         bool shipped = (calibrationName == "hopper-trtllm/fp8" || calibrationName.StartsWith("blackwell-trtllm/", StringComparison.Ordinal))
             && !calibration.Source.StartsWith(UserFitSource, StringComparison.Ordinal);
-        if (!shipped || dot <= 0 || !int.TryParse(text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out int major) || major >= 1)
+        if (!shipped || !Before(engineVersion, new EngineRelease(1, 0)))
         {
             return null;
         }

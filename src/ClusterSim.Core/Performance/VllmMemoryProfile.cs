@@ -53,7 +53,7 @@ public static class VllmMemoryProfile
             return Current;
         }
 
-        if (!VllmRelease.TryParse(version, out VllmRelease release))
+        if (!EngineRelease.TryParse(version, out EngineRelease release))
         {
             throw new ArgumentException($"engine version '{version}' is not a release number such as 0.11.0 or v0.19");
         }

@@ -350,7 +350,7 @@ public sealed partial record ReplayCase
 
     /// <summary>vLLM applies a checkpoint's generation_config.json by default from 0.8 (vllm-project/vllm#12622); an unstated release is taken as a current one.</summary>
     private static bool AppliesGenerationConfig(string version) =>
-        !VllmRelease.TryParse(version, out VllmRelease release) || release.AtLeast(0, 8);
+        !EngineRelease.TryParse(version, out EngineRelease release) || release.AtLeast(0, 8);
 
     /// <summary>Host memory assumed for CPU KV offloading when a row says it was on without a size, GiB.</summary>
     internal const double AssumedCpuKvOffloadGib = 64;

@@ -58,7 +58,7 @@ public sealed record StepTimeQuery
         SamplingMode sampling = Choice("--sampling", Sampling, DeploymentSection.Samplings) is { } named ? named
             : SamplingDefaults.TryGet(Model, out SamplingMode fromModel, out _, out _) ? fromModel
             : throw new ArgumentException($"--sampling: model-default needs a checkpoint whose generation_config.json is recorded (`clustersim catalog sampling` lists them); '{Model}' is not one: give temperature, greedy, top-p or top-k");
-        if (EngineVersion.Length > 0 && !VllmRelease.TryParse(EngineVersion, out _))
+        if (EngineVersion.Length > 0 && !EngineRelease.TryParse(EngineVersion, out _))
         {
             throw new ArgumentException($"--engine-version: expected a release number such as 0.11.0 or v0.19, got '{EngineVersion}'");
         }

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace ClusterSim.Core.Performance;
 
-/// <summary>A vLLM release as a row or a file names it ("0.11.0", "v0.19", "0.23.1rc1"): its major and minor numbers.</summary>
-public readonly record struct VllmRelease(int Major, int Minor)
+/// <summary>A serving engine's release as a row or a file names it ("0.11.0", "v0.19", "0.23.1rc1"; vLLM's, SGLang's or TensorRT-LLM's): its major and minor numbers.</summary>
+public readonly record struct EngineRelease(int Major, int Minor)
 {
     /// <summary>The release <paramref name="version"/> names; false when it is empty or not a release number.</summary>
-    public static bool TryParse(string? version, out VllmRelease release)
+    public static bool TryParse(string? version, out EngineRelease release)
     {
         release = default;
         string text = (version ?? string.Empty).Trim().TrimStart('v', 'V');
@@ -17,7 +17,7 @@ public readonly record struct VllmRelease(int Major, int Minor)
             return false;
         }
 
-        release = new VllmRelease(major, minor);
+        release = new EngineRelease(major, minor);
         return true;
     }
 
@@ -28,5 +28,5 @@ public readonly record struct VllmRelease(int Major, int Minor)
     public bool AtLeast(int major, int minor) => Major > major || (Major == major && Minor >= minor);
 
     /// <summary>True when this release is <paramref name="other"/> or later.</summary>
-    public bool AtLeast(VllmRelease other) => AtLeast(other.Major, other.Minor);
+    public bool AtLeast(EngineRelease other) => AtLeast(other.Major, other.Minor);
 }
