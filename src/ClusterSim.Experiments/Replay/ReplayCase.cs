@@ -130,13 +130,14 @@ public sealed partial record ReplayCase
     }
 
     /// <summary>The token budget a TensorRT-LLM row runs with, as its note says it: the row's own, none of its own before 0.11, or 8,192 (a row that names no release is taken as 0.11 or later, and the note says how to name an older one).</summary>
-    private static string TensorRtLlmBudget(MeasuredRun first, int defaultBudget)
+    private static string TensorRtLlmBudget(MeasuredRun first)
     {
         string release = first.EngineVersion.Trim();
+        int budget = SchedulerOptions.TensorRtLlmMaxNumTokensFor(release);
         return first.MaxBatchedTokens is int given ? given.ToString("N0", CultureInfo.InvariantCulture)
-            : defaultBudget != SchedulerOptions.TensorRtLlmMaxNumTokens ? $"unset (release {release}: max_batch_size x max_seq_len)"
-            : release.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"{defaultBudget:N0} (release 0.11 or later taken; before 0.11 there was none, name the release in engine_version)")
-            : defaultBudget.ToString("N0", CultureInfo.InvariantCulture);
+            : TensorRtLlmRelease.Before(release, TensorRtLlmRelease.FirstTokenBudget) ? $"unset (release {release}: max_batch_size x max_seq_len)"
+            : release.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"{budget:N0} (release 0.11 or later taken; before 0.11 there was none, name the release in engine_version)")
+            : budget.ToString("N0", CultureInfo.InvariantCulture);
     }
 
     private static ReplayCase From(IReadOnlyList<MeasuredRun> rows, SimCatalog catalog)
@@ -204,7 +205,7 @@ public sealed partial record ReplayCase
             if (first.MaxSequences is null || first.MaxBatchedTokens is null)
             {
                 corrections.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"TensorRT-LLM's defaults: max_batch_size {first.MaxSequences ?? defaultSequences:N0}, max_num_tokens {TensorRtLlmBudget(first, defaultBudget)}"));
+                    $"TensorRT-LLM's defaults: max_batch_size {first.MaxSequences ?? defaultSequences:N0}, max_num_tokens {TensorRtLlmBudget(first)}"));
             }
         }
 
