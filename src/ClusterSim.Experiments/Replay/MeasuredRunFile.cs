@@ -100,6 +100,7 @@ public static partial class MeasuredRunFile
             InputTokens = row.Number("input_len_mean", min: 1),
             InputDistribution = row.Text("input_len_dist"),
             OutputTokens = row.Number("output_len_mean", min: 1),
+            Lengths = UniformRanges(row, line),
             OutputSource = row.Text("output_len_source"),
             TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
             ItlMs = row.Number("measured_itl_mean_ms", min: 0),
@@ -115,6 +116,24 @@ public static partial class MeasuredRunFile
         };
     }
 
+    /// <summary>
+    /// The ranges a client drew lengths from uniformly (<c>input_len_min</c>/<c>_max</c>, <c>output_len_min</c>/<c>_max</c>:
+    /// vLLM's and SGLang's random datasets with a range ratio); null when the row gives none. A side without a range is
+    /// its mean, fixed; a range given half, or upside down, is an error naming the column.
+    /// </summary>
+    private static RequestLengths.Uniform? UniformRanges(Row row, int line)
+    {
+        (int Min, int Max)? prompt = row.Range("input_len_min", "input_len_max", line);
+        (int Min, int Max)? output = row.Range("output_len_min", "output_len_max", line);
+        if (prompt is null && output is null)
+        {
+            return null;
+        }
+
+        return new RequestLengths.Uniform(prompt ?? row.Fixed("input_len_mean", "input_len_min", line),
+            output ?? row.Fixed("output_len_mean", "output_len_min", line));
+    }
+
     /// <summary>A size's unit, GiB written any of the usual ways.</summary>
     [GeneratedRegex(@"\s*(gib|gb|g)$", RegexOptions.IgnoreCase)]
     private static partial Regex SizeUnit();
@@ -128,6 +147,44 @@ public static partial class MeasuredRunFile
         {
             string value = table.Cell(cells, column);
             return required && value.Length == 0 ? throw new CatalogException(table.Source, line, column, "is required but empty") : value;
+        }
+
+        /// <summary>A whole-token range from two columns; null when both are empty.</summary>
+        public (int Min, int Max)? Range(string minColumn, string maxColumn, int line)
+        {
+            double? low = Number(minColumn, min: 1);
+            double? high = Number(maxColumn, min: 1);
+            if (low is null && high is null)
+            {
+                return null;
+            }
+
+            if (low is null || high is null)
+            {
+                string missing = low is null ? minColumn : maxColumn;
+                throw new CatalogException(table.Source, line, missing, $"is empty but '{(low is null ? maxColumn : minColumn)}' is given; a length range needs both ends");
+            }
+
+            foreach (var (column, value) in new[] { (minColumn, low.Value), (maxColumn, high.Value) })
+            {
+                if (value != Math.Floor(value) || value > int.MaxValue)
+                {
+                    throw new CatalogException(table.Source, line, column, "is not a whole number of tokens that fits a request");
+                }
+            }
+
+            return low > high
+                ? throw new CatalogException(table.Source, line, minColumn, string.Create(CultureInfo.InvariantCulture, $"{low} is above '{maxColumn}' ({high}); expected min <= max"))
+                : ((int)low.Value, (int)high.Value);
+        }
+
+        /// <summary>The mean of <paramref name="meanColumn"/> as a one-value range, for the side of a row whose other side has a range.</summary>
+        public (int Min, int Max) Fixed(string meanColumn, string rangeColumn, int line)
+        {
+            double mean = Number(meanColumn, min: 1, max: int.MaxValue)
+                ?? throw new CatalogException(table.Source, line, meanColumn, $"is required when the other side's length range is given and '{rangeColumn}' is not");
+            int tokens = (int)Math.Round(mean);
+            return (tokens, tokens);
         }
 
         public double? Number(string column, double min = double.MinValue, double max = double.MaxValue)

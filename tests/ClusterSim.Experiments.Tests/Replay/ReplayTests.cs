@@ -262,6 +262,40 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Length_ranges_are_drawn_uniformly_and_scored_per_request()
+    {
+        // InferenceX's client: --random-range-ratio 0.8, so each length is uniform on [floor(0.8 L), L].
+        const string header = "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,input_len_min,input_len_max,output_len_mean,output_len_min,output_len_max\n";
+        const string text = header
+            + "both,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,4,40,921.5,819,1024,460.5,409,512\n"
+            + "prompts,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,4,40,921.5,819,1024,300,,\n"
+            + "means,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,4,40,921.5,,,300,,\n";
+        IReadOnlyList<MeasuredRun> runs = MeasuredRunFile.Parse(new StringReader(text), "runs.csv");
+        Assert.Equal(new RequestLengths.Uniform((819, 1024), (409, 512)), runs[0].Lengths);
+        Assert.Equal(new RequestLengths.Uniform((819, 1024), (300, 300)), runs[1].Lengths);   // the side without a range keeps its mean
+        Assert.Null(runs[2].Lengths);
+
+        var (cases, skipped) = ReplayCase.Build(runs, SimCatalog.Default);
+        Assert.Empty(skipped);
+        ReplayOutcome drawn = ReplayReport.Run(runs.Take(1).ToList(), SimCatalog.Default).Outcomes.Single();
+        Assert.Contains("prompts uniform on 819–1024, outputs on 409–512 tokens", drawn.Case.Lengths!.Note, StringComparison.Ordinal);
+        Assert.Equal(runs[0].Lengths, cases.Single(c => c.Experiment == "both").Lengths);
+    }
+
+    [Theory]
+    [InlineData("819,", "runs.csv:2: field 'input_len_max': is empty but 'input_len_min' is given; a length range needs both ends")]
+    [InlineData("1024,819", "runs.csv:2: field 'input_len_min': 1024 is above 'input_len_max' (819); expected min <= max")]
+    [InlineData("819.5,1024", "runs.csv:2: field 'input_len_min': is not a whole number of tokens that fits a request")]
+    [InlineData("0,1024", "runs.csv:2: field 'input_len_min': 0 is out of range; expected a number at least 1")]
+    public void A_bad_length_range_is_located(string range, string message)
+    {
+        string text = "exp_id,stage,model,gpu,input_len_mean,input_len_min,input_len_max,output_len_mean\n"
+            + $"x,all,meta-llama/Llama-3.1-8B-Instruct,H100,900,{range},100\n";
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
     public void A_bad_switch_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";

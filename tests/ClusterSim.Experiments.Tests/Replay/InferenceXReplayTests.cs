@@ -1,0 +1,72 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+using ClusterSim.Experiments.Replay;
+using ClusterSim.Tests;
+
+namespace ClusterSim.Experiments.Tests.Replay;
+
+/// <summary>
+/// InferenceX's DeepSeek-R1-0528 FP8 runs on one node (data/published/inferencex-dsr1-runs.csv): SGLang on H200, B200,
+/// MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8, closed loops of 1 to 64 users with lengths
+/// drawn uniformly on [0.8 L, L]. Nothing is fitted on them: every row is held out, and the bounds below are what the
+/// shipped calibrations give (README, "InferenceX").
+/// </summary>
+public class InferenceXReplayTests
+{
+    private static readonly ReplayReport Report = ReplayReport.Run(
+        MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "inferencex-dsr1-runs.csv")), SimCatalog.Default);
+
+    private static List<ReplayOutcome> On(string chip, ServingEngine engine) =>
+        Report.Outcomes.Where(o => o.Case.Deployment.Accelerator.Id == chip && o.Case.Deployment.Engine == engine).ToList();
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    [Fact]
+    public void Every_run_replays_as_the_client_drew_its_lengths_and_the_server_was_launched()
+    {
+        Assert.Equal(62, Report.Outcomes.Count);
+        Assert.Empty(Report.Skipped);
+        Assert.All(Report.Outcomes, o => Assert.Equal("heldout", o.Row.Set));
+        Assert.All(Report.Outcomes, o => Assert.IsType<RequestLengths.Uniform>(o.Case.Lengths));
+
+        // The 8k/1k prompts: uniform on [6553, 8192]; SGLang on H200 with InferenceX's flags for 1k/1k (512 running requests,
+        // 32,768-token chunks); trtllm-serve's max_num_tokens = max(8192, CONC + ISL + 64 rounded up to 64).
+        ReplayOutcome longPrompt = Report.Outcomes.Single(o => o.Row.Experiment == "ix-dsr1-h200-sglang-tp8-fp8-8k1k-c4");
+        Assert.Equal(new RequestLengths.Uniform((6553, 8192), (819, 1024)), longPrompt.Case.Lengths);
+        ReplayOutcome sglang = Report.Outcomes.Single(o => o.Row.Experiment == "ix-dsr1-h200-sglang-tp8-fp8-1k1k-c4");
+        Assert.Equal((512, 32768), (sglang.Case.Scheduler.MaxSequences, sglang.Case.Scheduler.MaxBatchedTokens));
+        ReplayOutcome trt = Report.Outcomes.Single(o => o.Row.Experiment == "ix-dsr1-h200-trt-tp8-fp8-8k1k-c64");
+        Assert.Equal(8320, trt.Case.Scheduler.MaxBatchedTokens);
+    }
+
+    [Theory]
+    [InlineData("B200", ServingEngine.TensorRtLlm, 0.05)]   // measured 0.9 % on 2 December 2026 (generic/fp8, warned)
+    [InlineData("H200", ServingEngine.TensorRtLlm, 0.08)]   // 4.4 % (hopper-trtllm/fp8)
+    [InlineData("B200", ServingEngine.Sglang, 0.10)]        // 6.5 % (generic/fp8 with vLLM's overheads, warned)
+    [InlineData("MI355X", ServingEngine.Sglang, 0.11)]      // 7.0 % (generic/fp8, warned)
+    [InlineData("H200", ServingEngine.Sglang, 0.27)]        // 22.1 %, slow: see the test below
+    public void Mean_end_to_end_latency_lands_within_its_bound(string chip, ServingEngine engine, double bound)
+    {
+        double median = Median(On(chip, engine).Select(o => Math.Abs(o.E2eError)));
+        Assert.True(median < bound, $"{chip} {engine}: median E2E error {median:P1}");
+    }
+
+    [Fact]
+    public void The_misses_are_where_the_README_says()
+    {
+        // SGLang on H200 decodes DeepSeek-R1 faster than hopper-vllm/fp8 gives (its 256-wide expert slices pay vLLM's
+        // expert width term and the GEMM tile waste as compute); CDNA3 runs SGLang's ROCm kernels far slower than the
+        // cdna3-vllm row, fitted on dense Llama, gives; and every engine's first token comes later than modelled.
+        Assert.True(Median(On("H200", ServingEngine.Sglang).Select(o => o.ItlError)) > 0.15);
+        foreach (string chip in new[] { "MI300X", "MI325X" })
+        {
+            Assert.True(Median(On(chip, ServingEngine.Sglang).Select(o => o.ItlError)) < -0.3, chip);
+        }
+
+        Assert.True(Median(Report.Outcomes.Select(o => o.TtftError)) < -0.3);
+    }
+}
