@@ -6,15 +6,15 @@ using ClusterSim.Tests;
 namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
-/// Seeded mutations of what users hand to replay (a detailed results JSON, a printed summary, a measured-runs CSV, a
-/// trtllm-bench report of 1.x or of 2024, an AIPerf export): each ends as replay cases (or runs skipped with their reason) or as a
+/// Seeded mutations of what users hand to replay (a detailed results JSON, a printed summary, a measured-runs CSV (one with
+/// length ranges too), a trtllm-bench report of 1.x or of 2024, an AIPerf export): each ends as replay cases (or runs skipped with their reason) or as a
 /// <see cref="CatalogException"/> naming the file.
 /// </summary>
 public class MeasuredRunFuzzTests
 {
     private static readonly ServingSetup H100 = new() { Gpu = "H100", Model = "meta-llama/Llama-3.1-8B-Instruct" };
 
-    public static TheoryData<string> Inputs() => new() { "lambda.json", "printout.txt", "engines.csv", "trtllm-bench.log", "trtllm-bench-2024.log", "aiperf.json" };
+    public static TheoryData<string> Inputs() => new() { "lambda.json", "printout.txt", "engines.csv", "trtllm-bench.log", "trtllm-bench-2024.log", "aiperf.json", "ranges.csv" };
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -28,6 +28,7 @@ public class MeasuredRunFuzzTests
             "trtllm-bench.log" => (PrintedSummaries.TrtllmBenchThroughput, t => [TrtllmBenchReport.Parse(t, name, new ServingSetup())]),
             "trtllm-bench-2024.log" => (PrintedSummaries.TrtllmBench2024, t => [TrtllmBenchReport.Parse(t, name, new ServingSetup { Gpu = "H100" })]),
             "aiperf.json" => (PrintedSummaries.AiperfExport, t => BenchmarkServingFile.ParseAll(t, name, new ServingSetup())),
+            "ranges.csv" => (string.Join('\n', File.ReadLines(Path.Combine(published, "inferencex-dsr1-runs.csv")).Take(9)), t => MeasuredRunFile.Parse(new StringReader(t), name)),
             _ => (File.ReadAllText(Path.Combine(published, "gpustack-engine-runs.csv")), (Func<string, IReadOnlyList<MeasuredRun>>)(t => MeasuredRunFile.Parse(new StringReader(t), name))),
         };
         RandomStream random = new RandomStreams(2028).For(name);
