@@ -9,8 +9,8 @@ InferenceX (SemiAnalysis, github.com/SemiAnalysisAI/InferenceX) benchmarks servi
 publishes each run's aggregate metrics through its dashboard's API; the dashboard's test fixture `benchmarks.json` is a
 snapshot of that API (435 runs, each with the GitHub Actions run that measured it). This keeps DeepSeek-R1-0528 in FP8 on
 one node without speculative decoding, disaggregation, expert parallelism or data-parallel attention (the replay models
-tensor parallelism only), on GPUs the hardware catalog holds (B300 and AMD's ATOM engine are not), and counts what it
-leaves out on stderr.
+tensor parallelism only), on GPUs the hardware catalog holds (B300, an HGX node of Blackwell Ultra, runs as the catalog's GB300 row, whose alias it
+is: the same GPU; AMD's ATOM engine is not modelled), and counts what it leaves out on stderr.
 
 How each run was measured, from InferenceX's `benchmarks/benchmark_lib.sh` and `.github/workflows/benchmark-tmpl.yml`:
 its copy of vLLM's `benchmark_serving.py` with the random dataset (`--random-range-ratio 0.8`: each prompt and output
@@ -21,7 +21,7 @@ replay scores per request when lengths are ranges). Output throughput is the run
 where the API gives it, otherwise its total tokens per GPU times the GPUs times OSL / (ISL + OSL) (both lengths come
 from the same range ratio, so their means keep that ratio); the note says which.
 
-Server flags are those of InferenceX's launch scripts (`benchmarks/single_node/fixed_seq_len/dsr1_fp8_*.sh`) at its
+Server flags are those of InferenceX's launch scripts (`benchmarks/single_node/fixed_seq_len/dsr1_fp8_*.sh`; B300's script sets B200's limits) at its
 commit 843c6254 (22 August 2026), later than most runs: a run's flags at its own date may differ. SGLang: chunked-prefill
 size, static memory fraction, running-request cap, radix cache; TensorRT-LLM (`trtllm-serve`, PyTorch backend):
 max_num_tokens = max(8192, CONC + ISL + 64 rounded up to 64); the KV cache's share of the memory the weights leave
@@ -38,7 +38,7 @@ SOURCE = ("InferenceX by SemiAnalysis (github.com/SemiAnalysisAI/InferenceX; das
           "packages/app/cypress/fixtures/api/benchmarks.json of SemiAnalysisAI/InferenceX-app, read from its fork "
           "vngcloud/InferenceX-app at cb4e87cb); server flags from InferenceX's benchmarks/single_node/fixed_seq_len "
           "scripts at 843c6254")
-GPUS = {"h200": "H200", "b200": "B200", "mi300x": "MI300X", "mi325x": "MI325X", "mi355x": "MI355X"}
+GPUS = {"h200": "H200", "b200": "B200", "b300": "B300", "mi300x": "MI300X", "mi325x": "MI325X", "mi355x": "MI355X"}
 ENGINES = {"sglang": "sglang", "trt": "tensorrt-llm"}
 RANGE_RATIO = 0.8
 COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine",
@@ -59,7 +59,7 @@ def server(gpu, engine, tp, isl, osl, conc):
     if gpu == "H200":
         seqs = 512 if (isl, osl) == (1024, 1024) else 256
         return seqs, 32768, 0.82, "false", f"sglang --max-running-requests {seqs} --chunked-prefill-size 32768 --mem-fraction-static 0.82 --disable-radix-cache"
-    if gpu == "B200":
+    if gpu in ("B200", "B300"):
         seqs, chunk, mem = (128, 32768, 0.82) if tp == 8 else (32, 8192, 0.95)
         return seqs, chunk, mem, "", f"sglang --max-running-requests {seqs} --chunked-prefill-size {chunk} --mem-fraction-static {mem}"
     if gpu in ("MI300X", "MI325X"):

@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
 /// InferenceX's DeepSeek-R1-0528 FP8 runs on one node (data/published/inferencex-dsr1-runs.csv): SGLang on H200, B200,
-/// MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8, closed loops of 1 to 64 users with lengths
+/// B300 (the catalog's GB300), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8, closed loops of 1 to 64 users with lengths
 /// drawn uniformly on [0.8 L, L]. Nothing is fitted on them: every row is held out, and the bounds below are what the
 /// shipped calibrations give (README, "InferenceX").
 /// </summary>
@@ -28,7 +28,7 @@ public class InferenceXReplayTests
     [Fact]
     public void Every_run_replays_as_the_client_drew_its_lengths_and_the_server_was_launched()
     {
-        Assert.Equal(62, Report.Outcomes.Count);
+        Assert.Equal(68, Report.Outcomes.Count);
         Assert.Empty(Report.Skipped);
         Assert.All(Report.Outcomes, o => Assert.Equal("heldout", o.Row.Set));
         Assert.All(Report.Outcomes, o => Assert.IsType<RequestLengths.Uniform>(o.Case.Lengths));
@@ -48,6 +48,7 @@ public class InferenceXReplayTests
     [InlineData("H200", ServingEngine.TensorRtLlm, 0.08)]   // 4.4 % (hopper-trtllm/fp8)
     [InlineData("B200", ServingEngine.Sglang, 0.10)]        // 6.5 % (generic/fp8 with vLLM's overheads, warned)
     [InlineData("MI355X", ServingEngine.Sglang, 0.11)]      // 7.0 % (generic/fp8, warned)
+    [InlineData("GB300", ServingEngine.Sglang, 0.09)]       // 5.8 % (InferenceX's HGX B300 runs; generic/fp8, warned)
     [InlineData("H200", ServingEngine.Sglang, 0.27)]        // 22.1 %, slow: see the test below
     public void Mean_end_to_end_latency_lands_within_its_bound(string chip, ServingEngine engine, double bound)
     {
