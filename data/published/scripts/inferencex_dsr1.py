@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuilds data/published/inferencex-dsr1-runs.csv from InferenceX's published DeepSeek-R1 FP8 runs.
+"""Rebuilds data/published/inferencex-dsr1-runs.csv from InferenceX's published DeepSeek-R1 FP8 and FP4 runs.
 
     git clone https://github.com/vngcloud/InferenceX-app app    # a fork of SemiAnalysisAI/InferenceX-app
     git -C app show cb4e87cb7dd3494401343ba0fd41f8cba19fc097:packages/app/cypress/fixtures/api/benchmarks.json > benchmarks.json
@@ -7,7 +7,8 @@
 
 InferenceX (SemiAnalysis, github.com/SemiAnalysisAI/InferenceX) benchmarks serving engines on one node in CI and
 publishes each run's aggregate metrics through its dashboard's API; the dashboard's test fixture `benchmarks.json` is a
-snapshot of that API (435 runs, each with the GitHub Actions run that measured it). This keeps DeepSeek-R1-0528 in FP8 on
+snapshot of that API (435 runs, each with the GitHub Actions run that measured it). This keeps DeepSeek-R1-0528 in FP8
+(and in FP4 on B200, B300 and MI355X: NVFP4 and MXFP4 checkpoints, replayed as 4-bit weights with an FP8 KV cache) on
 one node without speculative decoding, disaggregation, expert parallelism or data-parallel attention (the replay models
 tensor parallelism only), on GPUs the hardware catalog holds (B300, an HGX node of Blackwell Ultra, runs as the catalog's GB300 row, whose alias it
 is: the same GPU; AMD's ATOM engine is not modelled), and counts what it leaves out on stderr.
@@ -48,8 +49,14 @@ COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", 
            "measured_e2e_mean_ms", "measured_throughput_tok_s", "source", "notes"]
 
 
-def server(gpu, engine, tp, isl, osl, conc):
+def server(gpu, engine, tp, isl, osl, conc, precision):
     """The launch script's limits: (max_num_seqs, max_num_batched_tokens, gpu_mem_util, prefix caching, note)."""
+    if precision == "fp4" and engine == "sglang":
+        if gpu in ("B200", "B300"):
+            return 256, 16384, 0.85, "false", "sglang --quantization modelopt_fp4 --max-running-requests 256 --chunked-prefill-size 16384 --mem-fraction-static 0.85 (radix cache forced to miss)"
+        if gpu == "MI355X":
+            chunk = 32768 if (isl, osl) == (8192, 1024) and conc > 32 else 196608
+            return "", chunk, 0.8, "", f"sglang --chunked-prefill-size {chunk} --mem-fraction-static 0.8 (running requests: SGLang's default)"
     if engine == "tensorrt-llm":
         tokens = max(8192, (conc + isl + 64 + 63) // 64 * 64)
         share = 0.75 if gpu == "H200" else (0.75 if conc >= 64 else 0.8)
@@ -84,7 +91,7 @@ def main(path):
     rows = []
     for r in runs:
         why = None
-        if r["model"] != "dsr1" or r["precision"] != "fp8":
+        if r["model"] != "dsr1" or r["precision"] not in ("fp8", "fp4"):
             why = f"{r['model']} {r['precision']}"
         elif r["disagg"] or r["is_multinode"]:
             why = "disaggregated or multi-node"
@@ -105,14 +112,18 @@ def main(path):
             tput, how = m["output_tput_per_gpu"] * gpus, "output tokens per GPU"
         else:
             tput, how = m["tput_per_gpu"] * gpus * osl / (isl + osl), "total tokens per GPU x OSL/(ISL+OSL)"
-        seqs, tokens, mem, prefix, flags = server(gpu, engine, tp, isl, osl, conc)
+        precision = r["precision"]
+        if precision == "fp4" and gpu not in ("B200", "B300", "MI355X"):
+            left_out[f"fp4 on {gpu}"] = left_out.get(f"fp4 on {gpu}", 0) + 1
+            continue
+        seqs, tokens, mem, prefix, flags = server(gpu, engine, tp, isl, osl, conc, precision)
         version = release(r.get("image"))
         ilo, olo = int(isl * RANGE_RATIO), int(osl * RANGE_RATIO)
-        exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}-fp8-{isl // 1024}k{osl // 1024}k-c{conc}"
+        exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}-{precision}-{isl // 1024}k{osl // 1024}k-c{conc}"
         notes = (f"InferenceX run of {r['date']} ({r['run_url']}); {gpus} x {gpu}, TP {tp}, image {r.get('image') or 'not recorded'}; "
                  f"{flags}; {conc} users, {10 * conc} prompts; throughput from {how}; held out")
         rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp,
-                     "FP8", "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix,
+                     precision.upper(), "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix,
                      (ilo + isl) / 2, ilo, isl, (olo + osl) / 2, olo, osl, "configured (--ignore-eos)",
                      f"{m['mean_ttft'] * 1000:.1f}", f"{m['mean_tpot'] * 1000:.3f}", f"{m['mean_e2el'] * 1000:.0f}",
                      f"{tput:.1f}", SOURCE, notes])

@@ -6,7 +6,7 @@ using ClusterSim.Tests;
 namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
-/// InferenceX's DeepSeek-R1-0528 FP8 runs on one node (data/published/inferencex-dsr1-runs.csv): SGLang on H200, B200,
+/// InferenceX's DeepSeek-R1-0528 FP8 and FP4 runs on one node (data/published/inferencex-dsr1-runs.csv): SGLang on H200, B200,
 /// B300 (the catalog's GB300), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8, closed loops of 1 to 64 users with lengths
 /// drawn uniformly on [0.8 L, L]. Nothing is fitted on them: every row is held out, and the bounds below are what the
 /// shipped calibrations give (README, "InferenceX").
@@ -16,8 +16,8 @@ public class InferenceXReplayTests
     private static readonly ReplayReport Report = ReplayReport.Run(
         MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "inferencex-dsr1-runs.csv")), SimCatalog.Default);
 
-    private static List<ReplayOutcome> On(string chip, ServingEngine engine) =>
-        Report.Outcomes.Where(o => o.Case.Deployment.Accelerator.Id == chip && o.Case.Deployment.Engine == engine).ToList();
+    private static List<ReplayOutcome> On(string chip, ServingEngine engine, Precision weights = Precision.FP8) =>
+        Report.Outcomes.Where(o => o.Case.Deployment.Accelerator.Id == chip && o.Case.Deployment.Engine == engine && o.Case.Deployment.Weights == weights).ToList();
 
     private static double Median(IEnumerable<double> values)
     {
@@ -28,7 +28,7 @@ public class InferenceXReplayTests
     [Fact]
     public void Every_run_replays_as_the_client_drew_its_lengths_and_the_server_was_launched()
     {
-        Assert.Equal(68, Report.Outcomes.Count);
+        Assert.Equal(90, Report.Outcomes.Count);
         Assert.Empty(Report.Skipped);
         Assert.All(Report.Outcomes, o => Assert.Equal("heldout", o.Row.Set));
         Assert.All(Report.Outcomes, o => Assert.IsType<RequestLengths.Uniform>(o.Case.Lengths));
@@ -53,6 +53,16 @@ public class InferenceXReplayTests
     public void Mean_end_to_end_latency_lands_within_its_bound(string chip, ServingEngine engine, double bound)
     {
         double median = Median(On(chip, engine).Select(o => Math.Abs(o.E2eError)));
+        Assert.True(median < bound, $"{chip} {engine}: median E2E error {median:P1}");
+    }
+
+    [Theory]
+    [InlineData("MI355X", ServingEngine.Sglang, 0.20)]      // 15.6 % fast (MXFP4; generic/int4, warned)
+    [InlineData("B200", ServingEngine.TensorRtLlm, 0.25)]   // 19.5 % slow (NVFP4; blackwell-trtllm/int4, fitted on dense Llama)
+    [InlineData("B200", ServingEngine.Sglang, 0.40)]        // 32.1 % fast (NVFP4; generic/int4, warned)
+    public void Four_bit_runs_land_within_their_bound(string chip, ServingEngine engine, double bound)
+    {
+        double median = Median(On(chip, engine, Precision.INT4).Select(o => Math.Abs(o.E2eError)));
         Assert.True(median < bound, $"{chip} {engine}: median E2E error {median:P1}");
     }
 
