@@ -20,7 +20,9 @@ CONC` (a closed loop of CONC users) and `--num-prompts 10 x CONC`, after 2 x CON
 and end-to-end latency are the client's; TPOT is recorded as the ITL column (the client's per-request TPOT, which the
 replay scores per request when lengths are ranges). Output throughput is the run's output tokens per GPU times its GPUs
 where the API gives it, otherwise its total tokens per GPU times the GPUs times OSL / (ISL + OSL) (both lengths come
-from the same range ratio, so their means keep that ratio); the note says which.
+from the same range ratio, so their means keep that ratio); the note says which. The median and 99th-percentile TTFT and
+the 99th-percentile end-to-end latency are the client's too: a few slow first tokens (the p99 is often 5-10 times the
+median) can set the mean TTFT, so the median is kept beside it.
 
 Server flags are those of InferenceX's launch scripts (`benchmarks/single_node/fixed_seq_len/dsr1_fp8_*.sh`; B300's script sets B200's limits) at its
 commit 843c6254 (22 August 2026), later than most runs: a run's flags at its own date may differ. SGLang: chunked-prefill
@@ -45,8 +47,9 @@ RANGE_RATIO = 0.8
 COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine",
            "engine_version", "arrival", "rate_rps_or_concurrency", "n_requests", "max_num_seqs", "max_num_batched_tokens",
            "gpu_mem_util", "enable_prefix_caching", "input_len_mean", "input_len_min", "input_len_max", "output_len_mean",
-           "output_len_min", "output_len_max", "output_len_source", "measured_ttft_mean_ms", "measured_itl_mean_ms",
-           "measured_e2e_mean_ms", "measured_throughput_tok_s", "source", "notes"]
+           "output_len_min", "output_len_max", "output_len_source", "measured_ttft_mean_ms", "measured_ttft_p50_ms",
+           "measured_ttft_p99_ms", "measured_itl_mean_ms", "measured_e2e_mean_ms", "measured_e2e_p99_ms",
+           "measured_throughput_tok_s", "source", "notes"]
 
 
 def server(gpu, engine, tp, isl, osl, conc, precision):
@@ -125,7 +128,8 @@ def main(path):
         rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp,
                      precision.upper(), "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix,
                      (ilo + isl) / 2, ilo, isl, (olo + osl) / 2, olo, osl, "configured (--ignore-eos)",
-                     f"{m['mean_ttft'] * 1000:.1f}", f"{m['mean_tpot'] * 1000:.3f}", f"{m['mean_e2el'] * 1000:.0f}",
+                     f"{m['mean_ttft'] * 1000:.1f}", f"{m['median_ttft'] * 1000:.1f}", f"{m['p99_ttft'] * 1000:.1f}",
+                     f"{m['mean_tpot'] * 1000:.3f}", f"{m['mean_e2el'] * 1000:.0f}", f"{m['p99_e2el'] * 1000:.0f}",
                      f"{tput:.1f}", SOURCE, notes])
     seen = set()
     for row in sorted(rows, key=lambda x: (x[5], x[10], x[6], x[0])):

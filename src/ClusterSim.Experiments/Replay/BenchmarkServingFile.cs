@@ -153,6 +153,7 @@ public static partial class BenchmarkServingFile
             // Percentiles where the benchmark was asked for them (vLLM: --metric-percentiles, 99 by default, E2E only when
             // listed; SGLang: TTFT and E2E p99, TTFT p90 in newer releases).
             // Or, where the result lists each request's latencies, as the clients compute them (numpy's linear percentile).
+            TtftP50Ms = Optional(root, "median_ttft_ms", source, line) ?? latencies?.Ttft(50),
             TtftP90Ms = Optional(root, "p90_ttft_ms", source, line) ?? latencies?.Ttft(90),
             TtftP99Ms = Optional(root, "p99_ttft_ms", source, line) ?? latencies?.Ttft(99),
             E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line) ?? latencies?.E2e(90),

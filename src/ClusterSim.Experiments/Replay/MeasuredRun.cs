@@ -114,6 +114,9 @@ public sealed record MeasuredRun
     public double? ItlMs { get; init; }
     public double? E2eMs { get; init; }
 
+    /// <summary>Measured median TTFT over the stage's requests, ms; null when unpublished (a mean a few slow first tokens dominate is judged against it too).</summary>
+    public double? TtftP50Ms { get; init; }
+
     /// <summary>Measured tails (90th and 99th percentiles over the stage's requests), ms; null when unpublished.</summary>
     public double? TtftP90Ms { get; init; }
     public double? TtftP99Ms { get; init; }

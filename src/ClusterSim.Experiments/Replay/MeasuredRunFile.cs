@@ -105,6 +105,7 @@ public static partial class MeasuredRunFile
             TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
             ItlMs = row.Number("measured_itl_mean_ms", min: 0),
             E2eMs = row.Number("measured_e2e_mean_ms", min: 0),
+            TtftP50Ms = row.Number("measured_ttft_p50_ms", min: 0),
             TtftP90Ms = row.Number("measured_ttft_p90_ms", min: 0),
             TtftP99Ms = row.Number("measured_ttft_p99_ms", min: 0),
             E2eP90Ms = row.Number("measured_e2e_p90_ms", min: 0),

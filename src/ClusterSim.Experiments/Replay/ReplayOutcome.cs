@@ -7,6 +7,7 @@ public sealed record ReplayOutcome(ReplayCase Case, MeasuredRun Row, SimulatedSt
     public double ItlError => Error(Simulated.ItlMs, Row.ItlMs);
     public double E2eError => Error(Simulated.E2eMs, Row.E2eMs);
     public double ThroughputError => Error(Simulated.OutputTokensPerSecond, Row.ThroughputTokensPerSecond);
+    public double TtftP50Error => Error(Simulated.TtftP50Ms, Row.TtftP50Ms);
     public double TtftP90Error => Error(Simulated.TtftP90Ms, Row.TtftP90Ms);
     public double TtftP99Error => Error(Simulated.TtftP99Ms, Row.TtftP99Ms);
     public double E2eP90Error => Error(Simulated.E2eP90Ms, Row.E2eP90Ms);

@@ -5,6 +5,7 @@ namespace ClusterSim.Experiments.Replay;
 public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double E2eMs, double OutputTokensPerSecond, long Requests, long TimedOut = 0)
 {
     /// <summary>Tails over the same requests (within the sketches' 0.5 % relative error), ms; NaN without requests.</summary>
+    public double TtftP50Ms { get; init; } = double.NaN;
     public double TtftP90Ms { get; init; } = double.NaN;
     public double TtftP99Ms { get; init; } = double.NaN;
     public double E2eP90Ms { get; init; } = double.NaN;

@@ -86,6 +86,7 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
 
         return new SimulatedStage(ttft / n, itl, e2e / n, output / seconds, n)
         {
+            TtftP50Ms = ttftTail.Quantile(0.50) * 1e3,
             TtftP90Ms = ttftTail.Quantile(0.90) * 1e3,
             TtftP99Ms = ttftTail.Quantile(0.99) * 1e3,
             E2eP90Ms = e2eTail.Quantile(0.90) * 1e3,

@@ -27,6 +27,7 @@ public class BenchmarkServingLogTests
         Assert.Equal(279.56, capped.TtftMs);
         Assert.Equal(14.14, capped.ItlMs);
         Assert.Equal(999.46, capped.TtftP99Ms);
+        Assert.Equal(199.88, capped.TtftP50Ms);   // "Median TTFT (ms)"
         Assert.Equal(271.49, capped.ThroughputTokensPerSecond);
         Assert.Equal(6, capped.Line);
 

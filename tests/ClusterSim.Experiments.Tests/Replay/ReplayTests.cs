@@ -85,17 +85,17 @@ public class ReplayTests
     public void The_table_lists_each_rows_tails_beside_its_measured_ones()
     {
         string[] lines = ReplayTable.Markdown(Report).Split('\n');
-        int header = Array.FindIndex(lines, l => l.StartsWith("| run | TTFT p90 ms", StringComparison.Ordinal));
+        int header = Array.FindIndex(lines, l => l.StartsWith("| run | TTFT p50 ms", StringComparison.Ordinal));
         Assert.True(header > 0, "a tails table follows the means");
 
-        // One line per row that publishes a percentile, in the order of the means table, each with its four pairs and errors.
-        var published = Report.Outcomes.Where(o => o.Row.TtftP90Ms is not null || o.Row.TtftP99Ms is not null || o.Row.E2eP90Ms is not null || o.Row.E2eP99Ms is not null).ToList();
+        // One line per row that publishes a percentile, in the order of the means table, each with its five pairs and errors.
+        var published = Report.Outcomes.Where(o => o.Row.TtftP50Ms is not null || o.Row.TtftP90Ms is not null || o.Row.TtftP99Ms is not null || o.Row.E2eP90Ms is not null || o.Row.E2eP99Ms is not null).ToList();
         Assert.True(published.Count >= 30);
         for (int i = 0; i < published.Count; i++)
         {
             string line = lines[header + 2 + i];
             Assert.StartsWith($"| {published[i].Row.Name} |", line, StringComparison.Ordinal);
-            Assert.Equal(10, line.Count(c => c == '|'));
+            Assert.Equal(12, line.Count(c => c == '|'));
         }
 
         // A row's p99 pair reads measured / simulated and its error is theirs.
@@ -280,6 +280,23 @@ public class ReplayTests
         ReplayOutcome drawn = ReplayReport.Run(runs.Take(1).ToList(), SimCatalog.Default).Outcomes.Single();
         Assert.Contains("prompts uniform on 819–1024, outputs on 409–512 tokens", drawn.Case.Lengths!.Note, StringComparison.Ordinal);
         Assert.Equal(runs[0].Lengths, cases.Single(c => c.Experiment == "both").Lengths);
+    }
+
+    [Fact]
+    public void A_published_median_TTFT_is_scored_beside_the_mean()
+    {
+        const string text = "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean,measured_ttft_mean_ms,measured_ttft_p50_ms,measured_itl_mean_ms\n"
+            + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,4,40,1000,200,80,40,7\n";
+        MeasuredRun run = Assert.Single(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.Equal(40, run.TtftP50Ms);
+
+        ReplayReport report = ReplayReport.Run([run], SimCatalog.Default);
+        ReplayOutcome outcome = Assert.Single(report.Outcomes);
+        Assert.True(outcome.Simulated.TtftP50Ms > 0 && outcome.Simulated.TtftP50Ms <= outcome.Simulated.TtftP99Ms);
+        Assert.Equal((outcome.Simulated.TtftP50Ms / 40) - 1, outcome.TtftP50Error, 12);
+        string table = ReplayTable.Markdown(report);
+        Assert.Contains("median |error| of median TTFT over the 1 scored rows that publish it:", table, StringComparison.Ordinal);
+        Assert.Contains("| TTFT p50 ms measured / simulated | error | TTFT p90 ms |", table, StringComparison.Ordinal);
     }
 
     [Theory]
