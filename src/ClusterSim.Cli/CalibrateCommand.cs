@@ -20,10 +20,15 @@ internal static class CalibrateCommand
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "Also refit without each experiment in turn and report its held-out errors (slower)." };
         var evaluations = new Option<int>("--max-evaluations") { Description = "Simulations per fit at most.", DefaultValueFactory = _ => 300 };
         var starts = new Option<int>("--starts") { Description = "Search from this many starting points and keep the best fit (each costs a fit's simulations).", DefaultValueFactory = _ => 1 };
+        var metrics = new Option<string>("--metrics")
+        {
+            Description = $"Measured metrics the fit scores, comma-separated: {FitMetricsParser.Known} (default: the mean latencies, or the output throughput of a run that publishes none; ttft-median where a mean TTFT is set by a few stalls).",
+            DefaultValueFactory = _ => "ttft,itl,e2e",
+        };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from an earlier `clustersim calibrate`) whose rows give the factors this fit leaves alone: fit in stages, e.g. a serving stack's overheads on one GPU, then its collectives on two." };
         var command = new Command("calibrate", "Fit the step-time model's factors to measured serving runs, print the fit and its errors, and write a calibration CSV.")
         {
-            output, hardware, precision, parameters, leaveOneOut, evaluations, starts, calibration,
+            output, hardware, precision, parameters, metrics, leaveOneOut, evaluations, starts, calibration,
         };
         inputs.AddTo(command);
         command.SetAction(result =>
@@ -41,6 +46,17 @@ internal static class CalibrateCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"error: --parameters: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+
+            FitMetrics scored;
+            try
+            {
+                scored = FitMetricsParser.Parse(result.GetValue(metrics)!);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: --metrics: {e.Message}");
                 return ExitCodes.InvalidInput;
             }
 
@@ -95,9 +111,9 @@ internal static class CalibrateCommand
                     return ExitCodes.InvalidInput;
                 }
 
-                if (!members.Any(c => c.FitRows.Any(Calibrator.Measured)))
+                if (!members.Any(c => c.FitRows.Any(r => Calibrator.Measured(r, scored))))
                 {
-                    Console.Error.WriteLine($"error: {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}: {Calibrator.NoMetric}");
+                    Console.Error.WriteLine($"error: {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}: {Calibrator.NoMetricOf(scored)}");
                     return ExitCodes.InvalidInput;
                 }
 
@@ -109,8 +125,8 @@ internal static class CalibrateCommand
                     start = p.Set(start, p.Get(Calibrator.NeutralStart));
                 }
 
-                CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations), starts: result.GetValue(starts));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}"));
+                CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations), starts: result.GetValue(starts), metrics: scored);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}{(scored == FitMetrics.Default ? string.Empty : $" over {FitMetricsParser.Format(scored)}")}"));
                 foreach (FitParameter p in FitParameter.All)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Name,-22} {p.Get(fit.Factors),10:0.####}{(fitted.Contains(p) ? "  (fitted)" : string.Empty)}"));
@@ -122,7 +138,7 @@ internal static class CalibrateCommand
                     Precision = group.Key.ComputePrecision,
                     Factors = fit.Factors,
                     FittedOn = string.Join(' ', members.SelectMany(c => c.FitRows).Select(r => r.Name)),
-                    Source = $"{TensorRtLlmRelease.UserFitSource} {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}",
+                    Source = $"{TensorRtLlmRelease.UserFitSource} {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}{(scored == FitMetrics.Default ? string.Empty : $" (scored on {FitMetricsParser.Format(scored)})")}",
                 });
 
                 var fittedCases = members.Select(c => c with { Deployment = c.Deployment with { Efficiency = fit.Factors } }).ToList();
@@ -131,7 +147,7 @@ internal static class CalibrateCommand
                 Console.Write(ReplayTable.Markdown(inSample));
                 if (result.GetValue(leaveOneOut) && members.Count > 2)
                 {
-                    PrintLeaveOneOut(members, start, fitted, result.GetValue(evaluations), result.GetValue(starts));
+                    PrintLeaveOneOut(members, start, fitted, result.GetValue(evaluations), result.GetValue(starts), scored);
                 }
             }
 
@@ -152,7 +168,7 @@ internal static class CalibrateCommand
     }
 
     /// <summary>Refits without each experiment (from the same start and budget as the full fit) and replays it with factors that never saw it.</summary>
-    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations, int starts)
+    private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations, int starts, FitMetrics metrics)
     {
         var outcomes = new List<ReplayOutcome>();
         foreach (ReplayCase held in members)
@@ -165,7 +181,7 @@ internal static class CalibrateCommand
                 continue;
             }
 
-            CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations, starts: starts);
+            CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations, starts: starts, metrics: metrics);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fitted.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));
             outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = fit.Factors } }], []).Outcomes);

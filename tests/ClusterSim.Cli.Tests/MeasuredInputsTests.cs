@@ -105,6 +105,33 @@ public class MeasuredInputsTests
         Assert.False(File.Exists(output + ".bare"));
     }
 
+    /// <summary>
+    /// `--metrics` picks what the fit scores and says so in the fit and in the row it writes; an unknown metric is refused
+    /// before anything is simulated, and metrics the runs do not publish leave nothing to fit.
+    /// </summary>
+    [Fact]
+    public void The_metrics_a_fit_scores_are_chosen_and_recorded()
+    {
+        string measured = CommandRunner.RepositoryFile("data", "published", "inferencex-dsr1-runs.csv");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-metrics-{Guid.NewGuid():N}.csv");
+        (int code, string stdout, _) = CommandRunner.Run(["calibrate", measured, "--experiments", "ix-dsr1-h200-trt-tp8-fp8-1k1k-*", "--parameters", "step_overhead_ms",
+            "--metrics", "itl,ttft-median", "--max-evaluations", "20", "-o", output]);
+        Assert.Equal(0, code);
+        Assert.Contains("mean squared log error", stdout, StringComparison.Ordinal);
+        Assert.Contains(" over ttft-median, itl", stdout, StringComparison.Ordinal);
+        Assert.Contains("(scored on ttft-median, itl)", File.ReadAllText(output), StringComparison.Ordinal);
+
+        (int refused, _, string stderr) = CommandRunner.Run(["calibrate", measured, "--metrics", "itl,tpot", "-o", output + ".bad"]);
+        Assert.Equal(2, refused);
+        Assert.Contains("error: --metrics: 'tpot' is not a metric; expected some of ttft, ttft-median, itl, e2e, throughput", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output + ".bad"));
+
+        string offline = CommandRunner.RepositoryFile("data", "published", "trtllm-0.12-overview-runs.csv");
+        (int none, _, string why) = CommandRunner.Run(["calibrate", offline, "--experiments", "trt012-llama2-7b-h100-tp1-fp16-2048-128", "--parameters", "gemm_efficiency", "--metrics", "itl", "-o", output + ".none"]);
+        Assert.Equal(2, none);
+        Assert.Contains("publish none of the metrics asked for (itl)", why, StringComparison.Ordinal);
+    }
+
     /// <summary>A second fit started from the first's file keeps what it does not fit: a calibration in stages.</summary>
     [Fact]
     public void A_fit_in_stages_keeps_the_earlier_stages_factors()

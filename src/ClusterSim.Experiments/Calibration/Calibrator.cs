@@ -35,14 +35,14 @@ public static class Calibrator
     /// </summary>
     public static CalibrationFit Fit(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
-        double maxStageSeconds = 120, int maxEvaluations = 400, double tolerance = 1e-4, int starts = 1)
+        double maxStageSeconds = 120, int maxEvaluations = 400, double tolerance = 1e-4, int starts = 1, FitMetrics metrics = FitMetrics.Default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(starts, 1);
         CalibrationFit? best = null;
         int evaluations = 0;
         for (int s = 0; s < starts; s++)
         {
-            CalibrationFit fit = FitFrom(cases, Shifted(start, parameters, s), parameters, maxStageSeconds, maxEvaluations, tolerance);
+            CalibrationFit fit = FitFrom(cases, Shifted(start, parameters, s), parameters, maxStageSeconds, maxEvaluations, tolerance, metrics);
             evaluations += fit.Evaluations;
             if (best is null || fit.Objective < best.Objective)
             {
@@ -84,16 +84,27 @@ public static class Calibrator
     public const string NoMetric =
         "no row can be fitted: the rows left to fit publish neither a mean TTFT, ITL or end-to-end latency nor an output throughput";
 
+    /// <summary>Why runs whose fittable rows publish none of the metrics asked for cannot be fitted.</summary>
+    public static string NoMetricOf(FitMetrics metrics) => metrics == FitMetrics.Default
+        ? NoMetric
+        : $"no row can be fitted: the rows left to fit publish none of the metrics asked for ({FitMetricsParser.Format(metrics)})";
+
     /// <summary>True when <paramref name="row"/> publishes a metric the objective scores (a mean latency, or its output throughput).</summary>
-    public static bool Measured(MeasuredRun row)
+    public static bool Measured(MeasuredRun row) => Measured(row, FitMetrics.Default);
+
+    /// <summary>True when <paramref name="row"/> publishes a metric the objective scores under <paramref name="metrics"/>.</summary>
+    public static bool Measured(MeasuredRun row, FitMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.TtftMs is > 0 || row.ItlMs is > 0 || row.E2eMs is > 0 || row.ThroughputTokensPerSecond is > 0;
+        bool latency = (metrics.HasFlag(FitMetrics.Ttft) && row.TtftMs is > 0) || (metrics.HasFlag(FitMetrics.TtftMedian) && row.TtftP50Ms is > 0)
+            || (metrics.HasFlag(FitMetrics.Itl) && row.ItlMs is > 0) || (metrics.HasFlag(FitMetrics.E2e) && row.E2eMs is > 0);
+        bool throughput = row.ThroughputTokensPerSecond is > 0 && (metrics.HasFlag(FitMetrics.Throughput) || metrics == FitMetrics.Default);
+        return latency || throughput;
     }
 
     private static CalibrationFit FitFrom(
         IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters,
-        double maxStageSeconds, int maxEvaluations, double tolerance)
+        double maxStageSeconds, int maxEvaluations, double tolerance, FitMetrics metrics)
     {
         if (cases.Count == 0)
         {
@@ -105,9 +116,9 @@ public static class Calibrator
             throw new ArgumentException(NothingToFit);
         }
 
-        if (!cases.Any(c => c.FitRows.Any(Measured)))
+        if (!cases.Any(c => c.FitRows.Any(r => Measured(r, metrics))))
         {
-            throw new ArgumentException(NoMetric);
+            throw new ArgumentException(NoMetricOf(metrics));
         }
 
         int evaluations = 0;
@@ -127,7 +138,7 @@ public static class Calibrator
         double Objective(Vector<double> x)
         {
             evaluations++;
-            double loss = Loss(cases, Factors(x), maxStageSeconds);
+            double loss = Loss(cases, Factors(x), maxStageSeconds, metrics);
             if (loss < bestLoss)
             {
                 bestLoss = loss;
@@ -158,13 +169,13 @@ public static class Calibrator
     }
 
     /// <summary>
-    /// Mean over scored, unsaturated rows and their measured metrics of (ln(simulated / measured))²: a row's mean TTFT, ITL
-    /// and end-to-end latency, or its output throughput when it publishes none of them (offline benchmarks such as
-    /// trtllm-bench's overview publish only that). Saturated rows are left out: shortened stages
-    /// (<paramref name="maxStageSeconds"/>) would cut their backlog short, and their latency measures the overload's length
-    /// more than the step time.
+    /// Mean over scored, unsaturated rows and their measured metrics of (ln(simulated / measured))²: by default a row's
+    /// mean TTFT, ITL and end-to-end latency, or its output throughput when it publishes none of them (offline benchmarks
+    /// such as trtllm-bench's overview publish only that); <paramref name="metrics"/> picks others. Saturated rows are
+    /// left out: shortened stages (<paramref name="maxStageSeconds"/>) would cut their backlog short, and their latency
+    /// measures the overload's length more than the step time.
     /// </summary>
-    public static double Loss(IReadOnlyList<ReplayCase> cases, EfficiencyFactors factors, double maxStageSeconds)
+    public static double Loss(IReadOnlyList<ReplayCase> cases, EfficiencyFactors factors, double maxStageSeconds, FitMetrics metrics = FitMetrics.Default)
     {
         ReplayReport report = ReplayReport.Run(cases, [], _ => factors, maxStageSeconds);
         double sum = 0;
@@ -172,12 +183,27 @@ public static class Calibrator
         foreach (ReplayOutcome o in report.Outcomes.Where(o => o.Case.FitRows.Contains(o.Row)))
         {
             int before = n;
-            foreach (double error in new[] { o.TtftError, o.ItlError, o.E2eError })
+            if (metrics.HasFlag(FitMetrics.Ttft))
             {
-                Add(error);
+                Add(o.TtftError);
             }
 
-            if (n == before)
+            if (metrics.HasFlag(FitMetrics.TtftMedian))
+            {
+                Add(o.TtftP50Error);
+            }
+
+            if (metrics.HasFlag(FitMetrics.Itl))
+            {
+                Add(o.ItlError);
+            }
+
+            if (metrics.HasFlag(FitMetrics.E2e))
+            {
+                Add(o.E2eError);
+            }
+
+            if (metrics.HasFlag(FitMetrics.Throughput) || (metrics == FitMetrics.Default && n == before))
             {
                 Add(o.ThroughputError);
             }

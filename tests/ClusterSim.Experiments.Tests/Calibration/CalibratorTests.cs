@@ -73,6 +73,50 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void The_metrics_asked_for_are_the_ones_scored()
+    {
+        // TTFT measured 40 % high (a front end or stalls the model has no cause for) and ITL and E2E as simulated: scored
+        // on ITL and E2E alone the truth is a perfect fit, and a fit of the step overhead on them recovers it.
+        IReadOnlyList<ReplayCase> cases = SyntheticCases()
+            .Select(c => c with { Rows = ReplayRunner.Run(c, Truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs * 1.4, TtftP50Ms = r.Simulated.TtftP50Ms }).ToList() }).ToList();
+        Assert.True(Calibrator.Loss(cases, Truth, double.PositiveInfinity) > 0.01);
+        Assert.Equal(0, Calibrator.Loss(cases, Truth, double.PositiveInfinity, FitMetrics.Itl | FitMetrics.E2e), 12);
+        Assert.Equal(0, Calibrator.Loss(cases, Truth, double.PositiveInfinity, FitMetrics.TtftMedian), 12);   // the median was measured as simulated
+
+        var start = Truth with { IterationOverheadSeconds = 0.001 };
+        CalibrationFit fit = Calibrator.Fit(cases, start, FitParameter.Parse("step_overhead_ms"), maxEvaluations: 120, tolerance: 1e-8, metrics: FitMetrics.Itl | FitMetrics.E2e);
+        Assert.InRange(fit.Factors.IterationOverheadSeconds, 0.003 * 0.97, 0.003 * 1.03);
+
+        // A row scores only what it publishes under the metrics asked for; throughput stands in for latencies only by default.
+        MeasuredRun throughputOnly = cases[0].Rows[0] with { TtftMs = null, TtftP50Ms = null, ItlMs = null, E2eMs = null, ThroughputTokensPerSecond = 1000 };
+        Assert.True(Calibrator.Measured(throughputOnly));
+        Assert.False(Calibrator.Measured(throughputOnly, FitMetrics.Itl));
+        Assert.True(Calibrator.Measured(throughputOnly, FitMetrics.Itl | FitMetrics.Throughput));
+        var bare = cases.Select(c => c with { Rows = c.Rows.Select(r => r with { ItlMs = null }).ToList() }).ToList();
+        var error = Assert.Throws<ArgumentException>(() => Calibrator.Fit(bare, start, FitParameter.Parse("step_overhead_ms"), maxEvaluations: 10, metrics: FitMetrics.Itl));
+        Assert.Equal("no row can be fitted: the rows left to fit publish none of the metrics asked for (itl)", error.Message);
+    }
+
+    [Theory]
+    [InlineData("itl,e2e", FitMetrics.Itl | FitMetrics.E2e)]
+    [InlineData(" TTFT-median , throughput", FitMetrics.TtftMedian | FitMetrics.Throughput)]
+    [InlineData("ttft,itl,e2e", FitMetrics.Default)]
+    public void Metrics_are_read_as_calibrate_spells_them(string text, FitMetrics expected)
+    {
+        Assert.Equal(expected, FitMetricsParser.Parse(text));
+        Assert.Equal(expected, FitMetricsParser.Parse(FitMetricsParser.Format(expected)));
+    }
+
+    [Theory]
+    [InlineData("itl,tpot", "'tpot' is not a metric; expected some of ttft, ttft-median, itl, e2e, throughput")]
+    [InlineData(" , ", "no metric given; expected some of ttft, ttft-median, itl, e2e, throughput")]
+    public void An_unknown_metric_is_named(string text, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => FitMetricsParser.Parse(text));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
     public void Several_starts_keep_the_best_fit_and_count_every_simulation()
     {
         IReadOnlyList<ReplayCase> cases = SyntheticCases();
