@@ -9,8 +9,8 @@ InferenceX (SemiAnalysis, github.com/SemiAnalysisAI/InferenceX) benchmarks servi
 publishes each run's aggregate metrics through its dashboard's API; the dashboard's test fixture `benchmarks.json` is a
 snapshot of that API (435 runs, each with the GitHub Actions run that measured it). This keeps DeepSeek-R1-0528 in FP8
 (and in FP4 on B200, B300 and MI355X: NVFP4 and MXFP4 checkpoints, replayed as 4-bit weights with an FP8 KV cache) on
-one node without speculative decoding, disaggregation, expert parallelism or data-parallel attention (the replay models
-tensor parallelism only), on GPUs the hardware catalog holds (B300, an HGX node of Blackwell Ultra, runs as the catalog's GB300 row, whose alias it
+one node without speculative decoding, disaggregation or data-parallel attention (the replay models tensor parallelism,
+and expert parallelism inside the tensor-parallel group: the `ep` column), on GPUs the hardware catalog holds (B300, an HGX node of Blackwell Ultra, runs as the catalog's GB300 row, whose alias it
 is: the same GPU; AMD's ATOM engine is not modelled), and counts what it leaves out on stderr.
 
 How each run was measured, from InferenceX's `benchmarks/benchmark_lib.sh` and `.github/workflows/benchmark-tmpl.yml`:
@@ -18,7 +18,7 @@ its copy of vLLM's `benchmark_serving.py` with the random dataset (`--random-ran
 length uniform on [floor(0.8 L), L] for the configured L), `--ignore-eos`, `--request-rate inf`, `--max-concurrency
 CONC` (a closed loop of CONC users) and `--num-prompts 10 x CONC`, after 2 x CONC warm-up requests. Mean TTFT, TPOT
 and end-to-end latency are the client's; TPOT is recorded as the ITL column (the client's per-request TPOT, which the
-replay scores per request when lengths are ranges). Output throughput is the run's output tokens per GPU times its GPUs
+replay scores per request when lengths are ranges). Output throughput is the run's output tokens per GPU times its TP GPUs
 where the API gives it, otherwise its total tokens per GPU times the GPUs times OSL / (ISL + OSL) (both lengths come
 from the same range ratio, so their means keep that ratio); the note says which. The median and 99th-percentile TTFT and
 the 99th-percentile end-to-end latency are the client's too: a few slow first tokens (the p99 is often 5-10 times the
@@ -44,7 +44,7 @@ SOURCE = ("InferenceX by SemiAnalysis (github.com/SemiAnalysisAI/InferenceX; das
 GPUS = {"h200": "H200", "b200": "B200", "b300": "B300", "mi300x": "MI300X", "mi325x": "MI325X", "mi355x": "MI355X"}
 ENGINES = {"sglang": "sglang", "trt": "tensorrt-llm"}
 RANGE_RATIO = 0.8
-COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine",
+COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "ep", "dtype", "kv_cache_dtype", "sampling", "engine",
            "engine_version", "arrival", "rate_rps_or_concurrency", "n_requests", "max_num_seqs", "max_num_batched_tokens",
            "gpu_mem_util", "enable_prefix_caching", "input_len_mean", "input_len_min", "input_len_max", "output_len_mean",
            "output_len_min", "output_len_max", "output_len_source", "measured_ttft_mean_ms", "measured_ttft_p50_ms",
@@ -100,8 +100,8 @@ def main(path):
             why = "disaggregated or multi-node"
         elif r["spec_method"] != "none":
             why = "speculative decoding"
-        elif r["decode_ep"] != 1 or r["decode_dp_attention"]:
-            why = "expert parallelism or DP attention"
+        elif r["decode_dp_attention"]:
+            why = "DP attention"
         elif r["hardware"] not in GPUS or r["framework"] not in ENGINES:
             why = f"{r['hardware']} {r['framework']} not modelled"
         if why:
@@ -110,7 +110,9 @@ def main(path):
         gpu, engine = GPUS[r["hardware"]], ENGINES[r["framework"]]
         tp, isl, osl, conc = r["decode_tp"], r["isl"], r["osl"], r["conc"]
         m = r["metrics"]
-        gpus = r["num_decode_gpu"] or tp
+        # One node, one replica of TP GPUs; the API's num_decode_gpu reads TP x EP when EP > 1 (64 for TP 8 EP 8), while its
+        # per-GPU throughput is per the TP GPUs (TP 8 EP 8 at one user: 20.7 output tokens/s a GPU x 8 = 1 / 5.9 ms TPOT).
+        gpus = tp
         if m.get("output_tput_per_gpu"):
             tput, how = m["output_tput_per_gpu"] * gpus, "output tokens per GPU"
         else:
@@ -122,10 +124,11 @@ def main(path):
         seqs, tokens, mem, prefix, flags = server(gpu, engine, tp, isl, osl, conc, precision)
         version = release(r.get("image"))
         ilo, olo = int(isl * RANGE_RATIO), int(osl * RANGE_RATIO)
-        exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}-{precision}-{isl // 1024}k{osl // 1024}k-c{conc}"
-        notes = (f"InferenceX run of {r['date']} ({r['run_url']}); {gpus} x {gpu}, TP {tp}, image {r.get('image') or 'not recorded'}; "
+        ep = r["decode_ep"]
+        exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}{f'-ep{ep}' if ep > 1 else ''}-{precision}-{isl // 1024}k{osl // 1024}k-c{conc}"
+        notes = (f"InferenceX run of {r['date']} ({r['run_url']}); {gpus} x {gpu}, TP {tp}{f', EP {ep}' if ep > 1 else ''}, image {r.get('image') or 'not recorded'}; "
                  f"{flags}; {conc} users, {10 * conc} prompts; throughput from {how}; held out")
-        rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp,
+        rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp, ep,
                      precision.upper(), "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix,
                      (ilo + isl) / 2, ilo, isl, (olo + osl) / 2, olo, osl, "configured (--ignore-eos)",
                      f"{m['mean_ttft'] * 1000:.1f}", f"{m['median_ttft'] * 1000:.1f}", f"{m['p99_ttft'] * 1000:.1f}",

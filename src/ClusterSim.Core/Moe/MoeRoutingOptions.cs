@@ -14,6 +14,9 @@ public sealed record MoeRoutingOptions
     /// <summary>Accelerators the experts are spread over; 0 means the replica's tensor-parallel group.</summary>
     public int ExpertParallel { get; init; }
 
+    /// <summary>How tokens reach experts on other accelerators: all-to-all dispatch and combine, or the tensor-parallel all-reduce.</summary>
+    public ExpertDispatch Dispatch { get; init; } = ExpertDispatch.AllToAll;
+
     /// <summary>Most tokens an expert takes per iteration, as a multiple of its fair share k·T/E; 0 for no cap (no drops).</summary>
     public double CapacityFactor { get; init; }
 

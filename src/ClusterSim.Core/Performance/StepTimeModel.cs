@@ -139,9 +139,10 @@ public sealed class StepTimeModel
             ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9)
             : 0;
         int ep = ExpertParallel;
-        if (model.IsMoE && ep > 1)
+        if (model.IsMoE && ep > 1 && deployment.MoeRouting?.Dispatch != Moe.ExpertDispatch.AllReduce)
         {
-            // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts.
+            // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts (none
+            // when the tensor-parallel attention leaves every token on every rank and the all-reduce combines the experts).
             double perToken = model.TopK * hiddenBytes;
             _allToAllSecondsPerToken = 2.0 * _moeLayers * Collective.AllToAll(perToken / ep, ep, linkBytesPerSecond, 0);
             _allToAllFixedSeconds = 2.0 * _moeLayers * Collective.AllToAll(0, ep, linkBytesPerSecond, eff.CollectiveLatencySeconds);

@@ -16,9 +16,15 @@ internal static class MoeSection
         ["dirichlet"] = ExpertPopularity.Dirichlet,
     };
 
+    private static readonly Dictionary<string, ExpertDispatch> Dispatches = new()
+    {
+        ["all-to-all"] = ExpertDispatch.AllToAll,
+        ["all-reduce"] = ExpertDispatch.AllReduce,
+    };
+
     public static MoeRoutingOptions? Read(YamlReader r, YamlMappingNode? serving, ModelSpec model, string path = "serving.moe")
     {
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(serving, "moe"), path, "popularity", "zipf_s", "dirichlet_alpha", "expert_parallel", "capacity_factor", "replicated_hot");
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(serving, "moe"), path, "popularity", "zipf_s", "dirichlet_alpha", "expert_parallel", "dispatch", "capacity_factor", "replicated_hot");
         if (node is null)
         {
             return null;
@@ -36,6 +42,7 @@ internal static class MoeSection
             ZipfExponent = r.Number(node, "zipf_s", path, 1, 0, 10),
             DirichletConcentration = r.Number(node, "dirichlet_alpha", path, 1, 0, exclusiveMin: true),
             ExpertParallel = r.Integer(node, "expert_parallel", path, 0, 0, 4096),
+            Dispatch = r.Choice(node, "dispatch", path, ExpertDispatch.AllToAll, Dispatches),
             CapacityFactor = r.Number(node, "capacity_factor", path, 0, 0, 100),
             ReplicatedHotExperts = r.Integer(node, "replicated_hot", path, 0, 0, 4096),
         };
@@ -55,6 +62,6 @@ internal static class MoeSection
     public static string Inline(MoeRoutingOptions o)
     {
         return $"{{ popularity: {Popularities.First(p => p.Value == o.Popularity).Key}, zipf_s: {F(o.ZipfExponent)}, dirichlet_alpha: {F(o.DirichletConcentration)}, " +
-            $"expert_parallel: {o.ExpertParallel}, capacity_factor: {F(o.CapacityFactor)}, replicated_hot: {o.ReplicatedHotExperts} }}";
+            $"expert_parallel: {o.ExpertParallel}, dispatch: {Dispatches.First(d => d.Value == o.Dispatch).Key}, capacity_factor: {F(o.CapacityFactor)}, replicated_hot: {o.ReplicatedHotExperts} }}";
     }
 }

@@ -20,6 +20,9 @@ public sealed record MeasuredRun
     public int TensorParallel { get; init; } = 1;
     public int DataParallel { get; init; } = 1;
 
+    /// <summary>Accelerators a mixture-of-experts replica spreads whole experts over (<c>ep</c>, SGLang's <c>--ep-size</c>, TensorRT-LLM's <c>ep_size</c>); 1 slices every expert across the tensor-parallel group.</summary>
+    public int ExpertParallel { get; init; } = 1;
+
     /// <summary>Weight format as the engine was told ("FP16", "FP8"); empty when unstated (FP16 then).</summary>
     public string DType { get; init; } = string.Empty;
     public int? MaxSequences { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Moe;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Performance;
@@ -140,6 +141,26 @@ public sealed partial record ReplayCase
             : budget.ToString("N0", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Whole experts spread over <see cref="MeasuredRun.ExpertParallel"/> accelerators of the replica, each step's routing
+    /// sampled (the busiest rank sets the expert time), combined by the tensor-parallel all-reduce as SGLang's
+    /// <c>--ep-size</c> and TensorRT-LLM's <c>ep_size</c> do without attention data parallelism; null when the row slices
+    /// every expert across the tensor-parallel group (ep 1). A dense model, or more expert ranks than the replica's
+    /// accelerators or the model's experts, is refused with the reason.
+    /// </summary>
+    private static MoeRoutingOptions? ExpertPlacement(MeasuredRun first, ModelSpec model)
+    {
+        if (first.ExpertParallel <= 1)
+        {
+            return null;
+        }
+
+        return !model.IsMoE ? throw new ArgumentException($"ep {first.ExpertParallel} needs a mixture-of-experts model; '{model.Id}' is dense")
+            : first.ExpertParallel > first.TensorParallel ? throw new ArgumentException($"ep {first.ExpertParallel} is more than the replica's {first.TensorParallel} accelerators (tp); expert ranks live inside the tensor-parallel group here")
+            : first.ExpertParallel > model.Experts ? throw new ArgumentException($"ep {first.ExpertParallel} is more than '{model.Id}''s {model.Experts} experts")
+            : new MoeRoutingOptions { ExpertParallel = first.ExpertParallel, Dispatch = ExpertDispatch.AllReduce }.Validated();
+    }
+
     private static ReplayCase From(IReadOnlyList<MeasuredRun> rows, SimCatalog catalog)
     {
         MeasuredRun first = rows.FirstOrDefault(r => r.IsWholeRun) ?? rows[0];
@@ -172,6 +193,7 @@ public sealed partial record ReplayCase
             Sampling = sampling,
             SamplerKernel = SamplerKernelOf(first, engine, sampling, corrections),
             TensorParallel = first.TensorParallel,
+            MoeRouting = ExpertPlacement(first, model),
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - memoryShare,

@@ -50,6 +50,22 @@ public class ExpertWidthTests
         Assert.Equal(plain.Collectives, narrow.Collectives);
     }
 
+    [Fact]
+    public void Experts_combined_by_the_all_reduce_send_no_all_to_all()
+    {
+        // SGLang's --ep-size without an all-to-all backend, TensorRT-LLM's ep_size without attention DP: every rank holds
+        // every token after the tensor-parallel attention, so only the all-to-all term differs from DeepEP-style dispatch.
+        BatchShape shape = BatchShape.Decode(64, 64 * 1024);
+        var routing = new RoutingOutcome(1.3, 20, 120, 0, 64 * 8);
+        IterationTerms dispatched = Model(Base, 8, new MoeRoutingOptions { ExpertParallel = 8 }).Terms(shape, routing);
+        IterationTerms reduced = Model(Base, 8, new MoeRoutingOptions { ExpertParallel = 8, Dispatch = ExpertDispatch.AllReduce }).Terms(shape, routing);
+
+        IterationTerms plain = Model(Base, 8, new MoeRoutingOptions { ExpertParallel = 8, Dispatch = ExpertDispatch.AllReduce }).Terms(shape);
+        Assert.Equal(plain.Collectives, reduced.Collectives);   // the two all-reduces a layer, nothing more
+        Assert.True(dispatched.Collectives > reduced.Collectives + 1e-4, $"{dispatched.Collectives} against {reduced.Collectives}");   // 2 x 94 all-to-alls of 7 steps' latency
+        Assert.Equal(dispatched.ExpertGemm, reduced.ExpertGemm);
+    }
+
     [Theory]
     [InlineData("hopper-vllm", Precision.BF16)]
     [InlineData("hopper-vllm", Precision.FP8)]

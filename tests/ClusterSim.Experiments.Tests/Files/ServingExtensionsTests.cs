@@ -23,6 +23,13 @@ public class ServingExtensionsTests
         var routing = experiment.Points[0].Serving!.Replicas[0].Deployment.MoeRouting!;
         Assert.Equal(1.2, routing.ZipfExponent);
         Assert.Contains("moe: { popularity: zipf, zipf_s: 1.2", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(ClusterSim.Core.Moe.ExpertDispatch.AllToAll, routing.Dispatch);
+        Assert.Contains("dispatch: all-to-all", experiment.ResolvedText, StringComparison.Ordinal);
+
+        string reduced = Base.Replace("capacity_factor: 1.25 }", "capacity_factor: 1.25, expert_parallel: 2, dispatch: all-reduce }");
+        Experiment viaAllReduce = ExperimentLoader.Parse(reduced, "x.yaml");
+        Assert.Equal(ClusterSim.Core.Moe.ExpertDispatch.AllReduce, viaAllReduce.Points[0].Serving!.Replicas[0].Deployment.MoeRouting!.Dispatch);
+        Assert.Contains("expert_parallel: 2, dispatch: all-reduce", viaAllReduce.ResolvedText, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -283,6 +283,26 @@ public class ReplayTests
     }
 
     [Fact]
+    public void An_ep_column_keeps_experts_whole_on_that_many_ranks_combined_by_the_all_reduce()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,ep,dtype,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean\n";
+        string text = header
+            + "ep8,all,deepseek-ai/DeepSeek-R1-0528,B200,8,8,FP8,concurrency,4,8,1000,50\n"
+            + "tp8,all,deepseek-ai/DeepSeek-R1-0528,B200,8,,FP8,concurrency,4,8,1000,50\n"
+            + "dense,all,meta-llama/Llama-3.1-8B-Instruct,H100,2,2,FP8,concurrency,4,8,1000,50\n"
+            + "wide,all,deepseek-ai/DeepSeek-R1-0528,B200,8,16,FP8,concurrency,4,8,1000,50\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+
+        ReplayCase ep = cases.Single(c => c.Experiment == "ep8");
+        Assert.Equal(8, ep.Deployment.MoeRouting!.ExpertParallel);
+        Assert.Equal(ClusterSim.Core.Moe.ExpertDispatch.AllReduce, ep.Deployment.MoeRouting.Dispatch);
+        Assert.Null(cases.Single(c => c.Experiment == "tp8").Deployment.MoeRouting);
+        Assert.Contains(skipped, s => s.Experiment == "dense" && s.Reason.Contains("needs a mixture-of-experts model", StringComparison.Ordinal));
+        Assert.Contains(skipped, s => s.Experiment == "wide" && s.Reason.Contains("more than the replica's 8 accelerators", StringComparison.Ordinal));
+        Assert.True(ReplayReport.Run([ep], []).Outcomes.Single().Simulated.E2eMs > 0);
+    }
+
+    [Fact]
     public void A_published_median_TTFT_is_scored_beside_the_mean()
     {
         const string text = "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean,measured_ttft_mean_ms,measured_ttft_p50_ms,measured_itl_mean_ms\n"
