@@ -7,8 +7,8 @@ namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
 /// InferenceX's DeepSeek-R1-0528 FP8 and FP4 runs on one node (data/published/inferencex-dsr1-runs.csv): SGLang on H200, B200,
-/// B300 (the catalog's GB300), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8, closed loops of 1 to 64 users with lengths
-/// drawn uniformly on [0.8 L, L]. Nothing is fitted on them: every row is held out, and the bounds below are what the
+/// B300 (the catalog's GB300), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8 with experts sliced
+/// or on EP ranks, closed loops of 1 to 128 users with lengths drawn uniformly on [0.8 L, L]. Nothing is fitted on them: every row is held out, and the bounds below are what the
 /// shipped calibrations give (README, "InferenceX").
 /// </summary>
 public class InferenceXReplayTests
