@@ -46,10 +46,13 @@ public static class ReplayTable
                 $"median |error| over {rows.Count} {label}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
         }
 
-        var groups = report.Scored.GroupBy(o => (Model: o.Case.Deployment.Model.Id, Accelerator: o.Case.Deployment.Accelerator.Id)).ToList();
+        // Which model and accelerator a median hides: one line each, the most rows first; by engine too when the runs
+        // name more than one (an H200 under SGLang and under TensorRT-LLM are different servers).
+        bool engines = report.Scored.Select(o => o.Case.Deployment.Engine).Distinct().Count() > 1;
+        var groups = report.Scored.GroupBy(o => (Model: o.Case.Deployment.Model.Id, Accelerator: o.Case.Deployment.Accelerator.Id
+            + (engines ? $" ({Files.DeploymentSection.Engines.First(e => e.Value == o.Case.Deployment.Engine).Key})" : string.Empty))).ToList();
         if (groups.Count > 1)
         {
-            // Which model and accelerator a median hides: one line each, the most rows first.
             foreach (var g in groups.OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Accelerator, StringComparer.Ordinal))
             {
                 var rows = g.ToList();

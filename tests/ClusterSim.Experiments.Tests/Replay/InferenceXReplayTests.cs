@@ -83,6 +83,14 @@ public class InferenceXReplayTests
     }
 
     [Fact]
+    public void With_two_engines_in_the_runs_each_line_of_the_breakdown_names_its_engine()
+    {
+        string[] lines = ReplayTable.Markdown(Report).Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("  deepseek-v3 on H200 (tensorrt-llm), 9 scored rows:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  deepseek-v3 on H200 (sglang), 9 scored rows:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_misses_are_where_the_README_says()
     {
         // SGLang on H200 decodes DeepSeek-R1 faster than hopper-vllm/fp8 gives (its 256-wide expert slices pay vLLM's
