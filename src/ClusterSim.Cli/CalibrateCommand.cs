@@ -138,7 +138,7 @@ internal static class CalibrateCommand
                     Precision = group.Key.ComputePrecision,
                     Factors = fit.Factors,
                     FittedOn = string.Join(' ', members.SelectMany(c => c.FitRows).Select(r => r.Name)),
-                    Source = $"{TensorRtLlmRelease.UserFitSource} {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}{(scored == FitMetrics.Default ? string.Empty : $" (scored on {FitMetricsParser.Format(scored)})")}",
+                    Source = $"{ServingCalibration.UserFitSource} {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}{(scored == FitMetrics.Default ? string.Empty : $" (scored on {FitMetricsParser.Format(scored)})")}",
                 });
 
                 var fittedCases = members.Select(c => c with { Deployment = c.Deployment with { Efficiency = fit.Factors } }).ToList();

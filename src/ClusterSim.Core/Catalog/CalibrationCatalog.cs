@@ -166,7 +166,7 @@ public sealed class CalibrationCatalog
         // A release series fitted on its own runs (hopper-trtllm@0.x) serves that series' releases, unless the row it would
         // stand in for is the user's own fit, which fits the release in use.
         if (Performance.TensorRtLlmRelease.Series(engineVersion) is { } series
-            && !(found && fitted.Source.StartsWith(Performance.TensorRtLlmRelease.UserFitSource, StringComparison.Ordinal))
+            && !(found && fitted.IsUserFit)
             && TryGet(id + series, precision, out ServingCalibration older))
         {
             return (older, null);

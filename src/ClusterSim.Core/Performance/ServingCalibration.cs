@@ -26,6 +26,12 @@ public sealed record ServingCalibration
     /// </summary>
     public bool IsFitted => !string.Equals(Id, GenericId, StringComparison.OrdinalIgnoreCase) && FittedOn.Length > 0;
 
+    /// <summary>How the source of a row `clustersim calibrate` wrote begins.</summary>
+    public const string UserFitSource = "clustersim calibrate";
+
+    /// <summary>True for a row `clustersim calibrate` wrote: a user's own fit, which fits the release and server in use.</summary>
+    public bool IsUserFit => Source.StartsWith(UserFitSource, StringComparison.Ordinal);
+
     /// <summary>"hopper-vllm/bf16": the row's key as results and warnings name it.</summary>
     public string Name => $"{Id}/{Precision.ToString().ToLowerInvariant()}";
 }

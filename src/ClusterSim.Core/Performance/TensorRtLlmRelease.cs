@@ -11,9 +11,6 @@ namespace ClusterSim.Core.Performance;
 /// </summary>
 public static class TensorRtLlmRelease
 {
-    /// <summary>How the source of a row `clustersim calibrate` wrote begins.</summary>
-    public const string UserFitSource = "clustersim calibrate";
-
     /// <summary>
     /// The first release whose engines take at most 8,192 tokens a step by default: before it `trtllm-build` left
     /// <c>max_num_tokens</c> unset and sized it max_batch_size × max_seq_len (tensorrt_llm/_common.py, check_max_num_tokens),
@@ -43,7 +40,7 @@ public static class TensorRtLlmRelease
         string calibrationName = calibration.Name;
         // hopper-trtllm/bf16 was fitted on the 0.12.0 overview itself, so only the rows fitted on 1.x warn.
         bool shipped = (calibrationName == "hopper-trtllm/fp8" || calibrationName.StartsWith("blackwell-trtllm/", StringComparison.Ordinal))
-            && !calibration.Source.StartsWith(UserFitSource, StringComparison.Ordinal);
+            && !calibration.IsUserFit;
         if (!shipped || !Before(engineVersion, new EngineRelease(1, 0)))
         {
             return null;

@@ -89,11 +89,8 @@ public static class Calibrator
         ? NoMetric
         : $"no row can be fitted: the rows left to fit publish none of the metrics asked for ({FitMetricsParser.Format(metrics)})";
 
-    /// <summary>True when <paramref name="row"/> publishes a metric the objective scores (a mean latency, or its output throughput).</summary>
-    public static bool Measured(MeasuredRun row) => Measured(row, FitMetrics.Default);
-
-    /// <summary>True when <paramref name="row"/> publishes a metric the objective scores under <paramref name="metrics"/>.</summary>
-    public static bool Measured(MeasuredRun row, FitMetrics metrics)
+    /// <summary>True when <paramref name="row"/> publishes a metric the objective scores under <paramref name="metrics"/> (by default a mean latency, or its output throughput).</summary>
+    public static bool Measured(MeasuredRun row, FitMetrics metrics = FitMetrics.Default)
     {
         ArgumentNullException.ThrowIfNull(row);
         bool latency = (metrics.HasFlag(FitMetrics.Ttft) && row.TtftMs is > 0) || (metrics.HasFlag(FitMetrics.TtftMedian) && row.TtftP50Ms is > 0)

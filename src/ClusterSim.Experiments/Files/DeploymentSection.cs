@@ -32,6 +32,9 @@ internal static class DeploymentSection
         ["sglang"] = ServingEngine.Sglang,
     };
 
+    /// <summary>The name an experiment file uses for <paramref name="engine"/> (<c>tensorrt-llm</c>).</summary>
+    public static string EngineName(ServingEngine engine) => Engines.First(e => e.Value == engine).Key;
+
     /// <summary>How requests sample, by the names an experiment file uses; <c>model-default</c> reads the checkpoint's (<see cref="SamplingDefaults"/>).</summary>
     public static readonly Dictionary<string, SamplingMode?> Samplings = new()
     {

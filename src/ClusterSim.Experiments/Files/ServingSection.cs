@@ -283,7 +283,7 @@ internal static class ServingSection
         text.AppendLine("serving:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  model: {d.Model.Id}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {d.Accelerator.Id}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  engine: {DeploymentSection.Engines.First(e => e.Value == d.Engine).Key}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  engine: {DeploymentSection.EngineName(d.Engine)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  sampling: {DeploymentSection.SamplingName(d.Sampling)}");
         if (d.Sampling == SamplingMode.Filtered)
         {

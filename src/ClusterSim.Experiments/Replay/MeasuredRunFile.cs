@@ -101,7 +101,7 @@ public static partial class MeasuredRunFile
             InputTokens = row.Number("input_len_mean", min: 1),
             InputDistribution = row.Text("input_len_dist"),
             OutputTokens = row.Number("output_len_mean", min: 1),
-            Lengths = UniformRanges(row, line),
+            Lengths = UniformRanges(row),
             OutputSource = row.Text("output_len_source"),
             TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
             ItlMs = row.Number("measured_itl_mean_ms", min: 0),
@@ -123,17 +123,17 @@ public static partial class MeasuredRunFile
     /// vLLM's and SGLang's random datasets with a range ratio); null when the row gives none. A side without a range is
     /// its mean, fixed; a range given half, or upside down, is an error naming the column.
     /// </summary>
-    private static RequestLengths.Uniform? UniformRanges(Row row, int line)
+    private static RequestLengths.Uniform? UniformRanges(Row row)
     {
-        (int Min, int Max)? prompt = row.Range("input_len_min", "input_len_max", line);
-        (int Min, int Max)? output = row.Range("output_len_min", "output_len_max", line);
+        (int Min, int Max)? prompt = row.Range("input_len_min", "input_len_max");
+        (int Min, int Max)? output = row.Range("output_len_min", "output_len_max");
         if (prompt is null && output is null)
         {
             return null;
         }
 
-        return new RequestLengths.Uniform(prompt ?? row.Fixed("input_len_mean", "input_len_min", line),
-            output ?? row.Fixed("output_len_mean", "output_len_min", line));
+        return new RequestLengths.Uniform(prompt ?? row.Fixed("input_len_mean", "input_len_min"),
+            output ?? row.Fixed("output_len_mean", "output_len_min"));
     }
 
     /// <summary>A size's unit, GiB written any of the usual ways.</summary>
@@ -152,7 +152,7 @@ public static partial class MeasuredRunFile
         }
 
         /// <summary>A whole-token range from two columns; null when both are empty.</summary>
-        public (int Min, int Max)? Range(string minColumn, string maxColumn, int line)
+        public (int Min, int Max)? Range(string minColumn, string maxColumn)
         {
             double? low = Number(minColumn, min: 1);
             double? high = Number(maxColumn, min: 1);
@@ -181,7 +181,7 @@ public static partial class MeasuredRunFile
         }
 
         /// <summary>The mean of <paramref name="meanColumn"/> as a one-value range, for the side of a row whose other side has a range.</summary>
-        public (int Min, int Max) Fixed(string meanColumn, string rangeColumn, int line)
+        public (int Min, int Max) Fixed(string meanColumn, string rangeColumn)
         {
             double mean = Number(meanColumn, min: 1, max: int.MaxValue)
                 ?? throw new CatalogException(table.Source, line, meanColumn, $"is required when the other side's length range is given and '{rangeColumn}' is not");

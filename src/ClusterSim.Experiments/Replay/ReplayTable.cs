@@ -50,7 +50,7 @@ public static class ReplayTable
         // name more than one (an H200 under SGLang and under TensorRT-LLM are different servers).
         bool engines = report.Scored.Select(o => o.Case.Deployment.Engine).Distinct().Count() > 1;
         var groups = report.Scored.GroupBy(o => (Model: o.Case.Deployment.Model.Id, Accelerator: o.Case.Deployment.Accelerator.Id
-            + (engines ? $" ({Files.DeploymentSection.Engines.First(e => e.Value == o.Case.Deployment.Engine).Key})" : string.Empty))).ToList();
+            + (engines ? $" ({Files.DeploymentSection.EngineName(o.Case.Deployment.Engine)})" : string.Empty))).ToList();
         if (groups.Count > 1)
         {
             foreach (var g in groups.OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Accelerator, StringComparer.Ordinal))

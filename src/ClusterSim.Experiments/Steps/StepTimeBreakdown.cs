@@ -12,7 +12,7 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
     public string Describe()
     {
         ServingDeployment d = Deployment;
-        string engine = Files.DeploymentSection.Engines.First(e => e.Value == d.Engine).Key;
+        string engine = Files.DeploymentSection.EngineName(d.Engine);
         return $"{d.Model.Id} on {d.TensorParallel} x {d.Accelerator.Id}, {Name(d.Weights)} weights, {Name(d.KvCache)} KV cache, {engine}: calibration {d.CalibrationName}";
     }
 
