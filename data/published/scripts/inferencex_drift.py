@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much InferenceX's own reruns of one configuration move: the spread of the median TPOT over dates.
 
-    git -C app show cb4e87cb7dd3494401343ba0fd41f8cba19fc097:packages/app/cypress/fixtures/api/benchmarks-history.json > history.json
+    git -C app show 528c4146b8f502fcbce8df7870a935a970cbae25:packages/app/cypress/fixtures/api/benchmarks-history.json > history.json
     python3 data/published/scripts/inferencex_drift.py history.json
 
 `benchmarks-history.json` (InferenceX-app's dashboard API fixture, beside the `benchmarks.json` that

@@ -2,7 +2,7 @@
 """Rebuilds data/published/inferencex-dsr1-runs.csv from InferenceX's published DeepSeek-R1 FP8 and FP4 runs.
 
     git clone https://github.com/vngcloud/InferenceX-app app    # a fork of SemiAnalysisAI/InferenceX-app
-    git -C app show cb4e87cb7dd3494401343ba0fd41f8cba19fc097:packages/app/cypress/fixtures/api/benchmarks.json > benchmarks.json
+    git -C app show 528c4146b8f502fcbce8df7870a935a970cbae25:packages/app/cypress/fixtures/api/benchmarks.json > benchmarks.json
     python3 data/published/scripts/inferencex_dsr1.py benchmarks.json > data/published/inferencex-dsr1-runs.csv
 
 InferenceX (SemiAnalysis, github.com/SemiAnalysisAI/InferenceX) benchmarks serving engines on one node in CI and
@@ -39,7 +39,7 @@ import sys
 
 SOURCE = ("InferenceX by SemiAnalysis (github.com/SemiAnalysisAI/InferenceX; dashboard API snapshot "
           "packages/app/cypress/fixtures/api/benchmarks.json of SemiAnalysisAI/InferenceX-app, read from its fork "
-          "vngcloud/InferenceX-app at cb4e87cb); server flags from InferenceX's benchmarks/single_node/fixed_seq_len "
+          "vngcloud/InferenceX-app at 528c4146); server flags from InferenceX's benchmarks/single_node/fixed_seq_len "
           "scripts at 843c6254")
 GPUS = {"h200": "H200", "b200": "B200", "b300": "B300", "mi300x": "MI300X", "mi325x": "MI325X", "mi355x": "MI355X"}
 ENGINES = {"sglang": "sglang", "trt": "tensorrt-llm"}
