@@ -75,12 +75,22 @@ public sealed class CalibrationCatalog
                 Precision = precision,
                 Factors = factors,
                 FittedOn = row.Text("fitted_on", required: false),
+                FittedRelease = FittedRelease(table, line, row),
                 Source = row.Text("source"),
             };
             rows[(calibration.Id, precision)] = calibration;
         }
 
         return new CalibrationCatalog(rows);
+    }
+
+    /// <summary>The row's <c>fitted_release</c> (empty when the column or the cell is), which must be a release number.</summary>
+    private static string FittedRelease(CsvTable table, int line, CsvRowReader row)
+    {
+        string release = row.Text("fitted_release", required: false);
+        return release.Length == 0 || Performance.EngineRelease.TryParse(release, out _)
+            ? release
+            : throw new CatalogException(table.Source, line, "fitted_release", $"'{release}' is not a release number such as 0.5.12 or 1.0");
     }
 
     /// <summary>The calibration row with this id and precision; false when there is none.</summary>
@@ -90,8 +100,8 @@ public sealed class CalibrationCatalog
     /// <summary>
     /// The calibration for <paramref name="accelerator"/> computing in <paramref name="precision"/>, and a warning when it
     /// is not a fit for that accelerator and precision (the generic row is used then). 4-bit and 8-bit integer weights use
-    /// the row of the precision they are multiplied in. A TensorRT-LLM <paramref name="engineVersion"/> older than the release
-    /// its row was fitted on is warned too (<see cref="Performance.TensorRtLlmRelease"/>).
+    /// the row of the precision they are multiplied in. An <paramref name="engineVersion"/> older than the release its row was
+    /// fitted on is warned too (<see cref="Performance.CalibrationRelease"/>).
     /// </summary>
     public (ServingCalibration Calibration, string? Warning) For(AcceleratorSpec accelerator, Precision precision, Performance.ServingEngine engine = Performance.ServingEngine.Vllm, string engineVersion = "")
     {
@@ -102,13 +112,13 @@ public sealed class CalibrationCatalog
 
         if (engine == Performance.ServingEngine.Sglang)
         {
-            return ForSglang(accelerator, precision);
+            return ForSglang(accelerator, precision, engineVersion);
         }
 
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
         if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
-            return (fitted, fitted.IsFitted ? null : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {fitted.Name}, which no measured run of that precision fitted ({fitted.Source}); calibrate with `clustersim calibrate` to trust it");
+            return (fitted, fitted.IsFitted ? Performance.CalibrationRelease.OlderThanFit(engine, engineVersion, fitted) : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {fitted.Name}, which no measured run of that precision fitted ({fitted.Source}); calibrate with `clustersim calibrate` to trust it");
         }
 
         ServingCalibration generic = Generic(precision);
@@ -123,12 +133,12 @@ public sealed class CalibrationCatalog
     /// the accelerator's id with a <c>-sglang</c> suffix; otherwise vLLM's row for it, with a warning that says so (and
     /// vLLM's own warning, when that row is the generic one too).
     /// </summary>
-    private (ServingCalibration Calibration, string? Warning) ForSglang(AcceleratorSpec accelerator, Precision precision)
+    private (ServingCalibration Calibration, string? Warning) ForSglang(AcceleratorSpec accelerator, Precision precision, string engineVersion)
     {
         string id = EngineRowId(accelerator, "-sglang");
         if (TryGet(id, precision, out ServingCalibration fitted))
         {
-            return (fitted, null);
+            return (fitted, Performance.CalibrationRelease.OlderThanFit(Performance.ServingEngine.Sglang, engineVersion, fitted));
         }
 
         var (vllm, warning) = For(accelerator, precision);
@@ -174,7 +184,7 @@ public sealed class CalibrationCatalog
 
         if (found)
         {
-            return (fitted, Performance.TensorRtLlmRelease.OlderThanCalibration(engineVersion, fitted));
+            return (fitted, Performance.CalibrationRelease.OlderThanFit(Performance.ServingEngine.TensorRtLlm, engineVersion, fitted));
         }
 
         ServingCalibration generic = Generic(precision);

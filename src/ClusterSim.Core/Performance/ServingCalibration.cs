@@ -18,6 +18,12 @@ public sealed record ServingCalibration
 
     /// <summary>The measured rows the factors were fitted on (empty for the generic row).</summary>
     public string FittedOn { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The release of the row's engine its fit runs ran ("0.5.12"; "1.0" for any 1.x), or empty when the runs name none
+    /// or several: a deployment naming an older release is warned (<see cref="CalibrationRelease"/>).
+    /// </summary>
+    public string FittedRelease { get; init; } = string.Empty;
     public required string Source { get; init; }
 
     /// <summary>

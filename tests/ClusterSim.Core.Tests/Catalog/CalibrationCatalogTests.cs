@@ -142,6 +142,30 @@ public class CalibrationCatalogTests
     }
 
     [Fact]
+    public void A_fitted_release_that_is_not_a_release_number_is_located()
+    {
+        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,fitted_release,source\n"
+            + "x,fp8,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,a/0,latest,mine\n";
+        var e = Assert.Throws<CatalogException>(() => Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv")));
+        Assert.Equal("cal.csv:2: field 'fitted_release': 'latest' is not a release number such as 0.5.12 or 1.0", e.Message);
+    }
+
+    [Fact]
+    public void SGLang_on_CDNA3_in_FP8_runs_on_its_own_row_fitted_on_InferenceX_MI300X_runs()
+    {
+        foreach (string chip in new[] { "MI300X", "MI325X" })
+        {
+            var (row, none) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.FP8, ServingEngine.Sglang, "0.5.12");
+            Assert.Equal("cdna3-sglang/fp8", row.Name);
+            Assert.True(row.IsFitted);
+            Assert.False(row.IsUserFit);
+            Assert.Null(none);
+            Assert.Contains("ix-dsr1-mi300x-", row.FittedOn, StringComparison.Ordinal);
+            Assert.DoesNotContain("ix-dsr1-mi325x-", row.FittedOn, StringComparison.Ordinal);   // MI325X's runs are held out
+        }
+    }
+
+    [Fact]
     public void A_calibration_with_a_whole_all_reduce_latency_is_refused_with_the_conversion()
     {
         // The former column held the latency of a whole all-reduce; read as one ring step it would be charged 2(n−1) times.

@@ -40,7 +40,21 @@ public class DeploymentSectionTests
 
         // Blackwell in FP4 has only its 1.x row: a 0.x release is named in a warning.
         Experiment blackwell = ExperimentLoader.Parse(Older(trt).Replace("hardware: H100-SXM", "hardware: B200", StringComparison.Ordinal).Replace("weights: fp8", "weights: fp4", StringComparison.Ordinal), "exp.yaml");
-        Assert.Contains(blackwell.Calibrations, c => c.StartsWith("warning: B200: TensorRT-LLM 0.9.0 predates the 1.x release blackwell-trtllm/int4", StringComparison.Ordinal));
+        Assert.Contains(blackwell.Calibrations, c => c.StartsWith("warning: B200: TensorRT-LLM 0.9.0 predates 1.0, the release blackwell-trtllm/int4 was fitted on", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_SGLang_release_older_than_its_calibration_is_named_in_a_warning()
+    {
+        string sglang = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: sglang", StringComparison.Ordinal);
+        string Release(string version) => sglang.Replace("engine: sglang", $"engine: sglang\n  engine_version: \"{version}\"", StringComparison.Ordinal);
+        Experiment fitted = ExperimentLoader.Parse(Release("0.5.12"), "exp.yaml");
+        Experiment older = ExperimentLoader.Parse(Release("0.5.9"), "exp.yaml");
+
+        // cdna3-sglang/fp8 was fitted on SGLang 0.5.12: that release and later are not warned, an older one is.
+        Assert.Equal("cdna3-sglang/fp8", fitted.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.DoesNotContain(fitted.Calibrations, c => c.Contains("predates", StringComparison.Ordinal));
+        Assert.Contains(older.Calibrations, c => c.StartsWith("warning: MI300X: SGLang 0.5.9 predates 0.5.12, the release cdna3-sglang/fp8 was fitted on", StringComparison.Ordinal));
     }
 
     [Fact]
