@@ -52,6 +52,7 @@ public sealed class CalibrationCatalog
                 GemmKernelSeconds = (row.OptionalNumber("gemm_kernel_us") ?? 0) / 1e6,
                 Memory = row.Number("memory_efficiency"),
                 Attention = row.Number("attention_efficiency"),
+                MlaAttention = row.OptionalNumber("mla_attention_efficiency") ?? 0,
                 KvRead = row.Number("kv_read_efficiency"),
                 Link = row.Number("link_efficiency"),
                 CollectiveLatencySeconds = row.Number(LatencyColumn) / 1e6,

@@ -51,6 +51,17 @@ public sealed record EfficiencyFactors
     /// <summary>Fraction of the BF16 peak that attention math (QKᵀ and AV, FlashAttention-style) reaches.</summary>
     public double Attention { get; init; } = 0.4;
 
+    /// <summary>
+    /// Fraction of the BF16 peak that multi-head latent attention (DeepSeek's MLA: 192-wide query-key and 128-wide value
+    /// heads over a compressed cache) reaches, where its kernels are not the engine's FlashAttention-style ones — SGLang's
+    /// on ROCm ran DeepSeek-R1's 8k prompts at a fraction of the rate its 1k prompts set. 0 where not measured apart: MLA
+    /// then runs at <see cref="Attention"/>.
+    /// </summary>
+    public double MlaAttention { get; init; }
+
+    /// <summary>The attention efficiency a model runs at: <see cref="MlaAttention"/> for an MLA model where it is set, else <see cref="Attention"/>.</summary>
+    public double AttentionFor(bool mla) => mla && MlaAttention > 0 ? MlaAttention : Attention;
+
     /// <summary>Fraction of memory bandwidth that paged KV-cache reads in attention reach.</summary>
     public double KvRead { get; init; } = 0.6;
 
@@ -93,6 +104,11 @@ public sealed record EfficiencyFactors
             {
                 throw new ArgumentException($"efficiency {name} must be in (0, 1], got {value}");
             }
+        }
+
+        if (MlaAttention is < 0 or > 1 || double.IsNaN(MlaAttention))
+        {
+            throw new ArgumentException($"efficiency mla_attention must be in (0, 1], or 0 for the attention efficiency, got {MlaAttention}");
         }
 
         if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))

@@ -101,7 +101,7 @@ public sealed class StepTimeModel
         _activeWeightBytes = (model.ActiveParameters - inputTable) * bytes;
 
         _attentionFlopsPerContextToken = model.AttentionFlopsPerContextToken;
-        _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.Attention * tp);
+        _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.AttentionFor(model.IsMla) * tp);
         _kvBytesPerToken = deployment.KvBytesPerToken;   // copies included: each accelerator reads the heads it holds
         _secondsPerKvByte = 1.0 / (chip.MemoryBytesPerSecond * eff.KvRead * tp);
         _windowShare = model.SlidingWindowShare;

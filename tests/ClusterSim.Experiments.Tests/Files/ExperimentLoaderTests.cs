@@ -262,6 +262,24 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void SGLang_on_MI300X_echoes_its_MLA_attention_efficiency_and_an_experiment_may_override_it()
+    {
+        string Sglang(string efficiency = "") => Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: sglang" + efficiency);
+        Experiment shipped = ExperimentLoader.Parse(Sglang(), "exp.yaml");
+        Assert.Equal(0.0347, shipped.Points[0].Serving!.Replicas[0].Deployment.Efficiency.MlaAttention);
+        Assert.Contains("mla_attention: 0.0347", shipped.ResolvedText);
+
+        Experiment overridden = ExperimentLoader.Parse(Sglang("\n  efficiency: { mla_attention: 0.2 }"), "exp.yaml");
+        Assert.Equal(0.2, overridden.Points[0].Serving!.Replicas[0].Deployment.Efficiency.MlaAttention);
+        Assert.Contains("(overridden)", overridden.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+
+        // vLLM's row sets none: nothing is echoed, MLA runs at the attention efficiency.
+        Assert.DoesNotContain("mla_attention", ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: MI300X"), "exp.yaml").ResolvedText);
+        var bad = Problems(Sglang("\n  efficiency: { mla_attention: 2 }"));
+        Assert.Contains(bad.Problems, p => p.Path == "serving.efficiency.mla_attention");
+    }
+
+    [Fact]
     public void A_misspelt_key_is_reported_with_its_position_and_the_closest_name()
     {
         var error = Problems(Valid.Replace("kv_cache: fp8", "kv_cahce: fp8"));
