@@ -175,6 +175,13 @@ internal static class DeploymentSection
                 calibrations.Add($"warning: {chip.Id}: requests filter by top-p or top-k, and the catalog gives no SM figure (sm_ghz) for {chip.Id}, so its sampler is taken to run as fast as an H100's; give sm_ghz in a hardware CSV");
             }
 
+            if (deployment.Engine == ServingEngine.TensorRtLlm && deployment.Efficiency.RequestOverheadSeconds == 0
+                && YamlReader.Child(YamlReader.Child(node, "efficiency") as YamlMappingNode, "request_overhead_ms") is null)
+            {
+                // Not silent: TensorRT-LLM's rows were fitted on offline benchmarks, which have no front end to charge.
+                calibrations.Add($"warning: {chip.Id}: calibration {deployment.CalibrationName} was fitted on offline benchmarks (trtllm-bench) and charges no front end, so each request reaches the engine the instant it is sent; a served TensorRT-LLM (trtllm-serve, NIM, Triton) spends time on every request's HTTP, tokenizing and streaming (NIM's 2024 runs fitted 2.9 ms; InferenceX's trtllm-serve runs of DeepSeek-R1 gave median first tokens 60-190 ms after the simulated ones). Set {path}.efficiency.request_overhead_ms");
+            }
+
             if (chip.TdpWatts is null)
             {
                 calibrations.Add($"warning: {chip.Id}: no TDP in the catalog (tdp_w), so its energy is booked as 0 kWh; give it in a hardware CSV");

@@ -44,6 +44,21 @@ public class DeploymentSectionTests
     }
 
     [Fact]
+    public void A_TensorRT_LLM_row_fitted_offline_warns_that_it_charges_no_front_end_until_one_is_given()
+    {
+        string trt = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm", StringComparison.Ordinal);
+        Experiment served = ExperimentLoader.Parse(trt, "exp.yaml");
+        Assert.Contains(served.Calibrations, c => c.StartsWith("warning: H100-SXM: calibration hopper-trtllm/fp8 was fitted on offline benchmarks (trtllm-bench) and charges no front end", StringComparison.Ordinal)
+            && c.Contains("serving.efficiency.request_overhead_ms", StringComparison.Ordinal));
+
+        // A front end given, or vLLM's row (fitted on served runs), says nothing.
+        Experiment given = ExperimentLoader.Parse(trt.Replace("engine: tensorrt-llm", "engine: tensorrt-llm\n  efficiency: { request_overhead_ms: 3 }", StringComparison.Ordinal), "exp.yaml");
+        Assert.DoesNotContain(given.Calibrations, c => c.Contains("charges no front end", StringComparison.Ordinal));
+        Assert.Equal(3e-3, given.Points[0].Serving!.Replicas[0].Deployment.Efficiency.RequestOverheadSeconds, 12);
+        Assert.DoesNotContain(ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml").Calibrations, c => c.Contains("charges no front end", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_SGLang_release_older_than_its_calibration_is_named_in_a_warning()
     {
         string sglang = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: sglang", StringComparison.Ordinal);
