@@ -49,6 +49,7 @@ public sealed class CalibrationCatalog
                 ExpertHalfWidth = row.OptionalNumber("expert_half_width") ?? 0,
                 DequantExpert = row.OptionalNumber("expert_dequant_efficiency") ?? 1,
                 GemmHalfTokens = row.Number("gemm_half_tokens"),
+                ExpertHalfTokens = row.OptionalNumber("expert_half_tokens") ?? 0,
                 GemmKernelSeconds = (row.OptionalNumber("gemm_kernel_us") ?? 0) / 1e6,
                 Memory = row.Number("memory_efficiency"),
                 Attention = row.Number("attention_efficiency"),

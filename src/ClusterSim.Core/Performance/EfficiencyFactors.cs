@@ -18,6 +18,17 @@ public sealed record EfficiencyFactors
     public double GemmHalfTokens { get; init; } = 64;
 
     /// <summary>
+    /// The rows of tile waste a grouped expert GEMM pays for each expert a step touches, where the mixture-of-experts kernels
+    /// tile differently from the dense GEMMs <see cref="GemmHalfTokens"/> was measured on — TensorRT-LLM's Blackwell MoE
+    /// kernels (trtllm-gen) put at most 64 tokens an expert in a tile, where its dense FP4 GEMMs waste 256 rows a call. 0
+    /// where not set apart: experts pay <see cref="GemmHalfTokens"/>.
+    /// </summary>
+    public double ExpertHalfTokens { get; init; }
+
+    /// <summary>The rows of tile waste an expert a step touches pays: <see cref="ExpertHalfTokens"/> where set, else <see cref="GemmHalfTokens"/>.</summary>
+    public double ExpertTileRows => ExpertHalfTokens > 0 ? ExpertHalfTokens : GemmHalfTokens;
+
+    /// <summary>
     /// Time every GEMM kernel takes whatever its size (launch, ramp-up and tail), seconds: a layer's four projections (an
     /// MoE layer's router and two grouped expert GEMMs too) and the LM head pay it once each per iteration, after their
     /// roofline. It is what keeps small matrices (a small model split over many accelerators) from reaching the bandwidth
@@ -111,9 +122,9 @@ public sealed record EfficiencyFactors
             throw new ArgumentException($"efficiency mla_attention must be in (0, 1], or 0 for the attention efficiency, got {MlaAttention}");
         }
 
-        if (GemmHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
+        if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
         {
-            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
+            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
         }
 
         return this;

@@ -18,6 +18,7 @@ public sealed class StepTimeModel
     private readonly double _bodyFlopsPerToken;
     private readonly double _headFlopsPerSequence;
     private readonly double _gemmHalfTokens;
+    private readonly double _expertTileRows;
     private readonly double _denseKernelsSeconds;
     private readonly double _expertKernelsSeconds;
     private readonly double _secondsPerGemmFlop;
@@ -79,6 +80,7 @@ public sealed class StepTimeModel
         }
         _secondsPerWeightByte = 1.0 / (chip.MemoryBytesPerSecond * eff.Memory * tp);
         _gemmHalfTokens = eff.GemmHalfTokens;
+        _expertTileRows = eff.ExpertTileRows;
         // Kernel floors: four projections a layer (QKV, output, gate-and-up, down) and the LM head, three more an MoE layer
         // (router, grouped gate-and-up, grouped down); pipeline stages run in turn, and tensor parallelism splits each
         // kernel without removing one.
@@ -213,7 +215,7 @@ public sealed class StepTimeModel
     public IterationTerms Terms(in BatchShape shape)
     {
         double touched = _experts == 0 ? 0 : ExpectedExpertsTouched(shape.NewTokens);
-        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _gemmHalfTokens)) * _secondsPerExpertGemmFlop;
+        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _expertTileRows)) * _secondsPerExpertGemmFlop;
         double expertMemory = _moeLayers * _expertBytesPerLayer * touched * _secondsPerWeightByte;
         return Compose(shape, expertCompute, expertMemory, 0);
     }
@@ -232,7 +234,7 @@ public sealed class StepTimeModel
 
         int tp = Deployment.TensorParallel;
         double perAccelerator = routing.MaxExpertsTouchedPerAccelerator * (double)tp;
-        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK * routing.Imbalance) + (perAccelerator * _gemmHalfTokens)) * _secondsPerExpertGemmFlop;
+        double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK * routing.Imbalance) + (perAccelerator * _expertTileRows)) * _secondsPerExpertGemmFlop;
         // Per-accelerator expert bytes over per-accelerator bandwidth; _secondsPerWeightByte already divides by tp.
         double expertMemory = _moeLayers * _expertBytesPerLayer * perAccelerator * _secondsPerWeightByte;
         double allToAll = (_allToAllSecondsPerToken * shape.NewTokens) + _allToAllFixedSeconds;

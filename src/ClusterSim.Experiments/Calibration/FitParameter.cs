@@ -16,6 +16,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         new("expert_dequant_efficiency", f => f.DequantExpert, (f, v) => f with { DequantExpert = v }, true),
         new("expert_half_width", f => f.ExpertHalfWidth, (f, v) => f with { ExpertHalfWidth = v }, false),
         new("gemm_half_tokens", f => f.GemmHalfTokens, (f, v) => f with { GemmHalfTokens = v }, false),
+        new("expert_half_tokens", f => f.ExpertTileRows, (f, v) => f with { ExpertHalfTokens = v }, false),
         new("gemm_kernel_us", f => f.GemmKernelSeconds * 1e6, (f, v) => f with { GemmKernelSeconds = v / 1e6 }, false),
         new("memory_efficiency", f => f.Memory, (f, v) => f with { Memory = v }, true),
         new("attention_efficiency", f => f.Attention, (f, v) => f with { Attention = v }, true),

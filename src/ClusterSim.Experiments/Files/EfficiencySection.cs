@@ -15,7 +15,7 @@ internal static class EfficiencySection
     {
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
-            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "gemm_kernel_us", "memory", "attention", "mla_attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
+            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "expert_half_tokens", "gemm_kernel_us", "memory", "attention", "mla_attention", "kv_read", "link", "collective_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine, deployment.EngineVersion);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
@@ -24,6 +24,7 @@ internal static class EfficiencySection
             DequantExpert = r.Number(eff, "dequant_expert", path, c.DequantExpert, 0, 1, exclusiveMin: true),
             ExpertHalfWidth = r.Number(eff, "expert_half_width", path, c.ExpertHalfWidth, 0),
             GemmHalfTokens = r.Number(eff, "gemm_half_tokens", path, c.GemmHalfTokens, 0),
+            ExpertHalfTokens = r.Number(eff, "expert_half_tokens", path, c.ExpertHalfTokens, 0),
             GemmKernelSeconds = r.Number(eff, "gemm_kernel_us", path, c.GemmKernelSeconds * 1e6, 0, 10_000) / 1e6,   // a kernel is microseconds, not milliseconds
             Memory = r.Number(eff, "memory", path, c.Memory, 0, 1, exclusiveMin: true),
             Attention = r.Number(eff, "attention", path, c.Attention, 0, 1, exclusiveMin: true),

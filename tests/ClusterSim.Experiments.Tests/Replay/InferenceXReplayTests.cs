@@ -62,7 +62,7 @@ public class InferenceXReplayTests
 
     [Theory]
     [InlineData("MI355X", ServingEngine.Sglang, 0.20)]      // 15.6 % fast (MXFP4; generic/int4, warned)
-    [InlineData("B200", ServingEngine.TensorRtLlm, 0.25)]   // 19.5 % slow (NVFP4; blackwell-trtllm/int4, fitted on dense Llama)
+    [InlineData("B200", ServingEngine.TensorRtLlm, 0.05)]   // 1.9 % (NVFP4; blackwell-trtllm/int4: 19.5 % slow with the dense GEMMs' 256-row tile waste charged on every expert)
     [InlineData("B200", ServingEngine.Sglang, 0.40)]        // 32.1 % fast (NVFP4; generic/int4, warned)
     public void Four_bit_runs_land_within_their_bound(string chip, ServingEngine engine, double bound)
     {
