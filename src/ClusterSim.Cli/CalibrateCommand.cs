@@ -138,6 +138,7 @@ internal static class CalibrateCommand
                     Precision = group.Key.ComputePrecision,
                     Factors = fit.Factors,
                     FittedOn = string.Join(' ', members.SelectMany(c => c.FitRows).Select(r => r.Name)),
+                    FittedRelease = OneRelease(members),
                     Source = $"{ServingCalibration.UserFitSource} {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}{(scored == FitMetrics.Default ? string.Empty : $" (scored on {FitMetricsParser.Format(scored)})")}",
                 });
 
@@ -191,5 +192,12 @@ internal static class CalibrateCommand
         Console.WriteLine();
         Console.WriteLine("leave-one-experiment-out (each experiment predicted by factors fitted without it):");
         Console.Write(ReplayTable.Markdown(report));
+    }
+
+    /// <summary>The engine release every fitted run names, written into the row (empty when they name none, or several).</summary>
+    private static string OneRelease(IReadOnlyList<ReplayCase> members)
+    {
+        var releases = members.Select(c => c.Deployment.EngineVersion.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        return releases.Count == 1 && EngineRelease.TryParse(releases[0], out _) ? releases[0] : string.Empty;
     }
 }

@@ -134,7 +134,15 @@ public class CalibratorTests
     [Fact]
     public void A_written_calibration_reads_back_into_the_catalog()
     {
-        var row = new ServingCalibration { Id = "my-h100", Precision = Precision.BF16, Factors = Truth with { GemmKernelSeconds = 3.5e-6 }, FittedOn = "a/all b/all", Source = "clustersim calibrate synthetic.csv" };
+        var row = new ServingCalibration
+        {
+            Id = "my-h100",
+            Precision = Precision.BF16,
+            Factors = Truth with { GemmKernelSeconds = 3.5e-6, MlaAttention = 0.2, ExpertHalfTokens = 32 },
+            FittedOn = "a/all b/all",
+            FittedRelease = "0.5.12",
+            Source = "clustersim calibrate synthetic.csv",
+        };
         string csv = CalibrationCsv.Write([row]);
         CalibrationCatalog catalog = SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(csv), "calibration.csv"));
 
@@ -143,6 +151,9 @@ public class CalibratorTests
         Assert.Equal(0.003, back.Factors.IterationOverheadSeconds, 6);
         Assert.Equal(3.5e-6, back.Factors.GemmKernelSeconds, 12);
         Assert.Equal("a/all b/all", back.FittedOn);
+        Assert.Equal("0.5.12", back.FittedRelease);
+        Assert.Equal(0.2, back.Factors.MlaAttention, 4);
+        Assert.Equal(32, back.Factors.ExpertHalfTokens);
         Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{Truth.Compute:0.####}"), string.Create(CultureInfo.InvariantCulture, $"{back.Factors.Compute:0.####}"));
     }
 
