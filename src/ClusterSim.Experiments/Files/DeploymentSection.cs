@@ -32,6 +32,10 @@ internal static class DeploymentSection
         ["sglang"] = ServingEngine.Sglang,
     };
 
+    /// <summary>True when the serving section's <c>efficiency</c> mapping sets <paramref name="key"/> itself (not from the calibration).</summary>
+    private static bool EfficiencyGiven(YamlMappingNode? serving, string key) =>
+        YamlReader.Child(YamlReader.Child(serving, "efficiency") as YamlMappingNode, key) is not null;
+
     /// <summary>The name an experiment file uses for <paramref name="engine"/> (<c>tensorrt-llm</c>).</summary>
     public static string EngineName(ServingEngine engine) => Engines.First(e => e.Value == engine).Key;
 
@@ -176,7 +180,7 @@ internal static class DeploymentSection
             }
 
             if (deployment.Engine == ServingEngine.TensorRtLlm && deployment.Efficiency.RequestOverheadSeconds == 0
-                && YamlReader.Child(YamlReader.Child(node, "efficiency") as YamlMappingNode, "request_overhead_ms") is null)
+                && !EfficiencyGiven(node, "request_overhead_ms"))
             {
                 // Not silent: TensorRT-LLM's rows were fitted on offline benchmarks, which have no front end to charge.
                 calibrations.Add($"warning: {chip.Id}: calibration {deployment.CalibrationName} was fitted on offline benchmarks (trtllm-bench) and charges no front end, so each request reaches the engine the instant it is sent; a served TensorRT-LLM (trtllm-serve, NIM, Triton) spends time on every request's HTTP, tokenizing and streaming (NIM's 2024 runs fitted 2.9 ms; InferenceX's trtllm-serve runs of DeepSeek-R1 gave median first tokens 60-190 ms after the simulated ones). Set {path}.efficiency.request_overhead_ms");
@@ -197,7 +201,7 @@ internal static class DeploymentSection
             {
                 // Not silent: the run computes at another precision than the file asked for.
                 calibrations.Add($"warning: {chip.Id}: {deployment.Weights} weights are computed in {deployment.ComputePrecision} ({chip.Id} has no {deployment.Weights} units); they stay {deployment.Weights} in memory");
-                if (deployment.WidensExperts && deployment.Efficiency.DequantExpert == 1 && YamlReader.Child(YamlReader.Child(node, "efficiency") as YamlMappingNode, "dequant_expert") is null)
+                if (deployment.WidensExperts && deployment.Efficiency.DequantExpert == 1 && !EfficiencyGiven(node, "dequant_expert"))
                 {
                     // Not silent: widened experts timed as if they were 16-bit ones, optimistic wherever the arithmetic decides.
                     calibrations.Add($"warning: {chip.Id}: {model.Id}'s {deployment.Weights.ToString().ToLowerInvariant()} experts are widened to {deployment.ComputePrecision.ToString().ToLowerInvariant()} inside the grouped GEMMs, and calibration {deployment.CalibrationName} has no measured expert_dequant_efficiency, so those GEMMs are timed at the 16-bit efficiency; prefill-heavy runs of gpt-oss measured 1.6x (A100) to 2.8x (H100) slower than that. Set {path}.efficiency.dequant_expert to silence this");
