@@ -51,7 +51,7 @@ public sealed record SchedulerOptions
     {
         Performance.ServingEngine.TensorRtLlm => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Reserve, AsyncScheduling = false, MaxSequences = TensorRtLlmMaxBatchSize, MaxBatchedTokens = TensorRtLlmMaxNumTokensFor(engineVersion) },
         Performance.ServingEngine.Sglang => new SchedulerOptions { Kind = SchedulerKind.PrefillFirst, KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
-        Performance.ServingEngine.Vllm when Performance.EngineRelease.TryParse(engineVersion, out Performance.EngineRelease release) && !release.AtLeast(FirstAsyncVllm)
+        Performance.ServingEngine.Vllm when Performance.EngineRelease.Before(engineVersion, FirstAsyncVllm)
             => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = false },
         _ => new SchedulerOptions { KvAdmission = KvAdmissionPolicy.Grow, AsyncScheduling = true },
     };
@@ -74,7 +74,7 @@ public sealed record SchedulerOptions
     /// release is given); before it, max_batch_size × max_seq_len (<see cref="Performance.TensorRtLlmRelease.FirstTokenBudget"/>).
     /// </summary>
     public static int TensorRtLlmMaxNumTokensFor(string engineVersion) =>
-        Performance.TensorRtLlmRelease.Before(engineVersion, Performance.TensorRtLlmRelease.FirstTokenBudget)
+        Performance.EngineRelease.Before(engineVersion, Performance.TensorRtLlmRelease.FirstTokenBudget)
             ? TensorRtLlmMaxBatchSize * TensorRtLlmLegacySequenceTokens
             : TensorRtLlmMaxNumTokens;
 

@@ -19,8 +19,7 @@ public static class CalibrationRelease
         ArgumentNullException.ThrowIfNull(calibration);
         if (calibration.IsUserFit
             || !EngineRelease.TryParse(calibration.FittedRelease, out EngineRelease fitted)
-            || !EngineRelease.TryParse(engineVersion, out EngineRelease named)
-            || named.AtLeast(fitted))
+            || !EngineRelease.Before(engineVersion, fitted))
         {
             return null;
         }

@@ -34,6 +34,9 @@ public readonly record struct EngineRelease(int Major, int Minor, int Patch = 0)
         ? string.Create(CultureInfo.InvariantCulture, $"{Major}.{Minor}")
         : string.Create(CultureInfo.InvariantCulture, $"{Major}.{Minor}.{Patch}");
 
+    /// <summary>True when <paramref name="version"/> names a release before <paramref name="release"/> (false when it names none).</summary>
+    public static bool Before(string? version, EngineRelease release) => TryParse(version, out EngineRelease named) && !named.AtLeast(release);
+
     /// <summary>True when this release is <paramref name="major"/>.<paramref name="minor"/> or later.</summary>
     public bool AtLeast(int major, int minor) => AtLeast(new EngineRelease(major, minor));
 

@@ -24,8 +24,4 @@ public static class TensorRtLlmRelease
     /// </summary>
     public static string? Series(string engineVersion) =>
         EngineRelease.TryParse(engineVersion, out EngineRelease release) ? string.Create(CultureInfo.InvariantCulture, $"@{release.Major}.x") : null;
-
-    /// <summary>True when <paramref name="engineVersion"/> names a release before <paramref name="release"/> (false when it names none).</summary>
-    public static bool Before(string engineVersion, EngineRelease release) =>
-        EngineRelease.TryParse(engineVersion, out EngineRelease named) && !named.AtLeast(release);
 }

@@ -136,7 +136,7 @@ public sealed partial record ReplayCase
         string release = first.EngineVersion.Trim();
         int budget = SchedulerOptions.TensorRtLlmMaxNumTokensFor(release);
         return first.MaxBatchedTokens is int given ? given.ToString("N0", CultureInfo.InvariantCulture)
-            : TensorRtLlmRelease.Before(release, TensorRtLlmRelease.FirstTokenBudget) ? $"unset (release {release}: max_batch_size x max_seq_len)"
+            : EngineRelease.Before(release, TensorRtLlmRelease.FirstTokenBudget) ? $"unset (release {release}: max_batch_size x max_seq_len)"
             : release.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"{budget:N0} (release 0.11 or later taken; before 0.11 there was none, name the release in engine_version)")
             : budget.ToString("N0", CultureInfo.InvariantCulture);
     }

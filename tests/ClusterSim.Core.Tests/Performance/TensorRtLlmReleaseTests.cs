@@ -15,7 +15,7 @@ public class TensorRtLlmReleaseTests
     [InlineData("", false)]
     [InlineData("latest", false)]
     public void A_release_is_before_another_by_major_then_minor(string version, bool before) =>
-        Assert.Equal(before, TensorRtLlmRelease.Before(version, TensorRtLlmRelease.FirstTokenBudget));
+        Assert.Equal(before, EngineRelease.Before(version, TensorRtLlmRelease.FirstTokenBudget));
 
     [Theory]
     [InlineData("0.9.0", "@0.x")]
