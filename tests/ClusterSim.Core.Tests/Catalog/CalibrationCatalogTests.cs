@@ -132,22 +132,15 @@ public class CalibrationCatalogTests
         Assert.Equal(30e-6, calibration.Factors.CollectiveLatencySeconds, 12);
     }
 
-    [Fact]
-    public void A_bad_calibration_cell_is_located()
+    [Theory]
+    [InlineData("fp9,", "", "cal.csv:2: field 'precision': 'fp9' is not one of bf16, fp8, int8, int4")]
+    [InlineData("fp8,", "latest", "cal.csv:2: field 'fitted_release': 'latest' is not a release number such as 0.5.12 or 1.0")]
+    public void A_bad_calibration_cell_is_located(string precision, string fittedRelease, string message)
     {
-        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
-            + "x,fp9,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,,mine\n";
+        string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,fitted_release,source\n"
+            + $"x,{precision}0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,a/0,{fittedRelease},mine\n";
         var e = Assert.Throws<CatalogException>(() => Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv")));
-        Assert.Equal("cal.csv:2: field 'precision': 'fp9' is not one of bf16, fp8, int8, int4", e.Message);
-    }
-
-    [Fact]
-    public void A_fitted_release_that_is_not_a_release_number_is_located()
-    {
-        const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,fitted_release,source\n"
-            + "x,fp8,0.6,64,0.8,0.4,0.7,0.6,30,1.5,5,15,a/0,latest,mine\n";
-        var e = Assert.Throws<CatalogException>(() => Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv")));
-        Assert.Equal("cal.csv:2: field 'fitted_release': 'latest' is not a release number such as 0.5.12 or 1.0", e.Message);
+        Assert.Equal(message, e.Message);
     }
 
     [Fact]
