@@ -107,7 +107,7 @@ public class InferenceXReplayTests
     public void SGLang_on_CDNA3_lands_on_its_own_row_and_an_older_release_is_warned_and_slower()
     {
         // cdna3-sglang/fp8 was fitted on MI300X's ten 0.5.12 runs (5.6 % median E2E left one out, 6.1 % in the fit below);
-        // MI325X's four 0.5.12 runs are held out: -0.5, +1.5, -12.7 and -4.6 % on 2 December 2026 (before the row: 47-56 % fast).
+        // MI325X's four 0.5.12 runs are held out: -0.6, +1.5, -12.7 and -4.6 % on 2 December 2026 (before the row: 47-56 % fast).
         List<ReplayOutcome> fitted = OnCdna3("MI300X", "0.5.12");
         List<ReplayOutcome> heldOut = OnCdna3("MI325X", "0.5.12");
         Assert.Equal((10, 4), (fitted.Count, heldOut.Count));
