@@ -194,7 +194,8 @@ public sealed partial class Replica
                 long d = Math.Abs(_macroDurations[j]);
                 end += d;
                 Moe.RoutingOutcome r = _macroRouting[j];
-                _metrics.RecordRouting(r.Imbalance, r.RoutedTokens, r.DroppedTokens, d, _macroDense[j], end);
+                _metrics.RecordRouting(r.RoutedTokens, r.DroppedTokens, d, _macroDense[j]);
+                NoteImbalance(r.Imbalance, end);
             }
         }
 

@@ -62,6 +62,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     {
         _observer = observer;
         _experts = experts;
+        ExpertImbalance = experts is null ? null : new Metrics.QuantileSketch();
         Id = id;
         _model = model;
         _scheduler = scheduler.Validated();
@@ -236,7 +237,8 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
 
             if (_experts is not null)
             {
-                _metrics.RecordRouting(_routing.Imbalance, _routing.RoutedTokens, _routing.DroppedTokens, duration, _denseNanos, now);
+                _metrics.RecordRouting(_routing.RoutedTokens, _routing.DroppedTokens, duration, _denseNanos);
+                NoteImbalance(_routing.Imbalance, now);
                 _routedIterations++;
             }
 

@@ -186,6 +186,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         Metrics.KvOccupancy.Close(end);
         Metrics.RunningSequences.Close(end);
         Metrics.ExpertImbalanceSeries.Close(end);
+        Metrics.MergeExpertImbalance(_replicas.Where(r => r.ExpertImbalance is not null).Select(r => r.ExpertImbalance!));
         Metrics.CloseLatencyWindow(end);
         foreach (var series in new[] { Metrics.TtftP50, Metrics.TtftP99, Metrics.TpotP50, Metrics.TpotP99 })
         {
@@ -310,6 +311,32 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         }
     }
 
+    /// <summary>
+    /// The grid point at <paramref name="now"/> takes the imbalance of the latest routed iteration any replica ended before
+    /// it (the highest among those ending at the same instant): read from the replicas, so a macro-step's iterations count
+    /// at their own ends, whatever order replicas record them in.
+    /// </summary>
+    private void SampleExpertImbalance(long now)
+    {
+        bool found = false;
+        long latest = long.MinValue;
+        double imbalance = 0;
+        foreach (Replica r in _replicas)
+        {
+            if (r.LatestRoutingBefore(now, out long end, out double value) && (!found || end > latest || (end == latest && value > imbalance)))
+            {
+                (found, latest, imbalance) = (true, end, value);
+            }
+        }
+
+        if (found)
+        {
+            Metrics.ExpertImbalanceSeries.Set(now - 1, imbalance);   // the value just before now, without emitting a point
+        }
+
+        Metrics.ExpertImbalanceSeries.Close(now);
+    }
+
     private void Sample(Simulator simulator)
     {
         long now = simulator.Now;
@@ -326,6 +353,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         Metrics.QueueLength.Set(now, waiting);
         Metrics.RunningSequences.Set(now, running);
         Metrics.KvOccupancy.Set(now, total == 0 ? 0 : used / (double)total);
+        SampleExpertImbalance(now);
         Metrics.CloseLatencyWindow(now);
         if (_requests.InFlight > 0 || simulator.PendingCount > 0)
         {

@@ -50,11 +50,28 @@ public sealed class ServingMetrics
         _windowTpot.Clear();
     }
 
-    /// <summary>Busiest accelerator's routed tokens over the mean, per MoE iteration.</summary>
+    /// <summary>
+    /// Busiest accelerator's routed tokens over the mean, per MoE iteration: each replica keeps its own, in its own
+    /// iteration order, and the run's is their merge in replica order (<see cref="MergeExpertImbalance"/>), so the sum does
+    /// not depend on how replicas' iterations interleave (macro-steps record theirs when they end).
+    /// </summary>
     public QuantileSketch ExpertImbalance { get; } = new();
 
-    /// <summary>Last iteration's imbalance, sampled on the series grid.</summary>
+    /// <summary>
+    /// The imbalance of the latest iteration any replica ended before each grid time (the highest of those ending at the
+    /// same instant), sampled with the other series (<see cref="ServingCluster"/>).
+    /// </summary>
     public SampledSeries ExpertImbalanceSeries { get; }
+
+    /// <summary>Sets <see cref="ExpertImbalance"/> to the merge of the replicas' own sketches, in the order given.</summary>
+    public void MergeExpertImbalance(IEnumerable<QuantileSketch> replicas)
+    {
+        ExpertImbalance.Clear();
+        foreach (QuantileSketch sketch in replicas)
+        {
+            ExpertImbalance.Merge(sketch);
+        }
+    }
     public long RoutedTokens { get; private set; }
     public long DroppedTokens { get; private set; }
 
@@ -62,11 +79,9 @@ public sealed class ServingMetrics
     public long MoeNanos { get; private set; }
     public long DenseEquivalentNanos { get; private set; }
 
-    /// <summary>Records one routed iteration.</summary>
-    public void RecordRouting(double imbalance, long routed, long dropped, long nanos, long denseNanos, long now)
+    /// <summary>Records one routed iteration's tokens and times (its imbalance is the replica's: <see cref="ExpertImbalance"/>).</summary>
+    public void RecordRouting(long routed, long dropped, long nanos, long denseNanos)
     {
-        ExpertImbalance.Add(imbalance);
-        ExpertImbalanceSeries.Set(now, imbalance);
         RoutedTokens += routed;
         DroppedTokens += dropped;
         MoeNanos += nanos;

@@ -2,6 +2,7 @@ using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Moe;
 using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Core.Tests.Moe;
@@ -11,10 +12,10 @@ public class MoeServingTests
     private static ServingDeployment Deployment(string model, string chip, int tp, MoeRoutingOptions routing) =>
         SimCatalog.Default.Deployment(model, chip, tp, Precision.FP8) with { MoeRouting = routing };
 
-    private static ServingResult Run(ServingDeployment deployment, double rate, int requests, bool macro = true) =>
+    private static ServingResult Run(ServingDeployment deployment, double rate, int requests, bool macro = true, int replicas = 1) =>
         new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 128, MaxBatchedTokens = 4096 })],
+            Replicas = [new ReplicaGroup(deployment, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 128, MaxBatchedTokens = 4096 }, replicas)],
             Workload = s => RequestSource.Open(ArrivalProcess.Poisson(rate), TokenLengths.LogNormalFromMeanMedian(512, 350, 4096), TokenLengths.LogNormalFromMeanMedian(256, 180, 2048), s),
             MaxRequests = requests,
             MacroStepping = macro,
@@ -42,6 +43,30 @@ public class MoeServingTests
         Assert.Equal(slow.Metrics.EndToEnd.Mean, fast.Metrics.EndToEnd.Mean, 12);
         Assert.Equal(slow.Metrics.ExpertImbalance.Mean, fast.Metrics.ExpertImbalance.Mean, 9);
         Inference.ServingClusterTests.AssertSameOutcome(slow, fast);
+    }
+
+    [Fact]
+    public void Macro_steps_give_the_same_imbalance_mean_and_series_over_several_replicas()
+    {
+        // Found by ServingSoakTests: a macro-step recorded its iterations' imbalance when it ended, after other replicas'
+        // later iterations, so the series took an earlier value last and the mean's floating sum another order.
+        ServingDeployment d = Deployment("mixtral-8x7b", "H100-SXM", 2, new MoeRoutingOptions { Popularity = ExpertPopularity.Zipf, ZipfExponent = 1.2 });
+        ServingResult fast = Run(d, 14, 800, replicas: 3), slow = Run(d, 14, 800, macro: false, replicas: 3);
+        Assert.True(fast.EventsFired < slow.EventsFired);
+        Assert.Equal(slow.Metrics.ExpertImbalance.Sum, fast.Metrics.ExpertImbalance.Sum);
+        Inference.ServingClusterTests.AssertSameOutcome(slow, fast);
+        Assert.Contains(slow.Series().Columns, c => c.Name == "expert_imbalance" && c.Values.Skip(1).All(v => v >= 1));
+    }
+
+    [Fact]
+    public void The_imbalance_series_does_not_shorten_the_others()
+    {
+        // It was set at iteration ends only, so its last grid point was missing whenever no iteration ended after it, and
+        // the table (cut to the shortest series) lost every series' last point.
+        ServingResult result = Run(Deployment("mixtral-8x7b", "H100-SXM", 2, new MoeRoutingOptions { Popularity = ExpertPopularity.Zipf }), 6, 300);
+        SeriesTable series = result.Series();
+        Assert.Contains(series.Columns, c => c.Name == "expert_imbalance");
+        Assert.Equal(result.Metrics.QueueLength.Values.Count, series.TimeSeconds.Count);
     }
 
     [Fact]

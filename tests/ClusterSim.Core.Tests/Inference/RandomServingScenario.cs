@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Moe;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Inference;
+
+/// <summary>
+/// A serving scenario drawn from a seed: one of six deployments (dense, MoE, sliding-window, latent attention, tensor
+/// parallel), any scheduler with random limits, KV pressure, prefix caching with or without a host tier, either KV admission
+/// policy, async scheduling, one to three replicas under any router, disaggregation, client timeouts and caps, open or closed
+/// workloads. The same seed always gives the same scenario; <see cref="Description"/> says what was drawn, so a failing seed
+/// reads as a reproduction.
+/// </summary>
+internal sealed class RandomServingScenario
+{
+    private static readonly (string Model, string Gpu, int Tp, Precision Weights)[] Deployments =
+    [
+        ("llama-3.1-8b", "H100-SXM", 1, Precision.FP8),
+        ("mixtral-8x7b", "H100-SXM", 2, Precision.BF16),
+        ("gemma-3-12b", "H100-SXM", 1, Precision.FP8),
+        ("deepseek-v2-lite", "H100-SXM", 1, Precision.BF16),
+        ("qwen3-30b-a3b", "A100-80GB", 2, Precision.BF16),
+        ("llama-3.1-70b", "H100-SXM", 4, Precision.FP8),
+    ];
+
+    private static readonly SchedulerKind[] Kinds = Enum.GetValues<SchedulerKind>();
+    private static readonly RouterKind[] Routers = [RouterKind.RoundRobin, RouterKind.Random, RouterKind.LeastOutstanding, RouterKind.PowerOfTwo, RouterKind.KvAware, RouterKind.PrefixAffinity];
+
+    private readonly StringBuilder _said = new();
+
+    public RandomServingScenario(int seed, int requests)
+    {
+        var random = new Random(seed);
+        var d = Deployments[random.Next(Deployments.Length)];
+        ServingDeployment deployment = SimCatalog.Default.Deployment(d.Model, d.Gpu, d.Tp, d.Weights);
+        Say($"seed {seed}: {d.Model} on {d.Tp} x {d.Gpu} in {d.Weights}");
+        if (random.NextDouble() < 0.4)
+        {
+            // KV pressure: keep back memory until the cache holds a few thousand tokens.
+            deployment = deployment with { MemoryReserve = Pressed(deployment, random.Next(3_000, 12_000)) };
+            Say($"memory reserve {deployment.MemoryReserve:F3} ({deployment.KvBlocks} blocks)");
+        }
+
+        if (deployment.Model.IsMoE && random.NextDouble() < 0.5)
+        {
+            var routing = new MoeRoutingOptions
+            {
+                Popularity = random.NextDouble() < 0.5 ? ExpertPopularity.Zipf : ExpertPopularity.Dirichlet,
+                ZipfExponent = 0.5 + random.NextDouble(),
+                ExpertParallel = d.Tp > 1 && random.NextDouble() < 0.5 ? d.Tp : 0,
+                Dispatch = random.NextDouble() < 0.5 ? ExpertDispatch.AllToAll : ExpertDispatch.AllReduce,
+            };
+            deployment = deployment with { MoeRouting = routing };
+            Say($"experts {routing.Popularity}, EP {routing.ExpertParallel}, {routing.Dispatch}");
+        }
+
+        SchedulerKind kind = Kinds[random.Next(Kinds.Length)];
+        int[] sequences = [4, 16, 64, 256];
+        int[] budgets = [256, 1024, 4096, 16384];
+        var scheduler = new SchedulerOptions
+        {
+            Kind = kind,
+            MaxSequences = sequences[random.Next(sequences.Length)],
+            MaxBatchedTokens = budgets[random.Next(budgets.Length)],
+            AsyncScheduling = random.NextDouble() < 0.5,
+            KvAdmission = random.NextDouble() < 0.25 ? KvAdmissionPolicy.Reserve : KvAdmissionPolicy.Grow,
+        };
+        PromptSet prompts = default;
+        if (random.NextDouble() < 0.4)
+        {
+            prompts = new PromptSet(random.Next(1, 6), random.Next(2, 30), random.Next(16, 600));
+            scheduler = scheduler with { PrefixCaching = true, HostKvBytes = random.NextDouble() < 0.4 ? 2e9 : 0 };
+        }
+
+        Say($"{kind}, {scheduler.MaxSequences} sequences, {scheduler.MaxBatchedTokens} tokens a step, {(scheduler.AsyncScheduling ? "async" : "sync")}, {scheduler.KvAdmission}"
+            + (scheduler.PrefixCaching ? $", prefix caching of {prompts.SystemPrompts} prompts of {prompts.SystemTokens} tokens{(scheduler.HostKvBytes > 0 ? " with a host tier" : string.Empty)}" : string.Empty));
+
+        int replicas = random.Next(1, 4);
+        RouterKind router = Routers[random.Next(Routers.Length)];
+        Disaggregation? disaggregation = replicas >= 2 && !scheduler.PrefixCaching && random.NextDouble() < 0.25 ? new Disaggregation(1, 50) : null;
+        Say($"{replicas} replica(s), {router}{(disaggregation is null ? string.Empty : ", prefill on one")}");
+
+        double meanPrompt = random.Next(40, 3000), meanOutput = random.Next(4, 600);
+        var promptLengths = TokenLengths.LogNormalFromMeanMedian(meanPrompt, meanPrompt * 0.7, 4 * (int)meanPrompt + 16);
+        var outputLengths = TokenLengths.LogNormalFromMeanMedian(meanOutput, meanOutput * 0.7, 4 * (int)meanOutput + 4);
+        bool closed = random.NextDouble() < 0.3;
+        int users = random.Next(1, 64);
+        double rate = Math.Round(0.5 + (random.NextDouble() * 40), 2);
+        Say(closed ? $"closed loop of {users} users" : $"Poisson at {rate} req/s" + $", prompts of {meanPrompt} and outputs of {meanOutput} tokens on average");
+
+        double timeout = random.NextDouble() < 0.2 ? 2 + (random.NextDouble() * 20) : double.PositiveInfinity;
+        int cap = !closed && disaggregation is null && random.NextDouble() < 0.2 ? random.Next(2, 40) : 0;
+        if (!double.IsInfinity(timeout) || cap > 0)
+        {
+            Say($"client timeout {timeout:F1} s, concurrency cap {cap}");
+        }
+
+        Scenario = new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(deployment, scheduler, replicas)],
+            Router = router,
+            Disaggregation = disaggregation,
+            Workload = streams => closed
+                ? RequestSource.ClosedLoop(users, 50_000_000, promptLengths, outputLengths, streams, ThinkTime.Exponential, prompts: prompts)
+                : RequestSource.Open(ArrivalProcess.Poisson(rate), promptLengths, outputLengths, streams, prompts),
+            MaxRequests = requests,
+            ClientTimeoutSeconds = timeout,
+            ClientConcurrencyCap = cap,
+            SeriesIntervalSeconds = 2,
+            Seed = seed,
+        };
+    }
+
+    /// <summary>The drawn scenario, macro-stepping on.</summary>
+    public ServingScenario Scenario { get; }
+
+    /// <summary>What was drawn, for a failure message.</summary>
+    public string Description => _said.ToString();
+
+    private void Say(string text) => _said.Append(_said.Length == 0 ? string.Empty : "; ").Append(text);
+
+    /// <summary>The memory reserve that leaves about <paramref name="tokens"/> tokens of KV cache (never less than the 4,096 one sequence needs).</summary>
+    private static double Pressed(ServingDeployment deployment, int tokens)
+    {
+        double kvBytes = Math.Max(tokens, 4096 + 1024) * deployment.KvBytesPerToken;
+        double perDevice = ((deployment.WeightBytes + kvBytes) / deployment.Accelerators) + deployment.RuntimeBytesPerAccelerator;
+        double reserve = 1 - (perDevice / deployment.Accelerator.MemoryBytes);
+        return Math.Clamp(Math.Round(reserve, 3, MidpointRounding.ToZero), 0, 0.95);
+    }
+
+    public override string ToString() => Description.ToString(CultureInfo.InvariantCulture);
+}
