@@ -162,9 +162,13 @@ public sealed class StepTimeModel
     /// <summary>The deployment this model times.</summary>
     public ServingDeployment Deployment { get; }
 
-    /// <summary>The drafter runs on the target's accelerators with its calibration, as a part of the target's step (no overheads of its own).</summary>
+    /// <summary>
+    /// The drafter runs on the target's tensor-parallel group with its calibration, as a part of the target's step (no
+    /// overheads of its own): on one pipeline stage (the last, which holds the logits it drafts from), not split over the
+    /// stages as the target is — a one-layer draft head cannot be.
+    /// </summary>
     private static StepTimeModel Drafter(ServingDeployment target, ModelSpec drafter) =>
-        new(target with { Model = drafter, Speculative = null, MemoryReserve = 0, RuntimeBytesPerAccelerator = 0 });
+        new(target with { Model = drafter, Speculative = null, MemoryReserve = 0, RuntimeBytesPerAccelerator = 0, PipelineParallel = 1 });
 
     /// <summary>Speculative decoding of the deployment; null when off.</summary>
     public SpeculativeDecoding? Speculative => _speculative;

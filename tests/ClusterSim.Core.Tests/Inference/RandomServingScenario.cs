@@ -3,6 +3,7 @@ using System.Text;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.TestTime;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Moe;
 using ClusterSim.Core.Performance;
@@ -29,7 +30,8 @@ internal sealed class RandomServingScenario
     ];
 
     private static readonly SchedulerKind[] Kinds = Enum.GetValues<SchedulerKind>();
-    private static readonly RouterKind[] Routers = [RouterKind.RoundRobin, RouterKind.Random, RouterKind.LeastOutstanding, RouterKind.PowerOfTwo, RouterKind.KvAware, RouterKind.PrefixAffinity];
+    private static readonly RouterKind[] Routers = Enum.GetValues<RouterKind>();
+    private static readonly ServingEngine[] Engines = [ServingEngine.Vllm, ServingEngine.Sglang, ServingEngine.TensorRtLlm];
 
     private readonly StringBuilder _said = new();
 
@@ -37,12 +39,19 @@ internal sealed class RandomServingScenario
     {
         var random = new Random(seed);
         var d = Deployments[random.Next(Deployments.Length)];
-        ServingDeployment deployment = SimCatalog.Default.Deployment(d.Model, d.Gpu, d.Tp, d.Weights);
-        Say($"seed {seed}: {d.Model} on {d.Tp} x {d.Gpu} in {d.Weights}");
-        if (random.NextDouble() < 0.4)
+        ServingEngine engine = Engines[random.Next(Engines.Length)];
+        ServingDeployment deployment = SimCatalog.Default.Deployment(d.Model, d.Gpu, d.Tp, d.Weights, engine: engine);
+        if (d.Tp >= 4 && random.NextDouble() < 0.5)
+        {
+            deployment = deployment with { PipelineParallel = 2 };
+        }
+
+        Say($"seed {seed}: {d.Model} on {d.Tp} x {deployment.PipelineParallel} x {d.Gpu} in {d.Weights} under {engine}");
+        bool pressed = random.NextDouble() < 0.4;
+        if (pressed)
         {
             // KV pressure: keep back memory until the cache holds a few thousand tokens.
-            deployment = deployment with { MemoryReserve = Pressed(deployment, random.Next(3_000, 12_000)) };
+            deployment = deployment with { MemoryReserve = Pressed(deployment, random.NextDouble() < 0.3 ? 5_200 : random.Next(3_000, 12_000)) };
             Say($"memory reserve {deployment.MemoryReserve:F3} ({deployment.KvBlocks} blocks)");
         }
 
@@ -93,12 +102,56 @@ internal sealed class RandomServingScenario
         double rate = Math.Round(0.5 + (random.NextDouble() * 40), 2);
         Say(closed ? $"closed loop of {users} users" : $"Poisson at {rate} req/s" + $", prompts of {meanPrompt} and outputs of {meanOutput} tokens on average");
 
+        ArrivalProcess arrivals = random.Next(4) switch
+        {
+            0 => ArrivalProcess.Gamma(rate, 0.3 + (2 * random.NextDouble())),
+            1 => ArrivalProcess.Constant(rate),
+            _ => ArrivalProcess.Poisson(rate),
+        };
+
+        // At most one of the request-shaping features: test-time compute, a response cache, conversations, speculation.
+        TestTimeOptions? testTime = null;
+        ResponseCacheOptions? responseCache = null;
+        ConversationOptions? conversations = null;
+        QueryPopularity? queries = null;
+        switch (random.Next(8))
+        {
+            case 0 when disaggregation is null:
+                testTime = new TestTimeOptions
+                {
+                    Policy = Policies[random.Next(Policies.Length)],
+                    Samples = random.Next(2, 6),
+                    ThinkingTokens = TokenLengths.LogNormalFromMeanMedian(300, 200, 2000),
+                    ThinkingScale = random.Next(200, 2000),
+                };
+                Say($"test-time {testTime.Policy} with {testTime.Samples} samples");
+                break;
+            case 1 when !closed:
+                responseCache = new ResponseCacheOptions { Entries = random.Next(5, 200), TtlSeconds = 1 + (random.NextDouble() * 30) };
+                queries = new QueryPopularity(random.Next(10, 400), 0.5 + random.NextDouble());
+                Say($"response cache of {responseCache.Entries} entries for {responseCache.TtlSeconds:F1} s");
+                break;
+            case 2 when !closed && disaggregation is null:
+                conversations = new ConversationOptions { Turns = random.Next(2, 5), ThinkSeconds = random.NextDouble() * 5, FollowUp = TokenLengths.LogNormalFromMeanMedian(60, 40, 400) };
+                Say($"conversations of {conversations.Turns} turns");
+                break;
+            case 3 when disaggregation is null && !pressed:   // the drafter's weights would not fit a pressed cache
+                deployment = deployment with { Speculative = new SpeculativeDecoding { Method = SpeculativeMethod.Eagle, Tokens = random.Next(1, 5), Acceptance = 0.4 + (0.5 * random.NextDouble()) } };
+                Say($"speculating {deployment.Speculative.Tokens} tokens");
+                break;
+        }
+
         double timeout = random.NextDouble() < 0.2 ? 2 + (random.NextDouble() * 20) : double.PositiveInfinity;
-        int cap = !closed && disaggregation is null && random.NextDouble() < 0.2 ? random.Next(2, 40) : 0;
+        bool plain = testTime is null && responseCache is null && conversations is null && disaggregation is null;
+        int cap = !closed && plain && random.NextDouble() < 0.2 ? random.Next(2, 40) : 0;
         if (!double.IsInfinity(timeout) || cap > 0)
         {
             Say($"client timeout {timeout:F1} s, concurrency cap {cap}");
         }
+
+        int seriesPoints = random.NextDouble() < 0.3 ? random.Next(2, 12) : 0;
+        double warmup = random.NextDouble() < 0.2 ? random.NextDouble() * 10 : 0;
+        Say($"series of {(seriesPoints == 0 ? "any number of" : seriesPoints.ToString(CultureInfo.InvariantCulture))} points, warm-up {warmup:F1} s");
 
         Scenario = new ServingScenario
         {
@@ -107,14 +160,21 @@ internal sealed class RandomServingScenario
             Disaggregation = disaggregation,
             Workload = streams => closed
                 ? RequestSource.ClosedLoop(users, 50_000_000, promptLengths, outputLengths, streams, ThinkTime.Exponential, prompts: prompts)
-                : RequestSource.Open(ArrivalProcess.Poisson(rate), promptLengths, outputLengths, streams, prompts),
+                : RequestSource.Open(arrivals, promptLengths, outputLengths, streams, prompts, queries),
             MaxRequests = requests,
             ClientTimeoutSeconds = timeout,
             ClientConcurrencyCap = cap,
-            SeriesIntervalSeconds = 2,
+            TestTime = testTime,
+            ResponseCache = responseCache,
+            Conversations = conversations,
+            SeriesIntervalSeconds = 0.5 + (random.NextDouble() * 3),
+            SeriesMaxPoints = seriesPoints,
+            WarmupSeconds = warmup,
             Seed = seed,
         };
     }
+
+    private static readonly TestTimePolicy[] Policies = Enum.GetValues<TestTimePolicy>();
 
     /// <summary>The drawn scenario, macro-stepping on.</summary>
     public ServingScenario Scenario { get; }

@@ -53,8 +53,7 @@ public class ServingSoakTests
 
         Assert.True(fast.Conserved, drawn.Description);
         Assert.Equal(fast.EventsFired, check.Count);
-        long settled = fast.Metrics.Completed + fast.Metrics.TimedOut + fast.Metrics.Dropped;
-        Assert.True(settled > 0, $"{drawn.Description}: nothing completed");
+        Assert.True(fast.Metrics.Iterations > 0, $"{drawn.Description}: nothing ran");
 
         ServingResult slow = new ServingCluster(drawn.Scenario with { MacroStepping = false }).Run();
         try

@@ -70,6 +70,20 @@ public class SpeculativeDecodingTests
         Assert.InRange(head, 3 * target.DenseGemm / 32, 3 * (target.DenseGemm + target.Attention) / 4);
     }
 
+    [Theory]
+    [InlineData(SpeculativeMethod.Eagle, null)]
+    [InlineData(SpeculativeMethod.Draft, "llama-3.2-1b")]
+    public void With_pipeline_stages_the_drafter_runs_on_one_of_them(SpeculativeMethod method, string? draft)
+    {
+        // Found by ServingSoakTests: the drafter inherited the target's two stages, and a one-layer head "exceeded" them.
+        ServingDeployment staged = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", 4, Precision.FP8) with { PipelineParallel = 2 };
+        ServingDeployment oneStage = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", 4, Precision.FP8);
+        BatchShape plain = BatchShape.Decode(16, 16 * 1000.0);
+        double drafted = new StepTimeModel(staged with { Speculative = Spec(method, 3, 0.7, draft) }).Speculate(plain, 16, 16 * 1000.0).DraftSeconds;
+        Assert.Equal(new StepTimeModel(oneStage with { Speculative = Spec(method, 3, 0.7, draft) }).Speculate(plain, 16, 16 * 1000.0).DraftSeconds, drafted, 12);
+        Assert.True(drafted > 0);
+    }
+
     [Fact]
     public void The_drafter_weights_count_against_KV_memory()
     {
