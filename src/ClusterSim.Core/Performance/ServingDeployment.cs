@@ -180,9 +180,15 @@ public sealed record ServingDeployment
             throw new ArgumentException($"pipeline_parallel {PipelineParallel} exceeds the {Model.Layers} layers of {Model.Id}");
         }
 
-        if (TensorParallel > 1 && Accelerator.ScaleUpGBps is not > 0)
+        if (Accelerators > 1 && Accelerator.ScaleUpGBps is not > 0)
         {
-            throw new ArgumentException($"{Accelerator.Id} has no scale-up link in the catalog, so tensor_parallel must be 1");
+            throw new ArgumentException($"{Accelerator.Id} has no scale-up link in the catalog, so tensor_parallel and pipeline_parallel must be 1");
+        }
+
+        if (Speculative?.DraftModel is { } drafter && drafter.Heads % TensorParallel != 0)
+        {
+            // The drafter runs on the target's tensor-parallel group (StepTimeModel.Drafter), split as the target is.
+            throw new ArgumentException($"draft model {drafter.Id} has {drafter.Heads} attention heads, which tensor_parallel {TensorParallel} does not divide (the drafter runs on the target's tensor-parallel group); use a draft model whose heads it divides");
         }
 
         if (Accelerator.ScaleUpDomain is int domain && TensorParallel > domain)

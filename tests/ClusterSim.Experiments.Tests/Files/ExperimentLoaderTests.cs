@@ -227,6 +227,20 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void What_a_run_would_refuse_validation_refuses_at_the_serving_section()
+    {
+        // Found by ServingFileSoakTests: both passed validate and then failed inside the run.
+        string drafted = Valid.Replace("model: llama-3.1-8b", "model: qwen3-0.6b").Replace("kv_cache: fp8", "kv_cache: fp8\n  tensor_parallel: 8\n  speculative: { method: draft, tokens: 3, acceptance: 0.6, draft_model: qwen2.5-0.5b }");
+        ExperimentProblem heads = Assert.Single(Problems(drafted).Problems);
+        Assert.Equal("serving", heads.Path);
+        Assert.Contains("draft model qwen2.5-0.5b has 14 attention heads, which tensor_parallel 8 does not divide", heads.Message);
+        ExperimentLoader.Parse(drafted.Replace("tensor_parallel: 8", "tensor_parallel: 2"), "exp.yaml");
+
+        string staged = Valid.Replace("hardware: H100-SXM", "hardware: MTIA-v2").Replace("weights: fp8", "weights: int8").Replace("kv_cache: fp8", "kv_cache: int8\n  pipeline_parallel: 2");
+        Assert.Contains("MTIA-v2 has no scale-up link in the catalog, so tensor_parallel and pipeline_parallel must be 1", Assert.Single(Problems(staged).Problems).Message);
+    }
+
+    [Fact]
     public void A_model_with_sliding_window_layers_warns_that_they_are_given_the_whole_context()
     {
         Experiment gemma = ExperimentLoader.Parse(Valid.Replace("model: llama-3.1-8b", "model: google/gemma-3-27b-it"), "exp.yaml");

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Engine;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+/// <summary>
+/// Serving experiment files written from a seed with well-formed values across the catalogs: any model on any accelerator,
+/// tensor and pipeline parallelism, every number format, engine, release, scheduler, router and sampling, speculation,
+/// expert routing, a memory reserve, open or closed workloads. What <c>validate</c> accepts must run to the end; what it
+/// refuses must say why at a line. (<see cref="RunFuzzTests"/> damages text; this one combines valid values, which is
+/// where a file passes validation and then fails inside a run.) <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
+/// </summary>
+public class ServingFileSoakTests
+{
+    private static readonly string[] Engines = ["vllm", "sglang", "tensorrt-llm"];
+    private static readonly string[] Formats = ["bf16", "fp8", "int8", "int4", "fp4"];
+    private static readonly string[] Kinds = ["continuous", "chunked-prefill", "whole-prompts", "static", "prefill-first"];
+    private static readonly string[] Routers = ["round-robin", "random", "least-outstanding", "power-of-two", "kv-aware", "prefix-affinity", "vllm-dp"];
+    private static readonly string[] Samplings = ["temperature", "greedy", "top-p", "top-k", "model-default"];
+    private static readonly string[] Versions = ["0.8.5", "0.11.0", "0.15.1", "0.19.0", "0.5.12", "1.0.0", "0.10.0"];
+
+    public static TheoryData<int> Seeds()
+    {
+        var seeds = new TheoryData<int>();
+        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
+        for (int seed = 1; seed <= 40 + more; seed++)
+        {
+            seeds.Add(seed);
+        }
+
+        return seeds;
+    }
+
+    [Fact]
+    public void Most_drawn_files_are_valid()
+    {
+        // The soak is worth what it runs: a generator whose files are mostly refused tests only the refusals.
+        int valid = 0;
+        for (int seed = 1; seed <= 200; seed++)
+        {
+            try
+            {
+                ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml");
+                valid++;
+            }
+            catch (ExperimentException)
+            {
+            }
+        }
+
+        Assert.InRange(valid, 100, 190);   // and some refused, so the refusals are exercised too
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_file_that_validates_runs(int seed)
+    {
+        string text = File(seed);
+        Experiment experiment;
+        try
+        {
+            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
+        }
+        catch (ExperimentException e)
+        {
+            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);   // refused at a line
+            return;
+        }
+
+        Task run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) != run)
+        {
+            Assert.Fail($"still running after 60 s:\n{text}");
+        }
+
+        if (run.Exception is { } failed && !failed.Flatten().InnerExceptions.All(x => x is UnmeetableSloException))
+        {
+            Assert.Fail($"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
+        }
+    }
+
+    /// <summary>The serving experiment of <paramref name="seed"/>, as YAML.</summary>
+    internal static string File(int seed)
+    {
+        var random = new Random(seed);
+        SimCatalog catalog = SimCatalog.Default;
+        string[] models = [.. catalog.Models.All.Select(m => m.Id)];
+        string[] chips = [.. catalog.Hardware.All.Select(h => h.Id)];
+        string Pick(string[] from) => from[random.Next(from.Length)];
+        string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+        var y = new StringBuilder();
+        y.AppendLine(CultureInfo.InvariantCulture, $"name: soak-{seed}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
+        y.AppendLine("serving:");
+        string model = Pick(models);
+        y.AppendLine(CultureInfo.InvariantCulture, $"  model: {model}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {(random.NextDouble() < 0.6 ? Pick(["H100-SXM", "H200", "A100-80GB", "L40S", "B200", "MI300X"]) : Pick(chips))}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  engine: {Pick(Engines)}");
+        if (random.NextDouble() < 0.3)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: \"{Pick(Versions)}\"");
+        }
+
+        string weights = Pick(Formats);
+        y.AppendLine(CultureInfo.InvariantCulture, $"  weights: {weights}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {(random.NextDouble() < 0.5 ? weights : Pick(["bf16", "fp8"]))}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {Pick(["1", "1", "2", "4", "8"])}");
+        if (random.NextDouble() < 0.2)
+        {
+            y.AppendLine("  pipeline_parallel: 2");
+        }
+
+        y.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {random.Next(1, 4)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  router: {Pick(Routers)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  sampling: {Pick(Samplings)}");
+        bool caching = random.NextDouble() < 0.3;
+        y.AppendLine(CultureInfo.InvariantCulture,
+            $"  scheduler: {{ kind: {Pick(Kinds)}, max_sequences: {Pick(["8", "64", "256"])}, max_batched_tokens: {Pick(["512", "2048", "8192"])}, prefix_caching: {(caching ? "true" : "false")}, kv_offload_gib: {(caching && random.NextDouble() < 0.5 ? "4" : "0")}, kv_admission: {Pick(["grow", "reserve"])}, async_scheduling: {(random.NextDouble() < 0.5 ? "true" : "false")} }}");
+        if (random.NextDouble() < 0.25)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(0.05 + (0.4 * random.NextDouble()))}");
+        }
+
+        if (random.NextDouble() < 0.2)
+        {
+            y.AppendLine(random.NextDouble() < 0.5
+                ? $"  speculative: {{ method: {Pick(["eagle", "mtp", "ngram"])}, tokens: {random.Next(1, 5)}, acceptance: {F(random.NextDouble())} }}"
+                : $"  speculative: {{ method: draft, draft_model: {Pick(["llama-3.2-1b", "qwen3-0.6b", "qwen2.5-0.5b"])}, tokens: 3, acceptance: 0.6 }}");
+        }
+
+        if (catalog.Models.Get(model).IsMoE && random.NextDouble() < 0.6)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  moe: {{ popularity: {Pick(["uniform", "zipf", "dirichlet"])}, zipf_s: {F(random.NextDouble() * 2)}, expert_parallel: {Pick(["0", "0", "2", "8"])}, dispatch: {Pick(["all-to-all", "all-reduce"])} }}");
+        }
+
+        y.AppendLine("workload:");
+        y.AppendLine(random.NextDouble() < 0.3
+            ? $"  arrival: {{ kind: closed-loop, concurrency: {random.Next(1, 40)}, think_s: {F(random.NextDouble())} }}"
+            : $"  arrival: {{ kind: {Pick(["poisson", "gamma", "constant"])}, rate: {F(0.2 + (random.NextDouble() * 30))}{(random.NextDouble() < 0.2 ? $", max_in_flight: {random.Next(1, 20)}" : string.Empty)} }}");
+        int prompt = random.Next(16, 6000), output = random.Next(2, 800);
+        y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {{ kind: lognormal, mean: {prompt}, median: {prompt * 2 / 3 + 1}, max: {4 * prompt} }}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {{ kind: lognormal, mean: {output}, median: {output * 2 / 3 + 1}, max: {4 * output} }}");
+        if (caching)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {random.Next(1, 10)}, users_per_prompt: {random.Next(1, 20)}, system_tokens: {random.Next(10, 2000)} }}");
+        }
+
+        y.AppendLine(CultureInfo.InvariantCulture, $"  requests: {random.Next(20, 80)}");
+        y.AppendLine("slo: { ttft_s: 5.0, tpot_s: 0.5 }");
+        return y.ToString();
+    }
+}
