@@ -270,14 +270,21 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null, Y
             return fallback;
         }
 
-        if (choices.TryGetValue(text.ToLowerInvariant().Replace('_', '-'), out T? value))
+        string wanted = ChoiceName(text);
+        foreach ((string name, T value) in choices)
         {
-            return value;
+            if (ChoiceName(name) == wanted)
+            {
+                return value;
+            }
         }
 
         Problem(Child(mapping, key), Join(path, key), $"unknown value '{text}'{ClosestName.Hint(text, choices.Keys)}; expected one of: {string.Join(", ", choices.Keys)}");
         return fallback;
     }
+
+    /// <summary>A choice's name as compared: lower case, '_' read as '-' (on both sides, so a key spelt either way matches both).</summary>
+    private static string ChoiceName(string name) => name.ToLowerInvariant().Replace('_', '-');
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 }

@@ -28,6 +28,18 @@ public class TrainingSectionTests
         Assert.Contains("parallelism: { tensor: 8, context: 1, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("zero_bubble")]   // as the README spells it
+    [InlineData("zero-bubble")]
+    [InlineData("Zero_Bubble")]
+    public void The_zero_bubble_schedule_is_read_however_its_separator_is_spelt(string spelling)
+    {
+        // Found by TrainingFileSoakTests: names were compared with '_' read as '-' on the file's side only, so the one key
+        // spelt with '_' matched no spelling at all ("unknown value 'zero_bubble' — did you mean 'zero_bubble'?").
+        string file = Valid.Replace("parallelism: { tensor: 8, data: 16 }", $"parallelism: {{ tensor: 8, pipeline: 4, data: 4, schedule: {spelling} }}");
+        Assert.Equal(PipelineSchedule.ZeroBubble, ExperimentLoader.Parse(file, "t.yaml").Points[0].Training!.Plan.Schedule);
+    }
+
     [Fact]
     public void A_TPU_slice_takes_its_MaxText_calibration_offloads_activations_and_echoes_what_it_set()
     {
