@@ -66,7 +66,7 @@ public class TrainingFileSoakTests
             return;
         }
 
-        Task run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
+        Task<IReadOnlyList<ClusterSim.Experiments.Results.PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
         if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) != run)
         {
             Assert.Fail($"still running after 60 s:\n{text}");
@@ -76,6 +76,20 @@ public class TrainingFileSoakTests
         {
             Assert.Fail($"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
         }
+
+        // And what it reports is a physical answer: every figure finite, utilisation a fraction, time and cost positive.
+        IReadOnlyList<ClusterSim.Experiments.Results.PointResult> results = await run;
+        foreach (ClusterSim.Experiments.Results.MetricSummary m in results.SelectMany(p => p.Metrics))
+        {
+            Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
+        }
+
+        ClusterSim.Experiments.Results.PointResult point = results[0];
+        Assert.InRange(point.Metric("mfu_step").Mean, 1e-6, 1);
+        // (the run's clock counts whole nanoseconds, a step's time rounded down: a part in 10⁸ above the step's is rounding)
+        Assert.InRange(point.Metric("mfu_run").Mean, 1e-6, point.Metric("mfu_step").Mean * (1 + 1e-6));
+        Assert.InRange(point.Metric("effective_training_fraction").Mean, 1e-6, 1);
+        Assert.True(point.Metric("step_s").Mean > 0 && point.Metric("cost_usd").Mean > 0, text);
     }
 
     /// <summary>The training experiment of <paramref name="seed"/>, as YAML.</summary>
