@@ -58,8 +58,9 @@ internal static class ClusterSection
             r.Problem(node, "cluster.pools", "is required: at least one pool (name: { hardware, count, price_per_hour })");
         }
 
-        if (jobs.Count == 0 && deployments.Count == 0)
+        if (jobs.Count == 0 && deployments.Count == 0 && !HasEntries(node, "training") && !HasEntries(node, "deployments"))
         {
+            // (Entries that could not be read have said why; another line saying there are none would mislead.)
             r.Problem(node, Path, "place at least one workload: a job under 'training' or a deployment under 'deployments'");
         }
 
@@ -311,6 +312,8 @@ internal static class ClusterSection
 
         return t.ToString();
     }
+
+    private static bool HasEntries(YamlMappingNode cluster, string key) => YamlReader.Child(cluster, key) is YamlMappingNode { Children.Count: > 0 };
 
     private static AcceleratorPool? PoolOf(YamlReader r, YamlMappingNode node, string path, Dictionary<string, AcceleratorPool> pools)
     {

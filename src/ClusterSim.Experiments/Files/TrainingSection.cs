@@ -88,6 +88,7 @@ internal static class TrainingSection
     /// </summary>
     public static TrainingJob? ReadJob(YamlReader r, YamlMappingNode node, string path, SimCatalog catalog, AcceleratorSpec? chip, ISet<string> calibrations)
     {
+        int problemsBefore = r.Problems.Count;   // the job stands on its own problems, not on another section's
         bool onPool = chip is not null;
         ModelSpec? model = Lookup(r, node, "model", path, id => catalog.Models.TryResolve(id, out ModelSpec m) ? m : null, catalog.Models.Ids);
         chip ??= Lookup(r, node, "hardware", path, id => catalog.Hardware.TryResolve(id, out AcceleratorSpec a) ? a : null, catalog.Hardware.Ids);
@@ -209,7 +210,7 @@ internal static class TrainingSection
             r.Problem(node, $"{path}.tokens", "is required (tokens to train on, e.g. 15.6e12), or stages with their tokens");
         }
 
-        if (model is null || chip is null || r.Problems.Count > 0)
+        if (model is null || chip is null || r.Problems.Count > problemsBefore)
         {
             return null;
         }

@@ -49,6 +49,20 @@ public class ClusterSectionTests
     private static ExperimentException Problems(string yaml) => Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "cluster.yaml"));
 
     [Fact]
+    public void A_pool_problem_does_not_hide_the_jobs_or_claim_there_are_none()
+    {
+        // Found by ClusterFileSoakTests: any earlier problem made every job read as missing, and the file was told to
+        // "place at least one workload" beside the one real problem (a pool without a price).
+        string unpriced = Valid.Replace("cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }", "cheap: { hardware: L40S, count: 16 }", StringComparison.Ordinal);
+        ExperimentProblem only = Assert.Single(Problems(unpriced).Problems);
+        Assert.Equal("cluster.pools.cheap.price_per_hour", only.Path);
+
+        // A job's own problem is still found with the pool's.
+        string both = unpriced.Replace("parallelism: { tensor: 8, data: 4 }", "parallelism: { tensor: 7, data: 4 }", StringComparison.Ordinal);
+        Assert.Equal(["cluster.pools.cheap.price_per_hour", "cluster.training.pretrain"], Problems(both).Problems.Select(p => p.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_cluster_binds_pools_jobs_streams_and_placements_with_their_calibrations_named()
     {
         Experiment experiment = ExperimentLoader.Parse(Valid, "cluster.yaml");

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+/// <summary>
+/// Shared-cluster experiment files written from a seed with well-formed values: one to three pools of mixed hardware
+/// (empty ones too), each policy, training jobs with priorities, preemption, elasticity, repeats and failures, and
+/// deployments placed on any pools, served by capacity or request by request. What <c>validate</c> accepts must run to the
+/// end and report finite, non-negative figures. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
+/// </summary>
+public class ClusterFileSoakTests
+{
+    private static readonly (string Chip, string Weights, int Tp8b, int Tp70b)[] Pools =
+    [
+        ("H100-SXM", "fp8", 1, 4), ("A100-80GB", "bf16", 1, 4), ("L40S", "fp8", 1, 4), ("MI300X", "fp8", 1, 2), ("B200", "fp8", 1, 2), ("H200", "fp8", 1, 2),
+    ];
+
+    public static TheoryData<int> Seeds()
+    {
+        var seeds = new TheoryData<int>();
+        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
+        for (int seed = 1; seed <= 12 + more; seed++)
+        {
+            seeds.Add(seed);
+        }
+
+        return seeds;
+    }
+
+    [Fact]
+    public void Most_drawn_files_are_valid()
+    {
+        int valid = 0;
+        for (int seed = 1; seed <= 100; seed++)
+        {
+            try
+            {
+                ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml");
+                valid++;
+            }
+            catch (ExperimentException)
+            {
+            }
+        }
+
+        Assert.InRange(valid, 50, 100);
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_file_that_validates_runs(int seed)
+    {
+        string text = File(seed);
+        Experiment experiment;
+        try
+        {
+            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
+        }
+        catch (ExperimentException e)
+        {
+            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);
+            return;
+        }
+
+        Task<IReadOnlyList<PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(120))) != run)
+        {
+            Assert.Fail($"still running after 120 s:\n{text}");
+        }
+
+        if (run.Exception is { } failed)
+        {
+            Assert.Fail($"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
+        }
+
+        foreach (MetricSummary m in (await run).SelectMany(p => p.Metrics).Where(m => !double.IsNaN(m.Mean)))
+        {
+            Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
+        }
+    }
+
+    /// <summary>The cluster experiment of <paramref name="seed"/>, as YAML.</summary>
+    internal static string File(int seed)
+    {
+        var random = new Random(seed);
+        T Pick<T>(T[] from) => from[random.Next(from.Length)];
+        string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+        string Flag() => random.NextDouble() < 0.5 ? "true" : "false";
+
+        var y = new StringBuilder();
+        y.AppendLine(CultureInfo.InvariantCulture, $"name: soak-{seed}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
+        y.AppendLine("cluster:");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  policy: {Pick(new[] { "static", "shared", "harvest" })}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  days: {F(0.5 + (random.NextDouble() * 3))}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  interval_s: {Pick(new[] { 300, 600, 1800 })}");
+        y.AppendLine("  energy: { usd_per_kwh: 0.08, pue: 1.2 }");
+        y.AppendLine("  pools:");
+        var pools = Pools.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToArray();
+        for (int i = 0; i < pools.Length; i++)
+        {
+            int count = random.NextDouble() < 0.15 ? 0 : 8 * random.Next(1, 65);
+            y.AppendLine(CultureInfo.InvariantCulture, $"    p{i}: {{ hardware: {pools[i].Chip}, count: {count}, node_size: 8, serving_reserve: {8 * random.Next(0, (count / 8) + 1)}{(pools[i].Chip == "L40S" ? ", price_per_hour: 0.85" : string.Empty)} }}");
+        }
+
+        int jobs = random.Next(0, 3);
+        if (jobs > 0)
+        {
+            y.AppendLine("  training:");
+        }
+
+        for (int j = 0; j < jobs; j++)
+        {
+            bool big = random.NextDouble() < 0.4;
+            int data = 1 << random.Next(0, 4);
+            y.Append(CultureInfo.InvariantCulture, $"    job{j}: {{ pool: p{random.Next(pools.Length)}, model: {(big ? "llama-3.1-70b" : "llama-3.1-8b")}, tokens: {F((big ? 2e10 : 2e9) * (0.2 + random.NextDouble()))}, ");
+            y.Append(CultureInfo.InvariantCulture, $"parallelism: {{ tensor: 8, pipeline: {(big ? 2 : 1)}, data: {data} }}, global_batch_tokens: {8192 * data * 16}, sequence_length: 8192, ");
+            y.Append(CultureInfo.InvariantCulture, $"priority: {random.Next(0, 3)}, preemptible: {Flag()}, submit_h: {F(random.NextDouble() * 12)}");
+            if (random.NextDouble() < 0.3)
+            {
+                y.Append(CultureInfo.InvariantCulture, $", elastic_max: {8 * (big ? 2 : 1) * data * 2}");
+            }
+
+            if (random.NextDouble() < 0.3)
+            {
+                y.Append(CultureInfo.InvariantCulture, $", repeat: {{ count: {random.Next(2, 5)}, every_h: {F(2 + (random.NextDouble() * 10))} }}");
+            }
+
+            if (random.NextDouble() < 0.5)
+            {
+                y.Append(CultureInfo.InvariantCulture, $", failures: {{ enabled: true, mtbf_hours: {F(500 + (random.NextDouble() * 50000))}, restart_s: 300 }}, checkpoints: {{ write_s: 20 }}");
+            }
+
+            y.AppendLine(" }");
+        }
+
+        int deployments = random.Next(0, 3);
+        if (deployments == 0 && jobs == 0)
+        {
+            deployments = 1;
+        }
+
+        if (deployments > 0)
+        {
+            y.AppendLine("  deployments:");
+        }
+
+        for (int d = 0; d < deployments; d++)
+        {
+            bool big = random.NextDouble() < 0.3;
+            y.AppendLine(CultureInfo.InvariantCulture, $"    serve{d}:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      model: {(big ? "llama-3.1-70b" : "llama-3.1-8b")}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F((big ? 2e8 : 1e9) * (0.05 + random.NextDouble()))}, monthly_growth: {F(random.NextDouble() * 0.3)}, diurnal_amplitude: {F(random.NextDouble() * 0.9)} }}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      headroom: {F(random.NextDouble() * 0.4)}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      cold_start_s: {random.Next(30, 900)}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      min_replicas: {random.Next(0, 3)}");
+            y.AppendLine("      slo: { ttft_s: 2.0, tpot_s: 0.1 }");
+            y.AppendLine("      prompt_tokens: { kind: lognormal, mean: 512, median: 300, max: 4096 }");
+            y.AppendLine("      output_tokens: { kind: lognormal, mean: 128, median: 90, max: 1024 }");
+            y.AppendLine("      cell_requests: 300");
+            if (random.NextDouble() < 0.3)
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"      fidelity: requests");
+                y.AppendLine(CultureInfo.InvariantCulture, $"      router: {Pick(new[] { "least-outstanding", "round-robin", "kv-aware" })}");
+            }
+
+            y.AppendLine("      placements:");
+            foreach (var (pool, index) in pools.Select((p, i) => (p, i)).Where(_ => random.NextDouble() < 0.7).DefaultIfEmpty((pools[0], 0)))
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"        p{index}: {{ tensor_parallel: {(big ? pool.Tp70b : pool.Tp8b)}, weights: {pool.Weights}, kv_cache: {pool.Weights} }}");
+            }
+        }
+
+        return y.ToString();
+    }
+}
