@@ -96,7 +96,7 @@ public class ClusterFileSoakTests
         y.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
         y.AppendLine("cluster:");
         y.AppendLine(CultureInfo.InvariantCulture, $"  policy: {Pick(new[] { "static", "shared", "harvest" })}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  days: {F(0.5 + (random.NextDouble() * 3))}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  days: {F(0.25 + random.NextDouble())}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  interval_s: {Pick(new[] { 300, 600, 1800 })}");
         y.AppendLine("  energy: { usd_per_kwh: 0.08, pue: 1.2 }");
         y.AppendLine("  pools:");
@@ -152,17 +152,18 @@ public class ClusterFileSoakTests
         for (int d = 0; d < deployments; d++)
         {
             bool big = random.NextDouble() < 0.3;
+            bool requests = random.NextDouble() < 0.3;   // served request by request: its cost grows with the demand, kept small
             y.AppendLine(CultureInfo.InvariantCulture, $"    serve{d}:");
             y.AppendLine(CultureInfo.InvariantCulture, $"      model: {(big ? "llama-3.1-70b" : "llama-3.1-8b")}");
-            y.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F((big ? 2e8 : 1e9) * (0.05 + random.NextDouble()))}, monthly_growth: {F(random.NextDouble() * 0.3)}, diurnal_amplitude: {F(random.NextDouble() * 0.9)} }}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F((big ? 2e8 : 1e9) * (requests ? 0.1 : 1) * (0.05 + random.NextDouble()))}, monthly_growth: {F(random.NextDouble() * 0.3)}, diurnal_amplitude: {F(random.NextDouble() * 0.9)} }}");
             y.AppendLine(CultureInfo.InvariantCulture, $"      headroom: {F(random.NextDouble() * 0.4)}");
             y.AppendLine(CultureInfo.InvariantCulture, $"      cold_start_s: {random.Next(30, 900)}");
             y.AppendLine(CultureInfo.InvariantCulture, $"      min_replicas: {random.Next(0, 3)}");
             y.AppendLine("      slo: { ttft_s: 2.0, tpot_s: 0.1 }");
             y.AppendLine("      prompt_tokens: { kind: lognormal, mean: 512, median: 300, max: 4096 }");
             y.AppendLine("      output_tokens: { kind: lognormal, mean: 128, median: 90, max: 1024 }");
-            y.AppendLine("      cell_requests: 300");
-            if (random.NextDouble() < 0.3)
+            y.AppendLine("      cell_requests: 200");
+            if (requests)
             {
                 y.AppendLine(CultureInfo.InvariantCulture, $"      fidelity: requests");
                 y.AppendLine(CultureInfo.InvariantCulture, $"      router: {Pick(new[] { "least-outstanding", "round-robin", "kv-aware" })}");
