@@ -132,7 +132,9 @@ internal sealed class ClusterBooks
             {
                 DeploymentPlacement placement = dep.Spec.Placements[p];
                 AcceleratorPool pool = _options.Pools[dep.Pools[p]];
-                double readyHours = dep.Ready[p] * placement.AcceleratorsPerReplica * hours;
+                // Draining replicas (request level) still hold their accelerators while they finish their requests: they are
+                // booked as serving, as they are counted as held (ServingHeld), so every held hour lands in one account.
+                double readyHours = (dep.Ready[p] + dep.DrainingCount(p)) * placement.AcceleratorsPerReplica * hours;
                 double loadingHours = dep.LoadingCount(p) * placement.AcceleratorsPerReplica * hours;
                 double busy = capacity > 0 ? served / capacity * placement.ReplicaUtilisation : 0;
                 dep.ReplicaSeconds += dep.Replicas(p) * seconds;

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text;
+using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Engine;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -80,6 +83,37 @@ public class ClusterFileSoakTests
         foreach (MetricSummary m in (await run).SelectMany(p => p.Metrics).Where(m => !double.IsNaN(m.Mean)))
         {
             Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
+        }
+
+        // And its books hold after every event (every 1,009th past the first 2,000): hours booked to one workload or idle, no pool lending more than it has.
+        var simulator = new Simulator();
+        var cluster = new ClusterRun(ClusterStudy.Options(experiment.Points[0].Cluster!, seed), simulator);
+        var books = new EveryEvent(cluster.AssertInvariants);
+        simulator.Trace = books;
+        try
+        {
+            Assert.True(cluster.Run().Conserved, text);
+            cluster.AssertInvariants();
+        }
+        catch (InvalidOperationException e)
+        {
+            Assert.Fail($"after {books.Count} events: {e.Message}\n{text}");
+        }
+    }
+
+    /// <summary>Checks after each of the first 2,000 events, then after every 1,009th (a request-by-request fleet fires millions).</summary>
+    private sealed class EveryEvent(Action check) : IEventTrace
+    {
+        public long Count { get; private set; }
+
+        public void Record(in SimEvent simEvent, int priority, long sequence)
+        {
+            if (Count < 2_000 || Count % 1_009 == 0)
+            {
+                check();
+            }
+
+            Count++;
         }
     }
 
