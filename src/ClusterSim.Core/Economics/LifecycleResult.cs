@@ -31,9 +31,20 @@ public sealed record LifecycleResult : ISimulationResult
     {
         get
         {
-            double[] training = Ledger.Cumulative(LedgerAccount.Training);
-            double[] inference = Ledger.Cumulative(LedgerAccount.Inference, LedgerAccount.Idle);
-            double[] days = Enumerable.Range(1, Ledger.Buckets).Select(d => (double)d).ToArray();
+            var training = new List<double>(Ledger.Cumulative(LedgerAccount.Training));
+            var inference = new List<double>(Ledger.Cumulative(LedgerAccount.Inference, LedgerAccount.Idle));
+            var days = Enumerable.Range(1, Ledger.Buckets).Select(d => (double)d).ToList();
+            // The launch inside a day is a point of its own: training paid in full, nothing served yet. Without it a
+            // crossover within the launch day was drawn from the day's start, before anything was served (found by
+            // LifecycleFileSoakTests: a small training bill overtaken hours after launch came out at −0.24 days).
+            int next = days.FindIndex(d => d > LaunchDay);
+            if (next >= 0 && LaunchDay > Math.Floor(LaunchDay))
+            {
+                days.Insert(next, LaunchDay);
+                training.Insert(next, training[^1]);
+                inference.Insert(next, next == 0 ? 0 : inference[next - 1]);
+            }
+
             return CrossoverDetector.Find(days, training, inference);
         }
     }

@@ -37,6 +37,21 @@ public class LifecycleModelTests
     }
 
     [Fact]
+    public void A_crossover_on_the_launch_day_comes_after_the_launch()
+    {
+        // Found by LifecycleFileSoakTests: a demand that overtakes the training bill within hours was interpolated from
+        // the launch day's start, before anything was served, and came out before the launch.
+        double dailyServing = 200_000 * 24 * 2.0;
+        LifecycleResult result = LifecycleModel.Run(Flat(200_000));
+        Assert.True(result.LaunchDay % 1 is > 0.05 and < 0.95, $"launch at day {result.LaunchDay}: pick a run that launches mid-day");
+        double expected = result.LaunchDay + (result.TrainingCostUsd / dailyServing);
+        Assert.True(expected < Math.Ceiling(result.LaunchDay), "the bill is overtaken on the launch day itself");
+        double crossover = result.CrossoverDay!.Value;
+        Assert.InRange(crossover, result.LaunchDay, Math.Ceiling(result.LaunchDay));
+        Assert.Equal(expected, crossover, 0.05);   // the day's serving is spread evenly over its hours after the launch
+    }
+
+    [Fact]
     public void The_training_bill_books_the_same_energy_as_the_run_reports()
     {
         const double UsdPerKwh = 0.1;
