@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Results;
-using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -16,70 +13,14 @@ public class ChoicesFileSoakTests
     private static readonly (string Model, int Tp)[] Served = [("llama-3.1-8b", 1), ("qwen3-14b", 1), ("llama-3.1-70b", 4), ("mixtral-8x7b", 2), ("qwen3-32b", 2), ("llama-3.2-3b", 1)];
     private static readonly string[] Chips = ["H100-SXM", "H200", "A100-80GB", "MI300X", "B200"];
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 8 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => FileSoak.Seeds(8);
 
     [Fact]
-    public void Most_drawn_files_are_valid()
-    {
-        int valid = 0;
-        for (int seed = 1; seed <= 100; seed++)
-        {
-            try
-            {
-                ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml");
-                valid++;
-            }
-            catch (ExperimentException)
-            {
-            }
-        }
-
-        Assert.InRange(valid, 50, 100);
-    }
+    public void Most_drawn_files_are_valid() => Assert.InRange(FileSoak.Valid(File, 100), 50, 100);
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public async Task A_file_that_validates_runs(int seed)
-    {
-        string text = File(seed);
-        Experiment experiment;
-        try
-        {
-            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
-        }
-        catch (ExperimentException e)
-        {
-            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);
-            return;
-        }
-
-        Task<IReadOnlyList<PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
-        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(120))) != run)
-        {
-            Assert.Fail($"still running after 120 s:\n{text}");
-        }
-
-        if (run.Exception is { } failed)
-        {
-            Assert.True(failed.Flatten().InnerExceptions.All(x => x is UnmeetableSloException), $"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
-            return;
-        }
-
-        foreach (MetricSummary m in (await run).SelectMany(p => p.Metrics).Where(m => !double.IsNaN(m.Mean)))
-        {
-            Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
-        }
-    }
+    public Task A_file_that_validates_runs(int seed) => FileSoak.Run(File(seed), seed, 120, sloMayBeUnmeetable: true);
 
     /// <summary>The choices experiment of <paramref name="seed"/>, as YAML.</summary>
     internal static string File(int seed)

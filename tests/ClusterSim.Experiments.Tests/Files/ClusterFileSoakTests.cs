@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text;
 using ClusterSim.Core.Cluster;
 using ClusterSim.Core.Engine;
-using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Results;
-using ClusterSim.Experiments.Running;
 using ClusterSim.Experiments.Studies;
 
 namespace ClusterSim.Experiments.Tests.Files;
@@ -22,72 +19,25 @@ public class ClusterFileSoakTests
         ("H100-SXM", "fp8", 1, 4), ("A100-80GB", "bf16", 1, 4), ("L40S", "fp8", 1, 4), ("MI300X", "fp8", 1, 2), ("B200", "fp8", 1, 2), ("H200", "fp8", 1, 2),
     ];
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 12 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => FileSoak.Seeds(12);
 
     [Fact]
-    public void Most_drawn_files_are_valid()
-    {
-        int valid = 0;
-        for (int seed = 1; seed <= 100; seed++)
-        {
-            try
-            {
-                ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml");
-                valid++;
-            }
-            catch (ExperimentException)
-            {
-            }
-        }
-
-        Assert.InRange(valid, 50, 100);
-    }
+    public void Most_drawn_files_are_valid() => Assert.InRange(FileSoak.Valid(File, 100), 50, 100);
 
     [Theory]
     [MemberData(nameof(Seeds))]
     public async Task A_file_that_validates_runs(int seed)
     {
         string text = File(seed);
-        Experiment experiment;
-        try
+        if (await FileSoak.Run(text, seed, 120) is not { } run)
         {
-            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
-        }
-        catch (ExperimentException e)
-        {
-            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);
             return;
         }
 
-        Task<IReadOnlyList<PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
-        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(120))) != run)
-        {
-            Assert.Fail($"still running after 120 s:\n{text}");
-        }
-
-        if (run.Exception is { } failed)
-        {
-            Assert.Fail($"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
-        }
-
-        foreach (MetricSummary m in (await run).SelectMany(p => p.Metrics).Where(m => !double.IsNaN(m.Mean)))
-        {
-            Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
-        }
-
-        // And its books hold after every event (every 1,009th past the first 2,000): hours booked to one workload or idle, no pool lending more than it has.
+        // And its books hold after every event (every 1,009th past the first 2,000): hours booked to one workload or idle,
+        // no pool lending more than it has.
         var simulator = new Simulator();
-        var cluster = new ClusterRun(ClusterStudy.Options(experiment.Points[0].Cluster!, seed), simulator);
+        var cluster = new ClusterRun(ClusterStudy.Options(run.Experiment.Points[0].Cluster!, seed), simulator);
         var books = new EveryEvent(cluster.AssertInvariants);
         simulator.Trace = books;
         try

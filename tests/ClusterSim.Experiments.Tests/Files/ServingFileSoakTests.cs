@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ClusterSim.Core.Catalog;
-using ClusterSim.Core.Engine;
-using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Results;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -23,75 +21,24 @@ public class ServingFileSoakTests
     private static readonly string[] Samplings = ["temperature", "greedy", "top-p", "top-k", "model-default"];
     private static readonly string[] Versions = ["0.8.5", "0.11.0", "0.15.1", "0.19.0", "0.5.12", "1.0.0", "0.10.0"];
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 40 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => FileSoak.Seeds(40);
 
     [Fact]
-    public void Most_drawn_files_are_valid()
-    {
-        // The soak is worth what it runs: a generator whose files are mostly refused tests only the refusals.
-        int valid = 0;
-        for (int seed = 1; seed <= 200; seed++)
-        {
-            try
-            {
-                ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml");
-                valid++;
-            }
-            catch (ExperimentException)
-            {
-            }
-        }
-
-        Assert.InRange(valid, 100, 190);   // and some refused, so the refusals are exercised too
-    }
+    public void Most_drawn_files_are_valid() =>
+        Assert.InRange(FileSoak.Valid(File, 200), 100, 190);   // and some refused, so the refusals are exercised too
 
     [Theory]
     [MemberData(nameof(Seeds))]
     public async Task A_file_that_validates_runs(int seed)
     {
-        string text = File(seed);
-        Experiment experiment;
-        try
+        if (await FileSoak.Run(File(seed), seed, 60, sloMayBeUnmeetable: true) is not { } run)
         {
-            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
-        }
-        catch (ExperimentException e)
-        {
-            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);   // refused at a line
             return;
         }
 
-        Task<IReadOnlyList<ClusterSim.Experiments.Results.PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
-        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) != run)
+        foreach (PointResult point in run.Results)
         {
-            Assert.Fail($"still running after 60 s:\n{text}");
-        }
-
-        if (run.Exception is { } failed)
-        {
-            Assert.True(failed.Flatten().InnerExceptions.All(x => x is UnmeetableSloException), $"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
-            return;
-        }
-
-        // What it reports is a physical answer: no figure negative or infinite, time and work positive, shares fractions.
-        foreach (ClusterSim.Experiments.Results.PointResult point in await run)
-        {
-            foreach (ClusterSim.Experiments.Results.MetricSummary m in point.Metrics.Where(m => !double.IsNaN(m.Mean)))
-            {
-                Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
-            }
-
-            Assert.True(point.Metric("duration_s").Mean > 0 && point.Metric("iterations").Mean > 0, text);
+            Assert.True(point.Metric("duration_s").Mean > 0 && point.Metric("iterations").Mean > 0, File(seed));
             foreach (string share in new[] { "utilisation", "slo_attainment", "compute_bound_share" })
             {
                 Assert.InRange(point.Metric(share).Mean, 0, 1 + 1e-9);

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ClusterSim.Core.Catalog;
-using ClusterSim.Core.Engine;
-using ClusterSim.Experiments.Files;
-using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Results;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -19,77 +17,27 @@ public class TrainingFileSoakTests
     private static readonly string[] Schedules = ["1f1b", "interleaved", "zero_bubble", "dualpipe"];
     private static readonly string[] Recompute = ["none", "selective", "full"];
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 40 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => FileSoak.Seeds(40);
 
     [Fact]
-    public void Many_drawn_files_are_valid()
-    {
-        int valid = 0;
-        for (int seed = 1; seed <= 200; seed++)
-        {
-            try
-            {
-                ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml");
-                valid++;
-            }
-            catch (ExperimentException)
-            {
-            }
-        }
-
-        Assert.InRange(valid, 80, 190);
-    }
+    public void Many_drawn_files_are_valid() => Assert.InRange(FileSoak.Valid(File, 200), 80, 190);
 
     [Theory]
     [MemberData(nameof(Seeds))]
     public async Task A_file_that_validates_runs(int seed)
     {
-        string text = File(seed);
-        Experiment experiment;
-        try
+        if (await FileSoak.Run(File(seed), seed, 60, nanAllowed: false) is not { } run)
         {
-            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
-        }
-        catch (ExperimentException e)
-        {
-            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);
             return;
         }
 
-        Task<IReadOnlyList<ClusterSim.Experiments.Results.PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
-        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) != run)
-        {
-            Assert.Fail($"still running after 60 s:\n{text}");
-        }
-
-        if (run.Exception is { } failed)
-        {
-            Assert.Fail($"{string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message))}\n{text}");
-        }
-
-        // And what it reports is a physical answer: every figure finite, utilisation a fraction, time and cost positive.
-        IReadOnlyList<ClusterSim.Experiments.Results.PointResult> results = await run;
-        foreach (ClusterSim.Experiments.Results.MetricSummary m in results.SelectMany(p => p.Metrics))
-        {
-            Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
-        }
-
-        ClusterSim.Experiments.Results.PointResult point = results[0];
+        // Utilisation a fraction, time and cost positive; the run's clock counts whole nanoseconds, a step's time rounded
+        // down, so a part in 10⁸ of MFU above the step's is rounding.
+        PointResult point = run.Results[0];
         Assert.InRange(point.Metric("mfu_step").Mean, 1e-6, 1);
-        // (the run's clock counts whole nanoseconds, a step's time rounded down: a part in 10⁸ above the step's is rounding)
         Assert.InRange(point.Metric("mfu_run").Mean, 1e-6, point.Metric("mfu_step").Mean * (1 + 1e-6));
         Assert.InRange(point.Metric("effective_training_fraction").Mean, 1e-6, 1);
-        Assert.True(point.Metric("step_s").Mean > 0 && point.Metric("cost_usd").Mean > 0, text);
+        Assert.True(point.Metric("step_s").Mean > 0 && point.Metric("cost_usd").Mean > 0, File(seed));
     }
 
     /// <summary>The training experiment of <paramref name="seed"/>, as YAML.</summary>

@@ -17,17 +17,7 @@ public class MeasuredRunSoakTests
 {
     private const string Header = "exp_id,set,stage,workload,model,gpu,tp,ep,dp,dtype,kv_cache_dtype,sampling,engine,engine_version,arrival,rate_rps_or_concurrency,burstiness,n_requests,max_num_seqs,max_num_batched_tokens,gpu_mem_util,enable_prefix_caching,input_len_mean,input_len_min,input_len_max,output_len_mean,output_len_min,output_len_max,output_len_source,measured_ttft_mean_ms,measured_itl_mean_ms,measured_e2e_mean_ms,measured_throughput_tok_s";
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 30 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => Files.FileSoak.Seeds(30);
 
     [Fact]
     public void Many_drawn_rows_are_replayed()

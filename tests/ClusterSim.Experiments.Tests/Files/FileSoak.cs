@@ -1,0 +1,86 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+/// <summary>
+/// What the file soaks share: their seeds (CI's, plus <c>CLUSTERSIM_SOAK=N</c> more), the count of drawn files that
+/// validate (a soak whose files are all refused tests only the refusals), and the contract for one file — refused at a
+/// line, or run to the end in time with finite, non-negative figures.
+/// </summary>
+internal static class FileSoak
+{
+    /// <summary>Seeds 1 to <paramref name="ci"/>, and as many more as <c>CLUSTERSIM_SOAK</c> says.</summary>
+    public static TheoryData<int> Seeds(int ci)
+    {
+        var seeds = new TheoryData<int>();
+        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
+        for (int seed = 1; seed <= ci + more; seed++)
+        {
+            seeds.Add(seed);
+        }
+
+        return seeds;
+    }
+
+    /// <summary>How many of the files drawn from seeds 1 to <paramref name="count"/> validate.</summary>
+    public static int Valid(Func<int, string> file, int count)
+    {
+        int valid = 0;
+        for (int seed = 1; seed <= count; seed++)
+        {
+            try
+            {
+                ExperimentLoader.Parse(file(seed), $"soak-{seed}.yaml");
+                valid++;
+            }
+            catch (ExperimentException)
+            {
+            }
+        }
+
+        return valid;
+    }
+
+    /// <summary>
+    /// Validates <paramref name="text"/>: refused, it must name a line (and null is returned); accepted, it must run to the
+    /// end within <paramref name="seconds"/> (an SLO no load meets is an answer, and null too when
+    /// <paramref name="sloMayBeUnmeetable"/>), every figure finite and not negative (NaN, a figure that does not apply,
+    /// only where <paramref name="nanAllowed"/>).
+    /// </summary>
+    public static async Task<(Experiment Experiment, IReadOnlyList<PointResult> Results)?> Run(string text, int seed, double seconds, bool sloMayBeUnmeetable = false, bool nanAllowed = true)
+    {
+        Experiment experiment;
+        try
+        {
+            experiment = ExperimentLoader.Parse(text, $"soak-{seed}.yaml");
+        }
+        catch (ExperimentException e)
+        {
+            Assert.Matches(@"soak-\d+\.yaml:\d+", e.Message);   // refused at a line
+            return null;
+        }
+
+        Task<IReadOnlyList<PointResult>> run = Task.Run(() => ExperimentRunner.Run(experiment, new RunOptions { Workers = 1 }));
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(seconds))) != run)
+        {
+            Assert.Fail($"still running after {seconds} s:\n{text}");
+        }
+
+        if (run.Exception is { } failed)
+        {
+            string what = string.Join("; ", failed.Flatten().InnerExceptions.Select(x => x.GetType().Name + ": " + x.Message));
+            Assert.True(sloMayBeUnmeetable && failed.Flatten().InnerExceptions.All(x => x is UnmeetableSloException), $"{what}\n{text}");
+            return null;
+        }
+
+        IReadOnlyList<PointResult> results = await run;
+        foreach (MetricSummary m in results.SelectMany(p => p.Metrics).Where(m => !nanAllowed || !double.IsNaN(m.Mean)))
+        {
+            Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
+        }
+
+        return (experiment, results);
+    }
+}
