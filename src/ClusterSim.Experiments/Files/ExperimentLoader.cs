@@ -398,9 +398,11 @@ public static class ExperimentLoader
         }
 
         var industry = IndustrySection.Read(r, root);
-        if (industry is not null && (lifecycle is null || training is null))
+        string[] missing = [.. new[] { "training", "serving", "lifecycle" }.Where(k => YamlReader.Child(root, k) is null)];
+        if (industry is not null && missing.Length > 0)
         {
-            r.Problem(YamlReader.Child(root, "industry"), "industry", "builds on a simulated lifecycle: add 'training', 'serving' and 'lifecycle' sections");
+            // Sections that are present but have problems of their own are reported where they are.
+            r.Problem(YamlReader.Child(root, "industry"), "industry", $"builds on a simulated lifecycle: add {string.Join(" and ", missing.Select(k => $"'{k}'"))}");
         }
 
         if ((hasServing && serving is null) || (hasTraining && training is null))

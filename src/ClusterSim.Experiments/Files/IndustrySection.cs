@@ -7,6 +7,9 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>Reads the <c>industry:</c> section; the base training bill and cost per token come from the point's simulated lifecycle at run time.</summary>
 internal static class IndustrySection
 {
+    /// <summary>The volumes the years may reach, in tokens a day: one, and some 10⁸ for each person alive.</summary>
+    private const double MinTokensPerDay = 1, MaxTokensPerDay = 1e18;
+
     public static IndustryOptions? Read(YamlReader r, YamlMappingNode root)
     {
         const string path = "industry";
@@ -52,6 +55,23 @@ internal static class IndustrySection
             r.Problem(YamlReader.Child(node, "to_year"), "industry.to_year", $"{to} is before from_year {from}");
         }
 
+        var curve = new TokenVolumeCurve(anchors);
+        if (to >= from)
+        {
+            // Volumes are extrapolated log-linearly from the nearest two anchors: close anchors far from the years can
+            // carry them past any real volume (or to infinity), or to nothing.
+            foreach (DateOnly end in new[] { new DateOnly(from, 1, 1), new DateOnly(to, 12, 31) })
+            {
+                double tokens = curve.At(end);
+                if (!(tokens >= MinTokensPerDay && tokens <= MaxTokensPerDay))
+                {
+                    r.Problem(YamlReader.Child(node, "output_tokens_per_day"), "industry.output_tokens_per_day",
+                        string.Create(CultureInfo.InvariantCulture, $"extrapolated to {end:yyyy-MM-dd} the volumes give {tokens:0.###e+0} tokens a day, outside {MinTokensPerDay:0} to {MaxTokensPerDay:0e+0} (about 10^8 a person a day); give volumes nearer the years {from}-{to}, or anchors further apart"));
+                    break;
+                }
+            }
+        }
+
         return new IndustryOptions
         {
             FromYear = from,
@@ -61,7 +81,7 @@ internal static class IndustrySection
             ResearchMultiplier = r.Number(node, "training_multiplier", path, 1, 0, exclusiveMin: true),
             HardwareCostChangePerYear = r.Number(node, "hardware_cost_change_per_year", path, -0.30, -0.99, 10),
             SoftwareGainPerYear = r.Number(node, "software_gain_per_year", path, 0.44, -0.99, 10),
-            OutputTokensPerDay = new TokenVolumeCurve(anchors),
+            OutputTokensPerDay = curve,
             BaseTrainingUsd = 0,
             BaseUsdPerMillionTokens = 0,
         };

@@ -23,8 +23,30 @@ public class LifecycleFileSoakTests
     [MemberData(nameof(Seeds))]
     public Task A_file_that_validates_runs(int seed) => FileSoak.Run(File(seed), seed, 120, sloMayBeUnmeetable: true);
 
+    /// <summary>The same files without their training run are fleets: no training bill, and a fleet that serves its demand at a price.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_fleet_file_that_validates_runs(int seed)
+    {
+        string text = File(seed, training: false);
+        if (await FileSoak.Run(text, seed, 120, sloMayBeUnmeetable: true) is not { } run)
+        {
+            return;
+        }
+
+        foreach (var point in run.Results)
+        {
+            Assert.Equal(0, point.Metric("training_cost_usd").Mean);
+            Assert.True(point.Metric("fleet_accelerators_at_launch").Mean >= 1, text);
+            Assert.True(point.Metric("cost_per_mtok_at_launch").Mean > 0, text);
+        }
+    }
+
     /// <summary>The lifecycle experiment of <paramref name="seed"/>, as YAML.</summary>
-    internal static string File(int seed)
+    internal static string File(int seed) => File(seed, training: true);
+
+    /// <summary>The experiment of <paramref name="seed"/>, with its training run or, for a fleet, without.</summary>
+    internal static string File(int seed, bool training)
     {
         var random = new Random(seed);
         T Pick<T>(T[] from) => from[random.Next(from.Length)];
@@ -37,14 +59,20 @@ public class LifecycleFileSoakTests
         var y = new StringBuilder();
         y.AppendLine(CultureInfo.InvariantCulture, $"name: soak-{seed}");
         y.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
-        y.AppendLine("training:");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  model: {model}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {Pick(["H100-SXM", "H200", "A100-80GB", "MI300X", "B200"])}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {F(1e9 * (1 + (50 * random.NextDouble())))}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  global_batch_tokens: {8192 * data * 8}");
-        y.AppendLine("  sequence_length: 8192");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: 8, data: {data}, zero_stage: {random.Next(0, 4)}, recompute: {Pick(["none", "selective", "full"])} }}");
-        y.AppendLine("  price_per_hour: 2");
+        var t = new StringBuilder();
+        t.AppendLine("training:");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  model: {model}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {Pick(["H100-SXM", "H200", "A100-80GB", "MI300X", "B200"])}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {F(1e9 * (1 + (50 * random.NextDouble())))}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  global_batch_tokens: {8192 * data * 8}");
+        t.AppendLine("  sequence_length: 8192");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {{ tensor: 8, data: {data}, zero_stage: {random.Next(0, 4)}, recompute: {Pick(["none", "selective", "full"])} }}");
+        t.AppendLine("  price_per_hour: 2");
+        if (training)
+        {
+            y.Append(t);
+        }
+
         y.AppendLine("serving:");
         y.AppendLine(CultureInfo.InvariantCulture, $"  model: {model}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {chip}");
