@@ -101,23 +101,25 @@ internal static class CalibrateCommand
             }
 
             var rows = new List<ServingCalibration>();
+            var unfitted = new List<string>();
             // Each engine's runs are fitted apart and written under the row that engine looks up (hopper-trtllm for TensorRT-LLM's).
             foreach (var group in cases.GroupBy(c => (Id: CalibrationCatalog.RowId(c.Deployment.Accelerator, c.Deployment.Engine), c.Deployment.ComputePrecision)))
             {
                 var members = group.ToList();
+                string row = $"{group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}";
                 if (!members.Any(c => c.FitRows.Any()))
                 {
-                    Console.Error.WriteLine($"error: {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}: {Calibrator.NothingToFit}");
-                    return ExitCodes.InvalidInput;
+                    unfitted.Add($"{row}: {Calibrator.NothingToFit}");
+                    continue;
                 }
 
                 if (!members.Any(c => c.FitRows.Any(r => Calibrator.Measured(r, scored))))
                 {
-                    Console.Error.WriteLine($"error: {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()}: {Calibrator.NoMetricOf(scored)}");
-                    return ExitCodes.InvalidInput;
+                    unfitted.Add($"{row}: {Calibrator.NoMetricOf(scored)}");
+                    continue;
                 }
 
-                Console.WriteLine($"fitting {group.Key.Id}/{group.Key.ComputePrecision.ToString().ToLowerInvariant()} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
+                Console.WriteLine($"fitting {row} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
                 // Unfitted factors keep the catalog's values; fitted ones start from the neutral point, so the fit is reproducible.
                 EfficiencyFactors start = members[0].Calibration.Factors;
                 foreach (FitParameter p in fitted)
@@ -150,6 +152,17 @@ internal static class CalibrateCommand
                 {
                     PrintLeaveOneOut(members, start, fitted, result.GetValue(evaluations), result.GetValue(starts), scored);
                 }
+            }
+
+            // A row that cannot be fitted is left out of the file (and said); with none fitted there is no file to write.
+            foreach (string reason in unfitted)
+            {
+                Console.Error.WriteLine(rows.Count == 0 ? $"error: {reason}" : $"warning: not written: {reason}");
+            }
+
+            if (rows.Count == 0)
+            {
+                return ExitCodes.InvalidInput;
             }
 
             try

@@ -39,6 +39,30 @@ public class MeasuredInputsTests
     }
 
     /// <summary>
+    /// Runs on two accelerators, one overloaded: the other's row is fitted and written, and the overloaded one is named as
+    /// not written (found by <see cref="CalibrateSoakTests"/>: one unfittable group used to refuse the whole file).
+    /// </summary>
+    [Fact]
+    public void A_row_that_cannot_be_fitted_is_left_out_and_named_while_the_others_are_written()
+    {
+        string measured = Path.Combine(Path.GetTempPath(), $"clustersim-mixed-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(measured,
+            "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,measured_ttft_mean_ms,measured_itl_mean_ms,measured_e2e_mean_ms\n" +
+            "steady,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,constant,2,60,1000,200,40,7,1450\n" +
+            "overloaded,all,meta-llama/Llama-3.1-8B-Instruct,A100-80GB,1,constant,200,60,2000,200,45000,40,53000\n");
+        string output = Path.Combine(Path.GetTempPath(), $"clustersim-cal-{Guid.NewGuid():N}.csv");
+
+        (int code, _, string error) = CommandRunner.Run(["calibrate", measured, "-o", output, "--parameters", "memory_efficiency", "--max-evaluations", "20"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("warning: not written: ampere-vllm/bf16: no row can be fitted: every scored row is saturated", error);
+        string[] rows = File.ReadAllLines(output);
+        Assert.Equal(2, rows.Length);
+        Assert.StartsWith("hopper-vllm,bf16,", rows[1], StringComparison.Ordinal);
+        File.Delete(output);
+    }
+
+    /// <summary>
     /// Leave-one-out over one run that measures step times and two overloaded ones: without the first nothing is left to
     /// fit, so that fold is named and skipped (it used to end in an internal error) and the calibration is written.
     /// </summary>
