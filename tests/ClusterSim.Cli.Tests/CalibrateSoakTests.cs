@@ -14,17 +14,7 @@ namespace ClusterSim.Cli.Tests;
 [Collection("console")]
 public class CalibrateSoakTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 8 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => SoakSeeds.Seeds(8);
 
     [Fact]
     public void Some_drawn_fits_are_written()

@@ -1,36 +1,20 @@
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Tests.Engine;
+using ClusterSim.Tests;
 
 namespace ClusterSim.Core.Tests.Inference;
 
 /// <summary>
 /// Random combinations of the serving features (<see cref="RandomServingScenario"/>): after every event the books hold, every
 /// request is accounted for, and macro-steps give exactly what one event per iteration gives. CI runs the seeds below;
-/// <c>CLUSTERSIM_SOAK=N</c> adds N more (from seed 1,000), e.g. <c>CLUSTERSIM_SOAK=500 dotnet test --filter ServingSoakTests</c>.
+/// <c>CLUSTERSIM_SOAK=N</c> adds N more (seeds 25 on), e.g. <c>CLUSTERSIM_SOAK=500 dotnet test --filter ServingSoakTests</c>.
 /// </summary>
 public class ServingSoakTests
 {
     private const int Requests = 250;
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        for (int seed = 1; seed <= 24; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        if (int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int more))
-        {
-            for (int seed = 1000; seed < 1000 + more; seed++)
-            {
-                seeds.Add(seed);
-            }
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => SoakSeeds.Seeds(24);
 
     [Theory]
     [MemberData(nameof(Seeds))]

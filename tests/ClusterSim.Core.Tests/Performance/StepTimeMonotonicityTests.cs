@@ -1,5 +1,6 @@
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Performance;
+using ClusterSim.Tests;
 
 namespace ClusterSim.Core.Tests.Performance;
 
@@ -15,17 +16,7 @@ public class StepTimeMonotonicityTests
 {
     private static readonly string[] Chips = ["H100-SXM", "A100-80GB", "B200", "MI300X", "L40S", "L4", "TPU-v6e", "Jetson-AGX-Orin-64GB", "H200", "GB200"];
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= 40 + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => SoakSeeds.Seeds(40);
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -1,6 +1,7 @@
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
+using ClusterSim.Tests;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -12,17 +13,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 internal static class FileSoak
 {
     /// <summary>Seeds 1 to <paramref name="ci"/>, and as many more as <c>CLUSTERSIM_SOAK</c> says.</summary>
-    public static TheoryData<int> Seeds(int ci)
-    {
-        var seeds = new TheoryData<int>();
-        int more = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERSIM_SOAK"), out int n) ? n : 0;
-        for (int seed = 1; seed <= ci + more; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds(int ci) => SoakSeeds.Seeds(ci);
 
     /// <summary>How many of the files drawn from seeds 1 to <paramref name="count"/> validate.</summary>
     public static int Valid(Func<int, string> file, int count)
