@@ -132,8 +132,11 @@ public sealed class EdgeStudy : Study
             string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({r.Point.Label})";
             foreach (string m in ModeNames)
             {
+                // Answers of one token have no gap between tokens, so the cloud (and a hybrid using it) streams at no rate.
+                double rate = r.Metric($"mode.{m}.tokens_per_s").Mean;
+                string streaming = double.IsFinite(rate) ? string.Create(CultureInfo.InvariantCulture, $"{rate:0} tokens/s") : "no streaming rate (no answer has a second token)";
                 yield return string.Create(CultureInfo.InvariantCulture,
-                    $"{m}: first token in {r.Metric($"mode.{m}.ttft_p50_s").Mean:0.00} s (p95 {r.Metric($"mode.{m}.ttft_p95_s").Mean:0.00} s), {r.Metric($"mode.{m}.tokens_per_s").Mean:0} tokens/s, ${r.Metric($"mode.{m}.usd_per_user_month").Mean:0.000} per user per month, {r.Metric($"mode.{m}.lost_share").Mean:P1} of answers lost offline, quality {r.Metric($"mode.{m}.quality").Mean:0.000}{where}");
+                    $"{m}: first token in {r.Metric($"mode.{m}.ttft_p50_s").Mean:0.00} s (p95 {r.Metric($"mode.{m}.ttft_p95_s").Mean:0.00} s), {streaming}, ${r.Metric($"mode.{m}.usd_per_user_month").Mean:0.000} per user per month, {r.Metric($"mode.{m}.lost_share").Mean:P1} of answers lost offline, quality {r.Metric($"mode.{m}.quality").Mean:0.000}{where}");
             }
         }
     }

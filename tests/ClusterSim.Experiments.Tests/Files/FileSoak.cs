@@ -1,6 +1,7 @@
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Studies;
 using ClusterSim.Tests;
 
 namespace ClusterSim.Experiments.Tests.Files;
@@ -8,7 +9,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// <summary>
 /// What the file soaks share: their seeds (CI's, plus <c>CLUSTERSIM_SOAK=N</c> more), the count of drawn files that
 /// validate (a soak whose files are all refused tests only the refusals), and the contract for one file — refused at a
-/// line, or run to the end in time with finite, non-negative figures.
+/// line, or run to the end in time with finite, non-negative figures and findings without a NaN or an infinity.
 /// </summary>
 internal static class FileSoak
 {
@@ -70,6 +71,12 @@ internal static class FileSoak
         foreach (MetricSummary m in results.SelectMany(p => p.Metrics).Where(m => !nanAllowed || !double.IsNaN(m.Mean)))
         {
             Assert.True(double.IsFinite(m.Mean) && m.Mean >= 0, $"{m.Name} = {m.Mean}\n{text}");
+        }
+
+        // The sentences under the summary say what does not apply in words, never as a number that is not one.
+        foreach (string finding in Study.Of(results[0].Point).Findings(results))
+        {
+            Assert.False(finding.Contains("NaN", StringComparison.Ordinal) || finding.Contains("Infinity", StringComparison.Ordinal) || finding.Contains('∞'), $"{finding}\n{text}");
         }
 
         return (experiment, results);
