@@ -155,9 +155,20 @@ internal static class ServingSection
         if (split is not null)
         {
             // prefill_replicas: 0 serves colocated, so a sweep can compare against no disaggregation.
+            int prefillReplicas = r.Integer(split, "prefill_replicas", "serving.disaggregation", 1, 0, 100_000);
+            ReplicaGroup? decode = prefillReplicas > 0 ? DecodeGroup(r, split, deployment, schedulerOptions, replicas - prefillReplicas, catalog, calibrations) : null;
+
+            // The KV cache crosses the slower of the two pools' network links unless the file names the link.
+            AcceleratorSpec[] ends = [deployment.Accelerator, decode?.Deployment.Accelerator ?? deployment.Accelerator];
+            AcceleratorSpec? unknown = ends.FirstOrDefault(a => a.ScaleOutGBps is null);
+            if (prefillReplicas > 0 && unknown is not null && YamlReader.Child(split, "kv_link_gb_s") is null)
+            {
+                r.Problem(split, "serving.disaggregation.kv_link_gb_s", $"{unknown.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s), which the KV cache crosses between the pools; give kv_link_gb_s in GB/s");
+            }
+
             disaggregation = new Disaggregation(
-                r.Integer(split, "prefill_replicas", "serving.disaggregation", 1, 0, 100_000),
-                r.Number(split, "kv_link_gb_s", "serving.disaggregation", deployment.Accelerator.ScaleOutGBps ?? 50, 0, exclusiveMin: true),
+                prefillReplicas,
+                r.Number(split, "kv_link_gb_s", "serving.disaggregation", ends.Min(a => a.ScaleOutGBps) ?? 50, 0, exclusiveMin: true),
                 r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6);
             if (disaggregation.PrefillReplicas >= replicas)
             {
@@ -173,7 +184,7 @@ internal static class ServingSection
             {
                 disaggregation = null;
             }
-            else if (DecodeGroup(r, split, deployment, schedulerOptions, replicas - disaggregation.PrefillReplicas, catalog, calibrations) is { } decode)
+            else if (decode is not null)
             {
                 // The decode pool on its own hardware: the first prefill_replicas replicas prefill, the rest decode.
                 groups = [new ReplicaGroup(deployment, schedulerOptions, disaggregation.PrefillReplicas), decode];

@@ -34,4 +34,23 @@ public class DisaggregationSectionTests
         var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml(", decode: { model: llama-3.1-70b, hardware: H200, tensor_parallel: 2 }"), "pd.yaml"));
         Assert.Contains(e.Problems, p => p.Path == "serving.disaggregation.decode.model" && p.Message.Contains("same model (llama-3.1-8b)", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The KV cache crosses the slower pool's network link; a pool whose accelerator has no scale-out bandwidth in the
+    /// catalog needs the link named (it was 50 GB/s, unsaid, for L40S, L4, A10 and the PCIe cards).
+    /// </summary>
+    [Fact]
+    public void The_link_is_the_slower_pools_and_one_the_catalog_does_not_know_must_be_named()
+    {
+        Disaggregation mixed = ExperimentLoader.Parse(Yaml(", decode: { hardware: V100-SXM2-32GB }"), "pd.yaml").Points[0].Serving!.Disaggregation!;
+        Assert.Equal(Math.Min(SimCatalogChip("H100-SXM"), SimCatalogChip("V100-SXM2-32GB")), mixed.KvLinkGBps);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml(", decode: { hardware: L40S, weights: fp8, kv_cache: fp8 }"), "pd.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "serving.disaggregation.kv_link_gb_s" && p.Message.StartsWith("L40S has no scale-out bandwidth", StringComparison.Ordinal));
+
+        Disaggregation named = ExperimentLoader.Parse(Yaml(", kv_link_gb_s: 25, decode: { hardware: L40S, weights: fp8, kv_cache: fp8 }"), "pd.yaml").Points[0].Serving!.Disaggregation!;
+        Assert.Equal(25, named.KvLinkGBps);
+    }
+
+    private static double SimCatalogChip(string id) => ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get(id).ScaleOutGBps!.Value;
 }
