@@ -65,8 +65,9 @@ public sealed class EdgeStudy : Study
             deviceTtft.Add(prefill);
             deviceRate.Add(1 / tpot);
 
-            // The hybrid keeps the easiest share on the device; which requests are easy is independent of their length.
-            hybridTtft.Add(random.NextDouble() < edge.OnDeviceShare ? prefill : fromCloud);
+            // The hybrid keeps the easiest share on the device, and answers there too what it would escalate while offline;
+            // which requests are easy, or asked offline, is independent of their length (one draw decides both).
+            hybridTtft.Add(random.NextDouble() < OnDevice(edge) ? prefill : fromCloud);
             deviceBusySeconds += prefill + ((output - 1) * tpot);
             outputTokens += output;
         }
@@ -97,8 +98,8 @@ public sealed class EdgeStudy : Study
             {
                 // Offline, the hybrid answers its escalations on the device at the device's quality.
                 Mode = "hybrid", TtftP50Seconds = hybridTtft.Quantile(0.5), TtftP95Seconds = hybridTtft.Quantile(0.95),
-                TokensPerSecond = (s * deviceRate.Quantile(0.5)) + ((1 - s) * cloudStreaming),
-                UsdPerUserMonth = devicePerUser + (requestsPerMonth * ((s + ((1 - s) * offline)) * energyPerRequest)) + ((1 - s) * cloudPerUser),
+                TokensPerSecond = (OnDevice(edge) * deviceRate.Quantile(0.5)) + ((1 - OnDevice(edge)) * cloudStreaming),
+                UsdPerUserMonth = devicePerUser + (requestsPerMonth * (OnDevice(edge) * energyPerRequest)) + ((1 - s) * cloudPerUser),
                 LostShare = 0,
                 Quality = ((1 - offline) * hybridQuality) + (offline * ((s * (edge.OnDeviceQuality ?? edge.DeviceQuality)) + ((1 - s) * edge.DeviceQuality))),
             },
@@ -108,6 +109,9 @@ public sealed class EdgeStudy : Study
         double fleet = Math.Ceiling(fleetTokensPerSecond / (replicaTokens * (1 - edge.Headroom))) * cloudShape.Accelerators;
         return new EdgeResult(modes, fleet);
     }
+
+    /// <summary>The share of requests the hybrid answers on the device: the easy ones, and the rest when asked offline.</summary>
+    private static double OnDevice(EdgeSpec edge) => edge.OnDeviceShare + ((1 - edge.OnDeviceShare) * edge.OfflineShare);
 
     private static readonly string[] ModeNames = ["cloud", "edge", "hybrid"];
 

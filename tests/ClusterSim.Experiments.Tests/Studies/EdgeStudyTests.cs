@@ -57,6 +57,24 @@ public class EdgeStudyTests
         Assert.True(Mode(r, "cloud").TtftP50Seconds > 0.08);
     }
 
+    /// <summary>
+    /// Offline, the hybrid answers on the device what it would escalate: when every request is asked offline, its first
+    /// tokens and streaming rate are the device's (they were the cloud's for its escalations, answers that never came).
+    /// </summary>
+    [Fact]
+    public void A_hybrid_offline_answers_its_escalations_on_the_device_at_the_device_speed()
+    {
+        EdgeResult r = Compare("\n  hybrid: { on_device_share: 0.3 }");
+        EdgeResult offline = EdgeStudy.Compare(ExperimentLoader.Parse(Base.Replace("offline_share: 0.1", "offline_share: 1", StringComparison.Ordinal) + "\n  hybrid: { on_device_share: 0.3 }", "e.yaml").Points[0], seed: 5);
+        EdgeModeOutcome edge = Mode(offline, "edge"), hybrid = Mode(offline, "hybrid");
+        Assert.Equal(edge.TtftP50Seconds, hybrid.TtftP50Seconds, 1e-9);
+        Assert.Equal(edge.TtftP95Seconds, hybrid.TtftP95Seconds, 1e-9);
+        Assert.Equal(edge.TokensPerSecond, hybrid.TokensPerSecond, 1e-9);
+
+        // Online a tenth of the time less, the hybrid's first tokens mix the two.
+        Assert.NotEqual(Mode(r, "edge").TtftP95Seconds, Mode(r, "hybrid").TtftP95Seconds);
+    }
+
     [Fact]
     public void A_model_that_does_not_fit_the_device_is_refused_with_the_sizes_named()
     {
