@@ -130,6 +130,7 @@ internal static class ChoicesSection
             r.Problem(node, $"{path}.price_per_hour", $"{chip.Id} has no price in the catalog; give price_per_hour (USD per accelerator-hour)");
         }
 
-        return r.Number(node, "price_per_hour", path, chip.PricePerHour ?? 0, 0);
+        // Costs are compared as ratios and payback periods, which a free accelerator leaves without meaning.
+        return r.Number(node, "price_per_hour", path, chip.PricePerHour ?? 0, 0, exclusiveMin: true);
     }
 }

@@ -43,7 +43,7 @@ public class ChoicesFileSoakTests
         y.AppendLine("  requests: 120");
         y.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(0.5 + (random.NextDouble() * 4))}, tpot_s: {F(0.03 + (random.NextDouble() * 0.2))} }}");
         y.AppendLine("choices:");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  baseline: {{ name: base, quality: {F(0.5 + (random.NextDouble() * 0.45))}, price_per_hour: {F(1 + (random.NextDouble() * 4))} }}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  baseline: {{ name: base, quality: {F(0.5 + (random.NextDouble() * 0.45))}, price_per_hour: {(random.NextDouble() < 0.05 ? "0" : F(1 + (random.NextDouble() * 4)))} }}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  demand: {{ output_tokens_per_day: {F(1e8 * (0.05 + (random.NextDouble() * 20)))} }}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  horizon_days: {random.Next(10, 800)}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  headroom: {F(random.NextDouble() * 0.5)}");

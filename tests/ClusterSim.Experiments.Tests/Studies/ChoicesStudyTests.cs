@@ -36,6 +36,20 @@ public class ChoicesStudyTests
         Assert.True(double.IsPositiveInfinity(twin.PaybackDays));
     }
 
+    /// <summary>
+    /// A free accelerator leaves a comparison of costs without meaning: it was accepted, printed candidates at "Infinity of"
+    /// the baseline's $0.000, and ended the run with "accounting invariants failed"; it is refused at its line now.
+    /// </summary>
+    [Fact]
+    public void A_price_of_zero_is_refused_at_its_line()
+    {
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base.Replace("price_per_hour: 2 }", "price_per_hour: 0 }", StringComparison.Ordinal) + """
+
+                twin: { serving: { model: llama-3.1-8b, hardware: H100-SXM, weights: fp8, kv_cache: fp8 }, quality: 0.6, price_per_hour: 2 }
+            """, "c.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "choices.baseline.price_per_hour" && p.Message.Contains("expected a number > 0", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_cascade_pays_its_own_attempt_on_every_request_and_the_baseline_on_the_escalated_share()
     {
