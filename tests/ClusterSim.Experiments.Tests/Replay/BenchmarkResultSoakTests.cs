@@ -30,7 +30,7 @@ public class BenchmarkResultSoakTests
         {
             var (text, setup) = File(seed);
             IReadOnlyList<MeasuredRun> runs = BenchmarkServingFile.ParseAll(text, $"soak-{seed}.json", setup);
-            replayed += ReplayReport.Run(runs, SimCatalog.Default, maxStageSeconds: 60).Outcomes.Select(o => o.Row.Experiment).Distinct().Count();
+            replayed += ReplaySoak.Replayed(runs);
             results += runs.Count;
         }
 
@@ -53,27 +53,7 @@ public class BenchmarkResultSoakTests
             return;
         }
 
-        ReplayReport report;
-        try
-        {
-            report = ReplayReport.Run(runs, SimCatalog.Default, maxStageSeconds: 60);
-        }
-        catch (CatalogException e)
-        {
-            Assert.StartsWith($"soak-{seed}.json", e.Message, StringComparison.Ordinal);
-            return;
-        }
-
-        var seen = report.Outcomes.Select(o => o.Row.Experiment).Concat(report.Skipped.Select(s => s.Experiment)).ToHashSet();
-        Assert.All(runs, run => Assert.True(seen.Contains(run.Experiment), $"{run.Experiment} was neither replayed nor skipped\n{text}"));
-        Assert.All(report.Skipped, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
-        foreach (ReplayOutcome o in report.Outcomes)
-        {
-            foreach ((string name, double value) in new[] { ("ttft", o.Simulated.TtftMs), ("itl", o.Simulated.ItlMs), ("e2e", o.Simulated.E2eMs), ("throughput", o.Simulated.OutputTokensPerSecond) })
-            {
-                Assert.True(double.IsNaN(value) || (double.IsFinite(value) && value >= 0), $"{o.Row.Experiment}: simulated {name} {value}\n{text}");
-            }
-        }
+        ReplaySoak.Check(runs, $"soak-{seed}.json", text);
     }
 
     /// <summary>The result file of <paramref name="seed"/> (one JSON object a line) and the server it ran on.</summary>

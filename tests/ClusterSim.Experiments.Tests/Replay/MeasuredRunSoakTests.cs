@@ -25,8 +25,7 @@ public class MeasuredRunSoakTests
         int replayed = 0, rows = 0;
         for (int seed = 1; seed <= 30; seed++)
         {
-            ReplayReport report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(File(seed, rows: 4)), $"soak-{seed}.csv"), SimCatalog.Default, maxStageSeconds: 60);
-            replayed += report.Outcomes.Select(o => o.Row.Experiment).Distinct().Count();
+            replayed += ReplaySoak.Replayed(MeasuredRunFile.Parse(new StringReader(File(seed, rows: 4)), $"soak-{seed}.csv"));
             rows += 4;
         }
 
@@ -49,35 +48,7 @@ public class MeasuredRunSoakTests
             return;
         }
 
-        ReplayReport report;
-        try
-        {
-            report = ReplayReport.Run(runs, SimCatalog.Default, maxStageSeconds: 60);
-        }
-        catch (CatalogException e)
-        {
-            Assert.StartsWith($"soak-{seed}.csv:", e.Message, StringComparison.Ordinal);   // refused with its file and line
-            return;
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n{e.StackTrace}\n{text}");
-        }
-
-        var seen = report.Outcomes.Select(o => o.Row.Experiment).Concat(report.Skipped.Select(s => s.Experiment)).ToHashSet();
-        foreach (MeasuredRun run in runs)
-        {
-            Assert.True(seen.Contains(run.Experiment), $"{run.Experiment} was neither replayed nor skipped\n{text}");
-        }
-
-        Assert.All(report.Skipped, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
-        foreach (ReplayOutcome o in report.Outcomes)
-        {
-            foreach ((string name, double value) in new[] { ("ttft", o.Simulated.TtftMs), ("itl", o.Simulated.ItlMs), ("e2e", o.Simulated.E2eMs), ("throughput", o.Simulated.OutputTokensPerSecond) })
-            {
-                Assert.True(double.IsNaN(value) || (double.IsFinite(value) && value >= 0), $"{o.Row.Experiment}: simulated {name} {value}\n{text}");
-            }
-        }
+        ReplaySoak.Check(runs, $"soak-{seed}.csv:", text);
     }
 
     /// <summary>A measured-runs CSV of <paramref name="rows"/> rows drawn from <paramref name="seed"/>.</summary>

@@ -25,7 +25,7 @@ public class PrintedSummarySoakTests
         for (int seed = 1; seed <= 30; seed++)
         {
             var (text, setup, count) = Log(seed);
-            replayed += ReplayReport.Run(BenchmarkServingLog.Parse(text, $"soak-{seed}.log", setup), SimCatalog.Default, maxStageSeconds: 60).Outcomes.Select(o => o.Row.Experiment).Distinct().Count();
+            replayed += ReplaySoak.Replayed(BenchmarkServingLog.Parse(text, $"soak-{seed}.log", setup));
             blocks += count;
         }
 
@@ -49,16 +49,7 @@ public class PrintedSummarySoakTests
         }
 
         Assert.True(count == runs.Count, $"{runs.Count} runs read from {count} blocks\n{text}");
-        ReplayReport report = ReplayReport.Run(runs, SimCatalog.Default, maxStageSeconds: 60);
-        var seen = report.Outcomes.Select(o => o.Row.Experiment).Concat(report.Skipped.Select(s => s.Experiment)).ToHashSet();
-        Assert.All(runs, run => Assert.True(seen.Contains(run.Experiment), $"{run.Experiment} was neither replayed nor skipped\n{text}"));
-        foreach (ReplayOutcome o in report.Outcomes)
-        {
-            foreach ((string name, double value) in new[] { ("ttft", o.Simulated.TtftMs), ("itl", o.Simulated.ItlMs), ("e2e", o.Simulated.E2eMs), ("throughput", o.Simulated.OutputTokensPerSecond) })
-            {
-                Assert.True(double.IsNaN(value) || (double.IsFinite(value) && value >= 0), $"{o.Row.Experiment}: simulated {name} {value}\n{text}");
-            }
-        }
+        ReplaySoak.Check(runs, $"soak-{seed}.log", text);
     }
 
     /// <summary>The log of <paramref name="seed"/>, the server it ran on and how many result blocks it holds.</summary>
