@@ -168,7 +168,7 @@ internal static class ServingSection
 
             disaggregation = new Disaggregation(
                 prefillReplicas,
-                r.Number(split, "kv_link_gb_s", "serving.disaggregation", ends.Min(a => a.ScaleOutGBps) ?? 50, 0, exclusiveMin: true),
+                r.Number(split, "kv_link_gb_s", "serving.disaggregation", ends.Min(a => a.ScaleOutGBps) ?? double.NaN, 0, exclusiveMin: true),   // NaN only where a problem was said
                 r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6);
             if (disaggregation.PrefillReplicas >= replicas)
             {

@@ -25,7 +25,7 @@ public class PrintedSummarySoakTests
         for (int seed = 1; seed <= 30; seed++)
         {
             var (text, setup, count) = Log(seed);
-            replayed += ReplaySoak.Replayed(BenchmarkServingLog.Parse(text, $"soak-{seed}.log", setup));
+            replayed += ReplaySoak.Replayed(() => BenchmarkServingLog.Parse(text, $"soak-{seed}.log", setup));
             blocks += count;
         }
 
@@ -37,14 +37,8 @@ public class PrintedSummarySoakTests
     public void Every_block_is_read_and_replayed_or_skipped_with_a_reason(int seed)
     {
         var (text, setup, count) = Log(seed);
-        IReadOnlyList<MeasuredRun> runs;
-        try
+        if (ReplaySoak.Read(() => BenchmarkServingLog.Parse(text, $"soak-{seed}.log", setup), $"soak-{seed}.log") is not { } runs)
         {
-            runs = BenchmarkServingLog.Parse(text, $"soak-{seed}.log", setup);
-        }
-        catch (CatalogException e)
-        {
-            Assert.StartsWith($"soak-{seed}.log:", e.Message, StringComparison.Ordinal);
             return;
         }
 

@@ -5,14 +5,37 @@ namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
 /// What the replay soaks share: how many of a file's runs replay (a soak whose runs are all skipped tests only the
-/// skipping), and the contract for one file's runs — each replayed or skipped with a reason, or refused with the file's
+/// skipping), how a file is read or refused at a line, and the contract for one file's runs — each replayed or skipped with a reason, or refused with the file's
 /// name, and what is simulated finite and not negative.
 /// </summary>
 internal static class ReplaySoak
 {
-    /// <summary>How many of <paramref name="runs"/> replay.</summary>
-    public static int Replayed(IReadOnlyList<MeasuredRun> runs) =>
-        ReplayReport.Run(runs, SimCatalog.Default, maxStageSeconds: 60).Outcomes.Select(o => o.Row.Experiment).Distinct().Count();
+    /// <summary>The runs <paramref name="read"/> reads from the file <paramref name="source"/>, or null when it refuses them at a line of it.</summary>
+    public static IReadOnlyList<MeasuredRun>? Read(Func<IReadOnlyList<MeasuredRun>> read, string source)
+    {
+        try
+        {
+            return read();
+        }
+        catch (CatalogException e)
+        {
+            Assert.StartsWith($"{source}:", e.Message, StringComparison.Ordinal);   // refused with its file and line
+            return null;
+        }
+    }
+
+    /// <summary>How many of the runs <paramref name="read"/> reads replay (none when it refuses them).</summary>
+    public static int Replayed(Func<IReadOnlyList<MeasuredRun>> read)
+    {
+        try
+        {
+            return ReplayReport.Run(read(), SimCatalog.Default, maxStageSeconds: 60).Outcomes.Select(o => o.Row.Experiment).Distinct().Count();
+        }
+        catch (CatalogException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>Replays <paramref name="runs"/>, read from <paramref name="text"/> in the file <paramref name="source"/>, and holds them to the contract.</summary>
     public static void Check(IReadOnlyList<MeasuredRun> runs, string source, string text)
