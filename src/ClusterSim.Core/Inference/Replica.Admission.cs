@@ -19,21 +19,30 @@ public sealed partial class Replica
         }
 
         long timeout = _host.ClientTimeoutNanos;
-        while (_waiting.Count > 0 && _batch.Count < _scheduler.MaxSequences)
+        bool byPriority = _scheduler.Policy == SchedulingPolicy.Priority;
+        int k = 0;   // the queue position looked at: past the head only for requests a priority queue passes over as late
+        while (k < _waiting.Count && _batch.Count < _scheduler.MaxSequences)
         {
-            int id = (int)_waiting.Peek();
+            int id = (int)_waiting.At(k);
             if (timeout != long.MaxValue && now - _requests.Arrival(id) > timeout)
             {
-                // Its client has given up: the server drops it when it comes to the head of the queue.
-                _waiting.Dequeue();
-                _queuedAt.Dequeue();
+                // Its client has given up: the server drops it when it comes to be scheduled.
+                TakeWaiting(k);
                 _host.OnExpired(id, now);
                 continue;
             }
 
-            if (lateAfter != long.MaxValue && _queuedAt.Peek() > lateAfter)
+            if (lateAfter != long.MaxValue && _queuedAt.At(k) > lateAfter)
             {
-                break;   // it came while the step that just ended ran: the step now starting was formed without it
+                // It came while the step that just ended ran: the step now starting was formed without it. In arrival
+                // order everything behind it came later still; by priority, requests behind it may have come earlier.
+                if (!byPriority)
+                {
+                    break;
+                }
+
+                k++;
+                continue;
             }
 
             int delivered = _requests.Delivered(id);
@@ -44,8 +53,7 @@ public sealed partial class Replica
                 break;
             }
 
-            _waiting.Dequeue();
-            _queuedAt.Dequeue();
+            TakeWaiting(k);
             // Blocks found in host memory are copied back before the step can use them.
             _pendingLoadSeconds += _kv.Admit(id, plan);
             if (_kv.Cache is not null)
@@ -63,6 +71,60 @@ public sealed partial class Replica
             // A sibling whose whole prompt is shared starts decoding at once; its first token is marked by a single iteration.
             _pendingFirstToken |= shared >= promptLength && _requests.FirstToken(id) < 0;
         }
+    }
+
+    /// <summary>
+    /// Queues a request that joined the queue at <paramref name="queuedAt"/> (a preempted one: <c>long.MinValue</c>) and
+    /// returns its place: at the tail in arrival order, or behind every request of a lower or equal priority value that
+    /// came no later (vLLM's priority queue orders by priority, then arrival). A preempted request goes back to the head
+    /// under FCFS, as vLLM's does.
+    /// </summary>
+    private int Queue(int id, long queuedAt)
+    {
+        if (_scheduler.Policy == SchedulingPolicy.Fcfs)
+        {
+            if (queuedAt == long.MinValue)
+            {
+                _waiting.PushFront(id);
+                _queuedAt.PushFront(queuedAt);
+                return 0;
+            }
+
+            _waiting.Enqueue(id);
+            _queuedAt.Enqueue(queuedAt);
+            return _waiting.Count - 1;
+        }
+
+        int k = _waiting.Count;
+        while (k > 0 && Sooner(id, (int)_waiting.At(k - 1)))
+        {
+            k--;
+        }
+
+        _waiting.InsertAt(k, id);
+        _queuedAt.InsertAt(k, queuedAt);
+        return k;
+    }
+
+    /// <summary>Whether request <paramref name="a"/> is scheduled before <paramref name="b"/> by priority: a lower value, or the same and an earlier arrival.</summary>
+    private bool Sooner(int a, int b)
+    {
+        int pa = _requests.Priority(a), pb = _requests.Priority(b);
+        return pa < pb || (pa == pb && _requests.Arrival(a) < _requests.Arrival(b));
+    }
+
+    /// <summary>Takes the request at queue position <paramref name="k"/> out of the queue.</summary>
+    private void TakeWaiting(int k)
+    {
+        if (k == 0)
+        {
+            _waiting.Dequeue();
+            _queuedAt.Dequeue();
+            return;
+        }
+
+        _waiting.RemoveAt(k);
+        _queuedAt.RemoveAt(k);
     }
 
     /// <summary>Chooses this iteration's prompt chunks; returns their total and sets whether decodes run.</summary>

@@ -206,6 +206,12 @@ public sealed partial class Replica
             return;
         }
 
+        if (_scheduler.Policy == SchedulingPolicy.Priority)
+        {
+            GrowOrPreemptByPriority();
+            return;
+        }
+
         // Otherwise one by one, in batch order, preempting from the back: a vector compare per 8 sequences finds them.
         foreach (int i in _batch.Selected(Selection.NeedsBlock))
         {
@@ -236,20 +242,92 @@ public sealed partial class Replica
         }
     }
 
-    private void PreemptLast()
+    /// <summary>
+    /// One by one, in batch order, each sequence that outgrew its blocks takes one; while there are too few, the least
+    /// urgent running sequence — the highest priority value, the latest arrival among equals, perhaps the one growing — is
+    /// preempted (vLLM's priority policy). A sequence that gave way itself leaves the others to try: vLLM would hold
+    /// them out of that step instead, which a step here, once timed, cannot do.
+    /// </summary>
+    private void GrowOrPreemptByPriority()
     {
-        int last = _batch.Count - 1;
-        if (!_batch.IsDecoding(last))
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            if (!_batch.IsDecoding(i))
+            {
+                continue;
+            }
+
+            int extra = _kv.BlocksFor(_batch.Context(i) - _batch.Shared[i]) - _batch.Blocks[i];
+            if (extra <= 0)
+            {
+                continue;
+            }
+
+            bool gaveWay = false;
+            while (extra > _kv.Free)
+            {
+                int victim = LeastUrgent();
+                Preempt(victim);
+                gaveWay = victim == i;
+                if (victim <= i)
+                {
+                    i--;   // the sequence (or, when it gave way, the next one) moved down a place
+                }
+
+                if (gaveWay)
+                {
+                    break;
+                }
+            }
+
+            if (!gaveWay)
+            {
+                _kv.Take(extra);
+                _batch.AddBlocks(i, extra);
+            }
+        }
+    }
+
+    /// <summary>The running sequence preempted first by priority: the highest priority value, then the latest arrival (the first such in batch order).</summary>
+    private int LeastUrgent()
+    {
+        int worst = 0;
+        for (int i = 1; i < _batch.Count; i++)
+        {
+            if (Sooner(_batch.Request[worst], _batch.Request[i]))
+            {
+                worst = i;
+            }
+        }
+
+        return worst;
+    }
+
+    private void PreemptLast() => Preempt(_batch.Count - 1);
+
+    /// <summary>Preempts the sequence at batch index <paramref name="index"/>: its blocks are freed and it waits to be recomputed.</summary>
+    private void Preempt(int index)
+    {
+        if (!_batch.IsDecoding(index))
         {
             _prefilling--;
         }
 
-        _kv.Release(_batch.Request[last], _batch.Blocks[last], finished: false);
-        _requests.SetDelivered(_batch.Request[last], _batch.Generated[last]);
-        _requests.ClearTransferred(_batch.Request[last]);
-        _waiting.PushFront(_batch.Request[last]);
-        _queuedAt.PushFront(long.MinValue);   // it was running: the next step may take it back
-        _batch.RemoveLast();
+        int id = _batch.Request[index];
+        _kv.Release(id, _batch.Blocks[index], finished: false);
+        _requests.SetDelivered(id, _batch.Generated[index]);
+        _requests.ClearTransferred(id);
+        Queue(id, long.MinValue);   // it was running: the next step may take it back
+        if (index == _batch.Count - 1)
+        {
+            _batch.RemoveLast();
+        }
+        else
+        {
+            _batch.RemoveAll([index]);
+        }
+
         _metrics.Preemptions++;
+        _metrics.Classes?[_requests.Class(id)].RecordPreemption();
     }
 }

@@ -192,14 +192,12 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     public void Enqueue(Simulator simulator, int requestId)
     {
         _simulator = simulator;
-        bool wasEmpty = _waiting.Count == 0;
-        _waiting.Enqueue(requestId);
-        _queuedAt.Enqueue(simulator.Now);
+        bool atHead = Queue(requestId, simulator.Now) == 0;
         if (!_busy)
         {
             BeginIteration(simulator.Now, lateAfter: long.MaxValue);   // an idle engine schedules at once
         }
-        else if (_macroIterations > 0 && wasEmpty && _batch.Count < _scheduler.MaxSequences && _batching.JoinsRunningBatch)
+        else if (_macroIterations > 0 && atHead && _batch.Count < _scheduler.MaxSequences && _batching.JoinsRunningBatch)
         {
             ShortenMacroStep(simulator.Now);
         }

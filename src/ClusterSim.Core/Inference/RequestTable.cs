@@ -21,6 +21,8 @@ public sealed class RequestTable
     private Workload.PromptIdentity[] _identity = new Workload.PromptIdentity[1024];
     private int[] _cacheHit = new int[1024];
     private int[] _cacheOwned = new int[1024];
+    private byte[] _class = new byte[1024];
+    private int[] _priority = new int[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
     private int _used;
@@ -74,6 +76,19 @@ public sealed class RequestTable
         _cacheOwned[id] = owned;
     }
 
+    /// <summary>The request's class (an index into the scenario's classes; 0 when it has none).</summary>
+    public int Class(int id) => _class[id];
+
+    /// <summary>The request's scheduling priority (lower is more urgent; 0 when it has no class).</summary>
+    public int Priority(int id) => _priority[id];
+
+    /// <summary>Puts the request in class <paramref name="requestClass"/>, with that class's <paramref name="priority"/>.</summary>
+    public void SetClass(int id, int requestClass, int priority)
+    {
+        _class[id] = (byte)requestClass;
+        _priority[id] = priority;
+    }
+
     /// <summary>Which part of a disaggregated request this is.</summary>
     public RequestStage Stage(int id) => (RequestStage)_stage[id];
 
@@ -108,6 +123,8 @@ public sealed class RequestTable
         _identity[id] = Workload.PromptIdentity.Unique;
         _cacheHit[id] = 0;
         _cacheOwned[id] = 0;
+        _class[id] = 0;
+        _priority[id] = 0;
         InFlight++;
         return id;
     }
@@ -185,6 +202,8 @@ public sealed class RequestTable
         Array.Resize(ref _identity, size);
         Array.Resize(ref _cacheHit, size);
         Array.Resize(ref _cacheOwned, size);
+        Array.Resize(ref _class, size);
+        Array.Resize(ref _priority, size);
         Array.Resize(ref _free, size);
     }
 }

@@ -38,6 +38,13 @@ public sealed record SchedulerOptions
     public bool AsyncScheduling { get; init; }
 
     /// <summary>
+    /// The order of the waiting queue and the choice of the sequence to preempt: first come, first served (vLLM's default)
+    /// or by each request's priority (<c>--scheduling-policy priority</c>; requests take theirs from their
+    /// <see cref="RequestClass"/>).
+    /// </summary>
+    public SchedulingPolicy Policy { get; init; } = SchedulingPolicy.Fcfs;
+
+    /// <summary>
     /// The scheduling each engine runs by default: vLLM and SGLang grow KV blocks as sequences decode and form the next
     /// step while one runs; TensorRT-LLM reserves each whole sequence at admission (GUARANTEED_NO_EVICT) and, here, forms
     /// steps one after another (its PyTorch backend overlaps too, but its NIM rows' TTFT moves away from the measurements
@@ -97,6 +104,11 @@ public sealed record SchedulerOptions
         if (!Enum.IsDefined(KvAdmission))
         {
             throw new ArgumentException($"unknown KV admission policy {KvAdmission}");
+        }
+
+        if (!Enum.IsDefined(Policy))
+        {
+            throw new ArgumentException($"unknown scheduling policy {Policy}");
         }
 
         return this;

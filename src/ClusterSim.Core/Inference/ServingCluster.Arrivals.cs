@@ -127,6 +127,12 @@ public sealed partial class ServingCluster
         }
 
         _requests.SetIdentity(id, identity);
+        if (_classDraws is not null)
+        {
+            int c = DrawClass();
+            _requests.SetClass(id, c, _scenario.Classes[c].Priority);
+        }
+
         if (_answers is not null && ResponseKey(id) is >= 0 and long key)
         {
             Metrics.ResponseCacheLookups++;
@@ -146,6 +152,19 @@ public sealed partial class ServingCluster
         {
             Submit(simulator, id);
         }
+    }
+
+    /// <summary>The class of the next request: the first whose cumulative share exceeds a uniform draw (the last takes rounding's remainder).</summary>
+    private int DrawClass()
+    {
+        double u = _classDraws!.NextDouble();
+        int c = 0;
+        while (c < _classBounds.Length - 1 && u >= _classBounds[c])
+        {
+            c++;
+        }
+
+        return c;
     }
 
     /// <summary>The key a request's answer is cached under: its prompt's, when equal prompts are equal questions; −1 otherwise.</summary>

@@ -101,6 +101,7 @@ public sealed partial class ServingCluster
         int output = _requests.FullOutput(prefillId);
         int id = _requests.Add(_requests.Arrival(prefillId), prompt, output, stage: RequestStage.Decode, transferred: prompt);
         _requests.SetFirstToken(id, _requests.FirstToken(prefillId));
+        _requests.SetClass(id, _requests.Class(prefillId), _requests.Priority(prefillId));
         _requests.SetDelivered(id, 1);
         ServingDeployment deployment = _decodePool[0].Model.Deployment;
         double seconds = _scenario.Disaggregation!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));

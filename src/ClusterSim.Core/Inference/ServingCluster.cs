@@ -53,6 +53,8 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly ResponseCache? _answers;
     private readonly long _lookupNanos;
     private readonly RandomStream? _followUps;
+    private readonly RandomStream? _classDraws;   // each request's class, from a stream of its own
+    private readonly double[] _classBounds = [];   // the classes' cumulative shares
 
     /// <inheritdoc />
     public long ClientTimeoutNanos { get; }
@@ -84,6 +86,13 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
         ClientTimeoutNanos = double.IsPositiveInfinity(scenario.ClientTimeoutSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.ClientTimeoutSeconds);
         Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints);
+        if (scenario.Classes.Count > 0)
+        {
+            Metrics.TrackClasses(scenario.Classes);
+            _classDraws = streams.For("request-classes");
+            double sum = 0;
+            _classBounds = [.. scenario.Classes.Select(c => sum += c.Share)];
+        }
         if (scenario.TestTime is { } testTime)
         {
             _planner = new TestTimePlanner(testTime, streams.For("test-time"));

@@ -29,6 +29,14 @@ public sealed class ServingMetrics
         TpotP99 = new SampledSeries("tpot_p99_s", seriesIntervalNanos, seriesMaxPoints);
     }
 
+    /// <summary>Each request class's own figures, in the scenario's order; null when the traffic has no classes.</summary>
+    public IReadOnlyList<ClassMetrics>? Classes => _classes;
+
+    private ClassMetrics[]? _classes;
+
+    /// <summary>Keeps figures for each of <paramref name="classes"/> as well (requests name theirs in the request table).</summary>
+    public void TrackClasses(IReadOnlyList<RequestClass> classes) => _classes = classes.Count == 0 ? null : [.. classes.Select(c => new ClassMetrics(c))];
+
     // Requests completed in the current series interval, summarised and cleared at each sample (2 % relative error).
     private readonly QuantileSketch _windowTtft = new(0.02);
     private readonly QuantileSketch _windowTpot = new(0.02);
@@ -175,10 +183,13 @@ public sealed class ServingMetrics
             _windowTpot.Add(tpot);
         }
 
-        if (ttft <= _slo.TtftSeconds && tpot <= _slo.TpotSeconds)
+        bool metSlo = ttft <= _slo.TtftSeconds && tpot <= _slo.TpotSeconds;
+        if (metSlo)
         {
             MeetingSlo++;
         }
+
+        _classes?[requests.Class(id)].Record(ttft, e2e, tpot, output > 1, metSlo);
     }
 
     /// <summary>Records <paramref name="count"/> inter-token gaps of the same length.</summary>

@@ -75,6 +75,7 @@ public sealed record ServingResult : ISimulationResult
             ("events", EventsFired),
             .. TestTimeScalars(),
             .. MoeScalars(),
+            .. (m.Classes ?? []).SelectMany(c => c.Scalars()),
         ];
     }
 

@@ -60,6 +60,12 @@ public sealed record ServingScenario
     /// <summary>Multi-turn conversations opened by each arrival; null for single requests.</summary>
     public Workload.ConversationOptions? Conversations { get; init; }
 
+    /// <summary>
+    /// Shares of the traffic with their own priority and their own latency figures; empty: one class. Each request's
+    /// class is drawn from its own random stream, so adding classes leaves every other draw of the run unchanged.
+    /// </summary>
+    public IReadOnlyList<RequestClass> Classes { get; init; } = [];
+
     /// <summary>Separate prefill and decode pools; null serves each request on one replica.</summary>
     public Disaggregation? Disaggregation { get; init; }
 
@@ -104,6 +110,16 @@ public sealed record ServingScenario
         if (!(HorizonSeconds > 0) || !(SeriesIntervalSeconds > 0) || WarmupSeconds < 0)
         {
             throw new ArgumentException("horizon and series interval must be positive and warm-up not negative");
+        }
+
+        if (RequestClass.Problem(Classes) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        if (Classes.Count > 0 && (TestTime is not null || Conversations is not null))
+        {
+            throw new ArgumentException("request classes apply to single requests: they cannot be combined with test-time compute or conversations yet");
         }
 
         foreach (ReplicaGroup group in Replicas)

@@ -43,6 +43,42 @@ public sealed class LongRingBuffer
     /// <summary>The item <paramref name="index"/> places behind the head.</summary>
     public long At(int index) => (uint)index < (uint)Count ? _items[(_head + index) % _items.Length] : throw new ArgumentOutOfRangeException(nameof(index));
 
+    /// <summary>Inserts <paramref name="item"/> so that it becomes the item <paramref name="index"/> places behind the head (0: the head; Count: the tail).</summary>
+    public void InsertAt(int index, long item)
+    {
+        if ((uint)index > (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+
+        if (Count == _items.Length)
+        {
+            Grow();
+        }
+
+        // Shift the items behind the insertion point one place towards the tail.
+        for (int i = Count; i > index; i--)
+        {
+            _items[(_head + i) % _items.Length] = _items[(_head + i - 1) % _items.Length];
+        }
+
+        _items[(_head + index) % _items.Length] = item;
+        Count++;
+    }
+
+    /// <summary>Removes and returns the item <paramref name="index"/> places behind the head.</summary>
+    public long RemoveAt(int index)
+    {
+        long item = At(index);
+        for (int i = index; i < Count - 1; i++)
+        {
+            _items[(_head + i) % _items.Length] = _items[(_head + i + 1) % _items.Length];
+        }
+
+        Count--;
+        return item;
+    }
+
     /// <summary>Removes and returns the head item.</summary>
     public long Dequeue()
     {

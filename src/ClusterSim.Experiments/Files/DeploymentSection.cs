@@ -217,7 +217,14 @@ internal static class DeploymentSection
         }
     }
 
-    private static readonly string[] SchedulerKeys = ["kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling"];
+    private static readonly string[] SchedulerKeys = ["kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling", "policy"];
+
+    /// <summary>Scheduling policies by the names an experiment file uses (vLLM's <c>--scheduling-policy</c>).</summary>
+    public static readonly Dictionary<string, SchedulingPolicy> Policies = new()
+    {
+        ["fcfs"] = SchedulingPolicy.Fcfs,
+        ["priority"] = SchedulingPolicy.Priority,
+    };
 
     private static SchedulerOptions ReadScheduler(YamlReader r, YamlMappingNode? parent, string path, AcceleratorSpec? chip, ServingEngine engine, string engineVersion)
     {
@@ -238,6 +245,7 @@ internal static class DeploymentSection
             HostKvBytes = r.Number(node, "kv_offload_gib", path, defaults.HostKvBytes / 1073741824.0, 0, 1e6) * 1073741824.0,
             KvAdmission = r.Choice(node, "kv_admission", path, defaults.KvAdmission, KvAdmissions),
             AsyncScheduling = r.Flag(node, "async_scheduling", path, defaults.AsyncScheduling),
+            Policy = r.Choice(node, "policy", path, defaults.Policy, Policies),
         };
         if (options.HostKvBytes > 0 && !options.PrefixCaching)
         {

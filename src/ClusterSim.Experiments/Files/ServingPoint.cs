@@ -31,6 +31,12 @@ public sealed record ServingPoint
     /// <summary>Multi-turn conversations opened by each arrival; null for single requests.</summary>
     public ConversationSpec? Conversation { get; init; }
     public IReadOnlyList<TraceRecord>? Trace { get; init; }
+
+    /// <summary>The trace file as the experiment names it (relative to the experiment); null without a trace.</summary>
+    public string? TraceFile { get; init; }
+
+    /// <summary>Shares of the traffic with their own priority and latency figures (<c>workload.classes</c>); empty: one class.</summary>
+    public IReadOnlyList<RequestClass> Classes { get; init; } = [];
     public long Requests { get; init; }
     public double HorizonSeconds { get; init; }
     public double WarmupSeconds { get; init; }

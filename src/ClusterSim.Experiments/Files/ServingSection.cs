@@ -41,7 +41,7 @@ internal static class ServingSection
         int replicas = r.Integer(serving, "replicas", "serving", 1, 1, 100_000);
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
-        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "queries", "conversation", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "queries", "conversation", "classes", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
         if (workload is null)
         {
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
@@ -119,10 +119,11 @@ internal static class ServingSection
         }
 
         IReadOnlyList<TraceRecord>? trace = null;
+        string? traceFile = null;
         YamlMappingNode? traceNode = r.Mapping(YamlReader.Child(workload, "trace"), "workload.trace", "file");
         if (arrivalKind == ArrivalKind.Trace)
         {
-            string? traceFile = r.Text(traceNode, "file", "workload.trace", required: true);
+            traceFile = r.Text(traceNode, "file", "workload.trace", required: true);
             if (traceFile is not null)
             {
                 string full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", traceFile);
@@ -135,6 +136,12 @@ internal static class ServingSection
                     r.Problem(YamlReader.Child(traceNode, "file"), "workload.trace.file", e.Message);
                 }
             }
+        }
+
+        IReadOnlyList<RequestClass> classes = ClassesSection.Read(r, workload);
+        if (classes.Count > 0 && conversation is not null)
+        {
+            r.Problem(YamlReader.Child(workload, "classes"), "workload.classes", "cannot be combined with workload.conversation yet (a conversation's later turns would need their first turn's class)");
         }
 
         LengthSpec prompt = ReadLengths(r, workload, "prompt_tokens", 512);
@@ -191,6 +198,11 @@ internal static class ServingSection
             }
         }
 
+        if (classes.Count > 0 && testTime is not null)
+        {
+            r.Problem(YamlReader.Child(workload, "classes"), "workload.classes", "cannot be combined with test_time yet (a request's samples would need its class)");
+        }
+
         if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null || conversation is not null))
         {
             r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "applies to plain serving: it cannot be combined with test_time, serving.disaggregation, serving.response_cache or workload.conversation");
@@ -207,9 +219,11 @@ internal static class ServingSection
             Output = output,
             Prompts = prompts,
             Conversation = conversation,
+            Classes = classes,
             Queries = queries,
             ResponseCache = responseCache,
             Trace = trace,
+            TraceFile = traceFile,
             Requests = requests,
             HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
             WarmupSeconds = r.Number(workload, "warmup_s", "workload", 0, 0),
@@ -312,7 +326,7 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {DeploymentSection.Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")}, kv_offload_gib: {F(g.Scheduler.HostKvBytes / 1073741824.0)}, kv_admission: {DeploymentSection.KvAdmissions.First(a => a.Value == g.Scheduler.KvAdmission).Key}, async_scheduling: {(g.Scheduler.AsyncScheduling ? "true" : "false")} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {DeploymentSection.Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")}, kv_offload_gib: {F(g.Scheduler.HostKvBytes / 1073741824.0)}, kv_admission: {DeploymentSection.KvAdmissions.First(a => a.Value == g.Scheduler.KvAdmission).Key}, async_scheduling: {(g.Scheduler.AsyncScheduling ? "true" : "false")}, policy: {DeploymentSection.Policies.First(x => x.Value == g.Scheduler.Policy).Key} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
         if (p.ResponseCache is { } rc)
         {
@@ -331,11 +345,11 @@ internal static class ServingSection
 
         if (p.Disaggregation is { } split)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)} }}");
-            if (p.Replicas.Count > 1 && p.Replicas[1].Deployment is var dd)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  # decode pool: {p.Replicas[1].Count} × {{ hardware: {dd.Accelerator.Id}, tensor_parallel: {dd.TensorParallel}, weights: {dd.Weights.ToString().ToLowerInvariant()}, kv_cache: {dd.KvCache.ToString().ToLowerInvariant()}, calibration: {dd.CalibrationName} }}");
-            }
+            // The decode pool, when it has a shape of its own: its replicas are serving.replicas less the prefill ones.
+            string decode = p.Replicas.Count > 1 && p.Replicas[1].Deployment is var dd
+                ? $", decode: {{ hardware: {dd.Accelerator.Id}, tensor_parallel: {dd.TensorParallel}, weights: {dd.Weights.ToString().ToLowerInvariant()}, kv_cache: {dd.KvCache.ToString().ToLowerInvariant()} }} }}   # decode pool: {p.Replicas[1].Count} on {dd.CalibrationName}"
+                : " }";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}{decode}");
         }
 
         EfficiencyFactors e = d.Efficiency;
@@ -343,8 +357,14 @@ internal static class ServingSection
             $"  efficiency: {{ compute: {F(e.Compute)}, expert_half_width: {F(e.ExpertHalfWidth)}, gemm_half_tokens: {F(e.GemmHalfTokens)}{(e.ExpertHalfTokens > 0 ? $", expert_half_tokens: {F(e.ExpertHalfTokens)}" : "")}, gemm_kernel_us: {F(e.GemmKernelSeconds * 1e6)}, memory: {F(e.Memory)}, attention: {F(e.Attention)}{(e.MlaAttention > 0 ? $", mla_attention: {F(e.MlaAttention)}" : "")}, kv_read: {F(e.KvRead)}, link: {F(e.Link)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)}, overhead_ms: {F(e.IterationOverheadSeconds * 1e3)}, sequence_overhead_us: {F(e.SequenceOverheadSeconds * 1e6)}, request_overhead_ms: {F(e.RequestOverheadSeconds * 1e3)}{(d.WidensExperts ? $", dequant_expert: {F(e.DequantExpert)}" : "")}{(d.Sampling == SamplingMode.Filtered ? $", sampler_sm_cycles_per_entry: {F(e.SamplerCyclesPerEntry)}" : "")} }}   # {d.CalibrationName}");
         text.AppendLine("workload:");
         ArrivalSpec a = p.Arrival;
-        string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}" : a.Load is { } load ? $"load: {F(load)}" : "rate: null";
-        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}, cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)}{(a.MaxInFlight > 0 ? $", max_in_flight: {a.MaxInFlight}" : string.Empty)} }}");
+        // A closed loop or a trace has neither a rate nor a load.
+        string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}, " : a.Load is { } load ? $"load: {F(load)}, " : string.Empty;
+        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)}{(a.MaxInFlight > 0 ? $", max_in_flight: {a.MaxInFlight}" : string.Empty)} }}");
+        if (p.TraceFile is { } traceFile)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  trace: {{ file: '{traceFile.Replace("'", "''", StringComparison.Ordinal)}' }}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {L(p.Output)}");
         if (p.Queries is { } q)
@@ -357,6 +377,7 @@ internal static class ServingSection
             text.AppendLine(CultureInfo.InvariantCulture, $"  conversation: {{ turns: {c.Turns}, think_s: {F(c.ThinkSeconds)}, follow_up_tokens: {L(c.FollowUp)} }}");
         }
 
+        text.Append(ClassesSection.Resolved(p.Classes));
         if (p.Prompts.Distinct > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {p.Prompts.SystemPrompts}, users_per_prompt: {p.Prompts.UsersPerPrompt}, system_tokens: {p.Prompts.SystemTokens} }}");

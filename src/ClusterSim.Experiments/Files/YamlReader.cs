@@ -184,6 +184,11 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null, Y
         }
 
         string? text = (node as YamlScalarNode)?.Value;
+        if (double.IsPositiveInfinity(fallback) && text is ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF")
+        {
+            return fallback;   // YAML's infinity, where a field's default is none (no horizon, no timeout): as the resolved file writes it
+        }
+
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
             Problem(node, Join(path, key), $"expected a number, got '{text}'");

@@ -92,6 +92,7 @@ public sealed class ServingStudy : Study
         ClientTimeoutSeconds = p.ClientTimeoutSeconds,
         ClientConcurrencyCap = p.Arrival.Kind.IsOpen() ? p.Arrival.MaxInFlight : 0,
         Conversations = p.Conversation?.Build(),
+        Classes = p.Classes,
         ResponseCache = p.ResponseCache,
         Slo = p.Slo,
         SeriesIntervalSeconds = p.SeriesIntervalSeconds,

@@ -153,6 +153,18 @@ internal sealed class RandomServingScenario
         double warmup = random.NextDouble() < 0.2 ? random.NextDouble() * 10 : 0;
         Say($"series of {(seriesPoints == 0 ? "any number of" : seriesPoints.ToString(CultureInfo.InvariantCulture))} points, warm-up {warmup:F1} s");
 
+        // Drawn last, so the draws above (and what each earlier seed tested) stay as they were.
+        RequestClass[] classes = [];
+        if (testTime is null && conversations is null && random.NextDouble() < 0.4)
+        {
+            double[] weights = [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => 0.1 + random.NextDouble())];
+            double[] shares = [.. weights.Select(w => w / weights.Sum())];
+            shares[^1] = 1 - shares[..^1].Sum();
+            classes = [.. shares.Select((share, c) => new RequestClass($"c{c}", share, random.Next(-2, 3)))];
+            scheduler = scheduler with { Policy = random.NextDouble() < 0.75 ? SchedulingPolicy.Priority : SchedulingPolicy.Fcfs };
+            Say($"{scheduler.Policy} over classes {string.Join(", ", classes.Select(c => $"{c.Name} ({c.Share:F2}, priority {c.Priority})"))}");
+        }
+
         Scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, scheduler, replicas)],
@@ -167,6 +179,7 @@ internal sealed class RandomServingScenario
             TestTime = testTime,
             ResponseCache = responseCache,
             Conversations = conversations,
+            Classes = classes,
             SeriesIntervalSeconds = 0.5 + (random.NextDouble() * 3),
             SeriesMaxPoints = seriesPoints,
             WarmupSeconds = warmup,

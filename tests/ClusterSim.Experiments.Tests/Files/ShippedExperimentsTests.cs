@@ -17,6 +17,49 @@ public class ShippedExperimentsTests
     }
 
     [Fact]
+    public void Every_shipped_serving_experiments_resolved_file_loads_as_written_and_resolves_to_itself()
+    {
+        // experiment.resolved.yaml is what a user copies to rerun a serving result: it must load, and say the same again.
+        // (Training, lifecycle, cluster, edge and choices files resolve to a record of their defaults that is not yet a
+        // loadable file.)
+        var failures = new List<string>();
+        int looked = 0;
+        foreach (string file in Directory.GetFiles(Experiments, "*.yaml"))
+        {
+            Experiment experiment = ExperimentLoader.Load(file);
+            ExperimentPoint first = experiment.Points[0];
+            if (first.Serving is null || first.Training is not null || first.Lifecycle is not null || first.Cluster is not null || first.Choices is not null || first.Edge is not null)
+            {
+                continue;
+            }
+
+            if (experiment.Points.Any(p => p.Parameters.Any(x => x.Key.StartsWith("serving.disaggregation.", StringComparison.Ordinal))) && first.Serving.Disaggregation is null)
+            {
+                continue;   // the first point serves colocated, so its record has no decode pool for the sweep's others to reach into
+            }
+
+            looked++;
+            string resolved = experiment.ResolvedText;
+            string copy = Path.Combine(Path.GetDirectoryName(file)!, "resolved-" + Path.GetFileName(file));
+            try
+            {
+                Experiment again = ExperimentLoader.Parse(resolved, copy);
+                if (again.ResolvedText != resolved)
+                {
+                    failures.Add($"{Path.GetFileName(file)}: resolves differently the second time");
+                }
+            }
+            catch (ExperimentException e)
+            {
+                failures.Add($"{Path.GetFileName(file)}: {e.Message}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.True(looked >= 10, $"only {looked} serving experiments were looked at");
+    }
+
+    [Fact]
     public void The_shipped_trace_replays_every_request()
     {
         Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, "serving-trace-replay.yaml"));
