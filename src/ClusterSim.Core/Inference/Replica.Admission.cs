@@ -23,7 +23,7 @@ public sealed partial class Replica
         int k = 0;   // the queue position looked at: past the head only for requests a priority queue passes over as late
         while (k < _waiting.Count && _batch.Count < _scheduler.MaxSequences)
         {
-            int id = (int)_waiting.At(k);
+            int id = (int)(k == 0 ? _waiting.Peek() : _waiting.At(k));
             if (timeout != long.MaxValue && now - _requests.Arrival(id) > timeout)
             {
                 // Its client has given up: the server drops it when it comes to be scheduled.
@@ -32,7 +32,7 @@ public sealed partial class Replica
                 continue;
             }
 
-            if (lateAfter != long.MaxValue && _queuedAt.At(k) > lateAfter)
+            if (lateAfter != long.MaxValue && (k == 0 ? _queuedAt.Peek() : _queuedAt.At(k)) > lateAfter)
             {
                 // It came while the step that just ended ran: the step now starting was formed without it. In arrival
                 // order everything behind it came later still; by priority, requests behind it may have come earlier.
