@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Workload;
@@ -70,6 +71,22 @@ public sealed class ServingStudy : Study
         // At one offered rate every point serves the same throughput: what differs is latency.
         : results.All(r => r.ArrivalRate == results[0].ArrivalRate) && results[0].ArrivalRate > 0 ? ["ttft_mean_s", "e2e_mean_s"]
         : ["throughput_output_tok_s", "goodput_req_s"];
+
+    /// <summary>With request classes, a sentence per class and point: its latency and SLO attainment, and its preemptions.</summary>
+    public override IEnumerable<string> Findings(IReadOnlyList<PointResult> results)
+    {
+        foreach (PointResult r in results)
+        {
+            string where = r.Point.Parameters.Count == 0 ? string.Empty : $" ({r.Point.Label})";
+            string policy = r.Point.Serving!.Replicas[0].Scheduler.Policy == SchedulingPolicy.Priority ? "by priority" : "first come, first served";
+            foreach (RequestClass c in r.Point.Serving.Classes)
+            {
+                double M(string name) => r.Metric($"class_{c.Name}_{name}").Mean;
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Name} (priority {c.Priority}, {c.Share:P0} of requests, {policy}): TTFT p50 {M("ttft_p50_s") * 1e3:0} ms, p99 {M("ttft_p99_s") * 1e3:0} ms; E2E p99 {M("e2e_p99_s"):0.00} s; SLO met {M("slo_attainment"):P1}; {M("preemptions"):0} preemptions{where}");
+            }
+        }
+    }
 
     /// <summary>Whether these points compare test-time policies.</summary>
     public static bool UsesTestTime(IReadOnlyList<PointResult> results) => results[0].Point.Serving!.TestTime is not null;
