@@ -82,8 +82,11 @@ public sealed class ServingStudy : Study
             foreach (RequestClass c in r.Point.Serving.Classes)
             {
                 double M(string name) => r.Metric($"class_{c.Name}_{name}").Mean;
-                yield return string.Create(CultureInfo.InvariantCulture,
-                    $"{c.Name} (priority {c.Priority}, {c.Share:P0} of requests, {policy}): TTFT p50 {M("ttft_p50_s") * 1e3:0} ms, p99 {M("ttft_p99_s") * 1e3:0} ms; E2E p99 {M("e2e_p99_s"):0.00} s; SLO met {M("slo_attainment"):P1}; {M("preemptions"):0} preemptions{where}");
+                string head = $"{c.Name} (priority {c.Priority}, {c.Share:P0} of requests, {policy})";
+                yield return M("requests_completed") > 0 && double.IsFinite(M("ttft_p50_s"))
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"{head}: TTFT p50 {M("ttft_p50_s") * 1e3:0} ms, p99 {M("ttft_p99_s") * 1e3:0} ms; E2E p99 {M("e2e_p99_s"):0.00} s; SLO met {M("slo_attainment"):P1}; {M("preemptions"):0} preemptions{where}")
+                    : $"{head}: not every replication completed a request of the class, so it has no latency figures{where}";
             }
         }
     }

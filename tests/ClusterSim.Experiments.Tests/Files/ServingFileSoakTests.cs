@@ -83,7 +83,7 @@ public class ServingFileSoakTests
         y.AppendLine(CultureInfo.InvariantCulture, $"  sampling: {Pick(Samplings)}");
         bool caching = random.NextDouble() < 0.3;
         y.AppendLine(CultureInfo.InvariantCulture,
-            $"  scheduler: {{ kind: {Pick(Kinds)}, max_sequences: {Pick(["8", "64", "256"])}, max_batched_tokens: {Pick(["512", "2048", "8192"])}, prefix_caching: {(caching ? "true" : "false")}, kv_offload_gib: {(caching && random.NextDouble() < 0.5 ? "4" : "0")}, kv_admission: {Pick(["grow", "reserve"])}, async_scheduling: {(random.NextDouble() < 0.5 ? "true" : "false")} }}");
+            $"  scheduler: {{ kind: {Pick(Kinds)}, max_sequences: {Pick(["8", "64", "256"])}, max_batched_tokens: {Pick(["512", "2048", "8192"])}, prefix_caching: {(caching ? "true" : "false")}, kv_offload_gib: {(caching && random.NextDouble() < 0.5 ? "4" : "0")}, kv_admission: {Pick(["grow", "reserve"])}, async_scheduling: {(random.NextDouble() < 0.5 ? "true" : "false")}, policy: {Pick(["fcfs", "priority"])} }}");
         if (random.NextDouble() < 0.25)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(0.05 + (0.4 * random.NextDouble()))}");
@@ -111,6 +111,15 @@ public class ServingFileSoakTests
         if (caching)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {random.Next(1, 10)}, users_per_prompt: {random.Next(1, 20)}, system_tokens: {random.Next(10, 2000)} }}");
+        }
+
+        if (random.NextDouble() < 0.3)
+        {
+            // Shares drawn in hundredths, the last taking the rest, so they sum to 1 as written.
+            int first = random.Next(1, 100);
+            y.AppendLine("  classes:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    urgent: {{ share: {F(first / 100.0)}, priority: {random.Next(-3, 4)} }}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    bulk: {{ share: {F((100 - first) / 100.0)}, priority: {random.Next(-3, 4)} }}");
         }
 
         y.AppendLine(CultureInfo.InvariantCulture, $"  requests: {random.Next(20, 80)}");
