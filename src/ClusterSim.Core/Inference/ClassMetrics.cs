@@ -42,10 +42,10 @@ public sealed class ClassMetrics(RequestClass requestClass)
         }
     }
 
-    /// <summary>The class's named scalars (<c>class_NAME_...</c>), in a stable order.</summary>
+    /// <summary>The class's named scalars (<c>class.NAME.ttft_p99_s</c>, ...), in a stable order.</summary>
     public IEnumerable<(string Name, double Value)> Scalars()
     {
-        string p = $"class_{Class.Name}_";
+        string p = $"class.{Class.Name}.";
         yield return (p + "requests_completed", Completed);
         yield return (p + "slo_attainment", Completed == 0 ? 0 : MeetingSlo / (double)Completed);
         yield return (p + "preemptions", Preemptions);

@@ -4,7 +4,7 @@ namespace ClusterSim.Core.Inference;
 /// A share of the traffic with its own scheduling priority (lower values are served first under
 /// <see cref="SchedulingPolicy.Priority"/>, vLLM's convention) and its own latency figures in the results.
 /// </summary>
-/// <param name="Name">Names its metrics (<c>class_NAME_ttft_p99_s</c>): letters, digits, '-' and '_'.</param>
+/// <param name="Name">Names its metrics (<c>class.NAME.ttft_p99_s</c>): letters, digits, '-' and '_'.</param>
 /// <param name="Share">The fraction of requests in this class, in (0, 1]; a scenario's shares sum to 1.</param>
 /// <param name="Priority">The priority its requests carry (vLLM's request <c>priority</c>: lower is more urgent).</param>
 public sealed record RequestClass(string Name, double Share, int Priority)

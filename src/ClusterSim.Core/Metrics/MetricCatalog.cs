@@ -108,7 +108,7 @@ public static class MetricCatalog
         new("lost_accelerator_hours", "accelerator-hours of training lost to preemption and failure", "hours"),
     ];
 
-    /// <summary>Per-workload keys: a shared cluster's <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>; a comparison's <c>choice.NAME.*</c>.</summary>
+    /// <summary>Per-workload keys: a shared cluster's <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>; a comparison's <c>choice.NAME.*</c>; a request class's <c>class.NAME.*</c>.</summary>
     private static readonly Dictionary<string, Dictionary<string, (string Readable, string Unit)>> Workloads = new(StringComparer.Ordinal)
     {
         ["pool"] = new(StringComparer.Ordinal) { ["utilisation"] = ("share of the pool's accelerator-hours held", "share") },
@@ -124,6 +124,18 @@ public static class MetricCatalog
             ["lost_accelerator_hours"] = ("accelerator-hours lost to preemption and failure", "hours"),
             ["restart_hours"] = ("hours spent restarting", "hours"),
             ["cost_usd"] = ("cost", "USD"),
+        },
+        ["class"] = new(StringComparer.Ordinal)
+        {
+            ["requests_completed"] = ("requests completed", "requests"),
+            ["slo_attainment"] = ("share of completed requests meeting the SLO", "share"),
+            ["preemptions"] = ("preemptions", "preemptions"),
+            ["ttft_p50_s"] = ("median TTFT", "s"),
+            ["ttft_p99_s"] = ("99th-percentile TTFT", "s"),
+            ["tpot_p50_s"] = ("median TPOT", "s"),
+            ["tpot_p99_s"] = ("99th-percentile TPOT", "s"),
+            ["e2e_p50_s"] = ("median end-to-end latency", "s"),
+            ["e2e_p99_s"] = ("99th-percentile end-to-end latency", "s"),
         },
         ["choice"] = new(StringComparer.Ordinal)
         {

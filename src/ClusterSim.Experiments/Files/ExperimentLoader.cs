@@ -493,6 +493,11 @@ public static class ExperimentLoader
             text.Append(ResolvedSections.Lifecycle(lifecycle));
         }
 
+        if (point.Industry is { } industry)
+        {
+            text.Append(IndustrySection.Resolved(industry));
+        }
+
         if (point.Cluster is { } cluster)
         {
             text.Append(ClusterSection.Resolved(cluster));

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Globalization;
 using ClusterSim.Core.Economics;
 using YamlDotNet.RepresentationModel;
@@ -85,5 +86,18 @@ internal static class IndustrySection
             BaseTrainingUsd = 0,
             BaseUsdPerMillionTokens = 0,
         };
+    }
+
+    /// <summary>The industry section as the resolved experiment writes it, every default explicit.</summary>
+    public static string Resolved(IndustryOptions o)
+    {
+        string F(double v) => ResolvedSections.F(v);
+        string volumes = string.Join(", ", o.OutputTokensPerDay.Anchors.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Date:yyyy-MM-dd}: {F(a.Tokens)}")));
+        var text = new StringBuilder("industry:\n");
+        text.Append(CultureInfo.InvariantCulture, $"  from_year: {o.FromYear}\n  to_year: {o.ToYear}\n  base_year: {o.BaseYear}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  training_growth_per_year: {F(o.TrainingGrowthPerYear)}\n  training_multiplier: {F(o.ResearchMultiplier)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  hardware_cost_change_per_year: {F(o.HardwareCostChangePerYear)}\n  software_gain_per_year: {F(o.SoftwareGainPerYear)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  output_tokens_per_day: {{ {volumes} }}\n");
+        return text.ToString();
     }
 }

@@ -7,8 +7,12 @@ namespace ClusterSim.Experiments.Files;
 /// <summary>YAML text of the training and lifecycle sections with every default explicit.</summary>
 internal static class ResolvedSections
 {
-    /// <summary>A number as the resolved experiment writes it: six significant digits, invariant culture.</summary>
-    public static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A number as the resolved experiment writes it: the shortest text that reads back as the same double (invariant
+    /// culture), so a resolved file reruns the numbers the run used (six significant digits turned a 16,777,216-token batch
+    /// into 16,777,200).
+    /// </summary>
+    public static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     public static string Training(TrainingJob j)
     {
@@ -40,8 +44,10 @@ internal static class ResolvedSections
         t.AppendLine(CultureInfo.InvariantCulture, $"  efficiency: {{ matmul: {F(e.Matmul)}, memory: {F(e.Memory)}, link: {F(e.Link)}, dp_overlap: {F(e.DataParallelOverlap)}, step_overhead_s: {F(e.StepOverheadSeconds)}, collective_latency_us: {F(e.CollectiveLatencySeconds * 1e6)}{(e.ExpertMatmul < 1 ? $", expert_matmul: {F(e.ExpertMatmul)}" : string.Empty)} }}");
         FailureModel f = j.Failures;
         t.AppendLine(CultureInfo.InvariantCulture, $"  failures: {{ enabled: {(f.Enabled ? "true" : "false")}, mtbf_hours: {F(f.MtbfHoursPerAccelerator)}, planned_per_day: {F(f.PlannedPerDay)}, restart_s: {F(f.RestartSeconds)} }}");
-        string interval = j.Checkpoints.IntervalSeconds is { } i ? F(i) : "null   # Young/Daly";
-        t.AppendLine(CultureInfo.InvariantCulture, $"  checkpoints: {{ write_s: {F(j.Checkpoints.WriteSeconds)}, interval_s: {interval} }}");
+        // Without a fixed interval the run takes Young/Daly's from the job's MTBF: interval_s is left out (a comment inside
+        // the braces would swallow the closing one).
+        string interval = j.Checkpoints.IntervalSeconds is { } i ? $", interval_s: {F(i)} }}" : " }   # interval: Young/Daly";
+        t.AppendLine(CultureInfo.InvariantCulture, $"  checkpoints: {{ write_s: {F(j.Checkpoints.WriteSeconds)}{interval}");
         if (j.ExpertRouting is { } moe)
         {
             t.AppendLine(CultureInfo.InvariantCulture, $"  moe: {MoeSection.Inline(moe)}");

@@ -21,7 +21,7 @@ internal static class SchemaExample
           model: mixtral-8x7b
           hardware: H100-SXM
           tensor_parallel: 2
-          scheduler: { kind: continuous, prefix_caching: true, kv_offload_gib: 1, kv_admission: reserve }
+          scheduler: { kind: continuous, prefix_caching: true, kv_offload_gib: 1, kv_admission: reserve, policy: priority }
           efficiency: { compute: 0.5 }
           moe: { popularity: zipf }
           speculative: { method: draft, tokens: 3, acceptance: 0.7, draft_model: llama-2-7b, disable_above_batch: 8 }
@@ -36,6 +36,7 @@ internal static class SchemaExample
           queries: { catalog: 10 }
           conversation: { turns: 2, follow_up_tokens: { kind: lognormal, mean: 100 } }
           trace: { file: none.csv }
+          classes: { interactive: { share: 1, priority: 0 } }
         test_time:
           policy: adaptive
           thinking_tokens: { kind: lognormal, mean: 1000 }

@@ -13,8 +13,8 @@ internal sealed class SchemaRecorder
     private readonly HashSet<string> _mappings = [];
     private readonly HashSet<string> _numbersToo = [];
 
-    /// <summary>Maps of entries the user names (pools, jobs, deployments, placements): their entries share one schema, written as <c>*</c>.</summary>
-    private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements", "choices.candidates"];
+    /// <summary>Maps of entries the user names (pools, jobs, deployments, placements, request classes): their entries share one schema, written as <c>*</c>.</summary>
+    private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements", "choices.candidates", "workload.classes"];
 
     public void Mapping(string path, IEnumerable<string> keys)
     {

@@ -81,7 +81,7 @@ public sealed class ServingStudy : Study
             string policy = r.Point.Serving!.Replicas[0].Scheduler.Policy == SchedulingPolicy.Priority ? "by priority" : "first come, first served";
             foreach (RequestClass c in r.Point.Serving.Classes)
             {
-                double M(string name) => r.Metric($"class_{c.Name}_{name}").Mean;
+                double M(string name) => r.Metric($"class.{c.Name}.{name}").Mean;
                 string head = $"{c.Name} (priority {c.Priority}, {c.Share:P0} of requests, {policy})";
                 yield return M("requests_completed") > 0 && double.IsFinite(M("ttft_p50_s"))
                     ? string.Create(CultureInfo.InvariantCulture,

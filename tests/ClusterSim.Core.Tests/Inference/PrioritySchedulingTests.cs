@@ -62,7 +62,7 @@ public class PrioritySchedulingTests
         ServingResult without = new ServingCluster(plain).Run();
         ServingResult with = new ServingCluster(plain with { Classes = TwoClasses }).Run();
         var a = without.Scalars().ToList();
-        var b = with.Scalars().Where(s => !s.Name.StartsWith("class_", StringComparison.Ordinal)).ToList();
+        var b = with.Scalars().Where(s => !s.Name.StartsWith("class.", StringComparison.Ordinal)).ToList();
         Assert.Equal(a, b);
         Assert.Equal(with.Metrics.Completed, with.Metrics.Classes!.Sum(c => c.Completed));
         Assert.InRange(with.Metrics.Classes![0].Completed / (double)with.Metrics.Completed, 0.47, 0.53);   // shares of 0.5 over 3,000 draws
