@@ -1,3 +1,4 @@
+using ClusterSim.Core.Inference;
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using ClusterSim.Core.Catalog;
@@ -11,7 +12,7 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
     private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
@@ -23,13 +24,14 @@ internal sealed class MeasuredInputs
     private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
     private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
+    private readonly Option<string?> _policy = new("--scheduling-policy") { Description = "The server's --scheduling-policy: fcfs (vLLM's default) or priority (requests by their vllm_priority; a BLIS trace records each request's)." };
     private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile (the newest measured when omitted)." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy })
         {
             command.Options.Add(option);
         }
@@ -60,8 +62,23 @@ internal sealed class MeasuredInputs
             }
         }
 
+        string? policyName = result.GetValue(_policy);
+        SchedulingPolicy? policy = policyName switch
+        {
+            null => null,
+            "fcfs" => SchedulingPolicy.Fcfs,
+            "priority" => SchedulingPolicy.Priority,
+            _ => null,
+        };
+        if (policyName is not null && policy is null)
+        {
+            Console.Error.WriteLine($"error: --scheduling-policy {policyName}: expected fcfs or priority");
+            return false;
+        }
+
         var setup = new ServingSetup
         {
+            SchedulingPolicy = policy,
             Gpu = result.GetValue(_gpu),
             Model = result.GetValue(_model),
             TensorParallel = result.GetValue(_tp),
@@ -85,7 +102,12 @@ internal sealed class MeasuredInputs
                 {
                     all.AddRange(BenchmarkServingFile.Read(file, setup));
                 }
-                else if (File.ReadAllText(file) is var text && TrtllmBenchReport.Holds(text))
+                else if (File.ReadAllText(file) is var text && BlisTrace.Holds(text))
+                {
+                    string header = Path.ChangeExtension(file, ".yaml");
+                    all.Add(BlisTrace.Read(text, Path.GetFileName(file), File.Exists(header) ? File.ReadAllText(header) : null, Path.GetFileName(header), setup));
+                }
+                else if (TrtllmBenchReport.Holds(text))
                 {
                     all.Add(TrtllmBenchReport.Parse(text, Path.GetFileName(file), setup));
                 }

@@ -129,7 +129,12 @@ public sealed partial class ServingCluster
         _requests.SetIdentity(id, identity);
         if (_classDraws is not null)
         {
-            int c = DrawClass();
+            int c = _source.Class >= 0 ? _source.Class : DrawClass();
+            if (c >= _scenario.Classes.Count)
+            {
+                throw new ArgumentException($"a traced request names class {c}, but the scenario has {_scenario.Classes.Count} classes");
+            }
+
             _requests.SetClass(id, c, _scenario.Classes[c].Priority);
         }
 

@@ -111,6 +111,12 @@ public sealed record MeasuredRun
     /// <summary>How the requests were sized when the run says more than the means (each request's lengths, or the ranges its client drew them from); null when only the means were published.</summary>
     public RequestLengths? Lengths { get; init; }
 
+    /// <summary>Shares of the requests by the priority they carried (a BLIS trace's <c>vllm_priority</c>); empty: one class.</summary>
+    public IReadOnlyList<Core.Inference.RequestClass> Classes { get; init; } = [];
+
+    /// <summary>The server's <c>--scheduling-policy</c>; null: first come, first served (vLLM's default).</summary>
+    public Core.Inference.SchedulingPolicy? SchedulingPolicy { get; init; }
+
     /// <summary>Where the output count comes from ("measured (inference-perf)", or derived from the means).</summary>
     public string OutputSource { get; init; } = string.Empty;
     public double? TtftMs { get; init; }

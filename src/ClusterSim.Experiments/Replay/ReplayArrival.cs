@@ -14,4 +14,7 @@ public enum ReplayArrival
 
     /// <summary>A closed loop of fixed concurrency: a user sends again when its answer is complete.</summary>
     ClosedLoop,
+
+    /// <summary>Each request at the time a recorded trace says its client sent it (<see cref="RequestLengths.Traced"/>).</summary>
+    Trace,
 }

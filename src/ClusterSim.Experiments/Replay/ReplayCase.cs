@@ -48,6 +48,9 @@ public sealed partial record ReplayCase
     /// </summary>
     public RequestLengths? Lengths { get; init; }
 
+    /// <summary>The requests' classes by priority (a trace's); empty: one class.</summary>
+    public IReadOnlyList<RequestClass> Classes { get; init; } = [];
+
     /// <summary>True when the run's output throughput is an outcome of its step times (all at once or a closed loop), not the offered load.</summary>
     public bool ThroughputIsOutcome => Arrival is ReplayArrival.AllAtOnce or ReplayArrival.ClosedLoop;
 
@@ -250,6 +253,7 @@ public sealed partial record ReplayCase
             MaxBatchedTokens = budget,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
             KvAdmission = first.KvAdmission ?? defaults.KvAdmission,
+            Policy = first.SchedulingPolicy ?? defaults.Policy,
         };
         // What the engine's start-up takes at these batch limits (for vLLM, as the row's release does) decides the KV cache.
         deployment = deployment.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens).Validated();
@@ -308,6 +312,7 @@ public sealed partial record ReplayCase
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,
             Lengths = first.Lengths,
+            Classes = first.Classes,
             Prompts = new PromptSet(systemPrompts, users, system),
             Assumptions = assumptions,
             Corrections = corrections,
@@ -445,7 +450,8 @@ public sealed partial record ReplayCase
             "poisson" or "gamma" when run.Rate is > 0 and double rate && double.IsFinite(rate) => (ReplayArrival.Gamma, requests, 0),
             "poisson" or "gamma" or "offline" => (ReplayArrival.AllAtOnce, requests, (int)Math.Min(requests, int.MaxValue)),
             "concurrency" when run.Rate is >= 1 and double users => (ReplayArrival.ClosedLoop, requests, (int)users),
-            _ => throw new ArgumentException($"arrival '{run.Arrival}' is not one of constant, poisson, gamma, concurrency, offline (or lacks its rate)"),
+            "trace" when run.Lengths is RequestLengths.Traced => (ReplayArrival.Trace, requests, 0),
+            _ => throw new ArgumentException($"arrival '{run.Arrival}' is not one of constant, poisson, gamma, concurrency, offline, trace (or lacks its rate or its requests)"),
         };
     }
 

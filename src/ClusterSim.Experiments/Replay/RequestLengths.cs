@@ -46,4 +46,19 @@ public abstract record RequestLengths
 
         public override (TokenLengths Prompt, TokenLengths Output) Build() => (TokenLengths.Uniform(Prompt.Min, Prompt.Max), TokenLengths.Uniform(Output.Min, Output.Max));
     }
+
+    /// <summary>
+    /// Each request as a trace recorded it: when its client sent it (offset from the first), its lengths and its class,
+    /// replayed at those times.
+    /// </summary>
+    public sealed record Traced(IReadOnlyList<TraceRecord> Records) : RequestLengths
+    {
+        public override long Longest => Records.Max(r => (long)Math.Max(r.PromptTokens, 1) + Math.Max(r.OutputTokens, 1));
+
+        public override string Note => string.Create(CultureInfo.InvariantCulture,
+            $"each request at the time its client sent it, with its own lengths: {Records.Count} requests over {Records[^1].OffsetNanos / 1e9:0.#} s, prompts {Records.Min(r => r.PromptTokens)}–{Records.Max(r => r.PromptTokens)} and outputs {Records.Min(r => r.OutputTokens)}–{Records.Max(r => r.OutputTokens)} tokens");
+
+        public override (TokenLengths Prompt, TokenLengths Output) Build() =>
+            (TokenLengths.Sequence([.. Records.Select(r => r.PromptTokens)]), TokenLengths.Sequence([.. Records.Select(r => r.OutputTokens)]));
+    }
 }

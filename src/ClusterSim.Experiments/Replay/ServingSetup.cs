@@ -23,6 +23,9 @@ public sealed record ServingSetup
     /// <summary>The engine's release ("0.11.0"); empty when unstated (the newest measured memory profile then).</summary>
     public string EngineVersion { get; init; } = string.Empty;
 
+    /// <summary>The server's <c>--scheduling-policy</c>; null: the engine's default (first come, first served).</summary>
+    public Core.Inference.SchedulingPolicy? SchedulingPolicy { get; init; }
+
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 
@@ -46,5 +49,6 @@ public sealed record ServingSetup
         CpuKvOffloadGib = CpuKvOffloadGib,
         Engine = Engine,
         EngineVersion = EngineVersion,
+        SchedulingPolicy = SchedulingPolicy,
     };
 }

@@ -104,6 +104,22 @@ public class PrioritySchedulingTests
         Assert.True(p[0].EndToEnd.Quantile(0.99) < f[0].EndToEnd.Quantile(0.99), "urgent E2E p99 shortens");
     }
 
+    [Fact]
+    public void A_traced_request_keeps_the_class_its_trace_names()
+    {
+        // Every third request is class 1, whatever the shares would draw.
+        TraceRecord[] trace = [.. Enumerable.Range(0, 300).Select(i => new TraceRecord(i * 20_000_000L, 200, 20) { Class = i % 3 == 0 ? 1 : 0 })];
+        ServingResult result = new ServingCluster(new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions())],
+            Workload = _ => RequestSource.Trace(trace),
+            MaxRequests = trace.Length,
+            Classes = TwoClasses,
+        }).Run();
+        Assert.Equal(200, result.Metrics.Classes![0].Completed);
+        Assert.Equal(100, result.Metrics.Classes![1].Completed);
+    }
+
     private static void AssertWithin(double expected, double actual, double tolerance, string what) =>
         Assert.True(Math.Abs(actual - expected) <= tolerance * Math.Abs(expected), $"{what}: expected {expected:G4} within {tolerance:P0}, got {actual:G4}");
 }

@@ -29,6 +29,9 @@ public abstract class RequestSource
     /// <summary>What the prompt just drawn shares with others (for a prefix cache); unique unless the workload says so.</summary>
     public PromptIdentity Identity { get; private protected set; } = PromptIdentity.Unique;
 
+    /// <summary>The class the request just drawn belongs to, when the workload says (a trace's); −1: drawn by the classes' shares.</summary>
+    public int Class { get; private protected set; } = -1;
+
     /// <summary>The prompt set requests draw from (none: every prompt unique).</summary>
     private protected PromptSet Prompts { get; init; }
 
@@ -182,6 +185,7 @@ public abstract class RequestSource
         public override (int Prompt, int Output) NextLengths()
         {
             Identity = _records[_current].Identity;
+            Class = _records[_current].Class;
             return (Math.Max(1, _records[_current].PromptTokens), Math.Max(1, _records[_current].OutputTokens));
         }
     }
