@@ -9,6 +9,12 @@ namespace ClusterSim.Core.Inference;
 /// <param name="Priority">The priority its requests carry (vLLM's request <c>priority</c>: lower is more urgent).</param>
 public sealed record RequestClass(string Name, double Share, int Priority)
 {
+    /// <summary>
+    /// The latency bounds its requests must meet to count towards goodput (an interactive class's tighter than a batch
+    /// class's); null: the scenario's.
+    /// </summary>
+    public ServiceLevelObjective? Slo { get; init; }
+
     /// <summary>Most classes a scenario may have (the request table keeps a class index in a byte).</summary>
     public const int MaxClasses = 64;
 
@@ -36,6 +42,11 @@ public sealed record RequestClass(string Name, double Share, int Priority)
             if (!(c.Share > 0 && c.Share <= 1))
             {
                 return $"request class '{c.Name}' has share {c.Share}; expected a fraction in (0, 1]";
+            }
+
+            if (c.Slo is { } slo && !(slo.TtftSeconds > 0 && slo.TpotSeconds > 0))
+            {
+                return $"request class '{c.Name}' has an SLO of {slo.TtftSeconds} s TTFT and {slo.TpotSeconds} s TPOT; both must be positive";
             }
         }
 

@@ -183,13 +183,16 @@ public sealed class ServingMetrics
             _windowTpot.Add(tpot);
         }
 
-        bool metSlo = ttft <= _slo.TtftSeconds && tpot <= _slo.TpotSeconds;
+        // A request is held to its class's SLO where the class has one.
+        ClassMetrics? byClass = _classes?[requests.Class(id)];
+        ServiceLevelObjective slo = byClass?.Class.Slo ?? _slo;
+        bool metSlo = ttft <= slo.TtftSeconds && tpot <= slo.TpotSeconds;
         if (metSlo)
         {
             MeetingSlo++;
         }
 
-        _classes?[requests.Class(id)].Record(ttft, e2e, tpot, output > 1, metSlo);
+        byClass?.Record(ttft, e2e, tpot, output > 1, metSlo);
     }
 
     /// <summary>Records <paramref name="count"/> inter-token gaps of the same length.</summary>

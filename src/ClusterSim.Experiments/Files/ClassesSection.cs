@@ -7,7 +7,8 @@ namespace ClusterSim.Experiments.Files;
 
 /// <summary>
 /// Binds <c>workload.classes</c>: named shares of the traffic, each with the priority its requests carry
-/// (<c>interactive: { share: 0.3, priority: 0 }</c>), and writes them back.
+/// and, optionally, the SLO its requests are held to (<c>interactive: { share: 0.3, priority: 0, slo: { ttft_s: 0.5 } }</c>),
+/// and writes them back.
 /// </summary>
 internal static class ClassesSection
 {
@@ -26,7 +27,7 @@ internal static class ClassesSection
         foreach (var (name, value) in r.NamedEntries(workload, "classes", "workload"))
         {
             string path = $"{Path}.{name}";
-            YamlMappingNode? entry = r.Mapping(value, path, "share", "priority");
+            YamlMappingNode? entry = r.Mapping(value, path, "share", "priority", "slo");
             if (entry is null)
             {
                 r.Problem(value, path, "expected { share: fraction of the requests, priority: integer (lower is served first) }");
@@ -38,7 +39,11 @@ internal static class ClassesSection
                 r.Problem(entry, $"{path}.share", "is required: the fraction of requests in this class");
             }
 
-            classes.Add(new RequestClass(name, r.Number(entry, "share", path, 1, 0, 1, exclusiveMin: true), r.Integer(entry, "priority", path, 0, -1_000_000, 1_000_000)));
+            YamlMappingNode? slo = r.Mapping(YamlReader.Child(entry, "slo"), $"{path}.slo", "ttft_s", "tpot_s");
+            classes.Add(new RequestClass(name, r.Number(entry, "share", path, 1, 0, 1, exclusiveMin: true), r.Integer(entry, "priority", path, 0, -1_000_000, 1_000_000))
+            {
+                Slo = slo is null ? null : new ServiceLevelObjective(r.Number(slo, "ttft_s", $"{path}.slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", $"{path}.slo", 0.2, 0, exclusiveMin: true)),
+            });
         }
 
         if (classes.Count == 0)
@@ -64,7 +69,8 @@ internal static class ClassesSection
         var text = new StringBuilder("  classes:\n");
         foreach (RequestClass c in classes)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"    {c.Name}: {{ share: {c.Share.ToString("R", CultureInfo.InvariantCulture)}, priority: {c.Priority} }}");
+            string slo = c.Slo is { } s ? $", slo: {{ ttft_s: {ResolvedSections.F(s.TtftSeconds)}, tpot_s: {ResolvedSections.F(s.TpotSeconds)} }}" : string.Empty;
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {c.Name}: {{ share: {ResolvedSections.F(c.Share)}, priority: {c.Priority}{slo} }}");
         }
 
         return text.ToString();

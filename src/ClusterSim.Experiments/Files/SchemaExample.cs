@@ -36,7 +36,7 @@ internal static class SchemaExample
           queries: { catalog: 10 }
           conversation: { turns: 2, follow_up_tokens: { kind: lognormal, mean: 100 } }
           trace: { file: none.csv }
-          classes: { interactive: { share: 1, priority: 0 } }
+          classes: { interactive: { share: 1, priority: 0, slo: { ttft_s: 0.5 } } }
         test_time:
           policy: adaptive
           thinking_tokens: { kind: lognormal, mean: 1000 }

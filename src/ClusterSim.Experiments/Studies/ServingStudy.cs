@@ -68,6 +68,8 @@ public sealed class ServingStudy : Study
     /// <inheritdoc/>
     public override IReadOnlyList<string> SweepMetrics(IReadOnlyList<PointResult> results) =>
         results[0].Metrics.Any(m => m.Name == "moe_imbalance_mean") ? ["throughput_output_tok_s", "moe_imbalance_mean", "moe_time_vs_dense"]
+        // With classes held to their own SLOs, what a policy changes is how many requests meet theirs.
+        : results[0].Point.Serving!.Classes.Count > 0 ? ["goodput_req_s", "slo_attainment"]
         // At one offered rate every point serves the same throughput: what differs is latency.
         : results.All(r => r.ArrivalRate == results[0].ArrivalRate) && results[0].ArrivalRate > 0 ? ["ttft_mean_s", "e2e_mean_s"]
         : ["throughput_output_tok_s", "goodput_req_s"];

@@ -120,6 +120,22 @@ public class PrioritySchedulingTests
         Assert.Equal(100, result.Metrics.Classes![1].Completed);
     }
 
+    [Fact]
+    public void A_class_is_held_to_its_own_SLO_and_goodput_counts_each_request_against_its_class()
+    {
+        // Two classes served alike (FCFS), one held to a TTFT no request meets, the other to the scenario's lax bound.
+        ServingScenario scenario = ServingScenarios.Poisson(20, 2000) with
+        {
+            Slo = new ServiceLevelObjective(60, 1),
+            Classes = [new("strict", 0.5, 0) { Slo = new ServiceLevelObjective(1e-6, 1) }, new("lax", 0.5, 0)],
+        };
+        ServingResult result = new ServingCluster(scenario).Run();
+        ClassMetrics strict = result.Metrics.Classes![0], lax = result.Metrics.Classes![1];
+        Assert.Equal(0, strict.MeetingSlo);
+        Assert.Equal(lax.Completed, lax.MeetingSlo);
+        Assert.Equal(lax.MeetingSlo, result.Metrics.MeetingSlo);
+    }
+
     private static void AssertWithin(double expected, double actual, double tolerance, string what) =>
         Assert.True(Math.Abs(actual - expected) <= tolerance * Math.Abs(expected), $"{what}: expected {expected:G4} within {tolerance:P0}, got {actual:G4}");
 }

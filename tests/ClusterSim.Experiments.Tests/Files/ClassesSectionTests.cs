@@ -10,7 +10,7 @@ public class ClassesSectionTests
           requests: 400
           classes:
             interactive: { share: 0.25, priority: 0 }
-            batch: { share: 0.75, priority: 2 }
+            batch: { share: 0.75, priority: 2, slo: { ttft_s: 30, tpot_s: 0.5 } }
         """;
 
     private static string File(string classes = Classes, string policy = "priority") =>
@@ -26,9 +26,10 @@ public class ClassesSectionTests
         Experiment experiment = ExperimentLoader.Parse(File(), "exp.yaml");
         ServingPoint point = experiment.Points[0].Serving!;
         Assert.Equal(SchedulingPolicy.Priority, point.Replicas[0].Scheduler.Policy);
-        Assert.Equal([new RequestClass("interactive", 0.25, 0), new RequestClass("batch", 0.75, 2)], point.Classes);
+        Assert.Equal([new RequestClass("interactive", 0.25, 0), new RequestClass("batch", 0.75, 2) { Slo = new ServiceLevelObjective(30, 0.5) }], point.Classes);
         Assert.Contains("policy: priority", experiment.ResolvedText);
         Assert.Contains("    interactive: { share: 0.25, priority: 0 }", experiment.ResolvedText);
+        Assert.Contains("    batch: { share: 0.75, priority: 2, slo: { ttft_s: 30, tpot_s: 0.5 } }", experiment.ResolvedText);
 
         // The resolved text is itself a valid experiment with the same classes.
         Experiment again = ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml");
@@ -53,6 +54,7 @@ public class ClassesSectionTests
     [InlineData("    inter active: { share: 1 }", "workload.classes", "letters, digits")]
     [InlineData("    interactive: { share: 1, priority: high }", "workload.classes.interactive.priority", "expected a number")]
     [InlineData("    interactive: { share: 1, urgency: 0 }", "workload.classes.interactive.urgency", "unknown key")]
+    [InlineData("    interactive: { share: 1, slo: { ttft_s: 0 } }", "workload.classes.interactive.slo.ttft_s", "out of range")]
     public void A_bad_class_is_refused_at_its_line(string entries, string path, string message)
     {
         ExperimentProblem problem = Problem(File($"  requests: 400\n  classes:\n{entries}"));
