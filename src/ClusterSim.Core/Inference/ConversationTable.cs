@@ -9,6 +9,7 @@ internal sealed class ConversationTable
     private int[] _nextPrompt = new int[256];
     private int[] _answer = new int[256];
     private PromptIdentity[] _identity = new PromptIdentity[256];
+    private int[] _class = new int[256];
     private int[] _free = new int[256];
     private int _freeCount;
     private int _used;
@@ -34,6 +35,7 @@ internal sealed class ConversationTable
                 Array.Resize(ref _nextPrompt, size);
                 Array.Resize(ref _answer, size);
                 Array.Resize(ref _identity, size);
+                Array.Resize(ref _class, size);
                 Array.Resize(ref _free, size);
             }
 
@@ -41,6 +43,7 @@ internal sealed class ConversationTable
         }
 
         _turnsLeft[s] = turns - 1;
+        _class[s] = 0;
         _answer[s] = answer;
         // Every block past the shared system prompt is keyed by the session; the prompt key holds this table's slot.
         _identity[s] = first with { PromptKey = s, Conversation = true, Session = _serial++ };
@@ -50,6 +53,12 @@ internal sealed class ConversationTable
 
     /// <summary>The identity every turn of conversation <paramref name="s"/> shares.</summary>
     public PromptIdentity Identity(int s) => _identity[s];
+
+    /// <summary>The request class every turn of conversation <paramref name="s"/> belongs to (its first turn's).</summary>
+    public int Class(int s) => _class[s];
+
+    /// <summary>Puts every turn of conversation <paramref name="s"/> in class <paramref name="requestClass"/>.</summary>
+    public void SetClass(int s, int requestClass) => _class[s] = requestClass;
 
     /// <summary>Turns still to come in conversation <paramref name="s"/>.</summary>
     public int TurnsLeft(int s) => _turnsLeft[s];

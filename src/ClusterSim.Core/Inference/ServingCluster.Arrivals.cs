@@ -121,9 +121,11 @@ public sealed partial class ServingCluster
             ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
             : _requests.Add(now, prompt, output, group: group);
         PromptIdentity identity = _source.Identity;
+        int conversation = -1;
         if (_conversations is not null)
         {
-            identity = _conversations.Identity(_conversations.Start(_scenario.Conversations!.Turns, identity, output));
+            conversation = _conversations.Start(_scenario.Conversations!.Turns, identity, output);
+            identity = _conversations.Identity(conversation);
         }
 
         _requests.SetIdentity(id, identity);
@@ -136,6 +138,10 @@ public sealed partial class ServingCluster
             }
 
             _requests.SetClass(id, c, _scenario.Classes[c].Priority);
+            if (conversation >= 0)
+            {
+                _conversations!.SetClass(conversation, c);   // its later turns are of its class too
+            }
         }
 
         if (_answers is not null && ResponseKey(id) is >= 0 and long key)
@@ -222,6 +228,11 @@ public sealed partial class ServingCluster
         Metrics.Arrived++;
         int id = _requests.Add(simulator.Now, prompt, answer);
         _requests.SetIdentity(id, _conversations.Identity(s));
+        if (_classDraws is not null)
+        {
+            int c = _conversations.Class(s);
+            _requests.SetClass(id, c, _scenario.Classes[c].Priority);
+        }
         Submit(simulator, id);
     }
 

@@ -57,6 +57,7 @@ public sealed partial class ServingCluster
         {
             Metrics.Arrived++;
             int id = _requests.Add(_groups.Arrival(group), prompt, output, sharedPrefix: prompt, group: group);
+            _requests.SetClass(id, _requests.Class(requestId), _requests.Priority(requestId));   // a sample is of its first's class
             if (!replica.CanEverFit(prompt, output, prompt))
             {
                 Metrics.Dropped++;

@@ -117,11 +117,6 @@ public sealed record ServingScenario
             throw new ArgumentException(problem);
         }
 
-        if (Classes.Count > 0 && (TestTime is not null || Conversations is not null))
-        {
-            throw new ArgumentException("request classes apply to single requests: they cannot be combined with test-time compute or conversations yet");
-        }
-
         foreach (ReplicaGroup group in Replicas)
         {
             group.Deployment.Validated();

@@ -139,11 +139,6 @@ internal static class ServingSection
         }
 
         IReadOnlyList<RequestClass> classes = ClassesSection.Read(r, workload);
-        if (classes.Count > 0 && conversation is not null)
-        {
-            r.Problem(YamlReader.Child(workload, "classes"), "workload.classes", "cannot be combined with workload.conversation yet (a conversation's later turns would need their first turn's class)");
-        }
-
         LengthSpec prompt = ReadLengths(r, workload, "prompt_tokens", 512);
         LengthSpec output = ReadLengths(r, workload, "output_tokens", 256);
         YamlMappingNode? slo = r.Mapping(YamlReader.Child(root, "slo"), "slo", "ttft_s", "tpot_s");
@@ -196,11 +191,6 @@ internal static class ServingSection
                 // The decode pool on its own hardware: the first prefill_replicas replicas prefill, the rest decode.
                 groups = [new ReplicaGroup(deployment, schedulerOptions, disaggregation.PrefillReplicas), decode];
             }
-        }
-
-        if (classes.Count > 0 && testTime is not null)
-        {
-            r.Problem(YamlReader.Child(workload, "classes"), "workload.classes", "cannot be combined with test_time yet (a request's samples would need its class)");
         }
 
         if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null || conversation is not null))

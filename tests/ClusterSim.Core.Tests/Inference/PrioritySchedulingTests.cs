@@ -136,6 +136,31 @@ public class PrioritySchedulingTests
         Assert.Equal(lax.MeetingSlo, result.Metrics.MeetingSlo);
     }
 
+    [Fact]
+    public void A_conversations_turns_and_a_requests_samples_are_of_its_class()
+    {
+        // Conversations of seven turns, all answered: each class completes a multiple of seven turns only if every turn
+        // takes its conversation's class (drawn independently, both counts would be multiples of seven one time in 49).
+        ServingScenario chat = ServingScenarios.Poisson(2, 700) with
+        {
+            Conversations = new ConversationOptions { Turns = 7, ThinkSeconds = 1, FollowUp = TokenLengths.Fixed(50) },
+            Classes = [new("a", 0.3, 0), new("b", 0.7, 1)],
+            Replicas = [ServingScenarios.Poisson(2, 700).Replicas[0] with { Scheduler = new SchedulerOptions { Policy = SchedulingPolicy.Priority } }],
+        };
+        ServingResult talked = new ServingCluster(chat).Run();
+        Assert.Equal(talked.Metrics.Completed, talked.Metrics.Classes!.Sum(c => c.Completed));
+        Assert.All(talked.Metrics.Classes!, c => Assert.True(c.Completed > 0 && c.Completed % 7 == 0, $"class {c.Class.Name}: {c.Completed} turns"));
+
+        // Best-of-four: every sample of a request is of the request's class, so each class completes a multiple of four.
+        ServingScenario sampled = ServingScenarios.Poisson(4, 600) with
+        {
+            TestTime = new Core.Inference.TestTime.TestTimeOptions { Policy = Core.Inference.TestTime.TestTimePolicy.BestOfN, Samples = 4 },
+            Classes = [new("a", 0.3, 0), new("b", 0.7, 1)],
+        };
+        ServingResult best = new ServingCluster(sampled).Run();
+        Assert.All(best.Metrics.Classes!, c => Assert.True(c.Completed > 0 && c.Completed % 4 == 0, $"class {c.Class.Name}: {c.Completed} samples"));
+    }
+
     private static void AssertWithin(double expected, double actual, double tolerance, string what) =>
         Assert.True(Math.Abs(actual - expected) <= tolerance * Math.Abs(expected), $"{what}: expected {expected:G4} within {tolerance:P0}, got {actual:G4}");
 }

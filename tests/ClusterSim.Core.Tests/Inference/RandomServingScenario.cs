@@ -155,7 +155,7 @@ internal sealed class RandomServingScenario
 
         // Drawn last, so the draws above (and what each earlier seed tested) stay as they were.
         RequestClass[] classes = [];
-        if (testTime is null && conversations is null && random.NextDouble() < 0.4)
+        if (random.NextDouble() < 0.4)
         {
             double[] weights = [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => 0.1 + random.NextDouble())];
             double[] shares = [.. weights.Select(w => w / weights.Sum())];

@@ -73,12 +73,12 @@ public class ClassesSectionTests
     }
 
     [Fact]
-    public void Classes_with_conversations_are_refused_for_now()
+    public void Classes_combine_with_conversations()
     {
         string yaml = File().Replace("  requests: 400\n", "  conversation: { turns: 2 }\n  requests: 400\n");
-        ExperimentProblem problem = Problem(yaml);
-        Assert.Equal("workload.classes", problem.Path);
-        Assert.Contains("conversation", problem.Message);
+        Experiment experiment = ExperimentLoader.Parse(yaml, "exp.yaml");
+        Assert.Equal(2, experiment.Points[0].Serving!.Classes.Count);
+        Assert.NotNull(experiment.Points[0].Serving!.Conversation);
     }
 
     [Fact]
