@@ -39,6 +39,15 @@ internal static class DeploymentSection
     /// <summary>The name an experiment file uses for <paramref name="engine"/> (<c>tensorrt-llm</c>).</summary>
     public static string EngineName(ServingEngine engine) => Engines.First(e => e.Value == engine).Key;
 
+    /// <summary>A replica shape as one flow mapping a resolved experiment can load again (its calibration is the catalog's, named by the caller).</summary>
+    public static string Inline(ServingDeployment d, SchedulerOptions s)
+    {
+        string F(double v) => ResolvedSections.F(v);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{ model: {d.Model.Id}, hardware: {d.Accelerator.Id}, engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
+            + $"scheduler: {{ kind: {Schedulers.First(x => x.Value == s.Kind).Key}, max_sequences: {s.MaxSequences}, max_batched_tokens: {s.MaxBatchedTokens}, kv_admission: {KvAdmissions.First(a => a.Value == s.KvAdmission).Key}, async_scheduling: {(s.AsyncScheduling ? "true" : "false")} }} }}");
+    }
+
     /// <summary>How requests sample, by the names an experiment file uses; <c>model-default</c> reads the checkpoint's (<see cref="SamplingDefaults"/>).</summary>
     public static readonly Dictionary<string, SamplingMode?> Samplings = new()
     {

@@ -71,4 +71,27 @@ internal static class EdgeSection
         };
         return device is null ? null : spec;
     }
+
+    /// <summary>The edge section as the resolved experiment writes it, every default explicit.</summary>
+    public static string Resolved(EdgeSpec e)
+    {
+        string F(double v) => ResolvedSections.F(v);
+        var t = new System.Text.StringBuilder();
+        t.AppendLine("edge:");
+        t.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  device: {DeploymentSection.Inline(e.Device, new Core.Inference.SchedulerOptions { MaxSequences = 1 })}   # {e.Device.CalibrationName}");
+        foreach ((string key, double value) in new[]
+        {
+            ("device_quality", e.DeviceQuality), ("cloud_quality", e.CloudQuality), ("users", e.Users), ("requests_per_user_per_day", e.RequestsPerUserPerDay),
+            ("device_price_usd", e.DevicePriceUsd), ("device_life_years", e.DeviceLifeYears), ("device_share", e.DeviceShare), ("usd_per_kwh", e.UsdPerKwh),
+            ("cloud_price_per_hour", e.CloudPricePerHour), ("headroom", e.Headroom), ("offline_share", e.OfflineShare),
+        })
+        {
+            t.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  {key}: {F(value)}");
+        }
+
+        t.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  cell_replicas: {e.CellReplicas}");
+        t.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  network: {{ rtt_ms: {F(e.RoundTripSeconds * 1000)}, uplink_mbps: {F(e.UplinkBitsPerSecond / 1e6)} }}");
+        t.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  hybrid: {{ on_device_share: {F(e.OnDeviceShare)}{(e.OnDeviceQuality is { } q ? $", on_device_quality: {F(q)}" : string.Empty)} }}");
+        return t.ToString();
+    }
 }

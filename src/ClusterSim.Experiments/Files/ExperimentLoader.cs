@@ -498,6 +498,11 @@ public static class ExperimentLoader
             text.Append(IndustrySection.Resolved(industry));
         }
 
+        if (point.Edge is { } edge)
+        {
+            text.Append(EdgeSection.Resolved(edge));
+        }
+
         if (point.Cluster is { } cluster)
         {
             text.Append(ClusterSection.Resolved(cluster));
