@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Performance;
@@ -132,5 +134,47 @@ internal static class ChoicesSection
 
         // Costs are compared as ratios and payback periods, which a free accelerator leaves without meaning.
         return r.Number(node, "price_per_hour", path, chip.PricePerHour ?? 0, 0, exclusiveMin: true);
+    }
+
+    /// <summary>The choices section as the resolved experiment writes it; the baseline's deployment is the <c>serving</c> section's.</summary>
+    public static string Resolved(ChoicesSpec c)
+    {
+        string F(double v) => ResolvedSections.F(v);
+        var t = new StringBuilder();
+        t.AppendLine("choices:");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  baseline: {{ name: {c.Baseline.Name}, quality: {F(c.Baseline.Quality)}, price_per_hour: {F(c.Baseline.PricePerHour)} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  demand: {{ output_tokens_per_day: {F(c.OutputTokensPerDay)} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  horizon_days: {F(c.HorizonDays)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  headroom: {F(c.Headroom)}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  cell_replicas: {c.CellReplicas}");
+        t.AppendLine("  candidates:");
+        foreach (ChoiceCandidate k in c.Candidates.Skip(1))
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"    {k.Name}:");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      serving: {DeploymentSection.Inline(k.Deployment, k.Scheduler)}   # {k.Deployment.CalibrationName}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      price_per_hour: {F(k.PricePerHour)}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      quality: {F(k.Quality)}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      upfront_usd: {F(k.UpfrontUsd)}");
+            if (k.TeacherTokens > 0)
+            {
+                t.AppendLine(CultureInfo.InvariantCulture, $"      distillation: {{ teacher_tokens: {F(k.TeacherTokens)} }}");
+            }
+
+            if (k.CascadeShare is { } share)
+            {
+                t.AppendLine(CultureInfo.InvariantCulture, $"      cascade: {{ share: {F(share)}{(k.CascadeQuality is { } q ? $", quality: {F(q)}" : string.Empty)} }}");
+            }
+
+            if (k.Training is { } job)
+            {
+                // The training section's text, one level in: "training:" and its keys under the candidate.
+                foreach (string line in ResolvedSections.Training(job).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    t.AppendLine("      " + line.TrimEnd('\r'));
+                }
+            }
+        }
+
+        return t.ToString();
     }
 }

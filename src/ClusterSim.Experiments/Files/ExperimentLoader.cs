@@ -503,6 +503,11 @@ public static class ExperimentLoader
             text.Append(EdgeSection.Resolved(edge));
         }
 
+        if (point.Choices is { } choices)
+        {
+            text.Append(ChoicesSection.Resolved(choices));
+        }
+
         if (point.Cluster is { } cluster)
         {
             text.Append(ClusterSection.Resolved(cluster));
