@@ -287,26 +287,64 @@ internal static class ClusterSection
             t.AppendLine(CultureInfo.InvariantCulture, $"    {p.Name}: {{ hardware: {p.Accelerator.Id}, count: {p.Count}, node_size: {p.NodeSize}, price_per_hour: {F(p.PricePerHour)}, serving_reserve: {p.ServingReserve} }}");
         }
 
-        t.AppendLine("  training:");
-        foreach (ClusterTrainingJob j in c.Jobs)
+        t.AppendLine(c.Jobs.Count == 0 ? "  training: {}" : "  training:");
+        foreach (IGrouping<string, ClusterTrainingJob> stream in c.Jobs.GroupBy(j => j.Stream))
         {
-            var plan = j.Job.Plan;
-            t.AppendLine(CultureInfo.InvariantCulture,
-                $"    {j.Name}: {{ pool: {j.Pool}, model: {j.Job.Model.Id}, accelerators: {j.Gang}, parallelism: {{ tensor: {plan.TensorParallel}, pipeline: {plan.PipelineParallel}, data: {plan.DataParallel} }}, tokens: {F(j.Job.Tokens)}, submit_h: {F(j.SubmitSeconds / 3600)}, priority: {j.Priority}, preemptible: {(j.Preemptible ? "true" : "false")}, elastic_max: {j.ElasticMaxAccelerators}, checkpoints: {{ write_s: {F(j.Job.Checkpoints.WriteSeconds)}, interval_s: {(j.Job.Checkpoints.IntervalSeconds is { } i ? F(i) : "null")} }}, restart_s: {F(j.Job.Failures.RestartSeconds)} }}");
+            // A stream of repeated jobs is written back as its first with its repeat (the copies differ only in name and
+            // submission time, every_h apart).
+            ClusterTrainingJob j = stream.First();
+            t.AppendLine(CultureInfo.InvariantCulture, $"    {stream.Key}:");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      pool: {j.Pool}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      submit_h: {F(j.SubmitSeconds / 3600)}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      priority: {j.Priority}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      preemptible: {(j.Preemptible ? "true" : "false")}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      elastic_max: {j.ElasticMaxAccelerators}");
+            if (stream.Count() > 1 || j.Name != stream.Key)
+            {
+                double every = stream.Count() > 1 ? (stream.ElementAt(1).SubmitSeconds - j.SubmitSeconds) / 3600 : 24;
+                t.AppendLine(CultureInfo.InvariantCulture, $"      repeat: {{ count: {stream.Count()}, every_h: {F(every)} }}");
+            }
+
+            // The job as a training section writes it, one level in, without the hardware (the pool's).
+            foreach (string line in ResolvedSections.Training(j.Job).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            {
+                if (!line.StartsWith("  hardware:", StringComparison.Ordinal))
+                {
+                    t.AppendLine("    " + line.TrimEnd('\r'));
+                }
+            }
         }
 
-        t.AppendLine("  deployments:");
+        t.AppendLine(c.Deployments.Count == 0 ? "  deployments: {}" : "  deployments:");
         foreach (ClusterDeploymentSpec d in c.Deployments)
         {
             t.AppendLine(CultureInfo.InvariantCulture, $"    {d.Name}:");
             t.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F(d.Demand.OutputTokensPerDayAtLaunch)}, monthly_growth: {F(d.Demand.MonthlyGrowth)}, diurnal_amplitude: {F(d.Demand.DiurnalAmplitude)} }}");
-            t.AppendLine(CultureInfo.InvariantCulture, $"      launch_h: {F(d.LaunchSeconds / 3600)}, headroom: {F(d.Headroom)}, cold_start_s: {F(d.ColdStartSeconds)}, min_replicas: {d.MinReplicas}, cell_replicas: {d.CellReplicas}");
-            t.AppendLine(CultureInfo.InvariantCulture, $"      fidelity: {(d.RequestLevel ? "requests" : "capacity")}, router: {ExperimentLoader.RouterNames.First(x => x.Value == d.Router).Key}");
-            foreach ((string pool, ServingPoint cell) in d.Placements)
+            t.AppendLine(CultureInfo.InvariantCulture, $"      launch_h: {F(d.LaunchSeconds / 3600)}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      headroom: {F(d.Headroom)}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      cold_start_s: {F(d.ColdStartSeconds)}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      min_replicas: {d.MinReplicas}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      cell_replicas: {d.CellReplicas}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      fidelity: {(d.RequestLevel ? "requests" : "capacity")}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      router: {ExperimentLoader.RouterNames.First(x => x.Value == d.Router).Key}");
+            if (d.Placements.Count > 0)
             {
-                var dep = cell.Replicas[0].Deployment;
-                t.AppendLine(CultureInfo.InvariantCulture,
-                    $"      placement {pool}: {{ model: {dep.Model.Id}, tensor_parallel: {dep.TensorParallel}, pipeline_parallel: {dep.PipelineParallel}, weights: {dep.Weights.ToString().ToLowerInvariant()}, kv_cache: {dep.KvCache.ToString().ToLowerInvariant()}, calibration: {dep.CalibrationName}, slo: {{ ttft_s: {F(cell.Slo.TtftSeconds)}, tpot_s: {F(cell.Slo.TpotSeconds)} }}, cell_requests: {cell.Requests}{(dep.Speculative is { } spec ? ", speculative: " + SpeculativeSection.Inline(spec) : string.Empty)} }}");
+                // The cell's workload and SLO are the deployment's, the same in every placement.
+                ServingPoint cell = d.Placements[0].Cell;
+                string L(LengthSpec x) => $"{{ kind: {x.Kind}, mean: {F(x.Mean)}, median: {F(x.Median)}, sigma: {F(x.Sigma)}, min: {x.Min}, max: {x.Max} }}";
+                t.AppendLine(CultureInfo.InvariantCulture, $"      cell_requests: {cell.Requests}");
+                t.AppendLine(CultureInfo.InvariantCulture, $"      slo: {{ ttft_s: {F(cell.Slo.TtftSeconds)}, tpot_s: {F(cell.Slo.TpotSeconds)} }}");
+                t.AppendLine(CultureInfo.InvariantCulture, $"      prompt_tokens: {L(cell.Prompt)}");
+                t.AppendLine(CultureInfo.InvariantCulture, $"      output_tokens: {L(cell.Output)}");
+            }
+
+            t.AppendLine("      placements:");
+            foreach ((string pool, ServingPoint placed) in d.Placements)
+            {
+                ReplicaGroup g = placed.Replicas[0];
+                string spec = g.Deployment.Speculative is { } speculative ? ", speculative: " + SpeculativeSection.Inline(speculative) : string.Empty;
+                string shape = DeploymentSection.Inline(g.Deployment, g.Scheduler, withHardware: false);
+                t.AppendLine(CultureInfo.InvariantCulture, $"        {pool}: {shape[..^2]}{spec} }}   # {g.Deployment.CalibrationName}");
             }
         }
 

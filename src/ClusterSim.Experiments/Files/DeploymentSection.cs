@@ -40,11 +40,11 @@ internal static class DeploymentSection
     public static string EngineName(ServingEngine engine) => Engines.First(e => e.Value == engine).Key;
 
     /// <summary>A replica shape as one flow mapping a resolved experiment can load again (its calibration is the catalog's, named by the caller).</summary>
-    public static string Inline(ServingDeployment d, SchedulerOptions s)
+    public static string Inline(ServingDeployment d, SchedulerOptions s, bool withHardware = true)
     {
         string F(double v) => ResolvedSections.F(v);
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{{ model: {d.Model.Id}, hardware: {d.Accelerator.Id}, engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
+            $"{{ model: {d.Model.Id}, {(withHardware ? $"hardware: {d.Accelerator.Id}, " : string.Empty)}engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
             + $"scheduler: {{ kind: {Schedulers.First(x => x.Value == s.Kind).Key}, max_sequences: {s.MaxSequences}, max_batched_tokens: {s.MaxBatchedTokens}, kv_admission: {KvAdmissions.First(a => a.Value == s.KvAdmission).Key}, async_scheduling: {(s.AsyncScheduling ? "true" : "false")} }} }}");
     }
 

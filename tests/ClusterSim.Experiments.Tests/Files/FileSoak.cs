@@ -54,9 +54,7 @@ internal static class FileSoak
             return null;
         }
 
-        // Its record (experiment.resolved.yaml) loads again and says the same: a user reruns a result from it. A cluster's
-        // record is not yet a loadable file.
-        if (experiment.Points[0].Cluster is null)
+        // Its record (experiment.resolved.yaml) loads again and says the same: a user reruns a result from it.
         {
             Experiment again;
             try
