@@ -81,7 +81,9 @@ public class ClusterSectionTests
         Assert.Equal("L40S", spec.Deployments[0].Placements[1].Cell.Replicas[0].Deployment.Accelerator.Id);
         Assert.Contains(experiment.Calibrations, c => c.StartsWith("warning: L40S", StringComparison.Ordinal));
         Assert.Contains("  policy: harvest", experiment.ResolvedText, StringComparison.Ordinal);
-        Assert.Contains("tune-3: { pool: gpus", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains("    tune:\n      pool: gpus\n      submit_h: 2\n", experiment.ResolvedText, StringComparison.Ordinal);   // the stream, with its repeat
+        Assert.Contains("      repeat: { count: 3, every_h: 12 }", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(spec.Jobs.Select(j => (j.Name, j.SubmitSeconds)), ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml").Points[0].Cluster!.Jobs.Select(j => (j.Name, j.SubmitSeconds)));
     }
 
     [Fact]
