@@ -105,7 +105,7 @@ internal sealed class MeasuredInputs
                 else if (File.ReadAllText(file) is var text && BlisTrace.Holds(text))
                 {
                     string header = Path.ChangeExtension(file, ".yaml");
-                    all.Add(BlisTrace.Read(text, Path.GetFileName(file), File.Exists(header) ? File.ReadAllText(header) : null, Path.GetFileName(header), setup));
+                    all.AddRange(BlisTrace.Read(text, Path.GetFileName(file), File.Exists(header) ? File.ReadAllText(header) : null, Path.GetFileName(header), setup));
                 }
                 else if (TrtllmBenchReport.Holds(text))
                 {

@@ -20,11 +20,12 @@ public static class BlisTrace
     public static bool Holds(string text) => text.StartsWith("request_id,client_id,tenant_id,slo_class", StringComparison.Ordinal);
 
     /// <summary>
-    /// The trace as one measured run: its requests (successful ones, in sending order), their measured TTFT, ITL and E2E,
-    /// and the server from <paramref name="headerText"/> (the header YAML; null when none was found) or the command line.
+    /// The trace as a measured run: its requests (successful ones, in sending order), their measured TTFT, ITL and E2E,
+    /// and the server from <paramref name="headerText"/> (the header YAML; null when none was found) or the command line;
+    /// with several vLLM priorities, a row for each priority's requests follows the run's.
     /// Throws <see cref="CatalogException"/> naming the file, line and column of what it cannot read.
     /// </summary>
-    public static MeasuredRun Read(string dataText, string dataName, string? headerText, string headerName, ServingSetup setup)
+    public static IReadOnlyList<MeasuredRun> Read(string dataText, string dataName, string? headerText, string headerName, ServingSetup setup)
     {
         Server server = headerText is null ? default : ReadHeader(headerText, headerName);
         CsvTable table = CsvTable.Parse(new StringReader(dataText), dataName);
@@ -71,7 +72,8 @@ public static class BlisTrace
         sent.Sort((a, b) => a.SendUs.CompareTo(b.SendUs));
         long start = sent[0].SendUs;
         int[] priorities = [.. sent.Select(r => r.Priority).Distinct().Order()];
-        var classes = priorities.Select(p => new RequestClass($"priority{p}".Replace('-', 'm'), sent.Count(r => r.Priority == p) / (double)sent.Count, p)).ToList();
+        string ClassName(int p) => $"priority{p}".Replace('-', 'm');
+        var classes = priorities.Select(p => new RequestClass(ClassName(p), sent.Count(r => r.Priority == p) / (double)sent.Count, p)).ToList();
         if (classes.Count > 1)
         {
             // The shares are counts over the total; the last takes rounding's remainder so they sum to 1 exactly.
@@ -79,16 +81,11 @@ public static class BlisTrace
         }
 
         var records = sent.Select(r => new TraceRecord((r.SendUs - start) * 1000, r.Prompt, r.Output) { Class = classes.Count > 1 ? Array.IndexOf(priorities, r.Priority) : -1 }).ToList();
-        double[] ttft = [.. sent.Select(r => (r.FirstUs - r.SendUs) / 1e3)];
-        double[] e2e = [.. sent.Select(r => (r.LastUs - r.SendUs) / 1e3)];
-        var latencies = new RequestLatencies(ttft, e2e);
-        double[] tpot = [.. sent.Where(r => r.Output > 1).Select(r => (r.LastUs - r.FirstUs) / 1e3 / (r.Output - 1))];
         double seconds = (sent.Max(r => r.LastUs) - start) / 1e6;
 
         string model = setup.Model ?? server.Model ?? throw new CatalogException(headerName, 1, "server.model", "names no model: give --model (the header YAML beside the trace, which names it, was not found or is silent)");
         string gpu = setup.Gpu ?? throw new CatalogException(dataName, 1, null, "a BLIS trace does not record the accelerator: give --gpu (and --tp, --dtype as the server was launched)");
-        MeasuredRun run = setup.Run(1, Path.GetFileNameWithoutExtension(dataName), model, gpu);
-        return run with
+        MeasuredRun run = Measured(setup.Run(1, Path.GetFileNameWithoutExtension(dataName), model, gpu), sent) with
         {
             TensorParallel = setup.TensorParallel > 1 ? setup.TensorParallel : server.TensorParallel ?? 1,
             MaxSequences = setup.MaxSequences ?? server.MaxSequences,
@@ -103,6 +100,35 @@ public static class BlisTrace
             OutputSource = "measured (server usage)",
             Lengths = new RequestLengths.Traced(records),
             Classes = classes.Count > 1 ? classes : [],
+            ThroughputTokensPerSecond = seconds > 0 ? sent.Sum(r => (double)r.Output) / seconds : null,
+            Notes = $"BLIS trace of {sent.Count} requests sent over {seconds:0.#} s{(failed > 0 ? $", {failed} failed ({timedOut} timed out) and left out" : string.Empty)}{(classes.Count > 1 ? $", {classes.Count} vLLM priorities" : string.Empty)}",
+        };
+
+        // With priorities, each class's requests are a row of their own beside the run's (not in its headline errors).
+        var rows = new List<MeasuredRun> { run };
+        if (classes.Count > 1)
+        {
+            rows.AddRange(priorities.Select(p => Measured(run, sent.Where(r => r.Priority == p).ToList()) with
+            {
+                Stage = ClassName(p),
+                Class = ClassName(p),
+                ThroughputTokensPerSecond = null,
+                Notes = $"the trace's requests of vLLM priority {p}",
+            }));
+        }
+
+        return rows;
+    }
+
+    /// <summary><paramref name="run"/> with the latencies its client measured for <paramref name="requests"/>, ms.</summary>
+    private static MeasuredRun Measured(MeasuredRun run, List<(long SendUs, int Prompt, int Output, long FirstUs, long LastUs, int Priority)> requests)
+    {
+        double[] ttft = [.. requests.Select(r => (r.FirstUs - r.SendUs) / 1e3)];
+        double[] e2e = [.. requests.Select(r => (r.LastUs - r.SendUs) / 1e3)];
+        var latencies = new RequestLatencies(ttft, e2e);
+        double[] tpot = [.. requests.Where(r => r.Output > 1).Select(r => (r.LastUs - r.FirstUs) / 1e3 / (r.Output - 1))];
+        return run with
+        {
             TtftMs = ttft.Average(),
             TtftP50Ms = latencies.Ttft(50),
             TtftP90Ms = latencies.Ttft(90),
@@ -111,8 +137,6 @@ public static class BlisTrace
             E2eP90Ms = latencies.E2e(90),
             E2eP99Ms = latencies.E2e(99),
             ItlMs = tpot.Length == 0 ? null : tpot.Average(),
-            ThroughputTokensPerSecond = seconds > 0 ? sent.Sum(r => (double)r.Output) / seconds : null,
-            Notes = $"BLIS trace of {sent.Count} requests sent over {seconds:0.#} s{(failed > 0 ? $", {failed} failed ({timedOut} timed out) and left out" : string.Empty)}{(classes.Count > 1 ? $", {classes.Count} vLLM priorities" : string.Empty)}",
         };
     }
 

@@ -114,6 +114,12 @@ public sealed record MeasuredRun
     /// <summary>Shares of the requests by the priority they carried (a BLIS trace's <c>vllm_priority</c>); empty: one class.</summary>
     public IReadOnlyList<Core.Inference.RequestClass> Classes { get; init; } = [];
 
+    /// <summary>
+    /// The request class this row measures alone (a trace's requests of one priority), its name in the replay's classes;
+    /// empty for a row over every request. A class's row is shown beside the run's and left out of the headline errors.
+    /// </summary>
+    public string Class { get; init; } = string.Empty;
+
     /// <summary>The server's <c>--scheduling-policy</c>; null: first come, first served (vLLM's default).</summary>
     public Core.Inference.SchedulingPolicy? SchedulingPolicy { get; init; }
 

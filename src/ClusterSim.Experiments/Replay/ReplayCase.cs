@@ -98,7 +98,7 @@ public sealed partial record ReplayCase
     /// True for the rows the headline errors are taken over: each load stage of a staged run, or the whole run when it
     /// had one stage.
     /// </summary>
-    public bool Scores(MeasuredRun row) => !row.IsWholeRun || Stages.Count == 1 || !Rows.Any(r => !r.IsWholeRun);
+    public bool Scores(MeasuredRun row) => row.Class.Length == 0 && (!row.IsWholeRun || Stages.Count == 1 || !Rows.Any(r => !r.IsWholeRun && r.Class.Length == 0));
 
     /// <summary>
     /// The rows a fit matches: the scored ones whose latency measures step times, not an overload's length. An all-at-once

@@ -60,7 +60,11 @@ public static class ReplayRunner
         var results = new List<(MeasuredRun, SimulatedStage)>();
         foreach (MeasuredRun row in replay.Rows)
         {
-            if (!staged || row.IsWholeRun || !int.TryParse(row.Stage, out int stage) || stage < 0 || stage >= stages.Length)
+            if (row.Class.Length > 0)
+            {
+                results.Add((row, ClassSummary(result, row.Class)));
+            }
+            else if (!staged || row.IsWholeRun || !int.TryParse(row.Stage, out int stage) || stage < 0 || stage >= stages.Length)
             {
                 results.Add((row, observer.Summary(0, stages.Length - 1, elapsed) with { TimedOut = result.Metrics.TimedOut }));
             }
@@ -71,5 +75,20 @@ public static class ReplayRunner
         }
 
         return results;
+    }
+
+    /// <summary>The simulated figures of the requests of one class (the scenario's class of that name), ms.</summary>
+    private static SimulatedStage ClassSummary(ServingResult result, string name)
+    {
+        Core.Inference.ClassMetrics c = result.Metrics.Classes?.FirstOrDefault(m => m.Class.Name == name)
+            ?? throw new InvalidOperationException($"the replay has no request class '{name}'");
+        return new SimulatedStage(c.Ttft.Mean * 1e3, c.Tpot.Mean * 1e3, c.EndToEnd.Mean * 1e3, double.NaN, c.Completed)
+        {
+            TtftP50Ms = c.Ttft.Quantile(0.50) * 1e3,
+            TtftP90Ms = c.Ttft.Quantile(0.90) * 1e3,
+            TtftP99Ms = c.Ttft.Quantile(0.99) * 1e3,
+            E2eP90Ms = c.EndToEnd.Quantile(0.90) * 1e3,
+            E2eP99Ms = c.EndToEnd.Quantile(0.99) * 1e3,
+        };
     }
 }

@@ -26,7 +26,11 @@ public static class ReplayTable
                 o.Case.FullyMeasured ? string.Empty : "assumed: " + string.Join("; ", o.Case.Assumptions),
                 o.Case.Corrections.Count == 0 ? string.Empty : "filled in: " + string.Join("; ", o.Case.Corrections),
             }.Where(n => n.Length > 0));
-            if (!o.Scored)
+            if (o.Row.Class.Length > 0)
+            {
+                note = $"{o.Row.Notes} only (not in the medians)";   // the run's row says how it was sent
+            }
+            else if (!o.Scored)
             {
                 note = "whole run (stages scored)" + (note.Length > 0 ? "; " + note : string.Empty);
             }

@@ -38,7 +38,9 @@ public class BlisTraceTests
     private static string Trace(IEnumerable<string> rows) => Columns + "\n" + string.Join("\n", rows) + "\n";
 
     private static ReplayOutcome Replay(string trace, ServingSetup? setup = null) =>
-        Assert.Single(ReplayReport.Run([BlisTrace.Read(trace, "trace.csv", Header, "trace.yaml", setup ?? OnH100)], SimCatalog.Default).Outcomes);
+        Assert.Single(ReplayReport.Run(BlisTrace.Read(trace, "trace.csv", Header, "trace.yaml", setup ?? OnH100), SimCatalog.Default).Outcomes);
+
+    private static MeasuredRun Read(string trace, ServingSetup? setup = null) => BlisTrace.Read(trace, "trace.csv", Header, "trace.yaml", setup ?? OnH100)[0];
 
     [Fact]
     public void The_measured_figures_come_from_each_requests_times()
@@ -49,7 +51,7 @@ public class BlisTraceTests
             Row(2, 3_000_000, 900, 51, 80_000, 580_000, status: "error", error: "\"upstream reset, retry\""),
             Row(3, 4_000_000, 300, 11, 20_000, 120_000, status: "timeout"),
         ]);
-        MeasuredRun run = BlisTrace.Read(trace, "trace.csv", Header, "trace.yaml", OnH100);
+        MeasuredRun run = Read(trace);
         Assert.Equal("meta-llama/Llama-3.1-8B-Instruct", run.Model);   // from the header YAML
         Assert.Equal(64, run.MaxSequences);
         Assert.Equal(2, run.Requests);
@@ -96,17 +98,26 @@ public class BlisTraceTests
     }
 
     [Fact]
-    public void Priorities_become_request_classes_and_the_policy_is_the_servers()
+    public void Priorities_become_request_classes_each_compared_in_a_row_of_its_own()
     {
-        string trace = Trace(Enumerable.Range(0, 30).Select(i => Row(i, 1000L * i, 300, 20, 10_000, 300_000, priority: i % 3 == 0 ? 0 : 4)));
-        MeasuredRun run = BlisTrace.Read(trace, "trace.csv", Header, "trace.yaml", OnH100 with { SchedulingPolicy = SchedulingPolicy.Priority });
-        Assert.Equal([new RequestClass("priority0", 10 / 30.0, 0), new RequestClass("priority4", 1 - (10 / 30.0), 4)], run.Classes);
-        var records = ((RequestLengths.Traced)run.Lengths!).Records;
+        // Thirty requests at once, a third of them urgent, on a server of four sequences: by priority the urgent ones go first.
+        string trace = Trace(Enumerable.Range(0, 30).Select(i => Row(i, 0, 1500, 200, 10_000 + (1000 * i), 3_000_000 + (1000 * i), priority: i % 3 == 0 ? 0 : 4)));
+        ServingSetup priority = OnH100 with { SchedulingPolicy = SchedulingPolicy.Priority, MaxSequences = 4 };
+        IReadOnlyList<MeasuredRun> rows = BlisTrace.Read(trace, "trace.csv", Header, "trace.yaml", priority);
+        Assert.Equal(["all", "priority0", "priority4"], rows.Select(r => r.Stage));
+        Assert.Equal([new RequestClass("priority0", 10 / 30.0, 0), new RequestClass("priority4", 1 - (10 / 30.0), 4)], rows[0].Classes);
+        Assert.Equal(Enumerable.Range(0, 30).Where(i => i % 3 == 0).Average(i => 10.0 + i), rows[1].TtftMs!.Value, 9);   // the urgent ones' own
+        var records = ((RequestLengths.Traced)rows[0].Lengths!).Records;
         Assert.Equal(10, records.Count(r => r.Class == 0));
         Assert.Equal(20, records.Count(r => r.Class == 1));
-        ReplayOutcome outcome = Replay(trace, OnH100 with { SchedulingPolicy = SchedulingPolicy.Priority });
-        Assert.Equal(SchedulingPolicy.Priority, outcome.Case.Scheduler.Policy);
-        Assert.Equal(run.Classes, outcome.Case.Classes);
+
+        ReplayReport report = ReplayReport.Run(rows, SimCatalog.Default);
+        ReplayOutcome all = report.Outcomes.Single(o => o.Row.Class.Length == 0), urgent = report.Outcomes.Single(o => o.Row.Class == "priority0"), rest = report.Outcomes.Single(o => o.Row.Class == "priority4");
+        Assert.Equal(SchedulingPolicy.Priority, all.Case.Scheduler.Policy);
+        Assert.Equal(4, all.Case.Scheduler.MaxSequences);
+        Assert.True(all.Scored && !urgent.Scored && !rest.Scored, "only the run's own row counts in the headline errors");
+        Assert.Equal(10, urgent.Simulated.Requests);
+        Assert.True(urgent.Simulated.TtftMs * 2 < rest.Simulated.TtftMs, $"urgent TTFT {urgent.Simulated.TtftMs:F0} ms against {rest.Simulated.TtftMs:F0} ms");
     }
 
     [Theory]
@@ -128,7 +139,7 @@ public class BlisTraceTests
             trace = trace.Replace(from, to, StringComparison.Ordinal);
         }
 
-        CatalogException e = Assert.Throws<CatalogException>(() => BlisTrace.Read(trace, "trace.csv", header, "trace.yaml", OnH100));
+        CatalogException e = Assert.Throws<CatalogException>(() => BlisTrace.Read(trace, "trace.csv", header, "trace.yaml", OnH100)[0]);
         Assert.Contains(where, e.Message, StringComparison.Ordinal);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
@@ -136,7 +147,7 @@ public class BlisTraceTests
     [Fact]
     public void A_trace_without_an_accelerator_asks_for_one()
     {
-        CatalogException e = Assert.Throws<CatalogException>(() => BlisTrace.Read(Trace([Row(0, 0, 500, 101, 40_000, 1_040_000)]), "trace.csv", Header, "trace.yaml", new ServingSetup()));
+        CatalogException e = Assert.Throws<CatalogException>(() => Read(Trace([Row(0, 0, 500, 101, 40_000, 1_040_000)]), new ServingSetup()));
         Assert.Contains("--gpu", e.Message, StringComparison.Ordinal);
     }
 
