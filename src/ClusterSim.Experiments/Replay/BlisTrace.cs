@@ -112,6 +112,7 @@ public static class BlisTrace
             {
                 Stage = ClassName(p),
                 Class = ClassName(p),
+                Requests = sent.Count(r => r.Priority == p),
                 ThroughputTokensPerSecond = null,
                 Notes = $"the trace's requests of vLLM priority {p}",
             }));
