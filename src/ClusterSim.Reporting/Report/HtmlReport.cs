@@ -4,6 +4,7 @@ using System.Text;
 using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Studies;
 using ClusterSim.Experiments.Running;
 using ClusterSim.Experiments.Sweeps;
 using ClusterSim.Reporting.Charts;
@@ -68,6 +69,18 @@ public static class HtmlReport
         {
             // What the run could not take from data (an uncalibrated accelerator, a missing TDP, a layer type not modelled).
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\"><strong>Warning:</strong> {E(warning)}</p>\n");
+        }
+
+        // What the study's findings say under the printed summary (a crossover's date, each class's latency, a payback).
+        if (results.Count > 0 && Study.Of(results[0].Point).Findings(results).ToList() is { Count: > 0 } findings)
+        {
+            html.Append("<h2>Findings</h2>\n<ul>\n");
+            foreach (string finding in findings)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(finding)}</li>\n");
+            }
+
+            html.Append("</ul>\n");
         }
 
         html.Append("<h2>Charts</h2>\n");
