@@ -167,10 +167,10 @@ internal static class ChoicesSection
 
             if (k.Training is { } job)
             {
-                // The training section's text, one level in: "training:" and its keys under the candidate.
-                foreach (string line in ResolvedSections.Training(job).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                t.AppendLine("      training:");
+                foreach (string line in ResolvedSections.TrainingKeys(job, "      ", withHardware: true))
                 {
-                    t.AppendLine("      " + line.TrimEnd('\r'));
+                    t.AppendLine(line);
                 }
             }
         }

@@ -306,12 +306,9 @@ internal static class ClusterSection
             }
 
             // The job as a training section writes it, one level in, without the hardware (the pool's).
-            foreach (string line in ResolvedSections.Training(j.Job).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            foreach (string line in ResolvedSections.TrainingKeys(j.Job, "    ", withHardware: false))
             {
-                if (!line.StartsWith("  hardware:", StringComparison.Ordinal))
-                {
-                    t.AppendLine("    " + line.TrimEnd('\r'));
-                }
+                t.AppendLine(line);
             }
         }
 

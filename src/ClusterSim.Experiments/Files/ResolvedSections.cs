@@ -14,6 +14,16 @@ internal static class ResolvedSections
     /// </summary>
     public static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The job's keys as <see cref="Training"/> writes them, each line indented by <paramref name="indent"/> more and without
+    /// the <c>training:</c> line (a job nested in another section); without its hardware where the caller's context gives it.
+    /// </summary>
+    public static IEnumerable<string> TrainingKeys(TrainingJob j, string indent, bool withHardware) =>
+        Training(j).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1)
+            .Where(line => withHardware || !line.StartsWith("  hardware:", StringComparison.Ordinal))
+            .Select(line => indent + line.TrimEnd('\r'));
+
     public static string Training(TrainingJob j)
     {
         ParallelismPlan p = j.Plan;
