@@ -24,6 +24,7 @@ internal sealed class MeasuredInputs
     private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
     private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
+    private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
     private readonly Option<string?> _policy = new("--scheduling-policy") { Description = "The server's --scheduling-policy: fcfs (vLLM's default) or priority (requests by their vllm_priority; a BLIS trace records each request's)." };
     private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile (the newest measured when omitted)." };
 
@@ -31,7 +32,7 @@ internal sealed class MeasuredInputs
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy, _traceHeader })
         {
             command.Options.Add(option);
         }
@@ -104,8 +105,14 @@ internal sealed class MeasuredInputs
                 }
                 else if (File.ReadAllText(file) is var text && BlisTrace.Holds(text))
                 {
-                    string header = Path.ChangeExtension(file, ".yaml");
-                    all.AddRange(BlisTrace.Read(text, Path.GetFileName(file), File.Exists(header) ? File.ReadAllText(header) : null, Path.GetFileName(header), setup));
+                    // The header names the server: given, or beside the trace under its name with .yaml (blis observe's own
+                    // example pairs trace.csv with trace.yaml).
+                    string? given = result.GetValue(_traceHeader);
+                    string header = given ?? Path.ChangeExtension(file, ".yaml");
+                    reading = header;
+                    string? headerText = given is not null || File.Exists(header) ? File.ReadAllText(header) : null;
+                    reading = file;
+                    all.AddRange(BlisTrace.Read(text, Path.GetFileName(file), headerText, Path.GetFileName(header), setup));
                 }
                 else if (TrtllmBenchReport.Holds(text))
                 {

@@ -83,7 +83,7 @@ public static class BlisTrace
         var records = sent.Select(r => new TraceRecord((r.SendUs - start) * 1000, r.Prompt, r.Output) { Class = classes.Count > 1 ? Array.IndexOf(priorities, r.Priority) : -1 }).ToList();
         double seconds = (sent.Max(r => r.LastUs) - start) / 1e6;
 
-        string model = setup.Model ?? server.Model ?? throw new CatalogException(headerName, 1, "server.model", "names no model: give --model (the header YAML beside the trace, which names it, was not found or is silent)");
+        string model = setup.Model ?? server.Model ?? throw new CatalogException(headerName, 1, "server.model", "names no model: give --model, or the header YAML with --trace-header (none was found beside the trace, or it is silent)");
         string gpu = setup.Gpu ?? throw new CatalogException(dataName, 1, null, "a BLIS trace does not record the accelerator: give --gpu (and --tp, --dtype as the server was launched)");
         MeasuredRun run = Measured(setup.Run(1, Path.GetFileNameWithoutExtension(dataName), model, gpu), sent) with
         {
