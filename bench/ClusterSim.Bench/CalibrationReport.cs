@@ -7,7 +7,7 @@ using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Bench;
 
-/// <summary>Prints simulated versus published serving figures (the README's calibration table).</summary>
+/// <summary>Prints simulated versus published serving figures (the tables in docs/calibration.md).</summary>
 internal static class CalibrationReport
 {
     public static void Run()

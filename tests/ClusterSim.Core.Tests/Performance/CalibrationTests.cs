@@ -140,7 +140,7 @@ public class CalibrationTests
         // 128 out, closed loops of 1 to 32 users; L4 has no calibration of its own and runs on H100's fractions. Up to eight
         // users the inter-token gap is weight streaming plus the engine's step, and it transfers (within 10 %). TTFT does
         // not: the front end fitted on H100 servers' hosts (8.5 ms) is a fraction of what this 4-vCPU VM's takes, so every
-        // TTFT comes out 40-70 % short (the README says so; a user sets request_overhead_ms for their host).
+        // TTFT comes out 40-70 % short (docs/calibration.md says so; a user sets request_overhead_ms for their host).
         ServingResult r = ServingProbe.VllmConcurrency("qwen2.5-0.5b", "L4", Precision.BF16, users, 256, 128, users * 40, asyncScheduling: true);
         AssertWithin(itlMs, r.Metrics.Tpot.Quantile(0.5) * 1e3, 0.10, "ITL p50 ms");
         double ttft = r.Metrics.Ttft.Quantile(0.5) * 1e3;

@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Tests.Replay;
 /// <summary>
 /// A measured vLLM run on four B200 (data/published/b200-vllm-runs.csv, vllm-project/vllm#43232, May 2026: Qwen3-235B-A22B
 /// in FP8 with an FP8 KV cache, 64 users, 30,000-token prompts): no B200 vLLM calibration exists, so it replays on the
-/// generic rows (H100's fractions of B200's peaks) with a warning. Held out; pinned here (README, "B200 under vLLM") so a
+/// generic rows (H100's fractions of B200's peaks) with a warning. Held out; pinned here (docs/calibration.md, "B200 under vLLM") so a
 /// B200 calibration, when one is fitted, has to keep or improve it.
 /// </summary>
 public class B200VllmReplayTests

@@ -132,7 +132,7 @@ public class BlisHeldOutReplayTests
 
     /// <summary>
     /// The calibrator gives the shipped factor (48.3 SM cycles an entry, fitted as 534.5 bytes) back within 5 % from its neutral start on the Llama
-    /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 bytes, 34.7 and 48.8 cycles (README).
+    /// 3.1 8B rows it was fitted on; leaving each experiment out in turn moves it between 384 and 540 bytes, 34.7 and 48.8 cycles (docs/calibration.md).
     /// </summary>
     [Fact]
     public void The_calibrator_reproduces_the_shipped_sampler_factor()
@@ -148,14 +148,14 @@ public class BlisHeldOutReplayTests
     }
 
     /// <summary>
-    /// The named misses, held where the README puts them: Mixtral with a 1,024-token budget collapsed on the bench (TTFT 41 s
+    /// The named misses, held where docs/calibration.md puts them: Mixtral with a 1,024-token budget collapsed on the bench (TTFT 41 s
     /// at 8 requests a second; its lighter rerun did not) and is simulated as a healthy server; the A100 Mixtral run is
     /// overloaded in both, and the bench's queue grew faster.
     /// </summary>
     [Theory]
     [InlineData("s2r-27-mixtral-8x7b-tp2-general-2", "0", -0.99, -0.85)]
     [InlineData("s2r-42-mixtral-8x7b-tp2-general-2", "1", -0.30, -0.05)]
-    public void Named_misses_stay_where_the_README_puts_them(string experiment, string stage, double low, double high)
+    public void Named_misses_stay_where_the_calibration_notes_put_them(string experiment, string stage, double low, double high)
     {
         ReplayOutcome o = Report.Outcomes.Single(x => x.Row.Experiment == experiment && x.Row.Stage == stage);
 

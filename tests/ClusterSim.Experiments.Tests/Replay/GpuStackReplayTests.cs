@@ -52,7 +52,7 @@ public class GpuStackReplayTests
     /// Qwen3-32B on one A100 is bound by its KV cache (a few sequences at a time, each step streaming the weights): the
     /// regime the memory profile and the weight-streaming fraction decide. TTFT (the queue a 500-request burst waits in)
     /// and ITL within 12 %. The 32,000-token run's TTFT too; its ITL is 34 % short (one long sequence decoding beside the
-    /// next prompt's chunks), as the README says.
+    /// next prompt's chunks), as docs/calibration.md says.
     /// </summary>
     [Theory]
     [InlineData("gs-q32-a100-4k", true)]
@@ -170,7 +170,7 @@ public class GpuStackReplayTests
 
     /// <summary>
     /// The named gaps, held where they are so a change that closes or widens one shows: Qwen3-14B's prefill-heavy runs
-    /// are a quarter short on the lab's A100 and half short on its single H100 (a power- or clock-limited card, the README
+    /// are a quarter short on the lab's A100 and half short on its single H100 (a power- or clock-limited card, docs/calibration.md
     /// argues), and DeepSeek-R1's on eight H200 about a third (MLA's prefill and FP8 block-scaled GEMMs, not modelled
     /// apart).
     /// </summary>
@@ -181,7 +181,7 @@ public class GpuStackReplayTests
     [InlineData("gs-q14-h100-2k", -0.65, -0.35)]
     [InlineData("gs-dsr1-h200-4k", -0.45, -0.20)]
     [InlineData("gs-dsr1-h200-2k", -0.55, -0.30)]
-    public void Named_gaps_stay_where_the_README_puts_them(string experiment, double low, double high)
+    public void Named_gaps_stay_where_the_calibration_notes_put_them(string experiment, double low, double high)
     {
         ReplayOutcome o = Report.Outcomes.Single(x => x.Row.Experiment == experiment);
 

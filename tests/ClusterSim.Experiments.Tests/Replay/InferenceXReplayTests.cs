@@ -10,7 +10,7 @@ namespace ClusterSim.Experiments.Tests.Replay;
 /// B300 (the catalog's GB300), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8 with experts sliced
 /// or on EP ranks, closed loops of 1 to 128 users with lengths drawn uniformly on [0.8 L, L]. Only cdna3-sglang/fp8 is fitted
 /// on ten of them (MI300X under SGLang 0.5.12); every other row is held out, and the bounds below are what the shipped
-/// calibrations give (README, "InferenceX").
+/// calibrations give (docs/calibration.md, "InferenceX").
 /// </summary>
 public class InferenceXReplayTests
 {
@@ -92,7 +92,7 @@ public class InferenceXReplayTests
     }
 
     [Fact]
-    public void The_misses_are_where_the_README_says()
+    public void The_misses_are_where_the_calibration_notes_say()
     {
         // SGLang on H200 decodes DeepSeek-R1 faster than hopper-vllm/fp8 gives (its 256-wide expert slices pay vLLM's
         // expert width term and the GEMM tile waste as compute); and every engine's first token comes later than modelled.

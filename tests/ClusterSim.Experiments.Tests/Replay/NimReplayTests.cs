@@ -96,7 +96,7 @@ public class NimReplayTests
     {
         // 50 waiting 7,000-token prompts are 350,000 tokens: with no budget at all they share one step and wait far longer
         // than measured (1,848 ms), so NIM's engines were built with a budget of their own (the 787 runs fit 32,768 best
-        // of those tried; README). The release default is what trtllm-build did, not what NIM shipped.
+        // of those tried; docs/calibration.md). The release default is what trtllm-build did, not what NIM shipped.
         MeasuredRun row = Runs.Single(r => r.Experiment == "nim-llama3-8b-h100-tp1-fp16-7000-1000-c50") with { EngineVersion = "0.10.0" };
         var (cases, _) = ReplayCase.Build([row], SimCatalog.Default);
         ReplayOutcome outcome = Assert.Single(ReplayReport.Run(cases, []).Outcomes);

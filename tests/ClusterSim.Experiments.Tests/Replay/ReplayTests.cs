@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
 /// The measured vLLM runs (data/measured/vllm-measured-calibration.csv) replayed with the shipped calibration. The H100
-/// factors were fitted on these rows, so these are in-sample bands; the README gives the leave-one-out figures.
+/// factors were fitted on these rows, so these are in-sample bands; docs/calibration.md gives the leave-one-out figures.
 /// </summary>
 public class ReplayTests
 {
@@ -62,7 +62,7 @@ public class ReplayTests
         Assert.InRange(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error), 0, 0.15);
 
         // The measured TTFT p99 at light load is two to three times its mean, a tail the model has no cause for: it comes
-        // out short on most rows (the README says so).
+        // out short on most rows (docs/calibration.md says so).
         Assert.True(tails.Count(o => o.TtftP99Error < 0) > tails.Count * 2 / 3, "TTFT p99 is expected to come out short on most rows");
     }
 

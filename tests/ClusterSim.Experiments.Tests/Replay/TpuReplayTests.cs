@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Tests.Replay;
 /// <summary>
 /// A measured vLLM run on one TPU v6e (data/published/tpu-vllm-runs.csv, vllm-project/vllm#16458, April 2025): no TPU
 /// serving calibration exists, so it replays on the generic rows with a warning, and the miss it measures is pinned here
-/// (README, "TPU serving") so that a TPU calibration, when one is fitted, has to move it.
+/// (docs/calibration.md, "TPU serving") so that a TPU calibration, when one is fitted, has to move it.
 /// </summary>
 public class TpuReplayTests
 {

@@ -53,7 +53,7 @@ public class TrtllmOverviewReplayTests
     {
         // Measured on 2 December 2026: 4.3 % for the 69 held-out rows of 7-8B models at TP 1; 18.5 % for the 164 of 70B and
         // Mixtral at TP 2-8, optimistic in the median: long decodes of large batches at TP >= 2 run slower than the model
-        // gives (README).
+        // gives (docs/calibration.md).
         var single = HeldOut.Where(o => o.Case.Deployment.TensorParallel == 1).ToList();
         var sharded = HeldOut.Where(o => o.Case.Deployment.TensorParallel > 1).ToList();
         Assert.True(Median(single) < 0.07, $"TP 1: {Median(single):P1}");
