@@ -119,7 +119,7 @@ internal static class RunCommand
         }
 
         int owned = experiment.Points.Count(p => options.Shard.Owns(p.Index));
-        log.LogInformation("{Experiment}: {Points} point(s) x {Replications} replication(s) on {Workers} worker(s){Shard}", experiment.Name, owned, experiment.Replications, options.Workers,
+        log.LogInformation("{Experiment}: {Points} point(s) x {Replications} on {Workers} worker(s){Shard}", experiment.Name, owned, experiment.ReplicationsText, options.Workers,
             options.Shard.IsWhole ? string.Empty : $", shard {options.Shard} of {experiment.Points.Count} points");
 
         // What writing needs is loaded on another core while the runs simulate: OpenSSL for the point files' digests, and
@@ -164,7 +164,7 @@ internal static class RunCommand
         }
 
         timer?.Mark("simulate and write points");
-        log.LogInformation("finished {Runs} runs in {Seconds:F1} s", owned * experiment.Replications, clock.Elapsed.TotalSeconds);
+        log.LogInformation("finished {Runs} runs in {Seconds:F1} s", results.Sum(r => r.Replications.Count), clock.Elapsed.TotalSeconds);
         if (!options.Shard.IsWhole)
         {
             Console.Error.WriteLine($"shard {options.Shard}: {results.Count} point(s) in {Path.GetFullPath(directory)}");

@@ -13,7 +13,7 @@ internal static class SummaryTable
     public static void Print(Experiment experiment, IReadOnlyList<PointResult> results, OutputFormat format = OutputFormat.Table)
     {
         // The caption is a line of its own: as a table title it would wrap to the width of a narrow table.
-        string caption = $"{experiment.Name}: mean over {experiment.Replications} replication(s), ± 95 % interval";
+        string caption = $"{experiment.Name}: mean over {experiment.ReplicationsText}, ± 95 % interval";
         var table = new Table().Border(TableBorder.Rounded);
         Study study = results[0].Point.Study;
         IReadOnlyList<MetricColumn> columns = study.SummaryColumns(results);
@@ -49,7 +49,7 @@ internal static class SummaryTable
             // and go to standard error after CSV, TSV or JSON, which must stay parseable.
             PlainTable.Write(Console.Out, format, headers, rows);
             TextWriter notes = format == OutputFormat.Markdown ? Console.Out : Console.Error;
-            foreach (string finding in study.Findings(results))
+            foreach (string finding in ExperimentFindings.Of(experiment, results))
             {
                 notes.WriteLine(format == OutputFormat.Markdown ? $"\n{finding}" : finding);
             }
@@ -84,7 +84,7 @@ internal static class SummaryTable
 
         AnsiConsole.WriteLine(caption);
         AnsiConsole.Write(table);
-        foreach (string finding in study.Findings(results))
+        foreach (string finding in ExperimentFindings.Of(experiment, results))
         {
             AnsiConsole.MarkupLine(Markup.Escape(finding));
         }

@@ -19,7 +19,7 @@ internal static class ValidateCommand
                 return ExitCodes.InvalidInput;
             }
 
-            Console.WriteLine($"{path}: valid ({experiment!.Points.Count} point(s) x {experiment.Replications} replication(s))");
+            Console.WriteLine($"{path}: valid ({experiment!.Points.Count} point(s) x {experiment.ReplicationsText})");
             foreach (string warning in experiment.Warnings)
             {
                 // Valid, but what a run would not take from data is said now, as `run` says it.

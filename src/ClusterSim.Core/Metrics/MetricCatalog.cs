@@ -175,6 +175,10 @@ public static class MetricCatalog
     /// <summary>Every key of fixed spelling, in catalog order.</summary>
     public static IReadOnlyList<MetricInfo> All => Fixed;
 
+    /// <summary>Every key of fixed spelling and every latency key (<c>ttft_p99_s</c>, ...): what a misspelt key is matched against.</summary>
+    public static IEnumerable<string> Keys => Fixed.Select(m => m.Key)
+        .Concat(LatencyFamilies.SelectMany(f => new[] { "mean", "p50", "p90", "p99" }.Select(s => $"{f}_{s}_s")));
+
     /// <summary>The metric behind <paramref name="key"/>, or null when no result reports it.</summary>
     public static MetricInfo? Find(string key)
     {

@@ -7,7 +7,20 @@ public sealed record Experiment
     public string Description { get; init; } = string.Empty;
     public required string SourceFile { get; init; }
     public long Seed { get; init; }
+
+    /// <summary>Replications every point runs: all of them, or with <see cref="Until"/> the fewest it runs.</summary>
     public int Replications { get; init; }
+
+    /// <summary>Sequential replications: more, one at a time, until a metric's interval is narrow enough; null for a fixed count.</summary>
+    public ReplicationTarget? Until { get; init; }
+
+    /// <summary>The most replications a point can run.</summary>
+    public int MaxReplications => Until?.Max ?? Replications;
+
+    /// <summary>The replications as a caption says them: "3 replication(s)", or "3 to 30 replications until ttft_p99_s is within ±5 %".</summary>
+    public string ReplicationsText => Until is { } until
+        ? $"{Replications} to {until.Max} replications {until.Condition}"
+        : $"{Replications} replication(s)";
     public required IReadOnlyList<ExperimentPoint> Points { get; init; }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Metrics;
 using ClusterSim.Core.Training;
 using ClusterSim.Experiments.Sweeps;
 using YamlDotNet.Core;
@@ -100,7 +101,7 @@ public static class ExperimentLoader
 
         var sweep = SweepSection.Read(reader, root);
         SimCatalog catalog = ReadCatalog(reader, root, file);
-        int replications = reader.Integer(root, "replications", string.Empty, 1, 1, 1000);
+        (int replications, ReplicationTarget? until) = ReadReplications(reader, root, file);
         long seed = (long)reader.Number(root, "seed", string.Empty, 1);
         if (reader.Problems.Any(p => p.Path.StartsWith("catalog", StringComparison.Ordinal)))
         {
@@ -179,12 +180,13 @@ public static class ExperimentLoader
             SourceFile = file,
             Seed = seed,
             Replications = replications,
+            Until = until,
             Points = points,
             Calibrations = calibrations.ToList(),
             ZipSweep = sweep.Mode == SweepMode.Zip,
             SampledSweep = sweep.Sampled,
             LogParameters = [.. sweep.Parameters.Where(p => p.Log).Select(p => p.Path)],
-            ResolvedText = Resolved(name, seed, replications, points[0], sweep),
+            ResolvedText = Resolved(name, seed, replications, until, points[0], sweep),
         };
     }
 
@@ -472,12 +474,60 @@ public static class ExperimentLoader
         undo.Add(before is null ? () => parent.Children.Remove(name) : () => parent.Children[name] = before);
     }
 
-    private static string Resolved(string name, long seed, int replications, ExperimentPoint point, SweepSection sweep)
+    /// <summary>
+    /// <c>replications: N</c>, a fixed count; or <c>{ min, max, metric, relative_half_width }</c>, sequential replications
+    /// (<see cref="ReplicationTarget"/>).
+    /// </summary>
+    private static (int Replications, ReplicationTarget? Until) ReadReplications(YamlReader r, YamlMappingNode root, string file)
+    {
+        r.AlsoNumber("replications");
+        if (YamlReader.Child(root, "replications") is not YamlMappingNode)
+        {
+            return (r.Integer(root, "replications", string.Empty, 1, 1, MaxReplications), null);
+        }
+
+        YamlMappingNode node = r.Mapping(YamlReader.Child(root, "replications"), "replications", "min", "max", "metric", "relative_half_width")!;
+        int min = r.Integer(node, "min", "replications", 3, 2, MaxReplications);
+        int max = r.Integer(node, "max", "replications", 30, 2, MaxReplications);
+        if (max < min)
+        {
+            r.Problem(YamlReader.Child(node, "max"), "replications.max", $"max ({max}) is below min ({min})");
+        }
+
+        string metric = r.Text(node, "metric", "replications", required: true) ?? string.Empty;
+        if (metric.Length > 0 && MetricCatalog.Find(metric) is null)
+        {
+            r.Problem(YamlReader.Child(node, "metric"), "replications.metric",
+                $"unknown metric '{metric}'{ClosestName.Hint(metric, MetricCatalog.Keys)}; expected a key of the summary, such as ttft_p99_s, throughput_output_tok_s or wall_days");
+        }
+
+        double halfWidth = r.Number(node, "relative_half_width", "replications", 0.05, 0, 1, exclusiveMin: true);
+        if (halfWidth < QuantileResolution && System.Text.RegularExpressions.Regex.IsMatch(metric, @"_p\d+(_|$)"))
+        {
+            // Percentiles come from a sketch with ±0.5 % buckets: two runs in one bucket agree exactly, which is no interval.
+            r.Problem(YamlReader.Child(node, "relative_half_width"), "replications.relative_half_width",
+                string.Create(CultureInfo.InvariantCulture, $"{halfWidth} is finer than a percentile resolves (its sketch's buckets are ±0.5 % wide); expected at least {QuantileResolution}"));
+        }
+
+        YamlNode? at = YamlReader.Child(node, "metric");
+        var where = new ExperimentProblem(file, (int)(at?.Start.Line ?? node.Start.Line), (int)(at?.Start.Column ?? node.Start.Column), "replications.metric", string.Empty);
+        return (min, new ReplicationTarget(Math.Max(min, max), metric, halfWidth, where));
+    }
+
+    /// <summary>The narrowest interval asked of a percentile: twice the latency sketch's relative error.</summary>
+    private const double QuantileResolution = 0.01;
+
+    /// <summary>The most replications a point may run.</summary>
+    private const int MaxReplications = 1000;
+
+    private static string Resolved(string name, long seed, int replications, ReplicationTarget? until, ExperimentPoint point, SweepSection sweep)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
         text.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"replications: {replications}");
+        text.AppendLine(until is null
+            ? $"replications: {replications.ToString(CultureInfo.InvariantCulture)}"
+            : string.Create(CultureInfo.InvariantCulture, $"replications: {{ min: {replications}, max: {until.Max}, metric: {until.Metric}, relative_half_width: {until.RelativeHalfWidth:R} }}"));
         if (point.Training is { } job)
         {
             text.Append(ResolvedSections.Training(job));

@@ -7,7 +7,7 @@ internal static class SchemaExample
         name: schema
         description: every section
         seed: 1
-        replications: 1
+        replications: { min: 2, max: 3, metric: ttft_p99_s, relative_half_width: 0.05 }
         training:
           model: llama-3.1-8b
           hardware: H100-SXM

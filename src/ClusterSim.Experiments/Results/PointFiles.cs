@@ -64,9 +64,10 @@ public static class PointFiles
             VerifyFile(Path.Combine(directory, "quantiles", id + ".csv"), files.GetProperty("quantiles"));
             JsonElement stored = json.RootElement.GetProperty("point");
             var replications = json.RootElement.GetProperty("replications").EnumerateArray().ToList();
-            if (replications.Count != experiment.Replications)
+            if (replications.Count < experiment.Replications || replications.Count > experiment.MaxReplications
+                || (experiment.Until is null && replications.Count != experiment.Replications))
             {
-                throw new InvalidDataException($"{path}: holds {replications.Count} replication(s), the experiment asks for {experiment.Replications}");
+                throw new InvalidDataException($"{path}: holds {replications.Count} replication(s), the experiment asks for {experiment.ReplicationsText}");
             }
 
             var records = replications.Select((r, k) => new RecordedResult(
@@ -74,6 +75,12 @@ public static class PointFiles
                 r.EnumerateObject().Where(p => p.Name != "conserved").Select(p => (p.Name, Number(p.Value))).ToArray(),
                 k == 0 ? ReadSeries(Path.Combine(directory, "series", id + ".csv")) : SeriesTable.Empty,
                 k == 0 ? ReadQuantiles(Path.Combine(directory, "quantiles", id + ".csv")) : QuantileTable.Empty)).ToList();
+            if (experiment.Until is { } until && until.StopAt(records, experiment.Replications) != records.Count)
+            {
+                // Sequential replications stop where the results say: a point that stopped elsewhere was run under another rule.
+                throw new InvalidDataException($"{path}: holds {records.Count} replication(s), where {experiment.ReplicationsText} stops at {until.StopAt(records, experiment.Replications)?.ToString(CultureInfo.InvariantCulture) ?? "more"}");
+            }
+
             return PointResult.Of(point, Number(stored.GetProperty("arrival_rate")), Number(stored.GetProperty("saturation_rate")), records);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)

@@ -102,10 +102,20 @@ public static class ResultWriter
             json.WriteString("version", Version);
             json.WriteNumber("seed", experiment.Seed);
             json.WriteNumber("replications", experiment.Replications);
+            if (experiment.Until is { } until)
+            {
+                // Sequential replications: each point's own count is in its "replications" field.
+                json.WriteStartObject("replications_until");
+                json.WriteNumber("max", until.Max);
+                json.WriteString("metric", until.Metric);
+                json.WriteNumber("relative_half_width", until.RelativeHalfWidth);
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("points");
             foreach (PointResult r in results)
             {
-                WritePoint(json, r);
+                WritePoint(json, r, count: experiment.Until is not null);
             }
 
             json.WriteEndArray();
@@ -115,7 +125,7 @@ public static class ResultWriter
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    internal static void WritePoint(Utf8JsonWriter json, PointResult r)
+    internal static void WritePoint(Utf8JsonWriter json, PointResult r, bool count = false)
     {
         json.WriteStartObject();
         json.WriteNumber("index", r.Point.Index);
@@ -128,6 +138,11 @@ public static class ResultWriter
         json.WriteEndObject();
         WriteNumber(json, "arrival_rate", r.ArrivalRate);
         WriteNumber(json, "saturation_rate", r.SaturationRate);
+        if (count)
+        {
+            json.WriteNumber("replications", r.Replications.Count);
+        }
+
         json.WriteStartObject("metrics");
         foreach (MetricSummary m in r.Metrics)
         {

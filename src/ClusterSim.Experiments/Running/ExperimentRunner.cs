@@ -55,7 +55,9 @@ public static class ExperimentRunner
         }
 
         var pending = owned.Where(p => !finished.ContainsKey(p.Index)).ToList();
-        var pipeline = new RunPipeline(experiment, pending, options, progress, finished.Count * experiment.Replications, owned.Count * experiment.Replications);
+        // Sequential replications ask for more as they go: the total grows from each pending point's first ones.
+        int done = finished.Values.Sum(p => p.Replications.Count);
+        var pipeline = new RunPipeline(experiment, pending, options, progress, done, done + (pending.Count * experiment.Replications));
         pipeline.Run(MeasureRates(experiment, pending, options.Workers, cancel), result => finished.Add(result.Point.Index, result), cancel);
         return finished.Values.ToList();
     }

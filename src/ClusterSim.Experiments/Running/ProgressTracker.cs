@@ -8,7 +8,7 @@ internal sealed class ProgressTracker
 {
     private readonly IProgress<RunProgress>? _listener;
     private readonly double[] _shares;
-    private readonly int _total;
+    private int _total;
     private readonly Lock _gate = new();
     private int _finished;
 
@@ -36,6 +36,21 @@ internal sealed class ProgressTracker
         {
             _shares[worker] = 0;
             _finished++;
+            _listener?.Report(new RunProgress(_finished, _total, _shares.Sum()));
+        }
+    }
+
+    /// <summary><paramref name="runs"/> more runs were asked for (sequential replications narrowing a point's interval).</summary>
+    public void RunsAdded(int runs)
+    {
+        if (runs == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _total += runs;
             _listener?.Report(new RunProgress(_finished, _total, _shares.Sum()));
         }
     }

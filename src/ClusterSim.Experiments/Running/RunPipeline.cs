@@ -22,6 +22,8 @@ internal sealed class RunPipeline(
 
     private readonly record struct RunOutcome(int Slot, int Replication, RecordedResult Result);
 
+    private bool _runFilesWritten;
+
     private readonly ProgressTracker _progress = new(progress, options.Workers, alreadyDone, total);
 
     /// <summary>Runs the pending points; <paramref name="finished"/> receives each point's result, in point order.</summary>
@@ -31,11 +33,6 @@ internal sealed class RunPipeline(
         if (pending.Count == 0)
         {
             return;
-        }
-
-        if (options.Directory is { } directory)
-        {
-            ResultWriter.WriteRunFiles(directory, experiment);
         }
 
         RunAsync(rates, finished, cancel).GetAwaiter().GetResult();
@@ -48,15 +45,36 @@ internal sealed class RunPipeline(
         var outcomes = Channel.CreateBounded<RunOutcome>(new BoundedChannelOptions(capacity) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
 
+        // Replications a point asks for beyond its first ones (sequential replications) come from the writer; the producer
+        // sends them ahead of the next point's, and finishes when the writer says every point has what it keeps.
+        var more = Channel.CreateUnbounded<RunTask>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        if (experiment.Until is null)
+        {
+            more.Writer.Complete();
+        }
+
         Task producer = Task.Run(async () =>
         {
             try
             {
-                for (int slot = 0; slot < pending.Count; slot++)
+                int slot = 0, rep = 0;
+                while (true)
                 {
-                    for (int rep = 0; rep < experiment.Replications; rep++)
+                    if (more.Reader.TryRead(out RunTask extra))
+                    {
+                        await work.Writer.WriteAsync(extra, stop.Token).ConfigureAwait(false);
+                    }
+                    else if (slot < pending.Count)
                     {
                         await work.Writer.WriteAsync(new RunTask(slot, rep), stop.Token).ConfigureAwait(false);
+                        if (++rep == experiment.Replications)
+                        {
+                            (slot, rep) = (slot + 1, 0);
+                        }
+                    }
+                    else if (!await more.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+                    {
+                        break;
                     }
                 }
             }
@@ -90,38 +108,50 @@ internal sealed class RunPipeline(
         Task all = Task.WhenAll(workers.Append(producer));
         _ = all.ContinueWith(_ => outcomes.Writer.Complete(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
-        var replications = new RecordedResult[]?[pending.Count];   // a point's replications until all are in
-        var arrived = new int[pending.Count];
+        var replications = pending.Select(_ => new PointReplications(experiment.Replications, experiment.MaxReplications, experiment.Until)).ToArray();
         var ready = new PointResult?[pending.Count];
-        int next = 0;
+        int next = 0, decided = 0;
         try
         {
             await foreach (RunOutcome outcome in outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                RecordedResult[] slot = replications[outcome.Slot] ??= new RecordedResult[experiment.Replications];
-                slot[outcome.Replication] = outcome.Result;
-                if (++arrived[outcome.Slot] == experiment.Replications)
+                PointReplications point = replications[outcome.Slot];
+                int first = point.Scheduled;
+                int asked = point.Arrived(outcome.Replication, outcome.Result, options.Workers);
+                for (int rep = first; rep < first + asked; rep++)
                 {
-                    ready[outcome.Slot] = PointResult.Of(pending[outcome.Slot], rates[outcome.Slot].Rate, rates[outcome.Slot].Saturation, slot);
-                    replications[outcome.Slot] = null;
+                    more.Writer.TryWrite(new RunTask(outcome.Slot, rep));
                 }
 
-                for (; next < pending.Count && ready[next] is { } point; next++)
+                _progress.RunsAdded(asked);
+                if (ready[outcome.Slot] is null && point.Kept is { } kept)
                 {
-                    Finish(point, finished);
+                    ready[outcome.Slot] = PointResult.Of(pending[outcome.Slot], rates[outcome.Slot].Rate, rates[outcome.Slot].Saturation, kept);
+                    if (++decided == pending.Count)
+                    {
+                        more.Writer.TryComplete();
+                    }
+                }
+
+                for (; next < pending.Count && ready[next] is { } done; next++)
+                {
+                    Finish(done, finished);
                 }
             }
         }
         catch
         {
-            // The writer failed (a full disk, a directory taken away): stop the workers rather than leave them blocked.
+            // The writer failed (a full disk, a directory taken away, a metric the runs do not report): stop the workers
+            // rather than leave them blocked.
             stop.Cancel();
+            more.Writer.TryComplete();
             outcomes.Writer.TryComplete();
             throw;
         }
         finally
         {
             // Stopped early: the points that did finish, out of order, so that --resume finds them.
+            more.Writer.TryComplete();
             for (int slot = next; slot < pending.Count; slot++)
             {
                 if (ready[slot] is { } point)
@@ -144,6 +174,14 @@ internal sealed class RunPipeline(
     {
         if (options.Directory is { } directory)
         {
+            if (!_runFilesWritten)
+            {
+                // With the first point, not before the runs: a run refused on its first outcome (a metric its runs do not
+                // report) leaves no results directory that looks like a run.
+                ResultWriter.WriteRunFiles(directory, experiment);
+                _runFilesWritten = true;
+            }
+
             PointFiles.Write(directory, experiment, point);
         }
 

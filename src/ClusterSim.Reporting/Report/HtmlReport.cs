@@ -64,7 +64,7 @@ public static class HtmlReport
             """);
         html.Append("</head>\n<body>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(experiment.Name)}</h1>\n<p>{E(experiment.Description)}</p>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">ClusterSim {E(ResultWriter.Version)} · seed {experiment.Seed} · {results.Count} point(s) × {experiment.Replications} replication(s) · source {E(Path.GetFileName(experiment.SourceFile))}</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">ClusterSim {E(ResultWriter.Version)} · seed {experiment.Seed} · {results.Count} point(s) × {E(experiment.ReplicationsText)} · source {E(Path.GetFileName(experiment.SourceFile))}</p>\n");
         foreach (string warning in experiment.Warnings)
         {
             // What the run could not take from data (an uncalibrated accelerator, a missing TDP, a layer type not modelled).
@@ -72,7 +72,7 @@ public static class HtmlReport
         }
 
         // What the study's findings say under the printed summary (a crossover's date, each class's latency, a payback).
-        if (results.Count > 0 && Study.Of(results[0].Point).Findings(results).ToList() is { Count: > 0 } findings)
+        if (ExperimentFindings.Of(experiment, results).ToList() is { Count: > 0 } findings)
         {
             html.Append("<h2>Findings</h2>\n<ul>\n");
             foreach (string finding in findings)

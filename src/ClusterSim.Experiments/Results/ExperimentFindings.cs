@@ -1,0 +1,51 @@
+using System.Globalization;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Results;
+
+/// <summary>
+/// The sentences printed under a run's summary and listed in its report: the study's own (a crossover's date, each
+/// class's latency, a payback), then, under sequential replications, how many each point ran and which points the
+/// most allowed left wider than asked.
+/// </summary>
+public static class ExperimentFindings
+{
+    /// <summary>Points named one by one before the rest are counted.</summary>
+    private const int Named = 5;
+
+    public static IEnumerable<string> Of(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return [];
+        }
+
+        return results[0].Point.Study.Findings(results).Concat(Replications(experiment, results));
+    }
+
+    private static IEnumerable<string> Replications(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        if (experiment.Until is not { } until)
+        {
+            yield break;
+        }
+
+        int[] counts = [.. results.Select(r => r.Replications.Count)];
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"Replications {until.Condition}: {counts.Min()} to {counts.Max()} a point (mean {counts.Average():0.#}, {counts.Sum()} runs).");
+
+        var wide = results.Where(r => !until.Narrow([.. r.Replications.Select(until.ValueOf)])).ToList();
+        foreach (PointResult r in wide.Take(Named))
+        {
+            MetricSummary m = r.Metric(until.Metric);
+            string share = m.Mean != 0 ? string.Create(CultureInfo.InvariantCulture, $" (±{100 * m.HalfWidth95 / Math.Abs(m.Mean):0.#} %)") : string.Empty;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Point {r.Point.Label}: {r.Replications.Count} replications, the most allowed, leave {until.Metric} at {m.Mean:G4} ± {m.HalfWidth95:G3}{share}, wider than asked; raise replications.max or the half-width.");
+        }
+
+        if (wide.Count > Named)
+        {
+            yield return $"{wide.Count - Named} more point(s) ended at the most replications allowed without reaching ±{until.RelativeHalfWidth * 100:0.###} %.";
+        }
+    }
+}
