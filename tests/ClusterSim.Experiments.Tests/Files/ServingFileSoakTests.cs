@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Results;
 
 namespace ClusterSim.Experiments.Tests.Files;
@@ -26,6 +27,24 @@ public class ServingFileSoakTests
     [Fact]
     public void Most_drawn_files_are_valid() =>
         Assert.InRange(FileSoak.Valid(File, 200), 100, 190);   // and some refused, so the refusals are exercised too
+
+    [Fact]
+    public void Some_valid_files_replicate_sequentially()
+    {
+        int sequential = 0;
+        for (int seed = 1; seed <= 200; seed++)
+        {
+            try
+            {
+                sequential += ExperimentLoader.Parse(File(seed), $"soak-{seed}.yaml").Until is null ? 0 : 1;
+            }
+            catch (ExperimentException)
+            {
+            }
+        }
+
+        Assert.InRange(sequential, 10, 60);
+    }
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -59,6 +78,14 @@ public class ServingFileSoakTests
         var y = new StringBuilder();
         y.AppendLine(CultureInfo.InvariantCulture, $"name: soak-{seed}");
         y.AppendLine(CultureInfo.InvariantCulture, $"seed: {seed}");
+        var rules = new Random(~seed);   // its own draws, so the rest of the file is the one this seed always drew
+        if (rules.NextDouble() < 0.2)
+        {
+            // Sequential replications, now and then with a metric serving does not report (refused when the runs begin).
+            string metric = rules.NextDouble() < 0.05 ? "wall_days" : new[] { "ttft_p99_s", "e2e_mean_s", "throughput_output_tok_s", "requests_per_s", "tpot_p50_s" }[rules.Next(5)];
+            y.AppendLine(CultureInfo.InvariantCulture, $"replications: {{ min: {rules.Next(2, 4)}, max: {rules.Next(2, 6)}, metric: {metric}, relative_half_width: {F(0.005 + (rules.NextDouble() * 0.3))} }}");
+        }
+
         y.AppendLine("serving:");
         string model = Pick(models);
         y.AppendLine(CultureInfo.InvariantCulture, $"  model: {model}");
