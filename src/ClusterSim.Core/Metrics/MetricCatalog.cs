@@ -21,6 +21,7 @@ public static class MetricCatalog
         new("prefix_hit_rate", "prompt tokens found in the prefix cache", "share"),
         new("prefix_host_hit_rate", "prompt tokens loaded from host memory", "share"),
         new("duration_s", "simulated duration", "s"),
+        new("warmup_s", "warm-up left out of the figures (warmup_s: auto, MSER-5)", "s"),
         new("throughput_output_tok_s", "output throughput (tok/s)", "tok/s"),
         new("throughput_input_tok_s", "input throughput (tok/s)", "tok/s"),
         new("throughput_output_tok_s_per_accel", "output throughput per accelerator (tok/s)", "tok/s"),

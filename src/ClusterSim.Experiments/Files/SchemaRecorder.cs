@@ -12,6 +12,7 @@ internal sealed class SchemaRecorder
     private readonly SortedDictionary<string, JsonObject> _fields = new(StringComparer.Ordinal);
     private readonly HashSet<string> _mappings = [];
     private readonly HashSet<string> _numbersToo = [];
+    private readonly Dictionary<string, string> _words = new(StringComparer.Ordinal);
 
     /// <summary>Maps of entries the user names (pools, jobs, deployments, placements, request classes): their entries share one schema, written as <c>*</c>.</summary>
     private static readonly string[] NamedEntries = ["cluster.pools", "cluster.training", "cluster.deployments", "cluster.deployments.*.placements", "choices.candidates", "workload.classes"];
@@ -32,6 +33,9 @@ internal sealed class SchemaRecorder
 
     /// <summary>The mapping at <paramref name="path"/> may also be written as a plain number (a length as a fixed count).</summary>
     public void AlsoNumber(string path) => _numbersToo.Add(Normalise(path));
+
+    /// <summary>The number at <paramref name="path"/> may also be written as <paramref name="word"/> (<c>warmup_s: auto</c>).</summary>
+    public void OrWord(string path, string word) => _words[Normalise(path)] = word;
 
     public void Field(string path, JsonObject schema)
     {
@@ -73,6 +77,22 @@ internal sealed class SchemaRecorder
             {
                 node[key] = value?.DeepClone();
             }
+
+            if (_words.TryGetValue(path, out string? word))
+            {
+                // A number or the word: the number's own constraints go into the first alternative.
+                var number = new JsonObject();
+                foreach (string key in new[] { "type", "minimum", "exclusiveMinimum", "maximum" })
+                {
+                    if (node[key] is { } constraint)
+                    {
+                        number[key] = constraint.DeepClone();
+                        node.Remove(key);
+                    }
+                }
+
+                node["anyOf"] = new JsonArray(number, new JsonObject { ["const"] = word });
+            }
         }
 
         Describe(root, string.Empty);
@@ -82,7 +102,7 @@ internal sealed class SchemaRecorder
     /// <summary>Gives every field under <paramref name="node"/> its description, first in its property order.</summary>
     private static void Describe(JsonObject node, string path)
     {
-        if (path.Length > 0 && node.ContainsKey("type") && !node.ContainsKey("description") && Description(path) is { } about)
+        if (path.Length > 0 && (node.ContainsKey("type") || node.ContainsKey("anyOf")) && !node.ContainsKey("description") && Description(path) is { } about)
         {
             var entries = node.ToList();
             node.Clear();

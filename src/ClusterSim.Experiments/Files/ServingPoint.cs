@@ -41,6 +41,12 @@ public sealed record ServingPoint
     public double HorizonSeconds { get; init; }
     public double WarmupSeconds { get; init; }
 
+    /// <summary>
+    /// <c>warmup_s: auto</c>: each replication runs once to find where its start-up transient ends (MSER-5 on the requests
+    /// in the system), then again with that warm-up left out of its figures.
+    /// </summary>
+    public bool WarmupAuto { get; init; }
+
     /// <summary>How long a client waits for its answer before giving up, seconds (infinite: forever).</summary>
     public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
     public required ServiceLevelObjective Slo { get; init; }

@@ -193,6 +193,14 @@ internal static class ServingSection
             }
         }
 
+        r.OrWord("workload.warmup_s", "auto");
+        bool warmupAuto = YamlReader.Child(workload, "warmup_s") is YamlScalarNode { Value: "auto" };
+        if (warmupAuto && arrivalFromDemand)
+        {
+            r.Problem(YamlReader.Child(workload, "warmup_s"), "workload.warmup_s",
+                "auto applies to a serving study's runs; the capacity cells of a lifecycle, a model choice or an edge study take a number of seconds");
+        }
+
         if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null || conversation is not null))
         {
             r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "applies to plain serving: it cannot be combined with test_time, serving.disaggregation, serving.response_cache or workload.conversation");
@@ -216,7 +224,8 @@ internal static class ServingSection
             TraceFile = traceFile,
             Requests = requests,
             HorizonSeconds = r.Number(workload, "horizon_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
-            WarmupSeconds = r.Number(workload, "warmup_s", "workload", 0, 0),
+            WarmupSeconds = warmupAuto ? 0 : r.Number(workload, "warmup_s", "workload", 0, 0),
+            WarmupAuto = warmupAuto,
             ClientTimeoutSeconds = r.Number(workload, "timeout_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
             Slo = new ServiceLevelObjective(r.Number(slo, "ttft_s", "slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", "slo", 0.2, 0, exclusiveMin: true)),
             SeriesIntervalSeconds = r.Number(outputs, "series_interval_s", "outputs", 10, 0, exclusiveMin: true),
@@ -375,7 +384,7 @@ internal static class ServingSection
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  requests: {p.Requests}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  horizon_s: {(double.IsPositiveInfinity(p.HorizonSeconds) ? ".inf" : F(p.HorizonSeconds))}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {F(p.WarmupSeconds)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {(p.WarmupAuto ? "auto" : F(p.WarmupSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  timeout_s: {(double.IsPositiveInfinity(p.ClientTimeoutSeconds) ? ".inf" : F(p.ClientTimeoutSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)}, series_max_points: {p.SeriesMaxPoints} }}");

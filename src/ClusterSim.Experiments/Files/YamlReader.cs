@@ -46,6 +46,9 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null, Y
         return within?.WasMisspelt(path) ?? false;   // a sweep point's reader knows the file's misspellings
     }
 
+    /// <summary>Records, for the schema, that the number at <paramref name="path"/> may also be the word <paramref name="word"/>.</summary>
+    public void OrWord(string path, string word) => recorder?.OrWord(path, word);
+
     /// <summary>Records, for the schema, that the mapping at <paramref name="path"/> may also be a plain number.</summary>
     public void AlsoNumber(string path) => recorder?.AlsoNumber(path);
 

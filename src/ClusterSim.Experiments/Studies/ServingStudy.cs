@@ -59,8 +59,35 @@ public sealed class ServingStudy : Study
     public override bool ShowsArrivalRate(IReadOnlyList<PointResult> results) => !UsesTestTime(results);
 
     /// <inheritdoc/>
-    public override ISimulationResult Run(ExperimentPoint point, double rate, long seed, IProgress<double>? share) =>
-        new ServingCluster(Scenario(point.Serving!, rate, seed) with { Progress = share }).Run();
+    public override ISimulationResult Run(ExperimentPoint point, double rate, long seed, IProgress<double>? share)
+    {
+        ServingPoint serving = point.Serving!;
+        if (!serving.WarmupAuto)
+        {
+            return new ServingCluster(Scenario(serving, rate, seed) with { Progress = share }).Run();
+        }
+
+        // warmup_s: auto. The same replication twice: once to see where the requests in the system settle (MSER-5 on its
+        // series), then with that start left out of every figure. Each run is half of the replication's progress.
+        // Its series as fine as the bounded length allows (0.1 s, doubled until the run fits), so a transient of seconds shows.
+        ServingResult pilot = new ServingCluster(Scenario(serving, rate, seed) with
+        {
+            Progress = Half(share, 0),
+            SeriesIntervalSeconds = PilotIntervalSeconds,
+            SeriesMaxPoints = ExperimentLoader.DefaultSeriesPoints,
+        }).Run();
+        SeriesTable series = pilot.Series();
+        double[] inSystem = [.. series.Column("queue_length").Values.Zip(series.Column("running_sequences").Values, (q, r) => q + r)];
+        int cut = Mser.Truncation(inSystem);
+        double warmup = cut < series.TimeSeconds.Count ? series.TimeSeconds[cut] : 0;
+        ServingResult measured = new ServingCluster(Scenario(serving with { WarmupSeconds = warmup }, rate, seed) with { Progress = Half(share, 0.5) }).Run();
+        return new WarmedUpResult(measured, warmup);
+    }
+
+    /// <summary>The finest interval of the series a warm-up is chosen from.</summary>
+    private const double PilotIntervalSeconds = 0.1;
+
+    private static PartOfProgress? Half(IProgress<double>? share, double from) => share is null ? null : new PartOfProgress(share, from, 0.5);
 
     /// <inheritdoc/>
     public override IReadOnlyList<MetricColumn> SummaryColumns(IReadOnlyList<PointResult> results) => UsesTestTime(results) ? TestTime : Latency;

@@ -57,6 +57,12 @@ public class ServingFileSoakTests
 
         foreach (PointResult point in run.Results)
         {
+            if (point.Point.Serving!.WarmupAuto)
+            {
+                // The warm-up chosen is within the run's first half (MSER-5 looks no further).
+                Assert.InRange(point.Metric("warmup_s").Mean, 0, (point.Metric("duration_s").Mean / 2) + 1e-9);
+            }
+
             Assert.True(point.Metric("duration_s").Mean > 0 && point.Metric("iterations").Mean > 0, File(seed));
             foreach (string share in new[] { "utilisation", "slo_attainment", "compute_bound_share" })
             {
@@ -129,6 +135,11 @@ public class ServingFileSoakTests
         }
 
         y.AppendLine("workload:");
+        if (rules.NextDouble() < 0.2)
+        {
+            y.AppendLine(rules.NextDouble() < 0.5 ? "  warmup_s: auto" : $"  warmup_s: {F(rules.NextDouble() * 30)}");
+        }
+
         y.AppendLine(random.NextDouble() < 0.3
             ? $"  arrival: {{ kind: closed-loop, concurrency: {random.Next(1, 40)}, think_s: {F(random.NextDouble())} }}"
             : $"  arrival: {{ kind: {Pick(["poisson", "gamma", "constant"])}, rate: {F(0.2 + (random.NextDouble() * 30))}{(random.NextDouble() < 0.2 ? $", max_in_flight: {random.Next(1, 20)}" : string.Empty)} }}");

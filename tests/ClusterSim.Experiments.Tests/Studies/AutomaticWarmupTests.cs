@@ -1,0 +1,63 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
+using ClusterSim.Experiments.Tests.Files;
+
+namespace ClusterSim.Experiments.Tests.Studies;
+
+/// <summary><c>warmup_s: auto</c>: MSER-5 on a first run's requests in the system picks the warm-up the figures leave out.</summary>
+public class AutomaticWarmupTests
+{
+    private static string Yaml(string warmup) => ExperimentLoaderTests.Valid
+        .Replace("requests: 400", $"requests: 3000\n  warmup_s: {warmup}", StringComparison.Ordinal)
+        .Replace("serving.scheduler.kind: [continuous, static]", "serving.scheduler.kind: [continuous]", StringComparison.Ordinal);
+
+    [Fact]
+    public void Each_replication_reports_its_warm_up_and_its_figures_are_those_of_that_warm_up_given_by_hand()
+    {
+        Experiment auto = ExperimentLoader.Parse(Yaml("auto"), "exp.yaml");
+        Assert.True(auto.Points[0].Serving!.WarmupAuto);
+        IReadOnlyList<PointResult> results = ExperimentRunner.Run(auto, workers: 2);
+        foreach (PointResult point in results)
+        {
+            foreach (RecordedResult replication in point.Replications)
+            {
+                var scalars = replication.Scalars().ToDictionary(s => s.Name, s => s.Value);
+                double warmup = scalars["warmup_s"];
+                Assert.InRange(warmup, 0, scalars["duration_s"] / 2);
+
+                // The same replication with that warm-up written in the file gives the same figures, to the bit.
+                Experiment byHand = ExperimentLoader.Parse(Yaml(warmup.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), "exp.yaml");
+                int index = point.Replications.ToList().IndexOf(replication);
+                var again = byHand.Points[point.Point.Index].Study.Run(byHand.Points[point.Point.Index], point.ArrivalRate, Core.Engine.RandomStreams.ForReplication(auto.Seed, index), null).Scalars();
+                Assert.Equal(again, replication.Scalars().Where(s => s.Name != "warmup_s"));
+            }
+        }
+
+        // Not vacuous: the runs start empty, so some replication leaves a start out.
+        Assert.Contains(results.SelectMany(p => p.Replications), r => r.Scalars().Single(s => s.Name == "warmup_s").Value > 0);
+        Assert.Equal(ResultWriter.SummaryCsv(results), ResultWriter.SummaryCsv(ExperimentRunner.Run(auto, workers: 1)));
+    }
+
+    [Fact]
+    public void The_word_is_written_out_loads_again_and_is_refused_where_no_serving_study_runs()
+    {
+        Experiment auto = ExperimentLoader.Parse(Yaml("auto"), "exp.yaml");
+        Assert.Contains("  warmup_s: auto\n", auto.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(auto.ResolvedText, ExperimentLoader.Parse(auto.ResolvedText, "resolved.yaml").ResolvedText);
+
+        var wrong = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml("automatic"), "exp.yaml"));
+        Assert.Contains("workload.warmup_s: expected a number, got 'automatic'", wrong.Message, StringComparison.Ordinal);
+
+        const string Fleet = """
+            name: f
+            serving: { model: llama-3.1-8b, hardware: H100-SXM, weights: fp8, kv_cache: fp8 }
+            workload: { requests: 200, warmup_s: auto }
+            lifecycle:
+              demand: { output_tokens_per_day: 1e9 }
+            """;
+        ExperimentProblem problem = Assert.Single(Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Fleet, "f.yaml")).Problems);
+        Assert.Equal("workload.warmup_s", problem.Path);
+        Assert.Contains("capacity cells", problem.Message, StringComparison.Ordinal);
+    }
+}
