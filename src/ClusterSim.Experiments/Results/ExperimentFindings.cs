@@ -20,7 +20,18 @@ public static class ExperimentFindings
             return [];
         }
 
-        return results[0].Point.Study.Findings(results).Concat(Replications(experiment, results));
+        return results[0].Point.Study.Findings(results).Concat(Replications(experiment, results)).Concat(Warmups(results));
+    }
+
+    /// <summary>With <c>warmup_s: auto</c>, the starts MSER-5 left out, over every replication.</summary>
+    private static IEnumerable<string> Warmups(IReadOnlyList<PointResult> results)
+    {
+        double[] chosen = [.. results.SelectMany(r => r.Replications).SelectMany(r => r.Scalars()).Where(s => s.Name == "warmup_s").Select(s => s.Value)];
+        if (chosen.Length > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Warm-up left out, chosen by MSER-5 for each replication: {chosen.Min():0.#} to {chosen.Max():0.#} s (median {chosen.Order().ElementAt(chosen.Length / 2):0.#} s).");
+        }
     }
 
     private static IEnumerable<string> Replications(Experiment experiment, IReadOnlyList<PointResult> results)

@@ -37,6 +37,7 @@ public class AutomaticWarmupTests
         // Not vacuous: the runs start empty, so some replication leaves a start out.
         Assert.Contains(results.SelectMany(p => p.Replications), r => r.Scalars().Single(s => s.Name == "warmup_s").Value > 0);
         Assert.Equal(ResultWriter.SummaryCsv(results), ResultWriter.SummaryCsv(ExperimentRunner.Run(auto, workers: 1)));
+        Assert.Single(ExperimentFindings.Of(auto, results), f => f.StartsWith("Warm-up left out, chosen by MSER-5 for each replication: ", StringComparison.Ordinal));
     }
 
     [Fact]
