@@ -14,6 +14,9 @@ public sealed record Experiment
     /// <summary>Sequential replications: more, one at a time, until a metric's interval is narrow enough; null for a fixed count.</summary>
     public ReplicationTarget? Until { get; init; }
 
+    /// <summary>The point the others are compared with replication by replication (<c>sweep.baseline</c>); null for none.</summary>
+    public int? Baseline { get; init; }
+
     /// <summary>The most replications a point can run.</summary>
     public int MaxReplications => Until?.Max ?? Replications;
 

@@ -172,6 +172,7 @@ public static class ExperimentLoader
             throw new ExperimentException(problems);
         }
 
+        int? baseline = Baseline(sweep, points, file);
         WarnOfUnusedBaseValues(root, catalog, file, sweep.Parameters.Select(p => p.Path).ToHashSet(StringComparer.Ordinal), calibrations);
         return new Experiment
         {
@@ -181,6 +182,7 @@ public static class ExperimentLoader
             Seed = seed,
             Replications = replications,
             Until = until,
+            Baseline = baseline,
             Points = points,
             Calibrations = calibrations.ToList(),
             ZipSweep = sweep.Mode == SweepMode.Zip,
@@ -512,6 +514,31 @@ public static class ExperimentLoader
         YamlNode? at = YamlReader.Child(node, "metric");
         var where = new ExperimentProblem(file, (int)(at?.Start.Line ?? node.Start.Line), (int)(at?.Start.Column ?? node.Start.Column), "replications.metric", string.Empty);
         return (min, new ReplicationTarget(Math.Max(min, max), metric, halfWidth, where));
+    }
+
+    /// <summary>The point <c>sweep.baseline</c> names, by its label or its number; null without one.</summary>
+    /// <exception cref="ExperimentException">No point has that label or number: the labels are listed.</exception>
+    private static int? Baseline(SweepSection sweep, IReadOnlyList<ExperimentPoint> points, string file)
+    {
+        if (sweep.Baseline is not { } baseline)
+        {
+            return null;
+        }
+
+        int byLabel = points.ToList().FindIndex(p => p.Label == baseline.Name);
+        if (byLabel >= 0)
+        {
+            return byLabel;
+        }
+
+        if (int.TryParse(baseline.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < points.Count)
+        {
+            return index;
+        }
+
+        string labels = string.Join("; ", points.Take(12).Select(p => $"'{p.Label}'")) + (points.Count > 12 ? $"; and {points.Count - 12} more" : string.Empty);
+        throw new ExperimentException([new ExperimentProblem(file, (int)baseline.Node.Start.Line, (int)baseline.Node.Start.Column, "sweep.baseline",
+            $"no point is named '{baseline.Name}'{ClosestName.Hint(baseline.Name, points.Select(p => p.Label))}; expected a point's label or its number (0 to {points.Count - 1}): {labels}")]);
     }
 
     /// <summary>The narrowest interval asked of a percentile: twice the latency sketch's relative error.</summary>

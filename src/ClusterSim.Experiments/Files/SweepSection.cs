@@ -11,6 +11,12 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
     /// <summary>A human name for each point of a zip sweep (<c>labels:</c>), or null to name points by their values.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    /// <summary>
+    /// The point the others are compared with, replication by replication (<c>baseline:</c>, a point's label or its
+    /// number), and where the file says so; null for no comparison.
+    /// </summary>
+    public (string Name, YamlNode Node)? Baseline { get; init; }
+
     private static readonly Dictionary<string, SweepMode> Modes = new()
     {
         ["grid"] = SweepMode.Grid,
@@ -23,7 +29,7 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
 
     public static SweepSection Read(YamlReader reader, YamlMappingNode root)
     {
-        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "samples", "parameters", "labels");
+        YamlMappingNode? sweep = reader.Mapping(YamlReader.Child(root, "sweep"), "sweep", "mode", "samples", "parameters", "labels", "baseline");
         SweepMode mode = reader.Choice(sweep, "mode", "sweep", SweepMode.Grid, Modes);
         bool sampled = mode is SweepMode.Random or SweepMode.LatinHypercube;
         int samples = reader.Integer(sweep, "samples", "sweep", sampled ? 10 : 0, 1, 100_000);
@@ -93,7 +99,12 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
             }
         }
 
-        return new SweepSection(mode, samples, parameters) { Labels = labels };
+        string? baseline = reader.Text(sweep, "baseline", "sweep");
+        return new SweepSection(mode, samples, parameters)
+        {
+            Labels = labels,
+            Baseline = baseline is null ? null : (baseline, YamlReader.Child(sweep, "baseline")!),
+        };
     }
 
     /// <summary>A zip sweep whose lists differ in length: reported while parsing, and it has no points to expand.</summary>
@@ -129,6 +140,11 @@ internal sealed record SweepSection(SweepMode Mode, int Samples, IReadOnlyList<S
         if (Labels is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  labels: [{string.Join(", ", Labels)}]");
+        }
+
+        if (Baseline is { } baseline)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  baseline: \"{baseline.Name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
         }
 
         return text.ToString();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterSim.Core.Metrics;
 using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Experiments.Results;
@@ -20,7 +21,62 @@ public static class ExperimentFindings
             return [];
         }
 
-        return results[0].Point.Study.Findings(results).Concat(Replications(experiment, results)).Concat(Warmups(results));
+        return results[0].Point.Study.Findings(results).Concat(Replications(experiment, results)).Concat(Warmups(results)).Concat(Paired(experiment, results));
+    }
+
+    /// <summary>
+    /// With <c>sweep.baseline</c>, each other point against it on the study's sweep metrics: the mean of the differences
+    /// replication by replication and their 95 % interval. Replication r of every point runs on the same seed, so the
+    /// points share their random draws (common random numbers): where two points' figures move together from seed to
+    /// seed, their difference is known far more tightly than the two intervals beside each other suggest.
+    /// </summary>
+    private static IEnumerable<string> Paired(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        if (experiment.Baseline is not { } index || results.FirstOrDefault(r => r.Point.Index == index) is not { } baseline || results.Count < 2)
+        {
+            yield break;
+        }
+
+        IReadOnlyList<string> metrics = baseline.Point.Study.SweepMetrics(results);
+        var others = results.Where(r => r != baseline).ToList();
+        foreach (PointResult point in others.Take(Compared))
+        {
+            int pairs = Math.Min(point.Replications.Count, baseline.Replications.Count);
+            IEnumerable<string> differences = metrics.Select(metric =>
+            {
+                double[] d = [.. Enumerable.Range(0, pairs).Select(r => Value(point.Replications[r], metric) - Value(baseline.Replications[r], metric))];
+                MetricSummary m = Statistics.Summarise(metric, d);
+                string unit = MetricCatalog.Find(metric)?.Unit ?? string.Empty;
+                double scale = unit == "share" ? 100 : 1;
+                string shown = unit == "share" ? "points" : unit;
+                string name = MetricCatalog.Readable(metric);
+                name = name.EndsWith($" ({unit})", StringComparison.Ordinal) ? name[..^(unit.Length + 3)] : name;   // the unit follows the figure
+                return string.Create(CultureInfo.InvariantCulture, $"{name} {m.Mean * scale:+0.###;-0.###;0} ± {m.HalfWidth95 * scale:0.###} {shown}").TrimEnd();
+            });
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{point.Point.Label} against {baseline.Point.Label}: {string.Join("; ", differences)} (paired over {pairs} replication(s) with common random numbers).");
+        }
+
+        if (others.Count > Compared)
+        {
+            yield return $"{others.Count - Compared} more point(s) against {baseline.Point.Label} are in summary.csv's intervals, not paired here.";
+        }
+    }
+
+    /// <summary>Points compared with the baseline one by one in the findings.</summary>
+    private const int Compared = 12;
+
+    private static double Value(RecordedResult result, string metric)
+    {
+        foreach ((string name, double value) in result.Scalars())
+        {
+            if (name == metric)
+            {
+                return value;
+            }
+        }
+
+        return double.NaN;
     }
 
     /// <summary>With <c>warmup_s: auto</c>, the starts MSER-5 left out, over every replication.</summary>
