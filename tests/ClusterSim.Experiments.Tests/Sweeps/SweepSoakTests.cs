@@ -122,6 +122,16 @@ public class SweepSoakTests
 
         Experiment again = ExperimentLoader.Parse(text, $"sweep-{seed}.yaml");
         Assert.Equal(experiment.Points.Select(p => string.Join(';', p.Parameters)), again.Points.Select(p => string.Join(';', p.Parameters)));
+
+        // A baseline named by a point's label (as the summary prints it) or its number picks that point, and the resolved
+        // file names it again; with points of one label, the first.
+        var pick = new Random(~seed);
+        int chosen = pick.Next(experiment.Points.Count);
+        string name = pick.NextDouble() < 0.5 ? experiment.Points[chosen].Label : chosen.ToString(CultureInfo.InvariantCulture);
+        Experiment compared = ExperimentLoader.Parse($"{text}  baseline: \"{name}\"\n", $"sweep-{seed}.yaml");
+        int expectedBaseline = experiment.Points.ToList().FindIndex(p => p.Label == name) is var found and >= 0 ? found : chosen;
+        Assert.Equal(expectedBaseline, compared.Baseline);
+        Assert.Equal(expectedBaseline, ExperimentLoader.Parse(compared.ResolvedText, "resolved.yaml").Baseline);
     }
 
     /// <summary>Two to four distinct values drawn with <paramref name="draw"/>, as the sweep writes them.</summary>
