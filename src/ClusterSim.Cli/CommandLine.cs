@@ -17,6 +17,7 @@ internal static class CommandLine
         root.Subcommands.Add(ReplayCommand.Build());
         root.Subcommands.Add(CalibrateCommand.Build());
         root.Subcommands.Add(StepCommand.Build());
+        root.Subcommands.Add(CapacityCommand.Build());
         return root;
     }
 

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using ClusterSim.Experiments.Capacity;
+
+namespace ClusterSim.Cli;
+
+/// <summary>
+/// `clustersim capacity MODEL HARDWARE[,HARDWARE...]`: what one replica serves at a latency SLO on each accelerator,
+/// and what a million output tokens cost there — the capacity planner's question in one command, answered by the same
+/// simulated cell a lifecycle sizes its fleet with.
+/// </summary>
+internal static class CapacityCommand
+{
+    public static Command Build()
+    {
+        var model = new Argument<string>("model") { Description = "A catalog model: id, alias or Hugging Face name (`clustersim catalog models`)." };
+        var hardware = new Argument<string>("hardware") { Description = "One or more catalog accelerators, comma-separated (`clustersim catalog hardware`): H100,H200,B200,MI300X." };
+        var tp = new Option<int>("--tp") { Description = "Tensor-parallel size of a replica.", DefaultValueFactory = _ => 1 };
+        var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
+        var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
+        var engine = new Option<string>("--engine") { Description = "Serving engine: vllm, tensorrt-llm or sglang (its calibration, batch limits and KV admission).", DefaultValueFactory = _ => "vllm" };
+        var version = new Option<string?>("--engine-version") { Description = "The engine's release (0.11.0), where its defaults depend on it." };
+        var sequences = new Option<int?>("--max-sequences") { Description = "The batch's sequence limit (the engine's default when omitted)." };
+        var batched = new Option<int?>("--max-batched-tokens") { Description = "The step's token budget (the engine's default when omitted)." };
+        var prompt = new Option<double>("--prompt") { Description = "Prompt tokens of every request.", DefaultValueFactory = _ => 1024 };
+        var output = new Option<double>("--output") { Description = "Output tokens of every request.", DefaultValueFactory = _ => 256 };
+        var ttft = new Option<double>("--ttft") { Description = "SLO: time to first token, seconds (95 % of requests within it and --tpot).", DefaultValueFactory = _ => 2 };
+        var tpot = new Option<double>("--tpot") { Description = "SLO: time per output token, seconds.", DefaultValueFactory = _ => 0.1 };
+        var price = new Option<double?>("--price-per-hour") { Description = "USD an accelerator-hour, for one accelerator (with several, each catalog price is used)." };
+        var headroom = new Option<double>("--headroom") { Description = "Share of capacity kept free when pricing a token (0.2: replicas run at 80 % of it).", DefaultValueFactory = _ => 0 };
+        var requests = new Option<int>("--requests") { Description = "Requests in each simulated run of the cell (more: steadier figures, longer).", DefaultValueFactory = _ => 3000 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the simulated runs.", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers", "-w") { Description = "Accelerators measured at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var format = CommandLine.FormatOption("the table");
+        var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
+        {
+            model, hardware, tp, weights, kv, engine, version, sequences, batched, prompt, output, ttft, tpot, price, headroom, requests, seed, workers, format,
+        };
+        command.SetAction(r =>
+        {
+            if (r.GetValue(headroom) is < 0 or >= 1 || r.GetValue(workers) < 1)
+            {
+                Console.Error.WriteLine(r.GetValue(workers) < 1 ? "error: --workers: expected at least 1" : "error: --headroom: expected a share in [0, 1)");
+                return ExitCodes.InvalidInput;
+            }
+
+            var query = new CapacityQuery
+            {
+                Model = r.GetValue(model)!,
+                Hardware = [.. r.GetValue(hardware)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)],
+                TensorParallel = r.GetValue(tp),
+                Weights = r.GetValue(weights)!,
+                KvCache = r.GetValue(kv),
+                Engine = r.GetValue(engine)!,
+                EngineVersion = r.GetValue(version),
+                MaxSequences = r.GetValue(sequences),
+                MaxBatchedTokens = r.GetValue(batched),
+                PromptTokens = r.GetValue(prompt),
+                OutputTokens = r.GetValue(output),
+                TtftSeconds = r.GetValue(ttft),
+                TpotSeconds = r.GetValue(tpot),
+                PricePerHour = r.GetValue(price),
+                Headroom = r.GetValue(headroom),
+                Requests = r.GetValue(requests),
+                Seed = r.GetValue(seed),
+            };
+            return Show(query, r.GetValue(workers), PlainTable.Formats[r.GetValue(format)!]);
+        });
+        return command;
+    }
+
+    private static int Show(CapacityQuery query, int workers, OutputFormat format)
+    {
+        if (query.Hardware.Count == 0)
+        {
+            Console.Error.WriteLine("error: HARDWARE: expected one or more accelerators, comma-separated");
+            return ExitCodes.InvalidInput;
+        }
+
+        IReadOnlyList<CapacityRow> rows;
+        try
+        {
+            rows = CapacitySurvey.Run(query, workers);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        var measured = rows.Where(r => r.Refused is null).ToList();
+        foreach (CapacityRow refused in rows.Where(r => r.Refused is not null))
+        {
+            Console.Error.WriteLine($"{(refused.BadInput ? "error" : "not measured")}: {refused.Hardware}: {refused.Refused}");
+        }
+
+        if (measured.Count == 0)
+        {
+            return rows.Any(r => r.BadInput) ? ExitCodes.InvalidInput : ExitCodes.RunFailed;
+        }
+
+        foreach (string warning in measured.SelectMany(r => r.Warnings).Distinct(StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"warning: {warning}");
+        }
+
+        foreach (CapacityRow row in measured.Where(r => r.PricePerHour is null))
+        {
+            Console.Error.WriteLine($"note: {row.Hardware} has no catalog price: no cost per token (give --price-per-hour when it is the only accelerator)");
+        }
+
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"{query.Model}, TP {query.TensorParallel}, {query.Weights}, {query.PromptTokens:0}/{query.OutputTokens:0} tokens: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+        int shown = CatalogCommand.Show(format, title,
+            ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"],
+            [.. measured.Select(r => (IReadOnlyList<string>)
+            [
+                r.Hardware,
+                r.Accelerators.ToString(CultureInfo.InvariantCulture),
+                F(r.RequestsPerSecond, "0.00"),
+                F(r.OutputTokensPerSecond, "0"),
+                F(r.OutputTokensPerSecond / r.Accelerators, "0"),
+                F(r.TtftP99Seconds * 1e3, "0"),
+                F(r.TpotP99Seconds * 1e3, "0.0"),
+                r.PricePerHour is { } p ? F(p, "0.00") : "-",
+                r.UsdPerMillionTokens is { } c ? F(c, "0.000") : "-",
+                r.Calibration,
+            ])]);
+        return rows.Any(r => r.BadInput) ? ExitCodes.InvalidInput : shown;
+    }
+
+    private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
+}

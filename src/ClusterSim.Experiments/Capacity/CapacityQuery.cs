@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+
+namespace ClusterSim.Experiments.Capacity;
+
+/// <summary>
+/// One deployment on one or several accelerators, asked what a replica serves at a latency SLO: the options of
+/// <c>clustersim capacity</c>. It is read as an experiment file's serving section would be (the same defaults, checks and
+/// calibration warnings), one file per accelerator.
+/// </summary>
+public sealed record CapacityQuery
+{
+    public required string Model { get; init; }
+    public required IReadOnlyList<string> Hardware { get; init; }
+    public int TensorParallel { get; init; } = 1;
+    public string Weights { get; init; } = "bf16";
+    public string? KvCache { get; init; }
+    public string Engine { get; init; } = "vllm";
+    public string? EngineVersion { get; init; }
+    public int? MaxSequences { get; init; }
+    public int? MaxBatchedTokens { get; init; }
+    public double PromptTokens { get; init; } = 1024;
+    public double OutputTokens { get; init; } = 256;
+    public double TtftSeconds { get; init; } = 2;
+    public double TpotSeconds { get; init; } = 0.1;
+
+    /// <summary>Requests each simulated run of the cell serves.</summary>
+    public int Requests { get; init; } = 3000;
+    public int CellReplicas { get; init; } = 1;
+    public long Seed { get; init; } = 1;
+
+    /// <summary>USD an accelerator-hour; only with one accelerator (each catalog price otherwise).</summary>
+    public double? PricePerHour { get; init; }
+
+    /// <summary>Share of capacity kept free: the price per token is of replicas run at 1 − headroom of it.</summary>
+    public double Headroom { get; init; }
+
+    /// <summary>Which option each experiment-file path came from, for errors said in the command's terms.</summary>
+    public static readonly IReadOnlyList<(string Path, string Option)> Options =
+    [
+        ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.weights", "--weights"),
+        ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"),
+        ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
+        ("serving.price_per_hour", "--price-per-hour"), ("workload.prompt_tokens", "--prompt"), ("workload.output_tokens", "--output"),
+        ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"),
+    ];
+
+    /// <summary>The experiment file the query is for <paramref name="hardware"/>.</summary>
+    public string Yaml(string hardware)
+    {
+        static string Q(string text) => $"\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+        var y = new StringBuilder();
+        y.AppendLine("name: capacity");
+        y.AppendLine(CultureInfo.InvariantCulture, $"seed: {Seed}");
+        y.AppendLine("serving:");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  model: {Q(Model)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {Q(hardware)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  engine: {Q(Engine)}");
+        if (EngineVersion is { } version)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: {Q(version)}");
+        }
+
+        y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {TensorParallel}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  weights: {Q(Weights)}");
+        if (KvCache is { } kv)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {Q(kv)}");
+        }
+
+        var scheduler = new List<string>();
+        if (MaxSequences is { } sequences)
+        {
+            scheduler.Add(string.Create(CultureInfo.InvariantCulture, $"max_sequences: {sequences}"));
+        }
+
+        if (MaxBatchedTokens is { } tokens)
+        {
+            scheduler.Add(string.Create(CultureInfo.InvariantCulture, $"max_batched_tokens: {tokens}"));
+        }
+
+        if (scheduler.Count > 0)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ {string.Join(", ", scheduler)} }}");
+        }
+
+        y.AppendLine("workload:");
+        y.AppendLine("  arrival: { kind: poisson, load: 0.5 }   # the cell bisects the load itself");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {PromptTokens:R}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {OutputTokens:R}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  requests: {Requests}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {TtftSeconds:R}, tpot_s: {TpotSeconds:R} }}");
+        return y.ToString();
+    }
+}

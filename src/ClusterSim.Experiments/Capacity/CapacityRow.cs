@@ -1,0 +1,34 @@
+namespace ClusterSim.Experiments.Capacity;
+
+/// <summary>
+/// What one replica of the query's deployment serves on one accelerator at the SLO (95 % of requests within both
+/// bounds), the latency there, and what a million output tokens cost; or why it could not be measured.
+/// </summary>
+public sealed record CapacityRow
+{
+    public required string Hardware { get; init; }
+
+    /// <summary>Why this accelerator has no figures (refused by the checks, or the SLO missed at the lowest load); null when measured.</summary>
+    public string? Refused { get; init; }
+
+    /// <summary>True when <see cref="Refused"/> is a mistake in the query (an unknown name, a size that does not fit), not an SLO no load meets.</summary>
+    public bool BadInput { get; init; }
+    public int Accelerators { get; init; }
+    public double RequestsPerSecond { get; init; }
+    public double OutputTokensPerSecond { get; init; }
+    public double TtftP99Seconds { get; init; }
+    public double TpotP99Seconds { get; init; }
+    public double Utilisation { get; init; }
+
+    /// <summary>USD an accelerator-hour, or null when neither the catalog nor the query gives one.</summary>
+    public double? PricePerHour { get; init; }
+
+    /// <summary>USD per million output tokens at the SLO (with the query's headroom), or null without a price.</summary>
+    public double? UsdPerMillionTokens { get; init; }
+
+    /// <summary>The calibration the step times used ("hopper-vllm/fp8"; "generic" for the unfitted fractions of peak).</summary>
+    public string Calibration { get; init; } = string.Empty;
+
+    /// <summary>What the run could not take from data (an uncalibrated accelerator, FP8 computed in BF16), as <c>run</c> says it.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

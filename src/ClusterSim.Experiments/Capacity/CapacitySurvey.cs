@@ -1,0 +1,89 @@
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Running;
+
+namespace ClusterSim.Experiments.Capacity;
+
+/// <summary>
+/// Runs a <see cref="CapacityQuery"/>: for each accelerator, the serving section it makes is loaded as an experiment file
+/// is, and <see cref="CellCapacity"/> bisects the load of a simulated cell for the highest at which the SLO holds. Rows
+/// come cheapest per token first, those without a price after them by capacity, refusals last.
+/// </summary>
+public static class CapacitySurvey
+{
+    /// <exception cref="ArgumentException">A price was given for several accelerators at once.</exception>
+    public static IReadOnlyList<CapacityRow> Run(CapacityQuery query, int workers)
+    {
+        if (query.PricePerHour is not null && query.Hardware.Count != 1)
+        {
+            throw new ArgumentException("--price-per-hour: applies to one accelerator; with several, each uses its catalog price");
+        }
+
+        var rows = new CapacityRow[query.Hardware.Count];
+        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, i => rows[i] = Measure(query, query.Hardware[i]));
+        return [.. rows
+            .OrderBy(r => r.Refused is null ? 0 : 1)
+            .ThenBy(r => r.UsdPerMillionTokens is null ? 1 : 0)
+            .ThenBy(r => r.UsdPerMillionTokens ?? 0)
+            .ThenByDescending(r => r.OutputTokensPerSecond)];
+    }
+
+    private static CapacityRow Measure(CapacityQuery query, string hardware)
+    {
+        Experiment experiment;
+        try
+        {
+            experiment = ExperimentLoader.Parse(query.Yaml(hardware), "capacity.yaml");
+        }
+        catch (ExperimentException e)
+        {
+            return new CapacityRow { Hardware = hardware, Refused = string.Join("; ", e.Problems.Select(Said)), BadInput = true };
+        }
+
+        ServingPoint serving = experiment.Points[0].Serving!;
+        var deployment = serving.Replicas[0].Deployment;
+        string calibration = experiment.Calibrations.FirstOrDefault(c => !c.StartsWith("warning:", StringComparison.Ordinal)) is { } used && used.Contains(": ", StringComparison.Ordinal)
+            ? used[(used.IndexOf(": ", StringComparison.Ordinal) + 2)..]
+            : "generic";
+        double? price = query.PricePerHour ?? deployment.Accelerator.PricePerHour;
+        try
+        {
+            var (tokens, utilisation, run) = CellCapacity.MeasureRun(serving, query.CellReplicas, experiment.Seed);
+            var m = run.Metrics;
+            return new CapacityRow
+            {
+                Hardware = deployment.Accelerator.Id,
+                Accelerators = deployment.Accelerators,
+                OutputTokensPerSecond = tokens,
+                RequestsPerSecond = tokens / Math.Max(1, query.OutputTokens),
+                TtftP99Seconds = m.Ttft.Quantile(0.99),
+                TpotP99Seconds = m.Tpot.Quantile(0.99),
+                Utilisation = utilisation,
+                PricePerHour = price,
+                UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, deployment.Accelerators, tokens, query.Headroom) * 1e6 : null,
+                Calibration = calibration,
+                Warnings = [.. experiment.Warnings],
+            };
+        }
+        catch (UnmeetableSloException e)
+        {
+            return new CapacityRow { Hardware = deployment.Accelerator.Id, Refused = e.Message };
+        }
+    }
+
+    /// <summary>A problem of the file made for the query, said in the command's terms (the option it came from).</summary>
+    private static string Said(ExperimentProblem problem)
+    {
+        foreach (var (path, option) in CapacityQuery.Options)
+        {
+            if (problem.Path == path || problem.Path.StartsWith(path + ".", StringComparison.Ordinal) || problem.Path.StartsWith(path + " ", StringComparison.Ordinal))
+            {
+                return $"{option}: {problem.Message}";
+            }
+        }
+
+        // The deployment as a whole (a size that does not fit, a split the heads do not allow): its keys as options.
+        return problem.Path == "serving"
+            ? problem.Message.Replace("(tensor_parallel x pipeline_parallel)", "(--tp)", StringComparison.Ordinal).Replace("tensor_parallel", "--tp", StringComparison.Ordinal)
+            : $"{problem.Path}: {problem.Message}";
+    }
+}

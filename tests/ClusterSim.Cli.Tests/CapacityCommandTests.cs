@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace ClusterSim.Cli.Tests;
+
+[Collection("console")]
+public class CapacityCommandTests
+{
+    private static string[] Rows(string csv) => csv.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+
+    private static double Cell(string row, int column) => double.Parse(row.Split(',')[column], CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Prints_each_accelerator_cheapest_first_and_says_what_it_could_not_price_or_calibrate()
+    {
+        (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "L40S,H100", "--weights", "fp8", "--requests", "800", "--format", "csv");
+
+        Assert.Equal(0, code);
+        string[] rows = Rows(output);
+        Assert.Equal("accelerator,chips,req/s,out tok/s,tok/s per chip,TTFT p99 ms,TPOT p99 ms,$/chip-h,$ per M out tok,calibration", rows[0]);
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith("H100-SXM,1,", rows[1], StringComparison.Ordinal);   // priced, so before the one without a price
+        Assert.EndsWith(",hopper-vllm/fp8", rows[1], StringComparison.Ordinal);
+        Assert.StartsWith("L40S,1,", rows[2], StringComparison.Ordinal);
+        Assert.EndsWith(",-,-,generic", rows[2], StringComparison.Ordinal);
+        Assert.Contains("warning: L40S: uncalibrated", error, StringComparison.Ordinal);
+        Assert.Contains("note: L40S has no catalog price", error, StringComparison.Ordinal);
+
+        // The cost is the price of the replica's accelerators over what it serves an hour; req/s is tokens over the output length.
+        double tokens = Cell(rows[1], 3), price = Cell(rows[1], 7), cost = Cell(rows[1], 8);
+        Assert.Equal(price / (tokens * 3600) * 1e6, cost, 0.0015);
+        Assert.Equal(tokens / 256, Cell(rows[1], 2), 0.01);
+        Assert.True(tokens > 1000 && Cell(rows[2], 3) < tokens, "an H100 serves the 8B model faster than an L40S");
+    }
+
+    [Fact]
+    public void A_tighter_SLO_never_raises_capacity_and_headroom_raises_the_price_of_a_token()
+    {
+        (_, string loose, _) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "800", "--format", "csv");
+        (_, string tight, _) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "800", "--ttft", "0.12", "--format", "csv");
+        (_, string spare, _) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "800", "--headroom", "0.2", "--price-per-hour", "3", "--format", "csv");
+
+        Assert.True(Cell(Rows(tight)[1], 3) < Cell(Rows(loose)[1], 3), $"{tight}\n{loose}");
+        Assert.True(Cell(Rows(tight)[1], 5) <= 150, tight);   // its TTFT p99 near the tighter bound
+        Assert.Equal(3, Cell(Rows(spare)[1], 7));
+        Assert.Equal(3 / (Cell(Rows(spare)[1], 3) * 0.8 * 3600) * 1e6, Cell(Rows(spare)[1], 8), 0.0015);
+    }
+
+    [Theory]
+    [InlineData(new[] { "llama-3.1-8bb", "H100" }, "error: H100: MODEL: unknown model 'llama-3.1-8bb' — did you mean 'llama-3.1-8b'?")]
+    [InlineData(new[] { "llama-3.1-8b", "H10" }, "error: H10: HARDWARE: unknown hardware 'H10' — did you mean 'H100-SXM'?")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--tp", "3" }, "error: H100: --tp 3 does not divide the 32 attention heads of llama-3.1-8b")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--weights", "fp7" }, "error: H100: --weights:")]
+    [InlineData(new[] { "llama-3.1-8b", "H100,L4", "--price-per-hour", "2" }, "error: --price-per-hour: applies to one accelerator")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--headroom", "1" }, "error: --headroom: expected a share in [0, 1)")]
+    public void Bad_input_exits_2_naming_the_option(string[] arguments, string message)
+    {
+        (int code, _, string error) = CommandRunner.Run(["capacity", .. arguments, "--requests", "300"]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);   // no stack trace
+    }
+
+    [Fact]
+    public void An_SLO_no_load_meets_is_said_and_exits_1()
+    {
+        (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--ttft", "0.001", "--requests", "300");
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("not measured: H100-SXM: serving: llama-3.1-8b on H100-SXM cannot serve 95 % of requests within the SLO", error, StringComparison.Ordinal);
+    }
+}
