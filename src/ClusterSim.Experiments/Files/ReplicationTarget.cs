@@ -55,12 +55,9 @@ public sealed record ReplicationTarget(int Max, string Metric, double RelativeHa
     /// <exception cref="InvalidDataException">The run does not report the metric: it is named with where the file asks for it and what the run reports.</exception>
     public double ValueOf(RecordedResult result)
     {
-        foreach ((string name, double value) in result.Scalars())
+        if (result.Scalars().Any(s => s.Name == Metric))
         {
-            if (name == Metric)
-            {
-                return value;
-            }
+            return result.Scalar(Metric);
         }
 
         IReadOnlyList<string> reported = [.. result.Scalars().Select(s => s.Name)];

@@ -44,7 +44,7 @@ public static class ExperimentFindings
             int pairs = Math.Min(point.Replications.Count, baseline.Replications.Count);
             IEnumerable<string> differences = metrics.Select(metric =>
             {
-                double[] d = [.. Enumerable.Range(0, pairs).Select(r => Value(point.Replications[r], metric) - Value(baseline.Replications[r], metric))];
+                double[] d = [.. Enumerable.Range(0, pairs).Select(r => point.Replications[r].Scalar(metric) - baseline.Replications[r].Scalar(metric))];
                 MetricSummary m = Statistics.Summarise(metric, d);
                 string unit = MetricCatalog.Find(metric)?.Unit ?? string.Empty;
                 double scale = unit == "share" ? 100 : 1;
@@ -65,19 +65,6 @@ public static class ExperimentFindings
 
     /// <summary>Points compared with the baseline one by one in the findings.</summary>
     private const int Compared = 12;
-
-    private static double Value(RecordedResult result, string metric)
-    {
-        foreach ((string name, double value) in result.Scalars())
-        {
-            if (name == metric)
-            {
-                return value;
-            }
-        }
-
-        return double.NaN;
-    }
 
     /// <summary>With <c>warmup_s: auto</c>, the starts MSER-5 left out, over every replication.</summary>
     private static IEnumerable<string> Warmups(IReadOnlyList<PointResult> results)

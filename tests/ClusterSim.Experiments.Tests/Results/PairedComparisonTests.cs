@@ -26,7 +26,7 @@ public class PairedComparisonTests
         IReadOnlyList<string> metrics = results[0].Point.Study.SweepMetrics(results);
         Assert.Equal(["ttft_mean_s", "e2e_mean_s"], metrics);   // one offered rate: latency is what differs
 
-        double[] Values(PointResult p, string metric) => [.. p.Replications.Select(r => r.Scalars().Single(s => s.Name == metric).Value)];
+        double[] Values(PointResult p, string metric) => [.. p.Replications.Select(r => r.Scalar(metric))];
         double[] d = [.. Values(results[1], "e2e_mean_s").Zip(Values(results[0], "e2e_mean_s"), (a, b) => a - b)];
         MetricSummary paired = Statistics.Summarise("e2e_mean_s", d);
         string sentence = Assert.Single(ExperimentFindings.Of(experiment, results), f => f.Contains(" against ", StringComparison.Ordinal));
