@@ -45,7 +45,33 @@ public class CapacityCommandTests
         Assert.Equal(3 / (Cell(Rows(spare)[1], 3) * 0.8 * 3600) * 1e6, Cell(Rows(spare)[1], 8), 0.0015);
     }
 
+    [Fact]
+    public void A_calibration_file_of_ones_own_replaces_the_shipped_row()
+    {
+        // The shipped hopper-vllm/fp8 row with GEMMs at 0.3 of the FP8 peak instead of its fitted 0.52: prefill is slower,
+        // so the replica holds the SLO at a lower rate.
+        string[] lines = File.ReadAllLines(CommandRunner.RepositoryFile("src", "ClusterSim.Core", "Catalog", "Data", "calibration.csv"));
+        string[] header = lines[0].Split(',');
+        string row = lines.First(l => l.StartsWith("hopper-vllm,fp8,", StringComparison.Ordinal));
+        string[] cells = row.Split(',');
+        cells[Array.IndexOf(header, "gemm_efficiency")] = "0.3";
+        string file = Path.Combine(Path.GetTempPath(), $"capacity-calibration-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(file, [lines[0], string.Join(',', cells)]);
+        try
+        {
+            (_, string shipped, _) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "500", "--format", "csv");
+            (int code, string own, _) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "500", "--calibration", file, "--format", "csv");
+            Assert.Equal(0, code);
+            Assert.True(Cell(Rows(own)[1], 3) < 0.9 * Cell(Rows(shipped)[1], 3), $"{own}\n{shipped}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--calibration", "/nonexistent/cal.csv" }, "error: H100: --calibration: cannot read")]
     [InlineData(new[] { "llama-3.1-8bb", "H100" }, "error: H100: MODEL: unknown model 'llama-3.1-8bb' — did you mean 'llama-3.1-8b'?")]
     [InlineData(new[] { "llama-3.1-8b", "H10" }, "error: H10: HARDWARE: unknown hardware 'H10' — did you mean 'H100-SXM'?")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--tp", "3" }, "error: H100: --tp 3 does not divide the 32 attention heads of llama-3.1-8b")]

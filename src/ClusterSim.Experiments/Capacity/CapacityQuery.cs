@@ -35,6 +35,9 @@ public sealed record CapacityQuery
     /// <summary>Share of capacity kept free: the price per token is of replicas run at 1 − headroom of it.</summary>
     public double Headroom { get; init; }
 
+    /// <summary>A calibration CSV (from <c>clustersim calibrate</c>) used in place of the shipped rows it names; null for the shipped ones.</summary>
+    public string? CalibrationFile { get; init; }
+
     /// <summary>Which option each experiment-file path came from, for errors said in the command's terms.</summary>
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
@@ -42,7 +45,7 @@ public sealed record CapacityQuery
         ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
         ("serving.price_per_hour", "--price-per-hour"), ("workload.prompt_tokens", "--prompt"), ("workload.output_tokens", "--output"),
-        ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"),
+        ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"), ("catalog", "--calibration"),
     ];
 
     /// <summary>The experiment file the query is for <paramref name="hardware"/>.</summary>
@@ -52,6 +55,11 @@ public sealed record CapacityQuery
         var y = new StringBuilder();
         y.AppendLine("name: capacity");
         y.AppendLine(CultureInfo.InvariantCulture, $"seed: {Seed}");
+        if (CalibrationFile is { } calibration)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"catalog: {{ calibration: {Q(Path.GetFullPath(calibration))} }}");
+        }
+
         y.AppendLine("serving:");
         y.AppendLine(CultureInfo.InvariantCulture, $"  model: {Q(Model)}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {Q(hardware)}");
