@@ -103,6 +103,12 @@ public static partial class BenchmarkServingFile
             return AiperfExport.Parse(root, source, line, experiment, setup);
         }
 
+        if (LlmperfSummary.Holds(root))
+        {
+            // LLMPerf's summary (ray-project/llmperf): a closed loop of concurrent requests, its results flattened.
+            return LlmperfSummary.Parse(root, source, line, experiment, setup);
+        }
+
         // SGLang's client names the mean end-to-end latency differently and does not record the model.
         bool sglang = root.TryGetProperty("mean_e2e_latency_ms", out _);
         string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");
