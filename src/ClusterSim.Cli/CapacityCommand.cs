@@ -128,6 +128,14 @@ internal static class CapacityCommand
                 r.UsdPerMillionTokens is { } c ? F(c, "0.000") : "-",
                 r.Calibration,
             ])]);
+        if (measured.FirstOrDefault(r => r.UsdPerMillionTokens is not null) is { } cheapest && measured.Count > 1)
+        {
+            // After CSV, TSV or JSON on standard error, so the output stays parseable.
+            TextWriter notes = format is OutputFormat.Table or OutputFormat.Markdown ? Console.Out : Console.Error;
+            notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cheapest: {cheapest.Hardware} at ${cheapest.UsdPerMillionTokens:0.000} per million output tokens{(cheapest.Warnings.Count > 0 ? " (on unfitted factors: see the warnings)" : string.Empty)}"));
+        }
+
         return rows.Any(r => r.BadInput) ? ExitCodes.InvalidInput : shown;
     }
 

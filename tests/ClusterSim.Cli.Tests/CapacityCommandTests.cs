@@ -24,6 +24,7 @@ public class CapacityCommandTests
         Assert.EndsWith(",-,-,generic", rows[2], StringComparison.Ordinal);
         Assert.Contains("warning: L40S: uncalibrated", error, StringComparison.Ordinal);
         Assert.Contains("note: L40S has no catalog price", error, StringComparison.Ordinal);
+        Assert.Contains("cheapest: H100-SXM at $", error, StringComparison.Ordinal);   // after CSV on standard error: the CSV stays parseable
 
         // The cost is the price of the replica's accelerators over what it serves an hour; req/s is tokens over the output length.
         double tokens = Cell(rows[1], 3), price = Cell(rows[1], 7), cost = Cell(rows[1], 8);
