@@ -16,7 +16,11 @@ namespace ClusterSim.Experiments.Replay;
 public static partial class BenchmarkServingFile
 {
     /// <summary>Reads <paramref name="path"/>; a missing or malformed field is an error naming the file, the line and the field.</summary>
-    public static IReadOnlyList<MeasuredRun> Read(string path, ServingSetup setup) => ParseAll(File.ReadAllText(path), Path.GetFileName(path), setup);
+    public static IReadOnlyList<MeasuredRun> Read(string path, ServingSetup setup) =>
+        LlmperfSummary.WithResponses(ParseAll(File.ReadAllText(path), Path.GetFileName(path), setup), path);
+
+    /// <summary><paramref name="json"/> with Python's bare Infinity and NaN read as null (<see cref="NonStandardNumbers"/>).</summary>
+    internal static string Standard(string json) => NonStandardNumbers().Replace(json, "null");
 
     /// <summary>
     /// Parses a file's text: one JSON object, or JSON Lines (one object a line). A file of several results names each run

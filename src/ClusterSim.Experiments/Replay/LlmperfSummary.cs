@@ -63,7 +63,7 @@ public static class LlmperfSummary
             FailedRequests = errors is { } failed ? (int)Math.Min(failed, int.MaxValue) : null,
             InputTokens = input,
             OutputTokens = output,
-            OutputSource = "measured (LLMPerf)",
+            OutputSource = Source,
             TtftMs = ttft,
             ItlMs = itl,
             E2eMs = e2e,
@@ -76,6 +76,94 @@ public static class LlmperfSummary
             Notes = $"LLMPerf summary: ITL as (E2E − TTFT) / (output − 1) from its means (its own inter_token_latency_s counts the first token's wait); {spreads}",
         };
     }
+
+    /// <summary>
+    /// Each LLMPerf run of <paramref name="runs"/>, read from the summary at <paramref name="path"/>, with the requests the
+    /// client wrote beside it (<c>…_individual_responses.json</c>, in the order they completed): each successful request's
+    /// lengths, replayed in that order, and the gap between tokens as the other clients compute it, request by request.
+    /// Without that file, the runs as they are.
+    /// </summary>
+    /// <exception cref="CatalogException">The file is there but not a list of requests: named with the request and field.</exception>
+    public static IReadOnlyList<MeasuredRun> WithResponses(IReadOnlyList<MeasuredRun> runs, string path)
+    {
+        string name = Path.GetFileName(path);
+        if (!name.EndsWith("_summary.json", StringComparison.Ordinal) || runs is not [{ OutputSource: Source } run])
+        {
+            return runs;
+        }
+
+        string responses = Path.Combine(Path.GetDirectoryName(path) ?? string.Empty, name[..^"_summary.json".Length] + "_individual_responses.json");
+        return File.Exists(responses) ? [WithResponses(run, File.ReadAllText(responses), Path.GetFileName(responses))] : runs;
+    }
+
+    /// <summary><paramref name="run"/> with the requests listed in <paramref name="json"/>, the text of <paramref name="source"/>.</summary>
+    internal static MeasuredRun WithResponses(MeasuredRun run, string json, string source)
+    {
+        JsonElement list;
+        try
+        {
+            using var document = JsonDocument.Parse(BenchmarkServingFile.Standard(json));
+            list = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new CatalogException(source, 1 + (int)(e.LineNumber ?? 0), null, $"not valid JSON: {e.Message}");
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new CatalogException(source, 1, null, "expected a list of requests (LLMPerf's individual responses)");
+        }
+
+        var prompts = new List<int>();
+        var outputs = new List<int>();
+        double gaps = 0;
+        int gapped = 0, index = 0;
+        foreach (JsonElement request in list.EnumerateArray())
+        {
+            string at = string.Create(CultureInfo.InvariantCulture, $"[{index++}]");
+            if (request.ValueKind != JsonValueKind.Object)
+            {
+                throw new CatalogException(source, 1, at, "expected a request (an object)");
+            }
+
+            if (request.TryGetProperty("error_code", out JsonElement error) && error.ValueKind != JsonValueKind.Null)
+            {
+                continue;   // failed: not sent again, as the summary leaves it out
+            }
+
+            int prompt = Count(request, "number_input_tokens", source, at);
+            int output = Count(request, "number_output_tokens", source, at);
+            double ttft = Number(request, "ttft_s", source, 1, $"{at}.ttft_s") ?? throw new CatalogException(source, 1, $"{at}.ttft_s", "is required");
+            double e2e = Number(request, "end_to_end_latency_s", source, 1, $"{at}.end_to_end_latency_s") ?? throw new CatalogException(source, 1, $"{at}.end_to_end_latency_s", "is required");
+            prompts.Add(Math.Max(prompt, 1));
+            outputs.Add(Math.Max(output, 1));
+            if (output > 1)
+            {
+                gaps += (e2e - ttft) * 1e3 / (output - 1);
+                gapped++;
+            }
+        }
+
+        if (prompts.Count == 0)
+        {
+            return run;
+        }
+
+        return run with
+        {
+            Lengths = new RequestLengths.Recorded(prompts, outputs),
+            ItlMs = gapped > 0 ? gaps / gapped : run.ItlMs,
+            Notes = $"{run.Notes}; each request's lengths and gap from {source} (in the order they completed)",
+        };
+    }
+
+    private static int Count(JsonElement request, string name, string source, string at) =>
+        Number(request, name, source, 1, $"{at}.{name}") is double v && v == Math.Floor(v) && v <= 10_000_000
+            ? (int)v
+            : throw new CatalogException(source, 1, $"{at}.{name}", "expected a whole number of tokens");
+
+    private const string Source = "measured (LLMPerf)";
 
     /// <summary>
     /// How the requests sampled, from the parameters the client added to every request (<c>--additional-sampling-params</c>,
@@ -119,10 +207,10 @@ public static class LlmperfSummary
     private static double? Seconds(JsonElement root, string name, string source, int line) => Number(root, name, source, line) * 1e3;
 
     /// <summary>A number that cannot be negative (a count, a length, a latency), or null when unpublished.</summary>
-    private static double? Number(JsonElement root, string name, string source, int line) =>
-        JsonFields.Number(root, name, source, line) switch
+    private static double? Number(JsonElement root, string name, string source, int line, string? field = null) =>
+        JsonFields.Number(root, name, source, line, field) switch
         {
-            < 0 and double v => throw new CatalogException(source, line, name, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
+            < 0 and double v => throw new CatalogException(source, line, field ?? name, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
             var value => value,
         };
 }

@@ -145,6 +145,48 @@ public class LlmperfSummaryTests
         Assert.True(s.TtftMs > 0 && s.E2eMs > s.TtftMs, $"{s}");
     }
 
+    [Fact]
+    public void The_individual_responses_beside_the_summary_give_each_requests_lengths_and_gap()
+    {
+        // Three requests, one failed: the two that completed are replayed with their own lengths, in the order they completed.
+        const string Responses = """
+            [
+                {"error_code": null, "error_msg": "", "inter_token_latency_s": 0.011, "ttft_s": 0.05, "end_to_end_latency_s": 1.05,
+                 "request_output_throughput_token_per_s": 95.2, "number_total_tokens": 700, "number_output_tokens": 101, "number_input_tokens": 599},
+                {"error_code": 500, "error_msg": "overloaded", "inter_token_latency_s": 0, "ttft_s": 0, "end_to_end_latency_s": 0,
+                 "request_output_throughput_token_per_s": 0, "number_total_tokens": 480, "number_output_tokens": 0, "number_input_tokens": 480},
+                {"error_code": null, "error_msg": "", "inter_token_latency_s": NaN, "ttft_s": 0.04, "end_to_end_latency_s": 2.04,
+                 "request_output_throughput_token_per_s": 99.0, "number_total_tokens": 701, "number_output_tokens": 201, "number_input_tokens": 500}
+            ]
+            """;
+        string folder = Path.Combine(Path.GetTempPath(), $"llmperf-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string summary = Path.Combine(folder, "meta-llama-Llama-3-1-8B-Instruct_550_150_summary.json");
+            File.WriteAllText(summary, Summary);
+            MeasuredRun alone = Assert.Single(BenchmarkServingFile.Read(summary, new ServingSetup { Gpu = "H100" }));
+            Assert.Null(alone.Lengths);
+
+            File.WriteAllText(Path.Combine(folder, "meta-llama-Llama-3-1-8B-Instruct_550_150_individual_responses.json"), Responses);
+            MeasuredRun run = Assert.Single(BenchmarkServingFile.Read(summary, new ServingSetup { Gpu = "H100" }));
+            var lengths = Assert.IsType<RequestLengths.Recorded>(run.Lengths);
+            Assert.Equal([599, 500], lengths.Prompts);
+            Assert.Equal([101, 201], lengths.Outputs);
+            Assert.Equal(((1.05 - 0.05) * 1e3 / 100 + ((2.04 - 0.04) * 1e3 / 200)) / 2, run.ItlMs!.Value, 9);   // 10 ms each
+            Assert.Contains("each request's lengths and gap from meta-llama-Llama-3-1-8B-Instruct_550_150_individual_responses.json", run.Notes, StringComparison.Ordinal);
+
+            // A damaged list is refused naming the request and field.
+            File.WriteAllText(Path.Combine(folder, "meta-llama-Llama-3-1-8B-Instruct_550_150_individual_responses.json"), Responses.Replace("\"number_output_tokens\": 201", "\"number_output_tokens\": 20.5", StringComparison.Ordinal));
+            CatalogException e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Read(summary, new ServingSetup { Gpu = "H100" }));
+            Assert.Contains("field '[2].number_output_tokens'", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private sealed class TripleComparer : IEqualityComparer<(double, double, double)>
     {
         public bool Equals((double, double, double) a, (double, double, double) b) =>
