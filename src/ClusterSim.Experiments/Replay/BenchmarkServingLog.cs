@@ -106,7 +106,9 @@ public static class BenchmarkServingLog
             }
 
             // The model comes from the setup (checked above), as for any result that does not name it.
-            runs.Add(BenchmarkServingFile.Parse(JsonSerializer.SerializeToElement(fields), source, start + 1, banners.Count == 1 ? name : $"{name}#{start + 1}", setup));
+            // Through its text, not JsonSerializer's reflection: the Native AOT build trims that away.
+            using JsonDocument result = JsonDocument.Parse(fields.ToJsonString());
+            runs.Add(BenchmarkServingFile.Parse(result.RootElement.Clone(), source, start + 1, banners.Count == 1 ? name : $"{name}#{start + 1}", setup));
             previousEnd = end;
         }
 
