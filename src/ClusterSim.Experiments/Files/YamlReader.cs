@@ -206,7 +206,8 @@ internal sealed class YamlReader(string file, SchemaRecorder? recorder = null, Y
 
         if (value < min || (exclusiveMin && value <= min) || value > max)
         {
-            string range = max == double.MaxValue ? $"{(exclusiveMin ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}" : $"in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]";
+            // An open end where the bound itself is refused: "in (0, 1]" for a share above 0, "> 0" without a maximum.
+            string range = max == double.MaxValue ? $"{(exclusiveMin ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}" : $"in {(exclusiveMin ? "(" : "[")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]";
             Problem(node, Join(path, key), $"{text} is out of range; expected a number {range}");
             return fallback;
         }

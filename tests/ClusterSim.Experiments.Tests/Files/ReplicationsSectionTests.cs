@@ -39,7 +39,7 @@ public class ReplicationsSectionTests
     [InlineData("{ min: 1, metric: ttft_p99_s }", "replications.min", "out of range")]
     [InlineData("{ max: 20 }", "replications.metric", "is required")]
     [InlineData("{ metric: ttft_p99 }", "replications.metric", "did you mean 'ttft_p99_s'?")]
-    [InlineData("{ metric: ttft_p99_s, relative_half_width: 0 }", "replications.relative_half_width", "out of range")]
+    [InlineData("{ metric: ttft_p99_s, relative_half_width: 0 }", "replications.relative_half_width", "0 is out of range; expected a number in (0, 1]")]
     [InlineData("{ metric: ttft_p99_s, until: 3 }", "replications.until", "unknown key")]
     [InlineData("{ metric: ttft_p99_s, relative_half_width: 0.005 }", "replications.relative_half_width", "finer than a percentile resolves")]
     [InlineData("0", "replications", "out of range")]
