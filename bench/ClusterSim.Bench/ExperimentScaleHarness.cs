@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
@@ -39,7 +40,7 @@ internal static class ExperimentScaleHarness
             }
 
             times.Sort();
-            Console.WriteLine($"{Path.GetFileName(file),-28} {kind,-10} {$"{experiment.Points.Count} x {experiment.Replications}",14} {times[times.Count / 2],10:F0} {times[0],8:F0} {times[^1],8:F0} {events,11:N0} {(events > 0 ? $"{times[times.Count / 2] * 1e6 / events:F0}" : "-"),9}");
+            Console.WriteLine($"{Path.GetFileName(file),-28} {kind,-10} {$"{experiment.Points.Count} x {(experiment.Until is null ? experiment.Replications.ToString(CultureInfo.InvariantCulture) : $"{experiment.Replications}-{experiment.MaxReplications}")}",14} {times[times.Count / 2],10:F0} {times[0],8:F0} {times[^1],8:F0} {events,11:N0} {(events > 0 ? $"{times[times.Count / 2] * 1e6 / events:F0}" : "-"),9}");
         }
     }
 }
