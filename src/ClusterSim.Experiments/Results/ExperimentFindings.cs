@@ -69,11 +69,18 @@ public static class ExperimentFindings
     /// <summary>With <c>warmup_s: auto</c>, the starts MSER-5 left out, over every replication.</summary>
     private static IEnumerable<string> Warmups(IReadOnlyList<PointResult> results)
     {
-        double[] chosen = [.. results.SelectMany(r => r.Replications).SelectMany(r => r.Scalars()).Where(s => s.Name == "warmup_s").Select(s => s.Value)];
+        double[] all = [.. results.SelectMany(r => r.Replications).SelectMany(r => r.Scalars()).Where(s => s.Name == "warmup_s").Select(s => s.Value)];
+        double[] chosen = [.. all.Where(double.IsFinite)];
         if (chosen.Length > 0)
         {
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"Warm-up left out, chosen by MSER-5 for each replication: {chosen.Min():0.#} to {chosen.Max():0.#} s (median {chosen.Order().ElementAt(chosen.Length / 2):0.#} s).");
+        }
+
+        if (all.Length > chosen.Length)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{all.Length - chosen.Length} replication(s) ran too briefly for MSER-5 to judge (fewer than {Mser.Batch * Mser.MinBatches} samples of the requests in the system): nothing was left out of them; give warmup_s in seconds or run more requests.");
         }
     }
 

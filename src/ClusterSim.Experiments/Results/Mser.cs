@@ -14,13 +14,16 @@ public static class Mser
     /// <summary>The fewest batches the rule is applied to; a shorter series is not truncated.</summary>
     public const int MinBatches = 10;
 
-    /// <summary>How many leading observations of <paramref name="series"/> to leave out (a multiple of <see cref="Batch"/>; 0 for a short series).</summary>
-    public static int Truncation(IReadOnlyList<double> series)
+    /// <summary>
+    /// How many leading observations of <paramref name="series"/> to leave out (a multiple of <see cref="Batch"/>), or null
+    /// when the series is too short to judge (fewer than <see cref="MinBatches"/> batches).
+    /// </summary>
+    public static int? Truncation(IReadOnlyList<double> series)
     {
         int m = series.Count / Batch;
         if (m < MinBatches)
         {
-            return 0;
+            return null;
         }
 
         var means = new double[m];

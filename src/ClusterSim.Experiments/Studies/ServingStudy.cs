@@ -78,10 +78,11 @@ public sealed class ServingStudy : Study
         }).Run();
         SeriesTable series = pilot.Series();
         double[] inSystem = [.. series.Column("queue_length").Values.Zip(series.Column("running_sequences").Values, (q, r) => q + r)];
-        int cut = Mser.Truncation(inSystem);
-        double warmup = cut < series.TimeSeconds.Count ? series.TimeSeconds[cut] : 0;
+        // Too short a run to judge: nothing is left out, and warmup_s says so as NaN (the findings count them).
+        int? cut = Mser.Truncation(inSystem);
+        double warmup = cut is { } c && c < series.TimeSeconds.Count ? series.TimeSeconds[c] : 0;
         ServingResult measured = new ServingCluster(Scenario(serving with { WarmupSeconds = warmup }, rate, seed) with { Progress = Half(share, 0.5) }).Run();
-        return new WarmedUpResult(measured, warmup);
+        return new WarmedUpResult(measured, cut is null ? double.NaN : warmup);
     }
 
     /// <summary>The finest interval of the series a warm-up is chosen from.</summary>

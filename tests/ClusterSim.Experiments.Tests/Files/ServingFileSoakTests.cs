@@ -59,8 +59,9 @@ public class ServingFileSoakTests
         {
             if (point.Point.Serving!.WarmupAuto)
             {
-                // The warm-up chosen is within the run's first half (MSER-5 looks no further).
-                Assert.InRange(point.Metric("warmup_s").Mean, 0, (point.Metric("duration_s").Mean / 2) + 1e-9);
+                // The warm-up chosen is within the run's first half (MSER-5 looks no further), or NaN: too short to judge.
+                double warmup = point.Metric("warmup_s").Mean;
+                Assert.True(double.IsNaN(warmup) || (warmup >= 0 && warmup <= (point.Metric("duration_s").Mean / 2) + 1e-9), $"warmup_s {warmup}\n{File(seed)}");
             }
 
             Assert.True(point.Metric("duration_s").Mean > 0 && point.Metric("iterations").Mean > 0, File(seed));

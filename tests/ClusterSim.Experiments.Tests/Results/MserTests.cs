@@ -19,7 +19,7 @@ public class MserTests
     {
         foreach (int seed in Enumerable.Range(1, 20))
         {
-            int cut = Mser.Truncation(Series(ramp, length, seed));
+            int cut = Mser.Truncation(Series(ramp, length, seed))!.Value;
             Assert.Equal(0, cut % Mser.Batch);
             Assert.InRange(cut, (int)(0.6 * ramp), ramp + 100);   // the ramp's last batches are within the noise
         }
@@ -28,7 +28,7 @@ public class MserTests
     [Fact]
     public void A_steady_series_is_barely_cut_and_a_constant_one_not_at_all()
     {
-        int[] cuts = [.. Enumerable.Range(1, 40).Select(seed => Mser.Truncation(Series(0, 2000, seed)))];
+        int[] cuts = [.. Enumerable.Range(1, 40).Select(seed => Mser.Truncation(Series(0, 2000, seed))!.Value)];
         Assert.True(cuts.Count(c => c <= 100) >= 36, string.Join(", ", cuts));   // MSER cuts noise now and then, rarely far
         Assert.All(cuts, c => Assert.InRange(c, 0, 1000));                        // never past the first half
         Assert.Equal(0, Mser.Truncation(Enumerable.Repeat(7.0, 500).ToArray()));
@@ -37,7 +37,8 @@ public class MserTests
     [Fact]
     public void A_series_too_short_to_judge_is_not_cut()
     {
-        Assert.Equal(0, Mser.Truncation(Series(20, (Mser.Batch * Mser.MinBatches) - 1)));
-        Assert.Equal(0, Mser.Truncation([]));
+        Assert.Null(Mser.Truncation(Series(20, (Mser.Batch * Mser.MinBatches) - 1)));
+        Assert.Null(Mser.Truncation([]));
+        Assert.NotNull(Mser.Truncation(Series(20, Mser.Batch * Mser.MinBatches)));
     }
 }

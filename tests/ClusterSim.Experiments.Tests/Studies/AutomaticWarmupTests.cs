@@ -41,6 +41,20 @@ public class AutomaticWarmupTests
     }
 
     [Fact]
+    public void A_run_too_short_to_judge_leaves_nothing_out_and_says_so()
+    {
+        // 30 requests at 10 a second: some 3 s, 30 samples of the requests in the system, fewer than MSER-5's 50.
+        Experiment brief = ExperimentLoader.Parse(Yaml("auto").Replace("requests: 3000", "requests: 30", StringComparison.Ordinal).Replace("workload.arrival.rate: [10, 30]", "workload.arrival.rate: [10]", StringComparison.Ordinal), "exp.yaml");
+        IReadOnlyList<PointResult> results = ExperimentRunner.Run(brief, workers: 1);
+        Assert.All(results[0].Replications, r => Assert.True(double.IsNaN(r.Scalar("warmup_s"))));
+        Assert.Contains(ExperimentFindings.Of(brief, results), f => f.StartsWith("2 replication(s) ran too briefly for MSER-5 to judge", StringComparison.Ordinal));
+
+        Experiment none = ExperimentLoader.Parse(Yaml("0").Replace("requests: 3000", "requests: 30", StringComparison.Ordinal).Replace("workload.arrival.rate: [10, 30]", "workload.arrival.rate: [10]", StringComparison.Ordinal), "exp.yaml");
+        IReadOnlyList<PointResult> plain = ExperimentRunner.Run(none, workers: 1);
+        Assert.Equal(plain[0].Replications[0].Scalars(), results[0].Replications[0].Scalars().Where(s => s.Name != "warmup_s"));   // nothing left out
+    }
+
+    [Fact]
     public void The_word_is_written_out_loads_again_and_is_refused_where_no_serving_study_runs()
     {
         Experiment auto = ExperimentLoader.Parse(Yaml("auto"), "exp.yaml");
