@@ -21,7 +21,7 @@ public class CapacityCommandTests
         Assert.StartsWith("H100-SXM,1,", rows[1], StringComparison.Ordinal);   // priced, so before the one without a price
         Assert.EndsWith(",hopper-vllm/fp8", rows[1], StringComparison.Ordinal);
         Assert.StartsWith("L40S,1,", rows[2], StringComparison.Ordinal);
-        Assert.EndsWith(",-,-,generic", rows[2], StringComparison.Ordinal);
+        Assert.EndsWith(",-,-,generic/fp8", rows[2], StringComparison.Ordinal);
         Assert.Contains("warning: L40S: uncalibrated", error, StringComparison.Ordinal);
         Assert.Contains("note: L40S has no catalog price", error, StringComparison.Ordinal);
         Assert.Contains("cheapest: H100-SXM at $", error, StringComparison.Ordinal);   // after CSV on standard error: the CSV stays parseable

@@ -26,7 +26,6 @@ public sealed record CapacityQuery
 
     /// <summary>Requests each simulated run of the cell serves.</summary>
     public int Requests { get; init; } = 3000;
-    public int CellReplicas { get; init; } = 1;
     public long Seed { get; init; } = 1;
 
     /// <summary>USD an accelerator-hour; only with one accelerator (each catalog price otherwise).</summary>

@@ -18,7 +18,6 @@ public sealed record CapacityRow
     public double OutputTokensPerSecond { get; init; }
     public double TtftP99Seconds { get; init; }
     public double TpotP99Seconds { get; init; }
-    public double Utilisation { get; init; }
 
     /// <summary>USD an accelerator-hour, or null when neither the catalog nor the query gives one.</summary>
     public double? PricePerHour { get; init; }
@@ -26,7 +25,7 @@ public sealed record CapacityRow
     /// <summary>USD per million output tokens at the SLO (with the query's headroom), or null without a price.</summary>
     public double? UsdPerMillionTokens { get; init; }
 
-    /// <summary>The calibration the step times used ("hopper-vllm/fp8"; "generic" for the unfitted fractions of peak).</summary>
+    /// <summary>The calibration the step times used ("hopper-vllm/fp8"; "generic/fp8" for the unfitted fractions of peak).</summary>
     public string Calibration { get; init; } = string.Empty;
 
     /// <summary>What the run could not take from data (an uncalibrated accelerator, FP8 computed in BF16), as <c>run</c> says it.</summary>

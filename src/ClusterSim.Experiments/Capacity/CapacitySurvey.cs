@@ -41,13 +41,11 @@ public static class CapacitySurvey
 
         ServingPoint serving = experiment.Points[0].Serving!;
         var deployment = serving.Replicas[0].Deployment;
-        string calibration = experiment.Calibrations.FirstOrDefault(c => !c.StartsWith("warning:", StringComparison.Ordinal)) is { } used && used.Contains(": ", StringComparison.Ordinal)
-            ? used[(used.IndexOf(": ", StringComparison.Ordinal) + 2)..]
-            : "generic";
         double? price = query.PricePerHour ?? deployment.Accelerator.PricePerHour;
         try
         {
-            var (tokens, utilisation, run) = CellCapacity.MeasureRun(serving, query.CellReplicas, experiment.Seed);
+            // A cell of one replica: the capacity of a replica, with nothing for a router to balance.
+            var (tokens, _, run) = CellCapacity.MeasureRun(serving, 1, experiment.Seed);
             var m = run.Metrics;
             return new CapacityRow
             {
@@ -57,10 +55,9 @@ public static class CapacitySurvey
                 RequestsPerSecond = tokens / Math.Max(1, query.OutputTokens),
                 TtftP99Seconds = m.Ttft.Quantile(0.99),
                 TpotP99Seconds = m.Tpot.Quantile(0.99),
-                Utilisation = utilisation,
                 PricePerHour = price,
                 UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, deployment.Accelerators, tokens, query.Headroom) * 1e6 : null,
-                Calibration = calibration,
+                Calibration = deployment.CalibrationName,
                 Warnings = [.. experiment.Warnings],
             };
         }

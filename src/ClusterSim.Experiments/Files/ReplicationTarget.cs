@@ -40,16 +40,11 @@ public sealed record ReplicationTarget(int Max, string Metric, double RelativeHa
     /// True when <paramref name="values"/> pin the mean down: the 95 % half-width within the share of the mean asked for,
     /// or no finite value at all (nothing more replications could narrow).
     /// </summary>
-    public bool Narrow(IReadOnlyList<double> values)
-    {
-        MetricSummary summary = Statistics.Summarise(Metric, values);
-        if (summary.Samples == 0)
-        {
-            return true;
-        }
+    public bool Narrow(IReadOnlyList<double> values) => Narrow(Statistics.Summarise(Metric, values));
 
-        return summary.Samples >= 2 && summary.HalfWidth95 <= RelativeHalfWidth * Math.Abs(summary.Mean);
-    }
+    /// <summary>As <see cref="Narrow(IReadOnlyList{double})"/>, for the metric's summary over a point's replications.</summary>
+    public bool Narrow(MetricSummary summary) =>
+        summary.Samples == 0 || (summary.Samples >= 2 && summary.HalfWidth95 <= RelativeHalfWidth * Math.Abs(summary.Mean));
 
     /// <summary>The metric's value in <paramref name="result"/>.</summary>
     /// <exception cref="InvalidDataException">The run does not report the metric: it is named with where the file asks for it and what the run reports.</exception>

@@ -95,7 +95,7 @@ public static class ExperimentFindings
         yield return string.Create(CultureInfo.InvariantCulture,
             $"Replications {until.Condition}: {counts.Min()} to {counts.Max()} a point (mean {counts.Average():0.#}, {counts.Sum()} runs).");
 
-        var wide = results.Where(r => !until.Narrow([.. r.Replications.Select(until.ValueOf)])).ToList();
+        var wide = results.Where(r => !until.Narrow(r.Metric(until.Metric))).ToList();
         foreach (PointResult r in wide.Take(Named))
         {
             MetricSummary m = r.Metric(until.Metric);

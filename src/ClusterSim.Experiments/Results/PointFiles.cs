@@ -75,10 +75,10 @@ public static class PointFiles
                 r.EnumerateObject().Where(p => p.Name != "conserved").Select(p => (p.Name, Number(p.Value))).ToArray(),
                 k == 0 ? ReadSeries(Path.Combine(directory, "series", id + ".csv")) : SeriesTable.Empty,
                 k == 0 ? ReadQuantiles(Path.Combine(directory, "quantiles", id + ".csv")) : QuantileTable.Empty)).ToList();
-            if (experiment.Until is { } until && until.StopAt(records, experiment.Replications) != records.Count)
+            // Sequential replications stop where the results say: a point that stopped elsewhere was run under another rule.
+            if (experiment.Until is { } until && until.StopAt(records, experiment.Replications) is var stop && stop != records.Count)
             {
-                // Sequential replications stop where the results say: a point that stopped elsewhere was run under another rule.
-                throw new InvalidDataException($"{path}: holds {records.Count} replication(s), where {experiment.ReplicationsText} stops at {until.StopAt(records, experiment.Replications)?.ToString(CultureInfo.InvariantCulture) ?? "more"}");
+                throw new InvalidDataException($"{path}: holds {records.Count} replication(s), where {experiment.ReplicationsText} stops at {stop?.ToString(CultureInfo.InvariantCulture) ?? "more"}");
             }
 
             return PointResult.Of(point, Number(stored.GetProperty("arrival_rate")), Number(stored.GetProperty("saturation_rate")), records);
