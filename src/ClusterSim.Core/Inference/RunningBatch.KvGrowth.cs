@@ -26,9 +26,9 @@ internal sealed partial class RunningBatch
         {
             Vector256<int> need = BlocksNeeded(Excess(i));
             needed += need;
-            need.CopyTo(_given, i);
-            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
+            need.StoreTo(_given, i);
+            (ColumnVectors.Load(Blocks, i) + need).StoreTo(Blocks, i);
+            (ColumnVectors.Load(GrowAt, i) + (need * _blockTokens)).StoreTo(GrowAt, i);
         }
 
         int count = Vector256.Sum(needed);
@@ -39,9 +39,9 @@ internal sealed partial class RunningBatch
 
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> given = Vector256.Create(_given, i);
-            (Vector256.Create(Blocks, i) - given).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) - (given * _blockTokens)).CopyTo(GrowAt, i);
+            Vector256<int> given = ColumnVectors.Load(_given, i);
+            (ColumnVectors.Load(Blocks, i) - given).StoreTo(Blocks, i);
+            (ColumnVectors.Load(GrowAt, i) - (given * _blockTokens)).StoreTo(GrowAt, i);
         }
 
         return -1;
@@ -72,8 +72,8 @@ internal sealed partial class RunningBatch
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
             Vector256<int> need = BlocksNeeded(Excess(i));
-            (Vector256.Create(Blocks, i) + need).CopyTo(Blocks, i);
-            (Vector256.Create(GrowAt, i) + (need * _blockTokens)).CopyTo(GrowAt, i);
+            (ColumnVectors.Load(Blocks, i) + need).StoreTo(Blocks, i);
+            (ColumnVectors.Load(GrowAt, i) + (need * _blockTokens)).StoreTo(GrowAt, i);
         }
 
         return count;
@@ -81,7 +81,7 @@ internal sealed partial class RunningBatch
 
     /// <summary>Tokens beyond what their blocks cover, for the sequences from <paramref name="start"/> (0 where none, and past <see cref="Count"/>).</summary>
     private Vector256<int> Excess(int start) =>
-        Vector256.Max(Vector256.Create(Generated, start) - Vector256.Create(GrowAt, start), Vector256<int>.Zero)
+        Vector256.Max(ColumnVectors.Load(Generated, start) - ColumnVectors.Load(GrowAt, start), Vector256<int>.Zero)
         & LiveLanes(start);
 
     /// <summary>⌈excess / b⌉ per lane (with a block size that is not a power of two, 1 where any: larger shortfalls were refused).</summary>

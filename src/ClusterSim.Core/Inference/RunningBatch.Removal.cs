@@ -11,6 +11,7 @@ internal sealed partial class RunningBatch
     {
         _contextSum -= Context(Count - 1);
         Count--;
+        _decodingBelow = Math.Min(_decodingBelow, Count);
     }
 
     /// <summary>
@@ -24,10 +25,14 @@ internal sealed partial class RunningBatch
             return;
         }
 
+        int below = _decodingBelow;
         foreach (int index in indices)
         {
             _contextSum -= Context(index);
+            below -= index < _decodingBelow ? 1 : 0;   // the decoding sequences before the first prompt move down with it
         }
+
+        _decodingBelow = below;
 
         int count = Count;
         int write = indices[0];

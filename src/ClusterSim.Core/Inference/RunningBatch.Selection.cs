@@ -24,15 +24,15 @@ internal sealed partial class RunningBatch
     /// its blocks cover; lanes at or beyond <see cref="Count"/> are clear.
     /// </summary>
     public uint NeedsBlockMask(int start) =>
-        Live(start, Vector256.GreaterThan(Vector256.Create(Generated, start), Vector256.Create(GrowAt, start)).AsUInt32().ExtractMostSignificantBits());
+        Live(start, Vector256.GreaterThan(ColumnVectors.Load(Generated, start), ColumnVectors.Load(GrowAt, start)).AsUInt32().ExtractMostSignificantBits());
 
     /// <summary>Bit j set when sequence <paramref name="start"/> + j is still prefilling its prompt; lanes at or beyond <see cref="Count"/> are clear.</summary>
     public uint PrefillingMask(int start) =>
-        Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits() ^ 0xFFu);
+        Live(start, Vector256.Equals(ColumnVectors.Load(Prefilled, start), ColumnVectors.Load(PromptLength, start)).AsUInt32().ExtractMostSignificantBits() ^ 0xFFu);
 
     /// <summary>Bit j set when sequence <paramref name="start"/> + j has produced every token it should; lanes at or beyond <see cref="Count"/> are clear.</summary>
     public uint FinishedMask(int start) =>
-        Live(start, Vector256.GreaterThanOrEqual(Vector256.Create(Generated, start), Vector256.Create(Target, start)).AsUInt32().ExtractMostSignificantBits());
+        Live(start, Vector256.GreaterThanOrEqual(ColumnVectors.Load(Generated, start), ColumnVectors.Load(Target, start)).AsUInt32().ExtractMostSignificantBits());
 
     /// <summary>All ones in the lanes of the vector from <paramref name="start"/> that hold a sequence (below <see cref="Count"/>).</summary>
     private Vector256<int> LiveLanes(int start) => Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(Count));

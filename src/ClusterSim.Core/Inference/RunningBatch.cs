@@ -66,6 +66,12 @@ internal sealed partial class RunningBatch
     /// <summary>When each sequence last emitted a token (its admission, before its first); write it through <see cref="Stamp"/> and <see cref="StampAll"/>.</summary>
     public readonly long[] LastToken;
 
+    /// <summary>
+    /// Every sequence below this index decodes (a lower bound on the first prompt still prefilling), so walks over the
+    /// prompts start there: prompts join at the back and leave the prefill one way, so they gather at the batch's end.
+    /// </summary>
+    private int _decodingBelow;
+
     private bool _lastTokensEqual = true;   // every LastToken in the batch equals _sharedLastToken (so checking costs no pass)
     private long _sharedLastToken;
 
@@ -109,7 +115,7 @@ internal sealed partial class RunningBatch
         var best = Vector256.Create(int.MaxValue);
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> remaining = Vector256.Create(Target, i) - Vector256.Create(Generated, i);
+            Vector256<int> remaining = ColumnVectors.Load(Target, i) - ColumnVectors.Load(Generated, i);
             Vector256<int> live = LiveLanes(i);
             best = Vector256.Min(best, Vector256.ConditionalSelect(live, remaining, Vector256.Create(int.MaxValue)));
         }
@@ -137,7 +143,7 @@ internal sealed partial class RunningBatch
         bool found = false;
         for (int start = 0; start < n; start += Vector256<int>.Count)
         {
-            uint decoding = Live(start, Vector256.Equals(Vector256.Create(Prefilled, start), Vector256.Create(PromptLength, start)).AsUInt32().ExtractMostSignificantBits());
+            uint decoding = Live(start, Vector256.Equals(ColumnVectors.Load(Prefilled, start), ColumnVectors.Load(PromptLength, start)).AsUInt32().ExtractMostSignificantBits());
             if (decoding == 0)
             {
                 continue;
@@ -150,8 +156,8 @@ internal sealed partial class RunningBatch
             }
 
             var same = Vector256.Create(from);
-            uint equal = Vector256.Equals(Vector256.Create(LastToken, start), same).ExtractMostSignificantBits()
-                | (Vector256.Equals(Vector256.Create(LastToken, start + Vector256<long>.Count), same).ExtractMostSignificantBits() << Vector256<long>.Count);
+            uint equal = Vector256.Equals(ColumnVectors.Load(LastToken, start), same).ExtractMostSignificantBits()
+                | (Vector256.Equals(ColumnVectors.Load(LastToken, start + Vector256<long>.Count), same).ExtractMostSignificantBits() << Vector256<long>.Count);
             if ((decoding & ~equal) != 0)
             {
                 return false;
@@ -174,12 +180,12 @@ internal sealed partial class RunningBatch
         for (int i = 0; i < n; i += width)
         {
             // Lanes past Count hold stale values; they are excluded from the minimum and their writes are never read.
-            Vector256<int> decoding = Vector256.Equals(Vector256.Create(Prefilled, i), Vector256.Create(PromptLength, i))
+            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(Prefilled, i), ColumnVectors.Load(PromptLength, i))
                 & LiveLanes(i);
-            Vector256<int> generated = Vector256.Create(Generated, i) - decoding;   // decoding lanes are −1
-            generated.CopyTo(Generated, i);
+            Vector256<int> generated = ColumnVectors.Load(Generated, i) - decoding;   // decoding lanes are −1
+            generated.StoreTo(Generated, i);
             advanced -= decoding;
-            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, Vector256.Create(Target, i) - generated), best);
+            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, ColumnVectors.Load(Target, i) - generated), best);
         }
 
         _contextSum += Vector256.Sum(advanced);
@@ -198,13 +204,13 @@ internal sealed partial class RunningBatch
         var added = Vector256<int>.Zero;
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> decoding = Vector256.Equals(Vector256.Create(Prefilled, i), Vector256.Create(PromptLength, i)) & LiveLanes(i);
-            Vector256<int> generated = Vector256.Create(Generated, i);
-            Vector256<int> step = Vector256.Max(Vector256.Min(Vector256.Create(tokens), Vector256.Create(Target, i) - generated), Vector256<int>.Zero) & decoding;
+            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(Prefilled, i), ColumnVectors.Load(PromptLength, i)) & LiveLanes(i);
+            Vector256<int> generated = ColumnVectors.Load(Generated, i);
+            Vector256<int> step = Vector256.Max(Vector256.Min(Vector256.Create(tokens), ColumnVectors.Load(Target, i) - generated), Vector256<int>.Zero) & decoding;
             generated += step;
-            generated.CopyTo(Generated, i);
+            generated.StoreTo(Generated, i);
             added += step;
-            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, Vector256.Create(Target, i) - generated), best);
+            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, ColumnVectors.Load(Target, i) - generated), best);
         }
 
         advanced = Vector256.Sum(added);
@@ -226,7 +232,7 @@ internal sealed partial class RunningBatch
         var same = Vector256.Create(first);
         for (; i <= n - Vector256<long>.Count; i += Vector256<long>.Count)
         {
-            if (!Vector256.EqualsAll(Vector256.Create(LastToken, i), same))
+            if (!Vector256.EqualsAll(ColumnVectors.Load(LastToken, i), same))
             {
                 return false;
             }
@@ -248,21 +254,26 @@ internal sealed partial class RunningBatch
     /// <summary><paramref name="tokens"/> more output tokens for every decoding sequence (prefilling ones are left alone).</summary>
     public void AdvanceDecoding(int tokens)
     {
-        for (int i = 0; i < Count; i++)
+        int n = Count;
+        var step = Vector256.Create(tokens);
+        var decoders = Vector256<int>.Zero;
+        for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            if (IsDecoding(i))
-            {
-                Generated[i] += tokens;
-                _contextSum += tokens;
-            }
+            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(Prefilled, i), ColumnVectors.Load(PromptLength, i)) & LiveLanes(i);
+            (ColumnVectors.Load(Generated, i) + (step & decoding)).StoreTo(Generated, i);
+            decoders -= decoding;
         }
+
+        _contextSum += (long)tokens * Vector256.Sum(decoders);
     }
 
     /// <summary>A walk over the sequences of one <see cref="Selection"/>; its own enumerator.</summary>
     public ref struct SelectedIndices(RunningBatch batch, Selection selection)
     {
-        private int _start = -Vector256<int>.Count;
+        // A walk over the prompts starts at the vector holding the first sequence that may still prefill.
+        private int _start = (selection == Selection.Prefilling ? batch._decodingBelow & -Vector256<int>.Count : 0) - Vector256<int>.Count;
         private uint _mask;
+        private bool _found;
 
         public int Current { get; private set; }
 
@@ -275,6 +286,11 @@ internal sealed partial class RunningBatch
                 _start += Vector256<int>.Count;
                 if (_start >= batch.Count)
                 {
+                    if (selection == Selection.Prefilling && !_found)
+                    {
+                        batch._decodingBelow = batch.Count;   // none prefills
+                    }
+
                     return false;
                 }
 
@@ -283,6 +299,12 @@ internal sealed partial class RunningBatch
 
             Current = _start + System.Numerics.BitOperations.TrailingZeroCount(_mask);
             _mask &= _mask - 1;
+            if (selection == Selection.Prefilling && !_found)
+            {
+                batch._decodingBelow = Current;   // every sequence before the first prompt found decodes
+                _found = true;
+            }
+
             return true;
         }
     }
@@ -331,9 +353,9 @@ internal sealed partial class RunningBatch
         {
             // Lanes past Count keep their stale values and stay out of the minimum.
             Vector256<int> live = LiveLanes(i);
-            Vector256<int> generated = Vector256.Create(Generated, i) + (Vector256.Create(tokens) & live);
-            generated.CopyTo(Generated, i);
-            best = Vector256.Min(best, Vector256.ConditionalSelect(live, Vector256.Create(Target, i) - generated, Vector256.Create(int.MaxValue)));
+            Vector256<int> generated = ColumnVectors.Load(Generated, i) + (Vector256.Create(tokens) & live);
+            generated.StoreTo(Generated, i);
+            best = Vector256.Min(best, Vector256.ConditionalSelect(live, ColumnVectors.Load(Target, i) - generated, Vector256.Create(int.MaxValue)));
         }
 
         _contextSum += (long)tokens * n;
@@ -376,6 +398,12 @@ internal sealed partial class RunningBatch
             Invariant.Check(GrowAt[i] == (Blocks[i] * _blockTokens) + Shared[i] + GeneratedAtAdmission[i] - Prefilled[i], $"sequence {i}'s grow mark {GrowAt[i]} disagrees with its blocks");
             Invariant.Check(Generated[i] <= GrowAt[i], $"sequence {i} holds {Context(i)} tokens in {Blocks[i]} blocks of {_blockTokens} (+{Shared[i]} shared)");
             context += Context(i);
+        }
+
+        Invariant.Check(_decodingBelow >= 0 && _decodingBelow <= Count, $"the batch counts {_decodingBelow} decoding sequences first; it holds {Count}");
+        for (int i = 0; i < Math.Min(_decodingBelow, Count); i++)
+        {
+            Invariant.Check(IsDecoding(i), $"sequence {i} prefills, below the first prompt the batch knows of ({_decodingBelow})");
         }
 
         Invariant.Check(context == _contextSum, $"the kept context sum {_contextSum} differs from the batch's {context}");
