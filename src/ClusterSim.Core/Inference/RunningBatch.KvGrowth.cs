@@ -20,15 +20,22 @@ internal sealed partial class RunningBatch
         }
 
         // One pass gives every sequence what it needs and remembers it; in the rare shortfall a second pass takes it back.
+        // The columns and constants are held in locals: the stores would otherwise make the JIT reload every field.
         int n = Count;
+        int[] generated = Generated, growAt = GrowAt, blocks = Blocks, given = _given;
         var needed = Vector256<int>.Zero;
+        var roundUp = Vector256.Create(_blockTokens - 1);
+        var perBlock = Vector256.Create(_blockTokens);
+        int shift = _blockShift;
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> need = BlocksNeeded(Excess(i));
+            Vector256<int> grow = ColumnVectors.Load(growAt, i);
+            Vector256<int> excess = Vector256.Max(ColumnVectors.Load(generated, i) - grow, Vector256<int>.Zero) & LiveLanes(i, n);
+            Vector256<int> need = Vector256.ShiftRightArithmetic(excess + roundUp, shift);
             needed += need;
-            need.StoreTo(_given, i);
-            (ColumnVectors.Load(Blocks, i) + need).StoreTo(Blocks, i);
-            (ColumnVectors.Load(GrowAt, i) + (need * _blockTokens)).StoreTo(GrowAt, i);
+            need.StoreTo(given, i);
+            (ColumnVectors.Load(blocks, i) + need).StoreTo(blocks, i);
+            (grow + (need * perBlock)).StoreTo(growAt, i);
         }
 
         int count = Vector256.Sum(needed);
@@ -39,9 +46,9 @@ internal sealed partial class RunningBatch
 
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
-            Vector256<int> given = ColumnVectors.Load(_given, i);
-            (ColumnVectors.Load(Blocks, i) - given).StoreTo(Blocks, i);
-            (ColumnVectors.Load(GrowAt, i) - (given * _blockTokens)).StoreTo(GrowAt, i);
+            Vector256<int> back = ColumnVectors.Load(given, i);
+            (ColumnVectors.Load(blocks, i) - back).StoreTo(blocks, i);
+            (ColumnVectors.Load(growAt, i) - (back * perBlock)).StoreTo(growAt, i);
         }
 
         return -1;

@@ -35,7 +35,10 @@ internal sealed partial class RunningBatch
         Live(start, Vector256.GreaterThanOrEqual(ColumnVectors.Load(Generated, start), ColumnVectors.Load(Target, start)).AsUInt32().ExtractMostSignificantBits());
 
     /// <summary>All ones in the lanes of the vector from <paramref name="start"/> that hold a sequence (below <see cref="Count"/>).</summary>
-    private Vector256<int> LiveLanes(int start) => Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(Count));
+    private Vector256<int> LiveLanes(int start) => LiveLanes(start, Count);
+
+    /// <summary>All ones in the lanes of the vector from <paramref name="start"/> below <paramref name="count"/>.</summary>
+    private static Vector256<int> LiveLanes(int start, int count) => Vector256.LessThan(Vector256.Create(start) + Vector256<int>.Indices, Vector256.Create(count));
 
     private uint Live(int start, uint mask)
     {

@@ -348,14 +348,16 @@ internal sealed partial class RunningBatch
     public int AdvanceAll(int tokens)
     {
         int n = Count;
+        int[] generatedColumn = Generated, target = Target;
         var best = Vector256.Create(int.MaxValue);
+        var step = Vector256.Create(tokens);
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
             // Lanes past Count keep their stale values and stay out of the minimum.
-            Vector256<int> live = LiveLanes(i);
-            Vector256<int> generated = ColumnVectors.Load(Generated, i) + (Vector256.Create(tokens) & live);
-            generated.StoreTo(Generated, i);
-            best = Vector256.Min(best, Vector256.ConditionalSelect(live, ColumnVectors.Load(Target, i) - generated, Vector256.Create(int.MaxValue)));
+            Vector256<int> live = LiveLanes(i, n);
+            Vector256<int> generated = ColumnVectors.Load(generatedColumn, i) + (step & live);
+            generated.StoreTo(generatedColumn, i);
+            best = Vector256.Min(best, Vector256.ConditionalSelect(live, ColumnVectors.Load(target, i) - generated, Vector256.Create(int.MaxValue)));
         }
 
         _contextSum += (long)tokens * n;
