@@ -167,6 +167,14 @@ public sealed partial class Replica
         int finished = 0;
         foreach (int i in _batch.Selected(Selection.Finished))
         {
+            _finished[finished++] = i;
+        }
+
+        // In admission order, as the engine retires them (the cache's recency and the host's callbacks follow it).
+        Span<int> retired = _finished.AsSpan(0, finished);
+        _batch.OrderByAdmission(retired);
+        foreach (int i in retired)
+        {
             int id = _batch.Request[i];
             if (!_batch.IsDecoding(i))
             {
@@ -182,10 +190,14 @@ public sealed partial class Replica
             _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
             _host.OnCompleted(id, now);
             _requests.Release(id);
-            _finished[finished++] = i;
         }
 
-        _batch.RemoveAll(_finished.AsSpan(0, finished));
+        if (_prefilling == 0)
+        {
+            _batch.NoPrompts();
+        }
+
+        _batch.RemoveAll(retired);
 
         Debug.Assert(_kv.Free >= 0 && _kv.Free <= TotalBlocks, "KV blocks stay within capacity");
     }
@@ -206,6 +218,8 @@ public sealed partial class Replica
             return;
         }
 
+        // Short of blocks, sequences grow in turn and the latest is preempted first: in admission order.
+        _batch.SortByAdmission();
         if (_scheduler.Policy == SchedulingPolicy.Priority)
         {
             GrowOrPreemptByPriority();
@@ -324,7 +338,7 @@ public sealed partial class Replica
         }
         else
         {
-            _batch.RemoveAll([index]);
+            _batch.RemoveAll([index]);   // the batch is in admission order here (sorted before growing in turn): the others keep it
         }
 
         _metrics.Preemptions++;

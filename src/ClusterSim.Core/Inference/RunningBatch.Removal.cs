@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace ClusterSim.Core.Inference;
 
-// Removal: finished sequences leave by moving every column down over them in forward vector passes; a preempted one leaves from the back.
+// Removal: a sequence decoding ahead of the first prompt leaves its place to the last such; from the first prompt on, the sequences after a leaver move down. Rules stated in admission order sort by it first.
 internal sealed partial class RunningBatch
 {
     /// <summary>Removes the last sequence (a preemption).</summary>
@@ -15,36 +15,125 @@ internal sealed partial class RunningBatch
     }
 
     /// <summary>
-    /// Removes the sequences at <paramref name="indices"/> (ascending), keeping the others in order: the survivors
-    /// between two gaps move down once, every column in the same pass.
+    /// Removes the sequences at <paramref name="indices"/> (any order; the span is sorted in place). One among the
+    /// sequences that decode ahead of the first prompt leaves its place to the last of them, so only the sequences from
+    /// the first prompt on move down (a few, where a whole tail moved before); from the first prompt on, the survivors
+    /// keep their order.
     /// </summary>
-    public void RemoveAll(ReadOnlySpan<int> indices)
+    public void RemoveAll(Span<int> indices)
     {
-        if (indices.IsEmpty)
+        if (indices.Length > 1)
+        {
+            indices.Sort();
+        }
+
+        for (int k = indices.Length - 1; k >= 0; k--)
+        {
+            // Highest first: a removal moves only sequences above it, or the last unordered one, which is above it too.
+            int index = indices[k];
+            _contextSum -= Context(index);
+            if (index >= _decodingBelow)
+            {
+                MoveDown(index + 1, index, Count - index - 1);
+            }
+            else
+            {
+                int last = _decodingBelow - 1;
+                if (index != last)
+                {
+                    MoveOne(last, index);
+                }
+
+                MoveDown(_decodingBelow, last, Count - _decodingBelow);
+                _decodingBelow = last;
+            }
+
+            Count--;
+        }
+    }
+
+    /// <summary>
+    /// Puts the batch in admission order (the order a replica's rules — preempt the latest, grow in turn — are stated
+    /// in); everything from index 0 then counts as ordered. Called before those rules apply, which is rare: when the
+    /// free blocks do not cover the batch's growth.
+    /// </summary>
+    public void SortByAdmission()
+    {
+        int n = Count;
+        bool sorted = true;
+        for (int i = 1; i < n && sorted; i++)
+        {
+            sorted = Admission[i - 1] < Admission[i];
+        }
+
+        _decodingBelow = 0;
+        if (sorted)
         {
             return;
         }
 
-        int below = _decodingBelow;
-        foreach (int index in indices)
+        Array.Copy(Admission, _sortKeys, n);
+        for (int i = 0; i < n; i++)
         {
-            _contextSum -= Context(index);
-            below -= index < _decodingBelow ? 1 : 0;   // the decoding sequences before the first prompt move down with it
+            _sortOrder[i] = i;
         }
 
-        _decodingBelow = below;
-
-        int count = Count;
-        int write = indices[0];
-        for (int r = 0; r < indices.Length; r++)
+        Array.Sort(_sortKeys, _sortOrder, 0, n);
+        foreach (int[] column in (ReadOnlySpan<int[]>)[Request, PromptLength, Prefilled, Generated, GeneratedAtAdmission, Target, Shared, Blocks, GrowAt, Chunk])
         {
-            int from = indices[r] + 1;
-            int to = r + 1 < indices.Length ? indices[r + 1] : count;
-            MoveDown(from, write, to - from);
-            write += to - from;
+            for (int i = 0; i < n; i++)
+            {
+                _sortInts[i] = column[_sortOrder[i]];
+            }
+
+            Array.Copy(_sortInts, column, n);
         }
 
-        Count = count - indices.Length;
+        foreach (long[] column in (ReadOnlySpan<long[]>)[LastToken, Admission])
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _sortLongs[i] = column[_sortOrder[i]];
+            }
+
+            Array.Copy(_sortLongs, column, n);
+        }
+    }
+
+    /// <summary>Sorts the batch indices in <paramref name="indices"/> by admission (a handful, by insertion).</summary>
+    public void OrderByAdmission(Span<int> indices)
+    {
+        for (int k = 1; k < indices.Length; k++)
+        {
+            int index = indices[k];
+            int j = k - 1;
+            for (; j >= 0 && Admission[indices[j]] > Admission[index]; j--)
+            {
+                indices[j + 1] = indices[j];
+            }
+
+            indices[j + 1] = index;
+        }
+    }
+
+    /// <summary>Records that no sequence is prefilling (the replica counts them), so walks over the prompts end at once.</summary>
+    public void NoPrompts() => _decodingBelow = Count;
+
+    /// <summary>Moves entry <paramref name="from"/> of every column to <paramref name="to"/>.</summary>
+    private void MoveOne(int from, int to)
+    {
+        Request[to] = Request[from];
+        PromptLength[to] = PromptLength[from];
+        Prefilled[to] = Prefilled[from];
+        Generated[to] = Generated[from];
+        GeneratedAtAdmission[to] = GeneratedAtAdmission[from];
+        Target[to] = Target[from];
+        Shared[to] = Shared[from];
+        Blocks[to] = Blocks[from];
+        GrowAt[to] = GrowAt[from];
+        Chunk[to] = Chunk[from];
+        LastToken[to] = LastToken[from];
+        Admission[to] = Admission[from];
     }
 
     /// <summary>
@@ -78,24 +167,16 @@ internal sealed partial class RunningBatch
             ref long last = ref MemoryMarshal.GetArrayDataReference(LastToken);
             Vector256.LoadUnsafe(ref last, source).StoreUnsafe(ref last, target);
             Vector256.LoadUnsafe(ref last, source + (uint)Vector256<long>.Count).StoreUnsafe(ref last, target + (uint)Vector256<long>.Count);
+            ref long admission = ref MemoryMarshal.GetArrayDataReference(Admission);
+            Vector256.LoadUnsafe(ref admission, source).StoreUnsafe(ref admission, target);
+            Vector256.LoadUnsafe(ref admission, source + (uint)Vector256<long>.Count).StoreUnsafe(ref admission, target + (uint)Vector256<long>.Count);
             source += (uint)Vector256<int>.Count;
             target += (uint)Vector256<int>.Count;
         }
 
         for (; i < length; i++)
         {
-            int s = from + i, t = to + i;
-            Request[t] = Request[s];
-            PromptLength[t] = PromptLength[s];
-            Prefilled[t] = Prefilled[s];
-            Generated[t] = Generated[s];
-            GeneratedAtAdmission[t] = GeneratedAtAdmission[s];
-            Target[t] = Target[s];
-            Shared[t] = Shared[s];
-            Blocks[t] = Blocks[s];
-            GrowAt[t] = GrowAt[s];
-            Chunk[t] = Chunk[s];
-            LastToken[t] = LastToken[s];
+            MoveOne(from + i, to + i);
         }
     }
 

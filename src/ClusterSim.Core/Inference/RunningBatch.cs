@@ -33,10 +33,17 @@ internal sealed partial class RunningBatch
         Shared = new int[capacity];
         Chunk = new int[capacity];
         LastToken = new long[capacity];
+        Admission = new long[capacity];
         _given = new int[capacity];
+        _sortKeys = new long[capacity];
+        _sortOrder = new int[capacity];
+        _sortInts = new int[capacity];
+        _sortLongs = new long[capacity];
     }
 
     private readonly int[] _given;   // blocks the last TryGrowEach gave each sequence, to take back on a shortfall
+    private readonly long[] _sortKeys, _sortLongs;   // scratch for SortByAdmission
+    private readonly int[] _sortOrder, _sortInts;
 
     public int Count;
     public readonly int[] Request;
@@ -63,12 +70,21 @@ internal sealed partial class RunningBatch
     /// <summary>Prompt tokens scheduled in the current iteration.</summary>
     public readonly int[] Chunk;
 
+    /// <summary>
+    /// The order in which the sequences joined (a count per replica): the batch's own order is admission order only from
+    /// the first prompt on (see <see cref="RemoveAll"/>), so what must happen in admission order sorts by this.
+    /// </summary>
+    public readonly long[] Admission;
+
+    private long _admissions;
+
     /// <summary>When each sequence last emitted a token (its admission, before its first); write it through <see cref="Stamp"/> and <see cref="StampAll"/>.</summary>
     public readonly long[] LastToken;
 
     /// <summary>
     /// Every sequence below this index decodes (a lower bound on the first prompt still prefilling), so walks over the
-    /// prompts start there: prompts join at the back and leave the prefill one way, so they gather at the batch's end.
+    /// prompts start there. The sequences from here on are in admission order (prompts join at the back); those below it
+    /// are in no particular order, since a sequence leaving from there is replaced by the last of them.
     /// </summary>
     private int _decodingBelow;
 
@@ -374,6 +390,7 @@ internal sealed partial class RunningBatch
         Generated[i] = generated;
         GeneratedAtAdmission[i] = generated;
         Target[i] = target;
+        Admission[i] = _admissions++;
         Blocks[i] = blocks;
         GrowAt[i] = (blocks * _blockTokens) + shared + generated - Prefilled[i];
         Chunk[i] = 0;
@@ -406,6 +423,11 @@ internal sealed partial class RunningBatch
         for (int i = 0; i < Math.Min(_decodingBelow, Count); i++)
         {
             Invariant.Check(IsDecoding(i), $"sequence {i} prefills, below the first prompt the batch knows of ({_decodingBelow})");
+        }
+
+        for (int i = Math.Max(_decodingBelow, 1); i < Count; i++)
+        {
+            Invariant.Check(i == _decodingBelow || Admission[i - 1] < Admission[i], $"sequences {i - 1} and {i} are out of admission order after the first prompt ({_decodingBelow})");
         }
 
         Invariant.Check(context == _contextSum, $"the kept context sum {_contextSum} differs from the batch's {context}");

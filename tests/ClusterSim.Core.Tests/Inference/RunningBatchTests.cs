@@ -337,4 +337,118 @@ public class RunningBatchTests
         Assert.Equal(kept.Select(i => targetsBefore[i]), batch.Target[..batch.Count]);
         Assert.Equal(ContextSum(batch), batch.ContextSum);
     }
+
+    private static List<int> Prompts(RunningBatch batch)
+    {
+        var prompts = new List<int>();
+        foreach (int i in batch.Selected(Selection.Prefilling))
+        {
+            prompts.Add(i);
+        }
+
+        return prompts;
+    }
+
+    /// <summary>Every column of sequence <paramref name="i"/>, as one comparable row.</summary>
+    private static (int Request, int Prompt, int Prefilled, int Generated, int AtAdmission, int Target, int Shared, int Blocks, int GrowAt, int Chunk, long LastToken, long Admission) Row(RunningBatch b, int i) =>
+        (b.Request[i], b.PromptLength[i], b.Prefilled[i], b.Generated[i], b.GeneratedAtAdmission[i], b.Target[i], b.Shared[i], b.Blocks[i], b.GrowAt[i], b.Chunk[i], b.LastToken[i], b.Admission[i]);
+
+    [Fact]
+    public void A_decoding_sequence_ahead_of_the_first_prompt_leaves_its_place_to_the_last_of_them()
+    {
+        // The first of the generated batches with at least three decoding sequences ahead of its first prompt.
+        RunningBatch batch = Enumerable.Range(1, 100).Select(seed => Batch(20, seed)).First(b => Enumerable.Range(0, 3).All(b.IsDecoding));
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch.Stamp(i, 1_000 + (7 * i));
+        }
+
+        int firstPrompt = Enumerable.Range(0, 20).First(i => !batch.IsDecoding(i));
+        Assert.Equal(firstPrompt, Prompts(batch)[0]);   // the walk that finds it counts everything ahead as decoding
+        var rows = Enumerable.Range(0, 20).Select(i => Row(batch, i)).ToArray();
+        int leaver = 0;
+        Assert.True(firstPrompt >= 3, "the batch has decoding sequences ahead of its first prompt to fill the gap with");
+        batch.RemoveAll([leaver]);
+
+        // The last decoding sequence ahead of the first prompt takes the leaver's place; from the prompt on, all move down one.
+        var expected = rows.ToList();
+        expected[leaver] = rows[firstPrompt - 1];
+        expected.RemoveAt(firstPrompt - 1);
+
+        Assert.Equal(expected, Enumerable.Range(0, batch.Count).Select(i => Row(batch, i)));
+        Assert.Equal(ContextSum(batch), batch.ContextSum);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Whatever_leaves_the_others_keep_their_columns_and_sorting_restores_admission_order(int seed)
+    {
+        // A reference list in admission order against the batch, through admissions, prefills, walks and removals.
+        var random = new Random(seed);
+        var batch = new RunningBatch(96, BlockTokens);
+        var reference = new List<int>();   // requests in admission order
+        int next = 0;
+        for (int step = 0; step < 3_000; step++)
+        {
+            int roll = random.Next(10);
+            if (roll < 4 && batch.Count < 96)
+            {
+                int prompt = random.Next(1, 100);
+                batch.Append(next, prompt, 0, random.Next(1, 50), (prompt + BlockTokens - 1) / BlockTokens, now: step, prefilled: random.Next(4) == 0 ? prompt : 0);
+                reference.Add(next++);
+            }
+            else if (roll < 6)
+            {
+                foreach (int i in batch.Selected(Selection.Prefilling))
+                {
+                    if (random.Next(2) == 0)
+                    {
+                        batch.AddPrefill(i, batch.PromptLength[i] - batch.Prefilled[i]);
+                    }
+                }
+            }
+            else if (roll < 9 && batch.Count > 0)
+            {
+                int[] leaving = [.. Enumerable.Range(0, batch.Count).Where(_ => random.Next(6) == 0)];
+                foreach (int i in leaving)
+                {
+                    reference.Remove(batch.Request[i]);
+                }
+
+                if (Enumerable.Range(0, batch.Count).All(batch.IsDecoding))
+                {
+                    batch.NoPrompts();
+                }
+
+                batch.RemoveAll(leaving);
+            }
+            else
+            {
+                var before = Enumerable.Range(0, batch.Count).Select(i => Row(batch, i)).OrderBy(r => r.Admission).ToArray();
+                batch.SortByAdmission();
+                Assert.Equal(before, Enumerable.Range(0, batch.Count).Select(i => Row(batch, i)));
+                Assert.Equal(reference, batch.Request[..batch.Count]);
+            }
+
+            batch.AssertInvariants(96);
+            Assert.Equal(ContextSum(batch), batch.ContextSum);
+            Assert.Equal(reference.Order(), batch.Request[..batch.Count].Order());
+            List<int> prompts = Prompts(batch);
+            Assert.Equal(reference.Where(r => !batch.IsDecoding(Array.IndexOf(batch.Request, r, 0, batch.Count))), prompts.Select(i => batch.Request[i]));
+        }
+    }
+
+    [Fact]
+    public void Indices_are_put_in_admission_order()
+    {
+        RunningBatch batch = Batch(30, seed: 2);
+        int[] indices = [.. Enumerable.Range(0, 30).Where(i => i % 3 == 0)];
+        batch.SortByAdmission();
+        int[] shuffled = [.. indices.OrderBy(i => (i * 7919) % 31)];
+        batch.OrderByAdmission(shuffled);
+        Assert.Equal(indices, shuffled);
+    }
 }
