@@ -197,7 +197,7 @@ public sealed partial class Replica
             _batch.NoPrompts();
         }
 
-        _batch.RemoveAll(retired);
+        _batch.RemoveFinished(retired);
 
         Debug.Assert(_kv.Free >= 0 && _kv.Free <= TotalBlocks, "KV blocks stay within capacity");
     }

@@ -9,6 +9,7 @@ internal sealed partial class RunningBatch
     /// <summary>Removes the last sequence (a preemption).</summary>
     public void RemoveLast()
     {
+        ForgetRemaining();
         _contextSum -= Context(Count - 1);
         Count--;
         _decodingBelow = Math.Min(_decodingBelow, Count);
@@ -22,6 +23,7 @@ internal sealed partial class RunningBatch
     /// </summary>
     public void RemoveAll(Span<int> indices)
     {
+        ForgetRemaining();
         if (indices.Length > 1)
         {
             indices.Sort();
@@ -72,6 +74,7 @@ internal sealed partial class RunningBatch
             return;
         }
 
+        _finishedCurrent = false;   // the lanes move (the counts stay)
         Array.Copy(Admission, _sortKeys, n);
         for (int i = 0; i < n; i++)
         {

@@ -15,7 +15,7 @@ internal sealed partial class RunningBatch
     private uint Mask(Selection selection, int start) => selection switch
     {
         Selection.Prefilling => PrefillingMask(start),
-        Selection.Finished => FinishedMask(start),
+        Selection.Finished => FinishedLanes(start),
         _ => NeedsBlockMask(start),
     };
 

@@ -39,6 +39,7 @@ internal sealed partial class RunningBatch
         _sortOrder = new int[capacity];
         _sortInts = new int[capacity];
         _sortLongs = new long[capacity];
+        _finishedMasks = new uint[capacity / Vector256<int>.Count];
     }
 
     private readonly int[] _given;   // blocks the last TryGrowEach gave each sequence, to take back on a shortfall
@@ -124,21 +125,6 @@ internal sealed partial class RunningBatch
     /// <summary>Tokens held in the KV cache.</summary>
     public int Context(int i) => Prefilled[i] + Generated[i] - GeneratedAtAdmission[i];
 
-    /// <summary>Smallest number of output tokens any sequence still has to produce (int.MaxValue for none): one vector pass, the last vector's lanes past <see cref="Count"/> masked off.</summary>
-    public int MinRemaining()
-    {
-        int n = Count;
-        var best = Vector256.Create(int.MaxValue);
-        for (int i = 0; i < n; i += Vector256<int>.Count)
-        {
-            Vector256<int> remaining = ColumnVectors.Load(Target, i) - ColumnVectors.Load(Generated, i);
-            Vector256<int> live = LiveLanes(i);
-            best = Vector256.Min(best, Vector256.ConditionalSelect(live, remaining, Vector256.Create(int.MaxValue)));
-        }
-
-        return SmallestLane(best);
-    }
-
     /// <summary>The smallest of <paramref name="lanes"/>' eight values, by halving shuffles.</summary>
     private static int SmallestLane(Vector256<int> lanes)
     {
@@ -191,20 +177,25 @@ internal sealed partial class RunningBatch
     {
         int n = Count;
         int width = Vector256<int>.Count;
+        int[] prefilled = Prefilled, promptLength = PromptLength, generatedColumn = Generated, target = Target;
         var best = Vector256.Create(int.MaxValue);
+        Vector256<int> least = best, leastLeft = best;
         var advanced = Vector256<int>.Zero;
         for (int i = 0; i < n; i += width)
         {
             // Lanes past Count hold stale values; they are excluded from the minimum and their writes are never read.
-            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(Prefilled, i), ColumnVectors.Load(PromptLength, i))
-                & LiveLanes(i);
-            Vector256<int> generated = ColumnVectors.Load(Generated, i) - decoding;   // decoding lanes are −1
-            generated.StoreTo(Generated, i);
+            Vector256<int> live = LiveLanes(i, n);
+            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(prefilled, i), ColumnVectors.Load(promptLength, i)) & live;
+            Vector256<int> generated = ColumnVectors.Load(generatedColumn, i) - decoding;   // decoding lanes are −1
+            generated.StoreTo(generatedColumn, i);
             advanced -= decoding;
-            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, ColumnVectors.Load(Target, i) - generated), best);
+            Vector256<int> remaining = ColumnVectors.Load(target, i) - generated;
+            best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, remaining), best);
+            NoteRemaining(i, remaining, live, ref least, ref leastLeft);
         }
 
         _contextSum += Vector256.Sum(advanced);
+        KeepRemaining(least, leastLeft);
         return SmallestLane(best);
     }
 
@@ -215,6 +206,7 @@ internal sealed partial class RunningBatch
     /// </summary>
     public int AdvanceDecodingToTargets(int tokens, out int advanced)
     {
+        ForgetRemaining();
         int n = Count;
         var best = Vector256.Create(int.MaxValue);
         var added = Vector256<int>.Zero;
@@ -270,6 +262,7 @@ internal sealed partial class RunningBatch
     /// <summary><paramref name="tokens"/> more output tokens for every decoding sequence (prefilling ones are left alone).</summary>
     public void AdvanceDecoding(int tokens)
     {
+        ForgetRemaining();
         int n = Count;
         var step = Vector256.Create(tokens);
         var decoders = Vector256<int>.Zero;
@@ -340,12 +333,15 @@ internal sealed partial class RunningBatch
     public int GenerateOne(int i)
     {
         _contextSum++;
-        return ++Generated[i];
+        int generated = ++Generated[i];
+        NoteRemaining(i, Target[i] - generated);
+        return generated;
     }
 
     /// <summary><paramref name="tokens"/> more output tokens for sequence <paramref name="i"/>.</summary>
     public void Generate(int i, int tokens)
     {
+        ForgetRemaining();
         Generated[i] += tokens;
         _contextSum += tokens;
     }
@@ -365,7 +361,7 @@ internal sealed partial class RunningBatch
     {
         int n = Count;
         int[] generatedColumn = Generated, target = Target;
-        var best = Vector256.Create(int.MaxValue);
+        Vector256<int> least = Vector256.Create(int.MaxValue), leastLeft = least;
         var step = Vector256.Create(tokens);
         for (int i = 0; i < n; i += Vector256<int>.Count)
         {
@@ -373,11 +369,12 @@ internal sealed partial class RunningBatch
             Vector256<int> live = LiveLanes(i, n);
             Vector256<int> generated = ColumnVectors.Load(generatedColumn, i) + (step & live);
             generated.StoreTo(generatedColumn, i);
-            best = Vector256.Min(best, Vector256.ConditionalSelect(live, ColumnVectors.Load(target, i) - generated, Vector256.Create(int.MaxValue)));
+            NoteRemaining(i, ColumnVectors.Load(target, i) - generated, live, ref least, ref leastLeft);
         }
 
         _contextSum += (long)tokens * n;
-        return SmallestLane(best);
+        KeepRemaining(least, leastLeft);
+        return _minRemaining;
     }
 
     public void Append(int request, int promptLength, int generated, int target, int blocks, long now, int shared = 0, int prefilled = 0)
@@ -391,6 +388,7 @@ internal sealed partial class RunningBatch
         GeneratedAtAdmission[i] = generated;
         Target[i] = target;
         Admission[i] = _admissions++;
+        NoteRemaining(i, target - generated);
         Blocks[i] = blocks;
         GrowAt[i] = (blocks * _blockTokens) + shared + generated - Prefilled[i];
         Chunk[i] = 0;
