@@ -11,7 +11,7 @@ public sealed partial class Replica
     private bool TryStartMacroStep(long now)
     {
         int n = _batch.Count;
-        long horizon = Horizon();
+        StretchHorizon horizon = Horizon();
         if (_pendingPrefill || _pendingFirstToken || WithinOneIteration(horizon, now))
         {
             return false;
@@ -66,9 +66,10 @@ public sealed partial class Replica
     /// Times decode iterations <paramref name="from"/> to <paramref name="k"/> − 1 of the unchanged batch, the first with
     /// contexts summing to <paramref name="contextSum"/>, into <c>_macroDurations</c> (the sign carries whether compute
     /// bound them, to avoid a second array), after <paramref name="total"/> ns of earlier ones; stops at the first to end
-    /// at or past <paramref name="horizon"/>, since an arrival would cut the stretch there anyway. Returns the new total.
+    /// at or past <paramref name="horizon"/> (or start past it, see <see cref="StretchHorizon"/>), since an arrival would cut
+    /// the stretch there anyway. Returns the new total.
     /// </summary>
-    private long TimeDecodeRun(long now, long contextSum, long horizon, ref int k, int from = 0, long total = 0)
+    private long TimeDecodeRun(long now, long contextSum, StretchHorizon horizon, ref int k, int from = 0, long total = 0)
     {
         int n = _batch.Count;
         DecodeRun run = _model.DecodeRun(n);
@@ -78,7 +79,7 @@ public sealed partial class Replica
             // Four iterations timed at once; the stretch still stops at the first to reach the horizon.
             Vector256<long> four = Vector256.Max(run.Nanos4(contextSum + ((long)(j - from) * n), n), Vector256<long>.One);
             long sum = Vector256.Sum(four);
-            if (j + 4 <= k && now + total + sum < horizon)
+            if (j + 4 <= k && now + total + sum < horizon.Earliest)
             {
                 (negate ? -four : four).CopyTo(_macroDurations, j);   // all four end before the horizon
                 total += sum;
@@ -90,7 +91,7 @@ public sealed partial class Replica
                 long d = four[lane];
                 _macroDurations[j + lane] = negate ? -d : d;
                 total += d;
-                if (now + total >= horizon)
+                if (horizon.StopsAfter(now + total - d, now + total))
                 {
                     k = j + lane + 1;
                     return total;
@@ -102,7 +103,7 @@ public sealed partial class Replica
     }
 
     /// <summary>As <see cref="TimeDecodeRun"/>, with a routing draw per iteration (keyed by iteration number, so the draws equal those of stepping one at a time).</summary>
-    private long TimeRoutedDecodeRun(long now, long contextSum, long horizon, ref int k)
+    private long TimeRoutedDecodeRun(long now, long contextSum, StretchHorizon horizon, ref int k)
     {
         int n = _batch.Count;
         long total = 0;
@@ -115,7 +116,7 @@ public sealed partial class Replica
             long d = Math.Max(1, cost.Nanos);
             _macroDurations[j] = cost.ComputeBound ? -d : d;
             total += d;
-            if (now + total >= horizon)
+            if (horizon.StopsAfter(now + total - d, now + total))
             {
                 k = j + 1;
                 break;
@@ -126,27 +127,29 @@ public sealed partial class Replica
     }
 
     /// <summary>
-    /// The <paramref name="horizon"/> comes before any iteration started now could end: a stretch would be cut to one
-    /// iteration, so it is not worth timing.
+    /// The <paramref name="horizon"/> stops the first iteration started now, whatever its length: a stretch would be cut
+    /// to one iteration, so it is not worth timing.
     /// </summary>
-    private bool WithinOneIteration(long horizon, long now) => horizon - now <= _model.IterationFloorNanos;
+    private bool WithinOneIteration(StretchHorizon horizon, long now) => horizon.End - now <= _model.IterationFloorNanos || horizon.Start <= now;
 
     /// <summary>
     /// When the batch may next change from outside: the next arrival, or — when clients give up — the first instant the
     /// request at the head of the queue has waited past its client's patience (stepping drops it at the first iteration
     /// that starts after that, and may then admit the one behind it). A macro-step stops at the first iteration that
-    /// ends at or past it.
+    /// ends at or past it; with async scheduling (and patient clients), past an arrival at the first that starts there,
+    /// the end of which is the first boundary that can admit it.
     /// </summary>
-    private long Horizon()
+    private StretchHorizon Horizon()
     {
-        long horizon = _host.NextArrivalHint;
+        long arrival = _host.NextArrivalHint;
         long timeout = _host.ClientTimeoutNanos;
-        if (timeout != long.MaxValue && _waiting.Count > 0)
+        if (timeout == long.MaxValue)
         {
-            horizon = Math.Min(horizon, _requests.Arrival((int)_waiting.Peek()) + timeout + 1);
+            return _asyncScheduling ? new StretchHorizon(long.MaxValue, arrival) : new StretchHorizon(arrival, long.MaxValue);
         }
 
-        return horizon;
+        long patience = _waiting.Count > 0 ? _requests.Arrival((int)_waiting.Peek()) + timeout + 1 : long.MaxValue;
+        return new StretchHorizon(Math.Min(arrival, patience), long.MaxValue);
     }
 
     private void ShortenMacroStep(long now)
@@ -156,11 +159,16 @@ public sealed partial class Replica
             return;   // the last iteration is the one in flight (the stretch was planned up to this arrival)
         }
 
+        // A request at the head of the queue joins where a planned arrival would have (see Horizon), unless its client
+        // may give up first.
+        StretchHorizon horizon = _asyncScheduling && _host.ClientTimeoutNanos == long.MaxValue
+            ? new StretchHorizon(long.MaxValue, now) : new StretchHorizon(now, long.MaxValue);
         long t = _iterationStart;
         for (int j = 0; j < _macroIterations; j++)
         {
+            long start = t;
             t += Math.Abs(_macroDurations[j]);
-            if (t >= now)
+            if (horizon.StopsAfter(start, t))
             {
                 if (j + 1 < _macroIterations)
                 {

@@ -17,7 +17,7 @@ public sealed partial class Replica
     private bool TryStartPrefillStretch(long now, int firstChunks)
     {
         int n = _batch.Count;
-        long horizon = Horizon();
+        StretchHorizon horizon = Horizon();
         if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _experts is not null || _kv.Cache is not null || _pendingFirstToken
             || _pendingLoadSeconds > 0 || _scheduler.MaxBatchedTokens <= n - 1 || WithinOneIteration(horizon, now) || !AdmissionBlocked())
         {
@@ -72,7 +72,7 @@ public sealed partial class Replica
             _macroDurations[j] = cost.ComputeBound ? -d : d;
             contextSum += chunks + decoders + stretch.Complete(j);   // each prompt's first token ends its last chunk
             total += d;
-            if (now + total >= horizon)
+            if (horizon.StopsAfter(now + total - d, now + total))
             {
                 k = j + 1;
                 cut = true;

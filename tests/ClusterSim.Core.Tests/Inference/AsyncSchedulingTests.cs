@@ -39,6 +39,24 @@ public class AsyncSchedulingTests
         Assert.True(fast.EventsFired < slow.EventsFired);
     }
 
+    [Theory]
+    [InlineData(SchedulerKind.ChunkedPrefill, 10.0)]
+    [InlineData(SchedulerKind.ChunkedPrefill, 30.0)]
+    [InlineData(SchedulerKind.Continuous, 30.0)]
+    public void A_stretch_runs_through_the_step_that_admits_an_arrival_so_async_scheduling_costs_no_event(SchedulerKind kind, double rate)
+    {
+        // An arrival during a stretch joins at the end of the step after the one it lands in (that step was formed without
+        // it): the stretch runs through that step and ends where the arrival is admitted, one event as without async
+        // scheduling, where it joins at the end of the step it lands in. Cutting the stretch at the arrival's own step
+        // would cost an event more per arrival (the step that follows, alone).
+        ServingResult sync = Run(ServingScenarios.Poisson(rate, 3000, kind));
+        ServingResult async = Run(ServingScenarios.AsyncScheduled(ServingScenarios.Poisson(rate, 3000, kind)));
+
+        double syncPerRequest = sync.EventsFired / (double)sync.Metrics.Completed;
+        double asyncPerRequest = async.EventsFired / (double)async.Metrics.Completed;
+        Assert.True(asyncPerRequest <= syncPerRequest * 1.05, $"async scheduling fires {asyncPerRequest:F2} events a request against {syncPerRequest:F2} without it");
+    }
+
     [Fact]
     public void Vidurs_long_prompts_give_exactly_the_outcome_of_one_event_per_iteration()
     {
