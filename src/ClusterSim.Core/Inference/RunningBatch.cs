@@ -181,11 +181,14 @@ internal sealed partial class RunningBatch
         var best = Vector256.Create(int.MaxValue);
         Vector256<int> least = best, leastLeft = best;
         var advanced = Vector256<int>.Zero;
+        int decodingBelow = _decodingBelow;
         for (int i = 0; i < n; i += width)
         {
-            // Lanes past Count hold stale values; they are excluded from the minimum and their writes are never read.
+            // Lanes past Count hold stale values; they are excluded from the minimum and their writes are never read. A
+            // vector wholly ahead of the first prompt decodes without a comparison.
             Vector256<int> live = LiveLanes(i, n);
-            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(prefilled, i), ColumnVectors.Load(promptLength, i)) & live;
+            Vector256<int> decoding = i + width <= decodingBelow ? live
+                : Vector256.Equals(ColumnVectors.Load(prefilled, i), ColumnVectors.Load(promptLength, i)) & live;
             Vector256<int> generated = ColumnVectors.Load(generatedColumn, i) - decoding;   // decoding lanes are −1
             generated.StoreTo(generatedColumn, i);
             advanced -= decoding;
