@@ -44,7 +44,7 @@ internal sealed partial class RunningBatch
     {
         Vector256<int> none = Vector256.Create(int.MaxValue);
         Vector256<int> finished = Vector256.LessThanOrEqual(remaining, Vector256<int>.Zero) & live;
-        _finishedMasks[start / Vector256<int>.Count] = finished.AsUInt32().ExtractMostSignificantBits();
+        _finishedMasks[(uint)start / Vector256<int>.Count] = finished.AsUInt32().ExtractMostSignificantBits();
         least = Vector256.Min(least, Vector256.ConditionalSelect(live, remaining, none));
         leastLeft = Vector256.Min(leastLeft, Vector256.ConditionalSelect(live & ~finished, remaining, none));
     }
@@ -71,7 +71,7 @@ internal sealed partial class RunningBatch
         }
 
         uint bit = 1u << (i % Vector256<int>.Count);
-        ref uint mask = ref _finishedMasks[i / Vector256<int>.Count];
+        ref uint mask = ref _finishedMasks[(uint)i / Vector256<int>.Count];
         mask = remaining <= 0 ? mask | bit : mask & ~bit;
     }
 
@@ -79,7 +79,7 @@ internal sealed partial class RunningBatch
     private void ForgetRemaining() => _minCurrent = _survivorCurrent = _finishedCurrent = false;
 
     /// <summary>The finished lanes of the vector from <paramref name="start"/>: kept, or compared.</summary>
-    private uint FinishedLanes(int start) => _finishedCurrent ? _finishedMasks[start / Vector256<int>.Count] : FinishedMask(start);
+    private uint FinishedLanes(int start) => _finishedCurrent ? _finishedMasks[(uint)start / Vector256<int>.Count] : FinishedMask(start);
 
     private int ScanMinRemaining()
     {

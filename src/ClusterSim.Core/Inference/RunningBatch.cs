@@ -173,14 +173,21 @@ internal sealed partial class RunningBatch
     /// One more output token for every decoding sequence (prefilling ones are left alone); returns the smallest number
     /// any decoding sequence still has to produce (one vectorised pass).
     /// </summary>
-    public int AdvanceDecoding()
+    public int AdvanceDecoding() => AdvanceDecoders(1);
+
+    /// <summary><paramref name="tokens"/> more output tokens for every decoding sequence (prefilling ones are left alone).</summary>
+    public void AdvanceDecoding(int tokens) => AdvanceDecoders(tokens);
+
+    /// <summary>The pass behind both: returns the smallest number any decoding sequence still has to produce.</summary>
+    private int AdvanceDecoders(int tokens)
     {
         int n = Count;
         int width = Vector256<int>.Count;
         int[] prefilled = Prefilled, promptLength = PromptLength, generatedColumn = Generated, target = Target;
         var best = Vector256.Create(int.MaxValue);
         Vector256<int> least = best, leastLeft = best;
-        var advanced = Vector256<int>.Zero;
+        var step = Vector256.Create(tokens);
+        var decoders = Vector256<int>.Zero;
         int decodingBelow = _decodingBelow;
         for (int i = 0; i < n; i += width)
         {
@@ -189,15 +196,15 @@ internal sealed partial class RunningBatch
             Vector256<int> live = LiveLanes(i, n);
             Vector256<int> decoding = i + width <= decodingBelow ? live
                 : Vector256.Equals(ColumnVectors.Load(prefilled, i), ColumnVectors.Load(promptLength, i)) & live;
-            Vector256<int> generated = ColumnVectors.Load(generatedColumn, i) - decoding;   // decoding lanes are −1
+            Vector256<int> generated = ColumnVectors.Load(generatedColumn, i) + (step & decoding);
             generated.StoreTo(generatedColumn, i);
-            advanced -= decoding;
+            decoders -= decoding;
             Vector256<int> remaining = ColumnVectors.Load(target, i) - generated;
             best = Vector256.ConditionalSelect(decoding, Vector256.Min(best, remaining), best);
             NoteRemaining(i, remaining, live, ref least, ref leastLeft);
         }
 
-        _contextSum += Vector256.Sum(advanced);
+        _contextSum += (long)tokens * Vector256.Sum(decoders);
         KeepRemaining(least, leastLeft);
         return SmallestLane(best);
     }
@@ -260,23 +267,6 @@ internal sealed partial class RunningBatch
         _lastTokensEqual = true;
         _sharedLastToken = first;
         return true;
-    }
-
-    /// <summary><paramref name="tokens"/> more output tokens for every decoding sequence (prefilling ones are left alone).</summary>
-    public void AdvanceDecoding(int tokens)
-    {
-        ForgetRemaining();
-        int n = Count;
-        var step = Vector256.Create(tokens);
-        var decoders = Vector256<int>.Zero;
-        for (int i = 0; i < n; i += Vector256<int>.Count)
-        {
-            Vector256<int> decoding = Vector256.Equals(ColumnVectors.Load(Prefilled, i), ColumnVectors.Load(PromptLength, i)) & LiveLanes(i);
-            (ColumnVectors.Load(Generated, i) + (step & decoding)).StoreTo(Generated, i);
-            decoders -= decoding;
-        }
-
-        _contextSum += (long)tokens * Vector256.Sum(decoders);
     }
 
     /// <summary>A walk over the sequences of one <see cref="Selection"/>; its own enumerator.</summary>
@@ -344,8 +334,8 @@ internal sealed partial class RunningBatch
     /// <summary><paramref name="tokens"/> more output tokens for sequence <paramref name="i"/>.</summary>
     public void Generate(int i, int tokens)
     {
-        ForgetRemaining();
         Generated[i] += tokens;
+        NoteRemaining(i, Target[i] - Generated[i]);
         _contextSum += tokens;
     }
 
