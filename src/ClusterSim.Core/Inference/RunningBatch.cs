@@ -5,7 +5,8 @@ using ClusterSim.Core.Engine;
 namespace ClusterSim.Core.Inference;
 
 /// <summary>
-/// A replica's running sequences as parallel arrays (structure of arrays), in admission order.
+/// A replica's running sequences as parallel arrays (structure of arrays), in admission order from the first prompt on
+/// (the decoding sequences ahead of it in any order; <see cref="Admission"/> says which came first).
 /// Bulk updates over the whole batch use <see cref="Vector{T}"/>; the sum of contexts is kept as the batch changes,
 /// and each sequence carries the generated count at which it outgrows its KV blocks, so that the per-iteration checks
 /// read one or two columns.
