@@ -24,6 +24,10 @@ internal static class CapacityCommand
         var batched = new Option<int?>("--max-batched-tokens") { Description = "The step's token budget (the engine's default when omitted)." };
         var prompt = new Option<double>("--prompt") { Description = "Prompt tokens of every request.", DefaultValueFactory = _ => 1024 };
         var output = new Option<double>("--output") { Description = "Output tokens of every request.", DefaultValueFactory = _ => 256 };
+        var promptMedian = new Option<double?>("--prompt-median") { Description = "Log-normal prompts: their median (--prompt is then their mean)." };
+        var outputMedian = new Option<double?>("--output-median") { Description = "Log-normal outputs: their median (--output is then their mean)." };
+        var promptMax = new Option<int?>("--prompt-max") { Description = "The longest log-normal prompt (eight times the mean when omitted)." };
+        var outputMax = new Option<int?>("--output-max") { Description = "The longest log-normal output (eight times the mean when omitted)." };
         var ttft = new Option<double>("--ttft") { Description = "SLO: time to first token, seconds (95 % of requests within it and --tpot).", DefaultValueFactory = _ => 2 };
         var tpot = new Option<double>("--tpot") { Description = "SLO: time per output token, seconds.", DefaultValueFactory = _ => 0.1 };
         var price = new Option<double?>("--price-per-hour") { Description = "USD an accelerator-hour, for one accelerator (with several, each catalog price is used)." };
@@ -35,7 +39,8 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, weights, kv, engine, version, sequences, batched, prompt, output, ttft, tpot, price, headroom, requests, seed, calibration, workers, format,
+            model, hardware, tp, weights, kv, engine, version, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
+            ttft, tpot, price, headroom, requests, seed, calibration, workers, format,
         };
         command.SetAction(r =>
         {
@@ -43,6 +48,15 @@ internal static class CapacityCommand
             {
                 Console.Error.WriteLine(r.GetValue(workers) < 1 ? "error: --workers: expected at least 1" : "error: --headroom: expected a share in [0, 1)");
                 return ExitCodes.InvalidInput;
+            }
+
+            foreach (var (cap, median, name) in new[] { (r.GetValue(promptMax), r.GetValue(promptMedian), "prompt"), (r.GetValue(outputMax), r.GetValue(outputMedian), "output") })
+            {
+                if (cap is not null && median is null)
+                {
+                    Console.Error.WriteLine($"error: --{name}-max: applies to log-normal lengths; give --{name}-median too");
+                    return ExitCodes.InvalidInput;
+                }
             }
 
             var query = new CapacityQuery
@@ -58,6 +72,10 @@ internal static class CapacityCommand
                 MaxBatchedTokens = r.GetValue(batched),
                 PromptTokens = r.GetValue(prompt),
                 OutputTokens = r.GetValue(output),
+                PromptMedian = r.GetValue(promptMedian),
+                OutputMedian = r.GetValue(outputMedian),
+                PromptMax = r.GetValue(promptMax),
+                OutputMax = r.GetValue(outputMax),
                 TtftSeconds = r.GetValue(ttft),
                 TpotSeconds = r.GetValue(tpot),
                 PricePerHour = r.GetValue(price),
@@ -112,7 +130,7 @@ internal static class CapacityCommand
         }
 
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{query.Model}, TP {query.TensorParallel}, {query.Weights}, {query.PromptTokens:0}/{query.OutputTokens:0} tokens: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+            $"{query.Model}, TP {query.TensorParallel}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
         int shown = CatalogCommand.Show(format, title,
             ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"],
             [.. measured.Select(r => (IReadOnlyList<string>)

@@ -71,7 +71,28 @@ public class CapacityCommandTests
         }
     }
 
+    [Fact]
+    public void Log_normal_lengths_of_the_same_means_cost_capacity_and_are_said_in_the_title()
+    {
+        // Spread lengths: long prompts stall the batch and long outputs hold it, so at the same means and SLO a replica
+        // serves less and its first tokens' tail is longer than with every request alike.
+        string[] common = ["capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "800", "--ttft", "0.5"];
+        (_, string alike, _) = CommandRunner.Run([.. common, "--format", "csv"]);
+        (int code, string spread, string error) = CommandRunner.Run([.. common, "--prompt-median", "512", "--output-median", "128", "--format", "csv"]);
+        (_, string table, _) = CommandRunner.Run([.. common, "--prompt-median", "512", "--output-median", "128", "--output-max", "1000", "--format", "table"]);
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("error", error, StringComparison.Ordinal);
+        Assert.True(Cell(Rows(spread)[1], 3) < Cell(Rows(alike)[1], 3), $"{spread}\n{alike}");
+        // Requests per second are by the run's own mean output, which the cap at eight times the mean keeps just below 256.
+        double perRequest = Cell(Rows(spread)[1], 3) / Cell(Rows(spread)[1], 2);
+        Assert.InRange(perRequest, 200, 256);
+        Assert.Contains("prompts log-normal (mean 1024, median 512", table, StringComparison.Ordinal);   // the title (CapacityQueryTests hold its whole text)
+    }
+
     [Theory]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-max", "4000" }, "error: --prompt-max: applies to log-normal lengths; give --prompt-median too")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--output-median", "300" }, "error: H100: --output-median: a log-normal's median (300) cannot exceed its mean (256)")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--calibration", "/nonexistent/cal.csv" }, "error: H100: --calibration: cannot read")]
     [InlineData(new[] { "llama-3.1-8bb", "H100" }, "error: H100: MODEL: unknown model 'llama-3.1-8bb' — did you mean 'llama-3.1-8b'?")]
     [InlineData(new[] { "llama-3.1-8b", "H10" }, "error: H10: HARDWARE: unknown hardware 'H10' — did you mean 'H100-SXM'?")]

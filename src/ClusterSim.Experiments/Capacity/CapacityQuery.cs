@@ -19,8 +19,39 @@ public sealed record CapacityQuery
     public string? EngineVersion { get; init; }
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
+    /// <summary>Prompt tokens of every request, or their mean when <see cref="PromptMedian"/> is given.</summary>
     public double PromptTokens { get; init; } = 1024;
+
+    /// <summary>Output tokens of every request, or their mean when <see cref="OutputMedian"/> is given.</summary>
     public double OutputTokens { get; init; } = 256;
+
+    /// <summary>With a median, prompts are log-normal (that mean and median, at most <see cref="PromptMax"/>); null: all alike.</summary>
+    public double? PromptMedian { get; init; }
+
+    /// <summary>With a median, outputs are log-normal (that mean and median, at most <see cref="OutputMax"/>); null: all alike.</summary>
+    public double? OutputMedian { get; init; }
+
+    /// <summary>The longest prompt a log-normal draw gives; null: eight times the mean.</summary>
+    public int? PromptMax { get; init; }
+
+    /// <summary>The longest output a log-normal draw gives; null: eight times the mean.</summary>
+    public int? OutputMax { get; init; }
+
+    /// <summary>The longest prompt drawn (the mean's eight times unless given); 0 when prompts are all alike.</summary>
+    public int PromptCap => PromptMedian is null ? 0 : PromptMax ?? (int)Math.Ceiling(8 * PromptTokens);
+
+    /// <summary>The longest output drawn (the mean's eight times unless given); 0 when outputs are all alike.</summary>
+    public int OutputCap => OutputMedian is null ? 0 : OutputMax ?? (int)Math.Ceiling(8 * OutputTokens);
+
+    /// <summary>The requests' lengths as a title says them: "1024/256 tokens", or each distribution's mean, median and cap.</summary>
+    public string LengthsSaid =>
+        PromptMedian is null && OutputMedian is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{PromptTokens:0}/{OutputTokens:0} tokens")
+            : $"prompts {Said(PromptTokens, PromptMedian, PromptCap)}, outputs {Said(OutputTokens, OutputMedian, OutputCap)} tokens";
+
+    private static string Said(double mean, double? median, int cap) => median is { } m
+        ? string.Create(CultureInfo.InvariantCulture, $"log-normal (mean {mean:0}, median {m:0}, at most {cap:N0})")
+        : string.Create(CultureInfo.InvariantCulture, $"{mean:0}");
     public double TtftSeconds { get; init; } = 2;
     public double TpotSeconds { get; init; } = 0.1;
 
@@ -43,7 +74,9 @@ public sealed record CapacityQuery
         ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.weights", "--weights"),
         ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
-        ("serving.price_per_hour", "--price-per-hour"), ("workload.prompt_tokens", "--prompt"), ("workload.output_tokens", "--output"),
+        ("serving.price_per_hour", "--price-per-hour"),
+        ("workload.prompt_tokens.median", "--prompt-median"), ("workload.prompt_tokens.max", "--prompt-max"), ("workload.prompt_tokens", "--prompt"),
+        ("workload.output_tokens.median", "--output-median"), ("workload.output_tokens.max", "--output-max"), ("workload.output_tokens", "--output"),
         ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"), ("catalog", "--calibration"),
     ];
 
@@ -93,10 +126,15 @@ public sealed record CapacityQuery
 
         y.AppendLine("workload:");
         y.AppendLine("  arrival: { kind: poisson, load: 0.5 }   # the cell bisects the load itself");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {PromptTokens:R}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {OutputTokens:R}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {Lengths(PromptTokens, PromptMedian, PromptCap)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {Lengths(OutputTokens, OutputMedian, OutputCap)}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  requests: {Requests}");
         y.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {TtftSeconds:R}, tpot_s: {TpotSeconds:R} }}");
         return y.ToString();
     }
+
+    /// <summary>A length as the experiment file writes it: a count, or a log-normal from its mean and median.</summary>
+    private static string Lengths(double mean, double? median, int cap) => median is { } m
+        ? string.Create(CultureInfo.InvariantCulture, $"{{ kind: lognormal, mean: {mean:R}, median: {m:R}, max: {cap} }}")
+        : string.Create(CultureInfo.InvariantCulture, $"{mean:R}");
 }

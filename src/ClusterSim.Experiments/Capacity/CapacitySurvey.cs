@@ -52,7 +52,7 @@ public static class CapacitySurvey
                 Hardware = deployment.Accelerator.Id,
                 Accelerators = deployment.Accelerators,
                 OutputTokensPerSecond = tokens,
-                RequestsPerSecond = tokens / Math.Max(1, query.OutputTokens),
+                RequestsPerSecond = tokens / Math.Max(1, m.OutputTokens / (double)Math.Max(1, m.Completed)),   // by the run's own mean output (a capped log-normal's is below the nominal)
                 TtftP99Seconds = m.Ttft.Quantile(0.99),
                 TpotP99Seconds = m.Tpot.Quantile(0.99),
                 PricePerHour = price,

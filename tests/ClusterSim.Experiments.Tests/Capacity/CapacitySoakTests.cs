@@ -36,7 +36,9 @@ public class CapacitySoakTests
             Headroom = random.NextDouble() < 0.5 ? 0 : 0.3,
             Requests = 200,
             Seed = seed,
-        };
+        } is var query && random.NextDouble() < 0.4
+            ? query with { PromptMedian = Math.Round(query.PromptTokens * (0.3 + (0.7 * random.NextDouble()))), OutputMedian = Math.Round(query.OutputTokens * (0.3 + (0.7 * random.NextDouble()))) }
+            : query;   // log-normal lengths in some (drawn last, so the other draws stay as they were)
     }
 
     [Theory]

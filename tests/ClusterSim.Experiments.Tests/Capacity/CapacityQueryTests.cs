@@ -1,0 +1,41 @@
+using ClusterSim.Experiments.Capacity;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Tests.Capacity;
+
+/// <summary>The capacity command's options as the experiment file they become, and as its title says them.</summary>
+public class CapacityQueryTests
+{
+    private static readonly CapacityQuery Alike = new() { Model = "llama-3.1-8b", Hardware = ["H100"] };
+
+    [Fact]
+    public void Lengths_all_alike_are_plain_counts()
+    {
+        Assert.Equal("1024/256 tokens", Alike.LengthsSaid);
+        Assert.Contains("  prompt_tokens: 1024\n", Alike.Yaml("H100").ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal(0, Alike.PromptCap);
+    }
+
+    [Fact]
+    public void A_median_makes_lengths_log_normal_capped_at_eight_times_the_mean_unless_given()
+    {
+        CapacityQuery spread = Alike with { PromptMedian = 512, OutputMedian = 128, OutputMax = 1000 };
+
+        Assert.Equal("prompts log-normal (mean 1024, median 512, at most 8,192), outputs log-normal (mean 256, median 128, at most 1,000) tokens", spread.LengthsSaid);
+        Experiment experiment = ExperimentLoader.Parse(spread.Yaml("H100"), "capacity.yaml");
+        ServingPoint serving = experiment.Points[0].Serving!;
+        Assert.Equal(("lognormal", 1024.0, 512.0, 8192), (serving.Prompt.Kind, serving.Prompt.Mean, serving.Prompt.Median, serving.Prompt.Max));
+        Assert.Equal(("lognormal", 256.0, 128.0, 1000), (serving.Output.Kind, serving.Output.Mean, serving.Output.Median, serving.Output.Max));
+        LengthSpec alike = ExperimentLoader.Parse(Alike.Yaml("H100"), "capacity.yaml").Points[0].Serving!.Prompt;
+        Assert.Equal(("fixed", 1024.0), (alike.Kind, alike.Mean));
+    }
+
+    [Fact]
+    public void A_median_above_the_mean_is_refused_at_its_option()
+    {
+        CapacityQuery wrong = Alike with { OutputMedian = 300 };
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(wrong.Yaml("H100"), "capacity.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "workload.output_tokens.median");
+        Assert.Contains(CapacityQuery.Options, o => o.Path == "workload.output_tokens.median" && o.Option == "--output-median");
+    }
+}
