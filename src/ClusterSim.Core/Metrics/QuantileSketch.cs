@@ -242,7 +242,6 @@ public sealed class QuantileSketch
     }
 
     /// <summary>log₂ of a positive normal double: its exponent, plus the mantissa's from a table, linearly interpolated.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // a few instructions on every value's path
     private static double Log2(double value)
     {
         long bits = BitConverter.DoubleToInt64Bits(value);
