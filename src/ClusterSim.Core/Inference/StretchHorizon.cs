@@ -9,9 +9,6 @@ namespace ClusterSim.Core.Inference;
 /// </summary>
 internal readonly record struct StretchHorizon(long End, long Start)
 {
-    /// <summary>No change foreseen.</summary>
-    public static StretchHorizon None { get; } = new(long.MaxValue, long.MaxValue);
-
     /// <summary>A stretch's iteration from <paramref name="start"/> to <paramref name="end"/> is its last.</summary>
     public bool StopsAfter(long start, long end) => end >= End || start >= Start;
 
