@@ -141,16 +141,20 @@ public sealed partial class Replica
     /// </summary>
     private StretchHorizon Horizon()
     {
-        long arrival = _host.NextArrivalHint;
+        StretchHorizon arrival = Joining(_host.NextArrivalHint);
         long timeout = _host.ClientTimeoutNanos;
-        if (timeout == long.MaxValue)
-        {
-            return _asyncScheduling ? new StretchHorizon(long.MaxValue, arrival) : new StretchHorizon(arrival, long.MaxValue);
-        }
-
-        long patience = _waiting.Count > 0 ? _requests.Arrival((int)_waiting.Peek()) + timeout + 1 : long.MaxValue;
-        return new StretchHorizon(Math.Min(arrival, patience), long.MaxValue);
+        return timeout == long.MaxValue || _waiting.Count == 0 ? arrival
+            : arrival with { End = Math.Min(arrival.End, _requests.Arrival((int)_waiting.Peek()) + timeout + 1) };
     }
+
+    /// <summary>
+    /// Where a request queued at <paramref name="time"/> can first join: at the end of the step it lands in, or with async
+    /// scheduling at the end of the first step to start after it — unless clients may give up, when a queued request may be
+    /// dropped at the end of the step it lands in, so the stretch stops there.
+    /// </summary>
+    private StretchHorizon Joining(long time) => _asyncScheduling && _host.ClientTimeoutNanos == long.MaxValue
+        ? new StretchHorizon(long.MaxValue, time)
+        : new StretchHorizon(time, long.MaxValue);
 
     private void ShortenMacroStep(long now)
     {
@@ -159,10 +163,8 @@ public sealed partial class Replica
             return;   // the last iteration is the one in flight (the stretch was planned up to this arrival)
         }
 
-        // A request at the head of the queue joins where a planned arrival would have (see Horizon), unless its client
-        // may give up first.
-        StretchHorizon horizon = _asyncScheduling && _host.ClientTimeoutNanos == long.MaxValue
-            ? new StretchHorizon(long.MaxValue, now) : new StretchHorizon(now, long.MaxValue);
+        // A request now at the head of the queue joins where a planned arrival would have.
+        StretchHorizon horizon = Joining(now);
         long t = _iterationStart;
         for (int j = 0; j < _macroIterations; j++)
         {

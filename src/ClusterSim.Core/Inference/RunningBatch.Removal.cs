@@ -82,7 +82,7 @@ internal sealed partial class RunningBatch
         }
 
         Array.Sort(_sortKeys, _sortOrder, 0, n);
-        foreach (int[] column in (ReadOnlySpan<int[]>)[Request, PromptLength, Prefilled, Generated, GeneratedAtAdmission, Target, Shared, Blocks, GrowAt, Chunk])
+        foreach (int[] column in _intColumns)
         {
             for (int i = 0; i < n; i++)
             {
@@ -92,7 +92,7 @@ internal sealed partial class RunningBatch
             Array.Copy(_sortInts, column, n);
         }
 
-        foreach (long[] column in (ReadOnlySpan<long[]>)[LastToken, Admission])
+        foreach (long[] column in _longColumns)
         {
             for (int i = 0; i < n; i++)
             {

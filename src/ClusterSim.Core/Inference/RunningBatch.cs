@@ -41,11 +41,17 @@ internal sealed partial class RunningBatch
         _sortInts = new int[capacity];
         _sortLongs = new long[capacity];
         _finishedMasks = new uint[capacity / Vector256<int>.Count];
+        _intColumns = [Request, PromptLength, Prefilled, Generated, GeneratedAtAdmission, Target, Shared, Blocks, GrowAt, Chunk];
+        _longColumns = [LastToken, Admission];
     }
 
     private readonly int[] _given;   // blocks the last TryGrowEach gave each sequence, to take back on a shortfall
     private readonly long[] _sortKeys, _sortLongs;   // scratch for SortByAdmission
     private readonly int[] _sortOrder, _sortInts;
+
+    // Every column of a sequence (the moves spell them out for speed; MoveOne and MoveDown must name the same ones).
+    private readonly int[][] _intColumns;
+    private readonly long[][] _longColumns;
 
     public int Count;
     public readonly int[] Request;

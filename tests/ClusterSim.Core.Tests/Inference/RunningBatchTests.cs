@@ -297,6 +297,7 @@ public class RunningBatchTests
         int[][] intColumns = [batch.Request, batch.PromptLength, batch.Prefilled, batch.Generated, batch.GeneratedAtAdmission, batch.Target, batch.Shared, batch.Blocks, batch.GrowAt, batch.Chunk];
         int[][] intBefore = [.. intColumns.Select(c => c[..200])];
         long[] lastBefore = batch.LastToken[..200];
+        long[] admissionBefore = batch.Admission[..200];
 
         batch.RemoveAll(removed);
 
@@ -307,6 +308,7 @@ public class RunningBatchTests
         }
 
         Assert.Equal(kept.Select(i => lastBefore[i]), batch.LastToken[..batch.Count]);
+        Assert.Equal(kept.Select(i => admissionBefore[i]), batch.Admission[..batch.Count]);
         Assert.Equal(ContextSum(batch), batch.ContextSum);
     }
 
