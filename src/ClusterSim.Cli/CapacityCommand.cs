@@ -57,6 +57,13 @@ internal static class CapacityCommand
                     Console.Error.WriteLine($"error: --{name}-max: applies to log-normal lengths; give --{name}-median too");
                     return ExitCodes.InvalidInput;
                 }
+
+                if (median is <= 0)
+                {
+                    // An experiment file reads a median of 0 as "none given" (the log-normal then takes its sigma): not what was asked.
+                    Console.Error.WriteLine($"error: --{name}-median: expected a number of tokens > 0, got {median.Value.ToString(CultureInfo.InvariantCulture)}");
+                    return ExitCodes.InvalidInput;
+                }
             }
 
             var query = new CapacityQuery

@@ -92,6 +92,7 @@ public class CapacityCommandTests
 
     [Theory]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-max", "4000" }, "error: --prompt-max: applies to log-normal lengths; give --prompt-median too")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-median", "0" }, "error: --prompt-median: expected a number of tokens > 0, got 0")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--output-median", "300" }, "error: H100: --output-median: a log-normal's median (300) cannot exceed its mean (256)")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--calibration", "/nonexistent/cal.csv" }, "error: H100: --calibration: cannot read")]
     [InlineData(new[] { "llama-3.1-8bb", "H100" }, "error: H100: MODEL: unknown model 'llama-3.1-8bb' — did you mean 'llama-3.1-8b'?")]
