@@ -16,8 +16,9 @@ public static class PixelDecimation
             return (x, y);
         }
 
-        var keptX = new List<double>(4 * columns);
-        var keptY = new List<double>(4 * columns);
+        var keptX = new double[4 * columns];   // at most four a column (n is larger)
+        var keptY = new double[4 * columns];
+        int kept = 0;
         double width = (x[^1] - x[0]) / columns;
         int start = 0;
         while (start < n)
@@ -34,12 +35,13 @@ public static class PixelDecimation
 
             // First, the extremes in the order they occur, last: each index once.
             int previous = -1;
-            foreach (int i in new[] { start, Math.Min(low, high), Math.Max(low, high), end - 1 })
+            ReadOnlySpan<int> picks = [start, Math.Min(low, high), Math.Max(low, high), end - 1];
+            foreach (int i in picks)
             {
                 if (i != previous)
                 {
-                    keptX.Add(x[i]);
-                    keptY.Add(y[i]);
+                    keptX[kept] = x[i];
+                    keptY[kept++] = y[i];
                     previous = i;
                 }
             }
@@ -47,6 +49,6 @@ public static class PixelDecimation
             start = end;
         }
 
-        return (keptX.ToArray(), keptY.ToArray());
+        return (keptX[..kept], keptY[..kept]);
     }
 }

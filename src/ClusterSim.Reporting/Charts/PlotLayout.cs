@@ -15,8 +15,9 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
     /// <summary>The layout of <paramref name="chart"/>: ranges from its data (stacked series summed), rounded to ticks.</summary>
     public static PlotLayout For(Chart chart)
     {
-        var xs = new List<double>();
-        var ys = new List<double>();
+        // The ranges need only the data's extremes: kept as the values go by, not collected.
+        var xs = new ValueExtent();
+        var ys = new ValueExtent();
         foreach (ChartSeries s in chart.Series.Where(s => s.Kind != SeriesKind.Heatmap))
         {
             xs.AddRange(s.X);
@@ -25,15 +26,18 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
             ys.AddRange(s.Upper ?? []);
         }
 
-        ys.AddRange(StackedTops(chart.Series));
-        if (!chart.Y.Log && chart.Series.Any(s => s.Kind == SeriesKind.Bar) && ys.Where(double.IsFinite).DefaultIfEmpty(0).Max() is > 0 and var top)
+        ys.AddRange(StackedLevels(chart.Series).LastOrDefault() ?? []);
+        if (!chart.Y.Log && chart.Series.Any(s => s.Kind == SeriesKind.Bar) && ys.FiniteMaxOr(0) is > 0 and var top)
         {
             ys.Add(top * 1.1);   // room above the tallest bar or whisker for its value label
         }
-        xs.AddRange(chart.Markers.Where(m => m.Vertical).Select(m => m.Value));
-        ys.AddRange(chart.Markers.Where(m => !m.Vertical).Select(m => m.Value));
+        foreach (Marker m in chart.Markers)
+        {
+            (m.Vertical ? ref xs : ref ys).Add(m.Value);
+        }
+
         bool zeroBased = !chart.Y.Log && chart.Series.Any(s => s.Kind is SeriesKind.Area or SeriesKind.StackedArea or SeriesKind.Bar);
-        if (zeroBased || (!chart.Y.Log && ys.Where(double.IsFinite).DefaultIfEmpty(0).Min() >= 0))
+        if (zeroBased || (!chart.Y.Log && ys.FiniteMinOr(0) >= 0))
         {
             ys.Add(0);
         }
@@ -69,13 +73,10 @@ public sealed record PlotLayout(double Left, double Top, double Right, double Bo
     private static (double, double, double[]) Categorical(IReadOnlyList<string> categories) =>
         (-0.5, categories.Count - 0.5, Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray());
 
-    private static IEnumerable<double> StackedTops(IReadOnlyList<ChartSeries> series) => StackedLevels(series).LastOrDefault() ?? [];
-
-    private static (double, double, double[]) Range(List<double> values, Axis axis)
+    private static (double, double, double[]) Range(ValueExtent values, Axis axis)
     {
-        var finite = values.Where(v => double.IsFinite(v) && (!axis.Log || v > 0)).ToList();
-        double min = axis.Min ?? (finite.Count == 0 ? 0 : finite.Min());
-        double max = axis.Max ?? (finite.Count == 0 ? 1 : finite.Max());
+        double min = axis.Min ?? (axis.Log ? values.PositiveMinOr(0) : values.FiniteMinOr(0));
+        double max = axis.Max ?? (axis.Log ? values.PositiveMaxOr(1) : values.FiniteMaxOr(1));
         if (axis.Log)
         {
             return Ticks.Log(Math.Max(min, 1e-12), Math.Max(max, min * 10));

@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.Text;
 using SkiaSharp;
 using System.Globalization;
 using System.Security;
-using System.Text.RegularExpressions;
 using ScottPlot;
 
 namespace ClusterSim.Reporting.Charts;
@@ -36,14 +36,15 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
 
     /// <inheritdoc/>
     /// <remarks>Thread-safe: charts may be drawn in parallel (each has its own plot; clip-path ids are renamed per chart).</remarks>
-    public string Render(Chart chart) => Standalone(chart, SvgXml(Build(chart), chart.Width, chart.Height));
+    public string Render(Chart chart) => SvgXml(Build(chart), chart.Width, chart.Height, svg => Standalone(chart, svg));
 
     /// <summary>
-    /// The plot as SVG text. ScottPlot's own GetSvgXml settles the layout (tick labels, margins) with a raster render it
-    /// throws away, which for a long series costs several times the SVG itself; a canvas that draws nothing settles it
-    /// the same (layout measures text with the font, not the canvas), and the SVG is then drawn as GetSvgXml draws it.
+    /// The plot as SVG text, handed to <paramref name="finish"/> (which makes the one string kept) from a pooled buffer.
+    /// ScottPlot's own GetSvgXml settles the layout (tick labels, margins) with a raster render it throws away, which for a
+    /// long series costs several times the SVG itself; a canvas that draws nothing settles it the same (layout measures
+    /// text with the font, not the canvas), and the SVG is then drawn as GetSvgXml draws it.
     /// </summary>
-    private static string SvgXml(Plot plot, int width, int height)
+    private static string SvgXml(Plot plot, int width, int height, SvgFinish finish)
     {
         // The settling render need not draw the data either (the axes' limits are ours, not the data's).
         List<IRenderAction> actions = plot.RenderManager.RenderActions;
@@ -57,7 +58,7 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
 
         actions.Insert(plottables, drawData);
 
-        using var stream = new MemoryStream();
+        using var stream = new PooledWriteStream();
         using (SKCanvas canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
         {
             bool clear = plot.RenderManager.ClearCanvasBeforeEachRender;
@@ -66,8 +67,20 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
             plot.RenderManager.ClearCanvasBeforeEachRender = clear;
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray());
+        // A long series' SVG is a few hundred kilobytes: decoded once into a pooled buffer, not copied string to string.
+        char[] text = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(stream.Written.Length));
+        try
+        {
+            int chars = Encoding.UTF8.GetChars(stream.Written, text);
+            return finish(text.AsMemory(0, chars));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(text);
+        }
     }
+
+    private delegate string SvgFinish(ReadOnlyMemory<char> svg);
 
     /// <summary>
     /// Loads what drawing needs (the font, SkiaSharp's native library, ScottPlot's statics) by drawing a small chart and
@@ -177,19 +190,20 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
     /// <summary>The finite points of a series that the axes can show (positive on a log axis), scaled.</summary>
     private static (double[] X, double[] Y) Finite(IReadOnlyList<double> xs, IReadOnlyList<double> ys, Func<double, double> fx, Func<double, double> fy)
     {
-        var x = new List<double>();
-        var y = new List<double>();
-        for (int i = 0; i < Math.Min(xs.Count, ys.Count); i++)
+        int n = Math.Min(xs.Count, ys.Count), kept = 0;
+        var x = new double[n];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
         {
             double a = fx(xs[i]), b = fy(ys[i]);
             if (double.IsFinite(a) && double.IsFinite(b))
             {
-                x.Add(a);
-                y.Add(b);
+                x[kept] = a;
+                y[kept++] = b;
             }
         }
 
-        return (x.ToArray(), y.ToArray());
+        return kept == n ? (x, y) : (x[..kept], y[..kept]);
     }
 
     private static void Line(Plot plot, ChartSeries s, Color colour, PlotLayout layout, Func<double, double> fx, Func<double, double> fy)
@@ -415,31 +429,98 @@ public sealed partial class ScottPlotChartRenderer : IChartRenderer
 
     /// <summary>
     /// The SVG as one element to inline in HTML: no XML declaration; the chart's id, class and accessible title on the root;
-    /// clip paths renamed after the chart, so ids are unique in a report and the same on every run.
+    /// clip paths renamed after the chart (each id ScottPlot wrote, <c>cl_</c> and hex digits as a whole word, becomes
+    /// <c>chart-clip-n</c> in order of first use), so ids are unique in a report and the same on every run. Built in one
+    /// pass into one string: a long series' SVG is a few hundred kilobytes.
     /// </summary>
-    internal static string Standalone(Chart chart, string svg)
+    internal static string Standalone(Chart chart, ReadOnlyMemory<char> svg)
     {
         string id = SecurityElement.Escape(chart.Id) ?? string.Empty;
-        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        svg = svg[start..];
+        ReadOnlySpan<char> text = svg.Span;
+        int bodyStart = text.IndexOf("<svg", StringComparison.Ordinal);
+        int restStart = bodyStart + text[bodyStart..].IndexOf('>') + 1;
+        ReadOnlyMemory<char> rest = svg[restStart..(restStart + text[restStart..].TrimEnd().Length)];
+        string head = string.Create(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-{id}\" class=\"chart\" viewBox=\"0 0 {chart.Width} {chart.Height}\" width=\"{chart.Width}\" height=\"{chart.Height}\" role=\"img\" aria-labelledby=\"chart-{id}-title\">")
+            + $"\n<title id=\"chart-{id}-title\">{SecurityElement.Escape(chart.Title)}</title>";
+
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        svg = ClipId().Replace(svg, m =>
+        var clips = new List<(int Start, int End, string Name)>();
+        int length = head.Length + rest.Length + 1;
+        for (int i = 0; (i = ClipIdAt(rest.Span, i, out int end)) >= 0; i = end)
         {
-            if (!names.TryGetValue(m.Value, out string? name))
+            string old = rest.Span[i..end].ToString();
+            if (!names.TryGetValue(old, out string? name))
             {
                 name = $"{id}-clip-{names.Count + 1}";
-                names.Add(m.Value, name);
+                names.Add(old, name);
             }
 
-            return name;
+            clips.Add((i, end, name));
+            length += name.Length - (end - i);
+        }
+
+        return string.Create(length, (head, rest, clips), static (into, state) =>
+        {
+            ReadOnlySpan<char> rest = state.rest.Span;
+            state.head.CopyTo(into);
+            int written = state.head.Length, from = 0;
+            foreach (var (start, end, name) in state.clips)
+            {
+                rest[from..start].CopyTo(into[written..]);
+                written += start - from;
+                name.CopyTo(into[written..]);
+                written += name.Length;
+                from = end;
+            }
+
+            rest[from..].CopyTo(into[written..]);
+            into[^1] = '\n';
         });
-        int close = svg.IndexOf('>', StringComparison.Ordinal);
-        string root = string.Create(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-{id}\" class=\"chart\" viewBox=\"0 0 {chart.Width} {chart.Height}\" width=\"{chart.Width}\" height=\"{chart.Height}\" role=\"img\" aria-labelledby=\"chart-{id}-title\">");
-        string title = $"\n<title id=\"chart-{id}-title\">{SecurityElement.Escape(chart.Title)}</title>";
-        return root + title + svg[(close + 1)..].TrimEnd() + "\n";
     }
 
-    [GeneratedRegex(@"\bcl_[0-9a-fA-F]+\b")]
-    private static partial Regex ClipId();
+    /// <summary>
+    /// Where the next clip id starts at or after <paramref name="from"/> (−1 when none), and where it ends: <c>cl_</c> and
+    /// hex digits, a whole word (what the regular expression <c>\bcl_[0-9a-fA-F]+\b</c> matches; the text before
+    /// <paramref name="text"/> ends in a non-word character).
+    /// </summary>
+    internal static int ClipIdAt(ReadOnlySpan<char> text, int from, out int end)
+    {
+        for (int i = from; i + 3 < text.Length; i++)
+        {
+            int found = text[i..].IndexOf("cl_", StringComparison.Ordinal);
+            if (found < 0)
+            {
+                break;
+            }
+
+            i += found;
+            if (i > 0 && IsWordCharacter(text[i - 1]))
+            {
+                continue;
+            }
+
+            int j = i + 3;
+            while (j < text.Length && char.IsAsciiHexDigit(text[j]))
+            {
+                j++;
+            }
+
+            if (j > i + 3 && (j == text.Length || !IsWordCharacter(text[j])))
+            {
+                end = j;
+                return i;
+            }
+        }
+
+        end = -1;
+        return -1;
+    }
+
+    /// <summary>A word character as a regular expression's <c>\b</c> sees it: a letter, a non-spacing mark, a decimal digit, a connector (the underscore), or a zero-width joiner or non-joiner.</summary>
+    private static bool IsWordCharacter(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation
+        || c is '\u200D' or '\u200C';
 }

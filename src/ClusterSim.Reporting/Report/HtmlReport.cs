@@ -27,7 +27,7 @@ public static class HtmlReport
         var rendered = charts.AsParallel().AsOrdered().Select(chart =>
         {
             string svg = renderer.Render(chart);
-            AtomicFile.WriteText(Path.Combine(directory, "charts", chart.Id + ".svg"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg);
+            AtomicFile.WriteText(Path.Combine(directory, "charts", chart.Id + ".svg"), [XmlDeclaration.AsMemory(), svg.AsMemory()]);
             if (png)
             {
                 byte[] image = ScottPlotChartRenderer.Png(chart);
@@ -38,14 +38,54 @@ public static class HtmlReport
         }).ToList();
 
         string path = Path.Combine(directory, "report.html");
-        AtomicFile.WriteText(path, Html(experiment, results, rendered.Select(r => r.Svg).ToList(), ScottPlotChartRenderer.CanDrawText));
+        AtomicFile.WriteText(path, [.. HtmlParts(experiment, results, rendered.Select(r => r.Svg).ToList(), ScottPlotChartRenderer.CanDrawText)]);
         return path;
     }
+
+    private const string XmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
     /// <summary>The report's HTML text.</summary>
     public static string Html(Experiment experiment, IReadOnlyList<PointResult> results, IReadOnlyList<string> svgs, bool chartsHaveText = true)
     {
         var html = new StringBuilder();
+        foreach (ReadOnlyMemory<char> part in HtmlParts(experiment, results, svgs, chartsHaveText))
+        {
+            html.Append(part);
+        }
+
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// The report's HTML text in order, as the text around the charts and each chart's SVG as it is (a long series' chart
+    /// is a few hundred kilobytes: the page goes to disk without being copied into one string first).
+    /// </summary>
+    private static IEnumerable<ReadOnlyMemory<char>> HtmlParts(Experiment experiment, IReadOnlyList<PointResult> results, IReadOnlyList<string> svgs, bool chartsHaveText)
+    {
+        StringBuilder head = Head(experiment, results, chartsHaveText);
+        foreach (ReadOnlyMemory<char> chunk in head.GetChunks())
+        {
+            yield return chunk;
+        }
+
+        foreach (string svg in svgs)
+        {
+            yield return "<figure>\n".AsMemory();
+            yield return svg.AsMemory();
+            yield return "</figure>\n".AsMemory();
+        }
+
+        StringBuilder tail = Tail(experiment, results);
+        foreach (ReadOnlyMemory<char> chunk in tail.GetChunks())
+        {
+            yield return chunk;
+        }
+    }
+
+    /// <summary>The page up to its charts.</summary>
+    private static StringBuilder Head(Experiment experiment, IReadOnlyList<PointResult> results, bool chartsHaveText)
+    {
+        var html = new StringBuilder(1 << 14);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append(CultureInfo.InvariantCulture, $"<title>{E(experiment.Name)} — ClusterSim report</title>\n");
         html.Append("""
@@ -89,11 +129,13 @@ public static class HtmlReport
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\"><strong>Warning:</strong> {E(ScottPlotChartRenderer.NoFontWarning)}.</p>\n");
         }
 
-        foreach (string svg in svgs)
-        {
-            html.Append("<figure>\n").Append(svg).Append("</figure>\n");
-        }
+        return html;
+    }
 
+    /// <summary>The page after its charts: the summary tables and the resolved experiment.</summary>
+    private static StringBuilder Tail(Experiment experiment, IReadOnlyList<PointResult> results)
+    {
+        var html = new StringBuilder(1 << 14);
         html.Append("<h2>Summary</h2>\n<p class=\"meta\">Mean ± half-width of the 95 % Student-t interval over replications.</p>\n");
         // Wide sweeps wrap into tables of a few points each, so no point sits off-screen.
         foreach (PointResult[] chunk in results.Chunk(PointsPerTable))
@@ -102,7 +144,7 @@ public static class HtmlReport
         }
 
         html.Append("<h2>Resolved experiment</h2>\n<pre>").Append(E(experiment.ResolvedText)).Append("</pre>\n</body>\n</html>\n");
-        return html.ToString();
+        return html;
     }
 
     /// <summary>Points side by side in one summary table; more go to the next table.</summary>

@@ -106,7 +106,7 @@ public class ScottPlotChartRendererTests
         ];
         foreach (Chart chart in charts)
         {
-            string own = ScottPlotChartRenderer.Standalone(chart, ScottPlotChartRenderer.Build(chart).GetSvgXml(chart.Width, chart.Height));
+            string own = ScottPlotChartRenderer.Standalone(chart, ScottPlotChartRenderer.Build(chart).GetSvgXml(chart.Width, chart.Height).AsMemory());
             Assert.Equal(own, new ScottPlotChartRenderer().Render(chart));
         }
     }
