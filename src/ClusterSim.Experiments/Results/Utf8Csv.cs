@@ -59,12 +59,7 @@ internal static class Utf8Csv
             return;
         }
 
-        if (!value.TryFormat(span, out int written, InvariantNumber.RoundTrip, CultureInfo.InvariantCulture))
-        {
-            throw new InvalidOperationException($"{value} did not fit 32 bytes");
-        }
-
-        into.Advance(written);
+        into.Advance(FormattedNumbers.Current.Write(value, span));
     }
 
     /// <summary>
