@@ -6,7 +6,7 @@ public abstract class CatalogTable<T>
 {
     private readonly Dictionary<string, T> _items;
     private readonly Dictionary<string, T> _aliases = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, T> _stems = new(StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, T>> _stems;
     private readonly string _noun;
 
     private protected CatalogTable(Dictionary<string, T> items, string noun, Func<T, IReadOnlyList<string>> aliasesOf)
@@ -19,14 +19,31 @@ public abstract class CatalogTable<T>
             {
                 _aliases[alias] = item;
                 _aliases[AfterOwner(alias)] = item;
-                _stems.TryAdd(Stem(alias), item);
+            }
+        }
+
+        // Stems serve only names that match no id or alias as written, so they are made on the first such lookup.
+        _stems = new(() => Stems(items, aliasesOf));
+    }
+
+    /// <summary>Each alias's and id's stem, the first row to claim a stem keeping it (aliases first, in row order).</summary>
+    private static Dictionary<string, T> Stems(Dictionary<string, T> items, Func<T, IReadOnlyList<string>> aliasesOf)
+    {
+        var stems = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (T item in items.Values)
+        {
+            foreach (string alias in aliasesOf(item))
+            {
+                stems.TryAdd(Stem(alias), item);
             }
         }
 
         foreach (var (id, item) in items)
         {
-            _stems.TryAdd(Stem(id), item);
+            stems.TryAdd(Stem(id), item);
         }
+
+        return stems;
     }
 
     /// <summary>All rows in id order.</summary>
@@ -45,7 +62,7 @@ public abstract class CatalogTable<T>
     public bool TryResolve(string name, out T spec) =>
         _items.TryGetValue(name, out spec!) || _aliases.TryGetValue(name, out spec!)
         || _items.TryGetValue(AfterOwner(name), out spec!) || _aliases.TryGetValue(AfterOwner(name), out spec!)
-        || _stems.TryGetValue(Stem(name), out spec!);
+        || _stems.Value.TryGetValue(Stem(name), out spec!);
 
     /// <summary>Looks a row up; throws with a suggestion when unknown.</summary>
     public T Get(string id) => TryGet(id, out T spec)
