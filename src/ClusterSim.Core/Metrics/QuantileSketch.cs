@@ -13,7 +13,8 @@ public sealed class QuantileSketch
     private readonly double _gamma;
     private readonly double _logGamma;
     private readonly double _minValue;
-    private readonly long[] _counts;
+    private long[] _counts = [];   // allocated with the first value that needs a bucket (many sketches of a run take none)
+    private readonly int _buckets;
     private long _zeros;
     private readonly (double[] Lower, double[] Upper) _interiors;
     private readonly double _log2Min, _bucketsPerOctave;
@@ -35,8 +36,8 @@ public sealed class QuantileSketch
         _gamma = (1 + relativeError) / (1 - relativeError);
         _logGamma = Math.Log(_gamma);
         _minValue = minValue;
-        _counts = new long[(int)Math.Ceiling(Math.Log(maxValue / minValue) / _logGamma) + 2];
-        _interiors = Interiors(minValue, _logGamma, _counts.Length);
+        _buckets = (int)Math.Ceiling(Math.Log(maxValue / minValue) / _logGamma) + 2;
+        _interiors = Interiors(minValue, _logGamma, _buckets);
         _log2Min = Math.Log2(minValue);
         _bucketsPerOctave = Math.Log(2) / _logGamma;
     }
@@ -214,10 +215,13 @@ public sealed class QuantileSketch
         }
 
         int index = BucketOf(value);
-        _counts[index] += weight;
+        Counts()[index] += weight;
         Touch(index, index);
         Remember(index);
     }
+
+    /// <summary>The bucket counts, allocated on first use.</summary>
+    private long[] Counts() => _counts.Length != 0 ? _counts : _counts = new long[_buckets];
 
     /// <summary>
     /// The bucket of <paramref name="value"/>: ⌈ln(value/min)/ln γ⌉, clamped to the table (0 at or below the minimum).
@@ -233,12 +237,12 @@ public sealed class QuantileSketch
         }
 
         int candidate = (int)Math.Ceiling((Log2(value) - _log2Min) * _bucketsPerOctave);
-        if (candidate > 0 && candidate < _counts.Length - 1 && value > _interiors.Lower[candidate] && value < _interiors.Upper[candidate])
+        if (candidate > 0 && candidate < _buckets - 1 && value > _interiors.Lower[candidate] && value < _interiors.Upper[candidate])
         {
             return candidate;
         }
 
-        return Math.Min(_counts.Length - 1, (int)Math.Ceiling(Math.Log(value / _minValue) / _logGamma));
+        return Math.Min(_buckets - 1, (int)Math.Ceiling(Math.Log(value / _minValue) / _logGamma));
     }
 
     /// <summary>log₂ of a positive normal double: its exponent, plus the mantissa's from a table, linearly interpolated.</summary>
@@ -268,7 +272,7 @@ public sealed class QuantileSketch
     /// <summary>Keeps bucket <paramref name="index"/>'s safe interior (see <see cref="Interiors"/>), so a run of close values skips the logarithm.</summary>
     private void Remember(int index)
     {
-        if (index <= 0 || index >= _counts.Length - 1)
+        if (index <= 0 || index >= _buckets - 1)
         {
             return;
         }
@@ -352,14 +356,14 @@ public sealed class QuantileSketch
     /// <summary>Adds every value of <paramref name="other"/> (same configuration) to this sketch.</summary>
     public void Merge(QuantileSketch other)
     {
-        if (other._counts.Length != _counts.Length || other.RelativeError != RelativeError)
+        if (other._buckets != _buckets || other.RelativeError != RelativeError)
         {
             throw new ArgumentException("sketches must share their configuration to merge");
         }
 
         for (int i = other._lowest; i <= other._highest; i++)
         {
-            _counts[i] += other._counts[i];
+            Counts()[i] += other._counts[i];
         }
 
         Touch(other._lowest, other._highest);

@@ -7,9 +7,6 @@ namespace ClusterSim.Core.Metrics;
 /// </summary>
 public sealed class SampledSeries
 {
-    /// <summary>A bound up to this many points is allocated at once: growing into it would allocate twice as much, in steps.</summary>
-    private const int PreallocatedPoints = 4096;
-
     private readonly List<double> _values;
     private readonly int _maxPoints;
     private long _interval;
@@ -22,7 +19,7 @@ public sealed class SampledSeries
         Name = name;
         _interval = intervalNanos > 0 ? intervalNanos : throw new ArgumentOutOfRangeException(nameof(intervalNanos));
         _maxPoints = maxPoints is 0 or >= 2 ? maxPoints : throw new ArgumentOutOfRangeException(nameof(maxPoints), "a bounded series keeps at least 2 points");
-        _values = new List<double>(maxPoints is > 0 and <= PreallocatedPoints ? maxPoints : 0);
+        _values = [];   // grown as points come: a short run (a capacity search's attempt) takes a few, not its bound
     }
 
     /// <summary>What the series measures.</summary>
