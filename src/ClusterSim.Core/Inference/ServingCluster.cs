@@ -183,7 +183,10 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         }
 
         ScheduleNextOpenArrival(0);
-        _simulator.ScheduleAt(0, this, SampleEvent, priority: EventPriority.Sample);
+        if (_scenario.SampleSeries)
+        {
+            _simulator.ScheduleAt(0, this, SampleEvent, priority: EventPriority.Sample);
+        }
     }
 
     /// <summary>The result so far (after <see cref="Run"/>, of the whole run; on a shared clock, requests may still be in flight).</summary>
@@ -191,15 +194,18 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     {
         long start = Math.Max(0, _firstArrival);
         long end = Math.Max(_lastCompletion, start + 1);
-        Metrics.QueueLength.Close(end);
-        Metrics.KvOccupancy.Close(end);
-        Metrics.RunningSequences.Close(end);
-        Metrics.ExpertImbalanceSeries.Close(end);
         Metrics.MergeExpertImbalance(_replicas.Where(r => r.ExpertImbalance is not null).Select(r => r.ExpertImbalance!));
-        Metrics.CloseLatencyWindow(end);
-        foreach (var series in new[] { Metrics.TtftP50, Metrics.TtftP99, Metrics.TpotP50, Metrics.TpotP99 })
+        if (_scenario.SampleSeries)
         {
-            series.Close(end);
+            Metrics.QueueLength.Close(end);
+            Metrics.KvOccupancy.Close(end);
+            Metrics.RunningSequences.Close(end);
+            Metrics.ExpertImbalanceSeries.Close(end);
+            Metrics.CloseLatencyWindow(end);
+            foreach (var series in new[] { Metrics.TtftP50, Metrics.TtftP99, Metrics.TpotP50, Metrics.TpotP99 })
+            {
+                series.Close(end);
+            }
         }
         int accelerators = _replicas.Sum(r => r.Model.Deployment.Accelerators);
         double busy = _replicas.Sum(r => (double)r.BusyNanos);

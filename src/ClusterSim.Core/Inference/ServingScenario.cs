@@ -48,6 +48,12 @@ public sealed record ServingScenario
     /// <summary>Most points a time series keeps (it doubles its interval when full); 0 keeps every interval.</summary>
     public int SeriesMaxPoints { get; init; }
 
+    /// <summary>
+    /// Whether the queue, KV, batch and per-interval latency series are sampled (the default); a run measured only for its
+    /// totals and latency distributions (a capacity search's attempts) leaves them empty and costs no sampling events.
+    /// </summary>
+    public bool SampleSeries { get; init; } = true;
+
     /// <summary>Advance unchanged decode stretches in one event (exactly equivalent; off only for tests).</summary>
     public bool MacroStepping { get; init; } = true;
 

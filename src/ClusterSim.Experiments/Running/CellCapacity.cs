@@ -67,7 +67,8 @@ public static class CellCapacity
 
     private static ServingResult? Attempt(ServingPoint cell, double rate, long seed)
     {
-        ServingResult result = new ServingCluster(ServingStudy.Scenario(cell, rate, seed)).Run();
+        // Only the attempt's totals and latency distributions decide: its time series are not sampled.
+        ServingResult result = new ServingCluster(ServingStudy.Scenario(cell, rate, seed) with { SampleSeries = false }).Run();
         ServingMetrics m = result.Metrics;
         bool meets = m.Completed > 0 && m.MeetingSlo >= Attainment * m.Completed;
         return meets ? result : null;
