@@ -23,6 +23,7 @@ public static class SaturationFinder
             Workload = s => RequestSource.ClosedLoop(depth, 0, point.Prompt.Build(), point.Output.Build(), s),
             MaxRequests = Math.Max(8L * depth, 4000L * replicas),
             Seed = seed,
+            SampleSeries = false,   // only the sustained rate is read
         };
         return new ServingCluster(scenario).Run().SustainedRequestsPerSecond;
     }
