@@ -50,6 +50,7 @@ public static class ReplayRunner
             ClientTimeoutSeconds = replay.ClientTimeoutSeconds,
             ClientConcurrencyCap = replay.ClientConcurrencyCap,
             Seed = seed,
+            SampleSeries = false,   // a replay compares means and percentiles, never the series
         };
         ServingResult result = new ServingCluster(scenario).Run();
         if (!staged)
