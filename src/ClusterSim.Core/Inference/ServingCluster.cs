@@ -85,7 +85,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         }
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
         ClientTimeoutNanos = double.IsPositiveInfinity(scenario.ClientTimeoutSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.ClientTimeoutSeconds);
-        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints);
+        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints, latencyWindows: scenario.SampleSeries);
         if (scenario.Classes.Count > 0)
         {
             Metrics.TrackClasses(scenario.Classes);

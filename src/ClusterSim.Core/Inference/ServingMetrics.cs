@@ -12,10 +12,12 @@ public sealed class ServingMetrics
 
     /// <summary>
     /// Creates the collector; requests arriving before <paramref name="warmupNanos"/> are served but not measured, and
-    /// those finishing more than <paramref name="timeoutNanos"/> after arriving count as timed out, not served.
+    /// those finishing more than <paramref name="timeoutNanos"/> after arriving count as timed out, not served. Without
+    /// <paramref name="latencyWindows"/> the per-interval latency percentiles are not kept (a run that samples no series).
     /// </summary>
-    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0, long timeoutNanos = long.MaxValue, int seriesMaxPoints = 0)
+    public ServingMetrics(ServiceLevelObjective slo, long seriesIntervalNanos, long warmupNanos = 0, long timeoutNanos = long.MaxValue, int seriesMaxPoints = 0, bool latencyWindows = true)
     {
+        _latencyWindows = latencyWindows;
         _slo = slo;
         _warmupNanos = warmupNanos;
         _timeoutNanos = timeoutNanos;
@@ -40,6 +42,7 @@ public sealed class ServingMetrics
     // Requests completed in the current series interval, summarised and cleared at each sample (2 % relative error).
     private readonly QuantileSketch _windowTtft = new(0.02);
     private readonly QuantileSketch _windowTpot = new(0.02);
+    private readonly bool _latencyWindows;   // false for a run that samples no series (nothing reads the windows)
 
     /// <summary>TTFT and TPOT percentiles of the requests completed in each series interval (NaN for an interval without completions).</summary>
     public SampledSeries TtftP50 { get; }
@@ -175,12 +178,19 @@ public sealed class ServingMetrics
         double e2e = SimTime.ToSeconds(now - arrival);
         double tpot = output > 1 ? SimTime.ToSeconds(now - requests.FirstToken(id)) / (output - 1) : 0;
         Ttft.Add(ttft);
-        _windowTtft.Add(ttft);
+        if (_latencyWindows)
+        {
+            _windowTtft.Add(ttft);
+        }
+
         EndToEnd.Add(e2e);
         if (output > 1)
         {
             Tpot.Add(tpot);
-            _windowTpot.Add(tpot);
+            if (_latencyWindows)
+            {
+                _windowTpot.Add(tpot);
+            }
         }
 
         // A request is held to its class's SLO where the class has one.

@@ -361,9 +361,13 @@ public sealed class QuantileSketch
             throw new ArgumentException("sketches must share their configuration to merge");
         }
 
-        for (int i = other._lowest; i <= other._highest; i++)
+        if (other._highest >= other._lowest)
         {
-            Counts()[i] += other._counts[i];
+            long[] counts = Counts();
+            for (int i = other._lowest; i <= other._highest; i++)
+            {
+                counts[i] += other._counts[i];
+            }
         }
 
         Touch(other._lowest, other._highest);

@@ -52,6 +52,7 @@ public sealed record CapacityQuery
     private static string Said(double mean, double? median, int cap) => median is { } m
         ? string.Create(CultureInfo.InvariantCulture, $"log-normal (mean {mean:0}, median {m:0}, at most {cap:N0})")
         : string.Create(CultureInfo.InvariantCulture, $"{mean:0}");
+
     public double TtftSeconds { get; init; } = 2;
     public double TpotSeconds { get; init; } = 0.1;
 

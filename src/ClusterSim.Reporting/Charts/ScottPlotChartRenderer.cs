@@ -13,7 +13,7 @@ namespace ClusterSim.Reporting.Charts;
 /// ending at the data); ScottPlot draws. A log axis plots log10 of its values and labels its decades with the values.
 /// The same chart always gives the same bytes: ScottPlot's process-wide clip-path counter is renumbered per chart.
 /// </summary>
-public sealed partial class ScottPlotChartRenderer : IChartRenderer
+public sealed class ScottPlotChartRenderer : IChartRenderer
 {
     /// <summary>The winning bar's colour: Okabe–Ito vermillion, apart from the blue of the others for every common colour vision.</summary>
     private static readonly Color Winner = Color.FromHex("#D55E00");
