@@ -35,11 +35,11 @@ internal static class CatalogCommand
 
     private static string N(double? value, string format = "0.##") => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 
-    private static int ShowHardware(OutputFormat format) => Show(format, "Hardware catalog (dense peaks)",
-        ["id", "vendor", "kind", "BF16 TF", "FP8 TF", "INT8 TOPS", "mem GB", "mem TB/s", "SMs x GHz", "scale-up GB/s", "scale-up domain", "TDP W", "$/h", "source"],
+    private static int ShowHardware(OutputFormat format) => Show(format, "Hardware catalog (dense datasheet peaks; timings take the sustained share of them)",
+        ["id", "vendor", "kind", "BF16 TF", "FP8 TF", "INT8 TOPS", "mem GB", "mem TB/s", "SMs x GHz", "sustained", "scale-up GB/s", "scale-up domain", "TDP W", "$/h", "source"],
         [.. SimCatalog.Default.Hardware.All.Select(a => (IReadOnlyList<string>)
         [
-            a.Id, a.Vendor, a.Kind, N(a.Bf16Tflops), N(a.Fp8Tflops), N(a.Int8Tops), N(a.MemoryGB), N(a.MemoryTBps, "0.###"), N(a.SmGhz, "0.#"), N(a.ScaleUpGBps),
+            a.Id, a.Vendor, a.Kind, N(a.Bf16Tflops), N(a.Fp8Tflops), N(a.Int8Tops), N(a.MemoryGB), N(a.MemoryTBps, "0.###"), N(a.SmGhz, "0.#"), N(a.SustainedShare), N(a.ScaleUpGBps),
             N(a.ScaleUpDomain), N(a.TdpWatts), N(a.PricePerHour, "0.00"), a.Source,
         ])]);
 

@@ -40,9 +40,10 @@ public class CatalogCommandTests
     public void Hardware_lists_the_SMs_clock_where_the_catalog_has_it()
     {
         string[] lines = CsvLines("hardware");
-        Assert.Equal("id,vendor,kind,BF16 TF,FP8 TF,INT8 TOPS,mem GB,mem TB/s,SMs x GHz,scale-up GB/s,scale-up domain,TDP W,$/h,source", lines[0]);
+        Assert.Equal("id,vendor,kind,BF16 TF,FP8 TF,INT8 TOPS,mem GB,mem TB/s,SMs x GHz,sustained,scale-up GB/s,scale-up domain,TDP W,$/h,source", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("H100-SXM,NVIDIA,training-gpu,989,1979,1979,80,3.35,261.4,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("MI300X,AMD,training-gpu,1307.4,2614.9,2614.9,192,5.3,-,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("H100-NVL,NVIDIA,training-gpu,835.5,1670.5,1670.5,94,3.9,235.6,0.84,", StringComparison.Ordinal));
     }
 
     /// <summary>The lines of <c>catalog NAME --format csv</c>, which must exit 0.</summary>

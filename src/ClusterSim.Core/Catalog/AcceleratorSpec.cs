@@ -63,13 +63,24 @@ public sealed record AcceleratorSpec
     /// <summary>Board power, W.</summary>
     public double? TdpWatts { get; init; }
 
+    /// <summary>
+    /// The share of its datasheet figures (tensor peaks, memory bandwidth, SM clock) the card sustains while it serves or
+    /// trains, below 1 only where measured runs show it short of them: a card held under a power limit below what its
+    /// boost clocks draw (the H100 NVL at 400 W, the same die the SXM module runs at 700 W). Every timing uses the
+    /// sustained figures (<see cref="PeakFlops"/>, <see cref="MemoryBytesPerSecond"/>); the catalog lists the datasheet's.
+    /// </summary>
+    public double SustainedShare { get; init; } = 1;
+
     /// <summary>Default rental price, USD per accelerator-hour.</summary>
     public double? PricePerHour { get; init; }
     public double? PriceLow { get; init; }
     public double? PriceHigh { get; init; }
     public required string Source { get; init; }
 
-    /// <summary>Dense peak in FLOP/s for arithmetic in <paramref name="precision"/>; throws when the chip lacks that format.</summary>
+    /// <summary>
+    /// Dense peak in FLOP/s for arithmetic in <paramref name="precision"/> as the card sustains it (× <see cref="SustainedShare"/>);
+    /// throws when the chip lacks that format.
+    /// </summary>
     public double PeakFlops(Precision precision)
     {
         double? tflops = precision switch
@@ -86,12 +97,12 @@ public sealed record AcceleratorSpec
             throw new ArgumentException($"accelerator '{Id}' has no {precision} peak in the catalog; choose another precision");
         }
 
-        return tflops.Value * 1e12;
+        return tflops.Value * 1e12 * SustainedShare;
     }
 
     /// <summary>Memory in bytes.</summary>
     public double MemoryBytes => MemoryGiB * 1073741824.0;
 
-    /// <summary>Memory bandwidth in bytes per second.</summary>
-    public double MemoryBytesPerSecond => MemoryTBps * 1e12;
+    /// <summary>Memory bandwidth the card sustains, bytes per second (the datasheet's <see cref="MemoryTBps"/> × <see cref="SustainedShare"/>).</summary>
+    public double MemoryBytesPerSecond => MemoryTBps * 1e12 * SustainedShare;
 }

@@ -39,6 +39,7 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 ScaleUpDomain = row.OptionalNumber("scale_up_domain") is double domain ? (int)domain : null,
                 HostLinkGBps = row.OptionalNumber("host_link_gb_s"),
                 TdpWatts = row.OptionalNumber("tdp_w"),
+                SustainedShare = row.OptionalNumber("sustained_share") ?? 1,
                 PricePerHour = row.OptionalNumber("price_usd_per_hour"),
                 PriceLow = row.OptionalNumber("price_low"),
                 PriceHigh = row.OptionalNumber("price_high"),
@@ -49,6 +50,11 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
             if (spec.MemoryGB <= 0 || spec.MemoryGiB <= 0 || spec.MemoryTBps <= 0)
             {
                 throw new CatalogException(table.Source, line, "hbm_gb", "memory size and bandwidth must be positive");
+            }
+
+            if (spec.SustainedShare is <= 0 or > 1 || double.IsNaN(spec.SustainedShare))
+            {
+                throw new CatalogException(table.Source, line, "sustained_share", $"{spec.SustainedShare} is not a share in (0, 1] of the datasheet figures the card sustains");
             }
 
             if (spec.ScaleUpDomain is { } d && (d < 1 || d != row.OptionalNumber("scale_up_domain")))

@@ -79,7 +79,7 @@ public static class TrainingStepModel
         double microBatchTokens = p.MicroBatchSize * (double)job.SequenceLength / p.ContextParallel;   // per context-parallel rank
         double layersPerStage = model.Layers / (double)p.PipelineParallel;
         double memoryBound = m * microBatchTokens * layersPerStage
-            * ((5 * (linear + scores)) + (2 * recomputed)) / (chip.MemoryTBps * 1e12 * eff.Memory);
+            * ((5 * (linear + scores)) + (2 * recomputed)) / (chip.MemoryBytesPerSecond * eff.Memory);
 
         // Vendors quote NVLink-class bandwidth as the sum of both directions; a ring uses one direction per link. A link
         // the catalog lacks is refused by validation wherever the plan needs it, so infinity is never read.

@@ -36,6 +36,31 @@ public class HardwareCatalogTests
     }
 
     [Fact]
+    public void A_power_limited_card_runs_at_its_sustained_share_of_the_datasheet()
+    {
+        // The H100 NVL (400 W) keeps its datasheet figures in the catalog, and every timing takes 0.84 of them.
+        AcceleratorSpec nvl = SimCatalog.Default.Hardware.Get("H100-NVL");
+        Assert.Equal(0.84, nvl.SustainedShare);
+        Assert.Equal(3.9, nvl.MemoryTBps);
+        Assert.Equal(3.9e12 * 0.84, nvl.MemoryBytesPerSecond, 1e-3);
+        Assert.Equal(1670.5e12 * 0.84, nvl.PeakFlops(Precision.FP8), 1e-3);
+        Assert.Equal(1.0, SimCatalog.Default.Hardware.Get("H100-SXM").SustainedShare);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1.2")]
+    [InlineData("-0.5")]
+    public void A_sustained_share_outside_zero_to_one_names_its_file_line_and_column(string share)
+    {
+        string text = "id,name,vendor,year,kind,bf16_tflops,hbm_gb,memory_gib,hbm_tb_s,sustained_share,source\n"
+            + $"X1,X 1,Acme,2025,training-gpu,100,80,80,2.0,{share},made up\n";
+        var error = Assert.Throws<CatalogException>(() => HardwareCatalog.Empty.With(CsvTable.Parse(new StringReader(text), "hw.csv")));
+        Assert.StartsWith("hw.csv:2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sustained_share", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_precision_the_chip_lacks_is_a_clear_error()
     {
         var error = Assert.Throws<ArgumentException>(() => SimCatalog.Default.Hardware.Get("A100-80GB").PeakFlops(Precision.FP8));

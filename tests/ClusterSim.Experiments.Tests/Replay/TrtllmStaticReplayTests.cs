@@ -32,10 +32,30 @@ public class TrtllmStaticReplayTests
     [InlineData("L40", 0.11)]         // 7.5 %
     [InlineData("A100-80GB", 0.13)]   // 10.4 % (ampere-trtllm/bf16; 11.4 % on the generic row)
     [InlineData("H100-SXM", 0.09)]    // 6.1 % in FP16 (hopper-trtllm/bf16) and 6.8 % in FP8 (hopper-trtllm@0.x/fp8): 6.3 % together
+    [InlineData("H100-NVL", 0.07)]    // 4.5 % at its sustained share 0.84 (14.9 % at its datasheet figures), 3 December 2026
     public void Dense_models_decode_and_prefill_within_their_bound(string chip, double bound)
     {
         double e2e = ReplayReport.MedianAbsolute(Dense(chip), o => o.E2eError);
         Assert.True(e2e < bound, $"{chip}: median E2E error {e2e:P1}");
+    }
+
+    [Fact]
+    public void The_H100_NVL_share_fitted_on_the_small_models_holds_on_the_runs_it_was_not_fitted_on()
+    {
+        // The sustained share 0.84 was chosen on the Llama 2 7B and 13B runs; Llama 2 70B (TP 1 and 2) and Mistral 7B are
+        // held out. At the datasheet figures (share 1) those decode 17 % fast in the median (E2E); at 0.84, 6.3 %.
+        var heldOut = Dense("H100-NVL").Where(o => !o.Row.Experiment.Contains("llama2-7b", StringComparison.Ordinal)
+            && !o.Row.Experiment.Contains("llama2-13b", StringComparison.Ordinal)).ToList();
+        Assert.Equal(115, heldOut.Count);
+        double sustained = ReplayReport.MedianAbsolute(heldOut, o => o.E2eError);
+
+        var datasheet = heldOut.Select(o => o.Case).Distinct()
+            .Select(c => c with { Deployment = c.Deployment with { Accelerator = c.Deployment.Accelerator with { SustainedShare = 1 } } }).ToList();
+        ReplayReport atDatasheet = ReplayReport.Run(datasheet, []);
+        double full = ReplayReport.MedianAbsolute(atDatasheet.Outcomes, o => o.E2eError);
+
+        Assert.True(sustained < 0.08, $"held out at 0.84: median E2E error {sustained:P1}");
+        Assert.True(full > 0.14, $"held out at the datasheet figures: median E2E error {full:P1}");
     }
 
     [Fact]
