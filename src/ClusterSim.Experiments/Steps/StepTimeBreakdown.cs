@@ -13,7 +13,10 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
     {
         ServingDeployment d = Deployment;
         string engine = Files.DeploymentSection.EngineName(d.Engine);
-        return $"{d.Model.Id} on {d.TensorParallel} x {d.Accelerator.Id}, {Name(d.Weights)} weights, {Name(d.KvCache)} KV cache, {engine}: calibration {d.CalibrationName}";
+        string sustained = d.Accelerator.SustainedShare < 1
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (at {d.Accelerator.SustainedShare:0.##} of its datasheet peaks and bandwidth, as measured)")
+            : string.Empty;
+        return $"{d.Model.Id} on {d.TensorParallel} x {d.Accelerator.Id}{sustained}, {Name(d.Weights)} weights, {Name(d.KvCache)} KV cache, {engine}: calibration {d.CalibrationName}";
     }
 
     /// <summary>
