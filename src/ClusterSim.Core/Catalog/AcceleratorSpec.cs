@@ -67,7 +67,8 @@ public sealed record AcceleratorSpec
     /// The share of its datasheet figures (tensor peaks, memory bandwidth, SM clock) the card sustains while it serves or
     /// trains, below 1 only where measured runs show it short of them: a card held under a power limit below what its
     /// boost clocks draw (the H100 NVL at 400 W, the same die the SXM module runs at 700 W). Every timing uses the
-    /// sustained figures (<see cref="PeakFlops"/>, <see cref="MemoryBytesPerSecond"/>); the catalog lists the datasheet's.
+    /// sustained figures (<see cref="PeakFlops"/>, <see cref="MemoryBytesPerSecond"/>, <see cref="SustainedSmGhz"/>); the
+    /// catalog lists the datasheet's.
     /// </summary>
     public double SustainedShare { get; init; } = 1;
 
@@ -99,6 +100,9 @@ public sealed record AcceleratorSpec
 
         return tflops.Value * 1e12 * SustainedShare;
     }
+
+    /// <summary>SMs × the clock the card sustains, GHz (<see cref="SmGhz"/> × <see cref="SustainedShare"/>); null where the catalog has no figure.</summary>
+    public double? SustainedSmGhz => SmGhz * SustainedShare;
 
     /// <summary>Memory in bytes.</summary>
     public double MemoryBytes => MemoryGiB * 1073741824.0;

@@ -19,7 +19,7 @@ public static class SamplerKernels
     public const double ReferenceSmGhz = 132 * 1.98;
 
     /// <summary>The SMs × clock the sampler runs on: the accelerator's own, else the reference H100's.</summary>
-    public static double SmGhzOf(Catalog.AcceleratorSpec chip) => chip.SmGhz is { } ghz ? ghz * chip.SustainedShare : ReferenceSmGhz;
+    public static double SmGhzOf(Catalog.AcceleratorSpec chip) => chip.SustainedSmGhz ?? ReferenceSmGhz;
 
     /// <summary>The first vLLM release known to sample with FlashInfer by default again.</summary>
     public static readonly EngineRelease FirstSortFreeVllm = new(0, 22);

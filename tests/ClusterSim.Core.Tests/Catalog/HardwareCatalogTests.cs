@@ -44,6 +44,7 @@ public class HardwareCatalogTests
         Assert.Equal(3.9, nvl.MemoryTBps);
         Assert.Equal(3.9e12 * 0.84, nvl.MemoryBytesPerSecond, 1e-3);
         Assert.Equal(1670.5e12 * 0.84, nvl.PeakFlops(Precision.FP8), 1e-3);
+        Assert.Equal(235.62 * 0.84, nvl.SustainedSmGhz!.Value, 1e-9);
         Assert.Equal(1.0, SimCatalog.Default.Hardware.Get("H100-SXM").SustainedShare);
     }
 
