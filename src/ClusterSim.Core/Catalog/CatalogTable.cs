@@ -8,11 +8,20 @@ public abstract class CatalogTable<T>
     private readonly Dictionary<string, T> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<Dictionary<string, T>> _stems;
     private readonly string _noun;
+    private readonly bool _revisionsNameRows;
 
-    private protected CatalogTable(Dictionary<string, T> items, string noun, Func<T, IReadOnlyList<string>> aliasesOf)
+    /// <param name="items">The rows by id.</param>
+    /// <param name="noun">What a row is, for messages.</param>
+    /// <param name="aliasesOf">A row's other names.</param>
+    /// <param name="revisionsNameRows">
+    /// True when a "v7"-style token names another row rather than a later revision of the same one: an accelerator's
+    /// generation (TPU v4 and TPU v7 are different chips), where a model's "v0.3" is a later checkpoint of one network.
+    /// </param>
+    private protected CatalogTable(Dictionary<string, T> items, string noun, Func<T, IReadOnlyList<string>> aliasesOf, bool revisionsNameRows = false)
     {
         _items = items;
         _noun = noun;
+        _revisionsNameRows = revisionsNameRows;
         foreach (T item in items.Values)
         {
             foreach (string alias in aliasesOf(item))
@@ -26,21 +35,43 @@ public abstract class CatalogTable<T>
         _stems = new(() => Stems(items, aliasesOf));
     }
 
-    /// <summary>Each alias's and id's stem, the first row to claim a stem keeping it (aliases first, in row order).</summary>
-    private static Dictionary<string, T> Stems(Dictionary<string, T> items, Func<T, IReadOnlyList<string>> aliasesOf)
+    /// <summary>
+    /// Each alias's and id's stem. A stem two rows share names neither, and an empty one (a name of qualifiers alone,
+    /// such as "NVIDIA") names nothing: a lookup by stem must find one row or none, never a guess.
+    /// </summary>
+    private Dictionary<string, T> Stems(Dictionary<string, T> items, Func<T, IReadOnlyList<string>> aliasesOf)
     {
         var stems = new Dictionary<string, T>(StringComparer.Ordinal);
+        var shared = new HashSet<string>(StringComparer.Ordinal);
+        void Claim(string name, T item)
+        {
+            string stem = Stem(name);
+            if (stem.Length == 0 || shared.Contains(stem))
+            {
+                return;
+            }
+
+            if (stems.TryGetValue(stem, out T? owner) && !ReferenceEquals(owner, item))
+            {
+                stems.Remove(stem);
+                shared.Add(stem);
+                return;
+            }
+
+            stems[stem] = item;
+        }
+
         foreach (T item in items.Values)
         {
             foreach (string alias in aliasesOf(item))
             {
-                stems.TryAdd(Stem(alias), item);
+                Claim(alias, item);
             }
         }
 
         foreach (var (id, item) in items)
         {
-            stems.TryAdd(Stem(id), item);
+            Claim(id, item);
         }
 
         return stems;
@@ -84,10 +115,11 @@ public abstract class CatalogTable<T>
     private static bool IsQualifier(string token) =>
         Qualifiers.Contains(token) || (token.Contains('.') && token.Split('.').All(Qualifiers.Contains));
 
-    /// <summary>A revision or release-date token ("v0.3", "2503"): a later checkpoint of the same network.</summary>
-    private static bool IsRevision(string token) =>
-        (token.Length >= 2 && token[0] == 'v' && char.IsAsciiDigit(token[1]) && token.AsSpan(1).IndexOfAnyExcept(VersionCharacters) < 0)
-        || (token.Length == 4 && token.AsSpan().IndexOfAnyExcept(Digits) < 0);
+    /// <summary>A revision or release-date token ("v0.3", "2503"): a later checkpoint of the same network (never, where such tokens name rows).</summary>
+    private bool IsRevision(string token) =>
+        !_revisionsNameRows
+        && ((token.Length >= 2 && token[0] == 'v' && char.IsAsciiDigit(token[1]) && token.AsSpan(1).IndexOfAnyExcept(VersionCharacters) < 0)
+            || (token.Length == 4 && token.AsSpan().IndexOfAnyExcept(Digits) < 0));
 
     private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
     private static readonly System.Buffers.SearchValues<char> VersionCharacters = System.Buffers.SearchValues.Create("0123456789.");
@@ -98,7 +130,7 @@ public abstract class CatalogTable<T>
     /// "Meta-Llama-3.1-8B-Instruct" and "llama-3.1-8b" share "llama-3.1-8b", "Mistral-7B-Instruct-v0.3" is "mistral-7b";
     /// "NVIDIA A100-SXM4-80GB" is "a100-sxm-80gb", as is the alias "A100-SXM-80GB").
     /// </summary>
-    private static string Stem(string name) =>
+    private string Stem(string name) =>
         string.Join('-', AfterOwner(name).ToLowerInvariant().Replace('_', '-').Replace(' ', '-').Split('-', StringSplitOptions.RemoveEmptyEntries)
             .Where(t => !IsQualifier(t) && !IsRevision(t))
             .Select(t => t.Length == 4 && t.StartsWith("sxm", StringComparison.Ordinal) && char.IsAsciiDigit(t[3]) ? "sxm" : t));   // SXM4, SXM5: the form factor

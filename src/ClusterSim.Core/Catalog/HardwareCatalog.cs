@@ -4,7 +4,7 @@ namespace ClusterSim.Core.Catalog;
 public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
 {
     private HardwareCatalog(Dictionary<string, AcceleratorSpec> items)
-        : base(items, "hardware", spec => spec.Aliases)
+        : base(items, "hardware", spec => spec.Aliases, revisionsNameRows: true)
     {
     }
 

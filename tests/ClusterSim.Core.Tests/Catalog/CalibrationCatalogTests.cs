@@ -229,6 +229,13 @@ public class CalibrationCatalogTests
     [InlineData("NVIDIA A100 40GB PCIe")]   // another card (PCIe, 250 W), not in the catalog
     [InlineData("NVIDIA H200 NVL")]
     [InlineData("A10G")]   // AWS's variant of the A10, whose figures NVIDIA does not publish
+    [InlineData("TPU-v7")]   // Ironwood: a generation is another chip, not a revision of TPU v4
+    [InlineData("TPU v7x")]
+    [InlineData("tpu-v5")]   // v5e or v5p?
+    [InlineData("TPU")]
+    [InlineData("NVIDIA")]   // a vendor alone names no chip
+    [InlineData("AMD Instinct")]
+    [InlineData("2025")]
     public void Accelerators_not_in_the_catalog_do_not_resolve_to_a_neighbour(string name) =>
         Assert.False(Catalog.Hardware.TryResolve(name, out _));
 
@@ -247,6 +254,8 @@ public class CalibrationCatalogTests
     [InlineData("AMD Instinct MI300X", "MI300X")]
     [InlineData("Trillium", "TPU-v6e")]
     [InlineData("v5litepod", "TPU-v5e")]
+    [InlineData("TPU v5p", "TPU-v5p")]
+    [InlineData("tpu_v6e", "TPU-v6e")]
     [InlineData("Intel Gaudi 3", "Gaudi3")]
     [InlineData("NVIDIA A100 80GB PCIe", "A100-80GB-PCIe")]
     [InlineData("NVIDIA H100 NVL", "H100-NVL")]
