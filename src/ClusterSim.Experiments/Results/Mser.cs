@@ -3,7 +3,7 @@ namespace ClusterSim.Experiments.Results;
 /// <summary>
 /// MSER-5 (White, 1997; the marginal standard error rule on batch means of five): where a run's start-up transient
 /// ends. Of the batch means Z₁ … Z_m of five consecutive observations, leaving out the first d gives the squared standard
-/// error Σⱼ₌d₊₁..m (Zⱼ − Z̄_d)² / (m − d)²; the d that minimises it, among the first half of the batches, is the
+/// error Σⱼ₌d₊₁..m (Zⱼ − Z̄_d)² / (m − d)²; the d that minimises it, among the batches before the middle (d ≤ (m − 1) / 2), is the
 /// truncation point (in the second half a small tail can look spuriously steady).
 /// </summary>
 public static class Mser
@@ -46,9 +46,9 @@ public static class Mser
             sumZ += means[d];
             sumZ2 += means[d] * means[d];
             int kept = m - d;
-            if (d > m / 2)
+            if (2 * d > m - 1)
             {
-                continue;
+                continue;   // strictly before the middle: the truncation's time stays within the run's first half
             }
 
             double mean = sumZ / kept;

@@ -77,7 +77,10 @@ public sealed class ServingStudy : Study
             SeriesMaxPoints = ExperimentLoader.DefaultSeriesPoints,
         }).Run();
         SeriesTable series = pilot.Series();
-        double[] inSystem = [.. series.Column("queue_length").Values.Zip(series.Column("running_sequences").Values, (q, r) => q + r)];
+        // The run's own span only: the series' last sample may fall after the run's last event, which would let MSER's
+        // "first half" reach past the middle of the run.
+        int within = series.TimeSeconds.Count(t => t <= pilot.DurationSeconds);
+        double[] inSystem = [.. series.Column("queue_length").Values.Zip(series.Column("running_sequences").Values, (q, r) => q + r).Take(within)];
         // Too short a run to judge: nothing is left out, and warmup_s says so as NaN (the findings count them).
         int? cut = Mser.Truncation(inSystem);
         double warmup = cut is { } c && c < series.TimeSeconds.Count ? series.TimeSeconds[c] : 0;

@@ -229,7 +229,7 @@ public class CalibrationCatalogTests
     [InlineData("NVIDIA A100 40GB PCIe")]   // another card (PCIe, 250 W), not in the catalog
     [InlineData("NVIDIA H200 NVL")]
     [InlineData("A10G")]   // AWS's variant of the A10, whose figures NVIDIA does not publish
-    [InlineData("TPU-v7")]   // Ironwood: a generation is another chip, not a revision of TPU v4
+    [InlineData("TPU-v8")]   // a generation is another chip, not a revision of TPU v4 (as TPU-v7 once resolved)
     [InlineData("TPU v7x")]
     [InlineData("tpu-v5")]   // v5e or v5p?
     [InlineData("TPU")]
@@ -256,6 +256,8 @@ public class CalibrationCatalogTests
     [InlineData("v5litepod", "TPU-v5e")]
     [InlineData("TPU v5p", "TPU-v5p")]
     [InlineData("tpu_v6e", "TPU-v6e")]
+    [InlineData("TPU-v7", "TPU7x")]
+    [InlineData("Ironwood", "TPU7x")]
     [InlineData("Intel Gaudi 3", "Gaudi3")]
     [InlineData("NVIDIA A100 80GB PCIe", "A100-80GB-PCIe")]
     [InlineData("NVIDIA H100 NVL", "H100-NVL")]
