@@ -63,7 +63,12 @@ internal static class ResolvedSections
             t.AppendLine(CultureInfo.InvariantCulture, $"  moe: {MoeSection.Inline(moe)}");
         }
 
-        t.AppendLine(CultureInfo.InvariantCulture, $"  price_per_hour: {F(j.EffectivePricePerHour)}");
+        if (!double.IsNaN(j.EffectivePricePerHour))
+        {
+            // A cluster's job on a chip without a catalog price is paid for by its pool: it has no price of its own to write.
+            t.AppendLine(CultureInfo.InvariantCulture, $"  price_per_hour: {F(j.EffectivePricePerHour)}");
+        }
+
         t.AppendLine(CultureInfo.InvariantCulture, $"  pue: {F(j.Pue)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  power_fraction: {F(j.PowerFraction)}");
         return t.ToString();

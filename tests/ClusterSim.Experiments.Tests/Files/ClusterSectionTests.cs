@@ -87,6 +87,19 @@ public class ClusterSectionTests
     }
 
     [Fact]
+    public void A_job_on_a_pool_whose_chip_has_no_catalog_price_resolves_to_a_file_that_loads()
+    {
+        // Found by ClusterFileSoakTests (seed 181 of 300): the job, paid for by its pool, wrote "price_per_hour: NaN".
+        string onL40S = Valid.Replace("    tune:\n      pool: gpus", "    tune:\n      pool: cheap", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(onL40S, "cluster.yaml");
+        Assert.Equal("L40S", experiment.Points[0].Cluster!.Jobs[1].Job.Accelerator.Id);
+        Assert.DoesNotContain("NaN", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(
+            experiment.Points[0].Cluster!.Jobs.Select(j => (j.Name, j.Pool)),
+            ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml").Points[0].Cluster!.Jobs.Select(j => (j.Name, j.Pool)));
+    }
+
+    [Fact]
     public void A_small_cluster_runs_and_conserves_its_hours()
     {
         Experiment experiment = ExperimentLoader.Parse(Valid, "cluster.yaml");
