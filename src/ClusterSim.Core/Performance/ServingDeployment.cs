@@ -202,6 +202,16 @@ public sealed record ServingDeployment
         double usable = (Accelerator.MemoryBytes * (1 - MemoryReserve)) - RuntimeBytesPerAccelerator;
         // An engine refuses to start without room for one sequence; we ask for one of min(context, 4096) tokens.
         int oneSequence = Math.Min(Model.MaxContext, MinimumSequenceTokens);
+        if (usable <= 0)
+        {
+            // More accelerators cannot help: each one's engine runtime alone takes its memory.
+            throw new ArgumentException(
+                $"{Model.Id} does not fit: the engine's runtime takes {RuntimeBytesPerAccelerator / 1073741824.0:F1} GiB of each {Accelerator.Id}'s " +
+                $"{Accelerator.MemoryBytes * (1 - MemoryReserve) / 1073741824.0:F1} GiB" +
+                (Engine == ServingEngine.Vllm ? " at these batch limits (vLLM's start-up profile grows with max_sequences and max_batched_tokens)" : string.Empty) +
+                ", leaving nothing for weights or the KV cache; " + (Engine == ServingEngine.Vllm ? "lower the batch limits or the memory reserve" : "lower the memory reserve"));
+        }
+
         if (perDevice >= usable || KvBlocks < Math.Ceiling(oneSequence / (double)KvBlockTokens) + WindowBlocks(oneSequence))
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));

@@ -128,6 +128,10 @@ public static class ExperimentLoader
         }
 
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
+        // Each point's problems, in the order first found, with the points that had them: one that only some points have
+        // names the first of them and its values, so a user can tell which of a sweep's values was refused.
+        var pointProblems = new Dictionary<ExperimentProblem, int>();
+        var pointProblemCounts = new Dictionary<ExperimentProblem, int>();
         for (int i = 0; i < expanded.Count; i++)
         {
             // Each point sets its values on the one parsed tree and takes them back after binding: parsing once keeps a
@@ -155,9 +159,14 @@ public static class ExperimentLoader
             foreach (var found in pointReader.Problems)
             {
                 ExperimentProblem problem = AtSweptKey(found, expanded[i], sweptKeys);
-                if (!problems.Contains(problem))
+                if (!problems.Contains(problem) && pointProblems.TryAdd(problem, i))
                 {
-                    problems.Add(expanded[i].Count > 0 && problem.Line == 0 ? problem with { Path = $"{problem.Path} (sweep point {i})" } : problem);
+                    pointProblemCounts[problem] = 0;
+                }
+
+                if (pointProblems.ContainsKey(problem))
+                {
+                    pointProblemCounts[problem]++;
                 }
             }
 
@@ -165,6 +174,13 @@ public static class ExperimentLoader
             {
                 points.Add(sweep.Labels is { } labels ? point with { Name = labels[i] } : point);
             }
+        }
+
+        foreach (var (problem, first) in pointProblems)
+        {
+            bool some = pointProblemCounts[problem] < expanded.Count;
+            problems.Add(expanded[first].Count == 0 || (problem.Line > 0 && !some) ? problem
+                : problem with { Path = $"{problem.Path} (sweep point {first}: {string.Join(", ", expanded[first].Select(kv => $"{kv.Key} = {kv.Value}"))}{(some && pointProblemCounts[problem] > 1 ? $"; {pointProblemCounts[problem]} points in all" : string.Empty)})" });
         }
 
         if (problems.Count > 0)

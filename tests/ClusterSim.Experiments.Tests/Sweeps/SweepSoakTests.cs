@@ -77,7 +77,19 @@ public class SweepSoakTests
         }
 
         string text = y.ToString();
-        Experiment experiment = ExperimentLoader.Parse(text, $"sweep-{seed}.yaml");
+        Experiment experiment;
+        try
+        {
+            experiment = ExperimentLoader.Parse(text, $"sweep-{seed}.yaml");
+        }
+        catch (ExperimentException e) when (swept.Any(k => k.Path == "serving.scheduler.max_sequences") && e.Message.Contains("does not fit", StringComparison.Ordinal))
+        {
+            // A larger batch limit makes the engine's start-up memory larger, and a deployment that fitted may then leave
+            // no room for the KV cache (found with 1,000 seeds: seed 808, an Orin Nano at 512 sequences): a located refusal.
+            Assert.Contains("serving", e.Message, StringComparison.Ordinal);
+            return;
+        }
+
         int expected = mode switch { "grid" => lists.Aggregate(1, (n, l) => n * l.Length), "zip" => zipLength, _ => samples };
         Assert.True(expected == experiment.Points.Count, $"{experiment.Points.Count} points, expected {expected}\n{text}");
         if (mode == "grid" || labelled)
