@@ -55,27 +55,29 @@ public class SweepPlanTests
         Assert.Contains(e.Problems, p => p.Path == "sweep.parameters.workload.arrival.rate" && p.Message.Contains("mode: random or lhs", StringComparison.Ordinal));
     }
 
+    /// <summary>Qwen2.5 7B on an Orin Nano, whose engine's start-up memory grows with the batch limit past 4,096 sequences.</summary>
+    private static ExperimentException OrinSweep(string scheduler, string parameters) => Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse($$"""
+        name: sw
+        serving:
+          model: qwen2.5-7b
+          hardware: Jetson-Orin-Nano-Super
+          weights: int4
+          kv_cache: int4
+          {{scheduler}}
+        workload:
+          arrival: { rate: 1 }
+          prompt_tokens: 128
+          output_tokens: 64
+          requests: 20
+        sweep:
+          parameters:
+            {{parameters}}
+        """, "sw.yaml"));
+
     [Fact]
     public void A_problem_only_some_points_have_names_the_point_and_its_values()
     {
-        // The engine's start-up memory grows with the batch limit: at 4,096 sequences it alone outgrows an Orin Nano.
-        const string yaml = """
-            name: sw
-            serving:
-              model: qwen2.5-7b
-              hardware: Jetson-Orin-Nano-Super
-              weights: int4
-              kv_cache: int4
-            workload:
-              arrival: { rate: 1 }
-              prompt_tokens: 128
-              output_tokens: 64
-              requests: 20
-            sweep:
-              parameters:
-                serving.scheduler.max_sequences: [4, 64, 4096, 8192]
-            """;
-        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "sw.yaml"));
+        ExperimentException e = OrinSweep("engine: vllm", "serving.scheduler.max_sequences: [4, 64, 4096, 8192]");
         // Each refused point says which it is (their runtimes differ, so the messages do); the points that fit say nothing.
         Assert.Equal(
             ["serving (sweep point 2: serving.scheduler.max_sequences = 4096)", "serving (sweep point 3: serving.scheduler.max_sequences = 8192)"],
@@ -91,28 +93,8 @@ public class SweepPlanTests
     [Theory]
     [InlineData("serving.scheduler.max_sequences: [4, 4096]\n    workload.requests: [10, 20]", "serving (sweep point 2: serving.scheduler.max_sequences = 4096, workload.requests = 10; 2 points in all)")]
     [InlineData("workload.requests: [10, 20]", "serving")]   // every point has it: the file's own problem, said once
-    public void A_problem_several_points_share_is_said_once(string parameters, string path)
-    {
-        string yaml = """
-            name: sw
-            serving:
-              model: qwen2.5-7b
-              hardware: Jetson-Orin-Nano-Super
-              weights: int4
-              kv_cache: int4
-              scheduler: { max_sequences: 4096 }
-            workload:
-              arrival: { rate: 1 }
-              prompt_tokens: 128
-              output_tokens: 64
-              requests: 20
-            sweep:
-              parameters:
-                PARAMETERS
-            """.Replace("PARAMETERS", parameters, StringComparison.Ordinal);
-        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(yaml, "sw.yaml"));
-        Assert.Equal(path, Assert.Single(e.Problems).Path);
-    }
+    public void A_problem_several_points_share_is_said_once(string parameters, string path) =>
+        Assert.Equal(path, Assert.Single(OrinSweep("scheduler: { max_sequences: 4096 }", parameters).Problems).Path);
 
     private static string ExperimentLoaderTestsText => ClusterSim.Experiments.Tests.Files.ExperimentLoaderTests.Valid.ReplaceLineEndings("\n");
 }
