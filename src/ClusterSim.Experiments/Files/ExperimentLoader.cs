@@ -128,10 +128,10 @@ public static class ExperimentLoader
         }
 
         var expanded = SweepPlan.Expand(sweep.Parameters, sweep.Mode, sweep.Samples, seed);
-        // Each point's problems, in the order first found, with the points that had them: one that only some points have
+        // Each point's problems, in the order first found, with the first point that had each and how many did: one that only some points have
         // names the first of them and its values, so a user can tell which of a sweep's values was refused.
-        var pointProblems = new Dictionary<ExperimentProblem, int>();
-        var pointProblemCounts = new Dictionary<ExperimentProblem, int>();
+        var pointProblems = new List<ExperimentProblem>();
+        var pointsWith = new Dictionary<ExperimentProblem, (int First, int Count)>();
         for (int i = 0; i < expanded.Count; i++)
         {
             // Each point sets its values on the one parsed tree and takes them back after binding: parsing once keeps a
@@ -159,14 +159,14 @@ public static class ExperimentLoader
             foreach (var found in pointReader.Problems)
             {
                 ExperimentProblem problem = AtSweptKey(found, expanded[i], sweptKeys);
-                if (!problems.Contains(problem) && pointProblems.TryAdd(problem, i))
+                if (pointsWith.TryGetValue(problem, out var seen))
                 {
-                    pointProblemCounts[problem] = 0;
+                    pointsWith[problem] = seen with { Count = seen.Count + 1 };
                 }
-
-                if (pointProblems.ContainsKey(problem))
+                else if (!problems.Contains(problem))
                 {
-                    pointProblemCounts[problem]++;
+                    pointProblems.Add(problem);
+                    pointsWith[problem] = (i, 1);
                 }
             }
 
@@ -176,11 +176,13 @@ public static class ExperimentLoader
             }
         }
 
-        foreach (var (problem, first) in pointProblems)
+        foreach (ExperimentProblem problem in pointProblems)
         {
-            bool some = pointProblemCounts[problem] < expanded.Count;
+            var (first, having) = pointsWith[problem];
+            bool some = having < expanded.Count;
+            string many = some && having > 1 ? $"; {having} points in all" : string.Empty;
             problems.Add(expanded[first].Count == 0 || (problem.Line > 0 && !some) ? problem
-                : problem with { Path = $"{problem.Path} (sweep point {first}: {string.Join(", ", expanded[first].Select(kv => $"{kv.Key} = {kv.Value}"))}{(some && pointProblemCounts[problem] > 1 ? $"; {pointProblemCounts[problem]} points in all" : string.Empty)})" });
+                : problem with { Path = $"{problem.Path} (sweep point {first}: {string.Join(", ", expanded[first].Select(kv => $"{kv.Key} = {kv.Value}"))}{many})" });
         }
 
         if (problems.Count > 0)
