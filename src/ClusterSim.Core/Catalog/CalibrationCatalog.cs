@@ -120,14 +120,14 @@ public sealed class CalibrationCatalog
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
         if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
-            return (fitted, fitted.IsFitted ? Performance.CalibrationRelease.OlderThanFit(engine, engineVersion, fitted) : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {fitted.Name}, which no measured run of that precision fitted ({fitted.Source}); calibrate with `clustersim calibrate` to trust it");
+            return (fitted, fitted.IsFitted ? Performance.CalibrationRelease.OlderThanFit(engine, engineVersion, fitted) : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {fitted.Name}, which no measured run of that precision fitted ({fitted.Gist}; {ServingCalibration.SourcesHint}); calibrate with `clustersim calibrate` to trust it");
         }
 
         ServingCalibration generic = Generic(precision);
         string why = accelerator.Calibration.Length == 0
             ? $"{accelerator.Id} names no calibration in the hardware catalog"
             : $"calibration '{accelerator.Calibration}' has no {precision.ToString().ToLowerInvariant()} row";
-        return (generic, $"uncalibrated: {why}, so its step times use the generic factors ({generic.Source}); calibrate with `clustersim calibrate` to trust them");
+        return (generic, $"uncalibrated: {why}, so its step times use the generic factors ({generic.Name}: {generic.Gist}; {ServingCalibration.SourcesHint}); calibrate with `clustersim calibrate` to trust them");
     }
 
     /// <summary>
@@ -190,7 +190,7 @@ public sealed class CalibrationCatalog
         }
 
         ServingCalibration generic = Generic(precision);
-        return (generic, $"uncalibrated: no TensorRT-LLM calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use the generic factors ({generic.Source}), vLLM's overheads included; calibrate with `clustersim calibrate` to trust them");
+        return (generic, $"uncalibrated: no TensorRT-LLM calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use the generic factors ({generic.Name}: {generic.Gist}; {ServingCalibration.SourcesHint}), vLLM's overheads included; calibrate with `clustersim calibrate` to trust them");
     }
 
     /// <summary>The unfitted row an accelerator without a calibration of its own falls back to (BF16's when the precision has none).</summary>

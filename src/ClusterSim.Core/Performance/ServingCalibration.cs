@@ -38,6 +38,46 @@ public sealed record ServingCalibration
     /// <summary>True for a row `clustersim calibrate` wrote: a user's own fit, which fits the release and server in use.</summary>
     public bool IsUserFit => Source.StartsWith(UserFitSource, StringComparison.Ordinal);
 
+    /// <summary>
+    /// The source's first sentence (at most <see cref="GistLength"/> characters, cut at a word): what a warning quotes, the
+    /// rest being one command away (<c>clustersim catalog calibrations</c>) rather than repeated for every accelerator.
+    /// </summary>
+    public string Gist => SourceGist(Source);
+
+    /// <summary>The longest <see cref="Gist"/>, in characters, before the ellipsis.</summary>
+    public const int GistLength = 200;
+
+    /// <summary>Where a warning that quotes a row's <see cref="Gist"/> sends the reader for the rest.</summary>
+    public const string SourcesHint = "`clustersim catalog calibrations` gives each row's source";
+
+    private static string SourceGist(string source)
+    {
+        // A sentence ends at ". " outside parentheses and backquotes (a command quoted in a source has its own periods).
+        int depth = 0;
+        bool quoted = false;
+        int end = source.Length;
+        for (int i = 0; i < source.Length - 1; i++)
+        {
+            char c = source[i];
+            quoted ^= c == '`';
+            depth += quoted ? 0 : c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (c == '.' && source[i + 1] == ' ' && depth == 0 && !quoted)
+            {
+                end = i;
+                break;
+            }
+        }
+
+        string sentence = source[..end].TrimEnd('.', ' ');
+        if (sentence.Length <= GistLength)
+        {
+            return sentence;
+        }
+
+        int cut = sentence.LastIndexOf(' ', GistLength);
+        return sentence[..(cut > 0 ? cut : GistLength)].TrimEnd(',', ';', ':', ' ') + " …";
+    }
+
     /// <summary>"hopper-vllm/bf16": the row's key as results and warnings name it.</summary>
     public string Name => $"{Id}/{Precision.ToString().ToLowerInvariant()}";
 }

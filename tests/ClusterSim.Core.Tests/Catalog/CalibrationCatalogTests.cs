@@ -27,6 +27,30 @@ public class CalibrationCatalogTests
     }
 
     [Fact]
+    public void A_warning_quotes_the_first_sentence_of_the_row_it_borrows_and_says_where_the_rest_is()
+    {
+        // The generic row's source runs to ~800 characters; a capacity table over ten accelerators repeated it ten times.
+        var (generic, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("L40S"), Precision.BF16);
+        Assert.Contains("(generic/bf16: unfitted: the hopper-vllm/bf16 fractions of peak and overheads carried over unverified; `clustersim catalog calibrations` gives each row's source)", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(generic.Source, warning, StringComparison.Ordinal);
+        Assert.True(warning!.Length < 400, warning);
+
+        var (partly, partlyWarning) = Catalog.Calibrations.For(Catalog.Hardware.Get("TPU-v6e"), Precision.BF16);
+        Assert.Equal("tpu-vllm/bf16", partly.Name);
+        Assert.Contains(partly.Gist, partlyWarning, StringComparison.Ordinal);
+        Assert.EndsWith(" …", partly.Gist, StringComparison.Ordinal);   // its first sentence is longer than a gist
+        Assert.True(partly.Gist.Length <= ServingCalibration.GistLength + 2, partly.Gist);
+    }
+
+    [Theory]
+    [InlineData("fitted on two rows. The rest is generic.", "fitted on two rows")]
+    [InlineData("fitted by `calibrate a.csv --parameters x`. Held out: B.", "fitted by `calibrate a.csv --parameters x`")]
+    [InlineData("GEMM efficiency (0.5 of peak. Assumed) and floor. Then more.", "GEMM efficiency (0.5 of peak. Assumed) and floor")]
+    [InlineData("no period at all", "no period at all")]
+    public void A_gist_ends_at_the_first_sentence_outside_quotes_and_parentheses(string source, string gist) =>
+        Assert.Equal(gist, new ServingCalibration { Id = "x", Precision = Precision.BF16, Factors = new EfficiencyFactors(), Source = source }.Gist);
+
+    [Fact]
     public void The_engine_picks_the_family_row_and_a_missing_one_is_named()
     {
         foreach (string chip in new[] { "B200", "GB200" })
