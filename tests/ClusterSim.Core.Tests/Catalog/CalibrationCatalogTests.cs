@@ -42,6 +42,16 @@ public class CalibrationCatalogTests
         Assert.True(partly.Gist.Length <= ServingCalibration.GistLength + 2, partly.Gist);
     }
 
+    [Fact]
+    public void Blackwell_Ultra_takes_the_Blackwell_family_rows()
+    {
+        // GB300 (B300) named no calibration, so its TensorRT-LLM FP4 runs ignored the FP4 row fitted on B200.
+        var (trtllm, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("GB300"), Precision.INT4, ServingEngine.TensorRtLlm);
+        Assert.Equal("blackwell-trtllm/int4", trtllm.Name);
+        Assert.Null(warning);
+        Assert.Equal(Catalog.Hardware.Get("B200").Calibration, Catalog.Hardware.Get("GB300").Calibration);
+    }
+
     [Theory]
     [InlineData("fitted on two rows. The rest is generic.", "fitted on two rows")]
     [InlineData("fitted by `calibrate a.csv --parameters x`. Held out: B.", "fitted by `calibrate a.csv --parameters x`")]
