@@ -120,7 +120,7 @@ public sealed class CalibrationCatalog
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
         if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
         {
-            return (fitted, fitted.IsFitted ? Performance.CalibrationRelease.OlderThanFit(engine, engineVersion, fitted) : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {fitted.Name}, which no measured run of that precision fitted ({fitted.Gist}; {ServingCalibration.SourcesHint}); calibrate with `clustersim calibrate` to trust it");
+            return (fitted, WarningFor(accelerator, precision, fitted, engine, engineVersion));
         }
 
         ServingCalibration generic = Generic(precision);
@@ -140,7 +140,7 @@ public sealed class CalibrationCatalog
         string id = EngineRowId(accelerator, "-sglang");
         if (TryGet(id, precision, out ServingCalibration fitted))
         {
-            return (fitted, Performance.CalibrationRelease.OlderThanFit(Performance.ServingEngine.Sglang, engineVersion, fitted));
+            return (fitted, WarningFor(accelerator, precision, fitted, Performance.ServingEngine.Sglang, engineVersion));
         }
 
         var (vllm, warning) = For(accelerator, precision);
@@ -186,12 +186,20 @@ public sealed class CalibrationCatalog
 
         if (found)
         {
-            return (fitted, Performance.CalibrationRelease.OlderThanFit(Performance.ServingEngine.TensorRtLlm, engineVersion, fitted));
+            return (fitted, WarningFor(accelerator, precision, fitted, Performance.ServingEngine.TensorRtLlm, engineVersion));
         }
 
         ServingCalibration generic = Generic(precision);
         return (generic, $"uncalibrated: no TensorRT-LLM calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use the generic factors ({generic.Name}: {generic.Gist}; {ServingCalibration.SourcesHint}), vLLM's overheads included; calibrate with `clustersim calibrate` to trust them");
     }
+
+    /// <summary>
+    /// What a row found for the accelerator says about itself: nothing when runs of its precision fitted it (unless the
+    /// engine release predates the fit); otherwise that it is only partly calibrated — whichever engine's row it is.
+    /// </summary>
+    private static string? WarningFor(AcceleratorSpec accelerator, Precision precision, ServingCalibration row, Performance.ServingEngine engine, string engineVersion) => row.IsFitted
+        ? Performance.CalibrationRelease.OlderThanFit(engine, engineVersion, row)
+        : $"partly calibrated: {accelerator.Id} in {precision.ToString().ToLowerInvariant()} uses {row.Name}, which no measured run of that precision fitted ({row.Gist}; {ServingCalibration.SourcesHint}); calibrate with `clustersim calibrate` to trust it";
 
     /// <summary>The unfitted row an accelerator without a calibration of its own falls back to (BF16's when the precision has none).</summary>
     private ServingCalibration Generic(Precision precision) =>

@@ -43,6 +43,20 @@ public class CalibrationCatalogTests
     }
 
     [Fact]
+    public void An_engine_row_no_run_of_its_precision_fitted_warns_as_a_vLLM_one_does()
+    {
+        // blackwell-sglang/fp8 carries SGLang's terms fitted on H200; under SGLang on a B200 it is used, and said to be partly calibrated.
+        var (row, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("B200"), Precision.FP8, ServingEngine.Sglang);
+        Assert.Equal("blackwell-sglang/fp8", row.Name);
+        Assert.False(row.IsFitted);
+        Assert.StartsWith("partly calibrated: B200 in fp8 uses blackwell-sglang/fp8", warning, StringComparison.Ordinal);
+
+        var (fitted, none) = Catalog.Calibrations.For(Catalog.Hardware.Get("H200"), Precision.FP8, ServingEngine.Sglang, "0.5.12");
+        Assert.Equal("hopper-sglang/fp8", fitted.Name);
+        Assert.Null(none);
+    }
+
+    [Fact]
     public void Blackwell_Ultra_takes_the_Blackwell_family_rows()
     {
         // GB300 (B300) named no calibration, so its TensorRT-LLM FP4 runs ignored the FP4 row fitted on B200.

@@ -159,12 +159,16 @@ public class ExperimentLoaderTests
         Experiment amd = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: tensorrt-llm"), "exp.yaml");
         Assert.Contains(amd.Warnings, w => w.Contains("no TensorRT-LLM calibration 'cdna3-trtllm'", StringComparison.Ordinal));
 
-        // SGLang runs on vLLM's row until one of its own is fitted, and the warning says so; it grows its KV as vLLM does.
+        // SGLang on Hopper in FP8 has its own row (fitted on H200 runs); it grows its KV as vLLM does.
         Experiment sglang = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang"), "exp.yaml");
-        Assert.Equal("hopper-vllm/fp8", sglang.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Equal("hopper-sglang/fp8", sglang.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
         Assert.Equal(Core.Inference.KvAdmissionPolicy.Grow, sglang.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
         Assert.Contains("engine: sglang", sglang.ResolvedText);
-        Assert.Contains(sglang.Warnings, w => w.Contains("no SGLang calibration 'hopper-sglang'", StringComparison.Ordinal));
+        Assert.DoesNotContain(sglang.Warnings, w => w.Contains("calibrat", StringComparison.Ordinal) && w.Contains("H100-SXM", StringComparison.Ordinal));
+        // In BF16 it has none yet: it runs on vLLM's row, and the warning says so.
+        Experiment sglangBf16 = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang").Replace("weights: fp8", "weights: bf16"), "exp.yaml");
+        Assert.Equal("hopper-vllm/bf16", sglangBf16.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Contains(sglangBf16.Warnings, w => w.Contains("no SGLang calibration 'hopper-sglang' for bf16", StringComparison.Ordinal));
         // Its memory reserve is what its own settings keep back on an H100 at an 8,192-token budget (0.835 for weights and KV).
         Assert.Equal(0.165, sglang.Points[0].Serving!.Replicas[0].Deployment.MemoryReserve, 9);
         Experiment reserved = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang\n  memory_reserve: 0.12"), "exp.yaml");

@@ -50,10 +50,10 @@ public class InferenceXReplayTests
     [Theory]
     [InlineData("B200", ServingEngine.TensorRtLlm, 0.05)]   // measured 0.9 % on 2 December 2026 (generic/fp8, warned)
     [InlineData("H200", ServingEngine.TensorRtLlm, 0.08)]   // 4.4 % (hopper-trtllm/fp8)
-    [InlineData("B200", ServingEngine.Sglang, 0.10)]        // 6.5 % (generic/fp8 with vLLM's overheads, warned)
+    [InlineData("B200", ServingEngine.Sglang, 0.10)]        // 6.5 % (blackwell-sglang/fp8: SGLang's terms carried from H200, warned; 6.5 % on generic/fp8 too)
     [InlineData("MI355X", ServingEngine.Sglang, 0.11)]      // 7.0 % (generic/fp8, warned)
-    [InlineData("GB300", ServingEngine.Sglang, 0.09)]       // 5.8 % (InferenceX's HGX B300 runs; generic/fp8, warned)
-    [InlineData("H200", ServingEngine.Sglang, 0.27)]        // 22.1 %, slow: see the test below
+    [InlineData("GB300", ServingEngine.Sglang, 0.06)]       // 2.8 % (InferenceX's HGX B300 runs; blackwell-sglang/fp8, warned; 5.8 % on generic/fp8)
+    [InlineData("H200", ServingEngine.Sglang, 0.04)]        // 1.9 % (hopper-sglang/fp8; 22.1 % slow on vLLM's row): see the test below
     public void Mean_end_to_end_latency_lands_within_its_bound(string chip, ServingEngine engine, double bound)
     {
         double median = Median(On(chip, engine).Select(o => Math.Abs(o.E2eError)));
@@ -94,10 +94,28 @@ public class InferenceXReplayTests
     [Fact]
     public void The_misses_are_where_the_calibration_notes_say()
     {
-        // SGLang on H200 decodes DeepSeek-R1 faster than hopper-vllm/fp8 gives (its 256-wide expert slices pay vLLM's
-        // expert width term and the GEMM tile waste as compute); and every engine's first token comes later than modelled.
-        Assert.True(Median(On("H200", ServingEngine.Sglang).Select(o => o.ItlError)) > 0.15);
+        // Every engine's first token comes later than modelled (a front end of the deployment that no run separates).
         Assert.True(Median(Report.Outcomes.Select(o => o.TtftError)) < -0.3);
+    }
+
+    [Fact]
+    public void SGLang_on_H200_lands_on_its_own_row_and_holds_the_slope_with_the_batch_on_an_older_release()
+    {
+        // hopper-sglang/fp8 was fitted on the four 0.5.12 runs (1.1 % median E2E). On vLLM's row the five 0.5.9 runs at 4 to
+        // 64 users were 10-39 % slow, the ITL's growth with the batch too steep (each touched expert paid 64 rows of tile
+        // waste); held out on the SGLang row they land within 4 % (4 December 2026), ITL included.
+        List<ReplayOutcome> h200 = On("H200", ServingEngine.Sglang);
+        Assert.All(h200, o => Assert.Equal("hopper-sglang/fp8", o.Case.Deployment.CalibrationName));
+        var heldOut = h200.Where(o => o.Case.Deployment.EngineVersion == "0.5.9").ToList();
+        Assert.Equal(5, heldOut.Count);
+        Assert.All(heldOut, o => Assert.InRange(o.E2eError, -0.06, 0.06));
+        Assert.All(heldOut, o => Assert.InRange(o.ItlError, -0.08, 0.08));
+        Assert.True(Median(h200.Except(heldOut).Select(o => Math.Abs(o.E2eError))) < 0.03);
+
+        // Blackwell carries the SGLang terms unfitted, and says so.
+        List<ReplayOutcome> blackwell = On("B200", ServingEngine.Sglang).Concat(On("GB300", ServingEngine.Sglang)).Where(o => o.Case.Deployment.Weights == Precision.FP8).ToList();
+        Assert.All(blackwell, o => Assert.Equal("blackwell-sglang/fp8", o.Case.Deployment.CalibrationName));
+        Assert.All(blackwell, o => Assert.Contains("partly calibrated", o.Case.CalibrationWarning, StringComparison.Ordinal));
     }
 
     private static List<ReplayOutcome> OnCdna3(string chip, string release) =>
