@@ -20,6 +20,13 @@ public sealed record ServingDeployment
     /// <summary>Expert routing and placement for a mixture-of-experts model; null uses the uniform expectation.</summary>
     public Moe.MoeRoutingOptions? MoeRouting { get; init; }
 
+    /// <summary>
+    /// True when the router sends every token to the same experts whatever its input — as a model built with dummy
+    /// (constant) weights for a benchmark does — so a step touches only top-k experts however many tokens it holds. Only
+    /// under the uniform expectation of routing (<see cref="MoeRouting"/> null).
+    /// </summary>
+    public bool CollapsedRouting { get; init; }
+
     public EfficiencyFactors Efficiency { get; init; } = new();
 
     /// <summary>How requests pick their tokens (<see cref="SamplingMode"/>); filtering costs the sampler a pass over the vocabulary.</summary>
@@ -165,6 +172,11 @@ public sealed record ServingDeployment
             // Drafted tokens are the target's tokens: the two must share a tokenizer.
             throw new ArgumentException($"draft model {draft.Id} has a vocabulary of {draft.Vocab} tokens and {Model.Id} one of {Model.Vocab}; a draft model must share the target's tokenizer");
         }
+        if (CollapsedRouting && MoeRouting is not null)
+        {
+            throw new ArgumentException("collapsed routing is modelled under the uniform expectation of expert routing only: give no expert placement (moe) with it");
+        }
+
         if (TensorParallel < 1 || PipelineParallel < 1)
         {
             throw new ArgumentException($"tensor_parallel and pipeline_parallel must be at least 1 (got {TensorParallel} and {PipelineParallel})");

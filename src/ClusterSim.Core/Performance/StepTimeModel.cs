@@ -28,6 +28,7 @@ public sealed class StepTimeModel
     private readonly double _activeWeightBytes;
     private readonly int _moeLayers;
     private readonly int _experts;
+    private readonly bool _collapsedRouting;   // every token goes to the same top-k experts
     private readonly int _topK;
     private readonly double _topKFraction;
     private readonly double _expertFlops;
@@ -91,6 +92,7 @@ public sealed class StepTimeModel
         double inputTable = (model.TiedEmbeddings ? 0 : head) + ((double)model.LearnedPositions * model.Hidden);
         _moeLayers = model.MoELayers;
         _experts = model.Experts;
+        _collapsedRouting = deployment.CollapsedRouting;
         _topK = model.TopK;
         _topKFraction = model.IsMoE ? model.TopK / (double)model.Experts : 0;
         double routedActive = (double)_moeLayers * model.TopK * model.ExpertParameters;
@@ -218,7 +220,7 @@ public sealed class StepTimeModel
     /// <summary>The iteration's time split into its named terms, under the uniform expectation of expert routing.</summary>
     public IterationTerms Terms(in BatchShape shape)
     {
-        double touched = _experts == 0 ? 0 : ExpectedExpertsTouched(shape.NewTokens);
+        double touched = _experts == 0 ? 0 : ExpectedExpertsTouched(RoutedDistinct(shape));
         double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _expertTileRows)) * _secondsPerExpertGemmFlop;
         double expertMemory = _moeLayers * _expertBytesPerLayer * touched * _secondsPerWeightByte;
         return Compose(shape, expertCompute, expertMemory, 0);
@@ -267,6 +269,12 @@ public sealed class StepTimeModel
         double seconds = gemm + Attention(shape) + Collectives(shape) + Overhead(shape) + Sampler(shape);
         return (long)Math.Ceiling(seconds * 1e9);
     }
+
+    /// <summary>
+    /// The tokens of <paramref name="shape"/> whose routing is decided independently: all of them, or one when the router
+    /// sends every token to the same experts (<see cref="ServingDeployment.CollapsedRouting"/>).
+    /// </summary>
+    private int RoutedDistinct(in BatchShape shape) => _collapsedRouting ? Math.Min(1, shape.NewTokens) : shape.NewTokens;
 
     /// <summary>Expected number of distinct routed experts a layer's <paramref name="tokens"/> tokens touch under uniform top-k routing.</summary>
     public double ExpectedExpertsTouched(int tokens) => _experts == 0 ? 0 : _experts * (1 - Math.Pow(1 - _topKFraction, tokens));

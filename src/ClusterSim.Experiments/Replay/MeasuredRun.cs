@@ -23,6 +23,12 @@ public sealed record MeasuredRun
     /// <summary>Accelerators a mixture-of-experts replica spreads whole experts over (<c>ep</c>, SGLang's <c>--ep-size</c>, TensorRT-LLM's <c>ep_size</c>); 1 slices every expert across the tensor-parallel group.</summary>
     public int ExpertParallel { get; init; } = 1;
 
+    /// <summary>
+    /// True when the engine's router sent every token to the same experts (<c>collapsed_routing</c>: a benchmark engine built
+    /// with dummy weights); see <see cref="Core.Performance.ServingDeployment.CollapsedRouting"/>.
+    /// </summary>
+    public bool CollapsedRouting { get; init; }
+
     /// <summary>Weight format as the engine was told ("FP16", "FP8"); empty when unstated (FP16 then).</summary>
     public string DType { get; init; } = string.Empty;
     public int? MaxSequences { get; init; }

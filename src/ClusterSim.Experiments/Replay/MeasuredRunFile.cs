@@ -76,6 +76,7 @@ public static partial class MeasuredRunFile
             TensorParallel = (int)(row.Number("tp", min: 1) ?? 1),
             DataParallel = (int)(row.Number("dp", min: 1) ?? 1),
             ExpertParallel = (int)(row.Number("ep", min: 1, max: 4096) ?? 1),
+            CollapsedRouting = row.OptionalFlag("collapsed_routing") ?? false,
             DType = row.Text("dtype"),
             MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
             MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),

@@ -197,6 +197,7 @@ public sealed partial record ReplayCase
             SamplerKernel = SamplerKernelOf(first, engine, sampling, corrections),
             TensorParallel = first.TensorParallel,
             MoeRouting = ExpertPlacement(first, model),
+            CollapsedRouting = first.CollapsedRouting,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - memoryShare,
