@@ -174,7 +174,7 @@ public sealed record ServingDeployment
         }
         if (CollapsedRouting && MoeRouting is not null)
         {
-            throw new ArgumentException("collapsed routing is modelled under the uniform expectation of expert routing only: give no expert placement (moe) with it");
+            throw new ArgumentException("collapsed routing is modelled under the uniform expectation of expert routing only: give it no expert placement (an ep column, a moe section)");
         }
 
         if (TensorParallel < 1 || PipelineParallel < 1)
