@@ -35,12 +35,13 @@ internal static class CapacityCommand
         var requests = new Option<int>("--requests") { Description = "Requests in each simulated run of the cell (more: steadier figures, longer).", DefaultValueFactory = _ => 3000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated runs.", DefaultValueFactory = _ => 1 };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names: your own measurements behind the figures." };
+        var models = ModelsOption.Create();
         var workers = new Option<int>("--workers", "-w") { Description = "Accelerators measured at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
             model, hardware, tp, weights, kv, engine, version, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
-            ttft, tpot, price, headroom, requests, seed, calibration, workers, format,
+            ttft, tpot, price, headroom, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
         {
@@ -90,6 +91,7 @@ internal static class CapacityCommand
                 Requests = r.GetValue(requests),
                 Seed = r.GetValue(seed),
                 CalibrationFile = r.GetValue(calibration),
+                ModelsFile = r.GetValue(models),
             };
             return Show(query, r.GetValue(workers), PlainTable.Formats[r.GetValue(format)!]);
         });

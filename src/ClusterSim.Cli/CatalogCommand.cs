@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace ClusterSim.Cli;
 
-/// <summary>`clustersim catalog hardware|models|calibrations|sampling`: the shipped catalogs as tables.</summary>
+/// <summary>`clustersim catalog hardware|models|calibrations|sampling|import-model`: the shipped catalogs as tables, and a model read from its config.json.</summary>
 internal static class CatalogCommand
 {
     public static Command Build()
@@ -27,6 +27,7 @@ internal static class CatalogCommand
         var sampling = new Command("sampling", "Checkpoints' default sampling (their generation_config.json), which vLLM applies to requests that set none.") { samplingFormat };
         sampling.SetAction(r => ShowSampling(PlainTable.Formats[r.GetValue(samplingFormat)!]));
         command.Subcommands.Add(sampling);
+        command.Subcommands.Add(ImportModelCommand.Build());
         return command;
     }
 

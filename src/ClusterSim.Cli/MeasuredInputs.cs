@@ -26,13 +26,14 @@ internal sealed class MeasuredInputs
     private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
     private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
     private readonly Option<string?> _policy = new("--scheduling-policy") { Description = "The server's --scheduling-policy: fcfs (vLLM's default) or priority (requests by their vllm_priority; a BLIS trace records each request's)." };
+    private readonly Option<string?> _models = ModelsOption.Create();
     private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile (the newest measured when omitted)." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy, _traceHeader })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy, _traceHeader, _models })
         {
             command.Options.Add(option);
         }
@@ -155,7 +156,8 @@ internal sealed class MeasuredInputs
                 }
             }
 
-            catalog = SimCatalog.Default;
+            reading = result.GetValue(_models) ?? string.Empty;
+            catalog = ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models));
             if (calibration is not null)
             {
                 reading = calibration;

@@ -27,10 +27,11 @@ internal static class StepCommand
         var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
         var context = new Option<int>("--context") { Description = "Each decoding sequence's context, tokens.", DefaultValueFactory = _ => 1024 };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
+        var models = ModelsOption.Create();
         var format = CommandLine.FormatOption("the breakdown");
         var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead, the sampler.")
         {
-            model, hardware, tp, weights, kv, engine, version, sampling, kernel, prompt, decode, context, calibration, format,
+            model, hardware, tp, weights, kv, engine, version, sampling, kernel, prompt, decode, context, calibration, models, format,
         };
         command.SetAction(r =>
         {
@@ -49,17 +50,20 @@ internal static class StepCommand
                 Decoders = r.GetValue(decode)!,
                 Context = r.GetValue(context),
             };
-            return Show(query, r.GetValue(calibration), PlainTable.Formats[r.GetValue(format)!]);
+            return Show(query, r.GetValue(calibration), r.GetValue(models), PlainTable.Formats[r.GetValue(format)!]);
         });
         return command;
     }
 
-    private static int Show(StepTimeQuery query, string? calibrationFile, OutputFormat format)
+    private static int Show(StepTimeQuery query, string? calibrationFile, string? modelsFile, OutputFormat format)
     {
         StepTimeBreakdown breakdown;
+        string reading = $"--models {modelsFile}";
         try
         {
-            SimCatalog catalog = calibrationFile is null ? SimCatalog.Default : SimCatalog.Default.WithCalibrationFile(calibrationFile);
+            SimCatalog catalog = ModelsOption.Apply(SimCatalog.Default, modelsFile);
+            reading = $"--calibration {calibrationFile}";
+            catalog = calibrationFile is null ? catalog : catalog.WithCalibrationFile(calibrationFile);
             breakdown = query.Run(catalog);
         }
         catch (Exception e) when (e is ArgumentException or CatalogException)
@@ -69,7 +73,7 @@ internal static class StepCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: --calibration {calibrationFile}: {e.Message}");
+            Console.Error.WriteLine($"error: {reading}: {e.Message}");
             return ExitCodes.InvalidInput;
         }
 

@@ -69,6 +69,9 @@ public sealed record CapacityQuery
     /// <summary>A calibration CSV (from <c>clustersim calibrate</c>) used in place of the shipped rows it names; null for the shipped ones.</summary>
     public string? CalibrationFile { get; init; }
 
+    /// <summary>Models beyond the shipped catalog: a models CSV, a Hugging Face config.json or a checkpoint directory; null for none.</summary>
+    public string? ModelsFile { get; init; }
+
     /// <summary>Which option each experiment-file path came from, for errors said in the command's terms.</summary>
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
@@ -78,7 +81,7 @@ public sealed record CapacityQuery
         ("serving.price_per_hour", "--price-per-hour"),
         ("workload.prompt_tokens.median", "--prompt-median"), ("workload.prompt_tokens.max", "--prompt-max"), ("workload.prompt_tokens", "--prompt"),
         ("workload.output_tokens.median", "--output-median"), ("workload.output_tokens.max", "--output-max"), ("workload.output_tokens", "--output"),
-        ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"), ("catalog", "--calibration"),
+        ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"), ("catalog.models", "--models"), ("catalog", "--calibration"),
     ];
 
     /// <summary>The experiment file the query is for <paramref name="hardware"/>.</summary>
@@ -88,9 +91,14 @@ public sealed record CapacityQuery
         var y = new StringBuilder();
         y.AppendLine("name: capacity");
         y.AppendLine(CultureInfo.InvariantCulture, $"seed: {Seed}");
-        if (CalibrationFile is { } calibration)
+        string[] catalog =
+        [
+            .. CalibrationFile is { } calibration ? [$"calibration: {Q(Path.GetFullPath(calibration))}"] : Array.Empty<string>(),
+            .. ModelsFile is { } models ? [$"models: {Q(Path.GetFullPath(models))}"] : Array.Empty<string>(),
+        ];
+        if (catalog.Length > 0)
         {
-            y.AppendLine(CultureInfo.InvariantCulture, $"catalog: {{ calibration: {Q(Path.GetFullPath(calibration))} }}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"catalog: {{ {string.Join(", ", catalog)} }}");
         }
 
         y.AppendLine("serving:");

@@ -100,7 +100,8 @@ public static class ExperimentLoader
         }
 
         var sweep = SweepSection.Read(reader, root);
-        SimCatalog catalog = ReadCatalog(reader, root, file);
+        var catalogNotes = new List<string>();
+        SimCatalog catalog = ReadCatalog(reader, root, file, catalogNotes);
         (int replications, ReplicationTarget? until) = ReadReplications(reader, root, file);
         long seed = (long)reader.Number(root, "seed", string.Empty, 1);
         if (reader.Problems.Any(p => p.Path.StartsWith("catalog", StringComparison.Ordinal)))
@@ -112,7 +113,7 @@ public static class ExperimentLoader
         // Every other problem is reported in one pass: the file's own and each sweep point's, together.
         var problems = new List<ExperimentProblem>(reader.Problems);
         var points = new List<ExperimentPoint>();
-        var calibrations = new SortedSet<string>(StringComparer.Ordinal);
+        var calibrations = new SortedSet<string>(catalogNotes.Select(n => $"warning: catalog.models: {n}"), StringComparer.Ordinal);
         YamlMappingNode? sweptKeys = YamlReader.Child(YamlReader.Child(root, "sweep") as YamlMappingNode, "parameters") as YamlMappingNode;
         long count = SweepPlan.Count(sweep.Parameters, sweep.Mode, sweep.Samples);
         if (count > maxPoints)
@@ -277,7 +278,7 @@ public static class ExperimentLoader
         return null;
     }
 
-    private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file)
+    private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file, List<string> notes)
     {
         YamlMappingNode? node = reader.Mapping(YamlReader.Child(root, "catalog"), "catalog", "hardware", "models", "calibration");
         SimCatalog catalog = SimCatalog.Default;
@@ -293,13 +294,8 @@ public static class ExperimentLoader
             string full = Path.Combine(directory, relative);
             try
             {
-                if (InputFile.Problem(full) is { } problem)
-                {
-                    throw new IOException(problem);
-                }
-
-                using var text = new StreamReader(full);
-                CsvTable table = CsvTable.Parse(text, relative);
+                // Models may also come as a Hugging Face config.json, or the checkpoint directory that holds one.
+                CsvTable table = key == "models" ? ModelFile.Read(full, relative, notes) : CsvTable.Parse(new StringReader(InputFile.ReadText(full)), relative);
                 catalog = key switch
                 {
                     "hardware" => catalog with { Hardware = catalog.Hardware.With(table) },

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Cli;
+
+/// <summary>
+/// `clustersim catalog import-model CONFIG`: a model-catalog row from a Hugging Face config.json, printed or written into
+/// a models CSV that experiments (<c>catalog: { models: FILE }</c>) and <c>--models</c> read.
+/// </summary>
+internal static class ImportModelCommand
+{
+    public static Command Build()
+    {
+        var config = new Argument<string>("config") { Description = "A Hugging Face config.json, or the checkpoint directory holding one (a Hugging Face cache snapshot included)." };
+        var id = new Option<string?>("--id") { Description = "The id experiments and measured runs name the model by (the checkpoint's name, or its directory's, when omitted)." };
+        var name = new Option<string?>("--name") { Description = "A display name (the id when omitted)." };
+        var alias = new Option<string[]>("--alias") { Description = "Other names the model answers to (a Hugging Face repository id, say); repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string?>("--output", "-o") { Description = "A models CSV to add the row to (created with its header when absent; a row of the same id is replaced). Printed to standard output when omitted." };
+        var command = new Command("import-model", "Read a Hugging Face config.json into a model-catalog row: layers, widths, heads, experts, MLA ranks, sliding-window layers, context and the checkpoint's weight format, with the parameter counts it implies.")
+        {
+            config, id, name, alias, output,
+        };
+        command.SetAction(r => Run(r.GetValue(config)!, r.GetValue(id), r.GetValue(name), r.GetValue(alias) ?? [], r.GetValue(output)));
+        return command;
+    }
+
+    private static int Run(string path, string? id, string? name, string[] aliases, string? output)
+    {
+        ImportedModel model;
+        ModelSpec spec;
+        try
+        {
+            string file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+            var (pathId, pathAlias) = ModelFile.NameFromPath(file);
+            model = HuggingFaceModel.Import(InputFile.ReadText(file), file, id, name, [.. aliases, .. pathAlias is null ? [] : new[] { pathAlias }], pathId);
+            spec = model.Spec(file);
+        }
+        catch (CatalogException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        foreach (string note in model.Notes)
+        {
+            Console.Error.WriteLine($"note: {note}");
+        }
+
+        Console.Error.WriteLine(Describe(spec));
+        if (output is null)
+        {
+            Console.WriteLine(model.Header);
+            Console.WriteLine(model.Row);
+            return ExitCodes.Success;
+        }
+
+        try
+        {
+            bool replaced = Write(output, model);
+            Console.Error.WriteLine($"{(replaced ? "replaced" : "added")} {model.Id} in {output}; use it with `catalog: {{ models: {output} }}` or --models {output}");
+            return ExitCodes.Success;
+        }
+        catch (CatalogException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write {output}: {e.Message}");
+        }
+
+        return ExitCodes.InvalidInput;
+    }
+
+    /// <summary>The model as the simulator will see it: shape, parameter counts and KV cache per token.</summary>
+    private static string Describe(ModelSpec m)
+    {
+        string attention = m.IsMla ? FormattableString.Invariant($" (latent attention: KV rank {m.KvLoraRank} + rope {m.RopeHeadDim})") : string.Empty;
+        string mlp = m.IsMoE ? FormattableString.Invariant($", {m.Experts} experts of {m.ExpertFfn} (top {m.TopK}, {m.SharedExperts} shared) in {m.MoELayers} layers") : FormattableString.Invariant($", MLP {m.Ffn}");
+        string window = m.SlidingWindowLayers > 0 ? FormattableString.Invariant($", {m.SlidingWindowLayers} layers over a {m.SlidingWindow}-token window") : string.Empty;
+        return FormattableString.Invariant($"{m.Id}: {m.Layers} layers, hidden {m.Hidden}, {m.Heads} query heads and {m.KvHeads} KV heads of {m.HeadDim}{attention}{mlp}{window}; ")
+            + FormattableString.Invariant($"{m.TotalParameters / 1e9:F2} B parameters ({m.ActiveParameters / 1e9:F2} B active a token), {m.KvBytesPerToken(Precision.BF16) / 1024:F1} KiB of KV a token in BF16, {m.MaxContext:N0} tokens of context (check the counts against the model card)");
+    }
+
+    /// <summary>Adds or replaces the row in <paramref name="path"/>; true when a row of the same id was replaced.</summary>
+    private static bool Write(string path, ImportedModel model)
+    {
+        if (!File.Exists(path))
+        {
+            File.WriteAllLines(path, [model.Header, model.Row]);
+            return false;
+        }
+
+        string text = InputFile.ReadText(path);
+        CsvTable table = CsvTable.Parse(new StringReader(text), path);
+        string[] expected = model.Header.Split(',');
+        if (!table.Header.Select(h => h.Trim()).SequenceEqual(expected, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new CatalogException(path, 1, null, $"its header is not a models catalog's ({model.Header}); write to a new file");
+        }
+
+        // Rows are replaced by line, so the file's other rows keep their text (quoting, comments in sources) as written.
+        string[] lines = text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        int? line = table.Rows.Where(row => string.Equals(table.Cell(row.Cells, "id"), model.Id, StringComparison.OrdinalIgnoreCase)).Select(row => (int?)row.Line).FirstOrDefault();
+        if (line is int at && lines[at - 1].StartsWith(model.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            lines[at - 1] = model.Row;
+            File.WriteAllLines(path, lines);
+            return true;
+        }
+
+        if (line is not null)
+        {
+            throw new CatalogException(path, line.Value, "id", $"a row of id '{model.Id}' spans several lines; replace it by hand or give --id");
+        }
+
+        File.WriteAllLines(path, [.. lines, model.Row]);
+        return false;
+    }
+}

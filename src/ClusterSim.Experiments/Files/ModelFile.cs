@@ -1,0 +1,64 @@
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>
+/// A file that adds models to the catalog: a models CSV (the shipped <c>models.csv</c>'s columns), a Hugging Face
+/// <c>config.json</c>, or a checkpoint directory holding one (a Hugging Face cache snapshot included).
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>
+    /// The catalog rows <paramref name="path"/> holds, named <paramref name="shown"/> in messages; a config.json's
+    /// assumptions are added to <paramref name="notes"/>. Throws <see cref="IOException"/> or <see cref="CatalogException"/>.
+    /// </summary>
+    public static CsvTable Read(string path, string shown, ICollection<string> notes)
+    {
+        string file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return CsvTable.Parse(new StringReader(InputFile.ReadText(file)), shown);
+        }
+
+        string source = Directory.Exists(path) ? Path.Combine(shown, "config.json") : shown;
+        var (id, alias) = NameFromPath(file);
+        ImportedModel model = Import(InputFile.ReadText(file), source, id, alias);
+        foreach (string note in model.Notes)
+        {
+            notes.Add($"{model.Id}: {note}");
+        }
+
+        return model.Table(source);
+    }
+
+    /// <summary>Reads a config.json's text, named by its own checkpoint name or else by <paramref name="pathId"/>, the one its path gives.</summary>
+    public static ImportedModel Import(string json, string source, string? pathId, string? pathAlias) =>
+        HuggingFaceModel.Import(json, source, aliases: pathAlias is null ? [] : [pathAlias], fallbackId: pathId);
+
+    /// <summary>
+    /// The id and Hugging Face name a config's path gives: <c>models--org--name/snapshots/HASH/config.json</c> (the
+    /// Hugging Face cache) gives <c>name</c> and <c>org/name</c>; <c>.../name/config.json</c> gives <c>name</c>;
+    /// <c>name.json</c> gives <c>name</c>.
+    /// </summary>
+    public static (string? Id, string? Alias) NameFromPath(string file)
+    {
+        string full = Path.GetFullPath(file);
+        string? directory = Path.GetDirectoryName(full);
+        string stem = Path.GetFileNameWithoutExtension(full);
+        if (!string.Equals(stem, "config", StringComparison.OrdinalIgnoreCase))
+        {
+            return (stem.ToLowerInvariant(), null);
+        }
+
+        string? parent = directory is null ? null : Path.GetFileName(directory);
+        string? grandparent = directory is null ? null : Path.GetFileName(Path.GetDirectoryName(directory));
+        string? repository = grandparent == "snapshots" ? Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(directory))) : null;
+        if (repository is not null && repository.StartsWith("models--", StringComparison.Ordinal))
+        {
+            string[] parts = repository["models--".Length..].Split("--");
+            return (parts[^1].ToLowerInvariant(), string.Join('/', parts));
+        }
+
+        return string.IsNullOrEmpty(parent) ? (null, null) : (parent.ToLowerInvariant(), null);
+    }
+}

@@ -1,0 +1,142 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Tests;
+
+namespace ClusterSim.Core.Tests.Catalog;
+
+public class HuggingFaceModelTests
+{
+    /// <summary>The config.json files under data/hf-configs and the shipped rows built from the same files by hand.</summary>
+    public static TheoryData<string, string> PublishedConfigs() => new()
+    {
+        { "Llama-3.1-8B-Instruct.json", "llama-3.1-8b" },
+        { "Mixtral-8x7B-Instruct-v0.1.json", "mixtral-8x7b" },
+        { "DeepSeek-V3.json", "deepseek-v3" },
+        { "DeepSeek-V2-Lite.json", "deepseek-v2-lite" },
+        { "Qwen3-30B-A3B.json", "qwen3-30b-a3b" },
+        { "gemma-2-9b-it.json", "gemma-2-9b" },
+        { "gpt-oss-20b.json", "gpt-oss-20b" },
+        { "opt-125m.json", "opt-125m" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PublishedConfigs))]
+    public void A_published_config_imports_to_the_shape_of_the_shipped_row_read_from_it(string file, string shipped)
+    {
+        string path = Path.Combine(RepositoryRoot.Path, "data", "hf-configs", file);
+        ModelSpec imported = HuggingFaceModel.Import(File.ReadAllText(path), file, id: "imported").Spec(file);
+        ModelSpec expected = SimCatalog.Default.Models.Get(shipped);
+
+        // Every field the step-time model reads; the context is left out (the catalog takes DeepSeek-V3's 128K from its model card, the config says 160K).
+        object[] Shape(ModelSpec m) =>
+        [
+            m.Layers, m.Hidden, m.Heads, m.KvHeads, m.HeadDim, m.Ffn, m.Vocab, m.GatedMlp, m.TiedEmbeddings, m.LearnedPositions, m.Experts, m.TopK,
+            m.SharedExperts, m.ExpertFfn, m.DenseLayers, m.QLoraRank, m.KvLoraRank, m.RopeHeadDim, m.VHeadDim, m.SlidingWindow, m.FullAttentionLayers,
+            m.NativePrecision?.ToString() ?? "16-bit",
+        ];
+        Assert.Equal(Shape(expected), Shape(imported));
+        Assert.Equal(expected.KvBytesPerToken(Precision.BF16), imported.KvBytesPerToken(Precision.BF16));
+
+        // And so the counts the model card publishes, within the catalog's own tolerance (norms and biases are not counted).
+        Assert.InRange(imported.TotalParameters / expected.PublishedTotalParameters, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void A_vision_language_config_is_read_from_its_text_config_and_says_the_encoder_is_left_out()
+    {
+        const string json = """
+            {
+              "architectures": ["Gemma3ForConditionalGeneration"],
+              "model_type": "gemma3",
+              "text_config": { "model_type": "gemma3_text", "hidden_size": 3840, "intermediate_size": 15360, "num_attention_heads": 16,
+                               "num_hidden_layers": 48, "num_key_value_heads": 8, "head_dim": 256, "vocab_size": 262144,
+                               "max_position_embeddings": 131072, "sliding_window": 1024, "sliding_window_pattern": 6 },
+              "vision_config": { "hidden_size": 1152, "num_hidden_layers": 27, "num_attention_heads": 16 }
+            }
+            """;
+        ImportedModel model = HuggingFaceModel.Import(json, "config.json", id: "gemma-3-12b-copy");
+        ModelSpec spec = model.Spec("config.json");
+        ModelSpec shipped = SimCatalog.Default.Models.Get("gemma-3-12b");
+        Assert.Equal((shipped.Layers, shipped.Hidden, shipped.HeadDim, shipped.Vocab, shipped.SlidingWindow, shipped.FullAttentionLayers, shipped.TiedEmbeddings),
+            (spec.Layers, spec.Hidden, spec.HeadDim, spec.Vocab, spec.SlidingWindow, spec.FullAttentionLayers, spec.TiedEmbeddings));
+        Assert.Contains(model.Notes, n => n.Contains("text_config", StringComparison.Ordinal));
+        Assert.Contains(model.Notes, n => n.Contains("tie_word_embeddings not given: tied", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Llama_4_counts_its_interleaved_dense_layers_and_its_unnamed_shared_expert()
+    {
+        const string json = """
+            { "architectures": ["Llama4ForConditionalGeneration"], "model_type": "llama4",
+              "text_config": { "model_type": "llama4_text", "hidden_size": 5120, "intermediate_size": 8192, "intermediate_size_mlp": 16384,
+                               "num_attention_heads": 40, "num_hidden_layers": 48, "num_key_value_heads": 8, "head_dim": 128,
+                               "num_local_experts": 128, "num_experts_per_tok": 1, "interleave_moe_layer_step": 2, "vocab_size": 202048,
+                               "max_position_embeddings": 1048576, "tie_word_embeddings": false } }
+            """;
+        ModelSpec spec = HuggingFaceModel.Import(json, "config.json", id: "maverick").Spec("config.json");
+        ModelSpec shipped = SimCatalog.Default.Models.Get("llama-4-maverick");
+        Assert.Equal((shipped.Experts, shipped.SharedExperts, shipped.ExpertFfn, shipped.Ffn, shipped.DenseLayers), (spec.Experts, spec.SharedExperts, spec.ExpertFfn, spec.Ffn, spec.DenseLayers));
+        Assert.Equal(shipped.TotalParameters, spec.TotalParameters);
+    }
+
+    [Fact]
+    public void A_shared_expert_given_as_a_width_counts_as_that_many_expert_widths()
+    {
+        // Qwen1.5-MoE-A2.7B's shape: one shared expert four routed experts wide.
+        const string json = """
+            { "_name_or_path": "Qwen/Qwen1.5-MoE-A2.7B", "model_type": "qwen2_moe", "hidden_size": 2048, "intermediate_size": 5632,
+              "moe_intermediate_size": 1408, "shared_expert_intermediate_size": 5632, "num_experts": 60, "num_experts_per_tok": 4,
+              "num_attention_heads": 16, "num_key_value_heads": 16, "num_hidden_layers": 24, "vocab_size": 151936,
+              "max_position_embeddings": 8192, "tie_word_embeddings": false, "use_sliding_window": false, "sliding_window": 32768 }
+            """;
+        ImportedModel model = HuggingFaceModel.Import(json, "config.json");
+        ModelSpec spec = model.Spec("config.json");
+        Assert.Equal("qwen1.5-moe-a2.7b", model.Id);
+        Assert.Contains("Qwen/Qwen1.5-MoE-A2.7B", spec.Aliases);
+        Assert.Equal((60, 4, 4, 1408, 0, 0), (spec.Experts, spec.TopK, spec.SharedExperts, spec.ExpertFfn, spec.DenseLayers, spec.SlidingWindow));
+        Assert.InRange(spec.TotalParameters / 14.3e9, 0.97, 1.03);   // 14.3B total per its model card
+    }
+
+    /// <summary>Configs that cannot be imported, and what the error must say (file, line and field where there is one).</summary>
+    public static TheoryData<string, string> Refused() => new()
+    {
+        { "{ \"model_type\": \"llama\", \"num_hidden_layers\": 2,\n  \"num_attention_heads\": 4, \"vocab_size\": 10 }", "config.json:1: field 'hidden_size': is missing; expected a positive whole number" },
+        { "{ \"model_type\": \"llama\", \"hidden_size\": 64,\n  \"num_hidden_layers\": 2.5, \"num_attention_heads\": 4, \"vocab_size\": 10 }", "config.json:2: field 'num_hidden_layers': is 2.5; expected a whole number of at least 0" },
+        { "{ \"model_type\": \"t5\", \"is_encoder_decoder\": true }", "encoder-decoder model" },
+        { "{ \"model_type\": \"qwen3_next\", \"hidden_size\": 64 }", "state-space or linear-attention layer" },
+        { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"vocab_size\": 10,\n  \"layer_types\": [\"full_attention\", \"linear_attention\"] }", "config.json:2: field 'layer_types': a 'linear_attention' layer" },
+        { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 3, \"vocab_size\": 10 }", "3 heads do not divide hidden_size 64 and no head_dim is given" },
+        { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 3, \"vocab_size\": 10, \"intermediate_size\": 128 }", "field 'kv_heads': 3 does not divide heads 4" },
+        { "{ \"model_type\": \"llama\", \"hidden_size\": 64, ", "config.json:1: not valid JSON" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void A_config_that_cannot_be_timed_is_refused_with_the_file_line_and_field(string json, string message)
+    {
+        var e = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json, "config.json", id: "m").Spec("config.json"));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_config_without_a_checkpoint_name_needs_an_id_and_takes_one_from_its_path()
+    {
+        const string json = """{ "model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 10, "intermediate_size": 128 }""";
+        var e = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json, "config.json"));
+        Assert.Contains("--id", e.Message, StringComparison.Ordinal);
+        Assert.Equal("tiny", HuggingFaceModel.Import(json, "config.json", fallbackId: "tiny").Id);
+        Assert.Equal("given", HuggingFaceModel.Import(json, "config.json", id: "given", fallbackId: "tiny").Id);
+    }
+
+    [Fact]
+    public void The_row_reads_back_through_the_catalog_with_the_shipped_columns()
+    {
+        string json = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "data", "hf-configs", "gpt-oss-20b.json"));
+        ImportedModel model = HuggingFaceModel.Import(json, "gpt-oss-20b.json", id: "my-oss", name: "My gpt-oss, tuned", aliases: ["me/oss"]);
+        string shippedHeader = SimCatalog.ShippedText("models.csv").Split('\n')[0].TrimEnd('\r');
+        Assert.Equal(shippedHeader, model.Header);
+        ModelSpec spec = model.Spec("my.csv");
+        Assert.Equal("My gpt-oss, tuned", spec.Name);   // quoted in the row, read back whole
+        Assert.Equal(["me/oss"], spec.Aliases);
+        Assert.Equal(0, spec.PublishedTotalParameters);
+    }
+}
