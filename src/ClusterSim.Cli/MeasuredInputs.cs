@@ -156,8 +156,17 @@ internal sealed class MeasuredInputs
                 }
             }
 
-            reading = result.GetValue(_models) ?? string.Empty;
-            catalog = ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models));
+            try
+            {
+                catalog = ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: --models: {e.Message}");
+                catalog = null;
+                return false;
+            }
+
             if (calibration is not null)
             {
                 reading = calibration;

@@ -169,7 +169,7 @@ public sealed partial record ReplayCase
         MeasuredRun first = rows.FirstOrDefault(r => r.IsWholeRun) ?? rows[0];
         if (!catalog.Models.TryResolve(first.Model, out ModelSpec model))
         {
-            throw new ArgumentException($"model '{first.Model}' is not in the catalog (add it with catalog: {{ models: FILE }})");
+            throw new ArgumentException($"model '{first.Model}' is not in the catalog{ClosestName.Hint(first.Model, catalog.Models.Ids)} (give its Hugging Face config.json or checkpoint directory with --models, or a models CSV: `clustersim catalog import-model` writes one)");
         }
 
         if (!catalog.Hardware.TryResolve(first.Gpu, out AcceleratorSpec chip))
