@@ -64,8 +64,11 @@ internal sealed class ConfigJson
     }
 
     /// <summary>A positive whole number under the first of <paramref name="names"/> present; an error naming them all when none is.</summary>
-    public int Integer(params string[] names) =>
-        OptionalInteger(names) ?? throw Problem(names[0], $"is missing; expected a positive whole number{(names.Length > 1 ? $" (also read as {string.Join(" or ", names.Skip(1))})" : string.Empty)}");
+    public int Integer(params string[] names)
+    {
+        int value = OptionalInteger(names) ?? throw Problem(names[0], $"is missing; expected a positive whole number{(names.Length > 1 ? $" (also read as {string.Join(" or ", names.Skip(1))})" : string.Empty)}");
+        return value > 0 ? value : throw Problem(names.First(n => Find(n) is not null), "is 0; expected a positive whole number");
+    }
 
     /// <summary>A whole number under the first of <paramref name="names"/> present (at least 0), or null.</summary>
     public int? OptionalInteger(params string[] names)

@@ -139,4 +139,30 @@ public class HuggingFaceModelTests
         Assert.Equal(["me/oss"], spec.Aliases);
         Assert.Equal(0, spec.PublishedTotalParameters);
     }
+
+    [Theory]
+    [MemberData(nameof(PublishedConfigs))]
+    public void A_damaged_config_is_imported_or_refused_with_its_file_never_with_a_crash(string file, string shipped)
+    {
+        // The shared corpus generator's damage at seeded places; any exception other than CatalogException is a bug.
+        string text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "data", "hf-configs", file));
+        ClusterSim.Core.Engine.RandomStream random = new ClusterSim.Core.Engine.RandomStreams(2026).For(shipped);
+        int refused = 0, read = 0;
+        for (int k = 0; k < 400; k++)
+        {
+            string mutated = TextMutator.Mutate(text, k, random);
+            try
+            {
+                _ = HuggingFaceModel.Import(mutated, file, id: "fuzzed").Spec(file);
+                read++;
+            }
+            catch (CatalogException e)
+            {
+                Assert.StartsWith($"{file}:", e.Message, StringComparison.Ordinal);
+                refused++;
+            }
+        }
+
+        Assert.True(refused > 0 && read > 0, $"{refused} refused, {read} read");
+    }
 }
