@@ -15,8 +15,9 @@ internal static class CatalogCommand
         var modelsFormat = CommandLine.FormatOption("the catalog");
         var hardware = new Command("hardware", "Accelerators: dense peaks, memory, links, power and default price.") { hardwareFormat };
         hardware.SetAction(r => ShowHardware(PlainTable.Formats[r.GetValue(hardwareFormat)!]));
-        var models = new Command("models", "Models: shape and parameter counts (computed and published).") { modelsFormat };
-        models.SetAction(r => ShowModels(PlainTable.Formats[r.GetValue(modelsFormat)!]));
+        var extraModels = ModelsOption.Create();
+        var models = new Command("models", "Models: shape and parameter counts (computed and published).") { modelsFormat, extraModels };
+        models.SetAction(r => ShowModels(PlainTable.Formats[r.GetValue(modelsFormat)!], r.GetValue(extraModels)));
         var calibrationsFormat = CommandLine.FormatOption("the catalog");
         var calibrations = new Command("calibrations", "Step-time (serving) and training efficiency calibrations: factors, the runs they were fitted on, sources.") { calibrationsFormat };
         calibrations.SetAction(r => ShowCalibrations(PlainTable.Formats[r.GetValue(calibrationsFormat)!]));
@@ -44,13 +45,29 @@ internal static class CatalogCommand
             N(a.ScaleUpDomain), N(a.TdpWatts), N(a.PricePerHour, "0.00"), a.Source,
         ])]);
 
-    private static int ShowModels(OutputFormat format) => Show(format, "Model catalog",
+    private static int ShowModels(OutputFormat format, string? extra)
+    {
+        SimCatalog catalog;
+        try
+        {
+            catalog = ModelsOption.Apply(SimCatalog.Default, extra);
+        }
+        catch (Exception e) when (e is CatalogException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: --models: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        return ShowModels(format, catalog);
+    }
+
+    private static int ShowModels(OutputFormat format, SimCatalog catalog) => Show(format, "Model catalog",
         ["id", "layers", "hidden", "heads/kv", "experts (top-k)", "sliding window (layers)", "total B", "active B", "published B", "KV KiB/token (BF16)", "source"],
-        [.. SimCatalog.Default.Models.All.Select(m => (IReadOnlyList<string>)
+        [.. catalog.Models.All.Select(m => (IReadOnlyList<string>)
         [
             m.Id, N(m.Layers), N(m.Hidden), $"{m.Heads}/{m.KvHeads}", m.IsMoE ? $"{m.Experts}+{m.SharedExperts} ({m.TopK})" : "-",
             m.SlidingWindowLayers > 0 ? $"{m.SlidingWindow} ({m.SlidingWindowLayers})" : "-",
-            N(m.TotalParameters / 1e9, "0.0"), N(m.ActiveParameters / 1e9, "0.0"), N(m.PublishedTotalParameters / 1e9, "0.0"), N(m.KvBytesPerToken(Precision.BF16) / 1024, "0.0"), m.Source,
+            N(m.TotalParameters / 1e9, "0.0"), N(m.ActiveParameters / 1e9, "0.0"), m.PublishedTotalParameters > 0 ? N(m.PublishedTotalParameters / 1e9, "0.0") : "-", N(m.KvBytesPerToken(Precision.BF16) / 1024, "0.0"), m.Source,
         ])]);
 
     private static int ShowCalibrations(OutputFormat format) => Show(format, "Calibrations (serving step time and training efficiency)",

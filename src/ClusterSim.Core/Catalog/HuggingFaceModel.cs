@@ -49,7 +49,7 @@ public static class HuggingFaceModel
         int hidden = c.Integer("hidden_size", "n_embd", "d_model");
         int heads = c.Integer("num_attention_heads", "n_head", "n_heads");
         int vocab = c.Integer("vocab_size", "padded_vocab_size");
-        var shape = Attention(c, hidden, heads);
+        var shape = Attention(c, family, hidden, heads, notes);
         var moe = Experts(c, family, layers, notes);
         int ffn = DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
         var window = SlidingWindow(c, family, layers, notes);
@@ -148,7 +148,7 @@ public static class HuggingFaceModel
         return last.Length == 0 ? null : last.ToLowerInvariant();
     }
 
-    private static (int KvHeads, int HeadDim, int QLoraRank, int KvLoraRank, int RopeHeadDim, int VHeadDim) Attention(ConfigJson c, int hidden, int heads)
+    private static (int KvHeads, int HeadDim, int QLoraRank, int KvLoraRank, int RopeHeadDim, int VHeadDim) Attention(ConfigJson c, string family, int hidden, int heads, List<string> notes)
     {
         int kvLora = c.OptionalInteger("kv_lora_rank") ?? 0;
         if (kvLora > 0)
@@ -164,6 +164,13 @@ public static class HuggingFaceModel
         }
 
         int? headDim = c.OptionalInteger("head_dim", "attention_head_size");
+        if (headDim is null && family is "gemma" or "gemma2" or "gemma3")
+        {
+            // Gemma's heads are 256 wide whatever the hidden size (Gemma 3 12B: 16 heads of 256 on a hidden of 3,840).
+            notes.Add("head_dim not given: 256, as Gemma configs default");
+            headDim = 256;
+        }
+
         if (headDim is null && hidden % heads != 0)
         {
             throw c.Problem("num_attention_heads", $"{heads} heads do not divide hidden_size {hidden} and no head_dim is given");

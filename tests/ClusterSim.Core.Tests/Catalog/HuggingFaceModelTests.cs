@@ -48,7 +48,7 @@ public class HuggingFaceModelTests
               "architectures": ["Gemma3ForConditionalGeneration"],
               "model_type": "gemma3",
               "text_config": { "model_type": "gemma3_text", "hidden_size": 3840, "intermediate_size": 15360, "num_attention_heads": 16,
-                               "num_hidden_layers": 48, "num_key_value_heads": 8, "head_dim": 256, "vocab_size": 262144,
+                               "num_hidden_layers": 48, "num_key_value_heads": 8, "vocab_size": 262144,
                                "max_position_embeddings": 131072, "sliding_window": 1024, "sliding_window_pattern": 6 },
               "vision_config": { "hidden_size": 1152, "num_hidden_layers": 27, "num_attention_heads": 16 }
             }
@@ -60,6 +60,7 @@ public class HuggingFaceModelTests
             (spec.Layers, spec.Hidden, spec.HeadDim, spec.Vocab, spec.SlidingWindow, spec.FullAttentionLayers, spec.TiedEmbeddings));
         Assert.Contains(model.Notes, n => n.Contains("text_config", StringComparison.Ordinal));
         Assert.Contains(model.Notes, n => n.Contains("tie_word_embeddings not given: tied", StringComparison.Ordinal));
+        Assert.Contains(model.Notes, n => n.Contains("head_dim not given: 256", StringComparison.Ordinal));   // not 3,840 / 16 = 240
     }
 
     [Fact]
