@@ -180,10 +180,7 @@ public sealed partial record ReplayCase
         var assumptions = new List<string>();
         var corrections = new List<string>();
         Precision weights = WeightFormat.Of(first.DType, first.Model, model, corrections);
-        string engineName = first.Engine.Trim().ToLowerInvariant();
-        ServingEngine engine = engineName.Length == 0 ? ServingEngine.Vllm
-            : Files.DeploymentSection.Engines.TryGetValue(engineName, out ServingEngine named) ? named
-            : throw new ArgumentException($"engine '{first.Engine}' is not one of {string.Join(", ", Files.DeploymentSection.Engines.Keys)}");
+        ServingEngine engine = EngineName.Parse(first.Engine);
 
         SamplingMode sampling = SamplingOf(first, engine, corrections);
         bool sglang = engine == ServingEngine.Sglang;

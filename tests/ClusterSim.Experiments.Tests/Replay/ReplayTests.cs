@@ -258,7 +258,7 @@ public class ReplayTests
 
         var (experiment, reason) = Assert.Single(skipped);
         Assert.Equal("odd", experiment);
-        Assert.Contains("engine 'lmdeploy' is not one of vllm, tensorrt-llm, sglang", reason, StringComparison.Ordinal);
+        Assert.Contains("engine 'lmdeploy' is not one of vllm, tensorrt-llm, sglang (or a stack that runs one)", reason, StringComparison.Ordinal);
     }
 
     [Fact]
