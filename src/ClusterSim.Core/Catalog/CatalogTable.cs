@@ -107,6 +107,8 @@ public abstract class CatalogTable<T>
     {
         "instruct", "chat", "hf", "base", "it", "fp8", "dynamic", "fp16", "bf16", "int8", "int4", "w8a8", "w4a16", "w8a16",
         "awq", "gptq", "quantized", "marlin", "nvfp4", "mxfp4", "fp4", "meta",
+        // A KV cache's format (AMD's "-FP8-KV") and bitsandbytes' formats ("-bnb-4bit").
+        "kv", "bnb", "4bit", "8bit", "nf4",
         // Accelerators as drivers name them ("NVIDIA H100 80GB HBM3", "AMD Instinct MI300X"): vendor and memory type.
         "nvidia", "amd", "instinct", "tesla", "hbm2", "hbm2e", "hbm3", "hbm3e", "gddr6",
     };

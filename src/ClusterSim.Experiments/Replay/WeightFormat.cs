@@ -43,7 +43,7 @@ public static class WeightFormat
         }
     }
 
-    /// <summary>The weight format a checkpoint's name declares (FP8, W8A8/INT8, W4A16/INT4/AWQ/GPTQ/NVFP4/MXFP4), or null.</summary>
+    /// <summary>The weight format a checkpoint's name declares (FP8, W8A8/INT8/8bit, W4A16/INT4/AWQ/GPTQ/NVFP4/MXFP4/4bit/NF4), or null.</summary>
     public static Precision? FromCheckpointName(string checkpoint)
     {
         string name = checkpoint[(checkpoint.LastIndexOf('/') + 1)..].ToUpperInvariant();
@@ -55,8 +55,10 @@ public static class WeightFormat
                     return Precision.FP8;
                 case "W8A8" or "INT8" or "W8A16":
                     return Precision.INT8;
-                case "W4A16" or "INT4" or "AWQ" or "GPTQ" or "NVFP4" or "MXFP4" or "FP4":
+                case "W4A16" or "INT4" or "AWQ" or "GPTQ" or "NVFP4" or "MXFP4" or "FP4" or "4BIT" or "NF4":
                     return Precision.INT4;
+                case "8BIT":
+                    return Precision.INT8;
             }
         }
 

@@ -238,6 +238,8 @@ public class CalibrationCatalogTests
     [InlineData("RedHatAI/Llama-3.3-70B-Instruct-quantized.w4a16", "llama-3.3-70b")]
     [InlineData("RedHatAI/Mistral-Small-3.1-24B-Instruct-2503-quantized.w8a8", "mistral-small-24b")]
     [InlineData("RedHatAI/phi-4-quantized.w4a16", "phi-4")]
+    [InlineData("amd/Llama-3.1-70B-Instruct-FP8-KV", "llama-3.1-70b")]
+    [InlineData("unsloth/Meta-Llama-3.1-8B-Instruct-bnb-4bit", "llama-3.1-8b")]
     [InlineData("nvidia/Llama-3.1-Nemotron-70B-Instruct-HF", "llama-3.1-70b")]
     [InlineData("RedHatAI/Llama-3.1-Nemotron-70B-Instruct-HF-FP8-dynamic", "llama-3.1-70b")]
     [InlineData("meta-llama/Meta-Llama-3-70B-Instruct", "llama-3.1-70b")]

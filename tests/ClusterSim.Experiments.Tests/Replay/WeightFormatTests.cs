@@ -27,6 +27,8 @@ public class WeightFormatTests
     [InlineData("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8", Precision.INT8)]
     [InlineData("hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", Precision.INT4)]
     [InlineData("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", Precision.INT4)]
+    [InlineData("amd/Llama-3.1-70B-Instruct-FP8-KV", Precision.FP8)]
+    [InlineData("unsloth/Meta-Llama-3.1-8B-Instruct-bnb-4bit", Precision.INT4)]
     public void A_quantised_checkpoint_keeps_its_format_whatever_the_compute_dtype(string checkpoint, Precision expected)
     {
         // vLLM's --dtype is the type it computes in; the checkpoint's weights stay in the format its name declares.
