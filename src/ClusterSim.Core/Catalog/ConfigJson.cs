@@ -130,6 +130,15 @@ internal sealed class ConfigJson
         }
 
         yield return _root;
+
+        // DBRX and MPT keep their attention and MLP settings in objects of their own.
+        foreach (string nested in (string[])["attn_config", "ffn_config"])
+        {
+            if (_root.TryGetProperty(nested, out JsonElement part) && part.ValueKind == JsonValueKind.Object)
+            {
+                yield return part;
+            }
+        }
     }
 
     private int LineOf(string field)

@@ -157,7 +157,7 @@ public static class HuggingFaceModel
             return (heads, c.Integer("qk_nope_head_dim"), c.OptionalInteger("q_lora_rank") ?? 0, kvLora, c.Integer("qk_rope_head_dim"), c.Integer("v_head_dim"));
         }
 
-        int kv = c.OptionalInteger("num_key_value_heads", "num_kv_heads", "multi_query_group_num", "n_head_kv") ?? (c.Flag("multi_query", false) ? 1 : heads);
+        int kv = c.OptionalInteger("num_key_value_heads", "num_kv_heads", "multi_query_group_num", "n_head_kv", "kv_n_heads") ?? (c.Flag("multi_query", false) ? 1 : heads);
         if (kv < 1)
         {
             throw c.Problem("num_key_value_heads", "is 0; expected at least one key-value head");
@@ -188,7 +188,7 @@ public static class HuggingFaceModel
         }
 
         int topK = c.Integer("num_experts_per_tok", "experts_per_token", "moe_top_k", "num_selected_experts");
-        int expertFfn = family == "llama4" ? c.Integer("intermediate_size") : c.OptionalInteger("moe_intermediate_size") ?? c.Integer("intermediate_size");
+        int expertFfn = family == "llama4" ? c.Integer("intermediate_size") : c.OptionalInteger("moe_intermediate_size", "ffn_hidden_size") ?? c.Integer("intermediate_size");
         int shared = c.OptionalInteger("n_shared_experts", "num_shared_experts") ?? 0;
         if (c.OptionalInteger("shared_expert_intermediate_size") is > 0 and int sharedWidth)
         {

@@ -97,6 +97,22 @@ public class HuggingFaceModelTests
         Assert.InRange(spec.TotalParameters / 14.3e9, 0.97, 1.03);   // 14.3B total per its model card
     }
 
+    [Fact]
+    public void DBRX_is_read_from_its_attention_and_MLP_objects()
+    {
+        // databricks/dbrx-instruct's shape: 16 experts of 10,752, top 4, 8 KV heads, all kept in nested objects.
+        const string json = """
+            { "_name_or_path": "databricks/dbrx-instruct", "model_type": "dbrx", "d_model": 6144, "n_heads": 48, "n_layers": 40,
+              "max_seq_len": 32768, "vocab_size": 100352, "tie_word_embeddings": false,
+              "attn_config": { "kv_n_heads": 8, "rope_theta": 500000 },
+              "ffn_config": { "ffn_hidden_size": 10752, "moe_num_experts": 16, "moe_top_k": 4 } }
+            """;
+        ModelSpec spec = HuggingFaceModel.Import(json, "config.json").Spec("config.json");
+        Assert.Equal((40, 6144, 48, 8, 128, 16, 4, 10752), (spec.Layers, spec.Hidden, spec.Heads, spec.KvHeads, spec.HeadDim, spec.Experts, spec.TopK, spec.ExpertFfn));
+        Assert.InRange(spec.TotalParameters / 132e9, 0.97, 1.03);   // 132B total per its model card
+        Assert.InRange(spec.ActiveParameters / 36e9, 0.95, 1.05);   // and 36B active
+    }
+
     /// <summary>Configs that cannot be imported, and what the error must say (file, line and field where there is one).</summary>
     public static TheoryData<string, string> Refused() => new()
     {
