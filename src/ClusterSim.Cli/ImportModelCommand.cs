@@ -37,12 +37,7 @@ internal static class ImportModelCommand
             model = HuggingFaceModel.Import(InputFile.ReadText(file), file, id, name, [.. aliases, .. pathAlias is null ? [] : new[] { pathAlias }], pathId);
             spec = model.Spec(file);
         }
-        catch (CatalogException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.InvalidInput;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CatalogException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
