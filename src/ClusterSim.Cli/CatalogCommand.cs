@@ -10,7 +10,7 @@ internal static class CatalogCommand
 {
     public static Command Build()
     {
-        var command = new Command("catalog", "Show the shipped hardware, model or calibration catalog.");
+        var command = new Command("catalog", "Show the shipped hardware, model or calibration catalog, or read a model from its config.json.");
         var hardwareFormat = CommandLine.FormatOption("the catalog");
         var modelsFormat = CommandLine.FormatOption("the catalog");
         var hardware = new Command("hardware", "Accelerators: dense peaks, memory, links, power and default price.") { hardwareFormat };
