@@ -13,7 +13,7 @@ internal static class ImportModelCommand
 {
     public static Command Build()
     {
-        var config = new Argument<string>("config") { Description = "A Hugging Face config.json, or the checkpoint directory holding one (a Hugging Face cache snapshot included)." };
+        var config = new Argument<string>("config") { Description = "A Hugging Face config.json, the checkpoint directory holding one, or a repository id (org/name) already in the local Hugging Face cache (nothing is downloaded)." };
         var id = new Option<string?>("--id") { Description = "The id experiments and measured runs name the model by (the checkpoint's name, or its directory's, when omitted)." };
         var name = new Option<string?>("--name") { Description = "A display name (the id when omitted)." };
         var alias = new Option<string[]>("--alias") { Description = "Other names the model answers to (a Hugging Face repository id, say); repeat for several.", AllowMultipleArgumentsPerToken = false };
@@ -32,7 +32,8 @@ internal static class ImportModelCommand
         ModelSpec spec;
         try
         {
-            string file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+            string located = ModelFile.Locate(path);
+            string file = Directory.Exists(located) ? Path.Combine(located, "config.json") : located;
             var (pathId, pathAlias) = ModelFile.NameFromPath(file);
             model = HuggingFaceModel.Import(InputFile.ReadText(file), file, id, name, [.. aliases, .. pathAlias is null ? [] : new[] { pathAlias }], pathId);
             spec = model.Spec(file);

@@ -10,7 +10,7 @@ internal static class ModelsOption
     /// <summary>The option, described the same way on every command.</summary>
     public static Option<string?> Create() => new("--models")
     {
-        Description = "Models beyond the shipped catalog: a models CSV (the columns of `clustersim catalog import-model`'s output), a Hugging Face config.json, or a checkpoint directory holding one (named by its _name_or_path or its directory).",
+        Description = "Models beyond the shipped catalog: a models CSV (the columns of `clustersim catalog import-model`'s output), a Hugging Face config.json, a checkpoint directory holding one (named by its _name_or_path or its directory), or a repository id already in the local Hugging Face cache.",
     };
 
     /// <summary>

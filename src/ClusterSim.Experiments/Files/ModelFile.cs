@@ -4,7 +4,8 @@ namespace ClusterSim.Experiments.Files;
 
 /// <summary>
 /// A file that adds models to the catalog: a models CSV (the shipped <c>models.csv</c>'s columns), a Hugging Face
-/// <c>config.json</c>, or a checkpoint directory holding one (a Hugging Face cache snapshot included).
+/// <c>config.json</c>, a checkpoint directory holding one (a Hugging Face cache snapshot included), or the repository id of a
+/// checkpoint already in the local Hugging Face cache.
 /// </summary>
 public static class ModelFile
 {
@@ -14,6 +15,7 @@ public static class ModelFile
     /// </summary>
     public static CsvTable Read(string path, string shown, ICollection<string> notes)
     {
+        path = Locate(path);
         string file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
         if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
@@ -29,6 +31,24 @@ public static class ModelFile
         }
 
         return model.Table(source);
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> itself when it is a file or directory; a repository id (<c>org/name</c>) that is neither is
+    /// looked up in the Hugging Face cache. Throws <see cref="IOException"/> naming where it looked when it is nowhere.
+    /// </summary>
+    public static string Locate(string path) => Locate(path, HuggingFaceCache.Roots());
+
+    /// <summary><see cref="Locate(string)"/> with the cache's possible places given.</summary>
+    public static string Locate(string path, IReadOnlyList<string> cacheRoots)
+    {
+        if (File.Exists(path) || Directory.Exists(path) || !HuggingFaceCache.IsRepositoryId(path))
+        {
+            return path;
+        }
+
+        return HuggingFaceCache.ConfigOf(path, cacheRoots)
+            ?? throw new IOException($"{path}: no such file, and no snapshot of the repository '{path}' in the Hugging Face cache (looked in {string.Join(", ", cacheRoots)}); nothing is downloaded: give a config.json or checkpoint directory");
     }
 
     /// <summary>Reads a config.json's text, named by its own checkpoint name or else by <paramref name="pathId"/>, the one its path gives.</summary>

@@ -55,6 +55,30 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("broken.json:2: field 'hidden_size': is \"big\"", problem.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_repository_id_is_found_in_the_Hugging_Face_cache_at_the_snapshot_main_names()
+    {
+        string hub = Path.Combine(_directory, "hub");
+        string repository = Path.Combine(hub, "models--acme--Coder-9B");
+        foreach (string hash in new[] { "old0", "main1" })
+        {
+            Directory.CreateDirectory(Path.Combine(repository, "snapshots", hash));
+            File.WriteAllText(Path.Combine(repository, "snapshots", hash, "config.json"), "{}");
+        }
+
+        Directory.CreateDirectory(Path.Combine(repository, "refs"));
+        File.WriteAllText(Path.Combine(repository, "refs", "main"), "main1\n");
+        string[] roots = [Path.Combine(_directory, "elsewhere"), hub];
+        Assert.Equal(Path.Combine(repository, "snapshots", "main1", "config.json"), ModelFile.Locate("acme/Coder-9B", roots));
+
+        var e = Assert.Throws<IOException>(() => ModelFile.Locate("acme/Other-7B", roots));
+        Assert.Contains("no snapshot of the repository 'acme/Other-7B' in the Hugging Face cache", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing is downloaded", e.Message, StringComparison.Ordinal);
+
+        // A path that exists is read as a path, whatever it looks like.
+        Assert.Equal(hub, ModelFile.Locate(hub, roots));
+    }
+
     [Theory]
     [InlineData("hub/models--meta-llama--Llama-3.1-8B/snapshots/abc/config.json", "llama-3.1-8b", "meta-llama/Llama-3.1-8B")]
     [InlineData("checkpoints/my-tuned-8b/config.json", "my-tuned-8b", null)]
