@@ -292,6 +292,11 @@ public static class ExperimentLoader
             }
 
             string full = Path.Combine(directory, relative);
+            if (key == "models" && !File.Exists(full) && !Directory.Exists(full) && HuggingFaceCache.IsRepositoryId(relative))
+            {
+                full = relative;   // a repository id, looked up in the Hugging Face cache
+            }
+
             try
             {
                 // Models may also come as a Hugging Face config.json, or the checkpoint directory that holds one.
