@@ -50,9 +50,9 @@ public static class HuggingFaceModel
         int heads = c.Integer("num_attention_heads", "n_head", "n_heads");
         int vocab = c.Integer("vocab_size", "padded_vocab_size");
         var shape = Attention(c, family, hidden, heads, notes);
-        var moe = Experts(c, family, layers, notes);
-        int ffn = DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
-        var window = SlidingWindow(c, family, layers, notes);
+        var moe = ConfigLayers.Experts(c, family, layers, notes);
+        int ffn = ConfigLayers.DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
+        var window = ConfigLayers.SlidingWindow(c, family, layers, notes);
         bool gated = !UngatedMlp.Contains(family);
         bool tied = TiedEmbeddings(c, family, notes);
         int maxContext = c.OptionalInteger("max_position_embeddings", "n_positions", "max_seq_len", "seq_length", "max_sequence_length") ?? 0;
@@ -73,7 +73,7 @@ public static class HuggingFaceModel
             notes.Add("the language model's shape is read from text_config; the vision or audio encoder is not part of the row");
         }
 
-        string native = NativePrecision(c, notes);
+        string native = CheckpointFormat.Of(c, notes);
         var names = new List<string>();
         if (checkpoint.Contains('/') && !checkpoint.StartsWith('/') && !checkpoint.StartsWith('.') && !string.Equals(checkpoint, rowId, StringComparison.OrdinalIgnoreCase))
         {
@@ -179,139 +179,6 @@ public static class HuggingFaceModel
         return (kv, headDim ?? hidden / heads, 0, 0, 0, 0);
     }
 
-    private static (int Experts, int TopK, int Shared, int ExpertFfn, int DenseLayers) Experts(ConfigJson c, string family, int layers, List<string> notes)
-    {
-        int experts = c.OptionalInteger("num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts") ?? 0;
-        if (experts == 0)
-        {
-            return (0, 0, 0, 0, 0);
-        }
-
-        int topK = c.Integer("num_experts_per_tok", "experts_per_token", "moe_top_k", "num_selected_experts");
-        int expertFfn = family == "llama4" ? c.Integer("intermediate_size") : c.OptionalInteger("moe_intermediate_size", "ffn_hidden_size") ?? c.Integer("intermediate_size");
-        int shared = c.OptionalInteger("n_shared_experts", "num_shared_experts") ?? 0;
-        if (c.OptionalInteger("shared_expert_intermediate_size") is > 0 and int sharedWidth)
-        {
-            // Qwen2-MoE names the shared expert's width, not a count: as many routed-expert widths as it spans.
-            shared = (int)Math.Round(sharedWidth / (double)expertFfn);
-            if (shared * expertFfn != sharedWidth)
-            {
-                notes.Add($"the shared expert's width {sharedWidth} is not a whole number of expert widths ({expertFfn}): counted as {shared}");
-            }
-        }
-        else if (family == "llama4")
-        {
-            shared = 1;
-            notes.Add("Llama 4 routes to one shared expert beside the routed ones (its config does not name it): counted");
-        }
-
-        int moeLayers = MoeLayers(c, family, layers);
-        if (moeLayers < layers && c.OptionalInteger("first_k_dense_replace") is null)
-        {
-            notes.Add($"{layers - moeLayers} of {layers} layers have a dense MLP; counted as dense_layers (their order does not change step times)");
-        }
-
-        return (experts, topK, shared, expertFfn, layers - moeLayers);
-    }
-
-    /// <summary>How many layers route to experts: all but DeepSeek's first dense ones, Llama 4's interleave, Qwen's sparse step and MLP-only layers.</summary>
-    private static int MoeLayers(ConfigJson c, string family, int layers)
-    {
-        if (c.OptionalInteger("first_k_dense_replace") is int dense)
-        {
-            return layers - Math.Min(dense, layers);
-        }
-
-        if (family == "llama4")
-        {
-            int count = c.Count("moe_layers");
-            return count > 0 ? count : layers / Math.Max(1, c.OptionalInteger("interleave_moe_layer_step") ?? 1);
-        }
-
-        int step = Math.Max(1, c.OptionalInteger("decoder_sparse_step") ?? 1);
-        int mlpOnly = c.Count("mlp_only_layers");
-        int sparse = 0;
-        for (int i = 0; i < layers; i++)
-        {
-            sparse += (i + 1) % step == 0 ? 1 : 0;
-        }
-
-        return Math.Max(0, sparse - mlpOnly);
-    }
-
-    private static int DenseFfn(ConfigJson c, string family, int hidden, int expertFfn, List<string> notes)
-    {
-        if (family == "llama4")
-        {
-            return c.OptionalInteger("intermediate_size_mlp") ?? c.Integer("intermediate_size");
-        }
-
-        if (c.OptionalInteger("intermediate_size", "ffn_dim", "n_inner", "ffn_hidden_size") is int ffn)
-        {
-            return ffn;
-        }
-
-        if (expertFfn > 0)
-        {
-            return expertFfn;
-        }
-
-        if (c.OptionalNumber("expansion_ratio") is double ratio)
-        {
-            return (int)Math.Round(ratio * hidden);
-        }
-
-        notes.Add($"no MLP width (intermediate_size) given: 4 x hidden = {4 * hidden} assumed, as GPT-2 and Falcon configs imply");
-        return 4 * hidden;
-    }
-
-    private static (int Window, int FullLayers) SlidingWindow(ConfigJson c, string family, int layers, List<string> notes)
-    {
-        int window = c.OptionalInteger("sliding_window") ?? 0;
-        IReadOnlyList<string> kinds = c.Strings("layer_types");
-        if (kinds.Count > 0)
-        {
-            if (kinds.Count != layers)
-            {
-                throw c.Problem("layer_types", $"lists {kinds.Count} layers against num_hidden_layers {layers}");
-            }
-
-            int sliding = kinds.Count(k => k == "sliding_attention");
-            if (kinds.Contains("chunked_attention"))
-            {
-                notes.Add("chunked-attention layers are timed as full attention (the catalog has no chunked window)");
-            }
-
-            if (sliding > 0 && window == 0)
-            {
-                throw c.Problem("sliding_window", "is missing, but layer_types lists sliding-attention layers; expected the window in tokens");
-            }
-
-            return sliding == 0 ? (0, 0) : (window, layers - sliding);
-        }
-
-        if (window == 0)
-        {
-            return (0, 0);
-        }
-
-        switch (family)
-        {
-            case "gemma2":
-                return (window, layers / 2);   // local and global layers alternate, the local first
-            case "gemma3":
-                int pattern = c.OptionalInteger("sliding_window_pattern") ?? 6;
-                return (window, layers / Math.Max(1, pattern));   // every pattern-th layer is global
-            case "mistral":
-                return (window, 0);
-            case "qwen2" or "qwen3" or "qwen2_moe" or "qwen3_moe":
-                return c.Flag("use_sliding_window", false) ? (window, Math.Min(layers, c.OptionalInteger("max_window_layers") ?? layers)) : (0, 0);
-            default:
-                notes.Add($"sliding_window {window} is not applied: '{family}' names no layers that use it (set sliding_window and full_attention_layers in the row if its engine honours it)");
-                return (0, 0);
-        }
-    }
-
     private static bool TiedEmbeddings(ConfigJson c, string family, List<string> notes)
     {
         if (c.Find("tie_word_embeddings") is not null)
@@ -322,36 +189,5 @@ public static class HuggingFaceModel
         bool tied = TiedByDefault.Contains(family);
         notes.Add($"tie_word_embeddings not given: {(tied ? "tied" : "untied")}, as '{(family.Length == 0 ? "this" : family)}' configs default");
         return tied;
-    }
-
-    /// <summary>The checkpoint's own weight format (its <c>quantization_config</c>), empty for 16-bit weights.</summary>
-    private static string NativePrecision(ConfigJson c, List<string> notes)
-    {
-        string? method = c.NestedText("quantization_config", "quant_method")?.ToLowerInvariant();
-        if (method is null)
-        {
-            return string.Empty;
-        }
-
-        double? bits = c.NestedNumber("quantization_config", "bits") ?? c.NestedNumber("quantization_config", "w_bit");
-        string? format = c.NestedText("quantization_config", "format")?.ToLowerInvariant();
-        string precision = method switch
-        {
-            "fp8" or "fbgemm_fp8" => "fp8",
-            "mxfp4" => "int4",
-            "modelopt" => (c.NestedText("quantization_config", "quant_algo") ?? string.Empty).Contains("FP8", StringComparison.OrdinalIgnoreCase) ? "fp8" : "int4",
-            "compressed-tensors" => format switch
-            {
-                "float-quantized" => "fp8",
-                "int-quantized" or "naive-quantized" => "int8",
-                _ when format?.Contains("pack") == true => "int4",
-                _ => string.Empty,
-            },
-            _ => bits switch { 8 => "int8", 4 => "int4", _ => string.Empty },
-        };
-        notes.Add(precision.Length == 0
-            ? $"quantization_config '{method}' is not one the importer reads: native_precision left empty (16-bit weights unless the deployment names its format)"
-            : $"quantization_config '{method}': the checkpoint's weights are {precision} (native_precision), which a replay whose dtype is auto or unpublished takes");
-        return precision;
     }
 }
