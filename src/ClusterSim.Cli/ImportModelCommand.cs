@@ -32,11 +32,8 @@ internal static class ImportModelCommand
         ModelSpec spec;
         try
         {
-            string located = ModelFile.Locate(path);
-            string file = Directory.Exists(located) ? Path.Combine(located, "config.json") : located;
-            var (pathId, pathAlias) = ModelFile.NameFromPath(file);
-            model = HuggingFaceModel.Import(InputFile.ReadText(file), file, id, name, [.. aliases, .. pathAlias is null ? [] : new[] { pathAlias }], pathId);
-            spec = model.Spec(file);
+            model = ModelFile.ReadConfig(path, path, id, name, aliases);
+            spec = model.Spec(path);
         }
         catch (Exception e) when (e is CatalogException or IOException or UnauthorizedAccessException)
         {
@@ -102,19 +99,18 @@ internal static class ImportModelCommand
             throw new CatalogException(path, 1, null, $"its header is not a models catalog's ({model.Header}); write to a new file");
         }
 
-        // Rows are replaced by line, so the file's other rows keep their text (quoting, comments in sources) as written.
-        string[] lines = text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        int? line = table.Rows.Where(row => string.Equals(table.Cell(row.Cells, "id"), model.Id, StringComparison.OrdinalIgnoreCase)).Select(row => (int?)row.Line).FirstOrDefault();
-        if (line is int at && lines[at - 1].StartsWith(model.Id, StringComparison.OrdinalIgnoreCase))
+        // Rows are replaced by line, so the file's other rows keep their text (quoting, comments in sources) as written; a
+        // row ends where the next begins (a quoted source may run over several lines).
+        List<string> lines = [.. text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')];
+        int index = table.Rows.ToList().FindIndex(row => string.Equals(table.Cell(row.Cells, "id"), model.Id, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0)
         {
-            lines[at - 1] = model.Row;
+            int first = table.Rows[index].Line - 1;
+            int end = index + 1 < table.Rows.Count ? table.Rows[index + 1].Line - 1 : lines.Count;
+            lines.RemoveRange(first, end - first);
+            lines.Insert(first, model.Row);
             File.WriteAllLines(path, lines);
             return true;
-        }
-
-        if (line is not null)
-        {
-            throw new CatalogException(path, line.Value, "id", $"a row of id '{model.Id}' spans several lines; replace it by hand or give --id");
         }
 
         File.WriteAllLines(path, [.. lines, model.Row]);

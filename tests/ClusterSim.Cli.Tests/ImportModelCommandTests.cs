@@ -42,6 +42,21 @@ public sealed class ImportModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_row_whose_quoted_source_runs_over_lines_is_replaced_whole()
+    {
+        string csv = Path.Combine(_directory, "models.csv");
+        Assert.Equal(0, CommandRunner.Run("catalog", "import-model", Config("opt-125m.json"), "-o", csv).Code);
+        string[] written = File.ReadAllLines(csv);
+        File.WriteAllLines(csv, [written[0], written[1][..written[1].LastIndexOf(',')] + ",\"a source\nover two lines\"", "mine,Mine,2,64,4,4,16,128,10,true,false,0,0,0,0,0,0,0,0,0,0,4096,0,0,,,,,hand"]);
+
+        Assert.Equal(0, CommandRunner.Run("catalog", "import-model", Config("opt-125m.json"), "-o", csv).Code);
+        string[] lines = File.ReadAllLines(csv);
+        Assert.Equal(3, lines.Length);   // the two-line row became one, the row after it kept
+        Assert.StartsWith("opt-125m,opt-125m,12,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("mine,Mine,", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_models_catalog_is_not_written_to()
     {
         string other = Path.Combine(_directory, "hardware.csv");

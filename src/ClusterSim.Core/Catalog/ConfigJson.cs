@@ -46,17 +46,14 @@ internal sealed class ConfigJson
         }
     }
 
-    /// <summary>The first of <paramref name="names"/> present and not null, in the text config and then the top level.</summary>
-    public JsonElement? Find(params string[] names)
+    /// <summary>The field <paramref name="name"/> when present and not null: in the text config, the top level, then DBRX's and MPT's nested settings.</summary>
+    public JsonElement? Find(string name)
     {
         foreach (JsonElement scope in Scopes())
         {
-            foreach (string name in names)
+            if (scope.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
             {
-                if (scope.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
-                {
-                    return value;
-                }
+                return value;
             }
         }
 
@@ -66,20 +63,35 @@ internal sealed class ConfigJson
     /// <summary>A positive whole number under the first of <paramref name="names"/> present; an error naming them all when none is.</summary>
     public int Integer(params string[] names)
     {
-        int value = OptionalInteger(names) ?? throw Problem(names[0], $"is missing; expected a positive whole number{(names.Length > 1 ? $" (also read as {string.Join(" or ", names.Skip(1))})" : string.Empty)}");
-        return value > 0 ? value : throw Problem(names.First(n => Find(n) is not null), "is 0; expected a positive whole number");
+        if (First(names) is not var (name, found))
+        {
+            throw Problem(names[0], $"is missing; expected a positive whole number{(names.Length > 1 ? $" (also read as {string.Join(" or ", names.Skip(1))})" : string.Empty)}");
+        }
+
+        int value = WholeNumber(name, found);
+        return value > 0 ? value : throw Problem(name, "is 0; expected a positive whole number");
     }
 
     /// <summary>A whole number under the first of <paramref name="names"/> present (at least 0), or null.</summary>
-    public int? OptionalInteger(params string[] names)
+    public int? OptionalInteger(params string[] names) => First(names) is var (name, value) ? WholeNumber(name, value) : null;
+
+    /// <summary>The first of <paramref name="names"/> present, with its value.</summary>
+    private (string Name, JsonElement Value)? First(string[] names)
     {
-        string? name = names.FirstOrDefault(n => Find(n) is not null);
-        if (name is null)
+        foreach (string name in names)
         {
-            return null;
+            if (Find(name) is { } value)
+            {
+                return (name, value);
+            }
         }
 
-        JsonElement value = Find(name)!.Value;
+        return null;
+    }
+
+    /// <summary><paramref name="value"/>, the field <paramref name="name"/>, as a whole number of at least 0.</summary>
+    private int WholeNumber(string name, JsonElement value)
+    {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || number != Math.Floor(number) || number < 0 || number > int.MaxValue)
         {
             throw Problem(name, $"is {value.GetRawText()}; expected a whole number of at least 0");

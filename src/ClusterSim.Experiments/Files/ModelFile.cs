@@ -15,23 +15,37 @@ public static class ModelFile
     /// </summary>
     public static CsvTable Read(string path, string shown, ICollection<string> notes)
     {
-        path = Locate(path);
-        string file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        string located = Locate(path);
+        string file = Directory.Exists(located) ? Path.Combine(located, "config.json") : located;
         if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             return CsvTable.Parse(new StringReader(InputFile.ReadText(file)), shown);
         }
 
-        string source = Directory.Exists(path) ? Path.Combine(shown, "config.json") : shown;
-        var (id, alias) = NameFromPath(file);
-        ImportedModel model = Import(InputFile.ReadText(file), source, id, alias);
+        ImportedModel model = ReadConfig(path, shown);
         foreach (string note in model.Notes)
         {
             notes.Add($"{model.Id}: {note}");
         }
 
-        return model.Table(source);
+        return model.Table(Source(path, shown));
     }
+
+    /// <summary>
+    /// The model of the config.json at <paramref name="path"/> (a file, a checkpoint directory or a cached repository id),
+    /// named <paramref name="shown"/> in messages: <paramref name="id"/> when given, else the checkpoint's own name, else
+    /// the one its path gives (<see cref="NameFromPath"/>, whose Hugging Face name joins <paramref name="aliases"/>).
+    /// </summary>
+    public static ImportedModel ReadConfig(string path, string shown, string? id = null, string? name = null, IReadOnlyList<string>? aliases = null)
+    {
+        string located = Locate(path);
+        string file = Directory.Exists(located) ? Path.Combine(located, "config.json") : located;
+        var (pathId, pathAlias) = NameFromPath(file);
+        return HuggingFaceModel.Import(InputFile.ReadText(file), Source(path, shown), id, name, [.. aliases ?? [], .. pathAlias is null ? [] : new[] { pathAlias }], pathId);
+    }
+
+    /// <summary>How a config is named in messages: a checkpoint directory's config.json under the directory's name.</summary>
+    private static string Source(string path, string shown) => Directory.Exists(path) ? Path.Combine(shown, "config.json") : shown;
 
     /// <summary>
     /// <paramref name="path"/> itself when it is a file or directory; a repository id (<c>org/name</c>) that is neither is
@@ -50,10 +64,6 @@ public static class ModelFile
         return HuggingFaceCache.ConfigOf(path, cacheRoots)
             ?? throw new IOException($"{path}: no such file, and no snapshot of the repository '{path}' in the Hugging Face cache (looked in {string.Join(", ", cacheRoots)}); nothing is downloaded: give a config.json or checkpoint directory");
     }
-
-    /// <summary>Reads a config.json's text, named by its own checkpoint name or else by <paramref name="pathId"/>, the one its path gives.</summary>
-    public static ImportedModel Import(string json, string source, string? pathId, string? pathAlias) =>
-        HuggingFaceModel.Import(json, source, aliases: pathAlias is null ? [] : [pathAlias], fallbackId: pathId);
 
     /// <summary>
     /// The id and Hugging Face name a config's path gives: <c>models--org--name/snapshots/HASH/config.json</c> (the
