@@ -120,8 +120,13 @@ internal sealed class ConfigJson
         ? [.. list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
         : [];
 
-    /// <summary>How many entries a list field has (<c>mlp_only_layers</c>), 0 when absent.</summary>
+    /// <summary>How many entries a list field has (<c>moe_layers</c>), 0 when absent.</summary>
     public int Count(string name) => Find(name) is { ValueKind: JsonValueKind.Array } list ? list.GetArrayLength() : 0;
+
+    /// <summary>The whole numbers of a list field (<c>mlp_only_layers</c>), empty when absent.</summary>
+    public IReadOnlySet<int> Integers(string name) => Find(name) is { ValueKind: JsonValueKind.Array } list
+        ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _)).Select(e => e.GetInt32()).ToHashSet()
+        : new HashSet<int>();
 
     /// <summary>The text of a field of a nested object (<c>quantization_config.quant_method</c>), or null.</summary>
     public string? NestedText(string parent, string name) =>

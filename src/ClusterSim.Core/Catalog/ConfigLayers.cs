@@ -56,15 +56,10 @@ internal static class ConfigLayers
             return count > 0 ? count : layers / Math.Max(1, c.OptionalInteger("interleave_moe_layer_step") ?? 1);
         }
 
+        // Qwen's rule: layer i routes when (i + 1) is a multiple of the sparse step and it is not one of the MLP-only layers.
         int step = Math.Max(1, c.OptionalInteger("decoder_sparse_step") ?? 1);
-        int mlpOnly = c.Count("mlp_only_layers");
-        int sparse = 0;
-        for (int i = 0; i < layers; i++)
-        {
-            sparse += (i + 1) % step == 0 ? 1 : 0;
-        }
-
-        return Math.Max(0, sparse - mlpOnly);
+        IReadOnlySet<int> mlpOnly = c.Integers("mlp_only_layers");
+        return Enumerable.Range(0, layers).Count(i => (i + 1) % step == 0 && !mlpOnly.Contains(i));
     }
 
     /// <summary>The dense MLP's width (the expert width where a config gives no other, 4 × hidden as GPT-2's imply).</summary>

@@ -113,6 +113,20 @@ public class HuggingFaceModelTests
         Assert.InRange(spec.ActiveParameters / 36e9, 0.95, 1.05);   // and 36B active
     }
 
+    [Fact]
+    public void Qwens_sparse_step_and_MLP_only_layers_leave_the_layers_they_name_dense()
+    {
+        // 8 layers, every second one sparse (1, 3, 5, 7), layers 0 and 3 MLP-only: layer 0 was dense anyway, so 3 route.
+        const string json = """
+            { "model_type": "qwen2_moe", "hidden_size": 64, "intermediate_size": 256, "moe_intermediate_size": 32, "num_experts": 4,
+              "num_experts_per_tok": 2, "num_attention_heads": 4, "num_hidden_layers": 8, "vocab_size": 100, "max_position_embeddings": 512,
+              "tie_word_embeddings": false, "decoder_sparse_step": 2, "mlp_only_layers": [0, 3] }
+            """;
+        ImportedModel model = HuggingFaceModel.Import(json, "config.json", id: "toy");
+        Assert.Equal((3, 5), (model.Spec("config.json").MoELayers, model.Spec("config.json").DenseLayers));
+        Assert.Contains(model.Notes, n => n.StartsWith("5 of 8 layers have a dense MLP", StringComparison.Ordinal));
+    }
+
     /// <summary>Configs that cannot be imported, and what the error must say (file, line and field where there is one).</summary>
     public static TheoryData<string, string> Refused() => new()
     {
