@@ -58,7 +58,7 @@ internal static class StepCommand
     private static int Show(StepTimeQuery query, string? calibrationFile, string? modelsFile, OutputFormat format)
     {
         StepTimeBreakdown breakdown;
-        string reading = $"--models {modelsFile}";
+        string reading = "--models";   // its messages name the file
         try
         {
             SimCatalog catalog = ModelsOption.Apply(SimCatalog.Default, modelsFile);
