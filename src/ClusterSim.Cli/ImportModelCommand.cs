@@ -77,7 +77,9 @@ internal static class ImportModelCommand
     {
         string attention = m.IsMla ? FormattableString.Invariant($" (latent attention: KV rank {m.KvLoraRank} + rope {m.RopeHeadDim})") : string.Empty;
         string mlp = m.IsMoE ? FormattableString.Invariant($", {m.Experts} experts of {m.ExpertFfn} (top {m.TopK}, {m.SharedExperts} shared) in {m.MoELayers} layers") : FormattableString.Invariant($", MLP {m.Ffn}");
-        string window = m.SlidingWindowLayers > 0 ? FormattableString.Invariant($", {m.SlidingWindowLayers} layers over a {m.SlidingWindow}-token window") : string.Empty;
+        string window = m.SlidingWindowLayers > 0 ? FormattableString.Invariant($", {m.SlidingWindowLayers} layers over a {m.SlidingWindow}-token window")
+            : m.HasLinearLayers ? FormattableString.Invariant($", {m.LinearLayers} Gated DeltaNet layers ({m.LinearValueHeads} value heads of {m.LinearKeyDim} x {m.LinearValueDim}; {m.LinearStateBytesPerSequence / 1048576:F1} MiB of state a sequence)")
+            : string.Empty;
         return FormattableString.Invariant($"{m.Id}: {m.Layers} layers, hidden {m.Hidden}, {m.Heads} query heads and {m.KvHeads} KV heads of {m.HeadDim}{attention}{mlp}{window}; ")
             + FormattableString.Invariant($"{m.TotalParameters / 1e9:F2} B parameters ({m.ActiveParameters / 1e9:F2} B active a token), {m.KvBytesPerToken(Precision.BF16) / 1024:F1} KiB of KV a token in BF16, {m.MaxContext:N0} tokens of context (check the counts against the model card)");
     }
@@ -94,14 +96,17 @@ internal static class ImportModelCommand
         string text = InputFile.ReadText(path);
         CsvTable table = CsvTable.Parse(new StringReader(text), path);
         string[] expected = model.Header.Split(',');
-        if (!table.Header.Select(h => h.Trim()).SequenceEqual(expected, StringComparer.OrdinalIgnoreCase))
+        string[] found = [.. table.Header.Select(h => h.Trim())];
+        if (found.Length > expected.Length || !found.SequenceEqual(expected.Take(found.Length), StringComparer.OrdinalIgnoreCase))
         {
             throw new CatalogException(path, 1, null, $"its header is not a models catalog's ({model.Header}); write to a new file");
         }
 
         // Rows are replaced by line, so the file's other rows keep their text (quoting, comments in sources) as written; a
-        // row ends where the next begins (a quoted source may run over several lines).
+        // row ends where the next begins (a quoted source may run over several lines). A file written before the linear
+        // layers' columns existed gains them in its header; its rows, shorter, leave them empty.
         List<string> lines = [.. text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')];
+        lines[0] = model.Header;
         int index = table.Rows.ToList().FindIndex(row => string.Equals(table.Cell(row.Cells, "id"), model.Id, StringComparison.OrdinalIgnoreCase));
         if (index >= 0)
         {

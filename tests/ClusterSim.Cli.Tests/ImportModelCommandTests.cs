@@ -57,6 +57,30 @@ public sealed class ImportModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_file_written_before_the_linear_layers_columns_gains_them_and_keeps_its_rows()
+    {
+        string csv = Path.Combine(_directory, "models.csv");
+        Assert.Equal(0, CommandRunner.Run("catalog", "import-model", Config("opt-125m.json"), "-o", csv).Code);
+        // As the importer wrote it before the columns existed: the header and the row end at the source.
+        string[] written = File.ReadAllLines(csv);
+        int cut = written[0].IndexOf(",linear_layers", StringComparison.Ordinal);
+        string oldRow = written[1][..written[1].LastIndexOf(",0,,,,,,,false", StringComparison.Ordinal)];
+        File.WriteAllLines(csv, [written[0][..cut], oldRow]);
+
+        var (code, _, error) = CommandRunner.Run("catalog", "import-model", Config("Qwen3.5-397B-A17B.json"), "-o", csv, "--id", "qwen35");
+        Assert.Equal(0, code);
+        Assert.Contains("45 Gated DeltaNet layers (64 value heads of 128 x 128; 183.2 MiB of state a sequence)", error, StringComparison.Ordinal);
+        string[] lines = File.ReadAllLines(csv);
+        Assert.EndsWith(",linear_layers,linear_key_heads,linear_key_dim,linear_value_heads,linear_value_dim,linear_conv_kernel,linear_state_bytes,attention_output_gate", lines[0], StringComparison.Ordinal);
+        Assert.Equal(oldRow, lines[1]);
+        Assert.EndsWith(",45,16,128,64,128,4,4,true", lines[2], StringComparison.Ordinal);
+
+        var (stepCode, stepOutput, stepError) = CommandRunner.Run("step", "qwen35", "H200", "--tp", "8", "--weights", "fp8", "--models", csv, "--decode", "1,64", "--format", "csv");
+        Assert.True(stepCode == 0, stepError);
+        Assert.Contains("qwen35", stepOutput + stepError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_models_catalog_is_not_written_to()
     {
         string other = Path.Combine(_directory, "hardware.csv");

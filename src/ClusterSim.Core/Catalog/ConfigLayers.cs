@@ -89,6 +89,72 @@ internal static class ConfigLayers
         return 4 * hidden;
     }
 
+    /// <summary>
+    /// A hybrid's Gated DeltaNet layers and their state's shape (all 0 for an attention-only model): the layers
+    /// <c>layer_types</c> names <c>linear_attention</c>, or all but every <c>full_attention_interval</c>-th; the state in
+    /// <c>mamba_ssm_dtype</c> (Qwen3.5's float32), else in the model's 16 bits, as vLLM keeps it then.
+    /// </summary>
+    public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Linear(ConfigJson c, string family, int layers, List<string> notes)
+    {
+        if (!HuggingFaceModel.GatedDeltaNet.Contains(family))
+        {
+            return default;
+        }
+
+        IReadOnlyList<string> kinds = c.Strings("layer_types");
+        int linear;
+        if (kinds.Count > 0)
+        {
+            linear = kinds.Count(k => k == "linear_attention");
+        }
+        else
+        {
+            int interval = c.OptionalInteger("full_attention_interval") ?? 4;
+            if (interval < 1)
+            {
+                throw c.Problem("full_attention_interval", $"is {interval}; expected a positive number of layers");
+            }
+
+            if (c.Find("full_attention_interval") is null)
+            {
+                notes.Add("neither layer_types nor full_attention_interval given: every fourth layer attends, the rest are Gated DeltaNet, as Qwen3-Next configs default");
+            }
+
+            linear = layers - Enumerable.Range(0, layers).Count(i => (i + 1) % interval == 0);
+        }
+
+        if (linear == 0)
+        {
+            return default;
+        }
+
+        if (linear >= layers)
+        {
+            throw c.Problem(kinds.Count > 0 ? "layer_types" : "full_attention_interval", $"leaves none of the {layers} layers attending; a model without attention layers is not modelled");
+        }
+
+        int conv = c.OptionalInteger("linear_conv_kernel_dim") ?? 4;
+        if (c.Find("linear_conv_kernel_dim") is null)
+        {
+            notes.Add("linear_conv_kernel_dim not given: 4, as Qwen3-Next configs default");
+        }
+
+        string? dtype = c.Text("mamba_ssm_dtype");
+        int stateBytes = dtype switch
+        {
+            "float32" => 4,
+            "bfloat16" or "float16" => 2,
+            null => 2,
+            _ => throw c.Problem("mamba_ssm_dtype", $"'{dtype}' is not a state dtype the catalog knows; expected float32, bfloat16 or float16"),
+        };
+        if (dtype is null)
+        {
+            notes.Add("mamba_ssm_dtype not given: the Gated DeltaNet state is kept in 16 bits, as vLLM keeps it in the model's dtype");
+        }
+
+        return (linear, c.Integer("linear_num_key_heads"), c.Integer("linear_key_head_dim"), c.Integer("linear_num_value_heads"), c.Integer("linear_value_head_dim"), conv, stateBytes);
+    }
+
     /// <summary>The sliding window and how many layers attend the full context (both 0 without a window).</summary>
     public static (int Window, int FullLayers) SlidingWindow(ConfigJson c, string family, int layers, List<string> notes)
     {

@@ -10,7 +10,8 @@ namespace ClusterSim.Core.Catalog;
 /// <remarks>
 /// Families differ in what their configs leave out (a Gemma ties its embeddings unless told otherwise, a Llama does not;
 /// Llama 4 has a shared expert its config never names), so each default taken is written into <see cref="ImportedModel.Notes"/>.
-/// Encoder-decoder, state-space and linear-attention models are refused: the step-time model has no terms for them.
+/// Hybrids of attention and Gated DeltaNet layers (Qwen3-Next, Qwen3.5) are read with their linear layers' state shape;
+/// other state-space and linear-attention layers (Mamba, Jamba, Nemotron-H, RWKV) and encoder-decoder models are refused.
 /// </remarks>
 public static class HuggingFaceModel
 {
@@ -21,7 +22,10 @@ public static class HuggingFaceModel
     private static readonly HashSet<string> TiedByDefault = ["gemma", "gemma2", "gemma3", "opt", "gpt2", "gpt_bigcode", "bloom", "falcon", "mpt", "starcoder2"];
 
     // Layers the step-time model has no terms for.
-    private static readonly HashSet<string> Recurrent = ["mamba", "mamba2", "jamba", "zamba", "zamba2", "falcon_h1", "nemotron_h", "qwen3_next", "lfm2", "granitemoehybrid", "rwkv", "recurrent_gemma", "xlstm"];
+    private static readonly HashSet<string> Recurrent = ["mamba", "mamba2", "jamba", "zamba", "zamba2", "falcon_h1", "nemotron_h", "lfm2", "granitemoehybrid", "rwkv", "recurrent_gemma", "xlstm"];
+
+    // Hybrids whose linear layers are Gated DeltaNet with the Qwen3-Next spelling (linear_num_key_heads, ...).
+    internal static readonly HashSet<string> GatedDeltaNet = ["qwen3_next", "qwen3_5", "qwen3_5_moe"];
 
     private static readonly HashSet<string> EncoderOnlyOrSeq2Seq = ["t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian", "whisper", "bert", "roberta", "xlm-roberta", "deberta", "deberta-v2", "electra", "modernbert"];
 
@@ -53,6 +57,8 @@ public static class HuggingFaceModel
         var moe = ConfigLayers.Experts(c, family, layers, notes);
         int ffn = ConfigLayers.DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
         var window = ConfigLayers.SlidingWindow(c, family, layers, notes);
+        var linear = ConfigLayers.Linear(c, family, layers, notes);
+        bool outputGate = GatedDeltaNet.Contains(family) && c.Flag("attn_output_gate", true);
         bool gated = !UngatedMlp.Contains(family);
         bool tied = TiedEmbeddings(c, family, notes);
         int maxContext = c.OptionalInteger("max_position_embeddings", "n_positions", "max_seq_len", "seq_length", "max_sequence_length") ?? 0;
@@ -114,11 +120,22 @@ public static class HuggingFaceModel
             new("aliases", string.Join(';', names)),
             new("native_precision", native),
             new("source", $"{architecture} config.json read from {source} by `clustersim catalog import-model`; parameter counts computed from the shape (none published here)"),
+            new("linear_layers", I(linear.Layers)),
+            new("linear_key_heads", Blank(linear.KeyHeads)),
+            new("linear_key_dim", Blank(linear.KeyDim)),
+            new("linear_value_heads", Blank(linear.ValueHeads)),
+            new("linear_value_dim", Blank(linear.ValueDim)),
+            new("linear_conv_kernel", Blank(linear.ConvKernel)),
+            new("linear_state_bytes", Blank(linear.StateBytes)),
+            new("attention_output_gate", outputGate ? "true" : "false"),
         };
         return new ImportedModel(rowId, cells, notes);
     }
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A linear layer's dimension, empty for a model without them (the catalog refuses a shape without the layers).</summary>
+    private static string Blank(int value) => value == 0 ? string.Empty : I(value);
 
     /// <summary>The config's family (<c>model_type</c>), a text config's <c>_text</c> suffix dropped.</summary>
     private static string Family(ConfigJson c)
@@ -135,10 +152,11 @@ public static class HuggingFaceModel
         }
 
         IReadOnlyList<string> kinds = c.Strings("layer_types");
-        string? other = kinds.FirstOrDefault(k => k is not ("full_attention" or "sliding_attention" or "chunked_attention" or "attention"));
+        string? other = kinds.FirstOrDefault(k => k is not ("full_attention" or "sliding_attention" or "chunked_attention" or "attention")
+            && !(k == "linear_attention" && GatedDeltaNet.Contains(family)));
         if (Recurrent.Contains(family) || other is not null)
         {
-            throw c.Problem(other is null ? "model_type" : "layer_types", $"{(other is null ? $"'{family}'" : $"a '{other}' layer")} is a state-space or linear-attention layer, which the step-time model has no terms for; only attention decoders (dense or mixture-of-experts) can be imported");
+            throw c.Problem(other is null ? "model_type" : "layer_types", $"{(other is null ? $"'{family}'" : $"a '{other}' layer")} is a state-space or linear-attention layer, which the step-time model has no terms for; attention decoders (dense or mixture-of-experts) and Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) can be imported");
         }
     }
 

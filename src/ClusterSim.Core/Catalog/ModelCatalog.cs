@@ -44,6 +44,14 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 MaxContext = row.Integer("max_context", 4096, 1),
                 SlidingWindow = row.Integer("sliding_window", 0),
                 FullAttentionLayers = row.Integer("full_attention_layers", 0),
+                LinearLayers = row.Integer("linear_layers", 0),
+                LinearKeyHeads = row.Integer("linear_key_heads", 0),
+                LinearKeyDim = row.Integer("linear_key_dim", 0),
+                LinearValueHeads = row.Integer("linear_value_heads", 0),
+                LinearValueDim = row.Integer("linear_value_dim", 0),
+                LinearConvKernel = row.Integer("linear_conv_kernel", 0),
+                LinearStateBytes = row.Integer("linear_state_bytes", 0),
+                AttentionOutputGate = row.Flag("attention_output_gate"),
                 PublishedTotalParameters = row.Number("published_total", 0),
                 PublishedActiveParameters = row.Number("published_active", 0),
                 Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
@@ -66,6 +74,7 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 throw new CatalogException(table.Source, row.Line, "full_attention_layers", $"{spec.FullAttentionLayers} leaves none of the {spec.Layers} layers to the {spec.SlidingWindow}-token sliding window; give fewer, or sliding_window 0");
             }
 
+            CheckLinearLayers(table, row.Line, spec);
             if (spec.Experts > 0 && (spec.TopK < 1 || spec.TopK > spec.Experts || spec.ExpertFfn < 1))
             {
                 throw new CatalogException(table.Source, row.Line, "top_k", "an MoE model needs 1 <= top_k <= experts and a positive expert_ffn");
@@ -75,5 +84,46 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
         }
 
         return new ModelCatalog(items);
+    }
+
+    /// <summary>A hybrid's linear layers need their state's shape, and leave at least one layer attending (the cache is sized in KV blocks).</summary>
+    private static void CheckLinearLayers(CsvTable table, int line, ModelSpec spec)
+    {
+        if (spec.LinearLayers == 0)
+        {
+            if (spec.LinearKeyHeads + spec.LinearKeyDim + spec.LinearValueHeads + spec.LinearValueDim + spec.LinearConvKernel + spec.LinearStateBytes > 0)
+            {
+                throw new CatalogException(table.Source, line, "linear_layers", "is 0, but the row gives a linear layer's shape; give the number of linear-attention layers, or leave the linear_* columns empty");
+            }
+
+            return;
+        }
+
+        if (spec.LinearLayers >= spec.Layers)
+        {
+            throw new CatalogException(table.Source, line, "linear_layers", $"{spec.LinearLayers} leaves none of the {spec.Layers} layers attending; a model without attention layers (a pure state-space model) is not modelled, since the cache is sized in KV blocks");
+        }
+
+        if (spec.SlidingWindow > 0)
+        {
+            throw new CatalogException(table.Source, line, "sliding_window", "a model with linear layers and a sliding window too is not modelled; give one or the other");
+        }
+
+        foreach (var (column, value) in new[]
+        {
+            ("linear_key_heads", spec.LinearKeyHeads), ("linear_key_dim", spec.LinearKeyDim), ("linear_value_heads", spec.LinearValueHeads),
+            ("linear_value_dim", spec.LinearValueDim), ("linear_state_bytes", spec.LinearStateBytes),
+        })
+        {
+            if (value < 1)
+            {
+                throw new CatalogException(table.Source, line, column, $"is required for a model with linear_layers {spec.LinearLayers}; expected a positive whole number");
+            }
+        }
+
+        if (spec.LinearStateBytes is not (1 or 2 or 4))
+        {
+            throw new CatalogException(table.Source, line, "linear_state_bytes", $"{spec.LinearStateBytes} is not a state element's size; expected 4 (FP32), 2 (BF16) or 1 (FP8)");
+        }
     }
 }

@@ -54,6 +54,74 @@ public sealed record ModelSpec
 
     /// <summary>The share of the layers that attend over <see cref="SlidingWindow"/> only (0 when every layer attends the whole context).</summary>
     public double SlidingWindowShare => SlidingWindowLayers / (double)Layers;
+
+    /// <summary>
+    /// Layers whose token mixer is a linear-attention or state-space recurrence (Gated DeltaNet, Mamba-2) in place of
+    /// attention: they keep no KV cache, only a state of fixed size per sequence, and cost the same for every token
+    /// whatever its context. The other layers attend (Qwen3-Next and Qwen3.5: every fourth).
+    /// </summary>
+    public int LinearLayers { get; init; }
+
+    /// <summary>A linear layer's key heads (Gated DeltaNet's query and key heads; Mamba-2's groups).</summary>
+    public int LinearKeyHeads { get; init; }
+
+    /// <summary>Width of a linear layer's key heads (Gated DeltaNet's key dimension; Mamba-2's state size).</summary>
+    public int LinearKeyDim { get; init; }
+
+    /// <summary>A linear layer's value heads, each holding a key-dim × value-dim state (Mamba-2's heads).</summary>
+    public int LinearValueHeads { get; init; }
+
+    /// <summary>Width of a linear layer's value heads (Mamba-2's head dimension).</summary>
+    public int LinearValueDim { get; init; }
+
+    /// <summary>Width of the short causal convolution over a linear layer's queries, keys and values (0: none).</summary>
+    public int LinearConvKernel { get; init; }
+
+    /// <summary>Bytes of one element of the recurrent state as engines keep it (4: FP32, Qwen3.5's <c>mamba_ssm_dtype</c>; 2: BF16).</summary>
+    public int LinearStateBytes { get; init; }
+
+    /// <summary>Gated attention: the query projection also produces a sigmoid gate on the attention output (Qwen3-Next, Qwen3.5).</summary>
+    public bool AttentionOutputGate { get; init; }
+
+    /// <summary>Layers that attend (and keep a KV cache): all but the <see cref="LinearLayers"/>.</summary>
+    public int AttentionLayers => Layers - LinearLayers;
+
+    /// <summary>True for a hybrid of attention and linear (recurrent) layers.</summary>
+    public bool HasLinearLayers => LinearLayers > 0;
+
+    /// <summary>Elements of one linear layer's recurrent state for one sequence: a key-dim × value-dim matrix per value head.</summary>
+    public double LinearStateElements => (double)LinearValueHeads * LinearKeyDim * LinearValueDim;
+
+    /// <summary>Channels the short convolution runs over: queries, keys (key heads each) and values (value heads each).</summary>
+    public double LinearConvChannels => (2.0 * LinearKeyHeads * LinearKeyDim) + ((double)LinearValueHeads * LinearValueDim);
+
+    /// <summary>
+    /// Bytes one sequence's state takes in one linear layer: the recurrence at <see cref="LinearStateBytes"/> a value and
+    /// the convolution's last kernel − 1 inputs at activation width (two bytes), as vLLM's Mamba cache holds them.
+    /// </summary>
+    public double LinearStateBytesPerLayer =>
+        (LinearStateElements * LinearStateBytes) + (LinearConvKernel > 1 ? (LinearConvKernel - 1) * LinearConvChannels * 2.0 : 0);
+
+    /// <summary>Bytes of one sequence's recurrent state over all linear layers.</summary>
+    public double LinearStateBytesPerSequence => LinearLayers * LinearStateBytesPerLayer;
+
+    /// <summary>
+    /// Token-mixer parameters of one linear layer: the input projection to queries, keys, values and the output gate,
+    /// a decay and a step size per value head, the convolution, and the output projection.
+    /// </summary>
+    public double LinearMixerParametersPerLayer =>
+        ((double)Hidden * (LinearConvChannels + ((double)LinearValueHeads * LinearValueDim) + (2.0 * LinearValueHeads)))
+        + (LinearConvChannels * LinearConvKernel)
+        + ((double)LinearValueHeads * LinearValueDim * Hidden);
+
+    /// <summary>
+    /// FLOPs a token spends per element of a linear layer's state: decaying it, reading it against the key, the rank-one
+    /// update and reading the output against the query — about 5 for Mamba-2 and 7 for Gated DeltaNet, taken as 6.
+    /// </summary>
+    public const double RecurrenceFlopsPerStateElement = 6;
+
+    /// <summary>Recurrence FLOPs of one token over all linear layers (their projections are GEMMs, counted with the weights).</summary>
+    public double LinearFlopsPerToken => RecurrenceFlopsPerStateElement * LinearStateElements * LinearLayers;
     public double PublishedTotalParameters { get; init; }
     public double PublishedActiveParameters { get; init; }
     public required string Source { get; init; }
@@ -81,7 +149,8 @@ public sealed record ModelSpec
             double d = Hidden;
             if (!IsMla)
             {
-                return (d * Heads * HeadDim) + (2 * d * KvHeads * HeadDim) + (Heads * HeadDim * d);
+                double gate = AttentionOutputGate ? d * Heads * HeadDim : 0;
+                return (d * Heads * HeadDim) + (2 * d * KvHeads * HeadDim) + (Heads * HeadDim * d) + gate;
             }
 
             double qkDim = HeadDim + RopeHeadDim;
@@ -90,6 +159,11 @@ public sealed record ModelSpec
             return query + kv + (Heads * VHeadDim * d);
         }
     }
+
+    /// <summary>Token-mixer parameters of all layers: attention projections, and the linear layers' own.</summary>
+    public double MixerParameters => LinearLayers == 0
+        ? Layers * AttentionParametersPerLayer
+        : (AttentionLayers * AttentionParametersPerLayer) + (LinearLayers * LinearMixerParametersPerLayer);
 
     /// <summary>Parameters of one dense MLP.</summary>
     public double DenseMlpParameters => (GatedMlp ? 3.0 : 2.0) * Hidden * Ffn;
@@ -105,14 +179,14 @@ public sealed record ModelSpec
 
     /// <summary>All parameters, computed from the shape (norms and biases, under 0.1 %, are left out).</summary>
     public double TotalParameters =>
-        (Layers * AttentionParametersPerLayer)
+        MixerParameters
         + ((Layers - MoELayers) * DenseMlpParameters)
         + (MoELayers * (((Experts + SharedExperts) * ExpertParameters) + ((double)Hidden * Experts)))
         + EmbeddingParameters;
 
     /// <summary>Parameters one token passes through (top-k plus shared experts in MoE layers).</summary>
     public double ActiveParameters =>
-        (Layers * AttentionParametersPerLayer)
+        MixerParameters
         + ((Layers - MoELayers) * DenseMlpParameters)
         + (MoELayers * (((TopK + SharedExperts) * ExpertParameters) + ((double)Hidden * Experts)))
         + EmbeddingParameters;
@@ -124,10 +198,10 @@ public sealed record ModelSpec
     public double ForwardFlopsPerToken => 2 * (ActiveParameters - ((double)Vocab * Hidden * (TiedEmbeddings ? 0 : 1)) - ((double)LearnedPositions * Hidden));
 
     /// <summary>Attention-score FLOPs of one token per token of context it attends to (QKᵀ and AV, all layers).</summary>
-    public double AttentionFlopsPerContextToken => 2.0 * Layers * Heads * (HeadDim + RopeHeadDim + ValueDim);
+    public double AttentionFlopsPerContextToken => 2.0 * AttentionLayers * Heads * (HeadDim + RopeHeadDim + ValueDim);
 
     /// <summary>KV-cache elements one token stores over all layers.</summary>
-    public double KvElementsPerToken => (double)Layers * (IsMla ? KvLoraRank + RopeHeadDim : 2.0 * KvHeads * HeadDim);
+    public double KvElementsPerToken => (double)AttentionLayers * (IsMla ? KvLoraRank + RopeHeadDim : 2.0 * KvHeads * HeadDim);
 
     /// <summary>KV-cache bytes one token stores at the given precision.</summary>
     public double KvBytesPerToken(Precision precision) => KvElementsPerToken * precision.BytesPerElement();

@@ -24,11 +24,14 @@ public sealed class KvBlockPool
     {
         _requests = requests;
         _deployment = deployment;
-        _windowed = deployment.Model.SlidingWindowLayers > 0;
+        _windowed = deployment.Model.SlidingWindowLayers > 0 || deployment.Model.HasLinearLayers;
         _blockTokens = deployment.KvBlockTokens;
         Total = deployment.KvBlocks;
         Free = Total;
-        if (scheduler.PrefixCaching)
+        // A hybrid's recurrent state is not in the KV blocks a prefix hit would reuse, so no prefix can be skipped: vLLM
+        // did not cache hybrid models' prefixes (vllm-project/vllm#25874), and its later opt-in mode is reported to find
+        // no hits (#51198, #51250). Every prompt of such a model is prefilled whole.
+        if (scheduler.PrefixCaching && !deployment.Model.HasLinearLayers)
         {
             HostKvTier? host = HostTier(deployment, scheduler);
             Cache = new PrefixCache(host);

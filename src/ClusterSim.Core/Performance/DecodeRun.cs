@@ -3,15 +3,15 @@ using System.Runtime.Intrinsics;
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
-/// The iterations of a decode stretch of a fixed batch: every term but attention is the same in each, so they are
-/// evaluated once, and each iteration adds only its attention over the grown context. The sum is taken in the order
+/// The iterations of a decode stretch of a fixed batch: every term but attention is the same in each (a hybrid's
+/// recurrence too), so they are evaluated once, and each iteration adds only its attention over the grown context. The sum is taken in the order
 /// <see cref="IterationTerms.Total"/> takes it, so every duration equals <see cref="StepTimeModel.Iteration(in BatchShape)"/>
 /// of the same decode shape to the last bit.
 /// </summary>
 public readonly struct DecodeRun
 {
     private readonly StepTimeModel _model;
-    private readonly double _denseGemm, _expertGemm, _collectives, _overhead, _sampler;
+    private readonly double _denseGemm, _expertGemm, _recurrence, _collectives, _overhead, _sampler;
     private readonly int _sequences;
 
     internal DecodeRun(StepTimeModel model, in IterationTerms fixedTerms, int sequences)
@@ -20,6 +20,7 @@ public readonly struct DecodeRun
         _sequences = sequences;
         _denseGemm = fixedTerms.DenseGemm;
         _expertGemm = fixedTerms.ExpertGemm;
+        _recurrence = fixedTerms.Attention;   // at no context, attention is the linear layers' recurrence alone (0 without them)
         _collectives = fixedTerms.Collectives;
         _overhead = fixedTerms.Overhead;
         _sampler = fixedTerms.Sampler;
@@ -33,7 +34,7 @@ public readonly struct DecodeRun
     public long Nanos(double contextSum)
     {
         double seen = _model.Windowed(contextSum, _sequences);   // each sequence's new token attends its context, which it reads
-        double total = _denseGemm + _expertGemm + _model.AttentionSeconds(seen, seen) + _collectives + _overhead + _sampler;
+        double total = _denseGemm + _expertGemm + (_model.AttentionSeconds(seen, seen) + _recurrence) + _collectives + _overhead + _sampler;
         return (long)Math.Ceiling(total * 1e9);
     }
 
@@ -61,7 +62,7 @@ public readonly struct DecodeRun
         Vector256<double> attention = Vector256.Max(
             Vector256.Create(flopsPerToken) * context * Vector256.Create(secondsPerFlop),
             Vector256.Create(bytesPerToken) * context * Vector256.Create(secondsPerByte));
-        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + attention + Vector256.Create(_collectives) + Vector256.Create(_overhead) + Vector256.Create(_sampler);
+        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + (attention + Vector256.Create(_recurrence)) + Vector256.Create(_collectives) + Vector256.Create(_overhead) + Vector256.Create(_sampler);
         Vector256<double> nanos = Vector256.Ceiling(total * Vector256.Create(1e9));
         if (Vector256.GreaterThanOrEqualAll(nanos, Vector256<double>.Zero) && Vector256.LessThanAll(nanos, Vector256.Create(Shift)))
         {

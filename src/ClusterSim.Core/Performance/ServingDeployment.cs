@@ -144,12 +144,18 @@ public sealed record ServingDeployment
     public double KvBlockBytes => KvBytesPerToken * KvBlockTokens * (1 - Model.SlidingWindowShare);
 
     /// <summary>
-    /// Blocks (of <see cref="KvBlockBytes"/>) that hold the sliding-window layers' KV of a sequence of
-    /// <paramref name="tokens"/> tokens in all: the last min(tokens, window) of them, as engines that free blocks outside
-    /// the window keep (taken whole at admission); 0 for a model without such layers.
+    /// Blocks (of <see cref="KvBlockBytes"/>) a sequence of <paramref name="tokens"/> tokens in all holds whole from its
+    /// admission, beside the blocks its growing context takes: its sliding-window layers' KV, the last min(tokens, window)
+    /// of them, as engines that free blocks outside the window keep; or its linear layers' recurrent state, the same
+    /// whatever the length (<see cref="LinearStateBytes"/>). 0 for a model with neither.
     /// </summary>
     public int WindowBlocks(int tokens)
     {
+        if (Model.HasLinearLayers)
+        {
+            return (int)Math.Ceiling(LinearStateBytes / KvBlockBytes);
+        }
+
         if (Model.SlidingWindowLayers == 0)
         {
             return 0;
@@ -158,6 +164,13 @@ public sealed record ServingDeployment
         double bytes = Math.Min(tokens, Model.SlidingWindow) * KvBytesPerToken * Model.SlidingWindowShare;
         return (int)Math.Ceiling(bytes / KvBlockBytes);
     }
+
+    /// <summary>
+    /// Bytes of one sequence's recurrent state over the replica: sliced over the tensor-parallel group by value heads, and
+    /// copied as KV heads are when the group outnumbers them.
+    /// </summary>
+    public double LinearStateBytes => Model.LinearStateBytesPerSequence
+        * (Model.LinearValueHeads > 0 && TensorParallel > Model.LinearValueHeads ? (double)TensorParallel / Model.LinearValueHeads : 1);
 
     /// <summary>KV cache blocks of the replica.</summary>
     public int KvBlocks => (int)Math.Min(int.MaxValue, Math.Floor(KvCapacityBytes / KvBlockBytes));

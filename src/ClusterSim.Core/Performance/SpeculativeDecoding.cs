@@ -35,7 +35,7 @@ public sealed record SpeculativeDecoding
     /// <summary>A draft head (EAGLE, MTP) for <paramref name="target"/>: one dense transformer layer of its shape, feeding its LM head.</summary>
     public static ModelSpec DraftHead(ModelSpec target) => target with
     {
-        Layers = 1, DenseLayers = 0, Experts = 0, TopK = 0, SharedExperts = 0, ExpertFfn = 0, SlidingWindow = 0, FullAttentionLayers = 0,
+        Layers = 1, DenseLayers = 0, Experts = 0, TopK = 0, SharedExperts = 0, ExpertFfn = 0, SlidingWindow = 0, FullAttentionLayers = 0, LinearLayers = 0,
         Ffn = target.Ffn > 0 ? target.Ffn : target.ExpertFfn,
     };
 

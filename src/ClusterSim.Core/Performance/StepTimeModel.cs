@@ -40,6 +40,8 @@ public sealed class StepTimeModel
     private readonly double _fullAttentionShare;   // of the layers; the rest attend over the sliding window
     private readonly double _windowShare;
     private readonly double _window;
+    private readonly double _linearFlopsPerToken;   // the linear layers' recurrence; 0 without them
+    private readonly double _linearStateBytesPerSequence;   // each step reads a sequence's state and writes it back
     private readonly SpeculativeDecoding? _speculative;
     private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
     private readonly double _collectiveFixedSeconds;
@@ -111,6 +113,8 @@ public sealed class StepTimeModel
         _windowShare = model.SlidingWindowShare;
         _fullAttentionShare = 1 - _windowShare;
         _window = model.SlidingWindow;
+        _linearFlopsPerToken = model.LinearFlopsPerToken;
+        _linearStateBytesPerSequence = 2 * deployment.LinearStateBytes;
         _speculative = deployment.Speculative;
         _drafter = _speculative switch
         {
@@ -341,8 +345,18 @@ public sealed class StepTimeModel
     internal static double Overlapped(double compute, double memory) =>
         compute == 0 ? memory : Math.Cbrt((compute * compute * compute) + (memory * memory * memory));   // a dense model's expert term costs no root
 
+    /// <summary>The token mixers: attention over the context, then the linear layers' recurrence (0 for a model without them).</summary>
     private double Attention(in BatchShape shape) =>
-        AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences));
+        AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape);
+
+    /// <summary>
+    /// The linear layers' recurrence: its FLOPs for every new token, or each sequence of the step reading its state and
+    /// writing it back, whichever takes longer; the same for a token however long its context. Decode is bound by the
+    /// state's traffic (Qwen3.5-397B keeps 190 MB a sequence in FP32), a prompt chunk by its FLOPs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Recurrence(in BatchShape shape) => _linearFlopsPerToken == 0 ? 0
+        : Math.Max(_linearFlopsPerToken * shape.NewTokens * _secondsPerAttentionFlop, _linearStateBytesPerSequence * shape.Sequences * _secondsPerKvByte);
 
     /// <summary>
     /// Context tokens summed over <paramref name="readers"/> (new tokens attending, or sequences reading their KV) as every

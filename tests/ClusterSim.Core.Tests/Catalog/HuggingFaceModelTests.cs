@@ -16,6 +16,7 @@ public class HuggingFaceModelTests
         { "gemma-2-9b-it.json", "gemma-2-9b" },
         { "gpt-oss-20b.json", "gpt-oss-20b" },
         { "opt-125m.json", "opt-125m" },
+        { "Qwen3.5-397B-A17B.json", "qwen3.5-397b-a17b" },
     };
 
     [Theory]
@@ -31,13 +32,61 @@ public class HuggingFaceModelTests
         [
             m.Layers, m.Hidden, m.Heads, m.KvHeads, m.HeadDim, m.Ffn, m.Vocab, m.GatedMlp, m.TiedEmbeddings, m.LearnedPositions, m.Experts, m.TopK,
             m.SharedExperts, m.ExpertFfn, m.DenseLayers, m.QLoraRank, m.KvLoraRank, m.RopeHeadDim, m.VHeadDim, m.SlidingWindow, m.FullAttentionLayers,
-            m.NativePrecision?.ToString() ?? "16-bit",
+            m.NativePrecision?.ToString() ?? "16-bit", m.LinearLayers, m.LinearKeyHeads, m.LinearKeyDim, m.LinearValueHeads, m.LinearValueDim,
+            m.LinearConvKernel, m.LinearStateBytes, m.AttentionOutputGate,
         ];
         Assert.Equal(Shape(expected), Shape(imported));
         Assert.Equal(expected.KvBytesPerToken(Precision.BF16), imported.KvBytesPerToken(Precision.BF16));
 
         // And so the counts the model card publishes, within the catalog's own tolerance (norms and biases are not counted).
         Assert.InRange(imported.TotalParameters / expected.PublishedTotalParameters, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void Qwen3_Next_reads_its_Gated_DeltaNet_layers_from_the_interval_and_keeps_their_state_in_16_bits()
+    {
+        string path = Path.Combine(RepositoryRoot.Path, "data", "hf-configs", "Qwen3-Next-80B-A3B-Instruct.json");
+        ImportedModel model = HuggingFaceModel.Import(File.ReadAllText(path), "Qwen3-Next-80B-A3B-Instruct.json", id: "qwen3-next");
+        ModelSpec m = model.Spec("config.json");
+
+        Assert.Equal((36, 12, 16, 128, 32, 128, 4, 2, true), (m.LinearLayers, m.AttentionLayers, m.LinearKeyHeads, m.LinearKeyDim, m.LinearValueHeads, m.LinearValueDim, m.LinearConvKernel, m.LinearStateBytes, m.AttentionOutputGate));
+        Assert.InRange(m.TotalParameters / 80e9, 0.97, 1.03);   // "80B in total" (its model card); 79B without the embeddings, as the card also says
+        Assert.InRange((m.TotalParameters - m.EmbeddingParameters) / 79e9, 0.99, 1.01);
+        Assert.Equal(12 * 2 * 2 * 256 * 2.0, m.KvBytesPerToken(Precision.BF16));   // 24 KiB a token: a quarter of the layers keep KV
+        Assert.Contains(model.Notes, n => n.Contains("mamba_ssm_dtype not given", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("lfm2", "\"layer_types\": [\"conv\", \"full_attention\"]", "layer_types")]
+    [InlineData("llama", "\"layer_types\": [\"linear_attention\", \"full_attention\"]", "layer_types")]
+    [InlineData("nemotron_h", "\"hybrid_override_pattern\": \"M-*-\"", "model_type")]
+    public void Other_recurrent_layers_are_refused_with_the_field_that_shows_them(string family, string layers, string field)
+    {
+        string json = $$"""
+            { "model_type": "{{family}}", "hidden_size": 1024, "num_attention_heads": 8, "num_hidden_layers": 2, "intermediate_size": 4096,
+              "vocab_size": 32000, {{layers}} }
+            """;
+        CatalogException e = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json, "config.json", id: "x"));
+
+        Assert.Contains($"'{field}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) can be imported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hybrid_without_attention_layers_or_with_an_unknown_state_dtype_is_refused()
+    {
+        const string allLinear = """
+            { "model_type": "qwen3_next", "hidden_size": 256, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 64, "num_hidden_layers": 2,
+              "intermediate_size": 512, "vocab_size": 1000, "layer_types": ["linear_attention", "linear_attention"],
+              "linear_num_key_heads": 2, "linear_key_head_dim": 64, "linear_num_value_heads": 4, "linear_value_head_dim": 64 }
+            """;
+        Assert.Contains("leaves none of the 2 layers attending", Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(allLinear, "config.json", id: "x")).Message, StringComparison.Ordinal);
+
+        string oddState = allLinear.Replace("\"linear_attention\", \"linear_attention\"", "\"linear_attention\", \"full_attention\"", StringComparison.Ordinal)
+            .Replace("\"intermediate_size\"", "\"mamba_ssm_dtype\": \"int8\", \"intermediate_size\"", StringComparison.Ordinal);
+        CatalogException e = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(oddState, "config.json", id: "x"));
+        Assert.Contains("'mamba_ssm_dtype'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expected float32, bfloat16 or float16", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,7 +182,7 @@ public class HuggingFaceModelTests
         { "{ \"model_type\": \"llama\", \"num_hidden_layers\": 2,\n  \"num_attention_heads\": 4, \"vocab_size\": 10 }", "config.json:1: field 'hidden_size': is missing; expected a positive whole number" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64,\n  \"num_hidden_layers\": 2.5, \"num_attention_heads\": 4, \"vocab_size\": 10 }", "config.json:2: field 'num_hidden_layers': is 2.5; expected a whole number of at least 0" },
         { "{ \"model_type\": \"t5\", \"is_encoder_decoder\": true }", "encoder-decoder model" },
-        { "{ \"model_type\": \"qwen3_next\", \"hidden_size\": 64 }", "state-space or linear-attention layer" },
+        { "{ \"model_type\": \"nemotron_h\", \"hidden_size\": 64 }", "state-space or linear-attention layer" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"vocab_size\": 10,\n  \"layer_types\": [\"full_attention\", \"linear_attention\"] }", "config.json:2: field 'layer_types': a 'linear_attention' layer" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 3, \"vocab_size\": 10 }", "3 heads do not divide hidden_size 64 and no head_dim is given" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 3, \"vocab_size\": 10, \"intermediate_size\": 128 }", "field 'kv_heads': 3 does not divide heads 4" },

@@ -95,4 +95,24 @@ public class ModelCatalogTests
             "mine.csv:2: field 'full_attention_layers': 2 leaves none of the 2 layers to the 512-token sliding window; give fewer, or sliding_window 0",
             Assert.Throws<CatalogException>(() => ModelCatalog.Empty.With(bad)).Message);
     }
+
+    [Theory]
+    [InlineData("4,4,16,8,16,4,4,0", "linear_layers", "4 leaves none of the 4 layers attending")]
+    [InlineData("3,4,16,8,16,4,3,0", "linear_state_bytes", "3 is not a state element's size; expected 4 (FP32), 2 (BF16) or 1 (FP8)")]
+    [InlineData("3,4,0,8,16,4,4,0", "linear_key_dim", "is required for a model with linear_layers 3")]
+    [InlineData("0,4,16,8,16,4,4,0", "linear_layers", "is 0, but the row gives a linear layer's shape")]
+    [InlineData("3,4,16,8,16,4,4,512", "sliding_window", "a model with linear layers and a sliding window too is not modelled")]
+    public void A_hybrid_row_needs_its_state_shape_and_an_attention_layer(string linearCells, string field, string problem)
+    {
+        // After the source: linear_layers, key heads, key dim, value heads, value dim, convolution, state bytes, then sliding_window.
+        string header = "id,name,layers,hidden,heads,kv_heads,head_dim,ffn,vocab,source,linear_layers,linear_key_heads,linear_key_dim,linear_value_heads,linear_value_dim,linear_conv_kernel,linear_state_bytes,sliding_window\n";
+        var good = CsvTable.Parse(new StringReader(header + "tiny,Tiny,4,64,4,2,16,256,1000,test,3,4,16,8,16,4,4,0\n"), "mine.csv");
+        ModelSpec tiny = ModelCatalog.Empty.With(good).Get("tiny");
+        Assert.Equal((1, 3, 8.0 * 16 * 16 * 4 + (3 * ((2.0 * 4 * 16) + (8 * 16)) * 2)), (tiny.AttentionLayers, tiny.LinearLayers, tiny.LinearStateBytesPerLayer));
+
+        var bad = CsvTable.Parse(new StringReader(header + "tiny,Tiny,4,64,4,2,16,256,1000,test," + linearCells + "\n"), "mine.csv");
+        CatalogException e = Assert.Throws<CatalogException>(() => ModelCatalog.Empty.With(bad));
+        Assert.StartsWith($"mine.csv:2: field '{field}': ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
 }
