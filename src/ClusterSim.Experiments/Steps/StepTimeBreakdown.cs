@@ -21,14 +21,21 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
 
     /// <summary>
     /// One line on memory: the weights per accelerator and the KV cache the rest holds, in tokens and in sequences of the
-    /// decoders' context (vLLM's default 90 % of memory; sliding-window layers are not counted).
+    /// decoders' context (vLLM's default 90 % of memory; sliding-window layers are not counted, a hybrid's recurrent state
+    /// is: each sequence holds it beside its context's blocks).
     /// </summary>
     public string DescribeMemory(int context)
     {
         ServingDeployment d = Deployment;
         long tokens = (long)d.KvBlocks * d.KvBlockTokens;
+        long sequences = d.Model.HasLinearLayers
+            ? d.KvBlocks / (((Math.Max(1, context) + d.KvBlockTokens - 1) / d.KvBlockTokens) + d.WindowBlocks(context))
+            : tokens / Math.Max(1, context);
+        string state = d.Model.HasLinearLayers
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (each also holding {d.LinearStateBytes / 1048576:F1} MiB of recurrent state)")
+            : string.Empty;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"memory: {d.WeightBytes / d.Accelerators / 1e9:F1} GB of weights and {d.RuntimeBytesPerAccelerator / 1073741824.0:F2} GiB of runtime per accelerator{(d.Engine == ServingEngine.Vllm ? " (vLLM's start-up profile at its default batch limits)" : d.Engine == ServingEngine.Sglang ? $" (SGLang keeps {d.MemoryReserve:P1} of memory back for activations and CUDA graphs)" : string.Empty)}; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of {d.KvBlockTokens}), {tokens / Math.Max(1, context):N0} sequences of {context:N0} tokens");
+            $"memory: {d.WeightBytes / d.Accelerators / 1e9:F1} GB of weights and {d.RuntimeBytesPerAccelerator / 1073741824.0:F2} GiB of runtime per accelerator{(d.Engine == ServingEngine.Vllm ? " (vLLM's start-up profile at its default batch limits)" : d.Engine == ServingEngine.Sglang ? $" (SGLang keeps {d.MemoryReserve:P1} of memory back for activations and CUDA graphs)" : string.Empty)}; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of {d.KvBlockTokens}), {sequences:N0} sequences of {context:N0} tokens{state}");
     }
 
     private static string Name(Core.Catalog.Precision precision) => precision.ToString().ToLowerInvariant();
