@@ -17,14 +17,14 @@ public sealed class KvBlockPool
     private int[]?[] _heldSlots = new int[]?[256];   // per request id: the cache slots it pinned and added, in block order
     private readonly Stack<int[]> _spareSlotLists = new();
     private readonly ServingDeployment _deployment;
-    private readonly bool _windowed;
+    private readonly bool _holdsBlocks;
 
     /// <summary>Builds the pool for a deployment and its scheduler's caching options.</summary>
     public KvBlockPool(ServingDeployment deployment, SchedulerOptions scheduler, RequestTable requests)
     {
         _requests = requests;
         _deployment = deployment;
-        _windowed = deployment.Model.SlidingWindowLayers > 0 || deployment.Model.HasLinearLayers;
+        _holdsBlocks = deployment.Model.SlidingWindowLayers > 0 || deployment.Model.HasLinearLayers;
         _blockTokens = deployment.KvBlockTokens;
         Total = deployment.KvBlocks;
         Free = Total;
@@ -55,8 +55,8 @@ public sealed class KvBlockPool
     /// <summary>The prefix cache; null when prefix caching is off.</summary>
     public PrefixCache? Cache { get; }
 
-    /// <summary>Blocks request <paramref name="id"/>'s sliding-window layers hold while it runs (0 without such layers).</summary>
-    public int WindowBlocks(int id) => _windowed ? _deployment.WindowBlocks(_requests.Prompt(id) + _requests.Output(id)) : 0;
+    /// <summary>Blocks request <paramref name="id"/> holds whole while it runs: its sliding-window layers' KV or its linear layers' state (0 without either).</summary>
+    public int HeldBlocks(int id) => _holdsBlocks ? _deployment.HeldBlocks(_requests.Prompt(id) + _requests.Output(id)) : 0;
 
     /// <summary>Blocks that <paramref name="tokens"/> tokens occupy.</summary>
     public int BlocksFor(int tokens) => (tokens + _blockTokens - 1) / _blockTokens;
@@ -131,8 +131,8 @@ public sealed class KvBlockPool
         int own = reserveWhole
             ? BlocksFor(_requests.Prompt(id) + _requests.Output(id) - shared)
             : BlocksFor(_requests.Prompt(id) + _requests.Delivered(id) - shared);
-        int window = WindowBlocks(id);
-        return new KvAdmission(own + pin + window, shared, hit, pin, loaded, window);
+        int held = HeldBlocks(id);
+        return new KvAdmission(own + pin + held, shared, hit, pin, loaded, held);
     }
 
     /// <summary>Admits request <paramref name="id"/> as planned: pins its hit, takes its blocks; returns the seconds its host blocks take to copy back.</summary>
@@ -217,7 +217,7 @@ public sealed class KvBlockPool
             ReleaseCached(id, finished);
         }
 
-        Free += ownBlocks + WindowBlocks(id);
+        Free += ownBlocks + HeldBlocks(id);
         EvictToFit();
         Debug.Assert(Free >= 0 && Free <= Total, "KV blocks stay within capacity");
     }

@@ -161,7 +161,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         int prefilling = 0;
         for (int i = 0; i < _batch.Count; i++)
         {
-            own += _batch.Blocks[i] + _kv.WindowBlocks(_batch.Request[i]);
+            own += _batch.Blocks[i] + _kv.HeldBlocks(_batch.Request[i]);
             prefilling += _batch.IsDecoding(i) ? 0 : 1;
             Invariant.Check(IsIn(live, _batch.Request[i]), $"replica {Id} runs request {_batch.Request[i]}, which is not in flight");
         }
@@ -186,7 +186,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
 
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
     public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) =>
-        _kv.BlocksFor(prompt + output - sharedPrefix) + _model.Deployment.WindowBlocks(prompt + output) <= TotalBlocks;
+        _kv.BlocksFor(prompt + output - sharedPrefix) + _model.Deployment.HeldBlocks(prompt + output) <= TotalBlocks;
 
     /// <summary>Accepts a routed request.</summary>
     public void Enqueue(Simulator simulator, int requestId)

@@ -139,7 +139,7 @@ public sealed record ServingDeployment
 
     /// <summary>
     /// KV bytes of one block of <see cref="KvBlockTokens"/> tokens: of every layer, or — for a model with sliding-window
-    /// layers — of its full-attention layers only, whose KV grows with the context (see <see cref="WindowBlocks"/>).
+    /// layers — of its full-attention layers only, whose KV grows with the context (see <see cref="HeldBlocks"/>).
     /// </summary>
     public double KvBlockBytes => KvBytesPerToken * KvBlockTokens * (1 - Model.SlidingWindowShare);
 
@@ -149,7 +149,7 @@ public sealed record ServingDeployment
     /// of them, as engines that free blocks outside the window keep; or its linear layers' recurrent state, the same
     /// whatever the length (<see cref="LinearStateBytes"/>). 0 for a model with neither.
     /// </summary>
-    public int WindowBlocks(int tokens)
+    public int HeldBlocks(int tokens)
     {
         if (Model.HasLinearLayers)
         {
@@ -237,7 +237,7 @@ public sealed record ServingDeployment
                 ", leaving nothing for weights or the KV cache; " + (Engine == ServingEngine.Vllm ? "lower the batch limits or the memory reserve" : "lower the memory reserve"));
         }
 
-        if (perDevice >= usable || KvBlocks < Math.Ceiling(oneSequence / (double)KvBlockTokens) + WindowBlocks(oneSequence))
+        if (perDevice >= usable || KvBlocks < Math.Ceiling(oneSequence / (double)KvBlockTokens) + HeldBlocks(oneSequence))
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));
             throw new ArgumentException(

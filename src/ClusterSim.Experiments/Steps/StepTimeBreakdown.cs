@@ -29,7 +29,7 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
         ServingDeployment d = Deployment;
         long tokens = (long)d.KvBlocks * d.KvBlockTokens;
         long sequences = d.Model.HasLinearLayers
-            ? d.KvBlocks / (((Math.Max(1, context) + d.KvBlockTokens - 1) / d.KvBlockTokens) + d.WindowBlocks(context))
+            ? d.KvBlocks / (((Math.Max(1, context) + d.KvBlockTokens - 1) / d.KvBlockTokens) + d.HeldBlocks(context))
             : tokens / Math.Max(1, context);
         string state = d.Model.HasLinearLayers
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (each also holding {d.LinearStateBytes / 1048576:F1} MiB of recurrent state)")

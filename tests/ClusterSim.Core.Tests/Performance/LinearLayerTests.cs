@@ -121,8 +121,8 @@ public class LinearLayerTests
 
         // 183 MiB of state against blocks of 16 tokens of KV, copied four times (2 KV heads over 8): about 1,500 tokens' worth.
         Assert.InRange(stateBlocks, 90, 110);
-        Assert.Equal(stateBlocks, d.WindowBlocks(10));
-        Assert.Equal(stateBlocks, d.WindowBlocks(100_000));   // the same however long the sequence
+        Assert.Equal(stateBlocks, d.HeldBlocks(10));
+        Assert.Equal(stateBlocks, d.HeldBlocks(100_000));   // the same however long the sequence
         Assert.Equal(d.Model.LinearStateBytesPerSequence, d.LinearStateBytes);   // 64 value heads over 8: sliced, not copied
         Assert.Equal(4 * d.Model.LinearStateBytesPerSequence, (d with { TensorParallel = 256 }).LinearStateBytes);
     }

@@ -256,13 +256,13 @@ public class StepTimeModelTests
         ServingDeployment gemma = SimCatalog.Default.Deployment("gemma-3-27b", "H100-SXM", weights: Precision.FP8);
         double perToken = gemma.Model.KvBytesPerToken(gemma.KvCache);
         Assert.Equal(perToken * 10 / 62 * 16, gemma.KvBlockBytes, 6);
-        Assert.Equal(333, gemma.WindowBlocks(8448));   // ⌈1,024 × 52 / (16 × 10)⌉
-        Assert.Equal(163, gemma.WindowBlocks(500));    // a short sequence holds only its own tokens
-        Assert.Equal(0, SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM").WindowBlocks(8448));
+        Assert.Equal(333, gemma.HeldBlocks(8448));   // ⌈1,024 × 52 / (16 × 10)⌉
+        Assert.Equal(163, gemma.HeldBlocks(500));    // a short sequence holds only its own tokens
+        Assert.Equal(0, SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM").HeldBlocks(8448));
 
         // Sequences of 8,448 tokens that fit: about 3.8 times as many as if every layer held the whole context.
         ServingDeployment global = gemma with { Model = gemma.Model with { SlidingWindow = 0, FullAttentionLayers = 0 } };
-        double windowed = gemma.KvBlocks / (double)(Math.Ceiling(8448 / 16.0) + gemma.WindowBlocks(8448));
+        double windowed = gemma.KvBlocks / (double)(Math.Ceiling(8448 / 16.0) + gemma.HeldBlocks(8448));
         double whole = global.KvBlocks / Math.Ceiling(8448 / 16.0);
         Assert.InRange(windowed / whole, 3.7, 3.9);
     }
