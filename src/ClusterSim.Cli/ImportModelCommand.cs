@@ -78,7 +78,7 @@ internal static class ImportModelCommand
         string attention = m.IsMla ? FormattableString.Invariant($" (latent attention: KV rank {m.KvLoraRank} + rope {m.RopeHeadDim})") : string.Empty;
         string mlp = m.IsMoE ? FormattableString.Invariant($", {m.Experts} experts of {m.ExpertFfn} (top {m.TopK}, {m.SharedExperts} shared) in {m.MoELayers} layers") : FormattableString.Invariant($", MLP {m.Ffn}");
         string window = m.SlidingWindowLayers > 0 ? FormattableString.Invariant($", {m.SlidingWindowLayers} layers over a {m.SlidingWindow}-token window")
-            : m.HasLinearLayers ? FormattableString.Invariant($", {m.LinearLayers} Gated DeltaNet layers ({m.LinearValueHeads} value heads of {m.LinearKeyDim} x {m.LinearValueDim}; {m.LinearStateBytesPerSequence / 1048576:F1} MiB of state a sequence)")
+            : m.HasLinearLayers ? FormattableString.Invariant($", {m.LinearLayers} recurrent layers ({m.LinearValueHeads} state heads of {m.LinearKeyDim} x {m.LinearValueDim}; {m.LinearStateBytesPerSequence / 1048576:F1} MiB of state a sequence)")
             : string.Empty;
         return FormattableString.Invariant($"{m.Id}: {m.Layers} layers, hidden {m.Hidden}, {m.Heads} query heads and {m.KvHeads} KV heads of {m.HeadDim}{attention}{mlp}{window}; ")
             + FormattableString.Invariant($"{m.TotalParameters / 1e9:F2} B parameters ({m.ActiveParameters / 1e9:F2} B active a token), {m.KvBytesPerToken(Precision.BF16) / 1024:F1} KiB of KV a token in BF16, {m.MaxContext:N0} tokens of context (check the counts against the model card)");

@@ -69,7 +69,7 @@ public sealed class ImportModelCommandTests : IDisposable
 
         var (code, _, error) = CommandRunner.Run("catalog", "import-model", Config("Qwen3.5-397B-A17B.json"), "-o", csv, "--id", "qwen35");
         Assert.Equal(0, code);
-        Assert.Contains("45 Gated DeltaNet layers (64 value heads of 128 x 128; 183.2 MiB of state a sequence)", error, StringComparison.Ordinal);
+        Assert.Contains("45 recurrent layers (64 state heads of 128 x 128; 183.2 MiB of state a sequence)", error, StringComparison.Ordinal);
         string[] lines = File.ReadAllLines(csv);
         Assert.EndsWith(",linear_layers,linear_key_heads,linear_key_dim,linear_value_heads,linear_value_dim,linear_conv_kernel,linear_state_bytes,attention_output_gate", lines[0], StringComparison.Ordinal);
         Assert.Equal(oldRow, lines[1]);

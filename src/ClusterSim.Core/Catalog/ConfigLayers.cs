@@ -18,7 +18,7 @@ internal static class ConfigLayers
         int topK = c.Integer("num_experts_per_tok", "experts_per_token", "moe_top_k", "num_selected_experts");
         int expertFfn = family == "llama4" ? c.Integer("intermediate_size") : c.OptionalInteger("moe_intermediate_size", "ffn_hidden_size") ?? c.Integer("intermediate_size");
         int shared = c.OptionalInteger("n_shared_experts", "num_shared_experts") ?? 0;
-        if (c.OptionalInteger("shared_expert_intermediate_size") is > 0 and int sharedWidth)
+        if (c.OptionalInteger("shared_expert_intermediate_size", "moe_shared_expert_intermediate_size") is > 0 and int sharedWidth)
         {
             // Qwen2-MoE names the shared expert's width, not a count: as many routed-expert widths as it spans.
             shared = (int)Math.Round(sharedWidth / (double)expertFfn);
@@ -48,6 +48,11 @@ internal static class ConfigLayers
         if (c.OptionalInteger("first_k_dense_replace") is int dense)
         {
             return layers - Math.Min(dense, layers);
+        }
+
+        if (family == HuggingFaceModel.NemotronH)
+        {
+            return NemotronBlocks(c, c.Integer("num_hidden_layers")).Moe;
         }
 
         if (family == "llama4")
@@ -96,6 +101,11 @@ internal static class ConfigLayers
     /// </summary>
     public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Linear(ConfigJson c, string family, int layers, List<string> notes)
     {
+        if (family == HuggingFaceModel.NemotronH)
+        {
+            return Mamba2(c, NemotronBlocks(c, c.Integer("num_hidden_layers")).Mamba, notes);
+        }
+
         if (!HuggingFaceModel.GatedDeltaNet.Contains(family))
         {
             return default;
@@ -139,20 +149,81 @@ internal static class ConfigLayers
             notes.Add("linear_conv_kernel_dim not given: 4, as Qwen3-Next configs default");
         }
 
-        string? dtype = c.Text("mamba_ssm_dtype");
-        int stateBytes = dtype switch
+        int stateBytes = StateBytes(c, "mamba_ssm_dtype", "Gated DeltaNet", notes);
+        return (linear, c.Integer("linear_num_key_heads"), c.Integer("linear_key_head_dim"), c.Integer("linear_num_value_heads"), c.Integer("linear_value_head_dim"), conv, stateBytes);
+    }
+
+    /// <summary>
+    /// Mamba-2 blocks in the linear layers' terms: its groups are the key heads and its state size their width, its heads
+    /// the value heads of head_dim each (a head's state is state size × head dim, as a Gated DeltaNet head's is key × value).
+    /// </summary>
+    private static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Mamba2(ConfigJson c, int layers, List<string> notes)
+    {
+        if (layers == 0)
+        {
+            return default;
+        }
+
+        int conv = c.OptionalInteger("conv_kernel") ?? 4;
+        if (c.Find("conv_kernel") is null)
+        {
+            notes.Add("conv_kernel not given: 4, as Nemotron-H configs default");
+        }
+
+        int groups = c.OptionalInteger("n_groups") ?? 8;
+        if (c.Find("n_groups") is null)
+        {
+            notes.Add("n_groups not given: 8, as Nemotron-H configs default");
+        }
+
+        int stateBytes = StateBytes(c, "mamba_ssm_cache_dtype", "Mamba-2", notes);
+        return (layers, groups, c.Integer("ssm_state_size"), c.Integer("mamba_num_heads"), c.Integer("mamba_head_dim"), conv, stateBytes);
+    }
+
+    /// <summary>A recurrent state's bytes an element from the config's dtype field, else 16 bits (the model's dtype, as vLLM keeps it then).</summary>
+    private static int StateBytes(ConfigJson c, string field, string kind, List<string> notes)
+    {
+        string? dtype = c.Text(field);
+        int bytes = dtype switch
         {
             "float32" => 4,
             "bfloat16" or "float16" => 2,
             null => 2,
-            _ => throw c.Problem("mamba_ssm_dtype", $"'{dtype}' is not a state dtype the catalog knows; expected float32, bfloat16 or float16"),
+            _ => throw c.Problem(field, $"'{dtype}' is not a state dtype the catalog knows; expected float32, bfloat16 or float16"),
         };
         if (dtype is null)
         {
-            notes.Add("mamba_ssm_dtype not given: the Gated DeltaNet state is kept in 16 bits, as vLLM keeps it in the model's dtype");
+            notes.Add($"{field} not given: the {kind} state is kept in 16 bits, as vLLM keeps it in the model's dtype");
         }
 
-        return (linear, c.Integer("linear_num_key_heads"), c.Integer("linear_key_head_dim"), c.Integer("linear_num_value_heads"), c.Integer("linear_value_head_dim"), conv, stateBytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Nemotron-H's blocks from <c>hybrid_override_pattern</c>, one character a block: M a Mamba-2 mixer, * attention,
+    /// - a dense MLP, E a mixture of experts; its length must be num_hidden_layers.
+    /// </summary>
+    public static (int Mamba, int Attention, int Dense, int Moe) NemotronBlocks(ConfigJson c, int declared)
+    {
+        string pattern = c.Text("hybrid_override_pattern") ?? throw c.Problem("hybrid_override_pattern", "is missing; expected the blocks' pattern (M, *, - and E, one a block)");
+        int bad = pattern.IndexOfAny([.. pattern.Where(ch => ch is not ('M' or '*' or '-' or 'E')).Take(1)]);
+        if (bad >= 0)
+        {
+            throw c.Problem("hybrid_override_pattern", $"has '{pattern[bad]}' at block {bad}; expected M (Mamba-2), * (attention), - (MLP) or E (experts)");
+        }
+
+        if (pattern.Length != declared)
+        {
+            throw c.Problem("hybrid_override_pattern", $"lists {pattern.Length} blocks against num_hidden_layers {declared}");
+        }
+
+        var blocks = (pattern.Count(ch => ch == 'M'), pattern.Count(ch => ch == '*'), pattern.Count(ch => ch == '-'), pattern.Count(ch => ch == 'E'));
+        if (blocks.Item2 == 0)
+        {
+            throw c.Problem("hybrid_override_pattern", "has no attention block (*); a model without attention layers is not modelled");
+        }
+
+        return blocks;
     }
 
     /// <summary>The sliding window and how many layers attend the full context (both 0 without a window).</summary>

@@ -10,22 +10,26 @@ namespace ClusterSim.Core.Catalog;
 /// <remarks>
 /// Families differ in what their configs leave out (a Gemma ties its embeddings unless told otherwise, a Llama does not;
 /// Llama 4 has a shared expert its config never names), so each default taken is written into <see cref="ImportedModel.Notes"/>.
-/// Hybrids of attention and Gated DeltaNet layers (Qwen3-Next, Qwen3.5) are read with their linear layers' state shape;
-/// other state-space and linear-attention layers (Mamba, Jamba, Nemotron-H, RWKV) and encoder-decoder models are refused.
+/// Hybrids of attention with Gated DeltaNet layers (Qwen3-Next, Qwen3.5) or Mamba-2 blocks (Nemotron-H, Nemotron 3) are
+/// read with their linear layers' state shape; other state-space and linear-attention layers (Mamba-1, Jamba, RWKV) and
+/// encoder-decoder models are refused.
 /// </remarks>
 public static class HuggingFaceModel
 {
     // Families whose MLP is two matrices (up, activation, down) rather than a gated three.
-    private static readonly HashSet<string> UngatedMlp = ["opt", "gpt2", "gpt_neox", "gptj", "gpt_bigcode", "mpt", "falcon", "phi", "bloom", "starcoder2", "codegen"];
+    private static readonly HashSet<string> UngatedMlp = ["opt", "gpt2", "gpt_neox", "gptj", "gpt_bigcode", "mpt", "falcon", "phi", "bloom", "starcoder2", "codegen", "nemotron_h"];
 
     // Families whose configs tie the output head to the embeddings when they do not say.
     private static readonly HashSet<string> TiedByDefault = ["gemma", "gemma2", "gemma3", "opt", "gpt2", "gpt_bigcode", "bloom", "falcon", "mpt", "starcoder2"];
 
     // Layers the step-time model has no terms for.
-    private static readonly HashSet<string> Recurrent = ["mamba", "mamba2", "jamba", "zamba", "zamba2", "falcon_h1", "nemotron_h", "lfm2", "granitemoehybrid", "rwkv", "recurrent_gemma", "xlstm"];
+    private static readonly HashSet<string> Recurrent = ["mamba", "mamba2", "jamba", "zamba", "zamba2", "falcon_h1", "lfm2", "granitemoehybrid", "rwkv", "recurrent_gemma", "xlstm"];
 
     // Hybrids whose linear layers are Gated DeltaNet with the Qwen3-Next spelling (linear_num_key_heads, ...).
     internal static readonly HashSet<string> GatedDeltaNet = ["qwen3_next", "qwen3_5", "qwen3_5_moe"];
+
+    // Hybrids of Mamba-2, attention and MLP blocks laid out by hybrid_override_pattern (Nemotron-H, Nemotron 3).
+    internal const string NemotronH = "nemotron_h";
 
     private static readonly HashSet<string> EncoderOnlyOrSeq2Seq = ["t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian", "whisper", "bert", "roberta", "xlm-roberta", "deberta", "deberta-v2", "electra", "modernbert"];
 
@@ -50,11 +54,21 @@ public static class HuggingFaceModel
         }
 
         int layers = c.Integer("num_hidden_layers", "n_layer", "num_layers", "n_layers");
+        int mlpLayers = 0;
+        if (family == NemotronH)
+        {
+            // Its blocks are mixers or MLPs, not both: the row's layers are the mixers, mlp_layers the MLPs.
+            var blocks = ConfigLayers.NemotronBlocks(c, layers);
+            notes.Add($"hybrid_override_pattern's {layers} blocks are {blocks.Mamba} Mamba-2, {blocks.Attention} attention, {blocks.Dense} MLP and {blocks.Moe} MoE blocks: counted as {blocks.Mamba + blocks.Attention} layers (the mixers) and {blocks.Dense + blocks.Moe} MLPs (mlp_layers)");
+            layers = blocks.Mamba + blocks.Attention;
+            mlpLayers = blocks.Dense + blocks.Moe;
+        }
+
         int hidden = c.Integer("hidden_size", "n_embd", "d_model");
         int heads = c.Integer("num_attention_heads", "n_head", "n_heads");
         int vocab = c.Integer("vocab_size", "padded_vocab_size");
         var shape = Attention(c, family, hidden, heads, notes);
-        var moe = ConfigLayers.Experts(c, family, layers, notes);
+        var moe = ConfigLayers.Experts(c, family, mlpLayers > 0 ? mlpLayers : layers, notes);
         int ffn = ConfigLayers.DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
         var window = ConfigLayers.SlidingWindow(c, family, layers, notes);
         var linear = ConfigLayers.Linear(c, family, layers, notes);
@@ -128,13 +142,14 @@ public static class HuggingFaceModel
             new("linear_conv_kernel", Blank(linear.ConvKernel)),
             new("linear_state_bytes", Blank(linear.StateBytes)),
             new("attention_output_gate", outputGate ? "true" : "false"),
+            new("mlp_layers", Blank(mlpLayers)),
         };
         return new ImportedModel(rowId, cells, notes);
     }
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A linear layer's dimension, empty for a model without them (the catalog refuses a shape without the layers).</summary>
+    /// <summary>A linear layer's dimension (or the MLP count), empty where the model has none (the catalog refuses a shape without the layers).</summary>
     private static string Blank(int value) => value == 0 ? string.Empty : I(value);
 
     /// <summary>The config's family (<c>model_type</c>), a text config's <c>_text</c> suffix dropped.</summary>
@@ -156,7 +171,7 @@ public static class HuggingFaceModel
             && !(k == "linear_attention" && GatedDeltaNet.Contains(family)));
         if (Recurrent.Contains(family) || other is not null)
         {
-            throw c.Problem(other is null ? "model_type" : "layer_types", $"{(other is null ? $"'{family}'" : $"a '{other}' layer")} is a state-space or linear-attention layer, which the step-time model has no terms for; attention decoders (dense or mixture-of-experts) and Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) can be imported");
+            throw c.Problem(other is null ? "model_type" : "layer_types", $"{(other is null ? $"'{family}'" : $"a '{other}' layer")} is a state-space or linear-attention layer, which the step-time model has no terms for; attention decoders (dense or mixture-of-experts), Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) and Mamba-2 hybrids (Nemotron-H, Nemotron 3) can be imported");
         }
     }
 

@@ -52,6 +52,7 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 LinearConvKernel = row.Integer("linear_conv_kernel", 0),
                 LinearStateBytes = row.Integer("linear_state_bytes", 0),
                 AttentionOutputGate = row.Flag("attention_output_gate"),
+                MlpLayers = row.Integer("mlp_layers", 0),
                 PublishedTotalParameters = row.Number("published_total", 0),
                 PublishedActiveParameters = row.Number("published_active", 0),
                 Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
@@ -75,6 +76,11 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
             }
 
             CheckLinearLayers(table, row.Line, spec);
+            if (spec.DenseLayers > spec.LayersWithMlp)
+            {
+                throw new CatalogException(table.Source, row.Line, "dense_layers", $"{spec.DenseLayers} is more than the {spec.LayersWithMlp} layers with an MLP{(spec.MlpLayers > 0 ? " (mlp_layers)" : string.Empty)}");
+            }
+
             if (spec.Experts > 0 && (spec.TopK < 1 || spec.TopK > spec.Experts || spec.ExpertFfn < 1))
             {
                 throw new CatalogException(table.Source, row.Line, "top_k", "an MoE model needs 1 <= top_k <= experts and a positive expert_ffn");

@@ -171,8 +171,18 @@ public sealed record ModelSpec
     /// <summary>Parameters of one expert.</summary>
     public double ExpertParameters => (GatedMlp ? 3.0 : 2.0) * Hidden * ExpertFfn;
 
+    /// <summary>
+    /// MLPs (dense or experts) the model has where they are blocks of their own rather than one to a layer: Nemotron-H
+    /// alternates mixer blocks (Mamba-2, attention) with MLP blocks, so its <see cref="Layers"/> count the mixers and
+    /// this the MLPs; 0 (the usual) for one MLP in every layer.
+    /// </summary>
+    public int MlpLayers { get; init; }
+
+    /// <summary>The MLPs the model has: <see cref="MlpLayers"/> where given, else one a layer.</summary>
+    public int LayersWithMlp => MlpLayers > 0 ? MlpLayers : Layers;
+
     /// <summary>Layers whose MLP is a mixture of experts.</summary>
-    public int MoELayers => IsMoE ? Layers - DenseLayers : 0;
+    public int MoELayers => IsMoE ? LayersWithMlp - DenseLayers : 0;
 
     /// <summary>Input embedding plus output head (once when tied) plus learned positions.</summary>
     public double EmbeddingParameters => ((TiedEmbeddings ? 1.0 : 2.0) * Vocab * Hidden) + ((double)LearnedPositions * Hidden);
@@ -180,14 +190,14 @@ public sealed record ModelSpec
     /// <summary>All parameters, computed from the shape (norms and biases, under 0.1 %, are left out).</summary>
     public double TotalParameters =>
         MixerParameters
-        + ((Layers - MoELayers) * DenseMlpParameters)
+        + ((LayersWithMlp - MoELayers) * DenseMlpParameters)
         + (MoELayers * (((Experts + SharedExperts) * ExpertParameters) + ((double)Hidden * Experts)))
         + EmbeddingParameters;
 
     /// <summary>Parameters one token passes through (top-k plus shared experts in MoE layers).</summary>
     public double ActiveParameters =>
         MixerParameters
-        + ((Layers - MoELayers) * DenseMlpParameters)
+        + ((LayersWithMlp - MoELayers) * DenseMlpParameters)
         + (MoELayers * (((TopK + SharedExperts) * ExpertParameters) + ((double)Hidden * Experts)))
         + EmbeddingParameters;
 

@@ -17,6 +17,7 @@ public class HuggingFaceModelTests
         { "gpt-oss-20b.json", "gpt-oss-20b" },
         { "opt-125m.json", "opt-125m" },
         { "Qwen3.5-397B-A17B.json", "qwen3.5-397b-a17b" },
+        { "NVIDIA-Nemotron-3-Nano-30B-A3B.json", "nemotron-3-nano-30b-a3b" },
     };
 
     [Theory]
@@ -33,7 +34,7 @@ public class HuggingFaceModelTests
             m.Layers, m.Hidden, m.Heads, m.KvHeads, m.HeadDim, m.Ffn, m.Vocab, m.GatedMlp, m.TiedEmbeddings, m.LearnedPositions, m.Experts, m.TopK,
             m.SharedExperts, m.ExpertFfn, m.DenseLayers, m.QLoraRank, m.KvLoraRank, m.RopeHeadDim, m.VHeadDim, m.SlidingWindow, m.FullAttentionLayers,
             m.NativePrecision?.ToString() ?? "16-bit", m.LinearLayers, m.LinearKeyHeads, m.LinearKeyDim, m.LinearValueHeads, m.LinearValueDim,
-            m.LinearConvKernel, m.LinearStateBytes, m.AttentionOutputGate,
+            m.LinearConvKernel, m.LinearStateBytes, m.AttentionOutputGate, m.MlpLayers,
         ];
         Assert.Equal(Shape(expected), Shape(imported));
         Assert.Equal(expected.KvBytesPerToken(Precision.BF16), imported.KvBytesPerToken(Precision.BF16));
@@ -59,7 +60,7 @@ public class HuggingFaceModelTests
     [Theory]
     [InlineData("lfm2", "\"layer_types\": [\"conv\", \"full_attention\"]", "layer_types")]
     [InlineData("llama", "\"layer_types\": [\"linear_attention\", \"full_attention\"]", "layer_types")]
-    [InlineData("nemotron_h", "\"hybrid_override_pattern\": \"M-*-\"", "model_type")]
+    [InlineData("jamba", "\"attn_layer_period\": 8", "model_type")]
     public void Other_recurrent_layers_are_refused_with_the_field_that_shows_them(string family, string layers, string field)
     {
         string json = $$"""
@@ -69,7 +70,33 @@ public class HuggingFaceModelTests
         CatalogException e = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json, "config.json", id: "x"));
 
         Assert.Contains($"'{field}'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) can be imported", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) and Mamba-2 hybrids (Nemotron-H, Nemotron 3) can be imported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nemotron_H_blocks_are_counted_as_mixer_layers_and_MLPs_apart()
+    {
+        // Nemotron-H 8B's pattern (NVIDIA Megatron Bridge's NemotronHModelProvider8B): 24 Mamba-2, 4 attention and 24 MLP
+        // blocks; squared-ReLU MLPs of 21,504, so two matrices each.
+        const string json = """
+            { "architectures": ["NemotronHForCausalLM"], "model_type": "nemotron_h", "hidden_size": 4096, "num_hidden_layers": 52,
+              "hybrid_override_pattern": "M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-",
+              "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 21504, "mamba_num_heads": 128,
+              "mamba_head_dim": 64, "ssm_state_size": 128, "n_groups": 8, "conv_kernel": 4, "vocab_size": 131072, "tie_word_embeddings": false,
+              "mamba_ssm_cache_dtype": "float32" }
+            """;
+        ImportedModel model = HuggingFaceModel.Import(json, "config.json", id: "nemotron-h-8b");
+        ModelSpec m = model.Spec("config.json");
+
+        Assert.Equal((28, 24, 4, 24, false, 4), (m.Layers, m.LinearLayers, m.AttentionLayers, m.LayersWithMlp, m.GatedMlp, m.LinearStateBytes));
+        Assert.Equal(24 * 2.0 * 4096 * 21504, m.LayersWithMlp * m.DenseMlpParameters);
+        Assert.InRange(m.TotalParameters / 8.1e9, 0.95, 1.05);   // "Nemotron-H-8B": 8.1B in NVIDIA's paper (arXiv 2504.03624)
+        Assert.Contains(model.Notes, n => n.Contains("52 blocks are 24 Mamba-2, 4 attention, 24 MLP and 0 MoE blocks", StringComparison.Ordinal));
+
+        CatalogException bad = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json.Replace("M-M-M-M*-M", "M-M-M-MX-M", StringComparison.Ordinal), "config.json", id: "x"));
+        Assert.Contains("field 'hybrid_override_pattern': has 'X' at block 7", bad.Message, StringComparison.Ordinal);
+        CatalogException noAttention = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json.Replace("*", "M", StringComparison.Ordinal), "config.json", id: "x"));
+        Assert.Contains("has no attention block", noAttention.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,7 +209,7 @@ public class HuggingFaceModelTests
         { "{ \"model_type\": \"llama\", \"num_hidden_layers\": 2,\n  \"num_attention_heads\": 4, \"vocab_size\": 10 }", "config.json:1: field 'hidden_size': is missing; expected a positive whole number" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64,\n  \"num_hidden_layers\": 2.5, \"num_attention_heads\": 4, \"vocab_size\": 10 }", "config.json:2: field 'num_hidden_layers': is 2.5; expected a whole number of at least 0" },
         { "{ \"model_type\": \"t5\", \"is_encoder_decoder\": true }", "encoder-decoder model" },
-        { "{ \"model_type\": \"nemotron_h\", \"hidden_size\": 64 }", "state-space or linear-attention layer" },
+        { "{ \"model_type\": \"jamba\", \"hidden_size\": 64 }", "state-space or linear-attention layer" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"vocab_size\": 10,\n  \"layer_types\": [\"full_attention\", \"linear_attention\"] }", "config.json:2: field 'layer_types': a 'linear_attention' layer" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 3, \"vocab_size\": 10 }", "3 heads do not divide hidden_size 64 and no head_dim is given" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 3, \"vocab_size\": 10, \"intermediate_size\": 128 }", "field 'kv_heads': 3 does not divide heads 4" },
