@@ -7,7 +7,8 @@ namespace ClusterSim.Core.Catalog;
 internal static class ConfigLayers
 {
     /// <summary>The routed experts, how many a token takes, the shared ones, their width and the layers without them.</summary>
-    public static (int Experts, int TopK, int Shared, int ExpertFfn, int DenseLayers) Experts(ConfigJson c, string family, int layers, List<string> notes)
+    /// <remarks><paramref name="moeBlocks"/>: the expert blocks a block pattern names (Nemotron-H), when it names them.</remarks>
+    public static (int Experts, int TopK, int Shared, int ExpertFfn, int DenseLayers) Experts(ConfigJson c, string family, int layers, List<string> notes, int? moeBlocks = null)
     {
         int experts = c.OptionalInteger("num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts") ?? 0;
         if (experts == 0)
@@ -33,7 +34,7 @@ internal static class ConfigLayers
             notes.Add("Llama 4 routes to one shared expert beside the routed ones (its config does not name it): counted");
         }
 
-        int moeLayers = MoeLayers(c, family, layers);
+        int moeLayers = moeBlocks ?? MoeLayers(c, family, layers);
         if (moeLayers < layers && c.OptionalInteger("first_k_dense_replace") is null)
         {
             notes.Add($"{layers - moeLayers} of {layers} layers have a dense MLP; counted as dense_layers (their order does not change step times)");
@@ -48,11 +49,6 @@ internal static class ConfigLayers
         if (c.OptionalInteger("first_k_dense_replace") is int dense)
         {
             return layers - Math.Min(dense, layers);
-        }
-
-        if (family == HuggingFaceModel.NemotronH)
-        {
-            return NemotronBlocks(c, c.Integer("num_hidden_layers")).Moe;
         }
 
         if (family == "llama4")
@@ -101,11 +97,6 @@ internal static class ConfigLayers
     /// </summary>
     public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Linear(ConfigJson c, string family, int layers, List<string> notes)
     {
-        if (family == HuggingFaceModel.NemotronH)
-        {
-            return Mamba2(c, NemotronBlocks(c, c.Integer("num_hidden_layers")).Mamba, notes);
-        }
-
         if (!HuggingFaceModel.GatedDeltaNet.Contains(family))
         {
             return default;
@@ -157,7 +148,7 @@ internal static class ConfigLayers
     /// Mamba-2 blocks in the linear layers' terms: its groups are the key heads and its state size their width, its heads
     /// the value heads of head_dim each (a head's state is state size × head dim, as a Gated DeltaNet head's is key × value).
     /// </summary>
-    private static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Mamba2(ConfigJson c, int layers, List<string> notes)
+    public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Mamba2(ConfigJson c, int layers, List<string> notes)
     {
         if (layers == 0)
         {

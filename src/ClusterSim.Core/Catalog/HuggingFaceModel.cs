@@ -55,10 +55,12 @@ public static class HuggingFaceModel
 
         int layers = c.Integer("num_hidden_layers", "n_layer", "num_layers", "n_layers");
         int mlpLayers = 0;
+        (int Mamba, int Attention, int Dense, int Moe)? nemotron = null;
         if (family == NemotronH)
         {
             // Its blocks are mixers or MLPs, not both: the row's layers are the mixers, mlp_layers the MLPs.
             var blocks = ConfigLayers.NemotronBlocks(c, layers);
+            nemotron = blocks;
             notes.Add($"hybrid_override_pattern's {layers} blocks are {blocks.Mamba} Mamba-2, {blocks.Attention} attention, {blocks.Dense} MLP and {blocks.Moe} MoE blocks: counted as {blocks.Mamba + blocks.Attention} layers (the mixers) and {blocks.Dense + blocks.Moe} MLPs (mlp_layers)");
             layers = blocks.Mamba + blocks.Attention;
             mlpLayers = blocks.Dense + blocks.Moe;
@@ -68,10 +70,10 @@ public static class HuggingFaceModel
         int heads = c.Integer("num_attention_heads", "n_head", "n_heads");
         int vocab = c.Integer("vocab_size", "padded_vocab_size");
         var shape = Attention(c, family, hidden, heads, notes);
-        var moe = ConfigLayers.Experts(c, family, mlpLayers > 0 ? mlpLayers : layers, notes);
+        var moe = ConfigLayers.Experts(c, family, mlpLayers > 0 ? mlpLayers : layers, notes, nemotron?.Moe);
         int ffn = ConfigLayers.DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
         var window = ConfigLayers.SlidingWindow(c, family, layers, notes);
-        var linear = ConfigLayers.Linear(c, family, layers, notes);
+        var linear = nemotron is { } b ? ConfigLayers.Mamba2(c, b.Mamba, notes) : ConfigLayers.Linear(c, family, layers, notes);
         bool outputGate = GatedDeltaNet.Contains(family) && c.Flag("attn_output_gate", true);
         bool gated = !UngatedMlp.Contains(family);
         bool tied = TiedEmbeddings(c, family, notes);
