@@ -80,7 +80,8 @@ internal static class ImportModelCommand
         string window = m.SlidingWindowLayers > 0 ? FormattableString.Invariant($", {m.SlidingWindowLayers} layers over a {m.SlidingWindow}-token window")
             : m.HasLinearLayers ? FormattableString.Invariant($", {m.LinearLayers} recurrent layers ({m.LinearValueHeads} state heads of {m.LinearKeyDim} x {m.LinearValueDim}; {m.LinearStateBytesPerSequence / 1048576:F1} MiB of state a sequence)")
             : string.Empty;
-        return FormattableString.Invariant($"{m.Id}: {m.Layers} layers, hidden {m.Hidden}, {m.Heads} query heads and {m.KvHeads} KV heads of {m.HeadDim}{attention}{mlp}{window}; ")
+        string sparse = m.SparseTopK > 0 ? FormattableString.Invariant($", sparse attention over the top {m.SparseTopK} tokens (an indexer of {m.IndexerHeads} heads of {m.IndexerHeadDim} on {m.IndexerLayerCount} layers)") : string.Empty;
+        return FormattableString.Invariant($"{m.Id}: {m.Layers} layers, hidden {m.Hidden}, {m.Heads} query heads and {m.KvHeads} KV heads of {m.HeadDim}{attention}{sparse}{mlp}{window}; ")
             + FormattableString.Invariant($"{m.TotalParameters / 1e9:F2} B parameters ({m.ActiveParameters / 1e9:F2} B active a token), {m.KvBytesPerToken(Precision.BF16) / 1024:F1} KiB of KV a token in BF16, {m.MaxContext:N0} tokens of context (check the counts against the model card)");
     }
 

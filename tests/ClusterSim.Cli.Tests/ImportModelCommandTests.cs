@@ -71,9 +71,9 @@ public sealed class ImportModelCommandTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("45 recurrent layers (64 state heads of 128 x 128; 183.2 MiB of state a sequence)", error, StringComparison.Ordinal);
         string[] lines = File.ReadAllLines(csv);
-        Assert.EndsWith(",linear_layers,linear_key_heads,linear_key_dim,linear_value_heads,linear_value_dim,linear_conv_kernel,linear_state_bytes,attention_output_gate,mlp_layers", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",linear_layers,linear_key_heads,linear_key_dim,linear_value_heads,linear_value_dim,linear_conv_kernel,linear_state_bytes,attention_output_gate,mlp_layers,sparse_top_k,indexer_heads,indexer_head_dim,indexer_layers", lines[0], StringComparison.Ordinal);
         Assert.Equal(oldRow, lines[1]);
-        Assert.EndsWith(",45,16,128,64,128,4,4,true,", lines[2], StringComparison.Ordinal);   // its MLPs one a layer: mlp_layers empty
+        Assert.EndsWith(",45,16,128,64,128,4,4,true,,,,,", lines[2], StringComparison.Ordinal);   // one MLP a layer, no sparse attention: the rest empty
 
         var (stepCode, stepOutput, stepError) = CommandRunner.Run("step", "qwen35", "H200", "--tp", "8", "--weights", "fp8", "--models", csv, "--decode", "1,64", "--format", "csv");
         Assert.True(stepCode == 0, stepError);

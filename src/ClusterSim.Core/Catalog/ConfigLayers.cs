@@ -217,6 +217,29 @@ internal static class ConfigLayers
         return blocks;
     }
 
+    /// <summary>
+    /// Sparse attention (DeepSeek-V3.2's and GLM-5's "DSA"): the tokens each query attends (<c>index_topk</c>), the lightning
+    /// indexer's heads and width, and — where <c>indexer_types</c> shares one layer's picks with the next (GLM-5.2) — the
+    /// layers that run it (0: every attending layer). All 0 for a model without it.
+    /// </summary>
+    public static (int TopK, int Heads, int HeadDim, int Layers) SparseAttention(ConfigJson c, List<string> notes)
+    {
+        int topK = c.OptionalInteger("index_topk") ?? 0;
+        if (topK == 0)
+        {
+            return default;
+        }
+
+        IReadOnlyList<string> indexers = c.Strings("indexer_types");
+        int layers = indexers.Count > 0 ? indexers.Count(t => t == "full") : 0;
+        if (indexers.Count > 0)
+        {
+            notes.Add($"indexer_types: {layers} of {indexers.Count} layers run the sparse-attention indexer, the others reuse its picks");
+        }
+
+        return (topK, c.Integer("index_n_heads"), c.Integer("index_head_dim"), layers);
+    }
+
     /// <summary>The sliding window and how many layers attend the full context (both 0 without a window).</summary>
     public static (int Window, int FullLayers) SlidingWindow(ConfigJson c, string family, int layers, List<string> notes)
     {

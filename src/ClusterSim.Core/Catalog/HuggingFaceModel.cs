@@ -75,6 +75,7 @@ public static class HuggingFaceModel
         var window = ConfigLayers.SlidingWindow(c, family, layers, notes);
         var linear = nemotron is { } b ? ConfigLayers.Mamba2(c, b.Mamba, notes) : ConfigLayers.Linear(c, family, layers, notes);
         bool outputGate = GatedDeltaNet.Contains(family) && c.Flag("attn_output_gate", true);
+        var sparse = ConfigLayers.SparseAttention(c, notes);
         bool gated = !UngatedMlp.Contains(family);
         bool tied = TiedEmbeddings(c, family, notes);
         int maxContext = c.OptionalInteger("max_position_embeddings", "n_positions", "max_seq_len", "seq_length", "max_sequence_length") ?? 0;
@@ -145,6 +146,10 @@ public static class HuggingFaceModel
             new("linear_state_bytes", Blank(linear.StateBytes)),
             new("attention_output_gate", outputGate ? "true" : "false"),
             new("mlp_layers", Blank(mlpLayers)),
+            new("sparse_top_k", Blank(sparse.TopK)),
+            new("indexer_heads", Blank(sparse.Heads)),
+            new("indexer_head_dim", Blank(sparse.HeadDim)),
+            new("indexer_layers", Blank(sparse.Layers)),
         };
         return new ImportedModel(rowId, cells, notes);
     }

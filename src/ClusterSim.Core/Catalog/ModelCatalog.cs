@@ -53,6 +53,10 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
                 LinearStateBytes = row.Integer("linear_state_bytes", 0),
                 AttentionOutputGate = row.Flag("attention_output_gate"),
                 MlpLayers = row.Integer("mlp_layers", 0),
+                SparseTopK = row.Integer("sparse_top_k", 0),
+                IndexerHeads = row.Integer("indexer_heads", 0),
+                IndexerHeadDim = row.Integer("indexer_head_dim", 0),
+                IndexerLayers = row.Integer("indexer_layers", 0),
                 PublishedTotalParameters = row.Number("published_total", 0),
                 PublishedActiveParameters = row.Number("published_active", 0),
                 Aliases = CsvRowReader.List(row.Text("aliases", required: false)),
@@ -76,6 +80,7 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
             }
 
             CheckLinearLayers(table, row.Line, spec);
+            CheckSparseAttention(table, row.Line, spec);
             if (spec.DenseLayers > spec.LayersWithMlp)
             {
                 throw new CatalogException(table.Source, row.Line, "dense_layers", $"{spec.DenseLayers} is more than the {spec.LayersWithMlp} layers with an MLP{(spec.MlpLayers > 0 ? " (mlp_layers)" : string.Empty)}");
@@ -90,6 +95,35 @@ public sealed class ModelCatalog : CatalogTable<ModelSpec>
         }
 
         return new ModelCatalog(items);
+    }
+
+    /// <summary>Sparse attention needs its indexer's shape, and no sliding window beside it.</summary>
+    private static void CheckSparseAttention(CsvTable table, int line, ModelSpec spec)
+    {
+        if (spec.SparseTopK == 0)
+        {
+            if (spec.IndexerHeads + spec.IndexerHeadDim + spec.IndexerLayers > 0)
+            {
+                throw new CatalogException(table.Source, line, "sparse_top_k", "is 0, but the row gives an indexer; give the tokens each query attends (index_topk), or leave the indexer_* columns empty");
+            }
+
+            return;
+        }
+
+        if (spec.IndexerHeads < 1 || spec.IndexerHeadDim < 1)
+        {
+            throw new CatalogException(table.Source, line, spec.IndexerHeads < 1 ? "indexer_heads" : "indexer_head_dim", $"is required for sparse attention (sparse_top_k {spec.SparseTopK}); expected a positive whole number");
+        }
+
+        if (spec.IndexerLayers > spec.AttentionLayers)
+        {
+            throw new CatalogException(table.Source, line, "indexer_layers", $"{spec.IndexerLayers} is more than the {spec.AttentionLayers} attending layers");
+        }
+
+        if (spec.SlidingWindow > 0)
+        {
+            throw new CatalogException(table.Source, line, "sliding_window", "a model with sparse attention and a sliding window too is not modelled; give one or the other");
+        }
     }
 
     /// <summary>A hybrid's linear layers need their state's shape, and leave at least one layer attending (the cache is sized in KV blocks).</summary>

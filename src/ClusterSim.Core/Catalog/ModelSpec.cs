@@ -83,6 +83,35 @@ public sealed record ModelSpec
     /// <summary>Gated attention: the query projection also produces a sigmoid gate on the attention output (Qwen3-Next, Qwen3.5).</summary>
     public bool AttentionOutputGate { get; init; }
 
+    /// <summary>
+    /// Sparse attention (DeepSeek-V3.2, GLM-5: "DSA"): each query attends only the top-k tokens of its context a
+    /// lightning indexer picks (<c>index_topk</c>, 2,048); 0 for attention over the whole context. The KV cache still holds
+    /// every token, since any may be picked.
+    /// </summary>
+    public int SparseTopK { get; init; }
+
+    /// <summary>The lightning indexer's heads (<c>index_n_heads</c>), which score every context token for each query.</summary>
+    public int IndexerHeads { get; init; }
+
+    /// <summary>Width of the indexer's heads and of the one key a token stores for it (<c>index_head_dim</c>).</summary>
+    public int IndexerHeadDim { get; init; }
+
+    /// <summary>Layers that run the indexer (GLM-5.2 shares one layer's picks with the next three); 0: every attending layer.</summary>
+    public int IndexerLayers { get; init; }
+
+    /// <summary>Layers that run the indexer and keep its keys: <see cref="IndexerLayers"/> where given, else every attending layer (0 without sparse attention).</summary>
+    public int IndexerLayerCount => IndexerHeads == 0 ? 0 : IndexerLayers > 0 ? IndexerLayers : AttentionLayers;
+
+    /// <summary>Bytes a token's indexer keys take over all layers: an FP8 key and its FP32 scale a layer, as vLLM's indexer cache keeps them.</summary>
+    public double IndexerBytesPerToken => IndexerLayerCount * (IndexerHeadDim + 4.0);
+
+    /// <summary>Indexer FLOPs a new token spends per token of its context (a score per head, all indexer layers).</summary>
+    public double IndexerFlopsPerContextToken => 2.0 * IndexerHeads * IndexerHeadDim * IndexerLayerCount;
+
+    /// <summary>Indexer parameters of one layer: its query projection from the query latent, its key projection and its head weights.</summary>
+    public double IndexerParametersPerLayer => IndexerHeads == 0 ? 0
+        : ((double)(QLoraRank > 0 ? QLoraRank : Hidden) * IndexerHeads * IndexerHeadDim) + ((double)Hidden * IndexerHeadDim) + ((double)Hidden * IndexerHeads);
+
     /// <summary>Layers that attend (and keep a KV cache): all but the <see cref="LinearLayers"/>.</summary>
     public int AttentionLayers => Layers - LinearLayers;
 
@@ -161,9 +190,10 @@ public sealed record ModelSpec
     }
 
     /// <summary>Token-mixer parameters of all layers: attention projections, and the linear layers' own.</summary>
-    public double MixerParameters => LinearLayers == 0
+    public double MixerParameters => (LinearLayers == 0
         ? Layers * AttentionParametersPerLayer
-        : (AttentionLayers * AttentionParametersPerLayer) + (LinearLayers * LinearMixerParametersPerLayer);
+        : (AttentionLayers * AttentionParametersPerLayer) + (LinearLayers * LinearMixerParametersPerLayer))
+        + (IndexerHeads == 0 ? 0 : IndexerLayerCount * IndexerParametersPerLayer);
 
     /// <summary>Parameters of one dense MLP.</summary>
     public double DenseMlpParameters => (GatedMlp ? 3.0 : 2.0) * Hidden * Ffn;
@@ -214,5 +244,5 @@ public sealed record ModelSpec
     public double KvElementsPerToken => (double)AttentionLayers * (IsMla ? KvLoraRank + RopeHeadDim : 2.0 * KvHeads * HeadDim);
 
     /// <summary>KV-cache bytes one token stores at the given precision.</summary>
-    public double KvBytesPerToken(Precision precision) => KvElementsPerToken * precision.BytesPerElement();
+    public double KvBytesPerToken(Precision precision) => (KvElementsPerToken * precision.BytesPerElement()) + IndexerBytesPerToken;
 }

@@ -34,7 +34,7 @@ public readonly struct DecodeRun
     public long Nanos(double contextSum)
     {
         double seen = _model.Windowed(contextSum, _sequences);   // each sequence's new token attends its context, which it reads
-        double total = _denseGemm + _expertGemm + (_model.AttentionSeconds(seen, seen) + _recurrence) + _collectives + _overhead + _sampler;
+        double total = _denseGemm + _expertGemm + (_model.AttentionSeconds(seen, seen) + _recurrence + _model.IndexerSeconds(contextSum, contextSum)) + _collectives + _overhead + _sampler;
         return (long)Math.Ceiling(total * 1e9);
     }
 
@@ -52,6 +52,7 @@ public readonly struct DecodeRun
         Vector256<double> context = contextSum >= 0 && step >= 0 && last < ExactInteger
             ? Vector256.Create((double)contextSum) + (Vector256.Create(0.0, 1.0, 2.0, 3.0) * step)
             : Vector256.ConvertToDouble(Vector256.Create(contextSum) + (Vector256.Create(0L, 1L, 2L, 3L) * step));
+        Vector256<double> whole = context;   // the indexer scores every context token, the window (top-k) bounds only attention
         (double windowShare, double fullShare, double window) = _model.WindowConstants;
         if (windowShare != 0)
         {
@@ -62,7 +63,17 @@ public readonly struct DecodeRun
         Vector256<double> attention = Vector256.Max(
             Vector256.Create(flopsPerToken) * context * Vector256.Create(secondsPerFlop),
             Vector256.Create(bytesPerToken) * context * Vector256.Create(secondsPerByte));
-        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + (attention + Vector256.Create(_recurrence)) + Vector256.Create(_collectives) + Vector256.Create(_overhead) + Vector256.Create(_sampler);
+        Vector256<double> mixers = attention + Vector256.Create(_recurrence);
+        if (_model.HasIndexer)
+        {
+            // As StepTimeModel.IndexerSeconds, lane by lane, over the whole (unwindowed) contexts.
+            (double indexerFlops, double secondsPerIndexerFlop, double indexerBytes) = _model.IndexerConstants;
+            mixers += Vector256.Max(
+                Vector256.Create(indexerFlops) * whole * Vector256.Create(secondsPerIndexerFlop),
+                Vector256.Create(indexerBytes) * whole * Vector256.Create(secondsPerByte));
+        }
+
+        Vector256<double> total = Vector256.Create(_denseGemm + _expertGemm) + mixers + Vector256.Create(_collectives) + Vector256.Create(_overhead) + Vector256.Create(_sampler);
         Vector256<double> nanos = Vector256.Ceiling(total * Vector256.Create(1e9));
         if (Vector256.GreaterThanOrEqualAll(nanos, Vector256<double>.Zero) && Vector256.LessThanAll(nanos, Vector256.Create(Shift)))
         {

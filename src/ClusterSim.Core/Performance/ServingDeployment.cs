@@ -137,6 +137,9 @@ public sealed record ServingDeployment
     /// <summary>KV bytes a token takes over the whole replica, copies included (<see cref="KvReplication"/>).</summary>
     public double KvBytesPerToken => Model.KvBytesPerToken(KvCache) * KvReplication;
 
+    /// <summary>Of <see cref="KvBytesPerToken"/>, the sparse-attention indexer's keys (one head, so copied as a latent is); 0 without sparse attention.</summary>
+    public double IndexerBytesPerToken => Model.IndexerBytesPerToken * KvReplication;
+
     /// <summary>
     /// KV bytes of one block of <see cref="KvBlockTokens"/> tokens: of every layer, or — for a model with sliding-window
     /// layers — of its full-attention layers only, whose KV grows with the context (see <see cref="HeldBlocks"/>).

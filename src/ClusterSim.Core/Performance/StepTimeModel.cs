@@ -42,6 +42,9 @@ public sealed class StepTimeModel
     private readonly double _window;
     private readonly double _linearFlopsPerToken;   // the linear layers' recurrence; 0 without them
     private readonly double _linearStateBytesPerSequence;   // each step reads a sequence's state and writes it back
+    private readonly double _indexerFlopsPerContextToken;   // sparse attention's indexer, over the whole context; 0 without it
+    private readonly double _secondsPerIndexerFlop;
+    private readonly double _indexerBytesPerToken;
     private readonly SpeculativeDecoding? _speculative;
     private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
     private readonly double _collectiveFixedSeconds;
@@ -108,11 +111,25 @@ public sealed class StepTimeModel
 
         _attentionFlopsPerContextToken = model.AttentionFlopsPerContextToken;
         _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.AttentionFor(model.IsMla) * tp);
-        _kvBytesPerToken = deployment.KvBytesPerToken;   // copies included: each accelerator reads the heads it holds
+        // Copies included: each accelerator reads the heads it holds. The indexer's keys are its own term's (below).
+        _kvBytesPerToken = deployment.KvBytesPerToken - deployment.IndexerBytesPerToken;
         _secondsPerKvByte = 1.0 / (chip.MemoryBytesPerSecond * eff.KvRead * tp);
         _windowShare = model.SlidingWindowShare;
         _fullAttentionShare = 1 - _windowShare;
         _window = model.SlidingWindow;
+        if (model.SparseTopK > 0)
+        {
+            // Sparse attention reads at most the top-k tokens of each query's context: a window over every layer for the
+            // attention's arithmetic and reads, though the cache keeps every token (the indexer picks among them all).
+            _windowShare = 1;
+            _fullAttentionShare = 0;
+            _window = model.SparseTopK;
+            _indexerFlopsPerContextToken = model.IndexerFlopsPerContextToken;
+            _indexerBytesPerToken = deployment.IndexerBytesPerToken;
+            // The indexer scores in FP8 where the chip has it (DeepSeek's and vLLM's kernels do), at the attention's efficiency.
+            Precision scoring = chip.Fp8Tflops is > 0 ? Precision.FP8 : Precision.BF16;
+            _secondsPerIndexerFlop = 1.0 / (chip.PeakFlops(scoring) * eff.AttentionFor(model.IsMla) * tp);
+        }
         _linearFlopsPerToken = model.LinearFlopsPerToken;
         _linearStateBytesPerSequence = 2 * deployment.LinearStateBytes;
         _speculative = deployment.Speculative;
@@ -347,7 +364,19 @@ public sealed class StepTimeModel
 
     /// <summary>The token mixers: attention over the context, then the linear layers' recurrence (0 for a model without them).</summary>
     private double Attention(in BatchShape shape) =>
-        AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape);
+        AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape)
+        + IndexerSeconds(shape.AttentionContext, shape.KvTokensRead);
+
+    /// <summary>
+    /// Sparse attention's indexer: each new token scores every token of its context (its heads' dot products), reading
+    /// each context token's indexer key — its FLOPs or its reads, whichever takes longer; 0 without sparse attention.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double IndexerSeconds(double attentionContext, double kvTokensRead) => _indexerFlopsPerContextToken == 0 ? 0
+        : Math.Max(_indexerFlopsPerContextToken * attentionContext * _secondsPerIndexerFlop, _indexerBytesPerToken * kvTokensRead * _secondsPerKvByte);
+
+    /// <summary>True when the model has sparse attention's indexer (a term that grows with the context beside attention's).</summary>
+    internal bool HasIndexer => _indexerFlopsPerContextToken != 0;
 
     /// <summary>
     /// The linear layers' recurrence: its FLOPs for every new token, or each sequence of the step reading its state and
@@ -370,6 +399,10 @@ public sealed class StepTimeModel
 
     /// <summary>The sliding-window layers' share of the layers, the rest's, and the window (tokens), for a vector pass (<see cref="DecodeRun.Nanos4"/>).</summary>
     internal (double WindowShare, double FullShare, double Window) WindowConstants => (_windowShare, _fullAttentionShare, _window);
+
+    /// <summary>The indexer's constants, for a vector pass over several contexts (<see cref="DecodeRun.Nanos4"/>): FLOPs per context token, seconds per FLOP, bytes per context token.</summary>
+    internal (double FlopsPerToken, double SecondsPerFlop, double BytesPerToken) IndexerConstants =>
+        (_indexerFlopsPerContextToken, _secondsPerIndexerFlop, _indexerBytesPerToken);
 
     /// <summary>Attention's constants, for a vector pass over several contexts (<see cref="DecodeRun.Nanos4"/>): FLOPs and bytes per context token, seconds per FLOP and per byte.</summary>
     internal (double FlopsPerToken, double SecondsPerFlop, double BytesPerToken, double SecondsPerByte) AttentionConstants =>

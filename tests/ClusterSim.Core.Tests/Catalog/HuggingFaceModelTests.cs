@@ -18,6 +18,7 @@ public class HuggingFaceModelTests
         { "opt-125m.json", "opt-125m" },
         { "Qwen3.5-397B-A17B.json", "qwen3.5-397b-a17b" },
         { "NVIDIA-Nemotron-3-Nano-30B-A3B.json", "nemotron-3-nano-30b-a3b" },
+        { "DeepSeek-V3.2.json", "deepseek-v3.2" },
     };
 
     [Theory]
@@ -34,7 +35,7 @@ public class HuggingFaceModelTests
             m.Layers, m.Hidden, m.Heads, m.KvHeads, m.HeadDim, m.Ffn, m.Vocab, m.GatedMlp, m.TiedEmbeddings, m.LearnedPositions, m.Experts, m.TopK,
             m.SharedExperts, m.ExpertFfn, m.DenseLayers, m.QLoraRank, m.KvLoraRank, m.RopeHeadDim, m.VHeadDim, m.SlidingWindow, m.FullAttentionLayers,
             m.NativePrecision?.ToString() ?? "16-bit", m.LinearLayers, m.LinearKeyHeads, m.LinearKeyDim, m.LinearValueHeads, m.LinearValueDim,
-            m.LinearConvKernel, m.LinearStateBytes, m.AttentionOutputGate, m.MlpLayers,
+            m.LinearConvKernel, m.LinearStateBytes, m.AttentionOutputGate, m.MlpLayers, m.SparseTopK, m.IndexerHeads, m.IndexerHeadDim, m.IndexerLayers,
         ];
         Assert.Equal(Shape(expected), Shape(imported));
         Assert.Equal(expected.KvBytesPerToken(Precision.BF16), imported.KvBytesPerToken(Precision.BF16));

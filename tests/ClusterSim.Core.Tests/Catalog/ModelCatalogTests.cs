@@ -115,4 +115,21 @@ public class ModelCatalogTests
         Assert.StartsWith($"mine.csv:2: field '{field}': ", e.Message, StringComparison.Ordinal);
         Assert.Contains(problem, e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0,8,64,", "sparse_top_k", "is 0, but the row gives an indexer")]
+    [InlineData("256,0,64,", "indexer_heads", "is required for sparse attention (sparse_top_k 256)")]
+    [InlineData("256,8,64,5", "indexer_layers", "5 is more than the 4 attending layers")]
+    public void Sparse_attention_needs_its_indexer(string sparseCells, string field, string problem)
+    {
+        // After the source: sparse_top_k, indexer_heads, indexer_head_dim, indexer_layers.
+        string header = "id,name,layers,hidden,heads,kv_heads,head_dim,ffn,vocab,source,sparse_top_k,indexer_heads,indexer_head_dim,indexer_layers\n";
+        ModelSpec tiny = ModelCatalog.Empty.With(CsvTable.Parse(new StringReader(header + "tiny,Tiny,4,64,4,2,16,256,1000,test,256,8,64,\n"), "mine.csv")).Get("tiny");
+        Assert.Equal((256, 4, 4 * 68.0), (tiny.SparseTopK, tiny.IndexerLayerCount, tiny.IndexerBytesPerToken));
+
+        var bad = CsvTable.Parse(new StringReader(header + "tiny,Tiny,4,64,4,2,16,256,1000,test," + sparseCells + "\n"), "mine.csv");
+        CatalogException e = Assert.Throws<CatalogException>(() => ModelCatalog.Empty.With(bad));
+        Assert.StartsWith($"mine.csv:2: field '{field}': ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
 }
