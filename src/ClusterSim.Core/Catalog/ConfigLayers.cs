@@ -19,7 +19,7 @@ internal static class ConfigLayers
         int topK = c.Integer("num_experts_per_tok", "experts_per_token", "moe_top_k", "num_selected_experts");
         int expertFfn = family == "llama4" ? c.Integer("intermediate_size") : c.OptionalInteger("moe_intermediate_size", "ffn_hidden_size") ?? c.Integer("intermediate_size");
         int shared = c.OptionalInteger("n_shared_experts", "num_shared_experts") ?? 0;
-        if (c.OptionalInteger("shared_expert_intermediate_size", "moe_shared_expert_intermediate_size") is > 0 and int sharedWidth)
+        if (c.OptionalInteger("shared_expert_intermediate_size", "moe_shared_expert_intermediate_size", "shared_intermediate_size") is > 0 and int sharedWidth)
         {
             // Qwen2-MoE names the shared expert's width, not a count: as many routed-expert widths as it spans.
             shared = (int)Math.Round(sharedWidth / (double)expertFfn);
@@ -97,6 +97,11 @@ internal static class ConfigLayers
     /// </summary>
     public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Linear(ConfigJson c, string family, int layers, List<string> notes)
     {
+        if (family == HuggingFaceModel.GraniteHybrid)
+        {
+            return GraniteMamba2(c, notes);
+        }
+
         if (!HuggingFaceModel.GatedDeltaNet.Contains(family))
         {
             return default;
@@ -169,6 +174,31 @@ internal static class ConfigLayers
 
         int stateBytes = StateBytes(c, "mamba_ssm_cache_dtype", "Mamba-2", notes);
         return (layers, groups, c.Integer("ssm_state_size"), c.Integer("mamba_num_heads"), c.Integer("mamba_head_dim"), conv, stateBytes);
+    }
+
+    /// <summary>Granite 4.0's Mamba-2 layers (<c>layer_types</c> "mamba") under its own field names (<c>mamba_n_heads</c>, ...).</summary>
+    private static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) GraniteMamba2(ConfigJson c, List<string> notes)
+    {
+        int layers = c.Strings("layer_types").Count(k => k == "mamba");
+        if (layers == 0)
+        {
+            return default;
+        }
+
+        int conv = c.OptionalInteger("mamba_d_conv") ?? 4;
+        if (c.Find("mamba_d_conv") is null)
+        {
+            notes.Add("mamba_d_conv not given: 4, as Granite 4.0 configs default");
+        }
+
+        int groups = c.OptionalInteger("mamba_n_groups") ?? 1;
+        if (c.Find("mamba_n_groups") is null)
+        {
+            notes.Add("mamba_n_groups not given: 1, as Granite 4.0 configs default");
+        }
+
+        int stateBytes = StateBytes(c, "mamba_ssm_cache_dtype", "Mamba-2", notes);
+        return (layers, groups, c.Integer("mamba_d_state"), c.Integer("mamba_n_heads"), c.Integer("mamba_d_head"), conv, stateBytes);
     }
 
     /// <summary>A recurrent state's bytes an element from the config's dtype field, else 16 bits (the model's dtype, as vLLM keeps it then).</summary>

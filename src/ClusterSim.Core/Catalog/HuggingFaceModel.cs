@@ -10,7 +10,7 @@ namespace ClusterSim.Core.Catalog;
 /// <remarks>
 /// Families differ in what their configs leave out (a Gemma ties its embeddings unless told otherwise, a Llama does not;
 /// Llama 4 has a shared expert its config never names), so each default taken is written into <see cref="ImportedModel.Notes"/>.
-/// Hybrids of attention with Gated DeltaNet layers (Qwen3-Next, Qwen3.5) or Mamba-2 blocks (Nemotron-H, Nemotron 3) are
+/// Hybrids of attention with Gated DeltaNet layers (Qwen3-Next, Qwen3.5) or Mamba-2 ones (Nemotron-H, Nemotron 3, Granite 4.0) are
 /// read with their linear layers' state shape; other state-space and linear-attention layers (Mamba-1, Jamba, RWKV) and
 /// encoder-decoder models are refused.
 /// </remarks>
@@ -23,13 +23,16 @@ public static class HuggingFaceModel
     private static readonly HashSet<string> TiedByDefault = ["gemma", "gemma2", "gemma3", "opt", "gpt2", "gpt_bigcode", "bloom", "falcon", "mpt", "starcoder2"];
 
     // Layers the step-time model has no terms for.
-    private static readonly HashSet<string> Recurrent = ["mamba", "mamba2", "jamba", "zamba", "zamba2", "falcon_h1", "lfm2", "granitemoehybrid", "rwkv", "recurrent_gemma", "xlstm"];
+    private static readonly HashSet<string> Recurrent = ["mamba", "mamba2", "jamba", "zamba", "zamba2", "falcon_h1", "lfm2", "rwkv", "recurrent_gemma", "xlstm"];
 
     // Hybrids whose linear layers are Gated DeltaNet with the Qwen3-Next spelling (linear_num_key_heads, ...).
     internal static readonly HashSet<string> GatedDeltaNet = ["qwen3_next", "qwen3_5", "qwen3_5_moe"];
 
     // Hybrids of Mamba-2, attention and MLP blocks laid out by hybrid_override_pattern (Nemotron-H, Nemotron 3).
     internal const string NemotronH = "nemotron_h";
+
+    // Hybrids whose layers each pair a Mamba-2 or attention mixer with an MLP, named by layer_types (IBM's Granite 4.0).
+    internal const string GraniteHybrid = "granitemoehybrid";
 
     private static readonly HashSet<string> EncoderOnlyOrSeq2Seq = ["t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian", "whisper", "bert", "roberta", "xlm-roberta", "deberta", "deberta-v2", "electra", "modernbert"];
 
@@ -175,10 +178,10 @@ public static class HuggingFaceModel
 
         IReadOnlyList<string> kinds = c.Strings("layer_types");
         string? other = kinds.FirstOrDefault(k => k is not ("full_attention" or "sliding_attention" or "chunked_attention" or "attention")
-            && !(k == "linear_attention" && GatedDeltaNet.Contains(family)));
+            && !(k == "linear_attention" && GatedDeltaNet.Contains(family)) && !(k == "mamba" && family == GraniteHybrid));
         if (Recurrent.Contains(family) || other is not null)
         {
-            throw c.Problem(other is null ? "model_type" : "layer_types", $"{(other is null ? $"'{family}'" : $"a '{other}' layer")} is a state-space or linear-attention layer, which the step-time model has no terms for; attention decoders (dense or mixture-of-experts), Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) and Mamba-2 hybrids (Nemotron-H, Nemotron 3) can be imported");
+            throw c.Problem(other is null ? "model_type" : "layer_types", $"{(other is null ? $"'{family}'" : $"a '{other}' layer")} is a state-space or linear-attention layer, which the step-time model has no terms for; attention decoders (dense or mixture-of-experts), Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) and Mamba-2 hybrids (Nemotron-H, Nemotron 3, Granite 4.0) can be imported");
         }
     }
 

@@ -71,7 +71,7 @@ public class HuggingFaceModelTests
         CatalogException e = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json, "config.json", id: "x"));
 
         Assert.Contains($"'{field}'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) and Mamba-2 hybrids (Nemotron-H, Nemotron 3) can be imported", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Gated DeltaNet hybrids (Qwen3-Next, Qwen3.5) and Mamba-2 hybrids (Nemotron-H, Nemotron 3, Granite 4.0) can be imported", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,6 +98,30 @@ public class HuggingFaceModelTests
         Assert.Contains("field 'hybrid_override_pattern': has 'X' at block 7", bad.Message, StringComparison.Ordinal);
         CatalogException noAttention = Assert.Throws<CatalogException>(() => HuggingFaceModel.Import(json.Replace("*", "M", StringComparison.Ordinal), "config.json", id: "x"));
         Assert.Contains("has no attention block", noAttention.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Granite_4_pairs_each_Mamba_2_or_attention_mixer_with_experts()
+    {
+        // The shape of Transformers' GraniteMoeHybrid test config, with a shared expert twice the routed width (as
+        // Granite-4.0-H-Small's 1,536 against 768): six Mamba-2 layers and two attending, every layer with experts.
+        const string json = """
+            { "architectures": ["GraniteMoeHybridForCausalLM"], "model_type": "granitemoehybrid", "hidden_size": 512, "num_hidden_layers": 8,
+              "layer_types": ["mamba", "mamba", "mamba", "attention", "mamba", "mamba", "mamba", "attention"],
+              "num_attention_heads": 8, "num_key_value_heads": 4, "intermediate_size": 256, "shared_intermediate_size": 512,
+              "num_local_experts": 8, "num_experts_per_tok": 2, "mamba_n_heads": 8, "mamba_d_head": 128, "mamba_d_state": 128,
+              "mamba_n_groups": 1, "mamba_d_conv": 4, "vocab_size": 49152, "tie_word_embeddings": true, "max_position_embeddings": 4096 }
+            """;
+        ModelSpec m = HuggingFaceModel.Import(json, "config.json", id: "granite-tiny").Spec("config.json");
+
+        Assert.Equal((8, 6, 2, 8, 2, 0), (m.Layers, m.LinearLayers, m.AttentionLayers, m.MoELayers, m.SharedExperts, m.MlpLayers));
+        Assert.Equal((1, 128, 8, 128, 4), (m.LinearKeyHeads, m.LinearKeyDim, m.LinearValueHeads, m.LinearValueDim, m.LinearConvKernel));
+        Assert.Equal((8.0 * 128 * 128 * 2) + (3 * 1280.0 * 2), m.LinearStateBytesPerLayer);   // 1,280 channels: 2 × 1 × 128 + 8 × 128
+
+        double mamba = (512.0 * (1280 + 1024 + 16)) + (1280.0 * 4) + (1024.0 * 512);
+        double attention = (512.0 * 512) + (2 * 512.0 * 256) + (512.0 * 512);   // 8 heads of 64, 4 KV heads
+        double experts = 8 * (((8 + 2) * 3.0 * 512 * 256) + (512.0 * 8));
+        Assert.Equal((6 * mamba) + (2 * attention) + experts + (49152.0 * 512), m.TotalParameters);
     }
 
     [Fact]
