@@ -126,9 +126,11 @@ public sealed class StepTimeModel
             _window = model.SparseTopK;
             _indexerFlopsPerContextToken = model.IndexerFlopsPerContextToken;
             _indexerBytesPerToken = deployment.IndexerBytesPerToken;
-            // The indexer scores in FP8 where the chip has it (DeepSeek's and vLLM's kernels do), at the attention's efficiency.
+            // The indexer scores in FP8 where the chip has it (DeepSeek's and vLLM's kernels do), at the attention's
+            // efficiency; vLLM replicates its projections (ReplicatedLinear), so every rank of the group scores all its
+            // heads for every token: tensor parallelism does not divide that arithmetic, as it does not divide its cache.
             Precision scoring = chip.Fp8Tflops is > 0 ? Precision.FP8 : Precision.BF16;
-            _secondsPerIndexerFlop = 1.0 / (chip.PeakFlops(scoring) * eff.AttentionFor(model.IsMla) * tp);
+            _secondsPerIndexerFlop = 1.0 / (chip.PeakFlops(scoring) * eff.AttentionFor(model.IsMla));
         }
         _linearFlopsPerToken = model.LinearFlopsPerToken;
         _linearStateBytesPerSequence = 2 * deployment.LinearStateBytes;

@@ -72,4 +72,16 @@ public class SparseAttentionTests
             }
         }
     }
+
+    [Fact]
+    public void Every_rank_runs_the_whole_indexer_so_tensor_parallelism_does_not_divide_its_arithmetic()
+    {
+        // A prompt chunk: 8,192 new tokens scoring a context of 8,192 each, FLOP-bound at one B200's FP8 peak, at TP 4 and 8.
+        ServingDeployment d = On("deepseek-v3.2") with { Accelerator = SimCatalog.Default.Hardware.Get("B200") };
+        double context = 8192.0 * 8192;
+        double perRank = d.Model.IndexerFlopsPerContextToken * context / (d.Accelerator.PeakFlops(Precision.FP8) * Factors.Attention);
+
+        Assert.Equal(perRank, new StepTimeModel(d).IndexerSeconds(context, 0), 12);
+        Assert.Equal(perRank, new StepTimeModel(d with { TensorParallel = 4 }).IndexerSeconds(context, 0), 12);
+    }
 }
