@@ -91,22 +91,22 @@ internal static class ConfigLayers
     }
 
     /// <summary>
-    /// A hybrid's Gated DeltaNet layers and their state's shape (all 0 for an attention-only model): the layers
-    /// <c>layer_types</c> names <c>linear_attention</c>, or all but every <c>full_attention_interval</c>-th; the state in
-    /// <c>mamba_ssm_dtype</c> (Qwen3.5's float32), else in the model's 16 bits, as vLLM keeps it then.
+    /// A hybrid's recurrent layers and their state's shape (all 0 for an attention-only model). Gated DeltaNet (Qwen3-Next,
+    /// Qwen3.5): the layers <c>layer_types</c> names <c>linear_attention</c>, or all but every <c>full_attention_interval</c>-th,
+    /// the state in <c>mamba_ssm_dtype</c> (Qwen3.5's float32). Mamba-2: Nemotron-H's <paramref name="nemotronMamba"/> blocks
+    /// of its pattern, Granite 4.0's <c>layer_types</c> "mamba". A state without a dtype is kept in the model's 16 bits, as
+    /// vLLM keeps it then.
     /// </summary>
-    public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Linear(ConfigJson c, string family, int layers, List<string> notes)
+    public static LinearShape Linear(ConfigJson c, string family, int layers, List<string> notes, int nemotronMamba = 0) => family switch
     {
-        if (family == HuggingFaceModel.GraniteHybrid)
-        {
-            return GraniteMamba2(c, notes);
-        }
+        HuggingFaceModel.NemotronH => Mamba2(c, nemotronMamba, Mamba2Fields.NemotronH, notes),
+        HuggingFaceModel.GraniteHybrid => Mamba2(c, c.Strings("layer_types").Count(k => k == "mamba"), Mamba2Fields.Granite, notes),
+        _ when HuggingFaceModel.GatedDeltaNet.Contains(family) => GatedDeltaNet(c, layers, notes),
+        _ => default,
+    };
 
-        if (!HuggingFaceModel.GatedDeltaNet.Contains(family))
-        {
-            return default;
-        }
-
+    private static LinearShape GatedDeltaNet(ConfigJson c, int layers, List<string> notes)
+    {
         IReadOnlyList<string> kinds = c.Strings("layer_types");
         int linear;
         if (kinds.Count > 0)
@@ -139,66 +139,38 @@ internal static class ConfigLayers
             throw c.Problem(kinds.Count > 0 ? "layer_types" : "full_attention_interval", $"leaves none of the {layers} layers attending; a model without attention layers is not modelled");
         }
 
-        int conv = c.OptionalInteger("linear_conv_kernel_dim") ?? 4;
-        if (c.Find("linear_conv_kernel_dim") is null)
-        {
-            notes.Add("linear_conv_kernel_dim not given: 4, as Qwen3-Next configs default");
-        }
-
+        int conv = OrDefault(c, "linear_conv_kernel_dim", 4, "Qwen3-Next", notes);
         int stateBytes = StateBytes(c, "mamba_ssm_dtype", "Gated DeltaNet", notes);
-        return (linear, c.Integer("linear_num_key_heads"), c.Integer("linear_key_head_dim"), c.Integer("linear_num_value_heads"), c.Integer("linear_value_head_dim"), conv, stateBytes);
+        return new(linear, c.Integer("linear_num_key_heads"), c.Integer("linear_key_head_dim"), c.Integer("linear_num_value_heads"), c.Integer("linear_value_head_dim"), conv, stateBytes);
     }
 
     /// <summary>
-    /// Mamba-2 blocks in the linear layers' terms: its groups are the key heads and its state size their width, its heads
+    /// Mamba-2 layers in the linear layers' terms: its groups are the key heads and its state size their width, its heads
     /// the value heads of head_dim each (a head's state is state size × head dim, as a Gated DeltaNet head's is key × value).
     /// </summary>
-    public static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) Mamba2(ConfigJson c, int layers, List<string> notes)
+    private static LinearShape Mamba2(ConfigJson c, int layers, Mamba2Fields fields, List<string> notes)
     {
         if (layers == 0)
         {
             return default;
         }
 
-        int conv = c.OptionalInteger("conv_kernel") ?? 4;
-        if (c.Find("conv_kernel") is null)
-        {
-            notes.Add("conv_kernel not given: 4, as Nemotron-H configs default");
-        }
-
-        int groups = c.OptionalInteger("n_groups") ?? 8;
-        if (c.Find("n_groups") is null)
-        {
-            notes.Add("n_groups not given: 8, as Nemotron-H configs default");
-        }
-
+        int conv = OrDefault(c, fields.ConvKernel, 4, fields.Family, notes);
+        int groups = OrDefault(c, fields.Groups, fields.DefaultGroups, fields.Family, notes);
         int stateBytes = StateBytes(c, "mamba_ssm_cache_dtype", "Mamba-2", notes);
-        return (layers, groups, c.Integer("ssm_state_size"), c.Integer("mamba_num_heads"), c.Integer("mamba_head_dim"), conv, stateBytes);
+        return new(layers, groups, c.Integer(fields.StateSize), c.Integer(fields.Heads), c.Integer(fields.HeadDim), conv, stateBytes);
     }
 
-    /// <summary>Granite 4.0's Mamba-2 layers (<c>layer_types</c> "mamba") under its own field names (<c>mamba_n_heads</c>, ...).</summary>
-    private static (int Layers, int KeyHeads, int KeyDim, int ValueHeads, int ValueDim, int ConvKernel, int StateBytes) GraniteMamba2(ConfigJson c, List<string> notes)
+    /// <summary>A whole number the config may leave out, <paramref name="fallback"/> then, with a note that says so.</summary>
+    private static int OrDefault(ConfigJson c, string field, int fallback, string family, List<string> notes)
     {
-        int layers = c.Strings("layer_types").Count(k => k == "mamba");
-        if (layers == 0)
+        if (c.OptionalInteger(field) is int value)
         {
-            return default;
+            return value;
         }
 
-        int conv = c.OptionalInteger("mamba_d_conv") ?? 4;
-        if (c.Find("mamba_d_conv") is null)
-        {
-            notes.Add("mamba_d_conv not given: 4, as Granite 4.0 configs default");
-        }
-
-        int groups = c.OptionalInteger("mamba_n_groups") ?? 1;
-        if (c.Find("mamba_n_groups") is null)
-        {
-            notes.Add("mamba_n_groups not given: 1, as Granite 4.0 configs default");
-        }
-
-        int stateBytes = StateBytes(c, "mamba_ssm_cache_dtype", "Mamba-2", notes);
-        return (layers, groups, c.Integer("mamba_d_state"), c.Integer("mamba_n_heads"), c.Integer("mamba_d_head"), conv, stateBytes);
+        notes.Add($"{field} not given: {fallback}, as {family} configs default");
+        return fallback;
     }
 
     /// <summary>A recurrent state's bytes an element from the config's dtype field, else 16 bits (the model's dtype, as vLLM keeps it then).</summary>

@@ -76,7 +76,7 @@ public static class HuggingFaceModel
         var moe = ConfigLayers.Experts(c, family, mlpLayers > 0 ? mlpLayers : layers, notes, nemotron?.Moe);
         int ffn = ConfigLayers.DenseFfn(c, family, hidden, moe.ExpertFfn, notes);
         var window = ConfigLayers.SlidingWindow(c, family, layers, notes);
-        var linear = nemotron is { } b ? ConfigLayers.Mamba2(c, b.Mamba, notes) : ConfigLayers.Linear(c, family, layers, notes);
+        LinearShape linear = ConfigLayers.Linear(c, family, layers, notes, nemotron?.Mamba ?? 0);
         bool outputGate = GatedDeltaNet.Contains(family) && c.Flag("attn_output_gate", true);
         var sparse = ConfigLayers.SparseAttention(c, notes);
         bool gated = !UngatedMlp.Contains(family);
