@@ -168,6 +168,9 @@ public sealed record ServingDeployment
         return (int)Math.Ceiling(bytes / KvBlockBytes);
     }
 
+    /// <summary>Blocks one sequence of <paramref name="tokens"/> tokens takes when it has run to its end: its context's and those it holds whole (<see cref="HeldBlocks"/>).</summary>
+    public int SequenceBlocks(int tokens) => ((tokens + KvBlockTokens - 1) / KvBlockTokens) + HeldBlocks(tokens);
+
     /// <summary>
     /// Bytes of one sequence's recurrent state over the replica: sliced over the tensor-parallel group by value heads, and
     /// copied as KV heads are when the group outnumbers them.
@@ -240,7 +243,7 @@ public sealed record ServingDeployment
                 ", leaving nothing for weights or the KV cache; " + (Engine == ServingEngine.Vllm ? "lower the batch limits or the memory reserve" : "lower the memory reserve"));
         }
 
-        if (perDevice >= usable || KvBlocks < Math.Ceiling(oneSequence / (double)KvBlockTokens) + HeldBlocks(oneSequence))
+        if (perDevice >= usable || KvBlocks < SequenceBlocks(oneSequence))
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));
             throw new ArgumentException(

@@ -21,16 +21,14 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
 
     /// <summary>
     /// One line on memory: the weights per accelerator and the KV cache the rest holds, in tokens and in sequences of the
-    /// decoders' context (vLLM's default 90 % of memory; sliding-window layers are not counted, a hybrid's recurrent state
-    /// is: each sequence holds it beside its context's blocks).
+    /// decoders' context (vLLM's default 90 % of memory), each sequence with the blocks it holds whole beside its context's
+    /// (sliding-window layers' KV, a hybrid's recurrent state).
     /// </summary>
     public string DescribeMemory(int context)
     {
         ServingDeployment d = Deployment;
         long tokens = (long)d.KvBlocks * d.KvBlockTokens;
-        long sequences = d.Model.HasLinearLayers
-            ? d.KvBlocks / (((Math.Max(1, context) + d.KvBlockTokens - 1) / d.KvBlockTokens) + d.HeldBlocks(context))
-            : tokens / Math.Max(1, context);
+        long sequences = d.KvBlocks / d.SequenceBlocks(Math.Max(1, context));
         string state = d.Model.HasLinearLayers
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (each also holding {d.LinearStateBytes / 1048576:F1} MiB of recurrent state)")
             : string.Empty;
