@@ -101,16 +101,7 @@ public class LinearLayerTests
     [InlineData(256)]
     public void A_decode_stretch_times_each_iteration_to_the_nanosecond_as_one_step_would(int sequences)
     {
-        var model = new StepTimeModel(On(Qwen35));
-        DecodeRun run = model.DecodeRun(sequences);
-        long context = sequences * 3000L;
-        System.Runtime.Intrinsics.Vector256<long> four = run.Nanos4(context, sequences);
-        for (int j = 0; j < 4; j++)
-        {
-            long expected = model.DecodeNanos(sequences, context + ((long)j * sequences));
-            Assert.Equal(expected, run.Nanos(context + ((double)j * sequences)));
-            Assert.Equal(expected, four[j]);
-        }
+        DecodeStretchAssert.MatchesSteps(new StepTimeModel(On(Qwen35)), sequences, sequences * 3000L);
     }
 
     [Fact]

@@ -59,17 +59,9 @@ public class SparseAttentionTests
     public void A_decode_stretch_times_each_iteration_to_the_nanosecond_as_one_step_would(int sequences)
     {
         var model = new StepTimeModel(On("deepseek-v3.2"));
-        DecodeRun run = model.DecodeRun(sequences);
         foreach (long perSequence in new long[] { 1000, 2040, 30000 })   // below, across and past the top-k
         {
-            long context = sequences * perSequence;
-            System.Runtime.Intrinsics.Vector256<long> four = run.Nanos4(context, sequences);
-            for (int j = 0; j < 4; j++)
-            {
-                long expected = model.DecodeNanos(sequences, context + ((long)j * sequences));
-                Assert.Equal(expected, run.Nanos(context + ((double)j * sequences)));
-                Assert.Equal(expected, four[j]);
-            }
+            DecodeStretchAssert.MatchesSteps(model, sequences, sequences * perSequence);
         }
     }
 

@@ -201,9 +201,12 @@ public class StepTimeModelTests
     [InlineData("mixtral-8x7b", 2)]
     [InlineData("gemma-3-27b", 2)]   // sliding-window layers
     [InlineData("gpt-oss-20b", 1)]   // and an MoE with them
-    public void A_decode_run_times_each_iteration_as_the_full_model_does_one_or_four_at_a_time(string model, int tp)
+    [InlineData("qwen3.5-397b-a17b", 8, Precision.FP8)]   // Gated DeltaNet layers' recurrence
+    [InlineData("nemotron-3-nano-30b-a3b", 1)]            // Mamba-2's
+    [InlineData("deepseek-v3.2", 8, Precision.INT4)]      // sparse attention and its indexer
+    public void A_decode_run_times_each_iteration_as_the_full_model_does_one_or_four_at_a_time(string model, int tp, Precision weights = Precision.BF16)
     {
-        StepTimeModel m = Model(model, tp);
+        StepTimeModel m = Model(model, tp, weights);
         var random = new Random(21);
         for (int i = 0; i < 5_000; i++)
         {
@@ -211,16 +214,8 @@ public class StepTimeModelTests
             // Far past any real batch; one draw in five past 2⁵³, where doubles round the contexts (the vector pass then
             // converts each sum as the scalar model does).
             long context = i % 5 == 4 ? random.NextInt64(1L << 53, 1L << 60) : random.NextInt64(0, 1L << 40);
-            DecodeRun run = m.DecodeRun(sequences);
-            System.Runtime.Intrinsics.Vector256<long> four = run.Nanos4(context, sequences);
-            for (int lane = 0; lane < 4; lane++)
-            {
-                long expected = m.Iteration(BatchShape.Decode(sequences, context + (lane * (long)sequences))).Nanos;
-                Assert.Equal(expected, run.Nanos(context + (lane * (long)sequences)));
-                Assert.Equal(expected, four[lane]);
-            }
-
-            Assert.Equal(m.Iteration(BatchShape.Decode(sequences, context)).ComputeBound, run.ComputeBound);
+            DecodeStretchAssert.MatchesSteps(m, sequences, context);
+            Assert.Equal(m.Iteration(BatchShape.Decode(sequences, context)).ComputeBound, m.DecodeRun(sequences).ComputeBound);
         }
     }
 
