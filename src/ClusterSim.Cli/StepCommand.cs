@@ -17,6 +17,7 @@ internal static class StepCommand
         var model = new Argument<string>("model") { Description = "A catalog model: id, alias or Hugging Face name (`clustersim catalog models`)." };
         var hardware = new Argument<string>("hardware") { Description = "A catalog accelerator: id or alias (`clustersim catalog hardware`)." };
         var tp = new Option<int>("--tp") { Description = "Tensor-parallel size.", DefaultValueFactory = _ => 1 };
+        var attention = new Option<string>("--attention") { Description = "How the --tp accelerators share attention: tensor-parallel, data-parallel (each attends its own sequences with every head, a prompt's chunk one rank's: SGLang's --enable-dp-attention) or data-parallel-balanced (the ranks' prompts aligned: TensorRT-LLM's enable_attention_dp with enable_balance); the MLPs and experts stay split.", DefaultValueFactory = _ => "tensor-parallel" };
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
         var engine = new Option<string>("--engine") { Description = "Serving engine whose calibration applies: vllm, tensorrt-llm or sglang.", DefaultValueFactory = _ => "vllm" };
@@ -31,7 +32,7 @@ internal static class StepCommand
         var format = CommandLine.FormatOption("the breakdown");
         var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead, the sampler.")
         {
-            model, hardware, tp, weights, kv, engine, version, sampling, kernel, prompt, decode, context, calibration, models, format,
+            model, hardware, tp, attention, weights, kv, engine, version, sampling, kernel, prompt, decode, context, calibration, models, format,
         };
         command.SetAction(r =>
         {
@@ -40,6 +41,7 @@ internal static class StepCommand
                 Model = r.GetValue(model)!,
                 Hardware = r.GetValue(hardware)!,
                 TensorParallel = r.GetValue(tp),
+                Attention = r.GetValue(attention)!,
                 Weights = r.GetValue(weights)!,
                 KvCache = r.GetValue(kv),
                 Engine = r.GetValue(engine)!,

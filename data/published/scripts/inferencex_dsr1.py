@@ -9,8 +9,10 @@ InferenceX (SemiAnalysis, github.com/SemiAnalysisAI/InferenceX) benchmarks servi
 publishes each run's aggregate metrics through its dashboard's API; the dashboard's test fixture `benchmarks.json` is a
 snapshot of that API (435 runs, each with the GitHub Actions run that measured it). This keeps DeepSeek-R1-0528 in FP8
 (and in FP4 on B200, B300 and MI355X: NVFP4 and MXFP4 checkpoints, replayed as 4-bit weights with an FP8 KV cache) on
-one node without speculative decoding, disaggregation or data-parallel attention (the replay models tensor parallelism,
-and expert parallelism inside the tensor-parallel group: the `ep` column), on GPUs the hardware catalog holds (B300, an HGX node of Blackwell Ultra, runs as the catalog's GB300 row, whose alias it
+one node without speculative decoding or disaggregation (the replay models tensor parallelism, expert parallelism inside
+the tensor-parallel group: the `ep` column, and attention data parallelism over that group: `dp_attention`, here `balanced`
+since InferenceX's launch scripts turn on TensorRT-LLM's `attention_dp_config.enable_balance`; those runs give each
+rank's batch limits, as `enable_attention_dp` takes them), on GPUs the hardware catalog holds (B300, an HGX node of Blackwell Ultra, runs as the catalog's GB300 row, whose alias it
 is: the same GPU; AMD's ATOM engine is not modelled), and counts what it leaves out on stderr.
 
 How each run was measured, from InferenceX's `benchmarks/benchmark_lib.sh` and `.github/workflows/benchmark-tmpl.yml`:
@@ -44,7 +46,7 @@ SOURCE = ("InferenceX by SemiAnalysis (github.com/SemiAnalysisAI/InferenceX; das
 GPUS = {"h200": "H200", "b200": "B200", "b300": "B300", "mi300x": "MI300X", "mi325x": "MI325X", "mi355x": "MI355X"}
 ENGINES = {"sglang": "sglang", "trt": "tensorrt-llm"}
 RANGE_RATIO = 0.8
-COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "ep", "dtype", "kv_cache_dtype", "sampling", "engine",
+COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "ep", "dp_attention", "dtype", "kv_cache_dtype", "sampling", "engine",
            "engine_version", "arrival", "rate_rps_or_concurrency", "n_requests", "max_num_seqs", "max_num_batched_tokens",
            "gpu_mem_util", "enable_prefix_caching", "input_len_mean", "input_len_min", "input_len_max", "output_len_mean",
            "output_len_min", "output_len_max", "output_len_source", "measured_ttft_mean_ms", "measured_ttft_p50_ms",
@@ -100,8 +102,6 @@ def main(path):
             why = "disaggregated or multi-node"
         elif r["spec_method"] != "none":
             why = "speculative decoding"
-        elif r["decode_dp_attention"]:
-            why = "DP attention"
         elif r["hardware"] not in GPUS or r["framework"] not in ENGINES:
             why = f"{r['hardware']} {r['framework']} not modelled"
         if why:
@@ -125,10 +125,11 @@ def main(path):
         version = release(r.get("image"))
         ilo, olo = int(isl * RANGE_RATIO), int(osl * RANGE_RATIO)
         ep = r["decode_ep"]
-        exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}{f'-ep{ep}' if ep > 1 else ''}-{precision}-{isl // 1024}k{osl // 1024}k-c{conc}"
-        notes = (f"InferenceX run of {r['date']} ({r['run_url']}); {gpus} x {gpu}, TP {tp}{f', EP {ep}' if ep > 1 else ''}, image {r.get('image') or 'not recorded'}; "
+        dpa = r["decode_dp_attention"]
+        exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}{f'-ep{ep}' if ep > 1 else ''}{'-dpa' if dpa else ''}-{precision}-{isl // 1024}k{osl // 1024}k-c{conc}"
+        notes = (f"InferenceX run of {r['date']} ({r['run_url']}); {gpus} x {gpu}, TP {tp}{f', EP {ep}' if ep > 1 else ''}{', attention data-parallel, balanced (limits per rank)' if dpa else ''}, image {r.get('image') or 'not recorded'}; "
                  f"{flags}; {conc} users, {10 * conc} prompts; throughput from {how}; held out")
-        rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp, ep,
+        rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp, ep, "balanced" if dpa else "",
                      precision.upper(), "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix,
                      (ilo + isl) / 2, ilo, isl, (olo + osl) / 2, olo, osl, "configured (--ignore-eos)",
                      f"{m['mean_ttft'] * 1000:.1f}", f"{m['median_ttft'] * 1000:.1f}", f"{m['p99_ttft'] * 1000:.1f}",

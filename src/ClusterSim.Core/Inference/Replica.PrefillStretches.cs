@@ -58,7 +58,7 @@ public sealed partial class Replica
             int decoders = stretch.Decoders;
             int chunks = stretch.Plan();
             Debug.Assert(j > 0 || chunks == firstChunks, "the first iteration's chunks are those the scheduler planned");
-            var chunked = new ChunkedShape(contextSum);
+            var chunked = new ChunkedShape(contextSum, _model.Deployment.UnevenChunkRanks);
             for (int q = 0; q < stretch.Count; q++)
             {
                 if (stretch.FirstTokenAt(q) == int.MaxValue)

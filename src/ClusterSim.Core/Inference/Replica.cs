@@ -286,7 +286,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         }
         else
         {
-            var chunked = new ChunkedShape(_batch.ContextSum);
+            var chunked = new ChunkedShape(_batch.ContextSum, _model.Deployment.UnevenChunkRanks);
             foreach (int i in _batch.Selected(Selection.Prefilling))
             {
                 chunked.AddPrompt(_batch.Chunk[i], _batch.Prefilled[i]);

@@ -1,3 +1,5 @@
+using ClusterSim.Core.Inference;
+
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
@@ -12,6 +14,16 @@ public readonly record struct BatchShape(int NewTokens, double AttentionContext,
 
     /// <summary>Time the speculative drafter takes within the step, seconds (0 without speculative decoding).</summary>
     public double DraftSeconds { get; init; }
+
+    /// <summary>
+    /// Under attention data parallelism, the new tokens by which the busiest rank's share exceeds an even one, times the
+    /// ranks: a prompt's chunk is one rank's work, so a step whose largest chunk is more than its prompts' even share is
+    /// uneven (<see cref="ChunkedShape"/>). 0 for an even step, and for every step of any other deployment.
+    /// </summary>
+    public int UnevenTokens { get; init; }
+
+    /// <summary>The same excess for the attention work (tokens times the context each attends to).</summary>
+    public double UnevenAttention { get; init; }
 
     /// <summary>A decode-only batch of <paramref name="sequences"/> sequences whose contexts sum to <paramref name="contextSum"/>.</summary>
     public static BatchShape Decode(int sequences, double contextSum) => new(sequences, contextSum, contextSum, sequences);

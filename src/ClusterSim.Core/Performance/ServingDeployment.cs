@@ -27,6 +27,24 @@ public sealed record ServingDeployment
     /// </summary>
     public bool CollapsedRouting { get; init; }
 
+    /// <summary>
+    /// How the tensor-parallel group shares attention. Data-parallel (SGLang's <c>--enable-dp-attention</c>, TensorRT-LLM's
+    /// <c>enable_attention_dp</c>): each of the <see cref="TensorParallel"/> accelerators holds every attention weight and
+    /// attends its own sequences over their whole KV, which it alone stores (no copies of a latent or of KV heads); the
+    /// MLPs and experts stay split over the group, which gathers every rank's tokens before each MLP and scatters the
+    /// results after it.
+    /// </summary>
+    public AttentionLayout Attention { get; init; }
+
+    /// <summary>True when each rank attends its own sequences (<see cref="AttentionLayout.DataParallel"/> or balanced).</summary>
+    public bool AttentionDataParallel => Attention != AttentionLayout.TensorParallel;
+
+    /// <summary>Ranks that attend separately: the tensor-parallel group under <see cref="AttentionDataParallel"/>, else 1.</summary>
+    public int AttentionRanks => AttentionDataParallel ? TensorParallel : 1;
+
+    /// <summary>Ranks over which a step's prompt chunks fall unevenly, one rank's each (<see cref="AttentionLayout.DataParallel"/>); 1 when they spread evenly.</summary>
+    public int UnevenChunkRanks => Attention == AttentionLayout.DataParallel ? TensorParallel : 1;
+
     public EfficiencyFactors Efficiency { get; init; } = new();
 
     /// <summary>How requests pick their tokens (<see cref="SamplingMode"/>); filtering costs the sampler a pass over the vocabulary.</summary>
@@ -93,8 +111,8 @@ public sealed record ServingDeployment
     /// </summary>
     public bool WidensExperts => Model.IsMoE && Weights != ComputePrecision;
 
-    /// <summary>Bytes of all weights.</summary>
-    public double WeightBytes => (Model.TotalParameters + DraftParameters) * Weights.BytesPerElement();
+    /// <summary>Bytes of all weights over the replica: the attention projections once per attending rank (<see cref="AttentionDataParallel"/>).</summary>
+    public double WeightBytes => (Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * Model.MixerParameters)) * Weights.BytesPerElement();
 
     /// <summary>
     /// Parameters the drafter adds beside the target: a draft model's own, or a draft head's one transformer layer (it
@@ -128,9 +146,10 @@ public sealed record ServingDeployment
     /// accelerators, but each accelerator holds at least one head: with more accelerators than KV heads every head is
     /// stored (and read) TP / heads times. Multi-head latent attention keeps one latent vector a token that is not split
     /// by heads, so every accelerator of the group stores it whole: TP copies (vLLM, SGLang and TensorRT-LLM alike,
-    /// without data-parallel attention).
+    /// without data-parallel attention). Under <see cref="AttentionDataParallel"/> each rank stores only its own sequences: none.
     /// </summary>
-    public double KvReplication => Model.IsMla ? TensorParallel
+    public double KvReplication => AttentionDataParallel ? 1
+        : Model.IsMla ? TensorParallel
         : Model.KvHeads > 0 && TensorParallel > Model.KvHeads ? (double)TensorParallel / Model.KvHeads
         : 1;
 
@@ -176,7 +195,7 @@ public sealed record ServingDeployment
     /// copied as KV heads are when the group outnumbers them.
     /// </summary>
     public double LinearStateBytes => Model.LinearStateBytesPerSequence
-        * (Model.LinearValueHeads > 0 && TensorParallel > Model.LinearValueHeads ? (double)TensorParallel / Model.LinearValueHeads : 1);
+        * (!AttentionDataParallel && Model.LinearValueHeads > 0 && TensorParallel > Model.LinearValueHeads ? (double)TensorParallel / Model.LinearValueHeads : 1);
 
     /// <summary>KV cache blocks of the replica.</summary>
     public int KvBlocks => (int)Math.Min(int.MaxValue, Math.Floor(KvCapacityBytes / KvBlockBytes));
@@ -201,7 +220,12 @@ public sealed record ServingDeployment
             throw new ArgumentException($"tensor_parallel and pipeline_parallel must be at least 1 (got {TensorParallel} and {PipelineParallel})");
         }
 
-        if (Model.Heads % TensorParallel != 0)
+        if (AttentionDataParallel && (TensorParallel < 2 || PipelineParallel > 1))
+        {
+            throw new ArgumentException($"attention data parallelism spreads the sequences over the tensor-parallel group, so it needs tensor_parallel of at least 2 and pipeline_parallel 1 (got {TensorParallel} and {PipelineParallel})");
+        }
+
+        if (!AttentionDataParallel && Model.Heads % TensorParallel != 0)
         {
             throw new ArgumentException($"tensor_parallel {TensorParallel} does not divide the {Model.Heads} attention heads of {Model.Id}");
         }

@@ -54,6 +54,10 @@ public sealed class StepTimeModel
     private readonly double _samplerSecondsPerRow;   // ranking the vocabulary for one logit row (filtered sampling only)
     private readonly double _allToAllSecondsPerToken;
     private readonly double _allToAllFixedSeconds;
+    private readonly int _attentionRanks;   // 1 unless attention is data-parallel (ServingDeployment.AttentionDataParallel)
+    private readonly double _unevenShare;   // 1 under attention data parallelism, where a shape's unevenness counts; 0 otherwise
+    private readonly double _replicatedFlopsPerToken;   // under attention data parallelism: the attention projections each rank runs whole
+    private readonly double _replicatedWasteTokens;   // the tile waste of the other ranks' projection GEMMs, tokens
 
     // The dense GEMM term by (new tokens, logit rows): a pure function of the two, remembered in a small direct-mapped
     // table because consecutive iterations repeat shapes and its cube root is the costliest arithmetic of a step. A
@@ -108,6 +112,18 @@ public sealed class StepTimeModel
         // The input embedding is a lookup of a few rows, not a read of the table.
         _denseWeightBytes = (model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes;
         _activeWeightBytes = (model.ActiveParameters - inputTable) * bytes;
+        _attentionRanks = deployment.AttentionRanks;
+        _unevenShare = _attentionRanks > 1 ? 1 : 0;
+        if (_attentionRanks > 1)
+        {
+            // Every rank reads all the attention projections (the rest stay split) and runs them as GEMMs of its own
+            // tokens, each with its tile waste; an uneven step's busiest rank has more tokens (BatchShape.UnevenTokens).
+            double replicated = (_attentionRanks - 1) * model.MixerParameters * bytes;
+            _denseWeightBytes += replicated;
+            _activeWeightBytes += replicated;
+            _replicatedFlopsPerToken = 2 * model.MixerParameters;
+            _replicatedWasteTokens = (_attentionRanks - 1) * _gemmHalfTokens;
+        }
 
         _attentionFlopsPerContextToken = model.AttentionFlopsPerContextToken;
         _secondsPerAttentionFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.AttentionFor(model.IsMla) * tp);
@@ -147,10 +163,19 @@ public sealed class StepTimeModel
         if (tp > 1)
         {
             // Two ring all-reduces per layer (after attention and after the MLP), split into their latency and their
-            // bytes per token of the batch.
+            // bytes per token of the batch. Under attention data parallelism, an all-gather before each MLP and a
+            // reduce-scatter after it: two collectives, each with the latency the calibration gives a collective (their
+            // ring steps are half an all-reduce's, but a small message's time is its launch and synchronisation), and
+            // an all-reduce's bytes between them.
             int allReduces = 2 * model.Layers;
+            int byteRounds = allReduces;
+            if (_attentionRanks > 1)
+            {
+                (allReduces, byteRounds) = (2 * model.LayersWithMlp, model.LayersWithMlp);
+            }
+
             _collectiveFixedSeconds = allReduces * Collective.AllReduce(CollectiveAlgorithm.Ring, 0, tp, linkBytesPerSecond, eff.CollectiveLatencySeconds);
-            _collectiveSecondsPerToken = allReduces * Collective.AllReduce(CollectiveAlgorithm.Ring, hiddenBytes, tp, linkBytesPerSecond, 0);
+            _collectiveSecondsPerToken = byteRounds * Collective.AllReduce(CollectiveAlgorithm.Ring, hiddenBytes, tp, linkBytesPerSecond, 0);
         }
 
         if (pp > 1)
@@ -160,13 +185,14 @@ public sealed class StepTimeModel
         }
 
         _stepSeconds = eff.IterationOverheadSeconds;
-        _sequenceSeconds = eff.SequenceOverheadSeconds;
+        // Each attending rank schedules and samples its own sequences, in parallel with the others.
+        _sequenceSeconds = eff.SequenceOverheadSeconds / _attentionRanks;
         // Every rank samples the gathered logits in full, so tensor parallelism does not divide the sampler's work.
         _samplerSecondsPerRow = deployment.Sampling == SamplingMode.Filtered
-            ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9)
+            ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9) / _attentionRanks
             : 0;
         int ep = ExpertParallel;
-        if (model.IsMoE && ep > 1 && deployment.MoeRouting?.Dispatch != Moe.ExpertDispatch.AllReduce)
+        if (model.IsMoE && ep > 1 && _attentionRanks == 1 && deployment.MoeRouting?.Dispatch != Moe.ExpertDispatch.AllReduce)
         {
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts (none
             // when the tensor-parallel attention leaves every token on every rank and the all-reduce combines the experts).
@@ -327,8 +353,20 @@ public sealed class StepTimeModel
         double gemmCompute = ((_bodyFlopsPerToken * (shape.NewTokens + _gemmHalfTokens))
             + (_headFlopsPerSequence * (logits + _gemmHalfTokens))) * _secondsPerGemmFlop;
         double gemmMemory = _denseWeightBytes * _secondsPerWeightByte;
+        double denseGemm;
+        if (_attentionRanks == 1)
+        {
+            denseGemm = DenseGemm(shape.NewTokens, logits, gemmCompute, gemmMemory);
+        }
+        else
+        {
+            // The busiest rank's attention projections: its tokens and every rank's tile waste (see _replicatedFlopsPerToken).
+            gemmCompute += _replicatedFlopsPerToken * (shape.UnevenTokens + _replicatedWasteTokens) * _secondsPerGemmFlop;
+            denseGemm = shape.UnevenTokens == 0 ? DenseGemm(shape.NewTokens, logits, gemmCompute, gemmMemory) : Overlapped(gemmCompute, gemmMemory) + _denseKernelsSeconds;
+        }
+
         return new IterationTerms(
-            DenseGemm: DenseGemm(shape.NewTokens, logits, gemmCompute, gemmMemory),
+            DenseGemm: denseGemm,
             ExpertGemm: Overlapped(expertCompute, expertMemory) + _expertKernelsSeconds,
             Attention: Attention(shape),
             Collectives: Collectives(shape) + allToAll,
@@ -366,7 +404,7 @@ public sealed class StepTimeModel
 
     /// <summary>The token mixers: attention over the context, then the linear layers' recurrence (0 for a model without them).</summary>
     private double Attention(in BatchShape shape) =>
-        AttentionSeconds(Windowed(shape.AttentionContext, shape.NewTokens), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape)
+        AttentionSeconds(Windowed(shape.AttentionContext + (_unevenShare * shape.UnevenAttention), shape.NewTokens + (_attentionRanks > 1 ? shape.UnevenTokens : 0)), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape)
         + IndexerSeconds(shape.AttentionContext, shape.KvTokensRead);
 
     /// <summary>

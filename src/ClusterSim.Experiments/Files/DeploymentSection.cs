@@ -12,7 +12,18 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention"];
+
+    /// <summary>How the tensor-parallel group shares attention, by the names an experiment file uses.</summary>
+    public static readonly Dictionary<string, AttentionLayout> AttentionLayouts = new()
+    {
+        ["tensor-parallel"] = AttentionLayout.TensorParallel,
+        ["data-parallel"] = AttentionLayout.DataParallel,
+        ["data-parallel-balanced"] = AttentionLayout.BalancedDataParallel,
+    };
+
+    /// <summary>The name an experiment file gives <paramref name="layout"/>.</summary>
+    public static string AttentionLayoutName(AttentionLayout layout) => AttentionLayouts.First(p => p.Value == layout).Key;
 
     /// <summary>Batch schedulers by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, SchedulerKind> Schedulers = new()
@@ -44,7 +55,7 @@ internal static class DeploymentSection
     {
         string F(double v) => ResolvedSections.F(v);
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{{ model: {d.Model.Id}, {(withHardware ? $"hardware: {d.Accelerator.Id}, " : string.Empty)}engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
+            $"{{ model: {d.Model.Id}, {(withHardware ? $"hardware: {d.Accelerator.Id}, " : string.Empty)}engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, {(d.AttentionDataParallel ? $"attention: {AttentionLayoutName(d.Attention)}, " : string.Empty)}pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
             + $"scheduler: {{ kind: {Schedulers.First(x => x.Value == s.Kind).Key}, max_sequences: {s.MaxSequences}, max_batched_tokens: {s.MaxBatchedTokens}, kv_admission: {KvAdmissions.First(a => a.Value == s.KvAdmission).Key}, async_scheduling: {(s.AsyncScheduling ? "true" : "false")} }} }}");
     }
 
@@ -156,6 +167,7 @@ internal static class DeploymentSection
             Accelerator = chip,
             TensorParallel = tensorParallel,
             PipelineParallel = pipelineParallel,
+            Attention = r.Choice(node, "attention", path, AttentionLayout.TensorParallel, AttentionLayouts),
             Weights = r.Choice(node, "weights", path, Precision.BF16, Precisions),
             KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
             MemoryReserve = r.Number(node, "memory_reserve", path, defaultReserve, 0, 0.95),

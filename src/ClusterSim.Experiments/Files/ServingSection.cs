@@ -321,6 +321,11 @@ internal static class ServingSection
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {p.Replicas.Sum(x => x.Count)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
+        if (d.AttentionDataParallel)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  attention: {DeploymentSection.AttentionLayoutName(d.Attention)}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  pipeline_parallel: {d.PipelineParallel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");

@@ -29,6 +29,14 @@ public sealed record MeasuredRun
     /// </summary>
     public bool CollapsedRouting { get; init; }
 
+    /// <summary>
+    /// How the server attended over its tensor-parallel group (<c>dp_attention</c>: true for SGLang's
+    /// <c>--enable-dp-attention</c>, balanced for TensorRT-LLM's <c>enable_attention_dp</c> with
+    /// <c>attention_dp_config.enable_balance</c>); under data parallelism its batch limits are each rank's, as those
+    /// engines take them (see <see cref="Core.Performance.ServingDeployment.Attention"/>).
+    /// </summary>
+    public Core.Performance.AttentionLayout Attention { get; init; }
+
     /// <summary>Weight format as the engine was told ("FP16", "FP8"); empty when unstated (FP16 then).</summary>
     public string DType { get; init; } = string.Empty;
     public int? MaxSequences { get; init; }

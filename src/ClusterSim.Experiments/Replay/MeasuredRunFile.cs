@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Experiments.Replay;
 
@@ -77,6 +78,7 @@ public static partial class MeasuredRunFile
             DataParallel = (int)(row.Number("dp", min: 1) ?? 1),
             ExpertParallel = (int)(row.Number("ep", min: 1, max: 4096) ?? 1),
             CollapsedRouting = row.OptionalFlag("collapsed_routing") ?? false,
+            Attention = row.AttentionLayout("dp_attention"),
             DType = row.Text("dtype"),
             MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
             MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
@@ -236,6 +238,15 @@ public static partial class MeasuredRunFile
         }
 
         /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>
+        /// <summary>How the run attended: empty or false, tensor-parallel; true, data-parallel; balanced, data-parallel with the ranks' prompts aligned.</summary>
+        public AttentionLayout AttentionLayout(string column) => table.Cell(cells, column).ToLowerInvariant() switch
+        {
+            "" or "false" or "no" or "0" => Core.Performance.AttentionLayout.TensorParallel,
+            "true" or "yes" or "1" => Core.Performance.AttentionLayout.DataParallel,
+            "balanced" => Core.Performance.AttentionLayout.BalancedDataParallel,
+            string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not true, false or balanced"),
+        };
+
         public bool? OptionalFlag(string column) => table.Cell(cells, column).ToLowerInvariant() switch
         {
             "" => null,

@@ -195,6 +195,7 @@ public sealed partial record ReplayCase
             TensorParallel = first.TensorParallel,
             MoeRouting = ExpertPlacement(first, model),
             CollapsedRouting = first.CollapsedRouting,
+            Attention = first.Attention,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - memoryShare,
@@ -247,8 +248,9 @@ public sealed partial record ReplayCase
             // Chunked prefill is on by default (the engine's own way); off, SGLang prefills whole prompts first, vLLM V1 beside the decodes.
             Kind = chunked ? defaults.Kind : sglang ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
             PrefixCaching = first.PrefixCaching ?? true,
-            MaxSequences = first.MaxSequences ?? defaultSequences,
-            MaxBatchedTokens = budget,
+            // Under attention data parallelism each rank batches up to the limits on its own: the replica, all of them.
+            MaxSequences = (first.MaxSequences ?? defaultSequences) * deployment.AttentionRanks,
+            MaxBatchedTokens = budget * deployment.AttentionRanks,
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
             KvAdmission = first.KvAdmission ?? defaults.KvAdmission,
             Policy = first.SchedulingPolicy ?? defaults.Policy,

@@ -9,15 +9,15 @@ namespace ClusterSim.Experiments.Steps;
 /// </summary>
 public readonly record struct StepShape(int PromptTokens, int Decoders, int Context)
 {
-    /// <summary>The batch the step-time model times, formed by <see cref="ChunkedShape"/> as a replica forms its iterations.</summary>
-    public BatchShape Batch
+    /// <summary>
+    /// The batch the step-time model times over <paramref name="attentionRanks"/> ranks that attend separately, formed by
+    /// <see cref="ChunkedShape"/> as a replica forms its iterations.
+    /// </summary>
+    public BatchShape Batch(int attentionRanks = 1)
     {
-        get
-        {
-            var shape = new ChunkedShape((long)Decoders * Context);
-            shape.AddPrompt(PromptTokens, prefilled: 0);
-            return shape.WithDecodes(Decoders);
-        }
+        var shape = new ChunkedShape((long)Decoders * Context, attentionRanks);
+        shape.AddPrompt(PromptTokens, prefilled: 0);
+        return shape.WithDecodes(Decoders);
     }
 
     /// <summary>Tokens the step produces or consumes: the chunk's and one per decoder.</summary>

@@ -50,7 +50,7 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
                 var shape = new StepShape(prompt, decoding, context);
                 if (shape.NewTokens > 0)
                 {
-                    rows.Add(new StepTimeRow(shape, model.Terms(shape.Batch)));
+                    rows.Add(new StepTimeRow(shape, model.Terms(shape.Batch(deployment.UnevenChunkRanks))));
                 }
             }
         }

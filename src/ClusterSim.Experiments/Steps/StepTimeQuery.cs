@@ -14,6 +14,10 @@ public sealed record StepTimeQuery
     public required string Model { get; init; }
     public required string Hardware { get; init; }
     public int TensorParallel { get; init; } = 1;
+
+    /// <summary>How the tensor-parallel group shares attention: tensor-parallel, data-parallel or data-parallel-balanced (<see cref="ServingDeployment.Attention"/>).</summary>
+    public string Attention { get; init; } = "tensor-parallel";
+
     public string Weights { get; init; } = "bf16";
 
     /// <summary>The KV cache's format; the weights' when null.</summary>
@@ -82,6 +86,7 @@ public sealed record StepTimeQuery
             Model = model,
             Accelerator = accelerator,
             TensorParallel = TensorParallel,
+            Attention = Choice("--attention", Attention, DeploymentSection.AttentionLayouts),
             Weights = weights,
             KvCache = kv,
             Engine = engine,

@@ -33,7 +33,7 @@ public class StepTimeQueryTests
     public void A_prompt_chunk_attends_causally_over_itself_beside_the_decoders_contexts()
     {
         var shape = new StepShape(PromptTokens: 512, Decoders: 10, Context: 2000);
-        BatchShape batch = shape.Batch;
+        BatchShape batch = shape.Batch();
         Assert.Equal(522, batch.NewTokens);
         Assert.Equal((512 * 513 / 2.0) + 20_000, batch.AttentionContext);
         Assert.Equal(20_000, batch.KvTokensRead);
