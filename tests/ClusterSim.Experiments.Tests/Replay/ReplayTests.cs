@@ -1,4 +1,5 @@
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Experiments.Replay;
 using ClusterSim.Tests;
@@ -338,6 +339,19 @@ public class ReplayTests
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";
         var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
         Assert.Equal("runs.csv:2: field 'enable_prefix_caching': 'maybe' is not true or false", e.Message);
+    }
+
+    [Theory]
+    [InlineData("", AttentionLayout.TensorParallel)]
+    [InlineData("false", AttentionLayout.TensorParallel)]
+    [InlineData("true", AttentionLayout.DataParallel)]
+    [InlineData("Balanced", AttentionLayout.BalancedDataParallel)]
+    public void The_attention_layout_is_read_and_a_bad_one_is_located(string cell, AttentionLayout expected)
+    {
+        string Text(string value) => $"exp_id,stage,model,gpu,tp,dp_attention\nx,all,deepseek-ai/DeepSeek-R1-0528,H200,8,{value}\n";
+        Assert.Equal(expected, MeasuredRunFile.Parse(new StringReader(Text(cell)), "runs.csv")[0].Attention);
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(Text("dp8")), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'dp_attention': 'dp8' is not true, false or balanced", e.Message);
     }
 
     [Fact]
