@@ -32,8 +32,9 @@ public sealed record MeasuredRun
     /// <summary>
     /// How the server attended over its tensor-parallel group (<c>dp_attention</c>: true for SGLang's
     /// <c>--enable-dp-attention</c>, balanced for TensorRT-LLM's <c>enable_attention_dp</c> with
-    /// <c>attention_dp_config.enable_balance</c>); under data parallelism its batch limits are each rank's, as those
-    /// engines take them (see <see cref="Core.Performance.ServingDeployment.Attention"/>).
+    /// <c>attention_dp_config.enable_balance</c>); under data parallelism TensorRT-LLM's and vLLM's batch limits are each
+    /// rank's, SGLang's the whole group's (it divides them over the ranks), as those engines take them (see
+    /// <see cref="Core.Performance.ServingDeployment.Attention"/>).
     /// </summary>
     public Core.Performance.AttentionLayout Attention { get; init; }
 

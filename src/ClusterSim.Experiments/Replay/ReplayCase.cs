@@ -248,9 +248,10 @@ public sealed partial record ReplayCase
             // Chunked prefill is on by default (the engine's own way); off, SGLang prefills whole prompts first, vLLM V1 beside the decodes.
             Kind = chunked ? defaults.Kind : sglang ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
             PrefixCaching = first.PrefixCaching ?? true,
-            // Under attention data parallelism each rank batches up to the limits on its own: the replica, all of them.
-            MaxSequences = (first.MaxSequences ?? defaultSequences) * deployment.AttentionRanks,
-            MaxBatchedTokens = budget * deployment.AttentionRanks,
+            // Under attention data parallelism TensorRT-LLM's and vLLM's limits are each rank's (the replica batches all of
+            // them); SGLang divides its chunk size and running-request cap over the ranks, so its are the replica's.
+            MaxSequences = (first.MaxSequences ?? defaultSequences) * (sglang ? 1 : deployment.AttentionRanks),
+            MaxBatchedTokens = budget * (sglang ? 1 : deployment.AttentionRanks),
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
             KvAdmission = first.KvAdmission ?? defaults.KvAdmission,
             Policy = first.SchedulingPolicy ?? defaults.Policy,

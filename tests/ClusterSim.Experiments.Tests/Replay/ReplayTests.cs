@@ -342,6 +342,20 @@ public class ReplayTests
     }
 
     [Theory]
+    [InlineData("tensorrt-llm", 8)]
+    [InlineData("sglang", 1)]
+    public void Under_data_parallel_attention_a_rows_limits_are_each_ranks_unless_the_engine_divides_them(string engine, int ranks)
+    {
+        string text = "exp_id,stage,model,gpu,tp,ep,dp_attention,dtype,kv_cache_dtype,engine,arrival,rate_rps_or_concurrency,n_requests,max_num_seqs,max_num_batched_tokens,input_len_mean,output_len_mean\n"
+            + $"x,all,deepseek-ai/DeepSeek-R1-0528,H200,8,8,true,FP8,fp8,{engine},concurrency,8,16,64,8192,1000,50\n";
+        ReplayReport report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+
+        ReplayCase replay = Assert.Single(report.Outcomes).Case;
+        Assert.Equal(AttentionLayout.DataParallel, replay.Deployment.Attention);
+        Assert.Equal((64 * ranks, 8192 * ranks), (replay.Scheduler.MaxSequences, replay.Scheduler.MaxBatchedTokens));
+    }
+
+    [Theory]
     [InlineData("", AttentionLayout.TensorParallel)]
     [InlineData("false", AttentionLayout.TensorParallel)]
     [InlineData("true", AttentionLayout.DataParallel)]
