@@ -8,13 +8,14 @@ namespace ClusterSim.Core.Inference;
 /// </summary>
 internal sealed class PrefillStretch
 {
-    private readonly int _maxBatchedTokens;
+    private readonly int _maxBatchedTokens, _chunkCap;
     private readonly int[] _index, _prefilledAtStart, _leftAtStart, _left, _chunk, _firstTokenAt, _replayLeft, _replayChunk;
     private int _sequences;
 
-    public PrefillStretch(int maxSequences, int maxBatchedTokens)
+    public PrefillStretch(int maxSequences, int maxBatchedTokens, int chunkCap = int.MaxValue)
     {
         _maxBatchedTokens = maxBatchedTokens;
+        _chunkCap = chunkCap;
         _index = new int[maxSequences];
         _prefilledAtStart = new int[maxSequences];
         _leftAtStart = new int[maxSequences];
@@ -125,7 +126,7 @@ internal sealed class PrefillStretch
         int total = 0;
         for (int q = 0; q < Count; q++)
         {
-            int c = Math.Min(left[q], budget);
+            int c = Math.Min(left[q], Math.Min(budget, _chunkCap));
             chunk[q] = c;
             budget -= c;
             total += c;

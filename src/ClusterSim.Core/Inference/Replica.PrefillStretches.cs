@@ -11,15 +11,16 @@ public sealed partial class Replica
     /// Chunked prefill of the waiting prompts beside running decodes, then the decodes that follow, as one event: every
     /// iteration the prompts share the budget the decodes leave (<see cref="PrefillStretch"/>), so while no request can
     /// join, none finishes and the blocks already free cover the growth, each iteration's shape is known in advance.
-    /// Prefix caching, host KV loads, sampled routing and sibling groups (whose first token the host acts on) keep to one
-    /// event per iteration.
+    /// Prefix caching, host KV loads, sampled routing, sibling groups (whose first token the host acts on) and a cap on a
+    /// prompt's chunk (data-parallel attention: several prompts then prefill at once and may finish out of batch order,
+    /// which the commit's gap runs do not follow) keep to one event per iteration.
     /// </summary>
     private bool TryStartPrefillStretch(long now, int firstChunks)
     {
         int n = _batch.Count;
         StretchHorizon horizon = Horizon();
         if (_scheduler.Kind != SchedulerKind.ChunkedPrefill || _experts is not null || _kv.Cache is not null || _pendingFirstToken
-            || _pendingLoadSeconds > 0 || _scheduler.MaxBatchedTokens <= n - 1 || WithinOneIteration(horizon, now) || !AdmissionBlocked())
+            || _pendingLoadSeconds > 0 || _scheduler.MaxBatchedTokens <= n - 1 || _scheduler.MaxChunkTokens > 0 || WithinOneIteration(horizon, now) || !AdmissionBlocked())
         {
             return false;   // (with at most MaxBatchedTokens − n + 1 of budget left to prompts, one always gets a chunk)
         }

@@ -66,6 +66,13 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         Id = id;
         _model = model;
         _scheduler = scheduler.Validated();
+        if (model.Deployment.AttentionRanks > 1 && _scheduler.MaxChunkTokens == 0)
+        {
+            // Each attending rank prefills its own prompts within its share of the budget (SGLang divides its chunk size
+            // over the ranks; TensorRT-LLM and vLLM give each rank its own): no prompt takes more of a step than that.
+            _scheduler = _scheduler with { MaxChunkTokens = Math.Max(1, _scheduler.MaxBatchedTokens / model.Deployment.AttentionRanks) };
+        }
+
         _requests = requests;
         _metrics = metrics;
         _host = host;
@@ -78,7 +85,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         _asyncScheduling = _scheduler.AsyncScheduling && _batching.JoinsRunningBatch;
         _batch = new RunningBatch(_scheduler.MaxSequences, _blockTokens);
         _finished = new int[_scheduler.MaxSequences];
-        _stretch = new PrefillStretch(_scheduler.MaxSequences, _scheduler.MaxBatchedTokens);
+        _stretch = new PrefillStretch(_scheduler.MaxSequences, _scheduler.MaxBatchedTokens, _scheduler.ChunkCap);
     }
 
     public int Id { get; }

@@ -13,6 +13,15 @@ public sealed record SchedulerOptions
     public int MaxBatchedTokens { get; init; } = 8192;
 
     /// <summary>
+    /// The most prompt tokens one sequence takes in an iteration under chunked prefill; 0 for as many as the budget leaves.
+    /// A replica whose attention is data-parallel sets it to each rank's share of the budget (a prompt is one rank's).
+    /// </summary>
+    public int MaxChunkTokens { get; init; }
+
+    /// <summary><see cref="MaxChunkTokens"/>, or no limit.</summary>
+    internal int ChunkCap => MaxChunkTokens > 0 ? MaxChunkTokens : int.MaxValue;
+
+    /// <summary>
     /// Keep computed prompt blocks in a prefix cache and let later prompts with the same start reuse them (vLLM's
     /// automatic prefix caching, on by default there; off here unless asked, so a plain run is unchanged).
     /// </summary>
@@ -94,6 +103,11 @@ public sealed record SchedulerOptions
         if (MaxSequences < 1 || MaxBatchedTokens < 1)
         {
             throw new ArgumentException($"max_sequences and max_batched_tokens must be positive (got {MaxSequences} and {MaxBatchedTokens})");
+        }
+
+        if (MaxChunkTokens < 0)
+        {
+            throw new ArgumentException($"the most prompt tokens a sequence takes in an iteration cannot be negative (got {MaxChunkTokens})");
         }
 
         if (HostKvBytes < 0 || (HostKvBytes > 0 && !PrefixCaching))

@@ -47,6 +47,14 @@ internal sealed class RandomServingScenario
         }
 
         Say($"seed {seed}: {d.Model} on {d.Tp} x {deployment.PipelineParallel} x {d.Gpu} in {d.Weights} under {engine}");
+        // Drawn from a stream of its own, so the seeds drawn before attention data parallelism keep their scenarios.
+        var layouts = new Random(seed ^ 0x6A7E);
+        if (d.Tp > 1 && deployment.PipelineParallel == 1 && layouts.NextDouble() < 0.4)
+        {
+            deployment = deployment with { Attention = layouts.NextDouble() < 0.5 ? AttentionLayout.DataParallel : AttentionLayout.BalancedDataParallel };
+            Say($"attention {deployment.Attention}");
+        }
+
         bool pressed = random.NextDouble() < 0.4;
         if (pressed)
         {

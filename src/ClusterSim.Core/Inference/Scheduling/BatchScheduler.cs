@@ -36,16 +36,18 @@ internal abstract class BatchScheduler
     };
 
     /// <summary>
-    /// Gives prompts chunks in batch order until <paramref name="budget"/> tokens are spent: cut to fit when
-    /// <paramref name="chunked"/>, else whole, and — when <paramref name="limited"/> — only while the first or the total fits.
+    /// Gives prompts chunks in batch order until <paramref name="budget"/> tokens are spent: cut to fit (and to the options'
+    /// <see cref="SchedulerOptions.MaxChunkTokens"/>) when <paramref name="chunked"/>, else whole, and — when
+    /// <paramref name="limited"/> — only while the first or the total fits.
     /// </summary>
-    private protected static int Fill(RunningBatch batch, int budget, bool chunked, bool limited)
+    private protected int Fill(RunningBatch batch, int budget, bool chunked, bool limited)
     {
         int total = 0;
+        int cap = Options.ChunkCap;
         foreach (int i in batch.Selected(Selection.Prefilling))
         {
             int remaining = batch.PromptLength[i] - batch.Prefilled[i];
-            int chunk = chunked ? Math.Min(remaining, budget) : remaining;
+            int chunk = chunked ? Math.Min(remaining, Math.Min(budget, cap)) : remaining;
             if (chunk <= 0 || (limited && !chunked && total > 0 && total + chunk > budget))
             {
                 break;
