@@ -218,6 +218,16 @@ internal static class DeploymentSection
                 calibrations.Add($"warning: {model.Id}: {model.SlidingWindowLayers} of its {model.Layers} layers attend over a {model.SlidingWindow}-token window; their attention is bounded by min(summed contexts, sequences x window) and their KV by min(prompt + output, window) tokens a sequence, held from admission (an engine that grows them block by block fits a few more short sequences)");
             }
 
+            if (deployment.AttentionDataParallel)
+            {
+                // Not silent: a layout no calibration was fitted under, and how its prompts are placed.
+                calibrations.Add($"warning: {model.Id}: attention is data-parallel over the {deployment.TensorParallel} accelerators: each holds every attention weight and its own sequences' KV ({deployment.KvBlocks * (long)deployment.KvBlockTokens:N0} tokens in all), timed with {deployment.CalibrationName}'s terms, which were fitted under tensor parallelism; "
+                    + (deployment.Attention == AttentionLayout.DataParallel
+                        ? $"a prompt is one rank's work, at most {scheduler.MaxBatchedTokens / deployment.TensorParallel:N0} tokens a step, and the others wait for it"
+                        : "each step's prompts are spread evenly over the ranks, as TensorRT-LLM's enable_balance does")
+                    + " (docs/calibration.md, \"Attention data parallelism\": checked on eight TensorRT-LLM and three SGLang runs of DeepSeek)");
+            }
+
             if (model.HasLinearLayers)
             {
                 // Not silent: how those layers are timed, unfitted, and what a prefix cache does for them.

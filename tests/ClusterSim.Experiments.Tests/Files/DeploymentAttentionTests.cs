@@ -28,6 +28,18 @@ public class DeploymentAttentionTests
     }
 
     [Fact]
+    public void A_data_parallel_layout_says_how_it_is_timed_and_where_its_prompts_go()
+    {
+        Assert.DoesNotContain(ExperimentLoader.Parse(With(string.Empty), "exp.yaml").Warnings, w => w.Contains("data-parallel", StringComparison.Ordinal));
+
+        Experiment uneven = ExperimentLoader.Parse(With("data-parallel"), "exp.yaml");
+        Assert.Contains(uneven.Warnings, w => w.Contains("attention is data-parallel over the 8 accelerators", StringComparison.Ordinal)
+            && w.Contains("fitted under tensor parallelism", StringComparison.Ordinal) && w.Contains("a prompt is one rank's work, at most 1,024 tokens a step", StringComparison.Ordinal));
+        Experiment balanced = ExperimentLoader.Parse(With("data-parallel-balanced"), "exp.yaml");
+        Assert.Contains(balanced.Warnings, w => w.Contains("spread evenly over the ranks", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_unknown_layout_or_one_rank_is_an_error_with_its_position()
     {
         var unknown = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With("dp"), "exp.yaml"));
