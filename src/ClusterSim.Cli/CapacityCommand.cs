@@ -16,6 +16,7 @@ internal static class CapacityCommand
         var model = new Argument<string>("model") { Description = "A catalog model: id, alias or Hugging Face name (`clustersim catalog models`)." };
         var hardware = new Argument<string>("hardware") { Description = "One or more catalog accelerators, comma-separated (`clustersim catalog hardware`): H100,H200,B200,MI300X." };
         var tp = new Option<int>("--tp") { Description = "Tensor-parallel size of a replica.", DefaultValueFactory = _ => 1 };
+        var attention = new Option<string?>("--attention") { Description = "How the --tp accelerators share attention: tensor-parallel (default), data-parallel (SGLang's --enable-dp-attention) or data-parallel-balanced (TensorRT-LLM's enable_attention_dp with enable_balance)." };
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
         var engine = new Option<string>("--engine") { Description = "Serving engine: vllm, tensorrt-llm or sglang (its calibration, batch limits and KV admission).", DefaultValueFactory = _ => "vllm" };
@@ -40,7 +41,7 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, weights, kv, engine, version, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
+            model, hardware, tp, attention, weights, kv, engine, version, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
             ttft, tpot, price, headroom, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
@@ -72,6 +73,7 @@ internal static class CapacityCommand
                 Model = r.GetValue(model)!,
                 Hardware = [.. r.GetValue(hardware)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)],
                 TensorParallel = r.GetValue(tp),
+                Attention = r.GetValue(attention),
                 Weights = r.GetValue(weights)!,
                 KvCache = r.GetValue(kv),
                 Engine = r.GetValue(engine)!,
@@ -139,7 +141,7 @@ internal static class CapacityCommand
         }
 
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{query.Model}, TP {query.TensorParallel}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+            $"{query.Model}, TP {query.TensorParallel}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
         int shown = CatalogCommand.Show(format, title,
             ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"],
             [.. measured.Select(r => (IReadOnlyList<string>)

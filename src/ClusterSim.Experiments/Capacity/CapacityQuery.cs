@@ -13,6 +13,10 @@ public sealed record CapacityQuery
     public required string Model { get; init; }
     public required IReadOnlyList<string> Hardware { get; init; }
     public int TensorParallel { get; init; } = 1;
+
+    /// <summary>How the tensor-parallel group shares attention (an experiment file's serving.attention); null: tensor-parallel.</summary>
+    public string? Attention { get; init; }
+
     public string Weights { get; init; } = "bf16";
     public string? KvCache { get; init; }
     public string Engine { get; init; } = "vllm";
@@ -75,7 +79,7 @@ public sealed record CapacityQuery
     /// <summary>Which option each experiment-file path came from, for errors said in the command's terms.</summary>
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
-        ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.weights", "--weights"),
+        ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.attention", "--attention"), ("serving.weights", "--weights"),
         ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
         ("serving.price_per_hour", "--price-per-hour"),
@@ -111,6 +115,11 @@ public sealed record CapacityQuery
         }
 
         y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {TensorParallel}");
+        if (Attention is { } layout)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  attention: {Q(layout)}");
+        }
+
         y.AppendLine(CultureInfo.InvariantCulture, $"  weights: {Q(Weights)}");
         if (KvCache is { } kv)
         {

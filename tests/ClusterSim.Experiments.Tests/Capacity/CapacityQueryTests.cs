@@ -31,6 +31,19 @@ public class CapacityQueryTests
     }
 
     [Fact]
+    public void An_attention_layout_is_the_serving_sections_and_a_wrong_one_is_refused_at_its_option()
+    {
+        CapacityQuery dp = new() { Model = "deepseek-v3", Hardware = ["H200"], TensorParallel = 8, Weights = "fp8", Attention = "data-parallel" };
+        Experiment experiment = ExperimentLoader.Parse(dp.Yaml("H200"), "capacity.yaml");
+        Assert.Equal(Core.Performance.AttentionLayout.DataParallel, experiment.Points[0].Serving!.Replicas[0].Deployment.Attention);
+        Assert.DoesNotContain("attention:", Alike.Yaml("H100"), StringComparison.Ordinal);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse((dp with { Attention = "dp" }).Yaml("H200"), "capacity.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "serving.attention");
+        Assert.Contains(CapacityQuery.Options, o => o.Path == "serving.attention" && o.Option == "--attention");
+    }
+
+    [Fact]
     public void A_median_above_the_mean_is_refused_at_its_option()
     {
         CapacityQuery wrong = Alike with { OutputMedian = 300 };
