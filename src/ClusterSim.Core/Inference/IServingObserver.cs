@@ -8,4 +8,12 @@ public interface IServingObserver
 
     /// <summary>A request finished on a replica: arrival, first token and completion times, ns.</summary>
     void OnRequest(int replica, long arrival, long firstToken, long end, int prompt, int output);
+
+    /// <summary>
+    /// A disaggregated request's prefill side finished on a prefill replica, its first token out; its decode side
+    /// finishes later and is reported by <see cref="OnRequest"/>. Nothing by default.
+    /// </summary>
+    void OnHandOff(int replica, long arrival, long firstToken, long end, int prompt, int output)
+    {
+    }
 }

@@ -185,9 +185,12 @@ public sealed partial class Replica
             if (_requests.Stage(id) != RequestStage.Prefill)
             {
                 _metrics.RecordCompletion(_requests, id, now);
+                _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
             }
-
-            _observer?.OnRequest(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
+            else
+            {
+                _observer?.OnHandOff(Id, _requests.Arrival(id), _requests.FirstToken(id), now, _requests.Prompt(id), _requests.Output(id));
+            }
             _host.OnCompleted(id, now);
             _requests.Release(id);
         }

@@ -27,6 +27,9 @@ public sealed class ServingTraceRecorder(int limit = 200_000) : IServingObserver
     }
 
     /// <inheritdoc/>
+    /// <inheritdoc />
+    public void OnHandOff(int replica, long arrival, long firstToken, long end, int prompt, int output) => OnRequest(replica, arrival, firstToken, end, prompt, output);
+
     public void OnRequest(int replica, long arrival, long firstToken, long end, int prompt, int output)
     {
         if (_requests.Count < limit)

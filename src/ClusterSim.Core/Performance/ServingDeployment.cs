@@ -42,6 +42,19 @@ public sealed record ServingDeployment
     /// <summary>Ranks that attend separately: the tensor-parallel group under <see cref="AttentionDataParallel"/>, else 1.</summary>
     public int AttentionRanks => AttentionDataParallel ? TensorParallel : 1;
 
+    /// <summary>
+    /// True when a data-parallel-attention replica of a mixture-of-experts model sends its tokens to the experts' ranks by
+    /// all-to-all (<see cref="Moe.MoeRoutingOptions.Dispatch"/>: DeepEP, TensorRT-LLM's wide expert parallelism): then
+    /// every rank holds all the non-expert weights (SGLang's <c>moe-dense-tp-size 1</c> and <c>enable-dp-lm-head</c>) and
+    /// nothing is gathered; otherwise the MLPs stay split and the group gathers and scatters around them.
+    /// </summary>
+    public bool DispatchesAllToAll => AttentionDataParallel && Model.IsMoE && MoeRouting is { Dispatch: Moe.ExpertDispatch.AllToAll };
+
+    /// <summary>Parameters each attending rank holds whole: none under tensor parallelism; the attention projections, or under <see cref="DispatchesAllToAll"/> every non-expert weight.</summary>
+    public double ReplicatedParameters => !AttentionDataParallel ? 0
+        : DispatchesAllToAll ? Model.TotalParameters - Model.RoutedExpertParameters
+        : Model.MixerParameters;
+
     /// <summary>Ranks over which a step's prompt chunks fall unevenly, one rank's each (<see cref="AttentionLayout.DataParallel"/>); 1 when they spread evenly.</summary>
     public int UnevenChunkRanks => Attention == AttentionLayout.DataParallel ? TensorParallel : 1;
 
@@ -112,7 +125,7 @@ public sealed record ServingDeployment
     public bool WidensExperts => Model.IsMoE && Weights != ComputePrecision;
 
     /// <summary>Bytes of all weights over the replica: the attention projections once per attending rank (<see cref="AttentionDataParallel"/>).</summary>
-    public double WeightBytes => (Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * Model.MixerParameters)) * Weights.BytesPerElement();
+    public double WeightBytes => (Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * ReplicatedParameters)) * Weights.BytesPerElement();
 
     /// <summary>
     /// Parameters the drafter adds beside the target: a draft model's own, or a draft head's one transformer layer (it

@@ -56,7 +56,7 @@ public sealed class StepTimeModel
     private readonly double _allToAllFixedSeconds;
     private readonly int _attentionRanks;   // 1 unless attention is data-parallel (ServingDeployment.AttentionDataParallel)
     private readonly double _unevenShare;   // 1 under attention data parallelism, where a shape's unevenness counts; 0 otherwise
-    private readonly double _replicatedFlopsPerToken;   // under attention data parallelism: the attention projections each rank runs whole
+    private readonly double _replicatedFlopsPerToken;   // under attention data parallelism: the GEMMs each rank runs whole (attention projections, or every dense one)
     private readonly double _replicatedWasteTokens;   // the tile waste of the other ranks' projection GEMMs, tokens
 
     // The dense GEMM term by (new tokens, logit rows): a pure function of the two, remembered in a small direct-mapped
@@ -116,12 +116,13 @@ public sealed class StepTimeModel
         _unevenShare = _attentionRanks > 1 ? 1 : 0;
         if (_attentionRanks > 1)
         {
-            // Every rank reads all the attention projections (the rest stay split) and runs them as GEMMs of its own
-            // tokens, each with its tile waste; an uneven step's busiest rank has more tokens (BatchShape.UnevenTokens).
-            double replicated = (_attentionRanks - 1) * model.MixerParameters * bytes;
+            // Every rank reads the weights it holds whole (the attention projections; every non-expert weight when the
+            // experts are reached by all-to-all) and runs them as GEMMs of its own tokens, each with its tile waste; an
+            // uneven step's busiest rank has more tokens (BatchShape.UnevenTokens). The input table is looked up, not read.
+            double replicated = (_attentionRanks - 1) * (deployment.ReplicatedParameters - (deployment.DispatchesAllToAll ? inputTable : 0)) * bytes;
             _denseWeightBytes += replicated;
             _activeWeightBytes += replicated;
-            _replicatedFlopsPerToken = 2 * model.MixerParameters;
+            _replicatedFlopsPerToken = deployment.DispatchesAllToAll ? _bodyFlopsPerToken : 2 * model.MixerParameters;
             _replicatedWasteTokens = (_attentionRanks - 1) * _gemmHalfTokens;
         }
 
@@ -171,7 +172,9 @@ public sealed class StepTimeModel
             int byteRounds = allReduces;
             if (_attentionRanks > 1)
             {
-                (allReduces, byteRounds) = (2 * model.LayersWithMlp, model.LayersWithMlp);
+                // (None when every rank holds the dense MLPs and all-to-alls reach the experts.)
+                int gathered = deployment.DispatchesAllToAll ? 0 : model.LayersWithMlp;
+                (allReduces, byteRounds) = (2 * gathered, gathered);
             }
 
             _collectiveFixedSeconds = allReduces * Collective.AllReduce(CollectiveAlgorithm.Ring, 0, tp, linkBytesPerSecond, eff.CollectiveLatencySeconds);
@@ -192,7 +195,7 @@ public sealed class StepTimeModel
             ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9) / _attentionRanks
             : 0;
         int ep = ExpertParallel;
-        if (model.IsMoE && ep > 1 && _attentionRanks == 1 && deployment.MoeRouting?.Dispatch != Moe.ExpertDispatch.AllReduce)
+        if (model.IsMoE && ep > 1 && (_attentionRanks == 1 ? deployment.MoeRouting?.Dispatch != Moe.ExpertDispatch.AllReduce : deployment.DispatchesAllToAll))
         {
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts (none
             // when the tensor-parallel attention leaves every token on every rank and the all-reduce combines the experts).

@@ -38,6 +38,39 @@ public sealed record MeasuredRun
     /// </summary>
     public Core.Performance.AttentionLayout Attention { get; init; }
 
+    /// <summary>
+    /// Prefill workers of a disaggregated run (<c>prefill_replicas</c>); 0 for a colocated one. Its other columns then
+    /// describe the decode workers (<c>dp</c> their count, <c>tp</c>, <c>ep</c> and <c>dp_attention</c> each one's) and
+    /// <c>prefill_tp</c>, <c>prefill_ep</c> and <c>prefill_dp_attention</c> each prefill worker's.
+    /// </summary>
+    public int PrefillReplicas { get; init; }
+
+    /// <summary>
+    /// How expert-parallel ranks exchange tokens (<c>moe_dispatch</c>: <c>all-reduce</c>, the default — the tensor-parallel
+    /// group's all-reduce, or a gather and scatter under data-parallel attention — or <c>all-to-all</c>: DeepEP, TensorRT-LLM's
+    /// wide expert parallelism); <c>prefill_moe_dispatch</c> the prefill workers'.
+    /// </summary>
+    public Core.Moe.ExpertDispatch MoeDispatch { get; init; } = Core.Moe.ExpertDispatch.AllReduce;
+
+    /// <summary>The prefill workers' <see cref="MoeDispatch"/>.</summary>
+    public Core.Moe.ExpertDispatch PrefillMoeDispatch { get; init; } = Core.Moe.ExpertDispatch.AllReduce;
+
+    /// <summary>Accelerators of each prefill worker (<c>prefill_tp</c>); the decode workers' when not given.</summary>
+    public int? PrefillTensorParallel { get; init; }
+
+    /// <summary>Expert-parallel ranks of each prefill worker (<c>prefill_ep</c>), as <see cref="ExpertParallel"/> is the decode workers'.</summary>
+    public int PrefillExpertParallel { get; init; } = 1;
+
+    /// <summary>How each prefill worker attended (<c>prefill_dp_attention</c>), as <see cref="Attention"/> is the decode workers'.</summary>
+    public Core.Performance.AttentionLayout PrefillAttention { get; init; }
+
+    /// <summary>
+    /// The bandwidth a request's KV cache crosses from its prefill worker to its decode worker, GB/s (<c>kv_link_gb_s</c>);
+    /// null: each of the fewer workers' accelerators sends its slice over its own link — the scale-up link when both pools
+    /// fit one scale-up domain, else the scale-out one.
+    /// </summary>
+    public double? KvLinkGBps { get; init; }
+
     /// <summary>Weight format as the engine was told ("FP16", "FP8"); empty when unstated (FP16 then).</summary>
     public string DType { get; init; } = string.Empty;
     public int? MaxSequences { get; init; }

@@ -79,6 +79,13 @@ public static partial class MeasuredRunFile
             ExpertParallel = (int)(row.Number("ep", min: 1, max: 4096) ?? 1),
             CollapsedRouting = row.OptionalFlag("collapsed_routing") ?? false,
             Attention = row.AttentionLayout("dp_attention"),
+            PrefillReplicas = (int)(row.Number("prefill_replicas", min: 0, max: 100_000) ?? 0),
+            MoeDispatch = row.Dispatch("moe_dispatch"),
+            PrefillMoeDispatch = row.Dispatch("prefill_moe_dispatch"),
+            PrefillTensorParallel = (int?)row.Number("prefill_tp", min: 1),
+            PrefillExpertParallel = (int)(row.Number("prefill_ep", min: 1, max: 4096) ?? 1),
+            PrefillAttention = row.AttentionLayout("prefill_dp_attention"),
+            KvLinkGBps = row.Number("kv_link_gb_s", min: 1e-3),
             DType = row.Text("dtype"),
             MaxSequences = (int?)row.Number("max_num_seqs", min: 1),
             MaxBatchedTokens = (int?)row.Number("max_num_batched_tokens", min: 1),
@@ -238,6 +245,14 @@ public static partial class MeasuredRunFile
         }
 
         /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>
+        /// <summary>How expert ranks exchange tokens: empty or all-reduce, the group's all-reduce (or gather and scatter); all-to-all, DeepEP's way.</summary>
+        public Core.Moe.ExpertDispatch Dispatch(string column) => table.Cell(cells, column).ToLowerInvariant() switch
+        {
+            "" or "all-reduce" => Core.Moe.ExpertDispatch.AllReduce,
+            "all-to-all" => Core.Moe.ExpertDispatch.AllToAll,
+            string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not all-reduce or all-to-all"),
+        };
+
         /// <summary>How the run attended: empty or false, tensor-parallel; true, data-parallel; balanced, data-parallel with the ranks' prompts aligned.</summary>
         public AttentionLayout AttentionLayout(string column) => table.Cell(cells, column).ToLowerInvariant() switch
         {

@@ -22,6 +22,15 @@ public sealed partial record ReplayCase
     public required ServingDeployment Deployment { get; init; }
     public required SchedulerOptions Scheduler { get; init; }
     public int Replicas { get; init; } = 1;
+
+    /// <summary>
+    /// The prefill workers of a disaggregated run (<see cref="MeasuredRun.PrefillReplicas"/>), which hand each request's KV
+    /// cache to the <see cref="Replicas"/> replicas of <see cref="Deployment"/> to decode; null for a colocated run.
+    /// </summary>
+    public ReplicaGroup? Prefill { get; init; }
+
+    /// <summary>The split between <see cref="Prefill"/> and the decode replicas, with the link the KV cache crosses; null when colocated.</summary>
+    public Disaggregation? Disaggregation { get; init; }
     public required IReadOnlyList<LoadStage> Stages { get; init; }
 
     /// <summary>How requests are sent; <see cref="Stages"/> gives the rate (and concurrency for a closed loop) and duration.</summary>
@@ -146,22 +155,64 @@ public sealed partial record ReplayCase
 
     /// <summary>
     /// Whole experts spread over <see cref="MeasuredRun.ExpertParallel"/> accelerators of the replica, each step's routing
-    /// sampled (the busiest rank sets the expert time), combined by the tensor-parallel all-reduce as SGLang's
-    /// <c>--ep-size</c> and TensorRT-LLM's <c>ep_size</c> do without attention data parallelism; null when the row slices
+    /// sampled (the busiest rank sets the expert time), exchanging tokens by <paramref name="dispatch"/> (the
+    /// tensor-parallel all-reduce, as SGLang's <c>--ep-size</c> and TensorRT-LLM's <c>ep_size</c> do without attention data
+    /// parallelism, or all-to-all, as DeepEP does); null when the row slices
     /// every expert across the tensor-parallel group (ep 1). A dense model, or more expert ranks than the replica's
     /// accelerators or the model's experts, is refused with the reason.
     /// </summary>
-    private static MoeRoutingOptions? ExpertPlacement(MeasuredRun first, ModelSpec model)
+    private static MoeRoutingOptions? ExpertPlacement(int expertParallel, int tensorParallel, ModelSpec model, ExpertDispatch dispatch)
     {
-        if (first.ExpertParallel <= 1)
+        if (expertParallel <= 1)
         {
             return null;
         }
 
-        return !model.IsMoE ? throw new ArgumentException($"ep {first.ExpertParallel} needs a mixture-of-experts model; '{model.Id}' is dense")
-            : first.ExpertParallel > first.TensorParallel ? throw new ArgumentException($"ep {first.ExpertParallel} is more than the replica's {first.TensorParallel} accelerators (tp); expert ranks live inside the tensor-parallel group here")
-            : first.ExpertParallel > model.Experts ? throw new ArgumentException($"ep {first.ExpertParallel} is more than '{model.Id}''s {model.Experts} experts")
-            : new MoeRoutingOptions { ExpertParallel = first.ExpertParallel, Dispatch = ExpertDispatch.AllReduce }.Validated();
+        return !model.IsMoE ? throw new ArgumentException($"ep {expertParallel} needs a mixture-of-experts model; '{model.Id}' is dense")
+            : expertParallel > tensorParallel ? throw new ArgumentException($"ep {expertParallel} is more than the replica's {tensorParallel} accelerators (tp); expert ranks live inside the tensor-parallel group here")
+            : expertParallel > model.Experts ? throw new ArgumentException($"ep {expertParallel} is more than '{model.Id}''s {model.Experts} experts")
+            : new MoeRoutingOptions { ExpertParallel = expertParallel, Dispatch = dispatch }.Validated();
+    }
+
+    /// <summary>
+    /// A disaggregated run's prefill workers: the decode workers' deployment with the row's prefill parallelism and
+    /// attention layout (and their batch limits, each rank's as the engine takes them), and the link the KV cache crosses
+    /// (<see cref="MeasuredRun.KvLinkGBps"/>, or each of the fewer workers' accelerators sending its slice over its own
+    /// link: the scale-up link when both pools fit one scale-up domain, else the scale-out one; said in the assumptions).
+    /// </summary>
+    private static (ReplicaGroup Prefill, Disaggregation Split) PrefillPool(
+        MeasuredRun first, ModelSpec model, ServingDeployment decode, SchedulerOptions scheduler, int sequences, int budget, bool sglang, List<string> assumptions)
+    {
+        int tp = first.PrefillTensorParallel ?? first.TensorParallel;
+        AcceleratorSpec chip = decode.Accelerator;
+        ServingDeployment deployment = decode with
+        {
+            TensorParallel = tp,
+            MoeRouting = ExpertPlacement(first.PrefillExpertParallel, tp, model, first.PrefillMoeDispatch),
+            Attention = first.PrefillAttention,
+        };
+        int ranks = sglang ? 1 : deployment.AttentionRanks;
+        SchedulerOptions options = scheduler with { MaxSequences = sequences * ranks, MaxBatchedTokens = budget * ranks };
+        deployment = deployment.WithEngineRuntime(options.MaxSequences, options.MaxBatchedTokens).Validated();
+
+        double link;
+        if (first.KvLinkGBps is double given)
+        {
+            link = given;
+        }
+        else
+        {
+            int accelerators = (first.PrefillReplicas * tp) + (first.DataParallel * first.TensorParallel);
+            bool oneDomain = chip.ScaleUpDomain is int domain && accelerators <= domain && chip.ScaleUpGBps is > 0;
+            double perAccelerator = oneDomain ? chip.ScaleUpGBps!.Value
+                : chip.ScaleOutGBps ?? throw new ArgumentException($"{chip.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s), which a disaggregated run's KV cache crosses; give kv_link_gb_s");
+            int senders = Math.Min(tp, first.TensorParallel);
+            link = perAccelerator * senders;
+            assumptions.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the KV cache crosses {link:0} GB/s: {senders} accelerators' {(oneDomain ? "scale-up" : "scale-out")} links of {perAccelerator:0} GB/s ({accelerators} accelerators {(oneDomain ? "in one" : "beyond one")} scale-up domain; kv_link_gb_s not given)"));
+        }
+
+        return (new ReplicaGroup(deployment, options, first.PrefillReplicas), new Disaggregation(first.PrefillReplicas, link).Validated(first.PrefillReplicas + first.DataParallel));
     }
 
     private static ReplayCase From(IReadOnlyList<MeasuredRun> rows, SimCatalog catalog)
@@ -193,7 +244,7 @@ public sealed partial record ReplayCase
             Sampling = sampling,
             SamplerKernel = SamplerKernelOf(first, engine, sampling, corrections),
             TensorParallel = first.TensorParallel,
-            MoeRouting = ExpertPlacement(first, model),
+            MoeRouting = ExpertPlacement(first.ExpertParallel, first.TensorParallel, model, first.MoeDispatch),
             CollapsedRouting = first.CollapsedRouting,
             Attention = first.Attention,
             Weights = weights,
@@ -258,6 +309,9 @@ public sealed partial record ReplayCase
         };
         // What the engine's start-up takes at these batch limits (for vLLM, as the row's release does) decides the KV cache.
         deployment = deployment.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens).Validated();
+        var (prefill, split) = first.PrefillReplicas > 0
+            ? PrefillPool(first, model, deployment, scheduler, first.MaxSequences ?? defaultSequences, budget, sglang, assumptions)
+            : (null, null);
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
         var (arrival, requests, concurrency) = ArrivalOf(first);
@@ -301,6 +355,8 @@ public sealed partial record ReplayCase
             Deployment = deployment,
             Scheduler = scheduler,
             Replicas = first.DataParallel,
+            Prefill = prefill,
+            Disaggregation = split,
             Stages = stages,
             Arrival = arrival,
             ClientTimeoutSeconds = first.ClientTimeoutSeconds

@@ -35,7 +35,10 @@ public static class ReplayRunner
         var observer = new StageObserver(ends, replay.ScoredOutputTokens, SimTime.FromSeconds(replay.ClientTimeoutSeconds), perRequestTpot: replay.Lengths is not null);
         var scenario = new ServingScenario
         {
-            Replicas = [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],
+            Replicas = replay.Prefill is { } prefill
+                ? [prefill with { Deployment = factors is null ? prefill.Deployment : prefill.Deployment with { Efficiency = factors } }, new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)]
+                : [new ReplicaGroup(deployment, replay.Scheduler, replay.Replicas)],
+            Disaggregation = replay.Disaggregation,
             Router = Core.Inference.Routing.RouterKind.VllmDataParallel,   // data-parallel engines share requests as vLLM's balancer does
             Workload = streams => replay.Arrival switch
             {

@@ -1,5 +1,6 @@
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
+using ClusterSim.Core.Moe;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Core.Tests.Performance;
@@ -75,6 +76,25 @@ public class AttentionDataParallelTests
     }
 
     [Fact]
+    public void With_all_to_all_dispatch_every_rank_holds_the_dense_weights_and_nothing_is_gathered()
+    {
+        // DeepEP's way (SGLang's moe-a2a-backend deepep, moe-dense-tp-size 1): only the routed experts stay split.
+        ServingDeployment gathered = On(AttentionLayout.DataParallel) with { MoeRouting = new MoeRoutingOptions { ExpertParallel = 8, Dispatch = ExpertDispatch.AllReduce } };
+        ServingDeployment deepEp = gathered with { MoeRouting = gathered.MoeRouting! with { Dispatch = ExpertDispatch.AllToAll } };
+        ModelSpec v3 = deepEp.Model;
+
+        Assert.False(gathered.DispatchesAllToAll);
+        Assert.True(deepEp.DispatchesAllToAll);
+        Assert.Equal(7 * (v3.TotalParameters - v3.RoutedExpertParameters), deepEp.WeightBytes - (On(AttentionLayout.TensorParallel).WeightBytes), 1e-3);
+        Assert.Equal(0, new StepTimeModel(deepEp).Terms(BatchShape.Decode(64, 0)).Collectives);
+        Assert.True(new StepTimeModel(gathered).Terms(BatchShape.Decode(64, 0)).Collectives > 0);
+
+        // The all-to-alls come with sampled routing: dispatch and combine, each token's hidden state to its experts' ranks.
+        var routing = new RoutingOutcome(Imbalance: 1, MaxExpertsTouchedPerAccelerator: 32, ExpertsTouched: 256, DroppedTokens: 0, RoutedTokens: 64 * 8);
+        Assert.True(new StepTimeModel(deepEp).Terms(BatchShape.Decode(64, 0), routing).Collectives > 0);
+    }
+
+        [Fact]
     public void One_prompt_is_one_ranks_work_unless_the_engine_spreads_the_steps_prompts()
     {
         // A step with one 4,096-token prompt beside 64 decodes: data-parallel, the prompt's rank sets the step.
