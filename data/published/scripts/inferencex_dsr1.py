@@ -135,8 +135,13 @@ def main(path):
                      f"{m['mean_ttft'] * 1000:.1f}", f"{m['median_ttft'] * 1000:.1f}", f"{m['p99_ttft'] * 1000:.1f}",
                      f"{m['mean_tpot'] * 1000:.3f}", f"{m['mean_e2el'] * 1000:.0f}", f"{m['p99_e2el'] * 1000:.0f}",
                      f"{tput:.1f}", SOURCE, notes])
+    write(out, rows, lambda x: (x[5], x[10], x[6], x[0]), left_out)
+
+
+def write(out, rows, key, left_out):
+    """Writes the rows in the order of key, each run once (a repeated id is said and left out), then what was left out and why."""
     seen = set()
-    for row in sorted(rows, key=lambda x: (x[5], x[10], x[6], x[0])):
+    for row in sorted(rows, key=key):
         if row[0] in seen:
             print(f"duplicate run {row[0]} left out", file=sys.stderr)
             continue

@@ -88,16 +88,7 @@ def main(path):
                      f"{m['output_tput_per_gpu'] * r['num_decode_gpu']:.1f}", ix.SOURCE, notes])
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(COLUMNS)
-    seen = set()
-    for row in sorted(rows, key=lambda x: (x[5], x[19], x[0])):
-        if row[0] in seen:
-            print(f"duplicate run {row[0]} left out", file=sys.stderr)
-            continue
-        seen.add(row[0])
-        out.writerow(row)
-    for why, n in sorted(left_out.items()):
-        print(f"left out {n}: {why}", file=sys.stderr)
-    print(f"kept {len(seen)}", file=sys.stderr)
+    ix.write(out, rows, lambda x: (x[5], x[19], x[0]), left_out)
 
 
 if __name__ == "__main__":
