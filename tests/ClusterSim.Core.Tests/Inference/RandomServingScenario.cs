@@ -56,10 +56,12 @@ internal sealed class RandomServingScenario
         }
 
         bool pressed = random.NextDouble() < 0.4;
+        int pressTokens = 0;
         if (pressed)
         {
             // KV pressure: keep back memory until the cache holds a few thousand tokens.
-            deployment = deployment with { MemoryReserve = Pressed(deployment, random.NextDouble() < 0.3 ? 5_200 : random.Next(3_000, 12_000)) };
+            pressTokens = random.NextDouble() < 0.3 ? 5_200 : random.Next(3_000, 12_000);
+            deployment = deployment with { MemoryReserve = Pressed(deployment, pressTokens) };
             Say($"memory reserve {deployment.MemoryReserve:F3} ({deployment.KvBlocks} blocks)");
         }
 
@@ -74,6 +76,12 @@ internal sealed class RandomServingScenario
             };
             deployment = deployment with { MoeRouting = routing };
             Say($"experts {routing.Popularity}, EP {routing.ExpertParallel}, {routing.Dispatch}");
+            if (pressed && deployment.DispatchesAllToAll)
+            {
+                // All-to-all puts every dense weight on every attending rank: press again for the same cache.
+                deployment = deployment with { MemoryReserve = Pressed(deployment, pressTokens) };
+                Say($"memory reserve {deployment.MemoryReserve:F3} ({deployment.KvBlocks} blocks)");
+            }
         }
 
         SchedulerKind kind = Kinds[random.Next(Kinds.Length)];
