@@ -57,7 +57,7 @@ public sealed class StepTimeModel
     private readonly int _attentionRanks;   // 1 unless attention is data-parallel (ServingDeployment.AttentionDataParallel)
     private readonly double _unevenShare;   // 1 under attention data parallelism, where a shape's unevenness counts; 0 otherwise
     private readonly double _replicatedFlopsPerToken;   // under attention data parallelism: the GEMMs each rank runs whole (attention projections, or every dense one)
-    private readonly double _replicatedWasteTokens;   // the tile waste of the other ranks' projection GEMMs, tokens
+    private readonly double _replicatedWasteTokens;   // the tile waste of the other ranks' replicated GEMMs, tokens
 
     // The dense GEMM term by (new tokens, logit rows): a pure function of the two, remembered in a small direct-mapped
     // table because consecutive iterations repeat shapes and its cube root is the costliest arithmetic of a step. A
@@ -363,7 +363,7 @@ public sealed class StepTimeModel
         }
         else
         {
-            // The busiest rank's attention projections: its tokens and every rank's tile waste (see _replicatedFlopsPerToken).
+            // The busiest rank's replicated GEMMs: its extra tokens and every rank's tile waste (see _replicatedFlopsPerToken).
             gemmCompute += _replicatedFlopsPerToken * (shape.UnevenTokens + _replicatedWasteTokens) * _secondsPerGemmFlop;
             denseGemm = shape.UnevenTokens == 0 ? DenseGemm(shape.NewTokens, logits, gemmCompute, gemmMemory) : Overlapped(gemmCompute, gemmMemory) + _denseKernelsSeconds;
         }
