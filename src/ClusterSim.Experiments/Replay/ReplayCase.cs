@@ -178,10 +178,11 @@ public sealed partial record ReplayCase
     /// A disaggregated run's prefill workers: the decode workers' deployment with the row's prefill parallelism and
     /// attention layout (and their batch limits, each rank's as the engine takes them), and the link the KV cache crosses
     /// (<see cref="MeasuredRun.KvLinkGBps"/>, or each of the fewer workers' accelerators sending its slice over its own
-    /// link: the scale-up link when both pools fit one scale-up domain, else the scale-out one; said in the assumptions).
+    /// link: the scale-up link when both pools fit one scale-up domain, else the scale-out one; said among the corrections,
+    /// as a deployment's filled-in detail rather than a load input).
     /// </summary>
     private static (ReplicaGroup Prefill, Disaggregation Split) PrefillPool(
-        MeasuredRun first, ModelSpec model, ServingDeployment decode, SchedulerOptions scheduler, int sequences, int budget, bool sglang, List<string> assumptions)
+        MeasuredRun first, ModelSpec model, ServingDeployment decode, SchedulerOptions scheduler, int sequences, int budget, bool sglang, List<string> corrections)
     {
         int tp = first.PrefillTensorParallel ?? first.TensorParallel;
         AcceleratorSpec chip = decode.Accelerator;
@@ -208,7 +209,7 @@ public sealed partial record ReplayCase
                 : chip.ScaleOutGBps ?? throw new ArgumentException($"{chip.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s), which a disaggregated run's KV cache crosses; give kv_link_gb_s");
             int senders = Math.Min(tp, first.TensorParallel);
             link = perAccelerator * senders;
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture,
+            corrections.Add(string.Create(CultureInfo.InvariantCulture,
                 $"the KV cache crosses {link:0} GB/s: {senders} accelerators' {(oneDomain ? "scale-up" : "scale-out")} links of {perAccelerator:0} GB/s ({accelerators} accelerators {(oneDomain ? "in one" : "beyond one")} scale-up domain; kv_link_gb_s not given)"));
         }
 
@@ -310,7 +311,7 @@ public sealed partial record ReplayCase
         // What the engine's start-up takes at these batch limits (for vLLM, as the row's release does) decides the KV cache.
         deployment = deployment.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens).Validated();
         var (prefill, split) = first.PrefillReplicas > 0
-            ? PrefillPool(first, model, deployment, scheduler, first.MaxSequences ?? defaultSequences, budget, sglang, assumptions)
+            ? PrefillPool(first, model, deployment, scheduler, first.MaxSequences ?? defaultSequences, budget, sglang, corrections)
             : (null, null);
 
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);

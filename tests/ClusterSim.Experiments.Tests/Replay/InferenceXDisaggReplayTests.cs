@@ -45,7 +45,7 @@ public class InferenceXDisaggReplayTests
         Assert.True(wide.Deployment.DispatchesAllToAll);
         Assert.True(wide.Prefill.Deployment.DispatchesAllToAll);
         Assert.Equal(1800.0 * 4, wide.Disaggregation!.KvLinkGBps);
-        Assert.Contains(wide.Assumptions, a => a.Contains("scale-up links of 1800 GB/s (48 accelerators in one scale-up domain", StringComparison.Ordinal));
+        Assert.Contains(wide.Corrections, a => a.Contains("scale-up links of 1800 GB/s (48 accelerators in one scale-up domain", StringComparison.Ordinal));
 
         // TensorRT-LLM's workers keep their attention-DP default (gather and scatter), balanced; B200 nodes over the network.
         ReplayCase trt = Assert.Single(cases, c => c.Experiment == "ix-dsr1-b200-dynamo-trt-1p4e4d-5d8e8-fp4-1k1k-c90");
