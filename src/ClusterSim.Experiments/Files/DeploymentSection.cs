@@ -225,7 +225,7 @@ internal static class DeploymentSection
                     + (deployment.Attention == AttentionLayout.DataParallel
                         ? $"a prompt is one rank's work, at most {scheduler.MaxBatchedTokens / deployment.TensorParallel:N0} tokens a step, and the others wait for it"
                         : "each step's prompts are spread evenly over the ranks, as TensorRT-LLM's enable_balance does")
-                    + " (docs/calibration.md, \"Attention data parallelism\": checked on eight TensorRT-LLM and three SGLang runs of DeepSeek)");
+                    + " (docs/calibration.md, \"Attention data parallelism\": checked on InferenceX's and GPUStack's DeepSeek runs, colocated and disaggregated)");
             }
 
             if (model.HasLinearLayers)
