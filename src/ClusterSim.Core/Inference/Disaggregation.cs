@@ -1,3 +1,7 @@
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+
 namespace ClusterSim.Core.Inference;
 
 /// <summary>
@@ -9,6 +13,35 @@ public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, doub
 {
     /// <summary>Seconds to move <paramref name="tokens"/> tokens of KV cache of <paramref name="bytesPerToken"/> bytes each.</summary>
     public double TransferSeconds(int tokens, double bytesPerToken) => TransferLatencySeconds + (tokens * bytesPerToken / (KvLinkGBps * 1e9));
+
+    /// <summary>
+    /// The link a request's KV cache crosses when none is named, GB/s, and a sentence saying how it was chosen: each of the
+    /// smaller of the two replicas' accelerators sends its slice over its own link — the scale-up link when both pools are
+    /// one accelerator type within one scale-up domain (an NVL72, one HGX node), else the slower of the two scale-out links.
+    /// Throws, naming the accelerator, when the catalog gives no scale-out bandwidth that is needed.
+    /// </summary>
+    public static (double GBps, string Said) DefaultLink(ServingDeployment prefill, int prefillReplicas, ServingDeployment decode, int decodeReplicas)
+    {
+        int accelerators = (prefillReplicas * prefill.Accelerators) + (decodeReplicas * decode.Accelerators);
+        AcceleratorSpec chip = prefill.Accelerator;
+        bool oneDomain = chip.Id == decode.Accelerator.Id && chip.ScaleUpDomain is int domain && accelerators <= domain && chip.ScaleUpGBps is > 0;
+        double perAccelerator;
+        if (oneDomain)
+        {
+            perAccelerator = chip.ScaleUpGBps!.Value;
+        }
+        else
+        {
+            AcceleratorSpec? unknown = new[] { chip, decode.Accelerator }.FirstOrDefault(a => a.ScaleOutGBps is null);
+            perAccelerator = unknown is null ? Math.Min(chip.ScaleOutGBps!.Value, decode.Accelerator.ScaleOutGBps!.Value)
+                : throw new ArgumentException($"{unknown.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s), which the KV cache crosses between the pools; give kv_link_gb_s in GB/s");
+        }
+
+        int senders = Math.Min(prefill.TensorParallel, decode.TensorParallel);
+        double link = perAccelerator * senders;
+        return (link, string.Create(CultureInfo.InvariantCulture,
+            $"the KV cache crosses {link:0} GB/s: {senders} accelerators' {(oneDomain ? "scale-up" : "scale-out")} links of {perAccelerator:0} GB/s ({accelerators} accelerators {(oneDomain ? "in one" : "beyond one")} scale-up domain; kv_link_gb_s not given)"));
+    }
 
     /// <summary>Throws unless both pools have a replica and the link is real.</summary>
     public Disaggregation Validated(int totalReplicas) =>

@@ -160,17 +160,23 @@ internal static class ServingSection
             int prefillReplicas = r.Integer(split, "prefill_replicas", "serving.disaggregation", 1, 0, 100_000);
             ReplicaGroup? decode = prefillReplicas > 0 ? DecodeGroup(r, split, deployment, schedulerOptions, replicas - prefillReplicas, catalog, calibrations) : null;
 
-            // The KV cache crosses the slower of the two pools' network links unless the file names the link.
-            AcceleratorSpec[] ends = [deployment.Accelerator, decode?.Deployment.Accelerator ?? deployment.Accelerator];
-            AcceleratorSpec? unknown = ends.FirstOrDefault(a => a.ScaleOutGBps is null);
-            if (prefillReplicas > 0 && unknown is not null && YamlReader.Child(split, "kv_link_gb_s") is null)
+            // The KV cache crosses the link Disaggregation.DefaultLink gives unless the file names one.
+            double defaultLink = double.NaN;   // NaN only where a problem was said, or where the file names the link
+            if (prefillReplicas > 0 && YamlReader.Child(split, "kv_link_gb_s") is null)
             {
-                r.Problem(split, "serving.disaggregation.kv_link_gb_s", $"{unknown.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s), which the KV cache crosses between the pools; give kv_link_gb_s in GB/s");
+                try
+                {
+                    defaultLink = Disaggregation.DefaultLink(deployment, prefillReplicas, decode?.Deployment ?? deployment, Math.Max(1, replicas - prefillReplicas)).GBps;
+                }
+                catch (ArgumentException e)
+                {
+                    r.Problem(split, "serving.disaggregation.kv_link_gb_s", e.Message);
+                }
             }
 
             disaggregation = new Disaggregation(
                 prefillReplicas,
-                r.Number(split, "kv_link_gb_s", "serving.disaggregation", ends.Min(a => a.ScaleOutGBps) ?? double.NaN, 0, exclusiveMin: true),   // NaN only where a problem was said
+                r.Number(split, "kv_link_gb_s", "serving.disaggregation", defaultLink, 0, exclusiveMin: true),
                 r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6);
             if (disaggregation.PrefillReplicas >= replicas)
             {

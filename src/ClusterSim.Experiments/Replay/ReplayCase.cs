@@ -175,24 +175,29 @@ public sealed partial record ReplayCase
     }
 
     /// <summary>
+    /// How many ranks a row's batch limits apply to each: under attention data parallelism TensorRT-LLM's and vLLM's
+    /// limits are each rank's, so the replica batches all of them; SGLang divides its chunk size and running-request cap
+    /// over the ranks, so its are the replica's (1), as they are without data-parallel attention.
+    /// </summary>
+    private static int LimitRanks(ServingDeployment deployment, bool sglang) => sglang ? 1 : deployment.AttentionRanks;
+
+    /// <summary>
     /// A disaggregated run's prefill workers: the decode workers' deployment with the row's prefill parallelism and
     /// attention layout (and their batch limits, each rank's as the engine takes them), and the link the KV cache crosses
-    /// (<see cref="MeasuredRun.KvLinkGBps"/>, or each of the fewer workers' accelerators sending its slice over its own
-    /// link: the scale-up link when both pools fit one scale-up domain, else the scale-out one; said among the corrections,
-    /// as a deployment's filled-in detail rather than a load input).
+    /// (<see cref="MeasuredRun.KvLinkGBps"/>, or <see cref="Disaggregation.DefaultLink"/>, said among the corrections as a
+    /// deployment's filled-in detail rather than a load input).
     /// </summary>
     private static (ReplicaGroup Prefill, Disaggregation Split) PrefillPool(
         MeasuredRun first, ModelSpec model, ServingDeployment decode, SchedulerOptions scheduler, int sequences, int budget, bool sglang, List<string> corrections)
     {
         int tp = first.PrefillTensorParallel ?? first.TensorParallel;
-        AcceleratorSpec chip = decode.Accelerator;
         ServingDeployment deployment = decode with
         {
             TensorParallel = tp,
             MoeRouting = ExpertPlacement(first.PrefillExpertParallel, tp, model, first.PrefillMoeDispatch),
             Attention = first.PrefillAttention,
         };
-        int ranks = sglang ? 1 : deployment.AttentionRanks;
+        int ranks = LimitRanks(deployment, sglang);
         SchedulerOptions options = scheduler with { MaxSequences = sequences * ranks, MaxBatchedTokens = budget * ranks };
         deployment = deployment.WithEngineRuntime(options.MaxSequences, options.MaxBatchedTokens).Validated();
 
@@ -203,14 +208,8 @@ public sealed partial record ReplayCase
         }
         else
         {
-            int accelerators = (first.PrefillReplicas * tp) + (first.DataParallel * first.TensorParallel);
-            bool oneDomain = chip.ScaleUpDomain is int domain && accelerators <= domain && chip.ScaleUpGBps is > 0;
-            double perAccelerator = oneDomain ? chip.ScaleUpGBps!.Value
-                : chip.ScaleOutGBps ?? throw new ArgumentException($"{chip.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s), which a disaggregated run's KV cache crosses; give kv_link_gb_s");
-            int senders = Math.Min(tp, first.TensorParallel);
-            link = perAccelerator * senders;
-            corrections.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the KV cache crosses {link:0} GB/s: {senders} accelerators' {(oneDomain ? "scale-up" : "scale-out")} links of {perAccelerator:0} GB/s ({accelerators} accelerators {(oneDomain ? "in one" : "beyond one")} scale-up domain; kv_link_gb_s not given)"));
+            (link, string said) = Disaggregation.DefaultLink(deployment, first.PrefillReplicas, decode, first.DataParallel);
+            corrections.Add(said);
         }
 
         return (new ReplicaGroup(deployment, options, first.PrefillReplicas), new Disaggregation(first.PrefillReplicas, link).Validated(first.PrefillReplicas + first.DataParallel));
@@ -300,10 +299,8 @@ public sealed partial record ReplayCase
             // Chunked prefill is on by default (the engine's own way); off, SGLang prefills whole prompts first, vLLM V1 beside the decodes.
             Kind = chunked ? defaults.Kind : sglang ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
             PrefixCaching = first.PrefixCaching ?? true,
-            // Under attention data parallelism TensorRT-LLM's and vLLM's limits are each rank's (the replica batches all of
-            // them); SGLang divides its chunk size and running-request cap over the ranks, so its are the replica's.
-            MaxSequences = (first.MaxSequences ?? defaultSequences) * (sglang ? 1 : deployment.AttentionRanks),
-            MaxBatchedTokens = budget * (sglang ? 1 : deployment.AttentionRanks),
+            MaxSequences = (first.MaxSequences ?? defaultSequences) * LimitRanks(deployment, sglang),
+            MaxBatchedTokens = budget * LimitRanks(deployment, sglang),
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
             KvAdmission = first.KvAdmission ?? defaults.KvAdmission,
             Policy = first.SchedulingPolicy ?? defaults.Policy,

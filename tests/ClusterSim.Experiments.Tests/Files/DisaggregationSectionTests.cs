@@ -36,8 +36,8 @@ public class DisaggregationSectionTests
     }
 
     /// <summary>
-    /// The KV cache crosses the slower pool's network link; a pool whose accelerator has no scale-out bandwidth in the
-    /// catalog needs the link named (it was 50 GB/s, unsaid, for L40S, L4, A10 and the PCIe cards).
+    /// Between accelerator types the KV cache crosses the slower pool's network link; a pool whose accelerator has no
+    /// scale-out bandwidth in the catalog needs the link named (it was 50 GB/s, unsaid, for L40S, L4, A10 and the PCIe cards).
     /// </summary>
     [Fact]
     public void The_link_is_the_slower_pools_and_one_the_catalog_does_not_know_must_be_named()
@@ -52,5 +52,18 @@ public class DisaggregationSectionTests
         Assert.Equal(25, named.KvLinkGBps);
     }
 
-    private static double SimCatalogChip(string id) => ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get(id).ScaleOutGBps!.Value;
+    [Fact]
+    public void Within_one_scale_up_domain_the_KV_cache_crosses_the_scale_up_link_of_each_sending_accelerator()
+    {
+        // Four H100 replicas in one eight-GPU node: NVLink, not the network (Disaggregation.DefaultLink, as replay takes it).
+        Disaggregation node = ExperimentLoader.Parse(Yaml(string.Empty), "pd.yaml").Points[0].Serving!.Disaggregation!;
+        Assert.Equal(ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get("H100-SXM").ScaleUpGBps!.Value, node.KvLinkGBps);
+
+        // Another accelerator type: the network, over as many links as the smaller replica has accelerators (the TP 1
+        // prefill replica's one).
+        Disaggregation mixed = ExperimentLoader.Parse(Yaml(", decode: { hardware: H200, tensor_parallel: 2 }"), "pd.yaml").Points[0].Serving!.Disaggregation!;
+        Assert.Equal(Math.Min(SimCatalogChip("H100-SXM"), SimCatalogChip("H200")), mixed.KvLinkGBps);
+    }
+
+        private static double SimCatalogChip(string id) => ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get(id).ScaleOutGBps!.Value;
 }
