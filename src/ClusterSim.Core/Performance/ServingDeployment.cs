@@ -124,7 +124,7 @@ public sealed record ServingDeployment
     /// </summary>
     public bool WidensExperts => Model.IsMoE && Weights != ComputePrecision;
 
-    /// <summary>Bytes of all weights over the replica: the attention projections once per attending rank (<see cref="AttentionDataParallel"/>).</summary>
+    /// <summary>Bytes of all weights over the replica, those every attending rank holds whole (<see cref="ReplicatedParameters"/>) once per rank.</summary>
     public double WeightBytes => (Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * ReplicatedParameters)) * Weights.BytesPerElement();
 
     /// <summary>

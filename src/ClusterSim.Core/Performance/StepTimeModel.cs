@@ -55,7 +55,6 @@ public sealed class StepTimeModel
     private readonly double _allToAllSecondsPerToken;
     private readonly double _allToAllFixedSeconds;
     private readonly int _attentionRanks;   // 1 unless attention is data-parallel (ServingDeployment.AttentionDataParallel)
-    private readonly double _unevenShare;   // 1 under attention data parallelism, where a shape's unevenness counts; 0 otherwise
     private readonly double _replicatedFlopsPerToken;   // under attention data parallelism: the GEMMs each rank runs whole (attention projections, or every dense one)
     private readonly double _replicatedWasteTokens;   // the tile waste of the other ranks' replicated GEMMs, tokens
 
@@ -113,7 +112,6 @@ public sealed class StepTimeModel
         _denseWeightBytes = (model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes;
         _activeWeightBytes = (model.ActiveParameters - inputTable) * bytes;
         _attentionRanks = deployment.AttentionRanks;
-        _unevenShare = _attentionRanks > 1 ? 1 : 0;
         if (_attentionRanks > 1)
         {
             // Every rank reads the weights it holds whole (the attention projections; every non-expert weight when the
@@ -406,9 +404,19 @@ public sealed class StepTimeModel
         compute == 0 ? memory : Math.Cbrt((compute * compute * compute) + (memory * memory * memory));   // a dense model's expert term costs no root
 
     /// <summary>The token mixers: attention over the context, then the linear layers' recurrence (0 for a model without them).</summary>
-    private double Attention(in BatchShape shape) =>
-        AttentionSeconds(Windowed(shape.AttentionContext + (_unevenShare * shape.UnevenAttention), shape.NewTokens + (_attentionRanks > 1 ? shape.UnevenTokens : 0)), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape)
-        + IndexerSeconds(shape.AttentionContext, shape.KvTokensRead);
+    private double Attention(in BatchShape shape)
+    {
+        // Under attention data parallelism the busiest rank's excess counts (BatchShape.UnevenTokens); otherwise none can.
+        double context = shape.AttentionContext, readers = shape.NewTokens;
+        if (_attentionRanks > 1)
+        {
+            context += shape.UnevenAttention;
+            readers += shape.UnevenTokens;
+        }
+
+        return AttentionSeconds(Windowed(context, readers), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape)
+            + IndexerSeconds(shape.AttentionContext, shape.KvTokensRead);
+    }
 
     /// <summary>
     /// Sparse attention's indexer: each new token scores every token of its context (its heads' dot products), reading
