@@ -59,7 +59,7 @@ public sealed partial class Replica
             int decoders = stretch.Decoders;
             int chunks = stretch.Plan();
             Debug.Assert(j > 0 || chunks == firstChunks, "the first iteration's chunks are those the scheduler planned");
-            var chunked = new ChunkedShape(contextSum, _model.Deployment.UnevenChunkRanks);
+            var chunked = new ChunkedShape(contextSum, _unevenChunkRanks);
             for (int q = 0; q < stretch.Count; q++)
             {
                 if (stretch.FirstTokenAt(q) == int.MaxValue)

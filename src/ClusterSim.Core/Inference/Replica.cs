@@ -18,6 +18,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly ServingMetrics _metrics;
     private readonly IReplicaHost _host;
     private readonly StepTimeModel _model;
+    private readonly int _unevenChunkRanks;   // ranks a step's prompt chunks fall on unevenly (ServingDeployment.UnevenChunkRanks)
     private readonly SchedulerOptions _scheduler;
     private readonly bool _macroStepping;
     private readonly int _blockTokens;
@@ -65,6 +66,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         ExpertImbalance = experts is null ? null : new Metrics.QuantileSketch();
         Id = id;
         _model = model;
+        _unevenChunkRanks = model.Deployment.UnevenChunkRanks;
         _scheduler = scheduler.Validated();
         if (model.Deployment.AttentionRanks > 1 && _scheduler.MaxChunkTokens == 0)
         {
@@ -293,7 +295,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         }
         else
         {
-            var chunked = new ChunkedShape(_batch.ContextSum, _model.Deployment.UnevenChunkRanks);
+            var chunked = new ChunkedShape(_batch.ContextSum, _unevenChunkRanks);
             foreach (int i in _batch.Selected(Selection.Prefilling))
             {
                 chunked.AddPrompt(_batch.Chunk[i], _batch.Prefilled[i]);
