@@ -16,11 +16,14 @@ public sealed record ReplayReport(IReadOnlyList<ReplayOutcome> Outcomes, IReadOn
         return Run(cases, skipped, factors, maxStageSeconds);
     }
 
-    /// <summary>Replays the given cases, in parallel; the outcomes keep the cases' order.</summary>
+    /// <summary>Replays the given cases, one per core at most; the outcomes keep the cases' order.</summary>
     public static ReplayReport Run(IReadOnlyList<ReplayCase> cases, IReadOnlyList<(string, string)> skipped, Func<ReplayCase, EfficiencyFactors?>? factors = null, double maxStageSeconds = double.PositiveInfinity)
     {
         var results = new IReadOnlyList<(MeasuredRun Row, SimulatedStage Simulated)>[cases.Count];
-        Parallel.For(0, cases.Count, i => results[i] = ReplayRunner.Run(cases[i], factors?.Invoke(cases[i]), maxStageSeconds));
+        // Bounded: Parallel.For unbounded keeps taking thread-pool threads while cases remain, and other work queued on the
+        // pool (a caller's own runs) waits behind it.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, cases.Count, parallel, i => results[i] = ReplayRunner.Run(cases[i], factors?.Invoke(cases[i]), maxStageSeconds));
         var outcomes = new List<ReplayOutcome>();
         for (int i = 0; i < cases.Count; i++)
         {

@@ -8,6 +8,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// a seed with well-formed values. What <c>validate</c> accepts must run to the end (or find no load that meets its SLO,
 /// an answer) with finite, non-negative figures. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class ChoicesFileSoakTests
 {
     private static readonly (string Model, int Tp)[] Served = [("llama-3.1-8b", 1), ("qwen3-14b", 1), ("llama-3.1-70b", 4), ("mixtral-8x7b", 2), ("qwen3-32b", 2), ("llama-3.2-3b", 1)];

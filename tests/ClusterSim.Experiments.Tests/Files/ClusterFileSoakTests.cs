@@ -12,6 +12,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// deployments placed on any pools, served by capacity or request by request. What <c>validate</c> accepts must run to the
 /// end and report finite, non-negative figures. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class ClusterFileSoakTests
 {
     private static readonly (string Chip, string Weights, int Tp8b, int Tp70b)[] Pools =

@@ -12,6 +12,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// non-negative figures, and each mode's figures must hang together: a p95 at or above its p50, the cloud losing what
 /// is asked offline and the device nothing, qualities within the ones given. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class EdgeFileSoakTests
 {
     private static readonly (string Model, int Tp)[] Cloud = [("llama-3.1-8b", 1), ("llama-3.1-70b", 2), ("qwen3-32b", 1), ("mixtral-8x7b", 2), ("gemma-3-27b", 1)];

@@ -12,6 +12,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// figures; training spend must grow by its factor from year to year and start from the simulated run's bill, and a
 /// crossover must fall between the first and last years' middles. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class IndustryFileSoakTests
 {
     public static TheoryData<int> Seeds() => FileSoak.Seeds(6);

@@ -9,6 +9,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// rented or bought accelerators, software gains. What <c>validate</c> accepts must run to the end (or find no load that
 /// meets its SLO, an answer) with finite, non-negative figures. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class LifecycleFileSoakTests
 {
     private static readonly (string Model, int Tp)[] Served = [("llama-3.1-8b", 1), ("qwen3-14b", 1), ("llama-3.1-70b", 4), ("mixtral-8x7b", 2), ("gemma-3-27b", 2)];

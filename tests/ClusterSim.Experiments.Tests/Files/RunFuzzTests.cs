@@ -10,6 +10,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// an input that passes validation and then fails or hangs inside a run is a validation gap, and this test names it.
 /// An SLO that no load meets is an answer the simulation gives (<see cref="UnmeetableSloException"/>), not a gap.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class RunFuzzTests
 {
     private const int Mutations = 100;

@@ -13,6 +13,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// refuses must say why at a line. (<see cref="RunFuzzTests"/> damages text; this one combines valid values, which is
 /// where a file passes validation and then fails inside a run.) <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class ServingFileSoakTests
 {
     private static readonly string[] Engines = ["vllm", "sglang", "tensorrt-llm"];

@@ -11,6 +11,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// with finite, non-negative figures, and every request it sends must be accounted for: completed, dropped or answered late.
 /// <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public sealed class TraceFileSoakTests : IDisposable
 {
     private static readonly (string Model, int Tp)[] Served = [("llama-3.1-8b", 1), ("qwen3-14b", 1), ("mixtral-8x7b", 2), ("llama-3.1-70b", 4), ("gemma-3-27b", 1)];

@@ -11,6 +11,7 @@ namespace ClusterSim.Experiments.Tests.Files;
 /// offload), precisions, attention kinds, failures and checkpoints. What <c>validate</c> accepts must run to the end and
 /// report a time; what it refuses must say why at a line. <c>CLUSTERSIM_SOAK=N</c> adds N more seeds.
 /// </summary>
+[Collection(WallClockBound.Name)]
 public class TrainingFileSoakTests
 {
     private static readonly string[] Chips = ["H100-SXM", "H200", "A100-80GB", "B200", "GB200", "MI300X", "TPU-v5p", "TPU-v6e", "Gaudi3", "Trainium2"];

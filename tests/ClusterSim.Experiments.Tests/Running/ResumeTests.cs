@@ -6,6 +6,7 @@ using ClusterSim.Experiments.Tests.Results;
 
 namespace ClusterSim.Experiments.Tests.Running;
 
+[Collection(WallClockBound.Name)]
 public class ResumeTests
 {
     // Twelve points of two replications: enough that stopping after three runs leaves most of them undone,
