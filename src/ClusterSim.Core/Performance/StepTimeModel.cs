@@ -6,7 +6,7 @@ namespace ClusterSim.Core.Performance;
 /// <summary>
 /// Time of one serving iteration as a sum of named terms, each its own roofline over the replica's tensor-parallel
 /// accelerators: dense GEMMs (efficiency falling for small token counts; arithmetic and weight streaming overlapping
-/// imperfectly near the ridge), routed-expert grouped GEMMs (tokens per expert), attention (FLOP-bound in prefill, KV-read-bound in decode), tensor- and pipeline-parallel collectives
+/// imperfectly near the ridge), routed-expert grouped GEMMs (tokens per expert) and the combine of their outputs, attention (FLOP-bound in prefill, KV-read-bound in decode), tensor- and pipeline-parallel collectives
 /// (latency + bytes over the link), the engine's CPU time per step and per sequence, and the sampler's ranking of the
 /// vocabulary when requests filter by top-p or top-k. Constants are folded at
 /// construction so that one evaluation is a handful of multiplications.
@@ -33,6 +33,8 @@ public sealed class StepTimeModel
     private readonly double _topKFraction;
     private readonly double _expertFlops;
     private readonly double _expertBytesPerLayer;
+    private readonly double _combineSecondsPerToken;   // a token's expert outputs written and read back to be summed, on its busiest rank
+    private readonly bool _expertsWhole;   // expert parallelism: each rank holds whole experts and combines only their outputs
     private readonly double _attentionFlopsPerContextToken;
     private readonly double _secondsPerAttentionFlop;
     private readonly double _kvBytesPerToken;
@@ -193,6 +195,17 @@ public sealed class StepTimeModel
             ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9) / _attentionRanks
             : 0;
         int ep = ExpertParallel;
+        if (model.IsMoE)
+        {
+            // The combine: a grouped down projection writes each of a token's k expert outputs at the full hidden width
+            // (BF16), and a reduction reads them back into one — an element-wise pass at HBM speed that no GEMM hides.
+            // With the experts sliced over tensor parallelism every rank writes a partial output for every (token, expert)
+            // pair, so the group does not divide it; whole experts on ep ranks do, a rank combining its own pairs.
+            _expertsWhole = deployment.MoeRouting is { ExpertParallel: > 0 };
+            double pairs = model.TopK / (_expertsWhole ? (double)ep : 1);
+            _combineSecondsPerToken = _moeLayers * 2 * pairs * hiddenBytes / (chip.MemoryBytesPerSecond * eff.Memory);
+        }
+
         if (model.IsMoE && ep > 1 && (_attentionRanks == 1 ? deployment.MoeRouting?.Dispatch != Moe.ExpertDispatch.AllReduce : deployment.DispatchesAllToAll))
         {
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts (none
@@ -273,7 +286,7 @@ public sealed class StepTimeModel
         double touched = _experts == 0 ? 0 : ExpectedExpertsTouched(RoutedDistinct(shape));
         double expertCompute = _expertFlops * ((shape.NewTokens * (double)_topK) + (touched * _expertTileRows)) * _secondsPerExpertGemmFlop;
         double expertMemory = _moeLayers * _expertBytesPerLayer * touched * _secondsPerWeightByte;
-        return Compose(shape, expertCompute, expertMemory, 0);
+        return Compose(shape, expertCompute, expertMemory, _combineSecondsPerToken * shape.NewTokens, 0);
     }
 
     /// <summary>
@@ -294,7 +307,9 @@ public sealed class StepTimeModel
         // Per-accelerator expert bytes over per-accelerator bandwidth; _secondsPerWeightByte already divides by tp.
         double expertMemory = _moeLayers * _expertBytesPerLayer * perAccelerator * _secondsPerWeightByte;
         double allToAll = (_allToAllSecondsPerToken * shape.NewTokens) + _allToAllFixedSeconds;
-        return Compose(shape, expertCompute, expertMemory, allToAll);
+        // Under expert parallelism the busiest rank combines the most pairs; sliced experts leave every rank all of them.
+        double combine = _combineSecondsPerToken * shape.NewTokens * (_expertsWhole ? routing.Imbalance : 1);
+        return Compose(shape, expertCompute, expertMemory, combine, allToAll);
     }
 
     /// <summary>The cost of one iteration of the given shape.</summary>
@@ -347,7 +362,7 @@ public sealed class StepTimeModel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long DecodeNanos(int sequences, double contextSum) => Iteration(BatchShape.Decode(sequences, contextSum)).Nanos;
 
-    private IterationTerms Compose(in BatchShape shape, double expertCompute, double expertMemory, double allToAll)
+    private IterationTerms Compose(in BatchShape shape, double expertCompute, double expertMemory, double expertCombine, double allToAll)
     {
         // A GEMM over M tokens costs the arithmetic of M + M½ at full efficiency (tile waste and launch latency).
         int logits = shape.LogitTokens > 0 ? shape.LogitTokens : shape.Sequences;
@@ -368,7 +383,7 @@ public sealed class StepTimeModel
 
         return new IterationTerms(
             DenseGemm: denseGemm,
-            ExpertGemm: Overlapped(expertCompute, expertMemory) + _expertKernelsSeconds,
+            ExpertGemm: Overlapped(expertCompute, expertMemory) + _expertKernelsSeconds + expertCombine,
             Attention: Attention(shape),
             Collectives: Collectives(shape) + allToAll,
             Overhead: Overhead(shape),

@@ -52,7 +52,7 @@ public class ExpertTileTests
         string[] own = ["blackwell-trtllm", "hopper-sglang", "blackwell-sglang"];
         Assert.All(SimCatalog.Default.Calibrations.All.Where(c => !own.Contains(c.Id)), c => Assert.Equal(0, c.Factors.ExpertHalfTokens));
         Assert.True(SimCatalog.Default.Calibrations.TryGet("hopper-sglang", Precision.FP8, out ServingCalibration sglang));
-        Assert.InRange(sglang.Factors.ExpertTileRows, 1, 4);
+        Assert.InRange(sglang.Factors.ExpertTileRows, 0.001, 4);   // set apart from the GEMMs' 64 (0 would mean those), under a few rows
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public class ExpertWidthTests
     public void The_vLLM_rows_carry_the_half_width_fitted_on_Qwen3_235B(string id, Precision precision)
     {
         Assert.True(SimCatalog.Default.Calibrations.TryGet(id, precision, out ServingCalibration c));
-        Assert.Equal(520, c.Factors.ExpertHalfWidth);
+        Assert.Equal(428, c.Factors.ExpertHalfWidth);
     }
 
     [Theory]

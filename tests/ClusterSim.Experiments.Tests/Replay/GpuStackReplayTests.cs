@@ -71,7 +71,7 @@ public class GpuStackReplayTests
 
     /// <summary>
     /// Qwen3-235B-A22B at TP 8 on eight A100 and eight H100: the grouped expert GEMMs over 192-wide expert slices decide
-    /// the prefill. In-sample: the shipped expert half width (520) is the mean of the calibrator's fits on these runs.
+    /// the prefill. In-sample: the shipped expert half width (428) is the mean of the calibrator's fits on these runs.
     /// </summary>
     [Theory]
     [InlineData("gs-q235-a100-32k")]
@@ -138,8 +138,9 @@ public class GpuStackReplayTests
 
     /// <summary>
     /// The calibrator fits all-at-once runs (their queue drains at the rate the steps set), and on the 16-bit Qwen3-235B
-    /// runs it gives the expert half width the catalog ships within 5 % on each accelerator: 514 on the H100, 530 on the
-    /// A100, 520 shipped.
+    /// runs it gives the expert half width the catalog ships within 12 % on each accelerator: 386 on the H100, 470 on the
+    /// A100, their mean (428) shipped. Before the experts' combine was timed (4 December 2026) the fits were 514 and 530:
+    /// the combine's traffic was part of what the width term stood for.
     /// </summary>
     [Theory]
     [InlineData("h100")]
@@ -153,7 +154,7 @@ public class GpuStackReplayTests
         Assert.All(cases, c => Assert.Single(c.FitRows));
         CalibrationFit fit = Calibrator.Fit(cases, cases[0].Calibration.Factors with { ExpertHalfWidth = 256 }, [halfWidth]);
 
-        Assert.InRange(fit.Factors.ExpertHalfWidth, 520 * 0.95, 520 * 1.05);
+        Assert.InRange(fit.Factors.ExpertHalfWidth, 428 * 0.88, 428 * 1.12);
     }
 
     [Fact]
