@@ -27,9 +27,10 @@ public sealed class ServingTraceRecorder(int limit = 200_000) : IServingObserver
     }
 
     /// <inheritdoc/>
-    /// <inheritdoc />
+    /// <remarks>The trace shows the prefill side as a request of its own, on the prefill replica.</remarks>
     public void OnHandOff(int replica, long arrival, long firstToken, long end, int prompt, int output) => OnRequest(replica, arrival, firstToken, end, prompt, output);
 
+    /// <inheritdoc/>
     public void OnRequest(int replica, long arrival, long firstToken, long end, int prompt, int output)
     {
         if (_requests.Count < limit)
