@@ -87,6 +87,11 @@ internal static class StepCommand
         }
 
         ServingDeployment d = breakdown.Deployment;
+        if (d.AcrossDomainsNote is string network)
+        {
+            Console.Error.WriteLine($"warning: {network}");
+        }
+
         if (d.Sampling == SamplingMode.Filtered && query.SamplerKernel is null)
         {
             _ = SamplerKernels.DefaultFor(d.Engine, d.EngineVersion, out bool guessed);

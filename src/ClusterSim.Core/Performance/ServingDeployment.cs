@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterSim.Core.Catalog;
 
 namespace ClusterSim.Core.Performance;
@@ -104,6 +105,25 @@ public sealed record ServingDeployment
 
     /// <summary>Accelerators one replica occupies.</summary>
     public int Accelerators => TensorParallel * PipelineParallel;
+
+    /// <summary>
+    /// Scale-up domains the tensor-parallel group spans: 1 within an HGX board or an NVL72 rack (or where the catalog
+    /// gives no domain), more when its collectives cross the scale-out network.
+    /// </summary>
+    public int DomainsSpanned => Accelerator.ScaleUpDomain is int domain && TensorParallel > domain ? TensorParallel / domain : 1;
+
+    /// <summary>
+    /// What a group spanning several scale-up domains is charged for the network between them, in a sentence for the
+    /// results (its latency is a network figure, not fitted on serving runs); null within one domain.
+    /// </summary>
+    public string? AcrossDomainsNote => DomainsSpanned > 1
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"tensor_parallel {TensorParallel} spans {DomainsSpanned} scale-up domains of {Accelerator.ScaleUpDomain} {Accelerator.Id}: its all-reduces (and any expert all-to-alls) cross the scale-out network at {Accelerator.ScaleOutGBps:0.#} GB/s an accelerator times the calibration's link efficiency, {Collective.NetworkStepLatencySeconds * 1e6:0.#} µs a ring step (nccl-tests' two-node latency; no serving run fitted it)")
+        : null;
+
+    /// <summary>The scale-out (network) bandwidth per accelerator, bytes/s; throws when the catalog gives none.</summary>
+    public double ScaleOutBytesPerSecond() => Accelerator.ScaleOutGBps is > 0 and double gbps ? gbps * 1e9
+        : throw new ArgumentException($"{Accelerator.Id} has no scale-out bandwidth in the catalog (scale_out_gb_s)");
 
     /// <summary>
     /// Arithmetic precision: 4-bit weights multiply in 4 bits on a chip with a 4-bit peak (Blackwell's FP4); elsewhere
@@ -261,8 +281,16 @@ public sealed record ServingDeployment
 
         if (Accelerator.ScaleUpDomain is int domain && TensorParallel > domain)
         {
-            // Its all-reduces would cross the scale-out network, which the step-time model does not time for serving.
-            throw new ArgumentException($"tensor_parallel {TensorParallel} spans more than {Accelerator.Id}'s scale-up domain of {domain}; keep tensor_parallel ≤ {domain} and add pipeline_parallel to use more accelerators");
+            // Its collectives cross the scale-out network between whole domains (Collective.AllReduceAcrossDomains).
+            if (TensorParallel % domain != 0)
+            {
+                throw new ArgumentException($"tensor_parallel {TensorParallel} spans more than {Accelerator.Id}'s scale-up domain of {domain} without filling whole domains; use a multiple of {domain}, or tensor_parallel ≤ {domain} with pipeline_parallel");
+            }
+
+            if (Accelerator.ScaleOutGBps is not > 0)
+            {
+                throw new ArgumentException($"tensor_parallel {TensorParallel} spans {TensorParallel / domain} of {Accelerator.Id}'s scale-up domains of {domain}, and the catalog gives no scale-out bandwidth (scale_out_gb_s) for the network between them; give it in a hardware CSV, or keep tensor_parallel ≤ {domain} and add pipeline_parallel");
+            }
         }
 
         _ = Accelerator.PeakFlops(ComputePrecision);

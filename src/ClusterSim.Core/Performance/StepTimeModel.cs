@@ -160,6 +160,10 @@ public sealed class StepTimeModel
         };
 
         double linkBytesPerSecond = LinkBytesPerSecond(deployment) * eff.Link;
+        // A group wider than the scale-up domain (whole domains: ServingDeployment checks) reaches the other domains over
+        // the scale-out network, at the same share of its bandwidth as the calibration gives the scale-up link.
+        int domain = chip.ScaleUpDomain ?? int.MaxValue;
+        double networkBytesPerSecond = tp > domain ? deployment.ScaleOutBytesPerSecond() * eff.Link : 0;
         double hiddenBytes = model.Hidden * ActivationBytes;
         if (tp > 1)
         {
@@ -177,8 +181,8 @@ public sealed class StepTimeModel
                 (allReduces, byteRounds) = (2 * gathered, gathered);
             }
 
-            _collectiveFixedSeconds = allReduces * Collective.AllReduce(CollectiveAlgorithm.Ring, 0, tp, linkBytesPerSecond, eff.CollectiveLatencySeconds);
-            _collectiveSecondsPerToken = byteRounds * Collective.AllReduce(CollectiveAlgorithm.Ring, hiddenBytes, tp, linkBytesPerSecond, 0);
+            _collectiveFixedSeconds = allReduces * Collective.AllReduceAcrossDomains(0, tp, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, Collective.NetworkStepLatencySeconds);
+            _collectiveSecondsPerToken = byteRounds * Collective.AllReduceAcrossDomains(hiddenBytes, tp, domain, linkBytesPerSecond, networkBytesPerSecond, 0, 0);
         }
 
         if (pp > 1)
@@ -211,8 +215,8 @@ public sealed class StepTimeModel
             // Dispatch and combine: two all-to-alls per MoE layer, each token's hidden state sent to its k experts (none
             // when the tensor-parallel attention leaves every token on every rank and the all-reduce combines the experts).
             double perToken = model.TopK * hiddenBytes;
-            _allToAllSecondsPerToken = 2.0 * _moeLayers * Collective.AllToAll(perToken / ep, ep, linkBytesPerSecond, 0);
-            _allToAllFixedSeconds = 2.0 * _moeLayers * Collective.AllToAll(0, ep, linkBytesPerSecond, eff.CollectiveLatencySeconds);
+            _allToAllSecondsPerToken = 2.0 * _moeLayers * Collective.AllToAllAcrossDomains(perToken / ep, ep, domain, linkBytesPerSecond, networkBytesPerSecond, 0, 0);
+            _allToAllFixedSeconds = 2.0 * _moeLayers * Collective.AllToAllAcrossDomains(0, ep, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, Collective.NetworkStepLatencySeconds);
         }
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms

@@ -207,6 +207,11 @@ internal static class DeploymentSection
                 calibrations.Add($"warning: {chip.Id}: calibration {deployment.CalibrationName} was fitted on offline benchmarks (trtllm-bench) and charges no front end, so each request reaches the engine the instant it is sent; a served TensorRT-LLM (trtllm-serve, NIM, Triton) spends time on every request's HTTP, tokenizing and streaming (NIM's 2024 runs fitted 2.9 ms; InferenceX's trtllm-serve runs of DeepSeek-R1 gave median first tokens 60-190 ms after the simulated ones). Set {path}.efficiency.request_overhead_ms");
             }
 
+            if (deployment.AcrossDomainsNote is { } network)
+            {
+                calibrations.Add($"warning: {chip.Id}: {network}");
+            }
+
             if (chip.TdpWatts is null)
             {
                 calibrations.Add($"warning: {chip.Id}: no TDP in the catalog (tdp_w), so its energy is booked as 0 kWh; give it in a hardware CSV");

@@ -256,6 +256,11 @@ public sealed partial record ReplayCase
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine, first.EngineVersion);
 
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
+        if (deployment.AcrossDomainsNote is { } network)
+        {
+            assumptions.Add(network);
+        }
+
         if (sampling == SamplingMode.Filtered && chip.SmGhz is null && calibration.Factors.SamplerCyclesPerEntry > 0)
         {
             assumptions.Add($"the sampler as fast as an H100's (no SM figure for {chip.Id} in the catalog)");

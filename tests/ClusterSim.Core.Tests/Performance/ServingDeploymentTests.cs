@@ -36,20 +36,32 @@ public class ServingDeploymentTests
         Assert.Equal(expected, Deployment(hardware, Precision.FP8).ComputePrecision);
 
     [Theory]
-    [InlineData("H100-SXM", 8, true)]     // one HGX node
-    [InlineData("H100-SXM", 16, false)]   // two nodes: the all-reduces would cross the scale-out network
-    [InlineData("L40S", 8, true)]
-    [InlineData("GB200", 64, true)]       // an NVL72 rack is one scale-up domain
-    public void Tensor_parallelism_stays_within_the_scale_up_domain(string hardware, int tp, bool valid)
+    [InlineData("H100-SXM", 8)]     // one HGX node
+    [InlineData("H100-SXM", 16)]    // two nodes: the all-reduces cross the scale-out network
+    [InlineData("L40S", 8)]
+    [InlineData("GB200", 64)]       // an NVL72 rack is one scale-up domain
+    public void Tensor_parallelism_spans_whole_scale_up_domains(string hardware, int tp)
     {
-        ServingDeployment d = SimCatalog.Default.Deployment("llama-3.1-70b", hardware, tensorParallel: tp, weights: Precision.FP8);
-        if (valid)
-        {
-            d.Validated();
-            return;
-        }
+        ServingDeployment d = SimCatalog.Default.Deployment("llama-3.1-70b", hardware, tensorParallel: tp, weights: Precision.FP8).Validated();
+        Assert.Equal(hardware == "H100-SXM" && tp == 16 ? 2 : 1, d.DomainsSpanned);
+        Assert.Equal(d.DomainsSpanned > 1, d.AcrossDomainsNote is not null);
+    }
 
+    [Fact]
+    public void Tensor_parallelism_over_part_of_a_domain_beyond_the_first_is_refused()
+    {
+        // GPT-3's 96 heads divide by 12, so the domains are what refuses it.
+        ServingDeployment d = SimCatalog.Default.Deployment("gpt-3-175b", "H100-SXM", tensorParallel: 12, weights: Precision.FP8);
         ArgumentException e = Assert.Throws<ArgumentException>(() => d.Validated());
-        Assert.Equal($"tensor_parallel {tp} spans more than {hardware}'s scale-up domain of 8; keep tensor_parallel ≤ 8 and add pipeline_parallel to use more accelerators", e.Message);
+        Assert.Equal("tensor_parallel 12 spans more than H100-SXM's scale-up domain of 8 without filling whole domains; use a multiple of 8, or tensor_parallel ≤ 8 with pipeline_parallel", e.Message);
+    }
+
+    [Fact]
+    public void Tensor_parallelism_across_domains_needs_the_network_bandwidth()
+    {
+        AcceleratorSpec chip = SimCatalog.Default.Hardware.Get("H100-SXM") with { ScaleOutGBps = null };
+        ServingDeployment d = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", tensorParallel: 16, weights: Precision.FP8) with { Accelerator = chip };
+        ArgumentException e = Assert.Throws<ArgumentException>(() => d.Validated());
+        Assert.StartsWith("tensor_parallel 16 spans 2 of H100-SXM's scale-up domains of 8, and the catalog gives no scale-out bandwidth (scale_out_gb_s)", e.Message, StringComparison.Ordinal);
     }
 }
