@@ -89,7 +89,7 @@ internal static class StepCommand
         ServingDeployment d = breakdown.Deployment;
         if (d.AcrossDomainsNote is string network)
         {
-            Console.Error.WriteLine($"warning: {network}");
+            Console.Error.WriteLine(d.NetworkLatencyAssumed ? $"warning: {network}" : network);
         }
 
         if (d.Sampling == SamplingMode.Filtered && query.SamplerKernel is null)

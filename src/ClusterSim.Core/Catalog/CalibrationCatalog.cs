@@ -15,6 +15,9 @@ public sealed class CalibrationCatalog
     /// <summary>The column holding α, the latency of one step of a collective (µs).</summary>
     public const string LatencyColumn = "allreduce_step_latency_us";
 
+    /// <summary>The column of a collective step's latency on the scale-out network, µs (optional: nccl-tests' figure).</summary>
+    public const string NetworkLatencyColumn = "network_step_latency_us";
+
     private const string FormerLatencyColumn = "allreduce_latency_us";
 
     /// <summary>An empty catalog.</summary>
@@ -57,6 +60,7 @@ public sealed class CalibrationCatalog
                 KvRead = row.Number("kv_read_efficiency"),
                 Link = row.Number("link_efficiency"),
                 CollectiveLatencySeconds = row.Number(LatencyColumn) / 1e6,
+                NetworkLatencySeconds = (row.OptionalNumber(NetworkLatencyColumn) ?? (Collective.NetworkStepLatencySeconds * 1e6)) / 1e6,
                 IterationOverheadSeconds = row.Number("step_overhead_ms") / 1e3,
                 SequenceOverheadSeconds = row.Number("sequence_overhead_us") / 1e6,
                 RequestOverheadSeconds = row.Number("request_overhead_ms") / 1e3,

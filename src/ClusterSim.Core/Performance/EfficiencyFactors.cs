@@ -85,6 +85,13 @@ public sealed record EfficiencyFactors
     /// </summary>
     public double CollectiveLatencySeconds { get; init; } = 2e-6;
 
+    /// <summary>
+    /// Latency of one step of a collective on the scale-out network, seconds, for a tensor-parallel group wider than its
+    /// scale-up domain (<see cref="Collective.AllReduceAcrossDomains"/>): nccl-tests' two-node figure
+    /// (<see cref="Collective.NetworkStepLatencySeconds"/>) unless a calibration row or an experiment gives one.
+    /// </summary>
+    public double NetworkLatencySeconds { get; init; } = Collective.NetworkStepLatencySeconds;
+
     /// <summary>CPU time of one engine step that the GPU waits for (scheduling, input preparation, launches), seconds.</summary>
     public double IterationOverheadSeconds { get; init; } = 0.002;
 
@@ -122,7 +129,7 @@ public sealed record EfficiencyFactors
             throw new ArgumentException($"efficiency mla_attention must be in (0, 1], or 0 for the attention efficiency, got {MlaAttention}");
         }
 
-        if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
+        if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || NetworkLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
         {
             throw new ArgumentException("overheads, gemm_half_tokens, expert_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
         }

@@ -110,16 +110,42 @@ public sealed record ServingDeployment
     /// Scale-up domains the tensor-parallel group spans: 1 within an HGX board or an NVL72 rack (or where the catalog
     /// gives no domain), more when its collectives cross the scale-out network.
     /// </summary>
-    public int DomainsSpanned => Accelerator.ScaleUpDomain is int domain && TensorParallel > domain ? TensorParallel / domain : 1;
+    public int DomainsSpanned => DomainsOf(TensorParallel);
+
+    /// <summary>
+    /// The smallest tensor-parallel size of at least <paramref name="accelerators"/> this deployment could take: one that
+    /// divides the attention heads (any, under attention data parallelism) and, beyond the scale-up domain, fills whole
+    /// domains; 0 when none up to 1,024 does.
+    /// </summary>
+    private int TensorParallelAtLeast(int accelerators)
+    {
+        for (int tp = Math.Max(1, accelerators); tp <= 1024; tp++)
+        {
+            bool heads = AttentionDataParallel || Model.Heads % tp == 0;
+            bool domains = Accelerator.ScaleUpDomain is not int domain || tp <= domain || (tp % domain == 0 && Accelerator.ScaleOutGBps is > 0);
+            if (heads && domains)
+            {
+                return tp;
+            }
+        }
+
+        return 0;
+    }
+
+    private int DomainsOf(int tensorParallel) => Accelerator.ScaleUpDomain is int domain && tensorParallel > domain ? tensorParallel / domain : 1;
 
     /// <summary>
     /// What a group spanning several scale-up domains is charged for the network between them, in a sentence for the
-    /// results (its latency is a network figure, not fitted on serving runs); null within one domain.
+    /// results; null within one domain.
     /// </summary>
     public string? AcrossDomainsNote => DomainsSpanned > 1
         ? string.Create(CultureInfo.InvariantCulture,
-            $"tensor_parallel {TensorParallel} spans {DomainsSpanned} scale-up domains of {Accelerator.ScaleUpDomain} {Accelerator.Id}: its all-reduces (and any expert all-to-alls) cross the scale-out network at {Accelerator.ScaleOutGBps:0.#} GB/s an accelerator times the calibration's link efficiency, {Collective.NetworkStepLatencySeconds * 1e6:0.#} µs a ring step (nccl-tests' two-node latency; no serving run fitted it)")
+            $"tensor_parallel {TensorParallel} spans {DomainsSpanned} scale-up domains of {Accelerator.ScaleUpDomain} {Accelerator.Id}: its all-reduces (and any expert all-to-alls) cross the scale-out network at {Accelerator.ScaleOutGBps:0.#} GB/s an accelerator times the calibration's link efficiency, {Efficiency.NetworkLatencySeconds * 1e6:0.##} µs a ring step")
+            + (NetworkLatencyAssumed ? " (nccl-tests' two-node latency; no serving run fitted it: fit network_step_latency_us with `clustersim calibrate` on a run of your own)" : string.Empty)
         : null;
+
+    /// <summary>True when a group spans scale-up domains and its network latency is nccl-tests' figure, not one a calibration or the experiment gave.</summary>
+    public bool NetworkLatencyAssumed => DomainsSpanned > 1 && Efficiency.NetworkLatencySeconds == Collective.NetworkStepLatencySeconds;
 
     /// <summary>The scale-out (network) bandwidth per accelerator, bytes/s; throws when the catalog gives none.</summary>
     public double ScaleOutBytesPerSecond() => Accelerator.ScaleOutGBps is > 0 and double gbps ? gbps * 1e9
@@ -311,10 +337,12 @@ public sealed record ServingDeployment
         if (perDevice >= usable || KvBlocks < SequenceBlocks(oneSequence))
         {
             int needed = (int)Math.Ceiling(WeightBytes / (usable * 0.8));
+            int tensorParallel = TensorParallelAtLeast(needed);
             throw new ArgumentException(
                 $"{Model.Id} does not fit: {WeightBytes / 1e9:F0} GB of {Weights} weights on {Accelerators} x {Accelerator.Id} " +
                 $"({usable / 1e9:F0} GB usable each) leaves {Math.Max(0, KvCapacityBytes) / 1e9:F1} GB for the KV cache; " +
-                $"use at least {needed} accelerators (tensor_parallel x pipeline_parallel) or smaller weights");
+                $"use at least {needed} accelerators (tensor_parallel x pipeline_parallel) or smaller weights" +
+                (tensorParallel != needed && tensorParallel > 0 ? $" (as tensor parallelism alone: {tensorParallel}{(DomainsOf(tensorParallel) > 1 ? $", {DomainsOf(tensorParallel)} scale-up domains of {Accelerator.ScaleUpDomain}" : string.Empty)})" : string.Empty));
         }
 
         return this;

@@ -24,6 +24,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         new("kv_read_efficiency", f => f.KvRead, (f, v) => f with { KvRead = v }, true),
         new("link_efficiency", f => f.Link, (f, v) => f with { Link = v }, true),
         new(CalibrationCatalog.LatencyColumn, f => f.CollectiveLatencySeconds * 1e6, (f, v) => f with { CollectiveLatencySeconds = v / 1e6 }, false),
+        new(CalibrationCatalog.NetworkLatencyColumn, f => f.NetworkLatencySeconds * 1e6, (f, v) => f with { NetworkLatencySeconds = v / 1e6 }, false),
         new("step_overhead_ms", f => f.IterationOverheadSeconds * 1e3, (f, v) => f with { IterationOverheadSeconds = v / 1e3 }, false),
         new("sequence_overhead_us", f => f.SequenceOverheadSeconds * 1e6, (f, v) => f with { SequenceOverheadSeconds = v / 1e6 }, false),
         new("request_overhead_ms", f => f.RequestOverheadSeconds * 1e3, (f, v) => f with { RequestOverheadSeconds = v / 1e3 }, false),

@@ -209,7 +209,7 @@ internal static class DeploymentSection
 
             if (deployment.AcrossDomainsNote is { } network)
             {
-                calibrations.Add($"warning: {chip.Id}: {network}");
+                calibrations.Add($"{(deployment.NetworkLatencyAssumed ? "warning: " : string.Empty)}{chip.Id}: {network}");
             }
 
             if (chip.TdpWatts is null)

@@ -64,4 +64,16 @@ public class ServingDeploymentTests
         ArgumentException e = Assert.Throws<ArgumentException>(() => d.Validated());
         Assert.StartsWith("tensor_parallel 16 spans 2 of H100-SXM's scale-up domains of 8, and the catalog gives no scale-out bandwidth (scale_out_gb_s)", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("H100-SXM", "(as tensor parallelism alone: 16, 2 scale-up domains of 8)")]   // 12 would not divide 128 heads or fill a node
+    [InlineData("H200", "(as tensor parallelism alone: 8)")]
+    public void A_model_too_large_is_told_a_tensor_parallel_size_that_would_run(string hardware, string said)
+    {
+        ServingDeployment one = SimCatalog.Default.Deployment("deepseek-v3", hardware, tensorParallel: 1, weights: Precision.FP8);
+        ArgumentException e = Assert.Throws<ArgumentException>(() => one.Validated());
+        Assert.EndsWith(said, e.Message, StringComparison.Ordinal);
+        int tp = hardware == "H200" ? 8 : 16;
+        _ = (one with { TensorParallel = tp }).Validated();
+    }
 }

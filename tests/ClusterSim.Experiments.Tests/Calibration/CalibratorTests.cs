@@ -173,6 +173,32 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void A_two_node_deployment_s_network_latency_is_fitted_from_its_own_runs()
+    {
+        // A planner's own measurement of Llama 3.1 70B at TP 16 over two HGX H100 nodes (a closed loop of 4 users, and 32),
+        // its network 40 µs a step where nccl-tests' figure is 9.6: the fit finds it from the decode steps' collectives.
+        const string text = "exp_id,stage,model,gpu,tp,dtype,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean\n"
+            + "n4,all,meta-llama/Llama-3.1-70B-Instruct,H100,16,FP16,concurrency,4,40,1000,300\n"
+            + "n32,all,meta-llama/Llama-3.1-70B-Instruct,H100,16,FP16,concurrency,32,160,1000,300\n";
+        var (built, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "two-nodes.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.All(built, c => Assert.Contains(c.Assumptions, a => a.Contains("9.6 µs a ring step (nccl-tests' two-node latency", StringComparison.Ordinal)));
+        EfficiencyFactors truth = built[0].Calibration.Factors with { NetworkLatencySeconds = 40e-6 };
+        var cases = built.Select(c => c with { Rows = ReplayRunner.Run(c, truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList() }).ToList();
+
+        EfficiencyFactors start = truth with { NetworkLatencySeconds = Collective.NetworkStepLatencySeconds };
+        CalibrationFit fit = Calibrator.Fit(cases, start, FitParameter.Parse("network_step_latency_us"), maxEvaluations: 80, tolerance: 1e-9);
+        Assert.InRange(fit.Factors.NetworkLatencySeconds, 40e-6 * 0.97, 40e-6 * 1.03);
+
+        // Written and read back, it is the row's; a row without the column keeps nccl-tests' figure.
+        string csv = CalibrationCsv.Write([new ServingCalibration { Id = "my-two-nodes", Precision = Precision.BF16, Factors = fit.Factors, FittedOn = "n4/all n32/all", Source = "clustersim calibrate two-nodes.csv" }]);
+        CalibrationCatalog catalog = SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(csv), "calibration.csv"));
+        Assert.True(catalog.TryGet("my-two-nodes", Precision.BF16, out ServingCalibration back));
+        Assert.Equal(fit.Factors.NetworkLatencySeconds, back.Factors.NetworkLatencySeconds, 9);
+        Assert.Equal(Collective.NetworkStepLatencySeconds, SimCatalog.Default.Calibrations.All.First(c => c.Name == "hopper-vllm/bf16").Factors.NetworkLatencySeconds);
+    }
+
+    [Fact]
     public void An_unknown_parameter_is_named()
     {
         var e = Assert.Throws<ArgumentException>(() => FitParameter.Parse("memory_efficiency,warp_speed"));

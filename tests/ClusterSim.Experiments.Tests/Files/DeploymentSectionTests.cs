@@ -59,6 +59,24 @@ public class DeploymentSectionTests
     }
 
     [Fact]
+    public void A_group_across_two_nodes_warns_of_its_unfitted_network_latency_until_one_is_given()
+    {
+        string twoNodes = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  tensor_parallel: 16", StringComparison.Ordinal);
+        Experiment assumed = ExperimentLoader.Parse(twoNodes, "exp.yaml");
+        Assert.Contains(assumed.Calibrations, c => c.StartsWith("warning: H100-SXM: tensor_parallel 16 spans 2 scale-up domains of 8 H100-SXM", StringComparison.Ordinal)
+            && c.Contains("9.6 µs a ring step (nccl-tests' two-node latency", StringComparison.Ordinal));
+        Assert.Contains("network_latency_us: 9.6", assumed.ResolvedText, StringComparison.Ordinal);
+
+        // A measured latency given: said, not warned. One node says nothing and echoes no network latency.
+        Experiment given = ExperimentLoader.Parse(twoNodes.Replace("tensor_parallel: 16", "tensor_parallel: 16\n  efficiency: { network_latency_us: 35 }", StringComparison.Ordinal), "exp.yaml");
+        Assert.Equal(35e-6, given.Points[0].Serving!.Replicas[0].Deployment.Efficiency.NetworkLatencySeconds, 12);
+        Assert.Contains("H100-SXM: tensor_parallel 16 spans 2 scale-up domains of 8 H100-SXM: its all-reduces (and any expert all-to-alls) cross the scale-out network at 50 GB/s an accelerator times the calibration's link efficiency, 35 µs a ring step", given.Calibrations);
+        Experiment one = ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml");
+        Assert.DoesNotContain(one.Calibrations, c => c.Contains("scale-up domains", StringComparison.Ordinal));
+        Assert.DoesNotContain("network_latency_us", one.ResolvedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_SGLang_release_older_than_its_calibration_is_named_in_a_warning()
     {
         string sglang = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: sglang", StringComparison.Ordinal);
