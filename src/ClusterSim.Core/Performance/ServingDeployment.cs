@@ -113,6 +113,14 @@ public sealed record ServingDeployment
     public int DomainsSpanned => DomainsOf(TensorParallel);
 
     /// <summary>
+    /// Pipeline hand-offs that cross from one scale-up domain to the next, the stages laid out in order over whole
+    /// domains: every one when a stage fills a domain or more, else one per domain boundary the replica crosses.
+    /// </summary>
+    public int PipelineHopsAcrossDomains => PipelineParallel < 2 || Accelerator.ScaleUpDomain is not int domain || Accelerators <= domain ? 0
+        : TensorParallel >= domain ? PipelineParallel - 1
+        : Math.Min(PipelineParallel - 1, ((Accelerators + domain - 1) / domain) - 1);
+
+    /// <summary>
     /// The smallest tensor-parallel size of at least <paramref name="accelerators"/> this deployment could take: one that
     /// divides the attention heads (any, under attention data parallelism) and, beyond the scale-up domain, fills whole
     /// domains; 0 when none up to 1,024 does.
@@ -132,20 +140,24 @@ public sealed record ServingDeployment
         return 0;
     }
 
-    private int DomainsOf(int tensorParallel) => Accelerator.ScaleUpDomain is int domain && tensorParallel > domain ? tensorParallel / domain : 1;
+    /// <summary>Scale-up domains <paramref name="accelerators"/> laid out in order occupy (1 where the catalog gives no domain).</summary>
+    private int DomainsOf(int accelerators) => Accelerator.ScaleUpDomain is int domain && accelerators > domain ? (accelerators + domain - 1) / domain : 1;
 
     /// <summary>
     /// What a group spanning several scale-up domains is charged for the network between them, in a sentence for the
     /// results; null within one domain.
     /// </summary>
-    public string? AcrossDomainsNote => DomainsSpanned > 1
-        ? string.Create(CultureInfo.InvariantCulture,
-            $"tensor_parallel {TensorParallel} spans {DomainsSpanned} scale-up domains of {Accelerator.ScaleUpDomain} {Accelerator.Id}: its all-reduces (and any expert all-to-alls) cross the scale-out network at {Accelerator.ScaleOutGBps:0.#} GB/s an accelerator times the calibration's link efficiency, {Efficiency.NetworkLatencySeconds * 1e6:0.##} µs a ring step")
-            + (NetworkLatencyAssumed ? " (nccl-tests' two-node latency; no serving run fitted it: fit network_step_latency_us with `clustersim calibrate` on a run of your own)" : string.Empty)
-        : null;
+    public string? AcrossDomainsNote => !CrossesNetwork ? null
+        : (DomainsSpanned > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"tensor_parallel {TensorParallel} spans {DomainsSpanned} scale-up domains of {Accelerator.ScaleUpDomain} {Accelerator.Id}: its all-reduces (and any expert all-to-alls{(PipelineHopsAcrossDomains > 0 ? " and pipeline hand-offs" : string.Empty)}) cross the scale-out network at {Accelerator.ScaleOutGBps:0.#} GB/s an accelerator times the calibration's link efficiency, {Efficiency.NetworkLatencySeconds * 1e6:0.##} µs a ring step")
+            : string.Create(CultureInfo.InvariantCulture, $"pipeline_parallel {PipelineParallel} x tensor_parallel {TensorParallel} spans {DomainsOf(Accelerators)} scale-up domains of {Accelerator.ScaleUpDomain} {Accelerator.Id}: {PipelineHopsAcrossDomains} of its {PipelineParallel - 1} pipeline hand-offs cross the scale-out network at {Accelerator.ScaleOutGBps:0.#} GB/s an accelerator times the calibration's link efficiency, {Efficiency.NetworkLatencySeconds * 1e6:0.##} µs a step"))
+            + (NetworkLatencyAssumed ? " (nccl-tests' two-node latency; no serving run fitted it: fit network_step_latency_us with `clustersim calibrate` on a run of your own)" : string.Empty);
 
-    /// <summary>True when a group spans scale-up domains and its network latency is nccl-tests' figure, not one a calibration or the experiment gave.</summary>
-    public bool NetworkLatencyAssumed => DomainsSpanned > 1 && Efficiency.NetworkLatencySeconds == Collective.NetworkStepLatencySeconds;
+    /// <summary>True when some collective or hand-off of a replica crosses the scale-out network between scale-up domains.</summary>
+    public bool CrossesNetwork => DomainsSpanned > 1 || PipelineHopsAcrossDomains > 0;
+
+    /// <summary>True when a replica crosses the network and its latency is nccl-tests' figure, not one a calibration or the experiment gave.</summary>
+    public bool NetworkLatencyAssumed => CrossesNetwork && Efficiency.NetworkLatencySeconds == Collective.NetworkStepLatencySeconds;
 
     /// <summary>The scale-out (network) bandwidth per accelerator, bytes/s; throws when the catalog gives none.</summary>
     public double ScaleOutBytesPerSecond() => Accelerator.ScaleOutGBps is > 0 and double gbps ? gbps * 1e9
@@ -317,6 +329,11 @@ public sealed record ServingDeployment
             {
                 throw new ArgumentException($"tensor_parallel {TensorParallel} spans {TensorParallel / domain} of {Accelerator.Id}'s scale-up domains of {domain}, and the catalog gives no scale-out bandwidth (scale_out_gb_s) for the network between them; give it in a hardware CSV, or keep tensor_parallel ≤ {domain} and add pipeline_parallel");
             }
+        }
+
+        if (PipelineHopsAcrossDomains > 0 && Accelerator.ScaleOutGBps is not > 0)
+        {
+            throw new ArgumentException($"pipeline_parallel {PipelineParallel} x tensor_parallel {TensorParallel} spans more than one of {Accelerator.Id}'s scale-up domains of {Accelerator.ScaleUpDomain}, and the catalog gives no scale-out bandwidth (scale_out_gb_s) for the hand-offs between them; give it in a hardware CSV, or keep the replica within {Accelerator.ScaleUpDomain} accelerators");
         }
 
         _ = Accelerator.PeakFlops(ComputePrecision);

@@ -187,8 +187,16 @@ public sealed class StepTimeModel
 
         if (pp > 1)
         {
-            _collectiveFixedSeconds += (pp - 1) * eff.CollectiveLatencySeconds;
-            _collectiveSecondsPerToken += (pp - 1) * hiddenBytes / linkBytesPerSecond;
+            // Each hand-off sends a token's hidden state to the next stage: over the scale-up link within a domain, over
+            // the network between domains.
+            int across = deployment.PipelineHopsAcrossDomains, inside = pp - 1 - across;
+            _collectiveFixedSeconds += inside * eff.CollectiveLatencySeconds;
+            _collectiveSecondsPerToken += inside * hiddenBytes / linkBytesPerSecond;
+            if (across > 0)
+            {
+                _collectiveFixedSeconds += across * eff.NetworkLatencySeconds;
+                _collectiveSecondsPerToken += across * hiddenBytes / (deployment.ScaleOutBytesPerSecond() * eff.Link);
+            }
         }
 
         _stepSeconds = eff.IterationOverheadSeconds;

@@ -60,4 +60,38 @@ public class CollectiveAcrossDomainsTests
         Assert.Contains("spans 2 scale-up domains of 8 H100-SXM", two.AcrossDomainsNote, StringComparison.Ordinal);
         Assert.Contains("9.6 µs a ring step", two.AcrossDomainsNote, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(2, 2, 0)]    // four GPUs of one node
+    [InlineData(8, 2, 1)]    // a stage a node
+    [InlineData(4, 4, 1)]    // two stages a node: only the middle hand-off leaves it
+    [InlineData(2, 8, 1)]
+    [InlineData(16, 3, 2)]   // stages of two nodes each
+    public void Pipeline_hand_offs_cross_the_network_between_nodes_only(int tp, int pp, int across)
+    {
+        ServingDeployment d = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", tensorParallel: tp, weights: Precision.FP8) with { PipelineParallel = pp };
+        Assert.Equal(across, d.Validated().PipelineHopsAcrossDomains);
+        Assert.Equal(across > 0 || tp > 8, d.CrossesNetwork);
+    }
+
+    [Fact]
+    public void A_hand_off_between_nodes_pays_the_network_s_step_and_bandwidth()
+    {
+        // TP 8 x PP 2 on two HGX H100 nodes against the same replica on one 16-wide domain: the hand-off alone differs.
+        ServingDeployment twoNodes = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", tensorParallel: 8, weights: Precision.FP8) with { PipelineParallel = 2 };
+        ServingDeployment oneDomain = twoNodes with { Accelerator = twoNodes.Accelerator with { ScaleUpDomain = 16 } };
+        EfficiencyFactors eff = twoNodes.Efficiency;
+        double hidden = twoNodes.Model.Hidden * 2.0;
+        double up = twoNodes.Accelerator.ScaleUpGBps!.Value * 1e9 * eff.Link, network = 50e9 * eff.Link;
+        double expected = (eff.NetworkLatencySeconds - eff.CollectiveLatencySeconds) + (hidden / network) - (hidden / up);
+
+        BatchShape one = BatchShape.Decode(1, 1000);
+        Assert.Equal(expected, new StepTimeModel(twoNodes.Validated()).Terms(one).Collectives - new StepTimeModel(oneDomain.Validated()).Terms(one).Collectives, 12);
+        Assert.StartsWith("pipeline_parallel 2 x tensor_parallel 8 spans 2 scale-up domains of 8 H100-SXM: 1 of its 1 pipeline hand-offs cross the scale-out network", twoNodes.AcrossDomainsNote, StringComparison.Ordinal);
+        Assert.Null(oneDomain.AcrossDomainsNote);
+
+        // Without a network figure the replica is refused, not timed on NVLink.
+        ServingDeployment unknown = twoNodes with { Accelerator = twoNodes.Accelerator with { ScaleOutGBps = null } };
+        Assert.Contains("gives no scale-out bandwidth (scale_out_gb_s) for the hand-offs", Assert.Throws<ArgumentException>(() => unknown.Validated()).Message, StringComparison.Ordinal);
+    }
 }
