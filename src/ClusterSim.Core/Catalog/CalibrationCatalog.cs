@@ -60,7 +60,7 @@ public sealed class CalibrationCatalog
                 KvRead = row.Number("kv_read_efficiency"),
                 Link = row.Number("link_efficiency"),
                 CollectiveLatencySeconds = row.Number(LatencyColumn) / 1e6,
-                NetworkLatencySeconds = (row.OptionalNumber(NetworkLatencyColumn) ?? (Collective.NetworkStepLatencySeconds * 1e6)) / 1e6,
+                NetworkLatencySeconds = row.OptionalNumber(NetworkLatencyColumn) is double networkUs ? networkUs / 1e6 : Collective.NetworkStepLatencySeconds,
                 IterationOverheadSeconds = row.Number("step_overhead_ms") / 1e3,
                 SequenceOverheadSeconds = row.Number("sequence_overhead_us") / 1e6,
                 RequestOverheadSeconds = row.Number("request_overhead_ms") / 1e3,

@@ -87,7 +87,7 @@ public sealed record EfficiencyFactors
 
     /// <summary>
     /// Latency of one step of a collective on the scale-out network, seconds, for a tensor-parallel group wider than its
-    /// scale-up domain (<see cref="Collective.AllReduceAcrossDomains"/>): nccl-tests' two-node figure
+    /// scale-up domain (<see cref="Collective.AllReduceAcrossDomains"/>) and a pipeline hand-off between domains: nccl-tests' two-node figure
     /// (<see cref="Collective.NetworkStepLatencySeconds"/>) unless a calibration row or an experiment gives one.
     /// </summary>
     public double NetworkLatencySeconds { get; init; } = Collective.NetworkStepLatencySeconds;

@@ -157,7 +157,7 @@ public sealed record ServingDeployment
     public bool CrossesNetwork => DomainsSpanned > 1 || PipelineHopsAcrossDomains > 0;
 
     /// <summary>True when a replica crosses the network and its latency is nccl-tests' figure, not one a calibration or the experiment gave.</summary>
-    public bool NetworkLatencyAssumed => CrossesNetwork && Efficiency.NetworkLatencySeconds == Collective.NetworkStepLatencySeconds;
+    public bool NetworkLatencyAssumed => CrossesNetwork && Math.Abs(Efficiency.NetworkLatencySeconds - Collective.NetworkStepLatencySeconds) < 1e-12;
 
     /// <summary>The scale-out (network) bandwidth per accelerator, bytes/s; throws when the catalog gives none.</summary>
     public double ScaleOutBytesPerSecond() => Accelerator.ScaleOutGBps is > 0 and double gbps ? gbps * 1e9
