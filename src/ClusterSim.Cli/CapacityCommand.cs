@@ -15,7 +15,7 @@ internal static class CapacityCommand
     {
         var model = new Argument<string>("model") { Description = "A catalog model: id, alias or Hugging Face name (`clustersim catalog models`)." };
         var hardware = new Argument<string>("hardware") { Description = "One or more catalog accelerators, comma-separated (`clustersim catalog hardware`): H100,H200,B200,MI300X." };
-        var tp = new Option<int>("--tp") { Description = "Tensor-parallel size of a replica.", DefaultValueFactory = _ => 1 };
+        var tp = new Option<int?>("--tp") { Description = "Tensor-parallel size of a replica (when omitted, on each accelerator the least of 1, 2, 4, ... 64 that holds the model, said in a note)." };
         var attention = new Option<string?>("--attention") { Description = "How the --tp accelerators share attention: tensor-parallel (default), data-parallel (SGLang's --enable-dp-attention) or data-parallel-balanced (TensorRT-LLM's enable_attention_dp with enable_balance)." };
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
@@ -135,13 +135,18 @@ internal static class CapacityCommand
             Console.Error.WriteLine($"warning: {warning}");
         }
 
+        foreach (CapacityRow row in measured.Where(r => r.SizeChosen is not null))
+        {
+            Console.Error.WriteLine($"note: {row.Hardware}: {row.SizeChosen}");
+        }
+
         foreach (CapacityRow row in measured.Where(r => r.PricePerHour is null))
         {
             Console.Error.WriteLine($"note: {row.Hardware} has no catalog price: no cost per token (give --price-per-hour when it is the only accelerator)");
         }
 
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{query.Model}, TP {query.TensorParallel}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+            $"{query.Model}, TP {(query.TensorParallel ?? (measured.Select(r => r.Accelerators).Distinct().Count() == 1 ? measured[0].Accelerators : null))?.ToString(CultureInfo.InvariantCulture) ?? "the least that holds it (chips)"}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
         int shown = CatalogCommand.Show(format, title,
             ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"],
             [.. measured.Select(r => (IReadOnlyList<string>)

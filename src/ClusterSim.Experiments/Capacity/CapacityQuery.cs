@@ -12,7 +12,15 @@ public sealed record CapacityQuery
 {
     public required string Model { get; init; }
     public required IReadOnlyList<string> Hardware { get; init; }
-    public int TensorParallel { get; init; } = 1;
+
+    /// <summary>
+    /// Tensor-parallel size of a replica; null: on each accelerator the first of <see cref="SizesTried"/> the deployment
+    /// accepts (1 where the model fits one, else the least that holds its weights with room for a sequence).
+    /// </summary>
+    public int? TensorParallel { get; init; }
+
+    /// <summary>The tensor-parallel sizes tried, in order, when none is given.</summary>
+    public static IReadOnlyList<int> SizesTried { get; } = [1, 2, 4, 8, 16, 32, 64];
 
     /// <summary>How the tensor-parallel group shares attention (an experiment file's serving.attention); null: tensor-parallel.</summary>
     public string? Attention { get; init; }
@@ -88,8 +96,11 @@ public sealed record CapacityQuery
         ("workload.requests", "--requests"), ("slo.ttft_s", "--ttft"), ("slo.tpot_s", "--tpot"), ("seed", "--seed"), ("catalog.models", "--models"), ("catalog", "--calibration"),
     ];
 
-    /// <summary>The experiment file the query is for <paramref name="hardware"/>.</summary>
-    public string Yaml(string hardware)
+    /// <summary>The experiment file the query is for <paramref name="hardware"/> (at one accelerator a replica when no size is given).</summary>
+    public string Yaml(string hardware) => Yaml(hardware, TensorParallel ?? 1);
+
+    /// <summary>The experiment file the query is for <paramref name="hardware"/> at <paramref name="tensorParallel"/> accelerators a replica.</summary>
+    public string Yaml(string hardware, int tensorParallel)
     {
         static string Q(string text) => $"\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
         var y = new StringBuilder();
@@ -114,7 +125,7 @@ public sealed record CapacityQuery
             y.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: {Q(version)}");
         }
 
-        y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {TensorParallel}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {tensorParallel}");
         if (Attention is { } layout)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  attention: {Q(layout)}");

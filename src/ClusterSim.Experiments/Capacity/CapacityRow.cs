@@ -28,6 +28,9 @@ public sealed record CapacityRow
     /// <summary>The calibration the step times used ("hopper-vllm/fp8"; "generic/fp8" for the unfitted fractions of peak).</summary>
     public string Calibration { get; init; } = string.Empty;
 
+    /// <summary>How the tensor-parallel size was chosen when the query gave none and 1 did not do; null otherwise.</summary>
+    public string? SizeChosen { get; init; }
+
     /// <summary>What the run could not take from data (an uncalibrated accelerator, FP8 computed in BF16), as <c>run</c> says it.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
 
@@ -30,9 +31,10 @@ public static class CapacitySurvey
     private static CapacityRow Measure(CapacityQuery query, string hardware)
     {
         Experiment experiment;
+        string? chosen = null;
         try
         {
-            experiment = ExperimentLoader.Parse(query.Yaml(hardware), "capacity.yaml");
+            (experiment, chosen) = Load(query, hardware);
         }
         catch (ExperimentException e)
         {
@@ -58,6 +60,7 @@ public static class CapacitySurvey
                 PricePerHour = price,
                 UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, deployment.Accelerators, tokens, query.Headroom) * 1e6 : null,
                 Calibration = deployment.CalibrationName,
+                SizeChosen = chosen,
                 Warnings = [.. experiment.Warnings],
             };
         }
@@ -65,6 +68,36 @@ public static class CapacitySurvey
         {
             return new CapacityRow { Hardware = deployment.Accelerator.Id, Refused = e.Message };
         }
+    }
+
+    /// <summary>
+    /// The experiment for <paramref name="hardware"/>: at the query's tensor-parallel size, or, when it gives none, at the
+    /// first size the deployment accepts, with a sentence saying which and why not 1 (null when 1 did). Throws the
+    /// problems at one accelerator when no size is accepted.
+    /// </summary>
+    private static (Experiment Experiment, string? Chosen) Load(CapacityQuery query, string hardware)
+    {
+        if (query.TensorParallel is { } given)
+        {
+            return (ExperimentLoader.Parse(query.Yaml(hardware, given), "capacity.yaml"), null);
+        }
+
+        ExperimentException? atOne = null;
+        foreach (int size in CapacityQuery.SizesTried)
+        {
+            try
+            {
+                Experiment experiment = ExperimentLoader.Parse(query.Yaml(hardware, size), "capacity.yaml");
+                return (experiment, atOne is null ? null
+                    : string.Create(CultureInfo.InvariantCulture, $"--tp {size}, the least of {string.Join(", ", CapacityQuery.SizesTried)} the deployment takes (--tp not given; at 1: {string.Join("; ", atOne.Problems.Select(Said))})"));
+            }
+            catch (ExperimentException e)
+            {
+                atOne ??= e;
+            }
+        }
+
+        throw atOne!;
     }
 
     /// <summary>A problem of the file made for the query, said in the command's terms (the option it came from).</summary>
