@@ -10,8 +10,14 @@ public sealed record AcceleratorPool
     /// <summary>Accelerators in the pool (0: the pool is absent, so a sweep can compare fleets without it).</summary>
     public required int Count { get; init; }
 
-    /// <summary>Accelerators per node (the scale-up domain a serving replica must fit in).</summary>
+    /// <summary>Accelerators per node: a serving replica fits in one or fills whole ones (<see cref="HoldsReplica"/>).</summary>
     public int NodeSize { get; init; } = 8;
+
+    /// <summary>
+    /// True when a replica of <paramref name="accelerators"/> fits a node of <paramref name="nodeSize"/> or fills whole
+    /// nodes (tensor parallelism over two HGX boards: its collectives on the network, timed by the step model).
+    /// </summary>
+    public static bool HoldsReplica(int nodeSize, int accelerators) => accelerators <= nodeSize || accelerators % nodeSize == 0;
 
     /// <summary>USD per accelerator-hour, rent or amortised purchase.</summary>
     public required double PricePerHour { get; init; }

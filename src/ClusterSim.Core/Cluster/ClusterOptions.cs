@@ -80,10 +80,10 @@ public sealed record ClusterOptions
             foreach (DeploymentPlacement placement in deployment.Placements)
             {
                 AcceleratorPool pool = PoolOf(pools, placement.Pool, $"deployment {deployment.Name}");
-                if (placement.AcceleratorsPerReplica > pool.NodeSize)
+                if (!AcceleratorPool.HoldsReplica(pool.NodeSize, placement.AcceleratorsPerReplica))
                 {
                     throw new ArgumentException(
-                        $"deployment {deployment.Name}: a replica of {placement.AcceleratorsPerReplica} accelerators does not fit a node of {pool.NodeSize} in pool {pool.Name}");
+                        $"deployment {deployment.Name}: a replica of {placement.AcceleratorsPerReplica} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");
                 }
             }
         }

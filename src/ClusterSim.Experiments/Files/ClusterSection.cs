@@ -226,9 +226,9 @@ internal static class ClusterSection
                     continue;
                 }
 
-                if (deployment.TensorParallel * deployment.PipelineParallel > pool.NodeSize)
+                if (!AcceleratorPool.HoldsReplica(pool.NodeSize, deployment.Accelerators))
                 {
-                    r.Problem(shapeNode, placementPath, $"a replica of {deployment.TensorParallel * deployment.PipelineParallel} accelerators does not fit a node of {pool.NodeSize}");
+                    r.Problem(shapeNode, placementPath, $"a replica of {deployment.Accelerators} accelerators neither fits a node of {pool.NodeSize} nor fills whole nodes");
                 }
 
                 placements.Add((poolName, new ServingPoint

@@ -125,6 +125,28 @@ public class ClusterSectionTests
         Assert.Contains(e.Problems, p => p.Path == "cluster.deployments.chat.placements.cheep" && p.Message.Contains("no pool named 'cheep'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(8, 8, true)]
+    [InlineData(16, 8, true)]    // two whole nodes: tensor parallelism over the network
+    [InlineData(12, 8, false)]   // a node and a half
+    [InlineData(8, 4, true)]
+    [InlineData(3, 4, true)]
+    public void A_replica_fits_a_node_or_fills_whole_ones(int accelerators, int nodeSize, bool holds) =>
+        Assert.Equal(holds, AcceleratorPool.HoldsReplica(nodeSize, accelerators));
+
+    [Fact]
+    public void A_placement_over_two_nodes_loads_and_says_its_network()
+    {
+        Experiment two = ExperimentLoader.Parse(Valid.Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { tensor_parallel: 16, weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal), "cluster.yaml");
+        Assert.Contains(two.Calibrations, c => c.StartsWith("warning: H100-SXM: tensor_parallel 16 spans 2 scale-up domains of 8", StringComparison.Ordinal));
+
+        // A pool of 4-GPU nodes takes a replica of 8 (two nodes), not one of 6.
+        string small = Valid.Replace("gpus: { hardware: H100-SXM, count: 64, serving_reserve: 16 }", "gpus: { hardware: H100-SXM, count: 64, node_size: 4, serving_reserve: 16 }", StringComparison.Ordinal);
+        _ = ExperimentLoader.Parse(small.Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { tensor_parallel: 8, weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal), "cluster.yaml");
+        ExperimentException six = Problems(small.Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { tensor_parallel: 2, pipeline_parallel: 3, weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal));
+        Assert.Contains(six.Problems, p => p.Message == "a replica of 6 accelerators neither fits a node of 4 nor fills whole nodes");
+    }
+
     [Fact]
     public void A_cluster_stands_alone_and_a_gang_larger_than_training_can_have_is_refused()
     {
