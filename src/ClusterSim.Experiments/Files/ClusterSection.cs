@@ -38,7 +38,7 @@ internal static class ClusterSection
         YamlMappingNode? energy = r.Mapping(YamlReader.Child(node, "energy"), "cluster.energy", "usd_per_kwh", "pue", "idle_fraction");
         var defaults = new EnergyModel();
         double days = r.Number(node, "days", Path, 30, 0, 36_500, exclusiveMin: true);
-        var pools = ReadPools(r, node, catalog);
+        var pools = ReadPools(r, node, catalog, calibrations);
         var byName = pools.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var jobs = ReadJobs(r, node, catalog, byName, calibrations);
         var deployments = ReadDeployments(r, node, catalog, byName, calibrations);
@@ -86,7 +86,7 @@ internal static class ClusterSection
         };
     }
 
-    private static List<AcceleratorPool> ReadPools(YamlReader r, YamlMappingNode cluster, SimCatalog catalog)
+    private static List<AcceleratorPool> ReadPools(YamlReader r, YamlMappingNode cluster, SimCatalog catalog, SortedSet<string> calibrations)
     {
         var pools = new List<AcceleratorPool>();
         foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "pools", Path))
@@ -121,10 +121,16 @@ internal static class ClusterSection
                 Name = name,
                 Accelerator = chip,
                 Count = count,
-                NodeSize = r.Integer(node, "node_size", path, 8, 1, 1024),
+                NodeSize = r.Integer(node, "node_size", path, chip.ScaleUpDomain ?? 8, 1, 1024),
                 PricePerHour = r.Number(node, "price_per_hour", path, chip.PricePerHour ?? 0, 0),
                 ServingReserve = r.Integer(node, "serving_reserve", path, 0, 0, 10_000_000),
             });
+            if (chip.ScaleUpDomain is int domain && pools[^1].NodeSize != domain)
+            {
+                // Not silent: the step model times a replica's collectives on the chip's domain, not on this node size.
+                calibrations.Add($"warning: {path}.node_size: {pools[^1].NodeSize} accelerators a node, but {chip.Id}'s scale-up domain in the catalog is {domain}: serving replicas' collectives are timed on the catalog's domain (its link within {domain}, the network beyond)");
+            }
+
             if (pools[^1].ServingReserve > count)
             {
                 r.Problem(YamlReader.Child(node, "serving_reserve"), $"{path}.serving_reserve", $"{pools[^1].ServingReserve} exceeds the pool's {count} accelerators");

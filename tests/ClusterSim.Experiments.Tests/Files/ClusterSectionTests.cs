@@ -140,11 +140,17 @@ public class ClusterSectionTests
         Experiment two = ExperimentLoader.Parse(Valid.Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { tensor_parallel: 16, weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal), "cluster.yaml");
         Assert.Contains(two.Calibrations, c => c.StartsWith("warning: H100-SXM: tensor_parallel 16 spans 2 scale-up domains of 8", StringComparison.Ordinal));
 
-        // A pool of 4-GPU nodes takes a replica of 8 (two nodes), not one of 6.
+        // A pool of 4-GPU nodes takes a replica of 8 (two nodes), not one of 6; its node size is not the H100's
+        // 8-GPU domain that times the replicas, which is said. Omitted, a pool's node is its chip's domain.
         string small = Valid.Replace("gpus: { hardware: H100-SXM, count: 64, serving_reserve: 16 }", "gpus: { hardware: H100-SXM, count: 64, node_size: 4, serving_reserve: 16 }", StringComparison.Ordinal);
         _ = ExperimentLoader.Parse(small.Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { tensor_parallel: 8, weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal), "cluster.yaml");
         ExperimentException six = Problems(small.Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { tensor_parallel: 2, pipeline_parallel: 3, weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal));
         Assert.Contains(six.Problems, p => p.Message == "a replica of 6 accelerators neither fits a node of 4 nor fills whole nodes");
+        Experiment fours = ExperimentLoader.Parse(small, "cluster.yaml");
+        Assert.Contains("warning: cluster.pools.gpus.node_size: 4 accelerators a node, but H100-SXM's scale-up domain in the catalog is 8: serving replicas' collectives are timed on the catalog's domain (its link within 8, the network beyond)", fours.Calibrations);
+        Experiment plain = ExperimentLoader.Parse(Valid, "cluster.yaml");
+        Assert.DoesNotContain(plain.Calibrations, c => c.Contains("node_size", StringComparison.Ordinal));
+        Assert.Equal(8, plain.Points[0].Cluster!.Pools.Single(p => p.Name == "gpus").NodeSize);
     }
 
     [Fact]
