@@ -146,7 +146,7 @@ internal static class CapacityCommand
         }
 
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{query.Model}, TP {(query.TensorParallel ?? (measured.Select(r => r.Accelerators).Distinct().Count() == 1 ? measured[0].Accelerators : null))?.ToString(CultureInfo.InvariantCulture) ?? "the least that holds it (chips)"}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+            $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
         int shown = CatalogCommand.Show(format, title,
             ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"],
             [.. measured.Select(r => (IReadOnlyList<string>)
@@ -171,6 +171,15 @@ internal static class CapacityCommand
         }
 
         return rows.Any(r => r.BadInput) ? ExitCodes.InvalidInput : shown;
+    }
+
+    /// <summary>The tensor-parallel size as the title says it: the one given, the one every accelerator took, or "the least that holds it".</summary>
+    private static string SizeSaid(CapacityQuery query, IReadOnlyList<CapacityRow> measured)
+    {
+        int[] sizes = [.. measured.Select(r => r.Accelerators).Distinct()];
+        return query.TensorParallel is { } given ? given.ToString(CultureInfo.InvariantCulture)
+            : sizes.Length == 1 ? sizes[0].ToString(CultureInfo.InvariantCulture)
+            : "the least that holds it (chips)";
     }
 
     private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";

@@ -131,7 +131,7 @@ public sealed record EfficiencyFactors
 
         if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || NetworkLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
         {
-            throw new ArgumentException("overheads, gemm_half_tokens, expert_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
+            throw new ArgumentException("overheads, latencies, gemm_half_tokens, expert_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
         }
 
         return this;

@@ -129,9 +129,7 @@ public sealed record ServingDeployment
     {
         for (int tp = Math.Max(1, accelerators); tp <= 1024; tp++)
         {
-            bool heads = AttentionDataParallel || Model.Heads % tp == 0;
-            bool domains = Accelerator.ScaleUpDomain is not int domain || tp <= domain || (tp % domain == 0 && Accelerator.ScaleOutGBps is > 0);
-            if (heads && domains)
+            if (HeadsSplit(tp) && DomainProblem(tp) is null)
             {
                 return tp;
             }
@@ -139,6 +137,21 @@ public sealed record ServingDeployment
 
         return 0;
     }
+
+    /// <summary>True when <paramref name="tensorParallel"/> ranks split the attention heads (any number does under attention data parallelism).</summary>
+    private bool HeadsSplit(int tensorParallel) => AttentionDataParallel || Model.Heads % tensorParallel == 0;
+
+    /// <summary>
+    /// Why a tensor-parallel group of <paramref name="tensorParallel"/> cannot span the accelerator's scale-up domains
+    /// (part of a domain beyond the first, or no network figure between them); null when it fits one or fills whole ones,
+    /// its collectives then crossing the network (<see cref="Collective.AllReduceAcrossDomains"/>).
+    /// </summary>
+    private string? DomainProblem(int tensorParallel) => Accelerator.ScaleUpDomain is not int domain || tensorParallel <= domain ? null
+        : tensorParallel % domain != 0
+            ? $"tensor_parallel {tensorParallel} spans more than {Accelerator.Id}'s scale-up domain of {domain} without filling whole domains; use a multiple of {domain}, or tensor_parallel ≤ {domain} with pipeline_parallel"
+        : Accelerator.ScaleOutGBps is not > 0
+            ? $"tensor_parallel {tensorParallel} spans {tensorParallel / domain} of {Accelerator.Id}'s scale-up domains of {domain}, and the catalog gives no scale-out bandwidth (scale_out_gb_s) for the network between them; give it in a hardware CSV, or keep tensor_parallel ≤ {domain} and add pipeline_parallel"
+        : null;
 
     /// <summary>Scale-up domains <paramref name="accelerators"/> laid out in order occupy (1 where the catalog gives no domain).</summary>
     private int DomainsOf(int accelerators) => Accelerator.ScaleUpDomain is int domain && accelerators > domain ? (accelerators + domain - 1) / domain : 1;
@@ -296,7 +309,7 @@ public sealed record ServingDeployment
             throw new ArgumentException($"attention data parallelism spreads the sequences over the tensor-parallel group, so it needs tensor_parallel of at least 2 and pipeline_parallel 1 (got {TensorParallel} and {PipelineParallel})");
         }
 
-        if (!AttentionDataParallel && Model.Heads % TensorParallel != 0)
+        if (!HeadsSplit(TensorParallel))
         {
             throw new ArgumentException($"tensor_parallel {TensorParallel} does not divide the {Model.Heads} attention heads of {Model.Id}");
         }
@@ -317,18 +330,9 @@ public sealed record ServingDeployment
             throw new ArgumentException($"draft model {drafter.Id} has {drafter.Heads} attention heads, which tensor_parallel {TensorParallel} does not divide (the drafter runs on the target's tensor-parallel group); use a draft model whose heads it divides");
         }
 
-        if (Accelerator.ScaleUpDomain is int domain && TensorParallel > domain)
+        if (DomainProblem(TensorParallel) is { } spans)
         {
-            // Its collectives cross the scale-out network between whole domains (Collective.AllReduceAcrossDomains).
-            if (TensorParallel % domain != 0)
-            {
-                throw new ArgumentException($"tensor_parallel {TensorParallel} spans more than {Accelerator.Id}'s scale-up domain of {domain} without filling whole domains; use a multiple of {domain}, or tensor_parallel ≤ {domain} with pipeline_parallel");
-            }
-
-            if (Accelerator.ScaleOutGBps is not > 0)
-            {
-                throw new ArgumentException($"tensor_parallel {TensorParallel} spans {TensorParallel / domain} of {Accelerator.Id}'s scale-up domains of {domain}, and the catalog gives no scale-out bandwidth (scale_out_gb_s) for the network between them; give it in a hardware CSV, or keep tensor_parallel ≤ {domain} and add pipeline_parallel");
-            }
+            throw new ArgumentException(spans);
         }
 
         if (PipelineHopsAcrossDomains > 0 && Accelerator.ScaleOutGBps is not > 0)

@@ -160,10 +160,10 @@ public sealed class StepTimeModel
         };
 
         double linkBytesPerSecond = LinkBytesPerSecond(deployment) * eff.Link;
-        // A group wider than the scale-up domain (whole domains: ServingDeployment checks) reaches the other domains over
+        // A replica wider than the scale-up domain (whole domains: ServingDeployment checks) reaches the other domains over
         // the scale-out network, at the same share of its bandwidth as the calibration gives the scale-up link.
         int domain = chip.ScaleUpDomain ?? int.MaxValue;
-        double networkBytesPerSecond = tp > domain ? deployment.ScaleOutBytesPerSecond() * eff.Link : 0;
+        double networkBytesPerSecond = deployment.CrossesNetwork ? deployment.ScaleOutBytesPerSecond() * eff.Link : 0;
         double hiddenBytes = model.Hidden * ActivationBytes;
         if (tp > 1)
         {
@@ -190,13 +190,8 @@ public sealed class StepTimeModel
             // Each hand-off sends a token's hidden state to the next stage: over the scale-up link within a domain, over
             // the network between domains.
             int across = deployment.PipelineHopsAcrossDomains, inside = pp - 1 - across;
-            _collectiveFixedSeconds += inside * eff.CollectiveLatencySeconds;
-            _collectiveSecondsPerToken += inside * hiddenBytes / linkBytesPerSecond;
-            if (across > 0)
-            {
-                _collectiveFixedSeconds += across * eff.NetworkLatencySeconds;
-                _collectiveSecondsPerToken += across * hiddenBytes / (deployment.ScaleOutBytesPerSecond() * eff.Link);
-            }
+            _collectiveFixedSeconds += (inside * eff.CollectiveLatencySeconds) + (across * eff.NetworkLatencySeconds);
+            _collectiveSecondsPerToken += (inside * hiddenBytes / linkBytesPerSecond) + (across > 0 ? across * hiddenBytes / networkBytesPerSecond : 0);
         }
 
         _stepSeconds = eff.IterationOverheadSeconds;
