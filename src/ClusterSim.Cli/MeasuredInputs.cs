@@ -12,7 +12,7 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
     private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
@@ -114,6 +114,16 @@ internal sealed class MeasuredInputs
                     string? headerText = given is not null || File.Exists(header) ? File.ReadAllText(header) : null;
                     reading = file;
                     all.AddRange(BlisTrace.Read(text, Path.GetFileName(file), headerText, Path.GetFileName(header), setup));
+                }
+                else if (PublishedResultsFile.Holds(text))
+                {
+                    // Published results (MLPerf, trtllm-bench tables, NIM sweeps): a row that cannot be replayed is named and left out.
+                    var skipped = new List<CatalogException>();
+                    all.AddRange(PublishedResultsFile.Parse(text, Path.GetFileName(file), ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models)), skipped));
+                    foreach (CatalogException row in skipped)
+                    {
+                        Console.Error.WriteLine($"warning: row left out: {row.Message}");
+                    }
                 }
                 else if (TrtllmBenchReport.Holds(text))
                 {

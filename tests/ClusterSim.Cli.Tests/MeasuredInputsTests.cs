@@ -19,6 +19,23 @@ public class MeasuredInputsTests
     }
 
     /// <summary>
+    /// The reference data's published-results layout (MLPerf, trtllm-bench tables, NIM sweeps) replays in one command: the
+    /// rows whose lengths are published are scored, each other row is named on standard error with its reason.
+    /// </summary>
+    [Fact]
+    public void Published_results_replay_and_name_the_rows_left_out()
+    {
+        string published = Path.Combine(RepositoryRoot.Path, "data", "published", "inference-results-public.csv");
+
+        (int code, string output, string error) = CommandRunner.Run(["replay", published, "--experiments", "tensorrt-llm-*"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("| tensorrt-llm-llama-3.1-8b-h100-sxm-offline-line23/all | llama-3.1-8b | H100-SXM | 1 | hopper-trtllm/fp8 |", output, StringComparison.Ordinal);
+        Assert.Contains("median |error| of output throughput over the 5 scored", output, StringComparison.Ordinal);
+        Assert.Contains("warning: row left out: inference-results-public.csv:2: field 'input_tokens': 'OpenOrca subset, max 1024' is not a number of tokens", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A run offered more than the server could take (a constant rate, a mean TTFT of seconds) measures the length of its
     /// overload, not step times, so a fit on it alone would have no objective. The command says so and writes nothing.
     /// </summary>

@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ClusterSim.Core.Catalog;
+
+namespace ClusterSim.Experiments.Replay;
+
+/// <summary>
+/// Reads published serving results in the layout of the reference data's <c>inference-results-public.csv</c> (MLPerf
+/// Inference Offline and Server rows, trtllm-bench's maximum-throughput tables, NIM's concurrency sweeps) as measured runs
+/// to replay: each row's scenario becomes an arrival (all at once, Poisson at the published rate, or a closed loop), its
+/// accelerators a number of replicas, its published throughput and latencies the figures scored. Whatever a row leaves
+/// out and the replay must assume — a tensor-parallel size, a request count — is said in the row's note; what cannot be
+/// assumed (a prompt length given as a dataset's name) leaves the row out with the reason.
+/// </summary>
+public static partial class PublishedResultsFile
+{
+    private static readonly string[] Required = ["category", "model", "scenario", "accelerator", "n_accel", "framework", "precision", "load", "input_tokens", "output_tokens", "tokens_per_s"];
+
+    /// <summary>MLPerf's sample counts per benchmark (loadgen/mlperf.conf, performance_sample_count_override), by catalog id.</summary>
+    private static readonly Dictionary<string, int> MlperfSamples = new(StringComparer.Ordinal)
+    {
+        ["llama-2-70b"] = 24_576, ["mixtral-8x7b"] = 15_000, ["llama-3.1-405b"] = 8_313, ["llama-3.1-8b"] = 13_368,
+    };
+
+    /// <summary>MLPerf's Server scenario runs at least this long (loadgen/mlperf.conf: *.Server.min_duration = 600000 ms).</summary>
+    private const double MlperfServerSeconds = 600;
+
+    /// <summary>Requests an offline row without a count is given: the TensorRT-LLM overview's most common dataset size.</summary>
+    private const int OfflineRequests = 3_000;
+
+    /// <summary>True when <paramref name="text"/> starts with this layout's header.</summary>
+    public static bool Holds(string text) =>
+        text.StartsWith("category,", StringComparison.Ordinal) && text.AsSpan(0, Math.Max(0, text.IndexOf('\n'))).Contains("tokens_per_s", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The rows of <paramref name="text"/> that describe a run, as measured runs; <paramref name="catalog"/> resolves the
+    /// models and accelerators a tensor-parallel size is chosen for. A row that cannot be replayed is added to
+    /// <paramref name="skipped"/> with its reason, a bad header throws.
+    /// </summary>
+    public static IReadOnlyList<MeasuredRun> Parse(string text, string source, SimCatalog catalog, ICollection<CatalogException> skipped)
+    {
+        CsvTable table = CsvTable.Parse(new StringReader(text), source);
+        foreach (string column in Required)
+        {
+            if (!table.HasColumn(column))
+            {
+                throw new CatalogException(source, 1, column, $"the header has no '{column}' column; a published-results file needs {string.Join(", ", Required)}");
+            }
+        }
+
+        var runs = new List<MeasuredRun>();
+        foreach (var (line, cells) in table.Rows)
+        {
+            try
+            {
+                runs.Add(RunOf(new PublishedRow(table, line, cells), catalog));
+            }
+            catch (CatalogException e)
+            {
+                skipped.Add(e);
+            }
+        }
+
+        return runs;
+    }
+
+    private static MeasuredRun RunOf(PublishedRow row, SimCatalog catalog)
+    {
+        string accelerator = row.Text("accelerator");
+        if (accelerator.Length == 0)
+        {
+            throw row.Error("accelerator", "names no accelerator: not a run (a table of bounds or notes)");
+        }
+
+        string model = ModelName(row.Text("model"));
+        if (!catalog.Models.TryResolve(model, out ModelSpec spec))
+        {
+            throw row.Error("model", $"'{model}' is not in the model catalog (give its Hugging Face config.json with --models)");
+        }
+
+        if (!catalog.Hardware.TryResolve(accelerator, out AcceleratorSpec chip))
+        {
+            throw row.Error("accelerator", $"'{accelerator}' is not in the hardware catalog{ClosestName.Hint(accelerator, catalog.Hardware.Ids)}");
+        }
+
+        int accelerators = row.Whole("n_accel") ?? throw row.Error("n_accel", "is required: the accelerators the result was measured on");
+        string dtype = row.Text("precision");
+        var assumed = new List<string>();
+        int tp = row.Whole("tp") ?? LeastRoomyTensorParallel(spec, chip, dtype, accelerators, row, assumed);
+        if (accelerators % tp != 0)
+        {
+            throw row.Error("tp", string.Create(CultureInfo.InvariantCulture, $"{tp} does not divide the {accelerators} accelerators into whole replicas"));
+        }
+
+        double output = Tokens(row, "output_tokens", assumed);
+        double input = Tokens(row, "input_tokens", assumed);
+        double throughput = row.Number("tokens_per_s") ?? throw row.Error("tokens_per_s", "is required: the published output tokens per second");
+        string scenario = row.Text("scenario"), load = row.Text("load"), category = row.Text("category");
+        bool mlperf = category.StartsWith("MLPerf", StringComparison.OrdinalIgnoreCase);
+        Match users = UsersPattern().Match(load);
+        string arrival;
+        double? rate = null;
+        int requests;
+        if (users.Success)
+        {
+            arrival = "concurrency";
+            rate = int.Parse(users.Groups[1].Value, CultureInfo.InvariantCulture);
+            requests = Math.Max(100, 10 * (int)rate.Value);
+            assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{requests} requests (ten a user; the row gives no count)"));
+        }
+        else if (scenario.Contains("offline", StringComparison.OrdinalIgnoreCase) || load.Contains("at once", StringComparison.OrdinalIgnoreCase))
+        {
+            arrival = "offline";
+            requests = mlperf && MlperfSamples.TryGetValue(spec.Id, out int samples) ? samples : OfflineRequests;
+            if (!mlperf || !MlperfSamples.ContainsKey(spec.Id))
+            {
+                assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{requests} requests (the row gives no count)"));
+            }
+        }
+        else if (scenario.Contains("server", StringComparison.OrdinalIgnoreCase))
+        {
+            // MLPerf's Server scenario: Poisson queries at the rate the result was valid at, for at least ten minutes.
+            arrival = "poisson";
+            rate = throughput / output;
+            requests = (int)Math.Ceiling(rate.Value * MlperfServerSeconds);
+        }
+        else
+        {
+            throw row.Error("scenario", $"'{scenario}' (load '{load}') is none of Offline, Server or a fixed concurrency ('concurrency N' in load)");
+        }
+
+        (double? ttft, double? itl, double? ttftP99) = Latencies(row);
+        (int? maxBatch, int? maxTokens) = (null, null);
+        string engine = EngineOf(row);
+        string kvCache = string.Empty;
+        if (engine == "tensorrt-llm" && WeightsOf(dtype) is Precision.FP8 or Precision.INT4)
+        {
+            // TensorRT-LLM's FP8 and FP4 checkpoints (ModelOpt's) quantise the KV cache to FP8 with the weights.
+            kvCache = "fp8";
+            assumed.Add("an FP8 KV cache (TensorRT-LLM's quantised checkpoints)");
+        }
+
+        if (row.Text("framework").Contains("trtllm-bench", StringComparison.OrdinalIgnoreCase))
+        {
+            // trtllm-bench sizes the batch and the token budget from the dataset's mean lengths when its command gives none.
+            var deployment = catalog.Deployment(spec.Id, chip.Id, tp, WeightsOf(dtype), Precision.FP8, Core.Performance.ServingEngine.TensorRtLlm);
+            (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(input), (int)Math.Round(output));
+            assumed.Add(string.Create(CultureInfo.InvariantCulture, $"trtllm-bench's own limits for these lengths (max_batch_size {maxBatch}, max_num_tokens {maxTokens})"));
+        }
+
+        string system = row.Text("system");
+        return new MeasuredRun
+        {
+            Line = row.Line,
+            Experiment = ExperimentId(row, spec.Id, chip.Id, scenario, rate),
+            Stage = "all",
+            Set = category,
+            Workload = load,
+            Model = model,
+            Gpu = accelerator,
+            TensorParallel = tp,
+            DataParallel = accelerators / tp,
+            DType = dtype,
+            MaxSequences = maxBatch,
+            MaxBatchedTokens = maxTokens,
+            Engine = engine,
+            KvCacheDType = kvCache,
+            Sampling = "greedy",   // benchmark harnesses decode greedily (MLPerf's accuracy runs, trtllm-bench, AIPerf's defaults)
+            Arrival = arrival,
+            Burstiness = arrival == "poisson" ? 1 : null,
+            Rate = rate,
+            Requests = requests,
+            InputTokens = input,
+            OutputTokens = output,
+            OutputSource = "published",
+            TtftMs = ttft,
+            ItlMs = itl,
+            TtftP99Ms = ttftP99,
+            ThroughputTokensPerSecond = arrival == "poisson" ? null : throughput,   // a Server run's throughput is its offered rate
+            Notes = string.Join("; ", new[] { system, row.Text("round_or_release"), assumed.Count > 0 ? "assumed: " + string.Join(", ", assumed) : string.Empty }.Where(s => s.Length > 0)),
+        };
+    }
+
+    /// <summary>The weight format a precision column names (FP8, FP4/NVFP4 and INT4 as four bits, INT8, else 16 bits).</summary>
+    private static Precision WeightsOf(string dtype)
+    {
+        string d = dtype.ToUpperInvariant();
+        return d.Contains('4', StringComparison.Ordinal) ? Precision.INT4
+            : d.Contains("FP8", StringComparison.Ordinal) ? Precision.FP8
+            : d.Contains("INT8", StringComparison.Ordinal) ? Precision.INT8
+            : Precision.BF16;
+    }
+
+    /// <summary>A model as results name it ("Llama 2 70B (99.9% acc.)"): the accuracy target in parentheses is not part of it.</summary>
+    private static string ModelName(string text)
+    {
+        int paren = text.IndexOf('(', StringComparison.Ordinal);
+        return (paren > 0 ? text[..paren] : text).Trim();
+    }
+
+    /// <summary>
+    /// The least tensor-parallel size (1, 2, 4 … dividing the accelerators) at which the weights take at most half of each
+    /// accelerator's memory, leaving the rest to the KV cache: MLPerf's rows do not say how submitters split the model.
+    /// </summary>
+    private static int LeastRoomyTensorParallel(ModelSpec model, AcceleratorSpec chip, string dtype, int accelerators, PublishedRow row, List<string> assumed)
+    {
+        double bytesPerWeight = WeightsOf(dtype).BytesPerElement();
+        for (int tp = 1; tp <= accelerators; tp *= 2)
+        {
+            if (accelerators % tp == 0 && model.TotalParameters * bytesPerWeight / tp <= 0.5 * chip.MemoryBytes)
+            {
+                assumed.Add(string.Create(CultureInfo.InvariantCulture, $"TP {tp} (the least that leaves half of each accelerator's memory to the KV cache; the row gives none)"));
+                return tp;
+            }
+        }
+
+        throw row.Error("tp", string.Create(CultureInfo.InvariantCulture, $"is not given, and no split of the {accelerators} accelerators leaves half of each one's memory beside the weights: give the tensor-parallel size"));
+    }
+
+    /// <summary>A length: a number, or a published mean given as "~145 mean" or a range "~272-292 mean" (its midpoint, said).</summary>
+    private static double Tokens(PublishedRow row, string column, List<string> assumed)
+    {
+        string text = row.Text(column);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens) && tokens >= 1)
+        {
+            return tokens;
+        }
+
+        Match mean = MeanPattern().Match(text);
+        if (!mean.Success)
+        {
+            throw row.Error(column, $"'{text}' is not a number of tokens: the row names a dataset, not its mean length; write the mean (tokens a request) in {column} to replay it");
+        }
+
+        double low = double.Parse(mean.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (!mean.Groups[2].Success)
+        {
+            return low;
+        }
+
+        double middle = (low + double.Parse(mean.Groups[2].Value, CultureInfo.InvariantCulture)) / 2;
+        assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{column} {middle} (the middle of '{text}')"));
+        return middle;
+    }
+
+    /// <summary>TTFT and TPOT means, or the TTFT's 99th percentile, as <c>latency_stat</c> says they were published.</summary>
+    private static (double? Ttft, double? Itl, double? TtftP99) Latencies(PublishedRow row)
+    {
+        string stat = row.Text("latency_stat");
+        double? ttft = row.Number("ttft_ms"), tpot = row.Number("tpot_ms");
+        if (ttft is null && tpot is null)
+        {
+            return (null, null, null);
+        }
+
+        return stat.StartsWith("mean", StringComparison.OrdinalIgnoreCase) ? (ttft, tpot, null)
+            : stat.StartsWith("p99", StringComparison.OrdinalIgnoreCase) ? (null, null, ttft)   // a p99 TPOT has no column to be scored in
+            : throw row.Error("latency_stat", $"'{stat}' is neither 'mean' nor 'p99': say which statistic ttft_ms and tpot_ms are");
+    }
+
+    /// <summary>The engine the framework names; NIM names the engine it packages in parentheses.</summary>
+    private static string EngineOf(PublishedRow row)
+    {
+        string framework = row.Text("framework");
+        string engine = framework;
+        if (framework.StartsWith("NIM", StringComparison.OrdinalIgnoreCase))
+        {
+            Match inside = ParenthesesPattern().Match(framework);
+            engine = inside.Success ? inside.Groups[1].Value : throw row.Error("framework", $"'{framework}' does not say which engine the NIM runs, e.g. 'NIM (TensorRT-LLM engine)'");
+        }
+
+        try
+        {
+            return EngineName.Parse(engine.Split(' ', 2)[0]) switch
+            {
+                Core.Performance.ServingEngine.TensorRtLlm => "tensorrt-llm",
+                Core.Performance.ServingEngine.Sglang => "sglang",
+                _ => "vllm",
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw row.Error("framework", e.Message);
+        }
+    }
+
+    private static string ExperimentId(PublishedRow row, string model, string chip, string scenario, double? rate)
+    {
+        string kind = row.Text("category").Split(' ', 2)[0].ToLowerInvariant();
+        string load = rate is double r && row.Text("load").Contains("concurrency", StringComparison.OrdinalIgnoreCase) ? $"c{r}" : scenario.Split(' ', 2)[0].ToLowerInvariant();
+        return string.Create(CultureInfo.InvariantCulture, $"{kind}-{model}-{chip.ToLowerInvariant()}-{load}-line{row.Line}");
+    }
+
+    [GeneratedRegex(@"concurrency\s+(\d+)", RegexOptions.IgnoreCase)]
+    private static partial Regex UsersPattern();
+
+    [GeneratedRegex(@"^~?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s+mean", RegexOptions.IgnoreCase)]
+    private static partial Regex MeanPattern();
+
+    [GeneratedRegex(@"\(([^)]+)\)")]
+    private static partial Regex ParenthesesPattern();
+}
