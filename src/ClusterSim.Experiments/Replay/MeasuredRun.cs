@@ -185,6 +185,9 @@ public sealed record MeasuredRun
     public double? TtftP99Ms { get; init; }
     public double? E2eP90Ms { get; init; }
     public double? E2eP99Ms { get; init; }
+
+    /// <summary>The 99th percentile of the requests' time per output token after the first, ms (MLPerf's TPOT bound).</summary>
+    public double? TpotP99Ms { get; init; }
     public double? ThroughputTokensPerSecond { get; init; }
 
     /// <summary>Other simulators' absolute % error on mean E2E for this row, by simulator name.</summary>

@@ -121,6 +121,7 @@ public static partial class MeasuredRunFile
             TtftP99Ms = row.Number("measured_ttft_p99_ms", min: 0),
             E2eP90Ms = row.Number("measured_e2e_p90_ms", min: 0),
             E2eP99Ms = row.Number("measured_e2e_p99_ms", min: 0),
+            TpotP99Ms = row.Number("measured_tpot_p99_ms", min: 0),
             ThroughputTokensPerSecond = row.Number("measured_throughput_tok_s", min: 0),
             PeerErrors = peers,
             LikelyProfile = row.Text("likely_profile_unverified"),

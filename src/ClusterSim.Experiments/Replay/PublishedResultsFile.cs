@@ -129,7 +129,7 @@ public static partial class PublishedResultsFile
             throw row.Error("scenario", $"'{scenario}' (load '{load}') is none of Offline, Server or a fixed concurrency ('concurrency N' in load)");
         }
 
-        (double? ttft, double? itl, double? ttftP99) = Latencies(row);
+        (double? ttft, double? itl, double? ttftP99, double? tpotP99) = Latencies(row);
         (int? maxBatch, int? maxTokens) = (null, null);
         string engine = EngineOf(row);
         string kvCache = string.Empty;
@@ -176,6 +176,7 @@ public static partial class PublishedResultsFile
             TtftMs = ttft,
             ItlMs = itl,
             TtftP99Ms = ttftP99,
+            TpotP99Ms = tpotP99,
             ThroughputTokensPerSecond = arrival == "poisson" ? null : throughput,   // a Server run's throughput is its offered rate
             Notes = string.Join("; ", new[] { system, row.Text("round_or_release"), assumed.Count > 0 ? "assumed: " + string.Join(", ", assumed) : string.Empty }.Where(s => s.Length > 0)),
         };
@@ -243,18 +244,18 @@ public static partial class PublishedResultsFile
         return middle;
     }
 
-    /// <summary>TTFT and TPOT means, or the TTFT's 99th percentile, as <c>latency_stat</c> says they were published.</summary>
-    private static (double? Ttft, double? Itl, double? TtftP99) Latencies(PublishedRow row)
+    /// <summary>TTFT and TPOT means, or their 99th percentiles, as <c>latency_stat</c> says they were published.</summary>
+    private static (double? Ttft, double? Itl, double? TtftP99, double? TpotP99) Latencies(PublishedRow row)
     {
         string stat = row.Text("latency_stat");
         double? ttft = row.Number("ttft_ms"), tpot = row.Number("tpot_ms");
         if (ttft is null && tpot is null)
         {
-            return (null, null, null);
+            return (null, null, null, null);
         }
 
-        return stat.StartsWith("mean", StringComparison.OrdinalIgnoreCase) ? (ttft, tpot, null)
-            : stat.StartsWith("p99", StringComparison.OrdinalIgnoreCase) ? (null, null, ttft)   // a p99 TPOT has no column to be scored in
+        return stat.StartsWith("mean", StringComparison.OrdinalIgnoreCase) ? (ttft, tpot, null, null)
+            : stat.StartsWith("p99", StringComparison.OrdinalIgnoreCase) ? (null, null, ttft, tpot)
             : throw row.Error("latency_stat", $"'{stat}' is neither 'mean' nor 'p99': say which statistic ttft_ms and tpot_ms are");
     }
 

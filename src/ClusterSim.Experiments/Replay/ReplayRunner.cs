@@ -93,6 +93,7 @@ public static class ReplayRunner
             TtftP99Ms = c.Ttft.Quantile(0.99) * 1e3,
             E2eP90Ms = c.EndToEnd.Quantile(0.90) * 1e3,
             E2eP99Ms = c.EndToEnd.Quantile(0.99) * 1e3,
+            TpotP99Ms = c.Tpot.Count > 0 ? c.Tpot.Quantile(0.99) * 1e3 : double.NaN,
         };
     }
 }

@@ -42,6 +42,7 @@ public static class ReplayTable
         }
 
         AppendTails(text, report);
+        AppendTokenTails(text, report);
         AppendThroughput(text, report);
         text.AppendLine();
         foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
@@ -82,11 +83,11 @@ public static class ReplayTable
                 $"median |error| of median TTFT over the {medians.Count} scored rows that publish it: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftP50Error))} (mean TTFT over the same rows: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftError))})");
         }
 
-        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error) || double.IsFinite(o.TtftP99Error) || double.IsFinite(o.E2eP99Error)).ToList();
+        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error) || double.IsFinite(o.TtftP99Error) || double.IsFinite(o.E2eP99Error) || double.IsFinite(o.TpotP99Error)).ToList();
         if (tails.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}");
+                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}{(tails.Any(o => double.IsFinite(o.TpotP99Error)) ? $"; TPOT p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP99Error))}" : string.Empty)}");
         }
 
         foreach (string peer in peers)
@@ -123,6 +124,16 @@ public static class ReplayTable
         "TTFT p50 ms measured / simulated | error | TTFT p90 ms | error | TTFT p99 ms | error | E2E p90 ms | error | E2E p99 ms | error",
         o => $"{Pair(o.Row.TtftP50Ms, o.Simulated.TtftP50Ms)} | {Percent(o.TtftP50Error)} | {Pair(o.Row.TtftP90Ms, o.Simulated.TtftP90Ms)} | {Percent(o.TtftP90Error)} | {Pair(o.Row.TtftP99Ms, o.Simulated.TtftP99Ms)} | {Percent(o.TtftP99Error)} "
             + $"| {Pair(o.Row.E2eP90Ms, o.Simulated.E2eP90Ms)} | {Percent(o.E2eP90Error)} | {Pair(o.Row.E2eP99Ms, o.Simulated.E2eP99Ms)} | {Percent(o.E2eP99Error)}");
+
+    /// <summary>
+    /// The rows that publish a p99 time per output token (MLPerf's Server results, held to a TPOT bound beside their TTFT's):
+    /// measured against simulated.
+    /// </summary>
+    private static void AppendTokenTails(StringBuilder text, ReplayReport report) => AppendTable(
+        text,
+        report.Outcomes.Where(o => o.Row.TpotP99Ms is not null),
+        "TPOT p99 ms measured / simulated | error",
+        o => $"{Pair(o.Row.TpotP99Ms, o.Simulated.TpotP99Ms)} | {Percent(o.TpotP99Error)}");
 
     /// <summary>
     /// A third table, of the all-at-once and closed-loop rows that publish their output throughput: there it is what the

@@ -10,4 +10,7 @@ public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double
     public double TtftP99Ms { get; init; } = double.NaN;
     public double E2eP90Ms { get; init; } = double.NaN;
     public double E2eP99Ms { get; init; } = double.NaN;
+
+    /// <summary>The 99th percentile over requests of their time per output token after the first (MLPerf's TPOT), ms.</summary>
+    public double TpotP99Ms { get; init; } = double.NaN;
 }

@@ -19,6 +19,7 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
     private readonly long[] _count = new long[stageEnds.Length];
     private readonly QuantileSketch[] _ttftTail = [.. stageEnds.Select(_ => new QuantileSketch())];
     private readonly QuantileSketch[] _e2eTail = [.. stageEnds.Select(_ => new QuantileSketch())];
+    private readonly QuantileSketch[] _tpotTail = [.. stageEnds.Select(_ => new QuantileSketch())];
 
     public void OnIterations(int replica, long start, long end, int iterations, int sequences)
     {
@@ -46,6 +47,7 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
         if (output > 1)
         {
             _tpot[stage] += (end - firstToken) / 1e6 / (output - 1);
+            _tpotTail[stage].Add((end - firstToken) / 1e9 / (output - 1));
             _tpotCount[stage]++;
         }
     }
@@ -78,10 +80,12 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
             : scoredOutput > 1 ? ((e2e - ttft) / n) / (scoredOutput - 1) : double.NaN;
         var ttftTail = new QuantileSketch();
         var e2eTail = new QuantileSketch();
+        var tpotTail = new QuantileSketch();
         for (int s = from; s <= to; s++)
         {
             ttftTail.Merge(_ttftTail[s]);
             e2eTail.Merge(_e2eTail[s]);
+            tpotTail.Merge(_tpotTail[s]);
         }
 
         return new SimulatedStage(ttft / n, itl, e2e / n, output / seconds, n)
@@ -91,6 +95,7 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
             TtftP99Ms = ttftTail.Quantile(0.99) * 1e3,
             E2eP90Ms = e2eTail.Quantile(0.90) * 1e3,
             E2eP99Ms = e2eTail.Quantile(0.99) * 1e3,
+            TpotP99Ms = tpotTail.Count > 0 ? tpotTail.Quantile(0.99) * 1e3 : double.NaN,
         };
     }
 }
