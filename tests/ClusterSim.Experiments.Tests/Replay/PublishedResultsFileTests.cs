@@ -66,6 +66,26 @@ public class PublishedResultsFileTests
     }
 
     [Fact]
+    public void Where_no_split_leaves_half_the_widest_that_holds_the_weights_is_taken()
+    {
+        // Llama 3.1 405B in FP8 on eight H100 NVL: 51 GB of weights each at TP 8, over half of 94 GB but under 90 %.
+        var (runs, _) = Parse("MLPerf,v5.0,2025,Llama 3.1 405B Instruct,Offline,sys,H100-NVL-94GB,8,TensorRT-LLM,FP8,,Offline: all queries at once,300,685,1000,,,,,,,src,");
+        MeasuredRun run = Assert.Single(runs);
+        Assert.Equal((8, 1, 8_313), (run.TensorParallel, run.DataParallel, run.Requests!.Value));
+        Assert.Contains("TP 8 (no split leaves half", run.Notes, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Llama 2 70B Interactive", "Llama 2 70B")]   // MLPerf's interactive category: the same model, tighter bounds
+    [InlineData("Llama 2 70B (99.9% acc.)", "Llama 2 70B")]
+    [InlineData("Mixtral 8x7B", "Mixtral 8x7B")]
+    public void A_results_model_name_loses_what_is_not_the_model(string published, string model)
+    {
+        var (runs, _) = Parse($"MLPerf,v5.0,2025,{published},Offline,sys,MI300X-192GB,8,vLLM,FP8,1,Offline: all queries at once,300,290,1000,,,,,,,src,");
+        Assert.Equal(model, Assert.Single(runs).Model);
+    }
+
+    [Fact]
     public void Trtllm_bench_rows_take_the_limits_trtllm_bench_derives()
     {
         var (runs, _) = Parse("TensorRT-LLM perf overview,v1.0,2025,Llama 3.1 8B,Offline max-throughput,,H100,1,\"TensorRT-LLM (trtllm-bench, PyTorch backend)\",FP8,1,all requests queued at once,1000,1000,15220,15220,,,,,,src,");
