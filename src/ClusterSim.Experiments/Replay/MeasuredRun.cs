@@ -143,6 +143,12 @@ public sealed record MeasuredRun
     /// <summary>Requests sent; null when unpublished.</summary>
     public int? Requests { get; init; }
 
+    /// <summary>
+    /// Seconds over which a closed loop's users start, at uniform random times (<c>ramp_s</c>): the steady state a client
+    /// such as perf_analyzer measures after its warm-up; null: all at once, as vLLM's and SGLang's benchmarks start.
+    /// </summary>
+    public double? RampSeconds { get; init; }
+
     /// <summary>The whole run's stage schedule ("5 rps x 600 s; 10 rps x 600 s"); empty when unpublished.</summary>
     public string StageSchedule { get; init; } = string.Empty;
     public double? DurationSeconds { get; init; }

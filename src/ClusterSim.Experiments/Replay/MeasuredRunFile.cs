@@ -104,6 +104,7 @@ public static partial class MeasuredRunFile
             Burstiness = row.Number("burstiness", min: 0),
             Rate = row.Number("rate_rps_or_concurrency", min: 0),
             Requests = (int?)row.Number("n_requests", min: 0),
+            RampSeconds = row.Number("ramp_s", min: 0),
             StageSchedule = row.Text("stage_schedule"),
             DurationSeconds = row.Number("duration_s", min: 0),
             FailedRequests = (int?)row.Number("n_failed", min: 0),

@@ -130,6 +130,15 @@ public static partial class PublishedResultsFile
         }
 
         (double? ttft, double? itl, double? ttftP99, double? tpotP99) = Latencies(row);
+        double? ramp = null;
+        if (arrival == "concurrency" && ttft is double first && itl is double gap)
+        {
+            // A sweep point is the load's steady state (the clients measure after their warm-up): users start spread over
+            // one request's published duration rather than all at once, which would keep fixed-length requests in lock-step.
+            ramp = (first + (gap * (output - 1))) / 1e3;
+            assumed.Add(string.Create(CultureInfo.InvariantCulture, $"users started over {ramp:0.#} s, one request's published duration (the steady state)"));
+        }
+
         (int? maxBatch, int? maxTokens) = (null, null);
         string engine = EngineOf(row);
         string kvCache = string.Empty;
@@ -170,6 +179,7 @@ public static partial class PublishedResultsFile
             Burstiness = arrival == "poisson" ? 1 : null,
             Rate = rate,
             Requests = requests,
+            RampSeconds = ramp,
             InputTokens = input,
             OutputTokens = output,
             OutputSource = "published",

@@ -45,6 +45,12 @@ public sealed partial record ReplayCase
     /// <summary>The most requests a paced client keeps in flight (its <c>max_concurrency</c> beside a rate); 0: no cap.</summary>
     public int ClientConcurrencyCap { get; init; }
 
+    /// <summary>
+    /// A closed loop's users start at uniform random times over this many seconds rather than all at once: a client that
+    /// measures the steady state (perf_analyzer's stable windows) sees no start-up wave; 0: all at once.
+    /// </summary>
+    public double RampSeconds { get; init; }
+
     /// <summary>Requests to send when the arrival is not staged.</summary>
     public long Requests { get; init; }
     public required int PromptTokens { get; init; }
@@ -368,6 +374,7 @@ public sealed partial record ReplayCase
             Requests = requests,
             Concurrency = concurrency,
             ClientConcurrencyCap = arrival == ReplayArrival.Gamma && first.ConcurrencyCap is >= 1 and double cap ? (int)Math.Min(cap, int.MaxValue) : 0,
+            RampSeconds = arrival == ReplayArrival.ClosedLoop ? first.RampSeconds ?? 0 : 0,
             PromptTokens = prompt,
             OutputTokens = output,
             ScoredOutputTokens = scoredOutput,

@@ -45,7 +45,7 @@ public static class ReplayRunner
                 ReplayArrival.Staged => RequestSource.Staged(stages, prompt, output, replay.Prompts, streams),
                 ReplayArrival.Gamma => RequestSource.Open(ArrivalProcess.Gamma(stages[0].RatePerSecond, 1 / Math.Sqrt(replay.Burstiness)), prompt, output, streams),
                 ReplayArrival.Trace => RequestSource.Trace(((RequestLengths.Traced)replay.Lengths!).Records),
-                _ => RequestSource.ClosedLoop(replay.Concurrency, 0, prompt, output, streams),
+                _ => RequestSource.ClosedLoop(replay.Concurrency, 0, prompt, output, streams, rampNanos: SimTime.FromSeconds(replay.RampSeconds)),
             },
             MaxRequests = staged ? (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1 : replay.Requests,
             Observer = observer,

@@ -34,6 +34,7 @@ public class PublishedResultsFileTests
         Assert.Equal(("tensorrt-llm", "fp8", 2, 1), (run.Engine, run.KvCacheDType, run.TensorParallel, run.DataParallel));
         Assert.Equal((546.7, 21.83, 218.48), (run.TtftMs!.Value, run.ItlMs!.Value, run.ThroughputTokensPerSecond!.Value));
         Assert.Null(run.TtftP99Ms);
+        Assert.Equal((546.7 + (21.83 * 499)) / 1e3, run.RampSeconds!.Value, 9);   // the users start over one request's published duration
         Assert.Contains("100 requests (ten a user", run.Notes, StringComparison.Ordinal);
     }
 

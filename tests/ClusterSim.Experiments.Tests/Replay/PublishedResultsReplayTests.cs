@@ -59,12 +59,14 @@ public class PublishedResultsReplayTests
     [Fact]
     public void Nim_points_keep_their_known_gap()
     {
-        // Held out. Measured 4 December 2026: throughput +20.3, +14.7, +2.1 % at 1, 5 and 25 users; mean ITL 15-18 % short
-        // at one and five users (NIM's per-sequence cost the step model lacks, docs/calibration.md); TTFT at one user +1.4 %.
+        // Held out, simulated as the load's steady state (users started over one request's duration). Measured 4 December
+        // 2026: throughput +20.3, +13.8, -1.3 % at 1, 5 and 25 users; mean ITL 18, 13 and 5 % short (NIM's per-sequence cost
+        // the step model lacks, docs/calibration.md); mean TTFT +1.4, -7.4, +2.0 % (with every user starting at once the
+        // 5,000-token prompts queue behind each other: +46 and +153 % at 5 and 25 users).
         var closed = Report.Outcomes.Where(o => o.Row.Arrival == "concurrency").OrderBy(o => o.Row.Rate).ToList();
         Assert.Equal(3, closed.Count);
         Assert.All(closed, o => Assert.InRange(o.ThroughputError, -0.05, 0.25));
-        Assert.InRange(closed[0].TtftError, -0.05, 0.05);
+        Assert.All(closed, o => Assert.InRange(o.TtftError, -0.12, 0.08));
         Assert.All(closed, o => Assert.InRange(o.ItlError, -0.22, 0.0));
     }
 }

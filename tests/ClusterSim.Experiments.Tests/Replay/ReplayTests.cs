@@ -128,6 +128,22 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_closed_loop_with_a_ramp_measures_the_steady_state_without_the_start_up_wave()
+    {
+        // Eight users of 4,000-token prompts on one H100: started together, their prompts queue behind each other at the
+        // start and the users stay in step (fixed lengths); started over one request's duration (ramp_s), they do not.
+        const string header = "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,n_requests,ramp_s,input_len_mean,output_len_mean,measured_ttft_mean_ms,measured_itl_mean_ms\n";
+        string Row(string id, string ramp) => $"{id},all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,8,160,{ramp},4000,200,100,10\n";
+        var runs = MeasuredRunFile.Parse(new StringReader(header + Row("together", string.Empty) + Row("ramped", "3")), "ramp.csv");
+        Assert.Equal((null, 3.0), (runs[0].RampSeconds, runs[1].RampSeconds!.Value));
+        ReplayReport report = ReplayReport.Run(runs, SimCatalog.Default);
+        ReplayOutcome together = report.Outcomes.Single(o => o.Row.Experiment == "together");
+        ReplayOutcome ramped = report.Outcomes.Single(o => o.Row.Experiment == "ramped");
+        Assert.Equal((0.0, 3.0), (together.Case.RampSeconds, ramped.Case.RampSeconds));
+        Assert.True(ramped.Simulated.TtftMs < 0.8 * together.Simulated.TtftMs, $"ramped {ramped.Simulated.TtftMs:F1} ms, together {together.Simulated.TtftMs:F1} ms");
+    }
+
+    [Fact]
     public void A_bad_cell_names_file_line_and_column()
     {
         const string text = "exp_id,stage,model,gpu,tp\nx,all,meta-llama/Llama-2-7b-hf,H100,two\n";
