@@ -204,6 +204,12 @@ public sealed record MeasuredRun
     public string Notes { get; init; } = string.Empty;
 
     /// <summary>
+    /// What the reader assumed for inputs its source leaves out (a published result's tensor-parallel size, its request
+    /// count): printed with the replay's own assumptions, and the row is then not among those with every input published.
+    /// </summary>
+    public IReadOnlyList<string> Assumed { get; init; } = [];
+
+    /// <summary>
     /// True when queueing dominated the measurement (mean TTFT over a second, or clients timing out): its latencies
     /// depend on how long the overload lasted more than on step times, so fits leave it out (replays still score it).
     /// </summary>

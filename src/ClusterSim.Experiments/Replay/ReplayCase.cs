@@ -234,7 +234,7 @@ public sealed partial record ReplayCase
             throw new ArgumentException($"accelerator '{first.Gpu}' is not in the catalog");
         }
 
-        var assumptions = new List<string>();
+        var assumptions = new List<string>(first.Assumed);
         var corrections = new List<string>();
         Precision weights = WeightFormat.Of(first.DType, first.Model, model, corrections);
         ServingEngine engine = EngineName.Parse(first.Engine);

@@ -35,7 +35,7 @@ public class PublishedResultsFileTests
         Assert.Equal((546.7, 21.83, 218.48), (run.TtftMs!.Value, run.ItlMs!.Value, run.ThroughputTokensPerSecond!.Value));
         Assert.Null(run.TtftP99Ms);
         Assert.Equal((546.7 + (21.83 * 499)) / 1e3, run.RampSeconds!.Value, 9);   // the users start over one request's published duration
-        Assert.Contains("100 requests (ten a user", run.Notes, StringComparison.Ordinal);
+        Assert.Contains(run.Assumed, a => a.StartsWith("100 requests (ten a user", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class PublishedResultsFileTests
         Assert.Equal((452.7, 146.0), (run.TtftP99Ms!.Value, run.TpotP99Ms!.Value));
         Assert.Null(run.TtftMs);
         Assert.Null(run.ThroughputTokensPerSecond);                                        // a Server run's throughput is what it was offered
-        Assert.Contains("TP 1 (the least that leaves half", run.Notes, StringComparison.Ordinal);
+        Assert.Contains(run.Assumed, a => a.StartsWith("TP 1 (the least that leaves half", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public class PublishedResultsFileTests
         var (runs, _) = Parse("MLPerf,v5.0,2025,Llama 3.1 405B Instruct,Offline,sys,H100-NVL-94GB,8,TensorRT-LLM,FP8,,Offline: all queries at once,300,685,1000,,,,,,,src,");
         MeasuredRun run = Assert.Single(runs);
         Assert.Equal((8, 1, 8_313), (run.TensorParallel, run.DataParallel, run.Requests!.Value));
-        Assert.Contains("TP 8 (no split leaves half", run.Notes, StringComparison.Ordinal);
+        Assert.Contains(run.Assumed, a => a.StartsWith("TP 8 (no split leaves half", StringComparison.Ordinal));
     }
 
     [Theory]

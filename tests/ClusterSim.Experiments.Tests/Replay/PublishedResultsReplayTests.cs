@@ -26,6 +26,9 @@ public class PublishedResultsReplayTests
         Assert.Equal(17, Skipped.Count);
         Assert.Equal(16, Skipped.Count(e => e.Message.Contains("field 'input_tokens'", StringComparison.Ordinal)));
         Assert.Single(Skipped, e => e.Message.Contains("not a run", StringComparison.Ordinal));
+        // What each row left out is printed as assumed, so none counts among the rows with every input published.
+        Assert.All(Report.Outcomes, o => Assert.False(o.Case.FullyMeasured));
+        Assert.Contains("assumed: 3000 requests (the row gives no count); an FP8 KV cache", ReplayTable.Markdown(Report), StringComparison.Ordinal);
     }
 
     [Fact]
