@@ -120,7 +120,7 @@ internal static class FuzzHarness
         }
 
         // Measured runs as users hand them to replay: a results JSON with each request's lengths, a printed summary, a
-        // measured-runs CSV (and one with length ranges), trtllm-bench's report (1.x's and 2024's) and an AIPerf export. Each is read and made a replay case, or refused with a located error.
+        // measured-runs CSV (and one with length ranges), published results (MLPerf, trtllm-bench tables, NIM), trtllm-bench's report (1.x's and 2024's) and an AIPerf export. Each is read and made a replay case, or refused with a located error.
         int measured = 0;
         var setup = new ServingSetup { Gpu = "H100", Model = "meta-llama/Llama-3.1-8B-Instruct" };
         string root = Path.GetDirectoryName(Path.GetFullPath(experiments))!;
@@ -133,6 +133,7 @@ internal static class FuzzHarness
             ("aiperf.json", PrintedSummaries.AiperfExport, t => BenchmarkServingFile.ParseAll(t, "aiperf.json", new ServingSetup())),
             ("engines.csv", File.ReadAllText(Path.Combine(root, "data", "published", "gpustack-engine-runs.csv")), t => MeasuredRunFile.Parse(new StringReader(t), "engines.csv")),
             ("ranges.csv", string.Join('\n', File.ReadLines(Path.Combine(root, "data", "published", "inferencex-dsr1-runs.csv")).Take(9)), t => MeasuredRunFile.Parse(new StringReader(t), "ranges.csv")),
+            ("published.csv", File.ReadAllText(Path.Combine(root, "data", "published", "inference-results-public.csv")), t => PublishedResultsFile.Parse(t, "published.csv", SimCatalog.Default, [])),
         };
         foreach (var (name, text, read) in inputs)
         {

@@ -28,6 +28,9 @@ public static partial class PublishedResultsFile
     /// <summary>Requests an offline row without a count is given: the TensorRT-LLM overview's most common dataset size.</summary>
     private const int OfflineRequests = 3_000;
 
+    /// <summary>The longest mean length a row may give (as trtllm-bench's reports are read).</summary>
+    private const double MaxTokens = 10_000_000;
+
     /// <summary>True when <paramref name="text"/> starts with this layout's header.</summary>
     public static bool Holds(string text) =>
         text.StartsWith("category,", StringComparison.Ordinal) && text.AsSpan(0, Math.Max(0, text.IndexOf('\n'))).Contains("tokens_per_s", StringComparison.Ordinal);
@@ -153,7 +156,15 @@ public static partial class PublishedResultsFile
         {
             // trtllm-bench sizes the batch and the token budget from the dataset's mean lengths when its command gives none.
             var deployment = catalog.Deployment(spec.Id, chip.Id, tp, WeightsOf(dtype), Precision.FP8, Core.Performance.ServingEngine.TensorRtLlm);
-            (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(input), (int)Math.Round(output));
+            try
+            {
+                (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(input), (int)Math.Round(output));
+            }
+            catch (ArgumentException e)
+            {
+                throw row.Error("input_tokens", e.Message.Split(" (Parameter", 2)[0]);
+            }
+
             assumed.Add(string.Create(CultureInfo.InvariantCulture, $"trtllm-bench's own limits for these lengths (max_batch_size {maxBatch}, max_num_tokens {maxTokens})"));
         }
 
@@ -253,9 +264,11 @@ public static partial class PublishedResultsFile
     private static double Tokens(PublishedRow row, string column, List<string> assumed)
     {
         string text = row.Text(column);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens) && tokens >= 1)
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens))
         {
-            return tokens;
+            return tokens is >= 1 and <= MaxTokens
+                ? tokens
+                : throw row.Error(column, string.Create(CultureInfo.InvariantCulture, $"{tokens} is not a mean length of 1 to 10,000,000 tokens"));
         }
 
         Match mean = MeanPattern().Match(text);
@@ -267,10 +280,15 @@ public static partial class PublishedResultsFile
         double low = double.Parse(mean.Groups[1].Value, CultureInfo.InvariantCulture);
         if (!mean.Groups[2].Success)
         {
-            return low;
+            return low is >= 1 and <= MaxTokens ? low : throw row.Error(column, $"'{text}' is not a mean length of 1 to 10,000,000 tokens");
         }
 
         double middle = (low + double.Parse(mean.Groups[2].Value, CultureInfo.InvariantCulture)) / 2;
+        if (low < 1 || middle > MaxTokens)
+        {
+            throw row.Error(column, $"'{text}' is not a mean length of 1 to 10,000,000 tokens");
+        }
+
         assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{column} {middle} (the middle of '{text}')"));
         return middle;
     }

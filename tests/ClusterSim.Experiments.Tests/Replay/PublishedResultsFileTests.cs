@@ -109,6 +109,9 @@ public class PublishedResultsFileTests
     [InlineData("NIM,1,2025,Llama 3.3 70B,Online,,H100,2,NIM,FP8,2,concurrency 1,5000,500,51,25,406,18,\"mean (TTFT, ITL)\",,,src,", "framework", "does not say which engine")]
     [InlineData("NIM,1,2025,Llama 3.3 70B,Online,,H100,2,NIM (TensorRT-LLM),FP8,2,concurrency 1,5000,500,51,25,406,18,median,,,src,", "latency_stat", "neither 'mean' nor 'p99'")]
     [InlineData("NIM,1,2025,Llama 3.3 70B,Online,,H100,2,NIM (TensorRT-LLM),FP8,2,concurrency 1,5000,500,fast,25,406,18,mean,,,src,", "tokens_per_s", "not a number")]
+    [InlineData("MLPerf,v4.1,2024,Llama 2 70B,Offline,s,H100,8,TensorRT-LLM,FP8,2,Offline,1e12,290,1,,,,,,,src,", "input_tokens", "not a mean length of 1 to 10,000,000")]
+    [InlineData("MLPerf,v4.1,2024,Llama 2 70B,Offline,s,H100,8,TensorRT-LLM,FP8,2,Offline,300,~0-0 mean,1,,,,,,,src,", "output_tokens", "not a mean length")]
+    [InlineData("TRT,1,2025,Llama 3.1 8B,Offline,,H100,1,\"TensorRT-LLM (trtllm-bench)\",FP8,1,all requests queued at once,9000000,1000,1,,,,,,,src,", "input_tokens", "leaves no room for one request")]
     public void A_row_that_cannot_be_replayed_is_left_out_with_its_cell_and_reason(string row, string column, string reason)
     {
         var (runs, skipped) = Parse(row);
