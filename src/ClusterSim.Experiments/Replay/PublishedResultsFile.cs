@@ -31,6 +31,9 @@ public static partial class PublishedResultsFile
     /// <summary>The longest mean length a row may give (as trtllm-bench's reports are read).</summary>
     private const double MaxTokens = 10_000_000;
 
+    /// <summary>The most users a concurrency row may give, and the most queries a Server row's ten minutes may send.</summary>
+    private const int MaxUsers = 100_000, MaxServerRequests = 100_000_000;
+
     /// <summary>True when <paramref name="text"/> starts with this layout's header.</summary>
     public static bool Holds(string text) =>
         text.StartsWith("category,", StringComparison.Ordinal) && text.AsSpan(0, Math.Max(0, text.IndexOf('\n'))).Contains("tokens_per_s", StringComparison.Ordinal);
@@ -107,8 +110,10 @@ public static partial class PublishedResultsFile
         if (users.Success)
         {
             arrival = "concurrency";
-            rate = int.Parse(users.Groups[1].Value, CultureInfo.InvariantCulture);
-            requests = Math.Max(100, 10 * (int)rate.Value);
+            rate = int.TryParse(users.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= MaxUsers
+                ? n
+                : throw row.Error("load", $"'{load}' is not a concurrency of 1 to 100,000 users");
+            requests = Math.Max(100, 10 * n);
             assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{requests} requests (ten a user; the row gives no count)"));
         }
         else if (scenario.Contains("offline", StringComparison.OrdinalIgnoreCase) || load.Contains("at once", StringComparison.OrdinalIgnoreCase))
@@ -125,7 +130,10 @@ public static partial class PublishedResultsFile
             // MLPerf's Server scenario: Poisson queries at the rate the result was valid at, for at least ten minutes.
             arrival = "poisson";
             rate = throughput / output;
-            requests = (int)Math.Ceiling(rate.Value * MlperfServerSeconds);
+            double sent = Math.Ceiling(rate.Value * MlperfServerSeconds);
+            requests = sent is >= 1 and <= MaxServerRequests
+                ? (int)sent
+                : throw row.Error("tokens_per_s", string.Create(CultureInfo.InvariantCulture, $"{throughput} output tokens/s is not a Server rate the replay can send ({sent} queries in {MlperfServerSeconds} s; expected 1 to 100,000,000)"));
         }
         else
         {
@@ -155,9 +163,9 @@ public static partial class PublishedResultsFile
         if (row.Text("framework").Contains("trtllm-bench", StringComparison.OrdinalIgnoreCase))
         {
             // trtllm-bench sizes the batch and the token budget from the dataset's mean lengths when its command gives none.
-            var deployment = catalog.Deployment(spec.Id, chip.Id, tp, WeightsOf(dtype), Precision.FP8, Core.Performance.ServingEngine.TensorRtLlm);
             try
             {
+                var deployment = catalog.Deployment(spec.Id, chip.Id, tp, WeightsOf(dtype), Precision.FP8, Core.Performance.ServingEngine.TensorRtLlm);
                 (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(input), (int)Math.Round(output));
             }
             catch (ArgumentException e)

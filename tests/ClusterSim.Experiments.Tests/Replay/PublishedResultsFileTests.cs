@@ -112,6 +112,8 @@ public class PublishedResultsFileTests
     [InlineData("MLPerf,v4.1,2024,Llama 2 70B,Offline,s,H100,8,TensorRT-LLM,FP8,2,Offline,1e12,290,1,,,,,,,src,", "input_tokens", "not a mean length of 1 to 10,000,000")]
     [InlineData("MLPerf,v4.1,2024,Llama 2 70B,Offline,s,H100,8,TensorRT-LLM,FP8,2,Offline,300,~0-0 mean,1,,,,,,,src,", "output_tokens", "not a mean length")]
     [InlineData("TRT,1,2025,Llama 3.1 8B,Offline,,H100,1,\"TensorRT-LLM (trtllm-bench)\",FP8,1,all requests queued at once,9000000,1000,1,,,,,,,src,", "input_tokens", "leaves no room for one request")]
+    [InlineData("NIM,1,2025,Llama 3.3 70B,Online,,H100,2,NIM (TensorRT-LLM),FP8,2,concurrency 99999999999,5000,500,51,25,406,18,mean,,,src,", "load", "not a concurrency of 1 to 100,000")]
+    [InlineData("MLPerf,v4.1,2024,Llama 2 70B,Server,s,H100,8,TensorRT-LLM,FP8,2,Server,300,290,0,,500,150,p99,,,src,", "tokens_per_s", "not a Server rate")]
     public void A_row_that_cannot_be_replayed_is_left_out_with_its_cell_and_reason(string row, string column, string reason)
     {
         var (runs, skipped) = Parse(row);
@@ -119,6 +121,16 @@ public class PublishedResultsFileTests
         CatalogException e = Assert.Single(skipped);
         Assert.Contains($"results.csv:2: field '{column}'", e.Message, StringComparison.Ordinal);
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_split_the_model_does_not_allow_is_read_and_then_refused_by_the_replay_with_its_reason()
+    {
+        var (runs, skipped) = Parse("TRT,1,2025,Llama 3.1 8B,Offline,,H100,3,\"TensorRT-LLM (trtllm-bench)\",FP8,3,all requests queued at once,1000,1000,1,,,,,,,src,");
+        Assert.Empty(skipped);
+        ReplayReport report = ReplayReport.Run(runs, SimCatalog.Default);
+        Assert.Empty(report.Outcomes);
+        Assert.Contains("tensor_parallel 3 does not divide the 32 attention heads", Assert.Single(report.Skipped).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
