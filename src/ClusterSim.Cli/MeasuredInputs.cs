@@ -93,6 +93,21 @@ internal sealed class MeasuredInputs
             Engine = result.GetValue(_engine) ?? string.Empty,
             EngineVersion = result.GetValue(_engineVersion) ?? string.Empty,
         };
+        try
+        {
+            catalog = ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: --models: {e.Message}");
+            return false;
+        }
+        catch (CatalogException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return false;
+        }
+
         string reading = string.Empty;
         try
         {
@@ -119,7 +134,7 @@ internal sealed class MeasuredInputs
                 {
                     // Published results (MLPerf, trtllm-bench tables, NIM sweeps): a row that cannot be replayed is named and left out.
                     var skipped = new List<CatalogException>();
-                    all.AddRange(PublishedResultsFile.Parse(text, Path.GetFileName(file), ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models)), skipped));
+                    all.AddRange(PublishedResultsFile.Parse(text, Path.GetFileName(file), catalog, skipped));
                     foreach (CatalogException row in skipped)
                     {
                         Console.Error.WriteLine($"warning: row left out: {row.Message}");
@@ -164,17 +179,6 @@ internal sealed class MeasuredInputs
                     Console.Error.WriteLine($"error: --experiments {filter.Text} matches none of the {read} rows read");
                     return false;
                 }
-            }
-
-            try
-            {
-                catalog = ModelsOption.Apply(SimCatalog.Default, result.GetValue(_models));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: --models: {e.Message}");
-                catalog = null;
-                return false;
             }
 
             if (calibration is not null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Experiments.Replay;
 
@@ -92,7 +93,8 @@ public static partial class PublishedResultsFile
         int accelerators = row.Whole("n_accel") ?? throw row.Error("n_accel", "is required: the accelerators the result was measured on");
         string dtype = row.Text("precision");
         var assumed = new List<string>();
-        int tp = row.Whole("tp") ?? LeastRoomyTensorParallel(spec, chip, dtype, accelerators, row, assumed);
+        Precision weights = Weights(row, dtype, model, spec, assumed);
+        int tp = row.Whole("tp") ?? LeastRoomyTensorParallel(spec, chip, weights, accelerators, row, assumed);
         if (accelerators % tp != 0)
         {
             throw row.Error("tp", string.Create(CultureInfo.InvariantCulture, $"{tp} does not divide the {accelerators} accelerators into whole replicas"));
@@ -151,9 +153,9 @@ public static partial class PublishedResultsFile
         }
 
         (int? maxBatch, int? maxTokens) = (null, null);
-        string engine = EngineOf(row);
+        ServingEngine engine = EngineOf(row);
         string kvCache = string.Empty;
-        if (engine == "tensorrt-llm" && WeightsOf(dtype) is Precision.FP8 or Precision.INT4)
+        if (engine == ServingEngine.TensorRtLlm && weights is Precision.FP8 or Precision.INT4)
         {
             // TensorRT-LLM's FP8 and FP4 checkpoints (ModelOpt's) quantise the KV cache to FP8 with the weights.
             kvCache = "fp8";
@@ -165,7 +167,7 @@ public static partial class PublishedResultsFile
             // trtllm-bench sizes the batch and the token budget from the dataset's mean lengths when its command gives none.
             try
             {
-                var deployment = catalog.Deployment(spec.Id, chip.Id, tp, WeightsOf(dtype), Precision.FP8, Core.Performance.ServingEngine.TensorRtLlm);
+                var deployment = catalog.Deployment(spec.Id, chip.Id, tp, weights, Precision.FP8, ServingEngine.TensorRtLlm);
                 (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(input), (int)Math.Round(output));
             }
             catch (ArgumentException e)
@@ -191,7 +193,7 @@ public static partial class PublishedResultsFile
             DType = dtype,
             MaxSequences = maxBatch,
             MaxBatchedTokens = maxTokens,
-            Engine = engine,
+            Engine = Files.DeploymentSection.EngineName(engine),
             KvCacheDType = kvCache,
             Sampling = "greedy",   // benchmark harnesses decode greedily (MLPerf's accuracy runs, trtllm-bench, AIPerf's defaults)
             Arrival = arrival,
@@ -212,14 +214,17 @@ public static partial class PublishedResultsFile
         };
     }
 
-    /// <summary>The weight format a precision column names (FP8, FP4/NVFP4 and INT4 as four bits, INT8, else 16 bits).</summary>
-    private static Precision WeightsOf(string dtype)
+    /// <summary>The weights' format as the replay reads a dtype (<see cref="WeightFormat"/>), what it inferred said as assumed.</summary>
+    private static Precision Weights(PublishedRow row, string dtype, string model, ModelSpec spec, List<string> assumed)
     {
-        string d = dtype.ToUpperInvariant();
-        return d.Contains('4', StringComparison.Ordinal) ? Precision.INT4
-            : d.Contains("FP8", StringComparison.Ordinal) ? Precision.FP8
-            : d.Contains("INT8", StringComparison.Ordinal) ? Precision.INT8
-            : Precision.BF16;
+        try
+        {
+            return WeightFormat.Of(dtype, model, spec, assumed);
+        }
+        catch (ArgumentException e)
+        {
+            throw row.Error("precision", e.Message);
+        }
     }
 
     /// <summary>
@@ -238,9 +243,9 @@ public static partial class PublishedResultsFile
     /// accelerator's memory, leaving the rest to the KV cache: MLPerf's rows do not say how submitters split the model.
     /// Where no split leaves half, the widest that holds the weights in 90 % of each one's memory.
     /// </summary>
-    private static int LeastRoomyTensorParallel(ModelSpec model, AcceleratorSpec chip, string dtype, int accelerators, PublishedRow row, List<string> assumed)
+    private static int LeastRoomyTensorParallel(ModelSpec model, AcceleratorSpec chip, Precision weights, int accelerators, PublishedRow row, List<string> assumed)
     {
-        double bytesPerWeight = WeightsOf(dtype).BytesPerElement();
+        double bytesPerWeight = weights.BytesPerElement();
         int widest = 0;
         for (int tp = 1; tp <= accelerators; tp *= 2)
         {
@@ -317,7 +322,7 @@ public static partial class PublishedResultsFile
     }
 
     /// <summary>The engine the framework names; NIM names the engine it packages in parentheses.</summary>
-    private static string EngineOf(PublishedRow row)
+    private static ServingEngine EngineOf(PublishedRow row)
     {
         string framework = row.Text("framework");
         string engine = framework;
@@ -329,12 +334,7 @@ public static partial class PublishedResultsFile
 
         try
         {
-            return EngineName.Parse(engine.Split(' ', 2)[0]) switch
-            {
-                Core.Performance.ServingEngine.TensorRtLlm => "tensorrt-llm",
-                Core.Performance.ServingEngine.Sglang => "sglang",
-                _ => "vllm",
-            };
+            return EngineName.Parse(engine.Split(' ', 2)[0]);
         }
         catch (ArgumentException e)
         {
