@@ -129,10 +129,10 @@ public class CalibrationCatalogTests
     [Fact]
     public void SGLang_borrows_vLLMs_row_with_a_warning_until_its_own_row_is_fitted()
     {
-        var (borrowed, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.Sglang);
-        Assert.Equal("hopper-vllm/bf16", borrowed.Name);
-        Assert.StartsWith("uncalibrated: no SGLang calibration 'hopper-sglang' for bf16", warning, StringComparison.Ordinal);
-        Assert.Contains("hopper-vllm/bf16", warning, StringComparison.Ordinal);
+        var (borrowed, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get("A100-80GB"), Precision.BF16, ServingEngine.Sglang);
+        Assert.Equal("ampere-vllm/bf16", borrowed.Name);
+        Assert.StartsWith("uncalibrated: no SGLang calibration 'ampere-sglang' for bf16", warning, StringComparison.Ordinal);
+        Assert.Contains("ampere-vllm/bf16", warning, StringComparison.Ordinal);
 
         // Where vLLM's row is itself the generic one, both warnings are kept.
         var (generic, both) = Catalog.Calibrations.For(Catalog.Hardware.Get("L40S"), Precision.FP8, ServingEngine.Sglang);
@@ -142,6 +142,20 @@ public class CalibrationCatalogTests
 
         const string text = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,source\n"
             + "hopper-sglang,bf16,0.7,64,0.8,0.45,0.85,0.5,12,0.4,2,15,a/0,mine\n";
+        // Hopper in BF16 has SGLang's row, derived and not fitted: vLLM's BF16 fractions of peak under SGLang's own expert
+        // tile and step cost (fitted in FP8), said to be partly calibrated.
+        var (derived, partly) = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.Sglang);
+        ServingCalibration vllm = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16).Calibration;
+        ServingCalibration sglangFp8 = Catalog.Calibrations.For(Catalog.Hardware.Get("H100-SXM"), Precision.FP8, ServingEngine.Sglang).Calibration;
+        Assert.Equal("hopper-sglang/bf16", derived.Name);
+        Assert.False(derived.IsFitted);
+        Assert.StartsWith("partly calibrated: H100-SXM in bf16 uses hopper-sglang/bf16", partly, StringComparison.Ordinal);
+        Assert.Equal(vllm.Factors.Compute, derived.Factors.Compute);
+        Assert.Equal(vllm.Factors.Memory, derived.Factors.Memory);
+        Assert.Equal(vllm.Factors.KvRead, derived.Factors.KvRead);
+        Assert.Equal(sglangFp8.Factors.ExpertHalfTokens, derived.Factors.ExpertHalfTokens);
+        Assert.Equal(sglangFp8.Factors.IterationOverheadSeconds, derived.Factors.IterationOverheadSeconds);
+
         CalibrationCatalog mine = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(text), "cal.csv"));
         var (own, none) = mine.For(Catalog.Hardware.Get("H100-SXM"), Precision.BF16, ServingEngine.Sglang);
         Assert.Null(none);

@@ -21,26 +21,28 @@ public class HybridSglangReplayTests
     private static ReplayOutcome Run(string experiment) => Report.Outcomes.Single(o => o.Row.Experiment == experiment);
 
     [Fact]
-    public void On_H200_the_hybrid_lands_within_a_fifth_at_every_tensor_parallel_size()
+    public void On_H200_the_hybrid_lands_within_a_third_at_every_tensor_parallel_size()
     {
-        // Measured on 4 December 2026: +14.5, +1.0 and −19.8 % output throughput at TP 2, 4 and 8 (8 users, 1,000/2,000);
-        // +18.2, +5.8 and −16.2 % once the experts' combine was timed and vLLM's expert half width refitted with it (520 → 428).
+        // Measured on 4 December 2026 on vLLM's BF16 row: +18.2, +5.8 and −16.2 % output throughput at TP 2, 4 and 8 (8 users,
+        // 1,000/2,000). On SGLang's BF16 row (vLLM's fractions of peak, SGLang's expert tile and step cost, 4 December
+        // 2026): +29.2, +22.7 and −0.6 %.
         foreach (int tp in new[] { 2, 4, 8 })
         {
             ReplayOutcome run = Run($"sgl-qwen3next-h200-tp{tp}-1000-2000-c8");
             Assert.True(run.Case.Deployment.Model.HasLinearLayers);
-            Assert.InRange(run.ThroughputError, -0.2, 0.2);
+            Assert.Equal("hopper-sglang/bf16", run.Case.Deployment.CalibrationName);
+            Assert.InRange(run.ThroughputError, -0.1, 0.35);
         }
     }
 
     [Fact]
-    public void On_H20_the_borrowed_vLLM_expert_terms_make_it_compute_bound_and_far_slow()
+    public void On_H20_SGLangs_own_expert_tile_keeps_the_decode_memory_bound()
     {
-        // SGLang has no BF16 row, so vLLM's expert terms apply (a 64-row tile for each touched expert, at w / (w + 428) of
-        // the GEMM efficiency for 128-wide slices): on the H20's 148 TFLOPS that makes a 32-user decode compute-bound,
-        // 533 tokens/s against 2,233 measured. SGLang's own MoE kernels pay no such tile (hopper-sglang/fp8 fitted under one row
-        // on DeepSeek-R1): a lead for an SGLang BF16 row, not a fault of the hybrid's terms, which are under 1 % of that step.
-        Assert.InRange(Run("sgl-qwen3next-h20-tp4-1000-2000-c32").ThroughputError, -0.85, -0.7);
-        Assert.InRange(Run("sgl-qwen3next-h20-tp8-1000-2000-c32").ThroughputError, -0.85, -0.7);
+        // On vLLM's row each touched expert paid a 64-row tile at w / (w + 428) of the GEMM efficiency for 128-wide slices:
+        // on the H20's 148 TFLOPS a 32-user decode came out compute-bound, −73.9 and −76.7 % (582 and 631 tokens/s against
+        // 2,233 and 2,705). SGLang's MoE kernels pay under one row (hopper-sglang/fp8's fit, carried to its BF16 row):
+        // +14.6 and +6.1 %. The hybrid's own terms are under 1 % of that step either way.
+        Assert.InRange(Run("sgl-qwen3next-h20-tp4-1000-2000-c32").ThroughputError, -0.1, 0.25);
+        Assert.InRange(Run("sgl-qwen3next-h20-tp8-1000-2000-c32").ThroughputError, -0.1, 0.25);
     }
 }
