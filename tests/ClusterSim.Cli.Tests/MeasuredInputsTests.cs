@@ -207,7 +207,7 @@ public class MeasuredInputsTests
         Assert.Equal(0, code);
         Assert.Contains($"{stem}#1/all", output, StringComparison.Ordinal);
         Assert.Contains($"{stem}#2/all", output, StringComparison.Ordinal);
-        Assert.Contains("no SGLang calibration 'hopper-sglang'", output, StringComparison.Ordinal);   // vLLM's calibration borrowed, said
+        Assert.Contains("partly calibrated: H100-SXM in bf16 uses hopper-sglang/bf16", output, StringComparison.Ordinal);   // SGLang's derived BF16 row, said
         Assert.Equal(2, without);
         Assert.Contains($"{Path.GetFileName(results)}:1: field 'model_id': an SGLang benchmark result does not record the model: give it (--model)", missing, StringComparison.Ordinal);
     }

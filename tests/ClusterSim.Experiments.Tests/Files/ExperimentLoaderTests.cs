@@ -165,10 +165,14 @@ public class ExperimentLoaderTests
         Assert.Equal(Core.Inference.KvAdmissionPolicy.Grow, sglang.Points[0].Serving!.Replicas[0].Scheduler.KvAdmission);
         Assert.Contains("engine: sglang", sglang.ResolvedText);
         Assert.DoesNotContain(sglang.Warnings, w => w.Contains("calibrat", StringComparison.Ordinal) && w.Contains("H100-SXM", StringComparison.Ordinal));
-        // In BF16 it has none yet: it runs on vLLM's row, and the warning says so.
+        // In BF16 its row is derived, not fitted (vLLM's BF16 fractions, SGLang's expert tile and step cost), and the warning says so.
         Experiment sglangBf16 = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang").Replace("weights: fp8", "weights: bf16"), "exp.yaml");
-        Assert.Equal("hopper-vllm/bf16", sglangBf16.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
-        Assert.Contains(sglangBf16.Warnings, w => w.Contains("no SGLang calibration 'hopper-sglang' for bf16", StringComparison.Ordinal));
+        Assert.Equal("hopper-sglang/bf16", sglangBf16.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Contains(sglangBf16.Warnings, w => w.Contains("partly calibrated: H100-SXM in bf16 uses hopper-sglang/bf16", StringComparison.Ordinal));
+        // On an accelerator whose family has no SGLang row it runs on vLLM's, and the warning says so.
+        Experiment sglangA100 = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: A100-80GB\n  engine: sglang").Replace("weights: fp8", "weights: bf16"), "exp.yaml");
+        Assert.Equal("ampere-vllm/bf16", sglangA100.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Contains(sglangA100.Warnings, w => w.Contains("no SGLang calibration 'ampere-sglang' for bf16", StringComparison.Ordinal));
         // Its memory reserve is what its own settings keep back on an H100 at an 8,192-token budget (0.835 for weights and KV).
         Assert.Equal(0.165, sglang.Points[0].Serving!.Replicas[0].Deployment.MemoryReserve, 9);
         Experiment reserved = ExperimentLoader.Parse(Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang\n  memory_reserve: 0.12"), "exp.yaml");

@@ -267,8 +267,8 @@ public class ReplayTests
         Assert.True(trt.FullyMeasured);
 
         ReplayCase sgl = cases.Single(c => c.Experiment == "sgl");
-        Assert.Equal("hopper-vllm/bf16", sgl.Calibration.Name);   // SGLang borrows vLLM's row, and says so
-        Assert.Contains("SGLang", sgl.CalibrationWarning, StringComparison.Ordinal);
+        Assert.Equal("hopper-sglang/bf16", sgl.Calibration.Name);   // SGLang's own BF16 row, derived and not fitted, and said so
+        Assert.Contains("partly calibrated", sgl.CalibrationWarning, StringComparison.Ordinal);
         Assert.True(sgl.Scheduler.AsyncScheduling);
         Assert.Equal((8192, 2048), (sgl.Scheduler.MaxBatchedTokens, sgl.Scheduler.MaxSequences));   // SGLang's own defaults on an H100
         Assert.Contains(sgl.Corrections, c => c.StartsWith("SGLang's defaults on H100-SXM", StringComparison.Ordinal));
