@@ -27,7 +27,7 @@ internal sealed class MeasuredInputs
     private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
     private readonly Option<string?> _policy = new("--scheduling-policy") { Description = "The server's --scheduling-policy: fcfs (vLLM's default) or priority (requests by their vllm_priority; a BLIS trace records each request's)." };
     private readonly Option<string?> _models = ModelsOption.Create();
-    private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile (the newest measured when omitted)." };
+    private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile and, before 0.9, that release's scheduling defaults (V0 before 0.8: prefill-first steps); the newest when omitted." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

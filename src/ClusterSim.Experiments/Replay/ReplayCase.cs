@@ -272,7 +272,14 @@ public sealed partial record ReplayCase
             assumptions.Add($"the sampler as fast as an H100's (no SM figure for {chip.Id} in the catalog)");
         }
 
-        var (defaultSequences, defaultBudget) = VllmMemoryProfile.ServerDefaults(chip);
+        VllmServerDefaults vllm = VllmServerDefaults.For(chip, first.EngineVersion, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill);
+        var (defaultSequences, defaultBudget) = (vllm.MaxSequences, vllm.MaxBatchedTokens);
+        bool vllmServer = engine == ServingEngine.Vllm;
+        if (vllmServer && vllm.Note is { } releaseDefaults && (first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))
+        {
+            corrections.Add(releaseDefaults);
+        }
+
         if (sglang)
         {
             // SGLang sizes its limits from the GPU's memory and its KV pool (SglangServerDefaults); the row's own win.
@@ -297,7 +304,7 @@ public sealed partial record ReplayCase
 
         // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
         // accepts; vLLM refuses one below max_model_len, and its default is at least that.
-        bool chunked = first.ChunkedPrefill ?? true;
+        bool chunked = first.ChunkedPrefill ?? (!vllmServer || vllm.Kind == SchedulerKind.ChunkedPrefill);
         int budget = first.MaxBatchedTokens ?? defaultBudget;
         if (!chunked && first.MaxBatchedTokens is null)
         {
@@ -307,9 +314,10 @@ public sealed partial record ReplayCase
         SchedulerOptions defaults = SchedulerOptions.For(engine, first.EngineVersion);
         var scheduler = defaults with
         {
-            // Chunked prefill is on by default (the engine's own way); off, SGLang prefills whole prompts first, vLLM V1 beside the decodes.
-            Kind = chunked ? defaults.Kind : sglang ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
-            PrefixCaching = first.PrefixCaching ?? true,
+            // Chunked prefill is on by default (the engine's own way); off, SGLang and vLLM's V0 engine prefill whole prompts
+            // first, vLLM V1 beside the decodes.
+            Kind = chunked ? defaults.Kind : sglang || (vllmServer && vllm.Kind == SchedulerKind.Continuous) ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
+            PrefixCaching = first.PrefixCaching ?? (!vllmServer || vllm.PrefixCaching),
             MaxSequences = (first.MaxSequences ?? defaultSequences) * LimitRanks(deployment, sglang),
             MaxBatchedTokens = budget * LimitRanks(deployment, sglang),
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,

@@ -1,6 +1,7 @@
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Performance;
 using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Inference;
 using ClusterSim.Experiments.Replay;
 using ClusterSim.Tests;
 
@@ -248,6 +249,51 @@ public class ReplayTests
         var (cases, _) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
         Assert.Equal(ClusterSim.Core.Inference.SchedulerKind.WholePrompts, cases[0].Scheduler.Kind);
         Assert.Equal(expected, cases[0].Scheduler.MaxBatchedTokens);
+    }
+
+    /// <summary>
+    /// A vLLM release schedules as its own defaults did: V0 (before 0.8) prefills whole prompts in steps of their own, of up
+    /// to max(max_model_len, 2,048) tokens, without prefix caching, unless the model is longer than 32K tokens (then 512- or
+    /// 2,048-token chunks); V1 chunks; early V1 on an A100 ran 1,024 sequences. The note says which defaults were taken.
+    /// </summary>
+    [Fact]
+    public void A_vLLM_release_column_schedules_as_that_releases_defaults()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,dtype,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean,engine,engine_version,max_num_seqs\n";
+        const string text = header
+            + "v0,all,meta-llama/Llama-2-7b-chat-hf,A100-80GB,1,BF16,poisson,6,400,600,200,vllm,0.6.3,\n"
+            + "v0long,all,meta-llama/Llama-3.1-8B-Instruct,A100-80GB,1,BF16,poisson,6,400,600,200,vllm,0.6.3,\n"
+            + "v0seqs,all,meta-llama/Llama-2-7b-chat-hf,A100-80GB,1,BF16,poisson,6,400,600,200,vllm,0.6.3,64\n"
+            + "v1early,all,meta-llama/Llama-3.1-8B-Instruct,A100-80GB,1,BF16,poisson,6,400,600,200,vllm,0.8.2,\n"
+            + "v1,all,meta-llama/Llama-2-7b-chat-hf,A100-80GB,1,BF16,poisson,6,400,600,200,vllm,0.10.0,\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        ReplayCase Case(string id) => cases.Single(c => c.Experiment == id);
+
+        ReplayCase v0 = Case("v0");
+        Assert.Equal((SchedulerKind.Continuous, 256, 4096, false), (v0.Scheduler.Kind, v0.Scheduler.MaxSequences, v0.Scheduler.MaxBatchedTokens, v0.Scheduler.PrefixCaching));
+        Assert.Contains(v0.Corrections, c => c.StartsWith("vLLM 0.6.3's defaults (V0 engine): whole prompts in prefill-only steps of up to 4,096 tokens", StringComparison.Ordinal));
+
+        ReplayCase longContext = Case("v0long");
+        Assert.Equal((SchedulerKind.ChunkedPrefill, 512), (longContext.Scheduler.Kind, longContext.Scheduler.MaxBatchedTokens));
+
+        ReplayCase seqs = Case("v0seqs");   // a limit the row gives is kept; the release's way of stepping still applies
+        Assert.Equal((SchedulerKind.Continuous, 64), (seqs.Scheduler.Kind, seqs.Scheduler.MaxSequences));
+
+        ReplayCase early = Case("v1early");
+        Assert.Equal((SchedulerKind.ChunkedPrefill, 1024, 2048, true), (early.Scheduler.Kind, early.Scheduler.MaxSequences, early.Scheduler.MaxBatchedTokens, early.Scheduler.PrefixCaching));
+        Assert.Contains(early.Corrections, c => c == "vLLM 0.8.2's defaults on A100-80GB: 1,024 sequences, 2,048 tokens a step");
+
+        ReplayCase v1 = Case("v1");
+        Assert.Equal((SchedulerKind.ChunkedPrefill, 256, 2048, true), (v1.Scheduler.Kind, v1.Scheduler.MaxSequences, v1.Scheduler.MaxBatchedTokens, v1.Scheduler.PrefixCaching));
+        Assert.DoesNotContain(v1.Corrections, c => c.Contains("defaults", StringComparison.Ordinal) && c.StartsWith("vLLM", StringComparison.Ordinal));
+
+        // Prefill-first steps take a waiting prompt ahead of the decodes: at the same load the first token comes sooner
+        // and the gaps between tokens are longer than with V1's chunks beside the decodes.
+        ReplayReport report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        SimulatedStage First(string id) => report.Outcomes.Single(o => o.Row.Experiment == id).Simulated;
+        Assert.True(First("v0").TtftMs < First("v1").TtftMs);
+        Assert.True(First("v0").ItlMs > First("v1").ItlMs);
     }
 
     [Fact]

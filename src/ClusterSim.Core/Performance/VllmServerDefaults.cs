@@ -1,0 +1,84 @@
+using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+
+namespace ClusterSim.Core.Performance;
+
+/// <summary>
+/// How vLLM's OpenAI server schedules when its command line sets nothing, by release (engine/arg_utils.py and
+/// config.py of each): the batch limits, whether prompts are chunked, and whether prefixes are cached.
+/// </summary>
+/// <param name="Kind">How a step is formed: chunked prefill (V1, and V0 for long-context models) or V0's prefill-first steps.</param>
+/// <param name="MaxSequences">max_num_seqs.</param>
+/// <param name="MaxBatchedTokens">max_num_batched_tokens (with V0's prefill-first steps, the prompts a step takes).</param>
+/// <param name="PrefixCaching">Automatic prefix caching: on by default from V1, off in V0.</param>
+/// <param name="Note">What differs from the current release's defaults, for a replay's note; null when nothing does.</param>
+public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequences, int MaxBatchedTokens, bool PrefixCaching, string? Note)
+{
+    /// <summary>The first release whose engine is V1 by default (VLLM_USE_V1=1): 0.8.0, March 2025.</summary>
+    public static readonly EngineRelease FirstV1 = new(0, 8);
+
+    /// <summary>
+    /// The first release that sizes V1's limits by the accelerator's memory (at least 70 GiB, the A100 excepted:
+    /// vllm-project/vllm#17885, 9 May 2025); before it V1 took the large limits on H100 and H200 by name (#12369).
+    /// </summary>
+    public static readonly EngineRelease FirstMemorySizedLimits = new(0, 9);
+
+    /// <summary>The first release whose V1 limits kept 256 sequences off H100 and H200 (vllm-project/vllm#16158, 7 April 2025); 1,024 before it.</summary>
+    public static readonly EngineRelease FirstV1SequenceRevert = new(0, 8, 4);
+
+    /// <summary>
+    /// The first release that turned chunked prefill on by default in V0 for models longer than 32K tokens
+    /// (vllm-project/vllm#6666, merged 23 July 2024, the day 0.5.3 was tagged; taken as 0.5.4).
+    /// </summary>
+    public static readonly EngineRelease FirstLongContextChunking = new(0, 5, 4);
+
+    /// <summary>The first release whose V0 chunked-prefill budget was 2,048 tokens rather than 512 (vllm-project/vllm#10544, 21 November 2024).</summary>
+    public static readonly EngineRelease FirstV0Budget2048 = new(0, 6, 5);
+
+    /// <summary>V0's context length beyond which chunked prefill was on by default.</summary>
+    public const int LongContext = 32_768;
+
+    /// <summary>
+    /// The defaults of <paramref name="engineVersion"/> (the current release's when empty or not a release number) on
+    /// <paramref name="accelerator"/>, serving up to <paramref name="maxModelLength"/> tokens a sequence;
+    /// <paramref name="chunkedPrefill"/> is the server's <c>--enable-chunked-prefill</c> when its command line set it
+    /// (V1 always chunks; V0 then takes its chunked budget, or its prefill-first steps).
+    /// </summary>
+    public static VllmServerDefaults For(AcceleratorSpec accelerator, string engineVersion, int maxModelLength, bool? chunkedPrefill = null)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        bool large = accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+        (int sequences, int tokens) = large ? (1024, 8192) : (256, 2048);
+        if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || release.AtLeast(FirstMemorySizedLimits))
+        {
+            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, tokens, PrefixCaching: true, Note: null);
+        }
+
+        string name = $"vLLM {release}";
+        if (release.AtLeast(FirstV1))
+        {
+            // V1 before its limits followed the memory: H100 and H200 by name took the large ones.
+            bool byName = accelerator.Id.Contains("H100", StringComparison.OrdinalIgnoreCase) || accelerator.Id.Contains("H200", StringComparison.OrdinalIgnoreCase);
+            (int oldSequences, int oldTokens) = byName ? (1024, 8192) : (release.AtLeast(FirstV1SequenceRevert) ? 256 : 1024, 2048);
+            string? note = (oldSequences, oldTokens) == (sequences, tokens)
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"{name}'s defaults on {accelerator.Id}: {oldSequences:N0} sequences, {oldTokens:N0} tokens a step");
+            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, oldSequences, oldTokens, PrefixCaching: true, note);
+        }
+
+        // V0: 256 sequences, no prefix caching; prompts chunked only for long-context models, else whole prompts in
+        // prefill-only steps of up to max(max_model_len, 2,048) tokens.
+        if (chunkedPrefill ?? (maxModelLength > LongContext && release.AtLeast(FirstLongContextChunking)))
+        {
+            int budget = release.AtLeast(FirstV0Budget2048) ? 2048 : 512;
+            string why = chunkedPrefill is null ? ", as for every model longer than 32K tokens" : string.Empty;
+            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, 256, budget, PrefixCaching: false, string.Create(CultureInfo.InvariantCulture,
+                $"{name}'s defaults (V0 engine): chunked prefill{why}, {budget:N0} tokens a step, 256 sequences, no prefix caching"));
+        }
+
+        int whole = Math.Max(maxModelLength, 2048);
+        return new VllmServerDefaults(SchedulerKind.Continuous, 256, whole, PrefixCaching: false, string.Create(CultureInfo.InvariantCulture,
+            $"{name}'s defaults (V0 engine): whole prompts in prefill-only steps of up to {whole:N0} tokens (max_model_len {maxModelLength:N0}), decodes in the others, 256 sequences, no prefix caching"));
+    }
+}

@@ -1,0 +1,79 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Performance;
+
+/// <summary>
+/// vLLM's server defaults by release, as each release's engine/arg_utils.py and config.py set them: V1's limits by the
+/// accelerator's memory from 0.9, by H100/H200 in name before it; V0's prefill-first steps of max(max_model_len, 2,048)
+/// tokens, or chunked prefill of 512 (2,048 from 0.6.5) tokens for models longer than 32K from 0.5.4.
+/// </summary>
+public class VllmServerDefaultsTests
+{
+    private static AcceleratorSpec Chip(string id) => SimCatalog.Default.Hardware.Get(id);
+
+    [Theory]
+    [InlineData("H100-SXM", "", 1024, 8192)]
+    [InlineData("H100-SXM", "0.9.0", 1024, 8192)]
+    [InlineData("MI300X", "0.19.1", 1024, 8192)]
+    [InlineData("A100-80GB", "", 256, 2048)]
+    [InlineData("L4", "0.23.0", 256, 2048)]
+    [InlineData("H100-SXM", "not a release", 1024, 8192)]
+    public void Current_releases_size_the_limits_by_memory_and_chunk_with_prefix_caching(string chip, string version, int sequences, int tokens)
+    {
+        VllmServerDefaults d = VllmServerDefaults.For(Chip(chip), version, 131_072);
+
+        Assert.Equal((SchedulerKind.ChunkedPrefill, sequences, tokens, true), (d.Kind, d.MaxSequences, d.MaxBatchedTokens, d.PrefixCaching));
+        Assert.Null(d.Note);
+        Assert.Equal((sequences, tokens), VllmMemoryProfile.ServerDefaults(Chip(chip)));
+    }
+
+    [Theory]
+    [InlineData("H100-SXM", "0.8.2", 1024, 8192, false)]     // H100 and H200 by name: as today
+    [InlineData("GH200", "0.8.5", 1024, 8192, false)]
+    [InlineData("A100-80GB", "0.8.2", 1024, 2048, true)]     // V1's first 1,024 sequences everywhere
+    [InlineData("A100-80GB", "0.8.4", 256, 2048, false)]     // #16158 took other GPUs back to 256: as today
+    [InlineData("MI300X", "0.8.4", 256, 2048, true)]         // not yet sized by memory
+    [InlineData("B200", "0.8.5", 256, 2048, true)]
+    public void Early_V1_releases_took_the_large_limits_on_H100_and_H200_by_name(string chip, string version, int sequences, int tokens, bool differs)
+    {
+        VllmServerDefaults d = VllmServerDefaults.For(Chip(chip), version, 131_072);
+
+        Assert.Equal((SchedulerKind.ChunkedPrefill, sequences, tokens, true), (d.Kind, d.MaxSequences, d.MaxBatchedTokens, d.PrefixCaching));
+        Assert.Equal(differs, d.Note is not null);
+        if (differs)
+        {
+            Assert.StartsWith($"vLLM {version}'s defaults on {chip}:", d.Note, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("0.4.2", 4_096, null, SchedulerKind.Continuous, 4_096)]
+    [InlineData("0.6.3", 1_024, null, SchedulerKind.Continuous, 2_048)]       // max(max_model_len, 2,048)
+    [InlineData("0.6.3", 32_768, null, SchedulerKind.Continuous, 32_768)]     // 32K itself is not "longer than 32K"
+    [InlineData("0.5.3", 131_072, null, SchedulerKind.Continuous, 131_072)]   // before long-context chunking
+    [InlineData("0.5.4", 131_072, null, SchedulerKind.ChunkedPrefill, 512)]
+    [InlineData("0.6.4", 131_072, null, SchedulerKind.ChunkedPrefill, 512)]
+    [InlineData("0.6.5", 131_072, null, SchedulerKind.ChunkedPrefill, 2_048)]
+    [InlineData("0.7.3", 131_072, null, SchedulerKind.ChunkedPrefill, 2_048)]
+    [InlineData("0.4.2", 4_096, true, SchedulerKind.ChunkedPrefill, 512)]      // --enable-chunked-prefill
+    [InlineData("0.7.3", 131_072, false, SchedulerKind.Continuous, 131_072)]  // --enable-chunked-prefill=False
+    public void V0_releases_prefill_whole_prompts_first_unless_the_model_is_long(string version, int maxModelLength, bool? chunked, SchedulerKind kind, int tokens)
+    {
+        VllmServerDefaults d = VllmServerDefaults.For(Chip("H100-SXM"), version, maxModelLength, chunked);
+
+        Assert.Equal((kind, 256, tokens, false), (d.Kind, d.MaxSequences, d.MaxBatchedTokens, d.PrefixCaching));
+        Assert.Contains($"vLLM {version}'s defaults (V0 engine)", d.Note, StringComparison.Ordinal);
+        Assert.Equal(kind == SchedulerKind.ChunkedPrefill && chunked is null, d.Note!.Contains("longer than 32K", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void V1_chunks_whatever_the_context_length()
+    {
+        VllmServerDefaults d = VllmServerDefaults.For(Chip("H100-SXM"), "0.8.0", 4_096);
+
+        Assert.Equal(SchedulerKind.ChunkedPrefill, d.Kind);
+        Assert.True(d.PrefixCaching);
+    }
+}
