@@ -272,9 +272,10 @@ public sealed partial record ReplayCase
             assumptions.Add($"the sampler as fast as an H100's (no SM figure for {chip.Id} in the catalog)");
         }
 
-        VllmServerDefaults vllm = VllmServerDefaults.For(chip, first.EngineVersion, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill);
-        var (defaultSequences, defaultBudget) = (vllm.MaxSequences, vllm.MaxBatchedTokens);
+        // vLLM's limits as the row's release set them (today's for other engines, whose own defaults follow).
         bool vllmServer = engine == ServingEngine.Vllm;
+        VllmServerDefaults vllm = VllmServerDefaults.For(chip, vllmServer ? first.EngineVersion : string.Empty, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill);
+        var (defaultSequences, defaultBudget) = (vllm.MaxSequences, vllm.MaxBatchedTokens);
         if (vllmServer && vllm.Note is { } releaseDefaults && (first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))
         {
             corrections.Add(releaseDefaults);
