@@ -13,7 +13,8 @@ namespace ClusterSim.Core.Performance;
 /// <param name="MaxBatchedTokens">max_num_batched_tokens (with V0's prefill-first steps, the prompts a step takes).</param>
 /// <param name="PrefixCaching">Automatic prefix caching: on by default from V1, off in V0.</param>
 /// <param name="Note">What differs from the current release's defaults, for a replay's note; null when nothing does.</param>
-public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequences, int MaxBatchedTokens, bool PrefixCaching, string? Note)
+/// <param name="NoteIsBudget">The note is about the token budget alone (a run that gives its budget needs none).</param>
+public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequences, int MaxBatchedTokens, bool PrefixCaching, string? Note, bool NoteIsBudget = false)
 {
     /// <summary>The first release whose engine is V1 by default (VLLM_USE_V1=1): 0.8.0, March 2025.</summary>
     public static readonly EngineRelease FirstV1 = new(0, 8);
@@ -36,6 +37,12 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     /// <summary>The first release whose V0 chunked-prefill budget was 2,048 tokens rather than 512 (vllm-project/vllm#10544, 21 November 2024).</summary>
     public static readonly EngineRelease FirstV0Budget2048 = new(0, 6, 5);
 
+    /// <summary>
+    /// The first release after vllm-project/vllm#51726 (merged 10 August 2026: a default token budget raised from 8,192 to
+    /// 16,384 "when gpu memory is enough"), whose exact rule is not read here: 0.28.0, released 26 August 2026.
+    /// </summary>
+    public static readonly EngineRelease FirstLargerBudget = new(0, 28);
+
     /// <summary>V0's context length beyond which chunked prefill was on by default.</summary>
     public const int LongContext = 32_768;
 
@@ -52,7 +59,11 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
         (int sequences, int tokens) = large ? (1024, 8192) : (256, 2048);
         if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || release.AtLeast(FirstMemorySizedLimits))
         {
-            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, tokens, PrefixCaching: true, Note: null);
+            // From 0.28 a large GPU's budget may be 16,384 (#51726); the rule is not read here, so the row is told to give it.
+            string? unread = large && release.AtLeast(FirstLargerBudget)
+                ? string.Create(CultureInfo.InvariantCulture, $"vLLM {release}'s token budget on {accelerator.Id} taken as {tokens:N0}: from 0.28 vLLM raises a default to 16,384 where memory allows (vllm-project/vllm#51726), a rule not modelled here; give max_num_batched_tokens")
+                : null;
+            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, tokens, PrefixCaching: true, Note: unread, NoteIsBudget: true);
         }
 
         string name = $"vLLM {release}";

@@ -276,7 +276,8 @@ public sealed partial record ReplayCase
         bool vllmServer = engine == ServingEngine.Vllm;
         VllmServerDefaults vllm = VllmServerDefaults.For(chip, vllmServer ? first.EngineVersion : string.Empty, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill);
         var (defaultSequences, defaultBudget) = (vllm.MaxSequences, vllm.MaxBatchedTokens);
-        if (vllmServer && vllm.Note is { } releaseDefaults && (first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))
+        if (vllmServer && vllm.Note is { } releaseDefaults
+            && (vllm.NoteIsBudget ? first.MaxBatchedTokens is null : first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))
         {
             corrections.Add(releaseDefaults);
         }

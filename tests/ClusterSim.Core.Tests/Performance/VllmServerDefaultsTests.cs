@@ -29,6 +29,20 @@ public class VllmServerDefaultsTests
         Assert.Equal((sequences, tokens), VllmMemoryProfile.ServerDefaults(Chip(chip)));
     }
 
+    [Fact]
+    public void From_0_28_a_large_GPUs_budget_is_said_to_be_unread()
+    {
+        // vllm-project/vllm#51726 raised a default budget to 16,384 "when gpu memory is enough"; the rule is not modelled,
+        // so the note asks for the row's own max_num_batched_tokens rather than passing 8,192 off silently.
+        VllmServerDefaults h100 = VllmServerDefaults.For(Chip("H100-SXM"), "0.28.0", 131_072);
+        VllmServerDefaults l4 = VllmServerDefaults.For(Chip("L4"), "0.28.0", 131_072);
+
+        Assert.Equal(8192, h100.MaxBatchedTokens);
+        Assert.StartsWith("vLLM 0.28's token budget on H100-SXM taken as 8,192", h100.Note, StringComparison.Ordinal);
+        Assert.Null(l4.Note);
+        Assert.Null(VllmServerDefaults.For(Chip("H100-SXM"), "0.27.1", 131_072).Note);
+    }
+
     [Theory]
     [InlineData("H100-SXM", "0.8.2", 1024, 8192, false)]     // H100 and H200 by name: as today
     [InlineData("GH200", "0.8.5", 1024, 8192, false)]
