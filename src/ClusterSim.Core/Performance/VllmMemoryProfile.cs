@@ -62,16 +62,6 @@ public static class VllmMemoryProfile
     }
 
     /// <summary>
-    /// vLLM's batch limits for its OpenAI server when none are given (engine/arg_utils.py): 1,024 sequences and 8,192
-    /// tokens on accelerators of at least 70 GiB other than the A100, else 256 and 2,048.
-    /// </summary>
-    public static (int MaxSequences, int MaxBatchedTokens) ServerDefaults(AcceleratorSpec accelerator)
-    {
-        VllmServerDefaults current = VllmServerDefaults.For(accelerator, string.Empty, 0);
-        return (current.MaxSequences, current.MaxBatchedTokens);
-    }
-
-    /// <summary>
     /// Bytes per accelerator vLLM takes from its memory share before the KV cache, for <paramref name="model"/> split over
     /// <paramref name="tensorParallel"/> accelerators with the batch limits <paramref name="maxSequences"/> and
     /// <paramref name="maxBatchedTokens"/>, as <paramref name="generation"/> (<see cref="Current"/> when null) profiles it.

@@ -318,7 +318,7 @@ public sealed partial record ReplayCase
         {
             // Chunked prefill is on by default (the engine's own way); off, SGLang and vLLM's V0 engine prefill whole prompts
             // first, vLLM V1 beside the decodes.
-            Kind = chunked ? defaults.Kind : sglang || (vllmServer && vllm.Kind == SchedulerKind.Continuous) ? SchedulerKind.Continuous : SchedulerKind.WholePrompts,
+            Kind = chunked ? defaults.Kind : (sglang || vllm.Kind == SchedulerKind.Continuous ? SchedulerKind.Continuous : SchedulerKind.WholePrompts),
             PrefixCaching = first.PrefixCaching ?? (!vllmServer || vllm.PrefixCaching),
             MaxSequences = (first.MaxSequences ?? defaultSequences) * LimitRanks(deployment, sglang),
             MaxBatchedTokens = budget * LimitRanks(deployment, sglang),

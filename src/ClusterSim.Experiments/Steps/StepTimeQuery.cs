@@ -96,9 +96,9 @@ public sealed record StepTimeQuery
             MemoryReserve = ServingDeployment.EngineMemoryReserve(engine, accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator)),
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine, EngineVersion);
-        // The KV cache the engine leaves at its server's default batch limits for this accelerator.
-        var (sequences, tokens) = VllmMemoryProfile.ServerDefaults(accelerator);
-        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).WithEngineRuntime(sequences, tokens);
+        // The KV cache the engine leaves at its server's default batch limits for this accelerator (and vLLM release).
+        VllmServerDefaults limits = VllmServerDefaults.For(accelerator, engine == ServingEngine.Vllm ? EngineVersion : string.Empty, model.MaxContext);
+        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).WithEngineRuntime(limits.MaxSequences, limits.MaxBatchedTokens);
         return StepTimeBreakdown.Of(deployment.Validated(), warning, prompts, decoders, Context);
     }
 

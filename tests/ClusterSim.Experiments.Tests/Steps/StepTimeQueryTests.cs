@@ -115,6 +115,22 @@ public class StepTimeQueryTests
             breakdown.DescribeMemory(2000));
     }
 
+    [Fact]
+    public void A_vLLM_release_sizes_the_start_up_profile_at_that_releases_limits()
+    {
+        // vLLM 0.8.2 ran 1,024 sequences on an A100 where 0.10 runs 256 (both profile memory as January 2026's releases):
+        // its sampler's profile holds four times the logits, and the KV cache is smaller by just that.
+        StepTimeBreakdown later = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "A100-80GB", EngineVersion = "0.10.0" });
+        StepTimeBreakdown early = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "A100-80GB", EngineVersion = "0.8.2" });
+        ModelSpec model = later.Deployment.Model;
+        VllmMemoryGeneration generation = VllmMemoryProfile.ForVersion("0.8.2");
+        double extra = VllmMemoryProfile.RuntimeBytes(model, 1, 1024, 2048, generation) - VllmMemoryProfile.RuntimeBytes(model, 1, 256, 2048, generation);
+        double kvToken = 32 * 8 * 128 * 2 * 2;
+
+        Assert.True(extra > 0);
+        Assert.InRange((later.Deployment.KvBlocks - early.Deployment.KvBlocks) * 16.0, (extra / kvToken) - 32, (extra / kvToken) + 32);
+    }
+
     [Theory]
     [InlineData("llama-3.1-8", "H100", 1, "bf16", "1", "model: unknown model 'llama-3.1-8'")]
     [InlineData("llama-3.1-8b", "H10", 1, "bf16", "1", "hardware: unknown accelerator 'H10' — did you mean 'H100-SXM'?")]
