@@ -38,8 +38,10 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     public static readonly EngineRelease FirstV0Budget2048 = new(0, 6, 5);
 
     /// <summary>
-    /// The first release after vllm-project/vllm#51726 (merged 10 August 2026: a default token budget raised from 8,192 to
-    /// 16,384 "when gpu memory is enough"), whose exact rule is not read here: 0.28.0, released 26 August 2026.
+    /// The first release with vllm-project/vllm#51726 (merged 10 August 2026, "Update default max_num_batched_tokens from
+    /// 8192 to 16384" when GPU memory is enough): the OpenAI server's budget on the large-memory branch (at least 70 GiB,
+    /// the A100 excepted) doubled, as ROCm/MAD#235 (26 August 2026: "vLLM now defaults to 16384") saw on MI300-class
+    /// GPUs; the small branch kept 2,048. 0.28.0, released 26 August 2026.
     /// </summary>
     public static readonly EngineRelease FirstLargerBudget = new(0, 28);
 
@@ -59,11 +61,15 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
         (int sequences, int tokens) = large ? (1024, 8192) : (256, 2048);
         if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || release.AtLeast(FirstMemorySizedLimits))
         {
-            // From 0.28 a large GPU's budget may be 16,384 (#51726); the rule is not read here, so the row is told to give it.
-            string? unread = large && release.AtLeast(FirstLargerBudget)
-                ? string.Create(CultureInfo.InvariantCulture, $"vLLM {release}'s token budget on {accelerator.Id} taken as {tokens:N0}: from 0.28 vLLM raises a default to 16,384 where memory allows (vllm-project/vllm#51726), a rule not modelled here; give max_num_batched_tokens")
-                : null;
-            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, tokens, PrefixCaching: true, Note: unread, NoteIsBudget: true);
+            // From 0.28 a large GPU's server budget is 16,384 (#51726). A row without a release keeps 8,192: the releases
+            // most published runs used, and the one the Hopper rows were fitted on (0.15).
+            if (!large || !release.AtLeast(FirstLargerBudget))
+            {
+                return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, tokens, PrefixCaching: true, Note: null);
+            }
+
+            string larger = string.Create(CultureInfo.InvariantCulture, $"vLLM {release}'s token budget on {accelerator.Id}: 16,384 tokens a step (vllm-project/vllm#51726)");
+            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, 16_384, PrefixCaching: true, larger, NoteIsBudget: true);
         }
 
         string name = $"vLLM {release}";

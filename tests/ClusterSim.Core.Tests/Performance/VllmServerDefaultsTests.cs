@@ -28,18 +28,36 @@ public class VllmServerDefaultsTests
         Assert.Null(d.Note);
     }
 
-    [Fact]
-    public void From_0_28_a_large_GPUs_budget_is_said_to_be_unread()
+    [Theory]
+    [InlineData("H100-SXM", 16_384)]
+    [InlineData("MI300X", 16_384)]     // ROCm/MAD#235: "vLLM now defaults to 16384"
+    [InlineData("A100-80GB", 2048)]    // the A100 stays on the small branch (#17885)
+    [InlineData("L4", 2048)]
+    public void From_0_28_a_large_GPUs_server_budget_is_16384(string chip, int tokens)
     {
-        // vllm-project/vllm#51726 raised a default budget to 16,384 "when gpu memory is enough"; the rule is not modelled,
-        // so the note asks for the row's own max_num_batched_tokens rather than passing 8,192 off silently.
-        VllmServerDefaults h100 = VllmServerDefaults.For(Chip("H100-SXM"), "0.28.0", 131_072);
-        VllmServerDefaults l4 = VllmServerDefaults.For(Chip("L4"), "0.28.0", 131_072);
+        // vllm-project/vllm#51726 doubled the OpenAI server's budget on the large-memory branch; the sequences stay.
+        VllmServerDefaults d = VllmServerDefaults.For(Chip(chip), "0.28.0", 131_072);
 
-        Assert.Equal(8192, h100.MaxBatchedTokens);
-        Assert.StartsWith("vLLM 0.28's token budget on H100-SXM taken as 8,192", h100.Note, StringComparison.Ordinal);
-        Assert.Null(l4.Note);
+        Assert.Equal(tokens, d.MaxBatchedTokens);
+        Assert.Equal(tokens == 16_384 ? 1024 : 256, d.MaxSequences);
+        if (tokens == 16_384)
+        {
+            Assert.Equal($"vLLM 0.28's token budget on {chip}: 16,384 tokens a step (vllm-project/vllm#51726)", d.Note);
+            Assert.True(d.NoteIsBudget);
+        }
+        else
+        {
+            Assert.Null(d.Note);
+        }
+    }
+
+    [Fact]
+    public void Before_0_28_and_without_a_release_a_large_GPUs_budget_stays_8192()
+    {
+        Assert.Equal(8192, VllmServerDefaults.For(Chip("H100-SXM"), "0.27.1", 131_072).MaxBatchedTokens);
         Assert.Null(VllmServerDefaults.For(Chip("H100-SXM"), "0.27.1", 131_072).Note);
+        Assert.Equal(8192, VllmServerDefaults.For(Chip("H100-SXM"), string.Empty, 131_072).MaxBatchedTokens);
+        Assert.Equal(16_384, VllmServerDefaults.For(Chip("H100-SXM"), "v0.29.1", 131_072).MaxBatchedTokens);
     }
 
     [Theory]

@@ -289,8 +289,9 @@ public class ReplayTests
         Assert.Equal((SchedulerKind.ChunkedPrefill, 256, 2048, true), (v1.Scheduler.Kind, v1.Scheduler.MaxSequences, v1.Scheduler.MaxBatchedTokens, v1.Scheduler.PrefixCaching));
         Assert.DoesNotContain(v1.Corrections, c => c.Contains("defaults", StringComparison.Ordinal) && c.StartsWith("vLLM", StringComparison.Ordinal));
 
-        // From 0.28 a large GPU's default budget follows a rule not modelled here (#51726): the note asks for the row's own.
-        Assert.Contains(Case("v28").Corrections, c => c.StartsWith("vLLM 0.28's token budget on H100-SXM taken as 8,192", StringComparison.Ordinal));
+        // From 0.28 a large GPU's server budget is 16,384 (#51726), and the note says so.
+        Assert.Equal(16_384, Case("v28").Scheduler.MaxBatchedTokens);
+        Assert.Contains(Case("v28").Corrections, c => c == "vLLM 0.28's token budget on H100-SXM: 16,384 tokens a step (vllm-project/vllm#51726)");
 
         // Prefill-first steps take a waiting prompt ahead of the decodes: at the same load the first token comes sooner
         // and the gaps between tokens are longer than with V1's chunks beside the decodes.
