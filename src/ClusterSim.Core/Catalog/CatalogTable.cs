@@ -105,7 +105,7 @@ public abstract class CatalogTable<T>
     /// <summary>Name tokens that say how a checkpoint was tuned or quantised, not which network it is.</summary>
     private static readonly HashSet<string> Qualifiers = new(StringComparer.Ordinal)
     {
-        "instruct", "chat", "hf", "base", "it", "fp8", "dynamic", "fp16", "bf16", "int8", "int4", "w8a8", "w4a16", "w8a16",
+        "instruct", "chat", "hf", "base", "it", "thinking", "fp8", "dynamic", "fp16", "bf16", "int8", "int4", "w8a8", "w4a16", "w8a16",
         "awq", "gptq", "quantized", "marlin", "nvfp4", "mxfp4", "fp4", "meta",
         // A KV cache's format (AMD's "-FP8-KV") and bitsandbytes' formats ("-bnb-4bit").
         "kv", "bnb", "4bit", "8bit", "nf4",

@@ -275,6 +275,11 @@ public class CalibrationCatalogTests
     [InlineData("TinyLlama/TinyLlama-1.1B-Chat-v1.0", "tinyllama-1.1b")]
     [InlineData("deepseek-ai/DeepSeek-V2-Lite-Chat", "deepseek-v2-lite")]
     [InlineData("moonshotai/Kimi-K2-Instruct", "kimi-k2")]
+    [InlineData("Qwen/Qwen3-235B-A22B-Thinking-2507", "qwen3-235b-a22b")]   // a thinking checkpoint of the same network
+    [InlineData("Qwen/Qwen3-Next-80B-A3B-Instruct", "qwen3-next-80b-a3b")]
+    [InlineData("Qwen/Qwen3-Next-80B-A3B-Thinking-FP8", "qwen3-next-80b-a3b")]
+    [InlineData("MiniMaxAI/MiniMax-M2", "minimax-m2")]
+    [InlineData("MiniMaxAI/MiniMax-M2.5", "minimax-m2")]
     public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));

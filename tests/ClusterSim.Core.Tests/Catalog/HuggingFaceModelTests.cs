@@ -19,6 +19,7 @@ public class HuggingFaceModelTests
         { "Qwen3.5-397B-A17B.json", "qwen3.5-397b-a17b" },
         { "NVIDIA-Nemotron-3-Nano-30B-A3B.json", "nemotron-3-nano-30b-a3b" },
         { "DeepSeek-V3.2.json", "deepseek-v3.2" },
+        { "Qwen3-Next-80B-A3B-Instruct.json", "qwen3-next-80b-a3b" },
     };
 
     [Theory]
