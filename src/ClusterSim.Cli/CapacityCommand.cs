@@ -18,7 +18,7 @@ internal static class CapacityCommand
         var tp = new Option<int?>("--tp") { Description = "Tensor-parallel size of a replica (when omitted, on each accelerator the least of 1, 2, 4, ... 64 that holds the model, said in a note)." };
         var attention = new Option<string?>("--attention") { Description = "How the --tp accelerators share attention: tensor-parallel (default), data-parallel (SGLang's --enable-dp-attention) or data-parallel-balanced (TensorRT-LLM's enable_attention_dp with enable_balance)." };
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
-        var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format (the weights' when omitted)." };
+        var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format: bf16, fp8, int8 or int4; bf16 when omitted, whatever the weights, as vLLM's and SGLang's kv_cache_dtype auto keeps it." };
         var engine = new Option<string>("--engine") { Description = "Serving engine: vllm, tensorrt-llm or sglang (its calibration, batch limits and KV admission).", DefaultValueFactory = _ => "vllm" };
         var version = new Option<string?>("--engine-version") { Description = "The engine's release (0.11.0), where its defaults depend on it." };
         var sequences = new Option<int?>("--max-sequences") { Description = "The batch's sequence limit (the engine's default when omitted)." };

@@ -20,7 +20,7 @@ public sealed record StepTimeQuery
 
     public string Weights { get; init; } = "bf16";
 
-    /// <summary>The KV cache's format; the weights' when null.</summary>
+    /// <summary>The KV cache's format; 16-bit when null, whatever the weights.</summary>
     public string? KvCache { get; init; }
 
     public string Engine { get; init; } = "vllm";
@@ -57,7 +57,9 @@ public sealed record StepTimeQuery
         }
 
         Precision weights = Choice("--weights", Weights, DeploymentSection.Precisions);
-        Precision kv = KvCache is null ? weights : Choice("--kv-cache", KvCache, DeploymentSection.Precisions);
+        // Without --kv-cache the cache keeps 16 bits whatever the weights, as an experiment file and a replayed run take it
+        // (vLLM's and SGLang's kv_cache_dtype auto): quantised weights do not quantise the cache.
+        Precision kv = KvCache is null ? Precision.BF16 : Choice("--kv-cache", KvCache, DeploymentSection.Precisions);
         ServingEngine engine = Choice("--engine", Engine, DeploymentSection.Engines);
         SamplingMode sampling = Choice("--sampling", Sampling, DeploymentSection.Samplings) is { } named ? named
             : SamplingDefaults.TryGet(Model, out SamplingMode fromModel, out _, out _) ? fromModel

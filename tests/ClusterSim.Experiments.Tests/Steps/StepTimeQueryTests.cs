@@ -78,6 +78,21 @@ public class StepTimeQueryTests
         Assert.InRange(ratio, 0.97, 1.05);
     }
 
+    [Theory]
+    [InlineData("int4")]
+    [InlineData("fp8")]
+    public void Quantised_weights_keep_a_16_bit_KV_cache_unless_one_is_asked_for(string weights)
+    {
+        // vLLM's and SGLang's kv_cache_dtype auto stores the activations' 16-bit type whatever the checkpoint, as an
+        // experiment file and a replayed run take it; an AWQ model's cache is not four bits.
+        StepTimeBreakdown auto = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "A100-80GB", Weights = weights, Decoders = "64" });
+        StepTimeBreakdown fp8 = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "A100-80GB", Weights = weights, KvCache = "fp8", Decoders = "64" });
+
+        Assert.Equal(Precision.BF16, auto.Deployment.KvCache);
+        Assert.Equal(Precision.FP8, fp8.Deployment.KvCache);
+        Assert.Equal(2.0, auto.Rows[0].Terms.Attention / fp8.Rows[0].Terms.Attention, 1);   // the decode reads twice the bytes
+    }
+
     [Fact]
     public void The_calibration_behind_the_factors_is_named_and_an_uncalibrated_chip_warns()
     {
