@@ -13,6 +13,12 @@ public static class SglangServerDefaults
     private const double MiB = 1048576.0;
 
     /// <summary>
+    /// <c>max_prefill_tokens</c>: the prompt tokens one prefill batch takes when prompts are not chunked (the first prompt
+    /// in line joins whatever its length); server_args.py's default.
+    /// </summary>
+    public const int MaxPrefillTokens = 16_384;
+
+    /// <summary>
     /// <c>chunked_prefill_size</c>: 2,048 tokens under 35 GiB of memory (A10, L4, 24 GB cards), 4,096 under 60 GiB (A100
     /// 40GB, L40S), 8,192 under 160 GiB (H100, A100 80GB, H20, H200), 16,384 above (B200, MI300X).
     /// </summary>

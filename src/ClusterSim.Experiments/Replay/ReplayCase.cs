@@ -304,13 +304,14 @@ public sealed partial record ReplayCase
             }
         }
 
-        // Chunked prefill off (vLLM V1): decodes plus whole prompts, so the budget must hold the longest sequence the server
-        // accepts; vLLM refuses one below max_model_len, and its default is at least that.
+        // Chunked prefill off, no budget given: vLLM V1 steps decodes beside whole prompts and refuses a budget below
+        // max_model_len, so its default is at least that; SGLang fills a prefill batch up to max_prefill_tokens; TensorRT-LLM
+        // keeps its max_num_tokens. (A prompt longer than the budget still runs, alone, as each engine admits it.)
         bool chunked = first.ChunkedPrefill ?? (!vllmServer || vllm.Kind == SchedulerKind.ChunkedPrefill);
         int budget = first.MaxBatchedTokens ?? defaultBudget;
-        if (!chunked && first.MaxBatchedTokens is null)
+        if (!chunked && first.MaxBatchedTokens is null && engine != ServingEngine.TensorRtLlm)
         {
-            budget = Math.Max(budget, first.MaxModelLength ?? model.MaxContext);
+            budget = sglang ? SglangServerDefaults.MaxPrefillTokens : Math.Max(budget, first.MaxModelLength ?? model.MaxContext);
         }
 
         SchedulerOptions defaults = SchedulerOptions.For(engine, first.EngineVersion);

@@ -251,6 +251,19 @@ public class ReplayTests
         Assert.Equal(expected, cases[0].Scheduler.MaxBatchedTokens);
     }
 
+    [Theory]
+    [InlineData("tensorrt-llm", 8192)]   // max_num_tokens stays the LLM API's default: it does not grow to the model's context
+    [InlineData("sglang", 16_384)]       // a prefill batch fills up to max_prefill_tokens
+    [InlineData("vllm", 131_072)]        // vLLM refuses a budget below max_model_len (the model's 131,072 here)
+    public void With_chunked_prefill_off_and_no_budget_each_engine_keeps_its_own_limit(string engine, int expected)
+    {
+        string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_chunked_prefill,engine\n"
+            + $"x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,false,{engine}\n";
+        var (cases, _) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+
+        Assert.Equal(expected, cases[0].Scheduler.MaxBatchedTokens);
+    }
+
     /// <summary>
     /// A vLLM release schedules as its own defaults did: V0 (before 0.8) prefills whole prompts in steps of their own, of up
     /// to max(max_model_len, 2,048) tokens, without prefix caching, unless the model is longer than 32K tokens (then 512- or
