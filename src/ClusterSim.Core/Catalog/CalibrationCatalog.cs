@@ -18,6 +18,9 @@ public sealed class CalibrationCatalog
     /// <summary>The column of a collective step's latency on the scale-out network, µs (optional: nccl-tests' figure).</summary>
     public const string NetworkLatencyColumn = "network_step_latency_us";
 
+    /// <summary>The column of a collective's fixed cost, microseconds (optional; 0 when absent).</summary>
+    public const string LaunchColumn = "collective_launch_us";
+
     private const string FormerLatencyColumn = "allreduce_latency_us";
 
     /// <summary>An empty catalog.</summary>
@@ -60,6 +63,7 @@ public sealed class CalibrationCatalog
                 KvRead = row.Number("kv_read_efficiency"),
                 Link = row.Number("link_efficiency"),
                 CollectiveLatencySeconds = row.Number(LatencyColumn) / 1e6,
+                CollectiveLaunchSeconds = (row.OptionalNumber(LaunchColumn) ?? 0) / 1e6,
                 NetworkLatencySeconds = row.OptionalNumber(NetworkLatencyColumn) is double networkUs ? networkUs / 1e6 : Collective.NetworkStepLatencySeconds,
                 IterationOverheadSeconds = row.Number("step_overhead_ms") / 1e3,
                 SequenceOverheadSeconds = row.Number("sequence_overhead_us") / 1e6,

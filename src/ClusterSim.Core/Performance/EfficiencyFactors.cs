@@ -86,6 +86,14 @@ public sealed record EfficiencyFactors
     public double CollectiveLatencySeconds { get; init; } = 2e-6;
 
     /// <summary>
+    /// A collective's fixed cost whatever the group's size, seconds: its kernel's launch and the ranks' barrier. The
+    /// one-shot and two-shot all-reduce kernels the serving engines run for a decode step's small messages (each rank
+    /// reading its peers' buffers over NVLink or Infinity Fabric) pay this once, where a ring pays
+    /// <see cref="CollectiveLatencySeconds"/> a step; 0 unless a calibration row gives it.
+    /// </summary>
+    public double CollectiveLaunchSeconds { get; init; }
+
+    /// <summary>
     /// Latency of one step of a collective on the scale-out network, seconds, for a tensor-parallel group wider than its
     /// scale-up domain (<see cref="Collective.AllReduceAcrossDomains"/>) and a pipeline hand-off between domains: nccl-tests' two-node figure
     /// (<see cref="Collective.NetworkStepLatencySeconds"/>) unless a calibration row or an experiment gives one.
@@ -129,7 +137,7 @@ public sealed record EfficiencyFactors
             throw new ArgumentException($"efficiency mla_attention must be in (0, 1], or 0 for the attention efficiency, got {MlaAttention}");
         }
 
-        if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || NetworkLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
+        if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || CollectiveLaunchSeconds < 0 || NetworkLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))
         {
             throw new ArgumentException("overheads, latencies, gemm_half_tokens, expert_half_tokens, expert_half_width, gemm_kernel_us and sampler_sm_cycles_per_entry must not be negative");
         }

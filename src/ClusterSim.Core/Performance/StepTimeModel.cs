@@ -181,7 +181,8 @@ public sealed class StepTimeModel
                 (allReduces, byteRounds) = (2 * gathered, gathered);
             }
 
-            _collectiveFixedSeconds = allReduces * Collective.AllReduceAcrossDomains(0, tp, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds);
+            _collectiveFixedSeconds = allReduces * (eff.CollectiveLaunchSeconds
+                + Collective.AllReduceAcrossDomains(0, tp, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds));
             _collectiveSecondsPerToken = byteRounds * Collective.AllReduceAcrossDomains(hiddenBytes, tp, domain, linkBytesPerSecond, networkBytesPerSecond, 0, 0);
         }
 
@@ -219,7 +220,8 @@ public sealed class StepTimeModel
             // when the tensor-parallel attention leaves every token on every rank and the all-reduce combines the experts).
             double perToken = model.TopK * hiddenBytes;
             _allToAllSecondsPerToken = 2.0 * _moeLayers * Collective.AllToAllAcrossDomains(perToken / ep, ep, domain, linkBytesPerSecond, networkBytesPerSecond, 0, 0);
-            _allToAllFixedSeconds = 2.0 * _moeLayers * Collective.AllToAllAcrossDomains(0, ep, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds);
+            _allToAllFixedSeconds = 2.0 * _moeLayers * (eff.CollectiveLaunchSeconds
+                + Collective.AllToAllAcrossDomains(0, ep, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds));
         }
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms

@@ -70,7 +70,7 @@ public static class Calibrator
             FitParameter p = parameters[i];
             double sign = ((i + index) % 2 == 0) ? 1 : -1;
             double spread = StartSpread * ((index + 1) / 2);
-            shifted = p.Set(shifted, p.FromFree(p.ToFree(p.Get(start)) + (sign * spread)));
+            shifted = p.Set(shifted, p.FromFree(p.ToFree(p.StartValue(start)) + (sign * spread)));
         }
 
         return shifted;
@@ -147,7 +147,7 @@ public static class Calibrator
 
         // Three passes, each restarting the simplex at the best point so far with smaller steps: a simplex that has
         // collapsed along one direction early gets its other directions back.
-        var initial = Vector<double>.Build.Dense(parameters.Select(p => p.ToFree(p.Get(start))).ToArray());
+        var initial = Vector<double>.Build.Dense(parameters.Select(p => p.ToFree(p.StartValue(start))).ToArray());
         foreach (var (step, share) in new[] { (0.5, 0.6), (0.15, 0.25), (0.05, 0.15) })
         {
             Vector<double> from = best ?? initial;

@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Calibration;
 /// One step-time factor the calibrator may move: how to read and set it, and its range (a fraction in (0, 1] or a
 /// positive quantity), which the optimiser sees through a transform so that every trial value is valid.
 /// </summary>
-public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> Get, Func<EfficiencyFactors, double, EfficiencyFactors> Set, bool IsFraction)
+public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> Get, Func<EfficiencyFactors, double, EfficiencyFactors> Set, bool IsFraction, double ZeroStart = 0)
 {
     /// <summary>Every factor the calibrator knows, by the name the calibration CSV and the command line use.</summary>
     public static IReadOnlyList<FitParameter> All { get; } =
@@ -24,6 +24,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         new("kv_read_efficiency", f => f.KvRead, (f, v) => f with { KvRead = v }, true),
         new("link_efficiency", f => f.Link, (f, v) => f with { Link = v }, true),
         new(CalibrationCatalog.LatencyColumn, f => f.CollectiveLatencySeconds * 1e6, (f, v) => f with { CollectiveLatencySeconds = v / 1e6 }, false),
+        new(CalibrationCatalog.LaunchColumn, f => f.CollectiveLaunchSeconds * 1e6, (f, v) => f with { CollectiveLaunchSeconds = v / 1e6 }, false, ZeroStart: 5),
         new(CalibrationCatalog.NetworkLatencyColumn, f => f.NetworkLatencySeconds * 1e6, (f, v) => f with { NetworkLatencySeconds = v / 1e6 }, false),
         new("step_overhead_ms", f => f.IterationOverheadSeconds * 1e3, (f, v) => f with { IterationOverheadSeconds = v / 1e3 }, false),
         new("sequence_overhead_us", f => f.SequenceOverheadSeconds * 1e6, (f, v) => f with { SequenceOverheadSeconds = v / 1e6 }, false),
@@ -36,6 +37,12 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(n => All.FirstOrDefault(p => p.Name == n) ?? throw new ArgumentException($"unknown parameter '{n}'{ClosestName.Hint(n, All.Select(p => p.Name))}; known: {string.Join(", ", All.Select(p => p.Name))}"))
             .ToList();
+
+    /// <summary>
+    /// Where a fit of this parameter starts from <paramref name="factors"/>: their value, or <see cref="ZeroStart"/> for a
+    /// positive quantity at 0 (a term the calibration leaves out), whose log the simplex could not leave.
+    /// </summary>
+    public double StartValue(EfficiencyFactors factors) => !IsFraction && ZeroStart > 0 && Get(factors) <= 0 ? ZeroStart : Get(factors);
 
     /// <summary>The optimiser's unconstrained coordinate for a value (logit for a fraction, log for a positive quantity).</summary>
     public double ToFree(double value)

@@ -15,7 +15,7 @@ internal static class EfficiencySection
     {
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
-            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "expert_half_tokens", "gemm_kernel_us", "memory", "attention", "mla_attention", "kv_read", "link", "collective_latency_us", "network_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
+            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "expert_half_tokens", "gemm_kernel_us", "memory", "attention", "mla_attention", "kv_read", "link", "collective_latency_us", "collective_launch_us", "network_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine, deployment.EngineVersion);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
@@ -32,6 +32,7 @@ internal static class EfficiencySection
             KvRead = r.Number(eff, "kv_read", path, c.KvRead, 0, 1, exclusiveMin: true),
             Link = r.Number(eff, "link", path, c.Link, 0, 1, exclusiveMin: true),
             CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", path, c.CollectiveLatencySeconds * 1e6, 0) / 1e6,
+            CollectiveLaunchSeconds = r.Number(eff, "collective_launch_us", path, c.CollectiveLaunchSeconds * 1e6, 0) / 1e6,
             NetworkLatencySeconds = r.Number(eff, "network_latency_us", path, c.NetworkLatencySeconds * 1e6, 0) / 1e6,
             IterationOverheadSeconds = r.Number(eff, "overhead_ms", path, c.IterationOverheadSeconds * 1e3, 0) / 1e3,
             SequenceOverheadSeconds = r.Number(eff, "sequence_overhead_us", path, c.SequenceOverheadSeconds * 1e6, 0) / 1e6,

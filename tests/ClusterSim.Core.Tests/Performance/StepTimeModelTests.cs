@@ -129,6 +129,21 @@ public class StepTimeModelTests
 
     [Theory]
     [InlineData(2)]
+    [InlineData(8)]
+    public void A_collectives_launch_is_paid_once_an_all_reduce_whatever_the_group(int tp)
+    {
+        // collective_launch_us: the custom all-reduce kernel's launch and barrier, beside the ring's steps; none on one GPU.
+        StepTimeModel plain = Model("llama-3.1-70b", tp, Precision.FP8);
+        var launched = new StepTimeModel(plain.Deployment with { Efficiency = Factors with { CollectiveLaunchSeconds = 20e-6 } });
+        BatchShape shape = BatchShape.Decode(16, 16 * 2000);
+
+        double added = launched.Terms(shape).Collectives - plain.Terms(shape).Collectives;
+        Assert.Equal(2.0 * plain.Deployment.Model.Layers * 20e-6, added, 12);
+        Assert.Equal(0, new StepTimeModel(Model("llama-3.1-70b", 1, Precision.FP8).Deployment with { Efficiency = Factors with { CollectiveLaunchSeconds = 20e-6 } }).Terms(shape).Collectives);
+    }
+
+    [Theory]
+    [InlineData(2)]
     [InlineData(4)]
     [InlineData(8)]
     public void An_all_reduce_waits_out_two_latency_steps_per_peer(int tp)

@@ -173,6 +173,33 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void A_collectives_launch_is_fitted_from_zero_beside_its_ring_steps()
+    {
+        // Llama 3.1 70B decoding at TP 2 and TP 8 on H100: a launch paid once an all-reduce and a latency paid a ring step
+        // cost the two sizes differently (1 and 7 steps a side), so the fit separates them. The catalog's rows leave the
+        // launch at 0, where a log-scaled search could not move: the fit starts it at 5 µs.
+        const string text = "exp_id,stage,model,gpu,tp,dtype,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean\n"
+            + "t2,all,meta-llama/Llama-3.1-70B-Instruct,H100,2,FP8,concurrency,4,40,500,200\n"
+            + "t8,all,meta-llama/Llama-3.1-70B-Instruct,H100,8,FP8,concurrency,4,40,500,200\n";
+        var (built, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "tp.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        EfficiencyFactors truth = built[0].Calibration.Factors with { CollectiveLaunchSeconds = 18e-6, CollectiveLatencySeconds = 1.5e-6 };
+        var cases = built.Select(c => c with { Rows = ReplayRunner.Run(c, truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList() }).ToList();
+
+        EfficiencyFactors start = truth with { CollectiveLaunchSeconds = 0, CollectiveLatencySeconds = 3e-6 };
+        Assert.Equal(5, FitParameter.Parse("collective_launch_us")[0].StartValue(start));
+        CalibrationFit fit = Calibrator.Fit(cases, start, FitParameter.Parse("collective_launch_us,allreduce_step_latency_us"), maxEvaluations: 200, tolerance: 1e-9);
+        Assert.InRange(fit.Factors.CollectiveLaunchSeconds, 18e-6 * 0.9, 18e-6 * 1.1);
+        Assert.InRange(fit.Factors.CollectiveLatencySeconds, 1.5e-6 * 0.8, 1.5e-6 * 1.2);
+
+        // Written and read back, it is the row's.
+        string csv = CalibrationCsv.Write([new ServingCalibration { Id = "my-tp", Precision = Precision.FP8, Factors = fit.Factors, FittedOn = "t2/all t8/all", Source = "clustersim calibrate tp.csv" }]);
+        CalibrationCatalog catalog = SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(csv), "calibration.csv"));
+        Assert.True(catalog.TryGet("my-tp", Precision.FP8, out ServingCalibration back));
+        Assert.Equal(fit.Factors.CollectiveLaunchSeconds, back.Factors.CollectiveLaunchSeconds, 9);
+    }
+
+    [Fact]
     public void A_two_node_deployment_s_network_latency_is_fitted_from_its_own_runs()
     {
         // A planner's own measurement of Llama 3.1 70B at TP 16 over two HGX H100 nodes (a closed loop of 4 users, and 32),

@@ -135,6 +135,12 @@ public class ExperimentLoaderTests
 
         ExperimentProblem problem = Assert.Single(Problems(overridden.Replace("7.5", "-1")).Problems);
         Assert.Equal("serving.efficiency.gemm_kernel_us", problem.Path);
+
+        // A collective's launch, absent from vLLM's row, can be given; the resolved file shows it.
+        Experiment launched = ExperimentLoader.Parse(Valid.Replace("kv_cache: fp8\n", "kv_cache: fp8\n  efficiency: { collective_launch_us: 15 }\n"), "exp.yaml");
+        Assert.Equal(15e-6, launched.Points[0].Serving!.Replicas[0].Deployment.Efficiency.CollectiveLaunchSeconds, 12);
+        Assert.Contains("collective_launch_us: 15", launched.ResolvedText);
+        Assert.DoesNotContain("collective_launch_us", catalogued.ResolvedText);
         Assert.Contains("[0, 10000]", Assert.Single(Problems(overridden.Replace("7.5", "20000")).Problems).Message);
     }
 
