@@ -200,6 +200,20 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void Every_positive_quantity_left_at_zero_starts_its_fit_at_a_typical_magnitude()
+    {
+        // A row may leave a term at 0 (TensorRT-LLM's rows have no front end, most rows no collective launch); the search
+        // moves each quantity in log space, so a start at 0 would keep it there.
+        EfficiencyFactors zero = new() { Compute = 0.5, Memory = 0.8, Attention = 0.45, KvRead = 0.8, Link = 0.5, CollectiveLatencySeconds = 0, NetworkLatencySeconds = 0, IterationOverheadSeconds = 0 };
+        foreach (FitParameter p in FitParameter.All.Where(p => !p.IsFraction))
+        {
+            EfficiencyFactors atZero = p.Set(zero, 0);
+            Assert.True(p.StartValue(atZero) > 0, $"{p.Name} would start its fit at 0");
+            Assert.Equal(7.0, p.StartValue(p.Set(zero, 7.0)));   // a value the row gives is where the fit starts
+        }
+    }
+
+    [Fact]
     public void A_two_node_deployment_s_network_latency_is_fitted_from_its_own_runs()
     {
         // A planner's own measurement of Llama 3.1 70B at TP 16 over two HGX H100 nodes (a closed loop of 4 users, and 32),
