@@ -24,12 +24,12 @@ public class CalibratorTests
             + "b,all,01-ai/Yi-34B,H100,2,FP16,128,2048,,60,1500,120,2 rps x 30 s; 5 rps x 30 s\n";
         var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "synthetic.csv"), SimCatalog.Default);
         Assert.Empty(skipped);
-        return cases.Select(c =>
-        {
-            var rows = ReplayRunner.Run(c, Truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList();
-            return c with { Rows = rows };
-        }).ToList();
+        return MeasuredWith(cases, Truth);
     }
+
+    /// <summary>The cases with each row's mean latencies as the simulator gives them with <paramref name="truth"/>: measurements whose factors are known.</summary>
+    private static IReadOnlyList<ReplayCase> MeasuredWith(IEnumerable<ReplayCase> cases, EfficiencyFactors truth) =>
+        cases.Select(c => c with { Rows = ReplayRunner.Run(c, truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList() }).ToList();
 
     [Fact]
     public void A_fit_on_simulated_measurements_recovers_the_factors()
@@ -184,7 +184,7 @@ public class CalibratorTests
         var (built, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "tp.csv"), SimCatalog.Default);
         Assert.Empty(skipped);
         EfficiencyFactors truth = built[0].Calibration.Factors with { CollectiveLaunchSeconds = 18e-6, CollectiveLatencySeconds = 1.5e-6 };
-        var cases = built.Select(c => c with { Rows = ReplayRunner.Run(c, truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList() }).ToList();
+        IReadOnlyList<ReplayCase> cases = MeasuredWith(built, truth);
 
         EfficiencyFactors start = truth with { CollectiveLaunchSeconds = 0, CollectiveLatencySeconds = 3e-6 };
         Assert.Equal(5, FitParameter.Parse("collective_launch_us")[0].StartValue(start));
@@ -225,7 +225,7 @@ public class CalibratorTests
         Assert.Empty(skipped);
         Assert.All(built, c => Assert.Contains(c.Assumptions, a => a.Contains("9.6 µs a ring step (nccl-tests' two-node latency", StringComparison.Ordinal)));
         EfficiencyFactors truth = built[0].Calibration.Factors with { NetworkLatencySeconds = 40e-6 };
-        var cases = built.Select(c => c with { Rows = ReplayRunner.Run(c, truth).Select(r => r.Row with { TtftMs = r.Simulated.TtftMs, ItlMs = r.Simulated.ItlMs, E2eMs = r.Simulated.E2eMs }).ToList() }).ToList();
+        IReadOnlyList<ReplayCase> cases = MeasuredWith(built, truth);
 
         EfficiencyFactors start = truth with { NetworkLatencySeconds = Collective.NetworkStepLatencySeconds };
         CalibrationFit fit = Calibrator.Fit(cases, start, FitParameter.Parse("network_step_latency_us"), maxEvaluations: 80, tolerance: 1e-9);
