@@ -136,6 +136,14 @@ public class InferenceXReplayTests
         Assert.All(heldOut, o => Assert.InRange(o.ItlError, -0.08, 0.08));
         Assert.True(Median(h200.Except(heldOut).Select(o => Math.Abs(o.E2eError))) < 0.03);
 
+        // SGLang's 30.8 ms a request, fitted on the four 0.5.12 runs' median TTFT: the 0.5.9 runs' median first token
+        // 39.9 % off held out (51.4 % on vLLM's 8.5 ms, 4 December 2026).
+        Assert.Equal(30.8e-3, h200[0].Case.Deployment.Efficiency.RequestOverheadSeconds, 4);
+        double held = Median(heldOut.Select(o => Math.Abs(o.TtftP50Error)));
+        var vllmFrontEnd = heldOut.Select(o => o.Case).Distinct().Select(c => c with { Deployment = c.Deployment with { Efficiency = c.Deployment.Efficiency with { RequestOverheadSeconds = 8.483e-3 } } }).ToList();
+        double before = Median(ReplayReport.Run(vllmFrontEnd, []).Outcomes.Select(o => Math.Abs(o.TtftP50Error)));
+        Assert.True(held < 0.45 && before > held + 0.08, $"median TTFT held out {held:P1}, with vLLM's front end {before:P1}");
+
         // Blackwell carries the SGLang terms unfitted, and says so.
         List<ReplayOutcome> blackwell = On("B200", ServingEngine.Sglang).Concat(On("GB300", ServingEngine.Sglang)).Where(o => o.Case.Deployment.Weights == Precision.FP8).ToList();
         Assert.All(blackwell, o => Assert.Equal("blackwell-sglang/fp8", o.Case.Deployment.CalibrationName));
