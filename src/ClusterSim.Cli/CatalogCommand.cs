@@ -71,16 +71,18 @@ internal static class CatalogCommand
         ])]);
 
     private static int ShowCalibrations(OutputFormat format) => Show(format, "Calibrations (serving step time and training efficiency)",
-        ["id", "use", "precision", "compute / matmul", "kernel us", "expert W½", "expert share", "memory", "sampler cycles/entry", "link", "fitted on", "release", "source"],
+        ["id", "use", "precision", "compute / matmul", "kernel us", "expert W½", "expert share", "memory", "sampler cycles/entry", "link", "collective us (launch + ring step)", "fitted on", "release", "source"],
         [
             .. SimCatalog.Default.Calibrations.All.Select(c => (IReadOnlyList<string>)
             [
                 c.Id, "serving", c.Precision.ToString().ToLowerInvariant(), N(c.Factors.Compute, "0.###"), N(c.Factors.GemmKernelSeconds * 1e6, "0.#"), c.Factors.ExpertHalfWidth > 0 ? N(c.Factors.ExpertHalfWidth, "0") : "-", c.Factors.DequantExpert < 1 ? N(c.Factors.DequantExpert, "0.###") : "-", N(c.Factors.Memory, "0.###"), c.Factors.SamplerCyclesPerEntry > 0 ? N(c.Factors.SamplerCyclesPerEntry, "0.#") : "-", N(c.Factors.Link, "0.###"),
+                $"{N(c.Factors.CollectiveLaunchSeconds * 1e6, "0.#")} + {N(c.Factors.CollectiveLatencySeconds * 1e6, "0.##")}",
                 c.FittedOn.Length == 0 ? "-" : c.FittedOn, c.FittedRelease.Length == 0 ? "-" : c.FittedRelease, c.Source,
             ]),
             .. Core.Training.TrainingCalibrations.All.Select(c => (IReadOnlyList<string>)
             [
                 c.Id, "training", c.Precision.ToString().ToLowerInvariant(), N(c.Efficiency.Matmul, "0.####"), "-", "-", c.Efficiency.ExpertMatmul < 1 ? N(c.Efficiency.ExpertMatmul, "0.####") : "-", N(c.Efficiency.Memory, "0.####"), "-", N(c.Efficiency.Link, "0.###"),
+                $"0 + {N(c.Efficiency.CollectiveLatencySeconds * 1e6, "0.##")}",
                 c.FittedOn, "-", c.Source,
             ]),
         ]);
