@@ -298,6 +298,7 @@ public class CalibrationCatalogTests
     [InlineData("Qwen/Qwen3-Next-80B-A3B-Thinking-FP8", "qwen3-next-80b-a3b")]
     [InlineData("MiniMaxAI/MiniMax-M2", "minimax-m2")]
     [InlineData("MiniMaxAI/MiniMax-M2.5", "minimax-m2")]
+    [InlineData("mistralai/Mistral-Small-3.2-24B-Instruct-2506", "mistral-small-24b")]
     public void Models_resolve_by_id_Hugging_Face_name_or_a_quantised_checkpoint_of_it(string name, string id)
     {
         Assert.True(Catalog.Models.TryResolve(name, out ModelSpec spec));
