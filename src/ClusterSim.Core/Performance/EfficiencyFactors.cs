@@ -86,10 +86,9 @@ public sealed record EfficiencyFactors
     public double CollectiveLatencySeconds { get; init; } = 2e-6;
 
     /// <summary>
-    /// A collective's fixed cost whatever the group's size, seconds: its kernel's launch and the ranks' barrier. The
-    /// one-shot and two-shot all-reduce kernels the serving engines run for a decode step's small messages (each rank
-    /// reading its peers' buffers over NVLink or Infinity Fabric) pay this once, where a ring pays
-    /// <see cref="CollectiveLatencySeconds"/> a step; 0 unless a calibration row gives it.
+    /// A collective's fixed cost whatever the group's size, seconds: its kernel's launch and the ranks' barrier, paid once
+    /// beside the ring's <see cref="CollectiveLatencySeconds"/> a step (TensorRT-LLM's 2024 all-reduce kernels over NVLink,
+    /// NCCL over PCIe); 0 unless a calibration row gives it.
     /// </summary>
     public double CollectiveLaunchSeconds { get; init; }
 

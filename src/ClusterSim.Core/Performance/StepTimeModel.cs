@@ -167,8 +167,8 @@ public sealed class StepTimeModel
         double hiddenBytes = model.Hidden * ActivationBytes;
         if (tp > 1)
         {
-            // Two ring all-reduces per layer (after attention and after the MLP), split into their latency and their
-            // bytes per token of the batch. Under attention data parallelism, an all-gather before each MLP and a
+            // Two all-reduces per layer (after attention and after the MLP), split into their latency (a launch and the
+            // ring's steps) and their bytes per token of the batch. Under attention data parallelism, an all-gather before each MLP and a
             // reduce-scatter after it: two collectives, each with the latency the calibration gives a collective (their
             // ring steps are half an all-reduce's, but a small message's time is its launch and synchronisation), and
             // an all-reduce's bytes between them.
