@@ -31,9 +31,9 @@ internal static class EfficiencySection
             MlaAttention = r.Number(eff, "mla_attention", path, c.MlaAttention, 0, 1),
             KvRead = r.Number(eff, "kv_read", path, c.KvRead, 0, 1, exclusiveMin: true),
             Link = r.Number(eff, "link", path, c.Link, 0, 1, exclusiveMin: true),
-            CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", path, c.CollectiveLatencySeconds * 1e6, 0) / 1e6,
-            CollectiveLaunchSeconds = r.Number(eff, "collective_launch_us", path, c.CollectiveLaunchSeconds * 1e6, 0) / 1e6,
-            NetworkLatencySeconds = r.Number(eff, "network_latency_us", path, c.NetworkLatencySeconds * 1e6, 0) / 1e6,
+            CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", path, c.CollectiveLatencySeconds * 1e6, 0, 10_000) / 1e6,   // microseconds, not milliseconds
+            CollectiveLaunchSeconds = r.Number(eff, "collective_launch_us", path, c.CollectiveLaunchSeconds * 1e6, 0, 10_000) / 1e6,
+            NetworkLatencySeconds = r.Number(eff, "network_latency_us", path, c.NetworkLatencySeconds * 1e6, 0, 10_000) / 1e6,
             IterationOverheadSeconds = r.Number(eff, "overhead_ms", path, c.IterationOverheadSeconds * 1e3, 0) / 1e3,
             SequenceOverheadSeconds = r.Number(eff, "sequence_overhead_us", path, c.SequenceOverheadSeconds * 1e6, 0) / 1e6,
             RequestOverheadSeconds = r.Number(eff, "request_overhead_ms", path, c.RequestOverheadSeconds * 1e3, 0) / 1e3,

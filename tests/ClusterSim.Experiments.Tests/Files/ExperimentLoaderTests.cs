@@ -141,6 +141,9 @@ public class ExperimentLoaderTests
         Assert.Equal(15e-6, launched.Points[0].Serving!.Replicas[0].Deployment.Efficiency.CollectiveLaunchSeconds, 12);
         Assert.Contains("collective_launch_us: 15", launched.ResolvedText);
         Assert.DoesNotContain("collective_launch_us", catalogued.ResolvedText);
+        ExperimentProblem launch = Assert.Single(Problems(Valid.Replace("kv_cache: fp8\n", "kv_cache: fp8\n  efficiency: { collective_launch_us: -3 }\n")).Problems);
+        Assert.Equal("serving.efficiency.collective_launch_us", launch.Path);
+        Assert.Contains("[0, 10000]", launch.Message);   // microseconds: a range a user can read, not a year's worth
         Assert.Contains("[0, 10000]", Assert.Single(Problems(overridden.Replace("7.5", "20000")).Problems).Message);
     }
 
