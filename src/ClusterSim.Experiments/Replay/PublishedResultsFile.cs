@@ -121,10 +121,17 @@ public static partial class PublishedResultsFile
         else if (scenario.Contains("offline", StringComparison.OrdinalIgnoreCase) || load.Contains("at once", StringComparison.OrdinalIgnoreCase))
         {
             arrival = "offline";
-            requests = mlperf && MlperfSamples.TryGetValue(spec.Id, out int samples) ? samples : OfflineRequests;
-            if (!mlperf || !MlperfSamples.ContainsKey(spec.Id))
+            if (row.Whole("requests") is int given)
             {
-                assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{requests} requests (the row gives no count)"));
+                requests = given;   // the cell is refused unless a whole number from 1
+            }
+            else
+            {
+                requests = mlperf && MlperfSamples.TryGetValue(spec.Id, out int samples) ? samples : OfflineRequests;
+                if (!mlperf || !MlperfSamples.ContainsKey(spec.Id))
+                {
+                    assumed.Add(string.Create(CultureInfo.InvariantCulture, $"{requests} requests (the row gives no count)"));
+                }
             }
         }
         else if (scenario.Contains("server", StringComparison.OrdinalIgnoreCase))
@@ -167,15 +174,18 @@ public static partial class PublishedResultsFile
             // trtllm-bench sizes the batch and the token budget from the dataset's mean lengths when its command gives none.
             try
             {
+                // An engine built once for several datasets (`trtllm-bench build --dataset`) keeps the limits of the one it was built from.
+                double builtInput = row.Number("build_input_tokens") ?? input, builtOutput = row.Number("build_output_tokens") ?? output;
                 var deployment = catalog.Deployment(spec.Id, chip.Id, tp, weights, Precision.FP8, ServingEngine.TensorRtLlm);
-                (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(input), (int)Math.Round(output));
+                (maxBatch, maxTokens) = Core.Performance.TrtllmBenchLimits.For(deployment, (int)Math.Round(builtInput), (int)Math.Round(builtOutput));
+                assumed.Add(builtInput == input && builtOutput == output
+                    ? string.Create(CultureInfo.InvariantCulture, $"trtllm-bench's own limits for these lengths (max_batch_size {maxBatch}, max_num_tokens {maxTokens})")
+                    : string.Create(CultureInfo.InvariantCulture, $"trtllm-bench's own limits for the {builtInput}/{builtOutput} dataset the engine was built from (max_batch_size {maxBatch}, max_num_tokens {maxTokens})"));
             }
             catch (ArgumentException e)
             {
-                throw row.Error("input_tokens", e.Message.Split(" (Parameter", 2)[0]);
+                throw row.Error(row.Number("build_input_tokens") is null ? "input_tokens" : "build_input_tokens", e.Message.Split(" (Parameter", 2)[0]);
             }
-
-            assumed.Add(string.Create(CultureInfo.InvariantCulture, $"trtllm-bench's own limits for these lengths (max_batch_size {maxBatch}, max_num_tokens {maxTokens})"));
         }
 
         string system = row.Text("system");
@@ -194,6 +204,7 @@ public static partial class PublishedResultsFile
             MaxSequences = maxBatch,
             MaxBatchedTokens = maxTokens,
             Engine = Files.DeploymentSection.EngineName(engine),
+            EngineVersion = row.Text("engine_version"),
             KvCacheDType = kvCache,
             Sampling = "greedy",   // benchmark harnesses decode greedily (MLPerf's accuracy runs, trtllm-bench, AIPerf's defaults)
             Arrival = arrival,

@@ -98,6 +98,28 @@ public class PublishedResultsFileTests
         Assert.Equal(15220, run.ThroughputTokensPerSecond!.Value);
     }
 
+    [Fact]
+    public void A_row_may_give_its_request_count_release_and_the_dataset_its_engine_was_built_from()
+    {
+        const string header = "category,model,scenario,accelerator,n_accel,framework,precision,tp,load,input_tokens,output_tokens,tokens_per_s,requests,engine_version,build_input_tokens,build_output_tokens";
+        var skipped = new List<CatalogException>();
+        var runs = PublishedResultsFile.Parse(
+            header + "\nAzure,Llama 3.1 8B,Offline,H100,1,TensorRT-LLM (trtllm-bench),FP8,1,all requests queued at once,128,128,15163,1000,0.15.0,2048,2048",
+            "results.csv", SimCatalog.Default, skipped);
+        Assert.Empty(skipped);
+        MeasuredRun run = Assert.Single(runs);
+        Assert.Equal((1000, "0.15.0"), (run.Requests!.Value, run.EngineVersion));
+        var deployment = SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM", 1, Precision.FP8, Precision.FP8, Core.Performance.ServingEngine.TensorRtLlm);
+        var (batch, tokens) = Core.Performance.TrtllmBenchLimits.For(deployment, 2048, 2048);
+        Assert.NotEqual((batch, tokens), Core.Performance.TrtllmBenchLimits.For(deployment, 128, 128));
+        Assert.Equal((batch, tokens), (run.MaxSequences!.Value, run.MaxBatchedTokens!.Value));
+        Assert.Contains(run.Assumed, a => a.StartsWith("trtllm-bench's own limits for the 2048/2048 dataset the engine was built from", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Assumed, a => a.Contains("requests (the row gives no count)", StringComparison.Ordinal));
+
+        PublishedResultsFile.Parse(header + "\nAzure,Llama 3.1 8B,Offline,H100,1,vLLM,FP8,1,all requests queued at once,128,128,15163,0,,,", "results.csv", SimCatalog.Default, skipped);
+        Assert.Contains("results.csv:2: field 'requests': 0 is not a whole number from 1", Assert.Single(skipped).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(",,,,Server,,,,,,,p99 bounds,,,,,,,p99,\"llama2-70b 2000\",\"llama2-70b 200\",,", "accelerator", "not a run")]
     [InlineData("MLPerf,v4.1,2024,Llama 2 70B,Offline,s,H100-SXM-80GB,8,TensorRT-LLM,FP8,,Offline,\"OpenOrca subset, max 1024\",290,21805.8,,,,,,,src,", "input_tokens", "write the mean")]
