@@ -83,9 +83,13 @@ public class CalibrationCatalogTests
             Assert.Equal("blackwell-trtllm/int4", fp4.Name);
             Assert.Null(none);
 
+            // vLLM in FP8 has a derived row (the generic one with Blackwell's GEMM share), partly calibrated; BF16 none.
             var (vllm, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.FP8);
-            Assert.Equal("generic/fp8", vllm.Name);
-            Assert.Contains("calibration 'blackwell-vllm' has no fp8 row", warning, StringComparison.Ordinal);
+            Assert.Equal("blackwell-vllm/fp8", vllm.Name);
+            Assert.Contains("partly calibrated", warning, StringComparison.Ordinal);
+            var (sixteenBit, noRow) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.BF16);
+            Assert.Equal("generic/bf16", sixteenBit.Name);
+            Assert.Contains("calibration 'blackwell-vllm' has no bf16 row", noRow, StringComparison.Ordinal);
         }
 
         Assert.Equal("hopper-trtllm/fp8", Catalog.Calibrations.For(Catalog.Hardware.Get("H200"), Precision.FP8, ServingEngine.TensorRtLlm).Calibration.Name);
