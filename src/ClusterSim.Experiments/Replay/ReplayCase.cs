@@ -279,7 +279,7 @@ public sealed partial record ReplayCase
         if (vllmServer && vllm.Note is { } releaseDefaults
             && (vllm.NoteIsBudget ? first.MaxBatchedTokens is null : first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))
         {
-            corrections.Add(releaseDefaults);
+            corrections.Add(vllm.NoteIsBudget ? releaseDefaults : ReleaseDefaultsLeftOut(first, vllm, releaseDefaults));
         }
 
         if (sglang)
@@ -404,6 +404,43 @@ public sealed partial record ReplayCase
     /// parameters — vLLM from 0.8 on applies the checkpoint's generation_config.json (<see cref="SamplingDefaults"/>),
     /// earlier releases and other engines sample at temperature 1 without a filter. Filled-in choices are noted.
     /// </summary>
+    /// <summary>
+    /// The release's defaults a row took: the whole note when it gives none of the four limits, else only those it leaves
+    /// out, so a row that sets its own token budget is not told it ran with the release's.
+    /// </summary>
+    private static string ReleaseDefaultsLeftOut(MeasuredRun row, VllmServerDefaults vllm, string note)
+    {
+        var leftOut = new List<string>();
+        if (row.MaxSequences is null)
+        {
+            leftOut.Add(string.Create(CultureInfo.InvariantCulture, $"max_num_seqs {vllm.MaxSequences:N0}"));
+        }
+
+        if (row.MaxBatchedTokens is null)
+        {
+            leftOut.Add(string.Create(CultureInfo.InvariantCulture, $"max_num_batched_tokens {vllm.MaxBatchedTokens:N0}"));
+        }
+
+        if (row.ChunkedPrefill is null)
+        {
+            leftOut.Add(vllm.Kind == SchedulerKind.ChunkedPrefill ? "chunked prefill" : "whole prompts in prefill-only steps");
+        }
+
+        if (row.PrefixCaching is null)
+        {
+            leftOut.Add(vllm.PrefixCaching ? "prefix caching" : "no prefix caching");
+        }
+
+        if (leftOut.Count == 4)
+        {
+            return note;
+        }
+
+        int colon = note.IndexOf(':', StringComparison.Ordinal);
+        string release = colon > 0 ? note[..colon] : note;
+        return $"{release} for what the row leaves out: {string.Join(", ", leftOut)}";
+    }
+
     private static SamplingMode SamplingOf(MeasuredRun row, ServingEngine engine, List<string> corrections)
     {
         string asked = row.Sampling.Trim().ToLowerInvariant();

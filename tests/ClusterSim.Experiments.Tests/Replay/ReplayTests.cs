@@ -293,6 +293,8 @@ public class ReplayTests
 
         ReplayCase seqs = Case("v0seqs");   // a limit the row gives is kept; the release's way of stepping still applies
         Assert.Equal((SchedulerKind.Continuous, 64), (seqs.Scheduler.Kind, seqs.Scheduler.MaxSequences));
+        // ...and the note names only the defaults it took, not the 256 sequences the row replaced.
+        Assert.Contains(seqs.Corrections, c => c == "vLLM 0.6.3's defaults (V0 engine) for what the row leaves out: max_num_batched_tokens 4,096, whole prompts in prefill-only steps, no prefix caching");
 
         ReplayCase early = Case("v1early");
         Assert.Equal((SchedulerKind.ChunkedPrefill, 1024, 2048, true), (early.Scheduler.Kind, early.Scheduler.MaxSequences, early.Scheduler.MaxBatchedTokens, early.Scheduler.PrefixCaching));
