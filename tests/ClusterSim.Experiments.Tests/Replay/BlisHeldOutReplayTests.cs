@@ -149,12 +149,13 @@ public class BlisHeldOutReplayTests
 
     /// <summary>
     /// The named misses, held where docs/calibration.md puts them: Mixtral with a 1,024-token budget collapsed on the bench (TTFT 41 s
-    /// at 8 requests a second; its lighter rerun did not) and is simulated as a healthy server; the A100 Mixtral run is
-    /// overloaded in both, and the bench's queue grew faster.
+    /// at 8 requests a second; its lighter rerun did not) and is simulated as a healthy server. The A100 Mixtral run, overloaded
+    /// in both, was a miss too (−18 %: the bench's queue grew faster) until the A100's memory factors took its measured share
+    /// of its bandwidth (5 December 2026): now within 5 %.
     /// </summary>
     [Theory]
     [InlineData("s2r-27-mixtral-8x7b-tp2-general-2", "0", -0.99, -0.85)]
-    [InlineData("s2r-42-mixtral-8x7b-tp2-general-2", "1", -0.30, -0.05)]
+    [InlineData("s2r-42-mixtral-8x7b-tp2-general-2", "1", -0.05, 0.05)]
     public void Named_misses_stay_where_the_calibration_notes_put_them(string experiment, string stage, double low, double high)
     {
         ReplayOutcome o = Report.Outcomes.Single(x => x.Row.Experiment == experiment && x.Row.Stage == stage);
