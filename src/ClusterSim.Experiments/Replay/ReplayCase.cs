@@ -400,11 +400,6 @@ public sealed partial record ReplayCase
     }
 
     /// <summary>
-    /// How the run's requests sampled: as the row says, else as the server treats a request that sets no sampling
-    /// parameters — vLLM from 0.8 on applies the checkpoint's generation_config.json (<see cref="SamplingDefaults"/>),
-    /// earlier releases and other engines sample at temperature 1 without a filter. Filled-in choices are noted.
-    /// </summary>
-    /// <summary>
     /// The release's defaults a row took: the whole note when it gives none of the four limits, else only those it leaves
     /// out, so a row that sets its own token budget is not told it ran with the release's.
     /// </summary>
@@ -441,6 +436,11 @@ public sealed partial record ReplayCase
         return $"{release} for what the row leaves out: {string.Join(", ", leftOut)}";
     }
 
+    /// <summary>
+    /// How the run's requests sampled: as the row says, else as the server treats a request that sets no sampling
+    /// parameters — vLLM from 0.8 on applies the checkpoint's generation_config.json (<see cref="SamplingDefaults"/>),
+    /// earlier releases and other engines sample at temperature 1 without a filter. Filled-in choices are noted.
+    /// </summary>
     private static SamplingMode SamplingOf(MeasuredRun row, ServingEngine engine, List<string> corrections)
     {
         string asked = row.Sampling.Trim().ToLowerInvariant();
