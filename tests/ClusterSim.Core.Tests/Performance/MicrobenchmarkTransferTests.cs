@@ -14,57 +14,44 @@ namespace ClusterSim.Core.Tests.Performance;
 public class MicrobenchmarkTransferTests
 {
     /// <summary>The four large shapes (8,192 to 32,768 square, 6,144 × 12,288 × 12,288), where a GEMM runs at its library's best.</summary>
-    private static readonly string[] LargeShapes = ["8192x8192x8192", "16384x16384x16384", "32768x32768x32768", "6144x12288x12288"];
+    private static readonly string[] LargeShapes = ["gemm 8192x8192x8192", "gemm 16384x16384x16384", "gemm 32768x32768x32768", "gemm 6144x12288x12288"];
 
-    private static Dictionary<string, double> SharesOfPeak(string accelerator)
-    {
-        double peak = SimCatalog.Default.Hardware.Get(accelerator).PeakFlops(Precision.FP8) / 1e12;
-        return File.ReadLines(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "data", "published", "azure-gemm-hbm-microbenchmarks.csv"))
-            .Skip(1)
-            .Select(line => line.Split(','))
-            .Where(f => f[1] == accelerator && f[4] == "gemm" && f[3] == "fp8")
-            .ToDictionary(f => $"{f[5]}x{f[6]}x{f[7]}", f => double.Parse(f[8], CultureInfo.InvariantCulture) / peak);
-    }
+    /// <summary>The five STREAM-style memory kernels.</summary>
+    private static readonly string[] MemoryKernels = ["hbm copy", "hbm mul", "hbm add", "hbm triad", "hbm dot"];
 
-    /// <summary>The median over the large shapes of <paramref name="accelerator"/>'s share of its FP8 peak over H100's.</summary>
-    private static double RatioToHopper(string accelerator)
+    /// <summary>
+    /// The median over <paramref name="kernels"/> of <paramref name="accelerator"/>'s measured share of its datasheet figure
+    /// over H100's: GEMMs against the FP8 peak, memory kernels against the datasheet bandwidth.
+    /// </summary>
+    private static double RatioToHopper(string accelerator, string[] kernels)
     {
-        Dictionary<string, double> chip = SharesOfPeak(accelerator), hopper = SharesOfPeak("H100-SXM");
-        double[] ratios = [.. LargeShapes.Select(s => chip[s] / hopper[s]).Order()];
-        return (ratios[1] + ratios[2]) / 2;
-    }
-
-    /// <summary>The median over the five memory kernels of <paramref name="accelerator"/>'s share of its datasheet bandwidth over H100's.</summary>
-    private static double MemoryRatioToHopper(string accelerator)
-    {
-        double[] Shares(string chip)
+        Dictionary<string, double> Shares(string chip)
         {
-            double datasheet = SimCatalog.Default.Hardware.Get(chip).MemoryTBps;
-            return [.. File.ReadLines(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "data", "published", "azure-gemm-hbm-microbenchmarks.csv"))
+            AcceleratorSpec spec = SimCatalog.Default.Hardware.Get(chip);
+            return File.ReadLines(Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "data", "published", "azure-gemm-hbm-microbenchmarks.csv"))
                 .Skip(1)
                 .Select(line => line.Split(','))
-                .Where(f => f[1] == chip && f[4].StartsWith("hbm ", StringComparison.Ordinal))
-                .OrderBy(f => f[4], StringComparer.Ordinal)
-                .Select(f => double.Parse(f[8], CultureInfo.InvariantCulture) / datasheet)];
+                .Where(f => f[1] == chip && (f[4] != "gemm" || f[3] == "fp8"))
+                .ToDictionary(
+                    f => f[4] == "gemm" ? $"gemm {f[5]}x{f[6]}x{f[7]}" : f[4],
+                    f => double.Parse(f[8], CultureInfo.InvariantCulture) / (f[4] == "gemm" ? spec.PeakFlops(Precision.FP8) / 1e12 : spec.MemoryTBps));
         }
 
-        double[] chip = Shares(accelerator), hopper = Shares("H100-SXM");
-        Assert.Equal(5, chip.Length);
-        Assert.Equal(5, hopper.Length);
-        double[] ratios = [.. chip.Zip(hopper, (c, h) => c / h).Order()];
-        return ratios[2];
+        Dictionary<string, double> chip = Shares(accelerator), hopper = Shares("H100-SXM");
+        double[] ratios = [.. kernels.Select(k => chip[k] / hopper[k]).Order()];
+        int mid = ratios.Length / 2;
+        return ratios.Length % 2 == 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
     }
 
     private static EfficiencyFactors Row(string row, Precision precision) =>
-        SimCatalog.Default.Calibrations.TryGet(row, precision, out ServingCalibration c) ? c.Factors : throw new InvalidOperationException($"no {row} row");
+        SimCatalog.Default.Calibrations.TryGet(row, precision, out ServingCalibration c) ? c.Factors : throw new InvalidOperationException($"no {row}/{precision} row");
 
-    private static double Gemm(string row) =>
-        SimCatalog.Default.Calibrations.TryGet(row, Precision.FP8, out ServingCalibration c) ? c.Factors.Compute : throw new InvalidOperationException($"no {row}/fp8 row");
+    private static double Gemm(string row) => Row(row, Precision.FP8).Compute;
 
     [Fact]
     public void Blackwell_rows_take_hoppers_gemm_share_scaled_by_the_microbenchmarks()
     {
-        double ratio = RatioToHopper("GB200");
+        double ratio = RatioToHopper("GB200", LargeShapes);
         Assert.Equal(0.8546, ratio, 3);
         double expected = Math.Round(Gemm("hopper-vllm") * ratio, 4);
         Assert.Equal(expected, Gemm("blackwell-vllm"), 4);
@@ -76,7 +63,7 @@ public class MicrobenchmarkTransferTests
     {
         // hipBLASLt reaches 0.39-0.44 of MI300X's FP8 peak where cuBLASLt reaches 0.65-0.70 of H100's: 0.61 of Hopper's share,
         // 0.31 of the peak on hopper-vllm/fp8's 0.5156, against the 0.28 fitted on AMD's vLLM 0.10.2 runs.
-        double derived = Gemm("hopper-vllm") * RatioToHopper("MI300X");
+        double derived = Gemm("hopper-vllm") * RatioToHopper("MI300X", LargeShapes);
         Assert.InRange(derived, 0.30, 0.33);
         Assert.InRange(Gemm("cdna3-vllm") / derived, 0.85, 1.0);
     }
@@ -84,7 +71,7 @@ public class MicrobenchmarkTransferTests
     [Fact]
     public void The_A100_rows_stream_at_hoppers_share_scaled_by_the_memory_microbenchmarks()
     {
-        double ratio = MemoryRatioToHopper("A100-80GB");
+        double ratio = RatioToHopper("A100-80GB", MemoryKernels);
         Assert.Equal(0.9121, ratio, 3);
         EfficiencyFactors hopper = Row("hopper-vllm", Precision.BF16);
         foreach (string row in new[] { "ampere-vllm", "ampere-trtllm" })
@@ -100,7 +87,7 @@ public class MicrobenchmarkTransferTests
     {
         // MI300X's copy, mul, add, triad and dot reach 0.73-0.80 of 5.3 TB/s where H100's reach 0.87-0.95 of 3.35: 0.881 of
         // Hopper's share, 0.693 on hopper-vllm/fp8's 0.786, against the 0.7013 cdna3-vllm/fp8 carries.
-        double derived = Row("hopper-vllm", Precision.FP8).Memory * MemoryRatioToHopper("MI300X");
+        double derived = Row("hopper-vllm", Precision.FP8).Memory * RatioToHopper("MI300X", MemoryKernels);
         Assert.InRange(Row("cdna3-vllm", Precision.FP8).Memory / derived, 0.97, 1.03);
     }
 
@@ -109,7 +96,7 @@ public class MicrobenchmarkTransferTests
     {
         // Same silicon, HBM3e for HBM3: its share of its datasheet is within 3 % of H100's in both kernels (GEMM 0.984,
         // memory 0.975), inside the spread of the served runs the Hopper rows were fitted on.
-        Assert.InRange(RatioToHopper("H200"), 0.97, 1.03);
-        Assert.InRange(MemoryRatioToHopper("H200"), 0.97, 1.03);
+        Assert.InRange(RatioToHopper("H200", LargeShapes), 0.97, 1.03);
+        Assert.InRange(RatioToHopper("H200", MemoryKernels), 0.97, 1.03);
     }
 }
