@@ -49,7 +49,7 @@ PUBLISHED = ["category", "round_or_release", "published", "model", "scenario", "
              "precision", "tp", "load", "input_tokens", "output_tokens", "tokens_per_s", "requests", "engine_version",
              "build_input_tokens", "build_output_tokens", "source", "notes"]
 MEASURED = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine", "engine_version",
-            "arrival", "n_requests", "max_num_seqs", "max_num_batched_tokens", "enable_chunked_prefill", "enable_prefix_caching", "max_model_len", "gpu_mem_util",
+            "arrival", "in_process", "n_requests", "max_num_seqs", "max_num_batched_tokens", "enable_chunked_prefill", "enable_prefix_caching", "max_model_len", "gpu_mem_util",
             "input_len_mean", "output_len_mean", "measured_throughput_tok_s", "source", "notes"]
 
 
@@ -87,7 +87,7 @@ def main(results, trt_out, vllm_out):
         page, commit, system = PAGES["MI300X"]
         for size, tp, isl, osl, tput in rows(os.path.join(results, page)):
             w.writerow([f"azure-mi300x-{size.lower()}-tp{tp}-{isl}-{osl}", "heldout", "all", f"offline {isl}/{osl}, 1000 prompts", HF[size],
-                        "MI300X", tp, "FP8", "fp8", "greedy", "vllm", "0.6.4", "offline", 1000, 256, 131072, "false", "false", 8192, 0.9, isl, osl,
+                        "MI300X", tp, "FP8", "fp8", "greedy", "vllm", "0.6.4", "offline", "true", 1000, 256, 131072, "false", "false", 8192, 0.9, isl, osl,
                         f"{tput:g}", f"{REPO} Azure_Results/{page} at {commit[:8]}; Benchmarks/AMD/LLMBenchmark.py",
                         f"{system}; rocm/vllm-dev:20241121-tuned (vLLM V0, replayed as 0.6.4); benchmark_throughput.py with "
                         "--num-scheduler-steps 10 (not modelled); max_num_seqs not published: vLLM's default 256 assumed"])

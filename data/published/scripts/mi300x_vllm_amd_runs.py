@@ -16,7 +16,7 @@ import csv
 import sys
 
 COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine", "engine_version",
-           "arrival", "n_requests", "max_num_seqs", "enable_prefix_caching", "input_len_mean", "output_len_mean",
+           "arrival", "in_process", "n_requests", "max_num_seqs", "enable_prefix_caching", "input_len_mean", "output_len_mean",
            "measured_e2e_mean_ms", "measured_throughput_tok_s", "source", "notes"]
 HF = {"llama-3.1-70b": "amd/Llama-3.1-70B-Instruct-FP8-KV", "llama-3.1-405b": "amd/Llama-3.1-405B-Instruct-FP8-KV"}
 
@@ -35,7 +35,7 @@ def main(path):
         kind = f"b{n}" if latency else f"p{n}"
         w.writerow([f"amd-{size}-tp8-{isl}-{osl}-{kind}", "fit" if r["role"] == "fit" else "heldout", "all",
                     f"{'batch latency' if latency else 'offline'} {isl}/{osl}, {n} prompts", HF[r["model"]], "MI300X", 8, "FP8", "fp8",
-                    "greedy", "vllm", "0.10.2", "offline", n, 256 if latency else int(r["max_num_seqs"]), "false", isl, osl,
+                    "greedy", "vllm", "0.10.2", "offline", "true", n, 256 if latency else int(r["max_num_seqs"]), "false", isl, osl,
                     f"{float(r['value']) * 1000:g}" if latency else "", "" if latency else r["value"],
                     source, f"from data/published/mi300x-vllm-amd.csv ({r['role']}); {r['notes']}"])
 

@@ -37,7 +37,7 @@ GPUS = {"H200 141GB HBM3": ("H200", "h200"), "H100 80GB HBM3": ("H100-SXM", "h10
 # is held out.
 FIT = {f"trt012-{model}-{chip}-tp1-fp16-2048-128" for model in ("llama2-7b", "llama3-8b", "mistral-7b") for chip in ("h100", "a100")}
 COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine",
-           "engine_version", "arrival", "n_requests", "max_num_seqs", "max_num_batched_tokens", "gpu_mem_util",
+           "engine_version", "arrival", "in_process", "n_requests", "max_num_seqs", "max_num_batched_tokens", "gpu_mem_util",
            "input_len_mean", "output_len_mean", "output_len_source", "measured_throughput_tok_s", "source", "notes"]
 
 
@@ -113,7 +113,7 @@ def main(overview, config):
                     + (f"engine limits {batch}/{budget} (benchmark_config.yml)" if batch else "engine limits not in benchmark_config.yml")
                     + (f"; fit ({'hopper' if chip == 'h100' else 'ampere'}-trtllm/bf16's GEMM efficiency)" if name in FIT else "; held out"))
             out.writerow([name, "fit" if name in FIT else "heldout", "all", f"offline {isl}/{osl}", model, catalog_gpu, tp, "FP8" if fp8 else "FP16",
-                          "fp8" if fp8 else "", "greedy", "tensorrt-llm", "0.12.0", "offline", n, batch or "", budget or "",
+                          "fp8" if fp8 else "", "greedy", "tensorrt-llm", "0.12.0", "offline", "true", n, batch or "", budget or "",
                           "0.99", isl, osl, "configured (fixed lengths)", value, SOURCE, note])
     for what, count in sorted(left.items()):
         print(f"left out: {count} rows of {what}", file=sys.stderr)

@@ -22,6 +22,9 @@ public sealed class Simulator
     /// <summary>Number of pending events.</summary>
     public int PendingCount => _queue.Count;
 
+    /// <summary>Time of the earliest pending event; <see cref="long.MaxValue"/> when none is pending.</summary>
+    public long NextEventTime => _queue.PeekTime;
+
     /// <summary>Optional observer of every fired event.</summary>
     public IEventTrace? Trace { get; set; }
 

@@ -13,6 +13,7 @@ namespace ClusterSim.Core.Inference;
 public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
 {
     private const int IterationEnd = 1;
+    private const int IdleStart = 2;
 
     private readonly RequestTable _requests;
     private readonly ServingMetrics _metrics;
@@ -32,6 +33,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     private EventHandle _endEvent = EventHandle.None;
     private long _macroEnd;   // when the macro-step in flight ends
     private bool _busy;
+    private bool _startPending;   // an idle engine's first step is due once this instant's other arrivals are in
     private long _iterationStart;
     private bool _decodesRun;
     private bool _computeBound;
@@ -155,6 +157,13 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         return _kv.CachedPrefixBlocks(prompt, promptTokens);
     }
 
+    /// <summary>
+    /// When true, requests that reach an idle replica at one instant all join its first step (the step forms after that
+    /// instant's arrivals, as an iteration's end does); when false an idle replica starts on the first at once, as an
+    /// engine behind a front end that reads requests one at a time does (<see cref="ServingScenario.InProcessSubmission"/>).
+    /// </summary>
+    public bool SimultaneousArrivalsShareStep { get; init; }
+
     /// <summary>Time spent running iterations, ns.</summary>
     public long BusyNanos { get; private set; }
 
@@ -202,8 +211,22 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     {
         _simulator = simulator;
         bool atHead = Queue(requestId, simulator.Now) == 0;
+        if (_startPending)
+        {
+            return;   // the step about to form sees this request too
+        }
+
         if (!_busy)
         {
+            if (SimultaneousArrivalsShareStep && simulator.NextEventTime == simulator.Now)
+            {
+                // Other events fall at this instant (requests handed over together in process): the idle engine forms
+                // its first step once they are all in, as an iteration's end waits for the arrivals at its instant.
+                _startPending = true;
+                simulator.ScheduleAt(simulator.Now, this, IdleStart, Id, EventPriority.IterationEnd);
+                return;
+            }
+
             BeginIteration(simulator.Now, lateAfter: long.MaxValue);   // an idle engine schedules at once
         }
         else if (_macroIterations > 0 && atHead && _batch.Count < _scheduler.MaxSequences && _batching.JoinsRunningBatch)
@@ -216,6 +239,13 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     public void OnEvent(Simulator simulator, in SimEvent simEvent)
     {
         long now = simEvent.Time;
+        if (simEvent.Kind == IdleStart)
+        {
+            _startPending = false;
+            BeginIteration(now, lateAfter: long.MaxValue);
+            return;
+        }
+
         long duration = now - _iterationStart;
         // With async scheduling the step about to start was formed when the last one began: requests queued after that wait.
         long lateAfter = !_asyncScheduling ? long.MaxValue

@@ -284,7 +284,10 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         Moe.ExpertRouter? experts = shape.Deployment is { MoeRouting: { } routing, Model.IsMoE: true } d
             ? new Moe.ExpertRouter(d.Model.Experts, d.Model.TopK, model.ExpertParallel, routing, _streams.For($"moe.{_replicas.Count}"))
             : null;
-        return new Replica(_replicas.Count, model, shape.Scheduler, _requests, Metrics, this, _scenario.MacroStepping, experts, _scenario.Observer);
+        return new Replica(_replicas.Count, model, shape.Scheduler, _requests, Metrics, this, _scenario.MacroStepping, experts, _scenario.Observer)
+        {
+            SimultaneousArrivalsShareStep = _scenario.InProcessSubmission,
+        };
     }
 
     /// <inheritdoc />

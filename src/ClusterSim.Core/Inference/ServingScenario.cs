@@ -57,6 +57,14 @@ public sealed record ServingScenario
     /// <summary>Advance unchanged decode stretches in one event (exactly equivalent; off only for tests).</summary>
     public bool MacroStepping { get; init; } = true;
 
+    /// <summary>
+    /// True when the client hands requests to the engine in its own process (an offline batch: vLLM's <c>LLM.generate</c>,
+    /// trtllm-bench, a static-batch benchmark, MLPerf's Offline scenario), so requests sent at one instant are all queued
+    /// before an idle engine forms its first step. False (the default): they come through a server's front end, which
+    /// takes them one at a time, and an idle engine starts on the first while the others are still being read.
+    /// </summary>
+    public bool InProcessSubmission { get; init; }
+
     /// <summary>Test-time-compute policy applied to every request; null for plain single-pass serving.</summary>
     public TestTime.TestTimeOptions? TestTime { get; init; }
 

@@ -128,6 +128,14 @@ public sealed record MeasuredRun
     /// </summary>
     public string Arrival { get; init; } = string.Empty;
 
+    /// <summary>
+    /// True when the client handed requests to the engine in its own process (<c>in_process</c>: an offline benchmark such
+    /// as trtllm-bench, a static-batch run, vLLM's throughput benchmark, MLPerf Offline), so requests sent together were
+    /// all queued before the engine's first step; false or unstated: through a server's front end (a served run at an
+    /// infinite rate included), which reads them one at a time.
+    /// </summary>
+    public bool InProcess { get; init; }
+
     /// <summary>Gamma shape of the inter-arrival times (vLLM's burstiness: 1 is Poisson); null when not stated.</summary>
     public double? Burstiness { get; init; }
 

@@ -95,6 +95,7 @@ public static partial class MeasuredRunFile
             PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
             ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
             AsyncScheduling = row.OptionalFlag("async_scheduling"),
+            InProcess = row.OptionalFlag("in_process") ?? false,
             KvCacheDType = row.Text("kv_cache_dtype"),
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),

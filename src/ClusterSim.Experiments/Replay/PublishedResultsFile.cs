@@ -208,6 +208,7 @@ public static partial class PublishedResultsFile
             KvCacheDType = kvCache,
             Sampling = "greedy",   // benchmark harnesses decode greedily (MLPerf's accuracy runs, trtllm-bench, AIPerf's defaults)
             Arrival = arrival,
+            InProcess = arrival == "offline",   // trtllm-bench's and MLPerf Offline's harnesses enqueue in process
             Burstiness = arrival == "poisson" ? 1 : null,
             Rate = rate,
             Requests = requests,

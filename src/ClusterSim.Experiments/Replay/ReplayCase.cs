@@ -36,6 +36,13 @@ public sealed partial record ReplayCase
     /// <summary>How requests are sent; <see cref="Stages"/> gives the rate (and concurrency for a closed loop) and duration.</summary>
     public ReplayArrival Arrival { get; init; } = ReplayArrival.Staged;
 
+    /// <summary>
+    /// True when the run's requests reached the engine in process (<see cref="MeasuredRun.InProcess"/>), so those sent
+    /// together share its first step; a server's clients (even all at once, at an infinite rate) come through its front
+    /// end one at a time.
+    /// </summary>
+    public bool InProcessSubmission { get; init; }
+
     /// <summary>Gamma shape of the gaps for <see cref="ReplayArrival.Gamma"/> (1: Poisson).</summary>
     public double Burstiness { get; init; } = 1;
 
@@ -379,6 +386,7 @@ public sealed partial record ReplayCase
             Disaggregation = split,
             Stages = stages,
             Arrival = arrival,
+            InProcessSubmission = first.InProcess,
             ClientTimeoutSeconds = first.ClientTimeoutSeconds
                 ?? (arrival == ReplayArrival.Staged ? InferencePerfTimeoutSeconds : VllmBenchTimeoutSeconds),
             Burstiness = first.Burstiness ?? 1,

@@ -47,6 +47,7 @@ public static class ReplayRunner
                 ReplayArrival.Trace => RequestSource.Trace(((RequestLengths.Traced)replay.Lengths!).Records),
                 _ => RequestSource.ClosedLoop(replay.Concurrency, 0, prompt, output, streams, rampNanos: SimTime.FromSeconds(replay.RampSeconds)),
             },
+            InProcessSubmission = replay.InProcessSubmission,
             MaxRequests = staged ? (long)Math.Ceiling(stages.Sum(s => s.RatePerSecond * s.DurationSeconds)) + 1 : replay.Requests,
             Observer = observer,
             Classes = replay.Classes,

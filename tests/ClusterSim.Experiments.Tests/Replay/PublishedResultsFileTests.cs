@@ -96,6 +96,8 @@ public class PublishedResultsFileTests
         Assert.Equal((batch, tokens), (run.MaxSequences!.Value, run.MaxBatchedTokens!.Value));
         Assert.Equal(3000, run.Requests!.Value);
         Assert.Equal(15220, run.ThroughputTokensPerSecond!.Value);
+        Assert.Equal("offline", run.Arrival);
+        Assert.True(run.InProcess);   // trtllm-bench enqueues its requests in process: those sent together share the first step
     }
 
     [Fact]

@@ -416,6 +416,24 @@ public class ReplayTests
     }
 
     [Fact]
+    public void In_process_submission_is_read_from_its_column_and_reaches_the_scenario()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,arrival,in_process,n_requests,input_len_mean,output_len_mean\n";
+        const string text = header
+            + "batch,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,offline,true,8,2048,128\n"
+            + "served,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,offline,,8,2048,128\n";
+        var runs = MeasuredRunFile.Parse(new StringReader(text), "runs.csv");
+        Assert.Equal([true, false], runs.Select(r => r.InProcess));   // unstated: through a server's front end
+        var (cases, skipped) = ReplayCase.Build(runs, SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.True(cases.Single(c => c.Experiment == "batch").InProcessSubmission);
+        Assert.False(cases.Single(c => c.Experiment == "served").InProcessSubmission);
+
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,offline,maybe,8,2048,128\n"), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'in_process': 'maybe' is not true or false", e.Message);
+    }
+
+    [Fact]
     public void A_bad_switch_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";
