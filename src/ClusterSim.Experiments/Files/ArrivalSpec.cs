@@ -17,6 +17,12 @@ public sealed record ArrivalSpec(ArrivalKind Kind, double? Rate, double? Load, d
     /// <summary>Open arrivals: the most requests the client keeps in flight (a due request waits for a slot); 0: no cap.</summary>
     public int MaxInFlight { get; init; }
 
+    /// <summary>
+    /// True when the client hands requests to the engine in its own process (an offline batch), so requests sent together
+    /// share an idle engine's first step; false: through a server's front end (<see cref="Core.Inference.ServingScenario.InProcessSubmission"/>).
+    /// </summary>
+    public bool InProcess { get; init; }
+
     /// <summary>The process at the given rate.</summary>
     public ArrivalProcess Build(double rate) => Kind switch
     {

@@ -47,7 +47,7 @@ internal static class ServingSection
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
         }
 
-        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s", "think", "ramp_s", "max_in_flight");
+        YamlMappingNode? arrivalNode = r.Mapping(YamlReader.Child(workload, "arrival"), "workload.arrival", "kind", "rate", "load", "cv", "amplitude", "period_s", "concurrency", "think_s", "think", "ramp_s", "max_in_flight", "in_process");
         ArrivalKind arrivalKind = r.Choice(arrivalNode, "kind", "workload.arrival", ArrivalKind.Poisson, ArrivalKinds.ByName);
         double? rate = YamlReader.Child(arrivalNode, "rate") is null ? null : r.Number(arrivalNode, "rate", "workload.arrival", 1, 0, exclusiveMin: true);
         double? load = YamlReader.Child(arrivalNode, "load") is null ? null : r.Number(arrivalNode, "load", "workload.arrival", 0.5, 0, 10, exclusiveMin: true);
@@ -69,6 +69,7 @@ internal static class ServingSection
             Think = r.Choice(arrivalNode, "think", "workload.arrival", ThinkTime.Fixed, ThinkTimes),
             RampSeconds = r.Number(arrivalNode, "ramp_s", "workload.arrival", 0, 0),
             MaxInFlight = r.Integer(arrivalNode, "max_in_flight", "workload.arrival", 0, 0, 10_000_000),
+            InProcess = r.Flag(arrivalNode, "in_process", "workload.arrival", false),
         };
         if (arrival.MaxInFlight > 0 && !arrivalKind.IsOpen())
         {
@@ -369,7 +370,7 @@ internal static class ServingSection
         ArrivalSpec a = p.Arrival;
         // A closed loop or a trace has neither a rate nor a load.
         string rateOrLoad = a.Rate is { } rate ? $"rate: {F(rate)}, " : a.Load is { } load ? $"load: {F(load)}, " : string.Empty;
-        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)}{(a.MaxInFlight > 0 ? $", max_in_flight: {a.MaxInFlight}" : string.Empty)} }}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)}{(a.MaxInFlight > 0 ? $", max_in_flight: {a.MaxInFlight}" : string.Empty)}{(a.InProcess ? ", in_process: true" : string.Empty)} }}");
         if (p.TraceFile is { } traceFile)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  trace: {{ file: '{traceFile.Replace("'", "''", StringComparison.Ordinal)}' }}");

@@ -144,6 +144,7 @@ public sealed class ServingStudy : Study
         WarmupSeconds = p.WarmupSeconds,
         ClientTimeoutSeconds = p.ClientTimeoutSeconds,
         ClientConcurrencyCap = p.Arrival.Kind.IsOpen() ? p.Arrival.MaxInFlight : 0,
+        InProcessSubmission = p.Arrival.InProcess,
         Conversations = p.Conversation?.Build(),
         Classes = p.Classes,
         ResponseCache = p.ResponseCache,

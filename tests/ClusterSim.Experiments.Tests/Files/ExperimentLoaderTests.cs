@@ -1,4 +1,6 @@
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -408,6 +410,34 @@ public class ExperimentLoaderTests
 
         var closed = Problems(Valid.Replace("arrival: { kind: poisson, rate: 20 }", "arrival: { kind: closed-loop, concurrency: 4, max_in_flight: 8 }"));
         Assert.Contains(closed.Problems, p => p.Path == "workload.arrival.max_in_flight" && p.Message.Contains("needs open arrivals"));
+    }
+
+    [Fact]
+    public void An_offline_batch_handed_over_in_process_shares_its_first_step()
+    {
+        // Eight users at once, one request each, room in one step for all eight 2,048-token prompts.
+        string Batch(string extra) => Valid
+            .Replace("scheduler: { kind: chunked-prefill, max_sequences: 64 }", "scheduler: { kind: chunked-prefill, max_sequences: 8, max_batched_tokens: 16384 }", StringComparison.Ordinal)
+            .Replace("arrival: { kind: poisson, rate: 20 }", $"arrival: {{ kind: closed-loop, concurrency: 8{extra} }}", StringComparison.Ordinal)
+            .Replace("prompt_tokens: { kind: lognormal, mean: 300, median: 200, max: 2048 }", "prompt_tokens: 2048", StringComparison.Ordinal)
+            .Replace("requests: 400", "requests: 8", StringComparison.Ordinal)
+            .Replace("replications: 2", "replications: 1", StringComparison.Ordinal)
+            .Split("sweep:")[0];
+        Experiment together = ExperimentLoader.Parse(Batch(", in_process: true"), "exp.yaml");
+        Assert.True(together.Points[0].Serving!.Arrival.InProcess);
+        Assert.Contains("in_process: true }", together.ResolvedText);
+        Experiment served = ExperimentLoader.Parse(Batch(string.Empty), "exp.yaml");
+        Assert.DoesNotContain("in_process", served.ResolvedText);   // echoed only when set
+
+        RecordedResult one = ExperimentRunner.Run(together, workers: 1)[0].Replications[0];
+        RecordedResult apart = ExperimentRunner.Run(served, workers: 1)[0].Replications[0];
+        // In process every first token comes from the one step (the mean is the p99 within the sketch's 0.5 %); through a
+        // front end the first request's step runs alone and the other seven wait for it.
+        Assert.Equal(1, one.Scalar("ttft_mean_s") / one.Scalar("ttft_p99_s"), 2);
+        Assert.True(apart.Scalar("ttft_mean_s") < 0.95 * apart.Scalar("ttft_p99_s"));
+
+        var wrong = Problems(Batch(", in_process: sometimes"));
+        Assert.Contains(wrong.Problems, p => p.Path == "workload.arrival.in_process");
     }
 
     [Fact]
