@@ -211,13 +211,13 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     {
         _simulator = simulator;
         bool atHead = Queue(requestId, simulator.Now) == 0;
-        if (_startPending)
-        {
-            return;   // the step about to form sees this request too
-        }
-
         if (!_busy)
         {
+            if (_startPending)
+            {
+                return;   // the step about to form sees this request too
+            }
+
             if (SimultaneousArrivalsShareStep && simulator.NextEventTime == simulator.Now)
             {
                 // Other events fall at this instant (requests handed over together in process): the idle engine forms
