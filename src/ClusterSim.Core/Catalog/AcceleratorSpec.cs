@@ -27,6 +27,16 @@ public sealed record AcceleratorSpec
     /// </summary>
     public double? SmGhz { get; init; }
 
+    /// <summary>
+    /// Streaming multiprocessors (compute units) on the chip (<c>sms</c>): how many thread blocks run at once, which bounds a
+    /// decode-attention kernel that gives each sequence's KV head one block (<see cref="Performance.DecodeAttentionBlocks"/>);
+    /// null where the catalog has no figure.
+    /// </summary>
+    public int? Sms { get; init; }
+
+    /// <summary>One SM's sustained clock, GHz (<see cref="SustainedSmGhz"/> / <see cref="Sms"/>); null without both figures.</summary>
+    public double? SustainedSmClockGhz => Sms is > 0 and int sms ? SustainedSmGhz / sms : null;
+
     /// <summary>Device memory as marketed, GB.</summary>
     public double MemoryGB { get; init; }
 

@@ -30,6 +30,7 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
                 Int8Tops = row.OptionalNumber("int8_tops"),
                 Fp4Tflops = row.OptionalNumber("fp4_tflops"),
                 SmGhz = row.OptionalNumber("sm_ghz"),
+                Sms = row.OptionalNumber("sms") is double smCount ? (int)smCount : null,
                 MemoryGB = row.Number("hbm_gb"),
                 MemoryGiB = row.Number("memory_gib"),
                 Calibration = row.Text("calibration", required: false),
@@ -60,6 +61,11 @@ public sealed class HardwareCatalog : CatalogTable<AcceleratorSpec>
             if (spec.ScaleUpDomain is { } d && (d < 1 || d != row.OptionalNumber("scale_up_domain")))
             {
                 throw new CatalogException(table.Source, line, "scale_up_domain", "a whole number of accelerators, at least 1");
+            }
+
+            if (spec.Sms is { } sms && (sms < 1 || sms != row.OptionalNumber("sms")))
+            {
+                throw new CatalogException(table.Source, line, "sms", "a whole number of streaming multiprocessors, at least 1");
             }
 
             items[spec.Id] = spec;

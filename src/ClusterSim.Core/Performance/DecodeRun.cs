@@ -13,11 +13,13 @@ public readonly struct DecodeRun
     private readonly StepTimeModel _model;
     private readonly double _denseGemm, _expertGemm, _recurrence, _collectives, _overhead, _sampler;
     private readonly int _sequences;
+    private readonly double _blockSecondsPerKvToken;   // the one-block-a-head bound of the batch (DecodeAttentionBlocks); 0 without it
 
     internal DecodeRun(StepTimeModel model, in IterationTerms fixedTerms, int sequences)
     {
         _model = model;
         _sequences = sequences;
+        _blockSecondsPerKvToken = model.BlockSecondsPerKvToken(sequences);
         _denseGemm = fixedTerms.DenseGemm;
         _expertGemm = fixedTerms.ExpertGemm;
         _recurrence = fixedTerms.Attention;   // at no context, attention is the linear layers' recurrence alone (0 without them)
@@ -34,7 +36,13 @@ public readonly struct DecodeRun
     public long Nanos(double contextSum)
     {
         double seen = _model.Windowed(contextSum, _sequences);   // each sequence's new token attends its context, which it reads
-        double total = _denseGemm + _expertGemm + (_model.AttentionSeconds(seen, seen) + _recurrence + _model.IndexerSeconds(contextSum, contextSum)) + _collectives + _overhead + _sampler;
+        double attention = _model.AttentionSeconds(seen, seen);
+        if (_blockSecondsPerKvToken != 0)
+        {
+            attention = Math.Max(attention, seen * _blockSecondsPerKvToken);
+        }
+
+        double total = _denseGemm + _expertGemm + (attention + _recurrence + _model.IndexerSeconds(contextSum, contextSum)) + _collectives + _overhead + _sampler;
         return (long)Math.Ceiling(total * 1e9);
     }
 
@@ -63,6 +71,11 @@ public readonly struct DecodeRun
         Vector256<double> attention = Vector256.Max(
             Vector256.Create(flopsPerToken) * context * Vector256.Create(secondsPerFlop),
             Vector256.Create(bytesPerToken) * context * Vector256.Create(secondsPerByte));
+        if (_blockSecondsPerKvToken != 0)
+        {
+            attention = Vector256.Max(attention, context * Vector256.Create(_blockSecondsPerKvToken));
+        }
+
         Vector256<double> mixers = attention + Vector256.Create(_recurrence);
         if (_model.HasIndexer)
         {

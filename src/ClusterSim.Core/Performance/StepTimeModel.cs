@@ -47,6 +47,9 @@ public sealed class StepTimeModel
     private readonly double _indexerFlopsPerContextToken;   // sparse attention's indexer, over the whole context; 0 without it
     private readonly double _secondsPerIndexerFlop;
     private readonly double _indexerBytesPerToken;
+    private readonly double _blockSecondsPerToken;   // one decode-attention block's walk of a context token through every layer; 0 when the engine splits contexts
+    private readonly int _kvHeadsPerRank;
+    private readonly int _blockSlots;   // blocks that run at once: the SMs
     private readonly SpeculativeDecoding? _speculative;
     private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
     private readonly double _collectiveFixedSeconds;
@@ -198,6 +201,15 @@ public sealed class StepTimeModel
         _stepSeconds = eff.IterationOverheadSeconds;
         // Each attending rank schedules and samples its own sequences, in parallel with the others.
         _sequenceSeconds = eff.SequenceOverheadSeconds / _attentionRanks;
+        if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && _attentionRanks == 1 && !model.IsMla
+            && chip.Sms is int sms && chip.SustainedSmClockGhz is double smClockGhz)
+        {
+            // A rank holds its share of the KV heads, at least one (a head is repeated when the ranks outnumber them).
+            _kvHeadsPerRank = Math.Max(1, model.KvHeads / tp);
+            _blockSlots = sms;
+            _blockSecondsPerToken = model.AttentionLayers * DecodeAttentionBlocks.CyclesPerToken / (smClockGhz * 1e9);
+        }
+
         // Every rank samples the gathered logits in full, so tensor parallelism does not divide the sampler's work.
         _samplerSecondsPerRow = deployment.Sampling == SamplingMode.Filtered
             ? (double)model.Vocab * eff.SamplerCyclesPerEntry * SamplerKernels.ShareOfRanking(deployment.SamplerKernel) / (SamplerKernels.SmGhzOf(chip) * 1e9) / _attentionRanks
@@ -438,7 +450,14 @@ public sealed class StepTimeModel
             readers += shape.UnevenTokens;
         }
 
-        return AttentionSeconds(Windowed(context, readers), Windowed(shape.KvTokensRead, shape.Sequences)) + Recurrence(shape)
+        double kvRead = Windowed(shape.KvTokensRead, shape.Sequences);
+        double attention = AttentionSeconds(Windowed(context, readers), kvRead);
+        if (_blockSecondsPerToken != 0)
+        {
+            attention = Math.Max(attention, kvRead * BlockSecondsPerKvToken(shape.Sequences));
+        }
+
+        return attention + Recurrence(shape)
             + IndexerSeconds(shape.AttentionContext, shape.KvTokensRead);
     }
 
@@ -487,6 +506,25 @@ public sealed class StepTimeModel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal double AttentionSeconds(double attentionContext, double kvTokensRead) =>
         Math.Max(_attentionFlopsPerContextToken * attentionContext * _secondsPerAttentionFlop, _kvBytesPerToken * kvTokensRead * _secondsPerKvByte);
+
+    /// <summary>
+    /// Seconds per KV token read when <paramref name="sequences"/> sequences' decode attention runs one block per
+    /// sequence and KV head (<see cref="DecodeAttentionBlocks"/>): the blocks' total walk shared by as many SMs as there
+    /// are blocks, at most every SM. 0 when the engine splits contexts across blocks, or with no sequence.
+    /// </summary>
+    internal double BlockSecondsPerKvToken(int sequences)
+    {
+        if (_blockSecondsPerToken == 0 || sequences <= 0)
+        {
+            return 0;
+        }
+
+        int blocks = (int)Math.Min(_blockSlots, (long)sequences * _kvHeadsPerRank);
+        return _kvHeadsPerRank * _blockSecondsPerToken / blocks;
+    }
+
+    /// <summary>Whether decode attention is bounded by its blocks' walk as well as by its roofline (<see cref="BlockSecondsPerKvToken"/>).</summary>
+    internal bool HasBlockBound => _blockSecondsPerToken != 0;
 
     private double Collectives(in BatchShape shape) => _collectiveFixedSeconds + (_collectiveSecondsPerToken * shape.NewTokens);
 

@@ -274,6 +274,11 @@ public sealed partial record ReplayCase
             assumptions.Add(network);
         }
 
+        if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && (chip.Sms is null || chip.SmGhz is null))
+        {
+            assumptions.Add($"decode attention at the memory's rate alone (release {deployment.EngineVersion} walks a context in one block a KV head, and the catalog gives no SM count for {chip.Id})");
+        }
+
         if (sampling == SamplingMode.Filtered && chip.SmGhz is null && calibration.Factors.SamplerCyclesPerEntry > 0)
         {
             assumptions.Add($"the sampler as fast as an H100's (no SM figure for {chip.Id} in the catalog)");

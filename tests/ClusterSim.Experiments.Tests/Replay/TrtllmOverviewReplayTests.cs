@@ -51,15 +51,16 @@ public class TrtllmOverviewReplayTests
     [Fact]
     public void One_accelerator_models_land_closer_than_sharded_ones()
     {
-        // Measured on 2 December 2026: 4.3 % for the 69 held-out rows of 7-8B models at TP 1; 18.5 % for the 164 of 70B and
-        // Mixtral at TP 2-8, optimistic in the median: long decodes of large batches at TP >= 2 run slower than the model
-        // gives (docs/calibration.md).
+        // Measured on 5 December 2026: 3.1 % for the 69 held-out rows of 7-8B models at TP 1; 10.3 % for the 164 of 70B and
+        // Mixtral at TP 2-8, optimistic in the median (+9.8 % signed): long decodes of large batches at TP >= 2 run slower
+        // than the model gives (docs/calibration.md). 4.3 and 18.5 % before the collectives were refitted with decode
+        // attention one block a head.
         var single = HeldOut.Where(o => o.Case.Deployment.TensorParallel == 1).ToList();
         var sharded = HeldOut.Where(o => o.Case.Deployment.TensorParallel > 1).ToList();
         Assert.True(Median(single) < 0.07, $"TP 1: {Median(single):P1}");
-        Assert.True(Median(sharded) < 0.25, $"TP > 1: {Median(sharded):P1}");
+        Assert.True(Median(sharded) < 0.13, $"TP > 1: {Median(sharded):P1}");
         double signed = sharded.Select(o => o.ThroughputError).Order().ElementAt(sharded.Count / 2);
-        Assert.True(signed > 0.1, $"TP > 1 median signed error {signed:P1}");
+        Assert.True(signed > 0.05, $"TP > 1 median signed error {signed:P1} (TP 1: {Median(single):P1}, TP > 1: {Median(sharded):P1})");
     }
 
     [Fact]
