@@ -12,10 +12,11 @@ public static class DecodeAttentionBlocks
 {
     /// <summary>
     /// SM clock cycles one block spends on a context token in one layer (its query heads' dot products with the key,
-    /// the softmax's running update and the value's accumulation). Fitted on TensorRT-LLM 0.9.0's H100 SXM batches of one
-    /// and held out on its A100, H200, H100 NVL, L40 and L40S batches (docs/calibration.md, "Decode attention one block a
-    /// head"); the same figure on Ampere, Ada and Hopper within the scatter, as one block's walk is bound by its own
-    /// instruction latency rather than by the chip's memory.
+    /// the softmax's running update and the value's accumulation). Fitted on the ITL-against-context slopes of TensorRT-LLM
+    /// 0.9.0's Llama 2 70B batches of one (16 configurations: A100, H100, H100 NVL, H200, L40, L40S at TP 1–8; median 13.45)
+    /// and held out on its other models', which imply 10.6–21.4 (docs/calibration.md, "Decode attention one block a head"):
+    /// one figure on Ampere, Ada and Hopper within the scatter, as one block's walk is bound by its own instruction latency
+    /// rather than by the chip's memory.
     /// </summary>
     public const double CyclesPerToken = 13.5;
 
@@ -28,8 +29,17 @@ public static class DecodeAttentionBlocks
 
     /// <summary>
     /// True when <paramref name="deployment"/>'s engine walks each sequence's context in one block per KV head: a
-    /// TensorRT-LLM release before <see cref="FirstTensorRtLlmSplit"/>. A deployment that names no release takes the newest.
+    /// TensorRT-LLM release before <see cref="FirstTensorRtLlmSplit"/>, attention split by tensor parallelism over
+    /// ordinary KV heads (not MLA's latent, not data-parallel attention). A deployment that names no release takes the newest.
     /// </summary>
     public static bool OneBlockPerHead(ServingDeployment deployment) =>
-        deployment.Engine == ServingEngine.TensorRtLlm && EngineRelease.Before(deployment.EngineVersion, FirstTensorRtLlmSplit);
+        deployment.Engine == ServingEngine.TensorRtLlm && EngineRelease.Before(deployment.EngineVersion, FirstTensorRtLlmSplit)
+        && !deployment.AttentionDataParallel && !deployment.Model.IsMla;
+
+    /// <summary>
+    /// True when <paramref name="deployment"/> walks one block a head (<see cref="OneBlockPerHead"/>) on a chip whose SM
+    /// count and clock the catalog does not give, so the walk cannot be timed and decode attention keeps its roofline alone.
+    /// </summary>
+    public static bool Untimed(ServingDeployment deployment) =>
+        OneBlockPerHead(deployment) && deployment.Accelerator.SustainedSmClockGhz is null;
 }

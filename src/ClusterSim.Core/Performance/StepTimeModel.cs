@@ -201,8 +201,7 @@ public sealed class StepTimeModel
         _stepSeconds = eff.IterationOverheadSeconds;
         // Each attending rank schedules and samples its own sequences, in parallel with the others.
         _sequenceSeconds = eff.SequenceOverheadSeconds / _attentionRanks;
-        if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && _attentionRanks == 1 && !model.IsMla
-            && chip.Sms is int sms && chip.SustainedSmClockGhz is double smClockGhz)
+        if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && chip.Sms is int sms && chip.SustainedSmClockGhz is double smClockGhz)
         {
             // A rank holds its share of the KV heads, at least one (a head is repeated when the ranks outnumber them).
             _kvHeadsPerRank = Math.Max(1, model.KvHeads / tp);
@@ -522,9 +521,6 @@ public sealed class StepTimeModel
         int blocks = (int)Math.Min(_blockSlots, (long)sequences * _kvHeadsPerRank);
         return _kvHeadsPerRank * _blockSecondsPerToken / blocks;
     }
-
-    /// <summary>Whether decode attention is bounded by its blocks' walk as well as by its roofline (<see cref="BlockSecondsPerKvToken"/>).</summary>
-    internal bool HasBlockBound => _blockSecondsPerToken != 0;
 
     private double Collectives(in BatchShape shape) => _collectiveFixedSeconds + (_collectiveSecondsPerToken * shape.NewTokens);
 

@@ -200,7 +200,7 @@ internal static class DeploymentSection
                 calibrations.Add($"warning: {chip.Id}: requests filter by top-p or top-k, and the catalog gives no SM figure (sm_ghz) for {chip.Id}, so its sampler is taken to run as fast as an H100's; give sm_ghz in a hardware CSV");
             }
 
-            if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && (chip.Sms is null || chip.SmGhz is null))
+            if (DecodeAttentionBlocks.Untimed(deployment))
             {
                 // Not silent: the release walks each context in one block a head, which a chip without SM figures cannot time.
                 calibrations.Add($"warning: {chip.Id}: TensorRT-LLM {deployment.EngineVersion} walks each sequence's context in one thread block a KV head (multi-block mode off before 0.12), but the catalog gives no SM count and clock (sms, sm_ghz) for {chip.Id}, so decode attention is timed at the memory's rate alone, fast for small batches at long contexts; give them in a hardware CSV");

@@ -274,7 +274,7 @@ public sealed partial record ReplayCase
             assumptions.Add(network);
         }
 
-        if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && (chip.Sms is null || chip.SmGhz is null))
+        if (DecodeAttentionBlocks.Untimed(deployment))
         {
             assumptions.Add($"decode attention at the memory's rate alone (release {deployment.EngineVersion} walks a context in one block a KV head, and the catalog gives no SM count for {chip.Id})");
         }

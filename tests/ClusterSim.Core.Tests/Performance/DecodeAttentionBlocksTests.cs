@@ -85,10 +85,20 @@ public class DecodeAttentionBlocksTests
     }
 
     [Fact]
+    public void MLA_and_data_parallel_attention_are_not_walked_one_block_a_head()
+    {
+        Assert.False(DecodeAttentionBlocks.OneBlockPerHead(On("deepseek-v3", "H200", 8, "0.9.0")));
+        Assert.False(DecodeAttentionBlocks.OneBlockPerHead(On("llama-3.1-70b", "H100-SXM", 8, "0.9.0") with { Attention = AttentionLayout.DataParallel }));
+        Assert.True(DecodeAttentionBlocks.OneBlockPerHead(On("llama-3.1-70b", "H100-SXM", 8, "0.9.0")));
+    }
+
+    [Fact]
     public void A_chip_the_catalog_gives_no_SM_count_keeps_the_roofline()
     {
         Assert.Null(SimCatalog.Default.Hardware.Get("B200").Sms);
         ServingDeployment d = On("llama-3.1-8b", "B200", 1, "0.9.0");
+        Assert.True(DecodeAttentionBlocks.Untimed(d));
+        Assert.False(DecodeAttentionBlocks.Untimed(On("llama-3.1-8b", "H100-SXM", 1, "0.9.0")));
         Assert.Equal(
             new StepTimeModel(d with { EngineVersion = "0.12.0" }).Terms(BatchShape.Decode(1, 3000)).Attention,
             new StepTimeModel(d).Terms(BatchShape.Decode(1, 3000)).Attention);
