@@ -23,7 +23,7 @@ public class CatalogCommandTests
         Assert.Contains(lines, l => l.StartsWith("edge-mlc,serving,bf16,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("hopper-vllm,serving,bf16,0.736,4,428,0.311,0.863,48.3,", StringComparison.Ordinal));   // the sampler's SM cycles an entry
         Assert.Contains(lines, l => l.StartsWith("hopper-trtllm,serving,fp8,0.51,0,-,-,0.863,-,0.5,0 + 6,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("hopper-trtllm@0.x,serving,fp8,0.51,4,-,-,0.863,-,0.357,19.5 + 1.26,", StringComparison.Ordinal));   // a collective's launch beside its ring steps
+        Assert.Contains(lines, l => l.StartsWith("hopper-trtllm@0.x,serving,fp8,0.51,4,-,-,0.863,-,0.381,21 + 2.04,", StringComparison.Ordinal));   // a collective's launch beside its ring steps
         Assert.Contains(lines, l => l.StartsWith("hopper-megatron,training,fp8,0.3425,-,-,-,0.7661,-,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("trillium-maxtext,training,bf16,0.7622,-,-,0.6366,0.7661,-,", StringComparison.Ordinal));   // the routed experts' share
     }

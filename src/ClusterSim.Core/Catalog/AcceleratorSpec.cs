@@ -70,6 +70,13 @@ public sealed record AcceleratorSpec
     /// <summary>Link to host memory (PCIe, or NVLink-C2C) per accelerator, GB/s one way; null when unknown.</summary>
     public double? HostLinkGBps { get; init; }
 
+    /// <summary>
+    /// True when the scale-up link is a fabric of its own (NVLink, Infinity Fabric, ICI), faster than the host's link;
+    /// false for cards whose only path to a peer is the PCIe they reach the host by (L4, L40S, A10, T4: the catalog gives
+    /// them the same figure for both), and for a chip with no scale-up link.
+    /// </summary>
+    public bool HasScaleUpFabric => ScaleUpGBps is > 0 and double up && (HostLinkGBps is not double host || up > host);
+
     /// <summary>Board power, W.</summary>
     public double? TdpWatts { get; init; }
 

@@ -18,6 +18,7 @@ public static class Collective
         {
             CollectiveAlgorithm.Ring => (2.0 * (participants - 1) / participants * bytes / bytesPerSecond) + (2.0 * (participants - 1) * latencySeconds),
             CollectiveAlgorithm.Tree => (2.0 * bytes / bytesPerSecond) + (2.0 * Math.Ceiling(Math.Log2(participants)) * latencySeconds),
+            CollectiveAlgorithm.OneShot => ((participants - 1.0) * bytes / bytesPerSecond) + latencySeconds,
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
         };
     }

@@ -8,4 +8,10 @@ public enum CollectiveAlgorithm
 
     /// <summary>Pipelined binary tree (NCCL's double tree): about twice the data per link, 2·log₂n latency steps.</summary>
     Tree,
+
+    /// <summary>
+    /// Every rank reads every peer's whole buffer over the scale-up fabric and reduces it itself: one synchronisation,
+    /// but (n−1) times the data into each rank — the lowest latency, for small messages.
+    /// </summary>
+    OneShot,
 }

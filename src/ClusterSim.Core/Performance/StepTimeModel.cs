@@ -52,8 +52,9 @@ public sealed class StepTimeModel
     private readonly int _blockSlots;   // blocks that run at once: the SMs
     private readonly SpeculativeDecoding? _speculative;
     private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
-    private readonly double _collectiveFixedSeconds;
-    private readonly double _collectiveSecondsPerToken;
+    private readonly AllReduceSchedule _tensorParallel;   // the tensor-parallel collectives, by the kernel a step's message takes
+    private readonly double _pipelineFixedSeconds;   // the pipeline stages' hand-offs
+    private readonly double _pipelineSecondsPerToken;
     private readonly double _stepSeconds;
     private readonly double _sequenceSeconds;
     private readonly double _samplerSecondsPerRow;   // ranking the vocabulary for one logit row (filtered sampling only)
@@ -184,9 +185,13 @@ public sealed class StepTimeModel
                 (allReduces, byteRounds) = (2 * gathered, gathered);
             }
 
-            _collectiveFixedSeconds = allReduces * (eff.CollectiveLaunchSeconds
-                + Collective.AllReduceAcrossDomains(0, tp, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds));
-            _collectiveSecondsPerToken = byteRounds * Collective.AllReduceAcrossDomains(hiddenBytes, tp, domain, linkBytesPerSecond, networkBytesPerSecond, 0, 0);
+            // TensorRT-LLM runs its own one-shot and two-shot kernels for the messages that fit their workspace.
+            _tensorParallel = TensorRtLlmAllReduce.Applies(deployment)
+                ? AllReduceSchedule.TensorRtLlm(allReduces, hiddenBytes, tp, linkBytesPerSecond, eff.CollectiveLaunchSeconds, eff.CollectiveLatencySeconds)
+                : new AllReduceSchedule(
+                    allReduces * (eff.CollectiveLaunchSeconds
+                        + Collective.AllReduceAcrossDomains(0, tp, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds)),
+                    byteRounds * Collective.AllReduceAcrossDomains(hiddenBytes, tp, domain, linkBytesPerSecond, networkBytesPerSecond, 0, 0));
         }
 
         if (pp > 1)
@@ -194,8 +199,8 @@ public sealed class StepTimeModel
             // Each hand-off sends a token's hidden state to the next stage: over the scale-up link within a domain, over
             // the network between domains.
             int across = deployment.PipelineHopsAcrossDomains, inside = pp - 1 - across;
-            _collectiveFixedSeconds += (inside * eff.CollectiveLatencySeconds) + (across * eff.NetworkLatencySeconds);
-            _collectiveSecondsPerToken += (inside * hiddenBytes / linkBytesPerSecond) + (across > 0 ? across * hiddenBytes / networkBytesPerSecond : 0);
+            _pipelineFixedSeconds = (inside * eff.CollectiveLatencySeconds) + (across * eff.NetworkLatencySeconds);
+            _pipelineSecondsPerToken = (inside * hiddenBytes / linkBytesPerSecond) + (across > 0 ? across * hiddenBytes / networkBytesPerSecond : 0);
         }
 
         _stepSeconds = eff.IterationOverheadSeconds;
@@ -237,7 +242,7 @@ public sealed class StepTimeModel
 
         // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms
         // only add. A part in 10¹² below covers the sums' different rounding.
-        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds + _collectiveFixedSeconds + _stepSeconds;
+        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds + _tensorParallel.FloorSeconds + _pipelineFixedSeconds + _stepSeconds;
         IterationFloorNanos = Math.Max(1, (long)Math.Floor(floor * 1e9 * (1 - 1e-12)));
     }
 
@@ -522,7 +527,8 @@ public sealed class StepTimeModel
         return _kvHeadsPerRank * _blockSecondsPerToken / blocks;
     }
 
-    private double Collectives(in BatchShape shape) => _collectiveFixedSeconds + (_collectiveSecondsPerToken * shape.NewTokens);
+    private double Collectives(in BatchShape shape) =>
+        _tensorParallel.Seconds(shape.NewTokens) + _pipelineFixedSeconds + (_pipelineSecondsPerToken * shape.NewTokens);
 
     private double Overhead(in BatchShape shape) => _stepSeconds + (_sequenceSeconds * shape.Sequences);
 
