@@ -169,6 +169,7 @@ public sealed class StepTimeModel
         int domain = chip.ScaleUpDomain ?? int.MaxValue;
         double networkBytesPerSecond = deployment.CrossesNetwork ? deployment.ScaleOutBytesPerSecond() * eff.Link : 0;
         double hiddenBytes = model.Hidden * ActivationBytes;
+        _tensorParallel = new AllReduceSchedule(0, 0);
         if (tp > 1)
         {
             // Two all-reduces per layer (after attention and after the MLP), split into their latency (a launch and the
@@ -185,7 +186,7 @@ public sealed class StepTimeModel
                 (allReduces, byteRounds) = (2 * gathered, gathered);
             }
 
-            // TensorRT-LLM runs its own one-shot and two-shot kernels for the messages that fit their workspace.
+            // A TensorRT-LLM release before 1.0 sends its small messages to its own one-shot kernel on an NVLink group.
             _tensorParallel = TensorRtLlmAllReduce.Applies(deployment)
                 ? AllReduceSchedule.TensorRtLlm(allReduces, hiddenBytes, tp, linkBytesPerSecond, eff.CollectiveLaunchSeconds, eff.CollectiveLatencySeconds)
                 : new AllReduceSchedule(
