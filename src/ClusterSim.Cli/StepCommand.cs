@@ -87,6 +87,11 @@ internal static class StepCommand
         }
 
         ServingDeployment d = breakdown.Deployment;
+        if (TensorRtLlmAllReduce.Describe(d) is string collectives)
+        {
+            Console.Error.WriteLine(collectives);
+        }
+
         if (d.AcrossDomainsNote is string network)
         {
             Console.Error.WriteLine(d.NetworkLatencyAssumed ? $"warning: {network}" : network);

@@ -35,15 +35,7 @@ internal readonly struct AllReduceSchedule
             allReduces * (launchSeconds + Collective.AllReduce(kernel, 0, ranks, bytesPerSecond, stepSeconds)),
             allReduces * Collective.AllReduce(kernel, bytesPerToken, ranks, bytesPerSecond, 0));
 
-        // The largest whole number of tokens whose message still goes one-shot: within the workspace and under the bound.
-        double below = TensorRtLlmAllReduce.OneShotBelowBytes(ranks);
-        double upTo = Math.Floor(TensorRtLlmAllReduce.WorkspaceBytes(ranks) / bytesPerToken);
-        if (!double.IsPositiveInfinity(below))
-        {
-            upTo = Math.Min(upTo, Math.Ceiling(below / bytesPerToken) - 1);
-        }
-
-        return new AllReduceSchedule(upTo, Kernel(CollectiveAlgorithm.OneShot), Kernel(CollectiveAlgorithm.Ring));
+        return new AllReduceSchedule(TensorRtLlmAllReduce.OneShotTokens(bytesPerToken, ranks), Kernel(CollectiveAlgorithm.OneShot), Kernel(CollectiveAlgorithm.Ring));
     }
 
     /// <summary>The all-reduces of a step of <paramref name="tokens"/> new tokens, seconds.</summary>

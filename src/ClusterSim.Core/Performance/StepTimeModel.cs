@@ -13,7 +13,7 @@ namespace ClusterSim.Core.Performance;
 /// </summary>
 public sealed class StepTimeModel
 {
-    private const double ActivationBytes = 2;   // activations stay in BF16 between layers
+    private const double ActivationBytes = TensorRtLlmAllReduce.ActivationBytes;   // activations stay in BF16 between layers
 
     private readonly double _bodyFlopsPerToken;
     private readonly double _headFlopsPerSequence;

@@ -40,6 +40,29 @@ public static class TensorRtLlmAllReduce
         && deployment.TensorParallel > 1 && !deployment.AttentionDataParallel
         && !deployment.CrossesNetwork && deployment.Accelerator.HasScaleUpFabric;
 
+    /// <summary>
+    /// The most tokens a step can all-reduce one-shot over <paramref name="ranks"/>, <paramref name="bytesPerToken"/> each:
+    /// the message within the workspace and under the one-shot's bound.
+    /// </summary>
+    public static int OneShotTokens(double bytesPerToken, int ranks)
+    {
+        double below = OneShotBelowBytes(ranks);
+        double tokens = Math.Floor(WorkspaceBytes(ranks) / bytesPerToken);
+        return (int)(double.IsPositiveInfinity(below) ? tokens : Math.Min(tokens, Math.Ceiling(below / bytesPerToken) - 1));
+    }
+
+    /// <summary>
+    /// What <paramref name="deployment"/>'s all-reduces run on, when it is the engine's own kernel for small steps (a line
+    /// for the <c>step</c> command); null when every step takes the ring.
+    /// </summary>
+    public static string? Describe(ServingDeployment deployment) => Applies(deployment)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"collectives: TensorRT-LLM's one-shot all-reduce for steps of up to {OneShotTokens(deployment.Model.Hidden * ActivationBytes, deployment.TensorParallel):N0} tokens (a release before 1.0 on an NVLink group), NCCL's ring beyond")
+        : null;
+
+    /// <summary>Bytes a token's activations take in an all-reduce: 16 bits a hidden unit.</summary>
+    public const double ActivationBytes = 2;
+
     /// <summary>The kernel a message of <paramref name="bytes"/> over <paramref name="ranks"/> is timed as.</summary>
     public static CollectiveAlgorithm Kernel(double bytes, int ranks) =>
         bytes <= WorkspaceBytes(ranks) && bytes < OneShotBelowBytes(ranks) ? CollectiveAlgorithm.OneShot : CollectiveAlgorithm.Ring;

@@ -81,4 +81,12 @@ public class TensorRtLlmAllReduceTests
         var model = new StepTimeModel(On("H100-SXM", 8, "0.9.0"));
         Assert.True(model.IterationFloorNanos <= model.Iteration(BatchShape.Decode(1, 1)).Nanos);
     }
+
+    [Fact]
+    public void The_step_command_says_up_to_which_step_the_kernel_runs()
+    {
+        Assert.Contains("up to 30 tokens", TensorRtLlmAllReduce.Describe(On("H100-SXM", 8, "0.9.0")), StringComparison.Ordinal);
+        Assert.Contains("up to 61 tokens", TensorRtLlmAllReduce.Describe(On("H100-SXM", 4, "0.9.0")), StringComparison.Ordinal);
+        Assert.Null(TensorRtLlmAllReduce.Describe(On("L40S", 4, "0.9.0")));
+    }
 }
