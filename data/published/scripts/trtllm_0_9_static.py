@@ -30,7 +30,7 @@ GPUS = {"H100 80GB HBM3": ("H100-SXM", "h100"), "H200 141GB HBM3": ("H200", "h20
 MODELS = {"LLaMA v2 7B": ("meta-llama/Llama-2-7b-hf", "llama2-7b"), "LLaMA v2 13B": ("meta-llama/Llama-2-13b-hf", "llama2-13b"),
           "LLaMA v2 70B": ("meta-llama/Llama-2-70b-hf", "llama2-70b"), "Mistral 7B": ("mistralai/Mistral-7B-v0.1", "mistral-7b"),
           "Mixtral 8x7B": ("mistralai/Mixtral-8x7B-v0.1", "mixtral-8x7b")}
-COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "collapsed_routing", "dtype", "kv_cache_dtype", "sampling", "engine",
+COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "collapsed_routing", "custom_all_reduce", "dtype", "kv_cache_dtype", "sampling", "engine",
            "engine_version", "arrival", "in_process", "n_requests", "max_num_seqs", "max_num_batched_tokens", "input_len_mean",
            "output_len_mean", "output_len_source", "measured_ttft_mean_ms", "measured_itl_mean_ms", "measured_e2e_mean_ms",
            "measured_throughput_tok_s", "source", "notes"]
@@ -61,7 +61,8 @@ def main(repository):
         if seen[name] > 1:
             name = f"{name}-r{seen[name]}"
         out.writerow([
-            name, "heldout", "all", f"static {isl}/{osl}", model, gpu, tp, "true" if short == "mixtral-8x7b" else "", "FP8" if fp8 else "FP16", "fp8" if fp8 else "",
+            name, "heldout", "all", f"static {isl}/{osl}", model, gpu, tp, "true" if short == "mixtral-8x7b" else "",
+            "false" if row["Enable Custom All Reduce"] == "No" else "", "FP8" if fp8 else "FP16", "fp8" if fp8 else "",
             "greedy", "tensorrt-llm", "0.9.0", "offline", "true", batch, batch, batch * isl, isl, osl, "configured (static batch)",
             row["1st Token Latency (ms)"], row["Token-to-token Latency (ms)"], row["Latency (ms)"],
             f"{batch * osl / (float(row['Latency (ms)']) / 1e3):.2f}", SOURCE,

@@ -29,6 +29,13 @@ public sealed record ServingDeployment
     public bool CollapsedRouting { get; init; }
 
     /// <summary>
+    /// False when the engine was built to all-reduce through NCCL alone: TensorRT-LLM 0.x's <c>--use_custom_all_reduce
+    /// disable</c> (a build flag then; from 0.11 its AUTO strategy), so even a small message takes the ring rather than the
+    /// engine's one-shot kernel (<see cref="TensorRtLlmAllReduce"/>). True by default.
+    /// </summary>
+    public bool CustomAllReduce { get; init; } = true;
+
+    /// <summary>
     /// How the tensor-parallel group shares attention. Data-parallel (SGLang's <c>--enable-dp-attention</c>, TensorRT-LLM's
     /// <c>enable_attention_dp</c>): each of the <see cref="TensorParallel"/> accelerators holds every attention weight and
     /// attends its own sequences over their whole KV, which it alone stores (no copies of a latent or of KV heads); the

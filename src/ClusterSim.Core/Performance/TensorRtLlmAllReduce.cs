@@ -31,12 +31,12 @@ public static class TensorRtLlmAllReduce
     public static double OneShotBelowBytes(int ranks) => ranks <= 2 ? double.PositiveInfinity : ranks <= 4 ? 1e6 : 500e3;
 
     /// <summary>
-    /// True when <paramref name="deployment"/>'s tensor-parallel all-reduces run on the engine's own kernel: TensorRT-LLM,
-    /// more than one rank, all-reduces (not data-parallel attention's gathers), within one scale-up domain, over a fabric
+    /// True when <paramref name="deployment"/>'s tensor-parallel all-reduces run on the engine's own kernel: TensorRT-LLM
+    /// built with it (<see cref="ServingDeployment.CustomAllReduce"/>), more than one rank, all-reduces (not data-parallel attention's gathers), within one scale-up domain, over a fabric
     /// of its own (the plugin checks that every pair of GPUs shares NVLink; cards that only meet over PCIe take NCCL).
     /// </summary>
     public static bool Applies(ServingDeployment deployment) =>
-        deployment.Engine == ServingEngine.TensorRtLlm && EngineRelease.Before(deployment.EngineVersion, FirstLookupTable)
+        deployment.Engine == ServingEngine.TensorRtLlm && deployment.CustomAllReduce && EngineRelease.Before(deployment.EngineVersion, FirstLookupTable)
         && deployment.TensorParallel > 1 && !deployment.AttentionDataParallel
         && !deployment.CrossesNetwork && deployment.Accelerator.HasScaleUpFabric;
 

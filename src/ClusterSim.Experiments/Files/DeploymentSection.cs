@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce"];
 
     /// <summary>How the tensor-parallel group shares attention, by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, AttentionLayout> AttentionLayouts = new()
@@ -174,6 +174,7 @@ internal static class DeploymentSection
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),
             Engine = engine,
             EngineVersion = engineVersion,
+            CustomAllReduce = r.Flag(node, "custom_all_reduce", path, true),
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
             Sampling = sampling,
             SamplerKernel = kernel,

@@ -326,6 +326,11 @@ internal static class ServingSection
             text.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: \"{d.EngineVersion}\"");
         }
 
+        if (!d.CustomAllReduce)
+        {
+            text.AppendLine("  custom_all_reduce: false");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {p.Replicas.Sum(x => x.Count)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
         if (d.AttentionDataParallel)

@@ -30,6 +30,12 @@ public sealed record MeasuredRun
     public bool CollapsedRouting { get; init; }
 
     /// <summary>
+    /// False when the engine was built without its own all-reduce kernel (<c>custom_all_reduce</c>: TensorRT-LLM 0.x's
+    /// <c>--use_custom_all_reduce disable</c>); see <see cref="Core.Performance.ServingDeployment.CustomAllReduce"/>.
+    /// </summary>
+    public bool CustomAllReduce { get; init; } = true;
+
+    /// <summary>
     /// How the server attended over its tensor-parallel group (<c>dp_attention</c>: true for SGLang's
     /// <c>--enable-dp-attention</c>, balanced for TensorRT-LLM's <c>enable_attention_dp</c> with
     /// <c>attention_dp_config.enable_balance</c>); under data parallelism TensorRT-LLM's and vLLM's batch limits are each

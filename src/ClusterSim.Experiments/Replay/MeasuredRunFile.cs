@@ -78,6 +78,7 @@ public static partial class MeasuredRunFile
             DataParallel = (int)(row.Number("dp", min: 1) ?? 1),
             ExpertParallel = (int)(row.Number("ep", min: 1, max: 4096) ?? 1),
             CollapsedRouting = row.OptionalFlag("collapsed_routing") ?? false,
+            CustomAllReduce = row.OptionalFlag("custom_all_reduce") ?? true,
             Attention = row.AttentionLayout("dp_attention"),
             PrefillReplicas = (int)(row.Number("prefill_replicas", min: 0, max: 100_000) ?? 0),
             MoeDispatch = row.Dispatch("moe_dispatch"),

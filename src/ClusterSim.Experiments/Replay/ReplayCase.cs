@@ -259,6 +259,7 @@ public sealed partial record ReplayCase
             TensorParallel = first.TensorParallel,
             MoeRouting = ExpertPlacement(first.ExpertParallel, first.TensorParallel, model, first.MoeDispatch),
             CollapsedRouting = first.CollapsedRouting,
+            CustomAllReduce = first.CustomAllReduce,
             Attention = first.Attention,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),

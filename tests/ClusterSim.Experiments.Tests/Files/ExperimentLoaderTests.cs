@@ -150,6 +150,22 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_TensorRT_LLM_build_without_its_own_all_reduce_is_said_and_echoed()
+    {
+        string trt = Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: tensorrt-llm\n  engine_version: \"0.9.0\"");
+        Experiment own = ExperimentLoader.Parse(trt, "exp.yaml");
+        Assert.True(own.Points[0].Serving!.Replicas[0].Deployment.CustomAllReduce);
+        Assert.DoesNotContain("custom_all_reduce", own.ResolvedText);   // echoed only when off
+
+        Experiment nccl = ExperimentLoader.Parse(trt.Replace("engine: tensorrt-llm", "engine: tensorrt-llm\n  custom_all_reduce: false"), "exp.yaml");
+        Assert.False(nccl.Points[0].Serving!.Replicas[0].Deployment.CustomAllReduce);
+        Assert.Contains("custom_all_reduce: false", nccl.ResolvedText);
+
+        ExperimentProblem problem = Assert.Single(Problems(trt.Replace("engine: tensorrt-llm", "engine: tensorrt-llm\n  custom_all_reduce: nope")).Problems);
+        Assert.Equal("serving.custom_all_reduce", problem.Path);
+    }
+
+    [Fact]
     public void The_engine_picks_the_calibration_family_and_the_KV_admission_default()
     {
         Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");

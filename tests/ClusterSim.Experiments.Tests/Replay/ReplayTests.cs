@@ -434,6 +434,24 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_build_without_the_engines_all_reduce_is_read_from_its_column_and_takes_the_ring()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,custom_all_reduce,dtype,engine,engine_version,arrival,n_requests,input_len_mean,output_len_mean\n";
+        const string text = header
+            + "own,all,meta-llama/Llama-2-70b-hf,H100,8,,FP8,tensorrt-llm,0.9.0,offline,4,128,128\n"
+            + "nccl,all,meta-llama/Llama-2-70b-hf,H100,8,false,FP8,tensorrt-llm,0.9.0,offline,4,128,128\n";
+        var runs = MeasuredRunFile.Parse(new StringReader(text), "runs.csv");
+        Assert.Equal([true, false], runs.Select(r => r.CustomAllReduce));   // unstated: the engine's own kernel
+        var (cases, skipped) = ReplayCase.Build(runs, SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.True(TensorRtLlmAllReduce.Applies(cases.Single(c => c.Experiment == "own").Deployment));
+        Assert.False(TensorRtLlmAllReduce.Applies(cases.Single(c => c.Experiment == "nccl").Deployment));
+
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + "x,all,meta-llama/Llama-2-70b-hf,H100,8,maybe,FP8,tensorrt-llm,0.9.0,offline,4,128,128\n"), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'custom_all_reduce': 'maybe' is not true or false", e.Message);
+    }
+
+    [Fact]
     public void A_bad_switch_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";

@@ -85,6 +85,16 @@ public class TrtllmStaticReplayTests
         }
     }
 
+    [Fact]
+    public void The_runs_built_without_the_custom_all_reduce_take_NCCLs_ring()
+    {
+        // The source records the build flag: on for A100, H100 and H200, off on H100 NVL, L40S and L40 (812 rows).
+        var nccl = Report.Outcomes.Where(o => !o.Case.Deployment.CustomAllReduce).ToList();
+        Assert.Equal(["H100-NVL", "L40", "L40S"], nccl.Select(o => o.Case.Deployment.Accelerator.Id).Distinct().Order());
+        Assert.All(nccl, o => Assert.False(TensorRtLlmAllReduce.Applies(o.Case.Deployment)));
+        Assert.Contains(Report.Outcomes, o => o.Case.Deployment.Accelerator.Id == "H100-NVL" && o.Case.Deployment.TensorParallel == 2);
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         double[] sorted = [.. values.Order()];
