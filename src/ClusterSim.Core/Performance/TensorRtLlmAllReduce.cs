@@ -12,7 +12,7 @@ namespace ClusterSim.Core.Performance;
 /// The 0.x plugin sent the sizes between the one-shot's bound and the workspace to a two-shot kernel, which later
 /// releases route to NCCL instead ("the two-shot strategy has exhibited significant performance issues", NVIDIA bug
 /// 4718747); TensorRT-LLM 0.9.0's Llama 2 70B batches in that range decode no faster than the ring gives (timed as
-/// two-shot, one launch and two synchronisations, they came out 17–25 % fast at TP 8 where the ring gives 5–8 %), so
+/// two-shot, one launch and two synchronisations, they came out 17–25 % fast at TP 8 where the ring gives 5–11 %), so
 /// they are timed as the ring.
 /// </para>
 /// </summary>
