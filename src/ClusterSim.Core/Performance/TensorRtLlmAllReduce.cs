@@ -62,8 +62,4 @@ public static class TensorRtLlmAllReduce
 
     /// <summary>Bytes a token's activations take in an all-reduce: 16 bits a hidden unit.</summary>
     public const double ActivationBytes = 2;
-
-    /// <summary>The kernel a message of <paramref name="bytes"/> over <paramref name="ranks"/> is timed as.</summary>
-    public static CollectiveAlgorithm Kernel(double bytes, int ranks) =>
-        bytes <= WorkspaceBytes(ranks) && bytes < OneShotBelowBytes(ranks) ? CollectiveAlgorithm.OneShot : CollectiveAlgorithm.Ring;
 }
