@@ -22,10 +22,11 @@ for 1,000 requests of fixed lengths in FP8. How each was measured, from the guid
   --kv-cache-dtype fp8 --enable-chunked-prefill false --max-num-batched-tokens 131072 --max-model-len 8192
   --num-scheduler-steps 10` and the `amd/...-FP8-KV` checkpoints, and reads the sixth word of its "Throughput:" line:
   output tokens a second. The runner's max_num_seqs comes from a config entry the published config.json does not hold
-  for these models, so vLLM's default (256) is assumed and said in each row. Multi-step scheduling (ten decode steps a
-  schedule) is not modelled. These rows go to the measured-runs layout, which takes those server flags.
+  for these models, so vLLM's default (256) is assumed and said in each row. The ten decode steps a schedule go to the
+  `num_scheduler_steps` column. These rows go to the measured-runs layout, which takes those server flags.
 
-Every row is held out: nothing is fitted on them.
+Every trtllm-bench row is held out. The MI300X Llama 3.1 8B rows are the fit of multi-step scheduling's output-processing
+share (VllmMultiStep.OutputProcessingShare, set "fit"); its 70B and 405B rows are held out.
 """
 
 import csv
@@ -49,7 +50,7 @@ PUBLISHED = ["category", "round_or_release", "published", "model", "scenario", "
              "precision", "tp", "load", "input_tokens", "output_tokens", "tokens_per_s", "requests", "engine_version",
              "build_input_tokens", "build_output_tokens", "source", "notes"]
 MEASURED = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "kv_cache_dtype", "sampling", "engine", "engine_version",
-            "arrival", "in_process", "n_requests", "max_num_seqs", "max_num_batched_tokens", "enable_chunked_prefill", "enable_prefix_caching", "max_model_len", "gpu_mem_util",
+            "arrival", "in_process", "n_requests", "max_num_seqs", "max_num_batched_tokens", "num_scheduler_steps", "enable_chunked_prefill", "enable_prefix_caching", "max_model_len", "gpu_mem_util",
             "input_len_mean", "output_len_mean", "measured_throughput_tok_s", "source", "notes"]
 
 
@@ -86,11 +87,11 @@ def main(results, trt_out, vllm_out):
         w.writerow(MEASURED)
         page, commit, system = PAGES["MI300X"]
         for size, tp, isl, osl, tput in rows(os.path.join(results, page)):
-            w.writerow([f"azure-mi300x-{size.lower()}-tp{tp}-{isl}-{osl}", "heldout", "all", f"offline {isl}/{osl}, 1000 prompts", HF[size],
-                        "MI300X", tp, "FP8", "fp8", "greedy", "vllm", "0.6.4", "offline", "true", 1000, 256, 131072, "false", "false", 8192, 0.9, isl, osl,
+            w.writerow([f"azure-mi300x-{size.lower()}-tp{tp}-{isl}-{osl}", "fit" if size == "8B" else "heldout", "all", f"offline {isl}/{osl}, 1000 prompts", HF[size],
+                        "MI300X", tp, "FP8", "fp8", "greedy", "vllm", "0.6.4", "offline", "true", 1000, 256, 131072, 10, "false", "false", 8192, 0.9, isl, osl,
                         f"{tput:g}", f"{REPO} Azure_Results/{page} at {commit[:8]}; Benchmarks/AMD/LLMBenchmark.py",
                         f"{system}; rocm/vllm-dev:20241121-tuned (vLLM V0, replayed as 0.6.4); benchmark_throughput.py with "
-                        "--num-scheduler-steps 10 (not modelled); max_num_seqs not published: vLLM's default 256 assumed"])
+                        "--num-scheduler-steps 10; max_num_seqs not published: vLLM's default 256 assumed"])
 
 
 if __name__ == "__main__":

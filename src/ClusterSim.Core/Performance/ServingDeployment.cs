@@ -36,6 +36,12 @@ public sealed record ServingDeployment
     public bool CustomAllReduce { get; init; } = true;
 
     /// <summary>
+    /// Decode steps a scheduling pass covers: vLLM V0's <c>--num-scheduler-steps</c> (<see cref="VllmMultiStep"/>). 1, the
+    /// default, schedules every step.
+    /// </summary>
+    public int MultiStep { get; init; } = 1;
+
+    /// <summary>
     /// How the tensor-parallel group shares attention. Data-parallel (SGLang's <c>--enable-dp-attention</c>, TensorRT-LLM's
     /// <c>enable_attention_dp</c>): each of the <see cref="TensorParallel"/> accelerators holds every attention weight and
     /// attends its own sequences over their whole KV, which it alone stores (no copies of a latent or of KV heads); the
@@ -304,6 +310,16 @@ public sealed record ServingDeployment
         if (CollapsedRouting && MoeRouting is not null)
         {
             throw new ArgumentException("collapsed routing is modelled under the uniform expectation of expert routing only: give it no expert placement (an ep column, a moe section)");
+        }
+
+        if (MultiStep < 1 || MultiStep > VllmMultiStep.MaxSteps)
+        {
+            throw new ArgumentException($"multi_step must be a whole number of decode steps from 1 to {VllmMultiStep.MaxSteps} (got {MultiStep})");
+        }
+
+        if (MultiStep > 1 && Engine != ServingEngine.Vllm)
+        {
+            throw new ArgumentException($"multi_step is vLLM's --num-scheduler-steps; {Engine} schedules every step (got multi_step {MultiStep})");
         }
 
         if (TensorParallel < 1 || PipelineParallel < 1)

@@ -57,6 +57,7 @@ public sealed class StepTimeModel
     private readonly double _pipelineSecondsPerToken;
     private readonly double _stepSeconds;
     private readonly double _sequenceSeconds;
+    private readonly int _multiStep;   // decode steps a scheduling pass covers (VllmMultiStep); 1 schedules every step
     private readonly double _samplerSecondsPerRow;   // ranking the vocabulary for one logit row (filtered sampling only)
     private readonly double _allToAllSecondsPerToken;
     private readonly double _allToAllFixedSeconds;
@@ -207,6 +208,7 @@ public sealed class StepTimeModel
         _stepSeconds = eff.IterationOverheadSeconds;
         // Each attending rank schedules and samples its own sequences, in parallel with the others.
         _sequenceSeconds = eff.SequenceOverheadSeconds / _attentionRanks;
+        _multiStep = deployment.MultiStep;
         if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && chip.Sms is int sms && chip.SustainedSmClockGhz is double smClockGhz)
         {
             // A rank holds its share of the KV heads, at least one (a head is repeated when the ranks outnumber them).
@@ -241,9 +243,9 @@ public sealed class StepTimeModel
                 + Collective.AllToAllAcrossDomains(0, ep, domain, linkBytesPerSecond, networkBytesPerSecond, eff.CollectiveLatencySeconds, eff.NetworkLatencySeconds));
         }
 
-        // Every iteration reads the dense weights, pays the step's overhead and the collectives' latency; the other terms
-        // only add. A part in 10¹² below covers the sums' different rounding.
-        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds + _tensorParallel.FloorSeconds + _pipelineFixedSeconds + _stepSeconds;
+        // Every iteration reads the dense weights, pays the step's overhead (a multi-step window's share of it) and the
+        // collectives' latency; the other terms only add. A part in 10¹² below covers the sums' different rounding.
+        double floor = (_denseWeightBytes * _secondsPerWeightByte) + _denseKernelsSeconds + _expertKernelsSeconds + _tensorParallel.FloorSeconds + _pipelineFixedSeconds + (_stepSeconds / _multiStep);
         IterationFloorNanos = Math.Max(1, (long)Math.Floor(floor * 1e9 * (1 - 1e-12)));
     }
 
@@ -531,7 +533,9 @@ public sealed class StepTimeModel
     private double Collectives(in BatchShape shape) =>
         _tensorParallel.Seconds(shape.NewTokens) + _pipelineFixedSeconds + (_pipelineSecondsPerToken * shape.NewTokens);
 
-    private double Overhead(in BatchShape shape) => _stepSeconds + (_sequenceSeconds * shape.Sequences);
+    private double Overhead(in BatchShape shape) => _multiStep > 1 && shape.NewTokens == shape.Sequences
+        ? VllmMultiStep.DecodeOverhead(_stepSeconds, _sequenceSeconds, shape.Sequences, _multiStep)   // a decode step of a multi-step window
+        : _stepSeconds + (_sequenceSeconds * shape.Sequences);
 
     /// <summary>The sampler ranking the vocabulary for each logit row (<see cref="SamplingMode.Filtered"/>; 0 otherwise).</summary>
     private double Sampler(in BatchShape shape) => _samplerSecondsPerRow * (shape.LogitTokens > 0 ? shape.LogitTokens : shape.Sequences);

@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce", "multi_step"];
 
     /// <summary>How the tensor-parallel group shares attention, by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, AttentionLayout> AttentionLayouts = new()
@@ -152,6 +152,18 @@ internal static class DeploymentSection
             calibrations.Add($"warning: {modelId}: requests filter by top-p or top-k and {path}.engine_version is not given, so vLLM's sampler ranks the vocabulary as releases before {SamplerKernels.FirstSortFreeVllm} do; from {SamplerKernels.FirstSortFreeVllm} on it samples with FlashInfer's sort-free kernel, about {SamplerKernels.SortFreeShare:0.##} of that cost. Set {path}.engine_version, or {path}.sampler_kernel to ranking or flashinfer");
         }
 
+        int multiStep = r.Integer(node, "multi_step", path, 1, 1, VllmMultiStep.MaxSteps);
+        if (multiStep > 1 && engine != ServingEngine.Vllm)
+        {
+            r.Problem(YamlReader.Child(node, "multi_step"), $"{path}.multi_step", $"multi_step is vLLM's --num-scheduler-steps (its V0 engine); {EngineName(engine)} schedules every step: remove it or set engine: vllm");
+            multiStep = 1;
+        }
+        else if (multiStep > 1 && !EngineRelease.Before(engineVersion, VllmMultiStep.FirstV1Default))
+        {
+            // Not silent: the release named (or the newest, when none is) runs V1 by default, which has no multi-step scheduling.
+            calibrations.Add($"warning: {path}.multi_step {multiStep}: only vLLM's V0 engine schedules several decode steps at once (--num-scheduler-steps), and V0 is the default only before {VllmMultiStep.FirstV1Default.Major}.{VllmMultiStep.FirstV1Default.Minor}; {(engineVersion.Length > 0 ? $"release {engineVersion} runs V1 by default" : $"{path}.engine_version is not given, so the newest release (V1) is assumed")}. The steps are timed as V0 ran them; set {path}.engine_version to the V0 release measured");
+        }
+
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine, engineVersion);
         if (model is null || chip is null)
         {
@@ -175,6 +187,7 @@ internal static class DeploymentSection
             Engine = engine,
             EngineVersion = engineVersion,
             CustomAllReduce = r.Flag(node, "custom_all_reduce", path, true),
+            MultiStep = multiStep,
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
             Sampling = sampling,
             SamplerKernel = kernel,

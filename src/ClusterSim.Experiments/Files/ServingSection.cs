@@ -331,6 +331,11 @@ internal static class ServingSection
             text.AppendLine("  custom_all_reduce: false");
         }
 
+        if (d.MultiStep > 1)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  multi_step: {d.MultiStep}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {p.Replicas.Sum(x => x.Count)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {d.TensorParallel}");
         if (d.AttentionDataParallel)

@@ -36,6 +36,12 @@ public sealed record MeasuredRun
     public bool CustomAllReduce { get; init; } = true;
 
     /// <summary>
+    /// Decode steps each scheduling pass covered (<c>num_scheduler_steps</c>: vLLM V0's <c>--num-scheduler-steps</c>); see
+    /// <see cref="Core.Performance.ServingDeployment.MultiStep"/>. 1 when the run does not say.
+    /// </summary>
+    public int MultiStep { get; init; } = 1;
+
+    /// <summary>
     /// How the server attended over its tensor-parallel group (<c>dp_attention</c>: true for SGLang's
     /// <c>--enable-dp-attention</c>, balanced for TensorRT-LLM's <c>enable_attention_dp</c> with
     /// <c>attention_dp_config.enable_balance</c>); under data parallelism TensorRT-LLM's and vLLM's batch limits are each

@@ -79,6 +79,7 @@ public static partial class MeasuredRunFile
             ExpertParallel = (int)(row.Number("ep", min: 1, max: 4096) ?? 1),
             CollapsedRouting = row.OptionalFlag("collapsed_routing") ?? false,
             CustomAllReduce = row.OptionalFlag("custom_all_reduce") ?? true,
+            MultiStep = row.WholeNumber("num_scheduler_steps", 1, Core.Performance.VllmMultiStep.MaxSteps) ?? 1,
             Attention = row.AttentionLayout("dp_attention"),
             PrefillReplicas = (int)(row.Number("prefill_replicas", min: 0, max: 100_000) ?? 0),
             MoeDispatch = row.Dispatch("moe_dispatch"),
@@ -202,6 +203,14 @@ public static partial class MeasuredRunFile
             int tokens = (int)Math.Round(mean);
             return (tokens, tokens);
         }
+
+        /// <summary><see cref="Number"/> that must be a whole number; null when empty.</summary>
+        public int? WholeNumber(string column, int min, int max) => Number(column, min, max) switch
+        {
+            null => null,
+            double n when n == Math.Floor(n) => (int)n,
+            double n => throw new CatalogException(table.Source, line, column, string.Create(CultureInfo.InvariantCulture, $"{n} is not a whole number")),
+        };
 
         public double? Number(string column, double min = double.MinValue, double max = double.MaxValue)
         {

@@ -260,6 +260,7 @@ public sealed partial record ReplayCase
             MoeRouting = ExpertPlacement(first.ExpertParallel, first.TensorParallel, model, first.MoeDispatch),
             CollapsedRouting = first.CollapsedRouting,
             CustomAllReduce = first.CustomAllReduce,
+            MultiStep = first.MultiStep,
             Attention = first.Attention,
             Weights = weights,
             KvCache = KvCacheFormat(first.KvCacheDType),
