@@ -166,6 +166,32 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void vLLMs_multi_step_scheduling_is_read_echoed_warned_on_a_V1_release_and_refused_elsewhere()
+    {
+        string v0 = Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.6.4\"\n  multi_step: 10");
+        Experiment windowed = ExperimentLoader.Parse(v0, "exp.yaml");
+        Assert.Equal(10, windowed.Points[0].Serving!.Replicas[0].Deployment.MultiStep);
+        Assert.Contains("multi_step: 10", windowed.ResolvedText);
+        Assert.DoesNotContain(windowed.Calibrations, c => c.Contains("multi_step", StringComparison.Ordinal));
+        Assert.Equal(10, ExperimentLoader.Parse(windowed.ResolvedText, "resolved.yaml").Points[0].Serving!.Replicas[0].Deployment.MultiStep);
+
+        Experiment plain = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.Equal(1, plain.Points[0].Serving!.Replicas[0].Deployment.MultiStep);
+        Assert.DoesNotContain("multi_step", plain.ResolvedText);   // echoed only when set
+
+        // A release that runs V1 by default, or none (the newest), is timed as asked and warned.
+        Experiment v1 = ExperimentLoader.Parse(v0.Replace("0.6.4", "0.8.5"), "exp.yaml");
+        Assert.Contains(v1.Calibrations, c => c.StartsWith("warning: serving.multi_step 10", StringComparison.Ordinal) && c.Contains("release 0.8.5 runs V1", StringComparison.Ordinal));
+        Assert.Contains(ExperimentLoader.Parse(v0.Replace("  engine_version: \"0.6.4\"\n", string.Empty), "exp.yaml").Calibrations, c => c.Contains("engine_version is not given", StringComparison.Ordinal));
+
+        ExperimentProblem sglang = Assert.Single(Problems(v0.Replace("multi_step: 10", "multi_step: 10\n  engine: sglang")).Problems);
+        Assert.Equal("serving.multi_step", sglang.Path);
+        Assert.Contains("--num-scheduler-steps", sglang.Message);
+        Assert.Equal("serving.multi_step", Assert.Single(Problems(v0.Replace("multi_step: 10", "multi_step: 2.5")).Problems).Path);
+        Assert.Equal("serving.multi_step", Assert.Single(Problems(v0.Replace("multi_step: 10", "multi_step: 0")).Problems).Path);
+    }
+
+    [Fact]
     public void The_engine_picks_the_calibration_family_and_the_KV_admission_default()
     {
         Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");

@@ -452,6 +452,25 @@ public class ReplayTests
     }
 
     [Fact]
+    public void The_scheduler_steps_are_read_from_their_column_and_reach_the_deployment()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,num_scheduler_steps,dtype,engine,engine_version,arrival,n_requests,input_len_mean,output_len_mean\n";
+        const string text = header
+            + "windowed,all,meta-llama/Llama-3.1-8B-Instruct,MI300X,1,10,FP8,vllm,0.6.4,offline,4,128,128\n"
+            + "each,all,meta-llama/Llama-3.1-8B-Instruct,MI300X,1,,FP8,vllm,0.6.4,offline,4,128,128\n";
+        var runs = MeasuredRunFile.Parse(new StringReader(text), "runs.csv");
+        Assert.Equal([10, 1], runs.Select(r => r.MultiStep));   // unstated: every step scheduled
+        var (cases, skipped) = ReplayCase.Build(runs, SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.Equal(10, cases.Single(c => c.Experiment == "windowed").Deployment.MultiStep);
+
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + "x,all,meta-llama/Llama-3.1-8B-Instruct,MI300X,1,2.5,FP8,vllm,0.6.4,offline,4,128,128\n"), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'num_scheduler_steps': 2.5 is not a whole number", e.Message);
+        e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + "x,all,meta-llama/Llama-3.1-8B-Instruct,MI300X,1,0,FP8,vllm,0.6.4,offline,4,128,128\n"), "runs.csv"));
+        Assert.Contains("num_scheduler_steps", e.Message);
+    }
+
+    [Fact]
     public void A_bad_switch_is_located()
     {
         const string text = "exp_id,stage,model,gpu,tp,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,enable_prefix_caching\nx,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,2,60,500,100,maybe\n";
