@@ -22,6 +22,8 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly int _unevenChunkRanks;   // ranks a step's prompt chunks fall on unevenly (ServingDeployment.UnevenChunkRanks)
     private readonly SchedulerOptions _scheduler;
     private readonly bool _macroStepping;
+    private readonly int _multiStep;   // decode steps a scheduling pass covers (vLLM V0's --num-scheduler-steps); 1: every step
+    private int _windowLeft;   // decode steps of the multi-step window in flight still to run after this one; none admit
     private readonly int _blockTokens;
     private readonly RunningBatch _batch;
     private readonly LongRingBuffer _waiting = new(256);
@@ -81,7 +83,9 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         _metrics = metrics;
         _host = host;
         // Speculative decoding steps one iteration at a time: its tokens per step follow a schedule the stretches do not model.
-        _macroStepping = macroStepping && model.Speculative is null;
+        // ... and so do multi-step windows, whose batch admits no one until the window ends (a stretch ends at an arrival).
+        _multiStep = model.Deployment.MultiStep;
+        _macroStepping = macroStepping && model.Speculative is null && _multiStep == 1;
         _blockTokens = model.Deployment.KvBlockTokens;
         _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
         _batching = Scheduling.BatchScheduler.Create(_scheduler);
@@ -298,7 +302,18 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     /// </summary>
     private void BeginIteration(long now, long lateAfter)
     {
-        Admit(now, lateAfter);
+        // Within a multi-step window the batch is the one its scheduling pass formed: the queue waits for the window's end.
+        bool midWindow = _windowLeft > 0 && _batch.Count > 0 && _prefilling == 0;
+        if (midWindow)
+        {
+            _windowLeft--;
+        }
+        else
+        {
+            _windowLeft = 0;
+            Admit(now, lateAfter);
+        }
+
         if (_batch.Count == 0)
         {
             _busy = false;
@@ -316,6 +331,11 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         _macroIterations = 0;
         bool decodeOnly = _prefilling == 0;
         _decodeOnlyIteration = decodeOnly;
+        if (decodeOnly && !midWindow && _multiStep > 1)
+        {
+            _windowLeft = _multiStep - 1;   // a scheduling pass that formed a decode step formed the window's
+        }
+
         BatchShape shape;
         long decodeContext;
         if (decodeOnly)

@@ -6,7 +6,8 @@ namespace ClusterSim.Core.Performance;
 /// on the GPU); the sampled tokens are handed to the output processor as they come. So a decode step pays the step's
 /// overhead and the scheduling and input-building share of each sequence's overhead once per window, and each token's
 /// output processing (detokenising, stop checks, appending to its sequence) every step. A step that prefills is scheduled
-/// on its own and pays them whole.
+/// on its own and pays them whole. The replica keeps a window's batch for its N steps (an arrival waits for the window's
+/// end); a sequence that finishes inside one leaves at its last token rather than computing to the end.
 /// </summary>
 public static class VllmMultiStep
 {

@@ -164,12 +164,6 @@ internal static class DeploymentSection
             calibrations.Add($"warning: {path}.multi_step {multiStep}: only vLLM's V0 engine schedules several decode steps at once (--num-scheduler-steps), and V0 is the default only before {VllmMultiStep.FirstV1Default.Major}.{VllmMultiStep.FirstV1Default.Minor}; {(engineVersion.Length > 0 ? $"release {engineVersion} runs V1 by default" : $"{path}.engine_version is not given, so the newest release (V1) is assumed")}. The steps are timed as V0 ran them; set {path}.engine_version to the V0 release measured");
         }
 
-        if (multiStep > 1)
-        {
-            // Not silent: the window's fixed batch is not modelled, only its host work (docs/calibration.md, "vLLM's multi-step scheduling").
-            calibrations.Add($"warning: {path}.multi_step {multiStep}: each window's host work is timed, its fixed batch is not: an arrival joins the next step rather than the window's end, so first tokens come out up to {multiStep - 1} decode steps early, and a sequence leaves at its last token rather than computing to the window's end");
-        }
-
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine, engineVersion);
         if (model is null || chip is null)
         {

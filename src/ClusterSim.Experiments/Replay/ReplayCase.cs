@@ -286,12 +286,6 @@ public sealed partial record ReplayCase
             assumptions.Add($"the sampler as fast as an H100's (no SM figure for {chip.Id} in the catalog)");
         }
 
-        if (deployment.MultiStep > 1 && !first.Arrival.Equals("offline", StringComparison.OrdinalIgnoreCase))
-        {
-            // Not silent: the window's fixed batch is not modelled (VllmMultiStep), which only a served run's TTFT shows.
-            assumptions.Add($"{deployment.MultiStep} scheduler steps a window timed, but an arrival joins the next step, not the window's end (its TTFT up to {deployment.MultiStep - 1} decode steps short)");
-        }
-
         // vLLM's limits as the row's release set them (today's for other engines, whose own defaults follow).
         bool vllmServer = engine == ServingEngine.Vllm;
         VllmServerDefaults vllm = VllmServerDefaults.For(chip, vllmServer ? first.EngineVersion : string.Empty, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill);

@@ -45,6 +45,9 @@ public class ServingInvariantTests
         ["sliding-window KV blocks (Gemma 3 27B)"] = () => ServingScenarios.Poisson(6, 500, deployment: SimCatalog.Default.Deployment("gemma-3-27b", "H100-SXM", weights: Precision.FP8)),
         ["best-of-4"] = () => ServingScenarios.Poisson(5, 200) with { TestTime = new TestTimeOptions { Policy = TestTimePolicy.BestOfN, Samples = 4 } },
         ["async scheduling, preempting, with prefix caching"] = () => ServingScenarios.AsyncScheduled(Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true)),
+        ["vLLM V0's ten-step windows, preempting"] = () => Pressed(SchedulerKind.Continuous, caching: false, macro: true) is var pressed
+            ? pressed with { Replicas = [.. pressed.Replicas.Select(g => g with { Deployment = g.Deployment with { MultiStep = 10 } })] }
+            : pressed,
         ["async scheduling, prefill/decode disaggregation"] = () => ServingScenarios.AsyncScheduled(ServingScenarios.Poisson(20, 400, replicas: 4) with { Disaggregation = new Disaggregation(2, 50) }),
     };
 
