@@ -1,9 +1,10 @@
 namespace ClusterSim.Core.Performance;
 
 /// <summary>
-/// Decode attention walked one thread block per sequence and KV head. Without a split of the context across blocks
+/// Decode attention walked one thread block per sequence and head. Without a split of the context across blocks
 /// (flash-decoding: vLLM's and SGLang's kernels, TensorRT-LLM's multi-block mode), a decode step's attention runs as many
-/// blocks as the batch has sequences times the KV heads each accelerator holds, each walking its whole context on one SM.
+/// blocks as the batch has sequences times the heads each accelerator walks (its KV heads under XQA, else its query
+/// heads: <see cref="BlocksPerSequence"/>), each walking its whole context on one SM.
 /// A small batch then leaves most SMs idle, and a long context takes as long as one SM needs to walk it, however fast the
 /// memory: TensorRT-LLM 0.9.0's batches of one grow by 0.7–2.2 ms a token from 128- to 2,048-token contexts on
 /// Llama 2 70B, Mistral 7B and Llama 2 7B/13B, where reading the KV cache at the memory's rate grows by 0.1–0.5 ms.
@@ -35,6 +36,24 @@ public static class DecodeAttentionBlocks
     public static bool OneBlockPerHead(ServingDeployment deployment) =>
         deployment.Engine == ServingEngine.TensorRtLlm && EngineRelease.Before(deployment.EngineVersion, FirstTensorRtLlmSplit)
         && !deployment.AttentionDataParallel && !deployment.Model.IsMla;
+
+    /// <summary>
+    /// The query heads a KV head serves for which TensorRT-LLM before 0.12 ships its XQA decode kernels (one block a
+    /// KV head, its group's query heads together): the precompiled cubins are built for groups of eight
+    /// (<c>xqa_kernel_…_nqpkv_8_…</c>, head sizes 128 and 256), as Llama 2 70B's are. Any other grouping — Mistral 7B's
+    /// and Mixtral's four, Llama 3 8B's four — runs the masked multi-head kernel, one block a query head, each reading its
+    /// KV head again.
+    /// </summary>
+    public const int XqaQueryHeadsPerKvHead = 8;
+
+    /// <summary>
+    /// Blocks a sequence's decode attention runs on each of <paramref name="tensorParallel"/> ranks: one a KV head the rank
+    /// holds under XQA (<see cref="XqaQueryHeadsPerKvHead"/>), else one a query head (the same for multi-head attention).
+    /// </summary>
+    public static int BlocksPerSequence(Catalog.ModelSpec model, int tensorParallel) =>
+        model.KvHeads > 0 && model.Heads == XqaQueryHeadsPerKvHead * model.KvHeads && model.HeadDim is 128 or 256
+            ? Math.Max(1, model.KvHeads / tensorParallel)
+            : Math.Max(1, model.Heads / tensorParallel);
 
     /// <summary>
     /// True when <paramref name="deployment"/> walks one block a head (<see cref="OneBlockPerHead"/>) on a chip whose SM

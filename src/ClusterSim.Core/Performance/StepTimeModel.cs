@@ -48,7 +48,7 @@ public sealed class StepTimeModel
     private readonly double _secondsPerIndexerFlop;
     private readonly double _indexerBytesPerToken;
     private readonly double _blockSecondsPerToken;   // one decode-attention block's walk of a context token through every layer; 0 when the engine splits contexts
-    private readonly int _kvHeadsPerRank;
+    private readonly int _blocksPerSequence;   // decode-attention blocks a sequence runs on a rank (DecodeAttentionBlocks.BlocksPerSequence)
     private readonly int _blockSlots;   // blocks that run at once: the SMs
     private readonly SpeculativeDecoding? _speculative;
     private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
@@ -211,8 +211,8 @@ public sealed class StepTimeModel
         _multiStep = deployment.MultiStep;
         if (DecodeAttentionBlocks.OneBlockPerHead(deployment) && chip.Sms is int sms && chip.SustainedSmClockGhz is double smClockGhz)
         {
-            // A rank holds its share of the KV heads, at least one (a head is repeated when the ranks outnumber them).
-            _kvHeadsPerRank = Math.Max(1, model.KvHeads / tp);
+            // A block a KV head (XQA) or a query head (the masked kernel), of the rank's share, at least one.
+            _blocksPerSequence = DecodeAttentionBlocks.BlocksPerSequence(model, tp);
             _blockSlots = sms;
             _blockSecondsPerToken = model.AttentionLayers * DecodeAttentionBlocks.CyclesPerToken / (smClockGhz * 1e9);
         }
@@ -516,7 +516,7 @@ public sealed class StepTimeModel
 
     /// <summary>
     /// Seconds per KV token read when <paramref name="sequences"/> sequences' decode attention runs one block per
-    /// sequence and KV head (<see cref="DecodeAttentionBlocks"/>): the blocks' total walk shared by as many SMs as there
+    /// sequence and head (<see cref="DecodeAttentionBlocks"/>): the blocks' total walk shared by as many SMs as there
     /// are blocks, at most every SM. 0 when the engine splits contexts across blocks, or with no sequence.
     /// </summary>
     internal double BlockSecondsPerKvToken(int sequences)
@@ -526,8 +526,8 @@ public sealed class StepTimeModel
             return 0;
         }
 
-        int blocks = (int)Math.Min(_blockSlots, (long)sequences * _kvHeadsPerRank);
-        return _kvHeadsPerRank * _blockSecondsPerToken / blocks;
+        int blocks = (int)Math.Min(_blockSlots, (long)sequences * _blocksPerSequence);
+        return _blocksPerSequence * _blockSecondsPerToken / blocks;
     }
 
     private double Collectives(in BatchShape shape) =>
