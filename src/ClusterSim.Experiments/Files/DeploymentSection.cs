@@ -217,7 +217,7 @@ internal static class DeploymentSection
             if (DecodeAttentionBlocks.Untimed(deployment))
             {
                 // Not silent: the release walks each context in one block a head, which a chip without SM figures cannot time.
-                calibrations.Add($"warning: {chip.Id}: TensorRT-LLM {deployment.EngineVersion} walks each sequence's context in one thread block a KV head (multi-block mode off before 0.12), but the catalog gives no SM count and clock (sms, sm_ghz) for {chip.Id}, so decode attention is timed at the memory's rate alone, fast for small batches at long contexts; give them in a hardware CSV");
+                calibrations.Add($"warning: {chip.Id}: TensorRT-LLM {deployment.EngineVersion} walks each sequence's context in one thread block a head (multi-block mode off before 0.12), but the catalog gives no SM count and clock (sms, sm_ghz) for {chip.Id}, so decode attention is timed at the memory's rate alone, fast for small batches at long contexts; give them in a hardware CSV");
             }
 
             if (deployment.Engine == ServingEngine.TensorRtLlm && deployment.Efficiency.RequestOverheadSeconds == 0

@@ -278,7 +278,7 @@ public sealed partial record ReplayCase
 
         if (DecodeAttentionBlocks.Untimed(deployment))
         {
-            assumptions.Add($"decode attention at the memory's rate alone (release {deployment.EngineVersion} walks a context in one block a KV head, and the catalog gives no SM count for {chip.Id})");
+            assumptions.Add($"decode attention at the memory's rate alone (release {deployment.EngineVersion} walks a context in one block a head, and the catalog gives no SM count for {chip.Id})");
         }
 
         if (sampling == SamplingMode.Filtered && chip.SmGhz is null && calibration.Factors.SamplerCyclesPerEntry > 0)

@@ -4,7 +4,7 @@ using ClusterSim.Experiments.Files;
 namespace ClusterSim.Experiments.Tests.Files;
 
 /// <summary>
-/// <c>serving.engine_version</c> of a TensorRT-LLM before 0.12 times decode attention one thread block a KV head
+/// <c>serving.engine_version</c> of a TensorRT-LLM before 0.12 times decode attention one thread block a head
 /// (<see cref="DecodeAttentionBlocks"/>), and says so when the chip's SMs are not in the catalog.
 /// </summary>
 public class DeploymentAttentionBlocksTests
@@ -31,7 +31,7 @@ public class DeploymentAttentionBlocksTests
         Experiment h100 = ExperimentLoader.Parse(Trt("0.9.0"), "exp.yaml");
         Experiment newer = ExperimentLoader.Parse(Trt("0.12.0", "B200"), "exp.yaml");
 
-        Assert.Contains(b200.Warnings, w => w.Contains("B200: TensorRT-LLM 0.9.0 walks each sequence's context in one thread block a KV head", StringComparison.Ordinal)
+        Assert.Contains(b200.Warnings, w => w.Contains("B200: TensorRT-LLM 0.9.0 walks each sequence's context in one thread block a head", StringComparison.Ordinal)
             && w.Contains("give them in a hardware CSV", StringComparison.Ordinal));
         Assert.DoesNotContain(h100.Warnings, w => w.Contains("thread block", StringComparison.Ordinal));
         Assert.DoesNotContain(newer.Warnings, w => w.Contains("thread block", StringComparison.Ordinal));
