@@ -92,6 +92,11 @@ internal static class StepCommand
             Console.Error.WriteLine(collectives);
         }
 
+        if (DecodeAttentionBlocks.Describe(d) is string attention)
+        {
+            Console.Error.WriteLine(attention);
+        }
+
         if (d.AcrossDomainsNote is string network)
         {
             Console.Error.WriteLine(d.NetworkLatencyAssumed ? $"warning: {network}" : network);

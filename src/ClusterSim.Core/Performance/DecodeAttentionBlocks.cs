@@ -51,9 +51,34 @@ public static class DecodeAttentionBlocks
     /// holds under XQA (<see cref="XqaQueryHeadsPerKvHead"/>), else one a query head (the same for multi-head attention).
     /// </summary>
     public static int BlocksPerSequence(Catalog.ModelSpec model, int tensorParallel) =>
-        model.KvHeads > 0 && model.Heads == XqaQueryHeadsPerKvHead * model.KvHeads && model.HeadDim is 128 or 256
-            ? Math.Max(1, model.KvHeads / tensorParallel)
-            : Math.Max(1, model.Heads / tensorParallel);
+        Math.Max(1, (HasXqaKernel(model) ? model.KvHeads : model.Heads) / tensorParallel);
+
+    /// <summary>True when a release before 0.12 has an XQA kernel for <paramref name="model"/>'s attention: groups of <see cref="XqaQueryHeadsPerKvHead"/>, heads of 128 or 256.</summary>
+    public static bool HasXqaKernel(Catalog.ModelSpec model) =>
+        model.KvHeads > 0 && model.Heads == XqaQueryHeadsPerKvHead * model.KvHeads && model.HeadDim is 128 or 256;
+
+    /// <summary>
+    /// What <paramref name="deployment"/>'s decode attention walks, for <c>clustersim step</c>; null when the engine splits
+    /// contexts across blocks.
+    /// </summary>
+    public static string? Describe(ServingDeployment deployment)
+    {
+        if (!OneBlockPerHead(deployment))
+        {
+            return null;
+        }
+
+        Catalog.ModelSpec model = deployment.Model;
+        int blocks = BlocksPerSequence(model, deployment.TensorParallel);
+        string kernel = HasXqaKernel(model)
+            ? "XQA, a block a KV head"
+            : model.Heads == model.KvHeads
+                ? "the masked multi-head kernel, a block a head"
+                : $"the masked multi-head kernel, a block a query head: XQA is built for groups of {XqaQueryHeadsPerKvHead} query heads a KV head, and {model.Id} groups {model.Heads / Math.Max(1, model.KvHeads)}";
+        string untimed = Untimed(deployment) ? $"; no SM count for {deployment.Accelerator.Id}, so timed at the memory's rate alone" : string.Empty;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"decode attention: {blocks} thread blocks a sequence on each rank ({kernel}), each walking its whole context on one SM (TensorRT-LLM before {FirstTensorRtLlmSplit.Major}.{FirstTensorRtLlmSplit.Minor}){untimed}");
+    }
 
     /// <summary>
     /// True when <paramref name="deployment"/> walks one block a head (<see cref="OneBlockPerHead"/>) on a chip whose SM

@@ -61,6 +61,18 @@ public class DecodeAttentionBlocksTests
         Assert.Equal(blocks, DecodeAttentionBlocks.BlocksPerSequence(SimCatalog.Default.Models.Get(model), tp));
 
     [Fact]
+    public void The_step_command_names_the_kernel_and_its_blocks()
+    {
+        Assert.Equal("decode attention: 32 thread blocks a sequence on each rank (the masked multi-head kernel, a block a query head: XQA is built for groups of 8 query heads a KV head, and mistral-7b groups 4), each walking its whole context on one SM (TensorRT-LLM before 0.12)",
+            DecodeAttentionBlocks.Describe(On("mistral-7b", "H100-SXM", 1, "0.9.0")));
+        Assert.Equal("decode attention: 2 thread blocks a sequence on each rank (XQA, a block a KV head), each walking its whole context on one SM (TensorRT-LLM before 0.12)",
+            DecodeAttentionBlocks.Describe(On("llama-2-70b", "H100-SXM", 4, "0.9.0")));
+        Assert.StartsWith("decode attention: 16 thread blocks a sequence on each rank (the masked multi-head kernel, a block a head)", DecodeAttentionBlocks.Describe(On("llama-2-7b", "H100-SXM", 2, "0.9.0")), StringComparison.Ordinal);
+        Assert.EndsWith("; no SM count for MI300X, so timed at the memory's rate alone", DecodeAttentionBlocks.Describe(On("llama-2-70b", "MI300X", 8, "0.9.0")), StringComparison.Ordinal);
+        Assert.Null(DecodeAttentionBlocks.Describe(On("mistral-7b", "H100-SXM", 1, "0.12.0")));
+    }
+
+    [Fact]
     public void A_full_batch_of_Mistral_walks_as_many_blocks_as_Llama_2_7B_whatever_its_smaller_KV()
     {
         // Measured (TensorRT-LLM 0.9.0, H100 FP8, 128/128): 896 sequences decode in 32.1 ms on Mistral 7B and 33.8 ms on
