@@ -21,6 +21,7 @@ internal static class CapacityCommand
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format: bf16, fp8, int8 or int4; bf16 when omitted, whatever the weights, as vLLM's and SGLang's kv_cache_dtype auto keeps it." };
         var engine = new Option<string>("--engine") { Description = "Serving engine: vllm, tensorrt-llm or sglang (its calibration, batch limits and KV admission).", DefaultValueFactory = _ => "vllm" };
         var version = new Option<string?>("--engine-version") { Description = "The engine's release (0.11.0), where its defaults depend on it." };
+        var multiStep = new Option<int?>("--multi-step") { Description = "vLLM V0's --num-scheduler-steps: decode steps one scheduling pass covers (vLLM before 0.8; every step when omitted)." };
         var sequences = new Option<int?>("--max-sequences") { Description = "The batch's sequence limit (the engine's default when omitted)." };
         var batched = new Option<int?>("--max-batched-tokens") { Description = "The step's token budget (the engine's default when omitted)." };
         var prompt = new Option<double>("--prompt") { Description = "Prompt tokens of every request.", DefaultValueFactory = _ => 1024 };
@@ -41,7 +42,7 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
+            model, hardware, tp, attention, weights, kv, engine, version, multiStep, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
             ttft, tpot, price, headroom, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
@@ -78,6 +79,7 @@ internal static class CapacityCommand
                 KvCache = r.GetValue(kv),
                 Engine = r.GetValue(engine)!,
                 EngineVersion = r.GetValue(version),
+                MultiStep = r.GetValue(multiStep),
                 MaxSequences = r.GetValue(sequences),
                 MaxBatchedTokens = r.GetValue(batched),
                 PromptTokens = r.GetValue(prompt),

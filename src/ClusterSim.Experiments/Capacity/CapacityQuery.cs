@@ -29,6 +29,9 @@ public sealed record CapacityQuery
     public string? KvCache { get; init; }
     public string Engine { get; init; } = "vllm";
     public string? EngineVersion { get; init; }
+
+    /// <summary>Decode steps a scheduling pass covers (vLLM V0's --num-scheduler-steps; an experiment file's serving.multi_step); null: every step.</summary>
+    public int? MultiStep { get; init; }
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
     /// <summary>Prompt tokens of every request, or their mean when <see cref="PromptMedian"/> is given.</summary>
@@ -88,7 +91,7 @@ public sealed record CapacityQuery
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
         ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.attention", "--attention"), ("serving.weights", "--weights"),
-        ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"),
+        ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
         ("serving.price_per_hour", "--price-per-hour"),
         ("workload.prompt_tokens.median", "--prompt-median"), ("workload.prompt_tokens.max", "--prompt-max"), ("workload.prompt_tokens", "--prompt"),
@@ -123,6 +126,11 @@ public sealed record CapacityQuery
         if (EngineVersion is { } version)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: {Q(version)}");
+        }
+
+        if (MultiStep is { } steps)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  multi_step: {steps}");
         }
 
         y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {tensorParallel}");

@@ -44,6 +44,18 @@ public class CapacityQueryTests
     }
 
     [Fact]
+    public void Scheduler_steps_are_the_serving_sections_and_refused_at_their_option_on_another_engine()
+    {
+        CapacityQuery v0 = new() { Model = "llama-3.1-8b", Hardware = ["MI300X"], Weights = "fp8", EngineVersion = "0.6.4", MultiStep = 10 };
+        Assert.Equal(10, ExperimentLoader.Parse(v0.Yaml("MI300X"), "capacity.yaml").Points[0].Serving!.Replicas[0].Deployment.MultiStep);
+        Assert.DoesNotContain("multi_step", Alike.Yaml("H100"), StringComparison.Ordinal);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse((v0 with { Engine = "sglang" }).Yaml("MI300X"), "capacity.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "serving.multi_step");
+        Assert.Contains(CapacityQuery.Options, o => o.Path == "serving.multi_step" && o.Option == "--multi-step");
+    }
+
+    [Fact]
     public void A_median_above_the_mean_is_refused_at_its_option()
     {
         CapacityQuery wrong = Alike with { OutputMedian = 300 };
