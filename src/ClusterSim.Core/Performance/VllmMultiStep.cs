@@ -28,11 +28,10 @@ public static class VllmMultiStep
     public static readonly EngineRelease FirstV1Default = new(0, 8);
 
     /// <summary>
-    /// A decode step's overhead, s, for a window of <paramref name="steps"/>: <paramref name="stepSeconds"/> and the
+    /// A decode step's overhead, s, in a window of <paramref name="steps"/>: <paramref name="stepSeconds"/> and the
     /// scheduling share of <paramref name="sequenceSeconds"/> × <paramref name="sequences"/> over the window, the output
-    /// processing share every step. One step is the overhead as it stands.
+    /// processing share every step (the step model calls it for windows of two or more; one step keeps its own sum).
     /// </summary>
-    public static double DecodeOverhead(double stepSeconds, double sequenceSeconds, int sequences, int steps) => steps == 1
-        ? stepSeconds + (sequenceSeconds * sequences)
-        : ((stepSeconds + ((1 - OutputProcessingShare) * sequenceSeconds * sequences)) / steps) + (OutputProcessingShare * sequenceSeconds * sequences);
+    public static double DecodeOverhead(double stepSeconds, double sequenceSeconds, int sequences, int steps) =>
+        ((stepSeconds + ((1 - OutputProcessingShare) * sequenceSeconds * sequences)) / steps) + (OutputProcessingShare * sequenceSeconds * sequences);
 }
