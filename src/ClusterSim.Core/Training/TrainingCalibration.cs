@@ -13,6 +13,9 @@ public sealed record TrainingCalibration
     /// <summary>Hardware ids the row applies to.</summary>
     public required IReadOnlyList<string> Hardware { get; init; }
     public required Precision Precision { get; init; }
+
+    /// <summary>The FP8 scaling recipe an FP8 row was fitted under; null for any other precision.</summary>
+    public Fp8Scaling? Fp8Scaling { get; init; }
     public required TrainingEfficiency Efficiency { get; init; }
 
     /// <summary>The published run the matmul efficiency was fitted on.</summary>

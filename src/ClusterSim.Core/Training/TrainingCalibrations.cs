@@ -14,20 +14,33 @@ public static class TrainingCalibrations
     /// <summary>Every shipped row.</summary>
     public static IReadOnlyList<TrainingCalibration> All => Shipped.Value;
 
-    /// <summary>The factors used for <paramref name="chip"/> at <paramref name="precision"/>, and a warning when none was fitted for them.</summary>
-    public static (TrainingEfficiency Efficiency, string Description, string? Warning) For(AcceleratorSpec chip, Precision precision)
+    /// <summary>
+    /// The factors used for <paramref name="chip"/> at <paramref name="precision"/> (an FP8 row also by its
+    /// <paramref name="scaling"/>), and a warning when none was fitted for them.
+    /// </summary>
+    public static (TrainingEfficiency Efficiency, string Description, string? Warning) For(AcceleratorSpec chip, Precision precision, Fp8Scaling scaling = Fp8Scaling.Tensor)
     {
-        TrainingCalibration? row = All.FirstOrDefault(c => c.Precision == precision && c.Hardware.Contains(chip.Id, StringComparer.OrdinalIgnoreCase));
+        string at = At(precision, scaling);
+        TrainingCalibration? row = All.FirstOrDefault(c => c.Precision == precision && Covers(c, chip) && (precision != Precision.FP8 || c.Fp8Scaling == scaling));
         if (row is not null)
         {
-            return (row.Efficiency, $"{chip.Id} training {precision.ToString().ToLowerInvariant()}: {row.Id} (fitted on {row.FittedOn})", null);
+            return (row.Efficiency, $"{chip.Id} training {at}: {row.Id} (fitted on {row.FittedOn})", null);
         }
 
-        TrainingCalibration? other = All.FirstOrDefault(c => c.Hardware.Contains(chip.Id, StringComparer.OrdinalIgnoreCase));
+        // An FP8 row of the other scaling recipe is nearer than another precision's, and said so.
+        TrainingCalibration? other = All.FirstOrDefault(c => c.Precision == precision && Covers(c, chip))
+            ?? All.FirstOrDefault(c => Covers(c, chip));
         return other is not null
-            ? (other.Efficiency, $"{chip.Id} training {precision}", $"{chip.Id}: no training calibration at {precision.ToString().ToLowerInvariant()}; the {other.Precision.ToString().ToLowerInvariant()} factors of {other.Id} are used unverified (set training.efficiency to override)")
+            ? (other.Efficiency, $"{chip.Id} training {at}", $"{chip.Id}: no training calibration at {at}; the {At(other.Precision, other.Fp8Scaling ?? Fp8Scaling.Tensor)} factors of {other.Id} are used unverified (set training.efficiency to override)")
             : (new TrainingEfficiency(), $"{chip.Id} training", $"{chip.Id}: no training calibration; generic factors (matmul {new TrainingEfficiency().Matmul}) are used unverified (set training.efficiency to override)");
     }
+
+    private static bool Covers(TrainingCalibration row, AcceleratorSpec chip) => row.Hardware.Contains(chip.Id, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A precision as the catalog and warnings name it: FP8 with its scaling ("fp8 with per-tensor scaling").</summary>
+    private static string At(Precision precision, Fp8Scaling scaling) => precision != Precision.FP8
+        ? precision.ToString().ToLowerInvariant()
+        : scaling == Fp8Scaling.Tensor ? "fp8 with per-tensor scaling" : "fp8 with block scaling";
 
     private static List<TrainingCalibration> Read(CsvTable table)
     {
@@ -59,11 +72,22 @@ public static class TrainingCalibrations
                 throw new CatalogException(table.Source, line, "matmul_efficiency", e.Message);
             }
 
+            string scalingText = row.Text("fp8_scaling", required: false);
+            Fp8Scaling? scaling = scalingText switch
+            {
+                "" when precision != Precision.FP8 => null,
+                "tensor" when precision == Precision.FP8 => Fp8Scaling.Tensor,
+                "block" when precision == Precision.FP8 => Fp8Scaling.Block,
+                _ => throw new CatalogException(table.Source, line, "fp8_scaling", precision == Precision.FP8
+                    ? $"'{scalingText}' is not an FP8 scaling recipe; expected tensor or block"
+                    : $"'{scalingText}' is given for a {precisionText} row; leave it empty (it names an FP8 row's recipe)"),
+            };
             rows.Add(new TrainingCalibration
             {
                 Id = row.Text("id"),
                 Hardware = CsvRowReader.List(row.Text("hardware")),
                 Precision = precision,
+                Fp8Scaling = scaling,
                 Efficiency = efficiency,
                 FittedOn = row.Text("fitted_on"),
                 Source = row.Text("source"),

@@ -19,6 +19,9 @@ public sealed record TrainingJob
     /// <summary>Arithmetic precision of the matrix multiplies (BF16 or FP8).</summary>
     public Precision Precision { get; init; } = Precision.BF16;
 
+    /// <summary>How FP8 linear layers are scaled (it picks the calibration row); ignored at other precisions.</summary>
+    public Fp8Scaling Fp8Scaling { get; init; } = Fp8Scaling.Tensor;
+
     /// <summary>Stages with their own tokens, batch, sequence length or data-parallel degree; empty for a run of one shape.</summary>
     public IReadOnlyList<TrainingStage> Stages { get; init; } = [];
 

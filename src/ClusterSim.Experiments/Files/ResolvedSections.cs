@@ -45,6 +45,11 @@ internal static class ResolvedSections
         }
 
         t.AppendLine(CultureInfo.InvariantCulture, $"  precision: {TrainingSection.Precisions.First(s => s.Value == j.Precision).Key}");
+        if (j.Precision == Core.Catalog.Precision.FP8)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"  fp8_scaling: {TrainingSection.Fp8Scalings.First(s => s.Value == j.Fp8Scaling).Key}");
+        }
+
         t.AppendLine(CultureInfo.InvariantCulture, $"  attention: {TrainingSection.AttentionKernels.First(s => s.Value == j.Attention).Key}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  mtp_depth: {j.MultiTokenPredictionDepth}");
         string schedule = TrainingSection.Schedules.First(s => s.Value == p.Schedule).Key;

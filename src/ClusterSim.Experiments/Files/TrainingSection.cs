@@ -27,9 +27,12 @@ internal static class TrainingSection
     /// <summary>Training precisions of the linear layers; fp4 (NVFP4/MXFP4 on Blackwell) runs at the catalog's fp4_tflops.</summary>
     public static readonly Dictionary<string, Precision> Precisions = new() { ["bf16"] = Precision.BF16, ["fp8"] = Precision.FP8, ["fp4"] = Precision.INT4 };
 
+    /// <summary>FP8 scaling recipes: one scale a tensor (Transformer Engine's default) or a scale a block (DeepSeek-V3's).</summary>
+    public static readonly Dictionary<string, Fp8Scaling> Fp8Scalings = new() { ["tensor"] = Fp8Scaling.Tensor, ["block"] = Fp8Scaling.Block };
+
     /// <summary>The keys a job reads besides <c>hardware</c>; a caller adds its own and validates the mapping with all of them.</summary>
     public static readonly string[] JobKeys =
-        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "attention", "mtp_depth", "stages", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
+        ["model", "accelerators", "tokens", "global_batch_tokens", "sequence_length", "precision", "fp8_scaling", "attention", "mtp_depth", "stages", "parallelism", "efficiency", "failures", "checkpoints", "price_per_hour", "pue", "power_fraction", "moe"];
 
     /// <summary>The job, or null when the section is absent or has problems (reported to <paramref name="r"/>).</summary>
     public static TrainingJob? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, ISet<string> calibrations)
@@ -123,9 +126,11 @@ internal static class TrainingSection
         }
 
         Precision precision = r.Choice(node, "precision", path, Precision.BF16, Precisions);
+        // Read whatever the precision (a sweep may set bf16 on a base that names an FP8 recipe); it picks FP8's row alone.
+        Fp8Scaling scaling = r.Choice(node, "fp8_scaling", path, Fp8Scaling.Tensor, Fp8Scalings);
         (TrainingEfficiency calibrated, string description, string? warning) = chip is null
             ? (new TrainingEfficiency(), string.Empty, null)
-            : TrainingCalibrations.For(chip, precision);
+            : TrainingCalibrations.For(chip, precision, scaling);
         string ep = $"{path}.efficiency";
         YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "expert_matmul", "memory", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
         if (chip is not null)
@@ -180,6 +185,7 @@ internal static class TrainingSection
             GlobalBatchTokens = r.Number(node, "global_batch_tokens", path, 4 * 1024 * 1024, 1),
             SequenceLength = r.Integer(node, "sequence_length", path, 4096, 1, 10_000_000),
             Precision = precision,
+            Fp8Scaling = scaling,
             Attention = r.Choice(node, "attention", path, AttentionKernel.Fused, AttentionKernels),
             MultiTokenPredictionDepth = r.Integer(node, "mtp_depth", path, 0, 0, 8),
             Efficiency = efficiency,

@@ -123,6 +123,25 @@ public static class PublishedTrainingRuns
             "per-device batch 4 is our assumption; FSDP over the slice"),
         MaxText("Mixtral 8x7B", "mixtral-8x7b", "TPU-v5p", 256, perDevice: 12, sequence: 4096, 2909, fitted: false,
             "per-device batch 12 is our assumption; FSDP"),
+        MegatronBridge("25.11", "Llama 3 70B", "llama-3.1-70b", "H100-SXM", 64, batch: 128, micro: 1, tp: 4, pp: 8, cp: 1, vp: 5, zero: 1, 1602, fitted: true),
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "H100-SXM", 8, batch: 128, micro: 1, tp: 1, pp: 1, cp: 1, vp: 1, zero: 3, 14451, fitted: false,
+            "FSDP over the 8 GPUs taken as ZeRO-3; the recipe's recomputation of 5 of the 32 layers is not charged (our assumption: none)"),
+        MegatronBridge("25.11", "Llama 3.1 405B", "llama-3.1-405b", "H100-SXM", 1024, batch: 512, micro: 1, tp: 8, pp: 8, cp: 2, vp: 8, zero: 1, 292, fitted: false),
+        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "H100-SXM", 64, batch: 256, micro: 1, tp: 4, pp: 8, cp: 1, vp: 5, zero: 1, 1621, fitted: false, csvSuffix: "(FP8)"),
+        MegatronBridge("26.02", "Llama 3.1 405B", "llama-3.1-405b", "H100-SXM", 1024, batch: 1536, micro: 1, tp: 8, pp: 8, cp: 2, vp: 8, zero: 1, 311, fitted: false, csvSuffix: "(FP8)"),
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "B200", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 30624, fitted: true),
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "GB200", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 31508, fitted: false),
+        MegatronBridge("25.11", "Llama 3.1 405B", "llama-3.1-405b", "B200", 128, batch: 64, micro: 1, tp: 4, pp: 8, cp: 2, vp: 8, zero: 1, 661, fitted: false),
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "GB300", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 37556, fitted: false) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.85, 0.93),
+        },
+        MegatronBridge("25.11", "Llama 3.1 405B", "llama-3.1-405b", "GB300", 256, batch: 1536, micro: 1, tp: 2, pp: 8, cp: 2, vp: 4, zero: 1, 999, fitted: false) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.83, 0.91),
+        },
     ];
 
     /// <summary>Rows of the public file that are not simulated, with the reason.</summary>
@@ -136,6 +155,8 @@ public static class PublishedTrainingRuns
         ("OPT-175B", "147 TFLOP/s is an \"up to\" peak, not a sustained rate, and the tokens consumed are not stated"),
         ("GPT-4 (third-party estimate)", "a third-party estimate of an undisclosed MoE architecture; an order-of-magnitude check at most"),
         ("MLPerf Training v3.0 GPT-3 175B benchmark", "the tokens and global batch of each submission are not in the results tables"),
+        ("Megatron-Bridge 25.11 Llama 3.1 405B on 256 GB200 (FP8-CS)", "the memory check refuses the recipe's plan (TP 4, PP 16, VP 4, no recomputation named): 165 GiB of activations against 186 GiB; NeMo ran it, so either the recipe recomputes or offloads what its preset does not say, or the interleaved schedule's in-flight activations are overcounted here, which these rows cannot tell apart"),
+        ("Megatron-Bridge 25.11 Llama 3 70B on 64 GB200 (FP8-CS)", "Megatron FSDP with 40 layers' activations offloaded to the host by its recipe: partial offloading of a layer count is not modelled"),
     ];
 
     /// <summary>
@@ -155,6 +176,32 @@ public static class PublishedTrainingRuns
         { CsvRow = name };
     }
 
+    private const string GraceBlackwellUltra = "GB300 (Blackwell Ultra) runs 19-23 % faster than GB200 on the same plans where the catalog gives both the same FP8 peak and bandwidth: Blackwell Ultra doubles the special-function units' exponent rate for attention's softmax and draws 1,400 W against 1,200 W, neither of which the model sees";
+
+    /// <summary>
+    /// A Megatron-Bridge performance-recipe run (NVIDIA NeMo's performance summary): FP8 with current (per-tensor) scaling,
+    /// sequences of 8,192, the table's parallelism and batch; data parallelism takes the GPUs the plan leaves, DDP with
+    /// the distributed optimizer (ZeRO-1) unless the table says FSDP; no recomputation (the presets name none unless noted).
+    /// </summary>
+    private static PublishedTrainingRun MegatronBridge(string container, string label, string model, string chip, int gpus, long batch, int micro,
+        int tp, int pp, int cp, int vp, int zero, double tokensPerGpu, bool fitted, string? assumption = null, string csvSuffix = "(FP8-CS)")
+    {
+        int dp = gpus / (tp * pp * cp);
+        TrainingJob job = Job(model, chip, tp, pp, dp, batchSequences: batch, sequence: 8192, tokens: 1e9, recompute: RecomputeKind.None,
+            chunks: vp, microBatch: micro, zero: zero);
+        job = job with
+        {
+            Precision = Precision.FP8,
+            Fp8Scaling = Fp8Scaling.Tensor,
+            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8, Fp8Scaling.Tensor).Efficiency,
+            Plan = job.Plan with { ContextParallel = cp },
+        };
+        string name = $"Megatron-Bridge {container} {label} on {gpus:N0} {chip.Replace("-SXM", string.Empty, StringComparison.Ordinal)}";
+        return new(name, job, PublishedMetric.TokensPerSecondPerGpu, tokensPerGpu, Fitted: fitted, PlanPublished: assumption is null,
+            $"NeMo Megatron-Bridge performance summary, {container} container (docs/performance-summary.md and its archive): TP {tp}, PP {pp}, CP {cp}, VP {vp}, micro-batch {micro}, batch {batch:N0} × 8,192, FP8 current scaling{(assumption is null ? string.Empty : "; " + assumption)}")
+        { CsvRow = $"{name} {csvSuffix}" };
+    }
+
     /// <summary>DeepSeek-V3's pre-training as its report states it; recomputing norms and up-projections is taken as selective.</summary>
     private static TrainingJob DeepSeekV3()
     {
@@ -162,7 +209,8 @@ public static class PublishedTrainingRuns
         return job with
         {
             Precision = Precision.FP8,
-            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8).Efficiency,
+            Fp8Scaling = Fp8Scaling.Block,
+            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8, Fp8Scaling.Block).Efficiency,
             MultiTokenPredictionDepth = 1,
             Plan = job.Plan with { ExpertParallel = 64, ExpertNodeLimit = 4, ExpertOverlap = 1, Schedule = PipelineSchedule.DualPipe },
         };

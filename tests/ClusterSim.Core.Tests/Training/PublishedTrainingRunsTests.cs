@@ -1,3 +1,4 @@
+using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Training;
 using Xunit.Abstractions;
 
@@ -60,7 +61,7 @@ public class PublishedTrainingRunsTests(ITestOutputHelper output)
         foreach (PublishedTrainingRun row in PublishedTrainingRuns.All.Where(r => r.Fitted))
         {
             double low = FitMatmul(row);
-            double shipped = TrainingCalibrations.For(row.Job.Accelerator, row.Job.Precision).Efficiency.Matmul;
+            double shipped = TrainingCalibrations.For(row.Job.Accelerator, row.Job.Precision, row.Job.Fp8Scaling).Efficiency.Matmul;
             output.WriteLine($"{row.Name}: fitted matmul {low:0.0000}, shipped {shipped}");
             Assert.Equal(low, shipped, 0.001);
         }
@@ -79,7 +80,7 @@ public class PublishedTrainingRunsTests(ITestOutputHelper output)
             (low, high) = Predict(trial) < row.Published ? (mid, high) : (low, mid);
         }
 
-        double shipped = TrainingCalibrations.For(row.Job.Accelerator, row.Job.Precision).Efficiency.ExpertMatmul;
+        double shipped = TrainingCalibrations.For(row.Job.Accelerator, row.Job.Precision, row.Job.Fp8Scaling).Efficiency.ExpertMatmul;
         output.WriteLine($"{row.Name}: fitted expert matmul {low:0.0000}, shipped {shipped}");
         Assert.Equal(low, shipped, 0.001);
     }
@@ -108,6 +109,32 @@ public class PublishedTrainingRunsTests(ITestOutputHelper output)
         // tensor-parallel all-reduce is a quarter of the step) gives 12.6 %.
         Assert.All(medians, m => Assert.True(m < 0.15, $"median error {m:P1}"));
         Assert.True(medians.Order().ElementAt(medians.Count / 2) < 0.05);
+    }
+
+    [Theory]
+    [InlineData("H100-SXM")]
+    [InlineData("B200")]
+    public void Any_FP8_tensor_scaled_row_taken_as_the_fit_predicts_the_others(string chip)
+    {
+        // Leave one out on the Megatron-Bridge rows of a generation (its known misses aside): fit the FP8 matmul
+        // efficiency on each in turn and score the rest, so the shipped fit row is not a lucky pick.
+        var family = Core.Training.TrainingCalibrations.For(SimCatalog.Default.Hardware.Get(chip), Core.Catalog.Precision.FP8).Efficiency.Matmul;
+        var rows = PublishedTrainingRuns.All
+            .Where(r => r.Name.StartsWith("Megatron-Bridge", StringComparison.Ordinal) && r.KnownMiss is null
+                && Core.Training.TrainingCalibrations.For(r.Job.Accelerator, r.Job.Precision, r.Job.Fp8Scaling).Efficiency.Matmul == family)
+            .ToList();
+        Assert.True(rows.Count >= 3, $"{rows.Count} rows");
+        foreach (PublishedTrainingRun fit in rows)
+        {
+            double matmul = FitMatmul(fit);
+            var errors = rows.Where(r => r != fit)
+                .Select(r => Math.Abs((Predict(r with { Job = r.Job with { Efficiency = r.Job.Efficiency with { Matmul = matmul } } }) / r.Published) - 1))
+                .Order().ToList();
+            output.WriteLine($"fit on {fit.Name}: matmul {matmul:0.0000}, median |error| on the other {errors.Count} rows {errors[errors.Count / 2]:P1}, worst {errors[^1]:P1}");
+            // Measured: fitting on any of the five H100 rows (matmul 0.609-0.659), 2.3-5.6 % median and at most 5.9 % on the
+            // others; on any of the three B200/GB200 rows (0.526-0.566), at most 6.7 %.
+            Assert.True(errors[^1] < 0.12, $"worst error {errors[^1]:P1} fitting on {fit.Name}");
+        }
     }
 
     private static double FitMatmul(PublishedTrainingRun row)

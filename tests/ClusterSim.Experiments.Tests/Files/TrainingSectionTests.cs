@@ -28,6 +28,35 @@ public class TrainingSectionTests
         Assert.Contains("parallelism: { tensor: 8, context: 1, pipeline: 1, data: 16", experiment.ResolvedText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Fp8_scaling_picks_the_calibration_row_and_is_echoed_for_fp8_alone()
+    {
+        string fp8 = Valid.Replace("sequence_length: 8192", "sequence_length: 8192\n  precision: fp8");
+        Experiment tensor = ExperimentLoader.Parse(fp8, "t.yaml");
+        Experiment block = ExperimentLoader.Parse(fp8.Replace("precision: fp8", "precision: fp8\n  fp8_scaling: block"), "t.yaml");
+        Assert.Equal((Fp8Scaling.Tensor, 0.6367), (tensor.Points[0].Training!.Fp8Scaling, tensor.Points[0].Training!.Efficiency.Matmul));
+        Assert.Equal((Fp8Scaling.Block, 0.3425), (block.Points[0].Training!.Fp8Scaling, block.Points[0].Training!.Efficiency.Matmul));
+        Assert.Contains("  fp8_scaling: tensor", tensor.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains("  fp8_scaling: block", block.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains(block.Calibrations, c => c.Contains("fp8 with block scaling: hopper-megatron (fitted on DeepSeek-V3", StringComparison.Ordinal));
+
+        // The resolved file reads back to the same job.
+        Assert.Equal(block.Points[0].Training!.Efficiency, ExperimentLoader.Parse(block.ResolvedText, "r.yaml").Points[0].Training!.Efficiency);
+
+        // At BF16 it changes nothing (a sweep may set bf16 on a base that names a recipe) and is not echoed.
+        Experiment bf16 = ExperimentLoader.Parse(Valid.Replace("sequence_length: 8192", "sequence_length: 8192\n  fp8_scaling: block"), "t.yaml");
+        Assert.Equal(ExperimentLoader.Parse(Valid, "t.yaml").Points[0].Training!.Efficiency, bf16.Points[0].Training!.Efficiency);
+        Assert.DoesNotContain("fp8_scaling", bf16.ResolvedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_fp8_scaling_is_refused_at_its_place()
+    {
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Valid.Replace("sequence_length: 8192", "sequence_length: 8192\n  precision: fp8\n  fp8_scaling: rowwise"), "t.yaml"));
+        Assert.Contains("t.yaml:9:16: training.fp8_scaling", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tensor", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("zero_bubble")]   // as the README spells it
     [InlineData("zero-bubble")]
@@ -84,8 +113,9 @@ public class TrainingSectionTests
         Experiment experiment = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "MI300X"), "t.yaml");
         Assert.Contains(experiment.Warnings, w => w.Contains("MI300X: no training calibration", StringComparison.Ordinal));
 
-        Experiment fp8 = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "B200").Replace("tokens: 1e11", "tokens: 1e11\n  precision: fp8"), "t.yaml");
-        Assert.Contains(fp8.Warnings, w => w.Contains("B200: no training calibration", StringComparison.Ordinal));
+        // B200 has an FP8 row alone (Megatron-Bridge): BF16 borrows it, and says so.
+        Experiment bf16 = ExperimentLoader.Parse(Valid.Replace("H100-SXM", "B200"), "t.yaml");
+        Assert.Contains(bf16.Warnings, w => w.Contains("B200: no training calibration at bf16; the fp8 with per-tensor scaling factors of blackwell-megatron", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,47 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Tests.Training;
+
+public class TrainingCalibrationsTests
+{
+    private static AcceleratorSpec Chip(string id) => SimCatalog.Default.Hardware.Get(id);
+
+    [Fact]
+    public void Fp8_rows_are_told_apart_by_their_scaling()
+    {
+        var tensor = TrainingCalibrations.For(Chip("H100-SXM"), Precision.FP8, Fp8Scaling.Tensor);
+        var block = TrainingCalibrations.For(Chip("H100-SXM"), Precision.FP8, Fp8Scaling.Block);
+        Assert.Null(tensor.Warning);
+        Assert.Null(block.Warning);
+        Assert.Equal(0.6367, tensor.Efficiency.Matmul);   // Megatron-Bridge's Llama 3 70B, per-tensor scaling
+        Assert.Equal(0.3425, block.Efficiency.Matmul);    // DeepSeek-V3's recipe, block scaling
+        Assert.Contains("fp8 with per-tensor scaling", tensor.Description, StringComparison.Ordinal);
+        Assert.Contains("fp8 with block scaling", block.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_scaling_changes_nothing_at_other_precisions()
+    {
+        Assert.Equal(
+            TrainingCalibrations.For(Chip("H100-SXM"), Precision.BF16, Fp8Scaling.Tensor),
+            TrainingCalibrations.For(Chip("H100-SXM"), Precision.BF16, Fp8Scaling.Block));
+    }
+
+    [Fact]
+    public void A_missing_recipe_borrows_the_other_one_and_says_so()
+    {
+        // Blackwell has only a per-tensor FP8 row: block scaling borrows it, with a warning naming both.
+        var (efficiency, _, warning) = TrainingCalibrations.For(Chip("B200"), Precision.FP8, Fp8Scaling.Block);
+        Assert.Equal(0.5663, efficiency.Matmul);
+        Assert.NotNull(warning);
+        Assert.Contains("no training calibration at fp8 with block scaling", warning, StringComparison.Ordinal);
+        Assert.Contains("fp8 with per-tensor scaling factors of blackwell-megatron", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_fp8_row_names_its_recipe_and_no_other_row_does()
+    {
+        Assert.All(TrainingCalibrations.All, row => Assert.Equal(row.Precision == Precision.FP8, row.Fp8Scaling is not null));
+    }
+}
