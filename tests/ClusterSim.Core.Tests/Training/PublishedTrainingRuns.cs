@@ -176,7 +176,7 @@ public static class PublishedTrainingRuns
         { CsvRow = name };
     }
 
-    private const string GraceBlackwellUltra = "GB300 (Blackwell Ultra) runs 19-23 % faster than GB200 on the same plans where the catalog gives both the same FP8 peak and bandwidth: Blackwell Ultra doubles the special-function units' exponent rate for attention's softmax and draws 1,400 W against 1,200 W, neither of which the model sees";
+    private const string GraceBlackwellUltra = "GB300 (Blackwell Ultra) runs 19 % faster than GB200 on the same 8B plan (23 % on 405B) where the catalog gives both the same FP8 peak and bandwidth: Blackwell Ultra doubles the special-function units' exponent rate for attention's softmax and draws 1,400 W against 1,200 W, neither of which the model sees";
 
     /// <summary>
     /// A Megatron-Bridge performance-recipe run (NVIDIA NeMo's performance summary): FP8 with current (per-tensor) scaling,
