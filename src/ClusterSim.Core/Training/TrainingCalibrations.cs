@@ -18,18 +18,22 @@ public static class TrainingCalibrations
     /// The factors used for <paramref name="chip"/> at <paramref name="precision"/> (an FP8 row also by its
     /// <paramref name="scaling"/>), and a warning when none was fitted for them.
     /// </summary>
-    public static (TrainingEfficiency Efficiency, string Description, string? Warning) For(AcceleratorSpec chip, Precision precision, Fp8Scaling scaling = Fp8Scaling.Tensor)
+    public static (TrainingEfficiency Efficiency, string Description, string? Warning) For(AcceleratorSpec chip, Precision precision, Fp8Scaling scaling = Fp8Scaling.Tensor) =>
+        For(All, chip, precision, scaling);
+
+    /// <summary><see cref="For(AcceleratorSpec, Precision, Fp8Scaling)"/> over <paramref name="rows"/> instead of the shipped ones.</summary>
+    internal static (TrainingEfficiency Efficiency, string Description, string? Warning) For(IReadOnlyList<TrainingCalibration> rows, AcceleratorSpec chip, Precision precision, Fp8Scaling scaling)
     {
         string at = At(precision, scaling);
-        TrainingCalibration? row = All.FirstOrDefault(c => c.Precision == precision && Covers(c, chip) && (precision != Precision.FP8 || c.Fp8Scaling == scaling));
+        TrainingCalibration? row = rows.FirstOrDefault(c => c.Precision == precision && Covers(c, chip) && (precision != Precision.FP8 || c.Fp8Scaling == scaling));
         if (row is not null)
         {
             return (row.Efficiency, $"{chip.Id} training {at}: {row.Id} (fitted on {row.FittedOn})", null);
         }
 
         // An FP8 row of the other scaling recipe is nearer than another precision's, and said so.
-        TrainingCalibration? other = All.FirstOrDefault(c => c.Precision == precision && Covers(c, chip))
-            ?? All.FirstOrDefault(c => Covers(c, chip));
+        TrainingCalibration? other = rows.FirstOrDefault(c => c.Precision == precision && Covers(c, chip))
+            ?? rows.FirstOrDefault(c => Covers(c, chip));
         return other is not null
             ? (other.Efficiency, $"{chip.Id} training {at}", $"{chip.Id}: no training calibration at {at}; the {At(other.Precision, other.Fp8Scaling ?? Fp8Scaling.Tensor)} factors of {other.Id} are used unverified (set training.efficiency to override)")
             : (new TrainingEfficiency(), $"{chip.Id} training", $"{chip.Id}: no training calibration; generic factors (matmul {new TrainingEfficiency().Matmul}) are used unverified (set training.efficiency to override)");
@@ -38,9 +42,12 @@ public static class TrainingCalibrations
     private static bool Covers(TrainingCalibration row, AcceleratorSpec chip) => row.Hardware.Contains(chip.Id, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A precision as the catalog and warnings name it: FP8 with its scaling ("fp8 with per-tensor scaling").</summary>
-    private static string At(Precision precision, Fp8Scaling scaling) => precision != Precision.FP8
-        ? precision.ToString().ToLowerInvariant()
-        : scaling == Fp8Scaling.Tensor ? "fp8 with per-tensor scaling" : "fp8 with block scaling";
+    private static string At(Precision precision, Fp8Scaling scaling) => precision switch
+    {
+        Precision.FP8 => scaling == Fp8Scaling.Tensor ? "fp8 with per-tensor scaling" : "fp8 with block scaling",
+        Precision.INT4 => "fp4",
+        _ => precision.ToString().ToLowerInvariant(),
+    };
 
     private static List<TrainingCalibration> Read(CsvTable table)
     {
@@ -49,9 +56,12 @@ public static class TrainingCalibrations
         {
             var row = new CsvRowReader(table, line, cells);
             string precisionText = row.Text("precision");
-            if (!Enum.TryParse(precisionText, ignoreCase: true, out Precision precision) || !Enum.IsDefined(precision))
+            // Training's 4-bit formats are floating point (NVFP4, MXFP4), run at the catalog's fp4_tflops: the INT4 slot.
+            Precision precision = Precision.INT4;
+            if (!string.Equals(precisionText, "fp4", StringComparison.OrdinalIgnoreCase)
+                && (!Enum.TryParse(precisionText, ignoreCase: true, out precision) || !Enum.IsDefined(precision) || precision == Precision.INT4))
             {
-                throw new CatalogException(table.Source, line, "precision", $"'{precisionText}' is not a precision");
+                throw new CatalogException(table.Source, line, "precision", $"'{precisionText}' is not a training precision; expected bf16, fp8 or fp4");
             }
 
             var efficiency = new TrainingEfficiency

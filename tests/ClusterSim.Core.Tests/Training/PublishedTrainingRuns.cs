@@ -127,8 +127,8 @@ public static class PublishedTrainingRuns
         MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "H100-SXM", 8, batch: 128, micro: 1, tp: 1, pp: 1, cp: 1, vp: 1, zero: 3, 14451, fitted: false,
             "FSDP over the 8 GPUs taken as ZeRO-3; the recipe's recomputation of 5 of the 32 layers is not charged (our assumption: none)"),
         MegatronBridge("25.11", "Llama 3.1 405B", "llama-3.1-405b", "H100-SXM", 1024, batch: 512, micro: 1, tp: 8, pp: 8, cp: 2, vp: 8, zero: 1, 292, fitted: false),
-        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "H100-SXM", 64, batch: 256, micro: 1, tp: 4, pp: 8, cp: 1, vp: 5, zero: 1, 1621, fitted: false, csvSuffix: "(FP8)"),
-        MegatronBridge("26.02", "Llama 3.1 405B", "llama-3.1-405b", "H100-SXM", 1024, batch: 1536, micro: 1, tp: 8, pp: 8, cp: 2, vp: 8, zero: 1, 311, fitted: false, csvSuffix: "(FP8)"),
+        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "H100-SXM", 64, batch: 256, micro: 1, tp: 4, pp: 8, cp: 1, vp: 5, zero: 1, 1621, fitted: false, format: TrainingFormat.Fp8),
+        MegatronBridge("26.02", "Llama 3.1 405B", "llama-3.1-405b", "H100-SXM", 1024, batch: 1536, micro: 1, tp: 8, pp: 8, cp: 2, vp: 8, zero: 1, 311, fitted: false, format: TrainingFormat.Fp8),
         MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "B200", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 30624, fitted: true),
         MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "GB200", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 31508, fitted: false),
         MegatronBridge("25.11", "Llama 3.1 405B", "llama-3.1-405b", "B200", 128, batch: 64, micro: 1, tp: 4, pp: 8, cp: 2, vp: 8, zero: 1, 661, fitted: false),
@@ -141,6 +141,41 @@ public static class PublishedTrainingRuns
         {
             KnownMiss = GraceBlackwellUltra,
             MissBand = (0.83, 0.91),
+        },
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "B200", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 29521, fitted: true, format: TrainingFormat.MxFp8),
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "GB200", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 29789, fitted: false, format: TrainingFormat.MxFp8),
+        MegatronBridge("25.11", "Llama 3.1 405B", "llama-3.1-405b", "B200", 128, batch: 64, micro: 1, tp: 4, pp: 8, cp: 2, vp: 8, zero: 1, 624, fitted: false, format: TrainingFormat.MxFp8),
+        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "GB200", 64, batch: 256, micro: 1, tp: 2, pp: 4, cp: 1, vp: 5, zero: 1, 3613, fitted: false, format: TrainingFormat.MxFp8),
+        MegatronBridge("25.11", "Llama 3 8B", "llama-3.1-8b", "GB300", 8, batch: 128, micro: 2, tp: 1, pp: 1, cp: 1, vp: 1, zero: 1, 36108, fitted: false, format: TrainingFormat.MxFp8) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.86, 0.94),
+        },
+        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "GB300", 64, batch: 256, micro: 1, tp: 1, pp: 4, cp: 1, vp: 5, zero: 1, 4596, fitted: false, format: TrainingFormat.MxFp8) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.87, 0.95),
+        },
+        MegatronBridge("26.02", "Llama 3.1 405B", "llama-3.1-405b", "GB300", 256, batch: 1536, micro: 1, tp: 2, pp: 8, cp: 2, vp: 4, zero: 1, 931, fitted: false, format: TrainingFormat.MxFp8) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.86, 0.94),
+        },
+        MegatronBridge("26.02", "Llama 3.1 405B", "llama-3.1-405b", "GB300", 256, batch: 1536, micro: 1, tp: 4, pp: 8, cp: 1, vp: 4, zero: 1, 988, fitted: false, format: TrainingFormat.Fp8) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.77, 0.85),
+        },
+        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "GB200", 64, batch: 256, micro: 1, tp: 2, pp: 4, cp: 1, vp: 5, zero: 1, 4458, fitted: true, format: TrainingFormat.NvFp4),
+        MegatronBridge("26.02", "Llama 3 70B", "llama-3.1-70b", "GB300", 64, batch: 256, micro: 1, tp: 1, pp: 4, cp: 1, vp: 5, zero: 1, 6798, fitted: false, format: TrainingFormat.NvFp4) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.83, 0.91),
+        },
+        MegatronBridge("26.02", "Llama 3.1 405B", "llama-3.1-405b", "GB300", 256, batch: 1536, micro: 1, tp: 4, pp: 8, cp: 1, vp: 4, zero: 1, 1333, fitted: false, format: TrainingFormat.NvFp4) with
+        {
+            KnownMiss = GraceBlackwellUltra,
+            MissBand = (0.84, 0.92),
         },
     ];
 
@@ -156,6 +191,8 @@ public static class PublishedTrainingRuns
         ("GPT-4 (third-party estimate)", "a third-party estimate of an undisclosed MoE architecture; an order-of-magnitude check at most"),
         ("MLPerf Training v3.0 GPT-3 175B benchmark", "the tokens and global batch of each submission are not in the results tables"),
         ("Megatron-Bridge 25.11 Llama 3.1 405B on 256 GB200 (FP8-CS)", "the memory check refuses the recipe's plan (TP 4, PP 16, VP 4, no recomputation named): 165 GiB of activations against 186 GiB; NeMo ran it, so either the recipe recomputes or offloads what its preset does not say, or the interleaved schedule's in-flight activations are overcounted here, which these rows cannot tell apart"),
+        ("Megatron-Bridge 26.02 Llama 3.1 405B on 256 GB200 (MXFP8)", "its preset puts 16 pipeline stages × 8 virtual ones, 128 slots, on 126 layers (Megatron counts the embedding and the loss as layers); the plan check here asks for at least one layer a slot"),
+        ("Megatron-Bridge 26.02 Llama 3.1 405B on 256 GB200 (NVFP4)", "the same preset (16 × 8 slots on 126 layers) as the MXFP8 row"),
         ("Megatron-Bridge 25.11 Llama 3 70B on 64 GB200 (FP8-CS)", "Megatron FSDP with 40 layers' activations offloaded to the host by its recipe: partial offloading of a layer count is not modelled"),
     ];
 
@@ -184,22 +221,29 @@ public static class PublishedTrainingRuns
     /// the distributed optimizer (ZeRO-1) unless the table says FSDP; no recomputation (the presets name none unless noted).
     /// </summary>
     private static PublishedTrainingRun MegatronBridge(string container, string label, string model, string chip, int gpus, long batch, int micro,
-        int tp, int pp, int cp, int vp, int zero, double tokensPerGpu, bool fitted, string? assumption = null, string csvSuffix = "(FP8-CS)")
+        int tp, int pp, int cp, int vp, int zero, double tokensPerGpu, bool fitted, string? assumption = null, TrainingFormat format = TrainingFormat.Fp8Cs)
     {
+        (Precision precision, Fp8Scaling scaling, string csvSuffix, string described) = format switch
+        {
+            TrainingFormat.Fp8Cs => (Precision.FP8, Fp8Scaling.Tensor, "(FP8-CS)", "FP8 current scaling"),
+            TrainingFormat.Fp8 => (Precision.FP8, Fp8Scaling.Tensor, "(FP8)", "FP8 (the 26.02 table names no recipe; current scaling taken, as 25.11's)"),
+            TrainingFormat.MxFp8 => (Precision.FP8, Fp8Scaling.Block, "(MXFP8)", "MXFP8"),
+            _ => (Precision.INT4, Fp8Scaling.Tensor, "(NVFP4)", "NVFP4"),
+        };
         int dp = gpus / (tp * pp * cp);
         TrainingJob job = Job(model, chip, tp, pp, dp, batchSequences: batch, sequence: 8192, tokens: 1e9, recompute: RecomputeKind.None,
             chunks: vp, microBatch: micro, zero: zero);
         job = job with
         {
-            Precision = Precision.FP8,
-            Fp8Scaling = Fp8Scaling.Tensor,
-            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8, Fp8Scaling.Tensor).Efficiency,
+            Precision = precision,
+            Fp8Scaling = scaling,
+            Efficiency = TrainingCalibrations.For(job.Accelerator, precision, scaling).Efficiency,
             Plan = job.Plan with { ContextParallel = cp },
         };
-        string name = $"Megatron-Bridge {container} {label} on {gpus:N0} {chip.Replace("-SXM", string.Empty, StringComparison.Ordinal)}";
+        string name = $"Megatron-Bridge {container} {label} on {gpus:N0} {chip.Replace("-SXM", string.Empty, StringComparison.Ordinal)} {csvSuffix}";
         return new(name, job, PublishedMetric.TokensPerSecondPerGpu, tokensPerGpu, Fitted: fitted, PlanPublished: assumption is null,
-            $"NeMo Megatron-Bridge performance summary, {container} container (docs/performance-summary.md and its archive): TP {tp}, PP {pp}, CP {cp}, VP {vp}, micro-batch {micro}, batch {batch:N0} × 8,192, FP8 current scaling{(assumption is null ? string.Empty : "; " + assumption)}")
-        { CsvRow = $"{name} {csvSuffix}" };
+            $"NeMo Megatron-Bridge performance summary, {container} container (docs/performance-summary.md and its archive): TP {tp}, PP {pp}, CP {cp}, VP {vp}, micro-batch {micro}, batch {batch:N0} × 8,192, {described}{(assumption is null ? string.Empty : "; " + assumption)}")
+        { CsvRow = name };
     }
 
     /// <summary>DeepSeek-V3's pre-training as its report states it; recomputing norms and up-projections is taken as selective.</summary>

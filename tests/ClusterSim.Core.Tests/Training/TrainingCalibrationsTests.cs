@@ -31,12 +31,24 @@ public class TrainingCalibrationsTests
     [Fact]
     public void A_missing_recipe_borrows_the_other_one_and_says_so()
     {
-        // Blackwell has only a per-tensor FP8 row: block scaling borrows it, with a warning naming both.
-        var (efficiency, _, warning) = TrainingCalibrations.For(Chip("B200"), Precision.FP8, Fp8Scaling.Block);
+        // Every shipped generation with FP8 has both recipes; without the block row, block scaling borrows the tensor one.
+        var rows = TrainingCalibrations.All.Where(c => !(c.Id == "blackwell-megatron" && c.Fp8Scaling == Fp8Scaling.Block)).ToList();
+        var (efficiency, _, warning) = TrainingCalibrations.For(rows, Chip("B200"), Precision.FP8, Fp8Scaling.Block);
         Assert.Equal(0.5663, efficiency.Matmul);
         Assert.NotNull(warning);
         Assert.Contains("no training calibration at fp8 with block scaling", warning, StringComparison.Ordinal);
         Assert.Contains("fp8 with per-tensor scaling factors of blackwell-megatron", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Blackwell_has_a_row_for_each_recipe_and_for_fp4()
+    {
+        Assert.Equal(0.5663, TrainingCalibrations.For(Chip("GB200"), Precision.FP8, Fp8Scaling.Tensor).Efficiency.Matmul);
+        Assert.Equal(0.5435, TrainingCalibrations.For(Chip("GB200"), Precision.FP8, Fp8Scaling.Block).Efficiency.Matmul);
+        var fp4 = TrainingCalibrations.For(Chip("GB300"), Precision.INT4);
+        Assert.Equal(0.4087, fp4.Efficiency.Matmul);
+        Assert.Null(fp4.Warning);
+        Assert.Contains("GB300 training fp4: blackwell-megatron", fp4.Description, StringComparison.Ordinal);
     }
 
     [Fact]
