@@ -72,6 +72,9 @@ public sealed record TrainingJob
     public int ScaleUpDomain => Accelerator.ScaleUpDomain
         ?? throw new ArgumentException($"hardware '{Accelerator.Id}' has no scale_up_domain in the catalog; training places its collectives by it: add it to the hardware row");
 
+    /// <summary>Pipeline slots beyond the layers: the input embedding and the loss, each counted as a layer when stages are split.</summary>
+    public const int PipelineEndSlots = 2;
+
     /// <summary>Checks the job's shape; throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public TrainingJob Validated()
     {
@@ -124,9 +127,11 @@ public sealed record TrainingJob
             throw new ArgumentException($"tensor_parallel {p.TensorParallel} must divide the model's {Model.Heads} attention heads");
         }
 
-        if (Model.Layers < p.PipelineParallel * p.Chunks)
+        // The embedding and the loss may each take a pipeline slot of their own (Megatron's
+        // account_for_embedding_in_pipeline_split and account_for_loss_in_pipeline_split), so 126 layers fill 128 slots.
+        if (Model.Layers + PipelineEndSlots < p.PipelineParallel * p.Chunks)
         {
-            throw new ArgumentException($"pipeline_parallel {p.PipelineParallel} × {p.Chunks} chunk(s) exceeds the model's {Model.Layers} layers");
+            throw new ArgumentException($"pipeline_parallel {p.PipelineParallel} × {p.Chunks} chunk(s) exceeds the model's {Model.Layers} layers and the {PipelineEndSlots} slots its embedding and loss may take");
         }
 
         if (p.DataParallel % p.ExpertParallel != 0 || (p.ExpertParallel > 1 && (!Model.IsMoE || Model.Experts % p.ExpertParallel != 0)))

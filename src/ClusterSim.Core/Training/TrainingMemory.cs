@@ -25,6 +25,7 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
         double optimizer = copies * 12 * parameters / (p.ZeroStage >= 1 ? dp : 1);
 
         (double linear, double scores) = ActivationBytesPerTokenLayer(job);
+        linear -= Fp8HeldSavingPerTokenLayer(job);
         double tokens = job.SequenceLength * (double)p.MicroBatchSize / p.ContextParallel;
         double perLayer = tokens * p.Recompute switch
         {
@@ -53,6 +54,32 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
         double scores = job.Attention == AttentionKernel.Materialized ? 5.0 * job.Model.Heads * job.SequenceLength / t : 0;
         return (linear, scores);
     }
+
+    /// <summary>
+    /// Bytes of <see cref="ActivationBytesPerTokenLayer"/>'s linear part that FP8 linear layers do not hold: they keep the
+    /// inputs they saved for the backward pass in FP8 (Transformer Engine keeps the cast copy; DeepSeek-V3 caches them
+    /// so), and the four GEMM inputs, 14·h of the 34 (QKV 2, output projection 2, MLP in 2, MLP out 8), take half: 7·h,
+    /// of which 2·h comes off the replicated part without sequence parallelism. Held, not moved: the element-wise
+    /// traffic is counted at BF16 as before. Zero at other precisions.
+    /// </summary>
+    public static double Fp8HeldSavingPerTokenLayer(TrainingJob job)
+    {
+        if (job.Precision != Catalog.Precision.FP8)
+        {
+            return 0;
+        }
+
+        double h = job.Model.Hidden, t = job.Plan.TensorParallel;
+        return job.Plan.SequenceParallel || t == 1
+            ? Fp8SavedInputs * h / t
+            : (Fp8SavedReplicated * h) + ((Fp8SavedInputs - Fp8SavedReplicated) * h / t);
+    }
+
+    /// <summary>Bytes·h a token's layer saves when its four GEMM inputs are kept in FP8 rather than BF16 (half of 14).</summary>
+    private const double Fp8SavedInputs = 7;
+
+    /// <summary>Of those, the part on the inputs every tensor-parallel rank holds whole without sequence parallelism (the QKV and MLP-in inputs, half of 4).</summary>
+    private const double Fp8SavedReplicated = 2;
 
     /// <summary>Parameters one accelerator owns before ZeRO sharding: dense parts split by TP×PP, experts also by EP.</summary>
     public static double ParametersPerAccelerator(TrainingJob job)

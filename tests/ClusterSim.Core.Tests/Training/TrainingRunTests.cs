@@ -105,7 +105,7 @@ public class TrainingRunTests
     [Theory]
     [InlineData(8, 1, 3, "multiple of data_parallel")]
     [InlineData(5, 1, 16, "must divide the model's 32 attention heads")]
-    [InlineData(8, 64, 16, "exceeds the model's 32 layers")]
+    [InlineData(8, 64, 16, "exceeds the model's 32 layers and the 2 slots its embedding and loss may take")]
     public void Inconsistent_plans_are_rejected(int tp, int pp, int dp, string expected)
     {
         TrainingJob job = TrainingJobs.Llama8B() with { Plan = new ParallelismPlan { TensorParallel = tp, PipelineParallel = pp, DataParallel = dp } };
