@@ -184,6 +184,13 @@ public static class PublishedTrainingRuns
             KnownMiss = GraceBlackwellUltra,
             MissBand = (0.84, 0.92),
         },
+        NeMo2407("Llama 2 7B", "llama-2-7b", 8, batch: 128, micro: 1, sequence: 4096, tp: 1, pp: 1, cp: 1, vp: 1, 16847),
+        NeMo2407("Llama 2 13B", "llama-2-13b", 16, batch: 128, micro: 1, sequence: 4096, tp: 1, pp: 4, cp: 1, vp: 10, 8646),
+        NeMo2407("Llama 2 70B", "llama-2-70b", 64, batch: 128, micro: 1, sequence: 4096, tp: 4, pp: 4, cp: 1, vp: 20, 1707),
+        NeMo2407("Llama 3 8B", "llama-3.1-8b", 8, batch: 128, micro: 1, sequence: 8192, tp: 1, pp: 1, cp: 2, vp: 1, 12036),
+        NeMo2407("Llama 3 70B", "llama-3.1-70b", 64, batch: 128, micro: 1, sequence: 8192, tp: 4, pp: 4, cp: 2, vp: 5, 1533),
+        NeMo2407("GPT-3 175B", "gpt-3-175b", 128, batch: 256, micro: 1, sequence: 2048, tp: 4, pp: 8, cp: 1, vp: 6, 726),
+        NeMo2407("GPT-3 175B", "gpt-3-175b", 512, batch: 2048, micro: 2, sequence: 2048, tp: 4, pp: 8, cp: 1, vp: 6, 782),
     ];
 
     /// <summary>Rows of the public file that are not simulated, with the reason.</summary>
@@ -197,6 +204,7 @@ public static class PublishedTrainingRuns
         ("OPT-175B", "147 TFLOP/s is an \"up to\" peak, not a sustained rate, and the tokens consumed are not stated"),
         ("GPT-4 (third-party estimate)", "a third-party estimate of an undisclosed MoE architecture; an order-of-magnitude check at most"),
         ("MLPerf Training v3.0 GPT-3 175B benchmark", "the tokens and global batch of each submission are not in the results tables"),
+        ("NeMo 24.07 GPT3-5B, GPT3-20B and Nemotron 8B/22B/340B on H100 (FP8)", "those models are not in the catalog (their configurations are NeMo's own, not published with the table)"),
         ("Megatron-Bridge 26.02 Llama 3.1 405B on 256 GB200 (NVFP4)", "the memory check refuses its plan (TP 4, PP 16, VP 8: 150 GiB of activations against 186 GiB): the FP4 recipe's held copies of the GEMM inputs are not modelled (FP8's are, at half)"),
         ("Megatron-Bridge 25.11 Llama 3 70B on 64 GB200 (FP8-CS)", "Megatron FSDP with 40 layers' activations offloaded to the host by its recipe: partial offloading of a layer count is not modelled"),
     ];
@@ -248,6 +256,28 @@ public static class PublishedTrainingRuns
         string name = $"Megatron-Bridge {container} {label} on {gpus:N0} {chip.Replace("-SXM", string.Empty, StringComparison.Ordinal)} {csvSuffix}";
         return new(name, job, PublishedMetric.TokensPerSecondPerGpu, tokensPerGpu, Fitted: fitted, PlanPublished: assumption is null,
             $"NeMo Megatron-Bridge performance summary, {container} container (docs/performance-summary.md and its archive): TP {tp}, PP {pp}, CP {cp}, VP {vp}, micro-batch {micro}, batch {batch:N0} × 8,192, {described}{(assumption is null ? string.Empty : "; " + assumption)}")
+        { CsvRow = name };
+    }
+
+    /// <summary>
+    /// A row of NeMo 24.07's performance summary on DGX-H100 (FP8, Transformer Engine's per-tensor delayed scaling): held
+    /// out of the per-tensor fit, which is Megatron-Bridge 25.11's, sixteen months and several containers later.
+    /// </summary>
+    private static PublishedTrainingRun NeMo2407(string label, string model, int gpus, long batch, int micro, int sequence, int tp, int pp, int cp, int vp, double tokensPerGpu)
+    {
+        int dp = gpus / (tp * pp * cp);
+        TrainingJob job = Job(model, "H100-SXM", tp, pp, dp, batchSequences: batch, sequence: sequence, tokens: 1e9, recompute: RecomputeKind.None,
+            chunks: vp, microBatch: micro);
+        job = job with
+        {
+            Precision = Precision.FP8,
+            Fp8Scaling = Fp8Scaling.Tensor,
+            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8, Fp8Scaling.Tensor).Efficiency,
+            Plan = job.Plan with { ContextParallel = cp },
+        };
+        string name = $"NeMo 24.07 {label} on {gpus} H100 (FP8)";
+        return new(name, job, PublishedMetric.TokensPerSecondPerGpu, tokensPerGpu, Fitted: false, PlanPublished: true,
+            $"NeMo 24.07 performance summary, DGX-H100 (docs/source/performance/performance_summary.md): TP {tp}, PP {pp}, CP {cp}, VP {vp}, micro-batch {micro}, batch {batch:N0} × {sequence:N0}, FP8; no recomputation named")
         { CsvRow = name };
     }
 
