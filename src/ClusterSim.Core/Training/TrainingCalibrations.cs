@@ -41,8 +41,8 @@ public static class TrainingCalibrations
 
     private static bool Covers(TrainingCalibration row, AcceleratorSpec chip) => row.Hardware.Contains(chip.Id, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A precision as the catalog and warnings name it: FP8 with its scaling ("fp8 with per-tensor scaling").</summary>
-    private static string At(Precision precision, Fp8Scaling scaling) => precision switch
+    /// <summary>A training precision as the catalog and warnings name it: FP8 with its scaling ("fp8 with per-tensor scaling"), FP4 as fp4.</summary>
+    public static string At(Precision precision, Fp8Scaling scaling) => precision switch
     {
         Precision.FP8 => scaling == Fp8Scaling.Tensor ? "fp8 with per-tensor scaling" : "fp8 with block scaling",
         Precision.INT4 => "fp4",
