@@ -8,13 +8,26 @@ namespace ClusterSim.Core.Training;
 /// attention (12·L·d·s, the convention of Megatron-LM and PaLM) plus recomputation, at peak × matmul efficiency (the
 /// linear layers at the FP8/FP4 peak when asked); element-wise work moves the activation bytes at HBM bandwidth.
 /// Communication is α–β collectives placed by the catalog's scale-up domain: tensor-parallel all-reduces on the
-/// scale-up link in the critical path, ring-attention K/V exchange behind attention, pipeline sends on the network,
+/// scale-up link in the critical path, ring-attention K/V exchange behind attention, pipeline sends between neighbouring
+/// stages (over the scale-up link where both share a domain, the network otherwise),
 /// the bubble of the pipeline schedule, data-parallel traffic by ZeRO stage partly hidden behind compute, and expert
 /// all-to-alls by destination with a stated overlap.
 /// </summary>
 public static class TrainingStepModel
 {
     private const double ActivationBytes = 2;   // BF16 activations and gradients on the wire
+
+    /// <summary>
+    /// Seconds a pipeline send of <paramref name="bytes"/> takes, averaged over the stage boundaries. Megatron orders ranks
+    /// tensor, context, data, then pipeline outermost, so neighbouring stages sit TP × CP × DP ranks apart; with domains of
+    /// D ranks, a share min(1, stride / D) of the boundaries falls between two domains and crosses the network, the rest
+    /// stays on the scale-up link (all of them cross on an HGX node at stride 8; a fifth on an NVL72 at stride 16).
+    /// </summary>
+    internal static double PipelineSendSeconds(double bytes, ParallelismPlan p, int domain, double scaleUp, double scaleOut)
+    {
+        double crossing = Math.Min(1.0, (double)p.TensorParallel * p.ContextParallel * p.DataParallel / domain);
+        return crossing >= 1 ? bytes / scaleOut : (crossing * bytes / scaleOut) + ((1 - crossing) * bytes / scaleUp);
+    }
 
     /// <summary>The breakdown of one step of <paramref name="job"/> (validated first).</summary>
     public static StepBreakdown Step(TrainingJob job)
@@ -105,7 +118,7 @@ public static class TrainingStepModel
 
         double bubble = p.BubbleFraction(m) * (compute + memoryBound + tensorParallel);
         double pipelineTransfer = p.PipelineParallel == 1 ? 0
-            : m * 2 * p.Chunks * ((microBatchActivations / p.TensorParallel / scaleOut) + latency);
+            : m * 2 * p.Chunks * (PipelineSendSeconds(microBatchActivations / p.TensorParallel, p, job.ScaleUpDomain, scaleUp, scaleOut) + latency);
 
         // Data-parallel ranks that share a scale-up domain pool its network links (hierarchical collectives).
         int domain = job.ScaleUpDomain;
