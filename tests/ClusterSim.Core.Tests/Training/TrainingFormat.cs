@@ -3,6 +3,9 @@ namespace ClusterSim.Core.Tests.Training;
 /// <summary>The number format a Megatron-Bridge performance row names, as its table spells it.</summary>
 public enum TrainingFormat
 {
+    /// <summary>BF16 throughout.</summary>
+    Bf16,
+
     /// <summary>FP8 with current (per-tensor) scaling: "FP8-CS".</summary>
     Fp8Cs,
 
