@@ -81,7 +81,7 @@ internal static class CatalogCommand
             ]),
             .. Core.Training.TrainingCalibrations.All.Select(c => (IReadOnlyList<string>)
             [
-                c.Id, "training", Core.Training.TrainingCalibrations.At(c.Precision, c.Fp8Scaling ?? Core.Training.Fp8Scaling.Tensor), N(c.Efficiency.Matmul, "0.####"), "-", "-", c.Efficiency.ExpertMatmul < 1 ? N(c.Efficiency.ExpertMatmul, "0.####") : "-", N(c.Efficiency.Memory, "0.####"), "-", N(c.Efficiency.Link, "0.###"),
+                c.Id, "training", Core.Training.TrainingCalibrations.PrecisionName(c.Precision, c.Fp8Scaling ?? Core.Training.Fp8Scaling.Tensor), N(c.Efficiency.Matmul, "0.####"), "-", "-", c.Efficiency.ExpertMatmul < 1 ? N(c.Efficiency.ExpertMatmul, "0.####") : "-", N(c.Efficiency.Memory, "0.####"), "-", N(c.Efficiency.Link, "0.###"),
                 $"0 + {N(c.Efficiency.CollectiveLatencySeconds * 1e6, "0.##")}",
                 c.FittedOn, "-", c.Source,
             ]),

@@ -24,7 +24,7 @@ public static class TrainingCalibrations
     /// <summary><see cref="For(AcceleratorSpec, Precision, Fp8Scaling)"/> over <paramref name="rows"/> instead of the shipped ones.</summary>
     internal static (TrainingEfficiency Efficiency, string Description, string? Warning) For(IReadOnlyList<TrainingCalibration> rows, AcceleratorSpec chip, Precision precision, Fp8Scaling scaling)
     {
-        string at = At(precision, scaling);
+        string at = PrecisionName(precision, scaling);
         TrainingCalibration? row = rows.FirstOrDefault(c => c.Precision == precision && Covers(c, chip) && (precision != Precision.FP8 || c.Fp8Scaling == scaling));
         if (row is not null)
         {
@@ -35,14 +35,14 @@ public static class TrainingCalibrations
         TrainingCalibration? other = rows.FirstOrDefault(c => c.Precision == precision && Covers(c, chip))
             ?? rows.FirstOrDefault(c => Covers(c, chip));
         return other is not null
-            ? (other.Efficiency, $"{chip.Id} training {at}", $"{chip.Id}: no training calibration at {at}; the {At(other.Precision, other.Fp8Scaling ?? Fp8Scaling.Tensor)} factors of {other.Id} are used unverified (set training.efficiency to override)")
+            ? (other.Efficiency, $"{chip.Id} training {at}", $"{chip.Id}: no training calibration at {at}; the {PrecisionName(other.Precision, other.Fp8Scaling ?? Fp8Scaling.Tensor)} factors of {other.Id} are used unverified (set training.efficiency to override)")
             : (new TrainingEfficiency(), $"{chip.Id} training", $"{chip.Id}: no training calibration; generic factors (matmul {new TrainingEfficiency().Matmul}) are used unverified (set training.efficiency to override)");
     }
 
     private static bool Covers(TrainingCalibration row, AcceleratorSpec chip) => row.Hardware.Contains(chip.Id, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A training precision as the catalog and warnings name it: FP8 with its scaling ("fp8 with per-tensor scaling"), FP4 as fp4.</summary>
-    public static string At(Precision precision, Fp8Scaling scaling) => precision switch
+    public static string PrecisionName(Precision precision, Fp8Scaling scaling) => precision switch
     {
         Precision.FP8 => scaling == Fp8Scaling.Tensor ? "fp8 with per-tensor scaling" : "fp8 with block scaling",
         Precision.INT4 => "fp4",
@@ -57,12 +57,13 @@ public static class TrainingCalibrations
             var row = new CsvRowReader(table, line, cells);
             string precisionText = row.Text("precision");
             // Training's 4-bit formats are floating point (NVFP4, MXFP4), run at the catalog's fp4_tflops: the INT4 slot.
-            Precision precision = Precision.INT4;
-            if (!string.Equals(precisionText, "fp4", StringComparison.OrdinalIgnoreCase)
-                && (!Enum.TryParse(precisionText, ignoreCase: true, out precision) || !Enum.IsDefined(precision) || precision == Precision.INT4))
+            Precision precision = precisionText.ToLowerInvariant() switch
             {
-                throw new CatalogException(table.Source, line, "precision", $"'{precisionText}' is not a training precision; expected bf16, fp8 or fp4");
-            }
+                "bf16" => Precision.BF16,
+                "fp8" => Precision.FP8,
+                "fp4" => Precision.INT4,
+                _ => throw new CatalogException(table.Source, line, "precision", $"'{precisionText}' is not a training precision; expected bf16, fp8 or fp4"),
+            };
 
             var efficiency = new TrainingEfficiency
             {
