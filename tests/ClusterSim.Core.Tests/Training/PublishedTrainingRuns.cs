@@ -225,16 +225,7 @@ public static class PublishedTrainingRuns
             TrainingFormat.MxFp8 => (Precision.FP8, Fp8Scaling.Block, "(MXFP8)", "MXFP8"),
             _ => (Precision.INT4, Fp8Scaling.Tensor, "(NVFP4)", "NVFP4"),
         };
-        int dp = gpus / (tp * pp * cp);
-        TrainingJob job = Job(model, chip, tp, pp, dp, batchSequences: batch, sequence: sequence, tokens: 1e9, recompute: RecomputeKind.None,
-            chunks: vp, microBatch: micro, zero: zero);
-        job = job with
-        {
-            Precision = precision,
-            Fp8Scaling = scaling,
-            Efficiency = TrainingCalibrations.For(job.Accelerator, precision, scaling).Efficiency,
-            Plan = job.Plan with { ContextParallel = cp, ExpertParallel = ep },
-        };
+        TrainingJob job = RecipeJob(model, chip, gpus, batch, micro, sequence, tp, pp, cp, vp, ep, zero, precision, scaling);
         string name = $"Megatron-Bridge {container} {label} on {gpus:N0} {chip.Replace("-SXM", string.Empty, StringComparison.Ordinal)} {csvSuffix}";
         return new(name, job, PublishedMetric.TokensPerSecondPerGpu, tokensPerGpu, Fitted: fitted, PlanPublished: assumption is null,
             $"NeMo Megatron-Bridge performance summary, {container} container (docs/performance-summary.md and its archive): TP {tp}, PP {pp}, CP {cp}, VP {vp}, EP {ep}, micro-batch {micro}, batch {batch:N0} × {sequence:N0}, {described}{(assumption is null ? string.Empty : "; " + assumption)}")
@@ -247,20 +238,29 @@ public static class PublishedTrainingRuns
     /// </summary>
     private static PublishedTrainingRun NeMo2407(string label, string model, int gpus, long batch, int micro, int sequence, int tp, int pp, int cp, int vp, double tokensPerGpu)
     {
-        int dp = gpus / (tp * pp * cp);
-        TrainingJob job = Job(model, "H100-SXM", tp, pp, dp, batchSequences: batch, sequence: sequence, tokens: 1e9, recompute: RecomputeKind.None,
-            chunks: vp, microBatch: micro);
-        job = job with
-        {
-            Precision = Precision.FP8,
-            Fp8Scaling = Fp8Scaling.Tensor,
-            Efficiency = TrainingCalibrations.For(job.Accelerator, Precision.FP8, Fp8Scaling.Tensor).Efficiency,
-            Plan = job.Plan with { ContextParallel = cp },
-        };
+        TrainingJob job = RecipeJob(model, "H100-SXM", gpus, batch, micro, sequence, tp, pp, cp, vp, ep: 1, zero: 1, Precision.FP8, Fp8Scaling.Tensor);
         string name = $"NeMo 24.07 {label} on {gpus} H100 (FP8)";
         return new(name, job, PublishedMetric.TokensPerSecondPerGpu, tokensPerGpu, Fitted: false, PlanPublished: true,
             $"NeMo 24.07 performance summary, DGX-H100 (docs/source/performance/performance_summary.md): TP {tp}, PP {pp}, CP {cp}, VP {vp}, micro-batch {micro}, batch {batch:N0} × {sequence:N0}, FP8; no recomputation named")
         { CsvRow = name };
+    }
+
+    /// <summary>
+    /// A NeMo performance recipe's job: data parallelism takes the GPUs the plan leaves, no recomputation, the precision's
+    /// (and FP8 recipe's) shipped calibration.
+    /// </summary>
+    private static TrainingJob RecipeJob(string model, string chip, int gpus, long batch, int micro, int sequence, int tp, int pp, int cp, int vp, int ep, int zero,
+        Precision precision, Fp8Scaling scaling)
+    {
+        TrainingJob job = Job(model, chip, tp, pp, gpus / (tp * pp * cp), batchSequences: batch, sequence: sequence, tokens: 1e9, recompute: RecomputeKind.None,
+            chunks: vp, microBatch: micro, zero: zero);
+        return job with
+        {
+            Precision = precision,
+            Fp8Scaling = scaling,
+            Efficiency = TrainingCalibrations.For(job.Accelerator, precision, scaling).Efficiency,
+            Plan = job.Plan with { ContextParallel = cp, ExpertParallel = ep },
+        };
     }
 
     /// <summary>DeepSeek-V3's pre-training as its report states it; recomputing norms and up-projections is taken as selective.</summary>
