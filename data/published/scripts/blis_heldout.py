@@ -28,8 +28,11 @@ PARAMS = {  # published total and active parameters, billions (the calibration f
     "meta-llama/Llama-2-7b-hf": (6.7, 6.7, "no"), "meta-llama/Llama-2-70b-hf": (69.0, 69.0, "no"),
     "codellama/CodeLlama-34b-Instruct-hf": (33.7, 33.7, "no"), "mistralai/Mixtral-8x7B-v0.1": (46.7, 12.9, "yes"),
     "Qwen/Qwen3-14B": (14.8, 14.8, "no"), "meta-llama/Llama-3.1-8B-Instruct": (8.0, 8.0, "no"),
-    "mistralai/Mixtral-8x22B-Instruct-v0.1": (140.6, 39.2, "yes"),
+    "mistralai/Mixtral-8x22B-Instruct-v0.1": (140.6, 39.2, "yes"), "mistralai/Mixtral-8x22B-v0.1": (140.6, 39.2, "yes"),
 }
+LITE_STAGES = {"general": [(None, None), (None, None)], "reasoning": [(None, None)]}   # '-lite' runs: stages as their records have them, loads unpublished
+LITE_PROFILE = {"general": "general-lite: reduced-intensity variant of general (lower token counts or rates); exact parameters not published",
+                "reasoning": "reasoning-lite: reduced-intensity variant of reasoning; exact parameters not published"}
 SAME_AS_TRAINING = {"2", "3", "6", "7", "9", "10", "11", "12"}   # cluster_2000req experiments that are training runs
 
 
@@ -101,10 +104,11 @@ def error_record_rows(repo, columns):
         config[r["experiment_folder"]] = r
     for folder in sorted(actual, key=lambda f: int(f.split("-")[0])):
         c = config[folder]
-        if folder.split("-")[0] in SAME_AS_TRAINING or "-lite" in folder:
+        if folder.split("-")[0] in SAME_AS_TRAINING:
             continue
-        workload = re.search(r"-(general|codegen|roleplay|reasoning)(-|$)", folder).group(1)
-        stages = PROFILES[workload]
+        workload = re.search(r"-(general|codegen|roleplay|reasoning)(-lite)?(-|$)", folder).group(1)
+        lite = "-lite" in folder
+        stages = LITE_STAGES[workload] if lite else PROFILES[workload]
         labels = [(str(i), str(i)) for i in range(len(stages))] + [("all", "-1")] if len(stages) > 1 else [("all", "-1")]
         for label, index in labels:
             m = lambda metric: actual[folder].get((index, metric))
@@ -114,12 +118,15 @@ def error_record_rows(repo, columns):
             total, active, moe = PARAMS[c["model"]]
             row = dict.fromkeys(columns, "")
             row.update({
-                "exp_id": "s2r-" + folder, "set": "heldout_sim2real", "stage": label, "workload": workload, "model": c["model"],
+                "exp_id": "s2r-" + folder, "set": "heldout_sim2real_lite" if lite else "heldout_sim2real", "stage": label,
+                "workload": workload + ("-lite" if lite else ""), "model": c["model"],
                 "params_b": total, "active_params_b": active, "moe": moe, "gpu": c["hardware"], "tp": c["tp"],
                 "dp": str(int(float(c["dp"]))) if c["dp"] else "", "dtype": "FP16", "max_num_seqs": 128,
                 "max_num_batched_tokens": c["max_num_batched_tokens"], "max_model_len": 4096, "engine_version": "0.15.1",
-                "gpu_mem_util": c["gpu_mem_util"], "arrival": "constant", "rate_rps_or_concurrency": st[0] if st else "",
-                "stage_schedule": "; ".join(f"{r} rps x {d} s" for r, d in stages), "duration_s": st[1] if st else sum(d for _, d in stages),
+                "gpu_mem_util": c["gpu_mem_util"], "arrival": "constant", "rate_rps_or_concurrency": st[0] if st and not lite else "",
+                "stage_schedule": "" if lite else "; ".join(f"{r} rps x {d} s" for r, d in stages),
+                "duration_s": "" if lite else st[1] if st else sum(d for _, d in stages),
+                "likely_profile_unverified": LITE_PROFILE[workload] if lite else "",
                 "output_len_mean": round((m("e2e_mean") - m("ttft_mean")) / m("itl_mean") + 1, 3),
                 "output_len_source": "derived: (e2e_mean - ttft_mean)/itl_mean + 1", "output_len_dist": "not published (only the mean is recoverable)",
                 "measured_ttft_mean_ms": round(m("ttft_mean"), 3), "measured_ttft_p90_ms": round(m("ttft_p90"), 3),
@@ -127,8 +134,10 @@ def error_record_rows(repo, columns):
                 "measured_e2e_mean_ms": round(m("e2e_mean"), 3), "measured_e2e_p90_ms": round(m("e2e_p90"), 3),
                 "measured_e2e_p99_ms": round(m("e2e_p99"), 3),
                 "notes": f"github.com/inference-sim/sim-to-real-accuracy-validation@9bcf939 results/cluster_2000req/error_records.csv "
-                         f"('actual', experiment {folder}); vLLM v0.15.1, max_num_seqs 128, max_model_len 4096 and the {workload} profile from "
-                         f"github.com/inference-sim/tektonc-data-collection@0f7f91c blis-campaign/campaign/*/values.yaml"
+                         f"('actual', experiment {folder}); vLLM v0.15.1, max_num_seqs 128, max_model_len 4096"
+                         + (f" from github.com/inference-sim/tektonc-data-collection@0f7f91c blis-campaign/campaign/*/values.yaml; the {workload}-lite "
+                            f"load was not published" if lite else
+                            f" and the {workload} profile from github.com/inference-sim/tektonc-data-collection@0f7f91c blis-campaign/campaign/*/values.yaml")
                          + ("; run with --cpu-offload-gb 4 (weights), not modelled" if c["cpu_offload"] == "True" else ""),
             })
             yield row

@@ -558,7 +558,7 @@ public sealed partial record ReplayCase
 
         if (profile is { } p)
         {
-            assumptions.Add($"the {p.Name} profile's schedule ({string.Join("; ", p.Stages.Select(s => $"{s.RatePerSecond:0.##} rps x {s.DurationSeconds:0} s"))}; rate not published)");
+            assumptions.Add($"the {p.Name} profile's schedule ({string.Join("; ", p.Stages.Select(s => $"{s.RatePerSecond:0.##} rps x {s.DurationSeconds:0} s"))}; {p.Basis})");
             return p.Stages;
         }
 

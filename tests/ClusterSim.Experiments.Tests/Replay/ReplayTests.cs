@@ -16,8 +16,6 @@ public class ReplayTests
     /// <summary>Rows no serving model can match, with the reason (beyond the overloaded runs, which are found by their failures).</summary>
     private static readonly Dictionary<string, string> KnownMisses = new()
     {
-        ["tv-17/0"] = "general-lite: the reduced profile's rate and lengths were not published; the general profile is assumed",
-        ["tv-17/1"] = "general-lite: as stage 0",
         ["tv-67/all"] = "Llama-2-7B's client under-counts outputs; this row's count is derived from that inflated ITL",
         ["trn-20260218-160939-codellama-34b/all"] = "saturated at max_num_seqs 128 for 20 minutes: a 10 % step-time error doubles the backlog",
     };
