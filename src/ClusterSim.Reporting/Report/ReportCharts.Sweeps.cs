@@ -38,10 +38,10 @@ public static partial class ReportCharts
                     yield return new Chart
                     {
                         Id = $"samples-{k}",
-                        Title = $"{Readable(metrics[0])} against {Human(key)}",
+                        Title = $"{MetricAxis(metrics[0]).Label} against {Human(key)}",
                         Subtitle = $"{results.Count} sampled points, each the mean over replications; other parameters vary too",
                         X = new Axis(Human(key)) { Log = experiment.LogParameters.Contains(key) && values.All(v => v > 0) },
-                        Y = new Axis(Readable(metrics[0])),
+                        Y = MetricAxis(metrics[0]),
                         Series = [new ChartSeries(metrics[0], SeriesKind.Scatter, values, results.Select(r => r.Metric(metrics[0]).Mean).ToArray())],
                     };
                 }
@@ -83,11 +83,11 @@ public static partial class ReportCharts
             yield return new Chart
             {
                 Id = $"sweep-{metric.Replace('_', '-')}",
-                Title = $"{Readable(metric)} by {by}",
+                Title = $"{MetricAxis(metric).Label} by {by}",
                 Subtitle = numeric ? "mean over replications, shaded 95 % interval" : $"mean over replications, 95 % interval{(series.Best is null ? string.Empty : "; sorted best first")}",
                 // Values spanning two decades or more (a demand from 1e8 to 1.3e11 tokens a day) read on a log axis.
                 X = numeric ? new Axis(Human(parameter)) { WholeTicks = x.All(v => v == Math.Round(v)), Log = x.Min() > 0 && x.Max() >= 100 * x.Min() } : new Axis(Human(parameter)) { Categories = categories },
-                Y = new Axis(Readable(metric), metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
+                Y = MetricAxis(metric),
                 Series = [series],
             };
         }
@@ -114,7 +114,7 @@ public static partial class ReportCharts
                 Title = $"{char.ToUpperInvariant(readable[0])}{readable[1..]} by {what}",
                 Subtitle = $"{(where.Length == 0 ? string.Empty : where.Trim(' ', '(', ')') + ": ")}mean over {point.Replications.Count} replication(s), 95 % interval{(bars.Best is null ? string.Empty : "; sorted best first")}",
                 X = new Axis(what) { Categories = categories },
-                Y = new Axis(readable, statistic.Contains("usd", StringComparison.Ordinal) || statistic.Contains("cost", StringComparison.Ordinal) ? UnitKind.Usd : UnitKind.Number),
+                Y = MetricAxis($"{family}.{options[0]}.{statistic}", readable),
                 Series = [bars],
             };
         }

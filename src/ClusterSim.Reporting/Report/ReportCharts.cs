@@ -199,6 +199,35 @@ public static partial class ReportCharts
     private static string Readable(string metric) => MetricCatalog.Readable(metric);
 
     /// <summary>
+    /// The axis a metric's values read on: its name and the unit the metric catalog gives it (durations in s and ms,
+    /// dollars, shares as percentages, rates, days), so a sweep of step times reads "19.4 s" rather than a bare 19.4; a
+    /// metric the catalog does not know reads as dollars when its name says cost, otherwise as plain numbers.
+    /// </summary>
+    internal static Axis MetricAxis(string metric, string? label = null)
+    {
+        string unit = MetricCatalog.Find(metric)?.Unit ?? string.Empty;
+        UnitKind kind = unit switch
+        {
+            "s" => UnitKind.Seconds,
+            "USD" => UnitKind.Usd,
+            "share" => UnitKind.Percent,
+            "days" => UnitKind.Days,
+            "tok/s" or "tokens/s" => UnitKind.TokensPerSecond,
+            _ when metric.Contains("cost", StringComparison.Ordinal) || metric.Contains("usd", StringComparison.Ordinal) => UnitKind.Usd,
+            _ => UnitKind.Number,
+        };
+        string name = label ?? Readable(metric);
+        // The ticks carry the unit: a name that spells it out ("mean TTFT (s)") drops it.
+        if (kind == UnitKind.Seconds && name.EndsWith(" (s)", StringComparison.Ordinal))
+        {
+            name = name[..^4];
+        }
+
+        // A share cannot pass the whole: its axis ends just above 100 %, room for the values written over the bars.
+        return new Axis(name, kind) { Max = kind == UnitKind.Percent ? 1.1 : null };
+    }
+
+    /// <summary>
     /// Categorical bars reordered best first when the metric says which way is better (<see cref="MetricDirection"/>),
     /// the winner marked; points without a value go last. Otherwise the order and the series as they were.
     /// </summary>

@@ -49,6 +49,30 @@ public class ReportChartsTests
     public void A_metric_name_says_which_way_is_better(string metric, int better) =>
         Assert.Equal(better, MetricDirection.Better(metric));
 
+    /// <summary>
+    /// A sweep chart's value axis reads in the metric catalog's unit: step times in seconds, shares as percentages (capped
+    /// just above 100 %), rates, days and dollars; a latency's "(s)" leaves its name, the ticks carrying it; a metric the
+    /// catalog lacks reads as dollars when its name says cost, otherwise as plain numbers.
+    /// </summary>
+    [Theory]
+    [InlineData("step_s", "step time", UnitKind.Seconds)]
+    [InlineData("ttft_mean_s", "mean time to first token", UnitKind.Seconds)]
+    [InlineData("mfu_run", "MFU over the whole run", UnitKind.Percent)]
+    [InlineData("slo_attainment", "share of requests within the SLO", UnitKind.Percent)]
+    [InlineData("throughput_output_tok_s", "output throughput (tok/s)", UnitKind.TokensPerSecond)]
+    [InlineData("wall_days", "wall-clock days", UnitKind.Days)]
+    [InlineData("cost_per_mtok_at_launch", "cost per million output tokens", UnitKind.Usd)]
+    [InlineData("my_cost_estimate", "my cost estimate", UnitKind.Usd)]
+    [InlineData("widgets", "widgets", UnitKind.Number)]
+    public void A_metric_reads_on_an_axis_of_its_unit(string metric, string label, UnitKind unit)
+    {
+        Axis axis = ReportCharts.MetricAxis(metric);
+
+        Assert.Equal(label, axis.Label);
+        Assert.Equal(unit, axis.Unit);
+        Assert.Equal(unit == UnitKind.Percent ? 1.1 : null, axis.Max);
+    }
+
     [Theory]
     [InlineData("serving.hardware", "hardware")]
     [InlineData("workload.arrival.load", "arrival load")]
