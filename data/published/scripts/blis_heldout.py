@@ -13,7 +13,8 @@ Two sources, one layout (that of data/measured/vllm-measured-calibration.csv, pl
     workload's rates) are those of inference-sim/tektonc-data-collection blis-campaign/campaign/*/values.yaml. The
     '-lite' runs (loads not published) and the repeats of the training runs are left out.
 ITL is (E2E mean - TTFT mean) / (output mean - 1), the calibration file's definition; where only means survive, the
-output mean is recovered from it.
+output mean is recovered from it. The error records' own absolute errors of BLIS's roofline and evolved (trained) models
+on each stage's mean E2E fill the peer columns, the bar to beat.
 """
 import collections
 import csv
@@ -43,6 +44,7 @@ def git(repo, *args):
 def header():
     columns = open(CALIBRATION).readline().strip().split(",")
     columns.insert(columns.index("max_model_len") + 1, "engine_version")
+    columns.insert(columns.index("blis_roofline_e2e_mean_ape_pct") + 1, "blis_evolved_e2e_mean_ape_pct")
     return columns
 
 
@@ -98,10 +100,12 @@ def training_rows(repo, columns):
 
 def error_record_rows(repo, columns):
     records = list(csv.DictReader(git(repo, "show", "9bcf939:results/cluster_2000req/error_records.csv").splitlines()))
-    actual, config = collections.defaultdict(dict), {}
+    actual, config, peers = collections.defaultdict(dict), {}, collections.defaultdict(dict)
     for r in records:
         actual[r["experiment_folder"]][(r["stage_index"], r["metric_name"])] = float(r["actual"])
         config[r["experiment_folder"]] = r
+        if r["metric_name"] == "e2e_mean" and r["simulator"] in ("blis-roofline", "blis-evolved"):
+            peers[r["experiment_folder"]][(r["stage_index"], r["simulator"])] = round(float(r["mape"]), 3)
     for folder in sorted(actual, key=lambda f: int(f.split("-")[0])):
         c = config[folder]
         if folder.split("-")[0] in SAME_AS_TRAINING:
@@ -133,6 +137,8 @@ def error_record_rows(repo, columns):
                 "measured_ttft_p99_ms": round(m("ttft_p99"), 3), "measured_itl_mean_ms": round(m("itl_mean"), 3),
                 "measured_e2e_mean_ms": round(m("e2e_mean"), 3), "measured_e2e_p90_ms": round(m("e2e_p90"), 3),
                 "measured_e2e_p99_ms": round(m("e2e_p99"), 3),
+                "blis_roofline_e2e_mean_ape_pct": peers[folder].get((index, "blis-roofline"), ""),
+                "blis_evolved_e2e_mean_ape_pct": peers[folder].get((index, "blis-evolved"), ""),
                 "notes": f"github.com/inference-sim/sim-to-real-accuracy-validation@9bcf939 results/cluster_2000req/error_records.csv "
                          f"('actual', experiment {folder}); vLLM v0.15.1, max_num_seqs 128, max_model_len 4096"
                          + (f" from github.com/inference-sim/tektonc-data-collection@0f7f91c blis-campaign/campaign/*/values.yaml; the {workload}-lite "
