@@ -217,10 +217,11 @@ public static partial class ReportCharts
             _ => UnitKind.Number,
         };
         string name = label ?? Readable(metric);
-        // The ticks carry the unit: a name that spells it out ("mean TTFT (s)") drops it.
-        if (kind == UnitKind.Seconds && name.EndsWith(" (s)", StringComparison.Ordinal))
+        // The ticks carry the unit: a name that spells it out ("mean TTFT (s)", "output throughput (tok/s)") drops it.
+        string? spelled = kind switch { UnitKind.Seconds => " (s)", UnitKind.TokensPerSecond => " (tok/s)", _ => null };
+        if (spelled is not null && name.EndsWith(spelled, StringComparison.Ordinal))
         {
-            name = name[..^4];
+            name = name[..^spelled.Length];
         }
 
         // A share cannot pass the whole: its axis ends just above 100 %, room for the values written over the bars.
