@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Experiments.Replay;
 using ClusterSim.Tests;
 
@@ -43,6 +44,29 @@ public class ProfileTests
         Assert.Contains(report.Outcomes[0].Case.Assumptions, a => a.StartsWith(
             "the general-lite profile's schedule (4 rps x 600 s; 8 rps x 600 s; rates not published: fitted on the study's general-lite runs)",
             StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A lite row that publishes each stage's rate but not its duration keeps its own rates and takes the profile's
+    /// durations; without a profile of as many stages, 600 s a stage. Either way the row says so.
+    /// </summary>
+    [Fact]
+    public void A_rows_own_stage_rates_win_over_the_profiles_durations_filled_in()
+    {
+        var rows = Calibration.Where(r => r.Experiment == "tv-60")
+            .Select(r => r.Stage switch { "0" => r with { Rate = 5 }, "1" => r with { Rate = 10 }, _ => r }).ToList();
+        var (cases, skipped) = ReplayCase.Build(rows, SimCatalog.Default);
+
+        Assert.Empty(skipped);
+        ReplayCase c = Assert.Single(cases);
+        Assert.Equal([new LoadStage(5, 600), new LoadStage(10, 600)], c.Stages);
+        Assert.Contains("the general-lite profile's stage durations (600 s, 600 s; the stages' rates are the rows' own)", c.Assumptions);
+        Assert.DoesNotContain(c.Assumptions, a => a.Contains("profile's schedule", StringComparison.Ordinal));
+
+        var unnamed = rows.Select(r => r with { Workload = "custom", LikelyProfile = string.Empty, InputTokens = 575 }).ToList();
+        ReplayCase custom = Assert.Single(ReplayCase.Build(unnamed, SimCatalog.Default).Cases);
+        Assert.Equal([new LoadStage(5, 600), new LoadStage(10, 600)], custom.Stages);
+        Assert.Contains("600 s a stage (durations not published; the stages' rates are the rows' own)", custom.Assumptions);
     }
 
     /// <summary>
