@@ -554,11 +554,11 @@ public sealed partial record ReplayCase
         // profile's where it has as many stages, otherwise 600 s each (said either way).
         if (staged.Count > 0 && staged.Count == rows.Count(r => !r.IsWholeRun))
         {
-            bool fromProfile = profile is { } named && named.Stages.Count == staged.Count;
-            assumptions.Add(fromProfile
-                ? $"the {profile!.Name} profile's stage durations ({string.Join(", ", profile.Stages.Select(st => $"{st.DurationSeconds:0} s"))}; the stages' rates are the rows' own)"
-                : "600 s a stage (durations not published; the stages' rates are the rows' own)");
-            return staged.Select((r, i) => new LoadStage(r.Rate!.Value, r.DurationSeconds is > 0 and double d ? d : fromProfile ? profile!.Stages[i].DurationSeconds : 600)).ToList();
+            Profile? lender = profile?.Stages.Count == staged.Count ? profile : null;
+            assumptions.Add(lender is null
+                ? "600 s a stage (durations not published; the stages' rates are the rows' own)"
+                : $"the {lender.Name} profile's stage durations ({string.Join(", ", lender.Stages.Select(st => $"{st.DurationSeconds:0} s"))}; the stages' rates are the rows' own)");
+            return staged.Select((r, i) => new LoadStage(r.Rate!.Value, r.DurationSeconds is > 0 and double d ? d : lender?.Stages[i].DurationSeconds ?? 600)).ToList();
         }
 
         if (whole.Rate is > 0 and double rate)

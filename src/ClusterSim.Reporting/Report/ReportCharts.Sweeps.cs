@@ -35,13 +35,14 @@ public static partial class ReportCharts
                 if (values.All(double.IsFinite))
                 {
                     string key = first.Parameters[k].Key;
+                    Axis y = MetricAxis(metrics[0]);
                     yield return new Chart
                     {
                         Id = $"samples-{k}",
-                        Title = $"{MetricAxis(metrics[0]).Label} against {Human(key)}",
+                        Title = $"{y.Label} against {Human(key)}",
                         Subtitle = $"{results.Count} sampled points, each the mean over replications; other parameters vary too",
                         X = new Axis(Human(key)) { Log = experiment.LogParameters.Contains(key) && values.All(v => v > 0) },
-                        Y = MetricAxis(metrics[0]),
+                        Y = y,
                         Series = [new ChartSeries(metrics[0], SeriesKind.Scatter, values, results.Select(r => r.Metric(metrics[0]).Mean).ToArray())],
                     };
                 }
@@ -73,6 +74,7 @@ public static partial class ReportCharts
 
         foreach (string metric in metrics)
         {
+            Axis y = MetricAxis(metric);
             var series = WithBand(new ChartSeries(metric, numeric ? SeriesKind.Line : SeriesKind.Bar, numeric ? x : Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), []), results, metric);
             string[] categories = labels;
             if (!numeric)
@@ -83,11 +85,11 @@ public static partial class ReportCharts
             yield return new Chart
             {
                 Id = $"sweep-{metric.Replace('_', '-')}",
-                Title = $"{MetricAxis(metric).Label} by {by}",
+                Title = $"{y.Label} by {by}",
                 Subtitle = numeric ? "mean over replications, shaded 95 % interval" : $"mean over replications, 95 % interval{(series.Best is null ? string.Empty : "; sorted best first")}",
                 // Values spanning two decades or more (a demand from 1e8 to 1.3e11 tokens a day) read on a log axis.
                 X = numeric ? new Axis(Human(parameter)) { WholeTicks = x.All(v => v == Math.Round(v)), Log = x.Min() > 0 && x.Max() >= 100 * x.Min() } : new Axis(Human(parameter)) { Categories = categories },
-                Y = MetricAxis(metric),
+                Y = y,
                 Series = [series],
             };
         }
