@@ -550,15 +550,15 @@ public sealed partial record ReplayCase
             return staged.Select(r => new LoadStage(r.Rate!.Value, r.DurationSeconds!.Value)).ToList();
         }
 
-        // Each stage's rate published without its duration: the rates are the row's own, the durations the named
-        // profile's where it has as many stages, otherwise 600 s each (said either way).
-        if (staged.Count > 0 && staged.Count == rows.Count(r => !r.IsWholeRun))
+        // Each stage's rate published without its duration: the rates are the rows' own, the durations the named
+        // profile's, or 600 s each without one (said either way). A profile with another number of stages says a stage
+        // row is missing (left out for a bad cell, say), so its whole schedule stands instead.
+        if (staged.Count > 0 && staged.Count == rows.Count(r => !r.IsWholeRun) && (profile is null || profile.Stages.Count == staged.Count))
         {
-            Profile? lender = profile?.Stages.Count == staged.Count ? profile : null;
-            assumptions.Add(lender is null
+            assumptions.Add(profile is null
                 ? "600 s a stage (durations not published; the stages' rates are the rows' own)"
-                : $"the {lender.Name} profile's stage durations ({string.Join(", ", lender.Stages.Select(st => $"{st.DurationSeconds:0} s"))}; the stages' rates are the rows' own)");
-            return staged.Select((r, i) => new LoadStage(r.Rate!.Value, r.DurationSeconds is > 0 and double d ? d : lender?.Stages[i].DurationSeconds ?? 600)).ToList();
+                : $"the {profile.Name} profile's stage durations ({string.Join(", ", profile.Stages.Select(st => $"{st.DurationSeconds:0} s"))}; the stages' rates are the rows' own)");
+            return staged.Select((r, i) => new LoadStage(r.Rate!.Value, r.DurationSeconds is > 0 and double d ? d : profile?.Stages[i].DurationSeconds ?? 600)).ToList();
         }
 
         if (whole.Rate is > 0 and double rate)

@@ -48,7 +48,8 @@ public class ProfileTests
 
     /// <summary>
     /// A lite row that publishes each stage's rate but not its duration keeps its own rates and takes the profile's
-    /// durations; without a profile of as many stages, 600 s a stage. Either way the row says so.
+    /// durations; without a profile, 600 s a stage. Either way the row says so. Fewer stage rows than the profile has
+    /// stages leaves the profile's schedule in place.
     /// </summary>
     [Fact]
     public void A_rows_own_stage_rates_win_over_the_profiles_durations_filled_in()
@@ -67,6 +68,10 @@ public class ProfileTests
         ReplayCase custom = Assert.Single(ReplayCase.Build(unnamed, SimCatalog.Default).Cases);
         Assert.Equal([new LoadStage(5, 600), new LoadStage(10, 600)], custom.Stages);
         Assert.Contains("600 s a stage (durations not published; the stages' rates are the rows' own)", custom.Assumptions);
+
+        // A stage row missing (left out for a bad cell) leaves fewer rates than the profile has stages: its schedule stands.
+        ReplayCase partial = Assert.Single(ReplayCase.Build([.. rows.Where(r => r.Stage != "0")], SimCatalog.Default).Cases);
+        Assert.Equal([new LoadStage(4, 600), new LoadStage(8, 600)], partial.Stages);
     }
 
     /// <summary>
