@@ -10,8 +10,30 @@ public sealed record ParallelismPlan
     public int PipelineParallel { get; init; } = 1;
     public int DataParallel { get; init; } = 1;
 
-    /// <summary>Ranks the experts of an MoE layer are spread over (a divisor of the data-parallel degree).</summary>
+    /// <summary>
+    /// Ranks the experts of an MoE layer are spread over: a divisor of the data-parallel degree, or with
+    /// <see cref="ExpertTensorParallel"/> set, of a stage's tensor × context × data-parallel ranks.
+    /// </summary>
     public int ExpertParallel { get; init; } = 1;
+
+    /// <summary>
+    /// Ranks each expert's matrices are split over when the MoE layers fold their own grid onto a stage's ranks (Megatron
+    /// Core's MoE parallel folding: expert-tensor × expert × expert-data = tensor × context × data), so the expert-parallel
+    /// group may span tensor- and context-parallel ranks; 0 (the default) splits the experts like the dense layers, over the
+    /// tensor-parallel ranks, with expert parallelism inside data parallelism.
+    /// </summary>
+    public int ExpertTensorParallel { get; init; }
+
+    /// <summary>Whether the MoE layers fold their own grid onto the stage's ranks (<see cref="ExpertTensorParallel"/> set).</summary>
+    public bool FoldsExperts => ExpertTensorParallel > 0;
+
+    /// <summary>Ranks each expert's matrices are split over: <see cref="ExpertTensorParallel"/> when folded, else the tensor-parallel degree.</summary>
+    public int ExpertTensorRanks => FoldsExperts ? ExpertTensorParallel : TensorParallel;
+
+    /// <summary>Ranks that hold the same slice of an expert and reduce its gradients together.</summary>
+    public int ExpertGradientRanks => FoldsExperts
+        ? TensorParallel * ContextParallel * DataParallel / (ExpertTensorParallel * ExpertParallel)
+        : GradientRanks / ExpertParallel;
 
     /// <summary>Sequences per micro-batch.</summary>
     public int MicroBatchSize { get; init; } = 1;
@@ -73,5 +95,5 @@ public sealed record ParallelismPlan
     };
 
     public override string ToString() =>
-        $"TP {TensorParallel}{(ContextParallel > 1 ? $" × CP {ContextParallel}" : string.Empty)} × PP {PipelineParallel} × DP {DataParallel}" + (ExpertParallel > 1 ? $" (EP {ExpertParallel})" : string.Empty);
+        $"TP {TensorParallel}{(ContextParallel > 1 ? $" × CP {ContextParallel}" : string.Empty)} × PP {PipelineParallel} × DP {DataParallel}" + (ExpertParallel > 1 ? $" (EP {ExpertParallel}{(FoldsExperts ? $", ETP {ExpertTensorParallel}" : string.Empty)})" : string.Empty);
 }

@@ -134,11 +134,25 @@ public sealed record TrainingJob
             throw new ArgumentException($"pipeline_parallel {p.PipelineParallel} × {p.Chunks} chunk(s) exceeds the model's {Model.Layers} layers and the {PipelineEndSlots} slots its embedding and loss may take");
         }
 
-        if (p.DataParallel % p.ExpertParallel != 0 || (p.ExpertParallel > 1 && (!Model.IsMoE || Model.Experts % p.ExpertParallel != 0)))
+        if (p.ExpertParallel > 1 && !Model.IsMoE)
         {
-            throw new ArgumentException(Model.IsMoE
-                ? $"expert_parallel {p.ExpertParallel} must divide both data_parallel {p.DataParallel} and the model's {Model.Experts} experts"
-                : $"expert_parallel {p.ExpertParallel} needs a mixture-of-experts model; '{Model.Id}' is dense");
+            throw new ArgumentException($"expert_parallel {p.ExpertParallel} needs a mixture-of-experts model; '{Model.Id}' is dense");
+        }
+
+        if (p.ExpertTensorParallel < 0)
+        {
+            throw new ArgumentException($"expert_tensor must be at least 1 (or 0 for the tensor-parallel degree), got {p.ExpertTensorParallel}");
+        }
+
+        int stageRanks = p.TensorParallel * p.ContextParallel * p.DataParallel;
+        if (p.FoldsExperts && (stageRanks % (p.ExpertTensorParallel * p.ExpertParallel) != 0 || (Model.IsMoE && Model.Experts % p.ExpertParallel != 0)))
+        {
+            throw new ArgumentException($"expert_tensor {p.ExpertTensorParallel} × expert_parallel {p.ExpertParallel} must divide a stage's tensor × context × data = {stageRanks} ranks, and expert_parallel the model's {Model.Experts} experts");
+        }
+
+        if (!p.FoldsExperts && (p.DataParallel % p.ExpertParallel != 0 || (Model.IsMoE && Model.Experts % p.ExpertParallel != 0)))
+        {
+            throw new ArgumentException($"expert_parallel {p.ExpertParallel} must divide both data_parallel {p.DataParallel} and the model's {Model.Experts} experts (or set expert_tensor to fold the expert grid over tensor and context ranks too)");
         }
 
         long perReplica = (long)p.DataParallel * p.MicroBatchSize;

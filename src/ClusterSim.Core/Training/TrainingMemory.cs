@@ -17,12 +17,15 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
     public static TrainingMemory Of(TrainingJob job)
     {
         ParallelismPlan p = job.Plan;
-        double parameters = ParametersPerAccelerator(job);
-        int dp = p.ShardGroup(p.GradientRanks);
+        // ZeRO shards the dense layers over the data-parallel ranks and the routed experts over the ranks that hold the
+        // same expert slice (the expert-data-parallel group, smaller by the expert-parallel degree).
+        double dense = DenseParametersPerAccelerator(job), experts = ExpertParametersPerAccelerator(job);
+        int dp = p.ShardGroup(p.GradientRanks), expertDp = p.ShardGroup(p.ExpertGradientRanks);
         double copies = p.Schedule == PipelineSchedule.DualPipe ? 2 : 1;   // DualPipe keeps two copies of each stage's parameters
-        double weights = copies * 2 * parameters / (p.ZeroStage >= 3 ? dp : 1);
-        double gradients = copies * 2 * parameters / (p.ZeroStage >= 2 ? dp : 1);
-        double optimizer = copies * 12 * parameters / (p.ZeroStage >= 1 ? dp : 1);
+        double Sharded(int fromStage) => (dense / (p.ZeroStage >= fromStage ? dp : 1)) + (experts / (p.ZeroStage >= fromStage ? expertDp : 1));
+        double weights = copies * 2 * Sharded(3);
+        double gradients = copies * 2 * Sharded(2);
+        double optimizer = copies * 12 * Sharded(1);
 
         (double linear, double scores) = ActivationBytesPerTokenLayer(job);
         linear -= Fp8HeldSavingPerTokenLayer(job);
@@ -81,13 +84,16 @@ public sealed record TrainingMemory(double WeightBytes, double GradientBytes, do
     /// <summary>Of those, the part on the inputs every tensor-parallel rank holds whole without sequence parallelism (the QKV and MLP-in inputs, half of 4).</summary>
     private const double Fp8SavedReplicated = 2;
 
-    /// <summary>Parameters one accelerator owns before ZeRO sharding: dense parts split by TP×PP, experts also by EP.</summary>
-    public static double ParametersPerAccelerator(TrainingJob job)
-    {
-        ParallelismPlan p = job.Plan;
-        double dense = job.Model.TotalParameters - job.Model.RoutedExpertParameters;
-        return (dense / (p.TensorParallel * p.PipelineParallel)) + (job.Model.RoutedExpertParameters / ((double)p.TensorParallel * p.PipelineParallel * p.ExpertParallel));
-    }
+    /// <summary>Parameters one accelerator owns before ZeRO sharding: dense parts split by TP×PP, experts by their own tensor ranks × PP × EP.</summary>
+    public static double ParametersPerAccelerator(TrainingJob job) => DenseParametersPerAccelerator(job) + ExpertParametersPerAccelerator(job);
+
+    /// <summary>Parameters of the layers other than the routed experts one accelerator owns before ZeRO sharding.</summary>
+    public static double DenseParametersPerAccelerator(TrainingJob job) =>
+        (job.Model.TotalParameters - job.Model.RoutedExpertParameters) / (job.Plan.TensorParallel * job.Plan.PipelineParallel);
+
+    /// <summary>Parameters of the routed experts one accelerator owns before ZeRO sharding.</summary>
+    public static double ExpertParametersPerAccelerator(TrainingJob job) =>
+        job.Model.RoutedExpertParameters / ((double)job.Plan.ExpertTensorRanks * job.Plan.PipelineParallel * job.Plan.ExpertParallel);
 
     /// <summary>Throws with what overflowed, and by how much, when the plan does not fit.</summary>
     public TrainingMemory EnsureFits()

@@ -125,12 +125,10 @@ public static class TrainingStepModel
         int dataParallelPerDomain = Math.Clamp(domain / p.TensorParallel, 1, p.GradientRanks);
         double DataParallelLink(int ranks) => ranks <= dataParallelPerDomain ? scaleUp : Math.Min(scaleUp, dataParallelPerDomain * scaleOut);
 
-        double parameters = TrainingMemory.ParametersPerAccelerator(job);
-        double expertShare = model.IsMoE ? model.RoutedExpertParameters / model.TotalParameters : 0;
         double forward = compute / (p.Recompute == RecomputeKind.Full ? 4 : 3);
         double backward = 2 * forward;
-        (double gatherForward, double backwardTraffic) = Sharding(parameters * (1 - expertShare), p.GradientRanks);
-        (double expertGather, double expertBackward) = Sharding(parameters * expertShare, p.GradientRanks / p.ExpertParallel);
+        (double gatherForward, double backwardTraffic) = Sharding(TrainingMemory.DenseParametersPerAccelerator(job), p.GradientRanks);
+        (double expertGather, double expertBackward) = Sharding(TrainingMemory.ExpertParametersPerAccelerator(job), p.ExpertGradientRanks);
         double dataParallelExposed = Math.Max(0, gatherForward + expertGather - (eff.DataParallelOverlap * forward))
             + Math.Max(0, backwardTraffic + expertBackward - (eff.DataParallelOverlap * backward));
 
@@ -159,7 +157,8 @@ public static class TrainingStepModel
         double expertParallel = 0;
         if (model.IsMoE && p.ExpertParallel > 1)
         {
-            int epDomains = Math.Max(1, p.TensorParallel * p.ExpertParallel / domain);
+            // The expert-parallel group's ranks sit the expert tensor degree apart, so it spans ETP × EP accelerators.
+            int epDomains = Math.Max(1, p.ExpertTensorRanks * p.ExpertParallel / domain);
             double remoteShare = 1 - (1.0 / epDomains);
             double copies = model.TopK;
             double networkCopies = p.ExpertNodeLimit > 0 ? Math.Min(copies, p.ExpertNodeLimit) * remoteShare : copies * remoteShare;

@@ -98,7 +98,7 @@ internal static class TrainingSection
 
         string pp = $"{path}.parallelism";
         YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,
-            "tensor", "context", "pipeline", "data", "expert", "expert_overlap", "expert_node_limit", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
+            "tensor", "context", "pipeline", "data", "expert", "expert_tensor", "expert_overlap", "expert_node_limit", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
             "recompute", "sequence_parallel", "activation_offload");
         var plan = new ParallelismPlan
         {
@@ -112,6 +112,7 @@ internal static class TrainingSection
             PipelineParallel = r.Integer(par, "pipeline", pp, 1, 1, 1024),
             DataParallel = r.Integer(par, "data", pp, 1, 1, 1_000_000),
             ExpertParallel = r.Integer(par, "expert", pp, 1, 1, 4096),
+            ExpertTensorParallel = r.Integer(par, "expert_tensor", pp, 0, 0, 1024),
             MicroBatchSize = r.Integer(par, "micro_batch", pp, 1, 1, 4096),
             Schedule = r.Choice(par, "schedule", pp, PipelineSchedule.OneForwardOneBackward, Schedules),
             InterleavedChunks = r.Integer(par, "chunks", pp, 1, 1, 64),

@@ -48,4 +48,62 @@ public class MoeTrainingTests
         TrainingJob llama = job with { Model = SimCatalog.Default.Models.Get("llama-3.1-8b"), Plan = job.Plan with { ExpertParallel = 1 } };
         Assert.Equal(TrainingStepModel.Step(llama).StepSeconds, TrainingStepModel.Step(llama with { Efficiency = llama.Efficiency with { ExpertMatmul = 0.5 } }).StepSeconds);
     }
+
+    /// <summary>Qwen3 235B-A22B on 256 H100 as Megatron-Bridge's recipe splits it: TP 2, PP 8, EP 32 over the 32 ranks of a stage.</summary>
+    private static TrainingJob Qwen235(int expertTensor) => new()
+    {
+        Model = SimCatalog.Default.Models.Get("qwen3-235b-a22b"),
+        Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"),
+        Plan = new ParallelismPlan
+        {
+            TensorParallel = 2, PipelineParallel = 8, DataParallel = 16, ExpertParallel = 32, ExpertTensorParallel = expertTensor,
+            ZeroStage = 1, Recompute = RecomputeKind.None, Schedule = PipelineSchedule.Interleaved, InterleavedChunks = 4,
+        },
+        Tokens = 1e11,
+        GlobalBatchTokens = 8192 * 4096,
+        SequenceLength = 4096,
+        Efficiency = TrainingCalibrations.For(SimCatalog.Default.Hardware.Get("H100-SXM"), Precision.FP8, Fp8Scaling.Tensor).Efficiency,
+        Precision = Precision.FP8,
+    };
+
+    [Fact]
+    public void Folding_the_expert_grid_lets_expert_parallelism_span_tensor_parallel_ranks()
+    {
+        // Unfolded, the experts are split like the dense layers and EP must divide DP: 32 does not divide 16.
+        var refused = Assert.Throws<ArgumentException>(() => Qwen235(0).Validated());
+        Assert.Contains("expert_tensor", refused.Message, StringComparison.Ordinal);
+
+        // Folded with one expert-tensor rank, EP 32 covers TP 2 × DP 16: each rank owns 4 whole experts of 128 in each of
+        // its 94 / 8 layers, and the ranks holding the same experts are the stage's 32 / 32 = 1.
+        TrainingJob folded = Qwen235(1).Validated();
+        ModelSpec m = folded.Model;
+        Assert.Equal(1, folded.Plan.ExpertGradientRanks);
+        Assert.Equal(m.RoutedExpertParameters / (8.0 * 32), TrainingMemory.ExpertParametersPerAccelerator(folded), 6);
+        Assert.Equal((m.TotalParameters - m.RoutedExpertParameters) / (2.0 * 8), TrainingMemory.DenseParametersPerAccelerator(folded), 6);
+        Assert.Equal("TP 2 × PP 8 × DP 16 (EP 32, ETP 1)", folded.Plan.ToString());
+
+        // The folded group spans 32 accelerators, four HGX nodes: its all-to-all crosses the network.
+        Assert.True(TrainingStepModel.Step(folded).ExpertParallelSeconds > TrainingStepModel.Step(folded).ComputeSeconds);
+
+        // A grid that does not divide the stage is refused, saying what must divide what.
+        var uneven = Assert.Throws<ArgumentException>(() => (Qwen235(3) with { Plan = Qwen235(3).Plan with { ExpertParallel = 16 } }).Validated());
+        Assert.Contains("must divide a stage's tensor × context × data = 32 ranks", uneven.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expert_optimizer_states_shard_over_the_ranks_that_hold_the_same_experts()
+    {
+        // Mixtral at TP 2, DP 64, EP 8: the dense layers' states shard over 64 data-parallel ranks, the experts' over the
+        // 64 / 8 = 8 ranks that hold the same experts (Megatron's distributed optimizer over the expert-data-parallel group).
+        TrainingJob job = Mixtral(null) with { Plan = Mixtral(null).Plan with { Recompute = RecomputeKind.None } };
+        double dense = TrainingMemory.DenseParametersPerAccelerator(job), experts = TrainingMemory.ExpertParametersPerAccelerator(job);
+        Assert.Equal(8, job.Plan.ExpertGradientRanks);
+        TrainingMemory memory = TrainingMemory.Of(job);
+        Assert.Equal(12 * ((dense / 64) + (experts / 8)), memory.OptimizerBytes, 6);
+        Assert.Equal(2 * (dense + experts), memory.WeightBytes, 6);
+
+        // ZeRO-3 shards the weights the same two ways.
+        TrainingMemory zero3 = TrainingMemory.Of(job with { Plan = job.Plan with { ZeroStage = 3 } });
+        Assert.Equal(2 * ((dense / 64) + (experts / 8)), zero3.WeightBytes, 6);
+    }
 }

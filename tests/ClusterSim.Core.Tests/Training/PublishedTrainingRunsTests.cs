@@ -117,11 +117,12 @@ public class PublishedTrainingRunsTests(ITestOutputHelper output)
     [InlineData("B200", Fp8Scaling.Block)]
     public void Any_FP8_row_taken_as_the_fit_predicts_the_others(string chip, Fp8Scaling scaling)
     {
-        // Leave one out on the Megatron-Bridge rows of a generation and recipe (its known misses aside): fit the FP8
-        // matmul efficiency on each in turn and score the rest, so the shipped fit row is not a lucky pick.
+        // Leave one out on the dense Megatron-Bridge rows of a generation and recipe (its known misses aside): fit the FP8
+        // matmul efficiency on each in turn and score the rest, so the shipped fit row is not a lucky pick. The MoE rows
+        // are held out of every fit; most of their step is the experts' all-to-all, which says little about the matmul rate.
         var family = Core.Training.TrainingCalibrations.For(SimCatalog.Default.Hardware.Get(chip), Core.Catalog.Precision.FP8, scaling).Efficiency.Matmul;
         var rows = PublishedTrainingRuns.All
-            .Where(r => r.Name.StartsWith("Megatron-Bridge", StringComparison.Ordinal) && r.KnownMiss is null
+            .Where(r => r.Name.StartsWith("Megatron-Bridge", StringComparison.Ordinal) && r.KnownMiss is null && !r.Job.Model.IsMoE
                 && Core.Training.TrainingCalibrations.For(r.Job.Accelerator, r.Job.Precision, r.Job.Fp8Scaling).Efficiency.Matmul == family)
             .ToList();
         Assert.True(rows.Count >= 3, $"{rows.Count} rows");

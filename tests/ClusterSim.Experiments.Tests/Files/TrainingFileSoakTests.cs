@@ -55,6 +55,12 @@ public class TrainingFileSoakTests
         bool moe = catalog.Models.Get(model).IsMoE;
         int tensor = Pow2(8), context = random.NextDouble() < 0.2 ? Pow2(4) : 1, pipeline = random.NextDouble() < 0.4 ? Pow2(16) : 1;
         int data = Pow2(64), expert = moe && random.NextDouble() < 0.5 ? Math.Min(data, Pow2(8)) : 1;
+        bool folded = expert > 1 && random.NextDouble() < 0.3;   // MoE parallel folding: EP may then span the tensor-parallel ranks
+        if (folded)
+        {
+            expert = Math.Min(tensor * data, Pow2(8));
+        }
+
         string schedule = Pick(Schedules);
         if (schedule == "dualpipe" && pipeline == 1)
         {
@@ -94,7 +100,7 @@ public class TrainingFileSoakTests
 
         if (expert > 1)
         {
-            p.Append(CultureInfo.InvariantCulture, $", expert_overlap: {F(random.NextDouble())}, expert_node_limit: {random.Next(0, 5)}");
+            p.Append(CultureInfo.InvariantCulture, $", expert_overlap: {F(random.NextDouble())}, expert_node_limit: {random.Next(0, 5)}{(folded ? ", expert_tensor: 1" : string.Empty)}");
         }
 
         y.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {p} }}");

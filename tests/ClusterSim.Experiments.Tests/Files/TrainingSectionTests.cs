@@ -134,6 +134,25 @@ public class TrainingSectionTests
     }
 
     [Fact]
+    public void An_expert_grid_folded_over_tensor_parallel_ranks_is_read_echoed_and_read_back()
+    {
+        // Qwen3 235B-A22B as Megatron-Bridge's H100 recipe runs it: EP 32 over a stage's TP 2 × DP 16 ranks.
+        string moe = Valid.Replace("llama-3.1-8b", "qwen3-235b-a22b").Replace("sequence_length: 8192", "sequence_length: 4096\n  precision: fp8")
+            .Replace("global_batch_tokens: 4194304", "global_batch_tokens: 33554432")
+            .Replace("parallelism: { tensor: 8, data: 16 }", "parallelism: { tensor: 2, pipeline: 8, data: 16, expert: 32, expert_tensor: 1, schedule: interleaved, chunks: 4, recompute: none }");
+        Experiment experiment = ExperimentLoader.Parse(moe, "t.yaml");
+        TrainingJob job = experiment.Points[0].Training!;
+        Assert.Equal((32, 1), (job.Plan.ExpertParallel, job.Plan.ExpertTensorParallel));
+        Assert.Contains("expert: 32, expert_tensor: 1,", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(job.Plan, ExperimentLoader.Parse(experiment.ResolvedText, "r.yaml").Points[0].Training!.Plan);
+
+        // Without the fold the same plan is refused at the training section, saying what would allow it.
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(moe.Replace(", expert_tensor: 1", string.Empty), "t.yaml"));
+        Assert.Contains(e.Problems, p => p.Message.Contains("expert_parallel 32 must divide both data_parallel 16", StringComparison.Ordinal)
+            && p.Message.Contains("set expert_tensor", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Mismatched_accelerator_count_and_misspelt_keys_are_all_reported()
     {
         string yaml = Valid.Replace("tokens: 1e11", "tokens: 1e11\n  accelerators: 100\n  recompte: full");
