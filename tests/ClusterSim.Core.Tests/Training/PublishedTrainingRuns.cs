@@ -257,7 +257,7 @@ public static class PublishedTrainingRuns
 
     private const string OlderContainer = "B200's newest published MoE runs are from the 26.04.01 container, whose GB200 runs of the same models are 1.2-1.6× below the model too; the next container (26.06) ran GB200 1.3-1.6× faster on the same plans, within 7 % of the model, which describes the newest software";
 
-    private const string NodeDeduplicatedDispatch = "the recipe dispatches with DeepEP, which sends a token once to each node holding its experts and forwards it over NVLink; the model sends each of its 8 copies over the network (6 of 8 cross it at EP 32 over four nodes), so its all-to-all is about twice as long and the model gives this run half its throughput";
+    private const string NodeDeduplicatedDispatch = "the recipe dispatches with DeepEP, which sends a token once to each node holding its experts and forwards it over NVLink, and overlaps the all-to-all with compute; the model sends each of its 8 copies over the network (6 of 8 cross it at EP 32 over four nodes) in the critical path, 70 % of the simulated step, and gives this run half its throughput (charged as the recipe runs it, 1.3×: see the README on the H100 rows)";
 
     private const string GraceBlackwellUltra = "GB300 (Blackwell Ultra) runs 19 % faster than GB200 on the same 8B plan (23 % on 405B) where the catalog gives both the same FP8 peak and bandwidth: Blackwell Ultra doubles the special-function units' exponent rate for attention's softmax and draws 1,400 W against 1,200 W, neither of which the model sees";
 
