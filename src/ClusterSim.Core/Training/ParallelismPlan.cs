@@ -77,6 +77,9 @@ public sealed record ParallelismPlan
     /// <summary>Node-limited routing: a token's expert copies reach at most this many scale-up domains (DeepSeek-V3: 4); 0 = unlimited.</summary>
     public int ExpertNodeLimit { get; init; }
 
+    /// <summary>How tokens reach their experts' ranks across scale-up domains: a copy each (the default) or once a domain.</summary>
+    public DispatchGranularity ExpertDispatch { get; init; } = DispatchGranularity.PerCopy;
+
     /// <summary>Accelerators the plan occupies.</summary>
     public int Accelerators => TensorParallel * ContextParallel * PipelineParallel * DataParallel;
 

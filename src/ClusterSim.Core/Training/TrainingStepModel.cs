@@ -153,7 +153,8 @@ public static class TrainingStepModel
         // Expert all-to-all: each token is dispatched to the ranks of its top-k experts and combined back, forward and
         // backward (and once more when the forward is recomputed). Copies to ranks outside the scale-up domain cross
         // the network; node-limited routing (DeepSeek-V3: at most M nodes per token, forwarded inside the node over
-        // the scale-up link) caps them at M. Dispatch travels at the linear layers' precision, combine in BF16.
+        // the scale-up link) caps them at M; a per-domain dispatcher sends a token once to each other domain that holds
+        // any of its experts. Dispatch travels at the linear layers' precision, combine in BF16.
         double expertParallel = 0;
         if (model.IsMoE && p.ExpertParallel > 1)
         {
@@ -161,8 +162,14 @@ public static class TrainingStepModel
             int epDomains = Math.Max(1, p.ExpertTensorRanks * p.ExpertParallel / domain);
             double remoteShare = 1 - (1.0 / epDomains);
             double copies = model.TopK;
-            double networkCopies = p.ExpertNodeLimit > 0 ? Math.Min(copies, p.ExpertNodeLimit) * remoteShare : copies * remoteShare;
-            double localCopies = copies * (1 - remoteShare) * (p.ExpertParallel - 1.0) / p.ExpertParallel;
+            double networkCopies = p.ExpertDispatch == DispatchGranularity.PerDomain
+                ? RemoteDomainsPerToken(model.TopK, epDomains, p.ExpertNodeLimit)
+                : p.ExpertNodeLimit > 0 ? Math.Min(copies, p.ExpertNodeLimit) * remoteShare : copies * remoteShare;
+
+            // Copies for other ranks of the domain cross its scale-up link; per domain, so do those forwarded on arrival.
+            double localCopies = p.ExpertDispatch == DispatchGranularity.PerDomain
+                ? copies * (p.ExpertParallel - 1.0) / p.ExpertParallel
+                : copies * (1 - remoteShare) * (p.ExpertParallel - 1.0) / p.ExpertParallel;
             double dispatch = job.Precision == Precision.BF16 ? ActivationBytes : 1;
             int passes = p.Recompute == RecomputeKind.Full ? 3 : 2;   // forward, backward, and the recomputed forward
             double bytesPerCopy = microBatchTokens / p.TensorParallel * model.Hidden * (dispatch + ActivationBytes) * passes;
@@ -189,6 +196,22 @@ public static class TrainingStepModel
             PeakFlopsPerAccelerator = peak,
             ExpertImbalance = imbalance,
         };
+    }
+
+    /// <summary>
+    /// Expected other scale-up domains a token's <paramref name="topK"/> experts sit on, drawn uniformly over
+    /// <paramref name="domains"/> domains: (D − 1)(1 − (1 − 1/D)^k), at most the node limit's share of other domains
+    /// when routing is node-limited. Eight experts over four domains reach 2.70 others, where a copy each sends 6.
+    /// </summary>
+    internal static double RemoteDomainsPerToken(int topK, int domains, int nodeLimit)
+    {
+        if (domains <= 1)
+        {
+            return 0;
+        }
+
+        double others = (domains - 1) * (1 - Math.Pow(1 - (1.0 / domains), topK));
+        return nodeLimit > 0 ? Math.Min(others, nodeLimit * (domains - 1.0) / domains) : others;
     }
 
     /// <summary>Elements of K and V per token and layer that ring attention passes (MLA passes its decompressed keys and values).</summary>

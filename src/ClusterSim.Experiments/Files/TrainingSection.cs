@@ -22,6 +22,9 @@ internal static class TrainingSection
         ["dualpipe"] = PipelineSchedule.DualPipe,
     };
 
+    /// <summary>Expert dispatchers: a copy each (NCCL all-to-all) or once a domain (DeepEP, HybridEP).</summary>
+    public static readonly Dictionary<string, DispatchGranularity> Dispatchers = new() { ["per_copy"] = DispatchGranularity.PerCopy, ["per_node"] = DispatchGranularity.PerDomain };
+
     public static readonly Dictionary<string, AttentionKernel> AttentionKernels = new() { ["fused"] = AttentionKernel.Fused, ["materialized"] = AttentionKernel.Materialized };
 
     /// <summary>Training precisions of the linear layers; fp4 (NVFP4/MXFP4 on Blackwell) runs at the catalog's fp4_tflops.</summary>
@@ -98,7 +101,7 @@ internal static class TrainingSection
 
         string pp = $"{path}.parallelism";
         YamlMappingNode? par = r.Mapping(YamlReader.Child(node, "parallelism"), pp,
-            "tensor", "context", "pipeline", "data", "expert", "expert_tensor", "expert_overlap", "expert_node_limit", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
+            "tensor", "context", "pipeline", "data", "expert", "expert_tensor", "expert_dispatch", "expert_overlap", "expert_node_limit", "micro_batch", "schedule", "chunks", "zero_stage", "zero_shard_group",
             "recompute", "sequence_parallel", "activation_offload");
         var plan = new ParallelismPlan
         {
@@ -113,6 +116,7 @@ internal static class TrainingSection
             DataParallel = r.Integer(par, "data", pp, 1, 1, 1_000_000),
             ExpertParallel = r.Integer(par, "expert", pp, 1, 1, 4096),
             ExpertTensorParallel = r.Integer(par, "expert_tensor", pp, 0, 0, 1024),
+            ExpertDispatch = r.Choice(par, "expert_dispatch", pp, DispatchGranularity.PerCopy, Dispatchers),
             MicroBatchSize = r.Integer(par, "micro_batch", pp, 1, 1, 4096),
             Schedule = r.Choice(par, "schedule", pp, PipelineSchedule.OneForwardOneBackward, Schedules),
             InterleavedChunks = r.Integer(par, "chunks", pp, 1, 1, 64),

@@ -100,7 +100,7 @@ public class TrainingFileSoakTests
 
         if (expert > 1)
         {
-            p.Append(CultureInfo.InvariantCulture, $", expert_overlap: {F(random.NextDouble())}, expert_node_limit: {random.Next(0, 5)}{(folded ? ", expert_tensor: 1" : string.Empty)}");
+            p.Append(CultureInfo.InvariantCulture, $", expert_overlap: {F(random.NextDouble())}, expert_node_limit: {random.Next(0, 5)}{(folded ? ", expert_tensor: 1" : string.Empty)}{(random.NextDouble() < 0.3 ? ", expert_dispatch: per_node" : string.Empty)}");
         }
 
         y.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {p} }}");

@@ -146,6 +146,14 @@ public class TrainingSectionTests
         Assert.Contains("expert: 32, expert_tensor: 1,", experiment.ResolvedText, StringComparison.Ordinal);
         Assert.Equal(job.Plan, ExperimentLoader.Parse(experiment.ResolvedText, "r.yaml").Points[0].Training!.Plan);
 
+        // A per-node dispatcher (DeepEP, HybridEP) is read, echoed and read back; a misspelt one is refused at its place.
+        Experiment perNode = ExperimentLoader.Parse(moe.Replace("expert_tensor: 1", "expert_tensor: 1, expert_dispatch: per_node"), "t.yaml");
+        Assert.Equal(DispatchGranularity.PerDomain, perNode.Points[0].Training!.Plan.ExpertDispatch);
+        Assert.Contains("expert_tensor: 1, expert_dispatch: per_node,", perNode.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(perNode.Points[0].Training!.Plan, ExperimentLoader.Parse(perNode.ResolvedText, "r.yaml").Points[0].Training!.Plan);
+        var misspelt = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(moe.Replace("expert_tensor: 1", "expert_tensor: 1, expert_dispatch: deepep"), "t.yaml"));
+        Assert.Contains(misspelt.Problems, p => p.Path == "training.parallelism.expert_dispatch" && p.Message.Contains("per_node", StringComparison.Ordinal));
+
         // Without the fold the same plan is refused at the training section, saying what would allow it.
         var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(moe.Replace(", expert_tensor: 1", string.Empty), "t.yaml"));
         Assert.Contains(e.Problems, p => p.Message.Contains("expert_parallel 32 must divide both data_parallel 16", StringComparison.Ordinal)
