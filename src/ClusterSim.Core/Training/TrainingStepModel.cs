@@ -173,7 +173,12 @@ public static class TrainingStepModel
             double dispatch = job.Precision == Precision.BF16 ? ActivationBytes : 1;
             int passes = p.Recompute == RecomputeKind.Full ? 3 : 2;   // forward, backward, and the recomputed forward
             double bytesPerCopy = microBatchTokens / p.TensorParallel * model.Hidden * (dispatch + ActivationBytes) * passes;
-            double perLayer = (networkCopies * bytesPerCopy / scaleOut) + (localCopies * bytesPerCopy / scaleUp) + (4 * (p.ExpertParallel - 1) * latency);
+            double network = networkCopies * bytesPerCopy / scaleOut, scaleUpLink = localCopies * bytesPerCopy / scaleUp;
+
+            // A per-domain dispatcher forwards over the scale-up link while the network transfers stream in (DeepEP reports
+            // its internode kernels at the network's bandwidth): the slower link sets the time. Per copy, both are charged.
+            double transfers = p.ExpertDispatch == DispatchGranularity.PerDomain ? Math.Max(network, scaleUpLink) : network + scaleUpLink;
+            double perLayer = transfers + (4 * (p.ExpertParallel - 1) * latency);
             double allToAll = m * (model.MoELayers / (double)p.PipelineParallel) * perLayer;
             expertParallel = Math.Max(allToAll * (1 - p.ExpertOverlap), allToAll - (compute + memoryBound));
         }

@@ -116,8 +116,10 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
 
         Func<double, double> fx = Scale(chart.X), fy = Scale(chart.Y);
         plot.Axes.SetLimits(fx(layout.XMin), fx(layout.XMax), fy(layout.YMin), fy(layout.YMax));
-        plot.Axes.Bottom.TickGenerator = Ticks(layout.XTicks, chart.X, fx);
-        plot.Axes.Left.TickGenerator = Ticks(layout.YTicks, chart.Y, fy);
+        // Category names under the bars wrap to their slot (about 7.5 px a character at 13 px) rather than run into each other.
+        int slotCharacters = chart.X.Categories is { Count: > 0 } xc ? Math.Max(6, (int)((layout.Right - layout.Left) / xc.Count / 7.5)) : int.MaxValue;
+        plot.Axes.Bottom.TickGenerator = Ticks(layout.XTicks, chart.X, fx, slotCharacters);
+        plot.Axes.Left.TickGenerator = Ticks(layout.YTicks, chart.Y, fy, int.MaxValue);
         foreach (IAxis axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
         {
             axis.TickLabelStyle.FontSize = 13;
@@ -184,8 +186,32 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
 
     private static Func<double, double> Scale(Axis axis) => axis.Log ? Math.Log10 : v => v;
 
-    private static ScottPlot.TickGenerators.NumericManual Ticks(double[] ticks, Axis axis, Func<double, double> scale) =>
-        new(ticks.Select(scale).ToArray(), ticks.Select(t => axis.Categories is { } names ? names[(int)Math.Round(t)] : UnitFormat.Format(t, axis.Unit, axis.DateOrigin)).ToArray());
+    private static ScottPlot.TickGenerators.NumericManual Ticks(double[] ticks, Axis axis, Func<double, double> scale, int categoryCharacters) =>
+        new(ticks.Select(scale).ToArray(), ticks.Select(t => axis.Categories is { } names ? CategoryLabel(names[(int)Math.Round(t)], categoryCharacters) : UnitFormat.Format(t, axis.Unit, axis.DateOrigin)).ToArray());
+
+    /// <summary>
+    /// A category name in lines of at most about <paramref name="width"/> characters, broken after a '-', '_' or ' '
+    /// ("no-overlap-per-node-" / "dispatch"); a name with nowhere to break stays whole.
+    /// </summary>
+    internal static string CategoryLabel(string name, int width)
+    {
+        var lines = new List<string>();
+        string rest = name;
+        while (rest.Length > width)
+        {
+            int at = rest.LastIndexOfAny(['-', '_', ' '], Math.Min(width, rest.Length) - 1);
+            if (at <= 0)
+            {
+                break;
+            }
+
+            lines.Add(rest[..(at + 1)].TrimEnd());
+            rest = rest[(at + 1)..];
+        }
+
+        lines.Add(rest);
+        return string.Join("\n", lines);
+    }
 
     /// <summary>The finite points of a series that the axes can show (positive on a log axis), scaled.</summary>
     private static (double[] X, double[] Y) Finite(IReadOnlyList<double> xs, IReadOnlyList<double> ys, Func<double, double> fx, Func<double, double> fy)

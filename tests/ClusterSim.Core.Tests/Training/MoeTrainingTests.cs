@@ -118,12 +118,13 @@ public class MoeTrainingTests
     [Fact]
     public void Per_domain_dispatch_shortens_the_all_to_all_only_where_it_crosses_the_network()
     {
-        // Across four HGX nodes (EP 32) the network carries 2.70 copies a token instead of 6, while every copy for another
-        // GPU now crosses NVLink (7.75 against 1.94, the forwarded ones with them): the all-to-all takes 0.63 of the time.
+        // Across four HGX nodes (EP 32) the network carries 2.70 copies a token instead of 6; every copy for another GPU now
+        // crosses NVLink (7.75, the forwarded ones with them) beside it, the shorter of the two: the all-to-all takes about
+        // 2.70 / 6 of the time, a little more for the per-peer latencies it keeps.
         TrainingJob across = Qwen235(1);
         StepBreakdown perCopy = TrainingStepModel.Step(across);
         StepBreakdown perDomain = TrainingStepModel.Step(across with { Plan = across.Plan with { ExpertDispatch = DispatchGranularity.PerDomain } });
-        Assert.InRange(perDomain.ExpertParallelSeconds / perCopy.ExpertParallelSeconds, 0.58, 0.68);
+        Assert.InRange(perDomain.ExpertParallelSeconds / perCopy.ExpertParallelSeconds, 0.45, 0.56);
         Assert.Equal(perCopy.ComputeSeconds, perDomain.ComputeSeconds);
 
         TrainingJob inside = Mixtral(null);   // EP 8 at TP 2: 16 GPUs, but the model's 8 experts over 2 HGX nodes

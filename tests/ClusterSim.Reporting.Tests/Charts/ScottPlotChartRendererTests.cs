@@ -216,6 +216,17 @@ public class ScottPlotChartRendererTests
     }
 
     [Fact]
+    public void Category_names_wrap_to_their_slot_after_a_hyphen()
+    {
+        // training-moe's fifth label ran into its neighbour's under a 960-px chart of five bars (21 characters a slot).
+        Assert.Equal("no-overlap-per-node-\ndispatch", ScottPlotChartRenderer.CategoryLabel("no-overlap-per-node-dispatch", 21));
+        Assert.Equal("no-overlap-no-node-\nlimit", ScottPlotChartRenderer.CategoryLabel("no-overlap-no-node-limit", 21));
+        Assert.Equal("v3-recipe", ScottPlotChartRenderer.CategoryLabel("v3-recipe", 21));
+        Assert.Equal("unbreakablecategoryname", ScottPlotChartRenderer.CategoryLabel("unbreakablecategoryname", 8));
+        Assert.All(ScottPlotChartRenderer.CategoryLabel("a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p", 6).Split('\n'), line => Assert.InRange(line.Length, 1, 6));
+    }
+
+    [Fact]
     public void Long_subtitles_wrap_after_a_semicolon_or_a_space()
     {
         Assert.Equal("training $74.8M over 79.3 days;\ncrossover 42.8 days after launch", ScottPlotChartRenderer.Wrap("training $74.8M over 79.3 days; crossover 42.8 days after launch", 40));
