@@ -36,6 +36,19 @@ public class HardwareCatalogTests
     }
 
     [Fact]
+    public void HGX_B300_is_its_own_eight_GPU_domain_not_GB300s_rack()
+    {
+        // B300 was an alias of GB300 (NVL72: 72 GPUs a domain), which put a multi-node HGX plan's collectives on NVLink.
+        AcceleratorSpec b300 = SimCatalog.Default.Hardware.Get("B300"), gb300 = SimCatalog.Default.Hardware.Get("GB300");
+        Assert.True(SimCatalog.Default.Hardware.TryResolve("HGX-B300", out AcceleratorSpec byAlias));
+        Assert.Equal("B300", byAlias.Id);
+        Assert.Equal((8, 72), (b300.ScaleUpDomain, gb300.ScaleUpDomain));
+        Assert.Equal((4500e12, 13500e12), (b300.PeakFlops(Precision.FP8), b300.PeakFlops(Precision.INT4)));
+        Assert.Equal(gb300.MemoryBytesPerSecond, b300.MemoryBytesPerSecond);
+        Assert.Equal(gb300.Calibration, b300.Calibration);
+    }
+
+    [Fact]
     public void A_power_limited_card_runs_at_its_sustained_share_of_the_datasheet()
     {
         // The H100 NVL (400 W) keeps its datasheet figures in the catalog, and every timing takes 0.84 of them.

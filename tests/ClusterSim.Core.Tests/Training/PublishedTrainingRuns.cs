@@ -174,6 +174,11 @@ public static class PublishedTrainingRuns
         MoeRecipe("26.06", "Qwen3 30B-A3B", "qwen3-30b-a3b", "H100-SXM", 16, batch: 1024, micro: 1, tp: 1, pp: 1, vp: 1, ep: 16, 8826, TrainingFormat.Fp8),
         MoeRecipe("26.04.01", "Qwen3 235B-A22B", "qwen3-235b-a22b", "H100-SXM", 256, batch: 8192, micro: 1, tp: 2, pp: 8, vp: 4, ep: 32, 1712, TrainingFormat.Fp8),
         MoeRecipe("25.09", "DeepSeek-V3", "deepseek-v3", "H100-SXM", 1024, batch: 8192, micro: 1, tp: 2, pp: 8, vp: 4, ep: 64, 1297, TrainingFormat.Fp8),
+        MoeRecipe("26.06", "Qwen3 30B-A3B", "qwen3-30b-a3b", "B300", 8, batch: 512, micro: 8, tp: 1, pp: 1, vp: 1, ep: 8, 40769, TrainingFormat.MxFp8),
+        Missed(MoeRecipe("26.06", "DeepSeek-V3", "deepseek-v3", "B300", 256, batch: 4096, micro: 2, tp: 1, pp: 8, vp: 1, ep: 8, 3541, TrainingFormat.MxFp8), HgxBlackwellUltraDeepSeek, 1.3, 1.5),
+        Missed(MoeRecipe("26.06", "GPT-OSS 120B", "gpt-oss-120b", "B300", 64, batch: 1280, micro: 4, tp: 1, pp: 1, vp: 1, ep: 8, 18534, TrainingFormat.MxFp8), AttentionSinks, 1.9, 2.15),
+        Missed(MoeRecipe("26.06", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "B300", 8, batch: 512, micro: 4, tp: 1, pp: 1, vp: 1, ep: 8, 37316, TrainingFormat.MxFp8, sequence: 8192), HybridMamba, 1.6, 1.8),
+        Missed(MoeRecipe("26.04.01", "Qwen3 235B-A22B", "qwen3-235b-a22b", "B300", 256, batch: 8192, micro: 2, tp: 1, pp: 8, vp: 1, ep: 8, 5936, TrainingFormat.MxFp8), OlderContainer, 1.25, 1.4),
         Missed(MoeRecipe("26.08", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "GB300", 8, batch: 512, micro: 4, tp: 1, pp: 1, vp: 1, ep: 8, 39936, TrainingFormat.MxFp8, sequence: 8192), HybridMamba, 1.6, 1.8),
         Missed(MoeRecipe("26.06", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "H100-SXM", 16, batch: 1024, micro: 1, tp: 1, pp: 1, vp: 1, ep: 8, 14719, TrainingFormat.Fp8, sequence: 8192), HybridMamba, 2.0, 2.2),
         Missed(MoeRecipe("26.04.01", "GPT-OSS 120B", "gpt-oss-120b", "H100-SXM", 64, batch: 1280, micro: 1, tp: 1, pp: 4, vp: 1, ep: 8, 5824, TrainingFormat.Bf16), AttentionSinks, 2.5, 2.9),
@@ -229,9 +234,11 @@ public static class PublishedTrainingRuns
 
     private const string HybridMamba = "a hybrid of 23 Mamba-2 mixers, 6 attention layers and 23 MoE blocks: the Mamba-2 mixers are costed as their projections' matmuls, not their chunked state-space scan, causal convolution and gated norm (kernels in BF16 and FP32 around every mixer); the model gives these runs 1.7-2.1× their throughput on every system";
 
-    private const string AttentionSinks = "GPT-OSS in BF16 (26.04.01) runs at 37-51 % of the model's rate on H100 and B200 where its MXFP8 runs of 26.08 on GB200 and GB300 are within 19 %: its attention adds learned sinks and 128-token sliding windows on half the layers, which NVIDIA's notes tie to a cuDNN attention regression of that period (NVIDIA/cudnn-frontend issue 256); the model costs it as plain fused attention";
+    private const string AttentionSinks = "GPT-OSS on the eight-GPU systems (H100 and B200 in BF16, 26.04.01; B300 in MXFP8, 26.06) runs at 37-51 % of the model's rate where its MXFP8 runs of 26.08 on GB200 and GB300 are within 19 %: its attention adds learned sinks and 128-token sliding windows on half the layers, which NVIDIA's notes tie to a cuDNN attention regression of that period (NVIDIA/cudnn-frontend issue 256); the model costs it as plain fused attention";
 
-    private const string OlderContainer = "B200's newest published MoE runs are from the 26.04.01 container, whose GB200 runs of the same models are 1.2-1.6× below the model too; the next container (26.06) ran GB200 1.3-1.6× faster on the same plans, within 7 % of the model, which describes the newest software";
+    private const string OlderContainer = "B200's newest published MoE runs, and B300's of Qwen3 235B-A22B, are from the 26.04.01 container, whose GB200 runs of the same models are 1.2-1.6× below the model too; the next container (26.06) ran GB200 1.3-1.6× faster on the same plans, within 7 % of the model, which describes the newest software";
+
+    private const string HgxBlackwellUltraDeepSeek = "DeepSeek-V3 on 256 HGX B300 (PP 8, EP 8 inside each node, micro-batch 2) runs at 0.71 of the model's rate where the same container's run on 256 GB300 (PP 2 with 8 virtual stages, EP 32 over the NVL72) runs 1.2× faster than the model gives it: the real systems differ by 1.8× on these plans and the model by 1.05×, and nothing published says where the HGX run loses it (each stage boundary crosses the network, both charged; the bubble of 7 of 64 micro-batches, charged)";
 
     private const string NodeDeduplicatedDispatch = "the recipe dispatches with DeepEP, which sends a token once to each node holding its experts and forwards it over NVLink, and overlaps the all-to-all with compute; the model sends each of its 8 copies over the network (6 of 8 cross it at EP 32 over four nodes) in the critical path, 70 % of the simulated step, and gives this run half its throughput (charged as the recipe runs it, 1.3×: see the README on the H100 rows)";
 

@@ -7,7 +7,7 @@ namespace ClusterSim.Experiments.Tests.Replay;
 
 /// <summary>
 /// InferenceX's DeepSeek-R1-0528 FP8 and FP4 runs on one node (data/published/inferencex-dsr1-runs.csv): SGLang on H200, B200,
-/// B300 (the catalog's GB300), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8 with experts sliced
+/// B300 (HGX, its own catalog row since 6 December 2026), MI300X, MI325X and MI355X and TensorRT-LLM on H200 and B200, TP 4 and 8 with experts sliced
 /// or on EP ranks, closed loops of 1 to 128 users with lengths drawn uniformly on [0.8 L, L]. Only cdna3-sglang/fp8 is fitted
 /// on ten of them (MI300X under SGLang 0.5.12); every other row is held out, and the bounds below are what the shipped
 /// calibrations give (docs/calibration.md, "InferenceX").
@@ -54,7 +54,7 @@ public class InferenceXReplayTests
     [InlineData("H200", ServingEngine.TensorRtLlm, 0.08)]   // 4.4 % (hopper-trtllm/fp8)
     [InlineData("B200", ServingEngine.Sglang, 0.10)]        // 6.5 % (blackwell-sglang/fp8: SGLang's terms carried from H200, warned; 6.5 % on generic/fp8 too)
     [InlineData("MI355X", ServingEngine.Sglang, 0.11)]      // 7.0 % (generic/fp8, warned)
-    [InlineData("GB300", ServingEngine.Sglang, 0.06)]       // 2.8 % (InferenceX's HGX B300 runs; blackwell-sglang/fp8, warned; 5.8 % on generic/fp8)
+    [InlineData("B300", ServingEngine.Sglang, 0.06)]        // InferenceX's HGX B300 runs (blackwell-sglang/fp8, warned): 2.5 % on HGX B300's row (2.8 % on GB300's, which it was read as before)
     [InlineData("H200", ServingEngine.Sglang, 0.04)]        // 1.9 % (hopper-sglang/fp8; 22.1 % slow on vLLM's row): see the test below
     public void Mean_end_to_end_latency_lands_within_its_bound(string chip, ServingEngine engine, double bound)
     {
@@ -80,7 +80,7 @@ public class InferenceXReplayTests
         Assert.Equal(27, ExpertParallel.Count);
         Assert.All(ExpertParallel, o => Assert.Equal(ClusterSim.Core.Moe.ExpertDispatch.AllReduce, o.Case.Deployment.MoeRouting!.Dispatch));
         Assert.True(Median(ExpertParallel.Select(o => Math.Abs(o.E2eError))) < 0.17);
-        var b300 = ExpertParallel.Where(o => o.Case.Deployment.Accelerator.Id == "GB300").ToList();
+        var b300 = ExpertParallel.Where(o => o.Case.Deployment.Accelerator.Id == "B300").ToList();
         Assert.Equal(10, b300.Count);
         Assert.True(Median(b300.Select(o => Math.Abs(o.E2eError))) < 0.15);
     }
@@ -145,7 +145,7 @@ public class InferenceXReplayTests
         Assert.True(held < 0.45 && before > held + 0.08, $"median TTFT held out {held:P1}, with vLLM's front end {before:P1}");
 
         // Blackwell carries the SGLang terms unfitted, and says so.
-        List<ReplayOutcome> blackwell = On("B200", ServingEngine.Sglang).Concat(On("GB300", ServingEngine.Sglang)).Where(o => o.Case.Deployment.Weights == Precision.FP8).ToList();
+        List<ReplayOutcome> blackwell = On("B200", ServingEngine.Sglang).Concat(On("B300", ServingEngine.Sglang)).Where(o => o.Case.Deployment.Weights == Precision.FP8).ToList();
         Assert.All(blackwell, o => Assert.Equal("blackwell-sglang/fp8", o.Case.Deployment.CalibrationName));
         Assert.All(blackwell, o => Assert.Contains("partly calibrated", o.Case.CalibrationWarning, StringComparison.Ordinal));
     }
