@@ -44,6 +44,7 @@ public sealed class StepTimeModel
     private readonly double _window;
     private readonly double _linearFlopsPerToken;   // the linear layers' recurrence; 0 without them
     private readonly double _linearStateBytesPerSequence;   // each step reads a sequence's state and writes it back
+    private readonly double _secondsPerStateByte;   // ... at the recurrent update's efficiency (EfficiencyFactors.StateUpdateFor)
     private readonly double _indexerFlopsPerContextToken;   // sparse attention's indexer, over the whole context; 0 without it
     private readonly double _secondsPerIndexerFlop;
     private readonly double _indexerBytesPerToken;
@@ -156,6 +157,7 @@ public sealed class StepTimeModel
         }
         _linearFlopsPerToken = model.LinearFlopsPerToken;
         _linearStateBytesPerSequence = 2 * deployment.LinearStateBytes;
+        _secondsPerStateByte = 1.0 / (chip.MemoryBytesPerSecond * eff.StateUpdateFor * tp);
         _speculative = deployment.Speculative;
         _drafter = _speculative switch
         {
@@ -481,12 +483,13 @@ public sealed class StepTimeModel
 
     /// <summary>
     /// The linear layers' recurrence: its FLOPs for every new token, or each sequence of the step reading its state and
-    /// writing it back, whichever takes longer; the same for a token however long its context. Decode is bound by the
-    /// state's traffic (Qwen3.5-397B keeps 190 MB a sequence in FP32), a prompt chunk by its FLOPs.
+    /// writing it back at the state update's efficiency (<see cref="EfficiencyFactors.StateUpdateFor"/>), whichever takes
+    /// longer; the same for a token however long its context. Decode is bound by the state's traffic (Qwen3.5-397B keeps
+    /// 190 MB a sequence in FP32), a prompt chunk by its FLOPs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Recurrence(in BatchShape shape) => _linearFlopsPerToken == 0 ? 0
-        : Math.Max(_linearFlopsPerToken * shape.NewTokens * _secondsPerAttentionFlop, _linearStateBytesPerSequence * shape.Sequences * _secondsPerKvByte);
+        : Math.Max(_linearFlopsPerToken * shape.NewTokens * _secondsPerAttentionFlop, _linearStateBytesPerSequence * shape.Sequences * _secondsPerStateByte);
 
     /// <summary>
     /// Context tokens summed over <paramref name="readers"/> (new tokens attending, or sequences reading their KV) as every

@@ -255,8 +255,8 @@ internal static class DeploymentSection
 
             if (model.HasLinearLayers)
             {
-                // Not silent: how those layers are timed, unfitted, and what a prefix cache does for them.
-                calibrations.Add($"warning: {model.Id}: {model.LinearLayers} of its {model.Layers} layers are recurrent (linear attention or Mamba-2): each sequence holds {deployment.LinearStateBytes / 1048576:F1} MiB of recurrent state from admission, read and written back every step, and their recurrence costs 6 FLOPs a state element a token; no hybrid run was fitted (docs/calibration.md, \"Hybrid models\")"
+                // Not silent: how those layers are timed, from what, and what a prefix cache does for them.
+                calibrations.Add($"warning: {model.Id}: {model.LinearLayers} of its {model.Layers} layers are recurrent (linear attention or Mamba-2): each sequence holds {deployment.LinearStateBytes / 1048576:F1} MiB of recurrent state from admission, read and written back every step at {deployment.Efficiency.StateUpdateFor:0.###} of the memory's bandwidth ({(deployment.Efficiency.StateUpdate > 0 ? "as set" : $"a fifth of the KV reads' {deployment.Efficiency.KvRead:0.###}, fitted on Nemotron 3 Nano's vLLM runs on B200 and held out on two Gated DeltaNet hybrids; set {path}.efficiency.state_update")}), and their recurrence costs 6 FLOPs a state element a token (docs/calibration.md, \"Hybrid models\")"
                     + (scheduler.PrefixCaching ? $"; {path}.scheduler.prefix_caching finds nothing for it: the state is not in the KV blocks a prefix hit reuses, so every prompt is prefilled whole, as vLLM does" : string.Empty));
             }
 

@@ -71,7 +71,9 @@ public class LinearLayerTests
     {
         ServingDeployment d = On(Qwen35);
         var model = new StepTimeModel(d);
-        double stateSeconds = 2 * d.LinearStateBytes / (d.Accelerator.MemoryBytesPerSecond * Factors.KvRead * d.TensorParallel);
+        // Unless a row measures it, the state moves at a fifth of the KV reads' efficiency (fitted on Nemotron 3 Nano, vLLM, B200).
+        Assert.Equal(0.6 * 0.2, Factors.StateUpdateFor, 12);
+        double stateSeconds = 2 * d.LinearStateBytes / (d.Accelerator.MemoryBytesPerSecond * Factors.StateUpdateFor * d.TensorParallel);
 
         // At no context, attention is the recurrence alone, and it grows with the sequences, not with their contexts.
         Assert.Equal(64 * stateSeconds, model.Terms(BatchShape.Decode(64, 0)).Attention, 12);
@@ -81,6 +83,18 @@ public class LinearLayerTests
             .Terms(BatchShape.Decode(64, 64 * 1000)).Attention;
         Assert.Equal(longContexts - shortContexts, (shortContexts - (64 * stateSeconds)), 9);   // only the 15 attention layers' KV reads grow
         Assert.True(shortContexts - (64 * stateSeconds) < attentionOnly / 3, "a quarter of the layers attend");
+    }
+
+    [Fact]
+    public void A_measured_state_update_efficiency_replaces_the_share_of_the_KV_reads()
+    {
+        ServingDeployment d = On(Qwen35);
+        double derived = new StepTimeModel(d).Terms(BatchShape.Decode(64, 0)).Attention;
+        double measured = new StepTimeModel(d with { Efficiency = Factors with { StateUpdate = 0.36 } }).Terms(BatchShape.Decode(64, 0)).Attention;
+
+        // At no context the step's attention term is the state's traffic alone: three times the efficiency, a third of the time.
+        Assert.Equal(derived / 3, measured, 12);
+        Assert.Throws<ArgumentException>(() => (Factors with { StateUpdate = 1.5 }).Validated());
     }
 
     [Fact]

@@ -33,19 +33,29 @@ public class B200VllmReplayTests
     }
 
     [Fact]
-    public void The_Nemotron_3_Nano_hybrid_on_two_B200_decodes_fast_and_more_so_the_larger_the_batch()
+    public void The_Nemotron_3_Nano_hybrids_decode_step_grows_with_its_recurrent_state_as_fitted()
     {
         // Vultr's B200 cookbook, vLLM 0.16: 23 Mamba-2, 6 attention and 23 MoE blocks, FP8 at TP 2, 2,048/512 from 1 to
-        // 1,024 users. Measured on 4 December 2026: ITL 2.5 against 2.9 ms at one user, 9.2 against 15.5 at 512; E2E
-        // -15 to -45 %. The measured step grows 23 us a sequence from 8 to 512 users, the simulated one 12: a per-sequence
-        // cost of that stack on B200 the generic rows do not carry (the state and KV traffic come to some 5 us).
-        ReplayOutcome[] runs = [.. new[] { 1, 8, 16, 32, 64, 128, 256, 512, 1024 }.Select(c => Report.Outcomes.Single(o => o.Row.Experiment == $"b200-nemotron3-nano-fp8-tp2-2k512-c{c}"))];
-        Assert.All(runs, r =>
+        // 1,024 users. The measured step grows 23 us a sequence from 16 to 512 users; with each sequence's 23 MiB of state
+        // read and written at the KV reads' own rate the simulated one grew 12 (ITL 9.8 against 15.5 ms at 512, E2E −14 to
+        // −41 %). The state update's share of that rate (a fifth) is fitted on these runs' ITL from 16 users up, so they
+        // test the fit, not a prediction: ITL within 5 % there, E2E 3 to 10 % fast (first tokens come later than simulated).
+        ReplayOutcome Users(int c) => Report.Outcomes.Single(o => o.Row.Experiment == $"b200-nemotron3-nano-fp8-tp2-2k512-c{c}");
+        ReplayOutcome[] fitted = [.. new[] { 16, 64, 128, 256, 512, 1024 }.Select(Users)];
+        Assert.All(fitted, r =>
         {
             Assert.Equal(("nemotron-3-nano-30b-a3b", "blackwell-vllm/fp8"), (r.Case.Deployment.Model.Id, r.Case.Calibration.Name));
-            Assert.InRange(r.E2eError, -0.5, -0.1);
-            Assert.InRange(r.ItlError, -0.5, -0.1);
+            Assert.InRange(r.ItlError, -0.06, 0.05);
+            Assert.InRange(r.E2eError, -0.11, -0.02);
         });
-        Assert.True(runs[7].ItlError < runs[1].ItlError, "the gap widens with the batch");
+
+        // The slope: 11.1 ms measured from 16 to 512 users, 12.0 simulated.
+        double measured = Users(512).Row.ItlMs!.Value - Users(16).Row.ItlMs!.Value;
+        double simulated = Users(512).Simulated.ItlMs - Users(16).Simulated.ItlMs;
+        Assert.InRange(simulated / measured, 1.0, 1.12);
+
+        // Left out of the fit, and still fast: one and eight users pay per-step costs this term is not (0.4–0.7 ms a step),
+        // and 32 users decoded slower than 64 on the cookbook's page.
+        Assert.All(new[] { 1, 8, 32 }.Select(Users), r => Assert.InRange(r.ItlError, -0.4, -0.1));
     }
 }

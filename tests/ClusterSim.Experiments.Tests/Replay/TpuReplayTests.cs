@@ -82,28 +82,32 @@ public class TpuReplayTests
     }
 
     [Fact]
-    public void Held_out_Qwen3_5_hybrid_on_four_TPU7x_decodes_a_fifth_to_a_third_fast_as_the_TPU_MoE_runs_do()
+    public void Held_out_Qwen3_5_hybrid_on_four_TPU7x_decodes_within_a_quarter_with_its_state_update_as_fitted_on_Nemotron()
     {
         // Qwen3.5-397B-A17B (45 Gated DeltaNet layers beside 15 attending ones) in FP8, InferenceX's TPU preview at 8k/1k.
-        // Measured on 4 December 2026, E2E −25.5, −21.8, −16.9, −21.0 and −30.8 % at 4 to 64 users; ITL 7.2 against
-        // 9.6 ms at 4 users, 25.3 against 37.0 at 64. The expert GEMMs set most of each step, as for Qwen3-Coder-480B.
+        // With the FP32 state (183 MiB a sequence) read and written at the KV reads' own rate: E2E −25.5, −21.8, −16.9,
+        // −21.0 and −30.8 % at 4 to 64 users, ITL 7.2 against 9.6 ms at 4 users, 25.3 against 37.0 at 64. At a fifth of that
+        // rate, the share fitted on Nemotron 3 Nano's Mamba-2 runs under vLLM on B200 (5 December 2026): −21.5, −15.4, −6.9,
+        // −7.6 and −14.0 %; ITL 7.5 and 31.6 ms. Still fast, most at the fewest users, as the TPU's MoE runs are.
         int[] users = [4, 8, 16, 32, 64];
         ReplayOutcome[] runs = [.. users.Select(c => Run($"tpu7x4-qwen35-397b-fp8-8k1k-c{c}"))];
         Assert.All(runs, r =>
         {
             Assert.Equal("qwen3.5-397b-a17b", r.Case.Deployment.Model.Id);
-            Assert.InRange(r.E2eError, -0.35, -0.12);
-            Assert.InRange(r.ItlError, -0.35, -0.15);
+            Assert.InRange(r.E2eError, -0.25, -0.04);
+            Assert.InRange(r.ItlError, -0.25, -0.04);
         });
 
-        // More users, longer steps: each sequence's FP32 state is read and written back every step (183 MiB over 45 layers).
+        // More users, longer steps: each sequence's state is read and written back every step.
         for (int i = 1; i < runs.Length; i++)
         {
             Assert.True(runs[i].Simulated.ItlMs > runs[i - 1].Simulated.ItlMs);
         }
 
-        // The recipe's server attends data-parallel, which the replay does not model (its KV is charged as copied twice).
-        Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-1k8k-c128").ThroughputError, -0.3, -0.15);
-        Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-8k1k-c128").ThroughputError, 0.05, 0.25);
+        // The recipe's server attends data-parallel, which the replay does not model (its KV is charged as copied twice):
+        // its 1k/8k run, whose contexts grow longest, went from −22.7 to −40.7 % with the state's update fitted, the one
+        // held-out hybrid run that moved the wrong way; its 8k/1k run from +14.8 to −7.0 %.
+        Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-1k8k-c128").ThroughputError, -0.45, -0.3);
+        Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-8k1k-c128").ThroughputError, -0.15, 0.05);
     }
 }
