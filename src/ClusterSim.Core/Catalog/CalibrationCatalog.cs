@@ -62,6 +62,7 @@ public sealed class CalibrationCatalog
                 MlaAttention = row.OptionalNumber("mla_attention_efficiency") ?? 0,
                 KvRead = row.Number("kv_read_efficiency"),
                 StateUpdate = row.OptionalNumber("state_update_efficiency") ?? 0,
+                Scan = row.OptionalNumber("scan_efficiency") ?? 0,
                 Link = row.Number("link_efficiency"),
                 CollectiveLatencySeconds = row.Number(LatencyColumn) / 1e6,
                 CollectiveLaunchSeconds = (row.OptionalNumber(LaunchColumn) ?? 0) / 1e6,

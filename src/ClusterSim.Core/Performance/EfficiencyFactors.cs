@@ -79,24 +79,22 @@ public sealed record EfficiencyFactors
     /// <summary>
     /// Fraction of memory bandwidth that a hybrid's recurrent layers reach when a decode step reads each sequence's
     /// state and writes it back (Mamba-2's selective state update, Gated DeltaNet's fused recurrence). 0 where not
-    /// measured for the row: <see cref="StateUpdateShareOfKvRead"/> of <see cref="KvRead"/> (<see cref="StateUpdateFor"/>).
+    /// measured for the row: <see cref="RecurrentKernels.StateUpdateShareOfKvRead"/> of <see cref="KvRead"/> (<see cref="StateUpdateFor"/>).
     /// </summary>
     public double StateUpdate { get; init; }
 
-    /// <summary>
-    /// How much of the paged KV reads' efficiency the recurrent state's update reaches on the same engine and chip, where
-    /// a row gives no <see cref="StateUpdate"/>: a fifth. Fitted on the decode steps of Nemotron 3 Nano's vLLM runs on two
-    /// B200 (the ITL at 16 to 1,024 users; one user and eight pay per-step costs this term is not, and 32 users decoded
-    /// slower than 64): over shares of 1/4 to 1/6 the root-mean-square log error of the ITL is least at a fifth, 3.2 %
-    /// with a mean of −0.3 % (the measured step grows 23 µs a sequence from 16 to 512 users; with the state read and
-    /// written at the KV reads' own rate the simulated one grew 12). Held out on Gated DeltaNet hybrids under other engines and chips: Qwen3.5-397B on four TPU7x
-    /// (vLLM on JAX) E2E 21.8 → 14.0 %, Qwen3-Next-80B under SGLang on H200 and H20 output throughput 22.5 → 19.3 % and
-    /// 10.2 → 5.4 % (docs/calibration.md, "Hybrid models").
-    /// </summary>
-    public const double StateUpdateShareOfKvRead = 0.2;
+    /// <summary>The recurrent state's update efficiency: <see cref="StateUpdate"/> where set, else <see cref="RecurrentKernels.StateUpdateShareOfKvRead"/> of <see cref="KvRead"/>.</summary>
+    public double StateUpdateFor => StateUpdate > 0 ? StateUpdate : KvRead * RecurrentKernels.StateUpdateShareOfKvRead;
 
-    /// <summary>The recurrent state's update efficiency: <see cref="StateUpdate"/> where set, else <see cref="StateUpdateShareOfKvRead"/> of <see cref="KvRead"/>.</summary>
-    public double StateUpdateFor => StateUpdate > 0 ? StateUpdate : KvRead * StateUpdateShareOfKvRead;
+    /// <summary>
+    /// Fraction of the BF16 peak a hybrid's recurrent layers reach on a prompt's chunk (their chunked scan) on the
+    /// nominal six FLOPs a state element a token. 0 where not measured for the row: <see cref="RecurrentKernels.ScanShareOfBf16Peak"/> (<see cref="ScanFor"/>).
+    /// </summary>
+    public double Scan { get; init; }
+
+    /// <summary>The chunked scan's efficiency: <see cref="Scan"/> where set, else <see cref="RecurrentKernels.ScanShareOfBf16Peak"/>.</summary>
+    public double ScanFor => Scan > 0 ? Scan : RecurrentKernels.ScanShareOfBf16Peak;
+
 
     /// <summary>Fraction of the scale-up link's bandwidth that collectives reach.</summary>
     public double Link { get; init; } = 0.7;
@@ -160,7 +158,12 @@ public sealed record EfficiencyFactors
 
         if (StateUpdate is < 0 or > 1 || double.IsNaN(StateUpdate))
         {
-            throw new ArgumentException($"efficiency state_update must be in (0, 1], or 0 for a fifth of the KV-read efficiency, got {StateUpdate}");
+            throw new ArgumentException($"efficiency state_update must be in (0, 1], or 0 for a quarter of the KV-read efficiency, got {StateUpdate}");
+        }
+
+        if (Scan is < 0 or > 1 || double.IsNaN(Scan))
+        {
+            throw new ArgumentException($"efficiency scan must be in (0, 1], or 0 for {RecurrentKernels.ScanShareOfBf16Peak} of the BF16 peak, got {Scan}");
         }
 
         if (GemmHalfTokens < 0 || ExpertHalfTokens < 0 || ExpertHalfWidth < 0 || GemmKernelSeconds < 0 || IterationOverheadSeconds < 0 || CollectiveLatencySeconds < 0 || CollectiveLaunchSeconds < 0 || NetworkLatencySeconds < 0 || SequenceOverheadSeconds < 0 || RequestOverheadSeconds < 0 || SamplerCyclesPerEntry < 0 || double.IsNaN(SamplerCyclesPerEntry))

@@ -45,6 +45,7 @@ public sealed class StepTimeModel
     private readonly double _linearFlopsPerToken;   // the linear layers' recurrence; 0 without them
     private readonly double _linearStateBytesPerSequence;   // each step reads a sequence's state and writes it back
     private readonly double _secondsPerStateByte;   // ... at the recurrent update's efficiency (EfficiencyFactors.StateUpdateFor)
+    private readonly double _secondsPerRecurrenceFlop;   // a prompt's chunked scan (EfficiencyFactors.ScanFor)
     private readonly double _indexerFlopsPerContextToken;   // sparse attention's indexer, over the whole context; 0 without it
     private readonly double _secondsPerIndexerFlop;
     private readonly double _indexerBytesPerToken;
@@ -158,6 +159,7 @@ public sealed class StepTimeModel
         _linearFlopsPerToken = model.LinearFlopsPerToken;
         _linearStateBytesPerSequence = 2 * deployment.LinearStateBytes;
         _secondsPerStateByte = 1.0 / (chip.MemoryBytesPerSecond * eff.StateUpdateFor * tp);
+        _secondsPerRecurrenceFlop = 1.0 / (chip.PeakFlops(Precision.BF16) * eff.ScanFor * tp);
         _speculative = deployment.Speculative;
         _drafter = _speculative switch
         {
@@ -482,14 +484,15 @@ public sealed class StepTimeModel
     internal bool HasIndexer => _indexerFlopsPerContextToken != 0;
 
     /// <summary>
-    /// The linear layers' recurrence: its FLOPs for every new token, or each sequence of the step reading its state and
-    /// writing it back at the state update's efficiency (<see cref="EfficiencyFactors.StateUpdateFor"/>), whichever takes
+    /// The linear layers' recurrence: its FLOPs for every new token at the chunked scan's efficiency
+    /// (<see cref="EfficiencyFactors.ScanFor"/>), or each sequence of the step reading its state and writing it back at
+    /// the state update's efficiency (<see cref="EfficiencyFactors.StateUpdateFor"/>), whichever takes
     /// longer; the same for a token however long its context. Decode is bound by the state's traffic (Qwen3.5-397B keeps
     /// 190 MB a sequence in FP32), a prompt chunk by its FLOPs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Recurrence(in BatchShape shape) => _linearFlopsPerToken == 0 ? 0
-        : Math.Max(_linearFlopsPerToken * shape.NewTokens * _secondsPerAttentionFlop, _linearStateBytesPerSequence * shape.Sequences * _secondsPerStateByte);
+        : Math.Max(_linearFlopsPerToken * shape.NewTokens * _secondsPerRecurrenceFlop, _linearStateBytesPerSequence * shape.Sequences * _secondsPerStateByte);
 
     /// <summary>
     /// Context tokens summed over <paramref name="readers"/> (new tokens attending, or sequences reading their KV) as every

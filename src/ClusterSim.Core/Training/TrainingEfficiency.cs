@@ -22,6 +22,13 @@ public sealed record TrainingEfficiency
     /// </summary>
     public double Memory { get; init; } = 0.7661;
 
+    /// <summary>
+    /// Fraction of the BF16 peak a hybrid's recurrent layers (Mamba-2, Gated DeltaNet) reach in their chunked scan,
+    /// forward and backward, on the nominal six FLOPs a state element a token; the default is
+    /// <see cref="Performance.RecurrentKernels.ScanShareOfBf16Peak"/>, fitted on one Megatron-Bridge run and held out on the others.
+    /// </summary>
+    public double Scan { get; init; } = Performance.RecurrentKernels.ScanShareOfBf16Peak;
+
     /// <summary>Fraction of nominal link bandwidth that collectives reach.</summary>
     public double Link { get; init; } = 0.8;
 
@@ -37,9 +44,9 @@ public sealed record TrainingEfficiency
     /// <summary>Throws when a factor is outside its meaningful range.</summary>
     public TrainingEfficiency Validated()
     {
-        if (Matmul is <= 0 or > 1 || ExpertMatmul is <= 0 or > 1 || Memory is <= 0 or > 1 || Link is <= 0 or > 1 || DataParallelOverlap is < 0 or > 1)
+        if (Matmul is <= 0 or > 1 || ExpertMatmul is <= 0 or > 1 || Scan is <= 0 or > 1 || Memory is <= 0 or > 1 || Link is <= 0 or > 1 || DataParallelOverlap is < 0 or > 1)
         {
-            throw new ArgumentException($"training efficiency factors must be fractions: matmul {Matmul}, expert_matmul {ExpertMatmul}, memory {Memory}, link {Link}, dp_overlap {DataParallelOverlap}");
+            throw new ArgumentException($"training efficiency factors must be fractions: matmul {Matmul}, expert_matmul {ExpertMatmul}, scan {Scan}, memory {Memory}, link {Link}, dp_overlap {DataParallelOverlap}");
         }
 
         if (StepOverheadSeconds < 0 || CollectiveLatencySeconds < 0)

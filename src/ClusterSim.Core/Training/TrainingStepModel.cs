@@ -79,6 +79,12 @@ public static class TrainingStepModel
             compute *= 1 + (routedShare * ((1 / eff.ExpertMatmul) - 1));
         }
 
+        // A hybrid's recurrent layers run their chunked scan beside the GEMMs (six FLOPs a state element a token, forward,
+        // backward and any recomputed forward) at the scan kernels' own share of the BF16 peak.
+        double recurrence = model.LinearFlopsPerToken * (p.Recompute == RecomputeKind.Full ? 4 : 3) * tokens
+            / (gpus * chip.PeakFlops(Precision.BF16) * eff.Scan);
+        compute += recurrence;
+
         // Element-wise work (norms, activations, dropout, residuals, softmax) is bound by memory bandwidth: each
         // activation byte is written and read in the forward pass (2) and read, with its gradient written and read, in
         // the backward pass (3); a recomputed byte is produced again (2 more).
@@ -186,6 +192,7 @@ public static class TrainingStepModel
         return new StepBreakdown
         {
             ComputeSeconds = compute,
+            RecurrenceSeconds = recurrence,
             MemoryBoundSeconds = memoryBound,
             TensorParallelSeconds = tensorParallel,
             PipelineBubbleSeconds = bubble,

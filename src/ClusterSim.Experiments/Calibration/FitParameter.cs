@@ -23,6 +23,7 @@ public sealed record FitParameter(string Name, Func<EfficiencyFactors, double> G
         new("mla_attention_efficiency", f => f.AttentionFor(mla: true), (f, v) => f with { MlaAttention = v }, true),
         new("kv_read_efficiency", f => f.KvRead, (f, v) => f with { KvRead = v }, true),
         new("state_update_efficiency", f => f.StateUpdateFor, (f, v) => f with { StateUpdate = v }, true),
+        new("scan_efficiency", f => f.ScanFor, (f, v) => f with { Scan = v }, true),
         new("link_efficiency", f => f.Link, (f, v) => f with { Link = v }, true),
         new(CalibrationCatalog.LatencyColumn, f => f.CollectiveLatencySeconds * 1e6, (f, v) => f with { CollectiveLatencySeconds = v / 1e6 }, false, ZeroStart: 2),
         new(CalibrationCatalog.LaunchColumn, f => f.CollectiveLaunchSeconds * 1e6, (f, v) => f with { CollectiveLaunchSeconds = v / 1e6 }, false, ZeroStart: 5),

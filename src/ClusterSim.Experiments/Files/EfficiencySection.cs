@@ -15,7 +15,7 @@ internal static class EfficiencySection
     {
         YamlMappingNode? eff = r.Mapping(
             YamlReader.Child(serving, "efficiency"), path,
-            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "expert_half_tokens", "gemm_kernel_us", "memory", "attention", "mla_attention", "kv_read", "state_update", "link", "collective_latency_us", "collective_launch_us", "network_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
+            "compute", "dequant_expert", "expert_half_width", "gemm_half_tokens", "expert_half_tokens", "gemm_kernel_us", "memory", "attention", "mla_attention", "kv_read", "state_update", "scan", "link", "collective_latency_us", "collective_launch_us", "network_latency_us", "overhead_ms", "sequence_overhead_us", "request_overhead_ms", "sampler_sm_cycles_per_entry");
         var (calibration, warning) = calibrations.For(deployment.Accelerator, deployment.ComputePrecision, deployment.Engine, deployment.EngineVersion);
         EfficiencyFactors c = calibration.Factors;
         var factors = new EfficiencyFactors
@@ -31,6 +31,7 @@ internal static class EfficiencySection
             MlaAttention = r.Number(eff, "mla_attention", path, c.MlaAttention, 0, 1),
             KvRead = r.Number(eff, "kv_read", path, c.KvRead, 0, 1, exclusiveMin: true),
             StateUpdate = r.Number(eff, "state_update", path, c.StateUpdate, 0, 1),
+            Scan = r.Number(eff, "scan", path, c.Scan, 0, 1),
             Link = r.Number(eff, "link", path, c.Link, 0, 1, exclusiveMin: true),
             CollectiveLatencySeconds = r.Number(eff, "collective_latency_us", path, c.CollectiveLatencySeconds * 1e6, 0, 10_000) / 1e6,   // microseconds, not milliseconds
             CollectiveLaunchSeconds = r.Number(eff, "collective_launch_us", path, c.CollectiveLaunchSeconds * 1e6, 0, 10_000) / 1e6,

@@ -137,7 +137,7 @@ internal static class TrainingSection
             ? (new TrainingEfficiency(), string.Empty, null)
             : TrainingCalibrations.For(chip, precision, scaling);
         string ep = $"{path}.efficiency";
-        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "expert_matmul", "memory", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
+        YamlMappingNode? eff = r.Mapping(YamlReader.Child(node, "efficiency"), ep, "matmul", "expert_matmul", "scan", "memory", "link", "dp_overlap", "step_overhead_s", "collective_latency_us");
         if (chip is not null)
         {
             calibrations.Add(YamlReader.Child(eff, "matmul") is not null ? $"{chip.Id} training: matmul efficiency set by the experiment ({path}.efficiency)"
@@ -148,6 +148,7 @@ internal static class TrainingSection
         {
             Matmul = r.Number(eff, "matmul", ep, calibrated.Matmul, 0, 1, exclusiveMin: true),
             ExpertMatmul = r.Number(eff, "expert_matmul", ep, calibrated.ExpertMatmul, 0, 1, exclusiveMin: true),
+            Scan = r.Number(eff, "scan", ep, calibrated.Scan, 0, 1, exclusiveMin: true),
             Memory = r.Number(eff, "memory", ep, calibrated.Memory, 0, 1, exclusiveMin: true),
             Link = r.Number(eff, "link", ep, calibrated.Link, 0, 1, exclusiveMin: true),
             DataParallelOverlap = r.Number(eff, "dp_overlap", ep, calibrated.DataParallelOverlap, 0, 1),

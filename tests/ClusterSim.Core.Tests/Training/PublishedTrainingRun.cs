@@ -32,6 +32,9 @@ public sealed record PublishedTrainingRun(string Name, TrainingJob Job, Publishe
     /// <summary>True when the row fits the routed experts' matmul efficiency (the dense one fitted elsewhere), not the dense one.</summary>
     public bool FitsExpertMatmul { get; init; }
 
+    /// <summary>True when the row fits the hybrid layers' chunked-scan share (<see cref="Core.Performance.RecurrentKernels.ScanShareOfBf16Peak"/>), the matmul fitted elsewhere.</summary>
+    public bool FitsScan { get; init; }
+
     /// <summary>Why the model misses this row, when it is a documented miss rather than a pass.</summary>
     public string? KnownMiss { get; init; }
 

@@ -38,21 +38,26 @@ public class B200VllmReplayTests
         // Vultr's B200 cookbook, vLLM 0.16: 23 Mamba-2, 6 attention and 23 MoE blocks, FP8 at TP 2, 2,048/512 from 1 to
         // 1,024 users. The measured step grows 23 us a sequence from 16 to 512 users; with each sequence's 23 MiB of state
         // read and written at the KV reads' own rate the simulated one grew 12 (ITL 9.8 against 15.5 ms at 512, E2E −14 to
-        // −41 %). The state update's share of that rate (a fifth) is fitted on these runs' ITL from 16 users up, so they
-        // test the fit, not a prediction: ITL within 5 % there, E2E 3 to 10 % fast (first tokens come later than simulated).
+        // −41 %). The state update's share of that rate (a quarter) is fitted on these runs' ITL from 16 users up, so they
+        // test the fit: ITL within 5 % there, E2E 2 to 9 % fast.
         ReplayOutcome Users(int c) => Report.Outcomes.Single(o => o.Row.Experiment == $"b200-nemotron3-nano-fp8-tp2-2k512-c{c}");
         ReplayOutcome[] fitted = [.. new[] { 16, 64, 128, 256, 512, 1024 }.Select(Users)];
         Assert.All(fitted, r =>
         {
             Assert.Equal(("nemotron-3-nano-30b-a3b", "blackwell-vllm/fp8"), (r.Case.Deployment.Model.Id, r.Case.Calibration.Name));
             Assert.InRange(r.ItlError, -0.06, 0.05);
-            Assert.InRange(r.E2eError, -0.11, -0.02);
+            Assert.InRange(r.E2eError, -0.09, -0.02);
         });
 
-        // The slope: 11.1 ms measured from 16 to 512 users, 12.0 simulated.
+        // The slope: 11.1 ms measured from 16 to 512 users, 11.5 simulated.
         double measured = Users(512).Row.ItlMs!.Value - Users(16).Row.ItlMs!.Value;
         double simulated = Users(512).Simulated.ItlMs - Users(16).Simulated.ItlMs;
-        Assert.InRange(simulated / measured, 1.0, 1.12);
+        Assert.InRange(simulated / measured, 0.95, 1.1);
+
+        // Held out: the prompts' chunked scan at the share fitted on Megatron-Bridge's training run on GB300. First tokens
+        // behind a full batch's prefills came 49-52 % early with the scan at attention's efficiency (1,258 against 2,610 ms
+        // at 512 users); now 21-30 %.
+        Assert.All(new[] { 256, 512, 1024 }.Select(Users), r => Assert.InRange(r.TtftError, -0.32, -0.15));
 
         // Left out of the fit, and still fast: one and eight users pay per-step costs this term is not (0.4–0.7 ms a step),
         // and 32 users decoded slower than 64 on the cookbook's page.

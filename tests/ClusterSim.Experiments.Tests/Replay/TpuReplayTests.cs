@@ -82,20 +82,22 @@ public class TpuReplayTests
     }
 
     [Fact]
-    public void Held_out_Qwen3_5_hybrid_on_four_TPU7x_decodes_within_a_quarter_with_its_state_update_as_fitted_on_Nemotron()
+    public void Held_out_Qwen3_5_hybrid_on_four_TPU7x_decodes_within_a_quarter_with_its_recurrent_terms_fitted_elsewhere()
     {
         // Qwen3.5-397B-A17B (45 Gated DeltaNet layers beside 15 attending ones) in FP8, InferenceX's TPU preview at 8k/1k.
-        // With the FP32 state (183 MiB a sequence) read and written at the KV reads' own rate: E2E −25.5, −21.8, −16.9,
-        // −21.0 and −30.8 % at 4 to 64 users, ITL 7.2 against 9.6 ms at 4 users, 25.3 against 37.0 at 64. At a fifth of that
-        // rate, the share fitted on Nemotron 3 Nano's Mamba-2 runs under vLLM on B200 (5 December 2026): −21.5, −15.4, −6.9,
-        // −7.6 and −14.0 %; ITL 7.5 and 31.6 ms. Still fast, most at the fewest users, as the TPU's MoE runs are.
+        // With the FP32 state (183 MiB a sequence) read and written at the KV reads' own rate and the prompts' recurrence at
+        // attention's efficiency: E2E −25.5, −21.8, −16.9, −21.0 and −30.8 % at 4 to 64 users, ITL 7.2 against 9.6 ms at
+        // 4 users, 25.3 against 37.0 at 64. With the state's update at a quarter of that rate (fitted on Nemotron 3 Nano's
+        // Mamba-2 decode under vLLM on B200) and the chunked scan at the share fitted on Megatron-Bridge's Nemotron 3 Nano
+        // training run (6 December 2026): −21.5, −15.4, −7.6, −10.2 and −18.0 %; ITL 7.5 and 30.1 ms. Still fast, as the
+        // TPU's MoE runs are.
         int[] users = [4, 8, 16, 32, 64];
         ReplayOutcome[] runs = [.. users.Select(c => Run($"tpu7x4-qwen35-397b-fp8-8k1k-c{c}"))];
         Assert.All(runs, r =>
         {
             Assert.Equal("qwen3.5-397b-a17b", r.Case.Deployment.Model.Id);
-            Assert.InRange(r.E2eError, -0.25, -0.04);
-            Assert.InRange(r.ItlError, -0.25, -0.04);
+            Assert.InRange(r.E2eError, -0.25, -0.05);
+            Assert.InRange(r.ItlError, -0.25, -0.05);
         });
 
         // More users, longer steps: each sequence's state is read and written back every step.
@@ -105,9 +107,9 @@ public class TpuReplayTests
         }
 
         // The recipe's server attends data-parallel, which the replay does not model (its KV is charged as copied twice):
-        // its 1k/8k run, whose contexts grow longest, went from −22.7 to −40.7 % with the state's update fitted, the one
-        // held-out hybrid run that moved the wrong way; its 8k/1k run from +14.8 to −7.0 %.
+        // its 1k/8k run, whose contexts grow longest, went from −22.7 to −37.0 % with the recurrent terms fitted, the one
+        // held-out hybrid run that moved the wrong way; its 8k/1k run from +14.8 to −2.8 %.
         Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-1k8k-c128").ThroughputError, -0.45, -0.3);
-        Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-8k1k-c128").ThroughputError, -0.15, 0.05);
+        Assert.InRange(Run("tpu7x4-qwen35-397b-fp8-8k1k-c128").ThroughputError, -0.1, 0.05);
     }
 }
