@@ -128,11 +128,17 @@ public sealed record ModelSpec
     /// Bytes one sequence's state takes in one linear layer: the recurrence at <see cref="LinearStateBytes"/> a value and
     /// the convolution's last kernel − 1 inputs at activation width (two bytes), as vLLM's Mamba cache holds them.
     /// </summary>
-    public double LinearStateBytesPerLayer =>
-        (LinearStateElements * LinearStateBytes) + (LinearConvKernel > 1 ? (LinearConvKernel - 1) * LinearConvChannels * 2.0 : 0);
+    public double LinearStateBytesPerLayer => LinearStateBytesPerLayerAt(LinearStateBytes);
 
     /// <summary>Bytes of one sequence's recurrent state over all linear layers.</summary>
     public double LinearStateBytesPerSequence => LinearLayers * LinearStateBytesPerLayer;
+
+    /// <summary>
+    /// <see cref="LinearStateBytesPerLayer"/> with the recurrence kept at <paramref name="stateBytes"/> a value, as an engine
+    /// that overrides the config's dtype keeps it (the convolution's inputs stay at activation width).
+    /// </summary>
+    public double LinearStateBytesPerLayerAt(int stateBytes) =>
+        (LinearStateElements * stateBytes) + (LinearConvKernel > 1 ? (LinearConvKernel - 1) * LinearConvChannels * 2.0 : 0);
 
     /// <summary>
     /// Token-mixer parameters of one linear layer: the input projection to queries, keys, values and the output gate,

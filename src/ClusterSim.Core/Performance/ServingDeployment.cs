@@ -291,8 +291,17 @@ public sealed record ServingDeployment
     /// Bytes of one sequence's recurrent state over the replica: sliced over the tensor-parallel group by value heads, and
     /// copied as KV heads are when the group outnumbers them.
     /// </summary>
-    public double LinearStateBytes => Model.LinearStateBytesPerSequence
+    public double LinearStateBytes => Model.LinearLayers * Model.LinearStateBytesPerLayerAt(StateElementBytes)
         * (!AttentionDataParallel && Model.LinearValueHeads > 0 && TensorParallel > Model.LinearValueHeads ? (double)TensorParallel / Model.LinearValueHeads : 1);
+
+    /// <summary>
+    /// Bytes an element of a hybrid's recurrent state takes as the engine keeps it: SGLang keeps the SSM states of its
+    /// Mamba cache in FP32 whatever the model's config says (<c>ServerArgs.mamba_ssm_dtype = "float32"</c>, the 0.5
+    /// releases' default for <c>--mamba-ssm-dtype</c>, as copies of that class in downstream projects and SGLang's own GDN
+    /// benchmarks record it: "serving default float32"); vLLM as the config says (its <c>mamba_ssm_dtype</c>, else the
+    /// model's 16 bits: <see cref="Catalog.ModelSpec.LinearStateBytes"/>).
+    /// </summary>
+    public int StateElementBytes => Engine == ServingEngine.Sglang && Model.HasLinearLayers ? 4 : Model.LinearStateBytes;
 
     /// <summary>KV cache blocks of the replica.</summary>
     public int KvBlocks => (int)Math.Min(int.MaxValue, Math.Floor(KvCapacityBytes / KvBlockBytes));

@@ -98,6 +98,19 @@ public class LinearLayerTests
     }
 
     [Fact]
+    public void SGLang_keeps_the_recurrent_state_in_FP32_whatever_the_config_says()
+    {
+        // Qwen3-Next's config names no state dtype, so vLLM keeps it in the model's 16 bits; SGLang's Mamba cache in FP32.
+        ModelSpec next = SimCatalog.Default.Models.Get("qwen3-next-80b-a3b");
+        ServingDeployment vllm = On(next, tp: 4);
+        ServingDeployment sglang = vllm with { Engine = ServingEngine.Sglang };
+
+        Assert.Equal((2, 4), (vllm.StateElementBytes, sglang.StateElementBytes));
+        Assert.Equal(next.LinearLayers * next.LinearStateElements * 2, sglang.LinearStateBytes - vllm.LinearStateBytes, 6);   // the convolution's inputs stay 16-bit
+        Assert.Equal(4, (On(Qwen35) with { Engine = ServingEngine.Sglang }).StateElementBytes);   // already FP32 by its config
+    }
+
+    [Fact]
     public void A_prompt_chunk_pays_the_recurrence_FLOPs_of_each_token()
     {
         ServingDeployment d = On(Qwen35);
