@@ -297,8 +297,8 @@ public sealed record ServingDeployment
     /// <summary>
     /// Bytes an element of a hybrid's recurrent state takes as the engine keeps it: SGLang keeps the SSM states of its
     /// Mamba cache in FP32 whatever the model's config says (<c>ServerArgs.mamba_ssm_dtype = "float32"</c>, the 0.5
-    /// releases' default for <c>--mamba-ssm-dtype</c>, as copies of that class in downstream projects and SGLang's own GDN
-    /// benchmarks record it: "serving default float32"); vLLM as the config says (its <c>mamba_ssm_dtype</c>, else the
+    /// releases' default for <c>--mamba-ssm-dtype</c>, as copies of that class in downstream projects record it; its newest
+    /// releases read the config first); vLLM as the config says (its <c>mamba_ssm_dtype</c>, else the
     /// model's 16 bits: <see cref="Catalog.ModelSpec.LinearStateBytes"/>).
     /// </summary>
     public int StateElementBytes => Engine == ServingEngine.Sglang && Model.HasLinearLayers ? 4 : Model.LinearStateBytes;
