@@ -322,6 +322,17 @@ public class ExperimentLoaderTests
         Assert.Contains("qwen3.5-397b-a17b: 45 of its 60 layers are recurrent (linear attention or Mamba-2): each sequence holds 183.2 MiB of recurrent state", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("prefix_caching", warning, StringComparison.Ordinal);
 
+        // The recurrent kernels' two factors, said with where they come from, and what to set instead.
+        Assert.Contains("a quarter of the KV reads'", warning, StringComparison.Ordinal);
+        Assert.Contains("set serving.efficiency.state_update", warning, StringComparison.Ordinal);
+        Assert.Contains("at 0.0084 of the BF16 peak", warning, StringComparison.Ordinal);
+        Assert.Contains("set serving.efficiency.scan", warning, StringComparison.Ordinal);
+        Experiment set = ExperimentLoader.Parse(hybrid.Replace("  tensor_parallel: 8", "  tensor_parallel: 8\n  efficiency: { state_update: 0.3, scan: 0.02 }"), "exp.yaml");
+        string told = Assert.Single(set.Warnings, w => w.Contains("are recurrent", StringComparison.Ordinal));
+        Assert.Contains("at 0.3 of the memory's bandwidth (as set)", told, StringComparison.Ordinal);
+        Assert.Contains("at 0.02 of the BF16 peak (as set", told, StringComparison.Ordinal);
+        Assert.Equal((0.3, 0.02), (set.Points[0].Serving!.Replicas[0].Deployment.Efficiency.StateUpdateFor, set.Points[0].Serving!.Replicas[0].Deployment.Efficiency.ScanFor));
+
         Experiment cached = ExperimentLoader.Parse(hybrid.Replace("max_sequences: 64 }", "max_sequences: 64, prefix_caching: true }"), "exp.yaml");
         Assert.Contains(cached.Warnings, w => w.Contains("serving.scheduler.prefix_caching finds nothing for it", StringComparison.Ordinal));
         Assert.DoesNotContain(ExperimentLoader.Parse(Valid, "exp.yaml").Warnings, w => w.Contains("are recurrent", StringComparison.Ordinal));
