@@ -94,6 +94,21 @@ public class TrainingSectionTests
     }
 
     [Fact]
+    public void A_hybrid_runs_its_scan_at_the_fitted_share_which_a_file_may_set_and_the_resolved_file_echoes()
+    {
+        string nano = Valid.Replace("llama-3.1-8b", "nemotron-3-nano-30b-a3b").Replace("hardware: H100-SXM", "hardware: GB300\n  price_per_hour: 6")
+            .Replace("parallelism: { tensor: 8, data: 16 }", "parallelism: { data: 8, expert: 8, micro_batch: 4 }");
+        Experiment experiment = ExperimentLoader.Parse(nano, "t.yaml");
+        Assert.Equal(ClusterSim.Core.Performance.RecurrentKernels.ScanShareOfBf16Peak, experiment.Points[0].Training!.Efficiency.Scan);
+        Assert.Contains("scan: 0.0084", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("scan:", ExperimentLoader.Parse(Valid, "t.yaml").ResolvedText, StringComparison.Ordinal);   // a model without recurrent layers
+
+        Assert.Equal(0.02, ExperimentLoader.Parse(nano.Replace("sequence_length: 8192", "sequence_length: 8192\n  efficiency: { scan: 0.02 }"), "t.yaml").Points[0].Training!.Efficiency.Scan);
+        var bad = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(nano.Replace("sequence_length: 8192", "sequence_length: 8192\n  efficiency: { scan: 0 }"), "t.yaml"));
+        Assert.Contains(bad.Problems, p => p.Path == "training.efficiency.scan");
+    }
+
+    [Fact]
     public void Stages_set_the_tokens_and_a_mismatch_is_located()
     {
         string staged = Valid.Replace("tokens: 1e11", "stages:\n    - { tokens: 2e10, global_batch_tokens: 2097152 }\n    - { tokens: 8e10 }");
