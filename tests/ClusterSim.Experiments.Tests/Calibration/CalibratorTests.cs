@@ -138,7 +138,7 @@ public class CalibratorTests
         {
             Id = "my-h100",
             Precision = Precision.BF16,
-            Factors = Truth with { GemmKernelSeconds = 3.5e-6, MlaAttention = 0.2, ExpertHalfTokens = 32 },
+            Factors = Truth with { GemmKernelSeconds = 3.5e-6, MlaAttention = 0.2, ExpertHalfTokens = 32, StateUpdate = 0.15, Scan = 0.009 },
             FittedOn = "a/all b/all",
             FittedRelease = "0.5.12",
             Source = "clustersim calibrate synthetic.csv",
@@ -154,6 +154,12 @@ public class CalibratorTests
         Assert.Equal("0.5.12", back.FittedRelease);
         Assert.Equal(0.2, back.Factors.MlaAttention, 4);
         Assert.Equal(32, back.Factors.ExpertHalfTokens);
+        Assert.Equal((0.15, 0.009), (back.Factors.StateUpdate, back.Factors.Scan));
+
+        // A row that fits neither recurrent factor writes 0 for each, which reads back as their shares of the row's own terms.
+        string plain = CalibrationCsv.Write([row with { Id = "plain-h100", Factors = Truth }]);
+        Assert.True(SimCatalog.Default.Calibrations.With(CsvTable.Parse(new StringReader(plain), "calibration.csv")).TryGet("plain-h100", Precision.BF16, out ServingCalibration derived));
+        Assert.Equal((Truth.KvRead * RecurrentKernels.StateUpdateShareOfKvRead, RecurrentKernels.ScanShareOfBf16Peak), (derived.Factors.StateUpdateFor, derived.Factors.ScanFor));
         Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{Truth.Compute:0.####}"), string.Create(CultureInfo.InvariantCulture, $"{back.Factors.Compute:0.####}"));
     }
 
