@@ -95,7 +95,6 @@ public sealed record EfficiencyFactors
     /// <summary>The chunked scan's efficiency: <see cref="Scan"/> where set, else <see cref="RecurrentKernels.ScanShareOfBf16Peak"/>.</summary>
     public double ScanFor => Scan > 0 ? Scan : RecurrentKernels.ScanShareOfBf16Peak;
 
-
     /// <summary>Fraction of the scale-up link's bandwidth that collectives reach.</summary>
     public double Link { get; init; } = 0.7;
 

@@ -16,7 +16,7 @@ public static class RecurrentKernels
     /// GB300 (39,936 tokens/s a GPU; the step model 1.70× fast without the term) and held out on its 26.06 runs: B300
     /// 0.98, GB200 1.14, H100 1.16 (1.69, 1.92 and 2.11 before), and on served prompts: Nemotron 3 Nano's first tokens
     /// under vLLM on two B200 (median |TTFT error| 59 → 35 %), Qwen3.5-397B's Gated DeltaNet under vLLM on four TPU7x
-    /// (19.6 → 11 %).
+    /// (21.5 → 12.5 %).
     /// </summary>
     public const double ScanShareOfBf16Peak = 0.0084;
 
@@ -27,8 +27,9 @@ public static class RecurrentKernels
     /// per-step costs this term is not, and 32 users decoded slower than 64): over the shares 1/3 to 1/5 the
     /// root-mean-square log error of the ITL is least at a quarter, 2.0 % with a mean of −0.6 % (the measured step grows
     /// 23 µs a sequence from 16 to 512 users; at the KV reads' own rate the simulated one grew 12). Held out on Gated
-    /// DeltaNet hybrids under other engines and chips: Qwen3.5-397B on four TPU7x (vLLM on JAX) E2E 21.8 → 8.6 %,
-    /// Qwen3-Next-80B under SGLang on H200 and H20 output throughput 22.5 → 19.8 % and 10.2 → 4.2 %.
+    /// DeltaNet hybrids under other engines and chips: Qwen3.5-397B on four TPU7x (vLLM on JAX) E2E 21.8 → 15.4 %,
+    /// Qwen3-Next-80B under SGLang on H200 and H20 output throughput 22.5 → 16.9 % and 10.2 → 1.3 % (its state in FP32,
+    /// as SGLang keeps it: <see cref="ServingDeployment.StateElementBytes"/>).
     /// </summary>
     public const double StateUpdateShareOfKvRead = 0.25;
 }
