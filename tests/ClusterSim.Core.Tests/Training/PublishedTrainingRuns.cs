@@ -183,6 +183,7 @@ public static class PublishedTrainingRuns
         MoeRecipe("26.08", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "GB300", 8, batch: 512, micro: 4, tp: 1, pp: 1, vp: 1, ep: 8, 39936, TrainingFormat.MxFp8, sequence: 8192) with { FitsScan = true },
         MoeRecipe("26.06", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "H100-SXM", 16, batch: 1024, micro: 1, tp: 1, pp: 1, vp: 1, ep: 8, 14719, TrainingFormat.Fp8, sequence: 8192),
         MoeRecipe("26.06.01", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "GB200", 8, batch: 512, micro: 2, tp: 1, pp: 1, vp: 1, ep: 8, 34816, TrainingFormat.MxFp8, sequence: 8192),
+        MoeRecipe("26.04.01", "Nemotron 3 Nano 30B-A3B", "nemotron-3-nano-30b-a3b", "B200", 8, batch: 512, micro: 2, tp: 1, pp: 1, vp: 1, ep: 8, 32768, TrainingFormat.MxFp8, sequence: 8192),
         Missed(MoeRecipe("26.04.01", "GPT-OSS 120B", "gpt-oss-120b", "H100-SXM", 64, batch: 1280, micro: 1, tp: 1, pp: 4, vp: 1, ep: 8, 5824, TrainingFormat.Bf16), AttentionSinks, 2.5, 2.9),
         Missed(MoeRecipe("26.04.01", "GPT-OSS 120B", "gpt-oss-120b", "B200", 64, batch: 1280, micro: 4, tp: 1, pp: 1, vp: 1, ep: 8, 13568, TrainingFormat.Bf16), AttentionSinks, 1.85, 2.1),
         Missed(MoeRecipe("26.04.01", "Qwen3 30B-A3B", "qwen3-30b-a3b", "B200", 8, batch: 512, micro: 4, tp: 1, pp: 1, vp: 1, ep: 8, 27136, TrainingFormat.MxFp8), OlderContainer, 1.35, 1.55),
