@@ -8,9 +8,6 @@ public sealed record StepBreakdown
 {
     public double ComputeSeconds { get; init; }
 
-    /// <summary>Of <see cref="ComputeSeconds"/>, a hybrid's recurrent layers' chunked scan (0 without such layers).</summary>
-    public double RecurrenceSeconds { get; init; }
-
     /// <summary>Element-wise and softmax work bound by memory bandwidth (norms, activations, dropout, residual adds).</summary>
     public double MemoryBoundSeconds { get; init; }
     public double TensorParallelSeconds { get; init; }

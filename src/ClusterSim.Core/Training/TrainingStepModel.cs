@@ -192,7 +192,6 @@ public static class TrainingStepModel
         return new StepBreakdown
         {
             ComputeSeconds = compute,
-            RecurrenceSeconds = recurrence,
             MemoryBoundSeconds = memoryBound,
             TensorParallelSeconds = tensorParallel,
             PipelineBubbleSeconds = bubble,
