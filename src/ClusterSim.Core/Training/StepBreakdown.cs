@@ -7,7 +7,6 @@ namespace ClusterSim.Core.Training;
 public sealed record StepBreakdown
 {
     public double ComputeSeconds { get; init; }
-
     /// <summary>Element-wise and softmax work bound by memory bandwidth (norms, activations, dropout, residual adds).</summary>
     public double MemoryBoundSeconds { get; init; }
     public double TensorParallelSeconds { get; init; }
