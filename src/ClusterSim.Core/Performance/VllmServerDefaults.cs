@@ -49,14 +49,30 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     public const int LongContext = 32_768;
 
     /// <summary>
+    /// <c>SchedulerConfig</c>'s own limits (DEFAULT_MAX_NUM_SEQS, DEFAULT_MAX_NUM_BATCHED_TOKENS), which a V1 engine built
+    /// from <c>EngineArgs</c> outside the server and the <c>LLM</c> class keeps: its usage context is in neither of
+    /// <c>_set_default_args</c>' tables (read in vllm/engine/arg_utils.py of a 0.11 release and vllm/config/scheduler.py
+    /// of 2026; earlier V1 releases are taken to agree).
+    /// </summary>
+    public const int EngineSequences = 128, EngineBatchedTokens = 2048;
+
+    /// <summary>
     /// The defaults of <paramref name="engineVersion"/> (the current release's when empty or not a release number) on
     /// <paramref name="accelerator"/>, serving up to <paramref name="maxModelLength"/> tokens a sequence;
     /// <paramref name="chunkedPrefill"/> is the server's <c>--enable-chunked-prefill</c> when its command line set it
-    /// (V1 always chunks; V0 then takes its chunked budget, or its prefill-first steps).
+    /// (V1 always chunks; V0 then takes its chunked budget, or its prefill-first steps). <paramref name="entry"/> is how the
+    /// engine was started: V1 sets other limits for the offline <c>LLM</c> class and none for an engine built directly
+    /// (V0's are the same for every entry).
     /// </summary>
-    public static VllmServerDefaults For(AcceleratorSpec accelerator, string engineVersion, int maxModelLength, bool? chunkedPrefill = null)
+    public static VllmServerDefaults For(AcceleratorSpec accelerator, string engineVersion, int maxModelLength, bool? chunkedPrefill = null, VllmEntryPoint entry = VllmEntryPoint.Server)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
+        bool v1 = !EngineRelease.TryParse(engineVersion, out EngineRelease parsed) || parsed.AtLeast(FirstV1);
+        if (v1 && entry != VllmEntryPoint.Server)
+        {
+            return EntryDefaults(accelerator, engineVersion, entry);
+        }
+
         bool large = accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
         (int sequences, int tokens) = large ? (1024, 8192) : (256, 2048);
         if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || release.AtLeast(FirstMemorySizedLimits))
@@ -97,5 +113,29 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
         int whole = Math.Max(maxModelLength, 2048);
         return new VllmServerDefaults(SchedulerKind.Continuous, 256, whole, PrefixCaching: false, string.Create(CultureInfo.InvariantCulture,
             $"{name}'s defaults (V0 engine): whole prompts in prefill-only steps of up to {whole:N0} tokens (max_model_len {maxModelLength:N0}), decodes in the others, 256 sequences, no prefix caching"));
+    }
+
+    /// <summary>
+    /// V1's limits outside the server: the <c>LLM</c> class's budget is 16,384 tokens on the large branch (H100 and H200 by
+    /// name before 0.9) and 8,192 elsewhere, its sequences the server's; an engine built directly keeps
+    /// <c>SchedulerConfig</c>'s 128 sequences and 2,048 tokens on every accelerator. Always noted: no shipped fit used them.
+    /// </summary>
+    private static VllmServerDefaults EntryDefaults(AcceleratorSpec accelerator, string engineVersion, VllmEntryPoint entry)
+    {
+        string name = EngineRelease.TryParse(engineVersion, out EngineRelease release) ? $"vLLM {release}" : "vLLM";
+        if (entry == VllmEntryPoint.Engine)
+        {
+            return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, EngineSequences, EngineBatchedTokens, PrefixCaching: true, string.Create(CultureInfo.InvariantCulture,
+                $"{name}'s engine built from EngineArgs (no server, no LLM class): SchedulerConfig's {EngineSequences:N0} sequences and {EngineBatchedTokens:N0} tokens a step"));
+        }
+
+        // The server's sequences (V1's do not depend on the context length); its large branch, by name before 0.9.
+        VllmServerDefaults server = For(accelerator, engineVersion, LongContext);
+        bool large = EngineRelease.TryParse(engineVersion, out _) && !release.AtLeast(FirstMemorySizedLimits)
+            ? accelerator.Id.Contains("H100", StringComparison.OrdinalIgnoreCase) || accelerator.Id.Contains("H200", StringComparison.OrdinalIgnoreCase)
+            : accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+        int budget = large ? 16_384 : 8192;
+        return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, server.MaxSequences, budget, PrefixCaching: true, string.Create(CultureInfo.InvariantCulture,
+            $"{name}'s LLM class defaults on {accelerator.Id}: {server.MaxSequences:N0} sequences, {budget:N0} tokens a step"));
     }
 }

@@ -114,6 +114,13 @@ public sealed record MeasuredRun
     public string EngineVersion { get; init; } = string.Empty;
 
     /// <summary>
+    /// How a vLLM engine was started (<c>vllm_entry</c>: <c>server</c>, <c>llm</c> for the offline LLM class, <c>engine</c>
+    /// for an engine built from EngineArgs in the client's process), which sets V1's limits when the row gives none;
+    /// unstated: the server.
+    /// </summary>
+    public Core.Performance.VllmEntryPoint VllmEntry { get; init; }
+
+    /// <summary>
     /// How the client's requests sample (<c>sampling</c>: greedy, temperature, top-p, top-k or model-default); empty when
     /// unstated: then the server's default for a request that sets none, the checkpoint's generation_config.json on vLLM.
     /// </summary>
@@ -212,7 +219,12 @@ public sealed record MeasuredRun
     public double? E2eP90Ms { get; init; }
     public double? E2eP99Ms { get; init; }
 
-    /// <summary>The 99th percentile of the requests' time per output token after the first, ms (MLPerf's TPOT bound).</summary>
+    /// <summary>
+    /// Percentiles over the requests of their time per output token after the first, ms: the median and 90th (vLLM's
+    /// benchmark and AccelMark's harness print them), the 99th (MLPerf's TPOT bound); null when unpublished.
+    /// </summary>
+    public double? TpotP50Ms { get; init; }
+    public double? TpotP90Ms { get; init; }
     public double? TpotP99Ms { get; init; }
     public double? ThroughputTokensPerSecond { get; init; }
 

@@ -101,6 +101,7 @@ public static partial class MeasuredRunFile
             KvCacheDType = row.Text("kv_cache_dtype"),
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),
+            VllmEntry = row.EntryPoint("vllm_entry"),
             Sampling = row.Text("sampling"),
             SamplerKernel = row.Text("sampler_kernel"),
             Arrival = row.Text("arrival"),
@@ -125,6 +126,8 @@ public static partial class MeasuredRunFile
             TtftP99Ms = row.Number("measured_ttft_p99_ms", min: 0),
             E2eP90Ms = row.Number("measured_e2e_p90_ms", min: 0),
             E2eP99Ms = row.Number("measured_e2e_p99_ms", min: 0),
+            TpotP50Ms = row.Number("measured_tpot_p50_ms", min: 0),
+            TpotP90Ms = row.Number("measured_tpot_p90_ms", min: 0),
             TpotP99Ms = row.Number("measured_tpot_p99_ms", min: 0),
             ThroughputTokensPerSecond = row.Number("measured_throughput_tok_s", min: 0),
             PeerErrors = peers,
@@ -264,6 +267,15 @@ public static partial class MeasuredRunFile
             "" or "all-reduce" => Core.Moe.ExpertDispatch.AllReduce,
             "all-to-all" => Core.Moe.ExpertDispatch.AllToAll,
             string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not all-reduce or all-to-all"),
+        };
+
+        /// <summary>How a vLLM engine was started: empty or server, the OpenAI server; llm, the offline LLM class; engine, built from EngineArgs.</summary>
+        public Core.Performance.VllmEntryPoint EntryPoint(string column) => table.Cell(cells, column).ToLowerInvariant() switch
+        {
+            "" or "server" => Core.Performance.VllmEntryPoint.Server,
+            "llm" => Core.Performance.VllmEntryPoint.OfflineLlm,
+            "engine" => Core.Performance.VllmEntryPoint.Engine,
+            string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not server, llm or engine"),
         };
 
         /// <summary>How the run attended: empty or false, tensor-parallel; true, data-parallel; balanced, data-parallel with the ranks' prompts aligned.</summary>

@@ -270,7 +270,15 @@ public sealed partial record ReplayCase
         };
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine, first.EngineVersion);
 
-        deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).Validated();
+        EfficiencyFactors factors = calibration.Factors;
+        if (VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry))
+        {
+            factors = VllmV0InProcess.Apply(factors);
+            corrections.Add(string.Create(CultureInfo.InvariantCulture,
+                $"vLLM {first.EngineVersion}'s V0 engine in the client's process: {VllmV0InProcess.StepOverheadSeconds * 1e3:0.#} ms a step and {VllmV0InProcess.SequenceOverheadSeconds * 1e6:0} µs a sequence of host work in place of the calibration's (VllmV0InProcess)"));
+        }
+
+        deployment = (deployment with { Efficiency = factors, CalibrationName = calibration.Name }).Validated();
         if (deployment.AcrossDomainsNote is { } network)
         {
             assumptions.Add(network);
@@ -288,7 +296,8 @@ public sealed partial record ReplayCase
 
         // vLLM's limits as the row's release set them (today's for other engines, whose own defaults follow).
         bool vllmServer = engine == ServingEngine.Vllm;
-        VllmServerDefaults vllm = VllmServerDefaults.For(chip, vllmServer ? first.EngineVersion : string.Empty, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill);
+        VllmServerDefaults vllm = VllmServerDefaults.For(chip, vllmServer ? first.EngineVersion : string.Empty, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill,
+            vllmServer ? first.VllmEntry : VllmEntryPoint.Server);
         var (defaultSequences, defaultBudget) = (vllm.MaxSequences, vllm.MaxBatchedTokens);
         if (vllmServer && vllm.Note is { } releaseDefaults
             && (vllm.NoteIsBudget ? first.MaxBatchedTokens is null : first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))

@@ -12,6 +12,8 @@ public sealed record ReplayOutcome(ReplayCase Case, MeasuredRun Row, SimulatedSt
     public double TtftP99Error => Error(Simulated.TtftP99Ms, Row.TtftP99Ms);
     public double E2eP90Error => Error(Simulated.E2eP90Ms, Row.E2eP90Ms);
     public double E2eP99Error => Error(Simulated.E2eP99Ms, Row.E2eP99Ms);
+    public double TpotP50Error => Error(Simulated.TpotP50Ms, Row.TpotP50Ms);
+    public double TpotP90Error => Error(Simulated.TpotP90Ms, Row.TpotP90Ms);
     public double TpotP99Error => Error(Simulated.TpotP99Ms, Row.TpotP99Ms);
 
     /// <summary>True for the rows the headline errors are taken over (see <see cref="ReplayCase.Scores"/>).</summary>

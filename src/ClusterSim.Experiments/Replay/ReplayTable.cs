@@ -83,11 +83,18 @@ public static class ReplayTable
                 $"median |error| of median TTFT over the {medians.Count} scored rows that publish it: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftP50Error))} (mean TTFT over the same rows: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftError))})");
         }
 
-        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error) || double.IsFinite(o.TtftP99Error) || double.IsFinite(o.E2eP99Error) || double.IsFinite(o.TpotP99Error)).ToList();
+        var tokenMedians = report.Scored.Where(o => double.IsFinite(o.TpotP50Error)).ToList();
+        if (tokenMedians.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"median |error| of median TPOT over the {tokenMedians.Count} scored rows that publish it: {Magnitude(ReplayReport.MedianAbsolute(tokenMedians, o => o.TpotP50Error))}");
+        }
+
+        var tails = report.Scored.Where(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.TtftP90Error) || double.IsFinite(o.TtftP99Error) || double.IsFinite(o.E2eP99Error) || double.IsFinite(o.TpotP90Error) || double.IsFinite(o.TpotP99Error)).ToList();
         if (tails.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}{(tails.Any(o => double.IsFinite(o.TpotP99Error)) ? $"; TPOT p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP99Error))}" : string.Empty)}");
+                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}{(tails.Any(o => double.IsFinite(o.TpotP90Error)) ? $"; TPOT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP90Error))}" : string.Empty)}{(tails.Any(o => double.IsFinite(o.TpotP99Error)) ? $"; TPOT p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP99Error))}" : string.Empty)}");
         }
 
         foreach (string peer in peers)
@@ -126,14 +133,15 @@ public static class ReplayTable
             + $"| {Pair(o.Row.E2eP90Ms, o.Simulated.E2eP90Ms)} | {Percent(o.E2eP90Error)} | {Pair(o.Row.E2eP99Ms, o.Simulated.E2eP99Ms)} | {Percent(o.E2eP99Error)}");
 
     /// <summary>
-    /// The rows that publish a p99 time per output token (MLPerf's Server results, held to a TPOT bound beside their TTFT's):
-    /// measured against simulated.
+    /// The rows that publish percentiles of the time per output token (MLPerf's Server results, held to a p99 TPOT bound
+    /// beside their TTFT's; harnesses that print the median and p90): measured against simulated.
     /// </summary>
     private static void AppendTokenTails(StringBuilder text, ReplayReport report) => AppendTable(
         text,
-        report.Outcomes.Where(o => o.Row.TpotP99Ms is not null),
-        "TPOT p99 ms measured / simulated | error",
-        o => $"{Pair(o.Row.TpotP99Ms, o.Simulated.TpotP99Ms)} | {Percent(o.TpotP99Error)}");
+        report.Outcomes.Where(o => o.Row.TpotP50Ms is not null || o.Row.TpotP90Ms is not null || o.Row.TpotP99Ms is not null),
+        "TPOT p50 ms measured / simulated | error | TPOT p90 ms | error | TPOT p99 ms | error",
+        o => $"{Pair(o.Row.TpotP50Ms, o.Simulated.TpotP50Ms)} | {Percent(o.TpotP50Error)} | {Pair(o.Row.TpotP90Ms, o.Simulated.TpotP90Ms)} | {Percent(o.TpotP90Error)} "
+            + $"| {Pair(o.Row.TpotP99Ms, o.Simulated.TpotP99Ms)} | {Percent(o.TpotP99Error)}");
 
     /// <summary>
     /// A third table, of the all-at-once and closed-loop rows that publish their output throughput: there it is what the

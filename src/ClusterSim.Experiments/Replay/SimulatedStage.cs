@@ -11,6 +11,11 @@ public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double
     public double E2eP90Ms { get; init; } = double.NaN;
     public double E2eP99Ms { get; init; } = double.NaN;
 
-    /// <summary>The 99th percentile over requests of their time per output token after the first (MLPerf's TPOT), ms.</summary>
+    /// <summary>
+    /// Percentiles over requests of their time per output token after the first (TPOT as vLLM's benchmark and MLPerf
+    /// compute it: (E2E − TTFT) / (output − 1)), ms; NaN when no request produced two tokens.
+    /// </summary>
+    public double TpotP50Ms { get; init; } = double.NaN;
+    public double TpotP90Ms { get; init; } = double.NaN;
     public double TpotP99Ms { get; init; } = double.NaN;
 }

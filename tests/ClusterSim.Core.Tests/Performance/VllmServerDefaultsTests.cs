@@ -107,4 +107,43 @@ public class VllmServerDefaultsTests
         Assert.Equal(SchedulerKind.ChunkedPrefill, d.Kind);
         Assert.True(d.PrefixCaching);
     }
+
+    [Theory]
+    [InlineData("H100-SXM", "0.20.1")]
+    [InlineData("A100-80GB", "0.20.1")]
+    [InlineData("L4", "0.11.0")]
+    [InlineData("MI300X", "")]
+    public void A_V1_engine_built_outside_the_server_and_the_LLM_class_keeps_SchedulerConfigs_128_sequences_and_2048_tokens(string chip, string version)
+    {
+        // AsyncLLMEngine.from_engine_args: its usage context is in neither of _set_default_args' tables, whatever the GPU.
+        VllmServerDefaults d = VllmServerDefaults.For(Chip(chip), version, 4096, entry: VllmEntryPoint.Engine);
+
+        Assert.Equal((SchedulerKind.ChunkedPrefill, 128, 2048, true), (d.Kind, d.MaxSequences, d.MaxBatchedTokens, d.PrefixCaching));
+        Assert.Contains("SchedulerConfig's 128 sequences and 2,048 tokens a step", d.Note, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("H100-SXM", "0.20.1", 1024, 16_384)]
+    [InlineData("MI300X", "0.11.0", 1024, 16_384)]
+    [InlineData("A100-80GB", "0.20.1", 256, 8192)]   // the A100 on the small branch, as the server
+    [InlineData("L4", "0.23.0", 256, 8192)]
+    [InlineData("H100-SXM", "0.8.2", 1024, 16_384)]  // before 0.9 the large branch by name
+    [InlineData("MI300X", "0.8.5", 256, 8192)]
+    public void The_offline_LLM_class_takes_a_larger_token_budget_and_the_servers_sequences(string chip, string version, int sequences, int tokens)
+    {
+        VllmServerDefaults d = VllmServerDefaults.For(Chip(chip), version, 4096, entry: VllmEntryPoint.OfflineLlm);
+
+        Assert.Equal((sequences, tokens), (d.MaxSequences, d.MaxBatchedTokens));
+        Assert.Equal(VllmServerDefaults.For(Chip(chip), version, 4096).MaxSequences, d.MaxSequences);
+        Assert.Contains("LLM class defaults", d.Note, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(VllmEntryPoint.Engine)]
+    [InlineData(VllmEntryPoint.OfflineLlm)]
+    public void V0_takes_the_same_limits_however_it_was_started(VllmEntryPoint entry)
+    {
+        // 0.7's EngineArgs.__post_init__ set 256 sequences for every usage context; V0 had no usage-context tables.
+        Assert.Equal(VllmServerDefaults.For(Chip("H100-SXM"), "0.7.3", 4096), VllmServerDefaults.For(Chip("H100-SXM"), "0.7.3", 4096, entry: entry));
+    }
 }

@@ -143,6 +143,41 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_vLLM_engine_built_in_the_clients_process_takes_SchedulerConfigs_limits_and_its_TPOT_percentiles_are_scored()
+    {
+        // AccelMark's runner builds AsyncLLMEngine.from_engine_args and gives no limits: a V1 engine then schedules 128
+        // sequences and 2,048 tokens a step, not the server's 256 on an A100. At 100 requests a second the batch is full,
+        // so the cap sets the step, and the median TPOT is scored in its own table.
+        const string header = "exp_id,stage,model,gpu,engine_version,vllm_entry,in_process,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean,measured_tpot_p50_ms,measured_tpot_p90_ms\n";
+        string Row(string id, string entry) => $"{id},all,meta-llama/Meta-Llama-3-8B-Instruct,A100-80GB,0.20.1,{entry},true,poisson,100,300,250,346,22.2,24.5\n";
+        var runs = MeasuredRunFile.Parse(new StringReader(header + Row("engine", "engine") + Row("server", string.Empty)), "entry.csv");
+        Assert.Equal((VllmEntryPoint.Engine, VllmEntryPoint.Server), (runs[0].VllmEntry, runs[1].VllmEntry));
+        Assert.Equal((22.2, 24.5), (runs[0].TpotP50Ms!.Value, runs[0].TpotP90Ms!.Value));
+
+        ReplayReport report = ReplayReport.Run(runs, SimCatalog.Default);
+        ReplayOutcome engine = report.Outcomes.Single(o => o.Row.Experiment == "engine");
+        ReplayOutcome server = report.Outcomes.Single(o => o.Row.Experiment == "server");
+        Assert.Equal((128, 2048), (engine.Case.Scheduler.MaxSequences, engine.Case.Scheduler.MaxBatchedTokens));
+        Assert.Equal(256, server.Case.Scheduler.MaxSequences);
+        Assert.Contains(engine.Case.Corrections, c => c.Contains("SchedulerConfig's 128 sequences", StringComparison.Ordinal));
+        Assert.True(engine.Simulated.TpotP50Ms < server.Simulated.TpotP50Ms, $"{engine.Simulated.TpotP50Ms:F1} against {server.Simulated.TpotP50Ms:F1} ms");
+        Assert.True(engine.Simulated.TpotP50Ms <= engine.Simulated.TpotP90Ms);
+        Assert.True(double.IsFinite(engine.TpotP50Error) && double.IsFinite(engine.TpotP90Error));
+
+        string table = ReplayTable.Markdown(report);
+        Assert.Contains("| TPOT p50 ms measured / simulated | error | TPOT p90 ms | error | TPOT p99 ms | error |", table, StringComparison.Ordinal);
+        Assert.Contains("median |error| of median TPOT over the 2 scored rows that publish it", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_vLLM_entry_is_refused_at_its_cell()
+    {
+        const string text = "exp_id,stage,model,gpu,vllm_entry\nx,all,meta-llama/Llama-2-7b-hf,H100,serve\n";
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'vllm_entry': 'serve' is not server, llm or engine", e.Message);
+    }
+
+    [Fact]
     public void A_bad_cell_names_file_line_and_column()
     {
         const string text = "exp_id,stage,model,gpu,tp\nx,all,meta-llama/Llama-2-7b-hf,H100,two\n";
