@@ -51,6 +51,9 @@ CHIPS = {
     "NVIDIA L4": "L4",
 }
 TEMPLATE_TOKENS = 10   # Llama 3 Instruct's chat template around one user message, with the generation prompt
+SUITES = ["A", "B", "G"]
+SHORT = {"meta-llama/Meta-Llama-3-8B-Instruct": "llama3-8b", "meta-llama/Meta-Llama-3-70B-Instruct": "llama3-70b",
+         "mistralai/Mixtral-8x7B-Instruct-v0.1": "mixtral-8x7b"}
 COLUMNS = ["exp_id", "stage", "set", "model", "gpu", "tp", "dtype", "sampling", "engine", "engine_version", "vllm_entry",
            "in_process", "gpu_mem_util", "max_model_len", "arrival", "rate_rps_or_concurrency", "n_requests", "ramp_s",
            "input_len_mean", "output_len_mean", "output_len_source",
@@ -72,12 +75,40 @@ def prompts(repo):
     return [json.loads(line)["input_tokens"] for line in text.split("\n") if line.strip()]
 
 
+def prompt_offset(repo, suite_id, inputs):
+    """Tokens the chat template (and the model's tokenizer) add to a prompt of the file's count: Llama 3's template for
+    suites A and B; for Mixtral (suite G) the first offline run that publishes its input tokens (total less output
+    throughput, times its time, over its requests) less the file's count for those requests."""
+    if suite_id != "G":
+        return TEMPLATE_TOKENS
+    suite = load(repo, f"suites/suite_{suite_id}/suite.json")
+    for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "results/verified").split():
+        if f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json"):
+            for level in load(repo, path)["metrics"]["offline"]["results_by_concurrency"]:
+                if level.get("throughput_tokens_per_sec_total"):
+                    count = suite["request_count"]
+                    measured = (level["throughput_tokens_per_sec_total"] - level["throughput_tokens_per_sec"]) * level["elapsed_seconds_median"] / count
+                    return round(measured - statistics.mean(inputs[:count]), 1)
+    raise SystemExit(f"no offline run of suite {suite_id} publishes its input tokens")
+
+
 def main(repo, out_path):
-    suite = load(repo, "suites/suite_A/suite.json")
     inputs = prompts(repo)
-    runs = sorted({p.split("/")[2] for p in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "results/verified").split()
-                   if "_suite_A_" in p and p.count("/") >= 3})
     rows = []
+    for suite_id in SUITES:
+        collect(repo, suite_id, inputs, prompt_offset(repo, suite_id, inputs), rows)
+    with open(out_path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+    print(f"{len(rows)} rows -> {out_path}", file=sys.stderr)
+
+
+def collect(repo, suite_id, inputs, offset, rows):
+    suite = load(repo, f"suites/suite_{suite_id}/suite.json")
+    runs = sorted({p.split("/")[2] for p in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "results/verified").split()
+                   if f"_suite_{suite_id}_" in p and p.count("/") >= 3})
     for run in runs:
         base = f"results/verified/{run}"
         files = git(repo, "ls-tree", "-r", "--name-only", "HEAD", base).split()
@@ -85,19 +116,23 @@ def main(repo, out_path):
             continue
         sustained = load(repo, f"{base}/sustained/result.json")
         chip = sustained["chip"]["name"]
-        if chip not in CHIPS or sustained["chip"]["count"] != 1:
+        tp = sustained["task"]["parallelism"]["tensor_parallel_size"]
+        if chip not in CHIPS or sustained["chip"]["count"] != tp:
             continue
         release = sustained["software"]["framework_version"].split("+")[0]
         samples = [s for s in sustained["metrics"]["sustained"]["samples"] if not s["is_warmup"]]
         completed = sum(s["requests_completed"] for s in samples)
         output = sum(s["tokens_out"] for s in samples) / completed
         cpu = (sustained["environment"].get("cpu") or {}).get("model", "")
-        name = f"am-{CHIPS[chip].lower()}-v{release}"
+        model = sustained["model"]["model_id"]
+        name = f"am-{CHIPS[chip].lower()}{f'x{tp}' if tp > 1 else ''}-{SHORT[model]}-v{release}"
         # VllmV0InProcess is fitted on the 0.7.3 runs of four hosts; the H200's (a host two to three times slower) and the
         # 0.20.1 run are held out.
-        fitted = release == "0.7.3" and CHIPS[chip] != "H200"
+        # Its workers' share at tensor parallelism is fitted on the 70B runs on eight A100s; the Mixtral runs there and both
+        # on eight H200s are held out.
+        fitted = release == "0.7.3" and CHIPS[chip] != "H200" and suite_id in ("A", "B")
         common = {
-            "stage": "all", "set": "fit" if fitted else "heldout", "model": sustained["model"]["model_id"], "gpu": CHIPS[chip], "tp": 1,
+            "stage": "all", "set": "fit" if fitted else "heldout", "model": model, "gpu": CHIPS[chip], "tp": tp,
             "dtype": "BF16", "sampling": "greedy", "engine": "vllm", "engine_version": release, "vllm_entry": "engine",
             "in_process": "true", "gpu_mem_util": 0.9, "max_model_len": suite["max_model_len"],
             "output_len_mean": round(output, 1),
@@ -107,7 +142,7 @@ def main(repo, out_path):
         }
 
         def prompt_mean(count):
-            return round(statistics.mean(inputs[:count]) + TEMPLATE_TOKENS, 1)
+            return round(statistics.mean(inputs[:count]) + offset, 1)
 
         # The loop's users drift apart over 30 minutes of answers of different lengths, so its samples after the warm-up
         # are a steady state: started over one request's measured duration (users x seconds / requests), not together.
@@ -136,12 +171,6 @@ def main(repo, out_path):
                                  input_len_mean=prompt_mean(count),
                                  source=common["source"] + "/online/result.json",
                                  notes="Poisson arrivals, three runs of the same prompts pooled", **percentiles(level)))
-    with open(out_path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
-    print(f"{len(rows)} rows -> {out_path}", file=sys.stderr)
 
 
 def percentiles(m):

@@ -13,11 +13,15 @@ namespace ClusterSim.Core.Performance;
 /// EPYC 7532, an A100 80GB with an EPYC 7742, an H100 with a Xeon 8481C, an L4 with a 2.2 GHz Xeon): the grid point
 /// (10 µs by 0.4 ms) with the least mean |log error| over their median TPOT at one user and at 5, 25 and 100 requests a
 /// second and their closed loop of eight's throughput (data/published/accelmark-vllm-runs.csv). Left out a host at a
-/// time, the other three ask for 50–120 µs and 2.0–2.4 ms and predict the one left out within a median 9–24 % (the
+/// time, the other three ask for 60–120 µs and 2.0–2.4 ms and predict the one left out within a median 8–24 % (the
 /// host's CPU sets the rate: the H100's Sapphire Rapids host runs 60 % faster than the fit on the EPYCs predicts). The
 /// H200 run, whose host is two to three times slower than any other (a 0.5B model decodes 2.3 times slower on it than
-/// on the H100), is held out as a named miss. Not measured: V0 behind its OpenAI server or in the offline LLM class,
-/// which keep the calibration's overheads.
+/// on the H100), is held out as a named miss. With tensor parallelism the driver also ships each step's inputs, a
+/// sequence's metadata at a time, to its worker processes, which unpack them before the step can start:
+/// <see cref="WorkerSequenceOverheadSeconds"/> more a sequence, fitted on the same harness's Llama 3 70B runs on eight A100
+/// 40GB (the grid's best, 10 µs apart) and held out on its Mixtral 8x7B runs on the same host (median TPOT within 5–16 %,
+/// 37–43 % fast with the TP 1 figure alone). Not measured: V0 behind its OpenAI server or in the offline LLM class, which
+/// keep the calibration's overheads.
 /// </remarks>
 public static class VllmV0InProcess
 {
@@ -27,15 +31,21 @@ public static class VllmV0InProcess
     /// <summary>Host time of one sequence in a step, s.</summary>
     public const double SequenceOverheadSeconds = 80e-6;
 
+    /// <summary>Host time of one sequence in a step, s, added when the engine drives tensor-parallel workers.</summary>
+    public const double WorkerSequenceOverheadSeconds = 140e-6;
+
     /// <summary>True for a vLLM release before V1 (<see cref="VllmServerDefaults.FirstV1"/>) started as an engine in the client's process.</summary>
     public static bool Applies(ServingEngine engine, string engineVersion, VllmEntryPoint entry) =>
         engine == ServingEngine.Vllm && entry == VllmEntryPoint.Engine
         && EngineRelease.TryParse(engineVersion, out EngineRelease release) && !release.AtLeast(VllmServerDefaults.FirstV1);
 
-    /// <summary><paramref name="factors"/> with V0's in-process host costs in place of its engine overheads.</summary>
-    public static EfficiencyFactors Apply(EfficiencyFactors factors)
+    /// <summary>A sequence's host time a step, s, for an engine over <paramref name="tensorParallel"/> accelerators.</summary>
+    public static double SequenceSeconds(int tensorParallel) => SequenceOverheadSeconds + (tensorParallel > 1 ? WorkerSequenceOverheadSeconds : 0);
+
+    /// <summary><paramref name="factors"/> with V0's in-process host costs, for <paramref name="tensorParallel"/> accelerators, in place of its engine overheads.</summary>
+    public static EfficiencyFactors Apply(EfficiencyFactors factors, int tensorParallel)
     {
         ArgumentNullException.ThrowIfNull(factors);
-        return factors with { IterationOverheadSeconds = StepOverheadSeconds, SequenceOverheadSeconds = SequenceOverheadSeconds };
+        return factors with { IterationOverheadSeconds = StepOverheadSeconds, SequenceOverheadSeconds = SequenceSeconds(tensorParallel) };
     }
 }

@@ -273,9 +273,9 @@ public sealed partial record ReplayCase
         EfficiencyFactors factors = calibration.Factors;
         if (VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry))
         {
-            factors = VllmV0InProcess.Apply(factors);
+            factors = VllmV0InProcess.Apply(factors, first.TensorParallel);
             corrections.Add(string.Create(CultureInfo.InvariantCulture,
-                $"vLLM {first.EngineVersion}'s V0 engine in the client's process: {VllmV0InProcess.StepOverheadSeconds * 1e3:0.#} ms a step and {VllmV0InProcess.SequenceOverheadSeconds * 1e6:0} µs a sequence of host work in place of the calibration's (VllmV0InProcess)"));
+                $"vLLM {first.EngineVersion}'s V0 engine in the client's process: {VllmV0InProcess.StepOverheadSeconds * 1e3:0.#} ms a step and {VllmV0InProcess.SequenceSeconds(first.TensorParallel) * 1e6:0} µs a sequence of host work{(first.TensorParallel > 1 ? $" (with its {first.TensorParallel - 1} workers)" : string.Empty)} in place of the calibration's (VllmV0InProcess)"));
         }
 
         deployment = (deployment with { Efficiency = factors, CalibrationName = calibration.Name }).Validated();
