@@ -51,9 +51,9 @@ CHIPS = {
     "NVIDIA L4": "L4",
 }
 TEMPLATE_TOKENS = 10   # Llama 3 Instruct's chat template around one user message, with the generation prompt
-SUITES = ["A", "B", "G"]
+SUITES = ["A", "B", "C", "G"]
 SHORT = {"meta-llama/Meta-Llama-3-8B-Instruct": "llama3-8b", "meta-llama/Meta-Llama-3-70B-Instruct": "llama3-70b",
-         "mistralai/Mixtral-8x7B-Instruct-v0.1": "mixtral-8x7b"}
+         "meta-llama/Llama-3.1-8B-Instruct": "llama31-8b", "mistralai/Mixtral-8x7B-Instruct-v0.1": "mixtral-8x7b"}
 COLUMNS = ["exp_id", "stage", "set", "model", "gpu", "tp", "dtype", "sampling", "engine", "engine_version", "vllm_entry",
            "in_process", "gpu_mem_util", "max_model_len", "arrival", "rate_rps_or_concurrency", "n_requests", "ramp_s",
            "input_len_mean", "output_len_mean", "output_len_source",
@@ -77,13 +77,15 @@ def prompts(repo):
 
 def prompt_offset(repo, suite_id, inputs):
     """Tokens the chat template (and the model's tokenizer) add to a prompt of the file's count: Llama 3's template for
-    suites A and B; for Mixtral (suite G) the first offline run that publishes its input tokens (total less output
-    throughput, times its time, over its requests) less the file's count for those requests."""
-    if suite_id != "G":
+    suites A and B; for Llama 3.1 (suite C, whose template adds a system header with dates) and Mixtral (suite G, its own
+    tokenizer) the first offline run that publishes its input tokens (total less output throughput, times its time,
+    over its requests) less the file's count for those requests."""
+    if suite_id in ("A", "B"):
         return TEMPLATE_TOKENS
     suite = load(repo, f"suites/suite_{suite_id}/suite.json")
     for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "results/verified").split():
-        if f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json"):
+        if f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json") and "/bf16/" in path or (
+                suite_id != "C" and f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json")):
             for level in load(repo, path)["metrics"]["offline"]["results_by_concurrency"]:
                 if level.get("throughput_tokens_per_sec_total"):
                     count = suite["request_count"]
@@ -110,67 +112,78 @@ def collect(repo, suite_id, inputs, offset, rows):
     runs = sorted({p.split("/")[2] for p in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "results/verified").split()
                    if f"_suite_{suite_id}_" in p and p.count("/") >= 3})
     for run in runs:
-        base = f"results/verified/{run}"
-        files = git(repo, "ls-tree", "-r", "--name-only", "HEAD", base).split()
-        if f"{base}/sustained/result.json" not in files:
-            continue
-        sustained = load(repo, f"{base}/sustained/result.json")
-        chip = sustained["chip"]["name"]
-        tp = sustained["task"]["parallelism"]["tensor_parallel_size"]
-        if chip not in CHIPS or sustained["chip"]["count"] != tp:
-            continue
-        release = sustained["software"]["framework_version"].split("+")[0]
-        samples = [s for s in sustained["metrics"]["sustained"]["samples"] if not s["is_warmup"]]
-        completed = sum(s["requests_completed"] for s in samples)
-        output = sum(s["tokens_out"] for s in samples) / completed
-        cpu = (sustained["environment"].get("cpu") or {}).get("model", "")
-        model = sustained["model"]["model_id"]
-        name = f"am-{CHIPS[chip].lower()}{f'x{tp}' if tp > 1 else ''}-{SHORT[model]}-v{release}"
-        # VllmV0InProcess is fitted on the 0.7.3 runs of four hosts; the H200's (a host two to three times slower) and the
-        # 0.20.1 run are held out.
-        # Its workers' share at tensor parallelism is fitted on the 70B runs on eight A100s; the Mixtral runs there and both
-        # on eight H200s are held out.
-        fitted = release == "0.7.3" and CHIPS[chip] != "H200" and suite_id in ("A", "B")
-        common = {
-            "stage": "all", "set": "fit" if fitted else "heldout", "model": model, "gpu": CHIPS[chip], "tp": tp,
-            "dtype": "BF16", "sampling": "greedy", "engine": "vllm", "engine_version": release, "vllm_entry": "engine",
-            "in_process": "true", "gpu_mem_util": 0.9, "max_model_len": suite["max_model_len"],
-            "output_len_mean": round(output, 1),
-            "output_len_source": "the run's sustained loop: output tokens over completed requests (greedy answers up to 512 tokens)",
-            "host_cpu": cpu,
-            "source": f"{REPO}@{COMMIT} {base}",
-        }
+        if suite_id == "C" and "_vllm020_" in run:
+            continue   # its runner config turns CUDA graphs off for suite C (enforce_eager), which the step model does not time
+        listed = git(repo, "ls-tree", "-r", "--name-only", "HEAD", f"results/verified/{run}").split()
+        # Suite C keeps one directory a weight format (bf16, fp8, w8a8, w8a16, w4a16), each with its own scenarios.
+        variants = sorted({p.split("/")[3] for p in listed if p.count("/") >= 5}) if suite_id == "C" else [""]
+        for variant in variants:
+            collect_run(repo, suite_id, suite, run, variant, inputs, offset, rows)
 
-        def prompt_mean(count):
-            return round(statistics.mean(inputs[:count]) + offset, 1)
 
-        # The loop's users drift apart over 30 minutes of answers of different lengths, so its samples after the warm-up
-        # are a steady state: started over one request's measured duration (users x seconds / requests), not together.
-        users = suite["sustained_concurrency"]
-        rows.append(dict(common, exp_id=f"{name}-sustained-c8", arrival="concurrency",
-                         rate_rps_or_concurrency=users, n_requests=completed,
-                         ramp_s=round(users * 60 * len(samples) / completed, 2),
-                         input_len_mean=prompt_mean(suite["request_count"]),
-                         measured_ttft_p50_ms=round(statistics.median(s["ttft_ms_p50"] for s in samples), 2),
-                         measured_throughput_tok_s=round(statistics.mean(s["throughput_tokens_per_sec"] for s in samples), 1),
-                         source=common["source"] + "/sustained/result.json",
-                         notes=f"{len(samples)} one-minute samples after the warm-up; TTFT p50 the median of their medians"))
-        if f"{base}/interactive/result.json" in files:
-            m = load(repo, f"{base}/interactive/result.json")["metrics"]["interactive"]
-            count = suite["interactive_request_count"]
-            rows.append(dict(common, exp_id=f"{name}-interactive", arrival="concurrency", rate_rps_or_concurrency=1,
-                             n_requests=count, input_len_mean=prompt_mean(count),
-                             source=common["source"] + "/interactive/result.json",
-                             notes="one request at a time, three runs pooled", **percentiles(m)))
-        if f"{base}/online/result.json" in files:
-            m = load(repo, f"{base}/online/result.json")["metrics"]["online"]
-            count = suite["online_request_count"]
-            for level in m["results_by_qps"]:
-                rows.append(dict(common, exp_id=f"{name}-poisson-{level['target_qps']:g}", arrival="poisson",
-                                 rate_rps_or_concurrency=level["target_qps"], n_requests=count,
-                                 input_len_mean=prompt_mean(count),
-                                 source=common["source"] + "/online/result.json",
-                                 notes="Poisson arrivals, three runs of the same prompts pooled", **percentiles(level)))
+def collect_run(repo, suite_id, suite, run, variant, inputs, offset, rows):
+    base = f"results/verified/{run}" + (f"/{variant}" if variant else "")
+    files = git(repo, "ls-tree", "-r", "--name-only", "HEAD", base).split()
+    if f"{base}/sustained/result.json" not in files:
+        return
+    sustained = load(repo, f"{base}/sustained/result.json")
+    chip = sustained["chip"]["name"]
+    tp = sustained["task"]["parallelism"]["tensor_parallel_size"]
+    if chip not in CHIPS or sustained["chip"]["count"] != tp:
+        return
+    release = sustained["software"]["framework_version"].split("+")[0]
+    samples = [s for s in sustained["metrics"]["sustained"]["samples"] if not s["is_warmup"]]
+    completed = sum(s["requests_completed"] for s in samples)
+    output = sum(s["tokens_out"] for s in samples) / completed
+    cpu = (sustained["environment"].get("cpu") or {}).get("model", "")
+    model = sustained["model"]["model_id"]
+    label = SHORT[suite["model_id"]] + (f"-{variant}" if variant else "")
+    name = f"am-{CHIPS[chip].lower()}{f'x{tp}' if tp > 1 else ''}-{label}-v{release}"
+    # VllmV0InProcess is fitted on the 0.7.3 runs of four hosts; the H200's (a host two to three times slower) and the
+    # 0.20.1 run are held out.
+    # Its workers' share at tensor parallelism is fitted on the 70B runs on eight A100s; the Mixtral runs there and both
+    # on eight H200s are held out.
+    fitted = release == "0.7.3" and CHIPS[chip] != "H200" and suite_id in ("A", "B")
+    common = {
+        "stage": "all", "set": "fit" if fitted else "heldout", "model": model, "gpu": CHIPS[chip], "tp": tp,
+        "dtype": "BF16", "sampling": "greedy", "engine": "vllm", "engine_version": release, "vllm_entry": "engine",
+        "in_process": "true", "gpu_mem_util": 0.9, "max_model_len": suite["max_model_len"],
+        "output_len_mean": round(output, 1),
+        "output_len_source": "the run's sustained loop: output tokens over completed requests (greedy answers up to 512 tokens)",
+        "host_cpu": cpu,
+        "source": f"{REPO}@{COMMIT} {base}",
+    }
+
+    def prompt_mean(count):
+        return round(statistics.mean(inputs[:count]) + offset, 1)
+
+    # The loop's users drift apart over 30 minutes of answers of different lengths, so its samples after the warm-up
+    # are a steady state: started over one request's measured duration (users x seconds / requests), not together.
+    users = suite["sustained_concurrency"]
+    rows.append(dict(common, exp_id=f"{name}-sustained-c8", arrival="concurrency",
+                     rate_rps_or_concurrency=users, n_requests=completed,
+                     ramp_s=round(users * 60 * len(samples) / completed, 2),
+                     input_len_mean=prompt_mean(suite["request_count"]),
+                     measured_ttft_p50_ms=round(statistics.median(s["ttft_ms_p50"] for s in samples), 2),
+                     measured_throughput_tok_s=round(statistics.mean(s["throughput_tokens_per_sec"] for s in samples), 1),
+                     source=common["source"] + "/sustained/result.json",
+                     notes=f"{len(samples)} one-minute samples after the warm-up; TTFT p50 the median of their medians"))
+    if f"{base}/interactive/result.json" in files:
+        m = load(repo, f"{base}/interactive/result.json")["metrics"]["interactive"]
+        count = suite["interactive_request_count"]
+        rows.append(dict(common, exp_id=f"{name}-interactive", arrival="concurrency", rate_rps_or_concurrency=1,
+                         n_requests=count, input_len_mean=prompt_mean(count),
+                         source=common["source"] + "/interactive/result.json",
+                         notes="one request at a time, three runs pooled", **percentiles(m)))
+    if f"{base}/online/result.json" in files:
+        m = load(repo, f"{base}/online/result.json")["metrics"]["online"]
+        count = suite["online_request_count"]
+        for level in m["results_by_qps"]:
+            rows.append(dict(common, exp_id=f"{name}-poisson-{level['target_qps']:g}", arrival="poisson",
+                             rate_rps_or_concurrency=level["target_qps"], n_requests=count,
+                             input_len_mean=prompt_mean(count),
+                             source=common["source"] + "/online/result.json",
+                             notes="Poisson arrivals, three runs of the same prompts pooled", **percentiles(level)))
 
 
 def percentiles(m):

@@ -72,6 +72,21 @@ public class AccelmarkReplayTests
     }
 
     [Fact]
+    public void Quantised_weights_on_an_A100_come_out_at_most_eighteen_percent_fast_in_a_closed_loop()
+    {
+        // Held out: Llama 3.1 8B on the A100 40GB's host in five weight formats (suite C), a closed loop of eight. BF16 and
+        // FP8 (weight-only on Ampere) within 3 %; W8A16, W4A16 and W8A8 9-17 % fast, and their loaded steps more so: a
+        // quantised checkpoint keeps its LM head in 16 bits and runs its own kernels, which the step model does not yet
+        // separate (docs/calibration.md, "AccelMark"). Tightening these bands is the test of that work.
+        string[] formats = ["bf16", "fp8", "w8a16", "w4a16", "w8a8"];
+        ReplayOutcome[] loops = [.. formats.Select(f => Run($"am-a100-40gb-llama31-8b-{f}-v0.7.3-sustained-c8"))];
+        Assert.All(loops, o => Assert.Equal("heldout", o.Row.Set));
+        Assert.InRange(loops[0].ThroughputError, -0.04, 0.02);
+        Assert.InRange(loops[1].ThroughputError, -0.02, 0.05);
+        Assert.All(loops[2..], o => Assert.InRange(o.ThroughputError, 0.05, 0.18));
+    }
+
+    [Fact]
     public void The_H200_runs_host_is_a_named_miss()
     {
         // Held out, and far off: its host (a Xeon 8558) decodes two to three times slower than the fit's hosts predict — a
@@ -80,7 +95,9 @@ public class AccelmarkReplayTests
         Assert.All(new[] { "poisson-5", "poisson-25", "poisson-100" }.Select(s => Run($"am-h200-llama3-8b-v0.7.3-{s}")), o => Assert.InRange(o.TpotP50Error, -0.6, -0.35));
         Assert.InRange(Run("am-h200-llama3-8b-v0.7.3-sustained-c8").ThroughputError, 0.4, 0.7);
 
-        // The eight-H200 runs' host (the same Xeon 8558) likewise: their closed loops 25-46 % fast.
+        // The eight-H200 runs' host (the same Xeon 8558) likewise: their closed loops 25-46 % fast; and its runs of the
+        // weight formats, whose loops all measured about 700 tokens a second whatever the format, 56-142 %.
         Assert.All(new[] { "llama3-70b", "mixtral-8x7b" }.Select(m => Run($"am-h200x8-{m}-v0.7.3-sustained-c8")), o => Assert.InRange(o.ThroughputError, 0.2, 0.55));
+        Assert.All(new[] { "bf16", "fp8", "w8a8", "w8a16", "w4a16" }.Select(f => Run($"am-h200-llama31-8b-{f}-v0.7.3-sustained-c8")), o => Assert.InRange(o.ThroughputError, 0.5, 1.5));
     }
 }
