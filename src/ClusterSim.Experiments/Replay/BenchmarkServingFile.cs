@@ -168,6 +168,10 @@ public static partial class BenchmarkServingFile
             TtftP99Ms = Optional(root, "p99_ttft_ms", source, line) ?? latencies?.Ttft(99),
             E2eP90Ms = Optional(root, sglang ? "p90_e2e_latency_ms" : "p90_e2el_ms", source, line) ?? latencies?.E2e(90),
             E2eP99Ms = Optional(root, sglang ? "p99_e2e_latency_ms" : "p99_e2el_ms", source, line) ?? latencies?.E2e(99),
+            // Time per output token a request, (E2E − TTFT) / (output − 1): both clients print its median and p99.
+            TpotP50Ms = Optional(root, "median_tpot_ms", source, line),
+            TpotP90Ms = Optional(root, "p90_tpot_ms", source, line),
+            TpotP99Ms = Optional(root, "p99_tpot_ms", source, line),
             ThroughputTokensPerSecond = Optional(root, "output_throughput", source, line),
             Notes = notes,
         };

@@ -50,17 +50,20 @@ public class BenchmarkServingFileTests
     [Fact]
     public void The_percentiles_a_result_reports_are_read_as_its_tails()
     {
-        string withTails = Poisson.Replace("\"mean_e2el_ms\": 1060.0}", "\"mean_e2el_ms\": 1060.0, \"p99_ttft_ms\": 91.5, \"p90_ttft_ms\": 60.0, \"p99_e2el_ms\": 1210.0}", StringComparison.Ordinal);
+        string withTails = Poisson.Replace("\"mean_e2el_ms\": 1060.0}", "\"mean_e2el_ms\": 1060.0, \"p99_ttft_ms\": 91.5, \"p90_ttft_ms\": 60.0, \"p99_e2el_ms\": 1210.0, \"median_tpot_ms\": 7.9, \"p99_tpot_ms\": 9.4}", StringComparison.Ordinal);
         MeasuredRun run = BenchmarkServingFile.Parse(withTails, "bench.json", H100);
         Assert.Equal(91.5, run.TtftP99Ms);
         Assert.Equal(60.0, run.TtftP90Ms);
         Assert.Equal(1210.0, run.E2eP99Ms);
         Assert.Null(run.E2eP90Ms);
+        Assert.Equal((7.9, 9.4), (run.TpotP50Ms!.Value, run.TpotP99Ms!.Value));
+        Assert.Null(run.TpotP90Ms);
 
         var (cases, _) = ReplayCase.Build([run], SimCatalog.Default);
         var (_, simulated) = Assert.Single(ReplayRunner.Run(cases[0]));
         var outcome = new ReplayOutcome(cases[0], run, simulated);
         Assert.True(double.IsFinite(outcome.TtftP99Error) && double.IsFinite(outcome.E2eP99Error));
+        Assert.True(double.IsFinite(outcome.TpotP50Error) && double.IsFinite(outcome.TpotP99Error));
     }
 
     [Fact]
