@@ -47,6 +47,11 @@ public static class ReplayTable
         text.AppendLine();
         foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
         {
+            if (rows.Count > 0 && rows.All(o => o.Row.E2eMs is null && o.Row.TtftMs is null && o.Row.ItlMs is null))
+            {
+                continue;   // a file of percentiles and throughputs alone: its medians are the lines below
+            }
+
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"median |error| over {rows.Count} {label}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
         }
@@ -64,8 +69,14 @@ public static class ReplayTable
                 // Offline benchmarks publish throughput alone: the group's throughput median says what its dashes cannot.
                 var published = rows.Where(o => o.Case.ThroughputIsOutcome && double.IsFinite(o.ThroughputError)).ToList();
                 string throughput = published.Count > 0 ? $", output throughput {Magnitude(ReplayReport.MedianAbsolute(published, o => o.ThroughputError))}" : string.Empty;
+                var groupTokens = rows.Where(o => double.IsFinite(o.TpotP50Error)).ToList();
+                throughput += groupTokens.Count > 0 ? $", median TPOT {Magnitude(ReplayReport.MedianAbsolute(groupTokens, o => o.TpotP50Error))}" : string.Empty;
+                // Rows of percentiles alone have no means to show: their medians follow without the dashes.
+                string means = rows.All(o => o.Row.E2eMs is null && o.Row.TtftMs is null && o.Row.ItlMs is null) && throughput.Length > 0
+                    ? throughput[2..]
+                    : $"E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}{throughput}";
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}{throughput}");
+                    $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: {means}");
             }
         }
 
