@@ -39,6 +39,18 @@ public static class VllmV0InProcess
         engine == ServingEngine.Vllm && entry == VllmEntryPoint.Engine
         && EngineRelease.TryParse(engineVersion, out EngineRelease release) && !release.AtLeast(VllmServerDefaults.FirstV1);
 
+    /// <summary>
+    /// True for a V0 release started otherwise (its server, the LLM class) and scheduling every step: it keeps the
+    /// calibration's V1 overheads, unmeasured for V0, which a run or an experiment is told.
+    /// </summary>
+    public static bool Unmeasured(ServingEngine engine, string engineVersion, VllmEntryPoint entry, int multiStep) =>
+        engine == ServingEngine.Vllm && entry != VllmEntryPoint.Engine && multiStep == 1
+        && EngineRelease.TryParse(engineVersion, out EngineRelease release) && !release.AtLeast(VllmServerDefaults.FirstV1);
+
+    /// <summary>What a deployment of <see cref="Unmeasured"/> is told about its overheads.</summary>
+    public static string UnmeasuredNote(string engineVersion) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"vLLM {engineVersion} runs the V0 engine, whose host work a step was measured only in its client's process ({StepOverheadSeconds * 1e3:0.#} ms a step, {SequenceOverheadSeconds * 1e6:0} µs a sequence; VllmV0InProcess); behind its server the calibration's overheads are V1's, so ITL under load will likely come out short");
+
     /// <summary>A sequence's host time a step, s, for an engine over <paramref name="tensorParallel"/> accelerators.</summary>
     public static double SequenceSeconds(int tensorParallel) => SequenceOverheadSeconds + (tensorParallel > 1 ? WorkerSequenceOverheadSeconds : 0);
 

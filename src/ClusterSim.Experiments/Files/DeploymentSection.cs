@@ -164,6 +164,12 @@ internal static class DeploymentSection
             calibrations.Add($"warning: {path}.multi_step {multiStep}: only vLLM's V0 engine schedules several decode steps at once (--num-scheduler-steps), and V0 is the default only before {VllmMultiStep.FirstV1Default.Major}.{VllmMultiStep.FirstV1Default.Minor}; {(engineVersion.Length > 0 ? $"release {engineVersion} runs V1 by default" : $"{path}.engine_version is not given, so the newest release (V1) is assumed")}. The steps are timed as V0 ran them; set {path}.engine_version to the V0 release measured");
         }
 
+        if (VllmV0InProcess.Unmeasured(engine, engineVersion, VllmEntryPoint.Server, multiStep))
+        {
+            // Not silent: the overheads a V0 server pays are not the V1 ones the calibration holds.
+            calibrations.Add($"warning: {modelId}: {path}.engine_version {engineVersion}: {VllmV0InProcess.UnmeasuredNote(engineVersion)}. Set {path}.efficiency.overhead_ms and sequence_overhead_us to the host's");
+        }
+
         SchedulerOptions scheduler = ReadScheduler(r, node, $"{path}.scheduler", chip, engine, engineVersion);
         if (model is null || chip is null)
         {

@@ -277,6 +277,10 @@ public sealed partial record ReplayCase
             corrections.Add(string.Create(CultureInfo.InvariantCulture,
                 $"vLLM {first.EngineVersion}'s V0 engine in the client's process: {VllmV0InProcess.StepOverheadSeconds * 1e3:0.#} ms a step and {VllmV0InProcess.SequenceSeconds(first.TensorParallel) * 1e6:0} µs a sequence of host work{(first.TensorParallel > 1 ? $" (with its {first.TensorParallel - 1} workers)" : string.Empty)} in place of the calibration's (VllmV0InProcess)"));
         }
+        else if (VllmV0InProcess.Unmeasured(engine, first.EngineVersion, first.VllmEntry, first.MultiStep))
+        {
+            corrections.Add(VllmV0InProcess.UnmeasuredNote(first.EngineVersion));
+        }
 
         deployment = (deployment with { Efficiency = factors, CalibrationName = calibration.Name }).Validated();
         if (deployment.AcrossDomainsNote is { } network)

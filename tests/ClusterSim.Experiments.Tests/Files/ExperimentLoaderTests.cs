@@ -192,6 +192,22 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_V0_release_scheduling_every_step_is_warned_that_its_host_overheads_are_V1s()
+    {
+        // V0's host work a step was measured only with the engine in its client's process (AccelMark); a V0 server keeps
+        // the calibration's V1 overheads, which the file is told, with the keys that set its own.
+        string v0 = Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.7.3\"");
+        string warning = Assert.Single(ExperimentLoader.Parse(v0, "exp.yaml").Calibrations, c => c.Contains("V0 engine", StringComparison.Ordinal));
+        Assert.Contains("serving.engine_version 0.7.3", warning, StringComparison.Ordinal);
+        Assert.Contains("2 ms a step, 80 µs a sequence", warning, StringComparison.Ordinal);
+        Assert.EndsWith("Set serving.efficiency.overhead_ms and sequence_overhead_us to the host's", warning, StringComparison.Ordinal);
+
+        // Multi-step windows were fitted as V0 ran them, and V1 releases are what the calibration holds: nothing to say.
+        Assert.DoesNotContain(ExperimentLoader.Parse(v0.Replace("0.7.3\"", "0.7.3\"\n  multi_step: 10"), "exp.yaml").Calibrations, c => c.Contains("V0 engine", StringComparison.Ordinal));
+        Assert.DoesNotContain(ExperimentLoader.Parse(v0.Replace("0.7.3", "0.8.0"), "exp.yaml").Calibrations, c => c.Contains("V0 engine", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_engine_picks_the_calibration_family_and_the_KV_admission_default()
     {
         Experiment vllm = ExperimentLoader.Parse(Valid, "exp.yaml");

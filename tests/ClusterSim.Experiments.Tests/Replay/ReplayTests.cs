@@ -170,6 +170,19 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_V0_server_row_is_told_its_host_overheads_are_V1s_and_an_in_process_one_takes_V0s()
+    {
+        const string header = "exp_id,stage,model,gpu,engine_version,vllm_entry,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean,measured_itl_mean_ms\n";
+        string Row(string id, string entry) => $"{id},all,meta-llama/Meta-Llama-3-8B-Instruct,H100,0.7.3,{entry},poisson,5,300,250,346,9.5\n";
+        ReplayReport report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(header + Row("server", "server") + Row("engine", "engine")), "v0.csv"), SimCatalog.Default);
+        ReplayOutcome server = report.Outcomes.Single(o => o.Row.Experiment == "server");
+        ReplayOutcome engine = report.Outcomes.Single(o => o.Row.Experiment == "engine");
+        Assert.Contains(server.Case.Corrections, c => c.Contains("behind its server the calibration's overheads are V1's", StringComparison.Ordinal));
+        Assert.Equal((VllmV0InProcess.StepOverheadSeconds, VllmV0InProcess.SequenceOverheadSeconds), (engine.Case.Deployment.Efficiency.IterationOverheadSeconds, engine.Case.Deployment.Efficiency.SequenceOverheadSeconds));
+        Assert.True(engine.Simulated.ItlMs > server.Simulated.ItlMs, $"{engine.Simulated.ItlMs:F2} against {server.Simulated.ItlMs:F2} ms");
+    }
+
+    [Fact]
     public void An_unknown_vLLM_entry_is_refused_at_its_cell()
     {
         const string text = "exp_id,stage,model,gpu,vllm_entry\nx,all,meta-llama/Llama-2-7b-hf,H100,serve\n";
