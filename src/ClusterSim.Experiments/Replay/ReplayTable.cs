@@ -91,7 +91,7 @@ public static class ReplayTable
         if (medians.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"median |error| of median TTFT over the {medians.Count} scored rows that publish it: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftP50Error))} (mean TTFT over the same rows: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftError))})");
+                $"median |error| of median TTFT over the {medians.Count} scored rows that publish it: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftP50Error))}{(medians.Any(o => double.IsFinite(o.TtftError)) ? $" (mean TTFT over the same rows: {Magnitude(ReplayReport.MedianAbsolute(medians, o => o.TtftError))})" : string.Empty)}");
         }
 
         var tokenMedians = report.Scored.Where(o => double.IsFinite(o.TpotP50Error)).ToList();
@@ -105,7 +105,7 @@ public static class ReplayTable
         if (tails.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"median |error| of the tails over the {tails.Count} scored rows that publish them: E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}{(tails.Any(o => double.IsFinite(o.TpotP90Error)) ? $"; TPOT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP90Error))}" : string.Empty)}{(tails.Any(o => double.IsFinite(o.TpotP99Error)) ? $"; TPOT p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP99Error))}" : string.Empty)}");
+                $"median |error| of the tails over the {tails.Count} scored rows that publish them: {(tails.Any(o => double.IsFinite(o.E2eP90Error) || double.IsFinite(o.E2eP99Error)) ? $"E2E p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.E2eP99Error))}; " : string.Empty)}TTFT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP90Error))}, p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TtftP99Error))}{(tails.Any(o => double.IsFinite(o.TpotP90Error)) ? $"; TPOT p90 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP90Error))}" : string.Empty)}{(tails.Any(o => double.IsFinite(o.TpotP99Error)) ? $"; TPOT p99 {Magnitude(ReplayReport.MedianAbsolute(tails, o => o.TpotP99Error))}" : string.Empty)}");
         }
 
         foreach (string peer in peers)
