@@ -120,6 +120,12 @@ internal static class CalibrateCommand
                 }
 
                 Console.WriteLine($"fitting {row} on {members.Count} experiment(s): {string.Join(", ", members.Select(c => c.Experiment))}");
+                if (members.Any(c => c.V0InProcessHostCosts) && fitted.Any(p => p.Name is "step_overhead_ms" or "sequence_overhead_us"))
+                {
+                    // Not silent: those runs keep V0's in-process host costs whatever the fit sets, so they cannot pin it.
+                    Console.Error.WriteLine($"warning: {row}: {string.Join(", ", members.Where(c => c.V0InProcessHostCosts).Select(c => c.Experiment))} run vLLM's V0 engine in the client's process, whose step and sequence overheads are VllmV0InProcess's; the fitted step_overhead_ms and sequence_overhead_us apply to the other runs only (give such a row vllm_entry server to fit them on it)");
+                }
+
                 // Unfitted factors keep the catalog's values; fitted ones start from the neutral point, so the fit is reproducible.
                 EfficiencyFactors start = members[0].Calibration.Factors;
                 foreach (FitParameter p in fitted)

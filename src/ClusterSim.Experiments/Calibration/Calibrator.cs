@@ -94,7 +94,8 @@ public static class Calibrator
     {
         ArgumentNullException.ThrowIfNull(row);
         bool latency = (metrics.HasFlag(FitMetrics.Ttft) && row.TtftMs is > 0) || (metrics.HasFlag(FitMetrics.TtftMedian) && row.TtftP50Ms is > 0)
-            || (metrics.HasFlag(FitMetrics.Itl) && row.ItlMs is > 0) || (metrics.HasFlag(FitMetrics.E2e) && row.E2eMs is > 0);
+            || (metrics.HasFlag(FitMetrics.Itl) && row.ItlMs is > 0) || (metrics.HasFlag(FitMetrics.E2e) && row.E2eMs is > 0)
+            || (metrics.HasFlag(FitMetrics.TpotMedian) && row.TpotP50Ms is > 0);
         bool throughput = row.ThroughputTokensPerSecond is > 0 && (metrics.HasFlag(FitMetrics.Throughput) || metrics == FitMetrics.Default);
         return latency || throughput;
     }
@@ -193,6 +194,11 @@ public static class Calibrator
             if (metrics.HasFlag(FitMetrics.Itl))
             {
                 Add(o.ItlError);
+            }
+
+            if (metrics.HasFlag(FitMetrics.TpotMedian))
+            {
+                Add(o.TpotP50Error);
             }
 
             if (metrics.HasFlag(FitMetrics.E2e))

@@ -5,7 +5,7 @@ public static class FitMetricsParser
 {
     private static readonly (string Name, FitMetrics Metric)[] Names =
     [
-        ("ttft", FitMetrics.Ttft), ("ttft-median", FitMetrics.TtftMedian), ("itl", FitMetrics.Itl), ("e2e", FitMetrics.E2e), ("throughput", FitMetrics.Throughput),
+        ("ttft", FitMetrics.Ttft), ("ttft-median", FitMetrics.TtftMedian), ("itl", FitMetrics.Itl), ("e2e", FitMetrics.E2e), ("throughput", FitMetrics.Throughput), ("tpot-median", FitMetrics.TpotMedian),
     ];
 
     /// <summary>The names, comma-separated, in the order <see cref="Parse"/> accepts them.</summary>

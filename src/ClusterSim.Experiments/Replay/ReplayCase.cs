@@ -110,6 +110,12 @@ public sealed partial record ReplayCase
     /// </summary>
     internal const double VllmBenchTimeoutSeconds = 6 * 3600;
 
+    /// <summary>
+    /// True when the engine is vLLM's V0 run in its client's process, whose host costs replace the calibration's engine
+    /// overheads (<see cref="VllmV0InProcess"/>) — also when a fit or a given calibration supplies the other factors.
+    /// </summary>
+    public bool V0InProcessHostCosts { get; init; }
+
     /// <summary>A warning when the accelerator's calibration is not a fit for it.</summary>
     public string? CalibrationWarning { get; init; }
 
@@ -424,6 +430,7 @@ public sealed partial record ReplayCase
             Corrections = corrections,
             Calibration = calibration,
             CalibrationWarning = warning,
+            V0InProcessHostCosts = VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry),
         };
     }
 

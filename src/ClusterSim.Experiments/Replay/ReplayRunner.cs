@@ -15,6 +15,12 @@ public static class ReplayRunner
     /// </summary>
     public static IReadOnlyList<(MeasuredRun Row, SimulatedStage Simulated)> Run(ReplayCase replay, EfficiencyFactors? factors = null, double maxStageSeconds = double.PositiveInfinity, long seed = 1)
     {
+        // Factors given for a fit keep a V0 in-process engine's host costs, as the case's own calibration did.
+        if (factors is not null && replay.V0InProcessHostCosts)
+        {
+            factors = VllmV0InProcess.Apply(factors, replay.Deployment.TensorParallel);
+        }
+
         ServingDeployment deployment = factors is null ? replay.Deployment : replay.Deployment with { Efficiency = factors };
         LoadStage[] stages = replay.Stages.Select(s => s with { DurationSeconds = Math.Min(s.DurationSeconds, maxStageSeconds) }).ToArray();
         var ends = new long[stages.Length];

@@ -101,6 +101,7 @@ public class CalibratorTests
     [InlineData("itl,e2e", FitMetrics.Itl | FitMetrics.E2e)]
     [InlineData(" TTFT-median , throughput", FitMetrics.TtftMedian | FitMetrics.Throughput)]
     [InlineData("ttft,itl,e2e", FitMetrics.Default)]
+    [InlineData("tpot-median,throughput", FitMetrics.TpotMedian | FitMetrics.Throughput)]
     public void Metrics_are_read_as_calibrate_spells_them(string text, FitMetrics expected)
     {
         Assert.Equal(expected, FitMetricsParser.Parse(text));
@@ -108,12 +109,29 @@ public class CalibratorTests
     }
 
     [Theory]
-    [InlineData("itl,tpot", "'tpot' is not a metric; expected some of ttft, ttft-median, itl, e2e, throughput")]
-    [InlineData(" , ", "no metric given; expected some of ttft, ttft-median, itl, e2e, throughput")]
+    [InlineData("itl,tpot", "'tpot' is not a metric; expected some of ttft, ttft-median, itl, e2e, throughput, tpot-median")]
+    [InlineData(" , ", "no metric given; expected some of ttft, ttft-median, itl, e2e, throughput, tpot-median")]
     public void An_unknown_metric_is_named(string text, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => FitMetricsParser.Parse(text));
         Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_harness_publishing_medians_alone_is_fitted_on_its_median_TPOT()
+    {
+        // AccelMark publishes TTFT and TPOT percentiles and no means: with tpot-median its rows are fittable, and the
+        // fit on median TPOT finds the step overhead the synthetic rows were made with.
+        IReadOnlyList<ReplayCase> cases = SyntheticCases();
+        var medians = cases.Select(c => c with
+        {
+            Rows = c.Rows.Select(r => r with { TpotP50Ms = ReplayRunner.Run(c, Truth).Single(s => s.Row == r).Simulated.TpotP50Ms, ItlMs = null, TtftMs = null, E2eMs = null }).ToList(),
+        }).ToList();
+        Assert.All(medians.SelectMany(c => c.Rows), r => Assert.True(Calibrator.Measured(r, FitMetrics.TpotMedian)));
+        Assert.All(medians.SelectMany(c => c.Rows), r => Assert.False(Calibrator.Measured(r, FitMetrics.Itl)));
+
+        CalibrationFit fit = Calibrator.Fit(medians, Truth with { IterationOverheadSeconds = 0.004 }, FitParameter.Parse("step_overhead_ms"), maxEvaluations: 60, metrics: FitMetrics.TpotMedian);
+        Assert.InRange(fit.Factors.IterationOverheadSeconds, Truth.IterationOverheadSeconds * 0.95, Truth.IterationOverheadSeconds * 1.05);
     }
 
     [Fact]
