@@ -67,13 +67,12 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     public static VllmServerDefaults For(AcceleratorSpec accelerator, string engineVersion, int maxModelLength, bool? chunkedPrefill = null, VllmEntryPoint entry = VllmEntryPoint.Server)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        bool v1 = !EngineRelease.TryParse(engineVersion, out EngineRelease parsed) || parsed.AtLeast(FirstV1);
-        if (v1 && entry != VllmEntryPoint.Server)
+        if (entry != VllmEntryPoint.Server && !EngineRelease.Before(engineVersion, FirstV1))
         {
             return EntryDefaults(accelerator, engineVersion, entry);
         }
 
-        bool large = accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+        bool large = LargeBranch(accelerator, string.Empty);
         (int sequences, int tokens) = large ? (1024, 8192) : (256, 2048);
         if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || release.AtLeast(FirstMemorySizedLimits))
         {
@@ -92,7 +91,7 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
         if (release.AtLeast(FirstV1))
         {
             // V1 before its limits followed the memory: H100 and H200 by name took the large ones.
-            bool byName = accelerator.Id.Contains("H100", StringComparison.OrdinalIgnoreCase) || accelerator.Id.Contains("H200", StringComparison.OrdinalIgnoreCase);
+            bool byName = LargeBranch(accelerator, engineVersion);
             (int oldSequences, int oldTokens) = byName ? (1024, 8192) : (release.AtLeast(FirstV1SequenceRevert) ? 256 : 1024, 2048);
             string? note = (oldSequences, oldTokens) == (sequences, tokens)
                 ? null
@@ -116,6 +115,16 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     }
 
     /// <summary>
+    /// Whether V1's defaults take their large branch on <paramref name="accelerator"/> under <paramref name="engineVersion"/>:
+    /// at least 70 GiB of memory, the A100 excepted (#17885), from 0.9 and for a release not given; H100 and H200 by name
+    /// before it (#12369).
+    /// </summary>
+    private static bool LargeBranch(AcceleratorSpec accelerator, string engineVersion) =>
+        EngineRelease.Before(engineVersion, FirstMemorySizedLimits)
+            ? accelerator.Id.Contains("H100", StringComparison.OrdinalIgnoreCase) || accelerator.Id.Contains("H200", StringComparison.OrdinalIgnoreCase)
+            : accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// V1's limits outside the server: the <c>LLM</c> class's budget is 16,384 tokens on the large branch (H100 and H200 by
     /// name before 0.9) and 8,192 elsewhere, its sequences the server's; an engine built directly keeps
     /// <c>SchedulerConfig</c>'s 128 sequences and 2,048 tokens on every accelerator. Always noted: no shipped fit used them.
@@ -129,12 +138,9 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
                 $"{name}'s engine built from EngineArgs (no server, no LLM class): SchedulerConfig's {EngineSequences:N0} sequences and {EngineBatchedTokens:N0} tokens a step"));
         }
 
-        // The server's sequences (V1's do not depend on the context length); its large branch, by name before 0.9.
+        // The server's sequences (V1's do not depend on the context length) and its large branch.
         VllmServerDefaults server = For(accelerator, engineVersion, LongContext);
-        bool large = EngineRelease.TryParse(engineVersion, out _) && !release.AtLeast(FirstMemorySizedLimits)
-            ? accelerator.Id.Contains("H100", StringComparison.OrdinalIgnoreCase) || accelerator.Id.Contains("H200", StringComparison.OrdinalIgnoreCase)
-            : accelerator.MemoryGiB >= 70 && !accelerator.Id.StartsWith("A100", StringComparison.OrdinalIgnoreCase);
-        int budget = large ? 16_384 : 8192;
+        int budget = LargeBranch(accelerator, engineVersion) ? 16_384 : 8192;
         return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, server.MaxSequences, budget, PrefixCaching: true, string.Create(CultureInfo.InvariantCulture,
             $"{name}'s LLM class defaults on {accelerator.Id}: {server.MaxSequences:N0} sequences, {budget:N0} tokens a step"));
     }

@@ -36,16 +36,17 @@ public static class VllmV0InProcess
 
     /// <summary>True for a vLLM release before V1 (<see cref="VllmServerDefaults.FirstV1"/>) started as an engine in the client's process.</summary>
     public static bool Applies(ServingEngine engine, string engineVersion, VllmEntryPoint entry) =>
-        engine == ServingEngine.Vllm && entry == VllmEntryPoint.Engine
-        && EngineRelease.TryParse(engineVersion, out EngineRelease release) && !release.AtLeast(VllmServerDefaults.FirstV1);
+        entry == VllmEntryPoint.Engine && V0(engine, engineVersion);
 
     /// <summary>
     /// True for a V0 release started otherwise (its server, the LLM class) and scheduling every step: it keeps the
     /// calibration's V1 overheads, unmeasured for V0, which a run or an experiment is told.
     /// </summary>
     public static bool Unmeasured(ServingEngine engine, string engineVersion, VllmEntryPoint entry, int multiStep) =>
-        engine == ServingEngine.Vllm && entry != VllmEntryPoint.Engine && multiStep == 1
-        && EngineRelease.TryParse(engineVersion, out EngineRelease release) && !release.AtLeast(VllmServerDefaults.FirstV1);
+        entry != VllmEntryPoint.Engine && multiStep == 1 && V0(engine, engineVersion);
+
+    private static bool V0(ServingEngine engine, string engineVersion) =>
+        engine == ServingEngine.Vllm && EngineRelease.Before(engineVersion, VllmServerDefaults.FirstV1);
 
     /// <summary>What a deployment of <see cref="Unmeasured"/> is told about its overheads.</summary>
     public static string UnmeasuredNote(string engineVersion) => string.Create(System.Globalization.CultureInfo.InvariantCulture,

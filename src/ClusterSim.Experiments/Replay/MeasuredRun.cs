@@ -224,6 +224,10 @@ public sealed record MeasuredRun
     /// benchmark and AccelMark's harness print them), the 99th (MLPerf's TPOT bound); null when unpublished.
     /// </summary>
     public double? TpotP50Ms { get; init; }
+
+    /// <summary>True when the row gives a mean latency (TTFT, ITL or E2E), not only percentiles or a throughput.</summary>
+    public bool PublishesMeans => TtftMs is not null || ItlMs is not null || E2eMs is not null;
+
     public double? TpotP90Ms { get; init; }
     public double? TpotP99Ms { get; init; }
     public double? ThroughputTokensPerSecond { get; init; }

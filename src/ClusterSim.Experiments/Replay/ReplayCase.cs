@@ -277,7 +277,8 @@ public sealed partial record ReplayCase
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine, first.EngineVersion);
 
         EfficiencyFactors factors = calibration.Factors;
-        if (VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry))
+        bool v0InProcess = VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry);
+        if (v0InProcess)
         {
             factors = VllmV0InProcess.Apply(factors, first.TensorParallel);
             corrections.Add(string.Create(CultureInfo.InvariantCulture,
@@ -430,7 +431,7 @@ public sealed partial record ReplayCase
             Corrections = corrections,
             Calibration = calibration,
             CalibrationWarning = warning,
-            V0InProcessHostCosts = VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry),
+            V0InProcessHostCosts = v0InProcess,
         };
     }
 

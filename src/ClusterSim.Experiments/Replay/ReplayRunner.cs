@@ -100,9 +100,6 @@ public static class ReplayRunner
             TtftP99Ms = c.Ttft.Quantile(0.99) * 1e3,
             E2eP90Ms = c.EndToEnd.Quantile(0.90) * 1e3,
             E2eP99Ms = c.EndToEnd.Quantile(0.99) * 1e3,
-            TpotP50Ms = c.Tpot.Count > 0 ? c.Tpot.Quantile(0.50) * 1e3 : double.NaN,
-            TpotP90Ms = c.Tpot.Count > 0 ? c.Tpot.Quantile(0.90) * 1e3 : double.NaN,
-            TpotP99Ms = c.Tpot.Count > 0 ? c.Tpot.Quantile(0.99) * 1e3 : double.NaN,
-        };
+        }.WithTokenTails(c.Tpot);
     }
 }

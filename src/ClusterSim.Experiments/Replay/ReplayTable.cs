@@ -47,7 +47,7 @@ public static class ReplayTable
         text.AppendLine();
         foreach (var (label, rows) in new[] { ("all scored rows", report.Scored.ToList()), ("rows with every input published", report.Scored.Where(o => o.Case.FullyMeasured).ToList()) })
         {
-            if (rows.Count > 0 && rows.All(o => o.Row.E2eMs is null && o.Row.TtftMs is null && o.Row.ItlMs is null))
+            if (rows.Count > 0 && !rows.Any(o => o.Row.PublishesMeans))
             {
                 continue;   // a file of percentiles and throughputs alone: its medians are the lines below
             }
@@ -72,7 +72,7 @@ public static class ReplayTable
                 var groupTokens = rows.Where(o => double.IsFinite(o.TpotP50Error)).ToList();
                 throughput += groupTokens.Count > 0 ? $", median TPOT {Magnitude(ReplayReport.MedianAbsolute(groupTokens, o => o.TpotP50Error))}" : string.Empty;
                 // Rows of percentiles alone have no means to show: their medians follow without the dashes.
-                string means = rows.All(o => o.Row.E2eMs is null && o.Row.TtftMs is null && o.Row.ItlMs is null) && throughput.Length > 0
+                string means = !rows.Any(o => o.Row.PublishesMeans) && throughput.Length > 0
                     ? throughput[2..]
                     : $"E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}{throughput}";
                 text.AppendLine(CultureInfo.InvariantCulture,

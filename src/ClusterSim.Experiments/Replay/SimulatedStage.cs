@@ -18,4 +18,11 @@ public readonly record struct SimulatedStage(double TtftMs, double ItlMs, double
     public double TpotP50Ms { get; init; } = double.NaN;
     public double TpotP90Ms { get; init; } = double.NaN;
     public double TpotP99Ms { get; init; } = double.NaN;
+
+    /// <summary>This stage with its TPOT percentiles read from <paramref name="tpot"/> (seconds a token), NaN when it is empty.</summary>
+    public SimulatedStage WithTokenTails(Core.Metrics.QuantileSketch tpot)
+    {
+        ArgumentNullException.ThrowIfNull(tpot);
+        return tpot.Count == 0 ? this : this with { TpotP50Ms = tpot.Quantile(0.50) * 1e3, TpotP90Ms = tpot.Quantile(0.90) * 1e3, TpotP99Ms = tpot.Quantile(0.99) * 1e3 };
+    }
 }

@@ -95,9 +95,6 @@ internal sealed class StageObserver(long[] stageEnds, int scoredOutput, long tim
             TtftP99Ms = ttftTail.Quantile(0.99) * 1e3,
             E2eP90Ms = e2eTail.Quantile(0.90) * 1e3,
             E2eP99Ms = e2eTail.Quantile(0.99) * 1e3,
-            TpotP50Ms = tpotTail.Count > 0 ? tpotTail.Quantile(0.50) * 1e3 : double.NaN,
-            TpotP90Ms = tpotTail.Count > 0 ? tpotTail.Quantile(0.90) * 1e3 : double.NaN,
-            TpotP99Ms = tpotTail.Count > 0 ? tpotTail.Quantile(0.99) * 1e3 : double.NaN,
-        };
+        }.WithTokenTails(tpotTail);
     }
 }
