@@ -84,8 +84,9 @@ def prompt_offset(repo, suite_id, inputs):
         return TEMPLATE_TOKENS
     suite = load(repo, f"suites/suite_{suite_id}/suite.json")
     for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "results/verified").split():
-        if f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json") and "/bf16/" in path or (
-                suite_id != "C" and f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json")):
+        # Suite C's formats share the BF16 prompts; its quantised checkpoints' tokenizers are the same.
+        wanted = f"_suite_{suite_id}_" in path and path.endswith("/offline/result.json")
+        if wanted and (suite_id != "C" or "/bf16/" in path):
             for level in load(repo, path)["metrics"]["offline"]["results_by_concurrency"]:
                 if level.get("throughput_tokens_per_sec_total"):
                     count = suite["request_count"]
