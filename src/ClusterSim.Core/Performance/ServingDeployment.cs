@@ -194,13 +194,36 @@ public sealed record ServingDeployment
     /// they are dequantised and multiplied in 16 bits, as vLLM's W4A16 kernels (Marlin, Machete; AWQ, GPTQ and w4a16
     /// checkpoints) do on Hopper and Ampere.
     /// </summary>
-    public Precision ComputePrecision => Weights switch
+    public Precision ComputePrecision => ArithmeticFor(Weights);
+
+    /// <summary>The precision the LM head multiplies in: <see cref="ComputePrecision"/>'s rule applied to <see cref="HeadFormat"/>.</summary>
+    public Precision HeadComputePrecision => ArithmeticFor(HeadFormat);
+
+    private Precision ArithmeticFor(Precision stored) => stored switch
     {
         Precision.INT4 when Accelerator.Fp4Tflops is > 0 => Precision.INT4,
         Precision.INT4 => Precision.BF16,
         Precision.FP8 when Accelerator.Fp8Tflops is not > 0 => Precision.BF16,
-        _ => Weights,
+        _ => stored,
     };
+
+    /// <summary>
+    /// The format the embedding tables (the input embedding and the LM head) are stored in, as given; null takes
+    /// <see cref="HeadFormat"/>'s convention.
+    /// </summary>
+    public Precision? HeadWeights { get; init; }
+
+    /// <summary>
+    /// The format the embedding tables are stored in: <see cref="HeadWeights"/> when given, else the convention of the
+    /// tooling that makes the checkpoint. Datacenter quantisers keep both tables in 16 bits whatever the layers' format
+    /// (llm-compressor's FP8, W8A8 and W4A16 recipes ignore <c>lm_head</c>; AutoAWQ and GPTQ quantise only the
+    /// decoder's linear layers; ModelOpt's FP8 and NVFP4 leave <c>lm_head</c> out; DeepSeek's and gpt-oss's released
+    /// checkpoints store it in BF16), so a quantised deployment reads a 16-bit head every step. Edge devices run MLC
+    /// builds (the <c>edge-mlc</c> calibration), whose group quantisation (<c>q4f16_1</c>: <c>quantize_embedding</c>
+    /// and <c>quantize_final_fc</c> true) quantises both tables with the layers.
+    /// </summary>
+    public Precision HeadFormat => HeadWeights
+        ?? (Weights.BytesPerElement() >= 2 || Accelerator.Kind == "edge" ? Weights : Precision.BF16);
 
     /// <summary>
     /// True when a mixture-of-experts model's experts are stored narrower than the arithmetic and widened inside the
@@ -208,8 +231,21 @@ public sealed record ServingDeployment
     /// </summary>
     public bool WidensExperts => Model.IsMoE && Weights != ComputePrecision;
 
-    /// <summary>Bytes of all weights over the replica, those every attending rank holds whole (<see cref="ReplicatedParameters"/>) once per rank.</summary>
-    public double WeightBytes => (Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * ReplicatedParameters)) * Weights.BytesPerElement();
+    /// <summary>
+    /// Bytes of all weights over the replica, those every attending rank holds whole (<see cref="ReplicatedParameters"/>)
+    /// once per rank; the embedding tables at <see cref="HeadFormat"/>'s width.
+    /// </summary>
+    public double WeightBytes
+    {
+        get
+        {
+            double width = Weights.BytesPerElement();
+            // Under all-to-all dispatch every rank holds the non-expert weights whole, the embedding tables among them.
+            double tableCopies = DispatchesAllToAll ? AttentionRanks : 1;
+            return ((Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * ReplicatedParameters)) * width)
+                + (tableCopies * Model.EmbeddingParameters * (HeadFormat.BytesPerElement() - width));
+        }
+    }
 
     /// <summary>
     /// Parameters the drafter adds beside the target: a draft model's own, or a draft head's one transformer layer (it

@@ -114,19 +114,24 @@ public sealed class StepTimeModel
         _topKFraction = model.IsMoE ? model.TopK / (double)model.Experts : 0;
         double routedActive = (double)_moeLayers * model.TopK * model.ExpertParameters;
         _bodyFlopsPerToken = 2 * (model.ActiveParameters - model.EmbeddingParameters - routedActive);
-        _headFlopsPerSequence = 2 * head;
+        // The LM head multiplies in its own format's arithmetic (a 16-bit head beside FP8 layers runs at the BF16 peak),
+        // expressed as FLOPs at the layers' rate.
+        _headFlopsPerSequence = 2 * head * chip.PeakFlops(deployment.ComputePrecision) / chip.PeakFlops(deployment.HeadComputePrecision);
         _expertFlops = 2 * model.ExpertParameters * _moeLayers;
         _expertBytesPerLayer = model.ExpertParameters * bytes;
         // The input embedding is a lookup of a few rows, not a read of the table.
-        _denseWeightBytes = (model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes;
-        _activeWeightBytes = (model.ActiveParameters - inputTable) * bytes;
+        // The LM head is read at its own width (ServingDeployment.HeadFormat: 16 bits in a quantised datacenter checkpoint).
+        double headWiden = head * (deployment.HeadFormat.BytesPerElement() - bytes);
+        _denseWeightBytes = ((model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes) + headWiden;
+        _activeWeightBytes = ((model.ActiveParameters - inputTable) * bytes) + headWiden;
         _attentionRanks = deployment.AttentionRanks;
         if (_attentionRanks > 1)
         {
             // Every rank reads the weights it holds whole (the attention projections; every non-expert weight when the
             // experts are reached by all-to-all) and runs them as GEMMs of its own tokens, each with its tile waste; an
             // uneven step's busiest rank has more tokens (BatchShape.UnevenTokens). The input table is looked up, not read.
-            double replicated = (_attentionRanks - 1) * (deployment.ReplicatedParameters - (deployment.DispatchesAllToAll ? inputTable : 0)) * bytes;
+            double replicated = (_attentionRanks - 1) * (((deployment.ReplicatedParameters - (deployment.DispatchesAllToAll ? inputTable : 0)) * bytes)
+                + (deployment.DispatchesAllToAll ? headWiden : 0));
             _denseWeightBytes += replicated;
             _activeWeightBytes += replicated;
             _replicatedFlopsPerToken = deployment.DispatchesAllToAll ? _bodyFlopsPerToken : 2 * model.MixerParameters;

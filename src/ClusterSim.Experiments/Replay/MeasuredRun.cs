@@ -121,6 +121,12 @@ public sealed record MeasuredRun
     public Core.Performance.VllmEntryPoint VllmEntry { get; init; }
 
     /// <summary>
+    /// The format the checkpoint keeps its embedding tables in (<c>head_weights</c>); null when unstated: the convention
+    /// (<see cref="Core.Performance.ServingDeployment.HeadFormat"/>: 16 bits beside quantised layers).
+    /// </summary>
+    public Core.Catalog.Precision? HeadWeights { get; init; }
+
+    /// <summary>
     /// How the client's requests sample (<c>sampling</c>: greedy, temperature, top-p, top-k or model-default); empty when
     /// unstated: then the server's default for a request that sets none, the checkpoint's generation_config.json on vLLM.
     /// </summary>

@@ -102,6 +102,7 @@ public static partial class MeasuredRunFile
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),
             VllmEntry = row.EntryPoint("vllm_entry"),
+            HeadWeights = row.HeadPrecision("head_weights"),
             Sampling = row.Text("sampling"),
             SamplerKernel = row.Text("sampler_kernel"),
             Arrival = row.Text("arrival"),
@@ -276,6 +277,17 @@ public static partial class MeasuredRunFile
             "llm" => Core.Performance.VllmEntryPoint.OfflineLlm,
             "engine" => Core.Performance.VllmEntryPoint.Engine,
             string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not server, llm or engine"),
+        };
+
+        /// <summary>The embedding tables' format: empty, the convention (ServingDeployment.HeadFormat); else bf16 (fp16), fp8, int8 or int4.</summary>
+        public Precision? HeadPrecision(string column) => table.Cell(cells, column).ToUpperInvariant() switch
+        {
+            "" => null,
+            "BF16" or "FP16" => Precision.BF16,
+            "FP8" => Precision.FP8,
+            "INT8" => Precision.INT8,
+            "INT4" or "FP4" => Precision.INT4,
+            _ => throw new CatalogException(table.Source, line, column, $"'{table.Cell(cells, column)}' is not bf16, fp16, fp8, int8 or int4"),
         };
 
         /// <summary>How the run attended: empty or false, tensor-parallel; true, data-parallel; balanced, data-parallel with the ranks' prompts aligned.</summary>

@@ -269,6 +269,7 @@ public sealed partial record ReplayCase
             MultiStep = first.MultiStep,
             Attention = first.Attention,
             Weights = weights,
+            HeadWeights = first.HeadWeights,
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - memoryShare,
             Engine = engine,

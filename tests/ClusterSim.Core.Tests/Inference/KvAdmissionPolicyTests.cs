@@ -7,7 +7,7 @@ public class KvAdmissionPolicyTests
 {
     private static ServingScenario Tight(KvAdmissionPolicy admission, SchedulerKind kind = SchedulerKind.ChunkedPrefill, bool macro = true)
     {
-        ServingScenario s = ServingScenarios.Poisson(60, 2000, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 });
+        ServingScenario s = ServingScenarios.Poisson(60, 2000, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.87 });
         return s with { Replicas = [new ReplicaGroup(s.Replicas[0].Deployment, s.Replicas[0].Scheduler with { KvAdmission = admission })] };
     }
 

@@ -226,7 +226,7 @@ public class ServingClusterTests
     [Fact]
     public void A_small_kv_cache_preempts_by_recompute_and_still_finishes_everything()
     {
-        var tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 };
+        var tight = ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.87 };
         ServingResult result = new ServingCluster(ServingScenarios.Poisson(60, 2000, deployment: tight)).Run();
         Assert.True(result.Metrics.Preemptions > 0);
         Assert.True(result.Conserved);

@@ -13,7 +13,7 @@ public class ServingInvariantTests
 {
     private static ServingScenario Pressed(SchedulerKind kind, bool caching, bool macro, long hostKvBytes = 0, KvAdmissionPolicy admission = KvAdmissionPolicy.Grow)
     {
-        ServingScenario s = ServingScenarios.Poisson(45, 500, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 });
+        ServingScenario s = ServingScenarios.Poisson(45, 500, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.87 });
         return s with
         {
             Replicas = [new ReplicaGroup(s.Replicas[0].Deployment, s.Replicas[0].Scheduler with { PrefixCaching = caching, HostKvBytes = hostKvBytes, KvAdmission = admission })],

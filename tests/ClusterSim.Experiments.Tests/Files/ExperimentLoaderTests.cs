@@ -166,6 +166,24 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void The_embedding_tables_format_follows_the_quantiser_unless_given_and_is_echoed()
+    {
+        // FP8 layers: the tables stay in 16 bits (ServingDeployment.HeadFormat); the resolved file says so.
+        Experiment conventional = ExperimentLoader.Parse(Valid, "exp.yaml");
+        Assert.Null(conventional.Points[0].Serving!.Replicas[0].Deployment.HeadWeights);
+        Assert.Equal(Core.Catalog.Precision.BF16, conventional.Points[0].Serving!.Replicas[0].Deployment.HeadFormat);
+        Assert.Contains("head_weights: bf16", conventional.ResolvedText);
+
+        Experiment quantised = ExperimentLoader.Parse(Valid.Replace("weights: fp8\n", "weights: fp8\n  head_weights: fp8\n"), "exp.yaml");
+        Assert.Equal(Core.Catalog.Precision.FP8, quantised.Points[0].Serving!.Replicas[0].Deployment.HeadFormat);
+        Assert.Contains("head_weights: fp8", quantised.ResolvedText);
+
+        ExperimentProblem problem = Assert.Single(Problems(Valid.Replace("weights: fp8\n", "weights: fp8\n  head_weights: fp9\n")).Problems);
+        Assert.Equal("serving.head_weights", problem.Path);
+        Assert.Contains("fp8", problem.Message);
+    }
+
+    [Fact]
     public void vLLMs_multi_step_scheduling_is_read_echoed_warned_on_a_V1_release_and_refused_elsewhere()
     {
         string v0 = Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.6.4\"\n  multi_step: 10");

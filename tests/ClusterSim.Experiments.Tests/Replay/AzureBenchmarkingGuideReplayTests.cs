@@ -34,7 +34,8 @@ public class AzureBenchmarkingGuideReplayTests
         var h200Large = Trtllm.Outcomes.Where(o => o.Case.Deployment.Accelerator.Id == "H200" && o.Case.Deployment.TensorParallel == 8).ToList();
         Assert.Equal(12, h200Large.Count);
         Assert.All(h200Large, o => Assert.InRange(o.ThroughputError, -0.09, 0.10));
-        Assert.InRange(ReplayReport.MedianAbsolute(Trtllm.Outcomes, o => o.ThroughputError), 0.08, 0.15);
+        // 6.6 % in the median (6 December 2026, with the LM head in 16 bits beside the FP8 layers; 8.6 % before it).
+        Assert.InRange(ReplayReport.MedianAbsolute(Trtllm.Outcomes, o => o.ThroughputError), 0.04, 0.09);
         Assert.All(Trtllm.Outcomes.Where(o => o.Case.Deployment.Accelerator.Id == "H100-SXM"), o => Assert.InRange(o.ThroughputError, 0, 0.6));
     }
 

@@ -191,6 +191,17 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_rows_head_format_is_read_and_an_unknown_one_refused_at_its_cell()
+    {
+        const string header = "exp_id,stage,model,gpu,dtype,head_weights\n";
+        IReadOnlyList<MeasuredRun> rows = MeasuredRunFile.Parse(new StringReader(header + "a,all,meta-llama/Llama-3.1-8B-Instruct,H100,FP8,\nb,all,meta-llama/Llama-3.1-8B-Instruct,H100,FP8,fp16\nc,all,meta-llama/Llama-3.1-8B-Instruct,H100,FP8,FP8\n"), "runs.csv");
+        Assert.Equal([null, Precision.BF16, Precision.FP8], rows.Select(r => r.HeadWeights));
+
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,FP8,q4\n"), "runs.csv"));
+        Assert.Equal("runs.csv:2: field 'head_weights': 'q4' is not bf16, fp16, fp8, int8 or int4", e.Message);
+    }
+
+    [Fact]
     public void A_bad_cell_names_file_line_and_column()
     {
         const string text = "exp_id,stage,model,gpu,tp\nx,all,meta-llama/Llama-2-7b-hf,H100,two\n";

@@ -16,7 +16,7 @@ public class BatchSchedulerContractTests
     /// <summary>Near saturation on a small KV cache (so preemption happens), with or without prefix caching.</summary>
     private static ServingScenario Scenario(SchedulerKind kind, bool caching, bool macro)
     {
-        ServingScenario s = ServingScenarios.Poisson(45, 3000, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.88 });
+        ServingScenario s = ServingScenarios.Poisson(45, 3000, kind, macro: macro, deployment: ServingScenarios.Llama8bOnH100 with { MemoryReserve = 0.87 });
         return s with
         {
             Replicas = [new ReplicaGroup(s.Replicas[0].Deployment, s.Replicas[0].Scheduler with { PrefixCaching = caching })],

@@ -1,0 +1,65 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
+
+namespace ClusterSim.Core.Tests.Performance;
+
+/// <summary>
+/// The embedding tables of a quantised checkpoint (<see cref="ServingDeployment.HeadFormat"/>): 16 bits beside
+/// datacenter formats, quantised with the layers on edge devices (MLC), and read at their own width every decode step.
+/// </summary>
+public class HeadFormatTests
+{
+    private static readonly ModelSpec Llama8B = SimCatalog.Default.Models.Get("llama-3.1-8b");
+
+    private static ServingDeployment On(string hardware, Precision weights, Precision? head = null)
+    {
+        var deployment = new ServingDeployment { Model = Llama8B, Accelerator = SimCatalog.Default.Hardware.Get(hardware), Weights = weights, HeadWeights = head };
+        return deployment with { Efficiency = SimCatalog.Default.Calibrations.For(deployment.Accelerator, deployment.ComputePrecision).Calibration.Factors };
+    }
+
+    [Theory]
+    [InlineData("H100-SXM", Precision.FP8, Precision.BF16)]
+    [InlineData("A100-80GB", Precision.INT8, Precision.BF16)]
+    [InlineData("A100-80GB", Precision.INT4, Precision.BF16)]
+    [InlineData("H100-SXM", Precision.BF16, Precision.BF16)]
+    [InlineData("Jetson-Orin-Nano-Super", Precision.INT4, Precision.INT4)]   // MLC's q4f16_1 quantises both tables
+    public void The_tables_keep_their_tooling_s_format_unless_given(string hardware, Precision weights, Precision expected)
+    {
+        Assert.Equal(expected, On(hardware, weights).HeadFormat);
+        Assert.Equal(Precision.FP8, On(hardware, weights, Precision.FP8).HeadFormat);
+    }
+
+    [Fact]
+    public void Sixteen_bit_tables_beside_FP8_layers_add_one_byte_a_table_parameter()
+    {
+        // Llama 3.1 8B: untied tables, 2 x 128,256 x 4,096 = 1.05 billion parameters; FP8 layers at one byte each.
+        ServingDeployment fp8 = On("H100-SXM", Precision.FP8);
+        Assert.Equal(2.0 * 128_256 * 4_096, Llama8B.EmbeddingParameters);
+        Assert.Equal(Llama8B.TotalParameters + Llama8B.EmbeddingParameters, fp8.WeightBytes, 0);
+        Assert.Equal(Llama8B.TotalParameters, On("H100-SXM", Precision.FP8, Precision.FP8).WeightBytes, 0);
+        Assert.True(fp8.KvCapacityBytes < On("H100-SXM", Precision.FP8, Precision.FP8).KvCapacityBytes);
+    }
+
+    [Fact]
+    public void A_sixteen_bit_head_costs_a_memory_bound_decode_step_its_extra_bytes()
+    {
+        // One sequence's decode step reads every layer once: the head's extra 128,256 x 4,096 bytes at the calibrated
+        // share of the H100's bandwidth (the arithmetic is far below the reads; the input table is looked up, not read).
+        ServingDeployment wide = On("H100-SXM", Precision.FP8), narrow = On("H100-SXM", Precision.FP8, Precision.FP8);
+        double extraSeconds = 128_256.0 * 4_096 / (wide.Accelerator.MemoryBytesPerSecond * wide.Efficiency.Memory);
+        double step = new StepTimeModel(wide).DecodeNanos(1, 512) - new StepTimeModel(narrow).DecodeNanos(1, 512);
+        Assert.InRange(step * 1e-9 / extraSeconds, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void A_sixteen_bit_head_multiplies_at_the_sixteen_bit_peak_in_a_prefill()
+    {
+        // A compute-bound prefill of 8 prompts of 1,024 tokens: its head GEMM (8 logit rows) runs at the BF16 peak
+        // beside FP8 layers, so a 16-bit head costs more than an FP8 one however the bytes compare.
+        ServingDeployment wide = On("H100-SXM", Precision.FP8), narrow = On("H100-SXM", Precision.FP8, Precision.FP8);
+        var shape = new BatchShape(NewTokens: 8_192, AttentionContext: 8_192 * 512, KvTokensRead: 8_192, Sequences: 8);
+        Assert.True(new StepTimeModel(wide).Iteration(shape).Nanos > new StepTimeModel(narrow).Iteration(shape).Nanos);
+        Assert.Equal(Precision.BF16, wide.HeadComputePrecision);
+        Assert.Equal(Precision.FP8, narrow.HeadComputePrecision);
+    }
+}
