@@ -226,6 +226,32 @@ public sealed record ServingDeployment
         ?? (Weights.BytesPerElement() >= 2 || Accelerator.Kind == "edge" ? Weights : Precision.BF16);
 
     /// <summary>
+    /// Bits a layer's stored weight takes with its share of the format's scales, as given; null takes
+    /// <see cref="WeightBitsPerElement"/>'s convention.
+    /// </summary>
+    public double? WeightBits { get; init; }
+
+    /// <summary>
+    /// Bits a layer's stored weight takes, scales included: <see cref="WeightBits"/> when given, else 16 or 8 for the
+    /// wide formats (per-tensor, per-channel or 128 × 128-block scales are a few bytes a row) and, for 4-bit weights, the
+    /// group format the deployment implies: NVFP4 where the chip multiplies in 4 bits (an 8-bit scale a block of 16:
+    /// 4.5 bits), MLC's <c>q4f16_1</c> on edge devices (a 16-bit scale a group of 32: 4.5), and elsewhere the W4A16
+    /// checkpoints of GPTQ, AWQ and llm-compressor (a 16-bit scale a group of 128: 4.125; AWQ's 4-bit zero points add 0.03).
+    /// </summary>
+    public double WeightBitsPerElement => WeightBits ?? Weights switch
+    {
+        Precision.INT4 when ComputePrecision == Precision.INT4 || Accelerator.Kind == "edge" => 4.5,
+        Precision.INT4 => 4.125,
+        _ => 8 * Weights.BytesPerElement(),
+    };
+
+    /// <summary>Bytes a layer's stored weight takes (<see cref="WeightBitsPerElement"/> / 8).</summary>
+    public double WeightBytesPerElement => WeightBitsPerElement / 8;
+
+    /// <summary>Bytes an embedding table's stored weight takes: the layers' when <see cref="HeadFormat"/> is theirs, else its format's.</summary>
+    public double HeadBytesPerElement => HeadFormat == Weights ? WeightBytesPerElement : HeadFormat.BytesPerElement();
+
+    /// <summary>
     /// True when a mixture-of-experts model's experts are stored narrower than the arithmetic and widened inside the
     /// grouped GEMMs, which then run at <see cref="EfficiencyFactors.DequantExpert"/> of their efficiency.
     /// </summary>
@@ -239,11 +265,11 @@ public sealed record ServingDeployment
     {
         get
         {
-            double width = Weights.BytesPerElement();
+            double width = WeightBytesPerElement;
             // Under all-to-all dispatch every rank holds the non-expert weights whole, the embedding tables among them.
             double tableCopies = DispatchesAllToAll ? AttentionRanks : 1;
             return ((Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * ReplicatedParameters)) * width)
-                + (tableCopies * Model.EmbeddingParameters * (HeadFormat.BytesPerElement() - width));
+                + (tableCopies * Model.EmbeddingParameters * (HeadBytesPerElement - width));
         }
     }
 
@@ -360,6 +386,11 @@ public sealed record ServingDeployment
         if (MultiStep < 1 || MultiStep > VllmMultiStep.MaxSteps)
         {
             throw new ArgumentException($"multi_step must be a whole number of decode steps from 1 to {VllmMultiStep.MaxSteps} (got {MultiStep})");
+        }
+
+        if (WeightBits is { } bits && (double.IsNaN(bits) || bits < 1 || bits > 32))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"weight_bits must be the bits a stored weight takes with its scales, from 1 to 32 (got {bits})"));
         }
 
         if (MultiStep > 1 && Engine != ServingEngine.Vllm)

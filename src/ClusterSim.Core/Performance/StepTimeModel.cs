@@ -82,7 +82,7 @@ public sealed class StepTimeModel
         AcceleratorSpec chip = deployment.Accelerator;
         EfficiencyFactors eff = deployment.Efficiency;
         int tp = deployment.TensorParallel, pp = deployment.PipelineParallel;
-        double bytes = deployment.Weights.BytesPerElement();
+        double bytes = deployment.WeightBytesPerElement;   // scales included (ServingDeployment.WeightBitsPerElement)
 
         // Pipeline stages run one after another within an iteration, so only tensor parallelism divides the work.
         _secondsPerGemmFlop = 1.0 / (chip.PeakFlops(deployment.ComputePrecision) * eff.Compute * tp);
@@ -121,7 +121,7 @@ public sealed class StepTimeModel
         _expertBytesPerLayer = model.ExpertParameters * bytes;
         // The input embedding is a lookup of a few rows, not a read of the table.
         // The LM head is read at its own width (ServingDeployment.HeadFormat: 16 bits in a quantised datacenter checkpoint).
-        double headWiden = head * (deployment.HeadFormat.BytesPerElement() - bytes);
+        double headWiden = head * (deployment.HeadBytesPerElement - bytes);
         _denseWeightBytes = ((model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes) + headWiden;
         _activeWeightBytes = ((model.ActiveParameters - inputTable) * bytes) + headWiden;
         _attentionRanks = deployment.AttentionRanks;

@@ -126,6 +126,9 @@ public sealed record MeasuredRun
     /// </summary>
     public Core.Catalog.Precision? HeadWeights { get; init; }
 
+    /// <summary>Bits a stored layer weight takes with its scales (<c>weight_bits</c>); null when unstated: the format's convention (<see cref="Core.Performance.ServingDeployment.WeightBitsPerElement"/>).</summary>
+    public double? WeightBits { get; init; }
+
     /// <summary>
     /// How the client's requests sample (<c>sampling</c>: greedy, temperature, top-p, top-k or model-default); empty when
     /// unstated: then the server's default for a request that sets none, the checkpoint's generation_config.json on vLLM.

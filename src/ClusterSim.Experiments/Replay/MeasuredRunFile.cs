@@ -103,6 +103,7 @@ public static partial class MeasuredRunFile
             EngineVersion = row.Text("engine_version"),
             VllmEntry = row.EntryPoint("vllm_entry"),
             HeadWeights = row.HeadPrecision("head_weights"),
+            WeightBits = row.Number("weight_bits", min: 1, max: 32),
             Sampling = row.Text("sampling"),
             SamplerKernel = row.Text("sampler_kernel"),
             Arrival = row.Text("arrival"),

@@ -51,6 +51,6 @@ public class EdgeDecodeTests(ITestOutputHelper output)
         SimCatalog catalog = SimCatalog.Default;
         var deployment = new ServingDeployment { Model = catalog.Models.Get("llama-3.1-70b"), Accelerator = catalog.Hardware.Get("iPhone-16-Pro"), Weights = Precision.INT4 };
         string message = Assert.Throws<ArgumentException>(() => deployment.Validated()).Message;
-        Assert.Contains("llama-3.1-70b does not fit: 35 GB of INT4 weights on 1 x iPhone-16-Pro", message, StringComparison.Ordinal);
+        Assert.Contains("llama-3.1-70b does not fit: 40 GB of INT4 weights on 1 x iPhone-16-Pro", message, StringComparison.Ordinal);
     }
 }

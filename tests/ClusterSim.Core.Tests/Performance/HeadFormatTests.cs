@@ -62,4 +62,24 @@ public class HeadFormatTests
         Assert.Equal(Precision.BF16, wide.HeadComputePrecision);
         Assert.Equal(Precision.FP8, narrow.HeadComputePrecision);
     }
+
+    [Theory]
+    [InlineData("A100-80GB", 4.125)]                // W4A16 (GPTQ, AWQ, llm-compressor): a 16-bit scale a group of 128
+    [InlineData("B200", 4.5)]                       // NVFP4 at the FP4 peak: an 8-bit scale a block of 16
+    [InlineData("Jetson-Orin-Nano-Super", 4.5)]     // MLC's q4f16_1: a 16-bit scale a group of 32
+    public void Four_bit_layers_carry_their_format_s_scales(string hardware, double bits)
+    {
+        ServingDeployment d = On(hardware, Precision.INT4);
+        Assert.Equal(bits, d.WeightBitsPerElement);
+        Assert.Equal(8, On(hardware, Precision.FP8).WeightBitsPerElement);
+        Assert.Equal(4.25, (On(hardware, Precision.INT4) with { WeightBits = 4.25 }).WeightBitsPerElement);   // MXFP4, as given
+        double tables = d.Model.EmbeddingParameters * d.HeadBytesPerElement;
+        Assert.Equal((d.Model.TotalParameters - d.Model.EmbeddingParameters) * bits / 8, d.WeightBytes - tables, 0);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(40)]
+    public void Stored_bits_outside_one_to_thirty_two_are_refused(double bits) =>
+        Assert.Contains("weight_bits", Assert.Throws<ArgumentException>(() => (On("H100-SXM", Precision.INT4) with { WeightBits = bits }).Validated()).Message, StringComparison.Ordinal);
 }

@@ -22,9 +22,10 @@ public class ServingDeploymentTests
         // vLLM's W4A16 kernels (Marlin, Machete) dequantise to 16 bits; the 8-bit peak would time prefill twice as fast.
         ServingDeployment d = Deployment(hardware, Precision.INT4);
         Assert.Equal(Precision.BF16, d.ComputePrecision);
-        // The layers at half FP8's bytes; both keep their embedding tables in 16 bits (ServingDeployment.HeadFormat).
+        // The layers at GPTQ's 4.125 bits (a 16-bit scale a group of 128) against FP8's 8; both keep their embedding
+        // tables in 16 bits (ServingDeployment.HeadFormat).
         double tables = 2 * d.Model.EmbeddingParameters;
-        Assert.Equal(0.5, (d.WeightBytes - tables) / (Deployment(hardware, Precision.FP8).WeightBytes - tables), 12);
+        Assert.Equal(4.125 / 8, (d.WeightBytes - tables) / (Deployment(hardware, Precision.FP8).WeightBytes - tables), 12);
     }
 
     [Fact]

@@ -184,6 +184,22 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_4_bit_format_s_stored_bits_follow_the_convention_unless_given_and_are_echoed()
+    {
+        string int4 = Valid.Replace("weights: fp8\n", "weights: int4\n");
+        Experiment conventional = ExperimentLoader.Parse(int4, "exp.yaml");
+        Assert.Equal(4.125, conventional.Points[0].Serving!.Replicas[0].Deployment.WeightBitsPerElement);
+        Assert.Contains("weight_bits: 4.125", conventional.ResolvedText);
+
+        Experiment mxfp4 = ExperimentLoader.Parse(int4.Replace("weights: int4\n", "weights: int4\n  weight_bits: 4.25\n"), "exp.yaml");
+        Assert.Equal(4.25, mxfp4.Points[0].Serving!.Replicas[0].Deployment.WeightBitsPerElement);
+        Assert.Contains("weight_bits: 4.25", mxfp4.ResolvedText);
+
+        ExperimentProblem problem = Assert.Single(Problems(int4.Replace("weights: int4\n", "weights: int4\n  weight_bits: 64\n")).Problems);
+        Assert.Equal("serving.weight_bits", problem.Path);
+    }
+
+    [Fact]
     public void vLLMs_multi_step_scheduling_is_read_echoed_warned_on_a_V1_release_and_refused_elsewhere()
     {
         string v0 = Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine_version: \"0.6.4\"\n  multi_step: 10");

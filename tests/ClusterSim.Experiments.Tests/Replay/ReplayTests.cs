@@ -202,6 +202,17 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_rows_stored_bits_reach_its_deployment()
+    {
+        const string header = "exp_id,stage,model,gpu,dtype,weight_bits,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean,measured_itl_mean_ms\n";
+        string Row(string id, string bits) => $"{id},all,meta-llama/Llama-3.1-8B-Instruct,A100-80GB,W4A16,{bits},poisson,1,20,250,200,8\n";
+        ReplayReport report = ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(header + Row("gptq", "") + Row("mxfp4", "4.25")), "runs.csv"), SimCatalog.Default);
+        Assert.Equal(4.125, report.Outcomes.Single(o => o.Row.Experiment == "gptq").Case.Deployment.WeightBitsPerElement);
+        Assert.Equal(4.25, report.Outcomes.Single(o => o.Row.Experiment == "mxfp4").Case.Deployment.WeightBitsPerElement);
+        Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + Row("x", "0.2")), "runs.csv"));
+    }
+
+    [Fact]
     public void A_bad_cell_names_file_line_and_column()
     {
         const string text = "exp_id,stage,model,gpu,tp\nx,all,meta-llama/Llama-2-7b-hf,H100,two\n";

@@ -79,6 +79,6 @@ public class EdgeStudyTests
     public void A_model_that_does_not_fit_the_device_is_refused_with_the_sizes_named()
     {
         var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base.Replace("llama-3.2-1b", "llama-3.1-70b"), "e.yaml"));
-        Assert.Contains(e.Problems, p => p.Path.StartsWith("edge.device", StringComparison.Ordinal) && p.Message.Contains("does not fit: 35 GB of INT4 weights", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Path.StartsWith("edge.device", StringComparison.Ordinal) && p.Message.Contains("does not fit: 40 GB of INT4 weights", StringComparison.Ordinal));
     }
 }
