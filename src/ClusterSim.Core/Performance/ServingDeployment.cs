@@ -237,9 +237,12 @@ public sealed record ServingDeployment
     /// group format the deployment implies: NVFP4 where the chip multiplies in 4 bits (an 8-bit scale a block of 16:
     /// 4.5 bits), MLC's <c>q4f16_1</c> on edge devices (a 16-bit scale a group of 32: 4.5), and elsewhere the W4A16
     /// checkpoints of GPTQ, AWQ and llm-compressor (a 16-bit scale a group of 128: 4.125; AWQ's 4-bit zero points add 0.03).
+    /// A mixture-of-experts model served in the 4-bit format it was released in (<see cref="ReleasedFourBitExperts"/>)
+    /// stores MXFP4 (an 8-bit scale a block of 32: 4.25).
     /// </summary>
     public double WeightBitsPerElement => WeightBits ?? Weights switch
     {
+        Precision.INT4 when ReleasedFourBitExperts => 4.25,
         Precision.INT4 when ComputePrecision == Precision.INT4 || Accelerator.Kind == "edge" => 4.5,
         Precision.INT4 => 4.125,
         _ => 8 * Weights.BytesPerElement(),
@@ -250,6 +253,32 @@ public sealed record ServingDeployment
 
     /// <summary>Bytes an embedding table's stored weight takes: the layers' when <see cref="HeadFormat"/> is theirs, else its format's.</summary>
     public double HeadBytesPerElement => HeadFormat == Weights ? WeightBytesPerElement : HeadFormat.BytesPerElement();
+
+    /// <summary>
+    /// The format the layers other than the routed experts (attention, dense MLPs, shared experts, routers) are stored
+    /// in, as given; null takes <see cref="DenseFormat"/>'s convention.
+    /// </summary>
+    public Precision? DenseWeights { get; init; }
+
+    /// <summary>
+    /// The format of the layers other than the routed experts: <see cref="DenseWeights"/> when given, else 16 bits for a
+    /// mixture-of-experts model served in the 4-bit format it was released in, whose checkpoint quantises its experts
+    /// alone (gpt-oss's MXFP4: its quantization_config leaves the attention, the routers, the embedding and the LM head
+    /// out), and the weights' format otherwise (a quantiser's checkpoint: FP8, W8A8, AWQ and GPTQ quantise every linear layer).
+    /// </summary>
+    public Precision DenseFormat => DenseWeights ?? (ReleasedFourBitExperts ? Precision.BF16 : Weights);
+
+    /// <summary>
+    /// True for a mixture-of-experts model served in the 4-bit format it was released in (gpt-oss): MXFP4 experts beside
+    /// 16-bit attention, routers and embedding tables.
+    /// </summary>
+    public bool ReleasedFourBitExperts => Model.IsMoE && Weights == Precision.INT4 && Model.NativePrecision == Precision.INT4;
+
+    /// <summary>The precision the layers other than the routed experts multiply in: <see cref="ComputePrecision"/>'s rule applied to <see cref="DenseFormat"/>.</summary>
+    public Precision DenseComputePrecision => ArithmeticFor(DenseFormat);
+
+    /// <summary>Bytes a weight of the layers other than the routed experts takes: the layers' when <see cref="DenseFormat"/> is theirs, else its format's.</summary>
+    public double DenseBytesPerElement => DenseFormat == Weights ? WeightBytesPerElement : DenseFormat.BytesPerElement();
 
     /// <summary>
     /// True when a mixture-of-experts model's experts are stored narrower than the arithmetic and widened inside the
@@ -265,11 +294,13 @@ public sealed record ServingDeployment
     {
         get
         {
-            double width = WeightBytesPerElement;
-            // Under all-to-all dispatch every rank holds the non-expert weights whole, the embedding tables among them.
-            double tableCopies = DispatchesAllToAll ? AttentionRanks : 1;
-            return ((Model.TotalParameters + DraftParameters + ((AttentionRanks - 1) * ReplicatedParameters)) * width)
-                + (tableCopies * Model.EmbeddingParameters * (HeadBytesPerElement - width));
+            // Each part at its own width (the routed experts, the other layers, the embedding tables); under all-to-all
+            // dispatch every rank holds the non-expert weights whole, the tables among them, else only the attention.
+            double body = Model.TotalParameters - Model.RoutedExpertParameters - Model.EmbeddingParameters;
+            double tables = Model.EmbeddingParameters * HeadBytesPerElement;
+            double heldWhole = DispatchesAllToAll ? (body * DenseBytesPerElement) + tables : ReplicatedParameters * DenseBytesPerElement;
+            return ((Model.RoutedExpertParameters + DraftParameters) * WeightBytesPerElement) + (body * DenseBytesPerElement) + tables
+                + ((AttentionRanks - 1) * heldWhole);
         }
     }
 

@@ -113,28 +113,31 @@ public sealed class StepTimeModel
         _topK = model.TopK;
         _topKFraction = model.IsMoE ? model.TopK / (double)model.Experts : 0;
         double routedActive = (double)_moeLayers * model.TopK * model.ExpertParameters;
-        _bodyFlopsPerToken = 2 * (model.ActiveParameters - model.EmbeddingParameters - routedActive);
-        // The LM head multiplies in its own format's arithmetic (a 16-bit head beside FP8 layers runs at the BF16 peak),
-        // expressed as FLOPs at the layers' rate.
-        _headFlopsPerSequence = 2 * head * chip.PeakFlops(deployment.ComputePrecision) / chip.PeakFlops(deployment.HeadComputePrecision);
+        // The non-expert layers and the LM head multiply in their own formats' arithmetic (a 16-bit head beside FP8
+        // layers, gpt-oss's 16-bit attention beside its MXFP4 experts on a chip with a 4-bit peak), expressed as FLOPs at
+        // the layers' rate.
+        double peak = chip.PeakFlops(deployment.ComputePrecision);
+        _bodyFlopsPerToken = 2 * (model.ActiveParameters - model.EmbeddingParameters - routedActive) * peak / chip.PeakFlops(deployment.DenseComputePrecision);
+        _headFlopsPerSequence = 2 * head * peak / chip.PeakFlops(deployment.HeadComputePrecision);
         _expertFlops = 2 * model.ExpertParameters * _moeLayers;
         _expertBytesPerLayer = model.ExpertParameters * bytes;
-        // The input embedding is a lookup of a few rows, not a read of the table.
-        // The LM head is read at its own width (ServingDeployment.HeadFormat: 16 bits in a quantised datacenter checkpoint).
-        double headWiden = head * (deployment.HeadBytesPerElement - bytes);
-        _denseWeightBytes = ((model.TotalParameters - model.RoutedExpertParameters - inputTable) * bytes) + headWiden;
-        _activeWeightBytes = ((model.ActiveParameters - inputTable) * bytes) + headWiden;
+        // Each part is read at its own width: the routed experts at the weights', the other layers at
+        // ServingDeployment.DenseFormat's, the LM head at HeadFormat's (16 bits in a quantised datacenter checkpoint). The
+        // input embedding is a lookup of a few rows, not a read of the table.
+        double denseBytes = deployment.DenseBytesPerElement, headBytes = head * deployment.HeadBytesPerElement;
+        double body = model.TotalParameters - model.RoutedExpertParameters - model.EmbeddingParameters;
+        _denseWeightBytes = (body * denseBytes) + headBytes;
+        _activeWeightBytes = ((model.ActiveParameters - model.EmbeddingParameters - routedActive) * denseBytes) + (routedActive * bytes) + headBytes;
         _attentionRanks = deployment.AttentionRanks;
         if (_attentionRanks > 1)
         {
             // Every rank reads the weights it holds whole (the attention projections; every non-expert weight when the
             // experts are reached by all-to-all) and runs them as GEMMs of its own tokens, each with its tile waste; an
             // uneven step's busiest rank has more tokens (BatchShape.UnevenTokens). The input table is looked up, not read.
-            double replicated = (_attentionRanks - 1) * (((deployment.ReplicatedParameters - (deployment.DispatchesAllToAll ? inputTable : 0)) * bytes)
-                + (deployment.DispatchesAllToAll ? headWiden : 0));
+            double replicated = (_attentionRanks - 1) * (deployment.DispatchesAllToAll ? (body * denseBytes) + headBytes : deployment.ReplicatedParameters * denseBytes);
             _denseWeightBytes += replicated;
             _activeWeightBytes += replicated;
-            _replicatedFlopsPerToken = deployment.DispatchesAllToAll ? _bodyFlopsPerToken : 2 * model.MixerParameters;
+            _replicatedFlopsPerToken = deployment.DispatchesAllToAll ? _bodyFlopsPerToken : 2 * model.MixerParameters * peak / chip.PeakFlops(deployment.DenseComputePrecision);
             _replicatedWasteTokens = (_attentionRanks - 1) * _gemmHalfTokens;
         }
 

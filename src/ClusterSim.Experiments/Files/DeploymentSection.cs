@@ -12,7 +12,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "head_weights", "weight_bits", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce", "multi_step"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "head_weights", "dense_weights", "weight_bits", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce", "multi_step"];
 
     /// <summary>How the tensor-parallel group shares attention, by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, AttentionLayout> AttentionLayouts = new()
@@ -55,7 +55,7 @@ internal static class DeploymentSection
     {
         string F(double v) => ResolvedSections.F(v);
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{{ model: {d.Model.Id}, {(withHardware ? $"hardware: {d.Accelerator.Id}, " : string.Empty)}engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, {(d.AttentionDataParallel ? $"attention: {AttentionLayoutName(d.Attention)}, " : string.Empty)}pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, {(d.HeadWeights is { } head ? $"head_weights: {head.ToString().ToLowerInvariant()}, " : string.Empty)}{(d.WeightBits is { } bits ? $"weight_bits: {F(bits)}, " : string.Empty)}kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
+            $"{{ model: {d.Model.Id}, {(withHardware ? $"hardware: {d.Accelerator.Id}, " : string.Empty)}engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, {(d.AttentionDataParallel ? $"attention: {AttentionLayoutName(d.Attention)}, " : string.Empty)}pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, {(d.HeadWeights is { } head ? $"head_weights: {head.ToString().ToLowerInvariant()}, " : string.Empty)}{(d.DenseWeights is { } dense ? $"dense_weights: {dense.ToString().ToLowerInvariant()}, " : string.Empty)}{(d.WeightBits is { } bits ? $"weight_bits: {F(bits)}, " : string.Empty)}kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, "
             + $"scheduler: {{ kind: {Schedulers.First(x => x.Value == s.Kind).Key}, max_sequences: {s.MaxSequences}, max_batched_tokens: {s.MaxBatchedTokens}, kv_admission: {KvAdmissions.First(a => a.Value == s.KvAdmission).Key}, async_scheduling: {(s.AsyncScheduling ? "true" : "false")} }} }}");
     }
 
@@ -104,7 +104,7 @@ internal static class DeploymentSection
         ["fp4"] = Precision.INT4,
     };
 
-    /// <summary>The embedding tables' precision by the same names; absent takes <see cref="ServingDeployment.HeadFormat"/>'s convention.</summary>
+    /// <summary>The embedding tables' and the non-expert layers' precisions by the same names; absent takes <see cref="ServingDeployment.HeadFormat"/>'s and <see cref="ServingDeployment.DenseFormat"/>'s conventions.</summary>
     private static readonly Dictionary<string, Precision?> HeadPrecisions = Precisions.ToDictionary(p => p.Key, p => (Precision?)p.Value);
 
     /// <summary>
@@ -191,6 +191,7 @@ internal static class DeploymentSection
             Attention = r.Choice(node, "attention", path, AttentionLayout.TensorParallel, AttentionLayouts),
             Weights = r.Choice(node, "weights", path, Precision.BF16, Precisions),
             HeadWeights = r.Choice(node, "head_weights", path, null, HeadPrecisions),
+            DenseWeights = r.Choice(node, "dense_weights", path, null, HeadPrecisions),
             WeightBits = YamlReader.Child(node, "weight_bits") is null ? null : r.Number(node, "weight_bits", path, 16, 1, 32),
             KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
             MemoryReserve = r.Number(node, "memory_reserve", path, defaultReserve, 0, 0.95),

@@ -346,6 +346,11 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  pipeline_parallel: {d.PipelineParallel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  weights: {d.Weights.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  head_weights: {d.HeadFormat.ToString().ToLowerInvariant()}   # the input embedding and LM head");
+        if (d.Model.IsMoE)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  dense_weights: {d.DenseFormat.ToString().ToLowerInvariant()}   # every layer but the routed experts");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  weight_bits: {F(d.WeightBitsPerElement)}   # a stored layer weight, its format's scales included");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");

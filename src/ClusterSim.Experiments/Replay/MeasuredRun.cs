@@ -126,6 +126,9 @@ public sealed record MeasuredRun
     /// </summary>
     public Core.Catalog.Precision? HeadWeights { get; init; }
 
+    /// <summary>The format of a mixture-of-experts checkpoint's layers other than the routed experts (<c>dense_weights</c>); null when unstated: the convention (<see cref="Core.Performance.ServingDeployment.DenseFormat"/>).</summary>
+    public Core.Catalog.Precision? DenseWeights { get; init; }
+
     /// <summary>Bits a stored layer weight takes with its scales (<c>weight_bits</c>); null when unstated: the format's convention (<see cref="Core.Performance.ServingDeployment.WeightBitsPerElement"/>).</summary>
     public double? WeightBits { get; init; }
 

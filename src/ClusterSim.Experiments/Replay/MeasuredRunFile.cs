@@ -103,6 +103,7 @@ public static partial class MeasuredRunFile
             EngineVersion = row.Text("engine_version"),
             VllmEntry = row.EntryPoint("vllm_entry"),
             HeadWeights = row.HeadPrecision("head_weights"),
+            DenseWeights = row.HeadPrecision("dense_weights"),
             WeightBits = row.Number("weight_bits", min: 1, max: 32),
             Sampling = row.Text("sampling"),
             SamplerKernel = row.Text("sampler_kernel"),
@@ -280,7 +281,7 @@ public static partial class MeasuredRunFile
             string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not server, llm or engine"),
         };
 
-        /// <summary>The embedding tables' format: empty, the convention (ServingDeployment.HeadFormat); else bf16 (fp16), fp8, int8 or int4.</summary>
+        /// <summary>A part of the weights' format (the embedding tables', the non-expert layers'): empty, the convention (ServingDeployment.HeadFormat, DenseFormat); else bf16 (fp16), fp8, int8 or int4.</summary>
         public Precision? HeadPrecision(string column) => table.Cell(cells, column).ToUpperInvariant() switch
         {
             "" => null,

@@ -270,6 +270,7 @@ public sealed partial record ReplayCase
             Attention = first.Attention,
             Weights = weights,
             HeadWeights = first.HeadWeights,
+            DenseWeights = first.DenseWeights,
             WeightBits = first.WeightBits,
             KvCache = KvCacheFormat(first.KvCacheDType),
             MemoryReserve = 1 - memoryShare,

@@ -82,4 +82,37 @@ public class HeadFormatTests
     [InlineData(40)]
     public void Stored_bits_outside_one_to_thirty_two_are_refused(double bits) =>
         Assert.Contains("weight_bits", Assert.Throws<ArgumentException>(() => (On("H100-SXM", Precision.INT4) with { WeightBits = bits }).Validated()).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_model_released_with_4_bit_experts_keeps_its_other_layers_in_16_bits()
+    {
+        // gpt-oss: MXFP4 experts (4.25 bits with their block scales), attention, routers and embedding tables in BF16,
+        // as its quantization_config's modules_to_not_convert lists them; its 116.8 billion parameters come to about the
+        // 65 GB its checkpoint weighs ("fits a single 80 GB GPU", OpenAI's model card).
+        ModelSpec model = SimCatalog.Default.Models.Get("gpt-oss-120b");
+        var d = new ServingDeployment { Model = model, Accelerator = SimCatalog.Default.Hardware.Get("H100-SXM"), Weights = Precision.INT4 };
+        Assert.True(d.ReleasedFourBitExperts);
+        Assert.Equal((Precision.BF16, Precision.BF16, 4.25), (d.DenseFormat, d.HeadFormat, d.WeightBitsPerElement));
+        double body = model.TotalParameters - model.RoutedExpertParameters - model.EmbeddingParameters;
+        Assert.Equal((model.RoutedExpertParameters * 4.25 / 8) + ((body + model.EmbeddingParameters) * 2), d.WeightBytes, 0);
+        Assert.InRange(d.WeightBytes / 1e9, 63, 67);
+
+        // A quantiser's 4-bit checkpoint of another mixture of experts quantises every linear layer; a given format wins.
+        var mixtral = new ServingDeployment { Model = SimCatalog.Default.Models.Get("mixtral-8x7b"), Accelerator = d.Accelerator, Weights = Precision.INT4 };
+        Assert.Equal((Precision.INT4, 4.125), (mixtral.DenseFormat, mixtral.WeightBitsPerElement));
+        Assert.Equal(Precision.FP8, (d with { DenseWeights = Precision.FP8 }).DenseFormat);
+    }
+
+    [Fact]
+    public void Sixteen_bit_attention_beside_4_bit_experts_costs_a_memory_bound_step_its_extra_bytes()
+    {
+        ServingDeployment wide = On("H100-SXM", Precision.INT4) with { Model = SimCatalog.Default.Models.Get("gpt-oss-20b") };
+        wide = wide with { Efficiency = SimCatalog.Default.Calibrations.For(wide.Accelerator, wide.ComputePrecision).Calibration.Factors };
+        ServingDeployment narrow = wide with { DenseWeights = Precision.INT4 };
+        ModelSpec m = wide.Model;
+        double body = m.ActiveParameters - m.EmbeddingParameters - ((double)m.MoELayers * m.TopK * m.ExpertParameters);
+        double extraSeconds = body * (2 - (4.25 / 8)) / (wide.Accelerator.MemoryBytesPerSecond * wide.Efficiency.Memory);
+        double step = new StepTimeModel(wide).DecodeNanos(1, 512) - new StepTimeModel(narrow).DecodeNanos(1, 512);
+        Assert.InRange(step * 1e-9 / extraSeconds, 0.97, 1.03);
+    }
 }
