@@ -18,6 +18,8 @@ internal sealed class MeasuredInputs
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _dp = new("--dp") { Description = "For JSON results: data-parallel replicas.", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _dtype = new("--dtype") { Description = "For JSON results: weight format (FP16, BF16, FP8, INT8, INT4).", DefaultValueFactory = _ => "BF16" };
+    private readonly Option<string?> _headWeights = new("--head-weights") { Description = "For JSON results: the format the checkpoint keeps its embedding tables (input embedding, LM head) in: bf16, fp8, int8, int4 (16 bits beside quantised layers when omitted, as llm-compressor, AWQ, GPTQ and ModelOpt leave them)." };
+    private readonly Option<double?> _weightBits = new("--weight-bits") { Description = "For JSON results: bits a stored layer weight takes with its format's scales (4.125 for 4-bit GPTQ/AWQ, 4.5 for NVFP4, 4.25 for MXFP4; the format's convention when omitted)." };
     private readonly Option<int?> _maxSeqs = new("--max-num-seqs") { Description = "For JSON results: vLLM's max_num_seqs (its default when omitted)." };
     private readonly Option<int?> _maxTokens = new("--max-num-batched-tokens") { Description = "For JSON results: vLLM's max_num_batched_tokens (its default when omitted)." };
     private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
@@ -33,7 +35,7 @@ internal sealed class MeasuredInputs
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy, _traceHeader, _models })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy, _traceHeader, _models })
         {
             command.Options.Add(option);
         }
@@ -78,8 +80,27 @@ internal sealed class MeasuredInputs
             return false;
         }
 
+        Core.Catalog.Precision? headWeights;
+        try
+        {
+            headWeights = WeightFormat.Part(result.GetValue(_headWeights) ?? string.Empty);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: --head-weights: {e.Message}");
+            return false;
+        }
+
+        if (result.GetValue(_weightBits) is double bits && (double.IsNaN(bits) || bits < 1 || bits > 32))
+        {
+            Console.Error.WriteLine($"error: --weight-bits is the bits a stored weight takes with its scales, from 1 to 32; got {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return false;
+        }
+
         var setup = new ServingSetup
         {
+            HeadWeights = headWeights,
+            WeightBits = result.GetValue(_weightBits),
             SchedulingPolicy = policy,
             Gpu = result.GetValue(_gpu),
             Model = result.GetValue(_model),

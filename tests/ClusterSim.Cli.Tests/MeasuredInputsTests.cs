@@ -212,6 +212,27 @@ public class MeasuredInputsTests
         Assert.Contains($"{Path.GetFileName(results)}:1: field 'model_id': an SGLang benchmark result does not record the model: give it (--model)", missing, StringComparison.Ordinal);
     }
 
+    /// <summary>A quantised checkpoint's stored format, which no result file records, is given on the command line and refused when wrong.</summary>
+    [Fact]
+    public void A_JSON_results_stored_format_is_given_by_option_and_checked()
+    {
+        string results = Path.Combine(RepositoryRoot.Path, "data", "published", "lambda-vllm", "h100-sxm-mistral-7b-v0.3-tp1.json");
+        string E2e(string output) => output.Split('\n').First(l => l.StartsWith("| h100-sxm-mistral", StringComparison.Ordinal)).Split('|')[8];
+
+        (int code, string conventional, _) = CommandRunner.Run(["replay", results, "--gpu", "H100", "--dtype", "INT4"]);
+        (int wider, string nvfp4, _) = CommandRunner.Run(["replay", results, "--gpu", "H100", "--dtype", "INT4", "--weight-bits", "4.5"]);
+        (int narrower, string quantisedHead, _) = CommandRunner.Run(["replay", results, "--gpu", "H100", "--dtype", "INT4", "--head-weights", "int4"]);
+        Assert.Equal((0, 0, 0), (code, wider, narrower));
+        Assert.NotEqual(E2e(conventional), E2e(nvfp4));
+        Assert.NotEqual(E2e(conventional), E2e(quantisedHead));
+
+        (int badHead, _, string headError) = CommandRunner.Run(["replay", results, "--gpu", "H100", "--head-weights", "q4"]);
+        (int badBits, _, string bitsError) = CommandRunner.Run(["replay", results, "--gpu", "H100", "--weight-bits", "0"]);
+        Assert.Equal((2, 2), (badHead, badBits));
+        Assert.Contains("error: --head-weights: 'q4' is not bf16, fp16, fp8, int8 or int4", headError, StringComparison.Ordinal);
+        Assert.Contains("error: --weight-bits", bitsError, StringComparison.Ordinal);
+    }
+
     /// <summary>The summary a benchmark prints, pasted into a text file, replays as its JSON result would; the model is given.</summary>
     [Fact]
     public void A_printed_benchmark_summary_replays_given_the_model_and_the_accelerator()

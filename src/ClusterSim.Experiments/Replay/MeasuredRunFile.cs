@@ -282,15 +282,17 @@ public static partial class MeasuredRunFile
         };
 
         /// <summary>A part of the weights' format (the embedding tables', the non-expert layers'): empty, the convention (ServingDeployment.HeadFormat, DenseFormat); else bf16 (fp16), fp8, int8 or int4.</summary>
-        public Precision? HeadPrecision(string column) => table.Cell(cells, column).ToUpperInvariant() switch
+        public Precision? HeadPrecision(string column)
         {
-            "" => null,
-            "BF16" or "FP16" => Precision.BF16,
-            "FP8" => Precision.FP8,
-            "INT8" => Precision.INT8,
-            "INT4" or "FP4" => Precision.INT4,
-            _ => throw new CatalogException(table.Source, line, column, $"'{table.Cell(cells, column)}' is not bf16, fp16, fp8, int8 or int4"),
-        };
+            try
+            {
+                return WeightFormat.Part(table.Cell(cells, column));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CatalogException(table.Source, line, column, e.Message);
+            }
+        }
 
         /// <summary>How the run attended: empty or false, tensor-parallel; true, data-parallel; balanced, data-parallel with the ranks' prompts aligned.</summary>
         public AttentionLayout AttentionLayout(string column) => table.Cell(cells, column).ToLowerInvariant() switch

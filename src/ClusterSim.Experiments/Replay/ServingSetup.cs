@@ -13,6 +13,12 @@ public sealed record ServingSetup
     public int TensorParallel { get; init; } = 1;
     public int DataParallel { get; init; } = 1;
     public string DType { get; init; } = string.Empty;
+
+    /// <summary>The format the checkpoint keeps its embedding tables in (<c>--head-weights</c>); null: the convention.</summary>
+    public Core.Catalog.Precision? HeadWeights { get; init; }
+
+    /// <summary>Bits a stored layer weight takes with its scales (<c>--weight-bits</c>); null: the format's convention.</summary>
+    public double? WeightBits { get; init; }
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
     public double? GpuMemoryUtilization { get; init; }
@@ -43,6 +49,8 @@ public sealed record ServingSetup
         TensorParallel = TensorParallel,
         DataParallel = DataParallel,
         DType = DType,
+        HeadWeights = HeadWeights,
+        WeightBits = WeightBits,
         MaxSequences = MaxSequences,
         MaxBatchedTokens = MaxBatchedTokens,
         GpuMemoryUtilization = GpuMemoryUtilization,

@@ -43,6 +43,20 @@ public static class WeightFormat
         }
     }
 
+    /// <summary>
+    /// The format one part of a checkpoint is stored in (its embedding tables, its non-expert layers): null for an empty
+    /// text (the convention), else bf16 (fp16), fp8, int8 or int4 (fp4). Throws naming the choices otherwise.
+    /// </summary>
+    public static Precision? Part(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "" => null,
+        "BF16" or "FP16" => Precision.BF16,
+        "FP8" => Precision.FP8,
+        "INT8" => Precision.INT8,
+        "INT4" or "FP4" => Precision.INT4,
+        _ => throw new ArgumentException($"'{text}' is not bf16, fp16, fp8, int8 or int4"),
+    };
+
     /// <summary>The weight format a checkpoint's name declares (FP8, W8A8/INT8/8bit, W4A16/INT4/AWQ/GPTQ/NVFP4/MXFP4/4bit/NF4), or null.</summary>
     public static Precision? FromCheckpointName(string checkpoint)
     {
