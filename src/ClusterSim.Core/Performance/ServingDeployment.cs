@@ -214,16 +214,10 @@ public sealed record ServingDeployment
     public Precision? HeadWeights { get; init; }
 
     /// <summary>
-    /// The format the embedding tables are stored in: <see cref="HeadWeights"/> when given, else the convention of the
-    /// tooling that makes the checkpoint. Datacenter quantisers keep both tables in 16 bits whatever the layers' format
-    /// (llm-compressor's FP8, W8A8 and W4A16 recipes ignore <c>lm_head</c>; AutoAWQ and GPTQ quantise only the
-    /// decoder's linear layers; ModelOpt's FP8 and NVFP4 leave <c>lm_head</c> out; DeepSeek's and gpt-oss's released
-    /// checkpoints store it in BF16), so a quantised deployment reads a 16-bit head every step. Edge devices run MLC
-    /// builds (the <c>edge-mlc</c> calibration), whose group quantisation (<c>q4f16_1</c>: <c>quantize_embedding</c>
-    /// and <c>quantize_final_fc</c> true) quantises both tables with the layers.
+    /// The format the layers other than the routed experts (attention, dense MLPs, shared experts, routers) are stored
+    /// in, as given; null takes <see cref="DenseFormat"/>'s convention.
     /// </summary>
-    public Precision HeadFormat => HeadWeights
-        ?? (Weights.BytesPerElement() >= 2 || Accelerator.Kind == "edge" ? Weights : Precision.BF16);
+    public Precision? DenseWeights { get; init; }
 
     /// <summary>
     /// Bits a layer's stored weight takes with its share of the format's scales, as given; null takes
@@ -231,51 +225,26 @@ public sealed record ServingDeployment
     /// </summary>
     public double? WeightBits { get; init; }
 
-    /// <summary>
-    /// Bits a layer's stored weight takes, scales included: <see cref="WeightBits"/> when given, else 16 or 8 for the
-    /// wide formats (per-tensor, per-channel or 128 × 128-block scales are a few bytes a row) and, for 4-bit weights, the
-    /// group format the deployment implies: NVFP4 where the chip multiplies in 4 bits (an 8-bit scale a block of 16:
-    /// 4.5 bits), MLC's <c>q4f16_1</c> on edge devices (a 16-bit scale a group of 32: 4.5), and elsewhere the W4A16
-    /// checkpoints of GPTQ, AWQ and llm-compressor (a 16-bit scale a group of 128: 4.125; AWQ's 4-bit zero points add 0.03).
-    /// A mixture-of-experts model served in the 4-bit format it was released in (<see cref="ReleasedFourBitExperts"/>)
-    /// stores MXFP4 (an 8-bit scale a block of 32: 4.25).
-    /// </summary>
-    public double WeightBitsPerElement => WeightBits ?? Weights switch
-    {
-        Precision.INT4 when ReleasedFourBitExperts => 4.25,
-        Precision.INT4 when ComputePrecision == Precision.INT4 || Accelerator.Kind == "edge" => 4.5,
-        Precision.INT4 => 4.125,
-        _ => 8 * Weights.BytesPerElement(),
-    };
+    /// <summary>The embedding tables' format: <see cref="HeadWeights"/>, else <see cref="CheckpointConventions.HeadFormat"/>.</summary>
+    public Precision HeadFormat => HeadWeights ?? CheckpointConventions.HeadFormat(Weights, Accelerator);
+
+    /// <summary>The format of every layer but the routed experts: <see cref="DenseWeights"/>, else <see cref="CheckpointConventions.DenseFormat"/>.</summary>
+    public Precision DenseFormat => DenseWeights ?? CheckpointConventions.DenseFormat(Weights, Model);
+
+    /// <summary>Bits a stored layer weight takes, scales included: <see cref="WeightBits"/>, else <see cref="CheckpointConventions.WeightBits"/>.</summary>
+    public double WeightBitsPerElement => WeightBits ?? CheckpointConventions.WeightBits(Weights, Model, Accelerator);
+
+    /// <summary>True for a mixture-of-experts model served in the 4-bit format it was released in (<see cref="CheckpointConventions.ReleasedFourBitExperts"/>).</summary>
+    public bool ReleasedFourBitExperts => CheckpointConventions.ReleasedFourBitExperts(Weights, Model);
+
+    /// <summary>The precision the layers other than the routed experts multiply in: <see cref="ComputePrecision"/>'s rule applied to <see cref="DenseFormat"/>.</summary>
+    public Precision DenseComputePrecision => ArithmeticFor(DenseFormat);
 
     /// <summary>Bytes a layer's stored weight takes (<see cref="WeightBitsPerElement"/> / 8).</summary>
     public double WeightBytesPerElement => WeightBitsPerElement / 8;
 
     /// <summary>Bytes an embedding table's stored weight takes: the layers' when <see cref="HeadFormat"/> is theirs, else its format's.</summary>
     public double HeadBytesPerElement => HeadFormat == Weights ? WeightBytesPerElement : HeadFormat.BytesPerElement();
-
-    /// <summary>
-    /// The format the layers other than the routed experts (attention, dense MLPs, shared experts, routers) are stored
-    /// in, as given; null takes <see cref="DenseFormat"/>'s convention.
-    /// </summary>
-    public Precision? DenseWeights { get; init; }
-
-    /// <summary>
-    /// The format of the layers other than the routed experts: <see cref="DenseWeights"/> when given, else 16 bits for a
-    /// mixture-of-experts model served in the 4-bit format it was released in, whose checkpoint quantises its experts
-    /// alone (gpt-oss's MXFP4: its quantization_config leaves the attention, the routers, the embedding and the LM head
-    /// out), and the weights' format otherwise (a quantiser's checkpoint: FP8, W8A8, AWQ and GPTQ quantise every linear layer).
-    /// </summary>
-    public Precision DenseFormat => DenseWeights ?? (ReleasedFourBitExperts ? Precision.BF16 : Weights);
-
-    /// <summary>
-    /// True for a mixture-of-experts model served in the 4-bit format it was released in (gpt-oss): MXFP4 experts beside
-    /// 16-bit attention, routers and embedding tables.
-    /// </summary>
-    public bool ReleasedFourBitExperts => Model.IsMoE && Weights == Precision.INT4 && Model.NativePrecision == Precision.INT4;
-
-    /// <summary>The precision the layers other than the routed experts multiply in: <see cref="ComputePrecision"/>'s rule applied to <see cref="DenseFormat"/>.</summary>
-    public Precision DenseComputePrecision => ArithmeticFor(DenseFormat);
 
     /// <summary>Bytes a weight of the layers other than the routed experts takes: the layers' when <see cref="DenseFormat"/> is theirs, else its format's.</summary>
     public double DenseBytesPerElement => DenseFormat == Weights ? WeightBytesPerElement : DenseFormat.BytesPerElement();
@@ -288,7 +257,7 @@ public sealed record ServingDeployment
 
     /// <summary>
     /// Bytes of all weights over the replica, those every attending rank holds whole (<see cref="ReplicatedParameters"/>)
-    /// once per rank; the embedding tables at <see cref="HeadFormat"/>'s width.
+    /// once per rank; the routed experts, the other layers and the embedding tables each at their own width.
     /// </summary>
     public double WeightBytes
     {

@@ -4,10 +4,10 @@ using ClusterSim.Core.Performance;
 namespace ClusterSim.Core.Tests.Performance;
 
 /// <summary>
-/// The embedding tables of a quantised checkpoint (<see cref="ServingDeployment.HeadFormat"/>): 16 bits beside
+/// How a quantised checkpoint stores its parts (<see cref="CheckpointConventions"/>): the embedding tables in 16 bits beside
 /// datacenter formats, quantised with the layers on edge devices (MLC), and read at their own width every decode step.
 /// </summary>
-public class HeadFormatTests
+public class CheckpointConventionsTests
 {
     private static readonly ModelSpec Llama8B = SimCatalog.Default.Models.Get("llama-3.1-8b");
 
