@@ -106,7 +106,6 @@ public sealed class StepTimeModel
         _expertKernelsSeconds = 3.0 * model.MoELayers * eff.GemmKernelSeconds;
 
         double head = (double)model.Vocab * model.Hidden;
-        double inputTable = (model.TiedEmbeddings ? 0 : head) + ((double)model.LearnedPositions * model.Hidden);
         _moeLayers = model.MoELayers;
         _experts = model.Experts;
         _collapsedRouting = deployment.CollapsedRouting;
@@ -117,7 +116,8 @@ public sealed class StepTimeModel
         // layers, gpt-oss's 16-bit attention beside its MXFP4 experts on a chip with a 4-bit peak), expressed as FLOPs at
         // the layers' rate.
         double peak = chip.PeakFlops(deployment.ComputePrecision);
-        _bodyFlopsPerToken = 2 * (model.ActiveParameters - model.EmbeddingParameters - routedActive) * peak / chip.PeakFlops(deployment.DenseComputePrecision);
+        double denseScale = peak / chip.PeakFlops(deployment.DenseComputePrecision);
+        _bodyFlopsPerToken = 2 * (model.ActiveParameters - model.EmbeddingParameters - routedActive) * denseScale;
         _headFlopsPerSequence = 2 * head * peak / chip.PeakFlops(deployment.HeadComputePrecision);
         _expertFlops = 2 * model.ExpertParameters * _moeLayers;
         _expertBytesPerLayer = model.ExpertParameters * bytes;
@@ -137,7 +137,7 @@ public sealed class StepTimeModel
             double replicated = (_attentionRanks - 1) * (deployment.DispatchesAllToAll ? (body * denseBytes) + headBytes : deployment.ReplicatedParameters * denseBytes);
             _denseWeightBytes += replicated;
             _activeWeightBytes += replicated;
-            _replicatedFlopsPerToken = deployment.DispatchesAllToAll ? _bodyFlopsPerToken : 2 * model.MixerParameters * peak / chip.PeakFlops(deployment.DenseComputePrecision);
+            _replicatedFlopsPerToken = deployment.DispatchesAllToAll ? _bodyFlopsPerToken : 2 * model.MixerParameters * denseScale;
             _replicatedWasteTokens = (_attentionRanks - 1) * _gemmHalfTokens;
         }
 

@@ -105,7 +105,7 @@ internal static class DeploymentSection
     };
 
     /// <summary>The embedding tables' and the non-expert layers' precisions by the same names; absent takes <see cref="ServingDeployment.HeadFormat"/>'s and <see cref="ServingDeployment.DenseFormat"/>'s conventions.</summary>
-    private static readonly Dictionary<string, Precision?> HeadPrecisions = Precisions.ToDictionary(p => p.Key, p => (Precision?)p.Value);
+    private static readonly Dictionary<string, Precision?> PartPrecisions = Precisions.ToDictionary(p => p.Key, p => (Precision?)p.Value);
 
     /// <summary>
     /// The deployment at <paramref name="path"/> (null when a reference or a value is wrong; the reader holds the problem)
@@ -190,8 +190,8 @@ internal static class DeploymentSection
             PipelineParallel = pipelineParallel,
             Attention = r.Choice(node, "attention", path, AttentionLayout.TensorParallel, AttentionLayouts),
             Weights = r.Choice(node, "weights", path, Precision.BF16, Precisions),
-            HeadWeights = r.Choice(node, "head_weights", path, null, HeadPrecisions),
-            DenseWeights = r.Choice(node, "dense_weights", path, null, HeadPrecisions),
+            HeadWeights = r.Choice(node, "head_weights", path, null, PartPrecisions),
+            DenseWeights = r.Choice(node, "dense_weights", path, null, PartPrecisions),
             WeightBits = YamlReader.Child(node, "weight_bits") is null ? null : r.Number(node, "weight_bits", path, 16, 1, 32),
             KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
             MemoryReserve = r.Number(node, "memory_reserve", path, defaultReserve, 0, 0.95),

@@ -102,8 +102,8 @@ public static partial class MeasuredRunFile
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),
             VllmEntry = row.EntryPoint("vllm_entry"),
-            HeadWeights = row.HeadPrecision("head_weights"),
-            DenseWeights = row.HeadPrecision("dense_weights"),
+            HeadWeights = row.PartPrecision("head_weights"),
+            DenseWeights = row.PartPrecision("dense_weights"),
             WeightBits = row.Number("weight_bits", min: 1, max: 32),
             Sampling = row.Text("sampling"),
             SamplerKernel = row.Text("sampler_kernel"),
@@ -282,7 +282,7 @@ public static partial class MeasuredRunFile
         };
 
         /// <summary>A part of the weights' format (the embedding tables', the non-expert layers'): empty, the convention (ServingDeployment.HeadFormat, DenseFormat); else bf16 (fp16), fp8, int8 or int4.</summary>
-        public Precision? HeadPrecision(string column)
+        public Precision? PartPrecision(string column)
         {
             try
             {
