@@ -2,6 +2,7 @@ using ClusterSim.Core.Inference;
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Performance;
 using ClusterSim.Experiments.Replay;
 
 namespace ClusterSim.Cli;
@@ -91,9 +92,9 @@ internal sealed class MeasuredInputs
             return false;
         }
 
-        if (result.GetValue(_weightBits) is double bits && (double.IsNaN(bits) || bits < 1 || bits > 32))
+        if (result.GetValue(_weightBits) is double bits && !(bits >= CheckpointConventions.MinWeightBits && bits <= CheckpointConventions.MaxWeightBits))
         {
-            Console.Error.WriteLine($"error: --weight-bits is the bits a stored weight takes with its scales, from 1 to 32; got {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            Console.Error.WriteLine($"error: --weight-bits is the bits a stored weight takes with its scales, from {CheckpointConventions.MinWeightBits} to {CheckpointConventions.MaxWeightBits}; got {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             return false;
         }
 

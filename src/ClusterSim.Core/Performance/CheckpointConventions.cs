@@ -10,6 +10,9 @@ namespace ClusterSim.Core.Performance;
 /// </summary>
 public static class CheckpointConventions
 {
+    /// <summary>The fewest and most bits a stored weight may be given (<see cref="ServingDeployment.WeightBits"/>).</summary>
+    public const double MinWeightBits = 1, MaxWeightBits = 32;
+
     /// <summary>
     /// The embedding tables' format. Datacenter quantisers keep both tables in 16 bits whatever the layers' format
     /// (llm-compressor's FP8, W8A8 and W4A16 recipes ignore <c>lm_head</c>; AutoAWQ and GPTQ quantise only the decoder's

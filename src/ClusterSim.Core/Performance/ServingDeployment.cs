@@ -388,9 +388,9 @@ public sealed record ServingDeployment
             throw new ArgumentException($"multi_step must be a whole number of decode steps from 1 to {VllmMultiStep.MaxSteps} (got {MultiStep})");
         }
 
-        if (WeightBits is { } bits && (double.IsNaN(bits) || bits < 1 || bits > 32))
+        if (WeightBits is { } bits && !(bits >= CheckpointConventions.MinWeightBits && bits <= CheckpointConventions.MaxWeightBits))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"weight_bits must be the bits a stored weight takes with its scales, from 1 to 32 (got {bits})"));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"weight_bits must be the bits a stored weight takes with its scales, from {CheckpointConventions.MinWeightBits} to {CheckpointConventions.MaxWeightBits} (got {bits})"));
         }
 
         if (MultiStep > 1 && Engine != ServingEngine.Vllm)

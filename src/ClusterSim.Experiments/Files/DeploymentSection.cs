@@ -192,7 +192,7 @@ internal static class DeploymentSection
             Weights = r.Choice(node, "weights", path, Precision.BF16, Precisions),
             HeadWeights = r.Choice(node, "head_weights", path, null, PartPrecisions),
             DenseWeights = r.Choice(node, "dense_weights", path, null, PartPrecisions),
-            WeightBits = YamlReader.Child(node, "weight_bits") is null ? null : r.Number(node, "weight_bits", path, 16, 1, 32),
+            WeightBits = YamlReader.Child(node, "weight_bits") is null ? null : r.Number(node, "weight_bits", path, 16, CheckpointConventions.MinWeightBits, CheckpointConventions.MaxWeightBits),
             KvCache = r.Choice(node, "kv_cache", path, Precision.BF16, Precisions),
             MemoryReserve = r.Number(node, "memory_reserve", path, defaultReserve, 0, 0.95),
             MoeRouting = MoeSection.Read(r, node, model, $"{path}.moe"),

@@ -104,7 +104,7 @@ public static partial class MeasuredRunFile
             VllmEntry = row.EntryPoint("vllm_entry"),
             HeadWeights = row.PartPrecision("head_weights"),
             DenseWeights = row.PartPrecision("dense_weights"),
-            WeightBits = row.Number("weight_bits", min: 1, max: 32),
+            WeightBits = row.Number("weight_bits", min: CheckpointConventions.MinWeightBits, max: CheckpointConventions.MaxWeightBits),
             Sampling = row.Text("sampling"),
             SamplerKernel = row.Text("sampler_kernel"),
             Arrival = row.Text("arrival"),

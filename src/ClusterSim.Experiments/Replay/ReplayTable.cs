@@ -66,17 +66,28 @@ public static class ReplayTable
             foreach (var g in groups.OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Accelerator, StringComparer.Ordinal))
             {
                 var rows = g.ToList();
-                // Offline benchmarks publish throughput alone: the group's throughput median says what its dashes cannot.
+                // Offline benchmarks publish throughput alone, harnesses of percentiles their median TPOT: the group's
+                // medians of those say what its dashes cannot, and rows without means show them alone.
+                var parts = new List<string>();
                 var published = rows.Where(o => o.Case.ThroughputIsOutcome && double.IsFinite(o.ThroughputError)).ToList();
-                string throughput = published.Count > 0 ? $", output throughput {Magnitude(ReplayReport.MedianAbsolute(published, o => o.ThroughputError))}" : string.Empty;
+                if (published.Count > 0)
+                {
+                    parts.Add($"output throughput {Magnitude(ReplayReport.MedianAbsolute(published, o => o.ThroughputError))}");
+                }
+
                 var groupTokens = rows.Where(o => double.IsFinite(o.TpotP50Error)).ToList();
-                throughput += groupTokens.Count > 0 ? $", median TPOT {Magnitude(ReplayReport.MedianAbsolute(groupTokens, o => o.TpotP50Error))}" : string.Empty;
-                // Rows of percentiles alone have no means to show: their medians follow without the dashes.
-                string means = !rows.Any(o => o.Row.PublishesMeans) && throughput.Length > 0
-                    ? throughput[2..]
-                    : $"E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}{throughput}";
+                if (groupTokens.Count > 0)
+                {
+                    parts.Add($"median TPOT {Magnitude(ReplayReport.MedianAbsolute(groupTokens, o => o.TpotP50Error))}");
+                }
+
+                if (rows.Any(o => o.Row.PublishesMeans) || parts.Count == 0)
+                {
+                    parts.Insert(0, $"E2E {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.E2eError))}, TTFT {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.TtftError))}, ITL {Magnitude(ReplayReport.MedianAbsolute(rows, o => o.ItlError))}");
+                }
+
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: {means}");
+                    $"  {g.Key.Model} on {g.Key.Accelerator}, {rows.Count} scored row{(rows.Count == 1 ? "" : "s")}: {string.Join(", ", parts)}");
             }
         }
 
