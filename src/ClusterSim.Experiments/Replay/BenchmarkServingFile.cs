@@ -11,7 +11,8 @@ namespace ClusterSim.Experiments.Replay;
 /// one per line (SGLang appends a line a run, as vLLM does with <c>--append-result</c>). Each gives its traffic (rate,
 /// burstiness, concurrency), the mean lengths it sent and received, its mean TTFT, TPOT and E2E, and the TTFT and E2E
 /// tails it reports. The server's set-up comes from <see cref="ServingSetup"/>. A file that is trtllm-bench's report
-/// (<see cref="TrtllmBenchReport"/>) or AIPerf's or GenAI-Perf's export (<see cref="AiperfExport"/>) is read as such.
+/// (<see cref="TrtllmBenchReport"/>), AIPerf's or GenAI-Perf's export (<see cref="AiperfExport"/>), LLMPerf's summary
+/// (<see cref="LlmperfSummary"/>) or GuideLLM's report of a sweep (<see cref="GuidellmReport"/>, a run a benchmark) is read as such.
 /// </summary>
 public static partial class BenchmarkServingFile
 {
@@ -36,13 +37,13 @@ public static partial class BenchmarkServingFile
 
         if (cleaned.AsSpan().Trim().IndexOfAny('\r', '\n') < 0)
         {
-            return [Parse(Document(cleaned, source, 1), source, 1, Path.GetFileNameWithoutExtension(source), setup)];
+            return RunsOf(Document(cleaned, source, 1), source, 1, Path.GetFileNameWithoutExtension(source), setup);
         }
 
         try
         {
             using var document = JsonDocument.Parse(cleaned);
-            return [Parse(document.RootElement.Clone(), source, 1, Path.GetFileNameWithoutExtension(source), setup)];
+            return RunsOf(document.RootElement.Clone(), source, 1, Path.GetFileNameWithoutExtension(source), setup);
         }
         catch (JsonException)
         {
@@ -58,11 +59,15 @@ public static partial class BenchmarkServingFile
                 continue;
             }
 
-            runs.Add(Parse(Document(lines[i], source, i + 1), source, i + 1, $"{Path.GetFileNameWithoutExtension(source)}#{i + 1}", setup));
+            runs.AddRange(RunsOf(Document(lines[i], source, i + 1), source, i + 1, $"{Path.GetFileNameWithoutExtension(source)}#{i + 1}", setup));
         }
 
         return runs;
     }
+
+    /// <summary>The runs of one JSON document: each benchmark of a GuideLLM report (<see cref="GuidellmReport"/>), else the one result.</summary>
+    private static IReadOnlyList<MeasuredRun> RunsOf(JsonElement root, string source, int line, string experiment, ServingSetup setup) =>
+        GuidellmReport.Holds(root) ? GuidellmReport.Parse(root, source, setup) : [Parse(root, source, line, experiment, setup)];
 
     /// <summary>Parses one result's JSON text; <paramref name="source"/> names it in errors.</summary>
     public static MeasuredRun Parse(string json, string source, ServingSetup setup) =>

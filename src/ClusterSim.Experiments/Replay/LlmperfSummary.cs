@@ -166,21 +166,13 @@ public static class LlmperfSummary
     private const string Source = "measured (LLMPerf)";
 
     /// <summary>
-    /// How the requests sampled, from the parameters the client added to every request (<c>--additional-sampling-params</c>,
-    /// flattened as <c>additional_sampling_params_temperature</c>, ...): greedy at temperature 0, a filter where top-p or
-    /// top-k narrows the vocabulary; none given, the server's default (empty).
+    /// How the requests sampled (<see cref="ClientSampling"/>), from the parameters the client added to every request
+    /// (<c>--additional-sampling-params</c>, flattened as <c>additional_sampling_params_temperature</c>, ...).
     /// </summary>
-    private static string Sampling(JsonElement root, string source, int line)
-    {
-        double? temperature = Number(root, "additional_sampling_params_temperature", source, line);
-        double? topP = Number(root, "additional_sampling_params_top_p", source, line);
-        double? topK = Number(root, "additional_sampling_params_top_k", source, line);
-        return temperature == 0 ? "greedy"
-            : topP is > 0 and < 1 ? "top-p"
-            : topK is >= 1 ? "top-k"
-            : temperature is not null ? "temperature"
-            : string.Empty;
-    }
+    private static string Sampling(JsonElement root, string source, int line) => ClientSampling.Of(
+        Number(root, "additional_sampling_params_temperature", source, line),
+        Number(root, "additional_sampling_params_top_p", source, line),
+        Number(root, "additional_sampling_params_top_k", source, line));
 
     /// <summary>The model as the client named it, without LiteLLM's provider prefix (<c>huggingface/</c>, <c>openai/</c>).</summary>
     private static string? Model(JsonElement root)
