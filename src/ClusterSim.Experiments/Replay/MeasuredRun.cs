@@ -175,7 +175,9 @@ public sealed record MeasuredRun
 
     /// <summary>
     /// The client's cap on requests in flight when it also paced them at <see cref="Rate"/> (vLLM's and SGLang's
-    /// <c>max_concurrency</c> beside a request rate); null when there was none or the run was a closed loop.
+    /// <c>max_concurrency</c> beside a request rate; inference-perf's workers × <c>worker_max_concurrency</c> at a constant
+    /// rate; the <c>max_concurrency</c> column); null when there was none or the run was a closed loop. A request due while
+    /// that many are unanswered is sent when one finishes, and timed from then.
     /// </summary>
     public double? ConcurrencyCap { get; init; }
 

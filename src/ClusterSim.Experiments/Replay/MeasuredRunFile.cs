@@ -110,6 +110,7 @@ public static partial class MeasuredRunFile
             Arrival = row.Text("arrival"),
             Burstiness = row.Number("burstiness", min: 0),
             Rate = row.Number("rate_rps_or_concurrency", min: 0),
+            ConcurrencyCap = row.Number("max_concurrency", min: 1),
             Requests = (int?)row.Number("n_requests", min: 0),
             RampSeconds = row.Number("ramp_s", min: 0),
             StageSchedule = row.Text("stage_schedule"),

@@ -422,7 +422,7 @@ public sealed partial record ReplayCase
             Burstiness = first.Burstiness ?? 1,
             Requests = requests,
             Concurrency = concurrency,
-            ClientConcurrencyCap = arrival == ReplayArrival.Gamma && first.ConcurrencyCap is >= 1 and double cap ? (int)Math.Min(cap, int.MaxValue) : 0,
+            ClientConcurrencyCap = arrival is ReplayArrival.Gamma or ReplayArrival.Staged && first.ConcurrencyCap is >= 1 and double cap ? (int)Math.Min(cap, int.MaxValue) : 0,
             RampSeconds = arrival == ReplayArrival.ClosedLoop ? first.RampSeconds ?? 0 : 0,
             PromptTokens = prompt,
             OutputTokens = output,

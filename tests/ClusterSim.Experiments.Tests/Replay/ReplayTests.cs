@@ -213,6 +213,22 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_rows_client_cap_holds_a_constant_rate_and_a_Poisson_runs_requests_in_flight()
+    {
+        const string header = "exp_id,stage,model,gpu,arrival,rate_rps_or_concurrency,duration_s,n_requests,max_concurrency,input_len_mean,output_len_mean,measured_itl_mean_ms\n";
+        string Row(string id, string arrival, string cap) => $"{id},all,meta-llama/Llama-3.1-8B-Instruct,H100,{arrival},40,10,400,{cap},200,100,8\n";
+        IReadOnlyList<MeasuredRun> rows = MeasuredRunFile.Parse(new StringReader(header + Row("even", "constant", "16") + Row("poisson", "poisson", "16") + Row("free", "constant", "")), "runs.csv");
+        Assert.Equal([16.0, 16.0, null], rows.Select(r => r.ConcurrencyCap));
+        ReplayReport report = ReplayReport.Run(rows, SimCatalog.Default);
+        Assert.Equal(16, report.Outcomes.Single(o => o.Row.Experiment == "even").Case.ClientConcurrencyCap);
+        Assert.Equal(16, report.Outcomes.Single(o => o.Row.Experiment == "poisson").Case.ClientConcurrencyCap);
+        Assert.Equal(0, report.Outcomes.Single(o => o.Row.Experiment == "free").Case.ClientConcurrencyCap);
+
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(header + Row("x", "constant", "0")), "runs.csv"));
+        Assert.StartsWith("runs.csv:2: field 'max_concurrency'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_cell_names_file_line_and_column()
     {
         const string text = "exp_id,stage,model,gpu,tp\nx,all,meta-llama/Llama-2-7b-hf,H100,two\n";
