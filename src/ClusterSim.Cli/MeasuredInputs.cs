@@ -13,7 +13,7 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), LLMPerf's summary (…_summary.json), GuideLLM's report (benchmarks.json: a run each benchmark of its sweep), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), LLMPerf's summary (…_summary.json), GuideLLM's report (benchmarks.json: a run each benchmark of its sweep), a stage of inference-perf's report (stage_N_lifecycle_metrics.json: a run each stage), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
     private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
@@ -25,6 +25,9 @@ internal sealed class MeasuredInputs
     private readonly Option<int?> _maxTokens = new("--max-num-batched-tokens") { Description = "For JSON results: vLLM's max_num_batched_tokens (its default when omitted)." };
     private readonly Option<double?> _memory = new("--gpu-memory-utilization") { Description = "For JSON results: vLLM's gpu_memory_utilization (0.9 when omitted)." };
     private readonly Option<double?> _offload = new("--kv-offloading-size") { Description = "For JSON results: vLLM's CPU KV offloading size, GiB (off when omitted)." };
+    private readonly Option<int?> _maxConcurrency = new("--max-concurrency") { Description = "For results that do not record it (inference-perf's): the most requests the client kept in flight while pacing them (its num_workers x worker_max_concurrency); a request due beyond it waits for one to finish (no cap when omitted)." };
+    private readonly Option<bool?> _prefixCaching = new("--enable-prefix-caching") { Description = "For JSON results: true or false, as the server ran (vLLM's --enable-prefix-caching / --no-enable-prefix-caching; the release's default when omitted)." };
+    private readonly Option<bool?> _chunkedPrefill = new("--enable-chunked-prefill") { Description = "For JSON results: true or false, as the server ran (vLLM's --enable-chunked-prefill / --no-enable-chunked-prefill; the release's default when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
     private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
     private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
@@ -36,7 +39,7 @@ internal sealed class MeasuredInputs
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _engine, _engineVersion, _policy, _traceHeader, _models })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _policy, _traceHeader, _models })
         {
             command.Options.Add(option);
         }
@@ -92,6 +95,12 @@ internal sealed class MeasuredInputs
             return false;
         }
 
+        if (result.GetValue(_maxConcurrency) is < 1 and int cap)
+        {
+            Console.Error.WriteLine($"error: --max-concurrency is the most requests in flight, at least 1; got {cap.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return false;
+        }
+
         if (result.GetValue(_weightBits) is double bits && !(bits >= CheckpointConventions.MinWeightBits && bits <= CheckpointConventions.MaxWeightBits))
         {
             Console.Error.WriteLine($"error: --weight-bits is the bits a stored weight takes with its scales, from {CheckpointConventions.MinWeightBits} to {CheckpointConventions.MaxWeightBits}; got {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
@@ -112,6 +121,9 @@ internal sealed class MeasuredInputs
             MaxBatchedTokens = result.GetValue(_maxTokens),
             GpuMemoryUtilization = result.GetValue(_memory),
             CpuKvOffloadGib = result.GetValue(_offload) is > 0 and double gib ? gib : null,
+            ConcurrencyCap = result.GetValue(_maxConcurrency),
+            PrefixCaching = result.GetValue(_prefixCaching),
+            ChunkedPrefill = result.GetValue(_chunkedPrefill),
             Engine = result.GetValue(_engine) ?? string.Empty,
             EngineVersion = result.GetValue(_engineVersion) ?? string.Empty,
         };

@@ -19,6 +19,41 @@ public class MeasuredInputsTests
     }
 
     /// <summary>
+    /// A stage of inference-perf's report replays in one command once the command line names what it does not record: the
+    /// model, the accelerator, the client's cap and the server's switches; a cap below one is refused before anything runs.
+    /// </summary>
+    [Fact]
+    public void An_inference_perf_stage_replays_with_the_clients_cap_and_the_servers_switches_from_the_command_line()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"clustersim-ip-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string stage = Path.Combine(folder, "stage_3_lifecycle_metrics.json");
+            File.WriteAllText(stage, """
+                {"load_summary": {"count": 600, "schedule_delay": {"mean": 0.0004, "max": 0.0017}, "send_duration": 59.9, "requested_rate": 10.0, "achieved_rate": 10.0},
+                 "successes": {"count": 600, "latency": {"request_latency": {"mean": 0.52, "p90": 0.55, "p99": 0.6}, "time_to_first_token": {"mean": 0.03, "median": 0.029, "p90": 0.035, "p99": 0.04}},
+                               "throughput": {"output_tokens_per_sec": 630.0}, "prompt_len": {"mean": 204.0}, "output_len": {"mean": 63.0}},
+                 "failures": {"count": 0}}
+                """);
+            string[] common = ["replay", stage, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-num-seqs", "128", "--engine-version", "0.11.0", "--enable-prefix-caching", "false", "--enable-chunked-prefill", "false"];
+
+            (int code, string output, string error) = CommandRunner.Run([.. common, "--max-concurrency", "440"]);
+            Assert.Equal(0, code);
+            Assert.Contains("| stage_3_lifecycle_metrics/all | llama-3.1-8b | H100-SXM | 1 | hopper-vllm/bf16 |", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("error", error, StringComparison.Ordinal);
+
+            (int refused, _, string why) = CommandRunner.Run([.. common, "--max-concurrency", "0"]);
+            Assert.Equal(2, refused);
+            Assert.Equal("error: --max-concurrency is the most requests in flight, at least 1; got 0", why.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// The reference data's published-results layout (MLPerf, trtllm-bench tables, NIM sweeps) replays in one command: the
     /// rows whose lengths are published are scored, each other row is named on standard error with its reason.
     /// </summary>

@@ -12,7 +12,8 @@ namespace ClusterSim.Experiments.Replay;
 /// burstiness, concurrency), the mean lengths it sent and received, its mean TTFT, TPOT and E2E, and the TTFT and E2E
 /// tails it reports. The server's set-up comes from <see cref="ServingSetup"/>. A file that is trtllm-bench's report
 /// (<see cref="TrtllmBenchReport"/>), AIPerf's or GenAI-Perf's export (<see cref="AiperfExport"/>), LLMPerf's summary
-/// (<see cref="LlmperfSummary"/>) or GuideLLM's report of a sweep (<see cref="GuidellmReport"/>, a run a benchmark) is read as such.
+/// (<see cref="LlmperfSummary"/>), GuideLLM's report of a sweep (<see cref="GuidellmReport"/>, a run a benchmark) or a stage of
+/// inference-perf's lifecycle report (<see cref="InferencePerfReport"/>) is read as such.
 /// </summary>
 public static partial class BenchmarkServingFile
 {
@@ -110,6 +111,12 @@ public static partial class BenchmarkServingFile
         {
             // AIPerf's or GenAI-Perf's aggregate export (NIM and Dynamo benchmarks).
             return AiperfExport.Parse(root, source, line, experiment, setup);
+        }
+
+        if (InferencePerfReport.Holds(root))
+        {
+            // A stage of inference-perf's request lifecycle report: a constant-rate run of its own.
+            return InferencePerfReport.Parse(root, source, line, experiment, setup);
         }
 
         if (LlmperfSummary.Holds(root))

@@ -32,6 +32,18 @@ public sealed record ServingSetup
     /// <summary>The server's <c>--scheduling-policy</c>; null: the engine's default (first come, first served).</summary>
     public Core.Inference.SchedulingPolicy? SchedulingPolicy { get; init; }
 
+    /// <summary>
+    /// The most requests the client kept in flight while pacing them (<c>--max-concurrency</c>), for results that do not
+    /// record it (inference-perf's: its workers × <c>worker_max_concurrency</c>); null: no cap.
+    /// </summary>
+    public double? ConcurrencyCap { get; init; }
+
+    /// <summary>vLLM's <c>--enable-prefix-caching</c> (true) or <c>--no-enable-prefix-caching</c> (false); null: the release's default.</summary>
+    public bool? PrefixCaching { get; init; }
+
+    /// <summary>vLLM's <c>--enable-chunked-prefill</c> (true) or <c>--no-enable-chunked-prefill</c> (false); null: the release's default.</summary>
+    public bool? ChunkedPrefill { get; init; }
+
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 
@@ -55,6 +67,9 @@ public sealed record ServingSetup
         MaxBatchedTokens = MaxBatchedTokens,
         GpuMemoryUtilization = GpuMemoryUtilization,
         CpuKvOffloadGib = CpuKvOffloadGib,
+        ConcurrencyCap = ConcurrencyCap,
+        PrefixCaching = PrefixCaching,
+        ChunkedPrefill = ChunkedPrefill,
         Engine = Engine,
         EngineVersion = EngineVersion,
         SchedulingPolicy = SchedulingPolicy,
