@@ -41,6 +41,9 @@ public sealed record MeasuredRun
     /// </summary>
     public int MultiStep { get; init; } = 1;
 
+    /// <summary>How the server speculated (<see cref="MeasuredSpeculation"/>); null when it did not.</summary>
+    public MeasuredSpeculation? Speculation { get; init; }
+
     /// <summary>
     /// How the server attended over its tensor-parallel group (<c>dp_attention</c>: true for SGLang's
     /// <c>--enable-dp-attention</c>, balanced for TensorRT-LLM's <c>enable_attention_dp</c> with

@@ -80,6 +80,7 @@ public static partial class MeasuredRunFile
             CollapsedRouting = row.OptionalFlag("collapsed_routing") ?? false,
             CustomAllReduce = row.OptionalFlag("custom_all_reduce") ?? true,
             MultiStep = row.WholeNumber("num_scheduler_steps", 1, Core.Performance.VllmMultiStep.MaxSteps) ?? 1,
+            Speculation = row.Speculation(),
             Attention = row.AttentionLayout("dp_attention"),
             PrefillReplicas = (int)(row.Number("prefill_replicas", min: 0, max: 100_000) ?? 0),
             MoeDispatch = row.Dispatch("moe_dispatch"),
@@ -264,7 +265,6 @@ public static partial class MeasuredRunFile
                 : throw new CatalogException(table.Source, line, column, $"'{value}' is neither true, false nor a size in GiB");
         }
 
-        /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>
         /// <summary>How expert ranks exchange tokens: empty or all-reduce, the group's all-reduce (or gather and scatter); all-to-all, DeepEP's way.</summary>
         public Core.Moe.ExpertDispatch Dispatch(string column) => table.Cell(cells, column).ToLowerInvariant() switch
         {
@@ -304,6 +304,50 @@ public static partial class MeasuredRunFile
             string other => throw new CatalogException(table.Source, line, column, $"'{other}' is not true, false or balanced"),
         };
 
+        /// <summary>
+        /// How the server speculated: null when <c>speculative_method</c> is empty (and no other speculative column is
+        /// given); else the method (draft, eagle, mtp, ngram), the tokens drafted a step and the acceptance, both required,
+        /// and the draft model for method draft.
+        /// </summary>
+        public MeasuredSpeculation? Speculation()
+        {
+            string method = table.Cell(cells, "speculative_method").Trim().ToLowerInvariant();
+            double? tokens = Number("speculative_tokens", min: 1, max: Core.Performance.SpeculativeDecoding.MaxTokens);
+            double? acceptance = Number("speculative_acceptance", min: 0, max: 1);
+            string draft = table.Cell(cells, "speculative_draft_model").Trim();
+            if (method.Length == 0)
+            {
+                return tokens is null && acceptance is null && draft.Length == 0
+                    ? null
+                    : throw new CatalogException(table.Source, line, "speculative_method", "is empty but other speculative columns are given; expected draft, eagle, mtp or ngram");
+            }
+
+            if (!Files.SpeculativeSection.Methods.TryGetValue(method, out Core.Performance.SpeculativeMethod kind))
+            {
+                throw new CatalogException(table.Source, line, "speculative_method", $"'{method}' is not draft, eagle, mtp or ngram");
+            }
+
+            if (tokens is null || tokens != Math.Floor(tokens.Value))
+            {
+                throw new CatalogException(table.Source, line, "speculative_tokens", $"is required with a speculative method: the whole number of tokens drafted a step, 1 to {Core.Performance.SpeculativeDecoding.MaxTokens}");
+            }
+
+            if (acceptance is null)
+            {
+                throw new CatalogException(table.Source, line, "speculative_acceptance", "is required with a speculative method: the chance a drafted token is accepted (0 to 1), measured or fitted on a stage of the run");
+            }
+
+            if ((kind == Core.Performance.SpeculativeMethod.Draft) != (draft.Length > 0))
+            {
+                throw new CatalogException(table.Source, line, "speculative_draft_model", kind == Core.Performance.SpeculativeMethod.Draft
+                    ? "is required with method draft: the model that drafts"
+                    : $"is given, but only method draft drafts with a model of its own ('{method}' does not)");
+            }
+
+            return new MeasuredSpeculation(kind, (int)tokens.Value, acceptance.Value, draft);
+        }
+
+        /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>
         public bool? OptionalFlag(string column) => table.Cell(cells, column).ToLowerInvariant() switch
         {
             "" => null,

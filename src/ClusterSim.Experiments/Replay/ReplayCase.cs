@@ -267,6 +267,7 @@ public sealed partial record ReplayCase
             CollapsedRouting = first.CollapsedRouting,
             CustomAllReduce = first.CustomAllReduce,
             MultiStep = first.MultiStep,
+            Speculative = SpeculationOf(first, catalog),
             Attention = first.Attention,
             Weights = weights,
             HeadWeights = first.HeadWeights,
@@ -644,6 +645,23 @@ public sealed partial record ReplayCase
     {
         Match m = PromptSetText().Match(row.InputDistribution);
         return m.Success ? (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
+    }
+
+    /// <summary>The run's speculative decoding as the step model takes it; the draft model from the catalog.</summary>
+    private static SpeculativeDecoding? SpeculationOf(MeasuredRun run, SimCatalog catalog)
+    {
+        if (run.Speculation is not { } s)
+        {
+            return null;
+        }
+
+        ModelSpec? draft = null;
+        if (s.DraftModel.Length > 0 && !catalog.Models.TryResolve(s.DraftModel, out draft))
+        {
+            throw new ArgumentException($"speculative_draft_model '{s.DraftModel}' is not in the catalog{ClosestName.Hint(s.DraftModel, catalog.Models.Ids)}");
+        }
+
+        return new SpeculativeDecoding { Method = s.Method, Tokens = s.Tokens, Acceptance = s.Acceptance, DraftModel = draft };
     }
 
     /// <summary>vLLM's <c>kv_cache_dtype</c>: auto keeps the 16-bit activations' type, the fp8 variants store 8 bits.</summary>
