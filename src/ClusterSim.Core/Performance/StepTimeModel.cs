@@ -268,12 +268,21 @@ public sealed class StepTimeModel
     public ServingDeployment Deployment { get; }
 
     /// <summary>
-    /// The drafter runs on the target's tensor-parallel group with its calibration, as a part of the target's step (no
-    /// overheads of its own): on one pipeline stage (the last, which holds the logits it drafts from), not split over the
+    /// The drafter runs on the target's tensor-parallel group with its calibration, as a part of the target's step (its
+    /// passes' host cost is <see cref="DraftPassHostSeconds"/>): on one pipeline stage (the last, which holds the logits it drafts from), not split over the
     /// stages as the target is — a one-layer draft head cannot be.
     /// </summary>
     private static StepTimeModel Drafter(ServingDeployment target, ModelSpec drafter) =>
         new(target with { Model = drafter, Speculative = null, MemoryReserve = 0, RuntimeBytesPerAccelerator = 0, PipelineParallel = 1 });
+
+    /// <summary>
+    /// The host's cost of one pass of the drafter, s: vLLM's proposer steps the drafter once a drafted token from Python,
+    /// each pass a forward of its own that pays the engine's per-step host cost (the calibration's step overhead) before
+    /// the next can start; measured on inference-perf's EAGLE3 sweep, where four passes a step made a speculating step
+    /// some 4 ms longer at small batches than its GEMMs explain. Engines that run the draft loop inside one captured graph
+    /// or their own runtime (SGLang, TensorRT-LLM) pay none here.
+    /// </summary>
+    private double DraftPassHostSeconds => Deployment.Engine == ServingEngine.Vllm ? _stepSeconds : 0;
 
     /// <summary>Speculative decoding of the deployment; null when off.</summary>
     public SpeculativeDecoding? Speculative => _speculative;
@@ -296,7 +305,7 @@ public sealed class StepTimeModel
         if (_drafter is not null)
         {
             IterationTerms step = _drafter.Terms(BatchShape.Decode(decoders, decodeContext));
-            draft = k * (step.DenseGemm + step.ExpertGemm + step.Attention + step.Collectives);
+            draft = k * (step.DenseGemm + step.ExpertGemm + step.Attention + step.Collectives + DraftPassHostSeconds);
         }
 
         return shape with

@@ -60,14 +60,23 @@ public class SpeculativeDecodingTests
         Assert.Equal(plain.KvTokensRead, lookup.KvTokensRead);
         Assert.Equal(0, lookup.DraftSeconds);
 
-        // A draft model's k decode steps, without the engine's overheads; a draft head's are one layer's and the LM head's.
+        // A draft model's k decode steps, each pass paying vLLM's per-step host cost (its proposer steps the drafter from
+        // Python) but no sequence costs; a draft head's are one layer's and the LM head's.
         var withDraft = new StepTimeModel(Llama8b(Spec(SpeculativeMethod.Draft, 3, 0.7, "llama-3.2-1b")));
         IterationTerms small = new StepTimeModel(SimCatalog.Default.Deployment("llama-3.2-1b", "H100-SXM")).Terms(plain);
-        Assert.Equal(3 * (small.DenseGemm + small.ExpertGemm + small.Attention + small.Collectives), withDraft.Speculate(plain, 32, 32 * 1000.0).DraftSeconds, 12);
+        double pass = Llama8b(null).Efficiency.IterationOverheadSeconds;
+        Assert.Equal(3 * (small.DenseGemm + small.ExpertGemm + small.Attention + small.Collectives + pass), withDraft.Speculate(plain, 32, 32 * 1000.0).DraftSeconds, 12);
 
         double head = new StepTimeModel(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.7))).Speculate(plain, 32, 32 * 1000.0).DraftSeconds;
         IterationTerms target = new StepTimeModel(Llama8b(null)).Terms(plain);
-        Assert.InRange(head, 3 * target.DenseGemm / 32, 3 * (target.DenseGemm + target.Attention) / 4);
+        Assert.InRange(head - (3 * pass), 3 * target.DenseGemm / 32, 3 * (target.DenseGemm + target.Attention) / 4);
+
+        // SGLang and TensorRT-LLM run the draft loop without the host between passes: the GEMMs alone.
+        foreach (ServingEngine engine in new[] { ServingEngine.Sglang, ServingEngine.TensorRtLlm })
+        {
+            double inLoop = new StepTimeModel(Llama8b(Spec(SpeculativeMethod.Draft, 3, 0.7, "llama-3.2-1b")) with { Engine = engine }).Speculate(plain, 32, 32 * 1000.0).DraftSeconds;
+            Assert.Equal(3 * (small.DenseGemm + small.ExpertGemm + small.Attention + small.Collectives), inLoop, 12);
+        }
     }
 
     [Theory]
@@ -111,7 +120,9 @@ public class SpeculativeDecodingTests
         // Nothing accepted: every step yields one token and costs more than a plain one.
         double plain = OneUser(Llama8b(null)).Metrics.Tpot.Mean;
         Assert.True(OneUser(Llama8b(Spec(SpeculativeMethod.Eagle, 3, 0.0))).Metrics.Tpot.Mean > plain);
-        Assert.True(tpot < plain / 2, $"{tpot} against {plain}");
+        // At 80 % acceptance a step yields 2.95 tokens; its three draft passes each pay vLLM's host cost a step (1.2 ms), so
+        // a token takes some 0.6 of a plain step's time (0.47 before that cost, measured on inference-perf's EAGLE3 sweep).
+        Assert.True(tpot < plain * 0.65, $"{tpot} against {plain}");
     }
 
     private static ServingResult Users(ServingDeployment deployment, int users) => new ServingCluster(new ServingScenario

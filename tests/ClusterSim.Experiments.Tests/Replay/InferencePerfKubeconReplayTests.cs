@@ -35,8 +35,8 @@ public class InferencePerfKubeconReplayTests
     [Fact]
     public void The_sweeps_land_within_seven_percent_in_the_median()
     {
-        // Measured on 6 December 2026: E2E 6.1 % (5.3 % without EAGLE3's stages), ITL 3.8 %, TTFT 30.2 % (first tokens 14 ms
-        // late at one request a second).
+        // Measured on 6 December 2026: E2E 5.3 % (5.3 % without EAGLE3's stages too), ITL 3.3 %, TTFT 24.6 % (first tokens
+        // 14 ms late at one request a second).
         Assert.InRange(ReplayReport.MedianAbsolute(Report.Outcomes, o => o.E2eError), 0, 0.07);
         Assert.InRange(ReplayReport.MedianAbsolute(Report.Outcomes, o => o.ItlError), 0, 0.06);
     }
@@ -72,20 +72,21 @@ public class InferencePerfKubeconReplayTests
     }
 
     [Fact]
-    public void EAGLE3_replays_its_saturated_stages_and_names_the_drafting_its_light_ones_lack()
+    public void EAGLE3s_light_stages_replay_from_an_acceptance_fitted_at_saturation_with_each_drafter_pass_paying_the_host()
     {
         ReplayOutcome saturated = Run("ipk-eagle3-s6");
-        Assert.Equal((SpeculativeMethod.Eagle, 4, 0.2), (saturated.Case.Deployment.Speculative!.Method, saturated.Case.Deployment.Speculative.Tokens, saturated.Case.Deployment.Speculative.Acceptance));
+        Assert.Equal((SpeculativeMethod.Eagle, 4, 0.29), (saturated.Case.Deployment.Speculative!.Method, saturated.Case.Deployment.Speculative.Tokens, saturated.Case.Deployment.Speculative.Acceptance));
 
-        // The acceptance is fitted on the last stage; the one before it is the same saturated regime (-1.9 %).
-        Assert.InRange(saturated.E2eError, -0.05, 0.05);
-        Assert.InRange(Run("ipk-eagle3-s5").E2eError, -0.05, 0.05);
+        // The acceptance is fitted on the last stage (-0.4 % on 6 December 2026); the one before it is the same regime.
+        Assert.InRange(saturated.E2eError, -0.03, 0.03);
+        Assert.InRange(Run("ipk-eagle3-s5").E2eError, -0.03, 0.03);
 
-        // A named miss: at lighter loads each speculating step costs 3-4 ms more than the step model's drafting and
-        // verification, and the simulated requests finish 25-32 % early (docs/calibration.md).
+        // Held out, the lighter stages: -9.1, -3.9, -1.2, -9.2 and -14.3 % (the last at 95 % of capacity). Without the
+        // drafter's passes paying vLLM's host cost a step no acceptance fits both ends: at 0.2, fitted the same way, the
+        // saturated stages land within 2 % and these 25-32 % fast.
         foreach (int stage in new[] { 0, 1, 2, 3, 4 })
         {
-            Assert.InRange(Run($"ipk-eagle3-s{stage}").E2eError, -0.40, -0.15);
+            Assert.InRange(Run($"ipk-eagle3-s{stage}").E2eError, -0.16, 0.16);
         }
 
         // Speculating with so few drafts accepted is slower than not, measured and simulated: at one request a second and
