@@ -13,7 +13,8 @@ namespace ClusterSim.Experiments.Replay;
 /// <para>
 /// The strategy is the traffic: <c>synchronous</c> one request at a time, <c>concurrent</c> a closed loop of its
 /// <c>streams</c>, <c>throughput</c> as many as its <c>max_concurrency</c> in flight (unset, the client's own cap: 512
-/// before 0.7, 10,240 from it), <c>constant</c> and <c>poisson</c> paced at their <c>rate</c>. GuideLLM weights each
+/// before 0.7, 10,240 from it), <c>constant</c> and <c>poisson</c> paced at their <c>rate</c>, at most their
+/// <c>max_concurrency</c> in flight when set. GuideLLM weights each
 /// request's gap between tokens by its gaps, so its mean ITL is the mean over all gaps, as the simulation scores it; its
 /// TPOT divides the whole latency by the output tokens and is not read. Where the report lists the successful requests
 /// (it does unless sampled), each one's prompt and output lengths are replayed in the order they started. The report does
@@ -116,10 +117,6 @@ public static class GuidellmReport
                 ? $"as many requests in flight as the client allows ({(from07 ? CapFrom07 : CapBefore07):N0}{(version is null ? ", the cap before 0.7: the report names no release" : string.Empty)})"
                 : "a closed loop of its max_concurrency");
         }
-        else if (cap is not null && arrival == "constant")
-        {
-            notes.Add("its max_concurrency cap not modelled for an evenly paced run");
-        }
 
         if (incomplete + errored > 0)
         {
@@ -134,7 +131,7 @@ public static class GuidellmReport
             Arrival = arrival,
             Burstiness = arrival == "poisson" ? 1 : null,
             Rate = load,
-            ConcurrencyCap = arrival == "poisson" ? cap : null,
+            ConcurrencyCap = arrival is "poisson" or "constant" ? cap : null,
             Requests = completed,
             FailedRequests = errored > 0 ? errored : null,
             // An evenly paced run replays as a stage of its rate, as long as it took to send the requests measured.

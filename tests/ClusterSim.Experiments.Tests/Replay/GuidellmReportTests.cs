@@ -42,7 +42,7 @@ public class GuidellmReportTests
             {{Benchmark("""{"type_": "synchronous"}""", Metrics(40, 1.21, 25.1, 9.3, 105.4, incomplete: 1))}},
             {{Benchmark("""{"type_": "concurrent", "streams": 8}""", Metrics(300, 1.5, 40, 11, 800))}},
             {{Benchmark("""{"type_": "throughput", "max_concurrency": null}""", Metrics(900, 6.0, 2500, 20, 6000))}},
-            {{Benchmark("""{"type_": "constant", "rate": 4.0, "max_concurrency": null}""", Metrics(238, 1.45, 38, 11.1, 505.2))}},
+            {{Benchmark("""{"type_": "constant", "rate": 4.0, "max_concurrency": 32}""", Metrics(238, 1.45, 38, 11.1, 505.2))}},
             {{Benchmark("""{"type_": "poisson", "rate": 2.5, "max_concurrency": 16, "random_seed": 42}""", Metrics(150, 1.3, 33, 10.2, 320))}}
           ]
         }
@@ -73,7 +73,7 @@ public class GuidellmReportTests
         Assert.Equal(("concurrency", 900.0), (runs[2].Arrival, runs[2].Rate!.Value));
         Assert.Contains("as many requests in flight as the client allows (10,240)", runs[2].Notes, StringComparison.Ordinal);
         // An even pace replays as a stage of its rate, as long as sending the measured requests took.
-        Assert.Equal(("constant", 4.0, 238 / 4.0), (runs[3].Arrival, runs[3].Rate!.Value, runs[3].DurationSeconds!.Value));
+        Assert.Equal(("constant", 4.0, 238 / 4.0, 32.0), (runs[3].Arrival, runs[3].Rate!.Value, runs[3].DurationSeconds!.Value, runs[3].ConcurrencyCap!.Value));
         Assert.Equal(("poisson", 2.5, 1.0, 16.0), (runs[4].Arrival, runs[4].Rate!.Value, runs[4].Burstiness!.Value, runs[4].ConcurrencyCap!.Value));
         Assert.Null(runs[4].ClientTimeoutSeconds);   // 0.7's client sets none unless the backend does
     }
@@ -198,6 +198,7 @@ public class GuidellmReportTests
         Assert.Equal(
             [ReplayArrival.ClosedLoop, ReplayArrival.ClosedLoop, ReplayArrival.ClosedLoop, ReplayArrival.Staged, ReplayArrival.Gamma],
             again.Select(o => o.Case.Arrival));
+        Assert.Equal([0, 0, 0, 32, 16], again.Select(o => o.Case.ClientConcurrencyCap));   // the paced runs' max_concurrency
         foreach (ReplayOutcome outcome in again)
         {
             foreach (double error in new[] { outcome.TtftError, outcome.E2eError, outcome.ItlError, outcome.TtftP99Error })
