@@ -45,6 +45,44 @@ internal sealed class MeasuredInputs
         }
     }
 
+    /// <summary>
+    /// The files to read: each path as given, a directory as the measured files it holds — inference-perf's stage reports
+    /// (<c>stage_N_lifecycle_metrics.json</c>, in stage order) where it has them, else its JSON, JSON Lines and CSV files
+    /// by name — said on standard error; null, with the error printed, for a directory with none.
+    /// </summary>
+    private static List<string>? Expanded(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            if (!Directory.Exists(path))
+            {
+                files.Add(path);
+                continue;
+            }
+
+            string[] stages = Directory.GetFiles(path, "stage_*_lifecycle_metrics.json");
+            string[] held = stages.Length > 0
+                ? stages.OrderBy(StageNumber).ToArray()
+                : Directory.GetFiles(path).Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal).ToArray();
+            if (held.Length == 0)
+            {
+                Console.Error.WriteLine($"error: {path}: a directory with no measured files in it (JSON, JSON Lines or CSV results, or inference-perf's stage_N_lifecycle_metrics.json)");
+                return null;
+            }
+
+            Console.Error.WriteLine($"note: {path}: reading {(stages.Length > 0 ? "inference-perf's stage reports" : "its results")}: {string.Join(", ", held.Select(Path.GetFileName))}");
+            files.AddRange(held);
+        }
+
+        return files;
+    }
+
+    /// <summary>N of <c>stage_N_lifecycle_metrics.json</c>, so stage 10 follows stage 9.</summary>
+    private static int StageNumber(string file) =>
+        int.TryParse(Path.GetFileName(file).Split('_')[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : int.MaxValue;
+
     /// <summary>Reads every file (and <paramref name="calibration"/>, when given); prints a located error and returns false on bad input.</summary>
     public bool TryRead(ParseResult result, string? calibration, [NotNullWhen(true)] out IReadOnlyList<MeasuredRun>? runs, [NotNullWhen(true)] out SimCatalog? catalog)
     {
@@ -142,11 +180,16 @@ internal sealed class MeasuredInputs
             return false;
         }
 
+        if (Expanded(result.GetValue(_files)!) is not { } files)
+        {
+            return false;
+        }
+
         string reading = string.Empty;
         try
         {
             var all = new List<MeasuredRun>();
-            foreach (string file in result.GetValue(_files)!)
+            foreach (string file in files)
             {
                 reading = file;
                 if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))

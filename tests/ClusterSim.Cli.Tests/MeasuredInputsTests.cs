@@ -46,6 +46,21 @@ public class MeasuredInputsTests
             (int refused, _, string why) = CommandRunner.Run([.. common, "--max-concurrency", "0"]);
             Assert.Equal(2, refused);
             Assert.Equal("error: --max-concurrency is the most requests in flight, at least 1; got 0", why.Trim());
+
+            // A results directory reads as its stage reports, in stage order (10 after 9), beside the other reports it holds.
+            File.Copy(stage, Path.Combine(folder, "stage_10_lifecycle_metrics.json"));
+            File.WriteAllText(Path.Combine(folder, "stage_3_prometheus_metrics.json"), "{}");
+            string[] asFolder = [.. common.Select(a => a == stage ? folder : a), "--max-concurrency", "440"];
+            (int fromFolder, string rows, string said) = CommandRunner.Run(asFolder);
+            Assert.Equal(0, fromFolder);
+            Assert.Contains($"note: {folder}: reading inference-perf's stage reports: stage_3_lifecycle_metrics.json, stage_10_lifecycle_metrics.json", said, StringComparison.Ordinal);
+            Assert.True(rows.IndexOf("| stage_3_lifecycle_metrics/all", StringComparison.Ordinal) < rows.IndexOf("| stage_10_lifecycle_metrics/all", StringComparison.Ordinal));
+
+            string empty = Path.Combine(folder, "empty");
+            Directory.CreateDirectory(empty);
+            (int none, _, string nothing) = CommandRunner.Run(["replay", empty]);
+            Assert.Equal(2, none);
+            Assert.StartsWith($"error: {empty}: a directory with no measured files in it", nothing.Trim(), StringComparison.Ordinal);
         }
         finally
         {
