@@ -151,24 +151,7 @@ public class GuidellmReportTests
     [InlineData("metrics.inter_token_latency_ms.successful.mean", "-1", "at least 0")]
     public void A_damaged_benchmark_is_refused_naming_its_field(string path, string? value, string message)
     {
-        string json = Edited(root =>
-        {
-            JsonNode node = root["benchmarks"]![3]!;
-            string[] parts = path.Split('.');
-            foreach (string part in parts[..^1])
-            {
-                node = node[part]!;
-            }
-
-            if (value is null)
-            {
-                node.AsObject().Remove(parts[^1]);
-            }
-            else
-            {
-                node[parts[^1]] = JsonNode.Parse(value);
-            }
-        });
+        string json = Edited(root => JsonEdit.Set(root["benchmarks"]![3]!, path, value));
         CatalogException e = Assert.Throws<CatalogException>(() => Read(json));
         Assert.StartsWith("benchmarks.json:1: field 'benchmarks[3].", e.Message, StringComparison.Ordinal);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);

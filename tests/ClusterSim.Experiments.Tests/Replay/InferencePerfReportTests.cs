@@ -34,22 +34,7 @@ public class InferencePerfReportTests
     private static string Edited(string path, string? value)
     {
         JsonObject root = JsonNode.Parse(Stage)!.AsObject();
-        string[] parts = path.Split('.');
-        JsonNode node = root;
-        foreach (string part in parts[..^1])
-        {
-            node = node[part]!;
-        }
-
-        if (value is null)
-        {
-            node.AsObject().Remove(parts[^1]);
-        }
-        else
-        {
-            node[parts[^1]] = JsonNode.Parse(value);
-        }
-
+        JsonEdit.Set(root, path, value);
         return root.ToJsonString();
     }
 
