@@ -22,6 +22,7 @@ internal static class CapacityCommand
         var engine = new Option<string>("--engine") { Description = "Serving engine: vllm, tensorrt-llm or sglang (its calibration, batch limits and KV admission).", DefaultValueFactory = _ => "vllm" };
         var version = new Option<string?>("--engine-version") { Description = "The engine's release (0.11.0), where its defaults depend on it." };
         var multiStep = new Option<int?>("--multi-step") { Description = "vLLM V0's --num-scheduler-steps: decode steps one scheduling pass covers (vLLM before 0.8; every step when omitted)." };
+        var speculative = new Option<string?>("--speculative") { Description = "Speculative decoding, METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]: eagle:3:0.6 (a draft head), mtp:1:0.8, ngram:4:0.3, draft:4:0.7:llama-3.2-1b; the acceptance is the chance a drafted token is accepted, which depends on the drafter and the traffic (none when omitted)." };
         var sequences = new Option<int?>("--max-sequences") { Description = "The batch's sequence limit (the engine's default when omitted)." };
         var batched = new Option<int?>("--max-batched-tokens") { Description = "The step's token budget (the engine's default when omitted)." };
         var prompt = new Option<double>("--prompt") { Description = "Prompt tokens of every request.", DefaultValueFactory = _ => 1024 };
@@ -42,7 +43,7 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, multiStep, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
+            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
             ttft, tpot, price, headroom, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
@@ -69,6 +70,19 @@ internal static class CapacityCommand
                 }
             }
 
+            if (r.GetValue(speculative) is { } spec)
+            {
+                try
+                {
+                    _ = CapacityQuery.SpeculativeSection(spec);
+                }
+                catch (ArgumentException e)
+                {
+                    Console.Error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
             var query = new CapacityQuery
             {
                 Model = r.GetValue(model)!,
@@ -80,6 +94,7 @@ internal static class CapacityCommand
                 Engine = r.GetValue(engine)!,
                 EngineVersion = r.GetValue(version),
                 MultiStep = r.GetValue(multiStep),
+                Speculative = r.GetValue(speculative),
                 MaxSequences = r.GetValue(sequences),
                 MaxBatchedTokens = r.GetValue(batched),
                 PromptTokens = r.GetValue(prompt),

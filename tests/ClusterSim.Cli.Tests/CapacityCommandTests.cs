@@ -90,6 +90,24 @@ public class CapacityCommandTests
         Assert.Contains("prompts log-normal (mean 1024, median 512", table, StringComparison.Ordinal);   // the title (CapacityQueryTests hold its whole text)
     }
 
+    [Fact]
+    public void A_speculating_replica_is_measured_from_the_command_line()
+    {
+        // Three drafted tokens at 60 % acceptance: a step yields about two tokens a sequence, so the replica serves more
+        // within the same TPOT target than without, and an acceptance of 0 serves less (it pays the drafts for nothing).
+        string[] common = ["capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "600", "--format", "csv"];
+        double Tokens(params string[] extra)
+        {
+            (int code, string output, string error) = CommandRunner.Run([.. common, .. extra]);
+            Assert.True(code == 0, error);
+            return Cell(Rows(output)[1], 3);
+        }
+
+        double plain = Tokens(), speculating = Tokens("--speculative", "eagle:3:0.6"), wasted = Tokens("--speculative", "eagle:3:0");
+        Assert.True(speculating > plain, $"{speculating} against {plain}");
+        Assert.True(wasted < plain, $"{wasted} against {plain}");
+    }
+
     [Theory]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-max", "4000" }, "error: --prompt-max: applies to log-normal lengths; give --prompt-median too")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-median", "0" }, "error: --prompt-median: expected a number of tokens > 0, got 0")]
@@ -101,6 +119,9 @@ public class CapacityCommandTests
     [InlineData(new[] { "llama-3.1-8b", "H100", "--weights", "fp7" }, "error: H100: --weights:")]
     [InlineData(new[] { "llama-3.1-8b", "H100,L4", "--price-per-hour", "2" }, "error: --price-per-hour: applies to one accelerator")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--headroom", "1" }, "error: --headroom: expected a share in [0, 1)")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--speculative", "eagle:3" }, "error: --speculative: 'eagle:3' is not METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--speculative", "eagle:3:1.5" }, "error: H100: --speculative: 1.5 is out of range; expected a number in [0, 1]")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--speculative", "medusa:3:0.5" }, "error: H100: --speculative: unknown value 'medusa'")]
     public void Bad_input_exits_2_naming_the_option(string[] arguments, string message)
     {
         (int code, _, string error) = CommandRunner.Run(["capacity", .. arguments, "--requests", "300"]);

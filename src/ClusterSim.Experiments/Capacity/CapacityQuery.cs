@@ -32,6 +32,12 @@ public sealed record CapacityQuery
 
     /// <summary>Decode steps a scheduling pass covers (vLLM V0's --num-scheduler-steps; an experiment file's serving.multi_step); null: every step.</summary>
     public int? MultiStep { get; init; }
+
+    /// <summary>
+    /// Speculative decoding as <c>METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]</c> (<c>eagle:3:0.6</c>, <c>draft:4:0.7:llama-3.2-1b</c>;
+    /// an experiment file's serving.speculative); null: none.
+    /// </summary>
+    public string? Speculative { get; init; }
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
     /// <summary>Prompt tokens of every request, or their mean when <see cref="PromptMedian"/> is given.</summary>
@@ -91,7 +97,7 @@ public sealed record CapacityQuery
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
         ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.attention", "--attention"), ("serving.weights", "--weights"),
-        ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"),
+        ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"), ("serving.speculative", "--speculative"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
         ("serving.price_per_hour", "--price-per-hour"),
         ("workload.prompt_tokens.median", "--prompt-median"), ("workload.prompt_tokens.max", "--prompt-max"), ("workload.prompt_tokens", "--prompt"),
@@ -105,7 +111,6 @@ public sealed record CapacityQuery
     /// <summary>The experiment file the query is for <paramref name="hardware"/> at <paramref name="tensorParallel"/> accelerators a replica.</summary>
     public string Yaml(string hardware, int tensorParallel)
     {
-        static string Q(string text) => $"\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
         var y = new StringBuilder();
         y.AppendLine("name: capacity");
         y.AppendLine(CultureInfo.InvariantCulture, $"seed: {Seed}");
@@ -131,6 +136,11 @@ public sealed record CapacityQuery
         if (MultiStep is { } steps)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  multi_step: {steps}");
+        }
+
+        if (Speculative is { } speculative)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  speculative: {SpeculativeSection(speculative)}");
         }
 
         y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {tensorParallel}");
@@ -169,6 +179,25 @@ public sealed record CapacityQuery
         y.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {TtftSeconds:R}, tpot_s: {TpotSeconds:R} }}");
         return y.ToString();
     }
+
+    /// <summary>
+    /// <paramref name="spec"/> (<c>METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]</c>) as the experiment file's speculative section;
+    /// the loader checks each value and names it. Throws <see cref="ArgumentException"/> when the spec has not that shape.
+    /// </summary>
+    public static string SpeculativeSection(string spec)
+    {
+        string[] parts = spec.Split(':', StringSplitOptions.TrimEntries);
+        if (parts.Length is < 3 or > 4 || parts.Any(p => p.Length == 0))
+        {
+            throw new ArgumentException($"--speculative: '{spec}' is not METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL] (eagle:3:0.6, draft:4:0.7:llama-3.2-1b)");
+        }
+
+        string draft = parts.Length == 4 ? $", draft_model: {Q(parts[3])}" : string.Empty;
+        return $"{{ method: {Q(parts[0])}, tokens: {parts[1]}, acceptance: {parts[2]}{draft} }}";
+    }
+
+    /// <summary>A string as a double-quoted YAML scalar.</summary>
+    private static string Q(string text) => $"\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
     /// <summary>A length as the experiment file writes it: a count, or a log-normal from its mean and median.</summary>
     private static string Lengths(double mean, double? median, int cap) => median is { } m

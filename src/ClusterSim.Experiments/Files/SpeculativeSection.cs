@@ -30,8 +30,12 @@ internal static class SpeculativeSection
         double acceptance = r.Number(node, "acceptance", path, double.NaN, 0, 1);
         if (double.IsNaN(acceptance))
         {
-            r.Problem(node, $"{path}.acceptance", "required: the probability a drafted token is accepted (0 to 1), which depends on the drafter, the model and the data; measure it or take it from the drafter's paper");
-            return null;
+            if (YamlReader.Child(node, "acceptance") is null)
+            {
+                r.Problem(node, $"{path}.acceptance", "required: the probability a drafted token is accepted (0 to 1), which depends on the drafter, the model and the data; measure it or take it from the drafter's paper");
+            }
+
+            return null;   // given but not a probability: said where it was read
         }
 
         string? draftName = r.Text(node, "draft_model", path, required: false);

@@ -328,6 +328,8 @@ public class ExperimentLoaderTests
         Assert.Null(ExperimentLoader.Parse(Valid, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment.Speculative);
 
         Assert.Contains("serving.speculative.acceptance: required", Assert.Single(Problems(With("{ method: eagle, tokens: 3 }")).Problems).ToString());
+        // Given but not a probability: said once, where it was read (not also as missing).
+        Assert.Contains("1.5 is out of range", Assert.Single(Problems(With("{ method: eagle, tokens: 3, acceptance: 1.5 }")).Problems).Message);
         Assert.Contains("required with method 'draft'", Assert.Single(Problems(With("{ method: draft, acceptance: 0.5 }")).Problems).Message);
         Assert.Contains("only method 'draft' takes a draft model", Assert.Single(Problems(With("{ method: ngram, acceptance: 0.5, draft_model: llama-3.2-1b }")).Problems).Message);
         Assert.Equal("serving.speculative.tokens", Assert.Single(Problems(With("{ method: eagle, tokens: 20, acceptance: 0.5 }")).Problems).Path);
