@@ -70,19 +70,6 @@ internal static class CapacityCommand
                 }
             }
 
-            if (r.GetValue(speculative) is { } spec)
-            {
-                try
-                {
-                    _ = CapacityQuery.SpeculativeSection(spec);
-                }
-                catch (ArgumentException e)
-                {
-                    Console.Error.WriteLine($"error: {e.Message}");
-                    return ExitCodes.InvalidInput;
-                }
-            }
-
             var query = new CapacityQuery
             {
                 Model = r.GetValue(model)!,

@@ -45,7 +45,7 @@ SOURCE = "github.com/kubernetes-sigs/inference-perf@7de5ef2 demos/kubecon-na-202
 # EAGLE3's acceptance on these random-token prompts and the server's default sampling, fitted on the eagle run's last
 # stage (saturated, where verifying the drafts decides the step): on a 0.01 grid the least |E2E error| there, 0.29
 # (-0.4 %; 0.25 +4.8 %, 0.30 -2.3 %), with each of the drafter's passes paying vLLM's per-step host cost
-# (StepTimeModel.DraftPassHostSeconds). The other six stages are held out (the fifth is the same saturated regime).
+# (StepTimeModel, its draft-pass host cost). The other six stages are held out (the fifth is the same saturated regime).
 EAGLE_ACCEPTANCE = float(sys.argv[3]) if len(sys.argv) > 3 else 0.29
 
 CONFIGS = [

@@ -54,6 +54,11 @@ public sealed class StepTimeModel
     private readonly int _blockSlots;   // blocks that run at once: the SMs
     private readonly SpeculativeDecoding? _speculative;
     private readonly StepTimeModel? _drafter;   // one drafted token's forward pass (draft model or draft head); null for n-gram drafts
+    // The host's cost of one pass of the drafter, s: vLLM's proposer steps the drafter once a drafted token from Python,
+    // each pass a forward of its own that pays the engine's per-step host cost (the calibration's step overhead) before the
+    // next can start (measured on inference-perf's EAGLE3 sweep: four passes a step made a speculating step some 4 ms longer
+    // at small batches than its GEMMs explain); SGLang and TensorRT-LLM run the draft loop without the host between passes.
+    private readonly double _draftPassHostSeconds;
     private readonly AllReduceSchedule _tensorParallel;   // the tensor-parallel collectives, by the kernel a step's message takes
     private readonly double _pipelineFixedSeconds;   // the pipeline stages' hand-offs
     private readonly double _pipelineSecondsPerToken;
@@ -218,6 +223,7 @@ public sealed class StepTimeModel
         }
 
         _stepSeconds = eff.IterationOverheadSeconds;
+        _draftPassHostSeconds = deployment.Engine == ServingEngine.Vllm ? _stepSeconds : 0;
         // Each attending rank schedules and samples its own sequences, in parallel with the others.
         _sequenceSeconds = eff.SequenceOverheadSeconds / _attentionRanks;
         _multiStep = deployment.MultiStep;
@@ -269,20 +275,11 @@ public sealed class StepTimeModel
 
     /// <summary>
     /// The drafter runs on the target's tensor-parallel group with its calibration, as a part of the target's step (its
-    /// passes' host cost is <see cref="DraftPassHostSeconds"/>): on one pipeline stage (the last, which holds the logits it drafts from), not split over the
+    /// passes' host cost is the draft-pass host cost): on one pipeline stage (the last, which holds the logits it drafts from), not split over the
     /// stages as the target is — a one-layer draft head cannot be.
     /// </summary>
     private static StepTimeModel Drafter(ServingDeployment target, ModelSpec drafter) =>
         new(target with { Model = drafter, Speculative = null, MemoryReserve = 0, RuntimeBytesPerAccelerator = 0, PipelineParallel = 1 });
-
-    /// <summary>
-    /// The host's cost of one pass of the drafter, s: vLLM's proposer steps the drafter once a drafted token from Python,
-    /// each pass a forward of its own that pays the engine's per-step host cost (the calibration's step overhead) before
-    /// the next can start; measured on inference-perf's EAGLE3 sweep, where four passes a step made a speculating step
-    /// some 4 ms longer at small batches than its GEMMs explain. Engines that run the draft loop inside one captured graph
-    /// or their own runtime (SGLang, TensorRT-LLM) pay none here.
-    /// </summary>
-    private double DraftPassHostSeconds => Deployment.Engine == ServingEngine.Vllm ? _stepSeconds : 0;
 
     /// <summary>Speculative decoding of the deployment; null when off.</summary>
     public SpeculativeDecoding? Speculative => _speculative;
@@ -305,7 +302,7 @@ public sealed class StepTimeModel
         if (_drafter is not null)
         {
             IterationTerms step = _drafter.Terms(BatchShape.Decode(decoders, decodeContext));
-            draft = k * (step.DenseGemm + step.ExpertGemm + step.Attention + step.Collectives + DraftPassHostSeconds);
+            draft = k * (step.DenseGemm + step.ExpertGemm + step.Attention + step.Collectives + _draftPassHostSeconds);
         }
 
         return shape with

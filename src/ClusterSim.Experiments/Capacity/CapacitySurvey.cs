@@ -11,12 +11,17 @@ namespace ClusterSim.Experiments.Capacity;
 /// </summary>
 public static class CapacitySurvey
 {
-    /// <exception cref="ArgumentException">A price was given for several accelerators at once.</exception>
+    /// <exception cref="ArgumentException">A price was given for several accelerators at once, or a speculative spec has not its shape.</exception>
     public static IReadOnlyList<CapacityRow> Run(CapacityQuery query, int workers)
     {
         if (query.PricePerHour is not null && query.Hardware.Count != 1)
         {
             throw new ArgumentException("--price-per-hour: applies to one accelerator; with several, each uses its catalog price");
+        }
+
+        if (query.Speculative is { } spec)
+        {
+            _ = CapacityQuery.SpeculativeSection(spec);   // its shape, once, before the accelerators are measured in parallel
         }
 
         var rows = new CapacityRow[query.Hardware.Count];

@@ -172,11 +172,7 @@ public static class AiperfExport
 
     /// <summary>A number that cannot be negative (a count, a rate, a latency), or null when unpublished.</summary>
     private static double? Number(JsonElement section, string name, string source, int line, string? field = null) =>
-        JsonFields.Number(section, name, source, line, field) switch
-        {
-            < 0 and double v => throw new CatalogException(source, line, field ?? name, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
-            var value => value,
-        };
+        JsonFields.NonNegative(section, name, source, line, field);
 
     private static JsonElement Section(JsonElement parent, string name) => JsonFields.Section(parent, name);
 

@@ -249,9 +249,5 @@ public static class GuidellmReport
 
     /// <summary>A number that cannot be negative (a count, a rate, a latency), or null when unpublished.</summary>
     private static double? Number(JsonElement section, string name, string source, string field) =>
-        JsonFields.Number(section, name, source, 1, field) switch
-        {
-            < 0 and double v => throw new CatalogException(source, 1, field, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
-            var value => value,
-        };
+        JsonFields.NonNegative(section, name, source, 1, field);
 }

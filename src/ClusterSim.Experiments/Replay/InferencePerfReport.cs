@@ -111,9 +111,5 @@ public static partial class InferencePerfReport
 
     /// <summary>A number that cannot be negative (a count, a rate, a latency), or null when unpublished.</summary>
     private static double? Number(JsonElement section, string name, string source, int line, string field) =>
-        JsonFields.Number(section, name, source, line, field) switch
-        {
-            < 0 and double v => throw new CatalogException(source, line, field, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
-            var value => value,
-        };
+        JsonFields.NonNegative(section, name, source, line, field);
 }

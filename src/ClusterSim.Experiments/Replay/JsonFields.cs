@@ -27,6 +27,17 @@ internal static class JsonFields
             : throw new CatalogException(source, line, field ?? name, string.Create(CultureInfo.InvariantCulture, $"expected a number, got {e.GetRawText()}"));
     }
 
+    /// <summary>
+    /// <see cref="Number"/> that cannot be negative (a count, a rate, a length, a latency): null when unpublished, an error
+    /// naming the field when below 0.
+    /// </summary>
+    public static double? NonNegative(JsonElement section, string name, string source, int line, string? field = null) =>
+        Number(section, name, source, line, field) switch
+        {
+            < 0 and double v => throw new CatalogException(source, line, field ?? name, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
+            var value => value,
+        };
+
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>], or null when unpublished.</summary>
     public static int? Integer(JsonElement section, string name, int min, int max, string source, int line) =>
         Number(section, name, source, line) switch

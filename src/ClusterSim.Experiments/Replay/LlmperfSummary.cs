@@ -200,9 +200,5 @@ public static class LlmperfSummary
 
     /// <summary>A number that cannot be negative (a count, a length, a latency), or null when unpublished.</summary>
     private static double? Number(JsonElement root, string name, string source, int line, string? field = null) =>
-        JsonFields.Number(root, name, source, line, field) switch
-        {
-            < 0 and double v => throw new CatalogException(source, line, field ?? name, string.Create(CultureInfo.InvariantCulture, $"expected a number, at least 0, got {v}")),
-            var value => value,
-        };
+        JsonFields.NonNegative(root, name, source, line, field);
 }
