@@ -27,12 +27,13 @@ internal static class StepCommand
         var prompt = new Option<string>("--prompt") { Description = "Prompt-chunk sizes in tokens, comma-separated (0: decodes alone); each row pairs one with a decoder count.", DefaultValueFactory = _ => "0" };
         var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
         var context = new Option<int>("--context") { Description = "Each decoding sequence's context, tokens.", DefaultValueFactory = _ => 1024 };
+        var speculative = new Option<string?>("--speculative") { Description = "Speculative decoding, METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]: eagle:3:0.6 (a draft head), mtp:1:0.8, ngram:4:0.3, draft:4:0.7:llama-3.2-1b. Each decoder verifies its drafts in the step, after the drafter's passes (a draft column); tokens/s counts the tokens a decoder is expected to keep, 1 + α + … + α^k. None when omitted." };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
         var models = ModelsOption.Create();
         var format = CommandLine.FormatOption("the breakdown");
         var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead, the sampler.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, sampling, kernel, prompt, decode, context, calibration, models, format,
+            model, hardware, tp, attention, weights, kv, engine, version, sampling, kernel, prompt, decode, context, speculative, calibration, models, format,
         };
         command.SetAction(r =>
         {
@@ -51,6 +52,7 @@ internal static class StepCommand
                 PromptTokens = r.GetValue(prompt)!,
                 Decoders = r.GetValue(decode)!,
                 Context = r.GetValue(context),
+                Speculative = r.GetValue(speculative),
             };
             return Show(query, r.GetValue(calibration), r.GetValue(models), PlainTable.Formats[r.GetValue(format)!]);
         });
@@ -112,12 +114,23 @@ internal static class StepCommand
             }
         }
 
-        return CatalogCommand.Show(format, "One iteration's time by term (ms)",
-            ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", "total ms", "bound", "tokens/s"],
+        if (d.Speculative is { } s)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"speculative: {s.Tokens} tokens drafted a step at acceptance {s.Acceptance:0.###}: each decoder emits {s.TokensPerStep:0.###} tokens a step in expectation, its accepted drafts and the target's own (tokens/s counts those); the draft column is the drafter's {s.Tokens} passes"));
+        }
+
+        // The draft column only when something drafts, so that the breakdown without speculation keeps its columns.
+        bool drafts = d.Speculative is not null;
+        string[] columns = drafts
+            ? ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", "draft", "total ms", "bound", "tokens/s"]
+            : ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", "total ms", "bound", "tokens/s"];
+        return CatalogCommand.Show(format, "One iteration's time by term (ms)", columns,
             [.. breakdown.Rows.Select(row => (IReadOnlyList<string>)
             [
                 N(row.Shape.PromptTokens), N(row.Shape.Decoders), N(row.Shape.Context),
                 Ms(row.Terms.DenseGemm), Ms(row.Terms.ExpertGemm), Ms(row.Terms.Attention), Ms(row.Terms.Collectives), Ms(row.Terms.Overhead), Ms(row.Terms.Sampler),
+                .. drafts ? [Ms(row.Terms.Draft)] : Array.Empty<string>(),
                 Ms(row.Terms.Total), row.Terms.ComputeBound ? "compute" : "memory", row.TokensPerSecond.ToString("0", CultureInfo.InvariantCulture),
             ])]);
     }

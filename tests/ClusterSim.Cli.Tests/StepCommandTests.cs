@@ -113,4 +113,20 @@ public class StepCommandTests
         Assert.Equal(2, missing);
         Assert.StartsWith("error: --calibration /no/such/calibration.csv: ", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Speculative_decoding_adds_a_draft_column_and_says_what_a_step_keeps()
+    {
+        (int code, string output, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "1,64", "--speculative", "eagle:3:0.6", "--format", "csv");
+        (int bad, string none, string badError) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--speculative", "eagle:3:2");
+
+        Assert.Equal(0, code);
+        string[] lines = output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("prompt tokens,decoders,context,dense GEMM,expert GEMM,attention,collectives,overhead,sampler,draft,total ms,bound,tokens/s", lines[0]);
+        Assert.True(double.Parse(lines[1].Split(',')[9], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Contains("speculative: 3 tokens drafted a step at acceptance 0.6: each decoder emits 2.176 tokens a step in expectation", error, StringComparison.Ordinal);
+        Assert.Equal(2, bad);
+        Assert.Empty(none);
+        Assert.StartsWith("error: --speculative: acceptance '2' is not a probability in [0, 1]", badError, StringComparison.Ordinal);
+    }
 }

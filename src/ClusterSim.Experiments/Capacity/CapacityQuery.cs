@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Experiments.Capacity;
 
@@ -186,12 +187,7 @@ public sealed record CapacityQuery
     /// </summary>
     public static string SpeculativeSection(string spec)
     {
-        string[] parts = spec.Split(':', StringSplitOptions.TrimEntries);
-        if (parts.Length is < 3 or > 4 || parts.Any(p => p.Length == 0))
-        {
-            throw new ArgumentException($"--speculative: '{spec}' is not METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL] (eagle:3:0.6, draft:4:0.7:llama-3.2-1b)");
-        }
-
+        string[] parts = SpeculativeSpec.Split(spec);
         string draft = parts.Length == 4 ? $", draft_model: {Q(parts[3])}" : string.Empty;
         return $"{{ method: {Q(parts[0])}, tokens: {parts[1]}, acceptance: {parts[2]}{draft} }}";
     }

@@ -48,9 +48,20 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
             foreach (int decoding in decoders)
             {
                 var shape = new StepShape(prompt, decoding, context);
-                if (shape.NewTokens > 0)
+                if (shape.NewTokens == 0)
                 {
-                    rows.Add(new StepTimeRow(shape, model.Terms(shape.Batch(deployment.UnevenChunkRanks))));
+                    continue;
+                }
+
+                BatchShape batch = shape.Batch(deployment.UnevenChunkRanks);
+                if (model.Speculative is { } speculative && speculative.SpeculatesWith(decoding))
+                {
+                    // As a replica's speculating step: each decoder verifies its drafts, after the drafter's passes.
+                    rows.Add(new StepTimeRow(shape, model.Terms(model.Speculate(batch, decoding, (double)decoding * context)), speculative.TokensPerStep));
+                }
+                else
+                {
+                    rows.Add(new StepTimeRow(shape, model.Terms(batch)));
                 }
             }
         }

@@ -43,6 +43,9 @@ public sealed record StepTimeQuery
     /// <summary>Each decoding sequence's context, tokens.</summary>
     public int Context { get; init; } = 1024;
 
+    /// <summary>Speculative decoding as <c>METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]</c> (<see cref="SpeculativeSpec"/>); none when null.</summary>
+    public string? Speculative { get; init; }
+
     /// <summary>The breakdown; <see cref="ArgumentException"/> naming the field and what it accepts when one is wrong.</summary>
     public StepTimeBreakdown Run(SimCatalog catalog)
     {
@@ -95,6 +98,7 @@ public sealed record StepTimeQuery
             EngineVersion = EngineVersion,
             Sampling = sampling,
             SamplerKernel = kernel,
+            Speculative = Speculative is null ? null : SpeculativeSpec.Parse(Speculative, model, catalog),
             MemoryReserve = ServingDeployment.EngineMemoryReserve(engine, accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator)),
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine, EngineVersion);

@@ -146,6 +146,55 @@ public class StepTimeQueryTests
         Assert.InRange((later.Deployment.KvBlocks - early.Deployment.KvBlocks) * 16.0, (extra / kvToken) - 32, (extra / kvToken) + 32);
     }
 
+    [Fact]
+    public void A_speculating_step_is_the_replicas_verify_step_after_the_drafters_passes_and_counts_the_tokens_it_keeps()
+    {
+        StepTimeBreakdown breakdown = Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "H100", Decoders = "1,64", Context = 800, Speculative = "eagle:3:0.6" });
+        var model = new StepTimeModel(breakdown.Deployment);
+        double tau = 1 + 0.6 + 0.36 + 0.216;   // 1 + α + α² + α³
+
+        Assert.Equal(tau, breakdown.Deployment.Speculative!.TokensPerStep, 12);
+        foreach (StepTimeRow row in breakdown.Rows)
+        {
+            int n = row.Shape.Decoders;
+            IterationTerms replica = model.Terms(model.Speculate(BatchShape.Decode(n, n * 800.0), n, n * 800.0));
+            Assert.Equal(replica, row.Terms);
+            Assert.True(row.Terms.Draft > 0);
+            Assert.Equal(row.Terms.Total, row.Terms.DenseGemm + row.Terms.ExpertGemm + row.Terms.Attention + row.Terms.Collectives + row.Terms.Overhead + row.Terms.Sampler + row.Terms.Draft, 15);
+            Assert.Equal(n * tau / row.Terms.Total, row.TokensPerSecond, 9);
+        }
+    }
+
+    [Fact]
+    public void Drafts_that_are_never_accepted_only_cost_and_a_drafter_model_runs_its_own_passes()
+    {
+        StepTimeRow plain = Run(new StepTimeQuery { Model = "llama-3.1-70b", Hardware = "H100", TensorParallel = 4, Decoders = "1" }).Rows[0];
+        StepTimeRow wasted = Run(new StepTimeQuery { Model = "llama-3.1-70b", Hardware = "H100", TensorParallel = 4, Decoders = "1", Speculative = "draft:4:0:llama-3.2-1b" }).Rows[0];
+        StepTimeRow kept = Run(new StepTimeQuery { Model = "llama-3.1-70b", Hardware = "H100", TensorParallel = 4, Decoders = "1", Speculative = "draft:4:0.8:llama-3.2-1b" }).Rows[0];
+
+        Assert.Equal(0, plain.Terms.Draft);
+        Assert.True(wasted.TokensPerSecond < plain.TokensPerSecond);   // one token a step, at the drafter's and the verifier's cost
+        Assert.True(kept.TokensPerSecond > 1.5 * plain.TokensPerSecond);   // 3.36 tokens a step for less than twice the time
+        Assert.Equal(wasted.Terms.Draft, kept.Terms.Draft);   // the acceptance changes what is kept, not what is drafted
+    }
+
+    [Theory]
+    [InlineData("eagle:3", "--speculative: 'eagle:3' is not METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]")]
+    [InlineData("medusa:3:0.5", "--speculative: unknown method 'medusa'")]
+    [InlineData("eagle:0:0.5", "--speculative: tokens '0' is not a whole number in [1, 15]")]
+    [InlineData("eagle:16:0.5", "--speculative: tokens '16' is not a whole number in [1, 15]")]
+    [InlineData("eagle:3:1.5", "--speculative: acceptance '1.5' is not a probability in [0, 1]")]
+    [InlineData("eagle:3:NaN", "--speculative: acceptance 'NaN' is not a probability in [0, 1]")]
+    [InlineData("draft:4:0.7", "--speculative: method 'draft' needs the model that drafts")]
+    [InlineData("draft:4:0.7:llama-3.2-1", "--speculative: unknown draft model 'llama-3.2-1' — did you mean 'llama-3.2-1b'?")]
+    [InlineData("draft:4:0.7:qwen3-0.6b", "--speculative: qwen3-0.6b has a vocabulary of 151936 tokens and llama-3.1-8b one of 128256")]
+    [InlineData("eagle:3:0.5:llama-3.2-1b", "--speculative: only method 'draft' takes a draft model")]
+    public void A_bad_speculative_spec_is_named_with_what_it_accepts(string spec, string expected)
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => Run(new StepTimeQuery { Model = "llama-3.1-8b", Hardware = "H100", Speculative = spec }));
+        Assert.StartsWith(expected, error.Message);
+    }
+
     [Theory]
     [InlineData("llama-3.1-8", "H100", 1, "bf16", "1", "model: unknown model 'llama-3.1-8'")]
     [InlineData("llama-3.1-8b", "H10", 1, "bf16", "1", "hardware: unknown accelerator 'H10' — did you mean 'H100-SXM'?")]
