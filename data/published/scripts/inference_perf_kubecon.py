@@ -26,11 +26,11 @@ server configuration (each directory's manifests.yaml), and kept inference-perf'
 Kept: `vllm` (vLLM 0.11.0, V1: 128 sequences, max_model_len 512, gpu_memory_utilization 0.9, prefix caching and
 chunked prefill off), `vllm+batch_size` (192 sequences), `vllm+chunking_and_prefix_caching` (both on) and `vllm+eagle`
 (EAGLE3, yuhuili/EAGLE3-LLaMA3.1-Instruct-8B drafting 4 tokens a step, the release's defaults otherwise: prefix caching
-and chunked prefill on). Its acceptance is not published and depends on the data (random tokens here): it is fitted on
-the last stage (EAGLE_ACCEPTANCE below) and written in `speculative_acceptance`. Left out: `vllm+quantization`
-(`--quantization bitsandbytes` given as one argument: every stage measured within 0.5 % of the chunked-prefill run, so
-the flag did not take effect) and `vllm+v0_engine` (0.9.0 with VLLM_USE_V1=0: a measured-runs row names the release,
-and 0.9.0 is V1).
+and chunked prefill on), and `vllm+v0_engine` (vLLM 0.9.0 started with VLLM_USE_V1=0, the V0 engine, written as
+`vllm_use_v1` false; the default configuration's flags otherwise). Its acceptance is not published and depends on the
+data (random tokens here): it is fitted on the last stage (EAGLE_ACCEPTANCE below) and written in
+`speculative_acceptance`. Left out: `vllm+quantization` (`--quantization bitsandbytes` given as one argument: every
+stage measured within 0.5 % of the chunked-prefill run, so the flag did not take effect).
 """
 
 import csv
@@ -49,16 +49,17 @@ SOURCE = "github.com/kubernetes-sigs/inference-perf@7de5ef2 demos/kubecon-na-202
 EAGLE_ACCEPTANCE = float(sys.argv[3]) if len(sys.argv) > 3 else 0.29
 
 CONFIGS = [
-    # directory, id, max_num_seqs, prefix caching, chunked prefill, speculation (method, tokens)
-    ("vllm", "base", 128, False, False, None),
-    ("vllm+batch_size", "seqs192", 192, False, False, None),
-    ("vllm+chunking_and_prefix_caching", "chunked-prefix", 128, True, True, None),
-    ("vllm+eagle", "eagle3", 128, None, None, ("eagle", 4)),
+    # directory, id, max_num_seqs, prefix caching, chunked prefill, speculation (method, tokens), release, VLLM_USE_V1
+    ("vllm", "base", 128, False, False, None, "0.11.0", ""),
+    ("vllm+batch_size", "seqs192", 192, False, False, None, "0.11.0", ""),
+    ("vllm+chunking_and_prefix_caching", "chunked-prefix", 128, True, True, None, "0.11.0", ""),
+    ("vllm+eagle", "eagle3", 128, None, None, ("eagle", 4), "0.11.0", ""),
+    ("vllm+v0_engine", "v0", 128, False, False, None, "0.9.0", "false"),
 ]
 
 COLUMNS = [
     "exp_id", "set", "stage", "workload", "model", "gpu", "tp", "dtype", "max_num_seqs", "max_model_len", "gpu_mem_util",
-    "enable_prefix_caching", "enable_chunked_prefill", "engine", "engine_version", "arrival", "rate_rps_or_concurrency",
+    "enable_prefix_caching", "enable_chunked_prefill", "engine", "engine_version", "vllm_use_v1", "arrival", "rate_rps_or_concurrency",
     "duration_s", "n_requests", "n_failed", "max_concurrency", "input_len_mean", "input_len_dist", "output_len_mean",
     "output_len_source", "measured_ttft_mean_ms", "measured_ttft_p50_ms", "measured_ttft_p90_ms", "measured_ttft_p99_ms",
     "measured_itl_mean_ms", "measured_e2e_mean_ms", "measured_e2e_p90_ms", "measured_e2e_p99_ms",
@@ -79,7 +80,7 @@ def ms(seconds):
 
 def main(repo, out):
     rows = []
-    for directory, name, sequences, prefix, chunked, speculation in CONFIGS:
+    for directory, name, sequences, prefix, chunked, speculation, release, use_v1 in CONFIGS:
         for stage in range(7):
             r = report(repo, directory, stage)
             load, ok = r["load_summary"], r["successes"]
@@ -101,7 +102,8 @@ def main(repo, out):
                 "enable_prefix_caching": "" if prefix is None else str(prefix).lower(),
                 "enable_chunked_prefill": "" if chunked is None else str(chunked).lower(),
                 "engine": "vllm",
-                "engine_version": "0.11.0",
+                "engine_version": release,
+                "vllm_use_v1": use_v1,
                 "arrival": "constant",
                 "rate_rps_or_concurrency": load["requested_rate"],
                 "duration_s": 60,

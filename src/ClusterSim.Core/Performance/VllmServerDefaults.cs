@@ -19,6 +19,17 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     /// <summary>The first release whose engine is V1 by default (VLLM_USE_V1=1): 0.8.0, March 2025.</summary>
     public static readonly EngineRelease FirstV1 = new(0, 8);
 
+    /// <summary>The first release without the V0 engine (its code removed: 0.11.0, October 2025), where VLLM_USE_V1=0 no longer chooses it.</summary>
+    public static readonly EngineRelease FirstWithoutV0 = new(0, 11);
+
+    /// <summary>
+    /// Whether <paramref name="engineVersion"/> runs vLLM's V0 engine: every release before <see cref="FirstV1"/>, and the
+    /// releases after it up to <see cref="FirstWithoutV0"/> started with <c>VLLM_USE_V1=0</c> (<paramref name="useV1"/>
+    /// false; null: the release's default).
+    /// </summary>
+    public static bool RunsV0(string engineVersion, bool? useV1 = null) =>
+        useV1 is false || (useV1 is null && EngineRelease.Before(engineVersion, FirstV1));
+
     /// <summary>
     /// The first release that sizes V1's limits by the accelerator's memory (at least 70 GiB, the A100 excepted:
     /// vllm-project/vllm#17885, 9 May 2025); before it V1 took the large limits on H100 and H200 by name (#12369).
@@ -64,17 +75,18 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
     /// engine was started: V1 sets other limits for the offline <c>LLM</c> class and none for an engine built directly
     /// (V0's are the same for every entry).
     /// </summary>
-    public static VllmServerDefaults For(AcceleratorSpec accelerator, string engineVersion, int maxModelLength, bool? chunkedPrefill = null, VllmEntryPoint entry = VllmEntryPoint.Server)
+    public static VllmServerDefaults For(AcceleratorSpec accelerator, string engineVersion, int maxModelLength, bool? chunkedPrefill = null, VllmEntryPoint entry = VllmEntryPoint.Server, bool? useV1 = null)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        if (entry != VllmEntryPoint.Server && !EngineRelease.Before(engineVersion, FirstV1))
+        bool v0 = RunsV0(engineVersion, useV1);
+        if (entry != VllmEntryPoint.Server && !v0)
         {
             return EntryDefaults(accelerator, engineVersion, entry);
         }
 
         bool large = LargeBranch(accelerator, string.Empty);
         (int sequences, int tokens) = large ? (1024, 8192) : (256, 2048);
-        if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || release.AtLeast(FirstMemorySizedLimits))
+        if (!EngineRelease.TryParse(engineVersion, out EngineRelease release) || (!v0 && release.AtLeast(FirstMemorySizedLimits)))
         {
             // From 0.28 a large GPU's server budget is 16,384 (#51726). A row without a release keeps 8,192: the releases
             // most published runs used, and the one the Hopper rows were fitted on (0.15).
@@ -87,8 +99,8 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
             return new VllmServerDefaults(SchedulerKind.ChunkedPrefill, sequences, 16_384, PrefixCaching: true, larger, NoteIsBudget: true);
         }
 
-        string name = $"vLLM {release}";
-        if (release.AtLeast(FirstV1))
+        string name = useV1 is false ? $"vLLM {release} with VLLM_USE_V1=0" : $"vLLM {release}";
+        if (!v0)
         {
             // V1 before its limits followed the memory: H100 and H200 by name took the large ones.
             bool byName = LargeBranch(accelerator, engineVersion);

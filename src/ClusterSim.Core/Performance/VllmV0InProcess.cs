@@ -20,8 +20,10 @@ namespace ClusterSim.Core.Performance;
 /// sequence's metadata at a time, to its worker processes, which unpack them before the step can start:
 /// <see cref="WorkerSequenceOverheadSeconds"/> more a sequence, fitted on the same harness's Llama 3 70B runs on eight A100
 /// 40GB (the grid's best, 10 µs apart) and held out on its Mixtral 8x7B runs on the same host (median TPOT within 5–16 %,
-/// 37–43 % fast with the TP 1 figure alone). Not measured: V0 behind its OpenAI server or in the offline LLM class, which
-/// keep the calibration's overheads.
+/// 37–43 % fast with the TP 1 figure alone). Not applied to V0 behind its OpenAI server or in the offline LLM class,
+/// which keep the calibration's overheads and are told so: behind its server, on inference-perf's KubeCon V0 run (vLLM
+/// 0.9.0, a GKE H100), V0's host work lay between V1's overheads (stages 20–57 % fast) and these (12–72 % slow), no
+/// better in the median (docs/calibration.md).
 /// </remarks>
 public static class VllmV0InProcess
 {
@@ -34,23 +36,26 @@ public static class VllmV0InProcess
     /// <summary>Host time of one sequence in a step, s, added when the engine drives tensor-parallel workers.</summary>
     public const double WorkerSequenceOverheadSeconds = 140e-6;
 
-    /// <summary>True for a vLLM release before V1 (<see cref="VllmServerDefaults.FirstV1"/>) started as an engine in the client's process.</summary>
-    public static bool Applies(ServingEngine engine, string engineVersion, VllmEntryPoint entry) =>
-        entry == VllmEntryPoint.Engine && V0(engine, engineVersion);
+    /// <summary>
+    /// True for vLLM's V0 engine (a release before V1, <see cref="VllmServerDefaults.FirstV1"/>, or one to 0.10 with
+    /// <paramref name="useV1"/> false: <see cref="VllmServerDefaults.RunsV0"/>) started as an engine in the client's process.
+    /// </summary>
+    public static bool Applies(ServingEngine engine, string engineVersion, VllmEntryPoint entry, bool? useV1 = null) =>
+        entry == VllmEntryPoint.Engine && V0(engine, engineVersion, useV1);
 
     /// <summary>
     /// True for a V0 release started otherwise (its server, the LLM class) and scheduling every step: it keeps the
     /// calibration's V1 overheads, unmeasured for V0, which a run or an experiment is told.
     /// </summary>
-    public static bool Unmeasured(ServingEngine engine, string engineVersion, VllmEntryPoint entry, int multiStep) =>
-        entry != VllmEntryPoint.Engine && multiStep == 1 && V0(engine, engineVersion);
+    public static bool Unmeasured(ServingEngine engine, string engineVersion, VllmEntryPoint entry, int multiStep, bool? useV1 = null) =>
+        entry != VllmEntryPoint.Engine && multiStep == 1 && V0(engine, engineVersion, useV1);
 
-    private static bool V0(ServingEngine engine, string engineVersion) =>
-        engine == ServingEngine.Vllm && EngineRelease.Before(engineVersion, VllmServerDefaults.FirstV1);
+    private static bool V0(ServingEngine engine, string engineVersion, bool? useV1) =>
+        engine == ServingEngine.Vllm && VllmServerDefaults.RunsV0(engineVersion, useV1);
 
     /// <summary>What a deployment of <see cref="Unmeasured"/> is told about its overheads.</summary>
     public static string UnmeasuredNote(string engineVersion) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"vLLM {engineVersion} runs the V0 engine, whose host work a step was measured only in its client's process ({StepOverheadSeconds * 1e3:0.#} ms a step, {SequenceOverheadSeconds * 1e6:0} µs a sequence; VllmV0InProcess); behind its server the calibration's overheads are V1's, so ITL under load will likely come out short");
+        $"vLLM {engineVersion} runs the V0 engine, whose host work a step was fitted in its client's process ({StepOverheadSeconds * 1e3:0.#} ms a step, {SequenceOverheadSeconds * 1e6:0} µs a sequence; VllmV0InProcess) and depends on the host; behind its server the calibration's overheads are V1's, so ITL under load will likely come out short (20–57 % on a GKE H100's V0 server)");
 
     /// <summary>A sequence's host time a step, s, for an engine over <paramref name="tensorParallel"/> accelerators.</summary>
     public static double SequenceSeconds(int tensorParallel) => SequenceOverheadSeconds + (tensorParallel > 1 ? WorkerSequenceOverheadSeconds : 0);

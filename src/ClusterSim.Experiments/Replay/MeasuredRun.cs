@@ -124,6 +124,12 @@ public sealed record MeasuredRun
     public Core.Performance.VllmEntryPoint VllmEntry { get; init; }
 
     /// <summary>
+    /// The server's <c>VLLM_USE_V1</c> (<c>vllm_use_v1</c>): false runs the V0 engine on a release from 0.8 to 0.10, which
+    /// defaults to V1; null when unstated (the release's default engine).
+    /// </summary>
+    public bool? VllmUseV1 { get; init; }
+
+    /// <summary>
     /// The format the checkpoint keeps its embedding tables in (<c>head_weights</c>); null when unstated: the convention
     /// (<see cref="Core.Performance.ServingDeployment.HeadFormat"/>: 16 bits beside quantised layers).
     /// </summary>

@@ -103,6 +103,7 @@ public static partial class MeasuredRunFile
             Engine = row.Text("engine"),
             EngineVersion = row.Text("engine_version"),
             VllmEntry = row.EntryPoint("vllm_entry"),
+            VllmUseV1 = row.VllmUseV1(),
             HeadWeights = row.PartPrecision("head_weights"),
             DenseWeights = row.PartPrecision("dense_weights"),
             WeightBits = row.Number("weight_bits", min: CheckpointConventions.MinWeightBits, max: CheckpointConventions.MaxWeightBits),
@@ -345,6 +346,33 @@ public static partial class MeasuredRunFile
             }
 
             return new MeasuredSpeculation(kind, (int)tokens.Value, acceptance.Value, draft);
+        }
+
+        /// <summary>
+        /// <c>vllm_use_v1</c>, the server's VLLM_USE_V1: false chooses the V0 engine on a release from 0.8 to 0.10 (true
+        /// says the default engine there). Refused at its cell without a vLLM release that had both engines.
+        /// </summary>
+        public bool? VllmUseV1()
+        {
+            const string column = "vllm_use_v1";
+            bool? useV1 = OptionalFlag(column);
+            if (useV1 is null)
+            {
+                return null;
+            }
+
+            string release = table.Cell(cells, "engine_version");
+            string engine = table.Cell(cells, "engine");
+            var first = Core.Performance.VllmServerDefaults.FirstV1;
+            var last = Core.Performance.VllmServerDefaults.FirstWithoutV0;
+            if ((engine.Length > 0 && !engine.Equals("vllm", StringComparison.OrdinalIgnoreCase))
+                || !Core.Performance.EngineRelease.TryParse(release, out var parsed) || !parsed.AtLeast(first) || parsed.AtLeast(last))
+            {
+                throw new CatalogException(table.Source, line, column, string.Create(CultureInfo.InvariantCulture,
+                    $"chooses between vLLM's engines, which releases {first.Major}.{first.Minor} to {last.Major}.{last.Minor - 1} both shipped; this row's engine_version is '{release}' (before {first.Major}.{first.Minor} the engine is V0, from {last.Major}.{last.Minor} V1): leave it empty"));
+            }
+
+            return useV1;
         }
 
         /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>

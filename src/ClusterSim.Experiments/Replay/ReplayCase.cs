@@ -281,14 +281,14 @@ public sealed partial record ReplayCase
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine, first.EngineVersion);
 
         EfficiencyFactors factors = calibration.Factors;
-        bool v0InProcess = VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry);
+        bool v0InProcess = VllmV0InProcess.Applies(engine, first.EngineVersion, first.VllmEntry, first.VllmUseV1);
         if (v0InProcess)
         {
             factors = VllmV0InProcess.Apply(factors, first.TensorParallel);
             corrections.Add(string.Create(CultureInfo.InvariantCulture,
                 $"vLLM {first.EngineVersion}'s V0 engine in the client's process: {VllmV0InProcess.StepOverheadSeconds * 1e3:0.#} ms a step and {VllmV0InProcess.SequenceSeconds(first.TensorParallel) * 1e6:0} µs a sequence of host work{(first.TensorParallel > 1 ? $" (with its {first.TensorParallel - 1} workers)" : string.Empty)} in place of the calibration's (VllmV0InProcess)"));
         }
-        else if (VllmV0InProcess.Unmeasured(engine, first.EngineVersion, first.VllmEntry, first.MultiStep))
+        else if (VllmV0InProcess.Unmeasured(engine, first.EngineVersion, first.VllmEntry, first.MultiStep, first.VllmUseV1))
         {
             corrections.Add(VllmV0InProcess.UnmeasuredNote(first.EngineVersion));
         }
@@ -312,7 +312,7 @@ public sealed partial record ReplayCase
         // vLLM's limits as the row's release set them (today's for other engines, whose own defaults follow).
         bool vllmServer = engine == ServingEngine.Vllm;
         VllmServerDefaults vllm = VllmServerDefaults.For(chip, vllmServer ? first.EngineVersion : string.Empty, first.MaxModelLength ?? model.MaxContext, first.ChunkedPrefill,
-            vllmServer ? first.VllmEntry : VllmEntryPoint.Server);
+            vllmServer ? first.VllmEntry : VllmEntryPoint.Server, vllmServer ? first.VllmUseV1 : null);
         var (defaultSequences, defaultBudget) = (vllm.MaxSequences, vllm.MaxBatchedTokens);
         if (vllmServer && vllm.Note is { } releaseDefaults
             && (vllm.NoteIsBudget ? first.MaxBatchedTokens is null : first.MaxSequences is null || first.MaxBatchedTokens is null || first.ChunkedPrefill is null || first.PrefixCaching is null))

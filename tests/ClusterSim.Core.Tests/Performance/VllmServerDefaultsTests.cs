@@ -146,4 +146,20 @@ public class VllmServerDefaultsTests
         // 0.7's EngineArgs.__post_init__ set 256 sequences for every usage context; V0 had no usage-context tables.
         Assert.Equal(VllmServerDefaults.For(Chip("H100-SXM"), "0.7.3", 4096), VllmServerDefaults.For(Chip("H100-SXM"), "0.7.3", 4096, entry: entry));
     }
+
+    [Theory]
+    [InlineData("0.9.0", false, true)]
+    [InlineData("0.10.1", false, true)]
+    [InlineData("0.9.0", null, false)]
+    [InlineData("0.9.0", true, false)]
+    [InlineData("0.7.3", null, true)]
+    public void VLLM_USE_V1_0_chooses_V0_and_its_defaults_on_a_release_that_defaults_to_V1(string version, bool? useV1, bool v0)
+    {
+        Assert.Equal(v0, VllmServerDefaults.RunsV0(version, useV1));
+        VllmServerDefaults d = VllmServerDefaults.For(Chip("H100-SXM"), version, 512, chunkedPrefill: false, useV1: useV1);
+
+        // V0 with chunked prefill off prefills whole prompts first, 256 sequences, no prefix caching; V1 chunks beside the decodes.
+        Assert.Equal(v0 ? (SchedulerKind.Continuous, 256, false) : (SchedulerKind.ChunkedPrefill, 1024, true), (d.Kind, d.MaxSequences, d.PrefixCaching));
+        Assert.Equal(v0 && useV1 is false, d.Note?.Contains("with VLLM_USE_V1=0", StringComparison.Ordinal) ?? false);
+    }
 }

@@ -182,6 +182,28 @@ public class ReplayTests
         Assert.True(engine.Simulated.ItlMs > server.Simulated.ItlMs, $"{engine.Simulated.ItlMs:F2} against {server.Simulated.ItlMs:F2} ms");
     }
 
+    [Theory]
+    [InlineData("vllm,0.9.0,false", null)]
+    [InlineData(",0.10.2,true", null)]
+    [InlineData("vllm,0.9.0,maybe", "runs.csv:2: field 'vllm_use_v1': 'maybe' is not true or false")]
+    [InlineData("vllm,0.7.3,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; this row's engine_version is '0.7.3'")]
+    [InlineData("vllm,0.11.0,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; this row's engine_version is '0.11.0'")]
+    [InlineData("vllm,,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; this row's engine_version is ''")]
+    [InlineData("sglang,0.9.0,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines")]
+    public void VLLM_USE_V1_is_read_for_the_releases_that_shipped_both_engines_and_refused_at_its_cell_elsewhere(string cells, string? error)
+    {
+        string text = $"exp_id,stage,model,gpu,engine,engine_version,vllm_use_v1\nx,all,meta-llama/Llama-2-7b-hf,H100,{cells}\n";
+        if (error is null)
+        {
+            MeasuredRun row = Assert.Single(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+            Assert.Equal(cells.EndsWith("true", StringComparison.Ordinal), row.VllmUseV1);
+            return;
+        }
+
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.StartsWith(error, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_vLLM_entry_is_refused_at_its_cell()
     {
