@@ -28,6 +28,7 @@ internal sealed class MeasuredInputs
     private readonly Option<int?> _maxConcurrency = new("--max-concurrency") { Description = "For results that do not record it (inference-perf's): the most requests the client kept in flight while pacing them (its num_workers x worker_max_concurrency); a request due beyond it waits for one to finish (no cap when omitted)." };
     private readonly Option<bool?> _prefixCaching = new("--enable-prefix-caching") { Description = "For JSON results: true or false, as the server ran (vLLM's --enable-prefix-caching / --no-enable-prefix-caching; the release's default when omitted)." };
     private readonly Option<bool?> _chunkedPrefill = new("--enable-chunked-prefill") { Description = "For JSON results: true or false, as the server ran (vLLM's --enable-chunked-prefill / --no-enable-chunked-prefill; the release's default when omitted)." };
+    private readonly Option<bool?> _useV1 = new("--vllm-use-v1") { Description = "For JSON results of vLLM 0.8 to 0.10: false when the server ran with VLLM_USE_V1=0, the V0 engine (its defaults; the release's default engine when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
     private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
     private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
@@ -39,7 +40,7 @@ internal sealed class MeasuredInputs
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _policy, _traceHeader, _models })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _useV1, _policy, _traceHeader, _models })
         {
             command.Options.Add(option);
         }
@@ -145,6 +146,13 @@ internal sealed class MeasuredInputs
             return false;
         }
 
+        if (result.GetValue(_useV1) is not null
+            && VllmServerDefaults.UseV1Refusal(result.GetValue(_engine) ?? string.Empty, result.GetValue(_engineVersion) ?? string.Empty) is { } refusal)
+        {
+            Console.Error.WriteLine($"error: --vllm-use-v1 {refusal.Replace("leave it out", "give --engine-version, or leave it out", StringComparison.Ordinal)}");
+            return false;
+        }
+
         var setup = new ServingSetup
         {
             HeadWeights = headWeights,
@@ -164,6 +172,7 @@ internal sealed class MeasuredInputs
             ChunkedPrefill = result.GetValue(_chunkedPrefill),
             Engine = result.GetValue(_engine) ?? string.Empty,
             EngineVersion = result.GetValue(_engineVersion) ?? string.Empty,
+            VllmUseV1 = result.GetValue(_useV1),
         };
         try
         {

@@ -43,6 +43,17 @@ public class MeasuredInputsTests
             Assert.Contains("| stage_3_lifecycle_metrics/all | llama-3.1-8b | H100-SXM | 1 | hopper-vllm/bf16 |", output, StringComparison.Ordinal);
             Assert.DoesNotContain("error", error, StringComparison.Ordinal);
 
+            // The same stage from vLLM 0.9.0 started with VLLM_USE_V1=0: the V0 engine's defaults and its host-cost note.
+            string[] v0 = [.. common.Select(a => a == "0.11.0" ? "0.9.0" : a), "--vllm-use-v1", "false"];
+            (int v0Code, string v0Output, _) = CommandRunner.Run(v0);
+            Assert.Equal(0, v0Code);
+            Assert.Contains("vLLM 0.9 with VLLM_USE_V1=0's defaults (V0 engine)", v0Output, StringComparison.Ordinal);
+            Assert.Contains("behind its server the calibration's overheads are V1's", v0Output, StringComparison.Ordinal);
+            (int noV0, string nothingWritten, string noV0Why) = CommandRunner.Run([.. common, "--vllm-use-v1", "false"]);
+            Assert.Equal(2, noV0);
+            Assert.Empty(nothingWritten);
+            Assert.StartsWith("error: --vllm-use-v1 chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; the engine is 'vllm' at release '0.11.0'", noV0Why.Trim(), StringComparison.Ordinal);
+
             (int refused, _, string why) = CommandRunner.Run([.. common, "--max-concurrency", "0"]);
             Assert.Equal(2, refused);
             Assert.Equal("error: --max-concurrency is the most requests in flight, at least 1; got 0", why.Trim());

@@ -31,6 +31,17 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
         useV1 is false || (useV1 is null && EngineRelease.Before(engineVersion, FirstV1));
 
     /// <summary>
+    /// Why VLLM_USE_V1 cannot be given for <paramref name="engine"/> ("vllm" or empty for vLLM) at
+    /// <paramref name="engineVersion"/>: only releases that shipped both engines take it. Null when it can.
+    /// </summary>
+    public static string? UseV1Refusal(string engine, string engineVersion) =>
+        (engine.Length > 0 && !engine.Equals("vllm", StringComparison.OrdinalIgnoreCase))
+        || !EngineRelease.TryParse(engineVersion, out EngineRelease release) || !release.AtLeast(FirstV1) || release.AtLeast(FirstWithoutV0)
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"chooses between vLLM's engines, which releases {FirstV1} to {FirstWithoutV0.Major}.{FirstWithoutV0.Minor - 1} both shipped; the engine is '{(engine.Length > 0 ? engine : "vllm")}' at release '{engineVersion}' (before {FirstV1} vLLM runs V0, from {FirstWithoutV0} V1): leave it out")
+            : null;
+
+    /// <summary>
     /// The first release that sizes V1's limits by the accelerator's memory (at least 70 GiB, the A100 excepted:
     /// vllm-project/vllm#17885, 9 May 2025); before it V1 took the large limits on H100 and H200 by name (#12369).
     /// </summary>

@@ -361,18 +361,9 @@ public static partial class MeasuredRunFile
                 return null;
             }
 
-            string release = table.Cell(cells, "engine_version");
-            string engine = table.Cell(cells, "engine");
-            var first = Core.Performance.VllmServerDefaults.FirstV1;
-            var last = Core.Performance.VllmServerDefaults.FirstWithoutV0;
-            if ((engine.Length > 0 && !engine.Equals("vllm", StringComparison.OrdinalIgnoreCase))
-                || !Core.Performance.EngineRelease.TryParse(release, out var parsed) || !parsed.AtLeast(first) || parsed.AtLeast(last))
-            {
-                throw new CatalogException(table.Source, line, column, string.Create(CultureInfo.InvariantCulture,
-                    $"chooses between vLLM's engines, which releases {first.Major}.{first.Minor} to {last.Major}.{last.Minor - 1} both shipped; this row's engine_version is '{release}' (before {first.Major}.{first.Minor} the engine is V0, from {last.Major}.{last.Minor} V1): leave it empty"));
-            }
-
-            return useV1;
+            return Core.Performance.VllmServerDefaults.UseV1Refusal(table.Cell(cells, "engine"), table.Cell(cells, "engine_version")) is { } refusal
+                ? throw new CatalogException(table.Source, line, column, refusal)
+                : useV1;
         }
 
         /// <summary>A true/false cell, or null when the column is absent or the cell empty.</summary>

@@ -44,6 +44,9 @@ public sealed record ServingSetup
     /// <summary>vLLM's <c>--enable-chunked-prefill</c> (true) or <c>--no-enable-chunked-prefill</c> (false); null: the release's default.</summary>
     public bool? ChunkedPrefill { get; init; }
 
+    /// <summary>The server's VLLM_USE_V1 (<c>--vllm-use-v1</c>) on a release that shipped both engines; null: the release's default engine.</summary>
+    public bool? VllmUseV1 { get; init; }
+
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 
@@ -72,6 +75,7 @@ public sealed record ServingSetup
         ChunkedPrefill = ChunkedPrefill,
         Engine = Engine,
         EngineVersion = EngineVersion,
+        VllmUseV1 = VllmUseV1,
         SchedulingPolicy = SchedulingPolicy,
     };
 }

@@ -186,9 +186,9 @@ public class ReplayTests
     [InlineData("vllm,0.9.0,false", null)]
     [InlineData(",0.10.2,true", null)]
     [InlineData("vllm,0.9.0,maybe", "runs.csv:2: field 'vllm_use_v1': 'maybe' is not true or false")]
-    [InlineData("vllm,0.7.3,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; this row's engine_version is '0.7.3'")]
-    [InlineData("vllm,0.11.0,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; this row's engine_version is '0.11.0'")]
-    [InlineData("vllm,,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; this row's engine_version is ''")]
+    [InlineData("vllm,0.7.3,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; the engine is 'vllm' at release '0.7.3'")]
+    [InlineData("vllm,0.11.0,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; the engine is 'vllm' at release '0.11.0'")]
+    [InlineData("vllm,,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines, which releases 0.8 to 0.10 both shipped; the engine is 'vllm' at release ''")]
     [InlineData("sglang,0.9.0,false", "runs.csv:2: field 'vllm_use_v1': chooses between vLLM's engines")]
     public void VLLM_USE_V1_is_read_for_the_releases_that_shipped_both_engines_and_refused_at_its_cell_elsewhere(string cells, string? error)
     {
