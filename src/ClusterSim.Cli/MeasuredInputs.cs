@@ -149,7 +149,7 @@ internal sealed class MeasuredInputs
         if (result.GetValue(_useV1) is not null
             && VllmServerDefaults.UseV1Refusal(result.GetValue(_engine) ?? string.Empty, result.GetValue(_engineVersion) ?? string.Empty) is { } refusal)
         {
-            Console.Error.WriteLine($"error: --vllm-use-v1 {refusal.Replace("leave it out", "give --engine-version, or leave it out", StringComparison.Ordinal)}");
+            Console.Error.WriteLine($"error: --vllm-use-v1 {refusal}: give --engine-version, or leave it out");
             return false;
         }
 

@@ -122,10 +122,8 @@ internal static class StepCommand
 
         // The draft column only when something drafts, so that the breakdown without speculation keeps its columns.
         bool drafts = d.Speculative is not null;
-        string[] columns = drafts
-            ? ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", "draft", "total ms", "bound", "tokens/s"]
-            : ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", "total ms", "bound", "tokens/s"];
-        return CatalogCommand.Show(format, "One iteration's time by term (ms)", columns,
+        return CatalogCommand.Show(format, "One iteration's time by term (ms)",
+            ["prompt tokens", "decoders", "context", "dense GEMM", "expert GEMM", "attention", "collectives", "overhead", "sampler", .. drafts ? ["draft"] : Array.Empty<string>(), "total ms", "bound", "tokens/s"],
             [.. breakdown.Rows.Select(row => (IReadOnlyList<string>)
             [
                 N(row.Shape.PromptTokens), N(row.Shape.Decoders), N(row.Shape.Context),

@@ -32,13 +32,14 @@ public readonly record struct VllmServerDefaults(SchedulerKind Kind, int MaxSequ
 
     /// <summary>
     /// Why VLLM_USE_V1 cannot be given for <paramref name="engine"/> ("vllm" or empty for vLLM) at
-    /// <paramref name="engineVersion"/>: only releases that shipped both engines take it. Null when it can.
+    /// <paramref name="engineVersion"/>: only releases that shipped both engines take it. Null when it can; the caller says
+    /// what to do (leave it out, or name the release).
     /// </summary>
     public static string? UseV1Refusal(string engine, string engineVersion) =>
         (engine.Length > 0 && !engine.Equals("vllm", StringComparison.OrdinalIgnoreCase))
         || !EngineRelease.TryParse(engineVersion, out EngineRelease release) || !release.AtLeast(FirstV1) || release.AtLeast(FirstWithoutV0)
             ? string.Create(CultureInfo.InvariantCulture,
-                $"chooses between vLLM's engines, which releases {FirstV1} to {FirstWithoutV0.Major}.{FirstWithoutV0.Minor - 1} both shipped; the engine is '{(engine.Length > 0 ? engine : "vllm")}' at release '{engineVersion}' (before {FirstV1} vLLM runs V0, from {FirstWithoutV0} V1): leave it out")
+                $"chooses between vLLM's engines, which releases {FirstV1} to {FirstWithoutV0.Major}.{FirstWithoutV0.Minor - 1} both shipped; the engine is '{(engine.Length > 0 ? engine : "vllm")}' at release '{engineVersion}' (before {FirstV1} vLLM runs V0, from {FirstWithoutV0} V1)")
             : null;
 
     /// <summary>

@@ -362,7 +362,7 @@ public static partial class MeasuredRunFile
             }
 
             return Core.Performance.VllmServerDefaults.UseV1Refusal(table.Cell(cells, "engine"), table.Cell(cells, "engine_version")) is { } refusal
-                ? throw new CatalogException(table.Source, line, column, refusal)
+                ? throw new CatalogException(table.Source, line, column, $"{refusal}: leave it empty")
                 : useV1;
         }
 
