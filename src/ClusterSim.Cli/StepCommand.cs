@@ -88,6 +88,11 @@ internal static class StepCommand
             Console.Error.WriteLine($"warning: {warning}");
         }
 
+        foreach (string limit in breakdown.LimitWarnings(query.Context))
+        {
+            Console.Error.WriteLine($"warning: {limit}");
+        }
+
         ServingDeployment d = breakdown.Deployment;
         if (TensorRtLlmAllReduce.Describe(d) is string collectives)
         {

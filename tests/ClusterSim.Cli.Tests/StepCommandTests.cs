@@ -20,6 +20,19 @@ public class StepCommandTests
     }
 
     [Fact]
+    public void Shapes_no_server_would_run_are_timed_and_warned_and_a_value_given_twice_is_one_row()
+    {
+        (int code, string output, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "1,1,8", "--context", "200000", "--format", "csv");
+        (_, _, string fits) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "1,8", "--format", "csv");
+
+        Assert.Equal(0, code);
+        Assert.Equal(3, output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);   // the header, one decoder, eight
+        Assert.Contains("warning: a context of 200,000 tokens is longer than llama-3.1-8b's 131,072: a server refuses such a sequence", error, StringComparison.Ordinal);
+        Assert.Contains("warning: the KV cache holds 2 sequences of 200,000 tokens, so the rows with more decoders (up to 8) never run at once", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning:", fits, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Top_p_sampling_shows_the_samplers_sort_and_model_default_reads_the_checkpoint()
     {
         (int code, string output, string error) = CommandRunner.Run("step", "llama-3.1-8b", "H100", "--decode", "64", "--sampling", "top-p", "--format", "csv");

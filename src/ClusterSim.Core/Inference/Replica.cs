@@ -206,6 +206,9 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
 
     private static bool IsIn(bool[] live, int id) => (uint)id < (uint)live.Length && live[id];
 
+    /// <summary>True when the server takes a request of this size: prompt and output within its context (<see cref="ServingDeployment.ContextLimit"/>).</summary>
+    public bool WithinContext(int prompt, int output) => (long)prompt + output <= _model.Deployment.ContextLimit;
+
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
     public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) =>
         _kv.BlocksFor(prompt + output - sharedPrefix) + _model.Deployment.HeldBlocks(prompt + output) <= TotalBlocks;

@@ -249,8 +249,11 @@ public sealed partial class ServingCluster
 
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
         Replica replica = _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
-        if (!replica.CanEverFit(prompt, output))
+        bool withinContext = replica.WithinContext(prompt, output);
+        if (!withinContext || !replica.CanEverFit(prompt, output))
         {
+            // Refused: longer than the server's context (the engines answer with an error), or never to fit its KV cache.
+            Metrics.OverContext += withinContext ? 0 : 1;
             Metrics.Dropped++;
             EndConversation(id);
             _requests.Release(id);

@@ -107,6 +107,9 @@ public sealed class ServingMetrics
     public long Completed { get; private set; }
     public long Dropped { get; internal set; }
 
+    /// <summary>Requests refused, among <see cref="Dropped"/>, for being longer (prompt and output) than the server's context.</summary>
+    public long OverContext { get; internal set; }
+
     /// <summary>True when evicted prefix blocks go to host memory (the run reports how many prompt tokens came back from there).</summary>
     public bool HasKvOffload { get; internal set; }
 

@@ -93,6 +93,16 @@ public sealed record ServingDeployment
     public string EngineVersion { get; init; } = string.Empty;
 
     /// <summary>
+    /// The longest request the server takes, prompt and output together, tokens (vLLM's and SGLang's max_model_len,
+    /// TensorRT-LLM's max_seq_len); 0 takes the model's context (<see cref="ModelSpec.MaxContext"/>). A request longer than
+    /// <see cref="ContextLimit"/> is refused, as the engines answer it with an error.
+    /// </summary>
+    public int MaxModelLength { get; init; }
+
+    /// <summary>The longest request the server takes: <see cref="MaxModelLength"/>, or the model's context when that is not set.</summary>
+    public int ContextLimit => MaxModelLength > 0 ? MaxModelLength : Model.MaxContext;
+
+    /// <summary>
     /// The share of memory <paramref name="engine"/> leaves alone when its launch does not say: vLLM's 1 − 0.9 (and the
     /// TensorRT-LLM rows'), SGLang's 1 − the mem_fraction_static it derives from the GPU, the parallelism and the budget
     /// (<see cref="SglangServerDefaults.MemoryFractionStatic"/>).
@@ -396,6 +406,11 @@ public sealed record ServingDeployment
         if (MultiStep > 1 && Engine != ServingEngine.Vllm)
         {
             throw new ArgumentException($"multi_step is vLLM's --num-scheduler-steps; {Engine} schedules every step (got multi_step {MultiStep})");
+        }
+
+        if (MaxModelLength < 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"max_model_len must be a positive number of tokens, or 0 for the model's context (got {MaxModelLength})"));
         }
 
         if (TensorParallel < 1 || PipelineParallel < 1)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterSim.Core.Catalog;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Performance;
@@ -12,7 +13,7 @@ namespace ClusterSim.Experiments.Files;
 internal static class DeploymentSection
 {
     /// <summary>The keys this binder reads; a caller adds its own and validates the mapping with all of them.</summary>
-    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "head_weights", "dense_weights", "weight_bits", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce", "multi_step"];
+    public static readonly string[] Keys = ["model", "hardware", "tensor_parallel", "pipeline_parallel", "weights", "head_weights", "dense_weights", "weight_bits", "kv_cache", "memory_reserve", "scheduler", "efficiency", "moe", "engine", "engine_version", "speculative", "sampling", "sampler_kernel", "attention", "custom_all_reduce", "multi_step", "max_model_len"];
 
     /// <summary>How the tensor-parallel group shares attention, by the names an experiment file uses.</summary>
     public static readonly Dictionary<string, AttentionLayout> AttentionLayouts = new()
@@ -203,7 +204,14 @@ internal static class DeploymentSection
             Speculative = SpeculativeSection.Read(r, node, model, catalog, $"{path}.speculative"),
             Sampling = sampling,
             SamplerKernel = kernel,
+            MaxModelLength = r.Integer(node, "max_model_len", path, 0, 0, 100_000_000),
         }.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens);
+        if (deployment.MaxModelLength > model.MaxContext)
+        {
+            // Not silent: past the context the model was trained for, which the engines refuse unless told to allow it.
+            calibrations.Add(string.Create(CultureInfo.InvariantCulture, $"warning: {model.Id}: {path}.max_model_len {deployment.MaxModelLength:N0} is beyond its {model.MaxContext:N0}-token context (vLLM starts so only with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1); requests up to it are served as if the model held them"));
+        }
+
         if (engine == ServingEngine.Sglang && YamlReader.Child(YamlReader.Child(node, "scheduler") as YamlMappingNode, "max_sequences") is null)
         {
             // SGLang caps running requests by its request pool and its KV pool, as replay fills an unset limit.

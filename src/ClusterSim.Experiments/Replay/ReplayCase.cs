@@ -277,6 +277,7 @@ public sealed partial record ReplayCase
             MemoryReserve = 1 - memoryShare,
             Engine = engine,
             EngineVersion = first.EngineVersion,
+            MaxModelLength = first.MaxModelLength ?? 0,
         };
         var (calibration, warning) = catalog.Calibrations.For(chip, deployment.ComputePrecision, engine, first.EngineVersion);
 
@@ -367,10 +368,6 @@ public sealed partial record ReplayCase
         };
         // What the engine's start-up takes at these batch limits (for vLLM, as the row's release does) decides the KV cache.
         deployment = deployment.WithEngineRuntime(scheduler.MaxSequences, scheduler.MaxBatchedTokens).Validated();
-        var (prefill, split) = first.PrefillReplicas > 0
-            ? PrefillPool(first, model, deployment, scheduler, first.MaxSequences ?? defaultSequences, budget, sglang, corrections)
-            : (null, null);
-
         Profile? profile = Profile.Named(first.LikelyProfile.Length > 0 ? first.LikelyProfile : first.Workload);
         var (arrival, requests, concurrency) = ArrivalOf(first);
 
@@ -398,6 +395,18 @@ public sealed partial record ReplayCase
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"a sequence of {(first.Lengths is null ? $"{prompt} + {output}" : $"{longest}")} tokens does not fit the KV cache of {cacheTokens} tokens ({deployment.KvCapacityBytes / 1073741824.0:0.00} GiB){why}; the server must have run with other limits (max_num_seqs, gpu_mem_util): give them in the row"));
         }
+
+        if (longest > deployment.ContextLimit)
+        {
+            // The measured server took these requests (a longer max_model_len or max_seq_len than the model's context): so does the replay.
+            corrections.Add(string.Create(CultureInfo.InvariantCulture,
+                $"max_model_len {longest:N0}, the longest request the server took ({(first.MaxModelLength is int given ? $"the row gives {given:N0}" : $"{model.Id}'s context is {model.MaxContext:N0}")})"));
+            deployment = deployment with { MaxModelLength = (int)Math.Min(longest, int.MaxValue) };
+        }
+
+        var (prefill, split) = first.PrefillReplicas > 0
+            ? PrefillPool(first, model, deployment, scheduler, first.MaxSequences ?? defaultSequences, budget, sglang, corrections)
+            : (null, null);
 
         int system = SystemPromptTokens(first) ?? profile?.SystemTokens ?? 0;
         var (systemPrompts, users) = PromptCounts(first) ?? (profile is { } known ? (known.SystemPrompts, known.UsersPerPrompt) : (0, 0));

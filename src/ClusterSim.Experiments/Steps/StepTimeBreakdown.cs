@@ -38,14 +38,42 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
 
     private static string Name(Core.Catalog.Precision precision) => precision.ToString().ToLowerInvariant();
 
-    /// <summary>Times every combination of <paramref name="promptTokens"/> and <paramref name="decoders"/> (prompts outer), each decoder at <paramref name="context"/> tokens.</summary>
+    /// <summary>
+    /// What a server would not run of these shapes, each a warning: a decoder's context or a prompt chunk longer than the
+    /// model's, and rows with more decoders of that context than the KV cache holds at once. Their step times are still
+    /// given (the arithmetic holds), but no replica reaches them.
+    /// </summary>
+    public IEnumerable<string> LimitWarnings(int context)
+    {
+        ServingDeployment d = Deployment;
+        int window = d.ContextLimit;
+        if (context > window)
+        {
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a context of {context:N0} tokens is longer than {d.Model.Id}'s {window:N0}: a server refuses such a sequence");
+        }
+
+        int longestPrompt = Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.PromptTokens);
+        if (longestPrompt > window)
+        {
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a prompt chunk of {longestPrompt:N0} tokens is longer than {d.Model.Id}'s context of {window:N0}: a server refuses such a prompt");
+        }
+
+        long resident = d.KvBlocks / d.SequenceBlocks(Math.Max(1, context));
+        int mostDecoders = Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.Decoders);
+        if (mostDecoders > resident)
+        {
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the KV cache holds {resident:N0} sequences of {context:N0} tokens, so the rows with more decoders (up to {mostDecoders:N0}) never run at once: a server preempts or queues the rest");
+        }
+    }
+
+    /// <summary>Times every combination of <paramref name="promptTokens"/> and <paramref name="decoders"/> (prompts outer; a value given twice once), each decoder at <paramref name="context"/> tokens.</summary>
     public static StepTimeBreakdown Of(ServingDeployment deployment, string? warning, IReadOnlyList<int> promptTokens, IReadOnlyList<int> decoders, int context)
     {
         var model = new StepTimeModel(deployment);
         var rows = new List<StepTimeRow>();
-        foreach (int prompt in promptTokens)
+        foreach (int prompt in promptTokens.Distinct())
         {
-            foreach (int decoding in decoders)
+            foreach (int decoding in decoders.Distinct())
             {
                 var shape = new StepShape(prompt, decoding, context);
                 if (shape.NewTokens == 0)

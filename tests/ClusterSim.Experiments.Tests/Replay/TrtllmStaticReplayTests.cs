@@ -28,6 +28,20 @@ public class TrtllmStaticReplayTests
     }
 
     [Fact]
+    public void Requests_the_measured_engine_took_past_the_models_context_are_served_and_the_limit_named()
+    {
+        // Llama 2's context is 4,096 tokens; the 128-in, 4,096-out batches were built with a longer max_seq_len and ran.
+        var longer = Report.Outcomes.Where(o => o.Row.Experiment.Contains("-128-4096-", StringComparison.Ordinal) && o.Case.Deployment.Model.MaxContext == 4096).ToList();
+        Assert.NotEmpty(longer);
+        Assert.All(longer, o =>
+        {
+            Assert.Equal(4224, o.Case.Deployment.ContextLimit);
+            Assert.Contains("max_model_len 4,224, the longest request the server took", string.Join("; ", o.Case.Corrections), StringComparison.Ordinal);
+            Assert.Equal(o.Case.Requests, o.Simulated.Requests);   // every request served, none refused
+        });
+    }
+
+    [Fact]
     public void Mixtral_with_its_router_collapsed_replays_and_would_not_without()
     {
         // 229 runs; nothing fitted. Measured 14.7 % median E2E on 4 December 2026 (10.9 % before TensorRT-LLM's collectives

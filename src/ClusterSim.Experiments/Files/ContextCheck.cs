@@ -1,0 +1,87 @@
+using System.Globalization;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Core.Performance;
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterSim.Experiments.Files;
+
+/// <summary>
+/// Whether a workload's requests fit the server's context (<see cref="ServingDeployment.ContextLimit"/>): a request whose
+/// prompt and output together are longer is refused, as vLLM, SGLang and TensorRT-LLM answer it with an error. A workload
+/// that only sends such requests is a problem; one that sends some is warned, with their expected share.
+/// </summary>
+internal static class ContextCheck
+{
+    /// <summary>Draws of the length distributions that estimate the share of requests over the context (a fixed stream: the same file, the same warning).</summary>
+    public const int Draws = 100_000;
+
+    /// <summary>Reports, for the serving section's own deployment, the requests its workload would send past the context.</summary>
+    public static void Check(YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations)
+    {
+        if (r.Problems.Count > 0)
+        {
+            return;   // the file is refused already, perhaps for the lengths themselves: they say nothing yet
+        }
+
+        int limit = deployment.ContextLimit;
+        string whose = deployment.MaxModelLength > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"serving.max_model_len, {limit:N0} tokens")
+            : string.Create(CultureInfo.InvariantCulture, $"{deployment.Model.Id}'s context of {limit:N0} tokens");
+        double share = trace is not null ? OverShare(trace, limit) : OverShare(prompt, output, limit);
+        if (share <= 0)
+        {
+            return;
+        }
+
+        if (share >= 1)
+        {
+            string lengths = trace is not null
+                ? "every request of the trace"
+                : string.Create(CultureInfo.InvariantCulture, $"every request ({Describe(prompt)} prompt tokens and {Describe(output)} output tokens)");
+            r.Problem(YamlReader.Child(workload, trace is not null ? "trace" : "prompt_tokens"), trace is not null ? "workload.trace" : "workload.prompt_tokens",
+                $"{lengths} is longer than {whose}, so the server would refuse each; shorten them, or set serving.max_model_len if the server was started with a longer one");
+            return;
+        }
+
+        calibrations.Add(string.Create(CultureInfo.InvariantCulture,
+            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them, and the results count them in requests_over_context (among requests_dropped)"));
+    }
+
+    /// <summary>The share of requests drawn from <paramref name="prompt"/> and <paramref name="output"/> longer than <paramref name="limit"/> tokens.</summary>
+    public static double OverShare(LengthSpec prompt, LengthSpec output, int limit)
+    {
+        if ((long)Longest(prompt) + Longest(output) <= limit)
+        {
+            return 0;   // no draw can pass it: the common case costs nothing
+        }
+
+        TokenLengths prompts = prompt.Build(), outputs = output.Build();
+        RandomStreams streams = new(0);
+        RandomStream promptDraws = streams.For("context-check-prompts"), outputDraws = streams.For("context-check-outputs");
+        int over = 0;
+        for (int i = 0; i < Draws; i++)
+        {
+            if ((long)prompts.Sample(promptDraws) + outputs.Sample(outputDraws) > limit)
+            {
+                over++;
+            }
+        }
+
+        return over / (double)Draws;
+    }
+
+    /// <summary>The share of a trace's requests longer than <paramref name="limit"/> tokens.</summary>
+    public static double OverShare(IReadOnlyList<TraceRecord> trace, int limit) =>
+        trace.Count == 0 ? 0 : trace.Count(t => (long)t.PromptTokens + t.OutputTokens > limit) / (double)trace.Count;
+
+    /// <summary>The longest length a spec draws.</summary>
+    private static int Longest(LengthSpec spec) => spec.Kind == "fixed" ? (int)spec.Mean : spec.Max;
+
+    private static string Describe(LengthSpec spec) => spec.Kind switch
+    {
+        "fixed" => ((int)spec.Mean).ToString("N0", CultureInfo.InvariantCulture),
+        "uniform" => string.Create(CultureInfo.InvariantCulture, $"{spec.Min:N0}–{spec.Max:N0}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"a mean of {spec.Mean:N0}"),
+    };
+}

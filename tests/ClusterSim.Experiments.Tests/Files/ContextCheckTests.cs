@@ -1,0 +1,58 @@
+using ClusterSim.Core.Inference.Workload;
+using ClusterSim.Experiments.Files;
+
+namespace ClusterSim.Experiments.Tests.Files;
+
+public class ContextCheckTests
+{
+    private const string Lengths = "prompt_tokens: { kind: lognormal, mean: 300, median: 200, max: 2048 }";
+
+    private static string With(string prompt, string serving = "") =>
+        ExperimentLoaderTests.Valid.Replace(Lengths, prompt, StringComparison.Ordinal).Replace("  kv_cache: fp8", "  kv_cache: fp8" + serving, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_workload_whose_every_request_is_longer_than_the_context_is_refused_at_its_lengths()
+    {
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With("prompt_tokens: { kind: fixed, mean: 200000 }"), "exp.yaml"));
+        ExperimentProblem problem = Assert.Single(error.Problems);
+        Assert.Equal("workload.prompt_tokens", problem.Path);
+        Assert.Equal(12, problem.Line);
+        Assert.Contains("every request (200,000 prompt tokens and 64 output tokens) is longer than llama-3.1-8b's context of 131,072 tokens", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_workload_that_sends_some_requests_past_the_context_is_warned_with_their_share()
+    {
+        // Uniform prompts of 1 to 2,000 tokens and 64-token answers under a 1,064-token limit: half the prompts pass it.
+        Experiment some = ExperimentLoader.Parse(With("prompt_tokens: { kind: uniform, min: 1, max: 2000 }", "\n  max_model_len: 1064"), "exp.yaml");
+        string warning = Assert.Single(some.Calibrations, c => c.Contains("requests_over_context", StringComparison.Ordinal));
+        Assert.StartsWith("warning: llama-3.1-8b: of the requests the workload draws, ", warning, StringComparison.Ordinal);
+        Assert.Contains("than serving.max_model_len, 1,064 tokens", warning, StringComparison.Ordinal);
+        Assert.Equal(1064, some.Points[0].Serving!.Replicas[0].Deployment.ContextLimit);
+
+        // Within the limit, nothing is said.
+        Assert.DoesNotContain(ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml").Calibrations, c => c.Contains("requests_over_context", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_share_over_the_context_is_the_distributions_own()
+    {
+        // P(prompt > 1,000) for prompts uniform on 1..2,000 is 1,000/2,000; a lognormal's share is its tail beyond the limit.
+        // Each within four standard errors of 100,000 draws.
+        Assert.InRange(ContextCheck.OverShare(new LengthSpec("uniform", 0, 0, 1, 1, 2000), new LengthSpec("fixed", 100, 0, 1, 1, 1_000_000), 1100), 0.5 - 0.0064, 0.5 + 0.0064);
+        var lognormal = new LengthSpec("lognormal", 60_000, 50_000, 1, 1, 1_000_000);
+        double sigma = Math.Sqrt(2 * Math.Log(60_000.0 / 50_000));
+        double tail = 1 - MathNet.Numerics.Distributions.Normal.CDF(0, 1, Math.Log(131_072.0 / 50_000) / sigma);
+        double error = 4 * Math.Sqrt(tail * (1 - tail) / ContextCheck.Draws);
+        Assert.InRange(ContextCheck.OverShare(lognormal, new LengthSpec("fixed", 1, 0, 1, 1, 1_000_000), 131_073), tail - error, tail + error);
+        Assert.Equal(0, ContextCheck.OverShare(new LengthSpec("lognormal", 300, 200, 1, 1, 2048), new LengthSpec("fixed", 64, 0, 1, 1, 1_000_000), 131_072));
+        Assert.Equal(0.25, ContextCheck.OverShare([new TraceRecord(0, 100, 10), new TraceRecord(1, 4000, 200), new TraceRecord(2, 10, 10), new TraceRecord(3, 1000, 24)], 1024));
+    }
+
+    [Fact]
+    public void A_server_limit_past_the_models_context_is_warned()
+    {
+        Experiment longer = ExperimentLoader.Parse(With(Lengths, "\n  max_model_len: 200000"), "exp.yaml");
+        Assert.Contains(longer.Calibrations, c => c.StartsWith("warning: llama-3.1-8b: serving.max_model_len 200,000 is beyond its 131,072-token context", StringComparison.Ordinal));
+    }
+}
