@@ -355,6 +355,7 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  weight_bits: {F(d.WeightBitsPerElement)}   # a stored layer weight, its format's scales included");
         text.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {d.KvCache.ToString().ToLowerInvariant()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(d.MemoryReserve)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  max_model_len: {d.ContextLimit}   # the longest request the server takes");
         text.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ kind: {DeploymentSection.Schedulers.First(s => s.Value == g.Scheduler.Kind).Key}, max_sequences: {g.Scheduler.MaxSequences}, max_batched_tokens: {g.Scheduler.MaxBatchedTokens}, prefix_caching: {(g.Scheduler.PrefixCaching ? "true" : "false")}, kv_offload_gib: {F(g.Scheduler.HostKvBytes / 1073741824.0)}, kv_admission: {DeploymentSection.KvAdmissions.First(a => a.Value == g.Scheduler.KvAdmission).Key}, async_scheduling: {(g.Scheduler.AsyncScheduling ? "true" : "false")}, policy: {DeploymentSection.Policies.First(x => x.Value == g.Scheduler.Policy).Key} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  router: {Routers.First(r => r.Value == p.Router).Key}");
         if (p.ResponseCache is { } rc)
