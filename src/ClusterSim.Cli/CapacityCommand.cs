@@ -25,6 +25,7 @@ internal static class CapacityCommand
         var speculative = new Option<string?>("--speculative") { Description = "Speculative decoding, METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]: eagle:3:0.6 (a draft head), mtp:1:0.8, ngram:4:0.3, draft:4:0.7:llama-3.2-1b; the acceptance is the chance a drafted token is accepted, which depends on the drafter and the traffic (none when omitted)." };
         var sequences = new Option<int?>("--max-sequences") { Description = "The batch's sequence limit (the engine's default when omitted)." };
         var batched = new Option<int?>("--max-batched-tokens") { Description = "The step's token budget (the engine's default when omitted)." };
+        var maxModelLength = new Option<int?>("--max-model-len") { Description = "The longest request the server takes, prompt and output together (vLLM's --max-model-len); the model's context when omitted. A longer request is refused." };
         var prompt = new Option<double>("--prompt") { Description = "Prompt tokens of every request.", DefaultValueFactory = _ => 1024 };
         var output = new Option<double>("--output") { Description = "Output tokens of every request.", DefaultValueFactory = _ => 256 };
         var promptMedian = new Option<double?>("--prompt-median") { Description = "Log-normal prompts: their median (--prompt is then their mean)." };
@@ -43,7 +44,7 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
+            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
             ttft, tpot, price, headroom, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
@@ -81,6 +82,7 @@ internal static class CapacityCommand
                 Engine = r.GetValue(engine)!,
                 EngineVersion = r.GetValue(version),
                 MultiStep = r.GetValue(multiStep),
+                MaxModelLength = r.GetValue(maxModelLength),
                 Speculative = r.GetValue(speculative),
                 MaxSequences = r.GetValue(sequences),
                 MaxBatchedTokens = r.GetValue(batched),

@@ -117,6 +117,8 @@ public class CapacityCommandTests
     [InlineData(new[] { "llama-3.1-8b", "H10" }, "error: H10: HARDWARE: unknown hardware 'H10' — did you mean 'H100-SXM'?")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--tp", "3" }, "error: H100: --tp 3 does not divide the 32 attention heads of llama-3.1-8b")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--weights", "fp7" }, "error: H100: --weights:")]
+    [InlineData(new[] { "llama-2-7b", "H100", "--prompt", "4000", "--output", "500" }, "error: H100: --prompt: every request (4,000 prompt tokens and 500 output tokens) is longer than llama-2-7b's context of 4,096 tokens, so the server would refuse each; shorten them, or set --max-model-len if the server was started with a longer one")]
+    [InlineData(new[] { "llama-2-7b", "H100", "--max-model-len", "-5" }, "error: H100: --max-model-len: -5 is out of range")]
     [InlineData(new[] { "llama-3.1-8b", "H100,L4", "--price-per-hour", "2" }, "error: --price-per-hour: applies to one accelerator")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--headroom", "1" }, "error: --headroom: expected a share in [0, 1)")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--speculative", "eagle:3" }, "error: --speculative: 'eagle:3' is not METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]")]

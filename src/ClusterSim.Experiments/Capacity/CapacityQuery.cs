@@ -41,6 +41,10 @@ public sealed record CapacityQuery
     public string? Speculative { get; init; }
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
+
+    /// <summary>The longest request the server takes, prompt and output together (an experiment file's serving.max_model_len); null: the model's context.</summary>
+    public int? MaxModelLength { get; init; }
+
     /// <summary>Prompt tokens of every request, or their mean when <see cref="PromptMedian"/> is given.</summary>
     public double PromptTokens { get; init; } = 1024;
 
@@ -98,7 +102,7 @@ public sealed record CapacityQuery
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
         ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.attention", "--attention"), ("serving.weights", "--weights"),
-        ("serving.kv_cache", "--kv-cache"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"), ("serving.speculative", "--speculative"),
+        ("serving.kv_cache", "--kv-cache"), ("serving.max_model_len", "--max-model-len"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"), ("serving.speculative", "--speculative"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
         ("serving.price_per_hour", "--price-per-hour"),
         ("workload.prompt_tokens.median", "--prompt-median"), ("workload.prompt_tokens.max", "--prompt-max"), ("workload.prompt_tokens", "--prompt"),
@@ -154,6 +158,11 @@ public sealed record CapacityQuery
         if (KvCache is { } kv)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {Q(kv)}");
+        }
+
+        if (MaxModelLength is { } length)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  max_model_len: {length}");
         }
 
         var scheduler = new List<string>();

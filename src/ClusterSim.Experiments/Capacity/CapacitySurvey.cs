@@ -66,7 +66,7 @@ public static class CapacitySurvey
                 UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, deployment.Accelerators, tokens, query.Headroom) * 1e6 : null,
                 Calibration = deployment.CalibrationName,
                 SizeChosen = chosen,
-                Warnings = [.. experiment.Warnings],
+                Warnings = [.. experiment.Warnings.Select(InOptions)],
             };
         }
         catch (UnmeetableSloException e)
@@ -105,6 +105,9 @@ public static class CapacitySurvey
         throw atOne!;
     }
 
+    /// <summary>A message's advice in the command's terms: a key it names as the option that sets it.</summary>
+    private static string InOptions(string message) => message.Replace("serving.max_model_len", "--max-model-len", StringComparison.Ordinal);
+
     /// <summary>A problem of the file made for the query, said in the command's terms (the option it came from).</summary>
     private static string Said(ExperimentProblem problem)
     {
@@ -112,7 +115,7 @@ public static class CapacitySurvey
         {
             if (problem.Path == path || problem.Path.StartsWith(path + ".", StringComparison.Ordinal) || problem.Path.StartsWith(path + " ", StringComparison.Ordinal))
             {
-                return $"{option}: {problem.Message}";
+                return $"{option}: {InOptions(problem.Message)}";
             }
         }
 

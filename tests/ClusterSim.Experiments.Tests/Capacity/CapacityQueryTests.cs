@@ -56,6 +56,18 @@ public class CapacityQueryTests
     }
 
     [Fact]
+    public void A_server_limit_is_the_serving_sections_and_its_advice_names_the_option()
+    {
+        CapacityQuery longer = new() { Model = "llama-2-7b", Hardware = ["H100"], PromptTokens = 4000, OutputTokens = 500, MaxModelLength = 8192 };
+        Assert.Equal(8192, ExperimentLoader.Parse(longer.Yaml("H100"), "capacity.yaml").Points[0].Serving!.Replicas[0].Deployment.ContextLimit);
+        Assert.DoesNotContain("max_model_len", Alike.Yaml("H100"), StringComparison.Ordinal);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse((longer with { MaxModelLength = null }).Yaml("H100"), "capacity.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "workload.prompt_tokens" && p.Message.Contains("serving.max_model_len", StringComparison.Ordinal));
+        Assert.Contains(CapacityQuery.Options, o => o.Path == "serving.max_model_len" && o.Option == "--max-model-len");
+    }
+
+    [Fact]
     public void A_median_above_the_mean_is_refused_at_its_option()
     {
         CapacityQuery wrong = Alike with { OutputMedian = 300 };
