@@ -110,7 +110,10 @@ public sealed partial class ServingCluster
         if (_planner is not null)
         {
             // Thinking tokens are output the model generates before its answer; samples beyond the first join on its first token.
+            // The engine stops a sequence at its context (vLLM's finish reason "length"), so thinking is cut there; an answer
+            // that does not fit with its prompt is refused at dispatch as any request is.
             RequestPlan plan = _planner.Next();
+            plan = plan with { ThinkingTokens = Math.Min(plan.ThinkingTokens, Math.Max(0, _contextLimit - prompt - output)) };
             output += plan.ThinkingTokens;
             group = _groups!.Open(now, plan, prompt, output);
         }

@@ -35,6 +35,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private long _nextProgressTime;
     private readonly TestTimePlanner? _planner;
     private readonly TestTimeGroups? _groups;
+    private readonly int _contextLimit;   // the shortest server context of the replicas: thinking stops there
     private long _generated;
     private long _firstArrival = -1;
     private long _lastCompletion;
@@ -96,6 +97,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         if (scenario.TestTime is { } testTime)
         {
             _planner = new TestTimePlanner(testTime, streams.For("test-time"));
+            _contextLimit = scenario.Replicas.Min(g => g.Deployment.ContextLimit);
             _groups = new TestTimeGroups(new TestTimeMetrics(), SimTime.FromSeconds(scenario.WarmupSeconds));
         }
 

@@ -7,10 +7,10 @@ namespace ClusterSim.Core.Tests.Inference.TestTime;
 public class TestTimeServingTests
 {
     /// <summary>A closed loop of 32 users keeps the replica busy, so busy time divided by requests is the cost of a request.</summary>
-    private static ServingResult Run(TestTimeOptions? options, int prompt = 1000, int output = 100, int requests = 300) =>
+    private static ServingResult Run(TestTimeOptions? options, int prompt = 1000, int output = 100, int requests = 300, int maxModelLength = 0) =>
         new ServingCluster(new ServingScenario
         {
-            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 })],
+            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100 with { MaxModelLength = maxModelLength }, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 })],
             Workload = s => RequestSource.ClosedLoop(32, 0, TokenLengths.Fixed(prompt), TokenLengths.Fixed(output), s),
             MaxRequests = requests,
             TestTime = options,
@@ -51,6 +51,22 @@ public class TestTimeServingTests
         Assert.InRange(reasoning.TestTime!.ThinkingTokens / 300.0, 1700, 2300);
         Assert.True(reasoning.TestTime.Accuracy > single.TestTime!.Accuracy + 0.15);
         Assert.True(reasoning.BusyAcceleratorSeconds > 5 * single.BusyAcceleratorSeconds);
+    }
+
+    [Fact]
+    public void Thinking_stops_at_the_servers_context_and_the_answer_is_still_served()
+    {
+        // 1,000-token prompts and 100-token answers under a 3,000-token limit: at most 1,900 tokens of thought, where the
+        // draws (mean 2,000) often ask for more; the engine cuts the sequence there, so nothing is refused.
+        var thinking = TokenLengths.LogNormalFromMeanMedian(2000, 1500, 8000);
+        ServingResult open = Run(new TestTimeOptions { Policy = TestTimePolicy.Reasoning, ThinkingTokens = thinking, ThinkingScale = 2000 });
+        ServingResult cut = Run(new TestTimeOptions { Policy = TestTimePolicy.Reasoning, ThinkingTokens = thinking, ThinkingScale = 2000 }, maxModelLength: 3000);
+
+        Assert.Equal(300, cut.TestTime!.Completed);
+        Assert.Equal(0, cut.Metrics.OverContext);
+        Assert.True(cut.TestTime.ThinkingTokens <= 1900L * 300, $"{cut.TestTime.ThinkingTokens} thinking tokens");
+        Assert.True(cut.TestTime.ThinkingTokens < open.TestTime!.ThinkingTokens * 0.9, "the limit cuts some of the thinking drawn");
+        Assert.Equal(cut.TestTime.ThinkingTokens + (100L * 300), cut.TestTime.OutputTokens);
     }
 
     [Fact]
