@@ -84,6 +84,12 @@ internal static class ChoicesSection
                 continue;
             }
 
+            if (baseline is not null)
+            {
+                // The candidate serves the baseline's traffic: its requests must fit the candidate's context too.
+                ContextCheck.Check(r, YamlReader.Child(root, "workload") as YamlMappingNode, "workload", $"{cp}.serving", deployment, baseline.Prompt, baseline.Output, baseline.Trace, calibrations);
+            }
+
             candidates.Add(new ChoiceCandidate
             {
                 Name = name,

@@ -232,6 +232,7 @@ internal static class ClusterSection
                     continue;
                 }
 
+                ContextCheck.Check(r, node, path, placementPath, deployment, prompt, output, trace: null, calibrations);
                 if (!AcceleratorPool.HoldsReplica(pool.NodeSize, deployment.Accelerators))
                 {
                     r.Problem(shapeNode, placementPath, $"a replica of {deployment.Accelerators} accelerators neither fits a node of {pool.NodeSize} nor fills whole nodes");

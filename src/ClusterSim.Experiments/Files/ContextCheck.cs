@@ -17,7 +17,14 @@ internal static class ContextCheck
     public const int Draws = 100_000;
 
     /// <summary>Reports, for the serving section's own deployment, the requests its workload would send past the context.</summary>
-    public static void Check(YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations)
+    public static void Check(YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations) =>
+        Check(r, workload, "workload", "serving", deployment, prompt, output, trace, calibrations);
+
+    /// <summary>
+    /// Reports the requests a workload would send past <paramref name="deployment"/>'s context: the lengths read at
+    /// <paramref name="lengths"/> (the mapping at <paramref name="lengthsPath"/>), the deployment at <paramref name="deploymentPath"/>.
+    /// </summary>
+    public static void Check(YamlReader r, YamlMappingNode? lengths, string lengthsPath, string deploymentPath, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations)
     {
         if (r.Problems.Count > 0)
         {
@@ -26,7 +33,7 @@ internal static class ContextCheck
 
         int limit = deployment.ContextLimit;
         string whose = deployment.MaxModelLength > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"serving.max_model_len, {limit:N0} tokens")
+            ? string.Create(CultureInfo.InvariantCulture, $"{deploymentPath}.max_model_len, {limit:N0} tokens")
             : string.Create(CultureInfo.InvariantCulture, $"{deployment.Model.Id}'s context of {limit:N0} tokens");
         double share = trace is not null ? OverShare(trace, limit) : OverShare(prompt, output, limit);
         if (share <= 0)
@@ -36,16 +43,16 @@ internal static class ContextCheck
 
         if (share >= 1)
         {
-            string lengths = trace is not null
+            string said = trace is not null
                 ? "every request of the trace"
                 : string.Create(CultureInfo.InvariantCulture, $"every request ({Describe(prompt)} prompt tokens and {Describe(output)} output tokens)");
-            r.Problem(YamlReader.Child(workload, trace is not null ? "trace" : "prompt_tokens"), trace is not null ? "workload.trace" : "workload.prompt_tokens",
-                $"{lengths} is longer than {whose}, so the server would refuse each; shorten them, or set serving.max_model_len if the server was started with a longer one");
+            r.Problem(YamlReader.Child(lengths, trace is not null ? "trace" : "prompt_tokens"), $"{lengthsPath}.{(trace is not null ? "trace" : "prompt_tokens")}",
+                $"{said} is longer than {whose}, so the server would refuse each; shorten them, or set {deploymentPath}.max_model_len if the server was started with a longer one");
             return;
         }
 
         calibrations.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them, and the results count them in requests_over_context (among requests_dropped)"));
+            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them, and the results count them {(deploymentPath == "serving" ? "in requests_over_context (among requests_dropped)" : "among the dropped requests")}"));
     }
 
     /// <summary>The share of requests drawn from <paramref name="prompt"/> and <paramref name="output"/> longer than <paramref name="limit"/> tokens.</summary>

@@ -50,6 +50,29 @@ public class ContextCheckTests
     }
 
     [Fact]
+    public void A_cluster_deployment_and_a_choice_candidate_are_held_to_their_own_contexts()
+    {
+        // The code deployment's prompts (log-normal, up to 16,384) under a 4,096-token limit on its H100 placement.
+        string cluster = File.ReadAllText(Shipped("shared-cluster.yaml")).Replace(
+            "h100: { tensor_parallel: 1, weights: fp8, kv_cache: fp8 }", "h100: { tensor_parallel: 1, weights: fp8, kv_cache: fp8, max_model_len: 4096 }", StringComparison.Ordinal);
+        Experiment shared = ExperimentLoader.Parse(cluster, "shared-cluster.yaml");
+        Assert.Contains(shared.Calibrations, c => c.StartsWith("warning: llama-3.1-8b: of the requests the workload draws, ", StringComparison.Ordinal)
+            && c.Contains("than cluster.deployments.code.placements.h100.max_model_len, 4,096 tokens", StringComparison.Ordinal)
+            && c.EndsWith("among the dropped requests", StringComparison.Ordinal));
+
+        // A candidate whose context no request of the baseline's traffic fits (140,000-token prompts: the baseline's server
+        // takes 200,000, the distilled 8B's its model's 131,072) is refused at the traffic's lengths.
+        string choices = File.ReadAllText(Shipped("distill-vs-frontier.yaml"))
+            .Replace("prompt_tokens: { kind: lognormal, mean: 1024, median: 512, max: 16384 }", "prompt_tokens: { kind: fixed, mean: 140000 }", StringComparison.Ordinal)
+            .Replace("  kv_cache: fp8\n  scheduler: { kind: chunked-prefill, max_sequences: 128", "  kv_cache: fp8\n  max_model_len: 200000\n  scheduler: { kind: chunked-prefill, max_sequences: 128", StringComparison.Ordinal);
+        Assert.Contains("max_model_len: 200000", choices, StringComparison.Ordinal);
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(choices, "distill-vs-frontier.yaml"));
+        Assert.Contains(error.Problems, p => p.Path == "workload.prompt_tokens" && p.Message.Contains("set choices.candidates.distilled-8b.serving.max_model_len", StringComparison.Ordinal));
+    }
+
+    private static string Shipped(string name) => Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments", name);
+
+    [Fact]
     public void A_server_limit_past_the_models_context_is_warned()
     {
         Experiment longer = ExperimentLoader.Parse(With(Lengths, "\n  max_model_len: 200000"), "exp.yaml");
