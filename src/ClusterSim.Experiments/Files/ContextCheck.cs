@@ -17,14 +17,16 @@ internal static class ContextCheck
     public const int Draws = 100_000;
 
     /// <summary>Reports, for the serving section's own deployment, the requests its workload would send past the context.</summary>
-    public static void Check(YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations) =>
-        Check(r, workload, "workload", "serving", deployment, prompt, output, trace, calibrations);
+    public static void Check(YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, ConversationSpec? conversation, SortedSet<string> calibrations) =>
+        Check(r, workload, "workload", "serving", deployment, prompt, output, trace, calibrations, conversation);
 
     /// <summary>
     /// Reports the requests a workload would send past <paramref name="deployment"/>'s context: the lengths read at
     /// <paramref name="lengths"/> (the mapping at <paramref name="lengthsPath"/>), the deployment at <paramref name="deploymentPath"/>.
     /// </summary>
-    public static void Check(YamlReader r, YamlMappingNode? lengths, string lengthsPath, string deploymentPath, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations)
+    public static void Check(
+        YamlReader r, YamlMappingNode? lengths, string lengthsPath, string deploymentPath, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace,
+        SortedSet<string> calibrations, ConversationSpec? conversation = null)
     {
         if (r.Problems.Count > 0)
         {
@@ -35,7 +37,7 @@ internal static class ContextCheck
         string whose = deployment.MaxModelLength > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{deploymentPath}.max_model_len, {limit:N0} tokens")
             : string.Create(CultureInfo.InvariantCulture, $"{deployment.Model.Id}'s context of {limit:N0} tokens");
-        double share = trace is not null ? OverShare(trace, limit) : OverShare(prompt, output, limit);
+        double share = trace is not null ? OverShare(trace, limit) : conversation is not null ? OverShare(prompt, output, conversation, limit) : OverShare(prompt, output, limit);
         if (share <= 0)
         {
             return;
@@ -52,7 +54,7 @@ internal static class ContextCheck
         }
 
         calibrations.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them, and the results count them {(deploymentPath == "serving" ? "in requests_over_context (among requests_dropped)" : "among the dropped requests")}"));
+            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them{(conversation is not null ? ", ending their conversations" : string.Empty)}, and the results count them {(deploymentPath == "serving" ? "in requests_over_context (among requests_dropped)" : "among the dropped requests")}"));
     }
 
     /// <summary>The share of requests drawn from <paramref name="prompt"/> and <paramref name="output"/> longer than <paramref name="limit"/> tokens.</summary>
@@ -76,6 +78,42 @@ internal static class ContextCheck
         }
 
         return over / (double)Draws;
+    }
+
+    /// <summary>
+    /// The share of a conversation workload's turns longer than <paramref name="limit"/> tokens: turn k's prompt is the
+    /// first prompt with the k − 1 answers and follow-ups before it, every answer of a conversation as long as its first;
+    /// a refused turn ends its conversation, so the turns after it are never sent.
+    /// </summary>
+    public static double OverShare(LengthSpec prompt, LengthSpec output, ConversationSpec conversation, int limit)
+    {
+        if ((long)Longest(prompt) + ((long)conversation.Turns * Longest(output)) + ((long)(conversation.Turns - 1) * Longest(conversation.FollowUp)) <= limit)
+        {
+            return 0;
+        }
+
+        TokenLengths prompts = prompt.Build(), outputs = output.Build(), followUps = conversation.FollowUp.Build();
+        RandomStreams streams = new(0);
+        RandomStream promptDraws = streams.For("context-check-prompts"), outputDraws = streams.For("context-check-outputs"), followUpDraws = streams.For("context-check-follow-ups");
+        long sent = 0, over = 0;
+        for (int i = 0; i < Draws; i++)
+        {
+            long context = prompts.Sample(promptDraws);
+            int answer = outputs.Sample(outputDraws);
+            for (int turn = 1; turn <= conversation.Turns; turn++)
+            {
+                sent++;
+                if (context + answer > limit)
+                {
+                    over++;
+                    break;
+                }
+
+                context += answer + followUps.Sample(followUpDraws);
+            }
+        }
+
+        return over / (double)sent;
     }
 
     /// <summary>The share of a trace's requests longer than <paramref name="limit"/> tokens.</summary>

@@ -151,7 +151,7 @@ internal static class ServingSection
             return null;
         }
 
-        ContextCheck.Check(r, workload, deployment, prompt, output, trace, calibrations);
+        ContextCheck.Check(r, workload, deployment, prompt, output, trace, conversation, calibrations);
         var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour, deployment.Accelerator.Id);
         YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode");
         Disaggregation? disaggregation = null;

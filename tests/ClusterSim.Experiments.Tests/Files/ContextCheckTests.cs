@@ -73,6 +73,21 @@ public class ContextCheckTests
     private static string Shipped(string name) => Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments", name);
 
     [Fact]
+    public void A_conversation_is_held_to_the_context_as_its_history_grows()
+    {
+        // Turn k asks 1,000 + 1,000 (k − 1) tokens and answers 500: under a 4,096-token limit turns 1 to 3 are served and
+        // turn 4 (4,500) is refused, which ends the conversation: one refused of four sent.
+        var fixedLength = (int n) => new LengthSpec("fixed", n, 0, 1, 1, 1_000_000);
+        Assert.Equal(0.25, ContextCheck.OverShare(fixedLength(1000), fixedLength(500), new ConversationSpec(10, 5, fixedLength(500)), 4096));
+        Assert.Equal(0, ContextCheck.OverShare(fixedLength(1000), fixedLength(500), new ConversationSpec(3, 5, fixedLength(500)), 4096));
+
+        Experiment chat = ExperimentLoader.Parse(
+            With("prompt_tokens: { kind: fixed, mean: 1000 }", "\n  max_model_len: 4096").Replace("output_tokens: { kind: fixed, mean: 64 }", "output_tokens: { kind: fixed, mean: 500 }\n  conversation: { turns: 10, think_s: 5, follow_up_tokens: 500 }", StringComparison.Ordinal),
+            "exp.yaml");
+        Assert.Contains("warning: llama-3.1-8b: of the conversations' turns (each prompt carries the conversation so far), 25% are longer (prompt and output) than serving.max_model_len, 4,096 tokens; the server refuses them, ending their conversations", chat.Calibrations.First(c => c.Contains("conversations' turns", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_server_limit_past_the_models_context_is_warned()
     {
         Experiment longer = ExperimentLoader.Parse(With(Lengths, "\n  max_model_len: 200000"), "exp.yaml");
