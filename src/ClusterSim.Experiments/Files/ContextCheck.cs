@@ -37,7 +37,7 @@ internal static class ContextCheck
         string whose = deployment.MaxModelLength > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{deploymentPath}.max_model_len, {limit:N0} tokens")
             : string.Create(CultureInfo.InvariantCulture, $"{deployment.Model.Id}'s context of {limit:N0} tokens");
-        double share = trace is not null ? OverShare(trace, limit) : conversation is not null ? OverShare(prompt, output, conversation, limit) : OverShare(prompt, output, limit);
+        double share = trace is not null ? OverShare(trace, limit) : OverShare(prompt, output, conversation?.Turns ?? 1, conversation?.FollowUp, limit);
         if (share <= 0)
         {
             return;
@@ -58,41 +58,25 @@ internal static class ContextCheck
     }
 
     /// <summary>The share of requests drawn from <paramref name="prompt"/> and <paramref name="output"/> longer than <paramref name="limit"/> tokens.</summary>
-    public static double OverShare(LengthSpec prompt, LengthSpec output, int limit)
-    {
-        if ((long)Longest(prompt) + Longest(output) <= limit)
-        {
-            return 0;   // no draw can pass it: the common case costs nothing
-        }
-
-        TokenLengths prompts = prompt.Build(), outputs = output.Build();
-        RandomStreams streams = new(0);
-        RandomStream promptDraws = streams.For("context-check-prompts"), outputDraws = streams.For("context-check-outputs");
-        int over = 0;
-        for (int i = 0; i < Draws; i++)
-        {
-            if ((long)prompts.Sample(promptDraws) + outputs.Sample(outputDraws) > limit)
-            {
-                over++;
-            }
-        }
-
-        return over / (double)Draws;
-    }
+    public static double OverShare(LengthSpec prompt, LengthSpec output, int limit) => OverShare(prompt, output, 1, followUp: null, limit);
 
     /// <summary>
     /// The share of a conversation workload's turns longer than <paramref name="limit"/> tokens: turn k's prompt is the
     /// first prompt with the k − 1 answers and follow-ups before it, every answer of a conversation as long as its first;
     /// a refused turn ends its conversation, so the turns after it are never sent.
     /// </summary>
-    public static double OverShare(LengthSpec prompt, LengthSpec output, ConversationSpec conversation, int limit)
+    public static double OverShare(LengthSpec prompt, LengthSpec output, ConversationSpec conversation, int limit) =>
+        OverShare(prompt, output, conversation.Turns, conversation.FollowUp, limit);
+
+    private static double OverShare(LengthSpec prompt, LengthSpec output, int turns, LengthSpec? followUp, int limit)
     {
-        if ((long)Longest(prompt) + ((long)conversation.Turns * Longest(output)) + ((long)(conversation.Turns - 1) * Longest(conversation.FollowUp)) <= limit)
+        if ((long)Longest(prompt) + ((long)turns * Longest(output)) + ((long)(turns - 1) * (followUp is null ? 0 : Longest(followUp))) <= limit)
         {
-            return 0;
+            return 0;   // no draw can pass it: the common case costs nothing
         }
 
-        TokenLengths prompts = prompt.Build(), outputs = output.Build(), followUps = conversation.FollowUp.Build();
+        TokenLengths prompts = prompt.Build(), outputs = output.Build();
+        TokenLengths? followUps = followUp?.Build();
         RandomStreams streams = new(0);
         RandomStream promptDraws = streams.For("context-check-prompts"), outputDraws = streams.For("context-check-outputs"), followUpDraws = streams.For("context-check-follow-ups");
         long sent = 0, over = 0;
@@ -100,7 +84,7 @@ internal static class ContextCheck
         {
             long context = prompts.Sample(promptDraws);
             int answer = outputs.Sample(outputDraws);
-            for (int turn = 1; turn <= conversation.Turns; turn++)
+            for (int turn = 1; turn <= turns; turn++)
             {
                 sent++;
                 if (context + answer > limit)
@@ -109,7 +93,10 @@ internal static class ContextCheck
                     break;
                 }
 
-                context += answer + followUps.Sample(followUpDraws);
+                if (turn < turns)
+                {
+                    context += answer + followUps!.Sample(followUpDraws);
+                }
             }
         }
 
