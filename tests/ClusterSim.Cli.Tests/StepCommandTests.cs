@@ -30,6 +30,10 @@ public class StepCommandTests
         Assert.Contains("warning: a context of 200,000 tokens is longer than llama-3.1-8b's 131,072: a server refuses such a sequence", error, StringComparison.Ordinal);
         Assert.Contains("warning: the KV cache holds 2 sequences of 200,000 tokens, so the rows with more decoders (up to 8) never run at once", error, StringComparison.Ordinal);
         Assert.DoesNotContain("warning:", fits, StringComparison.Ordinal);
+
+        // Llama 3.1 70B in BF16 on two H100s: vLLM's start-up check refuses its full context there.
+        (_, _, string tight) = CommandRunner.Run("step", "llama-3.1-70b", "H100", "--tp", "2", "--decode", "1", "--format", "csv");
+        Assert.Contains("warning: vLLM does not start llama-3.1-70b here at max_model_len 131,072 (the model's context): one sequence of it needs more than the KV cache's 12,640 tokens", tight, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -360,6 +360,41 @@ public sealed record ServingDeployment
     public int SequenceBlocks(int tokens) => ((tokens + KvBlockTokens - 1) / KvBlockTokens) + HeldBlocks(tokens);
 
     /// <summary>
+    /// The longest sequence the KV cache holds, tokens (at most <see cref="ContextLimit"/>): vLLM starts only when one
+    /// sequence of its max_model_len fits, and otherwise names this as "the estimated maximum model length".
+    /// </summary>
+    public int LongestHeldSequence
+    {
+        get
+        {
+            int low = 0, high = ContextLimit;   // SequenceBlocks grows with the tokens: the longest that fits, by halves
+            while (low < high)
+            {
+                int mid = low + ((high - low + 1) / 2);
+                if (SequenceBlocks(mid) <= KvBlocks)
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid - 1;
+                }
+            }
+
+            return low;
+        }
+    }
+
+    /// <summary>
+    /// Why vLLM would not start this deployment, or null: one sequence of <see cref="ContextLimit"/> tokens needs more KV
+    /// cache than the memory leaves (vLLM's start-up check; a server is then started with a shorter max_model_len).
+    /// </summary>
+    public string? VllmStartUpRefusal => Engine != ServingEngine.Vllm || LongestHeldSequence >= ContextLimit
+        ? null
+        : string.Create(CultureInfo.InvariantCulture,
+            $"vLLM does not start {Model.Id} here at max_model_len {ContextLimit:N0}{(MaxModelLength > 0 ? string.Empty : " (the model's context)")}: one sequence of it needs more than the KV cache's {(long)KvBlocks * KvBlockTokens:N0} tokens; a server started with max_model_len {LongestHeldSequence:N0} or less runs as simulated here, where a request longer than that never fits the cache");
+
+    /// <summary>
     /// Bytes of one sequence's recurrent state over the replica: sliced over the tensor-parallel group by value heads, and
     /// copied as KV heads are when the group outnumbers them.
     /// </summary>

@@ -212,6 +212,13 @@ internal static class DeploymentSection
             calibrations.Add(string.Create(CultureInfo.InvariantCulture, $"warning: {model.Id}: {path}.max_model_len {deployment.MaxModelLength:N0} is beyond its {model.MaxContext:N0}-token context (vLLM starts so only with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1); requests up to it are served as if the model held them"));
         }
 
+        if (deployment.KvBlocks > 0 && chip.Kind != "edge" && deployment.VllmStartUpRefusal is { } refusal)
+        {
+            // Not silent: the deployment as written would not start; what runs is the server that would. (A device runs
+            // an on-device runtime, MLC or llama.cpp, whose context is set by the app.)
+            calibrations.Add($"warning: {chip.Id}: {refusal}; set {path}.max_model_len");
+        }
+
         if (engine == ServingEngine.Sglang && YamlReader.Child(YamlReader.Child(node, "scheduler") as YamlMappingNode, "max_sequences") is null)
         {
             // SGLang caps running requests by its request pool and its KV pool, as replay fills an unset limit.

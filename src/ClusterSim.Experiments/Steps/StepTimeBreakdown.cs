@@ -58,6 +58,11 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a prompt chunk of {longestPrompt:N0} tokens is longer than {d.Model.Id}'s context of {window:N0}: a server refuses such a prompt");
         }
 
+        if (d.VllmStartUpRefusal is { } refusal)
+        {
+            yield return refusal;
+        }
+
         long resident = d.KvBlocks / d.SequenceBlocks(Math.Max(1, context));
         int mostDecoders = Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.Decoders);
         if (mostDecoders > resident)

@@ -79,4 +79,24 @@ public class ServingDeploymentTests
         int tp = hardware == "H200" ? 8 : 16;
         _ = (one with { TensorParallel = tp }).Validated();
     }
+    [Fact]
+    public void vLLM_starts_only_where_one_sequence_of_its_max_model_len_fits_the_KV_cache()
+    {
+        // Llama 3.1 70B in BF16 on two H100s leaves its KV cache some tens of thousands of tokens against a 131,072-token
+        // context: every block holds 16 tokens of the one sequence (no sliding-window layers), so the longest is all of them.
+        ServingDeployment tight = SimCatalog.Default.Deployment("llama-3.1-70b", "H100-SXM", tensorParallel: 2);
+        int tokens = tight.KvBlocks * tight.KvBlockTokens;
+        Assert.InRange(tokens, 10_000, 100_000);
+        Assert.Equal(tokens, tight.LongestHeldSequence);
+        Assert.True(tight.SequenceBlocks(tight.LongestHeldSequence + 1) > tight.KvBlocks);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"vLLM does not start llama-3.1-70b here at max_model_len 131,072 (the model's context): one sequence of it needs more than the KV cache's {tokens:N0} tokens; a server started with max_model_len {tokens:N0} or less"),
+            tight.VllmStartUpRefusal, StringComparison.Ordinal);
+
+        // A server started with a shorter limit starts; so does every other engine (they size the cache without that check),
+        // and a deployment with room for the whole context.
+        Assert.Null((tight with { MaxModelLength = 8192 }).VllmStartUpRefusal);
+        Assert.Null((tight with { Engine = ServingEngine.TensorRtLlm }).VllmStartUpRefusal);
+        Assert.Null(SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM").VllmStartUpRefusal);
+    }
 }

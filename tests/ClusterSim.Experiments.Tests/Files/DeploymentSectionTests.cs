@@ -18,6 +18,20 @@ public class DeploymentSectionTests
     }
 
     [Fact]
+    public void A_deployment_vLLM_would_not_start_at_its_max_model_len_is_warned_until_one_is_set()
+    {
+        // 80 % of memory reserved leaves Llama 3.1 8B some tens of thousands of tokens of KV cache, not its 131,072 context.
+        string squeezed = ExperimentLoaderTests.Valid.Replace("kv_cache: fp8", "kv_cache: fp8\n  memory_reserve: 0.8", StringComparison.Ordinal);
+        Experiment tight = ExperimentLoader.Parse(squeezed, "exp.yaml");
+        Assert.Contains(tight.Calibrations, c => c.StartsWith("warning: H100-SXM: vLLM does not start llama-3.1-8b here at max_model_len 131,072 (the model's context)", StringComparison.Ordinal)
+            && c.EndsWith("; set serving.max_model_len", StringComparison.Ordinal));
+
+        Experiment started = ExperimentLoader.Parse(squeezed.Replace("memory_reserve: 0.8", "memory_reserve: 0.8\n  max_model_len: 16384", StringComparison.Ordinal), "exp.yaml");
+        Assert.DoesNotContain(started.Calibrations, c => c.Contains("does not start", StringComparison.Ordinal));
+        Assert.DoesNotContain(ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml").Calibrations, c => c.Contains("does not start", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Hardware_without_a_tdp_is_named_in_a_warning_since_its_energy_reads_zero()
     {
         Experiment inf2 = ExperimentLoader.Parse(ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: Inferentia2", StringComparison.Ordinal), "exp.yaml");
