@@ -40,8 +40,9 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
 
     /// <summary>
     /// What a server would not run of these shapes, each a warning: a decoder's context or a prompt chunk longer than the
-    /// model's, and rows with more decoders of that context than the KV cache holds at once. Their step times are still
-    /// given (the arithmetic holds), but no replica reaches them.
+    /// model's, a deployment vLLM would not start at the model's context (<see cref="ServingDeployment.VllmStartUpRefusal"/>),
+    /// and rows with more decoders of that context than the KV cache holds at once. Their step times are still given (the
+    /// arithmetic holds), but no replica reaches them.
     /// </summary>
     public IEnumerable<string> LimitWarnings(int context)
     {
