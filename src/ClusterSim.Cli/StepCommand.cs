@@ -27,13 +27,14 @@ internal static class StepCommand
         var prompt = new Option<string>("--prompt") { Description = "Prompt-chunk sizes in tokens, comma-separated (0: decodes alone); each row pairs one with a decoder count.", DefaultValueFactory = _ => "0" };
         var decode = new Option<string>("--decode") { Description = "Counts of decoding sequences, comma-separated (0: the prompt chunk alone).", DefaultValueFactory = _ => "1,8,32,128,256" };
         var context = new Option<int>("--context") { Description = "Each decoding sequence's context, tokens.", DefaultValueFactory = _ => 1024 };
+        var maxModelLength = new Option<int?>("--max-model-len") { Description = "The longest request the server takes, prompt and output together (vLLM's --max-model-len); the model's context when omitted." };
         var speculative = new Option<string?>("--speculative") { Description = "Speculative decoding, METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]: eagle:3:0.6 (a draft head), mtp:1:0.8, ngram:4:0.3, draft:4:0.7:llama-3.2-1b. Each decoder verifies its drafts in the step, after the drafter's passes (a draft column); tokens/s counts the tokens a decoder is expected to keep, 1 + α + … + α^k. None when omitted." };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names." };
         var models = ModelsOption.Create();
         var format = CommandLine.FormatOption("the breakdown");
         var command = new Command("step", "Time one iteration of a deployment for several batch shapes and show the step-time model's terms: GEMMs, attention, collectives, engine overhead, the sampler.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, sampling, kernel, prompt, decode, context, speculative, calibration, models, format,
+            model, hardware, tp, attention, weights, kv, engine, version, sampling, kernel, prompt, decode, context, maxModelLength, speculative, calibration, models, format,
         };
         command.SetAction(r =>
         {
@@ -52,6 +53,7 @@ internal static class StepCommand
                 PromptTokens = r.GetValue(prompt)!,
                 Decoders = r.GetValue(decode)!,
                 Context = r.GetValue(context),
+                MaxModelLength = r.GetValue(maxModelLength),
                 Speculative = r.GetValue(speculative),
             };
             return Show(query, r.GetValue(calibration), r.GetValue(models), PlainTable.Formats[r.GetValue(format)!]);

@@ -27,13 +27,22 @@ public class StepCommandTests
 
         Assert.Equal(0, code);
         Assert.Equal(3, output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);   // the header, one decoder, eight
-        Assert.Contains("warning: a context of 200,000 tokens is longer than llama-3.1-8b's 131,072: a server refuses such a sequence", error, StringComparison.Ordinal);
+        Assert.Contains("warning: a context of 200,000 tokens is longer than llama-3.1-8b's context of 131,072: a server refuses such a sequence", error, StringComparison.Ordinal);
         Assert.Contains("warning: the KV cache holds 2 sequences of 200,000 tokens, so the rows with more decoders (up to 8) never run at once", error, StringComparison.Ordinal);
         Assert.DoesNotContain("warning:", fits, StringComparison.Ordinal);
 
         // Llama 3.1 70B in BF16 on two H100s: vLLM's start-up check refuses its full context there.
         (_, _, string tight) = CommandRunner.Run("step", "llama-3.1-70b", "H100", "--tp", "2", "--decode", "1", "--format", "csv");
         Assert.Contains("warning: vLLM does not start llama-3.1-70b here at max_model_len 131,072 (the model's context): one sequence of it needs more than the KV cache's 12,640 tokens", tight, StringComparison.Ordinal);
+
+        // Started with a limit that fits, it starts; a context past that limit is refused; a limit below 1 is an error.
+        (int started, _, string limited) = CommandRunner.Run("step", "llama-3.1-70b", "H100", "--tp", "2", "--decode", "1", "--context", "16000", "--max-model-len", "12000", "--format", "csv");
+        Assert.Equal(0, started);
+        Assert.DoesNotContain("does not start", limited, StringComparison.Ordinal);
+        Assert.Contains("warning: a context of 16,000 tokens is longer than the server's max_model_len of 12,000: a server refuses such a sequence", limited, StringComparison.Ordinal);
+        (int wrong, _, string refused) = CommandRunner.Run("step", "llama-3.1-70b", "H100", "--max-model-len", "0");
+        Assert.Equal(2, wrong);
+        Assert.Contains("error: --max-model-len: expected a whole number of tokens ≥ 1, got 0", refused, StringComparison.Ordinal);
     }
 
     [Fact]

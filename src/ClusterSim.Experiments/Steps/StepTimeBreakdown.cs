@@ -48,15 +48,18 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
     {
         ServingDeployment d = Deployment;
         int window = d.ContextLimit;
+        string whose = d.MaxModelLength > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the server's max_model_len of {window:N0}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Model.Id}'s context of {window:N0}");
         if (context > window)
         {
-            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a context of {context:N0} tokens is longer than {d.Model.Id}'s {window:N0}: a server refuses such a sequence");
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a context of {context:N0} tokens is longer than {whose}: a server refuses such a sequence");
         }
 
         int longestPrompt = Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.PromptTokens);
         if (longestPrompt > window)
         {
-            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a prompt chunk of {longestPrompt:N0} tokens is longer than {d.Model.Id}'s context of {window:N0}: a server refuses such a prompt");
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a prompt chunk of {longestPrompt:N0} tokens is longer than {whose}: a server refuses such a prompt");
         }
 
         if (d.VllmStartUpRefusal is { } refusal)

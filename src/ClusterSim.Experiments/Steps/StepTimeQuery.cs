@@ -43,6 +43,9 @@ public sealed record StepTimeQuery
     /// <summary>Each decoding sequence's context, tokens.</summary>
     public int Context { get; init; } = 1024;
 
+    /// <summary>The longest request the server takes (vLLM's --max-model-len); null: the model's context.</summary>
+    public int? MaxModelLength { get; init; }
+
     /// <summary>Speculative decoding as <c>METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]</c> (<see cref="SpeculativeSpec"/>); none when null.</summary>
     public string? Speculative { get; init; }
 
@@ -81,6 +84,11 @@ public sealed record StepTimeQuery
             throw new ArgumentException($"--context: expected a whole number of tokens ≥ 1, got {Context}");
         }
 
+        if (MaxModelLength is < 1)
+        {
+            throw new ArgumentException($"--max-model-len: expected a whole number of tokens ≥ 1, got {MaxModelLength}");
+        }
+
         if (prompts.All(p => p == 0) && decoders.All(d => d == 0))
         {
             throw new ArgumentException("--prompt and --decode are all 0: give at least one prompt chunk or one decoding sequence");
@@ -100,10 +108,11 @@ public sealed record StepTimeQuery
             SamplerKernel = kernel,
             Speculative = Speculative is null ? null : SpeculativeSpec.Parse(Speculative, model, catalog),
             MemoryReserve = ServingDeployment.EngineMemoryReserve(engine, accelerator, TensorParallel, 1, SglangServerDefaults.ChunkedPrefillTokens(accelerator)),
+            MaxModelLength = MaxModelLength ?? 0,
         };
         (ServingCalibration calibration, string? warning) = catalog.Calibrations.For(accelerator, deployment.ComputePrecision, engine, EngineVersion);
         // The KV cache the engine leaves at its server's default batch limits for this accelerator (and vLLM release).
-        VllmServerDefaults limits = VllmServerDefaults.For(accelerator, engine == ServingEngine.Vllm ? EngineVersion : string.Empty, model.MaxContext);
+        VllmServerDefaults limits = VllmServerDefaults.For(accelerator, engine == ServingEngine.Vllm ? EngineVersion : string.Empty, deployment.ContextLimit);
         deployment = (deployment with { Efficiency = calibration.Factors, CalibrationName = calibration.Name }).WithEngineRuntime(limits.MaxSequences, limits.MaxBatchedTokens);
         return StepTimeBreakdown.Of(deployment.Validated(), warning, prompts, decoders, Context);
     }
