@@ -9,6 +9,9 @@ public sealed record AcceleratorSpec
     public int Year { get; init; }
     public required string Kind { get; init; }
 
+    /// <summary>An on-device chip (phone, laptop, Jetson): it runs an on-device runtime (MLC, llama.cpp), not a serving engine.</summary>
+    public bool IsEdge => Kind == "edge";
+
     /// <summary>Dense BF16 matrix peak, TFLOP/s.</summary>
     public double Bf16Tflops { get; init; }
 

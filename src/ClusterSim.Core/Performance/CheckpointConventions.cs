@@ -22,7 +22,7 @@ public static class CheckpointConventions
     /// <c>quantize_final_fc</c> true) quantises both tables with the layers.
     /// </summary>
     public static Precision HeadFormat(Precision weights, AcceleratorSpec chip) =>
-        weights.BytesPerElement() >= 2 || chip.Kind == "edge" ? weights : Precision.BF16;
+        weights.BytesPerElement() >= 2 || chip.IsEdge ? weights : Precision.BF16;
 
     /// <summary>
     /// The format of the layers other than the routed experts: 16 bits for a mixture-of-experts model served in the
@@ -43,7 +43,7 @@ public static class CheckpointConventions
     public static double WeightBits(Precision weights, ModelSpec model, AcceleratorSpec chip) => weights switch
     {
         Precision.INT4 when ReleasedFourBitExperts(weights, model) => 4.25,
-        Precision.INT4 when chip.Fp4Tflops is > 0 || chip.Kind == "edge" => 4.5,
+        Precision.INT4 when chip.Fp4Tflops is > 0 || chip.IsEdge => 4.5,
         Precision.INT4 => 4.125,
         _ => 8 * weights.BytesPerElement(),
     };

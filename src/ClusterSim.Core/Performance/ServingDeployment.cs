@@ -387,9 +387,11 @@ public sealed record ServingDeployment
 
     /// <summary>
     /// Why vLLM would not start this deployment, or null: one sequence of <see cref="ContextLimit"/> tokens needs more KV
-    /// cache than the memory leaves (vLLM's start-up check; a server is then started with a shorter max_model_len).
+    /// cache than the memory leaves (vLLM's start-up check; a server is then started with a shorter max_model_len). Null
+    /// for other engines, for an edge device (its runtime's context is the app's), and where nothing fits at all (that is
+    /// <see cref="Validated"/>'s error).
     /// </summary>
-    public string? VllmStartUpRefusal => Engine != ServingEngine.Vllm || LongestHeldSequence >= ContextLimit
+    public string? VllmStartUpRefusal => Engine != ServingEngine.Vllm || Accelerator.IsEdge || KvBlocks <= 0 || LongestHeldSequence >= ContextLimit
         ? null
         : string.Create(CultureInfo.InvariantCulture,
             $"vLLM does not start {Model.Id} here at max_model_len {ContextLimit:N0}{(MaxModelLength > 0 ? string.Empty : " (the model's context)")}: one sequence of it needs more than the KV cache's {(long)KvBlocks * KvBlockTokens:N0} tokens; a server started with max_model_len {LongestHeldSequence:N0} or less runs as simulated here, where a request longer than that never fits the cache");

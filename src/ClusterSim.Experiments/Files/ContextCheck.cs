@@ -70,7 +70,7 @@ internal static class ContextCheck
 
     private static double OverShare(LengthSpec prompt, LengthSpec output, int turns, LengthSpec? followUp, int limit)
     {
-        if ((long)Longest(prompt) + ((long)turns * Longest(output)) + ((long)(turns - 1) * (followUp is null ? 0 : Longest(followUp))) <= limit)
+        if ((long)prompt.Longest + ((long)turns * output.Longest) + ((long)(turns - 1) * (followUp?.Longest ?? 0)) <= limit)
         {
             return 0;   // no draw can pass it: the common case costs nothing
         }
@@ -106,9 +106,6 @@ internal static class ContextCheck
     /// <summary>The share of a trace's requests longer than <paramref name="limit"/> tokens.</summary>
     public static double OverShare(IReadOnlyList<TraceRecord> trace, int limit) =>
         trace.Count == 0 ? 0 : trace.Count(t => (long)t.PromptTokens + t.OutputTokens > limit) / (double)trace.Count;
-
-    /// <summary>The longest length a spec draws.</summary>
-    private static int Longest(LengthSpec spec) => spec.Kind == "fixed" ? (int)spec.Mean : spec.Max;
 
     private static string Describe(LengthSpec spec) => spec.Kind switch
     {

@@ -212,10 +212,9 @@ internal static class DeploymentSection
             calibrations.Add(string.Create(CultureInfo.InvariantCulture, $"warning: {model.Id}: {path}.max_model_len {deployment.MaxModelLength:N0} is beyond its {model.MaxContext:N0}-token context (vLLM starts so only with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1); requests up to it are served as if the model held them"));
         }
 
-        if (deployment.KvBlocks > 0 && chip.Kind != "edge" && deployment.VllmStartUpRefusal is { } refusal)
+        if (deployment.VllmStartUpRefusal is { } refusal)
         {
-            // Not silent: the deployment as written would not start; what runs is the server that would. (A device runs
-            // an on-device runtime, MLC or llama.cpp, whose context is set by the app.)
+            // Not silent: the deployment as written would not start; what runs is the server that would.
             calibrations.Add($"warning: {chip.Id}: {refusal}; set {path}.max_model_len");
         }
 

@@ -28,13 +28,16 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
     {
         ServingDeployment d = Deployment;
         long tokens = (long)d.KvBlocks * d.KvBlockTokens;
-        long sequences = d.KvBlocks / d.SequenceBlocks(Math.Max(1, context));
+        long sequences = Resident(context);
         string state = d.Model.HasLinearLayers
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (each also holding {d.LinearStateBytes / 1048576:F1} MiB of recurrent state)")
             : string.Empty;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"memory: {d.WeightBytes / d.Accelerators / 1e9:F1} GB of weights and {d.RuntimeBytesPerAccelerator / 1073741824.0:F2} GiB of runtime per accelerator{(d.Engine == ServingEngine.Vllm ? " (vLLM's start-up profile at its default batch limits)" : d.Engine == ServingEngine.Sglang ? $" (SGLang keeps {d.MemoryReserve:P1} of memory back for activations and CUDA graphs)" : string.Empty)}; KV cache {tokens:N0} tokens ({d.KvBlocks:N0} blocks of {d.KvBlockTokens}), {sequences:N0} sequences of {context:N0} tokens{state}");
     }
+
+    /// <summary>Sequences of <paramref name="context"/> tokens the KV cache holds at once.</summary>
+    private long Resident(int context) => Deployment.KvBlocks / Deployment.SequenceBlocks(Math.Max(1, context));
 
     private static string Name(Core.Catalog.Precision precision) => precision.ToString().ToLowerInvariant();
 
@@ -67,7 +70,7 @@ public sealed record StepTimeBreakdown(ServingDeployment Deployment, string? Cal
             yield return refusal;
         }
 
-        long resident = d.KvBlocks / d.SequenceBlocks(Math.Max(1, context));
+        long resident = Resident(context);
         int mostDecoders = Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.Decoders);
         if (mostDecoders > resident)
         {

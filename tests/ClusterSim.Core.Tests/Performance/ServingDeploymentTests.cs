@@ -98,5 +98,8 @@ public class ServingDeploymentTests
         Assert.Null((tight with { MaxModelLength = 8192 }).VllmStartUpRefusal);
         Assert.Null((tight with { Engine = ServingEngine.TensorRtLlm }).VllmStartUpRefusal);
         Assert.Null(SimCatalog.Default.Deployment("llama-3.1-8b", "H100-SXM").VllmStartUpRefusal);
+        ServingDeployment device = SimCatalog.Default.Deployment("llama-3.1-8b", "Jetson-Orin-Nano-Super", weights: Precision.INT4);
+        Assert.True(device.LongestHeldSequence < device.ContextLimit);
+        Assert.Null(device.VllmStartUpRefusal);   // an on-device runtime: the app sets its context
     }
 }
