@@ -19,6 +19,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly ServingMetrics _metrics;
     private readonly IReplicaHost _host;
     private readonly StepTimeModel _model;
+    private readonly int _contextLimit;   // the deployment's, read once a request at dispatch
     private readonly int _unevenChunkRanks;   // ranks a step's prompt chunks fall on unevenly (ServingDeployment.UnevenChunkRanks)
     private readonly SchedulerOptions _scheduler;
     private readonly bool _macroStepping;
@@ -71,6 +72,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         Id = id;
         _model = model;
         _unevenChunkRanks = model.Deployment.UnevenChunkRanks;
+        _contextLimit = model.Deployment.ContextLimit;
         _scheduler = scheduler.Validated();
         if (model.Deployment.AttentionRanks > 1 && _scheduler.MaxChunkTokens == 0)
         {
@@ -207,7 +209,7 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     private static bool IsIn(bool[] live, int id) => (uint)id < (uint)live.Length && live[id];
 
     /// <summary>True when the server takes a request of this size: prompt and output within its context (<see cref="ServingDeployment.ContextLimit"/>).</summary>
-    public bool WithinContext(int prompt, int output) => (long)prompt + output <= _model.Deployment.ContextLimit;
+    public bool WithinContext(int prompt, int output) => (long)prompt + output <= _contextLimit;
 
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
     public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) =>
