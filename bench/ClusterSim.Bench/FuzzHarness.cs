@@ -16,13 +16,13 @@ namespace ClusterSim.Bench;
 /// </summary>
 internal static class FuzzHarness
 {
-    public static int Run(string experiments, string seeds, int mutations)
+    public static int Run(string experiments, string seeds, int mutations, long seed)
     {
         int bugs = 0;
         var slowestRefusal = (Ms: 0.0, What: string.Empty);
         var slowestRun = (Ms: 0.0, What: string.Empty);
         int refused = 0, accepted = 0, ran = 0;
-        var random = new RandomStreams(4242);
+        var random = new RandomStreams(seed);
 
         void Report(string what, string input, Exception e)
         {

@@ -4,7 +4,7 @@ using ClusterSim.Bench;
 // "scale [requests] [repeats] [load]" runs the serving scale harness (load: the share of saturation offered, 0.8), "training-scale [repeats]" the 90-day training run,
 // "cluster-scale [repeats]" the 30-day, 10,240-accelerator shared cluster, "vidur-scale [requests] [repeats]" Vidur's
 // own Llama-2-70B scenario, "experiments [dir] [repeats]" every shipped serving experiment in process,
-// "calibration" prints the serving calibration table, "fuzz [mutations]" the long fuzz run, "faults [kills]" the kill -9 and
+// "calibration" prints the serving calibration table, "fuzz [mutations] [seed]" the long fuzz run (seed 4242 unless given), "faults [kills]" the kill -9 and
 // resume harness; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "scale")
 {
@@ -50,7 +50,8 @@ if (args.Length > 0 && args[0] == "cluster-scale")
 if (args.Length > 0 && args[0] == "fuzz")
 {
     int mutations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
-    return FuzzHarness.Run("experiments", Path.Combine("tests", "ClusterSim.Experiments.Tests", "Files", "FuzzSeeds"), mutations);
+    long seed = args.Length > 2 ? long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4242;
+    return FuzzHarness.Run("experiments", Path.Combine("tests", "ClusterSim.Experiments.Tests", "Files", "FuzzSeeds"), mutations, seed);
 }
 
 if (args.Length > 0 && args[0] == "faults")

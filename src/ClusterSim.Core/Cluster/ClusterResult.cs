@@ -90,6 +90,7 @@ public sealed record ClusterResult : ISimulationResult
             {
                 scalars.Add((k + "requests_completed", r.Completed));
                 scalars.Add((k + "requests_dropped", r.Dropped));
+                scalars.Add((k + "requests_over_context", r.OverContext));
             }
         }
 

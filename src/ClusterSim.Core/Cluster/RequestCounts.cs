@@ -1,7 +1,10 @@
 namespace ClusterSim.Core.Cluster;
 
-/// <summary>A request-level deployment's requests at the end of a cluster run: arrived, completed, dropped, within the SLO, and still in flight.</summary>
-public sealed record RequestCounts(long Arrived, long Completed, long Dropped, long MeetingSlo, long InFlight)
+/// <summary>
+/// A request-level deployment's requests at the end of a cluster run: arrived, completed, dropped (of which
+/// <paramref name="OverContext"/> were longer than the server's context), within the SLO, and still in flight.
+/// </summary>
+public sealed record RequestCounts(long Arrived, long Completed, long Dropped, long MeetingSlo, long InFlight, long OverContext = 0)
 {
     /// <summary>Every request that arrived finished, was dropped, or is still in flight.</summary>
     public bool Conserved => Arrived == Completed + Dropped + InFlight;

@@ -168,6 +168,7 @@ public static class MetricCatalog
             ["cost_usd"] = ("cost", "USD"),
             ["requests_completed"] = ("requests completed (request level)", "requests"),
             ["requests_dropped"] = ("requests dropped (request level)", "requests"),
+            ["requests_over_context"] = ("requests refused for being longer than the server's context (among those dropped)", "requests"),
         },
     };
 

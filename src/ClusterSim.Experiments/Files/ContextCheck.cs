@@ -54,7 +54,21 @@ internal static class ContextCheck
         }
 
         calibrations.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them{(conversation is not null ? ", ending their conversations" : string.Empty)}, and the results count them {(deploymentPath == "serving" ? "in requests_over_context (among requests_dropped)" : "among the dropped requests")}"));
+            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them{(conversation is not null ? ", ending their conversations" : string.Empty)}, and the results count them {Counted(deploymentPath)}"));
+    }
+
+    /// <summary>Where the results count the refused requests of the deployment at <paramref name="deploymentPath"/>.</summary>
+    private static string Counted(string deploymentPath)
+    {
+        const string Cluster = "cluster.deployments.";
+        if (deploymentPath == "serving")
+        {
+            return "in requests_over_context (among requests_dropped)";
+        }
+
+        return deploymentPath.StartsWith(Cluster, StringComparison.Ordinal)
+            ? $"in deployment.{deploymentPath[Cluster.Length..].Split('.')[0]}.requests_over_context (among its dropped requests)"
+            : "among its dropped requests";
     }
 
     /// <summary>The share of requests drawn from <paramref name="prompt"/> and <paramref name="output"/> longer than <paramref name="limit"/> tokens.</summary>

@@ -94,4 +94,30 @@ public class ClusterStudyTests
         Assert.InRange(byRequest.Deployment("chat").AcceleratorHours, byCapacity.Deployment("chat").AcceleratorHours, byCapacity.Deployment("chat").AcceleratorHours * 1.05);
         Assert.True(byRequest.Job("tune").Preemptions > 0, $"{byRequest.Job("tune")}");
     }
+
+    [Fact]
+    public void A_request_level_deployment_counts_the_requests_longer_than_its_servers_context_by_name()
+    {
+        // Two hours of the flat demand request by request, its placement's server started with a 2,048-token limit: the
+        // log-normal prompts (median 512, up to 8,192) with 256-token answers pass it now and then, and exactly those are
+        // refused, among the dropped requests and under the deployment's own key.
+        string yaml = Flat
+            .Replace("days: 1", "days: 0.0833\n  interval_s: 300", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 4e9", "output_tokens_per_day: 5e8", StringComparison.Ordinal)
+            .Replace("      cell_requests: 2000", "      cell_requests: 2000\n      fidelity: requests", StringComparison.Ordinal)
+            .Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { weights: fp8, kv_cache: fp8, max_model_len: 2048 }", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(yaml, "limited.yaml");
+        Assert.Contains(experiment.Calibrations, c => c.EndsWith("in deployment.chat.requests_over_context (among its dropped requests)", StringComparison.Ordinal));
+        ExperimentPoint point = experiment.Points[0];
+        var result = (ClusterResult)point.Study.Run(point, double.NaN, seed: 5, share: null);
+
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Conserved, $"{counts}");
+        Assert.InRange(counts.OverContext, 1, counts.Dropped);
+        double share = ContextCheck.OverShare(point.Cluster!.Deployments[0].Placements[0].Cell.Prompt, new LengthSpec("fixed", 256, 0, 1, 1, 1_000_000), 2048);
+        double refused = counts.OverContext / (double)counts.Arrived;
+        Assert.InRange(refused, share - (5 * Math.Sqrt(share * (1 - share) / counts.Arrived)), share + (5 * Math.Sqrt(share * (1 - share) / counts.Arrived)));
+        var scalars = result.Scalars().ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+        Assert.Equal(counts.OverContext, scalars["deployment.chat.requests_over_context"]);
+    }
 }
