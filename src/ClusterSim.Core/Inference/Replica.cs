@@ -211,6 +211,9 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     /// <summary>True when the server takes a request of this size: prompt and output within its context (<see cref="ServingDeployment.ContextLimit"/>).</summary>
     public bool WithinContext(int prompt, int output) => (long)prompt + output <= _contextLimit;
 
+    /// <summary>The longest request (prompt and output tokens) the server takes: its deployment's <see cref="ServingDeployment.ContextLimit"/>.</summary>
+    public int ContextLimit => _contextLimit;
+
     /// <summary>True when a request of this size can ever be served here (its whole KV fits in the cache).</summary>
     public bool CanEverFit(int prompt, int output, int sharedPrefix = 0) =>
         _kv.BlocksFor(prompt + output - sharedPrefix) + _model.Deployment.HeldBlocks(prompt + output) <= TotalBlocks;

@@ -57,6 +57,13 @@ public sealed class RequestTable
     /// <summary>Output tokens of the whole request (for a prefill side, which itself produces only the first).</summary>
     public int FullOutput(int id) => _fullOutput[id];
 
+    /// <summary>Caps the request's output at <paramref name="output"/> tokens (a server ending the answer at its context).</summary>
+    public void CapOutput(int id, int output)
+    {
+        _fullOutput[id] = Math.Min(_fullOutput[id], output);
+        _output[id] = Math.Min(_output[id], output);
+    }
+
     /// <summary>What the request's prompt shares with others, for a prefix cache.</summary>
     public Workload.PromptIdentity Identity(int id) => _identity[id];
 

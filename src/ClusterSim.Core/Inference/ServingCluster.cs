@@ -36,6 +36,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly TestTimePlanner? _planner;
     private readonly TestTimeGroups? _groups;
     private readonly int _contextLimit;   // the shortest server context of the replicas: thinking stops there
+    private readonly bool _clientSendsMaxTokens;   // else the server caps each answer at its context
     private long _generated;
     private long _firstArrival = -1;
     private long _lastCompletion;
@@ -86,7 +87,11 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         }
         _horizon = double.IsPositiveInfinity(scenario.HorizonSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.HorizonSeconds);
         ClientTimeoutNanos = double.IsPositiveInfinity(scenario.ClientTimeoutSeconds) ? long.MaxValue : SimTime.FromSeconds(scenario.ClientTimeoutSeconds);
-        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints, latencyWindows: scenario.SampleSeries);
+        Metrics = new ServingMetrics(scenario.Slo, SimTime.FromSeconds(scenario.SeriesIntervalSeconds), SimTime.FromSeconds(scenario.WarmupSeconds), ClientTimeoutNanos, scenario.SeriesMaxPoints, latencyWindows: scenario.SampleSeries)
+        {
+            ServerCapsOutput = !scenario.ClientSendsMaxTokens,
+        };
+        _clientSendsMaxTokens = scenario.ClientSendsMaxTokens;
         if (scenario.Classes.Count > 0)
         {
             Metrics.TrackClasses(scenario.Classes);

@@ -110,6 +110,12 @@ public sealed class ServingMetrics
     /// <summary>Requests refused, among <see cref="Dropped"/>, for being longer (prompt and output) than the server's context.</summary>
     public long OverContext { get; internal set; }
 
+    /// <summary>Requests whose answers the server cut at its context (clients that send no <c>max_tokens</c>): served, shorter.</summary>
+    public long CutAtContext { get; internal set; }
+
+    /// <summary>True when clients send no <c>max_tokens</c>, so the server caps answers at its context (the run reports how many it cut).</summary>
+    public bool ServerCapsOutput { get; internal set; }
+
     /// <summary>True when evicted prefix blocks go to host memory (the run reports how many prompt tokens came back from there).</summary>
     public bool HasKvOffload { get; internal set; }
 

@@ -54,6 +54,7 @@ public sealed record ServingResult : ISimulationResult
             ("requests_completed", m.Completed),
             ("requests_dropped", m.Dropped),
             ("requests_over_context", m.OverContext),
+            .. (m.ServerCapsOutput ? [("requests_cut_at_context", (double)m.CutAtContext)] : Array.Empty<(string, double)>()),
             .. (m.HasClientTimeout ? [("requests_timed_out", (double)m.TimedOut)] : Array.Empty<(string, double)>()),
             ("preemptions", m.Preemptions),
             .. (m.HasResponseCache ? [("response_cache_hit_rate", m.ResponseCacheLookups == 0 ? 0 : m.ResponseCacheHits / (double)m.ResponseCacheLookups)] : Array.Empty<(string, double)>()),

@@ -32,6 +32,14 @@ public sealed record ServingScenario
     public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
 
     /// <summary>
+    /// True (the default, as benchmark clients do) when each request carries <c>max_tokens</c>, its output length: one
+    /// longer (prompt and output) than the server's context is refused. False when clients leave it out, so the server
+    /// caps each answer at its context (vLLM's default, <c>max_model_len</c> − prompt; the answer ends there, finish
+    /// reason "length"), and only a prompt that leaves no room for an output token is refused.
+    /// </summary>
+    public bool ClientSendsMaxTokens { get; init; } = true;
+
+    /// <summary>
     /// The most requests an open-arrival client keeps in flight (vLLM's and SGLang's benchmark clients with both a request
     /// rate and <c>--max-concurrency</c>): a request due while that many are unanswered is sent when one finishes, and
     /// its latencies count from then. 0: no cap.

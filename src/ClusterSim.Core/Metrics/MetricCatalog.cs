@@ -16,6 +16,7 @@ public static class MetricCatalog
         new("requests_completed", "requests completed", "requests"),
         new("requests_dropped", "requests dropped (longer than the context, or the KV cache cannot ever hold them)", "requests"),
         new("requests_over_context", "requests refused for being longer than the server's context", "requests"),
+        new("requests_cut_at_context", "requests whose answers the server cut at its context (clients sending no max_tokens)", "requests"),
         new("requests_timed_out", "requests the client gave up on", "requests"),
         new("preemptions", "sequences preempted to free KV cache", "sequences"),
         new("response_cache_hit_rate", "response-cache hit rate", "share"),

@@ -17,8 +17,10 @@ internal static class ContextCheck
     public const int Draws = 100_000;
 
     /// <summary>Reports, for the serving section's own deployment, the requests its workload would send past the context.</summary>
-    public static void Check(YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, ConversationSpec? conversation, SortedSet<string> calibrations) =>
-        Check(r, workload, "workload", "serving", deployment, prompt, output, trace, calibrations, conversation);
+    public static void Check(
+        YamlReader r, YamlMappingNode? workload, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace, ConversationSpec? conversation,
+        SortedSet<string> calibrations, bool sendsMaxTokens) =>
+        Check(r, workload, "workload", "serving", deployment, prompt, output, trace, calibrations, conversation, sendsMaxTokens);
 
     /// <summary>
     /// Reports the requests a workload would send past <paramref name="deployment"/>'s context: the lengths read at
@@ -26,7 +28,7 @@ internal static class ContextCheck
     /// </summary>
     public static void Check(
         YamlReader r, YamlMappingNode? lengths, string lengthsPath, string deploymentPath, ServingDeployment deployment, LengthSpec prompt, LengthSpec output, IReadOnlyList<TraceRecord>? trace,
-        SortedSet<string> calibrations, ConversationSpec? conversation = null)
+        SortedSet<string> calibrations, ConversationSpec? conversation = null, bool sendsMaxTokens = true)
     {
         if (r.Problems.Count > 0)
         {
@@ -37,6 +39,12 @@ internal static class ContextCheck
         string whose = deployment.MaxModelLength > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{deploymentPath}.max_model_len, {limit:N0} tokens")
             : string.Create(CultureInfo.InvariantCulture, $"{deployment.Model.Id}'s context of {limit:N0} tokens");
+        if (!sendsMaxTokens)
+        {
+            CheckCapped(r, lengths, lengthsPath, deploymentPath, deployment, prompt, output, trace, calibrations, conversation, whose);
+            return;
+        }
+
         double share = trace is not null ? OverShare(trace, limit) : OverShare(prompt, output, conversation?.Turns ?? 1, conversation?.FollowUp, limit);
         if (share <= 0)
         {
@@ -56,6 +64,39 @@ internal static class ContextCheck
         calibrations.Add(string.Create(CultureInfo.InvariantCulture,
             $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them{(conversation is not null ? ", ending their conversations" : string.Empty)}, and the results count them {Counted(deploymentPath)}"));
     }
+
+    /// <summary>
+    /// As <see cref="Check(YamlReader, YamlMappingNode?, string, string, ServingDeployment, LengthSpec, LengthSpec, IReadOnlyList{TraceRecord}?, SortedSet{string}, ConversationSpec?, bool)"/>
+    /// for clients that send no <c>max_tokens</c>: the server cuts an answer at its context, and refuses only a prompt that
+    /// leaves no room for one output token.
+    /// </summary>
+    private static void CheckCapped(
+        YamlReader r, YamlMappingNode? lengths, string lengthsPath, string deploymentPath, ServingDeployment deployment, LengthSpec prompt, LengthSpec output,
+        IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations, ConversationSpec? conversation, string whose)
+    {
+        int limit = deployment.ContextLimit;
+        ContextShares shares = trace is not null ? Shares(trace, limit, capped: true) : Shares(prompt, output, conversation?.Turns ?? 1, conversation?.FollowUp, limit, capped: true);
+        if (shares.Refused >= 1)
+        {
+            r.Problem(YamlReader.Child(lengths, trace is not null ? "trace" : "prompt_tokens"), $"{lengthsPath}.{(trace is not null ? "trace" : "prompt_tokens")}",
+                $"every prompt {(trace is not null ? "of the trace" : string.Create(CultureInfo.InvariantCulture, $"({Describe(prompt)} tokens)"))} fills {whose}, leaving no room for an answer, so the server would refuse each; shorten them, or set {deploymentPath}.max_model_len if the server was started with a longer one");
+            return;
+        }
+
+        if (shares.Cut <= 0 && shares.Refused <= 0)
+        {
+            return;
+        }
+
+        string refused = shares.Refused > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"; {shares.Refused:0.###%} have prompts that fill it, which it refuses and the results count {Counted(deploymentPath)}")
+            : string.Empty;
+        calibrations.Add(string.Create(CultureInfo.InvariantCulture,
+            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {shares.Cut:0.###%} ask for more (prompt and output) than {whose}; their clients send no max_tokens, so the server cuts those answers at the context (counted in requests_cut_at_context){refused}"));
+    }
+
+    /// <summary>Shares of the requests sent that the server cuts at its context and that it refuses.</summary>
+    private readonly record struct ContextShares(double Cut, double Refused);
 
     /// <summary>Where the results count the refused requests of the deployment at <paramref name="deploymentPath"/>.</summary>
     private static string Counted(string deploymentPath)
@@ -82,18 +123,26 @@ internal static class ContextCheck
     public static double OverShare(LengthSpec prompt, LengthSpec output, ConversationSpec conversation, int limit) =>
         OverShare(prompt, output, conversation.Turns, conversation.FollowUp, limit);
 
-    private static double OverShare(LengthSpec prompt, LengthSpec output, int turns, LengthSpec? followUp, int limit)
+    private static double OverShare(LengthSpec prompt, LengthSpec output, int turns, LengthSpec? followUp, int limit) =>
+        Shares(prompt, output, turns, followUp, limit, capped: false).Refused;
+
+    /// <summary>
+    /// The shares of turns cut and refused: with <paramref name="capped"/> answers (clients sending no <c>max_tokens</c>), a
+    /// turn whose prompt is shorter than the limit has its answer cut to what the context leaves, and the conversation goes
+    /// on from there; otherwise, and for a prompt that fills the context, the turn is refused and its conversation ends.
+    /// </summary>
+    private static ContextShares Shares(LengthSpec prompt, LengthSpec output, int turns, LengthSpec? followUp, int limit, bool capped)
     {
         if ((long)prompt.Longest + ((long)turns * output.Longest) + ((long)(turns - 1) * (followUp?.Longest ?? 0)) <= limit)
         {
-            return 0;   // no draw can pass it: the common case costs nothing
+            return default;   // no draw can pass it: the common case costs nothing
         }
 
         TokenLengths prompts = prompt.Build(), outputs = output.Build();
         TokenLengths? followUps = followUp?.Build();
         RandomStreams streams = new(0);
         RandomStream promptDraws = streams.For("context-check-prompts"), outputDraws = streams.For("context-check-outputs"), followUpDraws = streams.For("context-check-follow-ups");
-        long sent = 0, over = 0;
+        long sent = 0, cut = 0, refused = 0;
         for (int i = 0; i < Draws; i++)
         {
             long context = prompts.Sample(promptDraws);
@@ -101,25 +150,42 @@ internal static class ContextCheck
             for (int turn = 1; turn <= turns; turn++)
             {
                 sent++;
+                long given = answer;
                 if (context + answer > limit)
                 {
-                    over++;
-                    break;
+                    if (!capped || context >= limit)
+                    {
+                        refused++;
+                        break;
+                    }
+
+                    cut++;
+                    given = limit - context;
                 }
 
                 if (turn < turns)
                 {
-                    context += answer + followUps!.Sample(followUpDraws);
+                    context += given + followUps!.Sample(followUpDraws);
                 }
             }
         }
 
-        return over / (double)sent;
+        return new ContextShares(cut / (double)sent, refused / (double)sent);
     }
 
     /// <summary>The share of a trace's requests longer than <paramref name="limit"/> tokens.</summary>
-    public static double OverShare(IReadOnlyList<TraceRecord> trace, int limit) =>
-        trace.Count == 0 ? 0 : trace.Count(t => (long)t.PromptTokens + t.OutputTokens > limit) / (double)trace.Count;
+    public static double OverShare(IReadOnlyList<TraceRecord> trace, int limit) => Shares(trace, limit, capped: false).Refused;
+
+    private static ContextShares Shares(IReadOnlyList<TraceRecord> trace, int limit, bool capped)
+    {
+        if (trace.Count == 0)
+        {
+            return default;
+        }
+
+        int over = trace.Count(t => (long)t.PromptTokens + t.OutputTokens > limit), filled = trace.Count(t => t.PromptTokens >= limit);
+        return capped ? new ContextShares((over - filled) / (double)trace.Count, filled / (double)trace.Count) : new ContextShares(0, over / (double)trace.Count);
+    }
 
     private static string Describe(LengthSpec spec) => spec.Kind switch
     {

@@ -49,6 +49,10 @@ public sealed record ServingPoint
 
     /// <summary>How long a client waits for its answer before giving up, seconds (infinite: forever).</summary>
     public double ClientTimeoutSeconds { get; init; } = double.PositiveInfinity;
+
+    /// <summary>False when clients send no <c>max_tokens</c> (<c>workload.max_tokens: omitted</c>): the server caps each answer at its context (<see cref="Core.Inference.ServingScenario.ClientSendsMaxTokens"/>).</summary>
+    public bool ClientSendsMaxTokens { get; init; } = true;
+
     public required ServiceLevelObjective Slo { get; init; }
     public double SeriesIntervalSeconds { get; init; }
 

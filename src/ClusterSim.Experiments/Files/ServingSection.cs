@@ -26,6 +26,9 @@ internal static class ServingSection
     };
 
     private static readonly Dictionary<string, ThinkTime> ThinkTimes = new() { ["fixed"] = ThinkTime.Fixed, ["exponential"] = ThinkTime.Exponential };
+
+    /// <summary><c>workload.max_tokens</c>: whether each request carries its output length (sent) or leaves it to the server (omitted).</summary>
+    private static readonly Dictionary<string, bool> MaxTokensModes = new() { ["sent"] = true, ["omitted"] = false };
     private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
 
     /// <summary>The serving point the file describes (null when something is wrong; the reader holds the problems); each replica pool's calibration, or its warning, goes to <paramref name="calibrations"/>.</summary>
@@ -41,7 +44,7 @@ internal static class ServingSection
         int replicas = r.Integer(serving, "replicas", "serving", 1, 1, 100_000);
         RouterKind router = r.Choice(serving, "router", "serving", RouterKind.LeastOutstanding, Routers);
 
-        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "queries", "conversation", "classes", "requests", "horizon_s", "warmup_s", "timeout_s", "trace");
+        YamlMappingNode? workload = r.Mapping(YamlReader.Child(root, "workload"), "workload", "arrival", "prompt_tokens", "output_tokens", "prompts", "queries", "conversation", "classes", "requests", "horizon_s", "warmup_s", "timeout_s", "max_tokens", "trace");
         if (workload is null)
         {
             r.Problem(root, "workload", "is required (arrival, prompt_tokens, output_tokens, requests)");
@@ -151,7 +154,8 @@ internal static class ServingSection
             return null;
         }
 
-        ContextCheck.Check(r, workload, deployment, prompt, output, trace, conversation, calibrations);
+        bool sendsMaxTokens = r.Choice(workload, "max_tokens", "workload", true, MaxTokensModes);
+        ContextCheck.Check(r, workload, deployment, prompt, output, trace, conversation, calibrations, sendsMaxTokens);
         var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour, deployment.Accelerator.Id);
         YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode");
         Disaggregation? disaggregation = null;
@@ -235,6 +239,7 @@ internal static class ServingSection
             WarmupSeconds = warmupAuto ? 0 : r.Number(workload, "warmup_s", "workload", 0, 0),
             WarmupAuto = warmupAuto,
             ClientTimeoutSeconds = r.Number(workload, "timeout_s", "workload", double.PositiveInfinity, 0, exclusiveMin: true),
+            ClientSendsMaxTokens = sendsMaxTokens,
             Slo = new ServiceLevelObjective(r.Number(slo, "ttft_s", "slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", "slo", 0.2, 0, exclusiveMin: true)),
             SeriesIntervalSeconds = r.Number(outputs, "series_interval_s", "outputs", 10, 0, exclusiveMin: true),
 
@@ -417,6 +422,11 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  horizon_s: {(double.IsPositiveInfinity(p.HorizonSeconds) ? ".inf" : F(p.HorizonSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  warmup_s: {(p.WarmupAuto ? "auto" : F(p.WarmupSeconds))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  timeout_s: {(double.IsPositiveInfinity(p.ClientTimeoutSeconds) ? ".inf" : F(p.ClientTimeoutSeconds))}");
+        if (!p.ClientSendsMaxTokens)
+        {
+            text.AppendLine("  max_tokens: omitted");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {F(p.Slo.TtftSeconds)}, tpot_s: {F(p.Slo.TpotSeconds)} }}");
         text.AppendLine(CultureInfo.InvariantCulture, $"outputs: {{ series_interval_s: {F(p.SeriesIntervalSeconds)}, series_max_points: {p.SeriesMaxPoints} }}");
         if (p.TestTime is { } tt)

@@ -143,6 +143,7 @@ public sealed class ServingStudy : Study
         HorizonSeconds = p.HorizonSeconds,
         WarmupSeconds = p.WarmupSeconds,
         ClientTimeoutSeconds = p.ClientTimeoutSeconds,
+        ClientSendsMaxTokens = p.ClientSendsMaxTokens,
         ClientConcurrencyCap = p.Arrival.Kind.IsOpen() ? p.Arrival.MaxInFlight : 0,
         InProcessSubmission = p.Arrival.InProcess,
         Conversations = p.Conversation?.Build(),

@@ -1,5 +1,7 @@
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Results;
+using ClusterSim.Experiments.Running;
 
 namespace ClusterSim.Experiments.Tests.Files;
 
@@ -92,5 +94,31 @@ public class ContextCheckTests
     {
         Experiment longer = ExperimentLoader.Parse(With(Lengths, "\n  max_model_len: 200000"), "exp.yaml");
         Assert.Contains(longer.Calibrations, c => c.StartsWith("warning: llama-3.1-8b: serving.max_model_len 200,000 is beyond its 131,072-token context", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Clients_that_send_no_max_tokens_have_their_answers_cut_at_the_context_and_only_prompts_that_fill_it_refused()
+    {
+        // Uniform prompts of 1 to 2,000 tokens and 64-token answers under a 1,064-token limit: prompts of 1,001 to 1,063
+        // tokens get what the context leaves (63 of 2,000: 3.15 %), prompts of 1,064 or more are refused (937: 46.85 %).
+        string yaml = With("prompt_tokens: { kind: uniform, min: 1, max: 2000 }\n  max_tokens: omitted", "\n  max_model_len: 1064");
+        Experiment capped = ExperimentLoader.Parse(yaml, "exp.yaml");
+        string warning = Assert.Single(capped.Calibrations, c => c.Contains("requests_cut_at_context", StringComparison.Ordinal));
+        Assert.Matches(@"^warning: llama-3\.1-8b: of the requests the workload draws, 3\.\d+% ask for more \(prompt and output\) than serving\.max_model_len, 1,064 tokens; their clients send no max_tokens, so the server cuts those answers at the context \(counted in requests_cut_at_context\); 4[67]\.\d+% have prompts that fill it, which it refuses and the results count in requests_over_context \(among requests_dropped\)$", warning);
+        Assert.False(capped.Points[0].Serving!.ClientSendsMaxTokens);
+        Assert.Contains("  max_tokens: omitted\n", capped.ResolvedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("max_tokens", ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml").ResolvedText, StringComparison.Ordinal);
+
+        PointResult result = ExperimentRunner.Run(capped with { Points = [capped.Points[0]], Replications = 1 }, 1)[0];
+        double cut = result.Metric("requests_cut_at_context").Mean, refused = result.Metric("requests_over_context").Mean;
+        Assert.InRange(cut, 400 * 0.0315 * 0.3, 400 * 0.0315 * 2.5);
+        Assert.InRange(refused, 400 * 0.4685 * 0.8, 400 * 0.4685 * 1.2);
+        Assert.Equal(400 - refused, result.Metric("requests_completed").Mean);
+
+        // Every prompt filling the context is refused at its lengths; an unknown mode is refused with the choices.
+        var full = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With("prompt_tokens: { kind: fixed, mean: 200000 }\n  max_tokens: omitted"), "exp.yaml"));
+        Assert.Contains(full.Problems, p => p.Path == "workload.prompt_tokens" && p.Message.StartsWith("every prompt (200,000 tokens) fills llama-3.1-8b's context of 131,072 tokens", StringComparison.Ordinal));
+        var bogus = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With(Lengths + "\n  max_tokens: never"), "exp.yaml"));
+        Assert.Contains(bogus.Problems, p => p.Path == "workload.max_tokens" && p.Message.Contains("sent", StringComparison.Ordinal) && p.Message.Contains("omitted", StringComparison.Ordinal));
     }
 }
