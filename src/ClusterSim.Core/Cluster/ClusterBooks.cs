@@ -268,7 +268,7 @@ internal sealed class ClusterBooks
         _workloadKwh[w])
     {
         Requests = dep.Serving is { Metrics: var m } fleet
-            ? new RequestCounts(m.Arrived, m.Completed, m.Dropped, m.MeetingSlo, fleet.InFlight, m.OverContext)
+            ? new RequestCounts(m.Arrived, m.Completed, m.Dropped, m.MeetingSlo, fleet.InFlight, m.OverContext, m.ServerCapsOutput ? m.CutAtContext : null)
             : null,
     };
 

@@ -91,6 +91,10 @@ public sealed record ClusterResult : ISimulationResult
                 scalars.Add((k + "requests_completed", r.Completed));
                 scalars.Add((k + "requests_dropped", r.Dropped));
                 scalars.Add((k + "requests_over_context", r.OverContext));
+                if (r.CutAtContext is { } cut)
+                {
+                    scalars.Add((k + "requests_cut_at_context", cut));
+                }
             }
         }
 

@@ -170,6 +170,7 @@ public static class MetricCatalog
             ["requests_completed"] = ("requests completed (request level)", "requests"),
             ["requests_dropped"] = ("requests dropped (request level)", "requests"),
             ["requests_over_context"] = ("requests refused for being longer than the server's context (among those dropped)", "requests"),
+            ["requests_cut_at_context"] = ("requests whose answers the server cut at its context (clients sending no max_tokens)", "requests"),
         },
     };
 

@@ -196,7 +196,7 @@ internal static class ClusterSection
         {
             string path = $"cluster.deployments.{name}";
             YamlMappingNode? node = r.Mapping(value, path,
-                "model", "demand", "launch_h", "headroom", "cold_start_s", "min_replicas", "cell_replicas", "cell_requests", "slo", "prompt_tokens", "output_tokens", "fidelity", "router", "placements");
+                "model", "demand", "launch_h", "headroom", "cold_start_s", "min_replicas", "cell_replicas", "cell_requests", "slo", "prompt_tokens", "output_tokens", "max_tokens", "fidelity", "router", "placements");
             if (node is null)
             {
                 continue;
@@ -213,6 +213,7 @@ internal static class ClusterSection
             LengthSpec prompt = ServingSection.ReadLengths(r, node, "prompt_tokens", 512, path);
             LengthSpec output = ServingSection.ReadLengths(r, node, "output_tokens", 256, path);
             long requests = r.Integer(node, "cell_requests", path, 2000, 100, 10_000_000);
+            bool sendsMaxTokens = r.Choice(node, "max_tokens", path, true, ServingSection.MaxTokensModes);
             string? model = r.Text(node, "model", path);
 
             var placements = new List<(string, ServingPoint)>();
@@ -232,7 +233,7 @@ internal static class ClusterSection
                     continue;
                 }
 
-                ContextCheck.Check(r, node, path, placementPath, deployment, prompt, output, trace: null, calibrations);
+                ContextCheck.Check(r, node, path, placementPath, deployment, prompt, output, trace: null, calibrations, sendsMaxTokens: sendsMaxTokens);
                 if (!AcceleratorPool.HoldsReplica(pool.NodeSize, deployment.Accelerators))
                 {
                     r.Problem(shapeNode, placementPath, $"a replica of {deployment.Accelerators} accelerators neither fits a node of {pool.NodeSize} nor fills whole nodes");
@@ -246,6 +247,7 @@ internal static class ClusterSection
                     Output = output,
                     Requests = requests,
                     HorizonSeconds = double.PositiveInfinity,
+                    ClientSendsMaxTokens = sendsMaxTokens,
                     Slo = objective,
                     SeriesIntervalSeconds = 10,
                 }));
@@ -340,6 +342,10 @@ internal static class ClusterSection
                 t.AppendLine(CultureInfo.InvariantCulture, $"      slo: {{ ttft_s: {F(cell.Slo.TtftSeconds)}, tpot_s: {F(cell.Slo.TpotSeconds)} }}");
                 t.AppendLine(CultureInfo.InvariantCulture, $"      prompt_tokens: {L(cell.Prompt)}");
                 t.AppendLine(CultureInfo.InvariantCulture, $"      output_tokens: {L(cell.Output)}");
+                if (!cell.ClientSendsMaxTokens)
+                {
+                    t.AppendLine("      max_tokens: omitted");
+                }
             }
 
             t.AppendLine("      placements:");

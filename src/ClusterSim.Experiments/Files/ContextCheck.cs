@@ -92,24 +92,29 @@ internal static class ContextCheck
             ? string.Create(CultureInfo.InvariantCulture, $"; {shares.Refused:0.###%} have prompts that fill it, which it refuses and the results count {Counted(deploymentPath)}")
             : string.Empty;
         calibrations.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {shares.Cut:0.###%} ask for more (prompt and output) than {whose}; their clients send no max_tokens, so the server cuts those answers at the context (counted in requests_cut_at_context){refused}"));
+            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {shares.Cut:0.###%} ask for more (prompt and output) than {whose}; their clients send no max_tokens, so the server cuts those answers at the context (counted {CountedCut(deploymentPath)}){refused}"));
     }
 
     /// <summary>Shares of the requests sent that the server cuts at its context and that it refuses.</summary>
     private readonly record struct ContextShares(double Cut, double Refused);
 
     /// <summary>Where the results count the refused requests of the deployment at <paramref name="deploymentPath"/>.</summary>
-    private static string Counted(string deploymentPath)
+    private static string Counted(string deploymentPath) => deploymentPath == "serving"
+        ? "in requests_over_context (among requests_dropped)"
+        : ClusterDeployment(deploymentPath) is { } name
+            ? $"in deployment.{name}.requests_over_context when it is served request by request (among its dropped requests)"
+            : "among its dropped requests";
+
+    /// <summary>Where the results count the answers cut at the context of the deployment at <paramref name="deploymentPath"/>.</summary>
+    private static string CountedCut(string deploymentPath) => ClusterDeployment(deploymentPath) is { } name
+        ? $"in deployment.{name}.requests_cut_at_context when it is served request by request"
+        : "in requests_cut_at_context";
+
+    /// <summary>The cluster deployment a placement's path names (cluster.deployments.NAME.placements.POOL); null for any other path.</summary>
+    private static string? ClusterDeployment(string deploymentPath)
     {
         const string Cluster = "cluster.deployments.";
-        if (deploymentPath == "serving")
-        {
-            return "in requests_over_context (among requests_dropped)";
-        }
-
-        return deploymentPath.StartsWith(Cluster, StringComparison.Ordinal)
-            ? $"in deployment.{deploymentPath[Cluster.Length..].Split('.')[0]}.requests_over_context (among its dropped requests)"
-            : "among its dropped requests";
+        return deploymentPath.StartsWith(Cluster, StringComparison.Ordinal) ? deploymentPath[Cluster.Length..].Split('.')[0] : null;
     }
 
     /// <summary>The share of requests drawn from <paramref name="prompt"/> and <paramref name="output"/> longer than <paramref name="limit"/> tokens.</summary>

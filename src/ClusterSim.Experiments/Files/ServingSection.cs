@@ -28,7 +28,7 @@ internal static class ServingSection
     private static readonly Dictionary<string, ThinkTime> ThinkTimes = new() { ["fixed"] = ThinkTime.Fixed, ["exponential"] = ThinkTime.Exponential };
 
     /// <summary><c>workload.max_tokens</c>: whether each request carries its output length (sent) or leaves it to the server (omitted).</summary>
-    private static readonly Dictionary<string, bool> MaxTokensModes = new() { ["sent"] = true, ["omitted"] = false };
+    internal static readonly Dictionary<string, bool> MaxTokensModes = new() { ["sent"] = true, ["omitted"] = false };
     private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
 
     /// <summary>The serving point the file describes (null when something is wrong; the reader holds the problems); each replica pool's calibration, or its warning, goes to <paramref name="calibrations"/>.</summary>

@@ -133,6 +133,7 @@ public sealed class ClusterStudy : Study
             Workload = streams => RequestSource.Open(ArrivalProcess.Varying(Rate, peak, mean, d.LaunchSeconds), cell.Prompt.Build(), output, streams),
             MaxRequests = long.MaxValue,
             HorizonSeconds = spec.HorizonSeconds,
+            ClientSendsMaxTokens = cell.ClientSendsMaxTokens,
             Slo = cell.Slo,
             SeriesIntervalSeconds = spec.IntervalSeconds,
             Seed = seed,

@@ -60,7 +60,7 @@ public class ContextCheckTests
         Experiment shared = ExperimentLoader.Parse(cluster, "shared-cluster.yaml");
         Assert.Contains(shared.Calibrations, c => c.StartsWith("warning: llama-3.1-8b: of the requests the workload draws, ", StringComparison.Ordinal)
             && c.Contains("than cluster.deployments.code.placements.h100.max_model_len, 4,096 tokens", StringComparison.Ordinal)
-            && c.EndsWith("in deployment.code.requests_over_context (among its dropped requests)", StringComparison.Ordinal));
+            && c.EndsWith("in deployment.code.requests_over_context when it is served request by request (among its dropped requests)", StringComparison.Ordinal));
 
         // A candidate whose context no request of the baseline's traffic fits (140,000-token prompts: the baseline's server
         // takes 200,000, the distilled 8B's its model's 131,072) is refused at the traffic's lengths.

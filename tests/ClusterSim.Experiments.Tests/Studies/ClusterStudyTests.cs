@@ -107,7 +107,7 @@ public class ClusterStudyTests
             .Replace("      cell_requests: 2000", "      cell_requests: 2000\n      fidelity: requests", StringComparison.Ordinal)
             .Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { weights: fp8, kv_cache: fp8, max_model_len: 2048 }", StringComparison.Ordinal);
         Experiment experiment = ExperimentLoader.Parse(yaml, "limited.yaml");
-        Assert.Contains(experiment.Calibrations, c => c.EndsWith("in deployment.chat.requests_over_context (among its dropped requests)", StringComparison.Ordinal));
+        Assert.Contains(experiment.Calibrations, c => c.EndsWith("in deployment.chat.requests_over_context when it is served request by request (among its dropped requests)", StringComparison.Ordinal));
         ExperimentPoint point = experiment.Points[0];
         var result = (ClusterResult)point.Study.Run(point, double.NaN, seed: 5, share: null);
 
@@ -119,5 +119,35 @@ public class ClusterStudyTests
         Assert.InRange(refused, share - (5 * Math.Sqrt(share * (1 - share) / counts.Arrived)), share + (5 * Math.Sqrt(share * (1 - share) / counts.Arrived)));
         var scalars = result.Scalars().ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
         Assert.Equal(counts.OverContext, scalars["deployment.chat.requests_over_context"]);
+    }
+
+    [Fact]
+    public void A_request_level_deployment_whose_clients_send_no_max_tokens_has_answers_cut_at_the_context_by_name()
+    {
+        // The same two hours with chat clients that leave max_tokens out: prompts shorter than 2,048 tokens whose answers
+        // would pass it are served cut, and only the prompts of 2,048 tokens or more are refused.
+        string yaml = Flat
+            .Replace("days: 1", "days: 0.0833\n  interval_s: 300", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 4e9", "output_tokens_per_day: 5e8", StringComparison.Ordinal)
+            .Replace("      cell_requests: 2000", "      cell_requests: 2000\n      fidelity: requests\n      max_tokens: omitted", StringComparison.Ordinal)
+            .Replace("gpus: { weights: fp8, kv_cache: fp8 }", "gpus: { weights: fp8, kv_cache: fp8, max_model_len: 2048 }", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(yaml, "capped.yaml");
+        Assert.Contains(experiment.Calibrations, c => c.Contains("so the server cuts those answers at the context (counted in deployment.chat.requests_cut_at_context when it is served request by request)", StringComparison.Ordinal));
+        Assert.Contains("      max_tokens: omitted\n", experiment.ResolvedText, StringComparison.Ordinal);
+        ExperimentPoint point = experiment.Points[0];
+        var result = (ClusterResult)point.Study.Run(point, double.NaN, seed: 5, share: null);
+
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Conserved, $"{counts}");
+        Assert.True(counts.CutAtContext > 0 && counts.OverContext > 0, $"{counts}");
+        var scalars = result.Scalars().ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+        Assert.Equal(counts.CutAtContext!.Value, scalars["deployment.chat.requests_cut_at_context"]);
+
+        // Clients that send it: no such key.
+        ExperimentPoint sent = ExperimentLoader.Parse(yaml.Replace("      max_tokens: omitted\n", string.Empty, StringComparison.Ordinal), "sent.yaml").Points[0];
+        var refused = (ClusterResult)sent.Study.Run(sent, double.NaN, seed: 5, share: null);
+        Assert.Null(refused.Deployment("chat").Requests!.CutAtContext);
+        Assert.DoesNotContain(refused.Scalars(), s => s.Name == "deployment.chat.requests_cut_at_context");
+        Assert.True(refused.Deployment("chat").Requests!.OverContext > counts.OverContext, "cutting answers refuses fewer requests");
     }
 }
