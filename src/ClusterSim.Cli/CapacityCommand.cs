@@ -15,7 +15,7 @@ internal static class CapacityCommand
     {
         var model = new Argument<string>("model") { Description = "A catalog model: id, alias or Hugging Face name (`clustersim catalog models`)." };
         var hardware = new Argument<string>("hardware") { Description = "One or more catalog accelerators, comma-separated (`clustersim catalog hardware`): H100,H200,B200,MI300X." };
-        var tp = new Option<int?>("--tp") { Description = "Tensor-parallel size of a replica (when omitted, on each accelerator the least of 1, 2, 4, ... 64 that holds the model, said in a note)." };
+        var tp = new Option<int?>("--tp") { Description = "Tensor-parallel size of a replica (when omitted, on each accelerator the cheapest per output token of the sizes from the least of 1, 2, 4, ... 64 that holds the model, doubling within its scale-up domain until one does worse; said in a note)." };
         var attention = new Option<string?>("--attention") { Description = "How the --tp accelerators share attention: tensor-parallel (default), data-parallel (SGLang's --enable-dp-attention) or data-parallel-balanced (TensorRT-LLM's enable_attention_dp with enable_balance)." };
         var weights = new Option<string>("--weights") { Description = "Weight format: bf16, fp8, int8, int4 or fp4.", DefaultValueFactory = _ => "bf16" };
         var kv = new Option<string?>("--kv-cache") { Description = "KV-cache format: bf16, fp8, int8 or int4; bf16 when omitted, whatever the weights, as vLLM's and SGLang's kv_cache_dtype auto keeps it." };
@@ -141,6 +141,11 @@ internal static class CapacityCommand
             Console.Error.WriteLine($"warning: {warning}");
         }
 
+        if (query.TensorParallel is null && measured.Any(r => r.SizeChosen is not null))
+        {
+            Console.Error.WriteLine("note: --tp not given: on each accelerator, the sizes from the least that holds the model, doubling within its scale-up domain (eight without one) until a size does worse; the cheapest per output token is shown (without a price, the most tokens a second per chip)");
+        }
+
         foreach (CapacityRow row in measured.Where(r => r.SizeChosen is not null))
         {
             Console.Error.WriteLine($"note: {row.Hardware}: {row.SizeChosen}");
@@ -179,13 +184,13 @@ internal static class CapacityCommand
         return rows.Any(r => r.BadInput) ? ExitCodes.InvalidInput : shown;
     }
 
-    /// <summary>The tensor-parallel size as the title says it: the one given, the one every accelerator took, or "the least that holds it".</summary>
+    /// <summary>The tensor-parallel size as the title says it: the one given, the one every accelerator took, or each accelerator's own.</summary>
     private static string SizeSaid(CapacityQuery query, IReadOnlyList<CapacityRow> measured)
     {
         int[] sizes = [.. measured.Select(r => r.Accelerators).Distinct()];
         return query.TensorParallel is { } given ? given.ToString(CultureInfo.InvariantCulture)
             : sizes.Length == 1 ? sizes[0].ToString(CultureInfo.InvariantCulture)
-            : "the least that holds it (chips)";
+            : "each accelerator's cheapest (chips; the notes say how)";
     }
 
     private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";

@@ -15,12 +15,14 @@ public sealed record CapacityQuery
     public required IReadOnlyList<string> Hardware { get; init; }
 
     /// <summary>
-    /// Tensor-parallel size of a replica; null: on each accelerator the first of <see cref="SizesTried"/> the deployment
-    /// accepts (1 where the model fits one, else the least that holds its weights with room for a sequence).
+    /// Tensor-parallel size of a replica; null: on each accelerator the cheapest per output token (without a price, the
+    /// most tokens a second per chip) of the sizes from the first of <see cref="SizesTried"/> the deployment accepts (1
+    /// where the model fits one, else the least that holds its weights with room for a sequence), doubling within the
+    /// accelerator's scale-up domain (eight without one) until a size does worse, at most four sizes.
     /// </summary>
     public int? TensorParallel { get; init; }
 
-    /// <summary>The tensor-parallel sizes tried, in order, when none is given.</summary>
+    /// <summary>The tensor-parallel sizes tried, in order, for the least that holds the model when none is given.</summary>
     public static IReadOnlyList<int> SizesTried { get; } = [1, 2, 4, 8, 16, 32, 64];
 
     /// <summary>How the tensor-parallel group shares attention (an experiment file's serving.attention); null: tensor-parallel.</summary>

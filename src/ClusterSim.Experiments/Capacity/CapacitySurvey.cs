@@ -35,17 +35,101 @@ public static class CapacitySurvey
 
     private static CapacityRow Measure(CapacityQuery query, string hardware)
     {
-        Experiment experiment;
-        string? chosen = null;
+        if (query.TensorParallel is { } given)
+        {
+            try
+            {
+                return MeasureAt(query, ExperimentLoader.Parse(query.Yaml(hardware, given), "capacity.yaml"));
+            }
+            catch (ExperimentException e)
+            {
+                return new CapacityRow { Hardware = hardware, Refused = string.Join("; ", e.Problems.Select(Said)), BadInput = true };
+            }
+        }
+
+        // No size given: from the least that holds the model, doubling within a scale-up domain, keep the cheapest per
+        // token (the most tokens a second per chip without a price) and stop at the first size that does worse.
+        int least;
+        Experiment first;
+        ExperimentException? atOne;
         try
         {
-            (experiment, chosen) = Load(query, hardware);
+            (least, first, atOne) = Least(query, hardware);
         }
         catch (ExperimentException e)
         {
             return new CapacityRow { Hardware = hardware, Refused = string.Join("; ", e.Problems.Select(Said)), BadInput = true };
         }
 
+        int domain = Math.Max(least, first.Points[0].Serving!.Replicas[0].Deployment.Accelerator.ScaleUpDomain ?? DefaultDomain);
+        var tried = new List<CapacityRow>();
+        CapacityRow? best = null;
+        for (int size = least; size <= domain && size <= least * MostDoublings; size *= 2)
+        {
+            CapacityRow row;
+            try
+            {
+                row = MeasureAt(query, size == least ? first : ExperimentLoader.Parse(query.Yaml(hardware, size), "capacity.yaml"));
+            }
+            catch (ExperimentException)
+            {
+                continue;   // a size the model's heads or experts do not divide by
+            }
+
+            tried.Add(row);
+            if (row.Refused is not null)
+            {
+                continue;   // no load meets the SLO at this size: a larger one may
+            }
+
+            if (best is not null && !Better(row, best))
+            {
+                break;
+            }
+
+            best = row;
+        }
+
+        return best is null ? tried[0] : best with { SizeChosen = SizeChosen(best, tried, least, atOne) };
+    }
+
+    /// <summary>Doublings past the least size that holds the model, at most (sizes tried: the least and up to three more).</summary>
+    private const int MostDoublings = 8;
+
+    /// <summary>The scale-up domain taken for an accelerator whose catalog row gives none: an eight-GPU server.</summary>
+    private const int DefaultDomain = 8;
+
+    /// <summary>True when <paramref name="row"/> serves a token cheaper than <paramref name="than"/> (or, unpriced, more tokens a second per chip).</summary>
+    private static bool Better(CapacityRow row, CapacityRow than) => row.UsdPerMillionTokens is { } cost && than.UsdPerMillionTokens is { } other
+        ? cost < other
+        : row.OutputTokensPerSecond / row.Accelerators > than.OutputTokensPerSecond / than.Accelerators;
+
+    /// <summary>How the size of <paramref name="chosen"/> was chosen, for a note; null when it is one accelerator (the model fits one, and no more did better).</summary>
+    private static string? SizeChosen(CapacityRow chosen, IReadOnlyList<CapacityRow> tried, int least, ExperimentException? atOne)
+    {
+        string why = atOne is null ? string.Empty : $"; at 1: {string.Join("; ", atOne.Problems.Select(Said))}";
+        if (chosen.Accelerators == 1)
+        {
+            return null;
+        }
+
+        if (tried.Count == 1)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"--tp {least}, the least of {string.Join(", ", CapacityQuery.SizesTried)} the deployment takes (--tp not given{why})");
+        }
+
+        bool priced = tried.All(r => r.Refused is not null || r.UsdPerMillionTokens is not null);
+        string Figure(CapacityRow r) => r.Refused is not null ? "SLO not met"
+            : priced ? string.Create(CultureInfo.InvariantCulture, $"${r.UsdPerMillionTokens:0.000}")
+            : string.Create(CultureInfo.InvariantCulture, $"{r.OutputTokensPerSecond / r.Accelerators:0} tok/s a chip");
+        string each = string.Join(", ", tried.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Accelerators}: {Figure(r)}")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"--tp {chosen.Accelerators}, the {(priced ? "cheapest per million output tokens" : "most output tokens a second per chip")} of the sizes tried ({each}{why})");
+    }
+
+    /// <summary>A replica of <paramref name="experiment"/>'s deployment measured at the SLO, or why no load meets it.</summary>
+    private static CapacityRow MeasureAt(CapacityQuery query, Experiment experiment)
+    {
         ServingPoint serving = experiment.Points[0].Serving!;
         var deployment = serving.Replicas[0].Deployment;
         double? price = query.PricePerHour ?? deployment.Accelerator.PricePerHour;
@@ -65,36 +149,27 @@ public static class CapacitySurvey
                 PricePerHour = price,
                 UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, deployment.Accelerators, tokens, query.Headroom) * 1e6 : null,
                 Calibration = deployment.CalibrationName,
-                SizeChosen = chosen,
                 Warnings = [.. experiment.Warnings.Select(InOptions)],
             };
         }
         catch (UnmeetableSloException e)
         {
-            return new CapacityRow { Hardware = deployment.Accelerator.Id, Refused = e.Message };
+            return new CapacityRow { Hardware = deployment.Accelerator.Id, Accelerators = deployment.Accelerators, Refused = e.Message };
         }
     }
 
     /// <summary>
-    /// The experiment for <paramref name="hardware"/>: at the query's tensor-parallel size, or, when it gives none, at the
-    /// first size the deployment accepts, with a sentence saying which and why not 1 (null when 1 did). Throws the
-    /// problems at one accelerator when no size is accepted.
+    /// The least of <see cref="CapacityQuery.SizesTried"/> the deployment on <paramref name="hardware"/> accepts, its
+    /// experiment, and the problems at one accelerator when it is not 1. Throws those problems when no size is accepted.
     /// </summary>
-    private static (Experiment Experiment, string? Chosen) Load(CapacityQuery query, string hardware)
+    private static (int Size, Experiment Experiment, ExperimentException? AtOne) Least(CapacityQuery query, string hardware)
     {
-        if (query.TensorParallel is { } given)
-        {
-            return (ExperimentLoader.Parse(query.Yaml(hardware, given), "capacity.yaml"), null);
-        }
-
         ExperimentException? atOne = null;
         foreach (int size in CapacityQuery.SizesTried)
         {
             try
             {
-                Experiment experiment = ExperimentLoader.Parse(query.Yaml(hardware, size), "capacity.yaml");
-                return (experiment, atOne is null ? null
-                    : string.Create(CultureInfo.InvariantCulture, $"--tp {size}, the least of {string.Join(", ", CapacityQuery.SizesTried)} the deployment takes (--tp not given; at 1: {string.Join("; ", atOne.Problems.Select(Said))})"));
+                return (size, ExperimentLoader.Parse(query.Yaml(hardware, size), "capacity.yaml"), atOne);
             }
             catch (ExperimentException e)
             {

@@ -3,8 +3,8 @@ using ClusterSim.Experiments.Capacity;
 namespace ClusterSim.Experiments.Tests.Capacity;
 
 /// <summary>
-/// `clustersim capacity` without --tp: on each accelerator the least tensor-parallel size that holds the model, said in
-/// a note; a model that fits one accelerator is measured on one, as before.
+/// `clustersim capacity` without --tp: on each accelerator the cheapest tensor-parallel size per token, searched from the
+/// least that holds the model by doubling within its scale-up domain, said in a note.
 /// </summary>
 public class CapacitySizeTests
 {
@@ -22,7 +22,28 @@ public class CapacitySizeTests
 
         CapacityRow small = Assert.Single(CapacitySurvey.Run(new CapacityQuery { Model = "llama-3.1-8b", Hardware = ["H100"], Requests = 200 }, 1));
         Assert.Equal(1, small.Accelerators);
-        Assert.Null(small.SizeChosen);
+        Assert.Null(small.SizeChosen);   // one accelerator, and two did no better
+    }
+
+    [Fact]
+    public void Without_a_size_each_accelerator_takes_the_cheapest_per_token_of_the_sizes_that_hold_the_model()
+    {
+        // Llama 3.1 70B in FP8 fits one H100 (80 GB), but leaves its KV cache a few thousand tokens: a replica of one holds
+        // a couple of 2,500-token requests, so more accelerators serve a token far cheaper. The search keeps the cheapest of
+        // the sizes it tried, each of which the note prices, and each is what --tp at that size measures.
+        var query = new CapacityQuery { Model = "llama-3.1-70b", Hardware = ["H100"], Weights = "fp8", PromptTokens = 2000, OutputTokens = 500, Requests = 300 };
+        CapacityRow chosen = Assert.Single(CapacitySurvey.Run(query, 1));
+        Assert.InRange(chosen.Accelerators, 2, 8);
+        Assert.Matches(@"^--tp \d, the cheapest per million output tokens of the sizes tried \(1: \$[\d.]+, 2: \$[\d.]+, 4: \$[\d.]+", chosen.SizeChosen);
+        CapacityRow one = Assert.Single(CapacitySurvey.Run(query with { TensorParallel = 1 }, 1));
+        CapacityRow same = Assert.Single(CapacitySurvey.Run(query with { TensorParallel = chosen.Accelerators }, 1));
+        Assert.True(chosen.UsdPerMillionTokens < one.UsdPerMillionTokens / 5, $"{chosen.UsdPerMillionTokens} against {one.UsdPerMillionTokens} at TP 1");
+        Assert.Equal(same.UsdPerMillionTokens, chosen.UsdPerMillionTokens);
+        Assert.Null(same.SizeChosen);
+        foreach (int size in new[] { 1, 2, 4, 8 }.Where(n => n != chosen.Accelerators && chosen.SizeChosen!.Contains($"{n}: $", StringComparison.Ordinal)))
+        {
+            Assert.True(Assert.Single(CapacitySurvey.Run(query with { TensorParallel = size }, 1)).UsdPerMillionTokens >= chosen.UsdPerMillionTokens, $"TP {size}");
+        }
     }
 
     [Fact]
