@@ -90,7 +90,14 @@ public static class CapacitySurvey
             best = row;
         }
 
-        return best is null ? tried[0] : best with { SizeChosen = SizeChosen(best, tried, least, atOne) };
+        if (best is null)
+        {
+            // No size meets the SLO: the least's answer, and which larger ones missed it too.
+            return tried.Count == 1 ? tried[0]
+                : tried[0] with { Refused = string.Create(CultureInfo.InvariantCulture, $"{tried[0].Refused}; every size tried ({string.Join(", ", tried.Select(r => r.Accelerators))}) misses it") };
+        }
+
+        return best with { SizeChosen = SizeChosen(best, tried, least, atOne) };
     }
 
     /// <summary>Doublings past the least size that holds the model, at most (sizes tried: the least and up to three more).</summary>

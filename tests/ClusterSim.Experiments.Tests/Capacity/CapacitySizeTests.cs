@@ -54,4 +54,13 @@ public class CapacitySizeTests
         Assert.Contains("does not fit", refused.Refused, StringComparison.Ordinal);
         Assert.Contains("(--tp)", refused.Refused, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_SLO_no_size_meets_is_said_with_every_size_tried()
+    {
+        CapacityRow refused = Assert.Single(CapacitySurvey.Run(new CapacityQuery { Model = "llama-3.1-70b", Hardware = ["H100"], Weights = "fp8", TtftSeconds = 0.001, Requests = 200 }, 1));
+        Assert.False(refused.BadInput);
+        Assert.Contains("cannot serve 95 % of requests within the SLO", refused.Refused, StringComparison.Ordinal);
+        Assert.EndsWith("; every size tried (1, 2, 4, 8) misses it", refused.Refused, StringComparison.Ordinal);
+    }
 }
