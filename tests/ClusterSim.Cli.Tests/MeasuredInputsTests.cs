@@ -462,4 +462,40 @@ public class MeasuredInputsTests
             File.Delete(file);
         }
     }
+
+    /// <summary>vLLM's offline throughput benchmark replays from its printout, and from its JSON with the lengths it ran with.</summary>
+    [Fact]
+    public void A_vllm_throughput_benchmark_replays_from_its_printout_or_its_json_with_the_lengths()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"clustersim-vt-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string printout = Path.Combine(folder, "throughput.log");
+            File.WriteAllText(printout, "Throughput: 34.14 requests/s, 17466.30 total tokens/s, 8739.16 output tokens/s\nTotal num prompt tokens:  255648\nTotal num output tokens:  256000\n");
+            (int code, string output, string error) = CommandRunner.Run(["replay", printout, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct"]);
+            Assert.Equal(0, code);
+            Assert.Contains("| throughput/all | 8739.2 / ", output, StringComparison.Ordinal);
+            Assert.Contains("vLLM's LLM class defaults on H100-SXM", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("error", error, StringComparison.Ordinal);
+
+            string json = Path.Combine(folder, "throughput.json");
+            File.WriteAllText(json, """{ "elapsed_time": 29.29, "num_requests": 1000, "total_num_tokens": 511648, "requests_per_second": 34.14, "tokens_per_second": 17466.3 }""");
+            string[] common = ["replay", json, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct"];
+            (int none, string nothing, string why) = CommandRunner.Run(common);
+            Assert.Equal(2, none);
+            Assert.Empty(nothing);
+            Assert.Contains("throughput.json:1: field 'total_num_tokens'", why, StringComparison.Ordinal);
+            (int given, string replayed, _) = CommandRunner.Run([.. common, "--input-len", "256", "--output-len", "256"]);
+            Assert.Equal(0, given);
+            Assert.Contains("| throughput/all | 8740.2 / ", replayed, StringComparison.Ordinal);
+            (int zero, _, string refused) = CommandRunner.Run([.. common, "--input-len", "0", "--output-len", "256"]);
+            Assert.Equal(2, zero);
+            Assert.Equal("error: --input-len is the tokens of every request, from 1 to 10,000,000; got 0", refused.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -119,6 +119,12 @@ public static partial class BenchmarkServingFile
             return InferencePerfReport.Parse(root, source, line, experiment, setup);
         }
 
+        if (VllmThroughputReport.Holds(root))
+        {
+            // vLLM's offline throughput benchmark (vllm bench throughput --output-json): every request at once, in process.
+            return VllmThroughputReport.Parse(root, source, line, experiment, setup);
+        }
+
         if (LlmperfSummary.Holds(root))
         {
             // LLMPerf's summary (ray-project/llmperf): a closed loop of concurrent requests, its results flattened.

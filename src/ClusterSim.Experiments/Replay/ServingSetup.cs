@@ -50,6 +50,12 @@ public sealed record ServingSetup
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 
+    /// <summary>Prompt tokens of every request (<c>--input-len</c>), for results that keep only a total (vLLM's throughput benchmark's JSON); null: not given.</summary>
+    public double? InputLength { get; init; }
+
+    /// <summary>Output tokens of every request (<c>--output-len</c>), for results that keep only a total; null: not given.</summary>
+    public double? OutputLength { get; init; }
+
     /// <summary>
     /// A whole-run row of <paramref name="model"/> on <paramref name="gpu"/> with this server's set-up filled in; the caller
     /// adds what its result measured.
