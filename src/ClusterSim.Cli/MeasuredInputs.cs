@@ -13,7 +13,7 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), LLMPerf's summary (…_summary.json), GuideLLM's report (benchmarks.json: a run each benchmark of its sweep), a stage of inference-perf's report (stage_N_lifecycle_metrics.json: a run each stage), vLLM's offline throughput benchmark (vllm bench throughput: its printout, or its --output-json with --input-len and --output-len), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), LLMPerf's summary (…_summary.json), GuideLLM's report (benchmarks.json: a run each benchmark of its sweep), a stage of inference-perf's report (stage_N_lifecycle_metrics.json: a run each stage), vLLM's offline throughput benchmark (vllm bench throughput: its printout, or its --output-json with --input-len and --output-len), SGLang's (bench_offline_throughput: its printout or --result-filename), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
     private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
@@ -251,6 +251,10 @@ internal sealed class MeasuredInputs
                     && text.Contains("benchmarks:", StringComparison.Ordinal))
                 {
                     throw new CatalogException(Path.GetFileName(file), 1, null, "this is GuideLLM's YAML report: replay its JSON report, which holds the same (guidellm's --output-path benchmarks.json, or --output kind=json)");
+                }
+                else if (SglangOfflineThroughput.Holds(text))
+                {
+                    all.AddRange(SglangOfflineThroughput.Parse(text, Path.GetFileName(file), setup));
                 }
                 else if (VllmThroughputReport.Holds(text) && !BenchmarkServingLog.Holds(text))
                 {

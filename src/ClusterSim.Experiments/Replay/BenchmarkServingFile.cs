@@ -125,6 +125,12 @@ public static partial class BenchmarkServingFile
             return VllmThroughputReport.Parse(root, source, line, experiment, setup);
         }
 
+        if (SglangOfflineThroughput.Holds(root))
+        {
+            // SGLang's offline throughput benchmark (bench_offline_throughput --result-filename): an engine in process.
+            return SglangOfflineThroughput.Parse(root, source, line, experiment, setup);
+        }
+
         if (LlmperfSummary.Holds(root))
         {
             // LLMPerf's summary (ray-project/llmperf): a closed loop of concurrent requests, its results flattened.
