@@ -150,7 +150,7 @@ public static partial class VllmThroughputReport
     }
 
     private static double Positive(string value, string source, int line, string field) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0 && double.IsFinite(number)
+        double.TryParse(value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0 && double.IsFinite(number)
             ? number
             : throw new CatalogException(source, line, field, $"expected a positive number, got '{value}'");
 
@@ -163,6 +163,6 @@ public static partial class VllmThroughputReport
     /// <c>Throughput: 34.14 requests/s, 17466.30 total tokens/s, 8739.16 output tokens/s</c>; releases before the
     /// output rate was printed end after the total (<c>..., 4656.00 tokens/s</c>).
     /// </summary>
-    [GeneratedRegex(@"Throughput:\s*(?<requests>[\d.]+)\s*requests/s,\s*(?<total>[\d.]+)\s*(?:total\s+)?tokens/s(?:,\s*(?<output>[\d.]+)\s*output tokens/s)?")]
+    [GeneratedRegex(@"Throughput:\s*(?<requests>[\d.,]+)\s*requests/s,\s*(?<total>[\d.,]+)\s*(?:total\s+)?tokens/s(?:,\s*(?<output>[\d.,]+)\s*output tokens/s)?")]
     private static partial Regex ThroughputLine();
 }
