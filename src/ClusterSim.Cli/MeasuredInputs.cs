@@ -13,7 +13,7 @@ namespace ClusterSim.Cli;
 /// </summary>
 internal sealed class MeasuredInputs
 {
-    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), LLMPerf's summary (…_summary.json), GuideLLM's report (benchmarks.json: a run each benchmark of its sweep), a stage of inference-perf's report (stage_N_lifecycle_metrics.json: a run each stage), vLLM's offline throughput benchmark (vllm bench throughput: its printout, or its --output-json with --input-len and --output-len), SGLang's (bench_offline_throughput: its printout or --result-filename), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _files = new("measured") { Description = "Measured runs: CSV files (the layout of vllm-measured-calibration.csv), vLLM or SGLang benchmark results (.json or .jsonl: one result a file or a line), the summary those benchmarks print (a text file with one or more 'Serving Benchmark Result' blocks), trtllm-bench's report (printed, or its --report_json), which records the server too, or AIPerf's or GenAI-Perf's export (profile_export_aiperf.json), LLMPerf's summary (…_summary.json), GuideLLM's report (benchmarks.json: a run each benchmark of its sweep), a stage of inference-perf's report (stage_N_lifecycle_metrics.json: a run each stage), vLLM's offline throughput benchmark (vllm bench throughput: its printout, or its --output-json with --input-len and --output-len) and latency benchmark (vllm bench latency, with --batch-size, --input-len and --output-len), SGLang's (bench_offline_throughput: its printout or --result-filename), or a BLIS trace (blis observe's TraceV2 data CSV; its header YAML is read from beside it, same name with .yaml), or published results in the layout of inference-results-public.csv (MLPerf Offline and Server rows, trtllm-bench tables, NIM sweeps).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "For JSON results: the accelerator the server ran on (an id or alias: H100, A100-80GB, L40S, ...)." };
     private readonly Option<string?> _model = new("--model") { Description = "For JSON results and printed summaries: the model served (SGLang's results and printed summaries do not record it; overrides vLLM's model_id)." };
     private readonly Option<int> _tp = new("--tp") { Description = "For JSON results: tensor-parallel size.", DefaultValueFactory = _ => 1 };
@@ -34,15 +34,16 @@ internal sealed class MeasuredInputs
     private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
     private readonly Option<string?> _policy = new("--scheduling-policy") { Description = "The server's --scheduling-policy: fcfs (vLLM's default) or priority (requests by their vllm_priority; a BLIS trace records each request's)." };
     private readonly Option<string?> _models = ModelsOption.Create();
-    private readonly Option<double?> _inputLen = new("--input-len") { Description = "For vLLM's throughput benchmark's JSON (vllm bench throughput --output-json), which keeps only the total: the prompt tokens of every request, as its --input-len." };
-    private readonly Option<double?> _outputLen = new("--output-len") { Description = "For vLLM's throughput benchmark's JSON: the output tokens of every request, as its --output-len." };
+    private readonly Option<double?> _inputLen = new("--input-len") { Description = "For vLLM's throughput benchmark's JSON (vllm bench throughput --output-json), which keeps only the total, and its latency benchmark: the prompt tokens of every request, as their --input-len." };
+    private readonly Option<double?> _outputLen = new("--output-len") { Description = "For vLLM's throughput benchmark's JSON and its latency benchmark: the output tokens of every request, as their --output-len." };
+    private readonly Option<int?> _batchSize = new("--batch-size") { Description = "For vLLM's latency benchmark (vllm bench latency, printed or --output-json), which does not record it: the requests of the batch it timed, as its --batch-size (with --input-len and --output-len)." };
     private readonly Option<string?> _engineVersion = new("--engine-version") { Description = "For JSON results: the engine's release (0.11.0); it picks vLLM's start-up memory profile and, before 0.9, that release's scheduling defaults (V0 before 0.8: prefill-first steps); the newest when omitted." };
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _useV1, _policy, _traceHeader, _inputLen, _outputLen, _models })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _useV1, _policy, _traceHeader, _inputLen, _outputLen, _batchSize, _models })
         {
             command.Options.Add(option);
         }
@@ -151,6 +152,12 @@ internal sealed class MeasuredInputs
             }
         }
 
+        if (result.GetValue(_batchSize) is int size && !(size >= 1 && size <= 1_000_000))
+        {
+            Console.Error.WriteLine($"error: --batch-size is the requests of a batch, from 1 to 1,000,000; got {size.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return false;
+        }
+
         if (result.GetValue(_weightBits) is double bits && !(bits >= CheckpointConventions.MinWeightBits && bits <= CheckpointConventions.MaxWeightBits))
         {
             Console.Error.WriteLine($"error: --weight-bits is the bits a stored weight takes with its scales, from {CheckpointConventions.MinWeightBits} to {CheckpointConventions.MaxWeightBits}; got {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
@@ -186,6 +193,7 @@ internal sealed class MeasuredInputs
             VllmUseV1 = result.GetValue(_useV1),
             InputLength = result.GetValue(_inputLen),
             OutputLength = result.GetValue(_outputLen),
+            BatchSize = result.GetValue(_batchSize),
         };
         try
         {
@@ -251,6 +259,10 @@ internal sealed class MeasuredInputs
                     && text.Contains("benchmarks:", StringComparison.Ordinal))
                 {
                     throw new CatalogException(Path.GetFileName(file), 1, null, "this is GuideLLM's YAML report: replay its JSON report, which holds the same (guidellm's --output-path benchmarks.json, or --output kind=json)");
+                }
+                else if (VllmLatencyReport.Holds(text) && !VllmThroughputReport.Holds(text))
+                {
+                    all.AddRange(VllmLatencyReport.Parse(text, Path.GetFileName(file), setup));
                 }
                 else if (SglangOfflineThroughput.Holds(text))
                 {

@@ -492,6 +492,17 @@ public class MeasuredInputsTests
             (int zero, _, string refused) = CommandRunner.Run([.. common, "--input-len", "0", "--output-len", "256"]);
             Assert.Equal(2, zero);
             Assert.Equal("error: --input-len is the tokens of every request, from 1 to 10,000,000; got 0", refused.Trim());
+
+            // vLLM's latency benchmark: one batch, its size and lengths from the command line.
+            string latency = Path.Combine(folder, "latency.log");
+            File.WriteAllText(latency, "Avg latency: 1.2 seconds\n");
+            string[] timed = ["replay", latency, "--gpu", "H100", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--input-len", "256", "--output-len", "128"];
+            (int batch, string batchOutput, _) = CommandRunner.Run([.. timed, "--batch-size", "8"]);
+            Assert.Equal(0, batch);
+            Assert.Contains("| latency/all | 853.3 / ", batchOutput, StringComparison.Ordinal);
+            (int noBatch, _, string noBatchWhy) = CommandRunner.Run([.. timed, "--batch-size", "0"]);
+            Assert.Equal(2, noBatch);
+            Assert.Equal("error: --batch-size is the requests of a batch, from 1 to 1,000,000; got 0", noBatchWhy.Trim());
         }
         finally
         {

@@ -125,6 +125,12 @@ public static partial class BenchmarkServingFile
             return VllmThroughputReport.Parse(root, source, line, experiment, setup);
         }
 
+        if (VllmLatencyReport.Holds(root))
+        {
+            // vLLM's latency benchmark (vllm bench latency --output-json): one batch at a time, its size and lengths given.
+            return VllmLatencyReport.Parse(root, source, line, experiment, setup);
+        }
+
         if (SglangOfflineThroughput.Holds(root))
         {
             // SGLang's offline throughput benchmark (bench_offline_throughput --result-filename): an engine in process.

@@ -56,6 +56,9 @@ public sealed record ServingSetup
     /// <summary>Output tokens of every request (<c>--output-len</c>), for results that keep only a total; null: not given.</summary>
     public double? OutputLength { get; init; }
 
+    /// <summary>Requests a batch (<c>--batch-size</c>), for vLLM's latency benchmark, which does not record it; null: not given.</summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>
     /// A whole-run row of <paramref name="model"/> on <paramref name="gpu"/> with this server's set-up filled in; the caller
     /// adds what its result measured.
