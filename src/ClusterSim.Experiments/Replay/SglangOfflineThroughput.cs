@@ -58,7 +58,7 @@ public static class SglangOfflineThroughput
                 string line = lines[i].Trim().TrimStart('#', '>', ' ').TrimEnd('\r');
                 foreach (string label in Labels.Where(l => line.StartsWith(l, StringComparison.Ordinal)))
                 {
-                    values[label] = Positive(line[label.Length..].Trim().Replace(",", string.Empty, StringComparison.Ordinal), source, i + 1, label.TrimEnd(':'));
+                    values[label] = OfflineBenchmark.Positive(line[label.Length..].Trim(), source, i + 1, label.TrimEnd(':'));
                 }
             }
 
@@ -77,25 +77,14 @@ public static class SglangOfflineThroughput
     /// <summary>Parses a result line of <c>--result-filename</c>.</summary>
     public static MeasuredRun Parse(JsonElement root, string source, int line, string experiment, ServingSetup setup) =>
         Run(setup, source, line, experiment,
-            Field(root, "successful_requests", source, line), Field(root, "total_latency", source, line),
-            Field(root, "total_input_tokens", source, line), Field(root, "total_output_tokens", source, line), Field(root, "output_throughput", source, line));
+            OfflineBenchmark.Field(root, "successful_requests", source, line), OfflineBenchmark.Field(root, "total_latency", source, line),
+            OfflineBenchmark.Field(root, "total_input_tokens", source, line), OfflineBenchmark.Field(root, "total_output_tokens", source, line), OfflineBenchmark.Field(root, "output_throughput", source, line));
 
-    private static MeasuredRun Run(ServingSetup setup, string source, int line, string experiment, double requests, double seconds, double inputs, double outputs, double outputPerSecond)
-    {
-        if (requests != Math.Floor(requests) || requests > 100_000_000)
+    private static MeasuredRun Run(ServingSetup setup, string source, int line, string experiment, double requests, double seconds, double inputs, double outputs, double outputPerSecond) =>
+        OfflineBenchmark.Run(setup, source, line, experiment, "SGLang's offline benchmark", "sglang") with
         {
-            throw new CatalogException(source, line, "successful requests", string.Create(CultureInfo.InvariantCulture, $"expected a whole number of requests from 1 to 100,000,000, got {requests}"));
-        }
-
-        string model = setup.Model ?? throw new CatalogException(source, line, "model", "SGLang's offline benchmark does not record the model: give it (--model)");
-        string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "SGLang's offline benchmark does not record the accelerator: give it (--gpu)");
-        return setup.Run(line, experiment, model, gpu) with
-        {
-            Engine = setup.Engine.Length > 0 ? setup.Engine : "sglang",
-            InProcess = true,
             Sampling = "greedy",   // the benchmark's sampling parameters: temperature 0, ignore_eos
-            Arrival = "offline",
-            Requests = (int)requests,
+            Requests = OfflineBenchmark.Requests(requests, source, line, "successful requests"),
             DurationSeconds = seconds,
             InputTokens = inputs / requests,
             OutputTokens = outputs / requests,
@@ -103,15 +92,4 @@ public static class SglangOfflineThroughput
             ThroughputTokensPerSecond = outputPerSecond,
             Notes = "sglang.bench_offline_throughput: an engine in process, every request at once, at the mean lengths of its totals; scored on output throughput",
         };
-    }
-
-    private static double Positive(string value, string source, int line, string field) =>
-        double.TryParse(value.Split(' ', 2)[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0 && double.IsFinite(number)
-            ? number
-            : throw new CatalogException(source, line, field, $"expected a positive number, got '{value}'");
-
-    private static double Field(JsonElement root, string name, string source, int line) =>
-        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.GetDouble() is var number && number > 0 && double.IsFinite(number)
-            ? number
-            : throw new CatalogException(source, line, name, "expected a positive number");
 }

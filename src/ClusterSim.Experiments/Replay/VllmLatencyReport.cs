@@ -63,20 +63,16 @@ public static partial class VllmLatencyReport
 
     private static MeasuredRun Run(ServingSetup setup, string source, int line, string experiment, double seconds)
     {
-        string model = setup.Model ?? throw new CatalogException(source, line, "model", "vLLM's latency benchmark does not record the model: give it (--model)");
-        string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "vLLM's latency benchmark does not record the accelerator: give it (--gpu)");
+        MeasuredRun run = OfflineBenchmark.Run(setup, source, line, experiment, "vLLM's latency benchmark", "vllm");
         if (setup.BatchSize is not { } batch || setup.InputLength is not { } input || setup.OutputLength is not { } output)
         {
             throw new CatalogException(source, line, "Avg latency", "vLLM's latency benchmark does not record the batch it timed: give it (--batch-size, --input-len, --output-len)");
         }
 
-        return setup.Run(line, experiment, model, gpu) with
+        return run with
         {
-            Engine = setup.Engine.Length > 0 ? setup.Engine : "vllm",
             VllmEntry = VllmEntryPoint.OfflineLlm,
-            InProcess = true,
             Sampling = "temperature",   // SamplingParams(temperature=1.0, top_p=1.0, ignore_eos=True)
-            Arrival = "offline",
             Requests = batch,
             DurationSeconds = seconds,
             InputTokens = input,

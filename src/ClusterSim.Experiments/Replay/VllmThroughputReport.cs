@@ -61,14 +61,14 @@ public static partial class VllmThroughputReport
         {
             int start = starts[s], end = s + 1 < starts.Count ? starts[s + 1] : lines.Length;
             Match rates = ThroughputLine().Match(lines[start]);
-            double requestsPerSecond = Positive(rates.Groups["requests"].Value, source, start + 1, "requests/s");
+            double requestsPerSecond = OfflineBenchmark.Positive(rates.Groups["requests"].Value, source, start + 1, "requests/s");
             if (!rates.Groups["output"].Success)
             {
                 throw new CatalogException(source, start + 1, "output tokens/s",
                     "this printout gives no output tokens/s (a vLLM release before they were printed): replay the JSON its --output-json wrote, with --input-len and --output-len");
             }
 
-            double outputPerSecond = Positive(rates.Groups["output"].Value, source, start + 1, "output tokens/s");
+            double outputPerSecond = OfflineBenchmark.Positive(rates.Groups["output"].Value, source, start + 1, "output tokens/s");
             double prompts = Total(lines, start, end, "prompt", source);
             double outputs = Total(lines, start, end, "output", source);
             double seconds = outputs / outputPerSecond;
@@ -88,13 +88,9 @@ public static partial class VllmThroughputReport
     /// <summary>Parses the <c>--output-json</c> result; the lengths come from <paramref name="setup"/> and must add up to its total.</summary>
     public static MeasuredRun Parse(JsonElement root, string source, int line, string experiment, ServingSetup setup)
     {
-        double seconds = Field(root, "elapsed_time", source, line);
-        double requests = Field(root, "num_requests", source, line);
-        double tokens = Field(root, "total_num_tokens", source, line);
-        if (requests != Math.Floor(requests) || requests > 100_000_000)
-        {
-            throw new CatalogException(source, line, "num_requests", string.Create(CultureInfo.InvariantCulture, $"expected a whole number of requests from 1 to 100,000,000, got {requests}"));
-        }
+        double seconds = OfflineBenchmark.Field(root, "elapsed_time", source, line);
+        int requests = OfflineBenchmark.Requests(OfflineBenchmark.Field(root, "num_requests", source, line), source, line, "num_requests");
+        double tokens = OfflineBenchmark.Field(root, "total_num_tokens", source, line);
 
         if (setup.InputLength is not { } input || setup.OutputLength is not { } output)
         {
@@ -109,20 +105,14 @@ public static partial class VllmThroughputReport
                 $"{tokens:N0} tokens is not {requests:N0} requests of --input-len {input:0.##} and --output-len {output:0.##} ({expected:N0}): give the mean lengths the run drew"));
         }
 
-        return Run(setup, source, line, experiment, (int)requests, seconds, input, output, requests * output / seconds, "configured (--output-len, ignore_eos)");
+        return Run(setup, source, line, experiment, requests, seconds, input, output, requests * output / seconds, "configured (--output-len, ignore_eos)");
     }
 
-    private static MeasuredRun Run(ServingSetup setup, string source, int line, string experiment, int requests, double seconds, double input, double output, double outputPerSecond, string lengthsFrom)
-    {
-        string model = setup.Model ?? throw new CatalogException(source, line, "model", "vLLM's throughput benchmark does not record the model: give it (--model)");
-        string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "vLLM's throughput benchmark does not record the accelerator: give it (--gpu)");
-        return setup.Run(line, experiment, model, gpu) with
+    private static MeasuredRun Run(ServingSetup setup, string source, int line, string experiment, int requests, double seconds, double input, double output, double outputPerSecond, string lengthsFrom) =>
+        OfflineBenchmark.Run(setup, source, line, experiment, "vLLM's throughput benchmark", "vllm") with
         {
-            Engine = setup.Engine.Length > 0 ? setup.Engine : "vllm",
             VllmEntry = VllmEntryPoint.OfflineLlm,
-            InProcess = true,
             Sampling = "temperature",   // SamplingParams(temperature=1.0, top_p=1.0, ignore_eos=True)
-            Arrival = "offline",
             Requests = requests,
             DurationSeconds = seconds,
             InputTokens = input,
@@ -131,7 +121,6 @@ public static partial class VllmThroughputReport
             ThroughputTokensPerSecond = outputPerSecond,
             Notes = "vllm bench throughput: the offline LLM class in process, every request at once; scored on output throughput",
         };
-    }
 
     /// <summary>The printed total of <paramref name="what"/> tokens (prompt or output) among the lines of one run.</summary>
     private static double Total(string[] lines, int start, int end, string what, string source)
@@ -142,22 +131,12 @@ public static partial class VllmThroughputReport
             int at = lines[i].IndexOf(label, StringComparison.Ordinal);
             if (at >= 0)
             {
-                return Positive(lines[i][(at + label.Length)..].Trim().Replace(",", string.Empty, StringComparison.Ordinal), source, i + 1, label.TrimEnd(':'));
+                return OfflineBenchmark.Positive(lines[i][(at + label.Length)..].Trim(), source, i + 1, label.TrimEnd(':'));
             }
         }
 
         throw new CatalogException(source, start + 1, null, $"the throughput has no '{label}' line after it (expected the benchmark's full printout)");
     }
-
-    private static double Positive(string value, string source, int line, string field) =>
-        double.TryParse(value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0 && double.IsFinite(number)
-            ? number
-            : throw new CatalogException(source, line, field, $"expected a positive number, got '{value}'");
-
-    private static double Field(JsonElement root, string name, string source, int line) =>
-        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.GetDouble() is var number && number > 0 && double.IsFinite(number)
-            ? number
-            : throw new CatalogException(source, line, name, "expected a positive number");
 
     /// <summary>
     /// <c>Throughput: 34.14 requests/s, 17466.30 total tokens/s, 8739.16 output tokens/s</c>; releases before the
