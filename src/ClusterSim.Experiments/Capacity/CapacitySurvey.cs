@@ -171,7 +171,7 @@ public static class CapacitySurvey
     /// </summary>
     private static (int Size, Experiment Experiment, ExperimentException? AtOne) Least(CapacityQuery query, string hardware)
     {
-        ExperimentException? atOne = null;
+        ExperimentException? atOne = null, atLargest = null;
         foreach (int size in CapacityQuery.SizesTried)
         {
             try
@@ -181,10 +181,17 @@ public static class CapacitySurvey
             catch (ExperimentException e)
             {
                 atOne ??= e;
+                atLargest = e;
             }
         }
 
-        throw atOne!;
+        // No size is taken. When one accelerator is refused only for its size (the model does not fit), why the largest
+        // was refused too (a group wider than the network allows); otherwise the options' own mistakes, said once.
+        string[] first = [.. atOne!.Problems.Select(p => p.Message)];
+        bool onlySize = atOne.Problems.All(p => p.Path == "serving");
+        throw !onlySize || atLargest!.Problems.All(p => first.Contains(p.Message, StringComparer.Ordinal))
+            ? atOne
+            : new ExperimentException([.. atOne.Problems, .. atLargest.Problems.Where(p => !first.Contains(p.Message, StringComparer.Ordinal))]);
     }
 
     /// <summary>A message's advice in the command's terms: a key it names as the option that sets it.</summary>

@@ -63,4 +63,19 @@ public class CapacitySizeTests
         Assert.Contains("cannot serve 95 % of requests within the SLO", refused.Refused, StringComparison.Ordinal);
         Assert.EndsWith("; every size tried (1, 2, 4, 8) misses it", refused.Refused, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_model_no_size_holds_is_refused_with_why_not_one_and_why_not_the_largest()
+    {
+        // Llama 3.1 405B in FP8 on L4: one card holds 18 GB of it, and a group wide enough to hold it all spans L4 servers
+        // over a network the catalog does not give.
+        CapacityRow refused = Assert.Single(CapacitySurvey.Run(new CapacityQuery { Model = "llama-3.1-405b", Hardware = ["L4"], Weights = "fp8", Requests = 200 }, 1));
+        Assert.True(refused.BadInput);
+        Assert.Contains("does not fit", refused.Refused, StringComparison.Ordinal);
+        Assert.Contains("--tp 64 spans 8 of L4's scale-up domains of 8", refused.Refused, StringComparison.Ordinal);
+
+        // A mistake every size shares is said once.
+        CapacityRow mistake = Assert.Single(CapacitySurvey.Run(new CapacityQuery { Model = "llama-3.1-8b", Hardware = ["H100"], Weights = "fp9", Requests = 200 }, 1));
+        Assert.Equal(2, mistake.Refused!.Split("unknown value 'fp9'").Length);
+    }
 }
