@@ -253,7 +253,7 @@ public sealed partial class ServingCluster
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
         Replica replica = _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
         bool withinContext = replica.WithinContext(prompt, output);
-        if (!withinContext && !_clientSendsMaxTokens && prompt < replica.ContextLimit)
+        if (!withinContext && !_scenario.ClientSendsMaxTokens && prompt < replica.ContextLimit)
         {
             // No max_tokens in the request: the server fills in what its context leaves, and the answer ends there.
             output = replica.ContextLimit - prompt;

@@ -36,7 +36,6 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly TestTimePlanner? _planner;
     private readonly TestTimeGroups? _groups;
     private readonly int _contextLimit;   // the shortest server context of the replicas: thinking stops there
-    private readonly bool _clientSendsMaxTokens;   // else the server caps each answer at its context
     private long _generated;
     private long _firstArrival = -1;
     private long _lastCompletion;
@@ -91,7 +90,6 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         {
             ServerCapsOutput = !scenario.ClientSendsMaxTokens,
         };
-        _clientSendsMaxTokens = scenario.ClientSendsMaxTokens;
         if (scenario.Classes.Count > 0)
         {
             Metrics.TrackClasses(scenario.Classes);

@@ -43,7 +43,7 @@ public static class CapacitySurvey
             }
             catch (ExperimentException e)
             {
-                return new CapacityRow { Hardware = hardware, Refused = string.Join("; ", e.Problems.Select(Said)), BadInput = true };
+                return Mistaken(hardware, e);
             }
         }
 
@@ -58,13 +58,13 @@ public static class CapacitySurvey
         }
         catch (ExperimentException e)
         {
-            return new CapacityRow { Hardware = hardware, Refused = string.Join("; ", e.Problems.Select(Said)), BadInput = true };
+            return Mistaken(hardware, e);
         }
 
         int domain = Math.Max(least, first.Points[0].Serving!.Replicas[0].Deployment.Accelerator.ScaleUpDomain ?? DefaultDomain);
         var tried = new List<CapacityRow>();
         CapacityRow? best = null;
-        for (int size = least; size <= domain && size <= least * MostDoublings; size *= 2)
+        for (int size = least; size <= domain && size <= least * LargestOverLeast; size *= 2)
         {
             CapacityRow row;
             try
@@ -100,8 +100,12 @@ public static class CapacitySurvey
         return best with { SizeChosen = SizeChosen(best, tried, least, atOne) };
     }
 
-    /// <summary>Doublings past the least size that holds the model, at most (sizes tried: the least and up to three more).</summary>
-    private const int MostDoublings = 8;
+    /// <summary>The largest size tried, as a multiple of the least that holds the model (the least and up to three doublings).</summary>
+    private const int LargestOverLeast = 8;
+
+    /// <summary>The row of an accelerator whose query the loader refused: its problems in the command's terms.</summary>
+    private static CapacityRow Mistaken(string hardware, ExperimentException e) =>
+        new() { Hardware = hardware, Refused = string.Join("; ", e.Problems.Select(Said)), BadInput = true };
 
     /// <summary>The scale-up domain taken for an accelerator whose catalog row gives none: an eight-GPU server.</summary>
     private const int DefaultDomain = 8;

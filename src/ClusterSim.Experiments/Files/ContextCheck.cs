@@ -39,60 +39,43 @@ internal static class ContextCheck
         string whose = deployment.MaxModelLength > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{deploymentPath}.max_model_len, {limit:N0} tokens")
             : string.Create(CultureInfo.InvariantCulture, $"{deployment.Model.Id}'s context of {limit:N0} tokens");
-        if (!sendsMaxTokens)
-        {
-            CheckCapped(r, lengths, lengthsPath, deploymentPath, deployment, prompt, output, trace, calibrations, conversation, whose);
-            return;
-        }
-
-        double share = trace is not null ? OverShare(trace, limit) : OverShare(prompt, output, conversation?.Turns ?? 1, conversation?.FollowUp, limit);
-        if (share <= 0)
-        {
-            return;
-        }
-
-        if (share >= 1)
-        {
-            string said = trace is not null
-                ? "every request of the trace"
-                : string.Create(CultureInfo.InvariantCulture, $"every request ({Describe(prompt)} prompt tokens and {Describe(output)} output tokens)");
-            r.Problem(YamlReader.Child(lengths, trace is not null ? "trace" : "prompt_tokens"), $"{lengthsPath}.{(trace is not null ? "trace" : "prompt_tokens")}",
-                $"{said} is longer than {whose}, so the server would refuse each; shorten them, or set {deploymentPath}.max_model_len if the server was started with a longer one");
-            return;
-        }
-
-        calibrations.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {share:0.###%} are longer (prompt and output) than {whose}; the server refuses them{(conversation is not null ? ", ending their conversations" : string.Empty)}, and the results count them {Counted(deploymentPath)}"));
-    }
-
-    /// <summary>
-    /// As <see cref="Check(YamlReader, YamlMappingNode?, string, string, ServingDeployment, LengthSpec, LengthSpec, IReadOnlyList{TraceRecord}?, SortedSet{string}, ConversationSpec?, bool)"/>
-    /// for clients that send no <c>max_tokens</c>: the server cuts an answer at its context, and refuses only a prompt that
-    /// leaves no room for one output token.
-    /// </summary>
-    private static void CheckCapped(
-        YamlReader r, YamlMappingNode? lengths, string lengthsPath, string deploymentPath, ServingDeployment deployment, LengthSpec prompt, LengthSpec output,
-        IReadOnlyList<TraceRecord>? trace, SortedSet<string> calibrations, ConversationSpec? conversation, string whose)
-    {
-        int limit = deployment.ContextLimit;
-        ContextShares shares = trace is not null ? Shares(trace, limit, capped: true) : Shares(prompt, output, conversation?.Turns ?? 1, conversation?.FollowUp, limit, capped: true);
+        // Clients that send no max_tokens have an answer that passes the context cut there; only a prompt that fills it is refused.
+        bool capped = !sendsMaxTokens;
+        ContextShares shares = trace is not null ? Shares(trace, limit, capped) : Shares(prompt, output, conversation?.Turns ?? 1, conversation?.FollowUp, limit, capped);
         if (shares.Refused >= 1)
         {
+            string said = capped
+                ? $"every prompt {(trace is not null ? "of the trace" : string.Create(CultureInfo.InvariantCulture, $"({Describe(prompt)} tokens)"))} fills {whose}, leaving no room for an answer"
+                : trace is not null
+                    ? $"every request of the trace is longer than {whose}"
+                    : string.Create(CultureInfo.InvariantCulture, $"every request ({Describe(prompt)} prompt tokens and {Describe(output)} output tokens) is longer than {whose}");
             r.Problem(YamlReader.Child(lengths, trace is not null ? "trace" : "prompt_tokens"), $"{lengthsPath}.{(trace is not null ? "trace" : "prompt_tokens")}",
-                $"every prompt {(trace is not null ? "of the trace" : string.Create(CultureInfo.InvariantCulture, $"({Describe(prompt)} tokens)"))} fills {whose}, leaving no room for an answer, so the server would refuse each; shorten them, or set {deploymentPath}.max_model_len if the server was started with a longer one");
+                $"{said}, so the server would refuse each; shorten them, or set {deploymentPath}.max_model_len if the server was started with a longer one");
             return;
         }
 
-        if (shares.Cut <= 0 && shares.Refused <= 0)
+        var parts = new List<string>();
+        if (shares.Cut > 0)
         {
-            return;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{shares.Cut:0.###%} ask for more (prompt and output) than {whose}; their clients send no max_tokens, so the server cuts those answers at the context (counted {CountedCut(deploymentPath)})"));
         }
 
-        string refused = shares.Refused > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"; {shares.Refused:0.###%} have prompts that fill it, which it refuses and the results count {Counted(deploymentPath)}")
-            : string.Empty;
-        calibrations.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warning: {deployment.Model.Id}: {(trace is not null ? "of the trace's requests" : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)" : "of the requests the workload draws")}, {shares.Cut:0.###%} ask for more (prompt and output) than {whose}; their clients send no max_tokens, so the server cuts those answers at the context (counted {CountedCut(deploymentPath)}){refused}"));
+        string ending = conversation is not null ? ", ending their conversations" : string.Empty;
+        if (shares.Refused > 0)
+        {
+            parts.Add(capped
+                ? string.Create(CultureInfo.InvariantCulture, $"{shares.Refused:0.###%} have prompts that fill {(parts.Count > 0 ? "it" : whose)}, which it refuses{ending}, and the results count them {Counted(deploymentPath)}")
+                : string.Create(CultureInfo.InvariantCulture, $"{shares.Refused:0.###%} are longer (prompt and output) than {whose}; the server refuses them{ending}, and the results count them {Counted(deploymentPath)}"));
+        }
+
+        if (parts.Count > 0)
+        {
+            string of = trace is not null ? "of the trace's requests"
+                : conversation is not null ? "of the conversations' turns (each prompt carries the conversation so far)"
+                : "of the requests the workload draws";
+            calibrations.Add($"warning: {deployment.Model.Id}: {of}, {string.Join("; ", parts)}");
+        }
     }
 
     /// <summary>Shares of the requests sent that the server cuts at its context and that it refuses.</summary>

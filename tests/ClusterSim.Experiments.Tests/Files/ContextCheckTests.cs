@@ -104,7 +104,7 @@ public class ContextCheckTests
         string yaml = With("prompt_tokens: { kind: uniform, min: 1, max: 2000 }\n  max_tokens: omitted", "\n  max_model_len: 1064");
         Experiment capped = ExperimentLoader.Parse(yaml, "exp.yaml");
         string warning = Assert.Single(capped.Calibrations, c => c.Contains("requests_cut_at_context", StringComparison.Ordinal));
-        Assert.Matches(@"^warning: llama-3\.1-8b: of the requests the workload draws, 3\.\d+% ask for more \(prompt and output\) than serving\.max_model_len, 1,064 tokens; their clients send no max_tokens, so the server cuts those answers at the context \(counted in requests_cut_at_context\); 4[67]\.\d+% have prompts that fill it, which it refuses and the results count in requests_over_context \(among requests_dropped\)$", warning);
+        Assert.Matches(@"^warning: llama-3\.1-8b: of the requests the workload draws, 3\.\d+% ask for more \(prompt and output\) than serving\.max_model_len, 1,064 tokens; their clients send no max_tokens, so the server cuts those answers at the context \(counted in requests_cut_at_context\); 4[67]\.\d+% have prompts that fill it, which it refuses, and the results count them in requests_over_context \(among requests_dropped\)$", warning);
         Assert.False(capped.Points[0].Serving!.ClientSendsMaxTokens);
         Assert.Contains("  max_tokens: omitted\n", capped.ResolvedText, StringComparison.Ordinal);
         Assert.DoesNotContain("max_tokens", ExperimentLoader.Parse(ExperimentLoaderTests.Valid, "exp.yaml").ResolvedText, StringComparison.Ordinal);
