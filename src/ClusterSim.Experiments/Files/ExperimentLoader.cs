@@ -101,7 +101,8 @@ public static class ExperimentLoader
 
         var sweep = SweepSection.Read(reader, root);
         var catalogNotes = new List<string>();
-        SimCatalog catalog = ReadCatalog(reader, root, file, catalogNotes);
+        var catalogFiles = new List<(string Key, string Reference)>();
+        SimCatalog catalog = ReadCatalog(reader, root, file, catalogNotes, catalogFiles);
         (int replications, ReplicationTarget? until) = ReadReplications(reader, root, file);
         long seed = (long)reader.Number(root, "seed", string.Empty, 1);
         if (reader.Problems.Any(p => p.Path.StartsWith("catalog", StringComparison.Ordinal)))
@@ -207,7 +208,7 @@ public static class ExperimentLoader
             ZipSweep = sweep.Mode == SweepMode.Zip,
             SampledSweep = sweep.Sampled,
             LogParameters = [.. sweep.Parameters.Where(p => p.Log).Select(p => p.Path)],
-            ResolvedText = Resolved(name, seed, replications, until, points[0], sweep),
+            ResolvedText = Resolved(name, seed, replications, until, catalogFiles, points[0], sweep),
         };
     }
 
@@ -278,7 +279,11 @@ public static class ExperimentLoader
         return null;
     }
 
-    private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file, List<string> notes)
+    /// <summary>
+    /// Reads the experiment's own catalog files over the shipped catalog; <paramref name="files"/> receives what each key
+    /// read (a file's full path, or a Hugging Face repository id), for the resolved experiment to name wherever it is saved.
+    /// </summary>
+    private static SimCatalog ReadCatalog(YamlReader reader, YamlMappingNode root, string file, List<string> notes, List<(string Key, string Reference)> files)
     {
         YamlMappingNode? node = reader.Mapping(YamlReader.Child(root, "catalog"), "catalog", "hardware", "models", "calibration");
         SimCatalog catalog = SimCatalog.Default;
@@ -292,13 +297,12 @@ public static class ExperimentLoader
             }
 
             string full = Path.Combine(directory, relative);
-            if (key == "models" && !File.Exists(full) && !Directory.Exists(full) && HuggingFaceCache.IsRepositoryId(relative))
-            {
-                full = relative;   // a repository id, looked up in the Hugging Face cache
-            }
-
+            // A repository id is looked up in the Hugging Face cache.
+            bool repositoryId = key == "models" && !File.Exists(full) && !Directory.Exists(full) && HuggingFaceCache.IsRepositoryId(relative);
             try
             {
+                full = repositoryId ? relative : Path.GetFullPath(full);
+                files.Add((key, full));
                 // Models may also come as a Hugging Face config.json, or the checkpoint directory that holds one.
                 CsvTable table = key == "models" ? ModelFile.Read(full, relative, notes) : CsvTable.Parse(new StringReader(InputFile.ReadText(full)), relative);
                 catalog = key switch
@@ -308,7 +312,7 @@ public static class ExperimentLoader
                     _ => catalog with { Calibrations = catalog.Calibrations.With(table) },
                 };
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
                 reader.Problem(YamlReader.Child(node, key), $"catalog.{key}", $"cannot read '{relative}': {e.Message}");
             }
@@ -566,7 +570,7 @@ public static class ExperimentLoader
     /// <summary>The most replications a point may run.</summary>
     private const int MaxReplications = 1000;
 
-    private static string Resolved(string name, long seed, int replications, ReplicationTarget? until, ExperimentPoint point, SweepSection sweep)
+    private static string Resolved(string name, long seed, int replications, ReplicationTarget? until, IReadOnlyList<(string Key, string Reference)> catalogFiles, ExperimentPoint point, SweepSection sweep)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"name: {name}");
@@ -574,6 +578,11 @@ public static class ExperimentLoader
         text.AppendLine(until is null
             ? $"replications: {replications.ToString(CultureInfo.InvariantCulture)}"
             : string.Create(CultureInfo.InvariantCulture, $"replications: {{ min: {replications}, max: {until.Max}, metric: {until.Metric}, relative_half_width: {until.RelativeHalfWidth:R} }}"));
+        if (catalogFiles.Count > 0)
+        {
+            // Full paths: the resolved file is saved with the results, away from the experiment its relative paths began at.
+            text.AppendLine(CultureInfo.InvariantCulture, $"catalog: {{ {string.Join(", ", catalogFiles.Select(f => $"{f.Key}: {YamlText.Quoted(f.Reference)}"))} }}");
+        }
         if (point.Training is { } job)
         {
             text.Append(ResolvedSections.Training(job));

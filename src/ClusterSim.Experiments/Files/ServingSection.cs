@@ -130,12 +130,13 @@ internal static class ServingSection
             traceFile = r.Text(traceNode, "file", "workload.trace", required: true);
             if (traceFile is not null)
             {
-                string full = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", traceFile);
                 try
                 {
-                    trace = TraceFile.Read(full);
+                    // Kept as a full path: the resolved experiment, saved with the results, must find the trace from there.
+                    traceFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", traceFile));
+                    trace = TraceFile.Read(traceFile);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CatalogException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CatalogException or ArgumentException)
                 {
                     r.Problem(YamlReader.Child(traceNode, "file"), "workload.trace.file", e.Message);
                 }
@@ -397,7 +398,7 @@ internal static class ServingSection
         text.AppendLine(CultureInfo.InvariantCulture, $"  arrival: {{ kind: {a.Kind.Name()}, {rateOrLoad}cv: {F(a.Cv)}, amplitude: {F(a.Amplitude)}, period_s: {F(a.PeriodSeconds)}, concurrency: {a.Concurrency}, think_s: {F(a.ThinkSeconds)}, think: {a.Think.ToString().ToLowerInvariant()}, ramp_s: {F(a.RampSeconds)}{(a.MaxInFlight > 0 ? $", max_in_flight: {a.MaxInFlight}" : string.Empty)}{(a.InProcess ? ", in_process: true" : string.Empty)} }}");
         if (p.TraceFile is { } traceFile)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  trace: {{ file: '{traceFile.Replace("'", "''", StringComparison.Ordinal)}' }}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  trace: {{ file: {YamlText.Quoted(traceFile)} }}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {L(p.Prompt)}");

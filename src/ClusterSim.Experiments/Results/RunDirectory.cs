@@ -69,7 +69,7 @@ public static class RunDirectory
         }
     }
 
-    /// <summary>Checks that <paramref name="directory"/> holds results of exactly this experiment (same resolved text).</summary>
+    /// <summary>Checks that <paramref name="directory"/> holds results of exactly this experiment (same resolved text, the files it reads compared by name).</summary>
     /// <exception cref="InvalidDataException">It does not; the message says what is wrong.</exception>
     public static void CheckHolds(string directory, Files.Experiment experiment)
     {
@@ -84,7 +84,8 @@ public static class RunDirectory
             throw new InvalidDataException($"{directory}: not a ClusterSim results directory (no experiment.resolved.yaml)");
         }
 
-        if (File.ReadAllText(resolved) != experiment.ResolvedText)
+        // The files an experiment reads are named by full path; where the project lies does not make another experiment.
+        if (Files.YamlText.WithoutFolders(File.ReadAllText(resolved)) != Files.YamlText.WithoutFolders(experiment.ResolvedText))
         {
             throw new InvalidDataException(
                 $"{directory}: holds results of another experiment, or of an earlier version of {Path.GetFileName(experiment.SourceFile)} (its experiment.resolved.yaml differs); choose another --output or delete it");

@@ -22,6 +22,8 @@ public class ShippedExperimentsTests
         // experiment.resolved.yaml is what a user copies to rerun a result: it must load, and say the same again.
         var failures = new List<string>();
         int looked = 0;
+        // Parsed as if saved where results go (another folder), so a file named relative to the experiment would be missed.
+        string results = Path.Combine(Path.GetTempPath(), "clustersim-resolved-" + Guid.NewGuid().ToString("N"));
         foreach (string file in Directory.GetFiles(Experiments, "*.yaml"))
         {
             Experiment experiment = ExperimentLoader.Load(file);
@@ -33,7 +35,7 @@ public class ShippedExperimentsTests
 
             looked++;
             string resolved = experiment.ResolvedText;
-            string copy = Path.Combine(Path.GetDirectoryName(file)!, "resolved-" + Path.GetFileName(file));
+            string copy = Path.Combine(results, Path.GetFileNameWithoutExtension(file), "experiment.resolved.yaml");
             try
             {
                 Experiment again = ExperimentLoader.Parse(resolved, copy);
