@@ -118,10 +118,11 @@ internal sealed class ClusterBooks
         }
 
         double middle = SimTime.ToSeconds(((_last + now) / 2) - _origin);
+        double from = SimTime.ToSeconds(_last - _origin), to = SimTime.ToSeconds(now - _origin);
         for (int d = 0; d < _deployments.Length; d++)
         {
             DeploymentState dep = _deployments[d];
-            double demand = dep.DemandAt(middle);
+            double demand = dep.BookedDemand(from, to, middle);
             double capacity = dep.Capacity;
             double served = Math.Min(demand, capacity);
             dep.DemandTokens += demand * seconds;

@@ -21,7 +21,7 @@ public sealed partial class ClusterRun
                 continue;
             }
 
-            double peak = Math.Max(dep.DemandAt(seconds), dep.DemandAt(seconds + _options.IntervalSeconds));
+            double peak = dep.PeakDemand(seconds, seconds + _options.IntervalSeconds);
             double floor = dep.Spec.MinReplicas * dep.Spec.Placements[dep.Order[0]].ReplicaTokensPerSecond;
             double need = Math.Max(floor, peak / (1 - dep.Spec.Headroom));
             double held = Held(dep);
@@ -197,7 +197,7 @@ public sealed partial class ClusterRun
                 }
 
                 double held = Held(dep);
-                double shortfall = (Math.Max(dep.DemandAt(s), dep.DemandAt(s + _options.IntervalSeconds)) / (1 - dep.Spec.Headroom)) - held;
+                double shortfall = (dep.PeakDemand(s, s + _options.IntervalSeconds) / (1 - dep.Spec.Headroom)) - held;
                 DeploymentPlacement placement = dep.Spec.Placements[p];
                 need += shortfall > 0 ? (int)Math.Ceiling(shortfall / placement.ReplicaTokensPerSecond) * placement.AcceleratorsPerReplica : 0;
             }

@@ -114,4 +114,36 @@ internal sealed class DeploymentState
 
     /// <summary>Demand, output tokens per second, at <paramref name="seconds"/> after the cluster starts (0 before launch).</summary>
     public double DemandAt(double seconds) => seconds < Spec.LaunchSeconds ? 0 : Spec.Demand.TokensPerSecond((seconds - Spec.LaunchSeconds) / 86_400);
+
+    /// <summary>
+    /// The demand to size the interval from <paramref name="from"/> to <paramref name="to"/> (seconds after the cluster
+    /// starts) for: its edges' higher under the formula, a measured profile's highest step within it (0 before launch).
+    /// </summary>
+    public double PeakDemand(double from, double to)
+    {
+        double launch = Spec.LaunchSeconds;
+        if (to < launch)
+        {
+            return 0;
+        }
+
+        return Spec.Demand.Profile is null
+            ? Math.Max(DemandAt(from), DemandAt(to))
+            : Spec.Demand.PeakTokensPerSecond(Math.Max(0, from - launch) / 86_400, (to - launch) / 86_400);
+    }
+
+    /// <summary>
+    /// The demand booked over <paramref name="from"/> to <paramref name="to"/>, in which the cluster did not change: the
+    /// formula's at <paramref name="middle"/>, a measured profile's mean over the span (its steps may change inside it).
+    /// </summary>
+    public double BookedDemand(double from, double to, double middle)
+    {
+        double launch = Spec.LaunchSeconds;
+        if (Spec.Demand.Profile is null || !(to > from))
+        {
+            return DemandAt(middle);
+        }
+
+        return to <= launch ? 0 : Spec.Demand.TokensBetween(Math.Max(0, from - launch) / 86_400, (to - launch) / 86_400) / (to - from);
+    }
 }

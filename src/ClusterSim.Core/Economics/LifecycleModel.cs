@@ -77,7 +77,7 @@ public static class LifecycleModel
     /// <summary>Replicas that serve the hour's peak demand with the headroom kept.</summary>
     private static int ReplicasNeeded(LifecycleOptions o, double servingDays)
     {
-        double peak = Math.Max(o.Demand.TokensPerSecond(servingDays), o.Demand.TokensPerSecond(servingDays + (1 / 24.0)));
+        double peak = o.Demand.PeakTokensPerSecond(servingDays, servingDays + (1 / 24.0));
         double perReplica = o.ReplicaTokensPerSecond * SoftwareFactor(o, servingDays) * (1 - o.Headroom);
         return Math.Max(1, (int)Math.Ceiling(peak / perReplica));
     }

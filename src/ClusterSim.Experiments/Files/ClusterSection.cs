@@ -27,7 +27,7 @@ internal static class ClusterSection
         ["harvest"] = ClusterPolicy.Harvest,
     };
 
-    public static ClusterSpec? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, SortedSet<string> calibrations)
+    public static ClusterSpec? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, SortedSet<string> calibrations)
     {
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, Path), Path, "policy", "days", "interval_s", "harvest_lookahead_h", "energy", "pools", "training", "deployments");
         if (node is null)
@@ -41,7 +41,7 @@ internal static class ClusterSection
         var pools = ReadPools(r, node, catalog, calibrations);
         var byName = pools.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var jobs = ReadJobs(r, node, catalog, byName, calibrations);
-        var deployments = ReadDeployments(r, node, catalog, byName, calibrations);
+        var deployments = ReadDeployments(r, node, catalog, file, days, byName, calibrations);
         ClusterPolicy policy = r.Choice(node, "policy", Path, ClusterPolicy.Shared, Policies);
         foreach (ClusterTrainingJob job in jobs.DistinctBy(j => j.Stream))
         {
@@ -189,7 +189,7 @@ internal static class ClusterSection
     }
 
     private static List<ClusterDeploymentSpec> ReadDeployments(
-        YamlReader r, YamlMappingNode cluster, SimCatalog catalog, Dictionary<string, AcceleratorPool> pools, SortedSet<string> calibrations)
+        YamlReader r, YamlMappingNode cluster, SimCatalog catalog, string file, double days, Dictionary<string, AcceleratorPool> pools, SortedSet<string> calibrations)
     {
         var deployments = new List<ClusterDeploymentSpec>();
         foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "deployments", Path))
@@ -202,12 +202,6 @@ internal static class ClusterSection
                 continue;
             }
 
-            YamlMappingNode? demand = r.Mapping(YamlReader.Child(node, "demand"), $"{path}.demand", "output_tokens_per_day", "monthly_growth", "diurnal_amplitude");
-            if (demand is null)
-            {
-                r.Problem(node, $"{path}.demand", "is required (output_tokens_per_day, monthly_growth, diurnal_amplitude)");
-            }
-
             YamlMappingNode? slo = r.Mapping(YamlReader.Child(node, "slo"), $"{path}.slo", "ttft_s", "tpot_s");
             var objective = new ServiceLevelObjective(r.Number(slo, "ttft_s", $"{path}.slo", 2, 0, exclusiveMin: true), r.Number(slo, "tpot_s", $"{path}.slo", 0.2, 0, exclusiveMin: true));
             LengthSpec prompt = ServingSection.ReadLengths(r, node, "prompt_tokens", 512, path);
@@ -215,6 +209,8 @@ internal static class ClusterSection
             long requests = r.Integer(node, "cell_requests", path, 2000, 100, 10_000_000);
             bool sendsMaxTokens = r.Choice(node, "max_tokens", path, true, ServingSection.MaxTokensModes);
             string? model = r.Text(node, "model", path);
+            double launchHours = r.Number(node, "launch_h", path, 0, 0);
+            DemandCurve demand = DemandSection.Read(r, node, path, file, output, days - (launchHours / 24), calibrations);
 
             var placements = new List<(string, ServingPoint)>();
             foreach ((string poolName, YamlNode shape) in r.NamedEntries(node, "placements", path))
@@ -261,11 +257,8 @@ internal static class ClusterSection
             deployments.Add(new ClusterDeploymentSpec
             {
                 Name = name,
-                Demand = new DemandCurve(
-                    r.Number(demand, "output_tokens_per_day", $"{path}.demand", 1e9, 0, exclusiveMin: true),
-                    r.Number(demand, "monthly_growth", $"{path}.demand", 0, -0.99, 100),
-                    r.Number(demand, "diurnal_amplitude", $"{path}.demand", 0, 0, 0.99)),
-                LaunchSeconds = r.Number(node, "launch_h", path, 0, 0) * 3600,
+                Demand = demand,
+                LaunchSeconds = launchHours * 3600,
                 Headroom = r.Number(node, "headroom", path, 0.2, 0, 0.95),
                 ColdStartSeconds = r.Number(node, "cold_start_s", path, 600, 0),
                 MinReplicas = r.Integer(node, "min_replicas", path, 1, 0, 1_000_000),
@@ -325,7 +318,7 @@ internal static class ClusterSection
         foreach (ClusterDeploymentSpec d in c.Deployments)
         {
             t.AppendLine(CultureInfo.InvariantCulture, $"    {d.Name}:");
-            t.AppendLine(CultureInfo.InvariantCulture, $"      demand: {{ output_tokens_per_day: {F(d.Demand.OutputTokensPerDayAtLaunch)}, monthly_growth: {F(d.Demand.MonthlyGrowth)}, diurnal_amplitude: {F(d.Demand.DiurnalAmplitude)} }}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      demand: {DemandSection.Resolved(d.Demand)}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      launch_h: {F(d.LaunchSeconds / 3600)}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      headroom: {F(d.Headroom)}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      cold_start_s: {F(d.ColdStartSeconds)}");

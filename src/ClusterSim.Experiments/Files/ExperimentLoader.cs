@@ -357,7 +357,7 @@ public static class ExperimentLoader
                 r.Problem(YamlReader.Child(root, other), other, "a 'cluster' experiment places its training jobs and deployments inside 'cluster'; move this section there");
             }
 
-            ClusterSpec? cluster = ClusterSection.Read(r, root, catalog, calibrations);
+            ClusterSpec? cluster = ClusterSection.Read(r, root, catalog, file, calibrations);
             return cluster is null || r.Problems.Count > 0 ? null : new ExperimentPoint { Index = index, Parameters = parameters, Cluster = cluster };
         }
 
@@ -413,7 +413,7 @@ public static class ExperimentLoader
             return choices is null || serving is null || r.Problems.Count > 0 ? null : new ExperimentPoint { Index = index, Parameters = parameters, Serving = serving, Choices = choices };
         }
 
-        LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator);
+        LifecycleSpec? lifecycle = LifecycleSection.Read(r, root, serving?.Replicas[0].Deployment.Accelerator, file, serving?.Output ?? new LengthSpec("fixed", 256, 256, 0, 256, 256), calibrations);
         YamlNode? lifecycleNode = YamlReader.Child(root, "lifecycle");
         if (lifecycleNode is not null && !hasServing)
         {

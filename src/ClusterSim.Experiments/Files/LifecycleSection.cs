@@ -11,7 +11,13 @@ internal static class LifecycleSection
     /// The serving hardware's catalog price is the default rent; without one (and without <c>price.per_hour</c> or
     /// <c>capex</c>) the section is refused, since a $0 fleet would win every comparison.
     /// </remarks>
-    public static LifecycleSpec? Read(YamlReader r, YamlMappingNode root, ClusterSim.Core.Catalog.AcceleratorSpec? hardware)
+    /// <param name="r">The experiment's reader.</param>
+    /// <param name="root">The file's root mapping.</param>
+    /// <param name="hardware">The serving accelerator (its catalog price is the default rent).</param>
+    /// <param name="file">The experiment file (a demand trace's path is relative to it).</param>
+    /// <param name="output">The served requests' output lengths (a trace may count requests).</param>
+    /// <param name="warnings">Where the run's warnings go.</param>
+    public static LifecycleSpec? Read(YamlReader r, YamlMappingNode root, ClusterSim.Core.Catalog.AcceleratorSpec? hardware, string file, LengthSpec output, SortedSet<string> warnings)
     {
         double? defaultPrice = hardware?.PricePerHour;
         const string path = "lifecycle";
@@ -22,12 +28,8 @@ internal static class LifecycleSection
             return null;
         }
 
-        YamlMappingNode? demand = r.Mapping(YamlReader.Child(node, "demand"), "lifecycle.demand", "output_tokens_per_day", "monthly_growth", "diurnal_amplitude");
-        if (demand is null)
-        {
-            r.Problem(node, "lifecycle.demand", "is required (output_tokens_per_day, monthly_growth, diurnal_amplitude)");
-        }
-
+        double servingDays = r.Number(node, "horizon_days", path, 730, 1, 36_500);
+        DemandCurve demand = DemandSection.Read(r, node, path, file, output, servingDays, warnings);
         YamlMappingNode? price = r.Mapping(YamlReader.Child(node, "price"), "lifecycle.price", "per_hour", "yearly_change", "floor");
         YamlMappingNode? capex = r.Mapping(YamlReader.Child(node, "capex"), "lifecycle.capex", "purchase_usd", "lifetime_years", "residual");
         YamlMappingNode? energy = r.Mapping(YamlReader.Child(node, "energy"), "lifecycle.energy", "usd_per_kwh", "pue", "idle_fraction");
@@ -52,11 +54,8 @@ internal static class LifecycleSection
 
         return new LifecycleSpec
         {
-            Demand = new DemandCurve(
-                r.Number(demand, "output_tokens_per_day", "lifecycle.demand", 1e9, 0, exclusiveMin: true),
-                r.Number(demand, "monthly_growth", "lifecycle.demand", 0, -0.99, 100),
-                r.Number(demand, "diurnal_amplitude", "lifecycle.demand", 0, 0, 0.99)),
-            ServingDays = r.Number(node, "horizon_days", path, 730, 1, 36_500),
+            Demand = demand,
+            ServingDays = servingDays,
             Headroom = r.Number(node, "headroom", path, 0.2, 0, 0.95),
             ColdStartSeconds = r.Number(node, "cold_start_s", path, 600, 0),
             SoftwareGainPerYear = r.Number(node, "software_gain_per_year", path, 0, -0.99, 100),

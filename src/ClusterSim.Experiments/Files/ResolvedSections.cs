@@ -89,7 +89,7 @@ internal static class ResolvedSections
         }
 
         t.AppendLine(CultureInfo.InvariantCulture, $"  horizon_days: {F(l.ServingDays)}");
-        t.AppendLine(CultureInfo.InvariantCulture, $"  demand: {{ output_tokens_per_day: {F(l.Demand.OutputTokensPerDayAtLaunch)}, monthly_growth: {F(l.Demand.MonthlyGrowth)}, diurnal_amplitude: {F(l.Demand.DiurnalAmplitude)} }}");
+        t.AppendLine(CultureInfo.InvariantCulture, $"  demand: {DemandSection.Resolved(l.Demand)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  headroom: {F(l.Headroom)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  cold_start_s: {F(l.ColdStartSeconds)}");
         t.AppendLine(CultureInfo.InvariantCulture, $"  software_gain_per_year: {F(l.SoftwareGainPerYear)}");

@@ -122,7 +122,7 @@ public sealed class ClusterStudy : Study
         TokenLengths output = cell.Output.Build();
         double horizonDays = spec.HorizonSeconds / 86_400;
         double launchDays = d.LaunchSeconds / 86_400;
-        double peak = Math.Max(d.Demand.TokensPerDay(0), d.Demand.TokensPerDay(Math.Max(0, horizonDays - launchDays))) * (1 + d.Demand.DiurnalAmplitude) / 86_400 / output.Mean;
+        double peak = d.Demand.UpperBoundTokensPerSecond(0, Math.Max(0, horizonDays - launchDays)) / output.Mean;
         double mean = d.Demand.TokensBetween(0, Math.Max(1e-9, horizonDays - launchDays)) / Math.Max(1e-9, horizonDays - launchDays) / 86_400 / output.Mean;
         double Rate(double seconds) => seconds < d.LaunchSeconds ? 0 : d.Demand.TokensPerSecond((seconds - d.LaunchSeconds) / 86_400) / output.Mean;
         return new ServingScenario
