@@ -100,6 +100,26 @@ public class DemandSectionTests
         Assert.Equal(experiment.ResolvedText, again.ResolvedText);
     }
 
+    [Fact]
+    public void Served_request_by_request_a_trace_sends_the_requests_its_steps_count()
+    {
+        // Two hours: 40 requests a second for twenty minutes, then 4 (256 output tokens each), then 40 again.
+        using var folder = new ResultsFolder();
+        string yaml = Cluster
+            .Replace("days: 2", "days: 0.0833", StringComparison.Ordinal)
+            .Replace("{ output_tokens_per_day: 4e9, monthly_growth: 0, diurnal_amplitude: 0.5 }", "{ trace: day.csv }", StringComparison.Ordinal)
+            .Replace("      cell_requests: 600", "      cell_requests: 600\n      fidelity: requests", StringComparison.Ordinal);
+        Experiment experiment = Load(folder, yaml, "time_s,requests_per_s\n0,40\n1200,4\n2400,40\n");
+        ExperimentPoint point = experiment.Points[0];
+        var result = (ClusterResult)point.Study.Run(point, double.NaN, seed: 9, share: null);
+
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Conserved, $"{counts}");
+        double expected = (0.0833 * 86_400 / 3600) * 3600 * (40 + 4 + 40) / 3;   // the steps repeat each hour
+        Assert.InRange(counts.Arrived, expected - (5 * Math.Sqrt(expected)), expected + (5 * Math.Sqrt(expected)));
+        Assert.Equal(counts.Arrived * 256.0, result.Deployment("chat").DemandTokens, counts.Arrived * 256.0 * 0.05);
+    }
+
     [Theory]
     [InlineData("{ trace: day.csv, diurnal_amplitude: 0.3 }", "cluster.deployments.chat.demand.diurnal_amplitude", "a trace gives the demand's shape")]
     [InlineData("{ trace: missing.csv }", "cluster.deployments.chat.demand.trace", "missing.csv: file not found")]
