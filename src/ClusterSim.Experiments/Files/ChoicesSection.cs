@@ -86,8 +86,9 @@ internal static class ChoicesSection
 
             if (baseline is not null)
             {
-                // The candidate serves the baseline's traffic: its requests must fit the candidate's context too.
-                ContextCheck.Check(r, YamlReader.Child(root, "workload") as YamlMappingNode, "workload", $"{cp}.serving", deployment, baseline.Prompt, baseline.Output, baseline.Trace, calibrations);
+                // The candidate serves the baseline's traffic, from the same clients (their conversations, their max_tokens):
+                // its requests must fit the candidate's context too.
+                ContextCheck.Check(r, YamlReader.Child(root, "workload") as YamlMappingNode, "workload", $"{cp}.serving", deployment, baseline.Prompt, baseline.Output, baseline.Trace, calibrations, baseline.Conversation, baseline.ClientSendsMaxTokens);
             }
 
             candidates.Add(new ChoiceCandidate

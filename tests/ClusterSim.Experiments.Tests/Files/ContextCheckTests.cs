@@ -72,6 +72,23 @@ public class ContextCheckTests
         Assert.Contains(error.Problems, p => p.Path == "workload.prompt_tokens" && p.Message.Contains("set choices.candidates.distilled-8b.serving.max_model_len", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_candidate_serves_the_baselines_clients_so_their_answers_are_cut_not_refused_when_they_send_no_max_tokens()
+    {
+        // 130,000-token prompts and 4,000-token answers pass the distilled 8B's 131,072-token context (not the baseline's
+        // 200,000): clients that send max_tokens have them refused, clients that leave it out have them cut there.
+        string choices = File.ReadAllText(Shipped("distill-vs-frontier.yaml"))
+            .Replace("prompt_tokens: { kind: lognormal, mean: 1024, median: 512, max: 16384 }", "prompt_tokens: { kind: fixed, mean: 130000 }", StringComparison.Ordinal)
+            .Replace("output_tokens: { kind: lognormal, mean: 256, median: 160, max: 4096 }", "output_tokens: { kind: fixed, mean: 4000 }", StringComparison.Ordinal)
+            .Replace("  kv_cache: fp8\n  scheduler: { kind: chunked-prefill, max_sequences: 128", "  kv_cache: fp8\n  max_model_len: 200000\n  scheduler: { kind: chunked-prefill, max_sequences: 128", StringComparison.Ordinal);
+        var refused = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(choices, "distill-vs-frontier.yaml"));
+        Assert.Contains(refused.Problems, p => p.Message.Contains("set choices.candidates.distilled-8b.serving.max_model_len", StringComparison.Ordinal));
+
+        Experiment cut = ExperimentLoader.Parse(choices.Replace("output_tokens: { kind: fixed, mean: 4000 }", "output_tokens: { kind: fixed, mean: 4000 }\n  max_tokens: omitted", StringComparison.Ordinal), "distill-vs-frontier.yaml");
+        Assert.Contains(cut.Calibrations, c => c.Contains("100% ask for more (prompt and output) than", StringComparison.Ordinal)
+            && c.Contains("so the server cuts those answers at the context", StringComparison.Ordinal));
+    }
+
     private static string Shipped(string name) => Path.Combine(ClusterSim.Tests.RepositoryRoot.Path, "experiments", name);
 
     [Fact]
