@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Economics;
 using ClusterSim.Core.Engine;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Replay;
@@ -155,6 +156,34 @@ internal static class FuzzHarness
 
                 measured++;
             }
+        }
+
+        // A demand trace (requests per hour): read or refused with a located error, and a profile read answers for any time.
+        string demand = File.ReadAllText(Path.Combine(root, "tests", "ClusterSim.Experiments.Tests", "Files", "FuzzSeeds", "demand.csv"));
+        RandomStream demandStream = random.For("demand.csv");
+        for (int k = 0; k < mutations; k++)
+        {
+            string mutated = TextMutator.Mutate(demand, k, demandStream);
+            try
+            {
+                DemandProfile profile = DemandTraceFile.Parse(new StringReader(mutated), "demand.csv", 256);
+                DemandCurve curve = DemandCurve.FromProfile(profile, null, 0.1).Validated();
+                double day = demandStream.NextDouble() * 400;
+                double[] figures = [curve.TokensPerSecond(day), curve.PeakTokensPerSecond(day, day + 0.01), curve.TokensBetween(day, day + 3), curve.UpperBoundTokensPerSecond(0, day)];
+                if (figures.Any(f => !double.IsFinite(f) || f < 0))
+                {
+                    throw new InvalidOperationException($"demand figures {string.Join(", ", figures)} at day {day}");
+                }
+            }
+            catch (CatalogException)
+            {
+            }
+            catch (Exception e)
+            {
+                Report($"demand.csv mutation {k}", mutated, e);
+            }
+
+            catalogs++;
         }
 
         Console.WriteLine($"experiments: {refused} refused, {accepted} accepted, {ran} run; catalogs: {catalogs} read or refused; measured runs: {measured} read or refused; {bugs} bug(s)");

@@ -13,6 +13,8 @@ namespace ClusterSim.Experiments.Files;
 public static class DemandTraceFile
 {
     private static readonly string[] TimeColumns = ["hour", "time_s", "timestamp"];
+    private const double MaxSeconds = 100 * 365.25 * 86_400;
+    private const double MaxTokensPerSecond = 1e15;
     private static readonly string[] AmountColumns = ["requests", "requests_per_s", "output_tokens", "output_tokens_per_s"];
 
     /// <summary>Parses <paramref name="path"/>; errors name its line and column.</summary>
@@ -26,6 +28,12 @@ public static class DemandTraceFile
         }
 
         using var reader = new StreamReader(path);
+        return Parse(reader, path, meanOutputTokens);
+    }
+
+    /// <summary>Parses a trace's text; errors name <paramref name="path"/> (the profile's source), the line and the column.</summary>
+    public static DemandProfile Parse(TextReader reader, string path, double meanOutputTokens)
+    {
         CsvTable table = CsvTable.Parse(reader, path);
         string time = Single(table, TimeColumns, path);
         string amount = Single(table, AmountColumns, path);
@@ -35,6 +43,11 @@ public static class DemandTraceFile
         foreach (var (line, cells) in table.Rows)
         {
             double t = time == "timestamp" ? Stamp(table.Cell(cells, time), path, line, ref first, times.Count == 0) : Value(table.Cell(cells, time), path, line, time) * (time == "hour" ? 3600 : 1);
+            if (t > MaxSeconds)
+            {
+                throw new CatalogException(path, line, time, "a demand trace spans at most 100 years");
+            }
+
             if (times.Count == 0 && time != "timestamp" && t != 0)
             {
                 throw new CatalogException(path, line, time, $"the first row is the launch, at 0; got {table.Cell(cells, time)}");
@@ -61,6 +74,10 @@ public static class DemandTraceFile
         {
             double length = (i + 1 < times.Count ? times[i + 1] : span) - times[i];
             rates[i] = values[i] * tokensPer / (amount.EndsWith("_per_s", StringComparison.Ordinal) ? 1 : length);
+            if (!(rates[i] <= MaxTokensPerSecond))
+            {
+                throw new CatalogException(path, table.Rows[i].Line, amount, string.Create(CultureInfo.InvariantCulture, $"{rates[i]:G3} output tokens a second over a {length:G3}-second step is past any fleet (at most {MaxTokensPerSecond:G0})"));
+            }
         }
 
         if (rates.All(r => r == 0))
