@@ -70,6 +70,11 @@ public sealed class ClusterStudy : Study
         foreach (ClusterDeploymentSpec d in spec.Deployments)
         {
             columns.Add(new($"deployment.{d.Name}.cost_per_mtok", spec.Jobs.Count == 0 ? $"{d.Name} rented $/Mtok" : $"{d.Name} $/Mtok", 1, "0.000"));
+            if (spec.Jobs.Count == 0)
+            {
+                // A fleet that only serves is sized by its peak: the accelerators to buy.
+                columns.Add(new($"deployment.{d.Name}.accelerators_peak", $"{d.Name} peak", 1, "0"));
+            }
         }
 
         return columns;

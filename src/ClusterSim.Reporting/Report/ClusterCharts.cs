@@ -18,7 +18,8 @@ internal static class ClusterCharts
             ClusterSpec spec = point.Point.Cluster!;
             SeriesTable table = point.Replications[0].Series().Coarsen(400);
             double[] days = [.. table.TimeSeconds.Select(t => t / 86_400)];
-            string label = point.Point.Parameters.Count == 0 ? string.Empty : " — " + string.Join(", ", point.Point.Parameters.Select(p => $"{p.Key.Split('.')[^1]} = {p.Value}"));
+            // The point's own name (a zip sweep's label, or its values by their full keys: the last names alone may repeat).
+            string label = point.Point.Parameters.Count == 0 ? string.Empty : " — " + point.Point.Label;
             string suffix = results.Count == 1 ? string.Empty : $"-{point.Point.Index}";
             var axis = new Axis("days", UnitKind.Days) { Min = 0, Max = spec.HorizonSeconds / 86_400 };
 

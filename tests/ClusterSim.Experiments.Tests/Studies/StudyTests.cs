@@ -18,6 +18,7 @@ public class StudyTests
     [InlineData("industry-2020-2026.yaml", StudyKind.Industry)]
     [InlineData("shared-cluster.yaml", StudyKind.Cluster)]
     [InlineData("hardware-mix-cluster.yaml", StudyKind.Cluster)]
+    [InlineData("fleet-from-traffic.yaml", StudyKind.Cluster)]
     public void A_point_runs_the_study_its_sections_name(string file, StudyKind kind)
     {
         Experiment experiment = ExperimentLoader.Load(Path.Combine(Experiments, file));
