@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Economics;
 using ClusterSim.Experiments.Capacity;
+using ClusterSim.Experiments.Files;
 
 namespace ClusterSim.Cli;
 
@@ -36,6 +39,7 @@ internal static class CapacityCommand
         var tpot = new Option<double>("--tpot") { Description = "SLO: time per output token, seconds.", DefaultValueFactory = _ => 0.1 };
         var price = new Option<double?>("--price-per-hour") { Description = "USD an accelerator-hour, for one accelerator (with several, each catalog price is used)." };
         var headroom = new Option<double>("--headroom") { Description = "Share of capacity kept free when pricing a token (0.2: replicas run at 80 % of it).", DefaultValueFactory = _ => 0 };
+        var demand = new Option<string?>("--demand") { Description = "A CSV of measured demand (hour or time_s or timestamp; requests, requests_per_s, output_tokens or output_tokens_per_s per step, as an experiment's demand trace): adds the fleet each accelerator needs for it — peak and mean chips, each step served by the replicas its rate needs — and the cost of a million output tokens renting as it goes and owning the peak." };
         var requests = new Option<int>("--requests") { Description = "Requests in each simulated run of the cell (more: steadier figures, longer).", DefaultValueFactory = _ => 3000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated runs.", DefaultValueFactory = _ => 1 };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names: your own measurements behind the figures." };
@@ -45,7 +49,7 @@ internal static class CapacityCommand
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
             model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
-            ttft, tpot, price, headroom, requests, seed, calibration, models, workers, format,
+            ttft, tpot, price, headroom, demand, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
         {
@@ -101,12 +105,26 @@ internal static class CapacityCommand
                 CalibrationFile = r.GetValue(calibration),
                 ModelsFile = r.GetValue(models),
             };
-            return Show(query, r.GetValue(workers), PlainTable.Formats[r.GetValue(format)!]);
+            DemandProfile? traffic = null;
+            if (r.GetValue(demand) is { } file)
+            {
+                try
+                {
+                    traffic = DemandTraceFile.Read(Path.GetFullPath(file), query.OutputTokens);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CatalogException or ArgumentException)
+                {
+                    Console.Error.WriteLine($"error: --demand: {e.Message}");
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
+            return Show(query, traffic, r.GetValue(workers), PlainTable.Formats[r.GetValue(format)!]);
         });
         return command;
     }
 
-    private static int Show(CapacityQuery query, int workers, OutputFormat format)
+    private static int Show(CapacityQuery query, DemandProfile? demand, int workers, OutputFormat format)
     {
         if (query.Hardware.Count == 0)
         {
@@ -156,10 +174,18 @@ internal static class CapacityCommand
             Console.Error.WriteLine($"note: {row.Hardware} has no catalog price: no cost per token (give --price-per-hour when it is the only accelerator)");
         }
 
+        var fleets = demand is null ? [] : measured.ToDictionary(r => r, r => FleetForDemand.Size(demand, r.OutputTokensPerSecond, r.Accelerators, query.Headroom));
+        if (demand is not null)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: --demand: {Path.GetFileName(demand.Source)} spans {demand.SpanSeconds / 3600:0.##} hours in {demand.Steps:N0} steps, {demand.MeanRate:N0} output tokens a second on average and {demand.PeakRate:N0} at its peak; each step is served by the replicas its rate needs at {1 - query.Headroom:0%} of a replica's capacity (--headroom), at least one, with no cold starts or scaling ahead (an experiment's cluster deployment with demand: {{ trace: ... }} simulates those)"));
+        }
+
         string title = string.Create(CultureInfo.InvariantCulture,
             $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+        string[] header = ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"];
         int shown = CatalogCommand.Show(format, title,
-            ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"],
+            demand is null ? header : [.. header, "demand: peak chips", "mean chips", "rented $/M tok", "owned $/M tok"],
             [.. measured.Select(r => (IReadOnlyList<string>)
             [
                 r.Hardware,
@@ -172,6 +198,15 @@ internal static class CapacityCommand
                 r.PricePerHour is { } p ? F(p, "0.00") : "-",
                 r.UsdPerMillionTokens is { } c ? F(c, "0.000") : "-",
                 r.Calibration,
+                .. fleets.TryGetValue(r, out FleetForDemand? fleet)
+                    ? new[]
+                    {
+                        fleet.PeakAccelerators.ToString(CultureInfo.InvariantCulture),
+                        F(fleet.MeanAccelerators, "0.0"),
+                        r.PricePerHour is { } hourly ? F(fleet.RentedUsdPerMillion(hourly), "0.000") : "-",
+                        r.PricePerHour is { } owned ? F(fleet.OwnedUsdPerMillion(owned), "0.000") : "-",
+                    }
+                    : [],
             ])]);
         if (measured.FirstOrDefault(r => r.UsdPerMillionTokens is not null) is { } cheapest && measured.Count > 1)
         {
@@ -179,6 +214,14 @@ internal static class CapacityCommand
             TextWriter notes = format is OutputFormat.Table or OutputFormat.Markdown ? Console.Out : Console.Error;
             notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"cheapest: {cheapest.Hardware} at ${cheapest.UsdPerMillionTokens:0.000} per million output tokens{(cheapest.Warnings.Count > 0 ? " (on unfitted factors: see the warnings)" : string.Empty)}"));
+            if (fleets.Count > 0)
+            {
+                var priced = fleets.Where(f => f.Key.PricePerHour is not null).ToList();
+                var renting = priced.MinBy(f => f.Value.RentedUsdPerMillion(f.Key.PricePerHour!.Value));
+                var owning = priced.MinBy(f => f.Value.OwnedUsdPerMillion(f.Key.PricePerHour!.Value));
+                notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"for the demand: renting, {renting.Key.Hardware} at ${renting.Value.RentedUsdPerMillion(renting.Key.PricePerHour!.Value):0.000} per million output tokens; owning the peak, {owning.Key.Hardware} ({owning.Value.PeakAccelerators:N0} chips) at ${owning.Value.OwnedUsdPerMillion(owning.Key.PricePerHour!.Value):0.000}"));
+            }
         }
 
         return rows.Any(r => r.BadInput) ? ExitCodes.InvalidInput : shown;

@@ -108,7 +108,40 @@ public class CapacityCommandTests
         Assert.True(wasted < plain, $"{wasted} against {plain}");
     }
 
+    [Fact]
+    public void A_demand_trace_adds_the_fleet_each_accelerator_needs_for_it()
+    {
+        // Two hours: 1,000 then 4,000 output tokens a second.
+        string trace = Path.Combine(Path.GetTempPath(), $"capacity-demand-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(trace, "hour,output_tokens_per_s\n0,1000\n1,4000\n");
+        try
+        {
+            (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100,L40S", "--weights", "fp8", "--requests", "800", "--headroom", "0.2", "--demand", trace, "--format", "csv");
+            Assert.True(code == 0, error);
+            string[] rows = Rows(output);
+            Assert.EndsWith(",calibration,demand: peak chips,mean chips,rented $/M tok,owned $/M tok", rows[0], StringComparison.Ordinal);
+            Assert.Contains("note: --demand: capacity-demand-", error, StringComparison.Ordinal);
+            Assert.Contains("spans 2 hours in 2 steps, 2,500 output tokens a second on average and 4,000 at its peak", error, StringComparison.Ordinal);
+            Assert.Contains("for the demand: renting, ", error, StringComparison.Ordinal);
+            foreach (string row in rows.Skip(1))
+            {
+                // One chip a replica: the peak hour needs ⌈4,000 / (0.8 · tok/s)⌉, the first ⌈1,000 / (0.8 · tok/s)⌉.
+                double tokens = Cell(row, 3), price = Cell(row, 7);
+                int peak = (int)Math.Ceiling(4000 / (0.8 * tokens)), first = (int)Math.Ceiling(1000 / (0.8 * tokens));
+                Assert.Equal(peak, Cell(row, 10));
+                Assert.Equal((peak + first) / 2.0, Cell(row, 11), 0.05);
+                Assert.Equal(price * (peak + first) / (5000 * 3600.0) * 1e6, Cell(row, 12), 0.0015);
+                Assert.Equal(price * peak * 2 / (5000 * 3600.0) * 1e6, Cell(row, 13), 0.0015);
+            }
+        }
+        finally
+        {
+            File.Delete(trace);
+        }
+    }
+
     [Theory]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--demand", "/nonexistent/traffic.csv" }, "error: --demand: /nonexistent/traffic.csv: file not found")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-max", "4000" }, "error: --prompt-max: applies to log-normal lengths; give --prompt-median too")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-median", "0" }, "error: --prompt-median: expected a number of tokens > 0, got 0")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--output-median", "300" }, "error: H100: --output-median: a log-normal's median (300) cannot exceed its mean (256)")]

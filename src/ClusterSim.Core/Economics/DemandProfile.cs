@@ -72,6 +72,10 @@ public sealed class DemandProfile
         }
     }
 
+    /// <summary>Step <paramref name="i"/> of a span: when it starts, how long it lasts (seconds) and its rate (output tokens a second).</summary>
+    public (double Start, double Seconds, double Rate) Step(int i) =>
+        (_starts[i], (i + 1 < _starts.Length ? _starts[i + 1] : SpanSeconds) - _starts[i], _rates[i]);
+
     /// <summary>Where the profile came from: a file's full path.</summary>
     public string Source { get; }
 
