@@ -5,14 +5,14 @@ using ClusterSim.Core.Economics;
 namespace ClusterSim.Experiments.Files;
 
 /// <summary>
-/// Reads a measured demand: one row per step, a time column (<c>hour</c> or <c>time_s</c> from the first row, or a
-/// <c>timestamp</c>) and one amount column — <c>requests</c> or <c>output_tokens</c> counted over the step (from its time
+/// Reads a measured demand: one row per step, a time column (<c>day</c>, <c>hour</c> or <c>time_s</c> from the first row,
+/// or a <c>timestamp</c>) and one amount column — <c>requests</c> or <c>output_tokens</c> counted over the step (from its time
 /// to the next row's), or <c>requests_per_s</c> or <c>output_tokens_per_s</c>. The last step lasts as long as the one
 /// before it; the whole repeats after that. Requests become output tokens at the deployment's mean output length.
 /// </summary>
 public static class DemandTraceFile
 {
-    private static readonly string[] TimeColumns = ["hour", "time_s", "timestamp"];
+    private static readonly string[] TimeColumns = ["day", "hour", "time_s", "timestamp"];
     private const double MaxSeconds = 100 * 365.25 * 86_400;
     private const double MaxTokensPerSecond = 1e15;
     private static readonly string[] AmountColumns = ["requests", "requests_per_s", "output_tokens", "output_tokens_per_s"];
@@ -42,7 +42,7 @@ public static class DemandTraceFile
         DateTime first = default;
         foreach (var (line, cells) in table.Rows)
         {
-            double t = time == "timestamp" ? Stamp(table.Cell(cells, time), path, line, ref first, times.Count == 0) : Value(table.Cell(cells, time), path, line, time) * (time == "hour" ? 3600 : 1);
+            double t = time == "timestamp" ? Stamp(table.Cell(cells, time), path, line, ref first, times.Count == 0) : Value(table.Cell(cells, time), path, line, time) * time switch { "day" => 86_400, "hour" => 3600, _ => 1 };
             if (t > MaxSeconds)
             {
                 throw new CatalogException(path, line, time, "a demand trace spans at most 100 years");

@@ -37,6 +37,10 @@ public class DemandTraceFileTests
         DemandProfile rates = Read(folder, "time_s,output_tokens_per_s\n0,50\n600,150\n");
         DemandProfile counts = Read(folder, "time_s,output_tokens\n0,30000\n600,90000\n");
         DemandProfile stamps = Read(folder, "timestamp,requests_per_s\n2025-03-01T00:00:00Z,0.25\n2025-03-01 00:10:00,0.75\n");
+        DemandProfile days = Read(folder, "day,output_tokens\n0,4320000\n1,12960000\n");
+        Assert.Equal(2 * 86_400, days.SpanSeconds);
+        Assert.Equal(50, days.RateAt(100), 9);
+        Assert.Equal(150, days.RateAt(86_400 + 100), 9);
 
         foreach (DemandProfile p in new[] { rates, counts, stamps })
         {
@@ -47,7 +51,7 @@ public class DemandTraceFileTests
     }
 
     [Theory]
-    [InlineData("hours,requests\n0,1\n1,2\n", 1, "expected one of the columns hour, time_s, timestamp; the header has hours, requests")]
+    [InlineData("hours,requests\n0,1\n1,2\n", 1, "expected one of the columns day, hour, time_s, timestamp; the header has hours, requests")]
     [InlineData("hour,requests,output_tokens\n0,1,1\n1,2,2\n", 1, "expected one of the columns requests, requests_per_s, output_tokens, output_tokens_per_s, not requests and output_tokens")]
     [InlineData("hour,requests\n0,1\n2,2\n1,3\n", 4, "times must increase from row to row")]
     [InlineData("hour,requests\n0,1\n1,-2\n", 3, "expected a number ≥ 0, got '-2'")]
