@@ -44,8 +44,8 @@ public sealed record DemandCurve(double OutputTokensPerDayAtLaunch, double Month
         : Math.Max(TokensPerSecond(fromDays), TokensPerSecond(toDays));
 
     /// <summary>A rate no instant between <paramref name="fromDays"/> and <paramref name="toDays"/> exceeds (a bound for drawing arrivals).</summary>
-    public double UpperBoundTokensPerSecond(double fromDays, double toDays) => Profile is { } profile
-        ? profile.PeakBetween(fromDays * 86_400, toDays * 86_400) * Math.Max(Growth(fromDays), Growth(toDays))
+    public double UpperBoundTokensPerSecond(double fromDays, double toDays) => Profile is not null
+        ? PeakTokensPerSecond(fromDays, toDays)   // a profile's peak over an interval bounds every instant in it
         : Math.Max(TokensPerDay(fromDays), TokensPerDay(toDays)) * (1 + DiurnalAmplitude) / 86_400;
 
     /// <summary>Total output tokens between two times, days after launch (the formula's diurnal swing integrates out over whole days).</summary>

@@ -57,21 +57,6 @@ public sealed class DemandProfile
     /// <summary>Steps in one span.</summary>
     public int Steps => _rates.Length;
 
-    /// <summary>The shortest step, seconds.</summary>
-    public double ShortestStepSeconds
-    {
-        get
-        {
-            double shortest = SpanSeconds - _starts[^1];
-            for (int i = 1; i < _starts.Length; i++)
-            {
-                shortest = Math.Min(shortest, _starts[i] - _starts[i - 1]);
-            }
-
-            return shortest;
-        }
-    }
-
     /// <summary>Step <paramref name="i"/> of a span: when it starts, how long it lasts (seconds) and its rate (output tokens a second).</summary>
     public (double Start, double Seconds, double Rate) Step(int i) =>
         (_starts[i], (i + 1 < _starts.Length ? _starts[i + 1] : SpanSeconds) - _starts[i], _rates[i]);

@@ -12,9 +12,9 @@ namespace ClusterSim.Experiments.Files;
 /// </summary>
 public static class DemandTraceFile
 {
-    private static readonly string[] TimeColumns = ["day", "hour", "time_s", "timestamp"];
     private const double MaxSeconds = 100 * 365.25 * 86_400;
     private const double MaxTokensPerSecond = 1e15;
+    private static readonly string[] TimeColumns = ["day", "hour", "time_s", "timestamp"];
     private static readonly string[] AmountColumns = ["requests", "requests_per_s", "output_tokens", "output_tokens_per_s"];
 
     /// <summary>Parses <paramref name="path"/>; errors name its line and column.</summary>

@@ -583,6 +583,7 @@ public static class ExperimentLoader
             // Full paths: the resolved file is saved with the results, away from the experiment its relative paths began at.
             text.AppendLine(CultureInfo.InvariantCulture, $"catalog: {{ {string.Join(", ", catalogFiles.Select(f => $"{f.Key}: {YamlText.Quoted(f.Reference)}"))} }}");
         }
+
         if (point.Training is { } job)
         {
             text.Append(ResolvedSections.Training(job));

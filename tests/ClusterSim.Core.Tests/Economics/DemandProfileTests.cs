@@ -60,7 +60,6 @@ public class DemandProfileTests
         var burst = new DemandProfile([0, 60, 120], [5, 500, 5], 3600, "burst.csv");
         Assert.Equal(5, Math.Max(burst.RateAt(0), burst.RateAt(300)));
         Assert.Equal(500, burst.PeakBetween(0, 300));
-        Assert.Equal(60, burst.ShortestStepSeconds);
     }
 
     [Fact]
