@@ -21,6 +21,10 @@ internal sealed class ClusterBooks
     private readonly double[] _idleHours;
     private readonly double[] _idleUsd;
     private readonly double[] _idleKwh;
+    private readonly int[] _offline;   // accelerators of each pool in maintenance now
+    private readonly double[] _maintenanceHours;
+    private readonly double[] _maintenanceUsd;
+    private readonly bool[] _maintained;   // pools some maintenance window takes from (they get a series column)
     private readonly List<double> _times = [];
     private readonly List<double>[] _columns;
     private readonly string[] _columnNames;
@@ -43,6 +47,10 @@ internal sealed class ClusterBooks
         _idleHours = new double[options.Pools.Count];
         _idleUsd = new double[options.Pools.Count];
         _idleKwh = new double[options.Pools.Count];
+        _offline = new int[options.Pools.Count];
+        _maintenanceHours = new double[options.Pools.Count];
+        _maintenanceUsd = new double[options.Pools.Count];
+        _maintained = [.. options.Pools.Select(p => options.Maintenance.Any(w => w.Pool == p.Name))];
 
         _streamsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => StreamsIn(pool).Select(stream => (stream, Enumerable.Range(0, jobs.Length).Where(j => jobs[j].Pool == pool && jobs[j].Spec.Stream == stream).ToArray())).ToArray())];
         _deploymentsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => Enumerable.Range(0, deployments.Length).Where(d => deployments[d].Pools.Contains(pool)).ToArray())];
@@ -53,6 +61,10 @@ internal sealed class ClusterBooks
             names.AddRange(StreamsIn(pool).Select(stream => (prefix + stream, "accelerators")));
             names.AddRange(deployments.Where(d => d.Pools.Contains(pool)).Select(d => (prefix + d.Spec.Name, "accelerators")));
             names.Add((prefix + "idle", "accelerators"));
+            if (_maintained[pool])
+            {
+                names.Add((prefix + "maintenance", "accelerators"));
+            }
         }
 
         names.AddRange(deployments.Select(d => ($"slo.{d.Spec.Name}", "share")));
@@ -65,8 +77,11 @@ internal sealed class ClusterBooks
     /// <summary>Starts the books at <paramref name="start"/>, the cluster's time zero.</summary>
     public void Open(long start) => _last = _origin = start;
 
-    /// <summary>Accelerators of <paramref name="pool"/> no workload holds.</summary>
-    public int Free(int pool) => _options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool);
+    /// <summary>Accelerators of <paramref name="pool"/> no workload holds and no maintenance takes.</summary>
+    public int Free(int pool) => _options.Pools[pool].Count - _offline[pool] - TrainingHeld(pool) - ServingHeld(pool);
+
+    /// <summary>Takes <paramref name="accelerators"/> of <paramref name="pool"/> offline (negative: gives them back).</summary>
+    public void TakeOffline(int pool, int accelerators) => _offline[pool] += accelerators;
 
     public int TrainingHeld(int pool)
     {
@@ -153,6 +168,12 @@ internal sealed class ClusterBooks
             _idleHours[pool] += idleHours;
             _idleKwh[pool] += kwh;
             _idleUsd[pool] += (idleHours * spec.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
+            if (_offline[pool] > 0)
+            {
+                // Powered off for the work: no energy, but the accelerators are paid for all the same.
+                _maintenanceHours[pool] += _offline[pool] * hours;
+                _maintenanceUsd[pool] += _offline[pool] * hours * spec.PricePerHour;
+            }
         }
 
         foreach (DeploymentState dep in _deployments)
@@ -200,6 +221,10 @@ internal sealed class ClusterBooks
             }
 
             _columns[c++].Add(Free(pool));
+            if (_maintained[pool])
+            {
+                _columns[c++].Add(_offline[pool]);
+            }
         }
 
         foreach (DeploymentState dep in _deployments)
@@ -237,6 +262,8 @@ internal sealed class ClusterBooks
         IdleHours = _idleHours,
         IdleUsd = _idleUsd,
         IdleKwh = _idleKwh,
+        MaintenanceHours = _maintenanceHours,
+        MaintenanceUsd = _maintenanceUsd,
         Overbooked = _overbooked,
         Series = new SeriesTable([.. _times], [.. _columns.Select((values, i) => new SeriesColumn(_columnNames[i], _columnUnits[i], [.. values]))]),
         EventsFired = events,
@@ -284,8 +311,9 @@ internal sealed class ClusterBooks
     }
 
     /// <summary>
-    /// Checks the books as far as they are kept: no pool lends more accelerators than it has, every accelerator-hour
-    /// since the start is booked to exactly one workload or to idle, and no account is negative or not finite.
+    /// Checks the books as far as they are kept: no pool lends more accelerators than it has out of maintenance, every
+    /// accelerator-hour since the start is booked to exactly one workload, to idle or to maintenance, and no account is
+    /// negative or not finite.
     /// Throws <see cref="InvalidOperationException"/> on the first broken invariant.
     /// </summary>
     public void AssertInvariants()
@@ -293,11 +321,11 @@ internal sealed class ClusterBooks
         double hours = SimTime.ToSeconds(_last - _origin) / 3600, capacity = 0;
         for (int pool = 0; pool < _options.Pools.Count; pool++)
         {
-            Invariant.Check(Free(pool) >= 0, $"pool {_options.Pools[pool].Name} lends {_options.Pools[pool].Count - Free(pool)} of {_options.Pools[pool].Count} accelerators");
+            Invariant.Check(Free(pool) >= 0, $"pool {_options.Pools[pool].Name} lends {_options.Pools[pool].Count - _offline[pool] - Free(pool)} of the {_options.Pools[pool].Count - _offline[pool]} accelerators not in maintenance");
             capacity += _options.Pools[pool].Count * hours;
         }
 
-        double booked = _workloadHours.Sum() + _idleHours.Sum();
+        double booked = _workloadHours.Sum() + _idleHours.Sum() + _maintenanceHours.Sum();
         Invariant.Check(Math.Abs(booked - capacity) <= 1e-9 * Math.Max(1, capacity), $"{booked} accelerator-hours booked of {capacity} elapsed");
         Invariant.Check(_workloadUsd.Concat(_idleUsd).Concat(_workloadKwh).All(v => double.IsFinite(v) && v >= 0), "an account is negative or not finite");
     }

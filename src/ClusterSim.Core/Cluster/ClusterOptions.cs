@@ -10,6 +10,9 @@ public sealed record ClusterOptions
     public IReadOnlyList<ClusterDeployment> Deployments { get; init; } = [];
     public ClusterPolicy Policy { get; init; } = ClusterPolicy.Shared;
 
+    /// <summary>Planned maintenance: whole nodes of a pool offline for a while, once or on a schedule.</summary>
+    public IReadOnlyList<MaintenanceWindow> Maintenance { get; init; } = [];
+
     /// <summary>Simulated span, seconds.</summary>
     public required double HorizonSeconds { get; init; }
 
@@ -85,6 +88,28 @@ public sealed record ClusterOptions
                     throw new ArgumentException(
                         $"deployment {deployment.Name}: a replica of {placement.AcceleratorsPerReplica} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");
                 }
+            }
+        }
+
+        var windows = new HashSet<string>(StringComparer.Ordinal);
+        foreach (MaintenanceWindow window in Maintenance)
+        {
+            window.Validated();
+            AcceleratorPool pool = PoolOf(pools, window.Pool, $"maintenance {window.Name}");
+            if (!windows.Add(window.Name))
+            {
+                throw new ArgumentException($"cluster: maintenance '{window.Name}' is named twice");
+            }
+
+            if (window.Accelerators > pool.Count || window.Accelerators % pool.NodeSize != 0)
+            {
+                throw new ArgumentException($"maintenance {window.Name}: takes whole nodes of pool {pool.Name} ({pool.NodeSize} accelerators each, {pool.Count} in all); got {window.Accelerators}");
+            }
+
+            if (Deployments.FirstOrDefault(d => d.Requests is not null && d.Placements.Any(p => p.Pool == window.Pool)) is { } served)
+            {
+                // Its replicas drain their requests while they hold their accelerators: they cannot make way at once.
+                throw new ArgumentException($"maintenance {window.Name}: deployment {served.Name} is served request by request on pool {pool.Name}; maintenance takes pools whose deployments are served at the capacity level");
             }
         }
 

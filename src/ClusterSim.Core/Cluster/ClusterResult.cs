@@ -15,6 +15,10 @@ public sealed record ClusterResult : ISimulationResult
     public required IReadOnlyList<double> IdleUsd { get; init; }
     public required IReadOnlyList<double> IdleKwh { get; init; }
 
+    /// <summary>Accelerator-hours and USD of capacity offline for planned maintenance, per pool (zeros without any).</summary>
+    public IReadOnlyList<double> MaintenanceHours { get; init; } = [];
+    public IReadOnlyList<double> MaintenanceUsd { get; init; } = [];
+
     /// <summary>True if at any moment workloads held more accelerators than a pool has (a scheduler bug).</summary>
     public required bool Overbooked { get; init; }
     public required SeriesTable Series { get; init; }
@@ -26,19 +30,21 @@ public sealed record ClusterResult : ISimulationResult
     public double TrainingHours => Jobs.Sum(j => j.AcceleratorHours);
     public double ServingHours => Deployments.Sum(d => d.AcceleratorHours);
 
-    /// <summary>Every accelerator-hour is booked to exactly one workload or to idle, no pool was ever overbooked, and every request-level deployment accounts for each request.</summary>
+    /// <summary>Every accelerator-hour is booked to exactly one workload, to idle or to maintenance, no pool was ever overbooked, and every request-level deployment accounts for each request.</summary>
     public bool Conserved =>
         !Overbooked
-        && Math.Abs(TrainingHours + ServingHours + IdleHours.Sum() - CapacityHours) <= 1e-9 * CapacityHours
+        && Math.Abs(TrainingHours + ServingHours + IdleHours.Sum() + MaintenanceHours.Sum() - CapacityHours) <= 1e-9 * CapacityHours
         && Deployments.All(d => d.Requests is not { Conserved: false });
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, double Value)> Scalars()
     {
-        double trainingUsd = Jobs.Sum(j => j.CostUsd), servingUsd = Deployments.Sum(d => d.CostUsd), idleUsd = IdleUsd.Sum();
+        // Capacity in maintenance is paid for as idle capacity is (its own figures follow when there is any).
+        double trainingUsd = Jobs.Sum(j => j.CostUsd), servingUsd = Deployments.Sum(d => d.CostUsd), idleUsd = IdleUsd.Sum() + MaintenanceUsd.Sum();
+        double unused = IdleHours.Sum() + MaintenanceHours.Sum();
         var scalars = new List<(string, double)>
         {
-            ("cluster_utilisation", Math.Max(0, 1 - (IdleHours.Sum() / CapacityHours))),
+            ("cluster_utilisation", Math.Max(0, 1 - (unused / CapacityHours))),
             ("training_share", TrainingHours / CapacityHours),
             ("serving_share", ServingHours / CapacityHours),
             ("idle_share", IdleHours.Sum() / CapacityHours),
@@ -58,7 +64,12 @@ public sealed record ClusterResult : ISimulationResult
         for (int p = 0; p < Options.Pools.Count; p++)
         {
             double hours = Options.Pools[p].Count * Options.HorizonSeconds / 3600;
-            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", hours > 0 ? Math.Max(0, 1 - (IdleHours[p] / hours)) : double.NaN));
+            double offline = MaintenanceHours.Count > p ? MaintenanceHours[p] : 0;
+            scalars.Add(($"pool.{Options.Pools[p].Name}.utilisation", hours > 0 ? Math.Max(0, 1 - ((IdleHours[p] + offline) / hours)) : double.NaN));
+            if (Options.Maintenance.Any(w => w.Pool == Options.Pools[p].Name))
+            {
+                scalars.Add(($"pool.{Options.Pools[p].Name}.maintenance_hours", offline));
+            }
         }
 
         // One set per stream of jobs: days, progress and queueing are means over its jobs; counts, hours and dollars are sums.

@@ -12,7 +12,7 @@ namespace ClusterSim.Core.Cluster;
 /// </summary>
 public sealed partial class ClusterRun : IEventHandler
 {
-    private const int Tick = 0, Submit = 1, RestartDone = 2, Finish = 3, ReplicaReady = 4, Failure = 5;
+    private const int Tick = 0, Submit = 1, RestartDone = 2, Finish = 3, ReplicaReady = 4, Failure = 5, MaintenanceStart = 6, MaintenanceEnd = 7;
 
     private readonly ClusterOptions _options;
     private readonly Simulator _simulator;
@@ -26,6 +26,7 @@ public sealed partial class ClusterRun : IEventHandler
     private readonly IClusterObserver? _observer;
     private readonly JobPhase[] _seenPhase;
     private readonly int[] _seenHeld;
+    private readonly int[] _maintenancePool;   // each maintenance window's pool
     private long _start;
 
     /// <summary>Prepares a run of <paramref name="options"/> on <paramref name="simulator"/>, the clock it shares with anything else scheduled there.</summary>
@@ -46,6 +47,7 @@ public sealed partial class ClusterRun : IEventHandler
             Serving = d.Requests is { } requests ? new Inference.ServingCluster(requests, simulator) : null,
         })];
         _books = new ClusterBooks(options, _jobs, _deployments);
+        _maintenancePool = [.. options.Maintenance.Select(w => poolIndex[w.Pool])];
 
         _seenPhase = new JobPhase[_jobs.Length];
         _seenHeld = new int[_jobs.Length];
@@ -72,7 +74,15 @@ public sealed partial class ClusterRun : IEventHandler
             _simulator.ScheduleAt(start + SimTime.FromSeconds(_jobs[j].Spec.SubmitSeconds), this, Submit, j);
         }
 
-        // Decisions come after submissions and completions at the same instant, so they see them.
+        for (int w = 0; w < _options.Maintenance.Count; w++)
+        {
+            if (_options.Maintenance[w].StartSeconds < _options.HorizonSeconds)
+            {
+                _simulator.ScheduleAt(start + SimTime.FromSeconds(_options.Maintenance[w].StartSeconds), this, MaintenanceStart, w);
+            }
+        }
+
+        // Decisions come after submissions, completions and maintenance at the same instant, so they see them.
         _simulator.ScheduleAt(start, this, Tick, priority: EventPriority.IterationEnd);
         _simulator.Run(start + _horizon);
         _books.Advance(start + _horizon);
@@ -131,6 +141,21 @@ public sealed partial class ClusterRun : IEventHandler
             case Finish:
                 Cancel(_jobs[e.Argument]);
                 _jobs[e.Argument].Finish(now);
+                StartTraining(now);
+                break;
+            case MaintenanceStart:
+                MaintenanceWindow window = _options.Maintenance[(int)e.Argument];
+                _books.TakeOffline(_maintenancePool[e.Argument], window.Accelerators);
+                MakeWay(now, _maintenancePool[e.Argument]);
+                simulator.Schedule(Math.Max(1, SimTime.FromSeconds(window.Seconds)), this, MaintenanceEnd, e.Argument);
+                if (window.EverySeconds > 0 && SimTime.ToSeconds(now - _start) + window.EverySeconds < _options.HorizonSeconds)
+                {
+                    simulator.Schedule(SimTime.FromSeconds(window.EverySeconds), this, MaintenanceStart, e.Argument);
+                }
+
+                break;
+            case MaintenanceEnd:
+                _books.TakeOffline(_maintenancePool[e.Argument], -_options.Maintenance[(int)e.Argument].Accelerators);
                 StartTraining(now);
                 break;
             case ReplicaReady:

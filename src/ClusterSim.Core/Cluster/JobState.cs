@@ -139,6 +139,16 @@ internal sealed class JobState
         Preemptions++;
     }
 
+    /// <summary>Planned maintenance takes its accelerators: it checkpoints at the notice (no work lost) and queues again.</summary>
+    public void Evict(long now)
+    {
+        Stop(now, keep: Progress(now));
+        Phase = JobPhase.Queued;
+        Held = 0;
+        _queuedSince = now;
+        Preemptions++;
+    }
+
     /// <summary>Checkpoints, changes to <paramref name="accelerators"/> and restarts: no work is lost.</summary>
     public void Resize(long now, int accelerators)
     {

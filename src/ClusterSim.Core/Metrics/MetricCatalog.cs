@@ -102,10 +102,10 @@ public static class MetricCatalog
         new("serving_share", "share of accelerator-hours held by serving", "share"),
         new("idle_share", "share of accelerator-hours idle", "share"),
         new("serving_cost_usd", "serving bill", "USD"),
-        new("idle_cost_usd", "cost of idle accelerators", "USD"),
+        new("idle_cost_usd", "cost of idle accelerators (and of those in planned maintenance)", "USD"),
         new("jobs_finished", "training jobs finished", "jobs"),
         new("cost_per_mtok", "whole cluster's cost (idle included) per million output tokens served", "USD"),
-        new("job_preemptions", "training jobs preempted by serving", "preemptions"),
+        new("job_preemptions", "training jobs preempted by serving or moved off for planned maintenance", "preemptions"),
         new("job_failures", "training job failures (restarts from the last checkpoint)", "failures"),
         new("cloud_fleet_accelerators", "cloud accelerators for the whole user population", "accelerators"),
         new("lost_accelerator_hours", "accelerator-hours of training lost to preemption and failure", "hours"),
@@ -114,7 +114,11 @@ public static class MetricCatalog
     /// <summary>Per-workload keys: a shared cluster's <c>pool.NAME.*</c>, <c>job.STREAM.*</c>, <c>deployment.NAME.*</c>; a comparison's <c>choice.NAME.*</c>; a request class's <c>class.NAME.*</c>.</summary>
     private static readonly Dictionary<string, Dictionary<string, (string Readable, string Unit)>> Workloads = new(StringComparer.Ordinal)
     {
-        ["pool"] = new(StringComparer.Ordinal) { ["utilisation"] = ("share of the pool's accelerator-hours held", "share") },
+        ["pool"] = new(StringComparer.Ordinal)
+        {
+            ["utilisation"] = ("share of the pool's accelerator-hours held", "share"),
+            ["maintenance_hours"] = ("accelerator-hours offline for planned maintenance", "hours"),
+        },
         ["job"] = new(StringComparer.Ordinal)
         {
             ["finished"] = ("jobs finished", "jobs"),

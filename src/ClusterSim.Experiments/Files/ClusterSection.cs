@@ -29,7 +29,7 @@ internal static class ClusterSection
 
     public static ClusterSpec? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, SortedSet<string> calibrations)
     {
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(root, Path), Path, "policy", "days", "interval_s", "harvest_lookahead_h", "energy", "pools", "training", "deployments");
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(root, Path), Path, "policy", "days", "interval_s", "harvest_lookahead_h", "energy", "pools", "training", "deployments", "maintenance");
         if (node is null)
         {
             return null;
@@ -72,6 +72,7 @@ internal static class ClusterSection
 
         return new ClusterSpec
         {
+            Maintenance = ReadMaintenance(r, node, byName, deployments),
             Policy = policy,
             HorizonSeconds = days * 86_400,
             IntervalSeconds = interval,
@@ -84,6 +85,59 @@ internal static class ClusterSection
             Jobs = jobs,
             Deployments = deployments,
         };
+    }
+
+    /// <summary>
+    /// The planned maintenance windows: whole nodes of a pool offline from <c>start_h</c> for <c>hours</c>, again every
+    /// <c>every_h</c> when given.
+    /// </summary>
+    private static List<MaintenanceWindow> ReadMaintenance(YamlReader r, YamlMappingNode cluster, Dictionary<string, AcceleratorPool> pools, IReadOnlyList<ClusterDeploymentSpec> deployments)
+    {
+        var windows = new List<MaintenanceWindow>();
+        foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "maintenance", Path))
+        {
+            string path = $"cluster.maintenance.{name}";
+            YamlMappingNode? node = r.Mapping(value, path, "pool", "accelerators", "start_h", "hours", "every_h");
+            string poolName = r.Text(node, "pool", path, required: true) ?? string.Empty;
+            int accelerators = r.Integer(node, "accelerators", path, 0, 1, 10_000_000);
+            if (YamlReader.Child(node, "accelerators") is null)
+            {
+                r.Problem(node, $"{path}.accelerators", "is required (whole nodes of the pool, taken offline)");
+            }
+
+            double hours = r.Number(node, "hours", path, 1, 0, 24 * 36_500, exclusiveMin: true);
+            double every = r.Number(node, "every_h", path, 0, 0, 24 * 36_500);
+            if (every > 0 && every <= hours)
+            {
+                r.Problem(YamlReader.Child(node, "every_h"), $"{path}.every_h", $"{every:G6} h is not longer than the window ({hours:G6} hours): the windows would overlap");
+            }
+
+            AcceleratorPool? pool = pools.GetValueOrDefault(poolName);
+            if (poolName.Length > 0 && pool is null)
+            {
+                r.Problem(YamlReader.Child(node, "pool"), $"{path}.pool", $"no pool named '{poolName}'{ClosestName.Hint(poolName, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
+            }
+            else if (pool is not null && accelerators > 0 && (accelerators > pool.Count || accelerators % pool.NodeSize != 0))
+            {
+                r.Problem(YamlReader.Child(node, "accelerators"), $"{path}.accelerators", $"takes whole nodes of pool {pool.Name} ({pool.NodeSize} accelerators each, {pool.Count:N0} in all); got {accelerators:N0}");
+            }
+            else if (deployments.FirstOrDefault(d => d.RequestLevel && d.Placements.Any(p => p.Pool == poolName)) is { } served)
+            {
+                r.Problem(YamlReader.Child(node, "pool"), $"{path}.pool", $"deployment {served.Name} is served request by request on pool {poolName} (fidelity: requests), and its replicas drain their requests before they give their accelerators back; maintenance takes pools whose deployments are served at the capacity level");
+            }
+
+            windows.Add(new MaintenanceWindow
+            {
+                Name = name,
+                Pool = poolName,
+                Accelerators = accelerators,
+                StartSeconds = r.Number(node, "start_h", path, 0, 0, 24 * 36_500) * 3600,
+                Seconds = hours * 3600,
+                EverySeconds = every * 3600,
+            });
+        }
+
+        return windows;
     }
 
     private static List<AcceleratorPool> ReadPools(YamlReader r, YamlMappingNode cluster, SimCatalog catalog, SortedSet<string> calibrations)
@@ -311,6 +365,15 @@ internal static class ClusterSection
             foreach (string line in ResolvedSections.TrainingKeys(j.Job, "    ", withHardware: false))
             {
                 t.AppendLine(line);
+            }
+        }
+
+        if (c.Maintenance.Count > 0)
+        {
+            t.AppendLine("  maintenance:");
+            foreach (MaintenanceWindow w in c.Maintenance)
+            {
+                t.AppendLine(CultureInfo.InvariantCulture, $"    {w.Name}: {{ pool: {w.Pool}, accelerators: {w.Accelerators}, start_h: {F(w.StartSeconds / 3600)}, hours: {F(w.Seconds / 3600)}, every_h: {F(w.EverySeconds / 3600)} }}");
             }
         }
 

@@ -17,4 +17,7 @@ public sealed record ClusterSpec
     public required IReadOnlyList<AcceleratorPool> Pools { get; init; }
     public required IReadOnlyList<ClusterTrainingJob> Jobs { get; init; }
     public required IReadOnlyList<ClusterDeploymentSpec> Deployments { get; init; }
+
+    /// <summary>Planned maintenance windows (none unless the file names some).</summary>
+    public IReadOnlyList<MaintenanceWindow> Maintenance { get; init; } = [];
 }

@@ -97,6 +97,7 @@ public sealed class ClusterStudy : Study
     {
         Pools = spec.Pools,
         Jobs = spec.Jobs,
+        Maintenance = spec.Maintenance,
         Deployments = [.. spec.Deployments.Select((d, i) => new ClusterDeployment
         {
             Requests = d.RequestLevel ? Requests(spec, d, RandomStreams.ForReplication(seed, 1000 + i)) : null,

@@ -1,0 +1,96 @@
+using ClusterSim.Core.Cluster;
+using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Tests.Files;
+
+namespace ClusterSim.Experiments.Tests.Studies;
+
+/// <summary>Planned maintenance on a shared cluster: whole nodes offline for a while, what ran on them making way.</summary>
+public class ClusterMaintenanceTests
+{
+    // The tiny cluster of ClusterSectionTests (64 H100 and 16 L40S over two days), with one recurring window on the H100s.
+    private static string With(string window) => ClusterSectionTests.Valid.Replace(
+        "  deployments:\n", $"  maintenance:\n    racks: {window}\n  deployments:\n", StringComparison.Ordinal);
+
+    private static ClusterResult Run(string yaml)
+    {
+        ExperimentPoint point = ExperimentLoader.Parse(yaml, "cluster.yaml").Points[0];
+        return (ClusterResult)point.Study.Run(point, double.NaN, seed: 3, share: null);
+    }
+
+    [Fact]
+    public void Offline_hours_are_booked_apart_and_every_hour_is_still_accounted_for()
+    {
+        // Two windows of 6 hours (at 4 h and 28 h) take 32 of the 64 H100: 384 accelerator-hours.
+        ClusterResult result = Run(With("{ pool: gpus, accelerators: 32, start_h: 4, hours: 6, every_h: 24 }"));
+        var scalars = result.Scalars().ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+
+        Assert.True(result.Conserved);
+        Assert.Equal(384, scalars["pool.gpus.maintenance_hours"], 6);
+        Assert.DoesNotContain("pool.cheap.maintenance_hours", scalars.Keys);
+        double hours = 64 * 48.0;
+        Assert.Equal(1 - ((result.IdleHours[0] + 384) / hours), scalars["pool.gpus.utilisation"], 9);
+
+        // The pool's series says how many are offline: 32 at the decisions inside a window, none outside.
+        var times = result.Series.TimeSeconds;
+        var offline = result.Series.Column("pool.gpus.maintenance").Values;
+        for (int i = 0; i < times.Count; i++)
+        {
+            double h = times[i] / 3600;
+            bool inside = h is >= 4 and < 10 || h is >= 28 and < 34;
+            Assert.True(offline[i] == (inside ? 32 : 0), $"{offline[i]} offline at {h} h");
+        }
+    }
+
+    [Fact]
+    public void Training_on_the_nodes_moves_off_without_losing_work_and_finishes_later()
+    {
+        ClusterResult plain = Run(ClusterSectionTests.Valid);
+        ClusterResult maintained = Run(With("{ pool: gpus, accelerators: 56, start_h: 6, hours: 4 }"));
+
+        ClusterJobOutcome before = plain.Job("pretrain"), after = maintained.Job("pretrain");
+        Assert.True(after.Preemptions > before.Preemptions, $"{after.Preemptions} against {before.Preemptions}");
+        Assert.Equal(before.LostAcceleratorHours, after.LostAcceleratorHours);   // failures are off: a planned move loses nothing
+        Assert.True(after.Progress < before.Progress || after.Seconds > before.Seconds, "four hours without its gang cost the job time");
+        Assert.True(maintained.Conserved);
+    }
+
+    [Fact]
+    public void Serving_on_a_pool_in_maintenance_moves_to_the_other_pool()
+    {
+        // Every H100 offline for a day: the chat fleet runs on the L40S meanwhile and still serves most of its demand.
+        ClusterResult result = Run(With("{ pool: gpus, accelerators: 64, start_h: 12, hours: 24 }"));
+        var times = result.Series.TimeSeconds;
+        var onH100 = result.Series.Column("pool.gpus.chat").Values;
+        var onL40s = result.Series.Column("pool.cheap.chat").Values;
+        int inside = Enumerable.Range(0, times.Count).First(i => times[i] / 3600 is >= 14 and < 36);
+        Assert.Equal(0, onH100[inside]);
+        Assert.True(onL40s[inside] > 0, "the L40S pool takes the fleet");
+        Assert.True(result.Conserved);
+    }
+
+    [Theory]
+    [InlineData("{ pool: gpu, accelerators: 8, hours: 2 }", "cluster.maintenance.racks.pool", "no pool named 'gpu' — did you mean 'gpus'?")]
+    [InlineData("{ pool: gpus, accelerators: 12, hours: 2 }", "cluster.maintenance.racks.accelerators", "takes whole nodes of pool gpus (8 accelerators each, 64 in all); got 12")]
+    [InlineData("{ pool: gpus, accelerators: 72, hours: 2 }", "cluster.maintenance.racks.accelerators", "got 72")]
+    [InlineData("{ pool: gpus, accelerators: 8, hours: 6, every_h: 4 }", "cluster.maintenance.racks.every_h", "the windows would overlap")]
+    [InlineData("{ pool: gpus, hours: 6 }", "cluster.maintenance.racks.accelerators", "is required")]
+    public void A_wrong_window_is_refused_at_its_line(string window, string path, string message)
+    {
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(With(window), "cluster.yaml"));
+        ExperimentProblem problem = Assert.Single(error.Problems);
+        Assert.Equal(path, problem.Path);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pool_served_request_by_request_is_refused_and_the_window_resolves_to_itself()
+    {
+        string requestLevel = With("{ pool: cheap, accelerators: 8, hours: 2 }").Replace("      cell_requests: 400\n", "      cell_requests: 400\n      fidelity: requests\n", StringComparison.Ordinal);
+        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(requestLevel, "cluster.yaml"));
+        Assert.Contains(error.Problems, p => p.Path == "cluster.maintenance.racks.pool" && p.Message.Contains("served request by request", StringComparison.Ordinal));
+
+        Experiment experiment = ExperimentLoader.Parse(With("{ pool: gpus, accelerators: 16, start_h: 1.5, hours: 2, every_h: 12 }"), "cluster.yaml");
+        Assert.Contains("  maintenance:\n    racks: { pool: gpus, accelerators: 16, start_h: 1.5, hours: 2, every_h: 12 }\n", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(experiment.ResolvedText, ExperimentLoader.Parse(experiment.ResolvedText, "again.yaml").ResolvedText);
+    }
+}
