@@ -86,9 +86,10 @@ public class ClusterFileSoakTests
         y.AppendLine("  energy: { usd_per_kwh: 0.08, pue: 1.2 }");
         y.AppendLine("  pools:");
         var pools = Pools.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToArray();
+        int[] counts = new int[pools.Length];
         for (int i = 0; i < pools.Length; i++)
         {
-            int count = random.NextDouble() < 0.15 ? 0 : 8 * random.Next(1, 65);
+            int count = counts[i] = random.NextDouble() < 0.15 ? 0 : 8 * random.Next(1, 65);
             y.AppendLine(CultureInfo.InvariantCulture, $"    p{i}: {{ hardware: {pools[i].Chip}, count: {count}, node_size: 8, serving_reserve: {8 * random.Next(0, (count / 8) + 1)}{(pools[i].Chip == "L40S" ? ", price_per_hour: 0.85" : string.Empty)} }}");
         }
 
@@ -134,6 +135,7 @@ public class ClusterFileSoakTests
             y.AppendLine("  deployments:");
         }
 
+        var servedByRequests = new HashSet<int>();
         for (int d = 0; d < deployments; d++)
         {
             bool big = random.NextDouble() < 0.3;
@@ -158,7 +160,20 @@ public class ClusterFileSoakTests
             foreach (var (pool, index) in pools.Select((p, i) => (p, i)).Where(_ => random.NextDouble() < 0.7).DefaultIfEmpty((pools[0], 0)))
             {
                 y.AppendLine(CultureInfo.InvariantCulture, $"        p{index}: {{ tensor_parallel: {(big ? pool.Tp70b : pool.Tp8b)}, weights: {pool.Weights}, kv_cache: {pool.Weights} }}");
+                if (requests)
+                {
+                    servedByRequests.Add(index);
+                }
             }
+        }
+
+        // Planned maintenance on a pool no request-level fleet uses (drawn last, so the rest of each seed's file is as before).
+        int[] maintainable = [.. Enumerable.Range(0, pools.Length).Where(i => !servedByRequests.Contains(i) && counts[i] > 0)];
+        if (maintainable.Length > 0 && random.NextDouble() < 0.4)
+        {
+            int target = Pick(maintainable);
+            y.AppendLine("  maintenance:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    window: {{ pool: p{target}, accelerators: {8 * random.Next(1, (counts[target] / 8) + 1)}, start_h: {F(random.NextDouble() * 6)}, hours: {F(0.5 + (random.NextDouble() * 4))}, every_h: {Pick(new[] { 0, 8, 12 })} }}");
         }
 
         return y.ToString();
