@@ -20,6 +20,21 @@ public sealed record LifecycleResult : ISimulationResult
     private int FirstFullDay => Math.Max(0, Enumerable.Range(0, ServingHoursPerDay.Count).FirstOrDefault(d => ServingHoursPerDay[d] == 24, ServingHoursPerDay.Count - 1));
 
     private int LastFullDay => Math.Max(0, Enumerable.Range(0, ServingHoursPerDay.Count).LastOrDefault(d => ServingHoursPerDay[d] == 24, ServingHoursPerDay.Count - 1));
+
+    /// <summary>
+    /// Whole days the launch and end figures span: one cycle of the demand's shape — a day under the diurnal formula, a
+    /// measured trace's span (a week of hourly counts: seven, so a weekend does not pass for the fleet).
+    /// </summary>
+    private int PeriodDays => Options.Demand.Profile is { } profile ? Math.Max(1, (int)Math.Ceiling((profile.SpanSeconds / 86_400) - 1e-9)) : 1;
+
+    /// <summary>The full days from <paramref name="first"/> on, one period of the demand at most.</summary>
+    private IEnumerable<int> PeriodFrom(int first) => Enumerable.Range(first, Math.Min(PeriodDays, LastFullDay - first + 1)).Where(d => ServingHoursPerDay[d] == 24).DefaultIfEmpty(first);
+
+    /// <summary>The full days up to <paramref name="last"/>, one period of the demand at most.</summary>
+    private IEnumerable<int> PeriodTo(int last) => Enumerable.Range(Math.Max(FirstFullDay, last - PeriodDays + 1), Math.Min(PeriodDays, last - FirstFullDay + 1)).Where(d => ServingHoursPerDay[d] == 24).DefaultIfEmpty(last);
+
+    /// <summary>Accelerators serving, a day's mean, over <paramref name="days"/>.</summary>
+    private double Fleet(IEnumerable<int> days) => days.Average(d => ReplicasPerDay[d]) * Options.AcceleratorsPerReplica;
     public double ServingAcceleratorHours { get; init; }
     public double TokensServed { get; init; }
 
@@ -74,20 +89,33 @@ public sealed record LifecycleResult : ISimulationResult
             ("launch_day", LaunchDay),
             ("crossover_day", CrossoverDay ?? double.NaN),
             ("crossover_days_after_launch", CrossoverDay is { } d ? d - LaunchDay : double.NaN),
-            ("fleet_accelerators_at_launch", ReplicasPerDay[FirstFullDay] * Options.AcceleratorsPerReplica),
-            ("fleet_accelerators_at_end", ReplicasPerDay[LastFullDay] * Options.AcceleratorsPerReplica),
+            ("fleet_accelerators_at_launch", PeriodDays == 1 ? ReplicasPerDay[FirstFullDay] * Options.AcceleratorsPerReplica : Fleet(PeriodFrom(FirstFullDay))),
+            ("fleet_accelerators_at_end", PeriodDays == 1 ? ReplicasPerDay[LastFullDay] * Options.AcceleratorsPerReplica : Fleet(PeriodTo(LastFullDay))),
             ("cost_per_mtok_at_launch", CostPerMillionTokensAtLaunch),
-            ("cost_per_mtok_at_end", CostPerMillionTokens(LastFullDay)),
+            ("cost_per_mtok_at_end", CostPerMillionTokens(PeriodTo(LastFullDay))),
             ("tokens_served", TokensServed),
         ];
     }
 
-    /// <summary>Serving USD per million output tokens on the first whole day of serving.</summary>
-    public double CostPerMillionTokensAtLaunch => CostPerMillionTokens(FirstFullDay);
+    /// <summary>Serving USD per million output tokens over the first whole days of serving (one period of the demand's shape).</summary>
+    public double CostPerMillionTokensAtLaunch => CostPerMillionTokens(PeriodFrom(FirstFullDay));
 
     /// <summary>Serving USD per million output tokens on a day.</summary>
     public double CostPerMillionTokens(int day) =>
         TokensPerDay[day] <= 0 ? double.NaN : (Ledger.Dollars(day, LedgerAccount.Inference) + Ledger.Dollars(day, LedgerAccount.Idle)) / TokensPerDay[day] * 1e6;
+
+    /// <summary>Serving USD per million output tokens over <paramref name="days"/> (one day: <see cref="CostPerMillionTokens(int)"/>).</summary>
+    private double CostPerMillionTokens(IEnumerable<int> days)
+    {
+        int[] span = [.. days];
+        if (span.Length == 1)
+        {
+            return CostPerMillionTokens(span[0]);
+        }
+
+        double tokens = span.Sum(d => TokensPerDay[d]);
+        return tokens <= 0 ? double.NaN : span.Sum(d => Ledger.Dollars(d, LedgerAccount.Inference) + Ledger.Dollars(d, LedgerAccount.Idle)) / tokens * 1e6;
+    }
 
     /// <inheritdoc/>
     public SeriesTable Series()

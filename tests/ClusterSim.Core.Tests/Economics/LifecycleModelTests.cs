@@ -37,6 +37,33 @@ public class LifecycleModelTests
     }
 
     [Fact]
+    public void A_traced_demand_reports_its_launch_and_end_over_one_cycle_of_its_shape()
+    {
+        // A two-day trace: 30 replicas' worth one day, 10 the next. A single day's fleet would say about 30 or about 10
+        // depending on where the horizon ends; over the trace's cycle it says the same whichever day it ends on: 20, and
+        // the two hours a cycle the autoscaler holds 30 ahead of the busy day (it sizes each hour for the next one too).
+        var twoDays = new DemandProfile([0, 86_400], [30_000, 10_000], 2 * 86_400, "two-days.csv");
+        var figures = new List<Dictionary<string, double>>();
+        foreach (double days in new[] { 400.0, 401.0 })
+        {
+            LifecycleResult result = LifecycleModel.Run(Flat(1) with { Demand = DemandCurve.FromProfile(twoDays, null, 0), ServingDays = days });
+            figures.Add(result.Scalars().ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal));
+        }
+
+        foreach (string key in new[] { "fleet_accelerators_at_end", "fleet_accelerators_at_launch" })
+        {
+            Assert.Equal(figures[0][key], figures[1][key], 9);
+            Assert.Equal(((30 * 26) + (10 * 22)) / 48.0, figures[0][key], 9);
+        }
+
+        Assert.Equal(figures[0]["cost_per_mtok_at_end"], figures[1]["cost_per_mtok_at_end"], 9);
+
+        // Under the formula the figures stay a single day's (its cycle is a day).
+        LifecycleResult flat = LifecycleModel.Run(Flat(10));
+        Assert.Equal(10, flat.Scalars().First(s => s.Name == "fleet_accelerators_at_end").Value, 9);
+    }
+
+    [Fact]
     public void A_crossover_on_the_launch_day_comes_after_the_launch()
     {
         // Found by LifecycleFileSoakTests: a demand that overtakes the training bill within hours was interpolated from
