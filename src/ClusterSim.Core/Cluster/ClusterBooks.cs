@@ -21,7 +21,7 @@ internal sealed class ClusterBooks
     private readonly double[] _idleHours;
     private readonly double[] _idleUsd;
     private readonly double[] _idleKwh;
-    private readonly int[] _offline;   // accelerators of each pool in maintenance now
+    private readonly int[] _wanted;   // accelerators of each pool the maintenance windows open now take
     private readonly double[] _maintenanceHours;
     private readonly double[] _maintenanceUsd;
     private readonly bool[] _maintained;   // pools some maintenance window takes from (they get a series column)
@@ -47,7 +47,7 @@ internal sealed class ClusterBooks
         _idleHours = new double[options.Pools.Count];
         _idleUsd = new double[options.Pools.Count];
         _idleKwh = new double[options.Pools.Count];
-        _offline = new int[options.Pools.Count];
+        _wanted = new int[options.Pools.Count];
         _maintenanceHours = new double[options.Pools.Count];
         _maintenanceUsd = new double[options.Pools.Count];
         _maintained = [.. options.Pools.Select(p => options.Maintenance.Any(w => w.Pool == p.Name))];
@@ -78,10 +78,38 @@ internal sealed class ClusterBooks
     public void Open(long start) => _last = _origin = start;
 
     /// <summary>Accelerators of <paramref name="pool"/> no workload holds and no maintenance takes.</summary>
-    public int Free(int pool) => _options.Pools[pool].Count - _offline[pool] - TrainingHeld(pool) - ServingHeld(pool);
+    public int Free(int pool) => _options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool) - Offline(pool);
 
-    /// <summary>Takes <paramref name="accelerators"/> of <paramref name="pool"/> offline (negative: gives them back).</summary>
-    public void TakeOffline(int pool, int accelerators) => _offline[pool] += accelerators;
+    /// <summary>
+    /// Accelerators of <paramref name="pool"/> in maintenance now: what the open windows take, as far as no workload still
+    /// holds them (a request-level replica drains its requests first; the rest make way at once).
+    /// </summary>
+    public int Offline(int pool) =>
+        _wanted[pool] == 0 ? 0 : Math.Max(0, Math.Min(_wanted[pool], _options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool)));
+
+    /// <summary>
+    /// Accelerators of <paramref name="pool"/> its open maintenance windows still need from workloads: what they take
+    /// beyond the idle ones and those request-level replicas already draining will give back.
+    /// </summary>
+    public int MaintenanceShortfall(int pool) => _wanted[pool] - (_options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool)) - Draining(pool);
+
+    /// <summary>Accelerators of <paramref name="pool"/> held by request-level replicas that are finishing their requests.</summary>
+    private int Draining(int pool)
+    {
+        int draining = 0;
+        foreach (DeploymentState dep in _deployments)
+        {
+            for (int p = 0; p < dep.Pools.Length; p++)
+            {
+                draining += dep.Pools[p] == pool ? dep.DrainingCount(p) * dep.Spec.Placements[p].AcceleratorsPerReplica : 0;
+            }
+        }
+
+        return draining;
+    }
+
+    /// <summary>A maintenance window takes <paramref name="accelerators"/> of <paramref name="pool"/> (negative: gives them back).</summary>
+    public void TakeOffline(int pool, int accelerators) => _wanted[pool] += accelerators;
 
     public int TrainingHeld(int pool)
     {
@@ -161,18 +189,18 @@ internal sealed class ClusterBooks
         for (int pool = 0; pool < _options.Pools.Count; pool++)
         {
             AcceleratorPool spec = _options.Pools[pool];
-            int free = Free(pool);
+            int free = Free(pool), offline = Offline(pool);
             _overbooked |= free < 0;
             double idleHours = free * hours;
             double kwh = energy.KwhAtDraw(Tdp(spec), idleHours, energy.IdleFraction);
             _idleHours[pool] += idleHours;
             _idleKwh[pool] += kwh;
             _idleUsd[pool] += (idleHours * spec.PricePerHour) + (kwh * _options.Energy.UsdPerKwh);
-            if (_offline[pool] > 0)
+            if (offline > 0)
             {
                 // Powered off for the work: no energy, but the accelerators are paid for all the same.
-                _maintenanceHours[pool] += _offline[pool] * hours;
-                _maintenanceUsd[pool] += _offline[pool] * hours * spec.PricePerHour;
+                _maintenanceHours[pool] += offline * hours;
+                _maintenanceUsd[pool] += offline * hours * spec.PricePerHour;
             }
         }
 
@@ -223,7 +251,7 @@ internal sealed class ClusterBooks
             _columns[c++].Add(Free(pool));
             if (_maintained[pool])
             {
-                _columns[c++].Add(_offline[pool]);
+                _columns[c++].Add(Offline(pool));
             }
         }
 
@@ -321,7 +349,12 @@ internal sealed class ClusterBooks
         double hours = SimTime.ToSeconds(_last - _origin) / 3600, capacity = 0;
         for (int pool = 0; pool < _options.Pools.Count; pool++)
         {
-            Invariant.Check(Free(pool) >= 0, $"pool {_options.Pools[pool].Name} lends {_options.Pools[pool].Count - _offline[pool] - Free(pool)} of the {_options.Pools[pool].Count - _offline[pool]} accelerators not in maintenance");
+            AcceleratorPool spec = _options.Pools[pool];
+            int held = TrainingHeld(pool) + ServingHeld(pool);
+            Invariant.Check(Free(pool) >= 0, $"pool {spec.Name} lends {held} of its {spec.Count} accelerators");
+            // Beside an open window only replicas still draining their requests may hold what it takes.
+            int draining = Draining(pool);
+            Invariant.Check(held - draining <= spec.Count - _wanted[pool], $"pool {spec.Name}: {held - draining} accelerators held (not draining) beside a maintenance window that takes {_wanted[pool]} of {spec.Count}");
             capacity += _options.Pools[pool].Count * hours;
         }
 

@@ -105,12 +105,6 @@ public sealed record ClusterOptions
             {
                 throw new ArgumentException($"maintenance {window.Name}: takes whole nodes of pool {pool.Name} ({pool.NodeSize} accelerators each, {pool.Count} in all); got {window.Accelerators}");
             }
-
-            if (Deployments.FirstOrDefault(d => d.Requests is not null && d.Placements.Any(p => p.Pool == window.Pool)) is { } served)
-            {
-                // Its replicas drain their requests while they hold their accelerators: they cannot make way at once.
-                throw new ArgumentException($"maintenance {window.Name}: deployment {served.Name} is served request by request on pool {pool.Name}; maintenance takes pools whose deployments are served at the capacity level");
-            }
         }
 
         return this;

@@ -9,11 +9,12 @@ public sealed partial class ClusterRun
     /// Frees what a maintenance window took from <paramref name="pool"/> beyond its idle accelerators: harvested extras
     /// first (whole data-parallel replicas, a resize), then whole jobs, lowest priority and latest first, each
     /// checkpointed at the notice and queued again; serving replicas last, dearest placement first (the autoscaler places
-    /// them elsewhere at its next decision).
+    /// them elsewhere at its next decision; a request-level replica drains its requests first, and the window takes its
+    /// accelerators as it lets them go).
     /// </summary>
     private void MakeWay(long now, int pool)
     {
-        int over = -_books.Free(pool);
+        int over = _books.MaintenanceShortfall(pool);
         foreach (int j in _byVictimOrder)
         {
             JobState job = _jobs[j];

@@ -3,7 +3,8 @@ namespace ClusterSim.Core.Cluster;
 /// <summary>
 /// Planned maintenance: whole nodes of a pool taken offline for a while, once or on a schedule (a weekly rolling
 /// update, a rack's firmware). At its start the workloads on them make way — training checkpoints at the notice and
-/// queues again (no work lost), capacity-level serving replicas stop — and at its end the accelerators return.
+/// queues again (no work lost), serving replicas stop (a request-level one once it has finished its requests) — and at
+/// its end the accelerators return.
 /// </summary>
 public sealed record MaintenanceWindow
 {

@@ -72,7 +72,7 @@ internal static class ClusterSection
 
         return new ClusterSpec
         {
-            Maintenance = ReadMaintenance(r, node, byName, deployments),
+            Maintenance = ReadMaintenance(r, node, byName),
             Policy = policy,
             HorizonSeconds = days * 86_400,
             IntervalSeconds = interval,
@@ -91,7 +91,7 @@ internal static class ClusterSection
     /// The planned maintenance windows: whole nodes of a pool offline from <c>start_h</c> for <c>hours</c>, again every
     /// <c>every_h</c> when given.
     /// </summary>
-    private static List<MaintenanceWindow> ReadMaintenance(YamlReader r, YamlMappingNode cluster, Dictionary<string, AcceleratorPool> pools, IReadOnlyList<ClusterDeploymentSpec> deployments)
+    private static List<MaintenanceWindow> ReadMaintenance(YamlReader r, YamlMappingNode cluster, Dictionary<string, AcceleratorPool> pools)
     {
         var windows = new List<MaintenanceWindow>();
         foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "maintenance", Path))
@@ -120,10 +120,6 @@ internal static class ClusterSection
             else if (pool is not null && accelerators > 0 && (accelerators > pool.Count || accelerators % pool.NodeSize != 0))
             {
                 r.Problem(YamlReader.Child(node, "accelerators"), $"{path}.accelerators", $"takes whole nodes of pool {pool.Name} ({pool.NodeSize} accelerators each, {pool.Count:N0} in all); got {accelerators:N0}");
-            }
-            else if (deployments.FirstOrDefault(d => d.RequestLevel && d.Placements.Any(p => p.Pool == poolName)) is { } served)
-            {
-                r.Problem(YamlReader.Child(node, "pool"), $"{path}.pool", $"deployment {served.Name} is served request by request on pool {poolName} (fidelity: requests), and its replicas drain their requests before they give their accelerators back; maintenance takes pools whose deployments are served at the capacity level");
             }
 
             windows.Add(new MaintenanceWindow

@@ -135,7 +135,6 @@ public class ClusterFileSoakTests
             y.AppendLine("  deployments:");
         }
 
-        var servedByRequests = new HashSet<int>();
         for (int d = 0; d < deployments; d++)
         {
             bool big = random.NextDouble() < 0.3;
@@ -160,15 +159,11 @@ public class ClusterFileSoakTests
             foreach (var (pool, index) in pools.Select((p, i) => (p, i)).Where(_ => random.NextDouble() < 0.7).DefaultIfEmpty((pools[0], 0)))
             {
                 y.AppendLine(CultureInfo.InvariantCulture, $"        p{index}: {{ tensor_parallel: {(big ? pool.Tp70b : pool.Tp8b)}, weights: {pool.Weights}, kv_cache: {pool.Weights} }}");
-                if (requests)
-                {
-                    servedByRequests.Add(index);
-                }
             }
         }
 
-        // Planned maintenance on a pool no request-level fleet uses (drawn last, so the rest of each seed's file is as before).
-        int[] maintainable = [.. Enumerable.Range(0, pools.Length).Where(i => !servedByRequests.Contains(i) && counts[i] > 0)];
+        // Planned maintenance on a pool, request-level fleets' too (drawn last, so the rest of each seed's file is as before).
+        int[] maintainable = [.. Enumerable.Range(0, pools.Length).Where(i => counts[i] > 0)];
         if (maintainable.Length > 0 && random.NextDouble() < 0.4)
         {
             int target = Pick(maintainable);

@@ -1,5 +1,6 @@
 using ClusterSim.Core.Cluster;
 using ClusterSim.Experiments.Files;
+using ClusterSim.Experiments.Studies;
 using ClusterSim.Experiments.Tests.Files;
 
 namespace ClusterSim.Experiments.Tests.Studies;
@@ -83,14 +84,71 @@ public class ClusterMaintenanceTests
     }
 
     [Fact]
-    public void A_pool_served_request_by_request_is_refused_and_the_window_resolves_to_itself()
+    public void Request_level_replicas_drain_before_the_window_takes_their_accelerators()
     {
-        string requestLevel = With("{ pool: cheap, accelerators: 8, hours: 2 }").Replace("      cell_requests: 400\n", "      cell_requests: 400\n      fidelity: requests\n", StringComparison.Ordinal);
-        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(requestLevel, "cluster.yaml"));
-        Assert.Contains(error.Problems, p => p.Path == "cluster.maintenance.racks.pool" && p.Message.Contains("served request by request", StringComparison.Ordinal));
+        // Two hours of an 8B fleet served request by request on 64 H100; from 30 minutes on, a window takes 56 of them for
+        // an hour. Replicas on them stop taking requests and finish their own; the window takes each as it lets go.
+        string yaml = """
+            name: drained
+            cluster:
+              days: 0.0833
+              interval_s: 300
+              pools:
+                gpus: { hardware: H100-SXM, count: 64 }
+              maintenance:
+                racks: { pool: gpus, accelerators: 56, start_h: 0.5, hours: 1 }
+              deployments:
+                chat:
+                  model: llama-3.1-8b
+                  demand: { output_tokens_per_day: 1.5e9 }
+                  cold_start_s: 60
+                  slo: { ttft_s: 1.0, tpot_s: 0.05 }
+                  output_tokens: { kind: fixed, mean: 256 }
+                  cell_requests: 600
+                  fidelity: requests
+                  placements:
+                    gpus: { weights: fp8, kv_cache: fp8 }
+            """;
+        Experiment experiment = ExperimentLoader.Parse(yaml, "drained.yaml");
+        var simulator = new ClusterSim.Core.Engine.Simulator();
+        var run = new ClusterRun(ClusterStudy.Options(experiment.Points[0].Cluster!, 5), simulator);
+        simulator.Trace = new EveryEvent(run.AssertInvariants);
+        ClusterResult result = run.Run();
+        run.AssertInvariants();
 
+        Assert.True(result.Conserved);
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Conserved, $"{counts}");
+        var times = result.Series.TimeSeconds;
+        var offline = result.Series.Column("pool.gpus.maintenance").Values;
+        var chat = result.Series.Column("pool.gpus.chat").Values;
+        int inside = Enumerable.Range(0, times.Count).Last(i => times[i] / 3600 is > 0.5 and < 1.5);
+        Assert.Equal(56, offline[inside]);   // every replica on the window's nodes has finished and let go by its end
+        Assert.True(chat[inside] <= 8, $"{chat[inside]} accelerators serve beside the window");
+        Assert.InRange(result.Scalars().First(x => x.Name == "pool.gpus.maintenance_hours").Value, 1, 56);
+    }
+
+    [Fact]
+    public void A_window_resolves_to_itself()
+    {
         Experiment experiment = ExperimentLoader.Parse(With("{ pool: gpus, accelerators: 16, start_h: 1.5, hours: 2, every_h: 12 }"), "cluster.yaml");
         Assert.Contains("  maintenance:\n    racks: { pool: gpus, accelerators: 16, start_h: 1.5, hours: 2, every_h: 12 }\n", experiment.ResolvedText, StringComparison.Ordinal);
         Assert.Equal(experiment.ResolvedText, ExperimentLoader.Parse(experiment.ResolvedText, "again.yaml").ResolvedText);
+    }
+
+    /// <summary>Checks the books after each of the first 2,000 events, then after every 1,009th (the fleet fires a few hundred thousand).</summary>
+    private sealed class EveryEvent(Action check) : ClusterSim.Core.Engine.IEventTrace
+    {
+        private long _count;
+
+        public void Record(in ClusterSim.Core.Engine.SimEvent simEvent, int priority, long sequence)
+        {
+            if (_count < 2_000 || _count % 1_009 == 0)
+            {
+                check();
+            }
+
+            _count++;
+        }
     }
 }
