@@ -85,13 +85,16 @@ internal sealed class ClusterBooks
     /// holds them (a request-level replica drains its requests first; the rest make way at once).
     /// </summary>
     public int Offline(int pool) =>
-        _wanted[pool] == 0 ? 0 : Math.Max(0, Math.Min(_wanted[pool], _options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool)));
+        _wanted[pool] == 0 ? 0 : Math.Max(0, Math.Min(Wanted(pool), _options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool)));
+
+    /// <summary>What the open windows on <paramref name="pool"/> take: overlapping ones take the pool at most.</summary>
+    private int Wanted(int pool) => Math.Min(_wanted[pool], _options.Pools[pool].Count);
 
     /// <summary>
     /// Accelerators of <paramref name="pool"/> its open maintenance windows still need from workloads: what they take
     /// beyond the idle ones and those request-level replicas already draining will give back.
     /// </summary>
-    public int MaintenanceShortfall(int pool) => _wanted[pool] - (_options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool)) - Draining(pool);
+    public int MaintenanceShortfall(int pool) => Wanted(pool) - (_options.Pools[pool].Count - TrainingHeld(pool) - ServingHeld(pool)) - Draining(pool);
 
     /// <summary>Accelerators of <paramref name="pool"/> held by request-level replicas that are finishing their requests.</summary>
     private int Draining(int pool)
@@ -354,7 +357,7 @@ internal sealed class ClusterBooks
             Invariant.Check(Free(pool) >= 0, $"pool {spec.Name} lends {held} of its {spec.Count} accelerators");
             // Beside an open window only replicas still draining their requests may hold what it takes.
             int draining = Draining(pool);
-            Invariant.Check(held - draining <= spec.Count - _wanted[pool], $"pool {spec.Name}: {held - draining} accelerators held (not draining) beside a maintenance window that takes {_wanted[pool]} of {spec.Count}");
+            Invariant.Check(held - draining <= spec.Count - Wanted(pool), $"pool {spec.Name}: {held - draining} accelerators held (not draining) beside maintenance that takes {Wanted(pool)} of {spec.Count}");
             capacity += _options.Pools[pool].Count * hours;
         }
 

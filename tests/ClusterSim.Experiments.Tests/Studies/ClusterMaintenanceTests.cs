@@ -43,6 +43,18 @@ public class ClusterMaintenanceTests
     }
 
     [Fact]
+    public void Overlapping_windows_take_the_pool_at_most()
+    {
+        // Two windows of 48 of the 64 H100, overlapping from 6 h to 8 h: the whole pool is offline then, not 96.
+        string yaml = ClusterSectionTests.Valid.Replace(
+            "  deployments:\n", "  maintenance:\n    a: { pool: gpus, accelerators: 48, start_h: 4, hours: 4 }\n    b: { pool: gpus, accelerators: 48, start_h: 6, hours: 4 }\n  deployments:\n", StringComparison.Ordinal);
+        ClusterResult result = Run(yaml);
+        Assert.True(result.Conserved);
+        Assert.Equal((48 * 2) + (64 * 2) + (48 * 2), result.Scalars().First(s => s.Name == "pool.gpus.maintenance_hours").Value, 6);
+        Assert.Equal(64, result.Series.Column("pool.gpus.maintenance").Values.Max());
+    }
+
+    [Fact]
     public void Training_on_the_nodes_moves_off_without_losing_work_and_finishes_later()
     {
         ClusterResult plain = Run(ClusterSectionTests.Valid);
