@@ -130,19 +130,15 @@ internal sealed class JobState
     }
 
     /// <summary>Gives its accelerators back, keeping what its last checkpoint holds.</summary>
-    public void Preempt(long now)
-    {
-        Stop(now, keep: Saved(now));
-        Phase = JobPhase.Queued;
-        Held = 0;
-        _queuedSince = now;
-        Preemptions++;
-    }
+    public void Preempt(long now) => Requeue(now, keep: Saved(now));
 
     /// <summary>Planned maintenance takes its accelerators: it checkpoints at the notice (no work lost) and queues again.</summary>
-    public void Evict(long now)
+    public void Evict(long now) => Requeue(now, keep: Progress(now));
+
+    /// <summary>Gives its accelerators back and queues for its gang again, keeping <paramref name="keep"/> tokens.</summary>
+    private void Requeue(long now, double keep)
     {
-        Stop(now, keep: Progress(now));
+        Stop(now, keep);
         Phase = JobPhase.Queued;
         Held = 0;
         _queuedSince = now;
