@@ -39,9 +39,7 @@ public static partial class VllmLatencyReport
             Match m = AverageLine().Match(lines[i]);
             if (m.Success)
             {
-                found.Add((i + 1, double.TryParse(m.Groups["seconds"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && double.IsFinite(s)
-                    ? s
-                    : throw new CatalogException(source, i + 1, "Avg latency", $"expected a positive number of seconds, got '{m.Groups["seconds"].Value}'")));
+                found.Add((i + 1, OfflineBenchmark.Positive(m.Groups["seconds"].Value, source, i + 1, "Avg latency")));
             }
         }
 
@@ -56,10 +54,7 @@ public static partial class VllmLatencyReport
 
     /// <summary>Parses the <c>--output-json</c> result.</summary>
     public static MeasuredRun Parse(JsonElement root, string source, int line, string experiment, ServingSetup setup) =>
-        Run(setup, source, line, experiment,
-            root.GetProperty("avg_latency") is { ValueKind: JsonValueKind.Number } v && v.GetDouble() is var s && s > 0 && double.IsFinite(s)
-                ? s
-                : throw new CatalogException(source, line, "avg_latency", "expected a positive number of seconds"));
+        Run(setup, source, line, experiment, OfflineBenchmark.Field(root, "avg_latency", source, line));
 
     private static MeasuredRun Run(ServingSetup setup, string source, int line, string experiment, double seconds)
     {
