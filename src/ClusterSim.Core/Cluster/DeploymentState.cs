@@ -1,3 +1,4 @@
+using ClusterSim.Core.Economics;
 using ClusterSim.Core.Engine;
 
 namespace ClusterSim.Core.Cluster;
@@ -117,20 +118,10 @@ internal sealed class DeploymentState
 
     /// <summary>
     /// The demand to size the interval from <paramref name="from"/> to <paramref name="to"/> (seconds after the cluster
-    /// starts) for: its edges' higher under the formula, a measured profile's highest step within it (0 before launch).
+    /// starts) for (<see cref="DemandCurve.PeakTokensPerSecond"/> over its part from launch on; 0 before launch).
     /// </summary>
-    public double PeakDemand(double from, double to)
-    {
-        double launch = Spec.LaunchSeconds;
-        if (to < launch)
-        {
-            return 0;
-        }
-
-        return Spec.Demand.Profile is null
-            ? Math.Max(DemandAt(from), DemandAt(to))
-            : Spec.Demand.PeakTokensPerSecond(Math.Max(0, from - launch) / 86_400, (to - launch) / 86_400);
-    }
+    public double PeakDemand(double from, double to) => to < Spec.LaunchSeconds ? 0
+        : Spec.Demand.PeakTokensPerSecond(Math.Max(0, from - Spec.LaunchSeconds) / 86_400, (to - Spec.LaunchSeconds) / 86_400);
 
     /// <summary>
     /// The demand booked over <paramref name="from"/> to <paramref name="to"/>, in which the cluster did not change: the
