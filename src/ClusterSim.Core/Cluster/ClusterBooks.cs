@@ -310,11 +310,12 @@ internal sealed class ClusterBooks
         job.Preemptions,
         job.Resizes,
         job.Failures,
-        job.LostTokens * job.AcceleratorHoursPerToken,
+        job.LostAcceleratorHours,
         SimTime.ToSeconds(job.RestartingNanos),
         _workloadHours[w],
         _workloadUsd[w],
-        _workloadKwh[w]);
+        _workloadKwh[w],
+        job.ElasticEfficiency);
 
     private ClusterDeploymentOutcome DeploymentOutcome(DeploymentState dep, int w) => new(
         dep.Spec.Name,

@@ -2,8 +2,8 @@ namespace ClusterSim.Core.Cluster;
 
 /// <summary>
 /// How a training job fared on the shared cluster: days from submission to its last token (NaN if unfinished), share
-/// done, hours queued, preemptions, resizes and failures, accelerator-hours of work lost to preemption and failure, hours restarting, and
-/// what it held and cost.
+/// done, hours queued, preemptions, resizes and failures, accelerator-hours of work lost to preemption and failure, hours restarting,
+/// what it held and cost, and (an elastic job) its tokens per accelerator-second at its largest size over its planned size's.
 /// </summary>
 public sealed record ClusterJobOutcome(
     string Name,
@@ -19,4 +19,5 @@ public sealed record ClusterJobOutcome(
     double RestartSeconds,
     double AcceleratorHours,
     double CostUsd,
-    double Kwh);
+    double Kwh,
+    double ElasticEfficiency);

@@ -87,6 +87,10 @@ public sealed record ClusterResult : ISimulationResult
             scalars.Add((k + "lost_accelerator_hours", stream.Sum(j => j.LostAcceleratorHours)));
             scalars.Add((k + "restart_hours", stream.Sum(j => j.RestartSeconds) / 3600));
             scalars.Add((k + "cost_usd", stream.Sum(j => j.CostUsd)));
+            if (double.IsFinite(stream.First().ElasticEfficiency))
+            {
+                scalars.Add((k + "elastic_efficiency", stream.First().ElasticEfficiency));
+            }
         }
 
         foreach (ClusterDeploymentOutcome d in Deployments)

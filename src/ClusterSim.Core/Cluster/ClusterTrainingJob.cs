@@ -28,11 +28,76 @@ public sealed record ClusterTrainingJob
     /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: the most accelerators it may grow to in whole data-parallel replicas (0: not elastic).</summary>
     public int ElasticMaxAccelerators { get; init; }
 
+    /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: whether an elastic job's global batch stays as planned or grows with its replicas.</summary>
+    public ElasticBatch ElasticBatch { get; init; } = ElasticBatch.Fixed;
+
     /// <summary>Accelerators it needs at once.</summary>
     public int Gang => Job.Plan.Accelerators;
 
     /// <summary>Accelerators in one data-parallel replica: the unit an elastic job grows and shrinks by.</summary>
     public int ReplicaSize => Job.Plan.Accelerators / Job.Plan.DataParallel;
+
+    /// <summary>
+    /// Data-parallel replicas an elastic job grows and shrinks by: one, or as many as keep the data-parallel degree a
+    /// multiple of what the plan divides it by (expert parallelism inside data parallelism, a ZeRO-3 shard group).
+    /// </summary>
+    public int ElasticReplicaStep
+    {
+        get
+        {
+            ParallelismPlan p = Job.Plan;
+            int experts = !p.FoldsExperts ? p.ExpertParallel
+                : (p.ExpertTensorParallel * p.ExpertParallel) / Gcd(p.ExpertTensorParallel * p.ExpertParallel, p.TensorParallel * p.ContextParallel);
+            int shards = p.ZeroShardGroup > 0 ? p.ZeroShardGroup : 1;
+            return experts / Gcd(experts, shards) * shards;
+        }
+    }
+
+    /// <summary>Accelerators an elastic job grows and shrinks by: <see cref="ElasticReplicaStep"/> data-parallel replicas.</summary>
+    public int ElasticUnit => ReplicaSize * ElasticReplicaStep;
+
+    /// <summary>
+    /// The job as it runs on <paramref name="accelerators"/> (its gang, or more in whole <see cref="ElasticUnit"/>s): as
+    /// many data-parallel replicas, and the global batch of <see cref="ElasticBatch"/> — the planned batch with each
+    /// replica's micro-batches rounded up to the slowest replica's share when fixed, the replicas' micro-batches kept when
+    /// scaled. The step of the planned size is the job itself.
+    /// </summary>
+    public TrainingJob At(int accelerators)
+    {
+        if (accelerators == Gang)
+        {
+            return Job;
+        }
+
+        ParallelismPlan plan = Job.Plan;
+        int replicas = accelerators / ReplicaSize;
+        long round = (long)replicas * plan.MicroBatchSize;   // sequences one micro-batch of every replica holds
+        long sequences = ElasticBatch == ElasticBatch.Fixed
+            ? (Job.SequencesPerStep + round - 1) / round * round
+            : Job.SequencesPerStep / plan.DataParallel * replicas;
+        return Job with
+        {
+            Plan = plan with { DataParallel = replicas },
+            GlobalBatchTokens = sequences * (double)Job.SequenceLength,
+        };
+    }
+
+    /// <summary>
+    /// Tokens a second each accelerator trains at <paramref name="accelerators"/>, checkpoints aside: a step's useful tokens
+    /// (with the batch fixed, the planned batch — the rounding's extra micro-batches are work that trains nothing new)
+    /// over its time on the step model.
+    /// </summary>
+    public double TokensPerAcceleratorSecond(int accelerators)
+    {
+        StepBreakdown step = TrainingStepModel.Step(At(accelerators));
+        if (accelerators == Gang)
+        {
+            return step.TokensPerSecondPerAccelerator;
+        }
+
+        double tokens = ElasticBatch == ElasticBatch.Fixed ? Job.SequencesPerStep * (double)Job.SequenceLength : step.Tokens;
+        return tokens / (accelerators * step.StepSeconds);
+    }
 
     /// <summary>Throws naming the first inconsistency.</summary>
     public ClusterTrainingJob Validated()
@@ -43,12 +108,38 @@ public sealed record ClusterTrainingJob
             throw new ArgumentException($"job {Name}: submit time must not be negative (got {SubmitSeconds} s)");
         }
 
-        if (ElasticMaxAccelerators != 0 && (ElasticMaxAccelerators < Gang || (ElasticMaxAccelerators - Gang) % ReplicaSize != 0))
+        if (ElasticMaxAccelerators == 0)
         {
+            return this;
+        }
+
+        if (ElasticMaxAccelerators < Gang || (ElasticMaxAccelerators - Gang) % ElasticUnit != 0)
+        {
+            string unit = ElasticReplicaStep == 1 ? $"whole data-parallel replicas of {ReplicaSize}"
+                : $"units of {ElasticUnit} ({ElasticReplicaStep} data-parallel replicas of {ReplicaSize}, so that expert_parallel and zero_shard_group still divide the data-parallel degree)";
+            throw new ArgumentException($"job {Name}: elastic_max must be at least its {Gang} accelerators and grow in {unit} (got {ElasticMaxAccelerators})");
+        }
+
+        int replicas = ElasticMaxAccelerators / ReplicaSize;
+        long microBatches = Job.SequencesPerStep / Job.Plan.MicroBatchSize;
+        if (ElasticBatch == ElasticBatch.Fixed && replicas > microBatches)
+        {
+            long most = microBatches / ElasticReplicaStep * ElasticReplicaStep * ReplicaSize;
             throw new ArgumentException(
-                $"job {Name}: elastic_max must be at least its {Gang} accelerators and grow in whole data-parallel replicas of {ReplicaSize} (got {ElasticMaxAccelerators})");
+                $"job {Name}: elastic_max {ElasticMaxAccelerators} runs {replicas} data-parallel replicas, but a fixed global batch of {Job.SequencesPerStep} sequences gives at most {microBatches} of them a micro-batch of {Job.Plan.MicroBatchSize} (at most {most} accelerators; elastic_batch: scaled grows the batch with the replicas instead)");
+        }
+
+        try
+        {
+            At(ElasticMaxAccelerators).Validated();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"job {Name}: at elastic_max ({ElasticMaxAccelerators} accelerators, {replicas} data-parallel replicas): {e.Message}", e);
         }
 
         return this;
     }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 }

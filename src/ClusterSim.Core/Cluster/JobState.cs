@@ -6,11 +6,15 @@ namespace ClusterSim.Core.Cluster;
 /// <summary>
 /// A training job's progress on a shared cluster. While it runs, tokens accrue at its accelerators' rate less the time
 /// spent writing checkpoints (every <c>I</c> seconds of work, a write of <c>W</c>); a preemption keeps what the last
-/// checkpoint holds and loses the rest; a resize checkpoints first and loses nothing; either pays a restart.
+/// checkpoint holds and loses the rest; a resize checkpoints first and loses nothing; either pays a restart. An elastic
+/// job's accelerators train at the step model's rate for the size it holds (<see cref="ClusterTrainingJob.TokensPerAcceleratorSecond"/>).
 /// </summary>
 internal sealed class JobState
 {
-    private readonly double _tokensPerAcceleratorSecond;
+    private readonly double _plannedPerAccelerator;   // tokens per accelerator-second at the planned size (its gang)
+    private readonly Dictionary<int, double> _perAcceleratorAt = [];   // the same at the other sizes it has held
+    private double _perAccelerator;   // the same at the size it holds now
+    private double _lostPlannedTokens;   // tokens lost, each counted as the held accelerator-hours it took would train at the planned size
     private readonly double _cycleSeconds;
     private readonly double _workShare;
     private long _segmentStart;
@@ -24,7 +28,8 @@ internal sealed class JobState
         Spec = spec;
         Pool = pool;
         TotalTokens = spec.Job.Tokens;
-        _tokensPerAcceleratorSecond = step.TokensPerSecondPerAccelerator;
+        _plannedPerAccelerator = step.TokensPerSecondPerAccelerator;
+        _perAccelerator = _plannedPerAccelerator;
         double failureRate = spec.Job.Failures.JobFailureRatePerSecond(spec.Gang);
         double interval = spec.Job.Checkpoints.Interval(failureRate > 0 ? 1 / failureRate : double.PositiveInfinity);
         double write = spec.Job.Checkpoints.WriteSeconds;
@@ -40,7 +45,18 @@ internal sealed class JobState
     public double CheckpointIntervalSeconds { get; }
     public long RestartNanos { get; }
     public JobPhase Phase { get; private set; } = JobPhase.Waiting;
-    public int Held { get; private set; }
+
+    /// <summary>Accelerators it holds: its gang, more once grown, none while queued or done (setting it sets their rate).</summary>
+    public int Held
+    {
+        get;
+        private set
+        {
+            field = value;
+            _perAccelerator = value == Spec.Gang || value == 0 ? _plannedPerAccelerator : PerAcceleratorAt(value);
+        }
+    }
+
     public bool StartedBefore { get; private set; }
     public EventHandle Pending { get; set; }
 
@@ -65,14 +81,22 @@ internal sealed class JobState
     public long RestartingNanos { get; private set; }
     public int Preemptions { get; private set; }
     public int Resizes { get; private set; }
-    public double LostTokens { get; private set; }
     public long? FinishedAt { get; private set; }
 
     /// <summary>Tokens per second while running, checkpoint writes included.</summary>
-    public double Rate => Held * _tokensPerAcceleratorSecond * _workShare;
+    public double Rate => Held * _perAccelerator * _workShare;
 
-    /// <summary>Accelerator-hours held to train one token, checkpoint writes included: what a lost token costs to redo.</summary>
-    public double AcceleratorHoursPerToken => 1 / (_tokensPerAcceleratorSecond * _workShare * 3600);
+    /// <summary>
+    /// An elastic job's tokens per accelerator-second at its <see cref="ClusterTrainingJob.ElasticMaxAccelerators"/> over
+    /// those at its planned size (NaN for a job that does not grow).
+    /// </summary>
+    public double ElasticEfficiency => Spec.ElasticMaxAccelerators > Spec.Gang ? PerAcceleratorAt(Spec.ElasticMaxAccelerators) / _plannedPerAccelerator : double.NaN;
+
+    /// <summary>Accelerator-hours held to train one token at the planned size, checkpoint writes included.</summary>
+    private double PlannedAcceleratorHoursPerToken => 1 / (_plannedPerAccelerator * _workShare * 3600);
+
+    /// <summary>Accelerator-hours that trained work a preemption or failure then lost (checkpoint writes included).</summary>
+    public double LostAcceleratorHours => _lostPlannedTokens * PlannedAcceleratorHoursPerToken;
 
     public bool Active => Phase is JobPhase.Running or JobPhase.Restarting;
 
@@ -176,12 +200,25 @@ internal sealed class JobState
     {
         if (Phase == JobPhase.Running)
         {
-            LostTokens += Progress(now) - keep;
+            double lost = Progress(now) - keep;
+            _lostPlannedTokens += Held == Spec.Gang ? lost : lost * (_plannedPerAccelerator / _perAccelerator);
             _segmentTokens = keep;
         }
         else if (Phase == JobPhase.Restarting)
         {
             RestartingNanos += now - _segmentStart;
         }
+    }
+
+    /// <summary>Tokens per accelerator-second at <paramref name="accelerators"/>, from the step model once a size.</summary>
+    private double PerAcceleratorAt(int accelerators)
+    {
+        if (!_perAcceleratorAt.TryGetValue(accelerators, out double rate))
+        {
+            rate = Spec.TokensPerAcceleratorSecond(accelerators);
+            _perAcceleratorAt.Add(accelerators, rate);
+        }
+
+        return rate;
     }
 }

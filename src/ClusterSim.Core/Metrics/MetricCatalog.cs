@@ -131,6 +131,7 @@ public static class MetricCatalog
             ["lost_accelerator_hours"] = ("accelerator-hours lost to preemption and failure", "hours"),
             ["restart_hours"] = ("hours spent restarting", "hours"),
             ["cost_usd"] = ("cost", "USD"),
+            ["elastic_efficiency"] = ("an elastic job's tokens per accelerator-second at elastic_max over those at its planned size", "ratio"),
         },
         ["class"] = new(StringComparer.Ordinal)
         {

@@ -27,6 +27,8 @@ internal static class ClusterSection
         ["harvest"] = ClusterPolicy.Harvest,
     };
 
+    private static readonly Dictionary<string, ElasticBatch> ElasticBatches = new() { ["fixed"] = ElasticBatch.Fixed, ["scaled"] = ElasticBatch.Scaled };
+
     public static ClusterSpec? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, SortedSet<string> calibrations)
     {
         YamlMappingNode? node = r.Mapping(YamlReader.Child(root, Path), Path, "policy", "days", "interval_s", "harvest_lookahead_h", "energy", "pools", "training", "deployments", "maintenance");
@@ -196,7 +198,7 @@ internal static class ClusterSection
         foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "training", Path))
         {
             string path = $"cluster.training.{name}";
-            YamlMappingNode? node = r.Mapping(value, path, [.. TrainingSection.JobKeys, "pool", "submit_h", "priority", "preemptible", "elastic_max", "repeat"]);
+            YamlMappingNode? node = r.Mapping(value, path, [.. TrainingSection.JobKeys, "pool", "submit_h", "priority", "preemptible", "elastic_max", "elastic_batch", "repeat"]);
             if (node is null || PoolOf(r, node, path, pools) is not { } pool)
             {
                 continue;
@@ -219,14 +221,25 @@ internal static class ClusterSection
                 Priority = r.Integer(node, "priority", path, 0, -1000, 1000),
                 Preemptible = r.Flag(node, "preemptible", path, true),
                 ElasticMaxAccelerators = r.Integer(node, "elastic_max", path, 0, 0, 10_000_000),
+                ElasticBatch = r.Choice(node, "elastic_batch", path, ElasticBatch.Fixed, ElasticBatches),
             };
             try
             {
-                template.Validated();
+                (template with { ElasticMaxAccelerators = 0 }).Validated();
             }
             catch (ArgumentException e)
             {
                 r.Problem(node, path, e.Message);
+                continue;
+            }
+
+            try
+            {
+                template.Validated();   // what is left to refuse is a size it grows to
+            }
+            catch (ArgumentException e)
+            {
+                r.Problem(YamlReader.Child(node, "elastic_max"), $"{path}.elastic_max", e.Message);
                 continue;
             }
 
@@ -351,6 +364,7 @@ internal static class ClusterSection
             t.AppendLine(CultureInfo.InvariantCulture, $"      priority: {j.Priority}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      preemptible: {(j.Preemptible ? "true" : "false")}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      elastic_max: {j.ElasticMaxAccelerators}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      elastic_batch: {ElasticBatches.First(b => b.Value == j.ElasticBatch).Key}");
             if (stream.Count() > 1 || j.Name != stream.Key)
             {
                 double every = stream.Count() > 1 ? (stream.ElementAt(1).SubmitSeconds - j.SubmitSeconds) / 3600 : 24;

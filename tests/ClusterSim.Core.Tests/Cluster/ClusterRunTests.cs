@@ -202,6 +202,87 @@ public class ClusterRunTests
         Assert.True(harvest.Conserved);
     }
 
+    [Theory]
+    [InlineData(ElasticBatch.Fixed)]
+    [InlineData(ElasticBatch.Scaled)]
+    public void A_grown_job_trains_at_the_step_models_rate_for_the_size_it_holds(ElasticBatch batch)
+    {
+        // 2 replicas of 8 on 48 idle accelerators: at the first decision an hour in (the look-ahead) it grows to 6
+        // replicas, restarts for 600 s and runs there to the end. With the batch fixed, 1,024 sequences over 6 replicas
+        // is 171 a replica (1,026 in the step's time); scaled, 3,072 sequences a step.
+        ClusterTrainingJob job = Job("pretrain", dp: 2, tokens: 3e10, elastic: 48) with { ElasticBatch = batch };
+        ClusterResult result = Run(new ClusterOptions
+        {
+            Pools = [Pool(48)],
+            Jobs = [job],
+            Policy = ClusterPolicy.Harvest,
+            HarvestLookaheadSeconds = 3600,
+            HorizonSeconds = 30 * 86_400,
+        });
+
+        double share = 3600.0 / 3660;   // hourly checkpoints of 60 s
+        double before = 16 * job.TokensPerAcceleratorSecond(16) * share * 3600;
+        double seconds = 3600 + 600 + ((3e10 - before) / (48 * job.TokensPerAcceleratorSecond(48) * share));
+        Assert.Equal(1, result.Job("pretrain").Resizes);
+        Assert.Equal(seconds, result.Job("pretrain").Seconds, 1e-3);
+        Assert.Equal(0, result.Job("pretrain").LostAcceleratorHours);
+        Assert.True(result.Conserved);
+        if (batch == ElasticBatch.Fixed)
+        {
+            Assert.Equal(1026, job.At(48).SequencesPerStep);
+            Assert.Equal(job.TokensPerAcceleratorSecond(48) / job.TokensPerAcceleratorSecond(16), result.Scalars().Single(s => s.Name == "job.pretrain.elastic_efficiency").Value, 12);
+        }
+    }
+
+    [Fact]
+    public void Work_a_failure_loses_is_charged_at_the_accelerators_the_job_held_when_it_failed()
+    {
+        // The job grows from 16 to 48 an hour in and fails now and then (a job MTBF of some 10 h at 48): each failure loses
+        // the time since its last checkpoint (every 3,660 s of running) on every accelerator it held, grown or not.
+        var failures = new FailureModel { Enabled = true, MtbfHoursPerAccelerator = 500, PlannedPerDay = 0, RestartSeconds = 600 };
+        ClusterTrainingJob job = Job("pretrain", dp: 2, tokens: 1e11, elastic: 48) with
+        {
+            Job = TrainingJobs.Llama8B(dp: 2, tokens: 1e11, failures: failures, checkpoints: Hourly),
+        };
+        var log = new JobLog();
+        ClusterResult result = new ClusterRun(
+            new ClusterOptions { Pools = [Pool(48)], Jobs = [job], Policy = ClusterPolicy.Harvest, HarvestLookaheadSeconds = 3600, HorizonSeconds = 30 * 86_400, Seed = 3 },
+            new Simulator(),
+            log).Run();
+
+        Assert.True(result.Job("pretrain").Failures >= 3, $"{result.Job("pretrain").Failures} failures");
+        Assert.True(log.LostAt48 > 0, "a failure while grown");
+        Assert.Equal(log.LostHours, result.Job("pretrain").LostAcceleratorHours, 1e-6);
+    }
+
+    /// <summary>Adds up, from the placement changes, what each failure (a restart holding the same accelerators) loses.</summary>
+    private sealed class JobLog : IClusterObserver
+    {
+        private long _runningSince = -1;
+        private int _held;
+
+        public double LostHours { get; private set; }
+        public double LostAt48 { get; private set; }
+
+        public void JobChanged(long time, int job, JobPhase phase, int accelerators)
+        {
+            if (phase == JobPhase.Restarting && _runningSince >= 0 && accelerators == _held)
+            {
+                double ran = SimTime.ToSeconds(time - _runningSince);
+                double lost = accelerators * (ran - (3660 * Math.Floor(ran / 3660))) / 3600;
+                LostHours += lost;
+                LostAt48 += accelerators == 48 ? lost : 0;
+            }
+
+            _runningSince = phase == JobPhase.Running ? time : -1;
+            _held = accelerators;
+        }
+
+        public void DeploymentChanged(long time, int deployment, int pool, int accelerators)
+        {
+        }
+    }
+
     [Fact]
     public void A_job_planned_on_other_hardware_than_its_pool_is_refused_by_name()
     {

@@ -108,7 +108,7 @@ public class ClusterFileSoakTests
             y.Append(CultureInfo.InvariantCulture, $"priority: {random.Next(0, 3)}, preemptible: {Flag()}, submit_h: {F(random.NextDouble() * 12)}");
             if (random.NextDouble() < 0.3)
             {
-                y.Append(CultureInfo.InvariantCulture, $", elastic_max: {8 * (big ? 2 : 1) * data * 2}");
+                y.Append(CultureInfo.InvariantCulture, $", elastic_max: {8 * (big ? 2 : 1) * data * 2}, elastic_batch: {(random.Next(2) == 0 ? "fixed" : "scaled")}");
             }
 
             if (random.NextDouble() < 0.3)

@@ -112,6 +112,30 @@ public class ClusterSectionTests
     }
 
     [Fact]
+    public void An_elastic_jobs_batch_is_fixed_unless_scaled_and_a_size_its_batch_cannot_feed_is_refused_at_its_line()
+    {
+        Experiment fixedBatch = ExperimentLoader.Parse(Valid, "cluster.yaml");
+        Assert.Equal(ElasticBatch.Fixed, fixedBatch.Points[0].Cluster!.Jobs[0].ElasticBatch);
+        Assert.Contains("      elastic_max: 48\n      elastic_batch: fixed\n", fixedBatch.ResolvedText, StringComparison.Ordinal);
+
+        string scaled = Valid.Replace("elastic_max: 48", "elastic_max: 48\n      elastic_batch: scaled", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(scaled, "cluster.yaml");
+        Assert.Equal(ElasticBatch.Scaled, experiment.Points[0].Cluster!.Jobs[0].ElasticBatch);
+        Assert.Equal(ElasticBatch.Scaled, ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml").Points[0].Cluster!.Jobs[0].ElasticBatch);
+
+        ExperimentProblem wrong = Assert.Single(Problems(scaled.Replace("elastic_batch: scaled", "elastic_batch: grown", StringComparison.Ordinal)).Problems);
+        Assert.Equal("cluster.training.pretrain.elastic_batch", wrong.Path);
+        Assert.Contains("fixed", wrong.Message, StringComparison.Ordinal);
+
+        // 1,024 sequences of 8,192 a step feed at most 1,024 replicas of 8 a micro-batch each.
+        string huge = Valid.Replace("count: 64, serving_reserve: 16", "count: 16384, serving_reserve: 16", StringComparison.Ordinal).Replace("elastic_max: 48", "elastic_max: 8200", StringComparison.Ordinal);
+        ExperimentProblem refused = Assert.Single(Problems(huge).Problems);
+        Assert.Equal("cluster.training.pretrain.elastic_max", refused.Path);
+        Assert.Equal(18, refused.Line);
+        Assert.Contains("elastic_max 8200 runs 1025 data-parallel replicas, but a fixed global batch of 1024 sequences gives at most 1024 of them a micro-batch of 1 (at most 8192 accelerators", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Wrong_references_and_a_missing_price_are_reported_with_their_lines()
     {
         string yaml = Valid
