@@ -12,11 +12,12 @@ namespace ClusterSim.Core.Cluster;
 internal sealed class JobState
 {
     private readonly double _plannedPerAccelerator;   // tokens per accelerator-second at the planned size (its gang)
-    private readonly Dictionary<int, double> _perAcceleratorAt = [];   // the same at the other sizes it has held
+    private readonly double _plannedShare;   // the share of its time a job of the planned size trains between checkpoint writes
+    private readonly Dictionary<int, double> _perAcceleratorAt = [];   // tokens per accelerator-second at the other sizes it has held
     private double _perAccelerator;   // the same at the size it holds now
     private double _lostPlannedTokens;   // tokens lost, each counted as the held accelerator-hours it took would train at the planned size
-    private readonly double _cycleSeconds;
-    private readonly double _workShare;
+    private double _cycleSeconds;   // a checkpoint interval and its write at the size it holds
+    private double _workShare;
     private long _segmentStart;
     private double _segmentTokens;
     private long _queuedSince;
@@ -30,19 +31,16 @@ internal sealed class JobState
         TotalTokens = spec.Job.Tokens;
         _plannedPerAccelerator = step.TokensPerSecondPerAccelerator;
         _perAccelerator = _plannedPerAccelerator;
-        double failureRate = spec.Job.Failures.JobFailureRatePerSecond(spec.Gang);
-        double interval = spec.Job.Checkpoints.Interval(failureRate > 0 ? 1 / failureRate : double.PositiveInfinity);
-        double write = spec.Job.Checkpoints.WriteSeconds;
-        _cycleSeconds = double.IsFinite(interval) ? interval + write : double.PositiveInfinity;
-        _workShare = double.IsFinite(interval) ? interval / (interval + write) : 1;
-        CheckpointIntervalSeconds = interval;
+        CheckpointAt(spec.Gang);
+        _plannedShare = _workShare;
         RestartNanos = SimTime.FromSeconds(spec.Job.Failures.RestartSeconds);
     }
 
     public ClusterTrainingJob Spec { get; }
     public int Pool { get; }
     public double TotalTokens { get; }
-    public double CheckpointIntervalSeconds { get; }
+    /// <summary>Seconds of training between checkpoints at the size it holds (Young/Daly's shrink as a grown job fails more often).</summary>
+    public double CheckpointIntervalSeconds { get; private set; }
     public long RestartNanos { get; }
     public JobPhase Phase { get; private set; } = JobPhase.Waiting;
 
@@ -54,6 +52,7 @@ internal sealed class JobState
         {
             field = value;
             _perAccelerator = value == Spec.Gang || value == 0 ? _plannedPerAccelerator : PerAcceleratorAt(value);
+            CheckpointAt(value == 0 ? Spec.Gang : value);
         }
     }
 
@@ -93,7 +92,7 @@ internal sealed class JobState
     public double ElasticEfficiency => Spec.ElasticMaxAccelerators > Spec.Gang ? PerAcceleratorAt(Spec.ElasticMaxAccelerators) / _plannedPerAccelerator : double.NaN;
 
     /// <summary>Accelerator-hours held to train one token at the planned size, checkpoint writes included.</summary>
-    private double PlannedAcceleratorHoursPerToken => 1 / (_plannedPerAccelerator * _workShare * 3600);
+    private double PlannedAcceleratorHoursPerToken => 1 / (_plannedPerAccelerator * _plannedShare * 3600);
 
     /// <summary>Accelerator-hours that trained work a preemption or failure then lost (checkpoint writes included).</summary>
     public double LostAcceleratorHours => _lostPlannedTokens * PlannedAcceleratorHoursPerToken;
@@ -201,7 +200,7 @@ internal sealed class JobState
         if (Phase == JobPhase.Running)
         {
             double lost = Progress(now) - keep;
-            _lostPlannedTokens += Held == Spec.Gang ? lost : lost * (_plannedPerAccelerator / _perAccelerator);
+            _lostPlannedTokens += Held == Spec.Gang ? lost : lost * (_plannedPerAccelerator * _plannedShare / (_perAccelerator * _workShare));
             _segmentTokens = keep;
         }
         else if (Phase == JobPhase.Restarting)
@@ -220,5 +219,16 @@ internal sealed class JobState
         }
 
         return rate;
+    }
+
+    /// <summary>The checkpoint interval of the policy for a job of <paramref name="accelerators"/> (its failures grow with them) and the share of time it trains.</summary>
+    private void CheckpointAt(int accelerators)
+    {
+        double failureRate = Spec.Job.Failures.JobFailureRatePerSecond(accelerators);
+        double interval = Spec.Job.Checkpoints.Interval(failureRate > 0 ? 1 / failureRate : double.PositiveInfinity);
+        double write = Spec.Job.Checkpoints.WriteSeconds;
+        _cycleSeconds = double.IsFinite(interval) ? interval + write : double.PositiveInfinity;
+        _workShare = double.IsFinite(interval) ? interval / (interval + write) : 1;
+        CheckpointIntervalSeconds = interval;
     }
 }
