@@ -18,7 +18,7 @@ public sealed partial class ClusterRun
         foreach (int j in _byVictimOrder)
         {
             JobState job = _jobs[j];
-            int extra = job.Held - job.Spec.Gang;
+            int extra = job.Held - job.Spec.ElasticFloor;
             if (over <= 0)
             {
                 return;
@@ -29,7 +29,7 @@ public sealed partial class ClusterRun
                 continue;
             }
 
-            int shrink = Math.Min(extra, (int)Math.Ceiling(over / (double)job.Spec.ReplicaSize) * job.Spec.ReplicaSize);
+            int shrink = Math.Min(extra, (int)Math.Ceiling(over / (double)job.Spec.ElasticUnit) * job.Spec.ElasticUnit);
             Cancel(job);
             job.Resize(now, job.Held - shrink);
             job.Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);

@@ -150,13 +150,13 @@ public sealed partial class ClusterRun
         foreach (int j in _byVictimOrder)
         {
             JobState job = _jobs[j];
-            int extra = job.Held - job.Spec.Gang;
+            int extra = job.Held - job.Spec.ElasticFloor;
             if (job.Pool != pool || !job.Active || freed >= shrinkTo || extra <= 0)
             {
                 continue;
             }
 
-            int shrink = Math.Min(extra, (int)Math.Ceiling((shrinkTo - freed) / (double)job.Spec.ReplicaSize) * job.Spec.ReplicaSize);
+            int shrink = Math.Min(extra, (int)Math.Ceiling((shrinkTo - freed) / (double)job.Spec.ElasticUnit) * job.Spec.ElasticUnit);
             Cancel(job);
             job.Resize(now, job.Held - shrink);
             freed += shrink;

@@ -29,24 +29,27 @@ public sealed partial class ClusterRun
     }
 
     /// <summary>
-    /// Harvesting: elastic jobs grow, in whole data-parallel replicas, into what serving and queued jobs leave idle and
-    /// serving's own forecast says will stay idle over <see cref="ClusterOptions.HarvestLookaheadSeconds"/>. A job grows
-    /// only after it has run undisturbed for that long, so a diurnal swing costs it a few resizes a day, not one a tick.
+    /// Elastic jobs grow, in whole <see cref="ClusterTrainingJob.ElasticUnit"/>s, into what serving and queued jobs leave
+    /// idle and serving's own forecast says will stay idle over <see cref="ClusterOptions.HarvestLookaheadSeconds"/>:
+    /// harvesting, up to their <see cref="ClusterTrainingJob.ElasticMaxAccelerators"/>; otherwise a job shrunk below its
+    /// gang back to it. A job grows only after it has run undisturbed for that long, so a diurnal swing costs it a few
+    /// resizes a day, not one a tick.
     /// </summary>
-    private void GrowElastic(long now)
+    private void GrowElastic(long now, bool harvest)
     {
         long dwell = SimTime.FromSeconds(_options.HarvestLookaheadSeconds);
         foreach (int j in _byPrecedence)
         {
             JobState job = _jobs[j];
-            if (job.Phase != JobPhase.Running || job.Spec.ElasticMaxAccelerators <= job.Held || now - job.RunningSince < dwell)
+            int ceiling = harvest ? Math.Max(job.Spec.Gang, job.Spec.ElasticMaxAccelerators) : job.Spec.Gang;
+            if (job.Phase != JobPhase.Running || ceiling <= job.Held || now - job.RunningSince < dwell)
             {
                 continue;
             }
 
-            int unit = job.Spec.ReplicaSize;
+            int unit = job.Spec.ElasticUnit;
             int spare = TrainingFree(job.Pool) - ServingNeedAhead(job.Pool, now);
-            int grow = Math.Min(job.Spec.ElasticMaxAccelerators - job.Held, Math.Max(0, spare) / unit * unit);
+            int grow = Math.Min(ceiling - job.Held, Math.Max(0, spare) / unit * unit);
             if (grow <= 0)
             {
                 continue;

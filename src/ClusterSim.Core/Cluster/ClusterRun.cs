@@ -111,10 +111,7 @@ public sealed partial class ClusterRun : IEventHandler
                 ReturnDrained();
                 ScaleServing(now);
                 StartTraining(now);
-                if (_options.Policy == ClusterPolicy.Harvest)
-                {
-                    GrowElastic(now);
-                }
+                GrowElastic(now, harvest: _options.Policy == ClusterPolicy.Harvest);
 
                 _books.Record(now, final: false);
                 if (now + _interval < _start + _horizon)

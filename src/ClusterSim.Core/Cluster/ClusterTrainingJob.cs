@@ -28,6 +28,16 @@ public sealed record ClusterTrainingJob
     /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: the most accelerators it may grow to in whole data-parallel replicas (0: not elastic).</summary>
     public int ElasticMaxAccelerators { get; init; }
 
+    /// <summary>
+    /// The fewest accelerators it shrinks to, in whole <see cref="ElasticUnit"/>s, before serving or maintenance
+    /// preempts it outright (0: its gang). It starts only on its gang, and grows back to it (under harvest, beyond) when
+    /// there is room.
+    /// </summary>
+    public int ElasticMinAccelerators { get; init; }
+
+    /// <summary>The fewest accelerators it runs on: <see cref="ElasticMinAccelerators"/>, or its gang.</summary>
+    public int ElasticFloor => ElasticMinAccelerators > 0 ? ElasticMinAccelerators : Gang;
+
     /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: whether an elastic job's global batch stays as planned or grows with its replicas.</summary>
     public ElasticBatch ElasticBatch { get; init; } = ElasticBatch.Fixed;
 
@@ -108,6 +118,18 @@ public sealed record ClusterTrainingJob
             throw new ArgumentException($"job {Name}: submit time must not be negative (got {SubmitSeconds} s)");
         }
 
+        string unit = ElasticReplicaStep == 1 ? $"whole data-parallel replicas of {ReplicaSize}"
+            : $"units of {ElasticUnit} ({ElasticReplicaStep} data-parallel replicas of {ReplicaSize}, so that expert_parallel and zero_shard_group still divide the data-parallel degree)";
+        if (ElasticMinAccelerators != 0)
+        {
+            if (ElasticMinAccelerators > Gang || ElasticMinAccelerators < ElasticUnit || (Gang - ElasticMinAccelerators) % ElasticUnit != 0)
+            {
+                throw new ArgumentException($"job {Name}: elastic_min must be at most its {Gang} accelerators, at least {ElasticUnit}, and shrink in {unit} (got {ElasticMinAccelerators})");
+            }
+
+            EnsureRunsAt(ElasticMinAccelerators, "elastic_min");
+        }
+
         if (ElasticMaxAccelerators == 0)
         {
             return this;
@@ -115,8 +137,6 @@ public sealed record ClusterTrainingJob
 
         if (ElasticMaxAccelerators < Gang || (ElasticMaxAccelerators - Gang) % ElasticUnit != 0)
         {
-            string unit = ElasticReplicaStep == 1 ? $"whole data-parallel replicas of {ReplicaSize}"
-                : $"units of {ElasticUnit} ({ElasticReplicaStep} data-parallel replicas of {ReplicaSize}, so that expert_parallel and zero_shard_group still divide the data-parallel degree)";
             throw new ArgumentException($"job {Name}: elastic_max must be at least its {Gang} accelerators and grow in {unit} (got {ElasticMaxAccelerators})");
         }
 
@@ -129,16 +149,21 @@ public sealed record ClusterTrainingJob
                 $"job {Name}: elastic_max {ElasticMaxAccelerators} runs {replicas} data-parallel replicas, but a fixed global batch of {Job.SequencesPerStep} sequences gives at most {microBatches} of them a micro-batch of {Job.Plan.MicroBatchSize} (at most {most} accelerators; elastic_batch: scaled grows the batch with the replicas instead)");
         }
 
+        EnsureRunsAt(ElasticMaxAccelerators, "elastic_max");
+        return this;
+    }
+
+    /// <summary>Throws, naming the size, when the plan cannot run on <paramref name="accelerators"/>: the step refuses it or a rank's memory overflows.</summary>
+    private void EnsureRunsAt(int accelerators, string field)
+    {
         try
         {
-            At(ElasticMaxAccelerators).Validated();
+            TrainingMemory.Of(At(accelerators).Validated()).EnsureFits();
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"job {Name}: at elastic_max ({ElasticMaxAccelerators} accelerators, {replicas} data-parallel replicas): {e.Message}", e);
+            throw new ArgumentException($"job {Name}: at {field} ({accelerators} accelerators, {accelerators / ReplicaSize} data-parallel replicas): {e.Message}", e);
         }
-
-        return this;
     }
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);

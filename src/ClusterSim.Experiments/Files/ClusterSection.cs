@@ -198,7 +198,7 @@ internal static class ClusterSection
         foreach ((string name, YamlNode value) in r.NamedEntries(cluster, "training", Path))
         {
             string path = $"cluster.training.{name}";
-            YamlMappingNode? node = r.Mapping(value, path, [.. TrainingSection.JobKeys, "pool", "submit_h", "priority", "preemptible", "elastic_max", "elastic_batch", "repeat"]);
+            YamlMappingNode? node = r.Mapping(value, path, [.. TrainingSection.JobKeys, "pool", "submit_h", "priority", "preemptible", "elastic_max", "elastic_min", "elastic_batch", "repeat"]);
             if (node is null || PoolOf(r, node, path, pools) is not { } pool)
             {
                 continue;
@@ -221,11 +221,12 @@ internal static class ClusterSection
                 Priority = r.Integer(node, "priority", path, 0, -1000, 1000),
                 Preemptible = r.Flag(node, "preemptible", path, true),
                 ElasticMaxAccelerators = r.Integer(node, "elastic_max", path, 0, 0, 10_000_000),
+                ElasticMinAccelerators = r.Integer(node, "elastic_min", path, 0, 0, 10_000_000),
                 ElasticBatch = r.Choice(node, "elastic_batch", path, ElasticBatch.Fixed, ElasticBatches),
             };
             try
             {
-                (template with { ElasticMaxAccelerators = 0 }).Validated();
+                (template with { ElasticMaxAccelerators = 0, ElasticMinAccelerators = 0 }).Validated();
             }
             catch (ArgumentException e)
             {
@@ -235,11 +236,12 @@ internal static class ClusterSection
 
             try
             {
-                template.Validated();   // what is left to refuse is a size it grows to
+                template.Validated();   // what is left to refuse is a size it grows or shrinks to
             }
             catch (ArgumentException e)
             {
-                r.Problem(YamlReader.Child(node, "elastic_max"), $"{path}.elastic_max", e.Message);
+                string field = e.Message.Contains("elastic_min", StringComparison.Ordinal) ? "elastic_min" : "elastic_max";
+                r.Problem(YamlReader.Child(node, field), $"{path}.{field}", e.Message);
                 continue;
             }
 
@@ -364,6 +366,7 @@ internal static class ClusterSection
             t.AppendLine(CultureInfo.InvariantCulture, $"      priority: {j.Priority}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      preemptible: {(j.Preemptible ? "true" : "false")}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      elastic_max: {j.ElasticMaxAccelerators}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"      elastic_min: {j.ElasticMinAccelerators}");
             t.AppendLine(CultureInfo.InvariantCulture, $"      elastic_batch: {ElasticBatches.First(b => b.Value == j.ElasticBatch).Key}");
             if (stream.Count() > 1 || j.Name != stream.Key)
             {

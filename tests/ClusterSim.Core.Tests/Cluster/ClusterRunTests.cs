@@ -234,6 +234,53 @@ public class ClusterRunTests
         }
     }
 
+    [Theory]
+    [InlineData(ClusterPolicy.Shared)]
+    [InlineData(ClusterPolicy.Harvest)]
+    public void A_job_with_room_to_shrink_gives_serving_replicas_instead_of_its_gang_and_grows_back(ClusterPolicy policy)
+    {
+        // 64 accelerators, a job planned on all 64 that may shrink to 16; serving launches at 5.5 h needing 16 for a
+        // day and then none: the job shrinks to 48 without losing work, is never preempted, and returns to 64.
+        ClusterTrainingJob job = Job("pretrain", dp: 8, tokens: 1e11) with { ElasticMinAccelerators = 16 };
+        var options = new ClusterOptions
+        {
+            Pools = [Pool(64)],
+            Jobs = [job],
+            Deployments = [Chat(16, 0, launch: 5.5 * 3600) with { ColdStartSeconds = 0, Demand = new DemandCurve(16 * 1000 * 86_400, 0, 0) }],
+            Policy = policy,
+            HorizonSeconds = 40 * 86_400,
+        };
+        var simulator = new Simulator();
+        var run = new ClusterRun(options, simulator);
+        var checks = new CheckEveryEvent(run.AssertInvariants);
+        simulator.Trace = checks;
+        ClusterResult result = run.Run();
+        ClusterJobOutcome outcome = result.Job("pretrain");
+        ClusterResult whole = Run(options with { Jobs = [job with { ElasticMinAccelerators = 0 }] });
+
+        Assert.Equal(0, outcome.Preemptions);
+        Assert.Equal(0, outcome.LostAcceleratorHours, 9);
+        Assert.True(outcome.Resizes >= 1);
+        Assert.True(double.IsFinite(outcome.Seconds));
+        Assert.True(double.IsNaN(whole.Job("pretrain").Seconds), "without room to shrink, the 64-wide gang never fits again");
+        Assert.Equal(1, result.Deployment("chat").SloAttainment, 9);
+        Assert.True(result.Conserved);
+    }
+
+    [Fact]
+    public void A_shrunk_job_trains_at_its_smaller_sizes_rate_with_more_micro_batches_a_replica()
+    {
+        // Fixed batch: 1,024 sequences over 6 replicas (48 accelerators) is 171 a replica; over 8 it is 128.
+        ClusterTrainingJob job = Job("pretrain", dp: 8, tokens: 1e11) with { ElasticMinAccelerators = 16 };
+
+        Assert.Equal(171, job.At(48).MicroBatches);
+        Assert.Equal(1026, job.At(48).SequencesPerStep);
+        // Without a pipeline and with the gradient traffic hidden behind the backward pass, an accelerator trains as fast
+        // on 2 replicas as on 8; on 6 the step pays for 1,026 sequences and trains 1,024.
+        Assert.Equal(1, job.TokensPerAcceleratorSecond(16) / job.TokensPerAcceleratorSecond(64), 12);
+        Assert.Equal(1024.0 * 8 / (171 * 48), job.TokensPerAcceleratorSecond(48) / job.TokensPerAcceleratorSecond(64), 6);
+    }
+
     [Fact]
     public void Work_a_failure_loses_is_charged_at_the_accelerators_the_job_held_when_it_failed()
     {

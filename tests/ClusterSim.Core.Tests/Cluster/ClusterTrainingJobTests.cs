@@ -141,4 +141,31 @@ public class ClusterTrainingJobTests
         var e = Assert.Throws<ArgumentException>(() => job.Validated());
         Assert.Contains("job tune: at elastic_max (16 accelerators, 2 data-parallel replicas): hardware 'H100-SXM' has no scale_out_gb_s", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(2080, "at most its 2048 accelerators")]
+    [InlineData(16, "at least 32")]
+    [InlineData(1000, "shrink in whole data-parallel replicas of 32")]
+    public void An_elastic_min_off_the_units_or_above_the_gang_is_refused(int min, string says)
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Pretrain(elastic: 0) with { ElasticMinAccelerators = min }).Validated());
+        Assert.Contains($"job pretrain: elastic_min must be", e.Message, StringComparison.Ordinal);
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_elastic_min_whose_ranks_cannot_hold_the_shards_is_refused_naming_its_memory()
+    {
+        // Llama 3.1 70B at TP 8 × DP 64 under ZeRO-3 holds 25 GB a rank; over 2 replicas its shards would take 93 GB.
+        ClusterTrainingJob job = Pretrain(elastic: 0) with
+        {
+            Job = Pretrain(0).Job with { Plan = new ParallelismPlan { TensorParallel = 8, DataParallel = 64, ZeroStage = 3 } },
+            ElasticMinAccelerators = 16,
+        };
+
+        var e = Assert.Throws<ArgumentException>(() => job.Validated());
+        Assert.Contains("job pretrain: at elastic_min (16 accelerators, 2 data-parallel replicas): the plan needs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("optimizer states", e.Message, StringComparison.Ordinal);
+        Assert.Equal(128, (job with { ElasticMinAccelerators = 128 }).Validated().ElasticFloor);
+    }
 }

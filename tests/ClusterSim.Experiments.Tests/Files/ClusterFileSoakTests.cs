@@ -109,6 +109,10 @@ public class ClusterFileSoakTests
             if (random.NextDouble() < 0.3)
             {
                 y.Append(CultureInfo.InvariantCulture, $", elastic_max: {8 * (big ? 2 : 1) * data * 2}, elastic_batch: {(random.Next(2) == 0 ? "fixed" : "scaled")}");
+                if (data > 1 && !big && random.Next(2) == 0)
+                {
+                    y.Append(CultureInfo.InvariantCulture, $", elastic_min: {8 * (data / 2)}");   // 8B's shards fit a rank at any data-parallel size here
+                }
             }
 
             if (random.NextDouble() < 0.3)

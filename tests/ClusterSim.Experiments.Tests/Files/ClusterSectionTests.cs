@@ -116,7 +116,7 @@ public class ClusterSectionTests
     {
         Experiment fixedBatch = ExperimentLoader.Parse(Valid, "cluster.yaml");
         Assert.Equal(ElasticBatch.Fixed, fixedBatch.Points[0].Cluster!.Jobs[0].ElasticBatch);
-        Assert.Contains("      elastic_max: 48\n      elastic_batch: fixed\n", fixedBatch.ResolvedText, StringComparison.Ordinal);
+        Assert.Contains("      elastic_max: 48\n      elastic_min: 0\n      elastic_batch: fixed\n", fixedBatch.ResolvedText, StringComparison.Ordinal);
 
         string scaled = Valid.Replace("elastic_max: 48", "elastic_max: 48\n      elastic_batch: scaled", StringComparison.Ordinal);
         Experiment experiment = ExperimentLoader.Parse(scaled, "cluster.yaml");
@@ -133,6 +133,21 @@ public class ClusterSectionTests
         Assert.Equal("cluster.training.pretrain.elastic_max", refused.Path);
         Assert.Equal(18, refused.Line);
         Assert.Contains("elastic_max 8200 runs 1025 data-parallel replicas, but a fixed global batch of 1024 sequences gives at most 1024 of them a micro-batch of 1 (at most 8192 accelerators", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_jobs_elastic_min_reads_resolves_and_is_refused_at_its_line_when_above_its_gang()
+    {
+        string shrinking = Valid.Replace("elastic_max: 48", "elastic_max: 48\n      elastic_min: 16", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(shrinking, "cluster.yaml");
+        Assert.Equal(16, experiment.Points[0].Cluster!.Jobs[0].ElasticFloor);
+        Assert.Equal(8, experiment.Points[0].Cluster!.Jobs[1].ElasticFloor);   // none given: its gang
+        Assert.Equal(16, ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml").Points[0].Cluster!.Jobs[0].ElasticMinAccelerators);
+
+        ExperimentProblem refused = Assert.Single(Problems(shrinking.Replace("elastic_min: 16", "elastic_min: 40", StringComparison.Ordinal)).Problems);
+        Assert.Equal("cluster.training.pretrain.elastic_min", refused.Path);
+        Assert.Equal(19, refused.Line);
+        Assert.Contains("elastic_min must be at most its 32 accelerators", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
