@@ -53,13 +53,13 @@ internal sealed class ClusterBooks
         _maintained = [.. options.Pools.Select(p => options.Maintenance.Any(w => w.Pool == p.Name))];
 
         _streamsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => StreamsIn(pool).Select(stream => (stream, Enumerable.Range(0, jobs.Length).Where(j => jobs[j].Pool == pool && jobs[j].Spec.Stream == stream).ToArray())).ToArray())];
-        _deploymentsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => Enumerable.Range(0, deployments.Length).Where(d => deployments[d].Pools.Contains(pool)).ToArray())];
+        _deploymentsByPool = [.. Enumerable.Range(0, options.Pools.Count).Select(pool => Enumerable.Range(0, deployments.Length).Where(d => deployments[d].Touches(pool)).ToArray())];
         var names = new List<(string Name, string Unit)>();
         for (int pool = 0; pool < options.Pools.Count; pool++)
         {
             string prefix = $"pool.{options.Pools[pool].Name}.";
             names.AddRange(StreamsIn(pool).Select(stream => (prefix + stream, "accelerators")));
-            names.AddRange(deployments.Where(d => d.Pools.Contains(pool)).Select(d => (prefix + d.Spec.Name, "accelerators")));
+            names.AddRange(deployments.Where(d => d.Touches(pool)).Select(d => (prefix + d.Spec.Name, "accelerators")));
             names.Add((prefix + "idle", "accelerators"));
             if (_maintained[pool])
             {
@@ -104,7 +104,7 @@ internal sealed class ClusterBooks
         {
             for (int p = 0; p < dep.Pools.Length; p++)
             {
-                draining += dep.Pools[p] == pool ? dep.DrainingCount(p) * dep.Spec.Placements[p].AcceleratorsPerReplica : 0;
+                draining += dep.DrainingCount(p) * dep.UnitAcceleratorsOn(p, pool);
             }
         }
 
@@ -130,10 +130,7 @@ internal sealed class ClusterBooks
         int held = 0;
         foreach (DeploymentState dep in _deployments)
         {
-            for (int p = 0; p < dep.Pools.Length; p++)
-            {
-                held += dep.Pools[p] == pool ? dep.Accelerators(p) : 0;
-            }
+            held += dep.AcceleratorsOn(pool);
         }
 
         return held;
@@ -178,14 +175,13 @@ internal sealed class ClusterBooks
             for (int p = 0; p < dep.Pools.Length; p++)
             {
                 DeploymentPlacement placement = dep.Spec.Placements[p];
-                AcceleratorPool pool = _options.Pools[dep.Pools[p]];
-                // Draining replicas (request level) still hold their accelerators while they finish their requests: they are
-                // booked as serving, as they are counted as held (ServingHeld), so every held hour lands in one account.
-                double readyHours = (dep.Ready[p] + dep.DrainingCount(p)) * placement.AcceleratorsPerReplica * hours;
-                double loadingHours = dep.LoadingCount(p) * placement.AcceleratorsPerReplica * hours;
                 double busy = capacity > 0 ? served / capacity * placement.ReplicaUtilisation : 0;
                 dep.ReplicaSeconds += dep.Replicas(p) * seconds;
-                Book(_jobs.Length + d, pool, readyHours + loadingHours, energy.Kwh(Tdp(pool), readyHours, busy) + energy.Kwh(Tdp(pool), loadingHours, 0));
+                BookPart(d, p, dep.Pools[p], placement.AcceleratorsPerReplica, hours, busy);
+                if (placement.Decode is { } decode)
+                {
+                    BookPart(d, p, dep.DecodePools[p], decode.Accelerators, hours, busy);   // the unit's measured busy share, on both parts
+                }
             }
         }
 
@@ -241,14 +237,7 @@ internal sealed class ClusterBooks
 
             foreach (int d in _deploymentsByPool[pool])
             {
-                DeploymentState dep = _deployments[d];
-                int held = 0;
-                for (int p = 0; p < dep.Pools.Length; p++)
-                {
-                    held += dep.Pools[p] == pool ? dep.Accelerators(p) : 0;
-                }
-
-                _columns[c++].Add(held);
+                _columns[c++].Add(_deployments[d].AcceleratorsOn(pool));
             }
 
             _columns[c++].Add(Free(pool));
@@ -334,6 +323,22 @@ internal sealed class ClusterBooks
 
     /// <summary>The job streams placed on a pool, in the order their first job is listed.</summary>
     private IEnumerable<string> StreamsIn(int pool) => _jobs.Where(j => j.Pool == pool).Select(j => j.Spec.Stream).Distinct(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Books <paramref name="hours"/> of placement <paramref name="p"/> of deployment <paramref name="d"/> on one pool, at
+    /// <paramref name="size"/> accelerators a replica there. Draining replicas (request level) still hold their accelerators
+    /// while they finish their requests: they are booked as serving, as they are counted as held (ServingHeld), so every
+    /// held hour lands in one account.
+    /// </summary>
+    private void BookPart(int d, int p, int poolIndex, int size, double hours, double busy)
+    {
+        DeploymentState dep = _deployments[d];
+        AcceleratorPool pool = _options.Pools[poolIndex];
+        EnergyModel energy = _options.Energy;
+        double readyHours = (dep.Ready[p] + dep.DrainingCount(p)) * size * hours;
+        double loadingHours = dep.LoadingCount(p) * size * hours;
+        Book(_jobs.Length + d, pool, readyHours + loadingHours, energy.Kwh(Tdp(pool), readyHours, busy) + energy.Kwh(Tdp(pool), loadingHours, 0));
+    }
 
     private void Book(int workload, AcceleratorPool pool, double hours, double kwh)
     {

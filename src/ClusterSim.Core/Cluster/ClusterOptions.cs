@@ -88,6 +88,20 @@ public sealed record ClusterOptions
                     throw new ArgumentException(
                         $"deployment {deployment.Name}: a replica of {placement.AcceleratorsPerReplica} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");
                 }
+
+                if (placement.Decode is { } decode)
+                {
+                    AcceleratorPool decodePool = PoolOf(pools, decode.Pool, $"deployment {deployment.Name}'s decode replicas");
+                    if (deployment.Requests is not null)
+                    {
+                        throw new ArgumentException($"deployment {deployment.Name}: a disaggregated placement is sized at the capacity level; fidelity: requests does not take one yet");
+                    }
+
+                    if (decode.Accelerators > decodePool.Count)
+                    {
+                        throw new ArgumentException($"deployment {deployment.Name}: its decode replicas need {decode.Accelerators} accelerators of pool {decodePool.Name}, which has {decodePool.Count}");
+                    }
+                }
             }
         }
 

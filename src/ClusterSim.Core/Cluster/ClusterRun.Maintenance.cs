@@ -57,8 +57,8 @@ public sealed partial class ClusterRun
             for (int k = dep.Order.Length - 1; k >= 0 && over > 0; k--)
             {
                 int p = dep.Order[k];
-                int size = dep.Spec.Placements[p].AcceleratorsPerReplica;
-                if (dep.Pools[p] != pool)
+                int size = dep.UnitAcceleratorsOn(p, pool);   // a disaggregated unit stops whole, its other pool's part too
+                if (size == 0)
                 {
                     continue;
                 }

@@ -71,18 +71,29 @@ public sealed partial class ClusterRun
         return held;
     }
 
-    /// <summary>Starts up to <paramref name="replicas"/> replicas, taking accelerators from training first when <paramref name="reclaim"/> is set.</summary>
+    /// <summary>
+    /// Starts up to <paramref name="replicas"/> replicas, taking accelerators from training first when
+    /// <paramref name="reclaim"/> is set; a disaggregated unit needs room on both its pools.
+    /// </summary>
     private void Acquire(long now, int d, int p, int replicas, bool reclaim)
     {
         DeploymentState dep = _deployments[d];
-        int pool = dep.Pools[p];
-        int size = dep.Spec.Placements[p].AcceleratorsPerReplica;
-        if (reclaim && ServingFree(pool) < replicas * size)
+        int decodePool = dep.DecodePools[p];
+        if (reclaim)
         {
-            Reclaim(now, pool, (replicas * size) - ServingFree(pool));
+            ReclaimFor(now, dep, p, dep.Pools[p], replicas);
+            if (decodePool >= 0 && decodePool != dep.Pools[p])
+            {
+                ReclaimFor(now, dep, p, decodePool, replicas);
+            }
         }
 
-        int granted = Math.Min(replicas, ServingFree(pool) / size);
+        int granted = Math.Min(replicas, ServingFree(dep.Pools[p]) / dep.UnitAcceleratorsOn(p, dep.Pools[p]));
+        if (decodePool >= 0)
+        {
+            granted = Math.Min(granted, ServingFree(decodePool) / dep.UnitAcceleratorsOn(p, decodePool));
+        }
+
         if (granted <= 0)
         {
             return;
@@ -91,6 +102,16 @@ public sealed partial class ClusterRun
         long key = ((long)d << 32) | (uint)p;
         EventHandle handle = _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(dep.Spec.ColdStartSeconds)), this, ReplicaReady, key);
         dep.Loading[p].Add((handle, granted));
+    }
+
+    /// <summary>Frees what <paramref name="replicas"/> of placement <paramref name="p"/> need of <paramref name="pool"/> from training.</summary>
+    private void ReclaimFor(long now, DeploymentState dep, int p, int pool, int replicas)
+    {
+        int size = dep.UnitAcceleratorsOn(p, pool);
+        if (ServingFree(pool) < replicas * size)
+        {
+            Reclaim(now, pool, (replicas * size) - ServingFree(pool));
+        }
     }
 
     /// <summary>Lets replicas go, those still loading first.</summary>
@@ -191,6 +212,7 @@ public sealed partial class ClusterRun
             foreach (DeploymentState dep in _deployments)
             {
                 int p = Array.IndexOf(dep.Pools, pool);
+                p = p >= 0 ? p : Array.IndexOf(dep.DecodePools, pool);   // the first placement with a part there
                 if (p < 0)
                 {
                     continue;
@@ -199,7 +221,7 @@ public sealed partial class ClusterRun
                 double held = Held(dep);
                 double shortfall = (dep.PeakDemand(s, s + _options.IntervalSeconds) / (1 - dep.Spec.Headroom)) - held;
                 DeploymentPlacement placement = dep.Spec.Placements[p];
-                need += shortfall > 0 ? (int)Math.Ceiling(shortfall / placement.ReplicaTokensPerSecond) * placement.AcceleratorsPerReplica : 0;
+                need += shortfall > 0 ? (int)Math.Ceiling(shortfall / placement.ReplicaTokensPerSecond) * dep.UnitAcceleratorsOn(p, pool) : 0;
             }
 
             most = Math.Max(most, need);

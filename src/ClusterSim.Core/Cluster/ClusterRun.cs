@@ -39,10 +39,13 @@ public sealed partial class ClusterRun : IEventHandler
         var poolIndex = options.Pools.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var streams = new RandomStreams(options.Seed);
         _jobs = [.. options.Jobs.Select(j => new JobState(j, poolIndex[j.Pool], TrainingStepModel.Step(j.Job), streams.For($"cluster.failures.{j.Name}")))];
+        double UnitPrice(DeploymentPlacement p) => (options.Pools[poolIndex[p.Pool]].PricePerHour * p.AcceleratorsPerReplica)
+            + (p.Decode is { } decode ? options.Pools[poolIndex[decode.Pool]].PricePerHour * decode.Accelerators : 0);
         _deployments = [.. options.Deployments.Select(d => new DeploymentState(
             d,
             [.. d.Placements.Select(p => poolIndex[p.Pool])],
-            [.. d.Placements.Select(p => options.Pools[poolIndex[p.Pool]].PricePerHour)])
+            [.. d.Placements.Select(p => p.Decode is { } decode ? poolIndex[decode.Pool] : -1)],
+            [.. d.Placements.Select(UnitPrice)])
         {
             Serving = d.Requests is { } requests ? new Inference.ServingCluster(requests, simulator) : null,
         })];
@@ -192,9 +195,12 @@ public sealed partial class ClusterRun : IEventHandler
 
         for (int d = 0; d < _deployments.Length; d++)
         {
-            for (int p = 0; p < _deployments[d].Pools.Length; p++)
+            for (int pool = 0; pool < _options.Pools.Count; pool++)
             {
-                _observer!.DeploymentChanged(time, d, _deployments[d].Pools[p], _deployments[d].Accelerators(p));
+                if (_deployments[d].Touches(pool))
+                {
+                    _observer!.DeploymentChanged(time, d, pool, _deployments[d].AcceleratorsOn(pool));
+                }
             }
         }
     }

@@ -6,10 +6,15 @@ namespace ClusterSim.Core.Cluster;
 /// <summary>A serving deployment's replicas on a shared cluster, per placement: those serving and those still loading.</summary>
 internal sealed class DeploymentState
 {
-    public DeploymentState(ClusterDeployment spec, int[] pools, double[] pricePerHour)
+    /// <param name="spec">The deployment.</param>
+    /// <param name="pools">Each placement's pool (a disaggregated one's prefill part).</param>
+    /// <param name="decodePools">Each placement's decode pool, −1 where it is not disaggregated.</param>
+    /// <param name="unitPricePerHour">What one replica (a disaggregated unit: both parts) of each placement costs an hour.</param>
+    public DeploymentState(ClusterDeployment spec, int[] pools, int[] decodePools, double[] unitPricePerHour)
     {
         Spec = spec;
         Pools = pools;
+        DecodePools = decodePools;
         Ready = new int[pools.Length];
         Loading = new List<(EventHandle Handle, int Count)>[pools.Length];
         for (int p = 0; p < pools.Length; p++)
@@ -20,7 +25,7 @@ internal sealed class DeploymentState
         Active = [.. Enumerable.Range(0, pools.Length).Select(_ => new List<int>())];
 
         // Cheapest per token first: replicas go there before anywhere dearer.
-        Order = [.. Enumerable.Range(0, pools.Length).OrderBy(p => pricePerHour[p] * spec.Placements[p].AcceleratorsPerReplica / spec.Placements[p].ReplicaTokensPerSecond).ThenBy(p => p)];
+        Order = [.. Enumerable.Range(0, pools.Length).OrderBy(p => unitPricePerHour[p] / spec.Placements[p].ReplicaTokensPerSecond).ThenBy(p => p)];
     }
 
     public ClusterDeployment Spec { get; }
@@ -37,8 +42,31 @@ internal sealed class DeploymentState
     /// <summary>Request level: the serving metrics' counters at the last row of the time series (completed, dropped, within the SLO).</summary>
     public (long Completed, long Dropped, long MeetingSlo) LastCounts { get; set; }
 
-    /// <summary>Pool index of each placement.</summary>
+    /// <summary>Pool index of each placement (a disaggregated one's prefill part).</summary>
     public int[] Pools { get; }
+
+    /// <summary>Pool index of each placement's decode part; −1 where the placement is not disaggregated.</summary>
+    public int[] DecodePools { get; }
+
+    /// <summary>Accelerators of <paramref name="pool"/> one replica (a disaggregated unit) of <paramref name="placement"/> holds.</summary>
+    public int UnitAcceleratorsOn(int placement, int pool) =>
+        (Pools[placement] == pool ? Spec.Placements[placement].AcceleratorsPerReplica : 0)
+        + (DecodePools[placement] == pool ? Spec.Placements[placement].Decode!.Accelerators : 0);
+
+    /// <summary>Whether any placement holds accelerators of <paramref name="pool"/>.</summary>
+    public bool Touches(int pool) => Array.IndexOf(Pools, pool) >= 0 || Array.IndexOf(DecodePools, pool) >= 0;
+
+    /// <summary>Accelerators of <paramref name="pool"/> held on every placement, loading, serving or draining.</summary>
+    public int AcceleratorsOn(int pool)
+    {
+        int held = 0;
+        for (int p = 0; p < Pools.Length; p++)
+        {
+            held += (Replicas(p) + DrainingCount(p)) * UnitAcceleratorsOn(p, pool);
+        }
+
+        return held;
+    }
 
     /// <summary>Placement indices, cheapest per token first.</summary>
     public int[] Order { get; }
@@ -69,7 +97,7 @@ internal sealed class DeploymentState
 
     public int Replicas(int placement) => Ready[placement] + LoadingCount(placement);
 
-    public int Accelerators(int placement) => (Replicas(placement) + DrainingCount(placement)) * Spec.Placements[placement].AcceleratorsPerReplica;
+    public int Accelerators(int placement) => (Replicas(placement) + DrainingCount(placement)) * Spec.Placements[placement].UnitAccelerators;
 
     /// <summary>Request level: replicas of a placement still draining.</summary>
     public int DrainingCount(int placement)

@@ -21,6 +21,9 @@ public sealed record ClusterDeploymentSpec
     /// <summary>Replicas in the cell simulated to measure one replica's capacity at the SLO.</summary>
     public int CellReplicas { get; init; }
 
-    /// <summary>Per pool, the serving point whose cell is measured (its replica shape, workload and SLO).</summary>
-    public required IReadOnlyList<(string Pool, ServingPoint Cell)> Placements { get; init; }
+    /// <summary>
+    /// Per pool, the serving point whose cell is measured (its replica shape, workload and SLO); a disaggregated one's
+    /// cell is one unit of prefill and decode replicas, the decode replicas on <c>DecodePool</c> (else null).
+    /// </summary>
+    public required IReadOnlyList<(string Pool, ServingPoint Cell, string? DecodePool)> Placements { get; init; }
 }

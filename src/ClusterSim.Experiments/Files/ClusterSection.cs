@@ -277,11 +277,11 @@ internal static class ClusterSection
             double launchHours = r.Number(node, "launch_h", path, 0, 0);
             DemandCurve demand = DemandSection.Read(r, node, path, file, output, days - (launchHours / 24), calibrations);
 
-            var placements = new List<(string, ServingPoint)>();
+            var placements = new List<(string, ServingPoint, string?)>();
             foreach ((string poolName, YamlNode shape) in r.NamedEntries(node, "placements", path))
             {
                 string placementPath = $"{path}.placements.{poolName}";
-                YamlMappingNode? shapeNode = r.Mapping(shape, placementPath, DeploymentSection.Keys.Where(k => k != "hardware").ToArray());
+                YamlMappingNode? shapeNode = r.Mapping(shape, placementPath, [.. DeploymentSection.Keys.Where(k => k != "hardware"), "disaggregation"]);
                 if (!pools.TryGetValue(poolName, out AcceleratorPool? pool))
                 {
                     r.Problem(shape, placementPath, $"no pool named '{poolName}'{ClosestName.Hint(poolName, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
@@ -300,9 +300,23 @@ internal static class ClusterSection
                     r.Problem(shapeNode, placementPath, $"a replica of {deployment.Accelerators} accelerators neither fits a node of {pool.NodeSize} nor fills whole nodes");
                 }
 
+                IReadOnlyList<ReplicaGroup> groups = [new ReplicaGroup(deployment, scheduler, 1)];
+                Disaggregation? split = null;
+                string? decodePool = null;
+                if (YamlReader.Child(shapeNode, "disaggregation") is not null)
+                {
+                    if (ReadSplit(r, shapeNode!, placementPath, deployment, scheduler, pools, catalog, calibrations) is not { } read)
+                    {
+                        continue;
+                    }
+
+                    (groups, split, decodePool) = read;
+                }
+
                 placements.Add((poolName, new ServingPoint
                 {
-                    Replicas = [new ReplicaGroup(deployment, scheduler, 1)],
+                    Replicas = groups,
+                    Disaggregation = split,
                     Arrival = new ArrivalSpec(ArrivalKind.Poisson, null, 1, 1, 0, 86_400, 1, 0),
                     Prompt = prompt,
                     Output = output,
@@ -311,7 +325,13 @@ internal static class ClusterSection
                     ClientSendsMaxTokens = sendsMaxTokens,
                     Slo = objective,
                     SeriesIntervalSeconds = 10,
-                }));
+                }, decodePool));
+            }
+
+            bool requestLevel = r.Choice(node, "fidelity", path, false, Fidelities);
+            if (requestLevel && placements.Any(p => p.Item3 is not null))
+            {
+                r.Problem(YamlReader.Child(node, "fidelity"), $"{path}.fidelity", "requests does not take a disaggregated placement yet: such a deployment is sized at the capacity level (fidelity: capacity)");
             }
 
             if (placements.Count == 0 && YamlReader.Child(node, "placements") is null)
@@ -328,7 +348,7 @@ internal static class ClusterSection
                 ColdStartSeconds = r.Number(node, "cold_start_s", path, 600, 0),
                 MinReplicas = r.Integer(node, "min_replicas", path, 1, 0, 1_000_000),
                 CellReplicas = r.Integer(node, "cell_replicas", path, 2, 1, 64),
-                RequestLevel = r.Choice(node, "fidelity", path, false, Fidelities),
+                RequestLevel = requestLevel,
                 Router = r.Choice(node, "router", path, ClusterSim.Core.Inference.Routing.RouterKind.LeastOutstanding, ExperimentLoader.RouterNames),
                 Placements = placements,
             });
@@ -418,16 +438,96 @@ internal static class ClusterSection
             }
 
             t.AppendLine("      placements:");
-            foreach ((string pool, ServingPoint placed) in d.Placements)
+            foreach ((string pool, ServingPoint placed, string? decodePool) in d.Placements)
             {
                 ReplicaGroup g = placed.Replicas[0];
                 string spec = g.Deployment.Speculative is { } speculative ? ", speculative: " + SpeculativeSection.Inline(speculative) : string.Empty;
                 string shape = DeploymentSection.Inline(g.Deployment, g.Scheduler, withHardware: false);
+                if (placed.Disaggregation is { } split && decodePool is not null)
+                {
+                    ReplicaGroup decode = placed.Replicas[1];
+                    string decodeShape = DeploymentSection.Inline(decode.Deployment, decode.Scheduler, withHardware: false);
+                    spec += string.Create(CultureInfo.InvariantCulture,
+                        $", disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, decode_replicas: {decode.Count}, decode_pool: {decodePool}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}, decode: {decodeShape} }}");
+                }
+
                 t.AppendLine(CultureInfo.InvariantCulture, $"        {pool}: {shape[..^2]}{spec} }}   # {g.Deployment.CalibrationName}");
             }
         }
 
         return t.ToString();
+    }
+
+    /// <summary>
+    /// A placement's <c>disaggregation</c>: <c>prefill_replicas</c> of its own shape on its pool and <c>decode_replicas</c>
+    /// of the <c>decode</c> shape on <c>decode_pool</c>, the KV cache crossing <c>kv_link_gb_s</c> (by default the
+    /// accelerators' own links, as a serving experiment's disaggregation): the unit its cell measures and the autoscaler
+    /// adds. Null where a problem was said.
+    /// </summary>
+    private static (IReadOnlyList<ReplicaGroup> Groups, Disaggregation Split, string DecodePool)? ReadSplit(
+        YamlReader r, YamlMappingNode shape, string placementPath, ServingDeployment prefill, SchedulerOptions scheduler,
+        Dictionary<string, AcceleratorPool> pools, SimCatalog catalog, SortedSet<string> calibrations)
+    {
+        string path = $"{placementPath}.disaggregation";
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(shape, "disaggregation"), path, "prefill_replicas", "decode_replicas", "decode_pool", "kv_link_gb_s", "latency_us", "decode");
+        if (split is null)
+        {
+            return null;
+        }
+
+        int prefillReplicas = r.Integer(split, "prefill_replicas", path, 1, 1, 1_000);
+        int decodeReplicas = r.Integer(split, "decode_replicas", path, 1, 1, 1_000);
+        string? poolName = r.Text(split, "decode_pool", path, required: true);
+        if (poolName is null)
+        {
+            return null;
+        }
+
+        if (!pools.TryGetValue(poolName, out AcceleratorPool? pool))
+        {
+            r.Problem(YamlReader.Child(split, "decode_pool"), $"{path}.decode_pool", $"no pool named '{poolName}'{ClosestName.Hint(poolName, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
+            return null;
+        }
+
+        // The decode replicas' shape: the placement's own keys unless the decode mapping names others, on the decode pool's chip.
+        YamlMappingNode? decodeNode = r.Mapping(YamlReader.Child(split, "decode"), $"{path}.decode", [.. DeploymentSection.Keys.Where(k => k != "hardware")]);
+        (ServingDeployment? decode, SchedulerOptions decodeScheduler) = DeploymentSection.Read(r, decodeNode, $"{path}.decode", catalog, calibrations, pool.Accelerator, prefill.Model.Id);
+        if (decode is null)
+        {
+            return null;
+        }
+
+        if (decode.Model.Id != prefill.Model.Id)
+        {
+            r.Problem(YamlReader.Child(decodeNode, "model"), $"{path}.decode.model", $"decodes the prefill replicas' KV cache, so it serves the same model ({prefill.Model.Id}), not {decode.Model.Id}");
+            return null;
+        }
+
+        if (!AcceleratorPool.HoldsReplica(pool.NodeSize, decode.Accelerators))
+        {
+            r.Problem(decodeNode ?? split, $"{path}.decode", $"a decode replica of {decode.Accelerators} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");
+        }
+
+        double link = double.NaN;
+        if (YamlReader.Child(split, "kv_link_gb_s") is null)
+        {
+            try
+            {
+                link = Disaggregation.DefaultLink(prefill, prefillReplicas, decode, decodeReplicas).GBps;
+            }
+            catch (ArgumentException e)
+            {
+                r.Problem(split, $"{path}.kv_link_gb_s", e.Message);
+                return null;
+            }
+        }
+
+        var disaggregation = new Disaggregation(
+            prefillReplicas,
+            r.Number(split, "kv_link_gb_s", path, link, 0, exclusiveMin: true),
+            r.Number(split, "latency_us", path, 20, 0) / 1e6);
+        ReplicaGroup decodeGroup = new(decode, YamlReader.Child(decodeNode, "scheduler") is null ? scheduler : decodeScheduler, decodeReplicas);
+        return ([new ReplicaGroup(prefill, scheduler, prefillReplicas), decodeGroup], disaggregation, pool.Name);
     }
 
     private static bool HasEntries(YamlMappingNode cluster, string key) => YamlReader.Child(cluster, key) is YamlMappingNode { Children.Count: > 0 };

@@ -31,13 +31,37 @@ public static class CellCapacity
     public static (double TokensPerSecond, double Utilisation, ServingResult Run) MeasureRun(ServingPoint serving, int cellReplicas, long seed)
     {
         ReplicaGroup group = serving.Replicas[0] with { Count = cellReplicas };
-        ServingPoint cell = serving with { Replicas = [group], Arrival = serving.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 } };
+        return MeasureCell(serving with { Replicas = [group], Arrival = serving.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 } }, cellReplicas, seed);
+    }
+
+    /// <summary>
+    /// As <see cref="Measure"/> for a disaggregated unit (<paramref name="unit"/>: its prefill replicas, then its decode
+    /// replicas, and the split): output tokens per second per unit on a cell of <paramref name="units"/> of them.
+    /// </summary>
+    /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
+    public static (double TokensPerSecond, double Utilisation) MeasureUnits(ServingPoint unit, int units, long seed)
+    {
+        Disaggregation split = unit.Disaggregation ?? throw new ArgumentException("a unit of prefill and decode replicas needs its disaggregation", nameof(unit));
+        ServingPoint cell = unit with
+        {
+            Replicas = [.. unit.Replicas.Select(g => g with { Count = g.Count * units })],
+            Disaggregation = split with { PrefillReplicas = split.PrefillReplicas * units },
+            Arrival = unit.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 },
+        };
+        (double tokens, double utilisation, _) = MeasureCell(cell, units, seed);
+        return (tokens, utilisation);
+    }
+
+    /// <summary>The highest Poisson load at which the cell meets the SLO, bisected; its output tokens per second over <paramref name="units"/>.</summary>
+    private static (double TokensPerSecond, double Utilisation, ServingResult Run) MeasureCell(ServingPoint cell, int units, long seed)
+    {
+        ReplicaGroup group = cell.Replicas[0];
         double saturation = SaturationFinder.Measure(cell, seed);
         ServingResult? best = Attempt(cell, LowestLoad * saturation, seed);
         if (best is null)
         {
             throw new UnmeetableSloException(
-                $"serving: {group.Deployment.Model.Id} on {group.Deployment.Accelerator.Id} cannot serve {Attainment:P0} of requests within the SLO (TTFT ≤ {serving.Slo.TtftSeconds} s, TPOT ≤ {serving.Slo.TpotSeconds} s) even at {LowestLoad:P0} load; relax the SLO or use more parallelism");
+                $"serving: {group.Deployment.Model.Id} on {group.Deployment.Accelerator.Id} cannot serve {Attainment:P0} of requests within the SLO (TTFT ≤ {cell.Slo.TtftSeconds} s, TPOT ≤ {cell.Slo.TpotSeconds} s) even at {LowestLoad:P0} load; relax the SLO or use more parallelism");
         }
 
         double low = LowestLoad, high = 1.0;
@@ -55,7 +79,7 @@ public static class CellCapacity
             }
         }
 
-        return (best.OutputTokensPerSecond / cellReplicas, best.Utilisation, best);
+        return (best.OutputTokensPerSecond / units, best.Utilisation, best);
     }
 
     /// <summary>

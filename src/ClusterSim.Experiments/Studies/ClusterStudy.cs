@@ -107,7 +107,7 @@ public sealed class ClusterStudy : Study
             Headroom = d.Headroom,
             ColdStartSeconds = d.ColdStartSeconds,
             MinReplicas = d.MinReplicas,
-            Placements = [.. d.Placements.Select(p => Measure(p.Pool, p.Cell, d.CellReplicas, seed))],
+            Placements = [.. d.Placements.Select(p => Measure(p.Pool, p.Cell, p.DecodePool, d.CellReplicas, seed))],
         })],
         Policy = spec.Policy,
         HorizonSeconds = spec.HorizonSeconds,
@@ -146,13 +146,23 @@ public sealed class ClusterStudy : Study
         };
     }
 
-    private static DeploymentPlacement Measure(string pool, ServingPoint cell, int cellReplicas, long seed)
+    private static DeploymentPlacement Measure(string pool, ServingPoint cell, string? decodePool, int cellReplicas, long seed)
     {
-        (double tokensPerSecond, double utilisation) = CellCapacity.Measure(cell, cellReplicas, seed);
-        var deployment = cell.Replicas[0].Deployment;
-        return new DeploymentPlacement(pool, deployment.TensorParallel * deployment.PipelineParallel, tokensPerSecond, utilisation)
+        (double tokensPerSecond, double utilisation) = cell.Disaggregation is null ? CellCapacity.Measure(cell, cellReplicas, seed) : CellCapacity.MeasureUnits(cell, cellReplicas, seed);
+        ReplicaGroup prefill = cell.Replicas[0];
+        var deployment = prefill.Deployment;
+        int size = deployment.TensorParallel * deployment.PipelineParallel;
+        if (cell.Disaggregation is null || decodePool is null)
+        {
+            return new DeploymentPlacement(pool, size, tokensPerSecond, utilisation) { Calibration = deployment.CalibrationName };
+        }
+
+        // A unit: its prefill replicas here, its decode replicas on the decode pool.
+        ReplicaGroup decode = cell.Replicas[1];
+        return new DeploymentPlacement(pool, prefill.Count * size, tokensPerSecond, utilisation)
         {
             Calibration = deployment.CalibrationName,
+            Decode = new DecodePart(decodePool, decode.Count * decode.Deployment.TensorParallel * decode.Deployment.PipelineParallel),
         };
     }
 }

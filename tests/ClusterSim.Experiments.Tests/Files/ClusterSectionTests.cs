@@ -150,6 +150,73 @@ public class ClusterSectionTests
         Assert.Contains("elastic_min must be at most its 32 accelerators", refused.Message, StringComparison.Ordinal);
     }
 
+    private const string Split = """
+        name: split-cluster
+        cluster:
+          policy: shared
+          days: 1
+          pools:
+            h100: { hardware: H100-SXM, count: 32 }
+            h200: { hardware: H200, count: 64 }
+          training: {}
+          deployments:
+            chat:
+              model: llama-3.1-8b
+              demand: { output_tokens_per_day: 2e8, diurnal_amplitude: 0.5 }
+              slo: { ttft_s: 2, tpot_s: 0.1 }
+              cell_requests: 300
+              placements:
+                h100:
+                  weights: fp8
+                  kv_cache: fp8
+                  disaggregation: { prefill_replicas: 1, decode_replicas: 2, decode_pool: h200, decode: { weights: fp8, kv_cache: fp8 } }
+        """;
+
+    [Fact]
+    public void A_disaggregated_placement_reads_as_a_unit_of_prefill_and_decode_replicas_and_resolves_to_a_file_that_loads()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Split, "cluster.yaml");
+        (string pool, ServingPoint cell, string? decodePool) = experiment.Points[0].Cluster!.Deployments[0].Placements[0];
+
+        Assert.Equal(("h100", "h200"), (pool, decodePool));
+        Assert.Equal(1, cell.Disaggregation!.PrefillReplicas);
+        Assert.Equal([("H100-SXM", 1), ("H200", 2)], cell.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count)));
+        Assert.True(cell.Disaggregation.KvLinkGBps > 0);
+
+        Experiment again = ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml");
+        (string pool2, ServingPoint cell2, string? decodePool2) = again.Points[0].Cluster!.Deployments[0].Placements[0];
+        Assert.Equal((pool, decodePool, cell.Disaggregation), (pool2, decodePool2, cell2.Disaggregation));
+        Assert.Equal(cell.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count, g.Deployment.Weights)), cell2.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count, g.Deployment.Weights)));
+    }
+
+    [Fact]
+    public void A_disaggregated_fleet_holds_twice_the_decode_pools_accelerators_and_conserves_its_hours()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Split, "cluster.yaml");
+        var result = (ClusterResult)experiment.Points[0].Study.Run(experiment.Points[0], double.NaN, seed: 3, share: null);
+
+        double[] prefill = [.. result.Series.Column("pool.h100.chat").Values];
+        double[] decode = [.. result.Series.Column("pool.h200.chat").Values];
+        Assert.True(prefill.Max() > 0);
+        Assert.All(prefill.Zip(decode), pair => Assert.Equal(2 * pair.First, pair.Second));
+        Assert.InRange(result.Deployment("chat").SloAttainment, 0.99, 1);
+        Assert.True(result.Conserved);
+    }
+
+    [Fact]
+    public void A_split_placements_unknown_decode_pool_and_a_request_level_split_are_refused_at_their_lines()
+    {
+        ExperimentException unknown = Problems(Split.Replace("decode_pool: h200", "decode_pool: h2OO", StringComparison.Ordinal));
+        ExperimentProblem pool = Assert.Single(unknown.Problems);
+        Assert.Equal("cluster.deployments.chat.placements.h100.disaggregation.decode_pool", pool.Path);
+        Assert.Equal(19, pool.Line);
+
+        string requests = Split.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal);
+        ExperimentProblem fidelity = Assert.Single(Problems(requests).Problems);
+        Assert.Equal("cluster.deployments.chat.fidelity", fidelity.Path);
+        Assert.Contains("does not take a disaggregated placement yet", fidelity.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Wrong_references_and_a_missing_price_are_reported_with_their_lines()
     {

@@ -1,0 +1,125 @@
+using ClusterSim.Core.Catalog;
+using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Economics;
+using ClusterSim.Core.Engine;
+using ClusterSim.Core.Tests.Engine;
+using ClusterSim.Core.Tests.Training;
+using ClusterSim.Core.Training;
+
+namespace ClusterSim.Core.Tests.Cluster;
+
+public class DisaggregatedPlacementTests
+{
+    private static readonly AcceleratorSpec H100 = SimCatalog.Default.Hardware.Get("H100-SXM");
+    private static readonly AcceleratorSpec H200 = SimCatalog.Default.Hardware.Get("H200");
+
+    private static AcceleratorPool Pool(string name, AcceleratorSpec chip, int count, double price) =>
+        new() { Name = name, Accelerator = chip, Count = count, PricePerHour = price };
+
+    /// <summary>A unit of 2 prefill accelerators on h100 and 4 decode ones on h200 serving 1,000 output tokens a second; a flat demand of <paramref name="units"/> units.</summary>
+    private static ClusterDeployment Chat(int units) => new()
+    {
+        Name = "chat",
+        Placements = [new DeploymentPlacement("h100", 2, 1000, 0.5) { Decode = new DecodePart("h200", 4) }],
+        Demand = new DemandCurve(units * 1000 * 86_400.0, 0, 0),
+        Headroom = 0,
+        ColdStartSeconds = 0,
+        MinReplicas = 0,
+    };
+
+    private static ClusterResult Run(ClusterOptions options, int checkedEvents = 10)
+    {
+        var simulator = new Simulator();
+        var run = new ClusterRun(options, simulator);
+        var checks = new CheckEveryEvent(run.AssertInvariants);
+        simulator.Trace = checks;
+        ClusterResult result = run.Run();
+        Assert.True(checks.Count >= checkedEvents, $"only {checks.Count} events checked");
+        return result;
+    }
+
+    [Fact]
+    public void A_unit_holds_its_prefill_part_on_one_pool_and_its_decode_part_on_the_other_and_pays_each_pools_price()
+    {
+        ClusterResult result = Run(new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 32, 2), Pool("h200", H200, 64, 3)],
+            Deployments = [Chat(10)],
+            HorizonSeconds = 86_400,
+            Energy = new EnergyModel { UsdPerKwh = 0 },
+        });
+
+        // Ten units: 20 H100 and 40 H200 all day.
+        Assert.Equal(20, result.Series.Column("pool.h100.chat").Values.Max());
+        Assert.Equal(40, result.Series.Column("pool.h200.chat").Values.Max());
+        Assert.Equal(60, result.Deployment("chat").PeakAccelerators);
+        Assert.Equal(60 * 24, result.Deployment("chat").AcceleratorHours, 6);
+        Assert.Equal(((20 * 2) + (40 * 3)) * 24, result.Deployment("chat").CostUsd, 6);
+        Assert.Equal((12 * 24) + (24 * 24), result.IdleHours.Sum(), 6);
+        Assert.Equal(1, result.Deployment("chat").SloAttainment, 9);
+        Assert.True(result.Conserved);
+    }
+
+    [Fact]
+    public void A_unit_needs_room_on_both_pools_and_takes_the_decode_pool_from_training()
+    {
+        // The h200 pool runs a preemptible job on all 64; ten units need 40 of them, so serving preempts the job and the
+        // gang never fits again. With only 8 H100 the fleet is capped at four units by its prefill part.
+        ClusterTrainingJob job = new()
+        {
+            Name = "pretrain",
+            Pool = "h200",
+            Job = TrainingJobs.Llama8B(dp: 8, tokens: 1e12) with { Accelerator = H200 },
+        };
+        ClusterResult shared = Run(new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 8, 2), Pool("h200", H200, 64, 3)],
+            Jobs = [job],
+            Deployments = [Chat(10) with { LaunchSeconds = 3600 }],
+            Policy = ClusterPolicy.Shared,
+            HorizonSeconds = 86_400,
+        });
+
+        Assert.Equal(1, shared.Job("pretrain").Preemptions);
+        Assert.Equal(8, shared.Series.Column("pool.h100.chat").Values.Max());
+        Assert.Equal(16, shared.Series.Column("pool.h200.chat").Values.Max());
+        Assert.Equal(0.4, shared.Deployment("chat").SloAttainment, 6);
+        Assert.True(shared.Conserved);
+    }
+
+    [Fact]
+    public void Maintenance_on_the_decode_pool_stops_whole_units_and_frees_their_prefill_part_too()
+    {
+        ClusterResult result = Run(new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 32, 2) with { NodeSize = 8 }, Pool("h200", H200, 48, 3) with { NodeSize = 8 }],
+            Deployments = [Chat(10)],
+            Maintenance = [new MaintenanceWindow { Name = "racks", Pool = "h200", Accelerators = 16, StartSeconds = 6 * 3600, Seconds = 6 * 3600 }],
+            HorizonSeconds = 86_400,
+        });
+
+        // 48 H200 less 16 offline hold 8 units; the other 2 units' H100 go idle with them.
+        double[] h100 = [.. result.Series.Column("pool.h100.chat").Values];
+        double[] h200 = [.. result.Series.Column("pool.h200.chat").Values];
+        double[] times = [.. result.Series.TimeSeconds];
+        int inside = Array.FindIndex(times, t => t > 7 * 3600);
+        Assert.Equal(32, h200[inside]);
+        Assert.Equal(16, h100[inside]);
+        Assert.Equal(16 * 6, result.MaintenanceHours.Sum(), 6);
+        Assert.Equal(0.8 + (0.2 * 18 / 24), result.Deployment("chat").SloAttainment, 2);
+        Assert.True(result.Conserved);
+    }
+
+    [Fact]
+    public void A_decode_part_on_a_pool_the_cluster_lacks_is_refused_by_name()
+    {
+        var options = new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 32, 2)],
+            Deployments = [Chat(1)],
+            HorizonSeconds = 86_400,
+        };
+        var e = Assert.Throws<ArgumentException>(() => new ClusterRun(options, new Simulator()));
+        Assert.Contains("h200", e.Message, StringComparison.Ordinal);
+    }
+}
