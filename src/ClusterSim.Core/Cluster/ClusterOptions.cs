@@ -91,16 +91,12 @@ public sealed record ClusterOptions
 
                 if (placement.Decode is { } decode)
                 {
-                    AcceleratorPool decodePool = PoolOf(pools, decode.Pool, $"deployment {deployment.Name}'s decode replicas");
+                    _ = PoolOf(pools, decode.Pool, $"deployment {deployment.Name}'s decode replicas");
                     if (deployment.Requests is not null)
                     {
                         throw new ArgumentException($"deployment {deployment.Name}: a disaggregated placement is sized at the capacity level; fidelity: requests does not take one yet");
                     }
 
-                    if (decode.Accelerators > decodePool.Count)
-                    {
-                        throw new ArgumentException($"deployment {deployment.Name}: its decode replicas need {decode.Accelerators} accelerators of pool {decodePool.Name}, which has {decodePool.Count}");
-                    }
                 }
             }
         }
