@@ -79,7 +79,13 @@ public sealed partial class ClusterRun
     {
         DeploymentState dep = _deployments[d];
         int decodePool = dep.DecodePools[p];
-        if (reclaim)
+        if (reclaim && decodePool >= 0)
+        {
+            // A unit needs both parts: take from training on one pool only what the other pool can match.
+            replicas = Math.Min(replicas, Math.Min(Obtainable(dep, p, dep.Pools[p]), Obtainable(dep, p, decodePool)));
+        }
+
+        if (reclaim && replicas > 0)
         {
             ReclaimFor(now, dep, p, dep.Pools[p], replicas);
             if (decodePool >= 0 && decodePool != dep.Pools[p])
@@ -102,6 +108,18 @@ public sealed partial class ClusterRun
         long key = ((long)d << 32) | (uint)p;
         EventHandle handle = _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(dep.Spec.ColdStartSeconds)), this, ReplicaReady, key);
         dep.Loading[p].Add((handle, granted));
+    }
+
+    /// <summary>Replicas of placement <paramref name="p"/> whose part on <paramref name="pool"/> its free accelerators and what training there could give back would hold.</summary>
+    private int Obtainable(DeploymentState dep, int p, int pool)
+    {
+        int reclaimable = 0;
+        foreach (JobState job in _jobs)
+        {
+            reclaimable += job.Pool == pool && job.Active ? (job.Spec.Preemptible ? job.Held : job.Held - job.Spec.ElasticFloor) : 0;
+        }
+
+        return (ServingFree(pool) + reclaimable) / dep.UnitAcceleratorsOn(p, pool);
     }
 
     /// <summary>Frees what <paramref name="replicas"/> of placement <paramref name="p"/> need of <paramref name="pool"/> from training.</summary>

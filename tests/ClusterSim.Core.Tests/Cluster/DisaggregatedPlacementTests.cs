@@ -88,6 +88,25 @@ public class DisaggregatedPlacementTests
     }
 
     [Fact]
+    public void A_unit_whose_decode_pool_is_full_takes_nothing_from_training_on_its_prefill_pool()
+    {
+        // The h200 pool is empty: no unit can be placed, so the job on the h100 pool must not be preempted for one.
+        ClusterTrainingJob job = new() { Name = "pretrain", Pool = "h100", Job = TrainingJobs.Llama8B(dp: 4, tokens: 1e12) };
+        ClusterResult shared = Run(new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 32, 2), Pool("h200", H200, 0, 3)],
+            Jobs = [job],
+            Deployments = [Chat(10) with { LaunchSeconds = 3600 }],
+            Policy = ClusterPolicy.Shared,
+            HorizonSeconds = 86_400,
+        });
+
+        Assert.Equal(0, shared.Job("pretrain").Preemptions);
+        Assert.Equal(0, shared.Deployment("chat").SloAttainment, 9);
+        Assert.True(shared.Conserved);
+    }
+
+    [Fact]
     public void Maintenance_on_the_decode_pool_stops_whole_units_and_frees_their_prefill_part_too()
     {
         ClusterResult result = Run(new ClusterOptions

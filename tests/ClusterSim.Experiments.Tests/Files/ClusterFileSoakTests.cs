@@ -162,7 +162,16 @@ public class ClusterFileSoakTests
             y.AppendLine("      placements:");
             foreach (var (pool, index) in pools.Select((p, i) => (p, i)).Where(_ => random.NextDouble() < 0.7).DefaultIfEmpty((pools[0], 0)))
             {
-                y.AppendLine(CultureInfo.InvariantCulture, $"        p{index}: {{ tensor_parallel: {(big ? pool.Tp70b : pool.Tp8b)}, weights: {pool.Weights}, kv_cache: {pool.Weights} }}");
+                string split = string.Empty;
+                if (!requests && pools.Length > 1 && random.NextDouble() < 0.3)
+                {
+                    // A unit of prefill replicas here and decode replicas on another pool (perhaps an empty one).
+                    int other = (index + random.Next(1, pools.Length)) % pools.Length;
+                    var decode = pools[other];
+                    split = $", disaggregation: {{ prefill_replicas: {random.Next(1, 3)}, decode_replicas: {random.Next(1, 4)}, decode_pool: p{other}, kv_link_gb_s: 25, decode: {{ tensor_parallel: {(big ? decode.Tp70b : decode.Tp8b)}, weights: {decode.Weights}, kv_cache: {decode.Weights} }} }}";
+                }
+
+                y.AppendLine(CultureInfo.InvariantCulture, $"        p{index}: {{ tensor_parallel: {(big ? pool.Tp70b : pool.Tp8b)}, weights: {pool.Weights}, kv_cache: {pool.Weights}{split} }}");
             }
         }
 
