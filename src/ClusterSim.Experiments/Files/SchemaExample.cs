@@ -114,6 +114,7 @@ internal static class SchemaExample
           energy: { usd_per_kwh: 0.1 }
           pools:
             gpus: { hardware: H100-SXM, count: 64 }
+            decoders: { hardware: H200, count: 16 }
           training:
             job:
               pool: gpus
@@ -133,5 +134,8 @@ internal static class SchemaExample
               output_tokens: { kind: lognormal, mean: 100 }
               placements:
                 gpus: { tensor_parallel: 1, scheduler: { kind: continuous }, efficiency: { compute: 0.5 }, moe: { popularity: zipf } }
+                decoders:
+                  tensor_parallel: 1
+                  disaggregation: { prefill_replicas: 1, decode_replicas: 2, decode_pool: gpus, kv_link_gb_s: 50, latency_us: 20, decode: { tensor_parallel: 1 } }
         """;
 }
