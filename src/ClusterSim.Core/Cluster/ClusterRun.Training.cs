@@ -5,18 +5,29 @@ namespace ClusterSim.Core.Cluster;
 // Training's side: queued jobs started when their gang fits, elastic ones grown, a running job's finish and next failure scheduled (and cancelled when it stops).
 public sealed partial class ClusterRun
 {
-    /// <summary>Starts queued jobs whose gang fits, highest priority and earliest first; a job that does not fit lets smaller ones behind it start.</summary>
+    /// <summary>
+    /// Starts queued jobs whose gang fits — or, for a job with an <see cref="ClusterTrainingJob.ElasticMinAccelerators"/>,
+    /// as many whole units of it as fit from that minimum up (it grows to its gang later) — highest priority and earliest
+    /// first; a job that does not fit lets smaller ones behind it start.
+    /// </summary>
     private void StartTraining(long now)
     {
         foreach (int j in _byPrecedence)
         {
             JobState job = _jobs[j];
-            if (job.Phase != JobPhase.Queued || job.Spec.Gang > TrainingFree(job.Pool))
+            if (job.Phase != JobPhase.Queued)
             {
                 continue;
             }
 
-            job.Start(now, job.Spec.Gang);
+            int free = TrainingFree(job.Pool);
+            if (job.Spec.ElasticFloor > free)
+            {
+                continue;
+            }
+
+            int unit = job.Spec.ElasticUnit;
+            job.Start(now, Math.Min(job.Spec.Gang, job.Spec.ElasticFloor + ((free - job.Spec.ElasticFloor) / unit * unit)));
             if (job.Phase == JobPhase.Restarting)
             {
                 job.Pending = _simulator.Schedule(Math.Max(1, job.RestartNanos), this, RestartDone, j);

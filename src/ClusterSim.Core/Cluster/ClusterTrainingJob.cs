@@ -29,9 +29,9 @@ public sealed record ClusterTrainingJob
     public int ElasticMaxAccelerators { get; init; }
 
     /// <summary>
-    /// The fewest accelerators it shrinks to, in whole <see cref="ElasticUnit"/>s, before serving or maintenance
-    /// preempts it outright (0: its gang). It starts only on its gang, and grows back to it (under harvest, beyond) when
-    /// there is room.
+    /// The fewest accelerators it runs on, in whole <see cref="ElasticUnit"/>s (0: its gang): serving and maintenance
+    /// shrink it to this before preempting it outright, and it starts (or restarts) on as many units from this up as are
+    /// free rather than wait for its gang; it grows back to its gang (under harvest, beyond) when there is room.
     /// </summary>
     public int ElasticMinAccelerators { get; init; }
 

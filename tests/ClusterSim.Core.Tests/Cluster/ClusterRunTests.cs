@@ -268,6 +268,48 @@ public class ClusterRunTests
     }
 
     [Fact]
+    public void A_job_with_an_elastic_min_starts_on_what_is_free_and_grows_to_its_gang_when_there_is_room()
+    {
+        // Maintenance holds 40 of 64 accelerators for the first day: the 64-wide job starts at once on the 24 left (three
+        // replicas of 8, at least its 16) instead of waiting a day, and grows to its 64 once the window has closed.
+        ClusterTrainingJob job = Job("pretrain", dp: 8, tokens: 5e10, submit: 600) with { ElasticMinAccelerators = 16 };
+        var options = new ClusterOptions
+        {
+            Pools = [Pool(64)],
+            Jobs = [job],
+            Maintenance = [new MaintenanceWindow { Name = "racks", Pool = "h100", Accelerators = 40, Seconds = 86_400 }],
+            Policy = ClusterPolicy.Shared,
+            HarvestLookaheadSeconds = 3600,
+            HorizonSeconds = 20 * 86_400,
+        };
+        var log = new Held();
+        ClusterResult result = new ClusterRun(options, new Simulator(), log).Run();
+
+        Assert.Equal(24, log.First);
+        Assert.Equal(64, log.Most);
+        Assert.Equal(0, result.Job("pretrain").QueuedSeconds, 6);
+        Assert.Equal(0, result.Job("pretrain").Preemptions);
+        Assert.True(result.Conserved);
+    }
+
+    /// <summary>The accelerators the first job held when it first ran, and the most it held.</summary>
+    private sealed class Held : IClusterObserver
+    {
+        public int First { get; private set; }
+        public int Most { get; private set; }
+
+        public void JobChanged(long time, int job, JobPhase phase, int accelerators)
+        {
+            First = First == 0 && phase == JobPhase.Running ? accelerators : First;
+            Most = Math.Max(Most, accelerators);
+        }
+
+        public void DeploymentChanged(long time, int deployment, int pool, int accelerators)
+        {
+        }
+    }
+
+    [Fact]
     public void A_shrunk_job_trains_at_its_smaller_sizes_rate_with_more_micro_batches_a_replica()
     {
         // Fixed batch: 1,024 sequences over 6 replicas (48 accelerators) is 171 a replica; over 8 it is 128.
