@@ -25,7 +25,7 @@ public sealed record ClusterTrainingJob
     /// <summary>Whether serving may take its accelerators (it resumes from its last checkpoint).</summary>
     public bool Preemptible { get; init; } = true;
 
-    /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: the most accelerators it may grow to in whole data-parallel replicas (0: not elastic).</summary>
+    /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: the most accelerators it may grow to in whole <see cref="ElasticUnit"/>s (0: not elastic).</summary>
     public int ElasticMaxAccelerators { get; init; }
 
     /// <summary>
@@ -38,13 +38,13 @@ public sealed record ClusterTrainingJob
     /// <summary>The fewest accelerators it runs on: <see cref="ElasticMinAccelerators"/>, or its gang.</summary>
     public int ElasticFloor => ElasticMinAccelerators > 0 ? ElasticMinAccelerators : Gang;
 
-    /// <summary>Under <see cref="ClusterPolicy.Harvest"/>: whether an elastic job's global batch stays as planned or grows with its replicas.</summary>
+    /// <summary>Whether a job's global batch stays as planned or follows its replicas when it grows or shrinks.</summary>
     public ElasticBatch ElasticBatch { get; init; } = ElasticBatch.Fixed;
 
     /// <summary>Accelerators it needs at once.</summary>
     public int Gang => Job.Plan.Accelerators;
 
-    /// <summary>Accelerators in one data-parallel replica: the unit an elastic job grows and shrinks by.</summary>
+    /// <summary>Accelerators in one data-parallel replica.</summary>
     public int ReplicaSize => Job.Plan.Accelerators / Job.Plan.DataParallel;
 
     /// <summary>
@@ -67,7 +67,7 @@ public sealed record ClusterTrainingJob
     public int ElasticUnit => ReplicaSize * ElasticReplicaStep;
 
     /// <summary>
-    /// The job as it runs on <paramref name="accelerators"/> (its gang, or more in whole <see cref="ElasticUnit"/>s): as
+    /// The job as it runs on <paramref name="accelerators"/> (its gang, or more or fewer in whole <see cref="ElasticUnit"/>s): as
     /// many data-parallel replicas, and the global batch of <see cref="ElasticBatch"/> — the planned batch with each
     /// replica's micro-batches rounded up to the slowest replica's share when fixed, the replicas' micro-batches kept when
     /// scaled. The step of the planned size is the job itself.

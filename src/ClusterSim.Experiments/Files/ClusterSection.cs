@@ -224,24 +224,8 @@ internal static class ClusterSection
                 ElasticMinAccelerators = r.Integer(node, "elastic_min", path, 0, 0, 10_000_000),
                 ElasticBatch = r.Choice(node, "elastic_batch", path, ElasticBatch.Fixed, ElasticBatches),
             };
-            try
+            if (!Accepted(r, node, path, template))
             {
-                (template with { ElasticMaxAccelerators = 0, ElasticMinAccelerators = 0 }).Validated();
-            }
-            catch (ArgumentException e)
-            {
-                r.Problem(node, path, e.Message);
-                continue;
-            }
-
-            try
-            {
-                template.Validated();   // what is left to refuse is a size it grows or shrinks to
-            }
-            catch (ArgumentException e)
-            {
-                string field = e.Message.Contains("elastic_min", StringComparison.Ordinal) ? "elastic_min" : "elastic_max";
-                r.Problem(YamlReader.Child(node, field), $"{path}.{field}", e.Message);
                 continue;
             }
 
@@ -459,6 +443,34 @@ internal static class ClusterSection
     }
 
     /// <summary>
+    /// Validates <paramref name="job"/> itself, then the size it shrinks to, then the size it grows to, saying the first
+    /// problem at its line (the job's, <c>elastic_min</c>'s or <c>elastic_max</c>'s); false when one is refused.
+    /// </summary>
+    private static bool Accepted(YamlReader r, YamlMappingNode node, string path, ClusterTrainingJob job)
+    {
+        (ClusterTrainingJob Check, string? Field)[] stages =
+        [
+            (job with { ElasticMaxAccelerators = 0, ElasticMinAccelerators = 0 }, null),
+            (job with { ElasticMaxAccelerators = 0 }, "elastic_min"),
+            (job, "elastic_max"),
+        ];
+        foreach ((ClusterTrainingJob check, string? field) in stages)
+        {
+            try
+            {
+                check.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                r.Problem(field is null ? node : YamlReader.Child(node, field), field is null ? path : $"{path}.{field}", e.Message);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// A placement's <c>disaggregation</c>: <c>prefill_replicas</c> of its own shape on its pool and <c>decode_replicas</c>
     /// of the <c>decode</c> shape on <c>decode_pool</c>, the KV cache crossing <c>kv_link_gb_s</c> (by default the
     /// accelerators' own links, as a serving experiment's disaggregation): the unit its cell measures and the autoscaler
@@ -477,35 +489,16 @@ internal static class ClusterSection
 
         int prefillReplicas = r.Integer(split, "prefill_replicas", path, 1, 1, 1_000);
         int decodeReplicas = r.Integer(split, "decode_replicas", path, 1, 1, 1_000);
-        string? poolName = r.Text(split, "decode_pool", path, required: true);
-        if (poolName is null)
+        if (PoolOf(r, split, path, pools, "decode_pool") is not { } pool
+            || ServingSection.DecodeGroup(r, split, path, prefill, scheduler, decodeReplicas, catalog, calibrations, pool.Accelerator) is not { } decodeGroup)
         {
             return null;
         }
 
-        if (!pools.TryGetValue(poolName, out AcceleratorPool? pool))
-        {
-            r.Problem(YamlReader.Child(split, "decode_pool"), $"{path}.decode_pool", $"no pool named '{poolName}'{ClosestName.Hint(poolName, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
-            return null;
-        }
-
-        // The decode replicas' shape: the placement's own keys unless the decode mapping names others, on the decode pool's chip.
-        YamlMappingNode? decodeNode = r.Mapping(YamlReader.Child(split, "decode"), $"{path}.decode", [.. DeploymentSection.Keys.Where(k => k != "hardware")]);
-        (ServingDeployment? decode, SchedulerOptions decodeScheduler) = DeploymentSection.Read(r, decodeNode, $"{path}.decode", catalog, calibrations, pool.Accelerator, prefill.Model.Id);
-        if (decode is null)
-        {
-            return null;
-        }
-
-        if (decode.Model.Id != prefill.Model.Id)
-        {
-            r.Problem(YamlReader.Child(decodeNode, "model"), $"{path}.decode.model", $"decodes the prefill replicas' KV cache, so it serves the same model ({prefill.Model.Id}), not {decode.Model.Id}");
-            return null;
-        }
-
+        ServingDeployment decode = decodeGroup.Deployment;
         if (!AcceleratorPool.HoldsReplica(pool.NodeSize, decode.Accelerators))
         {
-            r.Problem(decodeNode ?? split, $"{path}.decode", $"a decode replica of {decode.Accelerators} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");
+            r.Problem(YamlReader.Child(split, "decode") ?? split, $"{path}.decode", $"a decode replica of {decode.Accelerators} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");
         }
 
         double link = double.NaN;
@@ -526,15 +519,15 @@ internal static class ClusterSection
             prefillReplicas,
             r.Number(split, "kv_link_gb_s", path, link, 0, exclusiveMin: true),
             r.Number(split, "latency_us", path, 20, 0) / 1e6);
-        ReplicaGroup decodeGroup = new(decode, YamlReader.Child(decodeNode, "scheduler") is null ? scheduler : decodeScheduler, decodeReplicas);
         return ([new ReplicaGroup(prefill, scheduler, prefillReplicas), decodeGroup], disaggregation, pool.Name);
     }
 
     private static bool HasEntries(YamlMappingNode cluster, string key) => YamlReader.Child(cluster, key) is YamlMappingNode { Children.Count: > 0 };
 
-    private static AcceleratorPool? PoolOf(YamlReader r, YamlMappingNode node, string path, Dictionary<string, AcceleratorPool> pools)
+    /// <summary>The pool <paramref name="node"/>'s <paramref name="key"/> names (required); null, said, when there is none of that name.</summary>
+    private static AcceleratorPool? PoolOf(YamlReader r, YamlMappingNode node, string path, Dictionary<string, AcceleratorPool> pools, string key = "pool")
     {
-        string? name = r.Text(node, "pool", path, required: true);
+        string? name = r.Text(node, key, path, required: true);
         if (name is null)
         {
             return null;
@@ -542,10 +535,9 @@ internal static class ClusterSection
 
         if (!pools.TryGetValue(name, out AcceleratorPool? pool))
         {
-            r.Problem(YamlReader.Child(node, "pool"), $"{path}.pool", $"no pool named '{name}'{ClosestName.Hint(name, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
+            r.Problem(YamlReader.Child(node, key), $"{path}.{key}", $"no pool named '{name}'{ClosestName.Hint(name, pools.Keys)} (pools: {string.Join(", ", pools.Keys)})");
         }
 
         return pool;
     }
-
 }

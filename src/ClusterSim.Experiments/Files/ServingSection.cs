@@ -165,7 +165,7 @@ internal static class ServingSection
         {
             // prefill_replicas: 0 serves colocated, so a sweep can compare against no disaggregation.
             int prefillReplicas = r.Integer(split, "prefill_replicas", "serving.disaggregation", 1, 0, 100_000);
-            ReplicaGroup? decode = prefillReplicas > 0 ? DecodeGroup(r, split, deployment, schedulerOptions, replicas - prefillReplicas, catalog, calibrations) : null;
+            ReplicaGroup? decode = prefillReplicas > 0 ? DecodeGroup(r, split, "serving.disaggregation", deployment, schedulerOptions, replicas - prefillReplicas, catalog, calibrations) : null;
 
             // The KV cache crosses the link Disaggregation.DefaultLink gives unless the file names one.
             double defaultLink = double.NaN;   // NaN only where a problem was said, or where the file names the link
@@ -252,17 +252,24 @@ internal static class ServingSection
     /// <c>serving.disaggregation.decode</c>: the decode pool's replica shape when it differs from the prefill pool's (other
     /// hardware, parallelism or precision; the same model, whose KV cache crosses the link), or null to decode on the same.
     /// </summary>
-    private static ReplicaGroup? DecodeGroup(
-        YamlReader r, YamlMappingNode split, ServingDeployment prefill, SchedulerOptions scheduler, int count, SimCatalog catalog, SortedSet<string> calibrations)
+    /// <summary>
+    /// The decode replicas of a disaggregation at <paramref name="splitPath"/>: its <c>decode</c> mapping's replica fields
+    /// (the prefill replicas' scheduler unless it names one), the same model as the prefill replicas. On
+    /// <paramref name="poolChip"/> when given (a cluster's decode pool: no <c>hardware</c> key), else on the mapping's
+    /// <c>hardware</c> or the prefill replicas'. Null where a problem was said; a serving section's absent mapping is null too.
+    /// </summary>
+    internal static ReplicaGroup? DecodeGroup(
+        YamlReader r, YamlMappingNode split, string splitPath, ServingDeployment prefill, SchedulerOptions scheduler, int count, SimCatalog catalog, SortedSet<string> calibrations,
+        AcceleratorSpec? poolChip = null)
     {
-        const string path = "serving.disaggregation.decode";
-        YamlMappingNode? node = r.Mapping(YamlReader.Child(split, "decode"), path, DeploymentSection.Keys);
-        if (node is null || count < 1)
+        string path = $"{splitPath}.decode";
+        YamlMappingNode? node = r.Mapping(YamlReader.Child(split, "decode"), path, poolChip is null ? DeploymentSection.Keys : [.. DeploymentSection.Keys.Where(k => k != "hardware")]);
+        if ((node is null && poolChip is null) || count < 1)
         {
             return null;
         }
 
-        AcceleratorSpec? chip = YamlReader.Child(node, "hardware") is null ? prefill.Accelerator : null;
+        AcceleratorSpec? chip = poolChip ?? (YamlReader.Child(node, "hardware") is null ? prefill.Accelerator : null);
         (ServingDeployment? decode, SchedulerOptions decodeScheduler) = DeploymentSection.Read(r, node, path, catalog, calibrations, chip, prefill.Model.Id);
         if (decode is null)
         {
