@@ -175,12 +175,12 @@ internal sealed class ClusterBooks
             for (int p = 0; p < dep.Pools.Length; p++)
             {
                 DeploymentPlacement placement = dep.Spec.Placements[p];
-                double busy = capacity > 0 ? served / capacity * placement.ReplicaUtilisation : 0;
+                double load = capacity > 0 ? served / capacity : 0;   // the share of the fleet's capacity in use
                 dep.ReplicaSeconds += dep.Replicas(p) * seconds;
-                BookPart(d, p, dep.Pools[p], placement.AcceleratorsPerReplica, hours, busy);
+                BookPart(d, p, dep.Pools[p], placement.AcceleratorsPerReplica, hours, load * placement.ReplicaUtilisation);
                 if (placement.Decode is { } decode)
                 {
-                    BookPart(d, p, dep.DecodePools[p], decode.Accelerators, hours, busy);   // the unit's measured busy share, on both parts
+                    BookPart(d, p, dep.DecodePools[p], decode.Accelerators, hours, load * decode.Utilisation);   // each part at its own measured busy share
                 }
             }
         }

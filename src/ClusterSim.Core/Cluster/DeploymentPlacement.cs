@@ -4,7 +4,8 @@ namespace ClusterSim.Core.Cluster;
 /// One replica shape of a serving deployment on one pool, with the capacity a measured cell of such replicas holds at
 /// the deployment's SLO (output tokens per second per replica) and its busy share there. Disaggregated (with
 /// <see cref="Decode"/>), a "replica" is the unit the autoscaler adds: its prefill replicas on <see cref="Pool"/> and
-/// its decode replicas on the decode part's pool, with the capacity and busy share a measured unit holds.
+/// its decode replicas on the decode part's pool, with the capacity a measured unit holds; <see cref="ReplicaUtilisation"/> is
+/// then the busy share of its prefill replicas, and the decode part carries its own.
 /// </summary>
 public sealed record DeploymentPlacement(string Pool, int AcceleratorsPerReplica, double ReplicaTokensPerSecond, double ReplicaUtilisation)
 {
@@ -18,7 +19,10 @@ public sealed record DeploymentPlacement(string Pool, int AcceleratorsPerReplica
     public string Calibration { get; init; } = string.Empty;
 
     /// <summary>Throws naming the first field out of range.</summary>
-    public DeploymentPlacement Validated() =>
-        AcceleratorsPerReplica >= 1 && ReplicaTokensPerSecond > 0 && ReplicaUtilisation is >= 0 and <= 1 && Decode is null or { Accelerators: >= 1 } ? this
-        : throw new ArgumentException($"placement on {Pool}: accelerators per replica ≥ 1, tokens per second > 0 and utilisation in [0, 1] expected (got {AcceleratorsPerReplica}, {ReplicaTokensPerSecond}, {ReplicaUtilisation})");
+    public DeploymentPlacement Validated()
+    {
+        Decode?.Validated();
+        return AcceleratorsPerReplica >= 1 && ReplicaTokensPerSecond > 0 && ReplicaUtilisation is >= 0 and <= 1 ? this
+            : throw new ArgumentException($"placement on {Pool}: accelerators per replica ≥ 1, tokens per second > 0 and utilisation in [0, 1] expected (got {AcceleratorsPerReplica}, {ReplicaTokensPerSecond}, {ReplicaUtilisation})");
+    }
 }

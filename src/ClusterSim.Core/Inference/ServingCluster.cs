@@ -227,6 +227,9 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             Accelerators = accelerators,
             EventsFired = _simulator.EventsFired,
             Utilisation = busy / _replicas.Count / (end - start),
+            PoolUtilisation = _scenario.Disaggregation is { } split
+                ? (MeanBusy(_replicas.Take(split.PrefillReplicas), end - start), MeanBusy(_replicas.Skip(split.PrefillReplicas), end - start))
+                : null,
             // The run drains every event, so a request still in flight at the end is stuck (in a queue nothing will serve).
             Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped && _requests.InFlight == 0,
             SustainedRequestsPerSecond = _lastGeneratedAt > start ? _completedWhenLastGenerated / SimTime.ToSeconds(_lastGeneratedAt - start) : double.NaN,
@@ -234,6 +237,9 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     }
 
     private long TotalCompleted { get; set; }
+
+    /// <summary>The mean share of <paramref name="span"/> ns the <paramref name="replicas"/> were running iterations.</summary>
+    private static double MeanBusy(IEnumerable<Replica> replicas, long span) => replicas.Average(r => (double)r.BusyNanos) / span;
 
     /// <summary>
     /// Checks the books between events: the request table, every replica's batch, queue and KV blocks, and that the

@@ -24,6 +24,12 @@ public sealed record ServingResult : ISimulationResult
     public double Utilisation { get; init; }
 
     /// <summary>
+    /// Disaggregated: the mean busy share of the prefill replicas and of the decode replicas, apart (which pool bounds
+    /// the split, and what each draws); null when every replica prefills and decodes.
+    /// </summary>
+    public (double Prefill, double Decode)? PoolUtilisation { get; init; }
+
+    /// <summary>
     /// Simulated seconds over which the measured requests were served: from the end of the warm-up (or the first
     /// arrival) to the last completion. Rates divide by it, so warm-up requests leave both numerator and denominator.
     /// </summary>
@@ -72,6 +78,7 @@ public sealed record ServingResult : ISimulationResult
             .. Latency("itl", m.InterToken),
             .. Latency("e2e", m.EndToEnd),
             ("utilisation", Utilisation),
+            .. (PoolUtilisation is { } pools ? [("prefill_utilisation", pools.Prefill), ("decode_utilisation", pools.Decode)] : Array.Empty<(string, double)>()),
             ("compute_bound_share", ComputeBoundShare),
             ("iterations", m.Iterations),
             ("events", EventsFired),

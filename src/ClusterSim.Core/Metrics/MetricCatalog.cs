@@ -31,6 +31,8 @@ public static class MetricCatalog
         new("goodput_req_s", "goodput (requests/s within the SLO)", "req/s"),
         new("slo_attainment", "share of requests within the SLO", "share"),
         new("utilisation", "share of replica time busy", "share"),
+        new("prefill_utilisation", "share of the prefill replicas' time busy (disaggregated)", "share"),
+        new("decode_utilisation", "share of the decode replicas' time busy (disaggregated)", "share"),
         new("compute_bound_share", "share of iterations bound by compute", "share"),
         new("iterations", "batch iterations", "iterations"),
         new("events", "simulation events fired", "events"),

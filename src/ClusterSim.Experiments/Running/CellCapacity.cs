@@ -36,10 +36,11 @@ public static class CellCapacity
 
     /// <summary>
     /// As <see cref="Measure"/> for a disaggregated unit (<paramref name="unit"/>: its prefill replicas, then its decode
-    /// replicas, and the split): output tokens per second per unit on a cell of <paramref name="units"/> of them.
+    /// replicas, and the split): output tokens per second per unit on a cell of <paramref name="units"/> of them, and the
+    /// busy shares of its prefill and of its decode replicas there, apart.
     /// </summary>
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
-    public static (double TokensPerSecond, double Utilisation) MeasureUnits(ServingPoint unit, int units, long seed)
+    public static (double TokensPerSecond, double PrefillUtilisation, double DecodeUtilisation) MeasureUnits(ServingPoint unit, int units, long seed)
     {
         Disaggregation split = unit.Disaggregation ?? throw new ArgumentException("a unit of prefill and decode replicas needs its disaggregation", nameof(unit));
         ServingPoint cell = unit with
@@ -48,8 +49,9 @@ public static class CellCapacity
             Disaggregation = split with { PrefillReplicas = split.PrefillReplicas * units },
             Arrival = unit.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 },
         };
-        (double tokens, double utilisation, _) = MeasureCell(cell, units, seed);
-        return (tokens, utilisation);
+        (double tokens, _, ServingResult run) = MeasureCell(cell, units, seed);
+        (double prefill, double decode) = run.PoolUtilisation!.Value;
+        return (tokens, prefill, decode);
     }
 
     /// <summary>The highest Poisson load at which the cell meets the SLO, bisected; its output tokens per second over <paramref name="units"/>.</summary>

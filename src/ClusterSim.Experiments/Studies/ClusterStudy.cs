@@ -148,21 +148,22 @@ public sealed class ClusterStudy : Study
 
     private static DeploymentPlacement Measure(string pool, ServingPoint cell, string? decodePool, int cellReplicas, long seed)
     {
-        (double tokensPerSecond, double utilisation) = cell.Disaggregation is null ? CellCapacity.Measure(cell, cellReplicas, seed) : CellCapacity.MeasureUnits(cell, cellReplicas, seed);
         ReplicaGroup prefill = cell.Replicas[0];
         var deployment = prefill.Deployment;
         int size = deployment.TensorParallel * deployment.PipelineParallel;
         if (cell.Disaggregation is null || decodePool is null)
         {
+            (double tokensPerSecond, double utilisation) = CellCapacity.Measure(cell, cellReplicas, seed);
             return new DeploymentPlacement(pool, size, tokensPerSecond, utilisation) { Calibration = deployment.CalibrationName };
         }
 
-        // A unit: its prefill replicas here, its decode replicas on the decode pool.
+        // A unit: its prefill replicas here, its decode replicas on the decode pool, each part busy for its own share.
+        (double unitTokens, double prefillBusy, double decodeBusy) = CellCapacity.MeasureUnits(cell, cellReplicas, seed);
         ReplicaGroup decode = cell.Replicas[1];
-        return new DeploymentPlacement(pool, prefill.Count * size, tokensPerSecond, utilisation)
+        return new DeploymentPlacement(pool, prefill.Count * size, unitTokens, prefillBusy)
         {
             Calibration = deployment.CalibrationName,
-            Decode = new DecodePart(decodePool, decode.Count * decode.Deployment.TensorParallel * decode.Deployment.PipelineParallel),
+            Decode = new DecodePart(decodePool, decode.Count * decode.Deployment.TensorParallel * decode.Deployment.PipelineParallel, decodeBusy),
         };
     }
 }

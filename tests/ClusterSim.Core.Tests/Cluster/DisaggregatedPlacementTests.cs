@@ -20,7 +20,7 @@ public class DisaggregatedPlacementTests
     private static ClusterDeployment Chat(int units) => new()
     {
         Name = "chat",
-        Placements = [new DeploymentPlacement("h100", 2, 1000, 0.5) { Decode = new DecodePart("h200", 4) }],
+        Placements = [new DeploymentPlacement("h100", 2, 1000, 0.5) { Decode = new DecodePart("h200", 4, 0.5) }],
         Demand = new DemandCurve(units * 1000 * 86_400.0, 0, 0),
         Headroom = 0,
         ColdStartSeconds = 0,
@@ -58,6 +58,40 @@ public class DisaggregatedPlacementTests
         Assert.Equal((12 * 24) + (24 * 24), result.IdleHours.Sum(), 6);
         Assert.Equal(1, result.Deployment("chat").SloAttainment, 9);
         Assert.True(result.Conserved);
+    }
+
+    [Fact]
+    public void Each_part_of_a_unit_draws_power_at_its_own_measured_busy_share()
+    {
+        // The prefill replicas idle 80 % of the time, the decode ones run 90 % busy: at full load the unit's energy is the
+        // sum of both parts' draws at their own shares, not one share for all six accelerators.
+        ClusterDeployment chat = Chat(10) with
+        {
+            Placements = [new DeploymentPlacement("h100", 2, 1000, 0.2) { Decode = new DecodePart("h200", 4, 0.9) }],
+        };
+        var energy = new EnergyModel { UsdPerKwh = 0 };
+        ClusterResult result = Run(new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 20, 2), Pool("h200", H200, 40, 3)],
+            Deployments = [chat],
+            HorizonSeconds = 86_400,
+            Energy = energy,
+        });
+
+        double expected = energy.Kwh(H100.TdpWatts!.Value, 20 * 24, 0.2) + energy.Kwh(H200.TdpWatts!.Value, 40 * 24, 0.9);
+        Assert.Equal(expected, result.Deployment("chat").Kwh, 6);
+        Assert.Equal(0, result.IdleHours.Sum(), 6);   // the fleet fills both pools: every kWh is the unit's
+    }
+
+    [Theory]
+    [InlineData(0, 0.5)]
+    [InlineData(4, 1.5)]
+    [InlineData(4, -0.1)]
+    public void A_decode_part_out_of_range_is_refused_naming_its_pool(int accelerators, double utilisation)
+    {
+        var placement = new DeploymentPlacement("h100", 2, 1000, 0.5) { Decode = new DecodePart("h200", accelerators, utilisation) };
+        ArgumentException e = Assert.Throws<ArgumentException>(() => placement.Validated());
+        Assert.Contains("decode part on h200", e.Message);
     }
 
     [Fact]

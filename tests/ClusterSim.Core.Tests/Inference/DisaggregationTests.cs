@@ -46,6 +46,30 @@ public class DisaggregationTests
         Assert.InRange(slow - fast, 0.9 * expected, 1.1 * expected);
     }
 
+    [Theory]
+    [InlineData(1, 100, 1000)]
+    [InlineData(1, 4000, 20)]
+    public void Each_pools_busy_share_is_reported_apart_and_they_average_to_the_whole(int prefillReplicas, int prompt, int output)
+    {
+        ServingResult result = Run(new Disaggregation(prefillReplicas, 50), 8, 600, prompt, output);
+        (double prefill, double decode) = result.PoolUtilisation!.Value;
+        Assert.InRange(prefill, 0, 1);
+        Assert.InRange(decode, 0, 1);
+        Assert.Equal(result.Utilisation, ((prefillReplicas * prefill) + ((4 - prefillReplicas) * decode)) / 4, 12);
+
+        // Short prompts and long answers keep the decode pool the busier; long prompts and short answers, the prefill pool.
+        Assert.True(prompt < output ? decode > prefill : prefill > decode, $"prefill {prefill:P1}, decode {decode:P1}");
+        Assert.Contains(result.Scalars(), s => s.Name == "decode_utilisation" && s.Value == decode);
+    }
+
+    [Fact]
+    public void A_colocated_run_reports_no_pools()
+    {
+        ServingResult result = Run(null, 8, 100);
+        Assert.Null(result.PoolUtilisation);
+        Assert.DoesNotContain(result.Scalars(), s => s.Name.EndsWith("_utilisation", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Pools_must_both_exist()
     {
