@@ -40,6 +40,10 @@ internal static class CapacityCommand
         var price = new Option<double?>("--price-per-hour") { Description = "USD an accelerator-hour, for one accelerator (with several, each catalog price is used)." };
         var headroom = new Option<double>("--headroom") { Description = "Share of capacity kept free when pricing a token (0.2: replicas run at 80 % of it).", DefaultValueFactory = _ => 0 };
         var demand = new Option<string?>("--demand") { Description = "A CSV of measured demand (day, hour, time_s or timestamp; requests, requests_per_s, output_tokens or output_tokens_per_s per step, as an experiment's demand trace): adds the fleet each accelerator needs for it — peak and mean chips, each step served by the replicas its rate needs — and the cost of a million output tokens renting as it goes and owning the peak." };
+        var disaggregate = new Option<string?>("--disaggregate") { Description = "Prefill/decode disaggregation, PREFILL:DECODE replicas (3:5): each accelerator's row measures a unit of that many prefill replicas and decode replicas, the KV cache crossing the default link between them (as an experiment's serving.disaggregation), priced for both parts." };
+        var decodeHardware = new Option<string?>("--decode-hardware") { Description = "With --disaggregate: the decode replicas' accelerator, at its catalog price (the row's own when omitted)." };
+        var decodeTp = new Option<int?>("--decode-tp") { Description = "With --disaggregate: the decode replicas' tensor-parallel size (the prefill replicas' when omitted)." };
+        var kvLink = new Option<double?>("--kv-link") { Description = "With --disaggregate: GB/s of the link a unit's KV cache crosses from prefill to decode (when omitted, each accelerator's own network link from the catalog; an accelerator without one needs it)." };
         var requests = new Option<int>("--requests") { Description = "Requests in each simulated run of the cell (more: steadier figures, longer).", DefaultValueFactory = _ => 3000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated runs.", DefaultValueFactory = _ => 1 };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names: your own measurements behind the figures." };
@@ -49,7 +53,7 @@ internal static class CapacityCommand
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
             model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
-            ttft, tpot, price, headroom, demand, requests, seed, calibration, models, workers, format,
+            ttft, tpot, price, headroom, demand, disaggregate, decodeHardware, decodeTp, kvLink, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
         {
@@ -75,6 +79,24 @@ internal static class CapacityCommand
                 }
             }
 
+            (int, int)? split = null;
+            if (r.GetValue(disaggregate) is { } pair)
+            {
+                if (ReplicaPair(pair) is not { } parsed)
+                {
+                    Console.Error.WriteLine($"error: --disaggregate: expected PREFILL:DECODE replicas, two whole numbers of at least 1 (3:5), got '{pair}'");
+                    return ExitCodes.InvalidInput;
+                }
+
+                split = parsed;
+            }
+            else if (new[] { (r.GetValue(decodeHardware) is not null, "--decode-hardware"), (r.GetValue(decodeTp) is not null, "--decode-tp"), (r.GetValue(kvLink) is not null, "--kv-link") }
+                .FirstOrDefault(o => o.Item1) is (true, var unitOption))
+            {
+                Console.Error.WriteLine($"error: {unitOption}: applies to a disaggregated unit; give --disaggregate PREFILL:DECODE too");
+                return ExitCodes.InvalidInput;
+            }
+
             var query = new CapacityQuery
             {
                 Model = r.GetValue(model)!,
@@ -90,6 +112,10 @@ internal static class CapacityCommand
                 Speculative = r.GetValue(speculative),
                 MaxSequences = r.GetValue(sequences),
                 MaxBatchedTokens = r.GetValue(batched),
+                Disaggregate = split,
+                DecodeHardware = r.GetValue(decodeHardware),
+                DecodeTensorParallel = r.GetValue(decodeTp),
+                KvLinkGBps = r.GetValue(kvLink),
                 PromptTokens = r.GetValue(prompt),
                 OutputTokens = r.GetValue(output),
                 PromptMedian = r.GetValue(promptMedian),
@@ -181,14 +207,16 @@ internal static class CapacityCommand
                 $"note: --demand: {Path.GetFileName(demand.Source)} spans {demand.SpanSeconds / 3600:0.##} hours in {demand.Steps:N0} steps, {demand.MeanRate:N0} output tokens a second on average and {demand.PeakRate:N0} at its peak; each step is served by the replicas its rate needs at {1 - query.Headroom:0%} of a replica's capacity (--headroom), at least one, with no cold starts or scaling ahead (an experiment's cluster deployment with demand: {{ trace: ... }} simulates those)"));
         }
 
+        bool units = query.Disaggregate is not null;
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: a replica's most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
-        string[] header = ["accelerator", "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", "$/chip-h", "$ per M out tok", "calibration"];
+            $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: {(units ? "a prefill/decode unit's" : "a replica's")} most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+        string[] header = ["accelerator", .. units ? ["unit", "prefill / decode busy"] : Array.Empty<string>(), "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", units ? "$/chip-h (mean)" : "$/chip-h", "$ per M out tok", "calibration"];
         int shown = CatalogCommand.Show(format, title,
             demand is null ? header : [.. header, "demand: peak chips", "mean chips", "rented $/M tok", "owned $/M tok"],
             [.. measured.Select(r => (IReadOnlyList<string>)
             [
                 r.Hardware,
+                .. units ? [r.Unit ?? "-", r.PoolUtilisation is var (prefill, decode) ? $"{F(prefill * 100, "0")} / {F(decode * 100, "0")} %" : "-"] : Array.Empty<string>(),
                 r.Accelerators.ToString(CultureInfo.InvariantCulture),
                 F(r.RequestsPerSecond, "0.00"),
                 F(r.OutputTokensPerSecond, "0"),
@@ -230,10 +258,21 @@ internal static class CapacityCommand
     /// <summary>The tensor-parallel size as the title says it: the one given, the one every accelerator took, or each accelerator's own.</summary>
     private static string SizeSaid(CapacityQuery query, IReadOnlyList<CapacityRow> measured)
     {
-        int[] sizes = [.. measured.Select(r => r.Accelerators).Distinct()];
+        int[] sizes = [.. measured.Select(r => r.Size).Distinct()];
         return query.TensorParallel is { } given ? given.ToString(CultureInfo.InvariantCulture)
             : sizes.Length == 1 ? sizes[0].ToString(CultureInfo.InvariantCulture)
             : "each accelerator's cheapest (chips; the notes say how)";
+    }
+
+    /// <summary>PREFILL:DECODE as two replica counts of at least 1; null when the text is not that.</summary>
+    private static (int Prefill, int Decode)? ReplicaPair(string text)
+    {
+        string[] parts = text.Split(':');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int prefill) && prefill >= 1
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int decode) && decode >= 1
+            ? (prefill, decode)
+            : null;
     }
 
     private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";

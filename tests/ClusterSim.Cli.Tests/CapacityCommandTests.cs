@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterSim.Core.Catalog;
 
 namespace ClusterSim.Cli.Tests;
 
@@ -31,6 +32,38 @@ public class CapacityCommandTests
         Assert.Equal(price / (tokens * 3600) * 1e6, cost, 0.0015);
         Assert.Equal(tokens / 256, Cell(rows[1], 2), 0.01);
         Assert.True(tokens > 1000 && Cell(rows[2], 3) < tokens, "an H100 serves the 8B model faster than an L40");
+    }
+
+    [Fact]
+    public void A_prefill_decode_unit_is_priced_for_both_parts_and_says_each_pools_busy_share()
+    {
+        (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--tp", "1", "--requests", "800",
+            "--disaggregate", "2:3", "--decode-hardware", "H200", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        string[] rows = Rows(output);
+        Assert.Equal("accelerator,unit,prefill / decode busy,chips,req/s,out tok/s,tok/s per chip,TTFT p99 ms,TPOT p99 ms,$/chip-h (mean),$ per M out tok,calibration", rows[0]);
+        string[] cells = rows[1].Split(',');
+        Assert.Equal(("H100-SXM", "2 prefill + 3 decode on H200", "5"), (cells[0], cells[1], cells[3]));
+        Assert.Matches(@"^\d+ / \d+ %$", cells[2]);
+
+        // Two H100 and three H200 an hour, over what the unit serves an hour.
+        double h100 = SimCatalog.Default.Hardware.Get("H100-SXM").PricePerHour!.Value, h200 = SimCatalog.Default.Hardware.Get("H200").PricePerHour!.Value;
+        double tokens = Cell(rows[1], 5);
+        Assert.Equal(((2 * h100) + (3 * h200)) / 5, Cell(rows[1], 9), 0.006);
+        Assert.Equal(((2 * h100) + (3 * h200)) / (tokens * 3600) * 1e6, Cell(rows[1], 10), 0.0015);
+    }
+
+    [Theory]
+    [InlineData("--disaggregate", "3", "error: --disaggregate: expected PREFILL:DECODE replicas")]
+    [InlineData("--disaggregate", "0:2", "error: --disaggregate: expected PREFILL:DECODE replicas")]
+    [InlineData("--decode-tp", "2", "error: --decode-tp: applies to a disaggregated unit")]
+    [InlineData("--kv-link", "50", "error: --kv-link: applies to a disaggregated unit")]
+    public void A_unit_option_out_of_place_or_shape_is_refused_by_name(string option, string value, string message)
+    {
+        (int code, _, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", option, value);
+        Assert.Equal(2, code);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
     }
 
     [Fact]

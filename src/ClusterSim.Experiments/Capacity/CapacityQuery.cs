@@ -44,6 +44,21 @@ public sealed record CapacityQuery
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
 
+    /// <summary>
+    /// Prefill/decode disaggregation: each accelerator's row measures a unit of this many prefill replicas and decode
+    /// replicas, the KV cache crossing the default link between them; null: a replica that prefills and decodes.
+    /// </summary>
+    public (int Prefill, int Decode)? Disaggregate { get; init; }
+
+    /// <summary>The accelerator of a unit's decode replicas; null: the row's own.</summary>
+    public string? DecodeHardware { get; init; }
+
+    /// <summary>The tensor-parallel size of a unit's decode replicas; null: the prefill replicas'.</summary>
+    public int? DecodeTensorParallel { get; init; }
+
+    /// <summary>GB/s of the link a unit's KV cache crosses from its prefill to its decode replicas; null: the default (each accelerator's own network link).</summary>
+    public double? KvLinkGBps { get; init; }
+
     /// <summary>The longest request the server takes, prompt and output together (an experiment file's serving.max_model_len); null: the model's context.</summary>
     public int? MaxModelLength { get; init; }
 
@@ -103,6 +118,7 @@ public sealed record CapacityQuery
     /// <summary>Which option each experiment-file path came from, for errors said in the command's terms.</summary>
     public static readonly IReadOnlyList<(string Path, string Option)> Options =
     [
+        ("serving.disaggregation.decode.hardware", "--decode-hardware"), ("serving.disaggregation.kv_link_gb_s", "--kv-link"), ("serving.disaggregation.decode", "--decode-tp"), ("serving.disaggregation", "--disaggregate"), ("serving.replicas", "--disaggregate"),
         ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.attention", "--attention"), ("serving.weights", "--weights"),
         ("serving.kv_cache", "--kv-cache"), ("serving.max_model_len", "--max-model-len"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"), ("serving.speculative", "--speculative"),
         ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
@@ -133,39 +149,7 @@ public sealed record CapacityQuery
 
         y.AppendLine("serving:");
         y.AppendLine(CultureInfo.InvariantCulture, $"  model: {Q(Model)}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {Q(hardware)}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  engine: {Q(Engine)}");
-        if (EngineVersion is { } version)
-        {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: {Q(version)}");
-        }
-
-        if (MultiStep is { } steps)
-        {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  multi_step: {steps}");
-        }
-
-        if (Speculative is { } speculative)
-        {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  speculative: {SpeculativeSection(speculative)}");
-        }
-
-        y.AppendLine(CultureInfo.InvariantCulture, $"  tensor_parallel: {tensorParallel}");
-        if (Attention is { } layout)
-        {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  attention: {Q(layout)}");
-        }
-
-        y.AppendLine(CultureInfo.InvariantCulture, $"  weights: {Q(Weights)}");
-        if (KvCache is { } kv)
-        {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  kv_cache: {Q(kv)}");
-        }
-
-        if (MaxModelLength is { } length)
-        {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  max_model_len: {length}");
-        }
+        AppendDeployment(y, "  ", hardware, tensorParallel);
 
         var scheduler = new List<string>();
         if (MaxSequences is { } sequences)
@@ -183,6 +167,24 @@ public sealed record CapacityQuery
             y.AppendLine(CultureInfo.InvariantCulture, $"  scheduler: {{ {string.Join(", ", scheduler)} }}");
         }
 
+        if (Disaggregate is var (prefill, decode))
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {prefill + decode}");
+            y.AppendLine("  disaggregation:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    prefill_replicas: {prefill}");
+            if (KvLinkGBps is { } link)
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"    kv_link_gb_s: {link:R}");
+            }
+
+            if (DecodeHardware is not null || DecodeTensorParallel is not null)
+            {
+                // The decode replicas' own shape: every deployment field again, so only the hardware and size differ.
+                y.AppendLine("    decode:");
+                AppendDeployment(y, "      ", DecodeHardware ?? hardware, DecodeTensorParallel ?? tensorParallel);
+            }
+        }
+
         y.AppendLine("workload:");
         y.AppendLine("  arrival: { kind: poisson, load: 0.5 }   # the cell bisects the load itself");
         y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {Lengths(PromptTokens, PromptMedian, PromptCap)}");
@@ -190,6 +192,44 @@ public sealed record CapacityQuery
         y.AppendLine(CultureInfo.InvariantCulture, $"  requests: {Requests}");
         y.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {TtftSeconds:R}, tpot_s: {TpotSeconds:R} }}");
         return y.ToString();
+    }
+
+    /// <summary>A replica's deployment fields (all but the model and scheduler) on <paramref name="hardware"/> at <paramref name="tensorParallel"/>, each line after <paramref name="indent"/>.</summary>
+    private void AppendDeployment(StringBuilder y, string indent, string hardware, int tensorParallel)
+    {
+        y.AppendLine(CultureInfo.InvariantCulture, $"{indent}hardware: {Q(hardware)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"{indent}engine: {Q(Engine)}");
+        if (EngineVersion is { } version)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"{indent}engine_version: {Q(version)}");
+        }
+
+        if (MultiStep is { } steps)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"{indent}multi_step: {steps}");
+        }
+
+        if (Speculative is { } speculative)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"{indent}speculative: {SpeculativeSection(speculative)}");
+        }
+
+        y.AppendLine(CultureInfo.InvariantCulture, $"{indent}tensor_parallel: {tensorParallel}");
+        if (Attention is { } layout)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"{indent}attention: {Q(layout)}");
+        }
+
+        y.AppendLine(CultureInfo.InvariantCulture, $"{indent}weights: {Q(Weights)}");
+        if (KvCache is { } kv)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"{indent}kv_cache: {Q(kv)}");
+        }
+
+        if (MaxModelLength is { } length)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"{indent}max_model_len: {length}");
+        }
     }
 
     /// <summary>

@@ -13,7 +13,17 @@ public sealed record CapacityRow
 
     /// <summary>True when <see cref="Refused"/> is a mistake in the query (an unknown name, a size that does not fit), not an SLO no load meets.</summary>
     public bool BadInput { get; init; }
+    /// <summary>Accelerators of the replica (disaggregated: of the whole unit, both parts).</summary>
     public int Accelerators { get; init; }
+
+    /// <summary>Accelerators of one replica (disaggregated: one prefill replica): the tensor-parallel size the row was measured at.</summary>
+    public int Size { get; init; }
+
+    /// <summary>Disaggregated: the unit measured ("3 prefill + 5 decode on H200"); null for a replica that does both.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>Disaggregated: the busy shares of the unit's prefill and decode replicas at its capacity; null otherwise.</summary>
+    public (double Prefill, double Decode)? PoolUtilisation { get; init; }
     public double RequestsPerSecond { get; init; }
     public double OutputTokensPerSecond { get; init; }
     public double TtftP99Seconds { get; init; }

@@ -1,3 +1,4 @@
+using ClusterSim.Core.Inference;
 using System.Globalization;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
@@ -94,7 +95,7 @@ public static class CapacitySurvey
         {
             // No size meets the SLO: the least's answer, and which larger ones missed it too.
             return tried.Count == 1 ? tried[0]
-                : tried[0] with { Refused = string.Create(CultureInfo.InvariantCulture, $"{tried[0].Refused}; every size tried ({string.Join(", ", tried.Select(r => r.Accelerators))}) misses it") };
+                : tried[0] with { Refused = string.Create(CultureInfo.InvariantCulture, $"{tried[0].Refused}; every size tried ({string.Join(", ", tried.Select(r => r.Size))}) misses it") };
         }
 
         return best with { SizeChosen = SizeChosen(best, tried, least, atOne) };
@@ -119,7 +120,7 @@ public static class CapacitySurvey
     private static string? SizeChosen(CapacityRow chosen, IReadOnlyList<CapacityRow> tried, int least, ExperimentException? atOne)
     {
         string why = atOne is null ? string.Empty : $"; at 1: {string.Join("; ", atOne.Problems.Select(Said))}";
-        if (chosen.Accelerators == 1)
+        if (chosen.Size == 1)
         {
             return null;
         }
@@ -133,40 +134,76 @@ public static class CapacitySurvey
         string Figure(CapacityRow r) => r.Refused is not null ? "SLO not met"
             : priced ? string.Create(CultureInfo.InvariantCulture, $"${r.UsdPerMillionTokens:0.000}")
             : string.Create(CultureInfo.InvariantCulture, $"{r.OutputTokensPerSecond / r.Accelerators:0} tok/s a chip");
-        string each = string.Join(", ", tried.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Accelerators}: {Figure(r)}")));
+        string each = string.Join(", ", tried.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size}: {Figure(r)}")));
         return string.Create(CultureInfo.InvariantCulture,
-            $"--tp {chosen.Accelerators}, the {(priced ? "cheapest per million output tokens" : "most output tokens a second per chip")} of the sizes tried ({each}{why})");
+            $"--tp {chosen.Size}, the {(priced ? "cheapest per million output tokens" : "most output tokens a second per chip")} of the sizes tried ({each}{why})");
     }
 
-    /// <summary>A replica of <paramref name="experiment"/>'s deployment measured at the SLO, or why no load meets it.</summary>
+    /// <summary>
+    /// A replica of <paramref name="experiment"/>'s deployment (disaggregated: a unit of its prefill and decode replicas)
+    /// measured at the SLO, or why no load meets it.
+    /// </summary>
     private static CapacityRow MeasureAt(CapacityQuery query, Experiment experiment)
     {
         ServingPoint serving = experiment.Points[0].Serving!;
         var deployment = serving.Replicas[0].Deployment;
-        double? price = query.PricePerHour ?? deployment.Accelerator.PricePerHour;
+        bool unit = serving.Disaggregation is not null;
+
+        // A unit's accelerators and price: each group's replicas at their own accelerator's price (the query's for the row's own).
+        int accelerators = unit ? serving.Replicas.Sum(g => g.Count * g.Deployment.Accelerators) : deployment.Accelerators;
+        double?[] groupPrices = [.. serving.Replicas.Select(g => g.Deployment.Accelerator.Id == deployment.Accelerator.Id ? query.PricePerHour ?? g.Deployment.Accelerator.PricePerHour : g.Deployment.Accelerator.PricePerHour)];
+        double? price = !unit ? groupPrices[0]
+            : groupPrices.Any(p => p is null) ? null
+            : serving.Replicas.Select((g, i) => g.Count * g.Deployment.Accelerators * groupPrices[i]!.Value).Sum() / accelerators;
         try
         {
-            // A cell of one replica: the capacity of a replica, with nothing for a router to balance.
-            var (tokens, _, run) = CellCapacity.MeasureRun(serving, 1, experiment.Seed);
+            // A cell of one replica (or one unit): its capacity, with nothing for a router to balance.
+            (double tokens, ServingResult run) = unit ? CellCapacity.MeasureUnitsRun(serving, 1, experiment.Seed) : Replica(serving, experiment.Seed);
             var m = run.Metrics;
             return new CapacityRow
             {
                 Hardware = deployment.Accelerator.Id,
-                Accelerators = deployment.Accelerators,
+                Accelerators = accelerators,
+                Size = deployment.Accelerators,
+                Unit = unit ? UnitSaid(serving) : null,
+                PoolUtilisation = run.PoolUtilisation,
                 OutputTokensPerSecond = tokens,
                 RequestsPerSecond = tokens / Math.Max(1, m.OutputTokens / (double)Math.Max(1, m.Completed)),   // by the run's own mean output (a capped log-normal's is below the nominal)
                 TtftP99Seconds = m.Ttft.Quantile(0.99),
                 TpotP99Seconds = m.Tpot.Quantile(0.99),
                 PricePerHour = price,
-                UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, deployment.Accelerators, tokens, query.Headroom) * 1e6 : null,
-                Calibration = deployment.CalibrationName,
+                UsdPerMillionTokens = price is { } p ? CellCapacity.UsdPerToken(p, accelerators, tokens, query.Headroom) * 1e6 : null,
+                Calibration = string.Join(" + ", serving.Replicas.Select(g => g.Deployment.CalibrationName).Distinct(StringComparer.Ordinal)),   // a unit's decode part may run on another row
                 Warnings = [.. experiment.Warnings.Select(InOptions)],
             };
         }
         catch (UnmeetableSloException e)
         {
-            return new CapacityRow { Hardware = deployment.Accelerator.Id, Accelerators = deployment.Accelerators, Refused = e.Message };
+            return new CapacityRow { Hardware = deployment.Accelerator.Id, Accelerators = accelerators, Size = deployment.Accelerators, Refused = e.Message };
         }
+    }
+
+    private static (double TokensPerSecond, ServingResult Run) Replica(ServingPoint serving, long seed)
+    {
+        (double tokens, _, ServingResult run) = CellCapacity.MeasureRun(serving, 1, seed);
+        return (tokens, run);
+    }
+
+    /// <summary>A unit as the table says it: "3 prefill + 5 decode", "… on H200", "… at TP 2" (the decode part's accelerator and size where they differ).</summary>
+    private static string UnitSaid(ServingPoint serving)
+    {
+        var prefill = serving.Replicas[0].Deployment;
+        var decode = serving.Replicas[^1].Deployment;
+        int prefillReplicas = serving.Disaggregation!.PrefillReplicas;
+        int decodeReplicas = serving.Replicas.Sum(g => g.Count) - prefillReplicas;
+        string decodeShape = (decode.Accelerator.Id != prefill.Accelerator.Id, decode.Accelerators != prefill.Accelerators) switch
+        {
+            (true, true) => $" on {decode.Accelerator.Id} TP {decode.Accelerators}",
+            (true, false) => $" on {decode.Accelerator.Id}",
+            (false, true) => $" at TP {decode.Accelerators}",
+            _ => string.Empty,
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{prefillReplicas} prefill + {decodeReplicas} decode{decodeShape}");
     }
 
     /// <summary>
@@ -199,7 +236,9 @@ public static class CapacitySurvey
     }
 
     /// <summary>A message's advice in the command's terms: a key it names as the option that sets it.</summary>
-    private static string InOptions(string message) => message.Replace("serving.max_model_len", "--max-model-len", StringComparison.Ordinal);
+    private static string InOptions(string message) => message
+        .Replace("serving.max_model_len", "--max-model-len", StringComparison.Ordinal)
+        .Replace("give kv_link_gb_s", "give --kv-link", StringComparison.Ordinal);
 
     /// <summary>A problem of the file made for the query, said in the command's terms (the option it came from).</summary>
     private static string Said(ExperimentProblem problem)

@@ -42,6 +42,15 @@ public static class CellCapacity
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
     public static (double TokensPerSecond, double PrefillUtilisation, double DecodeUtilisation) MeasureUnits(ServingPoint unit, int units, long seed)
     {
+        (double tokens, ServingResult run) = MeasureUnitsRun(unit, units, seed);
+        (double prefill, double decode) = run.PoolUtilisation!.Value;
+        return (tokens, prefill, decode);
+    }
+
+    /// <summary>As <see cref="MeasureUnits"/>, with the cell's run at that load (its latency distributions, its pools' busy shares).</summary>
+    /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
+    public static (double TokensPerSecond, ServingResult Run) MeasureUnitsRun(ServingPoint unit, int units, long seed)
+    {
         Disaggregation split = unit.Disaggregation ?? throw new ArgumentException("a unit of prefill and decode replicas needs its disaggregation", nameof(unit));
         ServingPoint cell = unit with
         {
@@ -50,8 +59,7 @@ public static class CellCapacity
             Arrival = unit.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 },
         };
         (double tokens, _, ServingResult run) = MeasureCell(cell, units, seed);
-        (double prefill, double decode) = run.PoolUtilisation!.Value;
-        return (tokens, prefill, decode);
+        return (tokens, run);
     }
 
     /// <summary>The highest Poisson load at which the cell meets the SLO, bisected; its output tokens per second over <paramref name="units"/>.</summary>

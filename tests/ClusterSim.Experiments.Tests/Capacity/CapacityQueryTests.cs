@@ -9,6 +9,33 @@ public class CapacityQueryTests
     private static readonly CapacityQuery Alike = new() { Model = "llama-3.1-8b", Hardware = ["H100"] };
 
     [Fact]
+    public void A_unit_is_the_serving_sections_disaggregation_with_its_decode_replicas_in_the_same_format()
+    {
+        CapacityQuery unit = Alike with { Weights = "fp8", KvCache = "fp8", Disaggregate = (3, 5), DecodeHardware = "H200", DecodeTensorParallel = 2, KvLinkGBps = 25 };
+        ServingPoint serving = ExperimentLoader.Parse(unit.Yaml("H100", 1), "capacity.yaml").Points[0].Serving!;
+
+        Assert.Equal(3, serving.Disaggregation!.PrefillReplicas);
+        Assert.Equal(25, serving.Disaggregation.KvLinkGBps);
+        Assert.Equal([(3, "H100-SXM", 1), (5, "H200", 2)], serving.Replicas.Select(g => (g.Count, g.Deployment.Accelerator.Id, g.Deployment.Accelerators)));
+        Assert.All(serving.Replicas, g => Assert.Equal(serving.Replicas[0].Deployment.Weights, g.Deployment.Weights));   // the decode replicas read the same checkpoint
+        Assert.All(serving.Replicas, g => Assert.Equal(serving.Replicas[0].Deployment.KvCache, g.Deployment.KvCache));   // and receive the same KV cache
+
+        // On the row's own accelerator and size, the split alone: one group whose first replicas prefill.
+        ServingPoint same = ExperimentLoader.Parse((Alike with { Disaggregate = (1, 2) }).Yaml("H100", 2), "capacity.yaml").Points[0].Serving!;
+        Assert.Equal((1, 3, 2), (same.Disaggregation!.PrefillReplicas, Assert.Single(same.Replicas).Count, same.Replicas[0].Deployment.Accelerators));
+        Assert.DoesNotContain("disaggregation", Alike.Yaml("H100"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_unit_on_an_accelerator_without_a_network_figure_is_refused_at_the_link_option()
+    {
+        CapacityRow refused = Assert.Single(CapacitySurvey.Run(Alike with { Disaggregate = (1, 1), DecodeHardware = "L40S", TensorParallel = 1, Requests = 100 }, 1));
+        Assert.True(refused.BadInput);
+        Assert.StartsWith("--kv-link: L40S has no scale-out bandwidth", refused.Refused, StringComparison.Ordinal);
+        Assert.EndsWith("give --kv-link in GB/s", refused.Refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lengths_all_alike_are_plain_counts()
     {
         Assert.Equal("1024/256 tokens", Alike.LengthsSaid);

@@ -22,7 +22,7 @@ public class CapacitySoakTests
         string[] models = [.. catalog.Models.All.Where(m => m.TotalParameters < 40e9).Select(m => m.Id)];
         string[] chips = [.. catalog.Hardware.All.Select(h => h.Id)];
         string Pick(string[] from) => from[random.Next(from.Length)];
-        return new CapacityQuery
+        CapacityQuery query = new CapacityQuery
         {
             Model = Pick(models),
             Hardware = [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.NextDouble() < 0.7 ? Pick(["H100-SXM", "H200", "A100-80GB", "B200", "MI300X", "L40S", "L4"]) : Pick(chips)).Distinct()],
@@ -36,9 +36,22 @@ public class CapacitySoakTests
             Headroom = random.NextDouble() < 0.5 ? 0 : 0.3,
             Requests = 200,
             Seed = seed,
-        } is var query && random.NextDouble() < 0.4
-            ? query with { PromptMedian = Math.Round(query.PromptTokens * (0.3 + (0.7 * random.NextDouble()))), OutputMedian = Math.Round(query.OutputTokens * (0.3 + (0.7 * random.NextDouble()))) }
-            : query;   // log-normal lengths in some (drawn last, so the other draws stay as they were)
+        } is var drawn && random.NextDouble() < 0.4
+            ? drawn with { PromptMedian = Math.Round(drawn.PromptTokens * (0.3 + (0.7 * random.NextDouble()))), OutputMedian = Math.Round(drawn.OutputTokens * (0.3 + (0.7 * random.NextDouble()))) }
+            : drawn;   // log-normal lengths in some (drawn after the rest, so the other draws stay as they were)
+        if (random.NextDouble() < 0.35)
+        {
+            // A prefill/decode unit in some, its decode replicas sometimes on another accelerator, its link sometimes given
+            // (an accelerator without a network figure then needs it: refused at --kv-link).
+            query = query with
+            {
+                Disaggregate = (random.Next(1, 4), random.Next(1, 4)),
+                DecodeHardware = random.NextDouble() < 0.5 ? Pick(["H100-SXM", "H200", "B200", "MI300X", "L40S"]) : null,
+                KvLinkGBps = random.NextDouble() < 0.5 ? 50 : null,
+            };
+        }
+
+        return query;
     }
 
     [Theory]
@@ -60,8 +73,25 @@ public class CapacitySoakTests
 
             Assert.True(row.OutputTokensPerSecond > 0 && double.IsFinite(row.OutputTokensPerSecond), $"{row.Hardware}: {row.OutputTokensPerSecond}");
             Assert.True(row.TtftP99Seconds > 0 && row.TpotP99Seconds >= 0, $"{row.Hardware}: {row.TtftP99Seconds}, {row.TpotP99Seconds}");
-            Assert.Equal(query.TensorParallel, row.Accelerators);
-            Assert.Equal(SimCatalog.Default.Hardware.Get(row.Hardware).PricePerHour, row.PricePerHour);
+            double? ownPrice = SimCatalog.Default.Hardware.Get(row.Hardware).PricePerHour;
+            if (query.Disaggregate is var (prefill, decode))
+            {
+                // A unit: both parts' accelerators, priced at the mean of their catalog prices, each pool's busy share apart.
+                Assert.Equal((prefill + decode) * query.TensorParallel, row.Accelerators);
+                double? decodePrice = query.DecodeHardware is { } other ? SimCatalog.Default.Hardware.Get(other).PricePerHour : ownPrice;
+                double? mean = ownPrice is { } p && decodePrice is { } d ? ((prefill * p) + (decode * d)) / (prefill + decode) : null;
+                Assert.Equal(mean is null, row.PricePerHour is null);
+                Assert.Equal(mean ?? 0, row.PricePerHour ?? 0, 12);
+                Assert.True(row.PoolUtilisation is ({ } pu, { } du) && pu is >= 0 and <= 1 && du is >= 0 and <= 1, $"{row.PoolUtilisation}");
+                Assert.StartsWith($"{prefill} prefill + {decode} decode", row.Unit, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(query.TensorParallel, row.Accelerators);
+                Assert.Equal(ownPrice, row.PricePerHour);
+                Assert.Null(row.Unit);
+            }
+
             if (row.PricePerHour is { } price)
             {
                 Assert.Equal(price * row.Accelerators / (row.OutputTokensPerSecond * (1 - query.Headroom) * 3600) * 1e6, row.UsdPerMillionTokens!.Value, 9);
@@ -76,7 +106,8 @@ public class CapacitySoakTests
     [Fact]
     public void Some_drawn_queries_are_measured()
     {
-        int measured = Enumerable.Range(1, 8).Sum(seed => CapacitySurvey.Run(Query(seed), workers: 2).Count(r => r.Refused is null));
-        Assert.True(measured >= 3, $"{measured} accelerators measured over 8 queries");
+        CapacityRow[] rows = [.. Enumerable.Range(1, 8).SelectMany(seed => CapacitySurvey.Run(Query(seed), workers: 2)).Where(r => r.Refused is null)];
+        Assert.True(rows.Length >= 3, $"{rows.Length} accelerators measured over 8 queries");
+        Assert.Contains(rows, r => r.Unit is not null);   // a prefill/decode unit among them
     }
 }
