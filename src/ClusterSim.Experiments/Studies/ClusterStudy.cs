@@ -153,12 +153,12 @@ public sealed class ClusterStudy : Study
         int size = deployment.TensorParallel * deployment.PipelineParallel;
         if (cell.Disaggregation is null || decodePool is null)
         {
-            (double tokensPerSecond, double utilisation) = CellCapacity.Measure(cell, cellReplicas, seed);
+            (double tokensPerSecond, double utilisation) = CellMemo.GetOrMeasure(cell, cellReplicas, seed, () => CellCapacity.Measure(cell, cellReplicas, seed));
             return new DeploymentPlacement(pool, size, tokensPerSecond, utilisation) { Calibration = deployment.CalibrationName };
         }
 
         // A unit: its prefill replicas here, its decode replicas on the decode pool, each part busy for its own share.
-        (double unitTokens, double prefillBusy, double decodeBusy) = CellCapacity.MeasureUnits(cell, cellReplicas, seed);
+        (double unitTokens, double prefillBusy, double decodeBusy) = CellMemo.GetOrMeasure(cell, cellReplicas, seed, () => CellCapacity.MeasureUnits(cell, cellReplicas, seed));
         ReplicaGroup decode = cell.Replicas[1];
         return new DeploymentPlacement(pool, prefill.Count * size, unitTokens, prefillBusy)
         {
