@@ -40,7 +40,7 @@ internal static class CapacityCommand
         var price = new Option<double?>("--price-per-hour") { Description = "USD an accelerator-hour, for one accelerator (with several, each catalog price is used)." };
         var headroom = new Option<double>("--headroom") { Description = "Share of capacity kept free when pricing a token (0.2: replicas run at 80 % of it).", DefaultValueFactory = _ => 0 };
         var demand = new Option<string?>("--demand") { Description = "A CSV of measured demand (day, hour, time_s or timestamp; requests, requests_per_s, output_tokens or output_tokens_per_s per step, as an experiment's demand trace): adds the fleet each accelerator needs for it — peak and mean chips, each step served by the replicas its rate needs — and the cost of a million output tokens renting as it goes and owning the peak." };
-        var disaggregate = new Option<string?>("--disaggregate") { Description = "Prefill/decode disaggregation, PREFILL:DECODE replicas (3:5): each accelerator's row measures a unit of that many prefill replicas and decode replicas, the KV cache crossing the default link between them (as an experiment's serving.disaggregation), priced for both parts." };
+        var disaggregate = new Option<string?>("--disaggregate") { Description = "Prefill/decode disaggregation, PREFILL:DECODE replicas (3:5): each accelerator's row measures a unit of that many prefill replicas and decode replicas, the KV cache crossing the default link between them (as an experiment's serving.disaggregation), priced for both parts. auto[:N] tries every split of a unit of N replicas (4 when omitted) and keeps the cheapest per output token, said in a note." };
         var decodeHardware = new Option<string?>("--decode-hardware") { Description = "With --disaggregate: the decode replicas' accelerator, at its catalog price (the row's own when omitted)." };
         var decodeTp = new Option<int?>("--decode-tp") { Description = "With --disaggregate: the decode replicas' tensor-parallel size (the prefill replicas' when omitted)." };
         var kvLink = new Option<double?>("--kv-link") { Description = "With --disaggregate: GB/s of the link a unit's KV cache crosses from prefill to decode (when omitted, each accelerator's own network link from the catalog; an accelerator without one needs it)." };
@@ -80,15 +80,22 @@ internal static class CapacityCommand
             }
 
             (int, int)? split = null;
+            int? searched = null;
             if (r.GetValue(disaggregate) is { } pair)
             {
-                if (ReplicaPair(pair) is not { } parsed)
+                if (SearchedUnit(pair) is { } unit)
                 {
-                    Console.Error.WriteLine($"error: --disaggregate: expected PREFILL:DECODE replicas, two whole numbers of at least 1 (3:5), got '{pair}'");
+                    searched = unit;
+                }
+                else if (ReplicaPair(pair) is { } parsed)
+                {
+                    split = parsed;
+                }
+                else
+                {
+                    Console.Error.WriteLine($"error: --disaggregate: expected PREFILL:DECODE replicas, two whole numbers of at least 1 (3:5), or auto[:N] with N from 2 to {CapacityQuery.LargestSearchedUnit}; got '{pair}'");
                     return ExitCodes.InvalidInput;
                 }
-
-                split = parsed;
             }
             else if (new[] { (r.GetValue(decodeHardware) is not null, "--decode-hardware"), (r.GetValue(decodeTp) is not null, "--decode-tp"), (r.GetValue(kvLink) is not null, "--kv-link") }
                 .FirstOrDefault(o => o.Item1) is (true, var unitOption))
@@ -113,6 +120,7 @@ internal static class CapacityCommand
                 MaxSequences = r.GetValue(sequences),
                 MaxBatchedTokens = r.GetValue(batched),
                 Disaggregate = split,
+                DisaggregateUnit = searched,
                 DecodeHardware = r.GetValue(decodeHardware),
                 DecodeTensorParallel = r.GetValue(decodeTp),
                 KvLinkGBps = r.GetValue(kvLink),
@@ -195,6 +203,11 @@ internal static class CapacityCommand
             Console.Error.WriteLine($"note: {row.Hardware}: {row.SizeChosen}");
         }
 
+        foreach (CapacityRow row in measured.Where(r => r.SplitChosen is not null))
+        {
+            Console.Error.WriteLine($"note: {row.Hardware}: split {row.SplitChosen}");
+        }
+
         foreach (CapacityRow row in measured.Where(r => r.PricePerHour is null))
         {
             Console.Error.WriteLine($"note: {row.Hardware} has no catalog price: no cost per token (give --price-per-hour when it is the only accelerator)");
@@ -207,7 +220,7 @@ internal static class CapacityCommand
                 $"note: --demand: {Path.GetFileName(demand.Source)} spans {demand.SpanSeconds / 3600:0.##} hours in {demand.Steps:N0} steps, {demand.MeanRate:N0} output tokens a second on average and {demand.PeakRate:N0} at its peak; each step is served by the replicas its rate needs at {1 - query.Headroom:0%} of a replica's capacity (--headroom), at least one, with no cold starts or scaling ahead (an experiment's cluster deployment with demand: {{ trace: ... }} simulates those)"));
         }
 
-        bool units = query.Disaggregate is not null;
+        bool units = query.Disaggregate is not null || query.DisaggregateUnit is not null;
         string title = string.Create(CultureInfo.InvariantCulture,
             $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: {(units ? "a prefill/decode unit's" : "a replica's")} most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
         string[] header = ["accelerator", .. units ? ["unit", "prefill / decode busy"] : Array.Empty<string>(), "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", units ? "$/chip-h (mean)" : "$/chip-h", "$ per M out tok", "calibration"];
@@ -263,6 +276,15 @@ internal static class CapacityCommand
             : sizes.Length == 1 ? sizes[0].ToString(CultureInfo.InvariantCulture)
             : "each accelerator's cheapest (chips; the notes say how)";
     }
+
+    /// <summary>auto or auto:N as the replicas of a unit whose split is searched (4 for auto, N from 2 to the largest searched); null when the text is not that.</summary>
+    private static int? SearchedUnit(string text) => text switch
+    {
+        "auto" => 4,
+        _ when text.StartsWith("auto:", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 2 and <= CapacityQuery.LargestSearchedUnit => n,
+        _ => null,
+    };
 
     /// <summary>PREFILL:DECODE as two replica counts of at least 1; null when the text is not that.</summary>
     private static (int Prefill, int Decode)? ReplicaPair(string text)

@@ -54,9 +54,22 @@ public class CapacityCommandTests
         Assert.Equal(((2 * h100) + (3 * h200)) / (tokens * 3600) * 1e6, Cell(rows[1], 10), 0.0015);
     }
 
+    [Fact]
+    public void A_searched_split_is_said_in_a_note_and_shown_in_the_unit_column()
+    {
+        (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--tp", "1", "--requests", "300",
+            "--prompt", "3000", "--output", "200", "--tpot", "0.03", "--disaggregate", "auto", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"note: H100-SXM: split (\d):(\d), the cheapest per million output tokens of the splits of 4 replicas tried \(1:3: \$", error);
+        var note = System.Text.RegularExpressions.Regex.Match(error, @"split (\d):(\d),");
+        Assert.StartsWith($"H100-SXM,{note.Groups[1].Value} prefill + {note.Groups[2].Value} decode,", Rows(output)[1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--disaggregate", "3", "error: --disaggregate: expected PREFILL:DECODE replicas")]
     [InlineData("--disaggregate", "0:2", "error: --disaggregate: expected PREFILL:DECODE replicas")]
+    [InlineData("--disaggregate", "auto:1", "error: --disaggregate: expected PREFILL:DECODE replicas, two whole numbers of at least 1 (3:5), or auto[:N] with N from 2 to 16")]
     [InlineData("--decode-tp", "2", "error: --decode-tp: applies to a disaggregated unit")]
     [InlineData("--kv-link", "50", "error: --kv-link: applies to a disaggregated unit")]
     public void A_unit_option_out_of_place_or_shape_is_refused_by_name(string option, string value, string message)

@@ -50,6 +50,15 @@ public sealed record CapacityQuery
     /// </summary>
     public (int Prefill, int Decode)? Disaggregate { get; init; }
 
+    /// <summary>
+    /// Prefill/decode units of this many replicas, every split of them tried (1 : n − 1 to n − 1 : 1) and the cheapest per
+    /// output token kept (without a price, the most tokens a second per chip); null: the split <see cref="Disaggregate"/> gives, if any.
+    /// </summary>
+    public int? DisaggregateUnit { get; init; }
+
+    /// <summary>The most replicas a unit whose split is searched may have.</summary>
+    public const int LargestSearchedUnit = 16;
+
     /// <summary>The accelerator of a unit's decode replicas; null: the row's own.</summary>
     public string? DecodeHardware { get; init; }
 

@@ -22,6 +22,9 @@ public sealed record CapacityRow
     /// <summary>Disaggregated: the unit measured ("3 prefill + 5 decode on H200"); null for a replica that does both.</summary>
     public string? Unit { get; init; }
 
+    /// <summary>How the unit's split was chosen when the query searched it; null otherwise.</summary>
+    public string? SplitChosen { get; init; }
+
     /// <summary>Disaggregated: the busy shares of the unit's prefill and decode replicas at its capacity; null otherwise.</summary>
     public (double Prefill, double Decode)? PoolUtilisation { get; init; }
     public double RequestsPerSecond { get; init; }

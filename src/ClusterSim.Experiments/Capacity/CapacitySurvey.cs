@@ -20,6 +20,16 @@ public static class CapacitySurvey
             throw new ArgumentException("--price-per-hour: applies to one accelerator; with several, each uses its catalog price");
         }
 
+        if (query.Disaggregate is not null && query.DisaggregateUnit is not null)
+        {
+            throw new ArgumentException("--disaggregate: a split or a unit whose split is searched, not both");
+        }
+
+        if (query.DisaggregateUnit is < 2 or > CapacityQuery.LargestSearchedUnit)
+        {
+            throw new ArgumentException($"--disaggregate: auto:N searches the splits of a unit of N replicas, 2 to {CapacityQuery.LargestSearchedUnit}; got {query.DisaggregateUnit}");
+        }
+
         if (query.Speculative is { } spec)
         {
             _ = CapacityQuery.SpeculativeSection(spec);   // its shape, once, before the accelerators are measured in parallel
@@ -34,7 +44,45 @@ public static class CapacitySurvey
             .ThenByDescending(r => r.OutputTokensPerSecond)];
     }
 
-    private static CapacityRow Measure(CapacityQuery query, string hardware)
+    private static CapacityRow Measure(CapacityQuery query, string hardware) =>
+        query.DisaggregateUnit is { } unit ? BestSplit(query, hardware, unit) : MeasureSized(query, hardware);
+
+    /// <summary>
+    /// Every split of a unit of <paramref name="replicas"/> replicas measured on <paramref name="hardware"/>, the cheapest per
+    /// token kept (the most tokens a second per chip without a price), with a note pricing each split.
+    /// </summary>
+    private static CapacityRow BestSplit(CapacityQuery query, string hardware, int replicas)
+    {
+        CapacityRow[] tried = [.. Enumerable.Range(1, replicas - 1).Select(p => MeasureSized(query with { DisaggregateUnit = null, Disaggregate = (p, replicas - p) }, hardware))];
+        if (tried.FirstOrDefault(r => r.BadInput) is { } mistaken)
+        {
+            return mistaken;   // the options' own mistake, the same at every split
+        }
+
+        CapacityRow? best = null;
+        foreach (CapacityRow row in tried.Where(r => r.Refused is null))
+        {
+            best = best is null || Better(row, best) ? row : best;
+        }
+
+        string Split(CapacityRow r, int i) => string.Create(CultureInfo.InvariantCulture, $"{i + 1}:{replicas - i - 1}");
+        if (best is null)
+        {
+            return tried[0] with { Refused = $"{tried[0].Refused}; every split of {replicas} replicas tried ({string.Join(", ", tried.Select(Split))}) misses it" };
+        }
+
+        bool priced = tried.All(r => r.Refused is not null || r.UsdPerMillionTokens is not null);
+        string Figure(CapacityRow r) => r.Refused is not null ? "SLO not met"
+            : priced ? string.Create(CultureInfo.InvariantCulture, $"${r.UsdPerMillionTokens:0.000}")
+            : string.Create(CultureInfo.InvariantCulture, $"{r.OutputTokensPerSecond / r.Accelerators:0} tok/s a chip");
+        string each = string.Join(", ", tried.Select((r, i) => $"{Split(r, i)}: {Figure(r)}"));
+        return best with
+        {
+            SplitChosen = $"{Split(best, Array.IndexOf(tried, best))}, the {(priced ? "cheapest per million output tokens" : "most output tokens a second per chip")} of the splits of {replicas} replicas tried ({each})",
+        };
+    }
+
+    private static CapacityRow MeasureSized(CapacityQuery query, string hardware)
     {
         if (query.TensorParallel is { } given)
         {
