@@ -83,7 +83,9 @@ public sealed record ClusterOptions
             foreach (DeploymentPlacement placement in deployment.Placements)
             {
                 AcceleratorPool pool = PoolOf(pools, placement.Pool, $"deployment {deployment.Name}");
-                if (!AcceleratorPool.HoldsReplica(pool.NodeSize, placement.AcceleratorsPerReplica))
+                // A unit's parts are several replicas each, which may span nodes as a part while each replica keeps to one (the
+                // experiment file checks the prefill and decode replicas' own sizes); a colocated placement's replica is checked here.
+                if (placement.Decode is null && !AcceleratorPool.HoldsReplica(pool.NodeSize, placement.AcceleratorsPerReplica))
                 {
                     throw new ArgumentException(
                         $"deployment {deployment.Name}: a replica of {placement.AcceleratorsPerReplica} accelerators neither fits a node of {pool.NodeSize} in pool {pool.Name} nor fills whole nodes");

@@ -83,6 +83,28 @@ public class DisaggregatedPlacementTests
         Assert.Equal(0, result.IdleHours.Sum(), 6);   // the fleet fills both pools: every kWh is the unit's
     }
 
+    [Fact]
+    public void A_units_part_may_span_nodes_as_its_replicas_do_not_where_a_colocated_replica_may_not()
+    {
+        // Six prefill replicas of two H100 (12 accelerators) on nodes of eight: a part of whole replicas, each within a node.
+        ClusterDeployment wide = Chat(4) with
+        {
+            Placements = [new DeploymentPlacement("h100", 12, 1000, 0.5) { Decode = new DecodePart("h200", 4, 0.5) }],
+        };
+        ClusterResult result = Run(new ClusterOptions
+        {
+            Pools = [Pool("h100", H100, 48, 2), Pool("h200", H200, 16, 3)],
+            Deployments = [wide],
+            HorizonSeconds = 86_400,
+        });
+        Assert.Equal(48, result.Series.Column("pool.h100.chat").Values.Max());
+        Assert.True(result.Conserved);
+
+        ClusterDeployment colocated = wide with { Placements = [new DeploymentPlacement("h100", 12, 1000, 0.5)] };
+        var e = Assert.Throws<ArgumentException>(() => new ClusterOptions { Pools = [Pool("h100", H100, 48, 2)], Deployments = [colocated], HorizonSeconds = 86_400 }.Validated());
+        Assert.Contains("a replica of 12 accelerators neither fits a node of 8", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0, 0.5)]
     [InlineData(4, 1.5)]
