@@ -71,11 +71,8 @@ public static class CapacitySurvey
             return tried[0] with { Refused = $"{tried[0].Refused}; every split of {replicas} replicas tried ({string.Join(", ", tried.Select(Split))}) misses it" };
         }
 
-        bool priced = tried.All(r => r.Refused is not null || r.UsdPerMillionTokens is not null);
-        string Figure(CapacityRow r) => r.Refused is not null ? "SLO not met"
-            : priced ? string.Create(CultureInfo.InvariantCulture, $"${r.UsdPerMillionTokens:0.000}")
-            : string.Create(CultureInfo.InvariantCulture, $"{r.OutputTokensPerSecond / r.Accelerators:0} tok/s a chip");
-        string each = string.Join(", ", tried.Select((r, i) => $"{Split(r, i)}: {Figure(r)}"));
+        bool priced = AllPriced(tried);
+        string each = string.Join(", ", tried.Select((r, i) => $"{Split(r, i)}: {Figure(r, priced)}"));
         return best with
         {
             SplitChosen = $"{Split(best, Array.IndexOf(tried, best))}, the {(priced ? "cheapest per million output tokens" : "most output tokens a second per chip")} of the splits of {replicas} replicas tried ({each})",
@@ -149,6 +146,14 @@ public static class CapacitySurvey
         return best with { SizeChosen = SizeChosen(best, tried, least, atOne) };
     }
 
+    /// <summary>True when every row measured has a price, so the notes compare dollars (else tokens a second per chip).</summary>
+    private static bool AllPriced(IEnumerable<CapacityRow> tried) => tried.All(r => r.Refused is not null || r.UsdPerMillionTokens is not null);
+
+    /// <summary>A row tried, as a note prices it: its dollars per million output tokens, its tokens a second per chip, or the SLO missed.</summary>
+    private static string Figure(CapacityRow r, bool priced) => r.Refused is not null ? "SLO not met"
+        : priced ? string.Create(CultureInfo.InvariantCulture, $"${r.UsdPerMillionTokens:0.000}")
+        : string.Create(CultureInfo.InvariantCulture, $"{r.OutputTokensPerSecond / r.Accelerators:0} tok/s a chip");
+
     /// <summary>The largest size tried, as a multiple of the least that holds the model (the least and up to three doublings).</summary>
     private const int LargestOverLeast = 8;
 
@@ -178,11 +183,8 @@ public static class CapacitySurvey
             return string.Create(CultureInfo.InvariantCulture, $"--tp {least}, the least of {string.Join(", ", CapacityQuery.SizesTried)} the deployment takes (--tp not given{why})");
         }
 
-        bool priced = tried.All(r => r.Refused is not null || r.UsdPerMillionTokens is not null);
-        string Figure(CapacityRow r) => r.Refused is not null ? "SLO not met"
-            : priced ? string.Create(CultureInfo.InvariantCulture, $"${r.UsdPerMillionTokens:0.000}")
-            : string.Create(CultureInfo.InvariantCulture, $"{r.OutputTokensPerSecond / r.Accelerators:0} tok/s a chip");
-        string each = string.Join(", ", tried.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size}: {Figure(r)}")));
+        bool priced = AllPriced(tried);
+        string each = string.Join(", ", tried.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size}: {Figure(r, priced)}")));
         return string.Create(CultureInfo.InvariantCulture,
             $"--tp {chosen.Size}, the {(priced ? "cheapest per million output tokens" : "most output tokens a second per chip")} of the sizes tried ({each}{why})");
     }
