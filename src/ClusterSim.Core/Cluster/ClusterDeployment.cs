@@ -48,9 +48,11 @@ public sealed record ClusterDeployment
         }
 
         Demand.Validated();
-        if (Requests is { } requests && (!requests.Elastic || requests.Replicas.Count != Placements.Count))
+        // A disaggregated placement (then the only one) adds units of the scenario's one or two shapes, prefill and decode.
+        bool units = Placements.Count == 1 && Placements[0].Decode is not null;
+        if (Requests is { } requests && (!requests.Elastic || (units ? requests.UnitDecodeReplicas < 1 : requests.Replicas.Count != Placements.Count)))
         {
-            throw new ArgumentException($"deployment {Name}: a request-level deployment needs an elastic scenario with one replica shape per placement");
+            throw new ArgumentException($"deployment {Name}: a request-level deployment needs an elastic scenario with one replica shape per placement, or units of prefill and decode replicas for its one disaggregated placement");
         }
 
         return this;

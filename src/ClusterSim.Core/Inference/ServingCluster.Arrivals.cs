@@ -278,6 +278,7 @@ public sealed partial class ServingCluster
             return;
         }
 
+        _units?.Dispatched(id, replica);
         replica.Enqueue(simulator, id);
     }
 }

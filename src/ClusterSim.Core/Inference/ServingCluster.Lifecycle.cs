@@ -104,14 +104,25 @@ public sealed partial class ServingCluster
         _requests.SetFirstToken(id, _requests.FirstToken(prefillId));
         _requests.SetClass(id, _requests.Class(prefillId), _requests.Priority(prefillId));
         _requests.SetDelivered(id, 1);
-        ServingDeployment deployment = _decodePool[0].Model.Deployment;
+        _units?.HandedOff(prefillId, id);
+        ServingDeployment deployment = _scenario.Replicas[^1].Deployment;   // the decode replicas' shape
         double seconds = _scenario.Disaggregation!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
         _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, KvTransferDone, id);
     }
 
     private void StartDecode(Simulator simulator, int id)
     {
-        Replica replica = _decodePool[_decodeRouter!.Choose(_decodePool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        IReadOnlyList<Replica> pool = _decodePool;
+        if (_units is not null)
+        {
+            int from = _units.Landed(id);
+            if (_decodePool.Count == 0)
+            {
+                pool = _units.DecodeOf(from);   // no decode replica takes work: the unit the cache left, held until it landed
+            }
+        }
+
+        Replica replica = pool[_decodeRouter!.Choose(pool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
         if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
         {
             Metrics.Dropped++;

@@ -29,6 +29,8 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly Router? _decodeRouter;
     private readonly List<Replica> _prefillPool = [];
     private readonly List<Replica> _decodePool = [];
+    private readonly List<bool> _decodes = [];   // each replica's role: true for a disaggregated decode replica
+    private readonly ServingUnits? _units;   // an elastic fleet of prefill/decode units; null otherwise
     private readonly RequestSource _source;
     private readonly long _horizon;
     private long _nextProgressArrivals;
@@ -145,7 +147,8 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
         if (scenario.Disaggregation is { } split)
         {
-            split.Validated(_replicas.Count);
+            split.Validated(scenario.Elastic ? split.PrefillReplicas + scenario.UnitDecodeReplicas : _replicas.Count);
+            _units = scenario.Elastic ? new ServingUnits() : null;
             if (scenario.TestTime is not null)
             {
                 throw new ArgumentException("test-time compute with prefill/decode disaggregation is not supported; use one or the other");
@@ -153,11 +156,13 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
             _prefillPool.AddRange(_replicas.Take(split.PrefillReplicas));
             _decodePool.AddRange(_replicas.Skip(split.PrefillReplicas));
+            _decodes.AddRange(_replicas.Select((_, i) => i >= split.PrefillReplicas));
             _decodeRouter = Router.Create(scenario.Router, streams.For("router.decode"));
         }
         else
         {
             _prefillPool.AddRange(_replicas);
+            _decodes.AddRange(_replicas.Select(_ => false));
         }
     }
 
@@ -227,8 +232,8 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             Accelerators = accelerators,
             EventsFired = _simulator.EventsFired,
             Utilisation = busy / _replicas.Count / (end - start),
-            PoolUtilisation = _scenario.Disaggregation is { } split
-                ? (MeanBusy(_replicas.Take(split.PrefillReplicas), end - start), MeanBusy(_replicas.Skip(split.PrefillReplicas), end - start))
+            PoolUtilisation = _scenario.Disaggregation is not null && _decodes.Contains(true)
+                ? (MeanBusy(_replicas.Where(r => !_decodes[r.Id]), end - start), MeanBusy(_replicas.Where(r => _decodes[r.Id]), end - start))
                 : null,
             // The run drains every event, so a request still in flight at the end is stuck (in a queue nothing will serve).
             Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped && _requests.InFlight == 0,
@@ -257,13 +262,18 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         }
 
         Invariant.Check(held <= _requests.InFlight, $"the replicas hold {held} requests; {_requests.InFlight} are in flight");
+        _units?.AssertInvariants(_requests.InFlight);
         Invariant.Check(Metrics.Arrived >= TotalCompleted + Metrics.Dropped, $"{TotalCompleted} completed and {Metrics.Dropped} dropped of {Metrics.Arrived} arrived");
     }
 
     /// <summary>Requests arrived and neither finished nor dropped yet.</summary>
     public long InFlight => _requests.InFlight;
 
-    /// <summary>Adds a replica of group <paramref name="group"/>'s shape (an elastic fleet's autoscaler calls this) and returns its index; requests waiting for a replica go to it.</summary>
+    /// <summary>
+    /// Adds a replica of group <paramref name="group"/>'s shape (an elastic fleet's autoscaler calls this) and returns its
+    /// index; requests waiting for a replica go to it. A fleet of prefill/decode units (<see cref="ServingScenario.UnitDecodeReplicas"/>)
+    /// adds a whole unit instead and returns the unit's index, which <see cref="Drain"/> and <see cref="Outstanding"/> then take.
+    /// </summary>
     public int AddReplica(int group)
     {
         if (!_scenario.Elastic)
@@ -271,22 +281,61 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             throw new InvalidOperationException("replicas are added only to an elastic fleet (ServingScenario.Elastic)");
         }
 
-        Replica replica = NewReplica(group);
-        _replicas.Add(replica);
-        _prefillPool.Add(replica);
+        int handle;
+        if (_units is not null)
+        {
+            List<Replica> prefill = [.. Enumerable.Range(0, _scenario.Disaggregation!.PrefillReplicas).Select(_ => Added(0, decode: false))];
+            List<Replica> decode = [.. Enumerable.Range(0, _scenario.UnitDecodeReplicas).Select(_ => Added(_scenario.Replicas.Count - 1, decode: true))];
+            handle = _units.Add(prefill, decode);
+        }
+        else
+        {
+            handle = Added(group, decode: false).Id;
+        }
+
         while (_parked.Count > 0)
         {
             Dispatch(_simulator, _parked.Dequeue());
         }
 
-        return _replicas.Count - 1;
+        return handle;
     }
 
-    /// <summary>Routes no new request to replica <paramref name="index"/>; it finishes what it holds (<see cref="Outstanding"/> falls to 0).</summary>
-    public void Drain(int index) => _prefillPool.Remove(_replicas[index]);
+    /// <summary>A new replica of <paramref name="group"/>, in the fleet and taking work in its pool.</summary>
+    private Replica Added(int group, bool decode)
+    {
+        Replica replica = NewReplica(group);
+        _replicas.Add(replica);
+        _decodes.Add(decode);
+        (decode ? _decodePool : _prefillPool).Add(replica);
+        return replica;
+    }
 
-    /// <summary>Requests replica <paramref name="index"/> still holds, waiting or running.</summary>
-    public int Outstanding(int index) => _replicas[index].Outstanding;
+    /// <summary>
+    /// Routes no new request to replica <paramref name="index"/> (a unit: to any of its replicas); it finishes what it
+    /// holds (<see cref="Outstanding"/> falls to 0).
+    /// </summary>
+    public void Drain(int index)
+    {
+        if (_units is null)
+        {
+            _prefillPool.Remove(_replicas[index]);
+            return;
+        }
+
+        foreach (Replica r in _units.PrefillOf(index))
+        {
+            _prefillPool.Remove(r);
+        }
+
+        foreach (Replica r in _units.DecodeOf(index))
+        {
+            _decodePool.Remove(r);
+        }
+    }
+
+    /// <summary>Requests replica <paramref name="index"/> still holds, waiting or running (a unit: its replicas', and its hand-offs still crossing the link).</summary>
+    public int Outstanding(int index) => _units is null ? _replicas[index].Outstanding : _units.Outstanding(index);
 
     private Replica NewReplica(int group)
     {

@@ -14,6 +14,13 @@ public sealed record ServingScenario
     /// shapes it may add and may start empty, and requests that find no replica wait at the front end.
     /// </summary>
     public bool Elastic { get; init; }
+
+    /// <summary>
+    /// An elastic fleet of prefill/decode units (with <see cref="Disaggregation"/>): each replica the owner adds is a unit
+    /// of <see cref="Inference.Disaggregation.PrefillReplicas"/> replicas of the first group and this many of the last
+    /// group, added, drained and returned whole. 0 otherwise.
+    /// </summary>
+    public int UnitDecodeReplicas { get; init; }
     public RouterKind Router { get; init; } = RouterKind.LeastOutstanding;
 
     /// <summary>Builds the request source from the replication's random streams.</summary>
@@ -109,9 +116,20 @@ public sealed record ServingScenario
             throw new ArgumentException(Elastic ? "an elastic serving scenario needs a replica shape per group" : "a serving scenario needs at least one replica in every group");
         }
 
-        if (Elastic && (Disaggregation is not null || TestTime is not null || Conversations is not null))
+        if (Elastic && (TestTime is not null || Conversations is not null))
         {
-            throw new ArgumentException("an elastic fleet serves colocated, without test-time compute or conversations");
+            throw new ArgumentException("an elastic fleet serves without test-time compute or conversations");
+        }
+
+        if (Elastic && Disaggregation is { } split && (split.PrefillReplicas < 1 || UnitDecodeReplicas < 1 || Replicas.Count > 2))
+        {
+            throw new ArgumentException(
+                $"an elastic fleet of prefill/decode units needs at least one prefill and one decode replica a unit (got {split.PrefillReplicas} and {UnitDecodeReplicas}) and one or two replica shapes (got {Replicas.Count})");
+        }
+
+        if ((UnitDecodeReplicas != 0) != (Elastic && Disaggregation is not null))
+        {
+            throw new ArgumentException("unit decode replicas apply to an elastic fleet with disaggregation, and it needs them");
         }
 
         if (ClientConcurrencyCap < 0 || (ClientConcurrencyCap > 0 && (TestTime is not null || Conversations is not null || Disaggregation is not null || ResponseCache is not null || Elastic)))

@@ -131,9 +131,13 @@ public sealed class ClusterStudy : Study
         double peak = d.Demand.UpperBoundTokensPerSecond(0, Math.Max(0, horizonDays - launchDays)) / output.Mean;
         double mean = d.Demand.TokensBetween(0, Math.Max(1e-9, horizonDays - launchDays)) / Math.Max(1e-9, horizonDays - launchDays) / 86_400 / output.Mean;
         double Rate(double seconds) => seconds < d.LaunchSeconds ? 0 : d.Demand.TokensPerSecond((seconds - d.LaunchSeconds) / 86_400) / output.Mean;
+        // A disaggregated placement (then the deployment's only one) adds units: its prefill replicas' shape and its decode replicas'.
+        ServingPoint? split = cell.Disaggregation is null ? null : cell;
         return new ServingScenario
         {
-            Replicas = [.. d.Placements.Select(p => p.Cell.Replicas[0] with { Count = 0 })],
+            Replicas = split is null ? [.. d.Placements.Select(p => p.Cell.Replicas[0] with { Count = 0 })] : [.. split.Replicas.Select(g => g with { Count = 0 })],
+            Disaggregation = split?.Disaggregation,
+            UnitDecodeReplicas = split is null ? 0 : split.Replicas.Sum(g => g.Count) - split.Disaggregation!.PrefillReplicas,
             Elastic = true,
             Router = d.Router,
             Workload = streams => RequestSource.Open(ArrivalProcess.Varying(Rate, peak, mean, d.LaunchSeconds), cell.Prompt.Build(), output, streams),

@@ -204,17 +204,39 @@ public class ClusterSectionTests
     }
 
     [Fact]
-    public void A_split_placements_unknown_decode_pool_and_a_request_level_split_are_refused_at_their_lines()
+    public void A_split_placements_unknown_decode_pool_and_a_request_level_split_beside_another_placement_are_refused_at_their_lines()
     {
         ExperimentException unknown = Problems(Split.Replace("decode_pool: h200", "decode_pool: h2OO", StringComparison.Ordinal));
         ExperimentProblem pool = Assert.Single(unknown.Problems);
         Assert.Equal("cluster.deployments.chat.placements.h100.disaggregation.decode_pool", pool.Path);
         Assert.Equal(19, pool.Line);
 
-        string requests = Split.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal);
+        string requests = Split.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal)
+            + "\n        h200: { weights: fp8 }";   // a colocated placement beside the split one
         ExperimentProblem fidelity = Assert.Single(Problems(requests).Problems);
         Assert.Equal("cluster.deployments.chat.fidelity", fidelity.Path);
-        Assert.Contains("does not take a disaggregated placement yet", fidelity.Message, StringComparison.Ordinal);
+        Assert.Contains("requests takes a disaggregated placement as the deployment's only one", fidelity.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_request_level_split_serves_whole_units_request_by_request_on_both_pools()
+    {
+        // The split placement alone, request by request: the fleet adds units of one H100 prefill replica and two H200
+        // decode replicas, every request crossing from one to the other, the books and series as at the capacity level.
+        string requests = Split.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 2e8", "output_tokens_per_day: 2e7", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(requests, "cluster.yaml");
+        var result = (ClusterResult)experiment.Points[0].Study.Run(experiment.Points[0], double.NaN, seed: 3, share: null);
+
+        double[] prefill = [.. result.Series.Column("pool.h100.chat").Values];
+        double[] decode = [.. result.Series.Column("pool.h200.chat").Values];
+        Assert.True(prefill.Max() > 0);
+        Assert.All(prefill.Zip(decode), pair => Assert.Equal(2 * pair.First, pair.Second));
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Completed > 1000, $"{counts.Completed} requests completed");
+        Assert.Equal(counts.Arrived, counts.Completed + counts.Dropped + counts.InFlight);
+        Assert.InRange(result.Deployment("chat").SloAttainment, 0.95, 1);
+        Assert.True(result.Conserved);
     }
 
     [Fact]
