@@ -189,16 +189,22 @@ public class ClusterSectionTests
         Assert.Equal(cell.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count, g.Deployment.Weights)), cell2.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count, g.Deployment.Weights)));
     }
 
-    [Fact]
-    public void A_disaggregated_fleet_holds_twice_the_decode_pools_accelerators_and_conserves_its_hours()
+    /// <summary>Runs <paramref name="yaml"/>'s split cluster and checks that every unit held one H100 and two H200 at every row.</summary>
+    private static ClusterResult UnitsOnBothPools(string yaml)
     {
-        Experiment experiment = ExperimentLoader.Parse(Split, "cluster.yaml");
+        Experiment experiment = ExperimentLoader.Parse(yaml, "cluster.yaml");
         var result = (ClusterResult)experiment.Points[0].Study.Run(experiment.Points[0], double.NaN, seed: 3, share: null);
-
         double[] prefill = [.. result.Series.Column("pool.h100.chat").Values];
         double[] decode = [.. result.Series.Column("pool.h200.chat").Values];
         Assert.True(prefill.Max() > 0);
         Assert.All(prefill.Zip(decode), pair => Assert.Equal(2 * pair.First, pair.Second));
+        return result;
+    }
+
+    [Fact]
+    public void A_disaggregated_fleet_holds_twice_the_decode_pools_accelerators_and_conserves_its_hours()
+    {
+        ClusterResult result = UnitsOnBothPools(Split);
         Assert.InRange(result.Deployment("chat").SloAttainment, 0.99, 1);
         Assert.True(result.Conserved);
     }
@@ -225,13 +231,7 @@ public class ClusterSectionTests
         // decode replicas, every request crossing from one to the other, the books and series as at the capacity level.
         string requests = Split.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal)
             .Replace("output_tokens_per_day: 2e8", "output_tokens_per_day: 2e7", StringComparison.Ordinal);
-        Experiment experiment = ExperimentLoader.Parse(requests, "cluster.yaml");
-        var result = (ClusterResult)experiment.Points[0].Study.Run(experiment.Points[0], double.NaN, seed: 3, share: null);
-
-        double[] prefill = [.. result.Series.Column("pool.h100.chat").Values];
-        double[] decode = [.. result.Series.Column("pool.h200.chat").Values];
-        Assert.True(prefill.Max() > 0);
-        Assert.All(prefill.Zip(decode), pair => Assert.Equal(2 * pair.First, pair.Second));
+        ClusterResult result = UnitsOnBothPools(requests);
         RequestCounts counts = result.Deployment("chat").Requests!;
         Assert.True(counts.Completed > 1000, $"{counts.Completed} requests completed");
         Assert.Equal(counts.Arrived, counts.Completed + counts.Dropped + counts.InFlight);
