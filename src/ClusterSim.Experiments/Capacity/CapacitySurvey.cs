@@ -1,5 +1,5 @@
-using ClusterSim.Core.Inference;
 using System.Globalization;
+using ClusterSim.Core.Inference;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Running;
 
@@ -208,7 +208,7 @@ public static class CapacitySurvey
         try
         {
             // A cell of one replica (or one unit): its capacity, with nothing for a router to balance.
-            (double tokens, ServingResult run) = unit ? CellCapacity.MeasureUnitsRun(serving, 1, experiment.Seed) : Replica(serving, experiment.Seed);
+            (double tokens, _, ServingResult run) = unit ? CellCapacity.MeasureUnitsRun(serving, 1, experiment.Seed) : CellCapacity.MeasureRun(serving, 1, experiment.Seed);
             var m = run.Metrics;
             return new CapacityRow
             {
@@ -231,12 +231,6 @@ public static class CapacitySurvey
         {
             return new CapacityRow { Hardware = deployment.Accelerator.Id, Accelerators = accelerators, Size = deployment.Accelerators, Refused = e.Message };
         }
-    }
-
-    private static (double TokensPerSecond, ServingResult Run) Replica(ServingPoint serving, long seed)
-    {
-        (double tokens, _, ServingResult run) = CellCapacity.MeasureRun(serving, 1, seed);
-        return (tokens, run);
     }
 
     /// <summary>A unit as the table says it: "3 prefill + 5 decode", "… on H200", "… at TP 2" (the decode part's accelerator and size where they differ).</summary>

@@ -20,11 +20,13 @@ public static class CellCapacity
 
     /// <summary>Output tokens per second per replica at the SLO, and the replicas' busy share there.</summary>
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
-    public static (double TokensPerSecond, double Utilisation) Measure(ServingPoint serving, int cellReplicas, long seed)
-    {
-        (double tokens, double utilisation, _) = MeasureRun(serving, cellReplicas, seed);
-        return (tokens, utilisation);
-    }
+    /// <remarks>Measured once per distinct cell, size and seed in a process (<see cref="CellMemo"/>): a sweep's points that leave the cell as it is share it.</remarks>
+    public static (double TokensPerSecond, double Utilisation) Measure(ServingPoint serving, int cellReplicas, long seed) =>
+        CellMemo.GetOrMeasure(serving, cellReplicas, seed, () =>
+        {
+            (double tokens, double utilisation, _) = MeasureRun(serving, cellReplicas, seed);
+            return (tokens, utilisation);
+        });
 
     /// <summary>As <see cref="Measure"/>, with the cell's run at that load (its latency distributions, say).</summary>
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
@@ -40,16 +42,18 @@ public static class CellCapacity
     /// busy shares of its prefill and of its decode replicas there, apart.
     /// </summary>
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
-    public static (double TokensPerSecond, double PrefillUtilisation, double DecodeUtilisation) MeasureUnits(ServingPoint unit, int units, long seed)
-    {
-        (double tokens, ServingResult run) = MeasureUnitsRun(unit, units, seed);
-        (double prefill, double decode) = run.PoolUtilisation!.Value;
-        return (tokens, prefill, decode);
-    }
+    /// <remarks>Measured once per distinct unit, cell size and seed in a process (<see cref="CellMemo"/>).</remarks>
+    public static (double TokensPerSecond, double PrefillUtilisation, double DecodeUtilisation) MeasureUnits(ServingPoint unit, int units, long seed) =>
+        CellMemo.GetOrMeasure(unit, units, seed, () =>
+        {
+            (double tokens, _, ServingResult run) = MeasureUnitsRun(unit, units, seed);
+            (double prefill, double decode) = run.PoolUtilisation!.Value;
+            return (tokens, prefill, decode);
+        });
 
     /// <summary>As <see cref="MeasureUnits"/>, with the cell's run at that load (its latency distributions, its pools' busy shares).</summary>
     /// <exception cref="UnmeetableSloException">Even at the lowest load the cell misses the SLO.</exception>
-    public static (double TokensPerSecond, ServingResult Run) MeasureUnitsRun(ServingPoint unit, int units, long seed)
+    public static (double TokensPerSecond, double Utilisation, ServingResult Run) MeasureUnitsRun(ServingPoint unit, int units, long seed)
     {
         Disaggregation split = unit.Disaggregation ?? throw new ArgumentException("a unit of prefill and decode replicas needs its disaggregation", nameof(unit));
         ServingPoint cell = unit with
@@ -58,8 +62,7 @@ public static class CellCapacity
             Disaggregation = split with { PrefillReplicas = split.PrefillReplicas * units },
             Arrival = unit.Arrival with { Kind = ArrivalKind.Poisson, Rate = null, Load = 1 },
         };
-        (double tokens, _, ServingResult run) = MeasureCell(cell, units, seed);
-        return (tokens, run);
+        return MeasureCell(cell, units, seed);
     }
 
     /// <summary>The highest Poisson load at which the cell meets the SLO, bisected; its output tokens per second over <paramref name="units"/>.</summary>

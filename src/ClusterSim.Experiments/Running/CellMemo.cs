@@ -6,11 +6,11 @@ namespace ClusterSim.Experiments.Running;
 
 /// <summary>
 /// Capacity cells already measured in this process, by what decides the measurement: the cell (its replica groups and
-/// request classes compared one by one, since records compare lists by reference), the cell's size and the seed. The points of a sweep that leave a
-/// placement as it is (a sweep over policies, pools or other deployments) then measure it once; a replication, whose seed
-/// differs, measures its own. A measurement is deterministic, so taking it from here changes no figure. Equality is that
-/// of the records inside, which compares any list they hold by reference: at worst a cell is measured again, never taken
-/// for another.
+/// request classes compared one by one, since records compare lists by reference), the cell's size and the seed. The
+/// points of a sweep that leave a placement as it is (a sweep over policies, pools or other deployments) then measure it
+/// once; a replication, whose seed differs, measures its own. A measurement is deterministic, so taking it from here
+/// changes no figure. Any other list inside the records compares by reference: at worst a cell is measured again, never
+/// taken for another.
 /// </summary>
 public static class CellMemo
 {
@@ -18,11 +18,6 @@ public static class CellMemo
     private const int Capacity = 512;
 
     private static readonly ConcurrentDictionary<CellKey, Lazy<object>> Measured = new();
-
-    /// <summary>Measurements taken from the memo since the process started (for tests and the benchmark harness).</summary>
-    public static long Hits => Interlocked.Read(ref _hits);
-
-    private static long _hits;
 
     /// <summary>The measurement of <paramref name="cell"/> at <paramref name="cellReplicas"/> and <paramref name="seed"/>: <paramref name="measure"/>'s, once per distinct cell.</summary>
     public static T GetOrMeasure<T>(ServingPoint cell, int cellReplicas, long seed, Func<T> measure)
@@ -34,17 +29,7 @@ public static class CellMemo
             Measured.Clear();
         }
 
-        bool added = false;
-        Lazy<object> entry = Measured.GetOrAdd(key, _ =>
-        {
-            added = true;
-            return new Lazy<object>(() => measure(), LazyThreadSafetyMode.ExecutionAndPublication);
-        });
-        if (!added)
-        {
-            Interlocked.Increment(ref _hits);
-        }
-
+        Lazy<object> entry = Measured.GetOrAdd(key, _ => new Lazy<object>(() => measure(), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return (T)entry.Value;

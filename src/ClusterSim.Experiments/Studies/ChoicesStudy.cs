@@ -37,7 +37,7 @@ public sealed class ChoicesStudy : Study
         foreach (ChoiceCandidate c in spec.Candidates)
         {
             ServingPoint serving = template with { Replicas = [new ReplicaGroup(c.Deployment, c.Scheduler)] };
-            capacities.Add(CellMemo.GetOrMeasure(serving, spec.CellReplicas, seed, () => CellCapacity.Measure(serving, spec.CellReplicas, seed)).TokensPerSecond);
+            capacities.Add(CellCapacity.Measure(serving, spec.CellReplicas, seed).TokensPerSecond);
             share?.Report(capacities.Count / (double)spec.Candidates.Count);
         }
 

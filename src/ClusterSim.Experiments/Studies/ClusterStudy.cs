@@ -132,12 +132,12 @@ public sealed class ClusterStudy : Study
         double mean = d.Demand.TokensBetween(0, Math.Max(1e-9, horizonDays - launchDays)) / Math.Max(1e-9, horizonDays - launchDays) / 86_400 / output.Mean;
         double Rate(double seconds) => seconds < d.LaunchSeconds ? 0 : d.Demand.TokensPerSecond((seconds - d.LaunchSeconds) / 86_400) / output.Mean;
         // A disaggregated placement (then the deployment's only one) adds units: its prefill replicas' shape and its decode replicas'.
-        ServingPoint? split = cell.Disaggregation is null ? null : cell;
+        Disaggregation? split = cell.Disaggregation;
         return new ServingScenario
         {
-            Replicas = split is null ? [.. d.Placements.Select(p => p.Cell.Replicas[0] with { Count = 0 })] : [.. split.Replicas.Select(g => g with { Count = 0 })],
-            Disaggregation = split?.Disaggregation,
-            UnitDecodeReplicas = split is null ? 0 : split.Replicas.Sum(g => g.Count) - split.Disaggregation!.PrefillReplicas,
+            Replicas = split is null ? [.. d.Placements.Select(p => p.Cell.Replicas[0] with { Count = 0 })] : [.. cell.Replicas.Select(g => g with { Count = 0 })],
+            Disaggregation = split,
+            UnitDecodeReplicas = split is null ? 0 : cell.Replicas.Sum(g => g.Count) - split.PrefillReplicas,
             Elastic = true,
             Router = d.Router,
             Workload = streams => RequestSource.Open(ArrivalProcess.Varying(Rate, peak, mean, d.LaunchSeconds), cell.Prompt.Build(), output, streams),
@@ -157,12 +157,12 @@ public sealed class ClusterStudy : Study
         int size = deployment.TensorParallel * deployment.PipelineParallel;
         if (cell.Disaggregation is null || decodePool is null)
         {
-            (double tokensPerSecond, double utilisation) = CellMemo.GetOrMeasure(cell, cellReplicas, seed, () => CellCapacity.Measure(cell, cellReplicas, seed));
+            (double tokensPerSecond, double utilisation) = CellCapacity.Measure(cell, cellReplicas, seed);
             return new DeploymentPlacement(pool, size, tokensPerSecond, utilisation) { Calibration = deployment.CalibrationName };
         }
 
         // A unit: its prefill replicas here, its decode replicas on the decode pool, each part busy for its own share.
-        (double unitTokens, double prefillBusy, double decodeBusy) = CellMemo.GetOrMeasure(cell, cellReplicas, seed, () => CellCapacity.MeasureUnits(cell, cellReplicas, seed));
+        (double unitTokens, double prefillBusy, double decodeBusy) = CellCapacity.MeasureUnits(cell, cellReplicas, seed);
         ReplicaGroup decode = cell.Replicas[1];
         return new DeploymentPlacement(pool, prefill.Count * size, unitTokens, prefillBusy)
         {

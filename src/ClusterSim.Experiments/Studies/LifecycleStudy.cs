@@ -68,7 +68,7 @@ public sealed class LifecycleStudy : Study
         TrainingJob? job = point.Training;
         ServingPoint serving = point.Serving!;
         TrainingResult? training = job is null ? null : TrainingRun.RunStages(job, seed);
-        (double tokensPerSecond, double utilisation) = CellMemo.GetOrMeasure(serving, spec.CellReplicas, seed, () => CellCapacity.Measure(serving, spec.CellReplicas, seed));
+        (double tokensPerSecond, double utilisation) = CellCapacity.Measure(serving, spec.CellReplicas, seed);
         ServingDeployment deployment = serving.Replicas[0].Deployment;
         // The training bill uses the job's own price (when it names one) and always its PUE, so its energy is the run's own figure.
         CostModel trainingCost = job?.PricePerHour is { } price ? spec.Cost with { Rental = new PriceCurve(price), Capex = null } : spec.Cost;
