@@ -491,7 +491,7 @@ internal static class ClusterSection
         int prefillReplicas = r.Integer(split, "prefill_replicas", path, 1, 1, 1_000);
         int decodeReplicas = r.Integer(split, "decode_replicas", path, 1, 1, 1_000);
         if (PoolOf(r, split, path, pools, "decode_pool") is not { } pool
-            || ServingSection.DecodeGroup(r, split, path, prefill, scheduler, decodeReplicas, catalog, calibrations, pool.Accelerator) is not { } decodeGroup)
+            || ServingSection.DecodeGroup(r, split, path, prefill, scheduler, decodeReplicas, catalog, calibrations, pool.Accelerator, (shape, placementPath)) is not { } decodeGroup)
         {
             return null;
         }

@@ -255,18 +255,24 @@ internal static class ServingSection
     /// <summary>
     /// The decode replicas of a disaggregation at <paramref name="splitPath"/>: its <c>decode</c> mapping's replica fields
     /// (the prefill replicas' scheduler unless it names one), the same model as the prefill replicas. On
-    /// <paramref name="poolChip"/> when given (a cluster's decode pool: no <c>hardware</c> key), else on the mapping's
-    /// <c>hardware</c> or the prefill replicas'. Null where a problem was said; a serving section's absent mapping is null too.
+    /// <paramref name="poolChip"/> when given (a cluster's decode pool: no <c>hardware</c> key; without a <c>decode</c>
+    /// mapping, the fields of <paramref name="sameAs"/>, the placement's own), else on the mapping's <c>hardware</c> or the
+    /// prefill replicas'. Null where a problem was said; a serving section's absent mapping is null too.
     /// </summary>
     internal static ReplicaGroup? DecodeGroup(
         YamlReader r, YamlMappingNode split, string splitPath, ServingDeployment prefill, SchedulerOptions scheduler, int count, SimCatalog catalog, SortedSet<string> calibrations,
-        AcceleratorSpec? poolChip = null)
+        AcceleratorSpec? poolChip = null, (YamlMappingNode Node, string Path)? sameAs = null)
     {
         string path = $"{splitPath}.decode";
         YamlMappingNode? node = r.Mapping(YamlReader.Child(split, "decode"), path, poolChip is null ? DeploymentSection.Keys : [.. DeploymentSection.Keys.Where(k => k != "hardware")]);
         if ((node is null && poolChip is null) || count < 1)
         {
             return null;
+        }
+
+        if (node is null && sameAs is { } own)
+        {
+            (node, path) = own;   // the placement's weights, size and formats, on the decode pool's accelerators
         }
 
         AcceleratorSpec? chip = poolChip ?? (YamlReader.Child(node, "hardware") is null ? prefill.Accelerator : null);

@@ -1,4 +1,5 @@
 using ClusterSim.Core.Cluster;
+using ClusterSim.Core.Inference;
 using ClusterSim.Experiments.Files;
 using ClusterSim.Experiments.Studies;
 
@@ -187,6 +188,20 @@ public class ClusterSectionTests
         (string pool2, ServingPoint cell2, string? decodePool2) = again.Points[0].Cluster!.Deployments[0].Placements[0];
         Assert.Equal((pool, decodePool, cell.Disaggregation), (pool2, decodePool2, cell2.Disaggregation));
         Assert.Equal(cell.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count, g.Deployment.Weights)), cell2.Replicas.Select(g => (g.Deployment.Accelerator.Id, g.Count, g.Deployment.Weights)));
+    }
+
+    [Fact]
+    public void A_split_placement_without_its_decode_fields_decodes_in_the_placements_own_on_the_decode_pools_accelerators()
+    {
+        // Not BF16 at one accelerator by default: the decode replicas take the placement's FP8 weights and KV cache.
+        string yaml = Split.Replace(", decode: { weights: fp8, kv_cache: fp8 } }", " }", StringComparison.Ordinal);
+        Assert.DoesNotContain("decode: {", yaml, StringComparison.Ordinal);
+        ServingPoint cell = ExperimentLoader.Parse(yaml, "cluster.yaml").Points[0].Cluster!.Deployments[0].Placements[0].Cell;
+        ReplicaGroup decode = cell.Replicas[1];
+        Assert.Equal(("H200", 2), (decode.Deployment.Accelerator.Id, decode.Count));
+        Assert.Equal(cell.Replicas[0].Deployment.Weights, decode.Deployment.Weights);
+        Assert.Equal(cell.Replicas[0].Deployment.KvCache, decode.Deployment.KvCache);
+        Assert.Equal(cell.Replicas[0].Deployment.TensorParallel, decode.Deployment.TensorParallel);
     }
 
     /// <summary>Runs <paramref name="yaml"/>'s split cluster and checks that every unit held one H100 and two H200 at every row.</summary>
