@@ -73,6 +73,13 @@ internal static class ConfigLayers
 
         if (c.OptionalInteger("intermediate_size", "ffn_dim", "n_inner", "ffn_hidden_size") is int ffn)
         {
+            if (family == "qwen")
+            {
+                // Qwen's first release (Qwen-7B to 72B) counts both SwiGLU input projections in intermediate_size; each is half.
+                notes.Add($"Qwen (first release) gives intermediate_size {ffn} for its two SwiGLU input projections together: each is {ffn / 2} wide");
+                return ffn / 2;
+            }
+
             return ffn;
         }
 
