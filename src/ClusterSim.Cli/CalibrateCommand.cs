@@ -134,23 +134,33 @@ internal static class CalibrateCommand
                 }
 
                 CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations), starts: result.GetValue(starts), metrics: scored);
+
+                // A factor asked for that no run of the group depends on keeps the catalog's value, not the neutral start.
+                EfficiencyFactors factors = fit.Factors;
+                List<FitParameter> held = [.. fitted.Where(p => !fit.Parameters.Contains(p))];
+                foreach (FitParameter p in held)
+                {
+                    factors = p.Set(factors, p.Get(members[0].Calibration.Factors));
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}{(scored == FitMetrics.Default ? string.Empty : $" over {FitMetricsParser.Format(scored)}")}"));
                 foreach (FitParameter p in FitParameter.All)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Name,-22} {p.Get(fit.Factors),10:0.####}{(fitted.Contains(p) ? "  (fitted)" : string.Empty)}"));
+                    string mark = fit.Parameters.Contains(p) ? "  (fitted)" : held.Contains(p) ? "  (not fitted: no run of this group depends on it)" : string.Empty;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Name,-22} {p.Get(factors),10:0.####}{mark}"));
                 }
 
                 rows.Add(new ServingCalibration
                 {
                     Id = group.Key.Id,
                     Precision = group.Key.ComputePrecision,
-                    Factors = fit.Factors,
+                    Factors = factors,
                     FittedOn = string.Join(' ', members.SelectMany(c => c.FitRows).Select(r => r.Name)),
                     FittedRelease = OneRelease(members),
                     Source = $"{ServingCalibration.UserFitSource} {string.Join(' ', members.Select(c => c.Rows[0].Experiment).Take(3))}{(members.Count > 3 ? " ..." : string.Empty)}{(scored == FitMetrics.Default ? string.Empty : $" (scored on {FitMetricsParser.Format(scored)})")}",
                 });
 
-                var fittedCases = members.Select(c => c with { Deployment = c.Deployment with { Efficiency = fit.Factors } }).ToList();
+                var fittedCases = members.Select(c => c with { Deployment = c.Deployment with { Efficiency = factors } }).ToList();
                 ReplayReport inSample = ReplayReport.Run(fittedCases, []);
                 Console.WriteLine();
                 Console.Write(ReplayTable.Markdown(inSample));
@@ -203,7 +213,7 @@ internal static class CalibrateCommand
 
             CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations, starts: starts, metrics: metrics);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fitted.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));
+                $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fit.Parameters.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));
             outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = fit.Factors } }], []).Outcomes);
         }
 

@@ -41,6 +41,18 @@ internal static class EfficiencySection
             RequestOverheadSeconds = r.Number(eff, "request_overhead_ms", path, c.RequestOverheadSeconds * 1e3, 0) / 1e3,
             SamplerCyclesPerEntry = r.Number(eff, "sampler_sm_cycles_per_entry", path, c.SamplerCyclesPerEntry, 0, 10_000),
         };
+        // A resolved file writes a hybrid's recurrent shares out as the calibration derives them (its row leaves them at 0);
+        // read back at exactly those values they are the derivation still, not an override.
+        if (c.StateUpdate == 0 && factors.StateUpdate > 0 && factors.StateUpdate == (factors with { StateUpdate = 0 }).StateUpdateFor)
+        {
+            factors = factors with { StateUpdate = 0 };
+        }
+
+        if (c.Scan == 0 && factors.Scan > 0 && factors.Scan == (factors with { Scan = 0 }).ScanFor)
+        {
+            factors = factors with { Scan = 0 };
+        }
+
         string name = factors == c ? calibration.Name : $"{calibration.Name} (overridden)";
         return (deployment with { Efficiency = factors, CalibrationName = name }, warning);
     }

@@ -160,7 +160,11 @@ public static partial class PublishedResultsFile
         }
 
         (int? maxBatch, int? maxTokens) = (null, null);
-        ServingEngine engine = EngineOf(row);
+        ServingEngine engine = EngineOf(row, out string? proxy);
+        if (proxy is not null)
+        {
+            assumed.Add(proxy);
+        }
         string kvCache = string.Empty;
         if (engine == ServingEngine.TensorRtLlm && weights is Precision.FP8 or Precision.INT4)
         {
@@ -334,7 +338,7 @@ public static partial class PublishedResultsFile
     }
 
     /// <summary>The engine the framework names; NIM names the engine it packages in parentheses.</summary>
-    private static ServingEngine EngineOf(PublishedRow row)
+    private static ServingEngine EngineOf(PublishedRow row, out string? proxy)
     {
         string framework = row.Text("framework");
         string engine = framework;
@@ -346,7 +350,8 @@ public static partial class PublishedResultsFile
 
         try
         {
-            return EngineName.Parse(engine.Split(' ', 2)[0]);
+            ServingEngine parsed = EngineName.ParseMeasured(engine, out proxy);
+            return proxy is null ? EngineName.Parse(engine.Split(' ', 2)[0]) : parsed;
         }
         catch (ArgumentException e)
         {

@@ -250,7 +250,11 @@ public sealed partial record ReplayCase
         var assumptions = new List<string>(first.Assumed);
         var corrections = new List<string>();
         Precision weights = WeightFormat.Of(first.DType, first.Model, model, corrections);
-        ServingEngine engine = EngineName.Parse(first.Engine);
+        ServingEngine engine = EngineName.ParseMeasured(first.Engine, out string? proxy);
+        if (proxy is not null)
+        {
+            assumptions.Add(proxy);
+        }
 
         SamplingMode sampling = SamplingOf(first, engine, corrections);
         bool sglang = engine == ServingEngine.Sglang;

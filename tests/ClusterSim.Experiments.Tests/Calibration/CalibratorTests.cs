@@ -135,6 +135,27 @@ public class CalibratorTests
     }
 
     [Fact]
+    public void A_factor_no_run_depends_on_is_held_out_of_the_fit()
+    {
+        // Attention-only models have no recurrent scan; the 8B runs on one H100 have no collectives (Yi 34B on two has).
+        IReadOnlyList<ReplayCase> cases = SyntheticCases();
+        IReadOnlyList<FitParameter> asked = FitParameter.Parse("memory_efficiency,scan_efficiency,state_update_efficiency,link_efficiency");
+        Assert.Equal(["memory_efficiency", "link_efficiency"], Calibrator.Bearing(cases, Truth, asked).Select(p => p.Name));
+        Assert.Equal(["memory_efficiency"], Calibrator.Bearing(cases.Take(1).ToList(), Truth, asked).Select(p => p.Name));
+
+        var start = Truth with { Memory = 0.85, Scan = 0.3 };
+        CalibrationFit fit = Calibrator.Fit(cases, start, asked, maxEvaluations: 60);
+        Assert.Equal(["memory_efficiency", "link_efficiency"], fit.Parameters.Select(p => p.Name));
+        Assert.Equal(0.3, fit.Factors.Scan);   // where it started: not wandered off to wherever the simplex left it
+
+        // Nothing to move: the start, with what the probes cost.
+        CalibrationFit none = Calibrator.Fit(cases, start, FitParameter.Parse("scan_efficiency"));
+        Assert.Empty(none.Parameters);
+        Assert.Equal(start, none.Factors);
+        Assert.Equal(2, none.Evaluations);
+    }
+
+    [Fact]
     public void Several_starts_keep_the_best_fit_and_count_every_simulation()
     {
         IReadOnlyList<ReplayCase> cases = SyntheticCases();

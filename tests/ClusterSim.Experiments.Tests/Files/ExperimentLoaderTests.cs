@@ -124,6 +124,26 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void A_hybrids_resolved_file_reads_back_on_its_calibration_not_as_an_override()
+    {
+        // The resolved file writes the recurrent shares the row derives (it leaves them at 0); read back they are that derivation.
+        string hybrid = Valid.Replace("model: llama-3.1-8b", "model: nemotron-3-nano-30b-a3b").Replace("hardware: H100-SXM", "hardware: MI300X");
+        Experiment first = ExperimentLoader.Parse(hybrid, "exp.yaml");
+        Core.Performance.ServingDeployment d = first.Points[0].Serving!.Replicas[0].Deployment;
+        Assert.Contains("state_update: ", first.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal((0.0, 0.0), (d.Efficiency.StateUpdate, d.Efficiency.Scan));
+
+        Core.Performance.ServingDeployment again = ExperimentLoader.Parse(first.ResolvedText, "resolved.yaml").Points[0].Serving!.Replicas[0].Deployment;
+        Assert.Equal(d.CalibrationName, again.CalibrationName);
+        Assert.DoesNotContain("overridden", again.CalibrationName, StringComparison.Ordinal);
+        Assert.Equal(d.Efficiency, again.Efficiency);
+
+        // A share written otherwise is an override.
+        string set = hybrid.Replace("kv_cache: fp8\n", "kv_cache: fp8\n  efficiency: { scan: 0.02 }\n");
+        Assert.EndsWith("(overridden)", ExperimentLoader.Parse(set, "exp.yaml").Points[0].Serving!.Replicas[0].Deployment.CalibrationName, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_GEMM_kernel_floor_comes_from_the_calibration_and_can_be_overridden()
     {
         Experiment catalogued = ExperimentLoader.Parse(Valid, "exp.yaml");

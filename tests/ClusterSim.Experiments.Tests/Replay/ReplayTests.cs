@@ -462,7 +462,8 @@ public class ReplayTests
         const string text = header
             + "trt,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,FP8,2,60,500,100,tensorrt-llm,256,8192\n"
             + "sgl,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,BF16,2,60,500,100,SGLang,,\n"
-            + "odd,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,BF16,2,60,500,100,lmdeploy,,\n";
+            + "like,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,BF16,2,60,500,100,lmdeploy,,\n"
+            + "odd,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,BF16,2,60,500,100,llama.cpp,,\n";
         var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
 
         ReplayCase trt = cases.Single(c => c.Experiment == "trt");
@@ -478,9 +479,16 @@ public class ReplayTests
         Assert.Equal((8192, 2048), (sgl.Scheduler.MaxBatchedTokens, sgl.Scheduler.MaxSequences));   // SGLang's own defaults on an H100
         Assert.Contains(sgl.Corrections, c => c.StartsWith("SGLang's defaults on H100-SXM", StringComparison.Ordinal));
 
+        // LMDeploy batches as vLLM does and has no calibration of its own: timed as vLLM, which the row's note says, and so
+        // not counted among the runs with every input published.
+        ReplayCase like = cases.Single(c => c.Experiment == "like");
+        Assert.Equal("hopper-vllm/bf16", like.Calibration.Name);
+        Assert.Contains(like.Assumptions, a => a.StartsWith("LMDeploy timed as vLLM", StringComparison.Ordinal));
+        Assert.False(like.FullyMeasured);
+
         var (experiment, reason) = Assert.Single(skipped);
         Assert.Equal("odd", experiment);
-        Assert.Contains("engine 'lmdeploy' is not one of vllm, tensorrt-llm, sglang (or a stack that runs one)", reason, StringComparison.Ordinal);
+        Assert.Contains("engine 'llama.cpp' is not one of vllm, tensorrt-llm, sglang (or a stack that runs one)", reason, StringComparison.Ordinal);
     }
 
     [Fact]
