@@ -12,19 +12,22 @@ public static class EngineName
 {
     private static readonly string[] VllmStacks = ["rhaiis", "llm-d", "aibrix", "production-stack"];
 
+    private const string Tgi = "its router batches continuously over paged KV blocks with vLLM's paged-attention (later FlashInfer) kernels, and chunks prompts from v3";
+    private const string FastGen = "it batches continuously over a blocked KV cache and splits prompts into the running batch (Dynamic SplitFuse, vLLM's chunked prefill)";
+
     /// <summary>
     /// Engines with no calibration of their own that schedule as vLLM does — continuous batching of sequences whose KV cache
     /// lives in fixed-size blocks, prompts chunked into the running batch — by the prefix a run's name starts with, and why.
     /// </summary>
     private static readonly (string Prefix, string Name, string Why)[] VllmLike =
     [
-        ("text-generation-inference", "TGI", "its router batches continuously over paged KV blocks with vLLM's paged-attention (later FlashInfer) kernels, and chunks prompts from v3"),
-        ("tgi", "TGI", "its router batches continuously over paged KV blocks with vLLM's paged-attention (later FlashInfer) kernels, and chunks prompts from v3"),
-        ("hf-tgi", "TGI", "its router batches continuously over paged KV blocks with vLLM's paged-attention (later FlashInfer) kernels, and chunks prompts from v3"),
+        ("text-generation-inference", "TGI", Tgi),
+        ("tgi", "TGI", Tgi),
+        ("hf-tgi", "TGI", Tgi),
         ("lmdeploy", "LMDeploy", "its TurboMind engine batches continuously (its persistent batch) over a blocked KV cache with kernels of its own"),
-        ("deepspeed", "DeepSpeed-FastGen", "it batches continuously over a blocked KV cache and splits prompts into the running batch (Dynamic SplitFuse, vLLM's chunked prefill)"),
-        ("mii", "DeepSpeed-FastGen", "it batches continuously over a blocked KV cache and splits prompts into the running batch (Dynamic SplitFuse, vLLM's chunked prefill)"),
-        ("fastgen", "DeepSpeed-FastGen", "it batches continuously over a blocked KV cache and splits prompts into the running batch (Dynamic SplitFuse, vLLM's chunked prefill)"),
+        ("deepspeed", "DeepSpeed-FastGen", FastGen),
+        ("mii", "DeepSpeed-FastGen", FastGen),
+        ("fastgen", "DeepSpeed-FastGen", FastGen),
     ];
 
     /// <summary>
