@@ -135,13 +135,8 @@ internal static class CalibrateCommand
 
                 CalibrationFit fit = Calibrator.Fit(members, start, fitted, maxEvaluations: result.GetValue(evaluations), starts: result.GetValue(starts), metrics: scored);
 
-                // A factor asked for that no run of the group depends on keeps the catalog's value, not the neutral start.
-                EfficiencyFactors factors = fit.Factors;
+                EfficiencyFactors factors = Kept(fit, fitted, members[0].Calibration.Factors);
                 List<FitParameter> held = [.. fitted.Where(p => !fit.Parameters.Contains(p))];
-                foreach (FitParameter p in held)
-                {
-                    factors = p.Set(factors, p.Get(members[0].Calibration.Factors));
-                }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fit.Evaluations} simulations, mean squared log error {fit.Objective:0.#####}{(scored == FitMetrics.Default ? string.Empty : $" over {FitMetricsParser.Format(scored)}")}"));
                 foreach (FitParameter p in FitParameter.All)
@@ -197,6 +192,13 @@ internal static class CalibrateCommand
         return command;
     }
 
+    /// <summary>
+    /// The fitted factors, with each one asked for that no run fitted depends on (<see cref="Calibrator.Bearing"/>) at the
+    /// catalog's value rather than the neutral start the fit began from.
+    /// </summary>
+    private static EfficiencyFactors Kept(CalibrationFit fit, IReadOnlyList<FitParameter> asked, EfficiencyFactors catalog) =>
+        asked.Where(p => !fit.Parameters.Contains(p)).Aggregate(fit.Factors, (f, p) => p.Set(f, p.Get(catalog)));
+
     /// <summary>Refits without each experiment (from the same start and budget as the full fit) and replays it with factors that never saw it.</summary>
     private static void PrintLeaveOneOut(IReadOnlyList<ReplayCase> members, EfficiencyFactors start, IReadOnlyList<FitParameter> fitted, int evaluations, int starts, FitMetrics metrics)
     {
@@ -214,7 +216,7 @@ internal static class CalibrateCommand
             CalibrationFit fit = Calibrator.Fit(others, start, fitted, maxEvaluations: evaluations, starts: starts, metrics: metrics);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  without {held.Experiment}: {fit.Evaluations} simulations, error {fit.Objective:0.#####}, {string.Join(", ", fit.Parameters.Select(p => $"{p.Name} {p.Get(fit.Factors):0.####}"))}"));
-            outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = fit.Factors } }], []).Outcomes);
+            outcomes.AddRange(ReplayReport.Run([held with { Deployment = held.Deployment with { Efficiency = Kept(fit, fitted, held.Calibration.Factors) } }], []).Outcomes);
         }
 
         var report = new ReplayReport(outcomes, []);

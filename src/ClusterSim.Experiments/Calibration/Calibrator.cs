@@ -42,11 +42,11 @@ public static class Calibrator
 
         // A factor no run here depends on (a recurrent layer's scan for attention-only models, the link on one accelerator)
         // would drift wherever the simplex leaves it and be written as if measured: it is held, and left out of the fit.
-        IReadOnlyList<FitParameter> bearing = Bearing(cases, start, parameters, maxStageSeconds, metrics);
+        var (bearing, atStart) = BearingAt(cases, start, parameters, maxStageSeconds, metrics);
         int evaluations = parameters.Count + 1;
         if (bearing.Count == 0)
         {
-            return new CalibrationFit(start, Loss(cases, start, maxStageSeconds, metrics), evaluations, []);
+            return new CalibrationFit(start, atStart, evaluations, []);
         }
 
         parameters = bearing;
@@ -70,10 +70,15 @@ public static class Calibrator
     /// step time leaves the objective bit for bit as it was.
     /// </summary>
     public static IReadOnlyList<FitParameter> Bearing(
-        IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters, double maxStageSeconds = 120, FitMetrics metrics = FitMetrics.Default)
+        IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters, double maxStageSeconds = 120, FitMetrics metrics = FitMetrics.Default) =>
+        BearingAt(cases, start, parameters, maxStageSeconds, metrics).Bearing;
+
+    /// <summary><see cref="Bearing"/>, with the objective at <paramref name="start"/> it compared against.</summary>
+    private static (IReadOnlyList<FitParameter> Bearing, double AtStart) BearingAt(
+        IReadOnlyList<ReplayCase> cases, EfficiencyFactors start, IReadOnlyList<FitParameter> parameters, double maxStageSeconds, FitMetrics metrics)
     {
         double at = Loss(cases, start, maxStageSeconds, metrics);
-        return [.. parameters.Where(p => Loss(cases, p.Set(start, p.FromFree(p.ToFree(p.StartValue(start)) + 1)), maxStageSeconds, metrics) != at)];
+        return ([.. parameters.Where(p => Loss(cases, p.Set(start, p.FromFree(p.ToFree(p.StartValue(start)) + 1)), maxStageSeconds, metrics) != at)], at);
     }
 
     /// <summary>How far, in the optimiser's free coordinates (logit or log), the extra starts sit from the first.</summary>

@@ -165,6 +165,7 @@ public static partial class PublishedResultsFile
         {
             assumed.Add(proxy);
         }
+
         string kvCache = string.Empty;
         if (engine == ServingEngine.TensorRtLlm && weights is Precision.FP8 or Precision.INT4)
         {
@@ -350,8 +351,7 @@ public static partial class PublishedResultsFile
 
         try
         {
-            ServingEngine parsed = EngineName.ParseMeasured(engine, out proxy);
-            return proxy is null ? EngineName.Parse(engine.Split(' ', 2)[0]) : parsed;
+            return EngineName.ParseMeasured(engine, out proxy);
         }
         catch (ArgumentException e)
         {
