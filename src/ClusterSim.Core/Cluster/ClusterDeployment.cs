@@ -48,13 +48,16 @@ public sealed record ClusterDeployment
         }
 
         Demand.Validated();
-        // A disaggregated placement (then the only one) adds units of the scenario's one or two shapes, prefill and decode.
-        bool units = Placements.Count == 1 && Placements[0].Decode is not null;
-        if (Requests is { } requests && (!requests.Elastic || (units ? requests.UnitDecodeReplicas < 1 : requests.Replicas.Count != Placements.Count)))
+        if (Requests is { } requests && !AddsPlacements(requests))
         {
-            throw new ArgumentException($"deployment {Name}: a request-level deployment needs an elastic scenario with one replica shape per placement, or units of prefill and decode replicas for its one disaggregated placement");
+            throw new ArgumentException($"deployment {Name}: a request-level deployment needs an elastic scenario that adds what each placement is, by its index: a replica, or a unit of prefill and decode replicas for a disaggregated one");
         }
 
         return this;
     }
+
+    /// <summary>Whether <paramref name="fleet"/> adds, at each placement's index, what the placement is: a unit where it is disaggregated, else a replica.</summary>
+    private bool AddsPlacements(Inference.ServingScenario fleet) => fleet.Elastic && (fleet.Placements.Count > 0
+        ? fleet.Placements.Select(p => p.IsUnit).SequenceEqual(Placements.Select(p => p.Decode is not null))
+        : fleet.Replicas.Count == Placements.Count && Placements.All(p => p.Decode is null));
 }

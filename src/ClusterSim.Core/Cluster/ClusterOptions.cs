@@ -94,11 +94,6 @@ public sealed record ClusterOptions
                 if (placement.Decode is { } decode)
                 {
                     _ = PoolOf(pools, decode.Pool, $"deployment {deployment.Name}'s decode replicas");
-                    if (deployment.Requests is not null && deployment.Placements.Count > 1)
-                    {
-                        throw new ArgumentException($"deployment {deployment.Name}: served request by request, a disaggregated placement is the deployment's only one (its units' decode replicas take the hand-offs of its prefill replicas alone)");
-                    }
-
                 }
             }
         }

@@ -136,6 +136,16 @@ public sealed class RequestTable
         return id;
     }
 
+    /// <summary>
+    /// A whole request routed to a unit's prefill replica: that side produces the first token only, and the rest of its
+    /// answer (<see cref="FullOutput"/>) is decoded where its KV cache is handed off.
+    /// </summary>
+    public void SplitForPrefill(int id)
+    {
+        _stage[id] = (byte)RequestStage.Prefill;
+        _output[id] = 1;
+    }
+
     /// <summary>Records the first output token (once).</summary>
     public void MarkFirstToken(int id, long now)
     {

@@ -118,8 +118,8 @@ public sealed partial class ServingCluster
             group = _groups!.Open(now, plan, prompt, output);
         }
 
-        bool split = _decodeRouter is not null && output > 1;
-        // A disaggregated request's prefill side produces the first token only.
+        // A disaggregated request's prefill side produces the first token only (an elastic fleet's units: decided where it is routed).
+        bool split = _scenario.Disaggregation is not null && output > 1;
         int id = split
             ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
             : _requests.Add(now, prompt, output, group: group);
@@ -278,7 +278,15 @@ public sealed partial class ServingCluster
             return;
         }
 
-        _units?.Dispatched(id, replica);
+        if (_units is not null)
+        {
+            _units.Dispatched(id, replica);
+            if (output > 1 && _units.HandsOff(replica))
+            {
+                _requests.SplitForPrefill(id);
+            }
+        }
+
         replica.Enqueue(simulator, id);
     }
 }

@@ -105,24 +105,28 @@ public sealed partial class ServingCluster
         _requests.SetClass(id, _requests.Class(prefillId), _requests.Priority(prefillId));
         _requests.SetDelivered(id, 1);
         _units?.HandedOff(prefillId, id);
-        ServingDeployment deployment = _scenario.Replicas[^1].Deployment;   // the decode replicas' shape
-        double seconds = _scenario.Disaggregation!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
+        FleetPlacement placement = _placements[_units?.PlacementOfRequest(prefillId) ?? 0];
+        ServingDeployment deployment = _scenario.Replicas[placement.DecodeGroup].Deployment;   // the decode replicas' shape
+        double seconds = placement.Split!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
         _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, KvTransferDone, id);
     }
 
     private void StartDecode(Simulator simulator, int id)
     {
-        IReadOnlyList<Replica> pool = _decodePool;
+        int placement = 0;
+        IReadOnlyList<Replica> pool = _decodePools[0]!;
         if (_units is not null)
         {
             int from = _units.Landed(id);
-            if (_decodePool.Count == 0)
+            placement = _units.PlacementOf(from);
+            pool = _decodePools[placement]!;
+            if (pool.Count == 0)
             {
-                pool = _units.DecodeOf(from);   // no decode replica takes work: the unit the cache left, held until it landed
+                pool = _units.DecodeOf(from);   // no decode replica of its placement takes work: the unit the cache left, held until it landed
             }
         }
 
-        Replica replica = pool[_decodeRouter!.Choose(pool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        Replica replica = pool[_decodeRouters[placement]!.Choose(pool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
         if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
         {
             Metrics.Dropped++;

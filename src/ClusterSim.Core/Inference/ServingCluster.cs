@@ -26,11 +26,15 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly RequestTable _requests = new();
     private readonly List<Replica> _replicas = [];
     private readonly Router _router;
-    private readonly Router? _decodeRouter;
     private readonly List<Replica> _prefillPool = [];
-    private readonly List<Replica> _decodePool = [];
     private readonly List<bool> _decodes = [];   // each replica's role: true for a disaggregated decode replica
-    private readonly ServingUnits? _units;   // an elastic fleet of prefill/decode units; null otherwise
+    private readonly ServingUnits? _units;   // an elastic fleet with prefill/decode units: its members; null otherwise
+
+    // Where hand-offs go, by placement (a fixed fleet's split is placement 0): the decode replicas taking work, the router
+    // choosing among them, the link the KV cache crosses and the decode replicas' shape. Null entries: no split there.
+    private readonly FleetPlacement[] _placements;
+    private readonly List<Replica>?[] _decodePools;
+    private readonly Router?[] _decodeRouters;
     private readonly RequestSource _source;
     private readonly long _horizon;
     private long _nextProgressArrivals;
@@ -136,7 +140,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         if (scenario.Conversations is { } conversations)
         {
             conversations.Validated();
-            if (scenario.TestTime is not null || scenario.Disaggregation is not null || _source.IsClosedLoop)
+            if (scenario.TestTime is not null || scenario.HandsOff || _source.IsClosedLoop)
             {
                 throw new ArgumentException("conversations need open arrivals and cannot be combined with test-time compute or disaggregation");
             }
@@ -145,19 +149,35 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             _followUps = streams.For("follow-ups");
         }
 
-        if (scenario.Disaggregation is { } split)
+        _placements = scenario.Disaggregation is { } split
+            ? [new FleetPlacement(0, split.Validated(_replicas.Count), scenario.Replicas.Count - 1, _replicas.Count - split.PrefillReplicas)]
+            : scenario.Placements.Count > 0 ? [.. scenario.Placements]
+            : [.. scenario.Replicas.Select((_, g) => new FleetPlacement(g))];
+        _decodePools = new List<Replica>?[_placements.Length];
+        _decodeRouters = new Router?[_placements.Length];
+        bool first = true;
+        for (int p = 0; p < _placements.Length; p++)
         {
-            split.Validated(scenario.Elastic ? split.PrefillReplicas + scenario.UnitDecodeReplicas : _replicas.Count);
-            _units = scenario.Elastic ? new ServingUnits() : null;
-            if (scenario.TestTime is not null)
+            if (_placements[p].IsUnit)
             {
-                throw new ArgumentException("test-time compute with prefill/decode disaggregation is not supported; use one or the other");
+                // The first split's decode router draws from the stream a fleet of one split always had.
+                _decodePools[p] = [];
+                _decodeRouters[p] = Router.Create(scenario.Router, streams.For(first ? "router.decode" : $"router.decode.{p}"));
+                first = false;
             }
+        }
 
-            _prefillPool.AddRange(_replicas.Take(split.PrefillReplicas));
-            _decodePool.AddRange(_replicas.Skip(split.PrefillReplicas));
-            _decodes.AddRange(_replicas.Select((_, i) => i >= split.PrefillReplicas));
-            _decodeRouter = Router.Create(scenario.Router, streams.For("router.decode"));
+        if (scenario.TestTime is not null && scenario.HandsOff)
+        {
+            throw new ArgumentException("test-time compute with prefill/decode disaggregation is not supported; use one or the other");
+        }
+
+        _units = scenario.Elastic && scenario.HandsOff ? new ServingUnits() : null;
+        if (scenario.Disaggregation is { PrefillReplicas: var prefill })
+        {
+            _prefillPool.AddRange(_replicas.Take(prefill));
+            _decodePools[0]!.AddRange(_replicas.Skip(prefill));
+            _decodes.AddRange(_replicas.Select((_, i) => i >= prefill));
         }
         else
         {
@@ -232,9 +252,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             Accelerators = accelerators,
             EventsFired = _simulator.EventsFired,
             Utilisation = busy / _replicas.Count / (end - start),
-            PoolUtilisation = _scenario.Disaggregation is not null && _decodes.Contains(true)
-                ? (MeanBusy(_replicas.Where(r => !_decodes[r.Id]), end - start), MeanBusy(_replicas.Where(r => _decodes[r.Id]), end - start))
-                : null,
+            PoolUtilisation = PoolBusyShares(end - start),
             // The run drains every event, so a request still in flight at the end is stuck (in a queue nothing will serve).
             Conserved = Metrics.Arrived == TotalCompleted + Metrics.Dropped && _requests.InFlight == 0,
             SustainedRequestsPerSecond = _lastGeneratedAt > start ? _completedWhenLastGenerated / SimTime.ToSeconds(_lastGeneratedAt - start) : double.NaN,
@@ -242,6 +260,18 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     }
 
     private long TotalCompleted { get; set; }
+
+    /// <summary>
+    /// A split fleet's prefill and decode replicas' busy shares over <paramref name="span"/> ns; null without a split, or
+    /// when single replicas serve beside the units (theirs would be in neither pool's).
+    /// </summary>
+    private (double Prefill, double Decode)? PoolBusyShares(long span)
+    {
+        bool mixed = _units is not null && _replicas.Any(r => !_decodes[r.Id] && !_units.HandsOff(r));
+        return _scenario.HandsOff && _decodes.Contains(true) && !mixed
+            ? (MeanBusy(_replicas.Where(r => !_decodes[r.Id]), span), MeanBusy(_replicas.Where(r => _decodes[r.Id]), span))
+            : null;
+    }
 
     /// <summary>The mean share of <paramref name="span"/> ns the <paramref name="replicas"/> were running iterations.</summary>
     private static double MeanBusy(IEnumerable<Replica> replicas, long span) => replicas.Average(r => (double)r.BusyNanos) / span;
@@ -270,27 +300,35 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     public long InFlight => _requests.InFlight;
 
     /// <summary>
-    /// Adds a replica of group <paramref name="group"/>'s shape (an elastic fleet's autoscaler calls this) and returns its
-    /// index; requests waiting for a replica go to it. A fleet of prefill/decode units (<see cref="ServingScenario.UnitDecodeReplicas"/>)
-    /// adds a whole unit instead and returns the unit's index, which <see cref="Drain"/> and <see cref="Outstanding"/> then take.
+    /// Adds what placement <paramref name="placement"/> adds (<see cref="ServingScenario.Placements"/>; without them, a
+    /// replica of that group) — an elastic fleet's autoscaler calls this — and returns its handle, which
+    /// <see cref="Drain"/> and <see cref="Outstanding"/> then take: the replica's index, or in a fleet with prefill/decode
+    /// units the member's (a whole unit, or a single replica). Requests waiting for a replica go to it.
     /// </summary>
-    public int AddReplica(int group)
+    public int AddReplica(int placement)
     {
         if (!_scenario.Elastic)
         {
             throw new InvalidOperationException("replicas are added only to an elastic fleet (ServingScenario.Elastic)");
         }
 
+        if (placement < 0 || placement >= _placements.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(placement), $"placement {placement} of {_placements.Length}");
+        }
+
+        FleetPlacement shape = _placements[placement];
         int handle;
         if (_units is not null)
         {
-            List<Replica> prefill = [.. Enumerable.Range(0, _scenario.Disaggregation!.PrefillReplicas).Select(_ => Added(0, decode: false))];
-            List<Replica> decode = [.. Enumerable.Range(0, _scenario.UnitDecodeReplicas).Select(_ => Added(_scenario.Replicas.Count - 1, decode: true))];
-            handle = _units.Add(prefill, decode);
+            int prefillReplicas = shape.Split?.PrefillReplicas ?? 1;
+            List<Replica> prefill = [.. Enumerable.Range(0, prefillReplicas).Select(_ => Added(shape.Group, decodeOf: -1))];
+            List<Replica> decode = [.. Enumerable.Range(0, shape.DecodeReplicas).Select(_ => Added(shape.DecodeGroup, decodeOf: placement))];
+            handle = _units.Add(prefill, decode, placement);
         }
         else
         {
-            handle = Added(group, decode: false).Id;
+            handle = Added(shape.Group, decodeOf: -1).Id;
         }
 
         while (_parked.Count > 0)
@@ -301,13 +339,13 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         return handle;
     }
 
-    /// <summary>A new replica of <paramref name="group"/>, in the fleet and taking work in its pool.</summary>
-    private Replica Added(int group, bool decode)
+    /// <summary>A new replica of <paramref name="group"/>, in the fleet and taking work: in placement <paramref name="decodeOf"/>'s decode pool, or (−1) the routed pool.</summary>
+    private Replica Added(int group, int decodeOf)
     {
         Replica replica = NewReplica(group);
         _replicas.Add(replica);
-        _decodes.Add(decode);
-        (decode ? _decodePool : _prefillPool).Add(replica);
+        _decodes.Add(decodeOf >= 0);
+        (decodeOf >= 0 ? _decodePools[decodeOf]! : _prefillPool).Add(replica);
         return replica;
     }
 
@@ -330,7 +368,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
         foreach (Replica r in _units.DecodeOf(index))
         {
-            _decodePool.Remove(r);
+            _decodePools[_units.PlacementOf(index)]!.Remove(r);
         }
     }
 

@@ -16,11 +16,13 @@ public sealed record ServingScenario
     public bool Elastic { get; init; }
 
     /// <summary>
-    /// An elastic fleet of prefill/decode units (with <see cref="Disaggregation"/>): each replica the owner adds is a unit
-    /// of <see cref="Inference.Disaggregation.PrefillReplicas"/> replicas of the first group and this many of the last
-    /// group, added, drained and returned whole. 0 otherwise.
+    /// An elastic fleet's placements, each what its owner adds at once by the placement's index: a replica of a group, or a
+    /// prefill/decode unit (added, drained and returned whole). Empty: a replica of each group, by the group's index.
     /// </summary>
-    public int UnitDecodeReplicas { get; init; }
+    public IReadOnlyList<FleetPlacement> Placements { get; init; } = [];
+
+    /// <summary>Whether some requests are prefilled on one replica and decoded on another (a fixed fleet's split or an elastic fleet's units).</summary>
+    public bool HandsOff => Disaggregation is not null || Placements.Any(p => p.IsUnit);
     public RouterKind Router { get; init; } = RouterKind.LeastOutstanding;
 
     /// <summary>Builds the request source from the replication's random streams.</summary>
@@ -121,15 +123,24 @@ public sealed record ServingScenario
             throw new ArgumentException("an elastic fleet serves without test-time compute or conversations");
         }
 
-        if (Elastic && Disaggregation is { } split && (split.PrefillReplicas < 1 || UnitDecodeReplicas < 1 || Replicas.Count > 2))
+        if (Elastic && Disaggregation is not null)
         {
-            throw new ArgumentException(
-                $"an elastic fleet of prefill/decode units needs at least one prefill and one decode replica a unit (got {split.PrefillReplicas} and {UnitDecodeReplicas}) and one or two replica shapes (got {Replicas.Count})");
+            throw new ArgumentException("an elastic fleet adds prefill/decode units by its placements (Placements with a split), not a fixed fleet's disaggregation");
         }
 
-        if ((UnitDecodeReplicas != 0) != (Elastic && Disaggregation is not null))
+        if (Placements.Count > 0 && !Elastic)
         {
-            throw new ArgumentException("unit decode replicas apply to an elastic fleet with disaggregation, and it needs them");
+            throw new ArgumentException("fleet placements are what an elastic fleet's owner adds; a fixed fleet has its groups' replicas");
+        }
+
+        foreach (FleetPlacement placement in Placements)
+        {
+            placement.Validated(Replicas.Count);
+        }
+
+        if (Placements.Any(p => p.IsUnit) && Replicas.Any(g => g.Count > 0))
+        {
+            throw new ArgumentException("an elastic fleet with prefill/decode units starts empty: its owner adds every unit and replica");
         }
 
         if (ClientConcurrencyCap < 0 || (ClientConcurrencyCap > 0 && (TestTime is not null || Conversations is not null || Disaggregation is not null || ResponseCache is not null || Elastic)))

@@ -3,22 +3,27 @@ using ClusterSim.Core.Engine;
 namespace ClusterSim.Core.Inference;
 
 /// <summary>
-/// An elastic fleet's prefill/decode units: which replicas each unit holds, and the KV caches in flight from its prefill
-/// replicas to a decode replica. A unit is drained and given back whole, so a hand-off in flight keeps the unit it left
-/// held: when it lands and no decode replica is taking work, it decodes on that unit's own.
+/// An elastic fleet's members when some placement adds prefill/decode units: which replicas each member holds, of which
+/// placement, and the KV caches in flight from a unit's prefill replicas to a decode replica (a placement of single
+/// replicas makes members of one replica, which hand nothing off). A member is drained and given back whole, so a
+/// hand-off in flight keeps the unit it left held: when it lands and no decode replica of its placement is taking work,
+/// it decodes on that unit's own.
 /// </summary>
 internal sealed class ServingUnits
 {
-    private readonly List<(List<Replica> Prefill, List<Replica> Decode)> _units = [];
+    private readonly List<(List<Replica> Prefill, List<Replica> Decode, int Placement)> _units = [];
     private readonly List<int> _transfers = [];
     private readonly List<int> _unitOfReplica = [];
     private int[] _dispatchedTo = new int[64];
     private int[] _transferFrom = new int[64];
 
-    /// <summary>Records a unit of the replicas given (their indices are the next in the fleet's order) and returns its index.</summary>
-    public int Add(List<Replica> prefill, List<Replica> decode)
+    /// <summary>
+    /// Records a member of placement <paramref name="placement"/> holding the replicas given (their indices are the next in
+    /// the fleet's order; no decode replica: a single replica serving whole) and returns its index.
+    /// </summary>
+    public int Add(List<Replica> prefill, List<Replica> decode, int placement)
     {
-        _units.Add((prefill, decode));
+        _units.Add((prefill, decode, placement));
         _transfers.Add(0);
         int unit = _units.Count - 1;
         for (int i = 0; i < prefill.Count + decode.Count; i++)
@@ -30,6 +35,15 @@ internal sealed class ServingUnits
     }
 
     public IReadOnlyList<Replica> PrefillOf(int unit) => _units[unit].Prefill;
+
+    /// <summary>The placement member <paramref name="unit"/> was added for.</summary>
+    public int PlacementOf(int unit) => _units[unit].Placement;
+
+    /// <summary>Whether a request routed to <paramref name="replica"/> is prefilled there and decoded elsewhere: it is a unit's prefill replica.</summary>
+    public bool HandsOff(Replica replica) => _units[_unitOfReplica[replica.Id]].Decode.Count > 0;
+
+    /// <summary>The placement of the unit prefill request <paramref name="prefillId"/> was dispatched to.</summary>
+    public int PlacementOfRequest(int prefillId) => _units[_dispatchedTo[prefillId]].Placement;
 
     public IReadOnlyList<Replica> DecodeOf(int unit) => _units[unit].Decode;
 

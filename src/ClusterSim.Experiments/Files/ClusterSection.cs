@@ -313,11 +313,6 @@ internal static class ClusterSection
             }
 
             bool requestLevel = r.Choice(node, "fidelity", path, false, Fidelities);
-            if (requestLevel && placements.Count > 1 && placements.Any(p => p.Item3 is not null))
-            {
-                r.Problem(YamlReader.Child(node, "fidelity"), $"{path}.fidelity",
-                    "requests takes a disaggregated placement as the deployment's only one (its units' decode replicas take the hand-offs of its prefill replicas alone); place it alone, or size the deployment at the capacity level (fidelity: capacity)");
-            }
 
             if (placements.Count == 0 && YamlReader.Child(node, "placements") is null)
             {

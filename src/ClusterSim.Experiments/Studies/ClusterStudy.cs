@@ -131,13 +131,28 @@ public sealed class ClusterStudy : Study
         double peak = d.Demand.UpperBoundTokensPerSecond(0, Math.Max(0, horizonDays - launchDays)) / output.Mean;
         double mean = d.Demand.TokensBetween(0, Math.Max(1e-9, horizonDays - launchDays)) / Math.Max(1e-9, horizonDays - launchDays) / 86_400 / output.Mean;
         double Rate(double seconds) => seconds < d.LaunchSeconds ? 0 : d.Demand.TokensPerSecond((seconds - d.LaunchSeconds) / 86_400) / output.Mean;
-        // A disaggregated placement (then the deployment's only one) adds units: its prefill replicas' shape and its decode replicas'.
-        Disaggregation? split = cell.Disaggregation;
+        // Each placement adds a replica of its shape or, disaggregated, a unit of its prefill and decode replicas' shapes.
+        var groups = new List<ReplicaGroup>();
+        var placements = new List<FleetPlacement>();
+        foreach (ServingPoint placed in d.Placements.Select(p => p.Cell))
+        {
+            int first = groups.Count;
+            if (placed.Disaggregation is { } split)
+            {
+                groups.AddRange(placed.Replicas.Select(g => g with { Count = 0 }));
+                placements.Add(new FleetPlacement(first, split, groups.Count - 1, placed.Replicas.Sum(g => g.Count) - split.PrefillReplicas));
+            }
+            else
+            {
+                groups.Add(placed.Replicas[0] with { Count = 0 });
+                placements.Add(new FleetPlacement(first));
+            }
+        }
+
         return new ServingScenario
         {
-            Replicas = split is null ? [.. d.Placements.Select(p => p.Cell.Replicas[0] with { Count = 0 })] : [.. cell.Replicas.Select(g => g with { Count = 0 })],
-            Disaggregation = split,
-            UnitDecodeReplicas = split is null ? 0 : cell.Replicas.Sum(g => g.Count) - split.PrefillReplicas,
+            Replicas = groups,
+            Placements = placements,
             Elastic = true,
             Router = d.Router,
             Workload = streams => RequestSource.Open(ArrivalProcess.Varying(Rate, peak, mean, d.LaunchSeconds), cell.Prompt.Build(), output, streams),

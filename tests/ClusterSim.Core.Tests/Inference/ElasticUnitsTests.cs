@@ -20,8 +20,7 @@ public class ElasticUnitsTests : IEventHandler
     {
         Replicas = [ServingScenarios.Poisson(rate, 1).Replicas[0] with { Count = 0 }],
         Elastic = true,
-        Disaggregation = new Disaggregation(2, linkGBps),
-        UnitDecodeReplicas = 1,
+        Placements = [new FleetPlacement(0, new Disaggregation(2, linkGBps), 0, 1)],
         HorizonSeconds = seconds,
         Workload = s => Core.Inference.Workload.RequestSource.Open(Core.Inference.Workload.ArrivalProcess.Poisson(rate),
             Core.Inference.Workload.TokenLengths.Fixed(2000), Core.Inference.Workload.TokenLengths.Fixed(200), s),
@@ -118,10 +117,24 @@ public class ElasticUnitsTests : IEventHandler
     }
 
     [Fact]
-    public void A_unit_needs_a_prefill_and_a_decode_replica_and_units_need_an_elastic_split_fleet()
+    public void A_unit_needs_a_prefill_and_a_decode_replica_an_elastic_fleet_and_an_empty_start()
     {
-        Assert.Throws<ArgumentException>(() => new ServingCluster(Units(1, 10) with { UnitDecodeReplicas = 0 }));
-        Assert.Throws<ArgumentException>(() => new ServingCluster(Units(1, 10) with { Disaggregation = null }));
-        Assert.Throws<ArgumentException>(() => new ServingCluster(Units(1, 10) with { Elastic = false, Replicas = [Units(1, 10).Replicas[0] with { Count = 3 }] }));
+        ServingScenario units = Units(1, 10);
+        Assert.Contains("one decode replica", Refusal(units with { Placements = [new FleetPlacement(0, new Disaggregation(2, 50), 0, 0)] }));
+        Assert.Contains("prefill_replicas", Refusal(units with { Placements = [new FleetPlacement(0, new Disaggregation(0, 50), 0, 1)] }));
+        Assert.Contains("group 1", Refusal(units with { Placements = [new FleetPlacement(1)] }));
+        Assert.Contains("without a split", Refusal(units with { Placements = [new FleetPlacement(0, DecodeGroup: 0, DecodeReplicas: 1)] }));
+        Assert.Contains("elastic fleet's owner", Refusal(units with { Elastic = false, Replicas = [units.Replicas[0] with { Count = 3 }] }));
+        Assert.Contains("by its placements", Refusal(units with { Disaggregation = new Disaggregation(2, 50) }));
+        Assert.Contains("starts empty", Refusal(units with { Replicas = [units.Replicas[0] with { Count = 1 }] }));
     }
+
+    [Fact]
+    public void A_placement_out_of_range_is_refused_when_added()
+    {
+        _fleet = new ServingCluster(Units(1, 10), new Simulator());
+        Assert.Throws<ArgumentOutOfRangeException>(() => _fleet.AddReplica(1));
+    }
+
+    private static string Refusal(ServingScenario scenario) => Assert.Throws<ArgumentException>(() => new ServingCluster(scenario)).Message;
 }

@@ -162,12 +162,17 @@ public class ClusterFileSoakTests
             y.AppendLine("      placements:");
             if (requests && pools.Length > 1 && random.NextDouble() < 0.3)
             {
-                // Request by request, a unit of prefill and decode replicas as the deployment's only placement (a draw only
-                // request-level deployments make, so the others' files are as before).
+                // Request by request, a unit of prefill and decode replicas, alone or beside single replicas on its decode
+                // pool (draws only request-level deployments make, so the others' files are as before).
                 int here = random.Next(pools.Length), other = (here + random.Next(1, pools.Length)) % pools.Length;
                 var (prefillPool, decodePool) = (pools[here], pools[other]);
                 y.AppendLine(CultureInfo.InvariantCulture,
                     $"        p{here}: {{ tensor_parallel: {(big ? prefillPool.Tp70b : prefillPool.Tp8b)}, weights: {prefillPool.Weights}, kv_cache: {prefillPool.Weights}, disaggregation: {{ prefill_replicas: {random.Next(1, 3)}, decode_replicas: {random.Next(1, 4)}, decode_pool: p{other}, kv_link_gb_s: 25, decode: {{ tensor_parallel: {(big ? decodePool.Tp70b : decodePool.Tp8b)}, weights: {decodePool.Weights}, kv_cache: {decodePool.Weights} }} }} }}");
+                if (random.NextDouble() < 0.5)
+                {
+                    y.AppendLine(CultureInfo.InvariantCulture, $"        p{other}: {{ tensor_parallel: {(big ? decodePool.Tp70b : decodePool.Tp8b)}, weights: {decodePool.Weights}, kv_cache: {decodePool.Weights} }}");
+                }
+
                 continue;
             }
 

@@ -225,18 +225,31 @@ public class ClusterSectionTests
     }
 
     [Fact]
-    public void A_split_placements_unknown_decode_pool_and_a_request_level_split_beside_another_placement_are_refused_at_their_lines()
+    public void A_split_placements_unknown_decode_pool_is_refused_at_its_line()
     {
         ExperimentException unknown = Problems(Split.Replace("decode_pool: h200", "decode_pool: h2OO", StringComparison.Ordinal));
         ExperimentProblem pool = Assert.Single(unknown.Problems);
         Assert.Equal("cluster.deployments.chat.placements.h100.disaggregation.decode_pool", pool.Path);
         Assert.Equal(19, pool.Line);
+    }
 
-        string requests = Split.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal)
-            + "\n        h200: { weights: fp8 }";   // a colocated placement beside the split one
-        ExperimentProblem fidelity = Assert.Single(Problems(requests).Problems);
-        Assert.Equal("cluster.deployments.chat.fidelity", fidelity.Path);
-        Assert.Contains("requests takes a disaggregated placement as the deployment's only one", fidelity.Message, StringComparison.Ordinal);
+    [Fact]
+    public void A_request_level_split_serves_beside_a_colocated_placement_each_on_its_own_pools()
+    {
+        // Units of one H100 prefill and two H200 decode replicas beside single H200 replicas on a pool of one: the
+        // autoscaler takes the single replica first (cheaper a token) and units for the rest of a demand it cannot hold.
+        string mixed = Split
+            .Replace("days: 1", "days: 0.05\n  interval_s: 300", StringComparison.Ordinal)
+            .Replace("h200: { hardware: H200, count: 64 }", "h200: { hardware: H200, count: 64 }\n    spare: { hardware: H200, count: 1 }", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 2e8", "output_tokens_per_day: 2e9", StringComparison.Ordinal)
+            .Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal)
+            + "\n        spare: { weights: fp8, kv_cache: fp8 }";
+        ClusterResult result = UnitsOnBothPools(mixed);
+        Assert.True(result.Series.Column("pool.spare.chat").Values.Max() > 0, "the single replica served");
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Completed > 100_000, $"{counts.Completed} requests completed");
+        Assert.Equal(counts.Arrived, counts.Completed + counts.Dropped + counts.InFlight);
+        Assert.True(result.Conserved);
     }
 
     [Fact]
