@@ -195,6 +195,7 @@ public sealed partial class ServingCluster
         TotalCompleted++;
         _lastCompletion = now;
         _requests.Release(id);
+        ReleaseClientSlot(now);   // answered: a capped client's slot is free
     }
 
     /// <summary>A request leaves the client: the engine sees it after the front end's latency.</summary>

@@ -143,9 +143,9 @@ public sealed record ServingScenario
             throw new ArgumentException("an elastic fleet with prefill/decode units starts empty: its owner adds every unit and replica");
         }
 
-        if (ClientConcurrencyCap < 0 || (ClientConcurrencyCap > 0 && (TestTime is not null || Conversations is not null || Disaggregation is not null || ResponseCache is not null || Elastic)))
+        if (ClientConcurrencyCap < 0 || (ClientConcurrencyCap > 0 && (TestTime is not null || Conversations is not null || Elastic)))
         {
-            throw new ArgumentException("a client concurrency cap must be positive, and applies to plain single-pass serving (no test-time compute, conversations, disaggregation, response cache or elastic fleet)");
+            throw new ArgumentException("a client concurrency cap must be positive, and applies to a client sending one request an answer (no test-time compute or conversations) to a fixed fleet");
         }
 
         if (MaxRequests < 1)

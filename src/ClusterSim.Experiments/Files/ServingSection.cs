@@ -214,9 +214,9 @@ internal static class ServingSection
                 "auto applies to a serving study's runs; the capacity cells of a lifecycle, a model choice or an edge study take a number of seconds");
         }
 
-        if (arrival.MaxInFlight > 0 && (testTime is not null || disaggregation is not null || responseCache is not null || conversation is not null))
+        if (arrival.MaxInFlight > 0 && (testTime is not null || conversation is not null))
         {
-            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "applies to plain serving: it cannot be combined with test_time, serving.disaggregation, serving.response_cache or workload.conversation");
+            r.Problem(YamlReader.Child(arrivalNode, "max_in_flight"), "workload.arrival.max_in_flight", "caps a client that sends one request an answer: it cannot be combined with test_time or workload.conversation");
         }
 
         return new ServingPoint

@@ -46,9 +46,52 @@ public class ClientConcurrencyCapTests
     }
 
     [Fact]
-    public void A_cap_needs_plain_open_arrivals()
+    public void A_cap_needs_open_arrivals_and_one_request_an_answer()
     {
         Assert.Throws<ArgumentException>(() => new ServingCluster(Loop(4) with { ClientConcurrencyCap = 2 }).Run());
         Assert.Throws<ArgumentException>(() => Scenario(5, -1).Validated());
+        Assert.Throws<ArgumentException>(() => (Scenario(5, 4) with { Conversations = new ConversationOptions { FollowUp = TokenLengths.Fixed(50) } }).Validated());
+    }
+
+    /// <summary>Two prefill and two decode replicas, the KV cache crossing 50 GB/s.</summary>
+    private static ServingScenario Split(ServingScenario scenario) => scenario with
+    {
+        Replicas = [scenario.Replicas[0] with { Count = 4 }],
+        Disaggregation = new Disaggregation(2, 50),
+    };
+
+    [Fact]
+    public void Against_a_split_deployment_a_request_holds_its_slot_until_its_decode_side_answers()
+    {
+        // Far above what four replicas sustain: the capped client is a closed loop of eight users, whose means it
+        // matches, and never has more than eight requests in the engine — a request crossing the link holds its slot.
+        var fleet = new ServingCluster(Split(Scenario(1000, 8)));
+        long most = 0;
+        fleet.Simulator.Trace = new Engine.CheckEveryEvent(() => most = Math.Max(most, fleet.InFlight));
+        ServingResult capped = fleet.Run();
+        ServingResult loop = new ServingCluster(Split(Loop(8))).Run();
+
+        Assert.True(capped.Conserved);
+        Assert.Equal(300, capped.Metrics.Completed);
+        Assert.Equal(8, most);
+        Assert.Equal(loop.Metrics.EndToEnd.Mean, capped.Metrics.EndToEnd.Mean, loop.Metrics.EndToEnd.Mean * 0.02);
+        Assert.Equal(loop.Metrics.Tpot.Mean, capped.Metrics.Tpot.Mean, loop.Metrics.Tpot.Mean * 0.02);
+    }
+
+    [Fact]
+    public void An_answer_from_the_response_cache_frees_its_slot()
+    {
+        // One query asked over and over, one request in flight at a time: every answer after the first comes from the
+        // cache, and each frees the slot for the next (without that the client would stall after its first hit).
+        ServingScenario faq = Scenario(1000, 1) with
+        {
+            Workload = s => RequestSource.Open(ArrivalProcess.Poisson(1000), TokenLengths.Fixed(512), TokenLengths.Fixed(128), s, queries: new QueryPopularity(1, 0)),
+            ResponseCache = new ResponseCacheOptions(),
+        };
+        ServingResult result = new ServingCluster(faq).Run();
+
+        Assert.True(result.Conserved);
+        Assert.Equal(300, result.Metrics.Completed);
+        Assert.Equal(299, result.Metrics.ResponseCacheHits);
     }
 }

@@ -535,6 +535,17 @@ public class ExperimentLoaderTests
 
         var closed = Problems(Valid.Replace("arrival: { kind: poisson, rate: 20 }", "arrival: { kind: closed-loop, concurrency: 4, max_in_flight: 8 }"));
         Assert.Contains(closed.Problems, p => p.Path == "workload.arrival.max_in_flight" && p.Message.Contains("needs open arrivals"));
+
+        // Against prefill/decode replicas too (a benchmark client's --max-concurrency at a rate, as disaggregated servers are measured).
+        string split = Valid
+            .Replace("arrival: { kind: poisson, rate: 20 }", "arrival: { kind: poisson, rate: 20, max_in_flight: 8 }", StringComparison.Ordinal)
+            .Replace("  scheduler: { kind: chunked-prefill, max_sequences: 64 }", "  scheduler: { kind: chunked-prefill, max_sequences: 64 }\n  replicas: 2\n  disaggregation: { prefill_replicas: 1, kv_link_gb_s: 50 }", StringComparison.Ordinal)
+            .Split("sweep:")[0];
+        Experiment disaggregated = ExperimentLoader.Parse(split, "exp.yaml");
+        Assert.Equal((8, 1), (disaggregated.Points[0].Serving!.Arrival.MaxInFlight, disaggregated.Points[0].Serving!.Disaggregation!.PrefillReplicas));
+        var sampled = Problems(Valid.Replace("arrival: { kind: poisson, rate: 20 }", "arrival: { kind: poisson, rate: 20, max_in_flight: 8 }", StringComparison.Ordinal)
+            .Replace("workload:", "test_time: { policy: best-of-n, samples: 4 }\nworkload:", StringComparison.Ordinal));
+        Assert.Contains(sampled.Problems, p => p.Path == "workload.arrival.max_in_flight" && p.Message.Contains("cannot be combined with test_time", StringComparison.Ordinal));
     }
 
     [Fact]
