@@ -118,11 +118,7 @@ public sealed partial class ServingCluster
             group = _groups!.Open(now, plan, prompt, output);
         }
 
-        // A disaggregated request's prefill side produces the first token only (an elastic fleet's units: decided where it is routed).
-        bool split = _scenario.Disaggregation is not null && output > 1;
-        int id = split
-            ? _requests.Add(now, prompt, 1, stage: RequestStage.Prefill, fullOutput: output)
-            : _requests.Add(now, prompt, output, group: group);
+        int id = _requests.Add(now, prompt, output, group: group);   // split for prefill where it is routed, if there
         PromptIdentity identity = _source.Identity;
         int conversation = -1;
         if (_conversations is not null)
@@ -181,11 +177,22 @@ public sealed partial class ServingCluster
         return c;
     }
 
-    /// <summary>The key a request's answer is cached under: its prompt's, when equal prompts are equal questions; −1 otherwise.</summary>
+    /// <summary>
+    /// The key a request's answer is cached under: its prompt's, when equal prompts are equal questions; −1 otherwise
+    /// (and for a prefill side, which answers nothing: its decode side's answer is stored).
+    /// </summary>
     private long ResponseKey(int id) =>
-        _requests.Identity(id) is { Conversation: false, PromptKey: >= 0 } identity && _requests.Group(id) < 0 && _requests.Stage(id) == RequestStage.Whole
+        ClientIdentity(id) is { Conversation: false, PromptKey: >= 0 } identity && _requests.Group(id) < 0 && _requests.Stage(id) != RequestStage.Prefill
             ? identity.PromptKey
             : -1;
+
+    /// <summary>
+    /// What the client's prompt shares with others: the request's own identity, or for a decode side the identity its
+    /// prefill side was sent with (the decode side's own stays unique: its KV cache arrives over the link, and it neither
+    /// looks up nor fills a prefix cache).
+    /// </summary>
+    private PromptIdentity ClientIdentity(int id) =>
+        _requests.Stage(id) == RequestStage.Decode && id < _sentAs.Length ? _sentAs[id] : _requests.Identity(id);
 
     private void AnswerFromCache(long now, int id)
     {
@@ -213,7 +220,7 @@ public sealed partial class ServingCluster
     /// <summary>A conversation's turn was answered: the user asks again after thinking, with the whole conversation as prompt.</summary>
     private void ContinueConversation(int requestId, long now)
     {
-        PromptIdentity identity = _requests.Identity(requestId);
+        PromptIdentity identity = ClientIdentity(requestId);
         int s = (int)identity.PromptKey;
         if (_conversations!.TurnsLeft(s) <= 0)
         {
@@ -279,13 +286,10 @@ public sealed partial class ServingCluster
             return;
         }
 
-        if (_units is not null)
+        _units?.Dispatched(id, replica);
+        if (output > 1 && (_scenario.Disaggregation is not null || (_units?.HandsOff(replica) ?? false)))
         {
-            _units.Dispatched(id, replica);
-            if (output > 1 && _units.HandsOff(replica))
-            {
-                _requests.SplitForPrefill(id);
-            }
+            _requests.SplitForPrefill(id);   // a prefill replica: the first token here, the rest where its KV cache goes
         }
 
         replica.Enqueue(simulator, id);

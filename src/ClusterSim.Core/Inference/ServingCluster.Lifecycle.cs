@@ -1,5 +1,6 @@
 using ClusterSim.Core.Engine;
 using ClusterSim.Core.Inference.Routing;
+using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Core.Performance;
 
 namespace ClusterSim.Core.Inference;
@@ -89,7 +90,7 @@ public sealed partial class ServingCluster
     /// <summary>A lost turn ends its conversation: its user does not ask again.</summary>
     private void EndConversation(int requestId)
     {
-        if (_conversations is not null && _requests.Identity(requestId) is { Conversation: true } identity)
+        if (_conversations is not null && ClientIdentity(requestId) is { Conversation: true } identity)
         {
             _conversations.Close((int)identity.PromptKey);
         }
@@ -104,11 +105,27 @@ public sealed partial class ServingCluster
         _requests.SetFirstToken(id, _requests.FirstToken(prefillId));
         _requests.SetClass(id, _requests.Class(prefillId), _requests.Priority(prefillId));
         _requests.SetDelivered(id, 1);
+        if (_answers is not null || _conversations is not null)
+        {
+            SentAs(id, _requests.Identity(prefillId));   // the answer is cached, or the conversation goes on, when this side finishes
+        }
+
         _units?.HandedOff(prefillId, id);
         FleetPlacement placement = _placements[_units?.PlacementOfRequest(prefillId) ?? 0];
         ServingDeployment deployment = _scenario.Replicas[placement.DecodeGroup].Deployment;   // the decode replicas' shape
         double seconds = placement.Split!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
         _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, KvTransferDone, id);
+    }
+
+    /// <summary>Records that decode side <paramref name="id"/> answers a request sent with <paramref name="identity"/>.</summary>
+    private void SentAs(int id, PromptIdentity identity)
+    {
+        if (id >= _sentAs.Length)
+        {
+            Array.Resize(ref _sentAs, Math.Max(id + 1, Math.Max(64, _sentAs.Length * 2)));
+        }
+
+        _sentAs[id] = identity;
     }
 
     private void StartDecode(Simulator simulator, int id)

@@ -57,6 +57,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
     private readonly long _frontEndNanos;
     private readonly ConversationTable? _conversations;
+    private PromptIdentity[] _sentAs = [];   // by decode side's request id: the identity its prefill side was sent with
     private readonly ResponseCache? _answers;
     private readonly long _lookupNanos;
     private readonly RandomStream? _followUps;
@@ -140,9 +141,9 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         if (scenario.Conversations is { } conversations)
         {
             conversations.Validated();
-            if (scenario.TestTime is not null || scenario.HandsOff || _source.IsClosedLoop)
+            if (scenario.TestTime is not null || _source.IsClosedLoop)
             {
-                throw new ArgumentException("conversations need open arrivals and cannot be combined with test-time compute or disaggregation");
+                throw new ArgumentException("conversations need open arrivals and cannot be combined with test-time compute");
             }
 
             _conversations = new ConversationTable();

@@ -42,6 +42,28 @@ public class ConversationServingTests
     }
 
     [Fact]
+    public void On_a_split_deployment_each_turn_finds_the_previous_prompt_on_the_prefill_replica_but_not_its_answer()
+    {
+        // One prefill and one decode replica: a turn's answer is decoded on the decode replica, so the prefill replica's
+        // cache holds the previous turn's prompt and first token only — turn 2 finds 1,001 of turn 1's tokens (62 full
+        // blocks, 992 tokens), turn 3 1,151 of turn 2's (71 blocks, 1,136 tokens) — and every turn is still asked.
+        ServingScenario chat = Chat(caching: true);
+        var split = new ServingCluster(chat with
+        {
+            Replicas = [chat.Replicas[0] with { Count = 2 }],
+            Disaggregation = new Disaggregation(1, 50),
+        });
+        ServingResult result = split.Run();
+
+        Assert.True(result.Conserved);
+        Assert.Equal(120, result.Metrics.Arrived);
+        Assert.Equal(120, result.Metrics.Completed);
+        Assert.Equal(40 * (100 * 3), result.Metrics.OutputTokens);
+        Assert.Equal(40 * (992 + 1136), result.Metrics.PrefixHitTokens);
+        Assert.True(split.Replicas[1].BusyNanos > 0, "the decode replica decoded");
+    }
+
+    [Fact]
     public void Conversations_cannot_be_combined_with_a_closed_loop()
     {
         ServingScenario closed = Chat(caching: true) with { Workload = s => RequestSource.ClosedLoop(4, 0, TokenLengths.Fixed(100), TokenLengths.Fixed(10), s) };

@@ -47,6 +47,23 @@ public class ResponseCacheServingTests
     }
 
     [Fact]
+    public void A_split_deployments_answer_is_cached_when_its_decode_side_finishes()
+    {
+        // The same query every 5 s to one prefill and one decode replica: the first is answered by both, the rest by the cache.
+        ServingScenario faq = Faq(1, 0, new ResponseCacheOptions());
+        ServingResult result = new ServingCluster(faq with
+        {
+            Replicas = [faq.Replicas[0] with { Count = 2 }],
+            Disaggregation = new Disaggregation(1, 50),
+        }).Run();
+
+        Assert.True(result.Conserved);
+        Assert.Equal(100, result.Metrics.Completed);
+        Assert.Equal(99, result.Metrics.ResponseCacheHits);
+        Assert.Equal(100, result.Metrics.ResponseCacheLookups);
+    }
+
+    [Fact]
     public void Expired_and_evicted_answers_are_not_served()
     {
         // Answers expire after 1 s but the query returns every 5 s.
