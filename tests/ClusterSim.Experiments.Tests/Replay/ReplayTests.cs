@@ -235,6 +235,18 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_disaggregated_row_paced_with_a_client_cap_replays_with_both()
+    {
+        // One prefill and one decode worker measured by a client at 40 requests a second holding at most 16 in flight: it
+        // stopped the replay with an internal error while the cap applied to colocated serving only.
+        const string csv = "exp_id,stage,model,gpu,tp,dp,dtype,arrival,rate_rps_or_concurrency,max_concurrency,n_requests,input_len_mean,output_len_mean,prefill_replicas,kv_link_gb_s,measured_itl_mean_ms\n"
+            + "pd,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,1,FP8,poisson,40,16,400,2000,200,1,50,8\n";
+        ReplayOutcome outcome = Assert.Single(ReplayReport.Run(MeasuredRunFile.Parse(new StringReader(csv), "runs.csv"), SimCatalog.Default).Outcomes);
+        Assert.Equal((16, 1), (outcome.Case.ClientConcurrencyCap, outcome.Case.Disaggregation!.PrefillReplicas));
+        Assert.InRange(outcome.Simulated.ItlMs, 2, 40);
+    }
+
+    [Fact]
     public void A_rows_client_cap_holds_a_constant_rate_and_a_Poisson_runs_requests_in_flight()
     {
         const string header = "exp_id,stage,model,gpu,arrival,rate_rps_or_concurrency,duration_s,n_requests,max_concurrency,input_len_mean,output_len_mean,measured_itl_mean_ms\n";
