@@ -51,6 +51,20 @@ public sealed partial class ServingCluster
     /// <inheritdoc />
     public void OnFirstToken(Replica replica, int requestId, long now)
     {
+        if (_requests.Stage(requestId) != RequestStage.Prefill)
+        {
+            JoinSiblings(replica, requestId, now);
+        }
+
+        // A prefill side's samples join its decode side, where its KV cache lands (StartDecode).
+    }
+
+    /// <summary>
+    /// The first sample of a test-time group has its first token on <paramref name="replica"/>, where it decodes: the
+    /// other samples join it there, sharing its prompt's KV cache, and start decoding without a prefill.
+    /// </summary>
+    private void JoinSiblings(Replica replica, int requestId, long now)
+    {
         int group = _requests.Group(requestId);
         int siblings = _groups!.TakeSiblings(group);
         int prompt = _groups.Prompt(group), output = _groups.Output(group);
@@ -101,7 +115,7 @@ public sealed partial class ServingCluster
     {
         int prompt = _requests.Prompt(prefillId);
         int output = _requests.FullOutput(prefillId);
-        int id = _requests.Add(_requests.Arrival(prefillId), prompt, output, stage: RequestStage.Decode, transferred: prompt);
+        int id = _requests.Add(_requests.Arrival(prefillId), prompt, output, group: _requests.Group(prefillId), stage: RequestStage.Decode, transferred: prompt);
         _requests.SetFirstToken(id, _requests.FirstToken(prefillId));
         _requests.SetClass(id, _requests.Class(prefillId), _requests.Priority(prefillId));
         _requests.SetDelivered(id, 1);
@@ -144,15 +158,25 @@ public sealed partial class ServingCluster
         }
 
         Replica replica = pool[_decodeRouters[placement]!.Choose(pool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        int group = _requests.Group(id);
         if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
         {
             Metrics.Dropped++;
             _requests.Release(id);
+            if (group >= 0)
+            {
+                _groups!.DropAll(group);
+            }
+
             OnDropped(simulator.Now);
             return;
         }
 
         replica.Enqueue(simulator, id);
+        if (group >= 0)
+        {
+            JoinSiblings(replica, id, simulator.Now);   // a test-time group's other samples decode beside its first, sharing its prompt
+        }
     }
 
     private void OnDropped(long now)

@@ -168,11 +168,6 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             }
         }
 
-        if (scenario.TestTime is not null && scenario.HandsOff)
-        {
-            throw new ArgumentException("test-time compute with prefill/decode disaggregation is not supported; use one or the other");
-        }
-
         _units = scenario.Elastic && scenario.HandsOff ? new ServingUnits() : null;
         if (scenario.Disaggregation is { PrefillReplicas: var prefill })
         {

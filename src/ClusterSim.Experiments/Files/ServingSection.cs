@@ -190,11 +190,6 @@ internal static class ServingSection
                 r.Problem(YamlReader.Child(split, "prefill_replicas"), "serving.disaggregation.prefill_replicas", $"{disaggregation.PrefillReplicas} leaves no decode replica of the {replicas}; use fewer or raise serving.replicas");
             }
 
-            if (testTime is not null)
-            {
-                r.Problem(split, "serving.disaggregation", "cannot be combined with test_time yet");
-            }
-
             if (disaggregation.PrefillReplicas == 0)
             {
                 disaggregation = null;

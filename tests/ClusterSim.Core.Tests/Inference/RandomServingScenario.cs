@@ -132,7 +132,7 @@ internal sealed class RandomServingScenario
         QueryPopularity? queries = null;
         switch (random.Next(8))
         {
-            case 0 when disaggregation is null:
+            case 0:
                 testTime = new TestTimeOptions
                 {
                     Policy = Policies[random.Next(Policies.Length)],
@@ -147,7 +147,7 @@ internal sealed class RandomServingScenario
                 queries = new QueryPopularity(random.Next(10, 400), 0.5 + random.NextDouble());
                 Say($"response cache of {responseCache.Entries} entries for {responseCache.TtlSeconds:F1} s");
                 break;
-            case 2 when !closed && disaggregation is null:
+            case 2 when !closed:
                 conversations = new ConversationOptions { Turns = random.Next(2, 5), ThinkSeconds = random.NextDouble() * 5, FollowUp = TokenLengths.LogNormalFromMeanMedian(60, 40, 400) };
                 Say($"conversations of {conversations.Turns} turns");
                 break;
@@ -158,8 +158,8 @@ internal sealed class RandomServingScenario
         }
 
         double timeout = random.NextDouble() < 0.2 ? 2 + (random.NextDouble() * 20) : double.PositiveInfinity;
-        bool plain = testTime is null && responseCache is null && conversations is null && disaggregation is null;
-        int cap = !closed && plain && random.NextDouble() < 0.2 ? random.Next(2, 40) : 0;
+        bool oneAnAnswer = testTime is null && conversations is null;   // a capped client sends one request an answer
+        int cap = !closed && oneAnAnswer && random.NextDouble() < 0.2 ? random.Next(2, 40) : 0;
         if (!double.IsInfinity(timeout) || cap > 0)
         {
             Say($"client timeout {timeout:F1} s, concurrency cap {cap}");

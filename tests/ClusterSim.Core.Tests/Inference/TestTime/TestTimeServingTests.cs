@@ -34,6 +34,50 @@ public class TestTimeServingTests
     }
 
     [Fact]
+    public void On_a_split_deployment_the_samples_decode_together_where_the_first_ones_cache_lands()
+    {
+        // One prefill and one decode replica: each request is prefilled once on the first and handed off; its four
+        // samples decode on the second, sharing the prompt's KV cache there. Every sample is served once, on the decode
+        // replica, and the prefill replica reports hand-offs only.
+        var observer = new ReplicaTally();
+        var fleet = new ServingCluster(new ServingScenario
+        {
+            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions { Kind = SchedulerKind.ChunkedPrefill, MaxSequences = 256, MaxBatchedTokens = 8192 }, 2)],
+            Workload = s => RequestSource.ClosedLoop(32, 0, TokenLengths.Fixed(1000), TokenLengths.Fixed(100), s),
+            MaxRequests = 300,
+            TestTime = new TestTimeOptions { Policy = TestTimePolicy.BestOfN, Samples = 4 },
+            Disaggregation = new Disaggregation(1, 50),
+            Observer = observer,
+            Seed = 3,
+        });
+        fleet.Simulator.Trace = new Engine.CheckEveryEvent(fleet.AssertInvariants);
+        ServingResult result = fleet.Run();
+
+        Assert.True(result.Conserved);
+        Assert.Equal(300, result.TestTime!.Completed);
+        Assert.Equal(4.0 * 100 * 300, result.TestTime.OutputTokens);
+        Assert.Equal(1200, result.Metrics.Completed);
+        Assert.Equal((0, 300), (observer.Finished[0], observer.HandedOff[0]));
+        Assert.Equal((1200, 0), (observer.Finished[1], observer.HandedOff[1]));
+    }
+
+    /// <summary>Counts each replica's finished requests and hand-offs.</summary>
+    private sealed class ReplicaTally : IServingObserver
+    {
+        public int[] Finished { get; } = new int[2];
+
+        public int[] HandedOff { get; } = new int[2];
+
+        public void OnIterations(int replica, long start, long end, int iterations, int sequences)
+        {
+        }
+
+        public void OnRequest(int replica, long arrival, long firstToken, long end, int prompt, int output) => Finished[replica]++;
+
+        public void OnHandOff(int replica, long arrival, long firstToken, long end, int prompt, int output) => HandedOff[replica]++;
+    }
+
+    [Fact]
     public void Samples_share_the_prompt_prefill()
     {
         // Long prompts and short answers: prefill dominates. Sharing it, four samples cost far less than four requests.
