@@ -34,9 +34,15 @@ internal sealed class BlockIndex
     /// <summary>Keys held.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The slot kept under <paramref name="key"/>.</summary>
+    /// <summary>The slot kept under <paramref name="key"/>; none under <see cref="long.MinValue"/>, which is not a key (an empty place would match it).</summary>
     public bool TryGetValue(long key, out int value)
     {
+        value = 0;
+        if (key == Empty)
+        {
+            return false;
+        }
+
         int mask = _keys.Length - 1;
         for (int i = Home(key); ; i = (i + 1) & mask)
         {

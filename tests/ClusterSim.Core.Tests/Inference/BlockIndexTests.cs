@@ -5,6 +5,18 @@ namespace ClusterSim.Core.Tests.Inference;
 
 public class BlockIndexTests
 {
+    [Fact]
+    public void The_empty_mark_is_never_found()
+    {
+        // long.MinValue marks an empty place: a probe for it met one at once and reported it held, so a host tier
+        // "held" every block of a prompt with nothing to share (whose keys are long.MinValue).
+        var index = new BlockIndex(4);
+        Assert.False(index.ContainsKey(long.MinValue));
+        index.GetValueRefOrAddDefault(7, out _) = 1;
+        Assert.False(index.TryGetValue(long.MinValue, out int value));
+        Assert.Equal(0, value);
+    }
+
     [Theory]
     [InlineData(40, false)]      // few keys: long probe runs wrap round the table and deletions shift them back
     [InlineData(5_000, false)]

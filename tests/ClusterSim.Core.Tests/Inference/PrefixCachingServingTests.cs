@@ -137,6 +137,24 @@ public class PrefixCachingServingTests
         ServingClusterTests.AssertSameOutcome(single, host);
     }
 
+    [Fact]
+    public void Prompts_that_share_nothing_load_nothing_from_host_memory()
+    {
+        // Unique prompts under prefix caching with a host tier: nothing is ever cached under their (absent) keys, so
+        // nothing is found or copied back; each prompt is prefilled whole. (The host tier once reported every block of
+        // such a prompt held, and the replica skipped its prefill for a copy from host memory.)
+        ServingScenario unique = ServingScenarios.Poisson(5, 200) with
+        {
+            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions { MaxSequences = 128, MaxBatchedTokens = 4096, PrefixCaching = true, HostKvBytes = 8 * 1073741824.0 })],
+        };
+        ServingResult offload = new ServingCluster(unique).Run();
+        ServingResult stepped = new ServingCluster(unique with { MacroStepping = false }).Run();
+
+        Assert.True(offload.Metrics.PrefixLookupTokens > 0);
+        Assert.Equal((0L, 0L), (offload.Metrics.PrefixHitTokens, offload.Metrics.PrefixLoadedTokens));
+        ServingClusterTests.AssertSameOutcome(stepped, offload);
+    }
+
     [Theory]
     [InlineData(RouterKind.PrefixAffinity, 0)]
     [InlineData(RouterKind.PrefixAffinity, 64)]

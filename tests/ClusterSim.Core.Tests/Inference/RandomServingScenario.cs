@@ -107,7 +107,7 @@ internal sealed class RandomServingScenario
 
         int replicas = random.Next(1, 4);
         RouterKind router = Routers[random.Next(Routers.Length)];
-        Disaggregation? disaggregation = replicas >= 2 && !scheduler.PrefixCaching && random.NextDouble() < 0.25 ? new Disaggregation(1, 50) : null;
+        Disaggregation? disaggregation = replicas >= 2 && random.NextDouble() < 0.25 ? new Disaggregation(1, 50) : null;
         Say($"{replicas} replica(s), {router}{(disaggregation is null ? string.Empty : ", prefill on one")}");
 
         double meanPrompt = random.Next(40, 3000), meanOutput = random.Next(4, 600);
@@ -151,7 +151,7 @@ internal sealed class RandomServingScenario
                 conversations = new ConversationOptions { Turns = random.Next(2, 5), ThinkSeconds = random.NextDouble() * 5, FollowUp = TokenLengths.LogNormalFromMeanMedian(60, 40, 400) };
                 Say($"conversations of {conversations.Turns} turns");
                 break;
-            case 3 when disaggregation is null && !pressed:   // the drafter's weights would not fit a pressed cache
+            case 3 when !pressed:   // the drafter's weights would not fit a pressed cache
                 deployment = deployment with { Speculative = new SpeculativeDecoding { Method = SpeculativeMethod.Eagle, Tokens = random.Next(1, 5), Acceptance = 0.4 + (0.5 * random.NextDouble()) } };
                 Say($"speculating {deployment.Speculative.Tokens} tokens");
                 break;
