@@ -11,10 +11,10 @@ using ClusterSim.Core.Performance;
 namespace ClusterSim.Core.Tests.Inference;
 
 /// <summary>
-/// A serving scenario drawn from a seed: one of six deployments (dense, MoE, sliding-window, latent attention, tensor
-/// parallel), any scheduler with random limits, KV pressure, prefix caching with or without a host tier, either KV admission
-/// policy, async scheduling, one to three replicas under any router, disaggregation, client timeouts and caps, open or closed
-/// workloads. The same seed always gives the same scenario; <see cref="Description"/> says what was drawn, so a failing seed
+/// A serving scenario drawn from a seed: one of eight deployments (dense, MoE, sliding-window, latent attention, tensor
+/// parallel, hybrids with recurrent layers), any scheduler with random limits, KV pressure, prefix caching with or without a
+/// host tier, either KV admission policy, async scheduling, one to three replicas under any router, disaggregation beside
+/// the request-shaping features, client timeouts and caps, open or closed workloads. The same seed always gives the same scenario; <see cref="Description"/> says what was drawn, so a failing seed
 /// reads as a reproduction.
 /// </summary>
 internal sealed class RandomServingScenario
@@ -27,6 +27,12 @@ internal sealed class RandomServingScenario
         ("deepseek-v2-lite", "H100-SXM", 1, Precision.BF16),
         ("qwen3-30b-a3b", "A100-80GB", 2, Precision.BF16),
         ("llama-3.1-70b", "H100-SXM", 4, Precision.FP8),
+    ];
+
+    private static readonly (string Model, string Gpu, int Tp, Precision Weights)[] Hybrids =
+    [
+        ("nemotron-3-nano-30b-a3b", "H100-SXM", 1, Precision.FP8),   // Mamba-2 layers and experts
+        ("qwen3-next-80b-a3b", "H100-SXM", 4, Precision.FP8),        // Gated DeltaNet layers and experts
     ];
 
     private static readonly SchedulerKind[] Kinds = Enum.GetValues<SchedulerKind>();
@@ -46,6 +52,14 @@ internal sealed class RandomServingScenario
             deployment = deployment with { PipelineParallel = 2 };
         }
 
+        // Hybrids (recurrent state beside attention) from a stream of their own, so earlier seeds keep their other draws.
+        var hybrids = new Random(seed ^ 0x4B1D);
+        if (hybrids.NextDouble() < 0.15)
+        {
+            d = Hybrids[hybrids.Next(Hybrids.Length)];
+            deployment = SimCatalog.Default.Deployment(d.Model, d.Gpu, d.Tp, d.Weights, engine: engine);
+        }
+
         Say($"seed {seed}: {d.Model} on {d.Tp} x {deployment.PipelineParallel} x {d.Gpu} in {d.Weights} under {engine}");
         // Drawn from a stream of its own, so the seeds drawn before attention data parallelism keep their scenarios.
         var layouts = new Random(seed ^ 0x6A7E);
@@ -55,7 +69,7 @@ internal sealed class RandomServingScenario
             Say($"attention {deployment.Attention}");
         }
 
-        bool pressed = random.NextDouble() < 0.4;
+        bool pressed = random.NextDouble() < 0.4 && !deployment.Model.HasLinearLayers;   // (a hybrid's state per sequence is not a token count to press to)
         int pressTokens = 0;
         if (pressed)
         {
@@ -152,8 +166,22 @@ internal sealed class RandomServingScenario
                 Say($"conversations of {conversations.Turns} turns");
                 break;
             case 3 when !pressed:   // the drafter's weights would not fit a pressed cache
-                deployment = deployment with { Speculative = new SpeculativeDecoding { Method = SpeculativeMethod.Eagle, Tokens = random.Next(1, 5), Acceptance = 0.4 + (0.5 * random.NextDouble()) } };
-                Say($"speculating {deployment.Speculative.Tokens} tokens");
+                // The method from a stream of its own (EAGLE, as every seed drew before; n-gram lookup; a draft model).
+                var methods = new Random(seed ^ 0x5EC);
+                SpeculativeMethod method = methods.NextDouble() < 0.5 ? SpeculativeMethod.Eagle : methods.NextDouble() < 0.5 ? SpeculativeMethod.Ngram : SpeculativeMethod.Draft;
+                method = method == SpeculativeMethod.Draft && !d.Model.StartsWith("llama", StringComparison.Ordinal) ? SpeculativeMethod.Ngram : method;   // a draft shares its target's vocabulary
+                deployment = deployment with
+                {
+                    Speculative = new SpeculativeDecoding
+                    {
+                        Method = method,
+                        Tokens = random.Next(1, 5),
+                        Acceptance = 0.4 + (0.5 * random.NextDouble()),
+                        DraftModel = method == SpeculativeMethod.Draft ? SimCatalog.Default.Models.Get("llama-3.2-1b") : null,
+                        DisableAboveBatch = methods.NextDouble() < 0.3 ? methods.Next(2, 64) : 0,
+                    },
+                };
+                Say($"speculating {deployment.Speculative.Tokens} tokens by {method}{(deployment.Speculative.DisableAboveBatch > 0 ? $" up to {deployment.Speculative.DisableAboveBatch} sequences" : string.Empty)}");
                 break;
         }
 
