@@ -113,7 +113,8 @@ public class ServingFileSoakTests
             y.AppendLine("  pipeline_parallel: 2");
         }
 
-        y.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {random.Next(1, 4)}");
+        int replicas = random.Next(1, 4);
+        y.AppendLine(CultureInfo.InvariantCulture, $"  replicas: {replicas}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  router: {Pick(Routers)}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  sampling: {Pick(Samplings)}");
         bool caching = random.NextDouble() < 0.3;
@@ -136,7 +137,31 @@ public class ServingFileSoakTests
             y.AppendLine(CultureInfo.InvariantCulture, $"  moe: {{ popularity: {Pick(["uniform", "zipf", "dirichlet"])}, zipf_s: {F(random.NextDouble() * 2)}, expert_parallel: {Pick(["0", "0", "2", "8"])}, dispatch: {Pick(["all-to-all", "all-reduce"])} }}");
         }
 
+        // A split deployment and what shapes the requests beside it — test-time compute, conversations, a response cache —
+        // from a stream of their own, so the rest of the file is the one this seed always drew.
+        var shaping = new Random(seed ^ 0x5A1);
+        if (replicas >= 2 && shaping.NextDouble() < 0.3)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {shaping.Next(1, replicas)}, kv_link_gb_s: 25 }}");
+        }
+
+        if (shaping.NextDouble() < 0.15)
+        {
+            y.AppendLine("  response_cache: { entries: 100, ttl_s: 600, lookup_ms: 5 }");
+        }
+
+        string conversation = shaping.NextDouble() < 0.15 ? "  conversation: { turns: 2, think_s: 1, follow_up_tokens: { kind: fixed, mean: 50 } }" : string.Empty;
+        if (conversation.Length == 0 && shaping.NextDouble() < 0.15)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"test_time: {{ policy: {new[] { "single", "best-of-n", "vote", "reasoning", "adaptive" }[shaping.Next(5)]}, samples: {shaping.Next(2, 5)}, thinking_tokens: {{ kind: lognormal, mean: 300, median: 200, max: 2000 }} }}");
+        }
+
         y.AppendLine("workload:");
+        if (conversation.Length > 0)
+        {
+            y.AppendLine(conversation);
+        }
+
         if (rules.NextDouble() < 0.2)
         {
             y.AppendLine(rules.NextDouble() < 0.5 ? "  warmup_s: auto" : $"  warmup_s: {F(rules.NextDouble() * 30)}");
