@@ -251,10 +251,12 @@ internal sealed class ClusterBooks
         {
             if (dep.Serving is { } fleet)
             {
-                // Request level: the share of requests finished (or dropped) since the last row that met the SLO.
+                // Request level: the share of requests finished (or dropped) since the last row that met the SLO; with none
+                // finished, none (0) while a request already waits past the SLO's first token (a fleet still loading holds
+                // its demand so, as the capacity level's row says), else all (1: nothing asked was missed).
                 var counts = (fleet.Metrics.Completed, fleet.Metrics.Dropped, fleet.Metrics.MeetingSlo);
                 long finished = counts.Completed + counts.Dropped - dep.LastCounts.Completed - dep.LastCounts.Dropped;
-                _columns[c++].Add(finished > 0 ? (counts.MeetingSlo - dep.LastCounts.MeetingSlo) / (double)finished : 1);
+                _columns[c++].Add(finished > 0 ? (counts.MeetingSlo - dep.LastCounts.MeetingSlo) / (double)finished : fleet.HasLateRequest(now) ? 0 : 1);
                 dep.LastCounts = counts;
             }
             else

@@ -172,6 +172,30 @@ public sealed class RequestTable
     }
 
     /// <summary>
+    /// The earliest arrival among requests in flight still without a first token (long.MaxValue when none). A scan over
+    /// the table, for the occasional question (a cluster's interval in which no request finished), not the hot path.
+    /// </summary>
+    public long EarliestWaitingArrival()
+    {
+        var free = new bool[_used];
+        for (int k = 0; k < _freeCount; k++)
+        {
+            free[_free[k]] = true;
+        }
+
+        long earliest = long.MaxValue;
+        for (int id = 0; id < _used; id++)
+        {
+            if (!free[id] && _firstToken[id] < 0)
+            {
+                earliest = Math.Min(earliest, _arrival[id]);
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>
     /// Checks the table's books: the in-flight count, no id free twice, and every live request's times and token
     /// counts in order; returns which ids are in flight (derived from the free ids, so the hot path keeps no flag for
     /// it). Throws <see cref="InvalidOperationException"/> on the first broken one.

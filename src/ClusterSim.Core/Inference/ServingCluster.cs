@@ -296,6 +296,13 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     public long InFlight => _requests.InFlight;
 
     /// <summary>
+    /// Whether a request in flight has waited past the SLO's time to first token by <paramref name="now"/> without its
+    /// first token: it will miss the SLO whenever it finishes (a fleet still starting, or one that fell behind).
+    /// </summary>
+    public bool HasLateRequest(long now) =>
+        _requests.InFlight > 0 && now - _requests.EarliestWaitingArrival() > SimTime.FromSeconds(_scenario.Slo.TtftSeconds);
+
+    /// <summary>
     /// Adds what placement <paramref name="placement"/> adds (<see cref="ServingScenario.Placements"/>; without them, a
     /// replica of that group) — an elastic fleet's autoscaler calls this — and returns its handle, which
     /// <see cref="Drain"/> and <see cref="Outstanding"/> then take: the replica's index, or in a fleet with prefill/decode

@@ -150,4 +150,30 @@ public class ClusterStudyTests
         Assert.DoesNotContain(refused.Scalars(), s => s.Name == "deployment.chat.requests_cut_at_context");
         Assert.True(refused.Deployment("chat").Requests!.OverContext > counts.OverContext, "cutting answers refuses fewer requests");
     }
+
+    [Fact]
+    public void While_the_first_replicas_load_request_level_rows_read_none_served_as_capacity_level_rows_do()
+    {
+        // A 15-minute cold start from launch at time 0, rows every 5 minutes: requests wait at the front end past the
+        // 1 s first-token SLO and nothing finishes. Such a row read 100 % at the request level (no request finished, so
+        // "none missed") where the capacity level reads 0 % (no demand served).
+        string yaml = Flat
+            .Replace("days: 1", "days: 0.03\n  interval_s: 300", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 4e9", "output_tokens_per_day: 5e8", StringComparison.Ordinal)
+            .Replace("cold_start_s: 0", "cold_start_s: 900", StringComparison.Ordinal);
+        double[] Slo(string file)
+        {
+            ExperimentPoint point = ExperimentLoader.Parse(file, "cold.yaml").Points[0];
+            return [.. ((ClusterResult)point.Study.Run(point, double.NaN, seed: 5, share: null)).Series.Column("slo.chat").Values];
+        }
+
+        double[] capacity = Slo(yaml);
+        double[] requests = Slo(yaml.Replace("      cell_requests: 2000", "      cell_requests: 2000\n      fidelity: requests", StringComparison.Ordinal));
+        Assert.Equal([0.0, 0.0], capacity[1..3]);
+        Assert.Equal([0.0, 0.0], requests[1..3]);   // at 5 and 10 minutes
+        // Request by request the 15 minutes' backlog then drains late (rows of 0 while it finishes), and the last row, 40
+        // minutes in, has requests within the SLO again; the capacity level, which has no queue, is back at 100 % at once.
+        Assert.Equal(1.0, capacity[^1]);
+        Assert.True(requests[^1] > 0, $"the last row {requests[^1]:P1}");
+    }
 }
