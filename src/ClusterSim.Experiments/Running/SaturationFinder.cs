@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterSim.Core.Inference;
 using ClusterSim.Core.Inference.Workload;
 using ClusterSim.Experiments.Files;
@@ -11,6 +12,8 @@ namespace ClusterSim.Experiments.Running;
 public static class SaturationFinder
 {
     /// <summary>Completed requests per second with the queue never empty.</summary>
+    /// <exception cref="UnmeetableSloException">No request finished while the queue was full (the workload's requests are
+    /// longer than the server's context, or never fit its KV cache), so there is no rate to take a load of.</exception>
     public static double Measure(ServingPoint point, long seed)
     {
         int replicas = point.Replicas.Sum(g => g.Count);
@@ -25,6 +28,17 @@ public static class SaturationFinder
             Seed = seed,
             SampleSeries = false,   // only the sustained rate is read
         };
-        return new ServingCluster(scenario).Run().SustainedRequestsPerSecond;
+        ServingResult run = new ServingCluster(scenario).Run();
+        if (run.SustainedRequestsPerSecond is > 0 and < double.PositiveInfinity)
+        {
+            return run.SustainedRequestsPerSecond;
+        }
+
+        // Refused requests are answered at once and the loop sends the next, so its request budget can run out before a
+        // single one finishes.
+        ServingMetrics m = run.Metrics;
+        var deployment = point.Replicas[0].Deployment;
+        throw new UnmeetableSloException(string.Create(CultureInfo.InvariantCulture,
+            $"serving: {deployment.Model.Id} on {deployment.Accelerator.Id} refused {m.Dropped:N0} of the {m.Arrived:N0} requests of the loop that measures its saturation rate ({m.OverContext:N0} longer than the server's context of {deployment.ContextLimit:N0} tokens) before one finished, so there is no rate to take a load of; shorten the requests or serve them where they fit"));
     }
 }
