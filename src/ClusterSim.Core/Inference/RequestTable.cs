@@ -177,22 +177,31 @@ public sealed class RequestTable
     /// </summary>
     public long EarliestWaitingArrival()
     {
-        var free = new bool[_used];
-        for (int k = 0; k < _freeCount; k++)
-        {
-            free[_free[k]] = true;
-        }
-
+        bool[] live = Live();
         long earliest = long.MaxValue;
         for (int id = 0; id < _used; id++)
         {
-            if (!free[id] && _firstToken[id] < 0)
+            if (live[id] && _firstToken[id] < 0)
             {
                 earliest = Math.Min(earliest, _arrival[id]);
             }
         }
 
         return earliest;
+    }
+
+    /// <summary>Which ids are in flight: every id used, less those on the free list (throws on an id freed twice).</summary>
+    private bool[] Live()
+    {
+        var live = new bool[_used];
+        Array.Fill(live, true);
+        for (int k = 0; k < _freeCount; k++)
+        {
+            Invariant.Check(live[_free[k]], $"id {_free[k]} is free twice");
+            live[_free[k]] = false;
+        }
+
+        return live;
     }
 
     /// <summary>
@@ -203,13 +212,7 @@ public sealed class RequestTable
     public bool[] AssertInvariants()
     {
         Invariant.Check(InFlight == _used - _freeCount, $"{InFlight} requests in flight, but {_used} ids used and {_freeCount} free");
-        var live = new bool[_used];
-        Array.Fill(live, true);
-        for (int k = 0; k < _freeCount; k++)
-        {
-            Invariant.Check(live[_free[k]], $"id {_free[k]} is free twice");
-            live[_free[k]] = false;
-        }
+        bool[] live = Live();
 
         for (int id = 0; id < _used; id++)
         {
