@@ -9,8 +9,30 @@ namespace ClusterSim.Core.Inference;
 /// prefill prompts and emit the first token; the KV cache then crosses a link to a decode replica, which
 /// produces the rest.
 /// </summary>
+/// <remarks>
+/// Conditional disaggregation (Dynamo's disaggregated router, TensorRT-LLM's <c>conditional_disagg_config</c>): the
+/// decode replica is chosen first, and a request whose prompt that replica's prefix cache leaves at most
+/// <see cref="MaxLocalPrefillTokens"/> tokens to compute — or any request while <see cref="MaxPrefillQueue"/> or more
+/// already wait at the prefill replicas — is prefilled there instead, with no hand-off.
+/// </remarks>
 public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, double TransferLatencySeconds = 20e-6)
 {
+    /// <summary>Prompts with at most this many tokens to compute are prefilled on their decode replica (0: none are).</summary>
+    public int MaxLocalPrefillTokens { get; init; }
+
+    /// <summary>A request is prefilled remotely only while fewer than this many wait at the prefill replicas; null: whatever the queue.</summary>
+    public int? MaxPrefillQueue { get; init; }
+
+    /// <summary>Some requests may be prefilled on their decode replica: the decode replica is then chosen at dispatch.</summary>
+    public bool IsConditional => MaxLocalPrefillTokens > 0 || MaxPrefillQueue is not null;
+
+    /// <summary>
+    /// Whether a request with <paramref name="uncachedTokens"/> prompt tokens left to compute on its decode replica goes to
+    /// a prefill replica, when <paramref name="prefillQueue"/> requests already wait there.
+    /// </summary>
+    public bool PrefillsRemotely(int uncachedTokens, int prefillQueue) =>
+        uncachedTokens > MaxLocalPrefillTokens && (MaxPrefillQueue is not int cap || prefillQueue < cap);
+
     /// <summary>Seconds to move <paramref name="tokens"/> tokens of KV cache of <paramref name="bytesPerToken"/> bytes each.</summary>
     public double TransferSeconds(int tokens, double bytesPerToken) => TransferLatencySeconds + (tokens * bytesPerToken / (KvLinkGBps * 1e9));
 
@@ -45,6 +67,9 @@ public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, doub
 
     /// <summary>Throws unless both pools have a replica and the link is real.</summary>
     public Disaggregation Validated(int totalReplicas) =>
-        PrefillReplicas >= 1 && PrefillReplicas < totalReplicas && KvLinkGBps > 0 && TransferLatencySeconds >= 0 ? this
-        : throw new ArgumentException($"disaggregation needs 1 ≤ prefill_replicas < replicas ({PrefillReplicas} of {totalReplicas}) and a positive kv_link_gb_s");
+        PrefillReplicas < 1 || PrefillReplicas >= totalReplicas || !(KvLinkGBps > 0) || !(TransferLatencySeconds >= 0)
+            ? throw new ArgumentException($"disaggregation needs 1 ≤ prefill_replicas < replicas ({PrefillReplicas} of {totalReplicas}) and a positive kv_link_gb_s")
+        : MaxLocalPrefillTokens < 0 || MaxPrefillQueue < 1
+            ? throw new ArgumentException($"disaggregation's max_local_prefill must be ≥ 0 tokens and max_prefill_queue ≥ 1 request (got {MaxLocalPrefillTokens} and {MaxPrefillQueue})")
+        : this;
 }

@@ -259,7 +259,10 @@ public sealed partial class ServingCluster
         }
 
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
-        Replica replica = _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
+        Disaggregation? conditional = output > 1 && _scenario.Disaggregation is { IsConditional: true } split ? split : null;
+        Replica? decoder = conditional is null ? null : DecodeReplicaFirst(id);
+        bool local = decoder is not null && !conditional!.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue());
+        Replica replica = local ? decoder! : _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
         bool withinContext = replica.WithinContext(prompt, output);
         if (!withinContext && !_scenario.ClientSendsMaxTokens && prompt < replica.ContextLimit)
         {
@@ -287,11 +290,65 @@ public sealed partial class ServingCluster
         }
 
         _units?.Dispatched(id, replica);
-        if (output > 1 && (_scenario.Disaggregation is not null || (_units?.HandsOff(replica) ?? false)))
+        if (local)
+        {
+            Metrics.LocalPrefills++;   // prefilled where it decodes: no hand-off
+        }
+        else if (output > 1 && (_scenario.Disaggregation is not null || (_units?.HandsOff(replica) ?? false)))
         {
             _requests.SplitForPrefill(id);   // a prefill replica: the first token here, the rest where its KV cache goes
+            if (decoder is not null)
+            {
+                Metrics.RemotePrefills++;
+                DecodeOn(id, decoder);
+            }
         }
 
         replica.Enqueue(simulator, id);
+    }
+
+    /// <summary>
+    /// A conditional split chooses the decode replica first, as Dynamo's and TensorRT-LLM's disaggregated routers do: the
+    /// choice of whether to prefill there rests on what that replica's prefix cache holds of the prompt.
+    /// </summary>
+    private Replica DecodeReplicaFirst(int id)
+    {
+        List<Replica> decoders = _decodePools[0]!;
+        return decoders[_decodeRouters[0]!.Choose(decoders, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+    }
+
+    /// <summary>Prompt tokens of request <paramref name="id"/> that <paramref name="replica"/>'s prefix cache does not hold.</summary>
+    private int UncachedOn(Replica replica, int id)
+    {
+        int prompt = _requests.Prompt(id);
+        return Math.Max(0, prompt - (replica.CachedPrefixBlocks(_requests.Identity(id), prompt) * replica.Model.Deployment.KvBlockTokens));
+    }
+
+    /// <summary>Requests waiting at the prefill replicas (Dynamo's prefill queue).</summary>
+    private int PrefillQueue()
+    {
+        int waiting = 0;
+        foreach (Replica replica in _prefillPool)
+        {
+            waiting += replica.Waiting;
+        }
+
+        return waiting;
+    }
+
+    /// <summary>Records that request <paramref name="id"/> decodes on <paramref name="replica"/> (null: where its router sends it when its KV cache lands).</summary>
+    private void DecodeOn(int id, Replica? replica)
+    {
+        if (id >= _decodeFor.Length)
+        {
+            if (replica is null)
+            {
+                return;
+            }
+
+            Array.Resize(ref _decodeFor, Math.Max(id + 1, Math.Max(64, _decodeFor.Length * 2)));
+        }
+
+        _decodeFor[id] = replica;
     }
 }

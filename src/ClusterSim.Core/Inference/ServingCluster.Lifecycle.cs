@@ -124,6 +124,13 @@ public sealed partial class ServingCluster
             SentAs(id, _requests.Identity(prefillId));   // the answer is cached, or the conversation goes on, when this side finishes
         }
 
+        if (Metrics.HasConditionalSplit)
+        {
+            Replica? chosen = prefillId < _decodeFor.Length ? _decodeFor[prefillId] : null;   // the decode replica chosen at dispatch
+            DecodeOn(prefillId, null);
+            DecodeOn(id, chosen);
+        }
+
         _units?.HandedOff(prefillId, id);
         FleetPlacement placement = _placements[_units?.PlacementOfRequest(prefillId) ?? 0];
         ServingDeployment deployment = _scenario.Replicas[placement.DecodeGroup].Deployment;   // the decode replicas' shape
@@ -157,7 +164,9 @@ public sealed partial class ServingCluster
             }
         }
 
-        Replica replica = pool[_decodeRouters[placement]!.Choose(pool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        Replica replica = id < _decodeFor.Length && _decodeFor[id] is { } chosen ? chosen
+            : pool[_decodeRouters[placement]!.Choose(pool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        DecodeOn(id, null);
         int group = _requests.Group(id);
         if (!replica.CanEverFit(_requests.Prompt(id), _requests.Output(id)))
         {

@@ -58,6 +58,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly long _frontEndNanos;
     private readonly ConversationTable? _conversations;
     private PromptIdentity[] _sentAs = [];   // by decode side's request id: the identity its prefill side was sent with
+    private Replica?[] _decodeFor = [];   // a conditional split's decode replica, chosen at dispatch: by prefill side's id, then by decode side's
     private readonly ResponseCache? _answers;
     private readonly long _lookupNanos;
     private readonly RandomStream? _followUps;
@@ -168,6 +169,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             }
         }
 
+        Metrics.HasConditionalSplit = scenario.Disaggregation is { IsConditional: true };
         _units = scenario.Elastic && scenario.HandsOff ? new ServingUnits() : null;
         if (scenario.Disaggregation is { PrefillReplicas: var prefill })
         {

@@ -148,6 +148,13 @@ public sealed class ServingMetrics
     /// <summary>Requests the response cache answered (no inference).</summary>
     public long ResponseCacheHits { get; internal set; }
 
+    /// <summary>True when a disaggregated fleet may prefill a request on its decode replica (conditional disaggregation).</summary>
+    public bool HasConditionalSplit { get; internal set; }
+
+    /// <summary>Requests of a conditional split prefilled on their decode replica, and those sent to a prefill replica.</summary>
+    public long LocalPrefills { get; internal set; }
+    public long RemotePrefills { get; internal set; }
+
     /// <summary>True when clients give up after a timeout (the run reports <see cref="TimedOut"/>).</summary>
     public bool HasClientTimeout => _timeoutNanos != long.MaxValue;
 

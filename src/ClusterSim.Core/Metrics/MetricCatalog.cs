@@ -22,6 +22,7 @@ public static class MetricCatalog
         new("response_cache_hit_rate", "response-cache hit rate", "share"),
         new("prefix_hit_rate", "prompt tokens found in the prefix cache", "share"),
         new("prefix_host_hit_rate", "prompt tokens loaded from host memory", "share"),
+        new("prefilled_locally", "requests a conditional split prefilled on their decode replica", "share"),
         new("duration_s", "simulated duration", "s"),
         new("warmup_s", "warm-up left out of the figures (warmup_s: auto, MSER-5)", "s"),
         new("throughput_output_tok_s", "output throughput (tok/s)", "tok/s"),

@@ -158,7 +158,7 @@ internal static class ServingSection
         bool sendsMaxTokens = r.Choice(workload, "max_tokens", "workload", true, MaxTokensModes);
         ContextCheck.Check(r, workload, deployment, prompt, output, trace, conversation, calibrations, sendsMaxTokens);
         var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour, deployment.Accelerator.Id);
-        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode");
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode", "max_local_prefill", "max_prefill_queue");
         Disaggregation? disaggregation = null;
         IReadOnlyList<ReplicaGroup> groups = [new ReplicaGroup(deployment, schedulerOptions, replicas)];
         if (split is not null)
@@ -184,7 +184,13 @@ internal static class ServingSection
             disaggregation = new Disaggregation(
                 prefillReplicas,
                 r.Number(split, "kv_link_gb_s", "serving.disaggregation", defaultLink, 0, exclusiveMin: true),
-                r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6);
+                r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6)
+            {
+                // Conditional disaggregation: prompts with at most this many tokens left to compute on their decode replica
+                // prefill there, and so does any prompt while this many already wait at the prefill replicas.
+                MaxLocalPrefillTokens = r.Integer(split, "max_local_prefill", "serving.disaggregation", 0, 0, 10_000_000),
+                MaxPrefillQueue = r.Integer(split, "max_prefill_queue", "serving.disaggregation", 0, 0, 10_000_000) is > 0 and int queue ? queue : null,
+            };
             if (disaggregation.PrefillReplicas >= replicas)
             {
                 r.Problem(YamlReader.Child(split, "prefill_replicas"), "serving.disaggregation.prefill_replicas", $"{disaggregation.PrefillReplicas} leaves no decode replica of the {replicas}; use fewer or raise serving.replicas");
@@ -393,7 +399,9 @@ internal static class ServingSection
             string decode = p.Replicas.Count > 1 && p.Replicas[1].Deployment is var dd
                 ? $", decode: {{ hardware: {dd.Accelerator.Id}, tensor_parallel: {dd.TensorParallel}, weights: {dd.Weights.ToString().ToLowerInvariant()}, kv_cache: {dd.KvCache.ToString().ToLowerInvariant()} }} }}   # decode pool: {p.Replicas[1].Count} on {dd.CalibrationName}"
                 : " }";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}{decode}");
+            string conditions = (split.MaxLocalPrefillTokens > 0 ? $", max_local_prefill: {split.MaxLocalPrefillTokens}" : string.Empty)
+                + (split.MaxPrefillQueue is int queue ? $", max_prefill_queue: {queue}" : string.Empty);
+            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}{conditions}{decode}");
         }
 
         EfficiencyFactors e = d.Efficiency;

@@ -122,7 +122,13 @@ internal sealed class RandomServingScenario
         int replicas = random.Next(1, 4);
         RouterKind router = Routers[random.Next(Routers.Length)];
         Disaggregation? disaggregation = replicas >= 2 && random.NextDouble() < 0.25 ? new Disaggregation(1, 50) : null;
-        Say($"{replicas} replica(s), {router}{(disaggregation is null ? string.Empty : ", prefill on one")}");
+        if (disaggregation is not null && new Random(seed ^ 0xC0D) is var conditions && conditions.NextDouble() < 0.5)
+        {
+            // Conditional: short (or cached) prompts, or any while the prefill queue is long, prefill on the decode replica.
+            disaggregation = disaggregation with { MaxLocalPrefillTokens = conditions.Next(0, 2000), MaxPrefillQueue = conditions.NextDouble() < 0.5 ? conditions.Next(1, 8) : null };
+        }
+
+        Say($"{replicas} replica(s), {router}{(disaggregation is null ? string.Empty : $", prefill on one{(disaggregation.IsConditional ? $" unless at most {disaggregation.MaxLocalPrefillTokens} tokens are left or {disaggregation.MaxPrefillQueue} wait" : string.Empty)}")}");
 
         double meanPrompt = random.Next(40, 3000), meanOutput = random.Next(4, 600);
         var promptLengths = TokenLengths.LogNormalFromMeanMedian(meanPrompt, meanPrompt * 0.7, 4 * (int)meanPrompt + 16);

@@ -48,6 +48,14 @@ public class ServingInvariantTests
         ["vLLM V0's ten-step windows, preempting"] = () => Pressed(SchedulerKind.Continuous, caching: false, macro: true) is var pressed
             ? pressed with { Replicas = [.. pressed.Replicas.Select(g => g with { Deployment = g.Deployment with { MultiStep = 10 } })] }
             : pressed,
+        ["conditional disaggregation: short or cached prompts, or a long prefill queue, prefill on the decode replica"] = () => Pressed(SchedulerKind.ChunkedPrefill, caching: true, macro: true) is var pressed
+            ? pressed with
+            {
+                Replicas = [pressed.Replicas[0] with { Count = 3 }],
+                Disaggregation = new Disaggregation(1, 50) { MaxLocalPrefillTokens = 256, MaxPrefillQueue = 3 },
+                Router = Core.Inference.Routing.RouterKind.KvAware,
+            }
+            : pressed,
         ["async scheduling, prefill/decode disaggregation"] = () => ServingScenarios.AsyncScheduled(ServingScenarios.Poisson(20, 400, replicas: 4) with { Disaggregation = new Disaggregation(2, 50) }),
     };
 

@@ -65,5 +65,28 @@ public class DisaggregationSectionTests
         Assert.Equal(Math.Min(SimCatalogChip("H100-SXM"), SimCatalogChip("H200")), mixed.KvLinkGBps);
     }
 
-        private static double SimCatalogChip(string id) => ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get(id).ScaleOutGBps!.Value;
+    [Fact]
+    public void Conditional_disaggregation_reads_its_two_conditions_writes_them_back_and_refuses_bad_ones()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Yaml(", max_local_prefill: 1000, max_prefill_queue: 2"), "pd.yaml");
+        Disaggregation split = experiment.Points[0].Serving!.Disaggregation!;
+        Assert.Equal((1000, (int?)2), (split.MaxLocalPrefillTokens, split.MaxPrefillQueue));
+        Assert.Contains("max_local_prefill: 1000, max_prefill_queue: 2", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(experiment.ResolvedText, ExperimentLoader.Parse(experiment.ResolvedText, "again.yaml").ResolvedText);
+
+        // Neither given (or the queue at 0, no limit): every prompt goes to a prefill replica, and nothing extra is written.
+        Experiment plain = ExperimentLoader.Parse(Yaml(", max_prefill_queue: 0"), "pd.yaml");
+        Assert.False(plain.Points[0].Serving!.Disaggregation!.IsConditional);
+        Assert.DoesNotContain("max_", plain.ResolvedText.Split('\n').Single(l => l.Contains("disaggregation:", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml(", max_local_prefill: -5, max_prefill_queue: 1.5"), "pd.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "serving.disaggregation.max_local_prefill" && p.Line > 0);
+        Assert.Contains(e.Problems, p => p.Path == "serving.disaggregation.max_prefill_queue" && p.Line > 0);
+
+        var run = (ServingResult)experiment.Points[0].Study.Run(experiment.Points[0], 40, seed: 2, share: null);
+        Assert.True(run.Conserved);
+        Assert.Contains(run.Scalars(), s => s.Name == "prefilled_locally");
+    }
+
+    private static double SimCatalogChip(string id) => ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get(id).ScaleOutGBps!.Value;
 }
