@@ -142,7 +142,16 @@ public class ServingFileSoakTests
         var shaping = new Random(seed ^ 0x5A1);
         if (replicas >= 2 && shaping.NextDouble() < 0.3)
         {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {shaping.Next(1, replicas)}, kv_link_gb_s: 25 }}");
+            // Conditional (its own stream, so the draws after it stay the seed's): a length threshold, a queue cap, or both.
+            var conditions = new Random(seed ^ 0xC0D);
+            string conditional = conditions.Next(4) switch
+            {
+                0 => $", max_local_prefill: {conditions.Next(0, 3000)}",
+                1 => $", max_prefill_queue: {conditions.Next(0, 6)}",
+                2 => $", max_local_prefill: {conditions.Next(0, 3000)}, max_prefill_queue: {conditions.Next(1, 6)}",
+                _ => string.Empty,
+            };
+            y.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {shaping.Next(1, replicas)}, kv_link_gb_s: 25{conditional} }}");
         }
 
         if (shaping.NextDouble() < 0.15)
