@@ -119,7 +119,7 @@ public sealed class KvBlockPool
             }
 
             shared = hit * _blockTokens;
-            if (Cache.Host is { } host)
+            if (Cache.Host is { } host && _requests.Transferred(id) == 0)   // a hand-off's uncached blocks came over the link
             {
                 while (hit + loaded < most && host.Contains(identity.BlockKey(hit + loaded, (hit + loaded + 1) * _blockTokens)))
                 {

@@ -62,8 +62,12 @@ public sealed partial class Replica
             }
 
             int shared = plan.Shared;
+            // Computed already: the cache's hit, blocks loaded from host memory, and a hand-off's prompt — which the hit
+            // overlaps, when the decode replica's own cache held its start.
+            int transferred = _requests.Transferred(id);
+            int computed = transferred > 0 ? Math.Max(shared, transferred) : shared + (plan.Loaded * _blockTokens);
             // The sequence's own blocks: the pinned ones are the cache's.
-            _batch.Append(id, promptLength, delivered, _requests.Output(id), plan.Need - plan.Pin - plan.Window, now, shared, shared + (plan.Loaded * _blockTokens) + _requests.Transferred(id));
+            _batch.Append(id, promptLength, delivered, _requests.Output(id), plan.Need - plan.Pin - plan.Window, now, shared, computed);
             if (!_batch.IsDecoding(_batch.Count - 1))
             {
                 _prefilling++;

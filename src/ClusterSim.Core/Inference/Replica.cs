@@ -138,10 +138,25 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         return grown;
     }
     public int Running => _batch.Count;
-    public int Waiting => _waiting.Count;
 
-    /// <summary>Requests routed here and not finished.</summary>
-    public int Outstanding => _batch.Count + _waiting.Count;
+    /// <summary>Requests queued here, and hand-offs bound here whose KV cache is still crossing the link (the engine holds them waiting for it).</summary>
+    public int Waiting => _waiting.Count + Incoming;
+
+    /// <summary>Requests routed here and not finished, hand-offs on their way included.</summary>
+    public int Outstanding => _batch.Count + _waiting.Count + Incoming;
+
+    /// <summary>Hand-offs whose decode replica this is, chosen before their KV cache landed (a conditional split's, or one whose cache decides what crosses).</summary>
+    public int Incoming { get; private set; }
+
+    /// <summary>A hand-off is bound here: routers count it from now.</summary>
+    public void ExpectHandOff() => Incoming++;
+
+    /// <summary>A hand-off bound here has landed (and is enqueued or dropped), or its request ended before its prefill did.</summary>
+    public void HandOffLanded()
+    {
+        Invariant.Check(Incoming > 0, $"replica {Id} had no hand-off on its way");
+        Incoming--;
+    }
 
     /// <summary>The replica's prefix cache; null when prefix caching is off.</summary>
     public PrefixCache? Cache => _kv.Cache;

@@ -188,8 +188,8 @@ public sealed partial class ServingCluster
 
     /// <summary>
     /// What the client's prompt shares with others: the request's own identity, or for a decode side the identity its
-    /// prefill side was sent with (the decode side's own stays unique: its KV cache arrives over the link, and it neither
-    /// looks up nor fills a prefix cache).
+    /// prefill side was sent with (the decode side's own is that too where the decode replicas cache prefixes, else
+    /// unique: it then neither looks up nor fills a prefix cache).
     /// </summary>
     private PromptIdentity ClientIdentity(int id) =>
         _requests.Stage(id) == RequestStage.Decode && id < _sentAs.Length ? _sentAs[id] : _requests.Identity(id);
@@ -336,7 +336,10 @@ public sealed partial class ServingCluster
         return waiting;
     }
 
-    /// <summary>Records that request <paramref name="id"/> decodes on <paramref name="replica"/> (null: where its router sends it when its KV cache lands).</summary>
+    /// <summary>
+    /// Records that request <paramref name="id"/> decodes on <paramref name="replica"/> (null: where its router sends it when
+    /// its KV cache lands), moving the expectation of a hand-off from the replica it was bound to, if any.
+    /// </summary>
     private void DecodeOn(int id, Replica? replica)
     {
         if (id >= _decodeFor.Length)
@@ -349,6 +352,8 @@ public sealed partial class ServingCluster
             Array.Resize(ref _decodeFor, Math.Max(id + 1, Math.Max(64, _decodeFor.Length * 2)));
         }
 
+        _decodeFor[id]?.HandOffLanded();
+        replica?.ExpectHandOff();
         _decodeFor[id] = replica;
     }
 }

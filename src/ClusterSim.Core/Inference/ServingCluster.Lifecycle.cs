@@ -88,6 +88,7 @@ public sealed partial class ServingCluster
     /// <inheritdoc />
     public void OnExpired(int requestId, long now)
     {
+        DecodeOn(requestId, null);   // a prefill side bound to a decode replica will not hand off
         Metrics.Dropped++;
         Metrics.TimedOut++;
         EndConversation(requestId);
@@ -124,17 +125,35 @@ public sealed partial class ServingCluster
             SentAs(id, _requests.Identity(prefillId));   // the answer is cached, or the conversation goes on, when this side finishes
         }
 
+        Replica? chosen = null;
         if (Metrics.HasConditionalSplit)
         {
-            Replica? chosen = prefillId < _decodeFor.Length ? _decodeFor[prefillId] : null;   // the decode replica chosen at dispatch
-            DecodeOn(prefillId, null);
-            DecodeOn(id, chosen);
+            chosen = prefillId < _decodeFor.Length ? _decodeFor[prefillId] : null;   // the decode replica chosen at dispatch
+            DecodeOn(prefillId, null);   // (bound again below, by the decode side's id)
         }
 
         _units?.HandedOff(prefillId, id);
         FleetPlacement placement = _placements[_units?.PlacementOfRequest(prefillId) ?? 0];
-        ServingDeployment deployment = _scenario.Replicas[placement.DecodeGroup].Deployment;   // the decode replicas' shape
-        double seconds = placement.Split!.TransferSeconds(prompt, deployment.Model.KvBytesPerToken(deployment.KvCache));
+        ReplicaGroup decoders = _scenario.Replicas[placement.DecodeGroup];   // the decode replicas' shape
+        int crossing = prompt;
+        if (decoders.Scheduler.PrefixCaching)
+        {
+            // Decode replicas that cache prefixes look the prompt up and keep what arrives, as vLLM's KV connectors do: only
+            // the blocks the decode replica's cache lacks cross the link. A fixed fleet's decode replica is chosen now, by
+            // what its cache holds when the prefill ends; an elastic fleet's when the cache lands (its replicas may go
+            // meanwhile), so there the whole prompt crosses.
+            PromptIdentity client = _requests.Identity(prefillId);
+            _requests.SetIdentity(id, client);
+            if (_units is null)
+            {
+                List<Replica> pool = _decodePools[0]!;
+                chosen ??= pool[_decodeRouters[0]!.Choose(pool, new RouteRequest(client, prompt))];
+                crossing -= chosen.CachedPrefixBlocks(client, prompt) * decoders.Deployment.KvBlockTokens;
+            }
+        }
+
+        DecodeOn(id, chosen);
+        double seconds = placement.Split!.TransferSeconds(crossing, decoders.Deployment.Model.KvBytesPerToken(decoders.Deployment.KvCache));
         _simulator.Schedule(Math.Max(1, SimTime.FromSeconds(seconds)), this, KvTransferDone, id);
     }
 

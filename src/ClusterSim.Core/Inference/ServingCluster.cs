@@ -286,7 +286,14 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
         foreach (Replica replica in _replicas)
         {
             replica.AssertInvariants(live);
-            held += replica.Outstanding;
+            held += replica.Outstanding - replica.Incoming;
+            int bound = 0;
+            for (int id = 0; id < _decodeFor.Length; id++)
+            {
+                bound += ReferenceEquals(_decodeFor[id], replica) ? 1 : 0;
+            }
+
+            Invariant.Check(bound == replica.Incoming, $"replica {replica.Id} expects {replica.Incoming} hand-offs; {bound} requests are bound to it");
         }
 
         Invariant.Check(held <= _requests.InFlight, $"the replicas hold {held} requests; {_requests.InFlight} are in flight");

@@ -135,6 +135,32 @@ public class ConditionalDisaggregationTests
         Assert.All(replicas.Select((r, i) => (r, i)), x => Assert.Equal(2 + (x.i % 2), x.r));
     }
 
+    [Fact]
+    public void Hand_offs_bound_before_they_land_count_against_their_decode_replica()
+    {
+        // Every prompt remote, each decode replica chosen at arrival by least outstanding: 200 requests arrive within half a
+        // second, long before the first prefill ends; the requests still prefilling count as their decode replica's, so
+        // the burst spreads evenly over both.
+        var seen = new Seen();
+        ServingCluster? cluster = null;
+        int mostIncoming = 0;
+        var check = new CheckEveryEvent(() =>
+        {
+            mostIncoming = Math.Max(mostIncoming, cluster!.Replicas.Max(r => r.Incoming));
+            cluster.AssertInvariants();
+        });
+        ServingScenario scenario = Split(new Disaggregation(1, 50) { MaxPrefillQueue = 1_000_000 }, rate: 400, requests: 200) with { Observer = seen };
+        cluster = new ServingCluster(scenario, new Simulator { Trace = check });
+        ServingResult result = cluster.Run();
+
+        Assert.True(result.Conserved);
+        Assert.True(mostIncoming > 1, $"at most {mostIncoming} hand-offs on their way to one replica");
+        Assert.Equal(0, cluster.Replicas.Sum(r => r.Incoming));
+        int first = seen.Served.Count(s => s.Replica == 1), second = seen.Served.Count(s => s.Replica == 2);
+        Assert.Equal(200, first + second);
+        Assert.InRange(first, 95, 105);   // (counted only once landed: 86 and 114)
+    }
+
     [Theory]
     [InlineData(-1, null, "max_local_prefill")]
     [InlineData(0, 0, "max_prefill_queue")]
