@@ -44,6 +44,8 @@ internal static class CapacityCommand
         var decodeHardware = new Option<string?>("--decode-hardware") { Description = "With --disaggregate: the decode replicas' accelerator, at its catalog price (the row's own when omitted)." };
         var decodeTp = new Option<int?>("--decode-tp") { Description = "With --disaggregate: the decode replicas' tensor-parallel size (the prefill replicas' when omitted)." };
         var kvLink = new Option<double?>("--kv-link") { Description = "With --disaggregate: GB/s of the link a unit's KV cache crosses from prefill to decode (when omitted, each accelerator's own network link from the catalog; an accelerator without one needs it)." };
+        var maxLocalPrefill = new Option<int?>("--max-local-prefill") { Description = "With --disaggregate: conditional disaggregation — a prompt with at most this many tokens its decode replica's prefix cache lacks is prefilled there (Dynamo's max_local_prefill_length; serving.disaggregation.max_local_prefill)." };
+        var maxPrefillQueue = new Option<int?>("--max-prefill-queue") { Description = "With --disaggregate: conditional disaggregation — a prompt goes to a prefill replica only while fewer than this many wait there, else it is prefilled on its decode replica (Dynamo's max_prefill_queue_size; 0: no limit)." };
         var requests = new Option<int>("--requests") { Description = "Requests in each simulated run of the cell (more: steadier figures, longer).", DefaultValueFactory = _ => 3000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated runs.", DefaultValueFactory = _ => 1 };
         var calibration = new Option<string?>("--calibration") { Description = "A calibration CSV (from `clustersim calibrate`) used in place of the shipped rows it names: your own measurements behind the figures." };
@@ -53,7 +55,7 @@ internal static class CapacityCommand
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
             model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
-            ttft, tpot, price, headroom, demand, disaggregate, decodeHardware, decodeTp, kvLink, requests, seed, calibration, models, workers, format,
+            ttft, tpot, price, headroom, demand, disaggregate, decodeHardware, decodeTp, kvLink, maxLocalPrefill, maxPrefillQueue, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
         {
@@ -97,10 +99,21 @@ internal static class CapacityCommand
                     return ExitCodes.InvalidInput;
                 }
             }
-            else if (new[] { (r.GetValue(decodeHardware) is not null, "--decode-hardware"), (r.GetValue(decodeTp) is not null, "--decode-tp"), (r.GetValue(kvLink) is not null, "--kv-link") }
+            else if (new[]
+                {
+                    (r.GetValue(decodeHardware) is not null, "--decode-hardware"), (r.GetValue(decodeTp) is not null, "--decode-tp"), (r.GetValue(kvLink) is not null, "--kv-link"),
+                    (r.GetValue(maxLocalPrefill) is not null, "--max-local-prefill"), (r.GetValue(maxPrefillQueue) is not null, "--max-prefill-queue"),
+                }
                 .FirstOrDefault(o => o.Item1) is (true, var unitOption))
             {
                 Console.Error.WriteLine($"error: {unitOption}: applies to a disaggregated unit; give --disaggregate PREFILL:DECODE too");
+                return ExitCodes.InvalidInput;
+            }
+
+            if (new[] { (r.GetValue(maxLocalPrefill), "--max-local-prefill", "a number of tokens"), (r.GetValue(maxPrefillQueue), "--max-prefill-queue", "a number of requests") }
+                .FirstOrDefault(o => o.Item1 < 0) is ({ } negative, var conditionOption, var what))
+            {
+                Console.Error.WriteLine($"error: {conditionOption}: expected {what} ≥ 0, got {negative}");
                 return ExitCodes.InvalidInput;
             }
 
@@ -124,6 +137,8 @@ internal static class CapacityCommand
                 DecodeHardware = r.GetValue(decodeHardware),
                 DecodeTensorParallel = r.GetValue(decodeTp),
                 KvLinkGBps = r.GetValue(kvLink),
+                MaxLocalPrefill = r.GetValue(maxLocalPrefill),
+                MaxPrefillQueue = r.GetValue(maxPrefillQueue),
                 PromptTokens = r.GetValue(prompt),
                 OutputTokens = r.GetValue(output),
                 PromptMedian = r.GetValue(promptMedian),

@@ -72,9 +72,13 @@ public class CapacityCommandTests
     [InlineData("--disaggregate", "auto:1", "error: --disaggregate: expected PREFILL:DECODE replicas, two whole numbers of at least 1 (3:5), or auto[:N] with N from 2 to 16")]
     [InlineData("--decode-tp", "2", "error: --decode-tp: applies to a disaggregated unit")]
     [InlineData("--kv-link", "50", "error: --kv-link: applies to a disaggregated unit")]
-    public void A_unit_option_out_of_place_or_shape_is_refused_by_name(string option, string value, string message)
+    [InlineData("--max-local-prefill", "1000", "error: --max-local-prefill: applies to a disaggregated unit")]
+    [InlineData("--max-prefill-queue", "2", "error: --max-prefill-queue: applies to a disaggregated unit")]
+    [InlineData("--max-prefill-queue", "-1", "error: --max-prefill-queue: expected a number of requests ≥ 0, got -1", "--disaggregate", "1:3")]
+    [InlineData("--max-local-prefill", "-5", "error: --max-local-prefill: expected a number of tokens ≥ 0, got -5", "--disaggregate", "1:3")]
+    public void A_unit_option_out_of_place_or_shape_is_refused_by_name(string option, string value, string message, params string[] more)
     {
-        (int code, _, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", option, value);
+        (int code, _, string error) = CommandRunner.Run(["capacity", "llama-3.1-8b", "H100", option, value, .. more]);
         Assert.Equal(2, code);
         Assert.StartsWith(message, error, StringComparison.Ordinal);
     }

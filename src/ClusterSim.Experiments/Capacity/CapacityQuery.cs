@@ -68,6 +68,12 @@ public sealed record CapacityQuery
     /// <summary>GB/s of the link a unit's KV cache crosses from its prefill to its decode replicas; null: the default (each accelerator's own network link).</summary>
     public double? KvLinkGBps { get; init; }
 
+    /// <summary>Conditional disaggregation: prompts with at most this many uncached tokens prefill on their decode replica (serving.disaggregation.max_local_prefill); null: none.</summary>
+    public int? MaxLocalPrefill { get; init; }
+
+    /// <summary>Conditional disaggregation: a prompt goes to a prefill replica only while fewer than this many wait there (serving.disaggregation.max_prefill_queue); null: no limit.</summary>
+    public int? MaxPrefillQueue { get; init; }
+
     /// <summary>The longest request the server takes, prompt and output together (an experiment file's serving.max_model_len); null: the model's context.</summary>
     public int? MaxModelLength { get; init; }
 
@@ -184,6 +190,16 @@ public sealed record CapacityQuery
             if (KvLinkGBps is { } link)
             {
                 y.AppendLine(CultureInfo.InvariantCulture, $"    kv_link_gb_s: {link:R}");
+            }
+
+            if (MaxLocalPrefill is { } local)
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"    max_local_prefill: {local}");
+            }
+
+            if (MaxPrefillQueue is { } queue)
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"    max_prefill_queue: {queue}");
             }
 
             if (DecodeHardware is not null || DecodeTensorParallel is not null)

@@ -233,7 +233,10 @@ public static class CapacitySurvey
         }
     }
 
-    /// <summary>A unit as the table says it: "3 prefill + 5 decode", "… on H200", "… at TP 2" (the decode part's accelerator and size where they differ).</summary>
+    /// <summary>
+    /// A unit as the table says it: "3 prefill + 5 decode", "… on H200", "… at TP 2" (the decode part's accelerator and size
+    /// where they differ), "…, local ≤ 1000 tokens or ≥ 2 queued" (a conditional split's rule).
+    /// </summary>
     private static string UnitSaid(ServingPoint serving)
     {
         var prefill = serving.Replicas[0].Deployment;
@@ -247,7 +250,11 @@ public static class CapacitySurvey
             (false, true) => $" at TP {decode.Accelerators}",
             _ => string.Empty,
         };
-        return string.Create(CultureInfo.InvariantCulture, $"{prefillReplicas} prefill + {decodeReplicas} decode{decodeShape}");
+        Disaggregation split = serving.Disaggregation;
+        string conditional = split.IsConditional
+            ? $", local ≤ {split.MaxLocalPrefillTokens} tokens{(split.MaxPrefillQueue is int queue ? $" or ≥ {queue} queued" : string.Empty)}"
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{prefillReplicas} prefill + {decodeReplicas} decode{decodeShape}{conditional}");
     }
 
     /// <summary>

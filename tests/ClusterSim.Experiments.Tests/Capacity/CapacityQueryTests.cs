@@ -27,6 +27,22 @@ public class CapacityQueryTests
     }
 
     [Fact]
+    public void A_conditional_unit_carries_its_rule_into_the_file_and_its_row_and_serves_more_of_a_prompt_heavy_load()
+    {
+        // 3,000-token prompts on 1 prefill + 3 decode H100: one prefill replica binds the unit; with Dynamo's rule the
+        // decode replicas prefill the short prompts and the overflow, and the unit serves more at the same SLO.
+        CapacityQuery split = Alike with { Weights = "fp8", TensorParallel = 1, PromptTokens = 3000, PromptMedian = 1500, OutputTokens = 200, Disaggregate = (1, 3), Requests = 600 };
+        CapacityQuery conditional = split with { MaxLocalPrefill = 1000, MaxPrefillQueue = 2 };
+        Core.Inference.Disaggregation rule = ExperimentLoader.Parse(conditional.Yaml("H100", 1), "capacity.yaml").Points[0].Serving!.Disaggregation!;
+        Assert.Equal((1000, (int?)2), (rule.MaxLocalPrefillTokens, rule.MaxPrefillQueue));
+
+        CapacityRow always = Assert.Single(CapacitySurvey.Run(split, 1)), dynamo = Assert.Single(CapacitySurvey.Run(conditional, 1));
+        Assert.Equal("1 prefill + 3 decode", always.Unit);
+        Assert.Equal("1 prefill + 3 decode, local ≤ 1000 tokens or ≥ 2 queued", dynamo.Unit);
+        Assert.True(dynamo.RequestsPerSecond > 1.5 * always.RequestsPerSecond, $"{dynamo.RequestsPerSecond:0.0} against {always.RequestsPerSecond:0.0} req/s");
+    }
+
+    [Fact]
     public void A_unit_on_an_accelerator_without_a_network_figure_is_refused_at_the_link_option()
     {
         CapacityRow refused = Assert.Single(CapacitySurvey.Run(Alike with { Disaggregate = (1, 1), DecodeHardware = "L40S", TensorParallel = 1, Requests = 100 }, 1));
