@@ -49,6 +49,11 @@ public class CapacitySoakTests
                 DecodeHardware = random.NextDouble() < 0.5 ? Pick(["H100-SXM", "H200", "B200", "MI300X", "L40S"]) : null,
                 KvLinkGBps = random.NextDouble() < 0.5 ? 50 : null,
             };
+            if (new Random(seed ^ 0xC0D) is var conditions && conditions.NextDouble() < 0.5)
+            {
+                // Conditional (its own stream: the other draws stay the seed's).
+                query = query with { MaxLocalPrefill = conditions.Next(0, 3000), MaxPrefillQueue = conditions.NextDouble() < 0.5 ? conditions.Next(0, 5) : null };
+            }
         }
 
         return query;
