@@ -10,10 +10,11 @@ namespace ClusterSim.Core.Inference;
 /// produces the rest.
 /// </summary>
 /// <remarks>
-/// Conditional disaggregation (Dynamo's disaggregated router, TensorRT-LLM's <c>conditional_disagg_config</c>): the
-/// decode replica is chosen first, and a request whose prompt that replica's prefix cache leaves at most
-/// <see cref="MaxLocalPrefillTokens"/> tokens to compute — or any request while <see cref="MaxPrefillQueue"/> or more
-/// already wait at the prefill replicas — is prefilled there instead, with no hand-off.
+/// Conditional disaggregation (Dynamo's disaggregated router): the decode replica is chosen first, and a request whose
+/// prompt that replica's prefix cache leaves at most <see cref="MaxLocalPrefillTokens"/> tokens to compute — or any
+/// request while <see cref="MaxPrefillQueue"/> or more already wait at the prefill replicas — is prefilled there instead,
+/// with no hand-off. (TensorRT-LLM's <c>conditional_disagg_config</c> also sends a prompt with no cached start to a
+/// prefill replica however short.)
 /// </remarks>
 public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, double TransferLatencySeconds = 20e-6)
 {
