@@ -62,10 +62,10 @@ public sealed partial class Replica
             }
 
             int shared = plan.Shared;
-            // Computed already: the cache's hit, blocks loaded from host memory, and a hand-off's prompt — which the hit
-            // overlaps, when the decode replica's own cache held its start.
+            // Computed already: a hand-off's whole prompt (its cached start among it: the link brought the rest), else
+            // the cache's hit and the blocks loaded from host memory.
             int transferred = _requests.Transferred(id);
-            int computed = transferred > 0 ? Math.Max(shared, transferred) : shared + (plan.Loaded * _blockTokens);
+            int computed = transferred > 0 ? transferred : shared + (plan.Loaded * _blockTokens);
             // The sequence's own blocks: the pinned ones are the cache's.
             _batch.Append(id, promptLength, delivered, _requests.Output(id), plan.Need - plan.Pin - plan.Window, now, shared, computed);
             if (!_batch.IsDecoding(_batch.Count - 1))

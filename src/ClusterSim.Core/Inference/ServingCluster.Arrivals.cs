@@ -260,7 +260,7 @@ public sealed partial class ServingCluster
 
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
         Disaggregation? conditional = output > 1 && _scenario.Disaggregation is { IsConditional: true } split ? split : null;
-        Replica? decoder = conditional is null ? null : DecodeReplicaFirst(id);
+        Replica? decoder = conditional is null ? null : ChooseDecodeReplica(id);
         bool local = decoder is not null && !conditional!.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue());
         Replica replica = local ? decoder! : _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
         bool withinContext = replica.WithinContext(prompt, output);
@@ -308,10 +308,12 @@ public sealed partial class ServingCluster
     }
 
     /// <summary>
-    /// A conditional split chooses the decode replica first, as Dynamo's and TensorRT-LLM's disaggregated routers do: the
-    /// choice of whether to prefill there rests on what that replica's prefix cache holds of the prompt.
+    /// A fixed fleet's decode replica for request <paramref name="id"/>, chosen by the decode router before its KV cache
+    /// lands: a conditional split chooses it first, as Dynamo's disaggregated router does (whether to prefill there rests
+    /// on what that replica's prefix cache holds of the prompt), and decode replicas that cache prefixes when the prefill
+    /// ends (what their cache holds decides what crosses the link).
     /// </summary>
-    private Replica DecodeReplicaFirst(int id)
+    private Replica ChooseDecodeReplica(int id)
     {
         List<Replica> decoders = _decodePools[0]!;
         return decoders[_decodeRouters[0]!.Choose(decoders, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];

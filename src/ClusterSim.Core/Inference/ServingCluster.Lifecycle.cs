@@ -125,12 +125,8 @@ public sealed partial class ServingCluster
             SentAs(id, _requests.Identity(prefillId));   // the answer is cached, or the conversation goes on, when this side finishes
         }
 
-        Replica? chosen = null;
-        if (Metrics.HasConditionalSplit)
-        {
-            chosen = prefillId < _decodeFor.Length ? _decodeFor[prefillId] : null;   // the decode replica chosen at dispatch
-            DecodeOn(prefillId, null);   // (bound again below, by the decode side's id)
-        }
+        Replica? chosen = prefillId < _decodeFor.Length ? _decodeFor[prefillId] : null;   // a conditional split's, chosen at dispatch
+        DecodeOn(prefillId, null);   // (bound again below, by the decode side's id)
 
         _units?.HandedOff(prefillId, id);
         FleetPlacement placement = _placements[_units?.PlacementOfRequest(prefillId) ?? 0];
@@ -146,8 +142,7 @@ public sealed partial class ServingCluster
             _requests.SetIdentity(id, client);
             if (_units is null)
             {
-                List<Replica> pool = _decodePools[0]!;
-                chosen ??= pool[_decodeRouters[0]!.Choose(pool, new RouteRequest(client, prompt))];
+                chosen ??= ChooseDecodeReplica(prefillId);
                 crossing -= chosen.CachedPrefixBlocks(client, prompt) * decoders.Deployment.KvBlockTokens;
             }
         }

@@ -283,17 +283,20 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     {
         bool[] live = _requests.AssertInvariants();
         long held = 0;
+        var bound = new int[_replicas.Count];
+        foreach (Replica? to in _decodeFor)
+        {
+            if (to is not null)
+            {
+                bound[to.Id]++;   // hand-offs bound to it before they land
+            }
+        }
+
         foreach (Replica replica in _replicas)
         {
             replica.AssertInvariants(live);
             held += replica.Outstanding - replica.Incoming;
-            int bound = 0;
-            for (int id = 0; id < _decodeFor.Length; id++)
-            {
-                bound += ReferenceEquals(_decodeFor[id], replica) ? 1 : 0;
-            }
-
-            Invariant.Check(bound == replica.Incoming, $"replica {replica.Id} expects {replica.Incoming} hand-offs; {bound} requests are bound to it");
+            Invariant.Check(bound[replica.Id] == replica.Incoming, $"replica {replica.Id} expects {replica.Incoming} hand-offs; {bound[replica.Id]} requests are bound to it");
         }
 
         Invariant.Check(held <= _requests.InFlight, $"the replicas hold {held} requests; {_requests.InFlight} are in flight");
