@@ -259,10 +259,7 @@ public sealed partial class ServingCluster
         }
 
         int prompt = _requests.Prompt(id), output = _requests.FullOutput(id), group = _requests.Group(id);
-        Disaggregation? conditional = output > 1 && _scenario.Disaggregation is { IsConditional: true } split ? split : null;
-        Replica? decoder = conditional is null ? null : ChooseDecodeReplica(id);
-        bool local = decoder is not null && !conditional!.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue());
-        Replica replica = local ? decoder! : _prefillPool[_router.Choose(_prefillPool, new RouteRequest(_requests.Identity(id), prompt))];
+        (Replica replica, Replica? decoder, bool local) = Route(id, output > 1);
         bool withinContext = replica.WithinContext(prompt, output);
         if (!withinContext && !_scenario.ClientSendsMaxTokens && prompt < replica.ContextLimit)
         {
@@ -308,15 +305,49 @@ public sealed partial class ServingCluster
     }
 
     /// <summary>
-    /// A fixed fleet's decode replica for request <paramref name="id"/>, chosen by the decode router before its KV cache
-    /// lands: a conditional split chooses it first, as Dynamo's disaggregated router does (whether to prefill there rests
-    /// on what that replica's prefix cache holds of the prompt), and decode replicas that cache prefixes when the prefill
-    /// ends (what their cache holds decides what crosses the link).
+    /// Where request <paramref name="id"/> goes: the replica it is enqueued on and, under a conditional split, the decode
+    /// replica chosen for it and whether it is prefilled there (<paramref name="decodes"/>: it has tokens to decode after
+    /// its first). A fixed fleet's conditional split chooses the decode replica first, as Dynamo's disaggregated router
+    /// does, and routes to a prefill replica only a request it sends there; an elastic fleet's router chooses among single
+    /// replicas and units' prefill replicas, and a conditional unit's placement then chooses the decode replica.
     /// </summary>
-    private Replica ChooseDecodeReplica(int id)
+    private (Replica Replica, Replica? Decoder, bool Local) Route(int id, bool decodes)
     {
-        List<Replica> decoders = _decodePools[0]!;
-        return decoders[_decodeRouters[0]!.Choose(decoders, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        Replica? decoder = null;
+        if (_units is null && decodes && _scenario.Disaggregation is { IsConditional: true } split)
+        {
+            decoder = ChooseDecodeReplica(0, id);
+            if (!split.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue(placement: -1)))
+            {
+                return (decoder, decoder, true);
+            }
+        }
+
+        Replica routed = _prefillPool[_router.Choose(_entries ?? (IReadOnlyList<IReplicaLoad>)_prefillPool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
+        if (_units is not null && decodes && _units.HandsOff(routed) && _placements[_units.PlacementOf(routed)] is { Split.IsConditional: true } unit)
+        {
+            // A unit's decode replicas taking work are its placement's pool, never empty while one of its prefill replicas is routed to.
+            int placement = _units.PlacementOf(routed);
+            decoder = ChooseDecodeReplica(placement, id);
+            if (!unit.Split!.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue(placement)))
+            {
+                return (decoder, decoder, true);
+            }
+        }
+
+        return (routed, decoder, false);
+    }
+
+    /// <summary>
+    /// The decode replica of placement <paramref name="placement"/> for request <paramref name="id"/>, chosen by its decode
+    /// router before the KV cache lands: by a conditional split at dispatch (whether to prefill there rests on what that
+    /// replica's prefix cache holds of the prompt), and where decode replicas cache prefixes when the prefill ends (what
+    /// their cache holds decides what crosses the link).
+    /// </summary>
+    private Replica ChooseDecodeReplica(int placement, int id)
+    {
+        List<Replica> decoders = _decodePools[placement]!;
+        return decoders[_decodeRouters[placement]!.Choose(decoders, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
     }
 
     /// <summary>Prompt tokens of request <paramref name="id"/> that <paramref name="replica"/>'s prefix cache does not hold.</summary>
@@ -326,13 +357,19 @@ public sealed partial class ServingCluster
         return Math.Max(0, prompt - (replica.CachedPrefixBlocks(_requests.Identity(id), prompt) * replica.Model.Deployment.KvBlockTokens));
     }
 
-    /// <summary>Requests waiting at the prefill replicas (Dynamo's prefill queue).</summary>
-    private int PrefillQueue()
+    /// <summary>
+    /// Requests waiting at the prefill replicas taking work (Dynamo's prefill queue): a fixed fleet's (<paramref name="placement"/>
+    /// −1), or the units' of an elastic fleet's placement.
+    /// </summary>
+    private int PrefillQueue(int placement)
     {
         int waiting = 0;
         foreach (Replica replica in _prefillPool)
         {
-            waiting += replica.Waiting;
+            if (placement < 0 || (_units!.HandsOff(replica) && _units.PlacementOf(replica) == placement))
+            {
+                waiting += replica.Waiting;
+            }
         }
 
         return waiting;

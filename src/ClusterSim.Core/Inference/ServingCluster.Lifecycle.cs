@@ -129,20 +129,26 @@ public sealed partial class ServingCluster
         DecodeOn(prefillId, null);   // (bound again below, by the decode side's id)
 
         _units?.HandedOff(prefillId, id);
-        FleetPlacement placement = _placements[_units?.PlacementOfRequest(prefillId) ?? 0];
+        int p = _units?.PlacementOfRequest(prefillId) ?? 0;
+        FleetPlacement placement = _placements[p];
         ReplicaGroup decoders = _scenario.Replicas[placement.DecodeGroup];   // the decode replicas' shape
         int crossing = prompt;
         if (decoders.Scheduler.PrefixCaching)
         {
             // Decode replicas that cache prefixes look the prompt up and keep what arrives, as vLLM's KV connectors do: only
-            // the blocks the decode replica's cache lacks cross the link. A fixed fleet's decode replica is chosen now, by
-            // what its cache holds when the prefill ends; an elastic fleet's when the cache lands (its replicas may go
-            // meanwhile), so there the whole prompt crosses.
+            // the blocks the decode replica's cache lacks cross the link, so the decode replica is chosen now, by what its
+            // cache holds when the prefill ends (bound to it, a hand-off counts among what it holds, so an elastic fleet
+            // does not give its unit back before the cache lands). An elastic fleet whose placement has no decode replica
+            // taking work chooses when the cache lands, among the unit's own, and sends the whole prompt.
             PromptIdentity client = _requests.Identity(prefillId);
             _requests.SetIdentity(id, client);
-            if (_units is null)
+            if (chosen is null && _decodePools[p]!.Count > 0)
             {
-                chosen ??= ChooseDecodeReplica(prefillId);
+                chosen = ChooseDecodeReplica(p, prefillId);
+            }
+
+            if (chosen is not null)
+            {
                 crossing -= chosen.CachedPrefixBlocks(client, prompt) * decoders.Deployment.KvBlockTokens;
             }
         }

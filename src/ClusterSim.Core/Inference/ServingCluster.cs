@@ -27,6 +27,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
     private readonly List<Replica> _replicas = [];
     private readonly Router _router;
     private readonly List<Replica> _prefillPool = [];
+    private readonly List<IReplicaLoad>? _entries;   // a fleet with prefill/decode units: how its router sees _prefillPool, index for index
     private readonly List<bool> _decodes = [];   // each replica's role: true for a disaggregated decode replica
     private readonly ServingUnits? _units;   // an elastic fleet with prefill/decode units: its members; null otherwise
 
@@ -169,8 +170,9 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             }
         }
 
-        Metrics.HasConditionalSplit = scenario.Disaggregation is { IsConditional: true };
+        Metrics.HasConditionalSplit = _placements.Any(p => p.Split is { IsConditional: true });
         _units = scenario.Elastic && scenario.HandsOff ? new ServingUnits() : null;
+        _entries = _units is null ? null : [];
         if (scenario.Disaggregation is { PrefillReplicas: var prefill })
         {
             _prefillPool.AddRange(_replicas.Take(prefill));
@@ -301,6 +303,11 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
         Invariant.Check(held <= _requests.InFlight, $"the replicas hold {held} requests; {_requests.InFlight} are in flight");
         _units?.AssertInvariants(_requests.InFlight);
+        for (int i = 0; _entries is not null && i < Math.Max(_entries.Count, _prefillPool.Count); i++)
+        {
+            Invariant.Check(i < _entries.Count && i < _prefillPool.Count && ((UnitEntry)_entries[i]).Replica == _prefillPool[i], $"the router's entry {i} is not the routed pool's replica");
+        }
+
         Invariant.Check(Metrics.Arrived >= TotalCompleted + Metrics.Dropped, $"{TotalCompleted} completed and {Metrics.Dropped} dropped of {Metrics.Arrived} arrived");
     }
 
@@ -340,6 +347,7 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
             List<Replica> prefill = [.. Enumerable.Range(0, prefillReplicas).Select(_ => Added(shape.Group, decodeOf: -1))];
             List<Replica> decode = [.. Enumerable.Range(0, shape.DecodeReplicas).Select(_ => Added(shape.DecodeGroup, decodeOf: placement))];
             handle = _units.Add(prefill, decode, placement);
+            _entries!.AddRange(prefill.Select(r => new UnitEntry(_units, handle, r)));
         }
         else
         {
@@ -378,7 +386,12 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
         foreach (Replica r in _units.PrefillOf(index))
         {
-            _prefillPool.Remove(r);
+            int at = _prefillPool.IndexOf(r);
+            if (at >= 0)
+            {
+                _prefillPool.RemoveAt(at);
+                _entries!.RemoveAt(at);
+            }
         }
 
         foreach (Replica r in _units.DecodeOf(index))

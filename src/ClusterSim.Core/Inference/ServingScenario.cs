@@ -136,10 +136,6 @@ public sealed record ServingScenario
         foreach (FleetPlacement placement in Placements)
         {
             placement.Validated(Replicas.Count);
-            if (placement.Split is { IsConditional: true })
-            {
-                throw new ArgumentException("conditional disaggregation (max_local_prefill, max_prefill_queue) applies to a fixed fleet's split, not to an elastic fleet's units");
-            }
         }
 
         if (Placements.Any(p => p.IsUnit) && Replicas.Any(g => g.Count > 0))

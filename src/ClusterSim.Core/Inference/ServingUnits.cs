@@ -42,6 +42,9 @@ internal sealed class ServingUnits
     /// <summary>Whether a request routed to <paramref name="replica"/> is prefilled there and decoded elsewhere: it is a unit's prefill replica.</summary>
     public bool HandsOff(Replica replica) => _units[_unitOfReplica[replica.Id]].Decode.Count > 0;
 
+    /// <summary>The placement of the member holding <paramref name="replica"/>.</summary>
+    public int PlacementOf(Replica replica) => _units[_unitOfReplica[replica.Id]].Placement;
+
     /// <summary>The placement of the unit prefill request <paramref name="prefillId"/> was dispatched to.</summary>
     public int PlacementOfRequest(int prefillId) => _units[_dispatchedTo[prefillId]].Placement;
 
@@ -50,12 +53,19 @@ internal sealed class ServingUnits
     /// <summary>Requests the unit's replicas hold, and hand-offs from it still crossing the link.</summary>
     public int Outstanding(int unit)
     {
-        int held = _transfers[unit];
+        int held = BeyondPrefill(unit);
         foreach (Replica r in _units[unit].Prefill)
         {
             held += r.Outstanding;
         }
 
+        return held;
+    }
+
+    /// <summary>Requests the unit's decode replicas hold (bound hand-offs among them), and hand-offs from it still crossing the link.</summary>
+    public int BeyondPrefill(int unit)
+    {
+        int held = _transfers[unit];
         foreach (Replica r in _units[unit].Decode)
         {
             held += r.Outstanding;

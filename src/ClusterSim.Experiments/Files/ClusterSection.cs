@@ -428,7 +428,7 @@ internal static class ClusterSection
                     ReplicaGroup decode = placed.Replicas[1];
                     string decodeShape = DeploymentSection.Inline(decode.Deployment, decode.Scheduler, withHardware: false);
                     spec += string.Create(CultureInfo.InvariantCulture,
-                        $", disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, decode_replicas: {decode.Count}, decode_pool: {decodePool}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}, decode: {decodeShape} }}");
+                        $", disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, decode_replicas: {decode.Count}, decode_pool: {decodePool}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}{ServingSection.Conditions(split)}, decode: {decodeShape} }}");
                 }
 
                 t.AppendLine(CultureInfo.InvariantCulture, $"        {pool}: {shape[..^2]}{spec} }}   # {g.Deployment.CalibrationName}");
@@ -477,7 +477,7 @@ internal static class ClusterSection
         Dictionary<string, AcceleratorPool> pools, SimCatalog catalog, SortedSet<string> calibrations)
     {
         string path = $"{placementPath}.disaggregation";
-        YamlMappingNode? split = r.Mapping(YamlReader.Child(shape, "disaggregation"), path, "prefill_replicas", "decode_replicas", "decode_pool", "kv_link_gb_s", "latency_us", "decode");
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(shape, "disaggregation"), path, "prefill_replicas", "decode_replicas", "decode_pool", "kv_link_gb_s", "latency_us", "max_local_prefill", "max_prefill_queue", "decode");
         if (split is null)
         {
             return null;
@@ -511,10 +511,10 @@ internal static class ClusterSection
             }
         }
 
-        var disaggregation = new Disaggregation(
+        var disaggregation = ServingSection.WithConditions(r, split, path, new Disaggregation(
             prefillReplicas,
             r.Number(split, "kv_link_gb_s", path, link, 0, exclusiveMin: true),
-            r.Number(split, "latency_us", path, 20, 0) / 1e6);
+            r.Number(split, "latency_us", path, 20, 0) / 1e6));
         return ([new ReplicaGroup(prefill, scheduler, prefillReplicas), decodeGroup], disaggregation, pool.Name);
     }
 

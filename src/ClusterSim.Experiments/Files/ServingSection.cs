@@ -184,13 +184,8 @@ internal static class ServingSection
             disaggregation = new Disaggregation(
                 prefillReplicas,
                 r.Number(split, "kv_link_gb_s", "serving.disaggregation", defaultLink, 0, exclusiveMin: true),
-                r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6)
-            {
-                // Conditional disaggregation: prompts with at most this many tokens left to compute on their decode replica
-                // prefill there, and so does any prompt while this many already wait at the prefill replicas.
-                MaxLocalPrefillTokens = r.Integer(split, "max_local_prefill", "serving.disaggregation", 0, 0, 10_000_000),
-                MaxPrefillQueue = r.Integer(split, "max_prefill_queue", "serving.disaggregation", 0, 0, 10_000_000) is > 0 and int queue ? queue : null,
-            };
+                r.Number(split, "latency_us", "serving.disaggregation", 20, 0) / 1e6);
+            disaggregation = WithConditions(r, split, "serving.disaggregation", disaggregation);
             if (disaggregation.PrefillReplicas >= replicas)
             {
                 r.Problem(YamlReader.Child(split, "prefill_replicas"), "serving.disaggregation.prefill_replicas", $"{disaggregation.PrefillReplicas} leaves no decode replica of the {replicas}; use fewer or raise serving.replicas");
@@ -249,10 +244,23 @@ internal static class ServingSection
             SeriesMaxPoints = r.Integer(outputs, "series_max_points", "outputs", YamlReader.Child(outputs, "series_interval_s") is null ? ExperimentLoader.DefaultSeriesPoints : 0, 0, 100_000_000),
         };
     }
+
     /// <summary>
-    /// <c>serving.disaggregation.decode</c>: the decode pool's replica shape when it differs from the prefill pool's (other
-    /// hardware, parallelism or precision; the same model, whose KV cache crosses the link), or null to decode on the same.
+    /// <paramref name="split"/> with the conditions <paramref name="node"/> gives at <paramref name="path"/> (conditional disaggregation): prompts with at
+    /// most <c>max_local_prefill</c> tokens left to compute on their decode replica prefill there, and so does any prompt
+    /// while <c>max_prefill_queue</c> already wait at the prefill replicas (0: no limit).
     /// </summary>
+    internal static Disaggregation WithConditions(YamlReader r, YamlMappingNode node, string path, Disaggregation split) => split with
+    {
+        MaxLocalPrefillTokens = r.Integer(node, "max_local_prefill", path, 0, 0, 10_000_000),
+        MaxPrefillQueue = r.Integer(node, "max_prefill_queue", path, 0, 0, 10_000_000) is > 0 and int queue ? queue : null,
+    };
+
+    /// <summary>A split's conditions as the resolved file writes them inline (", max_local_prefill: N, max_prefill_queue: N"; empty when it has none).</summary>
+    internal static string Conditions(Disaggregation split) =>
+        (split.MaxLocalPrefillTokens > 0 ? string.Create(CultureInfo.InvariantCulture, $", max_local_prefill: {split.MaxLocalPrefillTokens}") : string.Empty)
+        + (split.MaxPrefillQueue is int queue ? string.Create(CultureInfo.InvariantCulture, $", max_prefill_queue: {queue}") : string.Empty);
+
     /// <summary>
     /// The decode replicas of a disaggregation at <paramref name="splitPath"/>: its <c>decode</c> mapping's replica fields
     /// (the prefill replicas' scheduler unless it names one), the same model as the prefill replicas. On
@@ -399,9 +407,7 @@ internal static class ServingSection
             string decode = p.Replicas.Count > 1 && p.Replicas[1].Deployment is var dd
                 ? $", decode: {{ hardware: {dd.Accelerator.Id}, tensor_parallel: {dd.TensorParallel}, weights: {dd.Weights.ToString().ToLowerInvariant()}, kv_cache: {dd.KvCache.ToString().ToLowerInvariant()} }} }}   # decode pool: {p.Replicas[1].Count} on {dd.CalibrationName}"
                 : " }";
-            string conditions = (split.MaxLocalPrefillTokens > 0 ? $", max_local_prefill: {split.MaxLocalPrefillTokens}" : string.Empty)
-                + (split.MaxPrefillQueue is int queue ? $", max_prefill_queue: {queue}" : string.Empty);
-            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}{conditions}{decode}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {split.PrefillReplicas}, kv_link_gb_s: {F(split.KvLinkGBps)}, latency_us: {F(split.TransferLatencySeconds * 1e6)}{Conditions(split)}{decode}");
         }
 
         EfficiencyFactors e = d.Efficiency;

@@ -170,20 +170,6 @@ public class ConditionalDisaggregationTests
         Assert.Contains(field, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Units_of_an_elastic_fleet_are_not_conditional()
-    {
-        ServingScenario elastic = Split(new Disaggregation(1, 50)) with
-        {
-            Disaggregation = null,
-            Elastic = true,
-            Replicas = [new ReplicaGroup(ServingScenarios.Llama8bOnH100, new SchedulerOptions(), 0)],
-            Placements = [new FleetPlacement(0, new Disaggregation(1, 50) { MaxLocalPrefillTokens = 512 }, 0, 1)],
-        };
-        var e = Assert.Throws<ArgumentException>(() => new ServingCluster(elastic));
-        Assert.Contains("fixed fleet", e.Message, StringComparison.Ordinal);
-    }
-
     private sealed class Seen : IServingObserver
     {
         public List<(long Arrival, long FirstToken, int Prompt)> HandOffs { get; } = [];

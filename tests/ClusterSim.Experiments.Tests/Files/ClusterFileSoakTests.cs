@@ -68,10 +68,20 @@ public class ClusterFileSoakTests
         }
     }
 
+    /// <summary>Half the time a conditional unit's rule: a length threshold, a queue cap, or both.</summary>
+    private static string Conditional(Random conditions) => conditions.Next(6) switch
+    {
+        0 => string.Create(CultureInfo.InvariantCulture, $", max_local_prefill: {conditions.Next(0, 3000)}"),
+        1 => string.Create(CultureInfo.InvariantCulture, $", max_prefill_queue: {conditions.Next(0, 5)}"),
+        2 => string.Create(CultureInfo.InvariantCulture, $", max_local_prefill: {conditions.Next(0, 3000)}, max_prefill_queue: {conditions.Next(0, 5)}"),
+        _ => string.Empty,
+    };
+
     /// <summary>The cluster experiment of <paramref name="seed"/>, as YAML.</summary>
     internal static string File(int seed)
     {
         var random = new Random(seed);
+        var conditions = new Random(seed ^ 0xC0D);   // a request-level unit's conditions: a stream of its own, so the other draws stay the seed's
         T Pick<T>(T[] from) => from[random.Next(from.Length)];
         string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
         string Flag() => random.NextDouble() < 0.5 ? "true" : "false";
@@ -167,7 +177,7 @@ public class ClusterFileSoakTests
                 int here = random.Next(pools.Length), other = (here + random.Next(1, pools.Length)) % pools.Length;
                 var (prefillPool, decodePool) = (pools[here], pools[other]);
                 y.AppendLine(CultureInfo.InvariantCulture,
-                    $"        p{here}: {{ tensor_parallel: {(big ? prefillPool.Tp70b : prefillPool.Tp8b)}, weights: {prefillPool.Weights}, kv_cache: {prefillPool.Weights}, disaggregation: {{ prefill_replicas: {random.Next(1, 3)}, decode_replicas: {random.Next(1, 4)}, decode_pool: p{other}, kv_link_gb_s: 25, decode: {{ tensor_parallel: {(big ? decodePool.Tp70b : decodePool.Tp8b)}, weights: {decodePool.Weights}, kv_cache: {decodePool.Weights} }} }} }}");
+                    $"        p{here}: {{ tensor_parallel: {(big ? prefillPool.Tp70b : prefillPool.Tp8b)}, weights: {prefillPool.Weights}, kv_cache: {prefillPool.Weights}, disaggregation: {{ prefill_replicas: {random.Next(1, 3)}, decode_replicas: {random.Next(1, 4)}, decode_pool: p{other}, kv_link_gb_s: 25{Conditional(conditions)}, decode: {{ tensor_parallel: {(big ? decodePool.Tp70b : decodePool.Tp8b)}, weights: {decodePool.Weights}, kv_cache: {decodePool.Weights} }} }} }}");
                 if (random.NextDouble() < 0.5)
                 {
                     y.AppendLine(CultureInfo.InvariantCulture, $"        p{other}: {{ tensor_parallel: {(big ? decodePool.Tp70b : decodePool.Tp8b)}, weights: {decodePool.Weights}, kv_cache: {decodePool.Weights} }}");

@@ -268,6 +268,28 @@ public class ClusterSectionTests
     }
 
     [Fact]
+    public void A_conditional_split_placement_reads_its_conditions_resolves_them_refuses_bad_ones_at_their_line_and_serves_request_by_request()
+    {
+        string conditional = Split.Replace("decode_pool: h200,", "decode_pool: h200, max_local_prefill: 1000, max_prefill_queue: 2,", StringComparison.Ordinal);
+        Experiment experiment = ExperimentLoader.Parse(conditional, "cluster.yaml");
+        Disaggregation split = experiment.Points[0].Cluster!.Deployments[0].Placements[0].Cell.Disaggregation!;
+        Assert.Equal((1000, (int?)2), (split.MaxLocalPrefillTokens, split.MaxPrefillQueue));
+        Assert.Contains("max_local_prefill: 1000, max_prefill_queue: 2", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(split, ExperimentLoader.Parse(experiment.ResolvedText, "resolved.yaml").Points[0].Cluster!.Deployments[0].Placements[0].Cell.Disaggregation);
+        Assert.False(ExperimentLoader.Parse(Split, "cluster.yaml").Points[0].Cluster!.Deployments[0].Placements[0].Cell.Disaggregation!.IsConditional);
+
+        ExperimentProblem negative = Assert.Single(Problems(conditional.Replace("max_prefill_queue: 2", "max_prefill_queue: -2", StringComparison.Ordinal)).Problems);
+        Assert.Equal(("cluster.deployments.chat.placements.h100.disaggregation.max_prefill_queue", 19), (negative.Path, negative.Line));
+
+        ClusterResult result = UnitsOnBothPools(conditional.Replace("      cell_requests: 300", "      cell_requests: 300\n      fidelity: requests", StringComparison.Ordinal)
+            .Replace("output_tokens_per_day: 2e8", "output_tokens_per_day: 2e7", StringComparison.Ordinal));
+        RequestCounts counts = result.Deployment("chat").Requests!;
+        Assert.True(counts.Completed > 1000, $"{counts.Completed} requests completed");
+        Assert.Equal(counts.Arrived, counts.Completed + counts.Dropped + counts.InFlight);
+        Assert.True(result.Conserved);
+    }
+
+    [Fact]
     public void Wrong_references_and_a_missing_price_are_reported_with_their_lines()
     {
         string yaml = Valid
