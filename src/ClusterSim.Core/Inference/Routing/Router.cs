@@ -42,12 +42,13 @@ public abstract class Router
     {
         public override int Choose(IReadOnlyList<IReplicaLoad> replicas, in RouteRequest request)
         {
-            int best = 0;
+            int best = 0, least = replicas[0].Outstanding;   // read once a replica: a unit's entry sums its decode replicas'
             for (int i = 1; i < replicas.Count; i++)
             {
-                if (replicas[i].Outstanding < replicas[best].Outstanding)
+                int load = replicas[i].Outstanding;
+                if (load < least)
                 {
-                    best = i;
+                    (best, least) = (i, load);
                 }
             }
 
