@@ -359,11 +359,22 @@ public class CalibrationCatalogTests
     [InlineData("Tesla V100-SXM2-32GB", "V100-SXM2-32GB")]
     [InlineData("AMD Instinct MI355X", "MI355X")]
     [InlineData("NVIDIA GH200 480GB", "GH200")]
+    [InlineData("NVIDIA GeForce RTX 4090", "RTX-4090")]
+    [InlineData("NVIDIA RTX 6000 Ada Generation", "RTX-6000-Ada")]
+    [InlineData("NVIDIA A40", "A40")]
+    [InlineData("NVIDIA RTX A6000", "RTX-A6000")]
     public void Accelerators_resolve_by_id_or_alias(string name, string id)
     {
         Assert.True(Catalog.Hardware.TryResolve(name, out AcceleratorSpec spec));
         Assert.Equal(id, spec.Id);
     }
+
+    [Theory]
+    [InlineData("NVIDIA A10G")]   // AWS's variant of A10, its own tensor rate: not A10's row
+    [InlineData("NVIDIA RTX 6000")]   // Turing's Quadro RTX 6000, not the Ada card
+    [InlineData("NVIDIA GeForce RTX 4080")]
+    public void A_card_the_catalog_lacks_is_not_taken_for_a_neighbour(string name) =>
+        Assert.False(Catalog.Hardware.TryResolve(name, out _), name);
 
     [Fact]
     public void Memory_is_what_the_device_exposes_in_GiB()

@@ -18,6 +18,10 @@ public class HardwareCatalogTests
     [InlineData("Inferentia2")]
     [InlineData("Gaudi3")]
     [InlineData("Groq-LPU")]
+    [InlineData("RTX-4090")]
+    [InlineData("RTX-6000-Ada")]
+    [InlineData("A40")]
+    [InlineData("RTX-A6000")]
     public void Required_accelerators_are_shipped_with_a_source(string id)
     {
         AcceleratorSpec spec = SimCatalog.Default.Hardware.Get(id);
@@ -33,6 +37,29 @@ public class HardwareCatalogTests
         Assert.Equal(989e12, h100.PeakFlops(Precision.BF16));
         Assert.Equal(1979e12, h100.PeakFlops(Precision.FP8));
         Assert.Equal(3.35e12, h100.MemoryBytesPerSecond);
+    }
+
+    [Fact]
+    public void Workstation_and_GeForce_cards_carry_the_dense_rates_their_engines_get_and_are_found_by_driver_names()
+    {
+        // A GeForce card accumulates FP16 and BF16 tensor products in FP32 at half its FP16-accumulate rate; engines' GEMMs
+        // accumulate in FP32, so RTX 4090's rows are 165.2 and 330.3 (the rates a memory- or compute-bound step can reach).
+        static AcceleratorSpec Resolve(string name) => Assert.IsType<AcceleratorSpec>(SimCatalog.Default.Hardware.TryResolve(name, out AcceleratorSpec spec) ? spec : null);
+        AcceleratorSpec rtx4090 = Resolve("NVIDIA GeForce RTX 4090");
+        Assert.Equal(("RTX-4090", 165.2e12, 330.3e12, 1.008e12, 24.0), (rtx4090.Id, rtx4090.PeakFlops(Precision.BF16), rtx4090.PeakFlops(Precision.FP8), rtx4090.MemoryBytesPerSecond, rtx4090.MemoryGB));
+        // The workstation Ada card is L40S's silicon at its own clock: the datasheet's 1,457 TFLOPS is FP8 with sparsity.
+        AcceleratorSpec ada = Resolve("NVIDIA RTX 6000 Ada Generation");
+        Assert.Equal(1457e12, 2 * ada.PeakFlops(Precision.FP8), 1e12);
+        Assert.Equal(ada.PeakFlops(Precision.FP8), 2 * ada.PeakFlops(Precision.BF16), 0.1e12);
+        // GA102's datacenter and workstation cards: the datasheets' dense rates are their SMs at boost clock, no FP8, two
+        // cards joined by an NVLink bridge.
+        foreach (string ga102 in new[] { "NVIDIA A40", "NVIDIA RTX A6000" })
+        {
+            AcceleratorSpec card = Resolve(ga102);
+            Assert.Null(card.Fp8Tflops);
+            Assert.Equal((2, 112.5), (card.ScaleUpDomain, card.ScaleUpGBps));
+            Assert.Equal(card.Bf16Tflops * 1e12, card.SmGhz!.Value * 1e9 * 1024, 0.5e12);   // 1,024 dense BF16 FLOP an SM a clock
+        }
     }
 
     [Fact]
