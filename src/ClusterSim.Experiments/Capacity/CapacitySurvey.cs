@@ -235,7 +235,7 @@ public static class CapacitySurvey
 
     /// <summary>
     /// A unit as the table says it: "3 prefill + 5 decode", "… on H200", "… at TP 2" (the decode part's accelerator and size
-    /// where they differ), "…, local ≤ 1000 tokens or ≥ 2 queued" (a conditional split's rule).
+    /// where they differ), "…, local ≤ 1000 tokens or ≥ 2 queued" (a conditional split's rule; either part alone, "local when ≥ 2 queued").
     /// </summary>
     private static string UnitSaid(ServingPoint serving)
     {
@@ -251,9 +251,13 @@ public static class CapacitySurvey
             _ => string.Empty,
         };
         Disaggregation split = serving.Disaggregation;
-        string conditional = split.IsConditional
-            ? $", local ≤ {split.MaxLocalPrefillTokens} tokens{(split.MaxPrefillQueue is int queue ? $" or ≥ {queue} queued" : string.Empty)}"
-            : string.Empty;
+        string conditional = (split.MaxLocalPrefillTokens, split.MaxPrefillQueue) switch
+        {
+            (> 0 and int tokens, int queue) => $", local ≤ {tokens} tokens or ≥ {queue} queued",
+            (> 0 and int tokens, null) => $", local ≤ {tokens} tokens",
+            (_, int queue) => $", local when ≥ {queue} queued",
+            _ => string.Empty,
+        };
         return string.Create(CultureInfo.InvariantCulture, $"{prefillReplicas} prefill + {decodeReplicas} decode{decodeShape}{conditional}");
     }
 

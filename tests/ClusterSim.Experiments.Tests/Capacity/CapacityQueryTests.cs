@@ -43,6 +43,14 @@ public class CapacityQueryTests
     }
 
     [Fact]
+    public void A_conditional_unit_with_one_condition_says_only_that_one()
+    {
+        CapacityQuery split = Alike with { Weights = "fp8", TensorParallel = 1, PromptTokens = 3000, PromptMedian = 1500, OutputTokens = 200, Disaggregate = (1, 3), Requests = 200 };
+        Assert.Equal("1 prefill + 3 decode, local when ≥ 2 queued", Assert.Single(CapacitySurvey.Run(split with { MaxPrefillQueue = 2 }, 1)).Unit);
+        Assert.Equal("1 prefill + 3 decode, local ≤ 1000 tokens", Assert.Single(CapacitySurvey.Run(split with { MaxLocalPrefill = 1000 }, 1)).Unit);
+    }
+
+    [Fact]
     public void A_unit_on_an_accelerator_without_a_network_figure_is_refused_at_the_link_option()
     {
         CapacityRow refused = Assert.Single(CapacitySurvey.Run(Alike with { Disaggregate = (1, 1), DecodeHardware = "L40S", TensorParallel = 1, Requests = 100 }, 1));
