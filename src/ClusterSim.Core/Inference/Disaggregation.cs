@@ -13,8 +13,8 @@ namespace ClusterSim.Core.Inference;
 /// Conditional disaggregation (Dynamo's disaggregated router): the decode replica is chosen first, and a request whose
 /// prompt that replica's prefix cache leaves at most <see cref="MaxLocalPrefillTokens"/> tokens to compute — or any
 /// request while <see cref="MaxPrefillQueue"/> or more already wait at the prefill replicas — is prefilled there instead,
-/// with no hand-off. (TensorRT-LLM's <c>conditional_disagg_config</c> also sends a prompt with no cached start to a
-/// prefill replica however short.)
+/// with no hand-off. TensorRT-LLM's disaggregated server (<c>conditional_disagg_config</c>) also sends a prompt of which
+/// the decode replica holds nothing to a prefill replica however short: <see cref="LocalNeedsCacheHit"/>.
 /// </remarks>
 public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, double TransferLatencySeconds = 20e-6)
 {
@@ -24,15 +24,22 @@ public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, doub
     /// <summary>A request is prefilled remotely only while fewer than this many wait at the prefill replicas; null: whatever the queue.</summary>
     public int? MaxPrefillQueue { get; init; }
 
+    /// <summary>
+    /// A prompt of which the decode replica's prefix cache holds nothing counts as too long to prefill there, however short
+    /// (TensorRT-LLM's rule: its disaggregated server prefills locally only on a cache hit); with <see cref="MaxLocalPrefillTokens"/>.
+    /// </summary>
+    public bool LocalNeedsCacheHit { get; init; }
+
     /// <summary>Some requests may be prefilled on their decode replica: the decode replica is then chosen at dispatch.</summary>
     public bool IsConditional => MaxLocalPrefillTokens > 0 || MaxPrefillQueue is not null;
 
     /// <summary>
-    /// Whether a request with <paramref name="uncachedTokens"/> prompt tokens left to compute on its decode replica goes to
-    /// a prefill replica, when <paramref name="prefillQueue"/> requests already wait there.
+    /// Whether a request of <paramref name="promptTokens"/> tokens with <paramref name="uncachedTokens"/> of them left to
+    /// compute on its decode replica goes to a prefill replica, when <paramref name="prefillQueue"/> requests already wait there.
     /// </summary>
-    public bool PrefillsRemotely(int uncachedTokens, int prefillQueue) =>
-        uncachedTokens > MaxLocalPrefillTokens && (MaxPrefillQueue is not int cap || prefillQueue < cap);
+    public bool PrefillsRemotely(int promptTokens, int uncachedTokens, int prefillQueue) =>
+        (uncachedTokens > MaxLocalPrefillTokens || (LocalNeedsCacheHit && uncachedTokens >= promptTokens))
+        && (MaxPrefillQueue is not int cap || prefillQueue < cap);
 
     /// <summary>Seconds to move <paramref name="tokens"/> tokens of KV cache of <paramref name="bytesPerToken"/> bytes each.</summary>
     public double TransferSeconds(int tokens, double bytesPerToken) => TransferLatencySeconds + (tokens * bytesPerToken / (KvLinkGBps * 1e9));
@@ -72,5 +79,7 @@ public sealed record Disaggregation(int PrefillReplicas, double KvLinkGBps, doub
             ? throw new ArgumentException($"disaggregation needs 1 ≤ prefill_replicas < replicas ({PrefillReplicas} of {totalReplicas}) and a positive kv_link_gb_s")
         : MaxLocalPrefillTokens < 0 || MaxPrefillQueue < 1
             ? throw new ArgumentException($"disaggregation's max_local_prefill must be ≥ 0 tokens and max_prefill_queue ≥ 1 request (got {MaxLocalPrefillTokens} and {MaxPrefillQueue})")
+        : LocalNeedsCacheHit && MaxLocalPrefillTokens == 0
+            ? throw new ArgumentException("disaggregation's local_needs_cache_hit qualifies max_local_prefill, which is 0: give max_local_prefill too")
         : this;
 }

@@ -317,7 +317,7 @@ public sealed partial class ServingCluster
         if (_units is null && decodes && _scenario.Disaggregation is { IsConditional: true } split)
         {
             decoder = ChooseDecodeReplica(0, id);
-            if (!split.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue(placement: -1)))
+            if (!split.PrefillsRemotely(_requests.Prompt(id), UncachedOn(decoder, id), PrefillQueue(placement: -1)))
             {
                 return (decoder, decoder, true);
             }
@@ -329,7 +329,7 @@ public sealed partial class ServingCluster
             // A unit's decode replicas taking work are its placement's pool, never empty while one of its prefill replicas is routed to.
             int placement = _units.PlacementOf(routed);
             decoder = ChooseDecodeReplica(placement, id);
-            if (!unit.Split!.PrefillsRemotely(UncachedOn(decoder, id), PrefillQueue(placement)))
+            if (!unit.Split!.PrefillsRemotely(_requests.Prompt(id), UncachedOn(decoder, id), PrefillQueue(placement)))
             {
                 return (decoder, decoder, true);
             }

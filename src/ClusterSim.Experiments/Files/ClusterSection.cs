@@ -477,7 +477,7 @@ internal static class ClusterSection
         Dictionary<string, AcceleratorPool> pools, SimCatalog catalog, SortedSet<string> calibrations)
     {
         string path = $"{placementPath}.disaggregation";
-        YamlMappingNode? split = r.Mapping(YamlReader.Child(shape, "disaggregation"), path, "prefill_replicas", "decode_replicas", "decode_pool", "kv_link_gb_s", "latency_us", "max_local_prefill", "max_prefill_queue", "decode");
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(shape, "disaggregation"), path, "prefill_replicas", "decode_replicas", "decode_pool", "kv_link_gb_s", "latency_us", "max_local_prefill", "max_prefill_queue", "local_needs_cache_hit", "decode");
         if (split is null)
         {
             return null;

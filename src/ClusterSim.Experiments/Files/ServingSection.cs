@@ -158,7 +158,7 @@ internal static class ServingSection
         bool sendsMaxTokens = r.Choice(workload, "max_tokens", "workload", true, MaxTokensModes);
         ContextCheck.Check(r, workload, deployment, prompt, output, trace, conversation, calibrations, sendsMaxTokens);
         var testTime = TestTimeSection.Read(r, root, deployment.Accelerator.PricePerHour, deployment.Accelerator.Id);
-        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode", "max_local_prefill", "max_prefill_queue");
+        YamlMappingNode? split = r.Mapping(YamlReader.Child(serving, "disaggregation"), "serving.disaggregation", "prefill_replicas", "kv_link_gb_s", "latency_us", "decode", "max_local_prefill", "max_prefill_queue", "local_needs_cache_hit");
         Disaggregation? disaggregation = null;
         IReadOnlyList<ReplicaGroup> groups = [new ReplicaGroup(deployment, schedulerOptions, replicas)];
         if (split is not null)
@@ -250,16 +250,28 @@ internal static class ServingSection
     /// most <c>max_local_prefill</c> tokens left to compute on their decode replica prefill there, and so does any prompt
     /// while <c>max_prefill_queue</c> already wait at the prefill replicas (0: no limit).
     /// </summary>
-    internal static Disaggregation WithConditions(YamlReader r, YamlMappingNode node, string path, Disaggregation split) => split with
+    internal static Disaggregation WithConditions(YamlReader r, YamlMappingNode node, string path, Disaggregation split)
     {
-        MaxLocalPrefillTokens = r.Integer(node, "max_local_prefill", path, 0, 0, 10_000_000),
-        MaxPrefillQueue = r.Integer(node, "max_prefill_queue", path, 0, 0, 10_000_000) is > 0 and int queue ? queue : null,
-    };
+        Disaggregation conditional = split with
+        {
+            MaxLocalPrefillTokens = r.Integer(node, "max_local_prefill", path, 0, 0, 10_000_000),
+            MaxPrefillQueue = r.Integer(node, "max_prefill_queue", path, 0, 0, 10_000_000) is > 0 and int queue ? queue : null,
+            LocalNeedsCacheHit = r.Flag(node, "local_needs_cache_hit", path, false),
+        };
+        if (conditional.LocalNeedsCacheHit && conditional.MaxLocalPrefillTokens == 0)
+        {
+            r.Problem(YamlReader.Child(node, "local_needs_cache_hit"), $"{path}.local_needs_cache_hit",
+                "qualifies max_local_prefill (TensorRT-LLM's rule: a prompt of at most that many uncached tokens prefills on its decode replica only when the replica's cache holds its start); give max_local_prefill too");
+        }
+
+        return conditional;
+    }
 
     /// <summary>A split's conditions as the resolved file writes them inline (", max_local_prefill: N, max_prefill_queue: N"; empty when it has none).</summary>
     internal static string Conditions(Disaggregation split) =>
         (split.MaxLocalPrefillTokens > 0 ? string.Create(CultureInfo.InvariantCulture, $", max_local_prefill: {split.MaxLocalPrefillTokens}") : string.Empty)
-        + (split.MaxPrefillQueue is int queue ? string.Create(CultureInfo.InvariantCulture, $", max_prefill_queue: {queue}") : string.Empty);
+        + (split.MaxPrefillQueue is int queue ? string.Create(CultureInfo.InvariantCulture, $", max_prefill_queue: {queue}") : string.Empty)
+        + (split.LocalNeedsCacheHit ? ", local_needs_cache_hit: true" : string.Empty);
 
     /// <summary>
     /// The decode replicas of a disaggregation at <paramref name="splitPath"/>: its <c>decode</c> mapping's replica fields

@@ -116,6 +116,30 @@ public class ConditionalDisaggregationTests
         Assert.Equal(120, uncached.Metrics.Completed);
         Assert.Equal(40, uncached.Metrics.LocalPrefills);
         Assert.Equal(80, uncached.Metrics.RemotePrefills);
+
+        // TensorRT-LLM's rule: a first turn, of which the decode replica holds nothing, goes to the prefill replica however
+        // short; its KV cache lands in the decode replica's cache with the answer, so the later turns prefill there.
+        ServingScenario trtllm = Chat(caching: true) with { Disaggregation = new Disaggregation(1, 50) { MaxLocalPrefillTokens = 1000, LocalNeedsCacheHit = true } };
+        ServingResult hit = new ServingCluster(trtllm).Run();
+        Assert.Equal(120, hit.Metrics.Completed);
+        Assert.Equal((80L, 40L), (hit.Metrics.LocalPrefills, hit.Metrics.RemotePrefills));
+        Assert.Equal(40 * (1088 + 1248), hit.Metrics.PrefixHitTokens);   // the later turns find the first's prompt and answer, as colocated
+
+        // Without a prefix cache nothing is ever held, so every turn is handed off.
+        ServingResult none = new ServingCluster(trtllm with { Replicas = [Chat(caching: false).Replicas[0]] }).Run();
+        Assert.Equal((0L, 120L), (none.Metrics.LocalPrefills, none.Metrics.RemotePrefills));
+    }
+
+    [Fact]
+    public void TensorRT_LLMs_rule_qualifies_a_length_threshold()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Disaggregation(1, 50) { LocalNeedsCacheHit = true }.Validated(2));
+        Assert.Contains("local_needs_cache_hit", e.Message, StringComparison.Ordinal);
+        Disaggregation rule = new Disaggregation(1, 50) { MaxLocalPrefillTokens = 1000, LocalNeedsCacheHit = true, MaxPrefillQueue = 4 };
+        Assert.True(rule.PrefillsRemotely(200, 200, 0));   // nothing cached: remote, however short
+        Assert.False(rule.PrefillsRemotely(1200, 200, 0));   // 1,000 cached, 200 left: local
+        Assert.True(rule.PrefillsRemotely(3000, 2000, 0));   // 2,000 left: remote
+        Assert.False(rule.PrefillsRemotely(200, 200, 4));   // the queue's overflow prefills locally, as under Dynamo's rule
     }
 
     [Fact]

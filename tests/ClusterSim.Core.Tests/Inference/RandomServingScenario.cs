@@ -126,9 +126,11 @@ internal sealed class RandomServingScenario
         {
             // Conditional: short (or cached) prompts, or any while the prefill queue is long, prefill on the decode replica.
             disaggregation = disaggregation with { MaxLocalPrefillTokens = conditions.Next(0, 2000), MaxPrefillQueue = conditions.NextDouble() < 0.5 ? conditions.Next(1, 8) : null };
+            // TensorRT-LLM's rule on a third of the thresholds (drawn last: the draws before it stay the seed's).
+            disaggregation = disaggregation with { LocalNeedsCacheHit = disaggregation.MaxLocalPrefillTokens > 0 && conditions.NextDouble() < 0.33 };
         }
 
-        Say($"{replicas} replica(s), {router}{(disaggregation is null ? string.Empty : $", prefill on one{(disaggregation.IsConditional ? $" unless at most {disaggregation.MaxLocalPrefillTokens} tokens are left or {disaggregation.MaxPrefillQueue} wait" : string.Empty)}")}");
+        Say($"{replicas} replica(s), {router}{(disaggregation is null ? string.Empty : $", prefill on one{(disaggregation.IsConditional ? $" unless at most {disaggregation.MaxLocalPrefillTokens} tokens are left{(disaggregation.LocalNeedsCacheHit ? " of a cached start" : string.Empty)} or {disaggregation.MaxPrefillQueue} wait" : string.Empty)}")}");
 
         double meanPrompt = random.Next(40, 3000), meanOutput = random.Next(4, 600);
         var promptLengths = TokenLengths.LogNormalFromMeanMedian(meanPrompt, meanPrompt * 0.7, 4 * (int)meanPrompt + 16);

@@ -88,5 +88,20 @@ public class DisaggregationSectionTests
         Assert.Contains(run.Scalars(), s => s.Name == "prefilled_locally");
     }
 
+    [Fact]
+    public void TensorRT_LLMs_rule_reads_writes_back_and_is_refused_without_a_threshold()
+    {
+        Experiment experiment = ExperimentLoader.Parse(Yaml(", max_local_prefill: 1000, local_needs_cache_hit: true"), "pd.yaml");
+        Assert.True(experiment.Points[0].Serving!.Disaggregation!.LocalNeedsCacheHit);
+        Assert.Contains("max_local_prefill: 1000, local_needs_cache_hit: true", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(experiment.ResolvedText, ExperimentLoader.Parse(experiment.ResolvedText, "again.yaml").ResolvedText);
+
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Yaml(", local_needs_cache_hit: true"), "pd.yaml"));
+        ExperimentProblem alone = Assert.Single(e.Problems);
+        Assert.Equal("serving.disaggregation.local_needs_cache_hit", alone.Path);
+        Assert.True(alone.Line > 0);
+        Assert.Contains("give max_local_prefill too", alone.Message, StringComparison.Ordinal);
+    }
+
     private static double SimCatalogChip(string id) => ClusterSim.Core.Catalog.SimCatalog.Default.Hardware.Get(id).ScaleOutGBps!.Value;
 }

@@ -151,6 +151,12 @@ public class ServingFileSoakTests
                 2 => $", max_local_prefill: {conditions.Next(0, 3000)}, max_prefill_queue: {conditions.Next(1, 6)}",
                 _ => string.Empty,
             };
+            if (!conditional.Contains("max_local_prefill: 0,", StringComparison.Ordinal) && !conditional.EndsWith("max_local_prefill: 0", StringComparison.Ordinal)
+                && conditional.Contains("max_local_prefill", StringComparison.Ordinal) && conditions.NextDouble() < 0.33)
+            {
+                conditional += ", local_needs_cache_hit: true";   // TensorRT-LLM's rule, on a threshold
+            }
+
             y.AppendLine(CultureInfo.InvariantCulture, $"  disaggregation: {{ prefill_replicas: {shaping.Next(1, replicas)}, kv_link_gb_s: 25{conditional} }}");
         }
 
