@@ -246,9 +246,10 @@ internal static class ServingSection
     }
 
     /// <summary>
-    /// <paramref name="split"/> with the conditions <paramref name="node"/> gives at <paramref name="path"/> (conditional disaggregation): prompts with at
-    /// most <c>max_local_prefill</c> tokens left to compute on their decode replica prefill there, and so does any prompt
-    /// while <c>max_prefill_queue</c> already wait at the prefill replicas (0: no limit).
+    /// <paramref name="split"/> with the conditions <paramref name="node"/> gives at <paramref name="path"/> (conditional
+    /// disaggregation): prompts with at most <c>max_local_prefill</c> tokens left to compute on their decode replica prefill
+    /// there (with <c>local_needs_cache_hit</c>, TensorRT-LLM's rule, only where that replica's cache holds their start),
+    /// and so does any prompt while <c>max_prefill_queue</c> already wait at the prefill replicas (0: no limit).
     /// </summary>
     internal static Disaggregation WithConditions(YamlReader r, YamlMappingNode node, string path, Disaggregation split)
     {
