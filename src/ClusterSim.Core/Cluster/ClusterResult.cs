@@ -110,6 +110,11 @@ public sealed record ClusterResult : ISimulationResult
                 {
                     scalars.Add((k + "requests_cut_at_context", cut));
                 }
+
+                if (r.PrefilledLocally is { } local)
+                {
+                    scalars.Add((k + "prefilled_locally", local));
+                }
             }
         }
 

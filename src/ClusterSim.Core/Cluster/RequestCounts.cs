@@ -7,6 +7,9 @@ namespace ClusterSim.Core.Cluster;
 /// </summary>
 public sealed record RequestCounts(long Arrived, long Completed, long Dropped, long MeetingSlo, long InFlight, long OverContext = 0, long? CutAtContext = null)
 {
+    /// <summary>Under conditional prefill/decode units, the share of requests prefilled on their decode replica; null otherwise.</summary>
+    public double? PrefilledLocally { get; init; }
+
     /// <summary>Every request that arrived finished, was dropped, or is still in flight.</summary>
     public bool Conserved => Arrived == Completed + Dropped + InFlight;
 }

@@ -179,6 +179,7 @@ public static class MetricCatalog
             ["requests_dropped"] = ("requests dropped (request level)", "requests"),
             ["requests_over_context"] = ("requests refused for being longer than the server's context (among those dropped)", "requests"),
             ["requests_cut_at_context"] = ("requests whose answers the server cut at its context (clients sending no max_tokens)", "requests"),
+            ["prefilled_locally"] = ("requests conditional units prefilled on their decode replica (request level)", "share"),
         },
     };
 

@@ -265,6 +265,7 @@ public class ClusterSectionTests
         Assert.Equal(counts.Arrived, counts.Completed + counts.Dropped + counts.InFlight);
         Assert.InRange(result.Deployment("chat").SloAttainment, 0.95, 1);
         Assert.True(result.Conserved);
+        Assert.Null(counts.PrefilledLocally);   // units that always hand off report no share
     }
 
     [Fact]
@@ -287,6 +288,9 @@ public class ClusterSectionTests
         Assert.True(counts.Completed > 1000, $"{counts.Completed} requests completed");
         Assert.Equal(counts.Arrived, counts.Completed + counts.Dropped + counts.InFlight);
         Assert.True(result.Conserved);
+        // The share its units prefilled where they decode is reported (the prompts' median is below the threshold).
+        Assert.InRange(counts.PrefilledLocally!.Value, 0.2, 1);
+        Assert.Contains(result.Scalars(), s => s.Name == "deployment.chat.prefilled_locally" && s.Value == counts.PrefilledLocally);
     }
 
     [Fact]
