@@ -321,7 +321,7 @@ internal sealed class ClusterBooks
         Requests = dep.Serving is { Metrics: var m } fleet
             ? new RequestCounts(m.Arrived, m.Completed, m.Dropped, m.MeetingSlo, fleet.InFlight, m.OverContext, m.ServerCapsOutput ? m.CutAtContext : null)
             {
-                PrefilledLocally = m.HasConditionalSplit ? m.LocalPrefills / (double)Math.Max(1, m.LocalPrefills + m.RemotePrefills) : null,
+                PrefilledLocally = m.PrefilledLocally,
             }
             : null,
     };

@@ -317,19 +317,19 @@ public sealed partial class ServingCluster
         if (_units is null && decodes && _scenario.Disaggregation is { IsConditional: true } split)
         {
             decoder = ChooseDecodeReplica(0, id);
-            if (!split.PrefillsRemotely(_requests.Prompt(id), UncachedOn(decoder, id), PrefillQueue(placement: -1)))
+            if (PrefillsHere(split, decoder, id, placement: -1))
             {
                 return (decoder, decoder, true);
             }
         }
 
         Replica routed = _prefillPool[_router.Choose(_entries ?? (IReadOnlyList<IReplicaLoad>)_prefillPool, new RouteRequest(_requests.Identity(id), _requests.Prompt(id)))];
-        if (_units is not null && decodes && _units.HandsOff(routed) && _placements[_units.PlacementOf(routed)] is { Split.IsConditional: true } unit)
+        if (_units is not null && decodes && _units.HandsOff(routed) && _units.PlacementOf(routed) is var placement
+            && _placements[placement].Split is { IsConditional: true } rule)
         {
             // A unit's decode replicas taking work are its placement's pool, never empty while one of its prefill replicas is routed to.
-            int placement = _units.PlacementOf(routed);
             decoder = ChooseDecodeReplica(placement, id);
-            if (!unit.Split!.PrefillsRemotely(_requests.Prompt(id), UncachedOn(decoder, id), PrefillQueue(placement)))
+            if (PrefillsHere(rule, decoder, id, placement))
             {
                 return (decoder, decoder, true);
             }
@@ -337,6 +337,10 @@ public sealed partial class ServingCluster
 
         return (routed, decoder, false);
     }
+
+    /// <summary>Whether <paramref name="split"/>'s conditions keep request <paramref name="id"/> on <paramref name="decoder"/>, its prefill too (<paramref name="placement"/>: whose prefill queue counts, as <see cref="PrefillQueue"/>).</summary>
+    private bool PrefillsHere(Disaggregation split, Replica decoder, int id, int placement) =>
+        !split.PrefillsRemotely(_requests.Prompt(id), UncachedOn(decoder, id), PrefillQueue(placement));
 
     /// <summary>
     /// The decode replica of placement <paramref name="placement"/> for request <paramref name="id"/>, chosen by its decode

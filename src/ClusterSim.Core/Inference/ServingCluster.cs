@@ -303,9 +303,13 @@ public sealed partial class ServingCluster : IEventHandler, IReplicaHost
 
         Invariant.Check(held <= _requests.InFlight, $"the replicas hold {held} requests; {_requests.InFlight} are in flight");
         _units?.AssertInvariants(_requests.InFlight);
-        for (int i = 0; _entries is not null && i < Math.Max(_entries.Count, _prefillPool.Count); i++)
+        if (_entries is not null)
         {
-            Invariant.Check(i < _entries.Count && i < _prefillPool.Count && ((UnitEntry)_entries[i]).Replica == _prefillPool[i], $"the router's entry {i} is not the routed pool's replica");
+            Invariant.Check(_entries.Count == _prefillPool.Count, $"the router has {_entries.Count} entries for {_prefillPool.Count} routed replicas");
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                Invariant.Check(((UnitEntry)_entries[i]).Replica == _prefillPool[i], $"the router's entry {i} is not the routed pool's replica");
+            }
         }
 
         Invariant.Check(Metrics.Arrived >= TotalCompleted + Metrics.Dropped, $"{TotalCompleted} completed and {Metrics.Dropped} dropped of {Metrics.Arrived} arrived");

@@ -155,6 +155,9 @@ public sealed class ServingMetrics
     public long LocalPrefills { get; internal set; }
     public long RemotePrefills { get; internal set; }
 
+    /// <summary>The share of requests a conditional split prefilled on their decode replica (0 before any); null without one.</summary>
+    public double? PrefilledLocally => HasConditionalSplit ? LocalPrefills / (double)Math.Max(1, LocalPrefills + RemotePrefills) : null;
+
     /// <summary>True when clients give up after a timeout (the run reports <see cref="TimedOut"/>).</summary>
     public bool HasClientTimeout => _timeoutNanos != long.MaxValue;
 

@@ -65,7 +65,7 @@ public sealed record ServingResult : ISimulationResult
             ("preemptions", m.Preemptions),
             .. (m.HasResponseCache ? [("response_cache_hit_rate", m.ResponseCacheLookups == 0 ? 0 : m.ResponseCacheHits / (double)m.ResponseCacheLookups)] : Array.Empty<(string, double)>()),
             .. (m.HasPrefixCache ? [("prefix_hit_rate", m.PrefixLookupTokens == 0 ? 0 : m.PrefixHitTokens / (double)m.PrefixLookupTokens)] : Array.Empty<(string, double)>()),
-            .. (m.HasConditionalSplit ? [("prefilled_locally", m.LocalPrefills + m.RemotePrefills == 0 ? 0 : m.LocalPrefills / (double)(m.LocalPrefills + m.RemotePrefills))] : Array.Empty<(string, double)>()),
+            .. (m.PrefilledLocally is { } local ? [("prefilled_locally", local)] : Array.Empty<(string, double)>()),
             .. (m.HasKvOffload ? [("prefix_host_hit_rate", m.PrefixLookupTokens == 0 ? 0 : m.PrefixLoadedTokens / (double)m.PrefixLookupTokens)] : Array.Empty<(string, double)>()),
             ("duration_s", DurationSeconds),
             ("throughput_output_tok_s", OutputTokensPerSecond),
