@@ -13,7 +13,7 @@ public class CapacityCommandTests
     [Fact]
     public void Prints_each_accelerator_cheapest_first_and_says_what_it_could_not_price_or_calibrate()
     {
-        (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "L40,H100", "--weights", "fp8", "--requests", "800", "--format", "csv");
+        (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "DGX-Spark,H100", "--weights", "fp8", "--requests", "800", "--format", "csv");
 
         Assert.Equal(0, code);
         string[] rows = Rows(output);
@@ -21,17 +21,17 @@ public class CapacityCommandTests
         Assert.Equal(3, rows.Length);
         Assert.StartsWith("H100-SXM,1,", rows[1], StringComparison.Ordinal);   // priced, so before the one without a price
         Assert.EndsWith(",hopper-vllm/fp8", rows[1], StringComparison.Ordinal);
-        Assert.StartsWith("L40,1,", rows[2], StringComparison.Ordinal);
+        Assert.StartsWith("DGX-Spark,1,", rows[2], StringComparison.Ordinal);
         Assert.EndsWith(",-,-,generic/fp8", rows[2], StringComparison.Ordinal);
-        Assert.Contains("warning: L40: uncalibrated", error, StringComparison.Ordinal);
-        Assert.Contains("note: L40 has no catalog price", error, StringComparison.Ordinal);
+        Assert.Contains("warning: DGX-Spark: uncalibrated", error, StringComparison.Ordinal);
+        Assert.Contains("note: DGX-Spark has no catalog price", error, StringComparison.Ordinal);
         Assert.Contains("cheapest: H100-SXM at $", error, StringComparison.Ordinal);   // after CSV on standard error: the CSV stays parseable
 
         // The cost is the price of the replica's accelerators over what it serves an hour; req/s is tokens over the output length.
         double tokens = Cell(rows[1], 3), price = Cell(rows[1], 7), cost = Cell(rows[1], 8);
         Assert.Equal(price / (tokens * 3600) * 1e6, cost, 0.0015);
         Assert.Equal(tokens / 256, Cell(rows[1], 2), 0.01);
-        Assert.True(tokens > 1000 && Cell(rows[2], 3) < tokens, "an H100 serves the 8B model faster than an L40");
+        Assert.True(tokens > 1000 && Cell(rows[2], 3) < tokens, "an H100 serves the 8B model faster than a DGX Spark");
     }
 
     [Fact]

@@ -62,6 +62,22 @@ public class HardwareCatalogTests
         }
     }
 
+    [Theory]
+    [InlineData("RTX-4090", 0.756, 1.116)]
+    [InlineData("A40", 0.864, 1.224)]
+    [InlineData("RTX-A6000", 0.864, 1.224)]
+    [InlineData("RTX-6000-Ada", 1.332, 1.908)]
+    [InlineData("L40", 1.332, 1.908)]
+    public void Rented_workstation_cards_are_priced_at_a_serverless_worker_always_on_up_to_one_scaling_to_zero(string id, double alwaysOn, double scalingToZero)
+    {
+        // RunPod's serverless rates a second times 3,600: the always-on worker is the default (what a 24/7 replica costs),
+        // the one that scales to zero the top of the range; the source names both.
+        AcceleratorSpec card = SimCatalog.Default.Hardware.Get(id);
+        Assert.Equal((alwaysOn, alwaysOn, scalingToZero), (card.PricePerHour, card.PriceLow, card.PriceHigh));
+        Assert.Contains("docs.runpod.io/serverless/pricing", card.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("No price found", card.Source, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void HGX_B300_is_its_own_eight_GPU_domain_not_GB300s_rack()
     {

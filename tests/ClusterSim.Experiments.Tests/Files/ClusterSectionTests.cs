@@ -54,7 +54,7 @@ public class ClusterSectionTests
     {
         // Found by ClusterFileSoakTests: any earlier problem made every job read as missing, and the file was told to
         // "place at least one workload" beside the one real problem (a pool without a price).
-        string unpriced = Valid.Replace("cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }", "cheap: { hardware: L40, count: 16 }", StringComparison.Ordinal);
+        string unpriced = Valid.Replace("cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }", "cheap: { hardware: A10, count: 16 }", StringComparison.Ordinal);
         ExperimentProblem only = Assert.Single(Problems(unpriced).Problems);
         Assert.Equal("cluster.pools.cheap.price_per_hour", only.Path);
 
@@ -297,12 +297,12 @@ public class ClusterSectionTests
     public void Wrong_references_and_a_missing_price_are_reported_with_their_lines()
     {
         string yaml = Valid
-            .Replace("cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }", "cheap: { hardware: L40, count: 16 }", StringComparison.Ordinal)
+            .Replace("cheap: { hardware: L40S, count: 16, price_per_hour: 0.85 }", "cheap: { hardware: A10, count: 16 }", StringComparison.Ordinal)
             .Replace("      pool: gpus\n      model: llama-3.1-8b\n      tokens: 2e10", "      pool: gpu\n      model: llama-3.1-8b\n      tokens: 2e10", StringComparison.Ordinal)
             .Replace("        cheap: { weights: fp8, kv_cache: fp8 }", "        cheep: { weights: fp8, kv_cache: fp8 }", StringComparison.Ordinal);
         ExperimentException e = Problems(yaml);
 
-        Assert.Contains(e.Problems, p => p.Path == "cluster.pools.cheap.price_per_hour" && p.Message.Contains("L40 has no price", StringComparison.Ordinal) && p.Line == 7);
+        Assert.Contains(e.Problems, p => p.Path == "cluster.pools.cheap.price_per_hour" && p.Message.Contains("A10 has no price", StringComparison.Ordinal) && p.Line == 7);
         Assert.Contains(e.Problems, p => p.Path == "cluster.training.pretrain.pool" && p.Message.Contains("no pool named 'gpu' — did you mean 'gpus'?", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.Path == "cluster.deployments.chat.placements.cheep" && p.Message.Contains("no pool named 'cheep'", StringComparison.Ordinal));
     }
