@@ -122,7 +122,7 @@ public static partial class MeasuredRunFile
             InputTokens = row.Number("input_len_mean", min: 1),
             InputDistribution = row.Text("input_len_dist"),
             OutputTokens = row.Number("output_len_mean", min: 1),
-            Lengths = UniformRanges(row),
+            Lengths = LengthsOf(row),
             OutputSource = row.Text("output_len_source"),
             TtftMs = row.Number("measured_ttft_mean_ms", min: 0),
             ItlMs = row.Number("measured_itl_mean_ms", min: 0),
@@ -140,6 +140,41 @@ public static partial class MeasuredRunFile
             LikelyProfile = row.Text("likely_profile_unverified"),
             Notes = row.Text("notes"),
         };
+    }
+
+    /// <summary>
+    /// How the row's requests were sized beyond the means: answers the server stopped at EOS (<c>output_stop: eos</c>,
+    /// capped at <c>output_len_max</c>, averaging <c>output_len_mean</c>), or the uniform ranges of <see cref="UniformRanges"/>.
+    /// </summary>
+    private static RequestLengths? LengthsOf(Row row)
+    {
+        string stop = row.Text("output_stop");
+        if (stop.Length == 0)
+        {
+            return UniformRanges(row);
+        }
+
+        if (!stop.Equals("eos", StringComparison.OrdinalIgnoreCase))
+        {
+            throw row.Error("output_stop", $"'{stop}' is not a way answers stopped; expected 'eos' (answers stopped at the end-of-sequence token, capped at output_len_max) or nothing (the mean, fixed)");
+        }
+
+        if (row.Number("output_len_min", min: 1) is not null)
+        {
+            throw row.Error("output_len_min", "is given, but answers stopped at EOS range from one token to output_len_max; leave it empty");
+        }
+
+        int cap = row.WholeNumber("output_len_max", 1, int.MaxValue)
+            ?? throw row.Error("output_len_max", "is required with output_stop 'eos': the tokens each request asked for, where an answer that never met EOS stopped");
+        double mean = row.Number("output_len_mean", min: 1)
+            ?? throw row.Error("output_len_mean", "is required with output_stop 'eos': the mean length of the answers");
+        if (mean > cap)
+        {
+            throw row.Error("output_len_mean", string.Create(CultureInfo.InvariantCulture, $"{mean} is above output_len_max ({cap}); answers stopped at EOS average at most the tokens asked for"));
+        }
+
+        (int Min, int Max) prompt = row.Range("input_len_min", "input_len_max") ?? row.Fixed("input_len_mean", "input_len_min");
+        return new RequestLengths.StoppedAtEos(prompt, cap, mean);
     }
 
     /// <summary>
@@ -169,6 +204,9 @@ public static partial class MeasuredRunFile
 
     private readonly struct Row(CsvTable table, int line, string[] cells)
     {
+        /// <summary>An error naming this row's line and <paramref name="column"/>.</summary>
+        public CatalogException Error(string column, string problem) => new(table.Source, line, column, problem);
+
         public string Text(string column, bool required = false)
         {
             string value = table.Cell(cells, column);

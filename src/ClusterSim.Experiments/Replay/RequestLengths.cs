@@ -48,6 +48,30 @@ public abstract record RequestLengths
     }
 
     /// <summary>
+    /// Answers the server stopped at the end-of-sequence token or at the <paramref name="MaxOutput"/> tokens asked for, of
+    /// which the run publishes the mean (<c>output_stop: eos</c>): the end token as likely after every token, so lengths
+    /// are geometric up to the cap (<see cref="TokenLengths.StoppedAtEos"/>); prompts fixed, or uniform on their range.
+    /// </summary>
+    public sealed record StoppedAtEos((int Min, int Max) Prompt, int MaxOutput, double MeanOutput) : RequestLengths
+    {
+        public override long Longest => (long)Prompt.Max + MaxOutput;
+
+        public override string Note
+        {
+            get
+            {
+                double atCap = TokenLengths.StoppedAtEosShareAtCap(MaxOutput, MeanOutput);
+                string prompts = Prompt.Min == Prompt.Max ? $"prompts of {Prompt.Min}" : $"prompts uniform on {Prompt.Min}–{Prompt.Max}";
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{prompts} tokens; answers stopped at EOS, the end token as likely after any token: geometric to the {MaxOutput} asked, mean {MeanOutput:0.#}, {atCap:P0} reaching it");
+            }
+        }
+
+        public override (TokenLengths Prompt, TokenLengths Output) Build() =>
+            (Prompt.Min == Prompt.Max ? TokenLengths.Fixed(Prompt.Min) : TokenLengths.Uniform(Prompt.Min, Prompt.Max), TokenLengths.StoppedAtEos(MaxOutput, MeanOutput));
+    }
+
+    /// <summary>
     /// Each request as a trace recorded it: when its client sent it (offset from the first), its lengths and its class,
     /// replayed at those times.
     /// </summary>

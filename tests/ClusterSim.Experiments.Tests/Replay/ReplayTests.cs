@@ -525,6 +525,43 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Answers_stopped_at_EOS_are_drawn_geometric_to_the_tokens_asked_with_the_published_mean()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,input_len_min,input_len_max,output_len_mean,output_len_max,output_stop\n";
+        const string text = header
+            + "fixed,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,4,40,256,,,100,128,eos\n"
+            + "ranged,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,concurrency,4,40,921.5,819,1024,100,128,EOS\n";
+        IReadOnlyList<MeasuredRun> runs = MeasuredRunFile.Parse(new StringReader(text), "runs.csv");
+        Assert.Equal(new RequestLengths.StoppedAtEos((256, 256), 128, 100), runs[0].Lengths);
+        Assert.Equal(new RequestLengths.StoppedAtEos((819, 1024), 128, 100), runs[1].Lengths);
+        Assert.Equal(256 + 128, runs[0].Lengths!.Longest);
+
+        ReplayOutcome replayed = ReplayReport.Run(runs.Take(1).ToList(), SimCatalog.Default).Outcomes.Single();
+        Assert.Equal("prompts of 256 tokens; answers stopped at EOS, the end token as likely after any token: geometric to the 128 asked, mean 100, 60 % reaching it",
+            replayed.Case.Lengths!.Note);
+        Assert.True(replayed.Simulated.OutputTokensPerSecond > 0);
+    }
+
+    [Theory]
+    [InlineData("100,128,greedy", "output_stop", "'greedy' is not a way answers stopped; expected 'eos'")]
+    [InlineData("100,,eos", "output_len_max", "is required with output_stop 'eos'")]
+    [InlineData(",128,eos", "output_len_mean", "is required with output_stop 'eos'")]
+    [InlineData("130,128,eos", "output_len_mean", "130 is above output_len_max (128)")]
+    public void Answers_stopped_at_EOS_need_their_cap_and_mean_and_say_which_is_wrong(string cells, string column, string problem)
+    {
+        string text = "exp_id,stage,model,gpu,input_len_mean,output_len_mean,output_len_max,output_stop\n"
+            + $"x,all,meta-llama/Llama-3.1-8B-Instruct,H100,256,{cells}\n";
+        var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(text), "runs.csv"));
+        Assert.StartsWith($"runs.csv:2: field '{column}': ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+
+        string withMin = "exp_id,stage,model,gpu,input_len_mean,output_len_mean,output_len_min,output_len_max,output_stop\n"
+            + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,256,100,10,128,eos\n";
+        Assert.StartsWith("runs.csv:2: field 'output_len_min': is given, but answers stopped at EOS",
+            Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(withMin), "runs.csv")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_ep_column_keeps_experts_whole_on_that_many_ranks_combined_by_the_all_reduce()
     {
         const string header = "exp_id,stage,model,gpu,tp,ep,dtype,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean\n";

@@ -54,6 +54,70 @@ public abstract class TokenLengths
     /// </summary>
     public static TokenLengths Sequence(IReadOnlyList<int> recorded) => new SequenceLengths(recorded);
 
+    /// <summary>
+    /// Answers that end at the end-of-sequence token or at <paramref name="maxTokens"/>, whichever comes first, the end
+    /// token as likely after every token as after any other: lengths geometric and truncated at the tokens asked for, the
+    /// chance of going on after a token solved so that the mean is <paramref name="mean"/> (what a benchmark whose server
+    /// stopped answers at EOS publishes). A mean at the cap makes every answer that long.
+    /// </summary>
+    public static TokenLengths StoppedAtEos(int maxTokens, double mean)
+    {
+        if (maxTokens < 1 || !(mean >= 1) || mean > maxTokens)
+        {
+            throw new ArgumentException($"answers stopped at EOS need 1 <= mean <= the tokens asked for (mean {mean}, asked {maxTokens})");
+        }
+
+        return new EosLengths(maxTokens, GoOnChance(maxTokens, mean)) { Max = maxTokens };
+    }
+
+    /// <summary>The share of <see cref="StoppedAtEos"/>'s answers that reach the cap: those that went on after each of its first cap − 1 tokens.</summary>
+    public static double StoppedAtEosShareAtCap(int maxTokens, double mean) => Math.Pow(GoOnChance(maxTokens, mean), maxTokens - 1);
+
+    /// <summary>The chance q of going on after a token that makes answers capped at <paramref name="cap"/> average <paramref name="mean"/>: (1 − q^cap) / (1 − q) = mean.</summary>
+    private static double GoOnChance(int cap, double mean)
+    {
+        if (mean >= cap)
+        {
+            return 1;
+        }
+
+        double low = 0, high = 1;
+        for (int i = 0; i < 100; i++)
+        {
+            double q = (low + high) / 2;
+            if (EosLengths.TruncatedMean(cap, q) < mean)
+            {
+                low = q;
+            }
+            else
+            {
+                high = q;
+            }
+        }
+
+        return (low + high) / 2;
+    }
+
+    private sealed class EosLengths(int cap, double goOn) : TokenLengths
+    {
+        public override double Mean => TruncatedMean(cap, goOn);
+
+        /// <summary>The mean of min(cap, a geometric count of tokens ending with the first end token): the sum over k &lt; cap of q^k.</summary>
+        public static double TruncatedMean(int cap, double q) => q >= 1 ? cap : (1 - Math.Pow(q, cap)) / (1 - q);
+
+        protected override double Draw(RandomStream random)
+        {
+            if (goOn >= 1)
+            {
+                return cap;
+            }
+
+            // P(length >= k) = q^(k - 1): the first k - 1 tokens all went on.
+            double u = 1 - random.NextDouble();
+            return goOn <= 0 ? 1 : Math.Min(cap, 1 + Math.Floor(Math.Log(u) / Math.Log(goOn)));
+        }
+    }
+
     private sealed class FixedLengths(int tokens) : TokenLengths
     {
         public override double Mean => tokens;
