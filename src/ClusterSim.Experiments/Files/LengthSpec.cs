@@ -15,6 +15,7 @@ public sealed record LengthSpec(string Kind, double Mean, double Median, double 
         "uniform" => TokenLengths.Uniform(Min, Max),
         "lognormal" when Median > 0 => TokenLengths.LogNormalFromMeanMedian(Mean, Median, Max),
         "lognormal" => TokenLengths.LogNormalFromMeanSigma(Mean, Sigma, Max),
+        "eos" => TokenLengths.StoppedAtEos(Max, Mean),
         _ => throw new InvalidOperationException($"unknown length kind {Kind}"),
     };
 }

@@ -29,7 +29,7 @@ internal static class ServingSection
 
     /// <summary><c>workload.max_tokens</c>: whether each request carries its output length (sent) or leaves it to the server (omitted).</summary>
     internal static readonly Dictionary<string, bool> MaxTokensModes = new() { ["sent"] = true, ["omitted"] = false };
-    private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal" }.ToDictionary(k => k);
+    private static readonly Dictionary<string, string> LengthKinds = new[] { "fixed", "uniform", "lognormal", "eos" }.ToDictionary(k => k);
 
     /// <summary>The serving point the file describes (null when something is wrong; the reader holds the problems); each replica pool's calibration, or its warning, goes to <paramref name="calibrations"/>.</summary>
     public static ServingPoint? Read(YamlReader r, YamlMappingNode root, SimCatalog catalog, string file, bool arrivalFromDemand, SortedSet<string> calibrations)
@@ -314,7 +314,8 @@ internal static class ServingSection
     }
 
     /// <summary>
-    /// A length distribution (<c>fixed</c>, <c>uniform</c> or <c>lognormal</c>) at <paramref name="key"/> of
+    /// A length distribution (<c>fixed</c>, <c>uniform</c>, <c>lognormal</c> or <c>eos</c>: answers stopped at the end token,
+    /// geometric up to <c>max</c>, the tokens asked for) at <paramref name="key"/> of
     /// <paramref name="workload"/>, or a plain number of tokens (fixed); absent, a fixed <paramref name="defaultMean"/>.
     /// </summary>
     public static LengthSpec ReadLengths(YamlReader r, YamlMappingNode? workload, string key, double defaultMean, string parent = "workload")
@@ -341,6 +342,15 @@ internal static class ServingSection
         if (max < min)
         {
             r.Problem(YamlReader.Child(node, "max"), $"{path}.max", $"max ({max}) is below min ({min})");
+        }
+
+        if (kind == "eos" && YamlReader.Child(node, "max") is null)
+        {
+            r.Problem(YamlReader.Child(node, "kind"), $"{path}.max", "answers stopped at EOS need max: the tokens each request asks for, where an answer that never met the end token stops");
+        }
+        else if (kind == "eos" && mean > max)
+        {
+            r.Problem(YamlReader.Child(node, "mean"), $"{path}.mean", $"answers stopped at EOS average at most the {max} tokens asked for (mean {mean})");
         }
 
         return new LengthSpec(kind, mean, median, r.Number(node, "sigma", path, 1, 0), min, max);

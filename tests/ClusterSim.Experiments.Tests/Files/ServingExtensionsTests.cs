@@ -46,6 +46,24 @@ public class ServingExtensionsTests
     }
 
     [Fact]
+    public void Answers_stopped_at_EOS_are_a_length_kind_capped_at_the_tokens_asked_and_written_back()
+    {
+        string yaml = Base + "\n  output_tokens: { kind: eos, mean: 100, max: 128 }\n";
+        Experiment experiment = ExperimentLoader.Parse(yaml, "x.yaml");
+        LengthSpec output = experiment.Points[0].Serving!.Output;
+        Assert.Equal(("eos", 128), (output.Kind, output.Longest));
+        Assert.Equal(100, output.Build().Mean, 1e-6);
+        Assert.Contains("output_tokens: { kind: eos, mean: 100,", experiment.ResolvedText, StringComparison.Ordinal);
+        Assert.Equal(output, ExperimentLoader.Parse(experiment.ResolvedText, "x.yaml").Points[0].Serving!.Output);
+
+        // The cap is the point of the kind: without it, or below the mean, the file is refused at the line.
+        var missing = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base + "\n  output_tokens: { kind: eos, mean: 100 }\n", "x.yaml"));
+        Assert.Contains(missing.Problems, p => p.Path == "workload.output_tokens.max" && p.Message.Contains("the tokens each request asks for", StringComparison.Ordinal) && p.Line == 10);
+        var below = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base + "\n  output_tokens: { kind: eos, mean: 200, max: 128 }\n", "x.yaml"));
+        Assert.Contains(below.Problems, p => p.Path == "workload.output_tokens.mean" && p.Message.Contains("at most the 128 tokens asked for", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Moe_settings_on_a_dense_model_are_an_error()
     {
         var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse(Base.Replace("mixtral-8x7b", "llama-3.1-8b"), "x.yaml"));

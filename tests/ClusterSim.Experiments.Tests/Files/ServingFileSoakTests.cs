@@ -187,7 +187,15 @@ public class ServingFileSoakTests
             : $"  arrival: {{ kind: {Pick(["poisson", "gamma", "constant"])}, rate: {F(0.2 + (random.NextDouble() * 30))}{(random.NextDouble() < 0.2 ? $", max_in_flight: {random.Next(1, 20)}" : string.Empty)} }}");
         int prompt = random.Next(16, 6000), output = random.Next(2, 800);
         y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {{ kind: lognormal, mean: {prompt}, median: {prompt * 2 / 3 + 1}, max: {4 * prompt} }}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {{ kind: lognormal, mean: {output}, median: {output * 2 / 3 + 1}, max: {4 * output} }}");
+        var stops = new Random(seed ^ 0xE05);   // answers stopped at EOS, from a stream of their own
+        if (stops.NextDouble() < 0.2)
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {{ kind: eos, mean: {output}, max: {output + stops.Next(0, 2 * output)} }}");
+        }
+        else
+        {
+            y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {{ kind: lognormal, mean: {output}, median: {output * 2 / 3 + 1}, max: {4 * output} }}");
+        }
         if (caching)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  prompts: {{ system_prompts: {random.Next(1, 10)}, users_per_prompt: {random.Next(1, 20)}, system_tokens: {random.Next(10, 2000)} }}");
