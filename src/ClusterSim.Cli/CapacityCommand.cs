@@ -34,7 +34,8 @@ internal static class CapacityCommand
         var promptMedian = new Option<double?>("--prompt-median") { Description = "Log-normal prompts: their median (--prompt is then their mean)." };
         var outputMedian = new Option<double?>("--output-median") { Description = "Log-normal outputs: their median (--output is then their mean)." };
         var promptMax = new Option<int?>("--prompt-max") { Description = "The longest log-normal prompt (eight times the mean when omitted)." };
-        var outputMax = new Option<int?>("--output-max") { Description = "The longest log-normal output (eight times the mean when omitted)." };
+        var outputMax = new Option<int?>("--output-max") { Description = "The longest log-normal output (eight times the mean when omitted); with --output-stop eos, the tokens each request asks for." };
+        var outputStop = new Option<string?>("--output-stop") { Description = "How answers end: eos — at the end token, as likely after any token, or at --output-max, the tokens asked for (geometric lengths averaging --output); every answer --output long when omitted." };
         var ttft = new Option<double>("--ttft") { Description = "SLO: time to first token, seconds (95 % of requests within it and --tpot).", DefaultValueFactory = _ => 2 };
         var tpot = new Option<double>("--tpot") { Description = "SLO: time per output token, seconds.", DefaultValueFactory = _ => 0.1 };
         var price = new Option<double?>("--price-per-hour") { Description = "USD an accelerator-hour, for one accelerator (with several, each catalog price is used)." };
@@ -54,7 +55,7 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax,
+            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax, outputStop,
             ttft, tpot, price, headroom, demand, disaggregate, decodeHardware, decodeTp, kvLink, maxLocalPrefill, maxPrefillQueue, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
@@ -65,11 +66,29 @@ internal static class CapacityCommand
                 return ExitCodes.InvalidInput;
             }
 
-            foreach (var (cap, median, name) in new[] { (r.GetValue(promptMax), r.GetValue(promptMedian), "prompt"), (r.GetValue(outputMax), r.GetValue(outputMedian), "output") })
+            bool eos = false;
+            if (r.GetValue(outputStop) is { } stop)
+            {
+                if (!stop.Equals("eos", StringComparison.OrdinalIgnoreCase))
+                {
+                    Console.Error.WriteLine($"error: --output-stop: expected eos (answers ended at the end token or at --output-max), got '{stop}'");
+                    return ExitCodes.InvalidInput;
+                }
+
+                if (r.GetValue(outputMedian) is not null)
+                {
+                    Console.Error.WriteLine("error: --output-stop: answers stopped at EOS have the spread of their stopping, not a log-normal's; give --output-median or --output-stop, not both");
+                    return ExitCodes.InvalidInput;
+                }
+
+                eos = true;
+            }
+
+            foreach (var (cap, median, name) in new[] { (r.GetValue(promptMax), r.GetValue(promptMedian), "prompt"), (eos ? null : r.GetValue(outputMax), r.GetValue(outputMedian), "output") })
             {
                 if (cap is not null && median is null)
                 {
-                    Console.Error.WriteLine($"error: --{name}-max: applies to log-normal lengths; give --{name}-median too");
+                    Console.Error.WriteLine($"error: --{name}-max: applies to log-normal lengths; give --{name}-median too{(name == "output" ? " (or --output-stop eos)" : string.Empty)}");
                     return ExitCodes.InvalidInput;
                 }
 
@@ -145,6 +164,7 @@ internal static class CapacityCommand
                 OutputMedian = r.GetValue(outputMedian),
                 PromptMax = r.GetValue(promptMax),
                 OutputMax = r.GetValue(outputMax),
+                OutputStopsAtEos = eos,
                 TtftSeconds = r.GetValue(ttft),
                 TpotSeconds = r.GetValue(tpot),
                 PricePerHour = r.GetValue(price),

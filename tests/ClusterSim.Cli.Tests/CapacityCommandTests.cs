@@ -35,6 +35,23 @@ public class CapacityCommandTests
     }
 
     [Fact]
+    public void Answers_stopped_at_EOS_serve_fewer_tokens_a_second_than_answers_all_as_long()
+    {
+        // The same mean output, 256 tokens, stopped at EOS up to 1,024 asked: a third of the answers are shorter than 100
+        // tokens and a fiftieth reach the cap, and the replica meets the SLO at a lower load than with every answer 256
+        // long (measured on 7 December 2026: 5,249 against 6,206 output tokens a second).
+        static double Tokens(params string[] extra)
+        {
+            (int code, string output, string error) = CommandRunner.Run(["capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--requests", "800", "--format", "csv", .. extra]);
+            Assert.True(code == 0, error);
+            return Cell(Rows(output)[1], 3);
+        }
+
+        double eos = Tokens("--output-stop", "eos", "--output-max", "1024"), fixedLength = Tokens();
+        Assert.True(eos > 500 && eos < fixedLength, $"stopped at EOS {eos} tok/s against {fixedLength} all alike");
+    }
+
+    [Fact]
     public void A_prefill_decode_unit_is_priced_for_both_parts_and_says_each_pools_busy_share()
     {
         (int code, string output, string error) = CommandRunner.Run("capacity", "llama-3.1-8b", "H100", "--weights", "fp8", "--tp", "1", "--requests", "800",
@@ -195,6 +212,11 @@ public class CapacityCommandTests
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-max", "4000" }, "error: --prompt-max: applies to log-normal lengths; give --prompt-median too")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--prompt-median", "0" }, "error: --prompt-median: expected a number of tokens > 0, got 0")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--output-median", "300" }, "error: H100: --output-median: a log-normal's median (300) cannot exceed its mean (256)")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--output-stop", "eos" }, "error: H100: --output-max: answers stopped at EOS need max: the tokens each request asks for")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--output-stop", "eos", "--output-max", "200" }, "error: H100: --output: answers stopped at EOS average at most the 200 tokens asked for (mean 256)")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--output-stop", "length", "--output-max", "512" }, "error: --output-stop: expected eos")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--output-stop", "eos", "--output-max", "512", "--output-median", "100" }, "error: --output-stop: answers stopped at EOS have the spread of their stopping")]
+    [InlineData(new[] { "llama-3.1-8b", "H100", "--output-max", "512" }, "error: --output-max: applies to log-normal lengths; give --output-median too (or --output-stop eos)")]
     [InlineData(new[] { "llama-3.1-8b", "H100", "--calibration", "/nonexistent/cal.csv" }, "error: H100: --calibration: cannot read")]
     [InlineData(new[] { "llama-3.1-8bb", "H100" }, "error: H100: MODEL: unknown model 'llama-3.1-8bb' — did you mean 'llama-3.1-8b'?")]
     [InlineData(new[] { "llama-3.1-8b", "H10" }, "error: H10: HARDWARE: unknown hardware 'H10' — did you mean 'H100-SXM'?")]

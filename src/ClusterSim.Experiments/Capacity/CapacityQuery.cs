@@ -95,17 +95,23 @@ public sealed record CapacityQuery
     /// <summary>The longest output a log-normal draw gives; null: eight times the mean.</summary>
     public int? OutputMax { get; init; }
 
+    /// <summary>
+    /// Answers end at the end token, as likely after any token, or at <see cref="OutputMax"/>, the tokens each request asks
+    /// for: geometric lengths averaging <see cref="OutputTokens"/> (an experiment's <c>kind: eos</c>).
+    /// </summary>
+    public bool OutputStopsAtEos { get; init; }
+
     /// <summary>The longest prompt drawn (the mean's eight times unless given); 0 when prompts are all alike.</summary>
     public int PromptCap => PromptMedian is null ? 0 : PromptMax ?? (int)Math.Ceiling(8 * PromptTokens);
 
     /// <summary>The longest output drawn (the mean's eight times unless given); 0 when outputs are all alike.</summary>
-    public int OutputCap => OutputMedian is null ? 0 : OutputMax ?? (int)Math.Ceiling(8 * OutputTokens);
+    public int OutputCap => OutputStopsAtEos ? OutputMax ?? 0 : OutputMedian is null ? 0 : OutputMax ?? (int)Math.Ceiling(8 * OutputTokens);
 
     /// <summary>The requests' lengths as a title says them: "1024/256 tokens", or each distribution's mean, median and cap.</summary>
     public string LengthsSaid =>
-        PromptMedian is null && OutputMedian is null
+        PromptMedian is null && OutputMedian is null && !OutputStopsAtEos
             ? string.Create(CultureInfo.InvariantCulture, $"{PromptTokens:0}/{OutputTokens:0} tokens")
-            : $"prompts {Said(PromptTokens, PromptMedian, PromptCap)}, outputs {Said(OutputTokens, OutputMedian, OutputCap)} tokens";
+            : $"prompts {Said(PromptTokens, PromptMedian, PromptCap)}, outputs {(OutputStopsAtEos ? string.Create(CultureInfo.InvariantCulture, $"stopped at EOS (mean {OutputTokens:0}, at most {OutputCap:N0})") : Said(OutputTokens, OutputMedian, OutputCap))} tokens";
 
     private static string Said(double mean, double? median, int cap) => median is { } m
         ? string.Create(CultureInfo.InvariantCulture, $"log-normal (mean {mean:0}, median {m:0}, at most {cap:N0})")
@@ -213,7 +219,7 @@ public sealed record CapacityQuery
         y.AppendLine("workload:");
         y.AppendLine("  arrival: { kind: poisson, load: 0.5 }   # the cell bisects the load itself");
         y.AppendLine(CultureInfo.InvariantCulture, $"  prompt_tokens: {Lengths(PromptTokens, PromptMedian, PromptCap)}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {Lengths(OutputTokens, OutputMedian, OutputCap)}");
+        y.AppendLine(CultureInfo.InvariantCulture, $"  output_tokens: {(OutputStopsAtEos ? StoppedAtEos(OutputTokens, OutputMax) : Lengths(OutputTokens, OutputMedian, OutputCap))}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  requests: {Requests}");
         y.AppendLine(CultureInfo.InvariantCulture, $"slo: {{ ttft_s: {TtftSeconds:R}, tpot_s: {TpotSeconds:R} }}");
         return y.ToString();
@@ -270,6 +276,10 @@ public sealed record CapacityQuery
 
     /// <summary>A string as a double-quoted YAML scalar.</summary>
     private static string Q(string text) => $"\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+
+    /// <summary>Answers stopped at EOS as the experiment file writes them (without a cap, the file's reader asks for --output-max).</summary>
+    private static string StoppedAtEos(double mean, int? cap) =>
+        string.Create(CultureInfo.InvariantCulture, $"{{ kind: eos, mean: {mean:R}{(cap is { } c ? $", max: {c}" : string.Empty)} }}");
 
     /// <summary>A length as the experiment file writes it: a count, or a log-normal from its mean and median.</summary>
     private static string Lengths(double mean, double? median, int cap) => median is { } m
