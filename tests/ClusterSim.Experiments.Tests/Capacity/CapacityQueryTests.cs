@@ -82,6 +82,21 @@ public class CapacityQueryTests
     }
 
     [Fact]
+    public void Answers_stopped_at_EOS_are_the_files_eos_kind_capped_at_the_tokens_asked()
+    {
+        CapacityQuery eos = Alike with { OutputStopsAtEos = true, OutputMax = 1024 };
+
+        Assert.Equal("prompts 1024, outputs stopped at EOS (mean 256, at most 1,024) tokens", eos.LengthsSaid);
+        LengthSpec output = ExperimentLoader.Parse(eos.Yaml("H100"), "capacity.yaml").Points[0].Serving!.Output;
+        Assert.Equal(("eos", 256.0, 1024), (output.Kind, output.Mean, output.Max));
+
+        // Without the cap the file's reader asks for it, and the error is said as the option that gives it.
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse((eos with { OutputMax = null }).Yaml("H100"), "capacity.yaml"));
+        Assert.Contains(e.Problems, p => p.Path == "workload.output_tokens.max");
+        Assert.Contains(CapacityQuery.Options, o => o.Path == "workload.output_tokens.max" && o.Option == "--output-max");
+    }
+
+    [Fact]
     public void An_attention_layout_is_the_serving_sections_and_a_wrong_one_is_refused_at_its_option()
     {
         CapacityQuery dp = new() { Model = "deepseek-v3", Hardware = ["H200"], TensorParallel = 8, Weights = "fp8", Attention = "data-parallel" };
