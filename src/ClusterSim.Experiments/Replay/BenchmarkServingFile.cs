@@ -145,7 +145,10 @@ public static partial class BenchmarkServingFile
 
         // SGLang's client names the mean end-to-end latency differently and does not record the model.
         bool sglang = root.TryGetProperty("mean_e2e_latency_ms", out _);
-        string gpu = setup.Gpu ?? throw new CatalogException(source, line, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");
+        // Some harnesses add the server's accelerators to vLLM's result (gpu_name, gpu_count); the command line's win.
+        (string Name, int Count)? recorded = setup.Gpu is null ? RecordedGpus(root, source, line) : null;
+        string gpu = setup.Gpu ?? recorded?.Name ?? throw new CatalogException(source, line, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");
+        int tensorParallel = recorded is { Count: > 1 } r0 && setup.TensorParallel == 1 ? r0.Count : setup.TensorParallel;
         string model = setup.Model ?? (sglang && !root.TryGetProperty("model_id", out _)
             ? throw new CatalogException(source, line, "model_id", "an SGLang benchmark result does not record the model: give it (--model)")
             : Text(root, "model_id", source, line));
@@ -171,9 +174,14 @@ public static partial class BenchmarkServingFile
         string notes = measuredE2e is not null ? string.Empty
             : latencies is not null ? "E2E from each request's TTFT and token gaps (ttfts, itls)"
             : "E2E derived as mean TTFT + mean TPOT x (output - 1)";
+        if (tensorParallel != setup.TensorParallel)
+        {
+            notes = string.Join("; ", new[] { notes, $"the result's gpu_count ({tensorParallel}) taken as the tensor-parallel size" }.Where(n => n.Length > 0));
+        }
 
         return setup.Run(line, experiment, model, gpu) with
         {
+            TensorParallel = tensorParallel,
             Engine = setup.Engine.Length > 0 || !sglang ? setup.Engine : EngineOf(root, source, line),
             Sampling = "greedy",   // both clients send temperature 0 unless told otherwise
             Arrival = arrival,
@@ -229,6 +237,28 @@ public static partial class BenchmarkServingFile
         (int Min, int Max) outputRange = (Math.Max((int)Math.Floor(outputLen * ratio), 1), (int)outputLen);
         static bool Agrees(double measured, (int Min, int Max) range) => Math.Abs(measured - ((range.Min + range.Max) / 2.0)) <= 0.1 * ((range.Min + range.Max) / 2.0);
         return Agrees(input, inputRange) && Agrees(output, outputRange) ? new RequestLengths.Uniform(inputRange, outputRange) : null;
+    }
+
+    /// <summary>
+    /// The accelerator and count a harness added to the result (<c>gpu_name</c> as its driver names it, dashes for spaces:
+    /// "NVIDIA-GeForce-RTX-4090"; <c>gpu_count</c>); null when it records none.
+    /// </summary>
+    private static (string Name, int Count)? RecordedGpus(JsonElement root, string source, int line)
+    {
+        if (!root.TryGetProperty("gpu_name", out JsonElement name) || name.ValueKind != JsonValueKind.String || name.GetString() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        // gpu_count is a number or a string of one ("1").
+        int count = root.TryGetProperty("gpu_count", out JsonElement c) switch
+        {
+            false => 1,
+            true when c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out int n) && n >= 1 => n,
+            true when c.ValueKind == JsonValueKind.String && int.TryParse(c.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 => n,
+            _ => throw new CatalogException(source, line, "gpu_count", "expected a whole number of accelerators, at least 1"),
+        };
+        return (text.Replace('-', ' ').Replace('_', ' '), count);
     }
 
     /// <summary>The engine an SGLang result's <c>backend</c> names (its client also benchmarks other servers); vLLM's when it names none.</summary>

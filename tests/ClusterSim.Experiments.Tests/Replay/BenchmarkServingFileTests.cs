@@ -186,6 +186,24 @@ public class BenchmarkServingFileTests
     }
 
     [Fact]
+    public void A_harness_that_records_the_servers_accelerators_is_read_without_the_command_lines()
+    {
+        // The IOG Foundation's harness adds gpu_name (the driver's name, dashes for spaces) and gpu_count (a string) to
+        // vLLM's result; more than one is the tensor-parallel size its server was launched with, and the row says so.
+        string recorded = Poisson.Replace("\"num_prompts\": 400,", "\"num_prompts\": 400, \"gpu_name\": \"NVIDIA-GeForce-RTX-4090\", \"gpu_count\": \"2\",", StringComparison.Ordinal);
+        MeasuredRun run = BenchmarkServingFile.Parse(recorded, "bench.json", new ServingSetup());
+        Assert.Equal(("NVIDIA GeForce RTX 4090", 2), (run.Gpu, run.TensorParallel));
+        Assert.Contains("the result's gpu_count (2) taken as the tensor-parallel size", run.Notes, StringComparison.Ordinal);
+        Assert.True(SimCatalog.Default.Hardware.TryResolve(run.Gpu, out AcceleratorSpec card) && card.Id == "RTX-4090");
+
+        // What the command line gives wins; one accelerator leaves the size alone; a count that is not one is named.
+        Assert.Equal(("H100", 1), (BenchmarkServingFile.Parse(recorded, "bench.json", H100).Gpu, BenchmarkServingFile.Parse(recorded, "bench.json", H100).TensorParallel));
+        Assert.Equal(1, BenchmarkServingFile.Parse(recorded.Replace("\"gpu_count\": \"2\"", "\"gpu_count\": 1", StringComparison.Ordinal), "bench.json", new ServingSetup()).TensorParallel);
+        var e = Assert.Throws<CatalogException>(() => BenchmarkServingFile.Parse(recorded.Replace("\"gpu_count\": \"2\"", "\"gpu_count\": \"two\"", StringComparison.Ordinal), "bench.json", new ServingSetup()));
+        Assert.Equal("bench.json:1: field 'gpu_count': expected a whole number of accelerators, at least 1", e.Message);
+    }
+
+    [Fact]
     public void A_field_of_the_wrong_type_is_named()
     {
         string bad = Poisson.Replace("\"mean_ttft_ms\": 45.0", "\"mean_ttft_ms\": \"fast\"", StringComparison.Ordinal);
