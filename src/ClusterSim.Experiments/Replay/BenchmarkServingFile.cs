@@ -148,7 +148,7 @@ public static partial class BenchmarkServingFile
         // Some harnesses add the server's accelerators to vLLM's result (gpu_name, gpu_count); the command line's win.
         (string Name, int Count)? recorded = setup.Gpu is null ? RecordedGpus(root, source, line) : null;
         string gpu = setup.Gpu ?? recorded?.Name ?? throw new CatalogException(source, line, "gpu", "a benchmark result does not record the accelerator: give it (--gpu)");
-        int tensorParallel = recorded is { Count: > 1 } r0 && setup.TensorParallel == 1 ? r0.Count : setup.TensorParallel;
+        int tensorParallel = recorded is { Count: > 1 } gpus && setup.TensorParallel == 1 ? gpus.Count : setup.TensorParallel;
         string model = setup.Model ?? (sglang && !root.TryGetProperty("model_id", out _)
             ? throw new CatalogException(source, line, "model_id", "an SGLang benchmark result does not record the model: give it (--model)")
             : Text(root, "model_id", source, line));
