@@ -326,6 +326,7 @@ public class MeasuredInputsTests
         Assert.Contains($"| {Path.GetFileNameWithoutExtension(log)}/all | 15220 / ", output, StringComparison.Ordinal);   // the throughput table
         Assert.Equal(2, refused);
         Assert.Contains("accelerator 'no-such-gpu' is not in the catalog", skipped, StringComparison.Ordinal);
+        Assert.Contains("(give --gpu with one that is: `clustersim catalog hardware` lists them)", skipped, StringComparison.Ordinal);
     }
 
     /// <summary>An AIPerf export names the model and, with GPU telemetry, the GPU: it replays with no options.</summary>

@@ -244,7 +244,7 @@ public sealed partial record ReplayCase
 
         if (!catalog.Hardware.TryResolve(first.Gpu, out AcceleratorSpec chip))
         {
-            throw new ArgumentException($"accelerator '{first.Gpu}' is not in the catalog");
+            throw new ArgumentException($"accelerator '{first.Gpu}' is not in the catalog{ClosestName.Hint(first.Gpu, catalog.Hardware.Ids)} (give --gpu with one that is: `clustersim catalog hardware` lists them)");
         }
 
         var assumptions = new List<string>(first.Assumed);
