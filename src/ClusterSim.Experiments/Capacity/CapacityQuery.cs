@@ -111,7 +111,11 @@ public sealed record CapacityQuery
     public string LengthsSaid =>
         PromptMedian is null && OutputMedian is null && !OutputStopsAtEos
             ? string.Create(CultureInfo.InvariantCulture, $"{PromptTokens:0}/{OutputTokens:0} tokens")
-            : $"prompts {Said(PromptTokens, PromptMedian, PromptCap)}, outputs {(OutputStopsAtEos ? string.Create(CultureInfo.InvariantCulture, $"stopped at EOS (mean {OutputTokens:0}, at most {OutputCap:N0})") : Said(OutputTokens, OutputMedian, OutputCap))} tokens";
+            : $"prompts {Said(PromptTokens, PromptMedian, PromptCap)}, outputs {OutputsSaid} tokens";
+
+    private string OutputsSaid => OutputStopsAtEos
+        ? string.Create(CultureInfo.InvariantCulture, $"stopped at EOS (mean {OutputTokens:0}, at most {OutputCap:N0})")
+        : Said(OutputTokens, OutputMedian, OutputCap);
 
     private static string Said(double mean, double? median, int cap) => median is { } m
         ? string.Create(CultureInfo.InvariantCulture, $"log-normal (mean {mean:0}, median {m:0}, at most {cap:N0})")

@@ -100,6 +100,8 @@ public abstract class TokenLengths
 
     private sealed class EosLengths(int cap, double goOn) : TokenLengths
     {
+        private readonly double _logGoOn = Math.Log(goOn);
+
         public override double Mean => TruncatedMean(cap, goOn);
 
         /// <summary>The mean of min(cap, a geometric count of tokens ending with the first end token): the sum over k &lt; cap of q^k.</summary>
@@ -114,7 +116,7 @@ public abstract class TokenLengths
 
             // P(length >= k) = q^(k - 1): the first k - 1 tokens all went on.
             double u = 1 - random.NextDouble();
-            return goOn <= 0 ? 1 : Math.Min(cap, 1 + Math.Floor(Math.Log(u) / Math.Log(goOn)));
+            return goOn <= 0 ? 1 : Math.Min(cap, 1 + Math.Floor(Math.Log(u) / _logGoOn));
         }
     }
 
