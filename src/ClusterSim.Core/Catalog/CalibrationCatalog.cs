@@ -134,9 +134,11 @@ public sealed class CalibrationCatalog
         }
 
         ServingCalibration generic = Generic(precision);
-        string why = accelerator.Calibration.Length == 0
-            ? $"{accelerator.Id} names no calibration in the hardware catalog"
-            : $"calibration '{accelerator.Calibration}' has no {precision.ToString().ToLowerInvariant()} row";
+        // A row fitted under the accelerator's own id, in another precision, is a calibration that lacks this one.
+        bool hasRows = accelerator.Calibration.Length > 0 || _rows.Keys.Any(k => string.Equals(k.Id, accelerator.CalibrationId, StringComparison.OrdinalIgnoreCase));
+        string why = hasRows
+            ? $"calibration '{accelerator.CalibrationId}' has no {precision.ToString().ToLowerInvariant()} row"
+            : $"{accelerator.Id} names no calibration in the hardware catalog";
         return (generic, $"uncalibrated: {why}, so its step times use the generic factors ({generic.Name}: {generic.Gist}; {ServingCalibration.SourcesHint}); calibrate with `clustersim calibrate` to trust them");
     }
 

@@ -92,6 +92,12 @@ public class CalibrationCatalogTests
             Assert.Contains("calibration 'blackwell-vllm' has no bf16 row", noRow, StringComparison.Ordinal);
         }
 
+        // A row fitted under the accelerator's own id (RTX-4090/bf16: its collectives) is its calibration; FP8 it lacks.
+        var (eightBit, lacking) = Catalog.Calibrations.For(Catalog.Hardware.Get("RTX-4090"), Precision.FP8);
+        Assert.Equal("generic/fp8", eightBit.Name);
+        Assert.Contains("calibration 'RTX-4090' has no fp8 row", lacking, StringComparison.Ordinal);
+        Assert.Contains("L4 names no calibration in the hardware catalog", Catalog.Calibrations.For(Catalog.Hardware.Get("L4"), Precision.FP8).Warning, StringComparison.Ordinal);
+
         Assert.Equal("hopper-trtllm/fp8", Catalog.Calibrations.For(Catalog.Hardware.Get("H200"), Precision.FP8, ServingEngine.TensorRtLlm).Calibration.Name);
         // 16-bit TensorRT-LLM on Hopper and Ampere has rows of its own (fitted on 0.12.0's overview); on Blackwell it falls
         // back, and says so.
