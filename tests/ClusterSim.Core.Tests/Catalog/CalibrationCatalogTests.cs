@@ -83,13 +83,18 @@ public class CalibrationCatalogTests
             Assert.Equal("blackwell-trtllm/int4", fp4.Name);
             Assert.Null(none);
 
-            // vLLM in FP8 has a derived row (the generic one with Blackwell's GEMM share), partly calibrated; BF16 none.
-            var (vllm, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.FP8);
-            Assert.Equal("blackwell-vllm/fp8", vllm.Name);
-            Assert.Contains("partly calibrated", warning, StringComparison.Ordinal);
-            var (sixteenBit, noRow) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.BF16);
-            Assert.Equal("generic/bf16", sixteenBit.Name);
-            Assert.Contains("calibration 'blackwell-vllm' has no bf16 row", noRow, StringComparison.Ordinal);
+            // vLLM in FP8 and BF16 has derived rows (the generic ones with Blackwell's GEMM share), partly calibrated; INT8 none.
+            foreach (Precision derived in new[] { Precision.FP8, Precision.BF16 })
+            {
+                var (vllm, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), derived);
+                Assert.Equal($"blackwell-vllm/{derived.ToString().ToLowerInvariant()}", vllm.Name);
+                Assert.False(vllm.IsFitted);
+                Assert.Contains("partly calibrated", warning, StringComparison.Ordinal);
+            }
+
+            var (eightBitInteger, noRow) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.INT8);
+            Assert.Equal("generic/int8", eightBitInteger.Name);
+            Assert.Contains("calibration 'blackwell-vllm' has no int8 row", noRow, StringComparison.Ordinal);
         }
 
         // A row fitted under the accelerator's own id (RTX-4090/bf16: its collectives) is its calibration; FP8 it lacks.

@@ -59,6 +59,27 @@ public class MicrobenchmarkTransferTests
     }
 
     [Fact]
+    public void Sixteen_bit_rows_without_a_fit_take_hoppers_sixteen_over_eight_bit_gemm_shares()
+    {
+        // Hopper's vLLM rows fit both formats: 16-bit GEMMs reach 1.43 times the share of their peak FP8 ones do.
+        double sixteenOverEight = Row("hopper-vllm", Precision.BF16).Compute / Gemm("hopper-vllm");
+        Assert.Equal(1.4275, sixteenOverEight, 4);
+
+        // Blackwell's: the microbenchmarks' ratio on Hopper's 16-bit share, the same as its FP8 row times Hopper's ratio.
+        double blackwell = Row("blackwell-vllm", Precision.BF16).Compute;
+        Assert.Equal(Math.Round(Row("hopper-vllm", Precision.BF16).Compute * RatioToHopper("GB200", LargeShapes), 4), blackwell, 4);
+        Assert.Equal(Gemm("blackwell-vllm") * sixteenOverEight, blackwell, 3);
+
+        // CDNA3's: its fitted FP8 share times Hopper's ratio, within an eighth of the microbenchmarks' route (0.45), which the
+        // FP8 share carried as it was (0.28) missed by more than a third.
+        double cdna3 = Row("cdna3-vllm", Precision.BF16).Compute;
+        Assert.Equal(Math.Round(Gemm("cdna3-vllm") * sixteenOverEight, 4), cdna3, 4);
+        double microbenchmarks = Row("hopper-vllm", Precision.BF16).Compute * RatioToHopper("MI300X", LargeShapes);
+        Assert.InRange(cdna3 / microbenchmarks, 0.85, 0.92);
+        Assert.True(Gemm("cdna3-vllm") / microbenchmarks < 0.65);
+    }
+
+    [Fact]
     public void The_same_ratio_for_MI300X_lands_within_a_sixth_of_its_fitted_factor()
     {
         // hipBLASLt reaches 0.39-0.44 of MI300X's FP8 peak where cuBLASLt reaches 0.65-0.70 of H100's: 0.61 of Hopper's share,
