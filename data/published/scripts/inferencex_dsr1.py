@@ -48,7 +48,7 @@ ENGINES = {"sglang": "sglang", "trt": "tensorrt-llm"}
 RANGE_RATIO = 0.8
 COLUMNS = ["exp_id", "set", "stage", "workload", "model", "gpu", "tp", "ep", "dp_attention", "dtype", "kv_cache_dtype", "sampling", "engine",
            "engine_version", "arrival", "rate_rps_or_concurrency", "n_requests", "max_num_seqs", "max_num_batched_tokens",
-           "gpu_mem_util", "enable_prefix_caching", "input_len_mean", "input_len_min", "input_len_max", "output_len_mean",
+           "gpu_mem_util", "enable_prefix_caching", "scheduler_recv_interval", "input_len_mean", "input_len_min", "input_len_max", "output_len_mean",
            "output_len_min", "output_len_max", "output_len_source", "measured_ttft_mean_ms", "measured_ttft_p50_ms",
            "measured_ttft_p99_ms", "measured_itl_mean_ms", "measured_e2e_mean_ms", "measured_e2e_p99_ms",
            "measured_throughput_tok_s", "source", "notes"]
@@ -86,6 +86,19 @@ def release(image):
         return ""
     m = re.search(r"sglang:v(\d+\.\d+\.\d+)", image) or re.search(r"tensorrt-llm/release:([\w.]+)", image)
     return m.group(1) if m else ""
+
+
+def recv_interval(gpu, engine, tp, conc, precision, dpa):
+    """SGLang's --scheduler-recv-interval in the B200 and B300 launch scripts (decode steps between reads of new requests):
+    10, or 30 from 16 users (TP 8 and FP4), 10 at TP 4 in FP8, 1 with attention data-parallel; the other GPUs' scripts
+    leave SGLang's default (1, every step), and TensorRT-LLM has no such flag: empty."""
+    if engine != "sglang" or gpu not in ("B200", "B300"):
+        return ""
+    if dpa:
+        return 1
+    if precision == "fp8" and tp == 4:
+        return 10
+    return 30 if conc >= 16 else 10
 
 
 def main(path):
@@ -126,11 +139,14 @@ def main(path):
         ilo, olo = int(isl * RANGE_RATIO), int(osl * RANGE_RATIO)
         ep = r["decode_ep"]
         dpa = r["decode_dp_attention"]
+        recv = recv_interval(gpu, engine, tp, conc, precision, dpa)
+        if recv != "":
+            flags += f" --scheduler-recv-interval {recv}"
         exp = f"ix-dsr1-{r['hardware']}-{r['framework']}-tp{tp}{f'-ep{ep}' if ep > 1 else ''}{'-dpa' if dpa else ''}-{precision}-{isl // 1024}k{osl // 1024}k-c{conc}"
         notes = (f"InferenceX run of {r['date']} ({r['run_url']}); {gpus} x {gpu}, TP {tp}{f', EP {ep}' if ep > 1 else ''}{', attention data-parallel, balanced (limits per rank)' if dpa else ''}, image {r.get('image') or 'not recorded'}; "
                  f"{flags}; {conc} users, {10 * conc} prompts; throughput from {how}; held out")
         rows.append([exp, "heldout", "all", f"random {isl}/{osl} x0.8, {conc} users", "deepseek-ai/DeepSeek-R1-0528", gpu, tp, ep, "balanced" if dpa else "",
-                     precision.upper(), "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix,
+                     precision.upper(), "fp8", "greedy", engine, version, "concurrency", conc, 10 * conc, seqs, tokens, mem, prefix, recv,
                      (ilo + isl) / 2, ilo, isl, (olo + osl) / 2, olo, osl, "configured (--ignore-eos)",
                      f"{m['mean_ttft'] * 1000:.1f}", f"{m['median_ttft'] * 1000:.1f}", f"{m['p99_ttft'] * 1000:.1f}",
                      f"{m['mean_tpot'] * 1000:.3f}", f"{m['mean_e2el'] * 1000:.0f}", f"{m['p99_e2el'] * 1000:.0f}",

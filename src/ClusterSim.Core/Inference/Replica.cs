@@ -30,6 +30,10 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     private readonly LongRingBuffer _waiting = new(256);
     private readonly LongRingBuffer _queuedAt = new(256);   // when each waiting request joined the queue (a preempted one: long.MinValue)
     private readonly bool _asyncScheduling;   // the engine forms step n + 1 while step n runs (see SchedulerOptions.AsyncScheduling)
+    private readonly int _receiveInterval;   // decode steps between reads of new requests (SchedulerOptions.ReceiveInterval)
+    private int _receiveCount;   // towards the next read: a decode step adds one, a step with a prompt the whole interval
+    private readonly LongRingBuffer _unread = new(16);   // requests that arrived since the last read, unseen by the scheduler
+    private readonly LongRingBuffer _unreadAt = new(16);   // when each of them arrived
     private long[] _macroDurations = new long[256];
 
     private Simulator? _simulator;
@@ -87,7 +91,10 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         // Speculative decoding steps one iteration at a time: its tokens per step follow a schedule the stretches do not model.
         // ... and so do multi-step windows, whose batch admits no one until the window ends (a stretch ends at an arrival).
         _multiStep = model.Deployment.MultiStep;
-        _macroStepping = macroStepping && model.Speculative is null && _multiStep == 1;
+        // ... and so do engines that read new requests every few steps (a request joins at a read, which a stretch would
+        // have to stop at: not modelled, so they step one iteration at a time).
+        _receiveInterval = _scheduler.ReceiveInterval;
+        _macroStepping = macroStepping && model.Speculative is null && _multiStep == 1 && _receiveInterval == 1;
         _blockTokens = model.Deployment.KvBlockTokens;
         _kv = new KvBlockPool(model.Deployment, _scheduler, requests);
         _batching = Scheduling.BatchScheduler.Create(_scheduler);
@@ -140,10 +147,10 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     public int Running => _batch.Count;
 
     /// <summary>Requests queued here, and hand-offs bound here whose KV cache is still crossing the link (the engine holds them waiting for it).</summary>
-    public int Waiting => _waiting.Count + Incoming;
+    public int Waiting => _waiting.Count + _unread.Count + Incoming;
 
     /// <summary>Requests routed here and not finished, hand-offs on their way included.</summary>
-    public int Outstanding => _batch.Count + _waiting.Count + Incoming;
+    public int Outstanding => _batch.Count + _waiting.Count + _unread.Count + Incoming;
 
     /// <summary>Hand-offs whose decode replica this is, chosen before their KV cache landed (a conditional split's, or one whose cache decides what crosses).</summary>
     public int Incoming { get; private set; }
@@ -213,6 +220,15 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
 
         Invariant.Check(prefilling == _prefilling, $"replica {Id} counts {_prefilling} prefilling sequences; its batch has {prefilling}");
         Invariant.Check(_queuedAt.Count == _waiting.Count, $"replica {Id} keeps {_queuedAt.Count} queueing times for {_waiting.Count} waiting requests");
+        Invariant.Check(_unreadAt.Count == _unread.Count, $"replica {Id} keeps {_unreadAt.Count} arrival times for {_unread.Count} unread requests");
+        Invariant.Check(_unread.Count == 0 || _busy, $"replica {Id} is idle with {_unread.Count} requests unread");
+        for (int k = 0; k < _unread.Count; k++)
+        {
+            int id = (int)_unread.At(k);
+            Invariant.Check(IsIn(live, id), $"replica {Id} holds unread request {id}, which is not in flight");
+            Invariant.Check(Array.IndexOf(_batch.Request, id, 0, _batch.Count) < 0 && !IsWaiting(id), $"request {id} is both unread and queued or running on replica {Id}");
+        }
+
         for (int k = 0; k < _waiting.Count; k++)
         {
             int id = (int)_waiting.At(k);
@@ -222,6 +238,19 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     }
 
     private static bool IsIn(bool[] live, int id) => (uint)id < (uint)live.Length && live[id];
+
+    private bool IsWaiting(int id)
+    {
+        for (int k = 0; k < _waiting.Count; k++)
+        {
+            if (_waiting.At(k) == id)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when the server takes a request of this size: prompt and output within its context (<see cref="ServingDeployment.ContextLimit"/>).</summary>
     public bool WithinContext(int prompt, int output) => (long)prompt + output <= _contextLimit;
@@ -237,6 +266,14 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     public void Enqueue(Simulator simulator, int requestId)
     {
         _simulator = simulator;
+        if (_receiveInterval > 1 && _busy)
+        {
+            // The scheduler reads its socket every few decode steps: the request waits there, unseen, until the next read.
+            _unread.Enqueue(requestId);
+            _unreadAt.Enqueue(simulator.Now);
+            return;
+        }
+
         bool atHead = Queue(requestId, simulator.Now) == 0;
         if (!_busy)
         {
@@ -319,6 +356,28 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
     }
 
     /// <summary>
+    /// The scheduler's read of new requests as the next step forms (at <paramref name="formedAt"/>, or now): every
+    /// <see cref="SchedulerOptions.ReceiveInterval"/> decode steps, at once after a step with a prompt in it or when nothing
+    /// runs (an idle engine's loop reads at once). A read takes what arrived by the time the step was formed; what came
+    /// after waits for the next.
+    /// </summary>
+    private void Read(long formedAt)
+    {
+        bool idle = _batch.Count == 0;
+        _receiveCount += idle || !_decodeOnlyIteration ? _receiveInterval : 1;
+        if (_receiveCount < _receiveInterval)
+        {
+            return;
+        }
+
+        _receiveCount = 0;
+        while (_unread.Count > 0 && (idle || _unreadAt.Peek() <= formedAt))
+        {
+            Queue((int)_unread.Dequeue(), _unreadAt.Dequeue());
+        }
+    }
+
+    /// <summary>
     /// Admits what may join and starts the next iteration (or a stretch of them); requests queued after
     /// <paramref name="lateAfter"/> wait for the one after (with async scheduling, the step that just ended was running
     /// when the engine formed this one).
@@ -334,6 +393,11 @@ public sealed partial class Replica : IEventHandler, Routing.IReplicaLoad
         else
         {
             _windowLeft = 0;
+            if (_receiveInterval > 1)
+            {
+                Read(lateAfter);
+            }
+
             Admit(now, lateAfter);
         }
 

@@ -54,6 +54,14 @@ public sealed record SchedulerOptions
     public SchedulingPolicy Policy { get; init; } = SchedulingPolicy.Fcfs;
 
     /// <summary>
+    /// How often a busy engine reads newly arrived requests: SGLang's <c>--scheduler-recv-interval</c> (its
+    /// SchedulerRecvSkipper). While the batch decodes, the scheduler reads its socket once every this many decode steps;
+    /// after a step with a prompt in it, and whenever it has nothing to run, at once. A request that arrives meanwhile
+    /// waits unseen (neither queued nor admitted) until the next read. 1 (every engine's default): every step.
+    /// </summary>
+    public int ReceiveInterval { get; init; } = 1;
+
+    /// <summary>
     /// The scheduling each engine runs by default: vLLM and SGLang grow KV blocks as sequences decode and form the next
     /// step while one runs; TensorRT-LLM reserves each whole sequence at admission (GUARANTEED_NO_EVICT) and, here, forms
     /// steps one after another (its PyTorch backend overlaps too, but its NIM rows' TTFT moves away from the measurements
@@ -113,6 +121,11 @@ public sealed record SchedulerOptions
         if (HostKvBytes < 0 || (HostKvBytes > 0 && !PrefixCaching))
         {
             throw new ArgumentException("KV offload keeps blocks the prefix cache evicts: it needs prefix_caching on and a non-negative size");
+        }
+
+        if (ReceiveInterval < 1)
+        {
+            throw new ArgumentException($"the steps between reads of new requests must be at least 1 (got {ReceiveInterval})");
         }
 
         if (!Enum.IsDefined(KvAdmission))

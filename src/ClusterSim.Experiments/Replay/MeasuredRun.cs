@@ -110,6 +110,12 @@ public sealed record MeasuredRun
     /// <summary>vLLM's <c>async_scheduling</c>; null when unstated (vLLM's default since vllm-project/vllm#27614: on).</summary>
     public bool? AsyncScheduling { get; init; }
 
+    /// <summary>
+    /// SGLang's <c>--scheduler-recv-interval</c>: decode steps between the scheduler's reads of new requests while the
+    /// batch decodes (<see cref="Core.Inference.SchedulerOptions.ReceiveInterval"/>); null when unstated (1: every step).
+    /// </summary>
+    public int? ReceiveInterval { get; init; }
+
     /// <summary>The serving engine ("vllm", "sglang", "tensorrt-llm"); empty when unstated (vLLM).</summary>
     public string Engine { get; init; } = string.Empty;
 

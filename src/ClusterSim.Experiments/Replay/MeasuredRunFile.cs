@@ -98,6 +98,7 @@ public static partial class MeasuredRunFile
             PrefixCaching = row.OptionalFlag("enable_prefix_caching") ?? row.OptionalFlag("prefix_caching"),
             ChunkedPrefill = row.OptionalFlag("enable_chunked_prefill") ?? row.OptionalFlag("chunked_prefill"),
             AsyncScheduling = row.OptionalFlag("async_scheduling"),
+            ReceiveInterval = ReceiveIntervalOf(row),
             InProcess = row.OptionalFlag("in_process") ?? false,
             KvCacheDType = row.Text("kv_cache_dtype"),
             Engine = row.Text("engine"),
@@ -140,6 +141,22 @@ public static partial class MeasuredRunFile
             LikelyProfile = row.Text("likely_profile_unverified"),
             Notes = row.Text("notes"),
         };
+    }
+
+    /// <summary>
+    /// SGLang's <c>--scheduler-recv-interval</c> (<c>scheduler_recv_interval</c>), a whole number of decode steps; another
+    /// engine has no such flag, so a row naming one with it is refused at the cell.
+    /// </summary>
+    private static int? ReceiveIntervalOf(Row row)
+    {
+        int? interval = row.WholeNumber("scheduler_recv_interval", 1, 1_000_000);
+        string engine = row.Text("engine");
+        if (interval > 1 && !engine.Equals("sglang", StringComparison.OrdinalIgnoreCase))
+        {
+            throw row.Error("scheduler_recv_interval", $"is SGLang's --scheduler-recv-interval, but the row's engine is '{(engine.Length == 0 ? "vllm" : engine)}'; leave it empty or 1");
+        }
+
+        return interval;
     }
 
     /// <summary>

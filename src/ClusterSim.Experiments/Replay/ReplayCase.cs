@@ -367,6 +367,7 @@ public sealed partial record ReplayCase
             MaxSequences = (first.MaxSequences ?? defaultSequences) * LimitRanks(deployment, sglang),
             MaxBatchedTokens = budget * LimitRanks(deployment, sglang),
             AsyncScheduling = first.AsyncScheduling ?? defaults.AsyncScheduling,
+            ReceiveInterval = first.ReceiveInterval ?? defaults.ReceiveInterval,
             KvAdmission = first.KvAdmission ?? defaults.KvAdmission,
             Policy = first.SchedulingPolicy ?? defaults.Policy,
         };

@@ -562,6 +562,37 @@ public class ReplayTests
     }
 
     [Fact]
+    public void SGLangs_receive_interval_reaches_the_replica_and_other_engines_are_refused_it()
+    {
+        const string header = "exp_id,stage,model,gpu,tp,engine,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,scheduler_recv_interval\n";
+        string text = header
+            + "every-step,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,sglang,2,60,500,100,\n"
+            + "every-tenth,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,sglang,2,60,500,100,10\n";
+        var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
+        Assert.Empty(skipped);
+        Assert.Equal(1, cases.Single(c => c.Experiment == "every-step").Scheduler.ReceiveInterval);
+        Assert.Equal(10, cases.Single(c => c.Experiment == "every-tenth").Scheduler.ReceiveInterval);
+
+        foreach (var (engine, cell, problem) in new[]
+        {
+            ("vllm", "10", "is SGLang's --scheduler-recv-interval, but the row's engine is 'vllm'"),
+            ("", "4", "the row's engine is 'vllm'"),
+            ("sglang", "0", "out of range; expected a number between 1 and"),
+            ("sglang", "2.5", "2.5 is not a whole number"),
+        })
+        {
+            string bad = header + $"x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,{engine},2,60,500,100,{cell}\n";
+            var e = Assert.Throws<CatalogException>(() => MeasuredRunFile.Parse(new StringReader(bad), "runs.csv"));
+            Assert.StartsWith("runs.csv:2: field 'scheduler_recv_interval': ", e.Message, StringComparison.Ordinal);
+            Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        }
+
+        // vLLM's own rows may say 1, its behaviour.
+        string one = header + "x,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,vllm,2,60,500,100,1\n";
+        Assert.Equal(1, MeasuredRunFile.Parse(new StringReader(one), "runs.csv")[0].ReceiveInterval);
+    }
+
+    [Fact]
     public void An_ep_column_keeps_experts_whole_on_that_many_ranks_combined_by_the_all_reduce()
     {
         const string header = "exp_id,stage,model,gpu,tp,ep,dtype,arrival,rate_rps_or_concurrency,n_requests,input_len_mean,output_len_mean\n";
