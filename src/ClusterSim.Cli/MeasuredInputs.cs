@@ -29,6 +29,7 @@ internal sealed class MeasuredInputs
     private readonly Option<bool?> _prefixCaching = new("--enable-prefix-caching") { Description = "For JSON results: true or false, as the server ran (vLLM's --enable-prefix-caching / --no-enable-prefix-caching; the release's default when omitted)." };
     private readonly Option<bool?> _chunkedPrefill = new("--enable-chunked-prefill") { Description = "For JSON results: true or false, as the server ran (vLLM's --enable-chunked-prefill / --no-enable-chunked-prefill; the release's default when omitted)." };
     private readonly Option<bool?> _useV1 = new("--vllm-use-v1") { Description = "For JSON results of vLLM 0.8 to 0.10: false when the server ran with VLLM_USE_V1=0, the V0 engine (its defaults; the release's default engine when omitted)." };
+    private readonly Option<int?> _recvInterval = new("--scheduler-recv-interval") { Description = "For SGLang's JSON results: its --scheduler-recv-interval, the decode steps between the scheduler's reads of new requests (1, every step, when omitted)." };
     private readonly Option<string?> _engine = new("--engine") { Description = "For JSON results: the serving engine (vllm, sglang, tensorrt-llm; vllm when omitted)." };
     private readonly Option<string?> _experiments = new("--experiments") { Description = "Keep only these experiments: ids or patterns with * and ?, separated by commas (gs-q235-*-4k,tv-6?)." };
     private readonly Option<string?> _traceHeader = new("--trace-header") { Description = "For a BLIS trace: its header YAML (blis observe's --trace-header), when it is not the trace's own name with .yaml." };
@@ -43,7 +44,7 @@ internal sealed class MeasuredInputs
     public void AddTo(Command command)
     {
         command.Arguments.Add(_files);
-        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _useV1, _policy, _traceHeader, _inputLen, _outputLen, _batchSize, _models })
+        foreach (Option option in new Option[] { _experiments, _gpu, _model, _tp, _dp, _dtype, _headWeights, _weightBits, _maxSeqs, _maxTokens, _memory, _offload, _prefixCaching, _chunkedPrefill, _maxConcurrency, _engine, _engineVersion, _useV1, _policy, _recvInterval, _traceHeader, _inputLen, _outputLen, _batchSize, _models })
         {
             command.Options.Add(option);
         }
@@ -164,6 +165,22 @@ internal sealed class MeasuredInputs
             return false;
         }
 
+        if (result.GetValue(_recvInterval) is int interval)
+        {
+            string engine = result.GetValue(_engine) ?? "vllm";
+            if (interval < 1 || interval > 1_000_000)
+            {
+                Console.Error.WriteLine($"error: --scheduler-recv-interval is the decode steps between reads of new requests, from 1 to 1,000,000; got {interval.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                return false;
+            }
+
+            if (interval > 1 && !engine.Equals("sglang", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"error: --scheduler-recv-interval is SGLang's; engine {engine} reads new requests every step: give --engine sglang, or leave it out");
+                return false;
+            }
+        }
+
         if (result.GetValue(_useV1) is not null
             && VllmServerDefaults.UseV1Refusal(result.GetValue(_engine) ?? string.Empty, result.GetValue(_engineVersion) ?? string.Empty) is { } refusal)
         {
@@ -191,6 +208,7 @@ internal sealed class MeasuredInputs
             Engine = result.GetValue(_engine) ?? string.Empty,
             EngineVersion = result.GetValue(_engineVersion) ?? string.Empty,
             VllmUseV1 = result.GetValue(_useV1),
+            ReceiveInterval = result.GetValue(_recvInterval),
             InputLength = result.GetValue(_inputLen),
             OutputLength = result.GetValue(_outputLen),
             BatchSize = result.GetValue(_batchSize),

@@ -80,6 +80,32 @@ public class MeasuredInputsTests
     }
 
     /// <summary>
+    /// SGLang's <c>--scheduler-recv-interval</c> reaches a JSON result's replay from the command line; another engine, or a
+    /// count below one, is refused before anything runs.
+    /// </summary>
+    [Fact]
+    public void SGLangs_receive_interval_is_given_on_the_command_line_and_refused_to_other_engines()
+    {
+        string result = Path.Combine(RepositoryRoot.Path, "data", "published", "iog-vllm-0.8.5", "vllm_200prompts16qps_Meta-Llama-3-8B-Instruct_sharegpt_1xNVIDIA-H100-PCIe.json");
+        (int everyStep, string read, _) = CommandRunner.Run(["replay", result, "--engine", "sglang"]);
+        (int everyTenth, string gated, _) = CommandRunner.Run(["replay", result, "--engine", "sglang", "--scheduler-recv-interval", "10"]);
+        Assert.Equal((0, 0), (everyStep, everyTenth));
+        Assert.NotEqual(TtftOf(read), TtftOf(gated));
+        Assert.True(double.Parse(TtftOf(gated), System.Globalization.CultureInfo.InvariantCulture) > double.Parse(TtftOf(read), System.Globalization.CultureInfo.InvariantCulture));
+
+        (int vllm, string nothing, string why) = CommandRunner.Run(["replay", result, "--scheduler-recv-interval", "10"]);
+        Assert.Equal(2, vllm);
+        Assert.Empty(nothing);
+        Assert.Equal("error: --scheduler-recv-interval is SGLang's; engine vllm reads new requests every step: give --engine sglang, or leave it out", why.Trim());
+        (int zero, _, string zeroWhy) = CommandRunner.Run(["replay", result, "--engine", "sglang", "--scheduler-recv-interval", "0"]);
+        Assert.Equal(2, zero);
+        Assert.StartsWith("error: --scheduler-recv-interval is the decode steps between reads of new requests", zeroWhy.Trim(), StringComparison.Ordinal);
+
+        // The simulated mean TTFT of the table's one row: "measured / simulated" in its sixth column.
+        static string TtftOf(string table) => table.Split('\n').First(l => l.StartsWith("| vllm_200prompts16qps", StringComparison.Ordinal)).Split('|')[6].Split('/')[1].Trim();
+    }
+
+    /// <summary>
     /// The reference data's published-results layout (MLPerf, trtllm-bench tables, NIM sweeps) replays in one command: the
     /// rows whose lengths are published are scored, each other row is named on standard error with its reason.
     /// </summary>

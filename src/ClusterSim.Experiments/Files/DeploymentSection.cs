@@ -57,7 +57,7 @@ internal static class DeploymentSection
         string F(double v) => ResolvedSections.F(v);
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{{ model: {d.Model.Id}, {(withHardware ? $"hardware: {d.Accelerator.Id}, " : string.Empty)}engine: {EngineName(d.Engine)}, tensor_parallel: {d.TensorParallel}, {(d.AttentionDataParallel ? $"attention: {AttentionLayoutName(d.Attention)}, " : string.Empty)}pipeline_parallel: {d.PipelineParallel}, weights: {d.Weights.ToString().ToLowerInvariant()}, {(d.HeadWeights is { } head ? $"head_weights: {head.ToString().ToLowerInvariant()}, " : string.Empty)}{(d.DenseWeights is { } dense ? $"dense_weights: {dense.ToString().ToLowerInvariant()}, " : string.Empty)}{(d.WeightBits is { } bits ? $"weight_bits: {F(bits)}, " : string.Empty)}kv_cache: {d.KvCache.ToString().ToLowerInvariant()}, memory_reserve: {F(d.MemoryReserve)}, max_model_len: {d.ContextLimit}, "
-            + $"scheduler: {{ kind: {Schedulers.First(x => x.Value == s.Kind).Key}, max_sequences: {s.MaxSequences}, max_batched_tokens: {s.MaxBatchedTokens}, kv_admission: {KvAdmissions.First(a => a.Value == s.KvAdmission).Key}, async_scheduling: {(s.AsyncScheduling ? "true" : "false")} }} }}");
+            + $"scheduler: {{ kind: {Schedulers.First(x => x.Value == s.Kind).Key}, max_sequences: {s.MaxSequences}, max_batched_tokens: {s.MaxBatchedTokens}, kv_admission: {KvAdmissions.First(a => a.Value == s.KvAdmission).Key}, async_scheduling: {(s.AsyncScheduling ? "true" : "false")}{(s.ReceiveInterval > 1 ? $", recv_interval: {s.ReceiveInterval}" : string.Empty)} }} }}");
     }
 
     /// <summary>How requests sample, by the names an experiment file uses; <c>model-default</c> reads the checkpoint's (<see cref="SamplingDefaults"/>).</summary>
@@ -306,7 +306,7 @@ internal static class DeploymentSection
         }
     }
 
-    private static readonly string[] SchedulerKeys = ["kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling", "policy"];
+    private static readonly string[] SchedulerKeys = ["kind", "max_sequences", "max_batched_tokens", "prefix_caching", "kv_offload_gib", "kv_admission", "async_scheduling", "policy", "recv_interval"];
 
     /// <summary>Scheduling policies by the names an experiment file uses (vLLM's <c>--scheduling-policy</c>).</summary>
     public static readonly Dictionary<string, SchedulingPolicy> Policies = new()
@@ -335,7 +335,13 @@ internal static class DeploymentSection
             KvAdmission = r.Choice(node, "kv_admission", path, defaults.KvAdmission, KvAdmissions),
             AsyncScheduling = r.Flag(node, "async_scheduling", path, defaults.AsyncScheduling),
             Policy = r.Choice(node, "policy", path, defaults.Policy, Policies),
+            ReceiveInterval = r.Integer(node, "recv_interval", path, defaults.ReceiveInterval, 1, 1_000_000),
         };
+        if (options.ReceiveInterval > 1 && engine != ServingEngine.Sglang)
+        {
+            r.Problem(YamlReader.Child(node, "recv_interval"), $"{path}.recv_interval", $"is SGLang's --scheduler-recv-interval; engine {EngineName(engine)} reads new requests every step: set engine: sglang or leave it out");
+        }
+
         if (options.HostKvBytes > 0 && !options.PrefixCaching)
         {
             r.Problem(YamlReader.Child(node, "kv_offload_gib"), $"{path}.kv_offload_gib", "keeps the blocks the prefix cache evicts: set prefix_caching: true");

@@ -47,6 +47,9 @@ public sealed record ServingSetup
     /// <summary>The server's VLLM_USE_V1 (<c>--vllm-use-v1</c>) on a release that shipped both engines; null: the release's default engine.</summary>
     public bool? VllmUseV1 { get; init; }
 
+    /// <summary>SGLang's <c>--scheduler-recv-interval</c>; null: every step.</summary>
+    public int? ReceiveInterval { get; init; }
+
     /// <summary>vLLM's CPU KV offloading size (<c>--kv-offloading-size</c>), GiB; null when off.</summary>
     public double? CpuKvOffloadGib { get; init; }
 
@@ -86,5 +89,6 @@ public sealed record ServingSetup
         EngineVersion = EngineVersion,
         VllmUseV1 = VllmUseV1,
         SchedulingPolicy = SchedulingPolicy,
+        ReceiveInterval = ReceiveInterval,
     };
 }

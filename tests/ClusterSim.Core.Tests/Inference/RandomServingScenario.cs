@@ -217,6 +217,14 @@ internal sealed class RandomServingScenario
             Say($"{scheduler.Policy} over classes {string.Join(", ", classes.Select(c => $"{c.Name} ({c.Share:F2}, priority {c.Priority})"))}");
         }
 
+        // SGLang's reads of new requests every few decode steps on a fifth of the seeds (a stream of its own, so every other
+        // draw is the seed's as before).
+        if (new Random(seed ^ 0x5EC7) is var reads && reads.NextDouble() < 0.2)
+        {
+            scheduler = scheduler with { ReceiveInterval = reads.Next(2, 40) };
+            Say($"new requests read every {scheduler.ReceiveInterval} decode steps");
+        }
+
         Scenario = new ServingScenario
         {
             Replicas = [new ReplicaGroup(deployment, scheduler, replicas)],

@@ -108,6 +108,28 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void SGLangs_receive_interval_is_read_written_back_and_refused_to_other_engines()
+    {
+        string sglang = Valid.Replace("hardware: H100-SXM", "hardware: H100-SXM\n  engine: sglang");
+        Experiment gated = ExperimentLoader.Parse(sglang.Replace("max_sequences: 64 }", "max_sequences: 64, recv_interval: 30 }"), "exp.yaml");
+        Assert.Equal(30, gated.Points[0].Serving!.Replicas[0].Scheduler.ReceiveInterval);
+        Assert.Contains("recv_interval: 30", gated.ResolvedText, StringComparison.Ordinal);
+        Experiment again = ExperimentLoader.Parse(gated.ResolvedText, "resolved.yaml");
+        Assert.Equal(30, again.Points[0].Serving!.Replicas[0].Scheduler.ReceiveInterval);
+
+        // Every step (the default) is not written, so files that never said it resolve as they did.
+        Experiment everyStep = ExperimentLoader.Parse(sglang, "exp.yaml");
+        Assert.Equal(1, everyStep.Points[0].Serving!.Replicas[0].Scheduler.ReceiveInterval);
+        Assert.DoesNotContain("recv_interval", everyStep.ResolvedText, StringComparison.Ordinal);
+
+        ExperimentProblem vllm = Assert.Single(Problems(Valid.Replace("max_sequences: 64 }", "max_sequences: 64, recv_interval: 10 }")).Problems);
+        Assert.Equal("serving.scheduler.recv_interval", vllm.Path);
+        Assert.Contains("SGLang's --scheduler-recv-interval; engine vllm reads new requests every step", vllm.Message, StringComparison.Ordinal);
+        ExperimentProblem zero = Assert.Single(Problems(sglang.Replace("max_sequences: 64 }", "max_sequences: 64, recv_interval: 0 }")).Problems);
+        Assert.Equal("serving.scheduler.recv_interval", zero.Path);
+    }
+
+    [Fact]
     public void Models_and_hardware_may_be_named_as_their_makers_name_them()
     {
         string yaml = Valid.Replace("model: llama-3.1-8b", "model: meta-llama/Meta-Llama-3.1-8B-Instruct").Replace("hardware: H100-SXM", "hardware: H100");

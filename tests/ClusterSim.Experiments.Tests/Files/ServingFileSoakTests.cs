@@ -98,7 +98,8 @@ public class ServingFileSoakTests
         string model = Pick(models);
         y.AppendLine(CultureInfo.InvariantCulture, $"  model: {model}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  hardware: {(random.NextDouble() < 0.6 ? Pick(["H100-SXM", "H200", "A100-80GB", "L40S", "B200", "MI300X"]) : Pick(chips))}");
-        y.AppendLine(CultureInfo.InvariantCulture, $"  engine: {Pick(Engines)}");
+        string engine = Pick(Engines);
+        y.AppendLine(CultureInfo.InvariantCulture, $"  engine: {engine}");
         if (random.NextDouble() < 0.3)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  engine_version: \"{Pick(Versions)}\"");
@@ -119,7 +120,7 @@ public class ServingFileSoakTests
         y.AppendLine(CultureInfo.InvariantCulture, $"  sampling: {Pick(Samplings)}");
         bool caching = random.NextDouble() < 0.3;
         y.AppendLine(CultureInfo.InvariantCulture,
-            $"  scheduler: {{ kind: {Pick(Kinds)}, max_sequences: {Pick(["8", "64", "256"])}, max_batched_tokens: {Pick(["512", "2048", "8192"])}, prefix_caching: {(caching ? "true" : "false")}, kv_offload_gib: {(caching && random.NextDouble() < 0.5 ? "4" : "0")}, kv_admission: {Pick(["grow", "reserve"])}, async_scheduling: {(random.NextDouble() < 0.5 ? "true" : "false")}, policy: {Pick(["fcfs", "priority"])} }}");
+            $"  scheduler: {{ kind: {Pick(Kinds)}, max_sequences: {Pick(["8", "64", "256"])}, max_batched_tokens: {Pick(["512", "2048", "8192"])}, prefix_caching: {(caching ? "true" : "false")}, kv_offload_gib: {(caching && random.NextDouble() < 0.5 ? "4" : "0")}, kv_admission: {Pick(["grow", "reserve"])}, async_scheduling: {(random.NextDouble() < 0.5 ? "true" : "false")}, policy: {Pick(["fcfs", "priority"])}{ReceiveInterval(seed, engine)} }}");
         if (random.NextDouble() < 0.25)
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  memory_reserve: {F(0.05 + (0.4 * random.NextDouble()))}");
@@ -214,4 +215,10 @@ public class ServingFileSoakTests
         y.AppendLine("slo: { ttft_s: 5.0, tpot_s: 0.5 }");
         return y.ToString();
     }
+
+    /// <summary>SGLang's reads of new requests every few decode steps on a third of its files (a stream of its own: every other draw is the seed's).</summary>
+    private static string ReceiveInterval(int seed, string engine) =>
+        engine == "sglang" && new Random(seed ^ 0x5EC7) is var reads && reads.NextDouble() < 0.33
+            ? string.Create(CultureInfo.InvariantCulture, $", recv_interval: {reads.Next(2, 40)}")
+            : string.Empty;
 }
