@@ -27,6 +27,7 @@ internal static class CapacityCommand
         var multiStep = new Option<int?>("--multi-step") { Description = "vLLM V0's --num-scheduler-steps: decode steps one scheduling pass covers (vLLM before 0.8; every step when omitted)." };
         var speculative = new Option<string?>("--speculative") { Description = "Speculative decoding, METHOD:TOKENS:ACCEPTANCE[:DRAFT_MODEL]: eagle:3:0.6 (a draft head), mtp:1:0.8, ngram:4:0.3, draft:4:0.7:llama-3.2-1b; the acceptance is the chance a drafted token is accepted, which depends on the drafter and the traffic (none when omitted)." };
         var sequences = new Option<int?>("--max-sequences") { Description = "The batch's sequence limit (the engine's default when omitted)." };
+        var recvInterval = new Option<int?>("--scheduler-recv-interval") { Description = "SGLang's --scheduler-recv-interval: decode steps between the scheduler's reads of new requests while the batch decodes (with --engine sglang; every step when omitted)." };
         var batched = new Option<int?>("--max-batched-tokens") { Description = "The step's token budget (the engine's default when omitted)." };
         var maxModelLength = new Option<int?>("--max-model-len") { Description = "The longest request the server takes, prompt and output together (vLLM's --max-model-len); the model's context when omitted. A longer request is refused." };
         var prompt = new Option<double>("--prompt") { Description = "Prompt tokens of every request.", DefaultValueFactory = _ => 1024 };
@@ -55,7 +56,7 @@ internal static class CapacityCommand
         var format = CommandLine.FormatOption("the table");
         var command = new Command("capacity", "What one replica serves at a latency SLO on each accelerator, and the cost of a million output tokens: a simulated cell, its load bisected for the highest at which 95 % of requests meet the SLO.")
         {
-            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax, outputStop,
+            model, hardware, tp, attention, weights, kv, engine, version, multiStep, speculative, sequences, batched, recvInterval, maxModelLength, prompt, output, promptMedian, outputMedian, promptMax, outputMax, outputStop,
             ttft, tpot, price, headroom, demand, disaggregate, decodeHardware, decodeTp, kvLink, maxLocalPrefill, maxPrefillQueue, requests, seed, calibration, models, workers, format,
         };
         command.SetAction(r =>
@@ -151,6 +152,7 @@ internal static class CapacityCommand
                 Speculative = r.GetValue(speculative),
                 MaxSequences = r.GetValue(sequences),
                 MaxBatchedTokens = r.GetValue(batched),
+                ReceiveInterval = r.GetValue(recvInterval),
                 Disaggregate = split,
                 DisaggregateUnit = searched,
                 DecodeHardware = r.GetValue(decodeHardware),

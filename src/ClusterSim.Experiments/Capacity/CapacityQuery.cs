@@ -44,6 +44,9 @@ public sealed record CapacityQuery
     public int? MaxSequences { get; init; }
     public int? MaxBatchedTokens { get; init; }
 
+    /// <summary>SGLang's <c>--scheduler-recv-interval</c> (an experiment file's serving.scheduler.recv_interval); null: every step.</summary>
+    public int? ReceiveInterval { get; init; }
+
     /// <summary>
     /// Prefill/decode disaggregation: each accelerator's row measures a unit of this many prefill replicas and decode
     /// replicas, the KV cache crossing the default link between them; null: a replica that prefills and decodes.
@@ -146,7 +149,7 @@ public sealed record CapacityQuery
         ("serving.disaggregation.decode.hardware", "--decode-hardware"), ("serving.disaggregation.kv_link_gb_s", "--kv-link"), ("serving.disaggregation.decode", "--decode-tp"), ("serving.disaggregation", "--disaggregate"), ("serving.replicas", "--disaggregate"),
         ("serving.model", "MODEL"), ("serving.hardware", "HARDWARE"), ("serving.tensor_parallel", "--tp"), ("serving.attention", "--attention"), ("serving.weights", "--weights"),
         ("serving.kv_cache", "--kv-cache"), ("serving.max_model_len", "--max-model-len"), ("serving.engine_version", "--engine-version"), ("serving.engine", "--engine"), ("serving.multi_step", "--multi-step"), ("serving.speculative", "--speculative"),
-        ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"),
+        ("serving.scheduler.max_sequences", "--max-sequences"), ("serving.scheduler.max_batched_tokens", "--max-batched-tokens"), ("serving.scheduler.recv_interval", "--scheduler-recv-interval"),
         ("serving.price_per_hour", "--price-per-hour"),
         ("workload.prompt_tokens.median", "--prompt-median"), ("workload.prompt_tokens.max", "--prompt-max"), ("workload.prompt_tokens", "--prompt"),
         ("workload.output_tokens.median", "--output-median"), ("workload.output_tokens.max", "--output-max"), ("workload.output_tokens", "--output"),
@@ -185,6 +188,11 @@ public sealed record CapacityQuery
         if (MaxBatchedTokens is { } tokens)
         {
             scheduler.Add(string.Create(CultureInfo.InvariantCulture, $"max_batched_tokens: {tokens}"));
+        }
+
+        if (ReceiveInterval is { } interval)
+        {
+            scheduler.Add(string.Create(CultureInfo.InvariantCulture, $"recv_interval: {interval}"));
         }
 
         if (scheduler.Count > 0)
