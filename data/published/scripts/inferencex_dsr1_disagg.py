@@ -32,7 +32,8 @@ import inferencex_dsr1 as ix  # noqa: E402
 
 GPUS = dict(ix.GPUS, gb200="GB200", gb300="GB300", h100="H100-SXM")
 ENGINES = {"dynamo-sglang": "sglang", "dynamo-trt": "tensorrt-llm", "mori-sglang": "sglang"}
-COLUMNS = ix.COLUMNS[:9] + ["moe_dispatch", "dp", "prefill_replicas", "prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_moe_dispatch"] + ix.COLUMNS[9:]
+BASE = [c for c in ix.COLUMNS if c != "scheduler_recv_interval"]   # the recipes' launch flags are not read: no read interval
+COLUMNS = BASE[:9] + ["moe_dispatch", "dp", "prefill_replicas", "prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_moe_dispatch"] + BASE[9:]
 
 
 def dispatch(engine, dp_attention, ep):

@@ -34,7 +34,7 @@ def main(history_path, snapshot_csv):
         if key not in latest or r["date"] > latest[key]["date"]:
             latest[key] = r
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(ix.COLUMNS)
+    out.writerow([c for c in ix.COLUMNS if c != "scheduler_recv_interval"])   # TensorRT-LLM: no read interval
     kept = 0
     for key in sorted(latest):
         r = latest[key]
