@@ -259,7 +259,7 @@ internal static class CapacityCommand
 
         bool units = query.Disaggregate is not null || query.DisaggregateUnit is not null;
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}, {query.LengthsSaid}: {(units ? "a prefill/decode unit's" : "a replica's")} most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
+            $"{query.Model}, TP {SizeSaid(query, measured)}{(query.Attention is { } layout ? $" ({layout} attention)" : string.Empty)}, {query.Weights}{(query.ReceiveInterval is > 1 and int reads ? $", requests read every {reads} steps" : string.Empty)}, {query.LengthsSaid}: {(units ? "a prefill/decode unit's" : "a replica's")} most with 95 % within TTFT {query.TtftSeconds:0.###} s, TPOT {query.TpotSeconds * 1e3:0.#} ms{(query.Headroom > 0 ? $"; priced at {1 - query.Headroom:0%} of it" : string.Empty)}");
         string[] header = ["accelerator", .. units ? ["unit", "prefill / decode busy"] : Array.Empty<string>(), "chips", "req/s", "out tok/s", "tok/s per chip", "TTFT p99 ms", "TPOT p99 ms", units ? "$/chip-h (mean)" : "$/chip-h", "$ per M out tok", "calibration"];
         int shown = CatalogCommand.Show(format, title,
             demand is null ? header : [.. header, "demand: peak chips", "mean chips", "rented $/M tok", "owned $/M tok"],
