@@ -174,7 +174,7 @@ internal sealed class MeasuredInputs
                 return false;
             }
 
-            if (interval > 1 && !engine.Equals("sglang", StringComparison.OrdinalIgnoreCase))
+            if (interval > 1 && !EngineName.Names(engine, ServingEngine.Sglang))
             {
                 Console.Error.WriteLine($"error: --scheduler-recv-interval is SGLang's; engine {engine} reads new requests every step: give --engine sglang, or leave it out");
                 return false;

@@ -51,6 +51,22 @@ public static class EngineName
         return Parse(text);
     }
 
+    /// <summary>
+    /// Whether a measured run's <paramref name="text"/> names <paramref name="engine"/>, spelt as <see cref="ParseMeasured"/>
+    /// reads it; false for an engine not modelled (refused with its reason where the run is built).
+    /// </summary>
+    public static bool Names(string text, ServingEngine engine)
+    {
+        try
+        {
+            return ParseMeasured(text, out _) == engine;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The engine <paramref name="text"/> names; empty text is vLLM. Throws <see cref="ArgumentException"/> for an engine not modelled.</summary>
     public static ServingEngine Parse(string text)
     {

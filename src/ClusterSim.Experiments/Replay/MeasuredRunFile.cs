@@ -151,7 +151,7 @@ public static partial class MeasuredRunFile
     {
         int? interval = row.WholeNumber("scheduler_recv_interval", 1, 1_000_000);
         string engine = row.Text("engine");
-        if (interval > 1 && !engine.Equals("sglang", StringComparison.OrdinalIgnoreCase))
+        if (interval > 1 && !EngineName.Names(engine, Core.Performance.ServingEngine.Sglang))
         {
             throw row.Error("scheduler_recv_interval", $"is SGLang's --scheduler-recv-interval, but the row's engine is '{(engine.Length == 0 ? "vllm" : engine)}'; leave it empty or 1");
         }

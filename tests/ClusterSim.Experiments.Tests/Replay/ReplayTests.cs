@@ -567,11 +567,13 @@ public class ReplayTests
         const string header = "exp_id,stage,model,gpu,tp,engine,rate_rps_or_concurrency,duration_s,input_len_mean,output_len_mean,scheduler_recv_interval\n";
         string text = header
             + "every-step,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,sglang,2,60,500,100,\n"
-            + "every-tenth,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,sglang,2,60,500,100,10\n";
+            + "every-tenth,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,sglang,2,60,500,100,10\n"
+            + "as-its-tool-says,all,meta-llama/Llama-3.1-8B-Instruct,H100,1,SGLang v0.5.12,2,60,500,100,30\n";   // the engine as a tool spells it
         var (cases, skipped) = ReplayCase.Build(MeasuredRunFile.Parse(new StringReader(text), "runs.csv"), SimCatalog.Default);
         Assert.Empty(skipped);
         Assert.Equal(1, cases.Single(c => c.Experiment == "every-step").Scheduler.ReceiveInterval);
         Assert.Equal(10, cases.Single(c => c.Experiment == "every-tenth").Scheduler.ReceiveInterval);
+        Assert.Equal(30, cases.Single(c => c.Experiment == "as-its-tool-says").Scheduler.ReceiveInterval);
 
         foreach (var (engine, cell, problem) in new[]
         {
