@@ -128,7 +128,13 @@ public sealed class CalibrationCatalog
         }
 
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
-        if (TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted))
+        bool found = TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted);
+        if (ReleaseRow(accelerator.CalibrationId, precision, engineVersion, found ? fitted : null) is { } release)
+        {
+            return (release, WarningFor(accelerator, precision, release, engine, engineVersion));
+        }
+
+        if (found)
         {
             return (fitted, WarningFor(accelerator, precision, fitted, engine, engineVersion));
         }
@@ -150,7 +156,13 @@ public sealed class CalibrationCatalog
     private (ServingCalibration Calibration, string? Warning) ForSglang(AcceleratorSpec accelerator, Precision precision, string engineVersion)
     {
         string id = EngineRowId(accelerator, "-sglang");
-        if (TryGet(id, precision, out ServingCalibration fitted))
+        bool found = TryGet(id, precision, out ServingCalibration fitted);
+        if (ReleaseRow(id, precision, engineVersion, found ? fitted : null) is { } release)
+        {
+            return (release, WarningFor(accelerator, precision, release, Performance.ServingEngine.Sglang, engineVersion));
+        }
+
+        if (found)
         {
             return (fitted, WarningFor(accelerator, precision, fitted, Performance.ServingEngine.Sglang, engineVersion));
         }
@@ -158,6 +170,43 @@ public sealed class CalibrationCatalog
         var (vllm, warning) = For(accelerator, precision);
         string borrowed = $"no SGLang calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use vLLM's ({vllm.Name}: the same kinds of kernels, but vLLM's per-step overhead, which SGLang's overlapped scheduler likely undercuts); fit one with `clustersim calibrate` on SGLang runs to trust them";
         return (vllm, warning is null ? $"uncalibrated: {borrowed}" : $"{warning}; and {borrowed}");
+    }
+
+    /// <summary>
+    /// The row fitted on an older release of the engine (<c>cdna3-sglang@0.5.9</c>: the id, <c>@</c>, the release) that serves
+    /// <paramref name="engineVersion"/>: the earliest such row of <paramref name="id"/> and <paramref name="precision"/> whose
+    /// release is <paramref name="engineVersion"/> or later, when <paramref name="engineVersion"/> predates the release the
+    /// row <paramref name="newest"/> (the id's own) was fitted on, or there is none; null otherwise (no release named, a newer
+    /// one, none fitted that late, or <paramref name="newest"/> the user's own fit, which fits the release in use). A release
+    /// older than every such row takes the oldest, and its warning says so.
+    /// </summary>
+    private ServingCalibration? ReleaseRow(string id, Precision precision, string engineVersion, ServingCalibration? newest)
+    {
+        if (!Performance.EngineRelease.TryParse(engineVersion, out Performance.EngineRelease named)
+            || newest is { IsUserFit: true }
+            || (newest is not null && Performance.EngineRelease.TryParse(newest.FittedRelease, out Performance.EngineRelease latest) && named.AtLeast(latest)))
+        {
+            return null;
+        }
+
+        string prefix = id + "@";
+        ServingCalibration? best = null;
+        Performance.EngineRelease bestRelease = default;
+        foreach (var ((rowId, rowPrecision), row) in _rows)
+        {
+            if (rowPrecision != precision || !rowId.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                || !Performance.EngineRelease.TryParse(rowId[prefix.Length..], out Performance.EngineRelease release)
+                || !release.AtLeast(named)
+                || (best is not null && release.AtLeast(bestRelease)))
+            {
+                continue;
+            }
+
+            best = row;
+            bestRelease = release;
+        }
+
+        return best;
     }
 
     /// <summary>

@@ -253,6 +253,62 @@ public class CalibrationCatalogTests
         }
     }
 
+    [Theory]
+    [InlineData("0.5.9", "cdna3-sglang@0.5.9/fp8", false)]
+    [InlineData("v0.5.9-rocm700-mi30x", "cdna3-sglang@0.5.9/fp8", false)]
+    [InlineData("0.5.10", "cdna3-sglang/fp8", true)]    // between the two fits: the newer row, warned
+    [InlineData("0.5.6", "cdna3-sglang@0.5.9/fp8", true)]    // older than every release row: the oldest, warned
+    [InlineData("0.5.12", "cdna3-sglang/fp8", false)]
+    [InlineData("0.6.0", "cdna3-sglang/fp8", false)]
+    [InlineData("", "cdna3-sglang/fp8", false)]
+    public void An_older_SGLang_release_on_CDNA3_takes_the_row_fitted_on_it(string release, string expected, bool warned)
+    {
+        foreach (string chip in new[] { "MI300X", "MI325X" })
+        {
+            var (row, warning) = Catalog.Calibrations.For(Catalog.Hardware.Get(chip), Precision.FP8, ServingEngine.Sglang, release);
+            Assert.Equal(expected, row.Name);
+            Assert.Equal(warned, warning is not null);
+            if (warned)
+            {
+                Assert.Contains("predates", warning!, StringComparison.Ordinal);
+            }
+        }
+
+        // The 0.5.9 row is fitted on MI300X's 0.5.9 runs only (MI325X's are held out) and differs from the newer row in the
+        // two terms the releases changed: a slower kernel floor and a faster latent attention.
+        ServingCalibration older = Catalog.Calibrations.All.Single(c => c.Name == "cdna3-sglang@0.5.9/fp8");
+        ServingCalibration newer = Catalog.Calibrations.All.Single(c => c.Name == "cdna3-sglang/fp8");
+        Assert.Equal("0.5.9", older.FittedRelease);
+        Assert.Contains("ix-dsr1-mi300x-sglang-0.5.9-", older.FittedOn, StringComparison.Ordinal);
+        Assert.DoesNotContain("mi325x", older.FittedOn, StringComparison.Ordinal);
+        Assert.InRange(older.Factors.GemmKernelSeconds / newer.Factors.GemmKernelSeconds, 2.0, 3.5);
+        Assert.InRange(older.Factors.MlaAttention / newer.Factors.MlaAttention, 1.5, 3.0);
+        Assert.Equal(newer.Factors with { GemmKernelSeconds = 0, MlaAttention = 0 }, older.Factors with { GemmKernelSeconds = 0, MlaAttention = 0 });
+    }
+
+    [Fact]
+    public void A_release_row_stands_aside_for_the_users_own_fit_and_serves_vLLM_rows_too()
+    {
+        AcceleratorSpec mi300x = Catalog.Hardware.Get("MI300X");
+        const string header = "id,precision,gemm_efficiency,gemm_half_tokens,memory_efficiency,attention_efficiency,kv_read_efficiency,link_efficiency,allreduce_step_latency_us,step_overhead_ms,sequence_overhead_us,request_overhead_ms,fitted_on,fitted_release,source\n";
+        string mine = header + "cdna3-sglang,fp8,0.3,64,0.7,0.45,0.7,0.5,2,4.0,1,0,my-run/all,,clustersim calibrate my-run\n";
+        var (own, none) = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(mine), "cal.csv")).For(mi300x, Precision.FP8, ServingEngine.Sglang, "0.5.9");
+        Assert.Equal(("cdna3-sglang/fp8", 4.0e-3), (own.Name, own.Factors.IterationOverheadSeconds));
+        Assert.Null(none);
+
+        // vLLM's rows take release rows the same way: the earliest fitted on the release in use or a later one.
+        string releases = header
+            + "cdna3-vllm@0.6.4,fp8,0.3,64,0.7,0.45,0.7,0.5,2,5.0,1,0,a/all,0.6.4,older\n"
+            + "cdna3-vllm@0.8.5,fp8,0.3,64,0.7,0.45,0.7,0.5,2,3.0,1,0,b/all,0.8.5,later\n";
+        CalibrationCatalog withReleases = Catalog.Calibrations.With(CsvTable.Parse(new StringReader(releases), "cal.csv"));
+        Assert.Equal("cdna3-vllm@0.6.4/fp8", withReleases.For(mi300x, Precision.FP8, ServingEngine.Vllm, "0.6.4").Calibration.Name);
+        Assert.Equal("cdna3-vllm@0.8.5/fp8", withReleases.For(mi300x, Precision.FP8, ServingEngine.Vllm, "0.7.3").Calibration.Name);
+        Assert.Equal("cdna3-vllm@0.8.5/fp8", withReleases.For(mi300x, Precision.FP8, ServingEngine.Vllm, "0.8.5").Calibration.Name);
+        Assert.Equal("cdna3-vllm/fp8", withReleases.For(mi300x, Precision.FP8, ServingEngine.Vllm, "0.9.0").Calibration.Name);   // the newest row names no release: a later release than every release row takes it
+        Assert.Equal("cdna3-vllm/fp8", withReleases.For(mi300x, Precision.FP8, ServingEngine.Vllm).Calibration.Name);
+        Assert.Equal("cdna3-vllm/bf16", withReleases.For(mi300x, Precision.BF16, ServingEngine.Vllm, "0.6.4").Calibration.Name);   // release rows are per precision
+    }
+
     [Fact]
     public void A_calibration_with_a_whole_all_reduce_latency_is_refused_with_the_conversion()
     {

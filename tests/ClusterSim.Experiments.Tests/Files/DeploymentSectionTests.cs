@@ -96,12 +96,20 @@ public class DeploymentSectionTests
         string sglang = ExperimentLoaderTests.Valid.Replace("hardware: H100-SXM", "hardware: MI300X\n  engine: sglang", StringComparison.Ordinal);
         string Release(string version) => sglang.Replace("engine: sglang", $"engine: sglang\n  engine_version: \"{version}\"", StringComparison.Ordinal);
         Experiment fitted = ExperimentLoader.Parse(Release("0.5.12"), "exp.yaml");
+        Experiment between = ExperimentLoader.Parse(Release("0.5.10"), "exp.yaml");
         Experiment older = ExperimentLoader.Parse(Release("0.5.9"), "exp.yaml");
+        Experiment oldest = ExperimentLoader.Parse(Release("0.4.6"), "exp.yaml");
 
-        // cdna3-sglang/fp8 was fitted on SGLang 0.5.12: that release and later are not warned, an older one is.
+        // cdna3-sglang/fp8 was fitted on SGLang 0.5.12: that release and later are not warned; 0.5.10 predates it and is.
         Assert.Equal("cdna3-sglang/fp8", fitted.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
         Assert.DoesNotContain(fitted.Calibrations, c => c.Contains("predates", StringComparison.Ordinal));
-        Assert.Contains(older.Calibrations, c => c.StartsWith("warning: MI300X: SGLang 0.5.9 predates 0.5.12, the release cdna3-sglang/fp8 was fitted on", StringComparison.Ordinal));
+        Assert.Contains(between.Calibrations, c => c.StartsWith("warning: MI300X: SGLang 0.5.10 predates 0.5.12, the release cdna3-sglang/fp8 was fitted on", StringComparison.Ordinal));
+
+        // 0.5.9 has a row of its own (cdna3-sglang@0.5.9); a release older than that takes it, warned.
+        Assert.Equal("cdna3-sglang@0.5.9/fp8", older.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.DoesNotContain(older.Calibrations, c => c.Contains("predates", StringComparison.Ordinal));
+        Assert.Equal("cdna3-sglang@0.5.9/fp8", oldest.Points[0].Serving!.Replicas[0].Deployment.CalibrationName);
+        Assert.Contains(oldest.Calibrations, c => c.StartsWith("warning: MI300X: SGLang 0.4.6 predates 0.5.9, the release cdna3-sglang@0.5.9/fp8 was fitted on", StringComparison.Ordinal));
     }
 
     [Fact]
