@@ -56,11 +56,13 @@ public class MlaAttentionTests
     }
 
     [Fact]
-    public void Only_the_CDNA3_SGLang_row_sets_it()
+    public void Only_the_CDNA3_SGLang_rows_set_it()
     {
+        // Fitted on MI300X's DeepSeek-R1 runs of each release: 0.5.12's latent attention at 3.5 % of the peak, 0.5.9's at 7.1 %.
         foreach (ServingCalibration row in SimCatalog.Default.Calibrations.All)
         {
-            Assert.Equal(row.Id == "cdna3-sglang" ? 0.0347 : 0, row.Factors.MlaAttention);
+            double expected = row.Id switch { "cdna3-sglang" => 0.0347, "cdna3-sglang@0.5.9" => 0.0705, _ => 0 };
+            Assert.Equal(expected, row.Factors.MlaAttention);
         }
     }
 }
