@@ -42,7 +42,7 @@ internal static class RandomMeasuredRuns
             string name = model.Aliases.Count > 0 ? model.Aliases[0] : model.Id;
             csv.Append(CultureInfo.InvariantCulture, $"soak{seed}-{i},heldout,all,random,{name},{Pick(gpus)},{Pick(["1", "1", "2", "4", "8"])},{(model.IsMoE ? Pick(["", "1", "2", "8"]) : string.Empty)},{Pick(["", "1", "2"])},");
             string kvCache = Pick(["", "auto", "fp8"]), sampling = Pick(["", "greedy", "temperature", "top-p", "model-default"]), engine = Pick(["vllm", "sglang", "tensorrt-llm", ""]);   // in the order drawn before
-            csv.Append(CultureInfo.InvariantCulture, $"{dtype},{kvCache},{sampling},{engine},{Pick(["", "0.8.5", "0.11.0", "0.19.0", "0.5.12", "1.0.0", "0.9.0"])},");
+            csv.Append(CultureInfo.InvariantCulture, $"{dtype},{kvCache},{sampling},{engine},{Pick(["", "0.8.5", "0.11.0", "0.19.0", "0.5.12", "1.0.0", "0.9.0", "0.5.9"])},");
             csv.Append(CultureInfo.InvariantCulture, $"{arrival},{F(rate)},{(arrival == "gamma" ? F(0.2 + random.NextDouble()) : string.Empty)},{requests},{Pick(["", "16", "256"])},{Pick(["", "512", "8192"])},{Pick(["", "0.9", "0.5"])},{Pick(["", "true", "false"])},");
             csv.Append(CultureInfo.InvariantCulture, $"{input},{(ranged ? (input * 4 / 5).ToString(CultureInfo.InvariantCulture) : string.Empty)},{(ranged ? input.ToString(CultureInfo.InvariantCulture) : string.Empty)},");
             int? eosCap = !ranged && stops.NextDouble() < 0.2 ? output + stops.Next(0, 2 * output) : null;   // the mean of answers stopped at EOS below the tokens asked

@@ -21,7 +21,7 @@ public class ServingFileSoakTests
     private static readonly string[] Kinds = ["continuous", "chunked-prefill", "whole-prompts", "static", "prefill-first"];
     private static readonly string[] Routers = ["round-robin", "random", "least-outstanding", "power-of-two", "kv-aware", "prefix-affinity", "vllm-dp"];
     private static readonly string[] Samplings = ["temperature", "greedy", "top-p", "top-k", "model-default"];
-    private static readonly string[] Versions = ["0.8.5", "0.11.0", "0.15.1", "0.19.0", "0.5.12", "1.0.0", "0.10.0"];
+    private static readonly string[] Versions = ["0.8.5", "0.11.0", "0.15.1", "0.19.0", "0.5.12", "1.0.0", "0.10.0", "0.5.9"];
 
     public static TheoryData<int> Seeds() => FileSoak.Seeds(40);
 
