@@ -183,7 +183,10 @@ public static class ExperimentLoader
             var (first, having) = pointsWith[problem];
             bool some = having < expanded.Count;
             string many = some && having > 1 ? $"; {having} points in all" : string.Empty;
-            problems.Add(expanded[first].Count == 0 || (problem.Line > 0 && !some) ? problem
+            // A problem every point shares is the file's own, said once without a point; a sweep of one point cannot show
+            // that, and its problem may come from the value it drew (a sampled replica count the file does not hold), so
+            // it names the point.
+            problems.Add(expanded[first].Count == 0 || (problem.Line > 0 && !some && expanded.Count > 1) ? problem
                 : problem with { Path = $"{problem.Path} (sweep point {first}: {string.Join(", ", expanded[first].Select(kv => $"{kv.Key} = {kv.Value}"))}{many})" });
         }
 

@@ -96,5 +96,33 @@ public class SweepPlanTests
     public void A_problem_several_points_share_is_said_once(string parameters, string path) =>
         Assert.Equal(path, Assert.Single(OrinSweep("scheduler: { max_sequences: 4096 }", parameters).Problems).Path);
 
+    [Fact]
+    public void A_sweep_of_one_point_names_it_where_its_drawn_value_is_refused()
+    {
+        // A split deployment of three replicas, two prefilling, swept over a replica count drawn once (found by the sweep
+        // soak at seed 170): the file holds 3, the point 1, so the refusal says which point and value it is about.
+        var e = Assert.Throws<ExperimentException>(() => ExperimentLoader.Parse("""
+            name: sw
+            serving:
+              model: llama-3.1-8b
+              hardware: H100
+              replicas: 3
+              disaggregation: { prefill_replicas: 2, kv_link_gb_s: 25 }
+            workload:
+              arrival: { rate: 1 }
+              prompt_tokens: 128
+              output_tokens: 64
+              requests: 20
+            sweep:
+              mode: random
+              samples: 1
+              parameters:
+                serving.replicas: { min: 1, max: 1, integer: true }
+            """, "sw.yaml"));
+        ExperimentProblem problem = Assert.Single(e.Problems);
+        Assert.Equal("serving.disaggregation.prefill_replicas (sweep point 0: serving.replicas = 1)", problem.Path);
+        Assert.Contains("leaves no decode replica of the 1", problem.Message, StringComparison.Ordinal);
+    }
+
     private static string ExperimentLoaderTestsText => ClusterSim.Experiments.Tests.Files.ExperimentLoaderTests.Valid.ReplaceLineEndings("\n");
 }
