@@ -14,8 +14,11 @@ namespace ClusterSim.Experiments.Tests.Replay;
 /// </summary>
 public class InferenceXReplayTests
 {
-    private static readonly ReplayReport Report = ReplayReport.Run(
-        MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "inferencex-dsr1-runs.csv")), SimCatalog.Default);
+    private static readonly ReplayReport Report = Replayed("inferencex-dsr1-runs.csv");
+
+    /// <summary>Every run of a measured-runs file of data/published replayed on the shipped catalog.</summary>
+    private static ReplayReport Replayed(string file) =>
+        ReplayReport.Run(MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", file)), SimCatalog.Default);
 
     private static List<ReplayOutcome> On(string chip, ServingEngine engine, Precision weights = Precision.FP8) =>
         Report.Outcomes.Where(o => o.Case.Deployment.Accelerator.Id == chip && o.Case.Deployment.Engine == engine && o.Case.Deployment.Weights == weights
@@ -206,8 +209,7 @@ public class InferenceXReplayTests
         // runs (data/published/inferencex-dsr1-cdna3-sglang-0.5.9-runs.csv: medians, no means). MI300X's six were fitted
         // with its five 1k/8k runs; MI325X's six are held out: median TPOT 6.4 % and output throughput 4.8 % with the rest of
         // MI325X's 0.5.9 runs on 7 December 2026, 20.5 and 37.8 % on the 0.5.12 row.
-        ReplayReport history = ReplayReport.Run(
-            MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "inferencex-dsr1-cdna3-sglang-0.5.9-runs.csv")), SimCatalog.Default);
+        ReplayReport history = Replayed("inferencex-dsr1-cdna3-sglang-0.5.9-runs.csv");
         Assert.Equal(12, history.Outcomes.Count);
         Assert.Empty(history.Skipped);
         Assert.All(history.Outcomes, o => Assert.Equal("cdna3-sglang@0.5.9/fp8", o.Case.Deployment.CalibrationName));
@@ -229,8 +231,7 @@ public class InferenceXReplayTests
         // +45.6 % (B200 FP8, generic/fp8, warned) and +22.3 % (H200 FP8, hopper-trtllm/fp8). Their decode steps are slower
         // than the model at 256 users (31.1 ms a token measured, 22-23 ms modelled at TP 4, with tensor-parallel attention
         // too: the gap is not the layout's), where InferenceX's scripts switch the MoE kernels to CUTLASS (docs/calibration.md).
-        ReplayReport history = ReplayReport.Run(
-            MeasuredRunFile.Read(Path.Combine(RepositoryRoot.Path, "data", "published", "inferencex-dsr1-dp-history-runs.csv")), SimCatalog.Default);
+        ReplayReport history = Replayed("inferencex-dsr1-dp-history-runs.csv");
         Assert.Equal(5, history.Outcomes.Count);
         Assert.Empty(history.Skipped);
         Assert.All(history.Outcomes, o => Assert.Equal(AttentionLayout.BalancedDataParallel, o.Case.Deployment.Attention));
