@@ -128,15 +128,9 @@ public sealed class CalibrationCatalog
         }
 
         // An accelerator without a named calibration may still have one fitted under its own id (`clustersim calibrate`).
-        bool found = TryGet(accelerator.CalibrationId, precision, out ServingCalibration fitted);
-        if (ReleaseRow(accelerator.CalibrationId, precision, engineVersion, found ? fitted : null) is { } release)
+        if (Fitted(accelerator, accelerator.CalibrationId, precision, engine, engineVersion) is { } fitted)
         {
-            return (release, WarningFor(accelerator, precision, release, engine, engineVersion));
-        }
-
-        if (found)
-        {
-            return (fitted, WarningFor(accelerator, precision, fitted, engine, engineVersion));
+            return fitted;
         }
 
         ServingCalibration generic = Generic(precision);
@@ -156,20 +150,25 @@ public sealed class CalibrationCatalog
     private (ServingCalibration Calibration, string? Warning) ForSglang(AcceleratorSpec accelerator, Precision precision, string engineVersion)
     {
         string id = EngineRowId(accelerator, "-sglang");
-        bool found = TryGet(id, precision, out ServingCalibration fitted);
-        if (ReleaseRow(id, precision, engineVersion, found ? fitted : null) is { } release)
+        if (Fitted(accelerator, id, precision, Performance.ServingEngine.Sglang, engineVersion) is { } fitted)
         {
-            return (release, WarningFor(accelerator, precision, release, Performance.ServingEngine.Sglang, engineVersion));
-        }
-
-        if (found)
-        {
-            return (fitted, WarningFor(accelerator, precision, fitted, Performance.ServingEngine.Sglang, engineVersion));
+            return fitted;
         }
 
         var (vllm, warning) = For(accelerator, precision);
         string borrowed = $"no SGLang calibration '{id}' for {precision.ToString().ToLowerInvariant()}, so its step times use vLLM's ({vllm.Name}: the same kinds of kernels, but vLLM's per-step overhead, which SGLang's overlapped scheduler likely undercuts); fit one with `clustersim calibrate` on SGLang runs to trust them";
         return (vllm, warning is null ? $"uncalibrated: {borrowed}" : $"{warning}; and {borrowed}");
+    }
+
+    /// <summary>
+    /// The row <paramref name="id"/> has for <paramref name="precision"/> and the engine's release (<see cref="ReleaseRow"/>,
+    /// else the id's own), with what it says about itself (<see cref="WarningFor"/>); null when the id has no such row.
+    /// </summary>
+    private (ServingCalibration Calibration, string? Warning)? Fitted(AcceleratorSpec accelerator, string id, Precision precision, Performance.ServingEngine engine, string engineVersion)
+    {
+        bool found = TryGet(id, precision, out ServingCalibration own);
+        ServingCalibration? row = ReleaseRow(id, precision, engineVersion, found ? own : null) ?? (found ? own : null);
+        return row is null ? null : (row, WarningFor(accelerator, precision, row, engine, engineVersion));
     }
 
     /// <summary>
